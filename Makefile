@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make extract IN=<dir>` and `make test`.
+# Each sets up what is missing first (system packages, the virtualenv).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+IN ?= fixtures/corpus/docs
+OUT ?= out
+N ?= 40
+CORPUS ?= bench/corpus
+# One of each family and layout variant, consistent and not (see fixtures/README.md).
+SAMPLE_REPORTS := mof_project:10,mof_project:5,mof_project:7:bad,dept_overall:4,dept_overall:11:bad,gd_fund:3,gd_fund:4,gd_fund:10:bad,gd_fund:12:bad
+
+.PHONY: setup extract test corpus bench baseline samples schema clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml scripts/install-system-deps.sh
+	bash scripts/install-system-deps.sh
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+extract: $(STAMP)
+	$(PY) -m pipeline extract $(IN) --out $(OUT)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+# The benchmark corpus (outside git): N reports in every variant, with truth.
+corpus: $(STAMP)
+	$(PY) -m fixtures.generator.build --out $(CORPUS) --n $(N) --seed 1000
+
+# The small committed corpus used by tests and by `make extract` with no IN.
+samples: $(STAMP)
+	rm -rf fixtures/corpus
+	$(PY) -m fixtures.generator.build --out fixtures/corpus --reports $(SAMPLE_REPORTS)
+
+baseline:
+	bash scripts/setup-baseline-venv.sh
+
+bench: $(STAMP) baseline
+	test -f $(CORPUS)/corpus.json || $(MAKE) corpus
+	$(PY) -m bench.run --corpus $(CORPUS) --out bench/results.json
+
+schema: $(STAMP)
+	$(PY) -m pipeline schema > schema/record.schema.json
+
+clean:
+	rm -rf $(OUT) bench/work

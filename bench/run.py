@@ -1,0 +1,206 @@
+"""`make bench`: the pipeline and the img2table baseline on the benchmark corpus.
+
+    python -m bench.run --corpus bench/corpus --out bench/results.json
+
+Prints per variant and overall: field accuracy, silent-error rate, flagged-correct rate,
+pages per minute and peak RSS, for each OCR engine; and the baseline's lenient accuracy
+(a truth value counts when any cell holds it). Each variant runs in a fresh process so
+that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from bench.score import Tally, comparable, score_record, truth_values
+from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths
+from fixtures.generator.truth import Truth
+from pipeline.extract import extract_document
+from pipeline.models import Record
+from pipeline.settings import PROJECT_ROOT, Settings
+
+ENGINES = ("rapidocr", "tesseract")
+IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
+BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
+
+
+def extract_files(paths: list[str], engine: str) -> tuple[list[dict], float, float]:
+    """Runs in a child process: records, seconds, and this process's peak RSS (MB)."""
+    settings = Settings(ocr_engine=engine)
+    start = time.perf_counter()
+    records = [extract_document(Path(p), settings).model_dump(mode="json") for p in paths]
+    seconds = time.perf_counter() - start
+    return records, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_variant(paths: list[Path], engine: str) -> tuple[list[Record], float, float]:
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        raw, seconds, rss = pool.submit(extract_files, [str(p) for p in paths], engine).result()
+    return [Record.model_validate(r) for r in raw], seconds, rss
+
+
+def variant_files(corpus: Path, truths: dict[str, Truth], variant: str) -> list[tuple[Truth, Path]]:
+    out = []
+    for doc_id, truth in truths.items():
+        path = corpus / "docs" / doc_id / VARIANT_FILES[variant]
+        if path.exists():
+            out.append((truth, path))
+    return out
+
+
+def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
+                   engines: list[str]) -> tuple[dict, list[dict]]:
+    results: dict = {}
+    errors: list[dict] = []
+    for engine in engines:
+        overall = Tally()
+        per_engine: dict = {}
+        total_pages, total_seconds = 0, 0.0
+        for variant in variants:
+            files = variant_files(corpus, truths, variant)
+            if not files:
+                continue
+            if engine != engines[0] and variant in ("digital", "text"):
+                continue  # no OCR on these paths: the engine makes no difference
+            records, seconds, rss = run_variant([p for _, p in files], engine)
+            tally = Tally()
+            for (truth, _), record in zip(files, records):
+                tally.add(score_record(truth, record, variant))
+            pages = sum(r.source.pages for r in records)
+            failed = [r for r in records if r.status == "failed"]
+            per_engine[variant] = {
+                **tally.summary(), "documents": len(records), "failed": len(failed),
+                "failure_reasons": sorted({r.error or "" for r in failed})[:5],
+                "pages": pages, "seconds": round(seconds, 2),
+                "pages_per_minute": round(pages / seconds * 60, 1) if seconds and pages else None,
+                "peak_rss_mb": round(rss, 1),
+            }
+            overall.add(tally)
+            errors += tally.errors
+            total_pages += pages
+            total_seconds += seconds
+            print(f"  {engine:9s} {variant:17s} done in {seconds:.1f}s", file=sys.stderr)
+        per_engine["overall"] = {**overall.summary(),
+                                 "pages_per_minute": round(total_pages / total_seconds * 60, 1)
+                                 if total_seconds and total_pages else None}
+        results[engine] = per_engine
+    return results, errors
+
+
+def bench_baseline(corpus: Path, truths: dict[str, Truth], variants: list[str], max_docs: int,
+                   work: Path) -> dict:
+    """img2table + Tesseract chi_sim on the same files (the first `max_docs` reports)."""
+    if not BASELINE_PYTHON.exists():
+        return {"skipped": "no .venv-baseline: run scripts/setup-baseline-venv.sh"}
+    chosen = dict(list(truths.items())[:max_docs])
+    results: dict = {}
+    for variant in variants:
+        if variant == "text":
+            continue  # img2table reads PDFs and images only
+        files = variant_files(corpus, chosen, variant)
+        if not files:
+            continue
+        out = work / f"baseline-{variant}.json"
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        subprocess.run([str(BASELINE_PYTHON), str(PROJECT_ROOT / "bench" / "baseline_img2table.py"),
+                        "--out", str(out), *[str(p) for _, p in files]], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        found = total = 0
+        seconds = 0.0
+        by_part: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for truth, path in files:
+            entry = data["files"].get(str(path), {})
+            cells = {comparable(c) for c in entry.get("cells", [])}
+            seconds += entry.get("seconds", 0.0)
+            for part, _, value in truth_values(truth):
+                if part == "narrative":
+                    continue  # img2table reads tables only
+                hit = any(lenient_match(value, c) for c in cells)
+                by_part[part][0] += 1
+                by_part[part][1] += int(hit)
+                found += int(hit)
+                total += 1
+        pages = sum(t.layout.pages if variant != "photo" else 1 for t, _ in files)
+        results[variant] = {
+            "documents": len(files), "values": total,
+            "field_accuracy_lenient": round(found / max(total, 1), 4),
+            "accuracy_by_part": {p: round(ok / max(n, 1), 4) for p, (n, ok) in by_part.items()},
+            "pages_per_minute": round(pages / seconds * 60, 1) if seconds else None,
+            "peak_rss_mb": data.get("peak_rss_mb"), "engine": data.get("engine"),
+        }
+        print(f"  baseline  {variant:17s} done in {seconds:.1f}s", file=sys.stderr)
+    return results
+
+
+def lenient_match(value: object, cell: str) -> bool:
+    """A cell holds the value: same text, or the same number somewhere in it."""
+    if isinstance(value, (int, float)):
+        from pipeline.text.values import parse_number
+        got = parse_number(cell)
+        return got is not None and abs(float(got) - float(value)) <= 0.005
+    return comparable(value) == cell
+
+
+def print_table(results: dict, baseline: dict) -> None:
+    head = f"{'engine':10s}{'variant':18s}{'docs':>5s}{'fail':>5s}{'acc':>8s}{'silent':>8s}{'flag-ok':>8s}{'incons':>8s}{'pages/min':>10s}{'RSS MB':>8s}"
+    print(head)
+    print("-" * len(head))
+    for engine, per_variant in results.items():
+        for variant, r in per_variant.items():
+            incons = r.get("inconsistency_flag_recall")
+            print(f"{engine:10s}{variant:18s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"
+                  f"{r['field_accuracy']:>8.1%}{r['silent_error_rate']:>8.2%}{r['flagged_correct_rate']:>8.1%}"
+                  f"{'' if incons is None else f'{incons:.0%}':>8s}{r.get('pages_per_minute') or '':>10}"
+                  f"{r.get('peak_rss_mb', ''):>8}")
+    for variant, r in baseline.items():
+        if isinstance(r, dict):
+            print(f"{'img2table':10s}{variant:18s}{r['documents']:>5}{'':>5}{r['field_accuracy_lenient']:>8.1%}"
+                  f"{'':>8}{'':>8}{'':>8}{r.get('pages_per_minute') or '':>10}{r.get('peak_rss_mb') or '':>8}")
+        else:
+            print(f"img2table: {r}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=Path("bench/corpus"))
+    parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--baseline-docs", type=int, default=6,
+                        help="reports the baseline runs on (it takes ~9 s a page); 0 skips it")
+    args = parser.parse_args(argv)
+    truths = load_truths(args.corpus)
+    if not truths:
+        print(f"no corpus in {args.corpus}: run `make corpus` first", file=sys.stderr)
+        return 2
+    variants = [v for v in args.variants.split(",") if v]
+    engines = [e for e in args.engines.split(",") if e]
+    print(f"bench: {len(truths)} reports × {len(variants)} variants, engines {engines}", file=sys.stderr)
+    results, errors = bench_pipeline(args.corpus, truths, variants, engines)
+    work = args.out.parent / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)
+                if args.baseline_docs else {"skipped": "--baseline-docs 0"})
+    report = {"corpus": str(args.corpus), "reports": len(truths), "cpu_count": os.cpu_count(),
+              "pipeline": results, "baseline_img2table": baseline,
+              "silent_errors_sample": errors[:200]}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_table(results, baseline)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,222 @@
+"""Ruling lines to tables with merged cells, and text to cells.
+
+The algorithm reads like pdfplumber's table finder, but keeps merged cells as spans:
+``segments_to_regions`` (connected ruling lines) → ``region_to_lattice`` (every distinct
+line position) → ``lattice_to_cells`` (elementary cells joined where no separator is
+drawn between them: a merged cell) → ``fill_cells`` (tokens to cells, lines in reading
+order). Units are the page's own (points or pixels); tolerances scale with ``dpi``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.layout import BBox, Cell, PageLayout, Segment, Table, TextLine, Token
+from pipeline.text.normalize import join_cell_lines
+
+
+@dataclass(frozen=True)
+class GridSettings:
+    """Tolerances in points at 72 dpi; multiplied by dpi/72 for images."""
+
+    snap: float = 2.0          # line positions closer than this are one line
+    join: float = 3.0          # segment ends this close touch
+    min_coverage: float = 0.6  # share of a cell side a line must cover to separate
+    min_cell: float = 4.0      # thinner lattice rows/columns are double lines, dropped
+    min_table_lines: int = 2   # fewer horizontal or vertical lines: not a table
+
+    def scaled(self, dpi: int) -> GridSettings:
+        k = dpi / 72
+        return GridSettings(self.snap * k, self.join * k, self.min_coverage, self.min_cell * k,
+                            self.min_table_lines)
+
+
+class UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def touches(h: Segment, v: Segment, tol: float) -> bool:
+    return (h.x0 - tol <= v.x0 <= h.x1 + tol) and (v.y0 - tol <= h.y0 <= v.y1 + tol)
+
+
+def segments_to_regions(segments: list[Segment], settings: GridSettings) -> list[list[Segment]]:
+    """Groups of ruling lines that touch each other: one group per table."""
+    uf = UnionFind(len(segments))
+    hs = [i for i, s in enumerate(segments) if s.horizontal]
+    vs = [i for i, s in enumerate(segments) if not s.horizontal]
+    for i in hs:
+        for j in vs:
+            if touches(segments[i], segments[j], settings.join):
+                uf.union(i, j)
+    groups: dict[int, list[Segment]] = {}
+    for i, seg in enumerate(segments):
+        groups.setdefault(uf.find(i), []).append(seg)
+    regions = []
+    for group in groups.values():
+        n_h = len({round(s.y0) for s in group if s.horizontal})
+        n_v = len({round(s.x0) for s in group if not s.horizontal})
+        if n_h >= settings.min_table_lines and n_v >= settings.min_table_lines:
+            regions.append(group)
+    return sorted(regions, key=lambda g: min(s.y0 for s in g))
+
+
+def cluster_positions(values: list[float], snap: float) -> list[float]:
+    """Distinct line positions: values within `snap` of each other merge to their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= snap:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+def drop_thin(edges: list[float], min_gap: float) -> list[float]:
+    """Two lines closer than a cell can be (a double rule) count as one."""
+    kept: list[float] = []
+    for e in edges:
+        if kept and e - kept[-1] < min_gap:
+            continue
+        kept.append(e)
+    return kept
+
+
+def coverage(lines: list[Segment], at: float, lo: float, hi: float, horizontal: bool,
+             snap: float) -> float:
+    """Share of the interval [lo, hi] covered by lines lying at position `at`."""
+    spans = []
+    for s in lines:
+        pos, a, b = (s.y0, s.x0, s.x1) if horizontal else (s.x0, s.y0, s.y1)
+        if abs(pos - at) <= snap:
+            a, b = max(a, lo), min(b, hi)
+            if b > a:
+                spans.append((a, b))
+    covered, end = 0.0, lo
+    for a, b in sorted(spans):
+        if b > end:
+            covered += b - max(a, end)
+            end = b
+    return covered / max(hi - lo, 1e-6)
+
+
+def region_to_lattice(region: list[Segment], settings: GridSettings
+                      ) -> tuple[list[float], list[float]]:
+    xs = cluster_positions([s.x0 for s in region if not s.horizontal], settings.snap)
+    ys = cluster_positions([s.y0 for s in region if s.horizontal], settings.snap)
+    return drop_thin(xs, settings.min_cell), drop_thin(ys, settings.min_cell)
+
+
+def lattice_to_cells(region: list[Segment], xs: list[float], ys: list[float],
+                     settings: GridSettings, page: int) -> list[Cell]:
+    """Elementary cells joined where no line separates them; each group a spanning cell."""
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    hs = [s for s in region if s.horizontal]
+    vs = [s for s in region if not s.horizontal]
+    uf = UnionFind(n_rows * n_cols)
+    snap = settings.snap * 1.5
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and coverage(vs, xs[c + 1], ys[r], ys[r + 1], False, snap) < settings.min_coverage:
+                uf.union(r * n_cols + c, r * n_cols + c + 1)
+            if r + 1 < n_rows and coverage(hs, ys[r + 1], xs[c], xs[c + 1], True, snap) < settings.min_coverage:
+                uf.union(r * n_cols + c, (r + 1) * n_cols + c)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            members.setdefault(uf.find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for group in members.values():
+        r0, r1 = min(r for r, _ in group), max(r for r, _ in group)
+        c0, c1 = min(c for _, c in group), max(c for _, c in group)
+        cells.append(Cell(row=r0, col=c0, rowspan=r1 - r0 + 1, colspan=c1 - c0 + 1,
+                          bbox=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]), page=page))
+    return sorted(cells, key=lambda c: (c.row, c.col))
+
+
+def center_in(token: Token, box: BBox) -> bool:
+    cx, cy = (token.bbox[0] + token.bbox[2]) / 2, (token.bbox[1] + token.bbox[3]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def tokens_to_lines(tokens: list[Token]) -> list[list[Token]]:
+    """Tokens grouped into visual lines (by vertical overlap), each sorted left to right."""
+    lines: list[list[Token]] = []
+    for tok in sorted(tokens, key=lambda t: ((t.bbox[1] + t.bbox[3]) / 2, t.bbox[0])):
+        cy = (tok.bbox[1] + tok.bbox[3]) / 2
+        if lines:
+            last = lines[-1]
+            top = min(t.bbox[1] for t in last)
+            bottom = max(t.bbox[3] for t in last)
+            if top <= cy <= bottom:
+                last.append(tok)
+                continue
+        lines.append([tok])
+    return [sorted(line, key=lambda t: t.bbox[0]) for line in lines]
+
+
+def line_text(line: list[Token], gap_factor: float = 0.8) -> str:
+    """A line's text; a space only where a wide gap separates two tokens."""
+    out = line[0].text
+    for prev, tok in zip(line, line[1:]):
+        height = max(tok.bbox[3] - tok.bbox[1], 1e-6)
+        if tok.bbox[0] - prev.bbox[2] > gap_factor * height:
+            out += " "
+        out += tok.text
+    return out
+
+
+def fill_cells(cells: list[Cell], tokens: list[Token]) -> list[Token]:
+    """Put each token in the cell holding its centre; returns tokens in no cell."""
+    inside: dict[int, list[Token]] = {i: [] for i in range(len(cells))}
+    rest = []
+    for tok in tokens:
+        for i, cell in enumerate(cells):
+            if center_in(tok, cell.bbox):
+                inside[i].append(tok)
+                break
+        else:
+            rest.append(tok)
+    for i, cell in enumerate(cells):
+        toks = inside[i]
+        if not toks:
+            continue
+        lines = [line_text(line) for line in tokens_to_lines(toks)]
+        cell.raw = "\n".join(lines)
+        cell.text = join_cell_lines(lines)
+        cell.confidence = min(t.confidence for t in toks)
+    return rest
+
+
+def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
+                   ) -> tuple[list[Table], list[TextLine]]:
+    """A page's ruled tables (top to bottom) and the text lines outside them."""
+    settings = settings.scaled(layout.dpi)
+    tables = []
+    tokens = list(layout.tokens)
+    for region in segments_to_regions(layout.segments, settings):
+        xs, ys = region_to_lattice(region, settings)
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        cells = lattice_to_cells(region, xs, ys, settings, layout.page)
+        tokens = fill_cells(cells, tokens)
+        tables.append(Table(page=layout.page, bbox=(xs[0], ys[0], xs[-1], ys[-1]),
+                            n_rows=len(ys) - 1, n_cols=len(xs) - 1, col_edges=xs, row_edges=ys,
+                            cells=cells))
+    lines = [TextLine(page=layout.page, text=line_text(line, gap_factor=1.5),
+                      bbox=(line[0].bbox[0], min(t.bbox[1] for t in line), line[-1].bbox[2],
+                            max(t.bbox[3] for t in line)),
+                      confidence=min(t.confidence for t in line))
+             for line in tokens_to_lines(tokens)]
+    return tables, lines

@@ -1,0 +1,107 @@
+"""Header fields of a form: labels from config/, values by the form's geometry."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.layout import Cell, DocumentLayout
+from pipeline.mapping.cells import (
+    LabelHit,
+    cell_at_crossing,
+    cell_below,
+    cell_right_of,
+    find_label,
+    find_labels,
+    nearest_header_above,
+)
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import Catalogue, FieldSpec, TemplateSpec
+from pipeline.text.normalize import fold_width, normalize_text, to_simplified
+from pipeline.text.values import parse_number, parse_year
+
+
+def typed_value(text: str, kind: str) -> str | float | int | None:
+    if not text.strip():
+        return None
+    if kind in ("number", "percent"):
+        return parse_number(text)
+    if kind == "year":
+        return parse_year(text)
+    return normalize_text(text)
+
+
+def value_from_cell(cell: Cell | None, kind: str, label_score: float, catalogue: Catalogue,
+                    blank_is_missing: bool = True) -> FieldValue:
+    """A FieldValue from the cell a label points to; confidence = reading × label match."""
+    if cell is None:
+        return FieldValue.missing()
+    value = typed_value(cell.text, kind)
+    flags: list[str] = []
+    if value is None and (blank_is_missing or cell.text.strip()):
+        flags.append("missing")
+    if label_score < catalogue.exact_label_score:
+        flags.append("fuzzy_label")
+    confidence = cell.confidence * min(1.0, label_score / 100) if value is not None else 0.0
+    return FieldValue(value=value, raw=cell.raw or cell.text, confidence=round(confidence, 4),
+                      flags=flags, page=cell.page, bbox=cell.bbox)
+
+
+def value_from_pattern(layout: DocumentLayout, spec: FieldSpec) -> FieldValue:
+    """A value written in running text (title, 金额单位 line): a regex over free lines."""
+    pattern = re.compile(spec.pattern or "")
+    texts = [(line.text, line.page, line.bbox, line.confidence) for line in layout.lines]
+    texts += [(c.text, c.page, c.bbox, c.confidence) for t in layout.tables for c in t.cells]
+    for text, page, bbox, confidence in texts:
+        # Spaces kept: on a line like 填报单位名称：X    金额单位：万元 they end the value.
+        found = pattern.search(fold_width(to_simplified(text)))
+        if found:
+            raw = found.group(1)
+            return FieldValue(value=typed_value(raw, spec.type), raw=raw,
+                              confidence=confidence, page=page, bbox=bbox)
+    return FieldValue.missing()
+
+
+def map_field(layout: DocumentLayout, spec: FieldSpec, catalogue: Catalogue) -> FieldValue:
+    if spec.pattern:
+        return value_from_pattern(layout, spec)
+    hit = find_label(layout, spec.all_labels, catalogue.min_label_score, spec.after or None)
+    if hit is None:
+        return FieldValue.missing()
+    table = layout.tables[hit.table]
+    cell = cell_right_of(table, hit.cell) if spec.value == "right" else cell_below(table, hit.cell)
+    return value_from_cell(cell, spec.type, hit.score, catalogue)
+
+
+def map_funds_block(layout: DocumentLayout, template: TemplateSpec, catalogue: Catalogue
+                    ) -> dict[str, FieldValue]:
+    """年度资金总额 / 当年财政拨款 / … × 年初预算数 / 全年预算数 / …: crossing cells."""
+    block = template.funds_block
+    if block is None:
+        return {}
+    out: dict[str, FieldValue] = {}
+    for row_key, columns in block.fields.items():
+        row_hit: LabelHit | None = next(iter(find_labels(layout, block.rows[row_key],
+                                                         catalogue.min_label_score)), None)
+        for column_key, field_name in columns.items():
+            if row_hit is None:
+                out[field_name] = FieldValue.missing()
+                continue
+            header = nearest_header_above(layout, row_hit, block.columns[column_key],
+                                          catalogue.min_label_score)
+            if header is None:
+                out[field_name] = FieldValue.missing()
+                continue
+            cell = cell_at_crossing(layout.tables[row_hit.table], row_hit.cell, header)
+            kind = "percent" if column_key == "rate" else "number"
+            # A blank money cell of a source row means none of that source: not missing.
+            out[field_name] = value_from_cell(cell, kind, row_hit.score, catalogue,
+                                              blank_is_missing=row_key == "budget")
+    return out
+
+
+def map_fields(layout: DocumentLayout, template: TemplateSpec, catalogue: Catalogue
+               ) -> dict[str, FieldValue]:
+    """Every header field of the template, found or flagged missing."""
+    fields = {name: map_field(layout, spec, catalogue) for name, spec in template.fields.items()}
+    fields.update(map_funds_block(layout, template, catalogue))
+    return fields

@@ -1,0 +1,203 @@
+"""The indicator table: one row per 三级指标, level-1/2 names and weights carried down.
+
+Columns are located by their header (one or two header rows, 一级指标 over 名称/权重);
+data cells are taken by x position under those headers, so a table continued on the
+next page, with or without a repeated header, is read as one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.layout import Cell, DocumentLayout, Table
+from pipeline.mapping.cells import label_score
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue, Indicator
+from pipeline.template.catalogue import Catalogue, IndicatorSpec
+from pipeline.text.normalize import normalize_text
+from pipeline.text.values import split_weight_in_name
+
+NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    x0: float
+    x1: float
+    label_score: float
+
+    def holds(self, cell: Cell) -> bool:
+        cx = (self.x0 + self.x1) / 2
+        return cell.bbox[0] - 1 <= cx <= cell.bbox[2] + 1
+
+
+@dataclass(frozen=True)
+class Header:
+    table: int
+    bottom: float
+    columns: list[Column]
+
+
+def header_row_cells(table: Table, spec: IndicatorSpec, min_score: float) -> list[Cell]:
+    return [c for c in table.cells if label_score(c.text, spec.header) >= min_score]
+
+
+def locate_columns(table: Table, tops: list[Cell], spec: IndicatorSpec, min_score: float
+                   ) -> list[Column]:
+    """Each configured column as an x range: the header cell, or its sub-header under it."""
+    header_top = min(c.bbox[1] for c in tops)
+    header_cells = [c for c in table.cells if c.bbox[1] >= header_top - 1]
+    columns = []
+    for key, paths in spec.columns.items():
+        for path in paths:
+            top = max(header_cells, key=lambda c: label_score(c.text, [path[0]]))
+            score = label_score(top.text, [path[0]])
+            if score < min_score:
+                continue
+            if len(path) > 1:
+                subs = [c for c in header_cells if c.bbox[1] >= top.bbox[3] - 1
+                        and c.bbox[1] <= top.bbox[3] + 1 and c.bbox[0] >= top.bbox[0] - 1
+                        and c.bbox[2] <= top.bbox[2] + 1]
+                sub = max(subs, key=lambda c: label_score(c.text, [path[1]]), default=None)
+                if sub is None or label_score(sub.text, [path[1]]) < min_score:
+                    continue
+                columns.append(Column(key, sub.bbox[0], sub.bbox[2], min(score, label_score(sub.text, [path[1]]))))
+            else:
+                columns.append(Column(key, top.bbox[0], top.bbox[2], score))
+            break
+    return columns
+
+
+def find_header(layout: DocumentLayout, spec: IndicatorSpec, min_score: float) -> Header | None:
+    for i, table in enumerate(layout.tables):
+        tops = header_row_cells(table, spec, min_score)
+        if len(tops) >= 2:
+            columns = locate_columns(table, tops, spec, min_score)
+            keys = {c.key for c in columns}
+            if "level3" not in keys:
+                continue
+            return Header(i, header_bottom(table, tops, min_score), columns)
+    return None
+
+
+def header_bottom(table: Table, tops: list[Cell], min_score: float) -> float:
+    """The lowest edge of the header: the top row, or the 名称/权重 row under it."""
+    bottom = max(t.bbox[3] for t in tops)
+    for cell in table.cells:
+        if abs(cell.bbox[1] - bottom) <= 1 and label_score(cell.text, ["名称", "权重(%)"]) >= min_score:
+            bottom = max(bottom, cell.bbox[3])
+    return bottom
+
+
+def is_header_row(cells: list[Cell], spec: IndicatorSpec, min_score: float) -> bool:
+    hits = sum(1 for c in cells if label_score(c.text, [*spec.header, "名称", "权重(%)"]) >= min_score)
+    return hits >= 2
+
+
+def is_total_row(starting: list[Cell], spec: IndicatorSpec, min_score: float) -> bool:
+    """总分/合计 in one of the first two cells of the band."""
+    leftmost = sorted(starting, key=lambda c: c.bbox[0])[:2]
+    return any(label_score(c.text, spec.total_labels) >= min_score for c in leftmost)
+
+
+def row_bands(table: Table, top: float) -> list[tuple[float, float]]:
+    edges = [e for e in table.row_edges if e >= top - 1]
+    return list(zip(edges, edges[1:]))
+
+
+def cells_in_band(table: Table, band: tuple[float, float]) -> list[Cell]:
+    cy = (band[0] + band[1]) / 2
+    return [c for c in table.cells if c.bbox[1] - 1 <= cy <= c.bbox[3] + 1]
+
+
+def field_from(cell: Cell | None, key: str, catalogue: Catalogue, column: Column) -> FieldValue:
+    if cell is None or not cell.text.strip():
+        return FieldValue.missing()
+    kind = "number" if key in NUMERIC_KEYS else "text"
+    value = typed_value(cell.text, kind)
+    flags = [] if column.label_score >= catalogue.exact_label_score else ["fuzzy_label"]
+    if value is None:
+        flags.append("missing")
+    return FieldValue(value=value, raw=cell.raw or cell.text, confidence=cell.confidence,
+                      flags=flags, page=cell.page, bbox=cell.bbox)
+
+
+def carry(previous: Indicator | None, key: str) -> FieldValue:
+    """A merged cell's value for the rows it covers (or continues onto a new page)."""
+    if previous is None:
+        return FieldValue.missing()
+    return getattr(previous, key).model_copy(deep=True)
+
+
+def split_level1(ind: Indicator, spec: IndicatorSpec) -> None:
+    """产出指标（50分）: the name and the level-1 weight printed inside it."""
+    if not spec.weight_in_name or not isinstance(ind.level1.value, str):
+        return
+    name, weight = split_weight_in_name(ind.level1.value)
+    if weight is not None:
+        ind.level1.value = normalize_text(name)
+        ind.level1_weight = ind.level1.model_copy(update={"value": weight, "flags": list(ind.level1.flags)})
+
+
+def map_indicators(layout: DocumentLayout, spec: IndicatorSpec, catalogue: Catalogue
+                   ) -> tuple[list[Indicator], FieldValue]:
+    """Indicator rows and the total score (总分/合计 row)."""
+    header = find_header(layout, spec, catalogue.min_label_score)
+    total = FieldValue.missing()
+    if header is None:
+        return [], total
+    indicators: list[Indicator] = []
+    previous: Indicator | None = None
+    top = header.bottom
+    for t_index in range(header.table, len(layout.tables)):
+        table = layout.tables[t_index]
+        if t_index > header.table:
+            top = table.bbox[1]
+        done = False
+        for band in row_bands(table, top):
+            cells = cells_in_band(table, band)
+            starting = [c for c in cells if abs(c.bbox[1] - band[0]) <= 1]
+            if is_header_row(starting, spec, catalogue.min_label_score):
+                continue  # a header repeated on a continuation page
+            if is_total_row(starting, spec, catalogue.min_label_score):
+                score_col = next((c for c in header.columns if c.key == "score"), None)
+                total_cell = next((c for c in cells if score_col and score_col.holds(c)), None)
+                if score_col and total_cell is not None:
+                    total = field_from(total_cell, "score", catalogue, score_col)
+                done = True
+                break
+            ind = read_row(cells, starting, header.columns, previous, catalogue)
+            if ind is None:
+                continue
+            split_level1(ind, spec)
+            indicators.append(ind)
+            previous = ind
+        if done:
+            break
+    return indicators, total
+
+
+def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
+             previous: Indicator | None, catalogue: Catalogue) -> Indicator | None:
+    """One indicator from a row band; None when the band holds no new 三级指标."""
+    by_key = {col.key: col for col in columns}
+    level3_col = by_key.get("level3")
+    level3_cell = next((c for c in starting if level3_col and level3_col.holds(c)), None)
+    if level3_cell is None or not level3_cell.text.strip():
+        return None
+    if any(col.holds(level3_cell) for col in columns if col.key not in ("level3", "level3_weight")):
+        return None  # a title or note spanning the table (指标评分表), not a row
+    ind = Indicator()
+    for col in columns:
+        cell = next((c for c in cells if col.holds(c)), None)
+        value = field_from(cell, col.key, catalogue, col)
+        blank = cell is None or not cell.text.strip()
+        if col.key in ("level1", "level2", "level1_weight", "level2_weight") and blank:
+            # Merged down from a row above (possibly on the previous page).
+            value = carry(previous, col.key)
+        elif blank and col.key in ("deviation_reason", "scoring_standard", "evidence"):
+            value = FieldValue(value=None, raw="", confidence=1.0, page=cell.page if cell else None,
+                               bbox=cell.bbox if cell else None)
+        setattr(ind, col.key, value)
+    return ind

@@ -1,0 +1,1 @@
+"""Reading stages: from a file to page layouts (tokens and ruling lines)."""

@@ -1,0 +1,90 @@
+"""Digital PDFs: characters and ruling lines from the text layer (pdfplumber).
+
+Coordinates are PDF points (dpi 72), top-left origin, as pdfplumber gives them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pdfplumber
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.errors import DocumentError
+from pipeline.layout import PageLayout, Segment, Token
+
+# Signs of a text layer that does not hold the printed text: pdfminer's (cid:N) for
+# glyphs without a Unicode mapping, the replacement character, private-use code points
+# (broken CJK font encodings), and Latin-1 mojibake of UTF-8/GBK bytes.
+CID = re.compile(r"\(cid:\d+\)")
+MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00bf\u00c0-\u00ff]")
+
+
+def garbage_ratio(text: str) -> float:
+    """Share of a page's text that is unreadable; 0 for a clean CJK text layer."""
+    if not text.strip():
+        return 0.0
+    bad = sum(len(m.group()) for m in CID.finditer(text))
+    bad += sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
+    bad += 2 * len(MOJIBAKE.findall(text))
+    visible = sum(1 for ch in text if not ch.isspace())
+    return min(1.0, bad / max(1, visible))
+
+
+def page_segments(page: pdfplumber.page.Page) -> list[Segment]:
+    """Ruling lines: drawn lines and the edges of thin rectangles, as segments."""
+    segments = []
+    for edge in page.edges:
+        x0, x1 = sorted((float(edge["x0"]), float(edge["x1"])))
+        y0, y1 = sorted((float(edge["top"]), float(edge["bottom"])))
+        if edge["orientation"] == "h":
+            segments.append(Segment(x0=x0, y0=y0, x1=x1, y1=y0))
+        else:
+            segments.append(Segment(x0=x0, y0=y0, x1=x0, y1=y1))
+    return segments
+
+
+def page_tokens(page: pdfplumber.page.Page, confidence: float) -> list[Token]:
+    return [Token(text=ch["text"], bbox=(float(ch["x0"]), float(ch["top"]), float(ch["x1"]),
+                                         float(ch["bottom"])), confidence=confidence)
+            for ch in page.chars if ch["text"].strip()]
+
+
+def unreadable_pdf(path: Path, exc: Exception) -> DocumentError:
+    """A message that says what is wrong with the file and what to do."""
+    size = path.stat().st_size
+    if size == 0:
+        return DocumentError("empty file (0 bytes): nothing to read; check how it was copied")
+    with open(path, "rb") as fh:
+        head = fh.read(1024)
+    if not head.lstrip().startswith(b"%PDF"):
+        return DocumentError("not a PDF (the file does not start with %PDF); it may be "
+                             "HTML or another format renamed to .pdf")
+    reason = str(exc.args[0] if exc.args else exc)
+    if "password" in reason.lower() or "encrypt" in reason.lower():
+        return DocumentError("encrypted PDF: give its password with --password")
+    return DocumentError(f"corrupt or truncated PDF ({reason}); try re-exporting or "
+                         "re-scanning the original")
+
+
+def read_text_layer(path: Path, password: str | None = None, confidence: float = 0.99
+                    ) -> Iterator[tuple[PageLayout, float]]:
+    """Page layouts one at a time, each with its garbage ratio (0 clean … 1 unreadable).
+
+    `confidence` is given to every character: a clean text layer is what was printed.
+    """
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+    except PdfminerException as exc:
+        raise unreadable_pdf(path, exc) from exc
+    with pdf:
+        if not pdf.pages:
+            raise DocumentError("the PDF has no pages")
+        for number, page in enumerate(pdf.pages, 1):
+            tokens = page_tokens(page, confidence)
+            ratio = garbage_ratio("".join(t.text for t in tokens))
+            yield PageLayout(page=number, width=float(page.width), height=float(page.height),
+                             dpi=72, tokens=tokens, segments=page_segments(page)), ratio
+            page.close()

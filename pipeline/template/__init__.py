@@ -1,0 +1,1 @@
+"""Form knowledge from config/ and recognising which form a document is."""

@@ -1,0 +1,83 @@
+"""The label catalogue of config/templates.yaml as typed models."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class FieldSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    labels: list[str] = Field(default_factory=list)
+    variants: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
+    value: Literal["right", "below"] | None = None
+    pattern: str | None = None
+    type: Literal["text", "number", "percent", "year"] = "text"
+
+    @property
+    def all_labels(self) -> list[str]:
+        return [*self.labels, *self.variants]
+
+
+class FundsBlock(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rows: dict[str, list[str]]
+    columns: dict[str, list[str]]
+    fields: dict[str, dict[str, str]]
+
+
+class IndicatorSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    header: list[str]
+    columns: dict[str, list[list[str]]]
+    total_labels: list[str]
+    weight_in_name: bool
+
+
+class NarrativeSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    spending: list[str]
+    problems: list[str]
+    improvements: list[str]
+    other: list[str] = Field(default_factory=list)
+
+
+class TemplateSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str
+    markers: list[str]
+    fields: dict[str, FieldSpec]
+    funds_block: FundsBlock | None = None
+    indicators: IndicatorSpec
+    narrative: NarrativeSpec
+
+    def field_names(self) -> list[str]:
+        names = list(self.fields)
+        if self.funds_block:
+            names += [n for cols in self.funds_block.fields.values() for n in cols.values()]
+        return [*names, "total_score"]
+
+
+class Catalogue(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_label_score: float
+    exact_label_score: float
+    min_template_score: float
+    templates: dict[str, TemplateSpec]
+
+
+@cache
+def load_catalogue(config_dir: Path) -> Catalogue:
+    with open(config_dir / "templates.yaml", encoding="utf-8") as fh:
+        return Catalogue.model_validate(yaml.safe_load(fh))

@@ -1,0 +1,1 @@
+"""Text helpers shared by every path: normalisation and value parsing."""

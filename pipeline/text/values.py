@@ -1,0 +1,37 @@
+"""Typed values from printed text: amounts, percentages, weights, years."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.text.normalize import fold_width
+
+NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
+WEIGHT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+
+
+def parse_number(text: str | None) -> float | int | None:
+    """1,234.5 / 1234.50 / 12% / 580万元 → the number as written (int when whole)."""
+    if text is None:
+        return None
+    found = NUMBER.search(fold_width(text).replace(" ", ""))
+    if not found:
+        return None
+    value = float(found.group().replace(",", ""))
+    return int(value) if value.is_integer() else value
+
+
+def parse_year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    found = YEAR.search(fold_width(text))
+    return int(found.group(1)) if found else None
+
+
+def split_weight_in_name(text: str) -> tuple[str, float | int | None]:
+    """产出指标（50分） → (产出指标, 50); a name without weight → (name, None)."""
+    found = WEIGHT_IN_NAME.match(fold_width(text))
+    if not found:
+        return text, None
+    return found.group("name"), parse_number(found.group("weight"))

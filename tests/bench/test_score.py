@@ -1,0 +1,28 @@
+"""The bench's scoring: a perfect record scores 100%, an unflagged misread is silent."""
+
+from __future__ import annotations
+
+from fixtures.generator.truth import Truth
+from bench.score import score_record
+from pipeline.extract import extract_document
+from pipeline.settings import Settings
+
+
+def test_scores_a_read_record_and_counts_a_silent_error(truths: dict[str, Truth], doc_path) -> None:
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    tally = score_record(truth, record, "digital")
+    assert tally.values > 100 and tally.correct == tally.values and tally.silent_errors == 0
+    # A misread nobody is told about is a silent error; flag it and it is not.
+    record.fields["budget_planned"].value = 1
+    assert score_record(truth, record, "digital").silent_errors == 1
+    record.fields["budget_planned"].flags.append("low_ocr_confidence")
+    assert score_record(truth, record, "digital").silent_errors == 0
+
+
+def test_failed_document_is_flagged_not_silent(truths: dict[str, Truth], tmp_path) -> None:
+    truth = truths["mof_project-00005"]
+    bad = tmp_path / "x.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    tally = score_record(truth, extract_document(bad, Settings()), "digital")
+    assert tally.correct == 0 and tally.silent_errors == 0

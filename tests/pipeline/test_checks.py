@@ -1,0 +1,53 @@
+"""Arithmetic checks flag every value a failed rule involves."""
+
+from __future__ import annotations
+
+from pipeline.checks.rules import apply_checks, run_checks
+from pipeline.models import FieldValue, Indicator, Record, Source
+
+
+def fv(value: object) -> FieldValue:
+    return FieldValue(value=value, raw=str(value), confidence=0.99)
+
+
+def gd_record(score: float = 8) -> Record:
+    rows = [("决策", 20, "立项管理", 12, "论证决策规范性", 12, 12),
+            ("决策", 20, "事项管理", 8, "监管有效性", 8, score),
+            ("产出", 80, "数量指标", 80, "完成率", 80, 80)]
+    record = Record(source=Source(path="x"), template="gd_fund")
+    for l1, w1, l2, w2, l3, w3, s in rows:
+        record.indicators.append(Indicator(level1=fv(l1), level1_weight=fv(w1), level2=fv(l2),
+                                           level2_weight=fv(w2), level3=fv(l3), level3_weight=fv(w3),
+                                           score=fv(s)))
+    record.fields = {"total_score": fv(100 - 8 + score), "budget_planned": fv(580),
+                     "allocated_city": fv(0), "allocated_transfer": fv(580), "amount_unit": fv("万元")}
+    return record
+
+
+def test_consistent_record_passes_every_check() -> None:
+    record = gd_record()
+    checks = run_checks(record)
+    assert {c.rule for c in checks} >= {"level1_weights_sum_100", "level2_weights_sum_level1",
+                                        "level3_weights_sum_level2", "score_le_weight",
+                                        "scores_sum_total", "allocated_sum_planned"}
+    assert all(c.ok for c in checks), [c for c in checks if not c.ok]
+
+
+def test_score_above_weight_flags_both_values() -> None:
+    record = gd_record(score=10)
+    checks = run_checks(record)
+    apply_checks(record, checks)
+    failed = [c for c in checks if not c.ok]
+    assert [c.rule for c in failed] == ["score_le_weight"]
+    assert "check_failed:score_le_weight" in record.indicators[1].score.flags
+    assert "check_failed:score_le_weight" in record.indicators[1].level3_weight.flags
+    assert record.indicators[1].score.confidence < 0.99
+    assert not record.indicators[0].score.flags
+
+
+def test_narrative_in_yuan_against_wan_yuan_is_a_unit_mismatch() -> None:
+    record = gd_record()
+    record.narrative.spending = fv("县乡人大工作和建设经费580元已于年初划拨")
+    checks = run_checks(record)
+    apply_checks(record, checks)
+    assert "unit_mismatch" in record.narrative.spending.flags
