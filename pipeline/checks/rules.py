@@ -53,14 +53,23 @@ def group_weight(record: Record, idx: list[int], key: str) -> tuple[float | None
     return None, ""
 
 
+def group_paths(record: Record, idx: list[int], key: str) -> list[str]:
+    """Every row's copy of a merged group's value: each is shown to the reviewer."""
+    paths = [f"indicators[{i}].{key}" for i in idx if num(getattr(record.indicators[i], key)) is not None]
+    # An inferred weight stands for the weights it was summed from.
+    if any("inferred" in getattr(record.indicators[i], key).flags for i in idx):
+        paths += [f"indicators[{i}].level3_weight" for i in idx]
+    return paths
+
+
 def check_level1_sum(record: Record) -> list[Check]:
     parts, paths = [], []
     for idx in groups(record, "level1").values():
-        w, path = group_weight(record, idx, "level1_weight")
+        w, _ = group_weight(record, idx, "level1_weight")
         if w is None:
             return []
         parts.append(w)
-        paths.append(path)
+        paths += group_paths(record, idx, "level1_weight")
     if "funds_weight" in record.fields:
         w = num(record.fields["funds_weight"])
         if w is None:
@@ -80,23 +89,25 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
     checks = []
     parent_groups = groups(record, parent)
     for idx in parent_groups.values():
-        target, target_path = group_weight(record, idx, f"{parent}_weight")
+        target, _ = group_weight(record, idx, f"{parent}_weight")
         if target is None:
             continue
         if child == "level3":
-            weights = [(num(record.indicators[i].level3_weight), f"indicators[{i}].level3_weight") for i in idx]
+            weights = [num(record.indicators[i].level3_weight) for i in idx]
+            paths = [f"indicators[{i}].level3_weight" for i in idx]
         else:
             sub: dict[str, list[int]] = {}
             for i in idx:
                 sub.setdefault(str(record.indicators[i].level2.value), []).append(i)
-            weights = [group_weight(record, s, "level2_weight") for s in sub.values()]
-        if any(w is None for w, _ in weights):
+            weights = [group_weight(record, s, "level2_weight")[0] for s in sub.values()]
+            paths = [p for s in sub.values() for p in group_paths(record, s, "level2_weight")]
+        if any(w is None for w in weights):
             continue
-        total = sum(w for w, _ in weights if w is not None)
+        total = sum(w for w in weights if w is not None)
         ok = abs(total - target) <= TOLERANCE
         checks.append(Check(rule=rule, ok=ok,
-                            detail=f"{'+'.join(fmt(w) for w, _ in weights if w is not None)}={fmt(total)} vs {fmt(target)}",
-                            fields=[target_path, *[p for _, p in weights]]))
+                            detail=f"{'+'.join(fmt(w) for w in weights if w is not None)}={fmt(total)} vs {fmt(target)}",
+                            fields=[*group_paths(record, idx, f"{parent}_weight"), *paths]))
     return checks
 
 

@@ -200,4 +200,11 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
             value = FieldValue(value=None, raw="", confidence=1.0, page=cell.page if cell else None,
                                bbox=cell.bbox if cell else None)
         setattr(ind, col.key, value)
+    # A weight printed inside the name (产出指标（50分）) has no column: it goes with the
+    # name it was carried down with.
+    for name_key, weight_key in (("level1", "level1_weight"), ("level2", "level2_weight")):
+        name_col = by_key.get(name_key)
+        name_cell = next((c for c in cells if name_col and name_col.holds(c)), None)
+        if weight_key not in by_key and (name_cell is None or not name_cell.text.strip()):
+            setattr(ind, weight_key, carry(previous, weight_key))
     return ind

@@ -19,7 +19,13 @@ from pipeline.layout import PageLayout, Segment, Token
 # glyphs without a Unicode mapping, the replacement character, private-use code points
 # (broken CJK font encodings), and Latin-1 mojibake of UTF-8/GBK bytes.
 CID = re.compile(r"\(cid:\d+\)")
-MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00bf\u00c0-\u00ff]")
+# UTF-8 or GBK bytes shown as Latin-1/cp1252: accented letters, C1 controls, Latin-1
+# symbols and cp1252's extras, which a Chinese form does not print. Kept out: ¥ ° ± · × ÷
+# and the quotes, dashes and ellipsis Chinese text uses.
+MOJIBAKE = re.compile("[\u0080-\u009f\u00a1-\u00a4\u00a6-\u00af\u00b2-\u00b6\u00b8-\u00bf"
+                      "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161"
+                      "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2020\u2021\u2030\u2039"
+                      "\u203a\u20ac\u2122]")
 
 
 def garbage_ratio(text: str) -> float:
@@ -28,7 +34,7 @@ def garbage_ratio(text: str) -> float:
         return 0.0
     bad = sum(len(m.group()) for m in CID.finditer(text))
     bad += sum(1 for ch in text if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
-    bad += 2 * len(MOJIBAKE.findall(text))
+    bad += len(MOJIBAKE.findall(text))
     visible = sum(1 for ch in text if not ch.isspace())
     return min(1.0, bad / max(1, visible))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -43,14 +43,17 @@ def join_cell_lines(lines: list[str]) -> str:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # bounded: a batch of thousands of forms must not grow it
 def normalize_text(text: str) -> str:
-    """The normalised form of printed text, as stored in `value`."""
+    """The normalised form of printed text, as stored in `value` (cached: labels and
+    cells are normalised many times over while a form is mapped)."""
     text = fold_width(to_simplified(text))
     text = join_cell_lines(text.splitlines())
     text = SPACE_BETWEEN_CJK.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
     """For matching labels: normalised, with every space and most punctuation gone."""
     return re.sub(r"[\s:：,，.。;；、()（）\[\]【】<>《》\"'“”‘’_\-—|丨]", "", normalize_text(text))
