@@ -9,9 +9,10 @@ order). Units are the page's own (points or pixels); tolerances scale with ``dpi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from pipeline.layout import BBox, Cell, PageLayout, Segment, Table, TextLine, Token
+from pipeline.layout import Cell, PageLayout, Segment, Table, TextLine, Token
 from pipeline.text.normalize import join_cell_lines
 
 
@@ -145,11 +146,6 @@ def lattice_to_cells(region: list[Segment], xs: list[float], ys: list[float],
     return sorted(cells, key=lambda c: (c.row, c.col))
 
 
-def center_in(token: Token, box: BBox) -> bool:
-    cx, cy = (token.bbox[0] + token.bbox[2]) / 2, (token.bbox[1] + token.bbox[3]) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
 def tokens_to_lines(tokens: list[Token]) -> list[list[Token]]:
     """Tokens grouped into visual lines (by vertical overlap), each sorted left to right."""
     lines: list[list[Token]] = []
@@ -177,21 +173,30 @@ def line_text(line: list[Token], gap_factor: float = 0.8) -> str:
     return out
 
 
-def fill_cells(cells: list[Cell], tokens: list[Token]) -> list[Token]:
-    """Put each token in the cell holding its centre; returns tokens in no cell."""
-    inside: dict[int, list[Token]] = {i: [] for i in range(len(cells))}
+def fill_cells(cells: list[Cell], xs: list[float], ys: list[float], tokens: list[Token]
+               ) -> list[Token]:
+    """Put each token in the cell holding its centre; returns the tokens in no cell.
+
+    The centre is located in the lattice by bisection, then the lattice position is
+    mapped to the (possibly spanning) cell covering it: linear in the tokens.
+    """
+    owner: dict[tuple[int, int], int] = {}
+    for i, cell in enumerate(cells):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                owner[(r, c)] = i
+    inside: dict[int, list[Token]] = {}
     rest = []
     for tok in tokens:
-        for i, cell in enumerate(cells):
-            if center_in(tok, cell.bbox):
-                inside[i].append(tok)
-                break
-        else:
+        cx, cy = (tok.bbox[0] + tok.bbox[2]) / 2, (tok.bbox[1] + tok.bbox[3]) / 2
+        r, c = bisect_right(ys, cy) - 1, bisect_right(xs, cx) - 1
+        i = owner.get((r, c)) if 0 <= r < len(ys) - 1 and 0 <= c < len(xs) - 1 else None
+        if i is None:
             rest.append(tok)
-    for i, cell in enumerate(cells):
-        toks = inside[i]
-        if not toks:
-            continue
+        else:
+            inside.setdefault(i, []).append(tok)
+    for i, toks in inside.items():
+        cell = cells[i]
         lines = [line_text(line) for line in tokens_to_lines(toks)]
         cell.raw = "\n".join(lines)
         cell.text = join_cell_lines(lines)
@@ -210,7 +215,7 @@ def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
         if len(xs) < 2 or len(ys) < 2:
             continue
         cells = lattice_to_cells(region, xs, ys, settings, layout.page)
-        tokens = fill_cells(cells, tokens)
+        tokens = fill_cells(cells, xs, ys, tokens)
         tables.append(Table(page=layout.page, bbox=(xs[0], ys[0], xs[-1], ys[-1]),
                             n_rows=len(ys) - 1, n_cols=len(xs) - 1, col_edges=xs, row_edges=ys,
                             cells=cells))
