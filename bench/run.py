@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.score import Tally, comparable, score_record, truth_values
 from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths
 from fixtures.generator.truth import Truth
-from pipeline.extract import extract_document
+from pipeline.extract import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 
@@ -36,9 +36,9 @@ BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
 
 def extract_files(paths: list[str], engine: str) -> tuple[list[dict], float, float]:
     """Runs in a child process: records, seconds, and this process's peak RSS (MB)."""
-    settings = Settings(ocr_engine=engine)
+    extractor = DocumentExtractor(Settings(ocr_engine=engine))
     start = time.perf_counter()
-    records = [extract_document(Path(p), settings).model_dump(mode="json") for p in paths]
+    records = [extractor.extract(Path(p)).model_dump(mode="json") for p in paths]
     seconds = time.perf_counter() - start
     return records, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

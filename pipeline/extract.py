@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from pipeline.checks.rules import apply_checks, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
@@ -26,7 +26,10 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 
-T = TypeVar("T")
+if TYPE_CHECKING:
+    from pipeline.image.rasterize import PageImage
+    from pipeline.ocr.base import OcrEngine
+
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
@@ -60,18 +63,23 @@ def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
     return doc
 
 
-def read_digital_pdf(path: Path, settings: Settings, source: Source) -> list[PageLayout]:
+class NeedsOcr(Exception):
+    """The PDF's text layer is missing or unreadable: its pages go to OCR."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_digital_pdf(path: Path, settings: Settings) -> list[PageLayout]:
     pages = []
     for page, garbage in read_text_layer(path, settings.password, settings.text_layer_confidence):
         if garbage > settings.max_garbage_ratio:
-            raise DocumentError(
-                f"page {page.page}: the text layer is unreadable ({garbage:.0%} garbage "
-                "characters) and the OCR path for such pages is not built yet")
+            raise NeedsOcr(f"page {page.page}: the text layer is unreadable "
+                           f"({garbage:.0%} garbage characters)")
         pages.append(page)
-    if pages and not any(p.tokens for p in pages):
-        source.kind = "scanned_pdf"
-        raise DocumentError("image-only PDF (no text layer): the scanned-PDF path "
-                            "(OCR) is not built yet")
+    if not any(p.tokens for p in pages):
+        raise NeedsOcr("image-only PDF (no text layer)")
     return pages
 
 
@@ -120,39 +128,85 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
     return record
 
 
-def guarded(source: Source, action: Callable[[], T]) -> T | Record:
-    try:
-        return action()
-    except DocumentError as exc:
-        return failed_record(source, str(exc))
+class DocumentExtractor:
+    """Turns files into records; holds what is costly to make once per worker (the
+    catalogue, the OCR engine, created on the first scanned page)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalogue = load_catalogue(settings.config_dir)
+        self._engine: OcrEngine | None = None
+
+    @property
+    def engine(self) -> OcrEngine:
+        if self._engine is None:
+            from pipeline.ocr.base import get_engine
+            self._engine = get_engine(self.settings.ocr_engine)
+        return self._engine
+
+    def read_scanned_pages(self, pages: Iterator[PageImage], source: Source) -> list[PageLayout]:
+        from pipeline.read.scanned import read_scanned
+        source.engine = self.engine.name
+        layouts = list(read_scanned(pages, self.engine, self.settings.debug_dir))
+        source.pages = len(layouts)
+        source.dpi = layouts[0].dpi if layouts else None
+        return layouts
+
+    def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
+        suffix = path.suffix.lower()
+        if suffix in TEXT_SUFFIXES:
+            from pipeline.textform.decode import decode_text
+            from pipeline.textform.layout import layout_from_text
+            source.kind, source.engine = "text", "text"
+            with timed(timings, "read"):
+                text = decode_text(path.read_bytes())
+            with timed(timings, "grid"):
+                layout = layout_from_text(text, self.catalogue)
+            source.pages = layout.pages
+            return layout
+        if suffix in PDF_SUFFIXES:
+            try:
+                with timed(timings, "read"):
+                    pages = read_digital_pdf(path, self.settings)
+                source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
+                source.pages = len(pages)
+            except NeedsOcr:
+                from pipeline.image.rasterize import iter_pdf_pages
+                source.kind = "scanned_pdf"
+                with timed(timings, "ocr"):
+                    pages = self.read_scanned_pages(
+                        iter_pdf_pages(path, self.settings.dpi, self.settings.password), source)
+        else:
+            from pipeline.image.rasterize import iter_image_pages
+            source.kind = "image"
+            with timed(timings, "ocr"):
+                pages = self.read_scanned_pages(iter_image_pages(path), source)
+        with timed(timings, "grid"):
+            return layout_from_pages(pages, source.dpi or 72)
+
+    def extract(self, path: Path) -> Record:
+        """The record of one file; a document that cannot be read gives a failed record."""
+        timings: dict[str, float] = {}
+        source = Source(path=str(path))
+        try:
+            source.sha256 = sha256_of(path)
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                raise UnsupportedInput(f"unsupported file type {path.suffix.lower() or '(none)'}; "
+                                       "give PDF, PNG, JPEG, TIFF or TXT")
+            layout = self.read_layout(path, source, timings)
+            record = build_record(layout, source, self.catalogue, timings)
+        except DocumentError as exc:
+            record = failed_record(source, str(exc))
+        except OSError as exc:
+            record = failed_record(source, f"cannot read the file: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
+                                           "please report it with the file")
+        record.timings = timings
+        record.settle_status()
+        return record
 
 
 def extract_document(path: Path, settings: Settings) -> Record:
-    """The record of one file; a document that cannot be read gives a failed record."""
-    timings: dict[str, float] = {}
-    source = Source(path=str(path))
-    try:
-        source.sha256 = sha256_of(path)
-        suffix = path.suffix.lower()
-        if suffix not in SUPPORTED_SUFFIXES:
-            raise UnsupportedInput(
-                f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF or TXT")
-        if suffix in PDF_SUFFIXES:
-            source.kind, source.dpi = "digital_pdf", 72
-            with timed(timings, "read"):
-                pages = read_digital_pdf(path, settings, source)
-            source.pages, source.engine = len(pages), "text_layer"
-            with timed(timings, "grid"):
-                layout = layout_from_pages(pages, 72)
-        else:
-            source.kind = "image" if suffix in IMAGE_SUFFIXES else "text"
-            raise DocumentError(f"the {source.kind} path is not built yet")
-        record = build_record(layout, source, load_catalogue(settings.config_dir), timings)
-    except DocumentError as exc:
-        record = failed_record(source, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
-        record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
-                                       "please report it with the file")
-    record.timings = timings
-    record.settle_status()
-    return record
+    """One file with a fresh extractor: for tests and one-off calls."""
+    return DocumentExtractor(settings).extract(path)

@@ -13,7 +13,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline.extract import extract_document
+from pipeline.extract import DocumentExtractor
 from pipeline.models import SCHEMA_VERSION, Record
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Settings
@@ -50,9 +50,10 @@ def run_batch(inputs: list[Path], out: Path, settings: Settings, progress: bool 
     stage_totals: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
     records = []
+    extractor = DocumentExtractor(settings)
     with OutputFolder(out) as folder:
         for path in tqdm(inputs, desc="extract", unit="doc", disable=not progress):
-            record = extract_document(path, settings)
+            record = extractor.extract(path)
             folder.write(record)
             stage_totals.update(record.timings)
             statuses[record.status] += 1

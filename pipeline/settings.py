@@ -22,3 +22,5 @@ class Settings(BaseModel):
     text_layer_confidence: float = 0.99
     # Values below this confidence are flagged for review.
     review_threshold: float = 0.9
+    # Where to write a picture of each page's detected grid (--debug); None: nowhere.
+    debug_dir: Path | None = None

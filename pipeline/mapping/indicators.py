@@ -193,8 +193,13 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
         cell = next((c for c in cells if col.holds(c)), None)
         value = field_from(cell, col.key, catalogue, col)
         blank = cell is None or not cell.text.strip()
-        if col.key in ("level1", "level2", "level1_weight", "level2_weight") and blank:
+        if col.key in ("level1", "level2") and blank:
             # Merged down from a row above (possibly on the previous page).
+            value = carry(previous, col.key)
+        elif col.key in ("level1_weight", "level2_weight") and blank and name_is_blank(
+                cells, by_key.get(col.key.removesuffix("_weight"))):
+            # A group's weight goes down with its name; a new name with no weight beside
+            # it is missing, not its neighbour's weight.
             value = carry(previous, col.key)
         elif blank and col.key in ("deviation_reason", "scoring_standard", "evidence"):
             value = FieldValue(value=None, raw="", confidence=1.0, page=cell.page if cell else None,
@@ -203,8 +208,12 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
     # A weight printed inside the name (产出指标（50分）) has no column: it goes with the
     # name it was carried down with.
     for name_key, weight_key in (("level1", "level1_weight"), ("level2", "level2_weight")):
-        name_col = by_key.get(name_key)
-        name_cell = next((c for c in cells if name_col and name_col.holds(c)), None)
-        if weight_key not in by_key and (name_cell is None or not name_cell.text.strip()):
+        if weight_key not in by_key and name_is_blank(cells, by_key.get(name_key)):
             setattr(ind, weight_key, carry(previous, weight_key))
     return ind
+
+
+def name_is_blank(cells: list[Cell], name_col: Column | None) -> bool:
+    """The row has no name of its own in that column (it is carried from above)."""
+    cell = next((c for c in cells if name_col and name_col.holds(c)), None)
+    return cell is None or not cell.text.strip()

@@ -19,12 +19,14 @@ def test_garbage_ratio() -> None:
     assert garbage_ratio("\ue001\ue002\ue003名") > 0.5  # private-use: a broken CJK font
 
 
-def test_mojibake_pdf_is_failed_with_the_reason(tmp_path: Path) -> None:
+def test_mojibake_text_layer_goes_to_ocr(tmp_path: Path) -> None:
     path = tmp_path / "mojibake.pdf"
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for i, line in enumerate(["é¡¹ç›®å\x90\x8dç§°", "åŽ¿ä¹¡äººå¤§å·¥ä½œ", "è¯„ä»·å¹´åº¦ 2024"]):
         pdf.drawString(72, 700 - 20 * i, line)
     pdf.save()
     record = extract_document(path, Settings())
-    assert record.status == "failed"
-    assert "text layer is unreadable" in record.error
+    # Not mapped from the garbage: the page was rendered and OCR'd instead.
+    assert record.source.kind == "scanned_pdf", record.error
+    assert record.source.engine == Settings().ocr_engine
+    assert record.template == "unknown" and record.status == "review"

@@ -1,0 +1,118 @@
+"""OCR engines behind one small interface, chosen by name.
+
+An engine reads grayscale ``uint8`` images (0 = ink, 255 = paper) in pixel coordinates,
+top-left origin, and returns normalised text (see ``normalize_ocr``) with a confidence in
+0..1. Each engine module keeps its heavy imports (onnxruntime, pytesseract) inside itself,
+so ``import pipeline.ocr`` costs nothing until an engine is asked for; and keeps the
+engine's raw call (``raw_*``: what the library returns) apart from the normalisation into
+our schema (text, confidence, ``Token``).
+
+    engine = get_engine("rapidocr")          # constructed once, then reused
+    text, conf = engine.recognize_line(crop)
+    tokens = engine.read_region(page_image)  # every text line, bboxes relative to the image
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from typing import Any
+
+import numpy as np
+
+from pipeline.layout import Token
+
+# name → "module:Class"; the module is imported only when the engine is first asked for.
+ENGINES: dict[str, str] = {
+    "rapidocr": "pipeline.ocr.rapidocr_engine:RapidOcrEngine",
+    "tesseract": "pipeline.ocr.tesseract_engine:TesseractEngine",
+}
+
+
+class OcrEngine(ABC):
+    """One OCR engine. Instances are expensive to build (models load): keep and reuse one."""
+
+    name: str
+
+    @abstractmethod
+    def version(self) -> str:
+        """Engine and model versions, for run.json (e.g. "tesseract 5.3.0 chi_sim")."""
+
+    @abstractmethod
+    def recognize_line(self, crop: np.ndarray) -> tuple[str, float]:
+        """One text line image (grayscale uint8) → (normalised text, confidence 0..1).
+
+        An image without text gives ("", 0.0) or a low confidence; never an exception.
+        """
+
+    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Many line images at once, results in the same order. Engines override this
+        to batch (one model call / one process for many lines)."""
+        return [self.recognize_line(crop) for crop in crops]
+
+    @abstractmethod
+    def read_region(self, image: np.ndarray) -> list[Token]:
+        """Detect and recognise every text line of a region (a cell, a prose page):
+        one Token per line, in reading order, bbox (x0, top, x1, bottom) in pixels
+        relative to ``image``."""
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+def as_gray(image: np.ndarray) -> np.ndarray:
+    """The image as a contiguous 2-D uint8 array (3/4-channel images are converted)."""
+    image = np.asarray(image)
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    elif image.ndim == 3 and image.shape[2] in (3, 4):
+        import cv2
+
+        code = cv2.COLOR_BGR2GRAY if image.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
+        image = cv2.cvtColor(np.ascontiguousarray(image), code)
+    if image.ndim != 2:
+        raise ValueError(f"expected a grayscale image (H, W), got shape {image.shape}")
+    if image.dtype != np.uint8:
+        if np.issubdtype(image.dtype, np.floating) and image.size and float(image.max()) <= 1.0:
+            image = image * 255.0
+        image = np.clip(image, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(image)
+
+
+def is_blank(image: np.ndarray, min_contrast: int = 40) -> bool:
+    """True for an empty or (nearly) uniform image: nothing an engine could read."""
+    if image.size == 0 or min(image.shape[:2]) < 2:
+        return True
+    lo, hi = np.percentile(image, (0.5, 99.5))
+    return float(hi - lo) < min_contrast
+
+
+def available_engines() -> list[str]:
+    return sorted(ENGINES)
+
+
+def create_engine(name: str, **options: Any) -> OcrEngine:
+    """A new engine instance (models loaded now). ``options`` go to its constructor."""
+    try:
+        target = ENGINES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown OCR engine {name!r}: choose one of "
+                         f"{', '.join(available_engines())}") from None
+    module_name, class_name = target.split(":")
+    cls = getattr(importlib.import_module(module_name), class_name)
+    return cls(**options)
+
+
+_CACHE: dict[tuple[str, tuple[tuple[str, Any], ...]], OcrEngine] = {}
+
+
+def get_engine(name: str, **options: Any) -> OcrEngine:
+    """The shared engine of that name (and options): built on first use, then reused.
+
+    Raises ValueError naming the choices for an unknown name.
+    """
+    key = (name, tuple(sorted(options.items())))
+    engine = _CACHE.get(key)
+    if engine is None:
+        engine = _CACHE[key] = create_engine(name, **options)
+    return engine
