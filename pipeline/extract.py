@@ -21,7 +21,7 @@ from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
 from pipeline.mapping.narrative import map_narrative
 from pipeline.models import INDICATOR_KEYS, FieldValue, Record, Source, failed_record
-from pipeline.read.pdf_text import read_text_layer
+from pipeline.read.pdfium_text import read_text_layer
 from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
