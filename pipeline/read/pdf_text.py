@@ -68,8 +68,10 @@ def unreadable_pdf(path: Path, exc: Exception) -> DocumentError:
     if not head.lstrip().startswith(b"%PDF"):
         return DocumentError("not a PDF (the file does not start with %PDF); it may be "
                              "HTML or another format renamed to .pdf")
-    reason = str(exc.args[0] if exc.args else exc)
-    if "password" in reason.lower() or "encrypt" in reason.lower():
+    cause = exc.args[0] if exc.args else exc
+    reason = str(cause)
+    # pdfminer's PDFPasswordIncorrect carries no message: its name says it.
+    if "password" in f"{type(cause).__name__} {reason}".lower() or "encrypt" in reason.lower():
         return DocumentError("encrypted PDF: give its password with --password")
     return DocumentError(f"corrupt or truncated PDF ({reason}); try re-exporting or "
                          "re-scanning the original")
