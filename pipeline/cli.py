@@ -38,9 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="extract records from files or folders",
                              description=EXTRACT_HELP,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
-    extract.add_argument("inputs", nargs="+", type=Path, help="files or folders (searched recursively)")
+    extract.add_argument("inputs", nargs="+", type=Path,
+                         help="files or folders (searched recursively); - reads text from stdin")
     extract.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     extract.add_argument("--password", help="password for encrypted PDFs")
+    extract.add_argument("--engine", choices=("rapidocr", "tesseract"), default=Settings().ocr_engine,
+                         help="OCR engine for scans and photos (default: %(default)s, the better "
+                              "one in our benchmark)")
+    extract.add_argument("--dpi", type=int, default=Settings().dpi,
+                         help="resolution scanned PDF pages are rendered at (default: %(default)s)")
+    extract.add_argument("--debug", action="store_true",
+                         help="write each scanned page with its detected grid drawn on it to "
+                              "OUT/debug/<file>/page-NNN.png")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("schema", help="print the JSON Schema of a record")
     return parser
@@ -51,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=1))
         return EXIT_OK
-    missing = [str(p) for p in args.inputs if not p.exists()]
+    missing = [str(p) for p in args.inputs if p != Path("-") and not p.exists()]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_BAD_ARGS
@@ -59,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if not inputs:
         print("error: no input files found; give files or folders that contain reports", file=sys.stderr)
         return EXIT_BAD_ARGS
-    settings = Settings(password=args.password)
+    settings = Settings(password=args.password, ocr_engine=args.engine, dpi=args.dpi,
+                        debug_dir=args.out / "debug" if args.debug else None)
     try:
         records = run_batch(inputs, args.out, settings, progress=not args.quiet)
     except RunError as exc:

@@ -7,12 +7,14 @@ nothing here stops a batch.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.checks.confidence import flag_low_confidence
 from pipeline.checks.rules import apply_checks, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
 from pipeline.grid.lattice import page_to_tables
@@ -140,14 +142,20 @@ class DocumentExtractor:
     @property
     def engine(self) -> OcrEngine:
         if self._engine is None:
-            from pipeline.ocr.base import get_engine
-            self._engine = get_engine(self.settings.ocr_engine)
+            from pipeline.ocr.base import create_engine
+            self._engine = create_engine(self.settings.ocr_engine)
         return self._engine
 
     def read_scanned_pages(self, pages: Iterator[PageImage], source: Source) -> list[PageLayout]:
         from pipeline.read.scanned import read_scanned
         source.engine = self.engine.name
-        layouts = list(read_scanned(pages, self.engine, self.settings.debug_dir))
+        debug_dir = None
+        if self.settings.debug_dir is not None:
+            # One folder per document, named so that it cannot leave the debug folder.
+            safe = re.sub(r"[^\w.-]+", "_", Path(source.path).name).lstrip(".") or "document"
+            debug_dir = self.settings.debug_dir / f"{safe}-{(source.sha256 or '')[:8]}"
+            debug_dir.mkdir(parents=True, exist_ok=True)
+        layouts = list(read_scanned(pages, self.engine, debug_dir))
         source.pages = len(layouts)
         source.dpi = layouts[0].dpi if layouts else None
         return layouts
@@ -195,6 +203,7 @@ class DocumentExtractor:
                                        "give PDF, PNG, JPEG, TIFF or TXT")
             layout = self.read_layout(path, source, timings)
             record = build_record(layout, source, self.catalogue, timings)
+            flag_low_confidence(record, self.settings.review_threshold)
         except DocumentError as exc:
             record = failed_record(source, str(exc))
         except OSError as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import platform
 import resource
+import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -19,13 +21,26 @@ from pipeline.output.writers import OutputFolder
 from pipeline.settings import Settings
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+STDIN = Path("-")  # text pasted on standard input
+
+
+def extract_stdin(extractor: DocumentExtractor) -> Record:
+    """Text from standard input, read as a .txt document; its record says `-`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stdin.txt"
+        path.write_bytes(sys.stdin.buffer.read())
+        record = extractor.extract(path)
+    record.source.path = "-"
+    return record
 
 
 def discover_inputs(paths: Iterable[Path]) -> list[Path]:
     """Files given, and every file under folders given, in a stable (sorted) order."""
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path == STDIN:
+            found.append(path)
+        elif path.is_dir():
             found += sorted(p for p in path.rglob("*") if p.is_file()
                             and p.name not in SKIPPED_NAMES and not p.name.startswith("."))
         else:
@@ -53,7 +68,7 @@ def run_batch(inputs: list[Path], out: Path, settings: Settings, progress: bool 
     extractor = DocumentExtractor(settings)
     with OutputFolder(out) as folder:
         for path in tqdm(inputs, desc="extract", unit="doc", disable=not progress):
-            record = extractor.extract(path)
+            record = extract_stdin(extractor) if path == STDIN else extractor.extract(path)
             folder.write(record)
             stage_totals.update(record.timings)
             statuses[record.status] += 1

@@ -1,0 +1,542 @@
+"""A torn text extraction to a `DocumentLayout`, so that the PDF path's mapping and checks
+apply to it unchanged.
+
+The text is cut in three regions: the head table (填报单位, 项目名称 … 预期总体目标), the
+indicator table (from its header — 指标评分表 / 一级指标 — to 合计/总分) and the free
+lines (title above, narrative below). Each table gets synthetic geometry:
+
+* units are points at dpi 72 on one tall page: a tab slot is ``COL_W`` wide (x0 =
+  slot × COL_W), a text line ``LINE_H`` high (top = line index × LINE_H, the index
+  counted after duplicate lines are dropped);
+* the head table keeps one row per line (its labels and values share their line), with
+  a wrapped value (a goal over three lines) joined into one cell spanning its lines;
+* the indicator table is rebuilt by `rows.rebuild_indicators`: a synthetic header with
+  the template's column labels, one row per indicator, one cell per column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from pipeline.layout import Cell, DocumentLayout, Table, TextLine
+from pipeline.template.catalogue import Catalogue, IndicatorSpec
+from pipeline.template.detect import detect_template
+from pipeline.text.normalize import compact, join_cell_lines
+from pipeline.textform import repair
+from pipeline.textform.fragments import Line, prepare_lines
+from pipeline.textform.rows import IndicatorTable, rebuild_indicators
+from pipeline.textform.vocab import CONFIG_DIR, LabelIndex, TextConfig, label_index, load_text_config
+
+LINE_H = 12.0
+COL_W = 60.0
+DPI = 72
+INDICATOR_STARTS = ("指标评分表",)
+HEADING_START = repair.HEADING_START
+BULLET = re.compile(r"^\s*[•·・]\s*")
+HEADING_REPAIR_SCORE = 40
+NARRATIVE_HEADING_SCORE = 75  # what mapping/narrative.py accepts without help
+
+
+@dataclass
+class Piece:
+    """A cell of the head table: a fragment, or a part of one, or wrapped lines joined."""
+
+    text: str
+    raw: str
+    col: int
+    sub: int
+    nsub: int
+    first: int
+    last: int
+    confidence: float
+    repairs: set[str] = field(default_factory=set)
+    last_nsub: int = 1  # for a blank value cell: how many pieces its label's slot has
+
+
+@dataclass
+class Regions:
+    title: list[Line]
+    head: list[Line]
+    indicators: list[Line]
+    total: Line | None
+    narrative: list[Line]
+
+
+# --- regions -------------------------------------------------------------------------------
+
+def matches_any(text: str, targets: list[str], min_score: float) -> bool:
+    key = compact(text)
+    return bool(key) and any(fuzz.ratio(key, compact(t)) >= min_score for t in targets)
+
+
+def indicator_start_words(catalogue: Catalogue) -> list[str]:
+    words = list(INDICATOR_STARTS)
+    for spec in catalogue.templates.values():
+        words += spec.indicators.header
+    return words
+
+
+def total_words(catalogue: Catalogue) -> list[str]:
+    return sorted({w for spec in catalogue.templates.values() for w in spec.indicators.total_labels})
+
+
+def is_heading_line(text: str) -> bool:
+    """一、… / （二）… alone on its line (or with its answer after a colon); a heading
+    followed by a space and running text is a paragraph that starts with a heading's copy."""
+    if not HEADING_START.match(text):
+        return False
+    head = re.split(r"[:：]", text, maxsplit=1)[0]
+    parts = head.strip().split()
+    title = parts[0] if parts else ""
+    rest = "".join(parts[1:])
+    if HEADING_START.fullmatch(title) and parts[1:]:
+        title, rest = title + parts[1], "".join(parts[2:])
+    return len(compact(title)) <= 25 and not compact(rest)
+
+
+def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
+    starts = indicator_start_words(catalogue)
+    totals = total_words(catalogue)
+    first_tab = next((i for i, ln in enumerate(lines) if ln.has_tabs), None)
+    if first_tab is None:
+        return Regions([], [], [], None, [ln for ln in lines if not ln.blank])
+    ind_start = next((i for i, ln in enumerate(lines) if i >= first_tab and
+                      any(matches_any(f.text, starts, 85) for f in ln.fragments)), None)
+    total_at = None
+    if ind_start is not None:
+        total_at = next((i for i in range(ind_start + 1, len(lines))
+                         if any(matches_any(f.text, totals, 90) for f in lines[i].fragments[:2])), None)
+    body_from = ind_start if ind_start is not None else first_tab
+    if total_at is not None:
+        narrative_at = total_at + 1
+    else:
+        narrative_at = next((i for i in range(body_from, len(lines)) if not lines[i].has_tabs
+                             and not lines[i].blank and (is_heading_line(lines[i].text())
+                                                         or len(lines[i].text()) > 60)), len(lines))
+    head_end = ind_start if ind_start is not None else narrative_at
+    return Regions(
+        title=[ln for ln in lines[:first_tab] if not ln.blank],
+        head=[ln for ln in lines[first_tab:head_end] if not ln.blank and not ln.suspect],
+        indicators=lines[ind_start:total_at if total_at is not None else narrative_at] if ind_start is not None else [],
+        total=lines[total_at] if total_at is not None else None,
+        narrative=[ln for ln in lines[narrative_at:] if not ln.blank],
+    )
+
+
+# --- the head table -------------------------------------------------------------------------
+
+def numeric_right_labels(catalogue: Catalogue) -> set[str]:
+    return {compact(label) for spec in catalogue.templates.values() for f in spec.fields.values()
+            if f.value == "right" and f.type != "text" for label in (*f.labels, *f.variants)}
+
+
+def line_pieces(line: Line, labels: LabelIndex, config: TextConfig) -> list[Piece]:
+    """A head-table line's fragments, each cut where a label and a value were glued."""
+    out: list[Piece] = []
+    for f in line.fragments:
+        parts = repair.split_at_labels(f.text, labels)
+        confidence = f.confidence if len(parts) == 1 else min(f.confidence, config.confidence.split)
+        for k, part in enumerate(parts):
+            repairs = set(f.repairs) | ({"split"} if len(parts) > 1 else set())
+            out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col, k, len(parts),
+                             line.index, line.index, confidence, repairs))
+    return out
+
+
+def drop_stray_digit(pieces: list[Piece], line: Line, labels: LabelIndex, numeric_right: set[str]) -> list[Piece]:
+    """A lone digit ending a line that has no other number (the seed's `指标评分表 … 1`),
+    unless it stands right of a label whose value is a number; or the same digit glued
+    after a space to the line's last text (`实际完成情况 1`)."""
+    if pieces and re.search(r"\D\s+\d$", pieces[-1].text) and \
+            not any(re.search(r"\d", p.text) for p in pieces[:-1]) and \
+            not re.search(r"\d", pieces[-1].text[:-1]):
+        pieces[-1].text = pieces[-1].text[:-1].rstrip()
+        return pieces
+    if not pieces or not re.fullmatch(r"\d", pieces[-1].text.strip()):
+        return pieces
+    if any(re.search(r"\d", p.text) for p in pieces[:-1]):
+        return pieces
+    last = pieces[-1]
+    before = pieces[-2] if len(pieces) > 1 else None
+    right_of_value_label = before is not None and compact(before.text) in numeric_right and (
+        before.col == last.col or last.col - before.col == 1)
+    return pieces if right_of_value_label else pieces[:-1]
+
+
+def piece_x(p: Piece) -> float:
+    return p.col + p.sub / max(p.nsub, 1)
+
+
+def insert_blank_values(pieces: list[Piece], labels: LabelIndex) -> list[Piece]:
+    """An empty cell after a label whose value cell is blank (实施文件依据 then 项目级次):
+    without it, "right of" would take the next label for the value. A value wrapped
+    over the label's line (a goal joined from the lines around it) is a value."""
+    out = list(pieces)
+    for p in pieces:
+        if p.first != p.last or not labels.is_right_label(p.text):
+            continue
+        beside = [q for q in pieces if q is not p and q.first <= p.first <= q.last and piece_x(q) > piece_x(p)]
+        nxt = min(beside, key=piece_x, default=None)
+        if nxt is not None and labels.exact(nxt.text):
+            # At the label's right edge, so that it is the nearest cell to its right.
+            out.append(Piece("", "", p.col, p.sub, 0, p.first, p.last, p.confidence, last_nsub=p.nsub))
+    return out
+
+
+def join_wrapped(pieces: list[Piece], widths: dict[int, int], labels: LabelIndex,
+                 config: TextConfig) -> list[Piece]:
+    """Vertically torn cells of the head table joined: first labels wrapped in their
+    cell (年度总 / 体目标), then running text wrapped over lines (a goal)."""
+    pieces = join_pass(pieces, widths, config, lambda a, b: joins_label(a, b, labels))
+    return join_pass(pieces, widths, config, lambda a, b: continues_prose(a, b, labels))
+
+
+def join_pass(pieces: list[Piece], widths: dict[int, int], config: TextConfig,
+              joins: Callable[[Piece, Piece], bool]) -> list[Piece]:
+    by_col: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if p.nsub == 1 and p.text:
+            by_col.setdefault(p.col, []).append(p)
+    dropped: set[int] = set()
+    for col_pieces in by_col.values():
+        col_pieces.sort(key=lambda p: p.first)
+        i = 0
+        while i + 1 < len(col_pieces):
+            a, b = col_pieces[i], col_pieces[i + 1]
+            close = b.first - a.last <= 3 and abs(widths.get(a.first, 0) - widths.get(b.first, 0)) <= 1
+            if close and joins(a, b):
+                a.text = join_cell_lines([a.text, b.text])
+                a.raw = f"{a.raw}\n{b.raw}"
+                a.last = b.last
+                a.confidence = min(a.confidence, b.confidence, config.confidence.wrapped)
+                a.repairs |= b.repairs | {"wrapped"}
+                dropped.add(id(b))
+                col_pieces.pop(i + 1)
+                continue
+            i += 1
+    return [p for p in pieces if id(p) not in dropped]
+
+
+def joins_label(a: Piece, b: Piece, labels: LabelIndex) -> bool:
+    if labels.is_label(a.text) or labels.is_label(b.text):
+        return False
+    return labels.is_label(a.text + b.text, 90)
+
+
+def continues_prose(a: Piece, b: Piece, labels: LabelIndex) -> bool:
+    """a is a full line of running text (long, not ending a sentence, not a `label：
+    value` line) and b goes on (not a label)."""
+    key = compact(a.text)
+    return (len(key) >= 12 and not labels.is_label(a.text) and not labels.is_label(b.text)
+            and not re.search(r"[:：]", a.text[:12]) and a.text.rstrip()[-1:] not in "。；;!！?？")
+
+
+def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, config: TextConfig) -> list[Piece]:
+    numeric_right = numeric_right_labels(catalogue)
+    pieces: list[Piece] = []
+    widths = {ln.index: ln.width for ln in lines}
+    for line in lines:
+        pieces += drop_stray_digit(line_pieces(line, labels, config), line, labels, numeric_right)
+    pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)
+    # Lines of numbers (the funds block): a lone O or l there is a misread 0 or 1.
+    numeric_lines = {p.first for p in pieces if sum(c.isdigit() for c in p.text) >= 1 and
+                     repair.NUMBERISH.match(p.text.strip())}
+    for p in pieces:
+        cleaned, repeated = repair.remove_repeated_sentences(p.text, config.repeat_min_chars)
+        if repeated:
+            p.text = cleaned
+            p.repairs.add("repeat")
+        fixed, changed = repair.fix_number(p.text, config.digit_lookalikes)
+        lone_letter = p.text.strip() in ("O", "o", "l", "I") and p.first in numeric_lines
+        if fixed != p.text and (any(ch.isdigit() for ch in p.text) or lone_letter):
+            p.text = fixed
+            if changed:
+                p.confidence = min(p.confidence, config.confidence.digits)
+        if repair.is_prose(p.text):
+            p.confidence = min(p.confidence, config.confidence.prose)
+    return pieces
+
+
+def piece_bbox(p: Piece, index_of: dict[int, int]) -> tuple[float, float, float, float]:
+    if p.nsub == 0:  # a blank value cell right after its label, before the next label
+        x0 = p.col * COL_W + COL_W * (p.sub + 1) / max(p.last_nsub, 1) - 0.5
+        return (x0, index_of[p.first] * LINE_H, x0 + 0.4, (index_of[p.last] + 1) * LINE_H)
+    width = COL_W / p.nsub
+    x0 = p.col * COL_W + p.sub * width
+    return (x0, index_of[p.first] * LINE_H, x0 + width, (index_of[p.last] + 1) * LINE_H)
+
+
+def head_table(pieces: list[Piece], y_of: dict[int, int]) -> Table | None:
+    if not pieces:
+        return None
+    cells = []
+    for p in pieces:
+        bbox = piece_bbox(p, y_of)
+        cells.append(Cell(row=y_of[p.first], col=p.col * 4 + max(p.sub, 0), rowspan=p.last - p.first + 1,
+                          bbox=bbox, text=p.text, raw=p.raw, confidence=round(p.confidence, 4)))
+    rows = sorted({c.row for c in cells})
+    top = min(c.bbox[1] for c in cells)
+    bottom = max(c.bbox[3] for c in cells)
+    right = max(c.bbox[2] for c in cells)
+    n_cols = int(right // COL_W) + 1
+    row_edges = sorted({c.bbox[1] for c in cells} | {c.bbox[3] for c in cells})
+    for c in cells:
+        c.row = row_edges.index(c.bbox[1])
+    return Table(page=1, bbox=(0.0, top, n_cols * COL_W, bottom), n_rows=max(1, len(row_edges) - 1),
+                 n_cols=n_cols * 4, col_edges=[i * COL_W / 4 for i in range(n_cols * 4 + 1)],
+                 row_edges=row_edges, cells=cells) if rows else None
+
+
+# --- the indicator table ---------------------------------------------------------------------
+
+def header_cells(spec: IndicatorSpec, offset: int, top: float) -> tuple[list[Cell], float]:
+    """The template's own column labels as a header: one row, or two when columns sit
+    under a group (一级指标 over 名称 / 权重(%))."""
+    paths = [paths[0] for paths in spec.columns.values()]
+    two_rows = any(len(p) > 1 for p in paths)
+    cells: list[Cell] = []
+    bottom = top + LINE_H * (2 if two_rows else 1)
+    i = 0
+    while i < len(paths):
+        path = paths[i]
+        x0 = (i + offset) * COL_W
+        if len(path) > 1:
+            j = i
+            while j + 1 < len(paths) and len(paths[j + 1]) > 1 and paths[j + 1][0] == path[0]:
+                j += 1
+            cells.append(Cell(row=0, col=i + offset, colspan=j - i + 1, text=path[0], raw=path[0],
+                              bbox=(x0, top, (j + 1 + offset) * COL_W, top + LINE_H), confidence=1.0))
+            for k in range(i, j + 1):
+                sub = paths[k][1]
+                cells.append(Cell(row=1, col=k + offset, text=sub, raw=sub, confidence=1.0,
+                                  bbox=((k + offset) * COL_W, top + LINE_H, (k + 1 + offset) * COL_W, bottom)))
+            i = j + 1
+        else:
+            cells.append(Cell(row=0, col=i + offset, rowspan=2 if two_rows else 1, text=path[0], raw=path[0],
+                              bbox=(x0, top, x0 + COL_W, bottom), confidence=1.0))
+            i += 1
+    return cells, bottom
+
+
+def indicator_table(table: IndicatorTable, spec: IndicatorSpec, y_of: dict[int, int],
+                    total_label: str) -> Table:
+    offset = min(table.columns.values()) if table.columns else 0
+    n_cols = max(table.n_cols, offset + len(spec.columns))
+    top = y_of.get(table.header_line, 0) * LINE_H
+    cells, header_bottom = header_cells(spec, offset, top)
+    row_edges = sorted({top, header_bottom} | {c.bbox[1] for c in cells})
+    key_of = {col: key for key, col in table.columns.items()}
+    edge = header_bottom
+    n_rows = len(table.rows)
+    for i, row in enumerate(table.rows):
+        nxt = table.rows[i + 1] if i + 1 < n_rows else None
+        bottom_line = y_of[row.bottom] + 1
+        if nxt is not None:
+            bottom_line = (y_of[row.bottom] + 1 + y_of[nxt.top]) / 2
+        bottom = max(edge + LINE_H, bottom_line * LINE_H)
+        for col in range(n_cols):
+            key = key_of.get(col)
+            rc = row.cells.get(key) if key else None
+            cells.append(Cell(row=len(row_edges) - 1, col=col, bbox=(col * COL_W, edge, (col + 1) * COL_W, bottom),
+                              text=rc.text if rc else "", raw=rc.raw if rc else "",
+                              confidence=round(rc.confidence, 4) if rc else 1.0))
+        row_edges.append(bottom)
+        edge = bottom
+    if table.total is not None and "score" in table.columns:
+        total_top = max(edge, y_of.get(table.total_line, 0) * LINE_H) if table.total_line is not None else edge
+        bottom = total_top + LINE_H
+        if total_top > edge:
+            row_edges.append(total_top)
+        cells.append(Cell(row=len(row_edges) - 1, col=0, colspan=1, text=total_label, raw=total_label,
+                          bbox=(0.0, total_top, COL_W, bottom), confidence=1.0))
+        col = table.columns["score"]
+        cells.append(Cell(row=len(row_edges) - 1, col=col, text=table.total.text, raw=table.total.raw,
+                          bbox=(col * COL_W, total_top, (col + 1) * COL_W, bottom),
+                          confidence=round(table.total.confidence, 4)))
+        row_edges.append(bottom)
+        edge = bottom
+    return Table(page=1, bbox=(0.0, top, n_cols * COL_W, edge), n_rows=len(row_edges) - 1, n_cols=n_cols,
+                 col_edges=[i * COL_W for i in range(n_cols + 1)], row_edges=row_edges, cells=cells)
+
+
+# --- free lines --------------------------------------------------------------------------------
+
+def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
+    """A wrapped table cell left over after the narrative (the seed ends with
+    `含自评工作质量 资金管理、项目管 理、…`): short runs of text between spaces, or a run
+    copied from the table."""
+    runs = [r for r in re.split(r"\s+", text.strip()) if r]
+    if not runs:
+        return True
+    if len(runs) >= 3 and all(len(r) <= 20 for r in runs) and len(text) <= 120 \
+            and not is_heading_line(text):
+        return True
+    first = compact(runs[0])
+    return len(runs) >= 2 and len(first) >= 6 and first in table_texts
+
+
+def heading_title(text: str) -> tuple[str, str, str]:
+    """(ordinal prefix, title, tail after a colon) of a heading line."""
+    m = HEADING_START.match(text)
+    prefix = text[:m.end()] if m else ""
+    title = text[len(prefix):]
+    tail = ""
+    colon = re.search(r"[:：]", title)
+    if colon:
+        title, tail = title[:colon.start()], title[colon.start():]
+    return prefix, title, tail
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short, no comma inside: a heading (with or without its ordinal)."""
+    _, title, _ = heading_title(text)
+    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;]", title.rstrip("。. "))
+
+
+def repair_heading(text: str, labels: LabelIndex, config: TextConfig) -> tuple[str, bool]:
+    """A narrative heading garbled past what the mapping's fuzzy match accepts
+    (资金支出情况 → 资金刃出曰政) rewritten to the closest known heading, when that one is
+    clearly closer than any other."""
+    if not looks_like_heading(text):
+        return text, False
+    prefix, title, tail = heading_title(text)
+    key = compact(title)
+    scored = sorted(((fuzz.ratio(key, h), h) for h in labels.headings), reverse=True)
+    if not scored:
+        return text, False
+    best, heading = scored[0]
+    second = scored[1][0] if len(scored) > 1 else 0
+    if best >= NARRATIVE_HEADING_SCORE or best < HEADING_REPAIR_SCORE or best - second < 15:
+        return text, False
+    return prefix + labels.by_compact.get(heading, heading) + tail, True
+
+
+def strip_heading_echo(heading: str, text: str) -> str:
+    """A paragraph starting with a (garbled) copy of its heading: `(三) 政金刃用趣饮用成效。
+    一是…` after `(三) 资金分用途使用成效。` loses the copy. The copy ends at a space or
+    a full stop about where the heading would; the same ordinal makes it certain."""
+    h_prefix, h_title, _ = heading_title(heading)
+    target = compact(h_title)
+    if len(target) < 2:
+        return text
+    m = HEADING_START.match(text)
+    start = m.end() if m else 0
+    same_ordinal = bool(m) and compact(text[:start]) == compact(h_prefix)
+    while start < len(text) and text[start] == " ":
+        start += 1
+    best_cut, best_score = None, 0.0
+    for cut in range(start + max(1, len(target) - 3), min(len(text), start + len(target) + 4) + 1):
+        if cut < len(text) and text[cut] not in " 。.\u3000" and text[cut - 1] not in "。.":
+            continue
+        score = fuzz.ratio(compact(text[start:cut]), target)
+        if score > best_score:
+            best_cut, best_score = cut, score
+    if best_cut is None or best_score < (35 if same_ordinal else 60):
+        return text
+    return text[best_cut:].lstrip(" 。.\u3000")
+
+
+def clean_prose(text: str) -> str:
+    """Spaces an extraction left inside Chinese prose (以讲 促学, 82.35% 。) removed; a
+    space between two Latin words or numbers stays."""
+    return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
+
+
+def narrative_texts(lines: list[Line], labels: LabelIndex, config: TextConfig, table_texts: set[str]
+                    ) -> list[tuple[Line, str, float]]:
+    out: list[tuple[Line, str, float]] = []
+    previous_heading: str | None = None
+    for line in lines:
+        text = BULLET.sub("", " ".join(f.text for f in line.fragments).strip())
+        if not text or is_stray_fragment(text, table_texts):
+            continue
+        confidence = min([f.confidence for f in line.fragments] or [config.confidence.clean])
+        text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
+        if fixed:
+            confidence = min(confidence, config.confidence.digits)
+        if is_heading_line(text) or (looks_like_heading(text) and not HEADING_START.match(text)
+                                     and len(compact(text)) >= 4):
+            text, repaired = repair_heading(text, labels, config)
+            if repaired:
+                confidence = min(confidence, config.confidence.heading)
+            previous_heading = text
+            out.append((line, text, confidence))
+            continue
+        if previous_heading is not None:
+            text = BULLET.sub("", strip_heading_echo(previous_heading, text))
+        previous_heading = None
+        text = clean_prose(text)
+        text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
+        if out:
+            text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)
+        if not text:
+            continue
+        if repair.is_prose(text):
+            confidence = min(confidence, config.confidence.prose)
+        out.append((line, text, confidence))
+    return out
+
+
+def text_line(text: str, y: float, confidence: float) -> TextLine:
+    width = max(COL_W, len(text) * 11.0)
+    return TextLine(page=1, bbox=(0.0, y, width, y + LINE_H), text=text, confidence=round(confidence, 4))
+
+
+# --- the whole ----------------------------------------------------------------------------
+
+def rough_layout(lines: list[Line]) -> DocumentLayout:
+    """Every fragment as a cell, for recognising the template before the real work."""
+    cells = [Cell(row=0, col=f.col, bbox=(f.col * COL_W, f.line * LINE_H, (f.col + 1) * COL_W,
+                                           (f.line + 1) * LINE_H), text=f.text)
+             for ln in lines for f in ln.fragments]
+    table = Table(page=1, bbox=(0, 0, 1, 1), n_rows=1, n_cols=1, col_edges=[0, 1], row_edges=[0, 1], cells=cells)
+    return DocumentLayout(pages=1, dpi=DPI, tables=[table] if cells else [])
+
+
+def indicator_spec(lines: list[Line], catalogue: Catalogue) -> tuple[str, IndicatorSpec | None]:
+    name, _ = detect_template(rough_layout(lines), catalogue)
+    if name == "unknown":
+        return name, None
+    return name, catalogue.templates[name].indicators
+
+
+def layout_from_text(text: str, catalogue: Catalogue, config_dir: Path | None = None) -> DocumentLayout:
+    """The layout of a plain-text report (see the module's docstring for the geometry)."""
+    config = load_text_config(config_dir or CONFIG_DIR)
+    labels = label_index(catalogue, config)
+    lines = prepare_lines(text, labels, config)
+    regions = find_regions(lines, catalogue)
+    y_of = {ln.index: ln.index for ln in lines}
+    doc = DocumentLayout(pages=1, dpi=DPI)
+    for line in regions.title:
+        doc.lines.append(text_line(line.text(), line.index * LINE_H, min(
+            [f.confidence for f in line.fragments] or [config.confidence.clean])))
+    head = head_table(head_pieces(regions.head, labels, catalogue, config), y_of)
+    if head is not None:
+        doc.tables.append(head)
+    _, spec = indicator_spec(lines, catalogue)
+    table_texts: set[str] = set()
+    if spec is not None and regions.indicators:
+        rebuilt = rebuild_indicators(regions.indicators, spec, regions.total, config)
+        total_label = spec.total_labels[0] if spec.total_labels else "合计"
+        doc.tables.append(indicator_table(rebuilt, spec, y_of, total_label))
+        table_texts = {compact(f.text) for ln in regions.indicators + regions.head for f in ln.fragments}
+    elif regions.indicators:
+        extra = head_pieces(regions.indicators, labels, catalogue, config)
+        table = head_table(extra, y_of)
+        if table is not None:
+            doc.tables.append(table)
+    bottom = max((t.bbox[3] for t in doc.tables), default=0.0)
+    for k, (line, content, confidence) in enumerate(
+            narrative_texts(regions.narrative, labels, config, table_texts)):
+        y = max(line.index * LINE_H, bottom + k * LINE_H)
+        doc.lines.append(text_line(content, y, confidence))
+    height = max([t.bbox[3] for t in doc.tables] + [ln.bbox[3] for ln in doc.lines] + [LINE_H])
+    width = max([t.bbox[2] for t in doc.tables] + [ln.bbox[2] for ln in doc.lines] + [COL_W])
+    doc.page_sizes = [(width, height)]
+    return doc

@@ -1,0 +1,306 @@
+"""Pure repairs of a torn text extraction, line by line and fragment by fragment.
+
+Each function takes text and returns text (and, where the caller lowers a confidence,
+whether it changed anything). None of them knows our generator: labels come from the
+template catalogue (`vocab.LabelIndex`), noise characters and thresholds from
+``config/text.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from pipeline.text.normalize import compact, to_simplified
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
+SENTENCE_END = "。；;！？!?"
+CJK = re.compile(r"[\u3400-\u9fff]")
+# A number as a table cell prints it, possibly misread: ≥ 9O%, 2 367.5, １２, l2, 120万元.
+NUMBERISH = re.compile(
+    r"^(?P<cmp>[≥≤<>=＞＜＝]*)\s*(?P<num>[0-9０-９OolI][0-9０-９OolI.,，．\s]*?)\s*"
+    r"(?P<unit>%|％|[\u4e00-\u9fff]{0,3})$")
+DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9OolI]*[0-9][0-9OolI]*(?![A-Za-z])")
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+
+
+def strip_markdown(line: str) -> str:
+    """`### 二、…` → `二、…`: markdown heading marks an earlier tool added."""
+    return MARKDOWN_HEADING.sub("", line, count=1)
+
+
+def line_key(line: str) -> str:
+    """A line for duplicate detection: normalised fragments, tab structure kept."""
+    return "\t".join(compact(part) for part in line.split("\t")).rstrip("\t")
+
+
+def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[str], set[int]]:
+    """Drop a line equal (after normalisation) to one of the previous `window` non-blank
+    lines. Blank lines are kept (they separate pages and paragraphs).
+
+    Table lines (with tabs) are dropped only when they repeat the line right before them:
+    further back, identical lines are often real (two rows with the same target, weight
+    and score). Those are returned as suspects (indices into the output) for the table
+    reader to judge; short table lines (a wrapped 标 or 率) are not even suspects.
+    """
+    out: list[str] = []
+    suspects: set[int] = set()
+    recent: list[str] = []
+    section: list[str] = []  # since the last heading
+    for line in lines:
+        key = line_key(line)
+        if not key.strip("\t"):
+            out.append(line)
+            continue
+        content = len(key.replace("\t", ""))
+        if "\t" in line:
+            if recent and key == recent[-1] and content >= 2:
+                continue
+            if key in recent[:-1] and content >= min_chars:
+                suspects.add(len(out))
+        else:
+            if HEADING_START.match(line):
+                section = []  # a new section: the same short answer (无。) may follow again
+            if key in section or (key in recent and content > 8):
+                continue
+        out.append(line)
+        recent = (recent + [key])[-window:]
+        section = (section + [key])[-window:]
+    return out, suspects
+
+
+def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
+    """`…着手。 规范制度…着手。` → `…着手。`: a sentence, or its tail, said twice in a row.
+
+    The repeat starts right after a sentence end and ends with the same punctuation;
+    it must equal the text just before it and be at least `min_chars` long.
+    """
+    changed = False
+    i = 0
+    while i < len(text):
+        end = text[i]
+        if end in SENTENCE_END:
+            e = i + 1
+            s = e
+            while s < len(text) and text[s] in " \u3000":
+                s += 1
+            best = 0
+            for p in range(s + min_chars - 1, len(text)):
+                if text[p] != end:
+                    continue
+                k = p - s + 1
+                if k > e:
+                    break
+                if text[e - k:e] == text[s:s + k]:
+                    best = k
+            if best:
+                text = text[:e] + text[s + best:]
+                changed = True
+                continue  # the same end may now be followed by a third copy
+        i += 1
+    return text, changed
+
+
+def remove_overlap(previous: str, current: str, min_chars: int) -> str:
+    """A paragraph that starts by repeating the end of the previous one (a page joined
+    twice, as in the seed) loses the repeated start."""
+    limit = min(len(previous), len(current), 800)
+    for k in range(limit, min_chars - 1, -1):
+        if previous.endswith(current[:k]):
+            return current[k:].lstrip()
+    return current
+
+
+def fix_comparators(text: str, comparators: dict[str, str]) -> str:
+    """>= and ＞＝ to ≥ (the forms print ≥; copies type it as two characters)."""
+    for written, printed in comparators.items():
+        if written in text:
+            text = text.replace(written, printed)
+    return text
+
+
+def is_noise(fragment: str, config: TextConfig) -> bool:
+    """XXXIIII III, I1l, •, ·, 丨: extraction noise. A lone l/I may be a misread 1 and
+    `1l` a misread 11: those have a digit or a single letter and are left to the column."""
+    s = fragment.replace(" ", "").replace("\u3000", "")
+    if not s or not set(s) <= set(config.noise_chars):
+        return False
+    letters = set(s) & set(config.noise_markers)
+    if not letters:
+        return False  # 1, 11: digits
+    has_digit = any(ch.isdigit() for ch in s)
+    if len(s) == 1:
+        return s not in "lI"
+    symbols = letters - set("lI")
+    return bool(symbols) or not has_digit or len(letters) >= 2
+
+
+def fix_number(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
+    """A cell that is a number, repaired: full-width digits folded, spaces inside it
+    removed (2 367.5), misread digits replaced (9O% → 90%). Returns (text, misread fixed)."""
+    found = NUMBERISH.match(text.strip())
+    if not found:
+        return text, False
+    num = found.group("num").translate(FULLWIDTH_DIGITS)
+    if not any(ch.isdigit() for ch in num) and len(num.strip()) != 1:
+        return text, False
+    digits_only = re.sub(r"(?<=[\dOolI.])\s+(?=[\dOolI.])", "", num)
+    fixed = "".join(lookalikes.get(ch, ch) for ch in digits_only)
+    misread = fixed != digits_only
+    unit = found.group("unit").translate(FULLWIDTH_DIGITS)
+    return f"{found.group('cmp')}{fixed}{unit}", misread
+
+
+def fix_digit_runs(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
+    """Misread digits inside a run of digits anywhere (2O24年 → 2024年)."""
+    changed = False
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal changed
+        run = m.group()
+        if len(run) < 2 or run.isdigit():
+            return run
+        changed = True
+        return "".join(lookalikes.get(ch, ch) for ch in run)
+
+    return DIGIT_RUN.sub(repl, text), changed
+
+
+def simplify(text: str) -> tuple[str, bool]:
+    """Traditional to simplified (the forms are printed in simplified)."""
+    out = to_simplified(text)
+    return out, out != text
+
+
+# --- labels torn apart -------------------------------------------------------------------
+
+def joint_variants(a: str, b: str) -> list[tuple[str, str, int, int]]:
+    """(tail, head, chars dropped from a's end, from b's start): the joint as is, or
+    with one junk character (实施文 C件依据, 转移支付到 巨下级) on either side."""
+    out = [(a, b, 0, 0)]
+    if len(a) > 1:
+        out.append((a[:-1], b, 1, 0))
+    if len(b) > 1:
+        out.append((a, b[1:], 0, 1))
+    return out
+
+
+def torn_label(a: str, b: str, labels: LabelIndex) -> tuple[int, int] | None:
+    """If a's end and b's start are one label torn in two, the junk to drop (from a's
+    end, from b's start); None when they are not."""
+    ca, cb = compact(a), compact(b)
+    if not ca or not cb:
+        return None
+    best: tuple[int, int, int] | None = None  # (label length, drop a, drop b)
+    for tail, head, drop_a, drop_b in joint_variants(ca, cb):
+        for k in range(1, min(len(tail), labels.max_len) + 1):
+            for label in labels.prefixes.get(tail[-k:], ()):
+                rest = label[k:]
+                if rest and head.startswith(rest) and (best is None or len(label) > best[0]):
+                    best = (len(label), drop_a, drop_b)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def drop_edge(text: str, n: int, from_end: bool) -> str:
+    """Drop n non-space characters at one edge (the junk of a torn label)."""
+    text = text.rstrip() if from_end else text.lstrip()
+    if n == 0:
+        return text
+    return text[:-n].rstrip() if from_end else text[n:].lstrip()
+
+
+def rejoin_pair(a: str, b: str, labels: LabelIndex) -> str | None:
+    """a + b when they are one label torn across a tab or a space; else None. Two whole
+    labels side by side (名称 | 权重) stay apart."""
+    if labels.exact(a) and labels.exact(b):
+        return None
+    joint = torn_label(a, b, labels)
+    if joint is None:
+        return None
+    return drop_edge(a, joint[0], True) + drop_edge(b, joint[1], False)
+
+
+def rejoin_tokens(fragment: str, labels: LabelIndex) -> tuple[str, bool]:
+    """Inside one fragment: tokens of a label torn by a space (是否如期实现预 期总体目标),
+    and a stray Latin letter inside a label (一级指J标)."""
+    changed = False
+    tokens = fragment.split(" ")
+    i = 0
+    while i + 1 < len(tokens):
+        joined = rejoin_pair(tokens[i], tokens[i + 1], labels) if tokens[i] and tokens[i + 1] else None
+        if joined is not None:
+            tokens[i:i + 2] = [joined]
+            changed = True
+            continue
+        i += 1
+    out = []
+    for token in tokens:
+        fixed = drop_inner_junk(token, labels)
+        changed |= fixed != token
+        out.append(fixed)
+    return " ".join(out), changed
+
+
+INNER_JUNK = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z|](?=[\u3400-\u9fff])")
+
+
+def drop_inner_junk(token: str, labels: LabelIndex) -> str:
+    """一级指J标 → 一级指标, only when dropping the letter completes a label."""
+    for m in INNER_JUNK.finditer(token):
+        candidate = token[:m.start()] + token[m.end():]
+        before = compact(token)
+        after = compact(candidate)
+        for key in labels.keys:
+            if len(key) >= 3 and key in after and key not in before:
+                return candidate
+    return token
+
+
+# --- labels glued to values --------------------------------------------------------------
+
+LABEL_NUMBER = re.compile(r"^(?P<label>.*?[\u3400-\u9fff])(?P<num>[-+]?\d[\d,.]*%?)$")
+LABEL_COLON = re.compile(r"^(?P<label>[^:：]{2,16})[:：]\s*(?P<value>\S.*)$")
+
+
+def split_at_labels(fragment: str, labels: LabelIndex) -> list[str]:
+    """A fragment holding a label and a value side by side, cut apart:
+    县乡人大工作和建设经费 评价年度 → [value, label]; 市本级 0 / 市本级0 → [label, value];
+    项目级次：一级 → [label, value] (only for labels whose value stands right of them)."""
+    colon = LABEL_COLON.match(fragment)
+    if colon and labels.is_right_label(colon.group("label")):
+        return [colon.group("label").strip(), colon.group("value").strip()]
+    tokens = [t for t in fragment.split(" ") if t]
+    pieces: list[str] = []
+    for token in tokens:
+        glued = LABEL_NUMBER.match(token)
+        if pieces and re.search(r"[:：]$", pieces[-1]):
+            pieces[-1] += " " + token  # 填报单位名称: 江门市… stays one "label: value" text
+        elif labels.exact(token):
+            pieces.append(token)
+        elif glued and labels.exact(glued.group("label")):
+            pieces += [glued.group("label"), glued.group("num")]
+        elif pieces and not labels.exact(pieces[-1]):
+            pieces[-1] += " " + token
+        else:
+            pieces.append(token)
+    return pieces or [fragment]
+
+
+def is_prose(text: str) -> bool:
+    """Running text (a goal, a scoring standard, a paragraph): where look-alike characters
+    hide (己/已, 未/末)."""
+    key = compact(text)
+    return len(key) >= 16 or (len(key) >= 8 and bool(re.search(r"[，,。；;]", text)))
+
+
+def fold_digits(text: str) -> str:
+    """Full-width digits and signs only (a value stays as printed otherwise)."""
+    return text.translate(FULLWIDTH_DIGITS)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

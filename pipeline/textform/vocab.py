@@ -1,0 +1,136 @@
+"""What the text path knows about the forms: the labels of every template (to rejoin and
+split them in torn text) and the settings of ``config/text.yaml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from pipeline.settings import PROJECT_ROOT
+from pipeline.template.catalogue import Catalogue, TemplateSpec
+from pipeline.text.normalize import compact
+
+CONFIG_DIR = PROJECT_ROOT / "config"
+
+
+@dataclass(frozen=True)
+class Confidence:
+    clean: float = 0.95
+    simplified: float = 0.92
+    split: float = 0.9
+    rejoined: float = 0.9
+    wrapped: float = 0.9
+    unbalanced: float = 0.75
+    digits: float = 0.8
+    prose: float = 0.8
+    group_guess: float = 0.75
+    merged_weight: float = 0.5
+    heading: float = 0.8
+
+
+@dataclass(frozen=True)
+class TextConfig:
+    extra_labels: tuple[str, ...] = ()
+    group_names: tuple[str, ...] = ()
+    noise_chars: str = "XIl1|丨•·"
+    noise_markers: str = "XI|丨•·l"
+    digit_lookalikes: dict[str, str] = field(default_factory=dict)
+    comparators: dict[str, str] = field(default_factory=dict)
+    duplicate_window: int = 4
+    duplicate_min_chars: int = 4
+    repeat_min_chars: int = 6
+    overlap_min_chars: int = 15
+    confidence: Confidence = Confidence()
+    review_threshold: float = 0.9
+
+
+@cache
+def load_text_config(config_dir: Path = CONFIG_DIR) -> TextConfig:
+    path = config_dir / "text.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = dict(data or {})
+    confidence = Confidence(**data.pop("confidence", {}))
+    data["extra_labels"] = tuple(data.get("extra_labels", ()))
+    data["group_names"] = tuple(compact(n) for n in data.get("group_names", ()))
+    return TextConfig(**data, confidence=confidence)
+
+
+def template_labels(spec: TemplateSpec) -> list[str]:
+    """Every printed label of one template: title, markers, field labels, the funds
+    block's rows and columns, the indicator table's headers and total row."""
+    out = [spec.title, *spec.markers]
+    for f in spec.fields.values():
+        out += [*f.labels, *f.variants, *f.after]
+    if spec.funds_block:
+        for names in (*spec.funds_block.rows.values(), *spec.funds_block.columns.values()):
+            out += names
+    out += spec.indicators.header + spec.indicators.total_labels
+    out += [part for paths in spec.indicators.columns.values() for path in paths for part in path]
+    return out
+
+
+class LabelIndex:
+    """The labels of all templates by their compact form, for exact and fuzzy look-ups."""
+
+    def __init__(self, labels: list[str], right_labels: list[str], headings: list[str]) -> None:
+        self.by_compact: dict[str, str] = {}
+        for label in labels:
+            key = compact(label)
+            if len(key) >= 2:
+                self.by_compact.setdefault(key, label)
+        self.keys = list(self.by_compact)
+        self.right = {compact(x) for x in right_labels}
+        self.headings = sorted({compact(h) for h in headings if compact(h)})
+        # For rejoining a label torn across two fragments: its every proper prefix.
+        self.prefixes: dict[str, list[str]] = {}
+        for key in self.keys:
+            if len(key) >= 3:
+                for k in range(1, len(key)):
+                    self.prefixes.setdefault(key[:k], []).append(key)
+        self.max_len = max((len(k) for k in self.keys), default=0)
+
+    def exact(self, text: str) -> str | None:
+        """The label this text is, after normalisation (traditional, width, punctuation)."""
+        key = compact(text)
+        return key if key in self.by_compact else None
+
+    def best(self, text: str) -> tuple[str | None, float]:
+        key = compact(text)
+        if not key:
+            return None, 0.0
+        if key in self.by_compact:
+            return key, 100.0
+        found = process.extractOne(key, self.keys, scorer=fuzz.ratio)
+        return (found[0], float(found[1])) if found else (None, 0.0)
+
+    def is_label(self, text: str, min_score: float = 90.0) -> bool:
+        key = compact(text)
+        if not key or len(key) > self.max_len + 4:
+            return False
+        return self.best(text)[1] >= min_score
+
+    def is_right_label(self, text: str) -> bool:
+        """A label whose value stands in the cell to its right (项目名称, 市本级 …)."""
+        return compact(text) in self.right
+
+
+@cache
+def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str, ...]) -> LabelIndex:
+    return LabelIndex(list(labels), list(right), list(headings))
+
+
+def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
+    labels: list[str] = list(config.extra_labels)
+    right: list[str] = []
+    headings: list[str] = []
+    for spec in catalogue.templates.values():
+        labels += template_labels(spec)
+        right += [label for f in spec.fields.values() if f.value == "right"
+                  for label in (*f.labels, *f.variants)]
+        n = spec.narrative
+        headings += [*n.spending, *n.problems, *n.improvements, *n.other]
+    return _index(tuple(labels), tuple(right), tuple(headings))

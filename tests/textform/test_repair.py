@@ -1,0 +1,117 @@
+"""The pure repairs of pipeline/textform/repair.py on the damage the seed shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform import repair
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
+
+
+@pytest.fixture(scope="module")
+def config() -> TextConfig:
+    return load_text_config()
+
+
+@pytest.fixture(scope="module")
+def labels(config: TextConfig) -> LabelIndex:
+    return label_index(load_catalogue(Settings().config_dir), config)
+
+
+@pytest.mark.parametrize("a, b, joined", [
+    ("实施文", "C件依据", "实施文件依据"),
+    ("转移支付到", "巨下级", "转移支付到下级"),
+    ("其中：当年财政拨", "C款", "其中：当年财政拨款"),
+    ("三", "級指標", "三級指標"),
+    ("年度", "资金总额", "年度资金总额"),
+    ("项目", "名稱", "项目名稱"),
+])
+def test_labels_torn_across_a_tab_are_rejoined(a: str, b: str, joined: str, labels: LabelIndex) -> None:
+    assert repair.rejoin_pair(a, b, labels) == joined
+
+
+@pytest.mark.parametrize("a, b", [("名称", "权重(%)"), ("县乡人大工作和建设经费", "评价年度"),
+                                  ("市本级", "0"), ("年初预算", "全年预算")])
+def test_separate_cells_stay_apart(a: str, b: str, labels: LabelIndex) -> None:
+    assert repair.rejoin_pair(a, b, labels) is None
+
+
+@pytest.mark.parametrize("fragment, fixed", [
+    ("是否如期实现预 期总体目标", "是否如期实现预期总体目标"),
+    ("实施文 C件依据", "实施文件依据"),
+    ("一级指J标", "一级指标"),
+    ("金额X 单位：万元", "金额单位：万元"),
+])
+def test_labels_torn_inside_a_fragment(fragment: str, fixed: str, labels: LabelIndex) -> None:
+    assert repair.rejoin_tokens(fragment, labels) == (fixed, True)
+
+
+@pytest.mark.parametrize("fragment, pieces", [
+    ("县乡人大工作和建设经费 评价年度", ["县乡人大工作和建设经费", "评价年度"]),
+    ("市本级 0", ["市本级", "0"]),
+    ("市本级0", ["市本级", "0"]),
+    ("项目级次 一级", ["项目级次", "一级"]),
+    ("绩效目标情况 预期总体目标", ["绩效目标情况", "预期总体目标"]),
+    ("填报单位名称: 江门市人大常委会办公室", ["填报单位名称: 江门市人大常委会办公室"]),
+    ("切实发挥职能作用,通过规范用好市财政 专项资金。", ["切实发挥职能作用,通过规范用好市财政 专项资金。"]),
+])
+def test_values_cut_off_labels(fragment: str, pieces: list[str], labels: LabelIndex) -> None:
+    assert repair.split_at_labels(fragment, labels) == pieces
+
+
+@pytest.mark.parametrize("fragment, noise", [
+    ("XXXIIII III", True), ("I1l", True), ("•", True), ("·", True), ("丨", True), ("•  •", True),
+    ("III", True), ("8", False), ("1", False), ("11", False), ("l", False), ("1l", False),
+    ("100%", False), ("决策", False),
+])
+def test_noise(fragment: str, noise: bool, config: TextConfig) -> None:
+    assert repair.is_noise(fragment, config) is noise
+
+
+@pytest.mark.parametrize("text, fixed, misread", [
+    ("9O%", "90%", True), ("2O24", "2024", True), ("l2", "12", True), ("≥8 5%", "≥85%", False),
+    ("６０２.８２", "602.82", False), ("113.24万元", "113.24万元", False), ("l", "1", True),
+])
+def test_numbers(text: str, fixed: str, misread: bool, config: TextConfig) -> None:
+    assert repair.fix_number(text, config.digit_lookalikes) == (fixed, misread)
+
+
+def test_comparators(config: TextConfig) -> None:
+    assert repair.fix_comparators(">=95%", config.comparators) == "≥95%"
+    assert repair.fix_comparators("＜＝120万元", config.comparators) == "≤120万元"
+
+
+def test_repeated_sentence_tail_removed() -> None:
+    text = "持续优化和政策 规范制度建设以及管理模式等方面着手。 规范制度建设以及管理模式等方面着手。 不断完善。"
+    assert repair.remove_repeated_sentences(text, 6) == (
+        "持续优化和政策 规范制度建设以及管理模式等方面着手。 不断完善。", True)
+
+
+def test_sentences_said_once_are_kept() -> None:
+    text = "资金严格按照规定用途使用。各项目标已完成。"
+    assert repair.remove_repeated_sentences(text, 6) == (text, False)
+
+
+def test_duplicated_lines() -> None:
+    lines = ["项目支出绩效自评表", "主管部门\t某局", "主管部门\t某局", "\t\t≥85%\t87.5%\t1\t1",
+             "\t标\t", "\t\t≥85%\t87.5%\t1\t1", "\t标\t", "", "二、存在的问题", "无。", "无。",
+             "三、改进意见", "无。"]
+    out, suspects = repair.dedupe_lines(lines, 4, 4)
+    # The repeat right after its line goes; a row repeated three lines down is only a
+    # suspect (the table reader decides); a short tail and a new section's 无。 stay.
+    assert out == ["项目支出绩效自评表", "主管部门\t某局", "\t\t≥85%\t87.5%\t1\t1", "\t标\t",
+                   "\t\t≥85%\t87.5%\t1\t1", "\t标\t", "", "二、存在的问题", "无。", "三、改进意见", "无。"]
+    assert suspects == {4}
+
+
+def test_overlapping_paragraphs() -> None:
+    a = "乡镇中心联络站每年有计划 安排所有驻站代表接待群众,每月开展代表接待日不少于2次"
+    b = "安排所有驻站代表接待群众,每月开展代表接待日不少于2次,村(居)及其他代表联络站也不少于2次。"
+    assert repair.remove_overlap(a, b, 15) == ",村(居)及其他代表联络站也不少于2次。"
+
+
+def test_markdown_heading_marks() -> None:
+    assert repair.strip_markdown("### 二) 资金完成绩效目标情况。") == "二) 资金完成绩效目标情况。"
+    assert repair.strip_markdown("#号文件") == "#号文件"
