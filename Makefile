@@ -42,7 +42,7 @@ baseline:
 
 bench: $(STAMP) baseline
 	test -f $(CORPUS)/corpus.json || $(MAKE) corpus
-	$(PY) -m bench.run --corpus $(CORPUS) --out bench/results.json
+	$(PY) -m bench.run --corpus $(CORPUS) --out bench/results.json $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(PY) -m pipeline schema > schema/record.schema.json

@@ -18,6 +18,7 @@ import importlib
 from abc import ABC, abstractmethod
 from typing import Any
 
+import cv2
 import numpy as np
 
 from pipeline.layout import Token
@@ -66,8 +67,6 @@ def as_gray(image: np.ndarray) -> np.ndarray:
     if image.ndim == 3 and image.shape[2] == 1:
         image = image[:, :, 0]
     elif image.ndim == 3 and image.shape[2] in (3, 4):
-        import cv2
-
         code = cv2.COLOR_BGR2GRAY if image.shape[2] == 3 else cv2.COLOR_BGRA2GRAY
         image = cv2.cvtColor(np.ascontiguousarray(image), code)
     if image.ndim != 2:
@@ -79,12 +78,45 @@ def as_gray(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image)
 
 
+def pad_touching_ink(line: np.ndarray, share: float = 0.25, min_contrast: int = 40) -> np.ndarray:
+    """A line image whose ink touches its left or right edge gets paper added on that side
+    (``share`` × its height): recognisers drop a glyph cut by the image edge, e.g. a ≥
+    printed hard against a cell's border. Other images are returned as they are."""
+    h, w = line.shape
+    if h < 4 or w < 4:
+        return line
+    paper = float(np.median(line))
+    dark = line < paper - min_contrast
+    left, right = bool(dark[:, :2].any()), bool(dark[:, -2:].any())
+    if not (left or right):
+        return line
+    m = max(1, int(round(share * h)))
+    return cv2.copyMakeBorder(line, 0, 0, m if left else 0, m if right else 0,
+                              cv2.BORDER_CONSTANT, value=int(paper))
+
+
 def is_blank(image: np.ndarray, min_contrast: int = 40) -> bool:
     """True for an empty or (nearly) uniform image: nothing an engine could read."""
     if image.size == 0 or min(image.shape[:2]) < 2:
         return True
     lo, hi = np.percentile(image, (0.5, 99.5))
     return float(hi - lo) < min_contrast
+
+
+def reading_order(tokens: list[Token]) -> list[Token]:
+    """Lines top to bottom; lines side by side (sharing most of their height) left to right."""
+    rows: list[list[Token]] = []
+    for tok in sorted(tokens, key=lambda t: (t.bbox[1] + t.bbox[3]) / 2):
+        cy = (tok.bbox[1] + tok.bbox[3]) / 2
+        if rows:
+            top = min(t.bbox[1] for t in rows[-1])
+            bottom = max(t.bbox[3] for t in rows[-1])
+            # Centre inside the previous row's band, and that band not much taller than it.
+            if top <= cy <= bottom and (bottom - top) <= 1.5 * (tok.bbox[3] - tok.bbox[1]):
+                rows[-1].append(tok)
+                continue
+        rows.append([tok])
+    return [tok for row in rows for tok in sorted(row, key=lambda t: t.bbox[0])]
 
 
 def available_engines() -> list[str]:

@@ -12,6 +12,12 @@ artefact of OCR itself:
   replaced (O/o → 0, l/I → 1): "1,2O4.5O" → "1,204.50", when the token has at least as
   many real digits as look-alikes. A token glued to other letters ("Q3", "ISO9001", "3D")
   is left alone; "|" is never made a 1 (at a cell edge it is a piece of ruling line).
+* in a number with more than one ".", all but the last are thousands separators that
+  were read as dots ("1.469.19" → "1,469.19", only with groups of three digits); a number
+  that ends its line does not end with "." or "·" ("2." → "2": a speck after the digit);
+* 丶 (the "dot" radical, never a word on its own) is the enumeration comma 、;
+* a line that is nothing but dashes is the form's "none" mark: 一 (the numeral, which a
+  form would print as 1), -, –, ―, ─, ー all look alike, and it becomes one "—".
 """
 
 from __future__ import annotations
@@ -57,6 +63,19 @@ def _fix_number(match: re.Match[str]) -> str:
     return "".join(_DIGIT_LIKE.get(ch, ch) for ch in token)
 
 
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d+(?![\d.,])")
+_TRAILING_DOT = re.compile(r"(?<![\d.,])(\d[\d,]*(?:\.\d+)?%?)[.·]$")
+
+
+def fix_number_punctuation(text: str) -> str:
+    """"1.469.19" → "1,469.19"; a line ending "…2." or "…87.85·" → without the dot."""
+    text = _DOTTED_THOUSANDS.sub(lambda m: m.group().replace(".", ",", m.group().count(".") - 1), text)
+    m = _TRAILING_DOT.search(text)
+    if m and (m.start() == 0 or not text[m.start() - 1].isalpha()):
+        text = text[:m.end(1)]
+    return text
+
+
 def fix_numeric_confusions(text: str) -> str:
     """O/o→0, l/I→1 only in tokens that are otherwise numeric (bounded by non-letters)."""
     out = []
@@ -74,6 +93,15 @@ def fix_numeric_confusions(text: str) -> str:
     return "".join(out)
 
 
+_DASHES = re.compile(r"[一\-–—―─ー_]+")
+
+
+def dash_line(text: str) -> str:
+    """A line of dash look-alikes alone (一, -, ―, ——, …) → "—"."""
+    return "—" if _DASHES.fullmatch(text) else text
+
+
 def normalize_line(text: str) -> str:
     """An engine's raw line text → the text a Token holds."""
-    return fix_numeric_confusions(strip_cjk_spaces(text))
+    text = fix_numeric_confusions(strip_cjk_spaces(text)).replace("丶", "、")
+    return dash_line(fix_number_punctuation(text))

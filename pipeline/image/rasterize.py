@@ -1,0 +1,215 @@
+"""PDF pages and image files to grayscale page images, one page at a time.
+
+Every page comes out as a :class:`PageImage`: a grayscale ``uint8`` array (H, W), 0 = ink,
+255 = paper, with the resolution in dots per inch that its pixels have on paper. Pages are
+produced lazily so a 200-page scan never sits in memory at once.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from pipeline.errors import DocumentError
+
+# A resolution read from a file is believed only inside this range: 72 is what many tools
+# write when they know nothing, 1 or 0 means "aspect ratio only" (JFIF), and nobody scans
+# forms above 1200 dpi.
+PLAUSIBLE_DPI = (100, 1200)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page as pixels.
+
+    ``page`` is 1-based; ``image`` is grayscale ``uint8`` (H, W), 0 = black; ``dpi`` is the
+    number of pixels per inch of paper (the same in x and y).
+    """
+
+    page: int
+    image: np.ndarray
+    dpi: int
+
+    @property
+    def width(self) -> int:
+        return int(self.image.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.image.shape[0])
+
+
+# --------------------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------------------
+
+
+def open_pdf(path: Path, password: str | None) -> pdfium.PdfDocument:
+    """Open with pdfium; failures become a :class:`DocumentError` a user can act on."""
+    try:
+        return pdfium.PdfDocument(str(path), password=password)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if not Path(path).exists():
+            raise DocumentError(f"file not found: {path}") from exc
+        if Path(path).stat().st_size == 0:
+            raise DocumentError("empty file (0 bytes): nothing to read; check how it was copied") from exc
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+        if not head.lstrip().startswith(b"%PDF"):
+            raise DocumentError("not a PDF (the file does not start with %PDF); it may be "
+                                "HTML or another format renamed to .pdf") from exc
+        if "password" in reason.lower():
+            raise DocumentError("encrypted PDF: give its password with --password") from exc
+        raise DocumentError(f"corrupt or truncated PDF ({reason}); try re-exporting or "
+                            "re-scanning the original") from exc
+
+
+def native_image_dpi(page: pdfium.PdfPage) -> int | None:
+    """The resolution of a scan page's single full-page image, or None if it is not one.
+
+    A page counts as a scan when one image object covers at least 90 % of the page; its
+    dpi is image pixels per inch of the area it is drawn on (the larger of x and y).
+    """
+    w_pt, h_pt = page.get_size()
+    best: int | None = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        area = max(0.0, right - left) * max(0.0, top - bottom)
+        if area < 0.9 * w_pt * h_pt:
+            continue
+        px_w, px_h = obj.get_px_size()
+        # /Rotate does not change which image side lies along which page side; take the
+        # larger ratio so a rotated image still gives its true resolution.
+        dpi = max(px_w, px_h) / (max(right - left, top - bottom) / 72.0)
+        best = round(dpi)
+    return best
+
+
+def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
+    """Render one page at ``dpi`` to a grayscale ``uint8`` (H, W) array (own memory)."""
+    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+    try:
+        arr = bitmap.to_numpy()
+        # Copy: the array is a view into pdfium memory that close() frees.
+        return np.array(arr.reshape(arr.shape[0], arr.shape[1]), dtype=np.uint8, copy=True)
+    finally:
+        bitmap.close()
+
+
+def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
+                   native_dpi: bool = False) -> Iterator[PageImage]:
+    """The pages of a PDF rendered in grayscale at ``dpi`` (pixels per inch), in order.
+
+    Image-only pages (scans) are rendered at ``dpi`` too, whatever their embedded image's
+    resolution, so that all later tolerances (which scale with dpi) see one resolution.
+    With ``native_dpi=True`` a scan page is rendered at its embedded image's resolution
+    instead (no resampling: sharper, and cheaper for low-resolution scans); other pages
+    still use ``dpi``. Only one page is open at a time.
+    """
+    if dpi < 20 or dpi > 1200:
+        raise ValueError(f"dpi out of range 20..1200: {dpi}")
+    pdf = open_pdf(Path(path), password)
+    try:
+        if len(pdf) == 0:
+            raise DocumentError("the PDF has no pages")
+        for index in range(len(pdf)):
+            page = pdf[index]
+            try:
+                page_dpi = dpi
+                if native_dpi:
+                    found = native_image_dpi(page)
+                    if found is not None and PLAUSIBLE_DPI[0] <= found <= PLAUSIBLE_DPI[1]:
+                        page_dpi = found
+                image = render_gray(page, page_dpi)
+            finally:
+                page.close()
+            yield PageImage(page=index + 1, image=image, dpi=page_dpi)
+    finally:
+        pdf.close()
+
+
+# --------------------------------------------------------------------------------------
+# Image files
+# --------------------------------------------------------------------------------------
+
+
+def file_dpi(img: Image.Image, default_dpi: int) -> int:
+    """The resolution recorded in the file when plausible (100..1200), else ``default_dpi``."""
+    dpi = img.info.get("dpi")
+    try:
+        value = float(dpi[0]) if isinstance(dpi, tuple) else float(dpi)
+    except (TypeError, ValueError, IndexError):
+        return default_dpi
+    if PLAUSIBLE_DPI[0] <= value <= PLAUSIBLE_DPI[1]:
+        return round(value)
+    return default_dpi
+
+
+def to_gray(img: Image.Image) -> np.ndarray:
+    """A decoded frame as grayscale ``uint8``; transparency is composed over white paper."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.uint32)
+        top = max(int(arr.max()), 1)
+        # 16-bit scans use the full range; scale the largest value to 255.
+        return (arr * 255 // top).astype(np.uint8) if top > 255 else arr.astype(np.uint8)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.array(img.convert("L"), dtype=np.uint8)
+
+
+def check_size(img: Image.Image, max_pixels: int, where: str) -> None:
+    """Refuse a frame whose header claims more than ``max_pixels`` (nothing decoded yet)."""
+    w, h = img.size
+    if w * h > max_pixels:
+        raise DocumentError(f"image too large: {where} is {w}×{h} = {w * h / 1e6:.0f} MP, "
+                            f"above the limit of {max_pixels / 1e6:.0f} MP; scan at a lower "
+                            "resolution (300 dpi is enough) or split the file")
+    if w == 0 or h == 0:
+        raise DocumentError(f"empty image: {where} is {w}×{h}")
+
+
+def iter_image_pages(path: Path, max_pixels: int = 80_000_000, default_dpi: int = 300
+                     ) -> Iterator[PageImage]:
+    """The pages (frames) of a PNG, JPEG or multi-page TIFF as grayscale page images.
+
+    Each frame's size is checked from its header before it is decoded: above
+    ``max_pixels`` pixels the file is refused with a :class:`DocumentError`. The EXIF
+    orientation tag is applied (phone photos are stored sideways with a tag). ``dpi`` is
+    the file's own resolution when plausible (100..1200), else ``default_dpi``.
+    """
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (or raises) above its own bomb limit; our limit is the one that
+            # speaks, so its warning is noise and its error is turned into ours below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise DocumentError(f"image too large (its header claims more than {max_pixels / 1e6:.0f} "
+                            f"MP): {exc}") from exc
+    except FileNotFoundError as exc:
+        raise DocumentError(f"file not found: {path}") from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise DocumentError(f"not a readable image ({exc}); PNG, JPEG and TIFF are supported") from exc
+    with img:
+        n_frames = getattr(img, "n_frames", 1)
+        for index, frame in enumerate(ImageSequence.Iterator(img)):
+            where = f"page {index + 1} of {n_frames}" if n_frames > 1 else "the image"
+            check_size(frame, max_pixels, where)
+            dpi = file_dpi(frame, default_dpi)
+            try:
+                upright = ImageOps.exif_transpose(frame)
+                gray = to_gray(upright)
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise DocumentError(f"corrupt or truncated image ({where}: {exc})") from exc
+            yield PageImage(page=index + 1, image=gray, dpi=dpi)

@@ -1,0 +1,200 @@
+"""RapidOCR (PP-OCRv4 detection + recognition on onnxruntime, models inside the wheel).
+
+Line recognition uses only the recogniser (``RapidOCR.text_rec``): it takes a list of
+3-channel BGR uint8 line images, resizes each to height 48 (keeping its aspect ratio, at
+least 320 px wide), sorts them by width and runs them ``rec_batch_num`` at a time, each
+batch padded to its widest member. Its CTC decoder gives per-character probabilities when
+asked for word boxes, which is how we get the minimum as well as the mean.
+
+``read_region`` runs the detector through ``RapidOCR.__call__`` (its letterboxing and
+down-scaling to ``max_side_len``, boxes mapped back to the input), then cuts every line
+from the full-resolution image and recognises the lines in batches like cells: the
+detector sees a reduced page, the recogniser never does.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from importlib.metadata import version as package_version
+
+import cv2
+import numpy as np
+
+from pipeline.layout import Token
+from pipeline.ocr.base import OcrEngine, as_gray, is_blank, pad_touching_ink, reading_order
+from pipeline.ocr.normalize_ocr import normalize_line
+
+
+@dataclass(frozen=True)
+class RawLine:
+    """The recogniser's own answer for one line image."""
+
+    text: str
+    char_confidences: tuple[float, ...]  # per decoded character, 0..1
+
+    @property
+    def mean(self) -> float:
+        return float(np.mean(self.char_confidences)) if self.char_confidences else 0.0
+
+    @property
+    def min(self) -> float:
+        return float(min(self.char_confidences)) if self.char_confidences else 0.0
+
+
+class RapidOcrEngine(OcrEngine):
+    name = "rapidocr"
+
+    def __init__(self, threads: int | None = None, batch_size: int = 1, min_width: int = 320,
+                 confidence: str = "min", max_side_len: int = 2000, text_score: float = 0.5) -> None:
+        """threads: CPU threads (default: the CPU count, at most 4): the detector runs with
+        that many onnxruntime threads, line recognition with that many workers of one
+        thread each (faster than intra-op threads on small line images).
+        batch_size: line images per recogniser run. min_width: lines are padded to at
+        least this width at height 48 (PP-OCR's own default 320). confidence: "min" or
+        "mean" of the per-character probabilities. max_side_len: the detector's input size
+        for read_region (the page is scaled down to it). text_score: read_region drops
+        lines whose mean character probability is below this (RapidOCR's own filter)."""
+        from rapidocr_onnxruntime import RapidOCR  # heavy: onnxruntime and three models
+
+        if confidence not in ("min", "mean"):
+            raise ValueError(f"confidence must be 'min' or 'mean', not {confidence!r}")
+        threads = threads or min(os.cpu_count() or 1, 4)
+        self.threads = threads
+        self.batch_size = batch_size
+        self.confidence = confidence
+        self.text_score = text_score
+        # Detector: pages larger than max_side_len are scaled down to it, smaller regions
+        # are read at their own scale (RapidOCR's default, limit_type "min" 736, blows a
+        # 60 px high cell up to 736 px: ten times slower and no better); no black
+        # letterbox around wide strips (raw_detect pads them with paper instead).
+        self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1,
+                             rec_batch_num=batch_size, rec_img_shape=[3, 48, min_width],
+                             max_side_len=max_side_len, det_limit_type="max",
+                             det_limit_side_len=max_side_len, width_height_ratio=-1,
+                             use_cls=False, print_verbose=False)
+        # RapidOCR's sessions let onnxruntime's threads spin while they wait: on a busy
+        # 2-core machine that makes two threads slower than one. Rebuilt without spinning.
+        _rebuild_session(self._ocr.text_det.infer, threads)
+        _rebuild_session(self._ocr.text_rec.session, 1)
+        self._pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
+
+    def version(self) -> str:
+        import onnxruntime
+
+        return (f"rapidocr-onnxruntime {package_version('rapidocr-onnxruntime')} "
+                f"(PP-OCRv4 det+rec, onnxruntime {onnxruntime.__version__}, {self.threads} threads)")
+
+    # -- raw calls: what RapidOCR returns ---------------------------------------------
+
+    def raw_recognize(self, crops: list[np.ndarray]) -> list[RawLine]:
+        """The recogniser on many line images (gray or BGR), in batches."""
+        if not crops:
+            return []
+        bgr = [cv2.cvtColor(pad_touching_ink(as_gray(c)), cv2.COLOR_GRAY2BGR) for c in crops]
+        if self._pool is None or len(bgr) < 2:
+            results = self._ocr.text_rec(bgr, True)[0]  # True: per-character probabilities
+        else:
+            # Interleaved shares (the recogniser sorts each by width), one per worker;
+            # onnxruntime releases the GIL while it runs.
+            n = min(self.threads, len(bgr))
+            shares = [list(range(k, len(bgr), n)) for k in range(n)]
+            futures = [self._pool.submit(self._ocr.text_rec, [bgr[i] for i in share], True)
+                       for share in shares]
+            results = [None] * len(bgr)
+            for share, future in zip(shares, futures):
+                for i, res in zip(share, future.result()[0]):
+                    results[i] = res
+        out = []
+        for res in results:
+            text = res[0]
+            confs = tuple(float(c) for c in res[2][4]) if text and len(res) > 2 else ()
+            out.append(RawLine(text, confs))
+        return out
+
+    def raw_detect(self, image: np.ndarray) -> list[np.ndarray]:
+        """Text line quadrilaterals (4×2 float32, clockwise from top-left) in image pixels."""
+        h, w = image.shape
+        # Paper around small regions and thin strips: the detector wants some context.
+        pad_y = max(0, (max(64, w // 8) - h + 1) // 2, 16 - min(h, w) // 2)
+        pad_x = max(0, (64 - w + 1) // 2, 16 - min(h, w) // 2)
+        padded = cv2.copyMakeBorder(image, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT,
+                                    value=int(np.median(image)))
+        boxes, _ = self._ocr(cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), use_det=True,
+                             use_cls=False, use_rec=False)
+        quads = [np.asarray(b, dtype=np.float32).reshape(4, 2) - (pad_x, pad_y) for b in boxes or []]
+        return [np.clip(q, 0, (w, h)) for q in quads]
+
+    # -- normalised ---------------------------------------------------------------------
+
+    def normalize(self, raw: RawLine) -> tuple[str, float]:
+        text = normalize_line(raw.text)
+        if not text:
+            return "", 0.0
+        return text, raw.min if self.confidence == "min" else raw.mean
+
+    def recognize_line(self, crop: np.ndarray) -> tuple[str, float]:
+        return self.recognize_lines([crop])[0]
+
+    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        grays = [as_gray(c) for c in crops]
+        todo = [i for i, g in enumerate(grays) if not is_blank(g)]
+        out: list[tuple[str, float]] = [("", 0.0)] * len(grays)
+        for i, raw in zip(todo, self.raw_recognize([grays[i] for i in todo])):
+            out[i] = self.normalize(raw)
+        return out
+
+    def read_region(self, image: np.ndarray) -> list[Token]:
+        gray = as_gray(image)
+        if is_blank(gray):
+            return []
+        h, w = gray.shape
+        quads = self.raw_detect(gray)
+        if not quads:
+            return []
+        crops = [_crop_quad(gray, q) for q in quads]
+        tokens = []
+        for quad, raw in zip(quads, self.raw_recognize(crops)):
+            text, conf = self.normalize(raw)
+            if not text or raw.mean < self.text_score:
+                continue
+            x0, y0 = np.clip(quad.min(axis=0), 0, (w, h))
+            x1, y1 = np.clip(quad.max(axis=0), 0, (w, h))
+            tokens.append(Token(text=text, bbox=(float(x0), float(y0), float(x1), float(y1)),
+                                confidence=conf))
+        return reading_order(tokens)
+
+
+def _crop_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The line inside a quadrilateral, straightened (as RapidOCR cuts detector boxes)."""
+    width = int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3])))
+    height = int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2])))
+    width, height = max(width, 1), max(height, 1)
+    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+    m = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
+    crop = cv2.warpPerspective(gray, m, (width, height), flags=cv2.INTER_CUBIC,
+                               borderMode=cv2.BORDER_REPLICATE)
+    if height >= 1.5 * width:  # a vertical line of text: turn it to read left to right
+        crop = np.ascontiguousarray(np.rot90(crop))
+    return crop
+
+
+def _rebuild_session(holder, threads: int) -> None:
+    """Replace a RapidOCR OrtInferSession's onnxruntime session by one with ``threads``
+    intra-op threads that do not spin-wait (same model, same providers)."""
+    import onnxruntime as ort
+
+    old = holder.session
+    model_path = getattr(old, "_model_path", None)
+    if model_path is None:  # not an onnxruntime InferenceSession as we know it: keep it
+        return
+    opts = ort.SessionOptions()
+    opts.log_severity_level = 4
+    opts.enable_cpu_mem_arena = False
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    holder.session = ort.InferenceSession(model_path, sess_options=opts,
+                                          providers=old.get_providers())

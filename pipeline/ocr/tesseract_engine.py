@@ -1,0 +1,186 @@
+"""Tesseract 5 (LSTM) through pytesseract, ``chi_sim``.
+
+Every pytesseract call is a new ``tesseract`` process that loads the language model again
+(~0.25 s for chi_sim), which dwarfs recognising one line. ``recognize_lines`` therefore
+writes the line images to a temporary folder and gives Tesseract the list of files: one
+process, one model load, each image read as its own page with ``--psm 7`` (exactly what a
+single ``recognize_line`` does), results told apart by ``page_num``. With more than one
+CPU the list is split in as many processes, run side by side.
+
+Tesseract's own output is words with a confidence 0-100 and, for Chinese, a space between
+most characters: ``normalize_line`` removes the spaces, the confidence is the line's
+minimum (or mean) word confidence / 100. ``--dpi`` is always passed: Tesseract would guess
+it from a missing image header otherwise (and warn).
+
+Known limits of the chi_sim model (its character set, not our code): it has no ≥ ≤ （ ）
+％; it reads ≥ as 之 or 2, ≤ as 和, full-width brackets as half-width ones.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from pipeline.layout import Token
+from pipeline.ocr.base import OcrEngine, as_gray, is_blank, reading_order
+from pipeline.ocr.normalize_ocr import normalize_line
+
+
+@dataclass(frozen=True)
+class RawWord:
+    text: str
+    conf: float  # Tesseract's 0-100
+    bbox: tuple[int, int, int, int]  # left, top, right, bottom
+    line_key: tuple[int, int, int]  # block, paragraph, line
+
+
+class TesseractEngine(OcrEngine):
+    name = "tesseract"
+
+    def __init__(self, lang: str = "chi_sim", dpi: int = 300, line_psm: int = 7,
+                 region_psm: int = 6, confidence: str = "min", processes: int | None = None,
+                 line_height: int = 0, timeout: float = 0) -> None:
+        """dpi: the resolution of the images this engine will get (passed as --dpi).
+        line_psm / region_psm: page segmentation modes of recognize_line(s) / read_region.
+        confidence: "min" or "mean" of the line's word confidences. processes: Tesseract
+        processes run side by side by recognize_lines (default: the CPU count, at most 4).
+        line_height: line images are scaled to this height first (0: as they come)."""
+        import pytesseract  # heavy only in that it needs the tesseract binary
+
+        if confidence not in ("min", "mean"):
+            raise ValueError(f"confidence must be 'min' or 'mean', not {confidence!r}")
+        self._tess = pytesseract
+        self.lang = lang
+        self.dpi = dpi
+        self.line_psm = line_psm
+        self.region_psm = region_psm
+        self.confidence = confidence
+        self.processes = processes or min(os.cpu_count() or 1, 4)
+        self.line_height = line_height
+        self.timeout = timeout
+        try:
+            self._version = str(pytesseract.get_tesseract_version())
+            langs = pytesseract.get_languages(config="")
+        except pytesseract.TesseractNotFoundError as exc:
+            raise RuntimeError("tesseract is not installed: run scripts/install-system-deps.sh"
+                               ) from exc
+        missing = [part for part in lang.split("+") if part not in langs]
+        if missing:
+            raise RuntimeError(f"tesseract has no language data for {', '.join(missing)} "
+                               f"(installed: {', '.join(langs)}); install tesseract-ocr-chi-sim")
+
+    def version(self) -> str:
+        return f"tesseract {self._version} {self.lang}"
+
+    def _config(self, psm: int) -> str:
+        return f"--psm {psm} --dpi {self.dpi}"
+
+    # -- raw calls: what Tesseract returns ------------------------------------------------
+
+    def _words(self, data: dict) -> dict[int, list[RawWord]]:
+        """image_to_data's columns → words by page number (1-based)."""
+        pages: dict[int, list[RawWord]] = {}
+        for i, text in enumerate(data["text"]):
+            if int(data["level"][i]) != 5 or not str(text).strip():
+                continue
+            left, top = int(data["left"][i]), int(data["top"][i])
+            word = RawWord(text=str(text), conf=float(data["conf"][i]),
+                           bbox=(left, top, left + int(data["width"][i]), top + int(data["height"][i])),
+                           line_key=(int(data["block_num"][i]), int(data["par_num"][i]),
+                                     int(data["line_num"][i])))
+            pages.setdefault(int(data["page_num"][i]), []).append(word)
+        return pages
+
+    def _prepare_line(self, gray: np.ndarray) -> np.ndarray:
+        if self.line_height and gray.shape[0] and gray.shape[0] != self.line_height:
+            k = self.line_height / gray.shape[0]
+            gray = cv2.resize(gray, None, fx=k, fy=k,
+                              interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
+        return gray
+
+    def _run_list(self, crops: list[np.ndarray], folder: Path, tag: int) -> list[list[RawWord]]:
+        paths = []
+        for i, crop in enumerate(crops):
+            path = folder / f"{tag}-{i:05d}.png"
+            cv2.imwrite(str(path), self._prepare_line(crop), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+            paths.append(str(path))
+        listing = folder / f"{tag}.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        data = self._tess.image_to_data(str(listing), lang=self.lang, config=self._config(self.line_psm),
+                                        output_type=self._tess.Output.DICT, timeout=self.timeout)
+        pages = self._words(data)
+        return [pages.get(i + 1, []) for i in range(len(crops))]
+
+    def raw_recognize(self, crops: list[np.ndarray]) -> list[list[RawWord]]:
+        """Words of each line image: one Tesseract process per share of the list."""
+        if not crops:
+            return []
+        n = max(1, min(self.processes, len(crops) // 8 or 1))
+        chunks = [list(range(len(crops)))[k::n] for k in range(n)]
+        out: list[list[RawWord]] = [[] for _ in crops]
+        with tempfile.TemporaryDirectory(prefix="ocr-tess-") as tmp:
+            folder = Path(tmp)
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                futures = [pool.submit(self._run_list, [crops[i] for i in chunk], folder, k)
+                           for k, chunk in enumerate(chunks)]
+                for chunk, future in zip(chunks, futures):
+                    for i, words in zip(chunk, future.result()):
+                        out[i] = words
+        return out
+
+    def raw_read(self, gray: np.ndarray) -> list[RawWord]:
+        data = self._tess.image_to_data(gray, lang=self.lang, config=self._config(self.region_psm),
+                                        output_type=self._tess.Output.DICT, timeout=self.timeout)
+        return self._words(data).get(1, [])
+
+    # -- normalised -----------------------------------------------------------------------
+
+    def normalize(self, words: list[RawWord]) -> tuple[str, float]:
+        text = normalize_line(" ".join(w.text for w in words))
+        if not text:
+            return "", 0.0
+        confs = [max(0.0, min(100.0, w.conf)) / 100.0 for w in words if w.conf >= 0]
+        if not confs:
+            return text, 0.0
+        return text, min(confs) if self.confidence == "min" else float(np.mean(confs))
+
+    def recognize_line(self, crop: np.ndarray) -> tuple[str, float]:
+        gray = as_gray(crop)
+        if is_blank(gray):
+            return "", 0.0
+        data = self._tess.image_to_data(self._prepare_line(gray), lang=self.lang,
+                                        config=self._config(self.line_psm),
+                                        output_type=self._tess.Output.DICT, timeout=self.timeout)
+        return self.normalize(self._words(data).get(1, []))
+
+    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        grays = [as_gray(c) for c in crops]
+        todo = [i for i, g in enumerate(grays) if not is_blank(g)]
+        out: list[tuple[str, float]] = [("", 0.0)] * len(grays)
+        for i, words in zip(todo, self.raw_recognize([grays[i] for i in todo])):
+            out[i] = self.normalize(words)
+        return out
+
+    def read_region(self, image: np.ndarray) -> list[Token]:
+        gray = as_gray(image)
+        if is_blank(gray):
+            return []
+        lines: dict[tuple[int, int, int], list[RawWord]] = {}
+        for word in self.raw_read(gray):
+            lines.setdefault(word.line_key, []).append(word)
+        tokens = []
+        for words in lines.values():
+            words.sort(key=lambda w: w.bbox[0])
+            text, conf = self.normalize(words)
+            if not text:
+                continue
+            bbox = (float(min(w.bbox[0] for w in words)), float(min(w.bbox[1] for w in words)),
+                    float(max(w.bbox[2] for w in words)), float(max(w.bbox[3] for w in words)))
+            tokens.append(Token(text=text, bbox=bbox, confidence=conf))
+        return reading_order(tokens)

@@ -1,0 +1,187 @@
+"""Text lines inside one table cell, by horizontal projection of ink (no detection model).
+
+A cell crop is already cut inside its ruling lines, but may hold slivers of the border at
+its edges (skew, a line a pixel off), dust specks and, on a degraded scan, uneven paper.
+``split_text_lines``:
+
+1. finds the ink: the paper's own brightness is estimated (a gray closing wipes out thin
+   dark strokes) and Otsu thresholds how much darker than its paper each pixel is, with a
+   floor of ``min_contrast`` gray levels, so that blank paper, noise and JPEG ripples are
+   never ink and a lone dash in a big cell still is;
+2. drops ruling-line remnants (long thin components at an edge, and a ``border`` strip);
+3. projects the *substantial* components (at least ~30 % of a character's size: glyphs, not
+   dust or punctuation) onto the y axis; each run of inked rows is a band;
+4. merges bands that are one line: very close ones, and a thin band (the strokes of 二, 三,
+   a dash) with its neighbour when the two together are no taller than a character;
+5. returns each line as (x0, top, x1, bottom), tight around its glyphs (and a small mark
+   low in the line just before or after them: 。 . ，) plus ``pad`` × its height; a thin line
+   (a dash) is given a character's height first. An empty cell gives [].
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.ocr.base import as_gray
+
+Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
+# No printed text line is lower than this (a digit of 9 pt type is ~6.5 pt high).
+MIN_LINE_PT = 6.5
+
+
+def ink_mask(gray: np.ndarray, min_contrast: float = 40.0) -> np.ndarray:
+    """Ink (uint8 0/1): pixels darker than their local paper by an Otsu threshold of at
+    least ``min_contrast``."""
+    h, w = gray.shape
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0) if min(h, w) >= 3 else gray
+    k = int(np.clip(round(0.5 * min(h, w)), 9, 61)) | 1
+    paper = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    darker = cv2.subtract(paper, smooth)  # ≥ 0: how far below its paper a pixel is
+    if int(darker.max()) < min_contrast:
+        return np.zeros((h, w), np.uint8)
+    otsu, _ = cv2.threshold(darker, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return (darker > max(otsu, min_contrast)).astype(np.uint8)
+
+
+def _drop_border_remnants(mask: np.ndarray, border: int) -> None:
+    """Clear ruling-line slivers (in place): whatever ink lies in the outermost ``border``
+    pixels; rows and columns near an edge that are inked over half their length; and
+    components near an edge that run along most of it and are thin (length ≥ 8 × width),
+    e.g. a slightly skewed rule."""
+    h, w = mask.shape
+    if border > 0:
+        mask[:border, :] = 0
+        mask[-border:, :] = 0
+        mask[:, :border] = 0
+        mask[:, -border:] = 0
+    strip = max(border * 3, 4)
+    for rows in (slice(0, strip), slice(max(0, h - strip), h)):
+        band = mask[rows]
+        band[band.sum(axis=1) >= 0.5 * w] = 0
+    for cols in (slice(0, strip), slice(max(0, w - strip), w)):
+        band = mask[:, cols]
+        band[:, band.sum(axis=0) >= 0.5 * h] = 0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    for i in range(1, n):
+        x, y, cw, ch, _ = stats[i]
+        near_edge = x < strip or y < strip or x + cw > w - strip or y + ch > h - strip
+        if near_edge and ((cw >= 0.6 * w and cw >= 8 * ch) or (ch >= 0.6 * h and ch >= 8 * cw)):
+            mask[labels == i] = 0
+
+
+def _runs(on_rows: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of the runs of True."""
+    on = np.concatenate(([0], on_rows.astype(np.int8), [0]))
+    d = np.diff(on)
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+
+
+def _extend_with_marks(stats: np.ndarray, small: list[int], top: int, bottom: int, x0: int,
+                       x1: int, size: float) -> tuple[int, int]:
+    """A line's x extent grown by the small components the projection left out: pieces of
+    a faint glyph touching it (the broken stroke of a 一), and punctuation low in the line
+    a little further off (a closing 。 or ., a ， wrapped to the start of a line). Dust
+    elsewhere stays out."""
+    height = bottom - top
+    touch = 0.25 * size
+    reach_right, reach_left = 0.6 * height, 1.2 * height  # a full-width ， sits left in its box
+    changed = True
+    used: set[int] = set()
+    while changed:
+        changed = False
+        for i in small:
+            if i in used:
+                continue
+            sx, sy, sw, sh = (int(v) for v in stats[i, :4])
+            cy = sy + sh / 2
+            if not top <= cy <= bottom + 0.1 * size:
+                continue
+            low = cy >= top + 0.45 * height
+            right = sx - x1 if sx >= x1 else None
+            left = x0 - (sx + sw) if sx + sw <= x0 else None
+            inside_x = right is None and left is None
+            if (inside_x
+                    or (right is not None and (right <= touch or (low and right < reach_right)))
+                    or (left is not None and (left <= touch or (low and left < reach_left)))):
+                x0, x1 = min(x0, sx), max(x1, sx + sw)
+                used.add(i)
+                changed = True
+    return x0, x1
+
+
+def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
+                     pad: float = 0.2, min_contrast: float = 40.0, merge_gap: float = 0.12
+                     ) -> list[Box]:
+    """Text lines of one cell crop, top to bottom, as (x0, top, x1, bottom) in the crop.
+
+    dpi: the scan's resolution, if known: no band lower than ``MIN_LINE_PT`` is then taken
+        for a line of its own (a faded digit broken in two stays one line).
+    border: pixels at each edge where ink is ignored (default: ~1 % of the crop's short
+        side, at least 2). pad: padding around each line's ink, as a share of its height.
+    min_contrast: gray levels between paper and ink below which nothing is ink.
+    merge_gap: bands closer than this share of the character size are one line.
+    """
+    gray = as_gray(crop)
+    h, w = gray.shape
+    if h < 4 or w < 4:
+        return []
+    if border is None:
+        border = max(2, round(0.01 * min(h, w)))
+    mask = ink_mask(gray, min_contrast)
+    _drop_border_remnants(mask, border)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    stats = stats[1:]  # label i + 1 ↔ stats[i]
+    if len(stats) == 0:
+        return []
+
+    # Character height: the typical height of the taller components (a CJK glyph, a
+    # digit; glyphs run together by blur are still one line high). Components much smaller
+    # than a character are dust or punctuation and stay out of the projection.
+    heights = stats[:, cv2.CC_STAT_HEIGHT]
+    dims = np.maximum(stats[:, cv2.CC_STAT_WIDTH], heights)
+    tall = heights[heights >= max(3.0, 0.5 * float(np.percentile(heights, 90)))]
+    char = float(np.median(tall)) if tall.size else float(heights.max())
+    floor = MIN_LINE_PT * dpi / 72 if dpi else 0.0
+    if max(char, float(dims.max())) < max(4.0, 0.3 * floor):
+        return []  # only dust
+    is_solid = dims >= max(3.0, 0.3 * max(char, floor))
+    glyphs = np.isin(labels, np.flatnonzero(is_solid) + 1)
+    small = sorted(np.flatnonzero(~is_solid), key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+
+    # Rows with a mere pixel or two of ink (a glyph's tail, blur between two lines) are gaps.
+    profile = glyphs.sum(axis=1)
+    runs = _runs(profile > max(1.0, 0.02 * float(profile.max())))
+    if not runs:
+        return []
+    tallest = max(b - a for a, b in runs)
+    line_h = float(np.median([b - a for a, b in runs if b - a >= 0.5 * tallest]))
+    # A line's height. Where the bands are strokes (二, a faded digit in pieces) the
+    # character height or, given the dpi, the smallest printed line height wins.
+    size = max(char, min(line_h, 1.5 * char), floor)
+
+    merged: list[list[int]] = []
+    for a, b in runs:
+        if merged:
+            pa, pb = merged[-1]
+            gap, union = a - pb, b - pa
+            thin = min(pb - pa, b - a) < 0.6 * size
+            # A thin band is a stroke of its neighbour's glyphs (the roof of 完, the bars of
+            # 二) when the two are about one line high, or close and not much more.
+            if (gap <= merge_gap * size or (thin and union <= 1.25 * size)
+                    or (thin and gap <= 0.3 * size and union <= 1.5 * size)):
+                merged[-1][1] = b
+                continue
+        merged.append([a, b])
+
+    boxes: list[Box] = []
+    for top, bottom in merged:
+        cols = np.flatnonzero(glyphs[top:bottom].any(axis=0))
+        x0, x1 = int(cols[0]), int(cols[-1]) + 1
+        x0, x1 = _extend_with_marks(stats, small, top, bottom, x0, x1, size)
+        if bottom - top < 0.8 * size:  # a dash, a row of 一: give the recogniser a line's height
+            grow = int(round((0.8 * size - (bottom - top)) / 2))
+            top, bottom = top - grow, bottom + grow
+        p = int(round(pad * (bottom - top)))
+        boxes.append((max(0, x0 - p), max(0, top - p), min(w, x1 + p), min(h, bottom + p)))
+    return boxes
