@@ -25,7 +25,8 @@ Per direction (horizontal described; vertical is the same on the transposed imag
    crossing line; vertical lines are also carried over a last empty gap to the crossing.
 6. A line must end on crossing lines at both ends unless it holds a strong core of 1 in
    or more (two or three glyphs with touching strokes make short straight runs; ruling
-   lines end on ruling lines). Ends are finally extended by 0.02 in so lines reach the
+   lines end on ruling lines). Lines within 0.05 in of the image border (a dark scanner
+   or desk edge) are dropped. Ends are finally extended by 0.02 in so lines reach the
    crossings that the lattice's ``touches``/coverage tests look for.
 """
 
@@ -63,6 +64,7 @@ class LineSettings:
     grow_anchor: float = 0.02   # an end grown over weak pieces may stop this short of its
                                 # crossing (glyphs stop >= 2.5 pt = 0.035 in short of it)
     contrast_share: float = 0.12  # darker than the paper by this share of the ink contrast
+    edge: float = 0.05          # lines this close to the image border are not the form's
 
 
 def ink_contrast(gray: np.ndarray) -> float:
@@ -251,9 +253,10 @@ def grow_lines(chains: list[Line], weak: np.ndarray, others: list[Line], setting
     An end grows over weak pieces in line with it (gaps up to ``join_gap``, crossings
     bridged only as :func:`may_bridge` allows); the growth is kept only if the new end
     lies on a line of ``others`` (:func:`grown_onto`: at most ``grow_anchor`` short of it,
-    at most ``anchor`` past it) or reaches another line of this direction. A broken ruling line does that; glyph strokes past a line's end lead
-    nowhere. With ``snap``, an end stopping at most ``join_gap`` short of a crossing line
-    is then carried on to it (a break or a fully faded stretch right at the crossing).
+    at most ``anchor`` past it) or reaches another line of this direction. A broken
+    ruling line does that; glyph strokes past a line's end lead nowhere. With ``snap``,
+    an end stopping at most ``join_gap`` short of a crossing line is then carried on to
+    it (a break or a fully faded stretch right at the crossing).
     """
     if not chains:
         return chains
@@ -351,6 +354,11 @@ def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = Lin
     vs = [(max(0.0, a), min(float(hh), b), p) for a, b, p in vs if b - a >= settings.v_min * dpi]
     hs_kept = credible(hs, vs, h_core, settings, dpi)
     vs_kept = credible(vs, hs, v_core, settings, dpi)
+    # A dark edge along the image border (scanner lid, desk left in a photo crop) is not
+    # a ruling line: printed forms keep margins far wider than this.
+    edge = settings.edge * dpi
+    hs_kept = [r for r in hs_kept if edge <= r[2] <= hh - edge]
+    vs_kept = [r for r in vs_kept if edge <= r[2] <= ww - edge]
 
     ext = settings.extend * dpi
     segments = [Segment(x0=max(0.0, a - ext), y0=y, x1=min(float(ww), b + ext), y1=y) for a, b, y in hs_kept]

@@ -67,6 +67,8 @@ def open_pdf(path: Path, password: str | None) -> pdfium.PdfDocument:
             raise DocumentError("not a PDF (the file does not start with %PDF); it may be "
                                 "HTML or another format renamed to .pdf") from exc
         if "password" in reason.lower():
+            if password:
+                raise DocumentError("encrypted PDF: the password given does not open it") from exc
             raise DocumentError("encrypted PDF: give its password with --password") from exc
         raise DocumentError(f"corrupt or truncated PDF ({reason}); try re-exporting or "
                             "re-scanning the original") from exc
@@ -105,14 +107,16 @@ def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
 
 
 def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
-                   native_dpi: bool = False) -> Iterator[PageImage]:
+                   native_dpi: bool = False, max_pixels: int = 150_000_000) -> Iterator[PageImage]:
     """The pages of a PDF rendered in grayscale at ``dpi`` (pixels per inch), in order.
 
     Image-only pages (scans) are rendered at ``dpi`` too, whatever their embedded image's
     resolution, so that all later tolerances (which scale with dpi) see one resolution.
     With ``native_dpi=True`` a scan page is rendered at its embedded image's resolution
     instead (no resampling: sharper, and cheaper for low-resolution scans); other pages
-    still use ``dpi``. Only one page is open at a time.
+    still use ``dpi``. A page that would exceed ``max_pixels`` (a poster-size page) is
+    rendered at the highest dpi that fits; each :class:`PageImage` carries the dpi used.
+    Only one page is open at a time, and each is closed before the next is opened.
     """
     if dpi < 20 or dpi > 1200:
         raise ValueError(f"dpi out of range 20..1200: {dpi}")
@@ -128,6 +132,9 @@ def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
                     found = native_image_dpi(page)
                     if found is not None and PLAUSIBLE_DPI[0] <= found <= PLAUSIBLE_DPI[1]:
                         page_dpi = found
+                w_pt, h_pt = page.get_size()
+                if w_pt * h_pt * (page_dpi / 72.0) ** 2 > max_pixels:
+                    page_dpi = max(1, int((max_pixels / (w_pt * h_pt)) ** 0.5 * 72.0))
                 image = render_gray(page, page_dpi)
             finally:
                 page.close()

@@ -1,15 +1,25 @@
 """RapidOCR (PP-OCRv4 detection + recognition on onnxruntime, models inside the wheel).
 
-Line recognition uses only the recogniser (``RapidOCR.text_rec``): it takes a list of
-3-channel BGR uint8 line images, resizes each to height 48 (keeping its aspect ratio, at
-least 320 px wide), sorts them by width and runs them ``rec_batch_num`` at a time, each
-batch padded to its widest member. Its CTC decoder gives per-character probabilities when
-asked for word boxes, which is how we get the minimum as well as the mean.
+Line recognition uses only the recogniser (``RapidOCR.text_rec``). It takes a list of
+3-channel BGR uint8 line images, resizes each to height 48 keeping its aspect ratio, pads
+it to at least ``min_width`` (PP-OCR's 320), sorts them by width and runs them
+``rec_batch_num`` at a time, each batch padded to its widest member. Its CTC decoder gives
+per-character probabilities when asked for word boxes: the line's confidence is their
+minimum (the mean hardly moves when one character of twenty is wrong).
 
-``read_region`` runs the detector through ``RapidOCR.__call__`` (its letterboxing and
-down-scaling to ``max_side_len``, boxes mapped back to the input), then cuts every line
-from the full-resolution image and recognises the lines in batches like cells: the
-detector sees a reduced page, the recogniser never does.
+Speed on this kind of machine (2 cores, measured with ``python -m pipeline.ocr.measure``):
+running several lines through the model at once costs *more* CPU per line than one at a
+time (~60 ms at batch 1, ~78 at 4, ~92 at 8: the batched tensors fall out of cache), and
+onnxruntime's intra-op threads spin-wait, which on a busy machine makes two threads slower
+than one. So ``recognize_lines`` hands the lines to ``threads`` workers, each running the
+one-thread recogniser on one line at a time (onnxruntime releases the GIL); sessions are
+rebuilt without spinning.
+
+``read_region`` runs the detector through ``RapidOCR.__call__`` (scaled down to
+``max_side_len`` when larger, boxes mapped back to the input), then cuts every line from the
+full-resolution image and recognises the lines like cells: the detector sees a reduced
+page, the recogniser never does. The direction classifier is off (forms are upright once
+the page is straightened).
 """
 
 from __future__ import annotations
@@ -175,7 +185,9 @@ def _crop_quad(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
     m = cv2.getPerspectiveTransform(quad.astype(np.float32), target)
     crop = cv2.warpPerspective(gray, m, (width, height), flags=cv2.INTER_CUBIC,
                                borderMode=cv2.BORDER_REPLICATE)
-    if height >= 1.5 * width:  # a vertical line of text: turn it to read left to right
+    # A vertical line of text: turn it to read left to right. (RapidOCR turns anything
+    # 1.5× taller than wide, which garbles a lone digit such as a page number.)
+    if height >= 2.5 * width:
         crop = np.ascontiguousarray(np.rot90(crop))
     return crop
 

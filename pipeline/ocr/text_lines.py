@@ -30,7 +30,7 @@ Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
 MIN_LINE_PT = 6.5
 
 
-def ink_mask(gray: np.ndarray, min_contrast: float = 40.0) -> np.ndarray:
+def ink_mask(gray: np.ndarray, min_contrast: float = 25.0) -> np.ndarray:
     """Ink (uint8 0/1): pixels darker than their local paper by an Otsu threshold of at
     least ``min_contrast``."""
     h, w = gray.shape
@@ -111,7 +111,7 @@ def _extend_with_marks(stats: np.ndarray, small: list[int], top: int, bottom: in
 
 
 def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
-                     pad: float = 0.2, min_contrast: float = 40.0, merge_gap: float = 0.12
+                     pad: float = 0.2, min_contrast: float = 25.0, merge_gap: float = 0.12
                      ) -> list[Box]:
     """Text lines of one cell crop, top to bottom, as (x0, top, x1, bottom) in the crop.
 
