@@ -4,7 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-IN ?= fixtures/corpus/docs
+# One report of each family, in every variant (the whole committed set: fixtures/corpus/docs).
+IN ?= fixtures/corpus/docs/mof_project-00010 fixtures/corpus/docs/dept_overall-00004 fixtures/corpus/docs/gd_fund-00003
 OUT ?= out
 N ?= 40
 CORPUS ?= bench/corpus

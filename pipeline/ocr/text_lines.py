@@ -12,7 +12,8 @@ its edges (skew, a line a pixel off), dust specks and, on a degraded scan, uneve
 3. projects the *substantial* components (at least ~30 % of a character's size: glyphs, not
    dust or punctuation) onto the y axis; each run of inked rows is a band;
 4. merges bands that are one line: very close ones, and a thin band (the strokes of 二, 三,
-   a dash) with its neighbour when the two together are no taller than a character;
+   a dash) with its neighbour when the two together are no taller than a character; drops
+   bands made only of specks when the cell has real lines;
 5. returns each line as (x0, top, x1, bottom), tight around its glyphs (and a small mark
    low in the line just before or after them: 。 . ，) plus ``pad`` × its height; a thin line
    (a dash) is given a character's height first. An empty cell gives [].
@@ -30,7 +31,7 @@ Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
 MIN_LINE_PT = 6.5
 
 
-def ink_mask(gray: np.ndarray, min_contrast: float = 25.0) -> np.ndarray:
+def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
     """Ink (uint8 0/1): pixels darker than their local paper by an Otsu threshold of at
     least ``min_contrast``."""
     h, w = gray.shape
@@ -111,7 +112,7 @@ def _extend_with_marks(stats: np.ndarray, small: list[int], top: int, bottom: in
 
 
 def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
-                     pad: float = 0.2, min_contrast: float = 25.0, merge_gap: float = 0.12
+                     pad: float = 0.2, min_contrast: float = 30.0, merge_gap: float = 0.12
                      ) -> list[Box]:
     """Text lines of one cell crop, top to bottom, as (x0, top, x1, bottom) in the crop.
 
@@ -173,6 +174,15 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
                 merged[-1][1] = b
                 continue
         merged.append([a, b])
+
+    # A band whose biggest component is far smaller than a character is a speck or two
+    # that no line took in; it is dropped when the cell has real lines.
+    biggest = []
+    for top, bottom in merged:
+        ids = np.unique(labels[top:bottom][glyphs[top:bottom]])
+        biggest.append(float(dims[ids[ids > 0] - 1].max()) if ids.size else 0.0)
+    if max(biggest) >= 0.45 * size:
+        merged = [band for band, big in zip(merged, biggest) if big >= 0.45 * size]
 
     boxes: list[Box] = []
     for top, bottom in merged:

@@ -99,7 +99,7 @@ def read_page(page: PageImage, engine: OcrEngine, debug_dir: Path | None = None)
         tokens += engine.read_region(rest)
     if debug_dir is not None:
         from pipeline.image.debug import write_debug_image
-        write_debug_image(debug_dir / f"page-{page.page:03d}.png", gray, tables)
+        write_debug_image(debug_dir / f"page-{page.page:03d}.png", gray, tables, segments)
     return grid.model_copy(update={"tokens": tokens})
 
 

@@ -71,6 +71,3 @@ def image_tables() -> Callable[..., Structure]:
     """image_tables(image, dpi, segments) → the structure the lattice makes of them."""
     return image_structure
 
-
-def committed_docs() -> list[str]:
-    return sorted(p.name for p in DOCS.iterdir() if (p / "digital.pdf").exists())
