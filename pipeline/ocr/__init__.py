@@ -2,5 +2,6 @@
 cell-level line splitter. Importing this package loads no engine."""
 
 from pipeline.ocr.base import OcrEngine, available_engines, create_engine, get_engine
+from pipeline.ocr.text_lines import split_text_lines
 
-__all__ = ["OcrEngine", "available_engines", "create_engine", "get_engine"]
+__all__ = ["OcrEngine", "available_engines", "create_engine", "get_engine", "split_text_lines"]

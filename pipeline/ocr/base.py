@@ -2,8 +2,8 @@
 
 An engine reads grayscale ``uint8`` images (0 = ink, 255 = paper) in pixel coordinates,
 top-left origin, and returns normalised text (see ``normalize_ocr``) with a confidence in
-0..1. Each engine module keeps its heavy imports (onnxruntime, pytesseract) inside itself,
-so ``import pipeline.ocr`` costs nothing until an engine is asked for; and keeps the
+0..1. Each engine module keeps its heavy imports (onnxruntime and the models, pytesseract)
+inside itself, so ``import pipeline.ocr`` loads no engine until one is asked for; and keeps the
 engine's raw call (``raw_*``: what the library returns) apart from the normalisation into
 our schema (text, confidence, ``Token``).
 
@@ -15,6 +15,7 @@ our schema (text, confidence, ``Token``).
 from __future__ import annotations
 
 import importlib
+import threading
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -95,7 +96,7 @@ def pad_touching_ink(line: np.ndarray, share: float = 0.25, min_contrast: int = 
                               cv2.BORDER_CONSTANT, value=int(paper))
 
 
-def is_blank(image: np.ndarray, min_contrast: int = 40) -> bool:
+def is_blank(image: np.ndarray, min_contrast: int = 30) -> bool:
     """True for an empty or (nearly) uniform image: nothing an engine could read."""
     if image.size == 0 or min(image.shape[:2]) < 2:
         return True
@@ -136,15 +137,18 @@ def create_engine(name: str, **options: Any) -> OcrEngine:
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, Any], ...]], OcrEngine] = {}
+_CACHE_LOCK = threading.Lock()
 
 
 def get_engine(name: str, **options: Any) -> OcrEngine:
     """The shared engine of that name (and options): built on first use, then reused.
+    (A caller that keeps its own instance from ``create_engine`` needs no cache.)
 
     Raises ValueError naming the choices for an unknown name.
     """
     key = (name, tuple(sorted(options.items())))
-    engine = _CACHE.get(key)
-    if engine is None:
-        engine = _CACHE[key] = create_engine(name, **options)
+    with _CACHE_LOCK:
+        engine = _CACHE.get(key)
+        if engine is None:
+            engine = _CACHE[key] = create_engine(name, **options)
     return engine

@@ -47,9 +47,9 @@ def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
 
 def _drop_border_remnants(mask: np.ndarray, border: int) -> None:
     """Clear ruling-line slivers (in place): whatever ink lies in the outermost ``border``
-    pixels; rows and columns near an edge that are inked over half their length; and
-    components near an edge that run along most of it and are thin (length ≥ 8 × width),
-    e.g. a slightly skewed rule."""
+    pixels; rows and columns near an edge that are inked over half their length;
+    components near an edge that run along most of it and are thin (length ≥ 8 × width);
+    and thin pieces lying along the edge they touch (a slightly skewed rule)."""
     h, w = mask.shape
     if border > 0:
         mask[:border, :] = 0
@@ -63,11 +63,17 @@ def _drop_border_remnants(mask: np.ndarray, border: int) -> None:
     for cols in (slice(0, strip), slice(max(0, w - strip), w)):
         band = mask[:, cols]
         band[:, band.sum(axis=0) >= 0.5 * h] = 0
+    thick = max(3, 2 * border)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     for i in range(1, n):
         x, y, cw, ch, _ = stats[i]
         near_edge = x < strip or y < strip or x + cw > w - strip or y + ch > h - strip
         if near_edge and ((cw >= 0.6 * w and cw >= 8 * ch) or (ch >= 0.6 * h and ch >= 8 * cw)):
+            mask[labels == i] = 0
+        # A piece of a skewed rule running out of the crop: thin, long, along the edge it
+        # touches (a glyph's stroke is never that close to the top, bottom or sides).
+        elif ((cw >= 6 * ch and ch <= thick and (y < strip or y + ch > h - strip))
+              or (ch >= 6 * cw and cw <= thick and (x < strip or x + cw > w - strip))):
             mask[labels == i] = 0
 
 
@@ -180,7 +186,8 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
     biggest = []
     for top, bottom in merged:
         ids = np.unique(labels[top:bottom][glyphs[top:bottom]])
-        biggest.append(float(dims[ids[ids > 0] - 1].max()) if ids.size else 0.0)
+        ids = ids[ids > 0]
+        biggest.append(float(dims[ids - 1].max()) if ids.size else 0.0)
     if max(biggest) >= 0.45 * size:
         merged = [band for band, big in zip(merged, biggest) if big >= 0.45 * size]
 

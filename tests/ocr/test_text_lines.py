@@ -13,7 +13,9 @@ from hypothesis.extra.numpy import arrays
 from pipeline.ocr.text_lines import split_text_lines
 from tests.ocr.render import render_line, render_lines
 
-FAST = settings(max_examples=int(os.environ.get("OCR_HYPOTHESIS_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# OCR_HYPOTHESIS_EXAMPLES=400 for a deeper search than the quick default.
+FAST = settings(max_examples=int(os.environ.get("OCR_HYPOTHESIS_EXAMPLES", 40)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 HANZI = "项目名称资金预算执行率年度指标完成情况满意度单位部门绩效目标经费建设"
 TAIL = HANZI + "0123456789%.,，。、（）"
 
