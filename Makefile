@@ -12,7 +12,7 @@ CORPUS ?= bench/corpus
 # One of each family and layout variant, consistent and not (see fixtures/README.md).
 SAMPLE_REPORTS := mof_project:10,mof_project:5,mof_project:7:bad,dept_overall:4,dept_overall:11:bad,gd_fund:3,gd_fund:4,gd_fund:10:bad,gd_fund:12:bad
 
-.PHONY: setup extract test corpus bench baseline samples schema clean
+.PHONY: setup extract test fuzz corpus bench calibrate baseline samples schema clean
 
 setup: $(STAMP)
 
@@ -26,8 +26,21 @@ $(STAMP): pyproject.toml scripts/install-system-deps.sh
 extract: $(STAMP)
 	$(PY) -m pipeline extract $(IN) --out $(OUT)
 
+# The tests also need a PostgreSQL server (tests/db starts a throwaway one on loopback)
+# and a headless browser (tests/review opens review.html in Debian's chromium).
+TEST_SYSTEM_PACKAGES := postgresql chromium
+
 test: $(STAMP)
+	bash scripts/install-system-deps.sh $(TEST_SYSTEM_PACKAGES)
 	$(PY) -m pytest -q
+
+# Coverage-guided fuzzing (atheris) of the text parser and the PDF entry point, each for
+# FUZZ_SECONDS, seeded from the committed fixtures; not part of `make test`. Crashes land
+# in fuzz/work/<target>/artifacts/ (see fuzz/run.py).
+FUZZ_SECONDS ?= 60
+fuzz: $(STAMP)
+	$(PY) -m pip install -q -e '.[fuzz]'
+	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 # The benchmark corpus (outside git): N reports in every variant, with truth.
 corpus: $(STAMP)
@@ -44,6 +57,11 @@ baseline:
 bench: $(STAMP) baseline
 	test -f $(CORPUS)/corpus.json || $(MAKE) corpus
 	$(PY) -m bench.run --corpus $(CORPUS) --out bench/results.json $(BENCH_ARGS)
+
+# Refit the confidence calibration (config/calibration-model.json) from the records the
+# last `make bench` cached in bench/work/records; it prints the held-out reliability table.
+calibrate: $(STAMP)
+	$(PY) -m bench.calibrate --corpus $(CORPUS)
 
 schema: $(STAMP)
 	$(PY) -m pipeline schema > schema/record.schema.json

@@ -16,29 +16,37 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from bench.reliability import RECORDS_DIR, cache_records, finished, load_cached, print_reliability, reliability_report
 from bench.score import Tally, comparable, score_record, truth_values
-from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths
+from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths, render_damaged_digital
 from fixtures.generator.truth import Truth
+from pipeline.checks.calibration import load_calibration
 from pipeline.extract import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 
 ENGINES = ("rapidocr", "tesseract")
 IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
+TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged")  # no OCR: one engine is enough
+# Variants cheap to make from the truth alone: a corpus built before they existed gets
+# them for the run, in a temporary folder.
+GENERATED = {"digital-damaged": render_damaged_digital}
 BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
 
 
 def extract_files(paths: list[str], engine: str) -> tuple[list[dict], float, float]:
-    """Runs in a child process: records, seconds, and this process's peak RSS (MB)."""
+    """Runs in a child process: records as read (before calibration, which the parent
+    applies: bench/reliability.py), seconds, and this process's peak RSS (MB)."""
     extractor = DocumentExtractor(Settings(ocr_engine=engine))
     start = time.perf_counter()
-    records = [extractor.extract(Path(p)).model_dump(mode="json") for p in paths]
+    records = [extractor.read_record(Path(p)).model_dump(mode="json") for p in paths]
     seconds = time.perf_counter() - start
     return records, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -49,32 +57,44 @@ def run_variant(paths: list[Path], engine: str) -> tuple[list[Record], float, fl
     return [Record.model_validate(r) for r in raw], seconds, rss
 
 
-def variant_files(corpus: Path, truths: dict[str, Truth], variant: str) -> list[tuple[Truth, Path]]:
+def variant_files(corpus: Path, truths: dict[str, Truth], variant: str,
+                  generated: Path | None = None) -> list[tuple[Truth, Path]]:
     out = []
     for doc_id, truth in truths.items():
         path = corpus / "docs" / doc_id / VARIANT_FILES[variant]
+        if not path.exists() and generated is not None and variant in GENERATED:
+            path = generated / doc_id / VARIANT_FILES[variant]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            GENERATED[variant](truth, path)
         if path.exists():
             out.append((truth, path))
     return out
 
 
 def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
-                   engines: list[str], ocr_docs: int | None = None) -> tuple[dict, list[dict]]:
+                   engines: list[str], ocr_docs: int | None = None,
+                   generated: Path | None = None, records_dir: Path | None = None
+                   ) -> tuple[dict, list[dict]]:
     results: dict = {}
+    settings = Settings()
+    calibration = load_calibration(settings.config_dir)
     errors: list[dict] = []
     for engine in engines:
         overall = Tally()
         per_engine: dict = {}
         total_pages, total_seconds = 0, 0.0
         for variant in variants:
-            files = variant_files(corpus, truths, variant)
+            files = variant_files(corpus, truths, variant, generated)
             if variant in IMAGE_VARIANTS and ocr_docs is not None:
                 files = files[:ocr_docs]  # OCR is the slow part: a quicker run reads fewer
             if not files:
                 continue
-            if engine != engines[0] and variant in ("digital", "text"):
+            if engine != engines[0] and variant in TEXT_LAYER_VARIANTS:
                 continue  # no OCR on these paths: the engine makes no difference
             records, seconds, rss = run_variant([p for _, p in files], engine)
+            if records_dir is not None:  # as read: `python -m bench.calibrate` refits from them
+                cache_records(records_dir, engine, variant, [t.doc_id for t, _ in files], records)
+            records = [finished(r, calibration, settings.review_threshold) for r in records]
             tally = Tally()
             for (truth, _), record in zip(files, records):
                 tally.add(score_record(truth, record, variant))
@@ -107,8 +127,8 @@ def bench_baseline(corpus: Path, truths: dict[str, Truth], variants: list[str], 
     chosen = dict(list(truths.items())[:max_docs])
     results: dict = {}
     for variant in variants:
-        if variant == "text":
-            continue  # img2table reads PDFs and images only
+        if variant in ("text", "digital-damaged"):
+            continue  # img2table reads PDFs and images only; a damaged layer adds nothing
         files = variant_files(corpus, chosen, variant)
         if not files:
             continue
@@ -184,6 +204,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="reports read per image variant and engine (default: all)")
     parser.add_argument("--baseline-docs", type=int, default=6,
                         help="reports the baseline runs on (it takes ~9 s a page); 0 skips it")
+    parser.add_argument("--records", type=Path, default=RECORDS_DIR,
+                        help="where the records as read are cached, per engine and variant, "
+                             "for the reliability table and `python -m bench.calibrate` "
+                             "(default: %(default)s)")
+    parser.add_argument("--dask-workers", default="",
+                        help="also time a whole batch on a local Dask cluster of each of these "
+                             "worker counts, e.g. 1,2,4 (bench/dask_scaling.py)")
+    parser.add_argument("--dask-variant", default="digital",
+                        help="the variant those Dask runs read (default: %(default)s)")
+    parser.add_argument("--dask-docs", type=int, default=None,
+                        help="reports per Dask run (default: all)")
     args = parser.parse_args(argv)
     truths = load_truths(args.corpus)
     if not truths:
@@ -192,18 +223,35 @@ def main(argv: list[str] | None = None) -> int:
     variants = [v for v in args.variants.split(",") if v]
     engines = [e for e in args.engines.split(",") if e]
     print(f"bench: {len(truths)} reports × {len(variants)} variants, engines {engines}", file=sys.stderr)
-    results, errors = bench_pipeline(args.corpus, truths, variants, engines, args.ocr_docs)
+    with tempfile.TemporaryDirectory(prefix="bench-generated-") as generated:
+        results, errors = bench_pipeline(args.corpus, truths, variants, engines, args.ocr_docs,
+                                         Path(generated), args.records)
     work = args.out.parent / "work"
     work.mkdir(parents=True, exist_ok=True)
+    calibration = load_calibration(Settings().config_dir)
+    fitted_on = set(calibration.model.source.get("fitted_on", [])) if calibration.model else set()  # type: ignore[arg-type]
+    held_out = {k: t for k, t in truths.items() if k not in fitted_on}
+    cached = [c for c in load_cached(args.records, held_out) if c.variant in variants]
+    reliability = reliability_report(cached, calibration, Settings().review_threshold)
     baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
+    if args.dask_workers:
+        from bench.dask_scaling import bench_dask
+        dask_files = [p for _, p in variant_files(args.corpus, truths, args.dask_variant)]
+        dask = {"variant": args.dask_variant,
+                **bench_dask(dask_files[:args.dask_docs],
+                             [int(n) for n in args.dask_workers.split(",") if n])}
+    else:
+        dask = {"skipped": "no --dask-workers"}
     report = {"corpus": str(args.corpus), "reports": len(truths), "cpu_count": os.cpu_count(),
               "ocr_docs": args.ocr_docs, "baseline_docs": args.baseline_docs,
-              "pipeline": results, "baseline_img2table": baseline,
+              "pipeline": results, "baseline_img2table": baseline, "dask_scaling": dask,
+              "reliability": reliability,
               "silent_errors_sample": errors[:200]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_table(results, baseline)
+    print_reliability(reliability)
     return 0
 
 

@@ -9,8 +9,12 @@ a deliberate inconsistency involves are expected to be flagged and are scored ap
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import pypdfium2 as pdfium
 from rapidfuzz import fuzz
 
 from fixtures.generator.truth import Truth
@@ -120,11 +124,155 @@ def record_value(record: Record, path: str, alignment: list[int | None]) -> Fiel
     return record.value_at(path)
 
 
+# --- The photo variant: one photographed page ----------------------------------------
+# photo.jpg is a photo of one page of the report (truth.variants["photo"]["page_index"]),
+# so only the values printed on that page can be read from it. The truth does not say on
+# which page a value is printed; the report's digital twin does: its text layer, page by
+# page, is searched for each value. A value is expected unless it is found printed on
+# other pages only (or across a page break); a value that cannot be located at all stays
+# expected, so a doubt never makes the photo's score kinder.
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+FUZZY_MIN = 90  # partial-ratio for a value printed with small differences (wrapping, width)
+
+
+def squeeze(text: str) -> str:
+    """Text as compared against a page: normalised, no whitespace (cells wrap anywhere)."""
+    return re.sub(r"\s+", "", normalize_text(text))
+
+
+@lru_cache(maxsize=64)
+def page_texts(pdf: str) -> tuple[str, ...]:
+    """Each page's text layer."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        out = []
+        for i in range(len(document)):
+            page = document[i]
+            textpage = page.get_textpage()
+            out.append(textpage.get_text_range())
+            textpage.close()
+            page.close()
+        return tuple(out)
+    finally:
+        document.close()
+
+
+def digital_twin_pages(truth: Truth, record: Record) -> tuple[str, ...]:
+    """Page texts of the digital PDF the photo was taken of: the corpus file beside the
+    photo, or the same PDF rendered again from the truth (a corpus built without it)."""
+    beside = Path(record.source.path).with_name("digital.pdf")
+    if beside.exists():
+        return page_texts(str(beside))
+    from fixtures.generator.render_pdf import render_digital_pdf  # heavy: reportlab
+    with tempfile.TemporaryDirectory(prefix="score-twin-") as tmp:
+        pdf = Path(tmp) / "digital.pdf"
+        render_digital_pdf(truth, pdf)
+        return page_texts.__wrapped__(str(pdf))
+
+
+class PageLocator:
+    """Finds on which pages of a document (its page texts) a value is printed."""
+
+    def __init__(self, pages: tuple[str, ...]):
+        squeezed = [squeeze(p) for p in pages]
+        self.text = "".join(squeezed)
+        self.starts: list[int] = []
+        at = 0
+        for page in squeezed:
+            self.starts.append(at)
+            at += len(page)
+        # Numbers from the text with its spaces: squeezed, neighbouring cells run together.
+        self.numbers = [{float(n.replace(",", "")) for n in NUMBER.findall(normalize_text(p))}
+                        for p in pages]
+
+    def pages_of(self, start: int, end: int) -> set[int]:
+        return {i for i, s in enumerate(self.starts)
+                if s < end and (i + 1 == len(self.starts) or self.starts[i + 1] > start)}
+
+    def find(self, value: str, cursor: int = 0) -> tuple[set[int], int] | None:
+        """Pages the first printing of ``value`` at or after ``cursor`` spans, and its end."""
+        needle = squeeze(comparable(value))
+        if not needle:
+            return None
+        at = self.text.find(needle, cursor)
+        if at >= 0:
+            return self.pages_of(at, at + len(needle)), at + len(needle)
+        found = fuzz.partial_ratio_alignment(needle, self.text[cursor:])
+        if found is None or found.score < FUZZY_MIN:
+            return None
+        return (self.pages_of(cursor + found.dest_start, cursor + found.dest_end),
+                cursor + found.dest_end)
+
+    def number_pages(self, value: float) -> set[int]:
+        return {i for i, numbers in enumerate(self.numbers)
+                if any(abs(n - float(value)) <= 0.005 for n in numbers)}
+
+
+def photographed_paths(truth: Truth, pages: tuple[str, ...], photo_page: int) -> set[str]:
+    """Truth paths of the values not printed on page ``photo_page`` (0-based)."""
+    where = PageLocator(pages)
+    elsewhere: set[str] = set()
+
+    def judge(path: str, spans: set[int] | None) -> None:
+        if spans is not None and spans != {photo_page}:
+            elsewhere.add(path)
+
+    # Header: text by its first printing; a number by the pages printing that number
+    # (a number also printed on the photo's page stays expected).
+    for key, value in truth.fields.items():
+        if value is None:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            on = where.number_pages(value)
+            judge(f"fields.{key}", on if on and photo_page not in on else None)
+        else:
+            hit = where.find(str(value))
+            judge(f"fields.{key}", hit[0] if hit else None)
+    # Indicator rows in order: a row is on the page of its 三级指标 name.
+    cursor = 0
+    for i, ind in enumerate(truth.indicators):
+        hit = where.find(ind.level3, cursor)
+        if hit is None:
+            continue
+        cursor = hit[1]
+        for key in INDICATOR_KEYS:
+            judge(f"indicators[{i}].{key}", hit[0])
+    # The narrative follows the table; its sections in order, allocations inside spending.
+    n = truth.narrative
+    for key in ("spending", "problems", "improvements"):
+        hit = where.find(getattr(n, key), cursor)
+        judge(f"narrative.{key}", hit[0] if hit else None)
+        if hit is None:
+            continue
+        if key == "spending":
+            alloc_cursor = max(0, hit[1] - len(squeeze(n.spending)))
+            for i, a in enumerate(n.allocations):
+                printed = re.compile(re.escape(squeeze(a.name)) + r"[^\d]{0,3}\d")
+                found = printed.search(where.text, alloc_cursor)
+                if found:
+                    alloc_cursor = found.end()
+                    judge(f"narrative.allocations[{i}].amount", where.pages_of(found.start(), found.end()))
+        cursor = hit[1]
+    return elsewhere
+
+
+def expected_values(truth: Truth, record: Record, variant: str) -> list[tuple[str, str, object]]:
+    """The truth values a reader of this variant can find: all of them, except for the
+    photo, which holds one page."""
+    values = truth_values(truth)
+    if variant != "photo":
+        return values
+    photo_page = int(truth.variants.get("photo", {}).get("page_index", 0))
+    elsewhere = photographed_paths(truth, digital_twin_pages(truth, record), photo_page)
+    return [v for v in values if v[1] not in elsewhere]
+
+
 def score_record(truth: Truth, record: Record, variant: str) -> Tally:
     tally = Tally()
     alignment = align_indicators(truth, record)
     involved = {p for inc in truth.inconsistencies for p in inc.fields}
-    for part, path, expected in truth_values(truth):
+    for part, path, expected in expected_values(truth, record, variant):
         got = record_value(record, path, alignment)
         value = got.value if got is not None else None
         flagged = bool(got is not None and got.flags) or record.status == "failed"

@@ -1,18 +1,21 @@
-"""Command line: `python -m pipeline extract IN... --out OUT`, `python -m pipeline schema`."""
+"""Command line: `python -m pipeline extract IN... --out OUT`, `python -m pipeline review OUT`,
+`python -m pipeline schema`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 from pipeline.errors import RunError
 from pipeline.models import Record
-from pipeline.run import discover_inputs, run_batch
+from pipeline.review_command import add_review_parser, run_review
+from pipeline.run import RecordSink, discover_inputs, run_batch
 from pipeline.settings import Settings
 
-EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_ARGS, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 0, 2, 3, 130
+EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_ARGS, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 EXTRACT_HELP = """\
 Read 绩效自评表 reports (PDF, scans, images, garbled text) into validated records.
@@ -21,16 +24,50 @@ Writes to OUT:
   records.jsonl  one JSON record per input document, in input order; a document that
                  could not be read has status "failed" and an "error" saying why
   records.db     the same in SQLite: tables documents, fields, indicators, checks;
-                 SELECT ... FROM fields WHERE flags != '' is the review queue
-  run.json       counts, timings per stage, engine and versions
+                 SELECT ... FROM fields WHERE flags != '' is the review queue.
+                 It is also the ledger: documents are written to it as they finish
+  run.json       counts, timings per stage, worker memory, engine and versions
+  review.html    every flagged value with a crop of the page where it was read, its raw
+                 reading and why; opens from disk (`python -m pipeline review OUT`
+                 prints the same queue in the terminal)
 
 Every value carries a confidence and flags (missing, fuzzy_label, inferred,
 check_failed:<rule>, unit_mismatch, …): check only what is flagged.
-The exit code is non-zero only when the run itself fails, not when a document does.
+
+Batches: documents run in --workers processes at once; one that takes longer than
+--timeout seconds, or makes its worker grow past --max-memory MB, becomes a failed
+record and the batch goes on with a new worker. A run that is interrupted or killed
+loses nothing finished: run the same command again and it skips every document
+already in OUT/records.db (by the file's sha256) and does the rest; --force redoes
+everything, --retry-failed only the failed ones (e.g. with --password, a longer
+--timeout). Identical files at several paths are read once; each path gets its line.
+
+Databases and clusters: --db postgresql://USER@HOST:PORT/DB (or $DB_URL) also loads the
+records.db tables into PostgreSQL, each document replaced by its sha256 on a re-run, never
+duplicated. --executor dask --scheduler tcp://HOST:8786 reads the documents on a Dask
+cluster (inputs must be at the same path on every worker); this process writes OUT.
+
+Exit codes: 0 every document read (ok or to review); 1 some documents failed (see
+their "error"); 2 bad arguments; 3 OUT (or --db) cannot be written; 130 interrupted.
 """
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
+    defaults = Settings()
     parser = argparse.ArgumentParser(prog="python -m pipeline",
                                      description="Budget performance self-evaluation reports "
                                                  "to structured records.")
@@ -39,19 +76,49 @@ def build_parser() -> argparse.ArgumentParser:
                              description=EXTRACT_HELP,
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("inputs", nargs="+", type=Path,
-                         help="files or folders (searched recursively); - reads text from stdin")
+                         help="files or folders (searched recursively; hidden files skipped); "
+                              "- reads text from stdin")
     extract.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     extract.add_argument("--password", help="password for encrypted PDFs")
-    extract.add_argument("--engine", choices=("rapidocr", "tesseract"), default=Settings().ocr_engine,
+    extract.add_argument("--engine", choices=("rapidocr", "tesseract"), default=defaults.ocr_engine,
                          help="OCR engine for scans and photos (default: %(default)s, the better "
                               "one in our benchmark)")
-    extract.add_argument("--dpi", type=int, default=Settings().dpi,
+    extract.add_argument("--dpi", type=int, default=defaults.dpi,
                          help="resolution scanned PDF pages are rendered at (default: %(default)s)")
+    extract.add_argument("--workers", type=positive_int, default=defaults.workers, metavar="N",
+                         help="documents read at once, each in its own process (default: the "
+                              "number of CPU cores, here %(default)s); 1 reads them one by one "
+                              "in this process. The OCR threads are shared out: cores / N each")
+    extract.add_argument("--timeout", type=positive_float, default=defaults.timeout,
+                         metavar="SECONDS",
+                         help="time one document may take before it is stopped and recorded as "
+                              "failed (default: %(default)g)")
+    extract.add_argument("--max-memory", type=positive_int, default=defaults.max_worker_memory_mb,
+                         metavar="MB", dest="max_memory",
+                         help="memory one worker process may use while reading a document "
+                              "before it is stopped and the document recorded as failed "
+                              "(default: %(default)s; not enforced with --workers 1)")
+    extract.add_argument("--force", action="store_true",
+                         help="redo documents already done in OUT (default: skip them)")
+    extract.add_argument("--retry-failed", action="store_true",
+                         help="redo the documents that failed in an earlier run into OUT")
+    extract.add_argument("--follow-symlinks", action="store_true",
+                         help="follow symbolic links that lead out of the input folders "
+                              "(default: such a link gets a failed record saying so)")
+    extract.add_argument("--db", default=os.environ.get("DB_URL") or None, metavar="URL",
+                         help="also load the records into PostgreSQL at this URL "
+                              "(postgresql://user:password@host:port/dbname; default: $DB_URL)")
+    extract.add_argument("--executor", choices=("local", "dask"), default=defaults.executor,
+                         help="where documents are read: this machine's processes, or a Dask "
+                              "cluster (default: %(default)s)")
+    extract.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                         help="address of the Dask scheduler, for --executor dask")
     extract.add_argument("--debug", action="store_true",
                          help="write each scanned page with its detected grid drawn on it to "
                               "OUT/debug/<file>/page-NNN.png")
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("schema", help="print the JSON Schema of a record")
+    add_review_parser(sub)
     return parser
 
 
@@ -60,25 +127,50 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=1))
         return EXIT_OK
-    missing = [str(p) for p in args.inputs if p != Path("-") and not p.exists()]
+    if args.command == "review":
+        return run_review(args)
+    missing = [str(p) for p in args.inputs if p != Path("-") and not os.path.lexists(p)]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return EXIT_BAD_ARGS
-    inputs = discover_inputs(args.inputs)
+    inputs = discover_inputs(args.inputs, follow_symlinks=args.follow_symlinks, exclude=args.out)
     if not inputs:
         print("error: no input files found; give files or folders that contain reports", file=sys.stderr)
         return EXIT_BAD_ARGS
+    if args.executor == "dask" and not args.scheduler:
+        print("error: --executor dask needs --scheduler tcp://HOST:8786", file=sys.stderr)
+        return EXIT_BAD_ARGS
+    if args.db and not args.db.startswith(("postgresql://", "postgres://")):
+        print("error: --db takes a PostgreSQL URL, postgresql://user:password@host:port/dbname "
+              "(records.db in OUT is always written)", file=sys.stderr)
+        return EXIT_BAD_ARGS
     settings = Settings(password=args.password, ocr_engine=args.engine, dpi=args.dpi,
-                        debug_dir=args.out / "debug" if args.debug else None)
+                        debug_dir=args.out / "debug" if args.debug else None,
+                        workers=args.workers, timeout=args.timeout,
+                        max_worker_memory_mb=args.max_memory, force=args.force,
+                        retry_failed=args.retry_failed, follow_symlinks=args.follow_symlinks,
+                        executor=args.executor, dask_scheduler=args.scheduler)
+    sinks: list[RecordSink] = []
     try:
-        records = run_batch(inputs, args.out, settings, progress=not args.quiet)
+        if args.db:
+            from pipeline.output.postgres import PostgresRecords
+            sinks.append(PostgresRecords(args.db))
+        summary = run_batch(inputs, args.out, settings, progress=not args.quiet, sinks=sinks)
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(f"interrupted: the documents finished so far are kept in {args.out}/records.db; "
+              "run the same command again to do the rest", file=sys.stderr)
         return EXIT_INTERRUPTED
-    counts = {s: sum(r.status == s for r in records) for s in ("ok", "review", "failed")}
-    print(f"{len(records)} documents: {counts['ok']} ok, {counts['review']} to review, "
-          f"{counts['failed']} failed → {args.out}/records.jsonl", file=sys.stderr)
+    finally:
+        for sink in sinks:
+            sink.close()
+    counts = {s: summary.status.get(s, 0) for s in ("ok", "review", "failed")}
+    skipped = f" ({summary.skipped} done in an earlier run, skipped)" if summary.skipped else ""
+    print(f"{summary.documents} documents{skipped}: {counts['ok']} ok, {counts['review']} to "
+          f"review, {counts['failed']} failed → {args.out}/records.jsonl", file=sys.stderr)
+    if summary.skipped_failed:
+        print(f"{summary.skipped_failed} of the failed documents failed in an earlier run and were "
+              "skipped; --retry-failed runs them again", file=sys.stderr)
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK

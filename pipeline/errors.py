@@ -11,6 +11,25 @@ class UnsupportedInput(DocumentError):
     pass
 
 
+class LimitExceeded(DocumentError):
+    """The document is over one of ``Settings.limits``; the message names the setting."""
+
+    def __init__(self, message: str, limit: str) -> None:
+        super().__init__(f"{message} (limit: limits.{limit})")
+        self.message, self.limit = message, limit
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Picklable across worker processes despite the two-argument constructor.
+        return type(self), (self.message, self.limit)
+
+
+class DocumentTimeout(BaseException):
+    """A document ran past the per-document time limit (in-process runs, from SIGALRM).
+
+    A BaseException so that no ``except Exception`` in a stage can swallow it: it must
+    reach the executor, which turns it into the document's failed record."""
+
+
 class RunError(Exception):
     """The run itself cannot go on (bad arguments, output not writable)."""
 

@@ -14,11 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.checks.confidence import flag_low_confidence
+from pipeline.checks.calibration import load_calibration
+from pipeline.checks.confidence import finish_record
 from pipeline.checks.rules import apply_checks, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
 from pipeline.grid.lattice import page_to_tables
 from pipeline.layout import DocumentLayout, PageLayout
+from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
 from pipeline.mapping.narrative import map_narrative
@@ -31,11 +33,22 @@ from pipeline.template.detect import detect_template
 if TYPE_CHECKING:
     from pipeline.image.rasterize import PageImage
     from pipeline.ocr.base import OcrEngine
+    from pipeline.read.second_opinion import SecondOpinion, SecondReading
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
+# The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
+ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
+
+
+def unsupported_reason(path: Path) -> str | None:
+    """Why this file's type is not read, or None when it is (decided by the name alone)."""
+    suffix = path.suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    return f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF or TXT"
 
 
 def sha256_of(path: Path) -> str:
@@ -75,7 +88,8 @@ class NeedsOcr(Exception):
 
 def read_digital_pdf(path: Path, settings: Settings) -> list[PageLayout]:
     pages = []
-    for page, garbage in read_text_layer(path, settings.password, settings.text_layer_confidence):
+    for page, garbage in read_text_layer(path, settings.password, settings.text_layer_confidence,
+                                         settings.limits.max_pages, settings.limits.max_page_objects):
         if garbage > settings.max_garbage_ratio:
             raise NeedsOcr(f"page {page.page}: the text layer is unreadable "
                            f"({garbage:.0%} garbage characters)")
@@ -137,14 +151,36 @@ class DocumentExtractor:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.catalogue = load_catalogue(settings.config_dir)
+        self.calibration = load_calibration(settings.config_dir)
         self._engine: OcrEngine | None = None
+        self._second_engine: OcrEngine | None = None
+        # The current document's lines the two engines read differently.
+        self._disagreements: list[SecondReading] = []
 
     @property
     def engine(self) -> OcrEngine:
         if self._engine is None:
             from pipeline.ocr.base import create_engine
-            self._engine = create_engine(self.settings.ocr_engine)
+            name = self.settings.ocr_engine
+            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
+                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
+            self._engine = create_engine(name, **options)
         return self._engine
+
+    def second_opinion(self) -> SecondOpinion | None:
+        """A second reader for this document's doubtful cells, or None (switched off, or
+        the configured engine is the one reading)."""
+        config = self.calibration.config.second_opinion
+        if not self.settings.second_opinion or config.engine in (None, self.settings.ocr_engine):
+            return None
+        from pipeline.read.second_opinion import SecondOpinion
+        if self._second_engine is None:
+            from pipeline.ocr.base import create_engine
+            name = config.engine
+            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
+                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
+            self._second_engine = create_engine(name, **options)
+        return SecondOpinion(self._second_engine, config.below, config.scale)
 
     def read_scanned_pages(self, pages: Iterator[PageImage], source: Source) -> list[PageLayout]:
         from pipeline.read.scanned import read_scanned
@@ -152,10 +188,13 @@ class DocumentExtractor:
         debug_dir = None
         if self.settings.debug_dir is not None:
             # One folder per document, named so that it cannot leave the debug folder.
-            safe = re.sub(r"[^\w.-]+", "_", Path(source.path).name).lstrip(".") or "document"
+            # Truncated: a long CJK name would pass the 255-byte name limit in UTF-8.
+            safe = re.sub(r"[^\w.-]+", "_", Path(source.path).name).lstrip(".")[:60] or "document"
+            # Made by the first picture written: a document refused before has none.
             debug_dir = self.settings.debug_dir / f"{safe}-{(source.sha256 or '')[:8]}"
-            debug_dir.mkdir(parents=True, exist_ok=True)
-        layouts = list(read_scanned(pages, self.engine, debug_dir))
+        second = self.second_opinion()
+        layouts = list(read_scanned(pages, self.engine, debug_dir, second))
+        self._disagreements = second.disagreements if second is not None else []
         source.pages = len(layouts)
         source.dpi = layouts[0].dpi if layouts else None
         return layouts
@@ -163,11 +202,11 @@ class DocumentExtractor:
     def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
         suffix = path.suffix.lower()
         if suffix in TEXT_SUFFIXES:
-            from pipeline.textform.decode import decode_text
+            from pipeline.textform.decode import decode_text, read_text_file
             from pipeline.textform.layout import layout_from_text
             source.kind, source.engine = "text", "text"
             with timed(timings, "read"):
-                text = decode_text(path.read_bytes())
+                text = decode_text(read_text_file(path, self.settings.limits.max_text_bytes))
             with timed(timings, "grid"):
                 layout = layout_from_text(text, self.catalogue)
             source.pages = layout.pages
@@ -183,27 +222,60 @@ class DocumentExtractor:
                 source.kind = "scanned_pdf"
                 with timed(timings, "ocr"):
                     pages = self.read_scanned_pages(
-                        iter_pdf_pages(path, self.settings.dpi, self.settings.password), source)
+                        iter_pdf_pages(path, self.settings.dpi, self.settings.password,
+                                       max_pixels=self.settings.limits.max_page_pixels,
+                                       max_pages=self.settings.limits.max_pages), source)
         else:
             from pipeline.image.rasterize import iter_image_pages
             source.kind = "image"
             with timed(timings, "ocr"):
-                pages = self.read_scanned_pages(iter_image_pages(path), source)
+                pages = self.read_scanned_pages(iter_image_pages(
+                    path, self.settings.limits.max_image_pixels,
+                    max_pages=self.settings.limits.max_pages), source)
         with timed(timings, "grid"):
-            return layout_from_pages(pages, source.dpi or 72)
+            layout = layout_from_pages(pages, source.dpi or 72)
+        if source.kind == "digital_pdf":
+            # A text layer damaged like the seed's text gets the text path's repairs;
+            # a clean one comes back as it is.
+            from pipeline.textform.text_layer import repair_text_layer
+            with timed(timings, "repair"):
+                layout = repair_text_layer(layout, self.catalogue)
+        return layout
 
     def extract(self, path: Path) -> Record:
         """The record of one file; a document that cannot be read gives a failed record."""
+        return self.finish(self.read_record(path))
+
+    def finish(self, record: Record) -> Record:
+        """Confidences calibrated, certain repairs made, values flagged, status settled."""
+        if record.status != "failed" and self.settings.calibrate:
+            try:
+                with timed(record.timings, "calibration"):
+                    finish_record(record, self.calibration, self.settings.review_threshold)
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+                record = failed_record(record.source, f"internal error ({type(exc).__name__}: "
+                                                      f"{exc}); please report it with the file")
+        record.settle_status()
+        return record
+
+    def read_record(self, path: Path) -> Record:
+        """The record as read: every value with its reading's confidence and the checks'
+        flags, before calibration and flagging (the bench caches these to refit the
+        calibration, bench/calibrate.py)."""
         timings: dict[str, float] = {}
         source = Source(path=str(path))
+        self._disagreements = []
         try:
+            check_file(path, self.settings.limits)
             source.sha256 = sha256_of(path)
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                raise UnsupportedInput(f"unsupported file type {path.suffix.lower() or '(none)'}; "
-                                       "give PDF, PNG, JPEG, TIFF or TXT")
+            unsupported = unsupported_reason(path)
+            if unsupported:
+                raise UnsupportedInput(unsupported)
             layout = self.read_layout(path, source, timings)
             record = build_record(layout, source, self.catalogue, timings)
-            flag_low_confidence(record, self.settings.review_threshold)
+            if self._disagreements:
+                from pipeline.read.second_opinion import mark_ambiguous
+                mark_ambiguous(record, self._disagreements)
         except DocumentError as exc:
             record = failed_record(source, str(exc))
         except OSError as exc:
@@ -212,7 +284,6 @@ class DocumentExtractor:
             record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
                                            "please report it with the file")
         record.timings = timings
-        record.settle_status()
         return record
 
 

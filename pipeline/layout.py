@@ -92,6 +92,7 @@ class TextLine(BaseModel):
     bbox: BBox
     text: str
     confidence: float = 1.0
+    raw: str = ""  # what was read, when `text` is a repair of it (a damaged text layer)
 
 
 class DocumentLayout(BaseModel):

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Flag = str  # one of FLAGS, or "check_failed:<rule>"
 FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous")
@@ -31,6 +31,9 @@ class FieldValue(BaseModel):
     flags: list[Flag] = Field(default_factory=list)
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # Other candidates for `value` (typed like it): a second engine's reading that
+    # disagreed (flag `ambiguous`), or the reading an inferred value replaced.
+    alternatives: list[Value] = Field(default_factory=list)
 
     @classmethod
     def missing(cls) -> FieldValue:

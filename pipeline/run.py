@@ -1,56 +1,171 @@
-"""A batch: every input file to a record, in input order, each failure contained."""
+"""A batch: every input file to a record, each failure contained, resumable.
+
+The runner hashes each input (sha256), skips what the ledger in records.db says is done
+(unless ``settings.force``; ``settings.retry_failed`` redoes only failed ones), hands the
+rest to an executor (worker processes by default, see ``pipeline/executors``), writes each
+record to records.db as it arrives (one transaction per document) and, at the end, writes
+records.jsonl (one line per input, in input order) and run.json.
+
+The same content at two paths (identical files) is extracted once: both inputs get a line
+in records.jsonl, each under its own path; records.db keeps one document per sha256.
+(Same bytes under two types, a PDF renamed .txt, are read as the first path's type.)
+A file refused before it is read (unsupported type, empty, not a regular file, not
+readable, a link out of the input folder) has no sha256: its record is keyed by path and
+it is looked at again by every run, which costs nothing.
+"""
 
 from __future__ import annotations
 
+import itertools
+import os
 import platform
 import resource
+import stat
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from pydantic import BaseModel
 from tqdm import tqdm
 
-from pipeline.extract import DocumentExtractor
-from pipeline.models import SCHEMA_VERSION, Record
+from pipeline.executors import Task, make_executor
+from pipeline.extract import sha256_of, unsupported_reason
+from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Settings
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 STDIN = Path("-")  # text pasted on standard input
+FILE_KINDS = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket",
+              stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device",
+              stat.S_ISDIR: "a folder"}
 
 
-def extract_stdin(extractor: DocumentExtractor) -> Record:
-    """Text from standard input, read as a .txt document; its record says `-`."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "stdin.txt"
-        path.write_bytes(sys.stdin.buffer.read())
-        record = extractor.extract(path)
-    record.source.path = "-"
-    return record
+@dataclass(frozen=True)
+class InputFile:
+    """One input: where it is, and why it will not be read when discovery already knows."""
+
+    path: Path
+    problem: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The path as records show it (``source.path``)."""
+        return str(self.path)
 
 
-def discover_inputs(paths: Iterable[Path]) -> list[Path]:
-    """Files given, and every file under folders given, in a stable (sorted) order."""
-    found: list[Path] = []
+class RecordSink(Protocol):
+    """Another place every record of the run goes to (e.g. PostgreSQL, ``--db``)."""
+
+    def write(self, record: Record) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+class RunSummary(BaseModel):
+    documents: int
+    status: dict[str, int]
+    extracted: int
+    skipped: int
+    # Of the skipped documents, those that had failed (--retry-failed redoes them).
+    skipped_failed: int
+    duplicates: int
+
+
+# --------------------------------------------------------------------------------------
+# Discovery
+# --------------------------------------------------------------------------------------
+
+
+def is_inside(path: str, folder: str) -> bool:
+    return os.path.commonpath([path, folder]) == folder
+
+
+def walk_folder(root: Path, follow_symlinks: bool, exclude: Path | None) -> list[InputFile]:
+    """Every file under ``root`` (hidden files and folders, and ``exclude``, left out).
+
+    A symbolic link found here that leads out of ``root`` is not followed unless
+    ``follow_symlinks``: it becomes an input with a problem, so the record says why."""
+    root_real = os.path.realpath(root)
+    excluded = os.path.realpath(exclude) if exclude is not None else None
+    found: list[InputFile] = []
+    seen: set[tuple[int, int]] = set()  # folders already walked: links may make cycles
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")
+                       and os.path.realpath(os.path.join(dirpath, d)) != excluded]
+        for name in filenames:
+            if name in SKIPPED_NAMES or name.startswith("."):
+                continue
+            path = Path(dirpath, name)
+            problem = None
+            if path.is_symlink():
+                target = os.path.realpath(path)
+                if not os.path.exists(target):
+                    problem = (f"broken symbolic link (it points to {os.readlink(path)}, which "
+                               "does not exist)")
+                elif not follow_symlinks and not is_inside(target, root_real):
+                    problem = (f"symbolic link to {target}, outside the input folder: not followed; "
+                               "give --follow-symlinks to read it")
+            found.append(InputFile(path, problem))
+    return sorted(found, key=lambda f: f.path)
+
+
+def discover_inputs(paths: Iterable[Path], follow_symlinks: bool = False,
+                    exclude: Path | None = None) -> list[InputFile]:
+    """Files given, and every file under folders given, in a stable (sorted) order.
+    A file named explicitly is read as given, even a link; ``exclude`` (the output folder)
+    is never read as input."""
+    found: list[InputFile] = []
     for path in paths:
-        if path == STDIN:
-            found.append(path)
-        elif path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file()
-                            and p.name not in SKIPPED_NAMES and not p.name.startswith("."))
+        if path != STDIN and path.is_dir():
+            found += walk_folder(path, follow_symlinks, exclude)
         else:
-            found.append(path)
+            found.append(InputFile(path))
     return found
+
+
+def fingerprint(path: Path) -> tuple[str | None, str | None]:
+    """(sha256, None), or (None, why the file cannot be read): missing, not a regular
+    file (never opened: a named pipe would block), empty, or not readable."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None, "file not found (was it moved or deleted during the run?)"
+    except OSError as exc:
+        return None, f"cannot read the file ({exc.strerror or exc}); check its permissions"
+    for is_kind, kind in FILE_KINDS.items():
+        if is_kind(st.st_mode):
+            return None, f"not a regular file ({kind}): nothing to read"
+    if st.st_size == 0:
+        return None, "empty file (0 bytes): nothing to read; check how it was copied"
+    try:
+        return sha256_of(path), None
+    except PermissionError:
+        return None, ("cannot read the file (permission denied); check its permissions or run "
+                      "as a user who may read it")
+    except OSError as exc:
+        return None, f"cannot read the file ({exc.strerror or exc})"
+
+
+# --------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------
 
 
 def package_versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for name in ("pdfplumber", "pypdfium2", "rapidfuzz", "pydantic", "opencc"):
+    for name in ("pdfplumber", "pypdfium2", "rapidfuzz", "pydantic", "opencc", "pebble"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -58,32 +173,176 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def run_batch(inputs: list[Path], out: Path, settings: Settings, progress: bool = True
-              ) -> list[Record]:
-    """Extract every input, writing records as they finish; returns the records."""
+def batch_settings(settings: Settings, documents: int) -> Settings:
+    """OCR threads per engine so that workers × threads ≈ the machine's cores."""
+    workers = min(settings.workers, max(documents, 1))
+    # On a Dask cluster the workers' machines are not this one: engines keep their default.
+    if settings.ocr_threads is not None or workers <= 1 or settings.executor == "dask":
+        return settings
+    return settings.model_copy(update={"ocr_threads": max(1, (os.cpu_count() or 1) // workers)})
+
+
+def redo(status: str | None, settings: Settings) -> bool:
+    """Whether a document the ledger holds (with this status) is extracted again."""
+    return status is None or settings.force or (settings.retry_failed and status == "failed")
+
+
+class Batch:
+    """The state of one run: what each input became, counts, worker memory."""
+
+    def __init__(self, inputs: list[InputFile], folder: OutputFolder, settings: Settings,
+                 sinks: Sequence[RecordSink], bar: tqdm, stdin_dir: Path) -> None:
+        self.inputs = inputs
+        self.folder = folder
+        self.settings = settings
+        self.sinks = sinks
+        self.bar = bar
+        self.stdin_dir = stdin_dir
+        self.done = folder.ledger()
+        # Per input, the key of its record in the ledger: (path shown, sha256).
+        self.entries: list[tuple[str, str | None] | None] = [None] * len(inputs)
+        self.first_with: dict[str, int] = {}     # sha256 → first input with that content
+        self.waiting: dict[str, list[int]] = {}  # sha256 → later inputs awaiting its record
+        # sha256 hashed by the runner → (sha256 of the stored record, status, pages).
+        self.made: dict[str, tuple[str | None, str, int]] = {}
+        self.status: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()
+        self.stage_seconds: Counter[str] = Counter()
+        self.pages = 0
+        self.worker_peaks: dict[str, float] = {}
+        self.in_flight: dict[int, str | None] = {}  # input index → sha256 hashed by the runner
+        self.executor: dict[str, Any] | None = None   # none started when nothing needed it
+
+    def read_path(self, item: InputFile) -> Path:
+        if item.path != STDIN:
+            return item.path
+        path = self.stdin_dir / "stdin.txt"
+        path.write_bytes(sys.stdin.buffer.read())
+        return path
+
+    def settle(self, index: int, sha256: str | None, status: str, pages: int, how: str) -> None:
+        """Input ``index`` has its record in the ledger, under ``sha256`` (or its path)."""
+        self.entries[index] = (self.inputs[index].shown, sha256)
+        self.status[status] += 1
+        self.counts[how] += 1
+        if how == "skipped" and status == "failed":
+            self.counts["skipped_failed"] += 1
+        self.pages += pages
+        self.bar.update(1)
+        self.bar.set_postfix_str(f"failed {self.status['failed']}, skipped {self.counts['skipped']}",
+                                 refresh=False)
+
+    def to_sinks(self, record: Record) -> None:
+        for sink in self.sinks:
+            sink.write(record)
+
+    def settle_copies(self, sha256: str) -> None:
+        """Inputs with the same content as one already settled share its record."""
+        stored_sha256, status, pages = self.made[sha256]
+        for index in self.waiting.pop(sha256, []):
+            self.settle(index, stored_sha256, status, pages, "duplicates")
+
+    def tasks(self) -> Iterator[Task]:
+        """The inputs that need extracting; the others are settled on the way."""
+        for index, item in enumerate(self.inputs):
+            path = self.read_path(item)
+            # Refused before hashing: such files are keyed by path, never shared as copies
+            # (the same bytes as x.txt and x.dat are not the same document).
+            problem = item.problem or unsupported_reason(path)
+            sha256, problem = (None, problem) if problem else fingerprint(path)
+            if sha256 is not None and sha256 in self.first_with:
+                self.waiting.setdefault(sha256, []).append(index)
+                if sha256 in self.made:  # else: settled when the first one's record comes
+                    self.settle_copies(sha256)
+                continue
+            if sha256 is not None:
+                self.first_with[sha256] = index
+                done = self.done.get(sha256)
+                if done is not None and not redo(done.status, self.settings):
+                    self.settle(index, sha256, done.status, done.pages, "skipped")
+                    self.made[sha256] = (sha256, done.status, done.pages)
+                    if self.sinks:  # the other databases may lack what an earlier run did
+                        self.to_sinks(self.folder.stored(sha256, item.shown))
+                    continue
+            if problem:  # refused without a worker: nothing to extract
+                self.record_done(index, failed_record(Source(path=item.shown, sha256=sha256), problem))
+                continue
+            self.in_flight[index] = sha256
+            yield Task(index=index, path=str(path), sha256=sha256)
+
+    def record_done(self, index: int, record: Record) -> None:
+        """A record made in this run: into the ledger, then settled with its copies."""
+        record.source.path = self.inputs[index].shown
+        self.to_sinks(record)
+        self.folder.write(record)  # the ledger last: done only once everywhere
+        self.stage_seconds.update(record.timings)
+        self.settle(index, record.source.sha256, record.status, record.source.pages, "extracted")
+        # Copies wait under the sha256 the runner hashed (the file may have changed since).
+        sha256 = self.in_flight.pop(index, None) or record.source.sha256
+        if sha256 is not None:
+            self.made[sha256] = (record.source.sha256, record.status, record.source.pages)
+            self.settle_copies(sha256)
+
+    def run(self) -> None:
+        """Extract what needs it; settle every input."""
+        stream = self.tasks()
+        first = next(stream, None)  # inputs before it are settled; maybe all of them
+        if first is None:
+            return
+        remaining = len(self.inputs) - first.index
+        self.settings = batch_settings(self.settings, remaining)
+        with make_executor(self.settings, remaining) as executor:
+            self.executor = {"name": executor.name, "workers": executor.workers}
+            for outcome in executor.run(itertools.chain([first], stream)):
+                if outcome.worker_peak_rss_mb is not None:
+                    self.worker_peaks[outcome.worker] = max(
+                        outcome.worker_peak_rss_mb, self.worker_peaks.get(outcome.worker, 0.0))
+                self.record_done(outcome.index, outcome.record)
+
+
+def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]:
+    peaks = batch.worker_peaks
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "documents": len(batch.inputs),
+        "status": dict(batch.status),
+        "extracted": batch.counts["extracted"],
+        "skipped": batch.counts["skipped"],
+        "duplicates": batch.counts["duplicates"],
+        "pages": batch.pages,
+        "seconds": round(seconds, 3),
+        "stage_seconds": {k: round(v, 3) for k, v in batch.stage_seconds.items()},
+        "executor": batch.executor,
+        "worker_peak_rss_mb": {"max": max(peaks.values(), default=None), "per_worker": peaks},
+        "runner_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "limits": {"timeout_s": settings.timeout, "max_worker_memory_mb": settings.max_worker_memory_mb},
+        "engine": settings.ocr_engine,
+        "settings": settings.model_dump(mode="json"),
+        "versions": package_versions(),
+    }
+
+
+def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: bool = True,
+              sinks: Sequence[RecordSink] = ()) -> RunSummary:
+    """Extract every input into ``out``; a re-run over the same ``out`` skips what is done."""
     started = time.perf_counter()
-    stage_totals: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    records = []
-    extractor = DocumentExtractor(settings)
-    with OutputFolder(out) as folder:
-        for path in tqdm(inputs, desc="extract", unit="doc", disable=not progress):
-            record = extract_stdin(extractor) if path == STDIN else extractor.extract(path)
-            folder.write(record)
-            stage_totals.update(record.timings)
-            statuses[record.status] += 1
-            records.append(record)
-        run_info: dict[str, Any] = {
-            "schema_version": SCHEMA_VERSION,
-            "documents": len(inputs),
-            "status": dict(statuses),
-            "pages": sum(r.source.pages for r in records),
-            "seconds": round(time.perf_counter() - started, 3),
-            "stage_seconds": {k: round(v, 3) for k, v in stage_totals.items()},
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "engine": settings.ocr_engine,
-            "settings": settings.model_dump(mode="json"),
-            "versions": package_versions(),
-        }
-        folder.close(run_info)
-    return records
+    with OutputFolder(out) as folder, tempfile.TemporaryDirectory() as stdin_dir, \
+            tqdm(total=len(inputs), desc="extract", unit="doc", disable=not progress) as bar:
+        batch = Batch(inputs, folder, settings, sinks, bar, Path(stdin_dir))
+        batch.run()
+        entries = [e for e in batch.entries if e is not None]
+        assert len(entries) == len(inputs), "every input is settled before the run ends"
+        folder.finish(entries, run_info(batch, batch.settings, time.perf_counter() - started))
+    write_review(out, settings)
+    return RunSummary(documents=len(inputs), status=dict(batch.status),
+                      extracted=batch.counts["extracted"], skipped=batch.counts["skipped"],
+                      skipped_failed=batch.counts["skipped_failed"],
+                      duplicates=batch.counts["duplicates"])
+
+
+def write_review(out: Path, settings: Settings) -> None:
+    """review.html from the run's records.jsonl (pipeline/output/review_page.py)."""
+    # --- review page hook: built from the final records.jsonl, after the ledger is complete.
+    from pipeline.output.review_page import write_review_page_from_folder
+
+    write_review_page_from_folder(out, settings.password)

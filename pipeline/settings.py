@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Limits(BaseModel):
+    """What one document may claim before it is refused with a failed record naming the
+    limit (documents are untrusted: a few KB can claim 100,000 pages or a 30000² image).
+    Each is checked before the work or memory it guards is spent. See SECURITY.md."""
+
+    model_config = ConfigDict(frozen=True)
+
+    # Any input file (a 200-page 300 dpi scan is ~100 MB).
+    max_file_bytes: int = Field(default=500_000_000, gt=0)
+    # A .txt report (a form's text is 5-50 KB; the text reader takes ~13 s a MB).
+    max_text_bytes: int = Field(default=2_000_000, gt=0)
+    # Pages of a PDF, frames of a TIFF (checked on the count before any page is read).
+    max_pages: int = Field(default=2000, gt=0)
+    # Pixels of one image frame, from its header, before decoding (8-bit gray: 1 byte each).
+    max_image_pixels: int = Field(default=80_000_000, gt=0)
+    # Pixels of one rendered PDF page: a larger page is rendered at a lower dpi, down to
+    # 100 dpi; one that would need fewer dpi than that (a poster) is refused.
+    max_page_pixels: int = Field(default=40_000_000, gt=0)
+    # Characters, or ruling lines, on one page of a text layer (a dense form page has
+    # ~1,000 characters and ~50-3,000 line pieces; the grid builder is quadratic in lines).
+    max_page_objects: int = Field(default=20_000, gt=0)
 
 
 class Settings(BaseModel):
@@ -20,7 +45,46 @@ class Settings(BaseModel):
     max_garbage_ratio: float = 0.05
     # Confidence of a value read from a clean text layer.
     text_layer_confidence: float = 0.99
-    # Values below this confidence are flagged for review.
-    review_threshold: float = 0.9
+    # Values whose calibrated confidence (the probability of being right) is below this
+    # are flagged for review. Chosen by the bench (`make bench`, bench/calibrate.py) on the
+    # reports the calibration was not fitted on: the lowest threshold at which, in every
+    # variant, unflagged values are >= 99.5% right and silent errors <= 0.2% of values
+    # (0.99 with calibration 2026-11-28-0eebd188; bench/reliability.py).
+    review_threshold: float = 0.99
+    # Calibrate confidences (config/calibration-model.json) and repair from the
+    # arithmetic; False leaves every value as read (the bench caches such records).
+    calibrate: bool = True
+    # Table cells OCR read with doubt are read again by the other engine (engine, threshold
+    # and scale in config/calibration.yaml `second_opinion`).
+    second_opinion: bool = True
     # Where to write a picture of each page's detected grid (--debug); None: nowhere.
     debug_dir: Path | None = None
+    # CPU threads of one OCR engine (None: the engine's default). A batch with several
+    # worker processes sets it to cores // workers so the machine is not oversubscribed.
+    ocr_threads: int | None = None
+
+    # The batch (pipeline/run.py). Worker processes (1: in the calling process).
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    # Seconds one document may take before it becomes a failed record (its worker is replaced).
+    timeout: float = Field(default=600.0, gt=0)
+    # A worker process above this resident memory (MB) is stopped and its document failed.
+    max_worker_memory_mb: int | None = Field(default=4096, gt=0)
+    # Redo documents already in the ledger (records.db); redo only the failed ones.
+    force: bool = False
+    retry_failed: bool = False
+    # Follow symbolic links found in input folders that lead outside them.
+    follow_symlinks: bool = False
+    # Where documents are extracted: "local" (this machine's processes) or "dask" (the
+    # Dask cluster whose scheduler is at dask_scheduler, e.g. tcp://host:8786).
+    executor: Literal["local", "dask"] = "local"
+    dask_scheduler: str | None = None
+    # Resource limits per document (reported in run.json with the other settings).
+    limits: Limits = Limits()
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def calibration(self) -> dict[str, object]:
+        """Version and source of the fitted calibration: run.json shows them beside the
+        threshold they go with."""
+        from pipeline.checks.calibration import calibration_summary
+        return calibration_summary(self.config_dir)

@@ -249,7 +249,8 @@ def run_checks(record: Record) -> list[Check]:
 
 
 def apply_checks(record: Record, checks: list[Check]) -> None:
-    """Flag every value a failed check involves; lower its confidence."""
+    """Flag every value a failed check involves (its confidence is left as read: the
+    calibration counts a failed check as evidence, pipeline/checks/calibration.py)."""
     for check in checks:
         if check.ok:
             continue
@@ -260,4 +261,3 @@ def apply_checks(record: Record, checks: list[Check]) -> None:
             if check.rule == "narrative_unit_matches_form":
                 value.flag("unit_mismatch")
             value.flag(f"check_failed:{check.rule}")
-            value.confidence = round(value.confidence * 0.5, 4)

@@ -119,6 +119,27 @@ def region_to_lattice(region: list[Segment], settings: GridSettings
     return drop_thin(xs, settings.min_cell), drop_thin(ys, settings.min_cell)
 
 
+def merge_to_rectangles(uf: UnionFind, n_rows: int, n_cols: int) -> None:
+    """Join groups until each is a rectangle: a group shaped like an L (two missing
+    separators at a corner, common on scans with broken lines) would otherwise give a
+    cell whose box covers its neighbour's, i.e. overlapping cells."""
+    changed = True
+    while changed:
+        changed = False
+        spans: dict[int, list[int]] = {}  # root → [r0, r1, c0, c1]
+        for r in range(n_rows):
+            for c in range(n_cols):
+                box = spans.setdefault(uf.find(r * n_cols + c), [r, r, c, c])
+                box[0], box[1] = min(box[0], r), max(box[1], r)
+                box[2], box[3] = min(box[2], c), max(box[3], c)
+        for root, (r0, r1, c0, c1) in spans.items():
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if uf.find(r * n_cols + c) != uf.find(root):
+                        uf.union(root, r * n_cols + c)
+                        changed = True
+
+
 def lattice_to_cells(region: list[Segment], xs: list[float], ys: list[float],
                      settings: GridSettings, page: int) -> list[Cell]:
     """Elementary cells joined where no line separates them; each group a spanning cell."""
@@ -133,6 +154,7 @@ def lattice_to_cells(region: list[Segment], xs: list[float], ys: list[float],
                 uf.union(r * n_cols + c, r * n_cols + c + 1)
             if r + 1 < n_rows and coverage(hs, ys[r + 1], xs[c], xs[c + 1], True, snap) < settings.min_coverage:
                 uf.union(r * n_cols + c, (r + 1) * n_cols + c)
+    merge_to_rectangles(uf, n_rows, n_cols)
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):

@@ -17,7 +17,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from pipeline.errors import DocumentError
+from pipeline.errors import DocumentError, LimitExceeded
+from pipeline.limits import check_page_count, render_dpi
 
 # A resolution read from a file is believed only inside this range: 72 is what many tools
 # write when they know nothing, 1 or 0 means "aspect ratio only" (JFIF), and nobody scans
@@ -107,15 +108,19 @@ def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
 
 
 def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
-                   native_dpi: bool = False, max_pixels: int = 150_000_000) -> Iterator[PageImage]:
+                   native_dpi: bool = False, max_pixels: int = 40_000_000,
+                   max_pages: int = 2000) -> Iterator[PageImage]:
     """The pages of a PDF rendered in grayscale at ``dpi`` (pixels per inch), in order.
 
     Image-only pages (scans) are rendered at ``dpi`` too, whatever their embedded image's
     resolution, so that all later tolerances (which scale with dpi) see one resolution.
     With ``native_dpi=True`` a scan page is rendered at its embedded image's resolution
     instead (no resampling: sharper, and cheaper for low-resolution scans); other pages
-    still use ``dpi``. A page that would exceed ``max_pixels`` (a poster-size page) is
-    rendered at the highest dpi that fits; each :class:`PageImage` carries the dpi used.
+    still use ``dpi``. A page that would exceed ``max_pixels`` (A3 or larger) is rendered
+    at the highest dpi that fits, but not below ``limits.MIN_RENDER_DPI``: a page that
+    would need less (a poster-size page) is refused with :class:`LimitExceeded`, as is a
+    PDF of more than ``max_pages`` pages (before any is rendered). Each
+    :class:`PageImage` carries the dpi used.
     Only one page is open at a time, and each is closed before the next is opened.
     """
     if dpi < 20 or dpi > 1200:
@@ -124,6 +129,7 @@ def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
     try:
         if len(pdf) == 0:
             raise DocumentError("the PDF has no pages")
+        check_page_count(len(pdf), max_pages)
         for index in range(len(pdf)):
             page = pdf[index]
             try:
@@ -133,8 +139,7 @@ def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
                     if found is not None and PLAUSIBLE_DPI[0] <= found <= PLAUSIBLE_DPI[1]:
                         page_dpi = found
                 w_pt, h_pt = page.get_size()
-                if w_pt * h_pt * (page_dpi / 72.0) ** 2 > max_pixels:
-                    page_dpi = max(1, int((max_pixels / (w_pt * h_pt)) ** 0.5 * 72.0))
+                page_dpi = render_dpi(w_pt, h_pt, page_dpi, max_pixels, index + 1)
                 image = render_gray(page, page_dpi)
             finally:
                 page.close()
@@ -178,19 +183,20 @@ def check_size(img: Image.Image, max_pixels: int, where: str) -> None:
     """Refuse a frame whose header claims more than ``max_pixels`` (nothing decoded yet)."""
     w, h = img.size
     if w * h > max_pixels:
-        raise DocumentError(f"image too large: {where} is {w}×{h} = {w * h / 1e6:.0f} MP, "
-                            f"above the limit of {max_pixels / 1e6:.0f} MP; scan at a lower "
-                            "resolution (300 dpi is enough) or split the file")
+        raise LimitExceeded(f"image too large: {where} is {w}×{h} = {w * h / 1e6:.0f} MP, "
+                            f"above {max_pixels / 1e6:.0f} MP; scan at a lower resolution "
+                            "(300 dpi is enough) or split the file", "max_image_pixels")
     if w == 0 or h == 0:
         raise DocumentError(f"empty image: {where} is {w}×{h}")
 
 
-def iter_image_pages(path: Path, max_pixels: int = 80_000_000, default_dpi: int = 300
-                     ) -> Iterator[PageImage]:
+def iter_image_pages(path: Path, max_pixels: int = 80_000_000, default_dpi: int = 300,
+                     max_pages: int = 2000) -> Iterator[PageImage]:
     """The pages (frames) of a PNG, JPEG or multi-page TIFF as grayscale page images.
 
     Each frame's size is checked from its header before it is decoded: above
-    ``max_pixels`` pixels the file is refused with a :class:`DocumentError`. The EXIF
+    ``max_pixels`` pixels the file is refused with a :class:`LimitExceeded`, as is a file
+    of more than ``max_pages`` frames. The EXIF
     orientation tag is applied (phone photos are stored sideways with a tag). ``dpi`` is
     the file's own resolution when plausible (100..1200), else ``default_dpi``.
     """
@@ -202,14 +208,18 @@ def iter_image_pages(path: Path, max_pixels: int = 80_000_000, default_dpi: int 
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(path)
     except Image.DecompressionBombError as exc:
-        raise DocumentError(f"image too large (its header claims more than {max_pixels / 1e6:.0f} "
-                            f"MP): {exc}") from exc
+        # Pillow's own ceiling (2 × Image.MAX_IMAGE_PIXELS, ~179 MP) comes first when the
+        # header claims more than that, whatever our limit says.
+        raise LimitExceeded(f"image too large: its header claims more than Pillow accepts "
+                            f"({exc}); our limit is {max_pixels / 1e6:.0f} MP",
+                            "max_image_pixels") from exc
     except FileNotFoundError as exc:
         raise DocumentError(f"file not found: {path}") from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise DocumentError(f"not a readable image ({exc}); PNG, JPEG and TIFF are supported") from exc
     with img:
         n_frames = getattr(img, "n_frames", 1)
+        check_page_count(n_frames, max_pages, "the image has {} frames (pages)")
         for index, frame in enumerate(ImageSequence.Iterator(img)):
             where = f"page {index + 1} of {n_frames}" if n_frames > 1 else "the image"
             check_size(frame, max_pixels, where)

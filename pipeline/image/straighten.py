@@ -4,7 +4,8 @@
 new page and a JSON-able report:
 
 * :func:`correct_perspective` -- a photographed page (a bright quadrilateral on a darker
-  desk) is cut out and warped to an A4 rectangle; a scan that fills the image is left alone.
+  desk) is cut out and warped to a rectangle of the page's proportions (A4 unless the
+  photo clearly shows another shape); a scan that fills the image is left alone.
 * :func:`enhance_contrast` -- a faded scan (pale ink) is normalised so ink is dark and paper
   white; a good scan is left alone.
 * :func:`correct_orientation` -- pages scanned at 90°, 180° or 270° are turned upright.
@@ -42,6 +43,14 @@ from pipeline.image.rasterize import PageImage
 ANALYSIS_DPI = 100
 A4_LONG_IN = 11.69
 A4_ASPECT = 297.0 / 210.0
+# A photographed page is taken for A4 (the forms' paper; A3 and A5 have its proportions)
+# when its measured long/short ratio is within this share of A4's: the measure from four
+# corners is good to a few % on a real camera, but our fixtures' corner jitter (not a
+# real camera) puts it up to 9 % off. A page further from A4 keeps its measured shape.
+A4_TOLERANCE = 0.12
+# A phone's main camera: focal length ~0.6-0.9 image diagonals (26-28 mm equivalent,
+# a little cropped); used when a photo does not tell its own.
+PHONE_FOCAL_DIAGONALS = 0.8
 
 
 def _r(x: float, nd: int = 3) -> float:
@@ -218,16 +227,46 @@ def refine_corners(contour: np.ndarray, corners: np.ndarray) -> np.ndarray:
     return out
 
 
+def rectangle_aspect(quad: np.ndarray, image_size: tuple[int, int]) -> tuple[float, str]:
+    """Width / height of the rectangle a camera saw as ``quad`` (TL, TR, BR, BL, pixels
+    of an image ``image_size`` = (width, height)), and how the focal length was had.
+
+    A pinhole camera with its principal point at the image centre and square pixels (any
+    phone) maps the rectangle's plane by H = K [r1 r2 t]; with H the homography from the
+    unit square to the quad, the sides' true lengths are in the ratio |K⁻¹h1| : |K⁻¹h2|
+    (Zhang & He, "Whiteboard scanning and image enhancement", 2007). r1 ⊥ r2 gives the
+    focal length when both pairs of sides converge; when one pair is parallel in the
+    image (the page tilted about one axis), or the result is no lens's, a typical phone's
+    is assumed ("assumed"): it matters only as much as the page is tilted.
+    """
+    centre = np.array([image_size[0] / 2.0, image_size[1] / 2.0], np.float32)
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], np.float32)
+    h = cv2.getPerspectiveTransform(unit, (quad - centre).astype(np.float32)).astype(np.float64)
+    h1, h2 = h[:, 0], h[:, 1]
+    diagonal = math.hypot(*image_size)
+    method = "assumed"
+    focal = PHONE_FOCAL_DIAGONALS * diagonal
+    if abs(h1[2] * h2[2]) > 1e-15:
+        f2 = -(h1[0] * h2[0] + h1[1] * h2[1]) / (h1[2] * h2[2])
+        if (0.4 * diagonal) ** 2 <= f2 <= (3.0 * diagonal) ** 2:  # ultra-wide to tele
+            focal, method = math.sqrt(f2), "camera"
+    k_inv = np.array([1.0 / focal, 1.0 / focal, 1.0])
+    return float(np.linalg.norm(k_inv * h1) / np.linalg.norm(k_inv * h2)), method
+
+
 def correct_perspective(page: PageImage, reduced: Reduced | None = None
                         ) -> tuple[PageImage, dict[str, Any]]:
-    """Cut a photographed page out of its background and warp it to an A4 rectangle.
+    """Cut a photographed page out of its background and warp it to a rectangle.
 
     Applies only when the page is a bright quadrilateral on a darker background not filling
     the image (see :func:`find_page_quad`); otherwise the page is returned unchanged. The
-    output is portrait or landscape as the quadrilateral is, its long side as long as the
-    quad's mean long side in pixels; its dpi is that length / 11.69 in (A4's long side).
+    rectangle has the page's proportions (:func:`rectangle_aspect`), taken for A4's when
+    within ``A4_TOLERANCE`` of them; it is portrait or landscape as the page is, its long
+    side as long as the quad's mean long side in pixels; its dpi is that length / 11.69 in
+    (A4's long side: the size of a page is not known from a photo, its forms' is A4).
     A margin of 0.6 % of the long side is cut off all round (see below).
-    Report: ``applied``, ``corners_px`` (TL, TR, BR, BL in the input), ``dpi``,
+    Report: ``applied``, ``corners_px`` (TL, TR, BR, BL in the input), ``aspect``
+    (measured long/short), ``aspect_method``, ``paper`` ("A4" or "measured"), ``dpi``,
     ``size_px``, ``margin_cut_px``.
     ``reduced``: the page's :class:`Reduced` copy if already made.
     """
@@ -239,12 +278,18 @@ def correct_perspective(page: PageImage, reduced: Reduced | None = None
     tl, tr, br, bl = quad.astype(np.float64)
     width = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
     height = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
-    if height >= width:
+    ratio, method = rectangle_aspect(quad, (page.width, page.height))
+    long_short = max(ratio, 1.0 / ratio)
+    is_a4 = abs(long_short / A4_ASPECT - 1.0) <= A4_TOLERANCE
+    aspect = A4_ASPECT if is_a4 else long_short
+    if ratio <= 1.0:  # portrait (measured: a steep tilt foreshortens one pair of sides)
         out_h = int(round(height))
-        out_w = int(round(out_h / A4_ASPECT))
+        out_w = int(round(out_h / aspect))
     else:
         out_w = int(round(width))
-        out_h = int(round(out_w / A4_ASPECT))
+        out_h = int(round(out_w / aspect))
+    info.update({"aspect": _r(long_short), "aspect_method": method,
+                 "paper": "A4" if is_a4 else "measured"})
     dpi = max(50, int(round(max(out_h, out_w) / A4_LONG_IN)))
     # Cut a thin margin (0.6 % of the long side, ~0.07 in) off every edge: the corners are
     # found to a few pixels, and a sliver of dark desk along an edge would look like a

@@ -7,6 +7,7 @@ next page, with or without a repeated header, is read as one.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from pipeline.layout import Cell, DocumentLayout, Table
@@ -26,6 +27,9 @@ class Column:
     x0: float
     x1: float
     label_score: float
+    # The header row as a whole was read well (see ``confirm_columns``): a garbled header
+    # cell among well-read neighbours still names its column.
+    confirmed: bool = False
 
     def holds(self, cell: Cell) -> bool:
         cx = (self.x0 + self.x1) / 2
@@ -69,7 +73,19 @@ def locate_columns(table: Table, tops: list[Cell], spec: IndicatorSpec, min_scor
     return columns
 
 
-def find_header(layout: DocumentLayout, spec: IndicatorSpec, min_score: float) -> Header | None:
+def confirm_columns(columns: list[Column], exact_score: float, min_exact: int = 3) -> list[Column]:
+    """A column whose header matched only fuzzily is confirmed when at least ``min_exact``
+    other columns of the same header matched exactly: the row is then certainly this
+    table's header, and each column sits where the form puts it. Without that, every
+    value under a header that OCR misread by one character (权重%) → 权重(%)) would be
+    flagged fuzzy_label, though nothing about them is uncertain."""
+    exact = sum(c.label_score >= exact_score for c in columns)
+    return [c if c.label_score >= exact_score
+            else dataclasses.replace(c, confirmed=exact >= min_exact) for c in columns]
+
+
+def find_header(layout: DocumentLayout, spec: IndicatorSpec, min_score: float,
+                exact_score: float) -> Header | None:
     for i, table in enumerate(layout.tables):
         tops = header_row_cells(table, spec, min_score)
         if len(tops) >= 2:
@@ -77,7 +93,8 @@ def find_header(layout: DocumentLayout, spec: IndicatorSpec, min_score: float) -
             keys = {c.key for c in columns}
             if "level3" not in keys:
                 continue
-            return Header(i, header_bottom(table, tops, min_score), columns)
+            return Header(i, header_bottom(table, tops, min_score),
+                          confirm_columns(columns, exact_score))
     return None
 
 
@@ -116,7 +133,8 @@ def field_from(cell: Cell | None, key: str, catalogue: Catalogue, column: Column
         return FieldValue.missing()
     kind = "number" if key in NUMERIC_KEYS else "text"
     value = typed_value(cell.text, kind)
-    flags = [] if column.label_score >= catalogue.exact_label_score else ["fuzzy_label"]
+    exact = column.label_score >= catalogue.exact_label_score or column.confirmed
+    flags = [] if exact else ["fuzzy_label"]
     if value is None:
         flags.append("missing")
     return FieldValue(value=value, raw=cell.raw or cell.text, confidence=cell.confidence,
@@ -143,7 +161,7 @@ def split_level1(ind: Indicator, spec: IndicatorSpec) -> None:
 def map_indicators(layout: DocumentLayout, spec: IndicatorSpec, catalogue: Catalogue
                    ) -> tuple[list[Indicator], FieldValue]:
     """Indicator rows and the total score (总分/合计 row)."""
-    header = find_header(layout, spec, catalogue.min_label_score)
+    header = find_header(layout, spec, catalogue.min_label_score, catalogue.exact_label_score)
     total = FieldValue.missing()
     if header is None:
         return [], total

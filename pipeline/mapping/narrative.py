@@ -57,7 +57,8 @@ def split_sections(lines: list[TextLine], spec: NarrativeSpec) -> dict[str, list
             # A heading with its text on the same line: 二、存在的问题：无。
             tail = re.split(r"[:：]", line.text, maxsplit=1)
             if len(tail) == 2 and tail[1].strip():
-                sections[key].append(line.model_copy(update={"text": tail[1]}))
+                raw_tail = re.split(r"[:：]", line.raw, maxsplit=1)[-1] if line.raw else ""
+                sections[key].append(line.model_copy(update={"text": tail[1], "raw": raw_tail}))
             continue
         if current is not None:
             sections[current].append(line)
@@ -67,10 +68,11 @@ def split_sections(lines: list[TextLine], spec: NarrativeSpec) -> dict[str, list
 def section_value(lines: list[TextLine] | None) -> FieldValue:
     if not lines:
         return FieldValue.missing()
-    raw = "\n".join(ln.text for ln in lines)
+    text = "\n".join(ln.text for ln in lines)
+    raw = "\n".join(ln.raw or ln.text for ln in lines)
     x0 = min(ln.bbox[0] for ln in lines)
     x1 = max(ln.bbox[2] for ln in lines)
-    return FieldValue(value=normalize_text(raw), raw=raw, confidence=min(ln.confidence for ln in lines),
+    return FieldValue(value=normalize_text(text), raw=raw, confidence=min(ln.confidence for ln in lines),
                       page=lines[0].page, bbox=(x0, lines[0].bbox[1], x1, lines[-1].bbox[3]))
 
 

@@ -122,12 +122,42 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
                      ) -> list[Box]:
     """Text lines of one cell crop, top to bottom, as (x0, top, x1, bottom) in the crop.
 
+    The boxes are clipped to the crop; :func:`cell_text_lines` also gives the line images
+    to recognise. Arguments as there.
+    """
+    return [box for box, _ in _lines(crop, dpi=dpi, border=border, pad=pad,
+                                     min_contrast=min_contrast, merge_gap=merge_gap,
+                                     images=False)]
+
+
+def cell_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
+                    pad: float = 0.2, min_contrast: float = 30.0, merge_gap: float = 0.12
+                    ) -> list[tuple[Box, np.ndarray]]:
+    """Text lines of one cell crop, top to bottom: each line's box in the crop (clipped,
+    as :func:`split_text_lines`) and its image for the recogniser.
+
+    The image is the line cut from the crop with whatever the crop has of its padding,
+    the rest of the padding added as paper: a recogniser handed page pixels around a
+    line gets the cell's ruling line with it, which it reads as a stroke of the text (a
+    lone 0 beside a rule came out "o" or "。", a ≥ hard against it was dropped).
+    Ruling-line remnants removed from the ink mask are painted paper in the image too.
+
     dpi: the scan's resolution, if known: no band lower than ``MIN_LINE_PT`` is then taken
         for a line of its own (a faded digit broken in two stays one line).
     border: pixels at each edge where ink is ignored (default: ~1 % of the crop's short
         side, at least 2). pad: padding around each line's ink, as a share of its height.
     min_contrast: gray levels between paper and ink below which nothing is ink.
     merge_gap: bands closer than this share of the character size are one line.
+    """
+    return _lines(crop, dpi=dpi, border=border, pad=pad, min_contrast=min_contrast,
+                  merge_gap=merge_gap, images=True)
+
+
+def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
+           min_contrast: float, merge_gap: float, images: bool
+           ) -> list[tuple[Box, np.ndarray]]:
+    """split_text_lines / cell_text_lines (line images only with ``images``).
+
     """
     gray = as_gray(crop)
     h, w = gray.shape
@@ -136,6 +166,7 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
     if border is None:
         border = max(2, round(0.01 * min(h, w)))
     mask = ink_mask(gray, min_contrast)
+    raw_ink = mask.copy() if images else None
     _drop_border_remnants(mask, border)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     stats = stats[1:]  # label i + 1 ↔ stats[i]
@@ -191,7 +222,9 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
     if max(biggest) >= 0.45 * size:
         merged = [band for band, big in zip(merged, biggest) if big >= 0.45 * size]
 
-    boxes: list[Box] = []
+    clean = _paper_image(gray, raw_ink, mask) if images else None
+    paper = int(np.median(clean)) if clean is not None else 255
+    out: list[tuple[Box, np.ndarray]] = []
     for top, bottom in merged:
         cols = np.flatnonzero(glyphs[top:bottom].any(axis=0))
         x0, x1 = int(cols[0]), int(cols[-1]) + 1
@@ -200,5 +233,28 @@ def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | 
             grow = int(round((0.8 * size - (bottom - top)) / 2))
             top, bottom = top - grow, bottom + grow
         p = int(round(pad * (bottom - top)))
-        boxes.append((max(0, x0 - p), max(0, top - p), min(w, x1 + p), min(h, bottom + p)))
-    return boxes
+        want = (x0 - p, top - p, x1 + p, bottom + p)
+        box = (max(0, want[0]), max(0, want[1]), min(w, want[2]), min(h, want[3]))
+        if clean is None:
+            out.append((box, gray[:0, :0]))
+            continue
+        image = clean[box[1]:box[3], box[0]:box[2]]
+        # The padding the crop's edges cut off, as paper.
+        image = cv2.copyMakeBorder(image, box[1] - want[1], want[3] - box[3], box[0] - want[0],
+                                   want[2] - box[2], cv2.BORDER_CONSTANT, value=paper)
+        out.append((box, image))
+    return out
+
+
+def _paper_image(gray: np.ndarray, raw_ink: np.ndarray, kept_ink: np.ndarray) -> np.ndarray:
+    """The crop with the ink that was dropped as ruling-line remnants (and its blurred
+    fringe) painted over with the paper level."""
+    dropped = (raw_ink > 0) & (kept_ink == 0)
+    if not dropped.any():
+        return gray
+    dropped = cv2.dilate(dropped.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    # Still not over kept ink: a glyph touching a rule keeps its strokes.
+    dropped &= kept_ink == 0
+    out = gray.copy()
+    out[dropped] = int(np.median(gray[~dropped])) if (~dropped).any() else 255
+    return out

@@ -1,66 +1,127 @@
-"""records.db: the records in SQLite, one row per value, so flags form a review queue.
+"""records.db: the records in SQLite, one row per value, so flags form a review queue;
+and the run's ledger, so that a re-run skips what is done.
 
     SELECT d.path, f.path, f.value, f.flags FROM fields f JOIN documents d USING (doc_id)
     WHERE f.flags != '';
+
+Tables and columns are those of ``pipeline/output/tables.py`` (shared with PostgreSQL).
+``documents`` is also the ledger: one row per file content (``sha256`` is unique), with
+the whole record as JSON (``record_json``, from which records.jsonl is rebuilt) and when
+it was finished. A file that could not be read has no sha256; its row is keyed by path.
+Writing a document replaces its earlier rows in one transaction, so a re-run (``--force``)
+updates and never duplicates. WAL mode: a run killed at any moment leaves the database
+valid with every document committed before the kill.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
-from pipeline.models import INDICATOR_KEYS, Record
+from pipeline.errors import OutputNotWritable
+from pipeline.models import Record
+from pipeline.output.tables import CHILD_TABLES, DOCUMENTS, TableSpec, child_rows, document_row
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS documents (
-    doc_id INTEGER PRIMARY KEY, path TEXT NOT NULL, sha256 TEXT, kind TEXT, pages INTEGER,
-    engine TEXT, dpi INTEGER, template TEXT, status TEXT NOT NULL, error TEXT,
-    schema_version TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS fields (
-    doc_id INTEGER NOT NULL REFERENCES documents(doc_id), path TEXT NOT NULL, value TEXT,
-    value_type TEXT, raw TEXT, confidence REAL, flags TEXT NOT NULL, page INTEGER, bbox TEXT);
-CREATE TABLE IF NOT EXISTS indicators (
-    doc_id INTEGER NOT NULL REFERENCES documents(doc_id), position INTEGER NOT NULL,
-    level1 TEXT, level1_weight REAL, level2 TEXT, level2_weight REAL, level3 TEXT,
-    level3_weight REAL, target TEXT, actual TEXT, score REAL, deviation_reason TEXT,
-    scoring_standard TEXT, evidence TEXT, flagged INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS checks (
-    doc_id INTEGER NOT NULL REFERENCES documents(doc_id), rule TEXT NOT NULL, ok INTEGER NOT NULL,
-    detail TEXT, fields TEXT);
-CREATE INDEX IF NOT EXISTS fields_flags ON fields(flags);
-"""
+# PRAGMA user_version of the layout below; a records.db of another layout is refused.
+DB_LAYOUT = 2
+SQLITE_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL"}
+LEDGER_COLUMNS = ("finished_at", "record_json")
+
+
+def _columns_sql(table: TableSpec) -> str:
+    return ", ".join(f"{c.name} {SQLITE_TYPES[c.kind]}{' NOT NULL' if c.not_null else ''}"
+                     for c in table.columns)
+
+
+def schema_sql() -> str:
+    out = [f"CREATE TABLE IF NOT EXISTS documents (doc_id INTEGER PRIMARY KEY, "
+           f"{_columns_sql(DOCUMENTS)}, finished_at TEXT NOT NULL, record_json TEXT NOT NULL, "
+           "UNIQUE (sha256));"]
+    for table in CHILD_TABLES:
+        out.append(f"CREATE TABLE IF NOT EXISTS {table.name} (doc_id INTEGER NOT NULL "
+                   f"REFERENCES documents(doc_id), {_columns_sql(table)});")
+        out.append(f"CREATE INDEX IF NOT EXISTS {table.name}_doc_id ON {table.name}(doc_id);")
+    out.append("CREATE INDEX IF NOT EXISTS fields_flags ON fields(flags);")
+    out.append("CREATE INDEX IF NOT EXISTS documents_path ON documents(path);")
+    return "\n".join(out)
 
 
 def open_db(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path)
+    """records.db opened for a run (created if missing); refuses a file of another layout."""
+    conn = sqlite3.connect(path, timeout=30)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise OutputNotWritable(f"{path} is not a SQLite database ({exc}); move it away or "
+                                "choose another --out") from exc
+    if tables and version != DB_LAYOUT:
+        conn.close()
+        raise OutputNotWritable(f"{path} was written by another version of this tool (layout "
+                                f"{version}, this one writes {DB_LAYOUT}); move it away or "
+                                "choose another --out")
     conn.execute("PRAGMA journal_mode=WAL")
-    conn.executescript(SCHEMA)
+    # WAL + NORMAL: a commit survives the process being killed at any moment (it is in the
+    # WAL, in the OS cache); only a power cut may lose the last commits, never consistency.
+    conn.execute("PRAGMA synchronous=NORMAL")
+    with conn:
+        conn.executescript(schema_sql())
+        conn.execute(f"PRAGMA user_version={DB_LAYOUT}")
     return conn
 
 
-def insert_record(conn: sqlite3.Connection, record: Record) -> None:
-    """One document in one transaction: parameterised statements only."""
+# Records without a sha256 are found by path. "+sha256" keeps SQLite off the unique sha256
+# index, where "IS NULL" looks like a one-row lookup but scans every unreadable file.
+def write_record(conn: sqlite3.Connection, record: Record) -> None:
+    """One document in one transaction, replacing its earlier rows (same sha256, or for an
+    unreadable file the same path); parameterised statements only."""
     s = record.source
     with conn:
+        if s.sha256 is None:
+            old = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
+                               (s.path,)).fetchall()
+        else:
+            old = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ?", (s.sha256,)).fetchall()
+        for (doc_id,) in old:
+            for table in CHILD_TABLES:
+                conn.execute(f"DELETE FROM {table.name} WHERE doc_id = ?", (doc_id,))
+            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+        names = DOCUMENTS.column_names + LEDGER_COLUMNS
         cur = conn.execute(
-            "INSERT INTO documents (path, sha256, kind, pages, engine, dpi, template, status,"
-            " error, schema_version) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (s.path, s.sha256, s.kind, s.pages, s.engine, s.dpi, record.template, record.status,
-             record.error, record.schema_version))
+            f"INSERT INTO documents ({', '.join(names)}) VALUES ({','.join('?' * len(names))})",
+            (*document_row(record), datetime.now(timezone.utc).isoformat(timespec="seconds"),
+             json.dumps(record.model_dump(mode="json"), ensure_ascii=False)))
         doc_id = cur.lastrowid
-        conn.executemany(
-            "INSERT INTO fields (doc_id, path, value, value_type, raw, confidence, flags, page, bbox)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            [(doc_id, path, None if v.value is None else str(v.value), type(v.value).__name__,
-              v.raw, v.confidence, ",".join(v.flags), v.page,
-              json.dumps(v.bbox) if v.bbox else None) for path, v in record.iter_values()])
-        conn.executemany(
-            f"INSERT INTO indicators (doc_id, position, {', '.join(INDICATOR_KEYS)}, flagged)"
-            f" VALUES ({','.join('?' * (len(INDICATOR_KEYS) + 3))})",
-            [(doc_id, i, *[getattr(ind, k).value for k in INDICATOR_KEYS],
-              int(any(getattr(ind, k).flags for k in INDICATOR_KEYS)))
-             for i, ind in enumerate(record.indicators)])
-        conn.executemany(
-            "INSERT INTO checks (doc_id, rule, ok, detail, fields) VALUES (?,?,?,?,?)",
-            [(doc_id, c.rule, int(c.ok), c.detail, ",".join(c.fields)) for c in record.checks])
+        rows_by_table = child_rows(record)
+        for table in CHILD_TABLES:
+            names = ("doc_id", *table.column_names)
+            conn.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) "
+                             f"VALUES ({','.join('?' * len(names))})",
+                             [(doc_id, *row) for row in rows_by_table[table.name]])
+
+
+class Done(NamedTuple):
+    """What the ledger knows of a finished document."""
+
+    status: str
+    pages: int
+
+
+def ledger(conn: sqlite3.Connection) -> dict[str, Done]:
+    """sha256 → (status, pages) of every document already in the database."""
+    return {sha: Done(status, pages or 0) for sha, status, pages in conn.execute(
+        "SELECT sha256, status, pages FROM documents WHERE sha256 IS NOT NULL")}
+
+
+def stored_record_json(conn: sqlite3.Connection, sha256: str | None, path: str) -> str | None:
+    """The stored record of this content (or, without a sha256, of this unreadable path)."""
+    if sha256 is None:
+        row = conn.execute("SELECT record_json FROM documents WHERE path = ? AND +sha256 IS NULL",
+                           (path,)).fetchone()
+    else:
+        row = conn.execute("SELECT record_json FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+    return row[0] if row else None

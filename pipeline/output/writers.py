@@ -1,59 +1,139 @@
-"""The output folder: records.jsonl, records.db, run.json (see shared/spec/record.md).
+"""The output folder: records.db, records.jsonl, run.json (see shared/spec/record.md).
 
-Files are written under temporary names and renamed when complete, so a run that dies
-leaves no half-written file behind.
+records.db is written as documents finish, one transaction each (see ``sqlite.py``): it is
+the run's ledger and the one source of truth. records.jsonl and run.json are derived from
+it at the end of a run, written under temporary names and renamed: a run killed at any
+moment leaves the previous complete records.jsonl (or none) and a valid database holding
+every document finished before the kill; the next run skips those and rebuilds
+records.jsonl with one line per input, in input order. (Appending lines as documents
+finish would show progress in the file, but a --force re-run or several workers finishing
+out of order would then need the file rewritten anyway, and a kill could leave a torn
+last line.)
+
+One run at a time per folder: a second run on the same OUT is refused while the first
+holds the lock.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record
-from pipeline.output.sqlite import insert_record, open_db
+from pipeline.output.sqlite import Done, ledger, open_db, stored_record_json, write_record
+
+RECORDS_JSONL = "records.jsonl"
+RECORDS_DB = "records.db"
+RUN_JSON = "run.json"
+LOCK_NAME = ".run.lock"
+
+
+def not_writable(out: Path, exc: BaseException) -> OutputNotWritable:
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return OutputNotWritable(f"cannot write to {out}: {reason}; choose another folder with --out")
+
+
+def replace_atomically(target: Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` to a temporary name beside ``target``, flush to disk, rename."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
 
 
 class OutputFolder:
-    """Writes records as they come; `close` makes the files final."""
+    """OUT for one run: the ledger now, records.jsonl and run.json at ``finish``."""
 
     def __init__(self, out: Path) -> None:
+        self.out = out
+        self._lock: IO[str] | None = None
         try:
             out.mkdir(parents=True, exist_ok=True)
-            self.out = out
-            self.jsonl_tmp = out / ".records.jsonl.tmp"
-            self.db_tmp = out / ".records.db.tmp"
-            for tmp in (self.jsonl_tmp, self.db_tmp):
-                tmp.unlink(missing_ok=True)
-            self.jsonl = open(self.jsonl_tmp, "w", encoding="utf-8")
-            self.db = open_db(self.db_tmp)
+            self._lock = open(out / LOCK_NAME, "w", encoding="ascii")
         except OSError as exc:
-            raise OutputNotWritable(f"cannot write to {out}: {exc.strerror}; "
-                                    "choose another folder with --out") from exc
+            raise not_writable(out, exc) from exc
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            self._lock.close()
+            raise OutputNotWritable(f"another run is writing to {out}; wait for it to finish "
+                                    "or choose another folder with --out") from exc
+        try:
+            self.db = open_db(out / RECORDS_DB)
+        except sqlite3.Error as exc:
+            self.release()
+            raise not_writable(out, exc) from exc
+        except OutputNotWritable:
+            self.release()
+            raise
+
+    def ledger(self) -> dict[str, Done]:
+        """sha256 → (status, pages) of every document already done in this folder."""
+        return ledger(self.db)
 
     def write(self, record: Record) -> None:
-        self.jsonl.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False) + "\n")
-        self.jsonl.flush()
-        insert_record(self.db, record)
+        """The document's rows, replacing earlier ones, in one transaction."""
+        try:
+            write_record(self.db, record)
+        except sqlite3.Error as exc:
+            raise not_writable(self.out, exc) from exc
 
-    def close(self, run_info: dict[str, Any]) -> None:
-        self.jsonl.close()
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.execute("PRAGMA journal_mode=DELETE")
+    def stored(self, sha256: str | None, path: str) -> Record | None:
+        text = stored_record_json(self.db, sha256, path)
+        return None if text is None else Record.model_validate_json(text)
+
+    def record_lines(self, entries: Iterable[tuple[str, str | None]]) -> Iterable[str]:
+        """One JSON line per (path, sha256) entry, from the ledger, under that path."""
+        for path, sha256 in entries:
+            text = stored_record_json(self.db, sha256, path)
+            if text is None:  # cannot happen: every entry was written or found done
+                raise RuntimeError(f"no record stored for {path} ({sha256})")
+            data = json.loads(text)
+            data["source"]["path"] = path  # the same content may have been read elsewhere
+            yield json.dumps(data, ensure_ascii=False) + "\n"
+
+    def finish(self, entries: Iterable[tuple[str, str | None]], run_info: dict[str, Any]) -> None:
+        """records.jsonl (one line per entry, in order) and run.json, each renamed into
+        place when complete; the database left as one self-contained file."""
+        try:
+            replace_atomically(self.out / RECORDS_JSONL, self.record_lines(entries))
+            replace_atomically(self.out / RUN_JSON,
+                               [json.dumps(run_info, ensure_ascii=False, indent=1) + "\n"])
+        except (OSError, sqlite3.Error) as exc:
+            raise not_writable(self.out, exc) from exc
+        self.fold_wal()
+
+    def fold_wal(self) -> None:
+        """Leave records.db as one self-contained file (the next run reopens it in WAL
+        mode). Not possible while another program has it open: it then stays in WAL
+        mode, which is just as valid."""
+        try:
+            self.db.execute("PRAGMA busy_timeout=2000")
+            self.db.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError:
+            pass
+
+    def release(self) -> None:
+        if self._lock is not None and not self._lock.closed:
+            self._lock.close()  # closing the file releases the lock
+
+    def close(self) -> None:
         self.db.close()
-        os.replace(self.jsonl_tmp, self.out / "records.jsonl")
-        os.replace(self.db_tmp, self.out / "records.db")
-        run_tmp = self.out / ".run.json.tmp"
-        run_tmp.write_text(json.dumps(run_info, ensure_ascii=False, indent=1), encoding="utf-8")
-        os.replace(run_tmp, self.out / "run.json")
+        self.release()
 
     def __enter__(self) -> OutputFolder:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if not self.jsonl.closed:
-            self.jsonl.close()
+        self.close()

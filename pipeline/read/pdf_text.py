@@ -7,13 +7,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 import pdfplumber
-from pdfplumber.utils.exceptions import PdfminerException
+from pdfminer.pdfpage import PDFPage
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipeline.errors import DocumentError
 from pipeline.layout import PageLayout, Segment, Token
+from pipeline.limits import check_page_count, check_page_objects
+
+# What pdfminer raises on a malformed file, besides pdfplumber's wrapper: its own syntax
+# errors, and RecursionError on deeply nested or self-referencing objects.
+PARSE_ERRORS = (PdfminerException, MalformedPDFException, PSException, RecursionError)
 
 # Signs of a text layer that does not hold the printed text: pdfminer's (cid:N) for
 # glyphs without a Unicode mapping, the replacement character, private-use code points
@@ -77,22 +85,55 @@ def unreadable_pdf(path: Path, exc: Exception) -> DocumentError:
                          "re-scanning the original")
 
 
-def read_text_layer(path: Path, password: str | None = None, confidence: float = 0.99
+def read_text_layer(path: Path, password: str | None = None, confidence: float = 0.99,
+                    max_pages: int = 2000, max_page_objects: int = 20_000
                     ) -> Iterator[tuple[PageLayout, float]]:
     """Page layouts one at a time, each with its garbage ratio (0 clean … 1 unreadable).
 
     `confidence` is given to every character: a clean text layer is what was printed.
+    More than `max_pages` pages, or a page with more than `max_page_objects` characters
+    or ruling lines, raise LimitExceeded.
+
+    pdfminer is pure Python and trusts the file: a cycle of references (``4 0 obj 5 0 R``
+    ↔ ``5 0 obj 4 0 R``) makes it loop forever; the batch's per-document timeout is what
+    stops that (see SECURITY.md).
     """
+    path = Path(path)
     try:
         pdf = pdfplumber.open(path, password=password or "")
-    except PdfminerException as exc:
+    except PARSE_ERRORS as exc:
         raise unreadable_pdf(path, exc) from exc
-    with pdf:
-        if not pdf.pages:
+    try:
+        try:
+            # Counted without building pdfplumber's pages (which walks the whole tree).
+            check_page_count(sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), max_pages + 1)),
+                             max_pages, "the PDF has {} pages or more")
+            pages = pdf.pages
+        except PARSE_ERRORS as exc:
+            raise unreadable_pdf(path, exc) from exc
+        if not pages:
             raise DocumentError("the PDF has no pages")
-        for number, page in enumerate(pdf.pages, 1):
-            tokens = page_tokens(page, confidence)
+        for number, page in enumerate(pages, 1):
+            try:
+                tokens = page_tokens(page, confidence)
+                segments = page_segments(page)
+            except PARSE_ERRORS as exc:
+                raise unreadable_pdf(path, exc) from exc
+            check_page_objects(len(tokens), max_page_objects, number, "characters")
+            check_page_objects(len(segments), max_page_objects, number, "drawn lines")
             ratio = garbage_ratio("".join(t.text for t in tokens))
             yield PageLayout(page=number, width=float(page.width), height=float(page.height),
-                             dpi=72, tokens=tokens, segments=page_segments(page)), ratio
+                             dpi=72, tokens=tokens, segments=segments), ratio
             page.close()
+    finally:
+        close(pdf)
+
+
+def close(pdf: pdfplumber.PDF) -> None:
+    """pdfplumber's close() builds every page first (to close them), which raises again
+    on the broken page tree that made the file fail: then the file is closed alone.
+    (Found by the fuzzer: tests/hostile/crashes/pdf/bad-mediabox-on-close.pdf.)"""
+    try:
+        pdf.close()
+    except PARSE_ERRORS:
+        pdf.stream.close()

@@ -45,6 +45,7 @@ import pypdfium2.raw as pdfium_c
 
 from pipeline.errors import DocumentError
 from pipeline.layout import PageLayout, Segment, Token
+from pipeline.limits import check_page_count, check_page_objects
 from pipeline.read import pdf_text
 from pipeline.read.pdf_text import garbage_ratio, unreadable_pdf
 
@@ -55,6 +56,9 @@ WHITE = 250           # 0-255: a colour with every channel at or above this is w
 Matrix = tuple[float, float, float, float, float, float]  # PDF (a, b, c, d, e, f)
 Point = tuple[float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# Path points read per ruling line allowed (limits.max_page_objects): curves and
+# outlines (a map, a logo) have many points and draw no ruling line.
+POINTS_PER_OBJECT = 50
 
 
 # --- matrices and the page frame ------------------------------------------------------
@@ -343,14 +347,22 @@ def polyline_segments(points: list[Point | None], frame: UserToPage) -> list[Seg
     return out
 
 
-def page_segments(page: pdfium.PdfPage, frame: UserToPage) -> list[Segment]:
+def page_segments(page: pdfium.PdfPage, frame: UserToPage, max_objects: int = 20_000,
+                  number: int = 1) -> list[Segment]:
     """Ruling lines: stroked lines, the edges of drawn rectangles and the centre lines of
-    thin filled ones (pdfplumber's ``page.edges``, with thin bars as single lines)."""
+    thin filled ones (pdfplumber's ``page.edges``, with thin bars as single lines).
+
+    More than ``max_objects`` ruling lines, or ``POINTS_PER_OBJECT`` times as many path
+    points, refuse the page (LimitExceeded): the grid builder is quadratic in lines."""
     segments: list[Segment] = []
+    points_read = 0
     for obj, to_user in path_objects(page):
         filled, stroked = paint(obj)
         if not (filled or stroked):
             continue
+        points_read += pdfium_c.FPDFPath_CountSegments(obj)
+        check_page_objects(points_read, POINTS_PER_OBJECT * max_objects, number, "path points")
+        check_page_objects(len(segments), max_objects, number, "drawn lines")
         for points in subpaths(obj, to_user):
             rect = axis_rect(points)
             if rect is not None:
@@ -379,28 +391,34 @@ def is_password_error(exc: pdfium.PdfiumError) -> bool:
     return "password" in str(exc).lower()
 
 
-def read_page(page: pdfium.PdfPage, number: int, confidence: float
-              ) -> tuple[PageLayout, float]:
+def read_page(page: pdfium.PdfPage, number: int, confidence: float,
+              max_objects: int = 20_000) -> tuple[PageLayout, float]:
+    """One page; more than ``max_objects`` characters or ruling lines refuse it."""
     frame = UserToPage.of(page)
     textpage = page.get_textpage()
     try:
+        check_page_objects(textpage.count_chars(), max_objects, number, "characters")
         tokens = page_tokens(textpage, frame, confidence)
     finally:
         textpage.close()
     ratio = garbage_ratio("".join(t.text for t in tokens))
+    segments = page_segments(page, frame, max_objects, number)
+    check_page_objects(len(segments), max_objects, number, "drawn lines")
     return PageLayout(page=number, width=frame.width, height=frame.height, dpi=72,
-                      tokens=tokens, segments=page_segments(page, frame)), ratio
+                      tokens=tokens, segments=segments), ratio
 
 
-def read_pages(pdf: pdfium.PdfDocument, path: Path, confidence: float
-               ) -> Iterator[tuple[PageLayout, float]]:
+def read_pages(pdf: pdfium.PdfDocument, path: Path, confidence: float, max_pages: int = 2000,
+               max_objects: int = 20_000) -> Iterator[tuple[PageLayout, float]]:
     if len(pdf) == 0:
         raise DocumentError("the PDF has no pages")
+    # The count a PDF declares (/Count) is checked before any page is read.
+    check_page_count(len(pdf), max_pages)
     for number in range(1, len(pdf) + 1):
         try:
             page = pdf[number - 1]
             try:
-                result = read_page(page, number, confidence)
+                result = read_page(page, number, confidence, max_objects)
             finally:
                 page.close()
         except pdfium.PdfiumError as exc:
@@ -408,13 +426,16 @@ def read_pages(pdf: pdfium.PdfDocument, path: Path, confidence: float
         yield result
 
 
-def read_text_layer(path: Path, password: str | None = None, confidence: float = 0.99
+def read_text_layer(path: Path, password: str | None = None, confidence: float = 0.99,
+                    max_pages: int = 2000, max_page_objects: int = 20_000
                     ) -> Iterator[tuple[PageLayout, float]]:
     """Page layouts one at a time, each with its garbage ratio (0 clean … 1 unreadable).
 
     `confidence` is given to every character: a clean text layer is what was printed.
     Raises DocumentError, with pdf_text's messages, for an empty, non-PDF, corrupt,
-    encrypted or page-less file.
+    encrypted or page-less file, and LimitExceeded for more than `max_pages` pages or a
+    page with more than `max_page_objects` characters or ruling lines
+    (limits.max_pages, limits.max_page_objects).
     """
     path = Path(path)
     try:
@@ -427,9 +448,10 @@ def read_text_layer(path: Path, password: str | None = None, confidence: float =
         # (empty, not a PDF, "Unexpected EOF", no pages) in pdf_text's own words, and
         # reads the rare file that pdfminer can parse and PDFium cannot; it runs only
         # for such files, so its cost does not matter.
-        yield from pdf_text.read_text_layer(path, password, confidence)
+        yield from pdf_text.read_text_layer(path, password, confidence, max_pages,
+                                            max_page_objects)
         return
     try:
-        yield from read_pages(pdf, path, confidence)
+        yield from read_pages(pdf, path, confidence, max_pages, max_page_objects)
     finally:
         pdf.close()

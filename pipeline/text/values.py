@@ -9,14 +9,18 @@ from pipeline.text.normalize import fold_width
 NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
 WEIGHT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+# A float holds 15 significant digits exactly: a longer number is no amount on a form,
+# and its value would not be what was printed (or infinite, or beyond SQLite's INTEGER).
+MAX_DIGITS = 15
 
 
 def parse_number(text: str | None) -> float | int | None:
-    """1,234.5 / 1234.50 / 12% / 580万元 → the number as written (int when whole)."""
+    """1,234.5 / 1234.50 / 12% / 580万元 → the number as written (int when whole); None
+    when there is none, or it has more than MAX_DIGITS digits."""
     if text is None:
         return None
     found = NUMBER.search(fold_width(text).replace(" ", ""))
-    if not found:
+    if not found or sum(ch.isdigit() for ch in found.group()) > MAX_DIGITS:
         return None
     value = float(found.group().replace(",", ""))
     return int(value) if value.is_integer() else value

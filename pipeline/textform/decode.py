@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from pathlib import Path
 
 from pipeline.errors import DocumentError
+from pipeline.limits import check_text_size
 
 # Longest BOMs first: the UTF-32-LE BOM starts with the UTF-16-LE one.
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -62,6 +64,17 @@ def decode_with(data: bytes, encoding: str) -> str | None:
 
 def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x1a", "")
+
+
+def read_text_file(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, refused (LimitExceeded, limits.max_text_bytes) above
+    ``max_bytes``: by its size before reading, and by what was read, for a file that
+    grows or does not say its size."""
+    check_text_size(Path(path).stat().st_size, max_bytes)
+    with open(path, "rb") as fh:
+        data = fh.read(max_bytes + 1)
+    check_text_size(len(data), max_bytes)
+    return data
 
 
 def decode_text(data: bytes) -> str:

@@ -60,21 +60,6 @@ class Line:
         return " ".join(f.text for f in self.fragments)
 
 
-def clean_slot(slot: str, config: TextConfig) -> tuple[str, set[str], float]:
-    """One tab slot: simplified, comparators fixed, noise emptied."""
-    text = slot.strip(" \u3000\r")
-    if not text or repair.is_noise(text, config):
-        return "", set(), config.confidence.clean
-    repairs: set[str] = set()
-    confidence = config.confidence.clean
-    simplified, changed = repair.simplify(text)
-    if changed:
-        repairs.add("t2s")
-        confidence = min(confidence, config.confidence.simplified)
-    fixed = repair.fix_comparators(simplified, config.comparators)
-    return fixed, repairs, confidence
-
-
 def rejoin_slots(texts: list[str], labels: LabelIndex) -> tuple[list[str], set[int]]:
     """Labels torn across a tab (实施文 | C件依据) joined into the left slot; the right
     slot is removed, so that the columns after it move back into place."""
@@ -102,7 +87,7 @@ def make_line(index: int, text: str, labels: LabelIndex, config: TextConfig) -> 
     if not text.strip():
         return Line(index, [], blank=True)
     raw_slots = text.split("\t")
-    cleaned = [clean_slot(s, config) for s in raw_slots]
+    cleaned = [repair.clean_fragment(s, config) for s in raw_slots]
     texts = [c[0] for c in cleaned]
     noise_tail = noise_at_end(texts, raw_slots, config)
     before = len(texts)

@@ -29,6 +29,7 @@ from pipeline.template.detect import detect_template
 from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
+from pipeline.textform.narrative import BULLET, is_heading_line, repair_paragraphs
 from pipeline.textform.rows import IndicatorTable, rebuild_indicators
 from pipeline.textform.vocab import CONFIG_DIR, LabelIndex, TextConfig, label_index, load_text_config
 
@@ -36,10 +37,6 @@ LINE_H = 12.0
 COL_W = 60.0
 DPI = 72
 INDICATOR_STARTS = ("指标评分表",)
-HEADING_START = repair.HEADING_START
-BULLET = re.compile(r"^\s*[•·・]\s*")
-HEADING_REPAIR_SCORE = 40
-NARRATIVE_HEADING_SCORE = 75  # what mapping/narrative.py accepts without help
 
 
 @dataclass
@@ -83,20 +80,6 @@ def indicator_start_words(catalogue: Catalogue) -> list[str]:
 
 def total_words(catalogue: Catalogue) -> list[str]:
     return sorted({w for spec in catalogue.templates.values() for w in spec.indicators.total_labels})
-
-
-def is_heading_line(text: str) -> bool:
-    """一、… / （二）… alone on its line (or with its answer after a colon); a heading
-    followed by a space and running text is a paragraph that starts with a heading's copy."""
-    if not HEADING_START.match(text):
-        return False
-    head = re.split(r"[:：]", text, maxsplit=1)[0]
-    parts = head.strip().split()
-    title = parts[0] if parts else ""
-    rest = "".join(parts[1:])
-    if HEADING_START.fullmatch(title) and parts[1:]:
-        title, rest = title + parts[1], "".join(parts[2:])
-    return len(compact(title)) <= 25 and not compact(rest)
 
 
 def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
@@ -380,106 +363,20 @@ def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
     return len(runs) >= 2 and len(first) >= 6 and first in table_texts
 
 
-def heading_title(text: str) -> tuple[str, str, str]:
-    """(ordinal prefix, title, tail after a colon) of a heading line."""
-    m = HEADING_START.match(text)
-    prefix = text[:m.end()] if m else ""
-    title = text[len(prefix):]
-    tail = ""
-    colon = re.search(r"[:：]", title)
-    if colon:
-        title, tail = title[:colon.start()], title[colon.start():]
-    return prefix, title, tail
-
-
-def looks_like_heading(text: str) -> bool:
-    """Short, no comma inside: a heading (with or without its ordinal)."""
-    _, title, _ = heading_title(text)
-    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;]", title.rstrip("。. "))
-
-
-def repair_heading(text: str, labels: LabelIndex, config: TextConfig) -> tuple[str, bool]:
-    """A narrative heading garbled past what the mapping's fuzzy match accepts
-    (资金支出情况 → 资金刃出曰政) rewritten to the closest known heading, when that one is
-    clearly closer than any other."""
-    if not looks_like_heading(text):
-        return text, False
-    prefix, title, tail = heading_title(text)
-    key = compact(title)
-    scored = sorted(((fuzz.ratio(key, h), h) for h in labels.headings), reverse=True)
-    if not scored:
-        return text, False
-    best, heading = scored[0]
-    second = scored[1][0] if len(scored) > 1 else 0
-    if best >= NARRATIVE_HEADING_SCORE or best < HEADING_REPAIR_SCORE or best - second < 15:
-        return text, False
-    return prefix + labels.by_compact.get(heading, heading) + tail, True
-
-
-def strip_heading_echo(heading: str, text: str) -> str:
-    """A paragraph starting with a (garbled) copy of its heading: `(三) 政金刃用趣饮用成效。
-    一是…` after `(三) 资金分用途使用成效。` loses the copy. The copy ends at a space or
-    a full stop about where the heading would; the same ordinal makes it certain."""
-    h_prefix, h_title, _ = heading_title(heading)
-    target = compact(h_title)
-    if len(target) < 2:
-        return text
-    m = HEADING_START.match(text)
-    start = m.end() if m else 0
-    same_ordinal = bool(m) and compact(text[:start]) == compact(h_prefix)
-    while start < len(text) and text[start] == " ":
-        start += 1
-    best_cut, best_score = None, 0.0
-    for cut in range(start + max(1, len(target) - 3), min(len(text), start + len(target) + 4) + 1):
-        if cut < len(text) and text[cut] not in " 。.\u3000" and text[cut - 1] not in "。.":
-            continue
-        score = fuzz.ratio(compact(text[start:cut]), target)
-        if score > best_score:
-            best_cut, best_score = cut, score
-    if best_cut is None or best_score < (35 if same_ordinal else 60):
-        return text
-    return text[best_cut:].lstrip(" 。.\u3000")
-
-
-def clean_prose(text: str) -> str:
-    """Spaces an extraction left inside Chinese prose (以讲 促学, 82.35% 。) removed; a
-    space between two Latin words or numbers stays."""
-    return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
-
-
 def narrative_texts(lines: list[Line], labels: LabelIndex, config: TextConfig, table_texts: set[str]
                     ) -> list[tuple[Line, str, float]]:
-    out: list[tuple[Line, str, float]] = []
-    previous_heading: str | None = None
+    """The narrative's lines (one paragraph or heading each), stray table fragments
+    dropped, repaired by `narrative.repair_paragraphs`."""
+    kept: list[Line] = []
+    paragraphs: list[tuple[str, float]] = []
     for line in lines:
         text = BULLET.sub("", " ".join(f.text for f in line.fragments).strip())
         if not text or is_stray_fragment(text, table_texts):
             continue
-        confidence = min([f.confidence for f in line.fragments] or [config.confidence.clean])
-        text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
-        if fixed:
-            confidence = min(confidence, config.confidence.digits)
-        if is_heading_line(text) or (looks_like_heading(text) and not HEADING_START.match(text)
-                                     and len(compact(text)) >= 4):
-            text, repaired = repair_heading(text, labels, config)
-            if repaired:
-                confidence = min(confidence, config.confidence.heading)
-            previous_heading = text
-            out.append((line, text, confidence))
-            continue
-        if previous_heading is not None:
-            text = BULLET.sub("", strip_heading_echo(previous_heading, text))
-        previous_heading = None
-        text = clean_prose(text)
-        text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
-        if out:
-            text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)
-        if not text:
-            continue
-        if repair.is_prose(text):
-            confidence = min(confidence, config.confidence.prose)
-        out.append((line, text, confidence))
-    return out
+        kept.append(line)
+        paragraphs.append((text, min([f.confidence for f in line.fragments] or [config.confidence.clean])))
+    return [(kept[i], text, confidence)
+            for i, text, confidence in repair_paragraphs(paragraphs, labels, config)]
 
 
 def text_line(text: str, y: float, confidence: float) -> TextLine:

@@ -137,6 +137,22 @@ def is_noise(fragment: str, config: TextConfig) -> bool:
     return bool(symbols) or not has_digit or len(letters) >= 2
 
 
+def strip_noise(text: str, config: TextConfig) -> tuple[str, bool]:
+    """Noise among a fragment's words (符合规范 •) or glued to its Chinese text at either
+    end (质量指标III, ·满意度): where no tab sets it apart, as in a PDF text layer.
+    A lone l or I, and digits, stay (`is_noise`)."""
+    words = text.split(" ")
+    kept = [w for w in words if not (w and is_noise(w, config))]
+    out = " ".join(kept).strip()
+    chars = re.escape(config.noise_chars)
+    # After Chinese text or its closing bracket (产出指标（50分）III), before Chinese text.
+    for glued in (rf"(?<=[\u3400-\u9fff)）])[{chars} ]+$", rf"^[{chars} ]+(?=[\u3400-\u9fff])"):
+        found = re.search(glued, out)
+        if found and is_noise(found.group(), config):
+            out = (out[:found.start()] + out[found.end():]).strip()
+    return out, out != text.strip()
+
+
 def fix_number(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
     """A cell that is a number, repaired: full-width digits folded, spaces inside it
     removed (2 367.5), misread digits replaced (9O% → 90%). Returns (text, misread fixed)."""
@@ -172,6 +188,25 @@ def simplify(text: str) -> tuple[str, bool]:
     """Traditional to simplified (the forms are printed in simplified)."""
     out = to_simplified(text)
     return out, out != text
+
+
+def clean_fragment(text: str, config: TextConfig) -> tuple[str, set[str], float]:
+    """One fragment (a tab slot, a PDF cell): simplified, comparators fixed, noise
+    emptied. Returns (text, repairs made, confidence: capped when characters were
+    converted)."""
+    text = text.strip(" \u3000\r")
+    if not text:
+        return "", set(), config.confidence.clean
+    if is_noise(text, config):
+        return "", {"noise"}, config.confidence.clean
+    repairs: set[str] = set()
+    confidence = config.confidence.clean
+    simplified, changed = simplify(text)
+    if changed:
+        repairs.add("t2s")
+        confidence = min(confidence, config.confidence.simplified)
+    fixed = fix_comparators(simplified, config.comparators)
+    return fixed, repairs, confidence
 
 
 # --- labels torn apart -------------------------------------------------------------------

@@ -13,7 +13,8 @@ from fixtures.generator.degrade import apply_skew
 from pipeline.image.lines import detect_ruling_lines
 from pipeline.image.rasterize import PageImage
 from pipeline.image.straighten import (correct_orientation, correct_perspective, deskew,
-                                       enhance_contrast, ink_levels, rotate_quarter, straighten)
+                                       enhance_contrast, ink_levels, rectangle_aspect,
+                                       rotate_quarter, straighten)
 
 TRUTH = Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "truth"
 
@@ -104,6 +105,7 @@ def test_photo_perspective_is_corrected(render) -> None:
     assert np.abs(found - expected).max() <= 0.005 * max(photo.image.shape)
     # Portrait A4 at about the photo's resolution of the page (200 dpi).
     h, w = out.image.shape
+    assert report["paper"] == "A4"
     assert h > w and abs(h / w - 297 / 210) < 0.01 and abs(out.dpi - 200) <= 15
     assert abs(_border_angle(out.image)) <= 0.5
     json.dumps(report)
@@ -114,3 +116,55 @@ def test_scan_is_not_taken_for_a_photo(render) -> None:
         page = render("gd_fund-00003", name, 1, 150)
         out, report = correct_perspective(page)
         assert not report["applied"] and out is page
+
+
+def _camera_photo(page: np.ndarray, tilt_x: float, tilt_y: float, focal_diagonals: float = 0.9,
+                  size: tuple[int, int] = (1600, 1200)) -> np.ndarray:
+    """``page`` photographed by a pinhole camera (principal point at the centre), the page
+    tilted ``tilt_x``° about its horizontal axis and ``tilt_y``° about its vertical one,
+    lying on a dark desk: the projection a real phone makes, not just any quadrilateral."""
+    ph, pw = page.shape
+    w, h = size
+    f = focal_diagonals * float(np.hypot(w, h))
+    k = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1.0]])
+    ax, ay = np.radians(tilt_x), np.radians(tilt_y)
+    rx = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
+    ry = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
+    r = ry @ rx
+    s = 1.0 / max(pw, ph)  # the page's long side is 1 unit, 1.6 units from the camera
+    to_world = np.array([[s, 0, -pw / 2 * s], [0, s, -ph / 2 * s], [0, 0, 1]])
+    homography = k @ np.column_stack([r[:, 0], r[:, 1], [0, 0, 1.6]]) @ to_world
+    warped = cv2.warpPerspective(page, homography, size, borderValue=0)
+    covered = cv2.warpPerspective(np.full_like(page, 255), homography, size, borderValue=0)
+    return np.where(covered > 128, warped, 60).astype(np.uint8)
+
+
+def _ruled_page(width: int, height: int) -> np.ndarray:
+    page = np.full((height, width), 240, np.uint8)
+    for y in range(100, height - 100, 80):
+        cv2.line(page, (80, y), (width - 80, y), 30, 2)
+    return page
+
+
+@pytest.mark.parametrize("tilt", [(0, 0), (25, 0), (20, 20), (-30, 10)])
+@pytest.mark.parametrize("width, height, paper", [(827, 1169, "A4"), (1200, 675, "measured"),
+                                                  (800, 800, "measured")])
+def test_photo_keeps_the_page_proportions(tilt: tuple[float, float], width: int, height: int,
+                                          paper: str) -> None:
+    """A4 comes back A4 however the page is tilted; a page of another shape (16:9, square)
+    keeps its own instead of being stretched to A4."""
+    photo = _camera_photo(_ruled_page(width, height), *tilt)
+    out, report = correct_perspective(PageImage(1, photo, 200))
+    assert report["applied"] and report["paper"] == paper
+    truth = max(width, height) / min(width, height)
+    assert abs(report["aspect"] / truth - 1) <= 0.03  # measured, whatever the tilt
+    h, w = out.image.shape
+    assert abs(max(h, w) / min(h, w) / truth - 1) <= 0.03
+    if width != height:
+        assert (h > w) == (height > width)
+
+
+def test_aspect_of_a_straight_on_quad_is_its_sides() -> None:
+    quad = np.array([[100, 50], [500, 50], [500, 350], [100, 350]], np.float32)
+    ratio, method = rectangle_aspect(quad, (600, 400))
+    assert abs(ratio - 400 / 300) < 1e-6 and method == "assumed"

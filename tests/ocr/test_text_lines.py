@@ -119,3 +119,39 @@ def test_faint_text_on_uneven_paper() -> None:
 def test_color_crop_accepted() -> None:
     gray = render_lines(["项目名称", "资金"], size=30)
     assert split_text_lines(np.repeat(gray[:, :, None], 3, axis=2)) == split_text_lines(gray)
+
+
+def test_line_images_are_padded_with_paper_not_the_ruling_line() -> None:
+    """A 0 hard against the cell's left rule (and a sliver of the top rule): the image for
+    the recogniser has the 0 with paper all round, no part of either rule."""
+    from pipeline.ocr.text_lines import cell_text_lines
+
+    glyph = render_line("0", size=40, margin=2)
+    crop = np.full((glyph.shape[0] + 30, 200), 235, np.uint8)
+    crop[15:15 + glyph.shape[0], 3:3 + glyph.shape[1]] = np.minimum(glyph, 235)
+    crop[:, :2] = 20   # the left rule, 2 px
+    crop[:1, :] = 20   # a sliver of the top rule
+    (box, image), = cell_text_lines(crop, dpi=300)
+    assert box == split_text_lines(crop, dpi=300)[0]
+    x0, top, x1, bottom = box
+    assert x0 <= 4  # the box is (nearly) at the crop's edge...
+    # ...but the image still has paper left of the 0: the padding the edge cut off.
+    first_ink = int(np.flatnonzero((image < 128).any(axis=0))[0])
+    assert first_ink >= 0.1 * image.shape[0]
+    assert image.shape[1] >= x1 - x0 and image.shape[0] >= bottom - top
+    # Paper at both sides and along the top: no dark column or row left of a rule.
+    assert image[:, :3].min() > 200 and image[:, -3:].min() > 200
+    assert image[:2, :].min() > 200
+    assert image.min() < 60  # the 0 itself is there
+
+
+def test_line_images_match_split_text_lines_boxes() -> None:
+    from pipeline.ocr.text_lines import cell_text_lines
+
+    crop = render_lines(["项目名称", "资金 2,104"], size=30)
+    crop[:2, :] = 0
+    got = cell_text_lines(crop)
+    assert [b for b, _ in got] == split_text_lines(crop)
+    for (x0, top, x1, bottom), image in got:
+        assert image.shape[0] >= bottom - top and image.shape[1] >= x1 - x0
+        assert image[:2, :].min() > 200  # the top rule is gone

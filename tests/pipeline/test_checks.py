@@ -41,7 +41,8 @@ def test_score_above_weight_flags_both_values() -> None:
     assert [c.rule for c in failed] == ["score_le_weight"]
     assert "check_failed:score_le_weight" in record.indicators[1].score.flags
     assert "check_failed:score_le_weight" in record.indicators[1].level3_weight.flags
-    assert record.indicators[1].score.confidence < 0.99
+    # Left as read: the calibration counts the failed check (tests/calibration).
+    assert record.indicators[1].score.confidence == 0.99
     assert not record.indicators[0].score.flags
 
 
@@ -51,3 +52,15 @@ def test_narrative_in_yuan_against_wan_yuan_is_a_unit_mismatch() -> None:
     checks = run_checks(record)
     apply_checks(record, checks)
     assert "unit_mismatch" in record.narrative.spending.flags
+
+
+def test_a_garbled_header_cell_among_well_read_ones_is_confirmed() -> None:
+    from pipeline.mapping.indicators import Column, confirm_columns
+
+    well_read = [Column(k, i * 100, i * 100 + 90, 100.0) for i, k in enumerate(("level1", "level2", "level3"))]
+    garbled = Column("level3_weight", 300, 390, 88.0)
+    confirmed = confirm_columns([*well_read, garbled], exact_score=97)
+    assert confirmed[-1].confirmed and not confirmed[0].confirmed
+    # With only two columns read well, the garbled one stays a fuzzy match.
+    alone = confirm_columns([*well_read[:2], garbled], exact_score=97)
+    assert not alone[-1].confirmed

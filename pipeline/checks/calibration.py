@@ -1,0 +1,263 @@
+"""A value's confidence from its evidence: the probability that it is right.
+
+The reading's own confidence (OCR character probability, 0.99 for a clean text layer, the
+text path's repair confidences) is one piece of evidence; the others are what the form
+says about the value: the label matched only approximately, an arithmetic check it is
+part of passed (weights summing to 100 confirm every weight) or failed, a value printed
+twice agrees with its copy, the value has a plausible shape for its field. Each is a
+feature; a logistic model per reader (``text_layer``, ``text``, ``ocr``) turns them into a
+probability. The models are fitted on the bench corpus by ``python -m bench.calibrate``
+and stored in ``config/calibration-model.json``; the form knowledge the features need
+(which values repeat, plausible ranges and shapes) is in ``config/calibration.yaml``.
+Without a model file confidences stay as read.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.models import FieldValue, Record
+
+CONFIG_FILE = "calibration.yaml"
+MODEL_FILE = "calibration-model.json"
+# Evidence features, in the order the model's coefficients are stored.
+FEATURES: tuple[str, ...] = (
+    "reading",           # logit of the reading's confidence
+    "fuzzy_label",       # the label matched only approximately
+    "check_passed",      # part of an arithmetic check that passed
+    "check_failed",      # part of one that failed
+    "number",            # a typed number (amount, weight, score)
+    "implausible",       # out of its range, or a measure of an unknown shape
+    "repeat_agrees",     # printed twice, and the copies agree
+    "repeat_disagrees",  # printed twice, and they do not
+    "long_text",         # running text (more than 30 characters)
+    "tesseract",         # read by Tesseract (OCR reader only)
+    "ambiguous",         # two readings disagreed (second opinion)
+    "unsigned_measure",  # a measure that usually has ≥/≤ starts with a digit
+    "confusable",        # holds a character often confused with a look-alike
+)
+READING_CLIP = (0.001, 0.999)
+LONG_TEXT = 30
+INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
+
+
+class SecondOpinionConfig(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    engine: str | None = "tesseract"
+    below: float = 0.95
+    scale: float = 1.5
+
+
+class Plausibility(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    ranges: dict[str, tuple[float, float]] = Field(default_factory=dict)
+    measure_keys: list[str] = Field(default_factory=list)
+    measure_pattern: str = ".*"
+    max_percent: float = math.inf
+    signed_keys: list[str] = Field(default_factory=list)
+
+
+class Confusable(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    chars: str = ""
+    pattern: str = "(?!)"
+
+    def found(self, text: str) -> bool:
+        return any(c in text for c in self.chars) or re.search(self.pattern, text) is not None
+
+
+class CalibrationConfig(BaseModel):
+    """config/calibration.yaml: the form knowledge the evidence features are made of."""
+
+    model_config = ConfigDict(frozen=True)
+
+    repeats: list[tuple[str, str]] = Field(default_factory=list)
+    plausibility: Plausibility = Plausibility()
+    confusable: Confusable = Confusable()
+    second_opinion: SecondOpinionConfig = SecondOpinionConfig()
+    # A text-layer value read with less than a clean layer's confidence came through the
+    # text path's repairs (a damaged layer, pipeline/textform/text_layer.py): it is
+    # calibrated as the text reader's values are.
+    clean_text_layer: float = 0.99
+
+
+class LogisticModel(BaseModel):
+    """p = 1 / (1 + exp(-(intercept + Σ coef[f] · x[f])))."""
+
+    model_config = ConfigDict(frozen=True)
+
+    intercept: float
+    coef: dict[str, float] = Field(default_factory=dict)
+    values: int = 0  # how many values it was fitted on
+    errors: int = 0  # how many of them were wrong
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(w * features.get(name, 0.0) for name, w in self.coef.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+class CalibrationModel(BaseModel):
+    """config/calibration-model.json, written by `python -m bench.calibrate`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: str
+    source: dict[str, object] = Field(default_factory=dict)
+    readers: dict[str, LogisticModel] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    config: CalibrationConfig
+    model: CalibrationModel | None
+
+    @property
+    def version(self) -> str:
+        return self.model.version if self.model else "none (confidences as read)"
+
+
+def load_calibration(config_dir: Path) -> Calibration:
+    config_path, model_path = config_dir / CONFIG_FILE, config_dir / MODEL_FILE
+    config = (CalibrationConfig.model_validate(yaml.safe_load(config_path.read_text(encoding="utf-8")) or {})
+              if config_path.exists() else CalibrationConfig())
+    model = (CalibrationModel.model_validate_json(model_path.read_text(encoding="utf-8"))
+             if model_path.exists() else None)
+    return Calibration(config, model)
+
+
+def calibration_summary(config_dir: Path) -> dict[str, object]:
+    """Version and source of the fitted model: for run.json."""
+    model_path = config_dir / MODEL_FILE
+    if not model_path.exists():
+        return {"version": None, "file": str(model_path), "source": "no model: confidences as read"}
+    data = json.loads(model_path.read_text(encoding="utf-8"))
+    return {"version": data.get("version"), "file": str(model_path), "source": data.get("source")}
+
+
+def reader_of(record: Record) -> str:
+    engine = record.source.engine or ""
+    if engine in ("text_layer", "text"):
+        return engine
+    return "ocr"
+
+
+def value_key(path: str) -> str:
+    """`fields.budget_planned` → budget_planned; `indicators[3].score` → score."""
+    found = INDEXED.match(path)
+    if found:
+        return found.group(1)
+    return path.rsplit(".", 1)[-1]
+
+
+def is_plausible(key: str, value: object, rules: Plausibility) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        low, high = rules.ranges.get(key, (-math.inf, math.inf))
+        return low <= float(value) <= high
+    if isinstance(value, str) and key in rules.measure_keys and re.search(r"\d", value):
+        percents = [float(p) for p in re.findall(r"(\d+(?:\.\d+)?)%", value)]
+        return (re.fullmatch(rules.measure_pattern, value.replace(" ", "")) is not None
+                and all(p <= rules.max_percent for p in percents))
+    return True
+
+
+def logit(p: float) -> float:
+    p = min(READING_CLIP[1], max(READING_CLIP[0], p))
+    return math.log(p / (1 - p))
+
+
+def check_membership(record: Record) -> tuple[set[str], set[str]]:
+    passed, failed = set(), set()
+    for check in record.checks:
+        (passed if check.ok else failed).update(check.fields)
+    return passed, failed
+
+
+def repeat_agreement(record: Record, repeats: list[tuple[str, str]]) -> dict[str, bool]:
+    """fields.x → whether its printed copy agrees (only for pairs both read)."""
+    out: dict[str, bool] = {}
+    for a, b in repeats:
+        va, vb = record.fields.get(a), record.fields.get(b)
+        if va is None or vb is None or va.value is None or vb.value is None:
+            continue
+        same = va.value == vb.value if not isinstance(va.value, (int, float)) else (
+            isinstance(vb.value, (int, float)) and abs(float(va.value) - float(vb.value)) <= 0.005)
+        out[f"fields.{a}"] = out[f"fields.{b}"] = same
+    return out
+
+
+@dataclass
+class Evidence:
+    path: str
+    value: FieldValue
+    reader: str
+    features: dict[str, float]
+
+
+def record_evidence(record: Record, config: CalibrationConfig) -> list[Evidence]:
+    """The evidence of every read value (missing ones have none), confidences as read."""
+    passed, failed = check_membership(record)
+    repeats = repeat_agreement(record, config.repeats)
+    reader = reader_of(record)
+    out = []
+    for path, fv in record.iter_values():
+        if fv.value is None or "inferred" in fv.flags:
+            continue
+        value = fv.value
+        key = value_key(path)
+        features = {
+            "reading": logit(fv.confidence),
+            "fuzzy_label": float("fuzzy_label" in fv.flags),
+            "check_passed": float(path in passed),
+            "check_failed": float(path in failed),
+            "number": float(isinstance(value, (int, float))),
+            "implausible": float(not is_plausible(key, value, config.plausibility)),
+            "repeat_agrees": float(repeats.get(path) is True),
+            "repeat_disagrees": float(repeats.get(path) is False),
+            "long_text": float(isinstance(value, str) and len(value) > LONG_TEXT),
+            "tesseract": float(record.source.engine == "tesseract"),
+            "ambiguous": float("ambiguous" in fv.flags),
+            "unsigned_measure": float(isinstance(value, str) and key in config.plausibility.signed_keys
+                                      and re.match(r"\d", value) is not None),
+            "confusable": float(isinstance(value, str) and config.confusable.found(value)),
+        }
+        damaged = reader == "text_layer" and fv.confidence < config.clean_text_layer
+        out.append(Evidence(path, fv, "text" if damaged else reader, features))
+    return out
+
+
+def calibrate(record: Record, calibration: Calibration) -> None:
+    """Every read value's confidence becomes the model's probability that it is right
+    (nothing changes without a model, or for a reader the model does not know)."""
+    model = calibration.model
+    if model is None:
+        return
+    for ev in record_evidence(record, calibration.config):
+        reader = model.readers.get(ev.reader)
+        if reader is not None:
+            ev.value.confidence = round(reader.probability(ev.features), 4)
+
+
+def probabilities(record: Record, calibration: Calibration, ignore: tuple[str, ...] = ()
+                  ) -> dict[str, float]:
+    """path → calibrated probability, with the ``ignore``d features left out (set to 0);
+    the confidence as read without a model. The record is not changed."""
+    model = calibration.model
+    out: dict[str, float] = {}
+    for ev in record_evidence(record, calibration.config):
+        reader = model.readers.get(ev.reader) if model else None
+        if reader is None:
+            out[ev.path] = ev.value.confidence
+            continue
+        features = {k: (0.0 if k in ignore else v) for k, v in ev.features.items()}
+        out[ev.path] = reader.probability(features)
+    return out

@@ -1,0 +1,207 @@
+"""Crops of the page regions flagged values were read from, as small embeddable images.
+
+Coordinates: a value's ``bbox`` is (x0, top, x1, bottom) in the units of its record's
+source: PDF points (dpi 72) for digital PDFs, pixels of the *straightened* page for scans
+and photos (see :mod:`pipeline.read.scanned`). Scanned pages are therefore put through the
+same deterministic :func:`~pipeline.image.straighten.straighten` before cropping, so the
+crop lands where the value was read and not where the raw, crooked page had it.
+
+Each page is rendered once per document, whatever the number of values on it. Anything
+that goes wrong (file gone, changed, unreadable, a box off the page) gives a
+:class:`NoImage` with the reason, never an exception: the review page must still be
+written.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from pipeline.errors import DocumentError
+from pipeline.models import Source
+
+# Digital pages are rendered at this resolution for cropping (their bboxes are in points).
+DIGITAL_RENDER_DPI = 150
+# Crops are shrunk to at most this resolution and size: readable, and a page of hundreds
+# of values stays a few MB.
+MAX_CROP_DPI = 150
+MAX_CROP_WIDTH = 960
+MAX_CROP_HEIGHT = 420
+# Paper kept around the value's box, in inches: its neighbours and ruling lines give context.
+MARGIN_IN = 0.12
+JPEG_QUALITY = 80
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Crop:
+    """An encoded crop and where the value's box lies in it.
+
+    ``mark`` is (left, top, right, bottom) as fractions 0..1 of the crop's width and height.
+    """
+
+    data_uri: str
+    width: int
+    height: int
+    mark: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class NoImage:
+    reason: str
+
+
+@dataclass(frozen=True)
+class PagePixels:
+    """A page as the pipeline measured it: grayscale ``uint8``, ``dpi`` pixels per inch,
+    and ``scale`` image pixels per bbox unit."""
+
+    page: int
+    image: np.ndarray
+    dpi: float
+    scale: float
+
+
+def encode(gray: np.ndarray) -> str:
+    """The smaller of a PNG and a JPEG of ``gray``, as a data: URI.
+
+    Rendered text compresses best as PNG, a noisy scan as JPEG.
+    """
+    img = Image.fromarray(gray, mode="L")
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    img.save(png, format="PNG", optimize=True)
+    img.save(jpeg, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    mime, data = min((("image/png", png.getvalue()), ("image/jpeg", jpeg.getvalue())),
+                     key=lambda kv: len(kv[1]))
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def crop_region(page: PagePixels, bbox: BBox) -> Crop | NoImage:
+    """The value's box with a margin, shrunk to the size caps, encoded."""
+    h, w = page.image.shape
+    x0, y0, x1, y1 = (v * page.scale for v in bbox)
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
+        return NoImage("the value's box is empty")
+    margin = MARGIN_IN * page.dpi
+    cx0, cy0 = max(0, math.floor(x0 - margin)), max(0, math.floor(y0 - margin))
+    cx1, cy1 = min(w, math.ceil(x1 + margin)), min(h, math.ceil(y1 + margin))
+    if cx1 - cx0 < 2 or cy1 - cy0 < 2:
+        return NoImage("the value's box lies outside the page")
+    region = page.image[cy0:cy1, cx0:cx1]
+    cw, ch = cx1 - cx0, cy1 - cy0
+    factor = min(1.0, MAX_CROP_DPI / page.dpi, MAX_CROP_WIDTH / cw, MAX_CROP_HEIGHT / ch)
+    if factor < 1.0:
+        size = (max(1, round(cw * factor)), max(1, round(ch * factor)))
+        region = np.asarray(Image.fromarray(region, mode="L").resize(size, Image.Resampling.LANCZOS))
+    mark = (max(0.0, (x0 - cx0) / cw), max(0.0, (y0 - cy0) / ch),
+            min(1.0, (x1 - cx0) / cw), min(1.0, (y1 - cy0) / ch))
+    return Crop(data_uri=encode(np.ascontiguousarray(region)), width=int(region.shape[1]),
+                height=int(region.shape[0]), mark=mark)
+
+
+def digital_pages(path: Path, pages: list[int], password: str | None) -> Iterator[PagePixels]:
+    from pipeline.image.rasterize import open_pdf, render_gray
+    pdf = open_pdf(path, password)
+    try:
+        for number in pages:
+            if 1 <= number <= len(pdf):
+                page = pdf[number - 1]
+                try:
+                    image = render_gray(page, DIGITAL_RENDER_DPI)
+                finally:
+                    page.close()
+                yield PagePixels(number, image, DIGITAL_RENDER_DPI, DIGITAL_RENDER_DPI / 72.0)
+    finally:
+        pdf.close()
+
+
+def straightened(number: int, image: np.ndarray, dpi: int) -> PagePixels:
+    """The page as the OCR path measured it: bboxes are in its straightened pixels."""
+    from pipeline.image.rasterize import PageImage
+    from pipeline.image.straighten import straighten
+    upright, _ = straighten(PageImage(page=number, image=image, dpi=dpi))
+    return PagePixels(number, upright.image, upright.dpi, 1.0)
+
+
+def scanned_pdf_pages(path: Path, pages: list[int], dpi: int, password: str | None
+                      ) -> Iterator[PagePixels]:
+    from pipeline.image.rasterize import open_pdf, render_gray
+    pdf = open_pdf(path, password)
+    try:
+        for number in pages:
+            if 1 <= number <= len(pdf):
+                page = pdf[number - 1]
+                try:
+                    image = render_gray(page, dpi)
+                finally:
+                    page.close()
+                yield straightened(number, image, dpi)
+    finally:
+        pdf.close()
+
+
+def image_file_pages(path: Path, pages: list[int]) -> Iterator[PagePixels]:
+    from pipeline.image.rasterize import iter_image_pages
+    wanted = set(pages)
+    # The same call (and defaults: file dpi or 300) as the extractor's, so the same pixels.
+    for frame in iter_image_pages(path):
+        if frame.page in wanted:
+            yield straightened(frame.page, frame.image, frame.dpi)
+        if frame.page >= max(wanted):
+            break
+
+
+def source_pages(source: Source, pages: list[int], password: str | None) -> Iterator[PagePixels]:
+    """The wanted pages of a record's source file, as the pipeline measured them."""
+    path = Path(source.path)
+    if source.kind == "digital_pdf":
+        return digital_pages(path, pages, password)
+    if source.kind == "scanned_pdf":
+        return scanned_pdf_pages(path, pages, source.dpi or 300, password)
+    if source.kind == "image":
+        return image_file_pages(path, pages)
+    raise DocumentError(f"no page image for a {source.kind} source")
+
+
+def source_problem(source: Source) -> str | None:
+    """Why the source file cannot give crops any more, or None."""
+    from pipeline.extract import sha256_of
+    path = Path(source.path)
+    if source.kind not in ("digital_pdf", "scanned_pdf", "image"):
+        return f"{source.kind} input has no page image"
+    if not path.is_file():
+        return f"source file not found: {source.path}"
+    if source.sha256 and sha256_of(path) != source.sha256:
+        return "the source file has changed since it was read"
+    return None
+
+
+def document_crops(source: Source, boxes: list[tuple[int, BBox]], password: str | None = None
+                   ) -> dict[tuple[int, BBox], Crop | NoImage]:
+    """A crop for each (page, bbox) of one document, rendering each page once."""
+    out: dict[tuple[int, BBox], Crop | NoImage] = {}
+    try:
+        problem = source_problem(source)
+    except OSError as exc:
+        problem = f"cannot read the source file: {exc.strerror or exc}"
+    if problem is not None:
+        return {key: NoImage(problem) for key in boxes}
+    by_page: dict[int, list[BBox]] = {}
+    for page, bbox in boxes:
+        by_page.setdefault(page, []).append(bbox)
+    try:
+        for pixels in source_pages(source, sorted(by_page), password):
+            for bbox in by_page[pixels.page]:
+                out[(pixels.page, bbox)] = crop_region(pixels, bbox)
+    except Exception as exc:  # noqa: BLE001 - a bad source costs its images, not the page
+        reason = str(exc) if isinstance(exc, DocumentError) else f"{type(exc).__name__}: {exc}"
+        return {key: out.get(key, NoImage(f"cannot render the page: {reason}")) for key in boxes}
+    return {key: out.get(key, NoImage(f"page {key[0]} is not in the file")) for key in boxes}

@@ -1,0 +1,229 @@
+"""The review queue: every flagged value of a batch, grouped by document, with why.
+
+One queue, two views: `review.html` (:mod:`pipeline.output.review_page`) and the terminal
+(`python -m pipeline review OUT`, :func:`format_queue`). Records come from memory at the
+end of a run, or back from ``OUT/records.jsonl`` (:func:`read_records`).
+
+Every string here came from a document and is untrusted: the HTML view escapes it, and
+:func:`terminal_safe` makes it inert for a terminal (no escape sequences reach it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from pipeline.errors import RunError
+from pipeline.models import Check, Record, Source, Status, Value, failed_record
+
+RECORDS_FILE = "records.jsonl"
+STATUSES: tuple[Status, ...] = ("ok", "review", "failed")
+CHECK_PREFIX = "check_failed:"
+
+# What each flag asks of the reviewer; check_failed:<rule> is explained by its check.
+FLAG_TEXT = {
+    "missing": "not found on the form",
+    "low_ocr_confidence": "read with low confidence",
+    "fuzzy_label": "its label matched only approximately",
+    "inferred": "derived from other values, not read",
+    "unit_mismatch": "money unit differs from the form's amount_unit",
+    "ambiguous": "two readings disagreed",
+}
+
+
+class ReviewInputError(RunError):
+    """The output folder has no records to review (exit code 2)."""
+
+
+class Reason(BaseModel):
+    """One flag of a value and what it says about this value: for ``check_failed:<rule>``
+    the check's detail (``narrative in 元, form in 万元``), else what the flag means."""
+
+    model_config = ConfigDict(frozen=True)
+
+    flag: str
+    detail: str
+
+
+class ReviewItem(BaseModel):
+    """A flagged value: where it sits in the record, what was read, and why to look.
+
+    ``page`` is 1-based; ``bbox`` is (x0, top, x1, bottom) at the record's ``source.dpi``
+    (PDF points for digital PDFs).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    value: Value
+    raw: str | None
+    confidence: float
+    flags: list[str]
+    reasons: list[Reason]
+    page: int | None
+    bbox: tuple[float, float, float, float] | None
+
+
+class ReviewDocument(BaseModel):
+    """One input document in the queue (ok and failed documents included)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int  # 1-based position in the batch
+    source: Source
+    template: str
+    status: Status
+    error: str | None
+    note: str | None  # why a document with no flagged value still needs a look
+    items: list[ReviewItem]
+
+
+class ReviewQueue(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    documents: list[ReviewDocument]
+    status_counts: dict[str, int]
+    flag_counts: dict[str, int]  # each flag as written (check_failed:<rule> per rule)
+
+    @property
+    def n_items(self) -> int:
+        return sum(len(d.items) for d in self.documents)
+
+
+def check_for(flag: str, path: str, checks: list[Check]) -> Check | None:
+    """The failed check behind ``check_failed:<rule>`` on ``path``.
+
+    A rule can fail more than once in a record (one level-2 group, one score): prefer the
+    failed check that names this value.
+    """
+    rule = flag[len(CHECK_PREFIX):]
+    failed = [c for c in checks if c.rule == rule and not c.ok]
+    return next((c for c in failed if path in c.fields), failed[0] if failed else None)
+
+
+def reasons_for(path: str, flags: list[str], confidence: float, checks: list[Check]) -> list[Reason]:
+    reasons = []
+    for flag in flags:
+        if flag.startswith(CHECK_PREFIX):
+            check = check_for(flag, path, checks)
+            detail = check.detail if check is not None else "the check's detail is not in the record"
+        elif flag == "low_ocr_confidence":
+            detail = f"confidence {confidence:.2f}"
+        else:
+            detail = FLAG_TEXT.get(flag, "flagged")
+        reasons.append(Reason(flag=flag, detail=detail))
+    return reasons
+
+
+def document_note(record: Record) -> str | None:
+    if record.status == "review" and record.template == "unknown":
+        return (f"form not recognised: {len(record.tables)} table(s) kept as cell text; "
+                "check the document by hand")
+    return None
+
+
+def review_document(number: int, record: Record) -> ReviewDocument:
+    """A failed document has no values to check, only its error (its record's placeholder
+    narrative is `missing` by construction, not by reading)."""
+    values = [] if record.status == "failed" else record.iter_values()
+    items = [ReviewItem(path=path, value=v.value, raw=v.raw, confidence=v.confidence,
+                        flags=list(v.flags), reasons=reasons_for(path, v.flags, v.confidence, record.checks),
+                        page=v.page, bbox=v.bbox)
+             for path, v in values if v.flags]
+    return ReviewDocument(number=number, source=record.source, template=record.template,
+                          status=record.status, error=record.error, note=document_note(record),
+                          items=items)
+
+
+def build_queue(records: list[Record]) -> ReviewQueue:
+    documents = [review_document(i + 1, r) for i, r in enumerate(records)]
+    statuses = Counter(d.status for d in documents)
+    flags: Counter[str] = Counter(f for d in documents for item in d.items for f in item.flags)
+    return ReviewQueue(documents=documents, status_counts={s: statuses[s] for s in STATUSES},
+                       flag_counts=dict(sorted(flags.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def read_records(out_dir: Path) -> list[Record]:
+    """The records of ``out_dir/records.jsonl``, in file order.
+
+    A line that is not a valid record (a newer schema, a hand edit) becomes a failed
+    record naming the line, so the rest of the queue is still shown.
+    """
+    if not out_dir.is_dir():
+        raise ReviewInputError(f"no such output folder: {out_dir}")
+    path = out_dir / RECORDS_FILE
+    if not path.is_file():
+        raise ReviewInputError(f"no {RECORDS_FILE} in {out_dir}: run "
+                               f"`python -m pipeline extract IN --out {out_dir}` first")
+    records = []
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(Record.model_validate_json(line))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                records.append(failed_record(Source(path=f"{RECORDS_FILE} line {number}"),
+                                             f"not a valid record ({first['msg']}); "
+                                             "re-run the extraction for this document"))
+    return records
+
+
+# --------------------------------------------------------------------------------------
+# Terminal view
+# --------------------------------------------------------------------------------------
+
+# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the
+# Unicode bidi overrides that can reorder what a terminal shows, and lone surrogates.
+UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def terminal_safe(text: str, limit: int = 40) -> str:
+    """Document text made inert and short for one terminal line.
+
+    Line breaks show as ⏎; other control characters as ``\\xNN`` / ``\\uNNNN`` escapes.
+    """
+    text = text.replace("\r\n", "\n").replace("\n", "⏎")
+    text = UNSAFE_FOR_TERMINAL.sub(lambda m: ascii(m.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def show_value(value: Value) -> str:
+    return "(none)" if value is None else terminal_safe(str(value))
+
+
+def summary_line(queue: ReviewQueue) -> str:
+    counts = queue.status_counts
+    flags = ", ".join(f"{terminal_safe(k, 80)} {n}" for k, n in queue.flag_counts.items())
+    return (f"{len(queue.documents)} documents: {counts['ok']} ok, {counts['review']} to review, "
+            f"{counts['failed']} failed; {queue.n_items} values flagged" + (f" ({flags})" if flags else ""))
+
+
+def format_queue(queue: ReviewQueue) -> str:
+    """The queue as terminal text: documents needing a look, one line per flagged value."""
+    lines = [summary_line(queue)]
+    for doc in queue.documents:
+        if doc.status == "ok":
+            continue
+        head = (f"[{doc.number}] {terminal_safe(doc.source.path, 200)}  "
+                f"({terminal_safe(doc.template)}, {doc.status}")
+        lines.append("")
+        if doc.status == "failed":
+            lines.append(f"{head})")
+            lines.append(f"    error: {terminal_safe(doc.error or 'unknown error', 400)}")
+            continue
+        lines.append(f"{head}, {len(doc.items)} flagged)")
+        if doc.note:
+            lines.append(f"    {doc.note}")
+        for item in doc.items:
+            raw = "(none)" if item.raw is None else terminal_safe(item.raw)
+            why = "; ".join(terminal_safe(r.flag, 80) + (f" ({terminal_safe(r.detail, 80)})"
+                                                          if r.flag.startswith(CHECK_PREFIX) else "")
+                            for r in item.reasons)
+            lines.append(f"    {terminal_safe(item.path, 80)}  value={show_value(item.value)}  "
+                         f"raw={raw}  — {why}")
+    return "\n".join(lines)

@@ -1,0 +1,198 @@
+"""The narrative after the form's table, repaired paragraph by paragraph: garbled
+headings rewritten to the known heading they are closest to, a garbled copy of a
+heading glued to its paragraph dropped, sentences said twice and paragraphs joined
+twice removed, misread digits fixed.
+
+Shared by the two readers of damaged text: the text path (`layout.narrative_texts`, one
+paragraph a line) and damaged PDF text layers (`text_layer`, a paragraph's wrapped lines
+joined first). Headings come from the template catalogue (`vocab.LabelIndex.headings`),
+thresholds and confidences from ``config/text.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from rapidfuzz import fuzz
+
+from pipeline.text.normalize import compact
+from pipeline.textform import repair
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+HEADING_START = repair.HEADING_START
+BULLET = re.compile(r"^\s*[•·・]\s*")
+HEADING_REPAIR_SCORE = 40
+NARRATIVE_HEADING_SCORE = 75  # what mapping/narrative.py accepts without help
+
+
+def is_heading_line(text: str) -> bool:
+    """一、… / （二）… alone on its line (or with its answer after a colon); a heading
+    followed by a space and running text is a paragraph that starts with a heading's copy."""
+    if not HEADING_START.match(text):
+        return False
+    head = re.split(r"[:：]", text, maxsplit=1)[0]
+    parts = head.strip().split()
+    title = parts[0] if parts else ""
+    rest = "".join(parts[1:])
+    if HEADING_START.fullmatch(title) and parts[1:]:
+        title, rest = title + parts[1], "".join(parts[2:])
+    return len(compact(title)) <= 25 and not compact(rest)
+
+
+def ordinal(text: str) -> str:
+    """The ordinal a heading line opens with, by level: 一、 → "一", （一） and 一） → "(一)";
+    "" for none."""
+    found = HEADING_START.match(text)
+    if not found:
+        return ""
+    bracketed = any(ch in found.group() for ch in "()（）")
+    return f"({compact(found.group())})" if bracketed else compact(found.group())
+
+
+def heading_title(text: str) -> tuple[str, str, str]:
+    """(ordinal prefix, title, tail after a colon) of a heading line."""
+    m = HEADING_START.match(text)
+    prefix = text[:m.end()] if m else ""
+    title = text[len(prefix):]
+    tail = ""
+    colon = re.search(r"[:：]", title)
+    if colon:
+        title, tail = title[:colon.start()], title[colon.start():]
+    return prefix, title, tail
+
+
+def looks_like_heading(text: str) -> bool:
+    """Short, no comma inside: a heading (with or without its ordinal)."""
+    _, title, _ = heading_title(text)
+    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;]", title.rstrip("。. "))
+
+
+def heading_score(text: str, labels: LabelIndex) -> float:
+    """How close a heading line's title is to the closest known heading (0-100)."""
+    key = compact(heading_title(text)[1])
+    return max((fuzz.ratio(key, h) for h in labels.headings), default=0.0) if key else 0.0
+
+
+def repair_heading(text: str, labels: LabelIndex, config: TextConfig) -> tuple[str, bool]:
+    """A narrative heading garbled past what the mapping's fuzzy match accepts
+    (资金支出情况 → 资金刃出曰政) rewritten to the closest known heading, when that one is
+    clearly closer than any other."""
+    if not looks_like_heading(text):
+        return text, False
+    prefix, title, tail = heading_title(text)
+    key = compact(title)
+    scored = sorted(((fuzz.ratio(key, h), h) for h in labels.headings), reverse=True)
+    if not scored:
+        return text, False
+    best, heading = scored[0]
+    second = scored[1][0] if len(scored) > 1 else 0
+    if best >= NARRATIVE_HEADING_SCORE or best < HEADING_REPAIR_SCORE or best - second < 15:
+        return text, False
+    return prefix + labels.by_compact.get(heading, heading) + tail, True
+
+
+def strip_heading_echo(heading: str, text: str) -> str:
+    """A paragraph starting with a (garbled) copy of its heading: `(三) 政金刃用趣饮用成效。
+    一是…` after `(三) 资金分用途使用成效。` loses the copy. The copy ends at a space or
+    a full stop about where the heading would; the same ordinal makes it certain. A copy
+    glued to its paragraph without either (a PDF text layer drops the space) is cut only
+    after the same ordinal and when it is close to the heading."""
+    h_prefix, h_title, _ = heading_title(heading)
+    target = compact(h_title)
+    if len(target) < 2:
+        return text
+    m = HEADING_START.match(text)
+    start = m.end() if m else 0
+    same_ordinal = bool(m) and compact(text[:start]) == compact(h_prefix)
+    while start < len(text) and text[start] == " ":
+        start += 1
+    best_cut, best_score = None, 0.0
+    for cut in range(start + max(1, len(target) - 3), min(len(text), start + len(target) + 4) + 1):
+        if cut < len(text) and text[cut] not in " 。.\u3000" and text[cut - 1] not in "。.":
+            continue
+        score = fuzz.ratio(compact(text[start:cut]), target)
+        if score > best_score:
+            best_cut, best_score = cut, score
+    if (best_cut is None or best_score < (35 if same_ordinal else 60)) and same_ordinal:
+        best_cut, best_score = glued_echo_end(text, start, target)
+    if best_cut is None or best_score < (35 if same_ordinal else 60):
+        return text
+    return text[best_cut:].lstrip(" 。.\u3000")
+
+
+GLUED_ECHO_SCORE = 60
+GLUED_LENGTH_PENALTY = 8  # per character: a garbled copy keeps its heading's length
+
+
+def glued_echo_end(text: str, start: int, target: str) -> tuple[int | None, float]:
+    """Where a heading copy glued to its paragraph ends: the cut whose text is closest
+    to the heading, preferring the heading's own length (garbling replaces characters
+    one for one); (None, 0) when no cut is close enough."""
+    best_cut, best_score = None, 0.0
+    for cut in range(start + max(1, len(target) - 2), min(len(text), start + len(target) + 2) + 1):
+        score = fuzz.ratio(compact(text[start:cut]), target) \
+            - GLUED_LENGTH_PENALTY * abs(cut - start - len(target))
+        if score > best_score:
+            best_cut, best_score = cut, score
+    return (best_cut, best_score) if best_score >= GLUED_ECHO_SCORE else (None, 0.0)
+
+
+def clean_prose(text: str) -> str:
+    """Spaces an extraction left inside Chinese prose (以讲 促学, 82.35% 。) removed; a
+    space between two Latin words or numbers stays."""
+    return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
+
+
+
+def loose_heading(text: str) -> bool:
+    """The text path's heading test: an ordinal heading line, or a short line without a
+    comma that is not a numbered item (its lines are whole paragraphs, so a short line
+    is a heading that lost its ordinal)."""
+    return is_heading_line(text) or (looks_like_heading(text) and not HEADING_START.match(text)
+                                     and len(compact(text)) >= 4)
+
+
+def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, config: TextConfig,
+                      headings: set[int] | None = None) -> list[tuple[int, str, float]]:
+    """(text, confidence) of each heading or paragraph, in order → (index of the input,
+    repaired text, confidence) of those that keep any text.
+
+    `headings`: the indices of the heading lines when the caller knows them (a PDF's
+    lines are not whole paragraphs, so a short line may be a paragraph's tail); by
+    default a line is a heading by `loose_heading`.
+
+    Confidence is capped where a repair could have gone wrong (a misread digit, a
+    rewritten heading) and for running text, where look-alike characters cannot be
+    excluded (``config.confidence``)."""
+    out: list[tuple[int, str, float]] = []
+    previous_heading: str | None = None
+    for index, (text, confidence) in enumerate(paragraphs):
+        text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
+        if fixed:
+            confidence = min(confidence, config.confidence.digits)
+        if (index in headings) if headings is not None else loose_heading(text):
+            text, repaired = repair_heading(text, labels, config)
+            if repaired or heading_score(text, labels) < NARRATIVE_HEADING_SCORE:
+                # A heading the mapping will not know ends no section: its text joins
+                # the section before, which must then not be trusted.
+                confidence = min(confidence, config.confidence.heading)
+            previous_heading = text
+            out.append((index, text, confidence))
+            continue
+        if previous_heading is not None:
+            stripped = BULLET.sub("", strip_heading_echo(previous_heading, text))
+            if stripped == text and ordinal(text) and ordinal(text) == ordinal(previous_heading):
+                # It opens with its heading's ordinal: a copy of the heading too garbled
+                # to tell where it ends stays, and says so.
+                confidence = min(confidence, config.confidence.heading)
+            text = stripped
+        previous_heading = None
+        text = clean_prose(text)
+        text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
+        if out:
+            text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)
+        if not text:
+            continue
+        if repair.is_prose(text):
+            confidence = min(confidence, config.confidence.prose)
+        out.append((index, text, confidence))
+    return out

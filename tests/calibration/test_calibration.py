@@ -1,0 +1,77 @@
+"""Calibration: evidence features of real records, the committed model, the threshold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.calibrate import examples, fit
+from bench.reliability import Cached, choose_threshold, rates
+from pipeline.checks.calibration import (
+    FEATURES,
+    Calibration,
+    is_plausible,
+    load_calibration,
+    record_evidence,
+)
+from pipeline.extract import DocumentExtractor
+from pipeline.settings import Settings
+
+CALIBRATION = load_calibration(Settings().config_dir)
+
+
+def test_implausible_measures_and_numbers_are_told_apart() -> None:
+    rules = CALIBRATION.config.plausibility
+    for good in ("≥85%", "96%", "≤30万元", "12月31日前", "达成预期指标"):
+        assert is_plausible("target", good, rules), good
+    for bad in ("285%", "之85%"):
+        assert not is_plausible("target", bad, rules), bad
+    assert not is_plausible("level3_weight", 150, rules)
+    assert is_plausible("level3_weight", 15, rules)
+
+
+def test_evidence_of_a_real_report(doc_path) -> None:
+    record = DocumentExtractor(Settings()).read_record(Path(doc_path("gd_fund-00003", "digital.pdf")))
+    evidence = {ev.path: ev.features for ev in record_evidence(record, CALIBRATION.config)}
+    assert set(evidence["fields.budget_planned"]) == set(FEATURES)
+    # 评价金额 repeats 预算计划安排, and 市本级 + 转移支付 = 预算计划安排 passed.
+    assert evidence["fields.budget_planned"]["repeat_agrees"] == 1.0
+    assert evidence["fields.budget_planned"]["check_passed"] == 1.0
+    assert evidence["indicators[0].level1_weight"]["check_passed"] == 1.0
+    assert evidence["fields.reporting_unit"]["check_passed"] == 0.0
+
+
+def test_the_committed_model_was_not_fitted_on_what_it_is_measured_on() -> None:
+    model = CALIBRATION.model
+    assert model is not None, "no config/calibration-model.json: run `make calibrate`"
+    fitted, held = set(model.source["fitted_on"]), set(model.source["held_out"])  # type: ignore[arg-type]
+    assert fitted and held and not fitted & held
+    assert {"ocr", "text", "text_layer"} <= set(model.readers)
+    # A more confident reading is more likely right, other evidence equal.
+    for name in ("ocr", "text"):
+        reader = model.readers[name]
+        low, high = (reader.probability({"reading": r}) for r in (-1.0, 3.0))
+        assert high > low, name
+    assert "calibration-model.json" in Settings().model_dump(mode="json")["calibration"]["file"]
+    assert Settings().model_dump(mode="json")["calibration"]["version"] == model.version
+
+
+def test_fit_and_threshold_on_the_committed_text_reports(truths, doc_path) -> None:
+    """Refit on real records (the committed reports' garbled-text variant, whose damage
+    makes real errors), then choose the threshold: the values it leaves unflagged are
+    >= 99.5% right."""
+    extractor = DocumentExtractor(Settings())
+    cached = [Cached("text", "text", truths[d], extractor.read_record(Path(doc_path(d, "text.txt"))))
+              for d in sorted(truths)]
+    rows, labels = examples(cached, CALIBRATION)["text"]
+    assert len(rows) > 300 and 0 < labels.count(0) < len(labels)
+    model = fit(cached, CALIBRATION, {"fitted_on": sorted(truths)})
+    calibration = Calibration(CALIBRATION.config, model)
+    reader = model.readers["text"]
+    p = [reader.probability(dict(zip(FEATURES, r))) for r in rows]
+    right = [x for x, y in zip(p, labels) if y]
+    wrong = [x for x, y in zip(p, labels) if not y]
+    assert sum(wrong) / len(wrong) < sum(right) / len(right) - 0.2
+    chosen, table = choose_threshold(cached, calibration)
+    assert chosen is not None
+    assert table[chosen]["text"]["unflagged_accuracy"] >= 0.995
+    assert rates([])["values"] == 0
