@@ -164,7 +164,8 @@ def reliability_report(cached: list[Cached], calibration: Calibration, threshold
 
 
 def print_reliability(report: dict) -> None:
-    print(f"\nreliability (calibration {report['calibration']}; {len(report['documents'])} "
+    print(f"\nreliability ({report.get('engine', '')} records; calibration {report['calibration']}; "
+          f"{len(report['documents'])} "
           f"held-out reports; threshold in use {report['threshold_in_use']})")
     for variant, rows in report["reliability"].items():
         r = report["rates"][variant]

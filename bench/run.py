@@ -231,8 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     calibration = load_calibration(Settings().config_dir)
     fitted_on = set(calibration.model.source.get("fitted_on", [])) if calibration.model else set()  # type: ignore[arg-type]
     held_out = {k: t for k, t in truths.items() if k not in fitted_on}
-    cached = [c for c in load_cached(args.records, held_out) if c.variant in variants]
+    # The first engine's records (the default's, unless --engines says otherwise): the
+    # threshold is chosen for the engine the pipeline runs with.
+    cached = [c for c in load_cached(args.records, held_out)
+              if c.variant in variants and c.engine == engines[0]]
     reliability = reliability_report(cached, calibration, Settings().review_threshold)
+    reliability["engine"] = engines[0]
     baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
     if args.dask_workers:

@@ -13,8 +13,10 @@ from pipeline.errors import RunError
 from pipeline.models import Record
 from pipeline.review_command import add_review_parser, run_review
 from pipeline.run import RecordSink, discover_inputs, run_batch
-from pipeline.settings import Settings
+from pipeline.limits import MIN_RENDER_DPI
+from pipeline.settings import Limits, Settings
 
+MAX_RENDER_DPI = 1200
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_ARGS, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 EXTRACT_HELP = """\
@@ -66,6 +68,30 @@ def positive_float(text: str) -> float:
     return value
 
 
+def render_dpi(text: str) -> int:
+    value = int(text)
+    if not MIN_RENDER_DPI <= value <= MAX_RENDER_DPI:
+        raise argparse.ArgumentTypeError(f"must be between {MIN_RENDER_DPI} and {MAX_RENDER_DPI} "
+                                         f"(300 suits a form), not {value}")
+    return value
+
+
+def limit_setting(text: str) -> tuple[str, int]:
+    """NAME=VALUE for one of Settings.limits."""
+    name, sep, value = text.partition("=")
+    name = name.strip().replace("-", "_")
+    if not sep or name not in Limits.model_fields:
+        raise argparse.ArgumentTypeError(f"give NAME=VALUE with NAME one of "
+                                         f"{', '.join(Limits.model_fields)}, not {text!r}")
+    try:
+        number = int(value.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{name} takes a whole number, not {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{name} must be at least 1, not {number}")
+    return name, number
+
+
 def build_parser() -> argparse.ArgumentParser:
     defaults = Settings()
     parser = argparse.ArgumentParser(prog="python -m pipeline",
@@ -83,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--engine", choices=("rapidocr", "tesseract"), default=defaults.ocr_engine,
                          help="OCR engine for scans and photos (default: %(default)s, the better "
                               "one in our benchmark)")
-    extract.add_argument("--dpi", type=int, default=defaults.dpi,
-                         help="resolution scanned PDF pages are rendered at (default: %(default)s)")
+    extract.add_argument("--dpi", type=render_dpi, default=defaults.dpi,
+                         help=f"resolution scanned PDF pages are rendered at, {MIN_RENDER_DPI} to "
+                              f"{MAX_RENDER_DPI} (default: %(default)s)")
     extract.add_argument("--workers", type=positive_int, default=defaults.workers, metavar="N",
                          help="documents read at once, each in its own process (default: the "
                               "number of CPU cores, here %(default)s); 1 reads them one by one "
@@ -113,6 +140,13 @@ def build_parser() -> argparse.ArgumentParser:
                               "cluster (default: %(default)s)")
     extract.add_argument("--scheduler", metavar="tcp://HOST:8786",
                          help="address of the Dask scheduler, for --executor dask")
+    extract.add_argument("--limit", type=limit_setting, action="append", default=[],
+                         metavar="NAME=VALUE",
+                         help="raise or lower one resource limit per document, e.g. "
+                              "--limit max_pages=5000 (repeatable; names and defaults: "
+                              + ", ".join(f"{k}={v}" for k, v in defaults.limits.model_dump().items())
+                              + "; see SECURITY.md). A document over a limit gets a failed "
+                              "record naming it")
     extract.add_argument("--debug", action="store_true",
                          help="write each scanned page with its detected grid drawn on it to "
                               "OUT/debug/<file>/page-NNN.png")
@@ -149,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
                         workers=args.workers, timeout=args.timeout,
                         max_worker_memory_mb=args.max_memory, force=args.force,
                         retry_failed=args.retry_failed, follow_symlinks=args.follow_symlinks,
-                        executor=args.executor, dask_scheduler=args.scheduler)
+                        executor=args.executor, dask_scheduler=args.scheduler,
+                        limits=Limits(**dict(args.limit)))
     sinks: list[RecordSink] = []
     try:
         if args.db:

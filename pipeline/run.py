@@ -217,7 +217,9 @@ class Batch:
         if item.path != STDIN:
             return item.path
         path = self.stdin_dir / "stdin.txt"
-        path.write_bytes(sys.stdin.buffer.read())
+        # One byte past the text limit is enough for the reader to refuse it; the rest of
+        # an endless or huge stream is never held.
+        path.write_bytes(sys.stdin.buffer.read(self.settings.limits.max_text_bytes + 1))
         return path
 
     def settle(self, index: int, sha256: str | None, status: str, pages: int, how: str) -> None:
@@ -315,7 +317,8 @@ def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]
         "executor": batch.executor,
         "worker_peak_rss_mb": {"max": max(peaks.values(), default=None), "per_worker": peaks},
         "runner_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "limits": {"timeout_s": settings.timeout, "max_worker_memory_mb": settings.max_worker_memory_mb},
+        "limits": {"timeout_s": settings.timeout, "max_worker_memory_mb": settings.max_worker_memory_mb,
+                   **settings.limits.model_dump(mode="json")},
         "engine": settings.ocr_engine,
         "settings": settings.model_dump(mode="json"),
         "versions": package_versions(),

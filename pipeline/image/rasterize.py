@@ -19,6 +19,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import DocumentError, LimitExceeded
 from pipeline.limits import check_page_count, render_dpi
+from pipeline.read.pdf_file import declares_encryption
 
 # A resolution read from a file is believed only inside this range: 72 is what many tools
 # write when they know nothing, 1 or 0 means "aspect ratio only" (JFIF), and nobody scans
@@ -67,7 +68,7 @@ def open_pdf(path: Path, password: str | None) -> pdfium.PdfDocument:
         if not head.lstrip().startswith(b"%PDF"):
             raise DocumentError("not a PDF (the file does not start with %PDF); it may be "
                                 "HTML or another format renamed to .pdf") from exc
-        if "password" in reason.lower():
+        if "password" in reason.lower() and declares_encryption(Path(path)):
             if password:
                 raise DocumentError("encrypted PDF: the password given does not open it") from exc
             raise DocumentError("encrypted PDF: give its password with --password") from exc

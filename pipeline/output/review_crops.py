@@ -107,7 +107,9 @@ def crop_region(page: PagePixels, bbox: BBox) -> Crop | NoImage:
                 height=int(region.shape[0]), mark=mark)
 
 
-def digital_pages(path: Path, pages: list[int], password: str | None) -> Iterator[PagePixels]:
+def rendered_pages(path: Path, pages: list[int], dpi: int, password: str | None
+                   ) -> Iterator[tuple[int, np.ndarray]]:
+    """The PDF's wanted pages rendered one at a time (never all of them in memory)."""
     from pipeline.image.rasterize import open_pdf, render_gray
     pdf = open_pdf(path, password)
     try:
@@ -115,12 +117,17 @@ def digital_pages(path: Path, pages: list[int], password: str | None) -> Iterato
             if 1 <= number <= len(pdf):
                 page = pdf[number - 1]
                 try:
-                    image = render_gray(page, DIGITAL_RENDER_DPI)
+                    image = render_gray(page, dpi)
                 finally:
                     page.close()
-                yield PagePixels(number, image, DIGITAL_RENDER_DPI, DIGITAL_RENDER_DPI / 72.0)
+                yield number, image
     finally:
         pdf.close()
+
+
+def digital_pages(path: Path, pages: list[int], password: str | None) -> Iterator[PagePixels]:
+    for number, image in rendered_pages(path, pages, DIGITAL_RENDER_DPI, password):
+        yield PagePixels(number, image, DIGITAL_RENDER_DPI, DIGITAL_RENDER_DPI / 72.0)
 
 
 def straightened(number: int, image: np.ndarray, dpi: int) -> PagePixels:
@@ -133,19 +140,8 @@ def straightened(number: int, image: np.ndarray, dpi: int) -> PagePixels:
 
 def scanned_pdf_pages(path: Path, pages: list[int], dpi: int, password: str | None
                       ) -> Iterator[PagePixels]:
-    from pipeline.image.rasterize import open_pdf, render_gray
-    pdf = open_pdf(path, password)
-    try:
-        for number in pages:
-            if 1 <= number <= len(pdf):
-                page = pdf[number - 1]
-                try:
-                    image = render_gray(page, dpi)
-                finally:
-                    page.close()
-                yield straightened(number, image, dpi)
-    finally:
-        pdf.close()
+    for number, image in rendered_pages(path, pages, dpi, password):
+        yield straightened(number, image, dpi)
 
 
 def image_file_pages(path: Path, pages: list[int]) -> Iterator[PagePixels]:

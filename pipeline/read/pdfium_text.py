@@ -47,6 +47,7 @@ from pipeline.errors import DocumentError
 from pipeline.layout import PageLayout, Segment, Token
 from pipeline.limits import check_page_count, check_page_objects
 from pipeline.read import pdf_text
+from pipeline.read.pdf_file import declares_encryption
 from pipeline.read.pdf_text import garbage_ratio, unreadable_pdf
 
 AXIS_TOLERANCE = 0.5  # pt: a line this close to horizontal/vertical is a ruling line
@@ -387,8 +388,9 @@ def pdfium_error(path: Path, exc: pdfium.PdfiumError) -> DocumentError:
     return unreadable_pdf(path, pdfium.PdfiumError(match.group(1) if match else text))
 
 
-def is_password_error(exc: pdfium.PdfiumError) -> bool:
-    return "password" in str(exc).lower()
+def is_password_error(exc: pdfium.PdfiumError, path: Path) -> bool:
+    """PDFium says a password is needed, and the file is encrypted (see declares_encryption)."""
+    return "password" in str(exc).lower() and declares_encryption(path)
 
 
 def read_page(page: pdfium.PdfPage, number: int, confidence: float,
@@ -441,7 +443,7 @@ def read_text_layer(path: Path, password: str | None = None, confidence: float =
     try:
         pdf = pdfium.PdfDocument(str(path), password=password or None)
     except pdfium.PdfiumError as exc:
-        if is_password_error(exc):
+        if is_password_error(exc, path):
             raise pdfium_error(path, exc) from exc
         # PDFium says only "Data format error" for every file it cannot load, and it
         # refuses a PDF with no pages outright. The pdfplumber reader says what is wrong

@@ -26,6 +26,12 @@ TEXT_CONTROLS = frozenset("\t\n\r\f\v\x1a")  # \x1a: the DOS end-of-file mark
 # taken for binary: real extractions have none; random bytes decoded as GB18030 many.
 MAX_ODD_SHARE = 0.01
 HINT = "give a UTF-8, UTF-16 (with BOM) or GB18030/GBK text file"
+# GB18030 decodes almost any byte string: Japanese Shift-JIS, for one, becomes rare
+# characters from GBK's extension areas. Chinese prose, even with traditional characters
+# among it, is mostly (over 90% in our reports) the 3,755 common characters of GB2312
+# level 1; Shift-JIS read as GB18030 has almost none of them.
+MIN_COMMON_HAN_SHARE = 0.3
+MIN_HAN_FOR_SHARE = 10
 
 
 def strip_bom(data: bytes) -> tuple[bytes, str | None]:
@@ -53,6 +59,23 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:65536]
     controls = sum(1 for b in sample if b < 0x20 and chr(b) not in TEXT_CONTROLS)
     return b"\x00" in sample or controls / len(sample) > MAX_ODD_SHARE
+
+
+def is_common_han(ch: str) -> bool:
+    """One of GB2312's level-1 characters (lead byte 0xB0-0xD7): the common ones."""
+    try:
+        encoded = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7
+
+
+def common_han_share(text: str) -> float | None:
+    """Share of the Han characters that are common ones; None for too few to tell."""
+    han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"]
+    if len(han) < MIN_HAN_FOR_SHARE:
+        return None
+    return sum(map(is_common_han, han)) / len(han)
 
 
 def decode_with(data: bytes, encoding: str) -> str | None:
@@ -98,6 +121,12 @@ def decode_text(data: bytes) -> str:
         text = decode_with(body, "utf-8")
         if text is None:
             text = decode_with(body, "gb18030")
+            common = common_han_share(text) if text is not None else None
+            if common is not None and common < MIN_COMMON_HAN_SHARE:
+                raise DocumentError(
+                    f"the text is not UTF-8, and read as GB18030/GBK it is not Chinese (only "
+                    f"{common:.0%} of its characters are common ones): is it Shift-JIS, Big5 "
+                    f"or another encoding? Convert it to UTF-8; {HINT}")
         if text is None:
             raise DocumentError(f"cannot decode the text: it is neither UTF-8 nor GB18030/GBK; {HINT}")
     share = odd_share(text)

@@ -12,6 +12,7 @@ thresholds and confidences from ``config/text.yaml``.
 from __future__ import annotations
 
 import re
+
 from rapidfuzz import fuzz
 
 from pipeline.text.normalize import compact
@@ -140,7 +141,6 @@ def clean_prose(text: str) -> str:
     """Spaces an extraction left inside Chinese prose (以讲 促学, 82.35% 。) removed; a
     space between two Latin words or numbers stays."""
     return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
-
 
 
 def loose_heading(text: str) -> bool:

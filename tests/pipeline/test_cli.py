@@ -58,6 +58,22 @@ def test_help_explains_outputs_and_bad_args_exit_2(tmp_path: Path) -> None:
     assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
+def test_limits_and_dpi_from_the_command_line(tmp_path: Path, doc_path) -> None:
+    pdf = doc_path("gd_fund-00003", "digital.pdf")  # two pages
+    out = tmp_path / "out"
+    result = run_cli("extract", str(pdf), "--out", str(out), "--quiet", "--workers", "1",
+                     "--limit", "max_pages=1", "--limit", "max-page-objects=9000")
+    assert result.returncode == 1, result.stderr
+    record = Record.model_validate_json((out / "records.jsonl").read_text(encoding="utf-8"))
+    assert record.status == "failed" and "limits.max_pages" in record.error
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["limits"]["max_pages"] == 1 and run["limits"]["max_page_objects"] == 9000
+    assert run["limits"]["max_text_bytes"] == 2_000_000  # the others keep their defaults
+    for bad in (["--limit", "max_pagez=3"], ["--limit", "max_pages=0"], ["--dpi", "50"]):
+        refused = run_cli("extract", str(pdf), "--out", str(out), *bad)
+        assert refused.returncode == 2 and "error: argument" in refused.stderr, bad
+
+
 def test_schema_file_is_in_step_with_the_models() -> None:
     committed = Path(__file__).resolve().parents[2] / "schema" / "record.schema.json"
     result = run_cli("schema")

@@ -74,7 +74,6 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "c-html.pdf": ("failed", "not a PDF (the file does not start with %PDF); it may be HTML"),
     "d-truncated.pdf": ("failed", "corrupt or truncated PDF"),
     "e-garbage.pdf": ("failed", "corrupt or truncated PDF"),
-    # Named to come after every PDF that PDFium cannot load: see the xfail test below.
     "g-zero-pages.pdf": ("failed", "the PDF has no pages"),
     "h-huge.png": ("failed", "image too large"),
     "i-notes.docx": ("failed", "unsupported file type .docx; give PDF, PNG, JPEG, TIFF or TXT"),
@@ -83,6 +82,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "l-link-out.pdf": ("failed", "outside the input folder: not followed; give --follow-symlinks"),
     "m-big5.txt": ("failed", "give a UTF-8, UTF-16 (with BOM) or GB18030/GBK text file"),
     "n-latin1.txt": ("failed", "give a UTF-8, UTF-16 (with BOM) or GB18030/GBK text file"),
+    "n-shift-jis.txt": ("failed", "is it Shift-JIS, Big5 or another encoding? Convert it to UTF-8"),
     "o-empty.txt": ("failed", "empty file (0 bytes): nothing to read"),
     "p-folder.pdf/inner-good.pdf": ("ok", None),  # a folder named like a PDF is a folder
     "q-link-in.pdf": ("ok", None),  # a link inside IN to a file inside IN: read
@@ -109,6 +109,8 @@ def make_bad_inputs(inbox: Path, outside: Path) -> None:
     os.symlink(outside / "elsewhere.pdf", inbox / "l-link-out.pdf")
     (inbox / "m-big5.txt").write_bytes("項目支出績效自評表\n項目名稱 道路維護\n".encode("big5"))
     (inbox / "n-latin1.txt").write_bytes("Projet: entretien des routes, coût 12 £, café\n".encode("latin-1"))
+    (inbox / "n-shift-jis.txt").write_bytes("事業名：道路の維持管理\n予算執行率：95%\n評価点数：90点\n"
+                                            .encode("shift_jis"))
     (inbox / "o-empty.txt").write_bytes(b"")
     (inbox / "p-folder.pdf").mkdir()
     shutil.copy(ROOT / "fixtures/corpus/docs/dept_overall-00004/digital.pdf",
@@ -136,7 +138,7 @@ def test_bad_inputs_each_fail_clearly_and_the_batch_goes_on(tmp_path: Path, run_
     # The 900 MP image was refused from its header: no worker came near decoding it.
     run = outputs.run(out)
     assert run["worker_peak_rss_mb"]["max"] < 500, run["worker_peak_rss_mb"]
-    assert run["status"] == {"ok": 3, "review": 1, "failed": 14}
+    assert run["status"] == {"ok": 3, "review": 1, "failed": 15}
     assert snapshot(inbox) == before, "inputs are never modified"
     # The same link content twice (q-link-in.pdf → p-folder.pdf/inner-good.pdf): one row.
     documents = outputs.documents(out / "records.db")
@@ -187,10 +189,9 @@ def test_unreadable_file_is_a_clear_failure() -> None:
     assert record.status == "failed" and "Permission denied" in record.error
 
 
-@pytest.mark.xfail(strict=True, reason="PDFium's last error is sticky: after an encrypted PDF, "
-                   "a PDF it cannot load for another reason is called encrypted in the same worker "
-                   "(pipeline/read/pdfium_text.py is_password_error)")
 def test_a_worker_does_not_call_the_next_bad_pdf_encrypted(tmp_path: Path) -> None:
+    """PDFium's last error is sticky: after an encrypted PDF it says "password" for a PDF
+    it cannot load for another reason; the file's own bytes decide."""
     encrypted = encrypted_pdf(tmp_path / "locked.pdf", "secret")
     empty_doc = zero_page_pdf(tmp_path / "no-pages.pdf")
     settings = Settings(workers=1)

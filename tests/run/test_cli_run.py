@@ -123,3 +123,19 @@ def test_stdin(tmp_path: Path, cli_command, outputs) -> None:
     assert result.returncode == 0, result.stderr
     [record] = outputs.records(out / "records.jsonl")
     assert record.source.path == "-" and record.template == "gd_fund"
+
+
+def test_stdin_past_the_text_limit_is_refused_without_reading_it_all(tmp_path: Path, cli_command,
+                                                                      outputs) -> None:
+    out = tmp_path / "out"
+    endless = subprocess.Popen(["yes", "项目名称\t县乡人大工作和建设经费"], stdout=subprocess.PIPE)
+    try:
+        result = subprocess.run(cli_command("extract", "-", "--out", str(out), "--quiet",
+                                            "--limit", "max_text_bytes=100000"),
+                                stdin=endless.stdout, capture_output=True, cwd=ROOT, timeout=120)
+    finally:
+        endless.kill()
+        endless.wait()
+    assert result.returncode == 1, result.stderr
+    [record] = outputs.records(out / "records.jsonl")
+    assert record.status == "failed" and "limits.max_text_bytes" in record.error

@@ -3,7 +3,6 @@ rest, and the result equals an uninterrupted run: no document lost or duplicated
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import sqlite3

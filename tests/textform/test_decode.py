@@ -33,6 +33,17 @@ def test_traditional_characters_in_big5_range_of_gb18030() -> None:
     assert decode_text(text.encode("gb18030")) == text
 
 
+def test_a_traditional_report_in_gbk_is_still_chinese() -> None:
+    text = "項目名稱：縣鄉人大工作和建設經費\t預算執行率\t三級指標\t實施文件依據\n"
+    assert decode_text(text.encode("gbk")) == text
+
+
+def test_japanese_shift_jis_is_refused_rather_than_read_as_rare_chinese() -> None:
+    text = "プロジェクト名：道路の維持管理\n予算執行率：95%\n評価点数：90点\n" * 2
+    with pytest.raises(DocumentError, match="Shift-JIS"):
+        decode_text(text.encode("shift_jis"))
+
+
 @pytest.mark.parametrize("data, words", [
     (b"", "empty"),
     (b"  \n\t ", "empty"),
