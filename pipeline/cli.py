@@ -13,10 +13,9 @@ from pipeline.errors import RunError
 from pipeline.models import Record
 from pipeline.review_command import add_review_parser, run_review
 from pipeline.run import RecordSink, discover_inputs, run_batch
-from pipeline.limits import MIN_RENDER_DPI
+from pipeline.limits import MAX_RENDER_DPI, MIN_RENDER_DPI
 from pipeline.settings import Limits, Settings
 
-MAX_RENDER_DPI = 1200
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_ARGS, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 EXTRACT_HELP = """\

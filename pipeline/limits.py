@@ -18,6 +18,8 @@ from pipeline.settings import Limits
 
 # Below this a form's 9-pt text is under 13 px tall: OCR reads nothing useful.
 MIN_RENDER_DPI = 100
+# Above this no form gains anything; a page costs 16× the pixels of 300 dpi.
+MAX_RENDER_DPI = 1200
 
 
 def megabytes(n: int) -> str:

@@ -18,7 +18,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import DocumentError, LimitExceeded
-from pipeline.limits import check_page_count, render_dpi
+from pipeline.limits import MAX_RENDER_DPI, check_page_count, render_dpi
 from pipeline.read.pdf_file import declares_encryption
 
 # A resolution read from a file is believed only inside this range: 72 is what many tools
@@ -124,8 +124,8 @@ def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
     :class:`PageImage` carries the dpi used.
     Only one page is open at a time, and each is closed before the next is opened.
     """
-    if dpi < 20 or dpi > 1200:
-        raise ValueError(f"dpi out of range 20..1200: {dpi}")
+    if dpi < 20 or dpi > MAX_RENDER_DPI:
+        raise ValueError(f"dpi out of range 20..{MAX_RENDER_DPI}: {dpi}")
     pdf = open_pdf(Path(path), password)
     try:
         if len(pdf) == 0:
