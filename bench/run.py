@@ -193,6 +193,17 @@ def print_table(results: dict, baseline: dict) -> None:
             print(f"img2table: {r}")
 
 
+def print_throughput(throughput: dict) -> None:
+    if "skipped" in throughput:
+        return
+    print(f"\nbatch of {throughput['variant']} reports, a worker per core (as make extract):")
+    for engine, r in throughput.items():
+        if isinstance(r, dict):
+            print(f"  {engine:10s} {r['workers']} workers  {r['pages']} pages in {r['seconds']}s: "
+                  f"{r['pages_per_minute']} pages/min, {r['seconds_per_page']} s/page, "
+                  f"worker peak {r['worker_peak_rss_mb']} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -208,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the records as read are cached, per engine and variant, "
                              "for the reliability table and `python -m bench.calibrate` "
                              "(default: %(default)s)")
+    parser.add_argument("--throughput-docs", type=int, default=10,
+                        help="reports of --throughput-variant read as one batch with a worker per "
+                             "core, as `make extract` reads a folder (bench/throughput.py); "
+                             "0 skips it (default: %(default)s)")
+    parser.add_argument("--throughput-variant", default="scan300",
+                        help="the variant that batch reads (default: %(default)s)")
     parser.add_argument("--dask-workers", default="",
                         help="also time a whole batch on a local Dask cluster of each of these "
                              "worker counts, e.g. 1,2,4 (bench/dask_scaling.py)")
@@ -239,6 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     reliability["engine"] = engines[0]
     baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
+    if args.throughput_docs:
+        from bench.throughput import bench_throughput
+        batch_files = [p for _, p in variant_files(args.corpus, truths, args.throughput_variant)]
+        throughput = {"variant": args.throughput_variant,
+                      **{engine: bench_throughput(batch_files[:args.throughput_docs], engine)
+                         for engine in engines}}
+    else:
+        throughput = {"skipped": "--throughput-docs 0"}
     if args.dask_workers:
         from bench.dask_scaling import bench_dask
         dask_files = [p for _, p in variant_files(args.corpus, truths, args.dask_variant)]
@@ -249,12 +274,13 @@ def main(argv: list[str] | None = None) -> int:
         dask = {"skipped": "no --dask-workers"}
     report = {"corpus": str(args.corpus), "reports": len(truths), "cpu_count": os.cpu_count(),
               "ocr_docs": args.ocr_docs, "baseline_docs": args.baseline_docs,
-              "pipeline": results, "baseline_img2table": baseline, "dask_scaling": dask,
+              "pipeline": results, "baseline_img2table": baseline, "batch_throughput": throughput, "dask_scaling": dask,
               "reliability": reliability,
               "silent_errors_sample": errors[:200]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_table(results, baseline)
+    print_throughput(throughput)
     print_reliability(reliability)
     return 0
 

@@ -241,6 +241,9 @@ def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
         tables.append(Table(page=layout.page, bbox=(xs[0], ys[0], xs[-1], ys[-1]),
                             n_rows=len(ys) - 1, n_cols=len(xs) - 1, col_edges=xs, row_edges=ys,
                             cells=cells))
+    # Regions come by their topmost line; a table's top is its lattice's, which snapping
+    # can move a fraction above another's.
+    tables.sort(key=lambda t: t.bbox[1])
     lines = [TextLine(page=layout.page, text=line_text(line, gap_factor=1.5),
                       bbox=(line[0].bbox[0], min(t.bbox[1] for t in line), line[-1].bbox[2],
                             max(t.bbox[3] for t in line)),

@@ -12,8 +12,10 @@ Truth comes from each report's digital twin: its ruled tables (pdfplumber → ou
 give every cell's text and box in points, scaled by dpi/72 onto the scan. Scans are put
 back upright with the skew the fixture generator recorded in ``truth/<doc>.json`` (this
 measures OCR, not deskewing); without that record the page is used as it is. Each cell is
-cut 1.5 pt inside its ruling lines, split into lines (``split_text_lines``), the lines are
-recognised and joined like the text layer's (``join_cell_lines``).
+cut 1.5 pt inside its ruling lines and split into line images as the pipeline does
+(``cell_text_lines``); the lines are read as the pipeline reads them
+(``scanned.recognize_cell_lines``: a lone dash by its shape, the rest by the engine) and
+joined like the text layer's (``join_cell_lines``).
 
 Reported per variant and engine: exact cells (whitespace removed; "norm" after
 ``normalize_text``: width folding, traditional → simplified), character accuracy
@@ -21,8 +23,10 @@ Reported per variant and engine: exact cells (whitespace removed; "norm" after
 wrong cells (a cell's confidence is its lowest line's), how many wrong cells fall below the
 review threshold and right ones above it, ms per line batched (``recognize_lines`` on all
 lines) and unbatched (``recognize_line`` one by one, on a sample), and line splitting
-(cells with a wrong line count, empty cells given lines). Then ``read_region`` on a whole
-300-dpi page: seconds, and character accuracy on the prose pages (reports' narrative).
+(cells with a wrong line count, empty cells given lines). Then the text outside tables on
+the prose pages (reports' narrative) of 300-dpi variants, read as the pipeline reads it
+(``scanned.read_outside_tables``): character accuracy and seconds per page; and
+``read_region`` (text detection) on whole table pages: seconds.
 Wall-clock times depend on what else the machine runs: the CPU time is printed as well.
 """
 
@@ -44,8 +48,9 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline.grid.lattice import page_to_tables
 from pipeline.ocr.base import OcrEngine, create_engine
-from pipeline.ocr.text_lines import split_text_lines
+from pipeline.ocr.text_lines import cell_text_lines
 from pipeline.read.pdf_text import read_text_layer
+from pipeline.read.scanned import read_outside_tables, recognize_cell_lines
 from pipeline.settings import Settings
 from pipeline.text.normalize import join_cell_lines, normalize_text
 
@@ -139,13 +144,13 @@ def load_variant(corpus: Path, variant: str, docs: int | None = None, unskew_pag
                     cx0, cy0 = int(round((x0 + INSET_PT) * k)), int(round((y0 + INSET_PT) * k))
                     cx1, cy1 = int(round((x1 - INSET_PT) * k)), int(round((y1 - INSET_PT) * k))
                     crop = image[max(0, cy0):min(h, cy1), max(0, cx0):min(w, cx1)]
-                    boxes = split_text_lines(crop, dpi=dpi)
+                    lines = cell_text_lines(crop, dpi=dpi)
                     if not cell.text.strip():
                         stats["empty_cells"] += 1
-                        stats["empty_cells_with_lines"] += bool(boxes)
+                        stats["empty_cells_with_lines"] += bool(lines)
                         continue
                     case = CellCase(doc.name, layout.page, cell.text, cell.raw.count("\n") + 1)
-                    case.lines = [crop[t:b, a:c] for a, t, c, b in boxes]
+                    case.lines = [image for _, image in lines]
                     cells.append(case)
     return cells, pages, stats
 
@@ -217,7 +222,7 @@ def measure_cells(engine: OcrEngine, cells: list[CellCase], review: float, sampl
     if not crops:
         return {**score_cells(cells, [], review), "lines": 0, "ms_per_line_batched": None}
     engine.recognize_lines(crops[:4])  # warm up (first runs allocate)
-    results, wall, cpu = timed(engine.recognize_lines, crops)
+    results, wall, cpu = timed(recognize_cell_lines, engine, crops)
     out = score_cells(cells, results, review)
     out["lines"] = len(crops)
     out["ms_per_line_batched"] = 1000 * wall / max(len(crops), 1)
@@ -233,14 +238,15 @@ def measure_cells(engine: OcrEngine, cells: list[CellCase], review: float, sampl
     return out
 
 
-def measure_pages(engine: OcrEngine, pages: list[PageCase], n_timed: int) -> dict[str, Any]:
-    """read_region on whole pages: time on the first pages, accuracy on prose pages."""
+def measure_pages(engine: OcrEngine, pages: list[PageCase], n_timed: int, dpi: int) -> dict[str, Any]:
+    """Prose pages as the pipeline reads them (accuracy and time); read_region on the
+    first table pages (time)."""
     prose = [p for p in pages if not p.has_tables and p.truth_lines]
     tabled = [p for p in pages if p.has_tables]
     dist = total = 0
     prose_times = []
     for page in prose:
-        tokens, wall, _ = timed(engine.read_region, page.image)
+        tokens, wall, _ = timed(read_outside_tables, page.image, dpi, engine)
         prose_times.append(wall)
         got = squash(normalize_text("".join(t.text for t in tokens)))
         want = squash(normalize_text("".join(page.truth_lines)))
@@ -309,8 +315,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="lines recognised one by one for the unbatched time (0: skip)")
     parser.add_argument("--pages", type=int, default=2,
                         help="table pages timed with read_region per variant (prose pages: all)")
-    parser.add_argument("--no-pages", action="store_true", help="skip read_region")
-    parser.add_argument("--no-cells", action="store_true", help="only read_region")
+    parser.add_argument("--no-pages", action="store_true", help="skip the pages (prose, read_region)")
+    parser.add_argument("--no-cells", action="store_true", help="only the pages")
     parser.add_argument("--examples", type=int, default=0, help="print N wrong cells per run")
     parser.add_argument("--no-unskew", action="store_true",
                         help="use the scans as they are, without undoing the recorded skew")
@@ -337,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                                    "version": engine.version(), **stats, **line_split_stats(cells)}
             row.update(measure_cells(engine, [] if args.no_cells else cells, review, args.sample))
             if not args.no_pages and dpi == 300:
-                row.update(measure_pages(engine, pages, args.pages))
+                row.update(measure_pages(engine, pages, args.pages, dpi))
             examples = row.pop("wrong_examples")
             row["wrong_examples"] = examples[:50]
             rows.append(row)

@@ -45,6 +45,17 @@ def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
     return (darker > max(otsu, min_contrast)).astype(np.uint8)
 
 
+def glyph_height(gray: np.ndarray) -> float:
+    """The typical height of a character in the image (0.0 without ink): the median of
+    the taller ink components (a CJK glyph, a digit; not punctuation or dust)."""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(as_gray(gray)), connectivity=8)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    if heights.size == 0:
+        return 0.0
+    tall = heights[heights >= max(3.0, 0.5 * float(np.percentile(heights, 90)))]
+    return float(np.median(tall)) if tall.size else float(heights.max())
+
+
 def _drop_border_remnants(mask: np.ndarray, border: int) -> None:
     """Clear ruling-line slivers (in place): whatever ink lies in the outermost ``border``
     pixels; rows and columns near an edge that are inked over half their length;
@@ -258,3 +269,31 @@ def _paper_image(gray: np.ndarray, raw_ink: np.ndarray, kept_ink: np.ndarray) ->
     out = gray.copy()
     out[dropped] = int(np.median(gray[~dropped])) if (~dropped).any() else 255
     return out
+
+
+def is_dash_line(line: np.ndarray, min_aspect: float = 3.0, max_height_share: float = 0.3,
+                 min_fill: float = 0.35) -> bool:
+    """True for a line image whose only ink is a straight horizontal bar, or a few bars end
+    to end: a form's "none" mark (—, ——, -, 一, _), which ``normalize_ocr.dash_line``
+    makes "—" whatever the recogniser calls it. Recognisers read a lone bar poorly (丨, 1,
+    二 on PP-OCR when the line is not padded wide), and geometry tells it for nothing.
+
+    Every piece of ink bigger than a speck must be a bar (twice as wide as thick), and
+    together they must span at least ``min_aspect`` times their thickness, at most
+    ``max_height_share`` of the line image's height, filling at least ``min_fill`` of
+    their box (bars, not a slanted stroke like "/" or a row of dots)."""
+    gray = as_gray(line)
+    h, w = gray.shape
+    if h < 4 or w < 4:
+        return False
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(gray), connectivity=8)
+    stats = stats[1:]
+    pieces = stats[np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > max(2, 0.1 * h)]
+    if len(pieces) == 0 or np.any(pieces[:, cv2.CC_STAT_WIDTH] < 2 * pieces[:, cv2.CC_STAT_HEIGHT]):
+        return False
+    x0, y0 = pieces[:, cv2.CC_STAT_LEFT].min(), pieces[:, cv2.CC_STAT_TOP].min()
+    x1 = (pieces[:, cv2.CC_STAT_LEFT] + pieces[:, cv2.CC_STAT_WIDTH]).max()
+    y1 = (pieces[:, cv2.CC_STAT_TOP] + pieces[:, cv2.CC_STAT_HEIGHT]).max()
+    bw, bh = int(x1 - x0), int(y1 - y0)
+    area = int(pieces[:, cv2.CC_STAT_AREA].sum())
+    return bw >= min_aspect * bh and bh <= max_height_share * h and area >= min_fill * bw * bh

@@ -2,9 +2,11 @@
 
 OCR is the slow part, so the grid decides what gets read: each cell is cut inside its
 ruling lines, its text lines are found by ink projection, and all of a page's line crops
-go to the engine's recogniser in one batch; empty cells cost nothing. Only the parts of
-the page outside the tables (title, 金额单位 line, narrative pages) go through text
-detection. Coordinates: pixels of the straightened page at its dpi.
+go to the engine's recogniser in one batch; empty cells cost nothing, a lone dash is
+known by its shape. The text outside the tables (title, 金额单位 line, narrative pages)
+is split into lines by projection too; only a block where that fails (a stamp across
+the lines, a curved photo) goes through text detection. Coordinates: pixels of the
+straightened page at its dpi.
 """
 
 from __future__ import annotations
@@ -21,10 +23,13 @@ from pipeline.image.rasterize import PageImage
 from pipeline.image.straighten import straighten
 from pipeline.layout import BBox, Cell, PageLayout, Table, Token
 from pipeline.ocr.base import OcrEngine
-from pipeline.ocr.text_lines import cell_text_lines
+from pipeline.ocr.text_lines import cell_text_lines, glyph_height, ink_mask, is_dash_line
 
 if TYPE_CHECKING:
     from pipeline.read.second_opinion import SecondOpinion
+
+# A lone bar found by geometry (is_dash_line) is as sure as a line read cleanly.
+DASH_CONFIDENCE = 0.99
 
 # Inset from a cell's ruling lines before looking for ink, in inches: clears the line
 # itself and the anti-aliasing around it.
@@ -58,12 +63,20 @@ def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int) -> tuple[list[BB
     return boxes, images
 
 
+def recognize_cell_lines(engine: OcrEngine, images: list[np.ndarray]) -> list[tuple[str, float]]:
+    """(text, confidence) of each cell line image: a lone bar is "—" by its shape, the
+    rest go to the engine's recogniser in one batch."""
+    dashes = [is_dash_line(image) for image in images]
+    read = iter(engine.recognize_lines([im for im, dash in zip(images, dashes) if not dash]))
+    return [("—", DASH_CONFIDENCE) if dash else next(read) for dash in dashes]
+
+
 def read_cells(gray: np.ndarray, tables: list[Table], dpi: int, engine: OcrEngine,
                second: SecondOpinion | None = None, page: int = 1) -> list[Token]:
     boxes, crops = cell_lines(gray, tables, dpi)
     if not boxes:
         return []
-    results = engine.recognize_lines(crops)
+    results = recognize_cell_lines(engine, crops)
     if second is not None:  # doubtful lines are read again after the last page
         second.collect(page, gray, boxes, crops, results)
     return [Token(text=text, bbox=box, confidence=conf)
@@ -106,11 +119,60 @@ def text_blocks(rest: np.ndarray, dpi: int, min_gap_in: float = 0.3) -> list[BBo
     return blocks
 
 
+def split_at_gaps(box: BBox, image: np.ndarray, min_gap: float = 1.5) -> list[tuple[BBox, np.ndarray]]:
+    """A text line cut where a blank run at least ``min_gap`` × its height separates two
+    pieces (a name and a date on one line of a signature block): each piece is a token of
+    its own, as text detection would give. ``box`` is the line's box, ``image`` its image
+    (same size); the pieces keep a little paper around them."""
+    h, w = image.shape
+    columns = np.flatnonzero(ink_mask(image).any(axis=0))
+    if columns.size < 2:
+        return [(box, image)]
+    gaps = np.flatnonzero(np.diff(columns) > min_gap * h)
+    if gaps.size == 0:
+        return [(box, image)]
+    margin = max(2, round(0.2 * h))
+    starts = np.concatenate(([columns[0]], columns[gaps + 1]))
+    ends = np.concatenate((columns[gaps], [columns[-1]]))
+    pieces = []
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        a, b = max(0, a - margin), min(w, b + 1 + margin)
+        pieces.append(((box[0] + a, box[1], box[0] + b, box[3]), image[:, a:b]))
+    return pieces
+
+
+def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_glyphs: float = 2.0
+                ) -> list[tuple[BBox, np.ndarray]] | None:
+    """The text lines of a block of running text by ink projection, like a cell's, each
+    cut at wide gaps; None when projection cannot be trusted there: a band much taller
+    than the block's typical line, or more than ``max_glyphs`` characters high (lines run
+    together by a stamp, a photo's curve, a picture), which text detection handles."""
+    lines = cell_text_lines(block, dpi=dpi, border=0)
+    if not lines:
+        return None
+    heights = [b[3] - b[1] for b, _ in lines]
+    if (max(heights) > max_height_ratio * float(np.median(heights))
+            or max(heights) > max_glyphs * glyph_height(block)):
+        return None
+    return [piece for box, image in lines for piece in split_at_gaps(box, image)]
+
+
 def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine) -> list[Token]:
-    """Text detection and recognition on each block of running text, in page pixels."""
+    """The blocks of running text, in page pixels: lines found by projection and read by
+    the recogniser, or, where projection fails (see ``block_lines``), the engine's text
+    detection. Detection costs as much as recognising the page again, and printed prose
+    on a straightened page rarely needs it."""
     tokens: list[Token] = []
     for x0, y0, x1, y1 in text_blocks(rest, dpi):
-        for token in engine.read_region(rest[int(y0):int(y1), int(x0):int(x1)]):
+        block = rest[int(y0):int(y1), int(x0):int(x1)]
+        lines = block_lines(block, dpi)
+        if lines is None:
+            found = engine.read_region(block)
+        else:
+            read = recognize_cell_lines(engine, [image for _, image in lines])
+            found = [Token(text=text, bbox=box, confidence=conf)
+                     for (box, _), (text, conf) in zip(lines, read) if text.strip()]
+        for token in found:
             bx0, by0, bx1, by1 = token.bbox
             tokens.append(token.model_copy(update={"bbox": (bx0 + x0, by0 + y0, bx1 + x0, by1 + y0)}))
     return tokens

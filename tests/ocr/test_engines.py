@@ -124,3 +124,21 @@ def test_bad_options_are_refused() -> None:
         create_engine("tesseract", confidence="median")
     with pytest.raises(TypeError):
         create_engine("tesseract", colour="red")
+
+
+def test_rapidocr_reads_doubtful_lines_again_at_full_size() -> None:
+    """The quick pass (height 32) and PP-OCR's own size (48 × 320) are the same model: a
+    line the quick pass doubts gets the full-size reading, every other keeps its own."""
+    texts = [text for text in LINES + PARAGRAPH for _ in (24, 40)]
+    crops = [render_line(text, size=size) for text in LINES + PARAGRAPH for size in (24, 40)]
+    quick = create_engine("rapidocr", threads=1, recheck_below=0)
+    full = create_engine("rapidocr", threads=1, rec_height=48, min_width=320)
+    always = create_engine("rapidocr", threads=1, recheck_below=1.01)
+    default = get_engine("rapidocr")
+    quick_read, full_read = quick.recognize_lines(crops), full.recognize_lines(crops)
+    assert always.recognize_lines(crops) == full_read
+    read = default.recognize_lines(crops)
+    for got, q, f in zip(read, quick_read, full_read):
+        assert got == (f if q[1] < default.recheck_below else q)
+    assert any(conf < default.recheck_below for _, conf in quick_read), "no line was doubted"
+    assert [text for text, _ in read] == texts  # small print included (≥95% at 24 px)

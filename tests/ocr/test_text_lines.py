@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from pipeline.ocr.text_lines import split_text_lines
+from pipeline.ocr.text_lines import is_dash_line, split_text_lines
 from tests.ocr.render import render_line, render_lines
 
 # OCR_HYPOTHESIS_EXAMPLES=400 for a deeper search than the quick default.
@@ -155,3 +155,38 @@ def test_line_images_match_split_text_lines_boxes() -> None:
     for (x0, top, x1, bottom), image in got:
         assert image.shape[0] >= bottom - top and image.shape[1] >= x1 - x0
         assert image[:2, :].min() > 200  # the top rule is gone
+
+
+# -- a lone bar: the form's "none" mark --------------------------------------------------
+
+def bar_line(width: int = 40, thickness: int = 3, height: int = 50, paper: int = 235) -> np.ndarray:
+    line = np.full((height, width + 30), paper, dtype=np.uint8)
+    top = (height - thickness) // 2
+    line[top:top + thickness, 15:15 + width] = 30
+    return line
+
+
+@pytest.mark.parametrize("text", ["—", "——", "-", "一"])
+def test_rendered_dashes_are_dash_lines(text: str) -> None:
+    assert is_dash_line(render_line(text, size=40, margin=12))
+
+
+def test_a_ragged_thin_bar_with_dust_is_a_dash_line() -> None:
+    line = bar_line(width=21, thickness=3, height=21)
+    line[10, 20:24] = 235  # a gap in the stroke, as on a degraded 200 dpi scan
+    line[2, 2] = 40        # a speck of dust
+    assert is_dash_line(line)
+
+
+@pytest.mark.parametrize("text", ["/", "二", "0", "1", "一级", "-5", "10%", "…"])
+def test_text_is_not_a_dash_line(text: str) -> None:
+    assert not is_dash_line(render_line(text, size=40, margin=12))
+
+
+@pytest.mark.parametrize("line", [
+    bar_line(width=10, thickness=8),   # a blob, not a bar
+    bar_line(width=40, thickness=30),  # a block as high as the line
+    np.full((50, 80), 235, np.uint8),  # paper only
+], ids=["blob", "block", "blank"])
+def test_shapes_that_are_not_bars(line: np.ndarray) -> None:
+    assert not is_dash_line(line)
