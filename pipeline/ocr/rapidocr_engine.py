@@ -10,12 +10,12 @@ minimum (the mean hardly moves when one character of twenty is wrong).
 Two passes (measured with ``python -m pipeline.ocr.measure`` on 2 cores): the recogniser's
 cost grows with its input's area, and PP-OCR scales every line to height 48 and pads it
 to at least 320 px wide, so a short cell value ("10", "95%") costs as much as ten
-characters. The first pass reads every line at height 32, padded to 160 (a third of the
-CPU: 13 against 28 ms a cell line, 99.9% of scan300 cells exact either way); the lines it
-reads with a confidence under ``recheck_below`` (about one in ten: a 。 read as °, a
-faint ≥) are read again at PP-OCR's own 48 × 320, and that reading is kept. A lone
-dash, which the small input reads as 丨 or 1, never reaches the recogniser (see
-``text_lines.is_dash_line``).
+characters. The first pass reads every line at height 32, padded to 128 (12 against 28 ms
+a cell line, 99.9% of scan300 cells exact either way; height 24 drops characters with
+high confidence, height 28 is no faster); the lines it reads with a confidence under
+``recheck_below`` (about one in ten: a 。 read as °, a faint ≥) are read again at
+PP-OCR's own 48 × 320, and that reading is kept. A lone dash, which the small input
+reads as 丨 or 1, never reaches the recogniser (see ``text_lines.is_dash_line``).
 
 Several lines per model run cost *more* CPU per line than one at a time (~60 ms at batch
 1, ~78 at 4, ~92 at 8 at height 48: the batched tensors fall out of cache), and
@@ -38,6 +38,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
+from typing import Any
 
 import cv2
 import numpy as np
@@ -117,8 +118,12 @@ class RapidOcrEngine(OcrEngine):
     def version(self) -> str:
         import onnxruntime
 
+        passes = (f"lines at {self.rec_height}×{self.min_width}"
+                  + (f", under {self.recheck_below} again at {FULL_HEIGHT}×{FULL_MIN_WIDTH}"
+                     if self._two_passes else ""))
         return (f"rapidocr-onnxruntime {package_version('rapidocr-onnxruntime')} "
-                f"(PP-OCRv4 det+rec, onnxruntime {onnxruntime.__version__}, {self.threads} threads)")
+                f"(PP-OCRv4 det+rec, onnxruntime {onnxruntime.__version__}, {self.threads} threads; "
+                f"{passes})")
 
     # -- raw calls: what RapidOCR returns ---------------------------------------------
 
@@ -135,7 +140,8 @@ class RapidOcrEngine(OcrEngine):
                 out[i] = raw
         return out
 
-    def _recognize(self, bgr: list[np.ndarray], recognizer) -> list[RawLine]:
+    def _recognize(self, bgr: list[np.ndarray], recognizer: Any) -> list[RawLine]:
+        """``recognizer``: a RapidOCR TextRecognizer (the quick one or the full-size one)."""
         if not bgr:
             return []
         if self._pool is None or len(bgr) < 2:
