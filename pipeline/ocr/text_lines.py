@@ -48,7 +48,7 @@ def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
 def glyph_height(gray: np.ndarray) -> float:
     """The typical height of a character in the image (0.0 without ink): the median of
     the taller ink components (a CJK glyph, a digit; not punctuation or dust)."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(as_gray(gray)), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(as_gray(gray)), connectivity=8)
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     if heights.size == 0:
         return 0.0
@@ -286,7 +286,7 @@ def is_dash_line(line: np.ndarray, min_aspect: float = 3.0, max_height_share: fl
     h, w = gray.shape
     if h < 4 or w < 4:
         return False
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(gray), connectivity=8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(gray), connectivity=8)
     stats = stats[1:]
     pieces = stats[np.maximum(stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]) > max(2, 0.1 * h)]
     if len(pieces) == 0 or np.any(pieces[:, cv2.CC_STAT_WIDTH] < 2 * pieces[:, cv2.CC_STAT_HEIGHT]):
