@@ -14,7 +14,7 @@ back upright with the skew the fixture generator recorded in ``truth/<doc>.json`
 measures OCR, not deskewing); without that record the page is used as it is. Each cell is
 cut 1.5 pt inside its ruling lines and split into line images as the pipeline does
 (``cell_text_lines``); the lines are read as the pipeline reads them
-(``scanned.recognize_cell_lines``: a lone dash by its shape, the rest by the engine) and
+(``scanned.recognize_line_images``: a lone dash by its shape, the rest by the engine) and
 joined like the text layer's (``join_cell_lines``).
 
 Reported per variant and engine: exact cells (whitespace removed; "norm" after
@@ -50,7 +50,7 @@ from pipeline.grid.lattice import page_to_tables
 from pipeline.ocr.base import OcrEngine, create_engine
 from pipeline.ocr.text_lines import cell_text_lines
 from pipeline.read.pdf_text import read_text_layer
-from pipeline.read.scanned import read_outside_tables, recognize_cell_lines
+from pipeline.read.scanned import read_outside_tables, recognize_line_images
 from pipeline.settings import Settings
 from pipeline.text.normalize import join_cell_lines, normalize_text
 
@@ -222,7 +222,7 @@ def measure_cells(engine: OcrEngine, cells: list[CellCase], review: float, sampl
     if not crops:
         return {**score_cells(cells, [], review), "lines": 0, "ms_per_line_batched": None}
     engine.recognize_lines(crops[:4])  # warm up (first runs allocate)
-    results, wall, cpu = timed(recognize_cell_lines, engine, crops)
+    results, wall, cpu = timed(recognize_line_images, engine, crops)
     out = score_cells(cells, results, review)
     out["lines"] = len(crops)
     out["ms_per_line_batched"] = 1000 * wall / max(len(crops), 1)

@@ -45,15 +45,20 @@ def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
     return (darker > max(otsu, min_contrast)).astype(np.uint8)
 
 
-def glyph_height(gray: np.ndarray) -> float:
-    """The typical height of a character in the image (0.0 without ink): the median of
-    the taller ink components (a CJK glyph, a digit; not punctuation or dust)."""
-    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(as_gray(gray)), connectivity=8)
-    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+def typical_height(heights: np.ndarray) -> float:
+    """A character's height from the heights of the ink components: the median of the
+    taller ones (a CJK glyph, a digit; glyphs run together by blur are still one line
+    high), not punctuation or dust. 0.0 without components."""
     if heights.size == 0:
         return 0.0
     tall = heights[heights >= max(3.0, 0.5 * float(np.percentile(heights, 90)))]
     return float(np.median(tall)) if tall.size else float(heights.max())
+
+
+def glyph_height(gray: np.ndarray) -> float:
+    """The typical height of a character in the image (0.0 without ink)."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink_mask(as_gray(gray)), connectivity=8)
+    return typical_height(stats[1:, cv2.CC_STAT_HEIGHT])
 
 
 def _drop_border_remnants(mask: np.ndarray, border: int) -> None:
@@ -184,13 +189,11 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
     if len(stats) == 0:
         return []
 
-    # Character height: the typical height of the taller components (a CJK glyph, a
-    # digit; glyphs run together by blur are still one line high). Components much smaller
-    # than a character are dust or punctuation and stay out of the projection.
+    # Components much smaller than a character are dust or punctuation and stay out of
+    # the projection.
     heights = stats[:, cv2.CC_STAT_HEIGHT]
     dims = np.maximum(stats[:, cv2.CC_STAT_WIDTH], heights)
-    tall = heights[heights >= max(3.0, 0.5 * float(np.percentile(heights, 90)))]
-    char = float(np.median(tall)) if tall.size else float(heights.max())
+    char = typical_height(heights)
     floor = MIN_LINE_PT * dpi / 72 if dpi else 0.0
     if max(char, float(dims.max())) < max(4.0, 0.3 * floor):
         return []  # only dust

@@ -63,9 +63,9 @@ def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int) -> tuple[list[BB
     return boxes, images
 
 
-def recognize_cell_lines(engine: OcrEngine, images: list[np.ndarray]) -> list[tuple[str, float]]:
-    """(text, confidence) of each cell line image: a lone bar is "—" by its shape, the
-    rest go to the engine's recogniser in one batch."""
+def recognize_line_images(engine: OcrEngine, images: list[np.ndarray]) -> list[tuple[str, float]]:
+    """(text, confidence) of each text line image (a cell's, a paragraph's): a lone bar is
+    "—" by its shape, the rest go to the engine's recogniser in one batch."""
     dashes = [is_dash_line(image) for image in images]
     read = iter(engine.recognize_lines([im for im, dash in zip(images, dashes) if not dash]))
     return [("—", DASH_CONFIDENCE) if dash else next(read) for dash in dashes]
@@ -76,7 +76,7 @@ def read_cells(gray: np.ndarray, tables: list[Table], dpi: int, engine: OcrEngin
     boxes, crops = cell_lines(gray, tables, dpi)
     if not boxes:
         return []
-    results = recognize_cell_lines(engine, crops)
+    results = recognize_line_images(engine, crops)
     if second is not None:  # doubtful lines are read again after the last page
         second.collect(page, gray, boxes, crops, results)
     return [Token(text=text, bbox=box, confidence=conf)
@@ -169,7 +169,7 @@ def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine) -> list[T
         if lines is None:
             found = engine.read_region(block)
         else:
-            read = recognize_cell_lines(engine, [image for _, image in lines])
+            read = recognize_line_images(engine, [image for _, image in lines])
             found = [Token(text=text, bbox=box, confidence=conf)
                      for (box, _), (text, conf) in zip(lines, read) if text.strip()]
         for token in found:
