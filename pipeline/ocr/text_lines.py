@@ -217,11 +217,15 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
         if merged:
             pa, pb = merged[-1]
             gap, union = a - pb, b - pa
-            thin = min(pb - pa, b - a) < 0.6 * size
+            low, high = sorted((pb - pa, b - a))
+            thin = low < 0.6 * size
             # A thin band is a stroke of its neighbour's glyphs (the roof of 完, the bars of
-            # 二) when the two are about one line high, or close and not much more.
+            # 二) when the two are about one line high, or close and not much more; or when
+            # it hangs a pixel or two off a band four times its height (the last stroke of
+            # 位 in small print, whose broken strokes make the character size look small).
             if (gap <= merge_gap * size or (thin and union <= 1.25 * size)
-                    or (thin and gap <= 0.3 * size and union <= 1.5 * size)):
+                    or (thin and gap <= 0.3 * size and union <= 1.5 * size)
+                    or (low <= 0.25 * high and gap <= 0.15 * high)):
                 merged[-1][1] = b
                 continue
         merged.append([a, b])

@@ -190,3 +190,12 @@ def test_text_is_not_a_dash_line(text: str) -> None:
 ], ids=["blob", "block", "blank"])
 def test_shapes_that_are_not_bars(line: np.ndarray) -> None:
     assert not is_dash_line(line)
+
+
+def test_a_stroke_hanging_off_small_print_stays_in_its_line() -> None:
+    """Found by the property above: 位 at 24 px breaks into fragments, which make the
+    character size look small, and its last stroke, a pixel under the rest, was a line."""
+    crop = render_lines(["位2"], size=24, leading=2.0)
+    crop[:2, :] = 0
+    crop[:, :2] = 0
+    assert len(split_text_lines(crop)) == 1
