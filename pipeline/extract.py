@@ -179,7 +179,7 @@ class DocumentExtractor:
             name = config.engine
             options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
                        if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._second_engine = create_engine(name, **options)
+            self._second_engine = create_engine(name, **{**config.options, **options})
         return SecondOpinion(self._second_engine, config.below, config.scale)
 
     def read_scanned_pages(self, pages: Iterator[PageImage], source: Source) -> list[PageLayout]:

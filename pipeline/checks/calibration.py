@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,8 +53,10 @@ class SecondOpinionConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     engine: str | None = "tesseract"
+    # Constructor options of that engine (e.g. lang for Tesseract).
+    options: dict[str, Any] = Field(default_factory=lambda: {"lang": "chi_sim"})
     below: float = 0.95
-    scale: float = 1.5
+    scale: float = 1.0
 
 
 class Plausibility(BaseModel):

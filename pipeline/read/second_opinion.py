@@ -2,9 +2,10 @@
 
 A cell text line that the document's engine read with a confidence under
 ``second_opinion.below`` (config/calibration.yaml) is cut again from the straightened page,
-scaled up by ``second_opinion.scale`` (more pixels per stroke for the second reader) and
-read by the other engine. All of a document's doubtful lines go to it in one
-``recognize_lines`` call after its last page (Tesseract loads its model once per call).
+scaled by ``second_opinion.scale`` (1: Tesseract chi_sim reads the crop as it is as
+well as at 1.5×, in two thirds of the time) and read by the other engine. All of a
+document's doubtful lines go to it in one ``recognize_lines`` call after its last page
+(Tesseract loads its model once per call).
 
 * The readings agree: the line's confidence becomes that of two independent readings,
   1 - (1 - c1)(1 - c2). Not for a number with a unit or percent sign (85%, 300个): the
@@ -85,7 +86,7 @@ class SecondOpinion:
 
     engine: OcrEngine
     below: float = 0.95
-    scale: float = 1.5
+    scale: float = 1.0
     pending: list[Pending] = field(default_factory=list)
     readings: list[SecondReading] = field(default_factory=list)
 
@@ -94,7 +95,8 @@ class SecondOpinion:
         """The lines of one page read under the threshold (their crops are kept, scaled)."""
         for box, crop, (text, conf) in zip(boxes, crops, results):
             if text.strip() and conf < self.below:
-                scaled = cv2.resize(crop, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC)
+                scaled = (crop if self.scale == 1 else
+                          cv2.resize(crop, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC))
                 self.pending.append(Pending(page, box, text, conf, scaled))
 
     def resolve(self, layouts: list[PageLayout], dpi: int) -> Iterator[PageLayout]:
