@@ -47,7 +47,7 @@ def run_review(args: argparse.Namespace) -> int:
         records = read_records(args.out)
         print(format_queue(build_queue(records)))
         if args.html:
-            print(f"wrote {write_review_page(args.out, records, args.password)}", file=sys.stderr)
+            print(f"wrote {write_review_page(args.out, records, args.password, os.cpu_count() or 1)}", file=sys.stderr)
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

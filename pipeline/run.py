@@ -348,4 +348,4 @@ def write_review(out: Path, settings: Settings) -> None:
     # --- review page hook: built from the final records.jsonl, after the ledger is complete.
     from pipeline.output.review_page import write_review_page_from_folder
 
-    write_review_page_from_folder(out, settings.password)
+    write_review_page_from_folder(out, settings.password, settings.workers)

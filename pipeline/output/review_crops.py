@@ -68,19 +68,25 @@ class PagePixels:
     image: np.ndarray
     dpi: float
     scale: float
+    scanned: bool = False
 
 
-def encode(gray: np.ndarray) -> str:
-    """The smaller of a PNG and a JPEG of ``gray``, as a data: URI.
+def encode(gray: np.ndarray, scanned: bool = False) -> str:
+    """``gray`` as a data: URI: a scan's crop as JPEG, a rendered page's as the smaller of
+    a PNG and a JPEG.
 
-    Rendered text compresses best as PNG, a noisy scan as JPEG.
+    Rendered text compresses best as PNG, a noisy scan as JPEG (there the optimised PNG
+    was never the smaller and took most of the review page's encoding time).
     """
     img = Image.fromarray(gray, mode="L")
-    png, jpeg = io.BytesIO(), io.BytesIO()
-    img.save(png, format="PNG", optimize=True)
+    jpeg = io.BytesIO()
     img.save(jpeg, format="JPEG", quality=JPEG_QUALITY, optimize=True)
-    mime, data = min((("image/png", png.getvalue()), ("image/jpeg", jpeg.getvalue())),
-                     key=lambda kv: len(kv[1]))
+    mime, data = "image/jpeg", jpeg.getvalue()
+    if not scanned:
+        png = io.BytesIO()
+        img.save(png, format="PNG", optimize=True)
+        if len(png.getvalue()) < len(data):
+            mime, data = "image/png", png.getvalue()
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -103,7 +109,7 @@ def crop_region(page: PagePixels, bbox: BBox) -> Crop | NoImage:
         region = np.asarray(Image.fromarray(region, mode="L").resize(size, Image.Resampling.LANCZOS))
     mark = (max(0.0, (x0 - cx0) / cw), max(0.0, (y0 - cy0) / ch),
             min(1.0, (x1 - cx0) / cw), min(1.0, (y1 - cy0) / ch))
-    return Crop(data_uri=encode(np.ascontiguousarray(region)), width=int(region.shape[1]),
+    return Crop(data_uri=encode(np.ascontiguousarray(region), page.scanned), width=int(region.shape[1]),
                 height=int(region.shape[0]), mark=mark)
 
 
@@ -135,7 +141,7 @@ def straightened(number: int, image: np.ndarray, dpi: int) -> PagePixels:
     from pipeline.image.rasterize import PageImage
     from pipeline.image.straighten import straighten
     upright, _ = straighten(PageImage(page=number, image=image, dpi=dpi))
-    return PagePixels(number, upright.image, upright.dpi, 1.0)
+    return PagePixels(number, upright.image, upright.dpi, 1.0, scanned=True)
 
 
 def scanned_pdf_pages(path: Path, pages: list[int], dpi: int, password: str | None

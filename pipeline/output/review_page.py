@@ -133,10 +133,41 @@ def item_row(doc: ReviewDocument, index: int, item: ReviewItem) -> str:
             f'<td class="num">{item.confidence:.2f}</td></tr>')
 
 
-def document_html(doc: ReviewDocument, password: str | None) -> str:
-    keys = [k for k in (region_key(i) for i in doc.items) if k is not None]
-    crops = document_crops(doc.source, list(dict.fromkeys(keys)), password) \
-        if doc.source.kind != "text" and keys else {}
+def crop_keys(doc: ReviewDocument) -> list[tuple[int, BBox]]:
+    """The page regions of a document's flagged values that have a picture, once each."""
+    if doc.source.kind == "text":
+        return []
+    return list(dict.fromkeys(k for k in (region_key(i) for i in doc.items) if k is not None))
+
+
+def documents_crops(docs: list[ReviewDocument], password: str | None, workers: int = 1
+                    ) -> list[dict[tuple[int, BBox], Crop | NoImage]]:
+    """Each document's crops. Every scanned page is rendered and straightened again, which
+    costs about as much as a tenth of reading it, so with ``workers`` > 1 the documents are
+    shared out to that many processes (spawned: no state of this one is inherited)."""
+    jobs = [(d.source, crop_keys(d)) for d in docs]
+    todo = [i for i, (_, keys) in enumerate(jobs) if keys]
+    out: list[dict[tuple[int, BBox], Crop | NoImage]] = [{} for _ in docs]
+    if workers > 1 and len(todo) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(max_workers=min(workers, len(todo)),
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                results = pool.map(document_crops, *zip(*[(*jobs[i], password) for i in todo]))
+                for i, crops in zip(todo, results):
+                    out[i] = crops
+        except (BrokenProcessPool, OSError):
+            pass  # no processes here (e.g. a __main__ spawn cannot import): the rest below
+    for i in todo:
+        if not out[i]:
+            out[i] = document_crops(*jobs[i], password)
+    return out
+
+
+def document_html(doc: ReviewDocument, crops: dict[tuple[int, BBox], Crop | NoImage]) -> str:
     src = doc.source
     meta = (f"{text(doc.template)} · {text(src.kind)} · {src.pages} page(s) · "
             f"engine {text(src.engine or '—')} · {len(doc.items)} value(s) flagged")
@@ -209,10 +240,12 @@ def ok_html(docs: list[ReviewDocument]) -> str:
             f"<ul>{rows}</ul></details>")
 
 
-def render_review_page(queue: ReviewQueue, password: str | None = None) -> str:
-    """The whole page as a string (crops rendered from the source files)."""
+def render_review_page(queue: ReviewQueue, password: str | None = None, workers: int = 1) -> str:
+    """The whole page as a string (crops rendered from the source files by ``workers``
+    processes)."""
     review = [d for d in queue.documents if d.status == "review"]
-    body = "".join(document_html(d, password) for d in review)
+    body = "".join(document_html(d, crops)
+                   for d, crops in zip(review, documents_crops(review, password, workers)))
     return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="referrer" content="no-referrer">'
@@ -227,9 +260,10 @@ def render_review_page(queue: ReviewQueue, password: str | None = None) -> str:
             "</body></html>\n")
 
 
-def write_review_page(out_dir: Path, records: list[Record], password: str | None = None) -> Path:
+def write_review_page(out_dir: Path, records: list[Record], password: str | None = None,
+                      workers: int = 1) -> Path:
     """Write ``out_dir/review.html`` for ``records`` (temporary name, then renamed)."""
-    page = render_review_page(build_queue(records), password)
+    page = render_review_page(build_queue(records), password, workers)
     target = out_dir / PAGE_NAME
     tmp = out_dir / f".{PAGE_NAME}.tmp"
     try:
@@ -240,6 +274,7 @@ def write_review_page(out_dir: Path, records: list[Record], password: str | None
     return target
 
 
-def write_review_page_from_folder(out_dir: Path, password: str | None = None) -> Path:
+def write_review_page_from_folder(out_dir: Path, password: str | None = None,
+                                  workers: int = 1) -> Path:
     """Rebuild ``out_dir/review.html`` from ``out_dir/records.jsonl``."""
-    return write_review_page(out_dir, read_records(out_dir), password)
+    return write_review_page(out_dir, read_records(out_dir), password, workers)

@@ -159,3 +159,53 @@ def test_oversized_page_is_rendered_at_a_lower_dpi() -> None:
     page = next(iter_pdf_pages(DOCS / "dept_overall-00004" / "digital.pdf", 300, max_pixels=1_000_000))
     assert page.dpi < 300 and page.image.size <= 1_000_000 * 1.01
     assert abs(page.image.shape[0] - 842 * page.dpi / 72) <= 1
+
+
+def rendered(page, dpi: int) -> np.ndarray:
+    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+    arr = bitmap.to_numpy()
+    return np.array(arr.reshape(arr.shape[0], arr.shape[1]))
+
+
+def test_a_scan_page_at_its_own_resolution_is_its_stored_image() -> None:
+    """The decoded image, not a rendering, and the very same pixels a rendering gives."""
+    import pypdfium2 as pdfium
+
+    from pipeline.image.rasterize import stored_scan
+
+    pdf = pdfium.PdfDocument(DOCS / "gd_fund-00003" / "scan300.pdf")
+    page = pdf[0]
+    stored = stored_scan(page, 300)
+    assert stored is not None and stored.dtype == np.uint8
+    np.testing.assert_array_equal(stored, rendered(page, 300))
+    assert stored_scan(page, 200) is None  # another resolution: the renderer resamples
+    page.set_rotation(90)
+    assert stored_scan(page, 300) is None  # /Rotate: the renderer turns it
+    assert stored_scan(pdfium.PdfDocument(DOCS / "gd_fund-00003" / "digital.pdf")[0], 300) is None
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L", "1"])
+def test_stored_scan_matches_rendering_for_colour_gray_and_bilevel(tmp_path: Path, mode: str) -> None:
+    import pypdfium2 as pdfium
+
+    from pipeline.image.rasterize import render_gray, stored_scan
+
+    rng = np.random.default_rng(0)
+    pixels = np.full((330, 255, 3), 250, np.uint8)
+    pixels[40:60, 30:200] = (200, 30, 30)  # a red stamp stroke
+    pixels[100:110, 20:230] = 0
+    pixels += rng.integers(0, 5, pixels.shape, dtype=np.uint8)
+    path = tmp_path / f"{mode}.pdf"
+    Image.fromarray(pixels).convert(mode).save(path, resolution=300)
+    page = pdfium.PdfDocument(path)[0]
+    stored = stored_scan(page, 300)
+    if mode == "1":
+        assert stored is None  # 1-bit images are left to the renderer (decode arrays, masks)
+    else:
+        assert stored is not None
+        # The page is 61.2 pt wide, 255.0000032 px at 300 dpi: the renderer makes it 256
+        # and stretches the image; the stored one gets its last column twice.
+        assert stored.shape == rendered(page, 300).shape == (330, 256)
+        # pdfium's own gray conversion and OpenCV's differ by a level at most.
+        assert np.abs(stored[:, :255].astype(int) - rendered(page, 300)[:, :255].astype(int)).mean() < 1
+    assert render_gray(page, 300).shape == (330, 256)
