@@ -52,10 +52,10 @@ INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
 class SecondOpinionConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    engine: str | None = "tesseract"
+    engine: str | None = None
     # Constructor options of that engine (e.g. lang for Tesseract).
     options: dict[str, Any] = Field(default_factory=lambda: {"lang": "chi_sim"})
-    below: float = 0.95
+    below: float = 0.9
     scale: float = 1.0
 
 

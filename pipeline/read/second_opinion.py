@@ -85,7 +85,7 @@ class SecondOpinion:
     """Collects a document's doubtful lines page by page, then has them read again."""
 
     engine: OcrEngine
-    below: float = 0.95
+    below: float = 0.9
     scale: float = 1.0
     pending: list[Pending] = field(default_factory=list)
     readings: list[SecondReading] = field(default_factory=list)

@@ -58,3 +58,22 @@ def test_agreement_raises_confidence_disagreement_is_kept() -> None:
     assert record.fields["budget_planned"].alternatives == [2104]
     assert "ambiguous" in record.fields["budget_planned"].flags
     assert not record.fields["allocated_city"].flags
+
+
+def test_second_opinion_is_off_by_default_and_configured_in_the_calibration_file(tmp_path) -> None:
+    import shutil
+
+    from pipeline.extract import DocumentExtractor
+    from pipeline.settings import Settings
+
+    assert DocumentExtractor(Settings()).second_opinion() is None
+    config = tmp_path / "config"
+    shutil.copytree(Settings().config_dir, config)
+    yaml_path = config / "calibration.yaml"
+    text = yaml_path.read_text(encoding="utf-8")
+    assert "  engine: null\n" in text
+    yaml_path.write_text(text.replace("  engine: null\n", "  engine: tesseract\n"), encoding="utf-8")
+    second = DocumentExtractor(Settings(config_dir=config)).second_opinion()
+    assert second is not None and second.engine.name == "tesseract"
+    assert second.engine.lang == "chi_sim" and (second.below, second.scale) == (0.9, 1.0)
+    assert DocumentExtractor(Settings(config_dir=config, second_opinion=False)).second_opinion() is None

@@ -73,3 +73,17 @@ def test_review_page_embeds_a_crop_with_ink_for_each_region(tmp_path: Path, skew
     inked = [mark_ink(pixels, mark) for pixels, mark in crops]
     assert min(inked) > 0.01, inked
     assert all(pixels.shape[1] <= 960 for pixels, _ in crops)
+
+
+def test_review_page_is_the_same_built_by_several_processes(tmp_path: Path, skewed_scan: Record) -> None:
+    """Crops cut in spawned processes (a document each) are the ones cut here; a record
+    whose source is gone still gets its reason, not a broken page."""
+    gone = skewed_scan.model_copy(deep=True)
+    gone.source.path = str(tmp_path / "moved-away.pdf")
+    records = [skewed_scan, gone]
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    one = write_review_page(tmp_path / "one", records).read_text(encoding="utf-8")
+    two = write_review_page(tmp_path / "two", records, workers=2).read_text(encoding="utf-8")
+    assert two == one
+    assert "source file not found" in two and len(crops_in(two)) == len(crops_in(one)) > 0
