@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -147,14 +146,16 @@ def stored_scan(page: pdfium.PdfPage, dpi: int) -> np.ndarray | None:
     if arr.ndim == 2 or arr.shape[2] == 1:
         gray = arr.reshape(px_h, px_w)
     elif bitmap.format in (pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
-        gray = cv2.cvtColor(np.ascontiguousarray(arr[:, :, :3]), cv2.COLOR_BGR2GRAY)
+        # ITU-R 601 luma, as OpenCV's BGR2GRAY (not imported here: this module stays light
+        # for the processes that only refuse or count pages).
+        bgr = arr[:, :, :3].astype(np.uint32)
+        gray = ((bgr[:, :, 0] * 114 + bgr[:, :, 1] * 587 + bgr[:, :, 2] * 299 + 500) // 1000).astype(np.uint8)
     else:
         return None
     # The rendering's size: a pixel row or column more is the edge repeated (the renderer
-    # stretches the image by that pixel), one less is cut.
+    # stretches the image by that pixel), one less is cut. np.pad copies: own memory.
     gray = gray[:height, :width]
-    return cv2.copyMakeBorder(gray, 0, height - gray.shape[0], 0, width - gray.shape[1],
-                              cv2.BORDER_REPLICATE)
+    return np.pad(gray, ((0, height - gray.shape[0]), (0, width - gray.shape[1])), mode="edge")
 
 
 def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
