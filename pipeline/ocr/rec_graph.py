@@ -69,6 +69,28 @@ class GraphIndex:
         return others[0] if len(others) == 1 and len(node.input) == 2 else None
 
 
+    def affine_after(self, mul: onnx.NodeProto, x: str) -> tuple[onnx.NodeProto, float, float] | None:
+        """``mul`` = ``x · a`` with a scalar a, and the ``+ c`` (scalar c) that alone reads
+        it if there is one: (the last node of the affine, a, c), or None."""
+        scale = self.scalar(self.other_input(mul, x) or "")
+        if scale is None:
+            return None
+        add = self.only_consumer(mul.output[0], "Add")
+        shift = None if add is None else self.scalar(self.other_input(add, mul.output[0]) or "")
+        return (mul, scale, 0.0) if add is None or shift is None else (add, scale, shift)
+
+    def conv_weights(self, conv: onnx.NodeProto) -> tuple[np.ndarray, np.ndarray] | None:
+        """A convolution's weights and bias (zeros if it has none) when both are constants."""
+        if len(conv.input) < 2 or conv.input[1] not in self.constants:
+            return None
+        if len(conv.input) > 2 and conv.input[2] not in self.constants:
+            return None
+        weight = self.constants[conv.input[1]].astype(np.float32)
+        bias = (self.constants[conv.input[2]].astype(np.float32) if len(conv.input) > 2
+                else np.zeros(weight.shape[0], dtype=np.float32))
+        return weight, bias
+
+
 def replace_nodes(graph: onnx.GraphProto, removed: set[int], added: dict[int, onnx.NodeProto]) -> None:
     """Drop the nodes whose id() is in ``removed``; a node whose id() keys ``added`` is
     replaced in place (the graph stays topologically sorted)."""
@@ -114,25 +136,12 @@ def fold_affine_into_conv(graph: onnx.GraphProto) -> int:
     removed: set[int] = set()
     added: dict[int, onnx.NodeProto] = {}
     for conv in (n for n in graph.node if n.op_type == "Conv"):
-        if len(conv.input) < 2 or conv.input[1] not in index.constants:
-            continue
-        if len(conv.input) > 2 and conv.input[2] not in index.constants:
-            continue
+        weights = index.conv_weights(conv)
         mul = index.only_consumer(conv.output[0], "Mul")
-        if mul is None:
+        affine = None if weights is None or mul is None else index.affine_after(mul, conv.output[0])
+        if affine is None:
             continue
-        scale = index.scalar(index.other_input(mul, conv.output[0]) or "")
-        if scale is None:
-            continue
-        last, shift = mul, 0.0
-        add = index.only_consumer(mul.output[0], "Add")
-        if add is not None:
-            value = index.scalar(index.other_input(add, mul.output[0]) or "")
-            if value is not None:
-                last, shift = add, value
-        weight = index.constants[conv.input[1]].astype(np.float32)
-        bias = (index.constants[conv.input[2]].astype(np.float32) if len(conv.input) > 2
-                else np.zeros(weight.shape[0], dtype=np.float32))
+        (weight, bias), (last, scale, shift) = weights, affine
         w_name, b_name = f"{conv.name}/folded_weight", f"{conv.name}/folded_bias"
         graph.initializer.extend([numpy_helper.from_array(weight * np.float32(scale), w_name),
                                   numpy_helper.from_array(bias * np.float32(scale) + np.float32(shift), b_name)])
@@ -161,24 +170,18 @@ def fold_affine_into_pointwise_conv(graph: onnx.GraphProto) -> int:
     added: dict[int, onnx.NodeProto] = {}
     for mul in (n for n in graph.node if n.op_type == "Mul" and len(n.input) == 2):
         xs = [i for i in mul.input if index.scalar(i) is None]
-        if len(xs) != 1:
+        affine = index.affine_after(mul, xs[0]) if len(xs) == 1 else None
+        if affine is None:
             continue
-        x, scale = xs[0], index.scalar(index.other_input(mul, xs[0]) or "")
-        last, shift = mul, 0.0
-        add = index.only_consumer(mul.output[0], "Add")
-        value = None if add is None else index.scalar(index.other_input(add, mul.output[0]) or "")
-        if add is not None and value is not None:
-            last, shift = add, value
+        last, scale, shift = affine
         conv = index.only_consumer(last.output[0], "Conv")
-        if scale is None or conv is None or conv.input[0] != last.output[0] or id(conv) in added:
+        if conv is None or conv.input[0] != last.output[0] or id(conv) in added:
             continue
-        if conv.input[1] not in index.constants or (len(conv.input) > 2 and conv.input[2] not in index.constants):
+        weights = index.conv_weights(conv)
+        if weights is None or not pointwise(conv, weights[0]):
             continue
-        weight = index.constants[conv.input[1]].astype(np.float32)
-        if not pointwise(conv, weight):
-            continue
-        bias = (index.constants[conv.input[2]].astype(np.float32) if len(conv.input) > 2
-                else np.zeros(weight.shape[0], dtype=np.float32))
+        weight, bias = weights
+        x = xs[0]
         w_name, b_name = f"{conv.name}/input_affine_weight", f"{conv.name}/input_affine_bias"
         graph.initializer.extend([
             numpy_helper.from_array(weight * np.float32(scale), w_name),
