@@ -26,6 +26,7 @@ from pathlib import Path
 from bench.reliability import RECORDS_DIR, cache_records, finished, load_cached, print_reliability, reliability_report
 from bench.score import Tally, comparable, score_record, truth_values
 from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths, render_damaged_digital
+from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import load_calibration
 from pipeline.extract import DocumentExtractor
@@ -34,7 +35,9 @@ from pipeline.settings import PROJECT_ROOT, Settings
 
 ENGINES = ("rapidocr", "tesseract")
 IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
-TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged")  # no OCR: one engine is enough
+# Text that real extractors make of each report's digital PDF (fixtures/generator/tool_text.py).
+TOOL_TEXT_VARIANTS = tuple(tool_variants())
+TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS)  # no OCR: one engine is enough
 # Variants cheap to make from the truth alone: a corpus built before they existed gets
 # them for the run, in a temporary folder.
 GENERATED = {"digital-damaged": render_damaged_digital}
@@ -61,6 +64,15 @@ def variant_files(corpus: Path, truths: dict[str, Truth], variant: str,
                   generated: Path | None = None) -> list[tuple[Truth, Path]]:
     out = []
     for doc_id, truth in truths.items():
+        if variant in TOOL_TEXT_VARIANTS:
+            digital = corpus / "docs" / doc_id / VARIANT_FILES["digital"]
+            if generated is None or not digital.exists():
+                continue
+            path = generated / doc_id / f"{variant}.txt"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_tool_text(digital, variant, path, truth.seed)
+            out.append((truth, path))
+            continue
         path = corpus / "docs" / doc_id / VARIANT_FILES[variant]
         if not path.exists() and generated is not None and variant in GENERATED:
             path = generated / doc_id / VARIANT_FILES[variant]
@@ -209,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("bench/corpus"))
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--variants", default=",".join([*VARIANTS, *TOOL_TEXT_VARIANTS]))
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--ocr-docs", type=int, default=None,
                         help="reports read per image variant and engine (default: all)")

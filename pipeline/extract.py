@@ -31,6 +31,8 @@ from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 
 if TYPE_CHECKING:
+    from pipeline.textform.form_reader import TextForm
+    from pipeline.textform.vocab import TextConfig
     from pipeline.image.rasterize import PageImage
     from pipeline.ocr.base import OcrEngine
     from pipeline.read.second_opinion import SecondOpinion, SecondReading
@@ -144,6 +146,47 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
     return record
 
 
+def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float) -> None:
+    """A text's table reading is believed when the form's arithmetic confirms it: the
+    level-3 weights make the level-1 groups' weights in turn and the scores make the
+    total. A tool that prints merged names between the rows they cover leaves the groups
+    in doubt (``groups_in_doubt``) until the weights settle them. An unconfirmed reading
+    is not silently trusted: its values' confidence is capped at ``unconfirmed``."""
+    from pipeline.mapping.indicator_rows import level1_groups, regroup_by_weights, scores_make_total
+    inds = record.indicators
+    regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
+    confirmed = bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
+    if confirmed:
+        return
+    for ind in inds:
+        for key in INDICATOR_KEYS:
+            fv = getattr(ind, key)
+            if fv.value is not None:
+                fv.confidence = min(fv.confidence, unconfirmed)
+
+
+def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, config: TextConfig,
+                      timings: dict[str, float]) -> Record:
+    """A record from a text form whose indicator columns are already named."""
+    from pipeline.mapping.indicator_rows import rows_to_indicators
+    if form.template == "unknown":
+        return Record(source=source, template="unknown", status="review")
+    template = catalogue.templates[form.template]
+    record = Record(source=source, template=form.template)
+    with timed(timings, "mapping"):
+        record.fields = dict(form.fields)
+        record.indicators = rows_to_indicators(form.rows, template.indicators, config.confidence.wrapped)
+        record.fields["total_score"] = form.total
+        confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table)
+        infer_missing_weights(record, template)
+        layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
+        record.narrative = map_narrative(layout, template.narrative)
+    with timed(timings, "checks"):
+        record.checks = run_checks(record)
+        apply_checks(record, record.checks)
+    return record
+
+
 class DocumentExtractor:
     """Turns files into records; holds what is costly to make once per worker (the
     catalogue, the OCR engine, created on the first scanned page)."""
@@ -201,16 +244,6 @@ class DocumentExtractor:
 
     def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
         suffix = path.suffix.lower()
-        if suffix in TEXT_SUFFIXES:
-            from pipeline.textform.decode import decode_text, read_text_file
-            from pipeline.textform.layout import layout_from_text
-            source.kind, source.engine = "text", "text"
-            with timed(timings, "read"):
-                text = decode_text(read_text_file(path, self.settings.limits.max_text_bytes))
-            with timed(timings, "grid"):
-                layout = layout_from_text(text, self.catalogue)
-            source.pages = layout.pages
-            return layout
         if suffix in PDF_SUFFIXES:
             try:
                 with timed(timings, "read"):
@@ -242,6 +275,26 @@ class DocumentExtractor:
                 layout = repair_text_layer(layout, self.catalogue)
         return layout
 
+    def read_text_record(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
+        """A plain-text report: decoded, its form read by what the form is (its labels, its
+        columns' kinds, its arithmetic), whatever tool made the text."""
+        from pipeline.textform.decode import decode_text, read_text_file
+        from pipeline.textform.form_reader import read_text_form
+        from pipeline.textform.pieces import TextKind
+        from pipeline.textform.vocab import load_text_config
+        source.kind, source.engine, source.pages = "text", "text", 1
+        with timed(timings, "read"):
+            text = decode_text(read_text_file(path, self.settings.limits.max_text_bytes))
+        config = load_text_config(self.settings.config_dir)
+        with timed(timings, "text-repair"):
+            form = read_text_form(text, self.catalogue, config)
+        if form.kind is TextKind.TABBED:
+            from pipeline.textform.layout import layout_from_text
+            with timed(timings, "text-repair"):
+                layout = layout_from_text(text, self.catalogue, self.settings.config_dir)
+            return build_record(layout, source, self.catalogue, timings)
+        return build_text_record(form, source, self.catalogue, config, timings)
+
     def extract(self, path: Path) -> Record:
         """The record of one file; a document that cannot be read gives a failed record."""
         return self.finish(self.read_record(path))
@@ -271,8 +324,11 @@ class DocumentExtractor:
             unsupported = unsupported_reason(path)
             if unsupported:
                 raise UnsupportedInput(unsupported)
-            layout = self.read_layout(path, source, timings)
-            record = build_record(layout, source, self.catalogue, timings)
+            if path.suffix.lower() in TEXT_SUFFIXES:
+                record = self.read_text_record(path, source, timings)
+            else:
+                layout = self.read_layout(path, source, timings)
+                record = build_record(layout, source, self.catalogue, timings)
             if self._disagreements:
                 from pipeline.read.second_opinion import mark_ambiguous
                 mark_ambiguous(record, self._disagreements)

@@ -139,7 +139,9 @@ class Record(BaseModel):
         if self.status == "failed":
             return
         flagged = any(v.flags for _, v in self.iter_values())
-        self.status = "review" if flagged or self.template == "unknown" else "ok"
+        # A missing indicator row has no value to flag; its failed check stands for it.
+        incomplete = any(c.rule == "indicators_complete" and not c.ok for c in self.checks)
+        self.status = "review" if flagged or incomplete or self.template == "unknown" else "ok"
 
 
 def failed_record(source: Source, error: str) -> Record:

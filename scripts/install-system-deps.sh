@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline needs, only those missing.
 # Tesseract with Chinese data is one of our two OCR engines; the CJK fonts are used by the
-# fixture generator (a Song/Ming face and a Hei face). Idempotent: a no-op when all present.
+# fixture generator (a Song/Ming face and a Hei face); poppler-utils gives the corpus the
+# text of pdftotext, one of the extractors the text path must read. Idempotent: a no-op when all present.
 set -euo pipefail
 
-packages=(tesseract-ocr tesseract-ocr-chi-sim fonts-arphic-uming fonts-wqy-zenhei)
+packages=(tesseract-ocr tesseract-ocr-chi-sim fonts-arphic-uming fonts-wqy-zenhei poppler-utils)
 [ "$#" -gt 0 ] && packages+=("$@")
 
 missing=()

@@ -225,6 +225,40 @@ def check_year(record: Record) -> list[Check]:
                   detail=f"{fmt(year)} in 2000..{latest}", fields=["fields.evaluation_year"])]
 
 
+def check_indicators_complete(record: Record) -> list[Check]:
+    """The indicator table was found and its rows account for the weights and the total.
+
+    A row that was not read has no value to carry a flag: this check says it is missing
+    (a group whose level-3 weights fall short of its weight, scores short of the total),
+    and the record goes to review."""
+    if record.template == "unknown":
+        return []
+    if not record.indicators:
+        return [Check(rule="indicators_complete", ok=False, detail="no indicator table found",
+                      fields=["fields.total_score"])]
+    short: list[str] = []
+    paths: list[str] = []
+    for name, idx in groups(record, "level1").items():
+        weight, path = group_weight(record, idx, "level1_weight")
+        weights = [num(record.indicators[i].level3_weight) for i in idx]
+        if weight is None or any(w is None for w in weights):
+            continue
+        found = sum(w for w in weights if w is not None)
+        if found < weight - TOLERANCE:
+            short.append(f"{name}: rows for {fmt(weight - found)} of its weight {fmt(weight)} not found")
+            paths.append(path)
+    total = num(record.fields.get("total_score"))
+    scores = [num(ind.score) for ind in record.indicators]
+    if total is not None and all(x is not None for x in scores):
+        found = sum(x for x in scores if x is not None)
+        funds = num(record.fields.get("funds_score")) or 0.0
+        if found + funds < total - TOLERANCE * len(scores):
+            short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")
+            paths.append("fields.total_score")
+    detail = "; ".join(short) if short else f"{len(record.indicators)} rows account for the weights and the total"
+    return [Check(rule="indicators_complete", ok=not short, detail=detail, fields=paths)]
+
+
 RULES: list[Callable[[Record], list[Check]]] = [
     check_level1_sum,
     lambda r: check_children_sum(r, "level1", "level2", "level2_weights_sum_level1")
@@ -241,6 +275,7 @@ RULES: list[Callable[[Record], list[Check]]] = [
     check_allocations,
     check_narrative_unit,
     check_year,
+    check_indicators_complete,
 ]
 
 

@@ -30,6 +30,7 @@ class Confidence:
     group_guess: float = 0.75
     merged_weight: float = 0.5
     heading: float = 0.8
+    unconfirmed_table: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,16 @@ class TextConfig:
     comparators: dict[str, str] = field(default_factory=dict)
     duplicate_window: int = 4
     duplicate_min_chars: int = 4
+    doubled_line_min_chars: int = 8
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
     review_threshold: float = 0.9
+    level1_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    qualitative_values: tuple[str, ...] = ()
+    table_row_labels: tuple[str, ...] = ()
+    table_header_extras: tuple[str, ...] = ()
+    indicator_costs: dict[str, float] = field(default_factory=dict)
 
 
 @cache
@@ -55,7 +62,12 @@ def load_text_config(config_dir: Path = CONFIG_DIR) -> TextConfig:
     data = dict(data or {})
     confidence = Confidence(**data.pop("confidence", {}))
     data["extra_labels"] = tuple(data.get("extra_labels", ()))
-    data["group_names"] = tuple(compact(n) for n in data.get("group_names", ()))
+    for key in ("group_names", "qualitative_values"):
+        data[key] = tuple(compact(n) for n in data.get(key, ()))
+    data["level1_names"] = {template: tuple(compact(n) for n in names)
+                            for template, names in (data.get("level1_names") or {}).items()}
+    for key in ("table_row_labels", "table_header_extras"):
+        data[key] = tuple(data.get(key, ()))
     return TextConfig(**data, confidence=confidence)
 
 

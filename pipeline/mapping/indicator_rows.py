@@ -1,0 +1,150 @@
+"""Indicator rows whose cells are already named (the text path) → indicators.
+
+A text reader knows which piece is which column; what is left is the form's own logic:
+merged group cells (一级指标, 二级指标 and their weights) carried down the rows they cover,
+a weight printed inside a name (产出指标（50分）) split off, and, where the reading of
+the groups is in doubt, the arithmetic that decides it (`regroup_by_weights`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue, Indicator, Record
+from pipeline.template.catalogue import IndicatorSpec
+from pipeline.text.normalize import join_cell_lines
+from pipeline.text.values import split_weight_in_name
+
+NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
+OPTIONAL_TEXT = {"deviation_reason", "scoring_standard", "evidence"}
+GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
+TOLERANCE = 0.011
+
+
+class NamedPiece(Protocol):
+    text: str
+    raw: str
+    confidence: float
+
+
+class NamedRow(Protocol):
+    cells: dict[str, list[NamedPiece]]
+
+
+def cell_value(pieces: Sequence[NamedPiece], key: str, wrap_confidence: float) -> FieldValue:
+    if not pieces:
+        if key in OPTIONAL_TEXT:
+            return FieldValue(value=None, raw="", confidence=1.0)
+        return FieldValue.missing()
+    text = join_cell_lines([p.text for p in pieces])
+    raw = "\n".join(p.raw for p in pieces)
+    if text.strip() in ("—", "-", "/", "–", "——", "－"):
+        return FieldValue(value=None, raw=raw, confidence=1.0)
+    value = typed_value(text, "number" if key in NUMERIC_KEYS else "text")
+    confidence = min(p.confidence for p in pieces)
+    if len(pieces) > 1:
+        confidence = min(confidence, wrap_confidence)
+    flags = [] if value is not None else ["missing"]
+    return FieldValue(value=value, raw=raw, confidence=round(confidence, 4), flags=flags, page=1)
+
+
+def rows_to_indicators(rows: Sequence[NamedRow], spec: IndicatorSpec, wrap_confidence: float
+                       ) -> list[Indicator]:
+    """One indicator per row; group cells carried down from the row that printed them."""
+    keys = list(spec.columns)
+    out: list[Indicator] = []
+    previous: Indicator | None = None
+    for row in rows:
+        ind = Indicator()
+        for key in keys:
+            setattr(ind, key, cell_value(row.cells.get(key, []), key, wrap_confidence))
+        if spec.weight_in_name:
+            split_weights(ind)
+        if previous is not None:
+            for name_key, weight_key in (("level1", "level1_weight"), ("level2", "level2_weight")):
+                if not row.cells.get(name_key):
+                    setattr(ind, name_key, getattr(previous, name_key).model_copy(deep=True))
+                    if not row.cells.get(weight_key):
+                        setattr(ind, weight_key, getattr(previous, weight_key).model_copy(deep=True))
+        out.append(ind)
+        previous = ind
+    return out
+
+
+def split_weights(ind: Indicator) -> None:
+    """产出指标（50分）: the name, and the level-1 weight printed inside it."""
+    for name_key, weight_key in (("level1", "level1_weight"), ("level2", "level2_weight")):
+        fv: FieldValue = getattr(ind, name_key)
+        if not isinstance(fv.value, str):
+            continue
+        name, weight = split_weight_in_name(fv.value)
+        if weight is not None:
+            fv.value = typed_value(name, "text")
+            setattr(ind, weight_key, fv.model_copy(update={"value": weight, "flags": list(fv.flags)}))
+
+
+def consecutive_partition(weights: list[float], sums: list[float]) -> list[int] | None:
+    """Where consecutive rows must be cut for their weights to make each sum in turn
+    (the start of each group), or None when they cannot."""
+    starts, i = [], 0
+    for target in sums:
+        starts.append(i)
+        acc = 0.0
+        while i < len(weights) and acc < target - TOLERANCE:
+            acc += weights[i]
+            i += 1
+        if abs(acc - target) > TOLERANCE:
+            return None
+    return starts if i == len(weights) else None
+
+
+def regroup_by_weights(indicators: list[Indicator], names: list[tuple[FieldValue, FieldValue]]) -> bool:
+    """Level-1 groups given to the rows whose level-3 weights make the group's weight.
+
+    ``names`` are the level-1 names and weights in the order the form prints them. A text
+    tool may print a merged name beside any row it covers (or all of them apart), so the
+    rows it was read beside prove nothing; the sums do. Returns whether they fitted (the
+    groups are then set), else the reading is left as it was."""
+    weights = [ind.level3_weight.value for ind in indicators]
+    sums = [w.value for _n, w in names]
+    if not names or not all(isinstance(x, (int, float)) for x in [*weights, *sums]):
+        return False
+    starts = consecutive_partition([float(w) for w in weights], [float(s) for s in sums])  # type: ignore[arg-type]
+    if starts is None:
+        return False
+    bounds = [*starts, len(indicators)]
+    for (name, weight), a, b in zip(names, bounds, bounds[1:]):
+        for ind in indicators[a:b]:
+            ind.level1 = name.model_copy(deep=True)
+            ind.level1_weight = weight.model_copy(deep=True)
+    return True
+
+
+def level1_groups(indicators: list[Indicator]) -> list[tuple[FieldValue, FieldValue]]:
+    """Each level-1 name with its weight, in the order the rows first give them."""
+    out: list[tuple[FieldValue, FieldValue]] = []
+    seen: set[str] = set()
+    for ind in indicators:
+        name = ind.level1.value
+        if isinstance(name, str) and name not in seen and isinstance(ind.level1_weight.value, (int, float)):
+            seen.add(name)
+            out.append((ind.level1, ind.level1_weight))
+    return out
+
+
+def scores_make_total(record: Record) -> bool:
+    """The rows' scores add up to the total, with or without the funds block's score
+    (the national forms' 90 + 10 and all-in-100 weightings)."""
+    total = record.fields.get("total_score")
+    scores = [ind.score.value for ind in record.indicators]
+    if total is None or not isinstance(total.value, (int, float)) or \
+            not all(isinstance(x, (int, float)) for x in scores):
+        return False
+    acc = float(sum(scores))  # type: ignore[arg-type]
+    funds = record.fields.get("funds_score")
+    options = [acc]
+    if funds is not None and isinstance(funds.value, (int, float)):
+        options.append(acc + float(funds.value))
+    return any(abs(x - float(total.value)) <= TOLERANCE * max(1, len(scores)) for x in options)

@@ -1,0 +1,404 @@
+"""A plain-text form read by what the form is, not by how a tool ordered its cells.
+
+Pieces (`pieces.py`) are read against the template found once for the document:
+labels are anchors (fuzzy, from config/templates.yaml), a field's value is the piece
+after its label; the funds block is its row labels followed by their amounts; the
+indicator table is read by `indicator_rows` from its header to its total (总分/合计),
+and its rows come out with their columns named (`TextForm.rows`), for the mapping stage
+to make indicators of (`pipeline/mapping/indicator_rows.py`). Nothing here invents page
+coordinates: a text has none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from pipeline.layout import DocumentLayout, TextLine
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import Catalogue, FieldSpec, TemplateSpec
+from pipeline.template.detect import detect_template
+from pipeline.text.normalize import compact, fold_width, to_simplified
+from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
+from pipeline.textform.narrative import BULLET, repair_paragraphs
+from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+
+LABEL_SCORE = 88.0  # a piece is a label when this close to one (rapidfuzz ratio, compact text)
+
+
+@dataclass
+class TextForm:
+    """What a plain-text form holds, with the cells of its indicator table named."""
+
+    template: str
+    kind: TextKind
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    rows: list[TextRow] = field(default_factory=list)
+    total: FieldValue = field(default_factory=FieldValue.missing)
+    table_found: bool = False
+    narrative: list[TextLine] = field(default_factory=list)
+    title_lines: list[TextLine] = field(default_factory=list)
+
+
+def label_hit(piece: Piece, labels: list[str]) -> float:
+    key = piece.key
+    if not key:
+        return 0.0
+    return max((fuzz.ratio(key, compact(label)) for label in labels), default=0.0)
+
+
+def find_piece(pieces: list[Piece], labels: list[str], start: int = 0, end: int | None = None,
+               min_score: float = LABEL_SCORE) -> tuple[int, float] | None:
+    end = len(pieces) if end is None else end
+    for i in range(start, end):
+        score = label_hit(pieces[i], labels)
+        if score >= min_score:
+            return i, score
+    return None
+
+
+def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec,
+                kind: TextKind, confidence_scale: float) -> FieldValue:
+    """The value right of (or, in a one-cell-per-line text, after) a label: the next piece,
+    and for text fields the pieces after it up to the next label."""
+    taken: list[Piece] = []
+    for piece in pieces[at + 1:at + 8]:
+        if index.is_label(piece.text, LABEL_SCORE):
+            break
+        if taken and spec.type != "text":
+            break
+        if taken and kind is not TextKind.CELLS and piece.line == taken[-1].line:
+            break  # the next cell on the same line is another column
+        taken.append(piece)
+        if spec.type != "text":
+            break
+    if not taken:
+        return FieldValue(value=None, raw="", confidence=1.0) if spec.type == "text" else FieldValue.missing()
+    raw = "".join(p.text for p in taken)
+    if raw.strip() in DASHES:
+        return FieldValue(value=None, raw=raw, confidence=1.0)
+    value = typed_value(raw, spec.type)
+    flags = [] if value is not None else ["missing"]
+    confidence = min(p.confidence for p in taken) * confidence_scale
+    return FieldValue(value=value, raw=" ".join(p.raw for p in taken), confidence=round(confidence, 4),
+                      flags=flags, page=1)
+
+
+def value_from_lines(lines: list[str], spec: FieldSpec) -> FieldValue:
+    pattern = re.compile(spec.pattern or "")
+    for line in lines:
+        found = pattern.search(fold_width(to_simplified(line)))
+        if found:
+            raw = found.group(1)
+            return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
+    return FieldValue.missing()
+
+
+def read_header_fields(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                       index: LabelIndex, kind: TextKind, table_start: int) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    for name, spec in template.fields.items():
+        if spec.pattern:
+            out[name] = value_from_lines(lines, spec)
+            continue
+        start = 0
+        if spec.after:
+            after = find_piece(pieces, spec.after, 0, table_start)
+            if after is None:
+                out[name] = FieldValue.missing()
+                continue
+            start = after[0] + 1
+        hit = find_piece(pieces, spec.all_labels, start, table_start)
+        if hit is None:
+            out[name] = FieldValue.missing()
+            continue
+        at, score = hit
+        if spec.value == "below":
+            out[name] = FieldValue.missing()  # read with the block it heads (`read_goals`)
+            continue
+        fv = value_after(pieces, at, index, spec, kind, 1.0)
+        if score < 97:
+            fv.flag("fuzzy_label")
+        out[name] = fv
+    return out
+
+
+def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, FieldValue],
+               index: LabelIndex, kind: TextKind, table_start: int, prose_confidence: float) -> None:
+    """预期目标 / 实际完成情况: two texts under two headers, side by side on the page."""
+    below = [(name, spec) for name, spec in template.fields.items() if spec.value == "below"]
+    if not below:
+        return
+    hits = [find_piece(pieces, spec.all_labels, 0, table_start) for _, spec in below]
+    if any(h is None for h in hits):
+        return
+    begin = max(h[0] for h in hits if h is not None) + 1
+    body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
+            and len(p.key) > 3]
+    if not body:
+        return
+    parts: list[list[Piece]] = [[] for _ in below]
+    if kind is TextKind.SPACED and all(p.x is not None for p in body):
+        # Columns kept as positions: the texts part where the second column starts.
+        xs = sorted({p.x for p in body if p.x is not None})
+        split = max(((b - a, b) for a, b in zip(xs, xs[1:])), default=(0, xs[0]))[1]
+        for p in body:
+            parts[0 if (p.x or 0) < split else min(1, len(parts) - 1)].append(p)
+    else:
+        # In the order of the cells: the first text ends at its full stop.
+        target = 0
+        for p in body:
+            parts[target].append(p)
+            if p.text.endswith(("。", ".")) and target + 1 < len(parts):
+                target += 1
+    for (name, _spec), taken in zip(below, parts):
+        if not taken:
+            continue
+        text = "".join(p.text for p in taken)
+        confidence = min(p.confidence for p in taken)
+        if kind is TextKind.LINES:
+            confidence = min(confidence, prose_confidence)  # lines of two columns interleave
+        fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
+                                  confidence=round(confidence, 4), page=1)
+
+
+def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int) -> dict[str, FieldValue]:
+    """Each funds row: its label, then its cells in the columns' order (amounts, dashes)."""
+    block = template.funds_block
+    if block is None:
+        return {}
+    order = list(block.columns)
+    out: dict[str, FieldValue] = {}
+    for row_key, columns in block.fields.items():
+        hit = find_piece(pieces, block.rows[row_key], 0, table_start)
+        cells: list[Piece] = []
+        if hit is not None:
+            for piece in pieces[hit[0] + 1:hit[0] + 1 + len(order)]:
+                text = piece.text.strip()
+                if not (NUMBER.search(text) and len(compact(text)) <= 14) and text not in DASHES:
+                    break
+                cells.append(piece)
+        for column_key, name in columns.items():
+            if hit is None:
+                out[name] = FieldValue.missing()
+                continue
+            position = order.index(column_key)
+            # Blank cells leave no piece: a row shorter than the header is in doubt.
+            complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
+            if position >= len(cells):
+                out[name] = (FieldValue(value=None, raw="", confidence=1.0) if row_key != "budget"
+                             else FieldValue.missing())
+                continue
+            piece = cells[position]
+            kind = "percent" if column_key == "rate" else "number"
+            value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind)
+            fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
+            if not complete:
+                fv.confidence = round(fv.confidence * 0.5, 4)
+            out[name] = fv
+    return out
+
+
+def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) -> list[Piece]:
+    """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
+    again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
+    may stand a few pieces later when the tool interleaved the lines of two columns."""
+    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    row_labels = {compact(x) for x in config.table_row_labels}
+    out = list(pieces)
+    used: set[int] = set()
+    i = 0
+    result: list[Piece] = []
+    while i < len(out):
+        if i in used:
+            i += 1
+            continue
+        p = out[i]
+        key = p.key
+        base = WEIGHT_SUFFIX.sub("", key)
+        if key in row_labels:
+            i += 1
+            continue
+        if base not in terms and len(key) >= 2:
+            for j in range(i + 1, min(len(out), i + 7)):
+                if j in used:
+                    continue
+                joined = key + out[j].key
+                joined_base = WEIGHT_SUFFIX.sub("", joined)
+                if joined in row_labels:
+                    used.add(j)
+                    p = None  # type: ignore[assignment]
+                    break
+                if joined_base in terms:
+                    used.add(j)
+                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x,
+                              min(p.confidence, out[j].confidence))
+                    break
+        elif base in terms and base == key:
+            # A weight printed under the name: 产出指标 | （50分）.
+            for j in range(i + 1, min(len(out), i + 7)):
+                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key):
+                    used.add(j)
+                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
+                    break
+        if p is not None:
+            result.append(p)
+        i += 1
+    return result
+
+
+def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
+    """A text that kept positions (pdftotext -layout) prints a row's wrapped cells on the
+    lines around the row's own line, interleaved with its neighbours'. Each line is given
+    to the nearest line holding a row's numbers (its weight and score), and each row's
+    pieces are put column by column, top to bottom: the order of the cells, as a tool that
+    writes one cell after another would give it."""
+    lines: dict[int, list[Piece]] = {}
+    for p in body:
+        lines.setdefault(p.line, []).append(p)
+    anchors = [ln for ln, ps in sorted(lines.items())
+               if sum(bool(NUMBER.fullmatch(p.text.strip())) for p in ps) >= 2]
+    if not anchors:
+        return body
+    groups: dict[int, list[Piece]] = {a: [] for a in anchors}
+    lead: list[Piece] = []
+    for ln, ps in sorted(lines.items()):
+        if ln < anchors[0] - 3:
+            lead.extend(ps)
+            continue
+        for p in ps:
+            nearest = min(anchors, key=lambda a: (abs(a - ln), a if is_tail(p) else -a))
+            groups[nearest].append(p)
+    out = list(lead)
+    for a in anchors:
+        out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
+    return out
+
+
+def is_tail(piece: Piece) -> bool:
+    """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
+    return len(piece.key) <= 2 or piece.text.startswith(("，", ",", "、", "。", "）", ")"))
+
+
+def column_of(piece: Piece) -> int:
+    # Left-aligned cells start at their column; a few characters of slack for centring.
+    return (piece.x or 0) // 4
+
+
+def header_labels(template: TemplateSpec, config: TextConfig) -> list[str]:
+    labels = [label for paths in template.indicators.columns.values() for path in paths for label in path]
+    return [*labels, *template.indicators.header, *config.table_header_extras]
+
+
+def is_header_piece(piece: Piece, labels: list[str]) -> bool:
+    """A header cell, or a wrapped line of one (年度指标 | 值, 评价年度实现 | 值)."""
+    key = piece.key
+    if not key:
+        return True
+    for label in labels:
+        lk = compact(label)
+        if fuzz.ratio(key, lk) >= LABEL_SCORE:
+            return True
+        if len(key) >= 2 and len(lk) >= 3 and (lk.startswith(key) or lk.endswith(key)) and len(key) >= len(lk) / 3:
+            return True
+    return key in {"值"}
+
+
+def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
+                 ) -> tuple[int, int, int] | None:
+    """(first piece of the header, first piece after it, the total's piece) of the
+    indicator table, or None when no header is found."""
+    spec = template.indicators
+    first = find_piece(pieces, spec.header)
+    if first is None:
+        return None
+    labels = header_labels(template, config)
+    end = first[0]
+    # The header runs while its pieces are header words; a few stray words may sit inside.
+    i, misses = first[0], 0
+    while i < len(pieces) and misses <= 4:
+        if is_header_piece(pieces[i], labels):
+            end, misses = i + 1, 0
+        else:
+            misses += 1
+        i += 1
+    total = find_piece(pieces, spec.total_labels, end, min_score=95)
+    return first[0], end, total[0] if total else len(pieces)
+
+
+def read_total(pieces: list[Piece], at: int) -> FieldValue:
+    """总分/合计 then its numbers: the score is the last of them."""
+    numbers: list[Piece] = []
+    for piece in pieces[at + 1:at + 8]:
+        if NUMBER.fullmatch(piece.text.strip()):
+            numbers.append(piece)
+        elif piece.text.strip() in DASHES:
+            continue
+        else:
+            break
+    if not numbers:
+        return FieldValue.missing()
+    last = numbers[-1]
+    return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
+
+
+def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config: TextConfig
+                    ) -> list[TextLine]:
+    paragraphs: list[tuple[str, float]] = []
+    for line in lines[after_line + 1:]:
+        text = BULLET.sub("", line.strip())
+        if not text:
+            continue
+        paragraphs.append((text, config.confidence.prose))
+    out = []
+    for k, (_i, text, confidence) in enumerate(repair_paragraphs(paragraphs, index, config)):
+        out.append(TextLine(page=1, bbox=(0.0, float(k), 1.0, float(k + 1)), text=text,
+                            confidence=round(confidence, 4)))
+    return out
+
+
+def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> str:
+    lines = [TextLine(page=1, bbox=(0.0, 0.0, 0.0, 0.0), text=p.text) for p in pieces]
+    name, _score = detect_template(DocumentLayout(pages=1, dpi=72, lines=lines), catalogue)
+    return name
+
+
+def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
+    """The form in a plain text, whatever tool made the text."""
+    kind, pieces, lines = text_to_pieces(text, config)
+    index = label_index(catalogue, config)
+    name = detect_text_template(pieces, catalogue)
+    form = TextForm(template=name, kind=kind)
+    if name == "unknown":
+        form.narrative = narrative_lines(lines, -1, index, config)
+        return form
+    template = catalogue.templates[name]
+    bounds = table_bounds(pieces, template, config)
+    table_start = bounds[0] if bounds else len(pieces)
+    form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
+    read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
+    form.fields.update(read_funds(pieces, template, table_start))
+    last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
+    if bounds is not None:
+        _first, body_start, total_at = bounds
+        labels = header_labels(template, config)
+        # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
+        # left to the row reader, which sets aside what fits no cell.
+        body = [p for p in pieces[body_start:total_at]
+                if NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE]
+        if kind is TextKind.SPACED:
+            body = rows_by_anchor_lines(body)
+        body = join_group_pieces(body, config, name)
+        form.rows = read_rows(body, template.indicators, config, name)
+        form.table_found = True
+        if total_at < len(pieces):
+            form.total = read_total(pieces, total_at)
+            last_line = pieces[total_at].line
+        elif body:
+            last_line = body[-1].line
+    form.narrative = narrative_lines(lines, last_line, index, config)
+    return form

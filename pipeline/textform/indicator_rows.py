@@ -1,0 +1,269 @@
+"""The indicator table of a plain-text form: pieces → rows whose cells are named.
+
+The text does not say which piece is which cell; the form does. Every row of the table
+has the template's columns in the template's order (一级指标 … 三级指标, 年度指标值, 实际完成值,
+分值, 得分, 偏差原因 for the national form; names and weights, then the values, for the
+provincial one), and each column holds one kind of text: a group name from a closed
+vocabulary, a name, a target or actual (≥95%, 符合规范), a number, a sentence. The reading
+is the cheapest walk through the pieces that visits the columns in that order, row after
+row (a Viterbi path): a piece costs what it takes to believe it belongs in a column (a
+number as a name is dear, as a weight free), a wrapped cell costs a little per extra
+line, a cell left out costs what its absence says (a blank 偏差原因 is common, a blank
+score is not). Merged group cells are printed once, so a row may begin with its 三级指标.
+
+What the walk cannot tell, the arithmetic can (`assign_groups`): level-3 weights sum to
+their level-1 weight, so a group name printed once is given the rows whose weights make
+its weight. Costs are in config/text.yaml (`indicator_costs`), not here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from pipeline.template.catalogue import IndicatorSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import TextConfig
+
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+# A weight printed with a group name, as its compact key: 产出指标（50分） → 产出指标50分.
+WEIGHT_SUFFIX = re.compile(r"\d+(?:\.\d+)?分$")
+DASHES = {"—", "-", "/", "–", "——", "－", "一"}
+PROSE_MARKS = re.compile(r"[，。；;、,：:]")
+COMPARATOR_START = re.compile(r"^[≥≤=<>＝]")
+INF = math.inf
+# A cell's line ending in these is cut mid-sentence: the next line continues it.
+OPEN_ENDS = ("，", ",", "、", "（", "(", "；")
+CONTINUED_STARTS = ("，", ",", "、", "。", "；", "）", ")")
+SENTENCE_ENDS = ("。", "）", ")", ".")
+
+# The kind of each indicator column, by its key in config/templates.yaml.
+COLUMN_KINDS = {
+    "level1": "group1", "level2": "group2", "level1_weight": "group_weight",
+    "level2_weight": "group_weight", "level3": "name", "level3_weight": "number",
+    "score": "number", "target": "value", "actual": "value", "deviation_reason": "prose",
+    "scoring_standard": "prose", "evidence": "prose",
+}
+
+
+@dataclass(frozen=True)
+class PieceKind:
+    """What a piece looks like, measured once."""
+
+    number: bool
+    dash: bool
+    value: bool       # a target or actual: ≥95%, 100%, 12处, 符合规范
+    group1: bool      # a level-1 group name (产出指标, 决策)
+    group2: bool      # another group name (数量指标)
+    weight_paren: bool
+    prose: bool
+    with_weight: bool  # a group name with its weight: 产出指标（50分）
+    open_clause: bool  # prose whose last clause is cut short (…不充分，将): it goes on
+
+
+@dataclass
+class TextRow:
+    """One indicator row as read: the pieces of each named column."""
+
+    cells: dict[str, list[Piece]] = field(default_factory=dict)
+
+    def text(self, key: str) -> str:
+        return "".join(p.text for p in self.cells.get(key, []))
+
+
+def is_vocab_part(key: str, vocab: tuple[str, ...]) -> bool:
+    return len(key) >= 2 and any(term.startswith(key) or term.endswith(key) for term in vocab)
+
+
+def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> PieceKind:
+    key = piece.key
+    text = piece.text.strip()
+    group_key = WEIGHT_SUFFIX.sub("", key)
+    number = bool(NUMBER.fullmatch(text))
+    dash = text in DASHES
+    qualitative = key in config.qualitative_values or is_vocab_part(key, config.qualitative_values)
+    value = (not number and not dash and (
+        bool(COMPARATOR_START.match(text)) or "%" in text or any(ch.isdigit() for ch in text)
+        or qualitative))
+    group1 = group_key in level1_names
+    group2 = group_key in config.group_names and not group1
+    prose = bool(PROSE_MARKS.search(text)) or len(key) > 16
+    clause = re.split(r"[，,、；;]", text)
+    open_clause = prose and len(clause) > 1 and 0 < len(clause[-1]) <= 3
+    return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
+                     bool(WEIGHT_SUFFIX.search(key)), open_clause)
+
+
+def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight: bool,
+             weight_in_name: bool = False) -> float:
+    """The cost of reading a piece as (part of) a cell of this kind of column."""
+    if kind in ("number", "group_weight"):
+        if k.number:
+            return 0.0
+        return costs["dash_as_number"] if k.dash and kind == "number" else INF
+    if k.number:
+        return {"value": costs["number_as_value"], "name": costs["number_as_name"],
+                "prose": costs["number_as_prose"]}.get(kind, INF)
+    if kind in ("group1", "group2"):
+        if k.weight_paren:
+            return 0.0
+        # On forms that print the level-1 weight in its name, a bare group name is level 2.
+        unweighted = costs["group1_without_weight"] if kind == "group1" and weight_in_name \
+            and not k.with_weight else 0.0
+        if (k.group1 and kind == "group1") or (k.group2 and kind == "group2"):
+            return unweighted
+        if k.group1 or k.group2:
+            return costs["group_other_level"] + unweighted
+        if k.value or k.prose or k.dash:
+            return INF
+        return costs["name_as_group_weighted"] if has_group_weight and kind == "group2" \
+            else costs["name_as_group"]
+    if kind == "name":
+        if k.dash:
+            return INF
+        if k.group1 or k.group2:
+            return costs["group_as_name"]
+        if k.prose:
+            return costs["prose_as_name"]
+        return costs["value_as_name"] if k.value else 0.0
+    if kind == "value":
+        if k.value:
+            return 0.0
+        if k.dash:
+            return costs["dash_as_value"]
+        if k.group1 or k.group2:
+            return costs["group_as_value"]
+        return costs["prose_as_value"] if k.prose else costs["name_as_value"]
+    # prose
+    if k.prose or k.dash:
+        return 0.0
+    if k.group1 or k.group2:
+        return costs["group_as_prose"]
+    return costs["value_as_prose"] if k.value else costs["name_as_prose"]
+
+
+def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
+                 config: TextConfig) -> float:
+    """The cost of reading ``cur`` as the next line of the cell ``prev`` began."""
+    if kind in ("number", "group_weight"):
+        return INF
+    if kind in ("group1", "group2"):
+        kind = "group"
+    if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
+        return 0.0
+    if kind == "prose" and ends_cell(prev):
+        return costs["wrap_after_sentence"]
+    if kind == "value" and prev.key + cur.key in config.qualitative_values:
+        return 0.0  # 达成年度 | 指标: one wording, wrapped
+    if len(cur.key) <= 2 and kind in ("name", "value") and not cur.text[:1].isdigit():
+        return costs["wrap_tail"]  # a wrapped cell's last character or two (万|元, 达标|率)
+    return costs[f"wrap_{kind}"]
+
+
+def ends_cell(piece: Piece) -> bool:
+    """A prose line that can end its cell: a full stop, or a short answer (无, 是)."""
+    return piece.text.endswith(SENTENCE_ENDS) or len(piece.key) <= 3
+
+
+def skip_cost(kind: str, costs: dict[str, float]) -> float:
+    return costs[f"blank_{kind.rstrip('12')}"]
+
+
+def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str
+              ) -> list[TextRow]:
+    """The cheapest reading of the pieces as rows of the template's columns."""
+    keys = list(spec.columns)
+    if spec.weight_in_name:
+        keys = [k for k in keys if k not in ("level1_weight", "level2_weight")]
+    kinds = [COLUMN_KINDS.get(k, "prose") for k in keys]
+    costs = config.indicator_costs
+    has_gw = {i: i + 1 < len(keys) and kinds[i + 1] == "group_weight" for i in range(len(keys))}
+    first_name = next((i for i, k in enumerate(kinds) if k == "name"), 0)
+    n, m = len(pieces), len(keys)
+    if n == 0 or m == 0:
+        return []
+    level1_names = frozenset(config.level1_names.get(template, ()))
+    piece_kinds = [classify(p, config, level1_names) for p in pieces]
+    # A row may begin at a group column or at its name: merged group cells print once.
+    starts = [i for i in range(first_name + 1) if kinds[i] in ("group1", "group2", "name")]
+
+    def blank_between(a: int, b: int) -> float:
+        """Columns a+1 … b-1 left blank (group columns are merged, so free)."""
+        return sum(0.0 if kinds[i] in ("group1", "group2", "group_weight") else skip_cost(kinds[i], costs)
+                   for i in range(a + 1, b))
+
+    def row_end(a: int) -> float:
+        return blank_between(a, m)
+
+    # cost[t][c]: the cheapest reading of pieces[:t+1] with piece t in column c.
+    cost = [[INF] * m for _ in range(n)]
+    back: list[list[tuple[int, str]]] = [[(-1, "")] * m for _ in range(n)]
+    for c in range(m):
+        e = emission(kinds[c], piece_kinds[0], costs, has_gw[c], spec.weight_in_name)
+        lead = blank_between(-1, c) if c <= first_name else costs["start_late"] + blank_between(-1, c)
+        cost[0][c] = e + lead
+        back[0][c] = (-1, "start")
+    junk = costs["junk"]
+    for t in range(1, n):
+        prev_costs = cost[t - 1]
+        for c in range(m):
+            e = emission(kinds[c], piece_kinds[t], costs, has_gw[c], spec.weight_in_name)
+            if e == INF:
+                continue
+            best, how = INF, (-1, "")
+            # The same cell, one more line.
+            if prev_costs[c] < INF:
+                w = prev_costs[c] + continuation(kinds[c], pieces[t - 1], pieces[t], costs, config)
+                if (pieces[t - 1].text.endswith(OPEN_ENDS) or pieces[t].text.startswith(CONTINUED_STARTS)
+                        or piece_kinds[t - 1].open_clause) and kinds[c] != "number":
+                    w -= e  # a cell cut after a comma goes on, whatever its next line looks like
+                if w < best:
+                    best, how = w, (c, "wrap")
+            # The next cell of the same row.
+            for a in range(c):
+                if prev_costs[a] < INF:
+                    w = prev_costs[a] + blank_between(a, c)
+                    if kinds[a] == "prose" and not ends_cell(pieces[t - 1]):
+                        w += costs["break_mid_sentence"]
+                    if w < best:
+                        best, how = w, (a, "next")
+            # A new row.
+            if c in starts:
+                for a in range(m):
+                    if prev_costs[a] < INF:
+                        w = prev_costs[a] + row_end(a)
+                        if kinds[a] == "prose" and not ends_cell(pieces[t - 1]):
+                            w += costs["break_mid_sentence"]
+                        if w < best:
+                            best, how = w, (a, "row")
+            cost[t][c] = best + e
+            back[t][c] = how
+        # A piece that is none of the table's cells (a stray label, a page footer).
+        for c in range(m):
+            if prev_costs[c] + junk < cost[t][c]:
+                cost[t][c] = prev_costs[c] + junk
+                back[t][c] = (c, "junk")
+    end = min(range(m), key=lambda c: cost[n - 1][c] + row_end(c))
+    if cost[n - 1][end] == INF:
+        return []
+    path: list[tuple[int, str]] = []
+    c = end
+    for t in range(n - 1, -1, -1):
+        prev, how = back[t][c]
+        path.append((c, how))
+        c = prev if prev >= 0 else c
+    path.reverse()
+    rows: list[TextRow] = []
+    row = TextRow()
+    for piece, (c, how) in zip(pieces, path):
+        if how == "junk":
+            continue
+        if how == "row" and row.cells:
+            rows.append(row)
+            row = TextRow()
+        row.cells.setdefault(keys[c], []).append(piece)
+    if row.cells:
+        rows.append(row)
+    return [r for r in rows if r.cells.get(keys[first_name])]

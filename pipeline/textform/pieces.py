@@ -1,0 +1,131 @@
+"""Any plain-text extraction of a form → pieces: the cell texts in the order the tool wrote
+them, each with its line and, where the tool kept it, its column position.
+
+Extractors keep different things (issue 15): tab slots (copy-paste, the seed), column
+positions as runs of spaces (``pdftotext -layout``), cells joined by one space on a line
+(pdfplumber), or nothing but the order of the cells, one per line (pypdf, PyMuPDF,
+``pdftotext``). A piece is what every one of them still separates: a run of text between
+tabs, runs of spaces or line breaks. What the text kept is read off the text itself
+(`TextKind`); nothing is asked of the user.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import Enum
+
+from pipeline.text.normalize import compact
+from pipeline.textform.repair import clean_fragment, strip_markdown
+from pipeline.textform.vocab import TextConfig
+
+# A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个).
+GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])")
+WIDE_GAP = re.compile(r"\s{2,}|\t")
+
+
+class TextKind(str, Enum):
+    """What a text kept of the form's columns."""
+
+    TABBED = "tabbed"      # cells in tab slots (one table row per line)
+    SPACED = "spaced"      # cells at their columns, padded with spaces (pdftotext -layout)
+    LINES = "lines"        # a table row per line, cells joined by one space (pdfplumber)
+    CELLS = "cells"        # one cell (or one wrapped line of a cell) per line
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One cell text (or one wrapped line of a cell) as the extractor wrote it.
+
+    ``line`` counts the text's lines after duplicates were dropped; ``x`` is the display
+    column (a CJK character is two wide) where the piece starts, when the text kept
+    positions (SPACED), else None. ``raw`` is the text as read; ``text`` is simplified,
+    width-folded, its comparators normalised."""
+
+    text: str
+    raw: str
+    line: int
+    x: int | None
+    confidence: float
+
+    @property
+    def key(self) -> str:
+        return compact(self.text)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def detect_kind(lines: list[str]) -> TextKind:
+    """The kind of the text, by what its lines hold (tabs, wide gaps, one piece each)."""
+    filled = [ln for ln in lines if ln.strip()]
+    if not filled:
+        return TextKind.CELLS
+    tabbed = sum("\t" in ln.strip("\t ") for ln in filled)
+    if tabbed >= 0.2 * len(filled):
+        return TextKind.TABBED
+    gapped = sum(bool(WIDE_GAP.search(ln.strip())) for ln in filled)
+    if gapped >= 0.2 * len(filled):
+        return TextKind.SPACED
+    spaced = sum(" " in ln.strip() for ln in filled)
+    if spaced >= 0.25 * len(filled):
+        return TextKind.LINES
+    return TextKind.CELLS
+
+
+def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
+    """A line's pieces with their display column (SPACED only)."""
+    if kind is TextKind.TABBED:
+        return [(p, None) for p in line.split("\t")]
+    if kind is TextKind.SPACED:
+        out: list[tuple[str, int | None]] = []
+        pos = 0
+        for part in re.split(r"(\s{2,})", line):
+            if part and not part.isspace():
+                lead = len(part) - len(part.lstrip())
+                out.append((part.strip(), display_width(line[:pos + lead])))
+            pos += len(part)
+        return out
+    # One space separates cells on a line (pdfplumber, pdftotext's reading order) but
+    # never splits Chinese prose, which has no spaces.
+    return [(p, None) for p in line.split(" ")]
+
+
+def split_glued(text: str) -> list[str]:
+    """Pieces a tool glued together without a space: a name and its target (完成数量≥120个)."""
+    return [p for p in GLUED_COMPARATOR.split(text) if p]
+
+
+def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[str]:
+    """A line said again within the last ``window`` lines (a page joined twice, a damaged
+    copy) is dropped when it is long enough to be no coincidence: short lines repeat for
+    real in these texts (a target equal to its actual, a weight equal to its score, one
+    cell per line)."""
+    out: list[str] = []
+    recent: list[str] = []
+    for line in lines:
+        key = compact(line)
+        if key and len(key) >= min_chars and key in recent:
+            continue
+        out.append(line)
+        if key:
+            recent = (recent + [key])[-window:]
+    return out
+
+
+def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece], list[str]]:
+    """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
+    narrative, which is read as running text."""
+    lines = [strip_markdown(ln.rstrip()) for ln in text.split("\n")]
+    lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
+    kind = detect_kind(lines)
+    pieces: list[Piece] = []
+    for index, line in enumerate(lines):
+        for raw, x in split_line(line, kind):
+            for part in split_glued(raw.strip()):
+                cleaned, _repairs, confidence = clean_fragment(part, config)
+                if cleaned.strip():
+                    pieces.append(Piece(cleaned.strip(), part, index, x, confidence))
+    return kind, pieces, lines

@@ -1,0 +1,100 @@
+"""The form reader's parts on small texts: kinds, pieces, rows by the columns' kinds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
+
+from pipeline.extract import DocumentExtractor
+from pipeline.mapping.indicator_rows import consecutive_partition
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.indicator_rows import read_rows
+from pipeline.textform.pieces import Piece, TextKind, detect_kind, drop_doubled_lines, split_line
+from pipeline.textform.vocab import load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+
+
+def pieces(*texts: str) -> list[Piece]:
+    return [Piece(t, t, i, None, 0.95) for i, t in enumerate(texts)]
+
+
+def test_kind_is_read_off_the_text() -> None:
+    assert detect_kind(["项目名称\t赣州市", "主管部门\t赣州市交通运输局"]) is TextKind.TABBED
+    assert detect_kind(["项目名称          赣州市", "主管部门    赣州市交通运输局   实施单位  中心"]) is TextKind.SPACED
+    assert detect_kind(["项目名称 赣州市", "主管部门 赣州市交通运输局 实施单位 中心"]) is TextKind.LINES
+    assert detect_kind(["项目名称", "赣州市", "主管部门", "赣州市交通运输局"]) is TextKind.CELLS
+
+
+def test_spaced_pieces_keep_their_display_column() -> None:
+    got = split_line("  名称  权重(%)      ≥95%", TextKind.SPACED)
+    assert got == [("名称", 2), ("权重(%)", 8), ("≥95%", 21)]
+
+
+def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
+    lines = ["10", "10", "100%", "100%", "部分镇街资金拨付进度偏慢，", "部分镇街资金拨付进度偏慢，"]
+    assert drop_doubled_lines(lines, 4, 8) == ["10", "10", "100%", "100%", "部分镇街资金拨付进度偏慢，"]
+
+
+def test_national_rows_by_the_kinds_of_their_cells() -> None:
+    spec = CATALOGUE.templates["mof_project"].indicators
+    rows = read_rows(pieces("产出指标（50分）", "数量指标", "新建改建设施数量", "≥12处", "13处", "4", "3",
+                            "部分镇街资金拨付进度偏慢，", "下一步将加快拨付", "农村人居覆盖率", "100%",
+                            "100%", "9", "9", "社会公众知晓率", "有效提升", "有效提升", "2", "0"),
+                     spec, CONFIG, "mof_project")
+    got = [(r.text("level3"), r.text("target"), r.text("actual"), r.text("level3_weight"), r.text("score"),
+            r.text("deviation_reason")) for r in rows]
+    assert got == [("新建改建设施数量", "≥12处", "13处", "4", "3", "部分镇街资金拨付进度偏慢，下一步将加快拨付"),
+                   ("农村人居覆盖率", "100%", "100%", "9", "9", ""),
+                   ("社会公众知晓率", "有效提升", "有效提升", "2", "0", "")]
+    assert rows[0].text("level1") == "产出指标（50分）" and rows[0].text("level2") == "数量指标"
+
+
+def test_a_wrapped_target_stays_whole() -> None:
+    spec = CATALOGUE.templates["mof_project"].indicators
+    rows = read_rows(pieces("群众增收情况", "达成年度", "指标", "达成", "2", "2"), spec, CONFIG, "mof_project")
+    assert [(r.text("target"), r.text("actual")) for r in rows] == [("达成年度指标", "达成")]
+
+
+def test_weights_decide_where_groups_begin() -> None:
+    assert consecutive_partition([10, 10, 1, 4, 9, 16, 1, 2], [50, 3]) == [0, 6]
+    assert consecutive_partition([10, 10], [15, 5]) is None
+
+
+def test_missing_rows_fail_indicators_complete(tmp_path: Path) -> None:
+    text = "\n".join(["项目支出绩效自评表", "（2024年度）", "项目名称", "某项目", "主管部门", "某局", "实施单位",
+                      "某中心", "项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "年度资金总额",
+                      "当年财政拨款", "上年结转资金", "年度总体目标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+                      "偏差原因分析及改进措施", "产出指标（50分）", "数量指标", "培训人次", "≥6人次", "7人次", "16",
+                      "16", "总分", "100", "96"])
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    check = next(c for c in record.checks if c.rule == "indicators_complete")
+    assert not check.ok and "34" in check.detail
+    assert record.status == "review"
+
+
+def test_no_table_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "head-only.txt"
+    path.write_text("项目支出绩效自评表\n项目名称\n某项目\n主管部门\n某局\n实施单位\n某中心\n年度资金总额\n"
+                    "年初预算数\n全年预算数\n全年执行数\n当年财政拨款\n上年结转资金\n年度总体目标\n", encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    check = next(c for c in record.checks if c.rule == "indicators_complete")
+    assert not check.ok and check.detail == "no indicator table found"
+    assert record.status == "review"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["项目名称", "一级指标", "三级指标", "分值", "得分", "总分", "产出指标（50分）",
+                                 "数量指标", "标", "≥95%", "100%", "10", "—", "部分镇街，", "符合规范", "\t",
+                                 "  ", " ", "\n", "合计", "名称", "权重(%)", "评价年度", "XXIII", "(", "分"]),
+                max_size=80))
+def test_any_text_reads_without_an_internal_error(words: list[str]) -> None:
+    form = read_text_form("".join(words), CATALOGUE, CONFIG)
+    assert form.template in (*CATALOGUE.templates, "unknown")
