@@ -187,19 +187,19 @@ def lenient_match(value: object, cell: str) -> bool:
 
 
 def print_table(results: dict, baseline: dict) -> None:
-    head = f"{'engine':10s}{'variant':18s}{'docs':>5s}{'fail':>5s}{'acc':>8s}{'silent':>8s}{'flag-ok':>8s}{'incons':>8s}{'pages/min':>10s}{'RSS MB':>8s}"
+    head = f"{'engine':10s}{'variant':30s}{'docs':>5s}{'fail':>5s}{'acc':>8s}{'silent':>8s}{'flag-ok':>8s}{'incons':>8s}{'pages/min':>10s}{'RSS MB':>8s}"
     print(head)
     print("-" * len(head))
     for engine, per_variant in results.items():
         for variant, r in per_variant.items():
             incons = r.get("inconsistency_flag_recall")
-            print(f"{engine:10s}{variant:18s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"
+            print(f"{engine:10s}{variant:30s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"
                   f"{r['field_accuracy']:>8.1%}{r['silent_error_rate']:>8.2%}{r['flagged_correct_rate']:>8.1%}"
                   f"{'' if incons is None else f'{incons:.0%}':>8s}{r.get('pages_per_minute') or '':>10}"
                   f"{r.get('peak_rss_mb', ''):>8}")
     for variant, r in baseline.items():
         if isinstance(r, dict):
-            print(f"{'img2table':10s}{variant:18s}{r['documents']:>5}{'':>5}{r['field_accuracy_lenient']:>8.1%}"
+            print(f"{'img2table':10s}{variant:30s}{r['documents']:>5}{'':>5}{r['field_accuracy_lenient']:>8.1%}"
                   f"{'':>8}{'':>8}{'':>8}{r.get('pages_per_minute') or '':>10}{r.get('peak_rss_mb') or '':>8}")
         else:
             print(f"img2table: {r}")
