@@ -19,6 +19,10 @@ class FieldSpec(BaseModel):
     value: Literal["right", "below"] | None = None
     pattern: str | None = None
     type: Literal["text", "number", "percent", "year"] = "text"
+    # Printed on some forms only (a pattern field): not found, and no free line above the
+    # first table matching `printed_hint`, means the form does not print it: null, no flag.
+    optional: bool = False
+    printed_hint: str | None = None
 
     @property
     def all_labels(self) -> list[str]:
