@@ -141,7 +141,7 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
         infer_missing_weights(record, template)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
-        record.checks = run_checks(record)
+        record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)
     return record
 
@@ -182,7 +182,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
-        record.checks = run_checks(record)
+        record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)
     return record
 
@@ -304,7 +304,9 @@ class DocumentExtractor:
         if record.status != "failed" and self.settings.calibrate:
             try:
                 with timed(record.timings, "calibration"):
-                    finish_record(record, self.calibration, self.settings.review_threshold)
+                    spec = self.catalogue.templates.get(record.template)
+                    finish_record(record, self.calibration, self.settings.review_threshold,
+                                  spec.weighting if spec is not None else {})
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                 record = failed_record(record.source, f"internal error ({type(exc).__name__}: "
                                                       f"{exc}); please report it with the file")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pipeline.checks.calibration import Calibration, calibrate, probabilities
 from pipeline.checks.repair import repair_from_arithmetic
-from pipeline.checks.rules import apply_checks, run_checks
+from pipeline.checks.rules import Weighting, apply_checks, run_checks
 from pipeline.models import Record
 
 FLAG = "low_ocr_confidence"
@@ -30,28 +30,30 @@ def flag_low_confidence(record: Record, threshold: float) -> int:
     return count
 
 
-def recheck(record: Record) -> None:
+def recheck(record: Record, weighting: Weighting | None = None) -> None:
     """The checks again after values changed: old check flags off, new ones on."""
     for _, value in record.iter_values():
         value.flags = [f for f in value.flags if not f.startswith(CHECK_FLAGS)]
-    record.checks = run_checks(record)
+    record.checks = run_checks(record, weighting)
     apply_checks(record, record.checks)
 
 
-def finish_record(record: Record, calibration: Calibration, threshold: float) -> list[str]:
+def finish_record(record: Record, calibration: Calibration, threshold: float,
+                  weighting: Weighting | None = None) -> list[str]:
     """Calibrate, repair from the arithmetic, flag (see the module doc); returns the
-    paths of the values inferred."""
+    paths of the values inferred. ``weighting``: the form's weighting rules (default:
+    declared in the default config folder for record.template)."""
     readings = {path: value.confidence for path, value in record.iter_values()}
     # Which values to trust in a sum that fails: a failed check cannot say which of its
     # values is wrong, so it is left out of that judgement.
     trust = probabilities(record, calibration, ignore=("check_failed",))
     calibrate(record, calibration)
-    repaired = repair_from_arithmetic(record, trust, threshold)
+    repaired = repair_from_arithmetic(record, trust, threshold, weighting)
     if repaired:
         for path, value in record.iter_values():
             if path not in repaired:
                 value.confidence = readings[path]
-        recheck(record)
+        recheck(record, weighting)
         calibrate(record, calibration)
     flag_low_confidence(record, threshold)
     return repaired

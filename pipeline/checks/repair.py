@@ -1,6 +1,7 @@
 """Repair from the arithmetic, where it is certain.
 
-A sum of the form (weights to 100 or to their group's weight, scores to the total,
+A sum of the form (weights to 100 or to their group's weight, scores to the total, both
+as the form's weighting rule says: the one the checks recognise, declared in config,
 市本级 + 转移支付 = 预算计划安排, the funds columns, the districts to the transfer) holds
 one equation. When exactly one of its values is unreadable (missing) or not trusted (its
 calibrated confidence under the review threshold, or two readings of it disagree) and
@@ -16,7 +17,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.checks.rules import TOLERANCE, groups, num
+from pipeline.checks.rules import (
+    TOLERANCE,
+    Weighting,
+    choose_weighting,
+    declared_weighting,
+    groups,
+    num,
+)
 from pipeline.models import FieldValue, Record
 
 INFERRED = "inferred"
@@ -41,21 +49,50 @@ def weight_copies(record: Record, idx: list[int], key: str) -> list[str]:
     return [f"indicators[{i}].{key}" for i in idx]
 
 
-def sum_relations(record: Record) -> list[SumRelation]:
+def term_paths(record: Record, terms: list[str]) -> list[list[str]] | None:
+    """The parts a weighting rule's terms name, each as the paths of its copies: a
+    level-1 group's weight (`level1`), a row's score (`indicators`), a field; None when
+    the form has no such field."""
+    parts: list[list[str]] = []
+    for term in terms:
+        if term == "level1":
+            parts += [weight_copies(record, idx, "level1_weight")
+                      for idx in groups(record, "level1").values()]
+        elif term == "indicators":
+            parts += [[f"indicators[{i}].score"] for i in range(len(record.indicators))]
+        elif term in record.fields:
+            parts.append([f"fields.{term}"])
+        else:
+            return None
+    return parts
+
+
+def weighting_relations(record: Record, weighting: Weighting) -> list[SumRelation]:
+    """The weights' and the scores' sums under the form's rule, as the checks recognise
+    it (rules.choose_weighting, the sums declared in config): no rule, no inference."""
+    choice = choose_weighting(record, weighting)
+    if choice.rule is None:
+        return []
+    rule = weighting[choice.rule]
+    rel: list[SumRelation] = []
+    scores = term_paths(record, rule.scores)
+    if scores is not None and "total_score" in record.fields:
+        # A score may not exceed its row's weight (caps go by part index: rows first).
+        caps = ({i: f"indicators[{i}].level3_weight" for i in range(len(record.indicators))}
+                if rule.scores[:1] == ["indicators"] else None)
+        rel.append(SumRelation("scores_sum_total", scores, ["fields.total_score"], caps=caps))
+    weights = term_paths(record, rule.weights)
+    if weights is not None:
+        rel.append(SumRelation("level1_weights_sum_100", weights, [], constant=rule.weights_total))
+    return rel
+
+
+def sum_relations(record: Record, weighting: Weighting | None = None) -> list[SumRelation]:
     rel: list[SumRelation] = []
     inds = record.indicators
     if inds:
-        parts = [[f"indicators[{i}].score"] for i in range(len(inds))]
-        caps = {i: f"indicators[{i}].level3_weight" for i in range(len(inds))}
-        if "funds_score" in record.fields:
-            parts.append(["fields.funds_score"])
-        if "total_score" in record.fields:
-            rel.append(SumRelation("scores_sum_total", parts, ["fields.total_score"], caps=caps))
-        level1 = groups(record, "level1")
-        parts = [weight_copies(record, idx, "level1_weight") for idx in level1.values()]
-        if "funds_weight" in record.fields:
-            parts.append(["fields.funds_weight"])
-        rel.append(SumRelation("level1_weights_sum_100", parts, [], constant=100.0))
+        rel += weighting_relations(
+            record, declared_weighting(record.template) if weighting is None else weighting)
         has_level2 = any(num(i.level2_weight) is not None for i in inds)
         parent = "level2" if has_level2 else "level1"
         for idx in groups(record, parent).values():
@@ -162,11 +199,13 @@ def infer_one(record: Record, relation: SumRelation, trust: dict[str, float], th
     return term.paths
 
 
-def repair_from_arithmetic(record: Record, trust: dict[str, float], threshold: float) -> list[str]:
+def repair_from_arithmetic(record: Record, trust: dict[str, float], threshold: float,
+                           weighting: Weighting | None = None) -> list[str]:
     """Every value the sums of the form fix, inferred (see the module doc); returns
     their paths. ``trust``: path → the probability that the value is right, leaving out
-    the failed checks (which cannot tell which of their values is wrong)."""
+    the failed checks (which cannot tell which of their values is wrong). ``weighting``:
+    the form's weighting rules (default: declared for record.template)."""
     repaired: list[str] = []
-    for relation in sum_relations(record):
+    for relation in sum_relations(record, weighting):
         repaired += infer_one(record, relation, trust, threshold)
     return repaired

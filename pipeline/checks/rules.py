@@ -7,12 +7,15 @@ involves, and `apply_checks` flags every one of them `check_failed:<rule>`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from pipeline.mapping.narrative import money_units
 from pipeline.models import Check, FieldValue, Record
+from pipeline.template.catalogue import WeightingRule, load_catalogue
 
 TOLERANCE = 0.011  # amounts and weights are printed to 2 decimals
+SCORE_TOLERANCE = 2 * TOLERANCE  # a sum of scores against a total printed to 2 decimals
 
 
 def num(value: FieldValue | None) -> float | None:
@@ -62,26 +65,147 @@ def group_paths(record: Record, idx: list[int], key: str) -> list[str]:
     return paths
 
 
-def check_level1_sum(record: Record) -> list[Check]:
-    parts, paths = [], []
-    for idx in groups(record, "level1").values():
-        w, _ = group_weight(record, idx, "level1_weight")
-        if w is None:
+# --- the weighting rule: which sums the form's weights and scores make -------------------
+
+Weighting = Mapping[str, WeightingRule]
+
+
+def declared_weighting(template: str) -> Weighting:
+    """The weighting rules config/templates.yaml declares for a template (the default
+    config folder; build_record passes its own catalogue's)."""
+    from pipeline.settings import Settings
+    spec = load_catalogue(Settings().config_dir).templates.get(template)
+    return spec.weighting if spec is not None else {}
+
+
+@dataclass(frozen=True)
+class SumOf:
+    """One side of a rule evaluated on a record: the parts with the paths of every copy
+    of each part, and whether they reach the target."""
+
+    parts: list[float]
+    part_paths: list[list[str]]
+    target: float
+    fits: bool
+    target_path: str | None = None  # a printed target (总分); None: the rule's constant
+
+    @property
+    def paths(self) -> list[str]:
+        head = [self.target_path] if self.target_path else []
+        return head + [p for copies in self.part_paths for p in copies]
+
+    @property
+    def total(self) -> float:
+        return sum(self.parts)
+
+
+def sum_terms(record: Record, terms: list[str], group_term: str) -> tuple[list[float], list[list[str]]] | None:
+    """The values of a rule's terms (a level-1 weight per group for `level1`, a score per
+    row for `indicators`, else a field); None when one is unread or the form lacks it."""
+    parts: list[float] = []
+    paths: list[list[str]] = []
+    for term in terms:
+        if term == "level1" == group_term:
+            for idx in groups(record, "level1").values():
+                w, _ = group_weight(record, idx, "level1_weight")
+                if w is None:
+                    return None
+                parts.append(w)
+                paths.append(group_paths(record, idx, "level1_weight"))
+        elif term == "indicators" == group_term:
+            for i, ind in enumerate(record.indicators):
+                score = num(ind.score)
+                if score is None:
+                    return None
+                parts.append(score)
+                paths.append([f"indicators[{i}].score"])
+        else:
+            if term not in record.fields or num(record.fields[term]) is None:
+                return None
+            parts.append(num(record.fields[term]))  # type: ignore[arg-type]
+            paths.append([f"fields.{term}"])
+    return (parts, paths) if parts else None
+
+
+def weight_sum(record: Record, rule: WeightingRule) -> SumOf | None:
+    found = sum_terms(record, rule.weights, "level1")
+    if found is None or not record.indicators:
+        return None
+    parts, paths = found
+    return SumOf(parts, paths, rule.weights_total, abs(sum(parts) - rule.weights_total) <= TOLERANCE)
+
+
+def score_sum(record: Record, rule: WeightingRule) -> SumOf | None:
+    total = num(record.fields.get("total_score"))
+    found = sum_terms(record, rule.scores, "indicators")
+    if total is None or found is None or not record.indicators:
+        return None
+    parts, paths = found
+    # Scores are printed to 2 decimals at most: twice the rounding of one value is slack enough.
+    return SumOf(parts, paths, total, abs(sum(parts) - total) <= SCORE_TOLERANCE,
+                 target_path="fields.total_score")
+
+
+@dataclass(frozen=True)
+class WeightingChoice:
+    """The rule a record's sums pick (None: no rule fits both, nor one side alone), with
+    each rule's sums as evaluated, in declared order."""
+
+    rule: str | None
+    weights: dict[str, SumOf | None]
+    scores: dict[str, SumOf | None]
+
+
+def choose_weighting(record: Record, weighting: Weighting) -> WeightingChoice:
+    """The form's rule, recognised from the sums that fit, consistently for weights and
+    scores: the first rule both fit (a side that cannot be summed, a value unread, does
+    not count against it); failing that, the one rule that one side fits when no rule
+    fits the other side (that other side is then the misprint or misread); else none,
+    and both checks fail naming the rules tried."""
+    weights = {name: weight_sum(record, rule) for name, rule in weighting.items()}
+    scores = {name: score_sum(record, rule) for name, rule in weighting.items()}
+
+    def fit(side: SumOf | None) -> bool | None:
+        return None if side is None else side.fits
+
+    both = [n for n in weighting if False not in (fit(weights[n]), fit(scores[n]))
+            and True in (fit(weights[n]), fit(scores[n]))]
+    if both:
+        return WeightingChoice(both[0], weights, scores)
+    by_weights = [n for n in weighting if fit(weights[n])]
+    by_scores = [n for n in weighting if fit(scores[n])]
+    if len(by_weights) == 1 and not by_scores:
+        return WeightingChoice(by_weights[0], weights, scores)
+    if len(by_scores) == 1 and not by_weights:
+        return WeightingChoice(by_scores[0], weights, scores)
+    return WeightingChoice(None, weights, scores)
+
+
+def weighting_check(rule: str, choice: WeightingChoice, side: dict[str, SumOf | None],
+                    describe: Callable[[SumOf], str]) -> list[Check]:
+    """The check of one side (weights or scores) under the chosen rule; with no rule,
+    a failed check over every value any rule sums, its detail naming the rules tried."""
+    if choice.rule is not None:
+        chosen = side[choice.rule]
+        if chosen is None:
             return []
-        parts.append(w)
-        paths += group_paths(record, idx, "level1_weight")
-    if "funds_weight" in record.fields:
-        w = num(record.fields["funds_weight"])
-        if w is None:
-            return []
-        parts.append(w)
-        paths.append("fields.funds_weight")
-    if not parts:
+        return [Check(rule=rule, ok=chosen.fits, detail=f"{describe(chosen)} ({choice.rule})",
+                      fields=chosen.paths)]
+    tried = {name: s for name, s in side.items() if s is not None}
+    if not tried:
         return []
-    total = sum(parts)
-    ok = abs(total - 100) <= TOLERANCE
-    return [Check(rule="level1_weights_sum_100", ok=ok,
-                  detail=f"{'+'.join(fmt(p) for p in parts)}={fmt(total)}", fields=paths)]
+    paths = list(dict.fromkeys(p for s in tried.values() for p in s.paths))
+    detail = "no weighting rule fits; tried " + "; ".join(
+        f"{name}: {describe(s)}" for name, s in tried.items())
+    return [Check(rule=rule, ok=False, detail=detail, fields=paths)]
+
+
+def check_level1_sum(record: Record, weighting: Weighting) -> list[Check]:
+    choice = choose_weighting(record, weighting)
+    return weighting_check(
+        "level1_weights_sum_100", choice, choice.weights,
+        lambda s: f"{'+'.join(fmt(p) for p in s.parts)}={fmt(s.total)} vs {fmt(s.target)}"
+        if not s.fits else f"{'+'.join(fmt(p) for p in s.parts)}={fmt(s.total)}")
 
 
 def check_children_sum(record: Record, parent: str, child: str, rule: str) -> list[Check]:
@@ -122,23 +246,11 @@ def check_scores_le_weights(record: Record) -> list[Check]:
     return checks
 
 
-def check_scores_total(record: Record) -> list[Check]:
-    total = num(record.fields.get("total_score"))
-    scores = [num(ind.score) for ind in record.indicators]
-    if total is None or not scores or any(s is None for s in scores):
-        return []
-    parts = [s for s in scores if s is not None]
-    paths = [f"indicators[{i}].score" for i in range(len(parts))]
-    if "funds_score" in record.fields:
-        fs = num(record.fields["funds_score"])
-        if fs is None:
-            return []
-        parts.append(fs)
-        paths.append("fields.funds_score")
-    got = sum(parts)
-    # Scores are printed to 2 decimals at most: twice the rounding of one value is slack enough.
-    return [Check(rule="scores_sum_total", ok=abs(got - total) <= 2 * TOLERANCE,
-                  detail=f"sum {fmt(round(got, 2))} vs total {fmt(total)}", fields=["fields.total_score", *paths])]
+def check_scores_total(record: Record, weighting: Weighting) -> list[Check]:
+    choice = choose_weighting(record, weighting)
+    return weighting_check(
+        "scores_sum_total", choice, choice.scores,
+        lambda s: f"sum {fmt(round(s.total, 2))} vs total {fmt(s.target)}")
 
 
 def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[Check]:
@@ -259,7 +371,7 @@ def check_indicators_complete(record: Record) -> list[Check]:
     return [Check(rule="indicators_complete", ok=not short, detail=detail, fields=paths)]
 
 
-RULES: list[Callable[[Record], list[Check]]] = [
+RULES: list[Callable[..., list[Check]]] = [
     check_level1_sum,
     lambda r: check_children_sum(r, "level1", "level2", "level2_weights_sum_level1")
     if any(num(i.level2_weight) is not None for i in r.indicators) else [],
@@ -277,10 +389,16 @@ RULES: list[Callable[[Record], list[Check]]] = [
     check_year,
     check_indicators_complete,
 ]
+# The rules that also read the form's weighting rules (config: `weighting`).
+WEIGHTED_RULES = (check_level1_sum, check_scores_total)
 
 
-def run_checks(record: Record) -> list[Check]:
-    return [check for rule in RULES for check in rule(record)]
+def run_checks(record: Record, weighting: Weighting | None = None) -> list[Check]:
+    """Every check of the record; `weighting`: the form's rules (default: as declared in
+    the default config folder for record.template)."""
+    declared = declared_weighting(record.template) if weighting is None else weighting
+    return [check for rule in RULES
+            for check in (rule(record, declared) if rule in WEIGHTED_RULES else rule(record))]
 
 
 def apply_checks(record: Record, checks: list[Check]) -> None:

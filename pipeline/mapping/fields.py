@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.layout import Cell, DocumentLayout
+from pipeline.layout import BBox, Cell, DocumentLayout, TextLine
 from pipeline.mapping.cells import (
     LabelHit,
     cell_at_crossing,
@@ -46,19 +46,51 @@ def value_from_cell(cell: Cell | None, kind: str, label_score: float, catalogue:
                       flags=flags, page=cell.page, bbox=cell.bbox)
 
 
-def value_from_pattern(layout: DocumentLayout, spec: FieldSpec) -> FieldValue:
-    """A value written in running text (title, 金额单位 line): a regex over free lines."""
-    pattern = re.compile(spec.pattern or "")
+def pattern_texts(layout: DocumentLayout) -> list[tuple[str, int, BBox, float]]:
+    """Where a pattern field is looked for, in order: the free lines (title, the year
+    line, 填报单位 line), then every table cell (项目资金（万元） is a cell)."""
     texts = [(line.text, line.page, line.bbox, line.confidence) for line in layout.lines]
     texts += [(c.text, c.page, c.bbox, c.confidence) for t in layout.tables for c in t.cells]
-    for text, page, bbox, confidence in texts:
+    return texts
+
+
+def lines_above_first_table(layout: DocumentLayout) -> list[TextLine]:
+    """The free lines printed before the first table (its page, above its top; every
+    line of an earlier page): where a form prints its 填报单位 line."""
+    if not layout.tables:
+        return list(layout.lines)
+    first = min(layout.tables, key=lambda t: (t.page, t.bbox[1]))
+    return [line for line in layout.lines
+            if line.page < first.page or (line.page == first.page and line.bbox[3] <= first.bbox[1] + 1)]
+
+
+def value_from_pattern(layout: DocumentLayout, spec: FieldSpec) -> FieldValue:
+    """A value written in running text (title, 金额单位 line) or in a label cell (项目资金
+    （万元）): a regex over free lines, then cells; the value is the first group that
+    matched (a pattern's alternatives each have theirs)."""
+    pattern = re.compile(spec.pattern or "")
+    for text, page, bbox, confidence in pattern_texts(layout):
         # Spaces kept: on a line like 填报单位名称：X    金额单位：万元 they end the value.
         found = pattern.search(fold_width(to_simplified(text)))
         if found:
-            raw = found.group(1)
+            raw = next((g for g in found.groups() if g is not None), found.group(0))
             return FieldValue(value=typed_value(raw, spec.type), raw=raw,
                               confidence=confidence, page=page, bbox=bbox)
+    if spec.optional and not form_prints(layout, spec):
+        # Not printed on this form (the contract's "when printed"): nothing to review.
+        return FieldValue(value=None, confidence=1.0)
     return FieldValue.missing()
+
+
+def form_prints(layout: DocumentLayout, spec: FieldSpec) -> bool:
+    """Whether a line above the first table looks like the field's label line though the
+    pattern did not parse it (a garbled 填报单位：…): then the field is missing, not absent."""
+    hint = re.compile(spec.printed_hint) if spec.printed_hint else None
+    for line in lines_above_first_table(layout):
+        text = fold_width(to_simplified(line.text))
+        if hint is None or hint.search(text):
+            return True
+    return False
 
 
 def map_field(layout: DocumentLayout, spec: FieldSpec, catalogue: Catalogue) -> FieldValue:

@@ -19,6 +19,10 @@ class FieldSpec(BaseModel):
     value: Literal["right", "below"] | None = None
     pattern: str | None = None
     type: Literal["text", "number", "percent", "year"] = "text"
+    # Printed on some forms only (a pattern field): not found, and no free line above the
+    # first table matching `printed_hint`, means the form does not print it: null, no flag.
+    optional: bool = False
+    printed_hint: str | None = None
 
     @property
     def all_labels(self) -> list[str]:
@@ -51,6 +55,19 @@ class NarrativeSpec(BaseModel):
     other: list[str] = Field(default_factory=list)
 
 
+class WeightingRule(BaseModel):
+    """One way a form's weights and scores add up (config/templates.yaml `weighting`).
+
+    Terms are `level1` (each level-1 group's weight), `indicators` (each indicator row's
+    score) or a field name (`funds_weight`, `funds_score`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weights: list[str]          # they sum to weights_total
+    weights_total: float = 100
+    scores: list[str]           # they sum to the field total_score
+
+
 class TemplateSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -60,6 +77,8 @@ class TemplateSpec(BaseModel):
     funds_block: FundsBlock | None = None
     indicators: IndicatorSpec
     narrative: NarrativeSpec
+    # The form's weighting rules, by name, in the order they are tried.
+    weighting: dict[str, WeightingRule] = Field(default_factory=dict)
 
     def field_names(self) -> list[str]:
         names = list(self.fields)

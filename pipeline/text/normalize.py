@@ -1,8 +1,10 @@
 """Normalisation of printed text: what `value` holds for text fields.
 
-Full-width forms folded (NFKC: （ → (, ： → :, １２ → 12), traditional characters made
-simplified (the forms are printed in simplified; 立項 is a misread or an old font), line
-breaks inside a cell removed, runs of spaces collapsed.
+Full-width forms folded (NFKC: （ → (, ： → :, １２ → 12, ＞ ＜ → > <), the variant
+comparison signs made the usual ones (≧ → ≥, ≦ → ≤: NFKC leaves them, and a target
+≧95% is ≥95%), traditional characters made simplified (the forms are printed in
+simplified; 立項 is a misread or an old font), line breaks inside a cell removed, runs of
+spaces collapsed.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from functools import cache, lru_cache
 import opencc
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
+# Comparison signs NFKC does not fold (the record contract: ≧ → ≥, ≦ → ≤).
+COMPARISON_SIGNS = str.maketrans({"≧": "≥", "≦": "≤"})
 SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。、；：:,（）()])\s+(?=[{CJK}，。、；：:,（）()])")
 
 
@@ -47,7 +51,7 @@ def join_cell_lines(lines: list[str]) -> str:
 def normalize_text(text: str) -> str:
     """The normalised form of printed text, as stored in `value` (cached: labels and
     cells are normalised many times over while a form is mapped)."""
-    text = fold_width(to_simplified(text))
+    text = fold_width(to_simplified(text)).translate(COMPARISON_SIGNS)
     text = join_cell_lines(text.splitlines())
     text = SPACE_BETWEEN_CJK.sub("", text)
     return re.sub(r"\s+", " ", text).strip()

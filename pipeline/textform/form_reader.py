@@ -88,22 +88,33 @@ def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec
                       flags=flags, page=1)
 
 
-def value_from_lines(lines: list[str], spec: FieldSpec) -> FieldValue:
+def value_from_lines(lines: list[str], spec: FieldSpec, head_lines: list[str]) -> FieldValue:
+    """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines; its value
+    is the first group that matched. An optional field (printed on some forms only) that
+    is not found is absent, not missing, unless a line above the form (``head_lines``)
+    looks like its label line (see config/templates.yaml)."""
     pattern = re.compile(spec.pattern or "")
     for line in lines:
         found = pattern.search(fold_width(to_simplified(line)))
         if found:
-            raw = found.group(1)
+            raw = next((g for g in found.groups() if g is not None), found.group(0))
             return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
+    if spec.optional:
+        hint = re.compile(spec.printed_hint) if spec.printed_hint else None
+        printed = any(hint is None or hint.search(fold_width(to_simplified(x))) for x in head_lines if x.strip())
+        if not printed:
+            return FieldValue(value=None, confidence=1.0)
     return FieldValue.missing()
 
 
 def read_header_fields(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                        index: LabelIndex, kind: TextKind, table_start: int) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
+    first_label = next((p.line for p in pieces if index.is_label(p.text, LABEL_SCORE)), len(lines))
+    title_lines = [ln for ln in lines[:first_label] if not re.search(r"绩效自评表|[(（]\s*\d{4}\s*年度?\s*[)）]", ln)]
     for name, spec in template.fields.items():
         if spec.pattern:
-            out[name] = value_from_lines(lines, spec)
+            out[name] = value_from_lines(lines, spec, title_lines)
             continue
         start = 0
         if spec.after:

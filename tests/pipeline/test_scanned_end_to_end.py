@@ -71,3 +71,17 @@ def test_scan_bboxes_are_page_pixels(records: dict[tuple[str, str], Record]) -> 
     x0, y0, x1, y1 = value.bbox
     # An A4 page at 300 dpi is 2480 × 3508 pixels; the value's box lies on it.
     assert 0 <= x0 < x1 <= 2600 and 0 <= y0 < y1 <= 3600 and x1 - x0 > 50
+
+
+def test_scan_unit_unit_name_and_year(truths: dict[str, Truth],
+                                      records: dict[tuple[str, str], Record]) -> None:
+    """The national forms' 项目资金（万元）, the year (title or the line under it) and the
+    填报单位/部门 line (or its absence, unflagged) read from the image as from text."""
+    for (doc_id, name), record in records.items():
+        truth = truths[doc_id]
+        if truth.template == "gd_fund":
+            continue
+        for key in ("amount_unit", "evaluation_year", "reporting_unit"):
+            got = record.fields[key]
+            assert got.value == truth.fields[key], (doc_id, name, key, got)
+            assert not set(got.flags) - {"low_ocr_confidence"}, (doc_id, name, key, got.flags)

@@ -36,6 +36,15 @@ def test_normalisation_folds_traditional_and_width() -> None:
     assert compact("实施文件 依据") == "实施文件依据"
 
 
+def test_comparison_signs_are_the_usual_ones() -> None:
+    # The record contract: ≧ → ≥, ≦ → ≤, ＞ ＜ → > < (the targets of the indicator rows).
+    assert normalize_text("≧95%") == "≥95%"
+    assert normalize_text("≦90万元") == "≤90万元"
+    assert normalize_text("＞80%") == ">80%" and normalize_text("＜5天") == "<5天"
+    assert normalize_text("≥95%") == "≥95%" and normalize_text("=100%") == "=100%"
+    assert parse_number("≧95%") == 95
+
+
 @given(st.floats(min_value=0, max_value=1e9, allow_nan=False).map(lambda x: round(x, 2)))
 def test_printed_amount_reads_back(value: float) -> None:
     for printed in (f"{value:,.2f}", f"{value:.2f}", f"{value:.2f}".rstrip("0").rstrip("."),

@@ -1,0 +1,133 @@
+"""The weighting rule of a national form, recognised from its sums (config: `weighting`)."""
+
+from __future__ import annotations
+
+from pipeline.checks.calibration import Calibration, CalibrationConfig
+from pipeline.checks.confidence import finish_record
+from pipeline.checks.rules import apply_checks, choose_weighting, declared_weighting, run_checks
+from pipeline.models import FieldValue, Indicator, Record, Source
+
+NATIONAL = declared_weighting("mof_project")
+
+
+def fv(value: object, confidence: float = 0.99) -> FieldValue:
+    return FieldValue(value=value, raw=str(value), confidence=confidence)
+
+
+def mof_record(level1: dict[str, tuple[float, float]], funds: tuple[float, float],
+               total: float) -> Record:
+    """One row per level 1: (weight, score); funds: (funds_weight, funds_score)."""
+    record = Record(source=Source(path="x", engine="rapidocr"), template="mof_project")
+    for name, (weight, score) in level1.items():
+        record.indicators.append(Indicator(
+            level1=fv(name), level1_weight=fv(weight), level2=fv("数量指标"),
+            level2_weight=FieldValue(value=None, confidence=1.0), level3=fv(f"{name}完成率"),
+            level3_weight=fv(weight), score=fv(score)))
+    record.fields = {"funds_weight": fv(funds[0]), "funds_score": fv(funds[1]),
+                     "total_score": fv(total)}
+    return record
+
+
+def outcome(record: Record) -> dict[str, tuple[bool, str]]:
+    return {c.rule: (c.ok, c.detail) for c in run_checks(record)
+            if c.rule in ("level1_weights_sum_100", "scores_sum_total")}
+
+
+def test_national_90_10_form_passes() -> None:
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    assert choose_weighting(record, NATIONAL).rule == "national_90_10"
+    assert outcome(record) == {"level1_weights_sum_100": (True, "50+30+10+10=100 (national_90_10)"),
+                               "scores_sum_total": (True, "sum 96.5 vs total 96.5 (national_90_10)")}
+
+
+def test_all_in_100_form_passes() -> None:
+    # The 2022 衔接资金 form: 产出 70 / 效益 20 / 满意度 10, 预算执行率's 10 outside.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=98)
+    assert choose_weighting(record, NATIONAL).rule == "all_in_100"
+    assert all(ok for ok, _ in outcome(record).values()), outcome(record)
+    checks = run_checks(record)
+    total_check = next(c for c in checks if c.rule == "scores_sum_total")
+    assert "fields.funds_score" not in total_check.fields  # outside the sum on this form
+
+
+def test_a_wrong_total_is_judged_by_the_rule_the_weights_fit() -> None:
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=95)
+    assert choose_weighting(record, NATIONAL).rule == "all_in_100"
+    got = outcome(record)
+    assert got["level1_weights_sum_100"][0] is True
+    assert got["scores_sum_total"] == (False, "sum 98 vs total 95 (all_in_100)")
+
+
+def test_a_misprinted_weight_is_judged_by_the_rule_the_scores_fit() -> None:
+    record = mof_record({"产出指标": (55, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    assert choose_weighting(record, NATIONAL).rule == "national_90_10"
+    checks = {c.rule: c for c in run_checks(record)}
+    weights = checks["level1_weights_sum_100"]
+    assert not weights.ok and weights.detail == "55+30+10+10=105 vs 100 (national_90_10)"
+    assert "fields.funds_weight" in weights.fields
+    assert checks["scores_sum_total"].ok
+
+
+def test_no_rule_fits_and_the_detail_names_the_rules_tried() -> None:
+    record = mof_record({"产出指标": (55, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=90)
+    assert choose_weighting(record, NATIONAL).rule is None
+    checks = {c.rule: c for c in run_checks(record)}
+    weights, scores = checks["level1_weights_sum_100"], checks["scores_sum_total"]
+    assert not weights.ok and not scores.ok
+    assert weights.detail == ("no weighting rule fits; tried national_90_10: 55+30+10+10=105 vs 100; "
+                              "all_in_100: 55+30+10=95 vs 100")
+    assert scores.detail == ("no weighting rule fits; tried national_90_10: sum 96.5 vs total 90; "
+                             "all_in_100: sum 87 vs total 90")
+    # Every value any rule sums is shown: the funds' too.
+    assert {"fields.funds_weight", "fields.funds_score", "fields.total_score"} <= {
+        *weights.fields, *scores.fields}
+
+
+def test_weights_of_one_rule_and_scores_of_another_are_not_a_rule() -> None:
+    # Weights fit all-in-100, scores fit 90+10: which is misread cannot be told.
+    record = mof_record({"产出指标": (60, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    assert choose_weighting(record, NATIONAL).rule is None
+    assert [ok for ok, _ in outcome(record).values()] == [False, False]
+
+
+def test_gd_form_declares_its_one_rule() -> None:
+    assert list(declared_weighting("gd_fund")) == ["gd_100"]
+    assert declared_weighting("unknown") == {}
+
+
+AS_READ = Calibration(CalibrationConfig(), None)
+
+
+def test_repair_infers_a_weight_by_the_forms_own_rule() -> None:
+    # All-in-100 (the scores say so: 68+20+10 = 98 = 总分): the unreadable 效益 weight is
+    # 100 - 70 - 10 = 20, where the 90+10 sum would have made it 10. Its row's weight is
+    # unreadable too, so only the weighting rule can give it.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=98)
+    record.indicators[1].level1_weight = FieldValue.missing()
+    record.indicators[1].level3_weight = FieldValue.missing()
+    record.checks = run_checks(record)
+    apply_checks(record, record.checks)
+    assert finish_record(record, AS_READ, 0.9) == ["indicators[1].level1_weight"]
+    assert record.indicators[1].level1_weight.value == 20
+    assert "inferred" in record.indicators[1].level1_weight.flags
+    assert all(c.ok for c in record.checks), [c for c in record.checks if not c.ok]
+
+
+def test_repair_guesses_nothing_when_no_rule_is_recognised() -> None:
+    # Weights of all-in-100, scores of 90+10, the funds' score doubtful: no rule is the
+    # form's, so no sum says what that score should be.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=107.5)
+    record.fields["funds_score"] = fv(9.5, confidence=0.3)
+    record.checks = run_checks(record)
+    apply_checks(record, record.checks)
+    assert finish_record(record, AS_READ, 0.9) == []
+    assert record.fields["funds_score"].value == 9.5
+    assert "check_failed:scores_sum_total" in record.fields["funds_score"].flags
