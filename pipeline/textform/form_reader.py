@@ -138,6 +138,14 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
     return out
 
 
+def is_label_part(piece: Piece, index: LabelIndex) -> bool:
+    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标)."""
+    key = piece.key
+    if len(key) > 4 or piece.text.endswith(("。", ".")) or not key:
+        return False
+    return any(k.startswith(key) or k.endswith(key) for k in index.keys if len(k) > len(key))
+
+
 def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, FieldValue],
                index: LabelIndex, kind: TextKind, table_start: int, prose_confidence: float) -> None:
     """预期目标 / 实际完成情况: two texts under two headers, side by side on the page."""
@@ -149,7 +157,7 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
         return
     begin = max(h[0] for h in hits if h is not None) + 1
     body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
-            and len(p.key) > 3]
+            and not is_label_part(p, index)]
     if not body:
         return
     parts: list[list[Piece]] = [[] for _ in below]
@@ -177,22 +185,50 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
                                   confidence=round(confidence, 4), page=1)
 
 
-def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int) -> dict[str, FieldValue]:
+def is_funds_cell(piece: Piece) -> bool:
+    text = piece.text.strip()
+    return text in DASHES or bool(NUMBER.search(text) and len(compact(text)) <= 16
+                                  and not re.search(r"[\u4e00-\u9fff]{2}", text))
+
+
+def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
+                    label_lines: set[int]) -> list[Piece]:
+    """A funds row's cells. In a text of cells in order they follow the label; in a text
+    of lines they stand on the label's line and, for an amount wrapped over two lines
+    (joined by `join_wrapped_numbers` on the upper one), on the line above, so both lines
+    are taken, in column order (by position where the text kept it)."""
+    if kind is TextKind.CELLS:
+        cells = []
+        for piece in pieces[at + 1:at + 1 + width]:
+            if not is_funds_cell(piece):
+                break
+            cells.append(piece)
+        return cells
+    line = pieces[at].line
+    above = line - 1 if line - 1 not in label_lines else None
+    cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
+        (p.line == line and i > at) or (above is not None and p.line == above))]
+    if kind is TextKind.SPACED:
+        cells.sort(key=lambda p: (p.x or 0))
+    else:
+        cells.sort(key=lambda p: (p.line, pieces.index(p)))
+    return cells[:width]
+
+
+def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, kind: TextKind
+               ) -> dict[str, FieldValue]:
     """Each funds row: its label, then its cells in the columns' order (amounts, dashes)."""
     block = template.funds_block
     if block is None:
         return {}
     order = list(block.columns)
     out: dict[str, FieldValue] = {}
+    hits = {row_key: find_piece(pieces, labels, 0, table_start) for row_key, labels in block.rows.items()}
+    label_lines = {pieces[h[0]].line for h in hits.values() if h is not None}
     for row_key, columns in block.fields.items():
-        hit = find_piece(pieces, block.rows[row_key], 0, table_start)
-        cells: list[Piece] = []
-        if hit is not None:
-            for piece in pieces[hit[0] + 1:hit[0] + 1 + len(order)]:
-                text = piece.text.strip()
-                if not (NUMBER.search(text) and len(compact(text)) <= 14) and text not in DASHES:
-                    break
-                cells.append(piece)
+        hit = hits.get(row_key)
+        cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line}) \
+            if hit is not None else []
         for column_key, name in columns.items():
             if hit is None:
                 out[name] = FieldValue.missing()
@@ -205,13 +241,48 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int) ->
                              else FieldValue.missing())
                 continue
             piece = cells[position]
-            kind = "percent" if column_key == "rate" else "number"
-            value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind)
+            kind_ = "percent" if column_key == "rate" else "number"
+            value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind_)
             fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
             if not complete:
                 fv.confidence = round(fv.confidence * 0.5, 4)
             out[name] = fv
     return out
+
+
+INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*,\d{0,2}$")
+NUMBER_TAIL = re.compile(r"^\d{0,3}(?:\.\d+)?$")
+GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
+    """An amount too wide for its cell wraps: 10,264,90 | 0.00 is 10,264,900.00. The tail
+    is the next piece (cells in order), the piece below it (columns kept), or the same
+    one of the next line's tails (a row per line)."""
+    used: set[int] = set()
+    out = list(pieces)
+    heads = [i for i, p in enumerate(pieces) if INCOMPLETE_NUMBER.match(p.text.strip())]
+    for i in heads:
+        p = pieces[i]
+        candidates = [j for j in range(i + 1, min(len(pieces), i + 40)) if j not in used
+                      and pieces[j].line != p.line and pieces[j].line <= p.line + 3
+                      and NUMBER_TAIL.match(pieces[j].text.strip())
+                      and GROUPED_NUMBER.match(p.text.strip() + pieces[j].text.strip())]
+        if kind is TextKind.CELLS:
+            candidates = candidates[:1] if candidates and candidates[0] == i + 1 else []
+        elif kind is TextKind.SPACED:
+            candidates = [j for j in candidates if abs((pieces[j].x or 0) - (p.x or 0)) <= 3]
+        else:
+            rank = sum(1 for h in heads if pieces[h].line == p.line and h < i)
+            on_next = [j for j in candidates if pieces[j].line == pieces[candidates[0]].line] if candidates else []
+            candidates = on_next[rank:rank + 1]
+        if candidates:
+            j = candidates[0]
+            used.add(j)
+            tail = pieces[j]
+            out[i] = Piece(p.text + tail.text.strip(), p.raw + tail.raw, p.line, p.x,
+                           min(p.confidence, tail.confidence))
+    return [p for k, p in enumerate(out) if k not in used]
 
 
 def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) -> list[Piece]:
@@ -319,6 +390,23 @@ def is_header_piece(piece: Piece, labels: list[str]) -> bool:
     return key in {"值"}
 
 
+def drop_repeated_headers(body: list[Piece], labels: list[str]) -> list[Piece]:
+    """The table's header printed again on a continuation page: runs of three or more
+    header words (with their wrapped halves, 年度指标 | 值), and any lone header label."""
+    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
+    drop = [False] * len(body)
+    i = 0
+    while i < len(body):
+        j = i
+        while j < len(body) and header[j]:
+            j += 1
+        if j - i >= 3:
+            drop[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    return [p for k, p in enumerate(body) if not drop[k] and (
+        NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
+
+
 def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
                  ) -> tuple[int, int, int] | None:
     """(first piece of the header, first piece after it, the total's piece) of the
@@ -381,6 +469,7 @@ def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> str:
 def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
     """The form in a plain text, whatever tool made the text."""
     kind, pieces, lines = text_to_pieces(text, config)
+    pieces = join_wrapped_numbers(pieces, kind)
     index = label_index(catalogue, config)
     name = detect_text_template(pieces, catalogue)
     form = TextForm(template=name, kind=kind)
@@ -392,15 +481,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
     read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
-    form.fields.update(read_funds(pieces, template, table_start))
+    form.fields.update(read_funds(pieces, template, table_start, kind))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
-        body = [p for p in pieces[body_start:total_at]
-                if NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE]
+        body = drop_repeated_headers(pieces[body_start:total_at], labels)
         if kind is TextKind.SPACED:
             body = rows_by_anchor_lines(body)
         body = join_group_pieces(body, config, name)

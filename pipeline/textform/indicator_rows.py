@@ -86,7 +86,7 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
     qualitative = key in config.qualitative_values or is_vocab_part(key, config.qualitative_values)
     value = (not number and not dash and (
         bool(COMPARATOR_START.match(text)) or "%" in text or any(ch.isdigit() for ch in text)
-        or qualitative))
+        or qualitative or any(w in text for w in config.value_words)))
     group1 = group_key in level1_names
     group2 = group_key in config.group_names and not group1
     prose = bool(PROSE_MARKS.search(text)) or len(key) > 16
@@ -162,9 +162,26 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
     return costs[f"wrap_{kind}"]
 
 
+def is_short_tail(piece: Piece) -> bool:
+    return 0 < len(piece.key) <= 2 and not piece.text[:1].isdigit()
+
+
 def ends_cell(piece: Piece) -> bool:
     """A prose line that can end its cell: a full stop, or a short answer (无, 是)."""
     return piece.text.endswith(SENTENCE_ENDS) or len(piece.key) <= 3
+
+
+def prose_cue_cost(key: str, piece: Piece, config: TextConfig) -> float:
+    """Words that belong to one prose column (扣…分 to 评分标准, 材料/报告 to 佐证材料): a
+    piece with its own column's words is cheaper there, one with only another's dearer."""
+    cues = config.prose_cues
+    if not cues:
+        return 0.0
+    own = any(w in piece.text for w in cues.get(key, ()))
+    other = any(w in piece.text for k, words in cues.items() if k != key for w in words)
+    if own:
+        return -config.indicator_costs["prose_cue"]
+    return config.indicator_costs["prose_cue"] if other else 0.0
 
 
 def skip_cost(kind: str, costs: dict[str, float]) -> float:
@@ -197,11 +214,16 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     def row_end(a: int) -> float:
         return blank_between(a, m)
 
+    # Prose columns side by side (the provincial form's 未达标原因 | 评分标准 | 佐证材料) are
+    # told apart by what they speak of: points, documents, reasons (config: prose_cues).
+    cue_cost = [[prose_cue_cost(keys[c], p, config) if kinds[c] == "prose" else 0.0 for c in range(m)]
+                for p in pieces]
+
     # cost[t][c]: the cheapest reading of pieces[:t+1] with piece t in column c.
     cost = [[INF] * m for _ in range(n)]
     back: list[list[tuple[int, str]]] = [[(-1, "")] * m for _ in range(n)]
     for c in range(m):
-        e = emission(kinds[c], piece_kinds[0], costs, has_gw[c], spec.weight_in_name)
+        e = emission(kinds[c], piece_kinds[0], costs, has_gw[c], spec.weight_in_name) + cue_cost[0][c]
         lead = blank_between(-1, c) if c <= first_name else costs["start_late"] + blank_between(-1, c)
         cost[0][c] = e + lead
         back[0][c] = (-1, "start")
@@ -212,13 +234,17 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
             e = emission(kinds[c], piece_kinds[t], costs, has_gw[c], spec.weight_in_name)
             if e == INF:
                 continue
+            e += cue_cost[t][c]
             best, how = INF, (-1, "")
             # The same cell, one more line.
             if prev_costs[c] < INF:
                 w = prev_costs[c] + continuation(kinds[c], pieces[t - 1], pieces[t], costs, config)
                 if (pieces[t - 1].text.endswith(OPEN_ENDS) or pieces[t].text.startswith(CONTINUED_STARTS)
-                        or piece_kinds[t - 1].open_clause) and kinds[c] != "number":
-                    w -= e  # a cell cut after a comma goes on, whatever its next line looks like
+                        or piece_kinds[t - 1].open_clause) \
+                        and kinds[c] != "number":
+                    # A cell cut after a comma goes on, and a wrapped cell's last character or
+                    # two (完成|率, 年底前完|成) are of its kind, whatever they look like alone.
+                    w -= e
                 if w < best:
                     best, how = w, (c, "wrap")
             # The next cell of the same row.

@@ -22,6 +22,8 @@ from pipeline.textform.vocab import TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个).
 GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])")
+# A percentage glued to the name before it (覆盖率100%).
+GLUED_PERCENT = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%$")
 WIDE_GAP = re.compile(r"\s{2,}|\t")
 
 
@@ -93,9 +95,30 @@ def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
     return [(p, None) for p in line.split(" ")]
 
 
-def split_glued(text: str) -> list[str]:
-    """Pieces a tool glued together without a space: a name and its target (完成数量≥120个)."""
-    return [p for p in GLUED_COMPARATOR.split(text) if p]
+def split_glued(text: str, qualitative: tuple[str, ...]) -> list[str]:
+    """Cells a tool glued together when their gap was narrow (PyMuPDF): a name and its
+    target (完成数量≥120个, 覆盖率100%, 经济增长逐步改善), a target and its actual
+    (达成年度指标达成). Only where the second part is a whole value of its kind."""
+    out: list[str] = []
+    for part in GLUED_COMPARATOR.split(text):
+        if not part:
+            continue
+        out.extend(split_value_suffix(part, qualitative))
+    return out
+
+
+def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
+    found = GLUED_PERCENT.search(text)
+    if found and found.start() >= 2:
+        return [text[:found.start()], text[found.start():]]
+    for term in sorted(qualitative, key=len, reverse=True):
+        if len(term) >= 2 and text.endswith(term) and len(text) > len(term):
+            head = text[:-len(term)]
+            # A name and a value worded in the vocabulary, or two such values.
+            if head in qualitative or (len(term) >= 4 and len(head) >= 2
+                                       and "\u4e00" <= head[-1] <= "\u9fff"):
+                return [head, term]
+    return [text]
 
 
 def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[str]:
@@ -107,7 +130,9 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     recent: list[str] = []
     for line in lines:
         key = compact(line)
-        if key and len(key) >= min_chars and key in recent:
+        # Right after itself, or further back when it is a sentence: two cells may
+        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
+        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)):
             continue
         out.append(line)
         if key:
@@ -124,7 +149,7 @@ def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece]
     pieces: list[Piece] = []
     for index, line in enumerate(lines):
         for raw, x in split_line(line, kind):
-            for part in split_glued(raw.strip()):
+            for part in split_glued(raw.strip(), config.qualitative_values):
                 cleaned, _repairs, confidence = clean_fragment(part, config)
                 if cleaned.strip():
                     pieces.append(Piece(cleaned.strip(), part, index, x, confidence))

@@ -50,9 +50,11 @@ class TextConfig:
     review_threshold: float = 0.9
     level1_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     qualitative_values: tuple[str, ...] = ()
+    value_words: tuple[str, ...] = ()
     table_row_labels: tuple[str, ...] = ()
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
+    prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @cache
@@ -66,7 +68,8 @@ def load_text_config(config_dir: Path = CONFIG_DIR) -> TextConfig:
         data[key] = tuple(compact(n) for n in data.get(key, ()))
     data["level1_names"] = {template: tuple(compact(n) for n in names)
                             for template, names in (data.get("level1_names") or {}).items()}
-    for key in ("table_row_labels", "table_header_extras"):
+    data["prose_cues"] = {k: tuple(v) for k, v in (data.get("prose_cues") or {}).items()}
+    for key in ("table_row_labels", "table_header_extras", "value_words"):
         data[key] = tuple(data.get(key, ()))
     return TextConfig(**data, confidence=confidence)
 
