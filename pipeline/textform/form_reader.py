@@ -22,7 +22,15 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, FieldSpec, TemplateSpec
 from pipeline.template.detect import detect_template
 from pipeline.text.normalize import compact, fold_width, to_simplified
-from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
+from pipeline.textform.indicator_rows import (
+    DASHES,
+    NUMBER,
+    WEIGHT_SUFFIX,
+    TextRow,
+    estimate_columns,
+    place_merged_groups,
+    read_rows,
+)
 from pipeline.textform.narrative import BULLET, repair_paragraphs
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
@@ -293,6 +301,15 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) ->
     row_labels = {compact(x) for x in config.table_row_labels}
     out = list(pieces)
     used: set[int] = set()
+
+    def partners(i: int) -> range | list[int]:
+        """Where the rest of a wrapped name may stand: below it in the same column when
+        the text kept positions, else among the next few pieces."""
+        if out[i].x is None:
+            return range(i + 1, min(len(out), i + 7))
+        return [j for j in range(i + 1, len(out)) if out[j].x is not None
+                and abs((out[j].x or 0) - (out[i].x or 0)) <= 2 and 0 < out[j].line - out[i].line <= 2]
+
     i = 0
     result: list[Piece] = []
     while i < len(out):
@@ -306,7 +323,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) ->
             i += 1
             continue
         if base not in terms and len(key) >= 2:
-            for j in range(i + 1, min(len(out), i + 7)):
+            for j in partners(i):
                 if j in used:
                     continue
                 joined = key + out[j].key
@@ -322,7 +339,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) ->
                     break
         elif base in terms and base == key:
             # A weight printed under the name: 产出指标 | （50分）.
-            for j in range(i + 1, min(len(out), i + 7)):
+            for j in partners(i):
                 if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key):
                     used.add(j)
                     p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
@@ -489,10 +506,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         body = drop_repeated_headers(pieces[body_start:total_at], labels)
-        if kind is TextKind.SPACED:
-            body = rows_by_anchor_lines(body)
         body = join_group_pieces(body, config, name)
+        if kind is TextKind.LINES:
+            body = estimate_columns(body, template.indicators, config, name)
+        if kind in (TextKind.SPACED, TextKind.LINES):
+            body = rows_by_anchor_lines(body)
         form.rows = read_rows(body, template.indicators, config, name)
+        if kind in (TextKind.SPACED, TextKind.LINES):
+            form.rows = place_merged_groups(form.rows, template.indicators)
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at)

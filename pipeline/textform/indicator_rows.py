@@ -293,3 +293,171 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     if row.cells:
         rows.append(row)
     return [r for r in rows if r.cells.get(keys[first_name])]
+
+
+def number_of(pieces: list[Piece]) -> float | None:
+    text = "".join(p.text for p in pieces).strip()
+    return float(text) if NUMBER.fullmatch(text) else None
+
+
+def row_lines(rows: list[TextRow]) -> list[float]:
+    """Each row's own line: where its numbers (weight, score) stand, else its name."""
+    out: list[float] = []
+    for row in rows:
+        numbers = [p.line for k in ("score", "level3_weight") for p in row.cells.get(k, [])]
+        names = [p.line for p in row.cells.get("level3", [])]
+        lines = numbers or names
+        out.append(sum(lines) / len(lines) if lines else (out[-1] + 1 if out else 0.0))
+    return out
+
+
+def fractional_row(line: float, lines: list[float]) -> float:
+    """A line's place among the rows' lines, as a fractional row index (a merged name
+    printed between rows 2 and 3 is at 2.5)."""
+    if not lines:
+        return 0.0
+    if line <= lines[0]:
+        return 0.0
+    for i in range(1, len(lines)):
+        if line <= lines[i]:
+            span = lines[i] - lines[i - 1]
+            return i - 1 + ((line - lines[i - 1]) / span if span > 0 else 0.0)
+    return float(len(lines) - 1)
+
+
+def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
+    """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
+    its span's middle as can be: where a tool that prints a row per line puts a merged
+    cell's text (vertically centred on the rows it covers)."""
+    k, n = len(occurrences), end - start
+    if k == 0 or n < k:
+        return []
+    # best[j][b]: cost of the first j spans ending before row start+b.
+    best = [[INF] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, k + 1):
+        p = occurrences[j - 1] - start
+        for b in range(j, n + 1):
+            for a in range(j - 1, b):
+                if best[j - 1][a] == INF:
+                    continue
+                cost = best[j - 1][a] + abs((a + b - 1) / 2 - p)
+                if cost < best[j][b]:
+                    best[j][b], back[j][b] = cost, a
+    spans, b = [], n
+    for j in range(k, 0, -1):
+        a = back[j][b]
+        spans.append((start + a, start + b))
+        b = a
+    return spans[::-1]
+
+
+def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: int,
+                   child_weight: str) -> list[tuple[int, int]] | None:
+    """Consecutive spans whose children's weights make each group's weight in turn."""
+    children: list[float] = []
+    for row in rows[start:end]:
+        w = number_of(row.cells.get(child_weight, []))
+        if w is None:
+            return None
+        children.append(w)
+    spans, i = [], 0
+    for target in weights:
+        a, acc = i, 0.0
+        while i < len(children) and acc < target - 0.011:
+            acc += children[i]
+            i += 1
+        if abs(acc - target) > 0.011:
+            return None
+        spans.append((start + a, start + i))
+    return spans if i == len(children) else None
+
+
+def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRow]:
+    """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
+    cover, for a text that prints a row per line: there a merged cell's text stands beside
+    the middle of its rows, not the first. The rows a group covers are those whose weights
+    make its weight when the form prints weights, else those it is centred on."""
+    n = len(rows)
+    levels = [("level1", "level1_weight", "level2_weight" if "level2_weight" in spec.columns else "level3_weight"),
+              ("level2", "level2_weight", "level3_weight")]
+    parents: list[tuple[int, int]] = [(0, n)]
+    lines = row_lines(rows)
+    for name_key, weight_key, child_key in levels:
+        if name_key not in spec.columns:
+            continue
+        found: list[tuple[int, list[Piece], list[Piece]]] = [
+            (i, r.cells.pop(name_key), r.cells.pop(weight_key, [])) for i, r in enumerate(rows)
+            if r.cells.get(name_key)]
+        for r in rows:
+            r.cells.pop(weight_key, None)
+        spans_all: list[tuple[int, int]] = []
+        for start, end in parents:
+            inside = [f for f in found if start <= f[0] < end]
+            if not inside:
+                continue
+            weights = [number_of(w) if w else weight_in_name(name) for _i, name, w in inside]
+            spans = None
+            if all(w is not None for w in weights) and child_key in spec.columns:
+                spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
+            if spans is None:
+                where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
+                spans = centred_spans(where, start, end)
+            for (a, _b), (_i, name, weight) in zip(spans, inside):
+                rows[a].cells[name_key] = name
+                if weight:
+                    rows[a].cells[weight_key] = weight
+            spans_all.extend(spans)
+        parents = spans_all or [(0, n)]
+    return rows
+
+
+def weight_in_name(name: list[Piece]) -> float | None:
+    found = WEIGHT_SUFFIX.search("".join(p.key for p in name))
+    return float(found.group()[:-1]) if found else None
+
+
+def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
+                     step: int = 10) -> list[Piece]:
+    """Positions for a text that lost them but kept its lines (pdfplumber: one space
+    between the cells of a line): each line's pieces stand in column order, so each line
+    is matched, left to right, to the template's columns by the kinds of its pieces, and a
+    piece gets its column's position (``step`` apart)."""
+    keys = list(spec.columns)
+    if spec.weight_in_name:
+        keys = [k for k in keys if k not in ("level1_weight", "level2_weight")]
+    kinds = [COLUMN_KINDS.get(k, "prose") for k in keys]
+    costs = config.indicator_costs
+    level1_names = frozenset(config.level1_names.get(template, ()))
+    has_gw = {i: i + 1 < len(keys) and kinds[i + 1] == "group_weight" for i in range(len(keys))}
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    out = list(pieces)
+    m = len(keys)
+    for idx in by_line.values():
+        r = len(idx)
+        if r > m:
+            continue
+        e = [[emission(kinds[c], classify(pieces[i], config, level1_names), costs, has_gw[c], spec.weight_in_name)
+              + (prose_cue_cost(keys[c], pieces[i], config) if kinds[c] == "prose" else 0.0)
+              for c in range(m)] for i in idx]
+        # best[j][c]: pieces[:j+1] placed, piece j in column c (columns strictly rising).
+        best = [[INF] * m for _ in range(r)]
+        back = [[-1] * m for _ in range(r)]
+        for c in range(m):
+            best[0][c] = e[0][c]
+        for j in range(1, r):
+            for c in range(j, m):
+                prev = min(range(c), key=lambda a: best[j - 1][a])
+                if best[j - 1][prev] < INF and e[j][c] < INF:
+                    best[j][c], back[j][c] = best[j - 1][prev] + e[j][c], prev
+        c = min(range(m), key=lambda k: best[r - 1][k])
+        if best[r - 1][c] == INF:
+            continue
+        for j in range(r - 1, -1, -1):
+            p = pieces[idx[j]]
+            out[idx[j]] = Piece(p.text, p.raw, p.line, c * step, p.confidence)
+            c = back[j][c]
+    return out

@@ -12,7 +12,6 @@ tabs, runs of spaces or line breaks. What the text kept is read off the text its
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
@@ -41,8 +40,8 @@ class Piece:
     """One cell text (or one wrapped line of a cell) as the extractor wrote it.
 
     ``line`` counts the text's lines after duplicates were dropped; ``x`` is the display
-    column (a CJK character is two wide) where the piece starts, when the text kept
-    positions (SPACED), else None. ``raw`` is the text as read; ``text`` is simplified,
+    column (the character offset, as pdftotext -layout sets its grid) where the piece
+    starts, when the text kept positions (SPACED), else None. ``raw`` is the text as read; ``text`` is simplified,
     width-folded, its comparators normalised."""
 
     text: str
@@ -54,10 +53,6 @@ class Piece:
     @property
     def key(self) -> str:
         return compact(self.text)
-
-
-def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def detect_kind(lines: list[str]) -> TextKind:
@@ -82,14 +77,10 @@ def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
     if kind is TextKind.TABBED:
         return [(p, None) for p in line.split("\t")]
     if kind is TextKind.SPACED:
-        out: list[tuple[str, int | None]] = []
-        pos = 0
-        for part in re.split(r"(\s{2,})", line):
-            if part and not part.isspace():
-                lead = len(part) - len(part.lstrip())
-                out.append((part.strip(), display_width(line[:pos + lead])))
-            pos += len(part)
-        return out
+        # pdftotext -layout sets every character, Chinese or not, in one column of its
+        # grid: a piece's column is its character offset. Neighbouring cells may be one
+        # space apart.
+        return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)]
     # One space separates cells on a line (pdfplumber, pdftotext's reading order) but
     # never splits Chinese prose, which has no spaces.
     return [(p, None) for p in line.split(" ")]

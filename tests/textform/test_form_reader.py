@@ -32,8 +32,8 @@ def test_kind_is_read_off_the_text() -> None:
 
 
 def test_spaced_pieces_keep_their_display_column() -> None:
-    got = split_line("  名称  权重(%)      ≥95%", TextKind.SPACED)
-    assert got == [("名称", 2), ("权重(%)", 8), ("≥95%", 21)]
+    got = split_line("  名称  权重(%)      ≥95% 达成", TextKind.SPACED)
+    assert got == [("名称", 2), ("权重(%)", 6), ("≥95%", 17), ("达成", 22)]
 
 
 def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
