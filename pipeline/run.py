@@ -379,7 +379,9 @@ def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]
         "limits": {"timeout_s": settings.timeout, "max_worker_memory_mb": settings.max_worker_memory_mb,
                    **settings.limits.model_dump(mode="json")},
         "engine": settings.ocr_engine,
-        "settings": settings.model_dump(mode="json"),
+        # Secrets are never written: run.json is shared with whoever checks the results.
+        "settings": {**settings.model_dump(mode="json", exclude={"password"}),
+                     "password": "(given, not written)" if settings.password else None},
         "versions": package_versions(),
     }
 
