@@ -113,17 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
                               f"{MAX_RENDER_DPI} (default: %(default)s)")
     extract.add_argument("--workers", type=positive_int, default=defaults.workers, metavar="N",
                          help="documents read at once, each in its own process (default: the "
-                              "number of CPU cores, here %(default)s); 1 reads them one by one "
-                              "in this process. The OCR threads are shared out: cores / N each")
+                              "number of CPU cores, here %(default)s); 1 reads them one by one, "
+                              "in one worker process. The OCR threads are shared out: cores / N each")
     extract.add_argument("--timeout", type=positive_float, default=defaults.timeout,
                          metavar="SECONDS",
                          help="time one document may take before it is stopped and recorded as "
-                              "failed (default: %(default)g)")
+                              "failed, in every mode (default: %(default)g)")
     extract.add_argument("--max-memory", type=positive_int, default=defaults.max_worker_memory_mb,
                          metavar="MB", dest="max_memory",
                          help="memory one worker process may use while reading a document "
                               "before it is stopped and the document recorded as failed "
-                              "(default: %(default)s; not enforced with --workers 1)")
+                              "(default: %(default)s; enforced however many files or workers; "
+                              "with --executor dask the workers' own `dask worker "
+                              "--memory-limit` applies instead)")
     extract.add_argument("--force", action="store_true",
                          help="redo documents already done in OUT (default: skip them)")
     extract.add_argument("--retry-failed", action="store_true",

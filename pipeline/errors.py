@@ -23,13 +23,6 @@ class LimitExceeded(DocumentError):
         return type(self), (self.message, self.limit)
 
 
-class DocumentTimeout(BaseException):
-    """A document ran past the per-document time limit (in-process runs, from SIGALRM).
-
-    A BaseException so that no ``except Exception`` in a stage can swallow it: it must
-    reach the executor, which turns it into the document's failed record."""
-
-
 class RunError(Exception):
     """The run itself cannot go on (bad arguments, output not writable)."""
 

@@ -34,13 +34,17 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
 from pipeline.extract import sha256_of, unsupported_reason
+from pipeline.limits import check_file
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
-from pipeline.settings import Settings
+from pipeline.settings import Limits, Settings
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+# Files that mark a folder as an earlier run's OUT (pipeline/output/writers.py).
+OUTPUT_MARKERS = ("records.db", "run.json")
 STDIN = Path("-")  # text pasted on standard input
 FILE_KINDS = {stat.S_ISFIFO: "a named pipe", stat.S_ISSOCK: "a socket",
               stat.S_ISCHR: "a character device", stat.S_ISBLK: "a block device",
@@ -56,8 +60,20 @@ class InputFile:
 
     @property
     def shown(self) -> str:
-        """The path as records show it (``source.path``)."""
-        return str(self.path)
+        """The path as records show it (``source.path``): see :func:`shown_path`."""
+        return shown_path(self.path)
+
+
+def shown_path(path: Path) -> str:
+    """``path`` as text that UTF-8 can hold. A name that is not valid UTF-8 (a GBK name
+    from a Windows zip) reaches Python as lone surrogates, which no UTF-8 writer (SQLite,
+    records.jsonl) accepts; its undecodable bytes are shown as ``\\xNN`` instead."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
 
 
 class RecordSink(Protocol):
@@ -87,23 +103,53 @@ def is_inside(path: str, folder: str) -> bool:
     return os.path.commonpath([path, folder]) == folder
 
 
-def walk_folder(root: Path, follow_symlinks: bool, exclude: Path | None) -> list[InputFile]:
-    """Every file under ``root`` (hidden files and folders, and ``exclude``, left out).
+def is_output_folder(path: str) -> bool:
+    """A folder an earlier run wrote (records.db and run.json): its files are not reports."""
+    return all(os.path.isfile(os.path.join(path, name)) for name in OUTPUT_MARKERS)
 
-    A symbolic link found here that leads out of ``root`` is not followed unless
-    ``follow_symlinks``: it becomes an input with a problem, so the record says why."""
+
+def unreadable_folder(error: OSError) -> InputFile:
+    """A folder that cannot be listed: an input with a problem, so that its files' absence
+    is said in a record rather than silent."""
+    reason = ("permission denied; check its permissions or run as a user who may read it"
+              if isinstance(error, PermissionError) else (error.strerror or str(error)))
+    return InputFile(Path(error.filename), f"cannot read the folder ({reason}): the files in "
+                                           "it were not read")
+
+
+def walk_folder(root: Path, follow_symlinks: bool, exclude: Path | None) -> list[InputFile]:
+    """Every file under ``root`` (hidden files and folders, ``exclude`` and earlier output
+    folders left out).
+
+    A symbolic link found here (to a file or a folder) that leads out of ``root`` is not
+    followed unless ``follow_symlinks``: it becomes an input with a problem, so the record
+    says why; so does a folder that cannot be listed."""
     root_real = os.path.realpath(root)
     excluded = os.path.realpath(exclude) if exclude is not None else None
     found: list[InputFile] = []
     seen: set[tuple[int, int]] = set()  # folders already walked: links may make cycles
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks):
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_symlinks,
+                                                onerror=lambda e: found.append(unreadable_folder(e))):
         st = os.stat(dirpath)
         if (st.st_dev, st.st_ino) in seen:
             dirnames[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")
-                       and os.path.realpath(os.path.join(dirpath, d)) != excluded]
+        kept = []
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            real = os.path.realpath(path)
+            if name.startswith(".") or real == excluded or is_output_folder(path):
+                continue
+            if os.path.islink(path) and not follow_symlinks:
+                # os.walk does not enter it; a link inside root leads to files walked anyway.
+                if not is_inside(real, root_real):
+                    found.append(InputFile(Path(path), (
+                        f"symbolic link to the folder {real}, outside the input folder: not "
+                        "followed; give --follow-symlinks to read the files in it")))
+                continue
+            kept.append(name)
+        dirnames[:] = kept
         for name in filenames:
             if name in SKIPPED_NAMES or name.startswith("."):
                 continue
@@ -125,9 +171,11 @@ def discover_inputs(paths: Iterable[Path], follow_symlinks: bool = False,
                     exclude: Path | None = None) -> list[InputFile]:
     """Files given, and every file under folders given, in a stable (sorted) order.
     A file named explicitly is read as given, even a link; ``exclude`` (the output folder)
-    is never read as input."""
+    is never read as input, nor is a folder an earlier run wrote to."""
     found: list[InputFile] = []
     for path in paths:
+        if path != STDIN and path.is_dir() and is_output_folder(str(path)):
+            continue
         if path != STDIN and path.is_dir():
             found += walk_folder(path, follow_symlinks, exclude)
         else:
@@ -135,9 +183,10 @@ def discover_inputs(paths: Iterable[Path], follow_symlinks: bool = False,
     return found
 
 
-def fingerprint(path: Path) -> tuple[str | None, str | None]:
+def fingerprint(path: Path, limits: Limits | None = None) -> tuple[str | None, str | None]:
     """(sha256, None), or (None, why the file cannot be read): missing, not a regular
-    file (never opened: a named pipe would block), empty, or not readable."""
+    file (never opened: a named pipe would block), empty, over ``limits.max_file_bytes``
+    (by its size: an 8 GB file is refused without being read), or not readable."""
     try:
         st = path.stat()
     except FileNotFoundError:
@@ -149,6 +198,11 @@ def fingerprint(path: Path) -> tuple[str | None, str | None]:
             return None, f"not a regular file ({kind}): nothing to read"
     if st.st_size == 0:
         return None, "empty file (0 bytes): nothing to read; check how it was copied"
+    if limits is not None:
+        try:
+            check_file(path, limits)
+        except DocumentError as exc:
+            return None, str(exc)
     try:
         return sha256_of(path), None
     except PermissionError:
@@ -251,7 +305,7 @@ class Batch:
             # Refused before hashing: such files are keyed by path, never shared as copies
             # (the same bytes as x.txt and x.dat are not the same document).
             problem = item.problem or unsupported_reason(path)
-            sha256, problem = (None, problem) if problem else fingerprint(path)
+            sha256, problem = (None, problem) if problem else fingerprint(path, self.settings.limits)
             if sha256 is not None and sha256 in self.first_with:
                 self.waiting.setdefault(sha256, []).append(index)
                 if sha256 in self.made:  # else: settled when the first one's record comes
@@ -275,6 +329,11 @@ class Batch:
     def record_done(self, index: int, record: Record) -> None:
         """A record made in this run: into the ledger, then settled with its copies."""
         record.source.path = self.inputs[index].shown
+        hashed = self.in_flight.get(index)
+        if record.source.sha256 is None and hashed is not None:
+            # Refused by its worker before it hashed the file (a limit it checks first):
+            # keyed by the runner's hash, where the copies of this content look for it.
+            record.source.sha256 = hashed
         self.to_sinks(record)
         self.folder.write(record)  # the ledger last: done only once everywhere
         self.stage_seconds.update(record.timings)
@@ -320,7 +379,9 @@ def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]
         "limits": {"timeout_s": settings.timeout, "max_worker_memory_mb": settings.max_worker_memory_mb,
                    **settings.limits.model_dump(mode="json")},
         "engine": settings.ocr_engine,
-        "settings": settings.model_dump(mode="json"),
+        # Secrets are never written: run.json is shared with whoever checks the results.
+        "settings": {**settings.model_dump(mode="json", exclude={"password"}),
+                     "password": "(given, not written)" if settings.password else None},
         "versions": package_versions(),
     }
 

@@ -63,7 +63,7 @@ class Settings(BaseModel):
     # worker processes sets it to cores // workers so the machine is not oversubscribed.
     ocr_threads: int | None = None
 
-    # The batch (pipeline/run.py). Worker processes (1: in the calling process).
+    # The batch (pipeline/run.py). Worker processes (even 1: the limits need a process).
     workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     # Seconds one document may take before it becomes a failed record (its worker is replaced).
     timeout: float = Field(default=600.0, gt=0)

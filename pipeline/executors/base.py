@@ -49,7 +49,7 @@ class Outcome(BaseModel):
 
     index: int
     record: Record
-    # "host:pid" of the worker process (or "in-process").
+    # "host:pid" of the worker process (or "(stopped)").
     worker: str
     # That worker's peak resident memory so far in MB (ru_maxrss); None when unknown
     # (the worker died or was stopped).
@@ -90,5 +90,6 @@ def timeout_record(task: Task, seconds: float) -> Record:
 def worker_lost_record(task: Task, why: str) -> Record:
     return failed_record(Source(path=task.path, sha256=task.sha256),
                          f"the worker process reading this document {why}; the batch went on "
-                         "with a new worker. Try the file alone; if it fails again, please "
-                         "report it with the file")
+                         "with a new worker. Run it again with --retry-failed (the same limits "
+                         "hold however many files a run has); if it fails again, please report "
+                         "it with the file")

@@ -1,5 +1,6 @@
-"""Executors on this machine: worker processes (pebble's process pool), or the calling
-process itself (``--workers 1``).
+"""The executor on this machine: worker processes (pebble's process pool), also for one
+document or ``--workers 1`` (the calling process could not enforce the limits: SIGALRM
+cannot interrupt C code, and a process cannot stop itself at a memory limit).
 
 Worker processes are started with the "spawn" method (a fresh interpreter: no state
 copied from the runner, no fork-after-threads hazards with onnxruntime). A document that
@@ -15,17 +16,13 @@ import multiprocessing
 import os
 import queue
 import signal
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
-from contextlib import contextmanager
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipeline.errors import DocumentTimeout
 from pipeline.executors.base import Executor, Outcome, Task, timeout_record, worker_lost_record
-from pipeline.executors.worker import (EXIT_MEMORY, extract_task, peak_rss_mb, start_worker,
-                                       worker_name)
+from pipeline.executors.worker import EXIT_MEMORY, extract_task, start_worker
 from pipeline.settings import Settings
 
 # Tasks handed to the pool ahead of the free workers: enough to keep them busy, few
@@ -96,47 +93,9 @@ class ProcessPoolExecutor(Executor):
         self.pool.join()
 
 
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise DocumentTimeout in this (main) thread after ``seconds`` (SIGALRM); elsewhere,
-    or where SIGALRM does not exist, no limit."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        yield
-        return
-
-    def expire(signum: int, frame: object) -> None:
-        raise DocumentTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-class InProcessExecutor(Executor):
-    """One document at a time in the calling process (``--workers 1``): no process start,
-    the timeout by SIGALRM; no memory limit (there is no worker to stop), peak reported."""
-
-    name = "in-process"
-    workers = 1
-
-    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        for task in tasks:
-            try:
-                with time_limit(self.settings.timeout):
-                    outcome = extract_task(task, self.settings)
-            except DocumentTimeout:
-                outcome = Outcome(index=task.index, record=timeout_record(task, self.settings.timeout),
-                                  worker=worker_name(), worker_peak_rss_mb=peak_rss_mb())
-            yield outcome
-
-
 def local_executor(settings: Settings, documents: int) -> Executor:
-    """Worker processes, never more than there are documents; one: in this process."""
-    workers = min(settings.workers, max(documents, 1))
-    if workers <= 1:
-        return InProcessExecutor(settings)
-    return ProcessPoolExecutor(settings, workers)
+    """Worker processes, never more than there are documents. Even one document, or
+    ``--workers 1``, runs in a worker process: only a process can be stopped inside C
+    code (PDFium expanding a bomb) and have its memory measured and capped, so the limits
+    hold in every mode."""
+    return ProcessPoolExecutor(settings, min(settings.workers, max(documents, 1)))

@@ -19,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from pipeline.errors import DocumentError, LimitExceeded
+from pipeline.image.png_data import check_png_data
 from pipeline.limits import MAX_RENDER_DPI, check_page_count, render_dpi
 from pipeline.read.pdf_file import declares_encryption
 
@@ -289,6 +290,8 @@ def iter_image_pages(path: Path, max_pixels: int = 80_000_000, default_dpi: int 
         for index, frame in enumerate(ImageSequence.Iterator(img)):
             where = f"page {index + 1} of {n_frames}" if n_frames > 1 else "the image"
             check_size(frame, max_pixels, where)
+            if img.format == "PNG" and index == 0:  # its header checked first: cheap refusals
+                check_png_data(path)
             dpi = file_dpi(frame, default_dpi)
             try:
                 upright = ImageOps.exif_transpose(frame)

@@ -125,14 +125,22 @@ def available_engines() -> list[str]:
 
 
 def create_engine(name: str, **options: Any) -> OcrEngine:
-    """A new engine instance (models loaded now). ``options`` go to its constructor."""
-    try:
-        target = ENGINES[name]
-    except (KeyError, TypeError):
+    """A new engine instance (models loaded now). ``options`` go to its constructor.
+
+    ``name`` is one of ENGINES, or a plugin given as "module:Class" (an OcrEngine
+    subclass importable in the worker processes), as OCRmyPDF takes plugins: the tests'
+    fault-injection engines (tests/ocr/fault_engines.py) come in this way. The command
+    line offers only the ENGINES; a plugin is named in ``Settings.ocr_engine``."""
+    target = ENGINES.get(name) if isinstance(name, str) else None
+    if target is None and isinstance(name, str) and ":" in name:
+        target = name
+    if target is None:
         raise ValueError(f"unknown OCR engine {name!r}: choose one of "
-                         f"{', '.join(available_engines())}") from None
+                         f"{', '.join(available_engines())}")
     module_name, class_name = target.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
+    if not (isinstance(cls, type) and issubclass(cls, OcrEngine)):
+        raise ValueError(f"OCR engine {name!r} is not an OcrEngine")
     return cls(**options)
 
 

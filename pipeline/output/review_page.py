@@ -27,6 +27,7 @@ from pipeline.output.review_queue import (
     ReviewItem,
     ReviewQueue,
     build_queue,
+    escape_format_controls,
     read_records,
 )
 
@@ -68,8 +69,9 @@ details{margin:10px 0}summary{cursor:pointer}
 
 
 def text(value: object) -> str:
-    """Untrusted text made safe for HTML text and quoted attribute values."""
-    return html.escape(UNPRINTABLE.sub("\ufffd", str(value)), quote=True)
+    """Untrusted text made safe for HTML text and quoted attribute values; format
+    controls (bidi overrides, zero-width characters) shown escaped, never applied."""
+    return html.escape(escape_format_controls(UNPRINTABLE.sub("\ufffd", str(value))), quote=True)
 
 
 def show_value(value: Value) -> str:

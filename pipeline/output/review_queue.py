@@ -177,9 +177,23 @@ def read_records(out_dir: Path) -> list[Record]:
 # Terminal view
 # --------------------------------------------------------------------------------------
 
-# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, and the
-# Unicode bidi overrides that can reorder what a terminal shows, and lone surrogates.
-UNSAFE_FOR_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# Unicode format controls (category Cf, Unicode 15): invisible, and the bidi ones
+# (U+202E, U+2066-2069, U+200E/F, U+061C) reorder what is shown: a file named
+# "x\u202egpj.txt" displays as "xtxt.jpg". Shown escaped wherever documents are shown
+# (tests/review/test_format_controls.py checks this list against unicodedata).
+FORMAT_CONTROLS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                   "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                   "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+                   "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+FORMAT_CONTROL = re.compile(f"[{FORMAT_CONTROLS}]")
+# C0 and C1 control characters (ESC starts terminal escape sequences), DEL, the format
+# controls above, and lone surrogates.
+UNSAFE_FOR_TERMINAL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{FORMAT_CONTROLS}\\ud800-\\udfff]")
+
+
+def escape_format_controls(text: str) -> str:
+    """Format controls shown as ``\\uNNNN`` (as the terminal view shows them)."""
+    return FORMAT_CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 def terminal_safe(text: str, limit: int = 40) -> str:

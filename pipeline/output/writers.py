@@ -43,12 +43,17 @@ def not_writable(out: Path, exc: BaseException) -> OutputNotWritable:
 def replace_atomically(target: Path, lines: Iterable[str]) -> None:
     """Write ``lines`` to a temporary name beside ``target``, flush to disk, rename."""
     tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for line in lines:
-            fh.write(line)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        # A full disk (or Ctrl-C) leaves the previous complete file, not a partial one too.
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 class OutputFolder:

@@ -177,7 +177,11 @@ def test_image_over_our_limit_is_refused_before_decoding(extractor: DocumentExtr
     small = docs.write(tmp_path / "small.png", docs.png_header_only(3000, 2000))
     with pytest.raises(LimitExceeded, match="3000×2000 = 6 MP, above 5 MP"):
         next(iter_image_pages(small, max_pixels=5_000_000))
-    (page,) = iter_image_pages(small, max_pixels=6_000_000)
+    # Within the limit, it is decoded if its data is all there (header-only is truncated).
+    with pytest.raises(DocumentError, match="truncated image"):
+        next(iter_image_pages(small, max_pixels=6_000_000))
+    whole = docs.write(tmp_path / "whole.png", docs.png_header_only(3000, 2000, rows=2000))
+    (page,) = iter_image_pages(whole, max_pixels=6_000_000)
     assert page.image.shape == (2000, 3000)
 
 

@@ -199,3 +199,19 @@ def test_a_worker_does_not_call_the_next_bad_pdf_encrypted(tmp_path: Path) -> No
     second = extract_task(Task(index=1, path=str(empty_doc)), settings).record
     assert "encrypted PDF" in first.error
     assert second.error == "the PDF has no pages"
+
+
+def test_the_password_is_never_written(tmp_path: Path, run_cli, outputs) -> None:
+    password = "s3cret-Pa55word"
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    encrypted_pdf(inbox / "locked.pdf", password)
+    result = run_cli("extract", str(inbox), "--out", str(out), "--quiet", "--password", password)
+    [record] = outputs.records(out / "records.jsonl")
+    assert record.source.kind == "digital_pdf", record.error  # the password was used
+    assert outputs.run(out)["settings"]["password"] == "(given, not written)"
+    written = [p for p in out.rglob("*") if p.is_file()]
+    assert {p.name for p in written} >= {"records.jsonl", "records.db", "run.json", "review.html"}
+    for path in written:
+        assert password.encode() not in path.read_bytes(), path
+    assert password not in result.stdout + result.stderr

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pipeline.executors.base import Task
-from pipeline.executors.local import InProcessExecutor
+import pytest
+
 from pipeline.extract import DocumentExtractor
 from pipeline.run import batch_settings
 from pipeline.settings import Settings
@@ -45,15 +45,31 @@ def test_timeout_fails_the_document_and_a_new_worker_goes_on(tmp_path: Path, run
     assert run["settings"]["ocr_threads"] == max(1, (os.cpu_count() or 1) // 2)
 
 
-def test_timeout_in_process(tmp_path: Path) -> None:
-    settings = Settings(workers=1, timeout=1.0)
-    tasks = [Task(index=0, path=str(SCANS[0])), Task(index=1, path=str(QUICK[0]))]
-    with InProcessExecutor(settings) as executor:
-        outcomes = list(executor.run(tasks))
-    assert [o.index for o in outcomes] == [0, 1]
-    assert outcomes[0].record.status == "failed" and "took longer than 1 s" in outcomes[0].record.error
-    assert outcomes[1].record.status == "ok"
-    assert outcomes[1].worker_peak_rss_mb > 30
+@pytest.mark.parametrize("args", [[], ["--workers", "1"]], ids=["one-input", "workers-1"])
+def test_limits_hold_with_one_input_and_with_one_worker(tmp_path: Path, run_cli, outputs,
+                                                        args: list[str]) -> None:
+    # One input used to be read in the runner's own process: no memory limit at all, and a
+    # time limit (SIGALRM) that C code (PDFium expanding a bomb) never sees.
+    out = tmp_path / "out"
+    result = run_cli("extract", str(SCANS[0]), "--out", str(out), "--quiet",
+                     "--max-memory", "20", *args)
+    assert result.returncode == 1, result.stderr
+    [record] = outputs.records(out / "records.jsonl")
+    assert record.status == "failed"
+    assert record.error.startswith("the worker process reading this document needed more than "
+                                   "20 MB of memory and was stopped (raise the limit with "
+                                   "--max-memory")
+    assert "alone" not in record.error  # never advises a mode with weaker limits
+    assert outputs.run(out)["executor"] == {"name": "processes", "workers": 1}
+
+    out = tmp_path / "out-timeout"
+    inputs = [SCANS[0], QUICK[0]] if args else [SCANS[0]]  # with --workers 1, the next goes on
+    result = run_cli("extract", *map(str, inputs), "--out", str(out), "--quiet",
+                     "--timeout", "1", *args)
+    assert result.returncode == 1, result.stderr
+    scan, *quick = outputs.records(out / "records.jsonl")
+    assert scan.status == "failed" and scan.error.startswith("took longer than 1 s and was stopped")
+    assert [r.status for r in quick] == (["ok"] if args else [])
 
 
 def test_memory_limit_fails_the_document(tmp_path: Path, run_cli, outputs) -> None:
@@ -73,6 +89,6 @@ def test_ocr_threads_are_shared_out() -> None:
     assert batch_settings(Settings(workers=2), 10).ocr_threads == max(1, cores // 2)
     assert batch_settings(Settings(workers=cores * 4), 100).ocr_threads == 1
     assert batch_settings(Settings(workers=1), 10).ocr_threads is None  # the engine's own
-    assert batch_settings(Settings(workers=8), 1).ocr_threads is None  # one document: in-process
+    assert batch_settings(Settings(workers=8), 1).ocr_threads is None  # one document: one worker
     engine = DocumentExtractor(Settings(ocr_threads=1)).engine
     assert engine.threads == 1
