@@ -188,91 +188,147 @@ def skip_cost(kind: str, costs: dict[str, float]) -> float:
     return costs[f"blank_{kind.rstrip('12')}"]
 
 
+@dataclass(frozen=True)
+class ColumnModel:
+    """The template's indicator columns as the row reader walks them, with the costs."""
+
+    keys: tuple[str, ...]
+    kinds: tuple[str, ...]
+    costs: dict[str, float]
+    weight_in_name: bool
+
+    @property
+    def first_name(self) -> int:
+        return next((i for i, k in enumerate(self.kinds) if k == "name"), 0)
+
+    def has_group_weight(self, c: int) -> bool:
+        return c + 1 < len(self.kinds) and self.kinds[c + 1] == "group_weight"
+
+    def starts_row(self, c: int) -> bool:
+        """A row may begin at a group column or at its name: merged group cells print once."""
+        return c <= self.first_name and self.kinds[c] in ("group1", "group2", "name")
+
+    def blank_between(self, a: int, b: int) -> float:
+        """Columns a+1 … b-1 left blank (group columns are merged, so free)."""
+        return sum(0.0 if self.kinds[i] in ("group1", "group2", "group_weight")
+                   else skip_cost(self.kinds[i], self.costs) for i in range(a + 1, b))
+
+    def row_end(self, a: int) -> float:
+        return self.blank_between(a, len(self.keys)) + self.unweighted_group(a, len(self.keys))
+
+    def unweighted_group(self, a: int, c: int) -> float:
+        """A group name printed without the weight the form prints beside it (the
+        provincial form's 名称 | 权重): leaving a → c skips that weight."""
+        if self.has_group_weight(a) and c > a + 1:
+            return self.costs["group_without_its_weight"]
+        return 0.0
+
+
+def column_model(spec: IndicatorSpec, config: TextConfig) -> ColumnModel:
+    keys = [k for k in spec.columns
+            if not (spec.weight_in_name and k in ("level1_weight", "level2_weight"))]
+    return ColumnModel(tuple(keys), tuple(COLUMN_KINDS.get(k, "prose") for k in keys),
+                       config.indicator_costs, spec.weight_in_name)
+
+
+class RowReader:
+    """The pieces of one indicator table and the costs of every way to read them."""
+
+    def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str) -> None:
+        self.pieces, self.model, self.config = pieces, model, config
+        level1_names = frozenset(config.level1_names.get(template, ()))
+        self.piece_kinds = [classify(p, config, level1_names) for p in pieces]
+        m = len(model.keys)
+        # Prose columns side by side (the provincial form's 未达标原因 | 评分标准 | 佐证材料)
+        # are told apart by what they speak of (config: prose_cues).
+        self.emissions = [[self.emission(t, c) for c in range(m)] for t in range(len(pieces))]
+
+    def emission(self, t: int, c: int) -> float:
+        kind = self.model.kinds[c]
+        e = emission(kind, self.piece_kinds[t], self.model.costs, self.model.has_group_weight(c),
+                     self.model.weight_in_name)
+        if kind == "prose" and e < INF:
+            e += prose_cue_cost(self.model.keys[c], self.pieces[t], self.config)
+        return e
+
+    def steps(self, t: int, c: int) -> list[tuple[int, str, float]]:
+        """Ways to reach piece t in column c from piece t-1 in column a: (a, how, cost),
+        the cost including piece t's own."""
+        model, costs, pieces = self.model, self.model.costs, self.pieces
+        e = self.emissions[t][c]
+        if e == INF:
+            return []
+        prev, cur = pieces[t - 1], pieces[t]
+        kind = model.kinds[c]
+        out: list[tuple[int, str, float]] = []
+        # The same cell, one more line.
+        wrap = continuation(kind, prev, cur, costs, self.config)
+        if wrap < INF:
+            own = e
+            if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
+                    or self.piece_kinds[t - 1].open_clause) and kind != "number":
+                own = 0.0  # a cell cut mid-sentence goes on, whatever its next line looks like
+            out.append((c, "wrap", wrap + own))
+        mid_sentence = not ends_cell(prev)
+        for a in range(len(model.keys)):
+            leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and mid_sentence else 0.0
+            if a < c:  # the next cell of the same row
+                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c)))
+            if model.starts_row(c):  # a new row
+                out.append((a, "row", model.row_end(a) + leave + e))
+        return out
+
+    def start_cost(self, c: int) -> float:
+        lead = self.model.blank_between(-1, c)
+        if c > self.model.first_name:
+            lead += self.model.costs["start_late"]
+        return self.emissions[0][c] + lead
+
+
 def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str
               ) -> list[TextRow]:
-    """The cheapest reading of the pieces as rows of the template's columns."""
-    keys = list(spec.columns)
-    if spec.weight_in_name:
-        keys = [k for k in keys if k not in ("level1_weight", "level2_weight")]
-    kinds = [COLUMN_KINDS.get(k, "prose") for k in keys]
-    costs = config.indicator_costs
-    has_gw = {i: i + 1 < len(keys) and kinds[i + 1] == "group_weight" for i in range(len(keys))}
-    first_name = next((i for i, k in enumerate(kinds) if k == "name"), 0)
-    n, m = len(pieces), len(keys)
+    """The cheapest reading of the pieces as rows of the template's columns; a piece whose
+    second-best column costs little more than its best (config: ``row_margin``) is read
+    with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt."""
+    model = column_model(spec, config)
+    n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
         return []
-    level1_names = frozenset(config.level1_names.get(template, ()))
-    piece_kinds = [classify(p, config, level1_names) for p in pieces]
-    # A row may begin at a group column or at its name: merged group cells print once.
-    starts = [i for i in range(first_name + 1) if kinds[i] in ("group1", "group2", "name")]
-
-    def blank_between(a: int, b: int) -> float:
-        """Columns a+1 … b-1 left blank (group columns are merged, so free)."""
-        return sum(0.0 if kinds[i] in ("group1", "group2", "group_weight") else skip_cost(kinds[i], costs)
-                   for i in range(a + 1, b))
-
-    def row_end(a: int) -> float:
-        return blank_between(a, m)
-
-    # Prose columns side by side (the provincial form's 未达标原因 | 评分标准 | 佐证材料) are
-    # told apart by what they speak of: points, documents, reasons (config: prose_cues).
-    cue_cost = [[prose_cue_cost(keys[c], p, config) if kinds[c] == "prose" else 0.0 for c in range(m)]
-                for p in pieces]
-
-    # cost[t][c]: the cheapest reading of pieces[:t+1] with piece t in column c.
-    cost = [[INF] * m for _ in range(n)]
+    reader = RowReader(pieces, model, config, template)
+    junk = model.costs["junk"]
+    # Forward: placed[t][c], the cheapest reading of pieces[:t+1] with piece t in column c;
+    # state[t][c], the same where piece t may also be set aside (column c still current).
+    placed = [[INF] * m for _ in range(n)]
+    state = [[INF] * m for _ in range(n)]
     back: list[list[tuple[int, str]]] = [[(-1, "")] * m for _ in range(n)]
     for c in range(m):
-        e = emission(kinds[c], piece_kinds[0], costs, has_gw[c], spec.weight_in_name) + cue_cost[0][c]
-        lead = blank_between(-1, c) if c <= first_name else costs["start_late"] + blank_between(-1, c)
-        cost[0][c] = e + lead
+        placed[0][c] = state[0][c] = reader.start_cost(c)
         back[0][c] = (-1, "start")
-    junk = costs["junk"]
     for t in range(1, n):
-        prev_costs = cost[t - 1]
         for c in range(m):
-            e = emission(kinds[c], piece_kinds[t], costs, has_gw[c], spec.weight_in_name)
-            if e == INF:
-                continue
-            e += cue_cost[t][c]
-            best, how = INF, (-1, "")
-            # The same cell, one more line.
-            if prev_costs[c] < INF:
-                w = prev_costs[c] + continuation(kinds[c], pieces[t - 1], pieces[t], costs, config)
-                if (pieces[t - 1].text.endswith(OPEN_ENDS) or pieces[t].text.startswith(CONTINUED_STARTS)
-                        or piece_kinds[t - 1].open_clause) \
-                        and kinds[c] != "number":
-                    # A cell cut after a comma goes on, and a wrapped cell's last character or
-                    # two (完成|率, 年底前完|成) are of its kind, whatever they look like alone.
-                    w -= e
-                if w < best:
-                    best, how = w, (c, "wrap")
-            # The next cell of the same row.
-            for a in range(c):
-                if prev_costs[a] < INF:
-                    w = prev_costs[a] + blank_between(a, c)
-                    if kinds[a] == "prose" and not ends_cell(pieces[t - 1]):
-                        w += costs["break_mid_sentence"]
-                    if w < best:
-                        best, how = w, (a, "next")
-            # A new row.
-            if c in starts:
-                for a in range(m):
-                    if prev_costs[a] < INF:
-                        w = prev_costs[a] + row_end(a)
-                        if kinds[a] == "prose" and not ends_cell(pieces[t - 1]):
-                            w += costs["break_mid_sentence"]
-                        if w < best:
-                            best, how = w, (a, "row")
-            cost[t][c] = best + e
-            back[t][c] = how
-        # A piece that is none of the table's cells (a stray label, a page footer).
-        for c in range(m):
-            if prev_costs[c] + junk < cost[t][c]:
-                cost[t][c] = prev_costs[c] + junk
+            for a, how, cost in reader.steps(t, c):
+                if state[t - 1][a] + cost < placed[t][c]:
+                    placed[t][c] = state[t - 1][a] + cost
+                    back[t][c] = (a, how)
+            state[t][c] = placed[t][c]
+            if state[t - 1][c] + junk < state[t][c]:
+                state[t][c] = state[t - 1][c] + junk
                 back[t][c] = (c, "junk")
-    end = min(range(m), key=lambda c: cost[n - 1][c] + row_end(c))
-    if cost[n - 1][end] == INF:
+    # Backward: after[t][c], the cheapest reading of pieces[t+1:] from column c.
+    after = [[INF] * m for _ in range(n)]
+    for c in range(m):
+        after[n - 1][c] = model.row_end(c)
+    for t in range(n - 2, -1, -1):
+        for c2 in range(m):
+            if after[t + 1][c2] == INF:
+                continue
+            for a, _how, cost in reader.steps(t + 1, c2):
+                if cost + after[t + 1][c2] < after[t][a]:
+                    after[t][a] = cost + after[t + 1][c2]
+        for c in range(m):
+            after[t][c] = min(after[t][c], junk + after[t + 1][c])
+    end = min(range(m), key=lambda c: state[n - 1][c] + model.row_end(c))
+    if state[n - 1][end] == INF:
         return []
     path: list[tuple[int, str]] = []
     c = end
@@ -281,18 +337,26 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         path.append((c, how))
         c = prev if prev >= 0 else c
     path.reverse()
+    margin = config.row_margin
     rows: list[TextRow] = []
     row = TextRow()
-    for piece, (c, how) in zip(pieces, path):
+    for t, (piece, (c, how)) in enumerate(zip(pieces, path)):
         if how == "junk":
             continue
         if how == "row" and row.cells:
             rows.append(row)
             row = TextRow()
-        row.cells.setdefault(keys[c], []).append(piece)
+        chosen = placed[t][c] + after[t][c]
+        others = [placed[t][k] + after[t][k] for k in range(m) if k != c]
+        if t > 0:
+            others.append(min(state[t - 1][k] + junk + after[t][k] for k in range(m)))
+        if min(others, default=INF) - chosen < margin:
+            piece = Piece(piece.text, piece.raw, piece.line, piece.x,
+                          min(piece.confidence, config.confidence.ambiguous_cell))
+        row.cells.setdefault(model.keys[c], []).append(piece)
     if row.cells:
         rows.append(row)
-    return [r for r in rows if r.cells.get(keys[first_name])]
+    return [r for r in rows if r.cells.get(model.keys[model.first_name])]
 
 
 def number_of(pieces: list[Piece]) -> float | None:

@@ -31,6 +31,7 @@ class Confidence:
     merged_weight: float = 0.5
     heading: float = 0.8
     unconfirmed_table: float = 0.6
+    ambiguous_cell: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class TextConfig:
     duplicate_window: int = 4
     duplicate_min_chars: int = 4
     doubled_line_min_chars: int = 8
+    row_margin: float = 1.0
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
