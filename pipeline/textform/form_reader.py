@@ -28,6 +28,7 @@ from pipeline.textform.indicator_rows import (
     WEIGHT_SUFFIX,
     TextRow,
     estimate_columns,
+    is_tail,
     place_merged_groups,
     read_rows,
 )
@@ -293,7 +294,8 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
     return [p for k, p in enumerate(out) if k not in used]
 
 
-def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) -> list[Piece]:
+def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind
+                      ) -> list[Piece]:
     """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
     again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
     may stand a few pieces later when the tool interleaved the lines of two columns."""
@@ -305,6 +307,9 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str) ->
     def partners(i: int) -> range | list[int]:
         """Where the rest of a wrapped name may stand: below it in the same column when
         the text kept positions, else among the next few pieces."""
+        if out[i].x is None and kind is TextKind.LINES:
+            # A row per line: the rest stands on one of the next two lines.
+            return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= 2]
         if out[i].x is None:
             return range(i + 1, min(len(out), i + 7))
         return [j for j in range(i + 1, len(out)) if out[j].x is not None
@@ -376,11 +381,6 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
     for a in anchors:
         out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
     return out
-
-
-def is_tail(piece: Piece) -> bool:
-    """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
-    return len(piece.key) <= 2 or piece.text.startswith(("，", ",", "、", "。", "）", ")"))
 
 
 def column_of(piece: Piece) -> int:
@@ -506,7 +506,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         body = drop_repeated_headers(pieces[body_start:total_at], labels)
-        body = join_group_pieces(body, config, name)
+        body = join_group_pieces(body, config, name, kind)
         if kind is TextKind.LINES:
             body = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
