@@ -72,19 +72,86 @@ def find_piece(pieces: list[Piece], labels: list[str], start: int = 0, end: int 
 
 def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec,
                 kind: TextKind, confidence_scale: float) -> FieldValue:
-    """The value right of (or, in a one-cell-per-line text, after) a label: the next piece,
-    and for text fields the pieces after it up to the next label."""
-    taken: list[Piece] = []
-    for piece in pieces[at + 1:at + 8]:
-        if index.is_label(piece.text, LABEL_SCORE):
+    """The value right of a label. In a text of cells in order: the next piece, and for a
+    text field the pieces after it up to the next label (a wrapped value). In a text of
+    lines: the next piece on the label's line, with a text value's wrapped lines above and
+    below it (in the same column where the text kept positions; where it did not, only
+    lines that hold nothing else, read with less trust)."""
+    if kind is TextKind.CELLS or kind is TextKind.TABBED:
+        taken: list[Piece] = []
+        for piece in pieces[at + 1:at + 8]:
+            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text"):
+                break
+            taken.append(piece)
+        return typed_field(taken, spec, confidence_scale)
+    label = pieces[at]
+    first = next((p for p in pieces[at + 1:at + 3] if p.line == label.line), None)
+    if first is None or index.is_label(first.text, LABEL_SCORE):
+        if spec.type == "text" and kind is TextKind.SPACED:
+            # A value of two lines centred on its label's line leaves that line blank.
+            return typed_field(lines_beside(pieces, label, index), spec, confidence_scale)
+        return typed_field([], spec, confidence_scale)
+    taken = [first]
+    if spec.type == "text" and len(first.key) >= 8:  # a short value does not wrap
+        taken = wrapped_lines(pieces, first, index, kind) or taken
+        if len(taken) > 1 and kind is TextKind.LINES:
+            confidence_scale = min(confidence_scale, 0.85)
+    return typed_field(taken, spec, confidence_scale)
+
+
+def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[Piece]:
+    """The pieces just above and below a label's line, right of it and left of the next
+    label on its line: a value whose two lines straddle the label's."""
+    same = [p for p in pieces if p.line == label.line and (p.x or 0) > (label.x or 0)]
+    right_end = min((p.x or 0) for p in same) if same else 10**9
+    out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
+           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8]
+    return sorted(out, key=lambda p: (p.line, p.x or 0))
+
+
+def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: TextKind) -> list[Piece]:
+    """A value's lines above and below its own, in line order: in its column where the text
+    kept positions, else lines that hold nothing but one long piece. A line that starts
+    another row of the form (it holds a label in that column, or beside it) ends the value."""
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if abs(p.line - first.line) <= 3:
+            lines.setdefault(p.line, []).append(p)
+
+    def look(line: int) -> tuple[Piece | None, bool]:
+        """(the value's piece on that line, whether the line ends the value)."""
+        here = lines.get(line, [])
+        if kind is TextKind.SPACED:
+            mine = [p for p in here if p.x is not None and first.x is not None and abs(p.x - first.x) <= 1]
+            if not mine:
+                return None, False  # nothing in this column here: look further
+            starts_row = any(index.is_label(p.text, LABEL_SCORE) for p in here if (p.x or 0) < (first.x or 0))
+            if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
+                return None, True
+            return mine[0], False
+        if len(here) == 1 and not index.is_label(here[0].text, LABEL_SCORE) \
+                and len(here[0].key) >= max(8, len(first.key) - 4):
+            return here[0], False
+        return None, True
+
+    above: list[Piece] = []
+    below: list[Piece] = []
+    for step in (1, 2, 3):
+        p, stop = look(first.line - step)
+        if stop:
             break
-        if taken and spec.type != "text":
+        if p is not None:
+            above.insert(0, p)
+    for step in (1, 2, 3):
+        p, stop = look(first.line + step)
+        if stop:
             break
-        if taken and kind is not TextKind.CELLS and piece.line == taken[-1].line:
-            break  # the next cell on the same line is another column
-        taken.append(piece)
-        if spec.type != "text":
-            break
+        if p is not None:
+            below.append(p)
+    return [*above, first, *below]
+
+
+def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) -> FieldValue:
     if not taken:
         return FieldValue(value=None, raw="", confidence=1.0) if spec.type == "text" else FieldValue.missing()
     raw = "".join(p.text for p in taken)
@@ -215,12 +282,11 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
         return cells
     line = pieces[at].line
     above = line - 1 if line - 1 not in label_lines else None
+    # In text order (line, then place in the line), or by position where the text kept it.
     cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
         (p.line == line and i > at) or (above is not None and p.line == above))]
     if kind is TextKind.SPACED:
-        cells.sort(key=lambda p: (p.x or 0))
-    else:
-        cells.sort(key=lambda p: (p.line, pieces.index(p)))
+        cells.sort(key=lambda p: p.x or 0)
     return cells[:width]
 
 

@@ -473,10 +473,15 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRo
             inside = [f for f in found if start <= f[0] < end]
             if not inside:
                 continue
-            weights = [number_of(w) if w else weight_in_name(name) for _i, name, w in inside]
+            # A merged cell cut by a page break prints its name again on the next page.
+            distinct = [f for k, f in enumerate(inside)
+                        if k == 0 or group_text(f[1]) != group_text(inside[k - 1][1])]
+            weights = [number_of(w) if w else weight_in_name(name) for _i, name, w in distinct]
             spans = None
             if all(w is not None for w in weights) and child_key in spec.columns:
                 spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
+                if spans is not None:
+                    inside = distinct
             if spans is None:
                 where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
                 spans = centred_spans(where, start, end)
@@ -487,6 +492,10 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRo
             spans_all.extend(spans)
         parents = spans_all or [(0, n)]
     return rows
+
+
+def group_text(name: list[Piece]) -> str:
+    return WEIGHT_SUFFIX.sub("", "".join(p.key for p in name))
 
 
 def weight_in_name(name: list[Piece]) -> float | None:

@@ -19,8 +19,9 @@ from pipeline.text.normalize import compact
 from pipeline.textform.repair import clean_fragment, strip_markdown
 from pipeline.textform.vocab import TextConfig
 
-# A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个).
-GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])")
+# A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
+# group's weight glued to the next cell (pdfplumber: 标（10分）意度指标).
+GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])|(?<=\d分[)）])(?=[\u4e00-\u9fff])")
 # A percentage glued to the name before it (覆盖率100%).
 GLUED_PERCENT = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%$")
 WIDE_GAP = re.compile(r"\s{2,}|\t")
