@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "fixtures" / "corpus" / "docs"
-SHARED_SEEDS = ROOT.parent / "shared" / "seeds"  # beside the repo when present
+SEEDS = ROOT / "fixtures" / "seeds"  # the seed report, committed
+TOOL_TEXTS = ROOT / "fuzz" / "seeds" / "text"  # real extractors' text of the committed PDFs
 CRASHES = ROOT / "tests" / "hostile" / "crashes"
 WORK = ROOT / "fuzz" / "work"
 MAX_RESTARTS = 20  # after crashes, within one target's time
@@ -38,7 +39,8 @@ class Target:
 def targets() -> dict[str, Target]:
     return {
         "text": Target("fuzz.fuzz_text",
-                       (*sorted(DOCS.glob("*/text.txt")), *sorted(SHARED_SEEDS.glob("*.txt")),
+                       (*sorted(DOCS.glob("*/text.txt")), *sorted(SEEDS.glob("*.txt")),
+                        *sorted(TOOL_TEXTS.glob("*.txt")),
                         *sorted((CRASHES / "text").glob("*"))), 16_384),
         "pdf": Target("fuzz.fuzz_pdf",
                       (*sorted(DOCS.glob("*/digital.pdf")), *sorted((CRASHES / "pdf").glob("*"))),

@@ -17,13 +17,12 @@ from pathlib import Path
 
 from pipeline.checks.confidence import flag_low_confidence
 from pipeline.errors import DocumentError
-from pipeline.extract import NeedsOcr, build_record, layout_from_pages, read_digital_pdf
+from pipeline.extract import NeedsOcr, build_record, layout_from_pages, read_digital_pdf, read_text_report
 from pipeline.layout import DocumentLayout
 from pipeline.models import Record, Source
 from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, load_catalogue
 from pipeline.textform.decode import decode_text
-from pipeline.textform.layout import layout_from_text
 from pipeline.textform.text_layer import repair_text_layer
 
 SETTINGS = Settings(workers=1)
@@ -46,12 +45,19 @@ def finish(layout: DocumentLayout, source: Source) -> Record:
 
 
 def text_document(data: bytes) -> Record | None:
-    """The text path (a .txt report): decode → repair → layout → record. None: refused."""
+    """The text path (a .txt report) as the extractor takes it: decode → the reader for
+    the text's kind (tab slots, or the form reader for any other extractor's text) →
+    record. None: refused."""
     try:
-        layout = layout_from_text(decode_text(data), catalogue())
-        return finish(layout, Source(path="fuzz.txt", kind="text", pages=layout.pages))
+        record = read_text_report(decode_text(data), Source(path="fuzz.txt", kind="text", pages=1),
+                                  catalogue(), SETTINGS.config_dir, {})
     except DocumentError:
         return None
+    flag_low_confidence(record, SETTINGS.review_threshold)
+    record.settle_status()
+    text = json.dumps(record.model_dump(mode="json"), ensure_ascii=False, allow_nan=False)
+    Record.model_validate_json(text)
+    return record
 
 
 def digital_layout(path: Path) -> DocumentLayout:

@@ -146,16 +146,18 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
     return record
 
 
-def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float) -> None:
+def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True) -> None:
     """A text's table reading is believed when the form's arithmetic confirms it: the
     level-3 weights make the level-1 groups' weights in turn and the scores make the
     total. A tool that prints merged names between the rows they cover leaves the groups
     in doubt (``groups_in_doubt``) until the weights settle them. An unconfirmed reading
-    is not silently trusted: its values' confidence is capped at ``unconfirmed``."""
+    is not silently trusted: its values' confidence is capped at ``unconfirmed``; so is a
+    reading of a text that fits the form's rows badly throughout (``fits`` false: a tool
+    that printed the table column by column), whatever its sums say."""
     from pipeline.mapping.indicator_rows import level1_groups, regroup_by_weights, scores_make_total
     inds = record.indicators
     regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
-    confirmed = bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
+    confirmed = fits and bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
     if confirmed:
         return
     for ind in inds:
@@ -177,7 +179,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         record.fields = dict(form.fields)
         record.indicators = rows_to_indicators(form.rows, template.indicators, config.confidence.wrapped)
         record.fields["total_score"] = form.total
-        confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table)
+        confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
+                           form.table_cost <= config.table_fit_max)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)
@@ -185,6 +188,26 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)
     return record
+
+
+def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir: Path,
+                     timings: dict[str, float]) -> Record:
+    """A plain-text report's record, whatever tool made the text: its kind is read off the
+    text (`textform.pieces`). Tab-slot text, the seed's kind, is read by the tab reader
+    (`textform.layout`, tuned on it); every other kind by the form reader
+    (`textform.form_reader`), which hands on rows whose columns are named."""
+    from pipeline.textform.form_reader import read_text_form
+    from pipeline.textform.pieces import TextKind, text_kind
+    from pipeline.textform.vocab import load_text_config
+    config = load_text_config(config_dir)
+    if text_kind(text) is TextKind.TABBED:
+        from pipeline.textform.layout import layout_from_text
+        with timed(timings, "text-repair"):
+            layout = layout_from_text(text, catalogue, config_dir)
+        return build_record(layout, source, catalogue, timings)
+    with timed(timings, "text-repair"):
+        form = read_text_form(text, catalogue, config)
+    return build_text_record(form, source, catalogue, config, timings)
 
 
 class DocumentExtractor:
@@ -276,24 +299,12 @@ class DocumentExtractor:
         return layout
 
     def read_text_record(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
-        """A plain-text report: decoded, its form read by what the form is (its labels, its
-        columns' kinds, its arithmetic), whatever tool made the text."""
+        """A plain-text report, decoded and read (`read_text_report`)."""
         from pipeline.textform.decode import decode_text, read_text_file
-        from pipeline.textform.form_reader import read_text_form
-        from pipeline.textform.pieces import TextKind
-        from pipeline.textform.vocab import load_text_config
         source.kind, source.engine, source.pages = "text", "text", 1
         with timed(timings, "read"):
             text = decode_text(read_text_file(path, self.settings.limits.max_text_bytes))
-        config = load_text_config(self.settings.config_dir)
-        with timed(timings, "text-repair"):
-            form = read_text_form(text, self.catalogue, config)
-        if form.kind is TextKind.TABBED:
-            from pipeline.textform.layout import layout_from_text
-            with timed(timings, "text-repair"):
-                layout = layout_from_text(text, self.catalogue, self.settings.config_dir)
-            return build_record(layout, source, self.catalogue, timings)
-        return build_text_record(form, source, self.catalogue, config, timings)
+        return read_text_report(text, source, self.catalogue, self.settings.config_dir, timings)
 
     def extract(self, path: Path) -> Record:
         """The record of one file; a document that cannot be read gives a failed record."""

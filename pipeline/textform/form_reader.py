@@ -49,6 +49,8 @@ class TextForm:
     rows: list[TextRow] = field(default_factory=list)
     total: FieldValue = field(default_factory=FieldValue.missing)
     table_found: bool = False
+    # The row reading's cost per piece (indicator_rows.read_rows): how well the text fits.
+    table_cost: float = 0.0
     narrative: list[TextLine] = field(default_factory=list)
     title_lines: list[TextLine] = field(default_factory=list)
 
@@ -577,7 +579,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             body = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             body = rows_by_anchor_lines(body)
-        form.rows = read_rows(body, template.indicators, config, name)
+        form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)
         form.table_found = True

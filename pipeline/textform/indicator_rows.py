@@ -22,6 +22,7 @@ import math
 import re
 from itertools import combinations, product
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
@@ -218,12 +219,22 @@ class ColumnModel:
 
     def starts_row(self, c: int) -> bool:
         """A row may begin at a group column or at its name: merged group cells print once."""
-        return c <= self.first_name and self.kinds[c] in ("group1", "group2", "name")
+        return self.row_starts[c]
+
+    @cached_property
+    def row_starts(self) -> tuple[bool, ...]:
+        return tuple(c <= self.first_name and k in ("group1", "group2", "name") for c, k in enumerate(self.kinds))
+
+    @cached_property
+    def blanks(self) -> tuple[tuple[float, ...], ...]:
+        """blanks[a + 1][b]: the cost of columns a+1 … b-1 left blank (group columns are
+        merged, so free)."""
+        m = len(self.keys)
+        skip = [0.0 if k in ("group1", "group2", "group_weight") else skip_cost(k, self.costs) for k in self.kinds]
+        return tuple(tuple(sum(skip[a + 1:b]) for b in range(m + 1)) for a in range(-1, m))
 
     def blank_between(self, a: int, b: int) -> float:
-        """Columns a+1 … b-1 left blank (group columns are merged, so free)."""
-        return sum(0.0 if self.kinds[i] in ("group1", "group2", "group_weight")
-                   else skip_cost(self.kinds[i], self.costs) for i in range(a + 1, b))
+        return self.blanks[a + 1][b]
 
     def row_end(self, a: int) -> float:
         return self.blank_between(a, len(self.keys)) + self.unweighted_group(a, len(self.keys))
@@ -298,16 +309,20 @@ class RowReader:
 
 
 def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str
-              ) -> list[TextRow]:
+              ) -> tuple[list[TextRow], float]:
     """The cheapest reading of the pieces as rows of the template's columns; a piece whose
     second-best column costs little more than its best (config: ``row_margin``) is read
-    with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt."""
+    with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt.
+    Also returns the reading's cost per piece: how badly the text fits the form at all (a
+    tool that printed the table column by column fits it badly everywhere)."""
     model = column_model(spec, config)
     n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
-        return []
+        return [], 0.0
     reader = RowReader(pieces, model, config, template)
     junk = model.costs["junk"]
+    # Both passes walk the same steps: made once.
+    steps = [[[] if t == 0 else reader.steps(t, c) for c in range(m)] for t in range(n)]
     # Forward: placed[t][c], the cheapest reading of pieces[:t+1] with piece t in column c;
     # state[t][c], the same where piece t may also be set aside (column c still current).
     placed = [[INF] * m for _ in range(n)]
@@ -318,7 +333,7 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         back[0][c] = (-1, "start")
     for t in range(1, n):
         for c in range(m):
-            for a, how, cost in reader.steps(t, c):
+            for a, how, cost in steps[t][c]:
                 if state[t - 1][a] + cost < placed[t][c]:
                     placed[t][c] = state[t - 1][a] + cost
                     back[t][c] = (a, how)
@@ -334,14 +349,15 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         for c2 in range(m):
             if after[t + 1][c2] == INF:
                 continue
-            for a, _how, cost in reader.steps(t + 1, c2):
+            for a, _how, cost in steps[t + 1][c2]:
                 if cost + after[t + 1][c2] < after[t][a]:
                     after[t][a] = cost + after[t + 1][c2]
         for c in range(m):
             after[t][c] = min(after[t][c], junk + after[t + 1][c])
     end = min(range(m), key=lambda c: state[n - 1][c] + model.row_end(c))
     if state[n - 1][end] == INF:
-        return []
+        return [], INF
+    cost_per_piece = (state[n - 1][end] + model.row_end(end)) / n
     path: list[tuple[int, str]] = []
     c = end
     for t in range(n - 1, -1, -1):
@@ -368,7 +384,7 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         row.cells.setdefault(model.keys[c], []).append(piece)
     if row.cells:
         rows.append(row)
-    return [r for r in rows if r.cells.get(model.keys[model.first_name])]
+    return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
 
 def number_of(pieces: list[Piece]) -> float | None:

@@ -73,6 +73,10 @@ def detect_kind(lines: list[str]) -> TextKind:
     return TextKind.CELLS
 
 
+def text_kind(text: str) -> TextKind:
+    return detect_kind(text.split("\n"))
+
+
 def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
     """A line's pieces with their display column (SPACED only)."""
     if kind is TextKind.TABBED:

@@ -222,7 +222,9 @@ def column_offset(lines: list[Line], spec: IndicatorSpec, n_cols: int) -> int:
 # --- anchors and balancing -------------------------------------------------------------
 
 def fragment_at(line: Line, col: int | None) -> Fragment | None:
-    if col is None or col >= line.width:
+    # A column found left of the first slot (a header offset larger than the line) is
+    # not on this line: a negative index would read another slot, or none.
+    if col is None or not 0 <= col < min(line.width, len(line.slots)):
         return None
     return line.slots[col]
 

@@ -43,7 +43,7 @@ def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
 
 def test_national_rows_by_the_kinds_of_their_cells() -> None:
     spec = CATALOGUE.templates["mof_project"].indicators
-    rows = read_rows(pieces("产出指标（50分）", "数量指标", "新建改建设施数量", "≥12处", "13处", "4", "3",
+    rows, _cost = read_rows(pieces("产出指标（50分）", "数量指标", "新建改建设施数量", "≥12处", "13处", "4", "3",
                             "部分镇街资金拨付进度偏慢，", "下一步将加快拨付", "农村人居覆盖率", "100%",
                             "100%", "9", "9", "社会公众知晓率", "有效提升", "有效提升", "2", "0"),
                      spec, CONFIG, "mof_project")
@@ -57,7 +57,7 @@ def test_national_rows_by_the_kinds_of_their_cells() -> None:
 
 def test_a_wrapped_target_stays_whole() -> None:
     spec = CATALOGUE.templates["mof_project"].indicators
-    rows = read_rows(pieces("群众增收情况", "达成年度", "指标", "达成", "2", "2"), spec, CONFIG, "mof_project")
+    rows, _cost = read_rows(pieces("群众增收情况", "达成年度", "指标", "达成", "2", "2"), spec, CONFIG, "mof_project")
     assert [(r.text("target"), r.text("actual")) for r in rows] == [("达成年度指标", "达成")]
 
 
