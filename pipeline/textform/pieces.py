@@ -24,6 +24,10 @@ from pipeline.textform.vocab import TextConfig
 GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])|(?<=\d分[)）])(?=[\u4e00-\u9fff])")
 # A percentage glued to the name before it (覆盖率100%).
 GLUED_PERCENT = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%$")
+# A number that starts a new cell: right after a unit or word, not inside a date (12月31日).
+SECOND_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff%])(?<![年月日第号至])\d+(?:\.\d+)?[^\d]*$")
+NUMBER_IN = re.compile(r"\d")
+PROSE = re.compile(r"[，。；、,;]")
 WIDE_GAP = re.compile(r"\s{2,}|\t")
 
 
@@ -104,9 +108,15 @@ def split_glued(text: str, qualitative: tuple[str, ...]) -> list[str]:
 
 
 def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
+    if PROSE.search(text) or len(text) > 24:
+        return [text]  # a sentence (a scoring standard: 每低1个百分点扣0.5分) is one cell
     found = GLUED_PERCENT.search(text)
     if found and found.start() >= 2:
         return [text[:found.start()], text[found.start():]]
+    found = SECOND_NUMBER.search(text)
+    if found and NUMBER_IN.search(text[:found.start()]):
+        # A value and the next cell's number (24.29万元19, ≥120人次120人次).
+        return [text[:found.start()], *split_value_suffix(text[found.start():], qualitative)]
     for term in sorted(qualitative, key=len, reverse=True):
         if len(term) >= 2 and text.endswith(term) and len(text) > len(term):
             head = text[:-len(term)]
@@ -114,6 +124,12 @@ def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
             if head in qualitative or (len(term) >= 4 and len(head) >= 2
                                        and "\u4e00" <= head[-1] <= "\u9fff"):
                 return [head, term]
+    # A name and the first line of a wrapped worded value (经济增长达成预期 | 指标).
+    for k in range(len(text) - 4, 1, -1):
+        tail = text[k:]
+        if len(tail) >= 4 and any(t.startswith(tail) and t != tail for t in qualitative) \
+                and "\u4e00" <= text[k - 1] <= "\u9fff":
+            return [text[:k], tail]
     return [text]
 
 
