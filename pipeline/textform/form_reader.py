@@ -443,12 +443,28 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
             lead.extend(ps)
             continue
         for p in ps:
-            nearest = min(anchors, key=lambda a: (abs(a - ln), a if is_tail(p) else -a))
-            groups[nearest].append(p)
+            groups[nearest_row_line(p, anchors, lines)].append(p)
     out = list(lead)
     for a in anchors:
         out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
     return out
+
+
+def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]]) -> int:
+    """The row line a wrapped line's piece belongs to: the nearest; between two equally
+    near, the one whose own line has nothing in the piece's column (the name or value it
+    wraps is centred on that line), else the one above for a tail (前, 率), the one below
+    otherwise."""
+    def has_cell_there(anchor: int) -> bool:
+        # Names and values only (left of the row's last number, its score): sentences
+        # right of it wrap over many lines whatever the row's own line holds.
+        numbers = [q.x for q in lines.get(anchor, []) if q.x is not None and NUMBER.fullmatch(q.text.strip())]
+        if piece.x is None or not numbers or piece.x > max(numbers):
+            return False
+        return any(
+            q.x is not None and abs(q.x - piece.x) <= 1 for q in lines.get(anchor, []))
+    return min(anchors, key=lambda a: (abs(a - piece.line), has_cell_there(a),
+                                        a if is_tail(piece) else -a))
 
 
 def column_of(piece: Piece) -> int:

@@ -261,6 +261,9 @@ class RowReader:
         self.pieces, self.model, self.config = pieces, model, config
         level1_names = frozenset(config.level1_names.get(template, ()))
         self.piece_kinds = [classify(p, config, level1_names) for p in pieces]
+        # Whether this form prints the level-1 weight in the name (产出指标（50分）): the
+        # template allows it, and the text shows it at least once.
+        self.weights_in_names = model.weight_in_name and any(k.with_weight for k in self.piece_kinds)
         m = len(model.keys)
         # Prose columns side by side (the provincial form's 未达标原因 | 评分标准 | 佐证材料)
         # are told apart by what they speak of (config: prose_cues).
@@ -269,7 +272,7 @@ class RowReader:
     def emission(self, t: int, c: int) -> float:
         kind = self.model.kinds[c]
         e = emission(kind, self.piece_kinds[t], self.model.costs, self.model.has_group_weight(c),
-                     self.model.weight_in_name)
+                     self.weights_in_names)
         if kind == "prose" and e < INF:
             e += prose_cue_cost(self.model.keys[c], self.pieces[t], self.config, self.model.prose_keys)
         return e
