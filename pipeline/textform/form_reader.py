@@ -442,8 +442,13 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
         if ln < anchors[0] - 3:
             lead.extend(ps)
             continue
-        for p in ps:
-            groups[nearest_row_line(p, anchors, lines)].append(p)
+        owner: int | None = None
+        for p in sorted(ps, key=lambda q: q.x or 0):
+            if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
+                groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
+                continue
+            owner = nearest_row_line(p, anchors, lines)
+            groups[owner].append(p)
     out = list(lead)
     for a in anchors:
         out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
@@ -526,8 +531,23 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
         else:
             misses += 1
         i += 1
+    end = past_header_note(pieces, first[0], end)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
+    """A header cell's note wrapped past the header's last words (参考佐证材料（说明：… |
+    … | 标即可）): the pieces up to the one that closes its bracket are the header's."""
+    top = pieces[start].line - 2  # a header cell may start on a line above the first label
+    text = "".join(p.text for p in pieces[:end] if p.line >= top)
+    if text.count("（") + text.count("(") <= text.count("）") + text.count(")"):
+        return end
+    for i in range(end, min(len(pieces), end + 6)):
+        if "）" in pieces[i].text or ")" in pieces[i].text:
+            if "（" not in pieces[i].text and "(" not in pieces[i].text:
+                return i + 1
+    return end
 
 
 def read_total(pieces: list[Piece], at: int) -> FieldValue:
