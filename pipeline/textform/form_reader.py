@@ -32,11 +32,12 @@ from pipeline.textform.indicator_rows import (
     place_merged_groups,
     read_rows,
 )
-from pipeline.textform.narrative import BULLET, repair_paragraphs
+from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 
-LABEL_SCORE = 88.0  # a piece is a label when this close to one (rapidfuzz ratio, compact text)
+LABEL_SCORE = 88.0
+PARAGRAPH_ENDS = ("。", "：", ":", "；", "！", "？", ".", "!", "?")  # a piece is a label when this close to one (rapidfuzz ratio, compact text)
 
 
 @dataclass
@@ -572,6 +573,13 @@ def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config
     for line in lines[after_line + 1:]:
         text = BULLET.sub("", line.strip())
         if not text:
+            continue
+        previous = paragraphs[-1][0] if paragraphs else ""
+        # A paragraph wrapped at the page's width: a line that starts no heading after one
+        # that ends no sentence goes on with it (资金严 | 格按照规定用途使用。).
+        if previous and not previous.endswith(PARAGRAPH_ENDS) and not HEADING_START.match(text) \
+                and not HEADING_START.fullmatch(previous) and not is_heading_line(previous):
+            paragraphs[-1] = (previous + text, paragraphs[-1][1])
             continue
         paragraphs.append((text, config.confidence.prose))
     out = []
