@@ -36,7 +36,8 @@ from tqdm import tqdm
 
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
-from pipeline.extract import sha256_of, unsupported_reason
+from pipeline.extract import unsupported_reason
+from pipeline.hashing import sha256_of
 from pipeline.limits import check_file
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
