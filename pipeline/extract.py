@@ -1,16 +1,17 @@
 """One document to one record: read → grid → template → fields → checks → status.
 
+A scan goes rasterize → straighten → ruling lines → grid (once) → OCR of the grid's cells
+(``pipeline/read/scanned.py``) → second opinion → text into the grid → template → mapping
+→ checks → boxes onto the source page; each step takes what the one before handed it.
+
 Every failure of a document becomes a `failed` record with a message a user can act on;
 nothing here stops a batch.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,17 +19,20 @@ from pipeline.checks.calibration import load_calibration
 from pipeline.checks.confidence import finish_record
 from pipeline.checks.rules import apply_checks, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
-from pipeline.grid.lattice import page_to_tables
-from pipeline.layout import DocumentLayout, PageLayout
+from pipeline.grid.lattice import fill_grid, page_to_tables
+from pipeline.hashing import sha256_of
+from pipeline.layout import DocumentLayout, PageLayout, ScannedPage
 from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
 from pipeline.mapping.narrative import map_narrative
 from pipeline.models import INDICATOR_KEYS, FieldValue, Record, Source, failed_record
+from pipeline.boxes import boxes_on_source_page
 from pipeline.read.pdfium_text import read_text_layer
 from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
+from pipeline.timings import timed, timed_iter
 
 if TYPE_CHECKING:
     from pipeline.textform.form_reader import TextForm
@@ -53,28 +57,24 @@ def unsupported_reason(path: Path) -> str | None:
     return f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF or TXT"
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@contextmanager
-def timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    start = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = round(timings.get(stage, 0.0) + time.perf_counter() - start, 4)
-
-
 def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
     doc = DocumentLayout(pages=len(pages), dpi=dpi,
                          page_sizes=[(p.width, p.height) for p in pages])
     for page in pages:
         tables, lines = page_to_tables(page)
+        doc.tables.extend(tables)
+        doc.lines.extend(lines)
+    return doc
+
+
+def layout_from_scanned(pages: list[ScannedPage]) -> DocumentLayout:
+    """A scan's layout from its pages as read: each page's tokens put into the grid its
+    reading built (not built again)."""
+    dpi = pages[0].layout.dpi if pages else 72
+    doc = DocumentLayout(pages=len(pages), dpi=dpi,
+                         page_sizes=[(p.layout.width, p.layout.height) for p in pages])
+    for page in pages:
+        tables, lines = fill_grid(page.tables, page.layout.tokens, page.layout.page)
         doc.tables.extend(tables)
         doc.lines.extend(lines)
     return doc
@@ -220,8 +220,6 @@ class DocumentExtractor:
         self.calibration = load_calibration(settings.config_dir)
         self._engine: OcrEngine | None = None
         self._second_engine: OcrEngine | None = None
-        # The current document's lines the two engines read differently.
-        self._disagreements: list[SecondReading] = []
 
     @property
     def engine(self) -> OcrEngine:
@@ -248,54 +246,71 @@ class DocumentExtractor:
             self._second_engine = create_engine(name, **{**config.options, **options})
         return SecondOpinion(self._second_engine, config.below, config.scale)
 
-    def read_scanned_pages(self, pages: Iterator[PageImage], source: Source) -> list[PageLayout]:
-        from pipeline.read.scanned import read_scanned
-        source.engine = self.engine.name
-        debug_dir = None
-        if self.settings.debug_dir is not None:
-            # One folder per document, named so that it cannot leave the debug folder.
-            # Truncated: a long CJK name would pass the 255-byte name limit in UTF-8.
-            safe = re.sub(r"[^\w.-]+", "_", Path(source.path).name).lstrip(".")[:60] or "document"
-            # Made by the first picture written: a document refused before has none.
-            debug_dir = self.settings.debug_dir / f"{safe}-{(source.sha256 or '')[:8]}"
-        second = self.second_opinion()
-        layouts = list(read_scanned(pages, self.engine, debug_dir, second))
-        self._disagreements = second.disagreements if second is not None else []
-        source.pages = len(layouts)
-        source.dpi = layouts[0].dpi if layouts else None
-        return layouts
+    def debug_dir_for(self, source: Source) -> Path | None:
+        if self.settings.debug_dir is None:
+            return None
+        # One folder per document, named so that it cannot leave the debug folder.
+        # Truncated: a long CJK name would pass the 255-byte name limit in UTF-8.
+        safe = re.sub(r"[^\w.-]+", "_", Path(source.path).name).lstrip(".")[:60] or "document"
+        # Made by the first picture written: a document refused before has none.
+        return self.settings.debug_dir / f"{safe}-{(source.sha256 or '')[:8]}"
 
-    def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
-        suffix = path.suffix.lower()
-        if suffix in PDF_SUFFIXES:
-            try:
-                with timed(timings, "read"):
-                    pages = read_digital_pdf(path, self.settings)
-                source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
-                source.pages = len(pages)
-            except NeedsOcr:
-                from pipeline.image.rasterize import iter_pdf_pages
-                source.kind = "scanned_pdf"
-                with timed(timings, "ocr"):
-                    pages = self.read_scanned_pages(
-                        iter_pdf_pages(path, self.settings.dpi, self.settings.password,
-                                       max_pixels=self.settings.limits.max_page_pixels,
-                                       max_pages=self.settings.limits.max_pages), source)
+    def read_scanned_pages(self, images: Iterator[PageImage], source: Source,
+                           timings: dict[str, float]) -> tuple[list[ScannedPage], list[SecondReading]]:
+        """The pages read (straightened, ruled, their grid built and its cells read), after
+        the second opinion if one is on, and the lines it read differently."""
+        from pipeline.read.scanned import read_scanned
+        with timed(timings, "ocr"):  # the engine's models, loaded by the first scan
+            engine = self.engine
+        second = self.second_opinion()
+        pages = list(read_scanned(timed_iter(images, timings, "rasterize"), engine,
+                                  self.debug_dir_for(source), second, timings))
+        disagreements: list[SecondReading] = []
+        if second is not None:
+            with timed(timings, "ocr"):
+                pages = second.resolve(pages)
+            disagreements = second.disagreements
+        return pages, disagreements
+
+    def read_scan(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
+        """A scanned PDF or an image file to its record, boxes on the source page."""
+        if source.kind == "scanned_pdf":
+            from pipeline.image.rasterize import iter_pdf_pages
+            images = iter_pdf_pages(path, self.settings.dpi, self.settings.password,
+                                    max_pixels=self.settings.limits.max_page_pixels,
+                                    max_pages=self.settings.limits.max_pages)
         else:
             from pipeline.image.rasterize import iter_image_pages
-            source.kind = "image"
-            with timed(timings, "ocr"):
-                pages = self.read_scanned_pages(iter_image_pages(
-                    path, self.settings.limits.max_image_pixels,
-                    max_pages=self.settings.limits.max_pages), source)
+            images = iter_image_pages(path, self.settings.limits.max_image_pixels,
+                                      max_pages=self.settings.limits.max_pages)
+        source.engine = self.settings.ocr_engine  # named so in a failed record too
+        pages, disagreements = self.read_scanned_pages(images, source, timings)
+        transforms = [p.transform for p in pages]
+        source = source.model_copy(update={
+            "engine": self.engine.name, "pages": len(pages),
+            "dpi": transforms[0].dpi if transforms else None, "page_transforms": transforms})
         with timed(timings, "grid"):
-            layout = layout_from_pages(pages, source.dpi or 72)
-        if source.kind == "digital_pdf":
-            # A text layer damaged like the seed's text gets the text path's repairs;
-            # a clean one comes back as it is.
-            from pipeline.textform.text_layer import repair_text_layer
-            with timed(timings, "repair"):
-                layout = repair_text_layer(layout, self.catalogue)
+            layout = layout_from_scanned(pages)
+        record = build_record(layout, source, self.catalogue, timings)
+        if disagreements:
+            from pipeline.read.second_opinion import mark_ambiguous
+            with timed(timings, "checks"):
+                mark_ambiguous(record, disagreements)
+        return boxes_on_source_page(record)
+
+    def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
+        """A digital PDF's layout: its text layer (repaired when damaged) in its grid."""
+        with timed(timings, "read"):
+            pages = read_digital_pdf(path, self.settings)
+        source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
+        source.pages = len(pages)
+        with timed(timings, "grid"):
+            layout = layout_from_pages(pages, 72)
+        # A text layer damaged like the seed's text gets the text path's repairs;
+        # a clean one comes back as it is.
+        from pipeline.textform.text_layer import repair_text_layer
+        with timed(timings, "text-repair"):
+            layout = repair_text_layer(layout, self.catalogue)
         return layout
 
     def read_text_record(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
@@ -314,7 +329,7 @@ class DocumentExtractor:
         """Confidences calibrated, certain repairs made, values flagged, status settled."""
         if record.status != "failed" and self.settings.calibrate:
             try:
-                with timed(record.timings, "calibration"):
+                with timed(record.timings, "checks"):
                     spec = self.catalogue.templates.get(record.template)
                     finish_record(record, self.calibration, self.settings.review_threshold,
                                   spec.weighting if spec is not None else {})
@@ -330,21 +345,26 @@ class DocumentExtractor:
         calibration, bench/calibrate.py)."""
         timings: dict[str, float] = {}
         source = Source(path=str(path))
-        self._disagreements = []
         try:
             check_file(path, self.settings.limits)
             source.sha256 = sha256_of(path)
             unsupported = unsupported_reason(path)
             if unsupported:
                 raise UnsupportedInput(unsupported)
-            if path.suffix.lower() in TEXT_SUFFIXES:
+            suffix = path.suffix.lower()
+            if suffix in TEXT_SUFFIXES:
                 record = self.read_text_record(path, source, timings)
+            elif suffix in IMAGE_SUFFIXES:
+                source.kind = "image"
+                record = self.read_scan(path, source, timings)
             else:
-                layout = self.read_layout(path, source, timings)
-                record = build_record(layout, source, self.catalogue, timings)
-            if self._disagreements:
-                from pipeline.read.second_opinion import mark_ambiguous
-                mark_ambiguous(record, self._disagreements)
+                try:
+                    layout = self.read_layout(path, source, timings)
+                except NeedsOcr:
+                    source.kind = "scanned_pdf"
+                    record = self.read_scan(path, source, timings)
+                else:
+                    record = build_record(layout, source, self.catalogue, timings)
         except DocumentError as exc:
             record = failed_record(source, str(exc))
         except OSError as exc:

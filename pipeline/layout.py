@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pipeline.models import PageTransform
+
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
@@ -103,3 +105,14 @@ class DocumentLayout(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     lines: list[TextLine] = Field(default_factory=list)
     page_sizes: list[tuple[float, float]] = Field(default_factory=list)
+
+
+class ScannedPage(BaseModel):
+    """A scanned page as read: its tokens and ruling lines in pixels of the straightened
+    page (``layout``), the grid built from those lines once (``tables``, cells empty: the
+    text goes in when the document's readings are final) and how the page was
+    straightened (``transform``, to put the values' boxes back on the source page)."""
+
+    layout: PageLayout
+    tables: list[Table]
+    transform: PageTransform

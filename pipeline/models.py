@@ -1,8 +1,11 @@
 """The record contract (`shared/spec/record.md`) as pydantic models: the source of truth.
 
 A change to a name here is a schema change: bump SCHEMA_VERSION and say so in CHANGELOG.md.
-Coordinates: ``bbox`` is (x0, top, x1, bottom) in pixels of the page image at
-``source.dpi``; for digital PDFs, PDF points with ``dpi`` 72.
+Coordinates: ``bbox`` is (x0, top, x1, bottom) on the source page as the file holds it:
+for scans and photos, pixels of the page image at its ``source.page_transforms`` entry's
+``dpi`` (a PDF page rendered at that dpi, an image file's own pixels with its EXIF
+orientation applied), the box around where the value's text lies on it; for digital PDFs,
+PDF points with ``dpi`` 72.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 Flag = str  # one of FLAGS, or "check_failed:<rule>"
 FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous")
@@ -44,6 +47,60 @@ class FieldValue(BaseModel):
             self.flags.append(flag)
 
 
+BBox = tuple[float, float, float, float]
+Matrix3 = tuple[tuple[float, float, float], tuple[float, float, float], tuple[float, float, float]]
+
+
+def _apply(m: Matrix3, x: float, y: float) -> tuple[float, float]:
+    w = m[2][0] * x + m[2][1] * y + m[2][2]
+    return ((m[0][0] * x + m[0][1] * y + m[0][2]) / w, (m[1][0] * x + m[1][1] * y + m[1][2]) / w)
+
+
+def _inverse(m: Matrix3) -> Matrix3:
+    (a, b, c), (d, e, f), (g, h, i) = m
+    det = a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
+    return ((((e * i - f * h) / det), ((c * h - b * i) / det), ((b * f - c * e) / det)),
+            (((f * g - d * i) / det), ((a * i - c * g) / det), ((c * d - a * f) / det)),
+            (((d * h - e * g) / det), ((b * g - a * h) / det), ((a * e - b * d) / det)))
+
+
+def _box_through(m: Matrix3, bbox: BBox) -> BBox:
+    """The box around the four corners of ``bbox`` taken through ``m``."""
+    x0, y0, x1, y1 = bbox
+    points = [_apply(m, x, y) for x, y in ((x0, y0), (x1, y0), (x1, y1), (x0, y1))]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (round(min(xs), 1), round(min(ys), 1), round(max(xs), 1), round(max(ys), 1))
+
+
+class PageTransform(BaseModel):
+    """How one scanned page was straightened before it was read (turned upright, its
+    skew and a photo's perspective undone): ``to_straightened`` is the 3x3 homography
+    taking pixel-edge coordinates of the source page (``width`` × ``height`` at ``dpi``)
+    to those of the straightened page the OCR measured (``straightened_width`` ×
+    ``straightened_height`` at ``straightened_dpi``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    page: int  # 1-based
+    width: int
+    height: int
+    dpi: int
+    straightened_width: int
+    straightened_height: int
+    straightened_dpi: int
+    to_straightened: Matrix3
+
+    def box_on_source(self, straightened: BBox) -> BBox:
+        """A box of the straightened page as the box around it on the source page."""
+        return _box_through(_inverse(self.to_straightened), straightened)
+
+    def box_on_straightened(self, source: BBox) -> BBox:
+        """A box of the source page as the box around it on the straightened page (it
+        holds the straightened box it came from, a little larger where the page was
+        turned by other than a quarter turn)."""
+        return _box_through(self.to_straightened, source)
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -52,7 +109,12 @@ class Source(BaseModel):
     kind: SourceKind = "unknown"
     pages: int = 0
     engine: str | None = None
+    # Pixels per inch of the values' boxes: 72 (PDF points) for digital PDFs, the first
+    # page's for scans (each page's own in page_transforms).
     dpi: int | None = None
+    # Scans and photos: per page, how it was straightened (the values' boxes are on the
+    # source page; these recover where the OCR read them).
+    page_transforms: list[PageTransform] = Field(default_factory=list)
 
 
 class Indicator(BaseModel):

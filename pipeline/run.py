@@ -36,7 +36,8 @@ from tqdm import tqdm
 
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
-from pipeline.extract import sha256_of, unsupported_reason
+from pipeline.extract import unsupported_reason
+from pipeline.hashing import sha256_of
 from pipeline.limits import check_file
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
@@ -334,8 +335,10 @@ class Batch:
             # Refused by its worker before it hashed the file (a limit it checks first):
             # keyed by the runner's hash, where the copies of this content look for it.
             record.source.sha256 = hashed
+        started = time.perf_counter()
         self.to_sinks(record)
         self.folder.write(record)  # the ledger last: done only once everywhere
+        self.stage_seconds["output"] += time.perf_counter() - started
         self.stage_seconds.update(record.timings)
         self.settle(index, record.source.sha256, record.status, record.source.pages, "extracted")
         # Copies wait under the sha256 the runner hashed (the file may have changed since).
@@ -358,6 +361,8 @@ class Batch:
                 if outcome.worker_peak_rss_mb is not None:
                     self.worker_peaks[outcome.worker] = max(
                         outcome.worker_peak_rss_mb, self.worker_peaks.get(outcome.worker, 0.0))
+                if outcome.worker_start_seconds is not None:
+                    self.stage_seconds["start"] += outcome.worker_start_seconds
                 self.record_done(outcome.index, outcome.record)
 
 

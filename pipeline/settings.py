@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Literal
@@ -9,6 +10,17 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The fitted calibration model in the config folder (pipeline/checks/calibration.py reads it).
+MODEL_FILE = "calibration-model.json"
+
+
+def calibration_summary(config_dir: Path) -> dict[str, object]:
+    """Version and source of the fitted calibration model: for run.json."""
+    model_path = config_dir / MODEL_FILE
+    if not model_path.exists():
+        return {"version": None, "file": str(model_path), "source": "no model: confidences as read"}
+    data = json.loads(model_path.read_text(encoding="utf-8"))
+    return {"version": data.get("version"), "file": str(model_path), "source": data.get("source")}
 
 
 class Limits(BaseModel):
@@ -86,5 +98,4 @@ class Settings(BaseModel):
     def calibration(self) -> dict[str, object]:
         """Version and source of the fitted calibration: run.json shows them beside the
         threshold they go with."""
-        from pipeline.checks.calibration import calibration_summary
         return calibration_summary(self.config_dir)

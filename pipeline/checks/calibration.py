@@ -14,7 +14,6 @@ Without a model file confidences stay as read.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from pipeline.models import FieldValue, Record
+from pipeline.settings import MODEL_FILE
 
 CONFIG_FILE = "calibration.yaml"
-MODEL_FILE = "calibration-model.json"
 # Evidence features, in the order the model's coefficients are stored.
 FEATURES: tuple[str, ...] = (
     "reading",           # logit of the reading's confidence
@@ -136,15 +135,6 @@ def load_calibration(config_dir: Path) -> Calibration:
     model = (CalibrationModel.model_validate_json(model_path.read_text(encoding="utf-8"))
              if model_path.exists() else None)
     return Calibration(config, model)
-
-
-def calibration_summary(config_dir: Path) -> dict[str, object]:
-    """Version and source of the fitted model: for run.json."""
-    model_path = config_dir / MODEL_FILE
-    if not model_path.exists():
-        return {"version": None, "file": str(model_path), "source": "no model: confidences as read"}
-    data = json.loads(model_path.read_text(encoding="utf-8"))
-    return {"version": data.get("version"), "file": str(model_path), "source": data.get("source")}
 
 
 def reader_of(record: Record) -> str:

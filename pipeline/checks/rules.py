@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pipeline.mapping.narrative import money_units
 from pipeline.models import Check, FieldValue, Record
 from pipeline.template.catalogue import WeightingRule, load_catalogue
+from pipeline.text.values import money_units
 
 TOLERANCE = 0.011  # amounts and weights are printed to 2 decimals
 SCORE_TOLERANCE = 2 * TOLERANCE  # a sum of scores against a total printed to 2 decimals

@@ -54,6 +54,9 @@ class Outcome(BaseModel):
     # That worker's peak resident memory so far in MB (ru_maxrss); None when unknown
     # (the worker died or was stopped).
     worker_peak_rss_mb: float | None = None
+    # Seconds the worker took to start (interpreter, imports, extractor), reported with
+    # its first record only: run.json's `start` stage.
+    worker_start_seconds: float | None = None
 
 
 class Executor(ABC):

@@ -26,6 +26,7 @@ EXIT_ORPHANED = 87
 WATCH_INTERVAL = 0.25  # seconds between two looks at the worker's memory
 
 _extractor: DocumentExtractor | None = None
+_start_seconds: float | None = None  # this process's start-up, until reported once
 _busy = threading.Event()  # set while a document is being read
 
 
@@ -52,20 +53,34 @@ def current_rss_mb() -> float | None:
     return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def process_age() -> float | None:
+    """Seconds since this process started (Linux: /proc), None where unknown."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            started = int(fh.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime", encoding="ascii") as fh:
+            uptime = float(fh.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(max(0.0, uptime - started), 3)
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def extract_task(task: Task, settings: Settings) -> Outcome:
     """Extract one document in this worker; never raises for a bad document."""
+    global _start_seconds
     extractor = extractor_for(settings)
     _busy.set()
     try:
         record = extractor.extract(Path(task.path))
     finally:
         _busy.clear()
+    start, _start_seconds = _start_seconds, None
     return Outcome(index=task.index, record=record, worker=worker_name(),
-                   worker_peak_rss_mb=peak_rss_mb())
+                   worker_peak_rss_mb=peak_rss_mb(), worker_start_seconds=start)
 
 
 def _watch(max_memory_mb: int | None, runner_pid: int) -> None:
@@ -85,6 +100,8 @@ def _watch(max_memory_mb: int | None, runner_pid: int) -> None:
 
 def start_worker(settings: Settings, runner_pid: int) -> None:
     """Initializer of a local worker process: extractor now, then the watchdog."""
+    global _start_seconds
     extractor_for(settings)
+    _start_seconds = process_age()
     threading.Thread(target=_watch, args=(settings.max_worker_memory_mb, runner_pid),
                      name="worker-watchdog", daemon=True).start()

@@ -196,8 +196,9 @@ def line_text(line: list[Token], gap_factor: float = 0.8) -> str:
 
 
 def fill_cells(cells: list[Cell], xs: list[float], ys: list[float], tokens: list[Token]
-               ) -> list[Token]:
-    """Put each token in the cell holding its centre; returns the tokens in no cell.
+               ) -> tuple[list[Cell], list[Token]]:
+    """Each token in the cell holding its centre: the cells with their text (new cells;
+    the lattice handed in is not edited) and the tokens in no cell.
 
     The centre is located in the lattice by bisection, then the lattice position is
     mapped to the (possibly spanning) cell covering it: linear in the tokens.
@@ -217,36 +218,54 @@ def fill_cells(cells: list[Cell], xs: list[float], ys: list[float], tokens: list
             rest.append(tok)
         else:
             inside.setdefault(i, []).append(tok)
+    filled = list(cells)
     for i, toks in inside.items():
-        cell = cells[i]
         lines = [line_text(line) for line in tokens_to_lines(toks)]
-        cell.raw = "\n".join(lines)
-        cell.text = join_cell_lines(lines)
-        cell.confidence = min(t.confidence for t in toks)
-    return rest
+        filled[i] = cells[i].model_copy(update={
+            "raw": "\n".join(lines), "text": join_cell_lines(lines),
+            "confidence": min(t.confidence for t in toks)})
+    return filled, rest
 
 
-def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
-                   ) -> tuple[list[Table], list[TextLine]]:
-    """A page's ruled tables (top to bottom) and the text lines outside them."""
+def build_grid(layout: PageLayout, settings: GridSettings = GridSettings()) -> list[Table]:
+    """A page's ruled tables from its ruling lines alone, cells empty, in the order their
+    regions come (by their topmost line): the lattice that decides what a scan's OCR
+    reads and that its text is then put into (:func:`fill_grid`)."""
     settings = settings.scaled(layout.dpi)
     tables = []
-    tokens = list(layout.tokens)
     for region in segments_to_regions(layout.segments, settings):
         xs, ys = region_to_lattice(region, settings)
         if len(xs) < 2 or len(ys) < 2:
             continue
         cells = lattice_to_cells(region, xs, ys, settings, layout.page)
-        tokens = fill_cells(cells, xs, ys, tokens)
         tables.append(Table(page=layout.page, bbox=(xs[0], ys[0], xs[-1], ys[-1]),
                             n_rows=len(ys) - 1, n_cols=len(xs) - 1, col_edges=xs, row_edges=ys,
                             cells=cells))
+    return tables
+
+
+def fill_grid(tables: list[Table], tokens: list[Token], page: int
+              ) -> tuple[list[Table], list[TextLine]]:
+    """The tables of :func:`build_grid` with the page's tokens in their cells (a token
+    goes to the first table, in region order, that holds its centre), top to bottom, and
+    the text lines outside them."""
+    filled = []
+    rest = list(tokens)
+    for table in tables:
+        cells, rest = fill_cells(table.cells, table.col_edges, table.row_edges, rest)
+        filled.append(table.model_copy(update={"cells": cells}))
     # Regions come by their topmost line; a table's top is its lattice's, which snapping
     # can move a fraction above another's.
-    tables.sort(key=lambda t: t.bbox[1])
-    lines = [TextLine(page=layout.page, text=line_text(line, gap_factor=1.5),
+    filled.sort(key=lambda t: t.bbox[1])
+    lines = [TextLine(page=page, text=line_text(line, gap_factor=1.5),
                       bbox=(line[0].bbox[0], min(t.bbox[1] for t in line), line[-1].bbox[2],
                             max(t.bbox[3] for t in line)),
                       confidence=min(t.confidence for t in line))
-             for line in tokens_to_lines(tokens)]
-    return tables, lines
+             for line in tokens_to_lines(rest)]
+    return filled, lines
+
+
+def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
+                   ) -> tuple[list[Table], list[TextLine]]:
+    """A page's ruled tables (top to bottom) and the text lines outside them."""
+    return fill_grid(build_grid(layout, settings), layout.tokens, layout.page)

@@ -21,7 +21,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 from pipeline.errors import DocumentError, LimitExceeded
 from pipeline.image.png_data import check_png_data
 from pipeline.limits import MAX_RENDER_DPI, check_page_count, render_dpi
-from pipeline.read.pdf_file import declares_encryption
+from pipeline.pdf_file import declares_encryption
 
 # A resolution read from a file is believed only inside this range: 72 is what many tools
 # write when they know nothing, 1 or 0 means "aspect ratio only" (JFIF), and nobody scans

@@ -302,7 +302,8 @@ def correct_perspective(page: PageImage, reduced: Reduced | None = None
     warped = cv2.warpPerspective(page.image, m, size, flags=cv2.INTER_LINEAR,
                                  borderMode=cv2.BORDER_REPLICATE)
     report = {"applied": True, **info, "corners_px": [[_r(x, 1), _r(y, 1)] for x, y in quad],
-              "dpi": dpi, "size_px": list(size), "margin_cut_px": cut}
+              "dpi": dpi, "size_px": list(size), "margin_cut_px": cut,
+              "matrix": edge_matrix(m).tolist()}
     return PageImage(page=page.page, image=warped, dpi=dpi), report
 
 
@@ -741,6 +742,27 @@ def text_skew(gray: np.ndarray, dpi: int, around: float, max_points: int = 25_00
     return angle
 
 
+def edge_matrix(m: np.ndarray) -> np.ndarray:
+    """An OpenCV warp matrix (pixel centres at integer coordinates) as a 3x3 matrix on
+    pixel-edge coordinates, the bboxes' (a pixel column x spans x..x+1)."""
+    shift = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
+    unshift = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
+    return shift @ np.asarray(m, dtype=np.float64) @ unshift
+
+
+def quarter_turn_matrix(ccw_deg: int, width: int, height: int) -> np.ndarray:
+    """The 3x3 matrix of :func:`rotate_quarter` on pixel-edge coordinates of a
+    ``width`` × ``height`` image (x right, y down)."""
+    turn = ccw_deg % 360
+    if turn == 90:   # the right edge becomes the top: (x, y) -> (y, W - x)
+        return np.array([[0.0, 1.0, 0.0], [-1.0, 0.0, width], [0.0, 0.0, 1.0]])
+    if turn == 180:
+        return np.array([[-1.0, 0.0, width], [0.0, -1.0, height], [0.0, 0.0, 1.0]])
+    if turn == 270:  # the left edge becomes the top: (x, y) -> (H - y, x)
+        return np.array([[0.0, -1.0, height], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    return np.eye(3)
+
+
 def rotate_page(gray: np.ndarray, angle: float) -> np.ndarray:
     """Rotate by ``angle`` degrees CCW about the centre, same size, white where uncovered."""
     hh, ww = gray.shape
@@ -764,7 +786,10 @@ def deskew(page: PageImage, max_angle: float = 5.0, reduced: Reduced | None = No
     if abs(skew) < 0.05 or abs(skew) > max_angle:
         return page, {"skew_deg": _r(skew), "applied": False, **report}
     out = replace(page, image=rotate_page(page.image, -skew))
-    return out, {"skew_deg": _r(skew), "applied": True, **report}
+    hh, ww = page.image.shape
+    m = cv2.getRotationMatrix2D((ww / 2.0, hh / 2.0), -skew, 1.0)
+    return out, {"skew_deg": _r(skew), "applied": True, **report,
+                 "matrix": edge_matrix(np.vstack([m, [0.0, 0.0, 1.0]])).tolist()}
 
 
 # --------------------------------------------------------------------------------------
@@ -778,10 +803,13 @@ def straighten(page: PageImage) -> tuple[PageImage, dict[str, Any]]:
     Contrast comes before orientation and skew because both measure ink; perspective comes
     first because a photo's desk would spoil every measure. One ~100 dpi copy serves all
     the measuring; it is remade only when a step resamples the page. The report has one
-    entry per step, the final ``dpi`` and ``timings_ms``.
+    entry per step, the final ``dpi``, ``timings_ms`` and ``to_straightened``: the 3x3
+    matrix (a homography, nested lists) taking pixel-edge coordinates of the page given to
+    those of the page returned, the steps' own matrices composed.
     """
     timings: dict[str, float] = {}
     report: dict[str, Any] = {}
+    transform = np.eye(3)
 
     def timed(name: str, t0: float) -> None:
         timings[name] = round((time.perf_counter() - t0) * 1000, 1)
@@ -794,23 +822,30 @@ def straighten(page: PageImage) -> tuple[PageImage, dict[str, Any]]:
     page2, report["perspective"] = correct_perspective(page, reduced)
     if page2 is not page:
         page, reduced = page2, Reduced.of(page2)
+        transform = np.asarray(report["perspective"]["matrix"]) @ transform
     timed("perspective", t0)
 
     t0 = time.perf_counter()
     page2, report["contrast"] = enhance_contrast(page, reduced=reduced)
-    if page2 is not page:
+    if page2 is not page:  # the same pixels, other grey levels: no move
         page, reduced = page2, Reduced.of(page2)
     timed("contrast", t0)
 
     t0 = time.perf_counter()
+    width, height = page.width, page.height
     page, report["orientation"] = correct_orientation(page, reduced)
-    reduced = reduced.turned(report["orientation"]["rotation_deg"])
+    turn = report["orientation"]["rotation_deg"]
+    reduced = reduced.turned(turn)
+    transform = quarter_turn_matrix(turn, width, height) @ transform
     timed("orientation", t0)
 
     t0 = time.perf_counter()
     page, report["deskew"] = deskew(page, reduced=reduced)
+    if report["deskew"]["applied"]:
+        transform = np.asarray(report["deskew"]["matrix"]) @ transform
     timed("deskew", t0)
 
     report["dpi"] = page.dpi
     report["timings_ms"] = timings
+    report["to_straightened"] = (transform / transform[2, 2]).tolist()
     return page, report

@@ -17,7 +17,6 @@ HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．
 # ending in a district suffix, right before the amount.
 ALLOCATION = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,8}?(?:区|县|市|镇|街道|乡))\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|万|元)")
-MONEY = re.compile(r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|万|亿元|元)")
 HEADING_MIN_SCORE = 75
 
 
@@ -84,11 +83,6 @@ def read_allocations(spending: FieldValue) -> list[Allocation]:
             value=parse_number(found.group("amount")), raw=found.group(0),
             confidence=spending.confidence, page=spending.page, bbox=spending.bbox)))
     return out
-
-
-def money_units(text: str) -> set[str]:
-    """Units the prose writes money in (万 alone is 万元)."""
-    return {"万元" if m.group("unit") == "万" else m.group("unit") for m in MONEY.finditer(text)}
 
 
 def map_narrative(layout: DocumentLayout, spec: NarrativeSpec) -> Narrative:

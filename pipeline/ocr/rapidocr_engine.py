@@ -7,7 +7,7 @@ ratio, pads it to at least its minimum width, sorts them by width and runs them
 per-character probabilities when asked for word boxes: the line's confidence is their
 minimum (the mean hardly moves when one character of twenty is wrong).
 
-Two passes (measured with ``python -m pipeline.ocr.measure`` on 2 cores): the recogniser's
+Two passes (measured with ``python -m bench.ocr_measure`` on 2 cores): the recogniser's
 cost grows with its input's area, and PP-OCR scales every line to height 48 and pads it
 to at least 320 px wide, so a short cell value ("10", "95%") costs as much as ten
 characters. The first pass reads every line at height 32, padded to 128 (12 against 28 ms

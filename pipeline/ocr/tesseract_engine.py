@@ -14,7 +14,7 @@ lowest word confidence / 100 (the mean lets more wrong lines through). ``--dpi``
 passed (``dpi``, a plain attribute a caller may set per page): Tesseract would guess it
 from a missing image header otherwise.
 
-Measured on the fixture corpus (``python -m pipeline.ocr.measure``): ``chi_sim+eng`` reads
+Measured on the fixture corpus (``python -m bench.ocr_measure``): ``chi_sim+eng`` reads
 4 points more table cells exactly than ``chi_sim`` alone (the digits and Latin of the forms),
 ``--psm 13`` is no better than 7 and adds a stray ， to clean lines. Known limits of the
 models (their character sets, not our code): no ≥ or ≤ (read as 之, 2, 三, 二, >, 和),

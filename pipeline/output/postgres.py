@@ -30,7 +30,6 @@ from pipeline.errors import RunError
 from pipeline.models import Record
 from pipeline.output.tables import CHILD_TABLES, DOCUMENTS, Cell, TableSpec, child_rows, document_row
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 PG_TYPES = {"text": "text", "integer": "bigint", "real": "double precision"}
 NUL_REPLACEMENT = "\ufffd"
 # Two runs creating the schema at once would race on CREATE TABLE IF NOT EXISTS.
@@ -41,10 +40,6 @@ class DatabaseUnavailable(RunError):
     """The database cannot be reached or written: like an output folder that cannot be."""
 
     exit_code = 3
-
-
-def is_postgres_url(url: str) -> bool:
-    return url.startswith(URL_SCHEMES)
 
 
 def _column_defs(table: TableSpec) -> list[sql.Composable]:

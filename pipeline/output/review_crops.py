@@ -1,10 +1,10 @@
 """Crops of the page regions flagged values were read from, as small embeddable images.
 
-Coordinates: a value's ``bbox`` is (x0, top, x1, bottom) in the units of its record's
-source: PDF points (dpi 72) for digital PDFs, pixels of the *straightened* page for scans
-and photos (see :mod:`pipeline.read.scanned`). Scanned pages are therefore put through the
-same deterministic :func:`~pipeline.image.straighten.straighten` before cropping, so the
-crop lands where the value was read and not where the raw, crooked page had it.
+Coordinates: a value's ``bbox`` is (x0, top, x1, bottom) on the source page: PDF points
+(dpi 72) for digital PDFs, pixels of the page as the file holds it for scans and photos (a
+PDF page rendered at the dpi its ``source.page_transforms`` entry gives, an image file's
+own pixels). Crops are cut from that page as it is: nothing is straightened again, so a
+crop shows the value as the scan has it (turned or skewed, if the scan is).
 
 Each page is rendered once per document, whatever the number of values on it. Anything
 that goes wrong (file gone, changed, unreadable, a box off the page) gives a
@@ -25,6 +25,7 @@ import numpy as np
 from PIL import Image
 
 from pipeline.errors import DocumentError
+from pipeline.hashing import sha256_of
 from pipeline.models import Source
 
 # Digital pages are rendered at this resolution for cropping (their bboxes are in points).
@@ -136,18 +137,20 @@ def digital_pages(path: Path, pages: list[int], password: str | None) -> Iterato
         yield PagePixels(number, image, DIGITAL_RENDER_DPI, DIGITAL_RENDER_DPI / 72.0)
 
 
-def straightened(number: int, image: np.ndarray, dpi: int) -> PagePixels:
-    """The page as the OCR path measured it: bboxes are in its straightened pixels."""
-    from pipeline.image.rasterize import PageImage
-    from pipeline.image.straighten import straighten
-    upright, _ = straighten(PageImage(page=number, image=image, dpi=dpi))
-    return PagePixels(number, upright.image, upright.dpi, 1.0, scanned=True)
+def page_dpis(source: Source) -> dict[int, int]:
+    """Each scanned page's resolution, as its record's boxes are measured."""
+    return {t.page: t.dpi for t in source.page_transforms}
 
 
-def scanned_pdf_pages(path: Path, pages: list[int], dpi: int, password: str | None
+def scanned_pdf_pages(path: Path, pages: list[int], source: Source, password: str | None
                       ) -> Iterator[PagePixels]:
-    for number, image in rendered_pages(path, pages, dpi, password):
-        yield straightened(number, image, dpi)
+    dpis = page_dpis(source)
+    by_dpi: dict[int, list[int]] = {}
+    for page in pages:  # pages are rendered at one dpi but for a very large one
+        by_dpi.setdefault(dpis.get(page, source.dpi or 300), []).append(page)
+    for dpi, group in by_dpi.items():
+        for number, image in rendered_pages(path, group, dpi, password):
+            yield PagePixels(number, image, dpi, 1.0, scanned=True)
 
 
 def image_file_pages(path: Path, pages: list[int]) -> Iterator[PagePixels]:
@@ -156,7 +159,7 @@ def image_file_pages(path: Path, pages: list[int]) -> Iterator[PagePixels]:
     # The same call (and defaults: file dpi or 300) as the extractor's, so the same pixels.
     for frame in iter_image_pages(path):
         if frame.page in wanted:
-            yield straightened(frame.page, frame.image, frame.dpi)
+            yield PagePixels(frame.page, frame.image, frame.dpi, 1.0, scanned=True)
         if frame.page >= max(wanted):
             break
 
@@ -167,7 +170,7 @@ def source_pages(source: Source, pages: list[int], password: str | None) -> Iter
     if source.kind == "digital_pdf":
         return digital_pages(path, pages, password)
     if source.kind == "scanned_pdf":
-        return scanned_pdf_pages(path, pages, source.dpi or 300, password)
+        return scanned_pdf_pages(path, pages, source, password)
     if source.kind == "image":
         return image_file_pages(path, pages)
     raise DocumentError(f"no page image for a {source.kind} source")
@@ -175,7 +178,6 @@ def source_pages(source: Source, pages: list[int], password: str | None) -> Iter
 
 def source_problem(source: Source) -> str | None:
     """Why the source file cannot give crops any more, or None."""
-    from pipeline.extract import sha256_of
     path = Path(source.path)
     if source.kind not in ("digital_pdf", "scanned_pdf", "image"):
         return f"{source.kind} input has no page image"

@@ -144,8 +144,7 @@ def crop_keys(doc: ReviewDocument) -> list[tuple[int, BBox]]:
 
 def documents_crops(docs: list[ReviewDocument], password: str | None, workers: int = 1
                     ) -> list[dict[tuple[int, BBox], Crop | NoImage]]:
-    """Each document's crops. Every scanned page is straightened again (about 0.1 s of CPU
-    a page), after the last document is read: with ``workers`` > 1 the documents are shared
+    """Each document's crops, cut after the last document is read: with ``workers`` > 1 the documents are shared
     out to that many processes (spawned: no state of this one is inherited)."""
     jobs = [(d.source, crop_keys(d)) for d in docs]
     todo = [i for i, (_, keys) in enumerate(jobs) if keys]

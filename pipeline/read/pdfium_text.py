@@ -47,7 +47,7 @@ from pipeline.errors import DocumentError
 from pipeline.layout import PageLayout, Segment, Token
 from pipeline.limits import check_page_count, check_page_objects
 from pipeline.read import pdf_text
-from pipeline.read.pdf_file import declares_encryption
+from pipeline.pdf_file import declares_encryption
 from pipeline.read.pdf_text import garbage_ratio, unreadable_pdf
 
 AXIS_TOLERANCE = 0.5  # pt: a line this close to horizontal/vertical is a ruling line

@@ -6,7 +6,11 @@ go to the engine's recogniser in one batch; empty cells cost nothing, a lone das
 known by its shape. The text outside the tables (title, 金额单位 line, narrative pages)
 is split into lines by projection too; only a block where that fails (a stamp across
 the lines, a curved photo) goes through text detection. Coordinates: pixels of the
-straightened page at its dpi.
+straightened page at its dpi; each page keeps how it was straightened
+(:class:`~pipeline.models.PageTransform`) so that boxes can be put back on the source page.
+
+Stages, each timed on its own: straighten → ruling lines → grid (built here, once, and
+handed on with the page) → OCR of the grid's cells and of the text outside it.
 """
 
 from __future__ import annotations
@@ -17,13 +21,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.grid.lattice import page_to_tables
+from pipeline.grid.lattice import GridSettings, build_grid
 from pipeline.image.lines import detect_ruling_lines
 from pipeline.image.rasterize import PageImage
 from pipeline.image.straighten import straighten
-from pipeline.layout import BBox, Cell, PageLayout, Table, Token
+from pipeline.layout import BBox, Cell, PageLayout, ScannedPage, Table, Token
+from pipeline.models import PageTransform
 from pipeline.ocr.base import OcrEngine
 from pipeline.ocr.text_lines import cell_text_lines, glyph_height, ink_mask, is_dash_line
+from pipeline.timings import timed
 
 if TYPE_CHECKING:
     from pipeline.read.second_opinion import SecondOpinion
@@ -184,33 +190,46 @@ def has_ink(gray: np.ndarray, dpi: int) -> bool:
     return dark > 30 * (gray.size / dpi / dpi) ** 0.5
 
 
-def read_page(page: PageImage, engine: OcrEngine, debug_dir: Path | None = None,
-              second: SecondOpinion | None = None) -> PageLayout:
-    """One page image to a PageLayout of OCR tokens and ruling lines."""
-    page, _report = straighten(page)
+def page_transform(source: PageImage, upright: PageImage, report: dict) -> PageTransform:
+    m = report["to_straightened"]
+    return PageTransform(page=source.page, width=source.width, height=source.height,
+                         dpi=source.dpi, straightened_width=upright.width,
+                         straightened_height=upright.height, straightened_dpi=upright.dpi,
+                         to_straightened=tuple(tuple(float(v) for v in row) for row in m))
+
+
+def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = None,
+              second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
+              grid_settings: GridSettings = GridSettings()) -> ScannedPage:
+    """One page image to its OCR tokens, ruling lines and grid, on the straightened page."""
+    timings = {} if timings is None else timings
+    with timed(timings, "straighten"):
+        page, report = straighten(source)
     gray, dpi = page.image, page.dpi
     height, width = gray.shape
-    segments = detect_ruling_lines(gray, dpi)
-    grid = PageLayout(page=page.page, width=width, height=height, dpi=dpi, segments=segments,
-                      engine=engine.name)
-    tables, _ = page_to_tables(grid)
-    tokens = read_cells(gray, tables, dpi, engine, second, page.page)
-    rest = outside_tables(gray, tables)
-    if has_ink(rest, dpi):
-        tokens += read_outside_tables(rest, dpi, engine)
+    with timed(timings, "lines"):
+        segments = detect_ruling_lines(gray, dpi)
+    layout = PageLayout(page=page.page, width=width, height=height, dpi=dpi, segments=segments,
+                        engine=engine.name)
+    with timed(timings, "grid"):
+        tables = build_grid(layout, grid_settings)
+    with timed(timings, "ocr"):
+        tokens = read_cells(gray, tables, dpi, engine, second, page.page)
+        rest = outside_tables(gray, tables)
+        if has_ink(rest, dpi):
+            tokens += read_outside_tables(rest, dpi, engine)
     if debug_dir is not None:
         from pipeline.image.debug import write_debug_image
         write_debug_image(debug_dir / f"page-{page.page:03d}.png", gray, tables, segments)
-    return grid.model_copy(update={"tokens": tokens})
+    return ScannedPage(layout=layout.model_copy(update={"tokens": tokens}), tables=tables,
+                       transform=page_transform(source, page, report))
 
 
 def read_scanned(pages: Iterator[PageImage], engine: OcrEngine, debug_dir: Path | None = None,
-                 second: SecondOpinion | None = None) -> Iterator[PageLayout]:
-    """Page layouts in order; with a ``second`` opinion, all at the end (its one batch
-    runs after the last page)."""
-    if second is None:
-        for page in pages:
-            yield read_page(page, engine, debug_dir)
-        return
-    layouts = [read_page(page, engine, debug_dir, second) for page in pages]
-    yield from second.resolve(layouts, layouts[0].dpi if layouts else 300)
+                 second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
+                 grid_settings: GridSettings = GridSettings()) -> Iterator[ScannedPage]:
+    """The pages read in order, one at a time; a ``second`` opinion collects their
+    doubtful lines on the way (it reads them once the last page is read:
+    :meth:`SecondOpinion.resolve`)."""
+    for page in pages:
+        yield read_page(page, engine, debug_dir, second, timings, grid_settings)

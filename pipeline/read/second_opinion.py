@@ -21,13 +21,12 @@ Coordinates: pixels of the straightened page at its dpi, as the tokens'.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
 
-from pipeline.layout import BBox, PageLayout
+from pipeline.layout import BBox, ScannedPage
 from pipeline.models import FieldValue, Record
 from pipeline.ocr.base import OcrEngine
 from pipeline.text.normalize import normalize_text
@@ -99,23 +98,30 @@ class SecondOpinion:
                           cv2.resize(crop, None, fx=self.scale, fy=self.scale, interpolation=cv2.INTER_CUBIC))
                 self.pending.append(Pending(page, box, text, conf, scaled))
 
-    def resolve(self, layouts: list[PageLayout], dpi: int) -> Iterator[PageLayout]:
-        """The pages with the second opinions applied to their tokens' confidences."""
-        if self.pending:
-            if hasattr(self.engine, "dpi"):
-                self.engine.dpi = round(dpi * self.scale)  # type: ignore[attr-defined]
-            seconds = self.engine.recognize_lines([p.crop for p in self.pending])
-            raised: dict[tuple[int, BBox], float] = {}
-            for p, (text, conf) in zip(self.pending, seconds):
-                agreed = readings_agree(p.text, text)
-                self.readings.append(SecondReading(p.page, p.bbox, p.text, text, agreed))
-                if agreed and not shared_misreading(p.text):
-                    raised[(p.page, p.bbox)] = min(AGREED_CAP, 1 - (1 - p.confidence) * (1 - conf))
-            self.pending = []
-            for layout in layouts:
-                layout.tokens = [t.model_copy(update={"confidence": raised[(layout.page, t.bbox)]})
-                                 if (layout.page, t.bbox) in raised else t for t in layout.tokens]
-        yield from layouts
+    def resolve(self, pages: list[ScannedPage]) -> list[ScannedPage]:
+        """The pages with the second opinions applied to their tokens' confidences (new
+        pages; those handed in are not edited). The readings are kept
+        (:attr:`disagreements`)."""
+        if not self.pending:
+            return pages
+        if hasattr(self.engine, "dpi"):
+            dpi = pages[0].layout.dpi if pages else 300
+            self.engine.dpi = round(dpi * self.scale)  # type: ignore[attr-defined]
+        seconds = self.engine.recognize_lines([p.crop for p in self.pending])
+        raised: dict[tuple[int, BBox], float] = {}
+        for p, (text, conf) in zip(self.pending, seconds):
+            agreed = readings_agree(p.text, text)
+            self.readings.append(SecondReading(p.page, p.bbox, p.text, text, agreed))
+            if agreed and not shared_misreading(p.text):
+                raised[(p.page, p.bbox)] = min(AGREED_CAP, 1 - (1 - p.confidence) * (1 - conf))
+        self.pending = []
+        out = []
+        for page in pages:
+            number = page.layout.page
+            tokens = [t.model_copy(update={"confidence": raised[(number, t.bbox)]})
+                      if (number, t.bbox) in raised else t for t in page.layout.tokens]
+            out.append(page.model_copy(update={"layout": page.layout.model_copy(update={"tokens": tokens})}))
+        return out
 
     @property
     def disagreements(self) -> list[SecondReading]:

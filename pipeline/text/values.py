@@ -9,6 +9,8 @@ from pipeline.text.normalize import fold_width
 NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
 WEIGHT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
+# An amount with its unit, as prose writes it (万 alone is 万元).
+MONEY = re.compile(r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|万|亿元|元)")
 # A float holds 15 significant digits exactly: a longer number is no amount on a form,
 # and its value would not be what was printed (or infinite, or beyond SQLite's INTEGER).
 MAX_DIGITS = 15
@@ -39,3 +41,8 @@ def split_weight_in_name(text: str) -> tuple[str, float | int | None]:
     if not found:
         return text, None
     return found.group("name"), parse_number(found.group("weight"))
+
+
+def money_units(text: str) -> set[str]:
+    """Units the prose writes money in (万 alone is 万元)."""
+    return {"万元" if m.group("unit") == "万" else m.group("unit") for m in MONEY.finditer(text)}

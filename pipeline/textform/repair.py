@@ -9,7 +9,6 @@ template catalogue (`vocab.LabelIndex`), noise characters and thresholds from
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from pipeline.text.normalize import compact, to_simplified
 from pipeline.textform.vocab import LabelIndex, TextConfig
@@ -335,7 +334,3 @@ def is_prose(text: str) -> bool:
 def fold_digits(text: str) -> str:
     """Full-width digits and signs only (a value stays as printed otherwise)."""
     return text.translate(FULLWIDTH_DIGITS)
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.layout import PageLayout, Token
-from pipeline.models import FieldValue, Record, Source
+from pipeline.layout import PageLayout, ScannedPage, Token
+from pipeline.models import FieldValue, PageTransform, Record, Source
 from pipeline.ocr.base import create_engine
 from pipeline.read.second_opinion import SecondOpinion, mark_ambiguous, readings_agree
 
@@ -26,21 +26,29 @@ def test_readings_are_compared_as_values() -> None:
     assert not readings_agree("2184", "2104")
 
 
-def page_of(crops: list[np.ndarray], first: list[tuple[str, float]], second: SecondOpinion) -> PageLayout:
+IDENTITY = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0))
+
+
+def page_of(crops: list[np.ndarray], first: list[tuple[str, float]], second: SecondOpinion) -> ScannedPage:
     """A page whose lines sit one under the other; ``first`` is the default engine's
     reading of each (recorded, as RapidOCR gave them)."""
     boxes = [(0.0, 100.0 * i, float(c.shape[1]), 100.0 * i + c.shape[0]) for i, c in enumerate(crops)]
     second.collect(1, np.zeros((10, 10), np.uint8), boxes, crops, first)
-    return PageLayout(page=1, width=1000, height=1000, dpi=300, engine="rapidocr",
-                      tokens=[Token(text=t, bbox=b, confidence=c) for b, (t, c) in zip(boxes, first)])
+    layout = PageLayout(page=1, width=1000, height=1000, dpi=300, engine="rapidocr",
+                        tokens=[Token(text=t, bbox=b, confidence=c) for b, (t, c) in zip(boxes, first)])
+    transform = PageTransform(page=1, width=1000, height=1000, dpi=300, straightened_width=1000,
+                              straightened_height=1000, straightened_dpi=300, to_straightened=IDENTITY)
+    return ScannedPage(layout=layout, tables=[], transform=transform)
 
 
 def test_agreement_raises_confidence_disagreement_is_kept() -> None:
     second = SecondOpinion(create_engine("tesseract"), below=0.95, scale=1.5)
     crops = [render_line("2104"), render_line("2104"), render_line("≥85%"), render_line("580")]
     first = [("2104", 0.8), ("2184", 0.6), ("85%", 0.8), ("580", 0.99)]
-    page = next(iter(second.resolve([page_of(crops, first, second)], 300)))
-    conf = [t.confidence for t in page.tokens]
+    handed = page_of(crops, first, second)
+    [page] = second.resolve([handed])
+    conf = [t.confidence for t in page.layout.tokens]
+    assert [t.confidence for t in handed.layout.tokens] == [c for _, c in first]  # not edited
     assert conf[0] > 0.8  # both engines read 2104
     assert conf[1] == 0.6  # they disagree: nothing gained
     assert conf[2] == 0.8  # a measure: a dropped ≥ is not confirmed by agreement

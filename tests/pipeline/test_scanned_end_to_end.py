@@ -66,6 +66,7 @@ def test_scan_header_and_indicator_names(doc_id: str, name: str, truths: dict[st
 def test_scan_bboxes_are_page_pixels(records: dict[tuple[str, str], Record]) -> None:
     record = records[("dept_overall-00004", "scan300.pdf")]
     assert record.source.dpi == 300
+    assert [t.dpi for t in record.source.page_transforms] == [300] * record.source.pages
     value = record.fields["reporting_unit"]
     assert value.page == 1 and value.bbox is not None
     x0, y0, x1, y1 = value.bbox

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.textform.measure import measure
+from bench.text_measure import measure
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -1,7 +1,7 @@
 """How well and how fast each OCR engine reads table cells and prose, on a fixture corpus.
 
-    python -m pipeline.ocr.measure fixtures/corpus
-    python -m pipeline.ocr.measure fixtures/corpus --engines "rapidocr:batch_size=8;tesseract" \
+    python -m bench.ocr_measure fixtures/corpus
+    python -m bench.ocr_measure fixtures/corpus --engines "rapidocr:batch_size=8;tesseract" \
         --variants scan300 --docs 2 --examples 20
 
 Engines are given as ``name[:option=value,...]``, ';'-separated; options go to the engine's
@@ -303,7 +303,7 @@ def parse_engine_spec(spec: str) -> tuple[str, dict[str, Any]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.ocr.measure", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.ocr_measure", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpus", type=Path, help="a fixture corpus (docs/ and truth/)")
     parser.add_argument("--engines", default="rapidocr;tesseract",

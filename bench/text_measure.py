@@ -1,6 +1,6 @@
 """How well the text path reads a corpus's ``text.txt`` variant.
 
-    python -m pipeline.textform.measure fixtures/corpus [bench/corpus …] [--errors 30]
+    python -m bench.text_measure fixtures/corpus [bench/corpus …] [--errors 30]
 
 For every report with a ``text.txt``: decode → layout_from_text → build_record →
 flag_low_confidence (the text path as it is meant to run: values the repaired text
@@ -105,7 +105,7 @@ def report(corpus: Path, tally: Tally, focus: Focus, n: int, seconds: float, err
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline.textform.measure", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m bench.text_measure", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("corpora", nargs="+", type=Path)
     parser.add_argument("--errors", type=int, default=30, help="silent errors to list")
