@@ -166,7 +166,10 @@ def fit_width(line: Line, n_cols: int, words: list[str]) -> Line:
     narrower aligned on the right border (its empty trailing cells are all written, so
     the right end is the table's)."""
     slots = list(line.slots)
-    if len(slots) > n_cols and line.noise_tail:
+    # An appended noise slot is dropped, also from a line exactly as wide as the table: a
+    # line one cell short (two cells glued) made full by the noise is still one short.
+    noise_dropped = line.noise_tail and len(slots) >= n_cols
+    if noise_dropped:
         slots = slots[:-1]
     while len(slots) > n_cols and slots[-1] is None:
         slots.pop()
@@ -177,6 +180,8 @@ def fit_width(line: Line, n_cols: int, words: list[str]) -> Line:
                 b = f.with_text(m.group("b"), repair_name="unglued")
                 slots[i:i + 1] = [f.with_text(m.group("a"), repair_name="unglued"), b]
                 break
+    if noise_dropped and len(slots) == n_cols - 1:
+        slots.append(None)  # the noise stood in the last, empty, cell
     if len(slots) < n_cols and any(f is not None for f in slots) and \
             not any(is_header_fragment(f, words) for f in slots if f is not None):
         slots = [None] * (n_cols - len(slots)) + slots

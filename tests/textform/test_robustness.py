@@ -209,6 +209,17 @@ def test_seed_damage_never_hides_a_wrong_value(doc_id: str, damages: list[tuple[
     assert after <= before, sorted(after - before)
 
 
+def test_noise_after_a_glued_lines_empty_cells_is_not_a_cell() -> None:
+    """Found by the property above: a noise token appended to a line whose first cells are
+    glued (标（10分）意度指标) made it as wide as the table, so the glued cells were not cut
+    apart and the names of two rows shifted unflagged."""
+    doc_id = "dept_overall-00011"
+    lines = seed_damage(list(clean_lines(doc_id)), "noise", 295, 0, 0)
+    assert lines[58].endswith(garble.NOISE_TOKENS[0])
+    truth = truths()[doc_id]
+    assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
+
+
 @pytest.mark.xfail(strict=True, reason="known gap: an indicator row repeated two lines further "
                    "down is read as a row of its own, and the names around it shift unflagged")
 def test_a_row_repeated_further_down_is_not_silently_misread() -> None:
