@@ -1,4 +1,5 @@
 """Command line: `python -m pipeline extract IN... --out OUT`, `python -m pipeline review OUT`,
+`python -m pipeline export OUT --format …`, `python -m pipeline load OUT --db URL`,
 `python -m pipeline schema`."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pipeline.review_command import add_review_parser, run_review
 from pipeline.run import RecordSink, discover_inputs, run_batch
 from pipeline.limits import MAX_RENDER_DPI, MIN_RENDER_DPI
 from pipeline.settings import Limits, Settings
+from pipeline.warehouse_command import add_warehouse_parsers, run_export, run_load
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_BAD_ARGS, EXIT_OUTPUT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -24,8 +26,9 @@ Read 绩效自评表 reports (PDF, scans, images, garbled text) into validated r
 Writes to OUT:
   records.jsonl  one JSON record per input document, in input order; a document that
                  could not be read has status "failed" and an "error" saying why
-  records.db     the same in SQLite: tables documents, fields, indicators, checks;
-                 SELECT ... FROM fields WHERE flags != '' is the review queue.
+  records.db     the same in SQLite: tables documents, fields, indicators,
+                 allocations, checks (docs/warehouse.md);
+                 SELECT ... FROM fields WHERE flagged is the review queue.
                  It is also the ledger: documents are written to it as they finish
   run.json       counts, timings per stage, worker memory, engine and versions
   review.html    every flagged value with a crop of the page where it was read, its raw
@@ -154,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--quiet", action="store_true", help="no progress bar")
     sub.add_parser("schema", help="print the JSON Schema of a record")
     add_review_parser(sub)
+    add_warehouse_parsers(sub)
     return parser
 
 
@@ -164,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "review":
         return run_review(args)
+    if args.command == "export":
+        return run_export(args)
+    if args.command == "load":
+        return run_load(args)
     missing = [str(p) for p in args.inputs if p != Path("-") and not os.path.lexists(p)]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 Flag = str  # one of FLAGS, or "check_failed:<rule>"
 FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous")

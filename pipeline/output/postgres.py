@@ -7,30 +7,49 @@ sha256: loading it again, in this run or a later one, replaces its rows in one t
 and never duplicate. A document whose file could not be read has no sha256; it is keyed
 by its path instead.
 
-Like records.db, `documents` also holds the whole record (`record_json`, type json) and
-when it was loaded (`finished_at`).
+Like records.db, `documents` also holds the whole record (`record_json`, type jsonb) and
+when it was loaded (`finished_at`). Kinds map to PostgreSQL types: ``text_list`` →
+``text[]``, ``json`` → ``jsonb``, ``boolean`` → ``boolean``; every table and column has
+its meaning as a COMMENT (``\\d+ fields`` in psql), from the same definitions.
 
-PostgreSQL text cannot hold the NUL character (U+0000): NULs in the table columns are
-stored as U+FFFD (the replacement character); `record_json` keeps them (JSON writes them
-as an escape), as do records.jsonl and records.db. Every other character, quotes and SQL
-included, goes through parameters unchanged.
+PostgreSQL text, and jsonb, cannot hold the NUL character (U+0000): NULs are stored as
+U+FFFD (the replacement character), in `record_json` too; records.jsonl and records.db
+keep them. Every other character, quotes and SQL included, goes through parameters
+unchanged.
+
+Layout: `jixiao_layout` holds the layout number (:data:`PG_LAYOUT`). Tables of the
+layout before it (schema_version 3: values as text, flags comma-joined, record_json
+json) are rebuilt from their record_json when a run connects.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from pipeline.errors import RunError
 from pipeline.models import Record
-from pipeline.output.tables import CHILD_TABLES, DOCUMENTS, Cell, TableSpec, child_rows, document_row
+from pipeline.output.tables import (
+    CHILD_TABLES,
+    DOCUMENTS,
+    LEDGER_COLUMNS,
+    TABLES,
+    Cell,
+    Column,
+    TableSpec,
+    child_rows,
+    document_row,
+)
 
-PG_TYPES = {"text": "text", "integer": "bigint", "real": "double precision"}
+PG_TYPES = {"text": "text", "integer": "bigint", "real": "double precision",
+            "boolean": "boolean", "text_list": "text[]", "json": "jsonb"}
+PG_LAYOUT = 3  # as records.db's DB_LAYOUT
 NUL_REPLACEMENT = "\ufffd"
 # Two runs creating the schema at once would race on CREATE TABLE IF NOT EXISTS.
 SCHEMA_LOCK_KEY = 0x6A69_7861_6F00  # "jixiao"
@@ -42,40 +61,69 @@ class DatabaseUnavailable(RunError):
     exit_code = 3
 
 
-def _column_defs(table: TableSpec) -> list[sql.Composable]:
+def _column_defs(columns: Sequence[Column]) -> list[sql.Composable]:
     return [sql.SQL("{} {}{}").format(sql.Identifier(c.name), sql.SQL(PG_TYPES[c.kind]),
                                       sql.SQL(" NOT NULL" if c.not_null else ""))
-            for c in table.columns]
+            for c in columns]
+
+
+def comment_statements() -> list[sql.Composable]:
+    """The data dictionary as COMMENTs on every table and column."""
+    out: list[sql.Composable] = []
+    for table in TABLES:
+        out.append(sql.SQL("COMMENT ON TABLE {} IS {}").format(
+            sql.Identifier(table.name), sql.Literal(table.doc)))
+        extra = LEDGER_COLUMNS if table is DOCUMENTS else ()
+        for c in (*table.columns, *extra):
+            out.append(sql.SQL("COMMENT ON COLUMN {}.{} IS {}").format(
+                sql.Identifier(table.name), sql.Identifier(c.name), sql.Literal(c.doc)))
+    return out
 
 
 def schema_statements() -> list[sql.Composable]:
-    """CREATE statements for every table (idempotent)."""
+    """CREATE statements for every table (idempotent), and their comments."""
     doc = sql.SQL("CREATE TABLE IF NOT EXISTS documents ("
                   "doc_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {}, "
-                  "finished_at timestamptz NOT NULL DEFAULT now(), record_json json NOT NULL, "
+                  "finished_at timestamptz NOT NULL DEFAULT now(), record_json jsonb NOT NULL, "
                   "CONSTRAINT documents_sha256_key UNIQUE (sha256))").format(
-        sql.SQL(", ").join(_column_defs(DOCUMENTS)))
+        sql.SQL(", ").join(_column_defs(DOCUMENTS.columns)))
     out: list[sql.Composable] = [doc]
     for table in CHILD_TABLES:
         out.append(sql.SQL("CREATE TABLE IF NOT EXISTS {} (doc_id bigint NOT NULL "
                            "REFERENCES documents(doc_id) ON DELETE CASCADE, {})").format(
-            sql.Identifier(table.name), sql.SQL(", ").join(_column_defs(table))))
+            sql.Identifier(table.name), sql.SQL(", ").join(_column_defs(table.columns))))
         out.append(sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} (doc_id)").format(
             sql.Identifier(f"{table.name}_doc_id"), sql.Identifier(table.name)))
-    out.append(sql.SQL("CREATE INDEX IF NOT EXISTS fields_flags ON fields (flags)"))
+    out.append(sql.SQL("CREATE INDEX IF NOT EXISTS fields_flagged ON fields (flagged)"))
     out.append(sql.SQL("CREATE INDEX IF NOT EXISTS documents_path ON documents (path)"))
-    return out
+    out.append(sql.SQL("CREATE TABLE IF NOT EXISTS jixiao_layout (layout integer NOT NULL)"))
+    return out + comment_statements()
 
 
-def _pg_cell(value: Cell, kind: str) -> Cell:
+def _no_nul(value: Any) -> Any:
+    """``value`` with every NUL in its strings (nested ones too) made U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", NUL_REPLACEMENT)
+    if isinstance(value, list):
+        return [_no_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_nul(k): _no_nul(v) for k, v in value.items()}
+    return value
+
+
+def _pg_cell(value: Cell, kind: str) -> Any:
     if value is None:
         return None
     if kind == "text":
         return str(value).replace("\x00", NUL_REPLACEMENT)
+    if kind == "json":
+        return Jsonb(_no_nul(value))
+    if kind == "text_list":
+        return _no_nul(value)
     return value
 
 
-def _pg_rows(table: TableSpec, rows: Sequence[tuple[Cell, ...]]) -> list[tuple[Cell, ...]]:
+def _pg_rows(table: TableSpec, rows: Sequence[tuple[Cell, ...]]) -> list[tuple[Any, ...]]:
     kinds = [c.kind for c in table.columns]
     return [tuple(_pg_cell(v, k) for v, k in zip(row, kinds, strict=True)) for row in rows]
 
@@ -87,14 +135,14 @@ def _insert(table: TableSpec, with_doc_id: bool, extra: tuple[str, ...] = ()) ->
         sql.SQL(", ").join(sql.Placeholder() * len(names)))
 
 
-LEDGER_COLUMNS = ("record_json",)  # finished_at: the server's now()
+PG_LEDGER_COLUMNS = ("record_json",)  # finished_at: the server's now()
 UPSERT_DOCUMENT = sql.SQL("{} ON CONFLICT (sha256) DO UPDATE SET {}, finished_at = now() "
                           "RETURNING doc_id").format(
-    _insert(DOCUMENTS, with_doc_id=False, extra=LEDGER_COLUMNS),
+    _insert(DOCUMENTS, with_doc_id=False, extra=PG_LEDGER_COLUMNS),
     sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(n))
-                       for n in DOCUMENTS.column_names + LEDGER_COLUMNS if n != "sha256"))
+                       for n in DOCUMENTS.column_names + PG_LEDGER_COLUMNS if n != "sha256"))
 INSERT_DOCUMENT = sql.SQL("{} RETURNING doc_id").format(
-    _insert(DOCUMENTS, with_doc_id=False, extra=LEDGER_COLUMNS))
+    _insert(DOCUMENTS, with_doc_id=False, extra=PG_LEDGER_COLUMNS))
 
 
 class PostgresRecords:
@@ -105,39 +153,64 @@ class PostgresRecords:
             self.conn = psycopg.connect(url, connect_timeout=connect_timeout)
             with self.conn.transaction():
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+                old = self._older_layout_records()
                 for statement in schema_statements():
                     self.conn.execute(statement)
+                self.conn.execute("DELETE FROM jixiao_layout")
+                self.conn.execute("INSERT INTO jixiao_layout VALUES (%s)", (PG_LAYOUT,))
+                for record in old:
+                    self._write(record)
         except psycopg.Error as exc:
             raise DatabaseUnavailable(
                 f"cannot use the database {_safe_url(url)}: {_first_line(exc)}; check --db "
                 "(or DB_URL), that the server runs and that the user may create tables") from exc
 
+    def _older_layout_records(self) -> list[Record]:
+        """The records held in tables of an older layout, which are dropped (to be
+        rebuilt by the caller, in the same transaction); none when the layout is current."""
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+        if "documents" not in tables:
+            return []
+        if "jixiao_layout" in tables:
+            row = self.conn.execute("SELECT max(layout) FROM jixiao_layout").fetchone()
+            if row and row[0] == PG_LAYOUT:
+                return []
+        records = [Record.model_validate_json(text) for (text,) in self.conn.execute(
+            "SELECT record_json::text FROM documents ORDER BY doc_id")]
+        for name in [t.name for t in CHILD_TABLES] + ["documents"]:
+            self.conn.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+        return records
+
+    def _write(self, record: Record) -> int:
+        row = (*_pg_rows(DOCUMENTS, [document_row(record)])[0],
+               Jsonb(_no_nul(record.model_dump(mode="json"))))
+        with self.conn.transaction(), self.conn.cursor() as cur:
+            if record.source.sha256 is None:
+                cur.execute("DELETE FROM documents WHERE sha256 IS NULL AND path = %s",
+                            (row[0],))
+                cur.execute(INSERT_DOCUMENT, row)
+            else:
+                cur.execute(UPSERT_DOCUMENT, row)
+            doc_id = int(cur.fetchone()[0])  # type: ignore[index]
+            for table in CHILD_TABLES:
+                cur.execute(sql.SQL("DELETE FROM {} WHERE doc_id = %s").format(
+                    sql.Identifier(table.name)), (doc_id,))
+            rows_by_table = child_rows(record)
+            for table in CHILD_TABLES:
+                rows = _pg_rows(table, rows_by_table[table.name])
+                if rows:
+                    cur.executemany(_insert(table, with_doc_id=True),
+                                    [(doc_id, *r) for r in rows])
+        return doc_id
+
     def write(self, record: Record) -> int:
         """Insert or replace one document and its rows; returns its doc_id."""
-        row = (*_pg_rows(DOCUMENTS, [document_row(record)])[0],
-               json.dumps(record.model_dump(mode="json"), ensure_ascii=False))
         try:
-            with self.conn.transaction(), self.conn.cursor() as cur:
-                if record.source.sha256 is None:
-                    cur.execute("DELETE FROM documents WHERE sha256 IS NULL AND path = %s",
-                                (row[0],))
-                    cur.execute(INSERT_DOCUMENT, row)
-                else:
-                    cur.execute(UPSERT_DOCUMENT, row)
-                doc_id = cur.fetchone()[0]  # type: ignore[index]
-                for table in CHILD_TABLES:
-                    cur.execute(sql.SQL("DELETE FROM {} WHERE doc_id = %s").format(
-                        sql.Identifier(table.name)), (doc_id,))
-                rows_by_table = child_rows(record)
-                for table in CHILD_TABLES:
-                    rows = _pg_rows(table, rows_by_table[table.name])
-                    if rows:
-                        cur.executemany(_insert(table, with_doc_id=True),
-                                        [(doc_id, *r) for r in rows])
+            return self._write(record)
         except psycopg.Error as exc:
             raise DatabaseUnavailable(f"cannot load {record.source.path} into the database: "
                                       f"{_first_line(exc)}") from exc
-        return doc_id
 
     def close(self) -> None:
         self.conn.close()
@@ -161,3 +234,19 @@ def _safe_url(url: str) -> str:
     except psycopg.Error:
         return "(unparsable URL)"
     return f"postgresql://{info.get('user', '')}@{info.get('host', '')}:{info.get('port', '')}/{info.get('dbname', '')}"
+
+
+def load_records_db(db_path: Path, url: str) -> int:
+    """Every record of a records.db loaded into PostgreSQL at ``url`` (each replacing its
+    earlier rows there); returns how many."""
+    from pipeline.output.sqlite import connect, stored_records
+
+    conn = connect(db_path)
+    try:
+        records = stored_records(conn)
+    finally:
+        conn.close()
+    with PostgresRecords(url) as db:
+        for record in records:
+            db.write(record)
+    return len(records)

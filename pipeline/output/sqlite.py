@@ -1,10 +1,13 @@
 """records.db: the records in SQLite, one row per value, so flags form a review queue;
 and the run's ledger, so that a re-run skips what is done.
 
-    SELECT d.path, f.path, f.value, f.flags FROM fields f JOIN documents d USING (doc_id)
-    WHERE f.flags != '';
+    SELECT d.path, f.path, f.value_number, f.value_text, f.flags
+    FROM fields f JOIN documents d USING (doc_id) WHERE f.flagged;
 
-Tables and columns are those of ``pipeline/output/tables.py`` (shared with PostgreSQL).
+Tables and columns are those of ``pipeline/output/tables.py`` (shared with PostgreSQL):
+a ``text_list`` column (``flags``) holds a JSON array (``json_each(flags)`` unpacks it), a
+boolean 0 or 1. Foreign keys are enforced (``PRAGMA foreign_keys=ON`` on every connection
+this module opens; a child row goes with its document).
 ``documents`` is also the ledger: one row per file content (``sha256`` is unique), with
 the whole record as JSON (``record_json``, from which records.jsonl is rebuilt) and when
 it was finished. A file that could not be read has no sha256; its row is keyed by path.
@@ -17,41 +20,102 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record
-from pipeline.output.tables import CHILD_TABLES, DOCUMENTS, TableSpec, child_rows, document_row
+from pipeline.output.tables import (
+    CHILD_TABLES,
+    DOCUMENTS,
+    LEDGER_COLUMNS,
+    Cell,
+    Column,
+    TableSpec,
+    child_rows,
+    document_row,
+)
 
-# PRAGMA user_version of the layout below; a records.db of another layout is refused.
-DB_LAYOUT = 2
-SQLITE_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL"}
-LEDGER_COLUMNS = ("finished_at", "record_json")
+# PRAGMA user_version of the layout below. Layout 2 (schema_version 3 and before: values
+# as text, flags comma-joined) is migrated on opening, rebuilt from each document's
+# record_json; any other layout is refused.
+DB_LAYOUT = 3
+MIGRATES_FROM = (2,)
+SQLITE_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER",
+                "text_list": "TEXT", "json": "TEXT"}
+
+
+def _column_sql(c: Column) -> str:
+    return f"{c.name} {SQLITE_TYPES[c.kind]}{' NOT NULL' if c.not_null else ''}"
 
 
 def _columns_sql(table: TableSpec) -> str:
-    return ", ".join(f"{c.name} {SQLITE_TYPES[c.kind]}{' NOT NULL' if c.not_null else ''}"
-                     for c in table.columns)
+    return ", ".join(_column_sql(c) for c in table.columns)
 
 
 def schema_sql() -> str:
     out = [f"CREATE TABLE IF NOT EXISTS documents (doc_id INTEGER PRIMARY KEY, "
-           f"{_columns_sql(DOCUMENTS)}, finished_at TEXT NOT NULL, record_json TEXT NOT NULL, "
+           f"{_columns_sql(DOCUMENTS)}, {', '.join(_column_sql(c) for c in LEDGER_COLUMNS)}, "
            "UNIQUE (sha256));"]
     for table in CHILD_TABLES:
         out.append(f"CREATE TABLE IF NOT EXISTS {table.name} (doc_id INTEGER NOT NULL "
-                   f"REFERENCES documents(doc_id), {_columns_sql(table)});")
+                   f"REFERENCES documents(doc_id) ON DELETE CASCADE, {_columns_sql(table)});")
         out.append(f"CREATE INDEX IF NOT EXISTS {table.name}_doc_id ON {table.name}(doc_id);")
-    out.append("CREATE INDEX IF NOT EXISTS fields_flags ON fields(flags);")
+    out.append("CREATE INDEX IF NOT EXISTS fields_flagged ON fields(flagged);")
     out.append("CREATE INDEX IF NOT EXISTS documents_path ON documents(path);")
     return "\n".join(out)
 
 
+def sqlite_cell(value: Cell, kind: str) -> str | int | float | None:
+    if value is None:
+        return None
+    if kind in ("text_list", "json"):
+        return json.dumps(value, ensure_ascii=False)
+    if kind == "boolean":
+        return int(bool(value))
+    return value  # type: ignore[return-value]
+
+
+def sqlite_rows(columns: Sequence[Column], rows: Sequence[tuple[Cell, ...]]
+                ) -> list[tuple[str | int | float | None, ...]]:
+    kinds = [c.kind for c in columns]
+    return [tuple(sqlite_cell(v, k) for v, k in zip(row, kinds, strict=True)) for row in rows]
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection to records.db with foreign keys enforced."""
+    conn = sqlite3.connect(path, timeout=30)
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """An older layout rebuilt in one transaction: every document's rows written again
+    from its record_json (its finished_at kept). Needs no source file; a kill midway
+    leaves the old layout, migrated again next time."""
+    stored = conn.execute("SELECT record_json, finished_at FROM documents ORDER BY doc_id").fetchall()
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    try:
+        conn.execute("BEGIN")
+        for name in ["fields", "indicators", "allocations", "checks", "documents"]:
+            if name in tables:
+                conn.execute(f"DROP TABLE {name}")
+        for statement in schema_sql().split(";\n"):
+            conn.execute(statement)
+        for record_json, finished_at in stored:
+            write_record(conn, Record.model_validate_json(record_json), finished_at, commit=False)
+        conn.execute(f"PRAGMA user_version={DB_LAYOUT}")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+
+
 def open_db(path: Path) -> sqlite3.Connection:
     """records.db opened for a run (created if missing); refuses a file of another layout."""
-    conn = sqlite3.connect(path, timeout=30)
+    conn = connect(path)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
@@ -59,7 +123,9 @@ def open_db(path: Path) -> sqlite3.Connection:
         conn.close()
         raise OutputNotWritable(f"{path} is not a SQLite database ({exc}); move it away or "
                                 "choose another --out") from exc
-    if tables and version != DB_LAYOUT:
+    if tables and version in MIGRATES_FROM and "documents" in tables:
+        migrate(conn)
+    elif tables and version != DB_LAYOUT:
         conn.close()
         raise OutputNotWritable(f"{path} was written by another version of this tool (layout "
                                 f"{version}, this one writes {DB_LAYOUT}); move it away or "
@@ -76,32 +142,43 @@ def open_db(path: Path) -> sqlite3.Connection:
 
 # Records without a sha256 are found by path. "+sha256" keeps SQLite off the unique sha256
 # index, where "IS NULL" looks like a one-row lookup but scans every unreadable file.
-def write_record(conn: sqlite3.Connection, record: Record) -> None:
+def write_record(conn: sqlite3.Connection, record: Record, finished_at: str | None = None,
+                 commit: bool = True) -> int:
     """One document in one transaction, replacing its earlier rows (same sha256, or for an
-    unreadable file the same path); parameterised statements only."""
-    s = record.source
+    unreadable file the same path); parameterised statements only. Returns its doc_id."""
+    if not commit:
+        return _write_record(conn, record, finished_at)
     with conn:
-        if s.sha256 is None:
-            old = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
-                               (s.path,)).fetchall()
-        else:
-            old = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ?", (s.sha256,)).fetchall()
-        for (doc_id,) in old:
-            for table in CHILD_TABLES:
-                conn.execute(f"DELETE FROM {table.name} WHERE doc_id = ?", (doc_id,))
-            conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
-        names = DOCUMENTS.column_names + LEDGER_COLUMNS
-        cur = conn.execute(
-            f"INSERT INTO documents ({', '.join(names)}) VALUES ({','.join('?' * len(names))})",
-            (*document_row(record), datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             json.dumps(record.model_dump(mode="json"), ensure_ascii=False)))
-        doc_id = cur.lastrowid
-        rows_by_table = child_rows(record)
+        return _write_record(conn, record, finished_at)
+
+
+def _write_record(conn: sqlite3.Connection, record: Record, finished_at: str | None) -> int:
+    s = record.source
+    if s.sha256 is None:
+        old = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
+                           (s.path,)).fetchall()
+    else:
+        old = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ?", (s.sha256,)).fetchall()
+    for (doc_id,) in old:
         for table in CHILD_TABLES:
-            names = ("doc_id", *table.column_names)
-            conn.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) "
-                             f"VALUES ({','.join('?' * len(names))})",
-                             [(doc_id, *row) for row in rows_by_table[table.name]])
+            conn.execute(f"DELETE FROM {table.name} WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+    columns = DOCUMENTS.columns + LEDGER_COLUMNS
+    names = [c.name for c in columns]
+    finished = finished_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
+    row = (*document_row(record), finished, record.model_dump(mode="json"))
+    cur = conn.execute(
+        f"INSERT INTO documents ({', '.join(names)}) VALUES ({','.join('?' * len(names))})",
+        sqlite_rows(columns, [row])[0])
+    doc_id = int(cur.lastrowid or 0)
+    rows_by_table = child_rows(record)
+    for table in CHILD_TABLES:
+        names = ["doc_id", *table.column_names]
+        conn.executemany(f"INSERT INTO {table.name} ({', '.join(names)}) "
+                         f"VALUES ({','.join('?' * len(names))})",
+                         [(doc_id, *row) for row in sqlite_rows(table.columns,
+                                                                rows_by_table[table.name])])
+    return doc_id
 
 
 class Done(NamedTuple):
@@ -125,3 +202,36 @@ def stored_record_json(conn: sqlite3.Connection, sha256: str | None, path: str) 
     else:
         row = conn.execute("SELECT record_json FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
     return row[0] if row else None
+
+
+def python_cell(value: str | int | float | None, kind: str) -> Cell:
+    """A records.db cell as the tables define it (the inverse of :func:`sqlite_cell`)."""
+    if value is None:
+        return None
+    if kind in ("text_list", "json"):
+        return json.loads(str(value))
+    if kind == "boolean":
+        return bool(value)
+    if kind == "real":
+        return float(value)
+    return value
+
+
+def table_columns(table: TableSpec) -> tuple[Column, ...]:
+    """The columns of ``table`` as records.db holds them, ``doc_id`` first."""
+    return (Column("doc_id", "integer", "the document", True), *table.columns)
+
+
+def read_table(conn: sqlite3.Connection, table: TableSpec) -> list[tuple[Cell, ...]]:
+    """Every row of ``table`` (``doc_id`` first), typed as the tables define its columns,
+    in doc_id order (and for child tables, insertion order)."""
+    columns = table_columns(table)
+    rows = conn.execute(f"SELECT {', '.join(c.name for c in columns)} FROM {table.name} "
+                        "ORDER BY doc_id, rowid")
+    return [tuple(python_cell(v, c.kind) for v, c in zip(row, columns, strict=True)) for row in rows]
+
+
+def stored_records(conn: sqlite3.Connection) -> list[Record]:
+    """Every record of records.db, in the order they were written."""
+    return [Record.model_validate_json(text)
+            for (text,) in conn.execute("SELECT record_json FROM documents ORDER BY doc_id")]

@@ -63,7 +63,7 @@ def db_rows(out: Path) -> dict[str, list[tuple[Any, ...]]]:
     try:
         docs = conn.execute("SELECT path, sha256, status, error, template, pages FROM documents "
                             "ORDER BY path").fetchall()
-        fields = conn.execute("SELECT d.sha256, f.path, f.value, f.raw, f.confidence, f.flags "
+        fields = conn.execute("SELECT d.sha256, f.path, f.value_number, f.value_text, f.raw, f.confidence, f.flags "
                               "FROM fields f JOIN documents d USING (doc_id) "
                               "ORDER BY d.sha256, f.path").fetchall()
         return {"documents": docs, "fields": fields}

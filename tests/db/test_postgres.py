@@ -14,8 +14,8 @@ import pytest
 from pipeline.extract import extract_document
 from pipeline.models import SCHEMA_VERSION, Check, FieldValue, Record, Source
 from pipeline.output.postgres import NUL_REPLACEMENT, DatabaseUnavailable, PostgresRecords
-from pipeline.output.sqlite import open_db, write_record
-from pipeline.output.tables import CHILD_TABLES, DOCUMENTS
+from pipeline.output.sqlite import open_db, python_cell, write_record
+from pipeline.output.tables import CHILD_TABLES, DOCUMENTS, TABLES, TableSpec
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,31 +35,38 @@ HOSTILE = {
 }
 
 
-def rows_of(query: Any, table: str, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    """A table's rows with doc_id replaced by the document's sha256 and path, sorted."""
-    cols = ", ".join(f"t.{c}" for c in columns)
-    rows = query(f"SELECT d.sha256, d.path, {cols} FROM {table} t "
+def rows_of(query: Any, table: TableSpec, typed: bool) -> list[tuple[Any, ...]]:
+    """A table's rows with doc_id replaced by the document's sha256 and path, sorted;
+    SQLite's cells (JSON text, 0/1) decoded to the kinds of the table's columns."""
+    cols = ", ".join(f"t.{c}" for c in table.column_names)
+    rows = query(f"SELECT d.sha256, d.path, {cols} FROM {table.name} t "
                  f"JOIN documents d ON d.doc_id = t.doc_id")
+    if not typed:
+        rows = [(*r[:2], *(python_cell(v, c.kind) for v, c in zip(r[2:], table.columns, strict=True)))
+                for r in rows]
     return sorted((tuple(r) for r in rows), key=repr)
 
 
-def all_rows(query: Any) -> dict[str, list[tuple[Any, ...]]]:
-    out = {"documents": sorted((tuple(r) for r in query(
-        f"SELECT {', '.join(DOCUMENTS.column_names)} FROM documents")), key=repr)}
+def all_rows(query: Any, typed: bool) -> dict[str, list[tuple[Any, ...]]]:
+    docs = query(f"SELECT {', '.join(DOCUMENTS.column_names)} FROM documents")
+    if not typed:
+        docs = [tuple(python_cell(v, c.kind) for v, c in zip(r, DOCUMENTS.columns, strict=True))
+                for r in docs]
+    out = {"documents": sorted((tuple(r) for r in docs), key=repr)}
     for table in CHILD_TABLES:
-        out[table.name] = rows_of(query, table.name, table.column_names)
+        out[table.name] = rows_of(query, table, typed)
     return out
 
 
 def pg_rows(url: str) -> dict[str, list[tuple[Any, ...]]]:
     with psycopg.connect(url) as conn:
-        return all_rows(lambda q: conn.execute(q).fetchall())
+        return all_rows(lambda q: conn.execute(q).fetchall(), typed=True)
 
 
 def sqlite_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     conn = sqlite3.connect(path)
     try:
-        return all_rows(lambda q: conn.execute(q).fetchall())
+        return all_rows(lambda q: conn.execute(q).fetchall(), typed=False)
     finally:
         conn.close()
 
@@ -110,7 +117,7 @@ def test_corpus_records_load_like_the_sqlite_copy(corpus_records: list[Record], 
     assert len(from_pg["fields"]) == sum(len(r.iter_values()) for r in corpus_records) > 600
     assert len(from_pg["indicators"]) == sum(len(r.indicators) for r in corpus_records) > 40
     with psycopg.connect(pg_url) as conn:
-        unit = conn.execute("SELECT f.value FROM fields f JOIN documents d USING (doc_id) "
+        unit = conn.execute("SELECT f.value_text FROM fields f JOIN documents d USING (doc_id) "
                             "WHERE d.path LIKE %s AND f.path = 'fields.reporting_unit'",
                             ("%gd_fund-00010/digital.pdf",)).fetchone()
         failed = conn.execute("SELECT status, error FROM documents WHERE path LIKE '%notes.docx'"
@@ -134,10 +141,11 @@ def test_reload_updates_and_never_duplicates(corpus_records: list[Record], pg_ur
     assert sorted(r[1] for r in rows["documents"]) == sorted(r.source.sha256 for r in corpus_records)
     sha = changed.source.sha256
     mine = {t: [r for r in rows[t] if r[0] == sha] for t in ("fields", "indicators", "checks")}
+    # sha256, document path, then the columns of `fields`: path, value_number, value_text, …
     assert len(mine["checks"]) == 1 and len(mine["indicators"]) == 3
     assert len(mine["fields"]) == len(changed.iter_values())
     unit = [r for r in mine["fields"] if r[2] == "fields.reporting_unit"]
-    assert [(r[3], r[6], r[7]) for r in unit] == [("新单位", 0.7, "low_ocr_confidence")]
+    assert [(r[4], r[7], r[8], r[9]) for r in unit] == [("新单位", 0.7, ["low_ocr_confidence"], True)]
     # The other documents are as first loaded.
     others = sum(len(r.iter_values()) for r in corpus_records[1:])
     assert len(rows["fields"]) == others + len(changed.iter_values())
@@ -152,11 +160,11 @@ def test_hostile_text_round_trips(pg_url: str, tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
         pg_values = dict(conn.execute(
-            "SELECT path, value FROM fields WHERE path LIKE 'fields.%'").fetchall())
+            "SELECT path, value_text FROM fields WHERE path LIKE 'fields.%'").fetchall())
         pg_raws = dict(conn.execute("SELECT path, raw FROM fields").fetchall())
         doc = conn.execute("SELECT path, error FROM documents").fetchall()
         check = conn.execute("SELECT rule, detail FROM checks").fetchall()
-    assert tables == {"documents", "fields", "indicators", "checks"}
+    assert tables == {t.name for t in TABLES} | {"jixiao_layout"}
     expected = {f"fields.{k}": v.replace("\x00", NUL_REPLACEMENT) for k, v in HOSTILE.items()}
     assert pg_values == expected
     assert {k: pg_raws[k] for k in expected} == expected
@@ -165,7 +173,7 @@ def test_hostile_text_round_trips(pg_url: str, tmp_path: Path) -> None:
     assert check == [("r'1", HOSTILE["copy_escapes"])]
     # SQLite keeps NUL as it is.
     conn = sqlite3.connect(tmp_path / "records.db")
-    sqlite_nul = conn.execute("SELECT value FROM fields WHERE path = 'fields.nul'").fetchone()
+    sqlite_nul = conn.execute("SELECT value_text FROM fields WHERE path = 'fields.nul'").fetchone()
     conn.close()
     assert sqlite_nul == (HOSTILE["nul"],)
 
@@ -176,7 +184,7 @@ def test_unreadable_file_without_sha256_is_keyed_by_path(pg_url: str) -> None:
     other = Record(source=Source(path="gone/other.pdf"), status="failed", error="x")
     load_pg(pg_url, [lost, other])
     load_pg(pg_url, [lost.model_copy(update={"error": "cannot read the file: No such file"})])
-    assert sorted(pg_rows(pg_url)["documents"]) == sorted([
+    assert sorted(r[:10] for r in pg_rows(pg_url)["documents"]) == sorted([
         ("gone/other.pdf", None, "unknown", 0, None, None, "unknown", "failed", "x",
          SCHEMA_VERSION),
         ("gone/report.pdf", None, "unknown", 0, None, None, "unknown", "failed",
@@ -196,13 +204,21 @@ def test_unreachable_database_is_a_clear_run_error() -> None:
     assert "s3cret" not in message
 
 
-def test_whole_record_kept_with_its_nul_characters(pg_url: str) -> None:
+def test_whole_record_kept_in_jsonb_nul_characters_replaced(pg_url: str) -> None:
+    """jsonb cannot hold U+0000: the record is kept whole with NUL as U+FFFD."""
     record = hostile_record()
     load_pg(pg_url, [record])
     with psycopg.connect(pg_url) as conn:
         (stored,) = conn.execute("SELECT record_json::text FROM documents").fetchone()
-    assert Record.model_validate_json(stored) == record
-    assert Record.model_validate_json(stored).fields["nul"].value == "before\x00after\x00"
+        (kind,) = conn.execute("SELECT pg_typeof(record_json)::text FROM documents").fetchone()
+    assert kind == "jsonb"
+    expected = record.model_copy(deep=True)
+    for name in ("nul",):
+        for attr in ("value", "raw"):
+            setattr(expected.fields[name], attr,
+                    getattr(expected.fields[name], attr).replace("\x00", NUL_REPLACEMENT))
+    assert Record.model_validate_json(stored) == expected
+    assert Record.model_validate_json(stored).fields["nul"].value == "before\ufffdafter\ufffd"
 
 
 def test_same_columns_as_records_db(pg_url: str, tmp_path: Path) -> None:
@@ -211,7 +227,7 @@ def test_same_columns_as_records_db(pg_url: str, tmp_path: Path) -> None:
     open_db(tmp_path / "records.db").close()
     conn = sqlite3.connect(tmp_path / "records.db")
     in_sqlite = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")]
-                 for t in ("documents", "fields", "indicators", "checks")}
+                 for t in [t.name for t in TABLES]}
     conn.close()
     with psycopg.connect(pg_url) as pg:
         in_pg = {t: [r[0] for r in pg.execute(
