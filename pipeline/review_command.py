@@ -22,7 +22,8 @@ values flagged by flag), then each document to review with one line per flagged 
 its path in the record (fields.project_name, indicators[3].score,
 narrative.allocations[2].amount), the value, the raw reading and the flags (for a failed
 check, the check's detail), and each failed document with its error. The same queue, with
-a crop of the page where each value was read, is in OUT/review.html (written by extract).
+a crop of the row where each value was read and the fields named as the form prints them
+(in Chinese; --html --lang en for English), is in OUT/review.html (written by extract).
 
 Exit codes: 0 the queue was printed (whatever it holds); 2 OUT or OUT/records.jsonl does
 not exist; 3 --html and OUT cannot be written.
@@ -38,6 +39,8 @@ def add_review_parser(sub: argparse._SubParsersAction) -> None:
                         help="also rewrite OUT/review.html from OUT/records.jsonl (e.g. after "
                              "the source files moved back into place)")
     review.add_argument("--password", help="password of encrypted PDFs, for the --html crops")
+    review.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of the --html page (default: zh, as the forms)")
 
 
 def run_review(args: argparse.Namespace) -> int:
@@ -47,7 +50,7 @@ def run_review(args: argparse.Namespace) -> int:
         records = read_records(args.out)
         print(format_queue(build_queue(records)))
         if args.html:
-            print(f"wrote {write_review_page(args.out, records, args.password, os.cpu_count() or 1)}", file=sys.stderr)
+            print(f"wrote {write_review_page(args.out, records, args.password, os.cpu_count() or 1, args.lang)}", file=sys.stderr)
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

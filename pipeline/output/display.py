@@ -42,6 +42,7 @@ class Display(BaseModel):
     checks: dict[str, Words]
     tables: dict[str, str]
     columns: dict[str, str]
+    page: dict[str, Words]
 
 
 @cache
@@ -134,3 +135,8 @@ def column_header(name: str, lang: Lang) -> str:
 
 def table_title(name: str, lang: Lang) -> str:
     return load_display().tables.get(name, name) if lang == "zh" else name
+
+
+def page_text(key: str, lang: Lang, **values: object) -> str:
+    """One of the review page's own phrases, its ``{placeholders}`` filled."""
+    return load_display().page[key](lang).format(**values)

@@ -40,6 +40,9 @@ MARGIN_IN = 0.12
 JPEG_QUALITY = 80
 
 BBox = tuple[float, float, float, float]
+# A region to crop: (page, the value's box, the box of its table row or None). With a row,
+# the crop shows the whole row (the indicator's name beside its score), the mark the value.
+RegionKey = tuple[int, BBox] | tuple[int, BBox, BBox | None]
 
 
 @dataclass(frozen=True)
@@ -91,15 +94,20 @@ def encode(gray: np.ndarray, scanned: bool = False) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def crop_region(page: PagePixels, bbox: BBox) -> Crop | NoImage:
-    """The value's box with a margin, shrunk to the size caps, encoded."""
+def crop_region(page: PagePixels, bbox: BBox, context: BBox | None = None) -> Crop | NoImage:
+    """The value's box (or the row ``context`` around it) with a margin, shrunk to the
+    size caps, encoded; the mark on the value's box."""
     h, w = page.image.shape
     x0, y0, x1, y1 = (v * page.scale for v in bbox)
     if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
         return NoImage("the value's box is empty")
+    rx0, ry0, rx1, ry1 = x0, y0, x1, y1
+    if context is not None and all(math.isfinite(v) for v in context):
+        rx0, ry0 = min(x0, context[0] * page.scale), min(y0, context[1] * page.scale)
+        rx1, ry1 = max(x1, context[2] * page.scale), max(y1, context[3] * page.scale)
     margin = MARGIN_IN * page.dpi
-    cx0, cy0 = max(0, math.floor(x0 - margin)), max(0, math.floor(y0 - margin))
-    cx1, cy1 = min(w, math.ceil(x1 + margin)), min(h, math.ceil(y1 + margin))
+    cx0, cy0 = max(0, math.floor(rx0 - margin)), max(0, math.floor(ry0 - margin))
+    cx1, cy1 = min(w, math.ceil(rx1 + margin)), min(h, math.ceil(ry1 + margin))
     if cx1 - cx0 < 2 or cy1 - cy0 < 2:
         return NoImage("the value's box lies outside the page")
     region = page.image[cy0:cy1, cx0:cx1]
@@ -188,23 +196,23 @@ def source_problem(source: Source) -> str | None:
     return None
 
 
-def document_crops(source: Source, boxes: list[tuple[int, BBox]], password: str | None = None
-                   ) -> dict[tuple[int, BBox], Crop | NoImage]:
-    """A crop for each (page, bbox) of one document, rendering each page once."""
-    out: dict[tuple[int, BBox], Crop | NoImage] = {}
+def document_crops(source: Source, boxes: list[RegionKey], password: str | None = None
+                   ) -> dict[RegionKey, Crop | NoImage]:
+    """A crop for each (page, bbox[, row box]) of one document, rendering each page once."""
+    out: dict[RegionKey, Crop | NoImage] = {}
     try:
         problem = source_problem(source)
     except OSError as exc:
         problem = f"cannot read the source file: {exc.strerror or exc}"
     if problem is not None:
         return {key: NoImage(problem) for key in boxes}
-    by_page: dict[int, list[BBox]] = {}
-    for page, bbox in boxes:
-        by_page.setdefault(page, []).append(bbox)
+    by_page: dict[int, list[RegionKey]] = {}
+    for key in boxes:
+        by_page.setdefault(key[0], []).append(key)
     try:
         for pixels in source_pages(source, sorted(by_page), password):
-            for bbox in by_page[pixels.page]:
-                out[(pixels.page, bbox)] = crop_region(pixels, bbox)
+            for key in by_page[pixels.page]:
+                out[key] = crop_region(pixels, key[1], key[2] if len(key) > 2 else None)
     except Exception as exc:  # noqa: BLE001 - a bad source costs its images, not the page
         reason = str(exc) if isinstance(exc, DocumentError) else f"{type(exc).__name__}: {exc}"
         return {key: out.get(key, NoImage(f"cannot render the page: {reason}")) for key in boxes}

@@ -1,8 +1,13 @@
-"""`review.html`: the review queue as one static, self-contained page.
+"""`review.html`: the review queue as static, self-contained pages, for clerks who read
+Chinese (``lang="en"`` for English).
 
-Every flagged value, grouped by document, with the crop of the page region it was read
-from (embedded as a data: URI), its raw reading, the value and why it was flagged; a
-summary at the top. It opens from disk with no server and needs no script.
+Every flagged value, grouped by document, named as the form prints it (项目名称, 三级指标
+“…” 的得分), with the crop of its table row (embedded as a data: URI, the value marked),
+its raw reading, the value and why it was flagged; a merged cell is one entry; a summary
+and a document index at the top. A batch of more than :data:`SPLIT_AT` documents to
+review gets review.html as the summary and index, and a page per document under
+``review/`` (each self-contained too), so no page grows with the batch. Pages open from
+disk with no server and need no script.
 
 Document text is untrusted (issue 8): every piece of it goes through :func:`text`
 (``html.escape`` with quotes, control characters and lone surrogates replaced), the page
@@ -20,9 +25,9 @@ from pathlib import Path
 
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record, Value
-from pipeline.output.review_crops import BBox, Crop, NoImage, document_crops
+from pipeline.output.display import Lang, check_name, flag_text, page_text
+from pipeline.output.review_crops import Crop, NoImage, RegionKey, document_crops
 from pipeline.output.review_queue import (
-    FLAG_TEXT,
     ReviewDocument,
     ReviewItem,
     ReviewQueue,
@@ -32,7 +37,8 @@ from pipeline.output.review_queue import (
 )
 
 PAGE_NAME = "review.html"
-CHECK_TEXT = "a check on the form's arithmetic failed (by rule below)"
+PAGES_DIR = "review"  # one page per document, for large batches
+SPLIT_AT = 100  # documents to review above which each gets its own page
 CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
        "base-uri 'none'; form-action 'none'")
 
@@ -60,7 +66,8 @@ table{border-collapse:collapse}th,td{text-align:left;vertical-align:top;padding:
 .items td{border-bottom:1px solid #eee;overflow-wrap:anywhere}
 .items .c-path{width:21%}.items .c-value,.items .c-raw{width:24%}
 .items .c-why{width:24%}.items .c-conf{width:7%}
-.path{font-family:monospace}.none{color:#999;font-style:italic}
+.label{word-break:keep-all;overflow-wrap:anywhere}.path{font-family:monospace;font-size:11px;color:#888}
+.spans{color:#555;font-size:12px}.index td{padding:2px 8px}.none{color:#999;font-style:italic}
 .raw{white-space:pre-wrap}.reasons{margin:0;padding-left:16px}.detail{color:#555}
 .flag{font-family:monospace;font-size:12px;background:#fdecea;color:#8b1a10;padding:0 3px;border-radius:3px}
 .failed .error{color:#8b1a10;white-space:pre-wrap;word-break:break-all}
@@ -74,68 +81,87 @@ def text(value: object) -> str:
     return html.escape(escape_format_controls(UNPRINTABLE.sub("\ufffd", str(value))), quote=True)
 
 
-def show_value(value: Value) -> str:
+def show_value(value: Value, lang: Lang = "zh") -> str:
     if value is None:
-        return '<span class="none">(none)</span>'
+        return f'<span class="none">{text(page_text("none", lang))}</span>'
     return text(value)
 
 
-def region_key(item: ReviewItem) -> tuple[int, BBox] | None:
+def region_key(item: ReviewItem) -> RegionKey | None:
     if item.page is None or item.bbox is None:
         return None
     x0, top, x1, bottom = item.bbox
-    return item.page, (float(x0), float(top), float(x1), float(bottom))
+    box = (float(x0), float(top), float(x1), float(bottom))
+    return (item.page, box) if item.context is None else (item.page, box, tuple(item.context))
 
 
-def group_by_region(items: list[ReviewItem]) -> list[tuple[tuple[int, BBox] | None, list[ReviewItem]]]:
+def group_by_region(items: list[ReviewItem]) -> list[tuple[RegionKey | None, list[ReviewItem]]]:
     """Items that share a page region (the amounts of one narrative paragraph) together,
     in order of first appearance, so the region's crop is embedded once."""
-    groups: dict[tuple[int, BBox] | None, list[ReviewItem]] = {}
+    groups: dict[RegionKey | None, list[ReviewItem]] = {}
     for item in items:
         groups.setdefault(region_key(item), []).append(item)
     return list(groups.items())
 
 
-def crop_html(crop: Crop, page: int) -> str:
+def crop_html(crop: Crop, page: int, lang: Lang = "zh") -> str:
     left, top, right, bottom = crop.mark
     mark = (f"left:{left * 100:.2f}%;top:{top * 100:.2f}%;"
             f"width:{(right - left) * 100:.2f}%;height:{(bottom - top) * 100:.2f}%")
     return (f'<div class="frame"><img class="crop" src="{crop.data_uri}" width="{crop.width}" '
-            f'height="{crop.height}" alt="page {page}: where the value was read">'
+            f'height="{crop.height}" alt="{text(page_text("crop_alt", lang, page=page))}">'
             f'<span class="mark" style="{mark}"></span></div>'
-            f'<div class="caption">page {page}; the red box is where the value was read</div>')
+            f'<div class="caption">{text(page_text("crop_caption", lang, page=page))}</div>')
 
 
-def region_picture(doc: ReviewDocument, key: tuple[int, BBox] | None, items: list[ReviewItem],
-                   crops: dict[tuple[int, BBox], Crop | NoImage]) -> str | None:
+def region_picture(doc: ReviewDocument, key: RegionKey | None, items: list[ReviewItem],
+                   crops: dict[RegionKey, Crop | NoImage], lang: Lang = "zh") -> str | None:
     """What the region looks like: its crop, the reason there is none, or for text input
     the line several values were read from (one value's line is its raw reading: None)."""
     if key is None:
-        return '<div class="noimage">no image: the value was not read, so it has no page region</div>'
+        return f'<div class="noimage">{text(page_text("no_region", lang))}</div>'
     if doc.source.kind == "text":
         raw = next((i.raw for i in items if i.raw), None)
         if len(items) < 2 or raw is None:
             return None
-        return ('<div class="caption">text input, no page image: the text these values were '
-                f'read from</div><pre class="rawline">{text(raw)}</pre>')
+        return (f'<div class="caption">{text(page_text("text_lines", lang))}</div>'
+                f'<pre class="rawline">{text(raw)}</pre>')
     found = crops.get(key)
     if isinstance(found, Crop):
-        return crop_html(found, key[0])
+        return crop_html(found, key[0], lang)
     reason = found.reason if isinstance(found, NoImage) else "not rendered"
-    return f'<div class="noimage">no image ({text(reason)})</div>'
+    return f'<div class="noimage">{text(page_text("no_image", lang))} ({text(reason)})</div>'
 
 
-def item_row(doc: ReviewDocument, index: int, item: ReviewItem) -> str:
-    raw = '<span class="none">(none)</span>' if item.raw is None else text(item.raw)
+def reason_text(flag: str, detail: str, lang: Lang) -> str:
+    """What a reason says: a check's name and its detail (the arithmetic, as printed), a
+    flag's meaning (``confidence 0.42`` kept for low confidence)."""
+    if flag.startswith("check_failed:"):
+        return f"{check_name(flag[len('check_failed:'):], lang)}: {detail}"
+    if flag == "low_ocr_confidence":
+        return f"{flag_text(flag, lang)} ({detail})"
+    return flag_text(flag, lang) if lang == "zh" else detail
+
+
+def row_numbers(paths: list[str]) -> str:
+    return "、".join(str(int(p.split("[", 1)[1].split("]", 1)[0]) + 1) for p in paths)
+
+
+def item_row(doc: ReviewDocument, index: int, item: ReviewItem, lang: Lang = "zh") -> str:
+    raw = show_value(None, lang) if item.raw is None else text(item.raw)
     reasons = "".join(f'<li><span class="flag">{text(r.flag)}</span> '
-                      f'<span class="detail">{text(r.detail)}</span></li>' for r in item.reasons)
-    return (f'<tr class="item" id="d{doc.number}-v{index}"><td class="path">{text(item.path)}</td>'
-            f'<td class="value">{show_value(item.value)}</td><td class="raw">{raw}</td>'
+                      f'<span class="detail">{text(reason_text(r.flag, r.detail, lang))}</span></li>'
+                      for r in item.reasons)
+    spans = ("" if not item.spans else
+             f'<div class="spans">{text(page_text("spans", lang, rows=row_numbers([item.path, *item.spans])))}</div>')
+    return (f'<tr class="item" id="d{doc.number}-v{index}"><td><div class="label">{text(item.label or item.path)}</div>'
+            f'{spans}<div class="path">{text(item.path)}</div></td>'
+            f'<td class="value">{show_value(item.value, lang)}</td><td class="raw">{raw}</td>'
             f'<td><ul class="reasons">{reasons}</ul></td>'
             f'<td class="num">{item.confidence:.2f}</td></tr>')
 
 
-def crop_keys(doc: ReviewDocument) -> list[tuple[int, BBox]]:
+def crop_keys(doc: ReviewDocument) -> list[RegionKey]:
     """The page regions of a document's flagged values that have a picture, once each."""
     if doc.source.kind == "text":
         return []
@@ -143,12 +169,12 @@ def crop_keys(doc: ReviewDocument) -> list[tuple[int, BBox]]:
 
 
 def documents_crops(docs: list[ReviewDocument], password: str | None, workers: int = 1
-                    ) -> list[dict[tuple[int, BBox], Crop | NoImage]]:
+                    ) -> list[dict[RegionKey, Crop | NoImage]]:
     """Each document's crops, cut after the last document is read: with ``workers`` > 1 the documents are shared
     out to that many processes (spawned: no state of this one is inherited)."""
     jobs = [(d.source, crop_keys(d)) for d in docs]
     todo = [i for i, (_, keys) in enumerate(jobs) if keys]
-    out: list[dict[tuple[int, BBox], Crop | NoImage]] = [{} for _ in docs]
+    out: list[dict[RegionKey, Crop | NoImage]] = [{} for _ in docs]
     if workers > 1 and len(todo) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -168,30 +194,31 @@ def documents_crops(docs: list[ReviewDocument], password: str | None, workers: i
     return out
 
 
-def document_html(doc: ReviewDocument, crops: dict[tuple[int, BBox], Crop | NoImage]) -> str:
+def document_html(doc: ReviewDocument, crops: dict[RegionKey, Crop | NoImage], lang: Lang = "zh") -> str:
     src = doc.source
-    meta = (f"{text(doc.template)} · {text(src.kind)} · {src.pages} page(s) · "
-            f"engine {text(src.engine or '—')} · {len(doc.items)} value(s) flagged")
+    meta = (f"{text(doc.template)} · {text(src.kind)} · {src.pages} {text(page_text('pages', lang))} · "
+            f"{text(page_text('engine', lang))} {text(src.engine or '—')} · {len(doc.items)} "
+            f"{text(page_text('n_flagged', lang))}")
     parts = [f'<section class="document" id="doc-{doc.number}">',
              f'<h2>{doc.number}. {text(src.path)}</h2><div class="meta">{meta}</div>']
     if doc.note:
         parts.append(f'<p class="note">{text(doc.note)}</p>')
     if src.kind == "text" and doc.items:
-        parts.append('<p class="caption">text input: no page images; the raw reading is the '
-                     "text as read</p>")
+        parts.append(f'<p class="caption">{text(page_text("text_input", lang))}</p>')
     if doc.items:
-        parts.append('<table class="items"><thead><tr><th class="c-path">field</th>'
-                     '<th class="c-value">value</th><th class="c-raw">raw reading</th>'
-                     '<th class="c-why">why</th><th class="c-conf">confidence</th></tr></thead>')
+        heads = "".join(f'<th class="c-{c}">{text(page_text(w, lang))}</th>' for c, w in
+                        (("path", "field"), ("value", "value"), ("raw", "raw"), ("why", "why"),
+                         ("conf", "confidence")))
+        parts.append(f'<table class="items"><thead><tr>{heads}</tr></thead>')
     index = 0
     for key, items in group_by_region(doc.items):
         # One tbody per page region: its picture across the table, then its values.
-        picture = region_picture(doc, key, items, crops)
+        picture = region_picture(doc, key, items, crops, lang)
         parts.append('<tbody class="region">' + ("" if picture is None else
                      f'<tr class="picture"><td colspan="5">{picture}</td></tr>'))
         for item in items:
             index += 1
-            parts.append(item_row(doc, index, item))
+            parts.append(item_row(doc, index, item, lang))
         parts.append("</tbody>")
     if doc.items:
         parts.append("</table>")
@@ -199,83 +226,143 @@ def document_html(doc: ReviewDocument, crops: dict[tuple[int, BBox], Crop | NoIm
     return "".join(parts)
 
 
-def summary_html(queue: ReviewQueue) -> str:
+def summary_html(queue: ReviewQueue, lang: Lang = "zh") -> str:
     counts = queue.status_counts
     kinds: Counter[str] = Counter()
     for flag, n in queue.flag_counts.items():
         kinds["check_failed" if flag.startswith("check_failed:") else flag] += n
     flag_rows = "".join(
         f'<tr><td><span class="flag">{text(flag)}</span></td><td class="num">{n}</td>'
-        f"<td>{text(CHECK_TEXT if flag == 'check_failed' else FLAG_TEXT.get(flag, 'flagged'))}</td></tr>"
-        for flag, n in kinds.most_common())
+        f"<td>{text(flag_text(flag, lang))}</td></tr>" for flag, n in kinds.most_common())
     rule_rows = "".join(
         f'<tr><td>&nbsp;&nbsp;<span class="flag">{text(flag)}</span></td><td class="num">{n}</td>'
-        "<td></td></tr>" for flag, n in queue.flag_counts.items() if flag.startswith("check_failed:"))
+        f"<td>{text(flag_text(flag, lang))}</td></tr>"
+        for flag, n in queue.flag_counts.items() if flag.startswith("check_failed:"))
+    w = lambda key: text(page_text(key, lang))  # noqa: E731
     return (f'<table class="summary" id="summary"><tbody>'
-            f'<tr><th>documents</th><td class="num" id="n-documents">{len(queue.documents)}</td>'
+            f'<tr><th>{w("documents")}</th><td class="num" id="n-documents">{len(queue.documents)}</td>'
             "<td></td></tr>"
-            f'<tr><th>ok</th><td class="num" id="n-ok">{counts["ok"]}</td><td>nothing flagged</td></tr>'
-            f'<tr><th>to review</th><td class="num" id="n-review">{counts["review"]}</td><td></td></tr>'
-            f'<tr><th>failed</th><td class="num" id="n-failed">{counts["failed"]}</td>'
-            f'<td>could not be read; see the error</td></tr>'
-            f'<tr><th>values flagged</th><td class="num" id="n-flagged">{queue.n_items}</td><td></td></tr>'
+            f'<tr><th>{w("ok")}</th><td class="num" id="n-ok">{counts["ok"]}</td><td>{w("ok_note")}</td></tr>'
+            f'<tr><th>{w("review")}</th><td class="num" id="n-review">{counts["review"]}</td><td></td></tr>'
+            f'<tr><th>{w("failed")}</th><td class="num" id="n-failed">{counts["failed"]}</td>'
+            f'<td>{w("failed_note")}</td></tr>'
+            f'<tr><th>{w("flagged")}</th><td class="num" id="n-flagged">{queue.n_items}</td><td></td></tr>'
             f"{flag_rows}{rule_rows}</tbody></table>")
 
 
-def failed_html(docs: list[ReviewDocument]) -> str:
+def failed_html(docs: list[ReviewDocument], lang: Lang = "zh") -> str:
     if not docs:
         return ""
     rows = "".join(f'<tr class="failed-doc" id="doc-{d.number}"><td>{d.number}. '
                    f'{text(d.source.path)}</td><td class="error">{text(d.error or "unknown error")}'
                    "</td></tr>" for d in docs)
-    return (f'<section class="document failed" id="failed"><h2>Failed documents ({len(docs)})</h2>'
-            f'<table class="items"><thead><tr><th>document</th><th>error</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></section>")
+    return (f'<section class="document failed" id="failed"><h2>{text(page_text("failed_documents", lang))} '
+            f'({len(docs)})</h2><table class="items"><thead><tr><th>{text(page_text("document", lang))}</th>'
+            f'<th>{text(page_text("error", lang))}</th></tr></thead><tbody>{rows}</tbody></table></section>')
 
 
-def ok_html(docs: list[ReviewDocument]) -> str:
+def ok_html(docs: list[ReviewDocument], lang: Lang = "zh") -> str:
     if not docs:
         return ""
     rows = "".join(f"<li>{d.number}. {text(d.source.path)}</li>" for d in docs)
-    return (f"<details><summary>{len(docs)} document(s) with nothing flagged</summary>"
+    return (f"<details><summary>{text(page_text('ok_documents', lang, n=len(docs)))}</summary>"
             f"<ul>{rows}</ul></details>")
 
 
-def render_review_page(queue: ReviewQueue, password: str | None = None, workers: int = 1) -> str:
-    """The whole page as a string (crops rendered from the source files by ``workers``
-    processes)."""
-    review = [d for d in queue.documents if d.status == "review"]
-    body = "".join(document_html(d, crops)
-                   for d, crops in zip(review, documents_crops(review, password, workers)))
-    return ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+def document_page_name(doc: ReviewDocument) -> str:
+    return f"doc-{doc.number:05d}.html"
+
+
+def index_html(review: list[ReviewDocument], lang: Lang, split: bool) -> str:
+    """Links to every document to review: anchors on this page, or its own page."""
+    if not review:
+        return ""
+    rows = "".join(
+        f'<tr><td class="num">{d.number}</td><td><a class="doc-link" href="'
+        f'{PAGES_DIR + "/" + document_page_name(d) if split else f"#doc-{d.number}"}">'
+        f"{text(d.source.path)}</a></td><td>{text(d.template)}</td>"
+        f'<td class="num">{len(d.items)}</td></tr>' for d in review)
+    return (f'<nav id="index"><h2>{text(page_text("index", lang))} ({len(review)})</h2>'
+            f'<table class="index"><tbody>{rows}</tbody></table></nav>')
+
+
+def page_shell(title: str, body: str, lang: Lang) -> str:
+    return ("<!DOCTYPE html>\n"
+            f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
             '<meta name="referrer" content="no-referrer">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>Review queue: {queue.n_items} values to check</title>"
-            f"<style>{STYLE}</style></head><body>"
-            f"<h1>Review queue: {queue.n_items} values to check</h1>"
-            "<p>Check only what is listed here: every value without a flag was read, "
-            "and passed the form's checks, with enough confidence to trust.</p>"
-            f"{summary_html(queue)}{ok_html([d for d in queue.documents if d.status == 'ok'])}"
-            f"{failed_html([d for d in queue.documents if d.status == 'failed'])}{body}"
-            "</body></html>\n")
+            f"<title>{text(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>\n")
+
+
+def head_html(queue: ReviewQueue, lang: Lang) -> str:
+    title = page_text("title", lang, n=queue.n_items)
+    return (f"<h1>{text(title)}</h1><p>{text(page_text('intro', lang))}</p>"
+            f"{summary_html(queue, lang)}")
+
+
+def render_review_page(queue: ReviewQueue, password: str | None = None, workers: int = 1,
+                       lang: Lang = "zh") -> str:
+    """The whole queue as one page (crops rendered from the source files by ``workers``
+    processes)."""
+    review = [d for d in queue.documents if d.status == "review"]
+    body = "".join(document_html(d, crops, lang)
+                   for d, crops in zip(review, documents_crops(review, password, workers)))
+    return page_shell(page_text("title", lang, n=queue.n_items),
+                      f"{head_html(queue, lang)}{index_html(review, lang, split=False)}"
+                      f"{ok_html([d for d in queue.documents if d.status == 'ok'], lang)}"
+                      f"{failed_html([d for d in queue.documents if d.status == 'failed'], lang)}{body}",
+                      lang)
+
+
+def render_split_pages(queue: ReviewQueue, password: str | None = None, workers: int = 1,
+                       lang: Lang = "zh") -> tuple[str, dict[str, str]]:
+    """The index page, and a page per document to review (name → page)."""
+    review = [d for d in queue.documents if d.status == "review"]
+    index = page_shell(page_text("title", lang, n=queue.n_items),
+                       f"{head_html(queue, lang)}{index_html(review, lang, split=True)}"
+                       f"{ok_html([d for d in queue.documents if d.status == 'ok'], lang)}"
+                       f"{failed_html([d for d in queue.documents if d.status == 'failed'], lang)}",
+                       lang)
+    pages = {}
+    back = f'<p><a class="back" href="../{PAGE_NAME}">{text(page_text("back", lang))}</a></p>'
+    for doc, crops in zip(review, documents_crops(review, password, workers)):
+        pages[document_page_name(doc)] = page_shell(
+            f"{doc.number}. {doc.source.path}", back + document_html(doc, crops, lang) + back, lang)
+    return index, pages
+
+
+def replace_file(target: Path, content: str) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(content, encoding="utf-8", errors="replace")
+    os.replace(tmp, target)
 
 
 def write_review_page(out_dir: Path, records: list[Record], password: str | None = None,
-                      workers: int = 1) -> Path:
-    """Write ``out_dir/review.html`` for ``records`` (temporary name, then renamed)."""
-    page = render_review_page(build_queue(records), password, workers)
+                      workers: int = 1, lang: Lang = "zh", split_at: int = SPLIT_AT) -> Path:
+    """Write ``out_dir/review.html`` for ``records`` (temporary name, then renamed); above
+    ``split_at`` documents to review, with a page per document in ``out_dir/review/``."""
+    queue = build_queue(records, lang)
     target = out_dir / PAGE_NAME
-    tmp = out_dir / f".{PAGE_NAME}.tmp"
     try:
-        tmp.write_text(page, encoding="utf-8", errors="replace")
-        os.replace(tmp, target)
+        if sum(d.status == "review" for d in queue.documents) <= split_at:
+            replace_file(target, render_review_page(queue, password, workers, lang))
+            return target
+        index, pages = render_split_pages(queue, password, workers, lang)
+        folder = out_dir / PAGES_DIR
+        folder.mkdir(exist_ok=True)
+        for old in folder.glob("doc-*.html"):
+            if old.name not in pages:
+                old.unlink()
+        for name, page in pages.items():
+            replace_file(folder / name, page)
+        replace_file(target, index)
     except OSError as exc:
         raise OutputNotWritable(f"cannot write {target}: {exc.strerror or exc}") from exc
     return target
 
 
 def write_review_page_from_folder(out_dir: Path, password: str | None = None,
-                                  workers: int = 1) -> Path:
+                                  workers: int = 1, lang: Lang = "zh") -> Path:
     """Rebuild ``out_dir/review.html`` from ``out_dir/records.jsonl``."""
-    return write_review_page(out_dir, read_records(out_dir), password, workers)
+    return write_review_page(out_dir, read_records(out_dir), password, workers, lang)

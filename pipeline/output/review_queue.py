@@ -17,7 +17,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import RunError
-from pipeline.models import Check, Record, Source, Status, Value, failed_record
+from pipeline.models import INDICATOR_KEYS, Check, FieldValue, Record, Source, Status, Value, failed_record
+from pipeline.output.display import INDICATOR_PATH, Lang, value_label
 
 RECORDS_FILE = "records.jsonl"
 STATUSES: tuple[Status, ...] = ("ok", "review", "failed")
@@ -52,12 +53,18 @@ class ReviewItem(BaseModel):
     """A flagged value: where it sits in the record, what was read, and why to look.
 
     ``page`` is 1-based; ``bbox`` is (x0, top, x1, bottom) at the record's ``source.dpi``
-    (PDF points for digital PDFs).
+    (PDF points for digital PDFs). ``label`` names it as the form does (项目名称, 三级指标
+    “…” 的得分); ``spans`` are the paths of the other rows a merged cell covers (one
+    entry for the cell, not one per row); ``context`` is the box of the value's whole
+    table row on its page (the crop shows the row), or None.
     """
 
     model_config = ConfigDict(frozen=True)
 
     path: str
+    label: str = ""
+    spans: list[str] = []
+    context: tuple[float, float, float, float] | None = None
     value: Value
     raw: str | None
     confidence: float
@@ -125,21 +132,74 @@ def document_note(record: Record) -> str | None:
     return None
 
 
-def review_document(number: int, record: Record) -> ReviewDocument:
+# Indicator cells that a merged cell carries down over the rows of its group.
+GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
+REVIEWED_FLAGS_IGNORED = ("corrected",)  # a correction is shown, but is not a reason to look
+
+
+def row_context(record: Record, index: int, value: FieldValue) -> tuple[float, float, float, float] | None:
+    """The box around the cells of indicator row ``index`` on the value's page (the
+    group cells left out: a merged cell spans other rows)."""
+    if value.page is None or value.bbox is None:
+        return None
+    ind = record.indicators[index]
+    boxes = [v.bbox for k in INDICATOR_KEYS if k not in GROUP_KEYS
+             for v in (getattr(ind, k),) if v.bbox is not None and v.page == value.page]
+    boxes.append(value.bbox)
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+Run = tuple[int, tuple[object, ...], str]  # last row, what its cell holds, the entry's path
+
+
+def merged_cell_of(path: str, v: FieldValue, runs: dict[str, Run]) -> str | None:
+    """The path of the entry this value repeats: the same group cell carried down from the
+    row above (same column, box, value, reading and flags), or None."""
+    found = INDICATOR_PATH.match(path)
+    if not found or found.group(2) not in GROUP_KEYS:
+        return None
+    index, key = int(found.group(1)), found.group(2)
+    cell = (v.value, v.raw, tuple(v.flags), v.page, v.bbox)
+    run = runs.get(key)
+    if run is not None and run[0] == index - 1 and run[1] == cell:
+        runs[key] = (index, cell, run[2])
+        return run[2]
+    runs[key] = (index, cell, path)
+    return None
+
+
+def review_document(number: int, record: Record, lang: Lang = "zh") -> ReviewDocument:
     """A failed document has no values to check, only its error (its record's placeholder
-    narrative is `missing` by construction, not by reading)."""
+    narrative is `missing` by construction, not by reading). A merged cell is one entry."""
     values = [] if record.status == "failed" else record.iter_values()
-    items = [ReviewItem(path=path, value=v.value, raw=v.raw, confidence=v.confidence,
-                        flags=list(v.flags), reasons=reasons_for(path, v.flags, v.confidence, record.checks),
-                        page=v.page, bbox=v.bbox)
-             for path, v in values if v.flags]
+    items: list[ReviewItem] = []
+    spans: dict[str, list[str]] = {}
+    runs: dict[str, Run] = {}
+    for path, v in values:
+        if not [f for f in v.flags if f not in REVIEWED_FLAGS_IGNORED]:
+            continue
+        head = merged_cell_of(path, v, runs)
+        if head is not None and head in spans:
+            spans[head].append(path)
+            continue
+        spans[path] = []
+        found = INDICATOR_PATH.match(path)
+        context = (row_context(record, int(found.group(1)), v)
+                   if found and found.group(2) not in GROUP_KEYS else None)
+        items.append(ReviewItem(path=path, label=value_label(record, path, lang), context=context,
+                                value=v.value, raw=v.raw, confidence=v.confidence,
+                                flags=list(v.flags),
+                                reasons=reasons_for(path, v.flags, v.confidence, record.checks),
+                                page=v.page, bbox=v.bbox))
+    items = [item.model_copy(update={"spans": spans[item.path]}) for item in items]
     return ReviewDocument(number=number, source=record.source, template=record.template,
                           status=record.status, error=record.error, note=document_note(record),
                           items=items)
 
 
-def build_queue(records: list[Record]) -> ReviewQueue:
-    documents = [review_document(i + 1, r) for i, r in enumerate(records)]
+def build_queue(records: list[Record], lang: Lang = "zh") -> ReviewQueue:
+    documents = [review_document(i + 1, r, lang) for i, r in enumerate(records)]
     statuses = Counter(d.status for d in documents)
     flags: Counter[str] = Counter(f for d in documents for item in d.items for f in item.flags)
     return ReviewQueue(documents=documents, status_counts={s: statuses[s] for s in STATUSES},

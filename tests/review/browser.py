@@ -101,3 +101,14 @@ def load_page(page: Path, chromium: str) -> LoadedPage:
     dom.feed(result.stdout)
     dom.close()
     return LoadedPage(html=result.stdout, dom=dom, console=CONSOLE.findall(result.stderr))
+
+
+def screenshot(page: Path, chromium: str, png: Path, size: tuple[int, int] = (800, 600)) -> Path:
+    """What chromium shows of ``page`` (from disk), as a PNG of ``size`` pixels."""
+    with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        result = subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}",
+             f"--window-size={size[0]},{size[1]}", "--hide-scrollbars", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 0 and png.is_file(), result.stderr[-2000:]
+    return png

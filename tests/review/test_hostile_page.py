@@ -31,7 +31,7 @@ SVG = "<svg onload=\"document.title='PWNED'\"><iframe src=\"javascript:alert(1)\
 ATTR = "\" onmouseover=\"document.title='PWNED'\" x=\""
 META = "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\"><base href=\"javascript:/\">"
 PAYLOADS = [SCRIPT, IMG, LINK, CSS, SVG, ATTR, META]
-TITLE = re.compile(r"Review queue: \d+ values to check")
+TITLE = re.compile(r"待核对：\d+ 个数值")
 
 
 def hostile_text_report(tmp: Path) -> Path:
@@ -81,7 +81,10 @@ def assert_inert(loaded: LoadedPage, n_items: int) -> None:
     assert "PWNED" not in dom.title
     assert loaded.console == [], loaded.console  # no CSP violation: nothing even tried to run
     assert dom.find("script") == [] and dom.find("iframe") == [] and dom.find("svg") == []
-    assert dom.find("a") == [] and dom.find("base") == []
+    # The only links are the index's, numbered by the page, never made from document text.
+    assert all(e.attrs.get("class") == "doc-link" and re.fullmatch(r"#doc-\d+", e.attrs.get("href", ""))
+               for e in dom.find("a"))
+    assert dom.find("base") == []
     assert len(dom.find("style")) == 1
     assert [e.attrs.get("http-equiv") for e in dom.find("meta") if e.attrs.get("http-equiv")] == \
         ["Content-Security-Policy"]
@@ -113,7 +116,10 @@ def test_escaping_alone_keeps_it_inert(tmp_path: Path, chromium: str, hostile_re
     page.write_text(html.replace(meta, ""), encoding="utf-8")
     loaded = load_page(page, chromium)
     assert TITLE.fullmatch(loaded.dom.title) and loaded.console == []
-    assert loaded.dom.find("script") == [] and loaded.dom.find("a") == []
+    assert loaded.dom.find("script") == []
+    assert [e.attrs for e in loaded.dom.find("a")] == [
+        {"class": "doc-link", "href": f"#doc-{i + 1}"} for i in range(len(hostile_records))
+        if hostile_records[i].status == "review"]
 
 
 def test_the_browser_check_can_see_a_script_run(tmp_path: Path, chromium: str) -> None:

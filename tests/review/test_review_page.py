@@ -73,7 +73,7 @@ def test_page_in_browser_shows_every_flagged_value(tmp_path: Path, chromium: str
     records = [digital_bad, text_bad, digital_ok, truncated]
     n = flagged(records)
     assert n == 8 + flagged([text_bad]) and flagged([text_bad]) > 20
-    page = write_review_page(tmp_path, records)
+    page = write_review_page(tmp_path, records, lang="en")
     assert page == tmp_path / "review.html" and not list(tmp_path.glob(".*.tmp"))
     loaded = load_page(page, chromium)
     assert loaded.console == [], loaded.console
@@ -111,7 +111,7 @@ def test_missing_or_changed_source_gives_no_image_not_a_failure(tmp_path: Path, 
     copy.unlink()
     out = tmp_path / "out"
     out.mkdir()
-    loaded = load_page(write_review_page(out, [record]), chromium)
+    loaded = load_page(write_review_page(out, [record], lang="en"), chromium)
     assert loaded.console == []
     assert len(loaded.dom.find("tr", "item")) == n == 8
     assert "no image (source file not found" in loaded.dom.text

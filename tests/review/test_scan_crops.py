@@ -16,7 +16,8 @@ from pipeline.extract import extract_document
 from pipeline.image.rasterize import open_pdf, render_gray
 from pipeline.models import Record
 from pipeline.output.review_crops import source_pages
-from pipeline.output.review_page import write_review_page
+from pipeline.output.review_page import region_key, write_review_page
+from pipeline.output.review_queue import build_queue
 from pipeline.settings import Settings
 from tests.conftest import committed_file
 from tests.review.helpers import crops_in, flagged, mark_ink
@@ -42,9 +43,11 @@ def test_crops_are_cut_from_the_page_as_scanned(skewed_scan: Record) -> None:
 
 def test_review_page_embeds_a_crop_with_ink_for_each_region(tmp_path: Path, skewed_scan: Record) -> None:
     html = write_review_page(tmp_path, [skewed_scan]).read_text(encoding="utf-8")
-    items = [v for _, v in skewed_scan.iter_values() if v.flags]
-    regions = {(v.page, tuple(v.bbox)) for v in items if v.bbox is not None}
-    assert html.count('<tr class="item"') == flagged([skewed_scan])
+    (doc,) = build_queue([skewed_scan]).documents
+    regions = {region_key(item) for item in doc.items} - {None}
+    # One entry per flagged value, a merged cell's rows in one entry.
+    assert html.count('<tr class="item"') == len(doc.items)
+    assert len(doc.items) + sum(len(i.spans) for i in doc.items) == flagged([skewed_scan])
     crops = crops_in(html)
     assert len(crops) == len(regions) and "no image (" not in html  # no crop failed
     inked = [mark_ink(pixels, mark) for pixels, mark in crops]
