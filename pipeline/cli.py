@@ -1,5 +1,6 @@
 """Command line: `python -m pipeline extract IN... --out OUT`, `python -m pipeline review OUT`,
 `python -m pipeline export OUT --format …`, `python -m pipeline load OUT --db URL`,
+`python -m pipeline apply-corrections OUT review.xlsx`,
 `python -m pipeline schema`."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.corrections_command import add_corrections_parser, run_apply_corrections
 from pipeline.errors import RunError
 from pipeline.models import Record
 from pipeline.review_command import add_review_parser, run_review
@@ -31,9 +33,11 @@ Writes to OUT:
                  SELECT ... FROM fields WHERE flagged is the review queue.
                  It is also the ledger: documents are written to it as they finish
   run.json       counts, timings per stage, worker memory, engine and versions
-  review.html    every flagged value with a crop of the page where it was read, its raw
-                 reading and why; opens from disk (`python -m pipeline review OUT`
-                 prints the same queue in the terminal)
+  review.html    every flagged value with a crop of the row where it was read, its raw
+                 reading and why, in Chinese; opens from disk (`python -m pipeline review
+                 OUT` prints the same queue in the terminal)
+  review.xlsx    the same queue as a workbook with an empty 更正值 column: filled in,
+                 `python -m pipeline apply-corrections OUT review.xlsx` writes it back
 
 Every value carries a confidence and flags (missing, fuzzy_label, inferred,
 check_failed:<rule>, unit_mismatch, …): check only what is flagged.
@@ -158,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of a record")
     add_review_parser(sub)
     add_warehouse_parsers(sub)
+    add_corrections_parser(sub)
     return parser
 
 
@@ -172,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_export(args)
     if args.command == "load":
         return run_load(args)
+    if args.command == "apply-corrections":
+        return run_apply_corrections(args)
     missing = [str(p) for p in args.inputs if p != Path("-") and not os.path.lexists(p)]
     if missing:
         print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)

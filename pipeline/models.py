@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 SCHEMA_VERSION = "4"
 
 Flag = str  # one of FLAGS, or "check_failed:<rule>"
-FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous")
+FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous",
+         "corrected")
+# A value a person corrected: shown, trusted, not a reason to review it again.
+CORRECTED = "corrected"
 SourceKind = Literal["digital_pdf", "scanned_pdf", "image", "text", "unknown"]
 Status = Literal["ok", "review", "failed"]
 Value = str | float | int | None
@@ -164,6 +167,20 @@ class Check(BaseModel):
     fields: list[str] = Field(default_factory=list)
 
 
+class Correction(BaseModel):
+    """A value a person corrected (``python -m pipeline apply-corrections``): the value
+    put in at ``path``, the value read it replaced (also kept in the value's
+    ``alternatives``), who and when (UTC, ISO 8601)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    value: Value
+    previous: Value
+    by: str
+    at: str
+
+
 class Record(BaseModel):
     """One input document's result: a line of records.jsonl."""
 
@@ -181,6 +198,7 @@ class Record(BaseModel):
     # Tables of a form we do not know, kept as rows of cell texts (template "unknown").
     tables: list[list[list[str]]] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+    corrections: list[Correction] = Field(default_factory=list)
 
     def iter_values(self) -> list[tuple[str, FieldValue]]:
         """Every value with its path (`fields.x`, `indicators[3].score`, …)."""
@@ -200,7 +218,7 @@ class Record(BaseModel):
         """ok when nothing is flagged, review otherwise; failed stays failed."""
         if self.status == "failed":
             return
-        flagged = any(v.flags for _, v in self.iter_values())
+        flagged = any(f != CORRECTED for _, v in self.iter_values() for f in v.flags)
         # A missing indicator row has no value to flag; its failed check stands for it.
         incomplete = any(c.rule == "indicators_complete" and not c.ok for c in self.checks)
         self.status = "review" if flagged or incomplete or self.template == "unknown" else "ok"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -36,6 +37,7 @@ FORMATS: tuple[ExportFormat, ...] = ("csv", "xlsx", "parquet")
 LIST_SEPARATOR = "; "
 XLSX_NAME = "records.xlsx"
 XLSX_MAX_CELL = 32_767  # Excel's limit on the characters of a cell
+SURROGATE = re.compile("[\ud800-\udfff]")  # a lone surrogate cannot be written as UTF-8
 ARROW_TYPES = {"text": pa.string(), "integer": pa.int64(), "real": pa.float64(),
                "boolean": pa.bool_(), "text_list": pa.list_(pa.string()), "json": pa.string()}
 
@@ -105,7 +107,7 @@ def export_parquet(tables: dict[str, tuple[tuple[Column, ...], list[tuple[Cell, 
 
 def xlsx_text(value: str) -> str:
     """Text a worksheet can hold: no control characters, at most Excel's cell length."""
-    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    value = SURROGATE.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
     return value if len(value) <= XLSX_MAX_CELL else value[: XLSX_MAX_CELL - 1] + "…"
 
 

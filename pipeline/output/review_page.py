@@ -27,6 +27,7 @@ from pipeline.errors import OutputNotWritable
 from pipeline.models import Record, Value
 from pipeline.output.display import Lang, check_name, flag_text, page_text
 from pipeline.output.review_crops import Crop, NoImage, RegionKey, document_crops
+from pipeline.output.review_sheet import SHEET_NAME, write_review_sheet
 from pipeline.output.review_queue import (
     ReviewDocument,
     ReviewItem,
@@ -301,13 +302,17 @@ def head_html(queue: ReviewQueue, lang: Lang) -> str:
             f"{summary_html(queue, lang)}")
 
 
+Crops = list[dict[RegionKey, Crop | NoImage]]
+
+
 def render_review_page(queue: ReviewQueue, password: str | None = None, workers: int = 1,
-                       lang: Lang = "zh") -> str:
+                       lang: Lang = "zh", crops: Crops | None = None) -> str:
     """The whole queue as one page (crops rendered from the source files by ``workers``
-    processes)."""
+    processes, unless given: one per document to review)."""
     review = [d for d in queue.documents if d.status == "review"]
-    body = "".join(document_html(d, crops, lang)
-                   for d, crops in zip(review, documents_crops(review, password, workers)))
+    if crops is None:
+        crops = documents_crops(review, password, workers)
+    body = "".join(document_html(d, c, lang) for d, c in zip(review, crops, strict=True))
     return page_shell(page_text("title", lang, n=queue.n_items),
                       f"{head_html(queue, lang)}{index_html(review, lang, split=False)}"
                       f"{ok_html([d for d in queue.documents if d.status == 'ok'], lang)}"
@@ -316,7 +321,7 @@ def render_review_page(queue: ReviewQueue, password: str | None = None, workers:
 
 
 def render_split_pages(queue: ReviewQueue, password: str | None = None, workers: int = 1,
-                       lang: Lang = "zh") -> tuple[str, dict[str, str]]:
+                       lang: Lang = "zh", crops: Crops | None = None) -> tuple[str, dict[str, str]]:
     """The index page, and a page per document to review (name → page)."""
     review = [d for d in queue.documents if d.status == "review"]
     index = page_shell(page_text("title", lang, n=queue.n_items),
@@ -326,9 +331,11 @@ def render_split_pages(queue: ReviewQueue, password: str | None = None, workers:
                        lang)
     pages = {}
     back = f'<p><a class="back" href="../{PAGE_NAME}">{text(page_text("back", lang))}</a></p>'
-    for doc, crops in zip(review, documents_crops(review, password, workers)):
+    if crops is None:
+        crops = documents_crops(review, password, workers)
+    for doc, doc_crops in zip(review, crops, strict=True):
         pages[document_page_name(doc)] = page_shell(
-            f"{doc.number}. {doc.source.path}", back + document_html(doc, crops, lang) + back, lang)
+            f"{doc.number}. {doc.source.path}", back + document_html(doc, doc_crops, lang) + back, lang)
     return index, pages
 
 
@@ -339,16 +346,22 @@ def replace_file(target: Path, content: str) -> None:
 
 
 def write_review_page(out_dir: Path, records: list[Record], password: str | None = None,
-                      workers: int = 1, lang: Lang = "zh", split_at: int = SPLIT_AT) -> Path:
+                      workers: int = 1, lang: Lang = "zh", split_at: int = SPLIT_AT,
+                      sheet: bool = True) -> Path:
     """Write ``out_dir/review.html`` for ``records`` (temporary name, then renamed); above
-    ``split_at`` documents to review, with a page per document in ``out_dir/review/``."""
+    ``split_at`` documents to review, with a page per document in ``out_dir/review/``;
+    and (``sheet``) review.xlsx beside it, with the same crops."""
     queue = build_queue(records, lang)
+    review = [d for d in queue.documents if d.status == "review"]
+    crops = documents_crops(review, password, workers)
+    if sheet:
+        write_review_sheet(out_dir / SHEET_NAME, review, crops, lang)
     target = out_dir / PAGE_NAME
     try:
-        if sum(d.status == "review" for d in queue.documents) <= split_at:
-            replace_file(target, render_review_page(queue, password, workers, lang))
+        if len(review) <= split_at:
+            replace_file(target, render_review_page(queue, password, workers, lang, crops))
             return target
-        index, pages = render_split_pages(queue, password, workers, lang)
+        index, pages = render_split_pages(queue, password, workers, lang, crops)
         folder = out_dir / PAGES_DIR
         folder.mkdir(exist_ok=True)
         for old in folder.glob("doc-*.html"):

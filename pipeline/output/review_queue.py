@@ -17,7 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from pipeline.errors import RunError
-from pipeline.models import INDICATOR_KEYS, Check, FieldValue, Record, Source, Status, Value, failed_record
+from pipeline.models import CORRECTED, INDICATOR_KEYS, Check, FieldValue, Record, Source, Status, Value, failed_record
 from pipeline.output.display import INDICATOR_PATH, Lang, value_label
 
 RECORDS_FILE = "records.jsonl"
@@ -134,7 +134,7 @@ def document_note(record: Record) -> str | None:
 
 # Indicator cells that a merged cell carries down over the rows of its group.
 GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
-REVIEWED_FLAGS_IGNORED = ("corrected",)  # a correction is shown, but is not a reason to look
+REVIEWED_FLAGS_IGNORED = (CORRECTED,)  # a corrected value is not a reason to look again
 
 
 def row_context(record: Record, index: int, value: FieldValue) -> tuple[float, float, float, float] | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pipeline.mapping.indicators import NUMERIC_KEYS
-from pipeline.models import INDICATOR_KEYS, FieldValue, Record
+from pipeline.models import CORRECTED, INDICATOR_KEYS, FieldValue, Record
 
 ColumnKind = Literal["text", "integer", "real", "boolean", "text_list", "json"]
 Cell = str | int | float | bool | list[str] | dict[str, Any] | list[Any] | None
@@ -119,7 +119,6 @@ LEDGER_COLUMNS = (
     col("finished_at", "text!", "when the document was written (timestamptz in PostgreSQL)"),
     col("record_json", "json!", "the whole record (jsonb in PostgreSQL)"),
 )
-CORRECTED = "corrected"
 
 
 def _number(value: FieldValue | None) -> float | int | None:

@@ -32,7 +32,8 @@ STAGES: list[tuple[str, ...]] = [
     ("pipeline.extract",),          # one document: the stages in order
     ("pipeline.output",),           # records → files, databases, the review page
     ("pipeline.executors",),        # where documents are extracted
-    ("pipeline.run", "pipeline.review_command", "pipeline.warehouse_command"),  # a batch; commands on OUT
+    ("pipeline.run", "pipeline.review_command", "pipeline.warehouse_command",
+     "pipeline.corrections_command"),  # a batch; commands on OUT
     ("pipeline.cli", "pipeline.__main__"),
 ]
 

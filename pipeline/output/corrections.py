@@ -1,0 +1,185 @@
+"""A clerk's corrections (a filled review.xlsx) written into the records: records.db,
+records.jsonl and, when given, PostgreSQL.
+
+A corrected value gets the value typed in (a number where the form holds a number), the
+flag ``corrected`` in place of the flags that sent it to review (the checks run again
+and flag it anew if the arithmetic still fails), confidence 1, and the value it replaced
+in ``alternatives``; the record lists the correction with who and when
+(``Record.corrections``). Applying the same sheet again changes nothing (a value already
+corrected to what the sheet says is left as it is). A value that changed since the sheet
+was written (another correction, a re-read with ``--force``) is refused with a message,
+never overwritten. A re-run of ``extract`` skips the document (it is in the ledger), so
+corrections stay unless it is forced to read the file again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from pipeline.checks.confidence import recheck
+from pipeline.errors import RunError
+from pipeline.mapping.indicators import NUMERIC_KEYS
+from pipeline.models import CORRECTED, Correction, FieldValue, Record, Value
+from pipeline.output.display import INDICATOR_PATH, template_spec
+from pipeline.output.review_sheet import SheetCorrection, read_corrections
+from pipeline.output.writers import RECORDS_JSONL, OutputFolder, replace_atomically
+
+NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
+NUMBER_TYPES = ("number", "percent", "year")
+
+
+class CorrectionsInputError(RunError):
+    """OUT has no records to correct (exit code 2)."""
+
+
+class CorrectionsReport(BaseModel):
+    applied: int = 0
+    already: int = 0  # corrected earlier to the same value
+    refused: list[str] = []
+    documents: int = 0  # records changed
+
+
+def expects_number(record: Record, path: str) -> bool:
+    """Whether the value at ``path`` is a number on the form."""
+    found = INDICATOR_PATH.match(path)
+    if found:
+        return found.group(2) in NUMERIC_KEYS
+    if path.startswith("narrative.allocations["):
+        return True
+    if path.startswith("fields."):
+        name = path[len("fields."):]
+        spec = template_spec(record.template)
+        if spec is None:
+            return False
+        if name in spec.fields:
+            return spec.fields[name].type in NUMBER_TYPES
+        block = spec.funds_block
+        return name == "total_score" or (block is not None and any(
+            name in columns.values() for columns in block.fields.values()))
+    return False
+
+
+def parse_correction(text: str, number: bool) -> Value:
+    """The text a clerk typed as the value's type; ValueError if a number does not parse."""
+    if not number:
+        return text
+    folded = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "").rstrip("%")
+    if not NUMBER.fullmatch(folded):
+        raise ValueError(f"“{text}” is not a number")
+    value = float(folded)
+    return int(value) if value.is_integer() and "." not in folded else value
+
+
+def same(a: Value, b: Value) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    return a == b
+
+
+def correct(value: FieldValue, new: Value) -> None:
+    previous = value.value
+    if previous is not None and not any(same(previous, a) for a in value.alternatives):
+        value.alternatives.append(previous)
+    value.value = new
+    value.flags = [CORRECTED]
+    value.confidence = 1.0
+
+
+def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at: str,
+                    report: CorrectionsReport) -> bool:
+    """The sheet's rows for one record; whether the record changed."""
+    changed = False
+    for row in rows:
+        where = f"review.xlsx row {row.row} ({record.source.path}, {row.path})"
+        values = [(p, record.value_at(p)) for p in (row.path, *row.spans)]
+        missing = [p for p, v in values if v is None]
+        if missing:
+            report.refused.append(f"{where}: the record has no value at {', '.join(missing)}")
+            continue
+        try:
+            new = parse_correction(row.correction, expects_number(record, row.path))
+        except ValueError as exc:
+            report.refused.append(f"{where}: {exc}; this value is a number")
+            continue
+        if all(CORRECTED in v.flags and same(v.value, new) for _, v in values):  # type: ignore[union-attr]
+            report.already += 1
+            continue
+        moved = [(p, v.value) for p, v in values if not same(v.value, row.read)]  # type: ignore[union-attr]
+        if moved:
+            report.refused.append(
+                f"{where}: the value changed since the sheet was made (sheet: {row.read!r}, now: "
+                f"{moved[0][1]!r}); not applied: make a new review.xlsx "
+                "(python -m pipeline review OUT --html) and correct it there")
+            continue
+        for path, value in values:
+            record.corrections.append(Correction(path=path, value=new, previous=value.value,  # type: ignore[union-attr]
+                                                 by=by, at=at))
+            correct(value, new)  # type: ignore[arg-type]
+        report.applied += 1
+        changed = True
+    if changed:
+        recheck(record)
+        record.settle_status()
+    return changed
+
+
+def rewrite_jsonl(out_dir: Path, changed: dict[str, Record]) -> None:
+    """records.jsonl with the changed records in their lines (each line keeps its path)."""
+    path = out_dir / RECORDS_JSONL
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+
+    def updated() -> list[str]:
+        out = []
+        for line in lines:
+            data = json.loads(line) if line.strip() else None
+            sha = data["source"].get("sha256") if data else None
+            if sha in changed:
+                new = changed[sha].model_dump(mode="json")
+                new["source"]["path"] = data["source"]["path"]  # type: ignore[index]
+                line = json.dumps(new, ensure_ascii=False)
+            out.append(line + "\n")
+        return out
+
+    replace_atomically(path, updated())
+
+
+def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = None,
+                      now: datetime | None = None) -> CorrectionsReport:
+    """Every filled 更正值 of ``sheet`` into the records of ``out_dir`` (and PostgreSQL)."""
+    if not (out_dir / "records.db").is_file():
+        raise CorrectionsInputError(f"no records.db in {out_dir}: give the output folder the "
+                                    "review.xlsx was made for")
+    rows = read_corrections(sheet)
+    at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
+    report = CorrectionsReport()
+    by_document: dict[str, list[SheetCorrection]] = {}
+    for row in rows:
+        by_document.setdefault(row.sha256, []).append(row)
+    changed: dict[str, Record] = {}
+    with OutputFolder(out_dir) as folder:
+        for sha256, doc_rows in by_document.items():
+            record = folder.stored(sha256, "")
+            if record is None:
+                report.refused += [f"review.xlsx row {r.row}: no document with sha256 {sha256} in "
+                                   f"{out_dir}" for r in doc_rows]
+                continue
+            if apply_to_record(record, doc_rows, by, at, report):
+                folder.write(record)
+                changed[sha256] = record
+        if changed:
+            rewrite_jsonl(out_dir, changed)
+        folder.fold_wal()
+    if changed and db_url:
+        from pipeline.output.postgres import PostgresRecords
+        with PostgresRecords(db_url) as db:
+            for record in changed.values():
+                db.write(record)
+    report.documents = len(changed)
+    return report
