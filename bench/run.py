@@ -244,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the variant those Dask runs read (default: %(default)s)")
     parser.add_argument("--dask-docs", type=int, default=None,
                         help="reports per Dask run (default: all)")
+    parser.add_argument("--review-docs", type=int, default=1000,
+                        help="documents in the review outputs' timing (review.html and "
+                             "review.xlsx, bench/review_speed.py); 0 skips it")
     args = parser.parse_args(argv)
     truths = load_truths(args.corpus)
     if not truths:
@@ -284,15 +287,23 @@ def main(argv: list[str] | None = None) -> int:
                              [int(n) for n in args.dask_workers.split(",") if n])}
     else:
         dask = {"skipped": "no --dask-workers"}
+    if args.review_docs:
+        from bench.review_speed import bench_review
+        review = bench_review(args.review_docs)
+    else:
+        review = {"skipped": "--review-docs 0"}
     report = {"corpus": str(args.corpus), "reports": len(truths), "cpu_count": os.cpu_count(),
               "ocr_docs": args.ocr_docs, "baseline_docs": args.baseline_docs,
               "pipeline": results, "baseline_img2table": baseline, "batch_throughput": throughput, "dask_scaling": dask,
-              "reliability": reliability,
+              "review_outputs": review, "reliability": reliability,
               "silent_errors_sample": errors[:200]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print_table(results, baseline)
     print_throughput(throughput)
+    if "seconds" in review:
+        print(f"\nreview.html + review.xlsx for {review['documents']} documents "
+              f"({review['to_review']} to review), {review['workers']} workers: {review['seconds']} s")
     print_reliability(reliability)
     return 0
 

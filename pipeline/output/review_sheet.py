@@ -116,9 +116,9 @@ def write_review_sheet(path: Path, documents: list[ReviewDocument],
                           None, None, doc.source.sha256,
                           cell_text(json.dumps([item.path, *item.spans], ensure_ascii=False)),
                           cell_text(json.dumps(item.value, ensure_ascii=False))])
-            row = sheet.max_row
-            for cell in sheet[row]:
-                cell.alignment = wrap
+            row = number + 1  # (sheet.max_row and sheet[row] scan every cell: quadratic)
+            for column in range(1, len(COLUMNS) + 1):
+                sheet.cell(row, column).alignment = wrap
             crop = doc_crops.get(key) if key is not None else None
             if isinstance(crop, Crop):
                 sheet.row_dimensions[row].height = max(30.0, embed(sheet, crop, row))
