@@ -132,8 +132,10 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
             if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
                 return None, True
             return mine[0], False
-        if len(here) == 1 and not index.is_label(here[0].text, LABEL_SCORE) \
-                and len(here[0].key) >= max(8, len(first.key) - 4):
+        if here and all(index.is_label(p.text, LABEL_SCORE) or is_label_part(p, index) for p in here):
+            return None, False  # a row label printed between the value's lines (绩效目标 | 情况)
+        if len(here) == 1 and len(here[0].key) >= max(8, len(first.key) - 4) \
+                and not re.search(r"[:：]|自评表", here[0].text):
             return here[0], False
         return None, True
 
@@ -246,6 +248,9 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
         split = max(((b - a, b) for a, b in zip(xs, xs[1:])), default=(0, xs[0]))[1]
         for p in body:
             parts[0 if (p.x or 0) < split else min(1, len(parts) - 1)].append(p)
+    elif kind is TextKind.LINES and len(parts) == 2 and 2 <= len(body) <= 12:
+        interleaved = split_interleaved(body)
+        parts[0], parts[1] = interleaved
     else:
         # In the order of the cells: the first text ends at its full stop.
         target = 0
@@ -291,6 +296,33 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
     if kind is TextKind.SPACED:
         cells.sort(key=lambda p: p.x or 0)
     return cells[:width]
+
+
+def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """Two texts printed side by side, their lines interleaved by a tool that keeps one row
+    per line (pdfplumber): each is set at its cell's width, so all its lines but the last
+    are equally long and its last ends a sentence. Of the ways to deal the lines (in order)
+    into two texts, the one that breaks these the least; ties go to the earlier split."""
+    best: tuple[int, list[Piece], list[Piece]] | None = None
+    for mask in range(1 << len(lines)):
+        if mask & 1:
+            continue  # the first line begins the first text
+        a = [p for i, p in enumerate(lines) if not mask >> i & 1]
+        b = [p for i, p in enumerate(lines) if mask >> i & 1]
+        if not b:
+            continue
+        cost = column_misfit(a) + column_misfit(b)
+        if best is None or cost < best[0]:
+            best = (cost, a, b)
+    return (best[1], best[2]) if best else (lines, [])
+
+
+def column_misfit(lines: list[Piece]) -> int:
+    width = max(len(p.text) for p in lines)
+    short = sum(len(p.text) < width - 1 for p in lines[:-1])
+    unfinished = not lines[-1].text.endswith(PARAGRAPH_ENDS)
+    stops_inside = sum(p.text.endswith(("。", ".")) for p in lines[:-1])
+    return 2 * short + 2 * unfinished + stops_inside
 
 
 def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, kind: TextKind
