@@ -283,19 +283,43 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
     are taken, in column order (by position where the text kept it)."""
     if kind is TextKind.CELLS:
         cells = []
-        for piece in pieces[at + 1:at + 1 + width]:
+        for piece in pieces[at + 1:at + 1 + 2 * width]:
             if not is_funds_cell(piece):
                 break
             cells.append(piece)
-        return cells
+        return join_amount_tails(cells, width)
     line = pieces[at].line
     above = line - 1 if line - 1 not in label_lines else None
+    below = line + 1 if line + 1 not in label_lines else None
     # In text order (line, then place in the line), or by position where the text kept it.
     cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
         (p.line == line and i > at) or (above is not None and p.line == above))]
+    # An amount wrapped without a comma to tell (1219000 | 0): its tails on the next line.
+    tails = [p for p in pieces if below is not None and p.line == below]
+    if tails and all(AMOUNT_TAIL.match(p.text.strip()) for p in tails):
+        heads = [p for p in cells if p.line == above]
+        if len(heads) == len(tails):
+            joined = {id(h): Piece(h.text + t.text.strip(), h.raw + t.raw, h.line, h.x, min(h.confidence, t.confidence))
+                      for h, t in zip(heads, tails)}
+            cells = [joined.get(id(p), p) for p in cells]
     if kind is TextKind.SPACED:
         cells.sort(key=lambda p: p.x or 0)
     return cells[:width]
+
+
+def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
+    """More cells than columns: amounts wrapped in their narrow cells (1219000 | 0,
+    6,166,000. | 00). The short tails are joined to the amounts before them, left to
+    right, until the row is as wide as the block."""
+    out = list(cells)
+    i = 0
+    while len(out) > width and i + 1 < len(out):
+        head, tail = out[i].text.strip(), out[i + 1].text.strip()
+        if sum(ch.isdigit() for ch in head) >= 4 and AMOUNT_TAIL.match(tail) and "%" not in head:
+            out[i:i + 2] = [Piece(head + tail, out[i].raw + out[i + 1].raw, out[i].line, out[i].x,
+                                  min(out[i].confidence, out[i + 1].confidence))]
+        i += 1
+    return out[:width]
 
 
 def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -360,7 +384,9 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
     return out
 
 
-INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*,\d{0,2}$")
+INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:,\d{0,2}|,\d{3}\.)$")
+# The last characters of an amount its cell wrapped: 0, 00, .00.
+AMOUNT_TAIL = re.compile(r"^(?:\d{1,3}|\.?\d{1,2}|\d?\.\d{1,2})$")
 NUMBER_TAIL = re.compile(r"^\d{0,3}(?:\.\d+)?$")
 GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
