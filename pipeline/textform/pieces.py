@@ -95,15 +95,26 @@ def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
     return [(p, None) for p in line.split(" ")]
 
 
-def split_glued(text: str, qualitative: tuple[str, ...]) -> list[str]:
+def split_group_weight(text: str, groups: tuple[str, ...]) -> list[str]:
+    """A group name, its weight and the next cell glued (社会效益指标30代表联络站建设覆盖率)."""
+    for name in groups:
+        if text.startswith(name) and len(text) > len(name):
+            found = re.match(r"(\d+(?:\.\d+)?)(?=[\u4e00-\u9fff])", text[len(name):])
+            if found:
+                return [name, found.group(1), text[len(name) + found.end():]]
+            if re.fullmatch(r"\d+(?:\.\d+)?", text[len(name):]):
+                return [name, text[len(name):]]
+    return [text]
+
+
+def split_glued(text: str, qualitative: tuple[str, ...], groups: tuple[str, ...] = ()) -> list[str]:
     """Cells a tool glued together when their gap was narrow (PyMuPDF): a name and its
     target (完成数量≥120个, 覆盖率100%, 经济增长逐步改善), a target and its actual
     (达成年度指标达成). Only where the second part is a whole value of its kind."""
     out: list[str] = []
     for part in GLUED_COMPARATOR.split(text):
-        if not part:
-            continue
-        out.extend(split_value_suffix(part, qualitative))
+        for piece in split_group_weight(part, groups) if part else []:
+            out.extend(split_value_suffix(piece, qualitative))
     return out
 
 
@@ -114,9 +125,11 @@ def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
     if found and found.start() >= 2:
         return [text[:found.start()], text[found.start():]]
     found = SECOND_NUMBER.search(text)
-    if found and NUMBER_IN.search(text[:found.start()]):
+    if found and (NUMBER_IN.search(text[:found.start()]) or all(
+            part in qualitative for part in split_value_suffix(text[:found.start()], qualitative))):
         # A value and the next cell's number (24.29万元19, ≥120人次120人次).
-        return [text[:found.start()], *split_value_suffix(text[found.start():], qualitative)]
+        return [*split_value_suffix(text[:found.start()], qualitative),
+                *split_value_suffix(text[found.start():], qualitative)]
     for term in sorted(qualitative, key=len, reverse=True):
         if len(term) >= 2 and text.endswith(term) and len(text) > len(term):
             head = text[:-len(term)]
@@ -158,10 +171,13 @@ def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece]
     lines = [strip_markdown(ln.rstrip()) for ln in text.split("\n")]
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
     kind = detect_kind(lines)
+    # Group names, longest first (服务对象满意度指标 before 满意度指标).
+    groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},
+                          key=len, reverse=True))
     pieces: list[Piece] = []
     for index, line in enumerate(lines):
         for raw, x in split_line(line, kind):
-            for part in split_glued(raw.strip(), config.qualitative_values):
+            for part in split_glued(raw.strip(), config.qualitative_values, groups):
                 cleaned, _repairs, confidence = clean_fragment(part, config)
                 if cleaned.strip():
                     pieces.append(Piece(cleaned.strip(), part, index, x, confidence))
