@@ -289,6 +289,8 @@ class RowReader:
         out: list[tuple[int, str, float]] = []
         # The same cell, one more line.
         wrap = continuation(kind, prev, cur, costs, self.config)
+        if prev.x is not None and cur.x is not None and abs(prev.x - cur.x) > 2:
+            wrap += costs["wrap_across_columns"]  # a cell's lines start where it starts
         if wrap < INF:
             own = e
             if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
