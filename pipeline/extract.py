@@ -40,7 +40,9 @@ if TYPE_CHECKING:
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
+# Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
 # The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
 ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
@@ -50,7 +52,12 @@ def unsupported_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
         return None
-    return f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF or TXT"
+    if suffix in (".doc", ".wps", ".et", ".ofd"):
+        return (f"unsupported file type {suffix}; save it as "
+                f"{'.xlsx' if suffix == '.et' else '.pdf' if suffix == '.ofd' else '.docx'} "
+                "(File > Save As) and give that")
+    return (f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF, TXT, "
+            "XLSX, XLS, DOCX or HTML")
 
 
 def sha256_of(path: Path) -> str:
@@ -328,6 +335,10 @@ class DocumentExtractor:
                 raise UnsupportedInput(unsupported)
             if path.suffix.lower() in TEXT_SUFFIXES:
                 record = self.read_text_record(path, source, timings)
+            elif path.suffix.lower() in OFFICE_SUFFIXES:
+                from pipeline.read.office.forms import read_office_record
+                record = read_office_record(path, source, self.catalogue, self.settings.limits,
+                                            timings)
             else:
                 layout = self.read_layout(path, source, timings)
                 record = build_record(layout, source, self.catalogue, timings)
