@@ -29,16 +29,18 @@ class SheetCell:
 
 
 def number_text(value: float | int, number_format: str = "General") -> str:
-    """A number as the sheet shows it, without its thousands separators and without the
-    float noise of a computed value (1234.5000000001 → 1234.5); in percent when its
-    format is a percent format (0.955 with 0.0% → 95.5%)."""
+    """A number as the sheet shows it, without its thousands separators, to the 15
+    significant digits a spreadsheet keeps (a computed 0.1 + 0.2 is 0.3, not
+    0.30000000000000004); in percent when its format is a percent format (0.955 with
+    0.0% → 95.5%)."""
     percent = "%" in number_format
-    if percent:
-        value = value * 100
-    if float(value).is_integer():
+    value = float(f"{value * 100 if percent else value:.15g}")
+    if value.is_integer():
         text = str(int(value))
     else:
-        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        text = repr(value)
+        if "e" in text:
+            text = f"{value:.15f}".rstrip("0").rstrip(".")
     return text + ("%" if percent else "")
 
 
