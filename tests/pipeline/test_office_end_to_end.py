@@ -116,3 +116,21 @@ def test_html_quirks(extractor, tmp_path: Path, truths) -> None:
     assert record.template == "gd_fund", record.error
     assert record.fields["project_name"].value == truth.fields["project_name"]
     assert record.fields["reporting_unit"].value == truth.fields["reporting_unit"]
+
+
+def test_review_shows_the_cells_around_a_flagged_value(extractor, truths, tmp_path: Path) -> None:
+    """No page image for these files: the review page gets the value's neighbourhood."""
+    from pipeline.output.review_crops import MiniTable, document_crops
+    from pipeline.output.review_page import mini_table_html
+    truth = truths["dept_overall-00011"]  # a score above its weight: flagged
+    write_xlsx(truth, tmp_path / "form.xlsx")
+    record = extractor.extract(tmp_path / "form.xlsx")
+    flagged = [v for _, v in record.iter_values() if v.flags and v.bbox is not None]
+    assert flagged
+    crops = document_crops(record.source, [(v.page, v.bbox) for v in flagged])
+    tables = [c for c in crops.values() if isinstance(c, MiniTable)]
+    assert len(tables) == len(crops)
+    marked = [cell for t in tables for row in t.rows for cell in row if cell[3]]
+    assert {m[0] for m in marked} >= {str(v.raw) for v in flagged if v.raw and "\n" not in v.raw}
+    page = mini_table_html(tables[0])
+    assert 'class=value' in page and "sheet &#x27;自评表&#x27;" in page  # escaped
