@@ -44,6 +44,10 @@ class Limits(BaseModel):
     # Characters, or ruling lines, on one page of a text layer (a dense form page has
     # ~1,000 characters and ~50-3,000 line pieces; the grid builder is quadratic in lines).
     max_page_objects: int = Field(default=20_000, gt=0)
+    # What an office file unpacks to: the sum of the sizes an .xlsx/.docx's zip directory
+    # declares for its parts (a form's workbook unpacks to ~50-500 KB; a zip bomb to GBs),
+    # and the size of an .html page. Cells of a sheet or document: max_page_objects.
+    max_unpacked_bytes: int = Field(default=50_000_000, gt=0)
 
 
 class Settings(BaseModel):

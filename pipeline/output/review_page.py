@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record, Value
-from pipeline.output.review_crops import BBox, Crop, NoImage, document_crops
+from pipeline.output.review_crops import BBox, Crop, MiniTable, NoImage, document_crops
 from pipeline.output.review_queue import (
     FLAG_TEXT,
     ReviewDocument,
@@ -53,6 +53,8 @@ table{border-collapse:collapse}th,td{text-align:left;vertical-align:top;padding:
 .frame img{max-width:100%;height:auto}
 .mark{position:absolute;outline:2px solid rgba(220,30,30,.8);pointer-events:none}
 .caption{color:#666;font-size:12px;margin:2px 0 6px}
+.mini{border-collapse:collapse;font-size:12px}.mini td{border:1px solid #999;padding:2px 4px;max-width:16em}
+.mini td.value{outline:2px solid #d00}
 .noimage{display:inline-block;color:#666;background:#f0f0f0;border:1px dashed #bbb;padding:6px 10px}
 .rawline{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;border:1px solid #ddd;
  padding:6px 8px;margin:0;max-width:100%}
@@ -106,8 +108,19 @@ def crop_html(crop: Crop, page: int) -> str:
             f'<div class="caption">page {page}; the red box is where the value was read</div>')
 
 
+def mini_table_html(table: MiniTable) -> str:
+    """A file's own table around the value (no page image): its cell outlined in red."""
+    rows = "".join(
+        "<tr>" + "".join(
+            f'<td{f" rowspan={r}" if r > 1 else ""}{f" colspan={c}" if c > 1 else ""}'
+            f'{" class=value" if mine else ""}>{text(cell)}</td>' for cell, r, c, mine in row) + "</tr>"
+        for row in table.rows)
+    return (f'<table class="mini">{rows}</table>'
+            f'<div class="caption">{text(table.where)}; the red cell is where the value was read</div>')
+
+
 def region_picture(doc: ReviewDocument, key: tuple[int, BBox] | None, items: list[ReviewItem],
-                   crops: dict[tuple[int, BBox], Crop | NoImage]) -> str | None:
+                   crops: dict[tuple[int, BBox], Crop | NoImage | MiniTable]) -> str | None:
     """What the region looks like: its crop, the reason there is none, or for text input
     the line several values were read from (one value's line is its raw reading: None)."""
     if key is None:
@@ -121,6 +134,8 @@ def region_picture(doc: ReviewDocument, key: tuple[int, BBox] | None, items: lis
     found = crops.get(key)
     if isinstance(found, Crop):
         return crop_html(found, key[0])
+    if isinstance(found, MiniTable):
+        return mini_table_html(found)
     reason = found.reason if isinstance(found, NoImage) else "not rendered"
     return f'<div class="noimage">no image ({text(reason)})</div>'
 
@@ -143,12 +158,12 @@ def crop_keys(doc: ReviewDocument) -> list[tuple[int, BBox]]:
 
 
 def documents_crops(docs: list[ReviewDocument], password: str | None, workers: int = 1
-                    ) -> list[dict[tuple[int, BBox], Crop | NoImage]]:
+                    ) -> list[dict[tuple[int, BBox], Crop | NoImage | MiniTable]]:
     """Each document's crops, cut after the last document is read: with ``workers`` > 1 the documents are shared
     out to that many processes (spawned: no state of this one is inherited)."""
     jobs = [(d.source, crop_keys(d)) for d in docs]
     todo = [i for i, (_, keys) in enumerate(jobs) if keys]
-    out: list[dict[tuple[int, BBox], Crop | NoImage]] = [{} for _ in docs]
+    out: list[dict[tuple[int, BBox], Crop | NoImage | MiniTable]] = [{} for _ in docs]
     if workers > 1 and len(todo) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -168,7 +183,7 @@ def documents_crops(docs: list[ReviewDocument], password: str | None, workers: i
     return out
 
 
-def document_html(doc: ReviewDocument, crops: dict[tuple[int, BBox], Crop | NoImage]) -> str:
+def document_html(doc: ReviewDocument, crops: dict[tuple[int, BBox], Crop | NoImage | MiniTable]) -> str:
     src = doc.source
     meta = (f"{text(doc.template)} · {text(src.kind)} · {src.pages} page(s) · "
             f"engine {text(src.engine or '—')} · {len(doc.items)} value(s) flagged")

@@ -47,7 +47,7 @@ def inputs(tmp_path: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(DOCS / name, target)
     shutil.copy(DOCS / FAST_FILES[0], folder / "zz-copy-of-first.pdf")
-    (folder / "minutes.docx").write_bytes(b"PK\x03\x04 not a report")
+    (folder / "minutes.odt").write_bytes(b"PK\x03\x04 not a report")
     return folder
 
 
@@ -85,21 +85,21 @@ def test_same_records_and_ledger_as_the_local_executor(scheduler: str, inputs: P
                            "--out", str(tmp_path / "dask"), "--executor", "dask",
                            "--scheduler", scheduler], cwd=PROJECT_ROOT, capture_output=True,
                           text=True, timeout=300)
-    assert done.returncode == 1, done.stderr  # minutes.docx failed; the rest were read
+    assert done.returncode == 1, done.stderr  # minutes.odt failed; the rest were read
     assert "7 documents: 4 ok, 2 to review, 1 failed" in done.stderr
     dask_lines = lines_without_timings(tmp_path / "dask")
     assert dask_lines == lines_without_timings(tmp_path / "local")
     assert [Path(line["source"]["path"]).name for line in dask_lines] == sorted(
         p.name for p in inputs.iterdir())
     failed = [Path(line["source"]["path"]).name for line in dask_lines if line["status"] == "failed"]
-    assert failed == ["minutes.docx"]  # refused by the runner, no worker needed
+    assert failed == ["minutes.odt"]  # refused by the runner, no worker needed
     assert db_rows(tmp_path / "dask") == db_rows(tmp_path / "local")
     run = json.loads((tmp_path / "dask" / "run.json").read_text("utf-8"))
     assert run["executor"] == {"name": "dask", "workers": WORKERS}
     # The documents were shared out: more than one worker process made records.
     assert len(run["worker_peak_rss_mb"]["per_worker"]) >= 2
 
-    # A re-run on the cluster skips everything the ledger holds (minutes.docx is refused
+    # A re-run on the cluster skips everything the ledger holds (minutes.odt is refused
     # again, without a worker: unsupported files are keyed by path, not by content);
     # --force redoes it all, replacing rows, never duplicating them.
     again = run_batch(found, tmp_path / "dask", dask_settings(scheduler), progress=False)
