@@ -28,6 +28,7 @@ from pipeline.textform.indicator_rows import (
     WEIGHT_SUFFIX,
     TextRow,
     estimate_columns,
+    groups_from_weights,
     is_tail,
     place_merged_groups,
     read_rows,
@@ -591,8 +592,21 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
             misses += 1
         i += 1
     end = past_header_note(pieces, first[0], end)
+    end = past_scattered_header(pieces, end, labels)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def past_scattered_header(pieces: list[Piece], end: int, labels: list[str]) -> int:
+    """A tool that wrote the page column by column (pdftotext's reading order) scatters
+    the header among other blocks: the rows begin after the last header word that comes
+    before the table's first number."""
+    first_number = next((i for i in range(end, len(pieces)) if NUMBER.fullmatch(pieces[i].text.strip())), None)
+    if first_number is None:
+        return end
+    last_header = max((i for i in range(end, first_number) if is_header_piece(pieces[i], labels)),
+                      default=None)
+    return last_header + 1 if last_header is not None else end
 
 
 def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
@@ -684,6 +698,20 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)
+        elif form.table_cost > config.table_fit_max or not any(r.cells.get("level1") for r in form.rows):
+            # The rows do not hold their level-1 groups, or were not read in row order: the
+            # names (with their weights) stand apart, before the rows; the weights place them.
+            around = join_group_pieces(pieces[:total_at], config, name, kind)
+            level1 = set(config.level1_names.get(name, ()))
+            named: list[Piece] = []
+            for p in around:  # each name once: a page break prints a merged cell again
+                if WEIGHT_SUFFIX.sub("", p.key) in level1 and WEIGHT_SUFFIX.search(p.key) \
+                        and all(q.key != p.key for q in named):
+                    named.append(p)
+            placed = [TextRow({k: v for k, v in r.cells.items() if k not in ("level1", "level1_weight")})
+                      for r in form.rows]
+            if groups_from_weights(placed, named, template.indicators):
+                form.rows = placed
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at)

@@ -451,8 +451,9 @@ def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[
 
 
 def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: int,
-                   child_weight: str) -> list[tuple[int, int]] | None:
-    """Consecutive spans whose children's weights make each group's weight in turn."""
+                   child_weight: str, short_last: bool = False) -> list[tuple[int, int]] | None:
+    """Consecutive spans whose children's weights make each group's weight in turn (with
+    ``short_last``, the last group's may fall short: rows of it were not read)."""
     children: list[float] = []
     for row in rows[start:end]:
         w = number_of(row.cells.get(child_weight, []))
@@ -460,12 +461,13 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
             return None
         children.append(w)
     spans, i = [], 0
-    for target in weights:
+    for k, target in enumerate(weights):
         a, acc = i, 0.0
         while i < len(children) and acc < target - 0.011:
             acc += children[i]
             i += 1
-        if abs(acc - target) > 0.011:
+        last_and_short = short_last and k == len(weights) - 1 and i == len(children) and acc < target
+        if abs(acc - target) > 0.011 and not last_and_short:
             return None
         spans.append((start + a, start + i))
     return spans if i == len(children) else None
@@ -513,6 +515,23 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRo
             spans_all.extend(spans)
         parents = spans_all or [(0, n)]
     return rows
+
+
+def groups_from_weights(rows: list[TextRow], names: list[Piece], spec: IndicatorSpec) -> bool:
+    """Level-1 groups printed apart from their rows (a tool that wrote the table column by
+    column): each name with its weight (产出指标（50分）) given to the rows whose weights
+    make it, in order. Only when they fit exactly; returns whether they did."""
+    child_key = "level2_weight" if "level2_weight" in spec.columns else "level3_weight"
+    weights = [weight_in_name([p]) for p in names]
+    if not names or any(w is None for w in weights):
+        return False
+    spans = weighted_spans(rows, [w for w in weights if w is not None], 0, len(rows), child_key,
+                           short_last=True)
+    if spans is None:
+        return False
+    for (a, _b), name in zip(spans, names):
+        rows[a].cells["level1"] = [name]
+    return True
 
 
 def group_text(name: list[Piece]) -> str:
