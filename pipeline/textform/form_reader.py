@@ -669,9 +669,9 @@ def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> str:
 
 def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
     """The form in a plain text, whatever tool made the text."""
-    kind, pieces, lines = text_to_pieces(text, config)
-    pieces = join_wrapped_numbers(pieces, kind)
     index = label_index(catalogue, config)
+    kind, pieces, lines = text_to_pieces(text, config, index)
+    pieces = join_wrapped_numbers(pieces, kind)
     name = detect_text_template(pieces, catalogue)
     form = TextForm(template=name, kind=kind)
     if name == "unknown":

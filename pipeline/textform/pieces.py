@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import clean_fragment, strip_markdown
-from pipeline.textform.vocab import TextConfig
+from pipeline.textform.repair import clean_fragment, rejoin_pair, strip_markdown
+from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
 # group's weight glued to the next cell (pdfplumber: 标（10分）意度指标).
@@ -92,7 +92,7 @@ def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
         return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)]
     # One space separates cells on a line (pdfplumber, pdftotext's reading order) but
     # never splits Chinese prose, which has no spaces.
-    return [(p, None) for p in line.split(" ")]
+    return [(p, None) for p in line.split(" ") if p]
 
 
 def split_group_weight(text: str, groups: tuple[str, ...]) -> list[str]:
@@ -165,7 +165,27 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     return out
 
 
-def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece], list[str]]:
+def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, kind: TextKind
+                ) -> list[tuple[str, int | None]]:
+    """Neighbouring parts of a line that are one label torn by a space or a stray letter
+    (实施文 C件依据): joined, at the first part's position."""
+    if labels is None or len(parts) < 2:
+        return parts
+    out = [parts[0]]
+    for text, x in parts[1:]:
+        prev_text, prev_x = out[-1]
+        near = kind is not TextKind.SPACED or (
+            x is not None and prev_x is not None and x - (prev_x + len(prev_text)) <= 3)
+        joined = rejoin_pair(prev_text, text, labels) if near else None
+        if joined is not None:
+            out[-1] = (joined, prev_x)
+        else:
+            out.append((text, x))
+    return out
+
+
+def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
+                   ) -> tuple[TextKind, list[Piece], list[str]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
     narrative, which is read as running text."""
     lines = [strip_markdown(ln.rstrip()) for ln in text.split("\n")]
@@ -176,7 +196,7 @@ def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece]
                           key=len, reverse=True))
     pieces: list[Piece] = []
     for index, line in enumerate(lines):
-        for raw, x in split_line(line, kind):
+        for raw, x in rejoin_torn(split_line(line, kind), labels, kind):
             for part in split_glued(raw.strip(), config.qualitative_values, groups):
                 cleaned, _repairs, confidence = clean_fragment(part, config)
                 if cleaned.strip():
