@@ -54,7 +54,6 @@ class TextForm:
     # The row reading's cost per piece (indicator_rows.read_rows): how well the text fits.
     table_cost: float = 0.0
     narrative: list[TextLine] = field(default_factory=list)
-    title_lines: list[TextLine] = field(default_factory=list)
 
 
 def label_hit(piece: Piece, labels: list[str]) -> float:

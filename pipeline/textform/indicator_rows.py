@@ -24,6 +24,7 @@ from itertools import combinations, product
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.pieces import Piece
@@ -167,10 +168,6 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
 def is_tail(piece: Piece) -> bool:
     """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
     return len(piece.key) <= 2 or piece.text.startswith(CONTINUED_STARTS)
-
-
-def is_short_tail(piece: Piece) -> bool:
-    return 0 < len(piece.key) <= 2 and not piece.text[:1].isdigit()
 
 
 def ends_cell(piece: Piece) -> bool:
@@ -460,17 +457,11 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
         if w is None:
             return None
         children.append(w)
-    spans, i = [], 0
-    for k, target in enumerate(weights):
-        a, acc = i, 0.0
-        while i < len(children) and acc < target - 0.011:
-            acc += children[i]
-            i += 1
-        last_and_short = short_last and k == len(weights) - 1 and i == len(children) and acc < target
-        if abs(acc - target) > 0.011 and not last_and_short:
-            return None
-        spans.append((start + a, start + i))
-    return spans if i == len(children) else None
+    starts = consecutive_partition(children, weights, short_last)
+    if starts is None:
+        return None
+    bounds = [start + a for a in starts] + [end]
+    return list(zip(bounds, bounds[1:]))
 
 
 def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRow]:
