@@ -202,3 +202,48 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                 if cleaned.strip():
                     pieces.append(Piece(cleaned.strip(), part, index, x, confidence))
     return kind, pieces, lines
+
+
+# --- amounts wrapped in narrow cells -------------------------------------------------------
+
+INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:,\d{0,2}|,\d{3}\.)$")
+
+
+# The last characters of an amount its cell wrapped: 0, 00, .00.
+AMOUNT_TAIL = re.compile(r"^(?:\d{1,3}|\.?\d{1,2}|\d?\.\d{1,2})$")
+
+
+NUMBER_TAIL = re.compile(r"^\d{0,3}(?:\.\d+)?$")
+
+
+GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
+    """An amount too wide for its cell wraps: 10,264,90 | 0.00 is 10,264,900.00. The tail
+    is the next piece (cells in order), the piece below it (columns kept), or the same
+    one of the next line's tails (a row per line)."""
+    used: set[int] = set()
+    out = list(pieces)
+    heads = [i for i, p in enumerate(pieces) if INCOMPLETE_NUMBER.match(p.text.strip())]
+    for i in heads:
+        p = pieces[i]
+        candidates = [j for j in range(i + 1, min(len(pieces), i + 40)) if j not in used
+                      and pieces[j].line != p.line and pieces[j].line <= p.line + 3
+                      and NUMBER_TAIL.match(pieces[j].text.strip())
+                      and GROUPED_NUMBER.match(p.text.strip() + pieces[j].text.strip())]
+        if kind is TextKind.CELLS:
+            candidates = candidates[:1] if candidates and candidates[0] == i + 1 else []
+        elif kind is TextKind.SPACED:
+            candidates = [j for j in candidates if abs((pieces[j].x or 0) - (p.x or 0)) <= 3]
+        else:
+            rank = sum(1 for h in heads if pieces[h].line == p.line and h < i)
+            on_next = [j for j in candidates if pieces[j].line == pieces[candidates[0]].line] if candidates else []
+            candidates = on_next[rank:rank + 1]
+        if candidates:
+            j = candidates[0]
+            used.add(j)
+            tail = pieces[j]
+            out[i] = Piece(p.text + tail.text.strip(), p.raw + tail.raw, p.line, p.x,
+                           min(p.confidence, tail.confidence))
+    return [p for k, p in enumerate(out) if k not in used]

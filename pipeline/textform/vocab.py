@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from rapidfuzz import fuzz, process
@@ -13,6 +14,9 @@ from rapidfuzz import fuzz, process
 from pipeline.settings import PROJECT_ROOT
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.text.normalize import compact
+
+if TYPE_CHECKING:
+    from pipeline.textform.pieces import Piece
 
 CONFIG_DIR = PROJECT_ROOT / "config"
 
@@ -152,3 +156,25 @@ def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
         n = spec.narrative
         headings += [*n.spending, *n.problems, *n.improvements, *n.other]
     return _index(tuple(labels), tuple(right), tuple(headings))
+
+
+# --- labels among a text's pieces -------------------------------------------------------
+
+LABEL_SCORE = 88.0  # a piece is a label when this close to one (rapidfuzz ratio, compact text)
+
+
+def label_hit(piece: Piece, labels: list[str]) -> float:
+    key = piece.key
+    if not key:
+        return 0.0
+    return max((fuzz.ratio(key, compact(label)) for label in labels), default=0.0)
+
+
+def find_piece(pieces: list[Piece], labels: list[str], start: int = 0, end: int | None = None,
+               min_score: float = LABEL_SCORE) -> tuple[int, float] | None:
+    end = len(pieces) if end is None else end
+    for i in range(start, end):
+        score = label_hit(pieces[i], labels)
+        if score >= min_score:
+            return i, score
+    return None
