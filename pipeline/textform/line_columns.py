@@ -16,6 +16,7 @@ from pipeline.textform.indicator_rows import (
     classify,
     column_model,
     emission,
+    ends_cell,
     is_tail,
     prose_cue_cost,
     skip_cost,
@@ -103,7 +104,9 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 total += costs[f"wrap_{model.kinds[c].rstrip('12')}"] * (len(on) - 1) + len(span)
         for ln, (_cost, cols) in zip(order, combo):
             for i, c in zip(lines[ln], cols):
-                if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause) and \
+                # A sentence not yet ended (…，拟加强政策) goes on below in its column.
+                unfinished = kinds[i].prose and not ends_cell(pieces[i])
+                if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause or unfinished) and \
                         any(c in cols2 for ln2, (_c2, cols2) in zip(order, combo) if 0 < ln2 - ln <= 2):
                     total -= costs["open_cell_below"]
         if total < best[0]:
