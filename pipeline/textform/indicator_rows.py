@@ -89,7 +89,10 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
         or qualitative or any(w in text for w in config.value_words)))
     group1 = group_key in level1_names
     group2 = group_key in config.group_names and not group1
-    prose = bool(PROSE_MARKS.search(text)) or len(key) > 16
+    # A sentence: punctuated, long, or speaking of points (a scoring standard: 得满分, 扣2分),
+    # which no indicator's name does.
+    prose = bool(PROSE_MARKS.search(text)) or len(key) > 16 or any(
+        w in text for w in config.prose_cues.get("scoring_standard", ()))
     clause = re.split(r"[，,、；;]", text)
     open_clause = prose and len(clause) > 1 and 0 < len(clause[-1]) <= 3
     return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
