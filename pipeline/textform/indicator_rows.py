@@ -60,6 +60,7 @@ class PieceKind:
     weight_paren: bool
     prose: bool
     with_weight: bool  # a group name with its weight: 产出指标（50分）
+    comparator: bool   # ≥95%, ≤90万元: a target's way of writing
     open_clause: bool  # prose whose last clause is cut short (…不充分，将): it goes on
 
 
@@ -96,7 +97,7 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
     clause = re.split(r"[，,、；;]", text)
     open_clause = prose and len(clause) > 1 and 0 < len(clause[-1]) <= 3
     return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
-                     bool(WEIGHT_SUFFIX.search(key)), open_clause)
+                     bool(WEIGHT_SUFFIX.search(key)), bool(COMPARATOR_START.match(text)), open_clause)
 
 
 def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight: bool,
@@ -272,6 +273,8 @@ class RowReader:
                      self.weights_in_names)
         if kind == "prose" and e < INF:
             e += prose_cue_cost(self.model.keys[c], self.pieces[t], self.config, self.model.prose_keys)
+        if self.model.keys[c] == "actual" and self.piece_kinds[t].comparator:
+            e += self.model.costs["comparator_as_actual"]
         return e
 
     def steps(self, t: int, c: int) -> list[tuple[int, str, float]]:

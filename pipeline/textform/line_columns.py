@@ -66,6 +66,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
     e = [[emission(model.kinds[c], kinds[i], model.costs, model.has_group_weight(c), model.weight_in_name)
           + (prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys)
              if model.kinds[c] == "prose" else 0.0)
+          + (model.costs["comparator_as_actual"] if model.keys[c] == "actual" and kinds[i].comparator else 0.0)
           for c in range(m)] for i in idx]
     if len(idx) > 6:
         cols = monotone_columns(e)
