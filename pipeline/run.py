@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from pipeline.checks.calibration import load_calibration
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
 from pipeline.extract import unsupported_reason
@@ -42,6 +43,8 @@ from pipeline.limits import check_file
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Limits, Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.vocab import load_text_config
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 # Files that mark a folder as an earlier run's OUT (pipeline/output/writers.py).
@@ -395,6 +398,7 @@ def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: 
               sinks: Sequence[RecordSink] = ()) -> RunSummary:
     """Extract every input into ``out``; a re-run over the same ``out`` skips what is done."""
     started = time.perf_counter()
+    check_config(settings.config_dir)
     with OutputFolder(out) as folder, tempfile.TemporaryDirectory() as stdin_dir, \
             tqdm(total=len(inputs), desc="extract", unit="doc", disable=not progress) as bar:
         batch = Batch(inputs, folder, settings, sinks, bar, Path(stdin_dir))
@@ -407,6 +411,15 @@ def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: 
                       extracted=batch.counts["extracted"], skipped=batch.counts["skipped"],
                       skipped_failed=batch.counts["skipped_failed"],
                       duplicates=batch.counts["duplicates"])
+
+
+def check_config(config_dir: Path | None) -> None:
+    """Every config file read and validated now, so that a mistake in a user's --config
+    folder stops the run with a message naming the file and key (ConfigError, a RunError)
+    rather than failing each document in its worker."""
+    load_catalogue(config_dir)
+    load_text_config(config_dir)
+    load_calibration(config_dir)
 
 
 def write_review(out: Path, settings: Settings) -> None:
