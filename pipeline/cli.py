@@ -40,8 +40,9 @@ Batches: documents run in --workers processes at once; one that takes longer tha
 --timeout seconds, or makes its worker grow past --max-memory MB, becomes a failed
 record and the batch goes on with a new worker. A run that is interrupted or killed
 loses nothing finished: run the same command again and it skips every document
-already in OUT/records.db (by the file's sha256) and does the rest; --force redoes
-everything, --retry-failed only the failed ones (e.g. with --password, a longer
+already in OUT/records.db (by the file's sha256) and does the rest. A document done
+with other settings (--engine, --dpi, --config, this tool's version) is read again
+(run.json "redone" says how many and why); --force redoes everything, --retry-failed only the failed ones (e.g. with --password, a longer
 --timeout). Identical files at several paths are read once; each path gets its line.
 
 Databases and clusters: --db postgresql://USER@HOST:PORT/DB (or $DB_URL) also loads the
