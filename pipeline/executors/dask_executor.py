@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import RunError
+from pipeline.errors import MissingExtra, RunError
 from pipeline.executors.base import Executor, Outcome, Task, timeout_record, worker_lost_record
 from pipeline.executors.worker import peak_rss_mb, worker_name
 from pipeline.extract import DocumentExtractor
@@ -117,7 +117,10 @@ class DaskExecutor(Executor):
     def __init__(self, settings: Settings, scheduler: str | None,
                  connect_timeout: float = CONNECT_TIMEOUT_S) -> None:
         super().__init__(settings)
-        from distributed import Client
+        try:  # an extra: a plain install runs on this machine's processes only
+            from distributed import Client
+        except ImportError as exc:
+            raise MissingExtra("dask", "--executor dask", "distributed") from exc
 
         if not scheduler:
             raise SchedulerUnreachable("--executor dask needs --scheduler tcp://HOST:8786, the "
