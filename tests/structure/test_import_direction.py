@@ -19,7 +19,7 @@ STAGES: list[tuple[str, ...]] = [
     # What every stage shares: the contracts between stages, settings, errors, helpers.
     ("pipeline.models", "pipeline.layout", "pipeline.errors", "pipeline.limits",
      "pipeline.settings", "pipeline.timings", "pipeline.hashing", "pipeline.pdf_file",
-     "pipeline.text", "pipeline.config_files", "pipeline.logs", "pipeline"),
+     "pipeline.text", "pipeline.config_files", "pipeline.logs"),
     ("pipeline.image",),            # rasterize → straighten → ruling lines
     ("pipeline.ocr",),              # engines, text lines of a cell
     ("pipeline.grid",),             # ruling lines → tables, text → cells
@@ -34,6 +34,8 @@ STAGES: list[tuple[str, ...]] = [
     ("pipeline.executors",),        # where documents are extracted
     ("pipeline.run", "pipeline.review_command"),  # a batch; the review command
     ("pipeline.cli", "pipeline.__main__"),
+    # The Python API, and the package that re-exports it.
+    ("pipeline.api", "pipeline"),
 ]
 
 
