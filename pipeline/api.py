@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import Record
 from pipeline.run import RunSummary, check_config, discover_inputs, run_batch
 from pipeline.settings import Settings

@@ -43,7 +43,7 @@ from pipeline.checks.calibration import load_calibration
 from pipeline.config_files import config_digest
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
-from pipeline.extract import unsupported_reason
+from pipeline.document import unsupported_reason
 from pipeline.hashing import sha256_of
 from pipeline.limits import check_file
 from pipeline.logs import package_version

@@ -43,7 +43,7 @@ from typing import Any
 from pipeline.errors import MissingExtra, RunError
 from pipeline.executors.base import Executor, Outcome, Task, timeout_record, worker_lost_record
 from pipeline.executors.worker import peak_rss_mb, worker_name
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import Source, failed_record
 from pipeline.config_files import config_digest
 from pipeline.settings import Settings

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from pipeline.executors.base import Outcome, Task
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.logs import configure_worker_logging
 from pipeline.settings import Settings
 

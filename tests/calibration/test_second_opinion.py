@@ -70,7 +70,7 @@ def test_agreement_raises_confidence_disagreement_is_kept() -> None:
 
 def test_second_opinion_is_off_by_default_and_configured_in_the_calibration_file(tmp_path) -> None:
     from pipeline.config_files import shipped_config
-    from pipeline.extract import DocumentExtractor
+    from pipeline.document import DocumentExtractor
     from pipeline.settings import Settings
 
     assert DocumentExtractor(Settings()).second_opinion() is None

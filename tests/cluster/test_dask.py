@@ -20,7 +20,7 @@ from pipeline.cli import main
 from pipeline.executors.base import Task
 from pipeline.executors.dask_executor import (DaskExecutor, SchedulerUnreachable, config_digest,
                                               worker_settings)
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.run import discover_inputs, run_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 
