@@ -36,7 +36,7 @@ from fixtures.generator.build import (
 from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import load_calibration
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 

@@ -31,7 +31,7 @@ from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
 from pipeline.textform.narrative import BULLET, is_heading_line, repair_paragraphs
 from pipeline.textform.rows import IndicatorTable, rebuild_indicators
-from pipeline.textform.vocab import CONFIG_DIR, LabelIndex, TextConfig, label_index, load_text_config
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
 
 LINE_H = 12.0
 COL_W = 60.0
@@ -404,7 +404,7 @@ def indicator_spec(lines: list[Line], catalogue: Catalogue) -> tuple[str, Indica
 
 def layout_from_text(text: str, catalogue: Catalogue, config_dir: Path | None = None) -> DocumentLayout:
     """The layout of a plain-text report (see the module's docstring for the geometry)."""
-    config = load_text_config(config_dir or CONFIG_DIR)
+    config = load_text_config(config_dir)
     labels = label_index(catalogue, config)
     lines = prepare_lines(text, labels, config)
     regions = find_regions(lines, catalogue)

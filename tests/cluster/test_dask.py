@@ -20,7 +20,7 @@ from pipeline.cli import main
 from pipeline.executors.base import Task
 from pipeline.executors.dask_executor import (DaskExecutor, SchedulerUnreachable, config_digest,
                                               worker_settings)
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.run import discover_inputs, run_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 
@@ -131,17 +131,22 @@ def test_one_outcome_per_task_with_the_worker_named(scheduler: str) -> None:
 
 
 def test_a_worker_with_other_form_knowledge_refuses(tmp_path: Path) -> None:
-    config = PROJECT_ROOT / "config"
-    same = config_digest(config)
-    # The runner's config folder is not on this machine: the worker's own stands in.
+    same = config_digest(None)
+    # The runner's --config folder is not on this machine: the worker's own shipped
+    # config stands in (its knowledge is the same: the runner's folder changed nothing).
     settings, problem = worker_settings(Settings(config_dir=tmp_path / "elsewhere"), same)
-    assert problem is None and settings.config_dir == config
-    changed = tmp_path / "config"
-    shutil.copytree(config, changed)
-    with open(changed / "templates.yaml", "a", encoding="utf-8") as fh:
+    assert problem is None and settings.config_dir is None
+    # A folder that only restates the shipped knowledge is the same knowledge.
+    restated = tmp_path / "restated"
+    shutil.copytree(PROJECT_ROOT / "config", restated)
+    with open(restated / "templates.yaml", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
+    assert config_digest(restated) == same
+    changed = tmp_path / "config"
+    changed.mkdir()
+    (changed / "text.yaml").write_text("row_margin: 2.0\n", encoding="utf-8")
     assert config_digest(changed) != same
-    _, problem = worker_settings(Settings(config_dir=config), config_digest(changed))
+    _, problem = worker_settings(Settings(config_dir=None), config_digest(changed))
     assert problem is not None and "other form knowledge" in problem
 
 

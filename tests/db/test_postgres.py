@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import SCHEMA_VERSION, Check, FieldValue, Record, Source
 from pipeline.output.postgres import NUL_REPLACEMENT, DatabaseUnavailable, PostgresRecords
 from pipeline.output.sqlite import open_db, write_record

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DocumentError, LimitExceeded
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.image.rasterize import iter_image_pages, iter_pdf_pages
 from pipeline.read import pdf_text, pdfium_text
 from pipeline.settings import Limits, Settings

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.generator.render_office import write_docx, write_xlsx
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Limits, Settings
 from tests.hostile.office_files import LAUGHS, XXE_PAYLOAD, encrypted_copy, with_dtd, with_part_replaced, zip_bomb
 

@@ -9,7 +9,7 @@ import pytest
 
 from bench.score import score_record
 from fixtures.generator.render_office import LEGACY_WRITERS, OFFICE_WRITERS, write_xlsx
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.read.office.sheet import number_text
 from pipeline.settings import Settings
 

@@ -19,7 +19,7 @@ from fixtures.generator import garble
 from fixtures.generator.build import load_truths
 from fixtures.generator.truth import Truth
 from pipeline.checks.confidence import flag_low_confidence
-from pipeline.extract import build_record
+from pipeline.document import build_record
 from pipeline.models import Record, Source
 from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, load_catalogue

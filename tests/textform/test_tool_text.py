@@ -13,7 +13,7 @@ import pytest
 from bench.score import Tally, score_record
 from fixtures.generator.build import load_truths
 from fixtures.generator.tool_text import TOOLS, write_tool_text
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

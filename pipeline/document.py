@@ -10,6 +10,7 @@ nothing here stops a batch.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
     from pipeline.image.rasterize import PageImage
     from pipeline.ocr.base import OcrEngine
     from pipeline.read.second_opinion import SecondOpinion, SecondReading
+
+log = logging.getLogger(__name__)
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -198,7 +201,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     return record
 
 
-def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir: Path,
+def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir: Path | None,
                      timings: dict[str, float]) -> Record:
     """A plain-text report's record, whatever tool made the text: its kind is read off the
     text (`textform.pieces`). Tab-slot text, the seed's kind, is read by the tab reader
@@ -361,8 +364,9 @@ class DocumentExtractor:
         # A text layer damaged like the seed's text gets the text path's repairs;
         # a clean one comes back as it is.
         from pipeline.textform.text_layer import repair_text_layer
+        from pipeline.textform.vocab import load_text_config
         with timed(timings, "text-repair"):
-            layout = repair_text_layer(layout, self.catalogue)
+            layout = repair_text_layer(layout, self.catalogue, load_text_config(self.settings.config_dir))
         return layout
 
     def read_text_record(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
@@ -386,6 +390,7 @@ class DocumentExtractor:
                     finish_record(record, self.calibration, self.settings.review_threshold,
                                   spec.weighting if spec is not None else {})
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+                log.debug("internal error finishing %s", record.source.path, exc_info=True)
                 record = failed_record(record.source, f"internal error ({type(exc).__name__}: "
                                                       f"{exc}); please report it with the file")
         record.settle_status()
@@ -425,6 +430,7 @@ class DocumentExtractor:
         except OSError as exc:
             record = failed_record(source, f"cannot read the file: {exc.strerror or exc}")
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            log.debug("internal error reading %s", path, exc_info=True)  # -v shows it
             record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
                                            "please report it with the file")
         record.timings = timings
