@@ -222,7 +222,8 @@ def continues_prose(a: Piece, b: Piece, labels: LabelIndex) -> bool:
 def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, config: TextConfig) -> list[Piece]:
     numeric_right = numeric_right_labels(catalogue)
     pieces: list[Piece] = []
-    widths = {ln.index: ln.width for ln in lines}
+    # A noise token appended after a line's last cell is no column of the head table.
+    widths = {ln.index: ln.width - int(ln.noise_tail and ln.slots[-1] is None) for ln in lines}
     for line in lines:
         pieces += drop_stray_digit(line_pieces(line, labels, config), line, labels, numeric_right)
     pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)

@@ -220,6 +220,17 @@ def test_noise_after_a_glued_lines_empty_cells_is_not_a_cell() -> None:
     assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
 
 
+def test_noise_after_a_head_lines_last_cell_is_not_a_column() -> None:
+    """Found by the property above: a noise token appended to a head-table line (实施文件依据
+    … 一级 XXXIIII III) made that line a column wider, and the head's values shifted onto
+    the next labels unflagged."""
+    doc_id = "gd_fund-00004"
+    lines = seed_damage(list(clean_lines(doc_id)), "noise", 3684, 0, 0)
+    assert lines[4].endswith(garble.NOISE_TOKENS[0])
+    truth = truths()[doc_id]
+    assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
+
+
 @pytest.mark.xfail(strict=True, reason="known gap: an indicator row repeated two lines further "
                    "down is read as a row of its own, and the names around it shift unflagged")
 def test_a_row_repeated_further_down_is_not_silently_misread() -> None:
