@@ -16,15 +16,23 @@ SAMPLE_REPORTS := mof_project:10,mof_project:5,mof_project:7:bad,dept_overall:4,
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml scripts/install-system-deps.sh
+$(STAMP): pyproject.toml .ci/constraints.txt scripts/install-system-deps.sh
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -c .ci/constraints.txt -e '.[dev]'
+	# rapidocr-onnxruntime requires opencv-python (the GUI build, needing libGL), which
+	# writes the same cv2 folder as our opencv-python-headless: keep the headless build only.
+	$(PY) -m pip uninstall -q -y opencv-python
+	$(PY) -m pip install -q -c .ci/constraints.txt --force-reinstall --no-deps opencv-python-headless
 	touch $(STAMP)
 
+# IN is one path (spaces allowed: IN="/data/某局 自评表") or, if no such path exists,
+# several paths separated by spaces (as the default).
 extract: $(STAMP)
-	$(PY) -m pipeline extract $(IN) --out $(OUT)
+	@if [ -e "$(IN)" ]; then set -- "$(IN)"; else set -- $(IN); fi; \
+	  echo $(PY) -m pipeline extract "$$@" --out "$(OUT)"; \
+	  $(PY) -m pipeline extract "$$@" --out "$(OUT)"
 
 # The tests also need a PostgreSQL server (tests/db starts a throwaway one on loopback)
 # and a headless browser (tests/review opens review.html in Debian's chromium).
@@ -67,4 +75,4 @@ schema: $(STAMP)
 	$(PY) -m pipeline schema > schema/record.schema.json
 
 clean:
-	rm -rf $(OUT) bench/work
+	rm -rf "$(OUT)" bench/work

@@ -29,14 +29,14 @@ from bench.score import align_indicators, expected_values, record_value, same_va
 from fixtures.generator.build import load_truths
 from pipeline.checks.calibration import (
     FEATURES,
-    MODEL_FILE,
     Calibration,
     CalibrationModel,
     LogisticModel,
     load_calibration,
     record_evidence,
 )
-from pipeline.settings import Settings
+from pipeline.config_files import MODEL_FILE
+from pipeline.settings import PROJECT_ROOT, Settings
 
 # Inverse strength of the L2 penalty: mild, so that a feature seen on few values (a
 # repeated amount, an implausible measure) cannot take an extreme weight.
@@ -103,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("bench/corpus"))
     parser.add_argument("--records", type=Path, default=RECORDS_DIR)
-    parser.add_argument("--config", type=Path, default=Settings().config_dir,
-                        help="where calibration.yaml is read and calibration-model.json written")
+    parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "config",
+                        help="where calibration.yaml is read and calibration-model.json written "
+                             "(default: the repository's config/, shipped in the package)")
     parser.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
     args = parser.parse_args(argv)
     truths = load_truths(args.corpus)

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Record
 from pipeline.output.review_page import PAGES_DIR, write_review_page
 from pipeline.settings import Settings

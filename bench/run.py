@@ -25,11 +25,18 @@ from pathlib import Path
 
 from bench.reliability import RECORDS_DIR, cache_records, finished, load_cached, print_reliability, reliability_report
 from bench.score import Tally, comparable, score_record, truth_values
-from fixtures.generator.build import VARIANT_FILES, VARIANTS, load_truths, render_damaged_digital
+from fixtures.generator.build import (
+    OFFICE_VARIANTS,
+    VARIANT_FILES,
+    VARIANTS,
+    load_truths,
+    render_damaged_digital,
+    render_office,
+)
 from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import load_calibration
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 
@@ -37,10 +44,12 @@ ENGINES = ("rapidocr", "tesseract")
 IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
 # Text that real extractors make of each report's digital PDF (fixtures/generator/tool_text.py).
 TOOL_TEXT_VARIANTS = tuple(tool_variants())
-TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS)  # no OCR: one engine is enough
+# No OCR on these: one engine is enough.
+TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS, *OFFICE_VARIANTS)
 # Variants cheap to make from the truth alone: a corpus built before they existed gets
 # them for the run, in a temporary folder.
-GENERATED = {"digital-damaged": render_damaged_digital}
+GENERATED = {"digital-damaged": render_damaged_digital,
+             **{v: (lambda truth, path, v=v: render_office(truth, v, path)) for v in OFFICE_VARIANTS}}
 BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
 
 
@@ -117,6 +126,7 @@ def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
                 "failure_reasons": sorted({r.error or "" for r in failed})[:5],
                 "pages": pages, "seconds": round(seconds, 2),
                 "pages_per_minute": round(pages / seconds * 60, 1) if seconds and pages else None,
+                "documents_per_minute": round(len(records) / seconds * 60, 1) if seconds else None,
                 "peak_rss_mb": round(rss, 1),
             }
             overall.add(tally)
@@ -139,7 +149,7 @@ def bench_baseline(corpus: Path, truths: dict[str, Truth], variants: list[str], 
     chosen = dict(list(truths.items())[:max_docs])
     results: dict = {}
     for variant in variants:
-        if variant in ("text", "digital-damaged"):
+        if variant in ("text", "digital-damaged", *OFFICE_VARIANTS):
             continue  # img2table reads PDFs and images only; a damaged layer adds nothing
         files = variant_files(corpus, chosen, variant)
         if not files:
@@ -187,7 +197,7 @@ def lenient_match(value: object, cell: str) -> bool:
 
 
 def print_table(results: dict, baseline: dict) -> None:
-    head = f"{'engine':10s}{'variant':30s}{'docs':>5s}{'fail':>5s}{'acc':>8s}{'silent':>8s}{'flag-ok':>8s}{'incons':>8s}{'pages/min':>10s}{'RSS MB':>8s}"
+    head = f"{'engine':10s}{'variant':30s}{'docs':>5s}{'fail':>5s}{'acc':>8s}{'silent':>8s}{'flag-ok':>8s}{'incons':>8s}{'pages/min':>10s}{'docs/min':>9s}{'RSS MB':>8s}"
     print(head)
     print("-" * len(head))
     for engine, per_variant in results.items():
@@ -196,11 +206,12 @@ def print_table(results: dict, baseline: dict) -> None:
             print(f"{engine:10s}{variant:30s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"
                   f"{r['field_accuracy']:>8.1%}{r['silent_error_rate']:>8.2%}{r['flagged_correct_rate']:>8.1%}"
                   f"{'' if incons is None else f'{incons:.0%}':>8s}{r.get('pages_per_minute') or '':>10}"
+                  f"{r.get('documents_per_minute') or '':>9}"
                   f"{r.get('peak_rss_mb', ''):>8}")
     for variant, r in baseline.items():
         if isinstance(r, dict):
             print(f"{'img2table':10s}{variant:30s}{r['documents']:>5}{'':>5}{r['field_accuracy_lenient']:>8.1%}"
-                  f"{'':>8}{'':>8}{'':>8}{r.get('pages_per_minute') or '':>10}{r.get('peak_rss_mb') or '':>8}")
+                  f"{'':>8}{'':>8}{'':>8}{r.get('pages_per_minute') or '':>10}{'':>9}{r.get('peak_rss_mb') or '':>8}")
         else:
             print(f"img2table: {r}")
 

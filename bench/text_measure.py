@@ -21,7 +21,7 @@ from bench.score import Tally, record_value, same_value, score_record, align_ind
 from fixtures.generator.build import load_truths
 from fixtures.generator.truth import Truth
 from pipeline.errors import DocumentError
-from pipeline.extract import build_record
+from pipeline.document import build_record
 from pipeline.models import Record, Source, failed_record
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pipeline.checks.confidence import flag_low_confidence
 from pipeline.errors import DocumentError
-from pipeline.extract import NeedsOcr, build_record, layout_from_pages, read_digital_pdf, read_text_report
+from pipeline.document import NeedsOcr, build_record, layout_from_pages, read_digital_pdf, read_text_report
 from pipeline.layout import DocumentLayout
 from pipeline.models import Record, Source
 from pipeline.settings import Settings

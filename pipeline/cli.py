@@ -1,18 +1,18 @@
-"""Command line: `python -m pipeline extract IN... --out OUT`, `python -m pipeline review OUT`,
-`python -m pipeline export OUT --format …`, `python -m pipeline load OUT --db URL`,
-`python -m pipeline apply-corrections OUT review.xlsx`,
-`python -m pipeline schema`."""
+"""Command line: `jixiao extract IN... --out OUT`, `jixiao review OUT`, `jixiao export OUT
+--format …`, `jixiao load OUT --db URL`, `jixiao apply-corrections OUT review.xlsx`,
+`jixiao schema` (`python -m pipeline …` is the same command)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
-import sys
 from pathlib import Path
 
 from pipeline.corrections_command import add_corrections_parser, run_apply_corrections
 from pipeline.errors import RunError
+from pipeline.logs import SUMMARY, configure_logging, level_for, package_version
 from pipeline.models import Record
 from pipeline.review_command import add_review_parser, run_review
 from pipeline.run import RecordSink, discover_inputs, run_batch
@@ -46,8 +46,9 @@ Batches: documents run in --workers processes at once; one that takes longer tha
 --timeout seconds, or makes its worker grow past --max-memory MB, becomes a failed
 record and the batch goes on with a new worker. A run that is interrupted or killed
 loses nothing finished: run the same command again and it skips every document
-already in OUT/records.db (by the file's sha256) and does the rest; --force redoes
-everything, --retry-failed only the failed ones (e.g. with --password, a longer
+already in OUT/records.db (by the file's sha256) and does the rest. A document done
+with other settings (--engine, --dpi, --config, this tool's version) is read again
+(run.json "redone" says how many and why); --force redoes everything, --retry-failed only the failed ones (e.g. with --password, a longer
 --timeout). Identical files at several paths are read once; each path gets its line.
 
 Databases and clusters: --db postgresql://USER@HOST:PORT/DB (or $DB_URL) also loads the
@@ -98,14 +99,32 @@ def limit_setting(text: str) -> tuple[str, int]:
     return name, number
 
 
+log = logging.getLogger("pipeline")
+
+
+def logging_options(default: object) -> argparse.ArgumentParser:
+    """-v, -q and --log-file, accepted before the command and after it (the command's copy
+    has no defaults, so that it does not undo what was given before the command)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("-v", "--verbose", action="count", default=0 if default is None else default,
+                         help="more detail on stderr: each document, tracebacks of internal errors")
+    options.add_argument("-q", "--quiet", action="store_true", default=False if default is None else default,
+                         help="no progress bar; on stderr only the result, warnings and errors")
+    options.add_argument("--log-file", type=Path, metavar="FILE", default=default,
+                         help="also append every message, with time and process, to FILE")
+    return options
+
+
 def build_parser() -> argparse.ArgumentParser:
     defaults = Settings()
-    parser = argparse.ArgumentParser(prog="python -m pipeline",
+    parser = argparse.ArgumentParser(prog="jixiao", parents=[logging_options(None)],
                                      description="Budget performance self-evaluation reports "
-                                                 "to structured records.")
+                                                 "to structured records (also: python -m pipeline).")
+    parser.add_argument("--version", action="version",
+                        version=f"jixiao (jixiao-pipeline) {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     extract = sub.add_parser("extract", help="extract records from files or folders",
-                             description=EXTRACT_HELP,
+                             description=EXTRACT_HELP, parents=[logging_options(argparse.SUPPRESS)],
                              formatter_class=argparse.RawDescriptionHelpFormatter)
     extract.add_argument("inputs", nargs="+", type=Path,
                          help="files or folders (searched recursively; hidden files skipped); "
@@ -158,7 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--debug", action="store_true",
                          help="write each scanned page with its detected grid drawn on it to "
                               "OUT/debug/<file>/page-NNN.png")
-    extract.add_argument("--quiet", action="store_true", help="no progress bar")
+    extract.add_argument("--config", type=Path, metavar="DIR",
+                         help="a folder of your own config files (templates.yaml, text.yaml, "
+                              "calibration.yaml) laid over the shipped ones: a label variant, a "
+                              "template or a threshold added or changed (see the README)")
     sub.add_parser("schema", help="print the JSON Schema of a record")
     add_review_parser(sub)
     add_warehouse_parsers(sub)
@@ -168,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(level_for(args.verbose, args.quiet), args.log_file)
     if args.command == "schema":
         print(json.dumps(Record.model_json_schema(), ensure_ascii=False, indent=1))
         return EXIT_OK
@@ -181,18 +204,18 @@ def main(argv: list[str] | None = None) -> int:
         return run_apply_corrections(args)
     missing = [str(p) for p in args.inputs if p != Path("-") and not os.path.lexists(p)]
     if missing:
-        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        log.error(f"error: no such file or folder: {', '.join(missing)}")
         return EXIT_BAD_ARGS
     inputs = discover_inputs(args.inputs, follow_symlinks=args.follow_symlinks, exclude=args.out)
     if not inputs:
-        print("error: no input files found; give files or folders that contain reports", file=sys.stderr)
+        log.error("error: no input files found; give files or folders that contain reports")
         return EXIT_BAD_ARGS
     if args.executor == "dask" and not args.scheduler:
-        print("error: --executor dask needs --scheduler tcp://HOST:8786", file=sys.stderr)
+        log.error("error: --executor dask needs --scheduler tcp://HOST:8786")
         return EXIT_BAD_ARGS
     if args.db and not args.db.startswith(("postgresql://", "postgres://")):
-        print("error: --db takes a PostgreSQL URL, postgresql://user:password@host:port/dbname "
-              "(records.db in OUT is always written)", file=sys.stderr)
+        log.error("error: --db takes a PostgreSQL URL, postgresql://user:password@host:port/dbname "
+                  "(records.db in OUT is always written)")
         return EXIT_BAD_ARGS
     settings = Settings(password=args.password, ocr_engine=args.engine, dpi=args.dpi,
                         debug_dir=args.out / "debug" if args.debug else None,
@@ -200,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
                         max_worker_memory_mb=args.max_memory, force=args.force,
                         retry_failed=args.retry_failed, follow_symlinks=args.follow_symlinks,
                         executor=args.executor, dask_scheduler=args.scheduler,
-                        limits=Limits(**dict(args.limit)))
+                        limits=Limits(**dict(args.limit)), config_dir=args.config)
     sinks: list[RecordSink] = []
     try:
         if args.db:
@@ -208,20 +231,20 @@ def main(argv: list[str] | None = None) -> int:
             sinks.append(PostgresRecords(args.db))
         summary = run_batch(inputs, args.out, settings, progress=not args.quiet, sinks=sinks)
     except RunError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        log.error(f"error: {exc}")
         return exc.exit_code
     except KeyboardInterrupt:
-        print(f"interrupted: the documents finished so far are kept in {args.out}/records.db; "
-              "run the same command again to do the rest", file=sys.stderr)
+        log.error(f"interrupted: the documents finished so far are kept in {args.out}/records.db; "
+                  "run the same command again to do the rest")
         return EXIT_INTERRUPTED
     finally:
         for sink in sinks:
             sink.close()
     counts = {s: summary.status.get(s, 0) for s in ("ok", "review", "failed")}
     skipped = f" ({summary.skipped} done in an earlier run, skipped)" if summary.skipped else ""
-    print(f"{summary.documents} documents{skipped}: {counts['ok']} ok, {counts['review']} to "
-          f"review, {counts['failed']} failed → {args.out}/records.jsonl", file=sys.stderr)
+    log.log(SUMMARY, f"{summary.documents} documents{skipped}: {counts['ok']} ok, {counts['review']} to "
+             f"review, {counts['failed']} failed → {args.out}/records.jsonl")
     if summary.skipped_failed:
-        print(f"{summary.skipped_failed} of the failed documents failed in an earlier run and were "
-              "skipped; --retry-failed runs them again", file=sys.stderr)
+        log.warning(f"{summary.skipped_failed} of the failed documents failed in an earlier run and "
+                    "were skipped; --retry-failed runs them again")
     return EXIT_SOME_FAILED if counts["failed"] else EXIT_OK

@@ -31,3 +31,12 @@ class RunError(Exception):
 
 class OutputNotWritable(RunError):
     exit_code = 3
+
+
+class MissingExtra(RunError):
+    """An option needs a package that a plain install leaves out (an extra of the
+    distribution): the message says what to install."""
+
+    def __init__(self, extra: str, feature: str, module: str) -> None:
+        super().__init__(f"{feature} needs the {module} package, not installed: "
+                         f"pip install 'jixiao-pipeline[{extra}]'")

@@ -21,7 +21,10 @@ FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_misma
          "corrected")
 # A value a person corrected: shown, trusted, not a reason to review it again.
 CORRECTED = "corrected"
-SourceKind = Literal["digital_pdf", "scanned_pdf", "image", "text", "unknown"]
+# xlsx, xls, docx, html: files that state their tables (pipeline/read/office/); their
+# bboxes are in the grid unit of pipeline/read/office/grid.py, with no page image (dpi null).
+SourceKind = Literal["digital_pdf", "scanned_pdf", "image", "text", "xlsx", "xls", "docx", "html",
+                     "unknown"]
 Status = Literal["ok", "review", "failed"]
 Value = str | float | int | None
 
@@ -118,6 +121,8 @@ class Source(BaseModel):
     # Scans and photos: per page, how it was straightened (the values' boxes are on the
     # source page; these recover where the OCR read them).
     page_transforms: list[PageTransform] = Field(default_factory=list)
+    # Where in the file the form is: a workbook's sheet name; null for a single-form file.
+    part: str | None = None
 
 
 class Indicator(BaseModel):
@@ -140,6 +145,9 @@ class Indicator(BaseModel):
 
 
 INDICATOR_KEYS: tuple[str, ...] = tuple(Indicator.model_fields)
+# Checks whose failure has no value to flag, so the record is to review by the check
+# itself: rows never read (indicators_complete), forms of the file not read (one_form_per_file).
+UNFLAGGED_CHECKS = ("indicators_complete", "one_form_per_file")
 
 
 class Allocation(BaseModel):
@@ -220,7 +228,7 @@ class Record(BaseModel):
             return
         flagged = any(f != CORRECTED for _, v in self.iter_values() for f in v.flags)
         # A missing indicator row has no value to flag; its failed check stands for it.
-        incomplete = any(c.rule == "indicators_complete" and not c.ok for c in self.checks)
+        incomplete = any(c.rule in UNFLAGGED_CHECKS and not c.ok for c in self.checks)
         self.status = "review" if flagged or incomplete or self.template == "unknown" else "ok"
 
 

@@ -1,7 +1,10 @@
 """A batch: every input file to a record, each failure contained, resumable.
 
 The runner hashes each input (sha256), skips what the ledger in records.db says is done
-(unless ``settings.force``; ``settings.retry_failed`` redoes only failed ones), hands the
+with the same record-making settings (``made_with``: engine, dpi, the form knowledge's
+digest, the code's version…; a document done with other ones is read again, and run.json
+says how many and why; ``settings.force`` redoes all, ``settings.retry_failed`` the failed
+ones), hands the
 rest to an executor (worker processes by default, see ``pipeline/executors``), writes each
 record to records.db as it arrives (one transaction per document) and, at the end, writes
 records.jsonl (one line per input, in input order) and run.json.
@@ -17,6 +20,8 @@ it is looked at again by every run, which costs nothing.
 from __future__ import annotations
 
 import itertools
+import json
+import logging
 import os
 import platform
 import resource
@@ -34,14 +39,21 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from tqdm import tqdm
 
+from pipeline.checks.calibration import load_calibration
+from pipeline.config_files import config_digest
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
-from pipeline.extract import unsupported_reason
+from pipeline.document import unsupported_reason
 from pipeline.hashing import sha256_of
 from pipeline.limits import check_file
+from pipeline.logs import package_version
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Limits, Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.vocab import load_text_config
+
+log = logging.getLogger(__name__)
 
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 # Files that mark a folder as an earlier run's OUT (pipeline/output/writers.py).
@@ -93,6 +105,9 @@ class RunSummary(BaseModel):
     # Of the skipped documents, those that had failed (--retry-failed redoes them).
     skipped_failed: int
     duplicates: int
+    # Documents the ledger held that were read again, and the settings that differed.
+    redone: int = 0
+    redone_because: dict[str, int] = {}
 
 
 # --------------------------------------------------------------------------------------
@@ -242,6 +257,27 @@ def redo(status: str | None, settings: Settings) -> bool:
     return status is None or settings.force or (settings.retry_failed and status == "failed")
 
 
+def made_with(settings: Settings) -> dict[str, Any]:
+    """The settings a record depends on, as the ledger keeps them beside it: a document
+    done with other ones is read again. (Workers, timeouts and limits change whether a
+    document finishes, not what its record says, and so does a --password: --retry-failed
+    is for those.)"""
+    return {"engine": settings.ocr_engine, "dpi": settings.dpi,
+            "config": config_digest(settings.config_dir)[:16],
+            "code": f"{package_version()} schema {SCHEMA_VERSION}",
+            **settings.model_dump(include={"max_garbage_ratio", "text_layer_confidence",
+                                           "review_threshold", "calibrate", "second_opinion"})}
+
+
+def settings_changed(stored: str | None, current: dict[str, Any]) -> list[str]:
+    """The settings that differ between a stored record's ``made_with`` and this run's
+    (``["unrecorded"]``: a record from a version that did not keep them)."""
+    if stored is None:
+        return ["unrecorded"]
+    before = json.loads(stored)
+    return sorted(k for k in current.keys() | before.keys() if before.get(k) != current.get(k))
+
+
 class Batch:
     """The state of one run: what each input became, counts, worker memory."""
 
@@ -254,6 +290,11 @@ class Batch:
         self.bar = bar
         self.stdin_dir = stdin_dir
         self.done = folder.ledger()
+        self.made_with = made_with(settings)
+        self.made_with_json = json.dumps(self.made_with, sort_keys=True)
+        # Documents of the ledger read again, and why (a changed setting, --force…).
+        self.redone = 0
+        self.redone_because: Counter[str] = Counter()
         # Per input, the key of its record in the ledger: (path shown, sha256).
         self.entries: list[tuple[str, str | None] | None] = [None] * len(inputs)
         self.first_with: dict[str, int] = {}     # sha256 → first input with that content
@@ -315,17 +356,26 @@ class Batch:
             if sha256 is not None:
                 self.first_with[sha256] = index
                 done = self.done.get(sha256)
-                if done is not None and not redo(done.status, self.settings):
+                changed = settings_changed(done.made_with, self.made_with) if done is not None else []
+                if done is not None and not changed and not redo(done.status, self.settings):
                     self.settle(index, sha256, done.status, done.pages, "skipped")
                     self.made[sha256] = (sha256, done.status, done.pages)
                     if self.sinks:  # the other databases may lack what an earlier run did
                         self.to_sinks(self.folder.stored(sha256, item.shown))
                     continue
+                if done is not None:
+                    self.count_redone(index, changed or ["force" if self.settings.force else "retry_failed"])
             if problem:  # refused without a worker: nothing to extract
                 self.record_done(index, failed_record(Source(path=item.shown, sha256=sha256), problem))
                 continue
             self.in_flight[index] = sha256
             yield Task(index=index, path=str(path), sha256=sha256)
+
+    def count_redone(self, index: int, because: list[str]) -> None:
+        self.redone += 1
+        self.redone_because.update(because)
+        log.debug("%s: done in an earlier run, read again (%s)", self.inputs[index].shown,
+                  ", ".join(because))
 
     def record_done(self, index: int, record: Record) -> None:
         """A record made in this run: into the ledger, then settled with its copies."""
@@ -337,7 +387,7 @@ class Batch:
             record.source.sha256 = hashed
         started = time.perf_counter()
         self.to_sinks(record)
-        self.folder.write(record)  # the ledger last: done only once everywhere
+        self.folder.write(record, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started
         self.stage_seconds.update(record.timings)
         self.settle(index, record.source.sha256, record.status, record.source.pages, "extracted")
@@ -375,6 +425,10 @@ def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]
         "extracted": batch.counts["extracted"],
         "skipped": batch.counts["skipped"],
         "duplicates": batch.counts["duplicates"],
+        # Documents the ledger held that were read again: the settings that differed from
+        # the ones that made their records (or force / retry_failed), each with its count.
+        "redone": {"documents": batch.redone, "because": dict(sorted(batch.redone_because.items()))},
+        "made_with": batch.made_with,
         "pages": batch.pages,
         "seconds": round(seconds, 3),
         "stage_seconds": {k: round(v, 3) for k, v in batch.stage_seconds.items()},
@@ -395,6 +449,7 @@ def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: 
               sinks: Sequence[RecordSink] = ()) -> RunSummary:
     """Extract every input into ``out``; a re-run over the same ``out`` skips what is done."""
     started = time.perf_counter()
+    check_config(settings.config_dir)
     with OutputFolder(out) as folder, tempfile.TemporaryDirectory() as stdin_dir, \
             tqdm(total=len(inputs), desc="extract", unit="doc", disable=not progress) as bar:
         batch = Batch(inputs, folder, settings, sinks, bar, Path(stdin_dir))
@@ -402,11 +457,25 @@ def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: 
         entries = [e for e in batch.entries if e is not None]
         assert len(entries) == len(inputs), "every input is settled before the run ends"
         folder.finish(entries, run_info(batch, batch.settings, time.perf_counter() - started))
+    changed = set(batch.redone_because) - {"force", "retry_failed"}
+    if changed:
+        log.info(f"{batch.redone} documents done in an earlier run with other settings "
+                 f"({', '.join(sorted(changed))}) were read again")
     write_review(out, settings)
     return RunSummary(documents=len(inputs), status=dict(batch.status),
                       extracted=batch.counts["extracted"], skipped=batch.counts["skipped"],
                       skipped_failed=batch.counts["skipped_failed"],
-                      duplicates=batch.counts["duplicates"])
+                      duplicates=batch.counts["duplicates"], redone=batch.redone,
+                      redone_because=dict(batch.redone_because))
+
+
+def check_config(config_dir: Path | None) -> None:
+    """Every config file read and validated now, so that a mistake in a user's --config
+    folder stops the run with a message naming the file and key (ConfigError, a RunError)
+    rather than failing each document in its worker."""
+    load_catalogue(config_dir)
+    load_text_config(config_dir)
+    load_calibration(config_dir)
 
 
 def write_review(out: Path, settings: Settings) -> None:

@@ -9,18 +9,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from pipeline.config_files import calibration_model_text
+
+# The checkout (bench/, fixtures/, tests/ use it); an installed copy reads nothing from here:
+# its config is package data (pipeline/config_files.py).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# The fitted calibration model in the config folder (pipeline/checks/calibration.py reads it).
-MODEL_FILE = "calibration-model.json"
 
 
-def calibration_summary(config_dir: Path) -> dict[str, object]:
+def calibration_summary(config_dir: Path | None) -> dict[str, object]:
     """Version and source of the fitted calibration model: for run.json."""
-    model_path = config_dir / MODEL_FILE
-    if not model_path.exists():
-        return {"version": None, "file": str(model_path), "source": "no model: confidences as read"}
-    data = json.loads(model_path.read_text(encoding="utf-8"))
-    return {"version": data.get("version"), "file": str(model_path), "source": data.get("source")}
+    text, where = calibration_model_text(config_dir)
+    if text is None:
+        return {"version": None, "file": where, "source": "no model: confidences as read"}
+    data = json.loads(text)
+    return {"version": data.get("version"), "file": where, "source": data.get("source")}
 
 
 class Limits(BaseModel):
@@ -44,12 +46,18 @@ class Limits(BaseModel):
     # Characters, or ruling lines, on one page of a text layer (a dense form page has
     # ~1,000 characters and ~50-3,000 line pieces; the grid builder is quadratic in lines).
     max_page_objects: int = Field(default=20_000, gt=0)
+    # What an office file unpacks to: the sum of the sizes an .xlsx/.docx's zip directory
+    # declares for its parts (a form's workbook unpacks to ~50-500 KB; a zip bomb to GBs),
+    # and the size of an .html page. Cells of a sheet or document: max_page_objects.
+    max_unpacked_bytes: int = Field(default=50_000_000, gt=0)
 
 
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    config_dir: Path = PROJECT_ROOT / "config"
+    # A user's folder of config files laid over the shipped ones (--config; see
+    # pipeline/config_files.py); None: the shipped form knowledge alone.
+    config_dir: Path | None = None
     ocr_engine: str = "rapidocr"
     dpi: int = 300
     password: str | None = None

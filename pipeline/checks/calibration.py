@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pipeline.config_files import ConfigError, calibration_model_text, load_validated
 from pipeline.models import FieldValue, Record
-from pipeline.settings import MODEL_FILE
 
 CONFIG_FILE = "calibration.yaml"
 # Evidence features, in the order the model's coefficients are stored.
@@ -49,7 +48,7 @@ INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
 
 
 class SecondOpinionConfig(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     engine: str | None = None
     # Constructor options of that engine (e.g. lang for Tesseract).
@@ -59,7 +58,7 @@ class SecondOpinionConfig(BaseModel):
 
 
 class Plausibility(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     ranges: dict[str, tuple[float, float]] = Field(default_factory=dict)
     measure_keys: list[str] = Field(default_factory=list)
@@ -69,7 +68,7 @@ class Plausibility(BaseModel):
 
 
 class Confusable(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     chars: str = ""
     pattern: str = "(?!)"
@@ -81,7 +80,7 @@ class Confusable(BaseModel):
 class CalibrationConfig(BaseModel):
     """config/calibration.yaml: the form knowledge the evidence features are made of."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     repeats: list[tuple[str, str]] = Field(default_factory=list)
     plausibility: Plausibility = Plausibility()
@@ -128,12 +127,16 @@ class Calibration:
         return self.model.version if self.model else "none (confidences as read)"
 
 
-def load_calibration(config_dir: Path) -> Calibration:
-    config_path, model_path = config_dir / CONFIG_FILE, config_dir / MODEL_FILE
-    config = (CalibrationConfig.model_validate(yaml.safe_load(config_path.read_text(encoding="utf-8")) or {})
-              if config_path.exists() else CalibrationConfig())
-    model = (CalibrationModel.model_validate_json(model_path.read_text(encoding="utf-8"))
-             if model_path.exists() else None)
+def load_calibration(config_dir: Path | None = None) -> Calibration:
+    """The shipped calibration.yaml with ``config_dir``'s laid over it, and the fitted model
+    (``config_dir``'s if it has one, else the shipped one; pipeline/config_files.py)."""
+    config = load_validated(CONFIG_FILE, config_dir, CalibrationConfig.model_validate)
+    model_text, where = calibration_model_text(config_dir)
+    try:
+        model = CalibrationModel.model_validate_json(model_text) if model_text is not None else None
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: not a calibration model ({exc.errors()[0]['msg']} at key "
+                          f"{'.'.join(map(str, exc.errors()[0]['loc']))})") from None
     return Calibration(config, model)
 
 

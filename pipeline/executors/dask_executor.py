@@ -32,7 +32,6 @@ and, after the scheduler's allowed failures, the document gets a failed record.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import queue
 import threading
@@ -41,12 +40,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import RunError
+from pipeline.errors import MissingExtra, RunError
 from pipeline.executors.base import Executor, Outcome, Task, timeout_record, worker_lost_record
 from pipeline.executors.worker import peak_rss_mb, worker_name
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import Source, failed_record
-from pipeline.settings import PROJECT_ROOT, Settings
+from pipeline.config_files import config_digest
+from pipeline.settings import Settings
 
 CONNECT_TIMEOUT_S = 20
 # How often the runner looks for documents past their time limit, and for workers that
@@ -55,7 +55,6 @@ POLL_S = 1.0
 REFRESH_WORKERS_S = 5.0
 
 _thread = threading.local()
-_digests: dict[Path, str] = {}
 
 
 class SchedulerUnreachable(RunError):
@@ -64,19 +63,6 @@ class SchedulerUnreachable(RunError):
     exit_code = 2
 
 
-def config_digest(config_dir: Path) -> str:
-    """sha256 over the names and bytes of every file in ``config_dir``."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in config_dir.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(config_dir)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _cached_digest(config_dir: Path) -> str:
-    if config_dir not in _digests:
-        _digests[config_dir] = config_digest(config_dir)
-    return _digests[config_dir]
 
 
 def thread_extractor(settings: Settings) -> DocumentExtractor:
@@ -90,16 +76,17 @@ def thread_extractor(settings: Settings) -> DocumentExtractor:
 def worker_settings(settings: Settings, config_digest_wanted: str) -> tuple[Settings, str | None]:
     """The settings as this worker can use them, or why it cannot read documents.
 
-    The runner's config folder may not exist on this machine: the worker's own installed
-    config/ stands in, if its content is the same."""
+    The runner's --config folder may not exist on this machine: the worker's own shipped
+    config stands in, if the form knowledge in effect is the same."""
     config_dir = settings.config_dir
-    if not config_dir.is_dir():
-        config_dir = PROJECT_ROOT / "config"
+    if config_dir is not None and not config_dir.is_dir():
+        config_dir = None
         settings = settings.model_copy(update={"config_dir": config_dir})
-    if not config_dir.is_dir() or _cached_digest(config_dir) != config_digest_wanted:
-        return settings, (f"the Dask worker {worker_name()} has other form knowledge in {config_dir} "
-                          "than the runner: install the same version of the project and config/ "
-                          "on every worker")
+    if config_digest(config_dir) != config_digest_wanted:
+        where = config_dir if config_dir is not None else "its installed copy"
+        return settings, (f"the Dask worker {worker_name()} has other form knowledge ({where}) "
+                          "than the runner: install the same version of the project on every "
+                          "worker, and give --config a folder every worker mounts at the same path")
     return settings, None
 
 
@@ -130,7 +117,10 @@ class DaskExecutor(Executor):
     def __init__(self, settings: Settings, scheduler: str | None,
                  connect_timeout: float = CONNECT_TIMEOUT_S) -> None:
         super().__init__(settings)
-        from distributed import Client
+        try:  # an extra: a plain install runs on this machine's processes only
+            from distributed import Client
+        except ImportError as exc:
+            raise MissingExtra("dask", "--executor dask", "distributed") from exc
 
         if not scheduler:
             raise SchedulerUnreachable("--executor dask needs --scheduler tcp://HOST:8786, the "

@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from pipeline.executors.base import Outcome, Task
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
+from pipeline.logs import configure_worker_logging
 from pipeline.settings import Settings
 
 # Exit codes of a worker stopped by its watchdog (the runner reads them back).
@@ -101,6 +102,7 @@ def _watch(max_memory_mb: int | None, runner_pid: int) -> None:
 def start_worker(settings: Settings, runner_pid: int) -> None:
     """Initializer of a local worker process: extractor now, then the watchdog."""
     global _start_seconds
+    configure_worker_logging()
     extractor_for(settings)
     _start_seconds = process_age()
     threading.Thread(target=_watch, args=(settings.max_worker_memory_mb, runner_pid),

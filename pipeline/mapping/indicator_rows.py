@@ -19,7 +19,6 @@ from pipeline.text.values import split_weight_in_name
 
 NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
 OPTIONAL_TEXT = {"deviation_reason", "scoring_standard", "evidence"}
-GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
 TOLERANCE = 0.011
 
 
@@ -85,17 +84,20 @@ def split_weights(ind: Indicator) -> None:
             setattr(ind, weight_key, fv.model_copy(update={"value": weight, "flags": list(fv.flags)}))
 
 
-def consecutive_partition(weights: list[float], sums: list[float]) -> list[int] | None:
+def consecutive_partition(weights: list[float], sums: list[float], short_last: bool = False
+                          ) -> list[int] | None:
     """Where consecutive rows must be cut for their weights to make each sum in turn
-    (the start of each group), or None when they cannot."""
+    (the start of each group), or None when they cannot. With ``short_last`` the last
+    group may fall short of its sum (rows of it were not read)."""
     starts, i = [], 0
-    for target in sums:
+    for k, target in enumerate(sums):
         starts.append(i)
         acc = 0.0
         while i < len(weights) and acc < target - TOLERANCE:
             acc += weights[i]
             i += 1
-        if abs(acc - target) > TOLERANCE:
+        last_and_short = short_last and k == len(sums) - 1 and i == len(weights) and acc < target
+        if abs(acc - target) > TOLERANCE and not last_and_short:
             return None
     return starts if i == len(weights) else None
 

@@ -29,6 +29,7 @@ from pipeline.mapping.indicators import NUMERIC_KEYS
 from pipeline.models import CORRECTED, Correction, FieldValue, Record, Value
 from pipeline.output.display import INDICATOR_PATH, template_spec
 from pipeline.output.review_sheet import SheetCorrection, read_corrections
+from pipeline.output.sqlite import made_with_of
 from pipeline.output.writers import RECORDS_JSONL, OutputFolder, replace_atomically
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -171,7 +172,7 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
                                    f"{out_dir}" for r in doc_rows]
                 continue
             if apply_to_record(record, doc_rows, by, at, report):
-                folder.write(record)
+                folder.write(record, made_with_of(folder.db, sha256))  # not a re-read: still current
                 changed[sha256] = record
         if changed:
             rewrite_jsonl(out_dir, changed)

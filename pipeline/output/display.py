@@ -2,7 +2,7 @@
 “…” 的得分), flags and checks in words, export headers; Chinese or English.
 
 Field labels come from ``config/templates.yaml`` (the labels the reader matches);
-what the forms do not print as a label is in ``config/display.yaml``.
+what the forms do not print as a label is in ``config/display.yaml`` (a ``--config`` folder may overlay it like the other files).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
+from pipeline.config_files import DISPLAY_FILE, load_validated
 from pipeline.models import Record
 from pipeline.settings import Settings
 from pipeline.template.catalogue import TemplateSpec, load_catalogue
@@ -47,9 +47,8 @@ class Display(BaseModel):
 
 @cache
 def load_display(config_dir: Path | None = None) -> Display:
-    folder = Settings().config_dir if config_dir is None else config_dir
-    with open(folder / "display.yaml", encoding="utf-8") as fh:
-        return Display.model_validate(yaml.safe_load(fh))
+    """The shipped display.yaml with ``config_dir``'s laid over it (pipeline/config_files.py)."""
+    return load_validated(DISPLAY_FILE, config_dir, Display.model_validate)
 
 
 def template_spec(template: str) -> TemplateSpec | None:

@@ -29,11 +29,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import psycopg
-from psycopg import sql
-from psycopg.types.json import Jsonb
+from pipeline.errors import MissingExtra, RunError
 
-from pipeline.errors import RunError
+try:  # an extra: a plain install reads documents without it
+    import psycopg
+    from psycopg import sql
+    from psycopg.types.json import Jsonb
+except ImportError as exc:
+    raise MissingExtra("postgres", "--db (loading the records into PostgreSQL)", "psycopg") from exc
 from pipeline.models import Record
 from pipeline.output.tables import (
     CHILD_TABLES,

@@ -64,6 +64,59 @@ class NoImage:
 
 
 @dataclass(frozen=True)
+class MiniTable:
+    """For a file that states its tables (xlsx, xls, docx, html) there is no page image:
+    the value's cell with its neighbours, as rows of (text, rowspan, colspan, is_value)."""
+
+    rows: tuple[tuple[tuple[str, int, int, bool], ...], ...]
+    where: str  # "sheet '自评表', rows 5–9" or similar, for the caption
+
+
+OFFICE_KINDS = ("xlsx", "xls", "docx", "html")
+# Lattice rows and columns shown around a value's cell.
+NEIGHBOUR_ROWS, NEIGHBOUR_COLS = 2, 3
+
+
+def office_neighbourhoods(source: Source, boxes: list[tuple[int, BBox]]
+                          ) -> dict[tuple[int, BBox], MiniTable | NoImage]:
+    """The file read again as the extractor read it; for each box, the cells around it."""
+    from pipeline.read.office import read_office
+    from pipeline.settings import Limits
+    read = read_office(Path(source.path), Limits())
+    part = next((p for p in read.parts if p.name == (source.part or "")), None)
+    if part is None:
+        return {key: NoImage("the form's sheet is no longer in the file") for key in boxes}
+    out: dict[tuple[int, BBox], MiniTable | NoImage] = {}
+    for key in boxes:
+        bbox = tuple(key[1])
+        found = next(((t, c) for t in part.layout.tables for c in t.cells if tuple(c.bbox) == bbox), None)
+        if found is None:
+            lines = [ln for ln in part.layout.lines if ln.bbox[1] >= bbox[1] - 1 and ln.bbox[3] <= bbox[3] + 1]
+            out[key] = (MiniTable(tuple(((ln.text, 1, 1, True),) for ln in lines), "text outside the table")
+                        if lines else NoImage("no cell or line at this place"))
+            continue
+        table, cell = found
+        r0, r1 = max(0, cell.row - NEIGHBOUR_ROWS), min(table.n_rows, cell.row + cell.rowspan + NEIGHBOUR_ROWS)
+        c0, c1 = max(0, cell.col - NEIGHBOUR_COLS), min(table.n_cols, cell.col + cell.colspan + NEIGHBOUR_COLS)
+        rows = []
+        for r in range(r0, r1):
+            row = []
+            for other in table.cells:
+                top, left = max(other.row, r0), max(other.col, c0)
+                if top != r or not (other.row < r1 and other.col < c1) or other.col + other.colspan <= c0 \
+                        or other.row + other.rowspan <= r0:
+                    continue
+                row.append((left, (other.text, min(other.row + other.rowspan, r1) - top,
+                                   min(other.col + other.colspan, c1) - left, other is cell)))
+            rows.append(tuple(item for _, item in sorted(row)))
+        first_row = int(table.row_edges[r0] / 20) + 1  # the grid unit's rows (office/grid.py)
+        where = (f"sheet {source.part!r}, rows {first_row}–{first_row + r1 - r0 - 1}" if source.part
+                 else "the table around the value")
+        out[key] = MiniTable(tuple(rows), where)
+    return out
+
+
+@dataclass(frozen=True)
 class PagePixels:
     """A page as the pipeline measured it: grayscale ``uint8``, ``dpi`` pixels per inch,
     and ``scale`` image pixels per bbox unit."""
@@ -187,7 +240,7 @@ def source_pages(source: Source, pages: list[int], password: str | None) -> Iter
 def source_problem(source: Source) -> str | None:
     """Why the source file cannot give crops any more, or None."""
     path = Path(source.path)
-    if source.kind not in ("digital_pdf", "scanned_pdf", "image"):
+    if source.kind not in ("digital_pdf", "scanned_pdf", "image", *OFFICE_KINDS):
         return f"{source.kind} input has no page image"
     if not path.is_file():
         return f"source file not found: {source.path}"
@@ -197,15 +250,21 @@ def source_problem(source: Source) -> str | None:
 
 
 def document_crops(source: Source, boxes: list[RegionKey], password: str | None = None
-                   ) -> dict[RegionKey, Crop | NoImage]:
-    """A crop for each (page, bbox[, row box]) of one document, rendering each page once."""
-    out: dict[RegionKey, Crop | NoImage] = {}
+                   ) -> dict[RegionKey, Crop | NoImage | MiniTable]:
+    """A crop for each (page, bbox[, row box]) of one document, rendering each page once;
+    for a file that states its tables, the value's neighbourhood as a small table."""
+    out: dict[RegionKey, Crop | NoImage | MiniTable] = {}
     try:
         problem = source_problem(source)
     except OSError as exc:
         problem = f"cannot read the source file: {exc.strerror or exc}"
     if problem is not None:
         return {key: NoImage(problem) for key in boxes}
+    if source.kind in OFFICE_KINDS:
+        try:
+            return dict(office_neighbourhoods(source, boxes))  # type: ignore[arg-type]
+        except Exception as exc:  # noqa: BLE001 - a bad source costs its pictures, not the page
+            return {key: NoImage(f"cannot read the file again: {exc}") for key in boxes}
     by_page: dict[int, list[RegionKey]] = {}
     for key in boxes:
         by_page.setdefault(key[0], []).append(key)

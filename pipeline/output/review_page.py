@@ -26,7 +26,7 @@ from pathlib import Path
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record, Value
 from pipeline.output.display import Lang, check_name, flag_text, page_text
-from pipeline.output.review_crops import Crop, NoImage, RegionKey, document_crops
+from pipeline.output.review_crops import Crop, MiniTable, NoImage, RegionKey, document_crops
 from pipeline.output.review_sheet import SHEET_NAME, write_review_sheet
 from pipeline.output.review_queue import (
     ReviewDocument,
@@ -37,6 +37,7 @@ from pipeline.output.review_queue import (
     read_records,
 )
 
+Picture = Crop | NoImage | MiniTable  # what a region shows: a crop, why none, a file's cells
 PAGE_NAME = "review.html"
 PAGES_DIR = "review"  # one page per document, for large batches
 SPLIT_AT = 100  # documents to review above which each gets its own page
@@ -60,6 +61,8 @@ table{border-collapse:collapse}th,td{text-align:left;vertical-align:top;padding:
 .frame img{max-width:100%;height:auto}
 .mark{position:absolute;outline:2px solid rgba(220,30,30,.8);pointer-events:none}
 .caption{color:#666;font-size:12px;margin:2px 0 6px}
+.mini{border-collapse:collapse;font-size:12px}.mini td{border:1px solid #999;padding:2px 4px;max-width:16em}
+.mini td.value{outline:2px solid #d00}
 .noimage{display:inline-block;color:#666;background:#f0f0f0;border:1px dashed #bbb;padding:6px 10px}
 .rawline{white-space:pre-wrap;word-break:break-all;background:#f4f4f4;border:1px solid #ddd;
  padding:6px 8px;margin:0;max-width:100%}
@@ -115,8 +118,19 @@ def crop_html(crop: Crop, page: int, lang: Lang = "zh") -> str:
             f'<div class="caption">{text(page_text("crop_caption", lang, page=page))}</div>')
 
 
+def mini_table_html(table: MiniTable, lang: Lang = "zh") -> str:
+    """A file's own table around the value (no page image): its cell outlined in red."""
+    rows = "".join(
+        "<tr>" + "".join(
+            f'<td{f" rowspan={r}" if r > 1 else ""}{f" colspan={c}" if c > 1 else ""}'
+            f'{" class=value" if mine else ""}>{text(cell)}</td>' for cell, r, c, mine in row) + "</tr>"
+        for row in table.rows)
+    return (f'<table class="mini">{rows}</table>'
+            f'<div class="caption">{text(table.where)}; {text(page_text("mini_caption", lang))}</div>')
+
+
 def region_picture(doc: ReviewDocument, key: RegionKey | None, items: list[ReviewItem],
-                   crops: dict[RegionKey, Crop | NoImage], lang: Lang = "zh") -> str | None:
+                   crops: dict[RegionKey, Picture], lang: Lang = "zh") -> str | None:
     """What the region looks like: its crop, the reason there is none, or for text input
     the line several values were read from (one value's line is its raw reading: None)."""
     if key is None:
@@ -130,6 +144,8 @@ def region_picture(doc: ReviewDocument, key: RegionKey | None, items: list[Revie
     found = crops.get(key)
     if isinstance(found, Crop):
         return crop_html(found, key[0], lang)
+    if isinstance(found, MiniTable):
+        return mini_table_html(found, lang)
     reason = found.reason if isinstance(found, NoImage) else "not rendered"
     return f'<div class="noimage">{text(page_text("no_image", lang))} ({text(reason)})</div>'
 
@@ -170,12 +186,12 @@ def crop_keys(doc: ReviewDocument) -> list[RegionKey]:
 
 
 def documents_crops(docs: list[ReviewDocument], password: str | None, workers: int = 1
-                    ) -> list[dict[RegionKey, Crop | NoImage]]:
+                    ) -> list[dict[RegionKey, Picture]]:
     """Each document's crops, cut after the last document is read: with ``workers`` > 1 the documents are shared
     out to that many processes (spawned: no state of this one is inherited)."""
     jobs = [(d.source, crop_keys(d)) for d in docs]
     todo = [i for i, (_, keys) in enumerate(jobs) if keys]
-    out: list[dict[RegionKey, Crop | NoImage]] = [{} for _ in docs]
+    out: list[dict[RegionKey, Picture]] = [{} for _ in docs]
     if workers > 1 and len(todo) > 1:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -195,7 +211,7 @@ def documents_crops(docs: list[ReviewDocument], password: str | None, workers: i
     return out
 
 
-def document_html(doc: ReviewDocument, crops: dict[RegionKey, Crop | NoImage], lang: Lang = "zh") -> str:
+def document_html(doc: ReviewDocument, crops: dict[RegionKey, Picture], lang: Lang = "zh") -> str:
     src = doc.source
     meta = (f"{text(doc.template)} · {text(src.kind)} · {src.pages} {text(page_text('pages', lang))} · "
             f"{text(page_text('engine', lang))} {text(src.engine or '—')} · {len(doc.items)} "
@@ -302,7 +318,7 @@ def head_html(queue: ReviewQueue, lang: Lang) -> str:
             f"{summary_html(queue, lang)}")
 
 
-Crops = list[dict[RegionKey, Crop | NoImage]]
+Crops = list[dict[RegionKey, Picture]]
 
 
 def render_review_page(queue: ReviewQueue, password: str | None = None, workers: int = 1,

@@ -28,7 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from pipeline.errors import OutputNotWritable, RunError
 from pipeline.models import Value
 from pipeline.output.display import Lang
-from pipeline.output.review_crops import Crop, NoImage, RegionKey
+from pipeline.output.review_crops import Crop, MiniTable, NoImage, RegionKey
 from pipeline.output.review_queue import ReviewDocument, ReviewItem
 
 SHEET_NAME = "review.xlsx"
@@ -86,7 +86,7 @@ def embed(sheet: object, crop: Crop, row: int) -> float:
 
 
 def write_review_sheet(path: Path, documents: list[ReviewDocument],
-                       crops: list[dict[RegionKey, Crop | NoImage]], lang: Lang = "zh") -> Path:
+                       crops: list[dict[RegionKey, Crop | NoImage | MiniTable]], lang: Lang = "zh") -> Path:
     """review.xlsx for the documents to review (``crops``: theirs, as for the page)."""
     from pipeline.output.review_page import region_key  # the page's key for an item's crop
 

@@ -10,7 +10,8 @@ boolean 0 or 1. Foreign keys are enforced (``PRAGMA foreign_keys=ON`` on every c
 this module opens; a child row goes with its document).
 ``documents`` is also the ledger: one row per file content (``sha256`` is unique), with
 the whole record as JSON (``record_json``, from which records.jsonl is rebuilt) and when
-it was finished. A file that could not be read has no sha256; its row is keyed by path.
+it was finished; ``made_with`` (records.db only) keeps, per sha256, the settings that made
+the record, so that a run with other settings reads the document again (pipeline/run.py). A file that could not be read has no sha256; its row is keyed by path.
 Writing a document replaces its earlier rows in one transaction, so a re-run (``--force``)
 updates and never duplicates. WAL mode: a run killed at any moment leaves the database
 valid with every document committed before the kill.
@@ -63,6 +64,9 @@ def schema_sql() -> str:
         out.append(f"CREATE TABLE IF NOT EXISTS {table.name} (doc_id INTEGER NOT NULL "
                    f"REFERENCES documents(doc_id) ON DELETE CASCADE, {_columns_sql(table)});")
         out.append(f"CREATE INDEX IF NOT EXISTS {table.name}_doc_id ON {table.name}(doc_id);")
+    # Its own table, not a documents column: documents stays the same as in PostgreSQL,
+    # and a records.db from before it gains it here (its documents are then redone).
+    out.append("CREATE TABLE IF NOT EXISTS made_with (sha256 TEXT PRIMARY KEY, settings TEXT NOT NULL);")
     out.append("CREATE INDEX IF NOT EXISTS fields_flagged ON fields(flagged);")
     out.append("CREATE INDEX IF NOT EXISTS documents_path ON documents(path);")
     return "\n".join(out)
@@ -105,7 +109,9 @@ def migrate(conn: sqlite3.Connection) -> None:
         for statement in schema_sql().split(";\n"):
             conn.execute(statement)
         for record_json, finished_at in stored:
-            write_record(conn, Record.model_validate_json(record_json), finished_at, commit=False)
+            record = Record.model_validate_json(record_json)
+            write_record(conn, record, made_with_of(conn, record.source.sha256), finished_at,
+                         commit=False)
         conn.execute(f"PRAGMA user_version={DB_LAYOUT}")
         conn.commit()
     except BaseException:
@@ -142,17 +148,28 @@ def open_db(path: Path) -> sqlite3.Connection:
 
 # Records without a sha256 are found by path. "+sha256" keeps SQLite off the unique sha256
 # index, where "IS NULL" looks like a one-row lookup but scans every unreadable file.
-def write_record(conn: sqlite3.Connection, record: Record, finished_at: str | None = None,
-                 commit: bool = True) -> int:
+def write_record(conn: sqlite3.Connection, record: Record, made_with: str | None = None,
+                 finished_at: str | None = None, commit: bool = True) -> int:
     """One document in one transaction, replacing its earlier rows (same sha256, or for an
-    unreadable file the same path); parameterised statements only. Returns its doc_id."""
+    unreadable file the same path); parameterised statements only. ``made_with``: the
+    settings that made the record (JSON), which the ledger compares with a re-run's.
+    Returns its doc_id."""
     if not commit:
-        return _write_record(conn, record, finished_at)
+        return _write_record(conn, record, made_with, finished_at)
     with conn:
-        return _write_record(conn, record, finished_at)
+        return _write_record(conn, record, made_with, finished_at)
 
 
-def _write_record(conn: sqlite3.Connection, record: Record, finished_at: str | None) -> int:
+def made_with_of(conn: sqlite3.Connection, sha256: str | None) -> str | None:
+    """The settings that made the stored record of ``sha256`` (JSON), or None."""
+    if sha256 is None:
+        return None
+    row = conn.execute("SELECT settings FROM made_with WHERE sha256 = ?", (sha256,)).fetchone()
+    return row[0] if row else None
+
+
+def _write_record(conn: sqlite3.Connection, record: Record, made_with: str | None,
+                  finished_at: str | None) -> int:
     s = record.source
     if s.sha256 is None:
         old = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
@@ -171,6 +188,11 @@ def _write_record(conn: sqlite3.Connection, record: Record, finished_at: str | N
         f"INSERT INTO documents ({', '.join(names)}) VALUES ({','.join('?' * len(names))})",
         sqlite_rows(columns, [row])[0])
     doc_id = int(cur.lastrowid or 0)
+    if s.sha256 is not None:
+        conn.execute("DELETE FROM made_with WHERE sha256 = ?", (s.sha256,))
+        if made_with is not None:
+            conn.execute("INSERT INTO made_with (sha256, settings) VALUES (?, ?)",
+                         (s.sha256, made_with))
     rows_by_table = child_rows(record)
     for table in CHILD_TABLES:
         names = ["doc_id", *table.column_names]
@@ -186,12 +208,14 @@ class Done(NamedTuple):
 
     status: str
     pages: int
+    made_with: str | None = None  # the settings that made it (JSON); None: not recorded
 
 
 def ledger(conn: sqlite3.Connection) -> dict[str, Done]:
-    """sha256 → (status, pages) of every document already in the database."""
-    return {sha: Done(status, pages or 0) for sha, status, pages in conn.execute(
-        "SELECT sha256, status, pages FROM documents WHERE sha256 IS NOT NULL")}
+    """sha256 → (status, pages, settings) of every document already in the database."""
+    return {sha: Done(status, pages or 0, settings) for sha, status, pages, settings in conn.execute(
+        "SELECT d.sha256, d.status, d.pages, m.settings FROM documents d "
+        "LEFT JOIN made_with m ON m.sha256 = d.sha256 WHERE d.sha256 IS NOT NULL")}
 
 
 def stored_record_json(conn: sqlite3.Connection, sha256: str | None, path: str) -> str | None:

@@ -86,10 +86,10 @@ class OutputFolder:
         """sha256 → (status, pages) of every document already done in this folder."""
         return ledger(self.db)
 
-    def write(self, record: Record) -> None:
+    def write(self, record: Record, made_with: str | None = None) -> None:
         """The document's rows, replacing earlier ones, in one transaction."""
         try:
-            write_record(self.db, record)
+            write_record(self.db, record, made_with)
         except sqlite3.Error as exc:
             raise not_writable(self.out, exc) from exc
 

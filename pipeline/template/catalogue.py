@@ -6,8 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
+
+from pipeline.config_files import load_validated
 
 
 class FieldSpec(BaseModel):
@@ -97,6 +98,6 @@ class Catalogue(BaseModel):
 
 
 @cache
-def load_catalogue(config_dir: Path) -> Catalogue:
-    with open(config_dir / "templates.yaml", encoding="utf-8") as fh:
-        return Catalogue.model_validate(yaml.safe_load(fh))
+def load_catalogue(config_dir: Path | None = None) -> Catalogue:
+    """The shipped templates.yaml, with ``config_dir``'s laid over it (pipeline/config_files.py)."""
+    return load_validated("templates.yaml", config_dir, Catalogue.model_validate)

@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import combinations, product
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
-from pipeline.text.normalize import compact
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
 
@@ -62,6 +60,7 @@ class PieceKind:
     weight_paren: bool
     prose: bool
     with_weight: bool  # a group name with its weight: 产出指标（50分）
+    comparator: bool   # ≥95%, ≤90万元: a target's way of writing
     open_clause: bool  # prose whose last clause is cut short (…不充分，将): it goes on
 
 
@@ -91,11 +90,14 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
         or qualitative or any(w in text for w in config.value_words)))
     group1 = group_key in level1_names
     group2 = group_key in config.group_names and not group1
-    prose = bool(PROSE_MARKS.search(text)) or len(key) > 16
+    # A sentence: punctuated, long, or speaking of points (a scoring standard: 得满分, 扣2分),
+    # which no indicator's name does.
+    prose = bool(PROSE_MARKS.search(text)) or len(key) > 16 or any(
+        w in text for w in config.prose_cues.get("scoring_standard", ()))
     clause = re.split(r"[，,、；;]", text)
     open_clause = prose and len(clause) > 1 and 0 < len(clause[-1]) <= 3
     return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
-                     bool(WEIGHT_SUFFIX.search(key)), open_clause)
+                     bool(WEIGHT_SUFFIX.search(key)), bool(COMPARATOR_START.match(text)), open_clause)
 
 
 def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight: bool,
@@ -167,10 +169,6 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
 def is_tail(piece: Piece) -> bool:
     """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
     return len(piece.key) <= 2 or piece.text.startswith(CONTINUED_STARTS)
-
-
-def is_short_tail(piece: Piece) -> bool:
-    return 0 < len(piece.key) <= 2 and not piece.text[:1].isdigit()
 
 
 def ends_cell(piece: Piece) -> bool:
@@ -275,6 +273,8 @@ class RowReader:
                      self.weights_in_names)
         if kind == "prose" and e < INF:
             e += prose_cue_cost(self.model.keys[c], self.pieces[t], self.config, self.model.prose_keys)
+        if self.model.keys[c] == "actual" and self.piece_kinds[t].comparator:
+            e += self.model.costs["comparator_as_actual"]
         return e
 
     def steps(self, t: int, c: int) -> list[tuple[int, str, float]]:
@@ -289,6 +289,8 @@ class RowReader:
         out: list[tuple[int, str, float]] = []
         # The same cell, one more line.
         wrap = continuation(kind, prev, cur, costs, self.config)
+        if prev.x is not None and cur.x is not None and abs(prev.x - cur.x) > 2:
+            wrap += costs["wrap_across_columns"]  # a cell's lines start where it starts
         if wrap < INF:
             own = e
             if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
@@ -390,245 +392,3 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
 
-def number_of(pieces: list[Piece]) -> float | None:
-    text = "".join(p.text for p in pieces).strip()
-    return float(text) if NUMBER.fullmatch(text) else None
-
-
-def row_lines(rows: list[TextRow]) -> list[float]:
-    """Each row's own line: where its numbers (weight, score) stand, else its name."""
-    out: list[float] = []
-    for row in rows:
-        numbers = [p.line for k in ("score", "level3_weight") for p in row.cells.get(k, [])]
-        names = [p.line for p in row.cells.get("level3", [])]
-        lines = numbers or names
-        out.append(sum(lines) / len(lines) if lines else (out[-1] + 1 if out else 0.0))
-    return out
-
-
-def fractional_row(line: float, lines: list[float]) -> float:
-    """A line's place among the rows' lines, as a fractional row index (a merged name
-    printed between rows 2 and 3 is at 2.5)."""
-    if not lines:
-        return 0.0
-    if line <= lines[0]:
-        return 0.0
-    for i in range(1, len(lines)):
-        if line <= lines[i]:
-            span = lines[i] - lines[i - 1]
-            return i - 1 + ((line - lines[i - 1]) / span if span > 0 else 0.0)
-    return float(len(lines) - 1)
-
-
-def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
-    """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
-    its span's middle as can be: where a tool that prints a row per line puts a merged
-    cell's text (vertically centred on the rows it covers)."""
-    k, n = len(occurrences), end - start
-    if k == 0 or n < k:
-        return []
-    # best[j][b]: cost of the first j spans ending before row start+b.
-    best = [[INF] * (n + 1) for _ in range(k + 1)]
-    back = [[0] * (n + 1) for _ in range(k + 1)]
-    best[0][0] = 0.0
-    for j in range(1, k + 1):
-        p = occurrences[j - 1] - start
-        for b in range(j, n + 1):
-            for a in range(j - 1, b):
-                if best[j - 1][a] == INF:
-                    continue
-                cost = best[j - 1][a] + abs((a + b - 1) / 2 - p)
-                if cost < best[j][b]:
-                    best[j][b], back[j][b] = cost, a
-    spans, b = [], n
-    for j in range(k, 0, -1):
-        a = back[j][b]
-        spans.append((start + a, start + b))
-        b = a
-    return spans[::-1]
-
-
-def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: int,
-                   child_weight: str) -> list[tuple[int, int]] | None:
-    """Consecutive spans whose children's weights make each group's weight in turn."""
-    children: list[float] = []
-    for row in rows[start:end]:
-        w = number_of(row.cells.get(child_weight, []))
-        if w is None:
-            return None
-        children.append(w)
-    spans, i = [], 0
-    for target in weights:
-        a, acc = i, 0.0
-        while i < len(children) and acc < target - 0.011:
-            acc += children[i]
-            i += 1
-        if abs(acc - target) > 0.011:
-            return None
-        spans.append((start + a, start + i))
-    return spans if i == len(children) else None
-
-
-def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRow]:
-    """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
-    cover, for a text that prints a row per line: there a merged cell's text stands beside
-    the middle of its rows, not the first. The rows a group covers are those whose weights
-    make its weight when the form prints weights, else those it is centred on."""
-    n = len(rows)
-    levels = [("level1", "level1_weight", "level2_weight" if "level2_weight" in spec.columns else "level3_weight"),
-              ("level2", "level2_weight", "level3_weight")]
-    parents: list[tuple[int, int]] = [(0, n)]
-    lines = row_lines(rows)
-    for name_key, weight_key, child_key in levels:
-        if name_key not in spec.columns:
-            continue
-        found: list[tuple[int, list[Piece], list[Piece]]] = [
-            (i, r.cells.pop(name_key), r.cells.pop(weight_key, [])) for i, r in enumerate(rows)
-            if r.cells.get(name_key)]
-        for r in rows:
-            r.cells.pop(weight_key, None)
-        spans_all: list[tuple[int, int]] = []
-        for start, end in parents:
-            inside = [f for f in found if start <= f[0] < end]
-            if not inside:
-                continue
-            # A merged cell cut by a page break prints its name again on the next page.
-            distinct = [f for k, f in enumerate(inside)
-                        if k == 0 or group_text(f[1]) != group_text(inside[k - 1][1])]
-            weights = [number_of(w) if w else weight_in_name(name) for _i, name, w in distinct]
-            spans = None
-            if all(w is not None for w in weights) and child_key in spec.columns:
-                spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
-                if spans is not None:
-                    inside = distinct
-            if spans is None:
-                where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
-                spans = centred_spans(where, start, end)
-            for (a, _b), (_i, name, weight) in zip(spans, inside):
-                rows[a].cells[name_key] = name
-                if weight:
-                    rows[a].cells[weight_key] = weight
-            spans_all.extend(spans)
-        parents = spans_all or [(0, n)]
-    return rows
-
-
-def group_text(name: list[Piece]) -> str:
-    return WEIGHT_SUFFIX.sub("", "".join(p.key for p in name))
-
-
-def weight_in_name(name: list[Piece]) -> float | None:
-    found = WEIGHT_SUFFIX.search("".join(p.key for p in name))
-    return float(found.group()[:-1]) if found else None
-
-
-def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-                     step: int = 10) -> list[Piece]:
-    """Positions for a text that lost them but kept its lines (pdfplumber: one space
-    between the cells of a line). A row prints on its own line (the one with its weight
-    and score) and on the wrapped lines around it; each line's pieces stand in column
-    order. The columns of a row's lines are chosen together: each line's few cheapest
-    column orders by the kinds of its pieces, and of their combinations the one that
-    leaves the fewest of the row's cells blank and splits the fewest cells. A piece gets
-    its column's position (``step`` apart)."""
-    model = column_model(spec, config)
-    level1_names = frozenset(config.level1_names.get(template, ()))
-    kinds = [classify(p, config, level1_names) for p in pieces]
-    by_line: dict[int, list[int]] = {}
-    for i, p in enumerate(pieces):
-        by_line.setdefault(p.line, []).append(i)
-    anchors = sorted(ln for ln, idx in by_line.items()
-                     if sum(bool(NUMBER.fullmatch(pieces[i].text.strip())) for i in idx) >= 2)
-    if not anchors:
-        return pieces
-    groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
-    for line, idx in by_line.items():
-        for i in idx:
-            near = min(anchors, key=lambda a: (abs(a - line), a if is_tail(pieces[i]) else -a))
-            if abs(near - line) <= 3:
-                groups[near].setdefault(line, []).append(i)
-    out = list(pieces)
-    for anchor, lines in groups.items():
-        columns = group_columns(lines, anchor, pieces, kinds, model, config)
-        for i, c in columns.items():
-            p = pieces[i]
-            out[i] = Piece(p.text, p.raw, p.line, c * step, p.confidence)
-    return out
-
-
-def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], model: ColumnModel,
-                 config: TextConfig, keep: int = 4) -> list[tuple[float, tuple[int, ...]]]:
-    """A line's cheapest rising column orders, with their costs."""
-    m = len(model.keys)
-    e = [[emission(model.kinds[c], kinds[i], model.costs, model.has_group_weight(c), model.weight_in_name)
-          + (prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys) if model.kinds[c] == "prose" else 0.0)
-          for c in range(m)] for i in idx]
-    if len(idx) > 6:
-        cols = monotone_columns(e)
-        return [] if cols is None else [(sum(e[j][c] for j, c in enumerate(cols)), tuple(cols))]
-    options = []
-    for cols in combinations(range(m), len(idx)):
-        cost = sum(e[j][c] for j, c in enumerate(cols))
-        if cost < INF:
-            options.append((cost, cols))
-    return sorted(options)[:keep]
-
-
-def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
-                  model: ColumnModel, config: TextConfig) -> dict[int, int]:
-    """The columns of one row's pieces (index → column), chosen for the row as a whole."""
-    costs = model.costs
-    required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
-    order = sorted(lines)
-    options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
-    best: tuple[float, dict[int, int]] = (INF, {})
-    for combo in product(*options):
-        total = sum(cost for cost, _cols in combo)
-        used: dict[int, list[int]] = {}
-        for ln, (_cost, cols) in zip(order, combo):
-            for c in cols:
-                used.setdefault(c, []).append(ln)
-        total += sum(skip_cost(model.kinds[c], costs) for c in required if c not in used)
-        for c, on in used.items():
-            if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
-                total += costs["number_as_name"]  # numbers do not wrap
-            elif len(on) > 1:
-                # A wrapped cell: its lines are consecutive, but for the row's own line,
-                # which a cell centred on it may leave empty; one line more costs a wrap,
-                # less when the line above stops mid-sentence.
-                span = set(range(min(on), max(on) + 1)) - set(on) - {anchor}
-                total += costs[f"wrap_{model.kinds[c].rstrip('12')}"] * (len(on) - 1) + len(span)
-        for ln, (_cost, cols) in zip(order, combo):
-            for i, c in zip(lines[ln], cols):
-                if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause) and \
-                        any(c in cols2 for ln2, (_c2, cols2) in zip(order, combo) if 0 < ln2 - ln <= 2):
-                    total -= costs["open_cell_below"]
-        if total < best[0]:
-            chosen: dict[int, int] = {}
-            for ln, (_cost, cols) in zip(order, combo):
-                for i, c in zip(lines[ln], cols):
-                    chosen[i] = c
-            best = (total, chosen)
-    return best[1]
-
-
-def monotone_columns(e: list[list[float]]) -> list[int] | None:
-    """The cheapest strictly rising columns for a line's pieces, given each piece's cost
-    in each column; None when no column order fits."""
-    r, m = len(e), len(e[0]) if e else 0
-    best = [[INF] * m for _ in range(r)]
-    back = [[-1] * m for _ in range(r)]
-    best[0] = list(e[0])
-    for j in range(1, r):
-        for c in range(j, m):
-            prev = min(range(c), key=lambda a: best[j - 1][a])
-            if best[j - 1][prev] < INF and e[j][c] < INF:
-                best[j][c], back[j][c] = best[j - 1][prev] + e[j][c], prev
-    c = min(range(m), key=lambda k: best[r - 1][k])
-    if best[r - 1][c] == INF:
-        return None
-    cols = [0] * r
-    for j in range(r - 1, -1, -1):
-        cols[j] = c
-        c = back[j][c]
-    return cols

@@ -31,7 +31,7 @@ from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
 from pipeline.textform.narrative import BULLET, is_heading_line, repair_paragraphs
 from pipeline.textform.rows import IndicatorTable, rebuild_indicators
-from pipeline.textform.vocab import CONFIG_DIR, LabelIndex, TextConfig, label_index, load_text_config
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
 
 LINE_H = 12.0
 COL_W = 60.0
@@ -222,7 +222,8 @@ def continues_prose(a: Piece, b: Piece, labels: LabelIndex) -> bool:
 def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, config: TextConfig) -> list[Piece]:
     numeric_right = numeric_right_labels(catalogue)
     pieces: list[Piece] = []
-    widths = {ln.index: ln.width for ln in lines}
+    # A noise token appended after a line's last cell is no column of the head table.
+    widths = {ln.index: ln.width - int(ln.noise_tail and ln.slots[-1] is None) for ln in lines}
     for line in lines:
         pieces += drop_stray_digit(line_pieces(line, labels, config), line, labels, numeric_right)
     pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)
@@ -404,7 +405,7 @@ def indicator_spec(lines: list[Line], catalogue: Catalogue) -> tuple[str, Indica
 
 def layout_from_text(text: str, catalogue: Catalogue, config_dir: Path | None = None) -> DocumentLayout:
     """The layout of a plain-text report (see the module's docstring for the geometry)."""
-    config = load_text_config(config_dir or CONFIG_DIR)
+    config = load_text_config(config_dir)
     labels = label_index(catalogue, config)
     lines = prepare_lines(text, labels, config)
     regions = find_regions(lines, catalogue)

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import clean_fragment, strip_markdown
-from pipeline.textform.vocab import TextConfig
+from pipeline.textform.repair import clean_fragment, rejoin_pair, strip_markdown
+from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
 # group's weight glued to the next cell (pdfplumber: 标（10分）意度指标).
@@ -92,18 +92,29 @@ def split_line(line: str, kind: TextKind) -> list[tuple[str, int | None]]:
         return [(m.group(), m.start()) for m in re.finditer(r"\S+", line)]
     # One space separates cells on a line (pdfplumber, pdftotext's reading order) but
     # never splits Chinese prose, which has no spaces.
-    return [(p, None) for p in line.split(" ")]
+    return [(p, None) for p in line.split(" ") if p]
 
 
-def split_glued(text: str, qualitative: tuple[str, ...]) -> list[str]:
+def split_group_weight(text: str, groups: tuple[str, ...]) -> list[str]:
+    """A group name, its weight and the next cell glued (社会效益指标30代表联络站建设覆盖率)."""
+    for name in groups:
+        if text.startswith(name) and len(text) > len(name):
+            found = re.match(r"(\d+(?:\.\d+)?)(?=[\u4e00-\u9fff])", text[len(name):])
+            if found:
+                return [name, found.group(1), text[len(name) + found.end():]]
+            if re.fullmatch(r"\d+(?:\.\d+)?", text[len(name):]):
+                return [name, text[len(name):]]
+    return [text]
+
+
+def split_glued(text: str, qualitative: tuple[str, ...], groups: tuple[str, ...] = ()) -> list[str]:
     """Cells a tool glued together when their gap was narrow (PyMuPDF): a name and its
     target (完成数量≥120个, 覆盖率100%, 经济增长逐步改善), a target and its actual
     (达成年度指标达成). Only where the second part is a whole value of its kind."""
     out: list[str] = []
     for part in GLUED_COMPARATOR.split(text):
-        if not part:
-            continue
-        out.extend(split_value_suffix(part, qualitative))
+        for piece in split_group_weight(part, groups) if part else []:
+            out.extend(split_value_suffix(piece, qualitative))
     return out
 
 
@@ -114,9 +125,11 @@ def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
     if found and found.start() >= 2:
         return [text[:found.start()], text[found.start():]]
     found = SECOND_NUMBER.search(text)
-    if found and NUMBER_IN.search(text[:found.start()]):
+    if found and (NUMBER_IN.search(text[:found.start()]) or all(
+            part in qualitative for part in split_value_suffix(text[:found.start()], qualitative))):
         # A value and the next cell's number (24.29万元19, ≥120人次120人次).
-        return [text[:found.start()], *split_value_suffix(text[found.start():], qualitative)]
+        return [*split_value_suffix(text[:found.start()], qualitative),
+                *split_value_suffix(text[found.start():], qualitative)]
     for term in sorted(qualitative, key=len, reverse=True):
         if len(term) >= 2 and text.endswith(term) and len(text) > len(term):
             head = text[:-len(term)]
@@ -152,17 +165,85 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     return out
 
 
-def text_to_pieces(text: str, config: TextConfig) -> tuple[TextKind, list[Piece], list[str]]:
+def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, kind: TextKind
+                ) -> list[tuple[str, int | None]]:
+    """Neighbouring parts of a line that are one label torn by a space or a stray letter
+    (实施文 C件依据): joined, at the first part's position."""
+    if labels is None or len(parts) < 2:
+        return parts
+    out = [parts[0]]
+    for text, x in parts[1:]:
+        prev_text, prev_x = out[-1]
+        near = kind is not TextKind.SPACED or (
+            x is not None and prev_x is not None and x - (prev_x + len(prev_text)) <= 3)
+        joined = rejoin_pair(prev_text, text, labels) if near else None
+        if joined is not None:
+            out[-1] = (joined, prev_x)
+        else:
+            out.append((text, x))
+    return out
+
+
+def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
+                   ) -> tuple[TextKind, list[Piece], list[str]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
     narrative, which is read as running text."""
     lines = [strip_markdown(ln.rstrip()) for ln in text.split("\n")]
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
     kind = detect_kind(lines)
+    # Group names, longest first (服务对象满意度指标 before 满意度指标).
+    groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},
+                          key=len, reverse=True))
     pieces: list[Piece] = []
     for index, line in enumerate(lines):
-        for raw, x in split_line(line, kind):
-            for part in split_glued(raw.strip(), config.qualitative_values):
+        for raw, x in rejoin_torn(split_line(line, kind), labels, kind):
+            for part in split_glued(raw.strip(), config.qualitative_values, groups):
                 cleaned, _repairs, confidence = clean_fragment(part, config)
                 if cleaned.strip():
                     pieces.append(Piece(cleaned.strip(), part, index, x, confidence))
     return kind, pieces, lines
+
+
+# --- amounts wrapped in narrow cells -------------------------------------------------------
+
+INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:,\d{0,2}|,\d{3}\.)$")
+
+
+# The last characters of an amount its cell wrapped: 0, 00, .00.
+AMOUNT_TAIL = re.compile(r"^(?:\d{1,3}|\.?\d{1,2}|\d?\.\d{1,2})$")
+
+
+NUMBER_TAIL = re.compile(r"^\d{0,3}(?:\.\d+)?$")
+
+
+GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
+    """An amount too wide for its cell wraps: 10,264,90 | 0.00 is 10,264,900.00. The tail
+    is the next piece (cells in order), the piece below it (columns kept), or the same
+    one of the next line's tails (a row per line)."""
+    used: set[int] = set()
+    out = list(pieces)
+    heads = [i for i, p in enumerate(pieces) if INCOMPLETE_NUMBER.match(p.text.strip())]
+    for i in heads:
+        p = pieces[i]
+        candidates = [j for j in range(i + 1, min(len(pieces), i + 40)) if j not in used
+                      and pieces[j].line != p.line and pieces[j].line <= p.line + 3
+                      and NUMBER_TAIL.match(pieces[j].text.strip())
+                      and GROUPED_NUMBER.match(p.text.strip() + pieces[j].text.strip())]
+        if kind is TextKind.CELLS:
+            candidates = candidates[:1] if candidates and candidates[0] == i + 1 else []
+        elif kind is TextKind.SPACED:
+            candidates = [j for j in candidates if abs((pieces[j].x or 0) - (p.x or 0)) <= 3]
+        else:
+            rank = sum(1 for h in heads if pieces[h].line == p.line and h < i)
+            on_next = [j for j in candidates if pieces[j].line == pieces[candidates[0]].line] if candidates else []
+            candidates = on_next[rank:rank + 1]
+        if candidates:
+            j = candidates[0]
+            used.add(j)
+            tail = pieces[j]
+            out[i] = Piece(p.text + tail.text.strip(), p.raw + tail.raw, p.line, p.x,
+                           min(p.confidence, tail.confidence))
+    return [p for k, p in enumerate(out) if k not in used]

@@ -40,7 +40,7 @@ from pipeline.textform.narrative import (
     ordinal,
     repair_paragraphs,
 )
-from pipeline.textform.vocab import CONFIG_DIR, LabelIndex, TextConfig, label_index, load_text_config
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
 
 
 @dataclass
@@ -156,7 +156,7 @@ def repair_text_layer(layout: DocumentLayout, catalogue: Catalogue, config: Text
                       ) -> DocumentLayout:
     """The layout of a digital PDF with its text layer's damage repaired; the layout
     itself when nothing needed repair (see the module's docstring for the trust)."""
-    config = config or load_text_config(CONFIG_DIR)
+    config = config or load_text_config()
     labels = label_index(catalogue, config)
     damaged = False
     cells = {}

@@ -3,22 +3,28 @@ split them in torn text) and the settings of ``config/text.yaml``."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from pydantic import ConfigDict, TypeAdapter
 from rapidfuzz import fuzz, process
 
-from pipeline.settings import PROJECT_ROOT
+from pipeline.config_files import load_validated
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.text.normalize import compact
 
-CONFIG_DIR = PROJECT_ROOT / "config"
+if TYPE_CHECKING:
+    from pipeline.textform.pieces import Piece
 
 
 @dataclass(frozen=True)
 class Confidence:
+    # A misspelt key in text.yaml is an error naming it, not a setting silently ignored.
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     clean: float = 0.95
     simplified: float = 0.92
     split: float = 0.9
@@ -36,6 +42,8 @@ class Confidence:
 
 @dataclass(frozen=True)
 class TextConfig:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     extra_labels: tuple[str, ...] = ()
     group_names: tuple[str, ...] = ()
     noise_chars: str = "XIl1|丨•·"
@@ -60,21 +68,21 @@ class TextConfig:
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+def text_config_from(data: dict[str, Any]) -> TextConfig:
+    """text.yaml's data validated (types, no unknown key), with names in compact form."""
+    config = TypeAdapter(TextConfig).validate_python(data)
+    return dataclasses.replace(
+        config,
+        group_names=tuple(compact(n) for n in config.group_names),
+        qualitative_values=tuple(compact(n) for n in config.qualitative_values),
+        level1_names={template: tuple(compact(n) for n in names)
+                      for template, names in config.level1_names.items()})
+
+
 @cache
-def load_text_config(config_dir: Path = CONFIG_DIR) -> TextConfig:
-    path = config_dir / "text.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-    data = dict(data or {})
-    confidence = Confidence(**data.pop("confidence", {}))
-    data["extra_labels"] = tuple(data.get("extra_labels", ()))
-    for key in ("group_names", "qualitative_values"):
-        data[key] = tuple(compact(n) for n in data.get(key, ()))
-    data["level1_names"] = {template: tuple(compact(n) for n in names)
-                            for template, names in (data.get("level1_names") or {}).items()}
-    data["prose_cues"] = {k: tuple(v) for k, v in (data.get("prose_cues") or {}).items()}
-    for key in ("table_row_labels", "table_header_extras", "value_words"):
-        data[key] = tuple(data.get(key, ()))
-    return TextConfig(**data, confidence=confidence)
+def load_text_config(config_dir: Path | None = None) -> TextConfig:
+    """The shipped text.yaml, with ``config_dir``'s laid over it (pipeline/config_files.py)."""
+    return load_validated("text.yaml", config_dir, text_config_from)
 
 
 def template_labels(spec: TemplateSpec) -> list[str]:
@@ -152,3 +160,25 @@ def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
         n = spec.narrative
         headings += [*n.spending, *n.problems, *n.improvements, *n.other]
     return _index(tuple(labels), tuple(right), tuple(headings))
+
+
+# --- labels among a text's pieces -------------------------------------------------------
+
+LABEL_SCORE = 88.0  # a piece is a label when this close to one (rapidfuzz ratio, compact text)
+
+
+def label_hit(piece: Piece, labels: list[str]) -> float:
+    key = piece.key
+    if not key:
+        return 0.0
+    return max((fuzz.ratio(key, compact(label)) for label in labels), default=0.0)
+
+
+def find_piece(pieces: list[Piece], labels: list[str], start: int = 0, end: int | None = None,
+               min_score: float = LABEL_SCORE) -> tuple[int, float] | None:
+    end = len(pieces) if end is None else end
+    for i in range(start, end):
+        score = label_hit(pieces[i], labels)
+        if score >= min_score:
+            return i, score
+    return None

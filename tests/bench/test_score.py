@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixtures.generator.truth import Truth
 from bench.score import score_record
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.settings import Settings
 
 

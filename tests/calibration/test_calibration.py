@@ -13,7 +13,7 @@ from pipeline.checks.calibration import (
     load_calibration,
     record_evidence,
 )
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 
 CALIBRATION = load_calibration(Settings().config_dir)

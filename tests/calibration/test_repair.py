@@ -7,7 +7,7 @@ from pathlib import Path
 from pipeline.checks.calibration import Calibration, CalibrationConfig
 from pipeline.checks.confidence import finish_record
 from pipeline.checks.rules import apply_checks, run_checks
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.models import FieldValue, Indicator, Record, Source
 from pipeline.settings import Settings
 

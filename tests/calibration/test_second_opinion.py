@@ -69,18 +69,16 @@ def test_agreement_raises_confidence_disagreement_is_kept() -> None:
 
 
 def test_second_opinion_is_off_by_default_and_configured_in_the_calibration_file(tmp_path) -> None:
-    import shutil
-
-    from pipeline.extract import DocumentExtractor
+    from pipeline.config_files import shipped_config
+    from pipeline.document import DocumentExtractor
     from pipeline.settings import Settings
 
     assert DocumentExtractor(Settings()).second_opinion() is None
+    assert "  engine: null\n" in (shipped_config() / "calibration.yaml").read_text(encoding="utf-8")
+    # A user's config folder holds only what it changes (pipeline/config_files.py).
     config = tmp_path / "config"
-    shutil.copytree(Settings().config_dir, config)
-    yaml_path = config / "calibration.yaml"
-    text = yaml_path.read_text(encoding="utf-8")
-    assert "  engine: null\n" in text
-    yaml_path.write_text(text.replace("  engine: null\n", "  engine: tesseract\n"), encoding="utf-8")
+    config.mkdir()
+    (config / "calibration.yaml").write_text("second_opinion:\n  engine: tesseract\n", encoding="utf-8")
     second = DocumentExtractor(Settings(config_dir=config)).second_opinion()
     assert second is not None and second.engine.name == "tesseract"
     assert second.engine.lang == "chi_sim" and (second.below, second.scale) == (0.9, 1.0)

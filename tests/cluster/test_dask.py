@@ -20,7 +20,7 @@ from pipeline.cli import main
 from pipeline.executors.base import Task
 from pipeline.executors.dask_executor import (DaskExecutor, SchedulerUnreachable, config_digest,
                                               worker_settings)
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.run import discover_inputs, run_batch
 from pipeline.settings import PROJECT_ROOT, Settings
 
@@ -47,7 +47,7 @@ def inputs(tmp_path: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(DOCS / name, target)
     shutil.copy(DOCS / FAST_FILES[0], folder / "zz-copy-of-first.pdf")
-    (folder / "minutes.docx").write_bytes(b"PK\x03\x04 not a report")
+    (folder / "minutes.odt").write_bytes(b"PK\x03\x04 not a report")
     return folder
 
 
@@ -85,21 +85,21 @@ def test_same_records_and_ledger_as_the_local_executor(scheduler: str, inputs: P
                            "--out", str(tmp_path / "dask"), "--executor", "dask",
                            "--scheduler", scheduler], cwd=PROJECT_ROOT, capture_output=True,
                           text=True, timeout=300)
-    assert done.returncode == 1, done.stderr  # minutes.docx failed; the rest were read
+    assert done.returncode == 1, done.stderr  # minutes.odt failed; the rest were read
     assert "7 documents: 4 ok, 2 to review, 1 failed" in done.stderr
     dask_lines = lines_without_timings(tmp_path / "dask")
     assert dask_lines == lines_without_timings(tmp_path / "local")
     assert [Path(line["source"]["path"]).name for line in dask_lines] == sorted(
         p.name for p in inputs.iterdir())
     failed = [Path(line["source"]["path"]).name for line in dask_lines if line["status"] == "failed"]
-    assert failed == ["minutes.docx"]  # refused by the runner, no worker needed
+    assert failed == ["minutes.odt"]  # refused by the runner, no worker needed
     assert db_rows(tmp_path / "dask") == db_rows(tmp_path / "local")
     run = json.loads((tmp_path / "dask" / "run.json").read_text("utf-8"))
     assert run["executor"] == {"name": "dask", "workers": WORKERS}
     # The documents were shared out: more than one worker process made records.
     assert len(run["worker_peak_rss_mb"]["per_worker"]) >= 2
 
-    # A re-run on the cluster skips everything the ledger holds (minutes.docx is refused
+    # A re-run on the cluster skips everything the ledger holds (minutes.odt is refused
     # again, without a worker: unsupported files are keyed by path, not by content);
     # --force redoes it all, replacing rows, never duplicating them.
     again = run_batch(found, tmp_path / "dask", dask_settings(scheduler), progress=False)
@@ -131,17 +131,22 @@ def test_one_outcome_per_task_with_the_worker_named(scheduler: str) -> None:
 
 
 def test_a_worker_with_other_form_knowledge_refuses(tmp_path: Path) -> None:
-    config = PROJECT_ROOT / "config"
-    same = config_digest(config)
-    # The runner's config folder is not on this machine: the worker's own stands in.
+    same = config_digest(None)
+    # The runner's --config folder is not on this machine: the worker's own shipped
+    # config stands in (its knowledge is the same: the runner's folder changed nothing).
     settings, problem = worker_settings(Settings(config_dir=tmp_path / "elsewhere"), same)
-    assert problem is None and settings.config_dir == config
-    changed = tmp_path / "config"
-    shutil.copytree(config, changed)
-    with open(changed / "templates.yaml", "a", encoding="utf-8") as fh:
+    assert problem is None and settings.config_dir is None
+    # A folder that only restates the shipped knowledge is the same knowledge.
+    restated = tmp_path / "restated"
+    shutil.copytree(PROJECT_ROOT / "config", restated)
+    with open(restated / "templates.yaml", "a", encoding="utf-8") as fh:
         fh.write("\n# edited\n")
+    assert config_digest(restated) == same
+    changed = tmp_path / "config"
+    changed.mkdir()
+    (changed / "text.yaml").write_text("row_margin: 2.0\n", encoding="utf-8")
     assert config_digest(changed) != same
-    _, problem = worker_settings(Settings(config_dir=config), config_digest(changed))
+    _, problem = worker_settings(Settings(config_dir=None), config_digest(changed))
     assert problem is not None and "other form knowledge" in problem
 
 

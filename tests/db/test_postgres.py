@@ -11,7 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import SCHEMA_VERSION, Check, FieldValue, Record, Source
 from pipeline.output.postgres import NUL_REPLACEMENT, DatabaseUnavailable, PostgresRecords
 from pipeline.output.sqlite import open_db, python_cell, write_record
@@ -88,7 +88,7 @@ def load_pg(url: str, records: list[Record]) -> None:
 def corpus_records(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
     """Real records: two digital PDFs, a garbled text file and an unreadable file."""
     records = [extract_document(DOCS / name, Settings()) for name in CORPUS_FILES]
-    odd = tmp_path_factory.mktemp("odd") / "notes.docx"
+    odd = tmp_path_factory.mktemp("odd") / "notes.odt"
     odd.write_bytes(b"PK\x03\x04 not a report")
     records.append(extract_document(odd, Settings()))
     assert [r.status for r in records][-1] == "failed"
@@ -120,10 +120,10 @@ def test_corpus_records_load_like_the_sqlite_copy(corpus_records: list[Record], 
         unit = conn.execute("SELECT f.value_text FROM fields f JOIN documents d USING (doc_id) "
                             "WHERE d.path LIKE %s AND f.path = 'fields.reporting_unit'",
                             ("%gd_fund-00010/digital.pdf",)).fetchone()
-        failed = conn.execute("SELECT status, error FROM documents WHERE path LIKE '%notes.docx'"
+        failed = conn.execute("SELECT status, error FROM documents WHERE path LIKE '%notes.odt'"
                               ).fetchone()
     assert unit == ("赣州市交通运输局",)
-    assert failed[0] == "failed" and "unsupported file type .docx" in failed[1]
+    assert failed[0] == "failed" and "unsupported file type .odt" in failed[1]
 
 
 def test_reload_updates_and_never_duplicates(corpus_records: list[Record], pg_url: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import FieldValue, Record
 from pipeline.output.sqlite import DB_LAYOUT, open_db, read_table, write_record
 from pipeline.output.tables import ALLOCATIONS, DOCUMENTS, data_dictionary

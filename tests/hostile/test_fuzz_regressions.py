@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from fuzz.targets import pdf_document, text_document
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 
 CRASHES = Path(__file__).resolve().parent / "crashes"

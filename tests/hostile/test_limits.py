@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import DocumentError, LimitExceeded
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.image.rasterize import iter_image_pages, iter_pdf_pages
 from pipeline.read import pdf_text, pdfium_text
 from pipeline.settings import Limits, Settings
@@ -284,4 +284,5 @@ def test_limits_are_reported_in_the_settings_dump() -> None:
     dumped = Settings(limits=Limits(max_pages=7)).model_dump(mode="json")
     assert dumped["limits"] == {"max_file_bytes": 500_000_000, "max_text_bytes": 2_000_000,
                                 "max_pages": 7, "max_image_pixels": 80_000_000,
-                                "max_page_pixels": 40_000_000, "max_page_objects": 20_000}
+                                "max_page_pixels": 40_000_000, "max_page_objects": 20_000,
+                                "max_unpacked_bytes": 50_000_000}

@@ -24,20 +24,20 @@ def test_batch_with_bad_files(tmp_path: Path, doc_path) -> None:
     (inbox / "b_empty.pdf").write_bytes(b"")
     (inbox / "c_html.pdf").write_text("<html><body>not a pdf</body></html>")
     (inbox / "d_truncated.pdf").write_bytes(doc_path("gd_fund-00003", "digital.pdf").read_bytes()[:4000])
-    (inbox / "e_notes.docx").write_bytes(b"PK\x03\x04")
+    (inbox / "e_notes.odt").write_bytes(b"PK\x03\x04")
     out = tmp_path / "out"
     result = run_cli("extract", str(inbox), "--out", str(out), "--quiet")
     assert result.returncode == 1, result.stderr  # 1: some documents failed
     records = [Record.model_validate_json(line)
                for line in (out / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [Path(r.source.path).name for r in records] == [
-        "a_good.pdf", "b_empty.pdf", "c_html.pdf", "d_truncated.pdf", "e_notes.docx"]
+        "a_good.pdf", "b_empty.pdf", "c_html.pdf", "d_truncated.pdf", "e_notes.odt"]
     assert records[0].status in ("ok", "review") and records[0].template == "gd_fund"
     assert [r.status for r in records[1:]] == ["failed"] * 4
     assert "empty file" in records[1].error
     assert "not a PDF" in records[2].error
     assert "truncated" in records[3].error
-    assert "unsupported file type .docx" in records[4].error
+    assert "unsupported file type .odt" in records[4].error
     with sqlite3.connect(out / "records.db") as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 5
         n_fields = db.execute("SELECT count(*) FROM fields f JOIN documents d USING (doc_id)"

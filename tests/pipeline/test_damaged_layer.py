@@ -12,7 +12,7 @@ from bench.score import Tally, align_indicators, record_value, same_value, score
 from fixtures.generator.build import render_damaged_digital
 from fixtures.generator.garble import LABEL_WORDS
 from fixtures.generator.truth import Truth
-from pipeline.extract import DocumentExtractor, layout_from_pages, read_digital_pdf
+from pipeline.document import DocumentExtractor, layout_from_pages, read_digital_pdf
 from pipeline.layout import TextLine
 from pipeline.models import Record
 from pipeline.settings import Settings

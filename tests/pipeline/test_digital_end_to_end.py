@@ -8,7 +8,7 @@ import pytest
 
 from bench.score import align_indicators, record_value, same_value, truth_values
 from fixtures.generator.truth import Truth
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Record
 from pipeline.settings import Settings
 

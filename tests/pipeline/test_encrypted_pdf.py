@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportlab.pdfgen import canvas
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.read.pdf_text import read_text_layer
 from pipeline.settings import Settings
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.read.pdf_text import garbage_ratio
 from pipeline.settings import Settings
 

@@ -11,7 +11,7 @@ from bench.score import align_indicators, record_value, same_value, truth_values
 from fixtures.generator.content import generate_report
 from fixtures.generator.render_pdf import render_digital_pdf
 from fixtures.generator.truth import Truth
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Record
 from pipeline.settings import Settings
 

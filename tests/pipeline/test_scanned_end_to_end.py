@@ -10,7 +10,7 @@ import pytest
 
 from bench.score import align_indicators, record_value, same_value, score_record
 from fixtures.generator.truth import Truth
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Record
 from pipeline.settings import Settings
 

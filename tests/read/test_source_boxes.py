@@ -17,7 +17,7 @@ import pytest
 from PIL import Image
 from rapidfuzz import fuzz
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.image.rasterize import iter_image_pages, iter_pdf_pages
 from pipeline.image.straighten import rotate_quarter
 from pipeline.models import FieldValue, Record

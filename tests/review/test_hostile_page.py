@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Check, FieldValue, Indicator, Record, Source, failed_record
 from pipeline.output.review_page import CSP, write_review_page
 from pipeline.output.review_queue import build_queue, format_queue

@@ -14,7 +14,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.models import Record
 from pipeline.output.review_crops import DIGITAL_RENDER_DPI, MARGIN_IN, MAX_CROP_WIDTH, Crop, document_crops
 from pipeline.output.review_page import render_review_page, write_review_page, write_review_page_from_folder

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from pipeline.image.rasterize import open_pdf, render_gray
 from pipeline.models import Record
 from pipeline.output.review_crops import source_pages

@@ -76,7 +76,12 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "e-garbage.pdf": ("failed", "corrupt or truncated PDF"),
     "g-zero-pages.pdf": ("failed", "the PDF has no pages"),
     "h-huge.png": ("failed", "image too large"),
-    "i-notes.docx": ("failed", "unsupported file type .docx; give PDF, PNG, JPEG, TIFF or TXT"),
+    "i-notes.docx": ("failed", "not a readable .docx file (not a zip package)"),
+    "i-notes.pages": ("failed", "unsupported file type .pages; give PDF, PNG, JPEG, TIFF, TXT, XLSX"),
+    "i-protected.xlsx": ("failed", "password-protected workbook"),
+    "i-salaries.xlsx": ("failed", "this workbook holds no 自评表"),
+    "i-xxe.docx": ("failed", "declares a DTD or entities"),
+    "i-zip-bomb.xlsx": ("failed", "would unpack to 199 MB"),
     "j-pipe.pdf": ("failed", "not a regular file (a named pipe): nothing to read"),
     "k-broken-link.pdf": ("failed", "broken symbolic link"),
     "l-link-out.pdf": ("failed", "outside the input folder: not followed; give --follow-symlinks"),
@@ -91,6 +96,27 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
 }
 
 
+def make_bad_office_files(inbox: Path) -> None:
+    from openpyxl import Workbook
+
+    from fixtures.generator.build import load_truths
+    from fixtures.generator.render_office import write_docx, write_xlsx
+    from tests.hostile.office_files import XXE_PAYLOAD, encrypted_copy, with_dtd, with_part_replaced, zip_bomb
+    truth = load_truths(ROOT / "fixtures" / "corpus")["gd_fund-00003"]
+    with tempfile.TemporaryDirectory() as tmp:
+        good_xlsx, good_docx = Path(tmp) / "good.xlsx", Path(tmp) / "good.docx"
+        write_xlsx(truth, good_xlsx)
+        write_docx(truth, good_docx)
+        encrypted_copy(good_xlsx, inbox / "i-protected.xlsx")
+        with_part_replaced(good_docx, inbox / "i-xxe.docx", "word/document.xml",
+                           with_dtd(XXE_PAYLOAD, b"&xxe;"))
+    zip_bomb(inbox / "i-zip-bomb.xlsx")
+    book = Workbook()
+    book.active.append(["姓名", "基本工资"])
+    book.active.append(["张三", 5200])
+    book.save(inbox / "i-salaries.xlsx")
+
+
 def make_bad_inputs(inbox: Path, outside: Path) -> None:
     inbox.mkdir()
     shutil.copy(GOOD, inbox / "a-good.pdf")
@@ -102,6 +128,8 @@ def make_bad_inputs(inbox: Path, outside: Path) -> None:
     zero_page_pdf(inbox / "g-zero-pages.pdf")
     huge_png(inbox / "h-huge.png")
     (inbox / "i-notes.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    (inbox / "i-notes.pages").write_bytes(b"PK\x03\x04 an Apple Pages file")
+    make_bad_office_files(inbox)
     os.mkfifo(inbox / "j-pipe.pdf")  # reading it would block for ever
     os.symlink(inbox / "gone.pdf", inbox / "k-broken-link.pdf")
     outside.mkdir()
@@ -138,7 +166,7 @@ def test_bad_inputs_each_fail_clearly_and_the_batch_goes_on(tmp_path: Path, run_
     # The 900 MP image was refused from its header: no worker came near decoding it.
     run = outputs.run(out)
     assert run["worker_peak_rss_mb"]["max"] < 500, run["worker_peak_rss_mb"]
-    assert run["status"] == {"ok": 3, "review": 1, "failed": 15}
+    assert run["status"] == {"ok": 3, "review": 1, "failed": 20}
     assert snapshot(inbox) == before, "inputs are never modified"
     # The same link content twice (q-link-in.pdf → p-folder.pdf/inner-good.pdf): one row.
     documents = outputs.documents(out / "records.db")

@@ -19,7 +19,7 @@ STAGES: list[tuple[str, ...]] = [
     # What every stage shares: the contracts between stages, settings, errors, helpers.
     ("pipeline.models", "pipeline.layout", "pipeline.errors", "pipeline.limits",
      "pipeline.settings", "pipeline.timings", "pipeline.hashing", "pipeline.pdf_file",
-     "pipeline.text", "pipeline"),
+     "pipeline.text", "pipeline.config_files", "pipeline.logs"),
     ("pipeline.image",),            # rasterize → straighten → ruling lines
     ("pipeline.ocr",),              # engines, text lines of a cell
     ("pipeline.grid",),             # ruling lines → tables, text → cells
@@ -29,12 +29,14 @@ STAGES: list[tuple[str, ...]] = [
     ("pipeline.checks",),           # arithmetic, calibration, flags
     ("pipeline.boxes",),            # a scan's boxes onto the source page
     ("pipeline.textform",),         # text reports: their own reader, then mapping and checks
-    ("pipeline.extract",),          # one document: the stages in order
+    ("pipeline.document",),          # one document: the stages in order
     ("pipeline.output",),           # records → files, databases, the review page
     ("pipeline.executors",),        # where documents are extracted
     ("pipeline.run", "pipeline.review_command", "pipeline.warehouse_command",
      "pipeline.corrections_command"),  # a batch; commands on OUT
     ("pipeline.cli", "pipeline.__main__"),
+    # The Python API, and the package that re-exports it.
+    ("pipeline.api", "pipeline"),
 ]
 
 
@@ -83,7 +85,7 @@ def test_no_import_runs_up_the_stages() -> None:
 
 
 def test_the_walk_sees_an_upward_import(tmp_path: Path) -> None:
-    """The check itself: a checks module importing extract is caught."""
-    tree = ast.parse("def f():\n    from pipeline.extract import DocumentExtractor\n")
+    """The check itself: a checks module importing document is caught."""
+    tree = ast.parse("def f():\n    from pipeline.document import DocumentExtractor\n")
     [(line, target)] = imported(tree)
     assert stage_of(target) > stage_of("pipeline.checks.rules") and line == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
 
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue

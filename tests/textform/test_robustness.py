@@ -19,7 +19,7 @@ from fixtures.generator import garble
 from fixtures.generator.build import load_truths
 from fixtures.generator.truth import Truth
 from pipeline.checks.confidence import flag_low_confidence
-from pipeline.extract import build_record
+from pipeline.document import build_record
 from pipeline.models import Record, Source
 from pipeline.settings import Settings
 from pipeline.template.catalogue import Catalogue, load_catalogue
@@ -216,6 +216,17 @@ def test_noise_after_a_glued_lines_empty_cells_is_not_a_cell() -> None:
     doc_id = "dept_overall-00011"
     lines = seed_damage(list(clean_lines(doc_id)), "noise", 295, 0, 0)
     assert lines[58].endswith(garble.NOISE_TOKENS[0])
+    truth = truths()[doc_id]
+    assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
+
+
+def test_noise_after_a_head_lines_last_cell_is_not_a_column() -> None:
+    """Found by the property above: a noise token appended to a head-table line (实施文件依据
+    … 一级 XXXIIII III) made that line a column wider, and the head's values shifted onto
+    the next labels unflagged."""
+    doc_id = "gd_fund-00004"
+    lines = seed_damage(list(clean_lines(doc_id)), "noise", 3684, 0, 0)
+    assert lines[4].endswith(garble.NOISE_TOKENS[0])
     truth = truths()[doc_id]
     assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
 

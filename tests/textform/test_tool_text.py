@@ -13,13 +13,17 @@ import pytest
 from bench.score import Tally, score_record
 from fixtures.generator.build import load_truths
 from fixtures.generator.tool_text import TOOLS, write_tool_text
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "fixtures" / "corpus"
-# Share of scored values right, per tool.
-FLOORS = {"pypdf": 0.88, "pymupdf": 0.83, "pdftotext-layout": 0.5, "pdftotext": 0.42, "pdfplumber": 0.33}
+# Share of scored values right, and of values wrong with no flag, per tool: a little under
+# what the reader reaches on these 9 reports (pypdf 98.9% / 0.1%, PyMuPDF 98.7% / 0.1%,
+# -layout 95.3% / 1.8%, pdfplumber 78.8% / 12.4%, pdftotext's reading order 53.1% / 18.3%).
+FLOORS = {"pypdf": 0.97, "pymupdf": 0.97, "pdftotext-layout": 0.93, "pdftotext": 0.5, "pdfplumber": 0.75}
+SILENT_CEILINGS = {"pypdf": 0.01, "pymupdf": 0.01, "pdftotext-layout": 0.03, "pdftotext": 0.22,
+                   "pdfplumber": 0.15}
 
 
 @pytest.fixture(scope="module")
@@ -27,27 +31,31 @@ def extractor() -> DocumentExtractor:
     return DocumentExtractor(Settings())
 
 
-@pytest.mark.parametrize("tool", sorted(TOOLS))
-def test_tool_text_is_read(tool: str, extractor: DocumentExtractor, tmp_path: Path) -> None:
+def read_tool_texts(extractor: DocumentExtractor, tmp_path: Path, variant: str) -> Tally:
     tally = Tally()
     for doc_id, truth in load_truths(CORPUS).items():
         path = tmp_path / f"{doc_id}.txt"
-        write_tool_text(CORPUS / "docs" / doc_id / "digital.pdf", f"text-{tool}", path, truth.seed)
+        write_tool_text(CORPUS / "docs" / doc_id / "digital.pdf", variant, path, truth.seed)
         record = extractor.extract(path)
         assert record.status != "failed", record.error
         assert record.template == truth.template, doc_id
         tally.add(score_record(truth, record, "text"))
-    summary = tally.summary()
+    return tally
+
+
+@pytest.mark.parametrize("tool", sorted(TOOLS))
+def test_tool_text_is_read(tool: str, extractor: DocumentExtractor, tmp_path: Path) -> None:
+    summary = read_tool_texts(extractor, tmp_path, f"text-{tool}").summary()
     assert summary["field_accuracy"] >= FLOORS[tool], summary
+    assert summary["silent_error_rate"] <= SILENT_CEILINGS[tool], summary
     # Header fields are found by their labels whatever the tool did with the columns.
-    assert summary["accuracy_by_part"]["header"] >= 0.78, summary
+    assert summary["accuracy_by_part"]["header"] >= 0.8, summary
 
 
-def test_damaged_tool_text_is_read(extractor: DocumentExtractor, tmp_path: Path) -> None:
-    truths = load_truths(CORPUS)
-    tally = Tally()
-    for doc_id, truth in truths.items():
-        path = tmp_path / f"{doc_id}.txt"
-        write_tool_text(CORPUS / "docs" / doc_id / "digital.pdf", "text-pypdf-damaged", path, truth.seed)
-        tally.add(score_record(truth, extractor.extract(path), "text"))
-    assert tally.summary()["field_accuracy"] >= 0.8, tally.summary()
+@pytest.mark.parametrize("tool", sorted(TOOLS))
+def test_damaged_tool_text_is_read(tool: str, extractor: DocumentExtractor, tmp_path: Path) -> None:
+    """Our damage on top (traditional characters, torn labels, doubled lines, noise) costs
+    at most two points."""
+    summary = read_tool_texts(extractor, tmp_path, f"text-{tool}-damaged").summary()
+    assert summary["field_accuracy"] >= FLOORS[tool] - 0.02, summary
+    assert summary["silent_error_rate"] <= SILENT_CEILINGS[tool] + 0.01, summary

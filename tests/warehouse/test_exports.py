@@ -14,7 +14,7 @@ import pytest
 from pipeline.output.sqlite import open_db, write_record
 from pipeline.output.tables import DOCUMENTS, TABLES
 from pipeline.settings import Settings
-from pipeline.extract import extract_document
+from pipeline.document import extract_document
 from tests.conftest import committed_file
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,6 +10,7 @@ nothing here stops a batch.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,25 +27,30 @@ from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
 from pipeline.mapping.narrative import map_narrative
-from pipeline.models import INDICATOR_KEYS, FieldValue, Record, Source, failed_record
+from pipeline.models import INDICATOR_KEYS, Check, FieldValue, Record, Source, failed_record
 from pipeline.boxes import boxes_on_source_page
 from pipeline.read.pdfium_text import read_text_layer
-from pipeline.settings import Settings
+from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 from pipeline.timings import timed, timed_iter
 
 if TYPE_CHECKING:
+    from pipeline.read.office.grid import FormPart
     from pipeline.textform.form_reader import TextForm
     from pipeline.textform.vocab import TextConfig
     from pipeline.image.rasterize import PageImage
     from pipeline.ocr.base import OcrEngine
     from pipeline.read.second_opinion import SecondOpinion, SecondReading
 
+log = logging.getLogger(__name__)
+
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES
+# Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
+OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
 # The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
 ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
@@ -54,7 +60,12 @@ def unsupported_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
         return None
-    return f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF or TXT"
+    if suffix in (".doc", ".wps", ".et", ".ofd"):
+        return (f"unsupported file type {suffix}; save it as "
+                f"{'.xlsx' if suffix == '.et' else '.pdf' if suffix == '.ofd' else '.docx'} "
+                "(File > Save As) and give that")
+    return (f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF, TXT, "
+            "XLSX, XLS, DOCX or HTML")
 
 
 def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
@@ -190,7 +201,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     return record
 
 
-def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir: Path,
+def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir: Path | None,
                      timings: dict[str, float]) -> Record:
     """A plain-text report's record, whatever tool made the text: its kind is read off the
     text (`textform.pieces`). Tab-slot text, the seed's kind, is read by the tab reader
@@ -208,6 +219,50 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     with timed(timings, "text-repair"):
         form = read_text_form(text, catalogue, config)
     return build_text_record(form, source, catalogue, config, timings)
+
+
+# --- office files: the form's sheet, then the shared stages ------------------------------
+# A workbook often holds other sheets (instructions, a data sheet, an empty Sheet2): the
+# form is the sheet whose labels make a template. A file with no form anywhere is a failed
+# record that says so (not an unknown-template record to review: a spreadsheet is as likely
+# to be anything else). A file with several forms gives the record of the first and a
+# failing ``one_form_per_file`` check that names the others: the batch keeps one record per
+# input file (its ledger is keyed by the file's sha256), so the others are said, not lost.
+
+KIND_NAMES = {"xlsx": "workbook", "xls": "workbook", "docx": "document", "html": "web page"}
+
+
+def part_label(part: FormPart) -> str:
+    return f"sheet {part.name!r}" if part.name else "the document"
+
+
+def read_office_record(path: Path, source: Source, catalogue: Catalogue, limits: Limits,
+                       timings: dict[str, float]) -> Record:
+    from pipeline.read.office import read_office
+    with timed(timings, "read"):
+        read = read_office(path, limits)
+    source.kind, source.engine, source.pages, source.dpi = read.kind, read.engine, 1, None  # type: ignore[assignment]
+    with timed(timings, "template"):
+        found = [(part, detect_template(part.layout, catalogue)[0]) for part in read.parts]
+    forms = [(part, name) for part, name in found if name != "unknown"]
+    what = KIND_NAMES[read.kind]
+    if not forms:
+        sheets = ", ".join(repr(p.name) for p in read.parts if p.name)
+        where = f" (sheets {sheets})" if sheets else ""
+        notes = f"; {'; '.join(read.notes)}" if read.notes else ""
+        raise DocumentError(f"this {what} holds no 自评表{where}: no sheet or table has the labels "
+                            f"of a known form (config/templates.yaml){notes}")
+    part, _name = forms[0]
+    if part.name:
+        source.part = part.name
+    record = build_record(part.layout, source, catalogue, timings)
+    others = [f"{part_label(p)} ({name})" for p, name in forms[1:]]
+    if others or read.notes:
+        detail = (f"{part_label(part)} was read; also a form here, not read: {', '.join(others)}; "
+                  "save each form as a file of its own" if others else "")
+        detail = "; ".join(filter(None, [detail, *read.notes]))
+        record.checks.append(Check(rule="one_form_per_file", ok=False, detail=detail))
+    return record
 
 
 class DocumentExtractor:
@@ -309,8 +364,9 @@ class DocumentExtractor:
         # A text layer damaged like the seed's text gets the text path's repairs;
         # a clean one comes back as it is.
         from pipeline.textform.text_layer import repair_text_layer
+        from pipeline.textform.vocab import load_text_config
         with timed(timings, "text-repair"):
-            layout = repair_text_layer(layout, self.catalogue)
+            layout = repair_text_layer(layout, self.catalogue, load_text_config(self.settings.config_dir))
         return layout
 
     def read_text_record(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
@@ -334,6 +390,7 @@ class DocumentExtractor:
                     finish_record(record, self.calibration, self.settings.review_threshold,
                                   spec.weighting if spec is not None else {})
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+                log.debug("internal error finishing %s", record.source.path, exc_info=True)
                 record = failed_record(record.source, f"internal error ({type(exc).__name__}: "
                                                       f"{exc}); please report it with the file")
         record.settle_status()
@@ -357,6 +414,9 @@ class DocumentExtractor:
             elif suffix in IMAGE_SUFFIXES:
                 source.kind = "image"
                 record = self.read_scan(path, source, timings)
+            elif suffix in OFFICE_SUFFIXES:
+                record = read_office_record(path, source, self.catalogue, self.settings.limits,
+                                            timings)
             else:
                 try:
                     layout = self.read_layout(path, source, timings)
@@ -370,6 +430,7 @@ class DocumentExtractor:
         except OSError as exc:
             record = failed_record(source, f"cannot read the file: {exc.strerror or exc}")
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
+            log.debug("internal error reading %s", path, exc_info=True)  # -v shows it
             record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
                                            "please report it with the file")
         record.timings = timings

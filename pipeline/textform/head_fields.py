@@ -1,0 +1,331 @@
+"""The head of a plain-text form: fields beside their labels, the two goal texts under
+theirs, and the funds block's rows of amounts (pieces from `pieces.py`, labels from
+config/templates.yaml). A text keeps no page coordinates: a value is found by where the
+tool put it relative to its label (the next piece, the same line, the same column)."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import FieldSpec, TemplateSpec
+from pipeline.text.normalize import compact, fold_width, to_simplified
+from pipeline.textform.indicator_rows import DASHES, NUMBER
+from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind
+from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
+
+# The title and the （2024年度） line: above the form, but no label line.
+TITLE_OR_YEAR = re.compile(r"绩效自评表|[(（]\s*\d{4}\s*年度?\s*[)）]")
+PARAGRAPH_ENDS = ("。", "：", ":", "；", "！", "？", ".", "!", "?")
+
+
+def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec,
+                kind: TextKind, confidence_scale: float) -> FieldValue:
+    """The value right of a label. In a text of cells in order: the next piece, and for a
+    text field the pieces after it up to the next label (a wrapped value). In a text of
+    lines: the next piece on the label's line, with a text value's wrapped lines above and
+    below it (in the same column where the text kept positions; where it did not, only
+    lines that hold nothing else, read with less trust)."""
+    if kind is TextKind.CELLS or kind is TextKind.TABBED:
+        taken: list[Piece] = []
+        for piece in pieces[at + 1:at + 8]:
+            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text"):
+                break
+            taken.append(piece)
+        return typed_field(taken, spec, confidence_scale)
+    label = pieces[at]
+    first = next((p for p in pieces[at + 1:at + 3] if p.line == label.line), None)
+    if first is None or index.is_label(first.text, LABEL_SCORE):
+        if spec.type == "text" and kind is TextKind.SPACED:
+            # A value of two lines centred on its label's line leaves that line blank.
+            return typed_field(lines_beside(pieces, label, index), spec, confidence_scale)
+        return typed_field([], spec, confidence_scale)
+    taken = [first]
+    if spec.type == "text" and len(first.key) >= 8:  # a short value does not wrap
+        taken = wrapped_lines(pieces, first, index, kind) or taken
+        if len(taken) > 1 and kind is TextKind.LINES:
+            confidence_scale = min(confidence_scale, 0.85)
+    return typed_field(taken, spec, confidence_scale)
+
+
+def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[Piece]:
+    """The pieces just above and below a label's line, right of it and left of the next
+    label on its line: a value whose two lines straddle the label's."""
+    same = [p for p in pieces if p.line == label.line and (p.x or 0) > (label.x or 0)]
+    right_end = min((p.x or 0) for p in same) if same else 10**9
+    out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
+           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8]
+    return sorted(out, key=lambda p: (p.line, p.x or 0))
+
+
+def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: TextKind) -> list[Piece]:
+    """A value's lines above and below its own, in line order: in its column where the text
+    kept positions, else lines that hold nothing but one long piece. A line that starts
+    another row of the form (it holds a label in that column, or beside it) ends the value."""
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if abs(p.line - first.line) <= 3:
+            lines.setdefault(p.line, []).append(p)
+
+    def look(line: int) -> tuple[Piece | None, bool]:
+        """(the value's piece on that line, whether the line ends the value)."""
+        here = lines.get(line, [])
+        if kind is TextKind.SPACED:
+            mine = [p for p in here if p.x is not None and first.x is not None and abs(p.x - first.x) <= 1]
+            if not mine:
+                return None, False  # nothing in this column here: look further
+            starts_row = any(index.is_label(p.text, LABEL_SCORE) for p in here if (p.x or 0) < (first.x or 0))
+            if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
+                return None, True
+            return mine[0], False
+        if here and all(index.is_label(p.text, LABEL_SCORE) or is_label_part(p, index) for p in here):
+            return None, False  # a row label printed between the value's lines (绩效目标 | 情况)
+        if len(here) == 1 and len(here[0].key) >= max(8, len(first.key) - 4) \
+                and not re.search(r"[:：]|自评表", here[0].text):
+            return here[0], False
+        return None, True
+
+    above: list[Piece] = []
+    below: list[Piece] = []
+    for step in (1, 2, 3):
+        p, stop = look(first.line - step)
+        if stop:
+            break
+        if p is not None:
+            above.insert(0, p)
+    for step in (1, 2, 3):
+        p, stop = look(first.line + step)
+        if stop:
+            break
+        if p is not None:
+            below.append(p)
+    return [*above, first, *below]
+
+
+def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) -> FieldValue:
+    if not taken:
+        return FieldValue(value=None, raw="", confidence=1.0) if spec.type == "text" else FieldValue.missing()
+    raw = "".join(p.text for p in taken)
+    if raw.strip() in DASHES:
+        return FieldValue(value=None, raw=raw, confidence=1.0)
+    value = typed_value(raw, spec.type)
+    flags = [] if value is not None else ["missing"]
+    confidence = min(p.confidence for p in taken) * confidence_scale
+    return FieldValue(value=value, raw=" ".join(p.raw for p in taken), confidence=round(confidence, 4),
+                      flags=flags, page=1)
+
+
+def value_from_lines(lines: list[str], spec: FieldSpec, head_lines: list[str]) -> FieldValue:
+    """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines; its value
+    is the first group that matched. An optional field (printed on some forms only) that
+    is not found is absent, not missing, unless a line above the form (``head_lines``)
+    looks like its label line (see config/templates.yaml)."""
+    pattern = re.compile(spec.pattern or "")
+    for line in lines:
+        found = pattern.search(fold_width(to_simplified(line)))
+        if found:
+            raw = next((g for g in found.groups() if g is not None), found.group(0))
+            return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
+    if spec.optional:
+        hint = re.compile(spec.printed_hint) if spec.printed_hint else None
+        printed = any(hint is None or hint.search(fold_width(to_simplified(x))) for x in head_lines if x.strip())
+        if not printed:
+            return FieldValue(value=None, confidence=1.0)
+    return FieldValue.missing()
+
+
+def read_header_fields(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                       index: LabelIndex, kind: TextKind, table_start: int) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    first_label = next((p.line for p in pieces if index.is_label(p.text, LABEL_SCORE)), len(lines))
+    title_lines = [ln for ln in lines[:first_label] if not TITLE_OR_YEAR.search(ln)]
+    for name, spec in template.fields.items():
+        if spec.pattern:
+            out[name] = value_from_lines(lines, spec, title_lines)
+            continue
+        start = 0
+        if spec.after:
+            after = find_piece(pieces, spec.after, 0, table_start)
+            if after is None:
+                out[name] = FieldValue.missing()
+                continue
+            start = after[0] + 1
+        hit = find_piece(pieces, spec.all_labels, start, table_start)
+        if hit is None:
+            out[name] = FieldValue.missing()
+            continue
+        at, score = hit
+        if spec.value == "below":
+            out[name] = FieldValue.missing()  # read with the block it heads (`read_goals`)
+            continue
+        fv = value_after(pieces, at, index, spec, kind, 1.0)
+        if score < 97:
+            fv.flag("fuzzy_label")
+        out[name] = fv
+    return out
+
+
+def is_label_part(piece: Piece, index: LabelIndex) -> bool:
+    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标)."""
+    key = piece.key
+    if len(key) > 4 or piece.text.endswith(("。", ".")) or not key:
+        return False
+    return any(k.startswith(key) or k.endswith(key) for k in index.keys if len(k) > len(key))
+
+
+def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, FieldValue],
+               index: LabelIndex, kind: TextKind, table_start: int, prose_confidence: float) -> None:
+    """预期目标 / 实际完成情况: two texts under two headers, side by side on the page."""
+    below = [(name, spec) for name, spec in template.fields.items() if spec.value == "below"]
+    if not below:
+        return
+    hits = [find_piece(pieces, spec.all_labels, 0, table_start) for _, spec in below]
+    if any(h is None for h in hits):
+        return
+    begin = max(h[0] for h in hits if h is not None) + 1
+    body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
+            and not is_label_part(p, index)]
+    if not body:
+        return
+    parts: list[list[Piece]] = [[] for _ in below]
+    if kind is TextKind.SPACED and all(p.x is not None for p in body):
+        # Columns kept as positions: the texts part where the second column starts.
+        xs = sorted({p.x for p in body if p.x is not None})
+        split = max(((b - a, b) for a, b in zip(xs, xs[1:])), default=(0, xs[0]))[1]
+        for p in body:
+            parts[0 if (p.x or 0) < split else min(1, len(parts) - 1)].append(p)
+    elif kind is TextKind.LINES and len(parts) == 2 and 2 <= len(body) <= 12:
+        interleaved = split_interleaved(body)
+        parts[0], parts[1] = interleaved
+    else:
+        # In the order of the cells: the first text ends at its full stop.
+        target = 0
+        for p in body:
+            parts[target].append(p)
+            if p.text.endswith(("。", ".")) and target + 1 < len(parts):
+                target += 1
+    for (name, _spec), taken in zip(below, parts):
+        if not taken:
+            continue
+        text = "".join(p.text for p in taken)
+        confidence = min(p.confidence for p in taken)
+        if kind is TextKind.LINES:
+            confidence = min(confidence, prose_confidence)  # lines of two columns interleave
+        fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
+                                  confidence=round(confidence, 4), page=1)
+
+
+def is_funds_cell(piece: Piece) -> bool:
+    text = piece.text.strip()
+    return text in DASHES or bool(NUMBER.search(text) and len(compact(text)) <= 16
+                                  and not re.search(r"[\u4e00-\u9fff]{2}", text))
+
+
+def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
+                    label_lines: set[int]) -> list[Piece]:
+    """A funds row's cells. In a text of cells in order they follow the label; in a text
+    of lines they stand on the label's line and, for an amount wrapped over two lines
+    (joined by `join_wrapped_numbers` on the upper one), on the line above, so both lines
+    are taken, in column order (by position where the text kept it)."""
+    if kind is TextKind.CELLS:
+        cells = []
+        for piece in pieces[at + 1:at + 1 + 2 * width]:
+            if not is_funds_cell(piece):
+                break
+            cells.append(piece)
+        return join_amount_tails(cells, width)
+    line = pieces[at].line
+    above = line - 1 if line - 1 not in label_lines else None
+    below = line + 1 if line + 1 not in label_lines else None
+    # In text order (line, then place in the line), or by position where the text kept it.
+    cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
+        (p.line == line and i > at) or (above is not None and p.line == above))]
+    # An amount wrapped without a comma to tell (1219000 | 0): its tails on the next line.
+    tails = [p for p in pieces if below is not None and p.line == below]
+    if tails and all(AMOUNT_TAIL.match(p.text.strip()) for p in tails):
+        heads = [p for p in cells if p.line == above]
+        if len(heads) == len(tails):
+            joined = {id(h): Piece(h.text + t.text.strip(), h.raw + t.raw, h.line, h.x,
+                                   min(h.confidence, t.confidence)) for h, t in zip(heads, tails)}
+            cells = [joined.get(id(p), p) for p in cells]
+    if kind is TextKind.SPACED:
+        cells.sort(key=lambda p: p.x or 0)
+    return cells[:width]
+
+
+def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
+    """More cells than columns: amounts wrapped in their narrow cells (1219000 | 0,
+    6,166,000. | 00). The short tails are joined to the amounts before them, left to
+    right, until the row is as wide as the block."""
+    out = list(cells)
+    i = 0
+    while len(out) > width and i + 1 < len(out):
+        head, tail = out[i].text.strip(), out[i + 1].text.strip()
+        if sum(ch.isdigit() for ch in head) >= 4 and AMOUNT_TAIL.match(tail) and "%" not in head:
+            out[i:i + 2] = [Piece(head + tail, out[i].raw + out[i + 1].raw, out[i].line, out[i].x,
+                                  min(out[i].confidence, out[i + 1].confidence))]
+        i += 1
+    return out[:width]
+
+
+def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """Two texts printed side by side, their lines interleaved by a tool that keeps one row
+    per line (pdfplumber): each is set at its cell's width, so all its lines but the last
+    are equally long and its last ends a sentence. Of the ways to deal the lines (in order)
+    into two texts, the one that breaks these the least; ties go to the earlier split."""
+    best: tuple[int, list[Piece], list[Piece]] | None = None
+    for mask in range(1 << len(lines)):
+        if mask & 1:
+            continue  # the first line begins the first text
+        a = [p for i, p in enumerate(lines) if not mask >> i & 1]
+        b = [p for i, p in enumerate(lines) if mask >> i & 1]
+        if not b:
+            continue
+        cost = column_misfit(a) + column_misfit(b)
+        if best is None or cost < best[0]:
+            best = (cost, a, b)
+    return (best[1], best[2]) if best else (lines, [])
+
+
+def column_misfit(lines: list[Piece]) -> int:
+    width = max(len(p.text) for p in lines)
+    short = sum(len(p.text) < width - 1 for p in lines[:-1])
+    unfinished = not lines[-1].text.endswith(PARAGRAPH_ENDS)
+    stops_inside = sum(p.text.endswith(("。", ".")) for p in lines[:-1])
+    return 2 * short + 2 * unfinished + stops_inside
+
+
+def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, kind: TextKind
+               ) -> dict[str, FieldValue]:
+    """Each funds row: its label, then its cells in the columns' order (amounts, dashes)."""
+    block = template.funds_block
+    if block is None:
+        return {}
+    order = list(block.columns)
+    out: dict[str, FieldValue] = {}
+    hits = {row_key: find_piece(pieces, labels, 0, table_start) for row_key, labels in block.rows.items()}
+    label_lines = {pieces[h[0]].line for h in hits.values() if h is not None}
+    for row_key, columns in block.fields.items():
+        hit = hits.get(row_key)
+        cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line}) \
+            if hit is not None else []
+        for column_key, name in columns.items():
+            if hit is None:
+                out[name] = FieldValue.missing()
+                continue
+            position = order.index(column_key)
+            # Blank cells leave no piece: a row shorter than the header is in doubt.
+            complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
+            if position >= len(cells):
+                out[name] = (FieldValue(value=None, raw="", confidence=1.0) if row_key != "budget"
+                             else FieldValue.missing())
+                continue
+            piece = cells[position]
+            kind_ = "percent" if column_key == "rate" else "number"
+            value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind_)
+            fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
+            if not complete:
+                fv.confidence = round(fv.confidence * 0.5, 4)
+            out[name] = fv
+    return out

@@ -1,0 +1,141 @@
+"""Columns for a text that lost its positions but kept its lines (pdfplumber: one space
+between the cells of a line). Each line's pieces stand in column order; a row's lines are
+given columns together by the kinds of their pieces (`indicator_rows.emission`)."""
+
+from __future__ import annotations
+
+from itertools import combinations, product
+
+from pipeline.template.catalogue import IndicatorSpec
+from pipeline.textform.indicator_rows import (
+    INF,
+    NUMBER,
+    OPEN_ENDS,
+    ColumnModel,
+    PieceKind,
+    classify,
+    column_model,
+    emission,
+    ends_cell,
+    is_tail,
+    prose_cue_cost,
+    skip_cost,
+)
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import TextConfig
+
+
+def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
+                     step: int = 10) -> list[Piece]:
+    """Positions for a text that lost them but kept its lines (pdfplumber: one space
+    between the cells of a line). A row prints on its own line (the one with its weight
+    and score) and on the wrapped lines around it; each line's pieces stand in column
+    order. The columns of a row's lines are chosen together: each line's few cheapest
+    column orders by the kinds of its pieces, and of their combinations the one that
+    leaves the fewest of the row's cells blank and splits the fewest cells. A piece gets
+    its column's position (``step`` apart)."""
+    model = column_model(spec, config)
+    level1_names = frozenset(config.level1_names.get(template, ()))
+    kinds = [classify(p, config, level1_names) for p in pieces]
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    anchors = sorted(ln for ln, idx in by_line.items()
+                     if sum(bool(NUMBER.fullmatch(pieces[i].text.strip())) for i in idx) >= 2)
+    if not anchors:
+        return pieces
+    groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
+    for line, idx in by_line.items():
+        for i in idx:
+            near = min(anchors, key=lambda a: (abs(a - line), a if is_tail(pieces[i]) else -a))
+            if abs(near - line) <= 3:
+                groups[near].setdefault(line, []).append(i)
+    out = list(pieces)
+    for anchor, lines in groups.items():
+        columns = group_columns(lines, anchor, pieces, kinds, model, config)
+        for i, c in columns.items():
+            p = pieces[i]
+            out[i] = Piece(p.text, p.raw, p.line, c * step, p.confidence)
+    return out
+
+
+def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], model: ColumnModel,
+                 config: TextConfig, keep: int = 4) -> list[tuple[float, tuple[int, ...]]]:
+    """A line's cheapest rising column orders, with their costs."""
+    m = len(model.keys)
+    e = [[emission(model.kinds[c], kinds[i], model.costs, model.has_group_weight(c), model.weight_in_name)
+          + (prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys)
+             if model.kinds[c] == "prose" else 0.0)
+          + (model.costs["comparator_as_actual"] if model.keys[c] == "actual" and kinds[i].comparator else 0.0)
+          for c in range(m)] for i in idx]
+    if len(idx) > 6:
+        cols = monotone_columns(e)
+        return [] if cols is None else [(sum(e[j][c] for j, c in enumerate(cols)), tuple(cols))]
+    options = []
+    for cols in combinations(range(m), len(idx)):
+        cost = sum(e[j][c] for j, c in enumerate(cols))
+        if cost < INF:
+            options.append((cost, cols))
+    return sorted(options)[:keep]
+
+
+def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
+                  model: ColumnModel, config: TextConfig) -> dict[int, int]:
+    """The columns of one row's pieces (index → column), chosen for the row as a whole."""
+    costs = model.costs
+    required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
+    order = sorted(lines)
+    options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
+    best: tuple[float, dict[int, int]] = (INF, {})
+    for combo in product(*options):
+        total = sum(cost for cost, _cols in combo)
+        used: dict[int, list[int]] = {}
+        for ln, (_cost, cols) in zip(order, combo):
+            for c in cols:
+                used.setdefault(c, []).append(ln)
+        total += sum(skip_cost(model.kinds[c], costs) for c in required if c not in used)
+        for c, on in used.items():
+            if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
+                total += costs["number_as_name"]  # numbers do not wrap
+            elif len(on) > 1:
+                # A wrapped cell: its lines are consecutive, but for the row's own line,
+                # which a cell centred on it may leave empty; one line more costs a wrap,
+                # less when the line above stops mid-sentence.
+                span = set(range(min(on), max(on) + 1)) - set(on) - {anchor}
+                total += costs[f"wrap_{model.kinds[c].rstrip('12')}"] * (len(on) - 1) + len(span)
+        for ln, (_cost, cols) in zip(order, combo):
+            for i, c in zip(lines[ln], cols):
+                # A sentence not yet ended (…，拟加强政策) goes on below in its column.
+                unfinished = kinds[i].prose and not ends_cell(pieces[i])
+                if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause or unfinished) and \
+                        any(c in cols2 for ln2, (_c2, cols2) in zip(order, combo) if 0 < ln2 - ln <= 2):
+                    total -= costs["open_cell_below"]
+        if total < best[0]:
+            chosen: dict[int, int] = {}
+            for ln, (_cost, cols) in zip(order, combo):
+                for i, c in zip(lines[ln], cols):
+                    chosen[i] = c
+            best = (total, chosen)
+    return best[1]
+
+
+def monotone_columns(e: list[list[float]]) -> list[int] | None:
+    """The cheapest strictly rising columns for a line's pieces, given each piece's cost
+    in each column; None when no column order fits."""
+    r, m = len(e), len(e[0]) if e else 0
+    best = [[INF] * m for _ in range(r)]
+    back = [[-1] * m for _ in range(r)]
+    best[0] = list(e[0])
+    for j in range(1, r):
+        for c in range(j, m):
+            prev = min(range(c), key=lambda a: best[j - 1][a])
+            if best[j - 1][prev] < INF and e[j][c] < INF:
+                best[j][c], back[j][c] = best[j - 1][prev] + e[j][c], prev
+    c = min(range(m), key=lambda k: best[r - 1][k])
+    if best[r - 1][c] == INF:
+        return None
+    cols = [0] * r
+    for j in range(r - 1, -1, -1):
+        cols[j] = c
+        c = back[j][c]
+    return cols

@@ -1,0 +1,158 @@
+"""Merged group cells (一级指标, 二级指标, their weights) given to the rows they cover.
+
+A text that prints a row per line puts a merged cell's name beside the middle of its rows;
+a tool that wrote the table column by column puts the names apart from their rows. Where
+the form prints weights, the rows a group covers are those whose weights make its weight;
+where it does not, those its name is centred on."""
+
+from __future__ import annotations
+
+from pipeline.mapping.indicator_rows import consecutive_partition
+from pipeline.template.catalogue import IndicatorSpec
+from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow
+from pipeline.textform.pieces import Piece
+
+
+def number_of(pieces: list[Piece]) -> float | None:
+    text = "".join(p.text for p in pieces).strip()
+    return float(text) if NUMBER.fullmatch(text) else None
+
+
+def row_lines(rows: list[TextRow]) -> list[float]:
+    """Each row's own line: where its numbers (weight, score) stand, else its name."""
+    out: list[float] = []
+    for row in rows:
+        numbers = [p.line for k in ("score", "level3_weight") for p in row.cells.get(k, [])]
+        names = [p.line for p in row.cells.get("level3", [])]
+        lines = numbers or names
+        out.append(sum(lines) / len(lines) if lines else (out[-1] + 1 if out else 0.0))
+    return out
+
+
+def fractional_row(line: float, lines: list[float]) -> float:
+    """A line's place among the rows' lines, as a fractional row index (a merged name
+    printed between rows 2 and 3 is at 2.5)."""
+    if not lines:
+        return 0.0
+    if line <= lines[0]:
+        return 0.0
+    for i in range(1, len(lines)):
+        if line <= lines[i]:
+            span = lines[i] - lines[i - 1]
+            return i - 1 + ((line - lines[i - 1]) / span if span > 0 else 0.0)
+    return float(len(lines) - 1)
+
+
+def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
+    """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
+    its span's middle as can be: where a tool that prints a row per line puts a merged
+    cell's text (vertically centred on the rows it covers)."""
+    k, n = len(occurrences), end - start
+    if k == 0 or n < k:
+        return []
+    # best[j][b]: cost of the first j spans ending before row start+b.
+    best = [[INF] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for j in range(1, k + 1):
+        p = occurrences[j - 1] - start
+        for b in range(j, n + 1):
+            for a in range(j - 1, b):
+                if best[j - 1][a] == INF:
+                    continue
+                cost = best[j - 1][a] + abs((a + b - 1) / 2 - p)
+                if cost < best[j][b]:
+                    best[j][b], back[j][b] = cost, a
+    spans, b = [], n
+    for j in range(k, 0, -1):
+        a = back[j][b]
+        spans.append((start + a, start + b))
+        b = a
+    return spans[::-1]
+
+
+def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: int,
+                   child_weight: str, short_last: bool = False) -> list[tuple[int, int]] | None:
+    """Consecutive spans whose children's weights make each group's weight in turn (with
+    ``short_last``, the last group's may fall short: rows of it were not read)."""
+    children: list[float] = []
+    for row in rows[start:end]:
+        w = number_of(row.cells.get(child_weight, []))
+        if w is None:
+            return None
+        children.append(w)
+    starts = consecutive_partition(children, weights, short_last)
+    if starts is None:
+        return None
+    bounds = [start + a for a in starts] + [end]
+    return list(zip(bounds, bounds[1:]))
+
+
+def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRow]:
+    """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
+    cover, for a text that prints a row per line: there a merged cell's text stands beside
+    the middle of its rows, not the first. The rows a group covers are those whose weights
+    make its weight when the form prints weights, else those it is centred on."""
+    n = len(rows)
+    levels = [("level1", "level1_weight", "level2_weight" if "level2_weight" in spec.columns else "level3_weight"),
+              ("level2", "level2_weight", "level3_weight")]
+    parents: list[tuple[int, int]] = [(0, n)]
+    lines = row_lines(rows)
+    for name_key, weight_key, child_key in levels:
+        if name_key not in spec.columns:
+            continue
+        found: list[tuple[int, list[Piece], list[Piece]]] = [
+            (i, r.cells.pop(name_key), r.cells.pop(weight_key, [])) for i, r in enumerate(rows)
+            if r.cells.get(name_key)]
+        for r in rows:
+            r.cells.pop(weight_key, None)
+        spans_all: list[tuple[int, int]] = []
+        for start, end in parents:
+            inside = [f for f in found if start <= f[0] < end]
+            if not inside:
+                continue
+            # A merged cell cut by a page break prints its name again on the next page.
+            distinct = [f for k, f in enumerate(inside)
+                        if k == 0 or group_text(f[1]) != group_text(inside[k - 1][1])]
+            weights = [number_of(w) if w else weight_in_name(name) for _i, name, w in distinct]
+            spans = None
+            if all(w is not None for w in weights) and child_key in spec.columns:
+                spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
+                if spans is not None:
+                    inside = distinct
+            if spans is None:
+                where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
+                spans = centred_spans(where, start, end)
+            for (a, _b), (_i, name, weight) in zip(spans, inside):
+                rows[a].cells[name_key] = name
+                if weight:
+                    rows[a].cells[weight_key] = weight
+            spans_all.extend(spans)
+        parents = spans_all or [(0, n)]
+    return rows
+
+
+def groups_from_weights(rows: list[TextRow], names: list[Piece], spec: IndicatorSpec) -> bool:
+    """Level-1 groups printed apart from their rows (a tool that wrote the table column by
+    column): each name with its weight (产出指标（50分）) given to the rows whose weights
+    make it, in order. Only when they fit exactly; returns whether they did."""
+    child_key = "level2_weight" if "level2_weight" in spec.columns else "level3_weight"
+    weights = [weight_in_name([p]) for p in names]
+    if not names or any(w is None for w in weights):
+        return False
+    spans = weighted_spans(rows, [w for w in weights if w is not None], 0, len(rows), child_key,
+                           short_last=True)
+    if spans is None:
+        return False
+    for (a, _b), name in zip(spans, names):
+        rows[a].cells["level1"] = [name]
+    return True
+
+
+def group_text(name: list[Piece]) -> str:
+    return WEIGHT_SUFFIX.sub("", "".join(p.key for p in name))
+
+
+def weight_in_name(name: list[Piece]) -> float | None:
+    found = WEIGHT_SUFFIX.search("".join(p.key for p in name))
+    return float(found.group()[:-1]) if found else None

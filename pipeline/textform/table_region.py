@@ -1,0 +1,234 @@
+"""Where the indicator table of a plain-text form lies among its pieces, and its pieces put
+in the order of the cells: its header (scattered, wrapped, with a note, or repeated on
+a continuation page) set aside, wrapped group names made whole, and for a text that kept
+positions each row's wrapped lines gathered round the row's own line, column by column."""
+
+from __future__ import annotations
+
+
+from rapidfuzz import fuzz
+
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
+from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.vocab import LABEL_SCORE, TextConfig, find_piece, label_hit
+
+
+def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind
+                      ) -> list[Piece]:
+    """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
+    again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
+    may stand a few pieces later when the tool interleaved the lines of two columns."""
+    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    row_labels = {compact(x) for x in config.table_row_labels}
+    out = list(pieces)
+    used: set[int] = set()
+
+    def partners(i: int) -> range | list[int]:
+        """Where the rest of a wrapped name may stand: below it in the same column when
+        the text kept positions, else among the next few pieces."""
+        if out[i].x is None and kind is TextKind.LINES:
+            # A row per line: the rest stands on one of the next two lines.
+            return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= 2]
+        if out[i].x is None:
+            return range(i + 1, min(len(out), i + 7))
+        return [j for j in range(i + 1, len(out)) if out[j].x is not None
+                and abs((out[j].x or 0) - (out[i].x or 0)) <= 2 and 0 < out[j].line - out[i].line <= 2]
+
+    i = 0
+    result: list[Piece] = []
+    while i < len(out):
+        if i in used:
+            i += 1
+            continue
+        p = out[i]
+        key = p.key
+        base = WEIGHT_SUFFIX.sub("", key)
+        if key in row_labels:
+            i += 1
+            continue
+        if base not in terms and len(key) >= 2:
+            for j in partners(i):
+                if j in used:
+                    continue
+                joined = key + out[j].key
+                joined_base = WEIGHT_SUFFIX.sub("", joined)
+                if joined in row_labels:
+                    used.add(j)
+                    p = None  # type: ignore[assignment]
+                    break
+                if joined_base in terms:
+                    used.add(j)
+                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x,
+                              min(p.confidence, out[j].confidence))
+                    break
+        elif base in terms and base == key:
+            # A weight printed under the name: 产出指标 | （50分）.
+            for j in partners(i):
+                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key):
+                    used.add(j)
+                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
+                    break
+        if p is not None:
+            result.append(p)
+        i += 1
+    return result
+
+
+def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
+    """A text that kept positions (pdftotext -layout) prints a row's wrapped cells on the
+    lines around the row's own line, interleaved with its neighbours'. Each line is given
+    to the nearest line holding a row's numbers (its weight and score), and each row's
+    pieces are put column by column, top to bottom: the order of the cells, as a tool that
+    writes one cell after another would give it."""
+    lines: dict[int, list[Piece]] = {}
+    for p in body:
+        lines.setdefault(p.line, []).append(p)
+    anchors = [ln for ln, ps in sorted(lines.items())
+               if sum(bool(NUMBER.fullmatch(p.text.strip())) for p in ps) >= 2]
+    if not anchors:
+        return body
+    groups: dict[int, list[Piece]] = {a: [] for a in anchors}
+    lead: list[Piece] = []
+    for ln, ps in sorted(lines.items()):
+        if ln < anchors[0] - 3:
+            lead.extend(ps)
+            continue
+        owner: int | None = None
+        for p in sorted(ps, key=lambda q: q.x or 0):
+            if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
+                groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
+                continue
+            owner = nearest_row_line(p, anchors, lines)
+            groups[owner].append(p)
+    out = list(lead)
+    for a in anchors:
+        out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
+    return out
+
+
+def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]]) -> int:
+    """The row line a wrapped line's piece belongs to: the nearest; between two equally
+    near, the one whose own line has nothing in the piece's column (the name or value it
+    wraps is centred on that line), else the one above for a tail (前, 率), the one below
+    otherwise."""
+    def has_cell_there(anchor: int) -> bool:
+        # Names and values only (left of the row's last number, its score): sentences
+        # right of it wrap over many lines whatever the row's own line holds.
+        numbers = [q.x for q in lines.get(anchor, []) if q.x is not None and NUMBER.fullmatch(q.text.strip())]
+        if piece.x is None or not numbers or piece.x > max(numbers):
+            return False
+        return any(
+            q.x is not None and abs(q.x - piece.x) <= 1 for q in lines.get(anchor, []))
+    return min(anchors, key=lambda a: (abs(a - piece.line), has_cell_there(a),
+                                        a if is_tail(piece) else -a))
+
+
+def column_of(piece: Piece) -> int:
+    # Left-aligned cells start at their column; a few characters of slack for centring.
+    return (piece.x or 0) // 4
+
+
+def header_labels(template: TemplateSpec, config: TextConfig) -> list[str]:
+    labels = [label for paths in template.indicators.columns.values() for path in paths for label in path]
+    return [*labels, *template.indicators.header, *config.table_header_extras]
+
+
+def is_header_piece(piece: Piece, labels: list[str]) -> bool:
+    """A header cell, or a wrapped line of one (年度指标 | 值, 评价年度实现 | 值)."""
+    key = piece.key
+    if not key:
+        return True
+    for label in labels:
+        lk = compact(label)
+        if fuzz.ratio(key, lk) >= LABEL_SCORE:
+            return True
+        if len(key) >= 2 and len(lk) >= 3 and (lk.startswith(key) or lk.endswith(key)) and len(key) >= len(lk) / 3:
+            return True
+    return key in {"值"}
+
+
+def drop_repeated_headers(body: list[Piece], labels: list[str]) -> list[Piece]:
+    """The table's header printed again on a continuation page: runs of three or more
+    header words (with their wrapped halves, 年度指标 | 值), and any lone header label."""
+    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
+    drop = [False] * len(body)
+    i = 0
+    while i < len(body):
+        j = i
+        while j < len(body) and header[j]:
+            j += 1
+        if j - i >= 3:
+            drop[i:j] = [True] * (j - i)
+        i = max(j, i + 1)
+    return [p for k, p in enumerate(body) if not drop[k] and (
+        NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
+
+
+def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
+                 ) -> tuple[int, int, int] | None:
+    """(first piece of the header, first piece after it, the total's piece) of the
+    indicator table, or None when no header is found."""
+    spec = template.indicators
+    first = find_piece(pieces, spec.header)
+    if first is None:
+        return None
+    labels = header_labels(template, config)
+    end = first[0]
+    # The header runs while its pieces are header words; a few stray words may sit inside.
+    i, misses = first[0], 0
+    while i < len(pieces) and misses <= 4:
+        if is_header_piece(pieces[i], labels):
+            end, misses = i + 1, 0
+        else:
+            misses += 1
+        i += 1
+    end = past_header_note(pieces, first[0], end)
+    end = past_scattered_header(pieces, end, labels)
+    total = find_piece(pieces, spec.total_labels, end, min_score=95)
+    return first[0], end, total[0] if total else len(pieces)
+
+
+def past_scattered_header(pieces: list[Piece], end: int, labels: list[str]) -> int:
+    """A tool that wrote the page column by column (pdftotext's reading order) scatters
+    the header among other blocks: the rows begin after the last header word that comes
+    before the table's first number."""
+    first_number = next((i for i in range(end, len(pieces)) if NUMBER.fullmatch(pieces[i].text.strip())), None)
+    if first_number is None:
+        return end
+    last_header = max((i for i in range(end, first_number) if is_header_piece(pieces[i], labels)),
+                      default=None)
+    return last_header + 1 if last_header is not None else end
+
+
+def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
+    """A header cell's note wrapped past the header's last words (参考佐证材料（说明：… |
+    … | 标即可）): the pieces up to the one that closes its bracket are the header's."""
+    top = pieces[start].line - 2  # a header cell may start on a line above the first label
+    text = "".join(p.text for p in pieces[:end] if p.line >= top)
+    if text.count("（") + text.count("(") <= text.count("）") + text.count(")"):
+        return end
+    for i in range(end, min(len(pieces), end + 6)):
+        if "）" in pieces[i].text or ")" in pieces[i].text:
+            if "（" not in pieces[i].text and "(" not in pieces[i].text:
+                return i + 1
+    return end
+
+
+def read_total(pieces: list[Piece], at: int) -> FieldValue:
+    """总分/合计 then its numbers: the score is the last of them."""
+    numbers: list[Piece] = []
+    for piece in pieces[at + 1:at + 8]:
+        if NUMBER.fullmatch(piece.text.strip()):
+            numbers.append(piece)
+        elif piece.text.strip() in DASHES:
+            continue
+        else:
+            break
+    if not numbers:
+        return FieldValue.missing()
+    last = numbers[-1]
+    return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
