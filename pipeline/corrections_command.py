@@ -25,8 +25,8 @@ Each corrected value gets the new value (a number where the form has a number), 
 in `alternatives`; the record's `corrections` say who (--by) and when. The form's checks
 run again on the corrected record. Applying the same sheet twice changes nothing. A value
 that changed since the sheet was made is refused, with a message, and left as it is.
-A later `extract` run skips corrected documents like any done one (--force reads them
-again and drops the corrections).
+A later `extract` run skips corrected documents like any done one; one that reads them
+again with other settings keeps the corrections (--force drops them).
 
 Exit codes: 0 every filled row applied (or already applied); 1 some rows refused (see the
 messages); 2 OUT or the sheet cannot be read; 3 OUT (or --db) cannot be written.

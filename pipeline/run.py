@@ -48,6 +48,7 @@ from pipeline.hashing import sha256_of
 from pipeline.limits import check_file
 from pipeline.logs import package_version
 from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
+from pipeline.output.corrections import carry_corrections
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import load_catalogue
@@ -386,6 +387,11 @@ class Batch:
             # keyed by the runner's hash, where the copies of this content look for it.
             record.source.sha256 = hashed
         started = time.perf_counter()
+        if not self.settings.force and record.source.sha256 is not None and record.status != "failed":
+            # Read again (other settings): a person's corrections of the earlier record stay.
+            earlier = self.folder.stored(record.source.sha256, record.source.path)
+            if earlier is not None and earlier.corrections:
+                carry_corrections(earlier, record)
         self.to_sinks(record)
         self.folder.write(record, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started

@@ -8,8 +8,9 @@ in ``alternatives``; the record lists the correction with who and when
 (``Record.corrections``). Applying the same sheet again changes nothing (a value already
 corrected to what the sheet says is left as it is). A value that changed since the sheet
 was written (another correction, a re-read with ``--force``) is refused with a message,
-never overwritten. A re-run of ``extract`` skips the document (it is in the ledger), so
-corrections stay unless it is forced to read the file again.
+never overwritten. A re-run of ``extract`` skips the document (it is in the ledger); one
+that reads it again because its settings changed carries the corrections over
+(:func:`carry_corrections`); only ``--force`` drops them.
 """
 
 from __future__ import annotations
@@ -184,3 +185,23 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
                 db.write(record)
     report.documents = len(changed)
     return report
+
+
+def carry_corrections(stored: Record, fresh: Record) -> int:
+    """A person's corrections of ``stored`` kept on ``fresh``, a new reading of the same
+    file (a run with other settings, not ``--force``): each one whose value reads as it did
+    when it was corrected (``previous``) is applied again, with its who and when; one whose
+    value now reads otherwise is dropped (the new reading is reviewed on its own). Returns
+    how many were kept."""
+    kept = 0
+    for correction in stored.corrections:
+        value = fresh.value_at(correction.path)
+        if value is None or not same(value.value, correction.previous):
+            continue
+        correct(value, correction.value)
+        fresh.corrections.append(correction)
+        kept += 1
+    if kept:
+        recheck(fresh)
+        fresh.settle_status()
+    return kept

@@ -145,6 +145,24 @@ def test_corrections_round_trip(out: Path, tmp_path: Path, pg_url: str) -> None:
     assert value(records(out)["dept.pdf"], SCORE)["value"] == 1
 
 
+def test_a_re_read_keeps_corrections_unless_forced(out: Path, tmp_path: Path) -> None:
+    sheet = fill(out / "review.xlsx", {("dept.pdf", SCORE): "1"}, tmp_path / "filled.xlsx")
+    assert run("apply-corrections", str(out), str(sheet), "--by", "张三").returncode == 0
+    inputs = str(out.parent / "in")
+    # Other settings: the documents are read again, the correction is carried over.
+    other = run("extract", inputs, "--out", str(out), "--quiet", "--workers", "1", "--dpi", "200")
+    assert other.returncode == 0, other.stderr
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["extracted"] == 2
+    dept = records(out)["dept.pdf"]
+    assert value(dept, SCORE)["value"] == 1 and value(dept, SCORE)["flags"][0] == "corrected"
+    assert [c["by"] for c in dept["corrections"]] == ["张三"]
+    # --force reads the file as if for the first time.
+    forced = run("extract", inputs, "--out", str(out), "--quiet", "--workers", "1", "--force")
+    assert forced.returncode == 0, forced.stderr
+    dept = records(out)["dept.pdf"]
+    assert value(dept, SCORE)["value"] == 6 and dept["corrections"] == []
+
+
 def test_a_filled_sheet_is_not_overwritten_by_the_next_run(out: Path) -> None:
     fill(out / "review.xlsx", {("dept.pdf", SCORE): "1"}, out / "review.xlsx")
     rerun = run("extract", str(out.parent / "in"), "--out", str(out), "--quiet", "--workers", "1")
