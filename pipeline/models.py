@@ -1,4 +1,4 @@
-"""The record contract (`shared/spec/record.md`) as pydantic models: the source of truth.
+"""The record contract (`docs/record-contract.md`) as pydantic models: the source of truth.
 
 A change to a name here is a schema change: bump SCHEMA_VERSION and say so in CHANGELOG.md.
 Coordinates: ``bbox`` is (x0, top, x1, bottom) on the source page as the file holds it:

@@ -1,4 +1,4 @@
-"""The output folder: records.db, records.jsonl, run.json (see shared/spec/record.md).
+"""The output folder: records.db, records.jsonl, run.json (see docs/record-contract.md).
 
 records.db is written as documents finish, one transaction each (see ``sqlite.py``): it is
 the run's ledger and the one source of truth. records.jsonl and run.json are derived from
