@@ -157,31 +157,10 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
     return record
 
 
-def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True) -> None:
-    """A text's table reading is believed when the form's arithmetic confirms it: the
-    level-3 weights make the level-1 groups' weights in turn and the scores make the
-    total. A tool that prints merged names between the rows they cover leaves the groups
-    in doubt (``groups_in_doubt``) until the weights settle them. An unconfirmed reading
-    is not silently trusted: its values' confidence is capped at ``unconfirmed``; so is a
-    reading of a text that fits the form's rows badly throughout (``fits`` false: a tool
-    that printed the table column by column), whatever its sums say."""
-    from pipeline.mapping.indicator_rows import level1_groups, regroup_by_weights, scores_make_total
-    inds = record.indicators
-    regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
-    confirmed = fits and bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
-    if confirmed:
-        return
-    for ind in inds:
-        for key in INDICATOR_KEYS:
-            fv = getattr(ind, key)
-            if fv.value is not None:
-                fv.confidence = min(fv.confidence, unconfirmed)
-
-
 def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, config: TextConfig,
                       timings: dict[str, float]) -> Record:
     """A record from a text form whose indicator columns are already named."""
-    from pipeline.mapping.indicator_rows import rows_to_indicators
+    from pipeline.mapping.indicator_rows import confirm_text_table, rows_to_indicators
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
     template = catalogue.templates[form.template]

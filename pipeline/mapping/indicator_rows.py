@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from pipeline.mapping.fields import typed_value
-from pipeline.models import FieldValue, Indicator, Record
+from pipeline.models import INDICATOR_KEYS, FieldValue, Indicator, Record
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import join_cell_lines
 from pipeline.text.values import split_weight_in_name
@@ -150,3 +150,23 @@ def scores_make_total(record: Record) -> bool:
     if funds is not None and isinstance(funds.value, (int, float)):
         options.append(acc + float(funds.value))
     return any(abs(x - float(total.value)) <= TOLERANCE * max(1, len(scores)) for x in options)
+
+
+def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True) -> None:
+    """A text's table reading is believed when the form's arithmetic confirms it: the
+    level-3 weights make the level-1 groups' weights in turn and the scores make the
+    total. A tool that prints merged names between the rows they cover leaves the groups
+    in doubt (``groups_in_doubt``) until the weights settle them. An unconfirmed reading
+    is not silently trusted: its values' confidence is capped at ``unconfirmed``; so is a
+    reading of a text that fits the form's rows badly throughout (``fits`` false: a tool
+    that printed the table column by column), whatever its sums say."""
+    inds = record.indicators
+    regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
+    confirmed = fits and bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
+    if confirmed:
+        return
+    for ind in inds:
+        for key in INDICATOR_KEYS:
+            fv = getattr(ind, key)
+            if fv.value is not None:
+                fv.confidence = min(fv.confidence, unconfirmed)
