@@ -22,7 +22,8 @@ exactly. A lone dash, which the small input reads as 丨 or 1, never reaches the
 recogniser (see ``text_lines.is_dash_line``).
 
 The recogniser's graph is loaded with its hard-swishes and scalar affines fused
-(``rec_graph``): the same arithmetic, ~15% less time a line.
+(``rec_graph``): the same arithmetic, ~15% less time a line. The fused graph is made once
+per machine and kept on disk (``model_cache``): making it cost every worker ~1 s of CPU.
 
 Several lines per model run cost *more* CPU per line than one at a time (~60 ms at batch
 1, ~78 at 4, ~92 at 8 at height 48: the batched tensors fall out of cache), and
@@ -264,9 +265,9 @@ def _rebuild_session(holder, threads: int, simplify: bool = False) -> dict[str, 
     model: str | bytes = model_path
     rewrites: dict[str, int] = {}
     if simplify:
-        from pipeline.ocr.rec_graph import simplified_model_bytes
+        from pipeline.ocr.model_cache import fused_recognizer
 
-        model, rewrites = simplified_model_bytes(Path(model_path))
+        model, rewrites = fused_recognizer(Path(model_path))
     opts = ort.SessionOptions()
     opts.log_severity_level = 4
     opts.enable_cpu_mem_arena = False

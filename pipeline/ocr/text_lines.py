@@ -24,7 +24,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.ocr.base import as_gray
+from pipeline.ocr.base import as_gray, uint8_percentiles
 
 Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
 # No printed text line is lower than this (a digit of 9 pt type is ~6.5 pt high).
@@ -241,7 +241,7 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
         merged = [band for band, big in zip(merged, biggest) if big >= 0.45 * size]
 
     clean = _paper_image(gray, raw_ink, mask) if images else None
-    paper = int(np.median(clean)) if clean is not None else 255
+    paper = int(uint8_percentiles(clean, (50.0,))[0]) if clean is not None else 255  # the median
     out: list[tuple[Box, np.ndarray]] = []
     for top, bottom in merged:
         cols = np.flatnonzero(glyphs[top:bottom].any(axis=0))
