@@ -26,7 +26,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pipeline.timings
-from pipeline.extract import DocumentExtractor
+from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 
 FILES = {"scan300": "scan300.pdf", "scan200-degraded": "scan200-degraded.pdf", "photo": "photo.jpg"}
