@@ -15,7 +15,7 @@ from pipeline.mapping.fields import typed_value
 from pipeline.models import INDICATOR_KEYS, FieldValue, Indicator, Record
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import join_cell_lines
-from pipeline.text.values import split_weight_in_name
+from pipeline.text.values import EMPTY_MARKS, split_weight_in_name
 
 NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
 OPTIONAL_TEXT = {"deviation_reason", "scoring_standard", "evidence"}
@@ -39,7 +39,7 @@ def cell_value(pieces: Sequence[NamedPiece], key: str, wrap_confidence: float) -
         return FieldValue.missing()
     text = join_cell_lines([p.text for p in pieces])
     raw = "\n".join(p.raw for p in pieces)
-    if text.strip() in ("—", "-", "/", "–", "——", "－"):
+    if text.strip() in EMPTY_MARKS:
         return FieldValue(value=None, raw=raw, confidence=1.0)
     value = typed_value(text, "number" if key in NUMERIC_KEYS else "text")
     confidence = min(p.confidence for p in pieces)

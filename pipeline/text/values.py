@@ -8,6 +8,8 @@ from pipeline.text.normalize import fold_width
 
 NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
 WEIGHT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
+# What a form prints in a cell that holds nothing (the contract: null, no flag).
+EMPTY_MARKS = frozenset({"—", "-", "/", "–", "——", "－"})
 YEAR = re.compile(r"(?<!\d)(19[89]\d|20\d\d)(?!\d)")
 # An amount with its unit, as prose writes it (万 alone is 万元).
 MONEY = re.compile(r"(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?P<unit>万元|万|亿元|元)")

@@ -24,13 +24,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
+from pipeline.text.values import EMPTY_MARKS
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 # A weight printed with a group name, as its compact key: 产出指标（50分） → 产出指标50分.
 WEIGHT_SUFFIX = re.compile(r"\d+(?:\.\d+)?分$")
-DASHES = {"—", "-", "/", "–", "——", "－", "一"}
+# An empty cell's mark, and the dash a copy turned into 一.
+DASHES = EMPTY_MARKS | {"一"}
 PROSE_MARKS = re.compile(r"[，。；;、,：:]")
 COMPARATOR_START = re.compile(r"^[≥≤=<>＝]")
 INF = math.inf
