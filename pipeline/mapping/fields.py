@@ -64,33 +64,36 @@ def lines_above_first_table(layout: DocumentLayout) -> list[TextLine]:
             if line.page < first.page or (line.page == first.page and line.bbox[3] <= first.bbox[1] + 1)]
 
 
+def pattern_value(text: str, spec: FieldSpec) -> str | None:
+    """The value a pattern field's regex finds in one text: the first group that matched
+    (a pattern's alternatives each have theirs), or None."""
+    # Spaces kept: on a line like 填报单位名称：X    金额单位：万元 they end the value.
+    found = re.search(spec.pattern or "", fold_width(to_simplified(text)))
+    if not found:
+        return None
+    return next((g for g in found.groups() if g is not None), found.group(0))
+
+
+def looks_printed(texts: list[str], spec: FieldSpec) -> bool:
+    """Whether one of these texts (the lines above the form) looks like the field's label
+    line though the pattern did not parse it (a garbled 填报单位：…): then the field is
+    missing, not absent."""
+    hint = re.compile(spec.printed_hint) if spec.printed_hint else None
+    return any(hint is None or hint.search(fold_width(to_simplified(text))) for text in texts)
+
+
 def value_from_pattern(layout: DocumentLayout, spec: FieldSpec) -> FieldValue:
     """A value written in running text (title, 金额单位 line) or in a label cell (项目资金
-    （万元）): a regex over free lines, then cells; the value is the first group that
-    matched (a pattern's alternatives each have theirs)."""
-    pattern = re.compile(spec.pattern or "")
+    （万元）): a regex over free lines, then cells."""
     for text, page, bbox, confidence in pattern_texts(layout):
-        # Spaces kept: on a line like 填报单位名称：X    金额单位：万元 they end the value.
-        found = pattern.search(fold_width(to_simplified(text)))
-        if found:
-            raw = next((g for g in found.groups() if g is not None), found.group(0))
+        raw = pattern_value(text, spec)
+        if raw is not None:
             return FieldValue(value=typed_value(raw, spec.type), raw=raw,
                               confidence=confidence, page=page, bbox=bbox)
-    if spec.optional and not form_prints(layout, spec):
+    if spec.optional and not looks_printed([line.text for line in lines_above_first_table(layout)], spec):
         # Not printed on this form (the contract's "when printed"): nothing to review.
         return FieldValue(value=None, confidence=1.0)
     return FieldValue.missing()
-
-
-def form_prints(layout: DocumentLayout, spec: FieldSpec) -> bool:
-    """Whether a line above the first table looks like the field's label line though the
-    pattern did not parse it (a garbled 填报单位：…): then the field is missing, not absent."""
-    hint = re.compile(spec.printed_hint) if spec.printed_hint else None
-    for line in lines_above_first_table(layout):
-        text = fold_width(to_simplified(line.text))
-        if hint is None or hint.search(text):
-            return True
-    return False
 
 
 def map_field(layout: DocumentLayout, spec: FieldSpec, catalogue: Catalogue) -> FieldValue:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import re
 
-from pipeline.mapping.fields import typed_value
+from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
-from pipeline.text.normalize import compact, fold_width, to_simplified
+from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER
 from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
@@ -117,21 +117,16 @@ def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) ->
 
 
 def value_from_lines(lines: list[str], spec: FieldSpec, head_lines: list[str]) -> FieldValue:
-    """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines; its value
-    is the first group that matched. An optional field (printed on some forms only) that
-    is not found is absent, not missing, unless a line above the form (``head_lines``)
-    looks like its label line (see config/templates.yaml)."""
-    pattern = re.compile(spec.pattern or "")
+    """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines, as the
+    mapping stage reads one (`mapping.fields.pattern_value`). An optional field (printed on
+    some forms only) that is not found is absent, not missing, unless a line above the form
+    (``head_lines``) looks like its label line."""
     for line in lines:
-        found = pattern.search(fold_width(to_simplified(line)))
-        if found:
-            raw = next((g for g in found.groups() if g is not None), found.group(0))
+        raw = pattern_value(line, spec)
+        if raw is not None:
             return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
-    if spec.optional:
-        hint = re.compile(spec.printed_hint) if spec.printed_hint else None
-        printed = any(hint is None or hint.search(fold_width(to_simplified(x))) for x in head_lines if x.strip())
-        if not printed:
-            return FieldValue(value=None, confidence=1.0)
+    if spec.optional and not looks_printed([x for x in head_lines if x.strip()], spec):
+        return FieldValue(value=None, confidence=1.0)
     return FieldValue.missing()
 
 
