@@ -338,14 +338,19 @@ def check_year(record: Record) -> list[Check]:
 
 
 def indicators_share(record: Record, weighting: Weighting) -> float | None:
-    """The least weight the form's rules leave to the indicator rows: a rule's total less
-    its other terms (the funds' 10 of the 90 + 10 rule); None when no rule can say."""
-    shares = []
-    for rule in weighting.values():
+    """The weight the form's rule leaves to the indicator rows: a rule's total less its
+    other terms (the funds' 10 of the 90 + 10 rule). The rule the sums recognise; when
+    none is recognised, the most any rule would give (the rows must show they are all
+    there); None when no rule can say."""
+    shares: dict[str, float] = {}
+    for name, rule in weighting.items():
         others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
         if "level1" in rule.weights and all(o is not None for o in others):
-            shares.append(rule.weights_total - sum(o for o in others if o is not None))
-    return min(shares) if shares else None
+            shares[name] = rule.weights_total - sum(o for o in others if o is not None)
+    chosen = choose_weighting(record, weighting).rule
+    if chosen in shares:
+        return shares[chosen]
+    return max(shares.values()) if shares else None
 
 
 def check_indicators_complete(record: Record, weighting: Weighting) -> list[Check]:

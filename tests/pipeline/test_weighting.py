@@ -140,11 +140,15 @@ def completeness(record: Record) -> tuple[bool, str]:
 
 def test_a_whole_missing_group_fails_indicators_complete() -> None:
     # 满意度's row was not read and no level-1 weight says so on its own (产出 and 效益 are
-    # whole): the rows weigh 80 of the 90 the national rule leaves the indicators.
-    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30)}, funds=(10, 9.5), total=96.5)
-    record.fields["total_score"] = FieldValue.missing()
+    # whole): the rows weigh 80 of the 90 the national rule (which the scores and the
+    # total recognise) leaves the indicators.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30)}, funds=(10, 9.5), total=87.5)
     ok, detail = completeness(record)
     assert not ok and "rows weigh 80 of the indicators' 90" in detail, detail
+    # With no rule recognised (no total), the rows must reach the most any rule gives.
+    record.fields["total_score"] = FieldValue.missing()
+    ok, detail = completeness(record)
+    assert not ok and "rows weigh 80 of the indicators' 100" in detail, detail
 
 
 def test_rows_without_weights_are_accounted_for_by_their_scores_or_fail() -> None:
