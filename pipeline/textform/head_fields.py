@@ -313,8 +313,10 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             # Blank cells leave no piece: a row shorter than the header is in doubt.
             complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
             if position >= len(cells):
-                out[name] = (FieldValue(value=None, raw="", confidence=1.0) if row_key != "budget"
-                             else FieldValue.missing())
+                # A blank in a row shorter than the header is in doubt like its values:
+                # its amount may stand elsewhere (a tool that wrote the block by columns).
+                out[name] = (FieldValue(value=None, raw="", confidence=1.0 if complete else 0.5)
+                             if row_key != "budget" else FieldValue.missing())
                 continue
             piece = cells[position]
             kind_ = "percent" if column_key == "rate" else "number"
