@@ -45,9 +45,18 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     if not anchors:
         return pieces
     groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
+    anchor_set = set(anchors)
+
+    def mirrored(anchor: int, line: int) -> bool:
+        # Cells are centred on their row's line: a wrapped line below a row mirrors one
+        # above it with as many pieces (579.65万 部分镇街… | row | 元 下一步将加快拨付).
+        twin = 2 * anchor - line
+        return twin not in anchor_set and len(by_line.get(twin, ())) == len(by_line[line])
+
     for line, idx in by_line.items():
         for i in idx:
-            near = min(anchors, key=lambda a: (abs(a - line), a if is_tail(pieces[i]) else -a))
+            near = min(anchors, key=lambda a: (abs(a - line), not mirrored(a, line),
+                                               a if is_tail(pieces[i]) else -a))
             if abs(near - line) <= 3:
                 groups[near].setdefault(line, []).append(i)
     out = list(pieces)

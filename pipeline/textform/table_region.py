@@ -142,11 +142,13 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
     def mirrored(anchor: int) -> bool:
         # A cell is centred on its row's line: a wrapped line's mirror across its own row
         # line holds the same column's other half (部分资料归档不及时，将建立 | 台账定期检查).
-        # Only where the tool printed the columns: estimated ones are too rough for it.
-        if piece.x is None or not printed_columns:
+        # Where the columns were only estimated, the mirror holds as many pieces.
+        twin = lines.get(2 * anchor - piece.line, [])
+        if not printed_columns:
+            return 2 * anchor - piece.line not in anchors and len(twin) == len(lines.get(piece.line, []))
+        if piece.x is None:
             return False
-        return any(q.x is not None and abs(q.x - piece.x) <= 2
-                   for q in lines.get(2 * anchor - piece.line, []))
+        return any(q.x is not None and abs(q.x - piece.x) <= 2 for q in twin)
     return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
                                         a if is_tail(piece) else -a))
 
