@@ -238,8 +238,18 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
             candidates = [j for j in candidates if abs((pieces[j].x or 0) - (p.x or 0)) <= 3]
         else:
             rank = sum(1 for h in heads if pieces[h].line == p.line and h < i)
-            on_next = [j for j in candidates if pieces[j].line == pieces[candidates[0]].line] if candidates else []
-            candidates = on_next[rank:rank + 1]
+            # The tails' line: the first after the heads' that holds nothing but tails
+            # (00.00 00.00 00.00), the row's own line (年度资金总额 10 89.63%) coming
+            # between; else the first line with a tail.
+            lines = sorted({pieces[j].line for j in candidates})
+            pure = [ln for ln in lines if all(NUMBER_TAIL.match(q.text.strip())
+                                              for q in pieces if q.line == ln)]
+            line = pure[0] if pure else (lines[0] if lines else None)
+            # The heads before this one took the tails before its own (rank among unused).
+            taken = sum(1 for h in heads if pieces[h].line == p.line and h < i
+                        and out[h] is not pieces[h])
+            on_next = [j for j in candidates if pieces[j].line == line]
+            candidates = on_next[rank - taken:rank - taken + 1]
         if candidates:
             j = candidates[0]
             used.add(j)
