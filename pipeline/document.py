@@ -34,6 +34,7 @@ from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 from pipeline.timings import timed, timed_iter
+from pipeline.tuning import GridSettings
 
 if TYPE_CHECKING:
     from pipeline.read.office.grid import FormPart
@@ -68,11 +69,13 @@ def unsupported_reason(path: Path) -> str | None:
             "XLSX, XLS, DOCX or HTML")
 
 
-def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
+def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = GridSettings()
+                      ) -> DocumentLayout:
+    """A digital PDF's layout: each page's tables built from its drawn lines, its text in them."""
     doc = DocumentLayout(pages=len(pages), dpi=dpi,
                          page_sizes=[(p.width, p.height) for p in pages])
     for page in pages:
-        tables, lines = page_to_tables(page)
+        tables, lines = page_to_tables(page, grid)
         doc.tables.extend(tables)
         doc.lines.extend(lines)
     return doc
@@ -252,6 +255,7 @@ class DocumentExtractor:
         self.settings = settings
         self.catalogue = load_catalogue(settings.config_dir)
         self.calibration = load_calibration(settings.config_dir)
+        self.tuning = settings.tuning
         self._engine: OcrEngine | None = None
         self._second_engine: OcrEngine | None = None
 
@@ -298,7 +302,7 @@ class DocumentExtractor:
             engine = self.engine
         second = self.second_opinion()
         pages = list(read_scanned(timed_iter(images, timings, "rasterize"), engine,
-                                  self.debug_dir_for(source), second, timings))
+                                  self.debug_dir_for(source), second, timings, self.tuning))
         disagreements: list[SecondReading] = []
         if second is not None:
             with timed(timings, "ocr"):
@@ -339,7 +343,7 @@ class DocumentExtractor:
         source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
         source.pages = len(pages)
         with timed(timings, "grid"):
-            layout = layout_from_pages(pages, 72)
+            layout = layout_from_pages(pages, 72, self.tuning.grid)
         # A text layer damaged like the seed's text gets the text path's repairs;
         # a clean one comes back as it is.
         from pipeline.textform.text_layer import repair_text_layer

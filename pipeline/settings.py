@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from pipeline.config_files import calibration_model_text
+from pipeline.tuning import Tuning, load_tuning
 
 # The checkout (bench/, fixtures/, tests/ use it); an installed copy reads nothing from here:
 # its config is package data (pipeline/config_files.py).
@@ -100,6 +101,13 @@ class Settings(BaseModel):
     dask_scheduler: str | None = None
     # Resource limits per document (reported in run.json with the other settings).
     limits: Limits = Limits()
+
+    @property
+    def tuning(self) -> Tuning:
+        """The scanned path's stage settings (lines, text lines, grid): config/tuning.yaml
+        with the --config folder's laid over it (pipeline/tuning.py); in the ledger through
+        the config digest."""
+        return load_tuning(self.config_dir)
 
     @computed_field  # type: ignore[prop-decorator]
     @property
