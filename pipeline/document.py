@@ -52,8 +52,6 @@ TEXT_SUFFIXES = {".txt"}
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
-# The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
-ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
 
 def unsupported_reason(path: Path) -> str | None:
@@ -263,25 +261,20 @@ class DocumentExtractor:
     def engine(self) -> OcrEngine:
         if self._engine is None:
             from pipeline.ocr.base import create_engine
-            name = self.settings.ocr_engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._engine = create_engine(name, **options)
+            self._engine = create_engine(self.settings.ocr_engine, threads=self.settings.ocr_threads)
         return self._engine
 
     def second_opinion(self) -> SecondOpinion | None:
         """A second reader for this document's doubtful cells, or None (switched off, or
         the configured engine is the one reading)."""
         config = self.calibration.config.second_opinion
-        if not self.settings.second_opinion or config.engine in (None, self.settings.ocr_engine):
+        if not self.settings.second_opinion or config.engine == self.settings.ocr_engine:
             return None
         from pipeline.read.second_opinion import SecondOpinion
         if self._second_engine is None:
             from pipeline.ocr.base import create_engine
-            name = config.engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._second_engine = create_engine(name, **{**config.options, **options})
+            self._second_engine = create_engine(config.engine, threads=self.settings.ocr_threads,
+                                                **config.options)
         return SecondOpinion(self._second_engine, config.below, config.scale)
 
     def debug_dir_for(self, source: Source) -> Path | None:
