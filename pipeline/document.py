@@ -34,7 +34,7 @@ from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 from pipeline.timings import timed, timed_iter
-from pipeline.tuning import GridSettings
+from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 if TYPE_CHECKING:
     from pipeline.read.office.grid import FormPart
@@ -67,7 +67,7 @@ def unsupported_reason(path: Path) -> str | None:
             "XLSX, XLS, DOCX or HTML")
 
 
-def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = GridSettings()
+def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = DEFAULT_TUNING.grid
                       ) -> DocumentLayout:
     """A digital PDF's layout: each page's tables built from its drawn lines, its text in them."""
     doc = DocumentLayout(pages=len(pages), dpi=dpi,

@@ -162,6 +162,10 @@ class Tuning(BaseModel):
     grid: GridSettings = GridSettings()
 
 
+# The defaults, for a stage called on its own.
+DEFAULT_TUNING = Tuning()
+
+
 @cache
 def load_tuning(config_dir: Path | None) -> Tuning:
     """The shipped tuning.yaml with a user's folder laid over it, validated (ConfigError

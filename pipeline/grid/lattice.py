@@ -14,7 +14,7 @@ from bisect import bisect_right
 
 from pipeline.layout import Cell, PageLayout, Segment, Table, TextLine, Token
 from pipeline.text.normalize import join_cell_lines
-from pipeline.tuning import GridSettings
+from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 
 class UnionFind:
@@ -212,7 +212,7 @@ def fill_cells(cells: list[Cell], xs: list[float], ys: list[float], tokens: list
     return filled, rest
 
 
-def build_grid(layout: PageLayout, settings: GridSettings = GridSettings()) -> list[Table]:
+def build_grid(layout: PageLayout, settings: GridSettings = DEFAULT_TUNING.grid) -> list[Table]:
     """A page's ruled tables from its ruling lines alone, cells empty, in the order their
     regions come (by their topmost line): the lattice that decides what a scan's OCR
     reads and that its text is then put into (:func:`fill_grid`)."""
@@ -250,7 +250,7 @@ def fill_grid(tables: list[Table], tokens: list[Token], page: int
     return filled, lines
 
 
-def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
+def page_to_tables(layout: PageLayout, settings: GridSettings = DEFAULT_TUNING.grid
                    ) -> tuple[list[Table], list[TextLine]]:
     """A page's ruled tables (top to bottom) and the text lines outside them."""
     return fill_grid(build_grid(layout, settings), layout.tokens, layout.page)

@@ -37,7 +37,7 @@ import cv2
 import numpy as np
 
 from pipeline.layout import Segment
-from pipeline.tuning import LineSettings
+from pipeline.tuning import DEFAULT_TUNING, LineSettings
 
 Line = tuple[float, float, float]  # (start, end, position): along / across the direction
 
@@ -292,7 +292,7 @@ def credible(lines: list[Line], others: list[Line], cores: list[Line], settings:
             or anchored(r, others, tol)]
 
 
-def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = LineSettings()
+def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = DEFAULT_TUNING.lines
                         ) -> list[Segment]:
     """Horizontal and vertical ruling lines of a straightened grayscale page.
 

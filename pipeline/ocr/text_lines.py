@@ -27,10 +27,10 @@ import cv2
 import numpy as np
 
 from pipeline.ocr.base import as_gray, uint8_percentiles
-from pipeline.tuning import TextLineSettings
+from pipeline.tuning import DEFAULT_TUNING, TextLineSettings
 
 Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
-DEFAULT = TextLineSettings()
+DEFAULT = DEFAULT_TUNING.text_lines
 
 
 def ink_mask(gray: np.ndarray, min_contrast: float = DEFAULT.min_contrast) -> np.ndarray:

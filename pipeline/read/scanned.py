@@ -30,7 +30,7 @@ from pipeline.models import PageTransform
 from pipeline.ocr.base import OcrEngine
 from pipeline.ocr.text_lines import cell_text_lines, glyph_height, ink_mask, is_dash_line
 from pipeline.timings import timed
-from pipeline.tuning import TextLineSettings, Tuning
+from pipeline.tuning import DEFAULT_TUNING, TextLineSettings, Tuning
 
 if TYPE_CHECKING:
     from pipeline.read.second_opinion import SecondOpinion
@@ -54,7 +54,7 @@ def cell_crop_box(cell: Cell, dpi: int, shape: tuple[int, int]) -> tuple[int, in
 
 
 def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int,
-               settings: TextLineSettings = TextLineSettings()) -> tuple[list[BBox], list[np.ndarray]]:
+               settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> tuple[list[BBox], list[np.ndarray]]:
     """Every text line inside every cell, in reading order: its page-pixel box and its
     image for the recogniser (cut inside the cell, padded with paper: no ruling line)."""
     boxes: list[BBox] = []
@@ -82,7 +82,7 @@ def recognize_line_images(engine: OcrEngine, images: list[np.ndarray]) -> list[t
 
 def read_cells(gray: np.ndarray, tables: list[Table], dpi: int, engine: OcrEngine,
                second: SecondOpinion | None = None, page: int = 1,
-               settings: TextLineSettings = TextLineSettings()) -> list[Token]:
+               settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[Token]:
     boxes, crops = cell_lines(gray, tables, dpi, settings)
     if not boxes:
         return []
@@ -152,7 +152,7 @@ def split_at_gaps(box: BBox, image: np.ndarray, min_gap: float = 1.5) -> list[tu
 
 
 def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_glyphs: float = 2.0,
-                settings: TextLineSettings = TextLineSettings()) -> list[tuple[BBox, np.ndarray]] | None:
+                settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[tuple[BBox, np.ndarray]] | None:
     """The text lines of a block of running text by ink projection, like a cell's, each
     cut at wide gaps; None when projection cannot be trusted there: a band much taller
     than the block's typical line, or more than ``max_glyphs`` characters high (lines run
@@ -168,7 +168,7 @@ def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_
 
 
 def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine,
-                        settings: TextLineSettings = TextLineSettings()) -> list[Token]:
+                        settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[Token]:
     """The blocks of running text, in page pixels: lines found by projection and read by
     the recogniser, or, where projection fails (see ``block_lines``), the engine's text
     detection. Detection costs as much as recognising the page again, and printed prose
@@ -205,7 +205,7 @@ def page_transform(source: PageImage, upright: PageImage, report: dict) -> PageT
 
 def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = None,
               second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
-              tuning: Tuning = Tuning()) -> ScannedPage:
+              tuning: Tuning = DEFAULT_TUNING) -> ScannedPage:
     """One page image to its OCR tokens, ruling lines and grid, on the straightened page;
     ``tuning``: the settings of the lines, grid and text-line stages."""
     timings = {} if timings is None else timings
@@ -233,7 +233,7 @@ def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = Non
 
 def read_scanned(pages: Iterator[PageImage], engine: OcrEngine, debug_dir: Path | None = None,
                  second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
-                 tuning: Tuning = Tuning()) -> Iterator[ScannedPage]:
+                 tuning: Tuning = DEFAULT_TUNING) -> Iterator[ScannedPage]:
     """The pages read in order, one at a time; a ``second`` opinion collects their
     doubtful lines on the way (it reads them once the last page is read:
     :meth:`SecondOpinion.resolve`)."""

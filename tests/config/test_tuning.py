@@ -74,6 +74,6 @@ def test_each_stage_reads_its_own_settings() -> None:
     assert build_grid(layout, GridSettings(min_table_lines=5)) == []
     crop = np.full((40, 120), 255, np.uint8)
     crop[15:25, 20:100] = 60  # one line of "ink"
-    [(x0, top, x1, bottom)] = split_text_lines(crop)
-    [(bx0, btop, bx1, bbottom)] = split_text_lines(crop, settings=TextLineSettings(pad=0.0))
-    assert (bx0, bx1) == (20, 100) and x0 < bx0 and x1 > bx1
+    [padded] = split_text_lines(crop)
+    [tight] = split_text_lines(crop, settings=TextLineSettings(pad=0.0))
+    assert tight == (20, 15, 100, 25) and padded[0] < 20 and padded[2] > 100

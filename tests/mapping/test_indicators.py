@@ -3,7 +3,7 @@ headers, merged group cells carried down, a table continued on the next page, th
 
 from __future__ import annotations
 
-from pipeline.mapping.indicators import confirm_columns, find_header, map_indicators, Column
+from pipeline.mapping.indicators import Column, confirm_columns, find_header, map_indicators
 from pipeline.template.catalogue import load_catalogue
 from tests.mapping.layouts import layout, table
 

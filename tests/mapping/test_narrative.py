@@ -40,7 +40,7 @@ def test_narrative_lines_are_the_free_lines_below_the_last_table() -> None:
              line("注：", 125)]
     got = narrative_lines(layout(t, lines=lines, pages=2))
     assert [ln.text for ln in got] == ["注：", "一、资金支出情况", "第二页"]
-    assert [ln.text for ln in narrative_lines(layout(lines=lines))][0] == "项目支出绩效自评表"
+    assert narrative_lines(layout(lines=lines))[0].text == "项目支出绩效自评表"
 
 
 def test_sections_cut_at_headings_with_a_heading_s_own_text_kept() -> None:
