@@ -83,7 +83,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     """The form in a plain text, whatever tool made the text."""
     index = label_index(catalogue, config)
     kind, pieces, lines = text_to_pieces(text, config, index)
-    pieces = join_wrapped_numbers(pieces, kind)
+    pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
     name = detect_text_template(pieces, catalogue)
     form = TextForm(template=name, kind=kind)
     if name == "unknown":
