@@ -337,6 +337,16 @@ def check_year(record: Record) -> list[Check]:
                   detail=f"{fmt(year)} in 2000..{latest}", fields=["fields.evaluation_year"])]
 
 
+def indicators_shares(record: Record, weighting: Weighting) -> list[float]:
+    """What each of the form's rules leaves to the indicator rows (that can say)."""
+    shares = []
+    for rule in weighting.values():
+        others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
+        if "level1" in rule.weights and all(o is not None for o in others):
+            shares.append(rule.weights_total - sum(o for o in others if o is not None))
+    return shares
+
+
 def indicators_share(record: Record, weighting: Weighting) -> float | None:
     """The weight the form's rule leaves to the indicator rows: a rule's total less its
     other terms (the funds' 10 of the 90 + 10 rule). The rule the sums recognise; when
@@ -392,11 +402,16 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
     if unweighted and not scores_read:
         short.append(f"{unweighted} of {len(row_weights)} rows have no weight read and the "
                      "scores no total: the rows cannot be accounted for")
-    elif not unweighted and share is not None \
-            and sum(w for w in row_weights if w is not None) < share - TOLERANCE:
+    elif not unweighted and share is not None:
         found = sum(w for w in row_weights if w is not None)
-        short.append(f"the rows weigh {fmt(found)} of the indicators' {fmt(share)}: "
-                     f"rows for {fmt(share - found)} not found")
+        most = max(indicators_shares(record, weighting))
+        if found < share - TOLERANCE:
+            short.append(f"the rows weigh {fmt(found)} of the indicators' {fmt(share)}: "
+                         f"rows for {fmt(share - found)} not found")
+        elif found > most + TOLERANCE:
+            # More than any rule gives: a total or a group's weight was read as a row's.
+            short.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
+                         "a row was misread or is not a row")
     detail = "; ".join(short) if short else f"{len(record.indicators)} rows account for the weights and the total"
     return [Check(rule="indicators_complete", ok=not short, detail=detail,
                   fields=list(dict.fromkeys(paths)))]

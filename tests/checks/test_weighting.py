@@ -165,3 +165,12 @@ def test_a_complete_form_passes_indicators_complete() -> None:
     record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
                         funds=(10, 9.5), total=96.5)
     assert completeness(record) == (True, "3 rows account for the weights and the total")
+
+
+def test_rows_weighing_more_than_any_rule_gives_fail_indicators_complete() -> None:
+    # The total's 100 read as one more row's weight.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].level3_weight = fv(100)
+    ok, detail = completeness(record)
+    assert not ok and "more than the indicators' 100" in detail, detail
