@@ -315,8 +315,13 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             if position >= len(cells):
                 # A blank in a row shorter than the header is in doubt like its values:
                 # its amount may stand elsewhere (a tool that wrote the block by columns).
-                out[name] = (FieldValue(value=None, raw="", confidence=1.0 if complete else 0.5)
-                             if row_key != "budget" else FieldValue.missing())
+                # A blank is never flagged by its confidence, so it is flagged here.
+                if row_key == "budget":
+                    out[name] = FieldValue.missing()
+                elif complete:
+                    out[name] = FieldValue(value=None, raw="", confidence=1.0)
+                else:
+                    out[name] = FieldValue(value=None, raw="", confidence=0.5, flags=["low_ocr_confidence"])
                 continue
             piece = cells[position]
             kind_ = "percent" if column_key == "rate" else "number"
