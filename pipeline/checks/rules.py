@@ -390,18 +390,22 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
     scores_read = total is not None and all(x is not None for x in scores)
-    if scores_read:
+    scores_make_total = False
+    if total is not None and scores_read:
         found = sum(x for x in scores if x is not None)
         funds = num(record.fields.get("funds_score")) or 0.0
-        if found + funds < total - TOLERANCE * len(scores):  # type: ignore[operator]
-            short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")  # type: ignore[arg-type]
+        slack = TOLERANCE * len(scores)
+        # With the funds' score or without it, as the form's rule has it.
+        scores_make_total = any(abs(found + f - total) <= slack for f in (0.0, funds))
+        if found + funds < total - slack:
+            short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")
             paths.append("fields.total_score")
     row_weights = [num(ind.level3_weight) for ind in record.indicators]
     unweighted = sum(w is None for w in row_weights)
     share = indicators_share(record, weighting)
-    if unweighted and not scores_read:
+    if unweighted and not scores_make_total:
         short.append(f"{unweighted} of {len(row_weights)} rows have no weight read and the "
-                     "scores no total: the rows cannot be accounted for")
+                     "scores do not make the total: the rows cannot be accounted for")
     elif not unweighted and share is not None:
         found = sum(w for w in row_weights if w is not None)
         most = max(indicators_shares(record, weighting))
