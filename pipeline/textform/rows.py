@@ -651,7 +651,10 @@ def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_e
     anchor_lines = [a.index for a in anchors]
     rows = [Row(anchor=a, page=page_no) for a in anchor_lines]
     anchor_set = set(anchor_lines)
-    for key in ROW_KEYS:
+    # Any other column the template names is a row's own too (a target's 指标性质 and
+    # 度量单位 parts on a provincial form).
+    group_keys = {k for level in GROUP_LEVELS for k in level}
+    for key in [*ROW_KEYS, *(k for k in columns if k not in ROW_KEYS and k not in group_keys)]:
         col = columns.get(key)
         by_row: list[list[Fragment]] = [[] for _ in rows]
         loose: dict[int, Fragment] = {}
