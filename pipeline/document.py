@@ -164,7 +164,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     from pipeline.mapping.indicator_rows import confirm_text_table, rows_to_indicators
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
-    template = catalogue.templates[form.template]
+    template = catalogue.templates[form.template].version(form.version)
     record = Record(source=source, template=form.template)
     with timed(timings, "mapping"):
         record.fields = dict(form.fields)

@@ -222,8 +222,8 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
                            col.key in blank_allowed or col.key in part_keys)
         blank = cell is None or not cell.text.strip()
         if col.key in part_keys or (spec and col.key in spec.joined):
-            parts[col.key] = value  # joined below
-            continue
+            parts[col.key] = outside_vocabulary(value, spec.part_vocabulary.get(col.key)) if spec else value
+            continue  # joined below
         if col.key in ("level1", "level2") and blank:
             # Merged down from a row above (possibly on the previous page).
             value = carry(previous, col.key)
@@ -247,6 +247,13 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
         if weight_key not in by_key and name_is_blank(cells, by_key.get(name_key)):
             setattr(ind, weight_key, carry(previous, weight_key))
     return ind
+
+
+def outside_vocabulary(value: FieldValue, vocabulary: list[str] | None) -> FieldValue:
+    """A part read as none of its column's words: its reading is not trusted."""
+    if not vocabulary or value.value is None or normalize_text(str(value.value)) in vocabulary:
+        return value
+    return value.model_copy(update={"confidence": 0.0})
 
 
 def name_is_blank(cells: list[Cell], name_col: Column | None) -> bool:

@@ -51,6 +51,9 @@ class IndicatorSpec(BaseModel):
     # its part columns in print order; their texts are joined as printed (＝ 100 % → =100%).
     # The parts are keys of `columns`; a part other than the field itself is no field.
     joined: dict[str, list[str]] = Field(default_factory=dict)
+    # A part column's closed vocabulary (指标性质: ≥ ≤ = > <): a reading outside it is
+    # not trusted (a lone sign in its cell is read without context: 》, ＞_ …).
+    part_vocabulary: dict[str, list[str]] = Field(default_factory=dict)
     # Columns a unit may leave blank (完成值, 得分 on provincial forms): a blank cell there
     # is the form saying nothing, a null without flag, not a value missing.
     blank_allowed: list[str] = Field(default_factory=list)
