@@ -172,6 +172,10 @@ def test_the_funds_block_maps_onto_the_contract_fields(records: dict[str, Record
     assert record.fields["executed"].value == truth.fields["executed"]            # 预算执行数
     assert record.fields["funds_weight"].value == 10                             # 权重
     assert record.fields["amount_unit"].value == truth.fields["amount_unit"]     # 金额单位：…
+    # 财政资金 + 财政专户管理资金 + 单位资金 + 其他资金 = 总额, per column.
+    sums = [c for c in record.checks if c.rule == "funds_sources_sum_total"]
+    assert len(sums) == 3 and all(c.ok for c in sums)
+    assert all(any("special_account" in f for f in c.fields) for c in sums)
 
 
 def test_cells_left_blank_are_null_without_flag(records: dict[str, Record]) -> None:
