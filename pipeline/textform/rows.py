@@ -372,8 +372,8 @@ def same_cell(upper: list[Fragment], lower: Fragment, anchor_lines: set[int], kn
     so_far = compact(WEIGHT_END.sub("", "".join(f.text for f in upper)))
     if joined in known and so_far not in known:
         return True
-    if WEIGHT_START.match(lower.text):
-        return True
+    if WEIGHT_START.match(lower.text) or last.text.rstrip().endswith(("(", "（")):
+        return True  # the weight, or the rest of a name wrapped inside its bracket (产出指标（ | 50分）)
     if last.line in anchor_lines and lower.line in anchor_lines:
         return False
     return not ends_name(last.text, known)
