@@ -313,7 +313,8 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             # Blank cells leave no piece: a row shorter than the header is in doubt.
             complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
             if position >= len(cells):
-                out[name] = (FieldValue(value=None, raw="", confidence=1.0) if row_key != "budget"
+                out[name] = (FieldValue(value=None, raw="", confidence=1.0)
+                             if row_key != "budget" or name in block.blank_allowed
                              else FieldValue.missing())
                 continue
             piece = cells[position]
