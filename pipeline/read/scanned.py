@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 # A lone bar found by geometry (is_dash_line) is as sure as a line read cleanly.
 DASH_CONFIDENCE = 0.99
 # A lone > or < found by geometry: a ≥ / ≤ whose bar faded away looks the same, and the
-# forms print ≥ / ≤ far more often, so it is left for a person to confirm.
+# forms print ≥ / ≤ far more often: read as those, left for a person to confirm.
 CHEVRON_CONFIDENCE = 0.5
+PRIOR_SIGN = {">": "≥", "<": "≤"}
 
 # Inset from a cell's ruling lines before looking for ink, in inches: clears the line
 # itself and the anti-aliasing around it.
@@ -85,9 +86,13 @@ def recognize_line_images(engine: OcrEngine, images: list[np.ndarray]) -> list[t
         # One glyph (no wider than about two of its height): a lone sign the recogniser,
         # given no text around it, misreads (M, N, 八, 二 …).
         sign = comparison_sign(image) if image.shape[1] <= 2 * image.shape[0] else None
-        if sign:
-            # A chevron with no bar under it may be a ≥ whose bar a poor scan lost: said, not trusted.
-            known.append((sign, DASH_CONFIDENCE if sign in ("≥", "≤", "=") else CHEVRON_CONFIDENCE))
+        if sign in ("≥", "≤", "="):
+            known.append((sign, DASH_CONFIDENCE))
+        elif sign:
+            # A chevron with no bar under it: most likely a ≥ / ≤ whose bar a poor scan lost
+            # or ran into the lower arm (⩾), as these forms print ≥ / ≤ far more often than
+            # > / <; read so, and left for a person to confirm.
+            known.append((PRIOR_SIGN[sign], CHEVRON_CONFIDENCE))
         else:
             known.append(None)
     read = iter(engine.recognize_lines([im for im, k in zip(images, known) if k is None]))
