@@ -19,7 +19,8 @@ FONTS = [f for f in ("/usr/share/fonts/truetype/arphic/uming.ttc",
                      "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf")
          if Path(f).exists()]
 SIGNS = {"≥": "≥", "≤": "≤", "＝": "=", "=": "=", ">": ">", "<": "<"}
-NOT_SIGNS = ["二", "三", "八", "人", "入", "V", "√", "一", "M", "N", "个", "%", "次", "是", "×", "1", "7"]
+NOT_SIGNS = ["二", "三", "八", "人", "入", "V", "√", "一", "M", "N", "个", "%", "次", "是", "否", "无", "优", "良", "×",
+             "A", "B", "C", "D", "K", "X", *"0123456789"]
 
 
 def lone_glyph(text: str, font: str, px: int) -> np.ndarray:
