@@ -376,7 +376,8 @@ def same_cell(upper: list[Fragment], lower: Fragment, anchor_lines: set[int], kn
         return True  # the weight, or the rest of a name wrapped inside its bracket (产出指标（ | 50分）)
     if last.line in anchor_lines and lower.line in anchor_lines:
         return False
-    return not ends_name(last.text, known)
+    # The name so far: 效益指标（ | 20分） is complete though its last line alone is not.
+    return not ends_name("".join(f.text for f in upper), known)
 
 
 def make_items(names: list[Fragment], weights: list[Fragment], anchor_lines: set[int],
