@@ -32,7 +32,7 @@ from pipeline.boxes import boxes_on_source_page
 from pipeline.read.pdfium_text import read_text_layer
 from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
-from pipeline.template.detect import detect_template
+from pipeline.template.detect import detect_form, detect_template, form_spec
 from pipeline.timings import timed, timed_iter
 from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
@@ -140,12 +140,13 @@ def infer_missing_weights(record: Record, template: TemplateSpec) -> None:
 def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
                  timings: dict[str, float]) -> Record:
     with timed(timings, "template"):
-        name, _score = detect_template(layout, catalogue)
-    if name == "unknown":
+        match = detect_form(layout, catalogue)
+    if match is None:
         return Record(source=source, template="unknown", status="review",
                       tables=[[[c.text for c in row] for row in t.rows()] for t in layout.tables])
-    template = catalogue.templates[name]
-    record = Record(source=source, template=name)
+    # A province's version of a family is read by what it prints; its record is the family's.
+    template = form_spec(match, catalogue)
+    record = Record(source=source, template=match.template)
     with timed(timings, "mapping"):
         record.fields = map_fields(layout, template, catalogue)
         record.indicators, record.fields["total_score"] = map_indicators(
@@ -164,7 +165,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     from pipeline.mapping.indicator_rows import confirm_text_table, rows_to_indicators
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
-    template = catalogue.templates[form.template]
+    template = catalogue.templates[form.template].version(form.version)
     record = Record(source=source, template=form.template)
     with timed(timings, "mapping"):
         record.fields = dict(form.fields)

@@ -22,6 +22,7 @@ from pipeline.checks.rules import (
     Weighting,
     choose_weighting,
     declared_weighting,
+    fund_source_fields,
     groups,
     num,
 )
@@ -106,8 +107,8 @@ def sum_relations(record: Record, weighting: Weighting | None = None) -> list[Su
                                ["fields.budget_planned"]))
     for column, total in (("initial", "budget_initial"), ("annual", "budget_annual"),
                           ("executed", "executed")):
-        names = [f"fiscal_{column}", f"carryover_{column}", f"other_{column}"]
-        if total in fields and all(n in fields for n in names):
+        names = fund_source_fields(record, column)
+        if total in fields and len(names) >= 2:
             rel.append(SumRelation("funds_sources_sum_total", [[f"fields.{n}"] for n in names],
                                    [f"fields.{total}"]))
     allocations = record.narrative.allocations

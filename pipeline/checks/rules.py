@@ -264,12 +264,24 @@ def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[C
                   fields=[f"fields.{p}" for p in [*parts, total]])]
 
 
+# The funds block's source rows: the national form's three, and the provincial
+# versions' 财政专户管理资金 and 单位资金 (config/templates.yaml versions); a form has
+# those of its rows that the record holds.
+FUND_SOURCES = ("fiscal", "carryover", "special_account", "unit_funds", "other")
+
+
+def fund_source_fields(record: Record, column: str) -> list[str]:
+    names = [f"{source}_{column}" for source in FUND_SOURCES]
+    return [n for n in names if n in record.fields]
+
+
 def check_funds_columns(record: Record) -> list[Check]:
     checks = []
     for column, total in (("initial", "budget_initial"), ("annual", "budget_annual"),
                           ("executed", "executed")):
-        checks += check_sum(record, "funds_sources_sum_total",
-                            [f"fiscal_{column}", f"carryover_{column}", f"other_{column}"], total)
+        parts = fund_source_fields(record, column)
+        if len(parts) >= 2:
+            checks += check_sum(record, "funds_sources_sum_total", parts, total)
     return checks
 
 

@@ -28,6 +28,7 @@ from pipeline.image.straighten import straighten
 from pipeline.layout import BBox, Cell, PageLayout, ScannedPage, Table, Token
 from pipeline.models import PageTransform
 from pipeline.ocr.base import OcrEngine
+from pipeline.ocr.glyph_shapes import comparison_sign
 from pipeline.ocr.text_lines import cell_text_lines, glyph_height, ink_mask, is_dash_line
 from pipeline.timings import timed
 from pipeline.tuning import DEFAULT_TUNING, TextLineSettings, Tuning
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 # A lone bar found by geometry (is_dash_line) is as sure as a line read cleanly.
 DASH_CONFIDENCE = 0.99
+# A lone > or < found by geometry: a ≥ / ≤ whose bar faded away looks the same, and the
+# forms print ≥ / ≤ far more often: read as those, left for a person to confirm.
+CHEVRON_CONFIDENCE = 0.5
+PRIOR_SIGN = {">": "≥", "<": "≤"}
 
 # Inset from a cell's ruling lines before looking for ink, in inches: clears the line
 # itself and the anti-aliasing around it.
@@ -74,10 +79,27 @@ def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int,
 
 def recognize_line_images(engine: OcrEngine, images: list[np.ndarray]) -> list[tuple[str, float]]:
     """(text, confidence) of each text line image (a cell's, a paragraph's): a lone bar is
-    "—" by its shape, the rest go to the engine's recogniser in one batch."""
-    dashes = [is_dash_line(image) for image in images]
-    read = iter(engine.recognize_lines([im for im, dash in zip(images, dashes) if not dash]))
-    return [("—", DASH_CONFIDENCE) if dash else next(read) for dash in dashes]
+    "—" and a lone comparison sign (≥ ≤ = > <) is itself by its shape; the rest go to the
+    engine's recogniser in one batch."""
+    known: list[tuple[str, float] | None] = []
+    for image in images:
+        if is_dash_line(image):
+            known.append(("—", DASH_CONFIDENCE))
+            continue
+        # One glyph (no wider than about two of its height): a lone sign the recogniser,
+        # given no text around it, misreads (M, N, 八, 二 …).
+        sign = comparison_sign(image) if image.shape[1] <= 2 * image.shape[0] else None
+        if sign in ("≥", "≤", "="):
+            known.append((sign, DASH_CONFIDENCE))
+        elif sign:
+            # A chevron with no bar under it: most likely a ≥ / ≤ whose bar a poor scan lost
+            # or ran into the lower arm (⩾), as these forms print ≥ / ≤ far more often than
+            # > / <; read so, and left for a person to confirm.
+            known.append((PRIOR_SIGN[sign], CHEVRON_CONFIDENCE))
+        else:
+            known.append(None)
+    read = iter(engine.recognize_lines([im for im, k in zip(images, known) if k is None]))
+    return [k if k is not None else next(read) for k in known]
 
 
 def read_cells(gray: np.ndarray, tables: list[Table], dpi: int, engine: OcrEngine,

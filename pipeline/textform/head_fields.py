@@ -315,10 +315,11 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             if position >= len(cells):
                 # A blank in a row shorter than the header is in doubt like its values:
                 # its amount may stand elsewhere (a tool that wrote the block by columns).
-                # A blank is never flagged by its confidence, so it is flagged here.
-                if row_key == "budget":
+                # A blank is never flagged by its confidence, so it is flagged here. A
+                # cell the form lets a unit leave blank (得分) is blank, not missing.
+                if row_key == "budget" and name not in block.blank_allowed:
                     out[name] = FieldValue.missing()
-                elif complete:
+                elif complete or name in block.blank_allowed:
                     out[name] = FieldValue(value=None, raw="", confidence=1.0)
                 else:
                     out[name] = FieldValue(value=None, raw="", confidence=0.5, flags=["low_ocr_confidence"])

@@ -89,7 +89,7 @@ def load_text_config(config_dir: Path | None = None) -> TextConfig:
 def template_labels(spec: TemplateSpec) -> list[str]:
     """Every printed label of one template: title, markers, field labels, the funds
     block's rows and columns, the indicator table's headers and total row."""
-    out = [spec.title, *spec.markers]
+    out = [spec.title, *(w for m in spec.markers for w in ([m] if isinstance(m, str) else m))]
     for f in spec.fields.values():
         out += [*f.labels, *f.variants, *f.after]
     if spec.funds_block:
@@ -154,7 +154,7 @@ def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
     labels: list[str] = list(config.extra_labels)
     right: list[str] = []
     headings: list[str] = []
-    for spec in catalogue.templates.values():
+    for _family, _version, spec in catalogue.forms():  # a province's version's labels too
         labels += template_labels(spec)
         right += [label for f in spec.fields.values() if f.value == "right"
                   for label in (*f.labels, *f.variants)]
