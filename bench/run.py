@@ -41,7 +41,7 @@ from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 
 ENGINES = ("rapidocr", "tesseract")
-IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
+IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo", "copier")
 # Text that real extractors make of each report's digital PDF (fixtures/generator/tool_text.py).
 TOOL_TEXT_VARIANTS = tuple(tool_variants())
 # No OCR on these: one engine is enough.
