@@ -59,14 +59,16 @@ class PageImage:
 # below) and fully so from RED_FULL on (seal ink: 100-200). Between, a partial weight.
 RED_START, RED_FULL = 40, 90
 # Red is looked for on every RED_SAMPLE-th pixel first: a page without any (most colour
-# scans) costs only that look, and the work is limited to the box the red is in.
-RED_SAMPLE = 4
+# scans) costs only that look, and the work is limited to the RED_TILE × RED_TILE pixel
+# tiles the red is in (a seal at the top and a red signature at the bottom are two small
+# areas, not the page between them).
+RED_SAMPLE, RED_TILE = 4, 128
 
 
-def gray_dropping_red(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> np.ndarray:
-    """A colour page (three ``uint8`` channels, H × W) as gray, 0 = ink, with red ink
-    dropped: a red seal stamped over black text goes to paper and the text under it stays
-    black.
+def gray_dropping_red(pixels: np.ndarray, order: str = "BGR") -> np.ndarray:
+    """A colour page (``uint8`` H × W × 3, or 4 with alpha or padding; channels in
+    ``order``, "BGR" or "RGB") as gray, 0 = ink, with red ink dropped: a red seal stamped
+    over black text goes to paper and the text under it stays black.
 
     Seal ink lets red light through, so in the red channel it is light, while black (and
     blue: a signature) absorbs red too and stays dark there. Where a pixel is red (see
@@ -78,30 +80,39 @@ def gray_dropping_red(red: np.ndarray, green: np.ndarray, blue: np.ndarray) -> n
     keeps colour at half resolution and a seal's edge would leave a dark outline.
     Every other pixel is its plain luma, so a colour scan without red reads as before.
     """
-    gray = ((red.astype(np.uint32) * 299 + green.astype(np.uint32) * 587
-             + blue.astype(np.uint32) * 114 + 500) // 1000).astype(np.uint8)
+    import cv2  # here, not above: the processes that only refuse or count pages never get here
+
+    four = pixels.shape[2] == 4
+    code = {("BGR", False): cv2.COLOR_BGR2GRAY, ("BGR", True): cv2.COLOR_BGRA2GRAY,
+            ("RGB", False): cv2.COLOR_RGB2GRAY, ("RGB", True): cv2.COLOR_RGBA2GRAY}[(order, four)]
+    gray = cv2.cvtColor(np.ascontiguousarray(pixels), code)  # ITU-R 601 luma
+    red, green, blue = (pixels[:, :, i] for i in ((2, 1, 0) if order == "BGR" else (0, 1, 2)))
     step = RED_SAMPLE
     sample = red[::step, ::step].astype(np.int16) - np.maximum(green[::step, ::step], blue[::step, ::step])
     ys, xs = np.nonzero(sample > RED_START)
     if not len(ys):
         return gray
-    import cv2  # only for a page with red on it: the page-counting processes never get here
 
-    # The box around the red found (a sampled pixel stands for step × step), one
-    # sample's width more all round.
-    y0, y1 = max(0, (int(ys.min()) - 1) * step), min(gray.shape[0], (int(ys.max()) + 2) * step)
-    x0, x1 = max(0, (int(xs.min()) - 1) * step), min(gray.shape[1], (int(xs.max()) + 2) * step)
-    r = red[y0:y1, x0:x1].astype(np.float32)
-    redness = r - np.maximum(green[y0:y1, x0:x1], blue[y0:y1, x0:x1])
-    weight = np.clip((redness - RED_START) / float(RED_FULL - RED_START), 0.0, 1.0)
-    luma = gray[y0:y1, x0:x1].astype(np.float32)
-    paper = float(np.percentile(luma[::2, ::2], 90))
-    seal = r[weight >= 1.0]
-    gain = paper / max(float(np.median(seal)), 1.0) if seal.size else 1.0
-    weight = cv2.dilate(weight, np.ones((3, 3), np.uint8))
-    lifted = np.minimum(r * max(gain, 1.0), 255.0)
-    gray[y0:y1, x0:x1] = np.rint(luma + weight * (lifted - luma)).astype(np.uint8)
-    return gray
+    height, width = gray.shape
+    per = RED_TILE // step
+    tiles = sorted({(int(y) // per, int(x) // per) for y, x in zip(ys, xs)})
+    # The paper and the seal's ink, measured once for the page: every tile is lifted alike.
+    paper = float(np.percentile(gray[::8, ::8], 90))
+    seal_red = red[::step, ::step][sample >= RED_FULL]
+    gain = max(1.0, paper / max(float(np.median(seal_red)), 1.0)) if seal_red.size else 1.0
+    out = gray.copy()
+    for ty, tx in tiles:
+        # The tile and a pixel around it (the weight's spread reaches that far).
+        y0, y1 = max(0, ty * RED_TILE - 1), min(height, (ty + 1) * RED_TILE + 1)
+        x0, x1 = max(0, tx * RED_TILE - 1), min(width, (tx + 1) * RED_TILE + 1)
+        r = red[y0:y1, x0:x1].astype(np.float32)
+        redness = r - np.maximum(green[y0:y1, x0:x1], blue[y0:y1, x0:x1])
+        weight = np.clip((redness - RED_START) / float(RED_FULL - RED_START), 0.0, 1.0)
+        weight = cv2.dilate(weight, np.ones((3, 3), np.uint8))
+        luma = gray[y0:y1, x0:x1].astype(np.float32)
+        lifted = np.minimum(r * gain, 255.0)
+        out[y0:y1, x0:x1] = np.rint(luma + weight * (lifted - luma)).astype(np.uint8)
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -201,9 +212,7 @@ def stored_scan(page: pdfium.PdfPage, dpi: int) -> np.ndarray | None:
     if arr.ndim == 2 or arr.shape[2] == 1:
         gray = arr.reshape(px_h, px_w)
     elif bitmap.format in (pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
-        # Numpy, not OpenCV: this module stays light for the processes that only refuse
-        # or count pages.
-        gray = gray_dropping_red(arr[:, :, 2], arr[:, :, 1], arr[:, :, 0])
+        gray = gray_dropping_red(arr, "BGR")
     else:
         return None
     # The rendering's size: a pixel row or column more is the edge repeated (the renderer
@@ -224,7 +233,7 @@ def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
         arr = bitmap.to_numpy()
         if colour and arr.ndim == 3 and bitmap.format in (
                 pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
-            return gray_dropping_red(arr[:, :, 2], arr[:, :, 1], arr[:, :, 0])
+            return gray_dropping_red(arr, "BGR")
         # Copy: the array is a view into pdfium memory that close() frees.
         return np.array(arr.reshape(arr.shape[0], arr.shape[1]), dtype=np.uint8, copy=True)
     finally:
@@ -314,8 +323,7 @@ def to_gray(img: Image.Image) -> np.ndarray:
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, rgba)
     if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):  # colour: a seal may be on it
-        rgb = np.asarray(img.convert("RGB"), dtype=np.uint8)
-        return gray_dropping_red(rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2])
+        return gray_dropping_red(np.asarray(img.convert("RGB"), dtype=np.uint8), "RGB")
     return np.array(img.convert("L"), dtype=np.uint8)
 
 

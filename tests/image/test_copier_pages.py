@@ -80,7 +80,7 @@ def seal_over_text(dpi: int = 200) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def test_red_seal_goes_to_paper_black_text_stays() -> None:
     rgb, text, red_ink = seal_over_text()
     assert red_ink.sum() > 5000 and (red_ink & text).sum() > 200  # a seal, some over the text
-    gray = gray_dropping_red(rgb[:, :, 0], rgb[:, :, 1], rgb[:, :, 2])
+    gray = gray_dropping_red(rgb, "RGB")
     luma = np.asarray(Image.fromarray(rgb).convert("L"), np.int32)
     # The seal's ink: dark gray as plain luma, paper once dropped.
     seal_only = red_ink & ~text
@@ -89,11 +89,11 @@ def test_red_seal_goes_to_paper_black_text_stays() -> None:
     # The text under and beside it: as dark as before.
     assert np.median(gray[text]) < 60
     assert np.median(gray[text & red_ink]) < 90
-    # A page without red: exactly its luma.
+    # A page without red: its luma (Pillow's and OpenCV's round a level apart at most).
     plain = np.stack([text.astype(np.uint8) * 0 + 200] * 3, axis=2)
     plain[text] = (20, 30, 90)  # blue pen
-    assert np.array_equal(gray_dropping_red(plain[:, :, 0], plain[:, :, 1], plain[:, :, 2]),
-                          np.asarray(Image.fromarray(plain).convert("L")))
+    diff = gray_dropping_red(plain, "RGB").astype(int) - np.asarray(Image.fromarray(plain).convert("L"))
+    assert np.abs(diff).max() <= 1
 
 
 @pytest.mark.parametrize("native_dpi", [200, 300])  # rendered at 300 dpi / its own pixels

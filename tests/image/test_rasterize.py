@@ -169,7 +169,7 @@ def rendered(page, dpi: int, colour: bool = False) -> np.ndarray:
     bitmap = page.render(scale=dpi / 72.0, grayscale=not colour)
     arr = bitmap.to_numpy()
     if colour:
-        return gray_dropping_red(arr[:, :, 2], arr[:, :, 1], arr[:, :, 0])
+        return gray_dropping_red(arr, "BGR")
     return np.array(arr.reshape(arr.shape[0], arr.shape[1]))
 
 
