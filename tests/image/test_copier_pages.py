@@ -118,3 +118,17 @@ def test_colour_scan_pdf_and_jpeg_lose_the_seal(tmp_path, native_dpi: int) -> No
     # Pillow's own decode is the same colour: the PDF's embedded image as a check.
     assert pdfium.PdfDocument(str(pdf_path))[0].get_size()[0] == pytest.approx(w * 72 / native_dpi)
     assert Image.open(io.BytesIO(jpg_path.read_bytes())).mode == "RGB"
+
+
+def test_straighten_settings_reach_the_orientation() -> None:
+    """The tuning numbers come from Settings.straighten: asking the classifier for more
+    lines than a page has leaves the decision to the layout measures."""
+    from pipeline.settings import Settings, StraightenSettings
+
+    assert Settings().straighten == StraightenSettings()
+    strict = Settings(straighten={"classifier_min_lines": 99}).straighten
+    page = PageImage(1, rotate_quarter(centred_form(), 90), 150)
+    _, report = correct_orientation(page, settings=strict)
+    assert report["method"] == "layout" and report["classifier"]["lines"] <= 12
+    _, report = correct_orientation(page)
+    assert report["method"] == "classifier" and report["rotation_deg"] == 270
