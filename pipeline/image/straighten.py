@@ -40,8 +40,8 @@ import cv2
 import numpy as np
 
 from pipeline.image.rasterize import PageImage
-from pipeline.tuning import DEFAULT_TUNING, StraightenSettings
 from pipeline.image.text_angle import upside_down_probabilities
+from pipeline.tuning import DEFAULT_TUNING, StraightenSettings
 
 # The tuning numbers (tolerances, thresholds) are in StraightenSettings
 # (pipeline/tuning.py), each with its basis; these defaults unless the caller says.
@@ -473,7 +473,7 @@ def line_images(image: np.ndarray, reduced: Reduced, blobs: np.ndarray, turn: in
     cut out and turned by ``turn`` (CCW): those of ``blobs`` (text blobs of ``reduced``
     turned by ``turn``) one line high (0.08-0.3 in: 6-22 pt text) and at least 2.5 times
     as wide, widest first (the most glyphs to judge by)."""
-    x, y, w, h = (blobs[:, i].astype(np.float64) for i in range(4))
+    w, h = blobs[:, 2].astype(np.float64), blobs[:, 3].astype(np.float64)
     ok = ((h >= settings.line_min_height_in * reduced.dpi) & (h <= settings.line_max_height_in * reduced.dpi)
           & (w >= settings.line_min_aspect * h))
     chosen = blobs[ok][np.argsort(-blobs[ok][:, 2], kind="stable")][:settings.classifier_lines]

@@ -37,7 +37,7 @@ def model_path() -> Path | None:
     spec = importlib.util.find_spec("rapidocr_onnxruntime")
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "models" / MODEL_FILE
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / MODEL_FILE
     return path if path.is_file() else None
 
 

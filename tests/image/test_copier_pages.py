@@ -12,8 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from fixtures.generator.copier import seal_mask, stamp
 from fixtures.generator.degrade import JpegPdfWriter, encode_jpeg
-from pipeline.image.rasterize import (PageImage, gray_dropping_red, iter_image_pages,
-                                      iter_pdf_pages)
+from pipeline.image.rasterize import PageImage, gray_dropping_red, iter_image_pages, iter_pdf_pages
 from pipeline.image.straighten import correct_orientation, rotate_quarter
 
 FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
@@ -96,6 +95,10 @@ def test_red_seal_goes_to_paper_black_text_stays() -> None:
     assert np.abs(diff).max() <= 1
 
 
+def pixels_at(gray: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    return gray[np.minimum(ys.astype(int), gray.shape[0] - 1), np.minimum(xs.astype(int), gray.shape[1] - 1)]
+
+
 @pytest.mark.parametrize("native_dpi", [200, 300])  # rendered at 300 dpi / its own pixels
 def test_colour_scan_pdf_and_jpeg_lose_the_seal(tmp_path, native_dpi: int) -> None:
     rgb, text, red = seal_over_text(native_dpi)
@@ -111,10 +114,8 @@ def test_colour_scan_pdf_and_jpeg_lose_the_seal(tmp_path, native_dpi: int) -> No
         scale = dpi / native_dpi
         ys, xs = np.nonzero(text)
         ry, rx = np.nonzero(red & ~text)
-        pick = lambda yy, xx: gray[np.minimum((yy * scale).astype(int), gray.shape[0] - 1),  # noqa: E731
-                                   np.minimum((xx * scale).astype(int), gray.shape[1] - 1)]
-        assert np.median(pick(ry, rx)) > 215
-        assert np.median(pick(ys, xs)) < 90
+        assert np.median(pixels_at(gray, ry * scale, rx * scale)) > 215
+        assert np.median(pixels_at(gray, ys * scale, xs * scale)) < 90
     # Pillow's own decode is the same colour: the PDF's embedded image as a check.
     assert pdfium.PdfDocument(str(pdf_path))[0].get_size()[0] == pytest.approx(w * 72 / native_dpi)
     assert Image.open(io.BytesIO(jpg_path.read_bytes())).mode == "RGB"
