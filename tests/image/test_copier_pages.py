@@ -121,13 +121,17 @@ def test_colour_scan_pdf_and_jpeg_lose_the_seal(tmp_path, native_dpi: int) -> No
     assert Image.open(io.BytesIO(jpg_path.read_bytes())).mode == "RGB"
 
 
-def test_straighten_settings_reach_the_orientation() -> None:
-    """The tuning numbers come from Settings.straighten: asking the classifier for more
-    lines than a page has leaves the decision to the layout measures."""
-    from pipeline.settings import Settings, StraightenSettings
+def test_straighten_settings_reach_the_orientation(tmp_path) -> None:
+    """The tuning numbers come from config/tuning.yaml through Settings.tuning: a
+    --config folder asking the classifier for more lines than a page has leaves the
+    decision to the layout measures."""
+    from pipeline.settings import Settings
+    from pipeline.tuning import StraightenSettings
 
-    assert Settings().straighten == StraightenSettings()
-    strict = Settings(straighten={"classifier_min_lines": 99}).straighten
+    assert Settings().tuning.straighten == StraightenSettings()
+    (tmp_path / "tuning.yaml").write_text("straighten:\n  classifier_min_lines: 99\n", encoding="utf-8")
+    strict = Settings(config_dir=tmp_path).tuning.straighten
+    assert strict.classifier_min_lines == 99 and strict.classifier_min_vote == StraightenSettings().classifier_min_vote
     page = PageImage(1, rotate_quarter(centred_form(), 90), 150)
     _, report = correct_orientation(page, settings=strict)
     assert report["method"] == "layout" and report["classifier"]["lines"] <= 12
