@@ -1,6 +1,7 @@
 """The tuning numbers of the scanned path's stages, one settings object per stage, each
 number named with a line on its basis (as pdfplumber's ``TableSettings`` names every
-tolerance): ruling lines (``pipeline/image/lines.py``), text lines of a cell
+tolerance): straightening (``pipeline/image/straighten.py``), ruling lines
+(``pipeline/image/lines.py``), text lines of a cell
 (``pipeline/ocr/text_lines.py``), grid (``pipeline/grid/lattice.py``).
 
 The defaults are the numbers the bench was run with. ``config/tuning.yaml`` (and a user's
@@ -152,11 +153,105 @@ class GridSettings(BaseModel):
                                        "min_cell": self.min_cell * k})
 
 
+class StraightenSettings(BaseModel):
+    """The tuning numbers of straightening a page image (pipeline/image/straighten.py),
+    one line each on where they come from. Lengths in inches scale with the page's dpi;
+    "corpus" is the fixture and bench corpora (clean and degraded scans, photos, copier
+    scans) they were measured on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # -- measuring copy and ink ----------------------------------------------------------
+    # Resolution of the reduced copy everything is measured on: a 9 pt glyph is ~12 px.
+    analysis_dpi: float = 100.0
+    # Paper covers most of a form page, ink a few percent: their gray levels are these
+    # percentiles of the page's histogram.
+    paper_percentile: float = 0.90
+    ink_percentile: float = 0.003
+    # Ink mask of the reduced copy: local mean over 31 px (0.3 in at 100 dpi), offset by
+    # this share of the paper-ink contrast, at least 8 gray levels.
+    binarize_block: int = 31
+    binarize_offset: float = 0.12
+    binarize_min_offset: float = 8.0
+
+    # -- perspective (photos) ------------------------------------------------------------
+    # A photographed page is taken for A4 within this share of A4's proportions (a real
+    # camera's corners give a few %; our fixtures' corner jitter up to 9 %).
+    a4_tolerance: float = 0.12
+    # A phone's main camera, in image diagonals (26-28 mm equivalent), when a photo does
+    # not tell its own focal length.
+    phone_focal_diagonals: float = 0.8
+    # A scan is paper up to its edges: beyond this share of bright border it is no photo.
+    photo_max_border_bright: float = 0.25
+    # Paper against desk is a big step (our photos: 107-146 levels; dim scans 10-20).
+    photo_min_contrast: float = 50.0
+    # The page covers this range of a photo's area.
+    photo_min_page_fraction: float = 0.15
+    photo_max_page_fraction: float = 0.97
+    # Margin cut off a warped photo, share of its long side: corners are found to a few
+    # px, and a sliver of desk would look like a ruling line.
+    photo_margin_cut: float = 0.006
+    # A corner refined by line fits may move at most this share of the page's size.
+    corner_max_move: float = 0.05
+
+    # -- contrast ------------------------------------------------------------------------
+    # Paper minus ink (gray levels) below which a page is faded and is stretched: clean
+    # scans 160-235, degraded 93-151, clean scans at 30 % contrast 48-71.
+    min_contrast: float = 80.0
+    # Below this there is no ink to restore (a blank page): stretching blows up noise.
+    min_ink: float = 20.0
+    # The paper background is the brightest value within this window (wider than a glyph).
+    background_window_in: float = 0.2
+    # The gray a faded page's ink is stretched to (its paper to 255).
+    stretched_ink_level: float = 20.0
+
+    # -- orientation ---------------------------------------------------------------------
+    # Runs of ink this long are ruling lines, not text (a glyph is under 0.25 in).
+    line_run_in: float = 0.3
+    # |text direction| (mean log width/height of text blobs) below this: no direction
+    # (blank page); upright pages of the corpus score 1.1-2.0.
+    min_text_direction: float = 0.3
+    # Text lines the classifier judges: at most this many, one line high (6-22 pt text)
+    # and at least this many times as wide; the first few settle most pages, the rest are
+    # read when those do not all vote at least ``classifier_clear_vote``.
+    classifier_lines: int = 12
+    classifier_first_lines: int = 4
+    classifier_clear_vote: float = 0.8
+    line_min_height_in: float = 0.08
+    line_max_height_in: float = 0.3
+    line_min_aspect: float = 2.5
+    # The classifier decides with at least this many lines and a mean vote (-1..1) at
+    # least this far from 0 (the corpus: beyond ±0.5 on every page); else the layout does.
+    classifier_min_lines: int = 3
+    classifier_min_vote: float = 0.3
+    # The layout's upright score must be below minus this to turn a page by 180°.
+    min_upright_score: float = 0.1
+
+    # -- skew ----------------------------------------------------------------------------
+    # Skews beyond this are not believed (no page lies that crooked on a scanner glass);
+    # under the other, not worth a resampling (half the precision asked for).
+    max_skew_deg: float = 5.0
+    min_skew_deg: float = 0.05
+    # Worst/best projection profile above this: no direction stands out (a blank page).
+    blank_flatness: float = 0.97
+    # A ruling line's angle counts when within this of the projection profile's.
+    line_agreement_deg: float = 0.5
+    # Ruling lines measured for skew: at least this long, at most this thick; found by an
+    # opening this long.
+    min_line_in: float = 1.5
+    max_line_thickness_in: float = 0.05
+    line_open_in: float = 0.4
+    # Ink pixels sampled for the projection profiles (page; text lines only).
+    profile_points: int = 10_000
+    text_profile_points: int = 25_000
+
+
 class Tuning(BaseModel):
     """``config/tuning.yaml``: the settings of each stage."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    straighten: StraightenSettings = StraightenSettings()
     lines: LineSettings = LineSettings()
     text_lines: TextLineSettings = TextLineSettings()
     grid: GridSettings = GridSettings()

@@ -229,10 +229,10 @@ def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = Non
               second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
               tuning: Tuning = DEFAULT_TUNING) -> ScannedPage:
     """One page image to its OCR tokens, ruling lines and grid, on the straightened page;
-    ``tuning``: the settings of the lines, grid and text-line stages."""
+    ``tuning``: the settings of the straighten, lines, grid and text-line stages."""
     timings = {} if timings is None else timings
     with timed(timings, "straighten"):
-        page, report = straighten(source)
+        page, report = straighten(source, tuning.straighten)
     gray, dpi = page.image, page.dpi
     height, width = gray.shape
     with timed(timings, "lines"):
