@@ -52,7 +52,7 @@ TEXT_SUFFIXES = {".txt"}
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
 # The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
-ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
+ENGINE_THREADS_OPTION = {"rapidocr": "threads", "rapidocr3": "threads", "tesseract": "processes"}
 
 
 def unsupported_reason(path: Path) -> str | None:

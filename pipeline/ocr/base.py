@@ -27,6 +27,8 @@ from pipeline.layout import Token
 # name → "module:Class"; the module is imported only when the engine is first asked for.
 ENGINES: dict[str, str] = {
     "rapidocr": "pipeline.ocr.rapidocr_engine:RapidOcrEngine",
+    # The `rapidocr` 3.x package and its PP-OCRv6 models (the `rapidocr3` extra).
+    "rapidocr3": "pipeline.ocr.rapidocr3_engine:RapidOcr3Engine",
     "tesseract": "pipeline.ocr.tesseract_engine:TesseractEngine",
 }
 
