@@ -131,9 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "- reads text from stdin")
     extract.add_argument("--out", type=Path, default=Path("out"), help="output folder (default: out)")
     extract.add_argument("--password", help="password for encrypted PDFs")
-    extract.add_argument("--engine", choices=("rapidocr", "tesseract"), default=defaults.ocr_engine,
+    extract.add_argument("--engine", choices=("rapidocr", "rapidocr3", "tesseract"), default=defaults.ocr_engine,
                          help="OCR engine for scans and photos (default: %(default)s, the better "
-                              "one in our benchmark)")
+                              "one in our benchmark; rapidocr3: rapidocr 3.x, an extra)")
     extract.add_argument("--dpi", type=render_dpi, default=defaults.dpi,
                          help=f"resolution scanned PDF pages are rendered at, {MIN_RENDER_DPI} to "
                               f"{MAX_RENDER_DPI} (default: %(default)s)")
@@ -226,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
                         limits=Limits(**dict(args.limit)), config_dir=args.config)
     sinks: list[RecordSink] = []
     try:
+        from pipeline.ocr.base import require_engine_package
+        require_engine_package(args.engine)
         if args.db:
             from pipeline.output.postgres import PostgresRecords
             sinks.append(PostgresRecords(args.db))

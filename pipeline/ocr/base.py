@@ -15,6 +15,7 @@ our schema (text, confidence, ``Token``).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import threading
 from abc import ABC, abstractmethod
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from pipeline.errors import MissingExtra
 from pipeline.layout import Token
 
 # name → "module:Class"; the module is imported only when the engine is first asked for.
@@ -31,6 +33,19 @@ ENGINES: dict[str, str] = {
     "rapidocr3": "pipeline.ocr.rapidocr3_engine:RapidOcr3Engine",
     "tesseract": "pipeline.ocr.tesseract_engine:TesseractEngine",
 }
+
+
+# Engines whose package a plain install leaves out: name → (extra, the package's module).
+ENGINE_EXTRAS: dict[str, tuple[str, str]] = {"rapidocr3": ("rapidocr3", "rapidocr")}
+
+
+def require_engine_package(name: str) -> None:
+    """MissingExtra (saying what to install) when the engine's package is not installed;
+    looked up without importing it."""
+    if name in ENGINE_EXTRAS:
+        extra, module = ENGINE_EXTRAS[name]
+        if importlib.util.find_spec(module) is None:
+            raise MissingExtra(extra, f"the {name} OCR engine", module)
 
 
 class OcrEngine(ABC):
@@ -163,6 +178,7 @@ def create_engine(name: str, **options: Any) -> OcrEngine:
     if target is None:
         raise ValueError(f"unknown OCR engine {name!r}: choose one of "
                          f"{', '.join(available_engines())}")
+    require_engine_package(name)
     module_name, class_name = target.split(":")
     cls = getattr(importlib.import_module(module_name), class_name)
     if not (isinstance(cls, type) and issubclass(cls, OcrEngine)):

@@ -85,4 +85,4 @@ class RapidOcr3Engine(RapidOcrEngine):
         return [] if boxes is None else list(boxes)
 
     def _package(self) -> str:
-        return f"rapidocr {package_version('rapidocr')} (PP-OCRv6 small det+rec"
+        return f"rapidocr {package_version('rapidocr')} (engine rapidocr3, PP-OCRv6 small det+rec"

@@ -37,6 +37,7 @@ def test_metadata_has_ranges_extras_and_the_command() -> None:
 @pytest.mark.parametrize(("module", "options", "extra"), [
     ("psycopg", ["--db", "postgresql://user@127.0.0.1:1/db"], "postgres"),
     ("distributed", ["--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"], "dask"),
+    ("rapidocr", ["--engine", "rapidocr3"], "rapidocr3"),
 ])
 def test_an_option_whose_extra_is_missing_says_what_to_install(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path,
