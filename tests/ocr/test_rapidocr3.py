@@ -3,13 +3,13 @@ downloads one: the machine may be offline."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.errors import MissingExtra
-from pipeline.ocr import create_engine
-from pipeline.ocr import rapidocr3_engine
+from pipeline.ocr import create_engine, rapidocr3_engine
 from pipeline.ocr.base import require_engine_package
 from tests.ocr.render import render_line
 from tests.ocr.test_engines import LINES
@@ -39,7 +39,7 @@ def test_a_missing_model_is_named_not_fetched(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_without_the_package_the_engine_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(__import__("sys").modules, "rapidocr", None)  # as if not installed
+    monkeypatch.setitem(sys.modules, "rapidocr", None)  # as if not installed
     with pytest.raises(MissingExtra, match=r"pip install 'jixiao-pipeline\[rapidocr3\]'"):
         create_engine("rapidocr3")
     require_engine_package("rapidocr")  # the default engine needs no extra
