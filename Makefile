@@ -16,15 +16,12 @@ SAMPLE_REPORTS := mof_project:10,mof_project:5,mof_project:7:bad,dept_overall:4,
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml .ci/constraints.txt scripts/install-system-deps.sh
+$(STAMP): pyproject.toml .ci/constraints.txt scripts/install-system-deps.sh scripts/install-python-deps.sh
 	bash scripts/install-system-deps.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c .ci/constraints.txt -e '.[dev]'
-	# rapidocr-onnxruntime requires opencv-python (the GUI build, needing libGL), which
-	# writes the same cv2 folder as our opencv-python-headless: keep the headless build only.
-	$(PY) -m pip uninstall -q -y opencv-python
-	$(PY) -m pip install -q -c .ci/constraints.txt --force-reinstall --no-deps opencv-python-headless
+	# One OpenCV (opencv-python-headless): rapidocr-onnxruntime's opencv-python is left out.
+	bash scripts/install-python-deps.sh $(PY) dev
 	touch $(STAMP)
 
 # IN is one path (spaces allowed: IN="/data/某局 自评表") or, if no such path exists,
@@ -47,7 +44,7 @@ test: $(STAMP)
 # in fuzz/work/<target>/artifacts/ (see fuzz/run.py).
 FUZZ_SECONDS ?= 60
 fuzz: $(STAMP)
-	$(PY) -m pip install -q -e '.[fuzz]'
+	bash scripts/install-python-deps.sh $(PY) dev,fuzz
 	$(PY) -m fuzz.run --seconds $(FUZZ_SECONDS)
 
 # The benchmark corpus (outside git): N reports in every variant, with truth.

@@ -134,7 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--password", help="password for encrypted PDFs")
     extract.add_argument("--engine", choices=available_engines(), default=defaults.ocr_engine,
                          help="OCR engine for scans and photos: the shipped ones and any installed "
-                              "plugin (default: %(default)s, the better one in our benchmark)")
+                              "plugin (default: %(default)s, the better one in our benchmark; "
+                              "rapidocr3: the rapidocr 3.x package, an extra)")
     extract.add_argument("--second-opinion", action="store_true", default=defaults.second_opinion,
                          help="read the table cells OCR doubts again with a second engine "
                               "(config/calibration.yaml second_opinion says which; it measured no "
@@ -232,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
                         second_opinion=args.second_opinion)
     sinks: list[RecordSink] = []
     try:
+        from pipeline.ocr.base import require_engine_package
+        require_engine_package(args.engine)
         if args.db:
             from pipeline.output.postgres import PostgresRecords
             sinks.append(PostgresRecords(args.db))

@@ -21,6 +21,7 @@ lines are cheaper read at once (one model call, one process), sharing them out w
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import os
 import threading
@@ -32,6 +33,7 @@ from typing import Any, TypeVar
 import cv2
 import numpy as np
 
+from pipeline.errors import MissingExtra
 from pipeline.layout import Token
 from pipeline.ocr.plugins import load_engine_class
 
@@ -42,6 +44,19 @@ R = TypeVar("R")
 def default_threads() -> int:
     """An engine's threads unless told: the CPU count, at most 4 (more bought nothing)."""
     return min(os.cpu_count() or 1, 4)
+
+
+# Engines whose package a plain install leaves out: name → (extra, the package's module).
+ENGINE_EXTRAS: dict[str, tuple[str, str]] = {"rapidocr3": ("rapidocr3", "rapidocr")}
+
+
+def require_engine_package(name: str) -> None:
+    """MissingExtra (saying what to install) when the engine's package is not installed;
+    looked up without importing it."""
+    if name in ENGINE_EXTRAS:
+        extra, module = ENGINE_EXTRAS[name]
+        if importlib.util.find_spec(module) is None:
+            raise MissingExtra(extra, f"the {name} OCR engine", module)
 
 
 class OcrEngine(ABC):
@@ -212,6 +227,7 @@ def create_engine(name: str, threads: int | None = None, **options: Any) -> OcrE
     ``plugins.py``), or an OcrEngine subclass named as "module:Class" (importable in the
     worker processes): the tests' fault-injection engines (tests/ocr/fault_engines.py)
     come in this way."""
+    require_engine_package(name)
     cls = load_engine_class(name)
     if not (isinstance(cls, type) and issubclass(cls, OcrEngine)):
         raise ValueError(f"OCR engine {name!r} is not an OcrEngine")

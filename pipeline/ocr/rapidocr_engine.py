@@ -94,8 +94,6 @@ class RapidOcrEngine(OcrEngine):
         this (RapidOCR's own filter). recheck_min_width: the second pass's minimum width.
         fuse_graph: run the recogniser graph as ``rec_graph.simplify_recognizer`` rewrites
         it (the same arithmetic, faster)."""
-        from rapidocr_onnxruntime import RapidOCR  # heavy: onnxruntime and three models
-
         if confidence not in ("min", "mean"):
             raise ValueError(f"confidence must be 'min' or 'mean', not {confidence!r}")
         super().__init__(threads)
@@ -107,25 +105,55 @@ class RapidOcrEngine(OcrEngine):
         self.min_width = min_width
         self.recheck_below = recheck_below
         self.recheck_min_width = recheck_min_width
+        self._ocr = self._load(batch_size, rec_height, min_width, max_side_len)
+        # RapidOCR's sessions let onnxruntime's threads spin while they wait: on a busy
+        # 2-core machine that makes two threads slower than one. Rebuilt without spinning.
+        det_holder, rec = self._det_session(), self._ocr.text_rec
+        _rebuild_session(det_holder, threads)
+        # The recogniser's graph with its hard-swishes and scalar affines fused (same
+        # arithmetic, ~15% less time a line: see rec_graph).
+        self.graph_rewrites = _rebuild_session(rec.session, 1, simplify=fuse_graph)
+        # The second pass: the same recogniser (its session shared) at PP-OCR's own size.
+        self._full_rec = copy.copy(rec)
+        self._full_rec.rec_image_shape = [3, FULL_HEIGHT, recheck_min_width]
+        self._two_passes = recheck_below > 0 and (rec_height, min_width) != (FULL_HEIGHT, recheck_min_width)
+
+    # -- what differs between RapidOCR packages (this one: rapidocr-onnxruntime 1.4) ----
+
+    def _load(self, batch_size: int, rec_height: int, min_width: int, max_side_len: int) -> Any:
+        """The package's RapidOCR object, direction classifier off."""
+        from rapidocr_onnxruntime import RapidOCR  # heavy: onnxruntime and three models
+
         # Detector: pages larger than max_side_len are scaled down to it, smaller regions
         # are read at their own scale (RapidOCR's default, limit_type "min" 736, blows a
         # 60 px high cell up to 736 px: ten times slower and no better); no black
         # letterbox around wide strips (raw_detect pads them with paper instead).
-        self._ocr = RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1,
-                             rec_batch_num=batch_size, rec_img_shape=[3, rec_height, min_width],
-                             max_side_len=max_side_len, det_limit_type="max",
-                             det_limit_side_len=max_side_len, width_height_ratio=-1,
-                             use_cls=False, print_verbose=False)
-        # RapidOCR's sessions let onnxruntime's threads spin while they wait: on a busy
-        # 2-core machine that makes two threads slower than one. Rebuilt without spinning.
-        _rebuild_session(self._ocr.text_det.infer, threads)
-        # The recogniser's graph with its hard-swishes and scalar affines fused (same
-        # arithmetic, ~15% less time a line: see rec_graph).
-        self.graph_rewrites = _rebuild_session(self._ocr.text_rec.session, 1, simplify=fuse_graph)
-        # The second pass: the same recogniser (its session shared) at PP-OCR's own size.
-        self._full_rec = copy.copy(self._ocr.text_rec)
-        self._full_rec.rec_image_shape = [3, FULL_HEIGHT, recheck_min_width]
-        self._two_passes = recheck_below > 0 and (rec_height, min_width) != (FULL_HEIGHT, recheck_min_width)
+        return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1,
+                        rec_batch_num=batch_size, rec_img_shape=[3, rec_height, min_width],
+                        max_side_len=max_side_len, det_limit_type="max",
+                        det_limit_side_len=max_side_len, width_height_ratio=-1,
+                        use_cls=False, print_verbose=False)
+
+    def _det_session(self) -> Any:
+        """The detector's OrtInferSession (the object holding its ``session``)."""
+        return self._ocr.text_det.infer
+
+    def _run_recognizer(self, recognizer: Any, bgr: list[np.ndarray]) -> list[RawLine]:
+        """One call of a TextRecognizer on BGR line images, with per-character probabilities."""
+        out = []
+        for res in recognizer(bgr, True)[0]:  # True: per-character probabilities
+            text = res[0]
+            confs = tuple(float(c) for c in res[2][4]) if text and len(res) > 2 else ()
+            out.append(RawLine(text, confs))
+        return out
+
+    def _detect_boxes(self, bgr: np.ndarray) -> list[Any]:
+        """The detector's quadrilaterals on a BGR image (the package's own call)."""
+        boxes, _ = self._ocr(bgr, use_det=True, use_cls=False, use_rec=False)
+        return list(boxes or [])
+
+    def _package(self) -> str:
+        return f"rapidocr-onnxruntime {package_version('rapidocr-onnxruntime')} (PP-OCRv4 det+rec"
 
     def version(self) -> str:
         import onnxruntime
@@ -133,8 +161,7 @@ class RapidOcrEngine(OcrEngine):
         passes = (f"lines at {self.rec_height}×{self.min_width}"
                   + (f", under {self.recheck_below} again at {FULL_HEIGHT}×{self.recheck_min_width}"
                      if self._two_passes else ""))
-        return (f"rapidocr-onnxruntime {package_version('rapidocr-onnxruntime')} "
-                f"(PP-OCRv4 det+rec, onnxruntime {onnxruntime.__version__}, {self.threads} threads; "
+        return (f"{self._package()}, onnxruntime {onnxruntime.__version__}, {self.threads} threads; "
                 f"{passes}{'; recogniser graph fused' if self.graph_rewrites else ''})")
 
     # -- raw calls: what RapidOCR returns ---------------------------------------------
@@ -156,15 +183,8 @@ class RapidOcrEngine(OcrEngine):
         """``recognizer``: a RapidOCR TextRecognizer (the quick one or the full-size one)."""
         if not bgr:
             return []
-        # Shares side by side (the recogniser sorts each by width); True: per-character
-        # probabilities.
-        results = self.in_shares(lambda share: recognizer(share, True)[0], bgr)
-        out = []
-        for res in results:
-            text = res[0]
-            confs = tuple(float(c) for c in res[2][4]) if text and len(res) > 2 else ()
-            out.append(RawLine(text, confs))
-        return out
+        # Shares side by side (the recogniser sorts each by width).
+        return self.in_shares(lambda share: self._run_recognizer(recognizer, share), bgr)
 
     def _confidence(self, raw: RawLine) -> float:
         return raw.min if self.confidence == "min" else raw.mean
@@ -177,9 +197,8 @@ class RapidOcrEngine(OcrEngine):
         pad_x = max(0, (64 - w + 1) // 2, 16 - min(h, w) // 2)
         padded = cv2.copyMakeBorder(image, pad_y, pad_y, pad_x, pad_x, cv2.BORDER_CONSTANT,
                                     value=int(np.median(image)))
-        boxes, _ = self._ocr(cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR), use_det=True,
-                             use_cls=False, use_rec=False)
-        quads = [np.asarray(b, dtype=np.float32).reshape(4, 2) - (pad_x, pad_y) for b in boxes or []]
+        boxes = self._detect_boxes(cv2.cvtColor(padded, cv2.COLOR_GRAY2BGR))
+        quads = [np.asarray(b, dtype=np.float32).reshape(4, 2) - (pad_x, pad_y) for b in boxes]
         return [np.clip(q, 0, (w, h)) for q in quads]
 
     # -- normalised ---------------------------------------------------------------------

@@ -194,6 +194,19 @@ def fold_affine_into_pointwise_conv(graph: onnx.GraphProto) -> int:
     return len(added)
 
 
+def free_input_height(graph: onnx.GraphProto) -> int:
+    """The image input's height made a free dimension: PP-OCRv6's recogniser is exported
+    with height 48 written in, which onnxruntime enforces, though its convolutions and its
+    pooling to one row take any height (PP-OCRv4's is exported free). Our quick first pass
+    reads at height 32. Returns 1 if the height was fixed, else 0."""
+    dims = graph.input[0].type.tensor_type.shape.dim
+    if len(dims) != 4 or not dims[2].HasField("dim_value"):
+        return 0
+    dims[2].ClearField("dim_value")
+    dims[2].dim_param = "height"
+    return 1
+
+
 def drop_unused(graph: onnx.GraphProto) -> None:
     """Remove initializers and Constant nodes nothing reads any more."""
     while True:
@@ -216,7 +229,8 @@ def simplify_recognizer(model: onnx.ModelProto) -> tuple[onnx.ModelProto, dict[s
         model = version_converter.convert_version(model, HARD_SWISH_OPSET)
     counts = {"affine_into_conv": fold_affine_into_conv(model.graph),
               "affine_into_pointwise_conv": fold_affine_into_pointwise_conv(model.graph),
-              "hard_swish": fuse_hard_swish(model.graph)}
+              "hard_swish": fuse_hard_swish(model.graph),
+              "free_input_height": free_input_height(model.graph)}
     drop_unused(model.graph)
     onnx.checker.check_model(model)
     return model, counts

@@ -12,7 +12,7 @@ from pipeline.ocr import available_engines, create_engine, get_engine
 from pipeline.ocr.base import OcrEngine
 from tests.ocr.render import render_line, render_lines
 
-ENGINES = ["rapidocr", "tesseract"]
+ENGINES = ["rapidocr", "rapidocr3", "tesseract"]
 LINES = ["项目名称", "≥95%", "1,234.50", "县乡人大工作和建设经费"]
 CJK_PAIR_WITH_SPACE = re.compile(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]")
 PARAGRAPH = ["绩效目标完成情况良好", "项目资金使用规范安全", "群众满意度达到预期"]

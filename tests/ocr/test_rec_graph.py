@@ -81,10 +81,25 @@ def test_rewritten_block_computes_the_same(a1: float, c1: float, a2: float, c2: 
     expected = run(model, x)
     simplified, counts = simplify_recognizer(model)
     assert counts == {"affine_into_conv": 1, "hard_swish": 1,
-                      "affine_into_pointwise_conv": 0 if pad_next else 1}
+                      "affine_into_pointwise_conv": 0 if pad_next else 1, "free_input_height": 0}
     ops = [n.op_type for n in simplified.graph.node if n.op_type != "Constant"]
     assert ops == ["Conv", "HardSwish"] + (["Mul", "Add", "Conv"] if pad_next else ["Conv"])
     np.testing.assert_allclose(run(simplified, x), expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+def test_a_fixed_input_height_is_freed() -> None:
+    """As PP-OCRv6's recogniser is exported (height 48 written in): the rewritten graph
+    takes other heights and computes the same at the exported one."""
+    model = lcnet_like_block(0.5, 0.1, 2.0, -0.3, 3, True, seed=7)
+    model.graph.input[0].type.tensor_type.shape.dim[2].dim_value = 7
+    x7 = np.random.default_rng(1).normal(size=(1, 3, 7, 11)).astype(np.float32)
+    x5 = x7[:, :, :5]
+    with pytest.raises(Exception, match="dimension"):
+        run(model, x5)
+    simplified, counts = simplify_recognizer(model)
+    assert counts["free_input_height"] == 1
+    np.testing.assert_allclose(run(simplified, x7), run(model, x7), rtol=1e-4, atol=1e-4)
+    assert run(simplified, x5).shape[2] == 5
 
 
 def test_a_padded_convolution_keeps_the_affine_before_it() -> None:
@@ -113,9 +128,10 @@ def engines():
 def test_shipped_recogniser_is_rewritten(engines) -> None:
     plain, fused = engines
     assert plain.graph_rewrites == {}
-    # PP-OCRv4's recogniser: 28 hard-swishes, 28 conv affines, 12 before pointwise convs.
+    # PP-OCRv4's recogniser: 28 hard-swishes, 28 conv affines, 12 before pointwise convs;
+    # its input height is free as exported.
     assert fused.graph_rewrites == {"affine_into_conv": 28, "affine_into_pointwise_conv": 12,
-                                    "hard_swish": 28}
+                                    "hard_swish": 28, "free_input_height": 0}
     assert "graph fused" in fused.version()
 
 

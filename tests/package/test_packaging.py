@@ -34,9 +34,25 @@ def test_metadata_has_ranges_extras_and_the_command() -> None:
     assert opencv == ["opencv-python-headless>=5.0,<6"]
 
 
+def test_the_environment_has_one_opencv_the_headless_build() -> None:
+    """`make setup` leaves out rapidocr-onnxruntime's opencv-python (scripts/install-python-deps.sh):
+    the cv2 imported is opencv-python-headless's, built without a GUI (no libGL)."""
+    import re
+    from importlib.metadata import PackageNotFoundError, distribution, version
+
+    import cv2
+
+    for gui_build in ("opencv-python", "opencv-contrib-python"):
+        with pytest.raises(PackageNotFoundError):
+            distribution(gui_build)
+    assert version("opencv-python-headless").startswith(cv2.__version__)
+    assert re.search(r"GUI:\s+NONE", cv2.getBuildInformation())
+
+
 @pytest.mark.parametrize(("module", "options", "extra"), [
     ("psycopg", ["--db", "postgresql://user@127.0.0.1:1/db"], "postgres"),
     ("distributed", ["--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"], "dask"),
+    ("rapidocr", ["--engine", "rapidocr3"], "rapidocr3"),
 ])
 def test_an_option_whose_extra_is_missing_says_what_to_install(
         monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path,
