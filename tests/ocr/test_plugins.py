@@ -65,7 +65,7 @@ def line(width: int, dark: int) -> np.ndarray:
 
 
 def test_an_installed_package_adds_an_engine(installed_plugin: None) -> None:
-    assert plugins.available_engines() == ["counting", "rapidocr", "tesseract"]
+    assert plugins.available_engines() == ["counting", "rapidocr", "rapidocr3", "tesseract"]
     engine = create_engine("counting")
     assert engine.name == "counting" and engine.version() == "counting 1"
     assert engine.recognize_lines([line(40, 3), line(40, 0), line(40, 7)]) == [
@@ -78,6 +78,7 @@ def test_the_shipped_engines_are_registered_as_plugins() -> None:
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     entry_points = declared["project"]["entry-points"][plugins.GROUP]
     assert entry_points == {"rapidocr": "pipeline.ocr.rapidocr_engine:RapidOcrEngine",
+                            "rapidocr3": "pipeline.ocr.rapidocr3_engine:RapidOcr3Engine",
                             "tesseract": "pipeline.ocr.tesseract_engine:TesseractEngine"}
     assert {k: plugins.engine_targets()[k] for k in entry_points} == entry_points
     assert plugins.checkout_entry_points(ROOT / "no-such" / "pyproject.toml") == {}
@@ -89,7 +90,7 @@ def test_a_class_is_named_as_module_and_class_and_must_be_an_engine() -> None:
     assert create_engine(f"{MODULE}:GarbageEngine").name == "garbage"
     with pytest.raises(ValueError, match="is not an OcrEngine"):
         create_engine("pipeline.layout:Token")
-    with pytest.raises(ValueError, match="unknown OCR engine 'easyocr': choose one of rapidocr, tesseract"):
+    with pytest.raises(ValueError, match="unknown OCR engine 'easyocr': choose one of rapidocr, rapidocr3, tesseract"):
         create_engine("easyocr")
 
 
