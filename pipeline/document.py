@@ -208,8 +208,6 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
 # unknown-template record to review: a spreadsheet is as likely to be anything else).
 
 KIND_NAMES = {"xlsx": "workbook", "xls": "workbook", "docx": "document", "html": "web page"}
-# A form's own name: a piece cut at a repeated title without one is a continuation, not a form.
-IDENTITY_FIELDS = ("project_name", "reporting_unit")
 
 
 def part_name(*names: str | None) -> str | None:
@@ -220,7 +218,7 @@ def build_records(layout: DocumentLayout, source: Source, catalogue: Catalogue,
                   timings: dict[str, float], paged: bool) -> list[Record]:
     """A record per form of the layout: several when it holds several forms one after the
     other, each naming its own form (project or unit); else the layout's one record."""
-    from pipeline.template.split import split_forms
+    from pipeline.template.split import IDENTITY_FIELDS, split_forms
     with timed(timings, "template"):
         pieces = split_forms(layout, catalogue, paged)
     records = [build_record(piece.layout, source.model_copy(update={

@@ -2,16 +2,19 @@
 after the other, a PDF of several reports bound together, a sheet with two forms.
 
 A form starts at its title (a template's ``title`` in config/templates.yaml: 项目支出绩效自评表
-…), printed as a line above its table or in the table's first row. The layout is cut at
-every title after the first; whatever comes before the first title (a cover page, a
-preamble) stays with the first form. Only a cut into pieces that are each a form is a
-split (each piece's template detected); otherwise the layout is one form, as before: a
-title repeated on a continuation page (项目支出绩效自评表（续）) leaves a piece the caller
-finds has no 项目名称, and it keeps the layout whole (pipeline/document.py).
+…) or at the label of what names it (its ``project_name`` or ``reporting_unit``: 项目名称,
+填报单位名称：…), printed as a line or in a table: many forms print no title. The layout is
+cut at each such place after the first; a piece holding no table (a title, the lines
+between a title and its table) goes with the piece after it, and whatever comes before
+the first form (a cover page) stays with the first. Only a cut into pieces that are each
+a form is a split (each piece's template detected); otherwise the layout is one form, as
+before. The caller keeps a split only when every piece names its project or unit
+(pipeline/document.py), so a title repeated over a continuation page cuts nothing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipeline.layout import DocumentLayout
@@ -21,6 +24,8 @@ from pipeline.text.normalize import compact
 
 # A position in reading order: (page, top).
 Position = tuple[int, float]
+# The values that name a form: printed once at its top, so a form starts at their labels.
+IDENTITY_FIELDS = ("project_name", "reporting_unit")
 
 
 @dataclass
@@ -32,18 +37,30 @@ class FormPiece:
     template: str
 
 
-def title_positions(layout: DocumentLayout, catalogue: Catalogue) -> list[Position]:
-    """Where a form title is printed: lines outside tables, and tables' first rows."""
+def form_starts(layout: DocumentLayout, catalogue: Catalogue) -> list[Position]:
+    """Where a form may start: its title (a line, or in a table's first row) or the label
+    of a value naming it (a line starting with it, or a table cell holding it)."""
     titles = {compact(spec.title) for spec in catalogue.templates.values()}
+    labels = {compact(label) for spec in catalogue.templates.values()
+              for name in IDENTITY_FIELDS if name in spec.fields
+              for label in spec.fields[name].all_labels}
+    patterns = [re.compile(spec.fields[name].pattern) for spec in catalogue.templates.values()
+                for name in IDENTITY_FIELDS
+                if name in spec.fields and spec.fields[name].pattern]
 
     def is_title(text: str) -> bool:
-        text = compact(text)
         # A title line is short: a sentence of the narrative that names the form is not one.
         return len(text) <= 40 and any(title in text for title in titles)
 
-    found = {(line.page, line.bbox[1]) for line in layout.lines if is_title(line.text)}
+    found = set()
+    for line in layout.lines:
+        text = compact(line.text)
+        if is_title(text) or any(text.startswith(label) for label in labels) \
+                or any(p.match(line.text.strip()) for p in patterns):
+            found.add((line.page, line.bbox[1]))
     for table in layout.tables:
-        if any(is_title(c.text) for c in table.cells if c.row == 0):
+        if any(is_title(compact(c.text)) if c.row == 0 else False for c in table.cells) \
+                or any(compact(c.text) in labels for c in table.cells):
             found.add((table.page, table.bbox[1]))
     return sorted(found)
 
@@ -71,14 +88,21 @@ def piece_name(layout: DocumentLayout, piece: DocumentLayout, paged: bool) -> st
 def split_forms(layout: DocumentLayout, catalogue: Catalogue, paged: bool) -> list[FormPiece]:
     """The layout's forms when it holds several (two or more pieces, each a form), else [].
     ``paged``: name the pieces by their pages (a PDF), else by their first table."""
-    starts = title_positions(layout, catalogue)[1:]
-    if not starts:
+    starts: list[Position | None] = [None, *form_starts(layout, catalogue)[1:]]
+    k = 0
+    while k < len(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else None
+        if cut(layout, starts[k], end).tables:
+            k += 1
+        elif k + 1 < len(starts):
+            del starts[k + 1]  # no table: the piece runs on to the next one's end
+        elif k > 0:
+            del starts[k]      # a last piece with no table: the end of the form before it
+        else:
+            break
+    if len(starts) < 2:
         return []
-    bounds = [None, *starts, None]
-    pieces = [cut(layout, a, b) for a, b in zip(bounds, bounds[1:])]
-    pieces = [p for p in pieces if p.tables or p.lines]
-    if len(pieces) < 2 or any(not p.tables for p in pieces):
-        return []
+    pieces = [cut(layout, a, b) for a, b in zip(starts, [*starts[1:], None])]
     out = []
     for piece in pieces:
         template, _score = detect_template(piece, catalogue)
