@@ -111,3 +111,16 @@ def test_review_shows_the_cells_around_a_flagged_value(extractor, truths, tmp_pa
     assert {m[0] for m in marked} >= {str(v.raw) for v in flagged if v.raw and "\n" not in v.raw}
     page = mini_table_html(tables[0])
     assert 'class=value' in page and "sheet &#x27;自评表&#x27;" in page  # escaped
+
+
+@pytest.mark.parametrize(("suffix", "save_as"), [(".doc", ".docx"), (".wps", ".docx"), (".et", ".xlsx"),
+                                                 (".ofd", ".pdf")])
+def test_formats_not_read_say_what_to_save_them_as(extractor, tmp_path: Path, suffix: str,
+                                                    save_as: str) -> None:
+    # An OLE compound file, as Word 97 and WPS write them (the name decides, not the bytes).
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    record = extractor.extract(path)
+    assert record.status == "failed" and record.source.sha256
+    assert record.error == (f"unsupported file type {suffix}; save it as {save_as} (File > Save As) "
+                            "and give that")
