@@ -49,7 +49,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
+# OFD (GB/T 33190): a fixed layout like a digital PDF's, read by pipeline/read/ofd.py.
+OFD_SUFFIXES = {".ofd"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES | OFD_SUFFIXES
 # The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
 ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
@@ -59,12 +61,11 @@ def unsupported_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
         return None
-    if suffix in (".doc", ".wps", ".et", ".ofd"):
+    if suffix in (".doc", ".wps", ".et"):
         return (f"unsupported file type {suffix}; save it as "
-                f"{'.xlsx' if suffix == '.et' else '.pdf' if suffix == '.ofd' else '.docx'} "
-                "(File > Save As) and give that")
+                f"{'.xlsx' if suffix == '.et' else '.docx'} (File > Save As) and give that")
     return (f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF, TXT, "
-            "XLSX, XLS, DOCX or HTML")
+            "XLSX, XLS, DOCX, HTML or OFD")
 
 
 def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
@@ -362,6 +363,19 @@ class DocumentExtractor:
         with timed(timings, "read"):
             pages = read_digital_pdf(path, self.settings)
         source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
+        return self.layout_of_pages(pages, source, timings)
+
+    def read_ofd_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
+        """An OFD's layout: its text and ruling lines, read as a digital PDF's."""
+        from pipeline.read.ofd import read_ofd
+        with timed(timings, "read"):
+            pages = read_ofd(path, self.settings.limits, self.settings.text_layer_confidence)
+        source.kind, source.dpi, source.engine = "ofd", 72, "ofd"
+        return self.layout_of_pages(pages, source, timings)
+
+    def layout_of_pages(self, pages: list[PageLayout], source: Source,
+                        timings: dict[str, float]) -> DocumentLayout:
+        """Text-layer pages in their grid, repaired when damaged."""
         source.pages = len(pages)
         with timed(timings, "grid"):
             layout = layout_from_pages(pages, 72)
@@ -429,6 +443,9 @@ class DocumentExtractor:
             elif suffix in IMAGE_SUFFIXES:
                 source.kind = "image"
                 records = self.read_scan(path, source, timings)
+            elif suffix in OFD_SUFFIXES:
+                layout = self.read_ofd_layout(path, source, timings)
+                records = build_records(layout, source, self.catalogue, timings, paged=True)
             elif suffix in OFFICE_SUFFIXES:
                 records = read_office_records(path, source, self.catalogue, self.settings.limits,
                                               timings)

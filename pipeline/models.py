@@ -23,8 +23,9 @@ FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_misma
 CORRECTED = "corrected"
 # xlsx, xls, docx, html: files that state their tables (pipeline/read/office/); their
 # bboxes are in the grid unit of pipeline/read/office/grid.py, with no page image (dpi null).
+# ofd: GB/T 33190 fixed-layout files, read like a digital PDF (PDF points, dpi 72).
 SourceKind = Literal["digital_pdf", "scanned_pdf", "image", "text", "xlsx", "xls", "docx", "html",
-                     "unknown"]
+                     "ofd", "unknown"]
 Status = Literal["ok", "review", "failed"]
 Value = str | float | int | None
 

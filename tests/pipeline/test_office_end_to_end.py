@@ -113,8 +113,7 @@ def test_review_shows_the_cells_around_a_flagged_value(extractor, truths, tmp_pa
     assert 'class=value' in page and "sheet &#x27;自评表&#x27;" in page  # escaped
 
 
-@pytest.mark.parametrize(("suffix", "save_as"), [(".doc", ".docx"), (".wps", ".docx"), (".et", ".xlsx"),
-                                                 (".ofd", ".pdf")])
+@pytest.mark.parametrize(("suffix", "save_as"), [(".doc", ".docx"), (".wps", ".docx"), (".et", ".xlsx")])
 def test_formats_not_read_say_what_to_save_them_as(extractor, tmp_path: Path, suffix: str,
                                                     save_as: str) -> None:
     # An OLE compound file, as Word 97 and WPS write them (the name decides, not the bytes).
