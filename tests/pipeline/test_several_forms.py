@@ -44,6 +44,11 @@ def test_a_workbook_gives_a_record_per_form_sheet(extractor, truths, tmp_path: P
     check = next(c for c in one.checks if c.rule == "one_form_per_file")
     assert not check.ok and one.status == "review"
     assert f"{records[1].source.part} (mof_project)" in check.detail
+    # The API gives them all, from a path or from bytes.
+    import pipeline
+    from_bytes = pipeline.extract_all(path.read_bytes(), name="three.xlsx")
+    assert [(r.source.path, r.source.part) for r in from_bytes] == [
+        ("three.xlsx", r.source.part) for r in records]
 
 
 @pytest.mark.parametrize("kind", ["docx", "html"])
