@@ -218,15 +218,18 @@ def part_name(*names: str | None) -> str | None:
 def build_records(layout: DocumentLayout, source: Source, catalogue: Catalogue,
                   timings: dict[str, float], paged: bool) -> list[Record]:
     """A record per form of the layout: several when it holds several forms one after the
-    other, each naming its own form (project or unit); else the layout's one record."""
+    other, each naming its own form (project or unit) and having its indicator rows; else
+    the layout's one record."""
     from pipeline.template.split import IDENTITY_FIELDS, split_forms
     with timed(timings, "template"):
         pieces = split_forms(layout, catalogue, paged)
     records = [build_record(piece.layout, source.model_copy(update={
                    "part": part_name(source.part, piece.name)}), catalogue, timings)
                for piece in pieces]
-    if records and all(any(r.fields.get(k, FieldValue()).value is not None for k in IDENTITY_FIELDS)
-                       for r in records):
+    # Each piece a whole form: it names its project or unit and has its indicator rows (a
+    # table that merely lists units, or a continuation page, is no form of its own).
+    if records and all(r.indicators and any(r.fields.get(k, FieldValue()).value is not None
+                                            for k in IDENTITY_FIELDS) for r in records):
         return records
     return [build_record(layout, source, catalogue, timings)]
 

@@ -85,3 +85,17 @@ def test_a_title_printed_again_over_a_continuation_does_not_split(extractor, tru
     assert len(records) == 1 and records[0].source.part is None
     tally = score_record(truths["mof_project-00010"], records[0], "html")
     assert tally.errors == []
+
+
+def test_a_repeated_header_table_without_indicators_is_no_form_of_its_own(extractor, truths,
+                                                                          tmp_path: Path) -> None:
+    from fixtures.generator.render_office import write_html
+    single = tmp_path / "one.html"
+    write_html(truths["mof_project-00010"], single)
+    page = single.read_text(encoding="utf-8")
+    first = page[page.index("<table"):page.index("</table>") + len("</table>")]
+    # A summary of the project's head again after the form, under the form's title.
+    page = page.replace("</body>", f"<h2>项目支出绩效自评表</h2>\n{first}\n</body>")
+    single.write_text(page, encoding="utf-8")
+    records = extractor.extract_all(single)
+    assert len(records) == 1 and records[0].source.part is None
