@@ -284,10 +284,13 @@ def main(argv: list[str] | None = None) -> int:
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
     if args.throughput_docs:
         from bench.throughput import bench_throughput
-        batch_files = [p for _, p in variant_files(args.corpus, truths, args.throughput_variant)]
-        throughput = {"variant": args.throughput_variant,
-                      **{engine: bench_throughput(batch_files[:args.throughput_docs], engine)
-                         for engine in engines}}
+        # A tool's text is made for the run, as for the accuracy table above.
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as generated:
+            batch_files = [p for _, p in variant_files(args.corpus, truths, args.throughput_variant,
+                                                       Path(generated))]
+            throughput = {"variant": args.throughput_variant,
+                          **{engine: bench_throughput(batch_files[:args.throughput_docs], engine)
+                             for engine in engines}}
     else:
         throughput = {"skipped": "--throughput-docs 0"}
     if args.dask_workers:

@@ -34,6 +34,7 @@ from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.template.detect import detect_template
 from pipeline.timings import timed, timed_iter
+from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 if TYPE_CHECKING:
     from pipeline.textform.form_reader import TextForm
@@ -52,8 +53,6 @@ OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 # OFD (GB/T 33190): a fixed layout like a digital PDF's, read by pipeline/read/ofd.py.
 OFD_SUFFIXES = {".ofd"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES | OFD_SUFFIXES
-# The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
-ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
 
 def unsupported_reason(path: Path) -> str | None:
@@ -68,11 +67,13 @@ def unsupported_reason(path: Path) -> str | None:
             "XLSX, XLS, DOCX, HTML or OFD")
 
 
-def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
+def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = DEFAULT_TUNING.grid
+                      ) -> DocumentLayout:
+    """A digital PDF's layout: each page's tables built from its drawn lines, its text in them."""
     doc = DocumentLayout(pages=len(pages), dpi=dpi,
                          page_sizes=[(p.width, p.height) for p in pages])
     for page in pages:
-        tables, lines = page_to_tables(page)
+        tables, lines = page_to_tables(page, grid)
         doc.tables.extend(tables)
         doc.lines.extend(lines)
     return doc
@@ -279,6 +280,7 @@ class DocumentExtractor:
         self.settings = settings
         self.catalogue = load_catalogue(settings.config_dir)
         self.calibration = load_calibration(settings.config_dir)
+        self.tuning = settings.tuning
         self._engine: OcrEngine | None = None
         self._second_engine: OcrEngine | None = None
 
@@ -286,25 +288,20 @@ class DocumentExtractor:
     def engine(self) -> OcrEngine:
         if self._engine is None:
             from pipeline.ocr.base import create_engine
-            name = self.settings.ocr_engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._engine = create_engine(name, **options)
+            self._engine = create_engine(self.settings.ocr_engine, threads=self.settings.ocr_threads)
         return self._engine
 
     def second_opinion(self) -> SecondOpinion | None:
         """A second reader for this document's doubtful cells, or None (switched off, or
         the configured engine is the one reading)."""
         config = self.calibration.config.second_opinion
-        if not self.settings.second_opinion or config.engine in (None, self.settings.ocr_engine):
+        if not self.settings.second_opinion or config.engine == self.settings.ocr_engine:
             return None
         from pipeline.read.second_opinion import SecondOpinion
         if self._second_engine is None:
             from pipeline.ocr.base import create_engine
-            name = config.engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._second_engine = create_engine(name, **{**config.options, **options})
+            self._second_engine = create_engine(config.engine, threads=self.settings.ocr_threads,
+                                                **config.options)
         return SecondOpinion(self._second_engine, config.below, config.scale)
 
     def debug_dir_for(self, source: Source) -> Path | None:
@@ -325,7 +322,7 @@ class DocumentExtractor:
             engine = self.engine
         second = self.second_opinion()
         pages = list(read_scanned(timed_iter(images, timings, "rasterize"), engine,
-                                  self.debug_dir_for(source), second, timings))
+                                  self.debug_dir_for(source), second, timings, self.tuning))
         disagreements: list[SecondReading] = []
         if second is not None:
             with timed(timings, "ocr"):
@@ -381,7 +378,7 @@ class DocumentExtractor:
         """Text-layer pages in their grid, repaired when damaged."""
         source.pages = len(pages)
         with timed(timings, "grid"):
-            layout = layout_from_pages(pages, 72)
+            layout = layout_from_pages(pages, 72, self.tuning.grid)
         # A text layer damaged like the seed's text gets the text path's repairs;
         # a clean one comes back as it is.
         from pipeline.textform.text_layer import repair_text_layer

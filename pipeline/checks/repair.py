@@ -141,7 +141,9 @@ def term_of(record: Record, paths: list[str], trust: dict[str, float], threshold
             return Term(paths, values, None, False)
         if any(isinstance(c.value, str) for c in values):
             return Term(paths, values, None, False)  # read, but not a number
-        return Term(paths, values, 0.0, True)  # a blank money cell means zero
+        # A blank money cell means zero, trusted as any reading is: by its confidence.
+        trusted = all(trust.get(p, c.confidence) >= threshold for p, c in zip(paths, values))
+        return Term(paths, values, 0.0, trusted)
     trusted = all(trust.get(p, c.confidence) >= threshold and not set(c.flags) & DOUBT
                   for p, c in zip(paths, values))
     return Term(paths, values, numbers.pop(), trusted)

@@ -168,5 +168,8 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     for ind in inds:
         for key in INDICATOR_KEYS:
             fv = getattr(ind, key)
-            if fv.value is not None:
-                fv.confidence = min(fv.confidence, unconfirmed)
+            fv.confidence = min(fv.confidence, unconfirmed)
+            if fv.value is None and "missing" not in fv.flags:
+                # A cell read as blank is as much a guess as one read with a value, and a
+                # blank is never flagged by its confidence (an empty cell says nothing).
+                fv.flag("low_ocr_confidence")

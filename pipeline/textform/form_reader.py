@@ -26,6 +26,7 @@ from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
+    printed_header_keys,
     header_labels,
     join_group_pieces,
     read_total,
@@ -82,7 +83,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     """The form in a plain text, whatever tool made the text."""
     index = label_index(catalogue, config)
     kind, pieces, lines = text_to_pieces(text, config, index)
-    pieces = join_wrapped_numbers(pieces, kind)
+    pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
     name = detect_text_template(pieces, catalogue)
     form = TextForm(template=name, kind=kind)
     if name == "unknown":
@@ -100,12 +101,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         labels = header_labels(template, config)
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
-        body = drop_repeated_headers(pieces[body_start:total_at], labels)
+        printed = printed_header_keys(pieces, bounds, template, labels)
+        body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
         if kind is TextKind.LINES:
             body = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
-            body = rows_by_anchor_lines(body)
+            body = rows_by_anchor_lines(body, kind)
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)

@@ -38,6 +38,7 @@ class Confidence:
     heading: float = 0.8
     unconfirmed_table: float = 0.6
     ambiguous_cell: float = 0.6
+    cut_number: float = 0.3
 
 
 @dataclass(frozen=True)
