@@ -5,6 +5,7 @@
     record = pipeline.extract("reports/a.pdf")                  # str or Path
     record = pipeline.extract(pdf_bytes, name="a.pdf")          # bytes or a binary file
     record = pipeline.extract("b.txt", config="my-config", engine="tesseract")
+    records = pipeline.extract_all("two-projects.xlsx")         # a record per form of the file
     summary = pipeline.extract_batch(["reports/", "c.xlsx"], out="out")
 
 Options are the fields of :class:`pipeline.settings.Settings` (``engine`` and ``config``
@@ -77,10 +78,21 @@ def suffix_of(data: bytes) -> str:
 def extract(document: Document, *, name: str | None = None, **options: Any) -> Record:
     """The record of one document: a path (``str`` or ``Path``), its bytes, or a binary
     file object. ``name`` (for bytes and file objects) gives the file's name, whose
-    suffix says its type (else it is told from the bytes) and which ``source.path`` shows."""
+    suffix says its type (else it is told from the bytes) and which ``source.path`` shows.
+    A file holding several forms (a workbook's sheets…) gives its first form's record,
+    with a failing ``one_form_per_file`` check naming the others: :func:`extract_all`
+    gives them all."""
+    from pipeline.document import one_of_several
+    return one_of_several(extract_all(document, name=name, **options))
+
+
+def extract_all(document: Document, *, name: str | None = None, **options: Any) -> list[Record]:
+    """A record per form of one document (as :func:`extract` takes it): one for most
+    files, several for a workbook or document holding several forms, each naming its part
+    (``source.part``)."""
     extractor = extractor_for(settings_from(options))
     if isinstance(document, (str, os.PathLike)):
-        return extractor.extract(Path(document))
+        return extractor.extract_all(Path(document))
     if isinstance(document, (bytes, bytearray, memoryview)):
         data = bytes(document)
     elif hasattr(document, "read"):
@@ -96,9 +108,10 @@ def extract(document: Document, *, name: str | None = None, **options: Any) -> R
         # as given, in a private folder removed afterwards.
         path = Path(folder) / ("document" + (Path(name).suffix if name else suffix_of(data)))
         path.write_bytes(data)
-        record = extractor.extract(path)
-    record.source.path = shown
-    return record
+        records = extractor.extract_all(path)
+    for record in records:
+        record.source.path = shown
+    return records
 
 
 def extract_batch(paths: Iterable[PathLike], out: PathLike, *, progress: bool = False,

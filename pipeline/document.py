@@ -37,7 +37,6 @@ from pipeline.timings import timed, timed_iter
 from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 if TYPE_CHECKING:
-    from pipeline.read.office.grid import FormPart
     from pipeline.textform.form_reader import TextForm
     from pipeline.textform.vocab import TextConfig
     from pipeline.image.rasterize import PageImage
@@ -51,7 +50,9 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 TEXT_SUFFIXES = {".txt"}
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
-SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
+# OFD (GB/T 33190): a fixed layout like a digital PDF's, read by pipeline/read/ofd.py.
+OFD_SUFFIXES = {".ofd"}
+SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES | OFD_SUFFIXES
 
 
 def unsupported_reason(path: Path) -> str | None:
@@ -59,12 +60,11 @@ def unsupported_reason(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in SUPPORTED_SUFFIXES:
         return None
-    if suffix in (".doc", ".wps", ".et", ".ofd"):
+    if suffix in (".doc", ".wps", ".et"):
         return (f"unsupported file type {suffix}; save it as "
-                f"{'.xlsx' if suffix == '.et' else '.pdf' if suffix == '.ofd' else '.docx'} "
-                "(File > Save As) and give that")
+                f"{'.xlsx' if suffix == '.et' else '.docx'} (File > Save As) and give that")
     return (f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF, TXT, "
-            "XLSX, XLS, DOCX or HTML")
+            "XLSX, XLS, DOCX, HTML or OFD")
 
 
 def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = DEFAULT_TUNING.grid
@@ -202,47 +202,74 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     return build_text_record(form, source, catalogue, config, timings)
 
 
-# --- office files: the form's sheet, then the shared stages ------------------------------
-# A workbook often holds other sheets (instructions, a data sheet, an empty Sheet2): the
-# form is the sheet whose labels make a template. A file with no form anywhere is a failed
-# record that says so (not an unknown-template record to review: a spreadsheet is as likely
-# to be anything else). A file with several forms gives the record of the first and a
-# failing ``one_form_per_file`` check that names the others: the batch keeps one record per
-# input file (its ledger is keyed by the file's sha256), so the others are said, not lost.
+# --- several forms in one file: a record each ----------------------------------------------
+# A workbook often holds other sheets (instructions, a data sheet, an empty Sheet2): its
+# forms are the sheets whose labels make a template, a record each (``source.part`` names
+# the sheet). A Word file, a web page or a PDF may hold several forms one after the other
+# (pipeline/template/split.py): a record each too (``source.part``: "table 3", "pages
+# 4–6"). A file with no form anywhere is a failed record that says so (not an
+# unknown-template record to review: a spreadsheet is as likely to be anything else).
 
 KIND_NAMES = {"xlsx": "workbook", "xls": "workbook", "docx": "document", "html": "web page"}
 
 
-def part_label(part: FormPart) -> str:
-    return f"sheet {part.name!r}" if part.name else "the document"
+def part_name(*names: str | None) -> str | None:
+    return ", ".join(n for n in names if n) or None
 
 
-def read_office_record(path: Path, source: Source, catalogue: Catalogue, limits: Limits,
-                       timings: dict[str, float]) -> Record:
+def build_records(layout: DocumentLayout, source: Source, catalogue: Catalogue,
+                  timings: dict[str, float], paged: bool) -> list[Record]:
+    """A record per form of the layout: several when it holds several forms one after the
+    other, each naming its own form (project or unit) and having its indicator rows; else
+    the layout's one record."""
+    from pipeline.template.split import IDENTITY_FIELDS, split_forms
+    with timed(timings, "template"):
+        pieces = split_forms(layout, catalogue, paged)
+    records = [build_record(piece.layout, source.model_copy(update={
+                   "part": part_name(source.part, piece.name)}), catalogue, timings)
+               for piece in pieces]
+    # Each piece a whole form: it names its project or unit and has its indicator rows (a
+    # table that merely lists units, or a continuation page, is no form of its own).
+    if records and all(r.indicators and any(r.fields.get(k, FieldValue()).value is not None
+                                            for k in IDENTITY_FIELDS) for r in records):
+        return records
+    return [build_record(layout, source, catalogue, timings)]
+
+
+def read_office_records(path: Path, source: Source, catalogue: Catalogue, limits: Limits,
+                        timings: dict[str, float]) -> list[Record]:
     from pipeline.read.office import read_office
     with timed(timings, "read"):
         read = read_office(path, limits)
     source.kind, source.engine, source.pages, source.dpi = read.kind, read.engine, 1, None  # type: ignore[assignment]
     with timed(timings, "template"):
-        found = [(part, detect_template(part.layout, catalogue)[0]) for part in read.parts]
-    forms = [(part, name) for part, name in found if name != "unknown"]
-    what = KIND_NAMES[read.kind]
+        forms = [part for part in read.parts
+                 if detect_template(part.layout, catalogue)[0] != "unknown"]
     if not forms:
         sheets = ", ".join(repr(p.name) for p in read.parts if p.name)
         where = f" (sheets {sheets})" if sheets else ""
         notes = f"; {'; '.join(read.notes)}" if read.notes else ""
-        raise DocumentError(f"this {what} holds no 自评表{where}: no sheet or table has the labels "
-                            f"of a known form (config/templates.yaml){notes}")
-    part, _name = forms[0]
-    if part.name:
-        source.part = part.name
-    record = build_record(part.layout, source, catalogue, timings)
-    others = [f"{part_label(p)} ({name})" for p, name in forms[1:]]
-    if others or read.notes:
-        detail = (f"{part_label(part)} was read; also a form here, not read: {', '.join(others)}; "
-                  "save each form as a file of its own" if others else "")
-        detail = "; ".join(filter(None, [detail, *read.notes]))
-        record.checks.append(Check(rule="one_form_per_file", ok=False, detail=detail))
+        raise DocumentError(f"this {KIND_NAMES[read.kind]} holds no 自评表{where}: no sheet or "
+                            f"table has the labels of a known form (config/templates.yaml){notes}")
+    records = [record for part in forms for record in build_records(
+        part.layout, source.model_copy(update={"part": part.name or None}), catalogue, timings,
+        paged=False)]
+    if read.notes:  # a sheet not read (over the limits): said on every record of the file
+        for record in records:
+            record.checks.append(Check(rule="all_parts_read", ok=False, detail="; ".join(read.notes)))
+    return records
+
+
+def one_of_several(records: list[Record]) -> Record:
+    """The first form's record, for a caller that takes one record per file (the API's
+    ``extract``): a failing ``one_form_per_file`` check names the forms not returned."""
+    record = records[0]
+    if len(records) > 1:
+        others = ", ".join(f"{r.source.part} ({r.template})" for r in records[1:])
+        record.checks.append(Check(rule="one_form_per_file", ok=False, detail=(
+            f"{record.source.part} is this record; the file holds further forms: {others} "
+            "(pipeline.extract_all, or jixiao extract, gives a record each)")))
+        record.settle_status()
     return record
 
 
@@ -304,8 +331,9 @@ class DocumentExtractor:
             disagreements = second.disagreements
         return pages, disagreements
 
-    def read_scan(self, path: Path, source: Source, timings: dict[str, float]) -> Record:
-        """A scanned PDF or an image file to its record, boxes on the source page."""
+    def read_scan(self, path: Path, source: Source, timings: dict[str, float]) -> list[Record]:
+        """A scanned PDF or an image file to its records (a record per form), boxes on
+        the source page."""
         if source.kind == "scanned_pdf":
             from pipeline.image.rasterize import iter_pdf_pages
             images = iter_pdf_pages(path, self.settings.dpi, self.settings.password,
@@ -323,18 +351,32 @@ class DocumentExtractor:
             "dpi": transforms[0].dpi if transforms else None, "page_transforms": transforms})
         with timed(timings, "grid"):
             layout = layout_from_scanned(pages)
-        record = build_record(layout, source, self.catalogue, timings)
+        records = build_records(layout, source, self.catalogue, timings, paged=True)
         if disagreements:
             from pipeline.read.second_opinion import mark_ambiguous
             with timed(timings, "checks"):
-                mark_ambiguous(record, disagreements)
-        return boxes_on_source_page(record)
+                for record in records:
+                    mark_ambiguous(record, disagreements)
+        return [boxes_on_source_page(record) for record in records]
 
     def read_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
         """A digital PDF's layout: its text layer (repaired when damaged) in its grid."""
         with timed(timings, "read"):
             pages = read_digital_pdf(path, self.settings)
         source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
+        return self.layout_of_pages(pages, source, timings)
+
+    def read_ofd_layout(self, path: Path, source: Source, timings: dict[str, float]) -> DocumentLayout:
+        """An OFD's layout: its text and ruling lines, read as a digital PDF's."""
+        from pipeline.read.ofd import read_ofd
+        with timed(timings, "read"):
+            pages = read_ofd(path, self.settings.limits, self.settings.text_layer_confidence)
+        source.kind, source.dpi, source.engine = "ofd", 72, "ofd"
+        return self.layout_of_pages(pages, source, timings)
+
+    def layout_of_pages(self, pages: list[PageLayout], source: Source,
+                        timings: dict[str, float]) -> DocumentLayout:
+        """Text-layer pages in their grid, repaired when damaged."""
         source.pages = len(pages)
         with timed(timings, "grid"):
             layout = layout_from_pages(pages, 72, self.tuning.grid)
@@ -355,8 +397,14 @@ class DocumentExtractor:
         return read_text_report(text, source, self.catalogue, self.settings.config_dir, timings)
 
     def extract(self, path: Path) -> Record:
-        """The record of one file; a document that cannot be read gives a failed record."""
-        return self.finish(self.read_record(path))
+        """The record of one file (of its first form, when it holds several: see
+        :func:`one_of_several`); a document that cannot be read gives a failed record."""
+        return one_of_several(self.extract_all(path))
+
+    def extract_all(self, path: Path) -> list[Record]:
+        """A record per form of the file (one for most files; a failed one when it cannot
+        be read)."""
+        return [self.finish(record) for record in self.read_records(path)]
 
     def finish(self, record: Record) -> Record:
         """Confidences calibrated, certain repairs made, values flagged, status settled."""
@@ -374,9 +422,14 @@ class DocumentExtractor:
         return record
 
     def read_record(self, path: Path) -> Record:
-        """The record as read: every value with its reading's confidence and the checks'
-        flags, before calibration and flagging (the bench caches these to refit the
-        calibration, bench/calibrate.py)."""
+        """The first form's record as read (:meth:`read_records`)."""
+        return self.read_records(path)[0]
+
+    def read_records(self, path: Path) -> list[Record]:
+        """The records as read, a record per form of the file: every value with its
+        reading's confidence and the checks' flags, before calibration and flagging (the
+        bench caches these to refit the calibration, bench/calibrate.py). The file's
+        timings go with its first record (the runner adds them up per record)."""
         timings: dict[str, float] = {}
         source = Source(path=str(path))
         try:
@@ -387,31 +440,35 @@ class DocumentExtractor:
                 raise UnsupportedInput(unsupported)
             suffix = path.suffix.lower()
             if suffix in TEXT_SUFFIXES:
-                record = self.read_text_record(path, source, timings)
+                records = [self.read_text_record(path, source, timings)]
             elif suffix in IMAGE_SUFFIXES:
                 source.kind = "image"
-                record = self.read_scan(path, source, timings)
+                records = self.read_scan(path, source, timings)
+            elif suffix in OFD_SUFFIXES:
+                layout = self.read_ofd_layout(path, source, timings)
+                records = build_records(layout, source, self.catalogue, timings, paged=True)
             elif suffix in OFFICE_SUFFIXES:
-                record = read_office_record(path, source, self.catalogue, self.settings.limits,
-                                            timings)
+                records = read_office_records(path, source, self.catalogue, self.settings.limits,
+                                              timings)
             else:
                 try:
                     layout = self.read_layout(path, source, timings)
                 except NeedsOcr:
                     source.kind = "scanned_pdf"
-                    record = self.read_scan(path, source, timings)
+                    records = self.read_scan(path, source, timings)
                 else:
-                    record = build_record(layout, source, self.catalogue, timings)
+                    records = build_records(layout, source, self.catalogue, timings, paged=True)
         except DocumentError as exc:
-            record = failed_record(source, str(exc))
+            records = [failed_record(source, str(exc))]
         except OSError as exc:
-            record = failed_record(source, f"cannot read the file: {exc.strerror or exc}")
+            records = [failed_record(source, f"cannot read the file: {exc.strerror or exc}")]
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
             log.debug("internal error reading %s", path, exc_info=True)  # -v shows it
-            record = failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
-                                           "please report it with the file")
-        record.timings = timings
-        return record
+            records = [failed_record(source, f"internal error ({type(exc).__name__}: {exc}); "
+                                             "please report it with the file")]
+        for i, record in enumerate(records):
+            record.timings = timings if i == 0 else {}
+        return records
 
 
 def extract_document(path: Path, settings: Settings) -> Record:

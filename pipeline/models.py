@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 Flag = str  # one of FLAGS, or "check_failed:<rule>"
 FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_mismatch", "ambiguous",
@@ -23,8 +23,9 @@ FLAGS = ("missing", "low_ocr_confidence", "fuzzy_label", "inferred", "unit_misma
 CORRECTED = "corrected"
 # xlsx, xls, docx, html: files that state their tables (pipeline/read/office/); their
 # bboxes are in the grid unit of pipeline/read/office/grid.py, with no page image (dpi null).
+# ofd: GB/T 33190 fixed-layout files, read like a digital PDF (PDF points, dpi 72).
 SourceKind = Literal["digital_pdf", "scanned_pdf", "image", "text", "xlsx", "xls", "docx", "html",
-                     "unknown"]
+                     "ofd", "unknown"]
 Status = Literal["ok", "review", "failed"]
 Value = str | float | int | None
 
@@ -121,7 +122,11 @@ class Source(BaseModel):
     # Scans and photos: per page, how it was straightened (the values' boxes are on the
     # source page; these recover where the OCR read them).
     page_transforms: list[PageTransform] = Field(default_factory=list)
-    # Where in the file the form is: a workbook's sheet name; null for a single-form file.
+    # Where in the file the form is, a file holding several giving a record each (the
+    # ledger keys records by (sha256, part)): a workbook's sheet name ("自评表"; "自评表,
+    # table 2" for a sheet holding several forms), a document's or web page's "table 3"
+    # (its first table, counted from the top), a PDF's "pages 4–6"; null for a file
+    # holding one form.
     part: str | None = None
 
 
@@ -146,8 +151,10 @@ class Indicator(BaseModel):
 
 INDICATOR_KEYS: tuple[str, ...] = tuple(Indicator.model_fields)
 # Checks whose failure has no value to flag, so the record is to review by the check
-# itself: rows never read (indicators_complete), forms of the file not read (one_form_per_file).
-UNFLAGGED_CHECKS = ("indicators_complete", "one_form_per_file")
+# itself: rows never read (indicators_complete), parts of the file not read (all_parts_read:
+# a sheet over the limits), forms of the file not returned (one_form_per_file: only by a
+# caller that takes one record per file, pipeline.extract).
+UNFLAGGED_CHECKS = ("indicators_complete", "all_parts_read", "one_form_per_file")
 
 
 class Allocation(BaseModel):

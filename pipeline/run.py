@@ -9,8 +9,13 @@ rest to an executor (worker processes by default, see ``pipeline/executors``), w
 record to records.db as it arrives (one transaction per document) and, at the end, writes
 records.jsonl (one line per input, in input order) and run.json.
 
-The same content at two paths (identical files) is extracted once: both inputs get a line
-in records.jsonl, each under its own path; records.db keeps one document per sha256.
+A file holding several forms (a workbook's sheets, a document's forms one after the other)
+gives a record per form, each naming its part (``source.part``): the file is the unit of
+work (read, skipped, redone as a whole), its records are written together in one
+transaction, each a row of records.db keyed by (sha256, part), each a line of records.jsonl.
+
+The same content at two paths (identical files) is extracted once: both inputs get their
+lines in records.jsonl, each under its own path; records.db keeps one copy per sha256.
 (Same bytes under two types, a PDF renamed .txt, are read as the first path's type.)
 A file refused before it is read (unsupported type, empty, not a regular file, not
 readable, a link out of the input folder) has no sha256: its record is keyed by path and
@@ -92,16 +97,19 @@ def shown_path(path: Path) -> str:
 
 
 class RecordSink(Protocol):
-    """Another place every record of the run goes to (e.g. PostgreSQL, ``--db``)."""
+    """Another place every record of the run goes to (e.g. PostgreSQL, ``--db``): a
+    file's records (a record per form) together, replacing what it held of the file."""
 
-    def write(self, record: Record) -> Any: ...
+    def write_file(self, records: Sequence[Record]) -> Any: ...
 
     def close(self) -> None: ...
 
 
 class RunSummary(BaseModel):
     documents: int
+    # Records by status: a file holding several forms has a record each.
     status: dict[str, int]
+    records: int = 0
     extracted: int
     skipped: int
     # Of the skipped documents, those that had failed (--retry-failed redoes them).
@@ -301,8 +309,8 @@ class Batch:
         self.entries: list[tuple[str, str | None] | None] = [None] * len(inputs)
         self.first_with: dict[str, int] = {}     # sha256 → first input with that content
         self.waiting: dict[str, list[int]] = {}  # sha256 → later inputs awaiting its record
-        # sha256 hashed by the runner → (sha256 of the stored record, status, pages).
-        self.made: dict[str, tuple[str | None, str, int]] = {}
+        # sha256 hashed by the runner → (sha256 of the stored records, their statuses, pages).
+        self.made: dict[str, tuple[str | None, tuple[str, ...], int]] = {}
         self.status: Counter[str] = Counter()
         self.counts: Counter[str] = Counter()
         self.stage_seconds: Counter[str] = Counter()
@@ -320,27 +328,29 @@ class Batch:
         path.write_bytes(sys.stdin.buffer.read(self.settings.limits.max_text_bytes + 1))
         return path
 
-    def settle(self, index: int, sha256: str | None, status: str, pages: int, how: str) -> None:
-        """Input ``index`` has its record in the ledger, under ``sha256`` (or its path)."""
+    def settle(self, index: int, sha256: str | None, statuses: tuple[str, ...], pages: int,
+               how: str) -> None:
+        """Input ``index`` has its records in the ledger, under ``sha256`` (or its path)."""
         self.entries[index] = (self.inputs[index].shown, sha256)
-        self.status[status] += 1
+        self.status.update(statuses)
+        self.counts["records"] += len(statuses)
         self.counts[how] += 1
-        if how == "skipped" and status == "failed":
+        if how == "skipped" and "failed" in statuses:
             self.counts["skipped_failed"] += 1
         self.pages += pages
         self.bar.update(1)
         self.bar.set_postfix_str(f"failed {self.status['failed']}, skipped {self.counts['skipped']}",
                                  refresh=False)
 
-    def to_sinks(self, record: Record) -> None:
+    def to_sinks(self, records: Sequence[Record]) -> None:
         for sink in self.sinks:
-            sink.write(record)
+            sink.write_file(records)
 
     def settle_copies(self, sha256: str) -> None:
-        """Inputs with the same content as one already settled share its record."""
-        stored_sha256, status, pages = self.made[sha256]
+        """Inputs with the same content as one already settled share its records."""
+        stored_sha256, statuses, pages = self.made[sha256]
         for index in self.waiting.pop(sha256, []):
-            self.settle(index, stored_sha256, status, pages, "duplicates")
+            self.settle(index, stored_sha256, statuses, pages, "duplicates")
 
     def tasks(self) -> Iterator[Task]:
         """The inputs that need extracting; the others are settled on the way."""
@@ -360,15 +370,15 @@ class Batch:
                 done = self.done.get(sha256)
                 changed = settings_changed(done.made_with, self.made_with) if done is not None else []
                 if done is not None and not changed and not redo(done.status, self.settings):
-                    self.settle(index, sha256, done.status, done.pages, "skipped")
-                    self.made[sha256] = (sha256, done.status, done.pages)
+                    self.settle(index, sha256, done.statuses, done.pages, "skipped")
+                    self.made[sha256] = (sha256, done.statuses, done.pages)
                     if self.sinks:  # the other databases may lack what an earlier run did
-                        self.to_sinks(self.folder.stored(sha256, item.shown))
+                        self.to_sinks(self.folder.stored_all(sha256, item.shown))
                     continue
                 if done is not None:
                     self.count_redone(index, changed or ["force" if self.settings.force else "retry_failed"])
             if problem:  # refused without a worker: nothing to extract
-                self.record_done(index, failed_record(Source(path=item.shown, sha256=sha256), problem))
+                self.record_done(index, [failed_record(Source(path=item.shown, sha256=sha256), problem)])
                 continue
             self.in_flight[index] = sha256
             yield Task(index=index, path=str(path), sha256=sha256)
@@ -379,29 +389,38 @@ class Batch:
         log.debug("%s: done in an earlier run, read again (%s)", self.inputs[index].shown,
                   ", ".join(because))
 
-    def record_done(self, index: int, record: Record) -> None:
-        """A record made in this run: into the ledger, then settled with its copies."""
-        record.source.path = self.inputs[index].shown
+    def record_done(self, index: int, records: list[Record]) -> None:
+        """A file's records made in this run (a record per form): into the ledger
+        together, then settled with its copies."""
         hashed = self.in_flight.get(index)
-        if record.source.sha256 is None and hashed is not None:
-            # Refused by its worker before it hashed the file (a limit it checks first):
-            # keyed by the runner's hash, where the copies of this content look for it.
-            record.source.sha256 = hashed
+        for record in records:
+            record.source.path = self.inputs[index].shown
+            if record.source.sha256 is None and hashed is not None:
+                # Refused by its worker before it hashed the file (a limit it checks first):
+                # keyed by the runner's hash, where the copies of this content look for it.
+                record.source.sha256 = hashed
+        first = records[0].source
         started = time.perf_counter()
-        if not self.settings.force and record.source.sha256 is not None and record.status != "failed":
-            # Read again (other settings): a person's corrections of the earlier record stay.
-            earlier = self.folder.stored(record.source.sha256, record.source.path)
-            if earlier is not None and earlier.corrections:
-                carry_corrections(earlier, record)
-        self.to_sinks(record)
-        self.folder.write(record, self.made_with_json)  # the ledger last: done only once everywhere
+        if not self.settings.force and first.sha256 is not None:
+            # Read again (other settings): a person's corrections of each earlier record
+            # stay, on the record of the same form (part).
+            for record in records:
+                if record.status == "failed":
+                    continue
+                earlier = self.folder.stored(first.sha256, first.path, record.source.part)
+                if earlier is not None and earlier.corrections:
+                    carry_corrections(earlier, record)
+        self.to_sinks(records)
+        self.folder.write_file(records, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started
-        self.stage_seconds.update(record.timings)
-        self.settle(index, record.source.sha256, record.status, record.source.pages, "extracted")
+        for record in records:
+            self.stage_seconds.update(record.timings)
+        statuses = tuple(r.status for r in records)
+        self.settle(index, first.sha256, statuses, first.pages, "extracted")
         # Copies wait under the sha256 the runner hashed (the file may have changed since).
-        sha256 = self.in_flight.pop(index, None) or record.source.sha256
+        sha256 = self.in_flight.pop(index, None) or first.sha256
         if sha256 is not None:
-            self.made[sha256] = (record.source.sha256, record.status, record.source.pages)
+            self.made[sha256] = (first.sha256, statuses, first.pages)
             self.settle_copies(sha256)
 
     def run(self) -> None:
@@ -420,7 +439,7 @@ class Batch:
                         outcome.worker_peak_rss_mb, self.worker_peaks.get(outcome.worker, 0.0))
                 if outcome.worker_start_seconds is not None:
                     self.stage_seconds["start"] += outcome.worker_start_seconds
-                self.record_done(outcome.index, outcome.record)
+                self.record_done(outcome.index, outcome.records)
 
 
 def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]:
@@ -428,6 +447,8 @@ def run_info(batch: Batch, settings: Settings, seconds: float) -> dict[str, Any]
     return {
         "schema_version": SCHEMA_VERSION,
         "documents": len(batch.inputs),
+        # A record per form: a file holding several gives several (status counts records).
+        "records": batch.counts["records"],
         "status": dict(batch.status),
         "extracted": batch.counts["extracted"],
         "skipped": batch.counts["skipped"],
@@ -470,6 +491,7 @@ def run_batch(inputs: list[InputFile], out: Path, settings: Settings, progress: 
                  f"({', '.join(sorted(changed))}) were read again")
     write_review(out, settings)
     return RunSummary(documents=len(inputs), status=dict(batch.status),
+                      records=batch.counts["records"],
                       extracted=batch.counts["extracted"], skipped=batch.counts["skipped"],
                       skipped_failed=batch.counts["skipped_failed"],
                       duplicates=batch.counts["duplicates"], redone=batch.redone,

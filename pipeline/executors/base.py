@@ -6,11 +6,11 @@ record to the ledger as it arrives and puts records.jsonl in input order at the 
 
     with make_executor(settings) as executor:
         for outcome in executor.run(tasks):      # tasks: Iterable[Task], read lazily
-            ...                                  # outcome.index → outcome.record
+            ...                                  # outcome.index → outcome.records
 
 The contract every executor keeps:
 
-* every task gives exactly one outcome; ``run`` never raises because of one document:
+* every task gives exactly one outcome (with a record per form of the file, at least one); ``run`` never raises because of one document:
   a document that fails, runs past ``settings.timeout`` or kills its worker gives a
   ``failed`` record (use :func:`timeout_record` / :func:`worker_lost_record` so that
   every executor says it the same way);
@@ -45,10 +45,12 @@ class Task(BaseModel):
 
 
 class Outcome(BaseModel):
-    """A task's record, and where and with how much memory it was made."""
+    """A task's records (a record per form of the file: one for most files, the one
+    failed record of a file that could not be read), and where and with how much memory
+    they were made."""
 
     index: int
-    record: Record
+    records: list[Record]
     # "host:pid" of the worker process (or "(stopped)").
     worker: str
     # That worker's peak resident memory so far in MB (ru_maxrss); None when unknown

@@ -101,10 +101,10 @@ def extract_on_worker(task: dict[str, Any], settings: dict[str, Any], read_path:
         problem = (f"the Dask worker {worker_name()} cannot see {read_path}: inputs must be on "
                    "storage that every worker mounts at the same path")
     if problem is not None:
-        record = failed_record(Source(path=the_task.path, sha256=the_task.sha256), problem)
+        records = [failed_record(Source(path=the_task.path, sha256=the_task.sha256), problem)]
     else:
-        record = thread_extractor(the_settings).extract(path)
-    outcome = Outcome(index=the_task.index, record=record, worker=worker_name(),
+        records = thread_extractor(the_settings).extract_all(path)
+    outcome = Outcome(index=the_task.index, records=records, worker=worker_name(),
                       worker_peak_rss_mb=peak_rss_mb())
     return outcome.model_dump(mode="json")
 
@@ -181,7 +181,7 @@ class DaskExecutor(Executor):
                 task, _ = pending.pop(future)
                 self.stop(future)
                 yield Outcome(index=task.index, worker="(stopped)",
-                              record=timeout_record(task, self.settings.timeout))
+                              records=[timeout_record(task, self.settings.timeout)])
 
     def outcome(self, future: Any, task: Task) -> Outcome:
         from distributed import KilledWorker
@@ -194,9 +194,10 @@ class DaskExecutor(Executor):
         except Exception as exc:  # noqa: BLE001 - e.g. the cluster lost the task
             record = worker_lost_record(task, f"failed ({type(exc).__name__}: {exc})")
         else:
-            outcome.record.source.path = task.path  # the path as the runner shows it
+            for record in outcome.records:
+                record.source.path = task.path  # the path as the runner shows it
             return outcome
-        return Outcome(index=task.index, record=record, worker="(stopped)")
+        return Outcome(index=task.index, records=[record], worker="(stopped)")
 
     def stop(self, future: Any) -> None:
         """Drop a task past its time limit and restart the worker still running it."""

@@ -86,7 +86,7 @@ class ProcessPoolExecutor(Executor):
             record = worker_lost_record(task, lost_worker_reason(exc, self.settings))
         except Exception as exc:  # noqa: BLE001 - e.g. a record that did not pickle
             record = worker_lost_record(task, f"failed ({type(exc).__name__}: {exc})")
-        return Outcome(index=task.index, record=record, worker="(stopped)")
+        return Outcome(index=task.index, records=[record], worker="(stopped)")
 
     def close(self) -> None:
         self.pool.stop()

@@ -76,11 +76,11 @@ def extract_task(task: Task, settings: Settings) -> Outcome:
     extractor = extractor_for(settings)
     _busy.set()
     try:
-        record = extractor.extract(Path(task.path))
+        records = extractor.extract_all(Path(task.path))
     finally:
         _busy.clear()
     start, _start_seconds = _start_seconds, None
-    return Outcome(index=task.index, record=record, worker=worker_name(),
+    return Outcome(index=task.index, records=records, worker=worker_name(),
                    worker_peak_rss_mb=peak_rss_mb(), worker_start_seconds=start)
 
 

@@ -132,7 +132,7 @@ def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at
     return changed
 
 
-def rewrite_jsonl(out_dir: Path, changed: dict[str, Record]) -> None:
+def rewrite_jsonl(out_dir: Path, changed: dict[tuple[str, str | None], Record]) -> None:
     """records.jsonl with the changed records in their lines (each line keeps its path)."""
     path = out_dir / RECORDS_JSONL
     lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
@@ -141,9 +141,9 @@ def rewrite_jsonl(out_dir: Path, changed: dict[str, Record]) -> None:
         out = []
         for line in lines:
             data = json.loads(line) if line.strip() else None
-            sha = data["source"].get("sha256") if data else None
-            if sha in changed:
-                new = changed[sha].model_dump(mode="json")
+            key = (data["source"].get("sha256"), data["source"].get("part")) if data else None
+            if key in changed:
+                new = changed[key].model_dump(mode="json")
                 new["source"]["path"] = data["source"]["path"]  # type: ignore[index]
                 line = json.dumps(new, ensure_ascii=False)
             out.append(line + "\n")
@@ -161,20 +161,24 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
     rows = read_corrections(sheet)
     at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     report = CorrectionsReport()
-    by_document: dict[str, list[SheetCorrection]] = {}
-    for row in rows:
-        by_document.setdefault(row.sha256, []).append(row)
-    changed: dict[str, Record] = {}
+    by_document: dict[tuple[str, str | None], list[SheetCorrection]] = {}
+    for row in rows:  # a record is a file's form: (sha256, part)
+        by_document.setdefault((row.sha256, row.part), []).append(row)
+    changed: dict[tuple[str, str | None], Record] = {}
     with OutputFolder(out_dir) as folder:
-        for sha256, doc_rows in by_document.items():
-            record = folder.stored(sha256, "")
+        for (sha256, part), doc_rows in by_document.items():
+            record = folder.stored(sha256, "", part)
+            if record is None and part is None:  # a review.xlsx from before parts were keyed
+                records = folder.stored_all(sha256, "")
+                record = records[0] if len(records) == 1 else None
             if record is None:
-                report.refused += [f"review.xlsx row {r.row}: no document with sha256 {sha256} in "
-                                   f"{out_dir}" for r in doc_rows]
+                form = f" (form {part})" if part else ""
+                report.refused += [f"review.xlsx row {r.row}: no document with sha256 {sha256}"
+                                   f"{form} in {out_dir}" for r in doc_rows]
                 continue
             if apply_to_record(record, doc_rows, by, at, report):
                 folder.write(record, made_with_of(folder.db, sha256))  # not a re-read: still current
-                changed[sha256] = record
+                changed[(sha256, record.source.part)] = record
         if changed:
             rewrite_jsonl(out_dir, changed)
         folder.fold_wal()

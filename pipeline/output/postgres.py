@@ -1,11 +1,14 @@
-"""`--db postgresql://…`: the records.db tables loaded into PostgreSQL, idempotent by sha256.
+"""`--db postgresql://…`: the records.db tables loaded into PostgreSQL, idempotent by
+(sha256, part).
 
 The tables and their rows are those of `pipeline/output/tables.py` (the SQLite copy uses
-the same definitions), with `doc_id` a generated key. A document is keyed by its file's
-sha256: loading it again, in this run or a later one, replaces its rows in one transaction
+the same definitions), with `doc_id` a generated key. A record is keyed by its file's
+sha256 and its form's ``part`` (null for a file holding one form; a workbook's sheet…):
+loading it again, in this run or a later one, replaces its rows in one transaction
 (upsert of the `documents` row, delete and re-insert of its child rows), so re-runs update
-and never duplicate. A document whose file could not be read has no sha256; it is keyed
-by its path instead.
+and never duplicate; a file's records are loaded together, and a part the file's new
+reading no longer has is deleted with them. A document whose file could not be read has
+no sha256; it is keyed by its path instead.
 
 Like records.db, `documents` also holds the whole record (`record_json`, type jsonb) and
 when it was loaded (`finished_at`). Kinds map to PostgreSQL types: ``text_list`` →
@@ -17,14 +20,16 @@ U+FFFD (the replacement character), in `record_json` too; records.jsonl and reco
 keep them. Every other character, quotes and SQL included, goes through parameters
 unchanged.
 
-Layout: `jixiao_layout` holds the layout number (:data:`PG_LAYOUT`). Tables of the
-layout before it (schema_version 3: values as text, flags comma-joined, record_json
-json) are rebuilt from their record_json when a run connects.
+Layout: `jixiao_layout` holds the layout number (:data:`PG_LAYOUT`). Tables of a layout
+before it (schema_version 3: values as text, flags comma-joined, record_json json;
+schema_version 4: one row per sha256, no `part`) are rebuilt from their record_json when
+a run connects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -52,7 +57,9 @@ from pipeline.output.tables import (
 
 PG_TYPES = {"text": "text", "integer": "bigint", "real": "double precision",
             "boolean": "boolean", "text_list": "text[]", "json": "jsonb"}
-PG_LAYOUT = 3  # as records.db's DB_LAYOUT
+PG_LAYOUT = 4  # as records.db's DB_LAYOUT
+# A file's forms are told apart by `part` (null for the one form of most files).
+PART_KEY = "coalesce(part, '')"
 NUL_REPLACEMENT = "\ufffd"
 # Two runs creating the schema at once would race on CREATE TABLE IF NOT EXISTS.
 SCHEMA_LOCK_KEY = 0x6A69_7861_6F00  # "jixiao"
@@ -87,10 +94,10 @@ def schema_statements() -> list[sql.Composable]:
     """CREATE statements for every table (idempotent), and their comments."""
     doc = sql.SQL("CREATE TABLE IF NOT EXISTS documents ("
                   "doc_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {}, "
-                  "finished_at timestamptz NOT NULL DEFAULT now(), record_json jsonb NOT NULL, "
-                  "CONSTRAINT documents_sha256_key UNIQUE (sha256))").format(
-        sql.SQL(", ").join(_column_defs(DOCUMENTS.columns)))
-    out: list[sql.Composable] = [doc]
+                  "finished_at timestamptz NOT NULL DEFAULT now(), record_json jsonb NOT NULL)"
+                  ).format(sql.SQL(", ").join(_column_defs(DOCUMENTS.columns)))
+    out: list[sql.Composable] = [doc, sql.SQL(
+        f"CREATE UNIQUE INDEX IF NOT EXISTS documents_sha256_part ON documents (sha256, ({PART_KEY}))")]
     for table in CHILD_TABLES:
         out.append(sql.SQL("CREATE TABLE IF NOT EXISTS {} (doc_id bigint NOT NULL "
                            "REFERENCES documents(doc_id) ON DELETE CASCADE, {})").format(
@@ -139,11 +146,12 @@ def _insert(table: TableSpec, with_doc_id: bool, extra: tuple[str, ...] = ()) ->
 
 
 PG_LEDGER_COLUMNS = ("record_json",)  # finished_at: the server's now()
-UPSERT_DOCUMENT = sql.SQL("{} ON CONFLICT (sha256) DO UPDATE SET {}, finished_at = now() "
+UPSERT_DOCUMENT = sql.SQL("{} ON CONFLICT (sha256, ({})) DO UPDATE SET {}, finished_at = now() "
                           "RETURNING doc_id").format(
-    _insert(DOCUMENTS, with_doc_id=False, extra=PG_LEDGER_COLUMNS),
+    _insert(DOCUMENTS, with_doc_id=False, extra=PG_LEDGER_COLUMNS), sql.SQL(PART_KEY),
     sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(n))
-                       for n in DOCUMENTS.column_names + PG_LEDGER_COLUMNS if n != "sha256"))
+                       for n in DOCUMENTS.column_names + PG_LEDGER_COLUMNS
+                       if n not in ("sha256", "part")))
 INSERT_DOCUMENT = sql.SQL("{} RETURNING doc_id").format(
     _insert(DOCUMENTS, with_doc_id=False, extra=PG_LEDGER_COLUMNS))
 
@@ -186,9 +194,13 @@ class PostgresRecords:
         return records
 
     def _write(self, record: Record) -> int:
+        with self.conn.transaction():
+            return self._write_rows(record)
+
+    def _write_rows(self, record: Record) -> int:
         row = (*_pg_rows(DOCUMENTS, [document_row(record)])[0],
                Jsonb(_no_nul(record.model_dump(mode="json"))))
-        with self.conn.transaction(), self.conn.cursor() as cur:
+        with self.conn.cursor() as cur:
             if record.source.sha256 is None:
                 cur.execute("DELETE FROM documents WHERE sha256 IS NULL AND path = %s",
                             (row[0],))
@@ -208,9 +220,25 @@ class PostgresRecords:
         return doc_id
 
     def write(self, record: Record) -> int:
-        """Insert or replace one document and its rows; returns its doc_id."""
-        try:
+        """Insert or replace one record (its file's form ``source.part``) and its rows;
+        returns its doc_id."""
+        with self._loading(record):
             return self._write(record)
+
+    def write_file(self, records: Sequence[Record]) -> list[int]:
+        """A file's records (a record per form) in one transaction, each inserted or
+        replaced, and the file's rows of parts not among them deleted; their doc_ids."""
+        first = records[0].source
+        with self._loading(records[0]), self.conn.transaction():
+            if first.sha256 is not None:
+                self.conn.execute(f"DELETE FROM documents WHERE sha256 = %s AND NOT ({PART_KEY} = "
+                                  "ANY(%s))", (first.sha256, [_pg_cell(r.source.part or "", "text") for r in records]))
+            return [self._write_rows(record) for record in records]
+
+    @contextmanager
+    def _loading(self, record: Record) -> Iterator[None]:
+        try:
+            yield
         except psycopg.Error as exc:
             raise DatabaseUnavailable(f"cannot load {record.source.path} into the database: "
                                       f"{_first_line(exc)}") from exc

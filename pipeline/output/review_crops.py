@@ -83,7 +83,11 @@ def office_neighbourhoods(source: Source, boxes: list[tuple[int, BBox]]
     from pipeline.read.office import read_office
     from pipeline.settings import Limits
     read = read_office(Path(source.path), Limits())
-    part = next((p for p in read.parts if p.name == (source.part or "")), None)
+    # source.part is the sheet's name, followed by ", table N" for a sheet holding several
+    # forms; a document's parts ("table N") are all in its one part (named "").
+    wanted = source.part or ""
+    part = next((p for p in read.parts if p.name == wanted or wanted.startswith(f"{p.name}, ")
+                 or (not p.name and len(read.parts) == 1)), None)
     if part is None:
         return {key: NoImage("the form's sheet is no longer in the file") for key in boxes}
     out: dict[tuple[int, BBox], MiniTable | NoImage] = {}

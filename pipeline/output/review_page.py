@@ -217,7 +217,8 @@ def document_html(doc: ReviewDocument, crops: dict[RegionKey, Picture], lang: La
             f"{text(page_text('engine', lang))} {text(src.engine or '—')} · {len(doc.items)} "
             f"{text(page_text('n_flagged', lang))}")
     parts = [f'<section class="document" id="doc-{doc.number}">',
-             f'<h2>{doc.number}. {text(src.path)}</h2><div class="meta">{meta}</div>']
+             f'<h2>{doc.number}. {text(src.path)}{text(f" ({src.part})" if src.part else "")}</h2>'
+             f'<div class="meta">{meta}</div>']
     if doc.note:
         parts.append(f'<p class="note">{text(doc.note)}</p>')
     if src.kind == "text" and doc.items:
@@ -297,7 +298,8 @@ def index_html(review: list[ReviewDocument], lang: Lang, split: bool) -> str:
     rows = "".join(
         f'<tr><td class="num">{d.number}</td><td><a class="doc-link" href="'
         f'{PAGES_DIR + "/" + document_page_name(d) if split else f"#doc-{d.number}"}">'
-        f"{text(d.source.path)}</a></td><td>{text(d.template)}</td>"
+        f"{text(d.source.path)}{text(f' ({d.source.part})' if d.source.part else '')}</a></td>"
+        f"<td>{text(d.template)}</td>"
         f'<td class="num">{len(d.items)}</td></tr>' for d in review)
     return (f'<nav id="index"><h2>{text(page_text("index", lang))} ({len(review)})</h2>'
             f'<table class="index"><tbody>{rows}</tbody></table></nav>')

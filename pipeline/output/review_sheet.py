@@ -33,11 +33,14 @@ from pipeline.output.review_queue import ReviewDocument, ReviewItem
 
 SHEET_NAME = "review.xlsx"
 SHEET_TITLE = "待核对"
-# Columns, in order: (header, width). The last three are keys for apply-corrections.
+# Columns, in order: (header, width). The last four are keys for apply-corrections.
 COLUMNS = (("序号", 6), ("文档", 28), ("字段", 30), ("读取值", 18), ("原始识别", 18), ("原因", 30),
-           ("图像", 62), ("更正值", 18), ("文件哈希", 12), ("记录位置", 28), ("读取值（核对用）", 14))
+           ("图像", 62), ("更正值", 18), ("文件哈希", 12), ("记录位置", 28), ("读取值（核对用）", 14),
+           ("表单部分", 12))
 CORRECTION_COLUMN = "更正值"
 KEY_COLUMNS = ("文件哈希", "记录位置", "读取值（核对用）")
+# Which form of the file (source.part: a workbook's sheet…); a sheet from before it has none.
+PART_COLUMN = "表单部分"
 IMAGE_COLUMN = "G"
 IMAGE_MAX_WIDTH = 440  # pixels shown in the sheet (the embedded picture keeps its own)
 CELL_LIMIT = 32_767
@@ -55,6 +58,7 @@ class SheetCorrection(BaseModel):
 
     row: int
     sha256: str
+    part: str | None = None  # the file's form (source.part)
     path: str
     spans: list[str]  # the other rows of a merged cell: corrected with it
     read: Value
@@ -101,7 +105,7 @@ def write_review_sheet(path: Path, documents: list[ReviewDocument],
         head.font = Font(bold=True)
         if name == CORRECTION_COLUMN:
             head.fill = PatternFill("solid", fgColor="FFF2CC")
-    for name in KEY_COLUMNS:  # keys stay in the file, out of the clerk's way
+    for name in (*KEY_COLUMNS, PART_COLUMN):  # keys stay in the file, out of the clerk's way
         sheet.column_dimensions[chr(ord("A") + [n for n, _ in COLUMNS].index(name))].hidden = True
     sheet.freeze_panes = "A2"
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -111,11 +115,13 @@ def write_review_sheet(path: Path, documents: list[ReviewDocument],
             number += 1
             key = region_key(item)
             label = item.label + (f"（合并单元格，{len(item.spans) + 1} 行）" if item.spans else "")
-            sheet.append([number, cell_text(doc.source.path), cell_text(label), shown(item.value),
+            where = doc.source.path + (f" ({doc.source.part})" if doc.source.part else "")
+            sheet.append([number, cell_text(where), cell_text(label), shown(item.value),
                           None if item.raw is None else cell_text(item.raw), cell_text(why(item)),
                           None, None, doc.source.sha256,
                           cell_text(json.dumps([item.path, *item.spans], ensure_ascii=False)),
-                          cell_text(json.dumps(item.value, ensure_ascii=False))])
+                          cell_text(json.dumps(item.value, ensure_ascii=False)),
+                          None if doc.source.part is None else cell_text(doc.source.part)])
             row = number + 1  # (sheet.max_row and sheet[row] scan every cell: quadratic)
             for column in range(1, len(COLUMNS) + 1):
                 sheet.cell(row, column).alignment = wrap
@@ -177,7 +183,9 @@ def read_corrections(path: Path) -> list[SheetCorrection]:
             except (TypeError, ValueError) as exc:
                 raise SheetInputError(f"{path} row {number}: its key columns were changed; "
                                       "take them from the review.xlsx as written") from exc
-            out.append(SheetCorrection(row=number, sha256=str(row[at["文件哈希"]]), path=paths[0],
+            part = row[header.index(PART_COLUMN)] if PART_COLUMN in header else None
+            out.append(SheetCorrection(row=number, sha256=str(row[at["文件哈希"]]),
+                                       part=None if part in (None, "") else str(part), path=paths[0],
                                        spans=paths[1:], read=read,
                                        correction=str(text).strip()))
         return out

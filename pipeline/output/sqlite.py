@@ -8,12 +8,15 @@ Tables and columns are those of ``pipeline/output/tables.py`` (shared with Postg
 a ``text_list`` column (``flags``) holds a JSON array (``json_each(flags)`` unpacks it), a
 boolean 0 or 1. Foreign keys are enforced (``PRAGMA foreign_keys=ON`` on every connection
 this module opens; a child row goes with its document).
-``documents`` is also the ledger: one row per file content (``sha256`` is unique), with
-the whole record as JSON (``record_json``, from which records.jsonl is rebuilt) and when
-it was finished; ``made_with`` (records.db only) keeps, per sha256, the settings that made
-the record, so that a run with other settings reads the document again (pipeline/run.py). A file that could not be read has no sha256; its row is keyed by path.
-Writing a document replaces its earlier rows in one transaction, so a re-run (``--force``)
-updates and never duplicates. WAL mode: a run killed at any moment leaves the database
+``documents`` is also the ledger: one row per form of a file content (``sha256`` and
+``part`` together are unique: a workbook with two forms has two rows, ``part`` naming
+each one's sheet; ``part`` is null for a file holding one form), with the whole record as
+JSON (``record_json``, from which records.jsonl is rebuilt) and when it was finished;
+``made_with`` (records.db only) keeps, per sha256, the settings that made the file's
+records, so that a run with other settings reads the document again (pipeline/run.py). A
+file that could not be read has no sha256; its row is keyed by path. Writing a file's
+records replaces all its earlier rows in one transaction (a part that a new reading no
+longer finds goes too), so a re-run (``--force``) updates and never duplicates. WAL mode: a run killed at any moment leaves the database
 valid with every document committed before the kill.
 """
 
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from pipeline.errors import OutputNotWritable
-from pipeline.models import Record
+from pipeline.models import Record, Source
 from pipeline.output.tables import (
     CHILD_TABLES,
     DOCUMENTS,
@@ -39,11 +42,13 @@ from pipeline.output.tables import (
     document_row,
 )
 
-# PRAGMA user_version of the layout below. Layout 2 (schema_version 3 and before: values
-# as text, flags comma-joined) is migrated on opening, rebuilt from each document's
-# record_json; any other layout is refused.
-DB_LAYOUT = 3
-MIGRATES_FROM = (2,)
+# PRAGMA user_version of the layout below. Layouts 2 (schema_version 3 and before: values
+# as text, flags comma-joined) and 3 (schema_version 4: one row per sha256, no `part`) are
+# migrated on opening, rebuilt from each document's record_json; any other layout is refused.
+DB_LAYOUT = 4
+MIGRATES_FROM = (2, 3)
+# A file's forms are told apart by `part` (null for the one form of most files).
+PART_KEY = "ifnull(part, '')"
 SQLITE_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "boolean": "INTEGER",
                 "text_list": "TEXT", "json": "TEXT"}
 
@@ -58,8 +63,8 @@ def _columns_sql(table: TableSpec) -> str:
 
 def schema_sql() -> str:
     out = [f"CREATE TABLE IF NOT EXISTS documents (doc_id INTEGER PRIMARY KEY, "
-           f"{_columns_sql(DOCUMENTS)}, {', '.join(_column_sql(c) for c in LEDGER_COLUMNS)}, "
-           "UNIQUE (sha256));"]
+           f"{_columns_sql(DOCUMENTS)}, {', '.join(_column_sql(c) for c in LEDGER_COLUMNS)});",
+           f"CREATE UNIQUE INDEX IF NOT EXISTS documents_sha256_part ON documents(sha256, {PART_KEY});"]
     for table in CHILD_TABLES:
         out.append(f"CREATE TABLE IF NOT EXISTS {table.name} (doc_id INTEGER NOT NULL "
                    f"REFERENCES documents(doc_id) ON DELETE CASCADE, {_columns_sql(table)});")
@@ -150,14 +155,43 @@ def open_db(path: Path) -> sqlite3.Connection:
 # index, where "IS NULL" looks like a one-row lookup but scans every unreadable file.
 def write_record(conn: sqlite3.Connection, record: Record, made_with: str | None = None,
                  finished_at: str | None = None, commit: bool = True) -> int:
-    """One document in one transaction, replacing its earlier rows (same sha256, or for an
-    unreadable file the same path); parameterised statements only. ``made_with``: the
-    settings that made the record (JSON), which the ledger compares with a re-run's.
+    """One record in one transaction, replacing its earlier rows (same sha256 and part, or
+    for an unreadable file the same path); parameterised statements only. ``made_with``:
+    the settings that made the record (JSON), which the ledger compares with a re-run's.
     Returns its doc_id."""
     if not commit:
         return _write_record(conn, record, made_with, finished_at)
     with conn:
         return _write_record(conn, record, made_with, finished_at)
+
+
+def write_file_records(conn: sqlite3.Connection, records: Sequence[Record],
+                       made_with: str | None = None) -> list[int]:
+    """A file's records (a record per form) in one transaction, replacing every earlier
+    row of the file: a part an earlier reading found and this one does not goes too."""
+    with conn:
+        _delete_rows(conn, _file_rows(conn, records[0].source))
+        return [_write_record(conn, record, made_with, None) for record in records]
+
+
+def _file_rows(conn: sqlite3.Connection, source: Source, part: bool = False) -> list[int]:
+    """The doc_ids of a file's rows (with ``part``: of the row of ``source.part`` only)."""
+    if source.sha256 is None:
+        rows = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
+                            (source.path,))
+    elif part:
+        rows = conn.execute(f"SELECT doc_id FROM documents WHERE sha256 = ? AND {PART_KEY} = ?",
+                            (source.sha256, source.part or ""))
+    else:
+        rows = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ?", (source.sha256,))
+    return [doc_id for (doc_id,) in rows]
+
+
+def _delete_rows(conn: sqlite3.Connection, doc_ids: list[int]) -> None:
+    for doc_id in doc_ids:
+        for table in CHILD_TABLES:
+            conn.execute(f"DELETE FROM {table.name} WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
 
 
 def made_with_of(conn: sqlite3.Connection, sha256: str | None) -> str | None:
@@ -171,15 +205,7 @@ def made_with_of(conn: sqlite3.Connection, sha256: str | None) -> str | None:
 def _write_record(conn: sqlite3.Connection, record: Record, made_with: str | None,
                   finished_at: str | None) -> int:
     s = record.source
-    if s.sha256 is None:
-        old = conn.execute("SELECT doc_id FROM documents WHERE path = ? AND +sha256 IS NULL",
-                           (s.path,)).fetchall()
-    else:
-        old = conn.execute("SELECT doc_id FROM documents WHERE sha256 = ?", (s.sha256,)).fetchall()
-    for (doc_id,) in old:
-        for table in CHILD_TABLES:
-            conn.execute(f"DELETE FROM {table.name} WHERE doc_id = ?", (doc_id,))
-        conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+    _delete_rows(conn, _file_rows(conn, s, part=True))
     columns = DOCUMENTS.columns + LEDGER_COLUMNS
     names = [c.name for c in columns]
     finished = finished_at or datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -204,27 +230,51 @@ def _write_record(conn: sqlite3.Connection, record: Record, made_with: str | Non
 
 
 class Done(NamedTuple):
-    """What the ledger knows of a finished document."""
+    """What the ledger knows of a finished file: the status of each of its records (a
+    record per form), its pages, the settings that made them."""
 
-    status: str
+    statuses: tuple[str, ...]
     pages: int
     made_with: str | None = None  # the settings that made it (JSON); None: not recorded
 
+    @property
+    def status(self) -> str:
+        """The file's: failed if a record failed (--retry-failed redoes it)."""
+        return "failed" if "failed" in self.statuses else self.statuses[0]
+
 
 def ledger(conn: sqlite3.Connection) -> dict[str, Done]:
-    """sha256 → (status, pages, settings) of every document already in the database."""
-    return {sha: Done(status, pages or 0, settings) for sha, status, pages, settings in conn.execute(
-        "SELECT d.sha256, d.status, d.pages, m.settings FROM documents d "
-        "LEFT JOIN made_with m ON m.sha256 = d.sha256 WHERE d.sha256 IS NOT NULL")}
+    """sha256 → (statuses, pages, settings) of every file already in the database."""
+    out: dict[str, Done] = {}
+    for sha, status, pages, settings in conn.execute(
+            "SELECT d.sha256, d.status, d.pages, m.settings FROM documents d "
+            "LEFT JOIN made_with m ON m.sha256 = d.sha256 WHERE d.sha256 IS NOT NULL "
+            "ORDER BY d.doc_id"):
+        before = out.get(sha)
+        out[sha] = Done((*before.statuses, status) if before else (status,), pages or 0, settings)
+    return out
 
 
-def stored_record_json(conn: sqlite3.Connection, sha256: str | None, path: str) -> str | None:
-    """The stored record of this content (or, without a sha256, of this unreadable path)."""
+def stored_record_jsons(conn: sqlite3.Connection, sha256: str | None, path: str) -> list[str]:
+    """The stored records of this content, a record per form in the file's order (or,
+    without a sha256, of this unreadable path)."""
     if sha256 is None:
-        row = conn.execute("SELECT record_json FROM documents WHERE path = ? AND +sha256 IS NULL",
-                           (path,)).fetchone()
+        rows = conn.execute("SELECT record_json FROM documents WHERE path = ? AND +sha256 IS NULL",
+                            (path,))
     else:
-        row = conn.execute("SELECT record_json FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        rows = conn.execute("SELECT record_json FROM documents WHERE sha256 = ? ORDER BY doc_id",
+                            (sha256,))
+    return [text for (text,) in rows]
+
+
+def stored_record_json(conn: sqlite3.Connection, sha256: str | None, path: str,
+                       part: str | None = None) -> str | None:
+    """The stored record of this content's form ``part`` (or, without a sha256, of this
+    unreadable path)."""
+    if sha256 is None:
+        return next(iter(stored_record_jsons(conn, None, path)), None)
+    row = conn.execute(f"SELECT record_json FROM documents WHERE sha256 = ? AND {PART_KEY} = ?",
+                       (sha256, part or "")).fetchone()
     return row[0] if row else None
 
 

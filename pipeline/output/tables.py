@@ -51,10 +51,14 @@ def col(name: str, kind: ColumnKind, doc: str) -> Column:
     return Column(name, kind.rstrip("!"), doc, kind.endswith("!"))  # type: ignore[arg-type]
 
 
-DOCUMENTS = TableSpec("documents", "one row per input document (per file content: sha256)", (
+DOCUMENTS = TableSpec("documents", "one row per form of an input file (per file content, "
+                      "sha256, and form, part: most files hold one)", (
     col("path", "text!", "the input file as given"),
     col("sha256", "text", "sha256 of the file's bytes (null: the file could not be read)"),
-    col("kind", "text", "digital_pdf, scanned_pdf, image, text or unknown"),
+    col("part", "text", "where in the file the form is, when it holds several or a workbook's: "
+                        "the sheet's name, table 2 (a document's), pages 4–6 (a PDF's); "
+                        "null for a file holding one form"),
+    col("kind", "text", "digital_pdf, scanned_pdf, image, text, xlsx, xls, docx, html or unknown"),
     col("pages", "integer", "pages in the file"),
     col("engine", "text", "how it was read: text_layer, rapidocr, tesseract, text"),
     col("dpi", "integer", "pixels per inch of the values' boxes (72: PDF points)"),
@@ -156,7 +160,7 @@ def document_row(record: Record) -> tuple[Cell, ...]:
     budget, executed = header_amounts(record)
     unit = _text(f.get("amount_unit"))
     year = _number(f.get("evaluation_year"))
-    return (s.path, s.sha256, s.kind, s.pages, s.engine, s.dpi, record.template, record.status,
+    return (s.path, s.sha256, s.part, s.kind, s.pages, s.engine, s.dpi, record.template, record.status,
             record.error, record.schema_version, _text(f.get("reporting_unit")),
             _text(f.get("project_name")), None if year is None else int(year), unit,
             budget, executed, in_wan(budget, unit), in_wan(executed, unit),

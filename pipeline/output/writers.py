@@ -20,14 +20,22 @@ import fcntl
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
 from pipeline.errors import OutputNotWritable
 from pipeline.models import Record
-from pipeline.output.sqlite import Done, ledger, open_db, stored_record_json, write_record
+from pipeline.output.sqlite import (
+    Done,
+    ledger,
+    open_db,
+    stored_record_json,
+    stored_record_jsons,
+    write_file_records,
+    write_record,
+)
 
 RECORDS_JSONL = "records.jsonl"
 RECORDS_DB = "records.db"
@@ -83,29 +91,45 @@ class OutputFolder:
             raise
 
     def ledger(self) -> dict[str, Done]:
-        """sha256 → (status, pages) of every document already done in this folder."""
+        """sha256 → (statuses, pages, settings) of every file already done in this folder."""
         return ledger(self.db)
 
     def write(self, record: Record, made_with: str | None = None) -> None:
-        """The document's rows, replacing earlier ones, in one transaction."""
+        """One record's rows (its file's form ``source.part``), replacing earlier ones, in
+        one transaction."""
         try:
             write_record(self.db, record, made_with)
         except sqlite3.Error as exc:
             raise not_writable(self.out, exc) from exc
 
-    def stored(self, sha256: str | None, path: str) -> Record | None:
-        text = stored_record_json(self.db, sha256, path)
+    def write_file(self, records: Sequence[Record], made_with: str | None = None) -> None:
+        """A file's records (a record per form), replacing all its earlier rows, in one
+        transaction."""
+        try:
+            write_file_records(self.db, records, made_with)
+        except sqlite3.Error as exc:
+            raise not_writable(self.out, exc) from exc
+
+    def stored(self, sha256: str | None, path: str, part: str | None = None) -> Record | None:
+        """The stored record of the file's form ``part`` (None: its one form)."""
+        text = stored_record_json(self.db, sha256, path, part)
         return None if text is None else Record.model_validate_json(text)
 
+    def stored_all(self, sha256: str | None, path: str) -> list[Record]:
+        """Every stored record of the file, a record per form, in the file's order."""
+        return [Record.model_validate_json(t) for t in stored_record_jsons(self.db, sha256, path)]
+
     def record_lines(self, entries: Iterable[tuple[str, str | None]]) -> Iterable[str]:
-        """One JSON line per (path, sha256) entry, from the ledger, under that path."""
+        """A JSON line per record of each (path, sha256) entry (a record per form of the
+        file, in the file's order), from the ledger, under that path."""
         for path, sha256 in entries:
-            text = stored_record_json(self.db, sha256, path)
-            if text is None:  # cannot happen: every entry was written or found done
+            texts = stored_record_jsons(self.db, sha256, path)
+            if not texts:  # cannot happen: every entry was written or found done
                 raise RuntimeError(f"no record stored for {path} ({sha256})")
-            data = json.loads(text)
-            data["source"]["path"] = path  # the same content may have been read elsewhere
-            yield json.dumps(data, ensure_ascii=False) + "\n"
+            for text in texts:
+                data = json.loads(text)
+                data["source"]["path"] = path  # the same content may have been read elsewhere
+                yield json.dumps(data, ensure_ascii=False) + "\n"
 
     def finish(self, entries: Iterable[tuple[str, str | None]], run_info: dict[str, Any]) -> None:
         """records.jsonl (one line per entry, in order) and run.json, each renamed into

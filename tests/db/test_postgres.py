@@ -184,10 +184,10 @@ def test_unreadable_file_without_sha256_is_keyed_by_path(pg_url: str) -> None:
     other = Record(source=Source(path="gone/other.pdf"), status="failed", error="x")
     load_pg(pg_url, [lost, other])
     load_pg(pg_url, [lost.model_copy(update={"error": "cannot read the file: No such file"})])
-    assert sorted(r[:10] for r in pg_rows(pg_url)["documents"]) == sorted([
-        ("gone/other.pdf", None, "unknown", 0, None, None, "unknown", "failed", "x",
+    assert sorted(r[:11] for r in pg_rows(pg_url)["documents"]) == sorted([
+        ("gone/other.pdf", None, None, "unknown", 0, None, None, "unknown", "failed", "x",
          SCHEMA_VERSION),
-        ("gone/report.pdf", None, "unknown", 0, None, None, "unknown", "failed",
+        ("gone/report.pdf", None, None, "unknown", 0, None, None, "unknown", "failed",
          "cannot read the file: No such file", SCHEMA_VERSION)])
 
 

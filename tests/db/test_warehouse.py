@@ -116,7 +116,7 @@ def test_layout_2_database_is_migrated_from_record_json(records: list[Record], t
     n_fields = conn.execute("SELECT count(*) FROM fields").fetchone()[0]
     finished = conn.execute("SELECT finished_at FROM documents").fetchone()[0]
     conn.close()
-    assert [(d[1], d[12]) for d in docs] == [(records[0].source.path, "赣州市农村人居环境整治补助资金")]
+    assert [(d[1], d[13]) for d in docs] == [(records[0].source.path, "赣州市农村人居环境整治补助资金")]
     assert len(allocations) == 7 and n_fields == len(records[0].iter_values())
     assert finished == "2026-01-02T03:04:05+00:00"
 

@@ -76,29 +76,6 @@ def test_an_unrelated_spreadsheet_is_a_failed_record_that_says_so(extractor, tmp
     assert "holds no 自评表" in record.error and "'工资表'" in record.error
 
 
-def test_two_forms_in_one_workbook_are_both_said(extractor, truths, tmp_path: Path) -> None:
-    from copy import copy as copy_style
-
-    from openpyxl import load_workbook
-    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
-    write_xlsx(truths["gd_fund-00004"], first)   # even seed: one sheet, 自评表
-    write_xlsx(truths["mof_project-00010"], second)
-    book, other = load_workbook(first), load_workbook(second)
-    copy = book.create_sheet("第二个项目")
-    source = other["自评表"]
-    for row in source.iter_rows():
-        for cell in row:
-            copy.cell(cell.row, cell.column, cell.value).border = copy_style(cell.border)
-    for rng in source.merged_cells.ranges:
-        copy.merge_cells(str(rng))
-    book.save(tmp_path / "both.xlsx")
-    record = extractor.extract(tmp_path / "both.xlsx")
-    assert record.template == "gd_fund" and record.source.part == "自评表"
-    check = next(c for c in record.checks if c.rule == "one_form_per_file")
-    assert not check.ok and "'第二个项目' (mof_project)" in check.detail
-    assert record.status == "review"  # the unread form is not silent
-
-
 def test_html_quirks(extractor, tmp_path: Path, truths) -> None:
     """A GBK page, nested layout tables, &nbsp; and full-width spaces, <br> in cells."""
     from fixtures.generator.render_office import write_html
@@ -134,3 +111,15 @@ def test_review_shows_the_cells_around_a_flagged_value(extractor, truths, tmp_pa
     assert {m[0] for m in marked} >= {str(v.raw) for v in flagged if v.raw and "\n" not in v.raw}
     page = mini_table_html(tables[0])
     assert 'class=value' in page and "sheet &#x27;自评表&#x27;" in page  # escaped
+
+
+@pytest.mark.parametrize(("suffix", "save_as"), [(".doc", ".docx"), (".wps", ".docx"), (".et", ".xlsx")])
+def test_formats_not_read_say_what_to_save_them_as(extractor, tmp_path: Path, suffix: str,
+                                                    save_as: str) -> None:
+    # An OLE compound file, as Word 97 and WPS write them (the name decides, not the bytes).
+    path = tmp_path / f"report{suffix}"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    record = extractor.extract(path)
+    assert record.status == "failed" and record.source.sha256
+    assert record.error == (f"unsupported file type {suffix}; save it as {save_as} (File > Save As) "
+                            "and give that")

@@ -118,10 +118,10 @@ def test_one_outcome_per_task_with_the_worker_named(scheduler: str) -> None:
     with DaskExecutor(settings, scheduler) as executor:
         outcomes = sorted(executor.run(tasks), key=lambda o: o.index)
     assert [o.index for o in outcomes] == [0, 1, 2]
-    assert outcomes[0].record == extract_document(paths[0], settings).model_copy(
-        update={"timings": outcomes[0].record.timings})
-    assert outcomes[0].record.fields["reporting_unit"].value
-    lost = outcomes[1].record
+    assert outcomes[0].records[0] == extract_document(paths[0], settings).model_copy(
+        update={"timings": outcomes[0].records[0].timings})
+    assert outcomes[0].records[0].fields["reporting_unit"].value
+    lost = outcomes[1].records[0]
     assert lost.status == "failed" and lost.source.path == "/no/such/share/report.pdf"
     assert "cannot see /no/such/share/report.pdf" in lost.error
     assert "every worker mounts at the same path" in lost.error
@@ -173,6 +173,6 @@ def test_a_document_past_its_time_limit_fails_and_the_batch_goes_on(scheduler: s
     with DaskExecutor(settings, scheduler) as executor:
         outcomes = {o.index: o for o in executor.run(tasks)}
         assert len(executor.client.nthreads()) >= 1
-    assert outcomes[0].record.status == "failed"
-    assert "took longer than 3 s" in outcomes[0].record.error
-    assert outcomes[1].record.status != "failed"
+    assert outcomes[0].records[0].status == "failed"
+    assert "took longer than 3 s" in outcomes[0].records[0].error
+    assert outcomes[1].records[0].status != "failed"

@@ -208,7 +208,7 @@ def test_unreadable_file_is_a_clear_failure() -> None:
         settings = Settings(workers=1)
         with user:
             sha256, problem = fingerprint(locked)
-            record = extract_task(Task(index=0, path=str(locked)), settings).record
+            record = extract_task(Task(index=0, path=str(locked)), settings).records[0]
     finally:
         shutil.rmtree(folder)
     assert sha256 is None
@@ -223,8 +223,8 @@ def test_a_worker_does_not_call_the_next_bad_pdf_encrypted(tmp_path: Path) -> No
     encrypted = encrypted_pdf(tmp_path / "locked.pdf", "secret")
     empty_doc = zero_page_pdf(tmp_path / "no-pages.pdf")
     settings = Settings(workers=1)
-    first = extract_task(Task(index=0, path=str(encrypted)), settings).record
-    second = extract_task(Task(index=1, path=str(empty_doc)), settings).record
+    first = extract_task(Task(index=0, path=str(encrypted)), settings).records[0]
+    second = extract_task(Task(index=1, path=str(empty_doc)), settings).records[0]
     assert "encrypted PDF" in first.error
     assert second.error == "the PDF has no pages"
 
