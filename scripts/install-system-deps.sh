@@ -8,8 +8,7 @@ set -euo pipefail
 
 packages=(tesseract-ocr tesseract-ocr-chi-sim poppler-utils
           fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-gbsn00lp
-          fonts-arphic-gkai00mp fonts-arphic-ukai fonts-lxgw-wenkai fonts-droid-fallback
-          fonts-noto-cjk)
+          fonts-arphic-gkai00mp fonts-arphic-ukai fonts-lxgw-wenkai fonts-noto-cjk)
 [ "$#" -gt 0 ] && packages+=("$@")
 
 missing=()
