@@ -150,7 +150,9 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
         record.fields = map_fields(layout, template, catalogue)
         record.indicators, record.fields["total_score"] = map_indicators(
             layout, template.indicators, catalogue)
-        snap_record(record, template.vocabulary, catalogue.vocabulary_match)
+        # A text report's doubt is where its pieces go, not its characters.
+        snap_record(record, template.vocabulary, catalogue.vocabulary_match,
+                    characters_in_doubt=source.engine != "text")
         infer_missing_weights(record, template)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
@@ -172,7 +174,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         record.indicators = rows_to_indicators(form.rows, template.indicators, config.confidence.wrapped)
         record.fields["total_score"] = form.total
         # Before the table's confirmation, whose cap on an unconfirmed reading must hold.
-        snap_record(record, template.vocabulary, catalogue.vocabulary_match)
+        snap_record(record, template.vocabulary, catalogue.vocabulary_match,
+                    characters_in_doubt=False)
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max)
         infer_missing_weights(record, template)

@@ -65,13 +65,19 @@ def match_term(reading: str, terms: Sequence[str], rules: VocabularyMatch) -> Te
     return TermMatch(keyed[best], edits, 1.0 - edits / len(best), near)
 
 
-def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch) -> FieldValue:
+def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch,
+            characters_in_doubt: bool = True) -> FieldValue:
     """The value as its vocabulary makes it (see the module doc); a new FieldValue, or
-    ``fv`` itself when the vocabulary says nothing about it."""
+    ``fv`` itself when the vocabulary says nothing about it. ``characters_in_doubt``:
+    the confidence is doubt about the characters read (OCR, a repaired text layer), which
+    a term read exactly lifts; a text report's characters are given, its confidence is
+    doubt about which cell a piece belongs to, on which the vocabulary says nothing."""
     if not isinstance(fv.value, str) or "inferred" in fv.flags:
         return fv
     found = match_term(fv.value, terms, rules)
     if found is None:
+        return fv
+    if found.edits == 0 and not characters_in_doubt:
         return fv
     if found.edits == 0:
         doubt = rules.near_term_doubt if found.near_term else rules.exact_doubt
@@ -85,15 +91,19 @@ def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch) -> Fie
         "alternatives": [*fv.alternatives, fv.value]})
 
 
-def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch) -> None:
+def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch,
+                characters_in_doubt: bool = True) -> None:
     """Every value of the record that a closed vocabulary of its form covers, snapped:
     header fields, then each row's level-1 name and the level-2 name under it."""
+    def snap(fv: FieldValue, terms: Sequence[str]) -> FieldValue:
+        return snapped(fv, terms, rules, characters_in_doubt)
+
     for name, terms in vocabulary.fields.items():
         if name in record.fields:
-            record.fields[name] = snapped(record.fields[name], terms, rules)
+            record.fields[name] = snap(record.fields[name], terms)
     for ind in record.indicators:
         if vocabulary.level1:
-            ind.level1 = snapped(ind.level1, vocabulary.level1, rules)
+            ind.level1 = snap(ind.level1, vocabulary.level1)
         terms = vocabulary.level2_terms(ind.level1.value)
         if terms:
-            ind.level2 = snapped(ind.level2, terms, rules)
+            ind.level2 = snap(ind.level2, terms)

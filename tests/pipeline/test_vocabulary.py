@@ -168,3 +168,12 @@ def test_an_empty_vocabulary_changes_nothing() -> None:
     snap_record(record, Vocabulary(), RULES)
     assert record.indicators[0].level1.value == "产出指木"
     assert record.indicators[0].level2.value == "时效指木"
+
+
+def test_a_text_reports_exact_terms_keep_their_confidence() -> None:
+    # Its characters are given; its doubt is which cell a piece went to (a level-2 name
+    # read in another row's cell is a term all the same).
+    got = snapped(fv("成本指标", 0.95), LEVEL2, RULES, characters_in_doubt=False)
+    assert got.value == "成本指标" and got.confidence == 0.95
+    misread = snapped(fv("成本指木", 0.5), LEVEL2 + NATIONAL.level1, RULES, characters_in_doubt=False)
+    assert misread.value == "成本指标" and misread.alternatives == ["成本指木"]
