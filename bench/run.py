@@ -33,6 +33,7 @@ from fixtures.generator.build import (
     render_damaged_digital,
     render_office,
 )
+from fixtures.generator.copier import render_copier_from_truth
 from fixtures.generator.fonts import is_held_out
 from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
@@ -42,7 +43,7 @@ from pipeline.models import Record
 from pipeline.settings import PROJECT_ROOT, Settings
 
 ENGINES = ("rapidocr", "tesseract")
-IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo")
+IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo", "copier")
 # Text that real extractors make of each report's digital PDF (fixtures/generator/tool_text.py).
 TOOL_TEXT_VARIANTS = tuple(tool_variants())
 # No OCR on these: one engine is enough.
@@ -50,7 +51,8 @@ TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS
 # Variants cheap to make from the truth alone: a corpus built before they existed gets
 # them for the run, in a temporary folder.
 GENERATED = {"digital-damaged": render_damaged_digital,
-             **{v: (lambda truth, path, v=v: render_office(truth, v, path)) for v in OFFICE_VARIANTS}}
+             **{v: (lambda truth, path, v=v: render_office(truth, v, path)) for v in OFFICE_VARIANTS},
+             "copier": lambda truth, path: render_copier_from_truth(truth, path)}
 BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
 HELD_OUT_FONTS, TUNED_FONTS = "held-out fonts", "tuned fonts"
 
@@ -336,10 +338,13 @@ def main(argv: list[str] | None = None) -> int:
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
     if args.throughput_docs:
         from bench.throughput import bench_throughput
-        batch_files = [p for _, p in variant_files(args.corpus, truths, args.throughput_variant)]
-        throughput = {"variant": args.throughput_variant,
-                      **{engine: bench_throughput(batch_files[:args.throughput_docs], engine)
-                         for engine in engines}}
+        # A tool's text is made for the run, as for the accuracy table above.
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as generated:
+            batch_files = [p for _, p in variant_files(args.corpus, truths, args.throughput_variant,
+                                                       Path(generated))]
+            throughput = {"variant": args.throughput_variant,
+                          **{engine: bench_throughput(batch_files[:args.throughput_docs], engine)
+                             for engine in engines}}
     else:
         throughput = {"skipped": "--throughput-docs 0"}
     if args.dask_workers:

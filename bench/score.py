@@ -22,6 +22,7 @@ from pipeline.models import INDICATOR_KEYS, FieldValue, Record
 from pipeline.text.normalize import normalize_text
 
 TRAILING_PUNCT = re.compile(r"[。.;；,，\s]+$")
+INDICATOR_PATH = re.compile(r"indicators\[(\d+)\]\.(\w+)")
 
 
 @dataclass
@@ -33,12 +34,13 @@ class Tally:
     flagged: int = 0
     inconsistency_values: int = 0
     inconsistency_flagged: int = 0
+    said_missing: int = 0  # values of rows not read, in records whose indicators_complete failed
     by_part: dict[str, list[int]] = field(default_factory=dict)  # part → [values, correct]
     errors: list[dict] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for name in ("values", "correct", "silent_errors", "flagged_correct", "flagged",
-                     "inconsistency_values", "inconsistency_flagged"):
+                     "inconsistency_values", "inconsistency_flagged", "said_missing"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for part, (n, ok) in other.by_part.items():
             mine = self.by_part.setdefault(part, [0, 0])
@@ -53,6 +55,7 @@ class Tally:
             "field_accuracy": round(self.correct / n, 4),
             "silent_error_rate": round(self.silent_errors / n, 4),
             "flagged_correct_rate": round(self.flagged_correct / max(self.correct, 1), 4),
+            "said_missing_rate": round(self.said_missing / n, 4),
             "inconsistency_flag_recall": (round(self.inconsistency_flagged / self.inconsistency_values, 4)
                                           if self.inconsistency_values else None),
             "accuracy_by_part": {p: round(ok / max(v, 1), 4) for p, (v, ok) in sorted(self.by_part.items())},
@@ -110,7 +113,7 @@ def truth_values(truth: Truth) -> list[tuple[str, str, object]]:
 
 def record_value(record: Record, path: str, alignment: list[int | None]) -> FieldValue | None:
     """The record's value at a truth path (indicator rows mapped through the alignment)."""
-    found = re.match(r"indicators\[(\d+)\]\.(\w+)", path)
+    found = INDICATOR_PATH.match(path)
     if found:
         j = alignment[int(found.group(1))] if int(found.group(1)) < len(alignment) else None
         if j is None:
@@ -272,10 +275,17 @@ def score_record(truth: Truth, record: Record, variant: str) -> Tally:
     tally = Tally()
     alignment = align_indicators(truth, record)
     involved = {p for inc in truth.inconsistencies for p in inc.fields}
+    # A row that was not read has no value to flag; the record says so in its failed
+    # `indicators_complete` check (the contract's way), and such values are not silent.
+    rows_said_missing = any(c.rule == "indicators_complete" and not c.ok for c in record.checks)
     for part, path, expected in expected_values(truth, record, variant):
         got = record_value(record, path, alignment)
         value = got.value if got is not None else None
         flagged = bool(got is not None and got.flags) or record.status == "failed"
+        row = INDICATOR_PATH.match(path)
+        if row and alignment[int(row.group(1))] is None and rows_said_missing:
+            flagged = True
+            tally.said_missing += 1
         correct = same_value(expected, value)
         bucket = tally.by_part.setdefault(part, [0, 0])
         bucket[0] += 1

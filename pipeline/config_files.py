@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from pipeline.errors import RunError
 
 # The files of the form knowledge; a user's folder may hold any of them.
-YAML_FILES = ("templates.yaml", "text.yaml", "calibration.yaml")
+YAML_FILES = ("templates.yaml", "text.yaml", "calibration.yaml", "tuning.yaml")
 MODEL_FILE = "calibration-model.json"
 # Names shown to people (review page, review.xlsx, Chinese export headers): overlaid like
 # the others, but not form knowledge, so not in the digest that decides a re-read.

@@ -33,8 +33,9 @@ from pipeline.boxes import boxes_on_source_page
 from pipeline.read.pdfium_text import read_text_layer
 from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
-from pipeline.template.detect import detect_template
+from pipeline.template.detect import detect_form, detect_template, form_spec
 from pipeline.timings import timed, timed_iter
+from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 if TYPE_CHECKING:
     from pipeline.read.office.grid import FormPart
@@ -52,8 +53,6 @@ TEXT_SUFFIXES = {".txt"}
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | IMAGE_SUFFIXES | TEXT_SUFFIXES | OFFICE_SUFFIXES
-# The constructor option that sets an engine's CPU parallelism (Settings.ocr_threads).
-ENGINE_THREADS_OPTION = {"rapidocr": "threads", "tesseract": "processes"}
 
 
 def unsupported_reason(path: Path) -> str | None:
@@ -69,11 +68,13 @@ def unsupported_reason(path: Path) -> str | None:
             "XLSX, XLS, DOCX or HTML")
 
 
-def layout_from_pages(pages: list[PageLayout], dpi: int) -> DocumentLayout:
+def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = DEFAULT_TUNING.grid
+                      ) -> DocumentLayout:
+    """A digital PDF's layout: each page's tables built from its drawn lines, its text in them."""
     doc = DocumentLayout(pages=len(pages), dpi=dpi,
                          page_sizes=[(p.width, p.height) for p in pages])
     for page in pages:
-        tables, lines = page_to_tables(page)
+        tables, lines = page_to_tables(page, grid)
         doc.tables.extend(tables)
         doc.lines.extend(lines)
     return doc
@@ -140,12 +141,13 @@ def infer_missing_weights(record: Record, template: TemplateSpec) -> None:
 def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
                  timings: dict[str, float]) -> Record:
     with timed(timings, "template"):
-        name, _score = detect_template(layout, catalogue)
-    if name == "unknown":
+        match = detect_form(layout, catalogue)
+    if match is None:
         return Record(source=source, template="unknown", status="review",
                       tables=[[[c.text for c in row] for row in t.rows()] for t in layout.tables])
-    template = catalogue.templates[name]
-    record = Record(source=source, template=name)
+    # A province's version of a family is read by what it prints; its record is the family's.
+    template = form_spec(match, catalogue)
+    record = Record(source=source, template=match.template)
     with timed(timings, "mapping"):
         record.fields = map_fields(layout, template, catalogue)
         record.indicators, record.fields["total_score"] = map_indicators(
@@ -167,7 +169,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     from pipeline.mapping.indicator_rows import confirm_text_table, rows_to_indicators
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
-    template = catalogue.templates[form.template]
+    template = catalogue.templates[form.template].version(form.version)
     record = Record(source=source, template=form.template)
     with timed(timings, "mapping"):
         record.fields = dict(form.fields)
@@ -259,6 +261,7 @@ class DocumentExtractor:
         self.settings = settings
         self.catalogue = load_catalogue(settings.config_dir)
         self.calibration = load_calibration(settings.config_dir)
+        self.tuning = settings.tuning
         self._engine: OcrEngine | None = None
         self._second_engine: OcrEngine | None = None
 
@@ -266,25 +269,20 @@ class DocumentExtractor:
     def engine(self) -> OcrEngine:
         if self._engine is None:
             from pipeline.ocr.base import create_engine
-            name = self.settings.ocr_engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._engine = create_engine(name, **options)
+            self._engine = create_engine(self.settings.ocr_engine, threads=self.settings.ocr_threads)
         return self._engine
 
     def second_opinion(self) -> SecondOpinion | None:
         """A second reader for this document's doubtful cells, or None (switched off, or
         the configured engine is the one reading)."""
         config = self.calibration.config.second_opinion
-        if not self.settings.second_opinion or config.engine in (None, self.settings.ocr_engine):
+        if not self.settings.second_opinion or config.engine == self.settings.ocr_engine:
             return None
         from pipeline.read.second_opinion import SecondOpinion
         if self._second_engine is None:
             from pipeline.ocr.base import create_engine
-            name = config.engine
-            options = ({ENGINE_THREADS_OPTION[name]: self.settings.ocr_threads}
-                       if self.settings.ocr_threads and name in ENGINE_THREADS_OPTION else {})
-            self._second_engine = create_engine(name, **{**config.options, **options})
+            self._second_engine = create_engine(config.engine, threads=self.settings.ocr_threads,
+                                                **config.options)
         return SecondOpinion(self._second_engine, config.below, config.scale)
 
     def debug_dir_for(self, source: Source) -> Path | None:
@@ -305,7 +303,7 @@ class DocumentExtractor:
             engine = self.engine
         second = self.second_opinion()
         pages = list(read_scanned(timed_iter(images, timings, "rasterize"), engine,
-                                  self.debug_dir_for(source), second, timings))
+                                  self.debug_dir_for(source), second, timings, self.tuning))
         disagreements: list[SecondReading] = []
         if second is not None:
             with timed(timings, "ocr"):
@@ -346,7 +344,7 @@ class DocumentExtractor:
         source.kind, source.dpi, source.engine = "digital_pdf", 72, "text_layer"
         source.pages = len(pages)
         with timed(timings, "grid"):
-            layout = layout_from_pages(pages, 72)
+            layout = layout_from_pages(pages, 72, self.tuning.grid)
         # A text layer damaged like the seed's text gets the text path's repairs;
         # a clean one comes back as it is.
         from pipeline.textform.text_layer import repair_text_layer

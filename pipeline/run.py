@@ -53,6 +53,7 @@ from pipeline.output.writers import OutputFolder
 from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.vocab import load_text_config
+from pipeline.tuning import load_tuning
 
 log = logging.getLogger(__name__)
 
@@ -482,6 +483,7 @@ def check_config(config_dir: Path | None) -> None:
     load_catalogue(config_dir)
     load_text_config(config_dir)
     load_calibration(config_dir)
+    load_tuning(config_dir)
 
 
 def write_review(out: Path, settings: Settings) -> None:

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from pipeline.config_files import calibration_model_text
+from pipeline.tuning import Tuning, load_tuning
 
 # The checkout (bench/, fixtures/, tests/ use it); an installed copy reads nothing from here:
 # its config is package data (pipeline/config_files.py).
@@ -74,9 +75,10 @@ class Settings(BaseModel):
     # Calibrate confidences (config/calibration-model.json) and repair from the
     # arithmetic; False leaves every value as read (the bench caches such records).
     calibrate: bool = True
-    # Table cells OCR read with doubt are read again by the other engine (engine, threshold
-    # and scale in config/calibration.yaml `second_opinion`).
-    second_opinion: bool = True
+    # Table cells OCR read with doubt are read again by another engine (--second-opinion;
+    # which engine, the threshold and the scale: config/calibration.yaml `second_opinion`).
+    # The one switch. Off: it measured no fewer silent errors for 8% more CPU.
+    second_opinion: bool = False
     # Where to write a picture of each page's detected grid (--debug); None: nowhere.
     debug_dir: Path | None = None
     # CPU threads of one OCR engine (None: the engine's default). A batch with several
@@ -100,6 +102,13 @@ class Settings(BaseModel):
     dask_scheduler: str | None = None
     # Resource limits per document (reported in run.json with the other settings).
     limits: Limits = Limits()
+
+    @property
+    def tuning(self) -> Tuning:
+        """The scanned path's stage settings (lines, text lines, grid): config/tuning.yaml
+        with the --config folder's laid over it (pipeline/tuning.py); in the ledger through
+        the config digest."""
+        return load_tuning(self.config_dir)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pipeline.config_files import ConfigError, calibration_model_text, load_validated
 from pipeline.models import FieldValue, Record
@@ -48,13 +48,24 @@ INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
 
 
 class SecondOpinionConfig(BaseModel):
+    """How the second opinion reads (whether it does: ``Settings.second_opinion``)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    engine: str | None = None
+    engine: str = "tesseract"
     # Constructor options of that engine (e.g. lang for Tesseract).
     options: dict[str, Any] = Field(default_factory=lambda: {"lang": "chi_sim"})
     below: float = 0.9
     scale: float = 1.0
+
+    @field_validator("engine", mode="before")
+    @classmethod
+    def _an_engine(cls, value: Any) -> Any:
+        # `engine: null` was once the off switch; there is one switch now.
+        if value is None:
+            raise ValueError("names the engine of the second opinion; it is switched on and off by "
+                             "--second-opinion (Settings.second_opinion), off by default")
+        return value
 
 
 class Plausibility(BaseModel):

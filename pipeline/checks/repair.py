@@ -22,6 +22,7 @@ from pipeline.checks.rules import (
     Weighting,
     choose_weighting,
     declared_weighting,
+    fund_source_fields,
     groups,
     num,
 )
@@ -106,8 +107,8 @@ def sum_relations(record: Record, weighting: Weighting | None = None) -> list[Su
                                ["fields.budget_planned"]))
     for column, total in (("initial", "budget_initial"), ("annual", "budget_annual"),
                           ("executed", "executed")):
-        names = [f"fiscal_{column}", f"carryover_{column}", f"other_{column}"]
-        if total in fields and all(n in fields for n in names):
+        names = fund_source_fields(record, column)
+        if total in fields and len(names) >= 2:
             rel.append(SumRelation("funds_sources_sum_total", [[f"fields.{n}"] for n in names],
                                    [f"fields.{total}"]))
     allocations = record.narrative.allocations
@@ -141,7 +142,9 @@ def term_of(record: Record, paths: list[str], trust: dict[str, float], threshold
             return Term(paths, values, None, False)
         if any(isinstance(c.value, str) for c in values):
             return Term(paths, values, None, False)  # read, but not a number
-        return Term(paths, values, 0.0, True)  # a blank money cell means zero
+        # A blank money cell means zero, trusted as any reading is: by its confidence.
+        trusted = all(trust.get(p, c.confidence) >= threshold for p, c in zip(paths, values))
+        return Term(paths, values, 0.0, trusted)
     trusted = all(trust.get(p, c.confidence) >= threshold and not set(c.flags) & DOUBT
                   for p, c in zip(paths, values))
     return Term(paths, values, numbers.pop(), trusted)

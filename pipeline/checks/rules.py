@@ -264,12 +264,24 @@ def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[C
                   fields=[f"fields.{p}" for p in [*parts, total]])]
 
 
+# The funds block's source rows: the national form's three, and the provincial
+# versions' 财政专户管理资金 and 单位资金 (config/templates.yaml versions); a form has
+# those of its rows that the record holds.
+FUND_SOURCES = ("fiscal", "carryover", "special_account", "unit_funds", "other")
+
+
+def fund_source_fields(record: Record, column: str) -> list[str]:
+    names = [f"{source}_{column}" for source in FUND_SOURCES]
+    return [n for n in names if n in record.fields]
+
+
 def check_funds_columns(record: Record) -> list[Check]:
     checks = []
     for column, total in (("initial", "budget_initial"), ("annual", "budget_annual"),
                           ("executed", "executed")):
-        checks += check_sum(record, "funds_sources_sum_total",
-                            [f"fiscal_{column}", f"carryover_{column}", f"other_{column}"], total)
+        parts = fund_source_fields(record, column)
+        if len(parts) >= 2:
+            checks += check_sum(record, "funds_sources_sum_total", parts, total)
     return checks
 
 
@@ -337,12 +349,40 @@ def check_year(record: Record) -> list[Check]:
                   detail=f"{fmt(year)} in 2000..{latest}", fields=["fields.evaluation_year"])]
 
 
-def check_indicators_complete(record: Record) -> list[Check]:
+def indicators_shares(record: Record, weighting: Weighting) -> list[float]:
+    """What each of the form's rules leaves to the indicator rows (that can say)."""
+    shares = []
+    for rule in weighting.values():
+        others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
+        if "level1" in rule.weights and all(o is not None for o in others):
+            shares.append(rule.weights_total - sum(o for o in others if o is not None))
+    return shares
+
+
+def indicators_share(record: Record, weighting: Weighting) -> float | None:
+    """The weight the form's rule leaves to the indicator rows: a rule's total less its
+    other terms (the funds' 10 of the 90 + 10 rule). The rule the sums recognise; when
+    none is recognised, the most any rule would give (the rows must show they are all
+    there); None when no rule can say."""
+    shares: dict[str, float] = {}
+    for name, rule in weighting.items():
+        others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
+        if "level1" in rule.weights and all(o is not None for o in others):
+            shares[name] = rule.weights_total - sum(o for o in others if o is not None)
+    chosen = choose_weighting(record, weighting).rule
+    if chosen in shares:
+        return shares[chosen]
+    return max(shares.values()) if shares else None
+
+
+def check_indicators_complete(record: Record, weighting: Weighting) -> list[Check]:
     """The indicator table was found and its rows account for the weights and the total.
 
     A row that was not read has no value to carry a flag: this check says it is missing
-    (a group whose level-3 weights fall short of its weight, scores short of the total),
-    and the record goes to review."""
+    (a group whose level-3 weights fall short of its weight, all the rows' weights short
+    of what the form's weighting rule gives the indicators, scores short of the total, or
+    rows whose weight was not read, so that nothing can be accounted), and the record goes
+    to review."""
     if record.template == "unknown":
         return []
     if not record.indicators:
@@ -361,14 +401,36 @@ def check_indicators_complete(record: Record) -> list[Check]:
             paths.append(path)
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
-    if total is not None and all(x is not None for x in scores):
+    scores_read = total is not None and all(x is not None for x in scores)
+    scores_make_total = False
+    if total is not None and scores_read:
         found = sum(x for x in scores if x is not None)
         funds = num(record.fields.get("funds_score")) or 0.0
-        if found + funds < total - TOLERANCE * len(scores):
+        slack = TOLERANCE * len(scores)
+        # With the funds' score or without it, as the form's rule has it.
+        scores_make_total = any(abs(found + f - total) <= slack for f in (0.0, funds))
+        if found + funds < total - slack:
             short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")
             paths.append("fields.total_score")
+    row_weights = [num(ind.level3_weight) for ind in record.indicators]
+    unweighted = sum(w is None for w in row_weights)
+    share = indicators_share(record, weighting)
+    if unweighted and not scores_make_total:
+        short.append(f"{unweighted} of {len(row_weights)} rows have no weight read and the "
+                     "scores do not make the total: the rows cannot be accounted for")
+    elif not unweighted and share is not None:
+        found = sum(w for w in row_weights if w is not None)
+        most = max(indicators_shares(record, weighting))
+        if found < share - TOLERANCE:
+            short.append(f"the rows weigh {fmt(found)} of the indicators' {fmt(share)}: "
+                         f"rows for {fmt(share - found)} not found")
+        elif found > most + TOLERANCE:
+            # More than any rule gives: a total or a group's weight was read as a row's.
+            short.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
+                         "a row was misread or is not a row")
     detail = "; ".join(short) if short else f"{len(record.indicators)} rows account for the weights and the total"
-    return [Check(rule="indicators_complete", ok=not short, detail=detail, fields=paths)]
+    return [Check(rule="indicators_complete", ok=not short, detail=detail,
+                  fields=list(dict.fromkeys(paths)))]
 
 
 RULES: list[Callable[..., list[Check]]] = [
@@ -390,7 +452,7 @@ RULES: list[Callable[..., list[Check]]] = [
     check_indicators_complete,
 ]
 # The rules that also read the form's weighting rules (config: `weighting`).
-WEIGHTED_RULES = (check_level1_sum, check_scores_total)
+WEIGHTED_RULES = (check_level1_sum, check_scores_total, check_indicators_complete)
 
 
 def run_checks(record: Record, weighting: Weighting | None = None) -> list[Check]:

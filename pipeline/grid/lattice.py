@@ -4,32 +4,17 @@ The algorithm reads like pdfplumber's table finder, but keeps merged cells as sp
 ``segments_to_regions`` (connected ruling lines) → ``region_to_lattice`` (every distinct
 line position) → ``lattice_to_cells`` (elementary cells joined where no separator is
 drawn between them: a merged cell) → ``fill_cells`` (tokens to cells, lines in reading
-order). Units are the page's own (points or pixels); tolerances scale with ``dpi``.
+order). Units are the page's own (points or pixels); tolerances
+(:class:`~pipeline.tuning.GridSettings`) scale with ``dpi``.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from pipeline.layout import Cell, PageLayout, Segment, Table, TextLine, Token
 from pipeline.text.normalize import join_cell_lines
-
-
-@dataclass(frozen=True)
-class GridSettings:
-    """Tolerances in points at 72 dpi; multiplied by dpi/72 for images."""
-
-    snap: float = 2.0          # line positions closer than this are one line
-    join: float = 3.0          # segment ends this close touch
-    min_coverage: float = 0.6  # share of a cell side a line must cover to separate
-    min_cell: float = 4.0      # thinner lattice rows/columns are double lines, dropped
-    min_table_lines: int = 2   # fewer horizontal or vertical lines: not a table
-
-    def scaled(self, dpi: int) -> GridSettings:
-        k = dpi / 72
-        return GridSettings(self.snap * k, self.join * k, self.min_coverage, self.min_cell * k,
-                            self.min_table_lines)
+from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
 
 class UnionFind:
@@ -147,7 +132,7 @@ def lattice_to_cells(region: list[Segment], xs: list[float], ys: list[float],
     hs = [s for s in region if s.horizontal]
     vs = [s for s in region if not s.horizontal]
     uf = UnionFind(n_rows * n_cols)
-    snap = settings.snap * 1.5
+    snap = settings.snap * settings.coverage_snap
     for r in range(n_rows):
         for c in range(n_cols):
             if c + 1 < n_cols and coverage(vs, xs[c + 1], ys[r], ys[r + 1], False, snap) < settings.min_coverage:
@@ -227,7 +212,7 @@ def fill_cells(cells: list[Cell], xs: list[float], ys: list[float], tokens: list
     return filled, rest
 
 
-def build_grid(layout: PageLayout, settings: GridSettings = GridSettings()) -> list[Table]:
+def build_grid(layout: PageLayout, settings: GridSettings = DEFAULT_TUNING.grid) -> list[Table]:
     """A page's ruled tables from its ruling lines alone, cells empty, in the order their
     regions come (by their topmost line): the lattice that decides what a scan's OCR
     reads and that its text is then put into (:func:`fill_grid`)."""
@@ -265,7 +250,7 @@ def fill_grid(tables: list[Table], tokens: list[Token], page: int
     return filled, lines
 
 
-def page_to_tables(layout: PageLayout, settings: GridSettings = GridSettings()
+def page_to_tables(layout: PageLayout, settings: GridSettings = DEFAULT_TUNING.grid
                    ) -> tuple[list[Table], list[TextLine]]:
     """A page's ruled tables (top to bottom) and the text lines outside them."""
     return fill_grid(build_grid(layout, settings), layout.tokens, layout.page)

@@ -3,7 +3,8 @@
 The segments feed :func:`pipeline.grid.lattice.page_to_tables` exactly as a digital PDF's
 drawn lines do, in pixels of the page image (top-left origin, y down).
 
-Per direction (horizontal described; vertical is the same on the transposed image):
+Per direction (horizontal described; vertical is the same on the transposed image; the
+numbers are the defaults of :class:`~pipeline.tuning.LineSettings`, which names each):
 
 1. Average the page over ``f`` pixels along the line direction (``f`` = dpi / 150, so 2 at
    300 dpi): a line keeps its full darkness, noise drops, and the rest works on 1/f of the
@@ -32,39 +33,13 @@ Per direction (horizontal described; vertical is the same on the transposed imag
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import cv2
 import numpy as np
 
 from pipeline.layout import Segment
+from pipeline.tuning import DEFAULT_TUNING, LineSettings
 
 Line = tuple[float, float, float]  # (start, end, position): along / across the direction
-
-
-@dataclass(frozen=True)
-class LineSettings:
-    """Lengths in inches (multiplied by the page's dpi); see the module docstring."""
-
-    h_strong: float = 0.20      # a horizontal line needs one unbroken run this long
-    h_min: float = 0.35         # ... and this total length
-    v_strong: float = 0.19      # same for vertical lines
-    v_min: float = 0.19
-    weak: float = 0.08          # shortest piece that may lengthen a line across a break
-    top_hat: float = 0.05       # lines thinner than this stand out of the paper
-    max_thick: float = 0.06     # a piece thicker than this (mean) is no ruling line
-    join_gap: float = 0.10      # pieces in line this close are one line
-    long_gap: float = 0.15      # two long (>= long_piece) pieces this close are one line
-    long_piece: float = 0.5     # (no cell is this narrow, no glyph run this long)
-    join_offset: float = 0.02   # "in line": positions differ by at most this
-    hug: float = 0.02           # pieces bridged across a crossing line come this close to it
-    extend: float = 0.02        # each end is finally extended by this
-    trusted: float = 1.0        # lines without a strong core this long must be anchored
-    anchor: float = 0.04        # how near an end must be to the crossing line it ends on
-    grow_anchor: float = 0.02   # an end grown over weak pieces may stop this short of its
-                                # crossing (glyphs stop >= 2.5 pt = 0.035 in short of it)
-    contrast_share: float = 0.12  # darker than the paper by this share of the ink contrast
-    edge: float = 0.05          # lines this close to the image border are not the form's
 
 
 def ink_contrast(gray: np.ndarray) -> float:
@@ -131,7 +106,8 @@ def mask_pieces(mask: np.ndarray, dpi: int, f: int, strong_in: float, settings: 
     half = (s - 1) * f / 2.0  # centre the unknown part of each end
     x0 = x * float(s * f) - half
     x1 = ((x + w - 1) * float(s) + 1) * f + half
-    keep = (area / np.maximum(w, 1) <= settings.max_thick * dpi) & (h <= 3 * settings.max_thick * dpi)
+    keep = ((area / np.maximum(w, 1) <= settings.max_thick * dpi)
+            & (h <= settings.max_thick_rows * settings.max_thick * dpi))
     pieces = np.stack([x0[keep], x1[keep], cent[1:, 1][keep]], axis=1)
     return pieces, is_strong[1:][keep]
 
@@ -140,7 +116,7 @@ def direction_pieces(gray: np.ndarray, dpi: int, vertical: bool, threshold: floa
                      settings: LineSettings) -> tuple[np.ndarray, np.ndarray]:
     """One direction's pieces (start, end, position) in full-resolution pixels of ``gray``
     (for vertical lines: y0, y1, x), and their strong flags."""
-    f = max(1, int(round(dpi / 150.0)))
+    f = max(1, int(round(dpi / settings.average_dpi)))
     avg = average_along(gray, f, vertical)
     if vertical:
         avg = np.ascontiguousarray(avg.T)
@@ -247,14 +223,15 @@ def grow_end(weak: np.ndarray, edge: float, forward: bool, gap: float, crossings
 
 
 def grow_lines(chains: list[Line], weak: np.ndarray, others: list[Line], settings: LineSettings,
-               dpi: int, snap: bool, rounds: int = 4) -> list[Line]:
+               dpi: int, snap: bool) -> list[Line]:
     """Lengthen lines over weak pieces where a ruling line is broken or faded.
 
     An end grows over weak pieces in line with it (gaps up to ``join_gap``, crossings
     bridged only as :func:`may_bridge` allows); the growth is kept only if the new end
     lies on a line of ``others`` (:func:`grown_onto`: at most ``grow_anchor`` short of it,
     at most ``anchor`` past it) or reaches another line of this direction. A broken
-    ruling line does that; glyph strokes past a line's end lead nowhere. With ``snap``,
+    ruling line does that; glyph strokes past a line's end lead nowhere (at most
+    ``grow_rounds`` steps). With ``snap``,
     an end stopping at most ``join_gap`` short of a crossing line is then carried on to
     it (a break or a fully faded stretch right at the crossing).
     """
@@ -262,6 +239,7 @@ def grow_lines(chains: list[Line], weak: np.ndarray, others: list[Line], setting
         return chains
     gap, offset = settings.join_gap * dpi, settings.join_offset * dpi
     tol, grow_tol, hug = settings.anchor * dpi, settings.grow_anchor * dpi, settings.hug * dpi
+    rounds = settings.grow_rounds
     out = []
     for a, b, pos in chains:
         cross = crossings_at(pos, others, tol)
@@ -314,7 +292,7 @@ def credible(lines: list[Line], others: list[Line], cores: list[Line], settings:
             or anchored(r, others, tol)]
 
 
-def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = LineSettings()
+def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = DEFAULT_TUNING.lines
                         ) -> list[Segment]:
     """Horizontal and vertical ruling lines of a straightened grayscale page.
 
@@ -326,7 +304,7 @@ def detect_ruling_lines(gray: np.ndarray, dpi: int, settings: LineSettings = Lin
     # A line must be darker than the paper around it by a share of the page's ink
     # contrast: 12 % keeps lines faded to a fifth of their darkness, while paper noise
     # stays below it; never below 10 gray levels.
-    threshold = max(10.0, settings.contrast_share * ink_contrast(gray))
+    threshold = max(settings.min_contrast, settings.contrast_share * ink_contrast(gray))
     hh, ww = gray.shape
     h_pieces, h_is_strong = direction_pieces(gray, dpi, False, threshold, settings)
     v_pieces, v_is_strong = direction_pieces(gray, dpi, True, threshold, settings)

@@ -51,6 +51,71 @@ class PageImage:
 
 
 # --------------------------------------------------------------------------------------
+# Colour to gray, red ink dropped
+# --------------------------------------------------------------------------------------
+
+# A pixel is red ink (a seal, 公章; a red pen) when its red exceeds the larger of its green
+# and blue by RED_START (tinted paper: under 20; black, gray and blue ink: about 0 or
+# below) and fully so from RED_FULL on (seal ink: 100-200). Between, a partial weight.
+RED_START, RED_FULL = 40, 90
+# Red is looked for on every RED_SAMPLE-th pixel first: a page without any (most colour
+# scans) costs only that look, and the work is limited to the RED_TILE × RED_TILE pixel
+# tiles the red is in (a seal at the top and a red signature at the bottom are two small
+# areas, not the page between them).
+RED_SAMPLE, RED_TILE = 4, 128
+
+
+def gray_dropping_red(pixels: np.ndarray, order: str = "BGR") -> np.ndarray:
+    """A colour page (``uint8`` H × W × 3, or 4 with alpha or padding; channels in
+    ``order``, "BGR" or "RGB") as gray, 0 = ink, with red ink dropped: a red seal stamped
+    over black text goes to paper and the text under it stays black.
+
+    Seal ink lets red light through, so in the red channel it is light, while black (and
+    blue: a signature) absorbs red too and stays dark there. Where a pixel is red (see
+    RED_START), its gray is taken from the red channel instead of the luma (ITU-R 601, as
+    OpenCV's and Pillow's conversions), in proportion to how red it is, with the red
+    channel scaled so that the seal's own ink (the median red of its reddest pixels)
+    comes out as the paper: the ring and the characters of the seal vanish, black text
+    under them (dark in red too) stays dark. The weight is spread by a pixel, since JPEG
+    keeps colour at half resolution and a seal's edge would leave a dark outline.
+    Every other pixel is its plain luma, so a colour scan without red reads as before.
+    """
+    import cv2  # here, not above: the processes that only refuse or count pages never get here
+
+    four = pixels.shape[2] == 4
+    code = {("BGR", False): cv2.COLOR_BGR2GRAY, ("BGR", True): cv2.COLOR_BGRA2GRAY,
+            ("RGB", False): cv2.COLOR_RGB2GRAY, ("RGB", True): cv2.COLOR_RGBA2GRAY}[(order, four)]
+    gray = cv2.cvtColor(np.ascontiguousarray(pixels), code)  # ITU-R 601 luma
+    red, green, blue = (pixels[:, :, i] for i in ((2, 1, 0) if order == "BGR" else (0, 1, 2)))
+    step = RED_SAMPLE
+    sample = red[::step, ::step].astype(np.int16) - np.maximum(green[::step, ::step], blue[::step, ::step])
+    ys, xs = np.nonzero(sample > RED_START)
+    if not len(ys):
+        return gray
+
+    height, width = gray.shape
+    per = RED_TILE // step
+    tiles = sorted({(int(y) // per, int(x) // per) for y, x in zip(ys, xs)})
+    # The paper and the seal's ink, measured once for the page: every tile is lifted alike.
+    paper = float(np.percentile(gray[::8, ::8], 90))
+    seal_red = red[::step, ::step][sample >= RED_FULL]
+    gain = max(1.0, paper / max(float(np.median(seal_red)), 1.0)) if seal_red.size else 1.0
+    out = gray.copy()
+    for ty, tx in tiles:
+        # The tile and a pixel around it (the weight's spread reaches that far).
+        y0, y1 = max(0, ty * RED_TILE - 1), min(height, (ty + 1) * RED_TILE + 1)
+        x0, x1 = max(0, tx * RED_TILE - 1), min(width, (tx + 1) * RED_TILE + 1)
+        r = red[y0:y1, x0:x1].astype(np.float32)
+        redness = r - np.maximum(green[y0:y1, x0:x1], blue[y0:y1, x0:x1])
+        weight = np.clip((redness - RED_START) / float(RED_FULL - RED_START), 0.0, 1.0)
+        weight = cv2.dilate(weight, np.ones((3, 3), np.uint8))
+        luma = gray[y0:y1, x0:x1].astype(np.float32)
+        lifted = np.minimum(r * gain, 255.0)
+        out[y0:y1, x0:x1] = np.rint(luma + weight * (lifted - luma)).astype(np.uint8)
+    return out
+
+
+# --------------------------------------------------------------------------------------
 # PDF
 # --------------------------------------------------------------------------------------
 
@@ -147,10 +212,7 @@ def stored_scan(page: pdfium.PdfPage, dpi: int) -> np.ndarray | None:
     if arr.ndim == 2 or arr.shape[2] == 1:
         gray = arr.reshape(px_h, px_w)
     elif bitmap.format in (pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
-        # ITU-R 601 luma, as OpenCV's BGR2GRAY (not imported here: this module stays light
-        # for the processes that only refuse or count pages).
-        bgr = arr[:, :, :3].astype(np.uint32)
-        gray = ((bgr[:, :, 0] * 114 + bgr[:, :, 1] * 587 + bgr[:, :, 2] * 299 + 500) // 1000).astype(np.uint8)
+        gray = gray_dropping_red(arr, "BGR")
     else:
         return None
     # The rendering's size: a pixel row or column more is the edge repeated (the renderer
@@ -165,13 +227,29 @@ def render_gray(page: pdfium.PdfPage, dpi: int) -> np.ndarray:
     stored = stored_scan(page, dpi)
     if stored is not None:
         return stored
-    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+    colour = holds_colour_image(page)
+    bitmap = page.render(scale=dpi / 72.0, grayscale=not colour)
     try:
         arr = bitmap.to_numpy()
+        if colour and arr.ndim == 3 and bitmap.format in (
+                pdfium_c.FPDFBitmap_BGR, pdfium_c.FPDFBitmap_BGRx, pdfium_c.FPDFBitmap_BGRA):
+            return gray_dropping_red(arr, "BGR")
         # Copy: the array is a view into pdfium memory that close() frees.
         return np.array(arr.reshape(arr.shape[0], arr.shape[1]), dtype=np.uint8, copy=True)
     finally:
         bitmap.close()
+
+
+def holds_colour_image(page: pdfium.PdfPage) -> bool:
+    """Whether the page draws a colour image (a colour scan; a seal may be on it): such a
+    page is rendered in colour so that red ink can be dropped (:func:`gray_dropping_red`);
+    any other is rendered in gray, which is cheaper."""
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        meta = obj.get_metadata()
+        if meta.bits_per_pixel >= 24 and meta.colorspace in (
+                pdfium_c.FPDF_COLORSPACE_DEVICERGB, pdfium_c.FPDF_COLORSPACE_ICCBASED):
+            return True
+    return False
 
 
 def iter_pdf_pages(path: Path, dpi: int, password: str | None = None, *,
@@ -233,7 +311,8 @@ def file_dpi(img: Image.Image, default_dpi: int) -> int:
 
 
 def to_gray(img: Image.Image) -> np.ndarray:
-    """A decoded frame as grayscale ``uint8``; transparency is composed over white paper."""
+    """A decoded frame as grayscale ``uint8``; transparency is composed over white paper,
+    colour converted with red ink dropped (:func:`gray_dropping_red`)."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(img, dtype=np.uint32)
         top = max(int(arr.max()), 1)
@@ -243,6 +322,8 @@ def to_gray(img: Image.Image) -> np.ndarray:
         rgba = img.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(white, rgba)
+    if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):  # colour: a seal may be on it
+        return gray_dropping_red(np.asarray(img.convert("RGB"), dtype=np.uint8), "RGB")
     return np.array(img.convert("L"), dtype=np.uint8)
 
 

@@ -18,12 +18,15 @@ image, y down; angles are in degrees, positive = counter-clockwise as displayed,
 angle by which its content is turned (positive = horizontal lines rise to the right); the
 correction rotates by minus the skew.
 
-Why not Tesseract OSD for the 90°/180° question: on our forms it took 0.54-0.75 s per page
-even on a copy shrunk to 100 dpi (``--psm 0 -c min_characters_to_try=10``), and got 2 of
-24 turned pages wrong with many confidences under 1. The measures used here (text-line
-direction from the shapes of text blobs, then where text sits in its cells and on the
-page for up/down) cost ~20 ms and were right on all 234 pages of the fixture and bench
-corpora (clean and degraded scans) at all four rotations, and on 57 turned photos.
+Orientation: whether text lines run across or down the page comes from the shapes of
+text blobs (~20 ms). Which way up comes from PP-OCR's text direction classifier on up to
+12 of the page's text lines (:mod:`pipeline.image.text_angle`; ~3 ms a line, 4 lines on
+most pages): the glyphs themselves. The layout measures that decided it before (where
+text sits in its cells and on the page) stay as the fallback: they were right on all
+pages of our generated corpora, whose cells are left-aligned, but read a landscape form
+with centred labels and right-aligned numbers upside down (the hidden set's failure: a
+form turned 180° left so, template ``unknown``). Tesseract OSD was slower (0.54-0.75 s a
+page at 100 dpi) and got 2 of 24 turned pages wrong.
 """
 
 from __future__ import annotations
@@ -37,20 +40,15 @@ import cv2
 import numpy as np
 
 from pipeline.image.rasterize import PageImage
+from pipeline.image.text_angle import upside_down_probabilities
+from pipeline.tuning import DEFAULT_TUNING, StraightenSettings
 
-# Analysis resolution for everything measured on a reduced copy of the page: at 100 dpi a
-# 9 pt glyph is ~12 px, enough to see text lines, and an A4 page is under 1 MP.
-ANALYSIS_DPI = 100
+# The tuning numbers (tolerances, thresholds) are in StraightenSettings
+# (pipeline/tuning.py), each with its basis; these defaults unless the caller says.
+DEFAULT = DEFAULT_TUNING.straighten
+# A4, the forms' paper (A3 and A5 have its proportions).
 A4_LONG_IN = 11.69
 A4_ASPECT = 297.0 / 210.0
-# A photographed page is taken for A4 (the forms' paper; A3 and A5 have its proportions)
-# when its measured long/short ratio is within this share of A4's: the measure from four
-# corners is good to a few % on a real camera, but our fixtures' corner jitter (not a
-# real camera) puts it up to 9 % off. A page further from A4 keeps its measured shape.
-A4_TOLERANCE = 0.12
-# A phone's main camera: focal length ~0.6-0.9 image diagonals (26-28 mm equivalent,
-# a little cropped); used when a photo does not tell its own.
-PHONE_FOCAL_DIAGONALS = 0.8
 
 
 def _r(x: float, nd: int = 3) -> float:
@@ -58,7 +56,8 @@ def _r(x: float, nd: int = 3) -> float:
     return round(float(x), nd)
 
 
-def analysis_copy(gray: np.ndarray, dpi: float, target_dpi: float = ANALYSIS_DPI) -> tuple[np.ndarray, float]:
+def analysis_copy(gray: np.ndarray, dpi: float, target_dpi: float = DEFAULT.analysis_dpi
+                  ) -> tuple[np.ndarray, float]:
     """A copy shrunk by a whole factor k to about ``target_dpi``, and its scale 1/k.
 
     A whole factor lets OpenCV's area resampling take its fast path (a 300 dpi A4 page in
@@ -80,31 +79,35 @@ class Reduced:
     the page again.
     """
 
-    def __init__(self, image: np.ndarray, scale: float, dpi: float, binary: np.ndarray | None = None):
+    def __init__(self, image: np.ndarray, scale: float, dpi: float, binary: np.ndarray | None = None,
+                 settings: StraightenSettings = DEFAULT):
         self.image = image
         self.scale = scale
         self.dpi = dpi
         self._binary = binary
+        self.settings = settings
 
     @classmethod
-    def of(cls, page: PageImage) -> Reduced:
-        small, scale = analysis_copy(page.image, page.dpi)
-        return cls(small, scale, page.dpi * scale)
+    def of(cls, page: PageImage, settings: StraightenSettings = DEFAULT) -> Reduced:
+        small, scale = analysis_copy(page.image, page.dpi, settings.analysis_dpi)
+        return cls(small, scale, page.dpi * scale, settings=settings)
 
     @property
     def binary(self) -> np.ndarray:
         """Ink mask (255 = ink), see :func:`binarize_small`."""
         if self._binary is None:
-            self._binary = binarize_small(self.image)
+            self._binary = binarize_small(self.image, self.settings)
         return self._binary
 
     def turned(self, ccw_deg: int) -> Reduced:
         binary = None if self._binary is None else rotate_quarter(self._binary, ccw_deg)
-        return Reduced(rotate_quarter(self.image, ccw_deg), self.scale, self.dpi, binary)
+        return Reduced(rotate_quarter(self.image, ccw_deg), self.scale, self.dpi, binary, self.settings)
 
 
-def ink_levels(gray: np.ndarray, step: int = 1) -> tuple[float, float]:
-    """(paper, ink) gray levels of a page: the 90th percentile and the 0.3rd percentile.
+def ink_levels(gray: np.ndarray, step: int = 1, settings: StraightenSettings = DEFAULT
+               ) -> tuple[float, float]:
+    """(paper, ink) gray levels of a page: the 90th percentile and the 0.3rd percentile
+    (``settings.paper_percentile``, ``ink_percentile``).
 
     Paper covers most of a form page, so a high percentile is the paper; ink covers a few
     percent, so a low percentile is the ink core (not its anti-aliased edge). ``step``
@@ -114,8 +117,8 @@ def ink_levels(gray: np.ndarray, step: int = 1) -> tuple[float, float]:
     sample = np.ascontiguousarray(gray[::step, ::step]) if step > 1 else gray
     hist = cv2.calcHist([sample], [0], None, [256], [0, 256]).ravel().astype(np.float64)
     cdf = np.cumsum(hist) / max(1.0, hist.sum())
-    paper = float(np.searchsorted(cdf, 0.90))
-    ink = float(np.searchsorted(cdf, 0.003))
+    paper = float(np.searchsorted(cdf, settings.paper_percentile))
+    ink = float(np.searchsorted(cdf, settings.ink_percentile))
     return paper, ink
 
 
@@ -124,7 +127,8 @@ def ink_levels(gray: np.ndarray, step: int = 1) -> tuple[float, float]:
 # --------------------------------------------------------------------------------------
 
 
-def find_page_quad(small: np.ndarray) -> tuple[np.ndarray | None, dict[str, Any]]:
+def find_page_quad(small: np.ndarray, settings: StraightenSettings = DEFAULT
+                   ) -> tuple[np.ndarray | None, dict[str, Any]]:
     """The corners (TL, TR, BR, BL; float32 (4, 2)) of a photographed page in ``small``.
 
     ``small`` is the image shrunk to ~1000 px (corners are in its pixels). Returns None
@@ -145,7 +149,7 @@ def find_page_quad(small: np.ndarray) -> tuple[np.ndarray | None, dict[str, Any]
     info: dict[str, Any] = {"border_bright": _r(border_bright)}
     # A photo has desk all round the page (our photos: no bright border pixel at all); a
     # scan is paper up to its edges, even where uneven light darkens a corner.
-    if border_bright > 0.25:
+    if border_bright > settings.photo_max_border_bright:
         info["reason"] = "page fills the image"
         return None, info
     # Paper against desk is a big step (our photos: 107-146 gray levels); Otsu on a dim
@@ -153,7 +157,7 @@ def find_page_quad(small: np.ndarray) -> tuple[np.ndarray | None, dict[str, Any]
     dark_mean = float(small[bright == 0].mean()) if (bright == 0).any() else 255.0
     bright_mean = float(small[bright > 0].mean()) if (bright > 0).any() else 0.0
     info["contrast"] = _r(bright_mean - dark_mean, 1)
-    if bright_mean - dark_mean < 50:
+    if bright_mean - dark_mean < settings.photo_min_contrast:
         info["reason"] = "no bright page on a dark background"
         return None, info
     ker = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
@@ -167,7 +171,7 @@ def find_page_quad(small: np.ndarray) -> tuple[np.ndarray | None, dict[str, Any]
     contour = max(contours, key=cv2.contourArea)
     frac = cv2.contourArea(contour) / float(sh * sw)
     info["page_fraction"] = _r(frac)
-    if not 0.15 <= frac <= 0.97:
+    if not settings.photo_min_page_fraction <= frac <= settings.photo_max_page_fraction:
         info["reason"] = "bright region too small or too large for a page"
         return None, info
     hull = cv2.convexHull(contour)
@@ -182,7 +186,7 @@ def find_page_quad(small: np.ndarray) -> tuple[np.ndarray | None, dict[str, Any]
         info["reason"] = "bright region is not a quadrilateral"
         return None, info
     corners = order_corners(approx)
-    corners = refine_corners(contour.reshape(-1, 2).astype(np.float64), corners)
+    corners = refine_corners(contour.reshape(-1, 2).astype(np.float64), corners, settings.corner_max_move)
     return corners.astype(np.float32), info
 
 
@@ -196,8 +200,10 @@ def order_corners(pts: np.ndarray) -> np.ndarray:
     return np.roll(pts, -start, axis=0)
 
 
-def refine_corners(contour: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """Corners from straight lines fitted to each side's contour points (middle 80 %)."""
+def refine_corners(contour: np.ndarray, corners: np.ndarray, max_move: float = DEFAULT.corner_max_move
+                   ) -> np.ndarray:
+    """Corners from straight lines fitted to each side's contour points (middle 80 %);
+    the polygon's own when a fitted one moved more than ``max_move`` of the page's size."""
     lines = []
     for i in range(4):
         a, b = corners[i], corners[(i + 1) % 4]
@@ -222,12 +228,13 @@ def refine_corners(contour: np.ndarray, corners: np.ndarray) -> np.ndarray:
         s = ((p2[0] - p1[0]) * d2[1] - (p2[1] - p1[1]) * d2[0]) / den
         out[i] = p1 + s * d1
     # Refinement must only nudge; if a fitted corner moved far, keep the polygon's.
-    if np.max(np.hypot(*(out - corners).T)) > 0.05 * max(np.ptp(corners[:, 0]), np.ptp(corners[:, 1])):
+    if np.max(np.hypot(*(out - corners).T)) > max_move * max(np.ptp(corners[:, 0]), np.ptp(corners[:, 1])):
         return corners
     return out
 
 
-def rectangle_aspect(quad: np.ndarray, image_size: tuple[int, int]) -> tuple[float, str]:
+def rectangle_aspect(quad: np.ndarray, image_size: tuple[int, int],
+                     phone_focal_diagonals: float = DEFAULT.phone_focal_diagonals) -> tuple[float, str]:
     """Width / height of the rectangle a camera saw as ``quad`` (TL, TR, BR, BL, pixels
     of an image ``image_size`` = (width, height)), and how the focal length was had.
 
@@ -245,7 +252,7 @@ def rectangle_aspect(quad: np.ndarray, image_size: tuple[int, int]) -> tuple[flo
     h1, h2 = h[:, 0], h[:, 1]
     diagonal = math.hypot(*image_size)
     method = "assumed"
-    focal = PHONE_FOCAL_DIAGONALS * diagonal
+    focal = phone_focal_diagonals * diagonal
     if abs(h1[2] * h2[2]) > 1e-15:
         f2 = -(h1[0] * h2[0] + h1[1] * h2[1]) / (h1[2] * h2[2])
         if (0.4 * diagonal) ** 2 <= f2 <= (3.0 * diagonal) ** 2:  # ultra-wide to tele
@@ -254,14 +261,14 @@ def rectangle_aspect(quad: np.ndarray, image_size: tuple[int, int]) -> tuple[flo
     return float(np.linalg.norm(k_inv * h1) / np.linalg.norm(k_inv * h2)), method
 
 
-def correct_perspective(page: PageImage, reduced: Reduced | None = None
-                        ) -> tuple[PageImage, dict[str, Any]]:
+def correct_perspective(page: PageImage, reduced: Reduced | None = None,
+                        settings: StraightenSettings = DEFAULT) -> tuple[PageImage, dict[str, Any]]:
     """Cut a photographed page out of its background and warp it to a rectangle.
 
     Applies only when the page is a bright quadrilateral on a darker background not filling
     the image (see :func:`find_page_quad`); otherwise the page is returned unchanged. The
     rectangle has the page's proportions (:func:`rectangle_aspect`), taken for A4's when
-    within ``A4_TOLERANCE`` of them; it is portrait or landscape as the page is, its long
+    within ``settings.a4_tolerance`` of them; it is portrait or landscape as the page is, its long
     side as long as the quad's mean long side in pixels; its dpi is that length / 11.69 in
     (A4's long side: the size of a page is not known from a photo, its forms' is A4).
     A margin of 0.6 % of the long side is cut off all round (see below).
@@ -270,17 +277,17 @@ def correct_perspective(page: PageImage, reduced: Reduced | None = None
     ``size_px``, ``margin_cut_px``.
     ``reduced``: the page's :class:`Reduced` copy if already made.
     """
-    reduced = reduced or Reduced.of(page)
-    quad, info = find_page_quad(reduced.image)
+    reduced = reduced or Reduced.of(page, settings)
+    quad, info = find_page_quad(reduced.image, settings)
     if quad is None:
         return page, {"applied": False, **info}
     quad = (quad / reduced.scale).astype(np.float32)
     tl, tr, br, bl = quad.astype(np.float64)
     width = (np.hypot(*(tr - tl)) + np.hypot(*(br - bl))) / 2
     height = (np.hypot(*(bl - tl)) + np.hypot(*(br - tr))) / 2
-    ratio, method = rectangle_aspect(quad, (page.width, page.height))
+    ratio, method = rectangle_aspect(quad, (page.width, page.height), settings.phone_focal_diagonals)
     long_short = max(ratio, 1.0 / ratio)
-    is_a4 = abs(long_short / A4_ASPECT - 1.0) <= A4_TOLERANCE
+    is_a4 = abs(long_short / A4_ASPECT - 1.0) <= settings.a4_tolerance
     aspect = A4_ASPECT if is_a4 else long_short
     if ratio <= 1.0:  # portrait (measured: a steep tilt foreshortens one pair of sides)
         out_h = int(round(height))
@@ -294,7 +301,7 @@ def correct_perspective(page: PageImage, reduced: Reduced | None = None
     # Cut a thin margin (0.6 % of the long side, ~0.07 in) off every edge: the corners are
     # found to a few pixels, and a sliver of dark desk along an edge would look like a
     # ruling line. Forms keep far wider margins than that.
-    cut = max(2, int(round(0.006 * max(out_h, out_w))))
+    cut = max(2, int(round(settings.photo_margin_cut * max(out_h, out_w))))
     dst = np.array([[-cut, -cut], [out_w - cut, -cut], [out_w - cut, out_h - cut], [-cut, out_h - cut]],
                    np.float32)
     m = cv2.getPerspectiveTransform(quad, dst)
@@ -311,50 +318,46 @@ def correct_perspective(page: PageImage, reduced: Reduced | None = None
 # Contrast
 # --------------------------------------------------------------------------------------
 
-# Ink that is this far below the paper (gray levels) is a readable scan: every later step
-# (binarisation, line finding) copes on its own. Measured on our corpus: clean scans
-# 160-235, degraded scans 93-151, clean scans with contrast cut to 30 % 48-71.
-MIN_CONTRAST = 80.0
-# Below this there is no ink to restore (a blank or nearly blank page): stretching would
-# only blow paper noise up into black speckle.
-MIN_INK = 20.0
-
-
-def enhance_contrast(page: PageImage, min_contrast: float = MIN_CONTRAST,
-                     reduced: Reduced | None = None) -> tuple[PageImage, dict[str, Any]]:
+def enhance_contrast(page: PageImage, min_contrast: float | None = None,
+                     reduced: Reduced | None = None, settings: StraightenSettings = DEFAULT
+                     ) -> tuple[PageImage, dict[str, Any]]:
     """Make a faded page's ink dark and paper white; a no-op when contrast is good.
 
     Contrast = paper level - ink level (gray levels, see :func:`ink_levels`) sampled at
-    about 100 dpi. Below ``min_contrast`` (but above 20: a blank page has nothing to
-    restore) the page is divided by its paper background (a max filter of the reduced
-    page, blurred and scaled up: removes uneven light so one stretch fits the whole
-    page), then stretched linearly so that the ink level maps to 20 and the paper to 255.
+    about 100 dpi. Below ``min_contrast`` (default ``settings.min_contrast``; but above
+    ``settings.min_ink``: a blank page has nothing to restore) the page is divided by its
+    paper background (a max filter of the reduced page, blurred and scaled up: removes
+    uneven light so one stretch fits the whole page), then stretched linearly so that the
+    ink level maps to ``settings.stretched_ink_level`` and the paper to 255.
     Report: ``applied``, the levels before and ``after``. ``reduced``: the page's
     :class:`Reduced` copy if already made.
     """
-    step = max(1, int(round(page.dpi / 100.0)))
-    paper, ink = ink_levels(page.image, step)
+    min_contrast = settings.min_contrast if min_contrast is None else min_contrast
+    step = max(1, int(round(page.dpi / settings.analysis_dpi)))
+    paper, ink = ink_levels(page.image, step, settings)
     report: dict[str, Any] = {"paper_level": _r(paper, 1), "ink_level": _r(ink, 1),
                               "contrast": _r(paper - ink, 1)}
     if paper - ink >= min_contrast:
         return page, {"applied": False, **report}
-    if paper - ink < MIN_INK:
+    if paper - ink < settings.min_ink:
         return page, {"applied": False, "reason": "no ink (blank page?)", **report}
-    reduced = reduced or Reduced.of(page)
+    reduced = reduced or Reduced.of(page, settings)
     small, scale = reduced.image, reduced.scale
     # Background: the brightest value within ~0.2 in (wider than any glyph or line).
-    k = max(3, int(round(0.2 * page.dpi * scale)) | 1)
+    k = max(3, int(round(settings.background_window_in * page.dpi * scale)) | 1)
     bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.GaussianBlur(bg, (0, 0), k / 2.0)
     # The reduced copy may be cropped by a few pixels: scale it to cover the full page.
     bg = cv2.resize(bg, (page.width, page.height), interpolation=cv2.INTER_LINEAR)
     flat = cv2.divide(page.image, np.maximum(bg, 1), scale=255.0)  # paper -> ~255
-    paper2, ink2 = ink_levels(flat, step)
-    # Map ink2 -> 20 and paper2 -> 255 with one lookup table (cheap at full size).
+    paper2, ink2 = ink_levels(flat, step, settings)
+    # Map ink2 -> the stretched ink level and paper2 -> 255 with one lookup table (cheap
+    # at full size).
     lo, hi = ink2, max(paper2, ink2 + 1.0)
-    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (235.0 / (hi - lo)) + 20.0, 0, 255)
+    target = settings.stretched_ink_level
+    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * ((255.0 - target) / (hi - lo)) + target, 0, 255)
     out = cv2.LUT(flat, lut.astype(np.uint8))
-    p3, i3 = ink_levels(out, step)
+    p3, i3 = ink_levels(out, step, settings)
     report.update({"applied": True, "after": {"paper_level": _r(p3, 1), "ink_level": _r(i3, 1)}})
     return replace(page, image=out), report
 
@@ -364,12 +367,14 @@ def enhance_contrast(page: PageImage, min_contrast: float = MIN_CONTRAST,
 # --------------------------------------------------------------------------------------
 
 
-def binarize_small(small: np.ndarray, block: int = 31) -> np.ndarray:
-    """Ink mask (255 = ink) of a reduced page: local-mean threshold over ``block`` px (0.3
-    in at 100 dpi), robust to uneven light; the offset is 12 % of the ink contrast."""
-    paper, ink = ink_levels(small)
-    c = max(8.0, 0.12 * (paper - ink))
-    return cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, c)
+def binarize_small(small: np.ndarray, settings: StraightenSettings = DEFAULT) -> np.ndarray:
+    """Ink mask (255 = ink) of a reduced page: local-mean threshold over
+    ``settings.binarize_block`` px (0.3 in at 100 dpi), robust to uneven light; the offset
+    is a share of the ink contrast (``binarize_offset``, at least ``binarize_min_offset``)."""
+    paper, ink = ink_levels(small, 1, settings)
+    c = max(settings.binarize_min_offset, settings.binarize_offset * (paper - ink))
+    return cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 settings.binarize_block, c)
 
 
 def split_lines_text(binary: np.ndarray, line_len: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -462,45 +467,99 @@ def rotate_quarter(img: np.ndarray, ccw_deg: int) -> np.ndarray:
     return img if ccw_deg % 360 == 0 else cv2.rotate(img, ROTATIONS[ccw_deg % 360])
 
 
-def orientation_from_small(reduced: Reduced) -> tuple[int, dict[str, Any]]:
+def line_images(image: np.ndarray, reduced: Reduced, blobs: np.ndarray, turn: int,
+                settings: StraightenSettings = DEFAULT) -> list[np.ndarray]:
+    """Up to ``settings.classifier_lines`` text lines of the full-resolution ``image``,
+    cut out and turned by ``turn`` (CCW): those of ``blobs`` (text blobs of ``reduced``
+    turned by ``turn``) one line high (0.08-0.3 in: 6-22 pt text) and at least 2.5 times
+    as wide, widest first (the most glyphs to judge by)."""
+    w, h = blobs[:, 2].astype(np.float64), blobs[:, 3].astype(np.float64)
+    ok = ((h >= settings.line_min_height_in * reduced.dpi) & (h <= settings.line_max_height_in * reduced.dpi)
+          & (w >= settings.line_min_aspect * h))
+    chosen = blobs[ok][np.argsort(-blobs[ok][:, 2], kind="stable")][:settings.classifier_lines]
+    rh, rw = reduced.image.shape  # the reduced page before the turn
+    back = np.linalg.inv(quarter_turn_matrix(turn, rw, rh))  # turned -> unturned (reduced)
+    k = 1.0 / reduced.scale
+    out = []
+    for bx, by, bw, bh, _ in chosen:
+        corners = np.array([[bx - 1, by - 1, 1], [bx + bw + 1, by + bh + 1, 1]], np.float64)
+        (x0, y0), (x1, y1) = (back @ corners.T)[:2].T * k
+        xa, xb = sorted((int(x0), int(math.ceil(x1))))
+        ya, yb = sorted((int(y0), int(math.ceil(y1))))
+        crop = image[max(0, ya):yb, max(0, xa):xb]
+        if crop.size:
+            out.append(rotate_quarter(crop, turn))
+    return out
+
+
+def classifier_vote(lines: list[np.ndarray], settings: StraightenSettings = DEFAULT
+                    ) -> tuple[int, float] | None:
+    """(lines judged, mean vote) of the text direction classifier on text lines, the vote
+    in -1 (all upright) .. 1 (all upside down); None without the classifier. The first
+    ``settings.classifier_first_lines`` are judged first (~3 ms a line): the others only
+    when those do not all vote clearly one way."""
+    first, clear = settings.classifier_first_lines, settings.classifier_clear_vote
+    probs = upside_down_probabilities(lines[:first])
+    if probs is None or not len(probs):
+        return None
+    votes = 2.0 * probs - 1.0
+    if len(lines) > first and not (np.all(votes >= clear) or np.all(votes <= -clear)):
+        more = upside_down_probabilities(lines[first:])
+        votes = np.concatenate([votes, 2.0 * more - 1.0]) if more is not None else votes
+    return len(votes), float(np.mean(votes))
+
+
+def orientation_from_small(reduced: Reduced, image: np.ndarray | None = None,
+                           settings: StraightenSettings = DEFAULT) -> tuple[int, dict[str, Any]]:
     """The counter-clockwise quarter turn (0/90/180/270) that makes a page upright.
 
-    ``reduced`` is the page at about 100 dpi. Decides first whether text lines run across
-    or down the page (:func:`text_direction`), then which way up (:func:`upright_score`).
-    Without clear evidence the page is left as it is.
+    ``reduced`` is the page at about 100 dpi, ``image`` the page itself. Decides first
+    whether text lines run across or down the page (:func:`text_direction`), then which
+    way up: by the text direction classifier on up to 12 of the page's text lines cut
+    from ``image`` (:mod:`pipeline.image.text_angle`: the glyphs themselves), and, when
+    it is not installed, judged too few lines or was undecided, by the page's layout
+    (:func:`upright_score`: where text sits in its cells and on the page). Without
+    clear evidence the page is left as it is.
     """
-    line_len = max(15, int(round(0.3 * reduced.dpi)))
+    line_len = max(15, int(round(settings.line_run_in * reduced.dpi)))
     binary = reduced.binary
     text, _, ver = split_lines_text(binary, line_len)
     blobs = text_blobs(text)
     direction = text_direction(blobs)
     report: dict[str, Any] = {"text_direction": _r(direction)}
     candidates = (0, 180)
-    if direction < -0.3:
+    if direction < -settings.min_text_direction:
         candidates = (90, 270)
         text, _, ver = split_lines_text(rotate_quarter(binary, 90), line_len)
         blobs = text_blobs(text)
-    elif direction < 0.3:
+    elif direction < settings.min_text_direction:
         report["reason"] = "no clear text direction (blank page?)"
         return 0, report
+    if image is not None:
+        vote = classifier_vote(line_images(image, reduced, blobs, candidates[0], settings), settings)
+        if vote is not None:
+            report["classifier"] = {"lines": vote[0], "vote": _r(vote[1])}
+            if vote[0] >= settings.classifier_min_lines and abs(vote[1]) >= settings.classifier_min_vote:
+                report["method"] = "classifier"
+                return candidates[1] if vote[1] > 0 else candidates[0], report
     score, parts = upright_score(text, ver, blobs)
-    report.update({"upright_score": _r(score), "measures": parts})
+    report.update({"method": "layout", "upright_score": _r(score), "measures": parts})
     # Turned by 180° every measure changes sign, so a clearly negative score means the
     # other candidate; a score near 0 (no evidence) keeps the first (no needless turn).
-    if score < -0.1:
+    if score < -settings.min_upright_score:
         return candidates[1], report
     return candidates[0], report
 
 
-def correct_orientation(page: PageImage, reduced: Reduced | None = None
-                        ) -> tuple[PageImage, dict[str, Any]]:
+def correct_orientation(page: PageImage, reduced: Reduced | None = None,
+                        settings: StraightenSettings = DEFAULT) -> tuple[PageImage, dict[str, Any]]:
     """Turn a page scanned sideways or upside down upright (lossless quarter turns).
 
     Report: ``rotation_deg`` (0/90/180/270, counter-clockwise as displayed, applied to the
     input) and the measures behind the decision. ``reduced``: the page's
     :class:`Reduced` copy if already made.
     """
-    turn, report = orientation_from_small(reduced or Reduced.of(page))
+    turn, report = orientation_from_small(reduced or Reduced.of(page, settings), page.image, settings)
     out = page if turn == 0 else replace(page, image=rotate_quarter(page.image, turn))
     return out, {"rotation_deg": turn, **report}
 
@@ -558,8 +617,8 @@ def ink_points(binary: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndar
     return pts[:, 0].astype(np.float64) - binary.shape[1] / 2.0, pts[:, 1].astype(np.float64)
 
 
-def coarse_skew(binary: np.ndarray, max_angle: float = 5.0, fine: bool = True,
-                max_points: int = 10_000) -> tuple[float, float]:
+def coarse_skew(binary: np.ndarray, max_angle: float = DEFAULT.max_skew_deg, fine: bool = True,
+                max_points: int = DEFAULT.profile_points) -> tuple[float, float]:
     """Skew (degrees, CCW positive) of a binary page by projection profiles, and flatness.
 
     Grid search over ±``max_angle`` in 0.5° steps, then ±0.5° in 0.1° steps (and, with
@@ -578,25 +637,26 @@ def coarse_skew(binary: np.ndarray, max_angle: float = 5.0, fine: bool = True,
     return angle, flatness
 
 
-def long_lines_small(binary: np.ndarray, angle: float, dpi: float, vertical: bool, limit: int = 8
-                     ) -> list[tuple[np.ndarray, np.ndarray]]:
+def long_lines_small(binary: np.ndarray, angle: float, dpi: float, vertical: bool, limit: int = 8,
+                     settings: StraightenSettings = DEFAULT) -> list[tuple[np.ndarray, np.ndarray]]:
     """The ``limit`` longest ruling lines of a reduced binary page, as (start, end) points.
 
     The page is first turned by -``angle`` so the lines are axis-aligned for the opening;
     end points are mapped back to the unturned page's (reduced) coordinates. Lines must be
-    at least 1.5 in long and thin.
+    at least ``settings.min_line_in`` (1.5 in) long and thin.
     """
     hh, ww = binary.shape
     m = cv2.getRotationMatrix2D((ww / 2.0, hh / 2.0), -angle, 1.0)
     flat = cv2.warpAffine(binary, m, (ww, hh), flags=cv2.INTER_NEAREST, borderValue=0)
     if vertical:
         flat = np.ascontiguousarray(flat.T)
-    k = max(15, int(round(0.4 * dpi)))
+    k = max(15, int(round(settings.line_open_in * dpi)))
     mask = cv2.morphologyEx(flat, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
     # Label every 4th column only: runs of k >= 15 px stay connected, at a quarter the cost.
     _, _, stats, _ = cv2.connectedComponentsWithStats(np.ascontiguousarray(mask[:, ::4]), connectivity=8)
     stats = stats[1:]
-    stats = stats[(stats[:, 2] * 4 >= 1.5 * dpi) & (stats[:, 3] <= 0.05 * dpi + 2)]
+    stats = stats[(stats[:, 2] * 4 >= settings.min_line_in * dpi)
+                  & (stats[:, 3] <= settings.max_line_thickness_in * dpi + 2)]
     stats = stats[np.argsort(-stats[:, 2])][:limit]
     inv = cv2.invertAffineTransform(m)
     out = []
@@ -671,8 +731,8 @@ def fit_line_slope(gray: np.ndarray, p0: np.ndarray, p1: np.ndarray, dpi: float,
     return slope, float(length)
 
 
-def measure_skew(gray: np.ndarray, dpi: int, reduced: Reduced | None = None
-                 ) -> tuple[float, dict[str, Any]]:
+def measure_skew(gray: np.ndarray, dpi: int, reduced: Reduced | None = None,
+                 settings: StraightenSettings = DEFAULT) -> tuple[float, dict[str, Any]]:
     """Skew of a page in degrees (CCW positive = lines rising to the right), and how.
 
     Coarse: projection profiles of the ~100 dpi ink (±5°, ~0.1° precise). Fine: the
@@ -681,16 +741,17 @@ def measure_skew(gray: np.ndarray, dpi: int, reduced: Reduced | None = None
     hundredths of a degree. A page without ruling lines (prose) refines the profile
     angle on its text (:func:`text_skew`).
     """
-    reduced = reduced or Reduced.of(PageImage(1, gray, dpi))
+    reduced = reduced or Reduced.of(PageImage(1, gray, dpi), settings)
     binary = reduced.binary
-    coarse, flatness = coarse_skew(binary, fine=False)
+    coarse, flatness = coarse_skew(binary, settings.max_skew_deg, fine=False,
+                                   max_points=settings.profile_points)
     report: dict[str, Any] = {"coarse_deg": _r(coarse), "flatness": _r(flatness)}
-    if flatness > 0.97:
+    if flatness > settings.blank_flatness:
         report["method"] = "none (no structure)"
         return 0.0, report
     angles, weights = [], []
     for vertical in (False, True):
-        for p0, p1 in long_lines_small(binary, coarse, reduced.dpi, vertical):
+        for p0, p1 in long_lines_small(binary, coarse, reduced.dpi, vertical, settings=settings):
             fit = fit_line_slope(gray, p0 / reduced.scale, p1 / reduced.scale, dpi, vertical)
             if fit is None:
                 continue
@@ -698,7 +759,7 @@ def measure_skew(gray: np.ndarray, dpi: int, reduced: Reduced | None = None
             # Horizontal: y = a + slope·x, and skew s gives slope = -tan s. Vertical:
             # x = a + slope·y gives slope = +tan s.
             ang = math.degrees(math.atan(slope if vertical else -slope))
-            if abs(ang - coarse) <= 0.5:
+            if abs(ang - coarse) <= settings.line_agreement_deg:
                 angles.append(ang)
                 weights.append(length)
     if len(angles) >= 2:
@@ -710,10 +771,11 @@ def measure_skew(gray: np.ndarray, dpi: int, reduced: Reduced | None = None
                        "spread_deg": _r(np.percentile(a, 90) - np.percentile(a, 10))})
         return angle, report
     report["method"] = "text profile"
-    return text_skew(gray, dpi, coarse), report
+    return text_skew(gray, dpi, coarse, settings.text_profile_points), report
 
 
-def text_skew(gray: np.ndarray, dpi: int, around: float, max_points: int = 25_000) -> float:
+def text_skew(gray: np.ndarray, dpi: int, around: float,
+              max_points: int = DEFAULT.text_profile_points) -> float:
     """A page's skew from its text lines alone, refined near ``around`` (degrees).
 
     Binarised glyphs sit on whole pixel rows (a glyph is too short for a few tenths of a
@@ -771,19 +833,21 @@ def rotate_page(gray: np.ndarray, angle: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
-def deskew(page: PageImage, max_angle: float = 5.0, reduced: Reduced | None = None
-           ) -> tuple[PageImage, dict[str, Any]]:
+def deskew(page: PageImage, max_angle: float | None = None, reduced: Reduced | None = None,
+           settings: StraightenSettings = DEFAULT) -> tuple[PageImage, dict[str, Any]]:
     """Measure the page's skew (:func:`measure_skew`) and rotate it away.
 
     The canvas keeps its size (like the scanner bed); uncovered corners are white. Skews
-    under 0.05° (half the precision asked for) are not worth a resampling and are left;
-    skews beyond ``max_angle`` are not believed (a page does not lie that crooked on a
+    under ``settings.min_skew_deg`` (0.05°, half the precision asked for) are not worth a
+    resampling and are left; skews beyond ``max_angle`` (default
+    ``settings.max_skew_deg``) are not believed (a page does not lie that crooked on a
     scanner) and are left too.
     Report: ``skew_deg`` (measured; the page was rotated by minus this), ``applied``,
     ``method``. ``reduced``: the page's :class:`Reduced` copy if already made.
     """
-    skew, report = measure_skew(page.image, page.dpi, reduced)
-    if abs(skew) < 0.05 or abs(skew) > max_angle:
+    max_angle = settings.max_skew_deg if max_angle is None else max_angle
+    skew, report = measure_skew(page.image, page.dpi, reduced, settings)
+    if abs(skew) < settings.min_skew_deg or abs(skew) > max_angle:
         return page, {"skew_deg": _r(skew), "applied": False, **report}
     out = replace(page, image=rotate_page(page.image, -skew))
     hh, ww = page.image.shape
@@ -797,7 +861,7 @@ def deskew(page: PageImage, max_angle: float = 5.0, reduced: Reduced | None = No
 # --------------------------------------------------------------------------------------
 
 
-def straighten(page: PageImage) -> tuple[PageImage, dict[str, Any]]:
+def straighten(page: PageImage, settings: StraightenSettings = DEFAULT) -> tuple[PageImage, dict[str, Any]]:
     """Perspective → contrast → orientation → skew; the upright page and a report.
 
     Contrast comes before orientation and skew because both measure ink; perspective comes
@@ -805,7 +869,8 @@ def straighten(page: PageImage) -> tuple[PageImage, dict[str, Any]]:
     the measuring; it is remade only when a step resamples the page. The report has one
     entry per step, the final ``dpi``, ``timings_ms`` and ``to_straightened``: the 3x3
     matrix (a homography, nested lists) taking pixel-edge coordinates of the page given to
-    those of the page returned, the steps' own matrices composed.
+    those of the page returned, the steps' own matrices composed. ``settings``: the
+    steps' tuning numbers (``Settings.straighten``).
     """
     timings: dict[str, float] = {}
     report: dict[str, Any] = {}
@@ -815,32 +880,32 @@ def straighten(page: PageImage) -> tuple[PageImage, dict[str, Any]]:
         timings[name] = round((time.perf_counter() - t0) * 1000, 1)
 
     t0 = time.perf_counter()
-    reduced = Reduced.of(page)
+    reduced = Reduced.of(page, settings)
     timed("reduce", t0)
 
     t0 = time.perf_counter()
-    page2, report["perspective"] = correct_perspective(page, reduced)
+    page2, report["perspective"] = correct_perspective(page, reduced, settings)
     if page2 is not page:
-        page, reduced = page2, Reduced.of(page2)
+        page, reduced = page2, Reduced.of(page2, settings)
         transform = np.asarray(report["perspective"]["matrix"]) @ transform
     timed("perspective", t0)
 
     t0 = time.perf_counter()
-    page2, report["contrast"] = enhance_contrast(page, reduced=reduced)
+    page2, report["contrast"] = enhance_contrast(page, reduced=reduced, settings=settings)
     if page2 is not page:  # the same pixels, other grey levels: no move
-        page, reduced = page2, Reduced.of(page2)
+        page, reduced = page2, Reduced.of(page2, settings)
     timed("contrast", t0)
 
     t0 = time.perf_counter()
     width, height = page.width, page.height
-    page, report["orientation"] = correct_orientation(page, reduced)
+    page, report["orientation"] = correct_orientation(page, reduced, settings)
     turn = report["orientation"]["rotation_deg"]
     reduced = reduced.turned(turn)
     transform = quarter_turn_matrix(turn, width, height) @ transform
     timed("orientation", t0)
 
     t0 = time.perf_counter()
-    page, report["deskew"] = deskew(page, reduced=reduced)
+    page, report["deskew"] = deskew(page, reduced=reduced, settings=settings)
     if report["deskew"]["applied"]:
         transform = np.asarray(report["deskew"]["matrix"]) @ transform
     timed("deskew", t0)

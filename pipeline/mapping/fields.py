@@ -30,6 +30,25 @@ def typed_value(text: str, kind: str) -> str | float | int | None:
     return normalize_text(text)
 
 
+def joined_value(parts: list[FieldValue], blank_allowed: bool = False) -> FieldValue:
+    """One text value printed over several cells (指标性质 | 指标值 | 度量单位: ＝ | 100 |
+    % is =100%), joined as printed; blank parts add nothing. All blank: null, missing
+    unless the form lets a unit leave it blank. Trusted as far as its least trusted part."""
+    printed = [p for p in parts if p.value is not None]
+    if not printed:
+        if any("missing" in p.flags for p in parts) and not blank_allowed:
+            return FieldValue.missing()
+        return FieldValue(value=None, raw="", confidence=1.0)
+    flags = list(dict.fromkeys(f for p in parts for f in p.flags if f != "missing"))
+    boxes = [p.bbox for p in printed if p.bbox is not None]
+    bbox = (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes)) if boxes else None
+    return FieldValue(value=normalize_text("".join(str(p.value) for p in printed)),
+                      raw="".join(p.raw or "" for p in printed),
+                      confidence=min(p.confidence for p in printed), flags=flags,
+                      page=printed[0].page, bbox=bbox)
+
+
 def value_from_cell(cell: Cell | None, kind: str, label_score: float, catalogue: Catalogue,
                     blank_is_missing: bool = True) -> FieldValue:
     """A FieldValue from the cell a label points to; confidence = reading × label match."""
@@ -129,8 +148,9 @@ def map_funds_block(layout: DocumentLayout, template: TemplateSpec, catalogue: C
             cell = cell_at_crossing(layout.tables[row_hit.table], row_hit.cell, header)
             kind = "percent" if column_key == "rate" else "number"
             # A blank money cell of a source row means none of that source: not missing.
-            out[field_name] = value_from_cell(cell, kind, row_hit.score, catalogue,
-                                              blank_is_missing=row_key == "budget")
+            out[field_name] = value_from_cell(
+                cell, kind, row_hit.score, catalogue,
+                blank_is_missing=row_key == "budget" and field_name not in block.blank_allowed)
     return out
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from pipeline.mapping.fields import typed_value
+from pipeline.mapping.fields import joined_value, typed_value
 from pipeline.models import INDICATOR_KEYS, FieldValue, Indicator, Record
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import join_cell_lines
@@ -52,13 +52,18 @@ def cell_value(pieces: Sequence[NamedPiece], key: str, wrap_confidence: float) -
 def rows_to_indicators(rows: Sequence[NamedRow], spec: IndicatorSpec, wrap_confidence: float
                        ) -> list[Indicator]:
     """One indicator per row; group cells carried down from the row that printed them."""
-    keys = list(spec.columns)
+    parts = spec.part_keys() | set(spec.joined)
+    keys = [k for k in spec.columns if k not in parts]
     out: list[Indicator] = []
     previous: Indicator | None = None
     for row in rows:
         ind = Indicator()
         for key in keys:
             setattr(ind, key, cell_value(row.cells.get(key, []), key, wrap_confidence))
+        for key, part_keys in spec.joined.items():
+            # 指标性质 | 指标值 | 度量单位: one value joined as printed.
+            setattr(ind, key, joined_value([cell_value(row.cells.get(k, []), k, wrap_confidence)
+                                            for k in part_keys], key in spec.blank_allowed))
         if spec.weight_in_name:
             split_weights(ind)
         if previous is not None:
@@ -168,5 +173,8 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     for ind in inds:
         for key in INDICATOR_KEYS:
             fv = getattr(ind, key)
-            if fv.value is not None:
-                fv.confidence = min(fv.confidence, unconfirmed)
+            fv.confidence = min(fv.confidence, unconfirmed)
+            if fv.value is None and "missing" not in fv.flags:
+                # A cell read as blank is as much a guess as one read with a value, and a
+                # blank is never flagged by its confidence (an empty cell says nothing).
+                fv.flag("low_ocr_confidence")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pipeline.layout import Cell, DocumentLayout, Table
 from pipeline.mapping.cells import label_score
-from pipeline.mapping.fields import typed_value
+from pipeline.mapping.fields import joined_value, typed_value
 from pipeline.models import FieldValue, Indicator
 from pipeline.template.catalogue import Catalogue, IndicatorSpec
 from pipeline.text.normalize import normalize_text
@@ -128,8 +128,12 @@ def cells_in_band(table: Table, band: tuple[float, float]) -> list[Cell]:
     return [c for c in table.cells if c.bbox[1] - 1 <= cy <= c.bbox[3] + 1]
 
 
-def field_from(cell: Cell | None, key: str, catalogue: Catalogue, column: Column) -> FieldValue:
+def field_from(cell: Cell | None, key: str, catalogue: Catalogue, column: Column,
+               blank_allowed: bool = False) -> FieldValue:
     if cell is None or not cell.text.strip():
+        if blank_allowed and cell is not None:
+            # A cell the unit left blank (完成值, 得分 on some forms): nothing to review.
+            return FieldValue(value=None, raw="", confidence=1.0, page=cell.page, bbox=cell.bbox)
         return FieldValue.missing()
     kind = "number" if key in NUMERIC_KEYS else "text"
     value = typed_value(cell.text, kind)
@@ -182,10 +186,11 @@ def map_indicators(layout: DocumentLayout, spec: IndicatorSpec, catalogue: Catal
                 score_col = next((c for c in header.columns if c.key == "score"), None)
                 total_cell = next((c for c in cells if score_col and score_col.holds(c)), None)
                 if score_col and total_cell is not None:
-                    total = field_from(total_cell, "score", catalogue, score_col)
+                    total = field_from(total_cell, "score", catalogue, score_col,
+                                       "score" in spec.blank_allowed)
                 done = True
                 break
-            ind = read_row(cells, starting, header.columns, previous, catalogue)
+            ind = read_row(cells, starting, header.columns, previous, catalogue, spec)
             if ind is None:
                 continue
             split_level1(ind, spec)
@@ -197,7 +202,8 @@ def map_indicators(layout: DocumentLayout, spec: IndicatorSpec, catalogue: Catal
 
 
 def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
-             previous: Indicator | None, catalogue: Catalogue) -> Indicator | None:
+             previous: Indicator | None, catalogue: Catalogue,
+             spec: IndicatorSpec | None = None) -> Indicator | None:
     """One indicator from a row band; None when the band holds no new 三级指标."""
     by_key = {col.key: col for col in columns}
     level3_col = by_key.get("level3")
@@ -207,10 +213,17 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
     if any(col.holds(level3_cell) for col in columns if col.key not in ("level3", "level3_weight")):
         return None  # a title or note spanning the table (指标评分表), not a row
     ind = Indicator()
+    parts: dict[str, FieldValue] = {}
+    part_keys = spec.part_keys() if spec else set()
+    blank_allowed = set(spec.blank_allowed) if spec else set()
     for col in columns:
         cell = next((c for c in cells if col.holds(c)), None)
-        value = field_from(cell, col.key, catalogue, col)
+        value = field_from(cell, col.key, catalogue, col,
+                           col.key in blank_allowed or col.key in part_keys)
         blank = cell is None or not cell.text.strip()
+        if col.key in part_keys or (spec and col.key in spec.joined):
+            parts[col.key] = outside_vocabulary(value, spec.part_vocabulary.get(col.key)) if spec else value
+            continue  # joined below
         if col.key in ("level1", "level2") and blank:
             # Merged down from a row above (possibly on the previous page).
             value = carry(previous, col.key)
@@ -223,12 +236,24 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
             value = FieldValue(value=None, raw="", confidence=1.0, page=cell.page if cell else None,
                                bbox=cell.bbox if cell else None)
         setattr(ind, col.key, value)
+    if spec:
+        for key, keys in spec.joined.items():
+            found = [parts[k] for k in keys if k in parts]
+            if found:
+                setattr(ind, key, joined_value(found, key in blank_allowed))
     # A weight printed inside the name (产出指标（50分）) has no column: it goes with the
     # name it was carried down with.
     for name_key, weight_key in (("level1", "level1_weight"), ("level2", "level2_weight")):
         if weight_key not in by_key and name_is_blank(cells, by_key.get(name_key)):
             setattr(ind, weight_key, carry(previous, weight_key))
     return ind
+
+
+def outside_vocabulary(value: FieldValue, vocabulary: list[str] | None) -> FieldValue:
+    """A part read as none of its column's words: its reading is not trusted."""
+    if not vocabulary or value.value is None or normalize_text(str(value.value)) in vocabulary:
+        return value
+    return value.model_copy(update={"confidence": 0.0})
 
 
 def name_is_blank(cells: list[Cell], name_col: Column | None) -> bool:

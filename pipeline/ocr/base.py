@@ -1,4 +1,4 @@
-"""OCR engines behind one small interface, chosen by name.
+"""OCR engines behind one small interface, plugins chosen by name (``plugins.py``).
 
 An engine reads grayscale ``uint8`` images (0 = ink, 255 = paper) in pixel coordinates,
 top-left origin, and returns normalised text (see ``normalize_ocr``) with a confidence in
@@ -10,31 +10,57 @@ our schema (text, confidence, ``Token``).
     engine = get_engine("rapidocr")          # constructed once, then reused
     text, conf = engine.recognize_line(crop)
     tokens = engine.read_region(page_image)  # every text line, bboxes relative to the image
+
+What every engine needs for many lines is here, in :class:`OcrEngine`: blank images
+answered without the engine (``recognize_lines``), the rest read in interleaved shares,
+one per thread (``threads``; :meth:`OcrEngine.in_shares`). An engine implements
+``recognize_line``, ``read_region`` and ``version``, and ``recognize_batch`` when many
+lines are cheaper read at once (one model call, one process), sharing them out with
+``in_shares``.
 """
 
 from __future__ import annotations
 
-import importlib
+import inspect
+import os
 import threading
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
 
 from pipeline.layout import Token
+from pipeline.ocr.plugins import load_engine_class
 
-# name → "module:Class"; the module is imported only when the engine is first asked for.
-ENGINES: dict[str, str] = {
-    "rapidocr": "pipeline.ocr.rapidocr_engine:RapidOcrEngine",
-    "tesseract": "pipeline.ocr.tesseract_engine:TesseractEngine",
-}
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_threads() -> int:
+    """An engine's threads unless told: the CPU count, at most 4 (more bought nothing)."""
+    return min(os.cpu_count() or 1, 4)
 
 
 class OcrEngine(ABC):
-    """One OCR engine. Instances are expensive to build (models load): keep and reuse one."""
+    """One OCR engine. Instances are expensive to build (models load): keep and reuse one.
+
+    A subclass's constructor that takes ``threads`` is given ``Settings.ocr_threads``
+    (the batch shares the machine's cores among its workers) and hands it to
+    ``OcrEngine.__init__``; one that does not runs its shares one after another."""
 
     name: str
+    # Threads that read the shares of a batch of lines side by side.
+    threads: int = 1
+    # The fewest lines a share is worth (a share that starts a process wants several).
+    min_share: int = 1
+    _pool: ThreadPoolExecutor | None = None
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or default_threads()
+        self._pool = ThreadPoolExecutor(max_workers=self.threads) if self.threads > 1 else None
 
     @abstractmethod
     def version(self) -> str:
@@ -47,10 +73,38 @@ class OcrEngine(ABC):
         An image without text gives ("", 0.0) or a low confidence; never an exception.
         """
 
+    def recognize_batch(self, grays: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Grayscale line images, none blank, → (text, confidence) each, in order. By
+        default each by ``recognize_line``, in shares side by side; engines that read
+        many lines at once override it (and share them out with :meth:`in_shares`)."""
+        return self.in_shares(lambda share: [self.recognize_line(gray) for gray in share], grays)
+
     def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        """Many line images at once, results in the same order. Engines override this
-        to batch (one model call / one process for many lines)."""
-        return [self.recognize_line(crop) for crop in crops]
+        """Many line images at once, results in the same order: blank ones ("", 0.0)
+        without asking the engine, the others by ``recognize_batch``."""
+        grays = [as_gray(c) for c in crops]
+        todo = [i for i, g in enumerate(grays) if not is_blank(g)]
+        out: list[tuple[str, float]] = [("", 0.0)] * len(grays)
+        for i, result in zip(todo, self.recognize_batch([grays[i] for i in todo])):
+            out[i] = result
+        return out
+
+    def in_shares(self, read: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
+        """``read`` (a list → a result per item, in order) over interleaved shares of
+        ``items``, one share per thread (at most ``threads``, each of ``min_share`` items
+        at least), the results put back in the items' order. Interleaved: a share gets
+        long and short lines alike. The engines' libraries release the GIL while they
+        read (onnxruntime; a Tesseract process is waited for)."""
+        n = max(1, min(self.threads, len(items) // self.min_share or 1))
+        if n == 1 or self._pool is None:
+            return list(read(items))
+        shares = [list(range(k, len(items), n)) for k in range(n)]
+        futures = [self._pool.submit(read, [items[i] for i in share]) for share in shares]
+        out: list[Any] = [None] * len(items)
+        for share, future in zip(shares, futures):
+            for i, result in zip(share, future.result()):
+                out[i] = result
+        return out
 
     @abstractmethod
     def read_region(self, image: np.ndarray) -> list[Token]:
@@ -144,27 +198,25 @@ def reading_order(tokens: list[Token]) -> list[Token]:
     return [tok for row in rows for tok in sorted(row, key=lambda t: t.bbox[0])]
 
 
-def available_engines() -> list[str]:
-    return sorted(ENGINES)
+def takes_threads(cls: type) -> bool:
+    """Whether an engine class's constructor accepts ``threads``."""
+    params = inspect.signature(cls).parameters.values()
+    return any(p.name == "threads" or p.kind is p.VAR_KEYWORD for p in params)
 
 
-def create_engine(name: str, **options: Any) -> OcrEngine:
-    """A new engine instance (models loaded now). ``options`` go to its constructor.
+def create_engine(name: str, threads: int | None = None, **options: Any) -> OcrEngine:
+    """A new engine instance (models loaded now). ``options`` go to its constructor, and
+    ``threads`` too when given and the constructor takes it.
 
-    ``name`` is one of ENGINES, or a plugin given as "module:Class" (an OcrEngine
-    subclass importable in the worker processes), as OCRmyPDF takes plugins: the tests'
-    fault-injection engines (tests/ocr/fault_engines.py) come in this way. The command
-    line offers only the ENGINES; a plugin is named in ``Settings.ocr_engine``."""
-    target = ENGINES.get(name) if isinstance(name, str) else None
-    if target is None and isinstance(name, str) and ":" in name:
-        target = name
-    if target is None:
-        raise ValueError(f"unknown OCR engine {name!r}: choose one of "
-                         f"{', '.join(available_engines())}")
-    module_name, class_name = target.split(":")
-    cls = getattr(importlib.import_module(module_name), class_name)
+    ``name`` is a registered engine (an entry point of the group ``jixiao.ocr_engines``:
+    ``plugins.py``), or an OcrEngine subclass named as "module:Class" (importable in the
+    worker processes): the tests' fault-injection engines (tests/ocr/fault_engines.py)
+    come in this way."""
+    cls = load_engine_class(name)
     if not (isinstance(cls, type) and issubclass(cls, OcrEngine)):
         raise ValueError(f"OCR engine {name!r} is not an OcrEngine")
+    if threads is not None and takes_threads(cls):
+        options["threads"] = threads
     return cls(**options)
 
 

@@ -28,9 +28,9 @@ per machine and kept on disk (``model_cache``): making it cost every worker ~1 s
 Several lines per model run cost *more* CPU per line than one at a time (~60 ms at batch
 1, ~78 at 4, ~92 at 8 at height 48: the batched tensors fall out of cache), and
 onnxruntime's intra-op threads spin-wait, which on a busy machine makes two threads
-slower than one. So ``recognize_lines`` hands the lines to ``threads`` workers, each
-running the one-thread recogniser on one line at a time (onnxruntime releases the GIL);
-sessions are rebuilt without spinning.
+slower than one. So each pass hands the lines to ``threads`` workers (the base class's
+``in_shares``), each running the one-thread recogniser on one line at a time
+(onnxruntime releases the GIL); sessions are rebuilt without spinning.
 
 ``read_region`` runs the detector through ``RapidOCR.__call__`` (scaled down to
 ``max_side_len`` when larger, boxes mapped back to the input), then cuts every line from the
@@ -42,8 +42,6 @@ the page is straightened).
 from __future__ import annotations
 
 import copy
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -100,8 +98,8 @@ class RapidOcrEngine(OcrEngine):
 
         if confidence not in ("min", "mean"):
             raise ValueError(f"confidence must be 'min' or 'mean', not {confidence!r}")
-        threads = threads or min(os.cpu_count() or 1, 4)
-        self.threads = threads
+        super().__init__(threads)
+        threads = self.threads
         self.batch_size = batch_size
         self.confidence = confidence
         self.text_score = text_score
@@ -128,7 +126,6 @@ class RapidOcrEngine(OcrEngine):
         self._full_rec = copy.copy(self._ocr.text_rec)
         self._full_rec.rec_image_shape = [3, FULL_HEIGHT, recheck_min_width]
         self._two_passes = recheck_below > 0 and (rec_height, min_width) != (FULL_HEIGHT, recheck_min_width)
-        self._pool = ThreadPoolExecutor(max_workers=threads) if threads > 1 else None
 
     def version(self) -> str:
         import onnxruntime
@@ -159,19 +156,9 @@ class RapidOcrEngine(OcrEngine):
         """``recognizer``: a RapidOCR TextRecognizer (the quick one or the full-size one)."""
         if not bgr:
             return []
-        if self._pool is None or len(bgr) < 2:
-            results = recognizer(bgr, True)[0]  # True: per-character probabilities
-        else:
-            # Interleaved shares (the recogniser sorts each by width), one per worker;
-            # onnxruntime releases the GIL while it runs.
-            n = min(self.threads, len(bgr))
-            shares = [list(range(k, len(bgr), n)) for k in range(n)]
-            futures = [self._pool.submit(recognizer, [bgr[i] for i in share], True)
-                       for share in shares]
-            results = [None] * len(bgr)
-            for share, future in zip(shares, futures):
-                for i, res in zip(share, future.result()[0]):
-                    results[i] = res
+        # Shares side by side (the recogniser sorts each by width); True: per-character
+        # probabilities.
+        results = self.in_shares(lambda share: recognizer(share, True)[0], bgr)
         out = []
         for res in results:
             text = res[0]
@@ -206,13 +193,8 @@ class RapidOcrEngine(OcrEngine):
     def recognize_line(self, crop: np.ndarray) -> tuple[str, float]:
         return self.recognize_lines([crop])[0]
 
-    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        grays = [as_gray(c) for c in crops]
-        todo = [i for i, g in enumerate(grays) if not is_blank(g)]
-        out: list[tuple[str, float]] = [("", 0.0)] * len(grays)
-        for i, raw in zip(todo, self.raw_recognize([grays[i] for i in todo])):
-            out[i] = self.normalize(raw)
-        return out
+    def recognize_batch(self, grays: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [self.normalize(raw) for raw in self.raw_recognize(grays)]
 
     def read_region(self, image: np.ndarray) -> list[Token]:
         gray = as_gray(image)

@@ -5,8 +5,9 @@ Every pytesseract call is a new ``tesseract`` process that loads the language mo
 writes the line images to a temporary folder and gives Tesseract the list of files: one
 process, one model load, each image read as its own page with ``--psm 7`` (exactly what a
 single ``recognize_line`` does), results told apart by ``page_num``. With more than one
-CPU the list is split in as many processes, run side by side, each with OpenMP limited to
-one thread (OpenMP's spin-waiting otherwise costs ~2.7× the CPU).
+CPU the list is split in as many processes (``threads``, shares of 8 lines at least: the
+base class's ``in_shares``), run side by side, each with OpenMP limited to one thread
+(OpenMP's spin-waiting otherwise costs ~2.7× the CPU).
 
 Tesseract's own output is words with a confidence 0-100 and, for Chinese, a space between
 most characters: ``normalize_line`` removes the spaces; the line's confidence is its
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,13 +47,15 @@ class RawWord:
 
 class TesseractEngine(OcrEngine):
     name = "tesseract"
+    # A share of lines starts a process that loads the model (~0.25 s): worth 8 lines.
+    min_share = 8
 
     def __init__(self, lang: str = "chi_sim+eng", dpi: int = 300, line_psm: int = 7,
-                 region_psm: int = 6, confidence: str = "min", processes: int | None = None,
+                 region_psm: int = 6, confidence: str = "min", threads: int | None = None,
                  line_height: int = 0, omp_thread_limit: int | None = 1, timeout: float = 0) -> None:
         """dpi: the resolution of the images this engine will get (passed as --dpi).
         line_psm / region_psm: page segmentation modes of recognize_line(s) / read_region.
-        confidence: "min" or "mean" of the line's word confidences. processes: Tesseract
+        confidence: "min" or "mean" of the line's word confidences. threads: Tesseract
         processes run side by side by recognize_lines (default: the CPU count, at most 4).
         line_height: line images are scaled to this height first (0: as they come).
         omp_thread_limit: OMP_THREAD_LIMIT for the tesseract processes, set in this
@@ -62,13 +64,13 @@ class TesseractEngine(OcrEngine):
 
         if confidence not in ("min", "mean"):
             raise ValueError(f"confidence must be 'min' or 'mean', not {confidence!r}")
+        super().__init__(threads)
         self._tess = pytesseract
         self.lang = lang
         self.dpi = dpi
         self.line_psm = line_psm
         self.region_psm = region_psm
         self.confidence = confidence
-        self.processes = processes or min(os.cpu_count() or 1, 4)
         self.line_height = line_height
         self.timeout = timeout
         if omp_thread_limit:
@@ -117,16 +119,19 @@ class TesseractEngine(OcrEngine):
                               interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_CUBIC)
         return gray
 
-    def _run_list(self, crops: list[np.ndarray], folder: Path, tag: int) -> list[list[RawWord]]:
-        paths = []
-        for i, crop in enumerate(crops):
-            path = folder / f"{tag}-{i:05d}.png"
-            cv2.imwrite(str(path), self._prepare_line(crop), [cv2.IMWRITE_PNG_COMPRESSION, 1])
-            paths.append(str(path))
-        listing = folder / f"{tag}.txt"
-        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
-        data = self._tess.image_to_data(str(listing), lang=self.lang, config=self._config(self.line_psm),
-                                        output_type=self._tess.Output.DICT, timeout=self.timeout)
+    def _run_list(self, crops: list[np.ndarray]) -> list[list[RawWord]]:
+        """Words of each line image, from one Tesseract process given the list of them."""
+        with tempfile.TemporaryDirectory(prefix="ocr-tess-") as tmp:
+            folder = Path(tmp)
+            paths = []
+            for i, crop in enumerate(crops):
+                path = folder / f"{i:05d}.png"
+                cv2.imwrite(str(path), self._prepare_line(crop), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+                paths.append(str(path))
+            listing = folder / "lines.txt"
+            listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+            data = self._tess.image_to_data(str(listing), lang=self.lang, config=self._config(self.line_psm),
+                                            output_type=self._tess.Output.DICT, timeout=self.timeout)
         pages = self._words(data)
         return [pages.get(i + 1, []) for i in range(len(crops))]
 
@@ -134,18 +139,7 @@ class TesseractEngine(OcrEngine):
         """Words of each line image: one Tesseract process per share of the list."""
         if not crops:
             return []
-        n = max(1, min(self.processes, len(crops) // 8 or 1))
-        chunks = [list(range(len(crops)))[k::n] for k in range(n)]
-        out: list[list[RawWord]] = [[] for _ in crops]
-        with tempfile.TemporaryDirectory(prefix="ocr-tess-") as tmp:
-            folder = Path(tmp)
-            with ThreadPoolExecutor(max_workers=n) as pool:
-                futures = [pool.submit(self._run_list, [crops[i] for i in chunk], folder, k)
-                           for k, chunk in enumerate(chunks)]
-                for chunk, future in zip(chunks, futures):
-                    for i, words in zip(chunk, future.result()):
-                        out[i] = words
-        return out
+        return self.in_shares(self._run_list, crops)
 
     def raw_read(self, gray: np.ndarray) -> list[RawWord]:
         data = self._tess.image_to_data(gray, lang=self.lang, config=self._config(self.region_psm),
@@ -172,13 +166,8 @@ class TesseractEngine(OcrEngine):
                                         output_type=self._tess.Output.DICT, timeout=self.timeout)
         return self.normalize(self._words(data).get(1, []))
 
-    def recognize_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
-        grays = [as_gray(c) for c in crops]
-        todo = [i for i, g in enumerate(grays) if not is_blank(g)]
-        out: list[tuple[str, float]] = [("", 0.0)] * len(grays)
-        for i, words in zip(todo, self.raw_recognize([grays[i] for i in todo])):
-            out[i] = self.normalize(words)
-        return out
+    def recognize_batch(self, grays: list[np.ndarray]) -> list[tuple[str, float]]:
+        return [self.normalize(words) for words in self.raw_recognize(grays)]
 
     def read_region(self, image: np.ndarray) -> list[Token]:
         gray = as_gray(image)

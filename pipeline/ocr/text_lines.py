@@ -17,6 +17,8 @@ its edges (skew, a line a pixel off), dust specks and, on a degraded scan, uneve
 5. returns each line as (x0, top, x1, bottom), tight around its glyphs (and a small mark
    low in the line just before or after them: 。 . ，) plus ``pad`` × its height; a thin line
    (a dash) is given a character's height first. An empty cell gives [].
+
+The ratios of steps 1 and 3-5 are :class:`~pipeline.tuning.TextLineSettings`, each named.
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ import cv2
 import numpy as np
 
 from pipeline.ocr.base import as_gray, uint8_percentiles
+from pipeline.tuning import DEFAULT_TUNING, TextLineSettings
 
 Box = tuple[int, int, int, int]  # x0, top, x1, bottom (pixels, exclusive ends)
-# No printed text line is lower than this (a digit of 9 pt type is ~6.5 pt high).
-MIN_LINE_PT = 6.5
+DEFAULT = DEFAULT_TUNING.text_lines
 
 
-def ink_mask(gray: np.ndarray, min_contrast: float = 30.0) -> np.ndarray:
+def ink_mask(gray: np.ndarray, min_contrast: float = DEFAULT.min_contrast) -> np.ndarray:
     """Ink (uint8 0/1): pixels darker than their local paper by an Otsu threshold of at
     least ``min_contrast``."""
     h, w = gray.shape
@@ -134,21 +136,17 @@ def _extend_with_marks(stats: np.ndarray, small: list[int], top: int, bottom: in
 
 
 def split_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
-                     pad: float = 0.2, min_contrast: float = 30.0, merge_gap: float = 0.12
-                     ) -> list[Box]:
+                     settings: TextLineSettings = DEFAULT) -> list[Box]:
     """Text lines of one cell crop, top to bottom, as (x0, top, x1, bottom) in the crop.
 
     The boxes are clipped to the crop; :func:`cell_text_lines` also gives the line images
     to recognise. Arguments as there.
     """
-    return [box for box, _ in _lines(crop, dpi=dpi, border=border, pad=pad,
-                                     min_contrast=min_contrast, merge_gap=merge_gap,
-                                     images=False)]
+    return [box for box, _ in _lines(crop, dpi=dpi, border=border, settings=settings, images=False)]
 
 
 def cell_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | None = None,
-                    pad: float = 0.2, min_contrast: float = 30.0, merge_gap: float = 0.12
-                    ) -> list[tuple[Box, np.ndarray]]:
+                    settings: TextLineSettings = DEFAULT) -> list[tuple[Box, np.ndarray]]:
     """Text lines of one cell crop, top to bottom: each line's box in the crop (clipped,
     as :func:`split_text_lines`) and its image for the recogniser.
 
@@ -158,30 +156,26 @@ def cell_text_lines(crop: np.ndarray, *, dpi: int | None = None, border: int | N
     lone 0 beside a rule came out "o" or "。", a ≥ hard against it was dropped).
     Ruling-line remnants removed from the ink mask are painted paper in the image too.
 
-    dpi: the scan's resolution, if known: no band lower than ``MIN_LINE_PT`` is then taken
-        for a line of its own (a faded digit broken in two stays one line).
-    border: pixels at each edge where ink is ignored (default: ~1 % of the crop's short
-        side, at least 2). pad: padding around each line's ink, as a share of its height.
-    min_contrast: gray levels between paper and ink below which nothing is ink.
-    merge_gap: bands closer than this share of the character size are one line.
+    dpi: the scan's resolution, if known: no band lower than ``settings.min_line_pt`` is
+        then taken for a line of its own (a faded digit broken in two stays one line).
+    border: pixels at each edge where ink is ignored (default: ``settings.border_share``
+        of the crop's short side, at least ``settings.border_px``).
+    settings: the ratios (:class:`~pipeline.tuning.TextLineSettings`, which names each).
     """
-    return _lines(crop, dpi=dpi, border=border, pad=pad, min_contrast=min_contrast,
-                  merge_gap=merge_gap, images=True)
+    return _lines(crop, dpi=dpi, border=border, settings=settings, images=True)
 
 
-def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
-           min_contrast: float, merge_gap: float, images: bool
-           ) -> list[tuple[Box, np.ndarray]]:
-    """split_text_lines / cell_text_lines (line images only with ``images``).
-
-    """
+def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, settings: TextLineSettings,
+           images: bool) -> list[tuple[Box, np.ndarray]]:
+    """split_text_lines / cell_text_lines (line images only with ``images``)."""
+    s = settings
     gray = as_gray(crop)
     h, w = gray.shape
     if h < 4 or w < 4:
         return []
     if border is None:
-        border = max(2, round(0.01 * min(h, w)))
-    mask = ink_mask(gray, min_contrast)
+        border = max(s.border_px, round(s.border_share * min(h, w)))
+    mask = ink_mask(gray, s.min_contrast)
     raw_ink = mask.copy() if images else None
     _drop_border_remnants(mask, border)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
@@ -194,23 +188,23 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
     heights = stats[:, cv2.CC_STAT_HEIGHT]
     dims = np.maximum(stats[:, cv2.CC_STAT_WIDTH], heights)
     char = typical_height(heights)
-    floor = MIN_LINE_PT * dpi / 72 if dpi else 0.0
-    if max(char, float(dims.max())) < max(4.0, 0.3 * floor):
+    floor = s.min_line_pt * dpi / 72 if dpi else 0.0
+    if max(char, float(dims.max())) < max(s.dust_px, s.solid_share * floor):
         return []  # only dust
-    is_solid = dims >= max(3.0, 0.3 * max(char, floor))
+    is_solid = dims >= max(s.solid_px, s.solid_share * max(char, floor))
     glyphs = np.isin(labels, np.flatnonzero(is_solid) + 1)
     small = sorted(np.flatnonzero(~is_solid), key=lambda i: stats[i, cv2.CC_STAT_LEFT])
 
     # Rows with a mere pixel or two of ink (a glyph's tail, blur between two lines) are gaps.
     profile = glyphs.sum(axis=1)
-    runs = _runs(profile > max(1.0, 0.02 * float(profile.max())))
+    runs = _runs(profile > max(1.0, s.gap_row_share * float(profile.max())))
     if not runs:
         return []
     tallest = max(b - a for a, b in runs)
-    line_h = float(np.median([b - a for a, b in runs if b - a >= 0.5 * tallest]))
+    line_h = float(np.median([b - a for a, b in runs if b - a >= s.line_band_share * tallest]))
     # A line's height. Where the bands are strokes (二, a faded digit in pieces) the
     # character height or, given the dpi, the smallest printed line height wins.
-    size = max(char, min(line_h, 1.5 * char), floor)
+    size = max(char, min(line_h, s.max_line_chars * char), floor)
 
     merged: list[list[int]] = []
     for a, b in runs:
@@ -218,14 +212,14 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
             pa, pb = merged[-1]
             gap, union = a - pb, b - pa
             low, high = sorted((pb - pa, b - a))
-            thin = low < 0.6 * size
+            thin = low < s.thin * size
             # A thin band is a stroke of its neighbour's glyphs (the roof of 完, the bars of
             # 二) when the two are about one line high, or close and not much more; or when
             # it hangs a pixel or two off a band four times its height (the last stroke of
             # 位 in small print, whose broken strokes make the character size look small).
-            if (gap <= merge_gap * size or (thin and union <= 1.25 * size)
-                    or (thin and gap <= 0.3 * size and union <= 1.5 * size)
-                    or (low <= 0.25 * high and gap <= 0.15 * high)):
+            if (gap <= s.merge_gap * size or (thin and union <= s.thin_union * size)
+                    or (thin and gap <= s.close_gap * size and union <= s.close_union * size)
+                    or (low <= s.hanging_share * high and gap <= s.hanging_gap * high)):
                 merged[-1][1] = b
                 continue
         merged.append([a, b])
@@ -237,8 +231,8 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
         ids = np.unique(labels[top:bottom][glyphs[top:bottom]])
         ids = ids[ids > 0]
         biggest.append(float(dims[ids - 1].max()) if ids.size else 0.0)
-    if max(biggest) >= 0.45 * size:
-        merged = [band for band, big in zip(merged, biggest) if big >= 0.45 * size]
+    if max(biggest) >= s.speck * size:
+        merged = [band for band, big in zip(merged, biggest) if big >= s.speck * size]
 
     clean = _paper_image(gray, raw_ink, mask) if images else None
     paper = int(uint8_percentiles(clean, (50.0,))[0]) if clean is not None else 255  # the median
@@ -247,10 +241,10 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, pad: float,
         cols = np.flatnonzero(glyphs[top:bottom].any(axis=0))
         x0, x1 = int(cols[0]), int(cols[-1]) + 1
         x0, x1 = _extend_with_marks(stats, small, top, bottom, x0, x1, size)
-        if bottom - top < 0.8 * size:  # a dash, a row of 一: give the recogniser a line's height
-            grow = int(round((0.8 * size - (bottom - top)) / 2))
+        if bottom - top < s.min_height * size:  # a dash, a row of 一: give the recogniser a line's height
+            grow = int(round((s.min_height * size - (bottom - top)) / 2))
             top, bottom = top - grow, bottom + grow
-        p = int(round(pad * (bottom - top)))
+        p = int(round(s.pad * (bottom - top)))
         want = (x0 - p, top - p, x1 + p, bottom + p)
         box = (max(0, want[0]), max(0, want[1]), min(w, want[2]), min(h, want[3]))
         if clean is None:

@@ -66,8 +66,11 @@ def header_label(name: str, template: str, lang: Lang) -> str:
         if field is not None and field.labels:
             # 市本级 is printed under two headings: say which.
             return f"{field.after[0]}·{field.labels[0]}" if field.after else field.labels[0]
-        block = spec.funds_block
-        if block is not None:
+        # The family's funds block, then its provincial versions' (财政专户管理资金…).
+        blocks = [spec.funds_block, *(v.funds_block for v in spec.versions.values())]
+        for block in blocks:
+            if block is None:
+                continue
             for row, columns in block.fields.items():
                 for column, field_name in columns.items():
                     if field_name == name:

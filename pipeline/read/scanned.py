@@ -21,21 +21,27 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from pipeline.grid.lattice import GridSettings, build_grid
+from pipeline.grid.lattice import build_grid
 from pipeline.image.lines import detect_ruling_lines
 from pipeline.image.rasterize import PageImage
 from pipeline.image.straighten import straighten
 from pipeline.layout import BBox, Cell, PageLayout, ScannedPage, Table, Token
 from pipeline.models import PageTransform
 from pipeline.ocr.base import OcrEngine
+from pipeline.ocr.glyph_shapes import comparison_sign
 from pipeline.ocr.text_lines import cell_text_lines, glyph_height, ink_mask, is_dash_line
 from pipeline.timings import timed
+from pipeline.tuning import DEFAULT_TUNING, TextLineSettings, Tuning
 
 if TYPE_CHECKING:
     from pipeline.read.second_opinion import SecondOpinion
 
 # A lone bar found by geometry (is_dash_line) is as sure as a line read cleanly.
 DASH_CONFIDENCE = 0.99
+# A lone > or < found by geometry: a ≥ / ≤ whose bar faded away looks the same, and the
+# forms print ≥ / ≤ far more often: read as those, left for a person to confirm.
+CHEVRON_CONFIDENCE = 0.5
+PRIOR_SIGN = {">": "≥", "<": "≤"}
 
 # Inset from a cell's ruling lines before looking for ink, in inches: clears the line
 # itself and the anti-aliasing around it.
@@ -52,7 +58,8 @@ def cell_crop_box(cell: Cell, dpi: int, shape: tuple[int, int]) -> tuple[int, in
     return x0, y0, x1, y1
 
 
-def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int) -> tuple[list[BBox], list[np.ndarray]]:
+def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int,
+               settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> tuple[list[BBox], list[np.ndarray]]:
     """Every text line inside every cell, in reading order: its page-pixel box and its
     image for the recogniser (cut inside the cell, padded with paper: no ruling line)."""
     boxes: list[BBox] = []
@@ -63,7 +70,8 @@ def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int) -> tuple[list[BB
             if crop_box is None:
                 continue
             x0, y0, x1, y1 = crop_box
-            for (lx0, ly0, lx1, ly1), image in cell_text_lines(gray[y0:y1, x0:x1], dpi=dpi):
+            for (lx0, ly0, lx1, ly1), image in cell_text_lines(gray[y0:y1, x0:x1], dpi=dpi,
+                                                               settings=settings):
                 boxes.append((x0 + lx0, y0 + ly0, x0 + lx1, y0 + ly1))
                 images.append(image)
     return boxes, images
@@ -71,15 +79,33 @@ def cell_lines(gray: np.ndarray, tables: list[Table], dpi: int) -> tuple[list[BB
 
 def recognize_line_images(engine: OcrEngine, images: list[np.ndarray]) -> list[tuple[str, float]]:
     """(text, confidence) of each text line image (a cell's, a paragraph's): a lone bar is
-    "—" by its shape, the rest go to the engine's recogniser in one batch."""
-    dashes = [is_dash_line(image) for image in images]
-    read = iter(engine.recognize_lines([im for im, dash in zip(images, dashes) if not dash]))
-    return [("—", DASH_CONFIDENCE) if dash else next(read) for dash in dashes]
+    "—" and a lone comparison sign (≥ ≤ = > <) is itself by its shape; the rest go to the
+    engine's recogniser in one batch."""
+    known: list[tuple[str, float] | None] = []
+    for image in images:
+        if is_dash_line(image):
+            known.append(("—", DASH_CONFIDENCE))
+            continue
+        # One glyph (no wider than about two of its height): a lone sign the recogniser,
+        # given no text around it, misreads (M, N, 八, 二 …).
+        sign = comparison_sign(image) if image.shape[1] <= 2 * image.shape[0] else None
+        if sign in ("≥", "≤", "="):
+            known.append((sign, DASH_CONFIDENCE))
+        elif sign:
+            # A chevron with no bar under it: most likely a ≥ / ≤ whose bar a poor scan lost
+            # or ran into the lower arm (⩾), as these forms print ≥ / ≤ far more often than
+            # > / <; read so, and left for a person to confirm.
+            known.append((PRIOR_SIGN[sign], CHEVRON_CONFIDENCE))
+        else:
+            known.append(None)
+    read = iter(engine.recognize_lines([im for im, k in zip(images, known) if k is None]))
+    return [k if k is not None else next(read) for k in known]
 
 
 def read_cells(gray: np.ndarray, tables: list[Table], dpi: int, engine: OcrEngine,
-               second: SecondOpinion | None = None, page: int = 1) -> list[Token]:
-    boxes, crops = cell_lines(gray, tables, dpi)
+               second: SecondOpinion | None = None, page: int = 1,
+               settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[Token]:
+    boxes, crops = cell_lines(gray, tables, dpi, settings)
     if not boxes:
         return []
     results = recognize_line_images(engine, crops)
@@ -147,13 +173,13 @@ def split_at_gaps(box: BBox, image: np.ndarray, min_gap: float = 1.5) -> list[tu
     return pieces
 
 
-def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_glyphs: float = 2.0
-                ) -> list[tuple[BBox, np.ndarray]] | None:
+def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_glyphs: float = 2.0,
+                settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[tuple[BBox, np.ndarray]] | None:
     """The text lines of a block of running text by ink projection, like a cell's, each
     cut at wide gaps; None when projection cannot be trusted there: a band much taller
     than the block's typical line, or more than ``max_glyphs`` characters high (lines run
     together by a stamp, a photo's curve, a picture), which text detection handles."""
-    lines = cell_text_lines(block, dpi=dpi, border=0)
+    lines = cell_text_lines(block, dpi=dpi, border=0, settings=settings)
     if not lines:
         return None
     heights = [b[3] - b[1] for b, _ in lines]
@@ -163,7 +189,8 @@ def block_lines(block: np.ndarray, dpi: int, max_height_ratio: float = 1.7, max_
     return [piece for box, image in lines for piece in split_at_gaps(box, image)]
 
 
-def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine) -> list[Token]:
+def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine,
+                        settings: TextLineSettings = DEFAULT_TUNING.text_lines) -> list[Token]:
     """The blocks of running text, in page pixels: lines found by projection and read by
     the recogniser, or, where projection fails (see ``block_lines``), the engine's text
     detection. Detection costs as much as recognising the page again, and printed prose
@@ -171,7 +198,7 @@ def read_outside_tables(rest: np.ndarray, dpi: int, engine: OcrEngine) -> list[T
     tokens: list[Token] = []
     for x0, y0, x1, y1 in text_blocks(rest, dpi):
         block = rest[int(y0):int(y1), int(x0):int(x1)]
-        lines = block_lines(block, dpi)
+        lines = block_lines(block, dpi, settings=settings)
         if lines is None:
             found = engine.read_region(block)
         else:
@@ -200,24 +227,25 @@ def page_transform(source: PageImage, upright: PageImage, report: dict) -> PageT
 
 def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = None,
               second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
-              grid_settings: GridSettings = GridSettings()) -> ScannedPage:
-    """One page image to its OCR tokens, ruling lines and grid, on the straightened page."""
+              tuning: Tuning = DEFAULT_TUNING) -> ScannedPage:
+    """One page image to its OCR tokens, ruling lines and grid, on the straightened page;
+    ``tuning``: the settings of the straighten, lines, grid and text-line stages."""
     timings = {} if timings is None else timings
     with timed(timings, "straighten"):
-        page, report = straighten(source)
+        page, report = straighten(source, tuning.straighten)
     gray, dpi = page.image, page.dpi
     height, width = gray.shape
     with timed(timings, "lines"):
-        segments = detect_ruling_lines(gray, dpi)
+        segments = detect_ruling_lines(gray, dpi, tuning.lines)
     layout = PageLayout(page=page.page, width=width, height=height, dpi=dpi, segments=segments,
                         engine=engine.name)
     with timed(timings, "grid"):
-        tables = build_grid(layout, grid_settings)
+        tables = build_grid(layout, tuning.grid)
     with timed(timings, "ocr"):
-        tokens = read_cells(gray, tables, dpi, engine, second, page.page)
+        tokens = read_cells(gray, tables, dpi, engine, second, page.page, tuning.text_lines)
         rest = outside_tables(gray, tables)
         if has_ink(rest, dpi):
-            tokens += read_outside_tables(rest, dpi, engine)
+            tokens += read_outside_tables(rest, dpi, engine, tuning.text_lines)
     if debug_dir is not None:
         from pipeline.image.debug import write_debug_image
         write_debug_image(debug_dir / f"page-{page.page:03d}.png", gray, tables, segments)
@@ -227,9 +255,9 @@ def read_page(source: PageImage, engine: OcrEngine, debug_dir: Path | None = Non
 
 def read_scanned(pages: Iterator[PageImage], engine: OcrEngine, debug_dir: Path | None = None,
                  second: SecondOpinion | None = None, timings: dict[str, float] | None = None,
-                 grid_settings: GridSettings = GridSettings()) -> Iterator[ScannedPage]:
+                 tuning: Tuning = DEFAULT_TUNING) -> Iterator[ScannedPage]:
     """The pages read in order, one at a time; a ``second`` opinion collects their
     doubtful lines on the way (it reads them once the last page is read:
     :meth:`SecondOpinion.resolve`)."""
     for page in pages:
-        yield read_page(page, engine, debug_dir, second, timings, grid_settings)
+        yield read_page(page, engine, debug_dir, second, timings, tuning)

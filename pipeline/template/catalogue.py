@@ -36,6 +36,8 @@ class FundsBlock(BaseModel):
     rows: dict[str, list[str]]
     columns: dict[str, list[str]]
     fields: dict[str, dict[str, str]]
+    # Fields a unit may leave blank (得分 on provincial forms): null without flag.
+    blank_allowed: list[str] = Field(default_factory=list)
 
 
 class IndicatorSpec(BaseModel):
@@ -45,6 +47,20 @@ class IndicatorSpec(BaseModel):
     columns: dict[str, list[list[str]]]
     total_labels: list[str]
     weight_in_name: bool
+    # A value printed over several columns (指标性质 | 指标值 | 度量单位): the field and
+    # its part columns in print order; their texts are joined as printed (＝ 100 % → =100%).
+    # The parts are keys of `columns`; a part other than the field itself is no field.
+    joined: dict[str, list[str]] = Field(default_factory=dict)
+    # A part column's closed vocabulary (指标性质: ≥ ≤ = > <): a reading outside it is
+    # not trusted (a lone sign in its cell is read without context: 》, ＞_ …).
+    part_vocabulary: dict[str, list[str]] = Field(default_factory=dict)
+    # Columns a unit may leave blank (完成值, 得分 on provincial forms): a blank cell there
+    # is the form saying nothing, a null without flag, not a value missing.
+    blank_allowed: list[str] = Field(default_factory=list)
+
+    def part_keys(self) -> set[str]:
+        """The columns that are parts of a joined field, not fields of their own."""
+        return {part for field, parts in self.joined.items() for part in parts if part != field}
 
 
 class NarrativeSpec(BaseModel):
@@ -114,11 +130,28 @@ class VocabularyMatch(BaseModel):
     near_term_doubt: float = 0.5
 
 
+# A marker is a label, or alternatives of which one is printed (a province's titles).
+Marker = str | list[str]
+
+
+class TemplateVersion(BaseModel):
+    """A version of a family printed by some provinces (config `versions`): its own
+    markers, and what it prints otherwise (fields laid over the family's key by key, its
+    own funds block and indicator table). Its records are the family's."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    markers: list[Marker]
+    fields: dict[str, FieldSpec] = Field(default_factory=dict)
+    funds_block: FundsBlock | None = None
+    indicators: IndicatorSpec | None = None
+
+
 class TemplateSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     title: str
-    markers: list[str]
+    markers: list[Marker]
     fields: dict[str, FieldSpec]
     funds_block: FundsBlock | None = None
     indicators: IndicatorSpec
@@ -126,6 +159,18 @@ class TemplateSpec(BaseModel):
     # The form's weighting rules, by name, in the order they are tried.
     weighting: dict[str, WeightingRule] = Field(default_factory=dict)
     vocabulary: Vocabulary = Vocabulary()
+
+    versions: dict[str, TemplateVersion] = Field(default_factory=dict)
+
+    def version(self, name: str | None) -> TemplateSpec:
+        """The spec of one of the family's versions (None: the family's own form)."""
+        if name is None:
+            return self
+        v = self.versions[name]
+        return self.model_copy(update={
+            "markers": v.markers, "fields": {**self.fields, **v.fields},
+            "funds_block": v.funds_block or self.funds_block,
+            "indicators": v.indicators or self.indicators, "versions": {}})
 
     def field_names(self) -> list[str]:
         names = list(self.fields)
@@ -142,6 +187,11 @@ class Catalogue(BaseModel):
     min_template_score: float
     vocabulary_match: VocabularyMatch = VocabularyMatch()
     templates: dict[str, TemplateSpec]
+
+    def forms(self) -> list[tuple[str, str | None, TemplateSpec]]:
+        """Every form to recognise: (family, version or None, its spec)."""
+        return [(name, version, spec.version(version))
+                for name, spec in self.templates.items() for version in [None, *spec.versions]]
 
 
 @cache

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
-from pipeline.template.detect import detect_template
+from pipeline.template.detect import detect_form
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -26,6 +26,7 @@ from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
+    printed_header_keys,
     header_labels,
     join_group_pieces,
     read_total,
@@ -41,6 +42,7 @@ class TextForm:
 
     template: str
     kind: TextKind
+    version: str | None = None  # a province's version of the family (templates.yaml versions)
     fields: dict[str, FieldValue] = field(default_factory=dict)
     rows: list[TextRow] = field(default_factory=list)
     total: FieldValue = field(default_factory=FieldValue.missing)
@@ -72,23 +74,24 @@ def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config
     return out
 
 
-def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> str:
+def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> tuple[str, str | None]:
+    """The family (or "unknown") and the version of it the pieces make."""
     lines = [TextLine(page=1, bbox=(0.0, 0.0, 0.0, 0.0), text=p.text) for p in pieces]
-    name, _score = detect_template(DocumentLayout(pages=1, dpi=72, lines=lines), catalogue)
-    return name
+    match = detect_form(DocumentLayout(pages=1, dpi=72, lines=lines), catalogue)
+    return (match.template, match.version) if match else ("unknown", None)
 
 
 def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
     """The form in a plain text, whatever tool made the text."""
     index = label_index(catalogue, config)
     kind, pieces, lines = text_to_pieces(text, config, index)
-    pieces = join_wrapped_numbers(pieces, kind)
-    name = detect_text_template(pieces, catalogue)
-    form = TextForm(template=name, kind=kind)
+    pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
+    name, version = detect_text_template(pieces, catalogue)
+    form = TextForm(template=name, kind=kind, version=version)
     if name == "unknown":
         form.narrative = narrative_lines(lines, -1, index, config)
         return form
-    template = catalogue.templates[name]
+    template = catalogue.templates[name].version(version)
     bounds = table_bounds(pieces, template, config)
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
@@ -100,12 +103,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         labels = header_labels(template, config)
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
-        body = drop_repeated_headers(pieces[body_start:total_at], labels)
+        printed = printed_header_keys(pieces, bounds, template, labels)
+        body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
         if kind is TextKind.LINES:
             body = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
-            body = rows_by_anchor_lines(body)
+            body = rows_by_anchor_lines(body, kind)
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)

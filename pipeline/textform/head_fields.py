@@ -313,8 +313,16 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             # Blank cells leave no piece: a row shorter than the header is in doubt.
             complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
             if position >= len(cells):
-                out[name] = (FieldValue(value=None, raw="", confidence=1.0) if row_key != "budget"
-                             else FieldValue.missing())
+                # A blank in a row shorter than the header is in doubt like its values:
+                # its amount may stand elsewhere (a tool that wrote the block by columns).
+                # A blank is never flagged by its confidence, so it is flagged here. A
+                # cell the form lets a unit leave blank (得分) is blank, not missing.
+                if row_key == "budget" and name not in block.blank_allowed:
+                    out[name] = FieldValue.missing()
+                elif complete or name in block.blank_allowed:
+                    out[name] = FieldValue(value=None, raw="", confidence=1.0)
+                else:
+                    out[name] = FieldValue(value=None, raw="", confidence=0.5, flags=["low_ocr_confidence"])
                 continue
             piece = cells[position]
             kind_ = "percent" if column_key == "rate" else "number"

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from pipeline.layout import Cell, DocumentLayout, Table, TextLine
 from pipeline.template.catalogue import Catalogue, IndicatorSpec
-from pipeline.template.detect import detect_template
+from pipeline.template.detect import detect_form, form_spec
 from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
@@ -73,13 +73,13 @@ def matches_any(text: str, targets: list[str], min_score: float) -> bool:
 
 def indicator_start_words(catalogue: Catalogue) -> list[str]:
     words = list(INDICATOR_STARTS)
-    for spec in catalogue.templates.values():
+    for _family, _version, spec in catalogue.forms():
         words += spec.indicators.header
     return words
 
 
 def total_words(catalogue: Catalogue) -> list[str]:
-    return sorted({w for spec in catalogue.templates.values() for w in spec.indicators.total_labels})
+    return sorted({w for _f, _v, spec in catalogue.forms() for w in spec.indicators.total_labels})
 
 
 def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
@@ -114,7 +114,7 @@ def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
 # --- the head table -------------------------------------------------------------------------
 
 def numeric_right_labels(catalogue: Catalogue) -> set[str]:
-    return {compact(label) for spec in catalogue.templates.values() for f in spec.fields.values()
+    return {compact(label) for _f, _v, spec in catalogue.forms() for f in spec.fields.values()
             if f.value == "right" and f.type != "text" for label in (*f.labels, *f.variants)}
 
 
@@ -397,10 +397,10 @@ def rough_layout(lines: list[Line]) -> DocumentLayout:
 
 
 def indicator_spec(lines: list[Line], catalogue: Catalogue) -> tuple[str, IndicatorSpec | None]:
-    name, _ = detect_template(rough_layout(lines), catalogue)
-    if name == "unknown":
-        return name, None
-    return name, catalogue.templates[name].indicators
+    match = detect_form(rough_layout(lines), catalogue)
+    if match is None:
+        return "unknown", None
+    return match.template, form_spec(match, catalogue).indicators  # a province's version's own
 
 
 def layout_from_text(text: str, catalogue: Catalogue, config_dir: Path | None = None) -> DocumentLayout:

@@ -45,17 +45,30 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     if not anchors:
         return pieces
     groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
+    anchor_set = set(anchors)
+
+    def mirrored(anchor: int, line: int) -> bool:
+        # Cells are centred on their row's line: a wrapped line below a row mirrors one
+        # above it with as many pieces (579.65万 部分镇街… | row | 元 下一步将加快拨付).
+        twin = 2 * anchor - line
+        return twin not in anchor_set and len(by_line.get(twin, ())) == len(by_line[line])
+
     for line, idx in by_line.items():
         for i in idx:
-            near = min(anchors, key=lambda a: (abs(a - line), a if is_tail(pieces[i]) else -a))
+            near = min(anchors, key=lambda a: (abs(a - line), not mirrored(a, line),
+                                               a if is_tail(pieces[i]) else -a))
             if abs(near - line) <= 3:
                 groups[near].setdefault(line, []).append(i)
     out = list(pieces)
     for anchor, lines in groups.items():
-        columns = group_columns(lines, anchor, pieces, kinds, model, config)
+        columns, doubtful = group_columns(lines, anchor, pieces, kinds, model, config)
         for i, c in columns.items():
             p = pieces[i]
-            out[i] = Piece(p.text, p.raw, p.line, c * step, p.confidence)
+            # A piece another column would hold almost as cheaply is in doubt (a lone 元
+            # or 指标 on a wrapped line): its cell is flagged, not trusted.
+            confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
+                else p.confidence
+            out[i] = Piece(p.text, p.raw, p.line, c * step, confidence)
     return out
 
 
@@ -80,13 +93,15 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
 
 
 def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
-                  model: ColumnModel, config: TextConfig) -> dict[int, int]:
-    """The columns of one row's pieces (index → column), chosen for the row as a whole."""
+                  model: ColumnModel, config: TextConfig) -> tuple[dict[int, int], set[int]]:
+    """The columns of one row's pieces (index → column), chosen for the row as a whole,
+    and the pieces whose column a reading costing less than ``row_margin`` more would
+    change."""
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
     options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
-    best: tuple[float, dict[int, int]] = (INF, {})
+    readings: list[tuple[float, dict[int, int]]] = []
     for combo in product(*options):
         total = sum(cost for cost, _cols in combo)
         used: dict[int, list[int]] = {}
@@ -110,13 +125,17 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause or unfinished) and \
                         any(c in cols2 for ln2, (_c2, cols2) in zip(order, combo) if 0 < ln2 - ln <= 2):
                     total -= costs["open_cell_below"]
-        if total < best[0]:
-            chosen: dict[int, int] = {}
-            for ln, (_cost, cols) in zip(order, combo):
-                for i, c in zip(lines[ln], cols):
-                    chosen[i] = c
-            best = (total, chosen)
-    return best[1]
+        chosen: dict[int, int] = {}
+        for ln, (_cost, cols) in zip(order, combo):
+            for i, c in zip(lines[ln], cols):
+                chosen[i] = c
+        readings.append((total, chosen))
+    if not readings:
+        return {}, set()
+    best_cost, best = min(readings, key=lambda r: r[0])
+    close = [chosen for cost, chosen in readings if cost - best_cost < config.row_margin]
+    doubtful = {i for chosen in close for i, c in best.items() if chosen.get(i) != c}
+    return best, doubtful
 
 
 def monotone_columns(e: list[list[float]]) -> list[int] | None:

@@ -219,31 +219,74 @@ NUMBER_TAIL = re.compile(r"^\d{0,3}(?:\.\d+)?$")
 GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
-def join_wrapped_numbers(pieces: list[Piece], kind: TextKind) -> list[Piece]:
+def tails_of_head_lines(pieces: list[Piece], heads: list[int], reach: int = 4) -> dict[int, int]:
+    """Cells in order, several heads on one line (18,928,80 19,133,00 17,750,10): their
+    tails follow as a run, in order, after at most ``reach`` of the row's other cells
+    (its weight 10). The first run whose every join makes an amount pairs them."""
+    by_line: dict[int, list[int]] = {}
+    for h in heads:
+        by_line.setdefault(pieces[h].line, []).append(h)
+    out: dict[int, int] = {}
+    for line_heads in by_line.values():
+        if len(line_heads) < 2:
+            continue
+        k = len(line_heads)
+        first = max(line_heads) + 1
+        for s in range(first, min(len(pieces) - k + 1, first + reach + 1)):
+            run = list(range(s, s + k))
+            if all(NUMBER_TAIL.match(pieces[j].text.strip()) and
+                   GROUPED_NUMBER.match(pieces[h].text.strip() + pieces[j].text.strip())
+                   for h, j in zip(line_heads, run)):
+                out.update(zip(line_heads, run))
+                break
+    return out
+
+
+def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: float = 0.3
+                         ) -> list[Piece]:
     """An amount too wide for its cell wraps: 10,264,90 | 0.00 is 10,264,900.00. The tail
     is the next piece (cells in order), the piece below it (columns kept), or the same
-    one of the next line's tails (a row per line)."""
+    one of the next line's tails (a row per line). A head whose tail is not found is
+    kept, its confidence at most ``cut_confidence``: read as it stands it is a wrong
+    amount (18,928,80 for 18,928,800.00)."""
     used: set[int] = set()
     out = list(pieces)
     heads = [i for i, p in enumerate(pieces) if INCOMPLETE_NUMBER.match(p.text.strip())]
+    line_tails = tails_of_head_lines(pieces, heads) if kind is TextKind.CELLS else {}
     for i in heads:
         p = pieces[i]
         candidates = [j for j in range(i + 1, min(len(pieces), i + 40)) if j not in used
                       and pieces[j].line != p.line and pieces[j].line <= p.line + 3
                       and NUMBER_TAIL.match(pieces[j].text.strip())
                       and GROUPED_NUMBER.match(p.text.strip() + pieces[j].text.strip())]
-        if kind is TextKind.CELLS:
+        if kind is TextKind.CELLS and i in line_tails:
+            candidates = [j for j in [line_tails[i]] if j not in used]
+        elif kind is TextKind.CELLS:
             candidates = candidates[:1] if candidates and candidates[0] == i + 1 else []
         elif kind is TextKind.SPACED:
             candidates = [j for j in candidates if abs((pieces[j].x or 0) - (p.x or 0)) <= 3]
         else:
             rank = sum(1 for h in heads if pieces[h].line == p.line and h < i)
-            on_next = [j for j in candidates if pieces[j].line == pieces[candidates[0]].line] if candidates else []
-            candidates = on_next[rank:rank + 1]
+            # The tails' line: the first after the heads' that holds nothing but tails
+            # (00.00 00.00 00.00), the row's own line (年度资金总额 10 89.63%) coming
+            # between; else the first line with a tail.
+            lines = sorted({pieces[j].line for j in candidates})
+            pure = [ln for ln in lines if all(NUMBER_TAIL.match(q.text.strip())
+                                              for q in pieces if q.line == ln)]
+            line = pure[0] if pure else (lines[0] if lines else None)
+            # The heads before this one took the tails before its own (rank among unused).
+            taken = sum(1 for h in heads if pieces[h].line == p.line and h < i
+                        and out[h] is not pieces[h])
+            on_next = [j for j in candidates if pieces[j].line == line]
+            candidates = on_next[rank - taken:rank - taken + 1]
         if candidates:
             j = candidates[0]
             used.add(j)
             tail = pieces[j]
             out[i] = Piece(p.text + tail.text.strip(), p.raw + tail.raw, p.line, p.x,
                            min(p.confidence, tail.confidence))
+    for i in heads:
+        if out[i] is pieces[i]:  # no tail found
+            p = pieces[i]
+            out[i] = Piece(p.text, p.raw, p.line, p.x, min(p.confidence, cut_confidence))
     return [p for k, p in enumerate(out) if k not in used]

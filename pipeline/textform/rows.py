@@ -372,11 +372,12 @@ def same_cell(upper: list[Fragment], lower: Fragment, anchor_lines: set[int], kn
     so_far = compact(WEIGHT_END.sub("", "".join(f.text for f in upper)))
     if joined in known and so_far not in known:
         return True
-    if WEIGHT_START.match(lower.text):
-        return True
+    if WEIGHT_START.match(lower.text) or last.text.rstrip().endswith(("(", "（")):
+        return True  # the weight, or the rest of a name wrapped inside its bracket (产出指标（ | 50分）)
     if last.line in anchor_lines and lower.line in anchor_lines:
         return False
-    return not ends_name(last.text, known)
+    # The name so far: 效益指标（ | 20分） is complete though its last line alone is not.
+    return not ends_name("".join(f.text for f in upper), known)
 
 
 def make_items(names: list[Fragment], weights: list[Fragment], anchor_lines: set[int],
@@ -651,7 +652,10 @@ def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_e
     anchor_lines = [a.index for a in anchors]
     rows = [Row(anchor=a, page=page_no) for a in anchor_lines]
     anchor_set = set(anchor_lines)
-    for key in ROW_KEYS:
+    # Any other column the template names is a row's own too (a target's 指标性质 and
+    # 度量单位 parts on a provincial form).
+    group_keys = {k for level in GROUP_LEVELS for k in level}
+    for key in [*ROW_KEYS, *(k for k in columns if k not in ROW_KEYS and k not in group_keys)]:
         col = columns.get(key)
         by_row: list[list[Fragment]] = [[] for _ in rows]
         loose: dict[int, Fragment] = {}

@@ -78,7 +78,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     return result
 
 
-def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
+def rows_by_anchor_lines(body: list[Piece], kind: TextKind) -> list[Piece]:
     """A text that kept positions (pdftotext -layout) prints a row's wrapped cells on the
     lines around the row's own line, interleaved with its neighbours'. Each line is given
     to the nearest line holding a row's numbers (its weight and score), and each row's
@@ -87,8 +87,7 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
-    anchors = [ln for ln, ps in sorted(lines.items())
-               if sum(bool(NUMBER.fullmatch(p.text.strip())) for p in ps) >= 2]
+    anchors = row_lines(lines)
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
@@ -102,7 +101,7 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
             if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
                 groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
                 continue
-            owner = nearest_row_line(p, anchors, lines)
+            owner = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
             groups[owner].append(p)
     out = list(lead)
     for a in anchors:
@@ -110,9 +109,26 @@ def rows_by_anchor_lines(body: list[Piece]) -> list[Piece]:
     return out
 
 
-def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]]) -> int:
+def row_lines(lines: dict[int, list[Piece]]) -> list[int]:
+    """The lines holding a row's numbers (its weight and score). A merged group's line
+    (产出 50 成本指标 50) holds two numbers too, but far left of where the rows print
+    their score: a line counts when its last number stands near the rows' usual last
+    number (more than half-way across, the median row's)."""
+    rightmost: dict[int, int] = {}
+    for ln, ps in lines.items():
+        numbers = [p for p in ps if NUMBER.fullmatch(p.text.strip())]
+        if len(numbers) >= 2:
+            rightmost[ln] = max((p.x or 0) for p in numbers)
+    if not rightmost:
+        return []
+    usual = sorted(rightmost.values())[len(rightmost) // 2]
+    return sorted(ln for ln, x in rightmost.items() if x >= usual * 0.6)
+
+
+def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],
+                     printed_columns: bool) -> int:
     """The row line a wrapped line's piece belongs to: the nearest; between two equally
-    near, the one whose own line has nothing in the piece's column (the name or value it
+    near, the one across which the piece's column is mirrored, then the one whose own line has nothing in the piece's column (the name or value it
     wraps is centred on that line), else the one above for a tail (前, 率), the one below
     otherwise."""
     def has_cell_there(anchor: int) -> bool:
@@ -123,7 +139,17 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
             return False
         return any(
             q.x is not None and abs(q.x - piece.x) <= 1 for q in lines.get(anchor, []))
-    return min(anchors, key=lambda a: (abs(a - piece.line), has_cell_there(a),
+    def mirrored(anchor: int) -> bool:
+        # A cell is centred on its row's line: a wrapped line's mirror across its own row
+        # line holds the same column's other half (部分资料归档不及时，将建立 | 台账定期检查).
+        # Where the columns were only estimated, the mirror holds as many pieces.
+        twin = lines.get(2 * anchor - piece.line, [])
+        if not printed_columns:
+            return 2 * anchor - piece.line not in anchors and len(twin) == len(lines.get(piece.line, []))
+        if piece.x is None:
+            return False
+        return any(q.x is not None and abs(q.x - piece.x) <= 2 for q in twin)
+    return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
                                         a if is_tail(piece) else -a))
 
 
@@ -151,9 +177,37 @@ def is_header_piece(piece: Piece, labels: list[str]) -> bool:
     return key in {"值"}
 
 
-def drop_repeated_headers(body: list[Piece], labels: list[str]) -> list[Piece]:
+def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], template: TemplateSpec,
+                        labels: list[str]) -> set[str]:
+    """The header as this form prints it: its words, its note's lines (参考佐证材料（说明：…
+    | …标即可）) and the table's own title just above it (指标评分表). A continuation page
+    prints them again, word for word, wherever the tool puts them."""
+    first, body_start, _total = bounds
+    markers = {compact(m) for m in template.markers}
+    keys: set[str] = set()
+    # A header cell (and its note) may start on a line or two above the first label.
+    top = pieces[first].line - 2
+    start = first
+    while start > 0 and pieces[start - 1].line >= top:
+        start -= 1
+    keys.update(p.key for p in pieces[max(0, start - 1):first] if p.key in markers)
+    depth = 0  # brackets open: inside the note (a closed 权重(%) does not end it)
+    for piece in pieces[start:body_start]:
+        text = piece.text
+        opens = text.count("（") + text.count("(")
+        closes = text.count("）") + text.count(")")
+        if (depth > 0 or opens > closes or is_header_piece(piece, labels)) \
+                and len(piece.key) >= 2 and not NUMBER.fullmatch(text.strip()):
+            keys.add(piece.key)
+        depth = max(0, depth + opens - closes)
+    return keys
+
+
+def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset()
+                          ) -> list[Piece]:
     """The table's header printed again on a continuation page: runs of three or more
-    header words (with their wrapped halves, 年度指标 | 值), and any lone header label."""
+    header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
+    piece the first header printed (``printed``, from printed_header_keys)."""
     header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
     drop = [False] * len(body)
     i = 0
@@ -164,7 +218,7 @@ def drop_repeated_headers(body: list[Piece], labels: list[str]) -> list[Piece]:
         if j - i >= 3:
             drop[i:j] = [True] * (j - i)
         i = max(j, i + 1)
-    return [p for k, p in enumerate(body) if not drop[k] and (
+    return [p for k, p in enumerate(body) if not drop[k] and p.key not in printed and (
         NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
 
 

@@ -38,6 +38,7 @@ class Confidence:
     heading: float = 0.8
     unconfirmed_table: float = 0.6
     ambiguous_cell: float = 0.6
+    cut_number: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def unique_compact(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def template_labels(spec: TemplateSpec) -> list[str]:
     """Every printed label of one template: title, markers, field labels, the funds
     block's rows and columns, the indicator table's headers and total row."""
-    out = [spec.title, *spec.markers]
+    out = [spec.title, *(w for m in spec.markers for w in ([m] if isinstance(m, str) else m))]
     for f in spec.fields.values():
         out += [*f.labels, *f.variants, *f.after]
     if spec.funds_block:
@@ -176,7 +177,7 @@ def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
     labels: list[str] = list(config.extra_labels)
     right: list[str] = []
     headings: list[str] = []
-    for spec in catalogue.templates.values():
+    for _family, _version, spec in catalogue.forms():  # a province's version's labels too
         labels += template_labels(spec)
         right += [label for f in spec.fields.values() if f.value == "right"
                   for label in (*f.labels, *f.variants)]

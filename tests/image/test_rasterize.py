@@ -161,9 +161,15 @@ def test_oversized_page_is_rendered_at_a_lower_dpi() -> None:
     assert abs(page.image.shape[0] - 842 * page.dpi / 72) <= 1
 
 
-def rendered(page, dpi: int) -> np.ndarray:
-    bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+def rendered(page, dpi: int, colour: bool = False) -> np.ndarray:
+    """pdfium's rendering in gray; ``colour``: in colour, made gray as colour scans are
+    (red ink dropped)."""
+    from pipeline.image.rasterize import gray_dropping_red
+
+    bitmap = page.render(scale=dpi / 72.0, grayscale=not colour)
     arr = bitmap.to_numpy()
+    if colour:
+        return gray_dropping_red(arr, "BGR")
     return np.array(arr.reshape(arr.shape[0], arr.shape[1]))
 
 
@@ -205,7 +211,12 @@ def test_stored_scan_matches_rendering_for_colour_gray_and_bilevel(tmp_path: Pat
         assert stored is not None
         # The page is 61.2 pt wide, 255.0000032 px at 300 dpi: the renderer makes it 256
         # and stretches the image; the stored one gets its last column twice.
-        assert stored.shape == rendered(page, 300).shape == (330, 256)
+        expected = rendered(page, 300, colour=mode == "RGB")
+        assert stored.shape == expected.shape == (330, 256)
         # pdfium's own gray conversion and OpenCV's differ by a level at most.
-        assert np.abs(stored[:, :255].astype(int) - rendered(page, 300)[:, :255].astype(int)).mean() < 1
+        assert np.abs(stored[:, :255].astype(int) - expected[:, :255].astype(int)).mean() < 1
+        # The red stroke: dropped from a colour scan (paper), kept in a gray one.
+        stroke = np.median(stored[42:58, 40:190])
+        assert stroke > 240 if mode == "RGB" else stroke < 100
+        assert np.median(stored[102:108, 30:220]) < 20  # the black stroke stays black
     assert render_gray(page, 300).shape == (330, 256)

@@ -94,6 +94,11 @@ def test_the_installed_command_gives_the_records_of_the_checkout(installed: Path
     missing = subprocess.run([installed / "python", "-c", "import bench"], cwd=elsewhere,
                              env=clean_env(), capture_output=True, text=True)
     assert missing.returncode != 0  # measurement code stays in the repository
+    # The shipped OCR engines are found as plugins, through the wheel's entry points
+    # (no pyproject.toml out here to read them from).
+    engines = run(installed / "python", "-c", "from pipeline.ocr.plugins import available_engines, "
+                  "engine_targets; print(available_engines(), engine_targets()['tesseract'])", cwd=elsewhere)
+    assert engines.stdout.strip() == "['rapidocr', 'tesseract'] pipeline.ocr.tesseract_engine:TesseractEngine"
     samples = [str(p) for p in SAMPLES]
     run(installed / "jixiao", "extract", *samples, "--out", tmp_path / "installed", "-q",
         "--workers", "1", cwd=elsewhere)

@@ -31,7 +31,7 @@ def skewed_scan() -> Record:
 
 def test_crops_are_cut_from_the_page_as_scanned(skewed_scan: Record) -> None:
     """The page a crop is cut from is the file's page rendered at the record's dpi, not
-    straightened again (the boxes are on it: tests/read/test_source_boxes.py)."""
+    straightened again (the boxes are on it: tests/boxes/test_source_boxes.py)."""
     pages = sorted({v.page for _, v in skewed_scan.iter_values() if v.flags and v.page})
     pdf = open_pdf(Path(skewed_scan.source.path), None)
     try:

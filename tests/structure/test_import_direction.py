@@ -19,7 +19,7 @@ STAGES: list[tuple[str, ...]] = [
     # What every stage shares: the contracts between stages, settings, errors, helpers.
     ("pipeline.models", "pipeline.layout", "pipeline.errors", "pipeline.limits",
      "pipeline.settings", "pipeline.timings", "pipeline.hashing", "pipeline.pdf_file",
-     "pipeline.text", "pipeline.config_files", "pipeline.logs"),
+     "pipeline.text", "pipeline.config_files", "pipeline.logs", "pipeline.tuning"),
     ("pipeline.image",),            # rasterize → straighten → ruling lines
     ("pipeline.ocr",),              # engines, text lines of a cell
     ("pipeline.grid",),             # ruling lines → tables, text → cells

@@ -3,7 +3,7 @@ it never crashes; every table's cells tile its lattice exactly (no overlap, no g
 inside the table, and have spans consistent with their boxes; no character is lost or
 read twice; and a ruled table with random merged cells is rebuilt exactly.
 
-The hand-made examples are in tests/pipeline/test_grid.py; these add the properties.
+The hand-made examples are in tests/grid/test_lattice.py; these add the properties.
 """
 
 from __future__ import annotations

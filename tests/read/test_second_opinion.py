@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from pipeline.layout import PageLayout, ScannedPage, Token
 from pipeline.models import FieldValue, PageTransform, Record, Source
@@ -68,18 +69,32 @@ def test_agreement_raises_confidence_disagreement_is_kept() -> None:
     assert not record.fields["allocated_city"].flags
 
 
-def test_second_opinion_is_off_by_default_and_configured_in_the_calibration_file(tmp_path) -> None:
-    from pipeline.config_files import shipped_config
+def test_second_opinion_is_one_switch_off_by_default_configured_in_the_calibration_file(tmp_path) -> None:
+    from pipeline.cli import build_parser
+    from pipeline.config_files import ConfigError
     from pipeline.document import DocumentExtractor
+    from pipeline.run import check_config
     from pipeline.settings import Settings
 
+    assert Settings().second_opinion is False
     assert DocumentExtractor(Settings()).second_opinion() is None
-    assert "  engine: null\n" in (shipped_config() / "calibration.yaml").read_text(encoding="utf-8")
-    # A user's config folder holds only what it changes (pipeline/config_files.py).
-    config = tmp_path / "config"
-    config.mkdir()
-    (config / "calibration.yaml").write_text("second_opinion:\n  engine: tesseract\n", encoding="utf-8")
-    second = DocumentExtractor(Settings(config_dir=config)).second_opinion()
+    second = DocumentExtractor(Settings(second_opinion=True)).second_opinion()
     assert second is not None and second.engine.name == "tesseract"
     assert second.engine.lang == "chi_sim" and (second.below, second.scale) == (0.9, 1.0)
-    assert DocumentExtractor(Settings(config_dir=config, second_opinion=False)).second_opinion() is None
+    # The command line's switch is the same one.
+    assert build_parser().parse_args(["extract", "x", "--second-opinion"]).second_opinion is True
+    assert build_parser().parse_args(["extract", "x"]).second_opinion is False
+    # A user's config folder says how it reads (pipeline/config_files.py), not whether.
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "calibration.yaml").write_text("second_opinion:\n  below: 0.5\n", encoding="utf-8")
+    assert DocumentExtractor(Settings(config_dir=config)).second_opinion() is None
+    assert DocumentExtractor(Settings(config_dir=config, second_opinion=True)).second_opinion().below == 0.5
+    # The engine reading the document gives no second opinion on itself.
+    assert DocumentExtractor(Settings(ocr_engine="tesseract", second_opinion=True)).second_opinion() is None
+    # The old off switch is refused with a message saying where the switch is now.
+    old = tmp_path / "old"  # (config files are read once per folder)
+    old.mkdir()
+    (old / "calibration.yaml").write_text("second_opinion:\n  engine: null\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="second_opinion.engine: .*--second-opinion"):
+        check_config(old)

@@ -1,11 +1,13 @@
-"""The national forms' unit, unit name and year, on small layouts (config/templates.yaml)."""
+"""Header fields (pipeline/mapping/fields.py) on small layouts: the national forms' unit,
+unit name and year (config/templates.yaml), values from cells, the funds block."""
 
 from __future__ import annotations
 
 from pipeline.layout import Cell, DocumentLayout, Table, TextLine
-from pipeline.mapping.fields import map_fields
+from pipeline.mapping.fields import map_fields, map_funds_block, typed_value, value_from_cell
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
+from tests.mapping.layouts import layout, table
 
 catalogue = load_catalogue(Settings().config_dir)
 MOF = catalogue.templates["mof_project"]
@@ -98,3 +100,48 @@ def test_dept_overall_unit_and_year() -> None:
     assert fields["evaluation_year"].value == 2024
     assert fields["amount_unit"].value == "元"
     assert fields["reporting_unit"].value == "某某"
+
+
+# --- the funds block and values from cells (tests/mapping/layouts.py draws the tables) ---
+
+
+def test_typed_values() -> None:
+    assert typed_value("1,234.5万元", "number") == 1234.5
+    assert typed_value("98.5%", "percent") == 98.5
+    assert typed_value("2022年度", "year") == 2022
+    assert typed_value("  ", "text") is None
+    assert typed_value("某 项目", "text") == "某项目"  # normalised: no space between CJK
+
+
+def test_a_value_s_confidence_is_its_reading_times_its_label_match() -> None:
+    [cell] = table([["80"]], confidence=0.9).cells
+    exact = value_from_cell(cell, "number", 100, catalogue)
+    assert (exact.value, exact.confidence, exact.flags, exact.bbox) == (80, 0.9, [], (50, 100, 110, 120))
+    fuzzy = value_from_cell(cell, "number", 90, catalogue)
+    assert fuzzy.confidence == 0.81 and fuzzy.flags == ["fuzzy_label"]
+    [blank] = table([[""]]).cells
+    assert value_from_cell(blank, "number", 100, catalogue).flags == ["missing"]
+    assert value_from_cell(blank, "number", 100, catalogue, blank_is_missing=False).flags == []
+    assert value_from_cell(None, "number", 100, catalogue).flags == ["missing"]
+
+
+def test_the_national_funds_block_by_row_and_column() -> None:
+    t = table([["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+               ["年度资金总额", "100", "120", "114", "10", "95%", "9.5"],
+               ["其中：当年财政拨款", "100", "110", "105", "—", ">", ">"],
+               ["上年结转资金", "", "10", "9", "—", ">", ">"],
+               ["其他资金", "", "", "", "—", ">", ">"]])
+    got = map_funds_block(layout(t), MOF, catalogue)
+    assert {k: v.value for k, v in got.items() if v.value is not None} == {
+        "budget_initial": 100, "budget_annual": 120, "executed": 114, "funds_weight": 10,
+        "execution_rate": 95, "funds_score": 9.5, "fiscal_initial": 100, "fiscal_annual": 110,
+        "fiscal_executed": 105, "carryover_annual": 10, "carryover_executed": 9}
+    # A blank money cell of a source row is none of that source, not a missing value.
+    assert got["carryover_initial"].flags == [] and got["other_executed"].flags == []
+    assert got["executed"].bbox == (230, 120, 290, 140)
+
+
+def test_a_funds_block_not_printed_is_missing_throughout() -> None:
+    got = map_funds_block(layout(table([["项目名称", "某项目"]])), MOF, catalogue)
+    assert got and all(v.flags == ["missing"] for v in got.values())
+    assert map_funds_block(layout(), catalogue.templates["gd_fund"], catalogue) == {}

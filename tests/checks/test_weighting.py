@@ -131,3 +131,46 @@ def test_repair_guesses_nothing_when_no_rule_is_recognised() -> None:
     assert finish_record(record, AS_READ, 0.9) == []
     assert record.fields["funds_score"].value == 9.5
     assert "check_failed:scores_sum_total" in record.fields["funds_score"].flags
+
+
+def completeness(record: Record) -> tuple[bool, str]:
+    check = next(c for c in run_checks(record) if c.rule == "indicators_complete")
+    return check.ok, check.detail
+
+
+def test_a_whole_missing_group_fails_indicators_complete() -> None:
+    # 满意度's row was not read and no level-1 weight says so on its own (产出 and 效益 are
+    # whole): the rows weigh 80 of the 90 the national rule (which the scores and the
+    # total recognise) leaves the indicators.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30)}, funds=(10, 9.5), total=87.5)
+    ok, detail = completeness(record)
+    assert not ok and "rows weigh 80 of the indicators' 90" in detail, detail
+    # With no rule recognised (no total), the rows must reach the most any rule gives.
+    record.fields["total_score"] = FieldValue.missing()
+    ok, detail = completeness(record)
+    assert not ok and "rows weigh 80 of the indicators' 100" in detail, detail
+
+
+def test_rows_without_weights_are_accounted_for_by_their_scores_or_fail() -> None:
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].level3_weight = FieldValue.missing()
+    assert completeness(record)[0] is True  # 48 + 30 + 9 + 9.5 make the total
+    record.fields["total_score"] = FieldValue.missing()
+    ok, detail = completeness(record)
+    assert not ok and "1 of 3 rows have no weight read" in detail, detail
+
+
+def test_a_complete_form_passes_indicators_complete() -> None:
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    assert completeness(record) == (True, "3 rows account for the weights and the total")
+
+
+def test_rows_weighing_more_than_any_rule_gives_fail_indicators_complete() -> None:
+    # The total's 100 read as one more row's weight.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].level3_weight = fv(100)
+    ok, detail = completeness(record)
+    assert not ok and "more than the indicators' 100" in detail, detail

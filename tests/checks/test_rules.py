@@ -41,7 +41,7 @@ def test_score_above_weight_flags_both_values() -> None:
     assert [c.rule for c in failed] == ["score_le_weight"]
     assert "check_failed:score_le_weight" in record.indicators[1].score.flags
     assert "check_failed:score_le_weight" in record.indicators[1].level3_weight.flags
-    # Left as read: the calibration counts the failed check (tests/calibration).
+    # Left as read: the calibration counts the failed check (tests/checks/test_calibration.py).
     assert record.indicators[1].score.confidence == 0.99
     assert not record.indicators[0].score.flags
 

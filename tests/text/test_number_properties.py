@@ -3,7 +3,7 @@ any text: a printed number reads back as itself whatever its unit, comparator, w
 separators; no text makes a value that cannot be stored (NaN, infinity, beyond a float's
 exact digits); misread digits are repaired and clean ones left alone.
 
-The unit examples are in tests/pipeline/test_values.py; these add the properties.
+The unit examples are in tests/text/test_values.py; these add the properties.
 """
 
 from __future__ import annotations

@@ -1,0 +1,138 @@
+"""Indicator rows with named columns → indicators (pipeline/mapping/indicator_rows.py):
+group cells carried down, weights in names split off, the weights' arithmetic settling
+the groups, an unconfirmed table's confidences capped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from pipeline.mapping.indicator_rows import (
+    cell_value,
+    confirm_text_table,
+    consecutive_partition,
+    level1_groups,
+    regroup_by_weights,
+    rows_to_indicators,
+    scores_make_total,
+)
+from pipeline.models import FieldValue, Indicator, Record, Source
+from pipeline.template.catalogue import load_catalogue
+
+NATIONAL = load_catalogue(None).templates["mof_project"].indicators
+GD = load_catalogue(None).templates["gd_fund"].indicators
+WRAPPED = 0.9
+
+
+@dataclass
+class Piece:
+    text: str
+    confidence: float = 0.99
+    raw: str = ""
+
+    def __post_init__(self) -> None:
+        self.raw = self.raw or self.text
+
+
+@dataclass
+class Row:
+    cells: dict[str, list[Piece]] = field(default_factory=dict)
+
+
+def row(**texts: str) -> Row:
+    return Row({key: [Piece(text)] for key, text in texts.items()})
+
+
+def test_cell_values() -> None:
+    number = cell_value([Piece("12.5")], "score", WRAPPED)
+    assert (number.value, number.raw, number.confidence, number.flags) == (12.5, "12.5", 0.99, [])
+    text = cell_value([Piece("完成率", 0.97), Piece("≥95%", 0.98)], "target", WRAPPED)
+    assert text.value == "完成率≥95%" and text.raw == "完成率\n≥95%"
+    assert text.confidence == WRAPPED  # a value wrapped over lines is capped
+    dash = cell_value([Piece("—")], "score", WRAPPED)
+    assert dash.value is None and dash.confidence == 1.0 and not dash.flags  # printed as none
+    assert cell_value([], "deviation_reason", WRAPPED).flags == []  # optional, may be blank
+    assert cell_value([], "score", WRAPPED).flags == ["missing"]
+    assert cell_value([Piece("满分")], "score", WRAPPED).flags == ["missing"]  # not a number
+
+
+def test_group_cells_are_carried_down_and_weights_split_from_names() -> None:
+    rows = [row(level1="产出指标（50分）", level2="数量指标", level3="新建道路", level3_weight="20", score="20"),
+            row(level3="改造桥梁", level3_weight="30", score="28"),
+            row(level1="效益指标（50分）", level2="社会效益", level3="通行时间", level3_weight="50", score="45")]
+    inds = rows_to_indicators(rows, NATIONAL, WRAPPED)
+    assert [(i.level1.value, i.level1_weight.value, i.level2.value, i.level3.value) for i in inds] == [
+        ("产出指标", 50, "数量指标", "新建道路"), ("产出指标", 50, "数量指标", "改造桥梁"),
+        ("效益指标", 50, "社会效益", "通行时间")]
+    assert inds[1].level1 is not inds[0].level1  # a copy: flagging one row leaves the other
+
+
+def test_a_new_group_name_without_its_weight_carries_no_weight_from_above() -> None:
+    rows = [row(level1="决策", level1_weight="20", level3="目标设置", level3_weight="20"),
+            row(level1="过程", level3="资金管理", level3_weight="30")]
+    inds = rows_to_indicators(rows, GD, WRAPPED)
+    assert inds[1].level1.value == "过程" and inds[1].level1_weight.flags == ["missing"]
+
+
+@pytest.mark.parametrize("weights, sums, short_last, starts", [
+    ([20, 30, 25, 25], [50, 50], False, [0, 2]),
+    ([20, 30, 25, 25], [20, 80], False, [0, 1]),
+    ([20, 30, 25], [50, 50], False, None),            # the last group falls short
+    ([20, 30, 25], [50, 50], True, [0, 2]),           # ... which short_last allows
+    ([20, 35, 25], [50, 30], False, None),            # 20 + 35 overshoots 50
+    ([10.5, 9.5, 80], [20, 80], False, [0, 2]),
+])
+def test_consecutive_partitions(weights, sums, short_last, starts) -> None:
+    assert consecutive_partition(weights, sums, short_last) == starts
+
+
+def fv(value: object) -> FieldValue:
+    return FieldValue(value=value, raw=str(value), confidence=0.99)
+
+
+def indicator(level1: str, l1w: float, l3w: float, score: float) -> Indicator:
+    return Indicator(level1=fv(level1), level1_weight=fv(l1w), level3=fv("指标"),
+                     level3_weight=fv(l3w), score=fv(score))
+
+
+def test_groups_settled_by_the_weights() -> None:
+    """A tool printed 效益指标 beside the second row of its group: the weights say where it starts."""
+    inds = [indicator("产出指标", 50, 20, 20), indicator("效益指标", 50, 30, 30),
+            indicator("效益指标", 50, 25, 25), indicator("效益指标", 50, 25, 20)]
+    names = [(fv("产出指标"), fv(50)), (fv("效益指标"), fv(50))]
+    assert [n.value for n, _ in level1_groups(inds)] == ["产出指标", "效益指标"]
+    assert regroup_by_weights(inds, names)
+    assert [i.level1.value for i in inds] == ["产出指标", "产出指标", "效益指标", "效益指标"]
+    assert not regroup_by_weights(inds, [(fv("产出指标"), fv(40)), (fv("效益指标"), fv(60))])
+    assert not regroup_by_weights(inds, [])
+
+
+def record_with(inds: list[Indicator], total: float, funds: float | None = None) -> Record:
+    record = Record(source=Source(path="x.txt"), template="mof_project")
+    record.indicators = inds
+    record.fields["total_score"] = fv(total)
+    if funds is not None:
+        record.fields["funds_score"] = fv(funds)
+    return record
+
+
+def test_scores_make_the_total_with_or_without_the_funds_score() -> None:
+    inds = [indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)]
+    assert scores_make_total(record_with(inds, 85))
+    assert scores_make_total(record_with(inds, 94, funds=9))  # 90 + 10
+    assert not scores_make_total(record_with(inds, 94))
+    inds[1].score = FieldValue.missing()
+    assert not scores_make_total(record_with(inds, 85))
+
+
+def test_an_unconfirmed_table_has_its_confidences_capped() -> None:
+    confirmed = record_with([indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)], 85)
+    confirm_text_table(confirmed, groups_in_doubt=True, unconfirmed=0.5)
+    assert confirmed.indicators[0].score.confidence == 0.99
+    wrong_total = record_with([indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)], 90)
+    confirm_text_table(wrong_total, groups_in_doubt=False, unconfirmed=0.5)
+    assert {wrong_total.indicators[0].score.confidence, wrong_total.indicators[1].level1.confidence} == {0.5}
+    badly_fitted = record_with([indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)], 85)
+    confirm_text_table(badly_fitted, groups_in_doubt=False, unconfirmed=0.5, fits=False)
+    assert badly_fitted.indicators[0].score.confidence == 0.5

@@ -1,0 +1,56 @@
+"""Pieces of a plain text: amounts that wrapped in their cells joined again."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.pieces import TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.vocab import label_index, load_text_config
+
+# pdfplumber's text of a funds block whose amounts wrap: each row's first halves print
+# above its label line and the second halves below, the row's own line between.
+FUNDS_ROWS_PER_LINE = """\
+年初预算 全年预算 全年执行
+12,380,0 12,380,0 11,095,7
+年度资金总额 10 89.63% 8.96
+00.00 00.00 00.00
+年度资金（元） 11,761,0 11,761,0 10,540,9
+其中：当年财政拨款 — — —
+00.00 00.00 00.00
+上年结转资金 0.00 0.00 0.00 — — —
+"""
+
+
+def pieces_of(text: str) -> tuple[TextKind, list[str]]:
+    settings = Settings()
+    catalogue = load_catalogue(settings.config_dir)
+    config = load_text_config(settings.config_dir)
+    kind, pieces, _lines = text_to_pieces(text, config, label_index(catalogue, config))
+    return kind, [p.text for p in join_wrapped_numbers(pieces, kind)]
+
+
+def test_wrapped_amounts_take_the_tails_of_the_next_line_of_tails_only() -> None:
+    kind, texts = pieces_of(FUNDS_ROWS_PER_LINE)
+    assert kind is TextKind.LINES
+    # Not 12,380,010: the row's own weight (10) is not the tail of an amount.
+    assert texts.count("12,380,000.00") == 2 and "11,095,700.00" in texts
+    assert texts.count("11,761,000.00") == 2 and "10,540,900.00" in texts
+    assert "10" in texts and "00.00" not in texts
+
+
+def test_an_amount_whose_tail_is_lost_is_kept_in_doubt() -> None:
+    settings = Settings()
+    catalogue = load_catalogue(settings.config_dir)
+    config = load_text_config(settings.config_dir)
+    kind, pieces, _lines = text_to_pieces("年度资金总额\n18,928,80\n其中：当年财政拨款\n", config,
+                                          label_index(catalogue, config))
+    cut = next(p for p in join_wrapped_numbers(pieces, kind, 0.3) if p.text == "18,928,80")
+    assert cut.confidence == 0.3
+
+
+def test_heads_on_one_line_take_the_run_of_tails_after_the_rows_weight() -> None:
+    # pdftotext's reading order: a row's three wrapped amounts on one line, its weight,
+    # then their tails one per line.
+    kind, texts = pieces_of("年度资金总额\n18,928,80 19,133,00 17,750,10\n10\n0.00\n0.00\n0.00\n92.77%\n")
+    assert kind is TextKind.CELLS
+    assert texts[1:5] == ["18,928,800.00", "19,133,000.00", "17,750,100.00", "10"], texts
