@@ -4,11 +4,14 @@
 
 Every value of every cached record (as read, before calibration) becomes one example: its
 evidence features (pipeline/checks/calibration.py) and whether it equals the truth. A
-logistic regression per reader (text_layer, text, ocr) is fitted on half of the reports
-(every other one in corpus order) and written to config/calibration-model.json with its
-version and source; the other half is kept out to measure it: the reliability table and
-the threshold at which unflagged values are >= 99.5% right are printed for those reports
-(the same table `make bench` prints).
+logistic regression per reader (text_layer, text, ocr) is fitted and written to
+config/calibration-model.json with its version and source. It is fitted on the reports
+drawn in the tuning fonts only: reports in a held-out face (fixtures/generator/fonts.yaml
+`held_out`) are kept out to measure it, as fonts never seen; a corpus without them is
+split in halves (every other report in corpus order). The reliability table and the
+threshold at which unflagged values are >= 99.5% right are printed for the reports kept
+out (the same table `make bench` prints). `--readers ocr` refits that reader only and
+keeps the others from the model in use (a corpus of scans says nothing of text layers).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from sklearn.linear_model import LogisticRegression
 from bench.reliability import RECORDS_DIR, Cached, load_cached, print_reliability, reliability_report
 from bench.score import align_indicators, expected_values, record_value, same_value
 from fixtures.generator.build import load_truths
+from fixtures.generator.fonts import is_held_out
+from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import (
     FEATURES,
     Calibration,
@@ -92,10 +97,24 @@ def fit_reader(rows: list[list[float]], labels: list[int]) -> LogisticModel:
 def fit(cached: list[Cached], calibration: Calibration, source: dict[str, object]) -> CalibrationModel:
     readers = {reader: fit_reader(rows, labels)
                for reader, (rows, labels) in sorted(examples(cached, calibration).items())}
+    return CalibrationModel(version=model_version(readers), source=source, readers=readers)
+
+
+def model_version(readers: dict[str, LogisticModel]) -> str:
     digest = hashlib.sha256(json.dumps({k: v.model_dump() for k, v in readers.items()},
                                        sort_keys=True).encode()).hexdigest()[:8]
-    return CalibrationModel(version=f"{dt.date.today().isoformat()}-{digest}", source=source,
-                            readers=readers)
+    return f"{dt.date.today().isoformat()}-{digest}"
+
+
+def split_by_font(truths: dict[str, Truth]) -> tuple[set[str], set[str]]:
+    """(reports to fit on, reports kept out): the held-out faces kept out when the corpus
+    has reports in both; else every other report."""
+    held = {doc_id for doc_id, t in truths.items()
+            if is_held_out(t.layout.font_body) or is_held_out(t.layout.font_title)}
+    if held and len(held) < len(truths):
+        return set(truths) - held, held
+    doc_ids = list(truths)
+    return set(doc_ids[0::2]), set(doc_ids[1::2])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,13 +126,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="where calibration.yaml is read and calibration-model.json written "
                              "(default: the repository's config/, shipped in the package)")
     parser.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    parser.add_argument("--readers", default="",
+                        help="refit only these readers (e.g. ocr), keep the others of the model in use")
     args = parser.parse_args(argv)
     truths = load_truths(args.corpus)
     if not truths:
         print(f"no corpus in {args.corpus}: run `make corpus` first", file=sys.stderr)
         return 2
-    doc_ids = list(truths)
-    fit_ids, held_ids = set(doc_ids[0::2]), set(doc_ids[1::2])
+    fit_ids, held_ids = split_by_font(truths)
     cached = load_cached(args.records, truths)
     if not cached:
         print(f"no cached records in {args.records}: run `make bench` first", file=sys.stderr)
@@ -127,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
               "held_out": sorted({c.truth.doc_id for c in held_out}),
               "features": list(FEATURES)}
     model = fit(fit_on, base, source)
+    readers = [r for r in args.readers.split(",") if r]
+    if readers and base.model is not None:
+        merged = {**{n: m for n, m in base.model.readers.items() if n not in readers},
+                  **{n: m for n, m in model.readers.items() if n in readers}}
+        model = CalibrationModel(version=model_version(merged), readers=merged, source={
+            **source, "refitted_readers": readers, "kept_from": base.model.version})
     for name, reader in model.readers.items():
         print(f"{name}: {reader.values} values ({reader.errors} wrong), intercept {reader.intercept}, "
               f"{reader.coef}")

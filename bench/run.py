@@ -34,6 +34,7 @@ from fixtures.generator.build import (
     render_office,
 )
 from fixtures.generator.copier import render_copier_from_truth
+from fixtures.generator.fonts import is_held_out
 from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import load_calibration
@@ -53,6 +54,7 @@ GENERATED = {"digital-damaged": render_damaged_digital,
              **{v: (lambda truth, path, v=v: render_office(truth, v, path)) for v in OFFICE_VARIANTS},
              "copier": lambda truth, path: render_copier_from_truth(truth, path)}
 BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
+HELD_OUT_FONTS, TUNED_FONTS = "held-out fonts", "tuned fonts"
 
 
 def extract_files(paths: list[str], engine: str) -> tuple[list[dict], float, float]:
@@ -94,10 +96,46 @@ def variant_files(corpus: Path, truths: dict[str, Truth], variant: str,
     return out
 
 
+def font_group(truth: Truth) -> str:
+    """`held-out fonts` when the report is drawn in a face kept out of calibration and
+    tuning (fixtures/generator/fonts.yaml `held_out`), else `tuned fonts`."""
+    held = is_held_out(truth.layout.font_body) or is_held_out(truth.layout.font_title)
+    return HELD_OUT_FONTS if held else TUNED_FONTS
+
+
+def tally_by_font(scored: list[tuple[Truth, Tally]]) -> dict:
+    """The variant's figures for each font group, when the corpus has both."""
+    groups: dict[str, Tally] = {}
+    counts: dict[str, int] = {}
+    for truth, tally in scored:
+        group = font_group(truth)
+        groups.setdefault(group, Tally()).add(tally)
+        counts[group] = counts.get(group, 0) + 1
+    if len(groups) < 2:
+        return {}
+    return {g: {**groups[g].summary(), "documents": counts[g]} for g in sorted(groups)}
+
+
+def cached_variant(records_dir: Path, engine: str, variant: str,
+                   files: list[tuple[Truth, Path]]) -> tuple[list[Record], float, float]:
+    """The records a previous run cached for these files (``--from-records``): scored again
+    under the current calibration, without reading anything."""
+    path = records_dir / engine / f"{variant}.jsonl"
+    cached = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            entry = json.loads(line)
+            cached[entry["doc_id"]] = Record.model_validate(entry["record"])
+    missing = [t.doc_id for t, _ in files if t.doc_id not in cached]
+    if missing:
+        raise SystemExit(f"{path}: no cached record for {missing[:3]}…: run without --from-records")
+    return [cached[t.doc_id] for t, _ in files], 0.0, 0.0
+
+
 def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
                    engines: list[str], ocr_docs: int | None = None,
-                   generated: Path | None = None, records_dir: Path | None = None
-                   ) -> tuple[dict, list[dict]]:
+                   generated: Path | None = None, records_dir: Path | None = None,
+                   from_records: bool = False) -> tuple[dict, list[dict]]:
     results: dict = {}
     settings = Settings()
     calibration = load_calibration(settings.config_dir)
@@ -114,13 +152,18 @@ def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
                 continue
             if engine != engines[0] and variant in TEXT_LAYER_VARIANTS:
                 continue  # no OCR on these paths: the engine makes no difference
-            records, seconds, rss = run_variant([p for _, p in files], engine)
-            if records_dir is not None:  # as read: `python -m bench.calibrate` refits from them
-                cache_records(records_dir, engine, variant, [t.doc_id for t, _ in files], records)
+            if from_records and records_dir is not None:
+                records, seconds, rss = cached_variant(records_dir, engine, variant, files)
+            else:
+                records, seconds, rss = run_variant([p for _, p in files], engine)
+                if records_dir is not None:  # as read: `python -m bench.calibrate` refits from them
+                    cache_records(records_dir, engine, variant, [t.doc_id for t, _ in files], records)
             records = [finished(r, calibration, settings.review_threshold) for r in records]
             tally = Tally()
-            for (truth, _), record in zip(files, records):
-                tally.add(score_record(truth, record, variant))
+            scored = [(truth, score_record(truth, record, variant))
+                      for (truth, _), record in zip(files, records)]
+            for _, one in scored:
+                tally.add(one)
             pages = sum(r.source.pages for r in records)
             failed = [r for r in records if r.status == "failed"]
             per_engine[variant] = {
@@ -130,6 +173,9 @@ def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
                 "pages_per_minute": round(pages / seconds * 60, 1) if seconds and pages else None,
                 "documents_per_minute": round(len(records) / seconds * 60, 1) if seconds else None,
                 "peak_rss_mb": round(rss, 1),
+                # Reports in faces kept out of calibration and tuning, apart: the figure
+                # that predicts fonts we never drew.
+                "by_font": tally_by_font(scored),
             }
             overall.add(tally)
             errors += tally.errors
@@ -203,7 +249,10 @@ def print_table(results: dict, baseline: dict) -> None:
     print(head)
     print("-" * len(head))
     for engine, per_variant in results.items():
-        for variant, r in per_variant.items():
+        rows = [(v, r) for v, r in per_variant.items()]
+        rows += [(f"{v} [{g}]", g_r) for v, r in per_variant.items()
+                 for g, g_r in (r.get("by_font") or {}).items()]
+        for variant, r in rows:
             incons = r.get("inconsistency_flag_recall")
             print(f"{engine:10s}{variant:30s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"
                   f"{r['field_accuracy']:>8.1%}{r['silent_error_rate']:>8.2%}{r['flagged_correct_rate']:>8.1%}"
@@ -244,6 +293,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the records as read are cached, per engine and variant, "
                              "for the reliability table and `python -m bench.calibrate` "
                              "(default: %(default)s)")
+    parser.add_argument("--from-records", action="store_true",
+                        help="read nothing: score the records --records holds (a previous run's, "
+                             "as read) under the current calibration, e.g. after `make calibrate`")
     parser.add_argument("--throughput-docs", type=int, default=10,
                         help="reports of --throughput-variant read as one batch with a worker per "
                              "core, as `make extract` reads a folder (bench/throughput.py); "
@@ -270,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: {len(truths)} reports × {len(variants)} variants, engines {engines}", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench-generated-") as generated:
         results, errors = bench_pipeline(args.corpus, truths, variants, engines, args.ocr_docs,
-                                         Path(generated), args.records)
+                                         Path(generated), args.records, args.from_records)
     work = args.out.parent / "work"
     work.mkdir(parents=True, exist_ok=True)
     calibration = load_calibration(Settings().config_dir)

@@ -26,6 +26,7 @@ from pipeline.layout import DocumentLayout, PageLayout, ScannedPage
 from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
+from pipeline.mapping.vocabulary import snap_record
 from pipeline.mapping.narrative import map_narrative
 from pipeline.models import INDICATOR_KEYS, Check, FieldValue, Record, Source, failed_record
 from pipeline.boxes import boxes_on_source_page
@@ -151,6 +152,9 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
         record.fields = map_fields(layout, template, catalogue)
         record.indicators, record.fields["total_score"] = map_indicators(
             layout, template.indicators, catalogue)
+        # A text report's doubt is where its pieces go, not its characters.
+        snap_record(record, template.vocabulary, catalogue.vocabulary_match,
+                    characters_in_doubt=source.engine != "text")
         infer_missing_weights(record, template)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
@@ -171,6 +175,9 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         record.fields = dict(form.fields)
         record.indicators = rows_to_indicators(form.rows, template.indicators, config.confidence.wrapped)
         record.fields["total_score"] = form.total
+        # Before the table's confirmation, whose cap on an unconfirmed reading must hold.
+        snap_record(record, template.vocabulary, catalogue.vocabulary_match,
+                    characters_in_doubt=False)
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max)
         infer_missing_weights(record, template)

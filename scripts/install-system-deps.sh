@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the pipeline needs, only those missing.
 # Tesseract with Chinese data is one of our two OCR engines; the CJK fonts are used by the
-# fixture generator (a Song/Ming face and a Hei face); poppler-utils gives the corpus the
+# fixture generator (every CJK face Debian ships that it can draw with: Song/Ming, Hei and
+# Kai faces, Noto CJK in regular and bold; fixtures/generator/fonts.yaml); poppler-utils gives the corpus the
 # text of pdftotext, one of the extractors the text path must read. Idempotent: a no-op when all present.
 set -euo pipefail
 
-packages=(tesseract-ocr tesseract-ocr-chi-sim fonts-arphic-uming fonts-wqy-zenhei poppler-utils)
+packages=(tesseract-ocr tesseract-ocr-chi-sim poppler-utils
+          fonts-arphic-uming fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-gbsn00lp
+          fonts-arphic-gkai00mp fonts-arphic-ukai fonts-lxgw-wenkai fonts-noto-cjk)
 [ "$#" -gt 0 ] && packages+=("$@")
 
 missing=()

@@ -30,7 +30,7 @@ CONFIG_FILE = "calibration.yaml"
 FEATURES: tuple[str, ...] = (
     "reading",           # logit of the reading's confidence
     "fuzzy_label",       # the label matched only approximately
-    "check_passed",      # part of an arithmetic check that passed
+    "check_passed",      # a number, part of an arithmetic check that passed
     "check_failed",      # part of one that failed
     "number",            # a typed number (amount, weight, score)
     "implausible",       # out of its range, or a measure of an unknown shape
@@ -224,7 +224,9 @@ def record_evidence(record: Record, config: CalibrationConfig) -> list[Evidence]
         features = {
             "reading": logit(fv.confidence),
             "fuzzy_label": float("fuzzy_label" in fv.flags),
-            "check_passed": float(path in passed),
+            # The sums confirm the numbers they add; a text in a check that passed (the
+            # narrative in narrative_unit_matches_form) is confirmed in its unit only.
+            "check_passed": float(path in passed and isinstance(value, (int, float))),
             "check_failed": float(path in failed),
             "number": float(isinstance(value, (int, float))),
             "implausible": float(not is_plausible(key, value, config.plausibility)),

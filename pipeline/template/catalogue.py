@@ -85,6 +85,51 @@ class WeightingRule(BaseModel):
     scores: list[str]           # they sum to the field total_score
 
 
+class Vocabulary(BaseModel):
+    """A form's closed vocabularies (config/templates.yaml `vocabulary`): the values some
+    of its cells can only take. A reading close to one of them is snapped to it
+    (pipeline/mapping/vocabulary.py); the text path takes its group names from here."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    level1: list[str] = Field(default_factory=list)
+    # The level-2 names under each level-1 name (one not listed: its level 2 is open).
+    level2: dict[str, list[str]] = Field(default_factory=dict)
+    # Header fields with a closed set of values (是/否, 项目级次, the money unit).
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+
+    def level2_terms(self, level1: object) -> list[str]:
+        """The level-2 names under this level-1 name; every level-2 name of the form when
+        the level-1 name is not one it lists (misread, or a form's own)."""
+        if isinstance(level1, str) and level1 in self.level2:
+            return self.level2[level1]
+        return sorted({t for terms in self.level2.values() for t in terms})
+
+
+class VocabularyMatch(BaseModel):
+    """When a reading is snapped to a vocabulary term, and the confidence it then gets
+    (config/templates.yaml `vocabulary_match`; pipeline/mapping/vocabulary.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Edits (Levenshtein, on compact text) a reading may be from a term to be snapped to
+    # it: none below min_length characters (一级 and 二级 are one edit apart), one, and
+    # two from long_from characters (服务对象满意度指标).
+    min_length: int = 3
+    long_from: int = 8
+    # The best term must be this many edits closer than the next best.
+    margin: int = 1
+    # A reading the OCR is at least this sure of is what the form prints: not snapped.
+    snap_below: float = 0.95
+    # A snapped value's confidence: its match quality (1 - edits / length) times this.
+    snap_trust: float = 0.9
+    # A reading that is a term exactly: its doubt (1 - confidence) is multiplied by
+    # `exact_doubt`, by `near_term_doubt` when another term is one edit away (数量指标 and
+    # 质量指标: one misread character makes the other term).
+    exact_doubt: float = 0.1
+    near_term_doubt: float = 0.5
+
+
 # A marker is a label, or alternatives of which one is printed (a province's titles).
 Marker = str | list[str]
 
@@ -113,6 +158,8 @@ class TemplateSpec(BaseModel):
     narrative: NarrativeSpec
     # The form's weighting rules, by name, in the order they are tried.
     weighting: dict[str, WeightingRule] = Field(default_factory=dict)
+    vocabulary: Vocabulary = Vocabulary()
+
     versions: dict[str, TemplateVersion] = Field(default_factory=dict)
 
     def version(self, name: str | None) -> TemplateSpec:
@@ -138,6 +185,7 @@ class Catalogue(BaseModel):
     min_label_score: float
     exact_label_score: float
     min_template_score: float
+    vocabulary_match: VocabularyMatch = VocabularyMatch()
     templates: dict[str, TemplateSpec]
 
     def forms(self) -> list[tuple[str, str | None, TemplateSpec]]:

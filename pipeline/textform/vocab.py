@@ -13,7 +13,7 @@ from pydantic import ConfigDict, TypeAdapter
 from rapidfuzz import fuzz, process
 
 from pipeline.config_files import load_validated
-from pipeline.template.catalogue import Catalogue, TemplateSpec
+from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
 from pipeline.text.normalize import compact
 
 if TYPE_CHECKING:
@@ -82,8 +82,31 @@ def text_config_from(data: dict[str, Any]) -> TextConfig:
 
 @cache
 def load_text_config(config_dir: Path | None = None) -> TextConfig:
-    """The shipped text.yaml, with ``config_dir``'s laid over it (pipeline/config_files.py)."""
-    return load_validated("text.yaml", config_dir, text_config_from)
+    """The shipped text.yaml, with ``config_dir``'s laid over it (pipeline/config_files.py),
+    its group names taken from the templates' vocabularies."""
+    config = load_validated("text.yaml", config_dir, text_config_from)
+    return with_vocabulary(config, load_catalogue(config_dir))
+
+
+def with_vocabulary(config: TextConfig, catalogue: Catalogue) -> TextConfig:
+    """The templates' closed vocabularies (config/templates.yaml `vocabulary`) as the text
+    path's names: each template's level-1 names, and every level-1 and level-2 name of any
+    template as a group name; names text.yaml lists are kept too."""
+    level1 = {name: spec.vocabulary.level1 for name, spec in catalogue.templates.items()}
+    groups = [*config.group_names]
+    for spec in catalogue.templates.values():
+        groups += spec.vocabulary.level1
+        groups += [t for terms in spec.vocabulary.level2.values() for t in terms]
+    for template, names in config.level1_names.items():
+        level1[template] = [*level1.get(template, []), *names]
+    return dataclasses.replace(
+        config, group_names=unique_compact(groups),
+        level1_names={template: unique_compact(names) for template, names in level1.items()})
+
+
+def unique_compact(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Names in compact form, each once, in their first order."""
+    return tuple(dict.fromkeys(compact(n) for n in names))
 
 
 def template_labels(spec: TemplateSpec) -> list[str]:

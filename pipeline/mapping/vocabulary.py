@@ -1,0 +1,109 @@
+"""Closed vocabularies: a reading close to one of its form's terms becomes that term.
+
+Some cells can hold only a few values (the national form's 一级指标 names 产出指标 /
+效益指标 / 满意度指标 / 成本指标, the 二级指标 names under each, 是/否, 万元/元), listed
+per template in config/templates.yaml (`vocabulary`). On a font the OCR was not trained
+on, such a name is often read right with a low confidence, or with one character wrong.
+What the form's list adds to the reading:
+
+* a reading that is a term exactly is more likely right than the OCR says (a misread
+  rarely lands on another term), unless another term is one edit away (数量指标 and
+  质量指标), where it is less sure;
+* a reading a few edits from one term, and clearly nearer it than any other, whose own
+  confidence is low (the OCR doubted it), is that term misread: it becomes the term, with
+  a confidence from the match, and the reading is kept in ``alternatives``;
+* anything else keeps its value, confidence and flags: a form may extend a list or
+  shorten its names (社会效益 for 社会效益指标 is two edits off a six-character term,
+  服务对象满意度 the whole of 服务对象满意度指标 but its end: both left as printed), and a
+  reading the OCR is sure of is what the form prints, term or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+from pipeline.models import FieldValue, Record
+from pipeline.template.catalogue import Vocabulary, VocabularyMatch
+from pipeline.text.normalize import compact
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    term: str
+    edits: int          # Levenshtein distance from the reading (compact forms)
+    quality: float      # 1 - edits / the term's length
+    near_term: bool     # another term is one edit from this one
+
+
+def allowed_edits(term: str, rules: VocabularyMatch) -> int:
+    """How far a reading may be from a term to be snapped to it."""
+    n = len(compact(term))
+    if n < rules.min_length:
+        return 0
+    return 2 if n >= rules.long_from else 1
+
+
+def match_term(reading: str, terms: Sequence[str], rules: VocabularyMatch) -> TermMatch | None:
+    """The term this reading is, or is a misreading of; None when it is near none, or as
+    near two of them (within ``rules.margin`` edits)."""
+    key = compact(reading)
+    keyed = {compact(t): t for t in terms if compact(t)}
+    if not key or not keyed:
+        return None
+    ranked = sorted((Levenshtein.distance(key, k), k) for k in keyed)
+    edits, best = ranked[0]
+    if edits > allowed_edits(best, rules):
+        return None
+    if edits > 0 and len(ranked) > 1 and ranked[1][0] - edits < rules.margin:
+        return None  # as near another term: which one is a guess
+    if edits > 1 and (key in best or best in key):
+        return None  # whole characters more or fewer (服务对象满意度): a form's own wording
+    near = any(Levenshtein.distance(best, k) <= 1 for k in keyed if k != best)
+    return TermMatch(keyed[best], edits, 1.0 - edits / len(best), near)
+
+
+def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch,
+            characters_in_doubt: bool = True) -> FieldValue:
+    """The value as its vocabulary makes it (see the module doc); a new FieldValue, or
+    ``fv`` itself when the vocabulary says nothing about it. ``characters_in_doubt``:
+    the confidence is doubt about the characters read (OCR, a repaired text layer), which
+    a term read exactly lifts; a text report's characters are given, its confidence is
+    doubt about which cell a piece belongs to, on which the vocabulary says nothing."""
+    if not isinstance(fv.value, str) or "inferred" in fv.flags:
+        return fv
+    found = match_term(fv.value, terms, rules)
+    if found is None:
+        return fv
+    if found.edits == 0 and not characters_in_doubt:
+        return fv
+    if found.edits == 0:
+        doubt = rules.near_term_doubt if found.near_term else rules.exact_doubt
+        confidence = 1.0 - (1.0 - fv.confidence) * doubt
+        return fv.model_copy(update={"value": found.term, "confidence": round(max(confidence, fv.confidence), 4)})
+    if fv.confidence >= rules.snap_below:
+        return fv  # the OCR is sure of what it read: the form prints something else
+    return fv.model_copy(update={
+        "value": found.term,
+        "confidence": round(found.quality * rules.snap_trust, 4),
+        "alternatives": [*fv.alternatives, fv.value]})
+
+
+def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch,
+                characters_in_doubt: bool = True) -> None:
+    """Every value of the record that a closed vocabulary of its form covers, snapped:
+    header fields, then each row's level-1 name and the level-2 name under it."""
+    def snap(fv: FieldValue, terms: Sequence[str]) -> FieldValue:
+        return snapped(fv, terms, rules, characters_in_doubt)
+
+    for name, terms in vocabulary.fields.items():
+        if name in record.fields:
+            record.fields[name] = snap(record.fields[name], terms)
+    for ind in record.indicators:
+        if vocabulary.level1:
+            ind.level1 = snap(ind.level1, vocabulary.level1)
+        terms = vocabulary.level2_terms(ind.level1.value)
+        if terms:
+            ind.level2 = snap(ind.level2, terms)
