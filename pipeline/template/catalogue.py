@@ -131,7 +131,12 @@ class VocabularyMatch(BaseModel):
 
 
 # A marker is a label, or alternatives of which one is printed (a province's titles).
-Marker = str | list[str]
+Marker = str | list[str]  # a label, or its alternative wordings
+
+
+def marker_words(markers: list[Marker]) -> list[str]:
+    """Every wording of a template's markers, alternatives spread out."""
+    return [w for m in markers for w in ([m] if isinstance(m, str) else m)]
 
 
 class TemplateVersion(BaseModel):

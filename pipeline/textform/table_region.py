@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 
 from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec
+from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
 from pipeline.textform.pieces import Piece, TextKind
@@ -183,7 +183,7 @@ def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], templ
     | …标即可）) and the table's own title just above it (指标评分表). A continuation page
     prints them again, word for word, wherever the tool puts them."""
     first, body_start, _total = bounds
-    markers = {compact(m) for m in template.markers}
+    markers = {compact(m) for m in marker_words(template.markers)}
     keys: set[str] = set()
     # A header cell (and its note) may start on a line or two above the first label.
     top = pieces[first].line - 2

@@ -13,7 +13,7 @@ from pydantic import ConfigDict, TypeAdapter
 from rapidfuzz import fuzz, process
 
 from pipeline.config_files import load_validated
-from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
+from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue, marker_words
 from pipeline.text.normalize import compact
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ def unique_compact(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def template_labels(spec: TemplateSpec) -> list[str]:
     """Every printed label of one template: title, markers, field labels, the funds
     block's rows and columns, the indicator table's headers and total row."""
-    out = [spec.title, *(w for m in spec.markers for w in ([m] if isinstance(m, str) else m))]
+    out = [spec.title, *marker_words(spec.markers)]
     for f in spec.fields.values():
         out += [*f.labels, *f.variants, *f.after]
     if spec.funds_block:
