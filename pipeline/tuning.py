@@ -111,6 +111,9 @@ class TextLineSettings(BaseModel):
     max_line_chars: float = Field(default=1.5, gt=0)
     # Bands closer than this are one line (the gap under a roof stroke of 完).
     merge_gap: float = Field(default=0.12, ge=0)
+    # A component this wide for its height or wider is a glyph (a rule's remnant is
+    # thinner): one reaching from a band into the next joins them.
+    bridge_width_share: float = Field(default=0.25, ge=0)
     # A band lower than this is thin: a stroke (the bars of 二, a dash), not a line.
     thin: float = Field(default=0.6, gt=0)
     # A thin band and its neighbour together at most this high are one line.

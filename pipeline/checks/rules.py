@@ -349,26 +349,21 @@ def check_year(record: Record) -> list[Check]:
                   detail=f"{fmt(year)} in 2000..{latest}", fields=["fields.evaluation_year"])]
 
 
-def indicators_shares(record: Record, weighting: Weighting) -> list[float]:
-    """What each of the form's rules leaves to the indicator rows (that can say)."""
-    shares = []
-    for rule in weighting.values():
-        others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
-        if "level1" in rule.weights and all(o is not None for o in others):
-            shares.append(rule.weights_total - sum(o for o in others if o is not None))
-    return shares
-
-
-def indicators_share(record: Record, weighting: Weighting) -> float | None:
-    """The weight the form's rule leaves to the indicator rows: a rule's total less its
-    other terms (the funds' 10 of the 90 + 10 rule). The rule the sums recognise; when
-    none is recognised, the most any rule would give (the rows must show they are all
-    there); None when no rule can say."""
+def indicators_shares(record: Record, weighting: Weighting) -> dict[str, float]:
+    """What each of the form's rules leaves to the indicator rows: the rule's total less
+    its other terms (the funds' 10 of the 90 + 10 rule); rules that cannot say are left
+    out."""
     shares: dict[str, float] = {}
     for name, rule in weighting.items():
         others = [num(record.fields.get(t)) for t in rule.weights if t != "level1"]
         if "level1" in rule.weights and all(o is not None for o in others):
             shares[name] = rule.weights_total - sum(o for o in others if o is not None)
+    return shares
+
+
+def indicators_share(record: Record, weighting: Weighting, shares: dict[str, float]) -> float | None:
+    """The share of the rule the sums recognise; when none is recognised, the most any
+    rule would give (the rows must show they are all there); None when no rule can say."""
     chosen = choose_weighting(record, weighting).rule
     if chosen in shares:
         return shares[chosen]
@@ -414,13 +409,14 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
             paths.append("fields.total_score")
     row_weights = [num(ind.level3_weight) for ind in record.indicators]
     unweighted = sum(w is None for w in row_weights)
-    share = indicators_share(record, weighting)
+    shares = indicators_shares(record, weighting)
+    share = indicators_share(record, weighting, shares)
     if unweighted and not scores_make_total:
         short.append(f"{unweighted} of {len(row_weights)} rows have no weight read and the "
                      "scores do not make the total: the rows cannot be accounted for")
     elif not unweighted and share is not None:
         found = sum(w for w in row_weights if w is not None)
-        most = max(indicators_shares(record, weighting))
+        most = max(shares.values())
         if found < share - TOLERANCE:
             short.append(f"the rows weigh {fmt(found)} of the indicators' {fmt(share)}: "
                          f"rows for {fmt(share - found)} not found")

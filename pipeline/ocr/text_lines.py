@@ -206,10 +206,24 @@ def _lines(crop: np.ndarray, *, dpi: int | None, border: int | None, settings: T
     # character height or, given the dpi, the smallest printed line height wins.
     size = max(char, min(line_h, s.max_line_chars * char), floor)
 
+    # A glyph is in one line: a solid component reaching from one band into the next (the
+    # 7 beside a small 金 whose strokes make three bands) joins them. Only glyph-shaped
+    # ones (a rule's remnant is thin) and no taller than the two bands together.
+    tops = stats[is_solid, cv2.CC_STAT_TOP]
+    bottoms = tops + stats[is_solid, cv2.CC_STAT_HEIGHT]
+    widths = stats[is_solid, cv2.CC_STAT_WIDTH]
+    glyph_like = widths >= s.bridge_width_share * (bottoms - tops)
+
+    def bridged(pa: int, pb: int, a: int, b: int) -> bool:
+        return bool(np.any(glyph_like & (tops < pb) & (bottoms > a) & (tops >= pa) & (bottoms <= b)))
+
     merged: list[list[int]] = []
     for a, b in runs:
         if merged:
             pa, pb = merged[-1]
+            if bridged(pa, pb, a, b):
+                merged[-1][1] = b
+                continue
             gap, union = a - pb, b - pa
             low, high = sorted((pb - pa, b - a))
             thin = low < s.thin * size

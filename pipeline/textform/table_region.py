@@ -128,9 +128,10 @@ def row_lines(lines: dict[int, list[Piece]]) -> list[int]:
 def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],
                      printed_columns: bool) -> int:
     """The row line a wrapped line's piece belongs to: the nearest; between two equally
-    near, the one across which the piece's column is mirrored, then the one whose own line has nothing in the piece's column (the name or value it
-    wraps is centred on that line), else the one above for a tail (前, 率), the one below
-    otherwise."""
+    near, the one across which the piece's column is mirrored (``printed_columns``: by
+    the piece's column; else by a line of as many pieces), then the one whose own line
+    has nothing in the piece's column (the name or value it wraps is centred on that
+    line), else the one above for a tail (前, 率), the one below otherwise."""
     def has_cell_there(anchor: int) -> bool:
         # Names and values only (left of the row's last number, its score): sentences
         # right of it wrap over many lines whatever the row's own line holds.

@@ -199,3 +199,12 @@ def test_a_stroke_hanging_off_small_print_stays_in_its_line() -> None:
     crop[:2, :] = 0
     crop[:, :2] = 0
     assert len(split_text_lines(crop)) == 1
+
+
+def test_a_glyph_reaching_across_bands_keeps_them_one_line() -> None:
+    # A small 金 breaks into three bands of strokes; the 7 beside it spans them: one line
+    # (hypothesis found it: it was read as two).
+    crop = render_lines(["金7"], size=24, leading=2.0, x_offsets=[0])
+    crop[:2, :] = 0
+    crop[:, :2] = 0
+    assert len(split_text_lines(crop)) == 1
