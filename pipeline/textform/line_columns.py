@@ -4,6 +4,7 @@ given columns together by the kinds of their pieces (`indicator_rows.emission`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sized
 from itertools import combinations, product
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -46,16 +47,10 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
         return pieces
     groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
     anchor_set = set(anchors)
-
-    def mirrored(anchor: int, line: int) -> bool:
-        # Cells are centred on their row's line: a wrapped line below a row mirrors one
-        # above it with as many pieces (579.65万 部分镇街… | row | 元 下一步将加快拨付).
-        twin = 2 * anchor - line
-        return twin not in anchor_set and len(by_line.get(twin, ())) == len(by_line[line])
-
     for line, idx in by_line.items():
         for i in idx:
-            near = min(anchors, key=lambda a: (abs(a - line), not mirrored(a, line),
+            near = min(anchors, key=lambda a: (abs(a - line),
+                                               not mirrors_across(by_line, anchor_set, a, line),
                                                a if is_tail(pieces[i]) else -a))
             if abs(near - line) <= 3:
                 groups[near].setdefault(line, []).append(i)
@@ -70,6 +65,15 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
                 else p.confidence
             out[i] = Piece(p.text, p.raw, p.line, c * step, confidence)
     return out
+
+
+def mirrors_across(lines: Mapping[int, Sized], anchors: Collection[int], anchor: int, line: int) -> bool:
+    """Whether a wrapped ``line`` mirrors another across the row line ``anchor``, by the
+    count of pieces alone (``lines``: each line's pieces), for a text that kept no columns.
+    Cells are centred on their row's line: a wrapped line below a row mirrors one above it
+    with as many pieces (579.65万 部分镇街… | row | 元 下一步将加快拨付)."""
+    twin = 2 * anchor - line
+    return twin not in anchors and len(lines.get(twin, ())) == len(lines.get(line, ()))
 
 
 def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], model: ColumnModel,

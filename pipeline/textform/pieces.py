@@ -253,6 +253,8 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
     out = list(pieces)
     heads = [i for i, p in enumerate(pieces) if INCOMPLETE_NUMBER.match(p.text.strip())]
     line_tails = tails_of_head_lines(pieces, heads) if kind is TextKind.CELLS else {}
+    # The lines that hold nothing but number tails (00.00 00.00 00.00).
+    tail_lines = {p.line for p in pieces} - {p.line for p in pieces if not NUMBER_TAIL.match(p.text.strip())}
     for i in heads:
         p = pieces[i]
         candidates = [j for j in range(i + 1, min(len(pieces), i + 40)) if j not in used
@@ -271,8 +273,7 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
             # (00.00 00.00 00.00), the row's own line (年度资金总额 10 89.63%) coming
             # between; else the first line with a tail.
             lines = sorted({pieces[j].line for j in candidates})
-            pure = [ln for ln in lines if all(NUMBER_TAIL.match(q.text.strip())
-                                              for q in pieces if q.line == ln)]
+            pure = [ln for ln in lines if ln in tail_lines]
             line = pure[0] if pure else (lines[0] if lines else None)
             # The heads before this one took the tails before its own (rank among unused).
             taken = sum(1 for h in heads if pieces[h].line == p.line and h < i

@@ -13,6 +13,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
+from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import LABEL_SCORE, TextConfig, find_piece, label_hit
 
@@ -144,12 +145,12 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
         # A cell is centred on its row's line: a wrapped line's mirror across its own row
         # line holds the same column's other half (部分资料归档不及时，将建立 | 台账定期检查).
         # Where the columns were only estimated, the mirror holds as many pieces.
-        twin = lines.get(2 * anchor - piece.line, [])
         if not printed_columns:
-            return 2 * anchor - piece.line not in anchors and len(twin) == len(lines.get(piece.line, []))
+            return mirrors_across(lines, anchors, anchor, piece.line)
         if piece.x is None:
             return False
-        return any(q.x is not None and abs(q.x - piece.x) <= 2 for q in twin)
+        return any(q.x is not None and abs(q.x - piece.x) <= 2
+                   for q in lines.get(2 * anchor - piece.line, []))
     return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
                                         a if is_tail(piece) else -a))
 
