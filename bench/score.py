@@ -74,23 +74,41 @@ def same_value(truth: object, got: object) -> bool:
     return comparable(truth) == comparable(got)
 
 
+ROW_VALUES = ("level3_weight", "target", "actual", "score")
+
+
+def row_likeness(truth_row: object, record_row: object) -> float:
+    """How alike a truth row and a record row are, 0..1: their 三级指标 names (fuzzy),
+    and as much again their weight, target, actual and score."""
+    name = fuzz.ratio(comparable(getattr(truth_row, "level3")), comparable(record_row.level3.value or "")) / 100
+    same = sum(same_value(getattr(truth_row, k), getattr(record_row, k).value) for k in ROW_VALUES)
+    return (name + same / len(ROW_VALUES)) / 2
+
+
 def align_indicators(truth: Truth, record: Record) -> list[int | None]:
-    """For each truth row, the record row holding the same 三级指标 (by name, in order)."""
-    names = [comparable(ind.level3.value or "") for ind in record.indicators]
+    """For each truth row, the record row that reads it, or None: the in-order pairing
+    with the most likeness in all (a sequence alignment), pairing only rows alike enough
+    (their names, or most of their values, agree). A record row with a torn name thus
+    still meets its truth row, and one lost row does not shift every row after it."""
+    rows = record.indicators
+    n, m = len(truth.indicators), len(rows)
+    like = [[row_likeness(t, r) for r in rows] for t in truth.indicators]
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            pair = best[i + 1][j + 1] + like[i][j] if like[i][j] >= 0.45 else -1.0
+            best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
     out: list[int | None] = []
-    next_free = 0
-    for t in truth.indicators:
-        target = comparable(t.level3)
-        best, best_score = None, 0.0
-        for j in range(next_free, min(len(names), next_free + 4)):
-            score = fuzz.ratio(target, names[j])
-            if score > best_score:
-                best, best_score = j, score
-        if best is not None and best_score >= 60:
-            out.append(best)
-            next_free = best + 1
+    i = j = 0
+    while i < n:
+        if j < m and like[i][j] >= 0.45 and best[i][j] == best[i + 1][j + 1] + like[i][j]:
+            out.append(j)
+            i, j = i + 1, j + 1
+        elif j < m and best[i][j] == best[i][j + 1]:
+            j += 1
         else:
             out.append(None)
+            i += 1
     return out
 
 

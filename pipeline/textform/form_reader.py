@@ -106,10 +106,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         printed = printed_header_keys(pieces, bounds, template, labels)
         body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
+        owners: dict[int, int] | None = None
         if kind is TextKind.LINES:
-            body = estimate_columns(body, template.indicators, config, name)
+            body, owners = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
-            body = rows_by_anchor_lines(body, kind)
+            body = rows_by_anchor_lines(body, kind, owners)
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)

@@ -19,44 +19,44 @@ from pipeline.textform.indicator_rows import (
     emission,
     ends_cell,
     is_tail,
+    is_vocab_part,
     prose_cue_cost,
     skip_cost,
 )
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
+from pipeline.textform.wrapped_lines import wrapped_line_owners
 
 
 def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-                     step: int = 10) -> list[Piece]:
+                     step: int = 10) -> tuple[list[Piece], dict[int, int]]:
     """Positions for a text that lost them but kept its lines (pdfplumber: one space
-    between the cells of a line). A row prints on its own line (the one with its weight
-    and score) and on the wrapped lines around it; each line's pieces stand in column
-    order. The columns of a row's lines are chosen together: each line's few cheapest
-    column orders by the kinds of its pieces, and of their combinations the one that
-    leaves the fewest of the row's cells blank and splits the fewest cells. A piece gets
-    its column's position (``step`` apart)."""
+    between the cells of a line), and the row line owning each line. A row prints on its
+    own line (the one with its weight and score) and on the wrapped lines around it; each
+    line's pieces stand in column order; a wrapped line goes to the row it makes the most
+    symmetric (`wrapped_lines`: cells are centred on their row's line). The columns of a row's lines are chosen together: each
+    line's few cheapest column orders by the kinds of its pieces, and of their
+    combinations the one that leaves the fewest of the row's cells blank and splits the
+    fewest cells. A piece gets its column's position (``step`` apart)."""
     model = column_model(spec, config)
     level1_names = frozenset(config.level1_names.get(template, ()))
     kinds = [classify(p, config, level1_names) for p in pieces]
     by_line: dict[int, list[int]] = {}
     for i, p in enumerate(pieces):
         by_line.setdefault(p.line, []).append(i)
-    anchors = sorted(ln for ln, idx in by_line.items()
-                     if sum(bool(NUMBER.fullmatch(pieces[i].text.strip())) for i in idx) >= 2)
+    group_weights = sum(k == "group_weight" for k in model.kinds)
+    anchors = sorted(ln for ln, idx in by_line.items() if is_row_line(idx, kinds, group_weights))
     if not anchors:
-        return pieces
-    groups: dict[int, dict[int, list[int]]] = {a: {} for a in anchors}
-    anchor_set = set(anchors)
-    for line, idx in by_line.items():
-        for i in idx:
-            near = min(anchors, key=lambda a: (abs(a - line),
-                                               not mirrors_across(by_line, anchor_set, a, line),
-                                               a if is_tail(pieces[i]) else -a))
-            if abs(near - line) <= 3:
-                groups[near].setdefault(line, []).append(i)
+        return pieces, {}
+    groups_vocab = (*level1_names, *config.group_names)
+    sizes = {ln: len(row_pieces(idx, pieces, kinds, groups_vocab, config)) for ln, idx in by_line.items()}
+    owners = wrapped_line_owners(sizes, anchors)
+    groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
+    for line, owner in owners.items():
+        groups[owner][line] = by_line[line]
+    chosen = [group_columns(lines, a, pieces, kinds, model, config) for a, lines in groups.items()]
     out = list(pieces)
-    for anchor, lines in groups.items():
-        columns, doubtful = group_columns(lines, anchor, pieces, kinds, model, config)
+    for _cost, columns, doubtful in chosen:
         for i, c in columns.items():
             p = pieces[i]
             # A piece another column would hold almost as cheaply is in doubt (a lone 元
@@ -64,7 +64,48 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
                 else p.confidence
             out[i] = Piece(p.text, p.raw, p.line, c * step, confidence)
-    return out
+    return out, {**owners, **{a: a for a in anchors}}
+
+
+def is_group(kind: PieceKind) -> bool:
+    return kind.group1 or kind.group2 or kind.with_weight
+
+
+def row_pieces(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], groups_vocab: tuple[str, ...],
+               config: TextConfig) -> list[int]:
+    """A wrapped line's pieces that are a row's. A group's name (whole, or a wrapped part:
+    满意度指 | 标) prints on whichever line its span centres on, and a merged one across
+    rows; and a number on a line that is no row's is a merged group's weight, the piece
+    before it that group's name (立项管理 2), since a row's numbers do not wrap."""
+    numbered = {k - 1 for k, i in enumerate(idx) if kinds[i].number} | \
+        {k for k, i in enumerate(idx) if kinds[i].number}
+    return [i for k, i in enumerate(idx) if k not in numbered and not is_group(kinds[i])
+            and not is_group_part(pieces[i].key, groups_vocab, config.qualitative_values)]
+
+
+def is_group_part(key: str, vocab: tuple[str, ...], values: tuple[str, ...]) -> bool:
+    """A group name's wrapped part: two characters or more that begin or end a name, or
+    one that ends most names (标 of 指标); not when a value wraps the same way (指标 of
+    达成预期指标)."""
+    if len(key) == 1:
+        return 2 * sum(term.endswith(key) for term in vocab) > len(vocab)
+    return is_vocab_part(key, vocab) and not is_vocab_part(key, values)
+
+
+def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int) -> bool:
+    """A line with a row's numbers (its weight and score: two at least). A number right
+    after a group's name is that group's weight, on forms with group weight columns (as
+    many as ``group_weights``): a line of merged groups, each with its weight (产出 50
+    成本指标 50), or of one group and another's weight (效益 40 | 40), is no row's line."""
+    row_numbers, seen_group_weights = 0, 0
+    for k, i in enumerate(idx):
+        if not kinds[i].number:
+            continue
+        if k > 0 and is_group(kinds[idx[k - 1]]) and seen_group_weights < group_weights:
+            seen_group_weights += 1
+        else:
+            row_numbers += 1
+    return row_numbers >= 2
 
 
 def mirrors_across(lines: Mapping[int, Sized], anchors: Collection[int], anchor: int, line: int) -> bool:
@@ -97,10 +138,10 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
 
 
 def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
-                  model: ColumnModel, config: TextConfig) -> tuple[dict[int, int], set[int]]:
-    """The columns of one row's pieces (index → column), chosen for the row as a whole,
-    and the pieces whose column a reading costing less than ``row_margin`` more would
-    change."""
+                  model: ColumnModel, config: TextConfig) -> tuple[float, dict[int, int], set[int]]:
+    """The cost of one row's cheapest reading, the columns it gives the row's pieces
+    (index → column), and the pieces whose column a reading costing less than
+    ``row_margin`` more would change."""
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
@@ -135,11 +176,11 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 chosen[i] = c
         readings.append((total, chosen))
     if not readings:
-        return {}, set()
+        return 0.0, {}, set()
     best_cost, best = min(readings, key=lambda r: r[0])
     close = [chosen for cost, chosen in readings if cost - best_cost < config.row_margin]
     doubtful = {i for chosen in close for i, c in best.items() if chosen.get(i) != c}
-    return best, doubtful
+    return best_cost, best, doubtful
 
 
 def monotone_columns(e: list[list[float]]) -> list[int] | None:

@@ -6,6 +6,8 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 from __future__ import annotations
 
 
+from collections.abc import Mapping
+
 from rapidfuzz import fuzz
 
 from pipeline.mapping.fields import typed_value
@@ -79,21 +81,26 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     return result
 
 
-def rows_by_anchor_lines(body: list[Piece], kind: TextKind) -> list[Piece]:
-    """A text that kept positions (pdftotext -layout) prints a row's wrapped cells on the
-    lines around the row's own line, interleaved with its neighbours'. Each line is given
-    to the nearest line holding a row's numbers (its weight and score), and each row's
-    pieces are put column by column, top to bottom: the order of the cells, as a tool that
-    writes one cell after another would give it."""
+def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None
+                         ) -> list[Piece]:
+    """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
+    cells on the lines around the row's own line, interleaved with its neighbours'. Each
+    line is given to its row's line (``owners``, line → row line, where the columns were
+    estimated and the rows with them; else the nearest line holding a row's numbers), and
+    each row's pieces are put column by column, top to bottom: the order of the cells, as
+    a tool that writes one cell after another would give it."""
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
-    anchors = row_lines(lines)
+    anchors = sorted({a for a in owners.values() if a in lines}) if owners else row_lines(lines)
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
     lead: list[Piece] = []
     for ln, ps in sorted(lines.items()):
+        if owners and owners.get(ln) in groups:
+            groups[owners[ln]].extend(ps)
+            continue
         if ln < anchors[0] - 3:
             lead.extend(ps)
             continue

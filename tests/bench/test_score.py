@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fixtures.generator.truth import Truth
-from bench.score import score_record
+from bench.score import align_indicators, score_record
 from pipeline.document import extract_document
 from pipeline.settings import Settings
 
@@ -26,3 +26,15 @@ def test_failed_document_is_flagged_not_silent(truths: dict[str, Truth], tmp_pat
     bad.write_bytes(b"%PDF-1.4 broken")
     tally = score_record(truth, extract_document(bad, Settings()), "digital")
     assert tally.correct == 0 and tally.silent_errors == 0
+
+
+def test_rows_pair_by_names_and_values_so_one_lost_row_shifts_nothing(truths: dict[str, Truth], doc_path) -> None:
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    assert align_indicators(truth, record) == list(range(len(truth.indicators)))
+    # A torn, flagged name still meets its row (its weight, target, actual and score
+    # agree), and a row the record lost leaves every later row in place.
+    record.indicators[1].level3.value = "督促施工单位加快进度" + str(record.indicators[1].level3.value)
+    del record.indicators[3]
+    got = align_indicators(truth, record)
+    assert got[:3] == [0, 1, 2] and got[3] is None and got[4:] == list(range(3, len(record.indicators)))

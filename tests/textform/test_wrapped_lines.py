@@ -1,0 +1,110 @@
+"""Wrapped lines of a text that kept its lines but not its columns (pdfplumber's): each
+goes to the row it makes the most symmetric, and group lines are no rows."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.indicator_rows import classify
+from pipeline.textform.line_columns import is_row_line
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import load_text_config
+from pipeline.textform.wrapped_lines import wrapped_line_owners
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+
+
+def test_a_chain_of_one_piece_lines_goes_to_the_rows_they_mirror() -> None:
+    # 受天气影响…已 | row 10 | 督促…进度 | row 12 | 农村公路养护服务 | row 14 | 对象满意度: the
+    # line between rows 10 and 12 is as near to each and mirrors a line across either;
+    # only the whole table decides (row 14's lines would be lopsided otherwise).
+    sizes = {9: 1, 10: 5, 11: 1, 12: 5, 13: 1, 14: 5, 15: 1}
+    assert wrapped_line_owners(sizes, [10, 12, 14]) == {9: 10, 11: 10, 13: 14, 15: 14}
+
+
+def test_a_gap_is_split_where_both_rows_mirror() -> None:
+    sizes = {9: 2, 10: 5, 11: 2, 12: 1, 13: 5, 14: 1}
+    assert wrapped_line_owners(sizes, [10, 13]) == {9: 10, 11: 10, 12: 13, 14: 13}
+
+
+def test_lines_of_group_names_only_follow_the_nearest_row() -> None:
+    # A line with no row piece (满意度指 服务对象满) mirrors nothing: it goes to its nearest.
+    sizes = {9: 0, 10: 4, 11: 0, 12: 0, 13: 4, 14: 0}
+    assert wrapped_line_owners(sizes, [10, 13]) == {9: 10, 11: 10, 12: 13, 14: 13}
+
+
+def test_lines_far_from_every_row_are_left_out() -> None:
+    assert wrapped_line_owners({1: 1, 10: 4, 20: 1}, [10]) == {}
+
+
+@given(st.dictionaries(st.integers(0, 60), st.integers(0, 6), max_size=40), st.data())
+def test_every_owner_is_a_row_line_within_reach_and_the_order_is_kept(sizes: dict[int, int], data) -> None:
+    anchors = sorted(data.draw(st.sets(st.sampled_from(sorted(sizes)), max_size=len(sizes))) if sizes else [])
+    owners = wrapped_line_owners(sizes, anchors)
+    assert set(owners) <= set(sizes) - set(anchors)
+    assert all(a in anchors and abs(ln - a) <= 3 for ln, a in owners.items())
+    # Rows do not cross: a later line never goes to an earlier row than a line before it.
+    ordered = [owners[ln] for ln in sorted(owners)]
+    assert ordered == sorted(ordered)
+
+
+def kinds_of(*texts: str) -> list:
+    level1 = frozenset(CONFIG.level1_names.get("gd_fund", ()))
+    return [classify(Piece(t, t, 0, None, 0.95), CONFIG, level1) for t in texts]
+
+
+def test_a_line_of_groups_and_their_weights_is_no_row() -> None:
+    # gd_fund prints both group weights: a number right after a group's name is its weight.
+    assert not is_row_line([0, 1, 2], kinds_of("效益", "40", "40"), 2)
+    assert is_row_line([0, 1, 2, 3, 4, 5], kinds_of("决策", "10", "1", "达成年度指标", "达成", "1"), 2)
+    # A form without group weight columns: the numbers after a group's name are the row's.
+    assert is_row_line([0, 1, 2], kinds_of("效益", "7", "7"), 0)
+
+
+# pdfplumber's text of a national form's rows: a name, a reason and a group each wrapped
+# about their row's line; the fourth row's level-3 name is split around a line holding
+# only its weight, target, actual and score.
+PDFPLUMBER_ROWS = """\
+项目支出绩效自评表
+（2023年度）
+项目名称 农村公路养护经费
+主管部门 某市交通运输局 实施单位 某市公路事务中心
+年初预算 全年预算 全年执行
+分值 执行率 得分
+数 数 数
+年度资金总额 779.00 788.00 762.16 10 96.72% 9.67
+项目资金（万元）
+其中：当年财政拨款 779.00 788.00 762.16 — — —
+上年结转资金 0.00 0.00 0.00 — — —
+其他资金 0.00 0.00 0.00 — — —
+预期目标 实际完成情况
+年度总 完成农村公路养护任务。 已按计划完成。
+体目标
+年度指标 实际完成
+一级指标 二级指标 三级指标 分值 得分 偏差原因分析及改进措施
+值 值
+数量指标 新建改建设施数量 ≥12处 13处 20 20
+受天气影响部分工程延期，已
+产出指标 质量指标 工程验收合格率 ≥95% 90% 20 18
+督促施工单位加快进度
+时效指标 任务完成及时率 100% 100% 10 10
+（50分） 农村公路养护服务
+成本指标 ≤50万元 45万元 0 0
+对象满意度
+效益指标 社会效益指标 群众出行条件改善 有效提升 有效提升 30 30
+满意度指标 服务对象满意度指标 群众满意度 ≥90% 91% 10 9
+总分 90 87
+"""
+
+
+def test_pdfplumber_rows_take_their_wrapped_lines() -> None:
+    form = read_text_form(PDFPLUMBER_ROWS, CATALOGUE, CONFIG)
+    got = [(r.text("level3"), r.text("level3_weight"), r.text("deviation_reason")) for r in form.rows]
+    assert got[1] == ("工程验收合格率", "20", "受天气影响部分工程延期，已督促施工单位加快进度")
+    assert got[2] == ("任务完成及时率", "10", "")
+    assert got[3][0] == "农村公路养护服务对象满意度"
