@@ -49,12 +49,12 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     if not anchors:
         return pieces, {}
     groups_vocab = (*level1_names, *config.group_names)
-    sizes = {ln: len(row_pieces(idx, pieces, kinds, groups_vocab, config)) for ln, idx in by_line.items()}
-    owners = wrapped_line_owners(sizes, anchors)
+    rows_of_line = {ln: row_pieces(idx, pieces, kinds, groups_vocab, config) for ln, idx in by_line.items()}
+    owners = wrapped_line_owners({ln: len(idx) for ln, idx in rows_of_line.items()}, anchors)
     groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
     for line, owner in owners.items():
         groups[owner][line] = by_line[line]
-    chosen = [group_columns(lines, a, pieces, kinds, model, config) for a, lines in groups.items()]
+    chosen = [group_columns(lines, a, pieces, kinds, model, config, rows_of_line) for a, lines in groups.items()]
     out = list(pieces)
     for _cost, columns, doubtful in chosen:
         for i, c in columns.items():
@@ -138,13 +138,19 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
 
 
 def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
-                  model: ColumnModel, config: TextConfig) -> tuple[float, dict[int, int], set[int]]:
+                  model: ColumnModel, config: TextConfig, rows_of_line: Mapping[int, list[int]] | None = None
+                  ) -> tuple[float, dict[int, int], set[int]]:
     """The cost of one row's cheapest reading, the columns it gives the row's pieces
     (index → column), and the pieces whose column a reading costing less than
-    ``row_margin`` more would change."""
+    ``row_margin`` more would change. ``rows_of_line`` gives each line's pieces that are
+    a row's: a cell centred on its row's line prints as many lines above it as below, so
+    a reading that gives a column lines on one side only is dearer (a lone 元 below the
+    row is the tail of 579.65万 above it, not of the name on the row's own line)."""
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
+    # A row's pieces (not merged groups'), which its centred cells print symmetrically.
+    row_pieces_here = [i for ln in order for i in (rows_of_line or {}).get(ln, ())]
     options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
     readings: list[tuple[float, dict[int, int]]] = []
     for combo in product(*options):
@@ -174,6 +180,11 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
         for ln, (_cost, cols) in zip(order, combo):
             for i, c in zip(lines[ln], cols):
                 chosen[i] = c
+        if row_pieces_here:
+            on_lines: dict[int, set[int]] = {}
+            for i in row_pieces_here:
+                on_lines.setdefault(chosen[i], set()).add(pieces[i].line)
+            total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in on_lines.values() for ln in on)
         readings.append((total, chosen))
     if not readings:
         return 0.0, {}, set()
