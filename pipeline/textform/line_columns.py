@@ -163,6 +163,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
         for c, on in used.items():
             if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
                 total += costs["number_as_name"]  # numbers do not wrap
+            elif model.kinds[c] == "number" and on != [anchor]:
+                total += costs["number_off_row_line"]  # a row's weight and score make its line
             elif len(on) > 1:
                 # A wrapped cell: its lines are consecutive, but for the row's own line,
                 # which a cell centred on it may leave empty; one line more costs a wrap,
@@ -189,8 +191,11 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     if not readings:
         return 0.0, {}, set()
     best_cost, best = min(readings, key=lambda r: r[0])
-    close = [chosen for cost, chosen in readings if cost - best_cost < config.row_margin]
-    doubtful = {i for chosen in close for i, c in best.items() if chosen.get(i) != c}
+    # Sentences side by side (评分标准 | 佐证材料) are told apart by their words alone: a
+    # sentence's column is in doubt within a wider margin.
+    margin = {c: config.prose_margin if k == "prose" else config.row_margin for c, k in enumerate(model.kinds)}
+    doubtful = {i for cost, chosen in readings for i, c in best.items()
+                if chosen.get(i) != c and cost - best_cost < margin[c]}
     return best_cost, best, doubtful
 
 

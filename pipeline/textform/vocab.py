@@ -55,6 +55,7 @@ class TextConfig:
     duplicate_min_chars: int = 4
     doubled_line_min_chars: int = 8
     row_margin: float = 1.0
+    prose_margin: float = 1.0
     table_fit_max: float = 0.35
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
