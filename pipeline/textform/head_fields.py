@@ -268,10 +268,18 @@ def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     """Two texts printed side by side, their lines interleaved by a tool that keeps one row
     per line (pdfplumber): each is set at its cell's width, so all its lines but the last
     are equally long and its last ends a sentence. Of the ways to deal the lines (in order)
-    into two texts, the one that breaks these the least; ties go to the earlier split."""
+    into two texts, the one that breaks these the least; ties go to the earlier split. A
+    line holding two pieces holds one of each text, in the columns' order."""
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(lines):
+        by_line.setdefault(p.line, []).append(i)
+    first_of_two = {idx[0] for idx in by_line.values() if len(idx) == 2}
+    second_of_two = {idx[1] for idx in by_line.values() if len(idx) == 2}
     best: tuple[int, list[Piece], list[Piece]] | None = None
     for mask in range(1 << len(lines)):
-        if mask & 1:
+        if any(mask >> i & 1 for i in first_of_two) or any(not mask >> i & 1 for i in second_of_two):
+            continue
+        if mask & 1 and 0 not in second_of_two:
             continue  # the first line begins the first text
         a = [p for i, p in enumerate(lines) if not mask >> i & 1]
         b = [p for i, p in enumerate(lines) if mask >> i & 1]

@@ -185,7 +185,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
         if row_pieces_here:
             on_lines: dict[int, set[int]] = {}
             for i in row_pieces_here:
-                on_lines.setdefault(chosen[i], set()).add(pieces[i].line)
+                if i in chosen:  # a line no column order fits is left unread
+                    on_lines.setdefault(chosen[i], set()).add(pieces[i].line)
             total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in on_lines.values() for ln in on)
         readings.append((total, chosen))
     if not readings:

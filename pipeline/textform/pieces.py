@@ -195,13 +195,17 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
     groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},
                           key=len, reverse=True))
     pieces: list[Piece] = []
-    for index, line in enumerate(lines):
-        for raw, x in rejoin_torn(split_line(line, kind), labels, kind):
-            for part in split_glued(raw.strip(), config.qualitative_values, groups):
-                cleaned, _repairs, confidence = clean_fragment(part, config)
-                if cleaned.strip():
-                    pieces.append(Piece(cleaned.strip(), part, index, x, confidence))
-    return kind, pieces, lines
+    kept: list[str] = []
+    for line in lines:
+        found = [Piece(cleaned.strip(), part, len(kept), x, confidence)
+                 for raw, x in rejoin_torn(split_line(line, kind), labels, kind)
+                 for part in split_glued(raw.strip(), config.qualitative_values, groups)
+                 for cleaned, _repairs, confidence in [clean_fragment(part, config)] if cleaned.strip()]
+        if line.strip() and not found:
+            continue  # a line of noise only (XXXIIII III) would part a cell's lines
+        pieces.extend(found)
+        kept.append(line)
+    return kind, pieces, kept
 
 
 # --- amounts wrapped in narrow cells -------------------------------------------------------

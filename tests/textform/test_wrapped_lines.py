@@ -108,3 +108,32 @@ def test_pdfplumber_rows_take_their_wrapped_lines() -> None:
     assert got[1] == ("工程验收合格率", "20", "受天气影响部分工程延期，已督促施工单位加快进度")
     assert got[2] == ("任务完成及时率", "10", "")
     assert got[3][0] == "农村公路养护服务对象满意度"
+
+
+def test_a_row_line_no_column_order_fits_is_left_unread_without_an_error() -> None:
+    # A merged group's wrapped name on a row's line (标（10分） 意度指标), its first half far
+    # above: no column order of the mof form fits the line; the rest is still read.
+    text = PDFPLUMBER_ROWS.replace("总分 90 87", "满意度指 服务对象满\n中小河流治理服务\n\n标（10分） 意度指标 ≥85% 87.5% 2 2\n"
+                                   "对象满意度\n总分 90 87")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert [r.text("level3") for r in form.rows][:3] == ["新建改建设施数量", "工程验收合格率", "任务完成及时率"]
+
+
+def test_a_line_of_noise_only_does_not_part_a_cells_lines() -> None:
+    clean = read_text_form(PDFPLUMBER_ROWS, CATALOGUE, CONFIG)
+    noisy = read_text_form(PDFPLUMBER_ROWS.replace("（50分） 农村公路养护服务\n", "（50分） 农村公路养护服务\nXXXIIII III\n"),
+                           CATALOGUE, CONFIG)
+    assert [r.text("level3") for r in noisy.rows] == [r.text("level3") for r in clean.rows]
+
+
+def test_two_goals_side_by_side_take_one_piece_of_each_line() -> None:
+    from pipeline.textform.head_fields import split_interleaved
+
+    lines = [Piece(t, t, ln, None, 0.95) for t, ln in [
+        ("切实发挥职能作用，通过规范用好市财政专项资金，推进困难群众", 0),
+        ("年度总体目标已实现，困难群众工作成效明显，群", 0),
+        ("工作提质增效，促进困难群众工作实现高质量发展。", 2),
+        ("众满意度较高。", 2)]]
+    expected, actual = split_interleaved(lines)
+    assert "".join(p.text for p in expected) == "切实发挥职能作用，通过规范用好市财政专项资金，推进困难群众工作提质增效，促进困难群众工作实现高质量发展。"
+    assert "".join(p.text for p in actual) == "年度总体目标已实现，困难群众工作成效明显，群众满意度较高。"
