@@ -47,7 +47,11 @@ COLUMN_KINDS = {
     "level2_weight": "group_weight", "level3": "name", "level3_weight": "number",
     "score": "number", "target": "value", "actual": "value", "deviation_reason": "prose",
     "scoring_standard": "prose", "evidence": "prose",
+    # A provincial form splits the target: 指标性质 | 指标值 | 度量单位 (＝ | 100 | %).
+    "target_sign": "sign", "target_unit": "unit",
 }
+# A comparator standing alone, as 指标性质 prints it.
+SIGN_ONLY = re.compile(r"^[≥≤=<>＝≧≦]$")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class PieceKind:
     with_weight: bool  # a group name with its weight: 产出指标（50分）
     comparator: bool   # ≥95%, ≤90万元: a target's way of writing
     open_clause: bool  # prose whose last clause is cut short (…不充分，将): it goes on
+    sign: bool = False  # a comparator alone (≥): a split target's 指标性质
+    unit: bool = False  # a word of three characters at most, no digit (%, 次, 万元): a 度量单位
 
 
 @dataclass
@@ -98,13 +104,21 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
         w in text for w in config.prose_cues.get("scoring_standard", ()))
     clause = re.split(r"[，,、；;]", text)
     open_clause = prose and len(clause) > 1 and 0 < len(clause[-1]) <= 3
+    sign = bool(SIGN_ONLY.match(text))
+    unit = (0 < len(text) <= 3 and not sign and not number and not dash and not prose and not group1
+            and not group2 and not any(ch.isdigit() for ch in text))
     return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
-                     bool(WEIGHT_SUFFIX.search(key)), bool(COMPARATOR_START.match(text)), open_clause)
+                     bool(WEIGHT_SUFFIX.search(key)), bool(COMPARATOR_START.match(text)), open_clause,
+                     sign, unit)
 
 
 def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight: bool,
              weight_in_name: bool = False) -> float:
     """The cost of reading a piece as (part of) a cell of this kind of column."""
+    if kind == "sign":
+        return 0.0 if k.sign else INF
+    if kind == "unit":
+        return 0.0 if k.unit else INF
     if kind in ("number", "group_weight"):
         if k.number:
             return 0.0
@@ -153,8 +167,10 @@ def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight:
 def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
                  config: TextConfig) -> float:
     """The cost of reading ``cur`` as the next line of the cell ``prev`` began."""
-    if kind in ("number", "group_weight"):
+    if kind in ("number", "group_weight", "sign"):
         return INF
+    if kind == "unit":
+        kind = "value"
     if kind in ("group1", "group2"):
         kind = "group"
     if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
@@ -204,6 +220,15 @@ class ColumnModel:
     kinds: tuple[str, ...]
     costs: dict[str, float]
     weight_in_name: bool
+    blank_allowed: frozenset[str] = frozenset()  # columns the form lets a unit leave blank
+
+    def skip(self, c: int) -> float:
+        """The cost of leaving column c of a row blank."""
+        if self.kinds[c] in ("group1", "group2", "group_weight"):
+            return 0.0  # merged: printed once for many rows
+        if self.keys[c] in self.blank_allowed:
+            return self.costs["blank_allowed"]
+        return skip_cost(self.kinds[c], self.costs)
 
     @property
     def prose_keys(self) -> tuple[str, ...]:
@@ -230,7 +255,7 @@ class ColumnModel:
         """blanks[a + 1][b]: the cost of columns a+1 … b-1 left blank (group columns are
         merged, so free)."""
         m = len(self.keys)
-        skip = [0.0 if k in ("group1", "group2", "group_weight") else skip_cost(k, self.costs) for k in self.kinds]
+        skip = [self.skip(c) for c in range(m)]
         return tuple(tuple(sum(skip[a + 1:b]) for b in range(m + 1)) for a in range(-1, m))
 
     def blank_between(self, a: int, b: int) -> float:
@@ -251,7 +276,7 @@ def column_model(spec: IndicatorSpec, config: TextConfig) -> ColumnModel:
     keys = [k for k in spec.columns
             if not (spec.weight_in_name and k in ("level1_weight", "level2_weight"))]
     return ColumnModel(tuple(keys), tuple(COLUMN_KINDS.get(k, "prose") for k in keys),
-                       config.indicator_costs, spec.weight_in_name)
+                       config.indicator_costs, spec.weight_in_name, frozenset(spec.blank_allowed))
 
 
 class RowReader:

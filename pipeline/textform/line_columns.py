@@ -21,7 +21,6 @@ from pipeline.textform.indicator_rows import (
     is_tail,
     is_vocab_part,
     prose_cue_cost,
-    skip_cost,
 )
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
@@ -45,7 +44,9 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     for i, p in enumerate(pieces):
         by_line.setdefault(p.line, []).append(i)
     group_weights = sum(k == "group_weight" for k in model.kinds)
-    anchors = sorted(ln for ln, idx in by_line.items() if is_row_line(idx, kinds, group_weights))
+    # A form that lets a unit leave 得分 blank prints rows with their weight alone.
+    least = 1 if "score" in model.blank_allowed else 2
+    anchors = sorted(ln for ln, idx in by_line.items() if is_row_line(idx, kinds, group_weights, least))
     if not anchors:
         return pieces, {}
     groups_vocab = (*level1_names, *config.group_names)
@@ -92,11 +93,13 @@ def is_group_part(key: str, vocab: tuple[str, ...], values: tuple[str, ...]) -> 
     return is_vocab_part(key, vocab) and not is_vocab_part(key, values)
 
 
-def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int) -> bool:
-    """A line with a row's numbers (its weight and score: two at least). A number right
-    after a group's name is that group's weight, on forms with group weight columns (as
-    many as ``group_weights``): a line of merged groups, each with its weight (产出 50
-    成本指标 50), or of one group and another's weight (效益 40 | 40), is no row's line."""
+def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int, least: int = 2) -> bool:
+    """A line with a row's numbers (its weight and score: two at least; or, where the
+    score may be blank (``least`` 1), its weight among two other pieces of the row). A
+    number right after a group's name is that group's weight, on forms with group weight
+    columns (as many as ``group_weights``): a line of merged groups, each with its weight
+    (产出 50 成本指标 50), or of one group and another's weight (效益 40 | 40), is no
+    row's line."""
     row_numbers, seen_group_weights = 0, 0
     for k, i in enumerate(idx):
         if not kinds[i].number:
@@ -105,7 +108,8 @@ def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int) -> b
             seen_group_weights += 1
         else:
             row_numbers += 1
-    return row_numbers >= 2
+    others = sum(not kinds[i].number and not is_group(kinds[i]) for i in idx)
+    return row_numbers >= 2 or (row_numbers >= least and others >= 2)
 
 
 def mirrors_across(lines: Mapping[int, Sized], anchors: Collection[int], anchor: int, line: int) -> bool:
@@ -159,7 +163,7 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
         for ln, (_cost, cols) in zip(order, combo):
             for c in cols:
                 used.setdefault(c, []).append(ln)
-        total += sum(skip_cost(model.kinds[c], costs) for c in required if c not in used)
+        total += sum(model.skip(c) for c in required if c not in used)
         for c, on in used.items():
             if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
                 total += costs["number_as_name"]  # numbers do not wrap

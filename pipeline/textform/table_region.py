@@ -250,9 +250,22 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
             misses += 1
         i += 1
     end = past_header_note(pieces, first[0], end)
+    end = past_wrapped_label_tails(pieces, first[0], end, labels)
     end = past_scattered_header(pieces, end, labels)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: list[str]) -> int:
+    """A header label's last character wrapped onto a line of its own below the header
+    (指标性 | 质, 年度指标 | 值): the pieces up to it are the header's."""
+    top = pieces[start].line - 2  # a header cell may start on a line above the first label
+    heads = {p.key for p in pieces[:end] if p.line >= top}
+    while end < len(pieces) and len(pieces[end].key) == 1 and any(
+            len(lk := compact(label)) >= 3 and lk.endswith(pieces[end].key) and lk[:-1] in heads
+            for label in labels):
+        end += 1
+    return end
 
 
 def past_scattered_header(pieces: list[Piece], end: int, labels: list[str]) -> int:

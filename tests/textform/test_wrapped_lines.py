@@ -137,3 +137,46 @@ def test_two_goals_side_by_side_take_one_piece_of_each_line() -> None:
     expected, actual = split_interleaved(lines)
     assert "".join(p.text for p in expected) == "切实发挥职能作用，通过规范用好市财政专项资金，推进困难群众工作提质增效，促进困难群众工作实现高质量发展。"
     assert "".join(p.text for p in actual) == "年度总体目标已实现，困难群众工作成效明显，群众满意度较高。"
+
+
+# pdfplumber's text of a province's version of the national form: the target split over
+# 指标性质 | 指标值 | 度量单位, and 得分 left blank (the unit has not scored itself).
+PROVINCIAL_LINES = """\
+报表编号：XM-2023-232
+项目绩效目标自评表
+（2023年度）
+金额单位：万元
+项目名称 2023年困难群众救助补助项目
+主管部门 汕头市市场监督管理局 实施单位 汕头市社会福利院
+调整后预算
+年初预算 预算执行数 预算执行率 权重 得分
+数
+总额 1744.7 2179 2179 100% 10
+预算执行情况（10分）其中：财政资金 1744.7 2179 2179 — — —
+财政专户管理资金 0 0 0 — — —
+单位资金 0 0 0 — — —
+其他资金 0 0 0 — — —
+预期目标 实际完成情况
+年度总 切实发挥职能作用，通过规范用好市财政专项资金。 已按计划完成困难群众年度工作任务。
+体目标
+指标性
+一级指标 二级指标 三级指标 指标值 度量单位 权重 全年实际值 得分 未完成原因分析
+质
+时效指标 资金拨付及时率 ＝ 100 % 21 100% 无
+产出指标（ 开展督导检查次数 ≥ 3 次 22 5次
+数量指标
+50分） 受益人数 ≥ 45 人 4 46人
+带动地方经济增长 逐步改善 1 明显改善
+总分 100
+"""
+
+
+def test_a_provincial_target_is_read_in_its_three_columns_and_a_blank_score_is_allowed() -> None:
+    form = read_text_form(PROVINCIAL_LINES, CATALOGUE, CONFIG)
+    assert (form.template, form.version) == ("mof_project", "provincial")
+    got = [(r.text("level3"), r.text("target_sign"), r.text("target"), r.text("target_unit"),
+            r.text("level3_weight"), r.text("actual"), r.text("score")) for r in form.rows]
+    assert got == [("资金拨付及时率", "＝", "100", "%", "21", "100%", ""),
+                   ("开展督导检查次数", "≥", "3", "次", "22", "5次", ""),
+                   ("受益人数", "≥", "45", "人", "4", "46人", ""),
+                   ("带动地方经济增长", "", "逐步改善", "", "1", "明显改善", "")]
