@@ -153,16 +153,29 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
-    # A row's pieces (not merged groups'), which its centred cells print symmetrically.
-    row_pieces_here = [i for ln in order for i in (rows_of_line or {}).get(ln, ())]
     options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
-    readings: list[tuple[float, dict[int, int]]] = []
-    for combo in product(*options):
-        total = sum(cost for cost, _cols in combo)
+    # Measured once per line and option, not per combination of them: the columns of the
+    # row's pieces (not merged groups'), which centred cells print symmetrically, and the
+    # columns of the pieces that stop mid-sentence (…，拟加强政策: they go on below).
+    row_set = {i for ln in order for i in (rows_of_line or {}).get(ln, ())}
+    open_piece = {i: bool(pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause
+                          or (kinds[i].prose and not ends_cell(pieces[i]))) for ln in order for i in lines[ln]}
+    facts = [[(cost, cols, frozenset(cols),
+               tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
+               tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]))
+              for cost, cols in opts] for ln, opts in zip(order, options)]
+    wrap_cost = {c: costs.get(f"wrap_{k.rstrip('12')}", 0.0) for c, k in enumerate(model.kinds)}
+    readings: list[tuple[float, tuple[int, ...]]] = []
+    for pick in product(*(range(len(f)) for f in facts)):
+        chosen_facts = [f[k] for f, k in zip(facts, pick)]
+        total = sum(f[0] for f in chosen_facts)
         used: dict[int, list[int]] = {}
-        for ln, (_cost, cols) in zip(order, combo):
-            for c in cols:
+        mirrored: dict[int, set[int]] = {}
+        for ln, f in zip(order, chosen_facts):
+            for c in f[1]:
                 used.setdefault(c, []).append(ln)
+            for c in f[3]:
+                mirrored.setdefault(c, set()).add(ln)
         total += sum(model.skip(c) for c in required if c not in used)
         for c, on in used.items():
             if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
@@ -173,34 +186,29 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 # A wrapped cell: its lines are consecutive, but for the row's own line,
                 # which a cell centred on it may leave empty; one line more costs a wrap,
                 # less when the line above stops mid-sentence.
-                span = set(range(min(on), max(on) + 1)) - set(on) - {anchor}
-                total += costs[f"wrap_{model.kinds[c].rstrip('12')}"] * (len(on) - 1) + len(span)
-        for ln, (_cost, cols) in zip(order, combo):
-            for i, c in zip(lines[ln], cols):
-                # A sentence not yet ended (…，拟加强政策) goes on below in its column.
-                unfinished = kinds[i].prose and not ends_cell(pieces[i])
-                if (pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause or unfinished) and \
-                        any(c in cols2 for ln2, (_c2, cols2) in zip(order, combo) if 0 < ln2 - ln <= 2):
+                span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
+                total += wrap_cost[c] * (len(on) - 1) + span
+        for j, f in enumerate(chosen_facts):
+            for c in f[4]:
+                if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen_facts[j + 1:]) if ln2 - order[j] <= 2):
                     total -= costs["open_cell_below"]
-        chosen: dict[int, int] = {}
-        for ln, (_cost, cols) in zip(order, combo):
-            for i, c in zip(lines[ln], cols):
-                chosen[i] = c
-        if row_pieces_here:
-            on_lines: dict[int, set[int]] = {}
-            for i in row_pieces_here:
-                if i in chosen:  # a line no column order fits is left unread
-                    on_lines.setdefault(chosen[i], set()).add(pieces[i].line)
-            total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in on_lines.values() for ln in on)
-        readings.append((total, chosen))
+        # A cell centred on its row's line prints as many lines above it as below.
+        total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in mirrored.values() for ln in on)
+        readings.append((total, pick))
     if not readings:
         return 0.0, {}, set()
-    best_cost, best = min(readings, key=lambda r: r[0])
+
+    def columns_of(pick: tuple[int, ...]) -> dict[int, int]:
+        return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k][1])}
+
+    best_cost, best_pick = min(readings, key=lambda r: r[0])
+    best = columns_of(best_pick)
     # Sentences side by side (评分标准 | 佐证材料) are told apart by their words alone: a
     # sentence's column is in doubt within a wider margin.
     margin = {c: config.prose_margin if k == "prose" else config.row_margin for c, k in enumerate(model.kinds)}
-    doubtful = {i for cost, chosen in readings for i, c in best.items()
-                if chosen.get(i) != c and cost - best_cost < margin[c]}
+    widest = max(margin.values())
+    doubtful = {i for cost, pick in readings if pick != best_pick and cost - best_cost < widest
+                for i, c in columns_of(pick).items() if best.get(i) != c and cost - best_cost < margin[best[i]]}
     return best_cost, best, doubtful
 
 
