@@ -167,11 +167,13 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     that printed the table column by column), whatever its sums say."""
     inds = record.indicators
     regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
-    confirmed = fits and bool(inds) and (regrouped or not groups_in_doubt) and scores_make_total(record)
-    if confirmed:
+    rows_confirmed = fits and bool(inds) and scores_make_total(record)
+    if rows_confirmed and (regrouped or not groups_in_doubt):
         return
+    # Scores that make the total are believed whatever else is in doubt.
+    keys = [k for k in INDICATOR_KEYS if k != "score"] if rows_confirmed else INDICATOR_KEYS
     for ind in inds:
-        for key in INDICATOR_KEYS:
+        for key in keys:
             fv = getattr(ind, key)
             fv.confidence = min(fv.confidence, unconfirmed)
             if fv.value is None and "missing" not in fv.flags:

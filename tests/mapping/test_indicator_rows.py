@@ -136,3 +136,16 @@ def test_an_unconfirmed_table_has_its_confidences_capped() -> None:
     badly_fitted = record_with([indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)], 85)
     confirm_text_table(badly_fitted, groups_in_doubt=False, unconfirmed=0.5, fits=False)
     assert badly_fitted.indicators[0].score.confidence == 0.5
+
+
+def test_scores_that_make_the_total_are_believed_while_unsettled_groups_stay_in_doubt() -> None:
+    # A form without printed level-1 weights: no sum settles the groups, but the scores
+    # make the total.
+    inds = [indicator("产出指标", 50, 50, 45), indicator("效益指标", 50, 50, 40)]
+    for ind in inds:
+        ind.level1_weight = FieldValue.missing()
+    record = record_with(inds, 85)
+    confirm_text_table(record, groups_in_doubt=True, unconfirmed=0.5)
+    assert [i.score.confidence for i in record.indicators] == [0.99, 0.99]
+    assert {i.level1.confidence for i in record.indicators} == {0.5}
+    assert {i.level3_weight.confidence for i in record.indicators} == {0.5}
