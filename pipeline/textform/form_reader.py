@@ -110,7 +110,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         if kind is TextKind.LINES:
             body, owners = estimate_columns(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
-            body = rows_by_anchor_lines(body, kind, owners)
+            body = rows_by_anchor_lines(body, kind, owners,
+                                        1 if "score" in template.indicators.blank_allowed else 2)
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)

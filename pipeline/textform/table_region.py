@@ -81,18 +81,19 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     return result
 
 
-def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None
-                         ) -> list[Piece]:
+def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
+                         least_numbers: int = 2) -> list[Piece]:
     """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
     cells on the lines around the row's own line, interleaved with its neighbours'. Each
     line is given to its row's line (``owners``, line → row line, where the columns were
-    estimated and the rows with them; else the nearest line holding a row's numbers), and
+    estimated and the rows with them; else the nearest line holding a row's numbers, one
+    at least where the form lets its score be blank: ``least_numbers``), and
     each row's pieces are put column by column, top to bottom: the order of the cells, as
     a tool that writes one cell after another would give it."""
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
-    anchors = sorted({a for a in owners.values() if a in lines}) if owners else row_lines(lines)
+    anchors = sorted({a for a in owners.values() if a in lines}) if owners else row_lines(lines, least_numbers)
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
@@ -117,15 +118,16 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     return out
 
 
-def row_lines(lines: dict[int, list[Piece]]) -> list[int]:
-    """The lines holding a row's numbers (its weight and score). A merged group's line
-    (产出 50 成本指标 50) holds two numbers too, but far left of where the rows print
-    their score: a line counts when its last number stands near the rows' usual last
-    number (more than half-way across, the median row's)."""
+def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2) -> list[int]:
+    """The lines holding a row's numbers (its weight and score; where the score may be
+    blank, its weight among two other pieces at least). A merged group's line (产出 50
+    成本指标 50) holds two numbers too, but far left of where the rows print their score:
+    a line counts when its last number stands near the rows' usual last number (more than
+    half-way across, the median row's)."""
     rightmost: dict[int, int] = {}
     for ln, ps in lines.items():
         numbers = [p for p in ps if NUMBER.fullmatch(p.text.strip())]
-        if len(numbers) >= 2:
+        if len(numbers) >= 2 or (numbers and len(numbers) >= least_numbers and len(ps) - len(numbers) >= 2):
             rightmost[ln] = max((p.x or 0) for p in numbers)
     if not rightmost:
         return []

@@ -180,3 +180,16 @@ def test_a_provincial_target_is_read_in_its_three_columns_and_a_blank_score_is_a
                    ("开展督导检查次数", "≥", "3", "次", "22", "5次", ""),
                    ("受益人数", "≥", "45", "人", "4", "46人", ""),
                    ("带动地方经济增长", "", "逐步改善", "", "1", "明显改善", "")]
+
+
+def test_a_spaced_row_with_its_weight_alone_is_a_row_where_the_score_may_be_blank() -> None:
+    from pipeline.textform.table_region import row_lines
+
+    def line(n: int, *cells: tuple[str, int]) -> list[Piece]:
+        return [Piece(t, t, n, x, 0.95) for t, x in cells]
+
+    lines = {0: line(0, ("受益人数", 20), ("≥", 40), ("1200", 46), ("人", 58), ("10", 70), ("1202人", 80)),
+             1: line(1, ("长效管理机制建立情况", 20), ("符合规范", 46), ("21", 70), ("符合规范", 80)),
+             2: line(2, ("标", 0))}
+    assert row_lines(lines, least_numbers=1) == [0, 1]
+    assert row_lines(lines) == [0]
