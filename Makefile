@@ -12,6 +12,8 @@ CORPUS ?= bench/corpus
 # The faces the bench corpus is drawn in: every installed CJK face, the held-out ones
 # (fixtures/generator/fonts.yaml) for 40% of the reports, reported apart and never fitted on.
 FONTS ?= mixed
+# How cell text sits across its cell: left, center, or mixed (drawn per report, half centred).
+CELLS ?= mixed
 # One of each family and layout variant, consistent and not (see fixtures/README.md).
 SAMPLE_REPORTS := mof_project:10,mof_project:5,mof_project:7:bad,dept_overall:4,dept_overall:11:bad,gd_fund:3,gd_fund:4,gd_fund:10:bad,gd_fund:12:bad
 
@@ -52,7 +54,7 @@ fuzz: $(STAMP)
 
 # The benchmark corpus (outside git): N reports in every variant, with truth.
 corpus: $(STAMP)
-	$(PY) -m fixtures.generator.build --out $(CORPUS) --n $(N) --seed 1000 --fonts $(FONTS)
+	$(PY) -m fixtures.generator.build --out $(CORPUS) --n $(N) --seed 1000 --fonts $(FONTS) --cells $(CELLS)
 
 # The small committed corpus used by tests and by `make extract` with no IN.
 samples: $(STAMP)

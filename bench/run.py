@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -55,6 +56,7 @@ GENERATED = {"digital-damaged": render_damaged_digital,
              "copier": lambda truth, path: render_copier_from_truth(truth, path)}
 BASELINE_PYTHON = PROJECT_ROOT / ".venv-baseline" / "bin" / "python"
 HELD_OUT_FONTS, TUNED_FONTS = "held-out fonts", "tuned fonts"
+PROVINCIAL_FORMS, OTHER_FORMS = "provincial forms", "national and gd forms"
 
 
 def extract_files(paths: list[str], engine: str) -> tuple[list[dict], float, float]:
@@ -103,12 +105,21 @@ def font_group(truth: Truth) -> str:
     return HELD_OUT_FONTS if held else TUNED_FONTS
 
 
-def tally_by_font(scored: list[tuple[Truth, Tally]]) -> dict:
-    """The variant's figures for each font group, when the corpus has both."""
+def form_group(truth: Truth) -> str:
+    """`provincial forms` for a province's version of a national form (its own title,
+    target columns and funds block: fixtures/generator/provincial.py), else `national and
+    gd forms`: a layout the readers were first built on is reported apart from one they
+    were not."""
+    return PROVINCIAL_FORMS if truth.layout.form_version == "provincial" else OTHER_FORMS
+
+
+def tally_by(scored: list[tuple[Truth, Tally]], group_of: Callable[[Truth], str]) -> dict:
+    """The variant's figures for each group `group_of` puts a report in, when the corpus
+    has more than one."""
     groups: dict[str, Tally] = {}
     counts: dict[str, int] = {}
     for truth, tally in scored:
-        group = font_group(truth)
+        group = group_of(truth)
         groups.setdefault(group, Tally()).add(tally)
         counts[group] = counts.get(group, 0) + 1
     if len(groups) < 2:
@@ -175,7 +186,9 @@ def bench_pipeline(corpus: Path, truths: dict[str, Truth], variants: list[str],
                 "peak_rss_mb": round(rss, 1),
                 # Reports in faces kept out of calibration and tuning, apart: the figure
                 # that predicts fonts we never drew.
-                "by_font": tally_by_font(scored),
+                "by_font": tally_by(scored, font_group),
+                # The provincial versions of the national form apart, likewise.
+                "by_form": tally_by(scored, form_group),
             }
             overall.add(tally)
             errors += tally.errors
@@ -251,7 +264,8 @@ def print_table(results: dict, baseline: dict) -> None:
     for engine, per_variant in results.items():
         rows = [(v, r) for v, r in per_variant.items()]
         rows += [(f"{v} [{g}]", g_r) for v, r in per_variant.items()
-                 for g, g_r in (r.get("by_font") or {}).items()]
+                 for key in ("by_font", "by_form")
+                 for g, g_r in (r.get(key) or {}).items()]
         for variant, r in rows:
             incons = r.get("inconsistency_flag_recall")
             print(f"{engine:10s}{variant:30s}{r.get('documents', ''):>5}{r.get('failed', ''):>5}"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pipeline.layout import Cell, DocumentLayout, Table
 from pipeline.mapping.cells import label_score
 from pipeline.mapping.fields import joined_value, typed_value
+from pipeline.mapping.vocabulary import snapped_unit
 from pipeline.models import FieldValue, Indicator
 from pipeline.template.catalogue import Catalogue, IndicatorSpec
 from pipeline.text.normalize import normalize_text
@@ -223,6 +224,9 @@ def read_row(cells: list[Cell], starting: list[Cell], columns: list[Column],
         blank = cell is None or not cell.text.strip()
         if col.key in part_keys or (spec and col.key in spec.joined):
             parts[col.key] = outside_vocabulary(value, spec.part_vocabulary.get(col.key)) if spec else value
+            if spec and col.key in spec.part_units:
+                parts[col.key] = snapped_unit(parts[col.key], spec.part_units[col.key],
+                                              catalogue.vocabulary_match)
             continue  # joined below
         if col.key in ("level1", "level2") and blank:
             # Merged down from a row above (possibly on the previous page).

@@ -16,10 +16,15 @@ What the form's list adds to the reading:
   shorten its names (社会效益 for 社会效益指标 is two edits off a six-character term,
   服务对象满意度 the whole of 服务对象满意度指标 but its end: both left as printed), and a
   reading the OCR is sure of is what the form prints, term or not.
+
+Units (the 度量单位 column of a provincial form, the end of a target: ≥95人次, ≤90万元)
+are matched by rules of their own: from two characters, and only by readings of the same
+length (a character more or fewer is another unit: 人 / 人次).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -46,11 +51,15 @@ def allowed_edits(term: str, rules: VocabularyMatch) -> int:
     return 2 if n >= rules.long_from else 1
 
 
-def match_term(reading: str, terms: Sequence[str], rules: VocabularyMatch) -> TermMatch | None:
+def match_term(reading: str, terms: Sequence[str], rules: VocabularyMatch,
+               same_length: bool = False) -> TermMatch | None:
     """The term this reading is, or is a misreading of; None when it is near none, or as
-    near two of them (within ``rules.margin`` edits)."""
+    near two of them (within ``rules.margin`` edits). ``same_length``: only terms as long
+    as the reading count (units)."""
     key = compact(reading)
     keyed = {compact(t): t for t in terms if compact(t)}
+    if same_length:
+        keyed = {k: t for k, t in keyed.items() if len(k) == len(key)}
     if not key or not keyed:
         return None
     ranked = sorted((Levenshtein.distance(key, k), k) for k in keyed)
@@ -66,7 +75,7 @@ def match_term(reading: str, terms: Sequence[str], rules: VocabularyMatch) -> Te
 
 
 def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch,
-            characters_in_doubt: bool = True) -> FieldValue:
+            characters_in_doubt: bool = True, same_length: bool = False) -> FieldValue:
     """The value as its vocabulary makes it (see the module doc); a new FieldValue, or
     ``fv`` itself when the vocabulary says nothing about it. ``characters_in_doubt``:
     the confidence is doubt about the characters read (OCR, a repaired text layer), which
@@ -74,7 +83,7 @@ def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch,
     doubt about which cell a piece belongs to, on which the vocabulary says nothing."""
     if not isinstance(fv.value, str) or "inferred" in fv.flags:
         return fv
-    found = match_term(fv.value, terms, rules)
+    found = match_term(fv.value, terms, rules, same_length)
     if found is None:
         return fv
     if found.edits == 0 and not characters_in_doubt:
@@ -91,10 +100,43 @@ def snapped(fv: FieldValue, terms: Sequence[str], rules: VocabularyMatch,
         "alternatives": [*fv.alternatives, fv.value]})
 
 
+def unit_rules(rules: VocabularyMatch) -> VocabularyMatch:
+    return rules.model_copy(update={"min_length": rules.unit_min_length})
+
+
+def snapped_unit(fv: FieldValue, units: Sequence[str], rules: VocabularyMatch) -> FieldValue:
+    """A cell that holds a unit alone (度量单位), snapped to the units' list."""
+    return snapped(fv, units, unit_rules(rules), same_length=True)
+
+
+# A measured value and the unit it ends in: ≥95 | 人次, ≤90 | 万元, 100 | %.
+VALUE_WITH_UNIT = re.compile(r"^(.*\d)\s*([^\d\s.,，、]{1,6})$")
+
+
+def snapped_value_unit(fv: FieldValue, units: Sequence[str], rules: VocabularyMatch) -> FieldValue:
+    """A target or actual whose unit was misread (≥95人欠) with the unit snapped to the
+    term (≥95人次), when the OCR doubted the reading. A unit read as a term changes
+    nothing: the whole value's confidence is also the number's, which the unit does not
+    vouch for."""
+    if not isinstance(fv.value, str) or "inferred" in fv.flags or fv.confidence >= rules.snap_below:
+        return fv
+    parts = VALUE_WITH_UNIT.match(fv.value)
+    if parts is None:
+        return fv
+    found = match_term(parts.group(2), units, unit_rules(rules), same_length=True)
+    if found is None or found.edits == 0:
+        return fv
+    return fv.model_copy(update={
+        "value": parts.group(1) + found.term,
+        "confidence": min(fv.confidence, round(found.quality * rules.snap_trust, 4)),
+        "alternatives": [*fv.alternatives, fv.value]})
+
+
 def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch,
                 characters_in_doubt: bool = True) -> None:
     """Every value of the record that a closed vocabulary of its form covers, snapped:
-    header fields, then each row's level-1 name and the level-2 name under it."""
+    header fields, then each row's level-1 name and the level-2 name under it, and the
+    unit its target and actual end in."""
     def snap(fv: FieldValue, terms: Sequence[str]) -> FieldValue:
         return snapped(fv, terms, rules, characters_in_doubt)
 
@@ -107,3 +149,6 @@ def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch,
         terms = vocabulary.level2_terms(ind.level1.value)
         if terms:
             ind.level2 = snap(ind.level2, terms)
+        if vocabulary.units and characters_in_doubt:  # a text's units are as printed
+            ind.target = snapped_value_unit(ind.target, vocabulary.units, rules)
+            ind.actual = snapped_value_unit(ind.actual, vocabulary.units, rules)

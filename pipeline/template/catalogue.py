@@ -54,6 +54,11 @@ class IndicatorSpec(BaseModel):
     # A part column's closed vocabulary (指标性质: ≥ ≤ = > <): a reading outside it is
     # not trusted (a lone sign in its cell is read without context: 》, ＞_ …).
     part_vocabulary: dict[str, list[str]] = Field(default_factory=dict)
+    # A part column whose cells hold a catalogue's terms (度量单位: 人次, 个, %, 万元…): a
+    # reading that is a term is trusted more than its OCR says, one a character off
+    # becomes the term (pipeline/mapping/vocabulary.py, units' rules); a reading near
+    # none keeps its value and confidence (forms use units no list holds).
+    part_units: dict[str, list[str]] = Field(default_factory=dict)
     # Columns a unit may leave blank (完成值, 得分 on provincial forms): a blank cell there
     # is the form saying nothing, a null without flag, not a value missing.
     blank_allowed: list[str] = Field(default_factory=list)
@@ -97,6 +102,9 @@ class Vocabulary(BaseModel):
     level2: dict[str, list[str]] = Field(default_factory=dict)
     # Header fields with a closed set of values (是/否, 项目级次, the money unit).
     fields: dict[str, list[str]] = Field(default_factory=dict)
+    # The units a target ends in (≥95人次, ≤90万元): a misread unit at the end of a target
+    # is snapped to the term under the units' rules (VocabularyMatch.unit_min_length).
+    units: list[str] = Field(default_factory=list)
 
     def level2_terms(self, level1: object) -> list[str]:
         """The level-2 names under this level-1 name; every level-2 name of the form when
@@ -128,6 +136,10 @@ class VocabularyMatch(BaseModel):
     # 质量指标: one misread character makes the other term).
     exact_doubt: float = 0.1
     near_term_doubt: float = 0.5
+    # Units (人次, 万元, 平方米) are short: snapped to from this many characters, and only
+    # by a reading of the same length (OCR misreads a character of a unit; a character
+    # more or fewer is another unit: 人 / 人次, 元 / 万元).
+    unit_min_length: int = 2
 
 
 # A marker is a label, or alternatives of which one is printed (a province's titles).
