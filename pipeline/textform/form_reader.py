@@ -112,7 +112,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         if kind in (TextKind.SPACED, TextKind.LINES):
             body = rows_by_anchor_lines(body, kind, owners,
                                         1 if "score" in template.indicators.blank_allowed else 2)
-        form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
+        form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
+                                               printed_columns=kind is TextKind.SPACED)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)
         elif form.table_cost > config.table_fit_max or not any(r.cells.get("level1") for r in form.rows):

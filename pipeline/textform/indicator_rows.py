@@ -25,7 +25,7 @@ from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.values import EMPTY_MARKS
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, share_column
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -282,8 +282,11 @@ def column_model(spec: IndicatorSpec, config: TextConfig) -> ColumnModel:
 class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
-    def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str) -> None:
+    def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str,
+                 printed_columns: bool = False) -> None:
         self.pieces, self.model, self.config = pieces, model, config
+        # Positions as printed (pdftotext -layout), not columns estimated ``step`` apart.
+        self.printed_columns = printed_columns
         level1_names = frozenset(config.level1_names.get(template, ()))
         self.piece_kinds = [classify(p, config, level1_names) for p in pieces]
         # Whether this form prints the level-1 weight in the name (产出指标（50分）): the
@@ -316,8 +319,9 @@ class RowReader:
         out: list[tuple[int, str, float]] = []
         # The same cell, one more line.
         wrap = continuation(kind, prev, cur, costs, self.config)
-        if prev.x is not None and cur.x is not None and abs(prev.x - cur.x) > 2:
-            wrap += costs["wrap_across_columns"]  # a cell's lines start where it starts
+        if prev.x is not None and cur.x is not None and (
+                not share_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2):
+            wrap += costs["wrap_across_columns"]  # a cell's lines stand in its column
         if wrap < INF:
             own = e
             if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
@@ -340,8 +344,8 @@ class RowReader:
         return self.emissions[0][c] + lead
 
 
-def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str
-              ) -> tuple[list[TextRow], float]:
+def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
+              printed_columns: bool = False) -> tuple[list[TextRow], float]:
     """The cheapest reading of the pieces as rows of the template's columns; a piece whose
     second-best column costs little more than its best (config: ``row_margin``) is read
     with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt.
@@ -351,7 +355,7 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
         return [], 0.0
-    reader = RowReader(pieces, model, config, template)
+    reader = RowReader(pieces, model, config, template, printed_columns)
     junk = model.costs["junk"]
     # Both passes walk the same steps: made once.
     steps = [[[] if t == 0 else reader.steps(t, c) for c in range(m)] for t in range(n)]

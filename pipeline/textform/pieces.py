@@ -60,6 +60,31 @@ class Piece:
         return compact(self.text)
 
 
+def share_column(a: Piece, b: Piece) -> bool:
+    """Two pieces of a text that kept positions stand in one column: their printed spans
+    overlap. A cell's lines start where it starts when left-aligned, but not when centred
+    (a shorter last line starts further right); columns never overlap."""
+    if a.x is None or b.x is None:
+        return False
+    return a.x < b.x + len(b.raw.strip()) and b.x < a.x + len(a.raw.strip())
+
+
+def column_order(pieces: list[Piece]) -> dict[int, int]:
+    """Each piece's column (by ``id``) among pieces of a text that kept positions: the
+    groups of pieces whose printed spans overlap, numbered left to right."""
+    out: dict[int, int] = {}
+    column, right = -1, None
+    for p in sorted(pieces, key=lambda q: q.x or 0):
+        start, width = p.x or 0, max(1, len(p.raw.strip()))
+        # Half the piece at least under the column's span: a long piece grazing the next
+        # column's start does not join the two.
+        if right is None or min(right, start + width) - start < width / 2:
+            column, right = column + 1, start + width
+        right = max(right, start + width)
+        out[id(p)] = column
+    return out
+
+
 def detect_kind(lines: list[str]) -> TextKind:
     """The kind of the text, by what its lines hold (tabs, wide gaps, one piece each)."""
     filled = [ln for ln in lines if ln.strip()]

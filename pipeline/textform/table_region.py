@@ -16,7 +16,7 @@ from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
 from pipeline.textform.line_columns import mirrors_across
-from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.pieces import Piece, TextKind, column_order, share_column
 from pipeline.textform.vocab import LABEL_SCORE, TextConfig, find_piece, label_hit
 
 
@@ -114,7 +114,11 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
             groups[owner].append(p)
     out = list(lead)
     for a in anchors:
-        out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
+        if kind is TextKind.SPACED:
+            columns = column_order(groups[a])
+            out.extend(sorted(groups[a], key=lambda p: (columns[id(p)], p.line)))
+        else:
+            out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
     return out
 
 
@@ -148,8 +152,7 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
         numbers = [q.x for q in lines.get(anchor, []) if q.x is not None and NUMBER.fullmatch(q.text.strip())]
         if piece.x is None or not numbers or piece.x > max(numbers):
             return False
-        return any(
-            q.x is not None and abs(q.x - piece.x) <= 1 for q in lines.get(anchor, []))
+        return any(share_column(q, piece) for q in lines.get(anchor, []))
     def mirrored(anchor: int) -> bool:
         # A cell is centred on its row's line: a wrapped line's mirror across its own row
         # line holds the same column's other half (部分资料归档不及时，将建立 | 台账定期检查).
@@ -158,14 +161,13 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
             return mirrors_across(lines, anchors, anchor, piece.line)
         if piece.x is None:
             return False
-        return any(q.x is not None and abs(q.x - piece.x) <= 2
-                   for q in lines.get(2 * anchor - piece.line, []))
+        return any(share_column(q, piece) for q in lines.get(2 * anchor - piece.line, []))
     return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
                                         a if is_tail(piece) else -a))
 
 
 def column_of(piece: Piece) -> int:
-    # Left-aligned cells start at their column; a few characters of slack for centring.
+    # Estimated columns (a text that kept only its lines) are ``step`` apart.
     return (piece.x or 0) // 4
 
 

@@ -193,3 +193,25 @@ def test_a_spaced_row_with_its_weight_alone_is_a_row_where_the_score_may_be_blan
              2: line(2, ("标", 0))}
     assert row_lines(lines, least_numbers=1) == [0, 1]
     assert row_lines(lines) == [0]
+
+
+def test_centred_lines_of_a_cell_share_its_column_and_neighbours_do_not() -> None:
+    from pipeline.textform.pieces import column_order, share_column
+
+    # 评价年度实现值/年度预期值×该指标 | 分值。 centred in their cell; 符合规范 in the next.
+    first = Piece("评价年度实现值/年度预期值×该指标", "评价年度实现值/年度预期值×该指标", 3, 40, 0.95)
+    last = Piece("分值。", "分值。", 5, 48, 0.95)
+    neighbour = Piece("符合规范", "符合规范", 4, 61, 0.95)
+    assert share_column(first, last) and not share_column(first, neighbour)
+    columns = column_order([neighbour, last, first])
+    assert columns[id(first)] == columns[id(last)] != columns[id(neighbour)]
+
+
+@given(st.lists(st.tuples(st.integers(0, 120), st.text(min_size=1, max_size=12).filter(str.strip)), max_size=12))
+def test_columns_are_numbered_left_to_right(cells: list[tuple[int, str]]) -> None:
+    from pipeline.textform.pieces import column_order
+
+    pieces = [Piece(t, t, k, x, 0.9) for k, (x, t) in enumerate(cells)]
+    columns = column_order(pieces)
+    by_start = sorted(pieces, key=lambda p: p.x or 0)
+    assert [columns[id(p)] for p in by_start] == sorted(columns[id(p)] for p in by_start)
