@@ -22,6 +22,9 @@ from pipeline.limits import check_page_count, check_page_objects
 # What pdfminer raises on a malformed file, besides pdfplumber's wrapper: its own syntax
 # errors, and RecursionError on deeply nested or self-referencing objects.
 PARSE_ERRORS = (PdfminerException, MalformedPDFException, PSException, RecursionError)
+# Building pdfplumber's pages from objects of the wrong type (a MediaBox of stray bytes)
+# raises plain TypeError or ValueError: a broken file as well.
+PAGE_ERRORS = (*PARSE_ERRORS, TypeError, ValueError)
 
 # Signs of a text layer that does not hold the printed text: pdfminer's (cid:N) for
 # glyphs without a Unicode mapping, the replacement character, private-use code points
@@ -109,7 +112,7 @@ def read_text_layer(path: Path, password: str | None = None, confidence: float =
             check_page_count(sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), max_pages + 1)),
                              max_pages, "the PDF has {} pages or more")
             pages = pdf.pages
-        except PARSE_ERRORS as exc:
+        except PAGE_ERRORS as exc:
             raise unreadable_pdf(path, exc) from exc
         if not pages:
             raise DocumentError("the PDF has no pages")
@@ -132,8 +135,10 @@ def read_text_layer(path: Path, password: str | None = None, confidence: float =
 def close(pdf: pdfplumber.PDF) -> None:
     """pdfplumber's close() builds every page first (to close them), which raises again
     on the broken page tree that made the file fail: then the file is closed alone.
-    (Found by the fuzzer: tests/hostile/crashes/pdf/bad-mediabox-on-close.pdf.)"""
+    A MediaBox of bytes no parser reads makes pdfplumber raise TypeError there, not a
+    parse error. (Found by the fuzzer: tests/hostile/crashes/pdf/bad-mediabox-on-close.pdf,
+    unreadable-mediabox-on-close.pdf.)"""
     try:
         pdf.close()
-    except PARSE_ERRORS:
+    except PAGE_ERRORS:
         pdf.stream.close()
