@@ -107,8 +107,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
         owners: dict[int, int] | None = None
+        in_order, lopsided = body, False
         if kind is TextKind.LINES:
-            body, owners = estimate_columns(body, template.indicators, config, name)
+            estimate = estimate_columns(body, template.indicators, config, name)
+            body, owners = estimate.pieces, estimate.owners
+            lopsided = estimate.asymmetry > config.lopsided_rows
         if kind in (TextKind.SPACED, TextKind.LINES):
             body = rows_by_anchor_lines(body, kind, owners,
                                         1 if "score" in template.indicators.blank_allowed else 2)
@@ -116,6 +119,15 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                                printed_columns=kind is TextKind.SPACED)
         if kind in (TextKind.SPACED, TextKind.LINES):
             form.rows = place_merged_groups(form.rows, template.indicators)
+        if lopsided:
+            # Rows whose wrapped lines do not mirror each other about their lines: the
+            # lines may come in the order of the cells (pdftotext -raw: a row's one-line
+            # cells on a line, then each wrapped cell's lines in turn), not one table row
+            # per line. Read that way too; the reading that fits clearly better (config:
+            # cell_order_gain) wins.
+            rows, cost = read_rows(in_order, template.indicators, config, name)
+            if cost < form.table_cost * (1 - config.cell_order_gain):
+                form.rows, form.table_cost = rows, cost
         elif form.table_cost > config.table_fit_max or not any(r.cells.get("level1") for r in form.rows):
             # The rows do not hold their level-1 groups, or were not read in row order: the
             # names (with their weights) stand apart, before the rows; the weights place them.

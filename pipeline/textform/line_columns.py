@@ -5,6 +5,7 @@ given columns together by the kinds of their pieces (`indicator_rows.emission`).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sized
+from dataclasses import dataclass
 from itertools import combinations, product
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -24,11 +25,21 @@ from pipeline.textform.indicator_rows import (
 )
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
-from pipeline.textform.wrapped_lines import wrapped_line_owners
+from pipeline.textform.wrapped_lines import asymmetry, wrapped_line_owners
+
+
+@dataclass
+class ColumnEstimate:
+    """The pieces with estimated column positions, the row line owning each line, and how
+    far the rows' wrapped lines are from mirroring each other (`wrapped_lines.asymmetry`)."""
+
+    pieces: list[Piece]
+    owners: dict[int, int]
+    asymmetry: float = 0.0
 
 
 def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-                     step: int = 10) -> tuple[list[Piece], dict[int, int]]:
+                     step: int = 10) -> ColumnEstimate:
     """Positions for a text that lost them but kept its lines (pdfplumber: one space
     between the cells of a line), and the row line owning each line. A row prints on its
     own line (the one with its weight and score) and on the wrapped lines around it; each
@@ -48,10 +59,11 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     least = 1 if "score" in model.blank_allowed else 2
     anchors = sorted(ln for ln, idx in by_line.items() if is_row_line(idx, kinds, group_weights, least))
     if not anchors:
-        return pieces, {}
+        return ColumnEstimate(pieces, {})
     groups_vocab = (*level1_names, *config.group_names)
     rows_of_line = {ln: row_pieces(idx, pieces, kinds, groups_vocab, config) for ln, idx in by_line.items()}
-    owners = wrapped_line_owners({ln: len(idx) for ln, idx in rows_of_line.items()}, anchors)
+    sizes = {ln: len(idx) for ln, idx in rows_of_line.items()}
+    owners = wrapped_line_owners(sizes, anchors)
     groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
     for line, owner in owners.items():
         groups[owner][line] = by_line[line]
@@ -65,7 +77,7 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
                 else p.confidence
             out[i] = Piece(p.text, p.raw, p.line, c * step, confidence)
-    return out, {**owners, **{a: a for a in anchors}}
+    return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, owners))
 
 
 def is_group(kind: PieceKind) -> bool:

@@ -56,6 +56,8 @@ class TextConfig:
     doubled_line_min_chars: int = 8
     row_margin: float = 1.0
     prose_margin: float = 1.0
+    cell_order_gain: float = 0.1
+    lopsided_rows: float = 0.05
     table_fit_max: float = 0.35
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15

@@ -91,3 +91,18 @@ def centred_splits(sizes: Mapping[int, int], rows: list[int], lead: list[int], g
         s = choice[s]
         splits.append(s)
     return list(reversed(splits))
+
+
+def asymmetry(sizes: Mapping[int, int], owners: Mapping[int, int]) -> float:
+    """How far the rows' wrapped lines are from mirroring each other, per wrapped line (0:
+    every row centred on its line; towards 1: rows with lines on one side only, as in a
+    text that prints each wrapped cell after its row's line, pdftotext -raw)."""
+    above: dict[int, list[int]] = {}
+    below: dict[int, list[int]] = {}
+    for ln in sorted(owners):
+        a = owners[ln]
+        if ln != a and sizes.get(ln):
+            (above if ln < a else below).setdefault(a, []).append(sizes[ln])
+    lines = sum(len(v) for v in above.values()) + sum(len(v) for v in below.values())
+    cost = sum(symmetry_cost(above.get(a, []), below.get(a, [])) for a in {*above, *below})
+    return cost / lines if lines else 0.0

@@ -215,3 +215,14 @@ def test_columns_are_numbered_left_to_right(cells: list[tuple[int, str]]) -> Non
     columns = column_order(pieces)
     by_start = sorted(pieces, key=lambda p: p.x or 0)
     assert [columns[id(p)] for p in by_start] == sorted(columns[id(p)] for p in by_start)
+
+
+
+def test_rows_printed_with_their_wrapped_lines_below_are_lopsided() -> None:
+    from pipeline.textform.wrapped_lines import asymmetry
+
+    centred = {9: 1, 10: 5, 11: 1, 12: 2, 13: 5, 14: 2}
+    assert asymmetry(centred, wrapped_line_owners(centred, [10, 13])) == 0.0
+    # pdftotext -raw: each row's wrapped cells after its line.
+    below = {10: 5, 11: 1, 12: 1, 13: 5, 14: 2, 15: 1}
+    assert asymmetry(below, {11: 10, 12: 10, 14: 13, 15: 13}) == 1.0
