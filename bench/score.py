@@ -75,22 +75,34 @@ def same_value(truth: object, got: object) -> bool:
 
 
 def align_indicators(truth: Truth, record: Record) -> list[int | None]:
-    """For each truth row, the record row holding the same 三级指标 (by name, in order)."""
+    """For each truth row, the record row holding the same 三级指标: the alignment in
+    order whose matched names are most alike in all (name similarity >= 60). Row by row, a
+    misread name (困难群众… read 国难群众…) lost its row to a later one whose name holds the
+    truth's whole (年度困难群众…), and every row between was scored as never read."""
     names = [comparable(ind.level3.value or "") for ind in record.indicators]
+    targets = [comparable(t.level3) for t in truth.indicators]
+    n, m = len(targets), len(names)
+    # best[i][j]: the most similarity aligning truth rows i.. with record rows j..
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            score = fuzz.ratio(targets[i], names[j])
+            matched = score + best[i + 1][j + 1] if score >= 60 else 0.0
+            best[i][j] = max(matched, best[i + 1][j], best[i][j + 1])
     out: list[int | None] = []
-    next_free = 0
-    for t in truth.indicators:
-        target = comparable(t.level3)
-        best, best_score = None, 0.0
-        for j in range(next_free, min(len(names), next_free + 4)):
-            score = fuzz.ratio(target, names[j])
-            if score > best_score:
-                best, best_score = j, score
-        if best is not None and best_score >= 60:
-            out.append(best)
-            next_free = best + 1
-        else:
-            out.append(None)
+    i = j = 0
+    while i < n:
+        if j < m:
+            score = fuzz.ratio(targets[i], names[j])
+            if score >= 60 and best[i][j] == score + best[i + 1][j + 1]:
+                out.append(j)
+                i, j = i + 1, j + 1
+                continue
+            if best[i][j] == best[i][j + 1]:
+                j += 1
+                continue
+        out.append(None)
+        i += 1
     return out
 
 
