@@ -26,3 +26,21 @@ def test_failed_document_is_flagged_not_silent(truths: dict[str, Truth], tmp_pat
     bad.write_bytes(b"%PDF-1.4 broken")
     tally = score_record(truth, extract_document(bad, Settings()), "digital")
     assert tally.correct == 0 and tally.silent_errors == 0
+
+
+def test_a_misread_name_keeps_its_row(truths: dict[str, Truth], doc_path) -> None:
+    """A row whose 三级指标 is misread stays aligned with its truth row, even when a later
+    row's name holds the truth's name whole (困难群众… misread 国难群众…, and 年度困难群众…
+    two rows down): row by row, the later row took it and the rows between were lost."""
+    from bench.score import align_indicators
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    n = len(record.indicators)
+    assert align_indicators(truth, record) == list(range(n))
+    longer = "年度" + truth.indicators[1].level3
+    rows = list(truth.indicators)
+    rows[3] = rows[3].model_copy(update={"level3": longer})
+    truth = truth.model_copy(update={"indicators": rows})
+    record.indicators[3].level3.value = longer
+    record.indicators[1].level3.value = "国" + truth.indicators[1].level3[1:]
+    assert align_indicators(truth, record) == list(range(n))
