@@ -128,6 +128,11 @@ class VocabularyMatch(BaseModel):
     # 质量指标: one misread character makes the other term).
     exact_doubt: float = 0.1
     near_term_doubt: float = 0.5
+    # A scan's measure read starting with one of these signs (key) is read with the sign the
+    # forms print (value), `ambiguous`, the reading kept in `alternatives` (≥ whose bar a
+    # poor scan lost reads >); only in the keys `sign_prior_keys` names.
+    sign_prior: dict[str, str] = Field(default_factory=dict)
+    sign_prior_keys: list[str] = Field(default_factory=list)
 
 
 # A marker is a label, or alternatives of which one is printed (a province's titles).
