@@ -51,7 +51,7 @@ REGULARISATION_C = 10.0
 # feature is left out of that reader's model and the model refitted.
 SIGNS = {"reading": 1, "check_passed": 1, "repeat_agrees": 1, "check_failed": -1,
          "implausible": -1, "repeat_disagrees": -1, "ambiguous": -1, "unsigned_measure": -1,
-         "confusable": -1, "fuzzy_label": -1, "odd_sign": -1}
+         "confusable": -1, "fuzzy_label": -1, "odd_sign": -1, "marks": -1}
 
 
 def examples(cached: list[Cached], calibration: Calibration) -> dict[str, tuple[list[list[float]], list[int]]]:

@@ -52,9 +52,11 @@ FEATURES: tuple[str, ...] = (
     "reading_measure",   # reading × measure
     "reading_prose",     # reading × prose
     "odd_sign",          # a measure that starts with > or < (or 》), the usual misreads of ≥ / ≤
+    "marks",             # log(1 + punctuation marks and digits) of running text: where OCR errs
 )
 READING_CLIP = (0.001, 0.999)
 LONG_TEXT = 30
+MARKS = re.compile(r"[\d，。；：、,.;:（）()《》“”%]")
 INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
 
 
@@ -289,6 +291,7 @@ def record_evidence(record: Record, config: CalibrationConfig) -> list[Evidence]
             "reading_name": reading * (text and not measure and not prose),
             "reading_measure": reading * measure,
             "reading_prose": reading * prose,
+            "marks": math.log1p(len(MARKS.findall(value))) if prose else 0.0,
             "odd_sign": float(measure and re.match(config.plausibility.odd_sign, str(value)) is not None),
         }
         damaged = reader == "text_layer" and fv.confidence < config.clean_text_layer
