@@ -58,6 +58,16 @@ def test_equations_confirm_and_bounds_do_not(doc_path) -> None:
     assert evidence[f"indicators[{i}].level3_weight"]["check_passed"] == 1.0
 
 
+
+def test_every_equation_named_is_a_check_the_forms_make(truths, doc_path) -> None:
+    """config `equations` names checks by their rule: a renamed rule would silently stop
+    confirming anything."""
+    extractor = DocumentExtractor(Settings())
+    made = {check.rule for doc_id in sorted(truths)
+            for check in extractor.read_record(Path(doc_path(doc_id, "digital.pdf"))).checks}
+    assert set(CALIBRATION.config.equations) <= made, set(CALIBRATION.config.equations) - made
+    assert "score_le_weight" in made and "score_le_weight" not in CALIBRATION.config.equations
+
 def test_kinds_of_value_and_odd_signs(doc_path) -> None:
     record = DocumentExtractor(Settings()).read_record(Path(doc_path("gd_fund-00003", "digital.pdf")))
     record.indicators[0].target.value = ">95%"
