@@ -51,7 +51,7 @@ REGULARISATION_C = 10.0
 # feature is left out of that reader's model and the model refitted.
 SIGNS = {"reading": 1, "check_passed": 1, "repeat_agrees": 1, "check_failed": -1,
          "implausible": -1, "repeat_disagrees": -1, "ambiguous": -1, "unsigned_measure": -1,
-         "confusable": -1, "fuzzy_label": -1}
+         "confusable": -1, "fuzzy_label": -1, "odd_sign": -1, "marks": -1}
 
 
 def examples(cached: list[Cached], calibration: Calibration) -> dict[str, tuple[list[list[float]], list[int]]]:
@@ -85,7 +85,11 @@ def fit_reader(rows: list[list[float]], labels: list[int]) -> LogisticModel:
     used = [i for i in range(x.shape[1]) if x[:, i].std() > 0]  # a constant feature says nothing
     while True:
         model = LogisticRegression(C=REGULARISATION_C, max_iter=1000).fit(x[:, used], y)
-        against = [i for i, w in zip(used, model.coef_[0]) if SIGNS.get(FEATURES[i], 0) * w < 0]
+        weights = dict(zip((FEATURES[i] for i in used), model.coef_[0]))
+        against = [i for i, w in zip(used, model.coef_[0]) if SIGNS.get(FEATURES[i], 0) * w < 0
+                   # a kind's reading weight (reading_name, …) may lower the shared one, but
+                   # a surer reading must never make a value less likely right
+                   or (FEATURES[i].startswith("reading_") and weights.get("reading", 0.0) + w < 0)]
         if not against:
             break
         used = [i for i in used if i not in against]
@@ -128,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
     parser.add_argument("--readers", default="",
                         help="refit only these readers (e.g. ocr), keep the others of the model in use")
+    parser.add_argument("--measure-corpus", type=Path, default=None,
+                        help="a second corpus (e.g. drawn with --fonts held-out) to measure on: "
+                             "the model is fitted on every tuning-font report of --corpus")
+    parser.add_argument("--measure-records", type=Path, default=None,
+                        help="the records cached for --measure-corpus")
     args = parser.parse_args(argv)
     truths = load_truths(args.corpus)
     if not truths:
@@ -140,8 +149,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     fit_on = [c for c in cached if c.truth.doc_id in fit_ids]
     held_out = [c for c in cached if c.truth.doc_id in held_ids]
+    if args.measure_corpus is not None:
+        # Measured on another corpus: every report of this one drawn in tuning faces is fitted on.
+        fit_on = [c for c in cached if not any(map(is_held_out, (c.truth.layout.font_body,
+                                                                c.truth.layout.font_title)))]
+        held_out = load_cached(args.measure_records or args.measure_corpus / "records",
+                               load_truths(args.measure_corpus))
     base = load_calibration(args.config)
     source = {"corpus": str(args.corpus), "records": str(args.records),
+              **({"measured_on": str(args.measure_corpus)} if args.measure_corpus else {}),
               "variants": sorted({f"{c.engine}/{c.variant}" for c in fit_on}),
               "fitted_on": sorted({c.truth.doc_id for c in fit_on}),
               "held_out": sorted({c.truth.doc_id for c in held_out}),

@@ -30,7 +30,7 @@ CONFIG_FILE = "calibration.yaml"
 FEATURES: tuple[str, ...] = (
     "reading",           # logit of the reading's confidence
     "fuzzy_label",       # the label matched only approximately
-    "check_passed",      # a number, part of an arithmetic check that passed
+    "check_passed",      # a number that an equation of the form (a sum, a rate) confirms
     "check_failed",      # part of one that failed
     "number",            # a typed number (amount, weight, score)
     "implausible",       # out of its range, or a measure of an unknown shape
@@ -41,9 +41,22 @@ FEATURES: tuple[str, ...] = (
     "ambiguous",         # two readings disagreed (second opinion)
     "unsigned_measure",  # a measure that usually has ≥/≤ starts with a digit
     "confusable",        # holds a character often confused with a look-alike
+    # What kind of value it is (config `kinds`; a text of no listed kind is a name), and the
+    # reading's weight for each kind: how much an OCR doubt says differs by kind (a name in
+    # a cell is rarely wrong when read at 0.9, running text often is; a number the sums
+    # confirm is right whatever its reading).
+    "measure",           # a measure (年度指标值, 实际完成值)
+    "prose",             # running text (评分标准, 偏差原因, the narrative)
+    "reading_confirmed",  # reading × check_passed
+    "reading_name",      # reading × a name
+    "reading_measure",   # reading × measure
+    "reading_prose",     # reading × prose
+    "odd_sign",          # a measure that starts with > or < (or 》), the usual misreads of ≥ / ≤
+    "marks",             # log(1 + punctuation marks and digits) of running text: where OCR errs
 )
 READING_CLIP = (0.001, 0.999)
 LONG_TEXT = 30
+MARKS = re.compile(r"[\d，。；：、,.;:（）()《》“”%]")
 INDEXED = re.compile(r"^indicators\[\d+\]\.(\w+)$")
 
 
@@ -76,6 +89,11 @@ class Plausibility(BaseModel):
     measure_pattern: str = ".*"
     max_percent: float = math.inf
     signed_keys: list[str] = Field(default_factory=list)
+    # Measures of those keys that are printed without a sign (100%, a date): not doubtful.
+    unsigned_shapes: str = "(?!)"
+    # A measure starting with this is more likely a ≥ / ≤ that lost its bar than what the
+    # form prints.
+    odd_sign: str = "(?!)"
 
 
 class Confusable(BaseModel):
@@ -88,12 +106,24 @@ class Confusable(BaseModel):
         return any(c in text for c in self.chars) or re.search(self.pattern, text) is not None
 
 
+class Kinds(BaseModel):
+    """Value keys by kind of text (a text value of no listed kind is a name)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    measure: list[str] = Field(default_factory=list)
+    prose: list[str] = Field(default_factory=list)
+
+
 class CalibrationConfig(BaseModel):
     """config/calibration.yaml: the form knowledge the evidence features are made of."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     repeats: list[tuple[str, str]] = Field(default_factory=list)
+    # The checks that are equations: one that holds confirms the numbers in it.
+    equations: list[str] = Field(default_factory=list)
+    kinds: Kinds = Kinds()
     plausibility: Plausibility = Plausibility()
     confusable: Confusable = Confusable()
     second_opinion: SecondOpinionConfig = SecondOpinionConfig()
@@ -177,15 +207,27 @@ def is_plausible(key: str, value: object, rules: Plausibility) -> bool:
     return True
 
 
+def is_unsigned(key: str, value: object, rules: Plausibility) -> bool:
+    """A measure that usually has a sign starts with a digit, and is not one of the shapes
+    printed without one."""
+    return (isinstance(value, str) and key in rules.signed_keys and re.match(r"\d", value) is not None
+            and re.fullmatch(rules.unsigned_shapes, value.replace(" ", "")) is None)
+
+
 def logit(p: float) -> float:
     p = min(READING_CLIP[1], max(READING_CLIP[0], p))
     return math.log(p / (1 - p))
 
 
-def check_membership(record: Record) -> tuple[set[str], set[str]]:
+def check_membership(record: Record, equations: list[str]) -> tuple[set[str], set[str]]:
+    """(paths an equation that holds confirms, paths of a failed check): a bound that holds
+    (score ≤ weight) confirms nothing, as most misreads pass it too."""
     passed, failed = set(), set()
     for check in record.checks:
-        (passed if check.ok else failed).update(check.fields)
+        if not check.ok:
+            failed.update(check.fields)
+        elif check.rule in equations:
+            passed.update(check.fields)
     return passed, failed
 
 
@@ -212,7 +254,7 @@ class Evidence:
 
 def record_evidence(record: Record, config: CalibrationConfig) -> list[Evidence]:
     """The evidence of every read value (missing ones have none), confidences as read."""
-    passed, failed = check_membership(record)
+    passed, failed = check_membership(record, config.equations)
     repeats = repeat_agreement(record, config.repeats)
     reader = reader_of(record)
     out = []
@@ -221,23 +263,36 @@ def record_evidence(record: Record, config: CalibrationConfig) -> list[Evidence]
             continue
         value = fv.value
         key = value_key(path)
+        reading = logit(fv.confidence)
+        number = isinstance(value, (int, float))
+        # The sums confirm the numbers they add; a text in a check that passed (the
+        # narrative in narrative_unit_matches_form) is confirmed in its unit only.
+        confirmed = path in passed and number
+        text = isinstance(value, str)
+        measure = text and key in config.kinds.measure
+        prose = text and key in config.kinds.prose
         features = {
-            "reading": logit(fv.confidence),
+            "reading": reading,
             "fuzzy_label": float("fuzzy_label" in fv.flags),
-            # The sums confirm the numbers they add; a text in a check that passed (the
-            # narrative in narrative_unit_matches_form) is confirmed in its unit only.
-            "check_passed": float(path in passed and isinstance(value, (int, float))),
+            "check_passed": float(confirmed),
             "check_failed": float(path in failed),
-            "number": float(isinstance(value, (int, float))),
+            "number": float(number),
             "implausible": float(not is_plausible(key, value, config.plausibility)),
             "repeat_agrees": float(repeats.get(path) is True),
             "repeat_disagrees": float(repeats.get(path) is False),
             "long_text": float(isinstance(value, str) and len(value) > LONG_TEXT),
             "tesseract": float(record.source.engine == "tesseract"),
             "ambiguous": float("ambiguous" in fv.flags),
-            "unsigned_measure": float(isinstance(value, str) and key in config.plausibility.signed_keys
-                                      and re.match(r"\d", value) is not None),
+            "unsigned_measure": float(is_unsigned(key, value, config.plausibility)),
             "confusable": float(isinstance(value, str) and config.confusable.found(value)),
+            "measure": float(measure),
+            "prose": float(prose),
+            "reading_confirmed": reading * confirmed,
+            "reading_name": reading * (text and not measure and not prose),
+            "reading_measure": reading * measure,
+            "reading_prose": reading * prose,
+            "marks": math.log1p(len(MARKS.findall(value))) if prose else 0.0,
+            "odd_sign": float(measure and re.match(config.plausibility.odd_sign, str(value)) is not None),
         }
         damaged = reader == "text_layer" and fv.confidence < config.clean_text_layer
         out.append(Evidence(path, fv, "text" if damaged else reader, features))

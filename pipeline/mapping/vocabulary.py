@@ -34,6 +34,9 @@ from pipeline.models import FieldValue, Record
 from pipeline.template.catalogue import Vocabulary, VocabularyMatch
 from pipeline.text.normalize import compact
 
+# Sources read by OCR: a text layer's or a text file's > is what the form prints.
+SCANNED = ("scanned_pdf", "image")
+
 
 @dataclass(frozen=True)
 class TermMatch:
@@ -132,13 +135,32 @@ def snapped_value_unit(fv: FieldValue, units: Sequence[str], rules: VocabularyMa
         "alternatives": [*fv.alternatives, fv.value]})
 
 
+def signed_by_prior(fv: FieldValue, rules: VocabularyMatch) -> FieldValue:
+    """A measure read with a sign the forms seldom print (>95%) as the one they print
+    (≥95%), flagged ``ambiguous`` with the reading in ``alternatives``: a person confirms
+    which (config/templates.yaml `vocabulary_match.sign_prior`)."""
+    if not isinstance(fv.value, str) or fv.value[:1] not in rules.sign_prior or not fv.value[1:2].isdigit():
+        return fv  # a sign before a number only (《实施方案》印发 is a title)
+    out = fv.model_copy(update={"value": rules.sign_prior[fv.value[0]] + fv.value[1:],
+                                "alternatives": [*fv.alternatives, fv.value],
+                                "flags": list(fv.flags)})
+    out.flag("ambiguous")
+    return out
+
+
 def snap_record(record: Record, vocabulary: Vocabulary, rules: VocabularyMatch,
                 characters_in_doubt: bool = True) -> None:
     """Every value of the record that a closed vocabulary of its form covers, snapped:
     header fields, then each row's level-1 name and the level-2 name under it, and the
-    unit its target and actual end in."""
+    unit its target and actual end in; a scan's measures given the sign the forms print
+    (:func:`signed_by_prior`)."""
     def snap(fv: FieldValue, terms: Sequence[str]) -> FieldValue:
         return snapped(fv, terms, rules, characters_in_doubt)
+
+    if record.source.kind in SCANNED:
+        for ind in record.indicators:
+            for key in rules.sign_prior_keys:
+                setattr(ind, key, signed_by_prior(getattr(ind, key), rules))
 
     for name, terms in vocabulary.fields.items():
         if name in record.fields:

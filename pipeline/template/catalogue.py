@@ -140,6 +140,11 @@ class VocabularyMatch(BaseModel):
     # by a reading of the same length (OCR misreads a character of a unit; a character
     # more or fewer is another unit: 人 / 人次, 元 / 万元).
     unit_min_length: int = 2
+    # A scan's measure read starting with one of these signs (key) is read with the sign the
+    # forms print (value), `ambiguous`, the reading kept in `alternatives` (≥ whose bar a
+    # poor scan lost reads >); only in the keys `sign_prior_keys` names.
+    sign_prior: dict[str, str] = Field(default_factory=dict)
+    sign_prior_keys: list[str] = Field(default_factory=list)
 
 
 # A marker is a label, or alternatives of which one is printed (a province's titles).

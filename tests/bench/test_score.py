@@ -38,3 +38,21 @@ def test_rows_pair_by_names_and_values_so_one_lost_row_shifts_nothing(truths: di
     del record.indicators[3]
     got = align_indicators(truth, record)
     assert got[:3] == [0, 1, 2] and got[3] is None and got[4:] == list(range(3, len(record.indicators)))
+
+
+def test_a_misread_name_keeps_its_row(truths: dict[str, Truth], doc_path) -> None:
+    """A row whose 三级指标 is misread stays aligned with its truth row, even when a later
+    row's name holds the truth's name whole (困难群众… misread 国难群众…, and 年度困难群众…
+    two rows down): row by row, the later row took it and the rows between were lost."""
+    from bench.score import align_indicators
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    n = len(record.indicators)
+    assert align_indicators(truth, record) == list(range(n))
+    longer = "年度" + truth.indicators[1].level3
+    rows = list(truth.indicators)
+    rows[3] = rows[3].model_copy(update={"level3": longer})
+    truth = truth.model_copy(update={"indicators": rows})
+    record.indicators[3].level3.value = longer
+    record.indicators[1].level3.value = "国" + truth.indicators[1].level3[1:]
+    assert align_indicators(truth, record) == list(range(n))

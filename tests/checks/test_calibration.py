@@ -40,6 +40,46 @@ def test_evidence_of_a_real_report(doc_path) -> None:
     assert evidence["fields.reporting_unit"]["check_passed"] == 0.0
 
 
+
+def test_equations_confirm_and_bounds_do_not(doc_path) -> None:
+    """A sum that holds confirms its numbers; score ≤ weight holding confirms nothing (most
+    misreads of a score pass it)."""
+    record = DocumentExtractor(Settings()).read_record(Path(doc_path("gd_fund-00003", "digital.pdf")))
+    i = next(i for i, ind in enumerate(record.indicators) if ind.score.value)
+    record.indicators[i].score.value = float(record.indicators[i].score.value) - 1  # type: ignore[arg-type]
+    from pipeline.checks.rules import apply_checks, run_checks
+    record.checks = run_checks(record)
+    apply_checks(record, record.checks)
+    evidence = {ev.path: ev.features for ev in record_evidence(record, CALIBRATION.config)}
+    bound = next(c for c in record.checks if c.rule == "score_le_weight" and f"indicators[{i}].score" in c.fields)
+    assert bound.ok
+    assert evidence[f"indicators[{i}].score"]["check_passed"] == 0.0
+    assert evidence[f"indicators[{i}].score"]["check_failed"] == 1.0  # scores_sum_total
+    assert evidence[f"indicators[{i}].level3_weight"]["check_passed"] == 1.0
+
+
+
+def test_every_equation_named_is_a_check_the_forms_make(truths, doc_path) -> None:
+    """config `equations` names checks by their rule: a renamed rule would silently stop
+    confirming anything."""
+    extractor = DocumentExtractor(Settings())
+    made = {check.rule for doc_id in sorted(truths)
+            for check in extractor.read_record(Path(doc_path(doc_id, "digital.pdf"))).checks}
+    assert set(CALIBRATION.config.equations) <= made, set(CALIBRATION.config.equations) - made
+    assert "score_le_weight" in made and "score_le_weight" not in CALIBRATION.config.equations
+
+def test_kinds_of_value_and_odd_signs(doc_path) -> None:
+    record = DocumentExtractor(Settings()).read_record(Path(doc_path("gd_fund-00003", "digital.pdf")))
+    record.indicators[0].target.value = ">95%"
+    evidence = {ev.path: ev.features for ev in record_evidence(record, CALIBRATION.config)}
+    target, name = evidence["indicators[0].target"], evidence["indicators[0].level3"]
+    assert (target["measure"], target["prose"], target["odd_sign"]) == (1.0, 0.0, 1.0)
+    assert target["reading_measure"] == target["reading"] and target["reading_name"] == 0.0
+    assert (name["measure"], name["prose"], name["reading_name"]) == (0.0, 0.0, name["reading"])
+    assert evidence["indicators[0].scoring_standard"]["prose"] == 1.0
+    assert evidence["indicators[1].target"]["odd_sign"] == 0.0
+
+
 def test_the_committed_model_was_not_fitted_on_what_it_is_measured_on() -> None:
     model = CALIBRATION.model
     assert model is not None, "no config/calibration-model.json: run `make calibrate`"

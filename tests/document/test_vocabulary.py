@@ -177,3 +177,27 @@ def test_a_text_reports_exact_terms_keep_their_confidence() -> None:
     assert got.value == "成本指标" and got.confidence == 0.95
     misread = snapped(fv("成本指木", 0.5), LEVEL2 + NATIONAL.level1, RULES, characters_in_doubt=False)
     assert misread.value == "成本指标" and misread.alternatives == ["成本指木"]
+
+
+def test_a_scans_rare_sign_is_read_as_the_usual_one_and_flagged() -> None:
+    """A scan's target read >95% (≥ with its bar lost) is ≥95%, `ambiguous`, the reading
+    kept; the same target from a text layer is what the form prints."""
+    def record(kind: str) -> Record:
+        row = Indicator(level3=fv("资金拨付及时率"), target=fv(">95%", 0.7), actual=fv(">95%", 0.7))
+        return Record(source=Source(path="x", kind=kind), template="mof_project", indicators=[row])
+
+    for kind in ("scanned_pdf", "image"):
+        scanned = record(kind)
+        snap_record(scanned, NATIONAL, RULES)
+        target = scanned.indicators[0].target
+        assert (target.value, target.alternatives, target.flags) == ("≥95%", [">95%"], ["ambiguous"])
+        assert target.confidence == 0.7
+        assert scanned.indicators[0].actual.value == ">95%"  # only the keys named
+    digital = record("digital_pdf")
+    snap_record(digital, NATIONAL, RULES)
+    assert digital.indicators[0].target.value == ">95%" and digital.indicators[0].target.flags == []
+    for printed in ("≥95%", "=100%", "12月31日前", "《实施方案》印发", ">"):
+        scanned = record("image")
+        scanned.indicators[0].target = fv(printed)
+        snap_record(scanned, NATIONAL, RULES)
+        assert scanned.indicators[0].target.value == printed and not scanned.indicators[0].target.flags
