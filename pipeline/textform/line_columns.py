@@ -81,7 +81,8 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
 
 
 def is_group(kind: PieceKind) -> bool:
-    return kind.group1 or kind.group2 or kind.with_weight
+    # A name with its weight (产出指标（50分）), not a sentence that speaks of points (每项扣2分).
+    return kind.group1 or kind.group2 or kind.weight_paren or (kind.with_weight and not kind.prose)
 
 
 def row_pieces(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], groups_vocab: tuple[str, ...],

@@ -226,3 +226,10 @@ def test_rows_printed_with_their_wrapped_lines_below_are_lopsided() -> None:
     # pdftotext -raw: each row's wrapped cells after its line.
     below = {10: 5, 11: 1, 12: 1, 13: 5, 14: 2, 15: 1}
     assert asymmetry(below, {11: 10, 12: 10, 14: 13, 15: 13}) == 1.0
+
+
+def test_a_sentence_speaking_of_points_is_no_group_name() -> None:
+    from pipeline.textform.line_columns import is_group
+
+    named, sentence = kinds_of("产出（50分）", "，发现问题未整改的每项扣2分。")
+    assert is_group(named) and not is_group(sentence)
