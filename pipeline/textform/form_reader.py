@@ -18,6 +18,7 @@ from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
 from pipeline.template.detect import detect_form
+from pipeline.textform.cell_stream import is_cell_stream, read_cell_stream
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -133,5 +134,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             last_line = pieces[total_at].line
         elif body:
             last_line = body[-1].line
+    if kind is TextKind.CELLS and is_cell_stream(lines):
+        # Each cell a block, the rows' names and groups moved about (pdftotext's reading
+        # order, pdfminer): read as a stream of typed cells, placed by the arithmetic.
+        funds = form.fields.get("funds_score")
+        stream = read_cell_stream(pieces, lines, template, name, config, index,
+                                  funds.value if funds is not None and isinstance(funds.value, (int, float)) else None)
+        if stream is not None:
+            form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
+            last_line = max(last_line, stream.last_line)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form

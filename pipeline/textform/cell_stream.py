@@ -1,0 +1,578 @@
+"""The indicator table of a text that kept neither columns nor the order of cells.
+
+Some extractors (poppler's ``pdftotext`` reading order, pdfminer.six) write each cell as a
+block of its own, blocks apart by blank lines, a wrapped cell's lines together; the row's
+values (target, actual, weight, score) mostly stay together and in order, but merged
+names (一级/二级指标), header labels and now and then a 三级指标 or a target are moved
+elsewhere in the text. Such a text is read here as a stream of typed cells (a name, a
+value like ≥95% or 符合规范, a number, a sentence, a label), and its rows assembled by the
+form rather than by the order:
+
+- a row is the run of cells its template's columns make from 三级指标 to 得分 (the
+  national form: name, target, actual, weight, score; the provincial fund form: name,
+  weight, target, actual, score), its score no more than its weight;
+- a name or value a row lacks is taken from the cells left over, in order, only where
+  their count matches what the rows lack, and is flagged (a guess);
+- the merged groups are placed by the arithmetic: level-3 weights make the level-1
+  weights in turn (`consecutive_partition`), the level-2 names belong to their level-1
+  (`vocabulary.level2`), a provincial level-2 weight printed before its rows is the sum
+  of theirs; where the sums do not decide, the group is flagged;
+- the total is the number the scores make.
+
+A value no rule confirms carries a low confidence, so that it is flagged; never a silent
+guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+from pipeline.mapping.fields import typed_value
+from pipeline.mapping.indicator_rows import consecutive_partition
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify
+from pipeline.textform.narrative import HEADING_START
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+TOLERANCE = 0.011
+# Where the indicator table's cells begin: after the label that closes the head (the
+# goals) or opens the table (指标评分表).
+# The cells that open the region: the goal's label, or the table's own title.
+START_LABELS = ("预期目标", "预期总体目标", "指标评分表", "绩效指标")
+# A value whose cell wrapped a character (12月31日 | 前, 489.31万 | 元) onto a line of
+# its own, beside a name's lines.
+VALUE_TAILS = "前后内元"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the stream: the pieces (wrapped lines) it is made of, and its kind:
+    label, total, num, dash, value, group1, group2, prose or name."""
+
+    pieces: tuple[Piece, ...]
+    kind: str
+    block: int
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text.strip() for p in self.pieces)
+
+    @property
+    def key(self) -> str:
+        return compact(self.text)
+
+    def number(self) -> float | None:
+        text = self.text.strip()
+        return float(text) if NUMBER.fullmatch(text) else None
+
+
+@dataclass
+class StreamTable:
+    """The rows read, the total, and the last line of the table (the narrative follows)."""
+
+    rows: list[TextRow] = field(default_factory=list)
+    total: FieldValue = field(default_factory=FieldValue.missing)
+    last_line: int = -1
+
+
+def is_cell_stream(lines: list[str]) -> bool:
+    """A text of short blocks apart by blank lines, no line wider than a cell's few
+    parts: each cell a block of its own (pdftotext's reading order, pdfminer)."""
+    filled = [ln for ln in lines if ln.strip()]
+    if len(filled) < 30:
+        return False
+    blank = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and not b.strip())
+    return blank >= 0.4 * len(filled)
+
+
+# --- blocks → cells ------------------------------------------------------------------------
+
+def blocks_of(pieces: list[Piece]) -> list[list[list[Piece]]]:
+    """The pieces as blocks (runs of consecutive lines) of lines (pieces of one line)."""
+    blocks: list[list[list[Piece]]] = []
+    last = None
+    for p in pieces:
+        if last is not None and p.line == last:
+            blocks[-1][-1].append(p)
+        elif last is not None and p.line == last + 1:
+            blocks[-1].append([p])
+        else:
+            blocks.append([[p]])
+        last = p.line
+    return blocks
+
+
+class Kinds:
+    """Tells a cell's kind from its text, by the form's labels and vocabularies."""
+
+    def __init__(self, config: TextConfig, template_name: str, template: TemplateSpec,
+                 index: LabelIndex) -> None:
+        self.config = config
+        self.level1 = frozenset(config.level1_names.get(template_name, ()))
+        self.index = index
+        spec = template.indicators
+        labels = {compact(x) for paths in spec.columns.values() for path in paths for x in path}
+        labels |= {compact(x) for x in (*spec.header, *config.table_header_extras,
+                                        *config.table_row_labels, *config.extra_labels)}
+        self.labels = frozenset(k for k in labels if k)
+        self.totals = frozenset(compact(x) for x in spec.total_labels)
+
+    def of(self, pieces: tuple[Piece, ...]) -> str:
+        text = "".join(p.text.strip() for p in pieces)
+        key = compact(text).rstrip(":：")
+        if not key:
+            return "dash"
+        if key in self.totals:
+            return "total"
+        if key in self.labels or (len(key) <= 12 and self.index.exact(text) is not None):
+            return "label"
+        probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
+        k = classify(probe, self.config, self.level1)
+        if k.number:
+            return "num"
+        if k.weight_paren:
+            return "group_weight"
+        if k.dash:
+            return "dash"
+        if k.group1:
+            return "group1"
+        if k.group2:
+            return "group2"
+        if k.prose:
+            return "prose"
+        if k.value:
+            return "value"
+        return "name"
+
+    def goes_on(self, value: list[Piece], piece: Piece) -> bool:
+        """Whether a part is the next line of a value cell: a character a value wraps (前,
+        元), or the rest of a worded value (达成年度 | 指标)."""
+        if piece.text.strip() in VALUE_TAILS:
+            return True
+        joined = compact("".join(p.text for p in value) + piece.text)
+        return any(term == joined or (term.startswith(joined) and len(joined) >= 3)
+                   for term in self.config.qualitative_values) or any(
+                       joined.endswith(w) for w in self.config.value_words)
+
+    def standalone(self, piece: Piece) -> bool:
+        """A line that is a whole cell by itself, even inside another cell's block."""
+        kind = self.of((piece,))
+        if kind in ("num", "dash", "label", "total", "group_weight"):
+            return True
+        return kind == "value" and (piece.key in self.config.qualitative_values
+                                    or any(ch.isdigit() for ch in piece.text))
+
+
+def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cell]:
+    """The cells of one block. Lines of as many parts each (two or more) are side-by-side
+    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标). Else a block holds
+    a text cell (a name, a sentence) and values beside it, their lines interleaved: a part
+    that is a whole value, number or label stands alone (职业技能网络联络 | 符合规范 |
+    平台健全度); a part that goes on the value before it (12月31日 | 前, 达成年度 | 指标)
+    joins it; any other part is the next line of the text cell."""
+    whole = tuple(p for line in block for p in line)
+    if len(whole) > 1 and kinds.of(whole) in ("label", "total"):
+        return [Cell(whole, kinds.of(whole), number)]  # a label wrapped (年度指标 | 值)
+    widths = {len(line) for line in block}
+    if len(widths) == 1 and widths != {1}:
+        k = widths.pop()
+        return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
+    cells: list[list[Piece]] = []
+    text_at: int | None = None
+    value_at: int | None = None
+    for p in (p for line in block for p in line):
+        kind = kinds.of((p,))
+        if value_at is not None and (kinds.goes_on(cells[value_at], p)):
+            cells[value_at].append(p)
+        elif kinds.standalone(p):
+            cells.append([p])
+            value_at = len(cells) - 1 if kind == "value" else None
+        elif kind == "value":
+            cells.append([p])
+            value_at = len(cells) - 1
+        elif text_at is not None:
+            cells[text_at].append(p)
+        else:
+            cells.append([p])
+            text_at = len(cells) - 1
+    return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def stream_cells(pieces: list[Piece], kinds: Kinds) -> list[Cell]:
+    return [c for n, block in enumerate(blocks_of(pieces)) for c in block_cells(block, n, kinds)]
+
+
+# --- cells → rows --------------------------------------------------------------------------
+
+ACCEPTS = {
+    "level3": ("name",),
+    "target": ("value", "num"),
+    "actual": ("value", "num", "dash"),
+    "level3_weight": ("num",),
+    "score": ("num", "dash"),
+}
+
+
+@dataclass
+class StreamRow:
+    cells: dict[str, Cell]
+    guessed: set[str] = field(default_factory=set)  # keys whose cell is a guess
+    missing: set[str] = field(default_factory=set)  # keys the row lacks
+    start: int = 0  # the index of its first cell in the stream
+    end: int = 0
+
+
+def long_name(cell: Cell) -> bool:
+    """A name too long to be told from a sentence by its length alone, but unpunctuated
+    (年度农村公路养护代表联络站建设覆盖率)."""
+    return cell.kind == "prose" and len(cell.key) <= 30 and not re.search(r"[，。；、,;：:]", cell.text)
+
+
+def core_keys(template: TemplateSpec) -> list[str]:
+    keys = list(template.indicators.columns)
+    return keys[keys.index("level3"):keys.index("score") + 1]
+
+
+def try_core(cells: list[Cell], at: int, keys: list[str]) -> StreamRow | None:
+    """The row whose cells (one per key) start at ``at``, when each is of its column's kind
+    and the score is no more than the weight."""
+    if at + len(keys) > len(cells):
+        return None
+    got = dict(zip(keys, cells[at:at + len(keys)]))
+    if any(c.kind not in ACCEPTS[k] and not (k == "level3" and long_name(c)) for k, c in got.items()):
+        return None
+    weight, score = got["level3_weight"].number(), got["score"].number()
+    if weight is None or (score is not None and score > weight + TOLERANCE):
+        return None
+    return StreamRow(got, start=at, end=at + len(keys))
+
+
+def match_rows(cells: list[Cell], keys: list[str]) -> tuple[list[StreamRow], set[int]]:
+    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
+    the whole run; the run without its name (moved elsewhere); without one of its two
+    values (a target moved elsewhere)."""
+    values = [k for k in keys if k in ("target", "actual")]
+    shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
+    shapes.append(([k for k in keys if k != "level3"], {"level3"}))
+    for v in values:
+        shapes.append(([k for k in keys if k != v], {v}))
+    for v in values:
+        shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
+    rows: list[StreamRow] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(cells):
+        for shape, missing in shapes:
+            row = try_core(cells, i, shape)
+            if row is None:
+                continue
+            missing = set(missing)
+            if len(missing & set(values)) == 1:
+                row = one_value_row(row, missing, values)
+            row.missing = missing - set(row.cells)
+            rows.append(row)
+            used.update(range(row.start, row.end))
+            i = row.end
+            break
+        else:
+            i += 1
+    return rows, used
+
+
+def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
+    """A row with one of its two values: a comparator (≥95%) is how a target is written,
+    anything else is taken for the actual; which it is stays a guess unless a comparator
+    says so."""
+    present = next(v for v in values if v not in missing)
+    cell = row.cells.pop(present)
+    comparator = cell.text.strip()[:1] in "≥≤><="
+    key = "target" if comparator else "actual"
+    row.cells[key] = cell
+    if not comparator:
+        row.guessed.add(key)
+    missing.difference_update(values)
+    missing.add("actual" if key == "target" else "target")
+    return row
+
+
+def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
+    """A left-over cell that can be a 三级指标: no group name or label torn into it."""
+    return 2 <= len(cell.key) <= 30 and not any(g in cell.key for g in groups)
+
+
+def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = ()) -> None:
+    """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
+    when there are as many of them as rows lacking one; always a guess."""
+    lacking = [r for r in rows if key in r.missing]
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
+             and (key != "level3" or plain_name(c, groups))]
+    if not lacking or len(spare) != len(lacking):
+        return
+    for row, i in zip(lacking, spare):
+        row.cells[key] = cells[i]
+        row.guessed.add(key)
+        row.missing.discard(key)
+        used.add(i)
+
+
+def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str]
+                   ) -> bool:
+    """A sentence right after a row's score is its first prose column (偏差原因); returns
+    whether sentences are left that no row took (a blank prose cell is then in doubt)."""
+    for row in rows:
+        at = row.end
+        if prose_keys and at < len(cells) and at not in used and (
+                cells[at].kind == "prose" or cells[at].key in ("无", "无偏差")):
+            row.cells[prose_keys[0]] = cells[at]
+            used.add(at)
+            if len(prose_keys) > 1:
+                row.guessed.add(prose_keys[0])  # beside other prose columns: which one?
+    return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+
+
+# --- groups --------------------------------------------------------------------------------
+
+# A group name's weight on compact text (产出指标50分, torn: 效益指标绩效指30分标).
+GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
+
+
+def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float | None, Cell | None]]:
+    """Each level-1 name the region prints, with the weight printed in it (产出指标（50分）,
+    the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
+    out: dict[str, tuple[float | None, Cell | None]] = {}
+    by_block: dict[int, str] = {}
+    for c in cells:
+        by_block[c.block] = by_block.get(c.block, "") + c.key
+    for name in names:
+        for c in cells:
+            if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
+                found = re.search(re.escape(name) + GROUP_WEIGHT, c.key) or \
+                    re.search(re.escape(name) + GROUP_WEIGHT, by_block[c.block])
+                weight = float(found.group(1)) if found else None
+                if name not in out or (out[name][0] is None and weight is not None):
+                    out[name] = (weight, c)
+        if name not in out:
+            for text in by_block.values():
+                found = re.search(re.escape(name) + GROUP_WEIGHT, text)
+                if found:
+                    out[name] = (float(found.group(1)), None)
+                    break
+    return out
+
+
+def piece(text: str, confidence: float, line: int) -> Piece:
+    return Piece(text, text, line, None, round(confidence, 4))
+
+
+def number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(round(x, 2))
+
+
+def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
+                    level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
+    """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
+    name: the level-1 groups cut where the rows' weights make each printed weight; the
+    level-2 of a group that prints one level-2 name is that name, else a guess."""
+    names = printed_level1(cells, level1_order)
+    present = [n for n in level1_order if n in names]
+    if any(names[n][0] is not None for n in present):
+        # A name printed without a weight beside weighted ones is a level-2 name too (成本指标).
+        present = [n for n in present if names[n][0] is not None]
+    weights = [names[n][0] for n in present]
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line if rows else 0
+    row_weights = [r.cells["level3_weight"].number() for r in rows]
+    starts = None
+    if present and all(w is not None for w in weights) and all(w is not None for w in row_weights):
+        starts = consecutive_partition([float(w) for w in row_weights],  # type: ignore[arg-type]
+                                       [float(w) for w in weights])  # type: ignore[arg-type]
+    groups: list[dict[str, Piece]] = [{} for _ in rows]
+    if starts is None:
+        return [{"level1": piece("", guess, line)} for _ in rows] if rows else []
+    # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
+    spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
+    level2_seen = {compact(t) for terms in template.vocabulary.level2.values() for t in terms
+                   if any(compact(t) in k for k in spare)}
+    bounds = [*starts, len(rows)]
+    for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
+        label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
+        children = [k for k in template.vocabulary.level2.get(name, []) if compact(k) in level2_seen]
+        for j in range(a, b):
+            groups[j]["level1"] = piece(label, sure, line)
+            if len(children) == 1:
+                groups[j]["level2"] = piece(children[0], sure, line)
+            elif children:
+                # Several level-2 names under one group: in the vocabulary's order, a row
+                # each, the last taking the rest; a guess.
+                groups[j]["level2"] = piece(children[min(j - a, len(children) - 1)], guess, line)
+            else:
+                groups[j]["level2"] = piece("", guess, line)
+    return groups
+
+
+def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
+                sure: float, guess: float) -> list[dict[str, Piece]]:
+    """Groups on the provincial fund form: a level-2 name and its weight print just before
+    the first row they cover (confirmed when its rows' weights make it); the level-1 names
+    (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
+    apart, are the sums of whole level-2 groups."""
+    groups: list[dict[str, Piece]] = [{} for _ in rows]
+    if not rows:
+        return groups
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
+    anchors: dict[int, tuple[Cell, Cell | None]] = {}
+    for j, row in enumerate(rows):
+        at = row.start - 1
+        if at >= 1 and at - 1 not in used and at not in used and cells[at].kind == "num" \
+                and cells[at - 1].kind in ("name", "group2"):
+            anchors[j] = (cells[at - 1], cells[at])
+            used.update((at - 1, at))
+        elif at >= 0 and at not in used and cells[at].kind == "group2":
+            anchors[j] = (cells[at], None)
+            used.add(at)
+    starts = sorted(anchors)
+    row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    for s, e in zip(starts, [*starts[1:], len(rows)]):
+        name, weight_cell = anchors[s]
+        total = sum(row_weights[s:e])
+        weight = weight_cell.number() if weight_cell is not None else None
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        for j in range(s, e):
+            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
+            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
+                                               sure if confirmed else guess, line)
+    for j in range(starts[0] if starts else len(rows)):
+        groups[j]["level2"] = piece("", guess, line)
+    present = [n for n in level1_order if any(c.key == n for c in cells)]
+    spare = [c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"]
+    cuts = [s for s in starts if s > 0] or list(range(1, len(rows)))
+    found: list[list[int]] = []
+    if 0 < len(present) <= 6 and len(present) - 1 <= len(cuts):
+        for chosen in combinations(cuts, len(present) - 1):
+            bounds = [0, *chosen, len(rows)]
+            sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+            pool = list(spare)
+            ok = True
+            for x in sums:
+                hit = next((y for y in pool if y is not None and abs(y - x) <= TOLERANCE), None)
+                if hit is None:
+                    ok = False
+                    break
+                pool.remove(hit)
+            if ok:
+                found.append(bounds)
+                if len(found) > 1:
+                    break
+    bounds = found[0] if found else [0, len(rows)]
+    sure_cut = len(found) == 1
+    names = present if found else [""]
+    for name, a, b in zip(names, bounds, bounds[1:]):
+        total = sum(row_weights[a:b])
+        for j in range(a, b):
+            groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
+            groups[j]["level1_weight"] = piece(number_text(total) if name else "", sure if sure_cut else guess, line)
+    return groups
+
+
+def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
+               sure: float, guess: float) -> FieldValue:
+    """The total score: the number printed after the total weight (100, or the weights'
+    sum) or after 总分/合计; trusted when the scores make it (with or without the funds
+    block's score), else flagged."""
+    scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
+    weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    made = sum(s for s in scores if s is not None)
+    options = [made] + ([made + funds_score] if funds_score is not None else [])
+    spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
+    for (i, c), (j, d) in zip(spare, spare[1:]):
+        x = c.number()
+        if j == i + 1 and x is not None and (abs(x - 100) <= TOLERANCE or abs(x - sum(weights)) <= TOLERANCE
+                                             or (i > 0 and cells[i - 1].kind == "total")):
+            y = d.number()
+            made_it = y is not None and any(abs(y - o) <= TOLERANCE * max(1, len(scores)) for o in options)
+            p = d.pieces[0]
+            return FieldValue(value=typed_value(d.text, "number"), raw=p.raw,
+                              confidence=min(p.confidence, sure) if made_it else guess, page=1)
+    return FieldValue.missing()
+
+
+# --- the table -----------------------------------------------------------------------------
+
+def region(cells: list[Cell], lines: list[str]) -> tuple[int, int]:
+    """The cells of the table: after the head's last label, before the narrative's first
+    heading (一、…)."""
+    start = next((i + 1 for i, c in enumerate(cells) if c.key in START_LABELS), None)
+    if start is None:
+        return 0, 0
+    end = next((i for i, c in enumerate(cells) if i >= start and HEADING_START.match(
+        lines[c.pieces[0].line].strip()) and c.kind in ("prose", "name", "label")
+        and re.match(r"^[一二三四五六七八九十]+[、.．]", lines[c.pieces[0].line].strip())), len(cells))
+    return start, end
+
+
+def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                     template_name: str, config: TextConfig, index: LabelIndex,
+                     funds_score: float | None) -> StreamTable | None:
+    """The indicator table of a cell-stream text, or None when the template is one this
+    reading does not know (a target printed over three columns) or no row is found."""
+    spec = template.indicators
+    if spec.joined or "level3" not in spec.columns or "score" not in spec.columns:
+        return None
+    kinds = Kinds(config, template_name, template, index)
+    everything = stream_cells(pieces, kinds)
+    start, end = region(everything, lines)
+    cells = everything[start:end]
+    keys = core_keys(template)
+    if set(keys) - set(ACCEPTS):
+        return None
+    rows, used = match_rows(cells, keys)
+    if not rows:
+        return None
+    conf = config.confidence
+    sure, guess = conf.clean, conf.unconfirmed_table
+    groups = (*config.group_names, *kinds.level1, *kinds.labels)
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), groups)
+    for key in ("target", "actual"):
+        fill_from_leftovers(rows, cells, used, key, ("value",))
+    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
+    # so that the sums say rows are missing (indicators_complete) rather than a nameless
+    # row's values standing unattributed.
+    rows = [r for r in rows if "level3" not in r.missing]
+    if not rows:
+        return None
+    columns = list(spec.columns)
+    prose_keys = columns[columns.index("score") + 1:]
+    prose_left = attach_reasons(rows, cells, used, prose_keys)
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" in spec.columns:
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess)
+    else:
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
+    out = StreamTable()
+    for row, group in zip(rows, groups):
+        text_row = TextRow()
+        line = next(iter(row.cells.values())).pieces[0].line
+        for key, cell in row.cells.items():
+            ps = list(cell.pieces)
+            if key in row.guessed:
+                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
+            text_row.cells[key] = ps
+        for key in row.missing:
+            text_row.cells[key] = [piece("", guess, line)]
+        for key in prose_keys:
+            if key not in text_row.cells and prose_left:
+                text_row.cells[key] = [piece("", guess, line)]
+        for key, p in group.items():
+            text_row.cells[key] = [p]
+        out.rows.append(text_row)
+    funds = funds_score
+    out.total = find_total(cells, used, rows, funds, sure, guess)
+    last = cells[-1].pieces[-1].line if cells else -1
+    out.last_line = last
+    return out
