@@ -41,6 +41,8 @@ from pipeline.textform.vocab import LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 TOLERANCE = 0.011
+# What a whole form's weights make (the funds block's weight included or not).
+FULL_MARKS = 100.0
 # Where the indicator table's cells begin: after the label that closes the head (the
 # goals) or opens the table (指标评分表).
 # The cells that open the region: the goal's label, or the table's own title.
@@ -79,6 +81,9 @@ class StreamTable:
     rows: list[TextRow] = field(default_factory=list)
     total: FieldValue = field(default_factory=FieldValue.missing)
     last_line: int = -1
+    # The rows account for the form: their scores make the printed total, or their
+    # weights the full 100 (with or without the funds block's weight).
+    complete: bool = False
 
 
 def is_cell_stream(lines: list[str]) -> bool:
@@ -93,18 +98,24 @@ def is_cell_stream(lines: list[str]) -> bool:
 
 # --- blocks → cells ------------------------------------------------------------------------
 
-def blocks_of(pieces: list[Piece]) -> list[list[list[Piece]]]:
-    """The pieces as blocks (runs of consecutive lines) of lines (pieces of one line)."""
+def blocks_of(pieces: list[Piece], lines: list[str]) -> list[list[list[Piece]]]:
+    """The pieces as blocks (runs of lines between blank lines) of lines (pieces of one
+    line). A line that lost all its pieces (noise: III, •) is no blank line."""
+    block_of: list[int] = []
+    n = 0
+    for line in lines:
+        n += not line.strip()
+        block_of.append(n)
     blocks: list[list[list[Piece]]] = []
-    last = None
+    last: Piece | None = None
     for p in pieces:
-        if last is not None and p.line == last:
+        if last is not None and p.line == last.line:
             blocks[-1][-1].append(p)
-        elif last is not None and p.line == last + 1:
+        elif last is not None and block_of[p.line] == block_of[last.line]:
             blocks[-1].append([p])
         else:
             blocks.append([[p]])
-        last = p.line
+        last = p
     return blocks
 
 
@@ -204,8 +215,8 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
 
 
-def stream_cells(pieces: list[Piece], kinds: Kinds) -> list[Cell]:
-    return [c for n, block in enumerate(blocks_of(pieces)) for c in block_cells(block, n, kinds)]
+def stream_cells(pieces: list[Piece], lines: list[str], kinds: Kinds) -> list[Cell]:
+    return [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
 
 
 # --- cells → rows --------------------------------------------------------------------------
@@ -502,6 +513,17 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     return FieldValue.missing()
 
 
+def plausible_rows(rows: list[TextRow]) -> int:
+    """How many rows of a reading look like rows: a name, a weight, a score no more than it."""
+    count = 0
+    for row in rows:
+        weight, score = row.text("level3_weight").strip(), row.text("score").strip()
+        if row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score) \
+                and float(score) <= float(weight) + TOLERANCE:
+            count += 1
+    return count
+
+
 # --- the table -----------------------------------------------------------------------------
 
 def region(cells: list[Cell], lines: list[str]) -> tuple[int, int]:
@@ -518,14 +540,14 @@ def region(cells: list[Cell], lines: list[str]) -> tuple[int, int]:
 
 def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
-                     funds_score: float | None) -> StreamTable | None:
+                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
     """The indicator table of a cell-stream text, or None when the template is one this
     reading does not know (a target printed over three columns) or no row is found."""
     spec = template.indicators
     if spec.joined or "level3" not in spec.columns or "score" not in spec.columns:
         return None
     kinds = Kinds(config, template_name, template, index)
-    everything = stream_cells(pieces, kinds)
+    everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines)
     cells = everything[start:end]
     keys = core_keys(template)
@@ -571,8 +593,10 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    funds = funds_score
-    out.total = find_total(cells, used, rows, funds, sure, guess)
+    out.total = find_total(cells, used, rows, funds_score, sure, guess)
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    out.complete = out.total.confidence >= sure or any(
+        abs(weights + f - FULL_MARKS) <= TOLERANCE for f in (0.0, funds_weight or 0.0))
     last = cells[-1].pieces[-1].line if cells else -1
     out.last_line = last
     return out

@@ -18,7 +18,7 @@ from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
 from pipeline.template.detect import detect_form
-from pipeline.textform.cell_stream import is_cell_stream, read_cell_stream
+from pipeline.textform.cell_stream import is_cell_stream, plausible_rows, read_cell_stream
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -73,6 +73,11 @@ def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config
         out.append(TextLine(page=1, bbox=(0.0, float(k), 1.0, float(k + 1)), text=text,
                             confidence=round(confidence, 4)))
     return out
+
+
+def number_field(fields: dict[str, FieldValue], key: str) -> float | None:
+    value = fields[key].value if key in fields else None
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> tuple[str, str | None]:
@@ -136,11 +141,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             last_line = body[-1].line
     if kind is TextKind.CELLS and is_cell_stream(lines):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
-        # order, pdfminer): read as a stream of typed cells, placed by the arithmetic.
-        funds = form.fields.get("funds_score")
+        # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
+        # taken when its rows account for the form or more of them look like rows than the
+        # other reading's.
         stream = read_cell_stream(pieces, lines, template, name, config, index,
-                                  funds.value if funds is not None and isinstance(funds.value, (int, float)) else None)
-        if stream is not None:
+                                  number_field(form.fields, "funds_score"),
+                                  number_field(form.fields, "funds_weight"))
+        if stream is not None and (stream.complete or plausible_rows(stream.rows) >= plausible_rows(form.rows)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             last_line = max(last_line, stream.last_line)
     form.narrative = narrative_lines(lines, last_line, index, config)
