@@ -41,6 +41,10 @@ from pipeline.textform.vocab import LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 TOLERANCE = 0.011
+# As many numbers in a row: a weight or score column printed apart from its rows (pdfminer
+# groups a column's cells), which the row-by-row reading here cannot place; a row stream
+# has at most a row's weight and score and the total's two numbers together.
+COLUMN_RUN = 6
 # What a whole form's weights make (the funds block's weight included or not).
 FULL_MARKS = 100.0
 # Where the indicator table's cells begin: after the label that closes the head (the
@@ -84,6 +88,7 @@ class StreamTable:
     # The rows account for the form: their scores make the printed total, or their
     # weights the full 100 (with or without the funds block's weight).
     complete: bool = False
+    found: int = 0  # the rows found, those whose name was nowhere included
 
 
 def is_cell_stream(lines: list[str]) -> bool:
@@ -188,8 +193,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
     平台健全度); a part that goes on the value before it (12月31日 | 前, 达成年度 | 指标)
     joins it; any other part is the next line of the text cell."""
     whole = tuple(p for line in block for p in line)
-    if len(whole) > 1 and kinds.of(whole) in ("label", "total"):
-        return [Cell(whole, kinds.of(whole), number)]  # a label wrapped (年度指标 | 值)
+    if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
+        # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
+        return [Cell(whole, kinds.of(whole), number)]
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
@@ -250,16 +256,18 @@ def core_keys(template: TemplateSpec) -> list[str]:
     return keys[keys.index("level3"):keys.index("score") + 1]
 
 
-def try_core(cells: list[Cell], at: int, keys: list[str]) -> StreamRow | None:
+def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -> StreamRow | None:
     """The row whose cells (one per key) start at ``at``, when each is of its column's kind
-    and the score is no more than the weight."""
+    and the score is no more than the weight. A whole row (``whole``: every column, its
+    name first) is a row by its shape alone: a score above its weight is the form's own
+    error, for the checks to flag, not a sign of a misreading."""
     if at + len(keys) > len(cells):
         return None
     got = dict(zip(keys, cells[at:at + len(keys)]))
     if any(c.kind not in ACCEPTS[k] and not (k == "level3" and long_name(c)) for k, c in got.items()):
         return None
     weight, score = got["level3_weight"].number(), got["score"].number()
-    if weight is None or (score is not None and score > weight + TOLERANCE):
+    if weight is None or (not whole and score is not None and score > weight + TOLERANCE):
         return None
     return StreamRow(got, start=at, end=at + len(keys))
 
@@ -279,8 +287,9 @@ def match_rows(cells: list[Cell], keys: list[str]) -> tuple[list[StreamRow], set
     used: set[int] = set()
     i = 0
     while i < len(cells):
-        for shape, missing in shapes:
-            row = try_core(cells, i, shape)
+        # The whole row with a score above its weight only when no shape fits otherwise.
+        for shape, missing, lenient in [*((a, b, False) for a, b in shapes), (keys, set(), True)]:
+            row = try_core(cells, i, shape, whole=lenient)
             if row is None:
                 continue
             missing = set(missing)
@@ -315,6 +324,26 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> Strea
 def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
     """A left-over cell that can be a 三级指标: no group name or label torn into it."""
     return 2 <= len(cell.key) <= 30 and not any(g in cell.key for g in groups)
+
+
+def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                     groups: tuple[str, ...]) -> None:
+    """A row's name (and target) printed right after its values, as a block of their own
+    (…24.55万元 19 19 | 河湖长制工作单位建设成本 ≤30万元): taken, as a guess."""
+    for row in rows:
+        at = row.end
+        if "level3" not in row.missing or at >= len(cells) or at in used \
+                or cells[at].kind != "name" or not plain_name(cells[at], groups):
+            continue
+        take = [("level3", at)]
+        if "target" in row.missing and at + 1 < len(cells) and at + 1 not in used \
+                and cells[at + 1].kind == "value" and cells[at + 1].block == cells[at].block:
+            take.append(("target", at + 1))
+        for key, i in take:
+            row.cells[key] = cells[i]
+            row.guessed.add(key)
+            row.missing.discard(key)
+            used.add(i)
 
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
@@ -438,15 +467,21 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         return groups
     line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
     anchors: dict[int, tuple[Cell, Cell | None]] = {}
+    level1_anchors: dict[int, tuple[Cell, Cell]] = {}
     for j, row in enumerate(rows):
         at = row.start - 1
         if at >= 1 and at - 1 not in used and at not in used and cells[at].kind == "num" \
                 and cells[at - 1].kind in ("name", "group2"):
             anchors[j] = (cells[at - 1], cells[at])
             used.update((at - 1, at))
+            at -= 2
         elif at >= 0 and at not in used and cells[at].kind == "group2":
             anchors[j] = (cells[at], None)
             used.add(at)
+            at -= 1
+        # The level-1 name and weight just before (产出 | 35 | 质量指标 | 35 | the row).
+        if at >= 1 and cells[at].kind == "num" and cells[at - 1].kind == "group1":
+            level1_anchors[j] = (cells[at - 1], cells[at])
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
     for s, e in zip(starts, [*starts[1:], len(rows)]):
@@ -480,14 +515,22 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
                 found.append(bounds)
                 if len(found) > 1:
                     break
-    bounds = found[0] if found else [0, len(rows)]
-    sure_cut = len(found) == 1
-    names = present if found else [""]
-    for name, a, b in zip(names, bounds, bounds[1:]):
-        total = sum(row_weights[a:b])
+    if found:
+        bounds, names = found[0], present
+        sure_cut = len(found) == 1
+        weights = [number_text(sum(row_weights[a:b])) for a, b in zip(bounds, bounds[1:])]
+    else:
+        # The sums decide nothing: the level-1 names printed just before a row start their
+        # groups, a guess; the rows before the first such name have none.
+        firsts = sorted(level1_anchors)
+        bounds = [0, *firsts, len(rows)] if firsts and firsts[0] > 0 else [*firsts, len(rows)] or [0, len(rows)]
+        names = ([""] if not firsts or firsts[0] > 0 else []) + [level1_anchors[j][0].key for j in firsts]
+        weights = ([""] if not firsts or firsts[0] > 0 else []) + [level1_anchors[j][1].text for j in firsts]
+        sure_cut = False
+    for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
-            groups[j]["level1_weight"] = piece(number_text(total) if name else "", sure if sure_cut else guess, line)
+            groups[j]["level1_weight"] = piece(weight if name else "", sure if sure_cut else guess, line)
     return groups
 
 
@@ -526,6 +569,14 @@ def plausible_rows(rows: list[TextRow]) -> int:
 
 # --- the table -----------------------------------------------------------------------------
 
+def longest_number_run(cells: list[Cell]) -> int:
+    best = run = 0
+    for c in cells:
+        run = run + 1 if c.kind == "num" else 0
+        best = max(best, run)
+    return best
+
+
 def region(cells: list[Cell], lines: list[str]) -> tuple[int, int]:
     """The cells of the table: after the head's last label, before the narrative's first
     heading (一、…)."""
@@ -550,6 +601,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines)
     cells = everything[start:end]
+    if longest_number_run(cells) >= COLUMN_RUN:
+        return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
@@ -559,12 +612,14 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     groups = (*config.group_names, *kinds.level1, *kinds.labels)
+    fill_right_after(rows, cells, used, groups)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), groups)
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",))
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
     # so that the sums say rows are missing (indicators_complete) rather than a nameless
     # row's values standing unattributed.
+    found = len(rows)
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None
@@ -576,7 +631,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = fund_groups(rows, cells, used, level1_order, sure, guess)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
-    out = StreamTable()
+    out = StreamTable(found=found)
     for row, group in zip(rows, groups):
         text_row = TextRow()
         line = next(iter(row.cells.values())).pieces[0].line

@@ -142,12 +142,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     if kind is TextKind.CELLS and is_cell_stream(lines):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
         # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
-        # taken when its rows account for the form or more of them look like rows than the
-        # other reading's.
+        # taken when its rows account for the form or it found as many rows as the other
+        # reading has rows that look like rows.
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
-        if stream is not None and (stream.complete or plausible_rows(stream.rows) >= plausible_rows(form.rows)):
+        if stream is not None and (stream.complete or stream.found >= plausible_rows(form.rows)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             last_line = max(last_line, stream.last_line)
     form.narrative = narrative_lines(lines, last_line, index, config)
