@@ -556,6 +556,18 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     return FieldValue.missing()
 
 
+def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """The head of a cell-stream text, where a label's value may be printed anywhere: a
+    field read blank (no text after its label, not even a dash) may have been moved, so it
+    is said missing, not taken for an empty cell; the goals, two texts side by side that
+    such a tool interleaves line by line (年度总 按照… | 体目标 理模式…), are capped at ``cap``."""
+    for key, fv in fields.items():
+        if fv.value is None and not fv.flags and not (fv.raw or "").strip():
+            fields[key] = FieldValue.missing()
+        elif key in template.fields and template.fields[key].value == "below" and fv.value is not None:
+            fv.confidence = min(fv.confidence, cap)
+
+
 def plausible_rows(rows: list[TextRow]) -> int:
     """How many rows of a reading look like rows: a name, a weight, a score no more than it."""
     count = 0

@@ -18,7 +18,7 @@ from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
 from pipeline.template.detect import detect_form
-from pipeline.textform.cell_stream import is_cell_stream, plausible_rows, read_cell_stream
+from pipeline.textform.cell_stream import doubt_head_fields, is_cell_stream, plausible_rows, read_cell_stream
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -150,5 +150,6 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         if stream is not None and (stream.complete or stream.found >= plausible_rows(form.rows)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             last_line = max(last_line, stream.last_line)
+        doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form

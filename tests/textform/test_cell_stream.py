@@ -233,3 +233,13 @@ def test_garbage_in_blocks_never_breaks_the_reader(parts: list[str]) -> None:
     form = read_text_form(text, CATALOGUE, CONFIG)
     assert form.template == "mof_project"
     assert all(r.cells for r in form.rows)
+
+
+def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
+    # 实施单位's value printed elsewhere (the label followed by another label): not an
+    # empty cell but a value not found.
+    text = STREAM.replace("实施单位\n\n某县公路事务中心\n\n", "实施单位\n\n")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.fields["implementing_unit"].value is None
+    assert "missing" in form.fields["implementing_unit"].flags
+    assert form.fields["project_name"].value == "乡村道路养护经费"
