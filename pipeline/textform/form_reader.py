@@ -149,7 +149,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                   number_field(form.fields, "funds_weight"))
         if stream is not None and (stream.complete or stream.found >= plausible_rows(form.rows)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
-            last_line = max(last_line, stream.last_line)
+            last_line = stream.last_line
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
