@@ -415,6 +415,18 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(round(x, 2))
 
 
+def greedy_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+    """Where each group starts when each takes rows until its sum is reached."""
+    starts, i = [], 0
+    for target in sums:
+        starts.append(min(i, len(row_weights)))
+        acc = 0.0
+        while i < len(row_weights) and acc < target - TOLERANCE:
+            acc += row_weights[i]
+            i += 1
+    return starts
+
+
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
@@ -433,8 +445,14 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
         starts = consecutive_partition([float(w) for w in row_weights],  # type: ignore[arg-type]
                                        [float(w) for w in weights])  # type: ignore[arg-type]
     groups: list[dict[str, Piece]] = [{} for _ in rows]
+    sure_cut = starts is not None
+    if starts is None and present and all(w is not None for w in weights):
+        # Rows missing: the sums cut nowhere exactly; each group takes rows until its
+        # weight is reached, a guess.
+        starts = greedy_starts([w or 0.0 for w in row_weights], [float(w) for w in weights])  # type: ignore[arg-type]
     if starts is None:
         return [{"level1": piece("", guess, line)} for _ in rows] if rows else []
+    group_conf = sure if sure_cut else guess
     # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
     spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
     level2_seen = {compact(t) for terms in template.vocabulary.level2.values() for t in terms
@@ -444,9 +462,9 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
         label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
         children = [k for k in template.vocabulary.level2.get(name, []) if compact(k) in level2_seen]
         for j in range(a, b):
-            groups[j]["level1"] = piece(label, sure, line)
+            groups[j]["level1"] = piece(label, group_conf, line)
             if len(children) == 1:
-                groups[j]["level2"] = piece(children[0], sure, line)
+                groups[j]["level2"] = piece(children[0], group_conf, line)
             elif children:
                 # Several level-2 names under one group: in the vocabulary's order, a row
                 # each, the last taking the rest; a guess.
