@@ -47,10 +47,10 @@ TOLERANCE = 0.011
 COLUMN_RUN = 6
 # What a whole form's weights make (the funds block's weight included or not).
 FULL_MARKS = 100.0
-# Where the indicator table's cells begin: after the label that closes the head (the
-# goals) or opens the table (指标评分表).
-# The cells that open the region: the goal's label, or the table's own title.
-START_LABELS = ("预期目标", "预期总体目标", "指标评分表", "绩效指标")
+# Where the indicator table's cells begin: after the first label that closes the head
+# (the goals) or opens the table (指标评分表, its header), whichever the tool printed first.
+START_LABELS = ("预期目标", "预期总体目标", "指标评分表", "绩效指标", "实际完成情况", "年度总体目标",
+                "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值")
 # A value whose cell wrapped a character (12月31日 | 前, 489.31万 | 元) onto a line of
 # its own, beside a name's lines.
 VALUE_TAILS = "前后内元"
@@ -209,7 +209,10 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
             cells[value_at].append(p)
         elif kinds.standalone(p):
             cells.append([p])
-            value_at = len(cells) - 1 if kind == "value" else None
+            if kind == "value":
+                value_at = len(cells) - 1
+            elif kind not in ("num", "dash"):  # a weight printed between a value's lines
+                value_at = None
         elif kind == "value":
             cells.append([p])
             value_at = len(cells) - 1
