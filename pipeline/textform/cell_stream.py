@@ -64,6 +64,8 @@ class Cell:
     pieces: tuple[Piece, ...]
     kind: str
     block: int
+    # A value printed over several columns (≤ | 30 | 万元): the column of each piece.
+    parts: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -255,8 +257,39 @@ def long_name(cell: Cell) -> bool:
 
 
 def core_keys(template: TemplateSpec) -> list[str]:
-    keys = list(template.indicators.columns)
+    """The columns from 三级指标 to 得分, a value printed over several columns as one."""
+    spec = template.indicators
+    keys = [k for k in spec.columns if k not in spec.part_keys()]
     return keys[keys.index("level3"):keys.index("score") + 1]
+
+
+UNIT = re.compile(r"^(?:%|[\u4e00-\u9fff]{1,3})$")
+
+
+def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
+    """A value printed over its columns (指标性质 | 指标值 | 度量单位: ≤ | 30 | 万元), its
+    parts one cell each, made one value cell that knows its parts."""
+    spec = template.indicators
+    out: list[Cell] = []
+    for field_key, part_keys in spec.joined.items():
+        signs = set(spec.part_vocabulary.get(part_keys[0], ()))
+        i = 0
+        out = []
+        while i < len(cells):
+            c = cells[i]
+            if c.text.strip() in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+                taken = [c, cells[i + 1]]
+                if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
+                        and UNIT.match(cells[i + 2].text.strip()):
+                    taken.append(cells[i + 2])
+                parts = tuple(k for k, _c in zip(part_keys, taken) for _p in _c.pieces)
+                out.append(Cell(tuple(p for t in taken for p in t.pieces), "value", c.block, parts))
+                i += len(taken)
+                continue
+            out.append(c)
+            i += 1
+        cells = out
+    return cells
 
 
 def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -> StreamRow | None:
@@ -269,18 +302,23 @@ def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -
     got = dict(zip(keys, cells[at:at + len(keys)]))
     if any(c.kind not in ACCEPTS[k] and not (k == "level3" and long_name(c)) for k, c in got.items()):
         return None
-    weight, score = got["level3_weight"].number(), got["score"].number()
+    weight = got["level3_weight"].number()
+    score = got["score"].number() if "score" in got else None
     if weight is None or (not whole and score is not None and score > weight + TOLERANCE):
         return None
     return StreamRow(got, start=at, end=at + len(keys))
 
 
-def match_rows(cells: list[Cell], keys: list[str]) -> tuple[list[StreamRow], set[int]]:
+def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = ()
+               ) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
-    values (a target moved elsewhere)."""
+    values (a target moved elsewhere); a score the form lets a unit leave blank, absent."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
+    if "score" in blank_allowed:
+        shapes.append(([k for k in keys if k != "score"], set()))
+        shapes.append(([k for k in keys if k not in ("score", "level3")], {"level3"}))
     shapes.append(([k for k in keys if k != "level3"], {"level3"}))
     for v in values:
         shapes.append(([k for k in keys if k != v], {v}))
@@ -628,18 +666,19 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     """The indicator table of a cell-stream text, or None when the template is one this
     reading does not know (a target printed over three columns) or no row is found."""
     spec = template.indicators
-    if spec.joined or "level3" not in spec.columns or "score" not in spec.columns:
+    if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
+            or any(k != "target" for k in spec.joined):
         return None
     kinds = Kinds(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines)
-    cells = everything[start:end]
+    cells = join_split_values(everything[start:end], template)
     if longest_number_run(cells) >= COLUMN_RUN:
         return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
-    rows, used = match_rows(cells, keys)
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed))
     if not rows:
         return None
     conf = config.confidence
@@ -672,7 +711,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             ps = list(cell.pieces)
             if key in row.guessed:
                 ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
-            text_row.cells[key] = ps
+            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
+                for part, p in zip(cell.parts, ps):
+                    text_row.cells.setdefault(part, []).append(p)
+            else:
+                text_row.cells[key] = ps
         for key in row.missing:
             text_row.cells[key] = [piece("", guess, line)]
         for key in prose_keys:

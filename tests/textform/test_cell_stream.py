@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.cell_stream import Kinds, block_cells, is_cell_stream, match_rows, stream_cells
+from pipeline.textform.cell_stream import (
+    Kinds,
+    block_cells,
+    core_keys,
+    is_cell_stream,
+    join_split_values,
+    match_rows,
+    stream_cells,
+)
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import label_index, load_text_config
@@ -243,3 +251,17 @@ def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
     assert form.fields["implementing_unit"].value is None
     assert "missing" in form.fields["implementing_unit"].flags
     assert form.fields["project_name"].value == "乡村道路养护经费"
+
+
+def test_a_target_printed_over_three_columns_is_one_target() -> None:
+    # The provincial form: 指标性质 | 指标值 | 度量单位 | 权重 | 完成值, scores left blank.
+    provincial = CATALOGUE.templates["mof_project"].version("provincial")
+    kinds = Kinds(CONFIG, "mof_project", provincial, INDEX)
+    lines = "项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
+    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["target"].parts, r.cells["actual"].text)
+            for r in rows] == [("项目成本控制", "≤30万元", ("target_sign", "target", "target_unit"), "25.51万元"),
+                               ("群众增收情况", "逐步改善", (), "明显改善")]
+    assert [r.cells["level3_weight"].text for r in rows] == ["8", "1"]
