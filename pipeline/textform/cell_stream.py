@@ -35,25 +35,15 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify
-from pipeline.textform.narrative import HEADING_START
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
+NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 TOLERANCE = 0.011
-# As many numbers in a row: a weight or score column printed apart from its rows (pdfminer
-# groups a column's cells), which the row-by-row reading here cannot place; a row stream
-# has at most a row's weight and score and the total's two numbers together.
-COLUMN_RUN = 6
 # What a whole form's weights make (the funds block's weight included or not).
 FULL_MARKS = 100.0
-# Where the indicator table's cells begin: after the first label that closes the head
-# (the goals) or opens the table (指标评分表, its header), whichever the tool printed first.
-START_LABELS = ("预期目标", "预期总体目标", "指标评分表", "绩效指标", "实际完成情况", "年度总体目标",
-                "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值")
-# A value whose cell wrapped a character (12月31日 | 前, 489.31万 | 元) onto a line of
-# its own, beside a name's lines.
-VALUE_TAILS = "前后内元"
 
 
 @dataclass(frozen=True)
@@ -93,14 +83,14 @@ class StreamTable:
     found: int = 0  # the rows found, those whose name was nowhere included
 
 
-def is_cell_stream(lines: list[str]) -> bool:
-    """A text of short blocks apart by blank lines, no line wider than a cell's few
-    parts: each cell a block of its own (pdftotext's reading order, pdfminer)."""
+def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
+    """A text of short blocks apart by blank lines (its kind, one piece a line, said
+    already): each cell a block of its own (pdftotext's reading order, pdfminer)."""
     filled = [ln for ln in lines if ln.strip()]
-    if len(filled) < 30:
+    if len(filled) < config.cell_stream.min_lines:
         return False
     blank = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and not b.strip())
-    return blank >= 0.4 * len(filled)
+    return blank >= config.cell_stream.blank_share * len(filled)
 
 
 # --- blocks → cells ------------------------------------------------------------------------
@@ -171,7 +161,7 @@ class Kinds:
     def goes_on(self, value: list[Piece], piece: Piece) -> bool:
         """Whether a part is the next line of a value cell: a character a value wraps (前,
         元), or the rest of a worded value (达成年度 | 指标)."""
-        if piece.text.strip() in VALUE_TAILS:
+        if piece.text.strip() in self.config.cell_stream.value_tails:
             return True
         joined = compact("".join(p.text for p in value) + piece.text)
         return any(term == joined or (term.startswith(joined) and len(joined) >= 3)
@@ -270,11 +260,10 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     """A value printed over its columns (指标性质 | 指标值 | 度量单位: ≤ | 30 | 万元), its
     parts one cell each, made one value cell that knows its parts."""
     spec = template.indicators
-    out: list[Cell] = []
-    for field_key, part_keys in spec.joined.items():
+    for part_keys in spec.joined.values():
         signs = set(spec.part_vocabulary.get(part_keys[0], ()))
         i = 0
-        out = []
+        out: list[Cell] = []
         while i < len(cells):
             c = cells[i]
             if c.text.strip() in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
@@ -490,7 +479,8 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     if starts is None and present and all(w is not None for w in weights):
         # Rows missing: the sums cut nowhere exactly; each group takes rows until its
         # weight is reached, a guess.
-        starts = greedy_starts([w or 0.0 for w in row_weights], [float(w) for w in weights])  # type: ignore[arg-type]
+        starts = greedy_starts([w or 0.0 for w in row_weights],
+                               [float(w) for w in weights if w is not None])
     if starts is None:
         return [{"level1": piece("", guess, line)} for _ in rows] if rows else []
     group_conf = sure if sure_cut else guess
@@ -582,9 +572,11 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         # The sums decide nothing: the level-1 names printed just before a row start their
         # groups, a guess; the rows before the first such name have none.
         firsts = sorted(level1_anchors)
-        bounds = [0, *firsts, len(rows)] if firsts and firsts[0] > 0 else [*firsts, len(rows)] or [0, len(rows)]
-        names = ([""] if not firsts or firsts[0] > 0 else []) + [level1_anchors[j][0].key for j in firsts]
-        weights = ([""] if not firsts or firsts[0] > 0 else []) + [level1_anchors[j][1].text for j in firsts]
+        bounds = [*firsts, len(rows)]
+        names = [level1_anchors[j][0].key for j in firsts]
+        weights = [level1_anchors[j][1].text for j in firsts]
+        if not firsts or firsts[0] > 0:
+            bounds, names, weights = [0, *bounds], ["", *names], ["", *weights]
         sure_cut = False
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
@@ -619,7 +611,8 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
     is said missing, not taken for an empty cell; the goals, two texts side by side that
-    such a tool interleaves line by line (年度总 按照… | 体目标 理模式…), are capped at ``cap``."""
+    such a tool interleaves line by line (年度总 按照… | 体目标 理模式…), are capped at
+    ``cap``."""
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
             fields[key] = FieldValue.missing()
@@ -648,15 +641,15 @@ def longest_number_run(cells: list[Cell]) -> int:
     return best
 
 
-def region(cells: list[Cell], lines: list[str]) -> tuple[int, int]:
+def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:
     """The cells of the table: after the head's last label, before the narrative's first
     heading (一、…)."""
-    start = next((i + 1 for i, c in enumerate(cells) if c.key in START_LABELS), None)
+    starts = {compact(x) for x in start_labels}
+    start = next((i + 1 for i, c in enumerate(cells) if c.key in starts), None)
     if start is None:
         return 0, 0
-    end = next((i for i, c in enumerate(cells) if i >= start and HEADING_START.match(
-        lines[c.pieces[0].line].strip()) and c.kind in ("prose", "name", "label")
-        and re.match(r"^[一二三四五六七八九十]+[、.．]", lines[c.pieces[0].line].strip())), len(cells))
+    end = next((i for i, c in enumerate(cells) if i >= start and c.kind in ("prose", "name", "label")
+                and NARRATIVE_HEADING.match(lines[c.pieces[0].line].strip())), len(cells))
     return start, end
 
 
@@ -671,9 +664,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     kinds = Kinds(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
-    start, end = region(everything, lines)
+    start, end = region(everything, lines, config.cell_stream.start_labels)
     cells = join_split_values(everything[start:end], template)
-    if longest_number_run(cells) >= COLUMN_RUN:
+    if longest_number_run(cells) >= config.cell_stream.column_run:
         return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):

@@ -18,7 +18,12 @@ from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
 from pipeline.template.detect import detect_form
-from pipeline.textform.cell_stream import doubt_head_fields, is_cell_stream, plausible_rows, read_cell_stream
+from pipeline.textform.cell_stream import (
+    doubt_head_fields,
+    is_cell_stream,
+    plausible_rows,
+    read_cell_stream,
+)
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -139,7 +144,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             last_line = pieces[total_at].line
         elif body:
             last_line = body[-1].line
-    if kind is TextKind.CELLS and is_cell_stream(lines):
+    if kind is TextKind.CELLS and is_cell_stream(lines, config):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
         # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
         # taken when its rows account for the form or it found as many rows as the other

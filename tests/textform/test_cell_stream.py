@@ -168,7 +168,7 @@ STREAM = """项目支出绩效自评表
 
 def test_stream_rows_are_assembled_and_their_guesses_flagged(tmp_path: Path) -> None:
     lines = STREAM.split("\n")
-    assert is_cell_stream(lines)
+    assert is_cell_stream(lines, CONFIG)
     form = read_text_form(STREAM, CATALOGUE, CONFIG)
     assert form.template == "mof_project" and form.table_found
     got = [(r.text("level3"), r.text("target"), r.text("actual"), r.text("level3_weight"), r.text("score"))
