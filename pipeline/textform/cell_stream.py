@@ -39,6 +39,7 @@ from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 TOLERANCE = 0.011
@@ -243,7 +244,7 @@ class StreamRow:
 def long_name(cell: Cell) -> bool:
     """A name too long to be told from a sentence by its length alone, but unpunctuated
     (年度农村公路养护代表联络站建设覆盖率)."""
-    return cell.kind == "prose" and len(cell.key) <= 30 and not re.search(r"[，。；、,;：:]", cell.text)
+    return cell.kind == "prose" and len(cell.key) <= 30 and not PROSE_MARK.search(cell.text)
 
 
 def core_keys(template: TemplateSpec) -> list[str]:
@@ -491,11 +492,15 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     bounds = [*starts, len(rows)]
     for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
         label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
-        children = [k for k in template.vocabulary.level2.get(name, []) if compact(k) in level2_seen]
+        terms = template.vocabulary.level2.get(name, [])
+        children = [k for k in terms if compact(k) in level2_seen]
+        # One level-2 name seen is the group's only when the form allows it no other (a
+        # name torn past recognition is not seen).
+        level2_conf = group_conf if len(terms) == 1 else guess
         for j in range(a, b):
             groups[j]["level1"] = piece(label, group_conf, line)
             if len(children) == 1:
-                groups[j]["level2"] = piece(children[0], group_conf, line)
+                groups[j]["level2"] = piece(children[0], level2_conf, line)
             elif children:
                 # Several level-2 names under one group: in the vocabulary's order, a row
                 # each, the last taking the rest; a guess.
@@ -610,13 +615,19 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
-    is said missing, not taken for an empty cell; the goals, two texts side by side that
-    such a tool interleaves line by line (年度总 按照… | 体目标 理模式…), are capped at
-    ``cap``."""
+    is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
+    sentence, which such a tool interleaves line by line with the cell beside it (年度总
+    按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
+    vocabulary (是/否, 项目级次) that is none of its terms."""
+    vocabulary = template.vocabulary.fields
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
             fields[key] = FieldValue.missing()
-        elif key in template.fields and template.fields[key].value == "below" and fv.value is not None:
+            continue
+        below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
+        sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
+        off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
+        if (below and fv.value is not None) or sentence or off_vocabulary:
             fv.confidence = min(fv.confidence, cap)
 
 
