@@ -268,3 +268,11 @@ def test_a_target_printed_over_three_columns_is_one_target() -> None:
             for r in rows] == [("项目成本控制", "≤30万元", ("target_sign", "target", "target_unit"), "25.51万元"),
                                ("群众增收情况", "逐步改善", (), "明显改善")]
     assert [r.cells["level3_weight"].text for r in rows] == ["8", "1"]
+
+
+def test_a_level1_group_of_weight_0_covers_no_row() -> None:
+    # Found by the garbage test: a group name of weight 0 with no row left to take
+    # (row_groups.groups_from_weights indexed past the rows).
+    text = STREAM[:STREAM.index("≥3处")] + "\n\n".join([")产出指标0分", "三级指标"])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.template == "mof_project" and form.rows == []
