@@ -36,6 +36,7 @@ from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece
+from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -458,11 +459,35 @@ def greedy_starts(row_weights: list[float], sums: list[float]) -> list[int]:
     return starts
 
 
+def level2_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                   parents: dict[str, str]) -> list[tuple[int, str]]:
+    """Level-2 names printed right before a row's cells: the tool put the merged cell
+    where its middle stands (beside the middle row of those it covers), as (row, name)."""
+    out = []
+    for j, row in enumerate(rows):
+        at = row.start - 1
+        if at >= 0 and at not in used and cells[at].key in parents \
+                and not WEIGHT_SUFFIX.search(cells[at].key):
+            out.append((j, cells[at].key))
+    return out
+
+
+def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple[int, int, str]]:
+    """Rows [a, b) cut into consecutive spans, one per anchored name, each name as near the
+    middle of its span as can be (row_groups.centred_spans)."""
+    inside = [(j, name) for j, name in anchors if a <= j < b]
+    spans = centred_spans([float(j) for j, _n in inside], a, b)
+    return [(x, y, name) for (x, y), (_j, name) in zip(spans, inside)]
+
+
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
-    name: the level-1 groups cut where the rows' weights make each printed weight; the
-    level-2 of a group that prints one level-2 name is that name, else a guess."""
+    name: the level-1 groups cut where the rows' weights make each printed weight (sure),
+    or, rows missing, where each takes rows until its weight is reached (a guess). The
+    level-2 names printed beside a row place their groups around it (a guess); without
+    printed level-1 weights those place the level-1 groups too, by the vocabulary."""
+    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     names = printed_level1(cells, level1_order)
     present = [n for n in level1_order if n in names]
     if any(names[n][0] is not None for n in present):
@@ -471,11 +496,13 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     weights = [names[n][0] for n in present]
     line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line if rows else 0
     row_weights = [r.cells["level3_weight"].number() for r in rows]
+    anchors = level2_anchors(rows, cells, used, parents)
+    groups: list[dict[str, Piece]] = [{"level1": piece("", guess, line), "level2": piece("", guess, line)}
+                                      for _ in rows]
     starts = None
     if present and all(w is not None for w in weights) and all(w is not None for w in row_weights):
         starts = consecutive_partition([float(w) for w in row_weights],  # type: ignore[arg-type]
                                        [float(w) for w in weights])  # type: ignore[arg-type]
-    groups: list[dict[str, Piece]] = [{} for _ in rows]
     sure_cut = starts is not None
     if starts is None and present and all(w is not None for w in weights):
         # Rows missing: the sums cut nowhere exactly; each group takes rows until its
@@ -483,17 +510,21 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
         starts = greedy_starts([w or 0.0 for w in row_weights],
                                [float(w) for w in weights if w is not None])
     if starts is None:
-        return [{"level1": piece("", guess, line)} for _ in rows] if rows else []
+        # No level-1 weights printed: the level-2 names beside the rows place both levels.
+        for a, b, name in centred_groups(anchors, 0, len(rows)):
+            for j in range(a, b):
+                groups[j]["level2"] = piece(name, guess, line)
+                groups[j]["level1"] = piece(parents[name], guess, line)
+        return groups
     group_conf = sure if sure_cut else guess
     # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
     spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
-    level2_seen = {compact(t) for terms in template.vocabulary.level2.values() for t in terms
-                   if any(compact(t) in k for k in spare)}
+    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)}
     bounds = [*starts, len(rows)]
     for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
         label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
-        terms = template.vocabulary.level2.get(name, [])
-        children = [k for k in terms if compact(k) in level2_seen]
+        terms = [compact(t) for t in template.vocabulary.level2.get(name, [])]
+        children = [t for t in terms if t in level2_seen]
         # One level-2 name seen is the group's only when the form allows it no other (a
         # name torn past recognition is not seen).
         level2_conf = group_conf if len(terms) == 1 else guess
@@ -505,8 +536,11 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
                 # Several level-2 names under one group: in the vocabulary's order, a row
                 # each, the last taking the rest; a guess.
                 groups[j]["level2"] = piece(children[min(j - a, len(children) - 1)], guess, line)
-            else:
-                groups[j]["level2"] = piece("", guess, line)
+        if len(children) > 1:
+            # Better: those printed beside the group's rows, each around its own.
+            for x, y, child in centred_groups([(j, n) for j, n in anchors if parents[n] == name], a, b):
+                for j in range(x, y):
+                    groups[j]["level2"] = piece(child, guess, line)
     return groups
 
 
