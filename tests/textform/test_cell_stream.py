@@ -276,3 +276,19 @@ def test_a_level1_group_of_weight_0_covers_no_row() -> None:
     text = STREAM[:STREAM.index("≥3处")] + "\n\n".join([")产出指标0分", "三级指标"])
     form = read_text_form(text, CATALOGUE, CONFIG)
     assert form.template == "mof_project" and form.rows == []
+
+
+def test_level2_names_beside_rows_place_their_groups() -> None:
+    # 数量指标 printed beside its one row, 质量指标 beside the middle of its three.
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["数量指标", "新建养护路段", "≥3处", "4处", "20", "20",
+            "道路验收合格率", "100%", "100%", "10", "10",
+            "质量指标", "问题整改到位率", "100%", "100%", "10", "9",
+            "资料归档完整率", "100%", "100%", "20", "20", "60", "59", "产出指标\n（60分）", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    assert [(r.text("level3"), r.text("level2")) for r in form.rows] == [
+        ("新建养护路段", "数量指标"), ("道路验收合格率", "质量指标"), ("问题整改到位率", "质量指标"),
+        ("资料归档完整率", "质量指标")]
+    assert all(r.cells["level2"][0].confidence < CONFIG.review_threshold for r in form.rows)  # guesses
+    assert all(r.text("level1") == "产出指标（60分）" for r in form.rows)
+    assert all(r.cells["level1"][0].confidence >= CONFIG.review_threshold for r in form.rows)  # the sums
