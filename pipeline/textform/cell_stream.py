@@ -194,6 +194,8 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
+    if side_by_side_text(block, kinds):
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
     cells: list[list[Piece]] = []
     text_at: int | None = None
     value_at: int | None = None
@@ -216,6 +218,32 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def side_by_side_text(block: list[list[Piece]], kinds: Kinds) -> bool:
+    """Sentences side by side (评分标准 | 佐证材料), their lines unevenly many: the first
+    line holds a part of each, every other line one part or one of each."""
+    k = len(block[0])
+    return k >= 2 and len(block) >= 2 and all(len(line) in (1, k) for line in block) and all(
+        kinds.of((p,)) == "prose" or (kinds.of((p,)) == "name" and len(p.key) >= 8) for p in block[0])
+
+
+def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
+    """The columns of side-by-side sentences: a line of one part each goes on them in
+    turn, left first (a tool writes lines at one height left to right), a line of a
+    part each goes on each."""
+    k = len(block[0])
+    columns: list[list[Piece]] = [[] for _ in range(k)]
+    turn = 0
+    for line in block:
+        if len(line) == k:
+            for column, p in zip(columns, line):
+                column.append(p)
+            turn = 0
+        else:
+            columns[turn % k].append(line[0])
+            turn += 1
+    return columns
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: Kinds) -> list[Cell]:
@@ -394,19 +422,36 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
-def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str]
-                   ) -> bool:
-    """A sentence right after a row's score is its first prose column (偏差原因); returns
-    whether sentences are left that no row took (a blank prose cell is then in doubt)."""
+def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                   cues: dict[str, tuple[str, ...]]) -> bool:
+    """The sentences right after a row's score are its prose columns (偏差原因; on the
+    provincial fund form also 评分标准 and 佐证材料, told apart by their words, a guess);
+    returns whether sentences are left that no row took (a blank prose cell is then in
+    doubt)."""
     for row in rows:
         at = row.end
-        if prose_keys and at < len(cells) and at not in used and (
+        taken: list[Cell] = []
+        while prose_keys and len(taken) < len(prose_keys) and at < len(cells) and at not in used and (
                 cells[at].kind == "prose" or cells[at].key in ("无", "无偏差")):
-            row.cells[prose_keys[0]] = cells[at]
+            taken.append(cells[at])
             used.add(at)
+            at += 1
+        free = list(prose_keys)
+        for cell in taken:
+            key = max(free, key=lambda k: cue_score(cell.text, k, cues, free))
+            free.remove(key)
+            row.cells[key] = cell
             if len(prose_keys) > 1:
-                row.guessed.add(prose_keys[0])  # beside other prose columns: which one?
+                row.guessed.add(key)  # beside other prose columns: which one is a guess
     return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+
+
+def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[str]) -> float:
+    """How well a sentence speaks of a prose column (config/text.yaml prose_cues): its own
+    column's words for, another free column's against; the earlier column on a tie."""
+    own = sum(w in text for w in cues.get(key, ()))
+    other = sum(w in text for k in free if k != key for w in cues.get(k, ()))
+    return own - 0.5 * other - 0.01 * free.index(key)
 
 
 # --- groups --------------------------------------------------------------------------------
@@ -735,7 +780,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     columns = list(spec.columns)
     prose_keys = columns[columns.index("score") + 1:]
-    prose_left = attach_reasons(rows, cells, used, prose_keys)
+    prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess)

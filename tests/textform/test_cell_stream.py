@@ -12,6 +12,7 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
     Kinds,
+    attach_reasons,
     block_cells,
     core_keys,
     is_cell_stream,
@@ -292,3 +293,24 @@ def test_level2_names_beside_rows_place_their_groups() -> None:
     assert all(r.cells["level2"][0].confidence < CONFIG.review_threshold for r in form.rows)  # guesses
     assert all(r.text("level1") == "产出指标（60分）" for r in form.rows)
     assert all(r.cells["level1"][0].confidence >= CONFIG.review_threshold for r in form.rows)  # the sums
+
+
+def test_sentences_side_by_side_come_apart() -> None:
+    got = block_cells(block("建立健全监管制度并有效执行得满分 专项资金监督检查的通", "，发现问题未整改的每项扣2分。",
+                            "知及检查报告。"), 0, KINDS)
+    assert [c.text for c in got] == ["建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "专项资金监督检查的通知及检查报告。"]
+
+
+def test_prose_after_a_row_goes_to_the_column_its_words_speak_of() -> None:
+    fund = CATALOGUE.templates["gd_fund"]
+    kinds = Kinds(CONFIG, "gd_fund", fund, INDEX)
+    lines = ("资金使用合规性\n\n5\n\n符合规范\n\n符合规范\n\n4\n\n部分资料归档不及时，将加快进度\n\n"
+             "按要求完成得满分；未完成的，按完成比例计分。\n\n培训通知、签到表、照片等。\n").split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = stream_cells(pieces, lines, kinds)
+    rows, used = match_rows(cells, core_keys(fund))
+    attach_reasons(rows, cells, used, ["deviation_reason", "scoring_standard", "evidence"], CONFIG.prose_cues)
+    got = {k: rows[0].cells[k].text for k in ("deviation_reason", "scoring_standard", "evidence")}
+    assert got == {"deviation_reason": "部分资料归档不及时，将加快进度",
+                   "scoring_standard": "按要求完成得满分；未完成的，按完成比例计分。", "evidence": "培训通知、签到表、照片等。"}
+    assert {"deviation_reason", "scoring_standard", "evidence"} <= rows[0].guessed
