@@ -328,6 +328,18 @@ def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -
     return StreamRow(got, start=at, end=at + len(keys))
 
 
+def total_numbers(cells: list[Cell]) -> set[int]:
+    """The numbers right after 总分/合计: the total row's (合计 | 100 | 100 | 100 | 94)."""
+    out: set[int] = set()
+    for i, c in enumerate(cells):
+        if c.kind == "total":
+            j = i + 1
+            while j < len(cells) and cells[j].kind == "num":
+                out.add(j)
+                j += 1
+    return out
+
+
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = ()
                ) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
@@ -345,13 +357,14 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
     rows: list[StreamRow] = []
     used: set[int] = set()
+    totals = total_numbers(cells)
     i = 0
     while i < len(cells):
         # The whole row with a score above its weight only when no shape fits otherwise.
         for shape, missing, lenient in [*((a, b, False) for a, b in shapes), (keys, set(), True)]:
             row = try_core(cells, i, shape, whole=lenient)
-            if row is None:
-                continue
+            if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
+                continue  # a nameless row is no row in the total's numbers
             missing = set(missing)
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values)
@@ -671,23 +684,36 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
 
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
                sure: float, guess: float) -> FieldValue:
-    """The total score: the number printed after the total weight (100, or the weights'
-    sum) or after 总分/合计; trusted when the scores make it (with or without the funds
-    block's score), else flagged."""
+    """The total score: the last of the numbers right after 总分/合计 (its weights first:
+    合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
+    weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
+    it (with or without the funds block's score), else flagged."""
     scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
-    weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     made = sum(s for s in scores if s is not None)
     options = [made] + ([made + funds_score] if funds_score is not None else [])
+
+    def total(c: Cell) -> FieldValue:
+        y = c.number()
+        made_it = y is not None and any(abs(y - o) <= TOLERANCE * max(1, len(scores)) for o in options)
+        p = c.pieces[0]
+        return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
+                          confidence=min(p.confidence, sure) if made_it else guess, page=1)
+
+    for i, c in enumerate(cells):
+        if c.kind == "total":
+            run = []
+            for j in range(i + 1, len(cells)):
+                if j in used or cells[j].kind != "num":
+                    break
+                run.append(cells[j])
+            if run:
+                return total(run[-1])
     spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
     for (i, c), (j, d) in zip(spare, spare[1:]):
         x = c.number()
-        if j == i + 1 and x is not None and (abs(x - 100) <= TOLERANCE or abs(x - sum(weights)) <= TOLERANCE
-                                             or (i > 0 and cells[i - 1].kind == "total")):
-            y = d.number()
-            made_it = y is not None and any(abs(y - o) <= TOLERANCE * max(1, len(scores)) for o in options)
-            p = d.pieces[0]
-            return FieldValue(value=typed_value(d.text, "number"), raw=p.raw,
-                              confidence=min(p.confidence, sure) if made_it else guess, page=1)
+        if j == i + 1 and x is not None and (abs(x - FULL_MARKS) <= TOLERANCE or abs(x - weights) <= TOLERANCE):
+            return total(d)
     return FieldValue.missing()
 
 

@@ -147,12 +147,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     if kind is TextKind.CELLS and is_cell_stream(lines, config):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
         # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
-        # taken when its rows account for the form or it found as many rows as the other
-        # reading has rows that look like rows.
+        # taken when its rows account for the form, the other reading fits the form's rows
+        # badly, or it found as many rows as the other reading has rows that look like rows.
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
-        if stream is not None and (stream.complete or stream.found >= plausible_rows(form.rows)):
+        if stream is not None and (stream.complete or form.table_cost > config.table_fit_max
+                                   or stream.found >= plausible_rows(form.rows)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             last_line = stream.last_line
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
