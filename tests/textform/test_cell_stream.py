@@ -314,3 +314,33 @@ def test_prose_after_a_row_goes_to_the_column_its_words_speak_of() -> None:
     assert got == {"deviation_reason": "部分资料归档不及时，将加快进度",
                    "scoring_standard": "按要求完成得满分；未完成的，按完成比例计分。", "evidence": "培训通知、签到表、照片等。"}
     assert {"deviation_reason", "scoring_standard", "evidence"} <= rows[0].guessed
+
+
+@st.composite
+def moved_names(draw: st.DrawFn) -> tuple[list[tuple[str, str, str, int, int]], list[int]]:
+    """Rows with distinct weights, and which of them have their name printed elsewhere."""
+    n = draw(st.integers(2, 7))
+    weights = draw(st.lists(st.integers(2, 30), min_size=n, max_size=n, unique=True))
+    # Names each other than the others (a name said twice is taken for a doubled line).
+    names = draw(st.lists(NAMES, min_size=n, max_size=n, unique=True))
+    rows = [(name, f"≥{draw(st.integers(1, 99))}%", f"{draw(st.integers(1, 100))}%", w,
+             draw(st.integers(0, w))) for name, w in zip(names, weights)]
+    moved = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
+    return rows, moved
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(moved_names())
+def test_a_name_read_from_elsewhere_is_never_trusted(case: tuple[list, list[int]]) -> None:
+    rows, moved = case
+    blocks: list[str] = []
+    for k, (name, target, actual, weight, score) in enumerate(rows):
+        blocks += ([] if k in moved else [name]) + [target, actual, str(weight), str(score)]
+    blocks += ["三级指标"] + [rows[k][0] for k in sorted(moved)] + ["总分"]
+    text = STREAM[:STREAM.index("≥3处")] + "\n\n".join(blocks)
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    by_weight = {str(w): name for name, _t, _a, w, _s in rows}
+    for row in form.rows:
+        truth = by_weight[row.text("level3_weight")]
+        name = row.cells["level3"]
+        assert row.text("level3") == truth or min(p.confidence for p in name) < CONFIG.review_threshold
