@@ -683,22 +683,22 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
 
 
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
-               sure: float, guess: float) -> FieldValue:
+               sure: float, guess: float) -> tuple[FieldValue, bool]:
     """The total score: the last of the numbers right after 总分/合计 (its weights first:
     合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
     weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
-    it (with or without the funds block's score), else flagged."""
+    it (with or without the funds block's score: the second item says so), else flagged."""
     scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     made = sum(s for s in scores if s is not None)
     options = [made] + ([made + funds_score] if funds_score is not None else [])
 
-    def total(c: Cell) -> FieldValue:
+    def total(c: Cell) -> tuple[FieldValue, bool]:
         y = c.number()
         made_it = y is not None and any(abs(y - o) <= TOLERANCE * max(1, len(scores)) for o in options)
         p = c.pieces[0]
         return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
-                          confidence=min(p.confidence, sure) if made_it else guess, page=1)
+                          confidence=min(p.confidence, sure) if made_it else guess, page=1), made_it
 
     for i, c in enumerate(cells):
         if c.kind == "total":
@@ -714,7 +714,7 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
         x = c.number()
         if j == i + 1 and x is not None and (abs(x - FULL_MARKS) <= TOLERANCE or abs(x - weights) <= TOLERANCE):
             return total(d)
-    return FieldValue.missing()
+    return FieldValue.missing(), False
 
 
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
@@ -773,7 +773,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
     """The indicator table of a cell-stream text, or None when the template is one this
-    reading does not know (a target printed over three columns) or no row is found."""
+    reading does not know (a value other than the target printed over columns), the
+    numbers come in column runs, or no row is found."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
             or any(k != "target" for k in spec.joined):
@@ -792,9 +793,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
-    groups = (*config.group_names, *kinds.level1, *kinds.labels)
-    fill_right_after(rows, cells, used, groups)
-    fill_from_leftovers(rows, cells, used, "level3", ("name",), groups)
+    not_names = (*config.group_names, *kinds.level1, *kinds.labels)
+    fill_right_after(rows, cells, used, not_names)
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",))
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
@@ -833,10 +834,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    out.total = find_total(cells, used, rows, funds_score, sure, guess)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess)
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
-    out.complete = out.total.confidence >= sure or any(
+    out.complete = scores_make_it or any(
         abs(weights + f - FULL_MARKS) <= TOLERANCE for f in (0.0, funds_weight or 0.0))
-    last = cells[-1].pieces[-1].line if cells else -1
-    out.last_line = last
+    out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out
