@@ -712,7 +712,8 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
     for (i, c), (j, d) in zip(spare, spare[1:]):
         x = c.number()
-        if j == i + 1 and x is not None and (abs(x - FULL_MARKS) <= TOLERANCE or abs(x - weights) <= TOLERANCE):
+        full = x is not None and min(abs(x - FULL_MARKS), abs(x - weights)) <= TOLERANCE
+        if j == i + 1 and full:
             return total(d)
     return FieldValue.missing(), False
 
