@@ -18,6 +18,12 @@ from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue
 from pipeline.template.detect import detect_form
+from pipeline.textform.cell_stream import (
+    doubt_head_fields,
+    is_cell_stream,
+    plausible_rows,
+    read_cell_stream,
+)
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -72,6 +78,11 @@ def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config
         out.append(TextLine(page=1, bbox=(0.0, float(k), 1.0, float(k + 1)), text=text,
                             confidence=round(confidence, 4)))
     return out
+
+
+def number_field(fields: dict[str, FieldValue], key: str) -> float | None:
+    value = fields[key].value if key in fields else None
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> tuple[str, str | None]:
@@ -148,5 +159,18 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             last_line = pieces[total_at].line
         elif body:
             last_line = body[-1].line
+    if kind is TextKind.CELLS and is_cell_stream(lines, config):
+        # Each cell a block, the rows' names and groups moved about (pdftotext's reading
+        # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
+        # taken when its rows account for the form, the other reading fits the form's rows
+        # badly, or it found as many rows as the other reading has rows that look like rows.
+        stream = read_cell_stream(pieces, lines, template, name, config, index,
+                                  number_field(form.fields, "funds_score"),
+                                  number_field(form.fields, "funds_weight"))
+        if stream is not None and (stream.complete or form.table_cost > config.table_fit_max
+                                   or stream.found >= plausible_rows(form.rows)):
+            form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
+            last_line = stream.last_line
+        doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form

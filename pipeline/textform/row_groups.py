@@ -144,8 +144,9 @@ def groups_from_weights(rows: list[TextRow], names: list[Piece], spec: Indicator
                            short_last=True)
     if spans is None:
         return False
-    for (a, _b), name in zip(spans, names):
-        rows[a].cells["level1"] = [name]
+    for (a, b), name in zip(spans, names):
+        if a < b:  # a group of weight 0 (or none of whose rows was read) covers no row
+            rows[a].cells["level1"] = [name]
     return True
 
 

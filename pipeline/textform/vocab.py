@@ -42,6 +42,19 @@ class Confidence:
 
 
 @dataclass(frozen=True)
+class CellStreamConfig:
+    """How a text of one cell per block is read (config/text.yaml `cell_stream`)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    start_labels: tuple[str, ...] = ()
+    value_tails: str = ""
+    min_lines: int = 30
+    blank_share: float = 0.4
+    column_run: int = 6
+
+
+@dataclass(frozen=True)
 class TextConfig:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
@@ -70,6 +83,8 @@ class TextConfig:
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A text of one cell per block (pipeline/textform/cell_stream.py).
+    cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)
 
 
 def text_config_from(data: dict[str, Any]) -> TextConfig:

@@ -1,0 +1,843 @@
+"""The indicator table of a text that kept neither columns nor the order of cells.
+
+Some extractors (poppler's ``pdftotext`` reading order, pdfminer.six) write each cell as a
+block of its own, blocks apart by blank lines, a wrapped cell's lines together; the row's
+values (target, actual, weight, score) mostly stay together and in order, but merged
+names (一级/二级指标), header labels and now and then a 三级指标 or a target are moved
+elsewhere in the text. Such a text is read here as a stream of typed cells (a name, a
+value like ≥95% or 符合规范, a number, a sentence, a label), and its rows assembled by the
+form rather than by the order:
+
+- a row is the run of cells its template's columns make from 三级指标 to 得分 (the
+  national form: name, target, actual, weight, score; the provincial fund form: name,
+  weight, target, actual, score), its score no more than its weight;
+- a name or value a row lacks is taken from the cells left over, in order, only where
+  their count matches what the rows lack, and is flagged (a guess);
+- the merged groups are placed by the arithmetic: level-3 weights make the level-1
+  weights in turn (`consecutive_partition`), the level-2 names belong to their level-1
+  (`vocabulary.level2`), a provincial level-2 weight printed before its rows is the sum
+  of theirs; where the sums do not decide, the group is flagged;
+- the total is the number the scores make.
+
+A value no rule confirms carries a low confidence, so that it is flagged; never a silent
+guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from itertools import combinations
+
+from pipeline.mapping.fields import typed_value
+from pipeline.mapping.indicator_rows import consecutive_partition
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify
+from pipeline.textform.pieces import Piece
+from pipeline.textform.row_groups import centred_spans
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+PROSE_MARK = re.compile(r"[，。；、,;：:]")
+# The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
+NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+TOLERANCE = 0.011
+# What a whole form's weights make (the funds block's weight included or not).
+FULL_MARKS = 100.0
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the stream: the pieces (wrapped lines) it is made of, and its kind:
+    label, total, num, dash, value, group1, group2, prose or name."""
+
+    pieces: tuple[Piece, ...]
+    kind: str
+    block: int
+    # A value printed over several columns (≤ | 30 | 万元): the column of each piece.
+    parts: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "".join(p.text.strip() for p in self.pieces)
+
+    @property
+    def key(self) -> str:
+        return compact(self.text)
+
+    def number(self) -> float | None:
+        text = self.text.strip()
+        return float(text) if NUMBER.fullmatch(text) else None
+
+
+@dataclass
+class StreamTable:
+    """The rows read, the total, and the last line of the table (the narrative follows)."""
+
+    rows: list[TextRow] = field(default_factory=list)
+    total: FieldValue = field(default_factory=FieldValue.missing)
+    last_line: int = -1
+    # The rows account for the form: their scores make the printed total, or their
+    # weights the full 100 (with or without the funds block's weight).
+    complete: bool = False
+    found: int = 0  # the rows found, those whose name was nowhere included
+
+
+def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
+    """A text of short blocks apart by blank lines (its kind, one piece a line, said
+    already): each cell a block of its own (pdftotext's reading order, pdfminer)."""
+    filled = [ln for ln in lines if ln.strip()]
+    if len(filled) < config.cell_stream.min_lines:
+        return False
+    blank = sum(1 for a, b in zip(lines, lines[1:]) if a.strip() and not b.strip())
+    return blank >= config.cell_stream.blank_share * len(filled)
+
+
+# --- blocks → cells ------------------------------------------------------------------------
+
+def blocks_of(pieces: list[Piece], lines: list[str]) -> list[list[list[Piece]]]:
+    """The pieces as blocks (runs of lines between blank lines) of lines (pieces of one
+    line). A line that lost all its pieces (noise: III, •) is no blank line."""
+    block_of: list[int] = []
+    n = 0
+    for line in lines:
+        n += not line.strip()
+        block_of.append(n)
+    blocks: list[list[list[Piece]]] = []
+    last: Piece | None = None
+    for p in pieces:
+        if last is not None and p.line == last.line:
+            blocks[-1][-1].append(p)
+        elif last is not None and block_of[p.line] == block_of[last.line]:
+            blocks[-1].append([p])
+        else:
+            blocks.append([[p]])
+        last = p
+    return blocks
+
+
+class Kinds:
+    """Tells a cell's kind from its text, by the form's labels and vocabularies."""
+
+    def __init__(self, config: TextConfig, template_name: str, template: TemplateSpec,
+                 index: LabelIndex) -> None:
+        self.config = config
+        self.level1 = frozenset(config.level1_names.get(template_name, ()))
+        self.index = index
+        spec = template.indicators
+        labels = {compact(x) for paths in spec.columns.values() for path in paths for x in path}
+        labels |= {compact(x) for x in (*spec.header, *config.table_header_extras,
+                                        *config.table_row_labels, *config.extra_labels)}
+        self.labels = frozenset(k for k in labels if k)
+        self.totals = frozenset(compact(x) for x in spec.total_labels)
+
+    def of(self, pieces: tuple[Piece, ...]) -> str:
+        text = "".join(p.text.strip() for p in pieces)
+        key = compact(text).rstrip(":：")
+        if not key:
+            return "dash"
+        if key in self.totals:
+            return "total"
+        if key in self.labels or (len(key) <= 12 and self.index.exact(text) is not None):
+            return "label"
+        probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
+        k = classify(probe, self.config, self.level1)
+        if k.number:
+            return "num"
+        if k.weight_paren:
+            return "group_weight"
+        if k.dash:
+            return "dash"
+        if k.group1:
+            return "group1"
+        if k.group2:
+            return "group2"
+        if k.prose:
+            return "prose"
+        if k.value:
+            return "value"
+        return "name"
+
+    def goes_on(self, value: list[Piece], piece: Piece) -> bool:
+        """Whether a part is the next line of a value cell: a character a value wraps (前,
+        元), or the rest of a worded value (达成年度 | 指标)."""
+        if piece.text.strip() in self.config.cell_stream.value_tails:
+            return True
+        joined = compact("".join(p.text for p in value) + piece.text)
+        return any(term == joined or (term.startswith(joined) and len(joined) >= 3)
+                   for term in self.config.qualitative_values) or any(
+                       joined.endswith(w) for w in self.config.value_words)
+
+    def standalone(self, piece: Piece) -> bool:
+        """A line that is a whole cell by itself, even inside another cell's block."""
+        kind = self.of((piece,))
+        if kind in ("num", "dash", "label", "total", "group_weight"):
+            return True
+        return kind == "value" and (piece.key in self.config.qualitative_values
+                                    or any(ch.isdigit() for ch in piece.text))
+
+
+def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cell]:
+    """The cells of one block. Lines of as many parts each (two or more) are side-by-side
+    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标). Else a block holds
+    a text cell (a name, a sentence) and values beside it, their lines interleaved: a part
+    that is a whole value, number or label stands alone (职业技能网络联络 | 符合规范 |
+    平台健全度); a part that goes on the value before it (12月31日 | 前, 达成年度 | 指标)
+    joins it; any other part is the next line of the text cell."""
+    whole = tuple(p for line in block for p in line)
+    if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
+        # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
+        return [Cell(whole, kinds.of(whole), number)]
+    widths = {len(line) for line in block}
+    if len(widths) == 1 and widths != {1}:
+        k = widths.pop()
+        return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
+    if side_by_side_text(block, kinds):
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+    cells: list[list[Piece]] = []
+    text_at: int | None = None
+    value_at: int | None = None
+    for p in (p for line in block for p in line):
+        kind = kinds.of((p,))
+        if value_at is not None and (kinds.goes_on(cells[value_at], p)):
+            cells[value_at].append(p)
+        elif kinds.standalone(p):
+            cells.append([p])
+            if kind == "value":
+                value_at = len(cells) - 1
+            elif kind not in ("num", "dash"):  # a weight printed between a value's lines
+                value_at = None
+        elif kind == "value":
+            cells.append([p])
+            value_at = len(cells) - 1
+        elif text_at is not None:
+            cells[text_at].append(p)
+        else:
+            cells.append([p])
+            text_at = len(cells) - 1
+    return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def side_by_side_text(block: list[list[Piece]], kinds: Kinds) -> bool:
+    """Sentences side by side (评分标准 | 佐证材料), their lines unevenly many: the first
+    line holds a part of each, every other line one part or one of each."""
+    k = len(block[0])
+    return k >= 2 and len(block) >= 2 and all(len(line) in (1, k) for line in block) and all(
+        kinds.of((p,)) == "prose" or (kinds.of((p,)) == "name" and len(p.key) >= 8) for p in block[0])
+
+
+def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
+    """The columns of side-by-side sentences: a line of one part each goes on them in
+    turn, left first (a tool writes lines at one height left to right), a line of a
+    part each goes on each."""
+    k = len(block[0])
+    columns: list[list[Piece]] = [[] for _ in range(k)]
+    turn = 0
+    for line in block:
+        if len(line) == k:
+            for column, p in zip(columns, line):
+                column.append(p)
+            turn = 0
+        else:
+            columns[turn % k].append(line[0])
+            turn += 1
+    return columns
+
+
+def stream_cells(pieces: list[Piece], lines: list[str], kinds: Kinds) -> list[Cell]:
+    return [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+
+
+# --- cells → rows --------------------------------------------------------------------------
+
+ACCEPTS = {
+    "level3": ("name",),
+    "target": ("value", "num"),
+    "actual": ("value", "num", "dash"),
+    "level3_weight": ("num",),
+    "score": ("num", "dash"),
+}
+
+
+@dataclass
+class StreamRow:
+    cells: dict[str, Cell]
+    guessed: set[str] = field(default_factory=set)  # keys whose cell is a guess
+    missing: set[str] = field(default_factory=set)  # keys the row lacks
+    start: int = 0  # the index of its first cell in the stream
+    end: int = 0
+
+
+def long_name(cell: Cell) -> bool:
+    """A name too long to be told from a sentence by its length alone, but unpunctuated
+    (年度农村公路养护代表联络站建设覆盖率)."""
+    return cell.kind == "prose" and len(cell.key) <= 30 and not PROSE_MARK.search(cell.text)
+
+
+def core_keys(template: TemplateSpec) -> list[str]:
+    """The columns from 三级指标 to 得分, a value printed over several columns as one."""
+    spec = template.indicators
+    keys = [k for k in spec.columns if k not in spec.part_keys()]
+    return keys[keys.index("level3"):keys.index("score") + 1]
+
+
+UNIT = re.compile(r"^(?:%|[\u4e00-\u9fff]{1,3})$")
+
+
+def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
+    """A value printed over its columns (指标性质 | 指标值 | 度量单位: ≤ | 30 | 万元), its
+    parts one cell each, made one value cell that knows its parts."""
+    spec = template.indicators
+    for part_keys in spec.joined.values():
+        signs = set(spec.part_vocabulary.get(part_keys[0], ()))
+        i = 0
+        out: list[Cell] = []
+        while i < len(cells):
+            c = cells[i]
+            if c.text.strip() in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+                taken = [c, cells[i + 1]]
+                if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
+                        and UNIT.match(cells[i + 2].text.strip()):
+                    taken.append(cells[i + 2])
+                parts = tuple(k for k, _c in zip(part_keys, taken) for _p in _c.pieces)
+                out.append(Cell(tuple(p for t in taken for p in t.pieces), "value", c.block, parts))
+                i += len(taken)
+                continue
+            out.append(c)
+            i += 1
+        cells = out
+    return cells
+
+
+def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -> StreamRow | None:
+    """The row whose cells (one per key) start at ``at``, when each is of its column's kind
+    and the score is no more than the weight. A whole row (``whole``: every column, its
+    name first) is a row by its shape alone: a score above its weight is the form's own
+    error, for the checks to flag, not a sign of a misreading."""
+    if at + len(keys) > len(cells):
+        return None
+    got = dict(zip(keys, cells[at:at + len(keys)]))
+    if any(c.kind not in ACCEPTS[k] and not (k == "level3" and long_name(c)) for k, c in got.items()):
+        return None
+    weight = got["level3_weight"].number()
+    score = got["score"].number() if "score" in got else None
+    if weight is None or (not whole and score is not None and score > weight + TOLERANCE):
+        return None
+    return StreamRow(got, start=at, end=at + len(keys))
+
+
+def total_numbers(cells: list[Cell]) -> set[int]:
+    """The numbers right after 总分/合计: the total row's (合计 | 100 | 100 | 100 | 94)."""
+    out: set[int] = set()
+    for i, c in enumerate(cells):
+        if c.kind == "total":
+            j = i + 1
+            while j < len(cells) and cells[j].kind == "num":
+                out.add(j)
+                j += 1
+    return out
+
+
+def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = ()
+               ) -> tuple[list[StreamRow], set[int]]:
+    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
+    the whole run; the run without its name (moved elsewhere); without one of its two
+    values (a target moved elsewhere); a score the form lets a unit leave blank, absent."""
+    values = [k for k in keys if k in ("target", "actual")]
+    shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
+    if "score" in blank_allowed:
+        shapes.append(([k for k in keys if k != "score"], set()))
+        shapes.append(([k for k in keys if k not in ("score", "level3")], {"level3"}))
+    shapes.append(([k for k in keys if k != "level3"], {"level3"}))
+    for v in values:
+        shapes.append(([k for k in keys if k != v], {v}))
+    for v in values:
+        shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
+    rows: list[StreamRow] = []
+    used: set[int] = set()
+    totals = total_numbers(cells)
+    i = 0
+    while i < len(cells):
+        # The whole row with a score above its weight only when no shape fits otherwise.
+        for shape, missing, lenient in [*((a, b, False) for a, b in shapes), (keys, set(), True)]:
+            row = try_core(cells, i, shape, whole=lenient)
+            if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
+                continue  # a nameless row is no row in the total's numbers
+            missing = set(missing)
+            if len(missing & set(values)) == 1:
+                row = one_value_row(row, missing, values)
+            row.missing = missing - set(row.cells)
+            rows.append(row)
+            used.update(range(row.start, row.end))
+            i = row.end
+            break
+        else:
+            i += 1
+    return rows, used
+
+
+def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
+    """A row with one of its two values: a comparator (≥95%) is how a target is written,
+    anything else is taken for the actual; which it is stays a guess unless a comparator
+    says so."""
+    present = next(v for v in values if v not in missing)
+    cell = row.cells.pop(present)
+    comparator = cell.text.strip()[:1] in "≥≤><="
+    key = "target" if comparator else "actual"
+    row.cells[key] = cell
+    if not comparator:
+        row.guessed.add(key)
+    missing.difference_update(values)
+    missing.add("actual" if key == "target" else "target")
+    return row
+
+
+def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
+    """A left-over cell that can be a 三级指标: no group name or label torn into it."""
+    return 2 <= len(cell.key) <= 30 and not any(g in cell.key for g in groups)
+
+
+def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                     groups: tuple[str, ...]) -> None:
+    """A row's name (and target) printed right after its values, as a block of their own
+    (…24.55万元 19 19 | 河湖长制工作单位建设成本 ≤30万元): taken, as a guess."""
+    for row in rows:
+        at = row.end
+        if "level3" not in row.missing or at >= len(cells) or at in used \
+                or cells[at].kind != "name" or not plain_name(cells[at], groups):
+            continue
+        take = [("level3", at)]
+        if "target" in row.missing and at + 1 < len(cells) and at + 1 not in used \
+                and cells[at + 1].kind == "value" and cells[at + 1].block == cells[at].block:
+            take.append(("target", at + 1))
+        for key, i in take:
+            row.cells[key] = cells[i]
+            row.guessed.add(key)
+            row.missing.discard(key)
+            used.add(i)
+
+
+def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = ()) -> None:
+    """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
+    when there are as many of them as rows lacking one; always a guess."""
+    lacking = [r for r in rows if key in r.missing]
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
+             and (key != "level3" or plain_name(c, groups))]
+    if not lacking or len(spare) != len(lacking):
+        return
+    for row, i in zip(lacking, spare):
+        row.cells[key] = cells[i]
+        row.guessed.add(key)
+        row.missing.discard(key)
+        used.add(i)
+
+
+def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                   cues: dict[str, tuple[str, ...]]) -> bool:
+    """The sentences right after a row's score are its prose columns (偏差原因; on the
+    provincial fund form also 评分标准 and 佐证材料, told apart by their words, a guess);
+    returns whether sentences are left that no row took (a blank prose cell is then in
+    doubt)."""
+    for row in rows:
+        at = row.end
+        taken: list[Cell] = []
+        while prose_keys and len(taken) < len(prose_keys) and at < len(cells) and at not in used and (
+                cells[at].kind == "prose" or cells[at].key in ("无", "无偏差")):
+            taken.append(cells[at])
+            used.add(at)
+            at += 1
+        free = list(prose_keys)
+        for cell in taken:
+            key = max(free, key=lambda k: cue_score(cell.text, k, cues, free))
+            free.remove(key)
+            row.cells[key] = cell
+            if len(prose_keys) > 1:
+                row.guessed.add(key)  # beside other prose columns: which one is a guess
+    return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+
+
+def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[str]) -> float:
+    """How well a sentence speaks of a prose column (config/text.yaml prose_cues): its own
+    column's words for, another free column's against; the earlier column on a tie."""
+    own = sum(w in text for w in cues.get(key, ()))
+    other = sum(w in text for k in free if k != key for w in cues.get(k, ()))
+    return own - 0.5 * other - 0.01 * free.index(key)
+
+
+# --- groups --------------------------------------------------------------------------------
+
+# A group name's weight on compact text (产出指标50分, torn: 效益指标绩效指30分标).
+GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
+
+
+def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float | None, Cell | None]]:
+    """Each level-1 name the region prints, with the weight printed in it (产出指标（50分）,
+    the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
+    out: dict[str, tuple[float | None, Cell | None]] = {}
+    by_block: dict[int, str] = {}
+    for c in cells:
+        by_block[c.block] = by_block.get(c.block, "") + c.key
+    for name in names:
+        for c in cells:
+            if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
+                found = re.search(re.escape(name) + GROUP_WEIGHT, c.key) or \
+                    re.search(re.escape(name) + GROUP_WEIGHT, by_block[c.block])
+                weight = float(found.group(1)) if found else None
+                if name not in out or (out[name][0] is None and weight is not None):
+                    out[name] = (weight, c)
+        if name not in out:
+            for text in by_block.values():
+                found = re.search(re.escape(name) + GROUP_WEIGHT, text)
+                if found:
+                    out[name] = (float(found.group(1)), None)
+                    break
+    return out
+
+
+def piece(text: str, confidence: float, line: int) -> Piece:
+    return Piece(text, text, line, None, round(confidence, 4))
+
+
+def number_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(round(x, 2))
+
+
+def greedy_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+    """Where each group starts when each takes rows until its sum is reached."""
+    starts, i = [], 0
+    for target in sums:
+        starts.append(min(i, len(row_weights)))
+        acc = 0.0
+        while i < len(row_weights) and acc < target - TOLERANCE:
+            acc += row_weights[i]
+            i += 1
+    return starts
+
+
+def level2_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                   parents: dict[str, str]) -> list[tuple[int, str]]:
+    """Level-2 names printed right before a row's cells: the tool put the merged cell
+    where its middle stands (beside the middle row of those it covers), as (row, name)."""
+    out = []
+    for j, row in enumerate(rows):
+        at = row.start - 1
+        if at >= 0 and at not in used and cells[at].key in parents \
+                and not WEIGHT_SUFFIX.search(cells[at].key):
+            out.append((j, cells[at].key))
+    return out
+
+
+def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple[int, int, str]]:
+    """Rows [a, b) cut into consecutive spans, one per anchored name, each name as near the
+    middle of its span as can be (row_groups.centred_spans)."""
+    inside = [(j, name) for j, name in anchors if a <= j < b]
+    spans = centred_spans([float(j) for j, _n in inside], a, b)
+    return [(x, y, name) for (x, y), (_j, name) in zip(spans, inside)]
+
+
+def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
+                    level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
+    """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
+    name: the level-1 groups cut where the rows' weights make each printed weight (sure),
+    or, rows missing, where each takes rows until its weight is reached (a guess). The
+    level-2 names printed beside a row place their groups around it (a guess); without
+    printed level-1 weights those place the level-1 groups too, by the vocabulary."""
+    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+    names = printed_level1(cells, level1_order)
+    present = [n for n in level1_order if n in names]
+    if any(names[n][0] is not None for n in present):
+        # A name printed without a weight beside weighted ones is a level-2 name too (成本指标).
+        present = [n for n in present if names[n][0] is not None]
+    weights = [names[n][0] for n in present]
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line if rows else 0
+    row_weights = [r.cells["level3_weight"].number() for r in rows]
+    anchors = level2_anchors(rows, cells, used, parents)
+    groups: list[dict[str, Piece]] = [{"level1": piece("", guess, line), "level2": piece("", guess, line)}
+                                      for _ in rows]
+    starts = None
+    if present and all(w is not None for w in weights) and all(w is not None for w in row_weights):
+        starts = consecutive_partition([float(w) for w in row_weights],  # type: ignore[arg-type]
+                                       [float(w) for w in weights])  # type: ignore[arg-type]
+    sure_cut = starts is not None
+    if starts is None and present and all(w is not None for w in weights):
+        # Rows missing: the sums cut nowhere exactly; each group takes rows until its
+        # weight is reached, a guess.
+        starts = greedy_starts([w or 0.0 for w in row_weights],
+                               [float(w) for w in weights if w is not None])
+    if starts is None:
+        # No level-1 weights printed: the level-2 names beside the rows place both levels.
+        for a, b, name in centred_groups(anchors, 0, len(rows)):
+            for j in range(a, b):
+                groups[j]["level2"] = piece(name, guess, line)
+                groups[j]["level1"] = piece(parents[name], guess, line)
+        return groups
+    group_conf = sure if sure_cut else guess
+    # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
+    spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
+    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)}
+    bounds = [*starts, len(rows)]
+    for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
+        label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
+        terms = [compact(t) for t in template.vocabulary.level2.get(name, [])]
+        children = [t for t in terms if t in level2_seen]
+        # One level-2 name seen is the group's only when the form allows it no other (a
+        # name torn past recognition is not seen).
+        level2_conf = group_conf if len(terms) == 1 else guess
+        for j in range(a, b):
+            groups[j]["level1"] = piece(label, group_conf, line)
+            if len(children) == 1:
+                groups[j]["level2"] = piece(children[0], level2_conf, line)
+            elif children:
+                # Several level-2 names under one group: in the vocabulary's order, a row
+                # each, the last taking the rest; a guess.
+                groups[j]["level2"] = piece(children[min(j - a, len(children) - 1)], guess, line)
+        if len(children) > 1:
+            # Better: those printed beside the group's rows, each around its own.
+            for x, y, child in centred_groups([(j, n) for j, n in anchors if parents[n] == name], a, b):
+                for j in range(x, y):
+                    groups[j]["level2"] = piece(child, guess, line)
+    return groups
+
+
+def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
+                sure: float, guess: float) -> list[dict[str, Piece]]:
+    """Groups on the provincial fund form: a level-2 name and its weight print just before
+    the first row they cover (confirmed when its rows' weights make it); the level-1 names
+    (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
+    apart, are the sums of whole level-2 groups."""
+    groups: list[dict[str, Piece]] = [{} for _ in rows]
+    if not rows:
+        return groups
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
+    anchors: dict[int, tuple[Cell, Cell | None]] = {}
+    level1_anchors: dict[int, tuple[Cell, Cell]] = {}
+    for j, row in enumerate(rows):
+        at = row.start - 1
+        if at >= 1 and at - 1 not in used and at not in used and cells[at].kind == "num" \
+                and cells[at - 1].kind in ("name", "group2"):
+            anchors[j] = (cells[at - 1], cells[at])
+            used.update((at - 1, at))
+            at -= 2
+        elif at >= 0 and at not in used and cells[at].kind == "group2":
+            anchors[j] = (cells[at], None)
+            used.add(at)
+            at -= 1
+        # The level-1 name and weight just before (产出 | 35 | 质量指标 | 35 | the row).
+        if at >= 1 and cells[at].kind == "num" and cells[at - 1].kind == "group1":
+            level1_anchors[j] = (cells[at - 1], cells[at])
+    starts = sorted(anchors)
+    row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    for s, e in zip(starts, [*starts[1:], len(rows)]):
+        name, weight_cell = anchors[s]
+        total = sum(row_weights[s:e])
+        weight = weight_cell.number() if weight_cell is not None else None
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        for j in range(s, e):
+            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
+            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
+                                               sure if confirmed else guess, line)
+    for j in range(starts[0] if starts else len(rows)):
+        groups[j]["level2"] = piece("", guess, line)
+    present = [n for n in level1_order if any(c.key == n for c in cells)]
+    spare = [c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"]
+    cuts = [s for s in starts if s > 0] or list(range(1, len(rows)))
+    found: list[list[int]] = []
+    if 0 < len(present) <= 6 and len(present) - 1 <= len(cuts):
+        for chosen in combinations(cuts, len(present) - 1):
+            bounds = [0, *chosen, len(rows)]
+            sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+            pool = list(spare)
+            ok = True
+            for x in sums:
+                hit = next((y for y in pool if y is not None and abs(y - x) <= TOLERANCE), None)
+                if hit is None:
+                    ok = False
+                    break
+                pool.remove(hit)
+            if ok:
+                found.append(bounds)
+                if len(found) > 1:
+                    break
+    if found:
+        bounds, names = found[0], present
+        sure_cut = len(found) == 1
+        weights = [number_text(sum(row_weights[a:b])) for a, b in zip(bounds, bounds[1:])]
+    else:
+        # The sums decide nothing: the level-1 names printed just before a row start their
+        # groups, a guess; the rows before the first such name have none.
+        firsts = sorted(level1_anchors)
+        bounds = [*firsts, len(rows)]
+        names = [level1_anchors[j][0].key for j in firsts]
+        weights = [level1_anchors[j][1].text for j in firsts]
+        if not firsts or firsts[0] > 0:
+            bounds, names, weights = [0, *bounds], ["", *names], ["", *weights]
+        sure_cut = False
+    for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
+        for j in range(a, b):
+            groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
+            groups[j]["level1_weight"] = piece(weight if name else "", sure if sure_cut else guess, line)
+    return groups
+
+
+def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
+               sure: float, guess: float) -> tuple[FieldValue, bool]:
+    """The total score: the last of the numbers right after 总分/合计 (its weights first:
+    合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
+    weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
+    it (with or without the funds block's score: the second item says so), else flagged."""
+    scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    made = sum(s for s in scores if s is not None)
+    options = [made] + ([made + funds_score] if funds_score is not None else [])
+
+    def total(c: Cell) -> tuple[FieldValue, bool]:
+        y = c.number()
+        made_it = y is not None and any(abs(y - o) <= TOLERANCE * max(1, len(scores)) for o in options)
+        p = c.pieces[0]
+        return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
+                          confidence=min(p.confidence, sure) if made_it else guess, page=1), made_it
+
+    for i, c in enumerate(cells):
+        if c.kind == "total":
+            run = []
+            for j in range(i + 1, len(cells)):
+                if j in used or cells[j].kind != "num":
+                    break
+                run.append(cells[j])
+            if run:
+                return total(run[-1])
+    spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
+    for (i, c), (j, d) in zip(spare, spare[1:]):
+        x = c.number()
+        full = x is not None and min(abs(x - FULL_MARKS), abs(x - weights)) <= TOLERANCE
+        if j == i + 1 and full:
+            return total(d)
+    return FieldValue.missing(), False
+
+
+def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """The head of a cell-stream text, where a label's value may be printed anywhere: a
+    field read blank (no text after its label, not even a dash) may have been moved, so it
+    is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
+    sentence, which such a tool interleaves line by line with the cell beside it (年度总
+    按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
+    vocabulary (是/否, 项目级次) that is none of its terms."""
+    vocabulary = template.vocabulary.fields
+    for key, fv in fields.items():
+        if fv.value is None and not fv.flags and not (fv.raw or "").strip():
+            fields[key] = FieldValue.missing()
+            continue
+        below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
+        sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
+        off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
+        if (below and fv.value is not None) or sentence or off_vocabulary:
+            fv.confidence = min(fv.confidence, cap)
+
+
+def plausible_rows(rows: list[TextRow]) -> int:
+    """How many rows of a reading look like rows: a name, a weight, a score no more than it."""
+    count = 0
+    for row in rows:
+        weight, score = row.text("level3_weight").strip(), row.text("score").strip()
+        if row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score) \
+                and float(score) <= float(weight) + TOLERANCE:
+            count += 1
+    return count
+
+
+# --- the table -----------------------------------------------------------------------------
+
+def longest_number_run(cells: list[Cell]) -> int:
+    best = run = 0
+    for c in cells:
+        run = run + 1 if c.kind == "num" else 0
+        best = max(best, run)
+    return best
+
+
+def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:
+    """The cells of the table: after the head's last label, before the narrative's first
+    heading (一、…)."""
+    starts = {compact(x) for x in start_labels}
+    start = next((i + 1 for i, c in enumerate(cells) if c.key in starts), None)
+    if start is None:
+        return 0, 0
+    end = next((i for i, c in enumerate(cells) if i >= start and c.kind in ("prose", "name", "label")
+                and NARRATIVE_HEADING.match(lines[c.pieces[0].line].strip())), len(cells))
+    return start, end
+
+
+def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                     template_name: str, config: TextConfig, index: LabelIndex,
+                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+    """The indicator table of a cell-stream text, or None when the template is one this
+    reading does not know (a value other than the target printed over columns), the
+    numbers come in column runs, or no row is found."""
+    spec = template.indicators
+    if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
+            or any(k != "target" for k in spec.joined):
+        return None
+    kinds = Kinds(config, template_name, template, index)
+    everything = stream_cells(pieces, lines, kinds)
+    start, end = region(everything, lines, config.cell_stream.start_labels)
+    cells = join_split_values(everything[start:end], template)
+    if longest_number_run(cells) >= config.cell_stream.column_run:
+        return None  # a column's numbers printed apart from their rows: not a row stream
+    keys = core_keys(template)
+    if set(keys) - set(ACCEPTS):
+        return None
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed))
+    if not rows:
+        return None
+    conf = config.confidence
+    sure, guess = conf.clean, conf.unconfirmed_table
+    not_names = (*config.group_names, *kinds.level1, *kinds.labels)
+    fill_right_after(rows, cells, used, not_names)
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
+    for key in ("target", "actual"):
+        fill_from_leftovers(rows, cells, used, key, ("value",))
+    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
+    # so that the sums say rows are missing (indicators_complete) rather than a nameless
+    # row's values standing unattributed.
+    found = len(rows)
+    rows = [r for r in rows if "level3" not in r.missing]
+    if not rows:
+        return None
+    columns = list(spec.columns)
+    prose_keys = columns[columns.index("score") + 1:]
+    prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues)
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" in spec.columns:
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess)
+    else:
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
+    out = StreamTable(found=found)
+    for row, group in zip(rows, groups):
+        text_row = TextRow()
+        line = next(iter(row.cells.values())).pieces[0].line
+        for key, cell in row.cells.items():
+            ps = list(cell.pieces)
+            if key in row.guessed:
+                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
+            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
+                for part, p in zip(cell.parts, ps):
+                    text_row.cells.setdefault(part, []).append(p)
+            else:
+                text_row.cells[key] = ps
+        for key in row.missing:
+            text_row.cells[key] = [piece("", guess, line)]
+        for key in prose_keys:
+            if key not in text_row.cells and prose_left:
+                text_row.cells[key] = [piece("", guess, line)]
+        for key, p in group.items():
+            text_row.cells[key] = [p]
+        out.rows.append(text_row)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess)
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    out.complete = scores_make_it or any(
+        abs(weights + f - FULL_MARKS) <= TOLERANCE for f in (0.0, funds_weight or 0.0))
+    out.last_line = cells[-1].pieces[-1].line if cells else -1
+    return out

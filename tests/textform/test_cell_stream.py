@@ -1,0 +1,346 @@
+"""A text of one cell per block, its names and groups moved about (pdftotext's reading
+order, pdfminer): read as a stream of typed cells, rows assembled by the form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pipeline.document import DocumentExtractor
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.cell_stream import (
+    Kinds,
+    attach_reasons,
+    block_cells,
+    core_keys,
+    is_cell_stream,
+    join_split_values,
+    match_rows,
+    stream_cells,
+)
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+INDEX = label_index(CATALOGUE, CONFIG)
+MOF = CATALOGUE.templates["mof_project"]
+KINDS = Kinds(CONFIG, "mof_project", MOF, INDEX)
+
+
+def block(*lines: str) -> list[list[Piece]]:
+    return [[Piece(part, part, i, None, 0.95) for part in line.split(" ")] for i, line in enumerate(lines)]
+
+
+def texts(cells: list) -> list[tuple[str, str]]:
+    return [(c.text, c.kind) for c in cells]
+
+
+def test_a_value_printed_beside_the_middle_of_a_name_stands_apart() -> None:
+    got = block_cells(block("职业技能网络联络", "符合规范", "平台健全度"), 0, KINDS)
+    assert texts(got) == [("职业技能网络联络平台健全度", "name"), ("符合规范", "value")]
+
+
+def test_side_by_side_cells_wrapped_together() -> None:
+    got = block_cells(block("满意度指 服务对象满", "标（10分） 意度指标"), 0, KINDS)
+    assert texts(got) == [("满意度指标（10分）", "group1"), ("服务对象满意度指标", "group2")]
+
+
+def test_a_value_wrapped_beside_its_name_keeps_its_tail() -> None:
+    got = block_cells(block("农村人居任务完成 12月31日", "时间", "前"), 0, KINDS)
+    assert texts(got) == [("农村人居任务完成时间", "name"), ("12月31日前", "value")]
+    got = block_cells(block("公共文化带动地方 达成年度", "经济增长", "指标"), 0, KINDS)
+    assert texts(got) == [("公共文化带动地方经济增长", "name"), ("达成年度指标", "value")]
+
+
+def test_a_wrapped_label_is_one_label() -> None:
+    assert texts(block_cells(block("年度指标", "值"), 0, KINDS)) == [("年度指标值", "label")]
+
+
+# A national form as poppler's reading order prints it: each cell a block; the first
+# row's name and the last row's target moved below the table, the groups after the rows.
+STREAM = """项目支出绩效自评表
+（2023年度）
+项目名称
+
+乡村道路养护经费
+
+主管部门
+
+某县交通运输局
+
+实施单位
+
+某县公路事务中心
+
+项目资金（万元）
+
+年度资金总额
+
+100.00
+
+100.00
+
+95.00
+
+10
+
+95%
+
+9.5
+
+预期目标
+
+完成乡村道路养护任务。
+
+≥3处
+
+4处
+
+20
+
+20
+
+道路验收合格率
+
+100%
+
+100%
+
+30
+
+29
+
+个别项目前期论证不充分，将
+完善项目储备
+
+群众出行便利度
+
+有效提升
+
+有效提升
+
+30
+
+30
+
+群众满意度
+
+91%
+
+10
+
+8
+
+100
+
+96.5
+
+产出指标
+（50分）
+
+效益指标
+（30分）
+
+满意度指 服务对象满
+标（10分） 意度指标
+
+数量指标
+
+质量指标
+
+社会效益指标
+
+三级指标
+新建养护路段
+
+≥90%
+
+总分
+
+一、绩效目标实现情况
+已完成。
+"""
+
+
+def test_stream_rows_are_assembled_and_their_guesses_flagged(tmp_path: Path) -> None:
+    lines = STREAM.split("\n")
+    assert is_cell_stream(lines, CONFIG)
+    form = read_text_form(STREAM, CATALOGUE, CONFIG)
+    assert form.template == "mof_project" and form.table_found
+    got = [(r.text("level3"), r.text("target"), r.text("actual"), r.text("level3_weight"), r.text("score"))
+           for r in form.rows]
+    assert got == [("新建养护路段", "≥3处", "4处", "20", "20"), ("道路验收合格率", "100%", "100%", "30", "29"),
+                   ("群众出行便利度", "有效提升", "有效提升", "30", "30"), ("群众满意度", "≥90%", "91%", "10", "8")]
+    assert form.total.value == 96.5
+    path = tmp_path / "report.txt"
+    path.write_text(STREAM, encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    inds = record.indicators
+    assert [i.level1.value for i in inds] == ["产出指标", "产出指标", "效益指标", "满意度指标"]
+    assert [i.level1_weight.value for i in inds] == [50, 50, 30, 10]
+    # The sums confirm the groups; the name and target taken from below the table are
+    # guesses, flagged; the rows' own values are not.
+    assert inds[0].level3.flags and inds[3].target.flags
+    assert not inds[1].level3.flags and not inds[1].score.flags and not inds[2].level1.flags
+    # Two level-2 names under 产出指标: which row is which is not known, so flagged.
+    assert inds[0].level2.flags and inds[1].level2.flags
+    # One level-2 name seen under 效益指标 is still a guess (another may be torn past
+    # recognition); 满意度指标 allows only 服务对象满意度指标.
+    assert inds[2].level2.value == "社会效益指标" and inds[2].level2.flags
+    assert inds[3].level2.value == "服务对象满意度指标" and not inds[3].level2.flags
+    assert record.fields["total_score"].value == 96.5
+
+
+def test_a_row_whose_name_is_nowhere_is_said_missing(tmp_path: Path) -> None:
+    text = STREAM.replace("三级指标\n新建养护路段", "三级指标")
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    assert [i.level3.value for i in record.indicators] == ["道路验收合格率", "群众出行便利度", "群众满意度"]
+    complete = [c for c in record.checks if c.rule == "indicators_complete"]
+    assert complete and not complete[0].ok
+
+
+NAMES = st.text(alphabet="道路桥梁养护工程农村居民饮水安全设施", min_size=3, max_size=10)
+
+
+@st.composite
+def national_rows(draw: st.DrawFn) -> list[tuple[str, str, str, int, int]]:
+    n = draw(st.integers(1, 8))
+    out = []
+    for _ in range(n):
+        weight = draw(st.integers(1, 40))
+        out.append((draw(NAMES), f"≥{draw(st.integers(1, 99))}%", f"{draw(st.integers(1, 100))}%",
+                    weight, draw(st.integers(0, weight))))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(national_rows())
+def test_rows_printed_one_cell_per_block_come_back_whole(rows: list[tuple[str, str, str, int, int]]) -> None:
+    lines: list[str] = []
+    for row in rows:
+        for cell in row:
+            lines += [str(cell), ""]
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = stream_cells(pieces, lines, KINDS)
+    got, _used = match_rows(cells, ["level3", "target", "actual", "level3_weight", "score"])
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["actual"].text,
+             int(r.cells["level3_weight"].text), int(r.cells["score"].text)) for r in got] == rows
+    assert all(not r.missing and not r.guessed for r in got)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["", "产出指标（50分）", "预期目标", "≥95%", "10", "8", "总分", "三级指标", "群众满意度", "100",
+     "满意度指 服务对象满", "项目支出绩效自评表", "项目名称", "一、绩效目标实现情况"])), max_size=120))
+def test_garbage_in_blocks_never_breaks_the_reader(parts: list[str]) -> None:
+    # After a form's head (so that the template is found and the table read as a stream).
+    text = STREAM[:STREAM.index("≥3处")] + "\n\n".join(parts)
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.template == "mof_project"
+    assert all(r.cells for r in form.rows)
+
+
+def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
+    # 实施单位's value printed elsewhere (the label followed by another label): not an
+    # empty cell but a value not found.
+    text = STREAM.replace("实施单位\n\n某县公路事务中心\n\n", "实施单位\n\n")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.fields["implementing_unit"].value is None
+    assert "missing" in form.fields["implementing_unit"].flags
+    assert form.fields["project_name"].value == "乡村道路养护经费"
+
+
+def test_a_target_printed_over_three_columns_is_one_target() -> None:
+    # The provincial form: 指标性质 | 指标值 | 度量单位 | 权重 | 完成值, scores left blank.
+    provincial = CATALOGUE.templates["mof_project"].version("provincial")
+    kinds = Kinds(CONFIG, "mof_project", provincial, INDEX)
+    lines = "项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
+    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["target"].parts, r.cells["actual"].text)
+            for r in rows] == [("项目成本控制", "≤30万元", ("target_sign", "target", "target_unit"), "25.51万元"),
+                               ("群众增收情况", "逐步改善", (), "明显改善")]
+    assert [r.cells["level3_weight"].text for r in rows] == ["8", "1"]
+
+
+def test_a_level1_group_of_weight_0_covers_no_row() -> None:
+    # Found by the garbage test: a group name of weight 0 with no row left to take
+    # (row_groups.groups_from_weights indexed past the rows).
+    text = STREAM[:STREAM.index("≥3处")] + "\n\n".join([")产出指标0分", "三级指标"])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.template == "mof_project" and form.rows == []
+
+
+def test_level2_names_beside_rows_place_their_groups() -> None:
+    # 数量指标 printed beside its one row, 质量指标 beside the middle of its three.
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["数量指标", "新建养护路段", "≥3处", "4处", "20", "20",
+            "道路验收合格率", "100%", "100%", "10", "10",
+            "质量指标", "问题整改到位率", "100%", "100%", "10", "9",
+            "资料归档完整率", "100%", "100%", "20", "20", "60", "59", "产出指标\n（60分）", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    assert [(r.text("level3"), r.text("level2")) for r in form.rows] == [
+        ("新建养护路段", "数量指标"), ("道路验收合格率", "质量指标"), ("问题整改到位率", "质量指标"),
+        ("资料归档完整率", "质量指标")]
+    assert all(r.cells["level2"][0].confidence < CONFIG.review_threshold for r in form.rows)  # guesses
+    assert all(r.text("level1") == "产出指标（60分）" for r in form.rows)
+    assert all(r.cells["level1"][0].confidence >= CONFIG.review_threshold for r in form.rows)  # the sums
+
+
+def test_sentences_side_by_side_come_apart() -> None:
+    got = block_cells(block("建立健全监管制度并有效执行得满分 专项资金监督检查的通", "，发现问题未整改的每项扣2分。",
+                            "知及检查报告。"), 0, KINDS)
+    assert [c.text for c in got] == ["建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "专项资金监督检查的通知及检查报告。"]
+
+
+def test_prose_after_a_row_goes_to_the_column_its_words_speak_of() -> None:
+    fund = CATALOGUE.templates["gd_fund"]
+    kinds = Kinds(CONFIG, "gd_fund", fund, INDEX)
+    lines = ("资金使用合规性\n\n5\n\n符合规范\n\n符合规范\n\n4\n\n部分资料归档不及时，将加快进度\n\n"
+             "按要求完成得满分；未完成的，按完成比例计分。\n\n培训通知、签到表、照片等。\n").split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = stream_cells(pieces, lines, kinds)
+    rows, used = match_rows(cells, core_keys(fund))
+    attach_reasons(rows, cells, used, ["deviation_reason", "scoring_standard", "evidence"], CONFIG.prose_cues)
+    got = {k: rows[0].cells[k].text for k in ("deviation_reason", "scoring_standard", "evidence")}
+    assert got == {"deviation_reason": "部分资料归档不及时，将加快进度",
+                   "scoring_standard": "按要求完成得满分；未完成的，按完成比例计分。", "evidence": "培训通知、签到表、照片等。"}
+    assert {"deviation_reason", "scoring_standard", "evidence"} <= rows[0].guessed
+
+
+@st.composite
+def moved_names(draw: st.DrawFn) -> tuple[list[tuple[str, str, str, int, int]], list[int]]:
+    """Rows with distinct weights, and which of them have their name printed elsewhere."""
+    n = draw(st.integers(2, 7))
+    weights = draw(st.lists(st.integers(2, 30), min_size=n, max_size=n, unique=True))
+    # Names each other than the others (a name said twice is taken for a doubled line).
+    names = draw(st.lists(NAMES, min_size=n, max_size=n, unique=True))
+    rows = [(name, f"≥{draw(st.integers(1, 99))}%", f"{draw(st.integers(1, 100))}%", w,
+             draw(st.integers(0, w))) for name, w in zip(names, weights)]
+    moved = draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
+    return rows, moved
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(moved_names())
+def test_a_name_read_from_elsewhere_is_never_trusted(case: tuple[list, list[int]]) -> None:
+    rows, moved = case
+    blocks: list[str] = []
+    for k, (name, target, actual, weight, score) in enumerate(rows):
+        blocks += ([] if k in moved else [name]) + [target, actual, str(weight), str(score)]
+    blocks += ["三级指标"] + [rows[k][0] for k in sorted(moved)] + ["总分"]
+    text = STREAM[:STREAM.index("≥3处")] + "\n\n".join(blocks)
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    by_weight = {str(w): name for name, _t, _a, w, _s in rows}
+    for row in form.rows:
+        truth = by_weight[row.text("level3_weight")]
+        name = row.cells["level3"]
+        assert row.text("level3") == truth or min(p.confidence for p in name) < CONFIG.review_threshold
