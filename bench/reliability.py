@@ -72,10 +72,11 @@ def load_cached(records_dir: Path, truths: dict[str, Truth]) -> list[Cached]:
 
 
 def finished(record: Record, calibration: Calibration, threshold: float) -> Record:
-    """A copy of a record as read, finished as the pipeline does."""
+    """A copy of a record as read, finished as the pipeline does (``threshold`` unless the
+    calibration sets its reader's own, config/calibration.yaml `review_thresholds`)."""
     record = record.model_copy(deep=True)
     if record.status != "failed":
-        finish_record(record, calibration, threshold)
+        finish_record(record, calibration, calibration.config.review_threshold(record, threshold))
     record.settle_status()
     return record
 

@@ -419,8 +419,8 @@ class DocumentExtractor:
             try:
                 with timed(record.timings, "checks"):
                     spec = self.catalogue.templates.get(record.template)
-                    finish_record(record, self.calibration, self.settings.review_threshold,
-                                  spec.weighting if spec is not None else {})
+                    threshold = self.calibration.config.review_threshold(record, self.settings.review_threshold)
+                    finish_record(record, self.calibration, threshold, spec.weighting if spec is not None else {})
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                 log.debug("internal error finishing %s", record.source.path, exc_info=True)
                 record = failed_record(record.source, f"internal error ({type(exc).__name__}: "

@@ -131,6 +131,14 @@ class CalibrationConfig(BaseModel):
     # text path's repairs (a damaged layer, pipeline/textform/text_layer.py): it is
     # calibrated as the text reader's values are.
     clean_text_layer: float = 0.99
+    # The review threshold for one reader's values, where it differs from the settings'
+    # (`Settings.review_threshold`): each reader's model is fitted apart, so each has its
+    # own point where flagging fewer values starts to let misreads through.
+    review_thresholds: dict[str, float] = Field(default_factory=dict)
+
+    def review_threshold(self, record: Record, default: float) -> float:
+        """The threshold below which the record's calibrated values are flagged."""
+        return self.review_thresholds.get(reader_of(record), default)
 
 
 class LogisticModel(BaseModel):

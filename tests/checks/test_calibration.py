@@ -115,3 +115,17 @@ def test_fit_and_threshold_on_the_committed_text_reports(truths, doc_path) -> No
     assert chosen is not None
     assert table[chosen]["text"]["unflagged_accuracy"] >= 0.995
     assert rates([])["values"] == 0
+
+
+def test_a_reader_may_have_its_own_review_threshold() -> None:
+    from pipeline.checks.calibration import CalibrationConfig
+    from pipeline.models import Record, Source
+
+    config = CalibrationConfig(review_thresholds={"ocr": 0.98})
+    scan = Record(source=Source(path="a.pdf", engine="rapidocr"), template="mof_project")
+    text = Record(source=Source(path="a.txt", engine="text"), template="mof_project")
+    assert config.review_threshold(scan, 0.99) == 0.98
+    assert config.review_threshold(text, 0.99) == 0.99
+    # The shipped configuration sets the OCR readings' threshold only.
+    shipped = load_calibration().config
+    assert shipped.review_thresholds == {"ocr": 0.98}
