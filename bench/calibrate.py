@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {reader.values} values ({reader.errors} wrong), intercept {reader.intercept}, "
               f"{reader.coef}")
     calibration = Calibration(base.config, model)
-    report = reliability_report(held_out, calibration, Settings().review_threshold)
+    report = reliability_report(held_out, calibration, calibration.config.review_thresholds.get(
+        "ocr", Settings().review_threshold))  # the bench caches OCR records
     print_reliability(report)
     if not args.dry_run:
         out = args.config / MODEL_FILE

@@ -346,7 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     # threshold is chosen for the engine the pipeline runs with.
     cached = [c for c in load_cached(args.records, held_out)
               if c.variant in variants and c.engine == engines[0]]
-    reliability = reliability_report(cached, calibration, Settings().review_threshold)
+    # OCR records: the threshold the OCR reader's values are flagged at.
+    reliability = reliability_report(cached, calibration, calibration.config.review_thresholds.get(
+        "ocr", Settings().review_threshold))
     reliability["engine"] = engines[0]
     baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)
                 if args.baseline_docs else {"skipped": "--baseline-docs 0"})
