@@ -75,6 +75,9 @@ def same_value(truth: object, got: object) -> bool:
 
 
 ROW_VALUES = ("level3_weight", "target", "actual", "score")
+# Rows this alike at least are paired: their names alike, or most of their values equal
+# (a name alike at 0.9 alone; all four values with a name torn beyond recognition).
+PAIRED = 0.45
 
 
 def row_likeness(truth_row: object, record_row: object) -> float:
@@ -96,12 +99,12 @@ def align_indicators(truth: Truth, record: Record) -> list[int | None]:
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
         for j in range(m - 1, -1, -1):
-            pair = best[i + 1][j + 1] + like[i][j] if like[i][j] >= 0.45 else -1.0
+            pair = best[i + 1][j + 1] + like[i][j] if like[i][j] >= PAIRED else -1.0
             best[i][j] = max(pair, best[i + 1][j], best[i][j + 1])
     out: list[int | None] = []
     i = j = 0
     while i < n:
-        if j < m and like[i][j] >= 0.45 and best[i][j] == best[i + 1][j + 1] + like[i][j]:
+        if j < m and like[i][j] >= PAIRED and best[i][j] == best[i + 1][j + 1] + like[i][j]:
             out.append(j)
             i, j = i + 1, j + 1
         elif j < m and best[i][j] == best[i][j + 1]:

@@ -34,7 +34,7 @@ from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify
+from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import LabelIndex, TextConfig
@@ -384,7 +384,7 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> Strea
     says so."""
     present = next(v for v in values if v not in missing)
     cell = row.cells.pop(present)
-    comparator = cell.text.strip()[:1] in "≥≤><="
+    comparator = bool(COMPARATOR_START.match(cell.text.strip()))
     key = "target" if comparator else "actual"
     row.cells[key] = cell
     if not comparator:

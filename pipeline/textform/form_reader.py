@@ -128,7 +128,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                         1 if "score" in template.indicators.blank_allowed else 2)
         form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
                                                printed_columns=kind is TextKind.SPACED)
-        if kind in (TextKind.SPACED, TextKind.LINES):
+        in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
+        if not in_cell_order:
             form.rows = place_merged_groups(form.rows, template.indicators)
         if lopsided:
             # Rows whose wrapped lines do not mirror each other about their lines: the
@@ -138,8 +139,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # cell_order_gain) wins.
             rows, cost = read_rows(in_order, template.indicators, config, name)
             if cost < form.table_cost * (1 - config.cell_order_gain):
-                form.rows, form.table_cost = rows, cost
-        elif form.table_cost > config.table_fit_max or not any(r.cells.get("level1") for r in form.rows):
+                form.rows, form.table_cost, in_cell_order = rows, cost, True
+        if in_cell_order and (form.table_cost > config.table_fit_max
+                              or not any(r.cells.get("level1") for r in form.rows)):
             # The rows do not hold their level-1 groups, or were not read in row order: the
             # names (with their weights) stand apart, before the rows; the weights place them.
             around = join_group_pieces(pieces[:total_at], config, name, kind)

@@ -279,7 +279,7 @@ def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
     for mask in range(1 << len(lines)):
         if any(mask >> i & 1 for i in first_of_two) or any(not mask >> i & 1 for i in second_of_two):
             continue
-        if mask & 1 and 0 not in second_of_two:
+        if mask & 1:
             continue  # the first line begins the first text
         a = [p for i, p in enumerate(lines) if not mask >> i & 1]
         b = [p for i, p in enumerate(lines) if mask >> i & 1]

@@ -73,13 +73,13 @@ def column_order(pieces: list[Piece]) -> dict[int, int]:
     """Each piece's column (by ``id``) among pieces of a text that kept positions: the
     groups of pieces whose printed spans overlap, numbered left to right."""
     out: dict[int, int] = {}
-    column, right = -1, None
+    column, left, right = -1, 0, None
     for p in sorted(pieces, key=lambda q: q.x or 0):
         start, width = p.x or 0, max(1, len(p.raw.strip()))
-        # Half the piece at least under the column's span: a long piece grazing the next
-        # column's start does not join the two.
-        if right is None or min(right, start + width) - start < width / 2:
-            column, right = column + 1, start + width
+        # Overlapping by half the narrower of the piece and the column's span at least:
+        # a long piece grazing the next column's start does not join the two.
+        if right is None or min(right, start + width) - start < min(width, right - left) / 2:
+            column, left, right = column + 1, start, start + width
         right = max(right, start + width)
         out[id(p)] = column
     return out

@@ -123,7 +123,9 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRo
             if spans is None:
                 where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
                 spans = centred_spans(where, start, end)
-            for (a, _b), (_i, name, weight) in zip(spans, inside):
+            for (a, b), (_i, name, weight) in zip(spans, inside):
+                if a >= b or a >= n:
+                    continue  # a group of weight 0 (产出指标（0分）) covers no row
                 rows[a].cells[name_key] = name
                 if weight:
                     rows[a].cells[weight_key] = weight

@@ -48,7 +48,7 @@ class CellStreamConfig:
     __pydantic_config__ = ConfigDict(extra="forbid")
 
     start_labels: tuple[str, ...] = ()
-    value_tails: str = ""
+    value_tails: tuple[str, ...] = ()
     min_lines: int = 30
     blank_share: float = 0.4
     column_run: int = 6

@@ -208,14 +208,18 @@ def test_centred_lines_of_a_cell_share_its_column_and_neighbours_do_not() -> Non
 
 
 @given(st.lists(st.tuples(st.integers(0, 120), st.text(min_size=1, max_size=12).filter(str.strip)), max_size=12))
-def test_columns_are_numbered_left_to_right(cells: list[tuple[int, str]]) -> None:
+def test_a_piece_clear_of_every_piece_left_of_it_begins_a_column_of_its_own(cells: list[tuple[int, str]]) -> None:
     from pipeline.textform.pieces import column_order
 
     pieces = [Piece(t, t, k, x, 0.9) for k, (x, t) in enumerate(cells)]
     columns = column_order(pieces)
-    by_start = sorted(pieces, key=lambda p: p.x or 0)
-    assert [columns[id(p)] for p in by_start] == sorted(columns[id(p)] for p in by_start)
-
+    for p in pieces:
+        left = [q for q in pieces if (q.x or 0) < (p.x or 0)]
+        if left and all((q.x or 0) + len(q.raw.strip()) <= (p.x or 0) for q in left):
+            assert all(columns[id(q)] < columns[id(p)] for q in left)
+        for q in pieces:  # pieces printed at one place share their column
+            if q.x == p.x and q.raw.strip() == p.raw.strip():
+                assert columns[id(q)] == columns[id(p)]
 
 
 def test_rows_printed_with_their_wrapped_lines_below_are_lopsided() -> None:
