@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import Catalogue
+from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
 from pipeline.textform.cell_stream import (
     doubt_head_fields,
@@ -27,6 +27,7 @@ from pipeline.textform.cell_stream import (
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
+from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
@@ -36,6 +37,7 @@ from pipeline.textform.table_region import (
     header_labels,
     join_group_pieces,
     read_total,
+    row_lines,
     rows_by_anchor_lines,
     table_bounds,
 )
@@ -117,21 +119,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         printed = printed_header_keys(pieces, bounds, template, labels)
         body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
-        owners: dict[int, int] | None = None
-        in_order, lopsided = body, False
-        if kind is TextKind.LINES:
-            estimate = estimate_columns(body, template.indicators, config, name)
-            body, owners = estimate.pieces, estimate.owners
-            lopsided = estimate.asymmetry > config.lopsided_rows
-        if kind in (TextKind.SPACED, TextKind.LINES):
-            body = rows_by_anchor_lines(body, kind, owners,
-                                        1 if "score" in template.indicators.blank_allowed else 2)
-        form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
-                                               printed_columns=kind is TextKind.SPACED)
+        in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
-        if not in_cell_order:
-            form.rows = place_merged_groups(form.rows, template.indicators)
-        if lopsided:
+        if in_cell_order:
+            form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
+            lopsided = False
+        else:
+            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
+            if lopsided:
+                # Rows whose wrapped lines do not mirror each other about their lines:
+                # cells at the top of their rows (a word processor's default) put every
+                # wrapped line below its row's line. Read that way too; the reading that
+                # fits better wins.
+                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True)
+                if cost < form.table_cost:
+                    form.rows, form.table_cost = rows, cost
+        if lopsided and kind is TextKind.LINES:
             # Rows whose wrapped lines do not mirror each other about their lines: the
             # lines may come in the order of the cells (pdftotext -raw: a row's one-line
             # cells on a line, then each wrapped cell's lines in turn), not one table row
@@ -176,3 +179,31 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, config: TextConfig, name: str,
+                  top_aligned: bool = False) -> tuple[list[TextRow], float, bool]:
+    """The rows of a text that keeps one table row per line (pdftotext -layout by its
+    positions, pdfplumber by the kinds of its pieces), each row's wrapped lines gathered
+    round its line (centred cells) or below it (``top_aligned``); their reading's cost per
+    piece; and whether the rows' wrapped lines are lopsided (no centred cells)."""
+    spec = template.indicators
+    least = 1 if "score" in spec.blank_allowed else 2
+    owners: dict[int, int] | None = None
+    lopsided = False
+    if kind is TextKind.LINES:
+        estimate = estimate_columns(body, spec, config, name, top_aligned=top_aligned)
+        body, owners = estimate.pieces, estimate.owners
+        lopsided = estimate.asymmetry > config.lopsided_rows
+    else:
+        lines: dict[int, list[Piece]] = {}
+        for p in body:
+            lines.setdefault(p.line, []).append(p)
+        anchors = row_lines(lines, least)
+        sizes = {ln: len(ps) for ln, ps in lines.items()}
+        lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
+        if top_aligned:
+            owners = top_aligned_owners(lines, anchors)
+    rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
+                           printed_columns=kind is TextKind.SPACED)
+    return place_merged_groups(rows, spec), cost, lopsided

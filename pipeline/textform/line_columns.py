@@ -25,7 +25,7 @@ from pipeline.textform.indicator_rows import (
 )
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import TextConfig
-from pipeline.textform.wrapped_lines import asymmetry, wrapped_line_owners
+from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
 
 @dataclass
@@ -39,7 +39,7 @@ class ColumnEstimate:
 
 
 def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-                     step: int = 10) -> ColumnEstimate:
+                     step: int = 10, top_aligned: bool = False) -> ColumnEstimate:
     """Positions for a text that lost them but kept its lines (pdfplumber: one space
     between the cells of a line), and the row line owning each line. A row prints on its
     own line (the one with its weight and score) and on the wrapped lines around it; each
@@ -63,11 +63,15 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     groups_vocab = (*level1_names, *config.group_names)
     rows_of_line = {ln: row_pieces(idx, pieces, kinds, groups_vocab, config) for ln, idx in by_line.items()}
     sizes = {ln: len(idx) for ln, idx in rows_of_line.items()}
-    owners = wrapped_line_owners(sizes, anchors)
+    # ``top_aligned``: cells at the top of their rows, wrapped lines all below (the
+    # symmetry of centred cells then says nothing).
+    owners = top_aligned_owners(sizes, anchors) if top_aligned else wrapped_line_owners(sizes, anchors)
     groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
     for line, owner in owners.items():
-        groups[owner][line] = by_line[line]
-    chosen = [group_columns(lines, a, pieces, kinds, model, config, rows_of_line) for a, lines in groups.items()]
+        if line != owner:
+            groups[owner][line] = by_line[line]
+    chosen = [group_columns(lines, a, pieces, kinds, model, config, None if top_aligned else rows_of_line)
+              for a, lines in groups.items()]
     out = list(pieces)
     for _cost, columns, doubtful in chosen:
         for i, c in columns.items():

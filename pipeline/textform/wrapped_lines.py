@@ -13,7 +13,7 @@ reports we know does.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 # A wrapped line with no mirror costs more than a mirror with another count of pieces:
 # a merged group's name (产出指标, 标) may print on either side of a row and spoil a count.
@@ -106,3 +106,19 @@ def asymmetry(sizes: Mapping[int, int], owners: Mapping[int, int]) -> float:
     lines = sum(len(v) for v in above.values()) + sum(len(v) for v in below.values())
     cost = sum(symmetry_cost(above.get(a, []), below.get(a, [])) for a in {*above, *below})
     return cost / lines if lines else 0.0
+
+
+def top_aligned_owners(lines: Iterable[int], anchors: Sequence[int], reach: int = 6) -> dict[int, int]:
+    """The owners of a table whose cells sit at the top of their rows (a word processor's
+    default): every wrapped line follows its row's line, so it goes to the row line above
+    it (lines before the first go to the first), within ``reach`` lines."""
+    rows = sorted(anchors)
+    if not rows:
+        return {}
+    owners: dict[int, int] = {}
+    for ln in lines:
+        above = [a for a in rows if a <= ln]
+        owner = above[-1] if above else rows[0]
+        if abs(ln - owner) <= reach:
+            owners[ln] = owner
+    return owners

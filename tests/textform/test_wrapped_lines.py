@@ -237,3 +237,30 @@ def test_a_sentence_speaking_of_points_is_no_group_name() -> None:
 
     named, sentence = kinds_of("产出（50分）", "，发现问题未整改的每项扣2分。")
     assert is_group(named) and not is_group(sentence)
+
+
+def test_rows_of_cells_at_the_top_take_the_lines_below_them() -> None:
+    # A word processor's default: cells at the top of their rows, wrapped lines below.
+    head = PDFPLUMBER_ROWS.split("数量指标 新建改建设施数量")[0]
+    rows = """\
+产出指标 数量指标 新建改建设施数量 ≥12处 13处 20 20
+质量指标 工程验收合格率 ≥95% 90% 20 18 受天气影响部分工程延期，已
+督促施工单位加快进度
+时效指标 任务完成及时率 100% 100% 10 10
+成本指标 农村公路养护服务 ≤50万元 45万元 0 0
+对象满意度
+效益指标 社会效益指标 群众出行条件改善 有效提升 有效提升 30 30
+满意度指标 服务对象满意度指标 群众满意度 ≥90% 91% 10 9
+总分 90 87
+"""
+    form = read_text_form(head + rows, CATALOGUE, CONFIG)
+    got = [(r.text("level3"), r.text("deviation_reason")) for r in form.rows]
+    assert got[1] == ("工程验收合格率", "受天气影响部分工程延期，已督促施工单位加快进度")
+    assert got[2] == ("任务完成及时率", "")
+    assert got[3][0] == "农村公路养护服务对象满意度"
+
+
+def test_top_aligned_owners_take_the_row_line_above() -> None:
+    from pipeline.textform.wrapped_lines import top_aligned_owners
+
+    assert top_aligned_owners([9, 11, 12, 14], [10, 13]) == {9: 10, 11: 10, 12: 10, 14: 13}
