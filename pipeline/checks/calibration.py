@@ -106,7 +106,7 @@ class Confusable(BaseModel):
         return any(c in text for c in self.chars) or re.search(self.pattern, text) is not None
 
 
-class Kinds(BaseModel):
+class ValueKinds(BaseModel):
     """Value keys by kind of text (a text value of no listed kind is a name)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -123,7 +123,7 @@ class CalibrationConfig(BaseModel):
     repeats: list[tuple[str, str]] = Field(default_factory=list)
     # The checks that are equations: one that holds confirms the numbers in it.
     equations: list[str] = Field(default_factory=list)
-    kinds: Kinds = Kinds()
+    kinds: ValueKinds = ValueKinds()
     plausibility: Plausibility = Plausibility()
     confusable: Confusable = Confusable()
     second_opinion: SecondOpinionConfig = SecondOpinionConfig()

@@ -118,7 +118,7 @@ def blocks_of(pieces: list[Piece], lines: list[str]) -> list[list[list[Piece]]]:
     return blocks
 
 
-class Kinds:
+class CellClassifier:
     """Tells a cell's kind from its text, by the form's labels and vocabularies."""
 
     def __init__(self, config: TextConfig, template_name: str, template: TemplateSpec,
@@ -179,7 +179,7 @@ class Kinds:
                                     or any(ch.isdigit() for ch in piece.text))
 
 
-def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cell]:
+def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) -> list[Cell]:
     """The cells of one block. Lines of as many parts each (two or more) are side-by-side
     cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标). Else a block holds
     a text cell (a name, a sentence) and values beside it, their lines interleaved: a part
@@ -220,7 +220,7 @@ def block_cells(block: list[list[Piece]], number: int, kinds: Kinds) -> list[Cel
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
 
 
-def side_by_side_text(block: list[list[Piece]], kinds: Kinds) -> bool:
+def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:
     """Sentences side by side (评分标准 | 佐证材料), their lines unevenly many: the first
     line holds a part of each, every other line one part or one of each."""
     k = len(block[0])
@@ -246,7 +246,7 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
     return columns
 
 
-def stream_cells(pieces: list[Piece], lines: list[str], kinds: Kinds) -> list[Cell]:
+def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
     return [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
 
 
@@ -436,7 +436,7 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
 
 
 def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
-                   cues: dict[str, tuple[str, ...]]) -> bool:
+                   cues: dict[str, tuple[str, ...]], no_deviation: tuple[str, ...]) -> bool:
     """The sentences right after a row's score are its prose columns (偏差原因; on the
     provincial fund form also 评分标准 and 佐证材料, told apart by their words, a guess);
     returns whether sentences are left that no row took (a blank prose cell is then in
@@ -445,7 +445,7 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
         at = row.end
         taken: list[Cell] = []
         while prose_keys and len(taken) < len(prose_keys) and at < len(cells) and at not in used and (
-                cells[at].kind == "prose" or cells[at].key in ("无", "无偏差")):
+                cells[at].kind == "prose" or cells[at].key in no_deviation):
             taken.append(cells[at])
             used.add(at)
             at += 1
@@ -780,7 +780,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
             or any(k != "target" for k in spec.joined):
         return None
-    kinds = Kinds(config, template_name, template, index)
+    kinds = CellClassifier(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines, config.cell_stream.start_labels)
     cells = join_split_values(everything[start:end], template)
@@ -808,7 +808,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     columns = list(spec.columns)
     prose_keys = columns[columns.index("score") + 1:]
-    prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues)
+    prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
+                                config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess)

@@ -49,6 +49,8 @@ class CellStreamConfig:
 
     start_labels: tuple[str, ...] = ()
     value_tails: tuple[str, ...] = ()
+    # What a unit writes in 偏差原因 when there is nothing to explain: an answer, not a name.
+    no_deviation: tuple[str, ...] = ()
     min_lines: int = 30
     blank_share: float = 0.4
     column_run: int = 6

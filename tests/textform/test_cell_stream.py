@@ -11,7 +11,7 @@ from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
-    Kinds,
+    CellClassifier,
     attach_reasons,
     block_cells,
     core_keys,
@@ -29,7 +29,7 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 CONFIG = load_text_config(SETTINGS.config_dir)
 INDEX = label_index(CATALOGUE, CONFIG)
 MOF = CATALOGUE.templates["mof_project"]
-KINDS = Kinds(CONFIG, "mof_project", MOF, INDEX)
+KINDS = CellClassifier(CONFIG, "mof_project", MOF, INDEX)
 
 
 def block(*lines: str) -> list[list[Piece]]:
@@ -260,7 +260,7 @@ def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
 def test_a_target_printed_over_three_columns_is_one_target() -> None:
     # The provincial form: 指标性质 | 指标值 | 度量单位 | 权重 | 完成值, scores left blank.
     provincial = CATALOGUE.templates["mof_project"].version("provincial")
-    kinds = Kinds(CONFIG, "mof_project", provincial, INDEX)
+    kinds = CellClassifier(CONFIG, "mof_project", provincial, INDEX)
     lines = "项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n".split("\n")
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
     cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
@@ -303,7 +303,7 @@ def test_sentences_side_by_side_come_apart() -> None:
 
 def test_prose_after_a_row_goes_to_the_column_its_words_speak_of() -> None:
     fund = CATALOGUE.templates["gd_fund"]
-    kinds = Kinds(CONFIG, "gd_fund", fund, INDEX)
+    kinds = CellClassifier(CONFIG, "gd_fund", fund, INDEX)
     lines = ("资金使用合规性\n\n5\n\n符合规范\n\n符合规范\n\n4\n\n部分资料归档不及时，将加快进度\n\n"
              "按要求完成得满分；未完成的，按完成比例计分。\n\n培训通知、签到表、照片等。\n").split("\n")
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
