@@ -309,7 +309,8 @@ def test_prose_after_a_row_goes_to_the_column_its_words_speak_of() -> None:
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
     cells = stream_cells(pieces, lines, kinds)
     rows, used = match_rows(cells, core_keys(fund))
-    attach_reasons(rows, cells, used, ["deviation_reason", "scoring_standard", "evidence"], CONFIG.prose_cues)
+    attach_reasons(rows, cells, used, ["deviation_reason", "scoring_standard", "evidence"], CONFIG.prose_cues,
+                   CONFIG.cell_stream.no_deviation)
     got = {k: rows[0].cells[k].text for k in ("deviation_reason", "scoring_standard", "evidence")}
     assert got == {"deviation_reason": "部分资料归档不及时，将加快进度",
                    "scoring_standard": "按要求完成得满分；未完成的，按完成比例计分。", "evidence": "培训通知、签到表、照片等。"}
