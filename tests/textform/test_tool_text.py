@@ -20,14 +20,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "fixtures" / "corpus"
 # Share of scored values right, and of values wrong with no flag, per tool: a little under
 # what the reader reaches on these 9 reports (pypdf 99.0% / 0.07%, PyMuPDF 98.9% / 0.14%,
-# -layout 99.1% / 0.64%, pdfplumber 93.7% / 0.64%, pdftotext's reading order 54.1% / 0.28%).
-FLOORS = {"pypdf": 0.97, "pymupdf": 0.97, "pdftotext-layout": 0.97, "pdftotext": 0.5, "pdfplumber": 0.91}
-SILENT_CEILINGS = {"pypdf": 0.01, "pymupdf": 0.01, "pdftotext-layout": 0.01, "pdftotext": 0.01,
-                   "pdfplumber": 0.01}
+# -layout 99.1% / 0.64%, pdfplumber 93.7% / 0.64%, pdftotext's reading order 54.1% / 0.28%,
+# pdftotext -raw 98.4% / 0.35%, pdfminer.six 32.8% / 0.71%).
+FLOORS = {"pypdf": 0.97, "pymupdf": 0.97, "pdftotext-layout": 0.97, "pdftotext": 0.5, "pdfplumber": 0.91,
+          "pdftotext-raw": 0.96, "pdfminer": 0.25}
+SILENT_CEILINGS = {tool: 0.01 for tool in FLOORS}
 # Extractors and modes never used in tuning (fixtures/generator/tool_text.py UNTUNED_TOOLS)
-# that the reader should read all the same: pdftotext -raw 98.4% / 0.35%, pdfplumber's
-# layout mode 97.0% / 0.56%, PyMuPDF's blocks 98.9% / 0.14%.
-UNTUNED_FLOORS = {"pdftotext-raw": 0.96, "pdfplumber-layout": 0.95, "pymupdf-blocks": 0.97}
+# that the reader should read all the same: pdfplumber's layout mode 97.0% / 0.56%,
+# PyMuPDF's blocks 98.9% / 0.14%.
+UNTUNED_FLOORS = {"pdfplumber-layout": 0.95, "pymupdf-blocks": 0.97}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +53,9 @@ def test_tool_text_is_read(tool: str, extractor: DocumentExtractor, tmp_path: Pa
     summary = read_tool_texts(extractor, tmp_path, f"text-{tool}").summary()
     assert summary["field_accuracy"] >= FLOORS[tool], summary
     assert summary["silent_error_rate"] <= SILENT_CEILINGS[tool], summary
-    # Header fields are found by their labels whatever the tool did with the columns.
-    assert summary["accuracy_by_part"]["header"] >= 0.8, summary
+    # Header fields are found by their labels whatever the tool did with the columns
+    # (pdfminer.six scatters the funds block's amounts: 77%).
+    assert summary["accuracy_by_part"]["header"] >= (0.7 if tool == "pdfminer" else 0.8), summary
 
 
 @pytest.mark.parametrize("tool", sorted(TOOLS))
