@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.layout import DocumentLayout, TextLine
+from pipeline.mapping.indicator_rows import TOLERANCE
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
@@ -25,7 +26,7 @@ from pipeline.textform.cell_stream import (
     read_cell_stream,
 )
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
-from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, read_rows
+from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
@@ -172,8 +173,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
-        if stream is not None and (stream.complete or form.table_cost > config.table_fit_max
-                                   or stream.found >= plausible_rows(form.rows)):
+        if stream is not None and (form.table_cost > config.table_fit_max or (
+                stream.complete or stream.found >= plausible_rows(form.rows)) and not (
+                form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             last_line = stream.last_line
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
@@ -207,3 +209,16 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     return place_merged_groups(rows, spec), cost, lopsided
+
+
+def form_rows_confirmed(form: TextForm) -> bool:
+    """The row reading's scores make its total (with or without the funds block's score,
+    as the forms' weightings have it): the cells came in an order it could read (PyMuPDF's
+    blocks), and a stream reading of them has nothing to add."""
+    scores = [r.text("score").strip() for r in form.rows]
+    total = form.total.value if form.total is not None else None
+    if not scores or not all(NUMBER.fullmatch(s) for s in scores) or not isinstance(total, (int, float)):
+        return False
+    acc = sum(float(s) for s in scores)
+    funds = number_field(form.fields, "funds_score") or 0.0
+    return any(abs(acc + f - float(total)) <= TOLERANCE * len(scores) for f in (0.0, funds))

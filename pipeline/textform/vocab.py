@@ -53,6 +53,7 @@ class CellStreamConfig:
     no_deviation: tuple[str, ...] = ()
     min_lines: int = 30
     blank_share: float = 0.4
+    rows_fit: float = 0.14
     column_run: int = 6
 
 

@@ -264,3 +264,20 @@ def test_top_aligned_owners_take_the_row_line_above() -> None:
     from pipeline.textform.wrapped_lines import top_aligned_owners
 
     assert top_aligned_owners([9, 11, 12, 14], [10, 13]) == {9: 10, 11: 10, 12: 10, 14: 13}
+
+
+def test_a_row_reading_whose_scores_make_the_total_is_confirmed() -> None:
+    from pipeline.models import FieldValue
+    from pipeline.textform.form_reader import TextForm, form_rows_confirmed
+    from pipeline.textform.indicator_rows import TextRow
+
+    def row(score: str) -> TextRow:
+        return TextRow({"score": [Piece(score, score, 0, None, 0.9)]})
+
+    form = TextForm(template="mof_project", kind=None, version=None)  # type: ignore[arg-type]
+    form.rows = [row("40"), row("45")]
+    form.fields = {"funds_score": FieldValue(value=9)}
+    form.total = FieldValue(value=94)  # 90 + 10: the funds block's score counts
+    assert form_rows_confirmed(form)
+    form.total = FieldValue(value=90)
+    assert not form_rows_confirmed(form)
