@@ -28,7 +28,6 @@ from pipeline.textform.cell_stream import (
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
-from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
@@ -43,6 +42,7 @@ from pipeline.textform.table_region import (
     table_bounds,
 )
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
 
 @dataclass
@@ -168,8 +168,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     if kind is TextKind.CELLS and is_cell_stream(lines, config):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
         # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
-        # taken when its rows account for the form, the other reading fits the form's rows
-        # badly, or it found as many rows as the other reading has rows that look like rows.
+        # taken when the other reading fits the form's rows badly, or when its rows account
+        # for the form or are as many as the other reading's rows that look like rows,
+        # unless the other reading's scores make its total and it fits well (config:
+        # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads).
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
