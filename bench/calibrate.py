@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {reader.values} values ({reader.errors} wrong), intercept {reader.intercept}, "
               f"{reader.coef}")
     calibration = Calibration(base.config, model)
-    report = reliability_report(held_out, calibration, calibration.config.review_thresholds.get(
+    report = reliability_report(held_out, calibration, calibration.config.reader_threshold(
         "ocr", Settings().review_threshold))  # the bench caches OCR records
     print_reliability(report)
     if not args.dry_run:

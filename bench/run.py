@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     cached = [c for c in load_cached(args.records, held_out)
               if c.variant in variants and c.engine == engines[0]]
     # OCR records: the threshold the OCR reader's values are flagged at.
-    reliability = reliability_report(cached, calibration, calibration.config.review_thresholds.get(
+    reliability = reliability_report(cached, calibration, calibration.config.reader_threshold(
         "ocr", Settings().review_threshold))
     reliability["engine"] = engines[0]
     baseline = (bench_baseline(args.corpus, truths, variants, args.baseline_docs, work)

@@ -136,9 +136,12 @@ class CalibrationConfig(BaseModel):
     # own point where flagging fewer values starts to let misreads through.
     review_thresholds: dict[str, float] = Field(default_factory=dict)
 
+    def reader_threshold(self, reader: str, default: float) -> float:
+        """The threshold below which a reader's calibrated values are flagged."""
+        return self.review_thresholds.get(reader, default)
+
     def review_threshold(self, record: Record, default: float) -> float:
-        """The threshold below which the record's calibrated values are flagged."""
-        return self.review_thresholds.get(reader_of(record), default)
+        return self.reader_threshold(reader_of(record), default)
 
 
 class LogisticModel(BaseModel):

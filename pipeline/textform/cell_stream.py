@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 from pipeline.mapping.fields import typed_value
-from pipeline.mapping.indicator_rows import consecutive_partition
+from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
@@ -43,7 +43,6 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-TOLERANCE = 0.011
 # What a whole form's weights make (the funds block's weight included or not).
 FULL_MARKS = 100.0
 

@@ -204,10 +204,11 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         for p in body:
             lines.setdefault(p.line, []).append(p)
         anchors = row_lines(lines, least)
-        sizes = {ln: len(ps) for ln, ps in lines.items()}
-        lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
         if top_aligned:
             owners = top_aligned_owners(lines, anchors)
+        else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
+            sizes = {ln: len(ps) for ln, ps in lines.items()}
+            lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
     rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     return place_merged_groups(rows, spec), cost, lopsided

@@ -11,7 +11,6 @@ from itertools import combinations, product
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import (
     INF,
-    NUMBER,
     OPEN_ENDS,
     ColumnModel,
     PieceKind,
@@ -19,7 +18,6 @@ from pipeline.textform.indicator_rows import (
     column_model,
     emission,
     ends_cell,
-    is_tail,
     is_vocab_part,
     prose_cue_cost,
 )
@@ -44,10 +42,11 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     between the cells of a line), and the row line owning each line. A row prints on its
     own line (the one with its weight and score) and on the wrapped lines around it; each
     line's pieces stand in column order; a wrapped line goes to the row it makes the most
-    symmetric (`wrapped_lines`: cells are centred on their row's line). The columns of a row's lines are chosen together: each
-    line's few cheapest column orders by the kinds of its pieces, and of their
-    combinations the one that leaves the fewest of the row's cells blank and splits the
-    fewest cells. A piece gets its column's position (``step`` apart)."""
+    symmetric (`wrapped_lines`: cells centred on their row's line), or with
+    ``top_aligned`` to the row line above it. The columns of a row's lines are chosen
+    together: each line's few cheapest column orders by the kinds of its pieces, and of
+    their combinations the one that leaves the fewest of the row's cells blank and splits
+    the fewest cells. A piece gets its column's position (``step`` apart)."""
     model = column_model(spec, config)
     level1_names = frozenset(config.level1_names.get(template, ()))
     kinds = [classify(p, config, level1_names) for p in pieces]

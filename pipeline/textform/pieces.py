@@ -66,7 +66,12 @@ def share_column(a: Piece, b: Piece) -> bool:
     (a shorter last line starts further right); columns never overlap."""
     if a.x is None or b.x is None:
         return False
-    return a.x < b.x + len(b.raw.strip()) and b.x < a.x + len(a.raw.strip())
+    return a.x < b.x + printed_width(b) and b.x < a.x + printed_width(a)
+
+
+def printed_width(piece: Piece) -> int:
+    """How many columns of the extractor's grid a piece covers (one a character)."""
+    return max(1, len(piece.raw.strip()))
 
 
 def column_order(pieces: list[Piece]) -> dict[int, int]:
@@ -75,7 +80,7 @@ def column_order(pieces: list[Piece]) -> dict[int, int]:
     out: dict[int, int] = {}
     column, left, right = -1, 0, None
     for p in sorted(pieces, key=lambda q: q.x or 0):
-        start, width = p.x or 0, max(1, len(p.raw.strip()))
+        start, width = p.x or 0, printed_width(p)
         # Overlapping by half the narrower of the piece and the column's span at least:
         # a long piece grazing the next column's start does not join the two.
         if right is None or min(right, start + width) - start < min(width, right - left) / 2:

@@ -6,9 +6,10 @@ cell of n lines sits symmetrically about its row's line, so the lines above a ro
 mirror those below it, line for line, each with as many pieces (部分镇街资金拨付进度偏慢，
 | row | 下一步将加快拨付). The lines between two row lines are split between the two
 rows so that all the rows together are the most symmetric: a dynamic programme over the
-gaps, since a gap's split moves lines both from one row and to the next. (Forms whose
-cells are top- or bottom-aligned would put every wrapped line on one side; none of the
-reports we know does.)
+gaps, since a gap's split moves lines both from one row and to the next (`asymmetry`
+measures how well that worked). Forms whose cells sit at the top of their rows (a word
+processor's default) put every wrapped line below its row's line instead
+(`top_aligned_owners`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ miss. Two documents read by the real OCR path, ~10-20 s.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
