@@ -149,12 +149,17 @@ def scores_make_total(record: Record) -> bool:
     if total is None or not isinstance(total.value, (int, float)) or \
             not all(isinstance(x, (int, float)) for x in scores):
         return False
-    acc = float(sum(scores))  # type: ignore[arg-type]
     funds = record.fields.get("funds_score")
-    options = [acc]
-    if funds is not None and isinstance(funds.value, (int, float)):
-        options.append(acc + float(funds.value))
-    return any(abs(x - float(total.value)) <= TOLERANCE * max(1, len(scores)) for x in options)
+    return scores_add_up([float(x) for x in scores], float(total.value),  # type: ignore[arg-type]
+                         float(funds.value) if funds is not None and isinstance(funds.value, (int, float))
+                         else None)
+
+
+def scores_add_up(scores: list[float], total: float, funds_score: float | None) -> bool:
+    """Scores that make the total, alone or with the funds block's score."""
+    acc = sum(scores)
+    options = [acc] if funds_score is None else [acc, acc + funds_score]
+    return any(abs(x - total) <= TOLERANCE * max(1, len(scores)) for x in options)
 
 
 def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True) -> None:

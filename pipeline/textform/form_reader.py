@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.layout import DocumentLayout, TextLine
-from pipeline.mapping.indicator_rows import TOLERANCE
+from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
@@ -222,6 +222,4 @@ def form_rows_confirmed(form: TextForm) -> bool:
     total = form.total.value if form.total is not None else None
     if not scores or not all(NUMBER.fullmatch(s) for s in scores) or not isinstance(total, (int, float)):
         return False
-    acc = sum(float(s) for s in scores)
-    funds = number_field(form.fields, "funds_score") or 0.0
-    return any(abs(acc + f - float(total)) <= TOLERANCE * len(scores) for f in (0.0, funds))
+    return scores_add_up([float(s) for s in scores], float(total), number_field(form.fields, "funds_score"))
