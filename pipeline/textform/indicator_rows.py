@@ -184,6 +184,19 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
     return costs[f"wrap_{kind}"]
 
 
+def completes_value(before: str, tail: str, config: TextConfig) -> bool:
+    """Whether ``tail`` (a wrapped line's short piece) is the rest of the value ``before``
+    began: a unit after its number (1200 | 人次) or after its own first characters
+    (579.65万 | 元, ≤580万 | 元), or a deadline's last word (12月31日 | 前)."""
+    before, tail = before.strip(), tail.strip()
+    if not tail or not any(ch.isdigit() for ch in before):
+        return False
+    if tail not in config.units:
+        return tail in config.cell_stream.value_tails
+    lead = re.sub(r"^.*\d", "", before)
+    return not lead or lead + tail in config.units
+
+
 def is_tail(piece: Piece) -> bool:
     """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
     return len(piece.key) <= 2 or piece.text.startswith(CONTINUED_STARTS)
@@ -327,6 +340,8 @@ class RowReader:
             if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
                     or self.piece_kinds[t - 1].open_clause) and kind != "number":
                 own = 0.0  # a cell cut mid-sentence goes on, whatever its next line looks like
+            elif kind == "value" and completes_value(prev.key, cur.key, self.config):
+                own = 0.0  # 579.65万 | 元: the value's unit, wrapped
             out.append((c, "wrap", wrap + own))
         mid_sentence = not ends_cell(prev)
         for a in range(len(model.keys)):

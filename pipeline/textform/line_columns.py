@@ -16,6 +16,7 @@ from pipeline.textform.indicator_rows import (
     PieceKind,
     classify,
     column_model,
+    completes_value,
     emission,
     ends_cell,
     is_vocab_part,
@@ -145,6 +146,9 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
           + (prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys)
              if model.kinds[c] == "prose" else 0.0)
           + (model.costs["comparator_as_actual"] if model.keys[c] == "actual" and kinds[i].comparator else 0.0)
+          # A unit alone on a line is a value's wrapped end as likely as a name's
+          # (`group_columns` asks which value it completes).
+          if not (model.kinds[c] == "value" and pieces[i].key in config.units) else 0.0
           for c in range(m)] for i in idx]
     if len(idx) > 6:
         cols = monotone_columns(e)
@@ -176,10 +180,34 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     row_set = {i for ln in order for i in (rows_of_line or {}).get(ln, ())}
     open_piece = {i: bool(pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause
                           or (kinds[i].prose and not ends_cell(pieces[i]))) for ln in order for i in lines[ln]}
+    # And the value cells' pieces, and the short pieces that may end a value above them
+    # (万 | 元, 12月31日 | 前): a unit that completes a value is that value's, not a name's.
+    value_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "value")
+    short = {i for ln in order for i in lines[ln]
+             if kinds[i].unit or pieces[i].key in config.cell_stream.value_tails}
     facts = [[(cost, cols, frozenset(cols),
                tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
-               tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]))
+               tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]),
+               {c: i for i, c in zip(lines[ln], cols) if c in value_cols},
+               tuple((c, i) for i, c in zip(lines[ln], cols) if i in short))
               for cost, cols in opts] for ln, opts in zip(order, options)]
+    completes: dict[tuple[int, int], bool] = {}
+
+    def completion_cost(chosen_facts: list[tuple], j: int, c: int, i: int) -> float:
+        """A short piece that completes the value above it in its column costs less there,
+        more anywhere else."""
+        ended = set()
+        for v in value_cols:
+            above = next((f[5][v] for f in reversed(chosen_facts[:j]) if v in f[5]), None)
+            if above is not None:
+                if (above, i) not in completes:
+                    completes[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
+                if completes[above, i]:
+                    ended.add(v)
+        if not ended:
+            return 0.0
+        return -costs["completes_value"] if c in ended else costs["completes_value"]
+
     wrap_cost = {c: costs.get(f"wrap_{k.rstrip('12')}", 0.0) for c, k in enumerate(model.kinds)}
     readings: list[tuple[float, tuple[int, ...]]] = []
     for pick in product(*(range(len(f)) for f in facts)):
@@ -208,6 +236,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
             for c in f[4]:
                 if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen_facts[j + 1:]) if ln2 - order[j] <= 2):
                     total -= costs["open_cell_below"]
+        total += sum(completion_cost(chosen_facts, j, c, i)
+                     for j, f in enumerate(chosen_facts) if j for c, i in f[6])
         # A cell centred on its row's line prints as many lines above it as below.
         total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in mirrored.values() for ln in on)
         readings.append((total, pick))

@@ -86,6 +86,8 @@ class TextConfig:
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
+    units: tuple[str, ...] = ()
     # A text of one cell per block (pipeline/textform/cell_stream.py).
     cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)
 
@@ -115,13 +117,15 @@ def with_vocabulary(config: TextConfig, catalogue: Catalogue) -> TextConfig:
     template as a group name; names text.yaml lists are kept too."""
     level1 = {name: spec.vocabulary.level1 for name, spec in catalogue.templates.items()}
     groups = [*config.group_names]
+    units = [*config.units]
     for spec in catalogue.templates.values():
+        units += spec.vocabulary.units
         groups += spec.vocabulary.level1
         groups += [t for terms in spec.vocabulary.level2.values() for t in terms]
     for template, names in config.level1_names.items():
         level1[template] = [*level1.get(template, []), *names]
     return dataclasses.replace(
-        config, group_names=unique_compact(groups),
+        config, group_names=unique_compact(groups), units=unique_compact(units),
         level1_names={template: unique_compact(names) for template, names in level1.items()})
 
 

@@ -11,7 +11,7 @@ from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import read_text_form
-from pipeline.textform.indicator_rows import read_rows
+from pipeline.textform.indicator_rows import completes_value, read_rows
 from pipeline.textform.pieces import Piece, TextKind, detect_kind, drop_doubled_lines, split_line
 from pipeline.textform.vocab import load_text_config
 
@@ -59,6 +59,36 @@ def test_a_wrapped_target_stays_whole() -> None:
     spec = CATALOGUE.templates["mof_project"].indicators
     rows, _cost = read_rows(pieces("群众增收情况", "达成年度", "指标", "达成", "2", "2"), spec, CONFIG, "mof_project")
     assert [(r.text("target"), r.text("actual")) for r in rows] == [("达成年度指标", "达成")]
+
+
+def test_a_wrapped_unit_completes_the_value_above_it() -> None:
+    assert completes_value("46.2万", "元", CONFIG) and completes_value("≤300", "人次", CONFIG)
+    assert completes_value("6月30日", "前", CONFIG)
+    assert not completes_value("≤50万元", "元", CONFIG)  # already whole
+    assert not completes_value("培训人", "次", CONFIG)  # a name's tail: no number began it
+
+
+def test_units_on_wrapped_lines_go_to_the_values_they_end() -> None:
+    # pdfplumber's text of a form whose cells sit at the top of their rows: each row's
+    # wrapped line holds the actual's unit (万 | 元) beside the name's or the reason's tail.
+    text = "\n".join([
+        "项目支出绩效自评表", "（2024年度）", "项目名称 河道清淤补助", "主管部门 某县水利局 实施单位 某县河道所",
+        "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "年度资金总额 300 300 300 10 100% 10",
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施",
+        "产出指标 成本指标 清淤单价 ≤40万元 38.5万 20 20",
+        "（50分） 元",
+        "河道清淤综合 ≤60万 58.2万 30 28 个别标段开工较晚，将",
+        "成本控制 元 元 提前谋划",
+        "效益指标 社会效益指标 沿岸群众受益 ≥500户 520户 40 38",
+        "（40分） 情况",
+        "总分 100 96",
+    ])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    got = [(r.text("level3"), r.text("target"), r.text("actual"), r.text("deviation_reason")) for r in form.rows]
+    assert got == [("清淤单价", "≤40万元", "38.5万元", ""),
+                   ("河道清淤综合成本控制", "≤60万元", "58.2万元", "个别标段开工较晚，将提前谋划"),
+                   ("沿岸群众受益情况", "≥500户", "520户", "")]
 
 
 def test_weights_decide_where_groups_begin() -> None:
