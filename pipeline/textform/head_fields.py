@@ -40,6 +40,10 @@ def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec
         if spec.type == "text" and kind is TextKind.SPACED:
             # A value of two lines centred on its label's line leaves that line blank.
             return typed_field(lines_beside(pieces, label, index), spec, confidence_scale)
+        if spec.type == "text" and kind is TextKind.LINES:
+            # The same where a text kept no positions: the one long piece of each line
+            # round the label's that holds nothing else but labels, read with less trust.
+            return typed_field(lone_lines_beside(pieces, label, index), spec, min(confidence_scale, 0.85))
         return typed_field([], spec, confidence_scale)
     taken = [first]
     if spec.type == "text" and len(first.key) >= 8:  # a short value does not wrap
@@ -57,6 +61,19 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
     out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
            and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
+
+
+def lone_lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[Piece]:
+    """For a text without positions: the lines just above and below a label's line that
+    hold, besides labels (a row label wrapped round it: 绩效目标 | 情况), one long piece
+    each: a value whose two lines straddle the label's."""
+    out = []
+    for line in (label.line - 1, label.line + 1):
+        here = [p for p in pieces if p.line == line and not index.is_label(p.text, LABEL_SCORE)
+                and not is_label_part(p, index)]
+        if len(here) == 1 and len(here[0].key) >= 8:
+            out.append(here[0])
+    return out
 
 
 def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: TextKind) -> list[Piece]:
@@ -79,11 +96,18 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
             if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
                 return None, True
             return mine[0], False
-        if here and all(index.is_label(p.text, LABEL_SCORE) or is_label_part(p, index) for p in here):
-            return None, False  # a row label printed between the value's lines (绩效目标 | 情况)
-        if len(here) == 1 and len(here[0].key) >= max(8, len(first.key) - 4) \
-                and not re.search(r"[:：]|自评表", here[0].text):
-            return here[0], False
+        # A row label printed between the value's lines or beside them (绩效目标 | 情况).
+        rest = [p for p in here if not index.is_label(p.text, LABEL_SCORE) and not is_label_part(p, index)]
+        if here and not rest:
+            return None, False
+        if any(index.is_label(p.text, LABEL_SCORE) for p in here):
+            return None, True  # another row of the form, its label beside its value
+        if len(rest) == 1 and not re.search(r"[:：]|自评表", rest[0].text) and (
+                len(rest[0].key) >= max(8, len(first.key) - 4)
+                # a paragraph's last line, shorter, after a line cut mid-sentence
+                or (line > first.line and rest[0].text.endswith(PARAGRAPH_ENDS)
+                    and not (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS))):
+            return rest[0], False
         return None, True
 
     above: list[Piece] = []
@@ -95,6 +119,8 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
         if p is not None:
             above.insert(0, p)
     for step in (1, 2, 3):
+        if kind is TextKind.LINES and (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS):
+            break  # without positions, a line after a paragraph's end is not taken on trust
         p, stop = look(first.line + step)
         if stop:
             break

@@ -128,3 +128,27 @@ def test_no_table_says_so(tmp_path: Path) -> None:
 def test_any_text_reads_without_an_internal_error(words: list[str]) -> None:
     form = read_text_form("".join(words), CATALOGUE, CONFIG)
     assert form.template in (*CATALOGUE.templates, "unknown")
+
+
+GD_HEAD = ["财政专项资金绩效自评表", "填报单位名称：某市农业农村局 金额单位：万元",
+           "项目名称 高标准农田建设补助 评价年度 2024 评价金额 320", "基本情况",
+           "实施文件依据 某财农〔2024〕12号 项目级次 二级", "预算计划安排 320"]
+
+
+def test_a_goal_straddling_its_label_line_is_read_from_the_lines_round_it() -> None:
+    # pdfplumber keeps no positions: the goal's two lines stand above and below the line
+    # of its label, beside the wrapped row label 绩效目标 | 情况.
+    text = "\n".join([*GD_HEAD, "绩效目标 完成高标准农田建设任务，改善农田灌溉条件，提升耕地",
+                      "预期总体目标 是否如期实现预期总体目标 是", "情况 质量和粮食综合生产能力。", "指标评分表"])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.fields["goal_expected"].value == "完成高标准农田建设任务,改善农田灌溉条件,提升耕地质量和粮食综合生产能力。"
+    assert form.fields["project_name"].value == "高标准农田建设补助"
+
+
+def test_a_goal_on_its_label_line_keeps_its_wrapped_last_line() -> None:
+    # The same cell at the top of its row: its first line on the label's line, its
+    # shorter last line below, beside the row label's tail.
+    text = "\n".join([*GD_HEAD, "绩效目标 预期总体目标 完成高标准农田建设任务，改善农田灌溉条件，提升耕地 是否如期实现预期总体目标 是",
+                      "情况 质量和粮食综合生产能力。", "指标评分表"])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.fields["goal_expected"].value == "完成高标准农田建设任务,改善农田灌溉条件,提升耕地质量和粮食综合生产能力。"
