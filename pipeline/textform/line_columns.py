@@ -70,8 +70,15 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     for line, owner in owners.items():
         if line != owner:
             groups[owner][line] = by_line[line]
-    chosen = [group_columns(lines, a, pieces, kinds, model, config, None if top_aligned else rows_of_line)
-              for a, lines in groups.items()]
+    centred = None if top_aligned else rows_of_line
+    chosen = [group_columns(lines, a, pieces, kinds, model, config, centred) for a, lines in groups.items()]
+    # A cell's text wraps at its column's width: a piece much wider than its column's full
+    # lines is another column's. Read again, with the widths the first reading shows, the
+    # rows where it put such a piece.
+    widths = column_widths(chosen, pieces, model)
+    for k, (a, lines) in enumerate(groups.items()):
+        if any(visual_width(pieces[i].text) > widths.get(c, INF) for i, c in chosen[k][1].items()):
+            chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     out = list(pieces)
     for _cost, columns, doubtful in chosen:
         for i, c in columns.items():
@@ -139,17 +146,26 @@ def mirrors_across(lines: Mapping[int, Sized], anchors: Collection[int], anchor:
 
 
 def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], model: ColumnModel,
-                 config: TextConfig, keep: int = 4) -> list[tuple[float, tuple[int, ...]]]:
-    """A line's cheapest rising column orders, with their costs."""
+                 config: TextConfig, keep: int = 4, widths: Mapping[int, float] | None = None
+                 ) -> list[tuple[float, tuple[int, ...]]]:
+    """A line's cheapest rising column orders, with their costs; a piece wider than a
+    column (``widths``) costs more there."""
     m = len(model.keys)
-    e = [[emission(model.kinds[c], kinds[i], model.costs, model.has_group_weight(c), model.weight_in_name)
-          + (prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys)
-             if model.kinds[c] == "prose" else 0.0)
-          + (model.costs["comparator_as_actual"] if model.keys[c] == "actual" and kinds[i].comparator else 0.0)
-          # A unit alone on a line is a value's wrapped end as likely as a name's
-          # (`group_columns` asks which value it completes).
-          if not (model.kinds[c] == "value" and pieces[i].key in config.units) else 0.0
-          for c in range(m)] for i in idx]
+    too_wide = model.costs["wider_than_column"]
+    def cost(i: int, c: int) -> float:
+        if model.kinds[c] == "value" and pieces[i].key in config.units:
+            base = 0.0  # a unit alone is a value's wrapped end as likely as a name's (`completion_cost`)
+        else:
+            base = emission(model.kinds[c], kinds[i], model.costs, model.has_group_weight(c), model.weight_in_name)
+            if model.kinds[c] == "prose":
+                base += prose_cue_cost(model.keys[c], pieces[i], config, model.prose_keys)
+            if model.keys[c] == "actual" and kinds[i].comparator:
+                base += model.costs["comparator_as_actual"]
+        if widths and visual_width(pieces[i].text) > widths.get(c, INF):
+            base += too_wide
+        return base
+
+    e = [[cost(i, c) for c in range(m)] for i in idx]
     if len(idx) > 6:
         cols = monotone_columns(e)
         return [] if cols is None else [(sum(e[j][c] for j, c in enumerate(cols)), tuple(cols))]
@@ -161,9 +177,31 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
     return sorted(options)[:keep]
 
 
+def visual_width(text: str) -> float:
+    """A text's printed width in full-width characters (Latin letters, digits and ≥ are half)."""
+    return sum(0.5 if ord(ch) < 0x3000 else 1.0 for ch in text.strip())
+
+
+def column_widths(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: list[Piece],
+                  model: ColumnModel, least: int = 2) -> dict[int, float]:
+    """Each text column's width as a reading shows it: the median width of its cells' lines
+    that wrapped (all but a cell's last line fill the column), and a character of slack;
+    only for columns with ``least`` such lines."""
+    full: dict[int, list[float]] = {}
+    for _cost, columns, _doubtful in chosen:
+        by_column: dict[int, list[int]] = {}
+        for i, c in columns.items():
+            by_column.setdefault(c, []).append(i)
+        for c, idx in by_column.items():
+            if model.kinds[c] in ("name", "value", "prose") and len(idx) > 1:
+                idx.sort(key=lambda i: pieces[i].line)
+                full.setdefault(c, []).extend(visual_width(pieces[i].text) for i in idx[:-1])
+    return {c: sorted(w)[len(w) // 2] + 1.5 for c, w in full.items() if len(w) >= least}
+
+
 def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
-                  model: ColumnModel, config: TextConfig, rows_of_line: Mapping[int, list[int]] | None = None
-                  ) -> tuple[float, dict[int, int], set[int]]:
+                  model: ColumnModel, config: TextConfig, rows_of_line: Mapping[int, list[int]] | None = None,
+                  widths: Mapping[int, float] | None = None) -> tuple[float, dict[int, int], set[int]]:
     """The cost of one row's cheapest reading, the columns it gives the row's pieces
     (index → column), and the pieces whose column a reading costing less than
     ``row_margin`` more would change. ``rows_of_line`` gives each line's pieces that are
@@ -173,7 +211,7 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
-    options = [line_options(lines[ln], pieces, kinds, model, config) or [(0.0, ())] for ln in order]
+    options = [line_options(lines[ln], pieces, kinds, model, config, widths=widths) or [(0.0, ())] for ln in order]
     # Measured once per line and option, not per combination of them: the columns of the
     # row's pieces (not merged groups'), which centred cells print symmetrically, and the
     # columns of the pieces that stop mid-sentence (…，拟加强政策: they go on below).

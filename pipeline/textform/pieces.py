@@ -79,7 +79,9 @@ def column_order(pieces: list[Piece]) -> dict[int, int]:
     groups of pieces whose printed spans overlap, numbered left to right."""
     out: dict[int, int] = {}
     column, left, right = -1, 0, None
-    for p in sorted(pieces, key=lambda q: q.x or 0):
+    # At one place the widest piece first: a narrow one after it joins its column, and
+    # pieces printed alike at one place get one column whatever their order.
+    for p in sorted(pieces, key=lambda q: (q.x or 0, -printed_width(q))):
         start, width = p.x or 0, printed_width(p)
         # Overlapping by half the narrower of the piece and the column's span at least:
         # a long piece grazing the next column's start does not join the two.

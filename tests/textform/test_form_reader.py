@@ -152,3 +152,20 @@ def test_a_goal_on_its_label_line_keeps_its_wrapped_last_line() -> None:
                       "情况 质量和粮食综合生产能力。", "指标评分表"])
     form = read_text_form(text, CATALOGUE, CONFIG)
     assert form.fields["goal_expected"].value == "完成高标准农田建设任务,改善农田灌溉条件,提升耕地质量和粮食综合生产能力。"
+
+
+def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
+    from pipeline.textform.indicator_rows import column_model
+    from pipeline.textform.line_columns import column_widths, visual_width
+
+    assert visual_width("每低1个百分点扣0.5分，") == 11.0 and visual_width("≥95%") == 2.0
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    model = column_model(spec, CONFIG)
+    evidence = model.keys.index("evidence")
+    ps = [Piece(t, t, line, None, 0.95) for line, t in enumerate(["培训通知、签到表、照", "片等。", "会议纪要、验收报告", "等。",
+                                                      "立项申请书及批复文件等相关", "材料。"])]
+    chosen = [(0.0, {0: evidence, 1: evidence}, set()), (0.0, {2: evidence, 3: evidence}, set()),
+              (0.0, {4: evidence, 5: evidence}, set())]
+    # The median of the full lines (10, 9, 13 wide) and a character and a half of slack.
+    assert column_widths(chosen, ps, model) == {evidence: 11.5}
+    assert column_widths(chosen[:1], ps, model) == {}  # one wrapped line says too little
