@@ -211,7 +211,7 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
     rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
-    return place_merged_groups(rows, spec), cost, lopsided
+    return place_merged_groups(rows, spec, top_aligned), cost, lopsided
 
 
 def form_rows_confirmed(form: TextForm) -> bool:

@@ -7,6 +7,8 @@ where it does not, those its name is centred on."""
 
 from __future__ import annotations
 
+import math
+
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow
@@ -71,6 +73,22 @@ def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[
     return spans[::-1]
 
 
+def top_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
+    """Consecutive spans of rows [start, end), one per occurrence, each beginning at the
+    row its occurrence stands on: cells at the top of their rows print a merged cell's
+    text on its first row's line."""
+    k, n = len(occurrences), end - start
+    if k == 0 or n < k:
+        return []
+    firsts = [start]
+    for where in occurrences[1:]:
+        # On its row's line, or between two rows (a wrapped name): the next row.
+        first = min(end - (k - len(firsts)), max(firsts[-1] + 1, start + math.ceil(where - start - 1e-9)))
+        firsts.append(first)
+    bounds = [*firsts, end]
+    return list(zip(bounds, bounds[1:]))
+
+
 def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: int,
                    child_weight: str, short_last: bool = False) -> list[tuple[int, int]] | None:
     """Consecutive spans whose children's weights make each group's weight in turn (with
@@ -88,11 +106,12 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
     return list(zip(bounds, bounds[1:]))
 
 
-def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRow]:
+def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False) -> list[TextRow]:
     """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
     cover, for a text that prints a row per line: there a merged cell's text stands beside
-    the middle of its rows, not the first. The rows a group covers are those whose weights
-    make its weight when the form prints weights, else those it is centred on."""
+    the middle of its rows, not the first (or, ``top_aligned``, beside its first). The rows
+    a group covers are those whose weights make its weight when the form prints weights,
+    else those it is centred on (or that follow it, to the next group)."""
     n = len(rows)
     levels = [("level1", "level1_weight", "level2_weight" if "level2_weight" in spec.columns else "level3_weight"),
               ("level2", "level2_weight", "level3_weight")]
@@ -122,7 +141,7 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec) -> list[TextRo
                     inside = distinct
             if spans is None:
                 where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
-                spans = centred_spans(where, start, end)
+                spans = top_spans(where, start, end) if top_aligned else centred_spans(where, start, end)
             for (a, b), (_i, name, weight) in zip(spans, inside):
                 if a >= b or a >= n:
                     continue  # a group of weight 0 (产出指标（0分）) covers no row

@@ -69,9 +69,14 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                               min(p.confidence, out[j].confidence))
                     break
         elif base in terms and base == key:
-            # A weight printed under the name: 产出指标 | （50分）.
+            # A weight printed under the name: 产出指标 | （50分）, 产出指标（ | 50分）; the
+            # brackets pair (a bare name does not take the 35分） of 效益指标（ below it).
+            opened = p.text.rstrip().endswith(("（", "("))
             for j in partners(i):
-                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key):
+                weight = out[j].text.strip()
+                starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
+                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key) \
+                        and ((not starts and closes) if opened else (starts or not closes)):
                     used.add(j)
                     p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
                     break
@@ -254,7 +259,8 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
             misses += 1
         i += 1
     end = past_header_note(pieces, first[0], end)
-    end = past_wrapped_label_tails(pieces, first[0], end, labels)
+    # The table's row label wraps too (绩效指 | 标), beside the header.
+    end = past_wrapped_label_tails(pieces, first[0], end, [*labels, *config.table_row_labels])
     end = past_scattered_header(pieces, end, labels)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)

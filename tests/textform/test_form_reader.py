@@ -169,3 +169,24 @@ def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
     # The median of the full lines (10, 9, 13 wide) and a character and a half of slack.
     assert column_widths(chosen, ps, model) == {evidence: 11.5}
     assert column_widths(chosen[:1], ps, model) == {}  # one wrapped line says too little
+
+
+def test_merged_groups_at_the_top_of_their_rows_cover_the_rows_below_them() -> None:
+    from pipeline.textform.row_groups import centred_spans, top_spans
+
+    # Names on rows 0, 4 and 7 of 9 rows: each covers its rows down to the next one.
+    assert top_spans([0.0, 4.0, 7.0], 0, 9) == [(0, 4), (4, 7), (7, 9)]
+    # A name between rows (a wrapped name's line) begins at the next row.
+    assert top_spans([0.0, 2.5], 0, 5) == [(0, 3), (3, 5)]
+    assert centred_spans([1.0, 5.0], 0, 8) != top_spans([1.0, 5.0], 0, 8)
+
+
+def test_a_group_name_takes_the_weight_its_bracket_opens() -> None:
+    from pipeline.textform.table_region import join_group_pieces
+
+    # 效益指标（ | 35分） wrapped under the line of 成本指标, a level-2 name of the group above.
+    ps = [Piece(t, t, line, None, 0.95) for line, t in
+          [(0, "成本指标"), (0, "培训人均成本"), (1, "效益指标（"), (1, "经济效益指标"), (2, "35分）"), (3, "满意度指标"),
+           (4, "（10分）")]]
+    joined = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert joined == ["成本指标", "培训人均成本", "效益指标（35分）", "经济效益指标", "满意度指标（10分）"]
