@@ -4,6 +4,7 @@ given columns together by the kinds of their pieces (`indicator_rows.emission`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Mapping, Sized
 from dataclasses import dataclass
 from itertools import combinations, product
@@ -211,7 +212,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
-    options = [line_options(lines[ln], pieces, kinds, model, config, widths=widths) or [(0.0, ())] for ln in order]
+    options = capped([line_options(lines[ln], pieces, kinds, model, config, widths=widths) or [(0.0, ())]
+                      for ln in order], config.most_row_readings)
     # Measured once per line and option, not per combination of them: the columns of the
     # row's pieces (not merged groups'), which centred cells print symmetrically, and the
     # columns of the pieces that stop mid-sentence (…，拟加强政策: they go on below).
@@ -230,6 +232,7 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                tuple((c, i) for i, c in zip(lines[ln], cols) if i in short))
               for cost, cols in opts] for ln, opts in zip(order, options)]
     completes: dict[tuple[int, int], bool] = {}
+    any_short = bool(short) and len(order) > 1
 
     def completion_cost(chosen_facts: list[tuple], j: int, c: int, i: int) -> float:
         """A short piece that completes the value above it in its column costs less there,
@@ -274,8 +277,9 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
             for c in f[4]:
                 if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen_facts[j + 1:]) if ln2 - order[j] <= 2):
                     total -= costs["open_cell_below"]
-        total += sum(completion_cost(chosen_facts, j, c, i)
-                     for j, f in enumerate(chosen_facts) if j for c, i in f[6])
+        if any_short:
+            total += sum(completion_cost(chosen_facts, j, c, i)
+                         for j, f in enumerate(chosen_facts) if j for c, i in f[6])
         # A cell centred on its row's line prints as many lines above it as below.
         total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in mirrored.values() for ln in on)
         readings.append((total, pick))
@@ -294,6 +298,20 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     doubtful = {i for cost, pick in readings if pick != best_pick and cost - best_cost < widest
                 for i, c in columns_of(pick).items() if best.get(i) != c and cost - best_cost < margin[best[i]]}
     return best_cost, best, doubtful
+
+
+def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int
+           ) -> list[list[tuple[float, tuple[int, ...]]]]:
+    """The lines' options, the dearest of the line with the most dropped until their
+    combinations are ``limit`` at most: a row of many wrapped lines would otherwise cost
+    time exponential in its lines."""
+    out = [list(o) for o in options]
+    while math.prod(len(o) for o in out) > limit:
+        widest = max(out, key=len)
+        if len(widest) <= 1:
+            break
+        widest.pop()
+    return out
 
 
 def monotone_columns(e: list[list[float]]) -> list[int] | None:

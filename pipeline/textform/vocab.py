@@ -71,6 +71,8 @@ class TextConfig:
     duplicate_min_chars: int = 4
     doubled_line_min_chars: int = 8
     row_margin: float = 1.0
+    # A row's line readings combined, at most (line_columns.capped).
+    most_row_readings: int = 1024
     prose_margin: float = 1.0
     cell_order_gain: float = 0.1
     lopsided_rows: float = 0.05

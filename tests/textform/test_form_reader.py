@@ -190,3 +190,12 @@ def test_a_group_name_takes_the_weight_its_bracket_opens() -> None:
            (4, "（10分）")]]
     joined = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
     assert joined == ["成本指标", "培训人均成本", "效益指标（35分）", "经济效益指标", "满意度指标（10分）"]
+
+
+def test_a_row_of_many_wrapped_lines_is_read_among_a_bounded_number_of_readings() -> None:
+    from pipeline.textform.line_columns import capped
+
+    options = [[(0.0, (0,)), (1.0, (1,)), (2.0, (2,)), (3.0, (3,))] for _ in range(6)]  # 4096 combinations
+    kept = capped(options, 100)
+    assert len(kept) == 6 and all(o[0] == (0.0, (0,)) for o in kept)  # the cheapest of each line stays
+    assert 50 <= __import__("math").prod(len(o) for o in kept) <= 100
