@@ -117,6 +117,9 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
               ("level2", "level2_weight", "level3_weight")]
     parents: list[tuple[int, int]] = [(0, n)]
     lines = row_lines(rows)
+    # Where the groups the weights placed print their names (at their first rows, or in
+    # their middles) says how the form aligns its cells, whatever the reading assumed.
+    at_top = at_middle = 0
     for name_key, weight_key, child_key in levels:
         if name_key not in spec.columns:
             continue
@@ -139,9 +142,17 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
                 spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
                 if spans is not None:
                     inside = distinct
-            if spans is None:
+            if spans is not None:
+                for (a, b), (_i, name, _w) in zip(spans, inside):
+                    if b - a >= 3:
+                        first_line = min(p.line for p in name)
+                        where = fractional_row(first_line, lines)
+                        at_top += abs(where - a) < abs(where - (a + b - 1) / 2)
+                        at_middle += abs(where - a) > abs(where - (a + b - 1) / 2)
+            else:
                 where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
-                spans = top_spans(where, start, end) if top_aligned else centred_spans(where, start, end)
+                top = at_top > at_middle if at_top != at_middle else top_aligned
+                spans = top_spans(where, start, end) if top else centred_spans(where, start, end)
             for (a, b), (_i, name, weight) in zip(spans, inside):
                 if a >= b or a >= n:
                     continue  # a group of weight 0 (产出指标（0分）) covers no row

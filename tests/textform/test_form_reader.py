@@ -199,3 +199,26 @@ def test_a_row_of_many_wrapped_lines_is_read_among_a_bounded_number_of_readings(
     kept = capped(options, 100)
     assert len(kept) == 6 and all(o[0] == (0.0, (0,)) for o in kept)  # the cheapest of each line stays
     assert 50 <= __import__("math").prod(len(o) for o in kept) <= 100
+
+
+def test_groups_placed_by_their_weights_say_how_the_form_aligns_its_cells() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import place_merged_groups
+
+    def cell(text: str, line: int) -> list[Piece]:
+        return [Piece(text, text, line, None, 0.95)]
+
+    # Seven rows, one a line; 产出指标（30分） printed on the first of the four rows its
+    # weights make, 效益指标（30分） likewise: cells at the top. The level-2 names, which
+    # carry no weight, then cover the rows below them (质量指标: rows 2 and 3), though the
+    # reading assumed centred cells (which would give 质量指标 rows 1 to 3).
+    weights = [10, 10, 5, 5, 10, 10, 10]
+    rows = [TextRow({"level3": cell(f"指标{k}", k), "level3_weight": cell(str(w), k), "score": cell(str(w), k)})
+            for k, w in enumerate(weights)]
+    rows[0].cells.update(level1=cell("产出指标（30分）", 0), level2=cell("数量指标", 0))
+    rows[2].cells.update(level2=cell("质量指标", 2))
+    rows[4].cells.update(level1=cell("效益指标（30分）", 4), level2=cell("社会效益指标", 4))
+    spec = CATALOGUE.templates["mof_project"].indicators
+    placed = place_merged_groups(rows, spec, top_aligned=False)
+    assert [r.text("level2") for r in placed] == ["数量指标", "", "质量指标", "", "社会效益指标", "", ""]
+    assert [r.text("level1") for r in placed] == ["产出指标（30分）", "", "", "", "效益指标（30分）", "", ""]
