@@ -28,11 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from itertools import combinations
+from math import comb
 
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec
+from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece
@@ -43,8 +44,6 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-# What a whole form's weights make (the funds block's weight included or not).
-FULL_MARKS = 100.0
 
 
 @dataclass(frozen=True)
@@ -601,8 +600,61 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     return groups
 
 
+def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: set[int],
+                marks: tuple[float, ...]) -> tuple[list[tuple[list[int], list[float]]], bool]:
+    """The cuts of the rows into ``k`` consecutive level-1 groups whose weights are printed
+    numbers (``spare``, each used once), as (bounds, printed weights), the likeliest first;
+    and whether they are exact. When the rows make the form's full marks, each group's sum
+    is a printed number; when they fall short (rows not found), each group's printed
+    weight is at least its sum, the printed weights make the full marks, and the fewer
+    groups short the likelier. Among equals, the cuts at rows a level-2 name starts
+    (``anchored``) first. Up to three are returned: one alone is the only reading (a
+    preference is no proof: a level-2 name may be printed before another row than its
+    group's first)."""
+    n = len(row_weights)
+    total = sum(row_weights)
+    full = next((m for m in marks if abs(total - m) <= TOLERANCE), None)
+    short = full is None and any(total < m - TOLERANCE for m in marks)
+    if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
+        return [], False
+    out: list[tuple[int, int, list[int], list[float]]] = []
+    for chosen in combinations(range(1, n), k - 1):
+        bounds = [0, *chosen, n]
+        sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+        printed = printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
+        if printed is None:
+            continue
+        shorts = sum(1 for x, y in zip(sums, printed) if y - x > TOLERANCE)
+        out.append((shorts, -sum(1 for c in chosen if c in anchored), bounds, printed))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [(b, w) for _s, _a, b, w in out[:3]], full is not None
+
+
+MAX_CUTS = 5000  # combinations of cuts tried at most (rows choose groups)
+
+
+def printed_weights(sums: list[float], spare: list[float], short_of: list[float] | None
+                    ) -> list[float] | None:
+    """A distinct printed number for each group: its sum exactly, or (``short_of``, the
+    full marks the rows fall short of) one at least its sum, all of them making a full
+    mark; the exact ones first."""
+    def pick(i: int, pool: list[float], acc: float) -> list[float] | None:
+        if i == len(sums):
+            return [] if short_of is None or any(abs(acc - m) <= TOLERANCE for m in short_of) else None
+        options = sorted({y for y in pool if abs(y - sums[i]) <= TOLERANCE or (
+            short_of is not None and y > sums[i] + TOLERANCE)}, key=lambda y: abs(y - sums[i]))
+        for y in options:
+            rest = list(pool)
+            rest.remove(y)
+            got = pick(i + 1, rest, acc + y)
+            if got is not None:
+                return [y, *got]
+        return None
+    return pick(0, list(spare), 0.0)
+
+
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...]) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -629,41 +681,19 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             level1_anchors[j] = (cells[at - 1], cells[at])
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
-    for s, e in zip(starts, [*starts[1:], len(rows)]):
-        name, weight_cell = anchors[s]
-        total = sum(row_weights[s:e])
-        weight = weight_cell.number() if weight_cell is not None else None
-        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
-        for j in range(s, e):
-            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
-            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
-                                               sure if confirmed else guess, line)
-    for j in range(starts[0] if starts else len(rows)):
-        groups[j]["level2"] = piece("", guess, line)
-    present = [n for n in level1_order if any(c.key == n for c in cells)]
-    spare = [c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"]
-    cuts = [s for s in starts if s > 0] or list(range(1, len(rows)))
-    found: list[list[int]] = []
-    if 0 < len(present) <= 6 and len(present) - 1 <= len(cuts):
-        for chosen in combinations(cuts, len(present) - 1):
-            bounds = [0, *chosen, len(rows)]
-            sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
-            pool = list(spare)
-            ok = True
-            for x in sums:
-                hit = next((y for y in pool if y is not None and abs(y - x) <= TOLERANCE), None)
-                if hit is None:
-                    ok = False
-                    break
-                pool.remove(hit)
-            if ok:
-                found.append(bounds)
-                if len(found) > 1:
-                    break
+    # A level-1 name printed in a cell of its own, or as a line of a block of merged
+    # names (论证决策规范性 | 立项管理 | 决策).
+    present = [n for n in level1_order if any(c.key == n or any(p.key == n for p in c.pieces)
+                                              for c in cells if c.kind != "prose")]
+    spare = [x for i, c in enumerate(cells) if i not in used and c.kind == "num"
+             and (x := c.number()) is not None]
+    found, exact = level1_cuts(row_weights, spare, len(present), set(starts), marks)
     if found:
-        bounds, names = found[0], present
-        sure_cut = len(found) == 1
-        weights = [number_text(sum(row_weights[a:b])) for a, b in zip(bounds, bounds[1:])]
+        (bounds, printed), names = found[0], present
+        # Sure only when no other cut of the rows makes printed weights, and the rows make
+        # the form's full marks (none missing, whose weights would have moved a cut).
+        sure_cut = exact and len(found) == 1
+        weights = [number_text(w) for w in printed]
     else:
         # The sums decide nothing: the level-1 names printed just before a row start their
         # groups, a guess; the rows before the first such name have none.
@@ -674,6 +704,21 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         if not firsts or firsts[0] > 0:
             bounds, names, weights = [0, *bounds], ["", *names], ["", *weights]
         sure_cut = False
+    # Each level-2 group runs from its name to the next one, within its level-1 group;
+    # confirmed when its rows' weights make its printed weight.
+    ends = sorted({*starts, *bounds[1:]})
+    for s in starts:
+        e = next(x for x in ends if x > s)
+        name, weight_cell = anchors[s]
+        total = sum(row_weights[s:e])
+        weight = weight_cell.number() if weight_cell is not None else None
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        for j in range(s, e):
+            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
+            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
+                                               sure if confirmed else guess, line)
+    for group in groups:
+        group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
@@ -681,8 +726,16 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     return groups
 
 
+def full_marks(template: TemplateSpec) -> tuple[float, ...]:
+    """What a whole form's weights make, by its weighting rules (config/templates.yaml
+    `weighting`: weights_total, 100 on every form we know); a form that states no rule,
+    the rules' default."""
+    marks = {rule.weights_total for rule in template.weighting.values()}
+    return tuple(sorted(marks or {WeightingRule.model_fields["weights_total"].default}))
+
+
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
-               sure: float, guess: float) -> tuple[FieldValue, bool]:
+               sure: float, guess: float, marks: tuple[float, ...]) -> tuple[FieldValue, bool]:
     """The total score: the last of the numbers right after 总分/合计 (its weights first:
     合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
     weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
@@ -711,7 +764,7 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
     for (i, c), (j, d) in zip(spare, spare[1:]):
         x = c.number()
-        full = x is not None and min(abs(x - FULL_MARKS), abs(x - weights)) <= TOLERANCE
+        full = x is not None and min(abs(x - y) for y in (*marks, weights)) <= TOLERANCE
         if j == i + 1 and full:
             return total(d)
     return FieldValue.missing(), False
@@ -811,7 +864,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                                 config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
-        groups = fund_groups(rows, cells, used, level1_order, sure, guess)
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
     out = StreamTable(found=found)
@@ -835,9 +888,10 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess)
+    marks = full_marks(template)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks)
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     out.complete = scores_make_it or any(
-        abs(weights + f - FULL_MARKS) <= TOLERANCE for f in (0.0, funds_weight or 0.0))
+        abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out

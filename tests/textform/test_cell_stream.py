@@ -15,8 +15,10 @@ from pipeline.textform.cell_stream import (
     attach_reasons,
     block_cells,
     core_keys,
+    full_marks,
     is_cell_stream,
     join_split_values,
+    level1_cuts,
     match_rows,
     stream_cells,
 )
@@ -345,3 +347,37 @@ def test_a_name_read_from_elsewhere_is_never_trusted(case: tuple[list, list[int]
         truth = by_weight[row.text("level3_weight")]
         name = row.cells["level3"]
         assert row.text("level3") == truth or min(p.confidence for p in name) < CONFIG.review_threshold
+
+
+def test_full_marks_come_from_the_forms_weighting() -> None:
+    assert full_marks(MOF) == (100,)
+    assert full_marks(CATALOGUE.templates["gd_fund"]) == (100,)
+    other = MOF.model_copy(update={"weighting": {"x": MOF.weighting["national_90_10"].model_copy(
+        update={"weights_total": 120})}})
+    assert full_marks(other) == (120,)
+
+
+def test_level1_groups_cut_where_the_rows_make_printed_weights() -> None:
+    # Rows 6 14 | 13 17 | 35 15 make the printed 20, 30, 50 (and 7 is someone else's):
+    # the only cut, and the rows make the full 100, so it is sure.
+    found, exact = level1_cuts([6, 14, 13, 17, 35, 15], [20, 7, 50, 30], 3, set(), (100,))
+    assert found == [([0, 2, 4, 6], [20, 30, 50])] and exact
+
+
+def test_two_cuts_that_make_printed_weights_are_both_said() -> None:
+    # 1 9 | 12 8 | 4 36 | 10 20 makes 10 20 40 30; 1 9 12 8 | 4 36 | 10 | 20 makes 30 40
+    # 10 20, as printed too. The one whose cuts stand where level-2 names were printed
+    # comes first, but two readings are no proof of either.
+    weights = [1, 9, 12, 8, 4, 36, 10, 20]
+    found, exact = level1_cuts(weights, [1, 20, 100, 40, 30, 10, 20], 4, {4, 6, 7}, (100,))
+    assert [b for b, _w in found] == [[0, 4, 6, 7, 8], [0, 2, 4, 6, 8]] and exact
+    found, _ = level1_cuts(weights, [1, 20, 100, 40, 30, 10, 20], 4, {2, 4, 6}, (100,))
+    assert found[0] == ([0, 2, 4, 6, 8], [10, 20, 40, 30])
+
+
+def test_rows_missing_leave_their_group_short_of_its_printed_weight() -> None:
+    # A row of weight 18 not found: its group prints 30 over 12; the printed weights still
+    # make 100. The reading with one group short comes before those with two; none exact.
+    found, exact = level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 3, set(), (100,))
+    assert found[0] == ([0, 2, 3, 5], [20, 30, 50]) and not exact
+    assert level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 0, set(), (100,)) == ([], False)
