@@ -172,8 +172,8 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     reading of a text that fits the form's rows badly throughout (``fits`` false: a tool
     that printed the table column by column), whatever its sums say. A reading whose rows
     were each taken whole, its own guesses flagged already (``rows_whole``: the cell
-    stream), is left in doubt only in its scores when its weights make the groups'
-    weights but its scores miss the total."""
+    stream), is left in doubt only in its scores and sentences when its weights make the
+    groups' weights but its scores miss the total."""
     inds = record.indicators
     regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
     rows_confirmed = fits and bool(inds) and scores_make_total(record)
@@ -184,7 +184,7 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     if rows_confirmed:
         keys = [k for k in INDICATOR_KEYS if k != "score"]
     elif rows_whole and fits and regrouped:
-        keys = ["score"]
+        keys = ["score", *sorted(OPTIONAL_TEXT)]  # sentences beside a row: no sum places them
     else:
         keys = list(INDICATOR_KEYS)
     for ind in inds:

@@ -289,12 +289,12 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     parts one cell each, made one value cell that knows its parts."""
     spec = template.indicators
     for part_keys in spec.joined.values():
-        signs = set(spec.part_vocabulary.get(part_keys[0], ()))
+        signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
         i = 0
         out: list[Cell] = []
         while i < len(cells):
             c = cells[i]
-            if c.text.strip() in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+            if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
                 if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
                         and UNIT.match(cells[i + 2].text.strip()):
@@ -717,6 +717,12 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
                                                sure if confirmed else guess, line)
+    if found:
+        pool = [*spare, *(w.number() for _n, w in anchors.values() if w is not None)]
+        for w in printed:
+            pool.remove(w)
+        level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
+                          weight_names(cells, used, anchors, level1_order), set(starts), sure if sure_cut else guess, guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -724,6 +730,68 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
             groups[j]["level1_weight"] = piece(weight if name else "", sure if sure_cut else guess, line)
     return groups
+
+
+def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cell, Cell | None]],
+                 level1: list[str]) -> dict[float, list[str]]:
+    """The names printed right before a number no row took (社会效益指标 | 8), by that
+    number: a level-2 name and its weight, or a neighbour's name beside it. A level-1 name
+    printed in the same block goes (成本指标 | 产出: 成本指标)."""
+    out: dict[float, list[str]] = {}
+
+    def add(name: Cell, weight: Cell) -> None:
+        x = weight.number()
+        key = name.key
+        for n in level1:
+            if key != n and key.endswith(n):
+                key = key[:-len(n)]
+        if x is not None and key:
+            out.setdefault(x, []).append(key)
+
+    for name, weight in anchors.values():
+        if weight is not None:
+            add(name, weight)
+    for i, (c, d) in enumerate(zip(cells, cells[1:])):
+        if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num":
+            add(c, d)
+    return out
+
+
+def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
+                      level1: list[tuple[int, int, float]], pool: list[float],
+                      names: dict[float, list[str]], anchored: set[int], sure: float, guess: float) -> None:
+    """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
+    part's rows make a printed number (each used once). Among such cuts, the one whose
+    sums are printed after a name first, then the one that starts groups where level-2
+    names were printed before a row; named by the name printed before its weight. Sure
+    only when the level-1 groups are, the cut is the only one and its names are found."""
+    line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    for a, b, weight in level1:
+        if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
+            continue  # rows missing: the names printed before rows stand
+        options: list[tuple[int, int, list[int], list[float]]] = []
+        for k in range(b - a):
+            for chosen in combinations(range(a + 1, b), k):
+                bounds = [a, *chosen, b]
+                sums = [sum(row_weights[x:y]) for x, y in zip(bounds, bounds[1:])]
+                if printed_weights(sums, pool, None) is None:
+                    continue
+                options.append((-sum(1 for x in sums if x in names), -sum(1 for c in chosen if c in anchored),
+                                bounds, sums))
+        if not options:
+            continue
+        options.sort(key=lambda o: (o[0], o[1], len(o[2])))
+        _named, _anchored, bounds, sums = options[0]
+        for x, y, total in zip(bounds, bounds[1:], sums):
+            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
+            name = names[total].pop(0) if names.get(total) else ""
+            conf = sure if len(options) == 1 and name else guess
+            for j in range(x, y):
+                groups[j]["level2"] = piece(name, conf, line)
+                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+
+
+MAX_LEVEL2_ROWS = 12  # rows of a level-1 group cut into level-2 groups by the sums at most
 
 
 def full_marks(template: TemplateSpec) -> tuple[float, ...]:
@@ -858,6 +926,13 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None
+    marks = full_marks(template)
+    for row in rows:
+        weight = row.cells["level3_weight"].number()
+        if len(rows) > 1 and weight is not None and weight >= min(marks) - TOLERANCE:
+            # One row weighing the whole form beside others: the total's numbers (合计 |
+            # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
+            row.guessed.update(row.cells)
     columns = list(spec.columns)
     prose_keys = columns[columns.index("score") + 1:]
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
@@ -888,7 +963,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    marks = full_marks(template)
     out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks)
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     out.complete = scores_make_it or any(

@@ -19,6 +19,7 @@ from pipeline.textform.cell_stream import (
     is_cell_stream,
     join_split_values,
     level1_cuts,
+    level2_by_weights,
     match_rows,
     stream_cells,
 )
@@ -381,3 +382,48 @@ def test_rows_missing_leave_their_group_short_of_its_printed_weight() -> None:
     found, exact = level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 3, set(), (100,))
     assert found[0] == ([0, 2, 3, 5], [20, 30, 50]) and not exact
     assert level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 0, set(), (100,)) == ([], False)
+
+
+def level2_of(groups: list[dict[str, Piece]]) -> list[tuple[str, str, bool]]:
+    return [(g["level2"].text, g["level2_weight"].text, g["level2"].confidence >= CONFIG.review_threshold)
+            for g in groups]
+
+
+def test_level2_groups_cut_where_their_rows_make_printed_weights() -> None:
+    # 产出 (45) over rows 3 1 | 14 2 3 | 22: printed 4, 19 and 22 (成本指标 and 时效指标
+    # printed before theirs), or one group of 45 (printed twice). The cut whose sums are
+    # printed after names comes first; two cuts leave it a guess.
+    groups: list[dict[str, Piece]] = [{} for _ in range(6)]
+    level2_by_weights(groups, [3, 1, 14, 2, 3, 22], [(0, 6, 45)], [4, 19, 22, 45, 9],
+                      {22: ["时效指标"], 19: ["成本指标"]}, set(), 0.95, 0.6)
+    assert level2_of(groups) == [("", "4", False)] * 2 + [("成本指标", "19", False)] * 3 + [("时效指标", "22", False)]
+    # One cut only, and each part's name printed before its weight: sure.
+    groups = [{} for _ in range(3)]
+    level2_by_weights(groups, [6, 4, 10], [(0, 3, 20)], [10, 10], {10: ["数量指标", "质量指标"]}, set(), 0.95, 0.6)
+    assert level2_of(groups) == [("数量指标", "10", True)] * 2 + [("质量指标", "10", True)]
+    # A level-1 group short of its printed weight (a row not found) is left alone.
+    groups = [{} for _ in range(2)]
+    level2_by_weights(groups, [6, 4], [(0, 2, 20)], [10], {}, set(), 0.95, 0.6)
+    assert groups == [{}, {}]
+
+
+def test_a_full_width_sign_joins_its_target() -> None:
+    provincial = CATALOGUE.templates["mof_project"].version("provincial")
+    kinds = CellClassifier(CONFIG, "mof_project", provincial, INDEX)
+    lines = "项目按期完成率\n\n＝\n\n100\n\n%\n\n29\n\n100%\n\n29\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
+    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    assert [(r.cells["target"].text, r.cells["level3_weight"].text, r.cells["actual"].text) for r in rows] == [
+        ("＝100%", "29", "100%")]
+
+
+def test_a_row_weighing_the_whole_form_beside_others_is_not_trusted() -> None:
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格率", "100%", "100%", "30", "29",
+            "群众出行便利度", "100%", "100%", "100", "92", "产出指标\n（50分）", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    by_name = {r.text("level3"): r for r in form.rows}
+    assert by_name["群众出行便利度"].text("level3_weight") == "100"
+    assert all(p.confidence < CONFIG.review_threshold for p in by_name["群众出行便利度"].cells["level3_weight"])
+    assert all(p.confidence >= CONFIG.review_threshold for p in by_name["道路验收合格率"].cells["level3_weight"])
