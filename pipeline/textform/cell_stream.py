@@ -130,6 +130,9 @@ class CellClassifier:
                                         *config.table_row_labels, *config.extra_labels)}
         self.labels = frozenset(k for k in labels if k)
         self.totals = frozenset(compact(x) for x in spec.total_labels)
+        # The sentence columns after 得分 (偏差原因; on the fund form also 评分标准, 佐证材料).
+        columns = list(spec.columns)
+        self.prose_keys = columns[columns.index("score") + 1:] if "score" in columns else []
 
     def of(self, pieces: tuple[Piece, ...]) -> str:
         text = "".join(p.text.strip() for p in pieces)
@@ -194,6 +197,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+    interleaved = interleaved_text(block, kinds)
+    if interleaved:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
     cells: list[list[Piece]] = []
     text_at: int | None = None
     value_at: int | None = None
@@ -216,6 +222,31 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Two sentences side by side whose lines stand half a line apart (centred cells whose
+    line counts differ by an odd number: 3 lines beside 2), which a tool writes in turn,
+    one part a line: the odd lines one sentence, the even lines the other; taken so when
+    each half speaks of another sentence column by its words (config prose_cues) and no
+    single sentence would be cut (a form with one sentence column never is)."""
+    if len(kinds.prose_keys) < 2 or len(block) < 3 or len(block) % 2 == 0 \
+            or any(len(line) != 1 for line in block) \
+            or any(kinds.of((line[0],)) not in ("prose", "name") for line in block):
+        return []
+    halves = [[line[0] for line in block[0::2]], [line[0] for line in block[1::2]]]
+    cues = kinds.config.prose_cues
+
+    def best(text: str) -> str | None:
+        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
+        top = max(counts.values())
+        winners = [k for k, n in counts.items() if n == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
+    a, b = ("".join(p.text.strip() for p in half) for half in halves)
+    if best(a) is None or best(b) is None or best(a) == best(b):
+        return []
+    return halves
 
 
 def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:

@@ -427,3 +427,30 @@ def test_a_row_weighing_the_whole_form_beside_others_is_not_trusted() -> None:
     assert by_name["群众出行便利度"].text("level3_weight") == "100"
     assert all(p.confidence < CONFIG.review_threshold for p in by_name["群众出行便利度"].cells["level3_weight"])
     assert all(p.confidence >= CONFIG.review_threshold for p in by_name["道路验收合格率"].cells["level3_weight"])
+
+
+FUND_KINDS = CellClassifier(CONFIG, "gd_fund", CATALOGUE.templates["gd_fund"], INDEX)
+
+
+def one_part_lines(*lines: str) -> list[list[Piece]]:
+    return [[Piece(t, t, i, None, 0.95)] for i, t in enumerate(lines)]
+
+
+def test_two_sentences_half_a_line_apart_come_apart() -> None:
+    # 评分标准 on three lines beside 佐证材料 on two, centred: the lines alternate.
+    got = block_cells(one_part_lines("1.事前已经过必要的可行性研究、专", "满意度调查问卷及统计",
+                                     "家论证；2.审批文件、材料符合相关", "表。", "要求。每项不符合扣一半分值。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。",
+                                     "满意度调查问卷及统计表。"]
+    got = block_cells(one_part_lines("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。",
+                                     "每低1个百分点扣0.5分，扣完为止。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。", "工作台账、验收报告等。"]
+
+
+def test_one_sentence_on_three_lines_stays_whole() -> None:
+    # Both halves speak of the same column, or one of none: one sentence wrapped.
+    lines = ("受天气影响部分工程延期，已督促", "施工单位加快进度，下一步将加强", "调度。")
+    assert [c.text for c in block_cells(one_part_lines(*lines), 0, FUND_KINDS)] == ["".join(lines)]
+    # A form with one sentence column (偏差原因) never cuts one.
+    lines = ("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。", "每低1个百分点扣0.5分，扣完为止。")
+    assert len(block_cells(one_part_lines(*lines), 0, KINDS)) == 1
