@@ -38,7 +38,7 @@ from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import LabelIndex, TextConfig
+from pipeline.textform.vocab import CellStreamConfig, LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
@@ -568,12 +568,14 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
 
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
-                    level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
+                    level1_order: list[str], sure: float, guess: float,
+                    stream: CellStreamConfig) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
     level-2 names printed beside a row place their groups around it (a guess); without
-    printed level-1 weights those place the level-1 groups too, by the vocabulary."""
+    printed level-1 weights, the level-1 names printed anywhere cut the rows by a guess
+    (`unweighted_starts`), or else the level-2 names beside the rows place both levels."""
     parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     names = printed_level1(cells, level1_order)
     present = [n for n in level1_order if n in names]
@@ -596,8 +598,13 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
         # weight is reached, a guess.
         starts = greedy_starts([w or 0.0 for w in row_weights],
                                [float(w) for w in weights if w is not None])
+    if starts is None and not any(w is not None for w in weights):
+        # No level-1 weights printed: a guess by the rows' names and weights.
+        present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]
+        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream)
+        weights = [None] * len(present)
     if starts is None:
-        # No level-1 weights printed: the level-2 names beside the rows place both levels.
+        # Nothing to cut by: the level-2 names beside the rows place both levels.
         for a, b, name in centred_groups(anchors, 0, len(rows)):
             for j in range(a, b):
                 groups[j]["level2"] = piece(name, guess, line)
@@ -606,10 +613,11 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     group_conf = sure if sure_cut else guess
     # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
     spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
-    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)}
+    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)} | (
+        printed_terms([c for i, c in enumerate(cells) if i not in used], [*level1_order, *parents]) & set(parents))
     bounds = [*starts, len(rows)]
     for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
-        label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
+        label = name if weight is None else f"{name}（{number_text(weight)}分）"
         terms = [compact(t) for t in template.vocabulary.level2.get(name, [])]
         children = [t for t in terms if t in level2_seen]
         # One level-2 name seen is the group's only when the form allows it no other (a
@@ -629,6 +637,63 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
                 for j in range(x, y):
                     groups[j]["level2"] = piece(child, guess, line)
     return groups
+
+
+def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
+    """The terms printed in the cells: a cell or a line that is one, or a cell of merged
+    names read as terms one after the other, longest first (时效指标产出指标), the last
+    maybe torn, taken when only one term begins so (经济效益指标效益指标可持续影响)."""
+    out: set[str] = set()
+    by_length = sorted(terms, key=len, reverse=True)
+    for c in cells:
+        if c.kind == "prose":
+            continue
+        out.update(p.key for p in c.pieces if p.key in terms)
+        key, found = c.key, []
+        while key:
+            term = next((t for t in by_length if key.startswith(t)), None)
+            if term is None:
+                break
+            found.append(term)
+            key = key[len(term):]
+        torn = [t for t in terms if key and t.startswith(key)]
+        if not key or torn:
+            out.update(found)
+        if found and len(torn) == 1:
+            out.add(torn[0])
+    return out
+
+
+def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: list[str],
+                      stream: CellStreamConfig) -> list[int] | None:
+    """Where the level-1 groups start on a form that prints no level-1 weight, a guess:
+    a group with words of its own (config level1_row_words: 满意度指标 → 满意度) takes
+    the rows whose names hold them; the other cuts go where the groups' weights are
+    multiples of the step weights are set in (level1_weight_step), of twice it, and fall
+    in the order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
+    n, k = len(rows), len(present)
+    if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
+        return None
+    names = [r.cells["level3"].key if "level3" in r.cells else "" for r in rows]
+    step = stream.level1_weight_step
+    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    for chosen in combinations(range(1, n), k - 1):
+        bounds = [0, *chosen, n]
+        strays = 0
+        for name, a, b in zip(present, bounds, bounds[1:]):
+            words = stream.level1_row_words.get(name, ())
+            if words:
+                inside = sum(1 for j in range(a, b) if any(w in names[j] for w in words))
+                outside = sum(1 for j in [*range(a), *range(b, n)] if any(w in names[j] for w in words))
+                strays += (b - a - inside) + outside
+        sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+        off_step = sum(1 for x in sums if abs(x / step - round(x / step)) > TOLERANCE)
+        off_double = sum(1 for x in sums if abs(x / (2 * step) - round(x / (2 * step))) > TOLERANCE)
+        rising = sum(1 for x, y in zip(sums, sums[1:]) if y > x + TOLERANCE)
+        score = (strays, off_step, off_double, rising)
+        if best is None or score < best[0]:
+            best = (score, bounds[:-1])
+    return best[1] if best is not None else None
 
 
 def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: set[int],
@@ -972,7 +1037,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
     out = StreamTable(found=found)
     for row, group in zip(rows, groups):
         text_row = TextRow()

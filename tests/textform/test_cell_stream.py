@@ -3,6 +3,7 @@ order, pdfminer): read as a stream of typed cells, rows assembled by the form.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -11,7 +12,9 @@ from pipeline.document import DocumentExtractor
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
+    Cell,
     CellClassifier,
+    StreamRow,
     attach_reasons,
     block_cells,
     core_keys,
@@ -21,7 +24,9 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     level2_by_weights,
     match_rows,
+    printed_terms,
     stream_cells,
+    unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
@@ -454,3 +459,33 @@ def test_one_sentence_on_three_lines_stays_whole() -> None:
     # A form with one sentence column (偏差原因) never cuts one.
     lines = ("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。", "每低1个百分点扣0.5分，扣完为止。")
     assert len(block_cells(one_part_lines(*lines), 0, KINDS)) == 1
+
+
+def test_merged_names_are_read_as_terms_one_after_the_other() -> None:
+    terms = ["产出指标", "效益指标", "满意度指标", "时效指标", "经济效益指标", "可持续影响指标", "服务对象满意度指标"]
+    lines = "时效指标产出指标\n\n经济效益指标效益指标可持续影响\n\n满意度指标\n\n道路养护\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    found = printed_terms(stream_cells(pieces, lines, KINDS), terms)
+    assert found == {"时效指标", "产出指标", "经济效益指标", "效益指标", "可持续影响指标", "满意度指标"}
+
+
+def stream_row(name: str, weight: float) -> StreamRow:
+    def cell(text: str, kind: str) -> Cell:
+        return Cell((Piece(text, text, 0, None, 0.95),), kind, 0)
+    return StreamRow({"level3": cell(name, "name"), "level3_weight": cell(str(weight), "num")})
+
+
+def test_unweighted_level1_groups_are_guessed_by_names_and_steps() -> None:
+    # No level-1 weight printed. The rows naming satisfaction are 满意度指标's; of the
+    # other cuts, the one that makes weights in steps of 5 and falling (50 | 30) wins over
+    # 30 | 50, 42 | 38 and the rest.
+    rows = [stream_row(n, w) for n, w in [("任务完成时间", 12), ("项目按期完成率", 18), ("资金拨付及时率", 12),
+                                          ("培训人次", 8), ("群众增收情况", 21), ("带动地方经济增长", 9),
+                                          ("群众满意度", 4), ("服务对象满意度", 6)]]
+    weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    starts = unweighted_starts(rows, weights, ["产出指标", "效益指标", "满意度指标"], CONFIG.cell_stream)
+    assert starts == [0, 4, 6]
+    # Without words for its rows, satisfaction is cut by the steps alone: 50 | 30 | 10.
+    plain = replace(CONFIG.cell_stream, level1_row_words={})
+    assert unweighted_starts(rows, weights, ["产出指标", "效益指标", "满意度指标"], plain) == [0, 4, 6]
+    assert unweighted_starts(rows, weights, [], CONFIG.cell_stream) is None
