@@ -81,6 +81,9 @@ class StreamTable:
     # weights the full 100 (with or without the funds block's weight).
     complete: bool = False
     found: int = 0  # the rows found, those whose name was nowhere included
+    # The goals printed below their labels (预期目标 | 实际完成情况), read off the cells
+    # before the table's rows: guesses.
+    goals: dict[str, FieldValue] = field(default_factory=dict)
 
 
 def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
@@ -934,6 +937,68 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     return FieldValue.missing(), False
 
 
+def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
+                     ) -> tuple[list[int], str] | None:
+    """The cells of the sentence printed beside a row label whose parts stand on the
+    block's lines (年度总 | 体目标 切实发挥… | 工作提质增效…), and its text: the block's
+    sentence and name pieces in line order, the label's parts and other labels left out."""
+    blocks: dict[int, list[int]] = {}
+    for i in free:
+        blocks.setdefault(cells[i].block, []).append(i)
+    for members in blocks.values():
+        items = sorted(((p.line, k, p, i) for k, i in enumerate(members) for p in cells[i].pieces),
+                       key=lambda t: (t[0], t[1]))
+        parts = [p for _l, _k, p, _i in items if len(p.key) >= 2 and any(p.key in r for r in row_labels)]
+        if "".join(p.key for p in parts) not in row_labels:
+            continue
+        text = [(p, i) for _l, _k, p, i in items if p not in parts and cells[i].kind in ("prose", "name")]
+        if text:
+            return sorted({i for _p, i in text}), "".join(p.text.strip() for p, _i in text)
+    return None
+
+
+def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template: TemplateSpec,
+                 row_label_texts: tuple[str, ...], guess: float) -> dict[str, FieldValue]:
+    """The two goals of a national form (预期目标 | 实际完成情况 beside the row label 年度总体
+    目标), from the cells no row took, as guesses: the expected goal is the sentence
+    printed beside the row label, its lines side by side with the label's torn parts (年度
+    总 围绕… | 体目标 管理…), with, when it stops mid-sentence, the rest its cell's last
+    lines left apart: the first sentence after a goal's label (or the region's first,
+    which follows the head's last label) that ends one; the actual
+    goal is the other whole sentence, when there is one only (not one right after a row,
+    its 偏差原因, nor one under a sentence column's label). The cells taken are marked
+    used."""
+    below = [(name, spec) for name, spec in template.fields.items() if spec.value == "below"]
+    if len(below) != 2:
+        return {}
+    goal_labels = {compact(x) for _n, spec in below for x in spec.all_labels}
+    keys = list(template.indicators.columns)
+    sentence_labels = {compact(x) for key in keys[keys.index("score") + 1:] if "score" in keys
+                       for path in template.indicators.columns[key] for x in path}
+    free = [i for i in range(len(cells)) if i not in used]
+    found = beside_row_label(cells, free, {compact(x) for x in row_label_texts})
+    if found is None:
+        return {}
+    taken, text = found
+    if not text.endswith("。"):
+        # The region opens after the head's last label, a goal's label on these forms.
+        for a in [-1, *(i for i in free if cells[i].key in goal_labels)]:
+            tail = next((i for i in range(a + 1, len(cells)) if cells[i].kind != "label"), None)
+            if tail is not None and tail not in used and cells[tail].kind == "prose" \
+                    and cells[tail].text.endswith("。"):
+                taken.append(tail)
+                text += cells[tail].text
+                break
+    rest = [i for i in free if cells[i].kind == "prose" and i not in taken and cells[i].text.endswith("。")
+            and i not in row_ends and not (i > 0 and cells[i - 1].key in sentence_labels)]
+    out = {below[0][0]: text}
+    if len(rest) == 1:
+        out[below[1][0]] = cells[rest[0]].text
+        taken.append(rest[0])
+    used.update(taken)
+    return {k: FieldValue(value=typed_value(v, "text"), raw=v, confidence=guess, page=1) for k, v in out.items()}
+
+
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
@@ -1008,6 +1073,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed))
     if not rows:
         return None
+    goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
+                         config.confidence.unconfirmed_table)
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     not_names = (*config.group_names, *kinds.level1, *kinds.labels)
@@ -1038,7 +1105,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
-    out = StreamTable(found=found)
+    out = StreamTable(found=found, goals=goals)
     for row, group in zip(rows, groups):
         text_row = TextRow()
         line = next(iter(row.cells.values())).pieces[0].line

@@ -183,6 +183,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
+            # Goals found beside their row label stand over the head reader's, which takes a
+            # text in the order of its cells.
+            form.fields.update(stream.goals)
             last_line = stream.last_line
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)

@@ -59,6 +59,8 @@ class CellStreamConfig:
     # its words, and the step level-1 weights are set in.
     level1_row_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     level1_weight_step: float = 5.0
+    # The row label the national forms print beside their goals (年度总体目标).
+    goal_row_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

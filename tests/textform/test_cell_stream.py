@@ -489,3 +489,24 @@ def test_unweighted_level1_groups_are_guessed_by_names_and_steps() -> None:
     plain = replace(CONFIG.cell_stream, level1_row_words={})
     assert unweighted_starts(rows, weights, ["产出指标", "效益指标", "满意度指标"], plain) == [0, 4, 6]
     assert unweighted_starts(rows, weights, [], CONFIG.cell_stream) is None
+
+
+def goals_text(label_block: str) -> str:
+    head = STREAM[:STREAM.index("预期目标")]
+    body = ["预期目标", "实际完成情况", "促进道路养护工作实现高质量发展。", "产出指标\n（50分）",
+            "道路养护任务全部完成，群众出行更加便利。", label_block,
+            "新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格率", "100%", "100%", "30", "29",
+            "个别项目前期论证不充分，将完善项目储备", "群众满意度", "≥90%", "91%", "50", "48", "100", "97", "总分"]
+    return head + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
+
+
+def test_the_goals_are_read_beside_their_torn_row_label() -> None:
+    expected = "围绕年度重点工作任务，加强资金管理，促进道路养护工作实现高质量发展。"
+    for block in ("年度总 围绕年度重点工作任务，加强\n体目标 资金管理，",  # the label's parts beside the lines
+                  "年度总\n体目标 围绕年度重点工作任务，加强\n资金管理，"):  # its first part alone
+        form = read_text_form(goals_text(block), CATALOGUE, CONFIG)
+        assert form.fields["goal_expected"].value == expected.replace("，", ",")
+        assert form.fields["goal_actual"].value == "道路养护任务全部完成,群众出行更加便利。"
+        # Guesses: the goals are flagged.
+        assert form.fields["goal_expected"].confidence < CONFIG.review_threshold
+        assert [r.text("level3") for r in form.rows] == ["新建养护路段", "道路验收合格率", "群众满意度"]
