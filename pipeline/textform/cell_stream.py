@@ -133,6 +133,7 @@ class CellClassifier:
                                         *config.table_row_labels, *config.extra_labels)}
         self.labels = frozenset(k for k in labels if k)
         self.totals = frozenset(compact(x) for x in spec.total_labels)
+        self.group_names = frozenset(compact(x) for x in config.group_names)
         # The sentence columns after 得分 (偏差原因; on the fund form also 评分标准, 佐证材料).
         columns = list(spec.columns)
         self.prose_keys = columns[columns.index("score") + 1:] if "score" in columns else []
@@ -194,6 +195,15 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
         # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
         return [Cell(whole, kinds.of(whole), number)]
+    torn = torn_group(block, kinds)
+    if torn is not None:
+        # A merged group name wrapped beside a row's cells (经济效益指 | 达成预期 | 带动地方
+        # 经济增长 | 标): a cell of its own, before the rest of the block.
+        head, tail = torn
+        rest = [[p for p in line if p is not head and p is not tail] for line in block]
+        group = (head, tail)
+        return [Cell(group, kinds.of(group), number),
+                *block_cells([line for line in rest if line], number, kinds)]
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
@@ -250,6 +260,24 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
     if best(a) is None or best(b) is None or best(a) == best(b):
         return []
     return halves
+
+
+def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, Piece] | None:
+    """A group name's two parts in a block of more (经济效益指 … 标): a part that begins a
+    group name (config group_names) but is none, and a part on a later line that ends it,
+    when the block holds something else too."""
+    if sum(len(line) for line in block) <= 2:
+        return None
+    names = kinds.group_names
+    for i, line in enumerate(block):
+        for head in line:
+            if len(head.key) < 2 or head.key in names or not any(n.startswith(head.key) for n in names):
+                continue
+            for later in block[i + 1:]:
+                for tail in later:
+                    if WEIGHT_SUFFIX.sub("", head.key + tail.key) in names:
+                        return head, tail
+    return None
 
 
 def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:

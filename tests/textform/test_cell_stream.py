@@ -510,3 +510,13 @@ def test_the_goals_are_read_beside_their_torn_row_label() -> None:
         # Guesses: the goals are flagged.
         assert form.fields["goal_expected"].confidence < CONFIG.review_threshold
         assert [r.text("level3") for r in form.rows] == ["新建养护路段", "道路验收合格率", "群众满意度"]
+
+
+def test_a_group_name_torn_beside_a_rows_cells_is_a_cell_of_its_own() -> None:
+    got = block_cells(block("经济效益指", "达成预期", "带动地方经济增长", "标"), 0, KINDS)
+    assert texts(got) == [("经济效益指标", "group2"), ("达成预期", "value"), ("带动地方经济增长", "name")]
+    got = block_cells(block("经济效益指 公共文化带动地方 达成年度", "标", "经济增长", "指标"), 0, KINDS)
+    assert texts(got) == [("经济效益指标", "group2"), ("公共文化带动地方经济增长", "name"), ("达成年度指标", "value")]
+    # A name that merely begins like a group name keeps its lines.
+    got = block_cells(block("经济效益指数", "提升情况"), 0, KINDS)
+    assert texts(got) == [("经济效益指数提升情况", "name")]
