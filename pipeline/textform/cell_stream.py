@@ -930,11 +930,14 @@ def full_marks(template: TemplateSpec) -> tuple[float, ...]:
 
 
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
-               sure: float, guess: float, marks: tuple[float, ...]) -> tuple[FieldValue, bool]:
+               sure: float, guess: float, marks: tuple[float, ...], rows_whole: bool
+               ) -> tuple[FieldValue, bool]:
     """The total score: the last of the numbers right after 总分/合计 (its weights first:
     合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
     weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
-    it (with or without the funds block's score: the second item says so), else flagged."""
+    it (with or without the funds block's score: the second item says so), else flagged.
+    When that number is not what the scores make but the rows are all there (their weights
+    make the full marks: ``rows_whole``), the one number no row took that they make is."""
     scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     made = sum(s for s in scores if s is not None)
@@ -947,6 +950,23 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
         return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
                           confidence=min(p.confidence, sure) if made_it else guess, page=1), made_it
 
+    found = printed_total(cells, used, weights, marks)
+    if found is not None and total(found)[1]:
+        return total(found)
+    if rows_whole:
+        # Every row there: a number no row took that the scores make is the total, moved
+        # away from its label (合计 | 100 | 100 | 12, the total printed elsewhere).
+        made_by = {c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"
+                   and total(c)[1]}
+        if len(made_by) == 1:
+            return total(next(c for i, c in enumerate(cells) if i not in used and c.kind == "num"
+                              and c.number() in made_by))
+    return total(found) if found is not None else (FieldValue.missing(), False)
+
+
+def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tuple[float, ...]) -> Cell | None:
+    """The last of the numbers right after 总分/合计, else the number right after the
+    total weight (the full marks or the rows' weights)."""
     for i, c in enumerate(cells):
         if c.kind == "total":
             run = []
@@ -955,14 +975,14 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
                     break
                 run.append(cells[j])
             if run:
-                return total(run[-1])
+                return run[-1]
     spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
     for (i, c), (j, d) in zip(spare, spare[1:]):
         x = c.number()
         full = x is not None and min(abs(x - y) for y in (*marks, weights)) <= TOLERANCE
         if j == i + 1 and full:
-            return total(d)
-    return FieldValue.missing(), False
+            return d
+    return None
 
 
 def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
@@ -1154,9 +1174,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks)
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
-    out.complete = scores_make_it or any(
-        abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+    weights_full = any(abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full)
+    out.complete = scores_make_it or weights_full
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out

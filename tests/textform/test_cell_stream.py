@@ -520,3 +520,16 @@ def test_a_group_name_torn_beside_a_rows_cells_is_a_cell_of_its_own() -> None:
     # A name that merely begins like a group name keeps its lines.
     got = block_cells(block("经济效益指数", "提升情况"), 0, KINDS)
     assert texts(got) == [("经济效益指数提升情况", "name")]
+
+
+def test_a_total_moved_from_its_label_is_the_number_the_scores_make() -> None:
+    # 总分 | 100 | 12 (a neighbour's number after the total's weight); 96.5, what the rows'
+    # scores and the funds' score make, printed elsewhere. Every row is there (their
+    # weights and the funds' make 100): that number is the total, trusted.
+    text = STREAM.replace("100\n\n96.5\n\n产出指标", "96.5\n\n产出指标").replace("总分\n\n一、", "总分\n\n100\n\n12\n\n一、")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.total.value == 96.5 and form.total.confidence >= CONFIG.review_threshold
+    # A row not found: nothing says which number is the total; the one after the label, flagged.
+    text = text.replace("道路验收合格率\n\n100%\n\n100%\n\n30\n\n29\n\n", "")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.total.value == 12 and form.total.confidence < CONFIG.review_threshold
