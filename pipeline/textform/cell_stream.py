@@ -764,12 +764,20 @@ def printed_weights(sums: list[float], spare: list[float], short_of: list[float]
                     ) -> list[float] | None:
     """A distinct printed number for each group: its sum exactly, or (``short_of``, the
     full marks the rows fall short of) one at least its sum, all of them making a full
-    mark; the exact ones first."""
+    mark; the exact ones first. A search longer than MAX_PICKS steps finds none."""
+    most = max(short_of) + TOLERANCE if short_of else 0.0
+    steps = [0]
+
     def pick(i: int, pool: list[float], acc: float) -> list[float] | None:
         if i == len(sums):
             return [] if short_of is None or any(abs(acc - m) <= TOLERANCE for m in short_of) else None
+        steps[0] += 1
+        if steps[0] > MAX_PICKS:
+            return None
+        after = sum(sums[i + 1:])  # the later groups make at least their sums
         options = sorted({y for y in pool if abs(y - sums[i]) <= TOLERANCE or (
-            short_of is not None and y > sums[i] + TOLERANCE)}, key=lambda y: abs(y - sums[i]))
+            short_of is not None and y > sums[i] + TOLERANCE and acc + y + after <= most)},
+            key=lambda y: abs(y - sums[i]))
         for y in options:
             rest = list(pool)
             rest.remove(y)
@@ -778,6 +786,9 @@ def printed_weights(sums: list[float], spare: list[float], short_of: list[float]
                 return [y, *got]
         return None
     return pick(0, list(spare), 0.0)
+
+
+MAX_PICKS = 2000  # steps of one search for printed weights at most
 
 
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
