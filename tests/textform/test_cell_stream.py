@@ -265,14 +265,22 @@ def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
     assert form.fields["project_name"].value == "乡村道路养护经费"
 
 
-def test_a_target_printed_over_three_columns_is_one_target() -> None:
-    # The provincial form: 指标性质 | 指标值 | 度量单位 | 权重 | 完成值, scores left blank.
-    provincial = CATALOGUE.templates["mof_project"].version("provincial")
-    kinds = CellClassifier(CONFIG, "mof_project", provincial, INDEX)
-    lines = "项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n".split("\n")
+PROVINCIAL = CATALOGUE.templates["mof_project"].version("provincial")
+
+
+def provincial_rows(text: str) -> list[StreamRow]:
+    """The rows of a stream of the provincial form (指标性质 | 指标值 | 度量单位 | 权重 | 完成值)."""
+    kinds = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
+    lines = text.split("\n")
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
-    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
-    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    cells = join_split_values(stream_cells(pieces, lines, kinds), PROVINCIAL)
+    rows, _used = match_rows(cells, core_keys(PROVINCIAL), tuple(PROVINCIAL.indicators.blank_allowed))
+    return rows
+
+
+def test_a_target_printed_over_three_columns_is_one_target() -> None:
+    # Scores left blank, as the provincial form allows.
+    rows = provincial_rows("项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n")
     assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["target"].parts, r.cells["actual"].text)
             for r in rows] == [("项目成本控制", "≤30万元", ("target_sign", "target", "target_unit"), "25.51万元"),
                                ("群众增收情况", "逐步改善", (), "明显改善")]
@@ -413,12 +421,7 @@ def test_level2_groups_cut_where_their_rows_make_printed_weights() -> None:
 
 
 def test_a_full_width_sign_joins_its_target() -> None:
-    provincial = CATALOGUE.templates["mof_project"].version("provincial")
-    kinds = CellClassifier(CONFIG, "mof_project", provincial, INDEX)
-    lines = "项目按期完成率\n\n＝\n\n100\n\n%\n\n29\n\n100%\n\n29\n".split("\n")
-    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
-    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
-    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    rows = provincial_rows("项目按期完成率\n\n＝\n\n100\n\n%\n\n29\n\n100%\n\n29\n")
     assert [(r.cells["target"].text, r.cells["level3_weight"].text, r.cells["actual"].text) for r in rows] == [
         ("＝100%", "29", "100%")]
 
