@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import combinations
+from itertools import combinations, combinations_with_replacement
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -565,6 +565,26 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(round(x, 2))
 
 
+def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+    """Where each group starts when rows are missing: the one cut (a group may have lost
+    all its rows) under which no group passes its weight and the most groups make theirs
+    exactly; else each group takes rows until its sum is reached."""
+    n = len(row_weights)
+    best: list[tuple[int, list[int]]] = []
+    if sums and comb(n + len(sums) - 1, len(sums) - 1) <= MAX_CUTS:
+        for chosen in combinations_with_replacement(range(n + 1), len(sums) - 1):
+            bounds = [0, *chosen, n]
+            got = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+            if any(x > y + TOLERANCE for x, y in zip(got, sums)):
+                continue
+            exact = sum(1 for x, y in zip(got, sums) if abs(x - y) <= TOLERANCE)
+            best.append((exact, bounds[:-1]))
+    best.sort(key=lambda t: -t[0])
+    if len(best) == 1 or (len(best) > 1 and best[0][0] > best[1][0]):
+        return best[0][1]
+    return greedy_starts(row_weights, sums)
+
+
 def greedy_starts(row_weights: list[float], sums: list[float]) -> list[int]:
     """Where each group starts when each takes rows until its sum is reached."""
     starts, i = [], 0
@@ -625,10 +645,8 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
                                        [float(w) for w in weights])  # type: ignore[arg-type]
     sure_cut = starts is not None
     if starts is None and present and all(w is not None for w in weights):
-        # Rows missing: the sums cut nowhere exactly; each group takes rows until its
-        # weight is reached, a guess.
-        starts = greedy_starts([w or 0.0 for w in row_weights],
-                               [float(w) for w in weights if w is not None])
+        # Rows missing: the sums cut nowhere exactly; a guess (`short_starts`).
+        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None])
     if starts is None and not any(w is not None for w in weights):
         # No level-1 weights printed: a guess by the rows' names and weights.
         present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]

@@ -25,6 +25,7 @@ from pipeline.textform.cell_stream import (
     level2_by_weights,
     match_rows,
     printed_terms,
+    short_starts,
     stream_cells,
     unweighted_starts,
 )
@@ -536,3 +537,15 @@ def test_a_total_moved_from_its_label_is_the_number_the_scores_make() -> None:
     text = text.replace("道路验收合格率\n\n100%\n\n100%\n\n30\n\n29\n\n", "")
     form = read_text_form(text, CATALOGUE, CONFIG)
     assert form.total.value == 12 and form.total.confidence < CONFIG.review_threshold
+
+
+def test_a_group_that_lost_all_its_rows_is_left_empty() -> None:
+    # 产出 45 | 效益 35 | 满意度 10, the three 产出 rows not found: the rows found make 35 and
+    # 10 exactly; taking rows until each weight is reached would give them all to 产出.
+    weights = [11, 4, 7, 9, 4, 3, 1, 2, 2, 2]
+    assert short_starts(weights, [45, 35, 10]) == [0, 0, 5]
+    # One cut only keeps every group within its weight.
+    assert short_starts([10, 10, 10, 5], [30, 10]) == [0, 3]
+    # Two cuts alike (8 | 4 and 4 | 8 of 10 | 10): each group takes rows until its weight
+    # is reached.
+    assert short_starts([4, 4, 4], [10, 10]) == [0, 3]
