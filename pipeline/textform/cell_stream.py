@@ -84,6 +84,7 @@ class StreamTable:
     # The goals printed below their labels (预期目标 | 实际完成情况), read off the cells
     # before the table's rows: guesses.
     goals: dict[str, FieldValue] = field(default_factory=dict)
+    head: list[Cell] = field(default_factory=list)  # the cells before the table's region
 
 
 def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
@@ -134,6 +135,12 @@ class CellClassifier:
         self.labels = frozenset(k for k in labels if k)
         self.totals = frozenset(compact(x) for x in spec.total_labels)
         self.group_names = frozenset(compact(x) for x in config.group_names)
+        # Every label the form prints, the head's and the funds block's too (年初预算数).
+        funds = template.funds_block
+        head = [x for f in template.fields.values() for x in f.all_labels]
+        if funds is not None:
+            head += [x for labels in (*funds.rows.values(), *funds.columns.values()) for x in labels]
+        self.form_labels = self.labels | {k for k in (compact(x) for x in head) if k}
         # The sentence columns after 得分 (偏差原因; on the fund form also 评分标准, 佐证材料).
         columns = list(spec.columns)
         self.prose_keys = columns[columns.index("score") + 1:] if "score" in columns else []
@@ -197,13 +204,16 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(whole, kinds.of(whole), number)]
     torn = torn_group(block, kinds)
     if torn is not None:
-        # A merged group name wrapped beside a row's cells (经济效益指 | 达成预期 | 带动地方
-        # 经济增长 | 标): a cell of its own, before the rest of the block.
+        # A merged group name or a label wrapped beside other cells (经济效益指 | 达成预期 |
+        # 带动地方经济增长 | 标): a cell of its own.
         head, tail = torn
-        rest = [[p for p in line if p is not head and p is not tail] for line in block]
-        group = (head, tail)
-        return [Cell(group, kinds.of(group), number),
-                *block_cells([line for line in rest if line], number, kinds)]
+        rest = block_cells([kept for line in block if (kept := [p for p in line if p is not head
+                                                                    and p is not tail])], number, kinds)
+        # A group name before the row's cells beside it (the columns' order); a label where
+        # its first part stood (年度总 | 体目标 after 预期目标 on the line above).
+        cell = Cell((head, tail), kinds.of((head, tail)), number)
+        at = 0 if cell.kind in ("group1", "group2") else sum(1 for c in rest if c.pieces[0].line < head.line)
+        return [*rest[:at], cell, *rest[at:]]
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
@@ -263,12 +273,13 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
 
 
 def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, Piece] | None:
-    """A group name's two parts in a block of more (经济效益指 … 标): a part that begins a
-    group name (config group_names) but is none, and a part on a later line that ends it,
-    when the block holds something else too."""
+    """A group name's or a label's two parts in a block of more (经济效益指 … 标, 佛山市…局
+    | 年初预算 | 数): a part that begins a group name (config group_names) or a label but
+    is none, and a part on a later line that ends it, when the block holds something else
+    too."""
     if sum(len(line) for line in block) <= 2:
         return None
-    names = kinds.group_names
+    names = kinds.group_names | kinds.form_labels
     for i, line in enumerate(block):
         for head in line:
             if len(head.key) < 2 or head.key in names or not any(n.startswith(head.key) for n in names):
@@ -1076,6 +1087,29 @@ def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template
     return {k: FieldValue(value=typed_value(v, "text"), raw=v, confidence=guess, page=1) for k, v in out.items()}
 
 
+def moved_head_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                      guess: float) -> None:
+    """A text field beside its label (部门（单位）名称 | 佛山市…) read blank because the tool
+    printed another label between them (部门（单位）名称 | 年度资金（万元） | 佛山市…): the
+    first cell after the labels, when it is text no other field took; a guess."""
+    taken = {compact(str(fv.value)) for fv in fields.values() if fv.value is not None}
+    for name, spec in template.fields.items():
+        if spec.value != "right" or spec.type != "text" or fields.get(name, FieldValue.missing()).value is not None:
+            continue
+        labels = {compact(x) for x in spec.all_labels}
+        at = next((i for i, c in enumerate(head) if c.key in labels), None)
+        if at is None:
+            continue
+        j = at + 1
+        while j < len(head) and head[j].kind == "label":
+            j += 1
+        if j == at + 1 or j == len(head) or head[j].kind not in ("name", "value") or head[j].key in taken:
+            continue
+        fields[name] = FieldValue(value=typed_value(head[j].text, "text"), raw=head[j].text,
+                                  confidence=guess, page=1)
+        taken.add(head[j].key)
+
+
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
@@ -1182,7 +1216,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
-    out = StreamTable(found=found, goals=goals)
+    out = StreamTable(found=found, goals=goals, head=everything[:start])
     for row, group in zip(rows, groups):
         text_row = TextRow()
         line = next(iter(row.cells.values())).pieces[0].line

@@ -9,6 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.document import DocumentExtractor
+from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
@@ -24,6 +25,7 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     level2_by_weights,
     match_rows,
+    moved_head_values,
     printed_terms,
     short_starts,
     stream_cells,
@@ -549,3 +551,26 @@ def test_a_group_that_lost_all_its_rows_is_left_empty() -> None:
     # Two cuts alike (8 | 4 and 4 | 8 of 10 | 10): each group takes rows until its weight
     # is reached.
     assert short_starts([4, 4, 4], [10, 10]) == [0, 3]
+
+
+def test_a_label_torn_beside_a_value_is_a_label_of_its_own() -> None:
+    # 部门（单位）名称's value printed beside 年初预算数, torn over the value's line.
+    dept = CATALOGUE.templates["dept_overall"]
+    kinds = CellClassifier(CONFIG, "dept_overall", dept, INDEX)
+    got = block_cells(block("佛山市市场监督管理局", "年初预算", "数"), 0, kinds)
+    assert texts(got) == [("佛山市市场监督管理局", "name"), ("年初预算数", "label")]
+
+
+def test_a_head_value_moved_past_another_label_is_taken_as_a_guess() -> None:
+    dept = CATALOGUE.templates["dept_overall"]
+    kinds = CellClassifier(CONFIG, "dept_overall", dept, INDEX)
+    lines = "部门（单位）名称\n\n年度资金（万元）\n\n佛山市市场监督管理局\n年初预算\n数\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    head = stream_cells(pieces, lines, kinds)
+    fields = {"reporting_unit": FieldValue.missing()}
+    moved_head_values(fields, head, dept, 0.6)
+    assert fields["reporting_unit"].value == "佛山市市场监督管理局" and fields["reporting_unit"].confidence == 0.6
+    # A value another field took already is none of this one's.
+    fields = {"reporting_unit": FieldValue.missing(), "project_name": FieldValue(value="佛山市市场监督管理局")}
+    moved_head_values(fields, head, dept, 0.6)
+    assert fields["reporting_unit"].value is None
