@@ -14,10 +14,20 @@ form rather than by the order:
 - a name or value a row lacks is taken from the cells left over, in order, only where
   their count matches what the rows lack, and is flagged (a guess);
 - the merged groups are placed by the arithmetic: level-3 weights make the level-1
-  weights in turn (`consecutive_partition`), the level-2 names belong to their level-1
-  (`vocabulary.level2`), a provincial level-2 weight printed before its rows is the sum
-  of theirs; where the sums do not decide, the group is flagged;
-- the total is the number the scores make.
+  weights in turn (`consecutive_partition`; with rows missing, the cut where no group
+  passes its weight and the most make theirs, `short_starts`), the level-2 names belong
+  to their level-1 (`vocabulary.level2`); on the fund form, whose group weights are
+  numbers printed anywhere, the cuts whose sums are printed numbers (`level1_cuts`,
+  `level2_by_weights`), sure only when no other cut makes printed numbers; on a form
+  that prints no level-1 weight, a flagged guess by the rows' names and the steps weights
+  are set in (`unweighted_starts`); where the sums do not decide, the group is flagged;
+- the total is the number the scores make;
+- a group name or label torn over a block beside other cells (经济效益指 | 达成预期 |
+  … | 标) is a cell of its own; two sentences side by side half a line apart come
+  apart by their words (`interleaved_text`);
+- the head's values a tool moved (the national goals beside their torn row label, a
+  value printed past another label) are read as guesses (`stream_goals`,
+  `moved_head_values`).
 
 A value no rule confirms carries a low confidence, so that it is flagged; never a silent
 guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
