@@ -501,12 +501,14 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
-                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = ()) -> None:
+                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
+                        answers: tuple[str, ...] = ()) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
-    when there are as many of them as rows lacking one; always a guess."""
+    when there are as many of them as rows lacking one; always a guess. ``answers`` are
+    another column's (无 in 偏差原因): never a value of this one."""
     lacking = [r for r in rows if key in r.missing]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
-             and (key != "level3" or plain_name(c, groups))]
+             and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
     if not lacking or len(spare) != len(lacking):
         return
     for row, i in zip(lacking, spare):
@@ -1202,7 +1204,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_right_after(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     for key in ("target", "actual"):
-        fill_from_leftovers(rows, cells, used, key, ("value",))
+        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
     # so that the sums say rows are missing (indicators_complete) rather than a nameless
     # row's values standing unattributed.

@@ -574,3 +574,13 @@ def test_a_head_value_moved_past_another_label_is_taken_as_a_guess() -> None:
     fields = {"reporting_unit": FieldValue.missing(), "project_name": FieldValue(value="佛山市市场监督管理局")}
     moved_head_values(fields, head, dept, 0.6)
     assert fields["reporting_unit"].value is None
+
+
+def test_a_deviation_answer_left_over_is_no_rows_value() -> None:
+    # 无 (nothing to explain) printed apart from its row: the one target left over is still
+    # the one row's that lacks it.
+    text = STREAM.replace("群众出行便利度", "无\n\n群众出行便利度")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    row = next(r for r in form.rows if r.text("level3") == "群众满意度")
+    assert row.text("target") == "≥90%"
+    assert all(p.confidence < CONFIG.review_threshold for p in row.cells["target"])
