@@ -328,7 +328,30 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
-    return [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    cells = [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    return join_torn_across(cells, kinds)
+
+
+def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
+    """A group name torn across two blocks (服务对象满 | 意度指标 群众满意度 …): a cell that
+    begins a group name and the first line of the next cell that ends it make the group
+    cell; the rest of the next cell stands as it was."""
+    out: list[Cell] = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if nxt is not None and len(nxt.pieces) > 1 and c.key not in kinds.group_names and len(c.key) >= 2 \
+                and any(n.startswith(c.key) for n in kinds.group_names) \
+                and WEIGHT_SUFFIX.sub("", c.key + nxt.pieces[0].key) in kinds.group_names:
+            group = (*c.pieces, nxt.pieces[0])
+            rest = nxt.pieces[1:]
+            out += [Cell(group, kinds.of(group), c.block), Cell(rest, kinds.of(rest), nxt.block)]
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out
 
 
 # --- cells → rows --------------------------------------------------------------------------
@@ -1208,6 +1231,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
     # so that the sums say rows are missing (indicators_complete) rather than a nameless
     # row's values standing unattributed.
+    for row in rows:
+        if "level3" in row.cells and len(row.cells["level3"].key) < 2:
+            row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
     found = len(rows)
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:

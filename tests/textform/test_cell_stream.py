@@ -584,3 +584,21 @@ def test_a_deviation_answer_left_over_is_no_rows_value() -> None:
     row = next(r for r in form.rows if r.text("level3") == "群众满意度")
     assert row.text("target") == "≥90%"
     assert all(p.confidence < CONFIG.review_threshold for p in row.cells["target"])
+
+
+def test_a_group_name_torn_across_blocks_leaves_the_next_rows_name_whole() -> None:
+    lines = "服务对象满\n\n意度指标\n群众满意度\n≥90%\n93%\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    got = stream_cells(pieces, lines, KINDS)
+    assert texts(got)[:3] == [("服务对象满意度指标", "group2"), ("群众满意度", "name"), ("≥90%", "value")]
+
+
+def test_a_one_character_name_is_not_trusted() -> None:
+    # The tail of a name wrapped into the next block (职业技能档案建档 | 率 ≥98% …).
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格", "率\n100%\n100%\n30\n29",
+            "群众出行便利度", "有效提升", "有效提升", "30", "30", "群众满意度", "≥90%", "91%", "10", "8", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    row = next(r for r in form.rows if r.text("level3_weight") == "30" and r.text("score") == "29")
+    assert row.text("level3") == "率"
+    assert all(p.confidence < CONFIG.review_threshold for p in row.cells["level3"])
