@@ -179,7 +179,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         snap_record(record, template.vocabulary, catalogue.vocabulary_match,
                     characters_in_doubt=False)
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
-                           form.table_cost <= config.table_fit_max)
+                           form.table_cost <= config.table_fit_max, form.rows_whole)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

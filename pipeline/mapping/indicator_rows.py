@@ -162,21 +162,31 @@ def scores_add_up(scores: list[float], total: float, funds_score: float | None) 
     return any(abs(x - total) <= TOLERANCE * max(1, len(scores)) for x in options)
 
 
-def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True) -> None:
+def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float, fits: bool = True,
+                       rows_whole: bool = False) -> None:
     """A text's table reading is believed when the form's arithmetic confirms it: the
     level-3 weights make the level-1 groups' weights in turn and the scores make the
     total. A tool that prints merged names between the rows they cover leaves the groups
     in doubt (``groups_in_doubt``) until the weights settle them. An unconfirmed reading
     is not silently trusted: its values' confidence is capped at ``unconfirmed``; so is a
     reading of a text that fits the form's rows badly throughout (``fits`` false: a tool
-    that printed the table column by column), whatever its sums say."""
+    that printed the table column by column), whatever its sums say. A reading whose rows
+    were each taken whole, its own guesses flagged already (``rows_whole``: the cell
+    stream), is left in doubt only in its scores and sentences when its weights make the
+    groups' weights but its scores miss the total."""
     inds = record.indicators
     regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
     rows_confirmed = fits and bool(inds) and scores_make_total(record)
     if rows_confirmed and (regrouped or not groups_in_doubt):
         return
-    # Scores that make the total are believed whatever else is in doubt.
-    keys = [k for k in INDICATOR_KEYS if k != "score"] if rows_confirmed else INDICATOR_KEYS
+    # Scores that make the total are believed whatever else is in doubt; level-3 weights
+    # that make every level-1 weight in turn say each row is there, in its group.
+    if rows_confirmed:
+        keys = [k for k in INDICATOR_KEYS if k != "score"]
+    elif rows_whole and fits and regrouped:
+        keys = ["score", *sorted(OPTIONAL_TEXT)]  # sentences beside a row: no sum places them
+    else:
+        keys = list(INDICATOR_KEYS)
     for ind in inds:
         for key in keys:
             fv = getattr(ind, key)

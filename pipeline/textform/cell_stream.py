@@ -14,10 +14,20 @@ form rather than by the order:
 - a name or value a row lacks is taken from the cells left over, in order, only where
   their count matches what the rows lack, and is flagged (a guess);
 - the merged groups are placed by the arithmetic: level-3 weights make the level-1
-  weights in turn (`consecutive_partition`), the level-2 names belong to their level-1
-  (`vocabulary.level2`), a provincial level-2 weight printed before its rows is the sum
-  of theirs; where the sums do not decide, the group is flagged;
-- the total is the number the scores make.
+  weights in turn (`consecutive_partition`; with rows missing, the cut where no group
+  passes its weight and the most make theirs, `short_starts`), the level-2 names belong
+  to their level-1 (`vocabulary.level2`); on the fund form, whose group weights are
+  numbers printed anywhere, the cuts whose sums are printed numbers (`level1_cuts`,
+  `level2_by_weights`), sure only when no other cut makes printed numbers; on a form
+  that prints no level-1 weight, a flagged guess by the rows' names and the steps weights
+  are set in (`unweighted_starts`); where the sums do not decide, the group is flagged;
+- the total is the number the scores make;
+- a group name or label torn over a block beside other cells (经济效益指 | 达成预期 |
+  … | 标) is a cell of its own; two sentences side by side half a line apart come
+  apart by their words (`interleaved_text`);
+- the head's values a tool moved (the national goals beside their torn row label, a
+  value printed past another label) are read as guesses (`stream_goals`,
+  `moved_head_values`).
 
 A value no rule confirms carries a low confidence, so that it is flagged; never a silent
 guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
@@ -27,24 +37,23 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import combinations
+from itertools import combinations, combinations_with_replacement
+from math import comb
 
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec
+from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import LabelIndex, TextConfig
+from pipeline.textform.vocab import CellStreamConfig, LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-# What a whole form's weights make (the funds block's weight included or not).
-FULL_MARKS = 100.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,10 @@ class StreamTable:
     # weights the full 100 (with or without the funds block's weight).
     complete: bool = False
     found: int = 0  # the rows found, those whose name was nowhere included
+    # The goals printed below their labels (预期目标 | 实际完成情况), read off the cells
+    # before the table's rows: guesses.
+    goals: dict[str, FieldValue] = field(default_factory=dict)
+    head: list[Cell] = field(default_factory=list)  # the cells before the table's region
 
 
 def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
@@ -131,6 +144,16 @@ class CellClassifier:
                                         *config.table_row_labels, *config.extra_labels)}
         self.labels = frozenset(k for k in labels if k)
         self.totals = frozenset(compact(x) for x in spec.total_labels)
+        self.group_names = frozenset(compact(x) for x in config.group_names)
+        # Every label the form prints, the head's and the funds block's too (年初预算数).
+        funds = template.funds_block
+        head = [x for f in template.fields.values() for x in f.all_labels]
+        if funds is not None:
+            head += [x for labels in (*funds.rows.values(), *funds.columns.values()) for x in labels]
+        self.form_labels = self.labels | {k for k in (compact(x) for x in head) if k}
+        # The sentence columns after 得分 (偏差原因; on the fund form also 评分标准, 佐证材料).
+        columns = list(spec.columns)
+        self.prose_keys = columns[columns.index("score") + 1:] if "score" in columns else []
 
     def of(self, pieces: tuple[Piece, ...]) -> str:
         text = "".join(p.text.strip() for p in pieces)
@@ -189,12 +212,27 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
         # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
         return [Cell(whole, kinds.of(whole), number)]
+    torn = torn_group(block, kinds)
+    if torn is not None:
+        # A merged group name or a label wrapped beside other cells (经济效益指 | 达成预期 |
+        # 带动地方经济增长 | 标): a cell of its own.
+        head, tail = torn
+        rest = block_cells([kept for line in block if (kept := [p for p in line if p is not head
+                                                                    and p is not tail])], number, kinds)
+        # A group name before the row's cells beside it (the columns' order); a label where
+        # its first part stood (年度总 | 体目标 after 预期目标 on the line above).
+        cell = Cell((head, tail), kinds.of((head, tail)), number)
+        at = 0 if cell.kind in ("group1", "group2") else sum(1 for c in rest if c.pieces[0].line < head.line)
+        return [*rest[:at], cell, *rest[at:]]
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+    interleaved = interleaved_text(block, kinds)
+    if interleaved:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
     cells: list[list[Piece]] = []
     text_at: int | None = None
     value_at: int | None = None
@@ -217,6 +255,50 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Two sentences side by side whose lines stand half a line apart (centred cells whose
+    line counts differ by an odd number: 3 lines beside 2), which a tool writes in turn,
+    one part a line: the odd lines one sentence, the even lines the other; taken so when
+    each half speaks of another sentence column by its words (config prose_cues) and no
+    single sentence would be cut (a form with one sentence column never is)."""
+    if len(kinds.prose_keys) < 2 or len(block) < 3 or len(block) % 2 == 0 \
+            or any(len(line) != 1 for line in block) \
+            or any(kinds.of((line[0],)) not in ("prose", "name") for line in block):
+        return []
+    halves = [[line[0] for line in block[0::2]], [line[0] for line in block[1::2]]]
+    cues = kinds.config.prose_cues
+
+    def best(text: str) -> str | None:
+        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
+        top = max(counts.values())
+        winners = [k for k, n in counts.items() if n == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
+    a, b = ("".join(p.text.strip() for p in half) for half in halves)
+    if best(a) is None or best(b) is None or best(a) == best(b):
+        return []
+    return halves
+
+
+def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, Piece] | None:
+    """A group name's or a label's two parts in a block of more (经济效益指 … 标, 佛山市…局
+    | 年初预算 | 数): a part that begins a group name (config group_names) or a label but
+    is none, and a part on a later line that ends it, when the block holds something else
+    too."""
+    if sum(len(line) for line in block) <= 2:
+        return None
+    names = kinds.group_names | kinds.form_labels
+    for i, line in enumerate(block):
+        for head in line:
+            if len(head.key) < 2 or head.key in names or not any(n.startswith(head.key) for n in names):
+                continue
+            for later in block[i + 1:]:
+                for tail in later:
+                    if WEIGHT_SUFFIX.sub("", head.key + tail.key) in names:
+                        return head, tail
+    return None
 
 
 def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:
@@ -246,7 +328,30 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
-    return [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    cells = [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    return join_torn_across(cells, kinds)
+
+
+def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
+    """A group name torn across two blocks (服务对象满 | 意度指标 群众满意度 …): a cell that
+    begins a group name and the first line of the next cell that ends it make the group
+    cell; the rest of the next cell stands as it was."""
+    out: list[Cell] = []
+    i = 0
+    while i < len(cells):
+        c = cells[i]
+        nxt = cells[i + 1] if i + 1 < len(cells) else None
+        if nxt is not None and len(nxt.pieces) > 1 and c.key not in kinds.group_names and len(c.key) >= 2 \
+                and any(n.startswith(c.key) for n in kinds.group_names) \
+                and WEIGHT_SUFFIX.sub("", c.key + nxt.pieces[0].key) in kinds.group_names:
+            group = (*c.pieces, nxt.pieces[0])
+            rest = nxt.pieces[1:]
+            out += [Cell(group, kinds.of(group), c.block), Cell(rest, kinds.of(rest), nxt.block)]
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    return out
 
 
 # --- cells → rows --------------------------------------------------------------------------
@@ -290,12 +395,12 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     parts one cell each, made one value cell that knows its parts."""
     spec = template.indicators
     for part_keys in spec.joined.values():
-        signs = set(spec.part_vocabulary.get(part_keys[0], ()))
+        signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
         i = 0
         out: list[Cell] = []
         while i < len(cells):
             c = cells[i]
-            if c.text.strip() in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+            if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
                 if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
                         and UNIT.match(cells[i + 2].text.strip()):
@@ -419,12 +524,14 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
-                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = ()) -> None:
+                        key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
+                        answers: tuple[str, ...] = ()) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
-    when there are as many of them as rows lacking one; always a guess."""
+    when there are as many of them as rows lacking one; always a guess. ``answers`` are
+    another column's (无 in 偏差原因): never a value of this one."""
     lacking = [r for r in rows if key in r.missing]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
-             and (key != "level3" or plain_name(c, groups))]
+             and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
     if not lacking or len(spare) != len(lacking):
         return
     for row, i in zip(lacking, spare):
@@ -504,6 +611,26 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(round(x, 2))
 
 
+def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+    """Where each group starts when rows are missing: the one cut (a group may have lost
+    all its rows) under which no group passes its weight and the most groups make theirs
+    exactly; else each group takes rows until its sum is reached."""
+    n = len(row_weights)
+    best: list[tuple[int, list[int]]] = []
+    if sums and comb(n + len(sums) - 1, len(sums) - 1) <= MAX_CUTS:
+        for chosen in combinations_with_replacement(range(n + 1), len(sums) - 1):
+            bounds = [0, *chosen, n]
+            got = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+            if any(x > y + TOLERANCE for x, y in zip(got, sums)):
+                continue
+            exact = sum(1 for x, y in zip(got, sums) if abs(x - y) <= TOLERANCE)
+            best.append((exact, bounds[:-1]))
+    best.sort(key=lambda t: -t[0])
+    if len(best) == 1 or (len(best) > 1 and best[0][0] > best[1][0]):
+        return best[0][1]
+    return greedy_starts(row_weights, sums)
+
+
 def greedy_starts(row_weights: list[float], sums: list[float]) -> list[int]:
     """Where each group starts when each takes rows until its sum is reached."""
     starts, i = [], 0
@@ -538,12 +665,14 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
 
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
-                    level1_order: list[str], sure: float, guess: float) -> list[dict[str, Piece]]:
+                    level1_order: list[str], sure: float, guess: float,
+                    stream: CellStreamConfig) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
     level-2 names printed beside a row place their groups around it (a guess); without
-    printed level-1 weights those place the level-1 groups too, by the vocabulary."""
+    printed level-1 weights, the level-1 names printed anywhere cut the rows by a guess
+    (`unweighted_starts`), or else the level-2 names beside the rows place both levels."""
     parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     names = printed_level1(cells, level1_order)
     present = [n for n in level1_order if n in names]
@@ -562,12 +691,15 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
                                        [float(w) for w in weights])  # type: ignore[arg-type]
     sure_cut = starts is not None
     if starts is None and present and all(w is not None for w in weights):
-        # Rows missing: the sums cut nowhere exactly; each group takes rows until its
-        # weight is reached, a guess.
-        starts = greedy_starts([w or 0.0 for w in row_weights],
-                               [float(w) for w in weights if w is not None])
+        # Rows missing: the sums cut nowhere exactly; a guess (`short_starts`).
+        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None])
+    if starts is None and not any(w is not None for w in weights):
+        # No level-1 weights printed: a guess by the rows' names and weights.
+        present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]
+        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream)
+        weights = [None] * len(present)
     if starts is None:
-        # No level-1 weights printed: the level-2 names beside the rows place both levels.
+        # Nothing to cut by: the level-2 names beside the rows place both levels.
         for a, b, name in centred_groups(anchors, 0, len(rows)):
             for j in range(a, b):
                 groups[j]["level2"] = piece(name, guess, line)
@@ -576,10 +708,11 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     group_conf = sure if sure_cut else guess
     # The level-2 names printed (whole, or torn into a neighbour's cell: 时效指标产出指标).
     spare = [c.key for i, c in enumerate(cells) if i not in used and c.kind != "prose"]
-    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)}
+    level2_seen = {compact(t) for t in parents if any(t in k for k in spare)} | (
+        printed_terms([c for i, c in enumerate(cells) if i not in used], [*level1_order, *parents]) & set(parents))
     bounds = [*starts, len(rows)]
     for name, weight, a, b in zip(present, weights, bounds, bounds[1:]):
-        label = f"{name}（{number_text(weight)}分）"  # type: ignore[arg-type]
+        label = name if weight is None else f"{name}（{number_text(weight)}分）"
         terms = [compact(t) for t in template.vocabulary.level2.get(name, [])]
         children = [t for t in terms if t in level2_seen]
         # One level-2 name seen is the group's only when the form allows it no other (a
@@ -601,8 +734,129 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     return groups
 
 
+def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
+    """The terms printed in the cells: a cell or a line that is one, or a cell of merged
+    names read as terms one after the other, longest first (时效指标产出指标), the last
+    maybe torn, taken when only one term begins so (经济效益指标效益指标可持续影响)."""
+    out: set[str] = set()
+    by_length = sorted(terms, key=len, reverse=True)
+    for c in cells:
+        if c.kind == "prose":
+            continue
+        out.update(p.key for p in c.pieces if p.key in terms)
+        key, found = c.key, []
+        while key:
+            term = next((t for t in by_length if key.startswith(t)), None)
+            if term is None:
+                break
+            found.append(term)
+            key = key[len(term):]
+        torn = [t for t in terms if key and t.startswith(key)]
+        if not key or torn:
+            out.update(found)
+        if found and len(torn) == 1:
+            out.add(torn[0])
+    return out
+
+
+def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: list[str],
+                      stream: CellStreamConfig) -> list[int] | None:
+    """Where the level-1 groups start on a form that prints no level-1 weight, a guess:
+    a group with words of its own (config level1_row_words: 满意度指标 → 满意度) takes
+    the rows whose names hold them; the other cuts go where the groups' weights are
+    multiples of the step weights are set in (level1_weight_step), of twice it, and fall
+    in the order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
+    n, k = len(rows), len(present)
+    if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
+        return None
+    names = [r.cells["level3"].key if "level3" in r.cells else "" for r in rows]
+    step = stream.level1_weight_step
+    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    for chosen in combinations(range(1, n), k - 1):
+        bounds = [0, *chosen, n]
+        strays = 0
+        for name, a, b in zip(present, bounds, bounds[1:]):
+            words = stream.level1_row_words.get(name, ())
+            if words:
+                inside = sum(1 for j in range(a, b) if any(w in names[j] for w in words))
+                outside = sum(1 for j in [*range(a), *range(b, n)] if any(w in names[j] for w in words))
+                strays += (b - a - inside) + outside
+        sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+        off_step = sum(1 for x in sums if abs(x / step - round(x / step)) > TOLERANCE)
+        off_double = sum(1 for x in sums if abs(x / (2 * step) - round(x / (2 * step))) > TOLERANCE)
+        rising = sum(1 for x, y in zip(sums, sums[1:]) if y > x + TOLERANCE)
+        score = (strays, off_step, off_double, rising)
+        if best is None or score < best[0]:
+            best = (score, bounds[:-1])
+    return best[1] if best is not None else None
+
+
+def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: set[int],
+                marks: tuple[float, ...]) -> tuple[list[tuple[list[int], list[float]]], bool]:
+    """The cuts of the rows into ``k`` consecutive level-1 groups whose weights are printed
+    numbers (``spare``, each used once), as (bounds, printed weights), the likeliest first;
+    and whether they are exact. When the rows make the form's full marks, each group's sum
+    is a printed number; when they fall short (rows not found), each group's printed
+    weight is at least its sum, the printed weights make the full marks, and the fewer
+    groups short the likelier. Among equals, the cuts at rows a level-2 name starts
+    (``anchored``) first. Up to three are returned: one alone is the only reading (a
+    preference is no proof: a level-2 name may be printed before another row than its
+    group's first)."""
+    n = len(row_weights)
+    total = sum(row_weights)
+    full = next((m for m in marks if abs(total - m) <= TOLERANCE), None)
+    short = full is None and any(total < m - TOLERANCE for m in marks)
+    if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
+        return [], False
+    out: list[tuple[int, int, list[int], list[float]]] = []
+    for chosen in combinations(range(1, n), k - 1):
+        bounds = [0, *chosen, n]
+        sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
+        printed = printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
+        if printed is None:
+            continue
+        shorts = sum(1 for x, y in zip(sums, printed) if y - x > TOLERANCE)
+        out.append((shorts, -sum(1 for c in chosen if c in anchored), bounds, printed))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [(b, w) for _s, _a, b, w in out[:3]], full is not None
+
+
+MAX_CUTS = 5000  # combinations of cuts tried at most (rows choose groups)
+
+
+def printed_weights(sums: list[float], spare: list[float], short_of: list[float] | None
+                    ) -> list[float] | None:
+    """A distinct printed number for each group: its sum exactly, or (``short_of``, the
+    full marks the rows fall short of) one at least its sum, all of them making a full
+    mark; the exact ones first. A search longer than MAX_PICKS steps finds none."""
+    most = max(short_of) + TOLERANCE if short_of else 0.0
+    steps = [0]
+
+    def pick(i: int, pool: list[float], acc: float) -> list[float] | None:
+        if i == len(sums):
+            return [] if short_of is None or any(abs(acc - m) <= TOLERANCE for m in short_of) else None
+        steps[0] += 1
+        if steps[0] > MAX_PICKS:
+            return None
+        after = sum(sums[i + 1:])  # the later groups make at least their sums
+        options = sorted({y for y in pool if abs(y - sums[i]) <= TOLERANCE or (
+            short_of is not None and y > sums[i] + TOLERANCE and acc + y + after <= most)},
+            key=lambda y: abs(y - sums[i]))
+        for y in options:
+            rest = list(pool)
+            rest.remove(y)
+            got = pick(i + 1, rest, acc + y)
+            if got is not None:
+                return [y, *got]
+        return None
+    return pick(0, list(spare), 0.0)
+
+
+MAX_PICKS = 2000  # steps of one search for printed weights at most
+
+
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...]) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -629,41 +883,19 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             level1_anchors[j] = (cells[at - 1], cells[at])
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
-    for s, e in zip(starts, [*starts[1:], len(rows)]):
-        name, weight_cell = anchors[s]
-        total = sum(row_weights[s:e])
-        weight = weight_cell.number() if weight_cell is not None else None
-        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
-        for j in range(s, e):
-            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
-            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
-                                               sure if confirmed else guess, line)
-    for j in range(starts[0] if starts else len(rows)):
-        groups[j]["level2"] = piece("", guess, line)
-    present = [n for n in level1_order if any(c.key == n for c in cells)]
-    spare = [c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"]
-    cuts = [s for s in starts if s > 0] or list(range(1, len(rows)))
-    found: list[list[int]] = []
-    if 0 < len(present) <= 6 and len(present) - 1 <= len(cuts):
-        for chosen in combinations(cuts, len(present) - 1):
-            bounds = [0, *chosen, len(rows)]
-            sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
-            pool = list(spare)
-            ok = True
-            for x in sums:
-                hit = next((y for y in pool if y is not None and abs(y - x) <= TOLERANCE), None)
-                if hit is None:
-                    ok = False
-                    break
-                pool.remove(hit)
-            if ok:
-                found.append(bounds)
-                if len(found) > 1:
-                    break
+    # A level-1 name printed in a cell of its own, or as a line of a block of merged
+    # names (论证决策规范性 | 立项管理 | 决策).
+    present = [n for n in level1_order if any(c.key == n or any(p.key == n for p in c.pieces)
+                                              for c in cells if c.kind != "prose")]
+    spare = [x for i, c in enumerate(cells) if i not in used and c.kind == "num"
+             and (x := c.number()) is not None]
+    found, exact = level1_cuts(row_weights, spare, len(present), set(starts), marks)
     if found:
-        bounds, names = found[0], present
-        sure_cut = len(found) == 1
-        weights = [number_text(sum(row_weights[a:b])) for a, b in zip(bounds, bounds[1:])]
+        (bounds, printed), names = found[0], present
+        # Sure only when no other cut of the rows makes printed weights, and the rows make
+        # the form's full marks (none missing, whose weights would have moved a cut).
+        sure_cut = exact and len(found) == 1
+        weights = [number_text(w) for w in printed]
     else:
         # The sums decide nothing: the level-1 names printed just before a row start their
         # groups, a guess; the rows before the first such name have none.
@@ -674,6 +906,27 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         if not firsts or firsts[0] > 0:
             bounds, names, weights = [0, *bounds], ["", *names], ["", *weights]
         sure_cut = False
+    # Each level-2 group runs from its name to the next one, within its level-1 group;
+    # confirmed when its rows' weights make its printed weight.
+    ends = sorted({*starts, *bounds[1:]})
+    for s in starts:
+        e = next(x for x in ends if x > s)
+        name, weight_cell = anchors[s]
+        total = sum(row_weights[s:e])
+        weight = weight_cell.number() if weight_cell is not None else None
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        for j in range(s, e):
+            groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
+            groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
+                                               sure if confirmed else guess, line)
+    if found:
+        pool = [*spare, *(w.number() for _n, w in anchors.values() if w is not None)]
+        for w in printed:
+            pool.remove(w)
+        level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
+                          weight_names(cells, used, anchors, level1_order), set(starts), sure if sure_cut else guess, guess)
+    for group in groups:
+        group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
@@ -681,12 +934,85 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     return groups
 
 
+def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cell, Cell | None]],
+                 level1: list[str]) -> dict[float, list[str]]:
+    """The names printed right before a number no row took (社会效益指标 | 8), by that
+    number: a level-2 name and its weight, or a neighbour's name beside it. A level-1 name
+    printed in the same block goes (成本指标 | 产出: 成本指标)."""
+    out: dict[float, list[str]] = {}
+
+    def add(name: Cell, weight: Cell) -> None:
+        x = weight.number()
+        key = name.key
+        for n in level1:
+            if key != n and key.endswith(n):
+                key = key[:-len(n)]
+        if x is not None and key:
+            out.setdefault(x, []).append(key)
+
+    for name, weight in anchors.values():
+        if weight is not None:
+            add(name, weight)
+    for i, (c, d) in enumerate(zip(cells, cells[1:])):
+        if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num":
+            add(c, d)
+    return out
+
+
+def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
+                      level1: list[tuple[int, int, float]], pool: list[float],
+                      names: dict[float, list[str]], anchored: set[int], sure: float, guess: float) -> None:
+    """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
+    part's rows make a printed number (each used once). Among such cuts, the one whose
+    sums are printed after a name first, then the one that starts groups where level-2
+    names were printed before a row; named by the name printed before its weight. Sure
+    only when the level-1 groups are, the cut is the only one and its names are found."""
+    line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    for a, b, weight in level1:
+        if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
+            continue  # rows missing: the names printed before rows stand
+        options: list[tuple[int, int, list[int], list[float]]] = []
+        for k in range(b - a):
+            for chosen in combinations(range(a + 1, b), k):
+                bounds = [a, *chosen, b]
+                sums = [sum(row_weights[x:y]) for x, y in zip(bounds, bounds[1:])]
+                if printed_weights(sums, pool, None) is None:
+                    continue
+                options.append((-sum(1 for x in sums if x in names), -sum(1 for c in chosen if c in anchored),
+                                bounds, sums))
+        if not options:
+            continue
+        options.sort(key=lambda o: (o[0], o[1], len(o[2])))
+        _named, _anchored, bounds, sums = options[0]
+        for x, y, total in zip(bounds, bounds[1:], sums):
+            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
+            name = names[total].pop(0) if names.get(total) else ""
+            conf = sure if len(options) == 1 and name else guess
+            for j in range(x, y):
+                groups[j]["level2"] = piece(name, conf, line)
+                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+
+
+MAX_LEVEL2_ROWS = 12  # rows of a level-1 group cut into level-2 groups by the sums at most
+
+
+def full_marks(template: TemplateSpec) -> tuple[float, ...]:
+    """What a whole form's weights make, by its weighting rules (config/templates.yaml
+    `weighting`: weights_total, 100 on every form we know); a form that states no rule,
+    the rules' default."""
+    marks = {rule.weights_total for rule in template.weighting.values()}
+    return tuple(sorted(marks or {WeightingRule.model_fields["weights_total"].default}))
+
+
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
-               sure: float, guess: float) -> tuple[FieldValue, bool]:
+               sure: float, guess: float, marks: tuple[float, ...], rows_whole: bool
+               ) -> tuple[FieldValue, bool]:
     """The total score: the last of the numbers right after 总分/合计 (its weights first:
     合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
     weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
-    it (with or without the funds block's score: the second item says so), else flagged."""
+    it (with or without the funds block's score: the second item says so), else flagged.
+    When that number is not what the scores make but the rows are all there (their weights
+    make the full marks: ``rows_whole``), the one number no row took that they make is."""
     scores = [r.cells["score"].number() for r in rows if "score" in r.cells]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     made = sum(s for s in scores if s is not None)
@@ -699,6 +1025,23 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
         return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
                           confidence=min(p.confidence, sure) if made_it else guess, page=1), made_it
 
+    found = printed_total(cells, used, weights, marks)
+    if found is not None and total(found)[1]:
+        return total(found)
+    if rows_whole:
+        # Every row there: a number no row took that the scores make is the total, moved
+        # away from its label (合计 | 100 | 100 | 12, the total printed elsewhere).
+        made_by = {c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"
+                   and total(c)[1]}
+        if len(made_by) == 1:
+            return total(next(c for i, c in enumerate(cells) if i not in used and c.kind == "num"
+                              and c.number() in made_by))
+    return total(found) if found is not None else (FieldValue.missing(), False)
+
+
+def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tuple[float, ...]) -> Cell | None:
+    """The last of the numbers right after 总分/合计, else the number right after the
+    total weight (the full marks or the rows' weights)."""
     for i, c in enumerate(cells):
         if c.kind == "total":
             run = []
@@ -707,14 +1050,99 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
                     break
                 run.append(cells[j])
             if run:
-                return total(run[-1])
+                return run[-1]
     spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
     for (i, c), (j, d) in zip(spare, spare[1:]):
         x = c.number()
-        full = x is not None and min(abs(x - FULL_MARKS), abs(x - weights)) <= TOLERANCE
+        full = x is not None and min(abs(x - y) for y in (*marks, weights)) <= TOLERANCE
         if j == i + 1 and full:
-            return total(d)
-    return FieldValue.missing(), False
+            return d
+    return None
+
+
+def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
+                     ) -> tuple[list[int], str] | None:
+    """The cells of the sentence printed beside a row label whose parts stand on the
+    block's lines (年度总 | 体目标 切实发挥… | 工作提质增效…), and its text: the block's
+    sentence and name pieces in line order, the label's parts and other labels left out."""
+    blocks: dict[int, list[int]] = {}
+    for i in free:
+        blocks.setdefault(cells[i].block, []).append(i)
+    for members in blocks.values():
+        items = sorted(((p.line, k, p, i) for k, i in enumerate(members) for p in cells[i].pieces),
+                       key=lambda t: (t[0], t[1]))
+        parts = [p for _l, _k, p, _i in items if len(p.key) >= 2 and any(p.key in r for r in row_labels)]
+        if "".join(p.key for p in parts) not in row_labels:
+            continue
+        text = [(p, i) for _l, _k, p, i in items if p not in parts and cells[i].kind in ("prose", "name")]
+        if text:
+            return sorted({i for _p, i in text}), "".join(p.text.strip() for p, _i in text)
+    return None
+
+
+def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template: TemplateSpec,
+                 row_label_texts: tuple[str, ...], guess: float) -> dict[str, FieldValue]:
+    """The two goals of a national form (预期目标 | 实际完成情况 beside the row label 年度总体
+    目标), from the cells no row took, as guesses: the expected goal is the sentence
+    printed beside the row label, its lines side by side with the label's torn parts (年度
+    总 围绕… | 体目标 管理…), with, when it stops mid-sentence, the rest its cell's last
+    lines left apart: the first sentence after a goal's label (or the region's first,
+    which follows the head's last label) that ends one; the actual
+    goal is the other whole sentence, when there is one only (not one right after a row,
+    its 偏差原因, nor one under a sentence column's label). The cells taken are marked
+    used."""
+    below = [(name, spec) for name, spec in template.fields.items() if spec.value == "below"]
+    if len(below) != 2:
+        return {}
+    goal_labels = {compact(x) for _n, spec in below for x in spec.all_labels}
+    keys = list(template.indicators.columns)
+    sentence_labels = {compact(x) for key in keys[keys.index("score") + 1:] if "score" in keys
+                       for path in template.indicators.columns[key] for x in path}
+    free = [i for i in range(len(cells)) if i not in used]
+    found = beside_row_label(cells, free, {compact(x) for x in row_label_texts})
+    if found is None:
+        return {}
+    taken, text = found
+    if not text.endswith("。"):
+        # The region opens after the head's last label, a goal's label on these forms.
+        for a in [-1, *(i for i in free if cells[i].key in goal_labels)]:
+            tail = next((i for i in range(a + 1, len(cells)) if cells[i].kind != "label"), None)
+            if tail is not None and tail not in used and cells[tail].kind == "prose" \
+                    and cells[tail].text.endswith("。"):
+                taken.append(tail)
+                text += cells[tail].text
+                break
+    rest = [i for i in free if cells[i].kind == "prose" and i not in taken and cells[i].text.endswith("。")
+            and i not in row_ends and not (i > 0 and cells[i - 1].key in sentence_labels)]
+    out = {below[0][0]: text}
+    if len(rest) == 1:
+        out[below[1][0]] = cells[rest[0]].text
+        taken.append(rest[0])
+    used.update(taken)
+    return {k: FieldValue(value=typed_value(v, "text"), raw=v, confidence=guess, page=1) for k, v in out.items()}
+
+
+def moved_head_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                      guess: float) -> None:
+    """A text field beside its label (部门（单位）名称 | 佛山市…) read blank because the tool
+    printed another label between them (部门（单位）名称 | 年度资金（万元） | 佛山市…): the
+    first cell after the labels, when it is text no other field took; a guess."""
+    taken = {compact(str(fv.value)) for fv in fields.values() if fv.value is not None}
+    for name, spec in template.fields.items():
+        if spec.value != "right" or spec.type != "text" or fields.get(name, FieldValue.missing()).value is not None:
+            continue
+        labels = {compact(x) for x in spec.all_labels}
+        at = next((i for i, c in enumerate(head) if c.key in labels), None)
+        if at is None:
+            continue
+        j = at + 1
+        while j < len(head) and head[j].kind == "label":
+            j += 1
+        if j == at + 1 or j == len(head) or head[j].kind not in ("name", "value") or head[j].key in taken:
+            continue
+        fields[name] = FieldValue(value=typed_value(head[j].text, "text"), raw=head[j].text,
+                                  confidence=guess, page=1)
+        taken.add(head[j].key)
 
 
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
@@ -791,30 +1219,42 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed))
     if not rows:
         return None
+    goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
+                         config.confidence.unconfirmed_table)
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     not_names = (*config.group_names, *kinds.level1, *kinds.labels)
     fill_right_after(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     for key in ("target", "actual"):
-        fill_from_leftovers(rows, cells, used, key, ("value",))
+        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
     # so that the sums say rows are missing (indicators_complete) rather than a nameless
     # row's values standing unattributed.
+    for row in rows:
+        if "level3" in row.cells and len(row.cells["level3"].key) < 2:
+            row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
     found = len(rows)
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None
+    marks = full_marks(template)
+    for row in rows:
+        weight = row.cells["level3_weight"].number()
+        if len(rows) > 1 and weight is not None and weight >= min(marks) - TOLERANCE:
+            # One row weighing the whole form beside others: the total's numbers (合计 |
+            # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
+            row.guessed.update(row.cells)
     columns = list(spec.columns)
     prose_keys = columns[columns.index("score") + 1:]
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
-        groups = fund_groups(rows, cells, used, level1_order, sure, guess)
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess)
-    out = StreamTable(found=found)
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
+    out = StreamTable(found=found, goals=goals, head=everything[:start])
     for row, group in zip(rows, groups):
         text_row = TextRow()
         line = next(iter(row.cells.values())).pieces[0].line
@@ -835,9 +1275,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         for key, p in group.items():
             text_row.cells[key] = [p]
         out.rows.append(text_row)
-    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess)
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
-    out.complete = scores_make_it or any(
-        abs(weights + f - FULL_MARKS) <= TOLERANCE for f in (0.0, funds_weight or 0.0))
+    weights_full = any(abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full)
+    out.complete = scores_make_it or weights_full
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out

@@ -22,6 +22,7 @@ from pipeline.template.detect import detect_form
 from pipeline.textform.cell_stream import (
     doubt_head_fields,
     is_cell_stream,
+    moved_head_values,
     plausible_rows,
     read_cell_stream,
 )
@@ -59,6 +60,9 @@ class TextForm:
     # The row reading's cost per piece (indicator_rows.read_rows): how well the text fits.
     table_cost: float = 0.0
     narrative: list[TextLine] = field(default_factory=list)
+    # The rows were each taken whole and flag their own guesses (the cell stream): their
+    # weights making the groups' weights confirm them, whatever the scores make.
+    rows_whole: bool = False
 
 
 def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config: TextConfig
@@ -179,7 +183,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 stream.complete or stream.found >= plausible_rows(form.rows)) and not (
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
+            form.rows_whole = True
+            # Goals found beside their row label stand over the head reader's, which takes a
+            # text in the order of its cells.
+            form.fields.update(stream.goals)
             last_line = stream.last_line
+        if stream is not None:
+            moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form

@@ -55,6 +55,12 @@ class CellStreamConfig:
     blank_share: float = 0.4
     rows_fit: float = 0.14
     column_run: int = 6
+    # Where no level-1 weight is printed: a level-1 group whose rows' names hold one of
+    # its words, and the step level-1 weights are set in.
+    level1_row_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    level1_weight_step: float = 5.0
+    # The row label the national forms print beside their goals (年度总体目标).
+    goal_row_labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

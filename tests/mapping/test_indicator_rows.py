@@ -149,3 +149,29 @@ def test_scores_that_make_the_total_are_believed_while_unsettled_groups_stay_in_
     assert [i.score.confidence for i in record.indicators] == [0.99, 0.99]
     assert {i.level1.confidence for i in record.indicators} == {0.5}
     assert {i.level3_weight.confidence for i in record.indicators} == {0.5}
+
+
+def test_rows_taken_whole_whose_weights_make_the_groups_are_in_doubt_only_in_their_scores() -> None:
+    # The form's own error: the scores miss the printed total. A reading that took each
+    # row whole (the cell stream) and whose weights make each level-1 weight keeps its
+    # names and weights; the scores and sentences stay in doubt. Any other reading is
+    # capped whole.
+    def table() -> Record:
+        return record_with([indicator("产出指标", 50, 30, 30), indicator("产出指标", 50, 20, 18),
+                            indicator("效益指标", 50, 50, 40)], 90)
+    whole = table()
+    whole.indicators[1].deviation_reason = fv("部分资料归档不及时")
+    confirm_text_table(whole, groups_in_doubt=False, unconfirmed=0.5, rows_whole=True)
+    assert {i.score.confidence for i in whole.indicators} == {0.5}
+    assert whole.indicators[1].deviation_reason.confidence == 0.5  # no sum places a sentence
+    assert {i.level1.confidence for i in whole.indicators} == {0.99}
+    assert {i.level3_weight.confidence for i in whole.indicators} == {0.99}
+    other = table()
+    confirm_text_table(other, groups_in_doubt=False, unconfirmed=0.5)
+    assert {i.level1.confidence for i in other.indicators} == {0.5}
+    # Weights that do not make the groups' weights confirm nothing, rows whole or not.
+    off = table()
+    off.indicators[0].level1_weight = fv(60)
+    off.indicators[1].level1_weight = fv(60)
+    confirm_text_table(off, groups_in_doubt=False, unconfirmed=0.5, rows_whole=True)
+    assert {i.level3.confidence for i in off.indicators} == {0.5}

@@ -3,22 +3,33 @@ order, pdfminer): read as a stream of typed cells, rows assembled by the form.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.document import DocumentExtractor
+from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
+    Cell,
     CellClassifier,
+    StreamRow,
     attach_reasons,
     block_cells,
     core_keys,
+    full_marks,
     is_cell_stream,
     join_split_values,
+    level1_cuts,
+    level2_by_weights,
     match_rows,
+    moved_head_values,
+    printed_terms,
+    short_starts,
     stream_cells,
+    unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
@@ -257,14 +268,22 @@ def test_a_head_value_not_beside_its_label_is_said_missing() -> None:
     assert form.fields["project_name"].value == "乡村道路养护经费"
 
 
-def test_a_target_printed_over_three_columns_is_one_target() -> None:
-    # The provincial form: 指标性质 | 指标值 | 度量单位 | 权重 | 完成值, scores left blank.
-    provincial = CATALOGUE.templates["mof_project"].version("provincial")
-    kinds = CellClassifier(CONFIG, "mof_project", provincial, INDEX)
-    lines = "项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n".split("\n")
+PROVINCIAL = CATALOGUE.templates["mof_project"].version("provincial")
+
+
+def provincial_rows(text: str) -> list[StreamRow]:
+    """The rows of a stream of the provincial form (指标性质 | 指标值 | 度量单位 | 权重 | 完成值)."""
+    kinds = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
+    lines = text.split("\n")
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
-    cells = join_split_values(stream_cells(pieces, lines, kinds), provincial)
-    rows, _used = match_rows(cells, core_keys(provincial), tuple(provincial.indicators.blank_allowed))
+    cells = join_split_values(stream_cells(pieces, lines, kinds), PROVINCIAL)
+    rows, _used = match_rows(cells, core_keys(PROVINCIAL), tuple(PROVINCIAL.indicators.blank_allowed))
+    return rows
+
+
+def test_a_target_printed_over_three_columns_is_one_target() -> None:
+    # Scores left blank, as the provincial form allows.
+    rows = provincial_rows("项目成本控制\n\n≤\n\n30\n\n万元\n\n8\n\n25.51万元\n\n群众增收情况\n\n逐步改善\n\n1\n\n明显改善\n")
     assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["target"].parts, r.cells["actual"].text)
             for r in rows] == [("项目成本控制", "≤30万元", ("target_sign", "target", "target_unit"), "25.51万元"),
                                ("群众增收情况", "逐步改善", (), "明显改善")]
@@ -345,3 +364,241 @@ def test_a_name_read_from_elsewhere_is_never_trusted(case: tuple[list, list[int]
         truth = by_weight[row.text("level3_weight")]
         name = row.cells["level3"]
         assert row.text("level3") == truth or min(p.confidence for p in name) < CONFIG.review_threshold
+
+
+def test_full_marks_come_from_the_forms_weighting() -> None:
+    assert full_marks(MOF) == (100,)
+    assert full_marks(CATALOGUE.templates["gd_fund"]) == (100,)
+    other = MOF.model_copy(update={"weighting": {"x": MOF.weighting["national_90_10"].model_copy(
+        update={"weights_total": 120})}})
+    assert full_marks(other) == (120,)
+
+
+def test_level1_groups_cut_where_the_rows_make_printed_weights() -> None:
+    # Rows 6 14 | 13 17 | 35 15 make the printed 20, 30, 50 (and 7 is someone else's):
+    # the only cut, and the rows make the full 100, so it is sure.
+    found, exact = level1_cuts([6, 14, 13, 17, 35, 15], [20, 7, 50, 30], 3, set(), (100,))
+    assert found == [([0, 2, 4, 6], [20, 30, 50])] and exact
+
+
+def test_two_cuts_that_make_printed_weights_are_both_said() -> None:
+    # 1 9 | 12 8 | 4 36 | 10 20 makes 10 20 40 30; 1 9 12 8 | 4 36 | 10 | 20 makes 30 40
+    # 10 20, as printed too. The one whose cuts stand where level-2 names were printed
+    # comes first, but two readings are no proof of either.
+    weights = [1, 9, 12, 8, 4, 36, 10, 20]
+    found, exact = level1_cuts(weights, [1, 20, 100, 40, 30, 10, 20], 4, {4, 6, 7}, (100,))
+    assert [b for b, _w in found] == [[0, 4, 6, 7, 8], [0, 2, 4, 6, 8]] and exact
+    found, _ = level1_cuts(weights, [1, 20, 100, 40, 30, 10, 20], 4, {2, 4, 6}, (100,))
+    assert found[0] == ([0, 2, 4, 6, 8], [10, 20, 40, 30])
+
+
+def test_rows_missing_leave_their_group_short_of_its_printed_weight() -> None:
+    # A row of weight 18 not found: its group prints 30 over 12; the printed weights still
+    # make 100. The reading with one group short comes before those with two; none exact.
+    found, exact = level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 3, set(), (100,))
+    assert found[0] == ([0, 2, 3, 5], [20, 30, 50]) and not exact
+    assert level1_cuts([5, 15, 12, 30, 20], [20, 30, 50], 0, set(), (100,)) == ([], False)
+
+
+def level2_of(groups: list[dict[str, Piece]]) -> list[tuple[str, str, bool]]:
+    return [(g["level2"].text, g["level2_weight"].text, g["level2"].confidence >= CONFIG.review_threshold)
+            for g in groups]
+
+
+def test_level2_groups_cut_where_their_rows_make_printed_weights() -> None:
+    # 产出 (45) over rows 3 1 | 14 2 3 | 22: printed 4, 19 and 22 (成本指标 and 时效指标
+    # printed before theirs), or one group of 45 (printed twice). The cut whose sums are
+    # printed after names comes first; two cuts leave it a guess.
+    groups: list[dict[str, Piece]] = [{} for _ in range(6)]
+    level2_by_weights(groups, [3, 1, 14, 2, 3, 22], [(0, 6, 45)], [4, 19, 22, 45, 9],
+                      {22: ["时效指标"], 19: ["成本指标"]}, set(), 0.95, 0.6)
+    assert level2_of(groups) == [("", "4", False)] * 2 + [("成本指标", "19", False)] * 3 + [("时效指标", "22", False)]
+    # One cut only, and each part's name printed before its weight: sure.
+    groups = [{} for _ in range(3)]
+    level2_by_weights(groups, [6, 4, 10], [(0, 3, 20)], [10, 10], {10: ["数量指标", "质量指标"]}, set(), 0.95, 0.6)
+    assert level2_of(groups) == [("数量指标", "10", True)] * 2 + [("质量指标", "10", True)]
+    # A level-1 group short of its printed weight (a row not found) is left alone.
+    groups = [{} for _ in range(2)]
+    level2_by_weights(groups, [6, 4], [(0, 2, 20)], [10], {}, set(), 0.95, 0.6)
+    assert groups == [{}, {}]
+
+
+def test_a_full_width_sign_joins_its_target() -> None:
+    rows = provincial_rows("项目按期完成率\n\n＝\n\n100\n\n%\n\n29\n\n100%\n\n29\n")
+    assert [(r.cells["target"].text, r.cells["level3_weight"].text, r.cells["actual"].text) for r in rows] == [
+        ("＝100%", "29", "100%")]
+
+
+def test_a_row_weighing_the_whole_form_beside_others_is_not_trusted() -> None:
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格率", "100%", "100%", "30", "29",
+            "群众出行便利度", "100%", "100%", "100", "92", "产出指标\n（50分）", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    by_name = {r.text("level3"): r for r in form.rows}
+    assert by_name["群众出行便利度"].text("level3_weight") == "100"
+    assert all(p.confidence < CONFIG.review_threshold for p in by_name["群众出行便利度"].cells["level3_weight"])
+    assert all(p.confidence >= CONFIG.review_threshold for p in by_name["道路验收合格率"].cells["level3_weight"])
+
+
+FUND_KINDS = CellClassifier(CONFIG, "gd_fund", CATALOGUE.templates["gd_fund"], INDEX)
+
+
+def one_part_lines(*lines: str) -> list[list[Piece]]:
+    return [[Piece(t, t, i, None, 0.95)] for i, t in enumerate(lines)]
+
+
+def test_two_sentences_half_a_line_apart_come_apart() -> None:
+    # 评分标准 on three lines beside 佐证材料 on two, centred: the lines alternate.
+    got = block_cells(one_part_lines("1.事前已经过必要的可行性研究、专", "满意度调查问卷及统计",
+                                     "家论证；2.审批文件、材料符合相关", "表。", "要求。每项不符合扣一半分值。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。",
+                                     "满意度调查问卷及统计表。"]
+    got = block_cells(one_part_lines("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。",
+                                     "每低1个百分点扣0.5分，扣完为止。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。", "工作台账、验收报告等。"]
+
+
+def test_one_sentence_on_three_lines_stays_whole() -> None:
+    # Both halves speak of the same column, or one of none: one sentence wrapped.
+    lines = ("受天气影响部分工程延期，已督促", "施工单位加快进度，下一步将加强", "调度。")
+    assert [c.text for c in block_cells(one_part_lines(*lines), 0, FUND_KINDS)] == ["".join(lines)]
+    # A form with one sentence column (偏差原因) never cuts one.
+    lines = ("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。", "每低1个百分点扣0.5分，扣完为止。")
+    assert len(block_cells(one_part_lines(*lines), 0, KINDS)) == 1
+
+
+def test_merged_names_are_read_as_terms_one_after_the_other() -> None:
+    terms = ["产出指标", "效益指标", "满意度指标", "时效指标", "经济效益指标", "可持续影响指标", "服务对象满意度指标"]
+    lines = "时效指标产出指标\n\n经济效益指标效益指标可持续影响\n\n满意度指标\n\n道路养护\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    found = printed_terms(stream_cells(pieces, lines, KINDS), terms)
+    assert found == {"时效指标", "产出指标", "经济效益指标", "效益指标", "可持续影响指标", "满意度指标"}
+
+
+def stream_row(name: str, weight: float) -> StreamRow:
+    def cell(text: str, kind: str) -> Cell:
+        return Cell((Piece(text, text, 0, None, 0.95),), kind, 0)
+    return StreamRow({"level3": cell(name, "name"), "level3_weight": cell(str(weight), "num")})
+
+
+def test_unweighted_level1_groups_are_guessed_by_names_and_steps() -> None:
+    # No level-1 weight printed. The rows naming satisfaction are 满意度指标's; of the
+    # other cuts, the one that makes weights in steps of 5 and falling (50 | 30) wins over
+    # 30 | 50, 42 | 38 and the rest.
+    rows = [stream_row(n, w) for n, w in [("任务完成时间", 12), ("项目按期完成率", 18), ("资金拨付及时率", 12),
+                                          ("培训人次", 8), ("群众增收情况", 21), ("带动地方经济增长", 9),
+                                          ("群众满意度", 4), ("服务对象满意度", 6)]]
+    weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    starts = unweighted_starts(rows, weights, ["产出指标", "效益指标", "满意度指标"], CONFIG.cell_stream)
+    assert starts == [0, 4, 6]
+    # Without words for its rows, satisfaction is cut by the steps alone: 50 | 30 | 10.
+    plain = replace(CONFIG.cell_stream, level1_row_words={})
+    assert unweighted_starts(rows, weights, ["产出指标", "效益指标", "满意度指标"], plain) == [0, 4, 6]
+    assert unweighted_starts(rows, weights, [], CONFIG.cell_stream) is None
+
+
+def goals_text(label_block: str) -> str:
+    head = STREAM[:STREAM.index("预期目标")]
+    body = ["预期目标", "实际完成情况", "促进道路养护工作实现高质量发展。", "产出指标\n（50分）",
+            "道路养护任务全部完成，群众出行更加便利。", label_block,
+            "新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格率", "100%", "100%", "30", "29",
+            "个别项目前期论证不充分，将完善项目储备", "群众满意度", "≥90%", "91%", "50", "48", "100", "97", "总分"]
+    return head + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
+
+
+def test_the_goals_are_read_beside_their_torn_row_label() -> None:
+    expected = "围绕年度重点工作任务，加强资金管理，促进道路养护工作实现高质量发展。"
+    for block in ("年度总 围绕年度重点工作任务，加强\n体目标 资金管理，",  # the label's parts beside the lines
+                  "年度总\n体目标 围绕年度重点工作任务，加强\n资金管理，"):  # its first part alone
+        form = read_text_form(goals_text(block), CATALOGUE, CONFIG)
+        assert form.fields["goal_expected"].value == expected.replace("，", ",")
+        assert form.fields["goal_actual"].value == "道路养护任务全部完成,群众出行更加便利。"
+        # Guesses: the goals are flagged.
+        assert form.fields["goal_expected"].confidence < CONFIG.review_threshold
+        assert [r.text("level3") for r in form.rows] == ["新建养护路段", "道路验收合格率", "群众满意度"]
+
+
+def test_a_group_name_torn_beside_a_rows_cells_is_a_cell_of_its_own() -> None:
+    got = block_cells(block("经济效益指", "达成预期", "带动地方经济增长", "标"), 0, KINDS)
+    assert texts(got) == [("经济效益指标", "group2"), ("达成预期", "value"), ("带动地方经济增长", "name")]
+    got = block_cells(block("经济效益指 公共文化带动地方 达成年度", "标", "经济增长", "指标"), 0, KINDS)
+    assert texts(got) == [("经济效益指标", "group2"), ("公共文化带动地方经济增长", "name"), ("达成年度指标", "value")]
+    # A name that merely begins like a group name keeps its lines.
+    got = block_cells(block("经济效益指数", "提升情况"), 0, KINDS)
+    assert texts(got) == [("经济效益指数提升情况", "name")]
+
+
+def test_a_total_moved_from_its_label_is_the_number_the_scores_make() -> None:
+    # 总分 | 100 | 12 (a neighbour's number after the total's weight); 96.5, what the rows'
+    # scores and the funds' score make, printed elsewhere. Every row is there (their
+    # weights and the funds' make 100): that number is the total, trusted.
+    text = STREAM.replace("100\n\n96.5\n\n产出指标", "96.5\n\n产出指标").replace("总分\n\n一、", "总分\n\n100\n\n12\n\n一、")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.total.value == 96.5 and form.total.confidence >= CONFIG.review_threshold
+    # A row not found: nothing says which number is the total; the one after the label, flagged.
+    text = text.replace("道路验收合格率\n\n100%\n\n100%\n\n30\n\n29\n\n", "")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.total.value == 12 and form.total.confidence < CONFIG.review_threshold
+
+
+def test_a_group_that_lost_all_its_rows_is_left_empty() -> None:
+    # 产出 45 | 效益 35 | 满意度 10, the three 产出 rows not found: the rows found make 35 and
+    # 10 exactly; taking rows until each weight is reached would give them all to 产出.
+    weights = [11, 4, 7, 9, 4, 3, 1, 2, 2, 2]
+    assert short_starts(weights, [45, 35, 10]) == [0, 0, 5]
+    # One cut only keeps every group within its weight.
+    assert short_starts([10, 10, 10, 5], [30, 10]) == [0, 3]
+    # Two cuts alike (8 | 4 and 4 | 8 of 10 | 10): each group takes rows until its weight
+    # is reached.
+    assert short_starts([4, 4, 4], [10, 10]) == [0, 3]
+
+
+def test_a_label_torn_beside_a_value_is_a_label_of_its_own() -> None:
+    # 部门（单位）名称's value printed beside 年初预算数, torn over the value's line.
+    dept = CATALOGUE.templates["dept_overall"]
+    kinds = CellClassifier(CONFIG, "dept_overall", dept, INDEX)
+    got = block_cells(block("佛山市市场监督管理局", "年初预算", "数"), 0, kinds)
+    assert texts(got) == [("佛山市市场监督管理局", "name"), ("年初预算数", "label")]
+
+
+def test_a_head_value_moved_past_another_label_is_taken_as_a_guess() -> None:
+    dept = CATALOGUE.templates["dept_overall"]
+    kinds = CellClassifier(CONFIG, "dept_overall", dept, INDEX)
+    lines = "部门（单位）名称\n\n年度资金（万元）\n\n佛山市市场监督管理局\n年初预算\n数\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    head = stream_cells(pieces, lines, kinds)
+    fields = {"reporting_unit": FieldValue.missing()}
+    moved_head_values(fields, head, dept, 0.6)
+    assert fields["reporting_unit"].value == "佛山市市场监督管理局" and fields["reporting_unit"].confidence == 0.6
+    # A value another field took already is none of this one's.
+    fields = {"reporting_unit": FieldValue.missing(), "project_name": FieldValue(value="佛山市市场监督管理局")}
+    moved_head_values(fields, head, dept, 0.6)
+    assert fields["reporting_unit"].value is None
+
+
+def test_a_deviation_answer_left_over_is_no_rows_value() -> None:
+    # 无 (nothing to explain) printed apart from its row: the one target left over is still
+    # the one row's that lacks it.
+    text = STREAM.replace("群众出行便利度", "无\n\n群众出行便利度")
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    row = next(r for r in form.rows if r.text("level3") == "群众满意度")
+    assert row.text("target") == "≥90%"
+    assert all(p.confidence < CONFIG.review_threshold for p in row.cells["target"])
+
+
+def test_a_group_name_torn_across_blocks_leaves_the_next_rows_name_whole() -> None:
+    lines = "服务对象满\n\n意度指标\n群众满意度\n≥90%\n93%\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    got = stream_cells(pieces, lines, KINDS)
+    assert texts(got)[:3] == [("服务对象满意度指标", "group2"), ("群众满意度", "name"), ("≥90%", "value")]
+
+
+def test_a_one_character_name_is_not_trusted() -> None:
+    # The tail of a name wrapped into the next block (职业技能档案建档 | 率 ≥98% …).
+    head = STREAM[:STREAM.index("≥3处")]
+    body = ["新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格", "率\n100%\n100%\n30\n29",
+            "群众出行便利度", "有效提升", "有效提升", "30", "30", "群众满意度", "≥90%", "91%", "10", "8", "总分"]
+    form = read_text_form(head + "\n\n".join(body), CATALOGUE, CONFIG)
+    row = next(r for r in form.rows if r.text("level3_weight") == "30" and r.text("score") == "29")
+    assert row.text("level3") == "率"
+    assert all(p.confidence < CONFIG.review_threshold for p in row.cells["level3"])
