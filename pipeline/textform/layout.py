@@ -30,6 +30,7 @@ from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
 from pipeline.textform.narrative import BULLET, is_heading_line, repair_paragraphs
+from pipeline.textform.pieces import GROUPED_NUMBER, INCOMPLETE_NUMBER, NUMBER_TAIL
 from pipeline.textform.rows import IndicatorTable, rebuild_indicators
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
 
@@ -37,6 +38,7 @@ LINE_H = 12.0
 COL_W = 60.0
 DPI = 72
 INDICATOR_STARTS = ("指标评分表",)
+AMOUNT = re.compile(r"^\d[\d,.]*$")  # an amount as a cell prints it
 
 
 @dataclass
@@ -82,6 +84,12 @@ def total_words(catalogue: Catalogue) -> list[str]:
     return sorted({w for _f, _v, spec in catalogue.forms() for w in spec.indicators.total_labels})
 
 
+def amounts_line(line: Line) -> bool:
+    """A line of amounts only: the funds block's rows often repeat their amounts (all the
+    money is 财政拨款), so its repeat a few lines on is a row of its own, not a duplicate."""
+    return bool(line.fragments) and all(AMOUNT.match(f.text.strip()) for f in line.fragments)
+
+
 def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
     starts = indicator_start_words(catalogue)
     totals = total_words(catalogue)
@@ -104,7 +112,7 @@ def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
     head_end = ind_start if ind_start is not None else narrative_at
     return Regions(
         title=[ln for ln in lines[:first_tab] if not ln.blank],
-        head=[ln for ln in lines[first_tab:head_end] if not ln.blank and not ln.suspect],
+        head=[ln for ln in lines[first_tab:head_end] if not ln.blank and not (ln.suspect and not amounts_line(ln))],
         indicators=lines[ind_start:total_at if total_at is not None else narrative_at] if ind_start is not None else [],
         total=lines[total_at] if total_at is not None else None,
         narrative=[ln for ln in lines[narrative_at:] if not ln.blank],
@@ -119,16 +127,37 @@ def numeric_right_labels(catalogue: Catalogue) -> set[str]:
 
 
 def line_pieces(line: Line, labels: LabelIndex, config: TextConfig) -> list[Piece]:
-    """A head-table line's fragments, each cut where a label and a value were glued."""
+    """A head-table line's fragments, each cut where a label and a value were glued.
+    Amounts glued where the tabs between their cells were lost (6,166,000.6,166,000.) are
+    cut into cells of their own, and the line's later cells move right by as many."""
     out: list[Piece] = []
+    shift = 0
     for f in line.fragments:
+        amounts = glued_amounts(f.text)
+        if len(amounts) > 1:
+            for k, amount in enumerate(amounts):
+                out.append(Piece(amount, amount, f.col + shift + k, 0, 1, line.index, line.index,
+                                 min(f.confidence, config.confidence.split), set(f.repairs) | {"split"}))
+            shift += len(amounts) - 1
+            continue
         parts = repair.split_at_labels(f.text, labels)
         confidence = f.confidence if len(parts) == 1 else min(f.confidence, config.confidence.split)
         for k, part in enumerate(parts):
             repairs = set(f.repairs) | ({"split"} if len(parts) > 1 else set())
-            out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col, k, len(parts),
+            out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col + shift, k, len(parts),
                              line.index, line.index, confidence, repairs))
     return out
+
+
+# A grouped amount (its decimals possibly wrapped away) that another grouped amount follows.
+GLUED_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{0,2})?(?=\d{1,3},\d{3}|$)")
+
+
+def glued_amounts(text: str) -> list[str]:
+    """6,166,000.006,166,000.00 → the two amounts; any other text → itself alone."""
+    text = text.strip()
+    found = GLUED_AMOUNT.findall(text)
+    return found if len(found) > 1 and "".join(found) == text else [text]
 
 
 def drop_stray_digit(pieces: list[Piece], line: Line, labels: LabelIndex, numeric_right: set[str]) -> list[Piece]:
@@ -243,7 +272,61 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
                 p.confidence = min(p.confidence, config.confidence.digits)
         if repair.is_prose(p.text):
             p.confidence = min(p.confidence, config.confidence.prose)
-    return pieces
+    return join_wrapped_amounts(pieces, config)
+
+
+
+def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]:
+    """An amount too wide for its narrow cell wraps, and a cell centred on its row puts its
+    lines above and below the row's label line (12,380,0 | 年度资金总额 | 00.00): the head
+    joined with the next amount under it in its tab slot. Joined when the two make a
+    grouped amount (12,380,0 + 00.00), or, for digits without grouping (1108180 | 0), when
+    both stand on lines of amounts only with a line between them that holds text and
+    leaves their slot empty (the row's label): the shape of one centred cell. Another cut
+    amount between them (a line said twice) is passed over; a cut amount that finds no
+    tail is kept with a low confidence (18,928,80 read as it stands is a wrong amount)."""
+    by_line: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if p.text:
+            by_line.setdefault(p.first, []).append(p)
+    amounts_only = {line for line, ps in by_line.items() if all(AMOUNT.match(p.text.strip()) for p in ps)}
+
+    def joins(head: Piece, tail: Piece) -> bool:
+        a, b = head.text.strip(), tail.text.strip()
+        if tail.first != tail.last or not NUMBER_TAIL.match(b):
+            return False
+        if INCOMPLETE_NUMBER.match(a):
+            return bool(GROUPED_NUMBER.match(a + b))
+        between = range(head.last + 1, tail.first)
+        return (a.isdigit() and len(b) <= len(a) and {head.first, tail.first} <= amounts_only
+                and any(line in by_line and line not in amounts_only for line in between))
+
+    dropped: set[int] = set()
+    for head in sorted(pieces, key=lambda p: p.first):
+        text = head.text.strip()
+        if id(head) in dropped or head.nsub != 1 or head.first != head.last or not AMOUNT.match(text):
+            continue
+        below = sorted((p for p in pieces if p.col == head.col and p.nsub == 1 and p.text
+                        and head.last < p.first <= head.last + 3 and id(p) not in dropped),
+                       key=lambda p: p.first)
+        tail = None
+        for p in below:
+            if joins(head, p):
+                tail = p
+                break
+            if not INCOMPLETE_NUMBER.match(p.text.strip()):
+                break
+        if tail is None:
+            if INCOMPLETE_NUMBER.match(text):
+                head.confidence = min(head.confidence, config.confidence.cut_number)
+            continue
+        head.text = text + tail.text.strip()
+        head.raw = f"{head.raw}\n{tail.raw}"
+        head.last = tail.last
+        head.confidence = min(head.confidence, tail.confidence, config.confidence.wrapped)
+        head.repairs |= tail.repairs | {"wrapped"}
+        dropped.add(id(tail))
+    return [p for p in pieces if id(p) not in dropped]
 
 
 def piece_bbox(p: Piece, index_of: dict[int, int]) -> tuple[float, float, float, float]:

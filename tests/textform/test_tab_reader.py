@@ -1,0 +1,83 @@
+"""The tab reader (pipeline/textform/layout.py) on damage of the funds block and the
+narrative that tabbed text from real extractions shows. Inputs are written by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.document import DocumentExtractor
+from pipeline.models import Record
+from pipeline.settings import Settings
+from pipeline.textform.layout import glued_amounts
+
+HEAD = ("项目支出绩效自评表\n（2023年度）\n项目名称\t城区排水管网改造经费\t\n"
+        "主管部门\t某县住房和城乡建设局\t实施单位\t某县排水管理所\n"
+        "\t\t年初预算\t全年预算\t全年执行\t\t\t\n\t\t\t\t\t分值\t执行率\t得分\n\t\t数\t数\t数\t\t\t\n")
+GOALS = "\t预期目标\t实际完成情况\n"
+
+
+@pytest.fixture(scope="module")
+def extractor() -> DocumentExtractor:
+    return DocumentExtractor(Settings())
+
+
+def read(extractor: DocumentExtractor, tmp_path: Path, text: str) -> Record:
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    return extractor.extract(path)
+
+
+def funds(record: Record) -> dict[str, object]:
+    keys = ("budget_initial", "budget_annual", "executed", "fiscal_initial", "fiscal_annual", "fiscal_executed")
+    return {k: record.fields[k].value for k in keys}
+
+
+def test_amounts_wrapped_around_their_rows_label(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    """A centred cell too narrow for its amount: head above the label line, tail below;
+    the 财政拨款 row repeating the total's amounts is a row, not a doubled line."""
+    text = HEAD + ("\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n\t年度资金总额\t\t\t\t10\t90%\t9\n"
+                   "\t\t00.00\t00.00\t00.00\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
+                   "\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
+                   "\t\t00.00\t00.00\t00.00\t\t\t\n\t上年结转资金\t\t\t\t—\t—\t—\n") + GOALS
+    assert funds(read(extractor, tmp_path, text)) == {
+        "budget_initial": 7450000, "budget_annual": 7450000, "executed": 6705000,
+        "fiscal_initial": 7450000, "fiscal_annual": 7450000, "fiscal_executed": 6705000}
+
+
+def test_ungrouped_amounts_wrapped_around_their_rows_label(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    text = HEAD + ("\t\t3120450\t3120450\t2808405\t\t\t\n\t年度资金总额\t\t\t\t10\t90%\t9\n"
+                   "\t\t0\t0\t0\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
+                   "\t\t3120450\t3120450\t2808405\t\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
+                   "\t\t0\t0\t0\t\t\t\n") + GOALS
+    assert funds(read(extractor, tmp_path, text)) == {
+        "budget_initial": 31204500, "budget_annual": 31204500, "executed": 28084050,
+        "fiscal_initial": 31204500, "fiscal_annual": 31204500, "fiscal_executed": 28084050}
+
+
+def test_amounts_glued_where_their_tabs_were_lost(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    text = HEAD + ("\t\t2,015,000.2,015,000.1,990,500.\t\t\n\t年度资金总额\t\t\t\t10\t98.78%\t9.88\n"
+                   "\t\t00\t00\t00\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
+                   "\t\t2,015,000.2,015,000.1,990,500.\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
+                   "\t\t00\t00\t00\t\t\t\n") + GOALS
+    assert funds(read(extractor, tmp_path, text)) == {
+        "budget_initial": 2015000, "budget_annual": 2015000, "executed": 1990500,
+        "fiscal_initial": 2015000, "fiscal_annual": 2015000, "fiscal_executed": 1990500}
+
+
+def test_a_cut_amount_without_its_tail_is_flagged(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    text = HEAD + "\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n\t年度资金总额\t\t\t\t10\t90%\t9\n" + GOALS
+    record = read(extractor, tmp_path, text)
+    assert record.fields["budget_initial"].value != 7450000
+    assert record.fields["budget_initial"].flags
+
+
+@pytest.mark.parametrize("text, amounts", [
+    ("6,166,000.6,166,000.", ["6,166,000.", "6,166,000."]),
+    ("1,234.567,890.12", ["1,234.56", "7,890.12"]),
+    ("12,000.00", ["12,000.00"]),
+    ("10 100% 10", ["10 100% 10"]),
+])
+def test_glued_amounts(text: str, amounts: list[str]) -> None:
+    assert glued_amounts(text) == amounts
