@@ -167,7 +167,8 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
     previous_heading: str | None = None
     for index, (text, confidence) in enumerate(paragraphs):
         text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
-        if fixed:
+        text, in_prose = repair.fix_prose_digits(text, config.digit_lookalikes)
+        if fixed or in_prose:
             confidence = min(confidence, config.confidence.digits)
         if (index in headings) if headings is not None else loose_heading(text):
             text, repaired = repair_heading(text, labels, config)

@@ -183,6 +183,24 @@ def fix_digit_runs(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
     return DIGIT_RUN.sub(repl, text), changed
 
 
+# A Latin letter that can only be a misread digit in Chinese running text: before a
+# decimal point and a digit (扣O.5分), after a digit's decimal point (0.O5), alone between
+# Chinese characters (每低l个百分点), or an ordinal before its point (l.事前已经过). Only a
+# lower-case l there: an upper-case I may be a Roman numeral (I类水质).
+PROSE_DIGIT = re.compile(
+    r"(?<![A-Za-z])[lIOo](?=[.．]\d)"
+    r"|(?<=\d[.．])[lIOo](?![A-Za-z])"
+    r"|(?<=[\u3400-\u9fff])l(?=[\u3400-\u9fff])"
+    r"|(?<![A-Za-z\d.．])l(?=[.．、][\u3400-\u9fff])")
+
+
+def fix_prose_digits(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
+    """Misread digits in running text that no run of digits shows (`fix_digit_runs`):
+    扣O.5分 → 扣0.5分, 每低l个 → 每低1个, l.事前 → 1.事前."""
+    fixed = PROSE_DIGIT.sub(lambda m: lookalikes.get(m.group(), m.group()), text)
+    return fixed, fixed != text
+
+
 def simplify(text: str) -> tuple[str, bool]:
     """Traditional to simplified (the forms are printed in simplified)."""
     out = to_simplified(text)

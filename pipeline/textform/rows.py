@@ -817,11 +817,15 @@ def drop_stray_digits(rows: list[Row]) -> None:
 
 
 def mark_prose(rows: list[Row], config: TextConfig) -> None:
+    """Running text: misread digits no run of digits shows repaired (扣O.5分), and its
+    confidence capped (look-alike characters cannot be excluded)."""
     for row in rows:
         for key in ("level3", "deviation_reason", "scoring_standard", "evidence", "target", "actual"):
             cell = row.cells.get(key)
             if cell is not None and repair.is_prose(cell.text):
-                cell.confidence = min(cell.confidence, config.confidence.prose)
+                cell.text, fixed = repair.fix_prose_digits(cell.text, config.digit_lookalikes)
+                cell.confidence = min(cell.confidence, config.confidence.prose,
+                                      config.confidence.digits if fixed else 1.0)
 
 
 def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line | None,

@@ -10,6 +10,7 @@ import pytest
 from pipeline.document import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import Settings
+from pipeline.textform import repair
 from pipeline.textform.layout import glued_amounts
 
 HEAD = ("项目支出绩效自评表\n（2023年度）\n项目名称\t城区排水管网改造经费\t\n"
@@ -81,3 +82,19 @@ def test_a_cut_amount_without_its_tail_is_flagged(extractor: DocumentExtractor, 
 ])
 def test_glued_amounts(text: str, amounts: list[str]) -> None:
     assert glued_amounts(text) == amounts
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("未按期完成的每项扣O.5分", "未按期完成的每项扣0.5分"),
+    ("完成率每降低l个百分点扣1分", "完成率每降低1个百分点扣1分"),
+    ("l.项目立项经过集体研究", "1.项目立项经过集体研究"),
+    ("合格率提高0.O5个百分点", "合格率提高0.05个百分点"),
+])
+def test_misread_digits_in_running_text(text: str, fixed: str) -> None:
+    lookalikes = {"O": "0", "o": "0", "l": "1", "I": "1"}
+    assert repair.fix_prose_digits(text, lookalikes) == (fixed, True)
+
+
+@pytest.mark.parametrize("text", ["水质达到I类标准", "通过ISO认证", "PM2.5浓度下降", "Wi-Fi覆盖率"])
+def test_letters_that_are_letters_stay(text: str) -> None:
+    assert repair.fix_prose_digits(text, {"O": "0", "o": "0", "l": "1", "I": "1"}) == (text, False)
