@@ -437,7 +437,8 @@ def indicator_table(table: IndicatorTable, spec: IndicatorSpec, y_of: dict[int, 
 def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
     """A wrapped table cell left over after the narrative (the seed ends with
     `含自评工作质量 资金管理、项目管 理、…`): short runs of text between spaces, or a run
-    copied from the table."""
+    copied from the table, unless it is a name that one sentence follows (a paragraph may
+    open with the unit's name: `肇庆市农业农村局 全年预算数…。`)."""
     runs = [r for r in re.split(r"\s+", text.strip()) if r]
     if not runs:
         return True
@@ -445,7 +446,10 @@ def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
             and not is_heading_line(text):
         return True
     first = compact(runs[0])
-    return len(runs) >= 2 and len(first) >= 6 and first in table_texts
+    # A name (no punctuation) and one sentence: a paragraph opening with the unit's name.
+    named_sentence = len(runs) == 2 and not re.search(r"[^\w（）()]", first) and \
+        any(end in runs[1] for end in "。；;！？!?")
+    return len(runs) >= 2 and len(first) >= 6 and first in table_texts and not named_sentence
 
 
 def narrative_texts(lines: list[Line], labels: LabelIndex, config: TextConfig, table_texts: set[str]

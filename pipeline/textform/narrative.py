@@ -62,9 +62,9 @@ def heading_title(text: str) -> tuple[str, str, str]:
 
 
 def looks_like_heading(text: str) -> bool:
-    """Short, no comma inside: a heading (with or without its ordinal)."""
+    """Short, no comma or full stop inside: a heading (with or without its ordinal)."""
     _, title, _ = heading_title(text)
-    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;]", title.rstrip("。. "))
+    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;。]", title.rstrip("。. "))
 
 
 def heading_score(text: str, labels: LabelIndex) -> float:
@@ -143,12 +143,17 @@ def clean_prose(text: str) -> str:
     return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
 
 
-def loose_heading(text: str) -> bool:
+def loose_heading(text: str, labels: LabelIndex | None = None) -> bool:
     """The text path's heading test: an ordinal heading line, or a short line without a
     comma that is not a numbered item (its lines are whole paragraphs, so a short line
-    is a heading that lost its ordinal)."""
-    return is_heading_line(text) or (looks_like_heading(text) and not HEADING_START.match(text)
-                                     and len(compact(text)) >= 4)
+    is a heading that lost its ordinal) and, with `labels`, is somewhat like a known
+    heading: a paragraph's first line broken before a number (…全年预算数 | 382.17万元)
+    or a short sentence is like none."""
+    if is_heading_line(text):
+        return True
+    if not looks_like_heading(text) or HEADING_START.match(text) or len(compact(text)) < 4:
+        return False
+    return labels is None or heading_score(text, labels) >= HEADING_REPAIR_SCORE
 
 
 def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, config: TextConfig,
@@ -164,19 +169,21 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
     rewritten heading) and for running text, where look-alike characters cannot be
     excluded (``config.confidence``)."""
     out: list[tuple[int, str, float]] = []
+    heading_at: set[int] = set()
     previous_heading: str | None = None
     for index, (text, confidence) in enumerate(paragraphs):
         text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
         text, in_prose = repair.fix_prose_digits(text, config.digit_lookalikes)
         if fixed or in_prose:
             confidence = min(confidence, config.confidence.digits)
-        if (index in headings) if headings is not None else loose_heading(text):
+        if (index in headings) if headings is not None else loose_heading(text, labels):
             text, repaired = repair_heading(text, labels, config)
             if repaired or heading_score(text, labels) < NARRATIVE_HEADING_SCORE:
                 # A heading the mapping will not know ends no section: its text joins
                 # the section before, which must then not be trusted.
                 confidence = min(confidence, config.confidence.heading)
             previous_heading = text
+            heading_at.add(index)
             out.append((index, text, confidence))
             continue
         if previous_heading is not None:
@@ -191,6 +198,10 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
         text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
         if out:
             text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)
+        if out and out[-1][0] not in heading_at:
+            before, text = repair.remove_repeat_across(out[-1][1], text, config.repeat_min_chars)
+            if before != out[-1][1]:
+                out[-1] = (out[-1][0], before, out[-1][2])
         if not text:
             continue
         if repair.is_prose(text):

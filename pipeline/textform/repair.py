@@ -70,13 +70,10 @@ def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[st
     return out, suspects
 
 
-def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
-    """`…着手。 规范制度…着手。` → `…着手。`: a sentence, or its tail, said twice in a row.
-
-    The repeat starts right after a sentence end and ends with the same punctuation;
-    it must equal the text just before it and be at least `min_chars` long.
-    """
-    changed = False
+def repeated_sentences(text: str, min_chars: int) -> list[tuple[int, int]]:
+    """The spans [start, end) of `text` that repeat a sentence, or its tail, said right
+    before them (see `remove_repeated_sentences`), in order, not overlapping."""
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(text):
         end = text[i]
@@ -95,11 +92,43 @@ def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
                 if text[e - k:e] == text[s:s + k]:
                     best = k
             if best:
-                text = text[:e] + text[s + best:]
-                changed = True
-                continue  # the same end may now be followed by a third copy
+                spans.append((e, s + best))
+                i = s + best - 1  # the same end may be followed by a third copy
+                continue
         i += 1
-    return text, changed
+    return spans
+
+
+def cut_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """`text` (starting at `offset` of the text the spans index) without the spans."""
+    out, at = [], 0
+    for a, b in spans:
+        a, b = max(a - offset, 0), min(b - offset, len(text))
+        if a < b:
+            out.append(text[at:a])
+            at = max(at, b)
+    return "".join(out) + text[at:]
+
+
+def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
+    """`…着手。 规范制度…着手。` → `…着手。`: a sentence, or its tail, said twice in a row.
+
+    The repeat starts right after a sentence end and ends with the same punctuation;
+    it must equal the text just before it and be at least `min_chars` long.
+    """
+    spans = repeated_sentences(text, min_chars)
+    return cut_spans(text, spans), bool(spans)
+
+
+def remove_repeat_across(previous: str, current: str, min_chars: int) -> tuple[str, str]:
+    """A sentence said twice where a paragraph's line wraps, its first or second copy
+    cut by the wrap (…执行率89.63%。…预算数1 | 2380000元，…执行率89.63%。资金…): the
+    repeat removed from the two lines, which stay two."""
+    spans = [(a, b) for a, b in repeated_sentences(previous + current, min_chars)
+             if b > len(previous)]  # one within the previous line was removed already
+    if not spans:
+        return previous, current
+    return cut_spans(previous, spans), cut_spans(current, spans, len(previous))
 
 
 def remove_overlap(previous: str, current: str, min_chars: int) -> str:

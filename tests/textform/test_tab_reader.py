@@ -10,8 +10,10 @@ import pytest
 from pipeline.document import DocumentExtractor
 from pipeline.models import Record
 from pipeline.settings import Settings
-from pipeline.textform import repair
-from pipeline.textform.layout import glued_amounts
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform import narrative, repair
+from pipeline.textform.layout import glued_amounts, is_stray_fragment
+from pipeline.textform.vocab import LabelIndex, label_index, load_text_config
 
 HEAD = ("项目支出绩效自评表\n（2023年度）\n项目名称\t城区排水管网改造经费\t\n"
         "主管部门\t某县住房和城乡建设局\t实施单位\t某县排水管理所\n"
@@ -98,3 +100,35 @@ def test_misread_digits_in_running_text(text: str, fixed: str) -> None:
 @pytest.mark.parametrize("text", ["水质达到I类标准", "通过ISO认证", "PM2.5浓度下降", "Wi-Fi覆盖率"])
 def test_letters_that_are_letters_stay(text: str) -> None:
     assert repair.fix_prose_digits(text, {"O": "0", "o": "0", "l": "1", "I": "1"}) == (text, False)
+
+
+def test_a_sentence_said_twice_across_a_wrapped_line() -> None:
+    first = "某区教育局全年预算数8460000元，执行率96.5%。某区教育局全年预算数84"
+    second = "60000元，执行率96.5%。资金按规定使用。"
+    assert repair.remove_repeat_across(first, second, 6) == (
+        "某区教育局全年预算数8460000元，执行率96.5%。", "资金按规定使用。")
+    # The second copy on the next line only.
+    assert repair.remove_repeat_across("执行率96.5%。资金按规定", "使用。资金按规定使用。", 6) == (
+        "执行率96.5%。资金按规定", "使用。")
+    assert repair.remove_repeat_across("项目已完工。", "项目已完工并验收。", 6) == ("项目已完工。", "项目已完工并验收。")
+
+
+@pytest.fixture(scope="module")
+def labels() -> LabelIndex:
+    return label_index(load_catalogue(Settings().config_dir), load_text_config())
+
+
+@pytest.mark.parametrize("line, heading", [
+    ("资金使用情况", True),               # a heading that lost its ordinal
+    ("三、存在的问题", True),
+    ("排水管网改造经费全年预算数", False),    # a paragraph's first line broken before its number
+    ("使用。资金按规定使用。", False),          # sentences
+])
+def test_short_lines_are_headings_only_when_like_one(line: str, heading: bool, labels: LabelIndex) -> None:
+    assert narrative.loose_heading(line, labels) is heading
+
+
+def test_a_paragraph_opening_with_a_name_from_the_table_is_no_stray_fragment() -> None:
+    table = {"某县排水管理所", "资金管理、项目管理"}
+    assert not is_stray_fragment("某县排水管理所 全年预算数120万元，执行率95%。", table)
+    assert is_stray_fragment("资金管理、项目管理 体目标 完成率", table)
