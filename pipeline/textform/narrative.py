@@ -174,6 +174,8 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
     for index, (text, confidence) in enumerate(paragraphs):
         text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
         text, in_prose = repair.fix_prose_digits(text, config.digit_lookalikes)
+        # A heading said twice (资金支出情况。资金支出情况。) is a heading.
+        text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
         if fixed or in_prose:
             confidence = min(confidence, config.confidence.digits)
         if (index in headings) if headings is not None else loose_heading(text, labels):
