@@ -86,6 +86,7 @@ class TextConfig:
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    narrative_order: tuple[str, ...] = ()
     # A text of one cell per block (pipeline/textform/cell_stream.py).
     cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)
 
@@ -147,7 +148,8 @@ def template_labels(spec: TemplateSpec) -> list[str]:
 class LabelIndex:
     """The labels of all templates by their compact form, for exact and fuzzy look-ups."""
 
-    def __init__(self, labels: list[str], right_labels: list[str], headings: list[str]) -> None:
+    def __init__(self, labels: list[str], right_labels: list[str], headings: list[str],
+                 heading_sections: list[tuple[str, str]] | None = None) -> None:
         self.by_compact: dict[str, str] = {}
         for label in labels:
             key = compact(label)
@@ -156,6 +158,8 @@ class LabelIndex:
         self.keys = list(self.by_compact)
         self.right = {compact(x) for x in right_labels}
         self.headings = sorted({compact(h) for h in headings if compact(h)})
+        # Which narrative section each heading opens (spending, problems, improvements, other).
+        self.heading_section = {compact(h): section for h, section in heading_sections or [] if compact(h)}
         # For rejoining a label torn across two fragments: its every proper prefix.
         self.prefixes: dict[str, list[str]] = {}
         for key in self.keys:
@@ -190,21 +194,25 @@ class LabelIndex:
 
 
 @cache
-def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str, ...]) -> LabelIndex:
-    return LabelIndex(list(labels), list(right), list(headings))
+def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str, ...],
+           sections: tuple[tuple[str, str], ...] = ()) -> LabelIndex:
+    return LabelIndex(list(labels), list(right), list(headings), list(sections))
 
 
 def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
     labels: list[str] = list(config.extra_labels)
     right: list[str] = []
     headings: list[str] = []
+    sections: list[tuple[str, str]] = []
     for _family, _version, spec in catalogue.forms():  # a province's version's labels too
         labels += template_labels(spec)
         right += [label for f in spec.fields.values() if f.value == "right"
                   for label in (*f.labels, *f.variants)]
         n = spec.narrative
         headings += [*n.spending, *n.problems, *n.improvements, *n.other]
-    return _index(tuple(labels), tuple(right), tuple(headings))
+        sections += [(h, key) for key in ("spending", "problems", "improvements", "other")
+                     for h in getattr(n, key)]
+    return _index(tuple(labels), tuple(right), tuple(headings), tuple(sections))
 
 
 # --- labels among a text's pieces -------------------------------------------------------

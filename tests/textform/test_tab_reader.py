@@ -132,3 +132,30 @@ def test_a_paragraph_opening_with_a_name_from_the_table_is_no_stray_fragment() -
     table = {"某县排水管理所", "资金管理、项目管理"}
     assert not is_stray_fragment("某县排水管理所 全年预算数120万元，执行率95%。", table)
     assert is_stray_fragment("资金管理、项目管理 体目标 完成率", table)
+
+
+def repaired(lines: list[str], labels: LabelIndex) -> list[str]:
+    config = load_text_config()
+    return [text for _, text, _ in narrative.repair_paragraphs([(t, 0.95) for t in lines], labels, config)]
+
+
+def test_a_heading_garbled_past_recognition_is_the_next_section(labels: LabelIndex) -> None:
+    """Under the number after 三、存在的问题, a title of 改进意见's length is 改进意见; a title
+    between 资金支出情况 and 资金使用情况 opens the spending section either way."""
+    out = repaired(["一、绩效目标实现情况", "全部完成。", "二、资金甲乙丙况", "执行率95%。",
+                    "三、存在的问题", "无。", "四、丙进丁戊", "加强监控。"], labels)
+    assert out[2] in ("二、资金支出情况", "二、资金使用情况")
+    assert out[6] == "四、改进意见"
+    assert out[:2] + out[3:6] + out[7:] == ["一、绩效目标实现情况", "全部完成。", "执行率95%。",
+                                            "三、存在的问题", "无。", "加强监控。"]
+
+
+def test_a_garbled_heading_off_its_place_stays(labels: LabelIndex) -> None:
+    out = repaired(["三、存在的问题", "无。", "六、丙进丁戊", "加强监控。"], labels)
+    assert out[2] == "六、丙进丁戊"
+
+
+def test_a_garbled_copy_of_a_heading_glued_to_its_answer(labels: LabelIndex) -> None:
+    for copy in ("四、甲进乙乙加强资金监控。", "四、甲进乙乙 加强资金监控。"):
+        out = repaired(["三、存在的问题", "无。", "四、改进意见", copy], labels)
+        assert out[-1] == "加强资金监控。"
