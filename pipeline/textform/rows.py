@@ -801,9 +801,16 @@ def fix_numeric_cells(rows: list[Row], config: TextConfig) -> None:
                         cell.confidence = min(cell.confidence, config.confidence.digits)
 
 
+# A digit that ended a line of running text after a space (照 1 | 片等, 统计表。 1): noise an
+# extraction appended, as the seed's stray 1; a number of the text is glued to its words
+# or spaced on both sides on its own line (扣 1 分).
+LINE_END_DIGIT = re.compile(r"(?<=[\u3400-\u9fff。，,；;、])\s+\d$")
+
+
 def drop_stray_digits(rows: list[Row]) -> None:
     """A lone digit in a text column (a name, a reason, a standard) is extraction noise
-    (the seed's stray 1 at a line's end); a digit in a number column is kept."""
+    (the seed's stray 1 at a line's end), alone on its line or after a space at the end of
+    one of the cell's lines; a digit in a number column is kept."""
     for row in rows:
         for key in TEXT_KEYS:
             cell = row.cells.get(key)
@@ -814,6 +821,12 @@ def drop_stray_digits(rows: list[Row]) -> None:
                 cell.text = join_cell_lines(parts[:-1]) if cell.text.endswith(parts[-1].strip()) else cell.text
             elif re.fullmatch(r"\d", cell.text.strip()):
                 cell.text = ""
+            for part in parts:
+                found = LINE_END_DIGIT.search(part.rstrip())
+                if found:  # the same digit after a space in the joined text
+                    digit = found.group().strip()
+                    cell.text = re.sub(r"(?<=[\u3400-\u9fff。，,；;、])\s+" + digit + r"(?![\d.%])",
+                                       "", cell.text, count=1)
 
 
 def mark_prose(rows: list[Row], config: TextConfig) -> None:

@@ -13,6 +13,7 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform import narrative, repair
 from pipeline.textform.layout import glued_amounts, is_stray_fragment
+from pipeline.textform.rows import Cell, Row, drop_stray_digits
 from pipeline.textform.vocab import LabelIndex, label_index, load_text_config
 
 HEAD = ("项目支出绩效自评表\n（2023年度）\n项目名称\t城区排水管网改造经费\t\n"
@@ -159,3 +160,15 @@ def test_a_garbled_copy_of_a_heading_glued_to_its_answer(labels: LabelIndex) -> 
     for copy in ("四、甲进乙乙加强资金监控。", "四、甲进乙乙 加强资金监控。"):
         out = repaired(["三、存在的问题", "无。", "四、改进意见", copy], labels)
         assert out[-1] == "加强资金监控。"
+
+
+@pytest.mark.parametrize("raw, text, kept", [
+    ("会议纪要、通 1\n知等。", "会议纪要、通 1知等。", "会议纪要、通知等。"),
+    ("验收报告。 2", "验收报告。 2", "验收报告。"),
+    ("未完成的每项扣 1 分", "未完成的每项扣 1 分", "未完成的每项扣 1 分"),   # a number of the text
+    ("每项扣\n1分", "每项扣1分", "每项扣1分"),
+])
+def test_a_digit_ending_a_line_of_running_text_is_noise(raw: str, text: str, kept: str) -> None:
+    row = Row(anchor=0, page=0, cells={"evidence": Cell(text=text, raw=raw)})
+    drop_stray_digits([row])
+    assert row.cells["evidence"].text == kept
