@@ -829,6 +829,25 @@ def drop_stray_digits(rows: list[Row]) -> None:
                                        "", cell.text, count=1)
 
 
+def torn_group_name(name: str, known: tuple[str, ...]) -> bool:
+    """A group name no form prints that is a piece of one (标, 满意度指 of 满意度指标), holds
+    one with more (经济效益指服务对象满意度指标, 产出指标产出指标), or nearly is one: its
+    wrapped lines joined wrong. A name shortened by its 指标 (社会效益) is a form's wording."""
+    key = compact(split_weight_in_name(name)[0])
+    if not key or key in known or key + "指标" in known:
+        return False
+    return any(key in g or (len(g) >= 4 and (g in key or fuzz.ratio(key, g) >= 80)) for g in known)
+
+
+def flag_torn_group_names(rows: list[Row], config: TextConfig) -> None:
+    """Group names that look torn (`torn_group_name`) are not trusted."""
+    for row in rows:
+        for key in ("level1", "level2"):
+            cell = row.cells.get(key)
+            if cell is not None and cell.text and torn_group_name(cell.text, config.group_names):
+                cell.confidence = min(cell.confidence, config.confidence.group_guess)
+
+
 def mark_prose(rows: list[Row], config: TextConfig) -> None:
     """Running text: misread digits no run of digits shows repaired (扣O.5分), and its
     confidence capped (look-alike characters cannot be excluded)."""
@@ -867,6 +886,7 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     fix_numeric_cells(rows, config)
     spans = group_rows(rows, pages, zones, page_rows, columns, mode, config)
     flag_merged_weights(rows, spans, config)
+    flag_torn_group_names(rows, config)
     mark_prose(rows, config)
     header_line = lines[0].index if lines else 0
     total = read_total(total_line, columns, n_cols, config)

@@ -13,7 +13,7 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform import narrative, repair
 from pipeline.textform.layout import glued_amounts, is_stray_fragment
-from pipeline.textform.rows import Cell, Row, drop_stray_digits
+from pipeline.textform.rows import Cell, Row, drop_stray_digits, torn_group_name
 from pipeline.textform.vocab import LabelIndex, label_index, load_text_config
 
 HEAD = ("项目支出绩效自评表\n（2023年度）\n项目名称\t城区排水管网改造经费\t\n"
@@ -172,3 +172,16 @@ def test_a_digit_ending_a_line_of_running_text_is_noise(raw: str, text: str, kep
     row = Row(anchor=0, page=0, cells={"evidence": Cell(text=text, raw=raw)})
     drop_stray_digits([row])
     assert row.cells["evidence"].text == kept
+
+
+KNOWN_GROUPS = ("产出指标", "效益指标", "满意度指标", "数量指标", "社会效益指标", "服务对象满意度指标", "产出", "效益")
+
+
+@pytest.mark.parametrize("name, torn", [
+    ("满意度指标", False), ("社会效益", False), ("项目管理", False), ("产出数量", False),
+    ("满意度指标（10分）", False),
+    ("标", True), ("意度指标", True), ("满意度指", True), ("产出指标产出指标", True),
+    ("数量指标服务对象满意度指标", True), ("服务对象满标(20分)意度指标", True),
+])
+def test_group_names_that_look_torn(name: str, torn: bool) -> None:
+    assert torn_group_name(name, KNOWN_GROUPS) is torn
