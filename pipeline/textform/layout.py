@@ -271,7 +271,7 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
             if changed:
                 p.confidence = min(p.confidence, config.confidence.digits)
         if repair.is_prose(p.text):
-            p.text, fixed = repair.fix_prose_digits(p.text, config.digit_lookalikes)
+            p.text, fixed = repair.fix_running_text(p.text, config)
             p.confidence = min(p.confidence, config.confidence.prose, config.confidence.digits if fixed else 1.0)
     return join_wrapped_amounts(pieces, config)
 

@@ -273,6 +273,7 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
             text = stripped
         previous_heading = None
         text = clean_prose(text)
+        text, _ = repair.fix_lookalikes(text, config.lookalikes)
         text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
         if out:
             text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)

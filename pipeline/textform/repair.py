@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.text.normalize import compact, to_simplified
-from pipeline.textform.vocab import LabelIndex, TextConfig
+from pipeline.textform.vocab import LabelIndex, Lookalike, TextConfig
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
@@ -228,6 +228,36 @@ def fix_prose_digits(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
     扣O.5分 → 扣0.5分, 每低l个 → 每低1个, l.事前 → 1.事前."""
     fixed = PROSE_DIGIT.sub(lambda m: lookalikes.get(m.group(), m.group()), text)
     return fixed, fixed != text
+
+
+def fix_lookalikes(text: str, rules: tuple[Lookalike, ...]) -> tuple[str, bool]:
+    """Look-alike characters in running text replaced by the ones the words need
+    (部分资金己拨付 → 已拨付, 受夭气影响 → 天气), as `config/text.yaml` lookalikes decide by
+    each character's neighbours."""
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        for rule in rules:
+            if ch != rule.read:
+                continue
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (before and before in rule.unless_before) or (after and after in rule.unless_after):
+                continue
+            if (rule.after or rule.before) and not ((after and after in rule.after)
+                                                    or (before and before in rule.before)):
+                continue
+            chars[i] = rule.printed
+            break
+    out = "".join(chars)
+    return out, out != text
+
+
+def fix_running_text(text: str, config: TextConfig) -> tuple[str, bool]:
+    """Running text with its misread digits (`fix_prose_digits`) and look-alike characters
+    (`fix_lookalikes`) repaired; whether anything changed."""
+    text, digits = fix_prose_digits(text, config.digit_lookalikes)
+    text, chars = fix_lookalikes(text, config.lookalikes)
+    return text, digits or chars
 
 
 def simplify(text: str) -> tuple[str, bool]:

@@ -855,7 +855,7 @@ def mark_prose(rows: list[Row], config: TextConfig) -> None:
         for key in ("level3", "deviation_reason", "scoring_standard", "evidence", "target", "actual"):
             cell = row.cells.get(key)
             if cell is not None and repair.is_prose(cell.text):
-                cell.text, fixed = repair.fix_prose_digits(cell.text, config.digit_lookalikes)
+                cell.text, fixed = repair.fix_running_text(cell.text, config)
                 cell.confidence = min(cell.confidence, config.confidence.prose,
                                       config.confidence.digits if fixed else 1.0)
 

@@ -42,6 +42,23 @@ class Confidence:
 
 
 @dataclass(frozen=True)
+class Lookalike:
+    """A character that damaged text and OCR put for a look-alike in running text (己 for
+    已), and the neighbours that decide: with `after`/`before` given, it is the look-alike
+    only next to one of those (拔付, 划拔 are 拨付, 划拨; 选拔 stays); a neighbour in
+    `unless_after`/`unless_before` keeps it (自己, 年末, 投入大量)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    read: str
+    printed: str
+    after: str = ""          # characters that may follow it for the repair
+    before: str = ""         # characters that may precede it for the repair
+    unless_after: str = ""
+    unless_before: str = ""
+
+
+@dataclass(frozen=True)
 class CellStreamConfig:
     """How a text of one cell per block is read (config/text.yaml `cell_stream`)."""
 
@@ -87,6 +104,7 @@ class TextConfig:
     indicator_costs: dict[str, float] = field(default_factory=dict)
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     narrative_order: tuple[str, ...] = ()
+    lookalikes: tuple[Lookalike, ...] = ()
     # A text of one cell per block (pipeline/textform/cell_stream.py).
     cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)
 

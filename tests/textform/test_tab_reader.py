@@ -185,3 +185,15 @@ KNOWN_GROUPS = ("产出指标", "效益指标", "满意度指标", "数量指标
 ])
 def test_group_names_that_look_torn(name: str, torn: bool) -> None:
     assert torn_group_name(name, KNOWN_GROUPS) is torn
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("项目己于三月开工", "项目已于三月开工"),
+    ("因暴雨夭气停工两周", "因暴雨天气停工两周"),
+    ("检查中发现的问题末及时整改", "检查中发现的问题未及时整改"),
+    ("补助资金己下拔到各镇", "补助资金已下拨到各镇"),
+    ("培训基层工作入员120人次", "培训基层工作人员120人次"),
+    ("严于律己，年末前完成；投入大量人力，选拔骨干", "严于律己，年末前完成；投入大量人力，选拔骨干"),
+])
+def test_lookalike_characters_in_running_text(text: str, fixed: str) -> None:
+    assert repair.fix_lookalikes(text, load_text_config().lookalikes)[0] == fixed
