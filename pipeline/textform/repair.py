@@ -332,7 +332,13 @@ def rejoin_pair(a: str, b: str, labels: LabelIndex) -> str | None:
     joint = torn_label(a, b, labels)
     if joint is None:
         return None
-    return drop_edge(a, joint[0], True) + drop_edge(b, joint[1], False)
+    head, tail = drop_edge(a, joint[0], True), drop_edge(b, joint[1], False)
+    # Marks the label's match ignored at the joint are junk inside it (金额单 |位).
+    while head and not compact(head[-1]):
+        head = head[:-1]
+    while tail and not compact(tail[0]):
+        tail = tail[1:]
+    return head + tail
 
 
 def rejoin_tokens(fragment: str, labels: LabelIndex) -> tuple[str, bool]:

@@ -197,3 +197,8 @@ def test_group_names_that_look_torn(name: str, torn: bool) -> None:
 ])
 def test_lookalike_characters_in_running_text(text: str, fixed: str) -> None:
     assert repair.fix_lookalikes(text, load_text_config().lookalikes)[0] == fixed
+
+
+@pytest.mark.parametrize("fragment, fixed", [("金额单 |位：元", "金额单位：元"), ("项目名 ·称", "项目名称")])
+def test_a_mark_inside_a_torn_label_is_dropped(fragment: str, fixed: str, labels: LabelIndex) -> None:
+    assert repair.rejoin_tokens(fragment, labels) == (fixed, True)
