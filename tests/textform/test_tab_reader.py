@@ -38,36 +38,28 @@ def funds(record: Record) -> dict[str, object]:
     return {k: record.fields[k].value for k in keys}
 
 
-def test_amounts_wrapped_around_their_rows_label(extractor: DocumentExtractor, tmp_path: Path) -> None:
-    """A centred cell too narrow for its amount: head above the label line, tail below;
-    the 财政拨款 row repeating the total's amounts is a row, not a doubled line."""
-    text = HEAD + ("\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n\t年度资金总额\t\t\t\t10\t90%\t9\n"
-                   "\t\t00.00\t00.00\t00.00\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
-                   "\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
-                   "\t\t00.00\t00.00\t00.00\t\t\t\n\t上年结转资金\t\t\t\t—\t—\t—\n") + GOALS
-    assert funds(read(extractor, tmp_path, text)) == {
-        "budget_initial": 7450000, "budget_annual": 7450000, "executed": 6705000,
-        "fiscal_initial": 7450000, "fiscal_annual": 7450000, "fiscal_executed": 6705000}
+def funds_block(head: str, tail: str) -> str:
+    """Two funds rows (年度资金总额, 财政拨款) of the same amounts, each printed as the line
+    `head` above its label line and `tail` below, as a centred cell too narrow wraps."""
+    rows = [("\t年度资金总额\t\t\t\t10\t90%\t9\n", "项目资金（元）\t\t\t\t\t\t\t\n"),
+            ("\t其中：当年财政拨款\t\t\t\t—\t—\t—\n", "")]
+    return HEAD + "".join(head + label + tail + after for label, after in rows) + GOALS
 
 
-def test_ungrouped_amounts_wrapped_around_their_rows_label(extractor: DocumentExtractor, tmp_path: Path) -> None:
-    text = HEAD + ("\t\t3120450\t3120450\t2808405\t\t\t\n\t年度资金总额\t\t\t\t10\t90%\t9\n"
-                   "\t\t0\t0\t0\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
-                   "\t\t3120450\t3120450\t2808405\t\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
-                   "\t\t0\t0\t0\t\t\t\n") + GOALS
-    assert funds(read(extractor, tmp_path, text)) == {
-        "budget_initial": 31204500, "budget_annual": 31204500, "executed": 28084050,
-        "fiscal_initial": 31204500, "fiscal_annual": 31204500, "fiscal_executed": 28084050}
-
-
-def test_amounts_glued_where_their_tabs_were_lost(extractor: DocumentExtractor, tmp_path: Path) -> None:
-    text = HEAD + ("\t\t2,015,000.2,015,000.1,990,500.\t\t\n\t年度资金总额\t\t\t\t10\t98.78%\t9.88\n"
-                   "\t\t00\t00\t00\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
-                   "\t\t2,015,000.2,015,000.1,990,500.\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
-                   "\t\t00\t00\t00\t\t\t\n") + GOALS
-    assert funds(read(extractor, tmp_path, text)) == {
-        "budget_initial": 2015000, "budget_annual": 2015000, "executed": 1990500,
-        "fiscal_initial": 2015000, "fiscal_annual": 2015000, "fiscal_executed": 1990500}
+@pytest.mark.parametrize("head, tail, budget, executed", [
+    # Grouped amounts: the head cut inside its last group, its tail the next line.
+    ("\t\t7,450,0\t7,450,0\t6,705,0\t\t\t\n", "\t\t00.00\t00.00\t00.00\t\t\t\n", 7450000, 6705000),
+    # Digits without grouping: joined by the shape of one centred cell.
+    ("\t\t3120450\t3120450\t2808405\t\t\t\n", "\t\t0\t0\t0\t\t\t\n", 31204500, 28084050),
+    # Amounts glued where the tabs between their cells were lost.
+    ("\t\t2,015,000.2,015,000.1,990,500.\t\t\n", "\t\t00\t00\t00\t\t\t\n", 2015000, 1990500),
+])
+def test_amounts_wrapped_around_their_rows_label(head: str, tail: str, budget: int, executed: int,
+                                                 extractor: DocumentExtractor, tmp_path: Path) -> None:
+    """The 财政拨款 row repeating the total's amounts is a row, not a doubled line."""
+    assert funds(read(extractor, tmp_path, funds_block(head, tail))) == {
+        "budget_initial": budget, "budget_annual": budget, "executed": executed,
+        "fiscal_initial": budget, "fiscal_annual": budget, "fiscal_executed": executed}
 
 
 def test_a_cut_amount_without_its_tail_is_flagged(extractor: DocumentExtractor, tmp_path: Path) -> None:
