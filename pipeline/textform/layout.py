@@ -39,6 +39,8 @@ COL_W = 60.0
 DPI = 72
 INDICATOR_STARTS = ("指标评分表",)
 AMOUNT = re.compile(r"^\d[\d,.]*$")  # an amount as a cell prints it
+CUT_DECIMALS = re.compile(r"^\d{1,3}(?:,\d{3})+\.\d$")  # its second decimal wrapped away
+MIN_CUT_DIGITS = 4  # the fewest digits an amount wrapped in its cell keeps on its first line
 
 
 @dataclass
@@ -126,10 +128,12 @@ def numeric_right_labels(catalogue: Catalogue) -> set[str]:
             if f.value == "right" and f.type != "text" for label in (*f.labels, *f.variants)}
 
 
-def line_pieces(line: Line, labels: LabelIndex, config: TextConfig) -> list[Piece]:
+def line_pieces(line: Line, labels: LabelIndex, config: TextConfig, missing: int = 0) -> list[Piece]:
     """A head-table line's fragments, each cut where a label and a value were glued.
     Amounts glued where the tabs between their cells were lost (6,166,000.6,166,000.) are
-    cut into cells of their own, and the line's later cells move right by as many."""
+    cut into cells of their own, and the line's later cells move right by as many; so are
+    the parts of a fragment cut apart when the line lacks `missing` slots that the lines
+    around it have (预算执行情况（10分） 其中：财政资金 | 1000.49 …: two cells, one tab lost)."""
     out: list[Piece] = []
     shift = 0
     for f in line.fragments:
@@ -142,6 +146,12 @@ def line_pieces(line: Line, labels: LabelIndex, config: TextConfig) -> list[Piec
             continue
         parts = repair.split_at_labels(f.text, labels)
         confidence = f.confidence if len(parts) == 1 else min(f.confidence, config.confidence.split)
+        if 1 < len(parts) <= missing - shift + 1:
+            for k, part in enumerate(parts):
+                out.append(Piece(part, part, f.col + shift + k, 0, 1, line.index, line.index, confidence,
+                                 set(f.repairs) | {"split"}))
+            shift += len(parts) - 1
+            continue
         for k, part in enumerate(parts):
             repairs = set(f.repairs) | ({"split"} if len(parts) > 1 else set())
             out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col + shift, k, len(parts),
@@ -253,8 +263,10 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
     pieces: list[Piece] = []
     # A noise token appended after a line's last cell is no column of the head table.
     widths = {ln.index: ln.width - int(ln.noise_tail and ln.slots[-1] is None) for ln in lines}
-    for line in lines:
-        pieces += drop_stray_digit(line_pieces(line, labels, config), line, labels, numeric_right)
+    for i, line in enumerate(lines):
+        around = [widths[ln.index] for ln in lines[max(0, i - 1):i + 2] if ln is not line]
+        missing = max(0, min(around, default=0) - widths[line.index])
+        pieces += drop_stray_digit(line_pieces(line, labels, config, missing), line, labels, numeric_right)
     pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)
     # Lines of numbers (the funds block): a lone O or l there is a misread 0 or 1.
     numeric_lines = {p.first for p in pieces if sum(c.isdigit() for c in p.text) >= 1 and
@@ -298,8 +310,12 @@ def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]
             return False
         if INCOMPLETE_NUMBER.match(a):
             return bool(GROUPED_NUMBER.match(a + b))
+        if CUT_DECIMALS.match(a):  # 12,380,000.0 | 0: the same amount either way
+            return len(b) == 1 and b.isdigit()
         between = range(head.last + 1, tail.first)
-        return (a.isdigit() and len(b) <= len(a) and {head.first, tail.first} <= amounts_only
+        # A head as long as a narrow cell is wide: a lone 0 is some amount's tail.
+        return (a.isdigit() and len(a) >= MIN_CUT_DIGITS and len(b) < len(a)
+                and {head.first, tail.first} <= amounts_only
                 and any(line in by_line and line not in amounts_only for line in between))
 
     dropped: set[int] = set()

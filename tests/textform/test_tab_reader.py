@@ -194,3 +194,25 @@ def test_lookalike_characters_in_running_text(text: str, fixed: str) -> None:
 @pytest.mark.parametrize("fragment, fixed", [("金额单 |位：元", "金额单位：元"), ("项目名 ·称", "项目名称")])
 def test_a_mark_inside_a_torn_label_is_dropped(fragment: str, fixed: str, labels: LabelIndex) -> None:
     assert repair.rejoin_tokens(fragment, labels) == (fixed, True)
+
+
+def test_a_funds_line_that_lost_a_tab_between_two_labels(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    """项目资金（元） and 其中：当年财政拨款 glued in one slot: the amounts after them stand one
+    slot left of their columns, which the lines around the line show."""
+    text = HEAD + ("\t年度资金总额\t830.5\t830.5\t801.2\t10\t96.47%\t9.65\n"
+                   "项目资金（万元） 其中：当年财政拨款\t700\t700\t690.8\t—\t—\t—\n"
+                   "\t其他资金\t130.5\t130.5\t110.4\t—\t—\t—\n") + GOALS
+    record = read(extractor, tmp_path, text)
+    assert [record.fields[k].value for k in ("fiscal_initial", "fiscal_annual", "fiscal_executed")] == [700, 700, 690.8]
+
+
+def test_a_lone_tail_is_no_amount_of_its_own(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    """12,380,000.0 | 0: its second decimal wrapped; the 0 under it is no head of a wrapped
+    amount joined with the next 0 further down."""
+    text = HEAD + ("\t\t4,560,000.0\t4,560,000.\t4,100,000.\t\t\t\n\t年度资金总额\t\t\t\t10\t89.91%\t8.99\n"
+                   "\t\t0\t00\t00\t\t\t\n项目资金（元）\t\t\t\t\t\t\t\n"
+                   "\t\t4,560,000.0\t4,560,000.\t4,100,000.\t\t\t\n\t其中：当年财政拨款\t\t\t\t—\t—\t—\n"
+                   "\t\t0\t00\t00\t\t\t\n") + GOALS
+    assert funds(read(extractor, tmp_path, text)) == {
+        "budget_initial": 4560000, "budget_annual": 4560000, "executed": 4100000,
+        "fiscal_initial": 4560000, "fiscal_annual": 4560000, "fiscal_executed": 4100000}
