@@ -30,6 +30,7 @@ from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.textform import repair
 from pipeline.textform.fragments import Line, prepare_lines
 from pipeline.textform.narrative import BULLET, is_heading_line, repair_paragraphs
+from pipeline.textform.pieces import GROUPED_NUMBER, INCOMPLETE_NUMBER, NUMBER_TAIL
 from pipeline.textform.rows import IndicatorTable, rebuild_indicators
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index, load_text_config
 
@@ -37,6 +38,9 @@ LINE_H = 12.0
 COL_W = 60.0
 DPI = 72
 INDICATOR_STARTS = ("指标评分表",)
+AMOUNT = re.compile(r"^\d[\d,.]*$")  # an amount as a cell prints it
+CUT_DECIMALS = re.compile(r"^\d{1,3}(?:,\d{3})+\.\d$")  # its second decimal wrapped away
+MIN_CUT_DIGITS = 4  # the fewest digits an amount wrapped in its cell keeps on its first line
 
 
 @dataclass
@@ -82,6 +86,12 @@ def total_words(catalogue: Catalogue) -> list[str]:
     return sorted({w for _f, _v, spec in catalogue.forms() for w in spec.indicators.total_labels})
 
 
+def amounts_line(line: Line) -> bool:
+    """A line of amounts only: the funds block's rows often repeat their amounts (all the
+    money is 财政拨款), so its repeat a few lines on is a row of its own, not a duplicate."""
+    return bool(line.fragments) and all(AMOUNT.match(f.text.strip()) for f in line.fragments)
+
+
 def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
     starts = indicator_start_words(catalogue)
     totals = total_words(catalogue)
@@ -104,7 +114,7 @@ def find_regions(lines: list[Line], catalogue: Catalogue) -> Regions:
     head_end = ind_start if ind_start is not None else narrative_at
     return Regions(
         title=[ln for ln in lines[:first_tab] if not ln.blank],
-        head=[ln for ln in lines[first_tab:head_end] if not ln.blank and not ln.suspect],
+        head=[ln for ln in lines[first_tab:head_end] if not ln.blank and not (ln.suspect and not amounts_line(ln))],
         indicators=lines[ind_start:total_at if total_at is not None else narrative_at] if ind_start is not None else [],
         total=lines[total_at] if total_at is not None else None,
         narrative=[ln for ln in lines[narrative_at:] if not ln.blank],
@@ -118,17 +128,46 @@ def numeric_right_labels(catalogue: Catalogue) -> set[str]:
             if f.value == "right" and f.type != "text" for label in (*f.labels, *f.variants)}
 
 
-def line_pieces(line: Line, labels: LabelIndex, config: TextConfig) -> list[Piece]:
-    """A head-table line's fragments, each cut where a label and a value were glued."""
+def line_pieces(line: Line, labels: LabelIndex, config: TextConfig, missing: int = 0) -> list[Piece]:
+    """A head-table line's fragments, each cut where a label and a value were glued.
+    Amounts glued where the tabs between their cells were lost (6,166,000.6,166,000.) are
+    cut into cells of their own, and the line's later cells move right by as many; so are
+    the parts of a fragment cut apart when the line lacks `missing` slots that the lines
+    around it have (预算执行情况（10分） 其中：财政资金 | 1000.49 …: two cells, one tab lost)."""
     out: list[Piece] = []
+    shift = 0
     for f in line.fragments:
+        amounts = glued_amounts(f.text)
+        if len(amounts) > 1:
+            for k, amount in enumerate(amounts):
+                out.append(Piece(amount, amount, f.col + shift + k, 0, 1, line.index, line.index,
+                                 min(f.confidence, config.confidence.split), set(f.repairs) | {"split"}))
+            shift += len(amounts) - 1
+            continue
         parts = repair.split_at_labels(f.text, labels)
         confidence = f.confidence if len(parts) == 1 else min(f.confidence, config.confidence.split)
+        if 1 < len(parts) <= missing - shift + 1:
+            for k, part in enumerate(parts):
+                out.append(Piece(part, part, f.col + shift + k, 0, 1, line.index, line.index, confidence,
+                                 set(f.repairs) | {"split"}))
+            shift += len(parts) - 1
+            continue
         for k, part in enumerate(parts):
             repairs = set(f.repairs) | ({"split"} if len(parts) > 1 else set())
-            out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col, k, len(parts),
+            out.append(Piece(part, f.raw if len(parts) == 1 else part, f.col + shift, k, len(parts),
                              line.index, line.index, confidence, repairs))
     return out
+
+
+# A grouped amount (its decimals possibly wrapped away) that another grouped amount follows.
+GLUED_AMOUNT = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{0,2})?(?=\d{1,3},\d{3}|$)")
+
+
+def glued_amounts(text: str) -> list[str]:
+    """6,166,000.006,166,000.00 → the two amounts; any other text → itself alone."""
+    text = text.strip()
+    found = GLUED_AMOUNT.findall(text)
+    return found if len(found) > 1 and "".join(found) == text else [text]
 
 
 def drop_stray_digit(pieces: list[Piece], line: Line, labels: LabelIndex, numeric_right: set[str]) -> list[Piece]:
@@ -224,8 +263,10 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
     pieces: list[Piece] = []
     # A noise token appended after a line's last cell is no column of the head table.
     widths = {ln.index: ln.width - int(ln.noise_tail and ln.slots[-1] is None) for ln in lines}
-    for line in lines:
-        pieces += drop_stray_digit(line_pieces(line, labels, config), line, labels, numeric_right)
+    for i, line in enumerate(lines):
+        around = [widths[ln.index] for ln in lines[max(0, i - 1):i + 2] if ln is not line]
+        missing = max(0, min(around, default=0) - widths[line.index])
+        pieces += drop_stray_digit(line_pieces(line, labels, config, missing), line, labels, numeric_right)
     pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)
     # Lines of numbers (the funds block): a lone O or l there is a misread 0 or 1.
     numeric_lines = {p.first for p in pieces if sum(c.isdigit() for c in p.text) >= 1 and
@@ -242,8 +283,67 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
             if changed:
                 p.confidence = min(p.confidence, config.confidence.digits)
         if repair.is_prose(p.text):
-            p.confidence = min(p.confidence, config.confidence.prose)
-    return pieces
+            p.text, fixed = repair.fix_running_text(p.text, config)
+            p.confidence = min(p.confidence, config.confidence.prose, config.confidence.digits if fixed else 1.0)
+    return join_wrapped_amounts(pieces, config)
+
+
+
+def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]:
+    """An amount too wide for its narrow cell wraps, and a cell centred on its row puts its
+    lines above and below the row's label line (12,380,0 | 年度资金总额 | 00.00): the head
+    joined with the next amount under it in its tab slot. Joined when the two make a
+    grouped amount (12,380,0 + 00.00), or, for digits without grouping (1108180 | 0), when
+    both stand on lines of amounts only with a line between them that holds text and
+    leaves their slot empty (the row's label): the shape of one centred cell. Another cut
+    amount between them (a line said twice) is passed over; a cut amount that finds no
+    tail is kept with a low confidence (18,928,80 read as it stands is a wrong amount)."""
+    by_line: dict[int, list[Piece]] = {}
+    for p in pieces:
+        if p.text:
+            by_line.setdefault(p.first, []).append(p)
+    amounts_only = {line for line, ps in by_line.items() if all(AMOUNT.match(p.text.strip()) for p in ps)}
+
+    def joins(head: Piece, tail: Piece) -> bool:
+        a, b = head.text.strip(), tail.text.strip()
+        if tail.first != tail.last or not NUMBER_TAIL.match(b):
+            return False
+        if INCOMPLETE_NUMBER.match(a):
+            return bool(GROUPED_NUMBER.match(a + b))
+        if CUT_DECIMALS.match(a):  # 12,380,000.0 | 0: the same amount either way
+            return len(b) == 1 and b.isdigit()
+        between = range(head.last + 1, tail.first)
+        # A head as long as a narrow cell is wide: a lone 0 is some amount's tail.
+        return (a.isdigit() and len(a) >= MIN_CUT_DIGITS and len(b) < len(a)
+                and {head.first, tail.first} <= amounts_only
+                and any(line in by_line and line not in amounts_only for line in between))
+
+    dropped: set[int] = set()
+    for head in sorted(pieces, key=lambda p: p.first):
+        text = head.text.strip()
+        if id(head) in dropped or head.nsub != 1 or head.first != head.last or not AMOUNT.match(text):
+            continue
+        below = sorted((p for p in pieces if p.col == head.col and p.nsub == 1 and p.text
+                        and head.last < p.first <= head.last + 3 and id(p) not in dropped),
+                       key=lambda p: p.first)
+        tail = None
+        for p in below:
+            if joins(head, p):
+                tail = p
+                break
+            if not INCOMPLETE_NUMBER.match(p.text.strip()):
+                break
+        if tail is None:
+            if INCOMPLETE_NUMBER.match(text):
+                head.confidence = min(head.confidence, config.confidence.cut_number)
+            continue
+        head.text = text + tail.text.strip()
+        head.raw = f"{head.raw}\n{tail.raw}"
+        head.last = tail.last
+        head.confidence = min(head.confidence, tail.confidence, config.confidence.wrapped)
+        head.repairs |= tail.repairs | {"wrapped"}
+        dropped.add(id(tail))
+    return [p for p in pieces if id(p) not in dropped]
 
 
 def piece_bbox(p: Piece, index_of: dict[int, int]) -> tuple[float, float, float, float]:
@@ -353,7 +453,8 @@ def indicator_table(table: IndicatorTable, spec: IndicatorSpec, y_of: dict[int, 
 def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
     """A wrapped table cell left over after the narrative (the seed ends with
     `含自评工作质量 资金管理、项目管 理、…`): short runs of text between spaces, or a run
-    copied from the table."""
+    copied from the table, unless it is a name that one sentence follows (a paragraph may
+    open with the unit's name: `肇庆市农业农村局 全年预算数…。`)."""
     runs = [r for r in re.split(r"\s+", text.strip()) if r]
     if not runs:
         return True
@@ -361,7 +462,10 @@ def is_stray_fragment(text: str, table_texts: set[str]) -> bool:
             and not is_heading_line(text):
         return True
     first = compact(runs[0])
-    return len(runs) >= 2 and len(first) >= 6 and first in table_texts
+    # A name (no punctuation) and one sentence: a paragraph opening with the unit's name.
+    named_sentence = len(runs) == 2 and not re.search(r"[^\w（）()]", first) and \
+        any(end in runs[1] for end in "。；;！？!?")
+    return len(runs) >= 2 and len(first) >= 6 and first in table_texts and not named_sentence
 
 
 def narrative_texts(lines: list[Line], labels: LabelIndex, config: TextConfig, table_texts: set[str]

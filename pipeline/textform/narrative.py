@@ -62,9 +62,9 @@ def heading_title(text: str) -> tuple[str, str, str]:
 
 
 def looks_like_heading(text: str) -> bool:
-    """Short, no comma inside: a heading (with or without its ordinal)."""
+    """Short, no comma or full stop inside: a heading (with or without its ordinal)."""
     _, title, _ = heading_title(text)
-    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;]", title.rstrip("。. "))
+    return 0 < len(compact(title)) <= 20 and not re.search(r"[，,；;。]", title.rstrip("。. "))
 
 
 def heading_score(text: str, labels: LabelIndex) -> float:
@@ -73,22 +73,73 @@ def heading_score(text: str, labels: LabelIndex) -> float:
     return max((fuzz.ratio(key, h) for h in labels.headings), default=0.0) if key else 0.0
 
 
-def repair_heading(text: str, labels: LabelIndex, config: TextConfig) -> tuple[str, bool]:
+def best_per_section(key: str, labels: LabelIndex) -> list[tuple[float, str]]:
+    """(score, closest known heading) of each narrative section, best first: 资金支出情况
+    and 资金使用情况 open the same section, so a title halfway between them is no doubt."""
+    best: dict[str, tuple[float, str]] = {}
+    for heading in labels.headings:
+        section = labels.heading_section.get(heading, heading)
+        score = fuzz.ratio(key, heading)
+        if section not in best or score > best[section][0]:
+            best[section] = (score, heading)
+    return sorted(best.values(), reverse=True)
+
+
+def heading_section(text: str, labels: LabelIndex) -> str | None:
+    """The section a heading line opens, when the mapping will know its title."""
+    scored = best_per_section(compact(heading_title(text)[1]), labels)
+    if not scored or scored[0][0] < NARRATIVE_HEADING_SCORE:
+        return None
+    return labels.heading_section.get(scored[0][1])
+
+
+def repair_heading(text: str, labels: LabelIndex, config: TextConfig, expected: str | None = None
+                   ) -> tuple[str, bool]:
     """A narrative heading garbled past what the mapping's fuzzy match accepts
-    (资金支出情况 → 资金刃出曰政) rewritten to the closest known heading, when that one is
-    clearly closer than any other."""
+    (资金支出情况 → 资金刃出曰政) rewritten to the closest known heading, when its section
+    is clearly closer than any other; or, garbled past recognition (改进意见 → 刃进士巨),
+    to the heading of `expected`, the section its ordinal says comes next, when it has
+    that heading's length (garbling replaces characters one for one)."""
     if not looks_like_heading(text):
         return text, False
     prefix, title, tail = heading_title(text)
     key = compact(title)
-    scored = sorted(((fuzz.ratio(key, h), h) for h in labels.headings), reverse=True)
-    if not scored:
+    scored = best_per_section(key, labels)
+    if not scored or scored[0][0] >= NARRATIVE_HEADING_SCORE:
         return text, False
     best, heading = scored[0]
     second = scored[1][0] if len(scored) > 1 else 0
-    if best >= NARRATIVE_HEADING_SCORE or best < HEADING_REPAIR_SCORE or best - second < 15:
+    if best >= HEADING_REPAIR_SCORE and best - second >= 15:
+        return prefix + labels.by_compact.get(heading, heading) + tail, True
+    same_length = [h for h in labels.headings
+                   if labels.heading_section.get(h) == expected and abs(len(h) - len(key)) <= 1]
+    if expected is None or not same_length or len(key) < 2:
         return text, False
+    heading = max(same_length, key=lambda h: fuzz.ratio(key, h))
     return prefix + labels.by_compact.get(heading, heading) + tail, True
+
+
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+def top_ordinal(text: str) -> int | None:
+    """1 for 一、, 2 for 二、 …: a top-level heading's number (not （一）, not 1.)."""
+    found = HEADING_START.match(text)
+    if not found or any(ch in found.group() for ch in "()（）"):
+        return None
+    numeral = compact(found.group()).rstrip("、.．")
+    return CHINESE_NUMERALS.index(numeral) + 1 if len(numeral) == 1 and numeral in CHINESE_NUMERALS else None
+
+
+def expected_section(text: str, last_number: int | None, seen: set[str], order: tuple[str, ...]
+                     ) -> str | None:
+    """The section a top-level heading opens by its place: under the number after the
+    last top-level heading's, the first section (in the order the forms print them) that
+    no heading has opened yet."""
+    number = top_ordinal(text)
+    if number is None or last_number is None or number != last_number + 1:
+        return None
+    return next((section for section in order if section not in seen), None)
 
 
 def strip_heading_echo(heading: str, text: str) -> str:
@@ -120,6 +171,20 @@ def strip_heading_echo(heading: str, text: str) -> str:
     return text[best_cut:].lstrip(" 。.\u3000")
 
 
+def cut_garbled_copy(heading: str, text: str) -> str:
+    """`四、玉进玉玉无。` under `四、改进意见`: the same ordinal opens a copy of the heading
+    garbled past recognition, one character for one, glued to the paragraph (无。)."""
+    m = HEADING_START.match(text)
+    target = compact(heading_title(heading)[1])
+    if not m or len(target) < 2:
+        return text
+    rest = text[m.end():].lstrip(" \u3000")
+    copy = rest[:len(target)]
+    if len(rest) <= len(target) or re.search(r"[\s，,。；;:：]", copy):
+        return text
+    return rest[len(target):].lstrip(" 。.\u3000")
+
+
 GLUED_ECHO_SCORE = 60
 GLUED_LENGTH_PENALTY = 8  # per character: a garbled copy keeps its heading's length
 
@@ -143,12 +208,17 @@ def clean_prose(text: str) -> str:
     return re.sub(r"(?<![A-Za-z0-9]) +| +(?![A-Za-z0-9])", "", text)
 
 
-def loose_heading(text: str) -> bool:
+def loose_heading(text: str, labels: LabelIndex | None = None) -> bool:
     """The text path's heading test: an ordinal heading line, or a short line without a
     comma that is not a numbered item (its lines are whole paragraphs, so a short line
-    is a heading that lost its ordinal)."""
-    return is_heading_line(text) or (looks_like_heading(text) and not HEADING_START.match(text)
-                                     and len(compact(text)) >= 4)
+    is a heading that lost its ordinal) and, with `labels`, is somewhat like a known
+    heading: a paragraph's first line broken before a number (…全年预算数 | 382.17万元)
+    or a short sentence is like none."""
+    if is_heading_line(text):
+        return True
+    if not looks_like_heading(text) or HEADING_START.match(text) or len(compact(text)) < 4:
+        return False
+    return labels is None or heading_score(text, labels) >= HEADING_REPAIR_SCORE
 
 
 def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, config: TextConfig,
@@ -164,32 +234,53 @@ def repair_paragraphs(paragraphs: list[tuple[str, float]], labels: LabelIndex, c
     rewritten heading) and for running text, where look-alike characters cannot be
     excluded (``config.confidence``)."""
     out: list[tuple[int, str, float]] = []
+    heading_at: set[int] = set()
+    last_number: int | None = None  # of the last top-level heading (一、二、…)
+    seen: set[str] = set()  # the sections a heading opened
     previous_heading: str | None = None
     for index, (text, confidence) in enumerate(paragraphs):
         text, fixed = repair.fix_digit_runs(text, config.digit_lookalikes)
-        if fixed:
+        text, in_prose = repair.fix_prose_digits(text, config.digit_lookalikes)
+        # A heading said twice (资金支出情况。资金支出情况。) is a heading.
+        text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
+        if fixed or in_prose:
             confidence = min(confidence, config.confidence.digits)
-        if (index in headings) if headings is not None else loose_heading(text):
-            text, repaired = repair_heading(text, labels, config)
+        # Right under a heading, a line with its ordinal that is no known heading is a
+        # garbled copy of it glued to the paragraph (四、改进意见 | 四、甲进乙乙加强监控。).
+        copy = previous_heading is not None and ordinal(text) == ordinal(previous_heading) != "" \
+            and heading_score(text, labels) < NARRATIVE_HEADING_SCORE
+        if (index in headings) if headings is not None else (loose_heading(text, labels) and not copy):
+            expected = expected_section(text, last_number, seen, config.narrative_order)
+            text, repaired = repair_heading(text, labels, config, expected)
+            last_number = top_ordinal(text) or last_number
+            seen.add(heading_section(text, labels) or "")
             if repaired or heading_score(text, labels) < NARRATIVE_HEADING_SCORE:
                 # A heading the mapping will not know ends no section: its text joins
                 # the section before, which must then not be trusted.
                 confidence = min(confidence, config.confidence.heading)
             previous_heading = text
+            heading_at.add(index)
             out.append((index, text, confidence))
             continue
         if previous_heading is not None:
             stripped = BULLET.sub("", strip_heading_echo(previous_heading, text))
             if stripped == text and ordinal(text) and ordinal(text) == ordinal(previous_heading):
                 # It opens with its heading's ordinal: a copy of the heading too garbled
-                # to tell where it ends stays, and says so.
+                # to tell where it ends, cut at the heading's length if it has no
+                # punctuation there, and said to be doubtful.
+                stripped = cut_garbled_copy(previous_heading, text)
                 confidence = min(confidence, config.confidence.heading)
             text = stripped
         previous_heading = None
         text = clean_prose(text)
+        text, _ = repair.fix_lookalikes(text, config.lookalikes)
         text, _ = repair.remove_repeated_sentences(text, config.repeat_min_chars)
         if out:
             text = repair.remove_overlap(out[-1][1], text, config.overlap_min_chars)
+        if out and out[-1][0] not in heading_at:
+            before, text = repair.remove_repeat_across(out[-1][1], text, config.repeat_min_chars)
+            if before != out[-1][1]:
+                out[-1] = (out[-1][0], before, out[-1][2])
         if not text:
             continue
         if repair.is_prose(text):

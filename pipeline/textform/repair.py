@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.text.normalize import compact, to_simplified
-from pipeline.textform.vocab import LabelIndex, TextConfig
+from pipeline.textform.vocab import LabelIndex, Lookalike, TextConfig
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
@@ -70,13 +70,10 @@ def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[st
     return out, suspects
 
 
-def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
-    """`…着手。 规范制度…着手。` → `…着手。`: a sentence, or its tail, said twice in a row.
-
-    The repeat starts right after a sentence end and ends with the same punctuation;
-    it must equal the text just before it and be at least `min_chars` long.
-    """
-    changed = False
+def repeated_sentences(text: str, min_chars: int) -> list[tuple[int, int]]:
+    """The spans [start, end) of `text` that repeat a sentence, or its tail, said right
+    before them (see `remove_repeated_sentences`), in order, not overlapping."""
+    spans: list[tuple[int, int]] = []
     i = 0
     while i < len(text):
         end = text[i]
@@ -95,11 +92,43 @@ def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
                 if text[e - k:e] == text[s:s + k]:
                     best = k
             if best:
-                text = text[:e] + text[s + best:]
-                changed = True
-                continue  # the same end may now be followed by a third copy
+                spans.append((e, s + best))
+                i = s + best - 1  # the same end may be followed by a third copy
+                continue
         i += 1
-    return text, changed
+    return spans
+
+
+def cut_spans(text: str, spans: list[tuple[int, int]], offset: int = 0) -> str:
+    """`text` (starting at `offset` of the text the spans index) without the spans."""
+    out, at = [], 0
+    for a, b in spans:
+        a, b = max(a - offset, 0), min(b - offset, len(text))
+        if a < b:
+            out.append(text[at:a])
+            at = max(at, b)
+    return "".join(out) + text[at:]
+
+
+def remove_repeated_sentences(text: str, min_chars: int) -> tuple[str, bool]:
+    """`…着手。 规范制度…着手。` → `…着手。`: a sentence, or its tail, said twice in a row.
+
+    The repeat starts right after a sentence end and ends with the same punctuation;
+    it must equal the text just before it and be at least `min_chars` long.
+    """
+    spans = repeated_sentences(text, min_chars)
+    return cut_spans(text, spans), bool(spans)
+
+
+def remove_repeat_across(previous: str, current: str, min_chars: int) -> tuple[str, str]:
+    """A sentence said twice where a paragraph's line wraps, its first or second copy
+    cut by the wrap (…执行率89.63%。…预算数1 | 2380000元，…执行率89.63%。资金…): the
+    repeat removed from the two lines, which stay two."""
+    spans = [(a, b) for a, b in repeated_sentences(previous + current, min_chars)
+             if b > len(previous)]  # one within the previous line was removed already
+    if not spans:
+        return previous, current
+    return cut_spans(previous, spans), cut_spans(current, spans, len(previous))
 
 
 def remove_overlap(previous: str, current: str, min_chars: int) -> str:
@@ -183,6 +212,54 @@ def fix_digit_runs(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
     return DIGIT_RUN.sub(repl, text), changed
 
 
+# A Latin letter that can only be a misread digit in Chinese running text: before a
+# decimal point and a digit (扣O.5分), after a digit's decimal point (0.O5), alone between
+# Chinese characters (每低l个百分点), or an ordinal before its point (l.事前已经过). Only a
+# lower-case l there: an upper-case I may be a Roman numeral (I类水质).
+PROSE_DIGIT = re.compile(
+    r"(?<![A-Za-z])[lIOo](?=[.．]\d)"
+    r"|(?<=\d[.．])[lIOo](?![A-Za-z])"
+    r"|(?<=[\u3400-\u9fff])l(?=[\u3400-\u9fff])"
+    r"|(?<![A-Za-z\d.．])l(?=[.．、][\u3400-\u9fff])")
+
+
+def fix_prose_digits(text: str, lookalikes: dict[str, str]) -> tuple[str, bool]:
+    """Misread digits in running text that no run of digits shows (`fix_digit_runs`):
+    扣O.5分 → 扣0.5分, 每低l个 → 每低1个, l.事前 → 1.事前."""
+    fixed = PROSE_DIGIT.sub(lambda m: lookalikes.get(m.group(), m.group()), text)
+    return fixed, fixed != text
+
+
+def fix_lookalikes(text: str, rules: tuple[Lookalike, ...]) -> tuple[str, bool]:
+    """Look-alike characters in running text replaced by the ones the words need
+    (部分资金己拨付 → 已拨付, 受夭气影响 → 天气), as `config/text.yaml` lookalikes decide by
+    each character's neighbours."""
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        for rule in rules:
+            if ch != rule.read:
+                continue
+            before = text[i - 1] if i > 0 else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (before and before in rule.unless_before) or (after and after in rule.unless_after):
+                continue
+            if (rule.after or rule.before) and not ((after and after in rule.after)
+                                                    or (before and before in rule.before)):
+                continue
+            chars[i] = rule.printed
+            break
+    out = "".join(chars)
+    return out, out != text
+
+
+def fix_running_text(text: str, config: TextConfig) -> tuple[str, bool]:
+    """Running text with its misread digits (`fix_prose_digits`) and look-alike characters
+    (`fix_lookalikes`) repaired; whether anything changed."""
+    text, digits = fix_prose_digits(text, config.digit_lookalikes)
+    text, chars = fix_lookalikes(text, config.lookalikes)
+    return text, digits or chars
+
+
 def simplify(text: str) -> tuple[str, bool]:
     """Traditional to simplified (the forms are printed in simplified)."""
     out = to_simplified(text)
@@ -255,7 +332,13 @@ def rejoin_pair(a: str, b: str, labels: LabelIndex) -> str | None:
     joint = torn_label(a, b, labels)
     if joint is None:
         return None
-    return drop_edge(a, joint[0], True) + drop_edge(b, joint[1], False)
+    head, tail = drop_edge(a, joint[0], True), drop_edge(b, joint[1], False)
+    # Marks the label's match ignored at the joint are junk inside it (金额单 |位).
+    while head and not compact(head[-1]):
+        head = head[:-1]
+    while tail and not compact(tail[0]):
+        tail = tail[1:]
+    return head + tail
 
 
 def rejoin_tokens(fragment: str, labels: LabelIndex) -> tuple[str, bool]:

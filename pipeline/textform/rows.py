@@ -801,9 +801,16 @@ def fix_numeric_cells(rows: list[Row], config: TextConfig) -> None:
                         cell.confidence = min(cell.confidence, config.confidence.digits)
 
 
+# A digit that ended a line of running text after a space (照 1 | 片等, 统计表。 1): noise an
+# extraction appended, as the seed's stray 1; a number of the text is glued to its words
+# or spaced on both sides on its own line (扣 1 分).
+LINE_END_DIGIT = re.compile(r"(?<=[\u3400-\u9fff。，,；;、])\s+\d$")
+
+
 def drop_stray_digits(rows: list[Row]) -> None:
     """A lone digit in a text column (a name, a reason, a standard) is extraction noise
-    (the seed's stray 1 at a line's end); a digit in a number column is kept."""
+    (the seed's stray 1 at a line's end), alone on its line or after a space at the end of
+    one of the cell's lines; a digit in a number column is kept."""
     for row in rows:
         for key in TEXT_KEYS:
             cell = row.cells.get(key)
@@ -814,14 +821,43 @@ def drop_stray_digits(rows: list[Row]) -> None:
                 cell.text = join_cell_lines(parts[:-1]) if cell.text.endswith(parts[-1].strip()) else cell.text
             elif re.fullmatch(r"\d", cell.text.strip()):
                 cell.text = ""
+            for part in parts:
+                found = LINE_END_DIGIT.search(part.rstrip())
+                if found:  # the same digit after a space in the joined text
+                    digit = found.group().strip()
+                    cell.text = re.sub(r"(?<=[\u3400-\u9fff。，,；;、])\s+" + digit + r"(?![\d.%])",
+                                       "", cell.text, count=1)
+
+
+def torn_group_name(name: str, known: tuple[str, ...]) -> bool:
+    """A group name no form prints that is a piece of one (标, 满意度指 of 满意度指标), holds
+    one with more (经济效益指服务对象满意度指标, 产出指标产出指标), or nearly is one: its
+    wrapped lines joined wrong. A name shortened by its 指标 (社会效益) is a form's wording."""
+    key = compact(split_weight_in_name(name)[0])
+    if not key or key in known or key + "指标" in known:
+        return False
+    return any(key in g or (len(g) >= 4 and (g in key or fuzz.ratio(key, g) >= 80)) for g in known)
+
+
+def flag_torn_group_names(rows: list[Row], config: TextConfig) -> None:
+    """Group names that look torn (`torn_group_name`) are not trusted."""
+    for row in rows:
+        for key in ("level1", "level2"):
+            cell = row.cells.get(key)
+            if cell is not None and cell.text and torn_group_name(cell.text, config.group_names):
+                cell.confidence = min(cell.confidence, config.confidence.group_guess)
 
 
 def mark_prose(rows: list[Row], config: TextConfig) -> None:
+    """Running text: misread digits no run of digits shows repaired (扣O.5分), and its
+    confidence capped (look-alike characters cannot be excluded)."""
     for row in rows:
         for key in ("level3", "deviation_reason", "scoring_standard", "evidence", "target", "actual"):
             cell = row.cells.get(key)
             if cell is not None and repair.is_prose(cell.text):
-                cell.confidence = min(cell.confidence, config.confidence.prose)
+                cell.text, fixed = repair.fix_running_text(cell.text, config)
+                cell.confidence = min(cell.confidence, config.confidence.prose,
+                                      config.confidence.digits if fixed else 1.0)
 
 
 def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line | None,
@@ -850,6 +886,7 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     fix_numeric_cells(rows, config)
     spans = group_rows(rows, pages, zones, page_rows, columns, mode, config)
     flag_merged_weights(rows, spans, config)
+    flag_torn_group_names(rows, config)
     mark_prose(rows, config)
     header_line = lines[0].index if lines else 0
     total = read_total(total_line, columns, n_cols, config)

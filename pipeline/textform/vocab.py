@@ -42,6 +42,23 @@ class Confidence:
 
 
 @dataclass(frozen=True)
+class Lookalike:
+    """A character that damaged text and OCR put for a look-alike in running text (己 for
+    已), and the neighbours that decide: with `after`/`before` given, it is the look-alike
+    only next to one of those (拔付, 划拔 are 拨付, 划拨; 选拔 stays); a neighbour in
+    `unless_after`/`unless_before` keeps it (自己, 年末, 投入大量)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    read: str
+    printed: str
+    after: str = ""          # characters that may follow it for the repair
+    before: str = ""         # characters that may precede it for the repair
+    unless_after: str = ""
+    unless_before: str = ""
+
+
+@dataclass(frozen=True)
 class CellStreamConfig:
     """How a text of one cell per block is read (config/text.yaml `cell_stream`)."""
 
@@ -96,6 +113,8 @@ class TextConfig:
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()
+    narrative_order: tuple[str, ...] = ()
+    lookalikes: tuple[Lookalike, ...] = ()
     # A text of one cell per block (pipeline/textform/cell_stream.py).
     cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)
 
@@ -159,7 +178,8 @@ def template_labels(spec: TemplateSpec) -> list[str]:
 class LabelIndex:
     """The labels of all templates by their compact form, for exact and fuzzy look-ups."""
 
-    def __init__(self, labels: list[str], right_labels: list[str], headings: list[str]) -> None:
+    def __init__(self, labels: list[str], right_labels: list[str], headings: list[str],
+                 heading_sections: list[tuple[str, str]] | None = None) -> None:
         self.by_compact: dict[str, str] = {}
         for label in labels:
             key = compact(label)
@@ -168,6 +188,8 @@ class LabelIndex:
         self.keys = list(self.by_compact)
         self.right = {compact(x) for x in right_labels}
         self.headings = sorted({compact(h) for h in headings if compact(h)})
+        # Which narrative section each heading opens (spending, problems, improvements, other).
+        self.heading_section = {compact(h): section for h, section in heading_sections or [] if compact(h)}
         # For rejoining a label torn across two fragments: its every proper prefix.
         self.prefixes: dict[str, list[str]] = {}
         for key in self.keys:
@@ -202,21 +224,25 @@ class LabelIndex:
 
 
 @cache
-def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str, ...]) -> LabelIndex:
-    return LabelIndex(list(labels), list(right), list(headings))
+def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str, ...],
+           sections: tuple[tuple[str, str], ...] = ()) -> LabelIndex:
+    return LabelIndex(list(labels), list(right), list(headings), list(sections))
 
 
 def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
     labels: list[str] = list(config.extra_labels)
     right: list[str] = []
     headings: list[str] = []
+    sections: list[tuple[str, str]] = []
     for _family, _version, spec in catalogue.forms():  # a province's version's labels too
         labels += template_labels(spec)
         right += [label for f in spec.fields.values() if f.value == "right"
                   for label in (*f.labels, *f.variants)]
         n = spec.narrative
         headings += [*n.spending, *n.problems, *n.improvements, *n.other]
-    return _index(tuple(labels), tuple(right), tuple(headings))
+        sections += [(h, key) for key in ("spending", "problems", "improvements", "other")
+                     for h in getattr(n, key)]
+    return _index(tuple(labels), tuple(right), tuple(headings), tuple(sections))
 
 
 # --- labels among a text's pieces -------------------------------------------------------

@@ -164,7 +164,8 @@ def test_narrative_headings_and_their_glued_copies(labels: LabelIndex, config: T
     out, changed = repair_narrative(lines, labels, config)
     assert changed
     assert [ln.text for ln in out] == ["（一）资金支出情况", "一级的经费580万元已于年初划拨，专项用于相关工作。",
-                                       "三、改进意见", "三、士丨意刃无。"]
+                                       "三、改进意见", "无。"]
     assert out[1].raw == "（一）资金支出情王一级的经费580万元已于年初划拨，\n专项用于相关工作。专项用于相关工作。"
-    # A heading copy too garbled to cut off stays, and is not trusted.
+    # A heading copy too garbled to recognise is cut at the heading's length (its
+    # ordinal says it is one), and what is left is not trusted.
     assert out[3].confidence < Settings().review_threshold
