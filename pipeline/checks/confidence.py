@@ -18,6 +18,7 @@ from pipeline.checks.rules import (
     apply_checks,
     declared_weighting,
     left_to_doubt,
+    misreads_one_by_one,
     rows_not_read,
     run_checks,
 )
@@ -51,7 +52,9 @@ def recheck(record: Record, weighting: Weighting | None = None,
         value.flags = [f for f in value.flags if not f.startswith(CHECK_FLAGS)]
     kept = [c for c in record.checks if c.rule in FILE_CHECKS]
     declared = declared_weighting(record.template) if weighting is None else weighting
-    record.checks = left_to_doubt(record, run_checks(record, declared), equations,
+    # A text report's errors come several at once: no sum's holding vouches for a value.
+    confirming = equations if misreads_one_by_one(record) else ()
+    record.checks = left_to_doubt(record, run_checks(record, declared), confirming,
                                   rows_not_read(record, declared))
     apply_checks(record, record.checks)
     record.checks += kept

@@ -69,6 +69,14 @@ def group_paths(record: Record, idx: list[int], key: str) -> list[str]:
     return paths
 
 
+def misreads_one_by_one(record: Record) -> bool:
+    """Whether a wrong value is most likely one misread among right ones: OCR and a text
+    layer misread characters, one value at a time; a text report's errors are pieces put
+    in the wrong cell or row, several values at once (a row taken into the next group
+    moves its group's weight with it), so its failed sums implicate all their values."""
+    return record.source.engine != "text"
+
+
 def misread_suspects(parts: Sequence[float], part_paths: Sequence[list[str]], target: float,
                      target_paths: list[str], caps: Sequence[float | None] = ()) -> list[str]:
     """The values of a sum that fails (Σ parts ≠ target) which one misread could explain:
@@ -114,6 +122,7 @@ class SumOf:
     fits: bool
     target_path: str | None = None  # a printed target (总分); None: the rule's constant
     caps: list[float | None] = field(default_factory=list)  # by part: a score's row weight
+    one_by_one: bool = True  # misreads_one_by_one of the record
 
     @property
     def paths(self) -> list[str]:
@@ -124,7 +133,7 @@ class SumOf:
     def implicated(self) -> list[str]:
         """Every value when the sum holds (it confirms them all); the ones a misread could
         explain when it fails."""
-        if self.fits:
+        if self.fits or not self.one_by_one:
             return self.paths
         return misread_suspects(self.parts, self.part_paths, self.target,
                                 [self.target_path] if self.target_path else [], self.caps)
@@ -167,7 +176,8 @@ def weight_sum(record: Record, rule: WeightingRule) -> SumOf | None:
     if found is None or not record.indicators:
         return None
     parts, paths = found
-    return SumOf(parts, paths, rule.weights_total, abs(sum(parts) - rule.weights_total) <= TOLERANCE)
+    return SumOf(parts, paths, rule.weights_total, abs(sum(parts) - rule.weights_total) <= TOLERANCE,
+                 one_by_one=misreads_one_by_one(record))
 
 
 def score_sum(record: Record, rule: WeightingRule) -> SumOf | None:
@@ -180,7 +190,7 @@ def score_sum(record: Record, rule: WeightingRule) -> SumOf | None:
     caps = [num(ind.level3_weight) for ind in record.indicators] if rule.scores[:1] == ["indicators"] else []
     # Scores are printed to 2 decimals at most: twice the rounding of one value is slack enough.
     return SumOf(parts, paths, total, abs(sum(parts) - total) <= SCORE_TOLERANCE,
-                 target_path="fields.total_score", caps=caps)
+                 target_path="fields.total_score", caps=caps, one_by_one=misreads_one_by_one(record))
 
 
 @dataclass(frozen=True)
@@ -269,7 +279,8 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
         total = sum(read)
         ok = abs(total - target) <= TOLERANCE
         parent_paths = group_paths(record, idx, f"{parent}_weight")
-        implicated = ([*parent_paths, *(p for copies in paths for p in copies)] if ok
+        every = [*parent_paths, *(p for copies in paths for p in copies)]
+        implicated = (every if ok or not misreads_one_by_one(record)
                       else misread_suspects(read, paths, target, parent_paths))
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
@@ -310,10 +321,12 @@ def scores_over_total(record: Record) -> list[Check]:
     found = sum(x for _, x in read)
     if total is None or found <= total + SCORE_TOLERANCE:
         return []
+    parts = [[f"indicators[{i}].score"] for i, _ in read]
+    fields = (misread_suspects([x for _, x in read], parts, total, ["fields.total_score"])
+              if misreads_one_by_one(record) else ["fields.total_score", *(p for [p] in parts)])
     return [Check(rule="scores_sum_total", ok=False,
                   detail=f"the scores read make {fmt(round(found, 2))}, more than the total {fmt(total)}",
-                  fields=misread_suspects([x for _, x in read], [[f"indicators[{i}].score"] for i, _ in read],
-                                          total, ["fields.total_score"]))]
+                  fields=fields)]
 
 
 def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[Check]:

@@ -166,3 +166,18 @@ def test_scores_read_beyond_the_total_fail_when_the_sum_cannot_be_made() -> None
     # Within the total: nothing to say (a bound that holds confirms nothing).
     record.fields["total_score"] = fv(97)
     assert all(c.rule != "scores_sum_total" for c in run_checks(record))
+
+
+def test_a_text_reports_failed_sums_implicate_all_their_values() -> None:
+    # A text reader's error is a row put in the wrong group: several values at once, so
+    # neither the one-misread rule nor another sum's holding narrows what a sum flags.
+    record = gd_record(WHOLE, total=7)
+    record.source.engine = "text"
+    recheck(record, equations=EQUATIONS)
+    assert flagged(record, "scores_sum_total") == {"fields.total_score", *(
+        f"indicators[{i}].score" for i in range(5))}
+    rows = [*WHOLE[:2], ("产出", 40, "数量", 50, 30, 30), ("产出", 40, "数量", 50, 20, 20), WHOLE[4]]
+    record = gd_record(rows, total=97)
+    record.source.engine = "text"
+    recheck(record, equations=EQUATIONS)
+    assert "indicators[0].level1_weight" in flagged(record, "level1_weights_sum_100")

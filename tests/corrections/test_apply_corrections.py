@@ -105,7 +105,8 @@ def test_corrections_round_trip(out: Path, tmp_path: Path, pg_url: str) -> None:
     assert value(dept, "indicators[13].level3_weight")["flags"] == []
     assert score["flags"] == ["corrected"]
     assert "check_failed:scores_sum_total" in value(dept, "fields.total_score")["flags"]
-    assert [c["ok"] for c in dept["checks"] if c["rule"] == "score_le_weight"] == [True] * 14
+    # The 14 rows' scores and the funds block's.
+    assert [c["ok"] for c in dept["checks"] if c["rule"] == "score_le_weight"] == [True] * 15
     assert not next(c for c in dept["checks"] if c["rule"] == "scores_sum_total")["ok"]
     assert dept["status"] == "review"
     assert [(c["path"], c["value"], c["previous"], c["by"]) for c in dept["corrections"]] == [
