@@ -9,13 +9,26 @@ inferred values carry their own flags already.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from pipeline.checks.calibration import Calibration, calibrate, probabilities
 from pipeline.checks.repair import repair_from_arithmetic
-from pipeline.checks.rules import Weighting, apply_checks, run_checks
+from pipeline.checks.rules import (
+    Weighting,
+    apply_checks,
+    declared_weighting,
+    left_to_doubt,
+    misreads_one_by_one,
+    rows_not_read,
+    run_checks,
+)
 from pipeline.models import Record
 
 FLAG = "low_ocr_confidence"
 CHECK_FLAGS = ("check_failed:", "unit_mismatch")
+# Checks of the file rather than of the record's values (pipeline/document.py): kept as
+# they are when the values are checked again.
+FILE_CHECKS = ("all_parts_read", "one_form_per_file")
 
 
 def flag_low_confidence(record: Record, threshold: float) -> int:
@@ -30,12 +43,21 @@ def flag_low_confidence(record: Record, threshold: float) -> int:
     return count
 
 
-def recheck(record: Record, weighting: Weighting | None = None) -> None:
-    """The checks again after values changed: old check flags off, new ones on."""
+def recheck(record: Record, weighting: Weighting | None = None,
+            equations: Collection[str] = ()) -> None:
+    """The checks again (values changed, or a record cached as read): old check flags
+    off, new ones on; a failed equation flags only the values no other equation confirms
+    (``equations``: the rules that are equations; none, every value it implicates)."""
     for _, value in record.iter_values():
         value.flags = [f for f in value.flags if not f.startswith(CHECK_FLAGS)]
-    record.checks = run_checks(record, weighting)
+    kept = [c for c in record.checks if c.rule in FILE_CHECKS]
+    declared = declared_weighting(record.template) if weighting is None else weighting
+    # A text report's errors come several at once: no sum's holding vouches for a value.
+    confirming = equations if misreads_one_by_one(record) else ()
+    record.checks = left_to_doubt(record, run_checks(record, declared), confirming,
+                                  rows_not_read(record, declared))
     apply_checks(record, record.checks)
+    record.checks += kept
 
 
 def finish_record(record: Record, calibration: Calibration, threshold: float,
@@ -43,6 +65,11 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
     """Calibrate, repair from the arithmetic, flag (see the module doc); returns the
     paths of the values inferred. ``weighting``: the form's weighting rules (default:
     declared in the default config folder for record.template)."""
+    # Checked again with what the calibration knows (which checks are equations), so that
+    # a failed sum flags only what it implicates, and a record cached as read is judged as
+    # a fresh one is.
+    equations = calibration.config.equations
+    recheck(record, weighting, equations)
     readings = {path: value.confidence for path, value in record.iter_values()}
     # Which values to trust in a sum that fails: a failed check cannot say which of its
     # values is wrong, so it is left out of that judgement.
@@ -53,7 +80,7 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
         for path, value in record.iter_values():
             if path not in repaired:
                 value.confidence = readings[path]
-        recheck(record, weighting)
+        recheck(record, weighting, equations)
         calibrate(record, calibration)
     flag_low_confidence(record, threshold)
     return repaired

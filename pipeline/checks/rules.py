@@ -1,14 +1,18 @@
 """The arithmetic of the forms: the strongest signal of a misread or a misprint.
 
 Each rule reads a record and returns checks; a failed check names the values it
-involves, and `apply_checks` flags every one of them `check_failed:<rule>`.
+implicates, and `apply_checks` flags every one of them `check_failed:<rule>`. A failed sum
+of weights or scores implicates the values one misread could explain (`misread_suspects`):
+96.5 of scores against a total read 6.5 implicates the total, not the rows' scores, none of
+which could be 90 less; a sum of amounts implicates them all. A value that another
+equation confirms is not implicated (`left_to_doubt`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from pipeline.models import Check, FieldValue, Record
 from pipeline.template.catalogue import WeightingRule, load_catalogue
@@ -65,6 +69,35 @@ def group_paths(record: Record, idx: list[int], key: str) -> list[str]:
     return paths
 
 
+def misreads_one_by_one(record: Record) -> bool:
+    """Whether a wrong value is most likely one misread among right ones: OCR and a text
+    layer misread characters, one value at a time; a text report's errors are pieces put
+    in the wrong cell or row, several values at once (a row taken into the next group
+    moves its group's weight with it), so its failed sums implicate all their values."""
+    return record.source.engine != "text"
+
+
+def misread_suspects(parts: Sequence[float], part_paths: Sequence[list[str]], target: float,
+                     target_paths: list[str], caps: Sequence[float | None] = ()) -> list[str]:
+    """The values of a sum that fails (Σ parts ≠ target) which one misread could explain:
+    a part whose value, had it been read wrong, would be the target less the others and
+    still a value it can take (not negative: weights, scores and amounts are not; at most
+    its cap, a score its row's weight), and a printed target (the parts' sum is one it can
+    take). A value no single misread could be is not implicated by the sum; when none
+    could be (two misreads, a misprint), all are. ``part_paths``: each part's copies (a
+    merged cell's); ``caps``: by part, None for none."""
+    gap = target - sum(parts)
+    suspects: list[str] = []
+    for i, (value, copies) in enumerate(zip(parts, part_paths)):
+        cap = caps[i] if i < len(caps) else None
+        read_right = value + gap
+        if read_right >= -TOLERANCE and (cap is None or read_right <= cap + TOLERANCE):
+            suspects += copies
+    if sum(parts) >= -TOLERANCE:
+        suspects += target_paths
+    return suspects or [*target_paths, *(p for copies in part_paths for p in copies)]
+
+
 # --- the weighting rule: which sums the form's weights and scores make -------------------
 
 Weighting = Mapping[str, WeightingRule]
@@ -88,11 +121,22 @@ class SumOf:
     target: float
     fits: bool
     target_path: str | None = None  # a printed target (总分); None: the rule's constant
+    caps: list[float | None] = field(default_factory=list)  # by part: a score's row weight
+    one_by_one: bool = True  # misreads_one_by_one of the record
 
     @property
     def paths(self) -> list[str]:
         head = [self.target_path] if self.target_path else []
         return head + [p for copies in self.part_paths for p in copies]
+
+    @property
+    def implicated(self) -> list[str]:
+        """Every value when the sum holds (it confirms them all); the ones a misread could
+        explain when it fails."""
+        if self.fits or not self.one_by_one:
+            return self.paths
+        return misread_suspects(self.parts, self.part_paths, self.target,
+                                [self.target_path] if self.target_path else [], self.caps)
 
     @property
     def total(self) -> float:
@@ -132,7 +176,8 @@ def weight_sum(record: Record, rule: WeightingRule) -> SumOf | None:
     if found is None or not record.indicators:
         return None
     parts, paths = found
-    return SumOf(parts, paths, rule.weights_total, abs(sum(parts) - rule.weights_total) <= TOLERANCE)
+    return SumOf(parts, paths, rule.weights_total, abs(sum(parts) - rule.weights_total) <= TOLERANCE,
+                 one_by_one=misreads_one_by_one(record))
 
 
 def score_sum(record: Record, rule: WeightingRule) -> SumOf | None:
@@ -141,9 +186,11 @@ def score_sum(record: Record, rule: WeightingRule) -> SumOf | None:
     if total is None or found is None or not record.indicators:
         return None
     parts, paths = found
+    # A row's score is at most its weight (the rows come first: sum_terms).
+    caps = [num(ind.level3_weight) for ind in record.indicators] if rule.scores[:1] == ["indicators"] else []
     # Scores are printed to 2 decimals at most: twice the rounding of one value is slack enough.
     return SumOf(parts, paths, total, abs(sum(parts) - total) <= SCORE_TOLERANCE,
-                 target_path="fields.total_score")
+                 target_path="fields.total_score", caps=caps, one_by_one=misreads_one_by_one(record))
 
 
 @dataclass(frozen=True)
@@ -190,11 +237,12 @@ def weighting_check(rule: str, choice: WeightingChoice, side: dict[str, SumOf | 
         if chosen is None:
             return []
         return [Check(rule=rule, ok=chosen.fits, detail=f"{describe(chosen)} ({choice.rule})",
-                      fields=chosen.paths)]
+                      fields=chosen.implicated)]
     tried = {name: s for name, s in side.items() if s is not None}
     if not tried:
         return []
-    paths = list(dict.fromkeys(p for s in tried.values() for p in s.paths))
+    # Whichever rule is the form's, its misread is among that rule's suspects.
+    paths = list(dict.fromkeys(p for s in tried.values() for p in s.implicated))
     detail = "no weighting rule fits; tried " + "; ".join(
         f"{name}: {describe(s)}" for name, s in tried.items())
     return [Check(rule=rule, ok=False, detail=detail, fields=paths)]
@@ -218,20 +266,25 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
             continue
         if child == "level3":
             weights = [num(record.indicators[i].level3_weight) for i in idx]
-            paths = [f"indicators[{i}].level3_weight" for i in idx]
+            paths = [[f"indicators[{i}].level3_weight"] for i in idx]
         else:
             sub: dict[str, list[int]] = {}
             for i in idx:
                 sub.setdefault(str(record.indicators[i].level2.value), []).append(i)
             weights = [group_weight(record, s, "level2_weight")[0] for s in sub.values()]
-            paths = [p for s in sub.values() for p in group_paths(record, s, "level2_weight")]
+            paths = [group_paths(record, s, "level2_weight") for s in sub.values()]
         if any(w is None for w in weights):
             continue
-        total = sum(w for w in weights if w is not None)
+        read = [w for w in weights if w is not None]
+        total = sum(read)
         ok = abs(total - target) <= TOLERANCE
+        parent_paths = group_paths(record, idx, f"{parent}_weight")
+        every = [*parent_paths, *(p for copies in paths for p in copies)]
+        implicated = (every if ok or not misreads_one_by_one(record)
+                      else misread_suspects(read, paths, target, parent_paths))
         checks.append(Check(rule=rule, ok=ok,
-                            detail=f"{'+'.join(fmt(w) for w in weights if w is not None)}={fmt(total)} vs {fmt(target)}",
-                            fields=[*group_paths(record, idx, f"{parent}_weight"), *paths]))
+                            detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
+                            fields=implicated))
     return checks
 
 
@@ -243,14 +296,37 @@ def check_scores_le_weights(record: Record) -> list[Check]:
             continue
         checks.append(Check(rule="score_le_weight", ok=s <= w + TOLERANCE, detail=f"{fmt(s)}≤{fmt(w)}",
                             fields=[f"indicators[{i}].score", f"indicators[{i}].level3_weight"]))
+    # The funds block's score likewise (预算执行率's 9.41 of 10 read as 41).
+    s, w = num(record.fields.get("funds_score")), num(record.fields.get("funds_weight"))
+    if s is not None and w is not None:
+        checks.append(Check(rule="score_le_weight", ok=s <= w + TOLERANCE, detail=f"{fmt(s)}≤{fmt(w)}",
+                            fields=["fields.funds_score", "fields.funds_weight"]))
     return checks
 
 
 def check_scores_total(record: Record, weighting: Weighting) -> list[Check]:
     choice = choose_weighting(record, weighting)
-    return weighting_check(
+    checks = weighting_check(
         "scores_sum_total", choice, choice.scores,
         lambda s: f"sum {fmt(round(s.total, 2))} vs total {fmt(s.target)}")
+    return checks or scores_over_total(record)
+
+
+def scores_over_total(record: Record) -> list[Check]:
+    """When the sum cannot be made (a score not read), the rows' scores that were read
+    may still not exceed the total (94.91 read as 4.91 under 67.5 of scores): a failed
+    check, never a passing one (a bound confirms nothing)."""
+    total = num(record.fields.get("total_score"))
+    read = [(i, x) for i, ind in enumerate(record.indicators) if (x := num(ind.score)) is not None]
+    found = sum(x for _, x in read)
+    if total is None or found <= total + SCORE_TOLERANCE:
+        return []
+    parts = [[f"indicators[{i}].score"] for i, _ in read]
+    fields = (misread_suspects([x for _, x in read], parts, total, ["fields.total_score"])
+              if misreads_one_by_one(record) else ["fields.total_score", *(p for [p] in parts)])
+    return [Check(rule="scores_sum_total", ok=False,
+                  detail=f"the scores read make {fmt(round(found, 2))}, more than the total {fmt(total)}",
+                  fields=fields)]
 
 
 def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[Check]:
@@ -259,6 +335,8 @@ def check_sum(record: Record, rule: str, parts: list[str], total: str) -> list[C
     if t is None or any(v is None for v in values) or total not in record.fields:
         return []
     got = sum(v for v in values if v is not None)
+    # Every amount, failed or not: a poor scan misreads a column's amounts alike (a
+    # decimal point or separator lost in several), which no single misread explains.
     return [Check(rule=rule, ok=abs(got - t) <= TOLERANCE * len(parts),
                   detail=f"{'+'.join(fmt(v) for v in values if v is not None)}={fmt(got)} vs {fmt(t)}",
                   fields=[f"fields.{p}" for p in [*parts, total]])]
@@ -383,7 +461,24 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
     if not record.indicators:
         return [Check(rule="indicators_complete", ok=False, detail="no indicator table found",
                       fields=["fields.total_score"])]
+    short, over, paths = unaccounted(record, weighting)
+    detail = ("; ".join(short + over) if short or over
+              else f"{len(record.indicators)} rows account for the weights and the total")
+    return [Check(rule="indicators_complete", ok=not (short or over), detail=detail,
+                  fields=list(dict.fromkeys(paths)))]
+
+
+def rows_not_read(record: Record, weighting: Weighting) -> bool:
+    """Whether the sums fall short in a way rows not read would explain (a group's rows,
+    the scores, the rows' weights short of what they should make)."""
+    return bool(record.indicators) and bool(unaccounted(record, weighting)[0])
+
+
+def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[str], list[str]]:
+    """What the rows fail to account for (check_indicators_complete): what falls short,
+    what exceeds what any rule gives, and the values that say so."""
     short: list[str] = []
+    over: list[str] = []
     paths: list[str] = []
     for name, idx in groups(record, "level1").items():
         weight, path = group_weight(record, idx, "level1_weight")
@@ -422,11 +517,9 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
                          f"rows for {fmt(share - found)} not found")
         elif found > most + TOLERANCE:
             # More than any rule gives: a total or a group's weight was read as a row's.
-            short.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
-                         "a row was misread or is not a row")
-    detail = "; ".join(short) if short else f"{len(record.indicators)} rows account for the weights and the total"
-    return [Check(rule="indicators_complete", ok=not short, detail=detail,
-                  fields=list(dict.fromkeys(paths)))]
+            over.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
+                        "a row was misread or is not a row")
+    return short, over, paths
 
 
 RULES: list[Callable[..., list[Check]]] = [
@@ -457,6 +550,35 @@ def run_checks(record: Record, weighting: Weighting | None = None) -> list[Check
     declared = declared_weighting(record.template) if weighting is None else weighting
     return [check for rule in RULES
             for check in (rule(record, declared) if rule in WEIGHTED_RULES else rule(record))]
+
+
+def left_to_doubt(record: Record, checks: list[Check], equations: Collection[str],
+                  rows_missing: bool) -> list[Check]:
+    """The checks with each failed equation's values narrowed to those no other equation
+    confirms: a value in a sum that holds is read right (a misread would break that sum
+    too, unless a second one cancelled it), so the failed sum is not its doing. A sum
+    holding over an inferred value confirms nothing (it was made to hold). When every
+    value of a failed equation is confirmed, what the sum lacks was not read when rows
+    are missing (``rows_missing``, :func:`rows_not_read`: a photo of one page, say; the
+    failed `indicators_complete` says so), and it implicates no value; else it is a
+    misprint and implicates them all. ``equations``: the rules that are equations
+    (config/calibration.yaml `equations`)."""
+    confirmed: set[str] = set()
+    for check in checks:
+        if check.ok and check.rule in equations:
+            values = [record.value_at(p) for p in check.fields]
+            if all(v is not None and "inferred" not in v.flags for v in values):
+                confirmed.update(check.fields)
+    out = []
+    for check in checks:
+        if check.ok or check.rule not in equations:
+            out.append(check)
+            continue
+        doubted = [p for p in check.fields if p not in confirmed]
+        if not doubted and not rows_missing:
+            doubted = check.fields
+        out.append(check.model_copy(update={"fields": doubted}))
+    return out
 
 
 def apply_checks(record: Record, checks: list[Check]) -> None:

@@ -16,7 +16,7 @@ from pipeline.mapping.fields import joined_value, typed_value
 from pipeline.mapping.vocabulary import snapped_unit
 from pipeline.models import FieldValue, Indicator
 from pipeline.template.catalogue import Catalogue, IndicatorSpec
-from pipeline.text.normalize import normalize_text
+from pipeline.text.normalize import compact, normalize_text
 from pipeline.text.values import split_weight_in_name
 
 NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
@@ -48,11 +48,41 @@ def header_row_cells(table: Table, spec: IndicatorSpec, min_score: float) -> lis
     return [c for c in table.cells if label_score(c.text, spec.header) >= min_score]
 
 
+def column_labels(spec: IndicatorSpec) -> list[str]:
+    return list(dict.fromkeys([*spec.header, *(label for paths in spec.columns.values()
+                                                for path in paths for label in path)]))
+
+
+def split_run_together(cell: Cell, table: Table, labels: list[str], min_score: float) -> list[Cell]:
+    """A header cell over two lattice columns that reads as one label run into the next
+    (三级指标指标性: the ruling line between 三级指标 and 指标性质 lost in a poor scan,
+    while the rows below keep it) as two cells: the label over its first column, the rest
+    over the others. Any other cell as it is."""
+    if cell.colspan < 2 or label_score(cell.text, labels) >= min_score:
+        return [cell]
+    text = compact(cell.text)
+    label = next((lb for lb in sorted(labels, key=len, reverse=True)
+                  if len(compact(lb)) < len(text) and text.startswith(compact(lb))), None)
+    if label is None:
+        return [cell]
+    edge = table.col_edges[cell.col + 1]
+    x0, y0, x1, y1 = cell.bbox
+    return [cell.model_copy(update={"text": label, "raw": label, "colspan": 1, "bbox": (x0, y0, edge, y1)}),
+            cell.model_copy(update={"text": text[len(compact(label)):], "raw": text[len(compact(label)):],
+                                    "col": cell.col + 1, "colspan": cell.colspan - 1,
+                                    "bbox": (edge, y0, x1, y1)})]
+
+
 def locate_columns(table: Table, tops: list[Cell], spec: IndicatorSpec, min_score: float
                    ) -> list[Column]:
     """Each configured column as an x range: the header cell, or its sub-header under it."""
     header_top = min(c.bbox[1] for c in tops)
     header_cells = [c for c in table.cells if c.bbox[1] >= header_top - 1]
+    # Cells of the header row (the tops' row) that read as two labels run together.
+    labels = column_labels(spec)
+    header_cells = [part for c in header_cells for part in (
+        split_run_together(c, table, labels, min_score)
+        if any(abs(c.bbox[1] - t.bbox[1]) <= 1 for t in tops) else [c])]
     columns = []
     for key, paths in spec.columns.items():
         for path in paths:

@@ -1,4 +1,4 @@
-"""Arithmetic checks flag every value a failed rule involves."""
+"""Arithmetic checks flag the values a failed rule implicates (a bound: both of its values)."""
 
 from __future__ import annotations
 

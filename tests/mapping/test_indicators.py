@@ -81,3 +81,34 @@ def test_a_misread_header_cell_is_confirmed_by_exact_neighbours() -> None:
     assert [c.confirmed for c in confirm_columns(columns, 97)] == [False, False, False]
     columns.append(Column("d", 3, 4, 100))
     assert [c.confirmed for c in confirm_columns(columns, 97)] == [False, False, True, False]
+
+
+PROVINCIAL = CATALOGUE.templates["dept_overall"].version("provincial").indicators
+PROVINCIAL_HEADER = ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重",
+                     "全年实际值", "得分", "未完成原因分析"]
+
+
+def test_two_header_labels_run_together_over_their_columns_are_split() -> None:
+    # A poor scan lost the ruling line between 三级指标 and 指标性质 in the header only:
+    # one cell over both lattice columns reads 三级指标指标性; the rows keep the line.
+    rows = [["一级指标", "二级指标", "三级指标指标性", ">", "指标值", "度量单位", "权重", "全年实际值", "得分",
+             "未完成原因分析"],
+            ["产出指标", "数量指标", "培训人次", "≥", "120", "人次", "33", "122人次", "33", ""],
+            ["^", "^", "年度计划完成率", "≥", "98", "%", "57", "100%", "57", ""],
+            ["总分", ">", ">", ">", ">", ">", "90", ">", "90", ""]]
+    inds, total = map_indicators(layout(table(rows)), PROVINCIAL, CATALOGUE)
+    assert values(inds, "level1", "level3", "target", "level3_weight", "score") == [
+        ("产出指标", "培训人次", "≥120人次", 33, 33), ("产出指标", "年度计划完成率", "≥98%", 57, 57)]
+    assert total.value == 90
+    # The form's own header as printed reads the same.
+    rows[0] = PROVINCIAL_HEADER
+    assert values(map_indicators(layout(table(rows)), PROVINCIAL, CATALOGUE)[0], "level3", "target") == [
+        ("培训人次", "≥120人次"), ("年度计划完成率", "≥98%")]
+
+
+def test_a_header_label_over_two_columns_is_not_split() -> None:
+    # 一级指标 over 名称 | 权重 (the gd form's two header rows) is one label: left whole.
+    from pipeline.mapping.indicators import column_labels, split_run_together
+    t = table([["一级指标", ">"], ["名称", "权重"]])
+    head = next(c for c in t.cells if c.text == "一级指标")
+    assert split_run_together(head, t, column_labels(GD), 80) == [head]
