@@ -103,5 +103,6 @@ def dash_line(text: str) -> str:
 
 def normalize_line(text: str) -> str:
     """An engine's raw line text → the text a Token holds."""
-    text = fix_numeric_confusions(strip_cjk_spaces(text)).replace("丶", "、")
+    # Spaces go again once a look-alike is a digit: 0I . → 01 . → 01.
+    text = strip_cjk_spaces(fix_numeric_confusions(strip_cjk_spaces(text))).replace("丶", "、")
     return dash_line(fix_number_punctuation(text))

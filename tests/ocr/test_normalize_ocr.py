@@ -49,3 +49,8 @@ def test_normalize_line_is_idempotent(text: str) -> None:
 @given(st.lists(st.sampled_from(list("绩效目标完成情况")), min_size=1, max_size=12))
 def test_spaces_between_cjk_always_go(chars: list[str]) -> None:
     assert strip_cjk_spaces(" ".join(chars)) == "".join(chars)
+
+
+def test_a_space_left_beside_a_look_alike_made_digit_goes_in_one_pass() -> None:
+    # Found by the idempotence property: 0I . → 01 . then, read again, → 01.
+    assert normalize_line("0I .") == normalize_line(normalize_line("0I .")) == "01"
