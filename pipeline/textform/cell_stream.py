@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import combinations, combinations_with_replacement
 from math import comb
+from unicodedata import east_asian_width
 
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
@@ -54,6 +55,8 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
+LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 
 
 @dataclass(frozen=True)
@@ -249,12 +252,27 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         elif kind == "value":
             cells.append([p])
             value_at = len(cells) - 1
-        elif text_at is not None:
+        elif text_at is not None and not starts_anew(cells[text_at], p, kinds):
             cells[text_at].append(p)
         else:
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def display_width(text: str) -> int:
+    """The columns a text covers in print: a wide (CJK) character two, any other one."""
+    return sum(2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text.strip())
+
+
+def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
+    """Whether a line opens another sentence in the block of one (two rows' 偏差原因
+    printed one under the other): a wrapped cell fills each line but its last, so a
+    sentence's line shorter than the next by more than a wide character ends its cell."""
+    before = sentence[-1]
+    if before.line == piece.line or kinds.of(tuple(sentence)) != "prose" or LIST_ITEM.match(piece.text):
+        return False  # beside it, or the next item of a list the unit broke by hand (1.… | 2.…)
+    return display_width(before.text) + 2 < display_width(piece.text)
 
 
 def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
@@ -563,6 +581,42 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
             if len(prose_keys) > 1:
                 row.guessed.add(key)  # beside other prose columns: which one is a guess
     return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+
+
+def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                         cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...]) -> None:
+    """Sentences no row took right after its score (a sentence column printed as a run of
+    its own, after the table or between rows): a column's cells come in row order, so the
+    k-th such sentence goes to the k-th row that lacks one, when their counts agree; else,
+    for a column a unit fills where a row lost points (偏差原因), to the k-th of those
+    rows that lack one, when those counts agree. Which column a sentence is of, on a form
+    with several, is told by its words. Always a guess, flagged: nothing but the order
+    says which row a sentence is of. Sentences before the first row are the head's (a
+    goal under its label)."""
+    first = min((r.start for r in rows), default=len(cells))
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and i > first]
+    if not spare or not prose_keys:
+        return
+    by_key: dict[str, list[int]] = {k: [] for k in prose_keys}
+    for i in spare:
+        by_key[max(prose_keys, key=lambda k: cue_score(cells[i].text, k, cues, prose_keys))].append(i)
+    for key, mine in by_key.items():
+        lacking = [r for r in rows if key not in r.cells]
+        if mine and len(mine) != len(lacking) and key in lost_points_columns:
+            lacking = [r for r in lacking if lost_points(r)]
+        if not mine or len(mine) != len(lacking):
+            continue
+        for row, i in zip(lacking, mine):
+            row.cells[key] = cells[i]
+            row.guessed.add(key)
+            used.add(i)
+
+
+def lost_points(row: StreamRow) -> bool:
+    """The row scored under its weight."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    score = row.cells["score"].number() if "score" in row.cells else None
+    return weight is not None and score is not None and score < weight - TOLERANCE
 
 
 def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[str]) -> float:
@@ -1249,6 +1303,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     prose_keys = columns[columns.index("score") + 1:]
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
+    place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
+                         config.cell_stream.lost_points_columns)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))

@@ -78,6 +78,9 @@ class CellStreamConfig:
     level1_weight_step: float = 5.0
     # The row label the national forms print beside their goals (年度总体目标).
     goal_row_labels: tuple[str, ...] = ()
+    # The sentence columns a unit fills where a row lost points (偏差原因 explains a
+    # deviation): sentences left over go to such rows in turn (`place_left_sentences`).
+    lost_points_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
