@@ -195,6 +195,16 @@ class CellClassifier:
                    for term in self.config.qualitative_values) or any(
                        joined.endswith(w) for w in self.config.value_words)
 
+    def completed_by(self, cells: list[list[Piece]], piece: Piece) -> int | None:
+        """The cell a value's tail completes (12月31日 | 按期完成 | 前: the date), the
+        latest whose text ends as the tail asks (config value_tail_after)."""
+        pattern = self.config.cell_stream.value_tail_after.get(piece.text.strip())
+        if pattern is None:
+            return None
+        return next((j for j in range(len(cells) - 1, -1, -1)
+                     if re.search(pattern, "".join(p.text.strip() for p in cells[j]))
+                     and self.of(tuple(cells[j])) == "value"), None)
+
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
@@ -241,7 +251,10 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     value_at: int | None = None
     for p in (p for line in block for p in line):
         kind = kinds.of((p,))
-        if value_at is not None and (kinds.goes_on(cells[value_at], p)):
+        completed = kinds.completed_by(cells, p)
+        if completed is not None:
+            cells[completed].append(p)
+        elif value_at is not None and (kinds.goes_on(cells[value_at], p)):
             cells[value_at].append(p)
         elif kinds.standalone(p):
             cells.append([p])
@@ -550,6 +563,11 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
     lacking = [r for r in rows if key in r.missing]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
+    if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
+        # A name with its target after it (问题整改到位率 | ≥95%) is a row of its own whose
+        # numbers were not found, not the name of a row that has its target.
+        spare = [i for i in spare if not (i + 1 < len(cells) and i + 1 not in used
+                                           and cells[i + 1].kind == "value")]
     if not lacking or len(spare) != len(lacking):
         return
     for row, i in zip(lacking, spare):

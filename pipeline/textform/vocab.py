@@ -66,6 +66,8 @@ class CellStreamConfig:
 
     start_labels: tuple[str, ...] = ()
     value_tails: tuple[str, ...] = ()
+    # What each such tail completes (a pattern the value before it ends with: 12月31日 | 前).
+    value_tail_after: dict[str, str] = field(default_factory=dict)
     # What a unit writes in 偏差原因 when there is nothing to explain: an answer, not a name.
     no_deviation: tuple[str, ...] = ()
     min_lines: int = 30

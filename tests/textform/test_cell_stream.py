@@ -19,6 +19,7 @@ from pipeline.textform.cell_stream import (
     attach_reasons,
     block_cells,
     core_keys,
+    fill_from_leftovers,
     full_marks,
     is_cell_stream,
     join_split_values,
@@ -630,3 +631,26 @@ def test_sentences_printed_after_the_table_go_to_the_rows_that_lost_points_in_tu
     one = moved.replace("受天气影响部分工程延期，已督\n促施工单位加快进度\n", "")
     form = read_text_form(one, CATALOGUE, CONFIG)
     assert all(not r.text("deviation_reason") for r in form.rows)
+
+
+def test_a_value_tail_goes_to_the_value_it_completes() -> None:
+    # A deadline and an actual wrapped in one block: 前 completes the date, not the word.
+    assert texts(block_cells(block("12月31日", "按期完成", "前"), 0, KINDS)) == [
+        ("12月31日前", "value"), ("按期完成", "value")]
+    assert texts(block_cells(block("≤90万元", "85.16万", "元"), 0, KINDS)) == [
+        ("≤90万元", "value"), ("85.16万元", "value")]
+
+
+def cell(text: str, kind: str, at: int) -> Cell:
+    return Cell((Piece(text, text, at, None, 0.95),), kind, at)
+
+
+def test_a_name_with_its_target_after_it_is_not_another_rows_name() -> None:
+    # 问题整改到位率 | ≥95% is a row whose numbers were not found; 培训人均成本 is the name
+    # of the row that has its values but no name.
+    cells = [cell("问题整改到位率", "name", 0), cell("≥95%", "value", 1), cell("培训人均成本", "name", 2),
+             cell("≤90万元", "value", 3), cell("85.16万元", "value", 4), cell("19", "num", 5), cell("19", "num", 6)]
+    row = StreamRow({"target": cells[3], "actual": cells[4], "level3_weight": cells[5], "score": cells[6]},
+                    missing={"level3"}, start=3, end=7)
+    fill_from_leftovers([row], cells, {3, 4, 5, 6}, "level3", ("name",))
+    assert row.cells["level3"].text == "培训人均成本" and "level3" in row.guessed
