@@ -165,7 +165,9 @@ class CellClassifier:
             return "dash"
         if key in self.totals:
             return "total"
-        if key in self.labels or (len(key) <= 12 and self.index.exact(text) is not None):
+        # A label of this form only: another form's (执行率 on the fund form) may be a
+        # row's name or its torn tail (年度…预算 | 执行率).
+        if key in self.labels or (len(key) <= 12 and self.index.exact(text) in self.form_labels):
             return "label"
         probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
         k = classify(probe, self.config, self.level1)

@@ -654,3 +654,13 @@ def test_a_name_with_its_target_after_it_is_not_another_rows_name() -> None:
                     missing={"level3"}, start=3, end=7)
     fill_from_leftovers([row], cells, {3, 4, 5, 6}, "level3", ("name",))
     assert row.cells["level3"].text == "培训人均成本" and "level3" in row.guessed
+
+
+def test_another_forms_label_is_a_name_on_this_form() -> None:
+    # 预算执行率 / 执行率 label the national forms' funds block; the fund form prints no
+    # such label, so there they are a row's name, or the tail of one wrapped.
+    assert FUND_KINDS.of((Piece("预算执行率", "预算执行率", 0, None, 0.95),)) == "name"
+    assert texts(block_cells(block("年度河湖长制工作预算", "执行率"), 0, FUND_KINDS)) == [
+        ("年度河湖长制工作预算执行率", "name")]
+    dept = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"], INDEX)
+    assert dept.of((Piece("执行率", "执行率", 0, None, 0.95),)) == "label"
