@@ -1030,6 +1030,34 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     for i, (c, d) in enumerate(zip(cells, cells[1:])):
         if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num":
             add(c, d)
+    for run, weights in name_weight_runs(cells, used):
+        if not any(c.key in level1 for c in run):
+            for name, weight in zip(run, weights):
+                add(name, weight)
+    return out
+
+
+def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
+    """The form's 名称 | 权重 columns read a column at a time: a run of names, the column's
+    label, as many numbers (资金管理 | 成本指标 | 权重(%) | 10 | 41): each name with the
+    number in its place."""
+    out: list[tuple[list[Cell], list[Cell]]] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and j not in used and cells[j].kind in ("name", "group2"):
+            j += 1
+        k = j
+        while k < len(cells) and cells[k].kind == "label":
+            k += 1
+        n = j - i
+        if n >= 2 and k > j and k + n <= len(cells) and all(
+                x not in used and cells[x].kind == "num" for x in range(k, k + n)) \
+                and (k + n == len(cells) or cells[k + n].kind != "num"):
+            out.append((cells[i:j], cells[k:k + n]))
+            i = k + n
+        else:
+            i = max(j, i + 1)
     return out
 
 
@@ -1037,11 +1065,14 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
                       names: dict[float, list[str]], anchored: set[int], sure: float, guess: float) -> None:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
-    part's rows make a printed number (each used once). Among such cuts, the one whose
-    sums are printed after a name first, then the one that starts groups where level-2
-    names were printed before a row; named by the name printed before its weight. Sure
-    only when the level-1 groups are, the cut is the only one and its names are found."""
+    part's rows make a printed number, each printed number used once over all the level-1
+    groups (a level-2 weight of 产出 is no part of 过程's): the cuts taken together that
+    cut the most groups. Within a group, the cut whose sums are printed after a name
+    first, then the one that starts groups where level-2 names were printed before a row;
+    named by the name printed before its weight. Sure only when the level-1 groups are,
+    the group's cut is its only one and its names are found."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    eligible: list[list[tuple[list[int], list[float]]]] = []
     for a, b, weight in level1:
         if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
             continue  # rows missing: the names printed before rows stand
@@ -1054,19 +1085,63 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                     continue
                 options.append((-sum(1 for x in sums if x in names), -sum(1 for c in chosen if c in anchored),
                                 bounds, sums))
-        if not options:
-            continue
-        options.sort(key=lambda o: (o[0], o[1], len(o[2])))
-        _named, _anchored, bounds, sums = options[0]
+        if options:
+            options.sort(key=lambda o: (o[0], o[1], len(o[2])))
+            eligible.append([(o[2], o[3]) for o in options])
+    for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
         for x, y, total in zip(bounds, bounds[1:], sums):
             pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
             name = names[total].pop(0) if names.get(total) else ""
-            conf = sure if len(options) == 1 and name else guess
+            conf = sure if alone and name else guess
             for j in range(x, y):
                 groups[j]["level2"] = piece(name, conf, line)
                 groups[j]["level2_weight"] = piece(number_text(total), conf, line)
 
 
+def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[float],
+               names: dict[float, list[str]], anchored: set[int]
+               ) -> list[tuple[list[int], list[float], bool]]:
+    """One cut for as many level-1 groups as can have one with each printed number used
+    once (``eligible``: each group's cuts, the likeliest first): the most groups cut, then
+    the most sums printed after a name, the most cuts where names were printed, the
+    fewest parts; the earlier cuts on a tie. Each with whether it was its group's only cut."""
+    options = [cuts[:MAX_LEVEL2_OPTIONS] for cuts in eligible]
+    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    steps = [0]
+
+    def take(sums: list[float], left: list[float]) -> list[float] | None:
+        rest = list(left)
+        for x in sums:
+            hit = next((w for w in rest if abs(w - x) <= TOLERANCE), None)
+            if hit is None:
+                return None
+            rest.remove(hit)
+        return rest
+
+    def search(g: int, left: list[float], picks: list[int], score: tuple[int, int, int, int]) -> None:
+        nonlocal best
+        steps[0] += 1
+        if steps[0] > MAX_PICKS:
+            return
+        if g == len(options):
+            if best is None or score > best[0]:
+                best = (score, list(picks))
+            return
+        for k, (bounds, sums) in enumerate(options[g]):
+            rest = take(sums, left)
+            if rest is not None:
+                gain = (1, sum(1 for x in sums if x in names), sum(1 for c in bounds[1:-1] if c in anchored),
+                        -len(sums))
+                search(g + 1, rest, [*picks, k], tuple(a + b for a, b in zip(score, gain)))  # type: ignore[arg-type]
+        search(g + 1, left, [*picks, -1], score)
+
+    search(0, list(pool), [], (0, 0, 0, 0))
+    if best is None:
+        return []
+    return [(*options[g][k], len(eligible[g]) == 1) for g, k in enumerate(best[1]) if k >= 0]
+
+
+MAX_LEVEL2_OPTIONS = 12  # cuts of one level-1 group weighed together with the others' at most
 MAX_LEVEL2_ROWS = 12  # rows of a level-1 group cut into level-2 groups by the sums at most
 
 

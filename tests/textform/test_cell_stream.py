@@ -27,6 +27,7 @@ from pipeline.textform.cell_stream import (
     level2_by_weights,
     match_rows,
     moved_head_values,
+    name_weight_runs,
     printed_terms,
     short_starts,
     stream_cells,
@@ -664,3 +665,25 @@ def test_another_forms_label_is_a_name_on_this_form() -> None:
         ("年度河湖长制工作预算执行率", "name")]
     dept = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"], INDEX)
     assert dept.of((Piece("执行率", "执行率", 0, None, 0.95),)) == "label"
+
+
+def test_level2_weights_are_shared_out_over_all_level1_groups() -> None:
+    # 过程 (10) could be cut 4 | 1 | 5, but those are 产出's level-2 weights (41 | 5 | 4):
+    # each printed number is one group's, so 过程 stays one group of 10.
+    rows = [2, 1, 1, 1, 1, 1, 2, 1, 41, 5, 4]
+    groups: list[dict[str, Piece]] = [{} for _ in rows]
+    level2_by_weights(groups, rows, [(0, 8, 10), (8, 11, 50)], [10, 41, 5, 4, 1, 39],
+                      {10: ["资金管理"], 41: ["成本指标"], 5: ["质量指标"], 4: ["时效指标"], 1: ["经济效益指标"]},
+                      set(), 0.95, 0.6)
+    assert [(name, weight) for name, weight, _sure in level2_of(groups)] == [("资金管理", "10")] * 8 + [
+        ("成本指标", "41"), ("质量指标", "5"), ("时效指标", "4")]
+
+
+def test_names_and_weights_printed_a_column_at_a_time_are_paired_in_order() -> None:
+    cells = [cell("名称", "label", 0), cell("资金管理", "name", 1), cell("成本指标", "group2", 2),
+             cell("权重(%)", "label", 3), cell("10", "num", 4), cell("41", "num", 5), cell("名称", "label", 6)]
+    runs = name_weight_runs(cells, set())
+    assert [([c.text for c in names], [c.text for c in weights]) for names, weights in runs] == [
+        (["资金管理", "成本指标"], ["10", "41"])]
+    # Fewer numbers than names: no pairing.
+    assert name_weight_runs(cells[:5] + cells[6:], set()) == []
