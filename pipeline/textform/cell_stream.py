@@ -964,6 +964,21 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     spare = [x for i, c in enumerate(cells) if i not in used and c.kind == "num"
              and (x := c.number()) is not None]
     found, exact = level1_cuts(row_weights, spare, len(present), set(starts), marks)
+    named_weights = weight_names(cells, used, anchors, level1_order)
+    anchor_weights = [x for _n, w in anchors.values() if w is not None and (x := w.number()) is not None]
+    if len(found) > 1:
+        # Several cuts make printed level-1 weights: the one whose groups the numbers left
+        # cut into level-2 groups the most (the level-2 weights are printed too) comes first;
+        # still a guess.
+        def level2_fit(cut: tuple[list[int], list[float]]) -> int:
+            pool = [*spare, *anchor_weights]
+            for w in cut[1]:
+                pool.remove(w)
+            eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
+                                      named_weights, set(starts))
+            return len(joint_cuts(eligible, pool, named_weights, set(starts)))
+        fits = [level2_fit(cut) for cut in found]
+        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (-fits[k], k))]
     if found:
         (bounds, printed), names = found[0], present
         # Sure only when no other cut of the rows makes printed weights, and the rows make
@@ -994,11 +1009,11 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
                                                sure if confirmed else guess, line)
     if found:
-        pool = [*spare, *(w.number() for _n, w in anchors.values() if w is not None)]
+        pool = [*spare, *anchor_weights]
         for w in printed:
             pool.remove(w)
         level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
-                          weight_names(cells, used, anchors, level1_order), set(starts), sure if sure_cut else guess, guess)
+                          named_weights, set(starts), sure if sure_cut else guess, guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -1072,6 +1087,21 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     named by the name printed before its weight. Sure only when the level-1 groups are,
     the group's cut is its only one and its names are found."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    eligible = level2_options(row_weights, level1, pool, names, anchored)
+    for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
+        for x, y, total in zip(bounds, bounds[1:], sums):
+            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
+            name = names[total].pop(0) if names.get(total) else ""
+            conf = sure if alone and name else guess
+            for j in range(x, y):
+                groups[j]["level2"] = piece(name, conf, line)
+                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+
+
+def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]], pool: list[float],
+                   names: dict[float, list[str]], anchored: set[int]) -> list[list[tuple[list[int], list[float]]]]:
+    """For each level-1 group whose rows make its printed weight, its cuts into parts whose
+    rows make printed numbers, the likeliest first (see `level2_by_weights`)."""
     eligible: list[list[tuple[list[int], list[float]]]] = []
     for a, b, weight in level1:
         if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
@@ -1088,14 +1118,7 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
         if options:
             options.sort(key=lambda o: (o[0], o[1], len(o[2])))
             eligible.append([(o[2], o[3]) for o in options])
-    for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
-        for x, y, total in zip(bounds, bounds[1:], sums):
-            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
-            name = names[total].pop(0) if names.get(total) else ""
-            conf = sure if alone and name else guess
-            for j in range(x, y):
-                groups[j]["level2"] = piece(name, conf, line)
-                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+    return eligible
 
 
 def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[float],

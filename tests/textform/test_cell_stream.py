@@ -21,6 +21,7 @@ from pipeline.textform.cell_stream import (
     core_keys,
     fill_from_leftovers,
     full_marks,
+    fund_groups,
     is_cell_stream,
     join_split_values,
     level1_cuts,
@@ -687,3 +688,20 @@ def test_names_and_weights_printed_a_column_at_a_time_are_paired_in_order() -> N
         (["资金管理", "成本指标"], ["10", "41"])]
     # Fewer numbers than names: no pairing.
     assert name_weight_runs(cells[:5] + cells[6:], set()) == []
+
+
+def test_of_two_level1_cuts_the_one_whose_groups_cut_into_printed_level2_weights_comes_first() -> None:
+    # Rows making 20 | 50 | 30, or 3 | 3 | 94 (94 the total score, 3 two level-2 weights):
+    # both make printed numbers, but only the first leaves numbers its groups' level-2
+    # groups make (3 3 14 | 21 8 21 | 12 18). Still a guess: two cuts were possible.
+    weights = [1, 2, 2, 1, 5, 1, 8, 1, 2, 5, 13, 8, 12, 9, 3, 1, 8, 8, 10]
+    rows = [StreamRow({"level3_weight": cell(str(w), "num", 100 + j)}) for j, w in enumerate(weights)]
+    printed = [3, 3, 14, 20, 21, 8, 21, 50, 12, 18, 30, 94]
+    cells = [cell("过程", "group1", 0), cell("产出", "group1", 1), cell("效益", "group1", 2),
+             *(cell(str(x), "num", 3 + k) for k, x in enumerate(printed))]
+    fund = CATALOGUE.templates["gd_fund"]
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], 0.95, 0.6, full_marks(fund))
+    assert [(g["level1"].text, g["level1_weight"].text) for g in groups] == \
+        [("过程", "20")] * 7 + [("产出", "50")] * 7 + [("效益", "30")] * 5
+    assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
+    assert [g["level2_weight"].text for g in groups][14:] == ["12"] * 3 + ["18"] * 2
