@@ -705,3 +705,29 @@ def test_of_two_level1_cuts_the_one_whose_groups_cut_into_printed_level2_weights
         [("过程", "20")] * 7 + [("产出", "50")] * 7 + [("效益", "30")] * 5
     assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
     assert [g["level2_weight"].text for g in groups][14:] == ["12"] * 3 + ["18"] * 2
+
+
+REASON_CHARS = "部分资料归档不及时将建立台账定期检查宣传覆盖面足拟加强政策督促施工单位进度"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=REASON_CHARS, min_size=4, max_size=40), st.text(alphabet=REASON_CHARS, min_size=4, max_size=40),
+       st.integers(6, 16))
+def test_sentences_wrapped_at_one_width_are_told_apart_by_their_short_last_line(
+        first: str, second: str, width: int) -> None:
+    # A sentence cell wrapped at its column's width stays whole; a second one in the same
+    # block starts where the line before it is shorter than the next by more than a
+    # character (else nothing tells them apart, and they stay one cell).
+    a, b = f"{first}，{first}", f"{second}，{second}"
+    lines = wrap(a, width)
+    assert [c.text for c in block_cells(one_part_lines(*lines), 0, KINDS)] == [a]
+    both = [*lines, *wrap(b, width)]
+    got = [c.text for c in block_cells(one_part_lines(*both), 0, KINDS)]
+    if len(lines[-1]) + 1 < len(wrap(b, width)[0]):
+        assert got == [a, b]
+    else:
+        assert got == [a + b]
