@@ -1323,7 +1323,8 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
     is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
     sentence, which such a tool interleaves line by line with the cell beside it (年度总
     按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
-    vocabulary (是/否, 项目级次) that is none of its terms."""
+    vocabulary (是/否, 项目级次) that is none of its terms; a text value joined from parts
+    of which one is a bare number or another field's term."""
     vocabulary = template.vocabulary.fields
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
@@ -1332,7 +1333,14 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
         sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
         off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
-        if (below and fv.value is not None) or sentence or off_vocabulary:
+        # A text value joined from another field's values (1341 | 一级 after 预期总体目标: an
+        # amount and a 项目级次 the tool printed there): parts that are a bare number or a
+        # term of another field's closed vocabulary.
+        others = {t for k, terms in vocabulary.items() if k != key for t in terms}
+        text = key in template.fields and template.fields[key].type == "text"
+        foreign = text and len(parts := (fv.raw or "").split()) > 1 and any(
+            NUMBER.fullmatch(x) or x in others for x in parts)
+        if (below and fv.value is not None) or sentence or off_vocabulary or foreign:
             fv.confidence = min(fv.confidence, cap)
 
 

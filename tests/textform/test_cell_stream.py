@@ -19,6 +19,7 @@ from pipeline.textform.cell_stream import (
     attach_reasons,
     block_cells,
     core_keys,
+    doubt_head_fields,
     fill_from_leftovers,
     full_marks,
     fund_groups,
@@ -731,3 +732,13 @@ def test_sentences_wrapped_at_one_width_are_told_apart_by_their_short_last_line(
         assert got == [a, b]
     else:
         assert got == [a + b]
+
+
+def test_a_text_field_joined_from_other_fields_values_is_in_doubt() -> None:
+    # 预期总体目标 | 1341 | 一级: an amount and a 项目级次 printed where the goal should be.
+    fund = CATALOGUE.templates["gd_fund"]
+    fields = {"goal_expected": FieldValue(value="1341一级", raw="1341 一级", confidence=1.0, page=1),
+              "project_name": FieldValue(value="乡村道路养护经费", raw="乡村道路 养护经费", confidence=1.0, page=1)}
+    doubt_head_fields(fields, fund, 0.6)
+    assert fields["goal_expected"].confidence == 0.6
+    assert fields["project_name"].confidence == 1.0
