@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import combinations, combinations_with_replacement
 from math import comb
+from unicodedata import east_asian_width
 
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
@@ -54,6 +55,8 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
+LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,9 @@ class CellClassifier:
             return "dash"
         if key in self.totals:
             return "total"
-        if key in self.labels or (len(key) <= 12 and self.index.exact(text) is not None):
+        # A label of this form only: another form's (执行率 on the fund form) may be a
+        # row's name or its torn tail (年度…预算 | 执行率).
+        if key in self.labels or (len(key) <= 12 and self.index.exact(text) in self.form_labels):
             return "label"
         probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
         k = classify(probe, self.config, self.level1)
@@ -191,6 +196,16 @@ class CellClassifier:
         return any(term == joined or (term.startswith(joined) and len(joined) >= 3)
                    for term in self.config.qualitative_values) or any(
                        joined.endswith(w) for w in self.config.value_words)
+
+    def completed_by(self, cells: list[list[Piece]], piece: Piece) -> int | None:
+        """The cell a value's tail completes (12月31日 | 按期完成 | 前: the date), the
+        latest whose text ends as the tail asks (config value_tail_after)."""
+        pattern = self.config.cell_stream.value_tail_after.get(piece.text.strip())
+        if pattern is None:
+            return None
+        return next((j for j in range(len(cells) - 1, -1, -1)
+                     if re.search(pattern, "".join(p.text.strip() for p in cells[j]))
+                     and self.of(tuple(cells[j])) == "value"), None)
 
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
@@ -238,7 +253,10 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     value_at: int | None = None
     for p in (p for line in block for p in line):
         kind = kinds.of((p,))
-        if value_at is not None and (kinds.goes_on(cells[value_at], p)):
+        completed = kinds.completed_by(cells, p)
+        if completed is not None:
+            cells[completed].append(p)
+        elif value_at is not None and (kinds.goes_on(cells[value_at], p)):
             cells[value_at].append(p)
         elif kinds.standalone(p):
             cells.append([p])
@@ -249,12 +267,27 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         elif kind == "value":
             cells.append([p])
             value_at = len(cells) - 1
-        elif text_at is not None:
+        elif text_at is not None and not starts_anew(cells[text_at], p, kinds):
             cells[text_at].append(p)
         else:
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+
+
+def display_width(text: str) -> int:
+    """The columns a text covers in print: a wide (CJK) character two, any other one."""
+    return sum(2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text.strip())
+
+
+def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
+    """Whether a line opens another sentence in the block of one (two rows' 偏差原因
+    printed one under the other): a wrapped cell fills each line but its last, so a
+    sentence's line shorter than the next by more than a wide character ends its cell."""
+    before = sentence[-1]
+    if before.line == piece.line or kinds.of(tuple(sentence)) != "prose" or LIST_ITEM.match(piece.text):
+        return False  # beside it, or the next item of a list the unit broke by hand (1.… | 2.…)
+    return display_width(before.text) + 2 < display_width(piece.text)
 
 
 def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
@@ -532,6 +565,11 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
     lacking = [r for r in rows if key in r.missing]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
+    if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
+        # A name with its target after it (问题整改到位率 | ≥95%) is a row of its own whose
+        # numbers were not found, not the name of a row that has its target.
+        spare = [i for i in spare if not (i + 1 < len(cells) and i + 1 not in used
+                                           and cells[i + 1].kind == "value")]
     if not lacking or len(spare) != len(lacking):
         return
     for row, i in zip(lacking, spare):
@@ -563,6 +601,42 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
             if len(prose_keys) > 1:
                 row.guessed.add(key)  # beside other prose columns: which one is a guess
     return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+
+
+def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                         cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...]) -> None:
+    """Sentences no row took right after its score (a sentence column printed as a run of
+    its own, after the table or between rows): a column's cells come in row order, so the
+    k-th such sentence goes to the k-th row that lacks one, when their counts agree; else,
+    for a column a unit fills where a row lost points (偏差原因), to the k-th of those
+    rows that lack one, when those counts agree. Which column a sentence is of, on a form
+    with several, is told by its words. Always a guess, flagged: nothing but the order
+    says which row a sentence is of. Sentences before the first row are the head's (a
+    goal under its label)."""
+    first = min((r.start for r in rows), default=len(cells))
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and i > first]
+    if not spare or not prose_keys:
+        return
+    by_key: dict[str, list[int]] = {k: [] for k in prose_keys}
+    for i in spare:
+        by_key[max(prose_keys, key=lambda k: cue_score(cells[i].text, k, cues, prose_keys))].append(i)
+    for key, mine in by_key.items():
+        lacking = [r for r in rows if key not in r.cells]
+        if mine and len(mine) != len(lacking) and key in lost_points_columns:
+            lacking = [r for r in lacking if lost_points(r)]
+        if not mine or len(mine) != len(lacking):
+            continue
+        for row, i in zip(lacking, mine):
+            row.cells[key] = cells[i]
+            row.guessed.add(key)
+            used.add(i)
+
+
+def lost_points(row: StreamRow) -> bool:
+    """The row scored under its weight."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    score = row.cells["score"].number() if "score" in row.cells else None
+    return weight is not None and score is not None and score < weight - TOLERANCE
 
 
 def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[str]) -> float:
@@ -890,6 +964,21 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     spare = [x for i, c in enumerate(cells) if i not in used and c.kind == "num"
              and (x := c.number()) is not None]
     found, exact = level1_cuts(row_weights, spare, len(present), set(starts), marks)
+    named_weights = weight_names(cells, used, anchors, level1_order)
+    anchor_weights = [x for _n, w in anchors.values() if w is not None and (x := w.number()) is not None]
+    if len(found) > 1:
+        # Several cuts make printed level-1 weights: the one whose groups the numbers left
+        # cut into level-2 groups the most (the level-2 weights are printed too) comes first;
+        # still a guess.
+        def level2_fit(cut: tuple[list[int], list[float]]) -> int:
+            pool = [*spare, *anchor_weights]
+            for w in cut[1]:
+                pool.remove(w)
+            eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
+                                      named_weights, set(starts))
+            return len(joint_cuts(eligible, pool, named_weights, set(starts)))
+        fits = [level2_fit(cut) for cut in found]
+        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (-fits[k], k))]
     if found:
         (bounds, printed), names = found[0], present
         # Sure only when no other cut of the rows makes printed weights, and the rows make
@@ -920,11 +1009,11 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
                                                sure if confirmed else guess, line)
     if found:
-        pool = [*spare, *(w.number() for _n, w in anchors.values() if w is not None)]
+        pool = [*spare, *anchor_weights]
         for w in printed:
             pool.remove(w)
         level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
-                          weight_names(cells, used, anchors, level1_order), set(starts), sure if sure_cut else guess, guess)
+                          named_weights, set(starts), sure if sure_cut else guess, guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -956,6 +1045,34 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     for i, (c, d) in enumerate(zip(cells, cells[1:])):
         if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num":
             add(c, d)
+    for run, weights in name_weight_runs(cells, used):
+        if not any(c.key in level1 for c in run):
+            for name, weight in zip(run, weights):
+                add(name, weight)
+    return out
+
+
+def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
+    """The form's 名称 | 权重 columns read a column at a time: a run of names, the column's
+    label, as many numbers (资金管理 | 成本指标 | 权重(%) | 10 | 41): each name with the
+    number in its place."""
+    out: list[tuple[list[Cell], list[Cell]]] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and j not in used and cells[j].kind in ("name", "group2"):
+            j += 1
+        k = j
+        while k < len(cells) and cells[k].kind == "label":
+            k += 1
+        n = j - i
+        if n >= 2 and k > j and k + n <= len(cells) and all(
+                x not in used and cells[x].kind == "num" for x in range(k, k + n)) \
+                and (k + n == len(cells) or cells[k + n].kind != "num"):
+            out.append((cells[i:j], cells[k:k + n]))
+            i = k + n
+        else:
+            i = max(j, i + 1)
     return out
 
 
@@ -963,11 +1080,29 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
                       names: dict[float, list[str]], anchored: set[int], sure: float, guess: float) -> None:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
-    part's rows make a printed number (each used once). Among such cuts, the one whose
-    sums are printed after a name first, then the one that starts groups where level-2
-    names were printed before a row; named by the name printed before its weight. Sure
-    only when the level-1 groups are, the cut is the only one and its names are found."""
+    part's rows make a printed number, each printed number used once over all the level-1
+    groups (a level-2 weight of 产出 is no part of 过程's): the cuts taken together that
+    cut the most groups. Within a group, the cut whose sums are printed after a name
+    first, then the one that starts groups where level-2 names were printed before a row;
+    named by the name printed before its weight. Sure only when the level-1 groups are,
+    the group's cut is its only one and its names are found."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    eligible = level2_options(row_weights, level1, pool, names, anchored)
+    for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
+        for x, y, total in zip(bounds, bounds[1:], sums):
+            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
+            name = names[total].pop(0) if names.get(total) else ""
+            conf = sure if alone and name else guess
+            for j in range(x, y):
+                groups[j]["level2"] = piece(name, conf, line)
+                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+
+
+def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]], pool: list[float],
+                   names: dict[float, list[str]], anchored: set[int]) -> list[list[tuple[list[int], list[float]]]]:
+    """For each level-1 group whose rows make its printed weight, its cuts into parts whose
+    rows make printed numbers, the likeliest first (see `level2_by_weights`)."""
+    eligible: list[list[tuple[list[int], list[float]]]] = []
     for a, b, weight in level1:
         if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
             continue  # rows missing: the names printed before rows stand
@@ -980,19 +1115,56 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                     continue
                 options.append((-sum(1 for x in sums if x in names), -sum(1 for c in chosen if c in anchored),
                                 bounds, sums))
-        if not options:
-            continue
-        options.sort(key=lambda o: (o[0], o[1], len(o[2])))
-        _named, _anchored, bounds, sums = options[0]
-        for x, y, total in zip(bounds, bounds[1:], sums):
-            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
-            name = names[total].pop(0) if names.get(total) else ""
-            conf = sure if len(options) == 1 and name else guess
-            for j in range(x, y):
-                groups[j]["level2"] = piece(name, conf, line)
-                groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+        if options:
+            options.sort(key=lambda o: (o[0], o[1], len(o[2])))
+            eligible.append([(o[2], o[3]) for o in options])
+    return eligible
 
 
+def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[float],
+               names: dict[float, list[str]], anchored: set[int]
+               ) -> list[tuple[list[int], list[float], bool]]:
+    """One cut for as many level-1 groups as can have one with each printed number used
+    once (``eligible``: each group's cuts, the likeliest first): the most groups cut, then
+    the most sums printed after a name, the most cuts where names were printed, the
+    fewest parts; the earlier cuts on a tie. Each with whether it was its group's only cut."""
+    options = [cuts[:MAX_LEVEL2_OPTIONS] for cuts in eligible]
+    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    steps = [0]
+
+    def take(sums: list[float], left: list[float]) -> list[float] | None:
+        rest = list(left)
+        for x in sums:
+            hit = next((w for w in rest if abs(w - x) <= TOLERANCE), None)
+            if hit is None:
+                return None
+            rest.remove(hit)
+        return rest
+
+    def search(g: int, left: list[float], picks: list[int], score: tuple[int, int, int, int]) -> None:
+        nonlocal best
+        steps[0] += 1
+        if steps[0] > MAX_PICKS:
+            return
+        if g == len(options):
+            if best is None or score > best[0]:
+                best = (score, list(picks))
+            return
+        for k, (bounds, sums) in enumerate(options[g]):
+            rest = take(sums, left)
+            if rest is not None:
+                gain = (1, sum(1 for x in sums if x in names), sum(1 for c in bounds[1:-1] if c in anchored),
+                        -len(sums))
+                search(g + 1, rest, [*picks, k], tuple(a + b for a, b in zip(score, gain)))  # type: ignore[arg-type]
+        search(g + 1, left, [*picks, -1], score)
+
+    search(0, list(pool), [], (0, 0, 0, 0))
+    if best is None:
+        return []
+    return [(*options[g][k], len(eligible[g]) == 1) for g, k in enumerate(best[1]) if k >= 0]
+
+
+MAX_LEVEL2_OPTIONS = 12  # cuts of one level-1 group weighed together with the others' at most
 MAX_LEVEL2_ROWS = 12  # rows of a level-1 group cut into level-2 groups by the sums at most
 
 
@@ -1151,7 +1323,8 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
     is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
     sentence, which such a tool interleaves line by line with the cell beside it (年度总
     按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
-    vocabulary (是/否, 项目级次) that is none of its terms."""
+    vocabulary (是/否, 项目级次) that is none of its terms; a text value joined from parts
+    of which one is a bare number or another field's term."""
     vocabulary = template.vocabulary.fields
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
@@ -1160,7 +1333,14 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
         sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
         off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
-        if (below and fv.value is not None) or sentence or off_vocabulary:
+        # A text value joined from another field's values (1341 | 一级 after 预期总体目标: an
+        # amount and a 项目级次 the tool printed there): parts that are a bare number or a
+        # term of another field's closed vocabulary.
+        others = {t for k, terms in vocabulary.items() if k != key for t in terms}
+        text = key in template.fields and template.fields[key].type == "text"
+        foreign = text and len(parts := (fv.raw or "").split()) > 1 and any(
+            NUMBER.fullmatch(x) or x in others for x in parts)
+        if (below and fv.value is not None) or sentence or off_vocabulary or foreign:
             fv.confidence = min(fv.confidence, cap)
 
 
@@ -1249,6 +1429,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     prose_keys = columns[columns.index("score") + 1:]
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
+    place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
+                         config.cell_stream.lost_points_columns)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))

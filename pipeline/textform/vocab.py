@@ -66,6 +66,8 @@ class CellStreamConfig:
 
     start_labels: tuple[str, ...] = ()
     value_tails: tuple[str, ...] = ()
+    # What each such tail completes (a pattern the value before it ends with: 12月31日 | 前).
+    value_tail_after: dict[str, str] = field(default_factory=dict)
     # What a unit writes in 偏差原因 when there is nothing to explain: an answer, not a name.
     no_deviation: tuple[str, ...] = ()
     min_lines: int = 30
@@ -78,6 +80,9 @@ class CellStreamConfig:
     level1_weight_step: float = 5.0
     # The row label the national forms print beside their goals (年度总体目标).
     goal_row_labels: tuple[str, ...] = ()
+    # The sentence columns a unit fills where a row lost points (偏差原因 explains a
+    # deviation): sentences left over go to such rows in turn (`place_left_sentences`).
+    lost_points_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,17 @@ from pipeline.textform.cell_stream import (
     attach_reasons,
     block_cells,
     core_keys,
+    doubt_head_fields,
+    fill_from_leftovers,
     full_marks,
+    fund_groups,
     is_cell_stream,
     join_split_values,
     level1_cuts,
     level2_by_weights,
     match_rows,
     moved_head_values,
+    name_weight_runs,
     printed_terms,
     short_starts,
     stream_cells,
@@ -463,7 +467,17 @@ def test_one_sentence_on_three_lines_stays_whole() -> None:
     lines = ("受天气影响部分工程延期，已督促", "施工单位加快进度，下一步将加强", "调度。")
     assert [c.text for c in block_cells(one_part_lines(*lines), 0, FUND_KINDS)] == ["".join(lines)]
     # A form with one sentence column (偏差原因) never cuts one.
-    lines = ("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。", "每低1个百分点扣0.5分，扣完为止。")
+    lines = ("实际完成值达到年度预期值得满分，", "工作台账、验收报告等佐证材料齐全，", "每低1个百分点扣0.5分，扣完为止。")
+    assert len(block_cells(one_part_lines(*lines), 0, KINDS)) == 1
+
+
+def test_a_short_line_before_a_longer_one_ends_its_sentence() -> None:
+    # Two rows' 偏差原因 in one block: a wrapped cell fills every line but its last.
+    lines = ("部分资料归档不及时，将建立", "台账定期检查", "宣传覆盖面不足，拟加强政策", "宣传")
+    assert [c.text for c in block_cells(one_part_lines(*lines), 0, KINDS)] == [
+        "部分资料归档不及时，将建立台账定期检查", "宣传覆盖面不足，拟加强政策宣传"]
+    # A line the unit broke by hand before its next item goes on (1.… | 2.…).
+    lines = ("1.事前已经过必要的可行性研究；", "2.审批文件、材料符合相关要求，不符合的扣分。")
     assert len(block_cells(one_part_lines(*lines), 0, KINDS)) == 1
 
 
@@ -602,3 +616,129 @@ def test_a_one_character_name_is_not_trusted() -> None:
     row = next(r for r in form.rows if r.text("level3_weight") == "30" and r.text("score") == "29")
     assert row.text("level3") == "率"
     assert all(p.confidence < CONFIG.review_threshold for p in row.cells["level3"])
+
+
+def test_sentences_printed_after_the_table_go_to_the_rows_that_lost_points_in_turn() -> None:
+    # The 偏差原因 column printed as a run of its own after the total: two sentences, two
+    # rows that lost points (30 → 29, 10 → 8), in row order; flagged, as only the order says so.
+    moved = STREAM.replace("个别项目前期论证不充分，将\n完善项目储备\n\n", "").replace(
+        "96.5\n", "96.5\n\n个别项目前期论证不充分，将\n完善项目储备\n\n受天气影响部分工程延期，已督\n促施工单位加快进度\n")
+    form = read_text_form(moved, CATALOGUE, CONFIG)
+    reasons = {r.text("level3"): r.text("deviation_reason") for r in form.rows}
+    assert reasons == {"新建养护路段": "", "道路验收合格率": "个别项目前期论证不充分，将完善项目储备",
+                       "群众出行便利度": "", "群众满意度": "受天气影响部分工程延期，已督促施工单位加快进度"}
+    for row in form.rows:
+        if row.text("deviation_reason"):
+            assert all(p.confidence < CONFIG.review_threshold for p in row.cells["deviation_reason"])
+    # One sentence for two rows that lost points: which row's is not known, so no row takes it.
+    one = moved.replace("受天气影响部分工程延期，已督\n促施工单位加快进度\n", "")
+    form = read_text_form(one, CATALOGUE, CONFIG)
+    assert all(not r.text("deviation_reason") for r in form.rows)
+
+
+def test_a_value_tail_goes_to_the_value_it_completes() -> None:
+    # A deadline and an actual wrapped in one block: 前 completes the date, not the word.
+    assert texts(block_cells(block("12月31日", "按期完成", "前"), 0, KINDS)) == [
+        ("12月31日前", "value"), ("按期完成", "value")]
+    assert texts(block_cells(block("≤90万元", "85.16万", "元"), 0, KINDS)) == [
+        ("≤90万元", "value"), ("85.16万元", "value")]
+
+
+def cell(text: str, kind: str, at: int) -> Cell:
+    return Cell((Piece(text, text, at, None, 0.95),), kind, at)
+
+
+def test_a_name_with_its_target_after_it_is_not_another_rows_name() -> None:
+    # 问题整改到位率 | ≥95% is a row whose numbers were not found; 培训人均成本 is the name
+    # of the row that has its values but no name.
+    cells = [cell("问题整改到位率", "name", 0), cell("≥95%", "value", 1), cell("培训人均成本", "name", 2),
+             cell("≤90万元", "value", 3), cell("85.16万元", "value", 4), cell("19", "num", 5), cell("19", "num", 6)]
+    row = StreamRow({"target": cells[3], "actual": cells[4], "level3_weight": cells[5], "score": cells[6]},
+                    missing={"level3"}, start=3, end=7)
+    fill_from_leftovers([row], cells, {3, 4, 5, 6}, "level3", ("name",))
+    assert row.cells["level3"].text == "培训人均成本" and "level3" in row.guessed
+
+
+def test_another_forms_label_is_a_name_on_this_form() -> None:
+    # 预算执行率 / 执行率 label the national forms' funds block; the fund form prints no
+    # such label, so there they are a row's name, or the tail of one wrapped.
+    assert FUND_KINDS.of((Piece("预算执行率", "预算执行率", 0, None, 0.95),)) == "name"
+    assert texts(block_cells(block("年度河湖长制工作预算", "执行率"), 0, FUND_KINDS)) == [
+        ("年度河湖长制工作预算执行率", "name")]
+    dept = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"], INDEX)
+    assert dept.of((Piece("执行率", "执行率", 0, None, 0.95),)) == "label"
+
+
+def test_level2_weights_are_shared_out_over_all_level1_groups() -> None:
+    # 过程 (10) could be cut 4 | 1 | 5, but those are 产出's level-2 weights (41 | 5 | 4):
+    # each printed number is one group's, so 过程 stays one group of 10.
+    rows = [2, 1, 1, 1, 1, 1, 2, 1, 41, 5, 4]
+    groups: list[dict[str, Piece]] = [{} for _ in rows]
+    level2_by_weights(groups, rows, [(0, 8, 10), (8, 11, 50)], [10, 41, 5, 4, 1, 39],
+                      {10: ["资金管理"], 41: ["成本指标"], 5: ["质量指标"], 4: ["时效指标"], 1: ["经济效益指标"]},
+                      set(), 0.95, 0.6)
+    assert [(name, weight) for name, weight, _sure in level2_of(groups)] == [("资金管理", "10")] * 8 + [
+        ("成本指标", "41"), ("质量指标", "5"), ("时效指标", "4")]
+
+
+def test_names_and_weights_printed_a_column_at_a_time_are_paired_in_order() -> None:
+    cells = [cell("名称", "label", 0), cell("资金管理", "name", 1), cell("成本指标", "group2", 2),
+             cell("权重(%)", "label", 3), cell("10", "num", 4), cell("41", "num", 5), cell("名称", "label", 6)]
+    runs = name_weight_runs(cells, set())
+    assert [([c.text for c in names], [c.text for c in weights]) for names, weights in runs] == [
+        (["资金管理", "成本指标"], ["10", "41"])]
+    # Fewer numbers than names: no pairing.
+    assert name_weight_runs(cells[:5] + cells[6:], set()) == []
+
+
+def test_of_two_level1_cuts_the_one_whose_groups_cut_into_printed_level2_weights_comes_first() -> None:
+    # Rows making 20 | 50 | 30, or 3 | 3 | 94 (94 the total score, 3 two level-2 weights):
+    # both make printed numbers, but only the first leaves numbers its groups' level-2
+    # groups make (3 3 14 | 21 8 21 | 12 18). Still a guess: two cuts were possible.
+    weights = [1, 2, 2, 1, 5, 1, 8, 1, 2, 5, 13, 8, 12, 9, 3, 1, 8, 8, 10]
+    rows = [StreamRow({"level3_weight": cell(str(w), "num", 100 + j)}) for j, w in enumerate(weights)]
+    printed = [3, 3, 14, 20, 21, 8, 21, 50, 12, 18, 30, 94]
+    cells = [cell("过程", "group1", 0), cell("产出", "group1", 1), cell("效益", "group1", 2),
+             *(cell(str(x), "num", 3 + k) for k, x in enumerate(printed))]
+    fund = CATALOGUE.templates["gd_fund"]
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], 0.95, 0.6, full_marks(fund))
+    assert [(g["level1"].text, g["level1_weight"].text) for g in groups] == \
+        [("过程", "20")] * 7 + [("产出", "50")] * 7 + [("效益", "30")] * 5
+    assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
+    assert [g["level2_weight"].text for g in groups][14:] == ["12"] * 3 + ["18"] * 2
+
+
+REASON_CHARS = "部分资料归档不及时将建立台账定期检查宣传覆盖面足拟加强政策督促施工单位进度"
+
+
+def wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)]
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=REASON_CHARS, min_size=4, max_size=40), st.text(alphabet=REASON_CHARS, min_size=4, max_size=40),
+       st.integers(6, 16))
+def test_sentences_wrapped_at_one_width_are_told_apart_by_their_short_last_line(
+        first: str, second: str, width: int) -> None:
+    # A sentence cell wrapped at its column's width stays whole; a second one in the same
+    # block starts where the line before it is shorter than the next by more than a
+    # character (else nothing tells them apart, and they stay one cell).
+    a, b = f"{first}，{first}", f"{second}，{second}"
+    lines = wrap(a, width)
+    assert [c.text for c in block_cells(one_part_lines(*lines), 0, KINDS)] == [a]
+    both = [*lines, *wrap(b, width)]
+    got = [c.text for c in block_cells(one_part_lines(*both), 0, KINDS)]
+    if len(lines[-1]) + 1 < len(wrap(b, width)[0]):
+        assert got == [a, b]
+    else:
+        assert got == [a + b]
+
+
+def test_a_text_field_joined_from_other_fields_values_is_in_doubt() -> None:
+    # 预期总体目标 | 1341 | 一级: an amount and a 项目级次 printed where the goal should be.
+    fund = CATALOGUE.templates["gd_fund"]
+    fields = {"goal_expected": FieldValue(value="1341一级", raw="1341 一级", confidence=1.0, page=1),
+              "project_name": FieldValue(value="乡村道路养护经费", raw="乡村道路 养护经费", confidence=1.0, page=1)}
+    doubt_head_fields(fields, fund, 0.6)
+    assert fields["goal_expected"].confidence == 0.6
+    assert fields["project_name"].confidence == 1.0
