@@ -564,9 +564,12 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
         lines = it.lines
         it.y = (scale(lines[0]) + scale(lines[-1])) / 2
     if mode == "top":
+        # A name starts on its group's first row line: the unit whose rows begin at or
+        # above the name's first line (one row per line, or cells at the top of rows).
         items: list[list[Item]] = [[] for _ in units]
         for it in cells:
-            items[nearest_unit(units, it.y)].append(it)
+            starts = [i for i, u in enumerate(units) if u.anchor_lines and u.anchor_lines[0] <= it.lines[0]]
+            items[starts[-1] if starts else nearest_unit(units, it.y)].append(it)
         cuts = partition_top(units, items)
     else:
         items = assign_items(cells, units)
@@ -634,11 +637,89 @@ def balance_cost(page: list[Line], columns: dict[str, int], header_end: int, con
     return total
 
 
-def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig
-                    ) -> list[Line]:
+def column_lines(page: list[Line], columns: dict[str, int], header_end: int, key: str) -> list[int]:
+    """The lines (after the header) holding a fragment in the column of ``key``."""
+    col = columns.get(key)
+    return [ln.index for ln in page if ln.index > header_end and fragment_at(ln, col) is not None]
+
+
+def centre_misfit(page: list[Line], columns: dict[str, int], header_end: int, anchors: list[int]) -> int:
+    """Wrapped lines that do not fit a reading of centred cells: per row cell, the lines
+    by which its lines above its row's line outnumber those below (or the reverse), and
+    the lines no row takes."""
+    anchor_set = set(anchors)
+    misfit = 0
+    for key in ROW_KEYS:
+        loose = [ln for ln in column_lines(page, columns, header_end, key) if ln not in anchor_set]
+        owner, imbalance, _ = balanced_assign(loose, anchors, header_end)
+        misfit += sum(imbalance.values()) + len(loose) - len(owner)
+    return misfit
+
+
+def top_owners(loose: list[int], anchors: list[int]) -> dict[int, int]:
+    """Cells at the top of their rows: each wrapped line to the row line above it (a
+    line before the first row line to the first row)."""
+    owner: dict[int, int] = {}
+    for ln in loose:
+        above = [j for j, a in enumerate(anchors) if a < ln]
+        owner[ln] = above[-1] if above else 0
+    return owner
+
+
+def top_misfit(page: list[Line], columns: dict[str, int], header_end: int, anchors: list[int]) -> int:
+    """Wrapped lines that do not fit a reading of cells at the top of their rows: a cell
+    starts on its row's line and goes on, line after line, below it. Counted: lines
+    before the first row line, lines of a cell whose row line holds nothing of it, and
+    lines after a gap in a cell (duplicated lines, which may fall anywhere, pass)."""
+    if not anchors:
+        return 0
+    position = {ln.index: k for k, ln in enumerate(ln for ln in page if not ln.suspect)}
+    anchor_set = set(anchors)
+    misfit = 0
+    for key in ROW_KEYS:
+        held = column_lines(page, columns, header_end, key)
+        loose = [ln for ln in held if ln not in anchor_set]
+        misfit += sum(ln < anchors[0] for ln in loose)
+        by_row: dict[int, list[int]] = {}
+        for ln, j in top_owners(loose, anchors).items():
+            if ln > anchors[0] and ln in position:
+                by_row.setdefault(j, []).append(ln)
+        held_set = set(held)
+        for j, lines in by_row.items():
+            if anchors[j] not in held_set:
+                misfit += len(lines)
+                continue
+            last = position.get(anchors[j], 0)
+            for ln in sorted(lines):
+                if position[ln] != last + 1:
+                    misfit += 1
+                last = position[ln]
+    return misfit
+
+
+def table_alignment(pages: list[list[Line]], zones: list[tuple[int, list[Line]]], columns: dict[str, int]
+                    ) -> tuple[str, int, int]:
+    """How the table's cells sit in their rows, read both ways: "centre" (the forms'
+    usual) or "top" (a word processor's default), the reading whose wrapped lines fit
+    better; with both readings' misfits (in lines)."""
+    centre = top = 0
+    for page, (header_end, anchors) in zip(pages, zones):
+        lines = [a.index for a in anchors]
+        centre += centre_misfit(page, columns, header_end, lines)
+        top += top_misfit(page, columns, header_end, lines)
+    return ("top" if top < centre else "centre"), centre, top
+
+
+def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig,
+                    top_aligned: bool = False) -> list[Line]:
     """A line repeating one a few lines above is dropped when the page's cells balance
     better without it (a duplicated line adds an anchor or a wrapped line that nothing
-    balances); a real repeated row is kept."""
+    balances); a real repeated row is kept. With cells at the top of their rows
+    (``top_aligned``) a doubled line follows its original: a line said again at once is
+    dropped."""
+    if top_aligned:
+        return [ln for k, ln in enumerate(page) if not (
+            ln.suspect and ln.index > header_end and k and page[k - 1].text() == ln.text())]
     for suspect in [ln for ln in page if ln.suspect and ln.index > header_end]:
         without = [ln for ln in page if ln is not suspect]
         if balance_cost(without, columns, header_end, config) < balance_cost(page, columns, header_end, config) - 0.5:
@@ -647,8 +728,10 @@ def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, 
 
 
 def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_end: int,
-               anchors: list[Line], config: TextConfig) -> list[Row]:
-    """The page's rows with their ordinary (non-merged) columns filled."""
+               anchors: list[Line], config: TextConfig, top_aligned: bool = False) -> list[Row]:
+    """The page's rows with their ordinary (non-merged) columns filled: each wrapped line
+    to the row it balances (centred cells), or to the row line above it (``top_aligned``:
+    a cell whose own row line holds nothing of it is then not trusted)."""
     anchor_lines = [a.index for a in anchors]
     rows = [Row(anchor=a, page=page_no) for a in anchor_lines]
     anchor_set = set(anchor_lines)
@@ -667,12 +750,17 @@ def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_e
                 by_row[anchor_lines.index(line.index)].append(f)
             else:
                 loose[line.index] = f
-        owner, imbalance, _ = balanced_assign(list(loose), anchor_lines, header_end)
+        if top_aligned:
+            owner = top_owners(list(loose), anchor_lines)
+            on_row_line = {j for j, frags in enumerate(by_row) if frags}
+            imbalance = {j: 1 for j in set(owner.values()) - on_row_line}
+        else:
+            owner, imbalance, _ = balanced_assign(list(loose), anchor_lines, header_end)
         for line_no, j in owner.items():
             by_row[j].append(loose[line_no])
         for j, row in enumerate(rows):
             cell = join_fragments(by_row[j], config, wrapped_penalty=True)
-            if imbalance.get(j) and len(by_row[j]) > 1:
+            if imbalance.get(j) and (top_aligned or len(by_row[j]) > 1):
                 cell.confidence = min(cell.confidence, config.confidence.unbalanced)
             row.cells[key] = cell
     for row in rows:
@@ -873,14 +961,16 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     lines = [ln for ln in lines if not (ln.suspect and sum(is_header_fragment(f, words) for f in ln.fragments) >= 2)]
     pages = split_pages(lines)
     zones = [page_zone(page, columns, words, config) for page in pages]
-    pages = [drop_duplicates(page, columns, zone[0], config) for page, zone in zip(pages, zones)]
+    alignment, _, _ = table_alignment(pages, zones, columns)
+    top_aligned = alignment == "top"
+    pages = [drop_duplicates(page, columns, zone[0], config, top_aligned) for page, zone in zip(pages, zones)]
     zones = [page_zone(page, columns, words, config) for page in pages]
-    mode = detect_mode(pages, zones, columns)
+    mode = "top" if top_aligned else detect_mode(pages, zones, columns)
     rows: list[Row] = []
     page_rows: list[tuple[int, int]] = []
     for page_no, (page, (header_end, anchors)) in enumerate(zip(pages, zones)):
         start = len(rows)
-        rows += build_rows(page, page_no, columns, header_end, anchors, config)
+        rows += build_rows(page, page_no, columns, header_end, anchors, config, top_aligned)
         page_rows.append((start, len(rows)))
     drop_stray_digits(rows)
     fix_numeric_cells(rows, config)
