@@ -92,6 +92,7 @@ class IndicatorTable:
     total: Cell | None
     total_line: int | None
     mode: str
+    alignment: str = "centre"  # how cells sit in their rows: "centre" or "top" (table_alignment)
 
 
 def number_in(fragment: Fragment | None, config: TextConfig, allow_letter: bool = False) -> float | None:
@@ -556,7 +557,7 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
                    mode: str, may_continue: bool, anchor_lines: set[int], scale: YScale,
                    config: TextConfig) -> list[Run]:
     name_frags, weight_frags = fragments
-    per_row = names_per_row(units, name_frags, weight_frags)
+    per_row = names_per_row(units, name_frags, weight_frags, mode == "top")
     if per_row is not None:
         return per_row
     cells = make_items(name_frags, weight_frags, anchor_lines, config.group_names)
@@ -578,23 +579,31 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
                 [f for i in range(s, e + 1) for it in items[i] for f in it.weights], c) for s, e, c in cuts]
 
 
-def names_per_row(units: list[Unit], names: list[Fragment], weights: list[Fragment]) -> list[Run] | None:
+def names_per_row(units: list[Unit], names: list[Fragment], weights: list[Fragment],
+                  top_aligned: bool = False) -> list[Run] | None:
     """Names printed on every row (the "repeat" layout, or groups of one row each): every
-    unit gets its own name, balanced around its centre line; else None."""
+    unit gets its own name, balanced around its centre line (or, ``top_aligned``,
+    starting on it); else None."""
     if not names or any(len(u.anchor_lines) != 1 for u in units):
         return None
     anchors = [u.anchor_lines[0] for u in units]
     loose = sorted({f.line for f in names} - set(anchors))
-    owner, imbalance, _ = balanced_assign(loose, anchors, -1)
-    if any(imbalance.values()) or len(owner) != len(loose):
-        return None
+    if top_aligned:
+        if not {f.line for f in names} >= set(anchors):
+            return None
+        owner = top_owners(loose, anchors)
+    else:
+        owner, imbalance, _ = balanced_assign(loose, anchors, -1)
+        if any(imbalance.values()) or len(owner) != len(loose):
+            return None
     owner.update({a: j for j, a in enumerate(anchors)})
     if {owner.get(f.line) for f in names} != set(range(len(units))):
         return None
     runs = []
     for j in range(len(units)):
         own_names = [f for f in names if owner.get(f.line) == j]
-        own_weights = [f for f in weights if min(range(len(anchors)), key=lambda k: abs(anchors[k] - f.line)) == j]
+        own_weights = [f for f in weights if (top_owners([f.line], anchors).get(f.line) if top_aligned else min(
+            range(len(anchors)), key=lambda k: abs(anchors[k] - f.line))) == j]
         runs.append(Run(j, j, own_names, own_weights, 0.0))
     return runs
 
@@ -657,12 +666,13 @@ def centre_misfit(page: list[Line], columns: dict[str, int], header_end: int, an
 
 
 def top_owners(loose: list[int], anchors: list[int]) -> dict[int, int]:
-    """Cells at the top of their rows: each wrapped line to the row line above it (a
-    line before the first row line to the first row)."""
+    """Cells at the top of their rows: each line to the row line at or above it (a line
+    before the first row line is none of a row's: the header's wrapped labels)."""
     owner: dict[int, int] = {}
     for ln in loose:
-        above = [j for j, a in enumerate(anchors) if a < ln]
-        owner[ln] = above[-1] if above else 0
+        above = [j for j, a in enumerate(anchors) if a <= ln]
+        if above:
+            owner[ln] = above[-1]
     return owner
 
 
@@ -710,16 +720,32 @@ def table_alignment(pages: list[list[Line]], zones: list[tuple[int, list[Line]]]
     return ("top" if top < centre else "centre"), centre, top
 
 
+def doubled_top_line(page: list[Line], k: int, columns: dict[str, int], config: TextConfig) -> bool:
+    """Cells at the top of their rows: line k says again a line above it. Doubled when it
+    follows its original at once, or when it is a row's line whose original went on
+    into wrapped lines that it does not repeat (a row printed twice repeats them too)."""
+    text = page[k].text()
+    twin = next((i for i in range(k - 1, -1, -1) if page[i].text() == text), None)
+    if twin is None:
+        return False
+    if twin == k - 1:
+        return True
+    if not is_numeric_anchor(page[k], columns, config):
+        return False
+    after_twin = page[twin + 1]
+    after = page[k + 1] if k + 1 < len(page) else None
+    return not is_numeric_anchor(after_twin, columns, config) and (after is None or after.text() != after_twin.text())
+
+
 def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig,
                     top_aligned: bool = False) -> list[Line]:
     """A line repeating one a few lines above is dropped when the page's cells balance
     better without it (a duplicated line adds an anchor or a wrapped line that nothing
     balances); a real repeated row is kept. With cells at the top of their rows
-    (``top_aligned``) a doubled line follows its original: a line said again at once is
-    dropped."""
+    (``top_aligned``), see `doubled_top_line`."""
     if top_aligned:
         return [ln for k, ln in enumerate(page) if not (
-            ln.suspect and ln.index > header_end and k and page[k - 1].text() == ln.text())]
+            ln.suspect and ln.index > header_end and doubled_top_line(page, k, columns, config))]
     for suspect in [ln for ln in page if ln.suspect and ln.index > header_end]:
         without = [ln for ln in page if ln is not suspect]
         if balance_cost(without, columns, header_end, config) < balance_cost(page, columns, header_end, config) - 0.5:
@@ -981,7 +1007,7 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     header_line = lines[0].index if lines else 0
     total = read_total(total_line, columns, n_cols, config)
     return IndicatorTable(columns, n_cols, rows, header_line, total,
-                          total_line.index if total_line else None, mode)
+                          total_line.index if total_line else None, mode, alignment)
 
 
 def group_rows(rows: list[Row], pages: list[list[Line]], zones: list[tuple[int, list[Line]]],
