@@ -795,6 +795,15 @@ def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_e
     return rows
 
 
+def doubt_wrapped_cells(rows: list[Row], config: TextConfig) -> None:
+    """Neither reading of the rows (cells centred, cells at their tops) clearly fits: a
+    cell of more than one line may hold lines of the next or the previous row."""
+    for row in rows:
+        for cell in row.cells.values():
+            if len(cell.lines) > 1:
+                cell.confidence = min(cell.confidence, config.confidence.unbalanced)
+
+
 def group_fragments(page: list[Line], header_end: int, columns: dict[str, int], name_key: str,
                     weight_key: str) -> tuple[list[Fragment], list[Fragment]]:
     names, weights = [], []
@@ -987,8 +996,10 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     lines = [ln for ln in lines if not (ln.suspect and sum(is_header_fragment(f, words) for f in ln.fragments) >= 2)]
     pages = split_pages(lines)
     zones = [page_zone(page, columns, words, config) for page in pages]
-    alignment, _, _ = table_alignment(pages, zones, columns)
+    alignment, centre_misfits, top_misfits = table_alignment(pages, zones, columns)
     top_aligned = alignment == "top"
+    winner, loser = sorted((centre_misfits, top_misfits))
+    alignment_sure = loser >= config.alignment_sure_ratio * winner + config.alignment_sure_lines
     pages = [drop_duplicates(page, columns, zone[0], config, top_aligned) for page, zone in zip(pages, zones)]
     zones = [page_zone(page, columns, words, config) for page in pages]
     mode = "top" if top_aligned else detect_mode(pages, zones, columns)
@@ -998,6 +1009,8 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
         start = len(rows)
         rows += build_rows(page, page_no, columns, header_end, anchors, config, top_aligned)
         page_rows.append((start, len(rows)))
+    if not alignment_sure:
+        doubt_wrapped_cells(rows, config)
     drop_stray_digits(rows)
     fix_numeric_cells(rows, config)
     spans = group_rows(rows, pages, zones, page_rows, columns, mode, config)
