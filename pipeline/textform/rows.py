@@ -713,11 +713,39 @@ def table_alignment(pages: list[list[Line]], zones: list[tuple[int, list[Line]]]
     usual) or "top" (a word processor's default), the reading whose wrapped lines fit
     better; with both readings' misfits (in lines)."""
     centre = top = 0
+    names_at_top = True
+    names_wrap_down = False
     for page, (header_end, anchors) in zip(pages, zones):
         lines = [a.index for a in anchors]
         centre += centre_misfit(page, columns, header_end, lines)
         top += top_misfit(page, columns, header_end, lines)
+        for key in ("level1", "level2"):
+            for cell in column_runs(page, columns, header_end, key):
+                names_at_top &= cell[0] in lines
+                names_wrap_down |= len(cell) > 1 and cell[1] not in lines
+    if top == centre and names_at_top and names_wrap_down:
+        # No row cell wraps: the merged names tell. Centred, a wrapped name straddles a
+        # row line; at the top, it starts on its first row's line and goes on below it.
+        return "top", centre, top
     return ("top" if top < centre else "centre"), centre, top
+
+
+def column_runs(page: list[Line], columns: dict[str, int], header_end: int, key: str) -> list[list[int]]:
+    """The lines of a column's cells after the header: runs of lines next to each other
+    that hold a fragment in it (duplicated lines passed over)."""
+    col = columns.get(key)
+    runs: list[list[int]] = []
+    previous_held = False
+    for ln in page:
+        if ln.index <= header_end or ln.suspect:
+            continue
+        held = fragment_at(ln, col) is not None
+        if held and previous_held:
+            runs[-1].append(ln.index)
+        elif held:
+            runs.append([ln.index])
+        previous_held = held
+    return runs
 
 
 def doubled_top_line(page: list[Line], k: int, columns: dict[str, int], config: TextConfig) -> bool:

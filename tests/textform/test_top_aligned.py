@@ -135,3 +135,17 @@ def test_cells_after_a_label_merged_down_its_block_move_right(labels: LabelIndex
     # As wide as the line under it: nothing moves.
     same = [piece("预算执行情况（10分）", 0, 6), piece("年初预算", 2, 6), piece("调整后预算", 3, 6)]
     assert [p.col for p in after_merged_label(same, 4, labels)] == [0, 2, 3]
+
+
+def test_names_wrapped_down_from_their_first_row_when_no_row_cell_wraps(extractor: DocumentExtractor,
+                                                                        tmp_path: Path) -> None:
+    """Every row on one line: only the merged names tell how cells sit; here each starts
+    on its first row's line and goes on below it."""
+    rows = ("\t产出指\t数量指标\t养护里程\t≥300公里\t320公里\t20\t20\t\n"
+            "\t标\t\t项目按期完成率\t100%\t100%\t10\t10\t\n"
+            "\t\t质量指标\t验收合格率\t100%\t98%\t20\t18\t\n"
+            "\t效益指\t社会效益指\t群众出行便利程度\t达成预期指标\t达成预期指标\t30\t30\t\n"
+            "\t标\t标\t\t\t\t\t\t\n"
+            "\t满意度指\t服务对象满\t群众满意度\t≥90%\t95%\t10\t10\t\n"
+            "\t标\t意度指标\t\t\t\t\t\t\n")
+    assert indicator_values(read(extractor, tmp_path, report(rows=rows))) == EXPECTED
