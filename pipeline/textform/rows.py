@@ -765,6 +765,24 @@ def doubled_top_line(page: list[Line], k: int, columns: dict[str, int], config: 
     return not is_numeric_anchor(after_twin, columns, config) and (after is None or after.text() != after_twin.text())
 
 
+def drop_header_among_rows(page: list[Line], columns: dict[str, int], words: list[str], config: TextConfig
+                           ) -> list[Line]:
+    """A line of the header's wrapped labels (标 | 值 | 值) said again below a row line: too
+    short to be caught as a doubled line, it would join the row's cells (年底前完值成)."""
+    header: set[str] = set()
+    out: list[Line] = []
+    row_seen = False
+    for line in page:
+        labels_only = bool(line.fragments) and all(is_header_fragment(f, words) for f in line.fragments)
+        if labels_only and row_seen and line.text() in header:
+            continue
+        if labels_only and not row_seen:
+            header.add(line.text())
+        row_seen |= is_numeric_anchor(line, columns, config)
+        out.append(line)
+    return out
+
+
 def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig,
                     top_aligned: bool = False) -> list[Line]:
     """A line repeating one a few lines above is dropped when the page's cells balance
@@ -1022,7 +1040,7 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     # A header line repeated a few lines down says nothing new, and would hide the first
     # row's wrapped lines above it behind the header's end.
     lines = [ln for ln in lines if not (ln.suspect and sum(is_header_fragment(f, words) for f in ln.fragments) >= 2)]
-    pages = split_pages(lines)
+    pages = [drop_header_among_rows(page, columns, words, config) for page in split_pages(lines)]
     zones = [page_zone(page, columns, words, config) for page in pages]
     alignment, centre_misfits, top_misfits = table_alignment(pages, zones, columns)
     top_aligned = alignment == "top"

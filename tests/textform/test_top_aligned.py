@@ -149,3 +149,11 @@ def test_names_wrapped_down_from_their_first_row_when_no_row_cell_wraps(extracto
             "\t满意度指\t服务对象满\t群众满意度\t≥90%\t95%\t10\t10\t\n"
             "\t标\t意度指标\t\t\t\t\t\t\n")
     assert indicator_values(read(extractor, tmp_path, report(rows=rows))) == EXPECTED
+
+
+def test_the_headers_wrapped_labels_said_again_among_the_rows_are_dropped(extractor: DocumentExtractor,
+                                                                          tmp_path: Path) -> None:
+    """标 | 值 | 值 doubled under a row line would end the row's target with 值."""
+    rows = ROWS.replace("\t\t\t项目按期完成\t100%\t100%\t10\t10\t\n",
+                        "\t\t\t项目按期完成\t100%\t100%\t10\t10\t\n标\t\t\t\t值\t值\t\t\t\n", 1)
+    assert indicator_values(read(extractor, tmp_path, report(rows=rows))) == EXPECTED
