@@ -18,6 +18,11 @@ centre their name over the rows they span. Hence:
 An extraction that writes each row on one line (the seed) has no wrapped lines: there a
 group's name stands on its first row ("top" mode).
 
+Forms whose cells sit at the top of their rows (a word processor's default) put every
+wrapped line below its row's line and a group's name on its first row. The table is read
+both ways (`table_alignment`: the lines each reading cannot fit, counted per column); the
+better fit wins, and where neither clearly does, cells of more than one line are flagged.
+
 Units: line indices (after duplicate lines are dropped).
 """
 
