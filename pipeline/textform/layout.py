@@ -258,7 +258,10 @@ def continues_prose(a: Piece, b: Piece, labels: LabelIndex) -> bool:
             and not re.search(r"[:：]", a.text[:12]) and a.text.rstrip()[-1:] not in "。；;!！?？")
 
 
-def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, config: TextConfig) -> list[Piece]:
+def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, config: TextConfig,
+                top_aligned: bool = False) -> list[Piece]:
+    """The head table's cells; ``top_aligned`` when the form's cells sit at the top of
+    their rows (as its indicator table shows), not centred."""
     numeric_right = numeric_right_labels(catalogue)
     pieces: list[Piece] = []
     # A noise token appended after a line's last cell is no column of the head table.
@@ -266,7 +269,11 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
     for i, line in enumerate(lines):
         around = [widths[ln.index] for ln in lines[max(0, i - 1):i + 2] if ln is not line]
         missing = max(0, min(around, default=0) - widths[line.index])
-        pieces += drop_stray_digit(line_pieces(line, labels, config, missing), line, labels, numeric_right)
+        found = drop_stray_digit(line_pieces(line, labels, config, missing), line, labels, numeric_right)
+        if top_aligned:
+            below = widths[lines[i + 1].index] if i + 1 < len(lines) else 0
+            found = after_merged_label(found, below, labels)
+        pieces += found
     pieces = insert_blank_values(join_wrapped(pieces, widths, labels, config), labels)
     # Lines of numbers (the funds block): a lone O or l there is a misread 0 or 1.
     numeric_lines = {p.first for p in pieces if sum(c.isdigit() for c in p.text) >= 1 and
@@ -285,11 +292,40 @@ def head_pieces(lines: list[Line], labels: LabelIndex, catalogue: Catalogue, con
         if repair.is_prose(p.text):
             p.text, fixed = repair.fix_running_text(p.text, config)
             p.confidence = min(p.confidence, config.confidence.prose, config.confidence.digits if fixed else 1.0)
-    return join_wrapped_amounts(pieces, config)
+    pieces = join_wrapped_amounts(pieces, config, top_aligned)
+    return cover_value_rows(pieces, labels) if top_aligned else pieces
+
+
+def after_merged_label(pieces: list[Piece], width: int, labels: LabelIndex) -> list[Piece]:
+    """Cells at the top of their rows: a label merged down a block (预算执行情况（10分）)
+    prints on the block's first line, whose next cell is then written without the empty
+    slot the lines below keep for it (预算执行情况 | 年初预算 … one slot short of the
+    next line, ``width`` wide). The cells after the label move right by the slots the
+    line lacks."""
+    lacking = width - (max((p.col for p in pieces), default=-1) + 1)
+    if lacking <= 0 or len(pieces) < 3 or pieces[0].col != 0 or not labels.is_label(pieces[0].text):
+        return pieces
+    for p in pieces[1:]:
+        p.col += lacking
+    return pieces
+
+
+def cover_value_rows(pieces: list[Piece], labels: LabelIndex) -> list[Piece]:
+    """Cells at the top of their rows: a label stands on the first line of a taller value
+    beside it (预期总体目标 | a goal over three lines), yet its cell is as tall as the
+    value's row; it is given the value's lines, so that the value lies in its band."""
+    for p in pieces:
+        if p.first != p.last or not p.text or not labels.is_label(p.text):
+            continue
+        beside = [q for q in pieces if q is not p and q.text and q.first == p.first and piece_x(q) > piece_x(p)]
+        nxt = min(beside, key=piece_x, default=None)
+        if nxt is not None and nxt.last > p.last and not labels.is_label(nxt.text):
+            p.last = nxt.last
+    return pieces
 
 
 
-def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]:
+def join_wrapped_amounts(pieces: list[Piece], config: TextConfig, top_aligned: bool = False) -> list[Piece]:
     """An amount too wide for its narrow cell wraps, and a cell centred on its row puts its
     lines above and below the row's label line (12,380,0 | 年度资金总额 | 00.00): the head
     joined with the next amount under it in its tab slot. Joined when the two make a
@@ -297,7 +333,10 @@ def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]
     both stand on lines of amounts only with a line between them that holds text and
     leaves their slot empty (the row's label): the shape of one centred cell. Another cut
     amount between them (a line said twice) is passed over; a cut amount that finds no
-    tail is kept with a low confidence (18,928,80 read as it stands is a wrong amount)."""
+    tail is kept with a low confidence (18,928,80 read as it stands is a wrong amount).
+    Cells at the top of their rows (``top_aligned``) put the tail on the line right under
+    the row's line (年度资金总额 | 1223360 … | then 0 …): joined when that line holds
+    amounts only and the head's line its label too."""
     by_line: dict[int, list[Piece]] = {}
     for p in pieces:
         if p.text:
@@ -314,8 +353,12 @@ def join_wrapped_amounts(pieces: list[Piece], config: TextConfig) -> list[Piece]
             return len(b) == 1 and b.isdigit()
         between = range(head.last + 1, tail.first)
         # A head as long as a narrow cell is wide: a lone 0 is some amount's tail.
-        return (a.isdigit() and len(a) >= MIN_CUT_DIGITS and len(b) < len(a)
-                and {head.first, tail.first} <= amounts_only
+        if not (a.isdigit() and len(a) >= MIN_CUT_DIGITS and len(b) < len(a)):
+            return False
+        if top_aligned:
+            return (tail.first in amounts_only and head.first not in amounts_only
+                    and not any(line in by_line for line in between))
+        return ({head.first, tail.first} <= amounts_only
                 and any(line in by_line and line not in amounts_only for line in between))
 
     dropped: set[int] = set()
@@ -518,13 +561,16 @@ def layout_from_text(text: str, catalogue: Catalogue, config_dir: Path | None = 
     for line in regions.title:
         doc.lines.append(text_line(line.text(), line.index * LINE_H, min(
             [f.confidence for f in line.fragments] or [config.confidence.clean])))
-    head = head_table(head_pieces(regions.head, labels, catalogue, config), y_of)
+    _, spec = indicator_spec(lines, catalogue)
+    rebuilt = rebuild_indicators(regions.indicators, spec, regions.total, config) \
+        if spec is not None and regions.indicators else None
+    # The form's tables align their cells alike: the indicator table's rows tell how.
+    top_aligned = rebuilt is not None and rebuilt.alignment == "top"
+    head = head_table(head_pieces(regions.head, labels, catalogue, config, top_aligned), y_of)
     if head is not None:
         doc.tables.append(head)
-    _, spec = indicator_spec(lines, catalogue)
     table_texts: set[str] = set()
-    if spec is not None and regions.indicators:
-        rebuilt = rebuild_indicators(regions.indicators, spec, regions.total, config)
+    if spec is not None and rebuilt is not None:
         total_label = spec.total_labels[0] if spec.total_labels else "合计"
         doc.tables.append(indicator_table(rebuilt, spec, y_of, total_label))
         table_texts = {compact(f.text) for ln in regions.indicators + regions.head for f in ln.fragments}

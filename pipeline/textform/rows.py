@@ -18,6 +18,11 @@ centre their name over the rows they span. Hence:
 An extraction that writes each row on one line (the seed) has no wrapped lines: there a
 group's name stands on its first row ("top" mode).
 
+Forms whose cells sit at the top of their rows (a word processor's default) put every
+wrapped line below its row's line and a group's name on its first row. The table is read
+both ways (`table_alignment`: the lines each reading cannot fit, counted per column); the
+better fit wins, and where neither clearly does, cells of more than one line are flagged.
+
 Units: line indices (after duplicate lines are dropped).
 """
 
@@ -92,6 +97,7 @@ class IndicatorTable:
     total: Cell | None
     total_line: int | None
     mode: str
+    alignment: str = "centre"  # how cells sit in their rows: "centre" or "top" (table_alignment)
 
 
 def number_in(fragment: Fragment | None, config: TextConfig, allow_letter: bool = False) -> float | None:
@@ -556,7 +562,7 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
                    mode: str, may_continue: bool, anchor_lines: set[int], scale: YScale,
                    config: TextConfig) -> list[Run]:
     name_frags, weight_frags = fragments
-    per_row = names_per_row(units, name_frags, weight_frags)
+    per_row = names_per_row(units, name_frags, weight_frags, mode == "top")
     if per_row is not None:
         return per_row
     cells = make_items(name_frags, weight_frags, anchor_lines, config.group_names)
@@ -564,9 +570,12 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
         lines = it.lines
         it.y = (scale(lines[0]) + scale(lines[-1])) / 2
     if mode == "top":
+        # A name starts on its group's first row line: the unit whose rows begin at or
+        # above the name's first line (one row per line, or cells at the top of rows).
         items: list[list[Item]] = [[] for _ in units]
         for it in cells:
-            items[nearest_unit(units, it.y)].append(it)
+            starts = [i for i, u in enumerate(units) if u.anchor_lines and u.anchor_lines[0] <= it.lines[0]]
+            items[starts[-1] if starts else nearest_unit(units, it.y)].append(it)
         cuts = partition_top(units, items)
     else:
         items = assign_items(cells, units)
@@ -575,23 +584,31 @@ def partition_page(units: list[Unit], fragments: tuple[list[Fragment], list[Frag
                 [f for i in range(s, e + 1) for it in items[i] for f in it.weights], c) for s, e, c in cuts]
 
 
-def names_per_row(units: list[Unit], names: list[Fragment], weights: list[Fragment]) -> list[Run] | None:
+def names_per_row(units: list[Unit], names: list[Fragment], weights: list[Fragment],
+                  top_aligned: bool = False) -> list[Run] | None:
     """Names printed on every row (the "repeat" layout, or groups of one row each): every
-    unit gets its own name, balanced around its centre line; else None."""
+    unit gets its own name, balanced around its centre line (or, ``top_aligned``,
+    starting on it); else None."""
     if not names or any(len(u.anchor_lines) != 1 for u in units):
         return None
     anchors = [u.anchor_lines[0] for u in units]
     loose = sorted({f.line for f in names} - set(anchors))
-    owner, imbalance, _ = balanced_assign(loose, anchors, -1)
-    if any(imbalance.values()) or len(owner) != len(loose):
-        return None
+    if top_aligned:
+        if not {f.line for f in names} >= set(anchors):
+            return None
+        owner = top_owners(loose, anchors)
+    else:
+        owner, imbalance, _ = balanced_assign(loose, anchors, -1)
+        if any(imbalance.values()) or len(owner) != len(loose):
+            return None
     owner.update({a: j for j, a in enumerate(anchors)})
     if {owner.get(f.line) for f in names} != set(range(len(units))):
         return None
     runs = []
     for j in range(len(units)):
         own_names = [f for f in names if owner.get(f.line) == j]
-        own_weights = [f for f in weights if min(range(len(anchors)), key=lambda k: abs(anchors[k] - f.line)) == j]
+        own_weights = [f for f in weights if (top_owners([f.line], anchors).get(f.line) if top_aligned else min(
+            range(len(anchors)), key=lambda k: abs(anchors[k] - f.line))) == j]
         runs.append(Run(j, j, own_names, own_weights, 0.0))
     return runs
 
@@ -634,11 +651,152 @@ def balance_cost(page: list[Line], columns: dict[str, int], header_end: int, con
     return total
 
 
-def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig
-                    ) -> list[Line]:
+def column_lines(page: list[Line], columns: dict[str, int], header_end: int, key: str) -> list[int]:
+    """The lines (after the header) holding a fragment in the column of ``key``."""
+    col = columns.get(key)
+    return [ln.index for ln in page if ln.index > header_end and fragment_at(ln, col) is not None]
+
+
+def centre_misfit(page: list[Line], columns: dict[str, int], header_end: int, anchors: list[int]) -> int:
+    """Wrapped lines that do not fit a reading of centred cells: per row cell, the lines
+    by which its lines above its row's line outnumber those below (or the reverse), and
+    the lines no row takes."""
+    anchor_set = set(anchors)
+    misfit = 0
+    for key in ROW_KEYS:
+        loose = [ln for ln in column_lines(page, columns, header_end, key) if ln not in anchor_set]
+        owner, imbalance, _ = balanced_assign(loose, anchors, header_end)
+        misfit += sum(imbalance.values()) + len(loose) - len(owner)
+    return misfit
+
+
+def top_owners(loose: list[int], anchors: list[int]) -> dict[int, int]:
+    """Cells at the top of their rows: each line to the row line at or above it (a line
+    before the first row line is none of a row's: the header's wrapped labels)."""
+    owner: dict[int, int] = {}
+    for ln in loose:
+        above = [j for j, a in enumerate(anchors) if a <= ln]
+        if above:
+            owner[ln] = above[-1]
+    return owner
+
+
+def top_misfit(page: list[Line], columns: dict[str, int], header_end: int, anchors: list[int]) -> int:
+    """Wrapped lines that do not fit a reading of cells at the top of their rows: a cell
+    starts on its row's line and goes on, line after line, below it. Counted: lines
+    before the first row line, lines of a cell whose row line holds nothing of it, and
+    lines after a gap in a cell (duplicated lines, which may fall anywhere, pass)."""
+    if not anchors:
+        return 0
+    position = {ln.index: k for k, ln in enumerate(ln for ln in page if not ln.suspect)}
+    anchor_set = set(anchors)
+    misfit = 0
+    for key in ROW_KEYS:
+        held = column_lines(page, columns, header_end, key)
+        loose = [ln for ln in held if ln not in anchor_set]
+        misfit += sum(ln < anchors[0] for ln in loose)
+        by_row: dict[int, list[int]] = {}
+        for ln, j in top_owners(loose, anchors).items():
+            if ln > anchors[0] and ln in position:
+                by_row.setdefault(j, []).append(ln)
+        held_set = set(held)
+        for j, lines in by_row.items():
+            if anchors[j] not in held_set:
+                misfit += len(lines)
+                continue
+            last = position.get(anchors[j], 0)
+            for ln in sorted(lines):
+                if position[ln] != last + 1:
+                    misfit += 1
+                last = position[ln]
+    return misfit
+
+
+def table_alignment(pages: list[list[Line]], zones: list[tuple[int, list[Line]]], columns: dict[str, int]
+                    ) -> tuple[str, int, int]:
+    """How the table's cells sit in their rows, read both ways: "centre" (the forms'
+    usual) or "top" (a word processor's default), the reading whose wrapped lines fit
+    better; with both readings' misfits (in lines)."""
+    centre = top = 0
+    names_at_top = True
+    names_wrap_down = False
+    for page, (header_end, anchors) in zip(pages, zones):
+        lines = [a.index for a in anchors]
+        centre += centre_misfit(page, columns, header_end, lines)
+        top += top_misfit(page, columns, header_end, lines)
+        for key in ("level1", "level2"):
+            for cell in column_runs(page, columns, header_end, key):
+                names_at_top &= cell[0] in lines
+                names_wrap_down |= len(cell) > 1 and cell[1] not in lines
+    if top == centre and names_at_top and names_wrap_down:
+        # No row cell wraps: the merged names tell. Centred, a wrapped name straddles a
+        # row line; at the top, it starts on its first row's line and goes on below it.
+        return "top", centre, top
+    return ("top" if top < centre else "centre"), centre, top
+
+
+def column_runs(page: list[Line], columns: dict[str, int], header_end: int, key: str) -> list[list[int]]:
+    """The lines of a column's cells after the header: runs of lines next to each other
+    that hold a fragment in it (duplicated lines passed over)."""
+    col = columns.get(key)
+    runs: list[list[int]] = []
+    previous_held = False
+    for ln in page:
+        if ln.index <= header_end or ln.suspect:
+            continue
+        held = fragment_at(ln, col) is not None
+        if held and previous_held:
+            runs[-1].append(ln.index)
+        elif held:
+            runs.append([ln.index])
+        previous_held = held
+    return runs
+
+
+def doubled_top_line(page: list[Line], k: int, columns: dict[str, int], config: TextConfig) -> bool:
+    """Cells at the top of their rows: line k says again a line above it. Doubled when it
+    follows its original at once, or when it is a row's line whose original went on
+    into wrapped lines that it does not repeat (a row printed twice repeats them too)."""
+    text = page[k].text()
+    twin = next((i for i in range(k - 1, -1, -1) if page[i].text() == text), None)
+    if twin is None:
+        return False
+    if twin == k - 1:
+        return True
+    if not is_numeric_anchor(page[k], columns, config):
+        return False
+    after_twin = page[twin + 1]
+    after = page[k + 1] if k + 1 < len(page) else None
+    return not is_numeric_anchor(after_twin, columns, config) and (after is None or after.text() != after_twin.text())
+
+
+def drop_header_among_rows(page: list[Line], columns: dict[str, int], words: list[str], config: TextConfig
+                           ) -> list[Line]:
+    """A line of the header's wrapped labels (标 | 值 | 值) said again below a row line: too
+    short to be caught as a doubled line, it would join the row's cells (年底前完值成)."""
+    header: set[str] = set()
+    out: list[Line] = []
+    row_seen = False
+    for line in page:
+        labels_only = bool(line.fragments) and all(is_header_fragment(f, words) for f in line.fragments)
+        if labels_only and row_seen and line.text() in header:
+            continue
+        if labels_only and not row_seen:
+            header.add(line.text())
+        row_seen |= is_numeric_anchor(line, columns, config)
+        out.append(line)
+    return out
+
+
+def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, config: TextConfig,
+                    top_aligned: bool = False) -> list[Line]:
     """A line repeating one a few lines above is dropped when the page's cells balance
     better without it (a duplicated line adds an anchor or a wrapped line that nothing
-    balances); a real repeated row is kept."""
+    balances); a real repeated row is kept. With cells at the top of their rows
+    (``top_aligned``), see `doubled_top_line`."""
+    if top_aligned:
+        return [ln for k, ln in enumerate(page) if not (
+            ln.suspect and ln.index > header_end and doubled_top_line(page, k, columns, config))]
     for suspect in [ln for ln in page if ln.suspect and ln.index > header_end]:
         without = [ln for ln in page if ln is not suspect]
         if balance_cost(without, columns, header_end, config) < balance_cost(page, columns, header_end, config) - 0.5:
@@ -647,8 +805,10 @@ def drop_duplicates(page: list[Line], columns: dict[str, int], header_end: int, 
 
 
 def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_end: int,
-               anchors: list[Line], config: TextConfig) -> list[Row]:
-    """The page's rows with their ordinary (non-merged) columns filled."""
+               anchors: list[Line], config: TextConfig, top_aligned: bool = False) -> list[Row]:
+    """The page's rows with their ordinary (non-merged) columns filled: each wrapped line
+    to the row it balances (centred cells), or to the row line above it (``top_aligned``:
+    a cell whose own row line holds nothing of it is then not trusted)."""
     anchor_lines = [a.index for a in anchors]
     rows = [Row(anchor=a, page=page_no) for a in anchor_lines]
     anchor_set = set(anchor_lines)
@@ -667,18 +827,32 @@ def build_rows(page: list[Line], page_no: int, columns: dict[str, int], header_e
                 by_row[anchor_lines.index(line.index)].append(f)
             else:
                 loose[line.index] = f
-        owner, imbalance, _ = balanced_assign(list(loose), anchor_lines, header_end)
+        if top_aligned:
+            owner = top_owners(list(loose), anchor_lines)
+            on_row_line = {j for j, frags in enumerate(by_row) if frags}
+            imbalance = {j: 1 for j in set(owner.values()) - on_row_line}
+        else:
+            owner, imbalance, _ = balanced_assign(list(loose), anchor_lines, header_end)
         for line_no, j in owner.items():
             by_row[j].append(loose[line_no])
         for j, row in enumerate(rows):
             cell = join_fragments(by_row[j], config, wrapped_penalty=True)
-            if imbalance.get(j) and len(by_row[j]) > 1:
+            if imbalance.get(j) and (top_aligned or len(by_row[j]) > 1):
                 cell.confidence = min(cell.confidence, config.confidence.unbalanced)
             row.cells[key] = cell
     for row in rows:
         lines = [row.anchor] + [ln for c in row.cells.values() for ln in c.lines]
         row.top, row.bottom = min(lines), max(lines)
     return rows
+
+
+def doubt_wrapped_cells(rows: list[Row], config: TextConfig) -> None:
+    """Neither reading of the rows (cells centred, cells at their tops) clearly fits: a
+    cell of more than one line may hold lines of the next or the previous row."""
+    for row in rows:
+        for cell in row.cells.values():
+            if len(cell.lines) > 1:
+                cell.confidence = min(cell.confidence, config.confidence.unbalanced)
 
 
 def group_fragments(page: list[Line], header_end: int, columns: dict[str, int], name_key: str,
@@ -871,17 +1045,23 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     # A header line repeated a few lines down says nothing new, and would hide the first
     # row's wrapped lines above it behind the header's end.
     lines = [ln for ln in lines if not (ln.suspect and sum(is_header_fragment(f, words) for f in ln.fragments) >= 2)]
-    pages = split_pages(lines)
+    pages = [drop_header_among_rows(page, columns, words, config) for page in split_pages(lines)]
     zones = [page_zone(page, columns, words, config) for page in pages]
-    pages = [drop_duplicates(page, columns, zone[0], config) for page, zone in zip(pages, zones)]
+    alignment, centre_misfits, top_misfits = table_alignment(pages, zones, columns)
+    top_aligned = alignment == "top"
+    winner, loser = sorted((centre_misfits, top_misfits))
+    alignment_sure = loser >= config.alignment_sure_ratio * winner + config.alignment_sure_lines
+    pages = [drop_duplicates(page, columns, zone[0], config, top_aligned) for page, zone in zip(pages, zones)]
     zones = [page_zone(page, columns, words, config) for page in pages]
-    mode = detect_mode(pages, zones, columns)
+    mode = "top" if top_aligned else detect_mode(pages, zones, columns)
     rows: list[Row] = []
     page_rows: list[tuple[int, int]] = []
     for page_no, (page, (header_end, anchors)) in enumerate(zip(pages, zones)):
         start = len(rows)
-        rows += build_rows(page, page_no, columns, header_end, anchors, config)
+        rows += build_rows(page, page_no, columns, header_end, anchors, config, top_aligned)
         page_rows.append((start, len(rows)))
+    if not alignment_sure:
+        doubt_wrapped_cells(rows, config)
     drop_stray_digits(rows)
     fix_numeric_cells(rows, config)
     spans = group_rows(rows, pages, zones, page_rows, columns, mode, config)
@@ -891,7 +1071,7 @@ def rebuild_indicators(lines: list[Line], spec: IndicatorSpec, total_line: Line 
     header_line = lines[0].index if lines else 0
     total = read_total(total_line, columns, n_cols, config)
     return IndicatorTable(columns, n_cols, rows, header_line, total,
-                          total_line.index if total_line else None, mode)
+                          total_line.index if total_line else None, mode, alignment)
 
 
 def group_rows(rows: list[Row], pages: list[list[Line]], zones: list[tuple[int, list[Line]]],

@@ -104,6 +104,10 @@ class TextConfig:
     prose_margin: float = 1.0
     cell_order_gain: float = 0.1
     lopsided_rows: float = 0.05
+    # The tab reader's cells centred in their rows or at their tops: the reading taken is
+    # sure when the other misfits more than this many times its lines plus `_lines`.
+    alignment_sure_ratio: float = 2.0
+    alignment_sure_lines: float = 2.0
     table_fit_max: float = 0.35
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
