@@ -153,6 +153,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
     column (``widths``) costs more there."""
     m = len(model.keys)
     too_wide = model.costs["wider_than_column"]
+
     def cost(i: int, c: int) -> float:
         if model.kinds[c] == "value" and pieces[i].key in config.units:
             base = 0.0  # a unit alone is a value's wrapped end as likely as a name's (`completion_cost`)
