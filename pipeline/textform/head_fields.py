@@ -255,7 +255,7 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
             if not is_funds_cell(piece):
                 break
             cells.append(piece)
-        return join_amount_tails(cells, width)
+        return join_amount_tails(join_tails_below(cells, width), width)
     line = pieces[at].line
     above = line - 1 if line - 1 not in label_lines else None
     below = line + 1 if line + 1 not in label_lines else None
@@ -273,6 +273,45 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
     if kind is TextKind.SPACED:
         cells.sort(key=lambda p: p.x or 0)
     return cells[:width]
+
+
+# A joined amount's raw text marks the join, so that `read_funds` can weigh it.
+WRAPPED_JOIN = "\n"
+
+
+def join_tails_below(cells: list[Piece], width: int) -> list[Piece]:
+    """Amounts wrapped together in their narrow cells (1052770 1052770 1052770 | — | 0 |
+    0 | 0 for 10527700 three times): a tool that reads the heads' line first gives their
+    tails after it, with at most one cell of that line (the row's next column) between.
+    A run of as many bare tails as leading amounts there (one more when the run starts
+    right after them: the first is that next cell, 10 | 0 | 0 | 0) is joined to the
+    amounts in order. The join is a guess that `read_funds` confirms by the block's
+    sums or leaves in doubt."""
+    heads = 0
+    while heads < len(cells) and is_amount_head(cells[heads].text.strip()):
+        heads += 1
+    # Too few cells for the block's columns and the tails: the short numbers are cells.
+    if heads < 2 or len(cells) < width + heads:
+        return cells
+    start = heads if is_bare_tail(cells[heads].text.strip()) else heads + 1
+    run = start
+    while run < len(cells) and is_bare_tail(cells[run].text.strip()):
+        run += 1
+    if run - start == heads + 1 and start == heads:
+        start += 1
+    if run - start != heads:
+        return cells
+    joined = [Piece(h.text.strip() + t.text.strip(), h.raw + WRAPPED_JOIN + t.raw, h.line, h.x,
+                    min(h.confidence, t.confidence)) for h, t in zip(cells[:heads], cells[start:run])]
+    return joined + cells[heads:start] + cells[run:]
+
+
+def is_amount_head(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) >= 4 and "%" not in text and text not in DASHES
+
+
+def is_bare_tail(text: str) -> bool:
+    return bool(AMOUNT_TAIL.match(text)) and "." not in text
 
 
 def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
@@ -333,6 +372,9 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
         return {}
     order = list(block.columns)
     out: dict[str, FieldValue] = {}
+    # Amounts joined to tails printed apart from them (`join_tails_below`): confirmed by
+    # the block's sums, else in doubt.
+    joined: list[tuple[str, str, str]] = []
     hits = {row_key: find_piece(pieces, labels, 0, table_start) for row_key, labels in block.rows.items()}
     label_lines = {pieces[h[0]].line for h in hits.values() if h is not None}
     for row_key, columns in block.fields.items():
@@ -365,4 +407,23 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
             if not complete:
                 fv.confidence = round(fv.confidence * 0.5, 4)
             out[name] = fv
+            if WRAPPED_JOIN in piece.raw:
+                joined.append((row_key, column_key, name))
+    for row_key, column_key, name in joined:
+        if not column_adds_up(out, block.fields, column_key):
+            out[name].confidence = round(out[name].confidence * 0.5, 4)
     return out
+
+
+def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]], column_key: str) -> bool:
+    """The block's arithmetic: in an amount column the source rows add up to the total
+    row (blank or dashed cells count 0; a cell not found leaves the sum unconfirmed)."""
+    total = out.get(fields.get("budget", {}).get(column_key, ""))
+    parts = [out.get(columns[column_key]) for row_key, columns in fields.items()
+             if row_key != "budget" and column_key in columns]
+    if total is None or not isinstance(total.value, (int, float)) or len(parts) < 2:
+        return False
+    if any(p is None or (p.value is None and p.raw is None) for p in parts):
+        return False
+    got = sum(p.value for p in parts if isinstance(p.value, (int, float)))
+    return abs(got - total.value) <= 0.01 * len(parts)

@@ -1,0 +1,59 @@
+"""The funds block read from a text of cells in order (pdftotext, pypdf): amounts whose
+last digits wrapped onto the cell's next line, given after the line of their heads."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.head_fields import read_funds
+from pipeline.textform.pieces import Piece, TextKind
+
+MOF = load_catalogue(Settings().config_dir).templates["mof_project"]
+
+
+def stream(*lines: str) -> list[Piece]:
+    """One piece per cell; cells on a line split by spaces, as a tool joins a line's cells."""
+    return [Piece(part, part, i, None, 1.0) for i, line in enumerate(lines) for part in line.split(" ")]
+
+
+def funds(*lines: str) -> dict:
+    pieces = stream(*lines)
+    return read_funds(pieces, MOF, len(pieces), TextKind.CELLS)
+
+
+WRAPPED = ("年度资金总额", "1108180 1108180 1108180", "10", "0", "0", "0", "100%", "10",
+           "其中：当年财政拨款", "1052770 1052770 1052770", "—", "0", "0", "0", "—", "—",
+           "上年结转资金", "—", "—", "—", "—", "—", "—",
+           "其他资金", "554100 554100 554100", "—", "—", "—")
+
+
+def test_tails_printed_after_their_heads_line_complete_the_amounts() -> None:
+    out = funds(*WRAPPED)
+    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [11081800] * 3
+    assert [out[k].value for k in ("fiscal_initial", "fiscal_annual", "fiscal_executed")] == [10527700] * 3
+    # The row's next cell read before the tails keeps its column.
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 100, 10)
+    # 11081800 = 10527700 + 554100: the block's sums confirm the joins.
+    assert out["fiscal_initial"].confidence == 1.0
+    assert out["budget_annual"].confidence == 1.0
+
+
+def test_a_join_no_sum_confirms_is_in_doubt() -> None:
+    # The total row is not beside its label: nothing confirms the fiscal row's joins.
+    lines = ("其中：当年财政拨款", "1052770 1052770 1052770", "—", "0", "0", "0", "—", "—",
+             "其他资金", "554100 554100 554100", "—", "—", "—")
+    out = funds(*lines)
+    assert out["fiscal_initial"].value == 10527700
+    assert out["fiscal_initial"].confidence <= 0.5
+    assert out["other_initial"].value == 554100
+
+
+def test_short_numbers_that_are_the_rows_cells_stay_cells() -> None:
+    # The weight and the score after the amounts: cells, not tails.
+    out = funds("年度资金总额", "1000000 1000000 1000000", "10", "100%", "10",
+                "其他资金", "1000000 1000000 1000000", "—", "—", "—")
+    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [1000000] * 3
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 100, 10)
+    # As many short numbers as amounts, but the row too short to hold tails as well.
+    out = funds("年度资金总额", "1000000 1000000", "—", "10", "10", "其他资金", "1000000")
+    assert (out["budget_initial"].value, out["budget_annual"].value) == (1000000, 1000000)
