@@ -300,6 +300,8 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
             or any(len(line) != 1 for line in block) \
             or any(kinds.of((line[0],)) not in ("prose", "name") for line in block):
         return []
+    if wraps_as_one(block):
+        return []
     halves = [[line[0] for line in block[0::2]], [line[0] for line in block[1::2]]]
     cues = kinds.config.prose_cues
 
@@ -313,6 +315,17 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
     if best(a) is None or best(b) is None or best(a) == best(b):
         return []
     return halves
+
+
+def wraps_as_one(block: list[list[Piece]]) -> bool:
+    """Lines a single cell wrapped: all but the last as wide as each other (within a
+    narrow character), the last no wider. Two sentences side by side are set at their two
+    columns' widths, so their lines in turn are not (32 | 20 | 32 | 12 | 20); the words
+    of one that speak of both columns (审批文件、材料 in a 评分标准) do not cut it."""
+    widths = [display_width(line[0].text) for line in block]
+    full = widths[:-1]
+    # Wrapped lines fill a column: a few characters (表。 | 无) are cells' ends.
+    return min(full) >= 10 and max(full) - min(full) <= 1 and widths[-1] <= max(full)
 
 
 def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, Piece] | None:

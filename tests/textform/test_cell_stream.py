@@ -742,3 +742,20 @@ def test_a_text_field_joined_from_other_fields_values_is_in_doubt() -> None:
     doubt_head_fields(fields, fund, 0.6)
     assert fields["goal_expected"].confidence == 0.6
     assert fields["project_name"].confidence == 1.0
+
+
+FUND_KINDS = CellClassifier(CONFIG, "gd_fund", CATALOGUE.templates["gd_fund"], INDEX)
+
+
+def test_one_sentence_wrapped_is_not_two_side_by_side() -> None:
+    # A 评分标准 whose middle line speaks of evidence (审批文件、材料): its lines are one
+    # cell's, as wide as each other and the last no wider, not two sentences in turn.
+    lines = ("1.事前已经过必要的可行性研究、专", "家论证；2.审批文件、材料符合相关", "要求。每项不符合扣一半分值。")
+    got = block_cells(block(*lines), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["".join(lines)]
+    # Two sentences at their columns' widths, in turn, come apart.
+    lines = ("实际完成值达到年度预期值得满分，", "培训通知、签到表、照", "每低1个百分点扣0.5分，扣完为止。",
+             "片等。", "未达标的扣分。")
+    got = block_cells(block(*lines), 0, FUND_KINDS)
+    assert len(got) == 2
+    assert got[1].text == "培训通知、签到表、照片等。"
