@@ -291,7 +291,7 @@ def join_tails_below(cells: list[Piece], width: int) -> list[Piece]:
     while heads < len(cells) and is_amount_head(cells[heads].text.strip()):
         heads += 1
     # Too few cells for the block's columns and the tails: the short numbers are cells.
-    if heads < 2 or len(cells) < width + heads:
+    if heads < 2 or heads == len(cells) or len(cells) < width + heads:
         return cells
     start = heads if is_bare_tail(cells[heads].text.strip()) else heads + 1
     run = start
@@ -379,40 +379,95 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
     label_lines = {pieces[h[0]].line for h in hits.values() if h is not None}
     for row_key, columns in block.fields.items():
         hit = hits.get(row_key)
-        cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line}) \
-            if hit is not None else []
-        for column_key, name in columns.items():
-            if hit is None:
-                out[name] = FieldValue.missing()
-                continue
-            position = order.index(column_key)
-            # Blank cells leave no piece: a row shorter than the header is in doubt.
-            complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
-            if position >= len(cells):
-                # A blank in a row shorter than the header is in doubt like its values:
-                # its amount may stand elsewhere (a tool that wrote the block by columns).
-                # A blank is never flagged by its confidence, so it is flagged here. A
-                # cell the form lets a unit leave blank (得分) is blank, not missing.
-                if row_key == "budget" and name not in block.blank_allowed:
-                    out[name] = FieldValue.missing()
-                elif complete or name in block.blank_allowed:
-                    out[name] = FieldValue(value=None, raw="", confidence=1.0)
-                else:
-                    out[name] = FieldValue(value=None, raw="", confidence=0.5, flags=["low_ocr_confidence"])
-                continue
-            piece = cells[position]
-            kind_ = "percent" if column_key == "rate" else "number"
-            value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind_)
-            fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
-            if not complete:
-                fv.confidence = round(fv.confidence * 0.5, 4)
-            out[name] = fv
-            if WRAPPED_JOIN in piece.raw:
-                joined.append((row_key, column_key, name))
+        if hit is None:
+            out.update({name: FieldValue.missing() for name in columns.values()})
+            continue
+        cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line})
+        if row_key == "budget" and not cells:
+            hits[row_key] = None
+        joined += row_fields(out, row_key, columns, cells, order, block.blank_allowed)
+    if hits.get("budget") is None and kind is TextKind.CELLS:
+        # The total row's label printed apart from its cells (a tool's reading order):
+        # the run of amounts the source rows add up to is the total row's.
+        starts = {h[0] + 1 for h in hits.values() if h is not None}
+        cells = total_row_by_sums(pieces, starts, out, block.fields, len(order))
+        if cells:
+            joined += row_fields(out, "budget", block.fields["budget"], cells, order, block.blank_allowed)
+            # Its amounts the sums confirm; its other cells only their order places.
+            for column_key in ("weight", "rate", "score"):
+                name = block.fields["budget"].get(column_key)
+                if name in out and out[name].value is not None:
+                    out[name].confidence = round(out[name].confidence * 0.5, 4)
     for row_key, column_key, name in joined:
         if not column_adds_up(out, block.fields, column_key):
             out[name].confidence = round(out[name].confidence * 0.5, 4)
     return out
+
+
+def row_fields(out: dict[str, FieldValue], row_key: str, columns: dict[str, str], cells: list[Piece],
+               order: list[str], blank_allowed: list[str]) -> list[tuple[str, str, str]]:
+    """A funds row's values from its cells in the columns' order, into ``out``; returns
+    the fields whose amounts were joined to tails printed apart from them."""
+    joined = []
+    for column_key, name in columns.items():
+        position = order.index(column_key)
+        # Blank cells leave no piece: a row shorter than the header is in doubt.
+        complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
+        if position >= len(cells):
+            # A blank in a row shorter than the header is in doubt like its values:
+            # its amount may stand elsewhere (a tool that wrote the block by columns).
+            # A blank is never flagged by its confidence, so it is flagged here. A
+            # cell the form lets a unit leave blank (得分) is blank, not missing.
+            if row_key == "budget" and name not in blank_allowed:
+                out[name] = FieldValue.missing()
+            elif complete or name in blank_allowed:
+                out[name] = FieldValue(value=None, raw="", confidence=1.0)
+            else:
+                out[name] = FieldValue(value=None, raw="", confidence=0.5, flags=["low_ocr_confidence"])
+            continue
+        piece = cells[position]
+        kind_ = "percent" if column_key == "rate" else "number"
+        value = None if piece.text.strip() in DASHES else typed_value(piece.text, kind_)
+        fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
+        if not complete:
+            fv.confidence = round(fv.confidence * 0.5, 4)
+        out[name] = fv
+        if WRAPPED_JOIN in piece.raw:
+            joined.append((row_key, column_key, name))
+    return joined
+
+
+AMOUNT_COLUMNS = ("initial", "annual", "executed")
+
+
+def total_row_by_sums(pieces: list[Piece], starts: set[int], out: dict[str, FieldValue],
+                      fields: dict[str, dict[str, str]], width: int) -> list[Piece]:
+    """The cells of the one run of amounts (not a labelled row's) whose first amounts
+    are the source rows' sums in every amount column that has one (two at least), read
+    with or without tails wrapped apart from them; none when no run or more than one is."""
+    sums = []
+    for column_key in AMOUNT_COLUMNS:
+        parts = [out.get(columns[column_key]) for row_key, columns in fields.items()
+                 if row_key != "budget" and column_key in columns]
+        numbers = [p.value for p in parts if p is not None and isinstance(p.value, (int, float))]
+        sums.append(sum(numbers) if numbers else None)
+    found = []
+    for i, first in enumerate(pieces):
+        if i in starts or not is_amount_head(first.text.strip()) or (i > 0 and is_funds_cell(pieces[i - 1])):
+            continue
+        run = []
+        for piece in pieces[i:i + 2 * width + 3]:
+            if not is_funds_cell(piece):
+                break
+            run.append(piece)
+        for cells in (join_amount_tails(join_tails_below(run, 0), width), join_amount_tails(run, width)):
+            amounts = [typed_value(c.text, "number") for c in cells[:len(AMOUNT_COLUMNS)]]
+            fits = [isinstance(a, (int, float)) and abs(a - t) <= 0.01
+                    for a, t in zip(amounts, sums) if t]
+            if len(fits) >= 2 and all(fits):
+                found.append(cells)
+                break
+    return found[0] if len(found) == 1 else []
 
 
 def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]], column_key: str) -> bool:

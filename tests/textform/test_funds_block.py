@@ -3,9 +3,11 @@ last digits wrapped onto the cell's next line, given after the line of their hea
 
 from __future__ import annotations
 
+from hypothesis import given, strategies as st
+
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.head_fields import read_funds
+from pipeline.textform.head_fields import join_tails_below, read_funds
 from pipeline.textform.pieces import Piece, TextKind
 
 MOF = load_catalogue(Settings().config_dir).templates["mof_project"]
@@ -57,3 +59,34 @@ def test_short_numbers_that_are_the_rows_cells_stay_cells() -> None:
     # As many short numbers as amounts, but the row too short to hold tails as well.
     out = funds("年度资金总额", "1000000 1000000", "—", "10", "10", "其他资金", "1000000")
     assert (out["budget_initial"].value, out["budget_annual"].value) == (1000000, 1000000)
+
+
+def test_the_total_row_apart_from_its_label_is_found_by_the_sums() -> None:
+    # 年度资金总额 printed after the block: its amounts are the run the rows add up to.
+    out = funds("年初预算数", "全年预算数", "全年执行数", "分值",
+                "2267000 2267000 1942720", "10", "0", "0", "0", "85.7%", "8.57",
+                "其中：当年财政拨款", "2153650 2153650 1845580", "—", "0", "0", "0", "—", "—",
+                "上年结转资金", "0", "—", "—",
+                "其他资金", "1133500 1133500 971400", "—", "—", "—",
+                "预期目标", "年度资金总额")
+    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [22670000, 22670000, 19427200]
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 85.7, 8.57)
+    # The sums confirm the amounts and the fiscal row's joins; the rest only the order places.
+    assert out["budget_initial"].confidence == 1.0 and out["fiscal_executed"].confidence == 1.0
+    assert out["funds_score"].confidence <= 0.5
+
+
+def test_no_run_of_amounts_the_sums_confirm_leaves_the_total_missing() -> None:
+    out = funds("5000000 5000000 5000000", "10", "100%", "10",
+                "其中：当年财政拨款", "1000000 1000000 1000000", "—", "—", "—",
+                "其他资金", "1000000 1000000 1000000", "—", "—", "—")
+    assert out["budget_initial"].value is None and "missing" in out["budget_initial"].flags
+
+
+@given(st.lists(st.sampled_from(["1052770", "2267000", "0", "00", "10", "—", "85.7%", "8.57", "5"]), max_size=14),
+       st.integers(0, 8))
+def test_joining_tails_keeps_every_digit_in_order(texts: list[str], width: int) -> None:
+    cells = [Piece(t, t, i, None, 1.0) for i, t in enumerate(texts)]
+    got = join_tails_below(cells, width)
+    assert sorted("".join(c.text for c in got)) == sorted("".join(texts))
+    assert len(got) in (len(cells), len(cells) - sum(1 for c in got if "\n" in c.raw))
