@@ -1,0 +1,206 @@
+"""The indicator table of a cell-stream text whose boxes hold a column's cells, not a row's.
+
+pdfminer.six groups the cells it finds close together into boxes by its layout analysis
+and writes the boxes one after the other: a box may hold a row's cells (name, target), or
+a run of one column's cells over several rows (92% | 100% | 按期完成; 3 | 3 | 3 | 1, the
+weights of the last rows, then every row's score). A reading row by row
+(`cell_stream.py`) cannot place such runs. Read here by columns instead, each column's
+cells in the order of the rows:
+
+- the rows are the 三级指标 names in their order (k of them);
+- the numbers are the weights and the scores of the k rows, 2k of them: the weights in
+  row order, then the scores (column runs), or each row's weight and score together; a
+  reading is taken only when the arithmetic confirms it, and only one does: every score
+  no more than its weight, the weights making the form's full marks, the scores the
+  printed total;
+- the values (target, actual) are 2k, each column in row order; a value printed on its
+  row's name line is that row's (sure), a value no row can take in one column yet goes to
+  the other, and a value either column could take is a guess (flagged): a comparator or a
+  deadline makes it a target, anything else an actual;
+- the merged groups, the total, are placed as the row stream places them
+  (`cell_stream.national_groups`, `fund_groups`, `find_total`).
+
+Whatever no rule confirms carries a low confidence, so that it is flagged; a reading the
+numbers do not confirm is not offered at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from pipeline.mapping.indicator_rows import TOLERANCE
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.cell_stream import (
+    Cell,
+    CellClassifier,
+    StreamRow,
+    StreamTable,
+    find_total,
+    full_marks,
+    fund_groups,
+    join_split_values,
+    national_groups,
+    piece,
+    region,
+    stream_cells,
+)
+from pipeline.textform.indicator_rows import COMPARATOR_START, TextRow
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+# A target rather than an actual: a comparator (≥95%) or a deadline (12月31日前).
+TARGET_LIKE = re.compile(r"前$|以[上下内]$|不[超低高少]于")
+
+
+def number_readings(count: int, k: int) -> list[tuple[list[int], list[int]]]:
+    """The ways 2k numbers (by their places) may be k weights and k scores, each in row
+    order: in column runs (the weights, then the scores), or in pairs (a row's weight and
+    score together). Empty unless there are 2k."""
+    if k == 0 or count != 2 * k:
+        return []
+    places = list(range(count))
+    return [(places[:k], places[k:]), (places[0::2], places[1::2])]
+
+
+def reading_confirmed(weights: list[float], scores: list[float], marks: tuple[float, ...],
+                      funds_weight: float | None) -> bool:
+    """The arithmetic confirms weights and scores: every score no more than its weight, and
+    the weights make the form's full marks (with or without the funds block's weight)."""
+    if any(s > w + TOLERANCE for w, s in zip(weights, scores)):
+        return False
+    made = sum(weights)
+    return any(abs(made + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+
+
+def makes_total(scores: list[float], totals: list[float], funds_score: float | None) -> bool:
+    """The scores make one of the numbers printed after 总分 (with or without the funds
+    block's score)."""
+    tolerance = TOLERANCE * max(1, len(scores))
+    made = sum(scores)
+    return any(abs(made + f - t) <= tolerance for f in (0.0, funds_score or 0.0) for t in totals)
+
+
+def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
+                  names_seen: list[int], k: int) -> list[tuple[int, str, bool]] | None:
+    """Each value cell's row and column, and whether that is sure: each column filled in
+    row order; a value on a row's name line is that row's; a row's value comes after its
+    name; a value either column could take is a guess. None when the values do not fit."""
+    if len(value_keys) != 2 or len(values) != 2 * k:
+        return None
+    first, second = value_keys
+    nxt = {first: 0, second: 0}
+    out: list[tuple[int, str, bool]] = []
+    for value, seen in zip(values, names_seen):
+        row = row_of_line.get(value.pieces[0].line)
+        if row is not None and nxt[first] == row:
+            out.append((row, first, True))
+            nxt[first] += 1
+            continue
+        if row is not None and nxt[second] == row and nxt[first] > row:
+            out.append((row, second, True))
+            nxt[second] += 1
+            continue
+        can_first = nxt[first] < min(k, seen)
+        can_second = nxt[second] < nxt[first]
+        if can_first and can_second:
+            text = value.text.strip()
+            key = first if COMPARATOR_START.match(text) or TARGET_LIKE.search(text) else second
+            out.append((nxt[key], key, False))
+        elif can_first or can_second:
+            key = first if can_first else second
+            out.append((nxt[key], key, True))
+        else:
+            return None
+        nxt[key] += 1
+    return out if nxt[first] == k and nxt[second] == k else None
+
+
+def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                     template_name: str, config: TextConfig, index: LabelIndex,
+                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+    """The indicator table of a cell-stream text read by columns, or None when the text's
+    numbers are not the rows' weights and scores in a way the arithmetic confirms."""
+    spec = template.indicators
+    columns = [k for k in spec.columns if k not in spec.part_keys()]
+    if "level3" not in columns or "score" not in columns or "level3_weight" not in columns:
+        return None
+    core = columns[columns.index("level3"):columns.index("score") + 1]
+    value_keys = [k for k in core if k not in ("level3", "level3_weight", "score")]
+    kinds = CellClassifier(config, template_name, template, index)
+    everything = stream_cells(pieces, lines, kinds)
+    start, end = region(everything, lines, config.cell_stream.start_labels)
+    cells = join_split_values(everything[start:end], template)
+    total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
+    table = range(total_at)
+    names = [i for i in table if cells[i].kind == "name"]
+    numbers = [i for i in table if cells[i].kind == "num"]
+    values = [i for i in table if cells[i].kind == "value"]
+    k = len(names)
+    after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
+    totals = [t for t in after_total if t is not None]
+    marks = full_marks(template)
+    found = [cells[i].number() or 0.0 for i in numbers]
+    readings = {(tuple(found[j] for j in w), tuple(found[j] for j in s)): (w, s)
+                for w, s in number_readings(len(numbers), k)}  # the same numbers are one
+    confirmed = [r for r in readings if reading_confirmed(list(r[0]), list(r[1]), marks, funds_weight)]
+    if len(confirmed) > 1:  # the printed total tells them apart, if anything does
+        confirmed = [r for r in confirmed if makes_total(list(r[1]), totals, funds_score)]
+    if len(confirmed) != 1:
+        return None
+    weight_at, score_at = readings[confirmed[0]]
+    no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
+    if len(values) != len(value_keys) * k:
+        values = [i for i in values if cells[i].key not in no_deviation]
+    row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
+    seen = [sum(1 for n in names if n < i) for i in values]
+    placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k)
+    conf = config.confidence
+    sure, guess = conf.clean, conf.unconfirmed_table
+    rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
+    used = set(names) | set(numbers)
+    for row, w, s in zip(rows, weight_at, score_at):
+        row.cells["level3_weight"] = cells[numbers[w]]
+        row.cells["score"] = cells[numbers[s]]
+    if placed is None:
+        for row in rows:
+            row.missing.update(value_keys)
+    else:
+        for (r, key, is_sure), i in zip(placed, values):
+            rows[r].cells[key] = cells[i]
+            used.add(i)
+            if not is_sure:
+                rows[r].guessed.add(key)
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" in spec.columns:
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
+    else:
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
+    # The head is the head reader's: this reading has nothing to say of its values.
+    out = StreamTable(found=k)
+    # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
+    prose_keys = columns[columns.index("score") + 1:]
+    for row, group in zip(rows, groups):
+        text_row = TextRow()
+        line = row.cells["level3"].pieces[0].line
+        for key, cell in row.cells.items():
+            ps = list(cell.pieces)
+            if key in row.guessed:
+                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
+            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
+                for part, p in zip(cell.parts, ps):
+                    text_row.cells.setdefault(part, []).append(p)
+            else:
+                text_row.cells[key] = ps
+        for key in row.missing:
+            text_row.cells[key] = [piece("", guess, line)]
+        for key in prose_keys:
+            text_row.cells.setdefault(key, [piece("", guess, line)])
+        for key, p in group.items():
+            text_row.cells[key] = [p]
+        out.rows.append(text_row)
+    out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
+    out.complete = True
+    out.last_line = cells[-1].pieces[-1].line if cells else -1
+    return out
