@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from pipeline.mapping.indicator_rows import TOLERANCE
+from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -43,6 +43,7 @@ from pipeline.textform.cell_stream import (
     join_split_values,
     national_groups,
     piece,
+    printed_level1,
     region,
     stream_cells,
 )
@@ -54,22 +55,53 @@ from pipeline.textform.vocab import LabelIndex, TextConfig
 TARGET_LIKE = re.compile(r"前$|以[上下内]$|不[超低高少]于")
 
 
-def number_readings(count: int, k: int) -> list[tuple[list[int], list[int]]]:
-    """The ways 2k numbers (by their places) may be k weights and k scores, each in row
-    order: in column runs (the weights, then the scores), or in pairs (a row's weight and
-    score together). Empty unless there are 2k."""
-    if k == 0 or count != 2 * k:
+def number_readings(numbers: list[float], k: int, limit: int = 48
+                    ) -> list[tuple[list[int], list[int], int]]:
+    """The ways the numbers (by their places) may hold k weights and k scores, each in row
+    order, and how many rows score above their weight (at most one: the form's own error,
+    for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
+    weights then its scores (a column run each: 1 | 27 | 10 | 1 | 27 | 9.5) or its rows'
+    weight and score in pairs (one row's cells in a box); a stretch of numbers before and
+    after them left out (the funds block's amounts, the total's). Long runs first; at most
+    ``limit`` readings a stretch: past that the order says nothing."""
+    count = len(numbers)
+    if k == 0 or count < 2 * k:
         return []
-    places = list(range(count))
-    return [(places[:k], places[k:]), (places[0::2], places[1::2])]
+    out: list[tuple[list[int], list[int], int]] = []
+    cap = limit
+    dead: set[tuple[int, int, int]] = set()
+
+    def over(weights: list[int], scores: list[int]) -> int:
+        return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
+
+    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int) -> None:
+        if rows == k:
+            out.append((weights, scores, bad))
+            return
+        if (at, rows, bad) in dead:
+            return
+        before = len(out)
+        for m in range(min(k - rows, (count - at) // 2), 0, -1):
+            if len(out) >= cap:
+                break
+            runs = (list(range(at, at + m)), list(range(at + m, at + 2 * m)))
+            pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
+            for w, s in (runs, pairs) if m > 1 else (runs,):
+                b = bad + over(w, s)
+                if b <= 1:
+                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b)
+        if len(out) == before:
+            dead.add((at, rows, bad))
+
+    for start in range(count - 2 * k + 1):
+        cap = len(out) + limit
+        dead.clear()
+        chunks(start, 0, [], [], 0)
+    return out
 
 
-def reading_confirmed(weights: list[float], scores: list[float], marks: tuple[float, ...],
-                      funds_weight: float | None) -> bool:
-    """The arithmetic confirms weights and scores: every score no more than its weight, and
-    the weights make the form's full marks (with or without the funds block's weight)."""
-    if any(s > w + TOLERANCE for w, s in zip(weights, scores)):
-        return False
+def reading_confirmed(weights: list[float], marks: tuple[float, ...], funds_weight: float | None) -> bool:
+    """The weights make the form's full marks (with or without the funds block's weight)."""
     made = sum(weights)
     return any(abs(made + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
 
@@ -142,14 +174,29 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     totals = [t for t in after_total if t is not None]
     marks = full_marks(template)
     found = [cells[i].number() or 0.0 for i in numbers]
-    readings = {(tuple(found[j] for j in w), tuple(found[j] for j in s)): (w, s)
-                for w, s in number_readings(len(numbers), k)}  # the same numbers are one
-    confirmed = [r for r in readings if reading_confirmed(list(r[0]), list(r[1]), marks, funds_weight)]
+    readings: dict[tuple[tuple[float, ...], tuple[float, ...]], tuple[list[int], list[int], int]] = {}
+    for w, s, bad in number_readings(found, k):  # the same numbers to the same rows are one
+        readings.setdefault((tuple(found[j] for j in w), tuple(found[j] for j in s)), (w, s, bad))
+    # Confirmed: the weights make the full marks, and every score is no more than its
+    # weight or else (one row over) the scores make the printed total as well.
+    confirmed = [r for r, (_w, _s, bad) in readings.items()
+                 if reading_confirmed(list(r[0]), marks, funds_weight)
+                 and (bad == 0 or makes_total(list(r[1]), totals, funds_score))]
+    # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
+    # the order confirmed too; a form that prints none leaves the order a guess, flagged.
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    printed = printed_level1(cells, level1_order)
+    sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
+    ordered = len(sums) > 1
+    if ordered:
+        confirmed = [r for r in confirmed if consecutive_partition(list(r[0]), sums) is not None]
+    if any(readings[r][2] == 0 for r in confirmed):  # a row over its weight only if need be
+        confirmed = [r for r in confirmed if readings[r][2] == 0]
     if len(confirmed) > 1:  # the printed total tells them apart, if anything does
         confirmed = [r for r in confirmed if makes_total(list(r[1]), totals, funds_score)]
     if len(confirmed) != 1:
         return None
-    weight_at, score_at = readings[confirmed[0]]
+    weight_at, score_at, _bad = readings[confirmed[0]]
     no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
@@ -163,6 +210,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     for row, w, s in zip(rows, weight_at, score_at):
         row.cells["level3_weight"] = cells[numbers[w]]
         row.cells["score"] = cells[numbers[s]]
+        if not ordered:
+            row.guessed.update(("level3_weight", "score"))
     if placed is None:
         for row in rows:
             row.missing.update(value_keys)
@@ -172,7 +221,6 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             used.add(i)
             if not is_sure:
                 rows[r].guessed.add(key)
-    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
     else:
