@@ -27,6 +27,7 @@ numbers do not confirm is not offered at all.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 from dataclasses import replace
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
@@ -55,8 +56,17 @@ from pipeline.textform.vocab import LabelIndex, TextConfig
 TARGET_LIKE = re.compile(r"前$|以[上下内]$|不[超低高少]于")
 
 
-def number_readings(numbers: list[float], k: int, limit: int = 48
-                    ) -> list[tuple[list[int], list[int], int]]:
+class NumberReading(NamedTuple):
+    """k weights and k scores by their places among the numbers, in row order; how many
+    rows score above their weight; how many chunks the numbers were cut into."""
+
+    weights: list[int]
+    scores: list[int]
+    over: int
+    chunks: int
+
+
+def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[NumberReading]:
     """The ways the numbers (by their places) may hold k weights and k scores, each in row
     order, and how many rows score above their weight (at most one: the form's own error,
     for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
@@ -67,16 +77,16 @@ def number_readings(numbers: list[float], k: int, limit: int = 48
     count = len(numbers)
     if k == 0 or count < 2 * k:
         return []
-    out: list[tuple[list[int], list[int], int]] = []
+    out: list[NumberReading] = []
     cap = limit
     dead: set[tuple[int, int, int]] = set()
 
     def over(weights: list[int], scores: list[int]) -> int:
         return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
 
-    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int) -> None:
+    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int, cut: int) -> None:
         if rows == k:
-            out.append((weights, scores, bad))
+            out.append(NumberReading(weights, scores, bad, cut))
             return
         if (at, rows, bad) in dead:
             return
@@ -89,14 +99,14 @@ def number_readings(numbers: list[float], k: int, limit: int = 48
             for w, s in (runs, pairs) if m > 1 else (runs,):
                 b = bad + over(w, s)
                 if b <= 1:
-                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b)
+                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1)
         if len(out) == before:
             dead.add((at, rows, bad))
 
     for start in range(count - 2 * k + 1):
         cap = len(out) + limit
         dead.clear()
-        chunks(start, 0, [], [], 0)
+        chunks(start, 0, [], [], 0, 0)
     return out
 
 
@@ -174,14 +184,16 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     totals = [t for t in after_total if t is not None]
     marks = full_marks(template)
     found = [cells[i].number() or 0.0 for i in numbers]
-    readings: dict[tuple[tuple[float, ...], tuple[float, ...]], tuple[list[int], list[int], int]] = {}
-    for w, s, bad in number_readings(found, k):  # the same numbers to the same rows are one
-        readings.setdefault((tuple(found[j] for j in w), tuple(found[j] for j in s)), (w, s, bad))
-    # Confirmed: the weights make the full marks, and every score is no more than its
-    # weight or else (one row over) the scores make the printed total as well.
-    confirmed = [r for r, (_w, _s, bad) in readings.items()
-                 if reading_confirmed(list(r[0]), marks, funds_weight)
-                 and (bad == 0 or makes_total(list(r[1]), totals, funds_score))]
+    # Confirmed by the arithmetic: the weights make the full marks, and every score is no
+    # more than its weight or else (one row over, the form's own error) the scores make
+    # the printed total, after 总分 or among the numbers the reading left.
+    def totals_of(r: NumberReading) -> list[float]:
+        taken = set(r.weights) | set(r.scores)
+        return totals + [x for j, x in enumerate(found) if j not in taken]
+
+    confirmed = [r for r in number_readings(found, k)
+                 if reading_confirmed([found[j] for j in r.weights], marks, funds_weight)
+                 and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]
     # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
     # the order confirmed too; a form that prints none leaves the order a guess, flagged.
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
@@ -189,14 +201,21 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
     ordered = len(sums) > 1
     if ordered:
-        confirmed = [r for r in confirmed if consecutive_partition(list(r[0]), sums) is not None]
-    if any(readings[r][2] == 0 for r in confirmed):  # a row over its weight only if need be
-        confirmed = [r for r in confirmed if readings[r][2] == 0]
-    if len(confirmed) > 1:  # the printed total tells them apart, if anything does
-        confirmed = [r for r in confirmed if makes_total(list(r[1]), totals, funds_score)]
-    if len(confirmed) != 1:
+        confirmed = [r for r in confirmed
+                     if consecutive_partition([found[j] for j in r.weights], sums) is not None]
+    if any(r.over == 0 for r in confirmed):  # a row over its weight only if need be
+        confirmed = [r for r in confirmed if r.over == 0]
+    making = [r for r in confirmed if makes_total([found[j] for j in r.scores], totals_of(r), funds_score)]
+    if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
+        confirmed = making
+    if not confirmed:
         return None
-    weight_at, score_at, _bad = readings[confirmed[0]]
+    # Readings that give the rows other numbers: the one of fewest chunks (the longest
+    # column runs) is taken, a guess, flagged.
+    distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
+    sure_numbers = ordered and len(distinct) == 1
+    best = min(confirmed, key=lambda r: r.chunks)
+    weight_at, score_at = best.weights, best.scores
     no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
@@ -206,11 +225,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
-    used = set(names) | set(numbers)
+    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)}
     for row, w, s in zip(rows, weight_at, score_at):
         row.cells["level3_weight"] = cells[numbers[w]]
         row.cells["score"] = cells[numbers[s]]
-        if not ordered:
+        if not sure_numbers:
             row.guessed.update(("level3_weight", "score"))
     if placed is None:
         for row in rows:
@@ -221,6 +240,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             used.add(i)
             if not is_sure:
                 rows[r].guessed.add(key)
+    for row in rows:
+        # The names come in an order of their own: a row is tied to its name only where a
+        # cell of it shares the name's line (a row's cells in one box); else which name
+        # the row's cells belong to is a guess, and every cell of it flagged.
+        line = row.cells["level3"].pieces[0].line
+        if not any(c.pieces[0].line == line for key, c in row.cells.items() if key != "level3"):
+            row.guessed.update(row.cells)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
     else:
