@@ -42,6 +42,7 @@ from pipeline.textform.cell_stream import (
     full_marks,
     fund_groups,
     join_split_values,
+    long_name,
     national_groups,
     piece,
     printed_level1,
@@ -176,7 +177,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     cells = join_split_values(everything[start:end], template)
     total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
     table = range(total_at)
-    names = [i for i in table if cells[i].kind == "name"]
+    # The rows' names: a long one wrapped over three lines reads as a sentence but has no
+    # stop (long_name); a group's term of the vocabulary (资金管理) is no row's.
+    terms = {compact(t) for names in template.vocabulary.level2.values() for t in names}
+    terms |= {compact(t) for t in template.vocabulary.level1}
+    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms]
     numbers = [i for i in table if cells[i].kind == "num"]
     values = [i for i in table if cells[i].kind == "value"]
     k = len(names)
