@@ -176,7 +176,10 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     start, end = region(everything, lines, config.cell_stream.start_labels)
     cells = join_split_values(everything[start:end], template)
     total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
-    table = range(total_at)
+    # The total's label may come before the rows' cells (centred cells: pdfminer prints a
+    # box where its middle is): the whole region is read, the numbers after the label
+    # taken for the total's.
+    table = [i for i, c in enumerate(cells) if c.kind != "total"]
     # The rows' names: a long one wrapped over three lines reads as a sentence but has no
     # stop (long_name); a group's term of the vocabulary (资金管理) is no row's.
     terms = {compact(t) for names in template.vocabulary.level2.values() for t in names}
@@ -196,18 +199,23 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         taken = set(r.weights) | set(r.scores)
         return totals + [x for j, x in enumerate(found) if j not in taken]
 
-    confirmed = [r for r in number_readings(found, k)
-                 if reading_confirmed([found[j] for j in r.weights], marks, funds_weight)
-                 and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]
     # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
     # the order confirmed too; a form that prints none leaves the order a guess, flagged.
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     printed = printed_level1(cells, level1_order)
     sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
     ordered = len(sums) > 1
-    if ordered:
-        confirmed = [r for r in confirmed
-                     if consecutive_partition([found[j] for j in r.weights], sums) is not None]
+
+    def weights_fit(r: NumberReading) -> bool:
+        weights = [found[j] for j in r.weights]
+        if ordered:
+            return consecutive_partition(weights, sums) is not None
+        # The funds block's weight read by the head reader, or a number the reading left
+        # (its weight printed where the tool put it): a weak sign, the numbers flagged.
+        return any(reading_confirmed(weights, marks, f) for f in (funds_weight, *totals_of(r)))
+
+    confirmed = [r for r in number_readings(found, k) if weights_fit(r)
+                 and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]
     if any(r.over == 0 for r in confirmed):  # a row over its weight only if need be
         confirmed = [r for r in confirmed if r.over == 0]
     making = [r for r in confirmed if makes_total([found[j] for j in r.scores], totals_of(r), funds_score)]
