@@ -7,17 +7,22 @@ weights of the last rows, then every row's score). A reading row by row
 (`cell_stream.py`) cannot place such runs. Read here by columns instead, each column's
 cells in the order of the rows:
 
-- the rows are the 三级指标 names in their order (k of them);
-- the numbers are the weights and the scores of the k rows, 2k of them: the weights in
-  row order, then the scores (column runs), or each row's weight and score together; a
-  reading is taken only when the arithmetic confirms it, and only one does: every score
-  no more than its weight, the weights making the form's full marks, the scores the
-  printed total;
-- the values (target, actual) are 2k, each column in row order; a value printed on its
-  row's name line is that row's (sure), a value no row can take in one column yet goes to
-  the other, and a value either column could take is a guess (flagged): a comparator or a
-  deadline makes it a target, anything else an actual;
-- the merged groups, the total, are placed as the row stream places them
+- the rows are the 三级指标 names in their order (k of them; a long name wrapped over three
+  lines too, a group's term not);
+- the numbers hold the k weights and k scores: cut into chunks of consecutive rows, each
+  its weights then its scores (column runs) or its rows' weight and score in pairs,
+  numbers before and after them left out (`number_readings`); a reading stands when its
+  weights, in their order, make the printed level-1 weights (`consecutive_partition`:
+  sure when only one reading does), else the full marks with the funds block's weight
+  (a guess); every score no more than its weight, or one row over when the scores make
+  the printed total (the form's own error, for the checks to flag);
+- the values (target, actual) are 2k, each column in row order: a value on its row's
+  name line is that row's, a value no row can take in one column goes to the other, and
+  a value either column could take is a guess, a target by a comparator or a word of
+  config `cell_stream.target_words` (`assign_values`);
+- a row is tied to its name only where a cell of it shares the name's line: the names
+  come in an order of their own, so a row that stands alone is flagged whole;
+- the merged groups and the total are placed as the row stream places them
   (`cell_stream.national_groups`, `fund_groups`, `find_total`).
 
 Whatever no rule confirms carries a low confidence, so that it is flagged; a reading the
@@ -26,9 +31,8 @@ numbers do not confirm is not offered at all.
 
 from __future__ import annotations
 
-import re
-from typing import NamedTuple
 from dataclasses import replace
+from typing import NamedTuple
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.template.catalogue import TemplateSpec
@@ -52,10 +56,6 @@ from pipeline.textform.cell_stream import (
 from pipeline.textform.indicator_rows import COMPARATOR_START, TextRow
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
-
-# A target rather than an actual: a comparator (≥95%) or a deadline (12月31日前).
-TARGET_LIKE = re.compile(r"前$|以[上下内]$|不[超低高少]于")
-
 
 class NumberReading(NamedTuple):
     """k weights and k scores by their places among the numbers, in row order; how many
@@ -126,7 +126,8 @@ def makes_total(scores: list[float], totals: list[float], funds_score: float | N
 
 
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
-                  names_seen: list[int], k: int) -> list[tuple[int, str, bool]] | None:
+                  names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
+                  ) -> list[tuple[int, str, bool]] | None:
     """Each value cell's row and column, and whether that is sure: each column filled in
     row order; a value on a row's name line is that row's; a row's value comes after its
     name; a value either column could take is a guess. None when the values do not fit."""
@@ -149,7 +150,7 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
         can_second = nxt[second] < nxt[first]
         if can_first and can_second:
             text = value.text.strip()
-            key = first if COMPARATOR_START.match(text) or TARGET_LIKE.search(text) else second
+            key = first if COMPARATOR_START.match(text) or any(w in text for w in target_words) else second
             out.append((nxt[key], key, False))
         elif can_first or can_second:
             key = first if can_first else second
@@ -234,7 +235,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         values = [i for i in values if cells[i].key not in no_deviation]
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
-    placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k)
+    placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
+                           config.cell_stream.target_words)
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]

@@ -101,6 +101,11 @@ def test_values_fill_their_columns_in_row_order() -> None:
     got = assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2)
     assert got == [(0, "target", True), (1, "target", False), (0, "actual", True), (1, "actual", True)]
     assert assign_values(values[:3], ["target", "actual"], {}, [1, 2, 2], 2) is None
+    # A deadline is a target by the config's words; without them, row 0's actual.
+    values = [cell("≥80%", 1), cell("12月31日前", 5), cell("90%", 6), cell("按期完成", 7)]
+    words = CONFIG.cell_stream.target_words
+    assert assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2, words)[1] == (1, "target", False)
+    assert assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2)[1] == (0, "actual", False)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
