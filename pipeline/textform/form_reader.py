@@ -26,6 +26,7 @@ from pipeline.textform.cell_stream import (
     plausible_rows,
     read_cell_stream,
 )
+from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
 from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
@@ -179,6 +180,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
+        if stream is None and not form_rows_confirmed(form):
+            # A column's cells in a box of their own (pdfminer): read by columns, offered
+            # only when the arithmetic confirms its weights and scores (column_runs.py).
+            stream = read_column_runs(pieces, lines, template, name, config, index,
+                                      number_field(form.fields, "funds_score"),
+                                      number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows)) and not (
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):

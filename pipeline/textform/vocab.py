@@ -83,6 +83,9 @@ class CellStreamConfig:
     # The sentence columns a unit fills where a row lost points (偏差原因 explains a
     # deviation): sentences left over go to such rows in turn (`place_left_sentences`).
     lost_points_columns: tuple[str, ...] = ()
+    # What ends or holds a target rather than an actual (12月31日前, 不低于90%): a value
+    # either column could take, read by columns (`column_runs.py`), is a target with one.
+    target_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

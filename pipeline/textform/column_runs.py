@@ -1,0 +1,295 @@
+"""The indicator table of a cell-stream text whose boxes hold a column's cells, not a row's.
+
+pdfminer.six groups the cells it finds close together into boxes by its layout analysis
+and writes the boxes one after the other: a box may hold a row's cells (name, target), or
+a run of one column's cells over several rows (92% | 100% | 按期完成; 3 | 3 | 3 | 1, the
+weights of the last rows, then every row's score). A reading row by row
+(`cell_stream.py`) cannot place such runs. Read here by columns instead, each column's
+cells in the order of the rows:
+
+- the rows are the 三级指标 names in their order (k of them; a long name wrapped over three
+  lines too, a group's term not);
+- the numbers hold the k weights and k scores: cut into chunks of consecutive rows, each
+  its weights then its scores (column runs) or its rows' weight and score in pairs,
+  numbers before and after them left out (`number_readings`); a reading stands when its
+  weights, in their order, make the printed level-1 weights (`consecutive_partition`:
+  sure when only one reading does), else the full marks with the funds block's weight
+  (a guess); every score no more than its weight, or one row over when the scores make
+  the printed total (the form's own error, for the checks to flag);
+- the values (target, actual) are 2k, each column in row order: a value on its row's
+  name line is that row's, a value no row can take in one column goes to the other, and
+  a value either column could take is a guess, a target by a comparator or a word of
+  config `cell_stream.target_words` (`assign_values`);
+- a row is tied to its name only where a cell of it shares the name's line: the names
+  come in an order of their own, so a row that stands alone is flagged whole;
+- the merged groups and the total are placed as the row stream places them
+  (`cell_stream.national_groups`, `fund_groups`, `find_total`).
+
+Whatever no rule confirms carries a low confidence, so that it is flagged; a reading the
+numbers do not confirm is not offered at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import NamedTuple
+
+from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.text.normalize import compact
+from pipeline.textform.cell_stream import (
+    Cell,
+    CellClassifier,
+    StreamRow,
+    StreamTable,
+    find_total,
+    full_marks,
+    fund_groups,
+    join_split_values,
+    long_name,
+    national_groups,
+    piece,
+    printed_level1,
+    region,
+    stream_cells,
+)
+from pipeline.textform.indicator_rows import COMPARATOR_START, TextRow
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import LabelIndex, TextConfig
+
+class NumberReading(NamedTuple):
+    """k weights and k scores by their places among the numbers, in row order; how many
+    rows score above their weight; how many chunks the numbers were cut into."""
+
+    weights: list[int]
+    scores: list[int]
+    over: int
+    chunks: int
+
+
+def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[NumberReading]:
+    """The ways the numbers (by their places) may hold k weights and k scores, each in row
+    order, and how many rows score above their weight (at most one: the form's own error,
+    for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
+    weights then its scores (a column run each: 1 | 27 | 10 | 1 | 27 | 9.5) or its rows'
+    weight and score in pairs (one row's cells in a box); a stretch of numbers before and
+    after them left out (the funds block's amounts, the total's). Long runs first; at most
+    ``limit`` readings a stretch: past that the order says nothing."""
+    count = len(numbers)
+    if k == 0 or count < 2 * k:
+        return []
+    out: list[NumberReading] = []
+    cap = limit
+    dead: set[tuple[int, int, int]] = set()
+
+    def over(weights: list[int], scores: list[int]) -> int:
+        return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
+
+    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int, cut: int) -> None:
+        if rows == k:
+            out.append(NumberReading(weights, scores, bad, cut))
+            return
+        if (at, rows, bad) in dead:
+            return
+        before = len(out)
+        for m in range(min(k - rows, (count - at) // 2), 0, -1):
+            if len(out) >= cap:
+                break
+            runs = (list(range(at, at + m)), list(range(at + m, at + 2 * m)))
+            pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
+            for w, s in (runs, pairs) if m > 1 else (runs,):
+                b = bad + over(w, s)
+                if b <= 1:
+                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1)
+        if len(out) == before:
+            dead.add((at, rows, bad))
+
+    for start in range(count - 2 * k + 1):
+        cap = len(out) + limit
+        dead.clear()
+        chunks(start, 0, [], [], 0, 0)
+    return out
+
+
+def reading_confirmed(weights: list[float], marks: tuple[float, ...], funds_weight: float | None) -> bool:
+    """The weights make the form's full marks (with or without the funds block's weight)."""
+    made = sum(weights)
+    return any(abs(made + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+
+
+def makes_total(scores: list[float], totals: list[float], funds_score: float | None) -> bool:
+    """The scores make one of the numbers printed after 总分 (with or without the funds
+    block's score)."""
+    tolerance = TOLERANCE * max(1, len(scores))
+    made = sum(scores)
+    return any(abs(made + f - t) <= tolerance for f in (0.0, funds_score or 0.0) for t in totals)
+
+
+def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
+                  names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
+                  ) -> list[tuple[int, str, bool]] | None:
+    """Each value cell's row and column, and whether that is sure: each column filled in
+    row order; a value on a row's name line is that row's; a row's value comes after its
+    name; a value either column could take is a guess. None when the values do not fit."""
+    if len(value_keys) != 2 or len(values) != 2 * k:
+        return None
+    first, second = value_keys
+    nxt = {first: 0, second: 0}
+    out: list[tuple[int, str, bool]] = []
+    for value, seen in zip(values, names_seen):
+        row = row_of_line.get(value.pieces[0].line)
+        if row is not None and nxt[first] == row:
+            out.append((row, first, True))
+            nxt[first] += 1
+            continue
+        if row is not None and nxt[second] == row and nxt[first] > row:
+            out.append((row, second, True))
+            nxt[second] += 1
+            continue
+        can_first = nxt[first] < min(k, seen)
+        can_second = nxt[second] < nxt[first]
+        if can_first and can_second:
+            text = value.text.strip()
+            key = first if COMPARATOR_START.match(text) or any(w in text for w in target_words) else second
+            out.append((nxt[key], key, False))
+        elif can_first or can_second:
+            key = first if can_first else second
+            out.append((nxt[key], key, True))
+        else:
+            return None
+        nxt[key] += 1
+    return out if nxt[first] == k and nxt[second] == k else None
+
+
+def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                     template_name: str, config: TextConfig, index: LabelIndex,
+                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+    """The indicator table of a cell-stream text read by columns, or None when the text's
+    numbers are not the rows' weights and scores in a way the arithmetic confirms."""
+    spec = template.indicators
+    columns = [k for k in spec.columns if k not in spec.part_keys()]
+    if "level3" not in columns or "score" not in columns or "level3_weight" not in columns:
+        return None
+    core = columns[columns.index("level3"):columns.index("score") + 1]
+    value_keys = [k for k in core if k not in ("level3", "level3_weight", "score")]
+    kinds = CellClassifier(config, template_name, template, index)
+    everything = stream_cells(pieces, lines, kinds)
+    start, end = region(everything, lines, config.cell_stream.start_labels)
+    cells = join_split_values(everything[start:end], template)
+    total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
+    # The total's label may come before the rows' cells (centred cells: pdfminer prints a
+    # box where its middle is): the whole region is read, the numbers after the label
+    # taken for the total's.
+    table = [i for i, c in enumerate(cells) if c.kind != "total"]
+    # The rows' names: a long one wrapped over three lines reads as a sentence but has no
+    # stop (long_name); a group's term of the vocabulary (资金管理) is no row's.
+    terms = {compact(t) for names in template.vocabulary.level2.values() for t in names}
+    terms |= {compact(t) for t in template.vocabulary.level1}
+    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms]
+    numbers = [i for i in table if cells[i].kind == "num"]
+    values = [i for i in table if cells[i].kind == "value"]
+    k = len(names)
+    after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
+    totals = [t for t in after_total if t is not None]
+    marks = full_marks(template)
+    found = [cells[i].number() or 0.0 for i in numbers]
+    # Confirmed by the arithmetic: the weights make the full marks, and every score is no
+    # more than its weight or else (one row over, the form's own error) the scores make
+    # the printed total, after 总分 or among the numbers the reading left.
+    def totals_of(r: NumberReading) -> list[float]:
+        taken = set(r.weights) | set(r.scores)
+        return totals + [x for j, x in enumerate(found) if j not in taken]
+
+    # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
+    # the order confirmed too; a form that prints none leaves the order a guess, flagged.
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    printed = printed_level1(cells, level1_order)
+    sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
+    ordered = len(sums) > 1
+
+    def weights_fit(r: NumberReading) -> bool:
+        weights = [found[j] for j in r.weights]
+        if ordered:
+            return consecutive_partition(weights, sums) is not None
+        # The funds block's weight read by the head reader, or a number the reading left
+        # (its weight printed where the tool put it): a weak sign, the numbers flagged.
+        return any(reading_confirmed(weights, marks, f) for f in (funds_weight, *totals_of(r)))
+
+    confirmed = [r for r in number_readings(found, k) if weights_fit(r)
+                 and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]
+    if any(r.over == 0 for r in confirmed):  # a row over its weight only if need be
+        confirmed = [r for r in confirmed if r.over == 0]
+    making = [r for r in confirmed if makes_total([found[j] for j in r.scores], totals_of(r), funds_score)]
+    if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
+        confirmed = making
+    if not confirmed:
+        return None
+    # Readings that give the rows other numbers: the one of fewest chunks (the longest
+    # column runs) is taken, a guess, flagged.
+    distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
+    sure_numbers = ordered and len(distinct) == 1
+    best = min(confirmed, key=lambda r: r.chunks)
+    weight_at, score_at = best.weights, best.scores
+    no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
+    if len(values) != len(value_keys) * k:
+        values = [i for i in values if cells[i].key not in no_deviation]
+    row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
+    seen = [sum(1 for n in names if n < i) for i in values]
+    placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
+                           config.cell_stream.target_words)
+    conf = config.confidence
+    sure, guess = conf.clean, conf.unconfirmed_table
+    rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
+    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)}
+    for row, w, s in zip(rows, weight_at, score_at):
+        row.cells["level3_weight"] = cells[numbers[w]]
+        row.cells["score"] = cells[numbers[s]]
+        if not sure_numbers:
+            row.guessed.update(("level3_weight", "score"))
+    if placed is None:
+        for row in rows:
+            row.missing.update(value_keys)
+    else:
+        for (r, key, is_sure), i in zip(placed, values):
+            rows[r].cells[key] = cells[i]
+            used.add(i)
+            if not is_sure:
+                rows[r].guessed.add(key)
+    for row in rows:
+        # The names come in an order of their own: a row is tied to its name only where a
+        # cell of it shares the name's line (a row's cells in one box); else which name
+        # the row's cells belong to is a guess, and every cell of it flagged.
+        line = row.cells["level3"].pieces[0].line
+        if not any(c.pieces[0].line == line for key, c in row.cells.items() if key != "level3"):
+            row.guessed.update(row.cells)
+    if "level1_weight" in spec.columns:
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
+    else:
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
+    # The head is the head reader's: this reading has nothing to say of its values.
+    out = StreamTable(found=k)
+    # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
+    prose_keys = columns[columns.index("score") + 1:]
+    for row, group in zip(rows, groups):
+        text_row = TextRow()
+        line = row.cells["level3"].pieces[0].line
+        for key, cell in row.cells.items():
+            ps = list(cell.pieces)
+            if key in row.guessed:
+                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
+            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
+                for part, p in zip(cell.parts, ps):
+                    text_row.cells.setdefault(part, []).append(p)
+            else:
+                text_row.cells[key] = ps
+        for key in row.missing:
+            text_row.cells[key] = [piece("", guess, line)]
+        for key in prose_keys:
+            text_row.cells.setdefault(key, [piece("", guess, line)])
+        for key, p in group.items():
+            text_row.cells[key] = [p]
+        out.rows.append(text_row)
+    out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
+    out.complete = True
+    out.last_line = cells[-1].pieces[-1].line if cells else -1
+    return out

@@ -1,0 +1,128 @@
+"""A cell-stream text whose boxes hold one column's cells over several rows (pdfminer):
+read by columns, offered only when the arithmetic confirms the weights and scores."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.cell_stream import Cell
+from pipeline.textform.column_runs import assign_values, number_readings, read_column_runs
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+INDEX = label_index(CATALOGUE, CONFIG)
+MOF = CATALOGUE.templates["mof_project"]
+
+HEAD = "\n\n".join([
+    "项目支出绩效自评表", "（2024年度）", "项目名称", "乡村道路养护经费", "主管部门", "某县交通运输局",
+    "实施单位", "某县公路事务中心", "项目资金（万元）", "年度资金总额", "100.00", "100.00", "95.00",
+    "10", "95%", "9.5", "预期目标", "完成乡村道路养护任务。"])
+
+
+def column_text(numbers: list[str], tail: list[str] | None = None) -> str:
+    """A national project form as pdfminer writes it: names and their targets a row a
+    box, the actuals in a run, the weights and scores in column runs after them."""
+    table = ["一级指标", "二级指标", "三级指标", "产出指标（50分）", "数量指标",
+             "新建养护路段 ≥3处", "道路验收合格率 100%", "4处", "100%",
+             "效益指标（40分）", "群众出行便利度 有效提升", "有效提升",
+             "群众满意度", "≥90%", "91%", *numbers, "总分", *(tail or ["100", "96.5"]),
+             "一、绩效目标实现情况", "已完成。"]
+    return HEAD + "\n\n" + "\n\n".join(table) + "\n"
+
+
+def read(text: str):
+    config, index = CONFIG, INDEX
+    kind, pieces, lines = text_to_pieces(text, config, index)
+    pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
+    assert kind is TextKind.CELLS
+    return read_column_runs(pieces, lines, MOF, "mof_project", config, index, 9.5, 10.0)
+
+
+def test_weights_then_scores_in_column_runs_go_to_their_rows() -> None:
+    text = column_text(["20", "30", "30", "10", "20", "29", "30", "8"])
+    table = read(text)
+    assert table is not None
+    got = [(r.text("level3"), r.text("target"), r.text("actual"), r.text("level3_weight"), r.text("score"))
+           for r in table.rows]
+    assert got == [("新建养护路段", "≥3处", "4处", "20", "20"), ("道路验收合格率", "100%", "100%", "30", "29"),
+                   ("群众出行便利度", "有效提升", "有效提升", "30", "30"), ("群众满意度", "≥90%", "91%", "10", "8")]
+    # The level-1 weights printed (50, 40) confirm the numbers' order: sure on the rows
+    # whose name shares a line with a cell of theirs; 群众满意度 stands alone, its row's
+    # cells only placed by the names' order: flagged.
+    sure = [min(p.confidence for p in r.cells["score"]) >= CONFIG.review_threshold for r in table.rows]
+    assert sure == [True, True, True, False]
+    assert min(p.confidence for p in table.rows[3].cells["level3"]) < CONFIG.review_threshold
+    assert table.total.value == 96.5
+
+
+def test_the_form_reader_takes_the_column_reading() -> None:
+    form = read_text_form(column_text(["20", "30", "30", "10", "20", "29", "30", "8"]), CATALOGUE, CONFIG)
+    assert [r.text("score") for r in form.rows] == ["20", "29", "30", "8"]
+    assert [r.text("level1") for r in form.rows][:2] == ["产出指标（50分）"] * 2
+
+
+def test_pairs_of_weight_and_score_are_read_too() -> None:
+    table = read(column_text(["20", "20", "30", "29", "30", "30", "10", "8"]))
+    assert table is not None and [r.text("score") for r in table.rows] == ["20", "29", "30", "8"]
+
+
+def test_numbers_the_arithmetic_does_not_confirm_are_not_offered() -> None:
+    # The weights make 95, not the full marks with the funds' 10: no reading.
+    assert read(column_text(["20", "30", "25", "10", "20", "29", "25", "8"])) is None
+    # A score above its weight on two rows: no reading.
+    assert read(column_text(["20", "30", "30", "10", "25", "29", "30", "12"])) is None
+
+
+def test_readings_cut_numbers_into_chunks_of_column_runs() -> None:
+    numbers = [1.0, 27.0, 10.0, 1.0, 27.0, 9.5, 3.0, 3.0]
+    got = {(tuple(numbers[i] for i in r.weights), tuple(numbers[i] for i in r.scores))
+           for r in number_readings(numbers, 4) if r.over == 0}
+    assert ((1.0, 27.0, 10.0, 3.0), (1.0, 27.0, 9.5, 3.0)) in got
+    assert number_readings(numbers, 5) == [] and number_readings([], 0) == []
+
+
+def cell(text: str, line: int, kind: str = "value") -> Cell:
+    return Cell((Piece(text, text, line, None, 0.95),), kind, line)
+
+
+def test_values_fill_their_columns_in_row_order() -> None:
+    # ≥90% on row 0's name line; 92% (a run of actuals) once no row is left for a target.
+    values = [cell("≥90%", 1), cell("100%", 3), cell("92%", 5), cell("100%", 6)]
+    got = assign_values(values, ["target", "actual"], {1: 0, 3: 1}, [1, 2, 2, 2], 2)
+    assert got == [(0, "target", True), (1, "target", True), (0, "actual", True), (1, "actual", True)]
+    # Either column could take ≥85% after row 1's name: a comparator makes it a target, a guess.
+    values = [cell("≥80%", 1), cell("≥85%", 5), cell("90%", 6), cell("88%", 7)]
+    got = assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2)
+    assert got == [(0, "target", True), (1, "target", False), (0, "actual", True), (1, "actual", True)]
+    assert assign_values(values[:3], ["target", "actual"], {}, [1, 2, 2], 2) is None
+    # A deadline is a target by the config's words; without them, row 0's actual.
+    values = [cell("≥80%", 1), cell("12月31日前", 5), cell("90%", 6), cell("按期完成", 7)]
+    words = CONFIG.cell_stream.target_words
+    assert assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2, words)[1] == (1, "target", False)
+    assert assign_values(values, ["target", "actual"], {}, [1, 2, 2, 2], 2)[1] == (0, "actual", False)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 30.0, 45.0, 100.0]), max_size=30),
+       st.integers(0, 12))
+def test_number_readings_never_break_and_take_every_row_once(numbers: list[float], k: int) -> None:
+    for r in number_readings(numbers, k):
+        assert len(r.weights) == len(r.scores) == k and len(set(r.weights) | set(r.scores)) == 2 * k
+        assert r.over == sum(numbers[j] > numbers[i] + 1e-6 for i, j in zip(r.weights, r.scores)) <= 1
+        assert 1 <= r.chunks <= k
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.text(max_size=10), st.sampled_from(
+    ["", "产出指标（50分）", "≥95%", "10", "8", "20", "总分", "群众满意度", "100", "有效提升", "无"])), max_size=80))
+def test_garbage_after_the_head_never_breaks_the_column_reader(parts: list[str]) -> None:
+    text = HEAD + "\n\n" + "\n\n".join(parts) + "\n"
+    kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
+    table = read_column_runs(pieces, lines, MOF, "mof_project", CONFIG, INDEX, None, None)
+    assert table is None or all(r.cells for r in table.rows)
