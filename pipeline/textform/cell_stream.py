@@ -1450,29 +1450,36 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
     out = StreamTable(found=found, goals=goals, head=everything[:start])
-    for row, group in zip(rows, groups):
-        text_row = TextRow()
-        line = next(iter(row.cells.values())).pieces[0].line
-        for key, cell in row.cells.items():
-            ps = list(cell.pieces)
-            if key in row.guessed:
-                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
-            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
-                for part, p in zip(cell.parts, ps):
-                    text_row.cells.setdefault(part, []).append(p)
-            else:
-                text_row.cells[key] = ps
-        for key in row.missing:
-            text_row.cells[key] = [piece("", guess, line)]
-        for key in prose_keys:
-            if key not in text_row.cells and prose_left:
-                text_row.cells[key] = [piece("", guess, line)]
-        for key, p in group.items():
-            text_row.cells[key] = [p]
-        out.rows.append(text_row)
+    out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
+                for row, group in zip(rows, groups)]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     weights_full = any(abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
     out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full)
     out.complete = scores_make_it or weights_full
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out
+
+
+def text_row_of(row: StreamRow, group: dict[str, Piece], guess: float, unread: list[str]) -> TextRow:
+    """A stream row as the mapping takes it: its cells (a guessed one's confidence capped at
+    ``guess``; a value printed over several columns split back into them), the cells it
+    lacks and the ``unread`` columns as empty guesses (flagged, not empty), its groups."""
+    text_row = TextRow()
+    line = next(iter(row.cells.values())).pieces[0].line
+    for key, cell in row.cells.items():
+        ps = list(cell.pieces)
+        if key in row.guessed:
+            ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
+        if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
+            for part, p in zip(cell.parts, ps):
+                text_row.cells.setdefault(part, []).append(p)
+        else:
+            text_row.cells[key] = ps
+    for key in row.missing:
+        text_row.cells[key] = [piece("", guess, line)]
+    for key in unread:
+        text_row.cells.setdefault(key, [piece("", guess, line)])
+    for key, p in group.items():
+        text_row.cells[key] = [p]
+    return text_row
+

@@ -31,7 +31,6 @@ numbers do not confirm is not offered at all.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import NamedTuple
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
@@ -48,14 +47,15 @@ from pipeline.textform.cell_stream import (
     join_split_values,
     long_name,
     national_groups,
-    piece,
     printed_level1,
     region,
     stream_cells,
+    text_row_of,
 )
-from pipeline.textform.indicator_rows import COMPARATOR_START, TextRow
+from pipeline.textform.indicator_rows import COMPARATOR_START
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
+
 
 class NumberReading(NamedTuple):
     """k weights and k scores by their places among the numbers, in row order; how many
@@ -270,25 +270,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     out = StreamTable(found=k)
     # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
     prose_keys = columns[columns.index("score") + 1:]
-    for row, group in zip(rows, groups):
-        text_row = TextRow()
-        line = row.cells["level3"].pieces[0].line
-        for key, cell in row.cells.items():
-            ps = list(cell.pieces)
-            if key in row.guessed:
-                ps = [replace(p, confidence=min(p.confidence, guess)) for p in ps]
-            if cell.parts:  # ≤ | 30 | 万元 back into their columns, joined by the mapping
-                for part, p in zip(cell.parts, ps):
-                    text_row.cells.setdefault(part, []).append(p)
-            else:
-                text_row.cells[key] = ps
-        for key in row.missing:
-            text_row.cells[key] = [piece("", guess, line)]
-        for key in prose_keys:
-            text_row.cells.setdefault(key, [piece("", guess, line)])
-        for key, p in group.items():
-            text_row.cells[key] = [p]
-        out.rows.append(text_row)
+    out.rows = [text_row_of(row, group, guess, prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
     out.complete = True
     out.last_line = cells[-1].pieces[-1].line if cells else -1
