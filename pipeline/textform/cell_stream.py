@@ -39,7 +39,6 @@ import re
 from dataclasses import dataclass, field, replace
 from itertools import combinations, combinations_with_replacement
 from math import comb
-from unicodedata import east_asian_width
 
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
@@ -47,7 +46,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import CellStreamConfig, LabelIndex, TextConfig
 
@@ -273,11 +272,6 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
-
-
-def display_width(text: str) -> int:
-    """The columns a text covers in print: a wide (CJK) character two, any other one."""
-    return sum(2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text.strip())
 
 
 def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
@@ -1189,6 +1183,11 @@ def full_marks(template: TemplateSpec) -> tuple[float, ...]:
     return tuple(sorted(marks or {WeightingRule.model_fields["weights_total"].default}))
 
 
+def makes_full_marks(weights: float, marks: tuple[float, ...], funds_weight: float | None) -> bool:
+    """The rows' weights make the form's full marks, with or without the funds block's weight."""
+    return any(abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+
+
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
                sure: float, guess: float, marks: tuple[float, ...], rows_whole: bool
                ) -> tuple[FieldValue, bool]:
@@ -1453,7 +1452,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
                 for row, group in zip(rows, groups)]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
-    weights_full = any(abs(weights + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
+    weights_full = makes_full_marks(weights, marks, funds_weight)
     out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full)
     out.complete = scores_make_it or weights_full
     out.last_line = cells[-1].pieces[-1].line if cells else -1

@@ -46,6 +46,7 @@ from pipeline.textform.cell_stream import (
     fund_groups,
     join_split_values,
     long_name,
+    makes_full_marks,
     national_groups,
     printed_level1,
     region,
@@ -111,10 +112,6 @@ def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[Numbe
     return out
 
 
-def reading_confirmed(weights: list[float], marks: tuple[float, ...], funds_weight: float | None) -> bool:
-    """The weights make the form's full marks (with or without the funds block's weight)."""
-    made = sum(weights)
-    return any(abs(made + f - m) <= TOLERANCE for f in (0.0, funds_weight or 0.0) for m in marks)
 
 
 def makes_total(scores: list[float], totals: list[float], funds_score: float | None) -> bool:
@@ -213,7 +210,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             return consecutive_partition(weights, sums) is not None
         # The funds block's weight read by the head reader, or a number the reading left
         # (its weight printed where the tool put it): a weak sign, the numbers flagged.
-        return any(reading_confirmed(weights, marks, f) for f in (funds_weight, *totals_of(r)))
+        return any(makes_full_marks(sum(weights), marks, f) for f in (funds_weight, *totals_of(r)))
 
     confirmed = [r for r in number_readings(found, k) if weights_fit(r)
                  and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]

@@ -447,8 +447,7 @@ def total_row_by_sums(pieces: list[Piece], starts: set[int], out: dict[str, Fiel
     with or without tails wrapped apart from them; none when no run or more than one is."""
     sums = []
     for column_key in AMOUNT_COLUMNS:
-        parts = [out.get(columns[column_key]) for row_key, columns in fields.items()
-                 if row_key != "budget" and column_key in columns]
+        parts = source_cells(out, fields, column_key)
         numbers = [p.value for p in parts if p is not None and isinstance(p.value, (int, float))]
         sums.append(sum(numbers) if numbers else None)
     found = []
@@ -470,12 +469,18 @@ def total_row_by_sums(pieces: list[Piece], starts: set[int], out: dict[str, Fiel
     return found[0] if len(found) == 1 else []
 
 
+def source_cells(out: dict[str, FieldValue], fields: dict[str, dict[str, str]], column_key: str
+                 ) -> list[FieldValue | None]:
+    """An amount column's cells in the rows that add up to the total row (None: not read)."""
+    return [out.get(columns[column_key]) for row_key, columns in fields.items()
+            if row_key != "budget" and column_key in columns]
+
+
 def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]], column_key: str) -> bool:
     """The block's arithmetic: in an amount column the source rows add up to the total
     row (blank or dashed cells count 0; a cell not found leaves the sum unconfirmed)."""
     total = out.get(fields.get("budget", {}).get(column_key, ""))
-    parts = [out.get(columns[column_key]) for row_key, columns in fields.items()
-             if row_key != "budget" and column_key in columns]
+    parts = source_cells(out, fields, column_key)
     if total is None or not isinstance(total.value, (int, float)) or len(parts) < 2:
         return False
     if any(p is None or (p.value is None and p.raw is None) for p in parts):

@@ -324,7 +324,6 @@ def cover_value_rows(pieces: list[Piece], labels: LabelIndex) -> list[Piece]:
     return pieces
 
 
-
 def join_wrapped_amounts(pieces: list[Piece], config: TextConfig, top_aligned: bool = False) -> list[Piece]:
     """An amount too wide for its narrow cell wraps, and a cell centred on its row puts its
     lines above and below the row's label line (12,380,0 | 年度资金总额 | 00.00): the head

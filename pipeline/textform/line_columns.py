@@ -23,7 +23,7 @@ from pipeline.textform.indicator_rows import (
     is_vocab_part,
     prose_cue_cost,
 )
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.vocab import TextConfig
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
@@ -181,7 +181,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
 
 def visual_width(text: str) -> float:
     """A text's printed width in full-width characters (Latin letters, digits and ≥ are half)."""
-    return sum(0.5 if ord(ch) < 0x3000 else 1.0 for ch in text.strip())
+    return display_width(text) / 2
 
 
 def column_widths(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: list[Piece],

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
 from pipeline.textform.repair import clean_fragment, rejoin_pair, strip_markdown
@@ -67,6 +68,11 @@ def share_column(a: Piece, b: Piece) -> bool:
     if a.x is None or b.x is None:
         return False
     return a.x < b.x + printed_width(b) and b.x < a.x + printed_width(a)
+
+
+def display_width(text: str) -> int:
+    """The columns a text covers in print: a wide (CJK) character two, any other one."""
+    return sum(2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text.strip())
 
 
 def printed_width(piece: Piece) -> int:
