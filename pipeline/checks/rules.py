@@ -98,6 +98,16 @@ def misread_suspects(parts: Sequence[float], part_paths: Sequence[list[str]], ta
     return suspects or [*target_paths, *(p for copies in part_paths for p in copies)]
 
 
+def sum_implicates(holds: bool, one_by_one: bool, parts: Sequence[float], part_paths: Sequence[list[str]],
+                   target: float, target_paths: list[str], caps: Sequence[float | None] = ()) -> list[str]:
+    """The values a sum's check names: all of them when it holds (it confirms them all) or
+    when misreads come several at once (`misreads_one_by_one` false); else those one
+    misread could explain (`misread_suspects`)."""
+    if holds or not one_by_one:
+        return [*target_paths, *(p for copies in part_paths for p in copies)]
+    return misread_suspects(parts, part_paths, target, target_paths, caps)
+
+
 # --- the weighting rule: which sums the form's weights and scores make -------------------
 
 Weighting = Mapping[str, WeightingRule]
@@ -125,18 +135,11 @@ class SumOf:
     one_by_one: bool = True  # misreads_one_by_one of the record
 
     @property
-    def paths(self) -> list[str]:
-        head = [self.target_path] if self.target_path else []
-        return head + [p for copies in self.part_paths for p in copies]
-
-    @property
     def implicated(self) -> list[str]:
         """Every value when the sum holds (it confirms them all); the ones a misread could
         explain when it fails."""
-        if self.fits or not self.one_by_one:
-            return self.paths
-        return misread_suspects(self.parts, self.part_paths, self.target,
-                                [self.target_path] if self.target_path else [], self.caps)
+        return sum_implicates(self.fits, self.one_by_one, self.parts, self.part_paths, self.target,
+                              [self.target_path] if self.target_path else [], self.caps)
 
     @property
     def total(self) -> float:
@@ -278,10 +281,8 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
         read = [w for w in weights if w is not None]
         total = sum(read)
         ok = abs(total - target) <= TOLERANCE
-        parent_paths = group_paths(record, idx, f"{parent}_weight")
-        every = [*parent_paths, *(p for copies in paths for p in copies)]
-        implicated = (every if ok or not misreads_one_by_one(record)
-                      else misread_suspects(read, paths, target, parent_paths))
+        implicated = sum_implicates(ok, misreads_one_by_one(record), read, paths, target,
+                                    group_paths(record, idx, f"{parent}_weight"))
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
                             fields=implicated))
@@ -322,8 +323,8 @@ def scores_over_total(record: Record) -> list[Check]:
     if total is None or found <= total + SCORE_TOLERANCE:
         return []
     parts = [[f"indicators[{i}].score"] for i, _ in read]
-    fields = (misread_suspects([x for _, x in read], parts, total, ["fields.total_score"])
-              if misreads_one_by_one(record) else ["fields.total_score", *(p for [p] in parts)])
+    fields = sum_implicates(False, misreads_one_by_one(record), [x for _, x in read], parts, total,
+                            ["fields.total_score"])
     return [Check(rule="scores_sum_total", ok=False,
                   detail=f"the scores read make {fmt(round(found, 2))}, more than the total {fmt(total)}",
                   fields=fields)]
