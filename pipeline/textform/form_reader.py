@@ -28,6 +28,7 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
+from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
 from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
@@ -116,6 +117,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
     read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
     form.fields.update(read_funds(pieces, template, table_start, kind))
+    if kind is TextKind.CELLS:
+        # A tool that wrote a block's labels and its values apart (pdfminer.six's boxes).
+        form.fields.update(funds_by_sums(pieces, template, table_start, form.fields))
+        form.fields.update(values_after_label_runs(pieces, template, index, table_start, form.fields))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds

@@ -29,6 +29,7 @@ GLUED_PERCENT = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%$")
 SECOND_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff%])(?<![年月日第号至])\d+(?:\.\d+)?[^\d]*$")
 NUMBER_IN = re.compile(r"\d")
 PROSE = re.compile(r"[，。；、,;]")
+LONE_AMOUNT = re.compile(r"^[\d,.]+$")
 WIDE_GAP = re.compile(r"\s{2,}|\t")
 
 
@@ -188,14 +189,16 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
     real in these texts (a target equal to its actual, a weight equal to its score, one
-    cell per line)."""
+    cell per line), and so does a line that is one amount however long (年初预算数 equal
+    to 全年预算数: 10,789,200.00 twice)."""
     out: list[str] = []
     recent: list[str] = []
     for line in lines:
         key = compact(line)
         # Right after itself, or further back when it is a sentence: two cells may
         # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
-        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)):
+        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)) \
+                and not LONE_AMOUNT.match(key):
             continue
         out.append(line)
         if key:

@@ -41,6 +41,12 @@ def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
     assert drop_doubled_lines(lines, 4, 8) == ["10", "10", "100%", "100%", "部分镇街资金拨付进度偏慢，"]
 
 
+def test_an_amount_said_twice_is_two_cells() -> None:
+    # 年初预算数 equal to 全年预算数, one cell per line (pypdf): no doubled line.
+    lines = ["总额", "10789200", "10789200", "9442500", "12,380,000.00", "12,380,000.00"]
+    assert drop_doubled_lines(lines, 4, 8) == lines
+
+
 def test_national_rows_by_the_kinds_of_their_cells() -> None:
     spec = CATALOGUE.templates["mof_project"].indicators
     rows, _cost = read_rows(pieces("产出指标（50分）", "数量指标", "新建改建设施数量", "≥12处", "13处", "4", "3",

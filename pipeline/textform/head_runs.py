@@ -1,0 +1,201 @@
+"""The head of a text whose tool wrote a block's labels and its values apart.
+
+Some extractors (pdfminer.six and the like) gather the cells of a column, or of several
+rows, into one box and write box after box: the funds block's row labels, then its
+amounts row by row, then the 分值 / 执行率 / 得分 column; the head's labels in a run
+(项目名称 | 主管部门), then their values in the same order. Where the reading beside the
+labels (`head_fields`) leaves such a block unread or its sums failing, it is read here by
+the form's own knowledge instead of the tool's order:
+
+- the funds block's amounts come in rows of three (年初预算数, 全年预算数, 全年执行数);
+  the total row is the one the others add up to in every column, and the source rows
+  take the others in the order the form prints its rows (`funds_by_sums`). Sure when
+  every source row holds a row of amounts; a guess, flagged, when fewer are printed;
+- its 执行率 is the percentage the amounts make (全年执行数 / 全年预算数); 分值 and 得分
+  the numbers beside it, the score no more than the weight and sure when it is the
+  weight times the rate;
+- labels printed one after the other, then as many values, are paired in order
+  (`values_after_label_runs`), flagged: only their order ties them.
+"""
+
+from __future__ import annotations
+
+import re
+from pipeline.mapping.fields import typed_value
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import TemplateSpec
+from pipeline.textform.head_fields import AMOUNT_COLUMNS, column_adds_up
+from pipeline.textform.indicator_rows import DASHES
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
+
+# An amount as forms print them: grouped by commas, or with decimals, or long.
+AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{3,}|0)$")
+SMALL_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
+PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
+# Confidence of values placed by their order alone: under the review threshold.
+ORDER_ONLY = 0.6
+
+
+# An amount printed whole: its comma groups and its two decimals.
+WHOLE_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
+
+
+def head_tokens(pieces: list[Piece]) -> list[tuple[str, Piece]]:
+    """The head's words (a piece may hold several cells a space apart: 762.16 —), an
+    amount wrapped in its narrow cell joined again (12,380,000.0 | 0, 25,800,0 | 00.00)."""
+    words = [(word, p) for p in pieces for word in p.text.split()]
+    out: list[tuple[str, Piece]] = []
+    for word, piece in words:
+        if out and not WHOLE_AMOUNT.match(out[-1][0]) and WHOLE_AMOUNT.match(out[-1][0] + word):
+            out[-1] = (out[-1][0] + word, out[-1][1])
+            continue
+        out.append((word, piece))
+    return out
+
+
+def amount_rows(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece]]]:
+    """Runs of consecutive amounts (a dash, a weight or a percentage ends a run) cut into
+    rows of three: the amount columns of one row, as a tool writes a row's cells."""
+    rows: list[list[tuple[float, Piece]]] = []
+    run: list[tuple[float, Piece]] = []
+    for word, piece in [*tokens, ("", None)]:
+        value = typed_value(word, "number") if word and AMOUNT.match(word) else None
+        if isinstance(value, (int, float)) and piece is not None:
+            run.append((float(value), piece))
+            continue
+        if run and len(run) % len(AMOUNT_COLUMNS) == 0:
+            rows += [run[i:i + len(AMOUNT_COLUMNS)] for i in range(0, len(run), len(AMOUNT_COLUMNS))]
+        run = []
+    return rows
+
+
+def adds_up(total: list[tuple[float, Piece]], parts: list[list[tuple[float, Piece]]]) -> bool:
+    return all(abs(total[c][0] - sum(p[c][0] for p in parts)) <= 0.01 * max(1, len(parts))
+               for c in range(len(AMOUNT_COLUMNS)))
+
+
+def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
+                  read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The funds block read by its sums where the reading beside its labels failed them
+    (see the module's docstring). Returns the fields it sets; none when the amounts do
+    not make one total row."""
+    block = template.funds_block
+    if block is None or "budget" not in block.fields:
+        return {}
+    amounts = [name for columns in block.fields.values() for c, name in columns.items() if c in AMOUNT_COLUMNS]
+    adds = all(column_adds_up(read, block.fields, c) for c in AMOUNT_COLUMNS if c in block.fields["budget"])
+    if adds and all(read[name].confidence >= 0.9 for name in amounts if name in read):
+        return {}  # read beside the labels, and sure
+    hits = [find_piece(pieces, labels, 0, table_start) for labels in block.rows.values()]
+    starts = [h[0] for h in hits if h is not None]
+    if not starts:
+        return {}
+    tokens = head_tokens(pieces[min(starts):table_start])
+    rows = amount_rows(tokens)
+    sources = [key for key in block.fields if key != "budget"
+               and all(c in block.fields[key] for c in AMOUNT_COLUMNS)]
+    if len(rows) < 2 or len(rows) > len(sources) + 1:
+        return {}
+    # The total row: one the others add up to. Rows alike (a total all of one source)
+    # give the same values whichever is taken.
+    totals = [i for i in range(len(rows)) if adds_up(rows[i], rows[:i] + rows[i + 1:])]
+    if not totals or len({tuple(v for v, _ in rows[i]) for i in totals}) != 1:
+        return {}
+    at = totals[0]
+    if not any(value for value, _ in rows[at]):
+        return {}  # rows of zeros add up whichever is the total
+    parts = rows[:at] + rows[at + 1:]
+    sure = len(parts) == len(sources)
+    if adds and not sure:
+        return {}  # the reading beside the labels adds up too; this one is no surer
+    out: dict[str, FieldValue] = {}
+
+    def put(name: str, value: float | None, piece: Piece | None, confident: bool) -> None:
+        confidence = piece.confidence if piece is not None else 1.0
+        out[name] = FieldValue(value=value, raw=piece.raw if piece else "", page=1,
+                               confidence=round(confidence if confident else min(confidence, ORDER_ONLY), 4))
+
+    for c, column in enumerate(AMOUNT_COLUMNS):
+        value, piece = rows[at][c]
+        put(block.fields["budget"][column], value, piece, True)
+    for r, key in enumerate(sources):
+        for c, column in enumerate(AMOUNT_COLUMNS):
+            if r < len(parts):
+                put(block.fields[key][column], parts[r][c][0], parts[r][c][1], sure)
+            else:
+                put(block.fields[key][column], None, None, False)
+    out.update(weight_rate_score(tokens, rows, at, block.fields["budget"], read))
+    return out
+
+
+def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[float, Piece]]], at: int,
+                      names: dict[str, str], read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """分值 / 执行率 / 得分 of the total row, where the reading beside the labels missed
+    them: the rate is the head's percentage the amounts make; the weight and the score
+    the first two small numbers not among the amounts, the score no more than the
+    weight. Confirmed when the score is the weight times the rate, else flagged."""
+    out: dict[str, FieldValue] = {}
+    wanted = [k for k in ("weight", "rate", "score") if k in names
+              and (names[k] not in read or read[names[k]].value is None)]
+    if not wanted:
+        return out
+    annual, executed = rows[at][1][0], rows[at][2][0]
+    made = round(100 * executed / annual, 2) if annual else None
+    rates = [(float(m.group(1)), p) for w, p in tokens if (m := PERCENT.match(w))]
+    rate = next(((v, p) for v, p in rates if made is not None and abs(v - made) <= 0.01), None)
+    # Not an amount of the rows (65.80 is one; 9.67 beside them is not).
+    amounts = {id(p) for row in rows for _, p in row}
+    small = [(float(w), p) for w, p in tokens if SMALL_NUMBER.match(w) and float(w) <= 100
+             and id(p) not in amounts]
+    if "rate" in wanted and rate is not None:
+        out[names["rate"]] = FieldValue(value=rate[0], raw=rate[1].raw, confidence=rate[1].confidence, page=1)
+    if len(small) >= 2 and small[1][0] <= small[0][0]:
+        (weight, wp), (score, sp) = small[0], small[1]
+        sure = rate is not None and abs(score - round(weight * min(rate[0], 100) / 100, 2)) <= 0.01
+        for key, value, piece in (("weight", weight, wp), ("score", score, sp)):
+            if key in wanted:
+                confidence = piece.confidence if sure else min(piece.confidence, ORDER_ONLY)
+                out[names[key]] = FieldValue(value=value, raw=piece.raw, confidence=round(confidence, 4), page=1)
+    return out
+
+
+def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: LabelIndex,
+                            table_start: int, read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """Head fields whose labels a tool wrote one after the other, then their values in
+    the same order, then another label: each takes its value by that order, flagged.
+    Read beside its label instead, the first would be blank and the last would take all
+    the values (评价年度 | 项目级次 | 2025 | 三级: 项目级次 = 2025三级)."""
+    out: dict[str, FieldValue] = {}
+    at_label: dict[int, str] = {}
+    for name, spec in template.fields.items():
+        if spec.pattern or spec.value == "below" or spec.after:
+            continue  # a label printed twice (市本级 under two headings) is not placed by order
+        hit = find_piece(pieces, spec.all_labels, 0, table_start)
+        if hit is not None:
+            at_label[hit[0]] = name
+    i = 0
+    while i < table_start:
+        if not index.is_label(pieces[i].text, LABEL_SCORE):
+            i += 1
+            continue
+        run_start = i
+        while i < table_start and index.is_label(pieces[i].text, LABEL_SCORE):
+            i += 1
+        names = [at_label[j] for j in range(run_start, i) if j in at_label]
+        values = []
+        while i < table_start and len(values) < len(names) and not index.is_label(pieces[i].text, LABEL_SCORE):
+            values.append(pieces[i])
+            i += 1
+        if len(names) < 2 or len(values) != len(names) or (
+                i < table_start and not index.is_label(pieces[i].text, LABEL_SCORE)):
+            continue
+        for name, piece in zip(names, values):
+            spec = template.fields[name]
+            value = typed_value(piece.text, spec.type)
+            if value is None or piece.text.strip() in DASHES:
+                continue
+            out[name] = FieldValue(value=value, raw=piece.raw, page=1,
+                                   confidence=round(min(piece.confidence, ORDER_ONLY), 4))
+    return out
+

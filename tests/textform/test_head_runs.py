@@ -1,0 +1,107 @@
+"""The head of a text whose tool wrote a block's labels and its values apart (pdfminer.six's
+boxes): the funds block read by its sums, labels in a run paired with the values after them."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from pipeline.models import FieldValue
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.form_reader import label_index
+from pipeline.textform.head_fields import read_funds
+from pipeline.textform.head_runs import funds_by_sums, head_tokens, values_after_label_runs
+from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.vocab import load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+DEPT = CATALOGUE.templates["dept_overall"]
+GD = CATALOGUE.templates["gd_fund"]
+INDEX = label_index(CATALOGUE, load_text_config(SETTINGS.config_dir))
+
+
+def stream(*cells: str) -> list[Piece]:
+    return [Piece(c, c, i, None, 0.95) for i, c in enumerate(cells)]
+
+
+def by_sums(*cells: str) -> dict[str, FieldValue]:
+    pieces = stream(*cells)
+    read = read_funds(pieces, DEPT, len(pieces), TextKind.CELLS)
+    return {**read, **funds_by_sums(pieces, DEPT, len(pieces), read)}
+
+
+# Two labels, then both rows' amounts (pdfminer.six, a report of seeds 7000-).
+LABELS_APART = ("年度资金总额", "1,994.00", "1,994.00", "1,994.00", "10", "100%",
+                "其中：当年财政拨款", "1,595.20", "1,595.20", "1,595.20 —",
+                "上年结转资金", "其他资金", "398.80", "398.80", "398.80", "0", "0", "0",
+                "—", "—", "—", "10", "—")
+
+
+def test_rows_of_amounts_go_to_the_rows_the_total_is_made_of() -> None:
+    out = by_sums(*LABELS_APART)
+    assert [out[k].value for k in ("budget_initial", "fiscal_initial", "carryover_initial", "other_initial")] \
+        == [1994, 1595.2, 398.8, 0]
+    # Every source row holds a row of amounts and they make the total: sure.
+    assert min(out[k].confidence for k in ("carryover_initial", "other_executed", "budget_annual")) >= 0.9
+    # 10 × 100% = 10: the score beside the weight is confirmed.
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 100, 10)
+
+
+def test_fewer_rows_than_sources_are_a_flagged_guess() -> None:
+    out = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金",
+                  "329.00", "329.00", "329.00", "263.20", "263.20", "263.20", "65.80", "65.80", "65.80")
+    assert out["executed"].value == 329
+    assert out["budget_initial"].confidence >= 0.9
+    # Which source row is blank the sums cannot tell.
+    assert out["fiscal_initial"].value == 263.2 and out["fiscal_initial"].confidence < 0.9
+    assert out["carryover_initial"].value == 65.8 and out["carryover_initial"].confidence < 0.9
+    assert out["other_initial"].value is None and out["other_initial"].confidence < 0.9
+
+
+def test_rows_of_zeros_are_no_total() -> None:
+    pieces = stream("年度资金总额", "0", "0", "0", "其中：当年财政拨款", "0", "0", "0")
+    assert funds_by_sums(pieces, DEPT, len(pieces), {}) == {}
+
+
+def test_a_reading_beside_the_labels_that_adds_up_and_is_sure_is_kept() -> None:
+    pieces = stream("年度资金总额", "100.00", "100.00", "90.00", "10", "90%", "9",
+                    "其中：当年财政拨款", "100.00", "100.00", "90.00", "—", "—", "—",
+                    "上年结转资金", "0", "0", "0", "其他资金", "0", "0", "0")
+    read = read_funds(pieces, DEPT, len(pieces), TextKind.CELLS)
+    assert funds_by_sums(pieces, DEPT, len(pieces), read) == {}
+
+
+def test_amounts_wrapped_in_their_cells_are_joined() -> None:
+    words = [w for w, _ in head_tokens(stream("12,380,000.0", "0", "25,800,0", "00.00", "0", "10"))]
+    assert words == ["12,380,000.00", "25,800,000.00", "0", "10"]
+
+
+@given(st.lists(st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False), min_size=3, max_size=3))
+def test_a_sure_reading_by_sums_gives_back_the_amounts(sources: list) -> None:
+    rows = [[float(x)] * 3 for x in sources]
+    total = [sum(r[c] for r in rows) for c in range(3)]
+    cells = ["年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金"]
+    cells += [f"{v:.2f}" for row in [total, *rows] for v in row]
+    out = by_sums(*cells)
+    if not any(total):
+        return
+    assert abs(out["budget_initial"].value - total[0]) < 0.011
+    assert [out[k].value for k in ("fiscal_initial", "carryover_initial", "other_initial")] == \
+        [float(f"{r[0]:.2f}") for r in rows]
+
+
+def test_labels_in_a_run_take_their_values_in_order() -> None:
+    pieces = stream("填报单位名称：湛江市财政局", "项目名称", "乡村振兴驻镇帮镇扶村补助资金",
+                    "评价年度", "项目级次", "2025", "三级", "评价金额", "710")
+    out = values_after_label_runs(pieces, GD, INDEX, len(pieces), {})
+    assert out["evaluation_year"].value == 2025 and out["project_level"].value == "三级"
+    # Only their order ties them: flagged.
+    assert max(out[k].confidence for k in ("evaluation_year", "project_level")) < 0.9
+    # One label with its value beside it is no run.
+    assert "project_name" not in out
+
+
+def test_a_run_with_more_values_than_labels_is_left_alone() -> None:
+    pieces = stream("评价年度", "项目级次", "2025", "三级", "710", "评价金额")
+    assert values_after_label_runs(pieces, GD, INDEX, len(pieces), {}) == {}
