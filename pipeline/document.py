@@ -200,10 +200,14 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.vocab import load_text_config
     config = load_text_config(config_dir)
     if text_kind(text) is TextKind.TABBED:
-        from pipeline.textform.layout import layout_from_text
-        with timed(timings, "text-repair"):
-            layout = layout_from_text(text, catalogue, config_dir)
-        return build_record(layout, source, catalogue, timings)
+        from pipeline.textform.spreadsheet import spreadsheet_cells
+        cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
+        if cells is None:
+            from pipeline.textform.layout import layout_from_text
+            with timed(timings, "text-repair"):
+                layout = layout_from_text(text, catalogue, config_dir)
+            return build_record(layout, source, catalogue, timings)
+        text = cells  # a spreadsheet's copy: whole rows, read as its cells in order
     with timed(timings, "text-repair"):
         form = read_text_form(text, catalogue, config)
     return build_text_record(form, source, catalogue, config, timings)

@@ -17,7 +17,7 @@ from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, share_column
-from pipeline.textform.vocab import LABEL_SCORE, TextConfig, find_piece, label_hit
+from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
 
 
 def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind
@@ -182,8 +182,9 @@ def header_labels(template: TemplateSpec, config: TextConfig) -> list[str]:
 
 
 def is_header_piece(piece: Piece, labels: list[str]) -> bool:
-    """A header cell, or a wrapped line of one (年度指标 | 值, 评价年度实现 | 值)."""
-    key = piece.key
+    """A header cell (its note to the filler aside), or a wrapped line of one (年度指标 |
+    值, 评价年度实现 | 值)."""
+    key = compact(LABEL_NOTE.sub("", piece.text))
     if not key:
         return True
     for label in labels:

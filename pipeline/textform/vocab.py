@@ -3,6 +3,8 @@ split them in torn text) and the settings of ``config/text.yaml``."""
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 from dataclasses import dataclass, field
 from functools import cache
@@ -112,6 +114,8 @@ class TextConfig:
     alignment_sure_ratio: float = 2.0
     alignment_sure_lines: float = 2.0
     table_fit_max: float = 0.35
+    # A tabbed text whose indicator lines hold whole rows this often is a spreadsheet's copy.
+    spreadsheet_rows_whole: float = 0.75
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
@@ -187,6 +191,10 @@ def template_labels(spec: TemplateSpec) -> list[str]:
     return out
 
 
+# A note printed after a label, for whoever fills the form in: （说明：…）, （注：…）.
+LABEL_NOTE = re.compile(r"\s*[（(]\s*(?:说明|注|備註|备注)\s*[:：][^（()）]*[）)]?\s*$")
+
+
 class LabelIndex:
     """The labels of all templates by their compact form, for exact and fuzzy look-ups."""
 
@@ -226,9 +234,13 @@ class LabelIndex:
 
     def is_label(self, text: str, min_score: float = 90.0) -> bool:
         key = compact(text)
-        if not key or len(key) > self.max_len + 4:
+        if not key:
             return False
-        return self.best(text)[1] >= min_score
+        if len(key) <= self.max_len + 4 and self.best(text)[1] >= min_score:
+            return True
+        # A header label followed by a note to the filler (参考佐证材料（说明：本栏…）).
+        bare = LABEL_NOTE.sub("", text)
+        return bare != text and self.is_label(bare, min_score)
 
     def is_right_label(self, text: str) -> bool:
         """A label whose value stands in the cell to its right (项目名称, 市本级 …)."""

@@ -1,0 +1,80 @@
+"""A spreadsheet's copy (Excel's clipboard: tab-separated whole rows, blanks under merged
+cells, quoted cells with line breaks) is read as its cells in order, not by the tab reader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from bench.score import score_record
+from fixtures.generator.render_office import write_xlsx
+from pipeline.document import DocumentExtractor
+from pipeline.read.office.sheet import value_text
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.spreadsheet import spreadsheet_cells, tab_rows
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+SEED = Path("fixtures/seeds/000_f4550fe0ddcdf86a.txt")
+
+
+def excel_copy(xlsx: Path) -> str:
+    """The form's sheet as Excel puts it on the clipboard: each cell as the sheet shows
+    it, tab-separated, a cell with a line break quoted."""
+    book = openpyxl.load_workbook(xlsx, data_only=True)
+    sheet = max(book.worksheets, key=lambda s: s.max_row)  # not the 填表说明 sheet
+    lines = []
+    for row in sheet.iter_rows():
+        cells = [value_text(c.value, c.number_format) if c.value is not None else "" for c in row]
+        cells = [f'"{c}"' if "\n" in c else c for c in cells]
+        lines.append("\t".join(cells).rstrip("\t"))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("doc_id", ["mof_project-00005", "dept_overall-00011", "gd_fund-00003"])
+def test_an_excel_copy_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str) -> None:
+    truth = truths[doc_id]
+    write_xlsx(truth, tmp_path / "form.xlsx")
+    text = tmp_path / "copied.txt"
+    text.write_text(excel_copy(tmp_path / "form.xlsx"), encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(text)
+    assert record.template == truth.template
+    tally = score_record(truth, record, "text")
+    summary = tally.summary()
+    assert summary["silent_error_rate"] == 0.0, tally.errors
+    assert summary["field_accuracy"] >= 0.98
+    assert len(record.indicators) == len(truth.indicators)
+
+
+def test_whole_rows_make_a_spreadsheet_torn_rows_do_not() -> None:
+    whole = ("部门整体支出绩效自评表\n"
+             "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n"
+             "\t产出指标\t数量指标\t新建设施数量\t≥12处\t13处\t40\t38\t\n"
+             "\t\t\t培训人次\t≥6人次\t7人次\t20\t20\t\n"
+             "\t效益指标\t社会效益指标\t社会公众知晓率\t有效提升\t有效提升\t30\t28\t\n"
+             "总分\t100\t96\n")
+    cells = spreadsheet_cells(whole, CATALOGUE, 0.75)
+    assert cells is not None
+    assert cells.split("\n")[:4] == ["部门整体支出绩效自评表", "绩效指标", "一级指标", "二级指标"]
+    assert "\t" not in cells
+    # A row's blank slots (under merged cells) leave no line: 培训人次 follows the row before.
+    lines = cells.split("\n")
+    assert lines[lines.index("培训人次") - 1] == "38"
+    # The seed's rows are torn over lines: the tab reader's.
+    assert spreadsheet_cells(SEED.read_text(encoding="utf-8"), CATALOGUE, 0.75) is None
+
+
+def test_a_quoted_cell_keeps_its_line_break() -> None:
+    rows = tab_rows('三级指标\t偏差原因\n"部分资料归档不及时，\n将建立台账"\t10\n')
+    assert rows[1] == ["部分资料归档不及时，\n将建立台账", "10"]
+
+
+def test_a_header_label_with_a_note_to_the_filler_is_a_label() -> None:
+    index = label_index(CATALOGUE, load_text_config(SETTINGS.config_dir))
+    assert index.is_label("参考佐证材料（说明：本栏佐证材料供参考，部门只要能证明对应指标即可）")
+    assert index.is_label("项目资金（万元）")
+    assert not index.is_label("过程（说明：一个名称）")
