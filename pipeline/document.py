@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-TEXT_SUFFIXES = {".txt"}
+TEXT_SUFFIXES = {".txt", ".csv", ".tsv"}  # .csv/.tsv: a sheet saved as text
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 # OFD (GB/T 33190): a fixed layout like a digital PDF's, read by pipeline/read/ofd.py.
@@ -198,16 +198,16 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.form_reader import read_text_form
     from pipeline.textform.pieces import TextKind, text_kind
     from pipeline.textform.vocab import load_text_config
+    from pipeline.textform.spreadsheet import spreadsheet_cells
     config = load_text_config(config_dir)
-    if text_kind(text) is TextKind.TABBED:
-        from pipeline.textform.spreadsheet import spreadsheet_cells
-        cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
-        if cells is None:
-            from pipeline.textform.layout import layout_from_text
-            with timed(timings, "text-repair"):
-                layout = layout_from_text(text, catalogue, config_dir)
-            return build_record(layout, source, catalogue, timings)
+    cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
+    if cells is not None:
         text = cells  # a spreadsheet's copy: whole rows, read as its cells in order
+    elif text_kind(text) is TextKind.TABBED:
+        from pipeline.textform.layout import layout_from_text
+        with timed(timings, "text-repair"):
+            layout = layout_from_text(text, catalogue, config_dir)
+        return build_record(layout, source, catalogue, timings)
     with timed(timings, "text-repair"):
         form = read_text_form(text, catalogue, config)
     return build_text_record(form, source, catalogue, config, timings)

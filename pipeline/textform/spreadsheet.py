@@ -1,5 +1,5 @@
-"""A spreadsheet's copy: the text Excel, WPS or LibreOffice put on the clipboard (or save
-as tab-separated text) when a user copies a sheet.
+"""A spreadsheet's copy: the text Excel, WPS or LibreOffice put on the clipboard when a
+user copies a sheet, or save as tab- or comma-separated text (.txt, .tsv, .csv).
 
 Such a text keeps tab slots like the seed's, but its rows are whole: each table row is one
 line, a merged cell's value stands in its first slot and blanks in the others, and a cell
@@ -25,13 +25,15 @@ NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def tab_rows(text: str) -> list[list[str]]:
-    """The rows of a tab-separated text, a quoted cell's line breaks kept inside it."""
-    if text.count('"') % 2 == 0 and '"' in text:
+    """The rows of a tab-separated text (or, with no tab in it, comma-separated: a sheet
+    saved as CSV), a quoted cell's line breaks and commas kept inside it."""
+    delimiter = "\t" if "\t" in text else ","
+    if '"' in text and text.count('"') % 2 == 0:
         try:
-            return list(csv.reader(io.StringIO(text), delimiter="\t", quotechar='"'))
+            return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"'))
         except csv.Error:
             pass
-    return [line.split("\t") for line in text.split("\n")]
+    return [line.split(delimiter) for line in text.split("\n")]
 
 
 def rows_whole_share(rows: list[list[str]], catalogue: Catalogue) -> float | None:

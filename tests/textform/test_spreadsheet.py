@@ -3,6 +3,7 @@ cells, quoted cells with line breaks) is read as its cells in order, not by the 
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import openpyxl
@@ -22,15 +23,20 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 SEED = Path("fixtures/seeds/000_f4550fe0ddcdf86a.txt")
 
 
-def excel_copy(xlsx: Path) -> str:
-    """The form's sheet as Excel puts it on the clipboard: each cell as the sheet shows
-    it, tab-separated, a cell with a line break quoted."""
+def shown_rows(xlsx: Path) -> list[list[str]]:
+    """The form's sheet, each cell as the sheet shows it (not the 填表说明 sheet)."""
     book = openpyxl.load_workbook(xlsx, data_only=True)
-    sheet = max(book.worksheets, key=lambda s: s.max_row)  # not the 填表说明 sheet
+    sheet = max(book.worksheets, key=lambda s: s.max_row)
+    return [[value_text(c.value, c.number_format) if c.value is not None else "" for c in row]
+            for row in sheet.iter_rows()]
+
+
+def excel_copy(xlsx: Path) -> str:
+    """The sheet as Excel puts it on the clipboard: tab-separated, a cell with a line
+    break quoted."""
     lines = []
-    for row in sheet.iter_rows():
-        cells = [value_text(c.value, c.number_format) if c.value is not None else "" for c in row]
-        cells = [f'"{c}"' if "\n" in c else c for c in cells]
+    for row in shown_rows(xlsx):
+        cells = [f'"{c}"' if "\n" in c else c for c in row]
         lines.append("\t".join(cells).rstrip("\t"))
     return "\n".join(lines) + "\n"
 
@@ -48,6 +54,16 @@ def test_an_excel_copy_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str
     assert summary["silent_error_rate"] == 0.0, tally.errors
     assert summary["field_accuracy"] >= 0.98
     assert len(record.indicators) == len(truth.indicators)
+
+
+def test_a_sheet_saved_as_csv_is_read(truths, tmp_path: Path) -> None:
+    truth = truths["dept_overall-00011"]
+    write_xlsx(truth, tmp_path / "form.xlsx")
+    with open(tmp_path / "form.csv", "w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(shown_rows(tmp_path / "form.xlsx"))
+    record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.csv")
+    summary = score_record(truth, record, "text").summary()
+    assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
 
 
 def test_whole_rows_make_a_spreadsheet_torn_rows_do_not() -> None:
