@@ -198,7 +198,7 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
         # Right after itself, or further back when it is a sentence: two cells may
         # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
         if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)) \
-                and not LONE_AMOUNT.match(key):
+                and not LONE_AMOUNT.match(line.strip()):
             continue
         out.append(line)
         if key:

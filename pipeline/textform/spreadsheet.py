@@ -1,5 +1,6 @@
 """A spreadsheet's copy: the text Excel, WPS or LibreOffice put on the clipboard when a
-user copies a sheet, or save as tab- or comma-separated text (.txt, .tsv, .csv).
+user copies a sheet, or save as tab- or comma-separated text (.txt, .tsv, .csv); and a
+Markdown table of the same rows (a converter's output: | a | b |).
 
 Such a text keeps tab slots like the seed's, but its rows are whole: each table row is one
 line, a merged cell's value stands in its first slot and blanks in the others, and a cell
@@ -22,11 +23,19 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 
 NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
+# A Markdown table's row (| 产出指标 | 40 |) and its rule under the header (|---|:--|).
+PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 
 
 def tab_rows(text: str) -> list[list[str]]:
     """The rows of a tab-separated text (or, with no tab in it, comma-separated: a sheet
-    saved as CSV), a quoted cell's line breaks and commas kept inside it."""
+    saved as CSV; or a Markdown table's, | a | b |), a quoted cell's line breaks and
+    commas kept inside it."""
+    lines = text.split("\n")
+    if sum(1 for line in lines if PIPE_ROW.match(line)) >= 5:
+        return [[] if PIPE_RULE.match(line) else line.strip().strip("|").split("|") if PIPE_ROW.match(line)
+                else [line] for line in lines]
     delimiter = "\t" if "\t" in text else ","
     if '"' in text and text.count('"') % 2 == 0:
         try:

@@ -45,6 +45,8 @@ def test_an_amount_said_twice_is_two_cells() -> None:
     # 年初预算数 equal to 全年预算数, one cell per line (pypdf): no doubled line.
     lines = ["总额", "10789200", "10789200", "9442500", "12,380,000.00", "12,380,000.00"]
     assert drop_doubled_lines(lines, 4, 8) == lines
+    # A line of several amounts said twice is a damaged copy's.
+    assert drop_doubled_lines(["9,660,00 15,936,4", "9,660,00 15,936,4"], 4, 8) == ["9,660,00 15,936,4"]
 
 
 def test_national_rows_by_the_kinds_of_their_cells() -> None:

@@ -94,3 +94,18 @@ def test_a_header_label_with_a_note_to_the_filler_is_a_label() -> None:
     assert index.is_label("参考佐证材料（说明：本栏佐证材料供参考，部门只要能证明对应指标即可）")
     assert index.is_label("项目资金（万元）")
     assert not index.is_label("过程（说明：一个名称）")
+
+
+def test_a_markdown_table_of_the_sheet_is_read(truths, tmp_path: Path) -> None:
+    # A converter's Markdown (| a | b |, a rule under the first row) of the same sheet.
+    truth = truths["gd_fund-00003"]
+    write_xlsx(truth, tmp_path / "form.xlsx")
+    lines = []
+    for row in shown_rows(tmp_path / "form.xlsx"):
+        lines.append("| " + " | ".join(c.replace("\n", " ") for c in row) + " |")
+        if len(lines) == 1:
+            lines.append("|" + "---|" * len(row))
+    (tmp_path / "form.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.txt")
+    summary = score_record(truth, record, "text").summary()
+    assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
