@@ -36,6 +36,7 @@ from fixtures.generator.build import (
 )
 from fixtures.generator.copier import render_copier_from_truth
 from fixtures.generator.fonts import is_held_out
+from fixtures.generator.sheet_text import SHEET_TEXT_FILES, write_sheet_text
 from fixtures.generator.tool_text import tool_variants, write_tool_text
 from fixtures.generator.truth import Truth
 from pipeline.checks.calibration import load_calibration
@@ -47,8 +48,11 @@ ENGINES = ("rapidocr", "tesseract")
 IMAGE_VARIANTS = ("scan300", "scan200-degraded", "photo", "copier")
 # Text that real extractors make of each report's digital PDF (fixtures/generator/tool_text.py).
 TOOL_TEXT_VARIANTS = tuple(tool_variants())
+# Text a spreadsheet's user hands on: the sheet copied, saved as CSV, or as Markdown.
+SHEET_TEXT_VARIANTS = tuple(SHEET_TEXT_FILES)
 # No OCR on these: one engine is enough.
-TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS, *OFFICE_VARIANTS)
+TEXT_LAYER_VARIANTS = ("digital", "text", "digital-damaged", *TOOL_TEXT_VARIANTS, *SHEET_TEXT_VARIANTS,
+                       *OFFICE_VARIANTS)
 # Variants cheap to make from the truth alone: a corpus built before they existed gets
 # them for the run, in a temporary folder.
 GENERATED = {"digital-damaged": render_damaged_digital,
@@ -86,6 +90,14 @@ def variant_files(corpus: Path, truths: dict[str, Truth], variant: str,
             path = generated / doc_id / f"{variant}.txt"
             path.parent.mkdir(parents=True, exist_ok=True)
             write_tool_text(digital, variant, path, truth.seed)
+            out.append((truth, path))
+            continue
+        if variant in SHEET_TEXT_VARIANTS:
+            if generated is None:
+                continue
+            path = generated / doc_id / SHEET_TEXT_FILES[variant]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_sheet_text(truth, variant, path)
             out.append((truth, path))
             continue
         path = corpus / "docs" / doc_id / VARIANT_FILES[variant]
@@ -297,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=Path("bench/corpus"))
     parser.add_argument("--out", type=Path, default=Path("bench/results.json"))
-    parser.add_argument("--variants", default=",".join([*VARIANTS, *TOOL_TEXT_VARIANTS]))
+    parser.add_argument("--variants", default=",".join([*VARIANTS, *TOOL_TEXT_VARIANTS, *SHEET_TEXT_VARIANTS]))
     parser.add_argument("--engines", default=",".join(ENGINES))
     parser.add_argument("--ocr-docs", type=int, default=None,
                         help="reports read per image variant and engine (default: all)")

@@ -3,16 +3,13 @@ cells, quoted cells with line breaks) is read as its cells in order, not by the 
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from bench.score import score_record
-from fixtures.generator.render_office import write_xlsx
+from fixtures.generator.sheet_text import shown_text, write_sheet_text
 from pipeline.document import DocumentExtractor
-from pipeline.read.office.sheet import value_text
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.spreadsheet import spreadsheet_cells, tab_rows
@@ -23,31 +20,11 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 SEED = Path("fixtures/seeds/000_f4550fe0ddcdf86a.txt")
 
 
-def shown_rows(xlsx: Path) -> list[list[str]]:
-    """The form's sheet, each cell as the sheet shows it (not the 填表说明 sheet)."""
-    book = openpyxl.load_workbook(xlsx, data_only=True)
-    sheet = max(book.worksheets, key=lambda s: s.max_row)
-    return [[value_text(c.value, c.number_format) if c.value is not None else "" for c in row]
-            for row in sheet.iter_rows()]
-
-
-def excel_copy(xlsx: Path) -> str:
-    """The sheet as Excel puts it on the clipboard: tab-separated, a cell with a line
-    break quoted."""
-    lines = []
-    for row in shown_rows(xlsx):
-        cells = [f'"{c}"' if "\n" in c else c for c in row]
-        lines.append("\t".join(cells).rstrip("\t"))
-    return "\n".join(lines) + "\n"
-
-
 @pytest.mark.parametrize("doc_id", ["mof_project-00005", "dept_overall-00011", "gd_fund-00003"])
 def test_an_excel_copy_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str) -> None:
     truth = truths[doc_id]
-    write_xlsx(truth, tmp_path / "form.xlsx")
-    text = tmp_path / "copied.txt"
-    text.write_text(excel_copy(tmp_path / "form.xlsx"), encoding="utf-8")
-    record = DocumentExtractor(SETTINGS).extract(text)
+    write_sheet_text(truth, "text-sheet-copy", tmp_path / "copied.txt")
+    record = DocumentExtractor(SETTINGS).extract(tmp_path / "copied.txt")
     assert record.template == truth.template
     tally = score_record(truth, record, "text")
     summary = tally.summary()
@@ -58,9 +35,7 @@ def test_an_excel_copy_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str
 
 def test_a_sheet_saved_as_csv_is_read(truths, tmp_path: Path) -> None:
     truth = truths["dept_overall-00011"]
-    write_xlsx(truth, tmp_path / "form.xlsx")
-    with open(tmp_path / "form.csv", "w", encoding="utf-8", newline="") as out:
-        csv.writer(out).writerows(shown_rows(tmp_path / "form.xlsx"))
+    write_sheet_text(truth, "text-sheet-csv", tmp_path / "form.csv")
     record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.csv")
     summary = score_record(truth, record, "text").summary()
     assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
@@ -99,13 +74,13 @@ def test_a_header_label_with_a_note_to_the_filler_is_a_label() -> None:
 def test_a_markdown_table_of_the_sheet_is_read(truths, tmp_path: Path) -> None:
     # A converter's Markdown (| a | b |, a rule under the first row) of the same sheet.
     truth = truths["gd_fund-00003"]
-    write_xlsx(truth, tmp_path / "form.xlsx")
-    lines = []
-    for row in shown_rows(tmp_path / "form.xlsx"):
-        lines.append("| " + " | ".join(c.replace("\n", " ") for c in row) + " |")
-        if len(lines) == 1:
-            lines.append("|" + "---|" * len(row))
-    (tmp_path / "form.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_sheet_text(truth, "text-sheet-markdown", tmp_path / "form.txt")
     record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.txt")
     summary = score_record(truth, record, "text").summary()
     assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
+
+
+def test_cells_are_shown_by_their_number_format() -> None:
+    assert shown_text(0.9459, "0.00%") == "94.59%"
+    assert shown_text(12380000.0, "#,##0.00") == "12,380,000.00"
+    assert shown_text(329.0, "General") == "329" and shown_text(9.46, "General") == "9.46"
