@@ -191,8 +191,9 @@ def template_labels(spec: TemplateSpec) -> list[str]:
     return out
 
 
-# A note printed after a label, for whoever fills the form in: （说明：…）, （注：…）.
-LABEL_NOTE = re.compile(r"\s*[（(]\s*(?:说明|注|備註|备注)\s*[:：][^（()）]*[）)]?\s*$")
+# A note printed after a label, for whoever fills the form in: （说明：…）, （注：…）, whole
+# (a note torn over lines by a tool is left to the header's own rules).
+LABEL_NOTE = re.compile(r"\s*[（(]\s*(?:说明|注|備註|备注)\s*[:：][^（()）]*[）)]\s*$")
 
 
 class LabelIndex:
