@@ -9,6 +9,7 @@ template catalogue (`vocab.LabelIndex`), noise characters and thresholds from
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.text.normalize import compact, to_simplified
 from pipeline.textform.vocab import LabelIndex, Lookalike, TextConfig
@@ -28,6 +29,19 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "012345
 def strip_markdown(line: str) -> str:
     """`### 二、…` → `二、…`: markdown heading marks an earlier tool added."""
     return MARKDOWN_HEADING.sub("", line, count=1)
+
+
+def blank_page_marks(lines: list[str], marks: tuple[str, ...]) -> list[str]:
+    """A page's number printed in its margin (第 1 页，共 3 页, - 2 -, config/text.yaml
+    ``page_marks``) is not the form's: the line is left blank, as between pages."""
+    patterns = page_mark_patterns(marks)
+    return ["" if line.strip() and any(p.fullmatch(line.strip()) for p in patterns) else line
+            for line in lines]
+
+
+@cache
+def page_mark_patterns(marks: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(m) for m in marks)
 
 
 def line_key(line: str) -> str:

@@ -114,6 +114,8 @@ class TextConfig:
     alignment_sure_ratio: float = 2.0
     alignment_sure_lines: float = 2.0
     table_fit_max: float = 0.35
+    # A page's number in its margin, as whole lines (regular expressions).
+    page_marks: tuple[str, ...] = ()
     # A tabbed text whose indicator lines hold whole rows this often is a spreadsheet's copy.
     spreadsheet_rows_whole: float = 0.75
     repeat_min_chars: int = 6

@@ -115,3 +115,9 @@ def test_overlapping_paragraphs() -> None:
 def test_markdown_heading_marks() -> None:
     assert repair.strip_markdown("### 二) 资金完成绩效目标情况。") == "二) 资金完成绩效目标情况。"
     assert repair.strip_markdown("#号文件") == "#号文件"
+
+
+def test_page_numbers_in_the_margin_are_blanked() -> None:
+    config = load_text_config(Settings().config_dir)
+    lines = ["第 1 页，共 3 页", "  - 2 -", "共3页 第2页", "Page 2 of 3", "第二页", "1", "第1页的说明", "—"]
+    assert repair.blank_page_marks(lines, config.page_marks) == ["", "", "", "", "", "1", "第1页的说明", "—"]

@@ -72,3 +72,27 @@ def test_untuned_tool_text_is_read(tool: str, extractor: DocumentExtractor, tmp_
     summary = read_tool_texts(extractor, tmp_path, f"text-{tool}").summary()
     assert summary["field_accuracy"] >= UNTUNED_FLOORS[tool], summary
     assert summary["silent_error_rate"] <= 0.01, summary
+
+
+def with_page_numbers(text: str) -> str:
+    """The text as a PDF with a page number in every page's foot would give it."""
+    pages = text.split("\f")
+    count = sum(1 for page in pages if page.strip())
+    return "\f".join(page.rstrip("\n") + f"\n\n        第 {k + 1} 页，共 {count} 页\n" if page.strip() else page
+                     for k, page in enumerate(pages))
+
+
+@pytest.mark.parametrize("tool", ["pdftotext-layout", "pdftotext-raw", "pdftotext"])
+def test_page_numbers_are_not_cells(tool: str, extractor: DocumentExtractor, tmp_path: Path) -> None:
+    doc_id = "dept_overall-00011"
+    truth = load_truths(CORPUS)[doc_id]
+    path = tmp_path / "plain.txt"
+    write_tool_text(CORPUS / "docs" / doc_id / "digital.pdf", f"text-{tool}", path, truth.seed)
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\f") >= 2  # a report of two pages at least
+    footed = tmp_path / "footed.txt"
+    footed.write_text(with_page_numbers(text), encoding="utf-8")
+    plain, paged = extractor.extract(path), extractor.extract(footed)
+    assert [r.model_dump(exclude={"bbox"}) for r in paged.indicators] == \
+        [r.model_dump(exclude={"bbox"}) for r in plain.indicators]
+    assert {k: v.value for k, v in paged.fields.items()} == {k: v.value for k, v in plain.fields.items()}
