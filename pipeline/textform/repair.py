@@ -44,6 +44,42 @@ def page_mark_patterns(marks: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(m) for m in marks)
 
 
+# Single characters set apart by even spaces (a label spread across its cell, 分散对齐:
+# 项 目 名 称), standing on their own between spaces or the line's ends.
+SPREAD_CHARACTERS = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:( {1,3})[\u4e00-\u9fff])(?:\1[\u4e00-\u9fff])*(?!\S)")
+
+
+def join_spread_characters(line: str, labels: LabelIndex | None) -> str:
+    """A label spread across its cell (分散对齐, 项 目 名 称 → 项目名称): three characters
+    or more, or two that make a label (得 分). Where a column gap follows, the spaces taken
+    out are put after it, so that the next cell keeps its place."""
+    def joined(match: re.Match[str]) -> str:
+        run = match.group(0)
+        word = run.replace(" ", "")
+        if len(word) < 3 and (labels is None or labels.exact(word) is None):
+            return run
+        # Spread labels side by side (分 值 执 行 率 得 分) run together: cut back into labels.
+        words = " ".join(label_sequence(word, labels) or [word]) if labels is not None else word
+        gap_follows = line[match.end():match.end() + 2] == "  "
+        return words + (" " * (len(run) - len(words)) if gap_follows else "")
+    return SPREAD_CHARACTERS.sub(joined, line) if " " in line else line
+
+
+def label_sequence(word: str, labels: LabelIndex) -> list[str] | None:
+    """``word`` as labels one after another (分值执行率得分 → 分值, 执行率, 得分), the
+    fewest; None when it is one label or no sequence of them."""
+    if labels.exact(word) is not None:
+        return None
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - labels.max_len), end):
+            head = best[start]
+            if head is not None and end - start >= 2 and labels.exact(word[start:end]) is not None:
+                if best[end] is None or len(head) + 1 < len(best[end] or []):
+                    best[end] = [*head, word[start:end]]
+    return best[-1] or None
+
+
 def line_key(line: str) -> str:
     """A line for duplicate detection: normalised fragments, tab structure kept."""
     return "\t".join(compact(part) for part in line.split("\t")).rstrip("\t")

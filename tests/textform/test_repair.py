@@ -121,3 +121,17 @@ def test_page_numbers_in_the_margin_are_blanked() -> None:
     config = load_text_config(Settings().config_dir)
     lines = ["第 1 页，共 3 页", "  - 2 -", "共3页 第2页", "Page 2 of 3", "第二页", "1", "第1页的说明", "—"]
     assert repair.blank_page_marks(lines, config.page_marks) == ["", "", "", "", "", "1", "第1页的说明", "—"]
+
+
+def test_a_label_spread_across_its_cell_is_one_word() -> None:
+    index = label_index(load_catalogue(Settings().config_dir), load_text_config(Settings().config_dir))
+    join = repair.join_spread_characters
+    assert join("项 目 名 称 职业技能提升培训工作经费", index) == "项目名称 职业技能提升培训工作经费"
+    # Labels spread side by side run together: cut back into labels.
+    assert join("分 值 执 行 率 得 分", index) == "分值 执行率 得分"
+    # A column gap after it keeps the next cell where it was.
+    assert join("年 度 资 金 总 额   779.00", index) == "年度资金总额        779.00"
+    # Two characters only when they make a label; single-character cells stay apart.
+    assert join("得 分", index) == "得分" and join("无 无", index) == "无 无"
+    assert join("产出指标 数量指标 新 建", index) == "产出指标 数量指标 新 建"
+    assert join("评价年度 实现值", index) == "评价年度 实现值"
