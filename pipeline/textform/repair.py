@@ -44,9 +44,10 @@ def page_mark_patterns(marks: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(m) for m in marks)
 
 
-# Single characters set apart by even spaces (a label spread across its cell, 分散对齐:
-# 项 目 名 称), standing on their own between spaces or the line's ends.
-SPREAD_CHARACTERS = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:( {1,3})[\u4e00-\u9fff])(?:\1[\u4e00-\u9fff])*(?!\S)")
+# Single characters set apart by even spaces (a label spread across its cell, 分散对齐, or
+# typed apart with ideographic spaces: 项 目 名 称, 项　目　名　称), standing on their
+# own between spaces or the line's ends.
+SPREAD_CHARACTERS = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:([ \u3000]{1,3})[\u4e00-\u9fff])(?:\1[\u4e00-\u9fff])*(?!\S)")
 
 
 def join_spread_characters(line: str, labels: LabelIndex | None) -> str:
@@ -55,14 +56,14 @@ def join_spread_characters(line: str, labels: LabelIndex | None) -> str:
     out are put after it, so that the next cell keeps its place."""
     def joined(match: re.Match[str]) -> str:
         run = match.group(0)
-        word = run.replace(" ", "")
+        word = re.sub(r"[ \u3000]", "", run)
         if len(word) < 3 and (labels is None or labels.exact(word) is None):
             return run
         # Spread labels side by side (分 值 执 行 率 得 分) run together: cut back into labels.
         words = " ".join(label_sequence(word, labels) or [word]) if labels is not None else word
         gap_follows = line[match.end():match.end() + 2] == "  "
         return words + (" " * (len(run) - len(words)) if gap_follows else "")
-    return SPREAD_CHARACTERS.sub(joined, line) if " " in line else line
+    return SPREAD_CHARACTERS.sub(joined, line) if " " in line or "\u3000" in line else line
 
 
 def label_sequence(word: str, labels: LabelIndex) -> list[str] | None:

@@ -135,3 +135,5 @@ def test_a_label_spread_across_its_cell_is_one_word() -> None:
     assert join("得 分", index) == "得分" and join("无 无", index) == "无 无"
     assert join("产出指标 数量指标 新 建", index) == "产出指标 数量指标 新 建"
     assert join("评价年度 实现值", index) == "评价年度 实现值"
+    # Typed apart with ideographic spaces.
+    assert join("项\u3000目\u3000名\u3000称\u3000职业技能", index) == "项目名称\u3000职业技能"
