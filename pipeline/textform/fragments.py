@@ -141,10 +141,10 @@ def rejoin_cleaned(cleaned: list[tuple[str, set[str], float]], touched: set[int]
 
 
 def prepare_lines(text: str, labels: LabelIndex, config: TextConfig) -> list[Line]:
-    """The input's lines, markdown marks and page numbers stripped, duplicates dropped,
-    each cut into repaired fragments."""
-    raw = repair.blank_page_marks([repair.join_spread_characters(repair.strip_markdown(line.rstrip("\r")), labels)
-                                   for line in text.split("\n")], config.page_marks)
+    """The input's lines made plain (`repair.clean_line`), page numbers blanked,
+    duplicates dropped, each cut into repaired fragments."""
+    raw = repair.blank_page_marks([repair.clean_line(line.rstrip("\r"), labels) for line in text.split("\n")],
+                                  config.page_marks)
     raw, suspects = repair.dedupe_lines(raw, config.duplicate_window, config.duplicate_min_chars)
     lines = [make_line(i, line, labels, config) for i, line in enumerate(raw)]
     for i in suspects:

@@ -71,7 +71,9 @@ def amount_rows(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece
 
 
 def adds_up(total: list[tuple[float, Piece]], parts: list[list[tuple[float, Piece]]]) -> bool:
-    return all(abs(total[c][0] - sum(p[c][0] for p in parts)) <= 0.01 * max(1, len(parts))
+    """Each column of ``total`` is the sum of ``parts``', to the half cent each part may
+    have been rounded by."""
+    return all(abs(total[c][0] - sum(p[c][0] for p in parts)) <= 0.005 * max(1, len(parts)) + 1e-9
                for c in range(len(AMOUNT_COLUMNS)))
 
 

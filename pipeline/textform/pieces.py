@@ -17,13 +17,7 @@ from enum import Enum
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import (
-    blank_page_marks,
-    clean_fragment,
-    join_spread_characters,
-    rejoin_pair,
-    strip_markdown,
-)
+from pipeline.textform.repair import blank_page_marks, clean_fragment, clean_line, rejoin_pair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
@@ -235,8 +229,7 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                    ) -> tuple[TextKind, list[Piece], list[str]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
     narrative, which is read as running text."""
-    lines = blank_page_marks([join_spread_characters(strip_markdown(ln.rstrip()), labels)
-                              for ln in text.split("\n")], config.page_marks)
+    lines = blank_page_marks([clean_line(ln.rstrip(), labels) for ln in text.split("\n")], config.page_marks)
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
     kind = detect_kind(lines)
     # Group names, longest first (服务对象满意度指标 before 满意度指标).

@@ -31,6 +31,14 @@ def strip_markdown(line: str) -> str:
     return MARKDOWN_HEADING.sub("", line, count=1)
 
 
+def clean_line(line: str, labels: LabelIndex | None) -> str:
+    """A line as a tool wrote it, made plain before it is cut into cells: markdown marks
+    off, full-width digits (１２３．５％, a form typed in full-width) half-width, one
+    character for one so that columns keep their places, and labels spread across their
+    cells joined (`join_spread_characters`)."""
+    return join_spread_characters(fold_digits(strip_markdown(line)), labels)
+
+
 def blank_page_marks(lines: list[str], marks: tuple[str, ...]) -> list[str]:
     """A page's number printed in its margin (第 1 页，共 3 页, - 2 -, config/text.yaml
     ``page_marks``) is not the form's: the line is left blank, as between pages."""

@@ -137,3 +137,11 @@ def test_a_label_spread_across_its_cell_is_one_word() -> None:
     assert join("评价年度 实现值", index) == "评价年度 实现值"
     # Typed apart with ideographic spaces.
     assert join("项\u3000目\u3000名\u3000称\u3000职业技能", index) == "项目名称\u3000职业技能"
+
+
+def test_a_line_typed_in_full_width_reads_as_half_width() -> None:
+    index = label_index(load_catalogue(Settings().config_dir), load_text_config(Settings().config_dir))
+    line = "年度资金总额　　７７９．００　　９６．７２％　（２０２４年度）"
+    cleaned = repair.clean_line(line, index)
+    assert cleaned == "年度资金总额　　779.00　　96.72%　（2024年度）"
+    assert len(cleaned) == len(line)  # one character for one: columns keep their places
