@@ -94,6 +94,9 @@ def line_key(line: str) -> str:
     return "\t".join(compact(part) for part in line.split("\t")).rstrip("\t")
 
 
+SENTENCE_ENDS = ("。", "；", ";")
+
+
 def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[str], set[int]]:
     """Drop a line equal (after normalisation) to one of the previous `window` non-blank
     lines. Blank lines are kept (they separate pages and paragraphs).
@@ -114,7 +117,9 @@ def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[st
             continue
         content = len(key.replace("\t", ""))
         if "\t" in line:
-            if recent and key == recent[-1] and content >= 2:
+            # A sentence's last line (表。) said again right after itself is doubled too,
+            # however short: a wrapped 标 or 率 may repeat for real, a sentence's end not.
+            if recent and key == recent[-1] and (content >= 2 or line.rstrip().endswith(SENTENCE_ENDS)):
                 continue
             if key in recent[:-1] and content >= min_chars:
                 suspects.add(len(out))

@@ -240,3 +240,13 @@ def test_a_row_repeated_further_down_is_not_silently_misread() -> None:
     lines.insert(row + 2, lines[row])
     truth = truths()[doc_id]
     assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
+
+
+def test_a_sentences_last_line_said_twice_is_dropped() -> None:
+    """Found by the property above: the last line of a 佐证材料 (表。) doubled right after
+    itself was too short to count as a doubled line, and the evidence read 表。表。 unflagged."""
+    doc_id = "gd_fund-00004"
+    lines = seed_damage(list(clean_lines(doc_id)), "duplicate", 6860, 0, 0)
+    assert lines[75] == lines[76] and lines[75].strip() == "表。"
+    truth = truths()[doc_id]
+    assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
