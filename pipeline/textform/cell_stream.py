@@ -473,12 +473,15 @@ def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -
 
 
 def total_numbers(cells: list[Cell]) -> set[int]:
-    """The numbers right after 总分/合计: the total row's (合计 | 100 | 100 | 100 | 94)."""
+    """The numbers right after 总分/合计: the total row's (合计 | 100 | 100 | 100 | 94). The
+    total row prints no target: a number followed by a value (合计 | 100 | 100 | 12 | ≥98%)
+    is a row's weight printed after the total's numbers, not one of them."""
     out: set[int] = set()
     for i, c in enumerate(cells):
         if c.kind == "total":
             j = i + 1
-            while j < len(cells) and cells[j].kind == "num":
+            while j < len(cells) and cells[j].kind == "num" \
+                    and not (j + 1 < len(cells) and cells[j + 1].kind == "value"):
                 out.add(j)
                 j += 1
     return out
@@ -936,6 +939,28 @@ def printed_weights(sums: list[float], spare: list[float], short_of: list[float]
 MAX_PICKS = 2000  # steps of one search for printed weights at most
 
 
+def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
+                 ) -> tuple[dict[int, tuple[tuple[int, ...], tuple[Cell, Cell | None]]], dict[int, tuple[Cell, Cell]]]:
+    """The group cells printed just before a row on the fund form, whose columns run 一级
+    名称 | 权重 | 二级名称 | 权重 | 三级指标: a level-2 name and its weight (or a level-2 name
+    alone) before the first row they cover, by row, with the cells' indices; and a level-1
+    name and weight before those (产出 | 35 | 质量指标 | 35 | the row)."""
+    anchors: dict[int, tuple[tuple[int, ...], tuple[Cell, Cell | None]]] = {}
+    level1_anchors: dict[int, tuple[Cell, Cell]] = {}
+    for j, row in enumerate(rows):
+        at = row.start - 1
+        if at >= 1 and at - 1 not in used and at not in used and cells[at].kind == "num" \
+                and cells[at - 1].kind in ("name", "group2"):
+            anchors[j] = ((at - 1, at), (cells[at - 1], cells[at]))
+            at -= 2
+        elif at >= 0 and at not in used and cells[at].kind == "group2":
+            anchors[j] = ((at,), (cells[at], None))
+            at -= 1
+        if at >= 1 and cells[at].kind == "num" and cells[at - 1].kind == "group1":
+            level1_anchors[j] = (cells[at - 1], cells[at])
+    return anchors, level1_anchors
+
+
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
                 sure: float, guess: float, marks: tuple[float, ...]) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
@@ -946,22 +971,9 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     if not rows:
         return groups
     line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
-    anchors: dict[int, tuple[Cell, Cell | None]] = {}
-    level1_anchors: dict[int, tuple[Cell, Cell]] = {}
-    for j, row in enumerate(rows):
-        at = row.start - 1
-        if at >= 1 and at - 1 not in used and at not in used and cells[at].kind == "num" \
-                and cells[at - 1].kind in ("name", "group2"):
-            anchors[j] = (cells[at - 1], cells[at])
-            used.update((at - 1, at))
-            at -= 2
-        elif at >= 0 and at not in used and cells[at].kind == "group2":
-            anchors[j] = (cells[at], None)
-            used.add(at)
-            at -= 1
-        # The level-1 name and weight just before (产出 | 35 | 质量指标 | 35 | the row).
-        if at >= 1 and cells[at].kind == "num" and cells[at - 1].kind == "group1":
-            level1_anchors[j] = (cells[at - 1], cells[at])
+    placed, level1_anchors = fund_anchors(rows, cells, used)
+    used.update(i for at, _pair in placed.values() for i in at)
+    anchors = {j: pair for j, (_at, pair) in placed.items()}
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
     # A level-1 name printed in a cell of its own, or as a line of a block of merged
@@ -1416,8 +1428,14 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     not_names = (*config.group_names, *kinds.level1, *kinds.labels)
+    # On the fund form a name and a number just before a row are its level-2 group's (the
+    # columns' order): no 三级指标 for a row that lacks one.
+    groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
+        if "level1_weight" in spec.columns else set()
+    used |= groups_before
     fill_right_after(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
+    used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
