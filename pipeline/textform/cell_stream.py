@@ -1032,7 +1032,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         for w in printed:
             pool.remove(w)
         level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
-                          named_weights, set(starts), sure if sure_cut else guess, guess)
+                          named_weights, {j: name.text for j, (name, _w) in anchors.items()},
+                          sure if sure_cut else guess, guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -1097,20 +1098,24 @@ def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell]
 
 def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
-                      names: dict[float, list[str]], anchored: set[int], sure: float, guess: float) -> None:
+                      names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float) -> None:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
     part's rows make a printed number, each printed number used once over all the level-1
     groups (a level-2 weight of 产出 is no part of 过程's): the cuts taken together that
     cut the most groups. Within a group, the cut whose sums are printed after a name
     first, then the one that starts groups where level-2 names were printed before a row;
-    named by the name printed before its weight. Sure only when the level-1 groups are,
-    the group's cut is its only one and its names are found."""
+    named by the name printed before its weight, else by the one level-2 name printed
+    before one of its rows (``beside``: the merged cell's name beside its middle row). Sure
+    only when the level-1 groups are, the group's cut is its only one and its names are
+    found."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
+    anchored = set(beside)
     eligible = level2_options(row_weights, level1, pool, names, anchored)
     for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
         for x, y, total in zip(bounds, bounds[1:], sums):
             pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
-            name = names[total].pop(0) if names.get(total) else ""
+            inside = {beside[j] for j in range(x, y) if j in beside}
+            name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
             conf = sure if alone and name else guess
             for j in range(x, y):
                 groups[j]["level2"] = piece(name, conf, line)
