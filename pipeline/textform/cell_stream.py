@@ -487,11 +487,13 @@ def total_numbers(cells: list[Cell]) -> set[int]:
     return out
 
 
-def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = ()
-               ) -> tuple[list[StreamRow], set[int]]:
+def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
+               scoreless: bool = False) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
-    values (a target moved elsewhere); a score the form lets a unit leave blank, absent."""
+    values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
+    last (``scoreless``), a named run without its score, moved elsewhere, when the next
+    cell is no number (the row's score is said missing)."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
     if "score" in blank_allowed:
@@ -502,6 +504,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         shapes.append(([k for k in keys if k != v], {v}))
     for v in values:
         shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
+    if scoreless and "score" not in blank_allowed:
+        shapes.append(([k for k in keys if k != "score"], {"score"}))
     rows: list[StreamRow] = []
     used: set[int] = set()
     totals = total_numbers(cells)
@@ -512,6 +516,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             row = try_core(cells, i, shape, whole=lenient)
             if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
                 continue  # a nameless row is no row in the total's numbers
+            if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
+                continue  # a number after it may be its score: another reading
             missing = set(missing)
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values)
@@ -1425,7 +1431,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
-    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed))
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
