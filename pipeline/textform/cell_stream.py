@@ -1037,9 +1037,10 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         pool = [*spare, *anchor_weights]
         for w in printed:
             pool.remove(w)
-        level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
-                          named_weights, {j: name.text for j, (name, _w) in anchors.items()},
-                          sure if sure_cut else guess, guess)
+        unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
+                                    named_weights, {j: name.text for j, (name, _w) in anchors.items()},
+                                    sure if sure_cut else guess, guess)
+        name_left_groups(groups, unnamed, cells, rows[0].start, used, set(level1_order), guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -1104,7 +1105,8 @@ def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell]
 
 def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
-                      names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float) -> None:
+                      names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float
+                      ) -> list[tuple[int, int]]:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
     part's rows make a printed number, each printed number used once over all the level-1
     groups (a level-2 weight of 产出 is no part of 过程's): the cuts taken together that
@@ -1113,9 +1115,10 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     named by the name printed before its weight, else by the one level-2 name printed
     before one of its rows (``beside``: the merged cell's name beside its middle row). Sure
     only when the level-1 groups are, the group's cut is its only one and its names are
-    found."""
+    found. Returns the groups cut that no name was found for, as (first row, end)."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
     anchored = set(beside)
+    unnamed: list[tuple[int, int]] = []
     eligible = level2_options(row_weights, level1, pool, names, anchored)
     for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
         for x, y, total in zip(bounds, bounds[1:], sums):
@@ -1123,9 +1126,30 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
             inside = {beside[j] for j in range(x, y) if j in beside}
             name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
             conf = sure if alone and name else guess
+            if not name:
+                unnamed.append((x, y))
             for j in range(x, y):
                 groups[j]["level2"] = piece(name, conf, line)
                 groups[j]["level2_weight"] = piece(number_text(total), conf, line)
+    return unnamed
+
+
+def name_left_groups(groups: list[dict[str, Piece]], unnamed: list[tuple[int, int]], cells: list[Cell],
+                     first: int, used: set[int], not_names: set[str], guess: float) -> None:
+    """Level-2 groups the weights cut but no name was printed beside, named by the names
+    no row or group took before the first row (a merged column's names printed together
+    under the header, apart from their rows: 目标设置 | 资金管理), in order, only when there
+    are as many of them as such groups; always a guess."""
+    if not unnamed:
+        return
+    named = {g["level2"].text for g in groups if "level2" in g and g["level2"].text}
+    spare = [c for i, c in enumerate(cells[:first]) if i not in used and c.kind in ("name", "group2")
+             and 2 <= len(c.key) <= 12 and c.key not in not_names and c.text not in named]
+    if len(spare) != len(unnamed):
+        return
+    for (x, y), c in zip(unnamed, spare):
+        for j in range(x, y):
+            groups[j]["level2"] = piece(c.text, guess, groups[j]["level2"].line)
 
 
 def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]], pool: list[float],
