@@ -97,6 +97,7 @@ class StreamTable:
     # before the table's rows: guesses.
     goals: dict[str, FieldValue] = field(default_factory=dict)
     head: list[Cell] = field(default_factory=list)  # the cells before the table's region
+    before_table: list[Cell] = field(default_factory=list)  # the cells before its header (一级指标)
 
 
 def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
@@ -1376,6 +1377,29 @@ def moved_head_values(fields: dict[str, FieldValue], head: list[Cell], template:
         taken.add(head[j].key)
 
 
+def moved_head_number(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                      guess: float) -> None:
+    """A number field read blank because its label is followed by another label (评价金额 |
+    预算计划安排 | …): its value printed elsewhere in the head, after a label that is no
+    field's (资金安排情况 | 1191, the row label the tool wrote it beside). Taken when that
+    number and that field are the only such ones; a guess."""
+    labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
+    field_labels = set().union(*labels_of.values()) if labels_of else set()
+    blank = []
+    for name, spec in template.fields.items():
+        if spec.type != "number" or spec.value != "right" or spec.after \
+                or fields.get(name, FieldValue.missing()).value is not None:
+            continue
+        at = next((i for i, c in enumerate(head) if c.key in labels_of[name]), None)
+        if at is not None and at + 1 < len(head) and head[at + 1].kind == "label":
+            blank.append(name)
+    moved = [c for b, c in zip(head, head[1:]) if b.kind == "label" and b.key not in field_labels
+             and c.kind == "num"]
+    if len(blank) == 1 and len(moved) == 1:
+        fields[blank[0]] = FieldValue(value=typed_value(moved[0].text, "number"), raw=moved[0].text,
+                                      confidence=guess, page=1)
+
+
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
@@ -1501,7 +1525,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
-    out = StreamTable(found=found, goals=goals, head=everything[:start])
+    header = {compact(x) for x in spec.header}
+    table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
+    out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
                 for row, group in zip(rows, groups)]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
