@@ -1237,8 +1237,8 @@ def makes_full_marks(weights: float, marks: tuple[float, ...], funds_weight: flo
 
 
 def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_score: float | None,
-               sure: float, guess: float, marks: tuple[float, ...], rows_whole: bool
-               ) -> tuple[FieldValue, bool]:
+               sure: float, guess: float, marks: tuple[float, ...], rows_whole: bool,
+               weight_columns: int = 1) -> tuple[FieldValue, bool]:
     """The total score: the last of the numbers right after 总分/合计 (its weights first:
     合计 | 100 | 100 | 100 | 94), else the number right after the total weight (100, or the
     weights' sum: 100 | 94.5 with the label printed elsewhere); trusted when the scores make
@@ -1257,7 +1257,7 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
         return FieldValue(value=typed_value(c.text, "number"), raw=p.raw,
                           confidence=min(p.confidence, sure) if made_it else guess, page=1), made_it
 
-    found = printed_total(cells, used, weights, marks)
+    found = printed_total(cells, used, weights, marks, weight_columns)
     if found is not None and total(found)[1]:
         return total(found)
     if rows_whole:
@@ -1271,9 +1271,13 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     return total(found) if found is not None else (FieldValue.missing(), False)
 
 
-def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tuple[float, ...]) -> Cell | None:
+def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tuple[float, ...],
+                  weight_columns: int = 1) -> Cell | None:
     """The last of the numbers right after 总分/合计, else the number right after the
-    total weight (the full marks or the rows' weights)."""
+    total weight (the full marks or the rows' weights). A run no longer than the form's
+    weight columns (合计 | 100 | 100 | 100 on the fund form, its score printed apart) holds
+    the weights' totals only: the score is looked for after them."""
+    in_run: set[int] = set()
     for i, c in enumerate(cells):
         if c.kind == "total":
             run = []
@@ -1281,14 +1285,21 @@ def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tupl
                 if j in used or cells[j].kind != "num":
                     break
                 run.append(cells[j])
-            if run:
+                in_run.add(j)
+            if run and (len(run) > weight_columns or weight_columns == 1):
                 return run[-1]
-    spare = [(i, c) for i, c in enumerate(cells) if i not in used and c.kind == "num"]
-    for (i, c), (j, d) in zip(spare, spare[1:]):
+    spare = [(i, c) for i, c in enumerate(cells) if i not in used and i not in in_run and c.kind == "num"]
+
+    def full(c: Cell) -> bool:
         x = c.number()
-        full = x is not None and min(abs(x - y) for y in (*marks, weights)) <= TOLERANCE
-        if j == i + 1 and full:
-            return d
+        return x is not None and min(abs(x - y) for y in (*marks, weights)) <= TOLERANCE
+
+    for k, ((i, c), (j, d)) in enumerate(zip(spare, spare[1:])):
+        if j == i + 1 and full(c):
+            # The total weights run on (100 | 100 | 93): the score is the run's last number.
+            while k + 2 < len(spare) and spare[k + 2][0] == spare[k + 1][0] + 1 and full(spare[k + 1][1]):
+                k += 1
+            return spare[k + 1][1]
     return None
 
 
@@ -1504,10 +1515,16 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
     found = len(rows)
+    marks = full_marks(template)
+    for row in rows:
+        weight = row.cells["level3_weight"].number()
+        if "level3" in row.missing and weight is not None and weight >= min(marks) - TOLERANCE:
+            # A nameless "row" weighing the whole form is the total row's numbers (100 | 100 |
+            # 93 at the table's end): its cells stand free for the total.
+            used.difference_update(range(row.start, row.end))
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None
-    marks = full_marks(template)
     for row in rows:
         weight = row.cells["level3_weight"].number()
         if len(rows) > 1 and weight is not None and weight >= min(marks) - TOLERANCE:
@@ -1532,7 +1549,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                 for row, group in zip(rows, groups)]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     weights_full = makes_full_marks(weights, marks, funds_weight)
-    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full)
+    out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full,
+                                           sum(1 for k in spec.columns if k.endswith("_weight")))
     out.complete = scores_make_it or weights_full
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out
