@@ -245,7 +245,7 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
-    interleaved = interleaved_text(block, kinds)
+    interleaved = interleaved_text(block, kinds) or bridged_sentences(block, kinds)
     if interleaved:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
     cells: list[list[Piece]] = []
@@ -306,10 +306,58 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
         winners = [k for k, n in counts.items() if n == top]
         return winners[0] if top > 0 and len(winners) == 1 else None
 
+    if any(p.text.strip().endswith(SENTENCE_END) for half in halves for p in half[:-1]):
+        return []  # a half that ends a sentence and goes on is no one sentence: more cells
     a, b = ("".join(p.text.strip() for p in half) for half in halves)
     if best(a) is None or best(b) is None or best(a) == best(b):
         return []
     return halves
+
+
+# A line that goes on a sentence (，发现问题…): no sentence opens with these marks.
+GOES_ON = re.compile(r"^[，,、；;：:。）)]")
+SENTENCE_END = ("。", "！", "？")  # not ；: a list's items (专家论证； | 2.审批…) go on
+
+
+def bridged_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Sentences of cells side by side or one under the other in one block, one line a part
+    (a 评分标准 of two lines, its 佐证材料 of one centred between them, the next row's 评分标准
+    below: 建立健全…得满分 | 工作台账、验收报告等。 | ，发现问题…扣2分。 | 评价年度实现值… |
+    分值。). A line opening with a mark that goes on a sentence (，) is the next line of the
+    latest line above it that ends none; the lines it passes over are another cell's; any
+    other line goes on the line right above when that one ends no sentence and nothing went
+    on it. Taken only on a form with several sentence columns, when a line passed over
+    another (else the block is one cell or two interleaved, read as before)."""
+    if len(kinds.prose_keys) < 2 or len(block) < 3 or any(len(line) != 1 for line in block) \
+            or any(kinds.of((line[0],)) not in ("prose", "name") for line in block):
+        return []
+    texts = [line[0].text.strip() for line in block]
+    after: dict[int, int] = {}  # a line -> the line that goes on it
+    bridged = False
+    for k, text in enumerate(texts):
+        if not GOES_ON.match(text):
+            continue
+        j = next((j for j in range(k - 1, -1, -1) if j not in after and not texts[j].endswith(SENTENCE_END)),
+                 None)
+        if j is None:
+            return []
+        after[j] = k
+        bridged = bridged or j < k - 1
+    if not bridged:
+        return []
+    for k in range(1, len(texts)):
+        if k not in after.values() and k - 1 not in after and not texts[k - 1].endswith(SENTENCE_END):
+            after[k - 1] = k
+    cells: list[list[Piece]] = []
+    for k in range(len(texts)):
+        if k in after.values():
+            continue
+        chain = [block[k][0]]
+        while k in after:
+            k = after[k]
+            chain.append(block[k][0])
+        cells.append(chain)
+    return cells
 
 
 def wraps_as_one(block: list[list[Piece]]) -> bool:
@@ -647,6 +695,30 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
             row.cells[key] = cells[i]
             row.guessed.add(key)
             used.add(i)
+
+
+def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                      cues: dict[str, tuple[str, ...]]) -> None:
+    """A sentence no row took, printed right after a row's sentence of another column in
+    the same block (评分标准 | 佐证材料 side by side, one block at one height): that row's,
+    when it lacks that column and the words say it is of it; a guess, flagged."""
+    if len(prose_keys) < 2:
+        return
+    at = {id(c): row for row in rows for k, c in row.cells.items() if k in prose_keys}
+    for i in range(1, len(cells)):
+        c, before = cells[i], cells[i - 1]
+        row = at.get(id(before))
+        if i in used or c.kind != "prose" or row is None or c.block != before.block:
+            continue
+        free = [k for k in prose_keys if k not in row.cells]
+        if not free:
+            continue
+        key = max(prose_keys, key=lambda k: cue_score(c.text, k, cues, prose_keys))
+        if key in free:
+            row.cells[key] = c
+            row.guessed.add(key)
+            used.add(i)
+            at[id(c)] = row
 
 
 def lost_points(row: StreamRow) -> bool:
@@ -1537,6 +1609,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                                 config.cell_stream.no_deviation)
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns)
+    place_block_mates(rows, cells, used, prose_keys, config.prose_cues)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
