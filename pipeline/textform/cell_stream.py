@@ -54,6 +54,8 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+# A label followed by a note in brackets, the whole cell (参考佐证材料（说明：…）).
+NOTED_LABEL = re.compile(r"^([^（(]{4,})[（(].*[）)]$")
 # The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 
@@ -169,6 +171,9 @@ class CellClassifier:
         # row's name or its torn tail (年度…预算 | 执行率).
         if key in self.labels or (len(key) <= 12 and self.index.exact(text) in self.form_labels):
             return "label"
+        noted = NOTED_LABEL.match(text.strip())
+        if noted and compact(noted.group(1)) in self.labels:
+            return "label"  # a column's label with its note (参考佐证材料（说明：本栏…）)
         probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
         k = classify(probe, self.config, self.level1)
         if k.number:
@@ -669,16 +674,18 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
 
 
 def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
-                         cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...]) -> None:
+                         cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...],
+                         first: int | None = None) -> None:
     """Sentences no row took right after its score (a sentence column printed as a run of
     its own, after the table or between rows): a column's cells come in row order, so the
     k-th such sentence goes to the k-th row that lacks one, when their counts agree; else,
     for a column a unit fills where a row lost points (偏差原因), to the k-th of those
     rows that lack one, when those counts agree. Which column a sentence is of, on a form
     with several, is told by its words. Always a guess, flagged: nothing but the order
-    says which row a sentence is of. Sentences before the first row are the head's (a
-    goal under its label)."""
-    first = min((r.start for r in rows), default=len(cells))
+    says which row a sentence is of. Sentences before the first row (or ``first``) are the
+    head's (a goal under its label)."""
+    if first is None:
+        first = min((r.start for r in rows), default=len(cells))
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and i > first]
     if not spare or not prose_keys:
         return
@@ -1607,8 +1614,13 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     prose_keys = columns[columns.index("score") + 1:]
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
+    # On a form of several sentence columns the goal is printed above the table's header:
+    # sentences after the header's labels, before the first row, are rows' (the first
+    # rows' right-hand cells printed beside the header).
+    header_end = max((i for i in range(rows[0].start) if cells[i].kind == "label"), default=None) \
+        if len(prose_keys) > 1 else None
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
-                         config.cell_stream.lost_points_columns)
+                         config.cell_stream.lost_points_columns, header_end)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" in spec.columns:
