@@ -250,7 +250,7 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
-    interleaved = interleaved_text(block, kinds) or bridged_sentences(block, kinds)
+    interleaved = bridged_sentences(block, kinds) or interleaved_text(block, kinds)
     if interleaved:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
     cells: list[list[Piece]] = []
@@ -311,8 +311,6 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
         winners = [k for k, n in counts.items() if n == top]
         return winners[0] if top > 0 and len(winners) == 1 else None
 
-    if any(p.text.strip().endswith(SENTENCE_END) for half in halves for p in half[:-1]):
-        return []  # a half that ends a sentence and goes on is no one sentence: more cells
     a, b = ("".join(p.text.strip() for p in half) for half in halves)
     if best(a) is None or best(b) is None or best(a) == best(b):
         return []
@@ -332,7 +330,7 @@ def bridged_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
     latest line above it that ends none; the lines it passes over are another cell's; any
     other line goes on the line right above when that one ends no sentence and nothing went
     on it. Taken only on a form with several sentence columns, when a line passed over
-    another (else the block is one cell or two interleaved, read as before)."""
+    another (else the block is one cell or two interleaved: `interleaved_text`)."""
     if len(kinds.prose_keys) < 2 or len(block) < 3 or any(len(line) != 1 for line in block) \
             or any(kinds.of((line[0],)) not in ("prose", "name") for line in block):
         return []
