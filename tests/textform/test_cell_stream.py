@@ -28,8 +28,13 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     level2_by_weights,
     match_rows,
+    moved_head_number,
     moved_head_values,
+    name_left_groups,
     name_weight_runs,
+    piece,
+    place_block_mates,
+    printed_total,
     printed_terms,
     short_starts,
     stream_cells,
@@ -759,3 +764,130 @@ def test_one_sentence_wrapped_is_not_two_side_by_side() -> None:
     got = block_cells(block(*lines), 0, FUND_KINDS)
     assert len(got) == 2
     assert got[1].text == "培训通知、签到表、照片等。"
+
+
+# --- the provincial fund form as poppler's reading order prints it -------------------------
+
+GD = CATALOGUE.templates["gd_fund"]
+GD_KINDS = CellClassifier(CONFIG, "gd_fund", GD, INDEX)
+SURE, GUESS = CONFIG.confidence.clean, CONFIG.confidence.unconfirmed_table
+
+
+def cells_of(*items: tuple[str, str] | tuple[str, str, int]) -> list[Cell]:
+    """Cells from (text, kind[, block]); each its own block unless told."""
+    out = []
+    for n, item in enumerate(items):
+        text, kind = item[0], item[1]
+        number = item[2] if len(item) > 2 else n  # type: ignore[misc]
+        out.append(Cell((Piece(text, text, n, None, 0.95),), kind, number))
+    return out
+
+
+def test_fund_sentences_of_several_cells_in_one_block_come_apart() -> None:
+    # A 评分标准 of two lines, its 佐证材料 of one centred between them, the next row's
+    # 评分标准 below: the line opening with ， goes on the line it continues, over the other.
+    lines = ("建立健全监管制度并有效执行得满分", "工作台账、验收报告等。", "，发现问题未整改的每项扣2分。",
+             "评价年度实现值/年度预期值×该指标", "分值。")
+    got = block_cells(block(*lines), 0, GD_KINDS)
+    assert texts(got) == [("建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "prose"),
+                          ("工作台账、验收报告等。", "prose"),
+                          ("评价年度实现值/年度预期值×该指标分值。", "prose")]
+    # No line goes on over another: one sentence wrapped stays whole.
+    lines = ("按要求完成得满分；未完成的，按完", "成比例计分，扣完为止，未达标的", "，按比例扣分。")
+    assert [c.text for c in block_cells(block(*lines), 0, GD_KINDS)] == ["".join(lines)]
+
+
+def test_a_columns_label_with_its_note_is_a_label() -> None:
+    got = block_cells(block("参考佐证材料（说明：", "本栏佐证材料供参考，", "部门只要能证明对应指", "标即可）"), 0, GD_KINDS)
+    assert texts(got) == [("参考佐证材料（说明：本栏佐证材料供参考，部门只要能证明对应指标即可）", "label")]
+
+
+def test_a_fund_row_whose_score_is_printed_elsewhere_is_read_without_it() -> None:
+    keys = core_keys(GD)
+    cells = cells_of(("绩效指标明确性", "name"), ("9", "num"), ("达成年度指标", "value"), ("达成", "value"),
+                     ("绩效目标合理性", "name"), ("11", "num"), ("达成预期指标", "value"), ("达成预期指标", "value"),
+                     ("11", "num"))
+    rows, _used = match_rows(cells, keys, scoreless=True)
+    assert [(r.cells["level3"].text, "score" in r.cells, r.missing) for r in rows] == [
+        ("绩效指标明确性", False, {"score"}), ("绩效目标合理性", True, set())]
+    # Not on a form that does not ask for it, nor when a number follows (it may be the score).
+    assert len(match_rows(cells, keys)[0]) == 1
+    cells = cells_of(("绩效指标明确性", "name"), ("9", "num"), ("达成年度指标", "value"), ("达成", "value"),
+                     ("12", "num"))
+    rows, _used = match_rows(cells, keys, scoreless=True)
+    # The whole row, its score above its weight (the form's error, for the checks to say).
+    assert [(r.cells["score"].text, r.missing) for r in rows] == [("12", set())]
+
+
+def test_a_rows_weight_after_the_totals_numbers_is_a_row() -> None:
+    # 合计 | 100 | 100 | 12 | ≥98% | 100% | 12: the total row prints no target; 12 opens a
+    # row whose name is printed elsewhere.
+    cells = cells_of(("合计：", "total"), ("100", "num"), ("100", "num"), ("12", "num"), ("≥98%", "value"),
+                     ("100%", "value"), ("12", "num"))
+    rows, _used = match_rows(cells, core_keys(GD))
+    assert [(r.start, r.cells["level3_weight"].text, r.missing) for r in rows] == [(3, "12", {"level3"})]
+
+
+def test_a_fund_group_cut_by_weights_takes_the_name_printed_beside_its_rows() -> None:
+    # 产出 (30) over rows 6 11 8 5, one level-2 weight of 30 printed after no name; 时效指标
+    # printed before the second row (the merged cell's middle): the group's name.
+    groups: list[dict[str, Piece]] = [{} for _ in range(4)]
+    unnamed = level2_by_weights(groups, [6, 11, 8, 5], [(0, 4, 30)], [30], {}, {1: "时效指标"}, SURE, GUESS)
+    assert unnamed == []
+    assert level2_of(groups) == [("时效指标", "30", True)] * 4
+    # Two names beside its rows: none is the group's; said unnamed.
+    groups = [{} for _ in range(4)]
+    unnamed = level2_by_weights(groups, [6, 11, 8, 5], [(0, 4, 30)], [30], {}, {1: "时效指标", 3: "数量指标"},
+                                SURE, GUESS)
+    assert unnamed == [(0, 4)] and level2_of(groups) == [("", "30", False)] * 4
+
+
+def test_unnamed_fund_groups_take_the_names_printed_under_the_header_in_order() -> None:
+    cells = cells_of(("名称", "label"), ("目标设置", "name"), ("资金管理", "name"), ("权重(%)", "label"),
+                     ("绩效指标明确性", "name"))
+    groups = [{"level2": piece("", GUESS, 0), "level2_weight": piece("20", SURE, 0)} for _ in range(4)]
+    name_left_groups(groups, [(0, 2), (2, 4)], cells, 4, set(), {"决策", "过程"}, GUESS)
+    assert [(g["level2"].text, g["level2"].confidence) for g in groups] == \
+        [("目标设置", GUESS)] * 2 + [("资金管理", GUESS)] * 2
+    # As many names as groups or none taken.
+    groups = [{"level2": piece("", GUESS, 0)} for _ in range(4)]
+    name_left_groups(groups, [(0, 2), (2, 3), (3, 4)], cells, 4, set(), set(), GUESS)
+    assert [g["level2"].text for g in groups] == [""] * 4
+
+
+def test_a_sentence_beside_a_rows_sentence_in_its_block_is_that_rows() -> None:
+    cells = cells_of(("建立健全监管制度并有效执行得满分。", "prose", 7), ("工作台账、验收报告等。", "prose", 7),
+                     ("专项资金监督检查的通知及检查报告。", "prose", 8))
+    row = StreamRow({"scoring_standard": cells[0]})
+    used = {0}
+    keys = ["deviation_reason", "scoring_standard", "evidence"]
+    place_block_mates([row], cells, used, keys, CONFIG.prose_cues)
+    assert row.cells["evidence"] is cells[1] and "evidence" in row.guessed and used == {0, 1}
+
+
+def test_a_number_field_moved_past_another_label_takes_the_number_after_a_row_label() -> None:
+    lines = "评价金额\n\n预算计划安排\n\n710\n\n资金安排情况\n\n710\n\n是否如期实现预期总体目标\n\n是\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    head = stream_cells(pieces, lines, GD_KINDS)
+    fields = {"evaluation_amount": FieldValue.missing(), "budget_planned": FieldValue(value=710, confidence=0.95)}
+    moved_head_number(fields, head, GD, GUESS)
+    assert fields["evaluation_amount"].value == 710 and fields["evaluation_amount"].confidence == GUESS
+    # Two numbers after row labels: which is the field's is not known; left missing.
+    lines += ["资金使用情况", "", "3", ""]
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    fields = {"evaluation_amount": FieldValue.missing()}
+    moved_head_number(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
+    assert fields["evaluation_amount"].value is None
+
+
+def test_the_fund_totals_weights_printed_apart_from_its_score_are_no_total() -> None:
+    # 合计 | 100 | 100 (weights), the row's cells, then 100 | 93 at the table's end.
+    cells = cells_of(("合计：", "total"), ("100", "num"), ("100", "num"), ("评分标准", "label"), ("100", "num"),
+                     ("93", "num"))
+    assert printed_total(cells, set(), 100.0, (100.0,), weight_columns=3).text == "93"
+    # Three weights and a score after the label: the score.
+    cells = cells_of(("合计：", "total"), ("100", "num"), ("100", "num"), ("100", "num"), ("96", "num"))
+    assert printed_total(cells, set(), 100.0, (100.0,), weight_columns=3).text == "96"
+    # A form of one weight column reads the label's run as before.
+    cells = cells_of(("总分", "total"), ("100", "num"))
+    assert printed_total(cells, set(), 100.0, (100.0,)).text == "100"
