@@ -507,6 +507,31 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     return cells
 
 
+def total_weights_moved(cells: list[Cell], marks: tuple[float, ...]) -> list[Cell]:
+    """The total row's weights (the full marks) printed between the last row's weight and
+    its values (人居环境改善情况 | 27 | 100 | 100 | 达成预期指标 | 达成预期指标 | 26.5, on
+    the fund form whose weight comes before the values): put after the row's score, where
+    the total's label and score stand."""
+    def full(c: Cell) -> bool:
+        x = c.number()
+        return c.kind == "num" and x is not None and min(abs(x - m) for m in marks) <= TOLERANCE
+
+    out = list(cells)
+    i = 0
+    while i + 5 < len(out):
+        j = i + 2
+        while j < len(out) and full(out[j]):
+            j += 1
+        if out[i].kind == "name" and out[i + 1].kind == "num" and not full(out[i + 1]) and j > i + 2 \
+                and j + 2 < len(out) and out[j].kind == "value" and out[j + 1].kind in ACCEPTS["actual"] \
+                and out[j + 2].kind in ACCEPTS["score"]:
+            out[i + 2:j + 3] = [*out[j:j + 3], *out[i + 2:j]]
+            i = j + 3
+        else:
+            i += 1
+    return out
+
+
 def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -> StreamRow | None:
     """The row whose cells (one per key) start at ``at``, when each is of its column's kind
     and the score is no more than the weight. A whole row (``whole``: every column, its
@@ -540,12 +565,13 @@ def total_numbers(cells: list[Cell]) -> set[int]:
 
 
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False) -> tuple[list[StreamRow], set[int]]:
+               scoreless: tuple[float, ...] = ()) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
     values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
-    last (``scoreless``), a named run without its score, moved elsewhere, when the next
-    cell is no number (the row's score is said missing)."""
+    last (given the form's full marks, ``scoreless``), a named run without its score, moved
+    elsewhere, when the next cell is no number and no value is the full marks (the total
+    row's numbers printed after a row's weight): the row's score is said missing."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
     if "score" in blank_allowed:
@@ -568,8 +594,10 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             row = try_core(cells, i, shape, whole=lenient)
             if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
                 continue  # a nameless row is no row in the total's numbers
-            if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
-                continue  # a number after it may be its score: another reading
+            if "score" in missing and (row.end < len(cells) and cells[row.end].kind in ("num", "dash") or any(
+                    (x := c.number()) is not None and min(abs(x - m) for m in scoreless) <= TOLERANCE
+                    for k, c in row.cells.items() if k in values)):
+                continue  # a number after it may be its score; full marks for values are the total's
             missing = set(missing)
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values)
@@ -1567,7 +1595,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
-    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
+    if keys.index("level3_weight") < keys.index("target"):
+        cells = total_weights_moved(cells, full_marks(template))
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless=full_marks(template) if "level1_weight" in spec.columns else ())
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
