@@ -565,13 +565,12 @@ def total_numbers(cells: list[Cell]) -> set[int]:
 
 
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: tuple[float, ...] = ()) -> tuple[list[StreamRow], set[int]]:
+               scoreless: bool = False) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
     values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
-    last (given the form's full marks, ``scoreless``), a named run without its score, moved
-    elsewhere, when the next cell is no number and no value is the full marks (the total
-    row's numbers printed after a row's weight): the row's score is said missing."""
+    last (``scoreless``), a named run without its score, moved elsewhere, when the next
+    cell is no number (the row's score is said missing)."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
     if "score" in blank_allowed:
@@ -594,10 +593,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             row = try_core(cells, i, shape, whole=lenient)
             if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
                 continue  # a nameless row is no row in the total's numbers
-            if "score" in missing and (row.end < len(cells) and cells[row.end].kind in ("num", "dash") or any(
-                    (x := c.number()) is not None and min(abs(x - m) for m in scoreless) <= TOLERANCE
-                    for k, c in row.cells.items() if k in values)):
-                continue  # a number after it may be its score; full marks for values are the total's
+            if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
+                continue  # a number after it may be its score: another reading
             missing = set(missing)
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values)
@@ -1495,25 +1492,66 @@ def moved_head_values(fields: dict[str, FieldValue], head: list[Cell], template:
 
 def moved_head_number(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
                       guess: float) -> None:
-    """A number field read blank because its label is followed by another label (评价金额 |
-    预算计划安排 | …): its value printed elsewhere in the head, after a label that is no
-    field's (资金安排情况 | 1191, the row label the tool wrote it beside). Taken when that
-    number and that field are the only such ones; a guess."""
+    """Head values a tool printed away from their labels (centred cells beside a taller
+    neighbour), each taken only when one reading is left, as a guess:
+
+    - a number or year field read blank because its label is followed by another label
+      (评价金额 | 预算计划安排 | …, 评价年度 | 实施文件依据): a number printed after a label
+      that is no field's (资金安排情况 | 1191, 资金情况 | 2025, the row label the tool wrote
+      it beside); a year field takes the one such number that reads as a year, a number
+      field the one left;
+    - a field of a closed vocabulary read blank (项目级次): the one cell that is its term;
+    - a text field read blank or as parts of other fields' values (710 | 三级 after
+      预期总体目标): the sentence printed right before its label (the goal printed above its
+      centred label), when no field took it."""
     labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
     field_labels = set().union(*labels_of.values()) if labels_of else set()
-    blank = []
+
+    def label_at(name: str) -> int | None:
+        return next((i for i, c in enumerate(head) if c.key in labels_of[name]), None)
+
+    def take(name: str, cell: Cell, kind: str) -> None:
+        fields[name] = FieldValue(value=typed_value(cell.text, kind), raw=cell.text, confidence=guess, page=1)
+
+    blank: dict[str, list[str]] = {"year": [], "number": []}
     for name, spec in template.fields.items():
-        if spec.type != "number" or spec.value != "right" or spec.after \
+        if spec.type not in blank or spec.value != "right" or spec.after \
                 or fields.get(name, FieldValue.missing()).value is not None:
             continue
-        at = next((i for i, c in enumerate(head) if c.key in labels_of[name]), None)
+        at = label_at(name)
         if at is not None and at + 1 < len(head) and head[at + 1].kind == "label":
-            blank.append(name)
+            blank[spec.type].append(name)
     moved = [c for b, c in zip(head, head[1:]) if b.kind == "label" and b.key not in field_labels
              and c.kind == "num"]
-    if len(blank) == 1 and len(moved) == 1:
-        fields[blank[0]] = FieldValue(value=typed_value(moved[0].text, "number"), raw=moved[0].text,
-                                      confidence=guess, page=1)
+    years = [c for c in moved if len(c.text.strip()) == 4 and typed_value(c.text, "year") is not None]
+    if len(blank["year"]) == 1 and len(years) == 1:
+        take(blank["year"][0], years[0], "year")
+        moved.remove(years[0])
+    if len(blank["number"]) == 1 and len(moved) == 1:
+        take(blank["number"][0], moved[0], "number")
+    taken = {compact(str(fv.value)) for fv in fields.values() if fv.value is not None}
+    for name, terms in template.vocabulary.fields.items():
+        if name in fields and fields[name].value is None:
+            found = [c for c in head if c.key in {compact(t) for t in terms}]
+            if len(found) == 1:
+                take(name, found[0], "text")
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        at = label_at(name)
+        if spec.type == "text" and fv is not None and (fv.value is None or joined_from_others(name, fv, template)) \
+                and at is not None and at > 0 and head[at - 1].kind == "prose" and head[at - 1].key not in taken:
+            take(name, head[at - 1], "text")
+
+
+def joined_from_others(key: str, fv: FieldValue, template: TemplateSpec) -> bool:
+    """A text value joined from another field's values (1341 | 一级 after 预期总体目标: an
+    amount and a 项目级次 the tool printed there): parts that are a bare number or a term
+    of another field's closed vocabulary."""
+    vocabulary = template.vocabulary.fields
+    others = {t for k, terms in vocabulary.items() if k != key for t in terms}
+    text = key in template.fields and template.fields[key].type == "text"
+    return text and len(parts := (fv.raw or "").split()) > 1 and any(
+        NUMBER.fullmatch(x) or x in others for x in parts)
 
 
 def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
@@ -1532,13 +1570,7 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
         sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
         off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
-        # A text value joined from another field's values (1341 | 一级 after 预期总体目标: an
-        # amount and a 项目级次 the tool printed there): parts that are a bare number or a
-        # term of another field's closed vocabulary.
-        others = {t for k, terms in vocabulary.items() if k != key for t in terms}
-        text = key in template.fields and template.fields[key].type == "text"
-        foreign = text and len(parts := (fv.raw or "").split()) > 1 and any(
-            NUMBER.fullmatch(x) or x in others for x in parts)
+        foreign = joined_from_others(key, fv, template)
         if (below and fv.value is not None) or sentence or off_vocabulary or foreign:
             fv.confidence = min(fv.confidence, cap)
 
@@ -1597,7 +1629,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, full_marks(template))
-    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless=full_marks(template) if "level1_weight" in spec.columns else ())
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,

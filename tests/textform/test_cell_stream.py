@@ -808,14 +808,14 @@ def test_a_fund_row_whose_score_is_printed_elsewhere_is_read_without_it() -> Non
     cells = cells_of(("绩效指标明确性", "name"), ("9", "num"), ("达成年度指标", "value"), ("达成", "value"),
                      ("绩效目标合理性", "name"), ("11", "num"), ("达成预期指标", "value"), ("达成预期指标", "value"),
                      ("11", "num"))
-    rows, _used = match_rows(cells, keys, scoreless=(100.0,))
+    rows, _used = match_rows(cells, keys, scoreless=True)
     assert [(r.cells["level3"].text, "score" in r.cells, r.missing) for r in rows] == [
         ("绩效指标明确性", False, {"score"}), ("绩效目标合理性", True, set())]
     # Not on a form that does not ask for it, nor when a number follows (it may be the score).
     assert len(match_rows(cells, keys)[0]) == 1
     cells = cells_of(("绩效指标明确性", "name"), ("9", "num"), ("达成年度指标", "value"), ("达成", "value"),
                      ("12", "num"))
-    rows, _used = match_rows(cells, keys, scoreless=(100.0,))
+    rows, _used = match_rows(cells, keys, scoreless=True)
     # The whole row, its score above its weight (the form's error, for the checks to say).
     assert [(r.cells["score"].text, r.missing) for r in rows] == [("12", set())]
 
@@ -901,13 +901,18 @@ def test_the_totals_weights_printed_inside_the_last_fund_row_go_after_it() -> No
                      ("100%", "value"), ("7", "num"), ("88.5", "num"))
     moved = total_weights_moved(cells, (100.0,))
     assert [c.text for c in moved] == ["代表联络站建设覆盖率", "8", "≥98%", "100%", "7", "100", "88.5"]
-    rows, _used = match_rows(moved, core_keys(GD), scoreless=(100.0,))
+    rows, _used = match_rows(moved, core_keys(GD), scoreless=True)
     assert [(r.cells["target"].text, r.cells["score"].text, r.missing) for r in rows] == [("≥98%", "7", set())]
     assert printed_total(moved, set(range(5)), 100.0, (100.0,), weight_columns=3).text == "88.5"
     # Without the values after them, the numbers stay where they are.
     cells = cells_of(("代表联络站建设覆盖率", "name"), ("8", "num"), ("100", "num"), ("7", "num"))
     assert total_weights_moved(cells, (100.0,)) == cells
-    # Values that are the full marks are no row's when its score is missing: not read scoreless.
+    # The total's weights before the row's values and score: the row whole, not a row
+    # without its score whose "values" are the total's weights.
     cells = cells_of(("人居环境改善情况", "name"), ("27", "num"), ("100", "num"), ("100", "num"),
-                     ("达成预期指标", "value"))
-    assert match_rows(cells, core_keys(GD), scoreless=(100.0,))[0] == []
+                     ("达成预期指标", "value"), ("达成预期指标", "value"), ("26.5", "num"), ("96.5", "num"))
+    rows, _used = match_rows(total_weights_moved(cells, (100.0,)), core_keys(GD), scoreless=True)
+    assert (rows[0].cells["target"].text, rows[0].cells["score"].text, rows[0].missing) == ("达成预期指标", "26.5", set())
+    # The total's numbers after it read as a nameless row weighing the whole form (its
+    # cells are given back for the total by the reader).
+    assert [(r.cells["level3_weight"].text, "level3" in r.missing) for r in rows[1:]] == [("100", True)]
