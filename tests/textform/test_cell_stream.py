@@ -916,3 +916,25 @@ def test_the_totals_weights_printed_inside_the_last_fund_row_go_after_it() -> No
     # The total's numbers after it read as a nameless row weighing the whole form (its
     # cells are given back for the total by the reader).
     assert [(r.cells["level3_weight"].text, "level3" in r.missing) for r in rows[1:]] == [("100", True)]
+
+
+def test_head_values_moved_by_centred_cells_are_taken_as_guesses() -> None:
+    # 评价年度 | 实施文件依据 (its year printed after the row label 资金情况), the goal above
+    # its centred label, 710 | 三级 after it (the amount and 项目级次 printed there).
+    lines = ("评价年度\n\n实施文件依据\n\n粤财行〔2025〕177号\n\n项目级次\n\n切实发挥职能作用，通过规范用好市财政专项资金，"
+             "落实组织保障。\n\n预期总体目标\n\n710\n三级\n\n资金情况\n\n2025\n\n是否如期实现预期总体目标\n\n是\n").split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    head = stream_cells(pieces, lines, GD_KINDS)
+    fields = {"evaluation_year": FieldValue.missing(), "project_level": FieldValue.missing(),
+              "goal_expected": FieldValue(value="710 三级", raw="710 三级", confidence=0.95),
+              "basis_document": FieldValue(value="粤财行〔2025〕177号", confidence=0.95)}
+    moved_head_number(fields, head, GD, GUESS)
+    assert {k: (v.value, v.confidence) for k, v in fields.items() if k != "basis_document"} == {
+        "evaluation_year": (2025, GUESS), "project_level": ("三级", GUESS),
+        "goal_expected": ("切实发挥职能作用,通过规范用好市财政专项资金,落实组织保障。", GUESS)}
+    # A goal read as a sentence of its own stays; a year no row label precedes is not taken.
+    lines = [x if x != "资金情况" else "评价金额" for x in lines]
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    fields = {"evaluation_year": FieldValue.missing(), "goal_expected": FieldValue(value="是", raw="是")}
+    moved_head_number(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
+    assert fields["evaluation_year"].value is None and fields["goal_expected"].value == "是"
