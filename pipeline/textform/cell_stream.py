@@ -593,6 +593,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             row = try_core(cells, i, shape, whole=lenient)
             if row is None or ("level3" in missing and totals & set(range(row.start, row.end))):
                 continue  # a nameless row is no row in the total's numbers
+            if lenient and all(row.cells[v].kind == "num" for v in values):
+                continue  # a score above its weight after two bare numbers: the total's numbers
             if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
                 continue  # a number after it may be its score: another reading
             missing = set(missing)

@@ -938,3 +938,14 @@ def test_head_values_moved_by_centred_cells_are_taken_as_guesses() -> None:
     fields = {"evaluation_year": FieldValue.missing(), "goal_expected": FieldValue(value="是", raw="是")}
     moved_head_number(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
     assert fields["evaluation_year"].value is None and fields["goal_expected"].value == "是"
+
+
+def test_a_score_above_its_weight_after_two_bare_numbers_is_no_row() -> None:
+    # 培训人次 | 32 | 100 | 100 | 87.5: a name, a level-2 weight and the total row's numbers;
+    # the whole-row reading that lets a score pass its weight does not take bare numbers
+    # for both values.
+    cells = cells_of(("培训人次", "name"), ("32", "num"), ("100", "num"), ("100", "num"), ("87.5", "num"))
+    assert all("level3" not in r.cells for r in match_rows(cells, core_keys(GD))[0])
+    # A worded row scored above its weight is still read whole (the checks say the error).
+    cells = cells_of(("培训人次", "name"), ("3", "num"), ("≥20人次", "value"), ("30人次", "value"), ("4", "num"))
+    assert [r.cells["score"].text for r in match_rows(cells, core_keys(GD))[0]] == ["4"]
