@@ -1073,7 +1073,7 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
 
 
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float, marks: tuple[float, ...]) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -1145,7 +1145,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
                                     sure if sure_cut else guess, guess)
-        name_left_groups(groups, unnamed, cells, rows[0].start, used, set(level1_order), guess)
+        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
@@ -1240,15 +1240,16 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
 
 
 def name_left_groups(groups: list[dict[str, Piece]], unnamed: list[tuple[int, int]], cells: list[Cell],
-                     first: int, used: set[int], not_names: set[str], guess: float) -> None:
+                     table_at: int, used: set[int], not_names: set[str], guess: float) -> None:
     """Level-2 groups the weights cut but no name was printed beside, named by the names
-    no row or group took before the first row (a merged column's names printed together
-    under the header, apart from their rows: 目标设置 | 资金管理), in order, only when there
-    are as many of them as such groups; always a guess."""
+    no row or group took in ``cells`` (those before the first row) from the table's header
+    on (``table_at``: a merged column's names printed together under the header, apart
+    from their rows: 目标设置 | 资金管理), in order, only when there are as many of them as
+    such groups; always a guess."""
     if not unnamed:
         return
     named = {g["level2"].text for g in groups if "level2" in g and g["level2"].text}
-    spare = [c for i, c in enumerate(cells[:first]) if i not in used and c.kind in ("name", "group2")
+    spare = [c for i, c in enumerate(cells) if i >= table_at and i not in used and c.kind in ("name", "group2")
              and 2 <= len(c.key) <= 12 and c.key not in not_names and c.text not in named]
     if len(spare) != len(unnamed):
         return
@@ -1685,11 +1686,12 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                          config.cell_stream.lost_points_columns, header_end)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
-        groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template),
+                             next((i for i, c in enumerate(cells) if c.key in header), 0))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
-    header = {compact(x) for x in spec.header}
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])

@@ -844,15 +844,16 @@ def test_a_fund_group_cut_by_weights_takes_the_name_printed_beside_its_rows() ->
 
 
 def test_unnamed_fund_groups_take_the_names_printed_under_the_header_in_order() -> None:
-    cells = cells_of(("名称", "label"), ("目标设置", "name"), ("资金管理", "name"), ("权重(%)", "label"),
-                     ("绩效指标明确性", "name"))
+    # 基本实现 (the head's last value) is before the table's header, 一级指标.
+    cells = cells_of(("基本实现", "name"), ("一级指标", "label"), ("目标设置", "name"), ("资金管理", "name"),
+                     ("权重(%)", "label"))
     groups = [{"level2": piece("", GUESS, 0), "level2_weight": piece("20", SURE, 0)} for _ in range(4)]
-    name_left_groups(groups, [(0, 2), (2, 4)], cells, 4, set(), {"决策", "过程"}, GUESS)
+    name_left_groups(groups, [(0, 2), (2, 4)], cells, 1, set(), {"决策", "过程"}, GUESS)
     assert [(g["level2"].text, g["level2"].confidence) for g in groups] == \
         [("目标设置", GUESS)] * 2 + [("资金管理", GUESS)] * 2
     # As many names as groups or none taken.
     groups = [{"level2": piece("", GUESS, 0)} for _ in range(4)]
-    name_left_groups(groups, [(0, 2), (2, 3), (3, 4)], cells, 4, set(), set(), GUESS)
+    name_left_groups(groups, [(0, 2), (2, 3), (3, 4)], cells, 1, set(), set(), GUESS)
     assert [g["level2"].text for g in groups] == [""] * 4
 
 
