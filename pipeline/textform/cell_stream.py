@@ -1159,8 +1159,9 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
                  level1: list[str]) -> dict[float, list[str]]:
     """The names printed right before a number no row took (社会效益指标 | 8), by that
     number: a level-2 name and its weight, or a neighbour's name beside it. A level-1 name
-    printed in the same block goes (成本指标 | 产出: 成本指标)."""
-    out: dict[float, list[str]] = {}
+    printed in the same block goes (成本指标 | 产出: 成本指标). Each number's names in the
+    order they are printed."""
+    found: dict[float, list[tuple[int, str]]] = {}
 
     def add(name: Cell, weight: Cell) -> None:
         x = weight.number()
@@ -1169,25 +1170,28 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
             if key != n and key.endswith(n):
                 key = key[:-len(n)]
         if x is not None and key:
-            out.setdefault(x, []).append(key)
+            found.setdefault(x, []).append((name.pieces[0].line, key))
 
     for name, weight in anchors.values():
         if weight is not None:
             add(name, weight)
+    runs = [(run, weights) for run, weights in name_weight_runs(cells, used)
+            if not any(c.key in level1 for c in run)]
+    in_runs = {id(c) for run, weights in runs for c in (*run, *weights)}
     for i, (c, d) in enumerate(zip(cells, cells[1:])):
-        if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num":
+        if i not in used and i + 1 not in used and c.kind in ("name", "group2") and d.kind == "num" \
+                and id(c) not in in_runs:  # a run's last name is beside its first number, not its own
             add(c, d)
-    for run, weights in name_weight_runs(cells, used):
-        if not any(c.key in level1 for c in run):
-            for name, weight in zip(run, weights):
-                add(name, weight)
-    return out
+    for run, weights in runs:
+        for name, weight in zip(run, weights):
+            add(name, weight)
+    return {x: [key for _line, key in sorted(named)] for x, named in found.items()}
 
 
 def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
     """The form's 名称 | 权重 columns read a column at a time: a run of names, the column's
-    label, as many numbers (资金管理 | 成本指标 | 权重(%) | 10 | 41): each name with the
-    number in its place."""
+    label (or none), as many numbers (资金管理 | 成本指标 | 权重(%) | 10 | 41): each name
+    with the number in its place."""
     out: list[tuple[list[Cell], list[Cell]]] = []
     i = 0
     while i < len(cells):
@@ -1198,9 +1202,11 @@ def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell]
         while k < len(cells) and cells[k].kind == "label":
             k += 1
         n = j - i
-        if n >= 2 and k > j and k + n <= len(cells) and all(
+        # With the label between, as many numbers as names; without it (时效指标 | 社会效益
+        # 指标 | 45 | 40 | 100, the total's after them), the first as many.
+        if n >= 2 and k + n <= len(cells) and all(
                 x not in used and cells[x].kind == "num" for x in range(k, k + n)) \
-                and (k + n == len(cells) or cells[k + n].kind != "num"):
+                and (k == j or k + n == len(cells) or cells[k + n].kind != "num"):
             out.append((cells[i:j], cells[k:k + n]))
             i = k + n
         else:
@@ -1219,18 +1225,25 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     first, then the one that starts groups where level-2 names were printed before a row;
     named by the name printed before its weight, else by the one level-2 name printed
     before one of its rows (``beside``: the merged cell's name beside its middle row). Sure
-    only when the level-1 groups are, the group's cut is its only one and its names are
-    found. Returns the groups cut that no name was found for, as (first row, end)."""
+    only when the level-1 groups are, the group's cut is its only one, its name is found
+    and the groups of its weight have as many distinct names. Returns the groups cut that no name was found for, as (first row, end)."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
     anchored = set(beside)
     unnamed: list[tuple[int, int]] = []
     eligible = level2_options(row_weights, level1, pool, names, anchored)
-    for bounds, sums, alone in joint_cuts(eligible, pool, names, anchored):
+    cuts = joint_cuts(eligible, pool, names, anchored)
+    # Two groups of one weight take its names in order, sure only when as many names are
+    # printed beside it, each once (数量指标 | 10 | 质量指标 | 10); else which is whose is
+    # not known.
+    weights_seen = [number_text(x) for _b, sums, _a in cuts for x in sums]
+    distinct = {number_text(x): len(set(ns)) for x, ns in names.items() if len(set(ns)) == len(ns)}
+    for bounds, sums, alone in cuts:
         for x, y, total in zip(bounds, bounds[1:], sums):
             pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
             inside = {beside[j] for j in range(x, y) if j in beside}
             name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
-            conf = sure if alone and name else guess
+            shared = weights_seen.count(number_text(total))
+            conf = sure if alone and name and (shared == 1 or distinct.get(number_text(total)) == shared) else guess
             if not name:
                 unnamed.append((x, y))
             for j in range(x, y):

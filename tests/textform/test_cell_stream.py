@@ -950,3 +950,20 @@ def test_a_score_above_its_weight_after_two_bare_numbers_is_no_row() -> None:
     # A worded row scored above its weight is still read whole (the checks say the error).
     cells = cells_of(("培训人次", "name"), ("3", "num"), ("≥20人次", "value"), ("30人次", "value"), ("4", "num"))
     assert [r.cells["score"].text for r in match_rows(cells, core_keys(GD))[0]] == ["4"]
+
+
+def test_names_and_weights_a_column_at_a_time_without_their_label_pair_in_order() -> None:
+    # 时效指标 | 社会效益指标 | 45 | 40 | 100 (the total's 100 after them): each name its own
+    # number, not the run's last name beside the first number.
+    cells = cells_of(("时效指标", "group2"), ("社会效益指标", "group2"), ("45", "num"), ("40", "num"), ("100", "num"))
+    assert [([c.text for c in a], [c.text for c in b]) for a, b in name_weight_runs(cells, set())] == [
+        (["时效指标", "社会效益指标"], ["45", "40"])]
+
+
+def test_two_level2_groups_of_one_weight_named_by_one_name_twice_are_guesses() -> None:
+    # 产出 and 效益 both cut into one group of 30; 质量指标 | 社会效益指标 | 30 | 30, and
+    # 社会效益指标 | 30 printed again: the names in printed order, but which is whose is a guess.
+    groups: list[dict[str, Piece]] = [{} for _ in range(4)]
+    level2_by_weights(groups, [10, 20, 12, 18], [(0, 2, 30), (2, 4, 30)], [30, 30], {30: ["质量指标", "社会效益指标",
+                      "社会效益指标"]}, {}, SURE, GUESS)
+    assert level2_of(groups) == [("质量指标", "30", False)] * 2 + [("社会效益指标", "30", False)] * 2
