@@ -21,13 +21,23 @@ form rather than by the order:
   `level2_by_weights`), sure only when no other cut makes printed numbers; on a form
   that prints no level-1 weight, a flagged guess by the rows' names and the steps weights
   are set in (`unweighted_starts`); where the sums do not decide, the group is flagged;
-- the total is the number the scores make;
+- on the fund form, whose row runs name | weight | values | score, a row's score printed
+  elsewhere (the first rows' right-hand cells beside the header) leaves the row read without
+  it (said missing); the total row's weights printed inside the last row are put after it
+  (`total_weights_moved`); a level-2 group the weights cut is named by the one name printed
+  beside its rows, else by the names left under the header, in order (guesses);
+- the total is the number the scores make (on the fund form, the total's weights printed
+  apart from its score are no total);
 - a group name or label torn over a block beside other cells (经济效益指 | 达成预期 |
   … | 标) is a cell of its own; two sentences side by side half a line apart come
   apart by their words (`interleaved_text`);
+- sentences of several cells in one block are told apart by a line that goes on a
+  sentence over another's (`bridged_sentences`); a sentence beside a row's sentence in its
+  block is that row's (`place_block_mates`);
 - the head's values a tool moved (the national goals beside their torn row label, a
-  value printed past another label) are read as guesses (`stream_goals`,
-  `moved_head_values`).
+  value printed past another label, a number or year after a row label, the goal above
+  its centred label) are read as guesses (`stream_goals`, `moved_head_values`,
+  `head_values_printed_apart`).
 
 A value no rule confirms carries a low confidence, so that it is flagged; never a silent
 guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
@@ -1050,13 +1060,16 @@ def printed_weights(sums: list[float], spare: list[float], short_of: list[float]
 MAX_PICKS = 2000  # steps of one search for printed weights at most
 
 
+Placed = dict[int, tuple[tuple[int, ...], tuple[Cell, Cell | None]]]  # row -> (cell indices, cells)
+
+
 def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
-                 ) -> tuple[dict[int, tuple[tuple[int, ...], tuple[Cell, Cell | None]]], dict[int, tuple[Cell, Cell]]]:
+                 ) -> tuple[Placed, dict[int, tuple[Cell, Cell]]]:
     """The group cells printed just before a row on the fund form, whose columns run 一级
     名称 | 权重 | 二级名称 | 权重 | 三级指标: a level-2 name and its weight (or a level-2 name
     alone) before the first row they cover, by row, with the cells' indices; and a level-1
     name and weight before those (产出 | 35 | 质量指标 | 35 | the row)."""
-    anchors: dict[int, tuple[tuple[int, ...], tuple[Cell, Cell | None]]] = {}
+    anchors: Placed = {}
     level1_anchors: dict[int, tuple[Cell, Cell]] = {}
     for j, row in enumerate(rows):
         at = row.start - 1
@@ -1073,7 +1086,8 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
 
 
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0
+                ) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -1226,7 +1240,8 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     named by the name printed before its weight, else by the one level-2 name printed
     before one of its rows (``beside``: the merged cell's name beside its middle row). Sure
     only when the level-1 groups are, the group's cut is its only one, its name is found
-    and the groups of its weight have as many distinct names. Returns the groups cut that no name was found for, as (first row, end)."""
+    and the groups of its weight have as many distinct names. Returns the groups cut that
+    no name was found for, as (first row, end)."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
     anchored = set(beside)
     unnamed: list[tuple[int, int]] = []
@@ -1243,7 +1258,8 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
             inside = {beside[j] for j in range(x, y) if j in beside}
             name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
             shared = weights_seen.count(number_text(total))
-            conf = sure if alone and name and (shared == 1 or distinct.get(number_text(total)) == shared) else guess
+            named_apart = shared == 1 or distinct.get(number_text(total)) == shared
+            conf = sure if alone and name and named_apart else guess
             if not name:
                 unnamed.append((x, y))
             for j in range(x, y):
@@ -1262,7 +1278,8 @@ def name_left_groups(groups: list[dict[str, Piece]], unnamed: list[tuple[int, in
     if not unnamed:
         return
     named = {g["level2"].text for g in groups if "level2" in g and g["level2"].text}
-    spare = [c for i, c in enumerate(cells) if i >= table_at and i not in used and c.kind in ("name", "group2")
+    spare = [c for i, c in enumerate(cells) if i >= table_at and i not in used
+             and c.kind in ("name", "group2")
              and 2 <= len(c.key) <= 12 and c.key not in not_names and c.text not in named]
     if len(spare) != len(unnamed):
         return
@@ -1506,7 +1523,7 @@ def moved_head_values(fields: dict[str, FieldValue], head: list[Cell], template:
         taken.add(head[j].key)
 
 
-def moved_head_number(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
                       guess: float) -> None:
     """Head values a tool printed away from their labels (centred cells beside a taller
     neighbour), each taken only when one reading is left, as a guess:
@@ -1554,8 +1571,9 @@ def moved_head_number(fields: dict[str, FieldValue], head: list[Cell], template:
     for name, spec in template.fields.items():
         fv = fields.get(name)
         at = label_at(name)
-        if spec.type == "text" and fv is not None and (fv.value is None or joined_from_others(name, fv, template)) \
-                and at is not None and at > 0 and head[at - 1].kind == "prose" and head[at - 1].key not in taken:
+        moved = fv is not None and (fv.value is None or joined_from_others(name, fv, template))
+        if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
+                and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
 
 

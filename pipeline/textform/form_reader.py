@@ -21,8 +21,8 @@ from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
 from pipeline.textform.cell_stream import (
     doubt_head_fields,
+    head_values_printed_apart,
     is_cell_stream,
-    moved_head_number,
     moved_head_values,
     plausible_rows,
     read_cell_stream,
@@ -203,7 +203,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             last_line = stream.last_line
         if stream is not None:
             moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
-            moved_head_number(form.fields, stream.before_table, template, config.confidence.unconfirmed_table)
+            head_values_printed_apart(form.fields, stream.before_table, template,
+                                      config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form

@@ -23,19 +23,19 @@ from pipeline.textform.cell_stream import (
     fill_from_leftovers,
     full_marks,
     fund_groups,
+    head_values_printed_apart,
     is_cell_stream,
     join_split_values,
     level1_cuts,
     level2_by_weights,
     match_rows,
-    moved_head_number,
     moved_head_values,
     name_left_groups,
     name_weight_runs,
     piece,
     place_block_mates,
-    printed_total,
     printed_terms,
+    printed_total,
     short_starts,
     stream_cells,
     total_weights_moved,
@@ -871,14 +871,15 @@ def test_a_number_field_moved_past_another_label_takes_the_number_after_a_row_la
     lines = "评价金额\n\n预算计划安排\n\n710\n\n资金安排情况\n\n710\n\n是否如期实现预期总体目标\n\n是\n".split("\n")
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
     head = stream_cells(pieces, lines, GD_KINDS)
-    fields = {"evaluation_amount": FieldValue.missing(), "budget_planned": FieldValue(value=710, confidence=0.95)}
-    moved_head_number(fields, head, GD, GUESS)
+    fields = {"evaluation_amount": FieldValue.missing(),
+              "budget_planned": FieldValue(value=710, confidence=0.95)}
+    head_values_printed_apart(fields, head, GD, GUESS)
     assert fields["evaluation_amount"].value == 710 and fields["evaluation_amount"].confidence == GUESS
     # Two numbers after row labels: which is the field's is not known; left missing.
     lines += ["资金使用情况", "", "3", ""]
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
     fields = {"evaluation_amount": FieldValue.missing()}
-    moved_head_number(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
+    head_values_printed_apart(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
     assert fields["evaluation_amount"].value is None
 
 
@@ -903,7 +904,8 @@ def test_the_totals_weights_printed_inside_the_last_fund_row_go_after_it() -> No
     moved = total_weights_moved(cells, (100.0,))
     assert [c.text for c in moved] == ["代表联络站建设覆盖率", "8", "≥98%", "100%", "7", "100", "88.5"]
     rows, _used = match_rows(moved, core_keys(GD), scoreless=True)
-    assert [(r.cells["target"].text, r.cells["score"].text, r.missing) for r in rows] == [("≥98%", "7", set())]
+    assert [(r.cells["target"].text, r.cells["score"].text, r.missing) for r in rows] == [
+        ("≥98%", "7", set())]
     assert printed_total(moved, set(range(5)), 100.0, (100.0,), weight_columns=3).text == "88.5"
     # Without the values after them, the numbers stay where they are.
     cells = cells_of(("代表联络站建设覆盖率", "name"), ("8", "num"), ("100", "num"), ("7", "num"))
@@ -913,7 +915,8 @@ def test_the_totals_weights_printed_inside_the_last_fund_row_go_after_it() -> No
     cells = cells_of(("人居环境改善情况", "name"), ("27", "num"), ("100", "num"), ("100", "num"),
                      ("达成预期指标", "value"), ("达成预期指标", "value"), ("26.5", "num"), ("96.5", "num"))
     rows, _used = match_rows(total_weights_moved(cells, (100.0,)), core_keys(GD), scoreless=True)
-    assert (rows[0].cells["target"].text, rows[0].cells["score"].text, rows[0].missing) == ("达成预期指标", "26.5", set())
+    first = rows[0]
+    assert (first.cells["target"].text, first.cells["score"].text, first.missing) == ("达成预期指标", "26.5", set())
     # The total's numbers after it read as a nameless row weighing the whole form (its
     # cells are given back for the total by the reader).
     assert [(r.cells["level3_weight"].text, "level3" in r.missing) for r in rows[1:]] == [("100", True)]
@@ -929,7 +932,7 @@ def test_head_values_moved_by_centred_cells_are_taken_as_guesses() -> None:
     fields = {"evaluation_year": FieldValue.missing(), "project_level": FieldValue.missing(),
               "goal_expected": FieldValue(value="710 三级", raw="710 三级", confidence=0.95),
               "basis_document": FieldValue(value="粤财行〔2025〕177号", confidence=0.95)}
-    moved_head_number(fields, head, GD, GUESS)
+    head_values_printed_apart(fields, head, GD, GUESS)
     assert {k: (v.value, v.confidence) for k, v in fields.items() if k != "basis_document"} == {
         "evaluation_year": (2025, GUESS), "project_level": ("三级", GUESS),
         "goal_expected": ("切实发挥职能作用,通过规范用好市财政专项资金,落实组织保障。", GUESS)}
@@ -937,7 +940,7 @@ def test_head_values_moved_by_centred_cells_are_taken_as_guesses() -> None:
     lines = [x if x != "资金情况" else "评价金额" for x in lines]
     pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
     fields = {"evaluation_year": FieldValue.missing(), "goal_expected": FieldValue(value="是", raw="是")}
-    moved_head_number(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
+    head_values_printed_apart(fields, stream_cells(pieces, lines, GD_KINDS), GD, GUESS)
     assert fields["evaluation_year"].value is None and fields["goal_expected"].value == "是"
 
 
