@@ -740,10 +740,12 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
 
 
 def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
-                      cues: dict[str, tuple[str, ...]]) -> None:
+                      cues: dict[str, tuple[str, ...]], answers: tuple[str, ...] = ()) -> None:
     """A sentence no row took, printed right after a row's sentence of another column in
     the same block (评分标准 | 佐证材料 side by side, one block at one height): that row's,
-    when it lacks that column and the words say it is of it; a guess, flagged."""
+    when it lacks that column and the words say it is of it; and an answer of the first
+    sentence column (``answers``: 无) printed right before a row's later sentence. Guesses,
+    flagged."""
     if len(prose_keys) < 2:
         return
     at = {id(c): row for row in rows for k, c in row.cells.items() if k in prose_keys}
@@ -761,6 +763,16 @@ def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], 
             row.guessed.add(key)
             used.add(i)
             at[id(c)] = row
+    # An answer that there is nothing to explain (无) printed right before a row's sentence
+    # of a later column: the row's first sentence column's, the one left of them.
+    for i in range(len(cells) - 1):
+        row = at.get(id(cells[i + 1]))
+        if i in used or cells[i].key not in answers or row is None or prose_keys[0] in row.cells \
+                or next(k for k, c in row.cells.items() if c is cells[i + 1]) == prose_keys[0]:
+            continue
+        row.cells[prose_keys[0]] = cells[i]
+        row.guessed.add(prose_keys[0])
+        used.add(i)
 
 
 def lost_points(row: StreamRow) -> bool:
@@ -1715,7 +1727,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         if len(prose_keys) > 1 else None
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns, header_end)
-    place_block_mates(rows, cells, used, prose_keys, config.prose_cues)
+    place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:

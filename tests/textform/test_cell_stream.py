@@ -970,3 +970,16 @@ def test_two_level2_groups_of_one_weight_named_by_one_name_twice_are_guesses() -
     level2_by_weights(groups, [10, 20, 12, 18], [(0, 2, 30), (2, 4, 30)], [30, 30], {30: ["质量指标", "社会效益指标",
                       "社会效益指标"]}, {}, SURE, GUESS)
     assert level2_of(groups) == [("质量指标", "30", False)] * 2 + [("社会效益指标", "30", False)] * 2
+
+
+def test_a_nothing_to_explain_answer_before_a_rows_later_sentence_is_its_deviation() -> None:
+    cells = cells_of(("无", "value", 3), ("实际完成值达到年度预期值得满分，每低1个百分点扣0.5分。", "prose", 4),
+                     ("无", "value", 5))
+    row = StreamRow({"scoring_standard": cells[1]})
+    keys = ["deviation_reason", "scoring_standard", "evidence"]
+    place_block_mates([row], cells, {1}, keys, CONFIG.prose_cues, ("无",))
+    assert row.cells["deviation_reason"] is cells[0] and "deviation_reason" in row.guessed
+    # Not without the answers given, nor for a row that has its deviation already.
+    row = StreamRow({"scoring_standard": cells[1]})
+    place_block_mates([row], cells, {1}, keys, CONFIG.prose_cues)
+    assert "deviation_reason" not in row.cells
