@@ -979,7 +979,7 @@ def test_a_nothing_to_explain_answer_before_a_rows_later_sentence_is_its_deviati
     keys = ["deviation_reason", "scoring_standard", "evidence"]
     place_block_mates([row], cells, {1}, keys, CONFIG.prose_cues, ("无",))
     assert row.cells["deviation_reason"] is cells[0] and "deviation_reason" in row.guessed
-    # Not without the answers given, nor for a row that has its deviation already.
+    # Not without the answers given (a form whose first sentence column has none).
     row = StreamRow({"scoring_standard": cells[1]})
     place_block_mates([row], cells, {1}, keys, CONFIG.prose_cues)
     assert "deviation_reason" not in row.cells
