@@ -518,28 +518,46 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
 
 
 def total_weights_moved(cells: list[Cell], marks: tuple[float, ...]) -> list[Cell]:
-    """The total row's weights (the full marks) printed between the last row's weight and
-    its values (人居环境改善情况 | 27 | 100 | 100 | 达成预期指标 | 达成预期指标 | 26.5, on
-    the fund form whose weight comes before the values): put after the row's score, where
-    the total's label and score stand."""
-    def full(c: Cell) -> bool:
+    """The cells of the total row and the repeated header printed among the last row's (人居
+    环境改善情况 | 27 | 100 | 100 | 达成预期指标 | 达成预期指标 | 26.5; 社会公众知晓率 | 权重(%)
+    | 10 | 100 | 有效提升 | 评价年度实现值 | … | 有效提升 | 7), on the fund form whose row
+    runs name | weight | target | actual | score: labels and full-mark numbers hold no row's
+    value, so the row's cells are read past them when what is left is a row (its score no
+    more than its weight), and those cells put after it, where the total's label and score
+    stand."""
+    def passed(c: Cell) -> bool:
         x = c.number()
-        return c.kind == "num" and x is not None and min(abs(x - m) for m in marks) <= TOLERANCE
+        return c.kind in ("label", "total") or (
+            c.kind == "num" and x is not None and min(abs(x - m) for m in marks) <= TOLERANCE)
 
+    shape = (("num",), ("value",), ACCEPTS["actual"], ACCEPTS["score"])
     out = list(cells)
     i = 0
-    while i + 5 < len(out):
-        j = i + 2
-        while j < len(out) and full(out[j]):
+    while i < len(out):
+        if out[i].kind != "name":
+            i += 1
+            continue
+        taken: list[int] = []
+        j = i + 1
+        while j < len(out) and len(taken) < len(shape) and j - i <= MAX_PASSED + len(shape):
+            if out[j].kind in shape[len(taken)] and not (not taken and passed(out[j])):
+                taken.append(j)
+            elif not passed(out[j]):
+                break
             j += 1
-        if out[i].kind == "name" and out[i + 1].kind == "num" and not full(out[i + 1]) and j > i + 2 \
-                and j + 2 < len(out) and out[j].kind == "value" and out[j + 1].kind in ACCEPTS["actual"] \
-                and out[j + 2].kind in ACCEPTS["score"]:
-            out[i + 2:j + 3] = [*out[j:j + 3], *out[i + 2:j]]
-            i = j + 3
+        whole = len(taken) == len(shape) and taken[-1] - i > len(shape)  # a row, read past something
+        weight, score = (out[taken[0]].number(), out[taken[-1]].number()) if whole else (None, None)
+        if whole and weight is not None and (score is None or score <= weight + TOLERANCE):
+            row = [out[k] for k in taken]
+            rest = [out[k] for k in range(i + 1, taken[-1] + 1) if k not in taken]
+            out[i + 1:taken[-1] + 1] = [*row, *rest]
+            i = taken[-1] + 1
         else:
             i += 1
     return out
+
+
+MAX_PASSED = 8  # labels and full-mark numbers read past within one row at most
 
 
 def try_core(cells: list[Cell], at: int, keys: list[str], whole: bool = False) -> StreamRow | None:

@@ -907,6 +907,15 @@ def test_the_totals_weights_printed_inside_the_last_fund_row_go_after_it() -> No
     assert [(r.cells["target"].text, r.cells["score"].text, r.missing) for r in rows] == [
         ("≥98%", "7", set())]
     assert printed_total(moved, set(range(5)), 100.0, (100.0,), weight_columns=3).text == "88.5"
+    # The repeated header's labels among a row's cells are read past too.
+    cells = cells_of(("社会公众知晓率", "name"), ("权重(%)", "label"), ("10", "num"), ("100", "num"),
+                     ("有效提升", "value"), ("自评分数", "label"), ("有效提升", "value"), ("7", "num"), ("95", "num"))
+    assert [c.text for c in total_weights_moved(cells, (100.0,))] == [
+        "社会公众知晓率", "10", "有效提升", "有效提升", "7", "权重(%)", "100", "自评分数", "95"]
+    # Not when what is left is no row (a score above its weight).
+    cells = cells_of(("社会公众知晓率", "name"), ("权重(%)", "label"), ("10", "num"), ("有效提升", "value"),
+                     ("有效提升", "value"), ("17", "num"))
+    assert total_weights_moved(cells, (100.0,)) == cells
     # Without the values after them, the numbers stay where they are.
     cells = cells_of(("代表联络站建设覆盖率", "name"), ("8", "num"), ("100", "num"), ("7", "num"))
     assert total_weights_moved(cells, (100.0,)) == cells
