@@ -58,14 +58,12 @@ from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import CellStreamConfig, LabelIndex, TextConfig
+from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-# A label followed by a note in brackets, the whole cell (参考佐证材料（说明：…）).
-NOTED_LABEL = re.compile(r"^([^（(]{4,})[（(].*[）)]$")
 # The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 
@@ -181,8 +179,8 @@ class CellClassifier:
         # row's name or its torn tail (年度…预算 | 执行率).
         if key in self.labels or (len(key) <= 12 and self.index.exact(text) in self.form_labels):
             return "label"
-        noted = NOTED_LABEL.match(text.strip())
-        if noted and compact(noted.group(1)) in self.labels:
+        bare = LABEL_NOTE.sub("", text)
+        if bare != text and compact(bare) in self.labels:
             return "label"  # a column's label with its note (参考佐证材料（说明：本栏…）)
         probe = Piece(text, text, pieces[0].line, None, pieces[0].confidence)
         k = classify(probe, self.config, self.level1)
