@@ -747,12 +747,29 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
         lacking = [r for r in rows if key not in r.cells]
         if mine and len(mine) != len(lacking) and key in lost_points_columns:
             lacking = [r for r in lacking if lost_points(r)]
-        if not mine or len(mine) != len(lacking):
+        parts = [[cells[i]] for i in mine]
+        if mine and len(mine) < len(lacking) and len(prose_keys) > 1:
+            # Sentences of one column joined in one cell (…佐证材料。 | 培训通知…): apart at
+            # their lines' sentence ends when that makes as many as the rows lacking one.
+            split = [sentences_of(cells[i]) for i in mine]
+            if sum(len(x) for x in split) == len(lacking):
+                parts = split
+        if not mine or sum(len(x) for x in parts) != len(lacking):
             continue
-        for row, i in zip(lacking, mine):
-            row.cells[key] = cells[i]
+        for row, cell in zip(lacking, (c for x in parts for c in x)):
+            row.cells[key] = cell
             row.guessed.add(key)
-            used.add(i)
+        used.update(mine)
+
+
+def sentences_of(cell: Cell) -> list[Cell]:
+    """A cell's sentences, cut after each of its lines that ends one (。) but the last."""
+    out: list[list[Piece]] = [[]]
+    for p in cell.pieces:
+        out[-1].append(p)
+        if p.text.strip().endswith("。"):
+            out.append([])
+    return [replace(cell, pieces=tuple(x)) for x in out if x]
 
 
 def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],

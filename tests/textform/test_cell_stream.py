@@ -34,6 +34,7 @@ from pipeline.textform.cell_stream import (
     name_weight_runs,
     piece,
     place_block_mates,
+    place_left_sentences,
     printed_terms,
     printed_total,
     short_starts,
@@ -992,3 +993,19 @@ def test_a_nothing_to_explain_answer_before_a_rows_later_sentence_is_its_deviati
     row = StreamRow({"scoring_standard": cells[1]})
     place_block_mates([row], cells, {1}, keys, CONFIG.prose_cues)
     assert "deviation_reason" not in row.cells
+
+
+def test_two_sentences_of_one_column_joined_in_a_cell_go_to_two_rows_when_the_count_says_so() -> None:
+    joined = Cell(tuple(Piece(t, t, n, None, 0.95) for n, t in enumerate(
+        ("项目申请、设立、研究、", "审批等相关佐证材料。", "培训通知、签到表、照", "片等。"))), "prose", 9)
+    cells = [*cells_of(("甲率", "name"), ("乙率", "name")), joined]
+    rows = [StreamRow({"level3": cells[0]}, start=0, end=1), StreamRow({"level3": cells[1]}, start=1, end=2)]
+    keys = ["deviation_reason", "scoring_standard", "evidence"]
+    used = {0, 1}
+    place_left_sentences(rows, cells, used, keys, CONFIG.prose_cues, (), first=0)
+    assert [r.cells["evidence"].text for r in rows] == ["项目申请、设立、研究、审批等相关佐证材料。", "培训通知、签到表、照片等。"]
+    assert all("evidence" in r.guessed for r in rows) and 2 in used
+    # One row lacking it: the cell stays whole and goes to it.
+    rows = [StreamRow({"level3": cells[0]}, start=0, end=1)]
+    place_left_sentences(rows, cells, {0, 1}, keys, CONFIG.prose_cues, (), first=0)
+    assert rows[0].cells["evidence"] is joined
