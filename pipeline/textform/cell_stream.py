@@ -209,7 +209,8 @@ class CellClassifier:
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
-        if kind in ("num", "dash", "label", "total", "group_weight"):
+        # A whole group name is no line of a 三级指标 (带动地方经济增长 | 效益指标).
+        if kind in ("num", "dash", "label", "total", "group_weight", "group1", "group2"):
             return True
         return kind == "value" and (piece.key in self.config.qualitative_values
                                     or any(ch.isdigit() for ch in piece.text))
@@ -275,12 +276,16 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
 
 
 def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
-    """Whether a line opens another sentence in the block of one (two rows' 偏差原因
-    printed one under the other): a wrapped cell fills each line but its last, so a
-    sentence's line shorter than the next by more than a wide character ends its cell."""
+    """Whether a line opens another sentence or name in the block of one (two rows' 偏差原因
+    printed one under the other; a centred name and the next row's, 职业技能网络联络 |
+    平台健全度 | 资料归档完整率): a wrapped cell fills each line but its last, so a line
+    shorter than the next by more than a wide character ends its cell."""
     before = sentence[-1]
-    if before.line == piece.line or kinds.of(tuple(sentence)) != "prose" or LIST_ITEM.match(piece.text):
+    kind = kinds.of(tuple(sentence))
+    if before.line == piece.line or kind not in ("prose", "name") or LIST_ITEM.match(piece.text):
         return False  # beside it, or the next item of a list the unit broke by hand (1.… | 2.…)
+    if kind == "name" and (len(sentence) < 2 or display_width(sentence[-2].text) <= display_width(before.text)):
+        return False  # a name not yet seen to end: its last line shorter than the one above
     return display_width(before.text) + 2 < display_width(piece.text)
 
 
@@ -539,8 +544,49 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> Strea
 
 
 def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
-    """A left-over cell that can be a 三级指标: no group name or label torn into it."""
-    return 2 <= len(cell.key) <= 30 and not any(g in cell.key for g in groups)
+    """A left-over cell that can be a 三级指标: no group name or label torn into it, nor
+    the head of one torn from its tail (绩效指 | … | 标)."""
+    return 2 <= len(cell.key) <= 30 and not any(g in cell.key or g.startswith(cell.key) for g in groups)
+
+
+def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """A name's last line printed apart, past a label or a group name between (建立联系群众
+    制度 | 绩效指标 | 完成率), when more names are left over than rows lack one: a left-over
+    name whose last line fills the name column (as wide as the widest name line) goes on
+    in the next left-over name of a few characters, itself no full line, as many times as
+    there are names too many. The joined name stays a guess, as every left-over name."""
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
+    excess = len(spare) - sum(1 for r in rows if "level3" in r.missing)
+    widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
+    if excess <= 0 or not widths:
+        return
+    full = max(widths)
+    for i in spare:
+        c = cells[i]
+        if excess == 0 or i in used or display_width(c.pieces[-1].text) < full:
+            continue
+        j = i + 1
+        while j < len(cells) and j not in used and cells[j].kind in ("label", "group1", "group2"):
+            j += 1
+        if j in spare and len(cells[j].key) <= 4 and display_width(cells[j].pieces[0].text) < full:
+            cells[i] = Cell((*c.pieces, *cells[j].pieces), "name", c.block)
+            used.add(j)
+            excess -= 1
+
+
+def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
+    """A row's name that shares its block with another name (群众满意度 | 农村公路养护群众
+    | 满意度, two rows' names one under the other, centred): which of them is the row's
+    that follows is the order's guess, flagged. So is a bare number taken for a value
+    of a row found without its name (11 | 5 | 100% | 5 | 1: numbers of two rows side by
+    side), which nothing but its place in the run tells from a weight or a score."""
+    for row in rows:
+        if "level3" in row.missing:
+            row.guessed.update(k for k in ("target", "actual") if k in row.cells and row.cells[k].kind == "num")
+        name = row.cells.get("level3")
+        if name is not None and any(c is not name and c.block == name.block and c.kind == "name"
+                                    for c in cells[max(0, row.start - 8):row.start + 1]):
+            row.guessed.add("level3")
 
 
 def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
@@ -748,6 +794,75 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
                     stream: CellStreamConfig) -> list[dict[str, Piece]]:
+    """Level-1 and level-2 cells per row on the national forms: placed by the sums
+    (`summed_groups`), then, on a form that prints the names on every row (unmerged
+    cells: 产出指标 | 成本指标 | the row), by the names printed in each row
+    (`row_printed_groups`)."""
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream)
+    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+    own = row_printed_groups(rows, cells, used, parents, level1_order)
+    if not names_repeated(own, len(rows)):
+        return groups
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
+    weights = {name: weight for name, weight, _l2 in own.values() if weight is not None}
+    made: dict[str, float] = {}
+    for j, (name, _w, _l2) in own.items():
+        made[name] = made.get(name, 0.0) + (rows[j].cells["level3_weight"].number() or 0.0)
+    # Confirmed where the printed names are consistent (each group one run of rows) and,
+    # where a group's weight is printed, its rows make it.
+    runs_ok = contiguous([own[j][0] for j in sorted(own)]) and \
+        contiguous([own[j][0] + own[j][2] for j in sorted(own)])
+    for j, (name, weight, level2) in own.items():
+        ok = runs_ok and (name not in weights or abs(made[name] - weights[name]) <= TOLERANCE)
+        conf = sure if ok else guess
+        label = name if weight is None else f"{name}（{number_text(weight)}分）"
+        groups[j]["level1"] = piece(label, conf, line)
+        groups[j]["level2"] = piece(level2, conf, line)
+    return groups
+
+
+def row_printed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], parents: dict[str, str],
+                       level1_order: list[str]) -> dict[int, tuple[str, float | None, str]]:
+    """The level-1 name (with its printed weight) and the level-2 name printed right before
+    a row's cells, a level-1 name then one of its level-2 names (产出指标 | 成本指标 |
+    单位建设成本 …), as {row: (level1, weight, level2)}; a row whose level-1 name the tool
+    moved away (经济效益指标 | 群众增收情况 …) takes its level-2 name's parent (the
+    vocabulary's) when a row beside it is named with that parent."""
+    out: dict[int, tuple[str, float | None, str]] = {}
+    alone: dict[int, str] = {}
+    for j, row in enumerate(rows):
+        a, b = row.start - 2, row.start - 1
+        if b < 0 or b in used or cells[b].key not in parents:
+            continue
+        name = WEIGHT_SUFFIX.sub("", cells[a].key) if a >= 0 and a not in used else ""
+        if cells[a].kind == "group1" and name in level1_order and parents[cells[b].key] == name:
+            found = re.search(re.escape(name) + GROUP_WEIGHT, cells[a].key)
+            out[j] = (name, float(found.group(1)) if found else None, cells[b].key)
+        else:
+            alone[j] = cells[b].key
+    for j, level2 in alone.items():
+        beside = [out[k] for k in (j - 1, j + 1) if k in out and out[k][0] == parents[level2]]
+        if beside:
+            out[j] = (beside[0][0], beside[0][1], level2)
+    return out
+
+
+def names_repeated(own: dict[int, tuple[str, float | None, str]], n: int) -> bool:
+    """The names are printed on every row (unmerged cells), not once per merged group: more
+    than half the rows carry their names, and some two rows side by side the same ones
+    (a merged cell prints its name once)."""
+    return 2 * len(own) > n and any(j + 1 in own and own[j] == own[j + 1] for j in own)
+
+
+def contiguous(keys: list[str]) -> bool:
+    """Each key one run: no key comes back after another."""
+    runs = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+    return len(runs) == len(set(runs))
+
+
+def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
+                  level1_order: list[str], sure: float, guess: float,
+                  stream: CellStreamConfig) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
@@ -1416,7 +1531,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     not_names = (*config.group_names, *kinds.level1, *kinds.labels)
+    doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
+    join_name_tails(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
