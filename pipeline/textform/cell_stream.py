@@ -284,8 +284,12 @@ def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> b
     kind = kinds.of(tuple(sentence))
     if before.line == piece.line or kind not in ("prose", "name") or LIST_ITEM.match(piece.text):
         return False  # beside it, or the next item of a list the unit broke by hand (1.… | 2.…)
-    if kind == "name" and (len(sentence) < 2 or display_width(sentence[-2].text) <= display_width(before.text)):
-        return False  # a name not yet seen to end: its last line shorter than the one above
+    if kind == "name" and len(sentence) > 1 and display_width(sentence[-2].text) <= display_width(before.text):
+        return False  # a wrapped name not yet seen to end: its last line shorter than the one above
+    if kind == "name" and len(sentence) == 1 and len(kinds.prose_keys) > 1:
+        # A form with sentence columns side by side (评分标准 | 佐证材料): the longer line
+        # may be the next column's, beside a wrapped name's first line.
+        return False
     return display_width(before.text) + 2 < display_width(piece.text)
 
 

@@ -204,8 +204,13 @@ def test_a_centred_name_and_the_next_rows_name_in_one_block_come_apart() -> None
     got = block_cells(lines_block("职业技能网络联络", "符合规范", "平台健全度", "资料归档完整率"), 0, KINDS)
     assert [(c.text, c.kind) for c in got] == [
         ("职业技能网络联络平台健全度", "name"), ("符合规范", "value"), ("资料归档完整率", "name")]
-    # One line, then a longer one: nothing says the first name ended; one cell.
+    # One line, then a longer one: no wrapped cell's first line is its shortest.
     got = block_cells(lines_block("群众满意度", "农村公路养护群众", "满意度"), 0, KINDS)
+    assert [c.text for c in got] == ["群众满意度", "农村公路养护群众满意度"]
+    # Unless sentence columns stand side by side (the fund form's 评分标准 | 佐证材料): the
+    # longer line may be the next column's.
+    fund = CellClassifier(CONFIG, "gd_fund", CATALOGUE.templates["gd_fund"], INDEX)
+    got = block_cells(lines_block("群众满意度", "农村公路养护群众", "满意度"), 0, fund)
     assert [c.text for c in got] == ["群众满意度农村公路养护群众满意度"]
 
 
