@@ -797,12 +797,12 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig) -> list[dict[str, Piece]]:
+                    stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on the national forms: placed by the sums
-    (`summed_groups`), then, on a form that prints the names on every row (unmerged
-    cells: 产出指标 | 成本指标 | the row), by the names printed in each row
-    (`row_printed_groups`)."""
-    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream)
+    (`summed_groups`; a level-1 name with its weight the tool printed up in the head
+    counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
+    | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head)
     parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
@@ -866,7 +866,7 @@ def contiguous(keys: list[str]) -> bool:
 
 def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                   level1_order: list[str], sure: float, guess: float,
-                  stream: CellStreamConfig) -> list[dict[str, Piece]]:
+                  stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
@@ -875,6 +875,9 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     (`unweighted_starts`), or else the level-2 names beside the rows place both levels."""
     parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     names = printed_level1(cells, level1_order)
+    for name, (weight, cell) in printed_level1(head, level1_order).items():
+        if weight is not None and names.get(name, (None, None))[0] is None:
+            names[name] = (weight, cell)  # printed up in the head (产出指标（45分） by the funds block)
     present = [n for n in level1_order if n in names]
     if any(names[n][0] is not None for n in present):
         # A name printed without a weight beside weighted ones is a level-2 name too (成本指标).
@@ -1383,6 +1386,46 @@ def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
     return None
 
 
+def goals_in_turn(cells: list[Cell], free: list[int]) -> tuple[list[int], tuple[str, str]] | None:
+    """Two sentences printed side by side, their lines in turn (围绕…建设和 | 年度总体目标已
+    实现…群 | 管理模式…确保 | 众满意度较高。 | 年度各项绩效目标如期完成。): the block's
+    sentence lines (its first two as wide as two columns, not alike) dealt out in turn, the
+    first line's sentence first; one that has ended (a
+    line that closes a sentence, or a line narrower than its first: a wrapped cell's last)
+    takes no more, the other the rest. Taken when both end, as the cells of the block's
+    sentences, the expected goal (the wider column, printed first) and the actual; a guess."""
+    blocks: dict[int, list[int]] = {}
+    for i in free:
+        if cells[i].kind in ("prose", "name"):
+            blocks.setdefault(cells[i].block, []).append(i)
+    for members in blocks.values():
+        lines = sorted((p for i in members for p in cells[i].pieces), key=lambda p: p.line)
+        if len(lines) < 3 or len({p.line for p in lines}) != len(lines) \
+                or not any(PROSE_MARK.search(p.text) for p in lines) \
+                or abs(display_width(lines[0].text) - display_width(lines[1].text)) <= 2:
+            continue  # one cell wrapped fills its lines alike: two columns' lines differ
+        halves: list[list[Piece]] = [[lines[0]], [lines[1]]]
+        turn = 0
+        for p in lines[2:]:
+            open_ = [k for k in (0, 1) if not ended(halves[k])]
+            if not open_:
+                break
+            k = turn if turn in open_ else open_[0]
+            halves[k].append(p)
+            turn = 1 - k
+        if all(ended(h) for h in halves) and sum(map(len, halves)) == len(lines):
+            return members, ("".join(p.text.strip() for p in halves[0]), "".join(p.text.strip() for p in halves[1]))
+    return None
+
+
+def ended(sentence: list[Piece]) -> bool:
+    """A sentence's last line closes it (。), or is narrower than its first (a wrapped
+    cell's last line)."""
+    last = sentence[-1].text.strip()
+    return last.endswith(("。", ".")) or (
+        len(sentence) > 1 and display_width(last) + 2 < display_width(sentence[0].text))
+
+
 def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template: TemplateSpec,
                  row_label_texts: tuple[str, ...], guess: float) -> dict[str, FieldValue]:
     """The two goals of a national form (预期目标 | 实际完成情况 beside the row label 年度总体
@@ -1404,7 +1447,14 @@ def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template
     free = [i for i in range(len(cells)) if i not in used]
     found = beside_row_label(cells, free, {compact(x) for x in row_label_texts})
     if found is None:
-        return {}
+        # The two goals side by side at their heights apart (centred cells), their lines in
+        # turn in one block of their own.
+        pair = goals_in_turn(cells, free)
+        if pair is None:
+            return {}
+        used.update(pair[0])
+        return {name: FieldValue(value=typed_value(text, "text"), raw=text, confidence=guess, page=1)
+                for (name, _spec), text in zip(below, pair[1])}
     taken, text = found
     if not text.endswith("。"):
         # The region opens after the head's last label, a goal's label on these forms.
@@ -1568,7 +1618,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template))
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
+                                 everything[:start])
     out = StreamTable(found=found, goals=goals, head=everything[:start])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
                 for row, group in zip(rows, groups)]

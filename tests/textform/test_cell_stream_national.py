@@ -11,6 +11,7 @@ from pipeline.textform.cell_stream import (
     StreamRow,
     block_cells,
     doubt_shared_names,
+    goals_in_turn,
     join_name_tails,
     plain_name,
 )
@@ -261,3 +262,47 @@ def test_the_head_of_a_torn_label_is_no_name() -> None:
     groups = ("绩效指标", "效益指标")
     assert not plain_name(cell("绩效指", "name", 0), groups)
     assert plain_name(cell("完成率", "name", 0), groups)
+
+
+def test_two_goals_printed_in_turn_come_apart() -> None:
+    lines = ["围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和", "年度总体目标已实现，公共文化工作成效明显，群",
+             "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保", "众满意度较高。", "年度各项绩效目标如期完成。"]
+    cells = [Cell((Piece(t, t, k, None, 0.95),), "prose", 7) for k, t in enumerate(lines)]
+    got = goals_in_turn(cells, list(range(len(cells))))
+    assert got is not None and got[1] == (
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和管理模式，不断完善阵地建设，推进公共文化工作提质增效，"
+        "确保年度各项绩效目标如期完成。", "年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")
+    # One sentence wrapped (its lines alike) is no two.
+    one = ["围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和", "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保",
+           "年度各项绩效目标如期完成。"]
+    assert goals_in_turn([Cell((Piece(t, t, k, None, 0.95),), "prose", 7) for k, t in enumerate(one)], [0, 1, 2]) is None
+
+
+def test_the_goals_read_in_turn_are_guesses() -> None:
+    head = HEAD[:HEAD.index("预期目标")]
+    text = head + "\n\n".join([
+        "预期目标\n年度总\n体目标", "实际完成情况",
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n年度总体目标已实现，公共文化工作成效明显，群\n"
+        "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保\n众满意度较高。\n年度各项绩效目标如期完成。",
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        *[c for row in ROWS for c in row], "100", "91", "总分"]) + "\n\n一、绩效目标实现情况\n已完成。\n"
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    # (the reader's text has ASCII commas)
+    assert form.fields["goal_actual"].value == "年度总体目标已实现,公共文化工作成效明显,群众满意度较高。"
+    assert str(form.fields["goal_expected"].value).endswith("确保年度各项绩效目标如期完成。")
+    assert all(form.fields[k].confidence < CONFIG.review_threshold for k in ("goal_expected", "goal_actual"))
+
+
+def test_a_level1_weight_printed_up_in_the_head_cuts_the_rows() -> None:
+    # 产出指标（60分） printed by the funds block, before the table's labels: its weight
+    # still cuts the rows, as 效益指标（30分） and 满意度指标（10分） printed among them do.
+    head = HEAD.replace("其他资金", "产出指标（\n60分）\n\n其他资金", 1)
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        if l1 != "产出指标" and (k == 0 or ROWS[k - 1][0] != l1):
+            body.append(f"{l1}（{30 if l1 == '效益指标' else 10}分）")
+        body += list(rest)
+    form = read_text_form(head + "\n\n".join(body + ["100", "91", "总分"]) + "\n\n一、绩效目标实现情况\n已完成。\n",
+                          CATALOGUE, CONFIG)
+    assert [r.text("level1") for r in form.rows] == ["产出指标（60分）"] * 2 + ["效益指标（30分）"] * 2 + ["满意度指标（10分）"]
+    assert all(sure(r, "level1") for r in form.rows)
