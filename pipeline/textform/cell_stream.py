@@ -549,8 +549,40 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> Strea
 
 def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
     """A left-over cell that can be a 三级指标: no group name or label torn into it, nor
-    the head of one torn from its tail (绩效指 | … | 标)."""
-    return 2 <= len(cell.key) <= 30 and not any(g in cell.key or g.startswith(cell.key) for g in groups)
+    the head of one torn from its last character (绩效指 | … | 标; 服务对象满意度 is a name)."""
+    return 2 <= len(cell.key) <= 30 and not any(
+        g in cell.key or (g.startswith(cell.key) and len(g) == len(cell.key) + 1) for g in groups)
+
+
+MEASURED = re.compile(r"^[≥≤=<>＝]*\s*\d+(?:\.\d+)?\s*(\S+)$")
+
+
+def unit_of(cell: Cell) -> str | None:
+    """The unit a measured value is in (≥120个, 120人次: 个, 人次)."""
+    found = MEASURED.match(cell.text.strip())
+    return found.group(1) if found else None
+
+
+def pair_by_units(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """A left-over name with its target right after it (河湖长制工作完成数量 | ≥120个) goes
+    to the row that lacks both and whose actual is in the target's unit (120个), when that
+    unit is no other such row's nor another such pair's: the unit, not the order the tool
+    printed them in, ties them; still a guess, flagged."""
+    lacking = [r for r in rows if {"level3", "target"} <= r.missing and "actual" in r.cells]
+    pairs = [i for i in range(len(cells) - 1) if i not in used and i + 1 not in used
+             and cells[i].kind == "name" and plain_name(cells[i], groups)
+             and cells[i + 1].kind == "value" and cells[i + 1].block == cells[i].block]
+    row_units = [unit_of(r.cells["actual"]) for r in lacking]
+    pair_units = [unit_of(cells[i + 1]) for i in pairs]
+    for i, unit in zip(pairs, pair_units):
+        if unit is None or pair_units.count(unit) != 1 or row_units.count(unit) != 1:
+            continue
+        row = lacking[row_units.index(unit)]
+        for key, at in (("level3", i), ("target", i + 1)):
+            row.cells[key] = cells[at]
+            row.guessed.add(key)
+            row.missing.discard(key)
+            used.add(at)
 
 
 def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
@@ -576,6 +608,37 @@ def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], gr
             cells[i] = Cell((*c.pieces, *cells[j].pieces), "name", c.block)
             used.add(j)
             excess -= 1
+
+
+def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
+    | 率), when that makes the left-over names as many as the rows that lack one: the one
+    left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
+    characters or more is two names (a guess, as every left-over name)."""
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
+    lacking = sum(1 for r in rows if "level3" in r.missing)
+    options = []
+    for i, c in enumerate(cells):
+        lines = sorted({p.line for p in c.pieces})
+        if i in used or c.kind not in ("name", "prose") or PROSE_MARK.search(c.text) or len(lines) < 2 \
+                or not plain_name(replace(c, pieces=c.pieces[:1]), groups) \
+                or len(spare) + (1 if i in spare else 2) != lacking:
+            continue
+        cuts = [k for k in lines[1:]
+                if min(len(compact("".join(p.text for p in c.pieces if (p.line < k) == side))) for side in (True, False)) >= 3]
+        options += [(i, k) for k in cuts]
+    if len(options) != 1:
+        return
+    i, k = options[0]
+    head = tuple(p for p in cells[i].pieces if p.line < k)
+    tail = tuple(p for p in cells[i].pieces if p.line >= k)
+    cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
+    for row in rows:  # the cells after it move one on
+        if row.start > i:
+            row.start, row.end = row.start + 1, row.end + 1
+    moved = {u + 1 if u > i else u for u in used}
+    used.clear()
+    used.update(moved)
 
 
 def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
@@ -1587,7 +1650,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     not_names = (*config.group_names, *kinds.level1, *kinds.labels)
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
+    pair_by_units(rows, cells, used, not_names)
     join_name_tails(rows, cells, used, not_names)
+    split_joined_names(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)

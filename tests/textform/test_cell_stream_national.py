@@ -13,7 +13,9 @@ from pipeline.textform.cell_stream import (
     doubt_shared_names,
     goals_in_turn,
     join_name_tails,
+    pair_by_units,
     plain_name,
+    split_joined_names,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
@@ -259,9 +261,10 @@ def test_a_names_tail_printed_past_a_label_joins_it_when_one_name_is_too_many() 
 
 
 def test_the_head_of_a_torn_label_is_no_name() -> None:
-    groups = ("绩效指标", "效益指标")
+    groups = ("绩效指标", "效益指标", "服务对象满意度指标")
     assert not plain_name(cell("绩效指", "name", 0), groups)
     assert plain_name(cell("完成率", "name", 0), groups)
+    assert plain_name(cell("服务对象满意度", "name", 0), groups)  # a 三级指标, not a torn 二级指标
 
 
 def test_two_goals_printed_in_turn_come_apart() -> None:
@@ -306,3 +309,37 @@ def test_a_level1_weight_printed_up_in_the_head_cuts_the_rows() -> None:
                           CATALOGUE, CONFIG)
     assert [r.text("level1") for r in form.rows] == ["产出指标（60分）"] * 2 + ["效益指标（30分）"] * 2 + ["满意度指标（10分）"]
     assert all(sure(r, "level1") for r in form.rows)
+
+
+def test_a_name_with_its_target_goes_to_the_row_whose_actual_is_in_its_unit() -> None:
+    # Printed in the other order than the rows: the unit ties them, not the order.
+    cells = [cell("120个", "value", 1), cell("9", "num", 2), cell("9", "num", 3),
+             cell("120人次", "value", 4), cell("6", "num", 5), cell("6", "num", 6),
+             cell("培训人次", "name", 7), cell("河湖长制工作完成数量", "name", 8), cell("≥120个", "value", 8)]
+    rows = [StreamRow({"actual": cells[0], "level3_weight": cells[1], "score": cells[2]},
+                      missing={"level3", "target"}, start=0, end=3),
+            StreamRow({"actual": cells[3], "level3_weight": cells[4], "score": cells[5]},
+                      missing={"level3", "target"}, start=3, end=6)]
+    used = set(range(6))
+    pair_by_units(rows, cells, used, ())
+    assert rows[0].cells["level3"].text == "河湖长制工作完成数量" and rows[0].cells["target"].text == "≥120个"
+    assert {"level3", "target"} <= rows[0].guessed and "level3" in rows[1].missing
+
+
+def test_two_names_read_as_one_cell_come_apart_when_a_row_lacks_one() -> None:
+    joined = Cell(tuple(Piece(t, t, k, None, 0.95) for k, t in enumerate(["人居环境改善情况", "高标准农水质达标", "率"])),
+                  "prose", 5)
+    cells = [cell("90%", "value", 1), cell("2", "num", 2), cell("2", "num", 3),
+             cell("100%", "value", 4), cell("2", "num", 6), cell("0", "num", 7), joined]
+    rows = [StreamRow({"actual": cells[0], "level3_weight": cells[1], "score": cells[2]}, missing={"level3"},
+                      start=0, end=3),
+            StreamRow({"actual": cells[3], "level3_weight": cells[4], "score": cells[5]}, missing={"level3"},
+                      start=3, end=6)]
+    used = set(range(6))
+    split_joined_names(rows, cells, used, ())
+    # Only one cut leaves two names of three characters or more (not …达标 | 率).
+    assert [c.text for c in cells[6:]] == ["人居环境改善情况", "高标准农水质达标率"]
+    # One row lacking a name: the cell stays whole.
+    cells = cells[:6] + [joined]
+    split_joined_names(rows[:1], cells, set(range(6)), ())
+    assert len(cells) == 7
