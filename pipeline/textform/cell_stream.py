@@ -650,6 +650,14 @@ def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
     for row in rows:
         if "level3" in row.missing:
             row.guessed.update(k for k in ("target", "actual") if k in row.cells and row.cells[k].kind == "num")
+            # A value in a block with another row's name or value (经济效益指 带动地方经济增长 有效提升
+            # | 群众增收情况 | 逐步改善): which row it is of, only the order says.
+            mine = [c for c in row.cells.values()]
+            for key in ("target", "actual"):
+                c = row.cells.get(key)
+                if c is not None and any(d.block == c.block and d.kind in ("name", "value") and all(d is not m for m in mine)
+                                         for d in cells[max(0, row.start - 8):row.end]):
+                    row.guessed.add(key)
         name = row.cells.get("level3")
         if name is not None and any(c is not name and c.block == name.block and c.kind == "name"
                                     for c in cells[max(0, row.start - 8):row.start + 1]):

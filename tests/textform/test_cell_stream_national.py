@@ -343,3 +343,14 @@ def test_two_names_read_as_one_cell_come_apart_when_a_row_lacks_one() -> None:
     cells = cells[:6] + [joined]
     split_joined_names(rows[:1], cells, set(range(6)), ())
     assert len(cells) == 7
+
+
+def test_a_nameless_rows_value_printed_beside_another_rows_is_a_guess() -> None:
+    # 带动地方经济增长 有效提升 | 群众增收情况 | 逐步改善 in one block, then 有效提升 | 3 | 3:
+    # the row read from 逐步改善 on may have taken the next row's target.
+    cells = [cell("带动地方经济增长", "name", 4), cell("有效提升", "value", 4), cell("逐步改善", "value", 4),
+             cell("有效提升", "value", 5), cell("3", "num", 6), cell("3", "num", 7)]
+    row = StreamRow({"target": cells[2], "actual": cells[3], "level3_weight": cells[4], "score": cells[5]},
+                    missing={"level3"}, start=2, end=6)
+    doubt_shared_names([row], cells)
+    assert row.guessed == {"target"}
