@@ -3,8 +3,6 @@ share a block, a name's tail printed apart (small hand-written pdftotext-like st
 
 from __future__ import annotations
 
-from pipeline.settings import Settings
-from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
     Cell,
     CellClassifier,
@@ -19,12 +17,8 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
-from pipeline.textform.vocab import label_index, load_text_config
+from tests.textform.test_cell_stream import CATALOGUE, CONFIG, INDEX
 
-SETTINGS = Settings()
-CATALOGUE = load_catalogue(SETTINGS.config_dir)
-CONFIG = load_text_config(SETTINGS.config_dir)
-INDEX = label_index(CATALOGUE, CONFIG)
 DEPT = CATALOGUE.templates["dept_overall"]
 KINDS = CellClassifier(CONFIG, "dept_overall", DEPT, INDEX)
 
