@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import combinations, combinations_with_replacement
+from itertools import combinations, combinations_with_replacement, permutations
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -1001,11 +1001,41 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
                 # each, the last taking the rest; a guess.
                 groups[j]["level2"] = piece(children[min(j - a, len(children) - 1)], guess, line)
         if len(children) > 1:
-            # Better: those printed beside the group's rows, each around its own.
-            for x, y, child in centred_groups([(j, n) for j, n in anchors if parents[n] == name], a, b):
+            # Better: those printed beside the group's rows, each around its own, the others
+            # where they fit (`level2_spans`).
+            mine = [(j, n) for j, n in anchors if parents[n] == name]
+            first = rows[0].start if rows else 0
+            leading = [c.key for i, c in enumerate(cells[:first]) if i not in used and c.key in children]
+            spans = level2_spans(children, dict((n, float(j)) for j, n in reversed(mine)),
+                                 list(dict.fromkeys(leading)), a, b)
+            for x, y, child in spans or centred_groups(mine, a, b):
                 for j in range(x, y):
                     groups[j]["level2"] = piece(child, guess, line)
     return groups
+
+
+def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int
+                 ) -> list[tuple[int, int, str]]:
+    """Rows [a, b) cut into one span for each level-2 name seen under their level-1 group, a
+    guess: a name printed beside a row stands at its span's middle (a merged cell's text is
+    centred on its rows); names printed before the table's first row come first, in the
+    order printed; the others fill what is left, in the order that leaves the anchored
+    names nearest their middles, then the spans most even. Empty when too many ways."""
+    k, n = len(children), b - a
+    rest = [c for c in children if c not in leading]
+    if not 1 < k <= min(4, n) or comb(n - 1, k - 1) > MAX_CUTS // 24:
+        return []
+    best: tuple[tuple[float, float], list[tuple[int, int, str]]] | None = None
+    for order in permutations(rest):
+        names = [*leading, *order]
+        for chosen in combinations(range(a + 1, b), k - 1):
+            bounds = [a, *chosen, b]
+            spans = list(zip(bounds, bounds[1:], names))
+            off = sum(abs((x + y - 1) / 2 - at[c]) for x, y, c in spans if c in at)
+            uneven = sum((y - x - n / k) ** 2 for x, y, _c in spans)
+            if best is None or (off, uneven) < best[0]:
+                best = ((off, uneven), spans)
+    return best[1] if best is not None else []
 
 
 def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:

@@ -11,6 +11,7 @@ from pipeline.textform.cell_stream import (
     doubt_shared_names,
     goals_in_turn,
     join_name_tails,
+    level2_spans,
     pair_by_units,
     plain_name,
     split_joined_names,
@@ -348,3 +349,16 @@ def test_a_nameless_rows_value_printed_beside_another_rows_is_a_guess() -> None:
                     missing={"level3"}, start=2, end=6)
     doubt_shared_names([row], cells)
     assert row.guessed == {"target"}
+
+
+def test_level2_names_are_placed_around_their_rows_and_where_printed() -> None:
+    # 时效指标 printed before the table's first row, 数量指标 beside row 7, 成本指标 after
+    # the table: 时效 first, 数量 around row 7, 成本 between; the rest split as evenly as
+    # can be (3 | 4 or 4 | 3: the first found).
+    got = level2_spans(["数量指标", "时效指标", "成本指标"], {"数量指标": 7.0}, ["时效指标"], 0, 8)
+    assert got == [(0, 3, "时效指标"), (3, 7, "成本指标"), (7, 8, "数量指标")]
+    # A name beside the group's first row takes that row; the other the rest.
+    assert level2_spans(["数量指标", "质量指标"], {"数量指标": 0.0}, [], 0, 4) == [
+        (0, 1, "数量指标"), (1, 4, "质量指标")]
+    # More names than rows: no reading.
+    assert level2_spans(["数量指标", "质量指标", "时效指标"], {}, [], 0, 2) == []
