@@ -909,9 +909,10 @@ def row_printed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int],
         a, b = row.start - 2, row.start - 1
         if b < 0 or b in used or cells[b].key not in parents:
             continue
-        name = WEIGHT_SUFFIX.sub("", cells[a].key) if a >= 0 and a not in used else ""
-        if cells[a].kind == "group1" and name in level1_order and parents[cells[b].key] == name:
-            found = re.search(re.escape(name) + GROUP_WEIGHT, cells[a].key)
+        first = cells[a] if a >= 0 and a not in used else None
+        name = WEIGHT_SUFFIX.sub("", first.key) if first is not None else ""
+        if first is not None and first.kind == "group1" and name in level1_order and parents[cells[b].key] == name:
+            found = re.search(re.escape(name) + GROUP_WEIGHT, first.key)
             out[j] = (name, float(found.group(1)) if found else None, cells[b].key)
         else:
             alone[j] = cells[b].key
