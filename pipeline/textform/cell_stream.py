@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from itertools import combinations, combinations_with_replacement
+from itertools import combinations, combinations_with_replacement, permutations
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -223,7 +223,8 @@ class CellClassifier:
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
-        if kind in ("num", "dash", "label", "total", "group_weight"):
+        # A whole group name is no line of a 三级指标 (带动地方经济增长 | 效益指标).
+        if kind in ("num", "dash", "label", "total", "group_weight", "group1", "group2"):
             return True
         return kind == "value" and (piece.key in self.config.qualitative_values
                                     or any(ch.isdigit() for ch in piece.text))
@@ -289,12 +290,20 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
 
 
 def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
-    """Whether a line opens another sentence in the block of one (two rows' 偏差原因
-    printed one under the other): a wrapped cell fills each line but its last, so a
-    sentence's line shorter than the next by more than a wide character ends its cell."""
+    """Whether a line opens another sentence or name in the block of one (two rows' 偏差原因
+    printed one under the other; a centred name and the next row's, 职业技能网络联络 |
+    平台健全度 | 资料归档完整率): a wrapped cell fills each line but its last, so a line
+    shorter than the next by more than a wide character ends its cell."""
     before = sentence[-1]
-    if before.line == piece.line or kinds.of(tuple(sentence)) != "prose" or LIST_ITEM.match(piece.text):
+    kind = kinds.of(tuple(sentence))
+    if before.line == piece.line or kind not in ("prose", "name") or LIST_ITEM.match(piece.text):
         return False  # beside it, or the next item of a list the unit broke by hand (1.… | 2.…)
+    if kind == "name" and len(sentence) > 1 and display_width(sentence[-2].text) <= display_width(before.text):
+        return False  # a wrapped name not yet seen to end: its last line shorter than the one above
+    if kind == "name" and len(sentence) == 1 and len(kinds.prose_keys) > 1:
+        # A form with sentence columns side by side (评分标准 | 佐证材料): the longer line
+        # may be the next column's, beside a wrapped name's first line.
+        return False
     return display_width(before.text) + 2 < display_width(piece.text)
 
 
@@ -653,8 +662,120 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> Strea
 
 
 def plain_name(cell: Cell, groups: tuple[str, ...]) -> bool:
-    """A left-over cell that can be a 三级指标: no group name or label torn into it."""
-    return 2 <= len(cell.key) <= 30 and not any(g in cell.key for g in groups)
+    """A left-over cell that can be a 三级指标: no group name or label torn into it, nor
+    the head of one torn from its last character (绩效指 | … | 标; 服务对象满意度 is a name)."""
+    return 2 <= len(cell.key) <= 30 and not any(
+        g in cell.key or (g.startswith(cell.key) and len(g) == len(cell.key) + 1) for g in groups)
+
+
+MEASURED = re.compile(r"^[≥≤=<>＝]*\s*\d+(?:\.\d+)?\s*(\S+)$")
+
+
+def unit_of(cell: Cell) -> str | None:
+    """The unit a measured value is in (≥120个, 120人次: 个, 人次)."""
+    found = MEASURED.match(cell.text.strip())
+    return found.group(1) if found else None
+
+
+def pair_by_units(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """A left-over name with its target right after it (河湖长制工作完成数量 | ≥120个) goes
+    to the row that lacks both and whose actual is in the target's unit (120个), when that
+    unit is no other such row's nor another such pair's: the unit, not the order the tool
+    printed them in, ties them; still a guess, flagged."""
+    lacking = [r for r in rows if {"level3", "target"} <= r.missing and "actual" in r.cells]
+    pairs = [i for i in range(len(cells) - 1) if i not in used and i + 1 not in used
+             and cells[i].kind == "name" and plain_name(cells[i], groups)
+             and cells[i + 1].kind == "value" and cells[i + 1].block == cells[i].block]
+    row_units = [unit_of(r.cells["actual"]) for r in lacking]
+    pair_units = [unit_of(cells[i + 1]) for i in pairs]
+    for i, unit in zip(pairs, pair_units):
+        if unit is None or pair_units.count(unit) != 1 or row_units.count(unit) != 1:
+            continue
+        row = lacking[row_units.index(unit)]
+        for key, at in (("level3", i), ("target", i + 1)):
+            row.cells[key] = cells[at]
+            row.guessed.add(key)
+            row.missing.discard(key)
+            used.add(at)
+
+
+def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """A name's last line printed apart, past a label or a group name between (建立联系群众
+    制度 | 绩效指标 | 完成率), when more names are left over than rows lack one: a left-over
+    name whose last line fills the name column (as wide as the widest name line) goes on
+    in the next left-over name of a few characters, itself no full line, as many times as
+    there are names too many. The joined name stays a guess, as every left-over name."""
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
+    excess = len(spare) - sum(1 for r in rows if "level3" in r.missing)
+    widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
+    if excess <= 0 or not widths:
+        return
+    full = max(widths)
+    for i in spare:
+        c = cells[i]
+        if excess == 0 or i in used or display_width(c.pieces[-1].text) < full:
+            continue
+        j = i + 1
+        while j < len(cells) and j not in used and cells[j].kind in ("label", "group1", "group2"):
+            j += 1
+        if j in spare and len(cells[j].key) <= 4 and display_width(cells[j].pieces[0].text) < full:
+            cells[i] = Cell((*c.pieces, *cells[j].pieces), "name", c.block)
+            used.add(j)
+            excess -= 1
+
+
+def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
+    | 率), when that makes the left-over names as many as the rows that lack one: the one
+    left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
+    characters or more is two names (a guess, as every left-over name)."""
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
+    lacking = sum(1 for r in rows if "level3" in r.missing)
+    options = []
+    for i, c in enumerate(cells):
+        lines = sorted({p.line for p in c.pieces})
+        if i in used or c.kind not in ("name", "prose") or PROSE_MARK.search(c.text) or len(lines) < 2 \
+                or not plain_name(replace(c, pieces=c.pieces[:1]), groups) \
+                or len(spare) + (1 if i in spare else 2) != lacking:
+            continue
+        cuts = [k for k in lines[1:]
+                if min(len(compact("".join(p.text for p in c.pieces if (p.line < k) == side))) for side in (True, False)) >= 3]
+        options += [(i, k) for k in cuts]
+    if len(options) != 1:
+        return
+    i, k = options[0]
+    head = tuple(p for p in cells[i].pieces if p.line < k)
+    tail = tuple(p for p in cells[i].pieces if p.line >= k)
+    cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
+    for row in rows:  # the cells after it move one on
+        if row.start > i:
+            row.start, row.end = row.start + 1, row.end + 1
+    moved = {u + 1 if u > i else u for u in used}
+    used.clear()
+    used.update(moved)
+
+
+def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
+    """A row's name that shares its block with another name (群众满意度 | 农村公路养护群众
+    | 满意度, two rows' names one under the other, centred): which of them is the row's
+    that follows is the order's guess, flagged. So is a bare number taken for a value
+    of a row found without its name (11 | 5 | 100% | 5 | 1: numbers of two rows side by
+    side), which nothing but its place in the run tells from a weight or a score."""
+    for row in rows:
+        if "level3" in row.missing:
+            row.guessed.update(k for k in ("target", "actual") if k in row.cells and row.cells[k].kind == "num")
+            # A value in a block with another row's name or value (经济效益指 带动地方经济增长 有效提升
+            # | 群众增收情况 | 逐步改善): which row it is of, only the order says.
+            mine = [c for c in row.cells.values()]
+            for key in ("target", "actual"):
+                c = row.cells.get(key)
+                if c is not None and any(d.block == c.block and d.kind in ("name", "value") and all(d is not m for m in mine)
+                                         for d in cells[max(0, row.start - 8):row.end]):
+                    row.guessed.add(key)
+        name = row.cells.get("level3")
+        if name is not None and any(c is not name and c.block == name.block and c.kind == "name"
+                                    for c in cells[max(0, row.start - 8):row.start + 1]):
+            row.guessed.add("level3")
 
 
 def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
@@ -916,7 +1037,77 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig) -> list[dict[str, Piece]]:
+                    stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
+    """Level-1 and level-2 cells per row on the national forms: placed by the sums
+    (`summed_groups`; a level-1 name with its weight the tool printed up in the head
+    counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
+    | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head)
+    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+    own = row_printed_groups(rows, cells, used, parents, level1_order)
+    if not names_repeated(own, len(rows)):
+        return groups
+    line = rows[0].cells[next(iter(rows[0].cells))].pieces[0].line
+    weights = {name: weight for name, weight, _l2 in own.values() if weight is not None}
+    made: dict[str, float] = {}
+    for j, (name, _w, _l2) in own.items():
+        made[name] = made.get(name, 0.0) + (rows[j].cells["level3_weight"].number() or 0.0)
+    # Confirmed where the printed names are consistent (each group one run of rows) and,
+    # where a group's weight is printed, its rows make it.
+    runs_ok = contiguous([own[j][0] for j in sorted(own)]) and \
+        contiguous([own[j][0] + own[j][2] for j in sorted(own)])
+    for j, (name, weight, level2) in own.items():
+        ok = runs_ok and (name not in weights or abs(made[name] - weights[name]) <= TOLERANCE)
+        conf = sure if ok else guess
+        label = name if weight is None else f"{name}（{number_text(weight)}分）"
+        groups[j]["level1"] = piece(label, conf, line)
+        groups[j]["level2"] = piece(level2, conf, line)
+    return groups
+
+
+def row_printed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], parents: dict[str, str],
+                       level1_order: list[str]) -> dict[int, tuple[str, float | None, str]]:
+    """The level-1 name (with its printed weight) and the level-2 name printed right before
+    a row's cells, a level-1 name then one of its level-2 names (产出指标 | 成本指标 |
+    单位建设成本 …), as {row: (level1, weight, level2)}; a row whose level-1 name the tool
+    moved away (经济效益指标 | 群众增收情况 …) takes its level-2 name's parent (the
+    vocabulary's) when a row beside it is named with that parent."""
+    out: dict[int, tuple[str, float | None, str]] = {}
+    alone: dict[int, str] = {}
+    for j, row in enumerate(rows):
+        a, b = row.start - 2, row.start - 1
+        if b < 0 or b in used or cells[b].key not in parents:
+            continue
+        first = cells[a] if a >= 0 and a not in used else None
+        name = WEIGHT_SUFFIX.sub("", first.key) if first is not None else ""
+        if first is not None and first.kind == "group1" and name in level1_order and parents[cells[b].key] == name:
+            found = re.search(re.escape(name) + GROUP_WEIGHT, first.key)
+            out[j] = (name, float(found.group(1)) if found else None, cells[b].key)
+        else:
+            alone[j] = cells[b].key
+    for j, level2 in alone.items():
+        beside = [out[k] for k in (j - 1, j + 1) if k in out and out[k][0] == parents[level2]]
+        if beside:
+            out[j] = (beside[0][0], beside[0][1], level2)
+    return out
+
+
+def names_repeated(own: dict[int, tuple[str, float | None, str]], n: int) -> bool:
+    """The names are printed on every row (unmerged cells), not once per merged group: more
+    than half the rows carry their names, and some two rows side by side the same ones
+    (a merged cell prints its name once)."""
+    return 2 * len(own) > n and any(j + 1 in own and own[j] == own[j + 1] for j in own)
+
+
+def contiguous(keys: list[str]) -> bool:
+    """Each key one run: no key comes back after another."""
+    runs = [k for i, k in enumerate(keys) if i == 0 or keys[i - 1] != k]
+    return len(runs) == len(set(runs))
+
+
+def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
+                  level1_order: list[str], sure: float, guess: float,
+                  stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
@@ -925,6 +1116,9 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     (`unweighted_starts`), or else the level-2 names beside the rows place both levels."""
     parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
     names = printed_level1(cells, level1_order)
+    for name, (weight, cell) in printed_level1(head, level1_order).items():
+        if weight is not None and names.get(name, (None, None))[0] is None:
+            names[name] = (weight, cell)  # printed up in the head (产出指标（45分） by the funds block)
     present = [n for n in level1_order if n in names]
     if any(names[n][0] is not None for n in present):
         # A name printed without a weight beside weighted ones is a level-2 name too (成本指标).
@@ -977,11 +1171,41 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
                 # each, the last taking the rest; a guess.
                 groups[j]["level2"] = piece(children[min(j - a, len(children) - 1)], guess, line)
         if len(children) > 1:
-            # Better: those printed beside the group's rows, each around its own.
-            for x, y, child in centred_groups([(j, n) for j, n in anchors if parents[n] == name], a, b):
+            # Better: those printed beside the group's rows, each around its own, the others
+            # where they fit (`level2_spans`).
+            mine = [(j, n) for j, n in anchors if parents[n] == name]
+            first = rows[0].start if rows else 0
+            leading = [c.key for i, c in enumerate(cells[:first]) if i not in used and c.key in children]
+            spans = level2_spans(children, dict((n, float(j)) for j, n in reversed(mine)),
+                                 list(dict.fromkeys(leading)), a, b)
+            for x, y, child in spans or centred_groups(mine, a, b):
                 for j in range(x, y):
                     groups[j]["level2"] = piece(child, guess, line)
     return groups
+
+
+def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int
+                 ) -> list[tuple[int, int, str]]:
+    """Rows [a, b) cut into one span for each level-2 name seen under their level-1 group, a
+    guess: a name printed beside a row stands at its span's middle (a merged cell's text is
+    centred on its rows); names printed before the table's first row come first, in the
+    order printed; the others fill what is left, in the order that leaves the anchored
+    names nearest their middles, then the spans most even. Empty when too many ways."""
+    k, n = len(children), b - a
+    rest = [c for c in children if c not in leading]
+    if not 1 < k <= min(4, n) or comb(n - 1, k - 1) > MAX_CUTS // 24:
+        return []
+    best: tuple[tuple[float, float], list[tuple[int, int, str]]] | None = None
+    for order in permutations(rest):
+        names = [*leading, *order]
+        for chosen in combinations(range(a + 1, b), k - 1):
+            bounds = [a, *chosen, b]
+            spans = list(zip(bounds, bounds[1:], names))
+            off = sum(abs((x + y - 1) / 2 - at[c]) for x, y, c in spans if c in at)
+            uneven = sum((y - x - n / k) ** 2 for x, y, _c in spans)
+            if best is None or (off, uneven) < best[0]:
+                best = ((off, uneven), spans)
+    return best[1] if best is not None else []
 
 
 def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
@@ -1503,6 +1727,46 @@ def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
     return None
 
 
+def goals_in_turn(cells: list[Cell], free: list[int]) -> tuple[list[int], tuple[str, str]] | None:
+    """Two sentences printed side by side, their lines in turn (围绕…建设和 | 年度总体目标已
+    实现…群 | 管理模式…确保 | 众满意度较高。 | 年度各项绩效目标如期完成。): the block's
+    sentence lines (its first two as wide as two columns, not alike) dealt out in turn, the
+    first line's sentence first; one that has ended (a
+    line that closes a sentence, or a line narrower than its first: a wrapped cell's last)
+    takes no more, the other the rest. Taken when both end, as the cells of the block's
+    sentences, the expected goal (the wider column, printed first) and the actual; a guess."""
+    blocks: dict[int, list[int]] = {}
+    for i in free:
+        if cells[i].kind in ("prose", "name"):
+            blocks.setdefault(cells[i].block, []).append(i)
+    for members in blocks.values():
+        lines = sorted((p for i in members for p in cells[i].pieces), key=lambda p: p.line)
+        if len(lines) < 3 or len({p.line for p in lines}) != len(lines) \
+                or not any(PROSE_MARK.search(p.text) for p in lines) \
+                or abs(display_width(lines[0].text) - display_width(lines[1].text)) <= 2:
+            continue  # one cell wrapped fills its lines alike: two columns' lines differ
+        halves: list[list[Piece]] = [[lines[0]], [lines[1]]]
+        turn = 0
+        for p in lines[2:]:
+            open_ = [k for k in (0, 1) if not ended(halves[k])]
+            if not open_:
+                break
+            k = turn if turn in open_ else open_[0]
+            halves[k].append(p)
+            turn = 1 - k
+        if all(ended(h) for h in halves) and sum(map(len, halves)) == len(lines):
+            return members, ("".join(p.text.strip() for p in halves[0]), "".join(p.text.strip() for p in halves[1]))
+    return None
+
+
+def ended(sentence: list[Piece]) -> bool:
+    """A sentence's last line closes it (。), or is narrower than its first (a wrapped
+    cell's last line)."""
+    last = sentence[-1].text.strip()
+    return last.endswith(("。", ".")) or (
+        len(sentence) > 1 and display_width(last) + 2 < display_width(sentence[0].text))
+
+
 def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template: TemplateSpec,
                  row_label_texts: tuple[str, ...], guess: float) -> dict[str, FieldValue]:
     """The two goals of a national form (预期目标 | 实际完成情况 beside the row label 年度总体
@@ -1524,7 +1788,14 @@ def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template
     free = [i for i in range(len(cells)) if i not in used]
     found = beside_row_label(cells, free, {compact(x) for x in row_label_texts})
     if found is None:
-        return {}
+        # The two goals side by side at their heights apart (centred cells), their lines in
+        # turn in one block of their own.
+        pair = goals_in_turn(cells, free)
+        if pair is None:
+            return {}
+        used.update(pair[0])
+        return {name: FieldValue(value=typed_value(text, "text"), raw=text, confidence=guess, page=1)
+                for (name, _spec), text in zip(below, pair[1])}
     taken, text = found
     if not text.endswith("。"):
         # The region opens after the head's last label, a goal's label on these forms.
@@ -1721,7 +1992,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
         if "level1_weight" in spec.columns else set()
     used |= groups_before
+    doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
+    pair_by_units(rows, cells, used, not_names)
+    join_name_tails(rows, cells, used, not_names)
+    split_joined_names(rows, cells, used, not_names)
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     used -= groups_before
     for key in ("target", "actual"):
@@ -1767,7 +2042,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template),
                              next((i for i, c in enumerate(cells) if c.key in header), 0))
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream)
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
+                                 everything[:start])
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])

@@ -1,0 +1,364 @@
+"""The cell-stream reader on the national forms: names printed in each row, names that
+share a block, a name's tail printed apart (small hand-written pdftotext-like streams)."""
+
+from __future__ import annotations
+
+from pipeline.textform.cell_stream import (
+    Cell,
+    CellClassifier,
+    StreamRow,
+    block_cells,
+    doubt_shared_names,
+    goals_in_turn,
+    join_name_tails,
+    level2_spans,
+    pair_by_units,
+    plain_name,
+    split_joined_names,
+)
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.pieces import Piece
+from tests.textform.test_cell_stream import CATALOGUE, CONFIG, INDEX
+
+DEPT = CATALOGUE.templates["dept_overall"]
+KINDS = CellClassifier(CONFIG, "dept_overall", DEPT, INDEX)
+
+# The head of a 部门整体 form as pdftotext writes it in reading order (a cell a block).
+HEAD = """部门整体支出绩效自评表
+（2025年度）
+部门（单位）名称
+
+年度资金（万元）
+
+某市市场监督管理局
+年初预算
+数
+
+全年预算
+数
+
+全年执行
+数
+
+年度资金总额
+
+329.00
+
+329.00
+
+329.00
+
+10
+
+100%
+
+10
+
+其中：当年财政拨款
+
+263.20
+
+263.20
+
+263.20
+
+—
+
+—
+
+—
+
+上年结转资金
+
+65.80
+
+65.80
+
+65.80
+
+—
+
+—
+
+—
+
+—
+
+—
+
+—
+
+其他资金
+
+分值
+
+预期目标
+
+年度各项绩效目标如期完成。
+二级指标
+
+三级指标
+
+得分
+
+实际完成情况
+
+年度总 围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和
+体目标 管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保
+
+一级指标
+
+执行率
+
+年度指标
+值
+
+年度总体目标已实现，公共文化工作成效明显，群
+众满意度较高。
+
+实际完成
+值
+
+分值
+
+得分
+
+偏差原因分析及改进措施
+
+"""
+
+
+def lines_block(*lines: str) -> list[list[Piece]]:
+    return [[Piece(part, part, i, None, 0.95) for part in line.split(" ")] for i, line in enumerate(lines)]
+
+
+def cell(text: str, kind: str, block: int) -> Cell:
+    return Cell((Piece(text, text, block, None, 0.95),), kind, block)
+
+
+def sure(row, key: str) -> bool:
+    return min(p.confidence for p in row.cells[key]) >= CONFIG.review_threshold
+
+
+def read(body: list[str]):
+    form = read_text_form(HEAD + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n", CATALOGUE, CONFIG)
+    assert form.template == "dept_overall"
+    return form
+
+
+# Unmerged cells: each row prints its 一级指标 and 二级指标 before its 三级指标.
+ROWS = [
+    ("产出指标", "数量指标", "新建改建设施数量", "≥1200处", "1200处", "16", "13"),
+    ("产出指标", "成本指标", "单位建设成本", "≤580万元", "579.65万元", "44", "40"),
+    ("效益指标", "经济效益指标", "带动地方经济增长", "达成预期指标", "达成预期指标", "20", "20"),
+    ("效益指标", "经济效益指标", "群众增收情况", "逐步改善", "明显改善", "10", "9"),
+    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥85%", "88%", "10", "9"),
+]
+
+
+def test_names_printed_in_every_row_decide_its_groups() -> None:
+    form = read([c for row in ROWS for c in row] + ["100", "91", "总分"])
+    assert [(r.text("level1"), r.text("level2"), r.text("level3")) for r in form.rows] == [
+        (a, b, c) for a, b, c, *_rest in ROWS]
+    # Printed in the row, each group one run of rows: confirmed, not a guess.
+    assert all(sure(r, "level1") and sure(r, "level2") for r in form.rows)
+
+
+def test_a_row_whose_level1_name_moved_takes_its_level2_names_parent_beside_named_rows() -> None:
+    body = [c for row in ROWS for c in row]
+    body.remove("效益指标")  # the third row's 一级指标 printed elsewhere (after the table)
+    form = read(body + ["100", "91", "效益指标", "总分"])
+    third = form.rows[2]
+    assert (third.text("level1"), third.text("level2")) == ("效益指标", "经济效益指标")
+    assert sure(third, "level1")
+
+
+def test_names_in_rows_whose_printed_weight_the_rows_do_not_make_are_guesses() -> None:
+    # 产出指标 says 70 but its rows make 60: a row is missing or misread; the names stand,
+    # flagged.
+    body = [c.replace("产出指标", "产出指标（70分）").replace("效益指标", "效益指标（30分）")
+            .replace("满意度指标", "满意度指标（10分）") if c in ("产出指标", "效益指标", "满意度指标") else c
+            for row in ROWS for c in row]
+    form = read(body + ["100", "91", "总分"])
+    assert [r.text("level1") for r in form.rows[:2]] == ["产出指标（70分）"] * 2
+    assert not sure(form.rows[0], "level1") and not sure(form.rows[1], "level2")
+    assert sure(form.rows[2], "level1") and sure(form.rows[4], "level1")  # 30 and 10 are made
+
+
+def test_names_printed_once_per_group_are_no_row_names() -> None:
+    # Merged cells: each name once, before its group's first row; the sums place them, and
+    # with no level-1 weight printed that is a guess.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        first1 = k == 0 or ROWS[k - 1][0] != l1
+        first2 = k == 0 or ROWS[k - 1][1] != l2
+        body += ([l1] if first1 else []) + ([l2] if first2 else []) + list(rest)
+    form = read(body + ["100", "91", "总分"])
+    assert [r.text("level3") for r in form.rows] == [row[2] for row in ROWS]
+    assert not sure(form.rows[3], "level1")
+
+
+def test_a_centred_name_and_the_next_rows_name_in_one_block_come_apart() -> None:
+    got = block_cells(lines_block("职业技能网络联络", "符合规范", "平台健全度", "资料归档完整率"), 0, KINDS)
+    assert [(c.text, c.kind) for c in got] == [
+        ("职业技能网络联络平台健全度", "name"), ("符合规范", "value"), ("资料归档完整率", "name")]
+    # One line, then a longer one: no wrapped cell's first line is its shortest.
+    got = block_cells(lines_block("群众满意度", "农村公路养护群众", "满意度"), 0, KINDS)
+    assert [c.text for c in got] == ["群众满意度", "农村公路养护群众满意度"]
+    # Unless sentence columns stand side by side (the fund form's 评分标准 | 佐证材料): the
+    # longer line may be the next column's.
+    fund = CellClassifier(CONFIG, "gd_fund", CATALOGUE.templates["gd_fund"], INDEX)
+    got = block_cells(lines_block("群众满意度", "农村公路养护群众", "满意度"), 0, fund)
+    assert [c.text for c in got] == ["群众满意度农村公路养护群众满意度"]
+
+
+def test_a_group_name_line_in_a_names_block_stands_apart() -> None:
+    got = block_cells(lines_block("带动地方经济增长", "效益指标"), 0, KINDS)
+    assert [(c.text, c.kind) for c in got] == [("带动地方经济增长", "name"), ("效益指标", "group1")]
+
+
+def test_a_rows_name_sharing_its_block_with_another_name_is_a_guess() -> None:
+    cells = [cell("群众满意度", "name", 3), cell("农村公路养护群众满意度", "name", 3), cell("≥85%", "value", 4),
+             cell("90%", "value", 5), cell("2", "num", 6), cell("2", "num", 7)]
+    row = StreamRow({"level3": cells[1], "target": cells[2], "actual": cells[3], "level3_weight": cells[4],
+                     "score": cells[5]}, start=1, end=6)
+    doubt_shared_names([row], cells)
+    assert "level3" in row.guessed
+    alone = StreamRow(dict(row.cells), start=1, end=6)
+    doubt_shared_names([alone], cells[1:2] + cells[2:])
+    assert "level3" not in alone.guessed
+
+
+def test_a_bare_number_taken_for_a_nameless_rows_value_is_a_guess() -> None:
+    cells = [cell("11", "num", 1), cell("100%", "value", 2), cell("5", "num", 3), cell("1", "num", 4)]
+    row = StreamRow({"target": cells[0], "actual": cells[1], "level3_weight": cells[2], "score": cells[3]},
+                    missing={"level3"}, start=0, end=4)
+    doubt_shared_names([row], cells)
+    assert row.guessed == {"target"}
+
+
+def test_a_names_tail_printed_past_a_label_joins_it_when_one_name_is_too_many() -> None:
+    # 建立联系群众制度 fills the name column (8 wide characters, as 代表联络站建设覆 does);
+    # 完成率, past the torn label 绩效指标, is its tail.
+    cells = [cell("代表联络站建设覆盖率", "name", 0), cell("建立联系群众制度", "name", 0), cell("绩效指标", "label", 1),
+             cell("完成率", "name", 2), cell("人居环境改善情况", "name", 3)]
+    cells[0] = Cell((Piece("代表联络站建设覆", "代表联络站建设覆", 0, None, 0.95),
+                     Piece("盖率", "盖率", 1, None, 0.95)), "name", 0)
+    rows = [StreamRow({}, missing={"level3"}) for _ in range(3)]
+    used: set[int] = set()
+    join_name_tails(rows, cells, used, ("绩效指标",))
+    assert cells[1].text == "建立联系群众制度完成率" and used == {3}
+    # As many names as rows lacking one: nothing joined.
+    cells[1] = cell("建立联系群众制度", "name", 0)
+    used = set()
+    join_name_tails([*rows, StreamRow({}, missing={"level3"})], cells, used, ("绩效指标",))
+    assert cells[1].text == "建立联系群众制度" and used == set()
+
+
+def test_the_head_of_a_torn_label_is_no_name() -> None:
+    groups = ("绩效指标", "效益指标", "服务对象满意度指标")
+    assert not plain_name(cell("绩效指", "name", 0), groups)
+    assert plain_name(cell("完成率", "name", 0), groups)
+    assert plain_name(cell("服务对象满意度", "name", 0), groups)  # a 三级指标, not a torn 二级指标
+
+
+def test_two_goals_printed_in_turn_come_apart() -> None:
+    lines = ["围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和", "年度总体目标已实现，公共文化工作成效明显，群",
+             "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保", "众满意度较高。", "年度各项绩效目标如期完成。"]
+    cells = [Cell((Piece(t, t, k, None, 0.95),), "prose", 7) for k, t in enumerate(lines)]
+    got = goals_in_turn(cells, list(range(len(cells))))
+    assert got is not None and got[1] == (
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和管理模式，不断完善阵地建设，推进公共文化工作提质增效，"
+        "确保年度各项绩效目标如期完成。", "年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")
+    # One sentence wrapped (its lines alike) is no two.
+    one = ["围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和", "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保",
+           "年度各项绩效目标如期完成。"]
+    assert goals_in_turn([Cell((Piece(t, t, k, None, 0.95),), "prose", 7) for k, t in enumerate(one)], [0, 1, 2]) is None
+
+
+def test_the_goals_read_in_turn_are_guesses() -> None:
+    head = HEAD[:HEAD.index("预期目标")]
+    text = head + "\n\n".join([
+        "预期目标\n年度总\n体目标", "实际完成情况",
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n年度总体目标已实现，公共文化工作成效明显，群\n"
+        "管理模式，不断完善阵地建设，推进公共文化工作提质增效，确保\n众满意度较高。\n年度各项绩效目标如期完成。",
+        "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        *[c for row in ROWS for c in row], "100", "91", "总分"]) + "\n\n一、绩效目标实现情况\n已完成。\n"
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    # (the reader's text has ASCII commas)
+    assert form.fields["goal_actual"].value == "年度总体目标已实现,公共文化工作成效明显,群众满意度较高。"
+    assert str(form.fields["goal_expected"].value).endswith("确保年度各项绩效目标如期完成。")
+    assert all(form.fields[k].confidence < CONFIG.review_threshold for k in ("goal_expected", "goal_actual"))
+
+
+def test_a_level1_weight_printed_up_in_the_head_cuts_the_rows() -> None:
+    # 产出指标（60分） printed by the funds block, before the table's labels: its weight
+    # still cuts the rows, as 效益指标（30分） and 满意度指标（10分） printed among them do.
+    head = HEAD.replace("其他资金", "产出指标（\n60分）\n\n其他资金", 1)
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        if l1 != "产出指标" and (k == 0 or ROWS[k - 1][0] != l1):
+            body.append(f"{l1}（{30 if l1 == '效益指标' else 10}分）")
+        body += list(rest)
+    form = read_text_form(head + "\n\n".join(body + ["100", "91", "总分"]) + "\n\n一、绩效目标实现情况\n已完成。\n",
+                          CATALOGUE, CONFIG)
+    assert [r.text("level1") for r in form.rows] == ["产出指标（60分）"] * 2 + ["效益指标（30分）"] * 2 + ["满意度指标（10分）"]
+    assert all(sure(r, "level1") for r in form.rows)
+
+
+def test_a_name_with_its_target_goes_to_the_row_whose_actual_is_in_its_unit() -> None:
+    # Printed in the other order than the rows: the unit ties them, not the order.
+    cells = [cell("120个", "value", 1), cell("9", "num", 2), cell("9", "num", 3),
+             cell("120人次", "value", 4), cell("6", "num", 5), cell("6", "num", 6),
+             cell("培训人次", "name", 7), cell("河湖长制工作完成数量", "name", 8), cell("≥120个", "value", 8)]
+    rows = [StreamRow({"actual": cells[0], "level3_weight": cells[1], "score": cells[2]},
+                      missing={"level3", "target"}, start=0, end=3),
+            StreamRow({"actual": cells[3], "level3_weight": cells[4], "score": cells[5]},
+                      missing={"level3", "target"}, start=3, end=6)]
+    used = set(range(6))
+    pair_by_units(rows, cells, used, ())
+    assert rows[0].cells["level3"].text == "河湖长制工作完成数量" and rows[0].cells["target"].text == "≥120个"
+    assert {"level3", "target"} <= rows[0].guessed and "level3" in rows[1].missing
+
+
+def test_two_names_read_as_one_cell_come_apart_when_a_row_lacks_one() -> None:
+    joined = Cell(tuple(Piece(t, t, k, None, 0.95) for k, t in enumerate(["人居环境改善情况", "高标准农水质达标", "率"])),
+                  "prose", 5)
+    cells = [cell("90%", "value", 1), cell("2", "num", 2), cell("2", "num", 3),
+             cell("100%", "value", 4), cell("2", "num", 6), cell("0", "num", 7), joined]
+    rows = [StreamRow({"actual": cells[0], "level3_weight": cells[1], "score": cells[2]}, missing={"level3"},
+                      start=0, end=3),
+            StreamRow({"actual": cells[3], "level3_weight": cells[4], "score": cells[5]}, missing={"level3"},
+                      start=3, end=6)]
+    used = set(range(6))
+    split_joined_names(rows, cells, used, ())
+    # Only one cut leaves two names of three characters or more (not …达标 | 率).
+    assert [c.text for c in cells[6:]] == ["人居环境改善情况", "高标准农水质达标率"]
+    # One row lacking a name: the cell stays whole.
+    cells = cells[:6] + [joined]
+    split_joined_names(rows[:1], cells, set(range(6)), ())
+    assert len(cells) == 7
+
+
+def test_a_nameless_rows_value_printed_beside_another_rows_is_a_guess() -> None:
+    # 带动地方经济增长 有效提升 | 群众增收情况 | 逐步改善 in one block, then 有效提升 | 3 | 3:
+    # the row read from 逐步改善 on may have taken the next row's target.
+    cells = [cell("带动地方经济增长", "name", 4), cell("有效提升", "value", 4), cell("逐步改善", "value", 4),
+             cell("有效提升", "value", 5), cell("3", "num", 6), cell("3", "num", 7)]
+    row = StreamRow({"target": cells[2], "actual": cells[3], "level3_weight": cells[4], "score": cells[5]},
+                    missing={"level3"}, start=2, end=6)
+    doubt_shared_names([row], cells)
+    assert row.guessed == {"target"}
+
+
+def test_level2_names_are_placed_around_their_rows_and_where_printed() -> None:
+    # 时效指标 printed before the table's first row, 数量指标 beside row 7, 成本指标 after
+    # the table: 时效 first, 数量 around row 7, 成本 between; the rest split as evenly as
+    # can be (3 | 4 or 4 | 3: the first found).
+    got = level2_spans(["数量指标", "时效指标", "成本指标"], {"数量指标": 7.0}, ["时效指标"], 0, 8)
+    assert got == [(0, 3, "时效指标"), (3, 7, "成本指标"), (7, 8, "数量指标")]
+    # A name beside the group's first row takes that row; the other the rest.
+    assert level2_spans(["数量指标", "质量指标"], {"数量指标": 0.0}, [], 0, 4) == [
+        (0, 1, "数量指标"), (1, 4, "质量指标")]
+    # More names than rows: no reading.
+    assert level2_spans(["数量指标", "质量指标", "时效指标"], {}, [], 0, 2) == []
