@@ -28,10 +28,17 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
-from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
+from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_sentences, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
-from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.pieces import (
+    Piece,
+    TextKind,
+    join_wrapped_numbers,
+    printed_width,
+    straddling,
+    text_to_pieces,
+)
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
@@ -164,6 +171,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                       for r in form.rows]
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
+        doubt_sentences(form.rows, template.indicators, config.confidence.ambiguous_cell)
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at)
@@ -228,7 +236,29 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
     rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
-    return place_merged_groups(rows, spec, top_aligned), cost, lopsided
+    if kind is TextKind.SPACED:
+        doubt_straddled(rows, body, config.confidence.ambiguous_cell)
+    return place_merged_groups(rows, spec, top_aligned, config.confidence.group_guess), cost, lopsided
+
+
+def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
+    """A piece that crosses the gutter between two columns (`pieces.straddling`) may be
+    two cells joined: no reading of its row is sure, so its cell and the cells of its row
+    printed beyond the gutter (the neighbour whose first line it may hold) are read with
+    their confidence capped at ``cap``."""
+    found = straddling(body)
+    spans = {(p.line, p.x, p.raw): (found[id(p)], p.x + printed_width(p)) for p in body
+             if id(p) in found and p.x is not None}
+    if not spans:
+        return
+    for row in rows:
+        crossed = [spans[k] for ps in row.cells.values() for p in ps if (k := (p.line, p.x, p.raw)) in spans]
+        if not crossed:
+            continue
+        for key, ps in row.cells.items():
+            if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
+                    p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
+                row.cells[key] = [capped(p, cap) for p in ps]
 
 
 def form_rows_confirmed(form: TextForm) -> bool:

@@ -438,3 +438,32 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
 
+def cut_short(text: str) -> bool:
+    """A sentence whose last clause stops after a character or three, with no full stop
+    (…论证不充分，将完): its cell was cut, the rest read into another cell."""
+    text = text.strip()
+    clauses = re.split(r"[，,、；;]", text)
+    return len(clauses) > 1 and 0 < len(clauses[-1]) <= 3 and not text.endswith(SENTENCE_ENDS)
+
+
+def doubt_sentences(rows: list[TextRow], spec: IndicatorSpec, cap: float) -> None:
+    """Sentence cells (偏差原因, 评分标准, 佐证材料) that no sum confirms and no reading is sure
+    of, read with their confidence capped at ``cap``: one cut short in its last clause, and
+    in a row where a sentence cell is in doubt already (another column would take its
+    pieces), the row's blank sentence cells: the doubted text may be theirs, so their
+    blank is a guess too (an empty piece, so that it is flagged, not trusted)."""
+    keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
+    for row in rows:
+        for key in keys:
+            if row.cells.get(key) and cut_short(row.text(key)):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        doubted = [p for k in keys for p in row.cells.get(k, []) if p.confidence <= cap]
+        if doubted and len(keys) > 1:
+            for key in keys:
+                if not row.cells.get(key):
+                    row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def capped(piece: Piece, cap: float) -> Piece:
+    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
+
