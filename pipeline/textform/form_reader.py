@@ -174,7 +174,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         doubt_sentences(form.rows, template.indicators, config.confidence.ambiguous_cell)
         form.table_found = True
         if total_at < len(pieces):
-            form.total = read_total(pieces, total_at)
+            form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
             last_line = pieces[total_at].line
         elif body:
             last_line = body[-1].line

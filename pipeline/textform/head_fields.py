@@ -226,6 +226,7 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
+    torn = torn_labels("".join(p.key for p in body), index)
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
@@ -233,8 +234,26 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
         confidence = min(p.confidence for p in taken)
         if kind is TextKind.LINES:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
+        if any(half in compact(text) for half in torn):
+            # A label's halves glued into the texts (…人员年度总 | …资金使用规体目标): the tool
+            # interleaved the label's lines with the goals'; what else it moved is unknown.
+            confidence = min(confidence, prose_confidence)
         fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
                                   confidence=round(confidence, 4), page=1)
+
+
+def torn_labels(key: str, index: LabelIndex, least: int = 3) -> set[str]:
+    """The halves (``least`` characters each at least) of a label wrapped over two lines
+    that both stand in a text, the label itself nowhere whole in it (年度总 and 体目标 of
+    年度总体目标 inside two goals): a label's lines glued into a value's."""
+    out: set[str] = set()
+    for label in index.keys:
+        if len(label) < 2 * least or label in key:
+            continue
+        for k in range(least, len(label) - least + 1):
+            if label[:k] in key and label[k:] in key:
+                out.update((label[:k], label[k:]))
+    return out
 
 
 def is_funds_cell(piece: Piece) -> bool:

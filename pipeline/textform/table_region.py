@@ -5,7 +5,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 
 from __future__ import annotations
 
-
+import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
@@ -304,8 +304,10 @@ def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
     return end
 
 
-def read_total(pieces: list[Piece], at: int) -> FieldValue:
-    """总分/合计 then its numbers: the score is the last of them."""
+def read_total(pieces: list[Piece], at: int, glued_confidence: float = 0.6) -> FieldValue:
+    """总分/合计 then its numbers: the score is the last of them. A number glued to the
+    text after it (88.5一、资金使用绩效: the tool joined the row to the next line) may be
+    that last number: it is taken, its confidence capped at ``glued_confidence``."""
     numbers: list[Piece] = []
     for piece in pieces[at + 1:at + 8]:
         if NUMBER.fullmatch(piece.text.strip()):
@@ -313,8 +315,16 @@ def read_total(pieces: list[Piece], at: int) -> FieldValue:
         elif piece.text.strip() in DASHES:
             continue
         else:
+            glued = GLUED_NUMBER.match(piece.text.strip()) if numbers else None
+            if glued:
+                return FieldValue(value=typed_value(glued.group(1), "number"), raw=piece.raw,
+                                  confidence=min(piece.confidence, glued_confidence), page=1)
             break
     if not numbers:
         return FieldValue.missing()
     last = numbers[-1]
     return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
+
+
+# A number with text glued after it, no space between (88.5一、资金使用绩效).
+GLUED_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(?=[^\d.%])")
