@@ -28,7 +28,7 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
-from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_sentences, read_rows
+from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import (
@@ -171,7 +171,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                       for r in form.rows]
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
-        doubt_sentences(form.rows, template.indicators, config.confidence.ambiguous_cell)
+        doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell)
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
@@ -199,6 +199,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
+            doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)
