@@ -27,7 +27,13 @@ from pipeline.textform.cell_stream import (
     read_cell_stream,
 )
 from pipeline.textform.column_runs import read_column_runs
-from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
+from pipeline.textform.head_fields import (
+    PARAGRAPH_ENDS,
+    doubt_cut_texts,
+    read_funds,
+    read_goals,
+    read_header_fields,
+)
 from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
@@ -123,6 +129,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
     read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
     form.fields.update(read_funds(pieces, template, table_start, kind))
+    doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds

@@ -59,7 +59,8 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
     same = [p for p in pieces if p.line == label.line and (p.x or 0) > (label.x or 0)]
     right_end = min((p.x or 0) for p in same) if same else 10**9
     out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
-           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8]
+           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8
+           and not TITLE_OR_YEAR.search(p.text)]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
 
 
@@ -92,8 +93,14 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
             mine = [p for p in here if p.x is not None and first.x is not None and abs(p.x - first.x) <= 1]
             if not mine:
                 return None, False  # nothing in this column here: look further
-            starts_row = any(index.is_label(p.text, LABEL_SCORE) for p in here if (p.x or 0) < (first.x or 0))
-            if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
+            # A sentence cut mid-way goes on whatever stands left of it: a row label's
+            # wrapped part there (绩效目标 | 情况) starts no row.
+            open_sentence = line > first.line and not (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS)
+            starts_row = any(index.is_label(p.text, LABEL_SCORE) and not (open_sentence and is_label_part(p, index))
+                             for p in here if (p.x or 0) < (first.x or 0))
+            # A label's wrapped part (调整后预算 | 数) or the title's year line ends the value.
+            if starts_row or index.is_label(mine[0].text, LABEL_SCORE) or is_label_part(mine[0], index) \
+                    or TITLE_OR_YEAR.search(mine[0].text):
                 return None, True
             return mine[0], False
         # A row label printed between the value's lines or beside them (绩效目标 | 情况).
@@ -506,3 +513,16 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
         return False
     got = sum(p.value for p in parts if isinstance(p.value, (int, float)))
     return abs(got - total.value) <= 0.01 * len(parts)
+
+
+def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
+    may have lost its last lines to another cell: read with its confidence capped."""
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        if spec.type != "text" or fv is None or not isinstance(fv.value, str):
+            continue
+        text = fv.value.strip()
+        if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+
