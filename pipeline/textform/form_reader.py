@@ -178,7 +178,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                       for r in form.rows]
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
-        doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell)
+        doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
+                                    groups_of(config, name))
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
@@ -206,7 +207,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
-            doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell)
+            doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
+                                    groups_of(config, name))
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)
@@ -267,6 +269,11 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
             if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
                     p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
                 row.cells[key] = [capped(p, cap) for p in ps]
+
+
+def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
+    """The group names a form's 一级/二级指标 cells take (compact): its vocabularies."""
+    return (*config.group_names, *config.level1_names.get(template, ()))
 
 
 def form_rows_confirmed(form: TextForm) -> bool:

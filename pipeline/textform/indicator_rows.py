@@ -447,17 +447,22 @@ def cut_short(text: str) -> bool:
     return len(clauses) > 1 and 0 < len(clauses[-1]) <= 3 and not text.endswith(SENTENCE_ENDS)
 
 
-def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float) -> None:
+def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
+                            groups: tuple[str, ...] = ()) -> None:
     """Cells that no sum confirms and no reading is sure of, read with their confidence
     capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
     wrapped name, its first lines read elsewhere); a sentence cell (偏差原因, 评分标准, 佐证材料)
     cut short in its last clause; and in a row where a sentence cell is in doubt already
     (another column would take its pieces), the row's blank sentence cells: the doubted
     text may be theirs, so their blank is a guess too (an empty piece, so that it is
-    flagged, not trusted)."""
+    flagged, not trusted). With the forms' group names (``groups``, compact), a group
+    cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too."""
     keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
     names = [k for k in spec.columns if COLUMN_KINDS.get(k) == "name"]
     for row in rows:
+        for key in ("level1", "level2") if groups else ():
+            if row.cells.get(key) and WEIGHT_SUFFIX.sub("", compact(row.text(key))) not in groups:
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in names:
             if row.cells.get(key) and len(compact(row.text(key))) <= 3:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]

@@ -16,7 +16,7 @@ from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
 from pipeline.textform.line_columns import mirrors_across
-from pipeline.textform.pieces import Piece, TextKind, column_order, share_column
+from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_SCORE, TextConfig, find_piece, label_hit
 
 
@@ -38,8 +38,10 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= 2]
         if out[i].x is None:
             return range(i + 1, min(len(out), i + 7))
+        # In its column: starting where it starts, or, centred, inside its span (可持续影响指 | 标).
         return [j for j in range(i + 1, len(out)) if out[j].x is not None
-                and abs((out[j].x or 0) - (out[i].x or 0)) <= 2 and 0 < out[j].line - out[i].line <= 2]
+                and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
+                and 0 < out[j].line - out[i].line <= 2]
 
     i = 0
     result: list[Piece] = []
@@ -84,6 +86,13 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             result.append(p)
         i += 1
     return result
+
+
+def within(inner: Piece, outer: Piece) -> bool:
+    """A piece printed inside another's span (a centred cell's shorter line)."""
+    if inner.x is None or outer.x is None:
+        return False
+    return outer.x <= inner.x and inner.x + printed_width(inner) <= outer.x + printed_width(outer)
 
 
 def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
