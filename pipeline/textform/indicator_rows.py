@@ -451,7 +451,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
                             groups: tuple[str, ...] = ()) -> None:
     """Cells that no sum confirms and no reading is sure of, read with their confidence
     capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
-    wrapped name, its first lines read elsewhere); a sentence cell (偏差原因, 评分标准, 佐证材料)
+    wrapped name, its first lines read elsewhere), holding a sentence's punctuation, or
+    that is a group's name; a sentence cell (偏差原因, 评分标准, 佐证材料)
     cut short in its last clause; and in a row where a sentence cell is in doubt already
     (another column would take its pieces), the row's blank sentence cells: the doubted
     text may be theirs, so their blank is a guess too (an empty piece, so that it is
@@ -464,7 +465,11 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             if row.cells.get(key) and WEIGHT_SUFFIX.sub("", compact(row.text(key))) not in groups:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in names:
-            if row.cells.get(key) and len(compact(row.text(key))) <= 3:
+            name = compact(row.text(key))
+            # Short (the last line of a wrapped name), a sentence (another cell's text
+            # joined to it) or a group's name (数量指标): not an indicator's name as read.
+            if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
+                                       or re.search(r"[，,。；;]", row.text(key))):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):

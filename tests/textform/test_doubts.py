@@ -157,3 +157,12 @@ def test_straddling_names_only_pieces_of_the_text_and_gutters_inside_them(spec: 
     for key, gutter in found.items():
         piece = ids[key]
         assert piece.x is not None and piece.x < gutter < piece.x + len(piece.raw.strip()) - 1
+
+
+def test_a_name_that_is_a_group_or_holds_a_sentence_is_in_doubt() -> None:
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    group, joined, name = (row_of(level3="数量指标"), row_of(level3="服务水平受天气影响部分工程延期，已督促"),
+                           row_of(level3="社会公众知晓率"))
+    doubt_unconfirmed_cells([group, joined, name], spec, CAP, groups_of(CONFIG, "dept_overall"))
+    assert group.cells["level3"][0].confidence == CAP and joined.cells["level3"][0].confidence == CAP
+    assert name.cells["level3"][0].confidence == 0.95
