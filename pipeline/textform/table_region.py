@@ -96,14 +96,15 @@ def within(inner: Piece, outer: Piece) -> bool:
 
 
 def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
-                         least_numbers: int = 2) -> list[Piece]:
+                         least_numbers: int = 2, unsure: float = 1.0) -> list[Piece]:
     """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
     cells on the lines around the row's own line, interleaved with its neighbours'. Each
     line is given to its row's line (``owners``, line → row line, where the columns were
     estimated and the rows with them; else the nearest line holding a row's numbers, one
     at least where the form lets its score be blank: ``least_numbers``), and
     each row's pieces are put column by column, top to bottom: the order of the cells, as
-    a tool that writes one cell after another would give it."""
+    a tool that writes one cell after another would give it. A piece two rows claim alike
+    (as near, mirrored across both) gets its confidence capped at ``unsure``."""
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
@@ -111,6 +112,7 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
+    contested: list[tuple[int, Piece]] = []
     lead: list[Piece] = []
     for ln, ps in sorted(lines.items()):
         if owners and owners.get(ln) in groups:
@@ -124,8 +126,14 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
             if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
                 groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
                 continue
-            owner = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
-            groups[owner].append(p)
+            owner, rival = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
+            # Between two rows that claim it alike, its row is a guess: said as one, and
+            # the other row's cell in its column may lack it.
+            groups[owner].append(p if rival is None else doubted(p, unsure))
+            if rival is not None:
+                contested.append((rival, p))
+    for rival, p in contested:
+        groups[rival] = [doubted(q, unsure) if share_column(q, p) else q for q in groups[rival]]
     out = list(lead)
     for a in anchors:
         if kind is TextKind.SPACED:
@@ -154,7 +162,7 @@ def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2) -> list[int
 
 
 def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],
-                     printed_columns: bool) -> int:
+                     printed_columns: bool) -> tuple[int, int | None]:
     """The row line a wrapped line's piece belongs to: the nearest; between two equally
     near, the one across which the piece's column is mirrored (``printed_columns``: by
     the piece's column; else by a line of as many pieces), then the one whose own line
@@ -176,8 +184,16 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
         if piece.x is None:
             return False
         return any(share_column(q, piece) for q in lines.get(2 * anchor - piece.line, []))
-    return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
-                                        a if is_tail(piece) else -a))
+    def claim(a: int) -> tuple[int, bool, bool]:
+        return abs(a - piece.line), not mirrored(a), has_cell_there(a)
+    ranked = sorted(anchors, key=lambda a: (*claim(a), a if is_tail(piece) else -a))
+    # Sure unless the runner-up claims the piece as strongly (only the tail rule parts them).
+    rival = ranked[1] if len(ranked) > 1 and claim(ranked[0]) == claim(ranked[1]) else None
+    return ranked[0], rival
+
+
+def doubted(piece: Piece, cap: float) -> Piece:
+    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
 
 
 def column_of(piece: Piece) -> int:

@@ -166,3 +166,22 @@ def test_a_name_that_is_a_group_or_holds_a_sentence_is_in_doubt() -> None:
     doubt_unconfirmed_cells([group, joined, name], spec, CAP, groups_of(CONFIG, "dept_overall"))
     assert group.cells["level3"][0].confidence == CAP and joined.cells["level3"][0].confidence == CAP
     assert name.cells["level3"][0].confidence == 0.95
+
+
+def test_a_wrapped_line_two_rows_claim_alike_is_in_doubt_with_the_other_rows_cell() -> None:
+    from pipeline.textform.pieces import TextKind
+    from pipeline.textform.table_region import rows_by_anchor_lines
+
+    # Rows on lines 1 and 3, each a name, a weight and a score; a reason's lines at 60 on
+    # lines 0 and 4 (each mirrored across its row's line), and 期检查 on line 2, between.
+    body = [at("部分资料归档不及时，将建立台账定", 0, 60)]
+    for line, name in ((1, "培训人次"), (3, "任务完成时间")):
+        body += [at(name, line, 10), at("4", line, 30), at("3", line, 40)]
+    body += [at("期检查", 2, 60), at("部分资料归档不及时，将建立台账定", 4, 60)]
+    ordered = rows_by_anchor_lines(body, TextKind.SPACED, unsure=CAP)
+    doubted = {(p.line, p.text) for p in ordered if p.confidence == CAP}
+    # 期检查 goes below (the last rule), in doubt, and so does the reason above, whose tail
+    # it may be; the reason below shares its cell with 期检查, in doubt with it.
+    assert doubted == {(2, "期检查"), (0, "部分资料归档不及时，将建立台账定")}
+    assert [p.line for p in ordered if p.x == 60] == [0, 2, 4]
+    assert len(ordered) == len(body)
