@@ -233,7 +233,8 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
-    torn = torn_labels("".join(p.key for p in body), index)
+    # Label parts standing alone are set aside above, but still say a label was torn.
+    torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
