@@ -185,3 +185,18 @@ def test_a_wrapped_line_two_rows_claim_alike_is_in_doubt_with_the_other_rows_cel
     assert doubted == {(2, "期检查"), (0, "部分资料归档不及时，将建立台账定")}
     assert [p.line for p in ordered if p.x == 60] == [0, 2, 4]
     assert len(ordered) == len(body)
+
+
+def test_a_sentence_piece_wider_than_its_columns_lines_is_two_cells_in_doubt() -> None:
+    from pipeline.textform.indicator_rows import column_model
+    from pipeline.textform.line_columns import joined_cells
+
+    model = column_model(CATALOGUE.templates["gd_fund"].indicators, CONFIG)
+    scoring, evidence = model.keys.index("scoring_standard"), model.keys.index("evidence")
+    row = [at("建立健全监管制度并有效执行得满分项目申请、设立、研究、", 0), at("审批等相关佐证材料。", 1),
+           at("监管有效性", 0)]
+    columns = {0: scoring, 1: evidence, 2: model.keys.index("level3")}
+    widths = {scoring: 17.0, evidence: 11.0}
+    assert joined_cells(columns, row, model, widths) == {0, 1}
+    fits = [at("建立健全监管制度并有效执行得满分", 0), at("审批等相关佐证材料。", 1), at("监管有效性", 0)]
+    assert joined_cells(columns, fits, model, widths) == set()
