@@ -30,6 +30,7 @@ from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
     doubt_cut_texts,
+    doubt_score_over_weight,
     read_funds,
     read_goals,
     read_header_fields,
@@ -216,6 +217,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         if stream is not None:
             moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
+    doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 

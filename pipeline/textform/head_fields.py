@@ -527,3 +527,16 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
             fv.confidence = min(fv.confidence, cap)
 
+
+def doubt_score_over_weight(fields: dict[str, FieldValue], total: FieldValue | None, cap: float) -> None:
+    """The funds block's score can be no more than its weight (分值) nor than the form's
+    total, of which it is a part: a score read above either is another cell's number (an
+    amount), read with its confidence capped."""
+    score = fields.get("funds_score")
+    if score is None or not isinstance(score.value, (int, float)):
+        return
+    bounds = [fv.value for fv in (fields.get("funds_weight"), total)
+              if fv is not None and isinstance(fv.value, (int, float))]
+    if any(score.value > bound for bound in bounds):
+        score.confidence = min(score.confidence, cap)
+

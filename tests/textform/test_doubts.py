@@ -200,3 +200,21 @@ def test_a_sentence_piece_wider_than_its_columns_lines_is_two_cells_in_doubt() -
     assert joined_cells(columns, row, model, widths) == {0, 1}
     fits = [at("建立健全监管制度并有效执行得满分", 0), at("审批等相关佐证材料。", 1), at("监管有效性", 0)]
     assert joined_cells(columns, fits, model, widths) == set()
+
+
+def test_a_funds_score_above_its_weight_or_the_total_is_in_doubt() -> None:
+    from pipeline.textform.head_fields import doubt_score_over_weight
+
+    def fields(score: float, weight: float) -> dict[str, FieldValue]:
+        return {"funds_score": FieldValue(value=score, confidence=0.95),
+                "funds_weight": FieldValue(value=weight, confidence=0.95)}
+
+    amount = fields(11095700, 12380000)  # both amounts: the score above the total
+    doubt_score_over_weight(amount, FieldValue(value=91, confidence=0.95), CAP)
+    assert amount["funds_score"].confidence == CAP
+    over = fields(12, 10)
+    doubt_score_over_weight(over, None, CAP)
+    assert over["funds_score"].confidence == CAP
+    fine = fields(8.96, 10)
+    doubt_score_over_weight(fine, FieldValue(value=91, confidence=0.95), CAP)
+    assert fine["funds_score"].confidence == 0.95
