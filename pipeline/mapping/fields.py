@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from pipeline.layout import BBox, Cell, DocumentLayout, TextLine
 from pipeline.mapping.cells import (
     LabelHit,
@@ -16,7 +18,7 @@ from pipeline.mapping.cells import (
 )
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, FieldSpec, TemplateSpec
-from pipeline.text.normalize import fold_width, normalize_text, to_simplified
+from pipeline.text.normalize import compact, fold_width, normalize_text, to_simplified
 from pipeline.text.values import parse_number, parse_year
 
 
@@ -123,7 +125,20 @@ def map_field(layout: DocumentLayout, spec: FieldSpec, catalogue: Catalogue) -> 
         return FieldValue.missing()
     table = layout.tables[hit.table]
     cell = cell_right_of(table, hit.cell) if spec.value == "right" else cell_below(table, hit.cell)
-    return value_from_cell(cell, spec.type, hit.score, catalogue)
+    repeated = False
+    while spec.value == "below" and cell is not None and is_own_label(cell.text, spec, catalogue.min_label_score):
+        # The label printed again under itself (a header line said twice): the value
+        # stands under the copy, read as the guess it is.
+        cell, repeated = cell_below(table, cell), True
+    value = value_from_cell(cell, spec.type, hit.score, catalogue)
+    if repeated:
+        value.flag("ambiguous")
+    return value
+
+
+def is_own_label(text: str, spec: FieldSpec, min_score: float) -> bool:
+    key = compact(text)
+    return bool(key) and any(fuzz.ratio(key, compact(label)) >= min_score for label in spec.all_labels)
 
 
 def map_funds_block(layout: DocumentLayout, template: TemplateSpec, catalogue: Catalogue

@@ -176,7 +176,10 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
     groups' weights but its scores miss the total."""
     inds = record.indicators
     regrouped = regroup_by_weights(inds, level1_groups(inds)) if inds else False
-    rows_confirmed = fits and bool(inds) and scores_make_total(record)
+    # A total read in doubt (a number glued to the next text) confirms nothing.
+    total = record.fields.get("total_score")
+    total_sure = total is not None and total.confidence > unconfirmed
+    rows_confirmed = fits and bool(inds) and total_sure and scores_make_total(record)
     if rows_confirmed and (regrouped or not groups_in_doubt):
         return
     # Scores that make the total are believed whatever else is in doubt; level-3 weights

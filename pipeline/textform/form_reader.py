@@ -28,12 +28,26 @@ from pipeline.textform.cell_stream import (
     read_cell_stream,
 )
 from pipeline.textform.column_runs import read_column_runs
-from pipeline.textform.head_fields import PARAGRAPH_ENDS, read_funds, read_goals, read_header_fields
+from pipeline.textform.head_fields import (
+    PARAGRAPH_ENDS,
+    doubt_cut_texts,
+    doubt_score_over_weight,
+    read_funds,
+    read_goals,
+    read_header_fields,
+)
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
-from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, read_rows
+from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
-from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.pieces import (
+    Piece,
+    TextKind,
+    join_wrapped_numbers,
+    printed_width,
+    straddling,
+    text_to_pieces,
+)
 from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
@@ -122,6 +136,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # A tool that wrote a block's labels and its values apart (pdfminer.six's boxes).
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, form.fields))
+    doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds
@@ -170,9 +185,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                       for r in form.rows]
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
+        doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
+                                    groups_of(config, name))
         form.table_found = True
         if total_at < len(pieces):
-            form.total = read_total(pieces, total_at)
+            form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
             last_line = pieces[total_at].line
         elif body:
             last_line = body[-1].line
@@ -197,6 +214,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
+            doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
+                                    groups_of(config, name))
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)
@@ -206,6 +225,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             head_values_printed_apart(form.fields, stream.before_table, template,
                                       config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
+    doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -234,9 +254,37 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
             sizes = {ln: len(ps) for ln, ps in lines.items()}
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
-    rows, cost = read_rows(rows_by_anchor_lines(body, kind, owners, least), spec, config, name,
+    ordered = rows_by_anchor_lines(body, kind, owners, least, config.confidence.ambiguous_cell)
+    rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
-    return place_merged_groups(rows, spec, top_aligned), cost, lopsided
+    if kind is TextKind.SPACED:
+        doubt_straddled(rows, body, config.confidence.ambiguous_cell)
+    return place_merged_groups(rows, spec, top_aligned, config.confidence.group_guess), cost, lopsided
+
+
+def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
+    """A piece that crosses the gutter between two columns (`pieces.straddling`) may be
+    two cells joined: no reading of its row is sure, so its cell and the cells of its row
+    printed beyond the gutter (the neighbour whose first line it may hold) are read with
+    their confidence capped at ``cap``."""
+    found = straddling(body)
+    spans = {(p.line, p.x, p.raw): (found[id(p)], p.x + printed_width(p)) for p in body
+             if id(p) in found and p.x is not None}
+    if not spans:
+        return
+    for row in rows:
+        crossed = [spans[k] for ps in row.cells.values() for p in ps if (k := (p.line, p.x, p.raw)) in spans]
+        if not crossed:
+            continue
+        for key, ps in row.cells.items():
+            if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
+                    p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
+                row.cells[key] = [capped(p, cap) for p in ps]
+
+
+def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
+    """The group names a form's 一级/二级指标 cells take (compact): its vocabularies."""
+    return (*config.group_names, *config.level1_names.get(template, ()))
 
 
 def form_rows_confirmed(form: TextForm) -> bool:

@@ -59,7 +59,8 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
     same = [p for p in pieces if p.line == label.line and (p.x or 0) > (label.x or 0)]
     right_end = min((p.x or 0) for p in same) if same else 10**9
     out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
-           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8]
+           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8
+           and not TITLE_OR_YEAR.search(p.text)]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
 
 
@@ -92,8 +93,14 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
             mine = [p for p in here if p.x is not None and first.x is not None and abs(p.x - first.x) <= 1]
             if not mine:
                 return None, False  # nothing in this column here: look further
-            starts_row = any(index.is_label(p.text, LABEL_SCORE) for p in here if (p.x or 0) < (first.x or 0))
-            if starts_row or index.is_label(mine[0].text, LABEL_SCORE):
+            # A sentence cut mid-way goes on whatever stands left of it: a row label's
+            # wrapped part there (绩效目标 | 情况) starts no row.
+            open_sentence = line > first.line and not (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS)
+            starts_row = any(index.is_label(p.text, LABEL_SCORE) and not (open_sentence and is_label_part(p, index))
+                             for p in here if (p.x or 0) < (first.x or 0))
+            # A label's wrapped part (调整后预算 | 数) or the title's year line ends the value.
+            if starts_row or index.is_label(mine[0].text, LABEL_SCORE) or is_label_part(mine[0], index) \
+                    or TITLE_OR_YEAR.search(mine[0].text):
                 return None, True
             return mine[0], False
         # A row label printed between the value's lines or beside them (绩效目标 | 情况).
@@ -226,6 +233,8 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
+    # Label parts standing alone are set aside above, but still say a label was torn.
+    torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
@@ -233,8 +242,26 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
         confidence = min(p.confidence for p in taken)
         if kind is TextKind.LINES:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
+        if any(half in compact(text) for half in torn):
+            # A label's halves glued into the texts (…人员年度总 | …资金使用规体目标): the tool
+            # interleaved the label's lines with the goals'; what else it moved is unknown.
+            confidence = min(confidence, prose_confidence)
         fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
                                   confidence=round(confidence, 4), page=1)
+
+
+def torn_labels(key: str, index: LabelIndex, least: int = 3) -> set[str]:
+    """The halves (``least`` characters each at least) of a label wrapped over two lines
+    that both stand in a text, the label itself nowhere whole in it (年度总 and 体目标 of
+    年度总体目标 inside two goals): a label's lines glued into a value's."""
+    out: set[str] = set()
+    for label in index.keys:
+        if len(label) < 2 * least or label in key:
+            continue
+        for k in range(least, len(label) - least + 1):
+            if label[:k] in key and label[k:] in key:
+                out.update((label[:k], label[k:]))
+    return out
 
 
 def is_funds_cell(piece: Piece) -> bool:
@@ -487,3 +514,29 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
         return False
     got = sum(p.value for p in parts if isinstance(p.value, (int, float)))
     return abs(got - total.value) <= 0.01 * len(parts)
+
+
+def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
+    may have lost its last lines to another cell: read with its confidence capped."""
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        if spec.type != "text" or fv is None or not isinstance(fv.value, str):
+            continue
+        text = fv.value.strip()
+        if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+
+
+def doubt_score_over_weight(fields: dict[str, FieldValue], total: FieldValue | None, cap: float) -> None:
+    """The funds block's score can be no more than its weight (分值) nor than the form's
+    total, of which it is a part: a score read above either is another cell's number (an
+    amount), read with its confidence capped."""
+    score = fields.get("funds_score")
+    if score is None or not isinstance(score.value, (int, float)):
+        return
+    bounds = [fv.value for fv in (fields.get("funds_weight"), total)
+              if fv is not None and isinstance(fv.value, (int, float))]
+    if any(score.value > bound for bound in bounds):
+        score.confidence = min(score.confidence, cap)
+

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
+from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
 from pipeline.textform.pieces import Piece, share_column
 from pipeline.textform.vocab import TextConfig
@@ -437,4 +438,49 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         rows.append(row)
     return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
+
+def cut_short(text: str) -> bool:
+    """A sentence whose last clause stops after a character or three, with no full stop
+    (…论证不充分，将完): its cell was cut, the rest read into another cell."""
+    text = text.strip()
+    clauses = re.split(r"[，,、；;]", text)
+    return len(clauses) > 1 and 0 < len(clauses[-1]) <= 3 and not text.endswith(SENTENCE_ENDS)
+
+
+def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
+                            groups: tuple[str, ...] = ()) -> None:
+    """Cells that no sum confirms and no reading is sure of, read with their confidence
+    capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
+    wrapped name, its first lines read elsewhere), holding a sentence's punctuation, or
+    that is a group's name; a sentence cell (偏差原因, 评分标准, 佐证材料)
+    cut short in its last clause; and in a row where a sentence cell is in doubt already
+    (another column would take its pieces), the row's blank sentence cells: the doubted
+    text may be theirs, so their blank is a guess too (an empty piece, so that it is
+    flagged, not trusted). With the forms' group names (``groups``, compact), a group
+    cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too."""
+    keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
+    names = [k for k in spec.columns if COLUMN_KINDS.get(k) == "name"]
+    for row in rows:
+        for key in ("level1", "level2") if groups else ():
+            if row.cells.get(key) and WEIGHT_SUFFIX.sub("", compact(row.text(key))) not in groups:
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        for key in names:
+            name = compact(row.text(key))
+            # Short (the last line of a wrapped name), a sentence (another cell's text
+            # joined to it) or a group's name (数量指标): not an indicator's name as read.
+            if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
+                                       or re.search(r"[，,。；;]", row.text(key))):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        for key in keys:
+            if row.cells.get(key) and cut_short(row.text(key)):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        doubted = [p for k in keys for p in row.cells.get(k, []) if p.confidence <= cap]
+        if doubted and len(keys) > 1:
+            for key in keys:
+                if not row.cells.get(key):
+                    row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def capped(piece: Piece, cap: float) -> Piece:
+    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from enum import Enum
 from unicodedata import east_asian_width
 
@@ -96,6 +97,39 @@ def column_order(pieces: list[Piece]) -> dict[int, int]:
             column, left, right = column + 1, start, start + width
         right = max(right, start + width)
         out[id(p)] = column
+    return out
+
+
+def straddling(pieces: list[Piece], least_lines: int = 3, valley_share: float = 0.4) -> dict[int, int]:
+    """Pieces of a text that kept positions whose printed span crosses the gutter between
+    two columns (by ``id``, with the gutter's position): a tool that leaves no space
+    between neighbouring cells (pdfplumber's layout mode: 评分标准 and 佐证材料 side by side)
+    prints them as one piece. No cell crosses its column's edge on the page, so where the
+    table's other lines leave a gap (a valley in how many lines print at each position,
+    at most ``valley_share`` of the columns on either side, each printed on
+    ``least_lines`` lines at least) inside one piece, that piece may be two cells joined."""
+    lines_at: dict[int, set[int]] = {}
+    for p in pieces:
+        if p.x is not None:
+            for x in range(p.x, p.x + printed_width(p)):
+                lines_at.setdefault(x, set()).add(p.line)
+    out: dict[int, int] = {}
+    for p in pieces:
+        if p.x is None or printed_width(p) < 6:
+            continue
+        # How many other lines print at each position of the piece's span.
+        others = [len(lines_at[x]) - 1 for x in range(p.x, p.x + printed_width(p))]
+        left = list(accumulate(others, max))
+        right = list(accumulate(reversed(others), max))[::-1]
+        best: tuple[float, int] | None = None
+        for k in range(2, len(others) - 2):  # a gutter inside the piece, not at its ends
+            sides = min(left[k - 1], right[k + 1])
+            if sides >= least_lines and others[k] <= valley_share * sides:
+                share = others[k] / sides
+                if best is None or share < best[0]:
+                    best = (share, p.x + k)
+        if best is not None:
+            out[id(p)] = best[1]
     return out
 
 
@@ -185,6 +219,21 @@ def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
     return [text]
 
 
+def placed_parts(text: str, x: int | None, qualitative: tuple[str, ...], groups: tuple[str, ...]
+                 ) -> list[tuple[str, int | None]]:
+    """A piece's glued cells (`split_glued`), each at its own position where the text kept
+    positions: a part printed further along its piece starts further right
+    (标（10分）意度指标: 意度指标 stands under the 服务对象满 it completes, not at 标)."""
+    out: list[tuple[str, int | None]] = []
+    at = 0
+    for part in split_glued(text, qualitative, groups):
+        found = text.find(part, at)
+        if found >= 0:
+            at = found + len(part)
+        out.append((part, None if x is None else x + max(found, 0)))
+    return out
+
+
 def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[str]:
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
@@ -238,9 +287,9 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
     pieces: list[Piece] = []
     kept: list[str] = []
     for line in lines:
-        found = [Piece(cleaned.strip(), part, len(kept), x, confidence)
+        found = [Piece(cleaned.strip(), part, len(kept), part_x, confidence)
                  for raw, x in rejoin_torn(split_line(line, kind), labels, kind)
-                 for part in split_glued(raw.strip(), config.qualitative_values, groups)
+                 for part, part_x in placed_parts(raw.strip(), x, config.qualitative_values, groups)
                  for cleaned, _repairs, confidence in [clean_fragment(part, config)] if cleaned.strip()]
         if line.strip() and not found:
             continue  # a line of noise only (XXXIIII III) would part a cell's lines

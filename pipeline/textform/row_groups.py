@@ -11,7 +11,7 @@ import math
 
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
-from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow
+from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow, capped
 from pipeline.textform.pieces import Piece
 
 
@@ -106,12 +106,15 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
     return list(zip(bounds, bounds[1:]))
 
 
-def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False) -> list[TextRow]:
+def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False,
+                        guess: float = 0.75) -> list[TextRow]:
     """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
     cover, for a text that prints a row per line: there a merged cell's text stands beside
     the middle of its rows, not the first (or, ``top_aligned``, beside its first). The rows
     a group covers are those whose weights make its weight when the form prints weights,
-    else those it is centred on (or that follow it, to the next group)."""
+    else those it is centred on (or that follow it, to the next group). A parent group in
+    which no name of a level was read gets the last one's, its confidence capped at
+    ``guess``."""
     n = len(rows)
     levels = [("level1", "level1_weight", "level2_weight" if "level2_weight" in spec.columns else "level3_weight"),
               ("level2", "level2_weight", "level3_weight")]
@@ -129,9 +132,17 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
         for r in rows:
             r.cells.pop(weight_key, None)
         spans_all: list[tuple[int, int]] = []
+        last_placed: tuple[list[Piece], list[Piece]] | None = None
         for start, end in parents:
             inside = [f for f in found if start <= f[0] < end]
             if not inside:
+                if last_placed is not None and start < n:
+                    # A group nests in its parent: the rows of a parent where no name of
+                    # this level was read would carry the last group's name down across
+                    # the parent's edge. Their group is unknown; said as a guess.
+                    rows[start].cells[name_key] = [capped(p, guess) for p in last_placed[0]]
+                    if last_placed[1]:
+                        rows[start].cells[weight_key] = [capped(p, guess) for p in last_placed[1]]
                 continue
             # A merged cell cut by a page break prints its name again on the next page.
             distinct = [f for k, f in enumerate(inside)
@@ -159,6 +170,7 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
                 rows[a].cells[name_key] = name
                 if weight:
                     rows[a].cells[weight_key] = weight
+                last_placed = (name, weight)
             spans_all.extend(spans)
         parents = spans_all or [(0, n)]
     return rows

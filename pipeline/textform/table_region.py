@@ -5,7 +5,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 
 from __future__ import annotations
 
-
+import re
 from collections.abc import Mapping
 
 from rapidfuzz import fuzz
@@ -16,7 +16,7 @@ from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
 from pipeline.textform.line_columns import mirrors_across
-from pipeline.textform.pieces import Piece, TextKind, column_order, share_column
+from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
 
 
@@ -38,8 +38,10 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= 2]
         if out[i].x is None:
             return range(i + 1, min(len(out), i + 7))
+        # In its column: starting where it starts, or, centred, inside its span (可持续影响指 | 标).
         return [j for j in range(i + 1, len(out)) if out[j].x is not None
-                and abs((out[j].x or 0) - (out[i].x or 0)) <= 2 and 0 < out[j].line - out[i].line <= 2]
+                and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
+                and 0 < out[j].line - out[i].line <= 2]
 
     i = 0
     result: list[Piece] = []
@@ -86,15 +88,23 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     return result
 
 
+def within(inner: Piece, outer: Piece) -> bool:
+    """A piece printed inside another's span (a centred cell's shorter line)."""
+    if inner.x is None or outer.x is None:
+        return False
+    return outer.x <= inner.x and inner.x + printed_width(inner) <= outer.x + printed_width(outer)
+
+
 def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
-                         least_numbers: int = 2) -> list[Piece]:
+                         least_numbers: int = 2, unsure: float = 1.0) -> list[Piece]:
     """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
     cells on the lines around the row's own line, interleaved with its neighbours'. Each
     line is given to its row's line (``owners``, line → row line, where the columns were
     estimated and the rows with them; else the nearest line holding a row's numbers, one
     at least where the form lets its score be blank: ``least_numbers``), and
     each row's pieces are put column by column, top to bottom: the order of the cells, as
-    a tool that writes one cell after another would give it."""
+    a tool that writes one cell after another would give it. A piece two rows claim alike
+    (as near, mirrored across both) gets its confidence capped at ``unsure``."""
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
@@ -102,6 +112,7 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
+    contested: list[tuple[int, Piece]] = []
     lead: list[Piece] = []
     for ln, ps in sorted(lines.items()):
         if owners and owners.get(ln) in groups:
@@ -115,8 +126,14 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
             if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
                 groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
                 continue
-            owner = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
-            groups[owner].append(p)
+            owner, rival = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
+            # Between two rows that claim it alike, its row is a guess: said as one, and
+            # the other row's cell in its column may lack it.
+            groups[owner].append(p if rival is None else doubted(p, unsure))
+            if rival is not None:
+                contested.append((rival, p))
+    for rival, p in contested:
+        groups[rival] = [doubted(q, unsure) if share_column(q, p) else q for q in groups[rival]]
     out = list(lead)
     for a in anchors:
         if kind is TextKind.SPACED:
@@ -145,7 +162,7 @@ def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2) -> list[int
 
 
 def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],
-                     printed_columns: bool) -> int:
+                     printed_columns: bool) -> tuple[int, int | None]:
     """The row line a wrapped line's piece belongs to: the nearest; between two equally
     near, the one across which the piece's column is mirrored (``printed_columns``: by
     the piece's column; else by a line of as many pieces), then the one whose own line
@@ -167,8 +184,16 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
         if piece.x is None:
             return False
         return any(share_column(q, piece) for q in lines.get(2 * anchor - piece.line, []))
-    return min(anchors, key=lambda a: (abs(a - piece.line), not mirrored(a), has_cell_there(a),
-                                        a if is_tail(piece) else -a))
+    def claim(a: int) -> tuple[int, bool, bool]:
+        return abs(a - piece.line), not mirrored(a), has_cell_there(a)
+    ranked = sorted(anchors, key=lambda a: (*claim(a), a if is_tail(piece) else -a))
+    # Sure unless the runner-up claims the piece as strongly (only the tail rule parts them).
+    rival = ranked[1] if len(ranked) > 1 and claim(ranked[0]) == claim(ranked[1]) else None
+    return ranked[0], rival
+
+
+def doubted(piece: Piece, cap: float) -> Piece:
+    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
 
 
 def column_of(piece: Piece) -> int:
@@ -305,8 +330,10 @@ def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
     return end
 
 
-def read_total(pieces: list[Piece], at: int) -> FieldValue:
-    """总分/合计 then its numbers: the score is the last of them."""
+def read_total(pieces: list[Piece], at: int, glued_confidence: float = 0.6) -> FieldValue:
+    """总分/合计 then its numbers: the score is the last of them. A number glued to the
+    text after it (88.5一、资金使用绩效: the tool joined the row to the next line) may be
+    that last number: it is taken, its confidence capped at ``glued_confidence``."""
     numbers: list[Piece] = []
     for piece in pieces[at + 1:at + 8]:
         if NUMBER.fullmatch(piece.text.strip()):
@@ -314,8 +341,16 @@ def read_total(pieces: list[Piece], at: int) -> FieldValue:
         elif piece.text.strip() in DASHES:
             continue
         else:
+            glued = GLUED_NUMBER.match(piece.text.strip()) if numbers else None
+            if glued:
+                return FieldValue(value=typed_value(glued.group(1), "number"), raw=piece.raw,
+                                  confidence=min(piece.confidence, glued_confidence), page=1)
             break
     if not numbers:
         return FieldValue.missing()
     last = numbers[-1]
     return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
+
+
+# A number with text glued after it, no space between (88.5一、资金使用绩效).
+GLUED_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)(?=[^\d.%])")

@@ -231,6 +231,22 @@ def test_noise_after_a_head_lines_last_cell_is_not_a_column() -> None:
     assert silent_errors(truth, read("\n".join(lines))) <= silent_errors(truth, clean_record(doc_id))
 
 
+def test_a_goals_header_said_twice_is_no_goal() -> None:
+    """Found by the property above: the goals' header line doubled with a label torn in one
+    copy (预期目标 | 实C际完成情况, then 预期目标 | 实际完成情况) made the second copy the goals'
+    values, read as sure. The value stands under the copy, flagged."""
+    doc_id = "mof_project-00010"
+    lines = list(clean_lines(doc_id))
+    for op, at, k, draw in [("split", 0, 0, 0), ("duplicate", 1932, 0, 0), ("split", 0, 182, 0)]:
+        lines = seed_damage(lines, op, at, k, draw)
+    assert lines[12].split("\t")[1:] == ["预期目标", "实C际完成情况"]
+    truth = truths()[doc_id]
+    record = read("\n".join(lines))
+    assert record.fields["goal_expected"].value == truth.fields["goal_expected"].replace("，", ",")
+    assert "ambiguous" in record.fields["goal_expected"].flags
+    assert silent_errors(truth, record) <= silent_errors(truth, clean_record(doc_id))
+
+
 @pytest.mark.xfail(strict=True, reason="known gap: an indicator row repeated two lines further "
                    "down is read as a row of its own, and the names around it shift unflagged")
 def test_a_row_repeated_further_down_is_not_silently_misread() -> None:

@@ -27,9 +27,11 @@ FLOORS = {"pypdf": 0.97, "pymupdf": 0.97, "pdftotext-layout": 0.97, "pdftotext":
           "pdftotext-raw": 0.96, "pdfminer": 0.25}
 SILENT_CEILINGS = {tool: 0.01 for tool in FLOORS}
 # Extractors and modes never used in tuning (fixtures/generator/tool_text.py UNTUNED_TOOLS)
-# that the reader should read all the same: pdfplumber's layout mode 97.0% / 0.56%,
-# PyMuPDF's blocks 98.9% / 0.14%.
-UNTUNED_FLOORS = {"pdfplumber-layout": 0.95, "pymupdf-blocks": 0.97}
+# that the reader should read all the same: pdfplumber's layout mode 98.8% / 0.28%,
+# PyMuPDF's blocks 98.9% / 0.00%, pdfminer.six without layout analysis 86.2% / 0.21%, and
+# pypdf's layout mode, whose errors were never read (the hold-out), 96.0% / 0.92%.
+UNTUNED_FLOORS = {"pdfplumber-layout": 0.96, "pymupdf-blocks": 0.97, "pdfminer-noflow": 0.84,
+                  "pypdf-layout": 0.94}
 
 
 @pytest.fixture(scope="module")

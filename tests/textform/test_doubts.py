@@ -1,0 +1,220 @@
+"""What the text readers flag because no rule confirms it (issue 15, text from extractors
+never tuned on): small inputs, the values read and the confidences they carry."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from pipeline.models import FieldValue
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.form_reader import doubt_straddled, groups_of
+from pipeline.textform.head_fields import doubt_cut_texts, torn_labels
+from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells
+from pipeline.textform.pieces import Piece, placed_parts, straddling
+from pipeline.textform.row_groups import place_merged_groups
+from pipeline.textform.table_region import read_total
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+CAP = CONFIG.confidence.ambiguous_cell
+
+
+def at(text: str, line: int, x: int | None = None, confidence: float = 0.95) -> Piece:
+    return Piece(text, text, line, x, confidence)
+
+
+def two_columns(joined: str) -> list[Piece]:
+    """Six lines of two sentence columns (at 0 and at 20, a gutter between them), and on
+    a seventh line ``joined`` printed at 0 across the gutter."""
+    body = []
+    for line in range(6):
+        body.append(at("实际完成值达到年度预期值", line, 0))      # 0 … 11
+        body.append(at("工作台账、验收报告等。", line, 20))        # 20 … 30
+    body.append(at(joined, 6, 0))
+    return body
+
+
+def test_a_piece_across_the_gutter_between_two_columns_is_found_with_the_gutter() -> None:
+    body = two_columns("建立健全监管制度并有效执行得满分项目申请、设立、")  # 0 … 24
+    found = straddling(body)
+    assert list(found) == [id(body[-1])]
+    assert 12 <= found[id(body[-1])] <= 19  # inside the gap the other lines leave
+
+
+def test_a_piece_inside_its_column_crosses_no_gutter() -> None:
+    body = two_columns("每低1个百分点扣0.5分")  # 0 … 11: as wide as its column's lines
+    assert straddling(body) == {}
+    # Positions unknown (a text of cells in order): nothing to say.
+    assert straddling([at("建立健全监管制度并有效执行得满分项目申请", 0)]) == {}
+
+
+def test_a_row_with_a_piece_across_the_gutter_is_in_doubt_beyond_it_too() -> None:
+    body = two_columns("建立健全监管制度并有效执行得满分项目申请、设立、")
+    joined, evidence, name = body[-1], at("审批等相关佐证材料。", 7, 20), at("监管有效性", 6, 40)
+    row = TextRow({"scoring_standard": [joined], "evidence": [evidence], "level3": [name]})
+    clean = TextRow({"scoring_standard": [body[0]], "evidence": [body[1]]})
+    doubt_straddled([row, clean], [*body, evidence, name], CAP)
+    assert row.cells["scoring_standard"][0].confidence == CAP
+    assert row.cells["evidence"][0].confidence == CAP  # its first line may be in the piece
+    assert row.cells["level3"][0].confidence == 0.95   # left of the gutter's far side: not
+    assert clean.cells["scoring_standard"][0].confidence == 0.95
+
+
+def test_glued_cells_split_apart_keep_their_own_positions() -> None:
+    assert placed_parts("标（10分）意度指标", 11, (), ()) == [("标（10分）", 11), ("意度指标", 17)]
+    assert placed_parts("标（10分）意度指标", None, (), ()) == [("标（10分）", None), ("意度指标", None)]
+
+
+def test_a_sentence_cut_in_its_last_clause_is_cut_short() -> None:
+    assert cut_short("个别项目前期论证不充分，将完")
+    assert cut_short("受天气影响部分工程延期，已")
+    assert not cut_short("受天气影响部分工程延期，已督促施工单位加快进度")
+    assert not cut_short("每低1个百分点扣0.5分，扣完为止。")
+    assert not cut_short("无")
+
+
+def row_of(**cells: str) -> TextRow:
+    return TextRow({k: [at(v, 3)] for k, v in cells.items()})
+
+
+def test_unconfirmed_cells_of_a_row_are_in_doubt() -> None:
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    short_name = row_of(level3="时间", score="2")
+    cut = row_of(level3="项目按期完成率", deviation_reason="个别项目前期论证不充分，将完")
+    doubted = row_of(level3="预算执行率", deviation_reason="要求。每项不符合扣一半分值。")
+    doubted.cells["deviation_reason"] = [at("要求。每项不符合扣一半分值。", 3, confidence=CAP)]
+    sure = row_of(level3="预算执行率", scoring_standard="评价年度实现值/年度预期值×该指标分值。")
+    doubt_unconfirmed_cells([short_name, cut, doubted, sure], spec, CAP)
+    assert short_name.cells["level3"][0].confidence == CAP
+    assert short_name.cells["score"][0].confidence == 0.95
+    assert cut.cells["deviation_reason"][0].confidence == CAP and cut.cells["level3"][0].confidence == 0.95
+    # Beside a sentence in doubt, the row's blank sentences are read as blank, in doubt.
+    assert doubted.text("scoring_standard") == "" and doubted.cells["scoring_standard"][0].confidence == CAP
+    assert doubted.cells["evidence"][0].confidence == CAP
+    assert "scoring_standard" in sure.cells and "evidence" not in sure.cells  # nothing in doubt
+
+
+def test_a_group_name_outside_the_forms_vocabulary_is_in_doubt() -> None:
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    cut, whole = row_of(level2="可持续影响指"), row_of(level2="可持续影响指标", level1="效益")
+    doubt_unconfirmed_cells([cut, whole], spec, CAP, groups_of(CONFIG, "gd_fund"))
+    assert cut.cells["level2"][0].confidence == CAP
+    assert whole.cells["level2"][0].confidence == 0.95 and whole.cells["level1"][0].confidence == 0.95
+
+
+def test_a_level2_group_is_not_carried_into_a_level1_group_where_none_was_read() -> None:
+    def cell(text: str, line: int) -> list[Piece]:
+        return [at(text, line)]
+
+    rows = [TextRow({"level3": cell(f"指标{k}", k), "level3_weight": cell("10", k), "score": cell("10", k)})
+            for k in range(4)]
+    rows[0].cells.update(level1=cell("产出指标（20分）", 0), level2=cell("数量指标", 0))
+    rows[2].cells.update(level1=cell("满意度指标（20分）", 2))  # its 服务对象满意度指标 not read
+    placed = place_merged_groups(rows, CATALOGUE.templates["mof_project"].indicators, guess=0.75)
+    assert [r.text("level2") for r in placed] == ["数量指标", "", "数量指标", ""]
+    assert placed[0].cells["level2"][0].confidence == 0.95
+    assert placed[2].cells["level2"][0].confidence == 0.75  # a guess, said as one
+
+
+def test_a_total_glued_to_the_next_text_is_read_in_doubt() -> None:
+    pieces = [at("合计：", 0), at("100", 0), at("100", 0), at("88.5一、资金使用绩效", 0)]
+    total = read_total(pieces, 0, CAP)
+    assert total.value == 88.5 and total.confidence == CAP
+    plain = read_total([at("合计：", 0), at("100", 0), at("96", 0), at("一、资金使用绩效", 1)], 0, CAP)
+    assert plain.value == 96 and plain.confidence == 0.95
+
+
+def test_a_labels_halves_glued_into_the_goals_are_found() -> None:
+    index = label_index(CATALOGUE, CONFIG)
+    torn = torn_labels("落实组织保障人员年度总保障和经费保障已按计划完成资金使用规体目标范", index)
+    assert {"年度总", "体目标"} <= torn
+    assert torn_labels("年度总体目标已实现义务教育工作成效明显", index) == set()
+
+
+def test_a_head_text_that_stops_mid_sentence_is_in_doubt() -> None:
+    template = CATALOGUE.templates["gd_fund"]
+    fields = {"goal_expected": FieldValue(value="切实发挥职能作用，通过规范用好市财政专项资金，落实组织保障、人员保障和经",
+                                          confidence=0.95),
+              "project_name": FieldValue(value="乡村振兴驻镇帮镇扶村补助资金", confidence=0.95)}
+    doubt_cut_texts(fields, template, CAP)
+    assert fields["goal_expected"].confidence == CAP
+    assert fields["project_name"].confidence == 0.95
+    whole = {"goal_expected": FieldValue(value="切实发挥职能作用，通过规范用好市财政专项资金，促进乡村振兴工作实现高质量发展。",
+                                         confidence=0.95)}
+    doubt_cut_texts(whole, template, CAP)
+    assert whole["goal_expected"].confidence == 0.95
+
+
+@given(st.lists(st.tuples(st.text(alphabet="资金管理标准评分。，", min_size=1, max_size=30),
+                          st.integers(0, 80), st.integers(0, 12)), max_size=40))
+def test_straddling_names_only_pieces_of_the_text_and_gutters_inside_them(spec: list[tuple[str, int, int]]) -> None:
+    body = [at(text, line, x) for text, x, line in spec]
+    found = straddling(body)
+    ids = {id(p): p for p in body}
+    for key, gutter in found.items():
+        piece = ids[key]
+        assert piece.x is not None and piece.x < gutter < piece.x + len(piece.raw.strip()) - 1
+
+
+def test_a_name_that_is_a_group_or_holds_a_sentence_is_in_doubt() -> None:
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    group, joined, name = (row_of(level3="数量指标"), row_of(level3="服务水平受天气影响部分工程延期，已督促"),
+                           row_of(level3="社会公众知晓率"))
+    doubt_unconfirmed_cells([group, joined, name], spec, CAP, groups_of(CONFIG, "dept_overall"))
+    assert group.cells["level3"][0].confidence == CAP and joined.cells["level3"][0].confidence == CAP
+    assert name.cells["level3"][0].confidence == 0.95
+
+
+def test_a_wrapped_line_two_rows_claim_alike_is_in_doubt_with_the_other_rows_cell() -> None:
+    from pipeline.textform.pieces import TextKind
+    from pipeline.textform.table_region import rows_by_anchor_lines
+
+    # Rows on lines 1 and 3, each a name, a weight and a score; a reason's lines at 60 on
+    # lines 0 and 4 (each mirrored across its row's line), and 期检查 on line 2, between.
+    body = [at("部分资料归档不及时，将建立台账定", 0, 60)]
+    for line, name in ((1, "培训人次"), (3, "任务完成时间")):
+        body += [at(name, line, 10), at("4", line, 30), at("3", line, 40)]
+    body += [at("期检查", 2, 60), at("部分资料归档不及时，将建立台账定", 4, 60)]
+    ordered = rows_by_anchor_lines(body, TextKind.SPACED, unsure=CAP)
+    doubted = {(p.line, p.text) for p in ordered if p.confidence == CAP}
+    # 期检查 goes below (the last rule), in doubt, and so does the reason above, whose tail
+    # it may be; the reason below shares its cell with 期检查, in doubt with it.
+    assert doubted == {(2, "期检查"), (0, "部分资料归档不及时，将建立台账定")}
+    assert [p.line for p in ordered if p.x == 60] == [0, 2, 4]
+    assert len(ordered) == len(body)
+
+
+def test_a_sentence_piece_wider_than_its_columns_lines_is_two_cells_in_doubt() -> None:
+    from pipeline.textform.indicator_rows import column_model
+    from pipeline.textform.line_columns import joined_cells
+
+    model = column_model(CATALOGUE.templates["gd_fund"].indicators, CONFIG)
+    scoring, evidence = model.keys.index("scoring_standard"), model.keys.index("evidence")
+    row = [at("建立健全监管制度并有效执行得满分项目申请、设立、研究、", 0), at("审批等相关佐证材料。", 1),
+           at("监管有效性", 0)]
+    columns = {0: scoring, 1: evidence, 2: model.keys.index("level3")}
+    widths = {scoring: 17.0, evidence: 11.0}
+    assert joined_cells(columns, row, model, widths) == {0, 1}
+    fits = [at("建立健全监管制度并有效执行得满分", 0), at("审批等相关佐证材料。", 1), at("监管有效性", 0)]
+    assert joined_cells(columns, fits, model, widths) == set()
+
+
+def test_a_funds_score_above_its_weight_or_the_total_is_in_doubt() -> None:
+    from pipeline.textform.head_fields import doubt_score_over_weight
+
+    def fields(score: float, weight: float) -> dict[str, FieldValue]:
+        return {"funds_score": FieldValue(value=score, confidence=0.95),
+                "funds_weight": FieldValue(value=weight, confidence=0.95)}
+
+    amount = fields(11095700, 12380000)  # both amounts: the score above the total
+    doubt_score_over_weight(amount, FieldValue(value=91, confidence=0.95), CAP)
+    assert amount["funds_score"].confidence == CAP
+    over = fields(12, 10)
+    doubt_score_over_weight(over, None, CAP)
+    assert over["funds_score"].confidence == CAP
+    fine = fields(8.96, 10)
+    doubt_score_over_weight(fine, FieldValue(value=91, confidence=0.95), CAP)
+    assert fine["funds_score"].confidence == 0.95
