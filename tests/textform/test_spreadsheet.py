@@ -20,25 +20,23 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 SEED = Path("fixtures/seeds/000_f4550fe0ddcdf86a.txt")
 
 
-@pytest.mark.parametrize("doc_id", ["mof_project-00005", "dept_overall-00011", "gd_fund-00003"])
-def test_an_excel_copy_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str) -> None:
+@pytest.mark.parametrize(("doc_id", "variant", "name"), [
+    ("mof_project-00005", "text-sheet-copy", "copied.txt"),
+    ("dept_overall-00011", "text-sheet-copy", "copied.txt"),
+    ("gd_fund-00003", "text-sheet-copy", "copied.txt"),
+    ("dept_overall-00011", "text-sheet-csv", "form.csv"),  # a sheet saved as CSV
+    ("gd_fund-00003", "text-sheet-markdown", "form.txt"),  # a converter's Markdown table
+])
+def test_a_sheets_text_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str, variant: str, name: str) -> None:
     truth = truths[doc_id]
-    write_sheet_text(truth, "text-sheet-copy", tmp_path / "copied.txt")
-    record = DocumentExtractor(SETTINGS).extract(tmp_path / "copied.txt")
+    write_sheet_text(truth, variant, tmp_path / name)
+    record = DocumentExtractor(SETTINGS).extract(tmp_path / name)
     assert record.template == truth.template
     tally = score_record(truth, record, "text")
     summary = tally.summary()
     assert summary["silent_error_rate"] == 0.0, tally.errors
     assert summary["field_accuracy"] >= 0.98
     assert len(record.indicators) == len(truth.indicators)
-
-
-def test_a_sheet_saved_as_csv_is_read(truths, tmp_path: Path) -> None:
-    truth = truths["dept_overall-00011"]
-    write_sheet_text(truth, "text-sheet-csv", tmp_path / "form.csv")
-    record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.csv")
-    summary = score_record(truth, record, "text").summary()
-    assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
 
 
 def test_whole_rows_make_a_spreadsheet_torn_rows_do_not() -> None:
@@ -69,15 +67,6 @@ def test_a_header_label_with_a_note_to_the_filler_is_a_label() -> None:
     assert index.is_label("参考佐证材料（说明：本栏佐证材料供参考，部门只要能证明对应指标即可）")
     assert index.is_label("项目资金（万元）")
     assert not index.is_label("过程（说明：一个名称）")
-
-
-def test_a_markdown_table_of_the_sheet_is_read(truths, tmp_path: Path) -> None:
-    # A converter's Markdown (| a | b |, a rule under the first row) of the same sheet.
-    truth = truths["gd_fund-00003"]
-    write_sheet_text(truth, "text-sheet-markdown", tmp_path / "form.txt")
-    record = DocumentExtractor(SETTINGS).extract(tmp_path / "form.txt")
-    summary = score_record(truth, record, "text").summary()
-    assert summary["field_accuracy"] >= 0.98 and summary["silent_error_rate"] == 0.0
 
 
 def test_cells_are_shown_by_their_number_format() -> None:
