@@ -122,3 +122,15 @@ def test_labels_spread_across_their_cells_are_read(tool: str, extractor: Documen
     read = score_record(truth, extractor.extract(tmp_path / "spread.txt"), "text").summary()
     assert read["field_accuracy"] >= plain["field_accuracy"] - 0.01, (plain, read)
     assert read["silent_error_rate"] <= plain["silent_error_rate"] + 0.005, (plain, read)
+
+
+def test_print_quirks_are_drawn_per_report() -> None:
+    """The damaged variants carry what real reports print beside the form, each quirk in
+    some reports: page numbers, spread labels, full-width digits."""
+    from fixtures.generator.tool_text import damage_text
+    text = "项目名称\n基层医疗经费\n分值\n10\n得分\n9.5\f第二页\n合计\n100\f"
+    damaged = [damage_text(text, seed) for seed in range(60)]
+    assert any("第 1 页，共 2 页" in d for d in damaged) and any("第 1 页" not in d for d in damaged)
+    assert any("项 目 名 称" in d or "项\u3000目\u3000名\u3000称" in d for d in damaged)
+    assert any("１０" in d or "９．５" in d for d in damaged)
+    assert damage_text(text, 7) == damage_text(text, 7)
