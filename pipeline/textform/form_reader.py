@@ -37,7 +37,7 @@ from pipeline.textform.head_fields import (
     read_header_fields,
 )
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
-from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
+from pipeline.textform.indicator_rows import COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import (
@@ -168,7 +168,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # per line. Read that way too; the reading that fits clearly better (config:
             # cell_order_gain) wins.
             rows, cost = read_rows(in_order, template.indicators, config, name)
-            if cost < form.table_cost * (1 - config.cell_order_gain):
+            if cost < form.table_cost * (1 - config.cell_order_gain) and not split_lines(rows):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
         if in_cell_order and (form.table_cost > config.table_fit_max
                               or not any(r.cells.get("level1") for r in form.rows)):
@@ -280,6 +280,25 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
             if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
                     p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
                 row.cells[key] = [capped(p, cap) for p in ps]
+
+
+def split_lines(rows: list[TextRow]) -> list[int]:
+    """The lines that are no row's own line (no weight or score on them) whose pieces a
+    reading in the order of the cells gives to two cells or more. A tool that writes
+    cells in turn (pdftotext -raw) prints each wrapped line of one cell alone; a wrapped
+    line shared by several cells (性 家论证；… 审批等…: pdfplumber, a row per line) says the
+    text is not in that order, whatever the reading costs."""
+    cells_of: dict[int, set[tuple[int, str]]] = {}
+    numbered: set[int] = set()
+    for k, row in enumerate(rows):
+        for key, ps in row.cells.items():
+            kind = COLUMN_KINDS.get(key, "prose")
+            for p in ps:
+                if kind == "number":
+                    numbered.add(p.line)
+                elif kind in ("name", "value", "prose") and p.text.strip():
+                    cells_of.setdefault(p.line, set()).add((k, key))
+    return sorted(ln for ln, cells in cells_of.items() if ln not in numbered and len(cells) > 1)
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
