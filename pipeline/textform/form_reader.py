@@ -19,6 +19,7 @@ from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
+from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     doubt_head_fields,
     head_values_printed_apart,
@@ -220,6 +221,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # text in the order of its cells.
             form.fields.update(stream.goals)
             last_line = stream.last_line
+        elif stream is not None:
+            # The row reading kept (its scores make its total): the sums confirm its numbers,
+            # not its sentences or names. Where the stream reads the same rows' text cells
+            # otherwise, neither reading is confirmed: the kept cells are flagged.
+            doubt_disagreeing_cells(form.rows, stream.rows, config.confidence.ambiguous_cell)
         if stream is not None:
             moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
             head_values_printed_apart(form.fields, stream.before_table, template,
@@ -299,6 +305,24 @@ def split_lines(rows: list[TextRow]) -> list[int]:
                 elif kind in ("name", "value", "prose") and p.text.strip():
                     cells_of.setdefault(p.line, set()).add((k, key))
     return sorted(ln for ln, cells in cells_of.items() if ln not in numbered and len(cells) > 1)
+
+
+def doubt_disagreeing_cells(kept: list[TextRow], other: list[TextRow], cap: float) -> None:
+    """Cells of the ``kept`` reading that another reading of the same rows (as many, with
+    the same weights) reads otherwise, with their confidence capped at ``cap``; a blank
+    cell the other reading fills gets an empty piece, so that it is flagged, not trusted.
+    Only the text cells (a name, a target or actual, a sentence): the sums judge the
+    numbers."""
+    if len(kept) != len(other) or any(compact(a.text("level3_weight")) != compact(b.text("level3_weight"))
+                                      for a, b in zip(kept, other)):
+        return
+    for a, b in zip(kept, other):
+        for key in {*a.cells, *b.cells}:
+            if COLUMN_KINDS.get(key, "prose") not in ("name", "value", "prose") \
+                    or compact(a.text(key)) == compact(b.text(key)):
+                continue
+            ps = a.cells.get(key) or [Piece("", "", b.cells[key][0].line, None, cap)]
+            a.cells[key] = [capped(p, cap) for p in ps]
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
