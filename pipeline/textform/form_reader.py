@@ -167,9 +167,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # lines may come in the order of the cells (pdftotext -raw: a row's one-line
             # cells on a line, then each wrapped cell's lines in turn), not one table row
             # per line. Read that way too; the reading that fits clearly better (config:
-            # cell_order_gain) wins.
+            # cell_order_gain) wins, unless it gives many wrapped lines to several cells
+            # each (cell_order_split_lines): then the text is a row per line after all.
             rows, cost = read_rows(in_order, template.indicators, config, name)
-            if cost < form.table_cost * (1 - config.cell_order_gain) and not split_lines(rows):
+            if cost < form.table_cost * (1 - config.cell_order_gain) \
+                    and not split_lines(rows, config.cell_order_split_lines):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
         if in_cell_order and (form.table_cost > config.table_fit_max
                               or not any(r.cells.get("level1") for r in form.rows)):
@@ -288,12 +290,13 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
                 row.cells[key] = [capped(p, cap) for p in ps]
 
 
-def split_lines(rows: list[TextRow]) -> list[int]:
+def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:
     """The lines that are no row's own line (no weight or score on them) whose pieces a
-    reading in the order of the cells gives to two cells or more. A tool that writes
-    cells in turn (pdftotext -raw) prints each wrapped line of one cell alone; a wrapped
-    line shared by several cells (性 家论证；… 审批等…: pdfplumber, a row per line) says the
-    text is not in that order, whatever the reading costs."""
+    reading in the order of the cells gives to two cells or more, when they are more than
+    ``share`` of such lines holding text cells (else none). A tool that writes cells in
+    turn (pdftotext -raw) prints a wrapped line of one cell alone, but for cells at one
+    height; many wrapped lines shared by several cells (性 家论证；… 审批等…: pdfplumber,
+    a row per line) say the text is not in that order, whatever the reading costs."""
     cells_of: dict[int, set[tuple[int, str]]] = {}
     numbered: set[int] = set()
     for k, row in enumerate(rows):
@@ -304,7 +307,9 @@ def split_lines(rows: list[TextRow]) -> list[int]:
                     numbered.add(p.line)
                 elif kind in ("name", "value", "prose") and p.text.strip():
                     cells_of.setdefault(p.line, set()).add((k, key))
-    return sorted(ln for ln, cells in cells_of.items() if ln not in numbered and len(cells) > 1)
+    wrapped = {ln: cells for ln, cells in cells_of.items() if ln not in numbered}
+    split = sorted(ln for ln, cells in wrapped.items() if len(cells) > 1)
+    return split if len(split) > share * len(wrapped) else []
 
 
 def doubt_disagreeing_cells(kept: list[TextRow], other: list[TextRow], cap: float) -> None:
