@@ -19,6 +19,7 @@ from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
+from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     doubt_head_fields,
     head_values_printed_apart,
@@ -37,7 +38,7 @@ from pipeline.textform.head_fields import (
     read_header_fields,
 )
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
-from pipeline.textform.indicator_rows import NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
+from pipeline.textform.indicator_rows import COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.pieces import (
@@ -166,9 +167,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # lines may come in the order of the cells (pdftotext -raw: a row's one-line
             # cells on a line, then each wrapped cell's lines in turn), not one table row
             # per line. Read that way too; the reading that fits clearly better (config:
-            # cell_order_gain) wins.
+            # cell_order_gain) wins, unless it gives many wrapped lines to several cells
+            # each (cell_order_split_lines): then the text is a row per line after all.
             rows, cost = read_rows(in_order, template.indicators, config, name)
-            if cost < form.table_cost * (1 - config.cell_order_gain):
+            if cost < form.table_cost * (1 - config.cell_order_gain) \
+                    and not split_lines(rows, config.cell_order_split_lines):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
         if in_cell_order and (form.table_cost > config.table_fit_max
                               or not any(r.cells.get("level1") for r in form.rows)):
@@ -220,6 +223,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # text in the order of its cells.
             form.fields.update(stream.goals)
             last_line = stream.last_line
+        elif stream is not None:
+            # The row reading kept (its scores make its total): the sums confirm its numbers,
+            # not its sentences or names. Where the stream reads the same rows' text cells
+            # otherwise, neither reading is confirmed: the kept cells are flagged.
+            doubt_disagreeing_cells(form.rows, stream.rows, config.confidence.ambiguous_cell)
         if stream is not None:
             moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
             head_values_printed_apart(form.fields, stream.before_table, template,
@@ -280,6 +288,46 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
             if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
                     p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
                 row.cells[key] = [capped(p, cap) for p in ps]
+
+
+def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:
+    """The lines that are no row's own line (no weight or score on them) whose pieces a
+    reading in the order of the cells gives to two cells or more, when they are more than
+    ``share`` of such lines holding text cells (else none). A tool that writes cells in
+    turn (pdftotext -raw) prints a wrapped line of one cell alone, but for cells at one
+    height; many wrapped lines shared by several cells (性 家论证；… 审批等…: pdfplumber,
+    a row per line) say the text is not in that order, whatever the reading costs."""
+    cells_of: dict[int, set[tuple[int, str]]] = {}
+    numbered: set[int] = set()
+    for k, row in enumerate(rows):
+        for key, ps in row.cells.items():
+            kind = COLUMN_KINDS.get(key, "prose")
+            for p in ps:
+                if kind == "number":
+                    numbered.add(p.line)
+                elif kind in ("name", "value", "prose") and p.text.strip():
+                    cells_of.setdefault(p.line, set()).add((k, key))
+    wrapped = {ln: cells for ln, cells in cells_of.items() if ln not in numbered}
+    split = sorted(ln for ln, cells in wrapped.items() if len(cells) > 1)
+    return split if len(split) > share * len(wrapped) else []
+
+
+def doubt_disagreeing_cells(kept: list[TextRow], other: list[TextRow], cap: float) -> None:
+    """Cells of the ``kept`` reading that another reading of the same rows (as many, with
+    the same weights) reads otherwise, with their confidence capped at ``cap``; a blank
+    cell the other reading fills gets an empty piece, so that it is flagged, not trusted.
+    Only the text cells (a name, a target or actual, a sentence): the sums judge the
+    numbers."""
+    if len(kept) != len(other) or any(compact(a.text("level3_weight")) != compact(b.text("level3_weight"))
+                                      for a, b in zip(kept, other)):
+        return
+    for a, b in zip(kept, other):
+        for key in {*a.cells, *b.cells}:
+            if COLUMN_KINDS.get(key, "prose") not in ("name", "value", "prose") \
+                    or compact(a.text(key)) == compact(b.text(key)):
+                continue
+            ps = a.cells.get(key) or [Piece("", "", b.cells[key][0].line, None, cap)]
+            a.cells[key] = [capped(p, cap) for p in ps]
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:

@@ -189,6 +189,11 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
     ranked = sorted(anchors, key=lambda a: (*claim(a), a if is_tail(piece) else -a))
     # Sure unless the runner-up claims the piece as strongly (only the tail rule parts them).
     rival = ranked[1] if len(ranked) > 1 and claim(ranked[0]) == claim(ranked[1]) else None
+    if rival is None and len(ranked) > 1 and claim(ranked[0])[0] == claim(ranked[1])[0]:
+        # As near both rows, parted by a mirror or the rows' own cells only: a cell of an
+        # even count of lines centred on its row's line prints one line more on one side,
+        # and a cell at the top of its row prints all below; no rule here is sure.
+        rival = ranked[1]
     return ranked[0], rival
 
 

@@ -108,6 +108,7 @@ class TextConfig:
     most_row_readings: int = 1024
     prose_margin: float = 1.0
     cell_order_gain: float = 0.1
+    cell_order_split_lines: float = 0.3
     lopsided_rows: float = 0.05
     # The tab reader's cells centred in their rows or at their tops: the reading taken is
     # sure when the other misfits more than this many times its lines plus `_lines`.
