@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on the same examples every time (a red build names a change,
+# not a draw); run locally they draw anew, and `make fuzz` explores further. A counterexample
+# found either way becomes a test of its own (tests/textform/test_robustness.py).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("HYPOTHESIS_PROFILE"):
+    settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 from fixtures.generator.build import load_truths
 from fixtures.generator.truth import Truth
