@@ -21,6 +21,7 @@ the form's own knowledge instead of the tool's order:
 from __future__ import annotations
 
 import re
+
 from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
@@ -29,16 +30,14 @@ from pipeline.textform.indicator_rows import DASHES
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
-# An amount as forms print them: grouped by commas, or with decimals, or long.
+# An amount as forms print them: grouped by commas, or with decimals, or long (or nought).
 AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{3,}|0)$")
+# An amount printed whole: its comma groups and its two decimals.
+WHOLE_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
 SMALL_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 # Confidence of values placed by their order alone: under the review threshold.
 ORDER_ONLY = 0.6
-
-
-# An amount printed whole: its comma groups and its two decimals.
-WHOLE_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
 
 
 def head_tokens(pieces: list[Piece]) -> list[tuple[str, Piece]]:
@@ -59,14 +58,19 @@ def amount_rows(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece
     rows of three: the amount columns of one row, as a tool writes a row's cells."""
     rows: list[list[tuple[float, Piece]]] = []
     run: list[tuple[float, Piece]] = []
-    for word, piece in [*tokens, ("", None)]:
-        value = typed_value(word, "number") if word and AMOUNT.match(word) else None
-        if isinstance(value, (int, float)) and piece is not None:
-            run.append((float(value), piece))
-            continue
+
+    def end_run() -> None:
         if run and len(run) % len(AMOUNT_COLUMNS) == 0:
-            rows += [run[i:i + len(AMOUNT_COLUMNS)] for i in range(0, len(run), len(AMOUNT_COLUMNS))]
-        run = []
+            rows.extend(run[i:i + len(AMOUNT_COLUMNS)] for i in range(0, len(run), len(AMOUNT_COLUMNS)))
+        run.clear()
+
+    for word, piece in tokens:
+        value = typed_value(word, "number") if AMOUNT.match(word) else None
+        if isinstance(value, (int, float)):
+            run.append((float(value), piece))
+        else:
+            end_run()
+    end_run()
     return rows
 
 
