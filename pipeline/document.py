@@ -200,7 +200,8 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.vocab import load_text_config
     from pipeline.textform.spreadsheet import spreadsheet_cells
     config = load_text_config(config_dir)
-    cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
+    with timed(timings, "text-repair"):
+        cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
     if cells is not None:
         text = cells  # a spreadsheet's copy: whole rows, read as its cells in order
     elif text_kind(text) is TextKind.TABBED:

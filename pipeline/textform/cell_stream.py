@@ -2001,9 +2001,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
-    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
-    # so that the sums say rows are missing (indicators_complete) rather than a nameless
-    # row's values standing unattributed.
     for row in rows:
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
@@ -2015,6 +2012,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # A nameless "row" weighing the whole form is the total row's numbers (100 | 100 |
             # 93 at the table's end): its cells stand free for the total.
             used.difference_update(range(row.start, row.end))
+    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
+    # so that the sums say rows are missing (indicators_complete) rather than a nameless
+    # row's values standing unattributed.
     rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None

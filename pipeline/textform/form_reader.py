@@ -135,8 +135,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     form.fields.update(read_funds(pieces, template, table_start, kind))
     if kind is TextKind.CELLS:
         # A tool that wrote a block's labels and its values apart (pdfminer.six's boxes).
-        form.fields.update(funds_by_sums(pieces, template, table_start, form.fields))
-        form.fields.update(values_after_label_runs(pieces, template, index, table_start, form.fields))
+        guess = config.confidence.unconfirmed_table
+        form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
+        form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:

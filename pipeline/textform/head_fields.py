@@ -242,9 +242,10 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
         confidence = min(p.confidence for p in taken)
         if kind is TextKind.LINES:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
-        if any(half in compact(text) for half in torn):
-            # A label's halves glued into the texts (…人员年度总 | …资金使用规体目标): the tool
-            # interleaved the label's lines with the goals'; what else it moved is unknown.
+        if any(p.key.startswith(half) or p.key.endswith(half) for p in taken for half in torn):
+            # A label's half glued to a line of the texts (…人员年度总 | 体目标…), where one
+            # line meets the next: the tool interleaved the label's lines with the goals';
+            # what else it moved is unknown. (A goal may say 总体目标 in its own words.)
             confidence = min(confidence, prose_confidence)
         fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
                                   confidence=round(confidence, 4), page=1)

@@ -34,10 +34,10 @@ from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|\d{3,}|0)$")
 # An amount printed whole: its comma groups and its two decimals.
 WHOLE_AMOUNT = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}$")
+# An amount cut off in its narrow cell: in a comma group (25,800,0) or its decimals (12,380,000.0).
+CUT_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})*,\d{0,2}$|^[\d,]*\d\.\d?$")
 SMALL_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
-# Confidence of values placed by their order alone: under the review threshold.
-ORDER_ONLY = 0.6
 
 
 def head_tokens(pieces: list[Piece]) -> list[tuple[str, Piece]]:
@@ -46,7 +46,7 @@ def head_tokens(pieces: list[Piece]) -> list[tuple[str, Piece]]:
     words = [(word, p) for p in pieces for word in p.text.split()]
     out: list[tuple[str, Piece]] = []
     for word, piece in words:
-        if out and not WHOLE_AMOUNT.match(out[-1][0]) and WHOLE_AMOUNT.match(out[-1][0] + word):
+        if out and CUT_AMOUNT.match(out[-1][0]) and WHOLE_AMOUNT.match(out[-1][0] + word):
             out[-1] = (out[-1][0] + word, out[-1][1])
             continue
         out.append((word, piece))
@@ -82,16 +82,17 @@ def adds_up(total: list[tuple[float, Piece]], parts: list[list[tuple[float, Piec
 
 
 def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
-                  read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+                  read: dict[str, FieldValue], sure_from: float, guess: float) -> dict[str, FieldValue]:
     """The funds block read by its sums where the reading beside its labels failed them
-    (see the module's docstring). Returns the fields it sets; none when the amounts do
-    not make one total row."""
+    or was in doubt (a confidence under ``sure_from``); see the module's docstring. A value
+    only the order places is capped at ``guess``. Returns the fields it sets; none when
+    the amounts do not make one total row."""
     block = template.funds_block
     if block is None or "budget" not in block.fields:
         return {}
     amounts = [name for columns in block.fields.values() for c, name in columns.items() if c in AMOUNT_COLUMNS]
     adds = all(column_adds_up(read, block.fields, c) for c in AMOUNT_COLUMNS if c in block.fields["budget"])
-    if adds and all(read[name].confidence >= 0.9 for name in amounts if name in read):
+    if adds and all(read[name].confidence >= sure_from for name in amounts if name in read):
         return {}  # read beside the labels, and sure
     hits = [find_piece(pieces, labels, 0, table_start) for labels in block.rows.values()]
     starts = [h[0] for h in hits if h is not None]
@@ -120,7 +121,7 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     def put(name: str, value: float | None, piece: Piece | None, confident: bool) -> None:
         confidence = piece.confidence if piece is not None else 1.0
         out[name] = FieldValue(value=value, raw=piece.raw if piece else "", page=1,
-                               confidence=round(confidence if confident else min(confidence, ORDER_ONLY), 4))
+                               confidence=round(confidence if confident else min(confidence, guess), 4))
 
     for c, column in enumerate(AMOUNT_COLUMNS):
         value, piece = rows[at][c]
@@ -131,12 +132,12 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
                 put(block.fields[key][column], parts[r][c][0], parts[r][c][1], sure)
             else:
                 put(block.fields[key][column], None, None, False)
-    out.update(weight_rate_score(tokens, rows, at, block.fields["budget"], read))
+    out.update(weight_rate_score(tokens, rows, at, block.fields["budget"], read, guess))
     return out
 
 
 def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[float, Piece]]], at: int,
-                      names: dict[str, str], read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+                      names: dict[str, str], read: dict[str, FieldValue], guess: float) -> dict[str, FieldValue]:
     """分值 / 执行率 / 得分 of the total row, where the reading beside the labels missed
     them: the rate is the head's percentage the amounts make; the weight and the score
     the first two small numbers not among the amounts, the score no more than the
@@ -161,13 +162,13 @@ def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[flo
         sure = rate is not None and abs(score - round(weight * min(rate[0], 100) / 100, 2)) <= 0.01
         for key, value, piece in (("weight", weight, wp), ("score", score, sp)):
             if key in wanted:
-                confidence = piece.confidence if sure else min(piece.confidence, ORDER_ONLY)
+                confidence = piece.confidence if sure else min(piece.confidence, guess)
                 out[names[key]] = FieldValue(value=value, raw=piece.raw, confidence=round(confidence, 4), page=1)
     return out
 
 
 def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: LabelIndex,
-                            table_start: int, read: dict[str, FieldValue]) -> dict[str, FieldValue]:
+                            table_start: int, guess: float) -> dict[str, FieldValue]:
     """Head fields whose labels a tool wrote one after the other, then their values in
     the same order, then another label: each takes its value by that order, flagged.
     Read beside its label instead, the first would be blank and the last would take all
@@ -202,6 +203,6 @@ def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: 
             if value is None or piece.text.strip() in DASHES:
                 continue
             out[name] = FieldValue(value=value, raw=piece.raw, page=1,
-                                   confidence=round(min(piece.confidence, ORDER_ONLY), 4))
+                                   confidence=round(min(piece.confidence, guess), 4))
     return out
 

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from pipeline.text.normalize import compact, to_simplified
-from pipeline.textform.vocab import LabelIndex, Lookalike, TextConfig
+from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, Lookalike, TextConfig
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
@@ -54,21 +54,33 @@ def page_mark_patterns(marks: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
 
 # Single characters set apart by even spaces (a label spread across its cell, 分散对齐, or
 # typed apart with ideographic spaces: 项 目 名 称, 项　目　名　称), standing on their
-# own between spaces or the line's ends.
-SPREAD_CHARACTERS = re.compile(r"(?<!\S)[\u4e00-\u9fff](?:([ \u3000]{1,3})[\u4e00-\u9fff])(?:\1[\u4e00-\u9fff])*(?!\S)")
+# own: after a space or the line's start, before a space, a colon or comma, or the end.
+SPREAD_CHARACTERS = re.compile(
+    r"(?<!\S)[\u4e00-\u9fff](?:([ \u3000]{1,6})[\u4e00-\u9fff])(?:\1[\u4e00-\u9fff])*(?=[\s：:，,]|$)")
+# From this many characters a spread run is taken for one word though no label matches it
+# (a unit's name spread like its label); shorter runs may be one-character cells side by
+# side (wrapped tails 标 率 性 of three columns on one line).
+SPREAD_WORD_MIN = 5
 
 
 def join_spread_characters(line: str, labels: LabelIndex | None) -> str:
-    """A label spread across its cell (分散对齐, 项 目 名 称 → 项目名称): three characters
-    or more, or two that make a label (得 分). Where a column gap follows, the spaces taken
-    out are put after it, so that the next cell keeps its place."""
+    """A label spread across its cell (分散对齐, 项 目 名 称 → 项目名称): a run that makes a
+    label or labels side by side (分 值 执 行 率 得 分 → 分值 执行率 得分, cut back into
+    labels), or a long one. Where a column gap follows, the spaces taken out are put after
+    it, so that the next cell keeps its place."""
     def joined(match: re.Match[str]) -> str:
         run = match.group(0)
         word = re.sub(r"[ \u3000]", "", run)
-        if len(word) < 3 and (labels is None or labels.exact(word) is None):
+        if labels is None:
+            return word if len(word) >= 3 else run
+        if labels.exact(word) is not None or labels.best(word)[1] >= LABEL_SCORE:
+            words = word
+        elif sequence := label_sequence(word, labels):
+            words = " ".join(sequence)
+        elif len(word) >= SPREAD_WORD_MIN:
+            words = word
+        else:
             return run
-        # Spread labels side by side (分 值 执 行 率 得 分) run together: cut back into labels.
-        words = " ".join(label_sequence(word, labels) or [word]) if labels is not None else word
         gap_follows = line[match.end():match.end() + 2] == "  "
         return words + (" " * (len(run) - len(words)) if gap_follows else "")
     return SPREAD_CHARACTERS.sub(joined, line) if " " in line or "\u3000" in line else line
@@ -94,9 +106,6 @@ def line_key(line: str) -> str:
     return "\t".join(compact(part) for part in line.split("\t")).rstrip("\t")
 
 
-SENTENCE_ENDS = ("。", "；", ";")
-
-
 def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[str], set[int]]:
     """Drop a line equal (after normalisation) to one of the previous `window` non-blank
     lines. Blank lines are kept (they separate pages and paragraphs).
@@ -119,7 +128,7 @@ def dedupe_lines(lines: list[str], window: int, min_chars: int) -> tuple[list[st
         if "\t" in line:
             # A sentence's last line (表。) said again right after itself is doubled too,
             # however short: a wrapped 标 or 率 may repeat for real, a sentence's end not.
-            if recent and key == recent[-1] and (content >= 2 or line.rstrip().endswith(SENTENCE_ENDS)):
+            if recent and key == recent[-1] and (content >= 2 or line.rstrip()[-1:] in SENTENCE_END):
                 continue
             if key in recent[:-1] and content >= min_chars:
                 suspects.add(len(out))

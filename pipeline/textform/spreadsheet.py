@@ -25,7 +25,7 @@ from pipeline.text.normalize import compact
 NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
 # A Markdown table's row (| 产出指标 | 40 |) and its rule under the header (|---|:--|).
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
 def tab_rows(text: str) -> list[list[str]]:
@@ -37,11 +37,11 @@ def tab_rows(text: str) -> list[list[str]]:
         return [[] if PIPE_RULE.match(line) else line.strip().strip("|").split("|") if PIPE_ROW.match(line)
                 else [line] for line in lines]
     delimiter = "\t" if "\t" in text else ","
-    if '"' in text and text.count('"') % 2 == 0:
+    if '"' in text:
         try:
-            return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"'))
+            return list(csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=True))
         except csv.Error:
-            pass
+            pass  # a stray quote: no quoting, then
     return [line.split(delimiter) for line in text.split("\n")]
 
 
@@ -64,8 +64,9 @@ def rows_whole_share(rows: list[list[str]], catalogue: Catalogue) -> float | Non
 
 
 def spreadsheet_cells(text: str, catalogue: Catalogue, min_share: float) -> str | None:
-    """The text as its cells in order, one per line (a cell's own lines kept together),
-    when it is a spreadsheet's copy; None when it is not."""
+    """The text as its cells in order, one per line (a cell's own lines one after the
+    other, as a tool writes a wrapped cell), when it is a spreadsheet's copy; None when
+    it is not."""
     rows = tab_rows(text)
     share = rows_whole_share(rows, catalogue)
     if share is None or share < min_share:

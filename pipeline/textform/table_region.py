@@ -14,7 +14,7 @@ from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, is_tail
+from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, capped, is_tail
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
@@ -129,11 +129,11 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
             owner, rival = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
             # Between two rows that claim it alike, its row is a guess: said as one, and
             # the other row's cell in its column may lack it.
-            groups[owner].append(p if rival is None else doubted(p, unsure))
+            groups[owner].append(p if rival is None else capped(p, unsure))
             if rival is not None:
                 contested.append((rival, p))
     for rival, p in contested:
-        groups[rival] = [doubted(q, unsure) if share_column(q, p) else q for q in groups[rival]]
+        groups[rival] = [capped(q, unsure) if share_column(q, p) else q for q in groups[rival]]
     out = list(lead)
     for a in anchors:
         if kind is TextKind.SPACED:
@@ -187,18 +187,12 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
     def claim(a: int) -> tuple[int, bool, bool]:
         return abs(a - piece.line), not mirrored(a), has_cell_there(a)
     ranked = sorted(anchors, key=lambda a: (*claim(a), a if is_tail(piece) else -a))
-    # Sure unless the runner-up claims the piece as strongly (only the tail rule parts them).
-    rival = ranked[1] if len(ranked) > 1 and claim(ranked[0]) == claim(ranked[1]) else None
-    if rival is None and len(ranked) > 1 and claim(ranked[0])[0] == claim(ranked[1])[0]:
-        # As near both rows, parted by a mirror or the rows' own cells only: a cell of an
-        # even count of lines centred on its row's line prints one line more on one side,
-        # and a cell at the top of its row prints all below; no rule here is sure.
-        rival = ranked[1]
+    # Sure only when it is nearer one row: as near both, the mirror, the rows' own cells or
+    # the tail rule part them, and none is sure (a cell of an even count of lines centred
+    # on its row's line prints one line more on one side; a cell at the top of its row
+    # prints all below).
+    rival = ranked[1] if len(ranked) > 1 and claim(ranked[0])[0] == claim(ranked[1])[0] else None
     return ranked[0], rival
-
-
-def doubted(piece: Piece, cap: float) -> Piece:
-    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
 
 
 def column_of(piece: Piece) -> int:

@@ -18,7 +18,9 @@ SETTINGS = Settings()
 CATALOGUE = load_catalogue(SETTINGS.config_dir)
 DEPT = CATALOGUE.templates["dept_overall"]
 GD = CATALOGUE.templates["gd_fund"]
-INDEX = label_index(CATALOGUE, load_text_config(SETTINGS.config_dir))
+CONFIG = load_text_config(SETTINGS.config_dir)
+INDEX = label_index(CATALOGUE, CONFIG)
+SURE, GUESS = CONFIG.review_threshold, CONFIG.confidence.unconfirmed_table
 
 
 def stream(*cells: str) -> list[Piece]:
@@ -28,7 +30,7 @@ def stream(*cells: str) -> list[Piece]:
 def by_sums(*cells: str) -> dict[str, FieldValue]:
     pieces = stream(*cells)
     read = read_funds(pieces, DEPT, len(pieces), TextKind.CELLS)
-    return {**read, **funds_by_sums(pieces, DEPT, len(pieces), read)}
+    return {**read, **funds_by_sums(pieces, DEPT, len(pieces), read, SURE, GUESS)}
 
 
 # Two labels, then both rows' amounts (pdfminer.six, a report of seeds 7000-).
@@ -61,7 +63,7 @@ def test_fewer_rows_than_sources_are_a_flagged_guess() -> None:
 
 def test_rows_of_zeros_are_no_total() -> None:
     pieces = stream("年度资金总额", "0", "0", "0", "其中：当年财政拨款", "0", "0", "0")
-    assert funds_by_sums(pieces, DEPT, len(pieces), {}) == {}
+    assert funds_by_sums(pieces, DEPT, len(pieces), {}, SURE, GUESS) == {}
 
 
 def test_a_reading_beside_the_labels_that_adds_up_and_is_sure_is_kept() -> None:
@@ -69,12 +71,24 @@ def test_a_reading_beside_the_labels_that_adds_up_and_is_sure_is_kept() -> None:
                     "其中：当年财政拨款", "100.00", "100.00", "90.00", "—", "—", "—",
                     "上年结转资金", "0", "0", "0", "其他资金", "0", "0", "0")
     read = read_funds(pieces, DEPT, len(pieces), TextKind.CELLS)
-    assert funds_by_sums(pieces, DEPT, len(pieces), read) == {}
+    assert funds_by_sums(pieces, DEPT, len(pieces), read, SURE, GUESS) == {}
 
 
 def test_amounts_wrapped_in_their_cells_are_joined() -> None:
     words = [w for w, _ in head_tokens(stream("12,380,000.0", "0", "25,800,0", "00.00", "0", "10"))]
     assert words == ["12,380,000.00", "25,800,000.00", "0", "10"]
+    # A whole number before an amount is a cell of its own (a row of zeros, a weight).
+    words = [w for w, _ in head_tokens(stream("0", "0", "0", "398.80", "10", "1,595.20", "2025", "100.00"))]
+    assert words == ["0", "0", "0", "398.80", "10", "1,595.20", "2025", "100.00"]
+
+
+def test_a_row_of_zeros_before_a_rows_amounts() -> None:
+    out = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金",
+                  "500.00", "500.00", "500.00", "400.00", "400.00", "400.00", "0", "0", "0",
+                  "100.00", "100.00", "100.00")
+    assert [out[k].value for k in ("budget_initial", "fiscal_initial", "carryover_initial", "other_initial")] \
+        == [500, 400, 0, 100]
+    assert out["other_initial"].confidence >= SURE
 
 
 @given(st.lists(st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False), min_size=3, max_size=3))
@@ -94,7 +108,7 @@ def test_a_sure_reading_by_sums_gives_back_the_amounts(sources: list) -> None:
 def test_labels_in_a_run_take_their_values_in_order() -> None:
     pieces = stream("填报单位名称：湛江市财政局", "项目名称", "乡村振兴驻镇帮镇扶村补助资金",
                     "评价年度", "项目级次", "2025", "三级", "评价金额", "710")
-    out = values_after_label_runs(pieces, GD, INDEX, len(pieces), {})
+    out = values_after_label_runs(pieces, GD, INDEX, len(pieces), GUESS)
     assert out["evaluation_year"].value == 2025 and out["project_level"].value == "三级"
     # Only their order ties them: flagged.
     assert max(out[k].confidence for k in ("evaluation_year", "project_level")) < 0.9
@@ -104,4 +118,4 @@ def test_labels_in_a_run_take_their_values_in_order() -> None:
 
 def test_a_run_with_more_values_than_labels_is_left_alone() -> None:
     pieces = stream("评价年度", "项目级次", "2025", "三级", "710", "评价金额")
-    assert values_after_label_runs(pieces, GD, INDEX, len(pieces), {}) == {}
+    assert values_after_label_runs(pieces, GD, INDEX, len(pieces), GUESS) == {}

@@ -135,6 +135,11 @@ def test_a_label_spread_across_its_cell_is_one_word() -> None:
     assert join("得 分", index) == "得分" and join("无 无", index) == "无 无"
     assert join("产出指标 数量指标 新 建", index) == "产出指标 数量指标 新 建"
     assert join("评价年度 实现值", index) == "评价年度 实现值"
+    # Before a colon; with wider gaps; but three single-character cells side by side
+    # (wrapped tails of three columns) are no label.
+    assert join("项 目 名 称：职业技能提升", index) == "项目名称：职业技能提升"
+    assert join("项   目   名   称", index) == "项目名称"
+    assert join("标 率 性", index) == "标 率 性"
     # Typed apart with ideographic spaces.
     assert join("项\u3000目\u3000名\u3000称\u3000职业技能", index) == "项目名称\u3000职业技能"
 

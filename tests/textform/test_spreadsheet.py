@@ -17,7 +17,7 @@ from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
 CATALOGUE = load_catalogue(SETTINGS.config_dir)
-SEED = Path("fixtures/seeds/000_f4550fe0ddcdf86a.txt")
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "000_f4550fe0ddcdf86a.txt"
 
 
 @pytest.mark.parametrize(("doc_id", "variant", "name"), [
@@ -73,3 +73,13 @@ def test_cells_are_shown_by_their_number_format() -> None:
     assert shown_text(0.9459, "0.00%") == "94.59%"
     assert shown_text(12380000.0, "#,##0.00") == "12,380,000.00"
     assert shown_text(329.0, "General") == "329" and shown_text(9.46, "General") == "9.46"
+
+
+def test_markdown_rules_of_any_length_are_no_cells() -> None:
+    rows = tab_rows("| 三级指标 | 分值 |\n|:--|-:|\n| 培训人次 | 20 |\n| 知晓率 | 30 |\n| 覆盖率 | 10 |\n| 合计 | 60 |\n")
+    assert rows[1] == [] and rows[2] == [" 培训人次 ", " 20 "]
+
+
+def test_a_stray_quote_does_not_swallow_the_text() -> None:
+    rows = tab_rows('"abc\tdef\nxyz\t1\n')
+    assert ["xyz", "1"] in rows
