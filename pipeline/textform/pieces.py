@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
 from enum import Enum
+from itertools import accumulate
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
