@@ -263,12 +263,12 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
             sizes = {ln: len(ps) for ln, ps in lines.items()}
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
-    ordered = rows_by_anchor_lines(body, kind, owners, least, config.confidence.ambiguous_cell)
+    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
-    return place_merged_groups(rows, spec, top_aligned, config.confidence.group_guess), cost, lopsided
+    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
 
 
 def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:

@@ -73,7 +73,7 @@ def join_spread_characters(line: str, labels: LabelIndex | None) -> str:
         word = re.sub(r"[ \u3000]", "", run)
         if labels is None:
             return word if len(word) >= 3 else run
-        if labels.exact(word) is not None or labels.best(word)[1] >= LABEL_SCORE:
+        if labels.best(word)[1] >= LABEL_SCORE:  # an exact label scores 100
             words = word
         elif sequence := label_sequence(word, labels):
             words = " ".join(sequence)

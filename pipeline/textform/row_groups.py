@@ -106,8 +106,8 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
     return list(zip(bounds, bounds[1:]))
 
 
-def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False,
-                        guess: float = 0.75) -> list[TextRow]:
+def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False, *,
+                        guess: float) -> list[TextRow]:
     """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
     cover, for a text that prints a row per line: there a merged cell's text stands beside
     the middle of its rows, not the first (or, ``top_aligned``, beside its first). The rows

@@ -96,7 +96,7 @@ def within(inner: Piece, outer: Piece) -> bool:
 
 
 def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
-                         least_numbers: int = 2, unsure: float = 1.0) -> list[Piece]:
+                         least_numbers: int = 2, *, unsure: float) -> list[Piece]:
     """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
     cells on the lines around the row's own line, interleaved with its neighbours'. Each
     line is given to its row's line (``owners``, line → row line, where the columns were
@@ -329,7 +329,7 @@ def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
     return end
 
 
-def read_total(pieces: list[Piece], at: int, glued_confidence: float = 0.6) -> FieldValue:
+def read_total(pieces: list[Piece], at: int, glued_confidence: float) -> FieldValue:
     """总分/合计 then its numbers: the score is the last of them. A number glued to the
     text after it (88.5一、资金使用绩效: the tool joined the row to the next line) may be
     that last number: it is taken, its confidence capped at ``glued_confidence``."""

@@ -3,9 +3,8 @@ split them in torn text) and the settings of ``config/text.yaml``."""
 
 from __future__ import annotations
 
-import re
-
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -260,17 +259,15 @@ def _index(labels: tuple[str, ...], right: tuple[str, ...], headings: tuple[str,
 def label_index(catalogue: Catalogue, config: TextConfig) -> LabelIndex:
     labels: list[str] = list(config.extra_labels)
     right: list[str] = []
-    headings: list[str] = []
     sections: list[tuple[str, str]] = []
     for _family, _version, spec in catalogue.forms():  # a province's version's labels too
         labels += template_labels(spec)
         right += [label for f in spec.fields.values() if f.value == "right"
                   for label in (*f.labels, *f.variants)]
-        n = spec.narrative
-        headings += [*n.spending, *n.problems, *n.improvements, *n.other]
         sections += [(h, key) for key in ("spending", "problems", "improvements", "other")
-                     for h in getattr(n, key)]
-    return _index(tuple(labels), tuple(right), tuple(headings), tuple(sections))
+                     for h in getattr(spec.narrative, key)]
+    headings = tuple(h for h, _section in sections)
+    return _index(tuple(labels), tuple(right), headings, tuple(sections))
 
 
 # --- labels among a text's pieces -------------------------------------------------------

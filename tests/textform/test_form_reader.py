@@ -227,6 +227,6 @@ def test_groups_placed_by_their_weights_say_how_the_form_aligns_its_cells() -> N
     rows[2].cells.update(level2=cell("质量指标", 2))
     rows[4].cells.update(level1=cell("效益指标（30分）", 4), level2=cell("社会效益指标", 4))
     spec = CATALOGUE.templates["mof_project"].indicators
-    placed = place_merged_groups(rows, spec, top_aligned=False)
+    placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
     assert [r.text("level2") for r in placed] == ["数量指标", "", "质量指标", "", "社会效益指标", "", ""]
     assert [r.text("level1") for r in placed] == ["产出指标（30分）", "", "", "", "效益指标（30分）", "", ""]
