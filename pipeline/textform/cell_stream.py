@@ -58,7 +58,7 @@ from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig
+from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
@@ -159,10 +159,7 @@ class CellClassifier:
         self.totals = frozenset(compact(x) for x in spec.total_labels)
         self.group_names = frozenset(compact(x) for x in config.group_names)
         # Every label the form prints, the head's and the funds block's too (年初预算数).
-        funds = template.funds_block
-        head = [x for f in template.fields.values() for x in f.all_labels]
-        if funds is not None:
-            head += [x for labels in (*funds.rows.values(), *funds.columns.values()) for x in labels]
+        head = [*(x for f in template.fields.values() for x in f.all_labels), *funds_block_labels(template)]
         self.form_labels = self.labels | {k for k in (compact(x) for x in head) if k}
         # The sentence columns after 得分 (偏差原因; on the fund form also 评分标准, 佐证材料).
         columns = list(spec.columns)
@@ -699,14 +696,23 @@ def pair_by_units(rows: list[StreamRow], cells: list[Cell], used: set[int], grou
             used.add(at)
 
 
+def spare_names(cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> list[int]:
+    """The names no row took (group names and labels aside)."""
+    return [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
+
+
+def lacking_names(rows: list[StreamRow]) -> int:
+    return sum(1 for r in rows if "level3" in r.missing)
+
+
 def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
     """A name's last line printed apart, past a label or a group name between (建立联系群众
     制度 | 绩效指标 | 完成率), when more names are left over than rows lack one: a left-over
     name whose last line fills the name column (as wide as the widest name line) goes on
     in the next left-over name of a few characters, itself no full line, as many times as
     there are names too many. The joined name stays a guess, as every left-over name."""
-    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
-    excess = len(spare) - sum(1 for r in rows if "level3" in r.missing)
+    spare = spare_names(cells, used, groups)
+    excess = len(spare) - lacking_names(rows)
     widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
     if excess <= 0 or not widths:
         return
@@ -729,8 +735,8 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
     | 率), when that makes the left-over names as many as the rows that lack one: the one
     left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
     characters or more is two names (a guess, as every left-over name)."""
-    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
-    lacking = sum(1 for r in rows if "level3" in r.missing)
+    spare = spare_names(cells, used, groups)
+    lacking = lacking_names(rows)
     options = []
     for i, c in enumerate(cells):
         lines = sorted({p.line for p in c.pieces})
@@ -1035,6 +1041,11 @@ def centred_groups(anchors: list[tuple[int, str]], a: int, b: int) -> list[tuple
     return [(x, y, name) for (x, y), (_j, name) in zip(spans, inside)]
 
 
+def level2_parents(template: TemplateSpec) -> dict[str, str]:
+    """Each level-2 name's level-1 name (compact), by the template's vocabulary."""
+    return {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+
+
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
                     stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
@@ -1042,8 +1053,8 @@ def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], te
     (`summed_groups`; a level-1 name with its weight the tool printed up in the head
     counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
     | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
-    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head)
-    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+    parents = level2_parents(template)
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents)
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
         return groups
@@ -1107,14 +1118,15 @@ def contiguous(keys: list[str]) -> bool:
 
 def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                   level1_order: list[str], sure: float, guess: float,
-                  stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
+                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str]
+                  ) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
     level-2 names printed beside a row place their groups around it (a guess); without
     printed level-1 weights, the level-1 names printed anywhere cut the rows by a guess
-    (`unweighted_starts`), or else the level-2 names beside the rows place both levels."""
-    parents = {compact(t): compact(l1) for l1, terms in template.vocabulary.level2.items() for t in terms}
+    (`unweighted_starts`), or else the level-2 names beside the rows place both levels
+    (``parents``: each level-2 name's level-1, `level2_parents`)."""
     names = printed_level1(cells, level1_order)
     for name, (weight, cell) in printed_level1(head, level1_order).items():
         if weight is not None and names.get(name, (None, None))[0] is None:
@@ -1245,16 +1257,17 @@ def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: 
         return None
     names = [r.cells["level3"].key if "level3" in r.cells else "" for r in rows]
     step = stream.level1_weight_step
+    # Which rows' names hold each group's words: the same whatever the cut.
+    holds = {name: [any(w in nm for w in words) for nm in names]
+             for name in present if (words := stream.level1_row_words.get(name, ()))}
     best: tuple[tuple[int, int, int, int], list[int]] | None = None
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]
         strays = 0
         for name, a, b in zip(present, bounds, bounds[1:]):
-            words = stream.level1_row_words.get(name, ())
-            if words:
-                inside = sum(1 for j in range(a, b) if any(w in names[j] for w in words))
-                outside = sum(1 for j in [*range(a), *range(b, n)] if any(w in names[j] for w in words))
-                strays += (b - a - inside) + outside
+            if name in holds:
+                inside = sum(holds[name][a:b])
+                strays += (b - a - inside) + (sum(holds[name]) - inside)
         sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
         off_step = sum(1 for x in sums if abs(x / step - round(x / step)) > TOLERANCE)
         off_double = sum(1 for x in sums if abs(x / (2 * step) - round(x / (2 * step))) > TOLERANCE)
@@ -1977,8 +1990,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
+    marks = full_marks(template)
     if keys.index("level3_weight") < keys.index("target"):
-        cells = total_weights_moved(cells, full_marks(template))
+        cells = total_weights_moved(cells, marks)
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
     if not rows:
         return None
@@ -2005,7 +2019,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
     found = len(rows)
-    marks = full_marks(template)
     for row in rows:
         weight = row.cells["level3_weight"].number()
         if "level3" in row.missing and weight is not None and weight >= min(marks) - TOLERANCE:
@@ -2024,8 +2037,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # One row weighing the whole form beside others: the total's numbers (合计 |
             # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
             row.guessed.update(row.cells)
-    columns = list(spec.columns)
-    prose_keys = columns[columns.index("score") + 1:]
+    prose_keys = kinds.prose_keys
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
     # On a form of several sentence columns the goal is printed above the table's header:
@@ -2039,7 +2051,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
-        groups = fund_groups(rows, cells, used, level1_order, sure, guess, full_marks(template),
+        groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,
                              next((i for i, c in enumerate(cells) if c.key in header), 0))
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,

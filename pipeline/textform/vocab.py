@@ -179,15 +179,21 @@ def unique_compact(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(compact(n) for n in names))
 
 
+def funds_block_labels(spec: TemplateSpec) -> list[str]:
+    """The funds block's row and column labels (年度资金总额, 年初预算数, …), none without one."""
+    block = spec.funds_block
+    if block is None:
+        return []
+    return [label for labels in (*block.rows.values(), *block.columns.values()) for label in labels]
+
+
 def template_labels(spec: TemplateSpec) -> list[str]:
     """Every printed label of one template: title, markers, field labels, the funds
     block's rows and columns, the indicator table's headers and total row."""
     out = [spec.title, *marker_words(spec.markers)]
     for f in spec.fields.values():
         out += [*f.labels, *f.variants, *f.after]
-    if spec.funds_block:
-        for names in (*spec.funds_block.rows.values(), *spec.funds_block.columns.values()):
-            out += names
+    out += funds_block_labels(spec)
     out += spec.indicators.header + spec.indicators.total_labels
     out += [part for paths in spec.indicators.columns.values() for path in paths for part in path]
     return out
