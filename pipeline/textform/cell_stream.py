@@ -1536,7 +1536,6 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     distinct = {number_text(x): len(set(ns)) for x, ns in names.items() if len(set(ns)) == len(ns)}
     for bounds, sums, alone in cuts:
         for x, y, total in zip(bounds, bounds[1:], sums):
-            pool.remove(next(w for w in pool if abs(w - total) <= TOLERANCE))
             inside = {beside[j] for j in range(x, y) if j in beside}
             name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
             shared = weights_seen.count(number_text(total))
@@ -1971,6 +1970,17 @@ def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -
     return start, end
 
 
+def table_cells(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
+                config: TextConfig, index: LabelIndex) -> tuple[CellClassifier, list[Cell], int, list[Cell]]:
+    """A cell-stream text as typed cells: the classifier, every cell, where the table's
+    region starts among them, and the region's cells (a value printed over columns
+    joined)."""
+    kinds = CellClassifier(config, template_name, template, index)
+    everything = stream_cells(pieces, lines, kinds)
+    start, end = region(everything, lines, config.cell_stream.start_labels)
+    return kinds, everything, start, join_split_values(everything[start:end], template)
+
+
 def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
@@ -1981,10 +1991,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
             or any(k != "target" for k in spec.joined):
         return None
-    kinds = CellClassifier(config, template_name, template, index)
-    everything = stream_cells(pieces, lines, kinds)
-    start, end = region(everything, lines, config.cell_stream.start_labels)
-    cells = join_split_values(everything[start:end], template)
+    kinds, everything, start, cells = table_cells(pieces, lines, template, template_name, config, index)
     if longest_number_run(cells) >= config.cell_stream.column_run:
         return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)

@@ -33,24 +33,22 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
+from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     Cell,
-    CellClassifier,
     StreamRow,
     StreamTable,
+    core_keys,
     find_total,
     full_marks,
     fund_groups,
-    join_split_values,
     long_name,
     makes_full_marks,
     national_groups,
     printed_level1,
-    region,
-    stream_cells,
+    table_cells,
     text_row_of,
 )
 from pipeline.textform.indicator_rows import COMPARATOR_START
@@ -112,16 +110,6 @@ def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[Numbe
     return out
 
 
-
-
-def makes_total(scores: list[float], totals: list[float], funds_score: float | None) -> bool:
-    """The scores make one of the numbers printed after 总分 (with or without the funds
-    block's score)."""
-    tolerance = TOLERANCE * max(1, len(scores))
-    made = sum(scores)
-    return any(abs(made + f - t) <= tolerance for f in (0.0, funds_score or 0.0) for t in totals)
-
-
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
                   names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
                   ) -> list[tuple[int, str, bool]] | None:
@@ -164,15 +152,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     """The indicator table of a cell-stream text read by columns, or None when the text's
     numbers are not the rows' weights and scores in a way the arithmetic confirms."""
     spec = template.indicators
-    columns = [k for k in spec.columns if k not in spec.part_keys()]
-    if "level3" not in columns or "score" not in columns or "level3_weight" not in columns:
+    if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
-    core = columns[columns.index("level3"):columns.index("score") + 1]
+    core = core_keys(template)
     value_keys = [k for k in core if k not in ("level3", "level3_weight", "score")]
-    kinds = CellClassifier(config, template_name, template, index)
-    everything = stream_cells(pieces, lines, kinds)
-    start, end = region(everything, lines, config.cell_stream.start_labels)
-    cells = join_split_values(everything[start:end], template)
+    kinds, _everything, _start, cells = table_cells(pieces, lines, template, template_name, config, index)
     total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
     # The total's label may come before the rows' cells (centred cells: pdfminer prints a
     # box where its middle is): the whole region is read, the numbers after the label
@@ -212,11 +196,17 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # (its weight printed where the tool put it): a weak sign, the numbers flagged.
         return any(makes_full_marks(sum(weights), marks, f) for f in (funds_weight, *totals_of(r)))
 
-    confirmed = [r for r in number_readings(found, k) if weights_fit(r)
-                 and (r.over == 0 or makes_total([found[j] for j in r.scores], totals_of(r), funds_score))]
-    if any(r.over == 0 for r in confirmed):  # a row over its weight only if need be
-        confirmed = [r for r in confirmed if r.over == 0]
-    making = [r for r in confirmed if makes_total([found[j] for j in r.scores], totals_of(r), funds_score)]
+    def scores_make_total(r: NumberReading) -> bool:
+        """The scores make one of the numbers printed after 总分 (with or without the funds
+        block's score)."""
+        return any(scores_add_up([found[j] for j in r.scores], t, funds_score) for t in totals_of(r))
+
+    readings = [(r, scores_make_total(r)) for r in number_readings(found, k) if weights_fit(r)]
+    readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
+    if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
+        readings = [(r, makes) for r, makes in readings if r.over == 0]
+    confirmed = [r for r, _makes in readings]
+    making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
     if not confirmed:
@@ -266,8 +256,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # The head is the head reader's: this reading has nothing to say of its values.
     out = StreamTable(found=k)
     # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
-    prose_keys = columns[columns.index("score") + 1:]
-    out.rows = [text_row_of(row, group, guess, prose_keys) for row, group in zip(rows, groups)]
+    out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
     out.complete = True
     out.last_line = cells[-1].pieces[-1].line if cells else -1
