@@ -730,11 +730,13 @@ def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], gr
             excess -= 1
 
 
-def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]
+                       ) -> int | None:
     """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
     | 率), when that makes the left-over names as many as the rows that lack one: the one
     left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
-    characters or more is two names (a guess, as every left-over name)."""
+    characters or more is two names (a guess, as every left-over name). Returns where the
+    cell was cut in two (the cells after it move one on), or None."""
     spare = spare_names(cells, used, groups)
     lacking = lacking_names(rows)
     options = []
@@ -748,7 +750,7 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
                 if min(len(compact("".join(p.text for p in c.pieces if (p.line < k) == side))) for side in (True, False)) >= 3]
         options += [(i, k) for k in cuts]
     if len(options) != 1:
-        return
+        return None
     i, k = options[0]
     head = tuple(p for p in cells[i].pieces if p.line < k)
     tail = tuple(p for p in cells[i].pieces if p.line >= k)
@@ -759,6 +761,7 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
     moved = {u + 1 if u > i else u for u in used}
     used.clear()
     used.update(moved)
+    return i
 
 
 def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
@@ -2017,7 +2020,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
     join_name_tails(rows, cells, used, not_names)
-    split_joined_names(rows, cells, used, not_names)
+    cut = split_joined_names(rows, cells, used, not_names)
+    if cut is not None:  # the cells after the cut moved one on: so do the groups' indices
+        groups_before = {g + 1 if g > cut else g for g in groups_before}
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     used -= groups_before
     for key in ("target", "actual"):
