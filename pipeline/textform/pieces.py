@@ -18,7 +18,7 @@ from itertools import accumulate
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import blank_page_marks, clean_fragment, clean_line, rejoin_pair
+from pipeline.textform.repair import blank_page_marks, blank_rules, clean_fragment, clean_line, rejoin_pair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
@@ -278,7 +278,8 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                    ) -> tuple[TextKind, list[Piece], list[str]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
     narrative, which is read as running text."""
-    lines = blank_page_marks([clean_line(ln.rstrip(), labels) for ln in text.split("\n")], config.page_marks)
+    lines = blank_page_marks([clean_line(blank_rules(ln.rstrip()), labels) for ln in text.split("\n")],
+                             config.page_marks)
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
     kind = detect_kind(lines)
     # Group names, longest first (服务对象满意度指标 before 满意度指标).

@@ -40,6 +40,7 @@ class Confidence:
     unconfirmed_table: float = 0.6
     ambiguous_cell: float = 0.6
     cut_number: float = 0.3
+    ocr_read: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class TextConfig:
     page_marks: tuple[str, ...] = ()
     # A tabbed text whose indicator lines hold whole rows this often is a spreadsheet's copy.
     spreadsheet_rows_whole: float = 0.75
+    # A text with a table's rules on this share of its lines is an OCR engine's reading.
+    ocr_rule_lines: float = 0.15
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
