@@ -230,3 +230,73 @@ def test_groups_placed_by_their_weights_say_how_the_form_aligns_its_cells() -> N
     placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
     assert [r.text("level2") for r in placed] == ["数量指标", "", "质量指标", "", "社会效益指标", "", ""]
     assert [r.text("level1") for r in placed] == ["产出指标（30分）", "", "", "", "效益指标（30分）", "", ""]
+
+
+# An OCR engine's lines, one per line in the order it found them: the two goals printed side
+# by side come line by line in turn (RapidOCR's boxes of a scanned head).
+OCR_LINES = """项目支出绩效自评表
+（2025年度）
+项目名称
+乡村振兴驻镇帮镇扶村专项资金
+主管部门
+茂名市农业农村局
+实施单位
+茂名市农业技术推广中心
+年初预算数
+全年预算数
+全年执行数
+分值
+执行率
+得分
+年度资金总额
+84.00
+84.00
+77.48
+10
+92.24%
+9.22
+预期目标
+实际完成情况
+年度总体目标
+围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和
+已按计划完成乡村振兴年度工作任务，资金使用规
+管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落
+范，各项绩效指标基本达成。
+地见效。
+一级指标
+二级指标
+三级指标
+年度指标值
+实际完成值
+分值
+得分
+偏差原因分析及改进措施
+产出指标
+数量指标
+培训人次
+≥120人次
+122人次
+90
+90
+总分
+100
+99.22"""
+
+
+def test_goals_side_by_side_whose_lines_come_in_turn_are_dealt_apart() -> None:
+    form = read_text_form(OCR_LINES, CATALOGUE, CONFIG)
+    assert form.kind is TextKind.CELLS and form.template == "mof_project"
+    expected, actual = form.fields["goal_expected"], form.fields["goal_actual"]
+    assert expected.value == "围绕年度重点工作任务,统筹安排专项资金,持续优化制度建设和管理模式,不断完善阵地建设,更好地服务群众,推动民生实事落地见效。"
+    assert actual.value == "已按计划完成乡村振兴年度工作任务,资金使用规范,各项绩效指标基本达成。"
+    assert expected.confidence < CONFIG.review_threshold and actual.confidence < CONFIG.review_threshold  # a guess
+    # Each goal whole, one after the other, is read in its order and trusted as such.
+    whole = OCR_LINES.replace(
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n已按计划完成乡村振兴年度工作任务，资金使用规\n"
+        "管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落\n范，各项绩效指标基本达成。\n地见效。",
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落地见效。\n"
+        "已按计划完成乡村振兴年度工作任务，资金使用规范，各项绩效指标基本达成。")
+    assert whole != OCR_LINES
+    form = read_text_form(whole, CATALOGUE, CONFIG)
+    assert form.fields["goal_actual"].value == actual.value
+    assert form.fields["goal_actual"].confidence >= CONFIG.review_threshold
