@@ -244,9 +244,12 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     recent: list[str] = []
     for line in lines:
         key = compact(line)
-        # Right after itself, or further back when it is a sentence: two cells may
-        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
-        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)) \
+        # Right after itself, or further back when it is one sentence: two cells may
+        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X), and a
+        # line of several cells' wrapped lines repeats for real where neighbouring rows
+        # share their sentences (评价年度实现值/… 专项资金监督检查的通, a row per line).
+        if key and len(key) >= min_chars and (recent[-1:] == [key] or (
+                key in recent and len(key) >= 20 and " " not in line.strip())) \
                 and not LONE_AMOUNT.match(line.strip()):
             continue
         out.append(line)
