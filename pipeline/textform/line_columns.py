@@ -80,12 +80,14 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     # A cell's text wraps at its column's width: a piece much wider than its column's full
     # lines is another column's, and a cell's line much narrower can only be its last.
     # Read again, with the widths the first reading shows, the rows where it put such a
-    # piece or cut a cell so.
+    # piece or cut a cell so. The narrow lines only where cells are centred: the reading of
+    # cells at the top of their rows is also the one a text in the order of its cells
+    # (pdftotext -raw) is weighed against, and it would fit that text better than it reads it.
     full = full_lines(chosen, pieces, model)
     widths = column_widths(full)
     for k, (a, lines) in enumerate(groups.items()):
         if any(visual_width(pieces[i].text) > widths.get(c, INF) for i, c in chosen[k][1].items()) \
-                or cut_early(chosen[k][1], pieces, model, widths):
+                or (centred is not None and cut_early(chosen[k][1], pieces, model, widths)):
             chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     for _cost, columns, doubtful in chosen:
         doubtful |= joined_cells(columns, pieces, model, widths)
@@ -331,8 +333,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 # less when the line above stops mid-sentence.
                 span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
                 total += wrap_cost[c] * (len(on) - 1) + span
-            if len(on) > 1 and widths:
-                # A wrapped cell's lines but its last fill its column's width.
+            if len(on) > 1 and widths and rows_of_line is not None:
+                # A wrapped cell's lines but its last fill its column's width (centred cells).
                 total += costs["narrower_than_column"] * sum(c in narrow_on[ln] for ln in on[:-1])
         for j, f in enumerate(chosen_facts):
             for c in f[4]:
