@@ -270,7 +270,10 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
-    options = capped([line_options(lines[ln], pieces, kinds, model, config, widths=widths) or [(0.0, ())]
+    # Read again with the widths (a row the first reading cut oddly): more of each line's
+    # readings, since its cheapest few may all be wrong alike.
+    keep = config.line_readings_again if widths else config.line_readings
+    options = capped([line_options(lines[ln], pieces, kinds, model, config, keep=keep, widths=widths) or [(0.0, ())]
                       for ln in order], config.most_row_readings)
     # Measured once per line and option, not per combination of them: the columns of the
     # row's pieces (not merged groups'), which centred cells print symmetrically, and the
