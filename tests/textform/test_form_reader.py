@@ -46,10 +46,12 @@ def test_a_line_of_several_cells_said_again_a_row_later_is_kept() -> None:
     # same wrapped line above each; a sentence said again alone is a doubled line.
     lines = ["评价年度实现值/年度预期值×该指标 专项资金监督检查的通", "决策 10 资金分配 10 资金分配合理性 10 达成预期指标 达成预期指标 10",
              "分值。 知及检查报告。", "评价年度实现值/年度预期值×该指标 专项资金监督检查的通"]
-    assert drop_doubled_lines(lines, 4, 8) == lines
+    assert drop_doubled_lines(lines, 4, 8, rows_per_line=True) == lines
     said = ["部分镇街资金拨付进度偏慢，下一步将加快拨付", "10", "部分镇街资金拨付进度偏慢，下一步将加快拨付"]
-    assert drop_doubled_lines(said, 4, 8) == said[:2]
-    assert drop_doubled_lines(lines[:1] * 2, 4, 8) == lines[:1]  # right after itself: doubled
+    assert drop_doubled_lines(said, 4, 8, rows_per_line=True) == said[:2]
+    assert drop_doubled_lines(lines[:1] * 2, 4, 8, rows_per_line=True) == lines[:1]  # right after itself
+    # A text of one cell per line keeps its rule: a long line said again is doubled.
+    assert drop_doubled_lines(lines, 4, 8) == lines[:3]
 
 
 def test_an_amount_said_twice_is_two_cells() -> None:
