@@ -234,7 +234,7 @@ def placed_parts(text: str, x: int | None, qualitative: tuple[str, ...], groups:
     return out
 
 
-def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[str]:
+def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_line: bool = False) -> list[str]:
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
     real in these texts (a target equal to its actual, a weight equal to its score, one
@@ -245,8 +245,12 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     for line in lines:
         key = compact(line)
         # Right after itself, or further back when it is a sentence: two cells may
-        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
-        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)) \
+        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X). In a
+        # text of a row per line (``rows_per_line``) a line of several cells' wrapped lines
+        # repeats for real where neighbouring rows share their sentences (评价年度实现值/…
+        # 专项资金监督检查的通): there only a line of one cell is a sentence said again.
+        if key and len(key) >= min_chars and (recent[-1:] == [key] or (
+                key in recent and len(key) >= 20 and not (rows_per_line and " " in line.strip()))) \
                 and not LONE_AMOUNT.match(line.strip()):
             continue
         out.append(line)
@@ -280,7 +284,8 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
     narrative, which is read as running text."""
     lines = blank_page_marks([clean_line(blank_rules(ln.rstrip()), labels) for ln in text.split("\n")],
                              config.page_marks)
-    lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
+    rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
+    lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars, rows_per_line)
     kind = detect_kind(lines)
     # Group names, longest first (服务对象满意度指标 before 满意度指标).
     groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},

@@ -422,8 +422,9 @@ def drop_edge(text: str, n: int, from_end: bool) -> str:
 
 def rejoin_pair(a: str, b: str, labels: LabelIndex) -> str | None:
     """a + b when they are one label torn across a tab or a space; else None. Two whole
-    labels side by side (名称 | 权重) stay apart."""
-    if labels.exact(a) and labels.exact(b):
+    labels side by side (名称 | 权重) stay apart, unless together they make a longer label
+    (年度资金 | 总额: 年度资金总额)."""
+    if labels.exact(a) and labels.exact(b) and not labels.exact(compact(a) + compact(b)):
         return None
     joint = torn_label(a, b, labels)
     if joint is None:

@@ -131,6 +131,10 @@ class TextConfig:
     table_row_labels: tuple[str, ...] = ()
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
+    # A row-per-line text: how many column orders of each line a row's reading weighs, at
+    # first and when a row is read again with its columns' widths (line_columns).
+    line_readings: int = 4
+    line_readings_again: int = 6
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()

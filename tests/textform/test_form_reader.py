@@ -41,6 +41,19 @@ def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
     assert drop_doubled_lines(lines, 4, 8) == ["10", "10", "100%", "100%", "部分镇街资金拨付进度偏慢，"]
 
 
+def test_a_line_of_several_cells_said_again_a_row_later_is_kept() -> None:
+    # pdfplumber, a row per line: two rows with the same 评分标准 and 佐证材料 print the
+    # same wrapped line above each; a sentence said again alone is a doubled line.
+    lines = ["评价年度实现值/年度预期值×该指标 专项资金监督检查的通", "决策 10 资金分配 10 资金分配合理性 10 达成预期指标 达成预期指标 10",
+             "分值。 知及检查报告。", "评价年度实现值/年度预期值×该指标 专项资金监督检查的通"]
+    assert drop_doubled_lines(lines, 4, 8, rows_per_line=True) == lines
+    said = ["部分镇街资金拨付进度偏慢，下一步将加快拨付", "10", "部分镇街资金拨付进度偏慢，下一步将加快拨付"]
+    assert drop_doubled_lines(said, 4, 8, rows_per_line=True) == said[:2]
+    assert drop_doubled_lines(lines[:1] * 2, 4, 8, rows_per_line=True) == lines[:1]  # right after itself
+    # A text of one cell per line keeps its rule: a long line said again is doubled.
+    assert drop_doubled_lines(lines, 4, 8) == lines[:3]
+
+
 def test_an_amount_said_twice_is_two_cells() -> None:
     # 年初预算数 equal to 全年预算数, one cell per line (pypdf): no doubled line.
     lines = ["总额", "10789200", "10789200", "9442500", "12,380,000.00", "12,380,000.00"]
@@ -164,7 +177,7 @@ def test_a_goal_on_its_label_line_keeps_its_wrapped_last_line() -> None:
 
 def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
     from pipeline.textform.indicator_rows import column_model
-    from pipeline.textform.line_columns import column_widths, visual_width
+    from pipeline.textform.line_columns import column_widths, full_lines, visual_width
 
     assert visual_width("每低1个百分点扣0.5分，") == 11.0 and visual_width("≥95%") == 2.0
     spec = CATALOGUE.templates["gd_fund"].indicators
@@ -175,8 +188,9 @@ def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
     chosen = [(0.0, {0: evidence, 1: evidence}, set()), (0.0, {2: evidence, 3: evidence}, set()),
               (0.0, {4: evidence, 5: evidence}, set())]
     # The median of the full lines (10, 9, 13 wide) and a character and a half of slack.
-    assert column_widths(chosen, ps, model) == {evidence: 11.5}
-    assert column_widths(chosen[:1], ps, model) == {}  # one wrapped line says too little
+    assert full_lines(chosen, ps, model) == {evidence: [10.0, 9.0, 13.0]}
+    assert column_widths(full_lines(chosen, ps, model)) == {evidence: 11.5}
+    assert column_widths(full_lines(chosen[:1], ps, model)) == {}  # one wrapped line says too little
 
 
 def test_merged_groups_at_the_top_of_their_rows_cover_the_rows_below_them() -> None:

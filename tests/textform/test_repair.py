@@ -27,6 +27,7 @@ def labels(config: TextConfig) -> LabelIndex:
     ("三", "級指標", "三級指標"),
     ("年度", "资金总额", "年度资金总额"),
     ("项目", "名稱", "项目名稱"),
+    ("年度资金", "总额", "年度资金总额"),  # two labels that together make a longer one
 ])
 def test_labels_torn_across_a_tab_are_rejoined(a: str, b: str, joined: str, labels: LabelIndex) -> None:
     assert repair.rejoin_pair(a, b, labels) == joined
