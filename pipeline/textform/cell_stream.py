@@ -1155,7 +1155,7 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     if starts is None and not any(w is not None for w in weights):
         # No level-1 weights printed: a guess by the rows' names and weights.
         present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]
-        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream)
+        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream, parents)
         weights = [None] * len(present)
     if starts is None:
         # Nothing to cut by: the level-2 names beside the rows place both levels.
@@ -1192,35 +1192,61 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
             first = rows[0].start if rows else 0
             leading = [c.key for i, c in enumerate(cells[:first]) if i not in used and c.key in children]
             spans = level2_spans(children, dict((n, float(j)) for j, n in reversed(mine)),
-                                 list(dict.fromkeys(leading)), a, b)
+                                 list(dict.fromkeys(leading)), a, b, level2_cues(rows, stream))
             for x, y, child in spans or centred_groups(mine, a, b):
                 for j in range(x, y):
                     groups[j]["level2"] = piece(child, guess, line)
     return groups
 
 
-def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int
-                 ) -> list[tuple[int, int, str]]:
+def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int,
+                 cues: list[frozenset[str]] | None = None) -> list[tuple[int, int, str]]:
     """Rows [a, b) cut into one span for each level-2 name seen under their level-1 group, a
-    guess: a name printed beside a row stands at its span's middle (a merged cell's text is
-    centred on its rows); names printed before the table's first row come first, in the
-    order printed; the others fill what is left, in the order that leaves the anchored
-    names nearest their middles, then the spans most even. Empty when too many ways."""
+    guess: first, fewest rows under a level-2 name other than the one their own words
+    point to among the children (``cues``, by row, `level2_cues`: 资金拨付及时率 is a
+    时效指标; a tool may print a merged name far from its rows, its words stay with them);
+    then names printed before the table's first row first, in the order printed; then a
+    name printed beside a row at its span's middle (a merged cell's text is centred on its
+    rows); then the spans most even. Empty when too many ways."""
     k, n = len(children), b - a
     rest = [c for c in children if c not in leading]
     if not 1 < k <= min(4, n) or comb(n - 1, k - 1) > MAX_CUTS // 24:
         return []
-    best: tuple[tuple[float, float], list[tuple[int, int, str]]] | None = None
-    for order in permutations(rest):
-        names = [*leading, *order]
+    # Per row of the group, the children its words point to (none: no say).
+    said = [(cues[j] & set(children)) if cues is not None and j < len(cues) else frozenset()
+            for j in range(a, b)]
+    # The order printed first (as before: ties go to it), then the other orders.
+    orders = [[*leading, *order] for order in permutations(rest)]
+    orders += [list(o) for o in permutations(children) if list(o) not in orders]
+    best: tuple[tuple[int, int, float, float], list[tuple[int, int, str]]] | None = None
+    for names in orders:
+        unprinted = int(names[:len(leading)] != leading)
         for chosen in combinations(range(a + 1, b), k - 1):
             bounds = [a, *chosen, b]
             spans = list(zip(bounds, bounds[1:], names))
+            against = sum(1 for x, y, c in spans for j in range(x, y) if said[j - a] and c not in said[j - a])
             off = sum(abs((x + y - 1) / 2 - at[c]) for x, y, c in spans if c in at)
             uneven = sum((y - x - n / k) ** 2 for x, y, _c in spans)
-            if best is None or (off, uneven) < best[0]:
-                best = ((off, uneven), spans)
+            if best is None or (against, unprinted, off, uneven) < best[0]:
+                best = ((against, unprinted, off, uneven), spans)
     return best[1] if best is not None else []
+
+
+def level2_cues(rows: list[StreamRow], stream: CellStreamConfig) -> list[frozenset[str]]:
+    """Each row's level-2 names its own cells point to (config level2_row_words, words of
+    the 三级指标: 及时 → 时效指标, 成本 → 成本指标; level2_target_forms, the target's form:
+    ≤90万元 → 成本指标, 12月31日前 → 时效指标): what the indicator measures, a row's
+    evidence for its merged group where the tool printed the group's name elsewhere."""
+    words = {compact(k): v for k, v in stream.level2_row_words.items()}
+    forms = {compact(k): re.compile(v) for k, v in stream.level2_target_forms.items()}
+    out = []
+    for row in rows:
+        name = row.cells["level3"].key if "level3" in row.cells else ""
+        target = row.cells["target"].key if "target" in row.cells else ""
+        said = {k for k, ws in words.items() if any(w in name for w in ws)}
+        said |= {k for k, form in forms.items() if target and form.search(target)}
+        out.append(frozenset(said))
+    return out
 
 
 def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
@@ -1249,12 +1275,14 @@ def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
 
 
 def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: list[str],
-                      stream: CellStreamConfig) -> list[int] | None:
+                      stream: CellStreamConfig, parents: dict[str, str] | None = None) -> list[int] | None:
     """Where the level-1 groups start on a form that prints no level-1 weight, a guess:
     a group with words of its own (config level1_row_words: 满意度指标 → 满意度) takes
-    the rows whose names hold them; the other cuts go where the groups' weights are
-    multiples of the step weights are set in (level1_weight_step), of twice it, and fall
-    in the order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
+    the rows whose names hold them; then the fewest rows go to a group other than the one
+    their level-2 cues point to (`level2_cues`, through ``parents``: 资料归档完整率 is a
+    质量指标, an 产出指标's); the other cuts go where the groups' weights are multiples
+    of the step weights are set in (level1_weight_step), of twice it, and fall in the
+    order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
     n, k = len(rows), len(present)
     if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
         return None
@@ -1263,19 +1291,23 @@ def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: 
     # Which rows' names hold each group's words: the same whatever the cut.
     holds = {name: [any(w in nm for w in words) for nm in names]
              for name in present if (words := stream.level1_row_words.get(name, ()))}
-    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    # Which groups each row's level-2 cues point to, among those present.
+    said = [{parents[c] for c in cue if c in parents} & set(present)
+            for cue in level2_cues(rows, stream)] if parents else [set()] * n
+    best: tuple[tuple[int, int, int, int, int], list[int]] | None = None
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]
-        strays = 0
+        strays = against = 0
         for name, a, b in zip(present, bounds, bounds[1:]):
             if name in holds:
                 inside = sum(holds[name][a:b])
                 strays += (b - a - inside) + (sum(holds[name]) - inside)
+            against += sum(1 for j in range(a, b) if said[j] and name not in said[j])
         sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
         off_step = sum(1 for x in sums if abs(x / step - round(x / step)) > TOLERANCE)
         off_double = sum(1 for x in sums if abs(x / (2 * step) - round(x / (2 * step))) > TOLERANCE)
         rising = sum(1 for x, y in zip(sums, sums[1:]) if y > x + TOLERANCE)
-        score = (strays, off_step, off_double, rising)
+        score = (strays, against, off_step, off_double, rising)
         if best is None or score < best[0]:
             best = (score, bounds[:-1])
     return best[1] if best is not None else None
@@ -1953,10 +1985,14 @@ def plausible_rows(rows: list[TextRow]) -> int:
 
 # --- the table -----------------------------------------------------------------------------
 
-def longest_number_run(cells: list[Cell]) -> int:
+def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
+    """The most numbers in a row that a column of weights or scores could be: none over
+    ``most`` (the form's full marks; the funds block's amounts, 1108180 | 10 | 0, a tool
+    printed after the table are no such column)."""
     best = run = 0
     for c in cells:
-        run = run + 1 if c.kind == "num" else 0
+        x = c.number()
+        run = run + 1 if c.kind == "num" and (x is None or x <= most + TOLERANCE) else 0
         best = max(best, run)
     return best
 
@@ -1995,12 +2031,12 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             or any(k != "target" for k in spec.joined):
         return None
     kinds, everything, start, cells = table_cells(pieces, lines, template, template_name, config, index)
-    if longest_number_run(cells) >= config.cell_stream.column_run:
+    marks = full_marks(template)
+    if longest_number_run(cells, max(marks)) >= config.cell_stream.column_run:
         return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
-    marks = full_marks(template)
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, marks)
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)

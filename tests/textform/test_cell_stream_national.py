@@ -11,13 +11,17 @@ from pipeline.textform.cell_stream import (
     doubt_shared_names,
     goals_in_turn,
     join_name_tails,
+    level2_cues,
     level2_spans,
+    longest_number_run,
     pair_by_units,
     plain_name,
+    read_cell_stream,
     split_joined_names,
+    unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, text_to_pieces
 from tests.textform.test_cell_stream import CATALOGUE, CONFIG, INDEX
 
 DEPT = CATALOGUE.templates["dept_overall"]
@@ -364,3 +368,70 @@ def test_level2_names_are_placed_around_their_rows_and_where_printed() -> None:
         (0, 1, "数量指标"), (1, 4, "质量指标")]
     # More names than rows: no reading.
     assert level2_spans(["数量指标", "质量指标", "时效指标"], {}, [], 0, 2) == []
+
+
+def named_row(name: str, target: str, weight: float) -> StreamRow:
+    return StreamRow({"level3": cell(name, "name", 0), "target": cell(target, "value", 0),
+                      "level3_weight": cell(str(weight), "num", 0)})
+
+
+def test_a_rows_words_and_its_targets_form_say_its_level2_group() -> None:
+    rows = [named_row("资金拨付及时率", "≥85%", 27), named_row("项目成本控制", "≤90万元", 4),
+            named_row("培训", "≤50万元", 3), named_row("验收", "12月31日前", 2),
+            named_row("开展督导检查", "≥12次", 2), named_row("代表联络站建设覆盖率", "≥90%", 4),
+            named_row("水质达标率", "100%", 5)]
+    assert level2_cues(rows, CONFIG.cell_stream) == [
+        {"时效指标"}, {"成本指标"}, {"成本指标"}, {"质量指标", "时效指标"}, {"数量指标"}, set(),
+        {"质量指标", "生态效益指标"}]
+
+
+def test_level2_names_printed_away_from_their_rows_go_by_what_the_rows_measure() -> None:
+    # 数量指标 printed before the table's first row, 时效指标 after the table (pdftotext):
+    # the four time rows are 时效指标's, the last (no word of its own) 数量指标's.
+    rows = [named_row("项目按期完成率", "100%", 37), named_row("资金拨付及时率", "≥85%", 27),
+            named_row("任务完成时间", "年底前完成", 4), named_row("农村公路养护资金拨付及时率", "100%", 1),
+            named_row("农村公路养护年度计划完成率", "100%", 1)]
+    cues = level2_cues(rows, CONFIG.cell_stream)
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 5, cues) == [
+        (0, 4, "时效指标"), (4, 5, "数量指标")]
+    # Without the rows' words the name printed first comes first, as printed.
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 5) == [
+        (0, 2, "数量指标"), (2, 5, "时效指标")]
+    # Rows that say nothing leave the order printed: 数量指标 first.
+    quiet = [named_row("甲", "≥95%", 1) for _ in range(4)]
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 4,
+                        level2_cues(quiet, CONFIG.cell_stream))[0][2] == "数量指标"
+
+
+def test_unweighted_level1_groups_follow_what_their_rows_measure() -> None:
+    # No level-1 weight printed; 产出 60 | 效益 25 | 满意度 15 (a published variant). The
+    # steps alone would cut 产出 at 45 (项目验收合格率, 问题整改到位率); the rows' level-2
+    # words (完整 and 健全 are 质量指标's, an 产出指标's; 经济 and 环境 效益指标's) cut at 60.
+    spec = [("项目验收合格率", 30), ("问题整改到位率", 15), ("资料归档完整率", 7), ("工作制度制定率", 3),
+            ("网络联络平台健全度", 5), ("服务水平", 2), ("带动地方经济增长", 2), ("水质达标率", 17),
+            ("人居环境改善情况", 2), ("年度水质达标率", 2), ("群众满意度", 5), ("服务对象满意度", 10)]
+    rows = [named_row(n, "≥95%", w) for n, w in spec]
+    weights = [float(w) for _n, w in spec]
+    present = ["产出指标", "效益指标", "满意度指标"]
+    parents = {"质量指标": "产出指标", "经济效益指标": "效益指标", "生态效益指标": "效益指标",
+               "服务对象满意度指标": "满意度指标"}
+    assert unweighted_starts(rows, weights, present, CONFIG.cell_stream, parents) == [0, 5, 10]
+    assert unweighted_starts(rows, weights, present, CONFIG.cell_stream) == [0, 2, 10]
+
+
+def test_the_funds_amounts_printed_after_the_table_are_no_column_of_numbers() -> None:
+    # pdftotext printed the funds block's row (1108180 | 10 | 0 | 0 | 0) after the table:
+    # seven numbers in a run, but amounts over the full marks are no weights or scores.
+    amounts = [cell(x, "num", k) for k, x in enumerate(["1108180", "1108180", "1108180", "10", "0", "0", "0"])]
+    assert longest_number_run(amounts) == 7
+    assert longest_number_run(amounts, 100.0) == 4
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    text = HEAD + "\n\n".join(body + ["100", "91", "1108180 1108180 1108180\n10\n0\n0\n0", "总分"])
+    _kind, pieces, lines = text_to_pieces(text + "\n\n一、绩效目标实现情况\n已完成。\n", CONFIG, INDEX)
+    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
+    assert stream is not None  # read as a stream of cells, not refused as columns of numbers
+    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in stream.rows] == [
+        (row[2], row[5], row[6]) for row in ROWS]
