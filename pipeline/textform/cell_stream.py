@@ -830,6 +830,47 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: tuple[float, ...],
+                funds_weight: float | None, groups: tuple[str, ...], target_words: tuple[str, ...]
+                ) -> StreamRow | None:
+    """The first row printed among the header's labels, before the rows read (a tool puts
+    the top row's cells beside the header: 困难群众完成数量 | ≥12个 | 产出指标 | … | 14个 |
+    分值 | 得分 | 35 | 35): the one name, two values and two numbers left there, taken as
+    a row only where its weight makes the rows' weights what they must make (``sums``: the
+    form's full marks, the level-1 weights printed), which they fall short of without it
+    (of several names, the one with its target after it). The
+    sums confirm its weight; its other cells are a guess (the target the value with a
+    comparator or a target's word, else the first)."""
+    if not rows:
+        return None
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    if makes_full_marks(weights, sums, funds_weight):
+        return None
+    before = [i for i in range(rows[0].start) if i not in used]
+    names = [i for i in before if cells[i].kind == "name" and plain_name(cells[i], groups)]
+    if len(names) > 1:  # torn labels' pieces (绩效指 | 标) beside: the name with its target
+        names = [i for i in names if i + 1 in before and cells[i + 1].kind == "value"]
+    values = [i for i in before if cells[i].kind == "value"]
+    numbers = [i for i in before if cells[i].kind == "num"]
+    if len(names) != 1 or len(values) != 2 or len(numbers) != 2:
+        return None
+    weight, score = (cells[i].number() for i in numbers)
+    if weight is None or score is None or score > weight + TOLERANCE \
+            or not makes_full_marks(weights + weight, sums, funds_weight):
+        return None
+
+    def bound(i: int) -> bool:
+        text = cells[i].text.strip()
+        return bool(COMPARATOR_START.match(text)) or any(w in text for w in target_words)
+
+    target, actual = values if bound(values[0]) or not bound(values[1]) else values[::-1]
+    taken = {"level3": names[0], "target": target, "actual": actual,
+             "level3_weight": numbers[0], "score": numbers[1]}
+    used.update(taken.values())
+    return StreamRow({k: cells[i] for k, i in taken.items()}, guessed=set(taken) - {"level3_weight"},
+                     start=min(taken.values()), end=max(taken.values()) + 1)
+
+
 def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
                    cues: dict[str, tuple[str, ...]], no_deviation: tuple[str, ...]) -> bool:
     """The sentences right after a row's score are its prose columns (偏差原因; on the
@@ -2063,6 +2104,13 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" not in spec.columns:
+        # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
+        printed = [w for w, _c in printed_level1(cells, level1_order).values() if w is not None]
+        sums = (*marks, sum(printed)) if printed else marks
+        first = row_in_head(rows, cells, used, sums, funds_weight, not_names, config.cell_stream.target_words)
+        rows[:0] = [first] if first is not None else []
     for row in rows:
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
@@ -2096,7 +2144,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns, header_end)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
-    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,

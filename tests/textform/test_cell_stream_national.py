@@ -17,6 +17,7 @@ from pipeline.textform.cell_stream import (
     pair_by_units,
     plain_name,
     read_cell_stream,
+    row_in_head,
     split_joined_names,
     unweighted_starts,
 )
@@ -435,3 +436,29 @@ def test_the_funds_amounts_printed_after_the_table_are_no_column_of_numbers() ->
     assert stream is not None  # read as a stream of cells, not refused as columns of numbers
     assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in stream.rows] == [
         (row[2], row[5], row[6]) for row in ROWS]
+
+
+def test_the_first_row_printed_among_the_header_labels_is_taken_where_the_weights_need_it() -> None:
+    # pdftotext put the top row's cells beside the header: its name and target before
+    # 产出指标（45分）, its actual after a label, its weight and score after 得分; the rows
+    # read weigh 77 of the 90 the indicators must make (the funds block's 10 besides).
+    head = [cell("95%", "value", 0), cell("二级指标", "label", 1), cell("问题整改到位率", "name", 2),
+            cell("≥95%", "value", 3), cell("产出指标（45分）", "group1", 4), cell("标", "name", 5),
+            cell("得分", "label", 6), cell("13", "num", 7), cell("11", "num", 8)]
+    body = [cell("任务完成时间", "name", 9), cell("12月31日前", "value", 10), cell("按期完成", "value", 11),
+            cell("13", "num", 12), cell("13", "num", 13), cell("其余", "name", 14), cell("≥90%", "value", 15),
+            cell("91%", "value", 16), cell("64", "num", 17), cell("60", "num", 18)]
+    cells = head + body
+    rows = [StreamRow(dict(zip(["level3", "target", "actual", "level3_weight", "score"], cells[at:at + 5])),
+                      start=at, end=at + 5) for at in (9, 14)]
+    used = set(range(9, 19))
+    first = row_in_head(rows, cells, used, (100.0,), 10.0, (), CONFIG.cell_stream.target_words)
+    assert first is not None
+    assert {k: c.text for k, c in first.cells.items()} == {
+        "level3": "问题整改到位率", "target": "≥95%", "actual": "95%", "level3_weight": "13", "score": "11"}
+    assert first.guessed == {"level3", "target", "actual", "score"}  # the sums confirm its weight
+    assert used == set(range(19)) - {1, 4, 5, 6}
+    # Rows that already make the full marks need no row from the head.
+    assert row_in_head(rows, cells, set(range(9, 19)), (87.0,), 10.0, (), ()) is None
+    # Nor is a row taken whose weight the sums do not want (13 where 23 is missing).
+    assert row_in_head(rows, cells, set(range(9, 19)), (110.0,), 10.0, (), ()) is None
