@@ -875,8 +875,8 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
                    cues: dict[str, tuple[str, ...]], no_deviation: tuple[str, ...]) -> bool:
     """The sentences right after a row's score are its prose columns (偏差原因; on the
     provincial fund form also 评分标准 and 佐证材料, told apart by their words, a guess);
-    returns whether sentences are left that no row took (a blank prose cell is then in
-    doubt)."""
+    returns whether sentences (or answers: 无) are left that no row took (a blank prose
+    cell is then in doubt)."""
     for row in rows:
         at = row.end
         taken: list[Cell] = []
@@ -892,7 +892,7 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
             row.cells[key] = cell
             if len(prose_keys) > 1:
                 row.guessed.add(key)  # beside other prose columns: which one is a guess
-    return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+    return any(i not in used and (c.kind == "prose" or c.key in no_deviation) for i, c in enumerate(cells))
 
 
 def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
@@ -1032,12 +1032,14 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(round(x, 2))
 
 
-def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+def short_starts(row_weights: list[float], sums: list[float], said: list[set[int]] | None = None) -> list[int]:
     """Where each group starts when rows are missing: the one cut (a group may have lost
     all its rows) under which no group passes its weight and the most groups make theirs
-    exactly; else each group takes rows until its sum is reached."""
+    exactly, then the fewest rows fall in a group other than the ones their words point
+    to (``said``: by row, the groups' indices, `level1_cues`); else each group takes rows
+    until its sum is reached."""
     n = len(row_weights)
-    best: list[tuple[int, list[int]]] = []
+    best: list[tuple[tuple[int, int], list[int]]] = []
     if sums and comb(n + len(sums) - 1, len(sums) - 1) <= MAX_CUTS:
         for chosen in combinations_with_replacement(range(n + 1), len(sums) - 1):
             bounds = [0, *chosen, n]
@@ -1045,9 +1047,11 @@ def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
             if any(x > y + TOLERANCE for x, y in zip(got, sums)):
                 continue
             exact = sum(1 for x, y in zip(got, sums) if abs(x - y) <= TOLERANCE)
-            best.append((exact, bounds[:-1]))
-    best.sort(key=lambda t: -t[0])
-    if len(best) == 1 or (len(best) > 1 and best[0][0] > best[1][0]):
+            against = sum(1 for g, (a, b) in enumerate(zip(bounds, bounds[1:])) for j in range(a, b)
+                          if said and said[j] and g not in said[j])
+            best.append(((-exact, against), bounds[:-1]))
+    best.sort(key=lambda t: t[0])
+    if len(best) == 1 or (len(best) > 1 and best[0][0] < best[1][0]):
         return best[0][1]
     return greedy_starts(row_weights, sums)
 
@@ -1192,10 +1196,14 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     sure_cut = starts is not None
     if starts is None and present and all(w is not None for w in weights):
         # Rows missing: the sums cut nowhere exactly; a guess (`short_starts`).
-        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None])
+        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None],
+                              [{present.index(n) for n in c} for c in level1_cues(rows, stream, parents, present)])
     if starts is None and not any(w is not None for w in weights):
         # No level-1 weights printed: a guess by the rows' names and weights.
-        present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]
+        printed = printed_terms(cells, [*level1_order, *parents])
+        # A name of both levels (成本指标: a level 1 since 2021, else an 产出指标's level 2)
+        # printed without a weight beside its level-2 parent is that parent's level 2.
+        present = [n for n in level1_order if n in printed and parents.get(n) not in printed]
         starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream, parents)
         weights = [None] * len(present)
     if starts is None:
@@ -1273,6 +1281,21 @@ def level2_spans(children: list[str], at: dict[str, float], leading: list[str], 
     return best[1] if best is not None else []
 
 
+def level1_cues(rows: list[StreamRow], stream: CellStreamConfig, parents: dict[str, str], present: list[str],
+                with_own_words: bool = True) -> list[set[str]]:
+    """Each row's level-1 groups among ``present`` its words point to: its level-2 cues'
+    parents (`level2_cues`), and (``with_own_words``) the words of a level-1 group of its
+    own (config level1_row_words: 满意度)."""
+    out = []
+    for row, cue in zip(rows, level2_cues(rows, stream)):
+        said = {parents[c] for c in cue if c in parents}
+        if with_own_words:
+            name = row.cells["level3"].key if "level3" in row.cells else ""
+            said |= {k for k, ws in stream.level1_row_words.items() if any(w in name for w in ws)}
+        out.append(said & set(present))
+    return out
+
+
 def level2_cues(rows: list[StreamRow], stream: CellStreamConfig) -> list[frozenset[str]]:
     """Each row's level-2 names its own cells point to (config level2_row_words, words of
     the 三级指标: 及时 → 时效指标, 成本 → 成本指标; level2_target_forms, the target's form:
@@ -1333,8 +1356,7 @@ def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: 
     holds = {name: [any(w in nm for w in words) for nm in names]
              for name in present if (words := stream.level1_row_words.get(name, ()))}
     # Which groups each row's level-2 cues point to, among those present.
-    said = [{parents[c] for c in cue if c in parents} & set(present)
-            for cue in level2_cues(rows, stream)] if parents else [set()] * n
+    said = level1_cues(rows, stream, parents or {}, present, with_own_words=False)
     best: tuple[tuple[int, int, int, int, int], list[int]] | None = None
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]

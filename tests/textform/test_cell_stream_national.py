@@ -17,7 +17,9 @@ from pipeline.textform.cell_stream import (
     pair_by_units,
     plain_name,
     read_cell_stream,
+    attach_reasons,
     row_in_head,
+    short_starts,
     split_joined_names,
     unweighted_starts,
 )
@@ -462,3 +464,35 @@ def test_the_first_row_printed_among_the_header_labels_is_taken_where_the_weight
     assert row_in_head(rows, cells, set(range(9, 19)), (87.0,), 10.0, (), ()) is None
     # Nor is a row taken whose weight the sums do not want (13 where 23 is missing).
     assert row_in_head(rows, cells, set(range(9, 19)), (110.0,), 10.0, (), ()) is None
+
+
+def test_a_name_of_both_levels_printed_beside_its_parent_is_a_level2_name() -> None:
+    # Merged names, no level-1 weight printed: 成本指标 (a level 1 since 2021) printed
+    # under 产出指标 is 产出指标's level 2, not a fourth group taking the last row.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    form = read(body + ["100", "91", "总分"])
+    assert [(r.text("level1"), r.text("level2")) for r in form.rows] == [(a, b) for a, b, *_r in ROWS]
+    assert not sure(form.rows[4], "level1")  # no weight printed: a guess still
+
+
+def test_rows_missing_groups_are_cut_where_the_rows_words_fit() -> None:
+    # 产出 45 | 效益 35 | 满意度 10, three 效益 rows and one 满意度 row lost: 10 | 35 make
+    # 产出; of the cuts that keep every group within its weight, the one that leaves the
+    # rows naming satisfaction in 满意度指标.
+    weights = [10, 35, 1, 5, 2, 2, 7]
+    said = [set(), set(), set(), set(), {1}, {2}, {2}]
+    assert short_starts(weights, [45, 35, 10]) == [0, 2, 7]  # taking rows until reached
+    assert short_starts(weights, [45, 35, 10], said) == [0, 2, 5]
+
+
+def test_an_answer_left_over_puts_the_blank_reasons_in_doubt() -> None:
+    # 无 printed after the 偏差原因 label, beside no row: some row's blank reason is 无.
+    cells = [cell("服务对象满意度", "name", 0), cell("≥85%", "value", 1), cell("86%", "value", 2),
+             cell("10", "num", 3), cell("10", "num", 4), cell("偏差原因分析及改进措施", "label", 5),
+             cell("无", "value", 6)]
+    row = StreamRow(dict(zip(["level3", "target", "actual", "level3_weight", "score"], cells[:5])), start=0, end=5)
+    assert attach_reasons([row], cells, set(range(5)), ["deviation_reason"], CONFIG.prose_cues, ("无",))
+    assert "deviation_reason" not in row.cells
