@@ -1010,18 +1010,27 @@ def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float
     for name in names:
         for c in cells:
             if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
-                found = re.search(re.escape(name) + GROUP_WEIGHT, c.key) or \
-                    re.search(re.escape(name) + GROUP_WEIGHT, by_block[c.block])
-                weight = float(found.group(1)) if found else None
+                weight = weight_after(name, c.key, names)
+                weight = weight_after(name, by_block[c.block], names) if weight is None else weight
                 if name not in out or (out[name][0] is None and weight is not None):
                     out[name] = (weight, c)
         if name not in out:
             for text in by_block.values():
-                found = re.search(re.escape(name) + GROUP_WEIGHT, text)
-                if found:
-                    out[name] = (float(found.group(1)), None)
+                weight = weight_after(name, text, names)
+                if weight is not None:
+                    out[name] = (weight, None)
                     break
     return out
+
+
+def weight_after(name: str, text: str, names: list[str]) -> float | None:
+    """The weight printed after ``name`` in ``text``, not past another of the ``names``
+    (成本指标 | 产出指标（60分） in one block: 60 is 产出指标's)."""
+    for found in re.finditer(re.escape(name) + GROUP_WEIGHT, text):
+        gap = text[found.start() + len(name):found.start(1)]
+        if not any(other in gap for other in names):
+            return float(found.group(1))
+    return None
 
 
 def piece(text: str, confidence: float, line: int) -> Piece:

@@ -15,6 +15,7 @@ from pipeline.textform.cell_stream import (
     level2_spans,
     longest_number_run,
     pair_by_units,
+    printed_level1,
     plain_name,
     read_cell_stream,
     attach_reasons,
@@ -496,3 +497,13 @@ def test_an_answer_left_over_puts_the_blank_reasons_in_doubt() -> None:
     row = StreamRow(dict(zip(["level3", "target", "actual", "level3_weight", "score"], cells[:5])), start=0, end=5)
     assert attach_reasons([row], cells, set(range(5)), ["deviation_reason"], CONFIG.prose_cues, ("无",))
     assert "deviation_reason" not in row.cells
+
+
+def test_a_level1_weight_belongs_to_the_name_right_before_it() -> None:
+    # 成本指标 | 产出指标（ | 60分） in one block (a level-2 name beside the level-1 name):
+    # 60 is 产出指标's, not 成本指标's; a torn label between (效益指标 | 绩效指 （30分）) is no name.
+    names = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    cells = [cell("成本指标", "group1", 1), cell("产出指标（", "group1", 1), cell("60分）", "name", 1),
+             cell("效益指标", "group1", 2), cell("绩效指", "name", 2), cell("（30分）", "group_weight", 2)]
+    got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
+    assert got == {"产出指标": 60.0, "效益指标": 30.0, "成本指标": None}
