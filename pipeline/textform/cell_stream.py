@@ -917,7 +917,9 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
     for key, mine in by_key.items():
         lacking = [r for r in rows if key not in r.cells]
         if mine and len(mine) != len(lacking) and key in lost_points_columns:
-            lacking = [r for r in lacking if lost_points(r)]
+            # A row nothing of which is trusted (the total's numbers read as a row: 102 |
+            # 91) lost no points.
+            lacking = [r for r in lacking if lost_points(r) and not set(r.cells) <= r.guessed]
         parts = [[cells[i]] for i in mine]
         if mine and len(mine) < len(lacking) and len(prose_keys) > 1:
             # Sentences of one column joined in one cell (…佐证材料。 | 培训通知…): apart at

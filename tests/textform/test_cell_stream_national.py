@@ -15,6 +15,7 @@ from pipeline.textform.cell_stream import (
     level2_spans,
     longest_number_run,
     pair_by_units,
+    place_left_sentences,
     printed_level1,
     plain_name,
     read_cell_stream,
@@ -507,3 +508,22 @@ def test_a_level1_weight_belongs_to_the_name_right_before_it() -> None:
              cell("效益指标", "group1", 2), cell("绩效指", "name", 2), cell("（30分）", "group_weight", 2)]
     got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
     assert got == {"产出指标": 60.0, "效益指标": 30.0, "成本指标": None}
+
+
+def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
+    # Two reasons printed after the table; the rows that lost points: 26 → 23, 3 → 0.5 and
+    # the total's numbers read as a row (102 | 91), wholly in doubt: the reasons go to the
+    # first two.
+    def row(name: str, weight: str, score: str, at: int) -> StreamRow:
+        return StreamRow({"level3": cell(name, "name", at), "level3_weight": cell(weight, "num", at),
+                          "score": cell(score, "num", at)}, start=at, end=at + 1)
+    rows = [row("项目按期完成率", "26", "23", 0), row("资金拨付及时率", "8", "8", 1),
+            row("服务对象满意度", "3", "0.5", 2), row("群众满意度", "102", "91", 3)]
+    rows[3].guessed.update(rows[3].cells)
+    cells = [*(r.cells["level3"] for r in rows), cell("部分镇街资金拨付进度偏慢，下一步将加快拨付", "prose", 4),
+             cell("受天气影响部分工程延期，已督促施工单位加快进度", "prose", 5)]
+    place_left_sentences(rows, cells, {0, 1, 2, 3}, ["deviation_reason"], CONFIG.prose_cues,
+                         CONFIG.cell_stream.lost_points_columns)
+    assert [r.cells["deviation_reason"].text if "deviation_reason" in r.cells else None for r in rows] == [
+        "部分镇街资金拨付进度偏慢，下一步将加快拨付", None, "受天气影响部分工程延期，已督促施工单位加快进度", None]
+    assert "deviation_reason" in rows[0].guessed
