@@ -830,6 +830,18 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def swap_bounds_into_targets(rows: list[StreamRow]) -> None:
+    """A row whose actual is a bound (≤580万元) and whose target is not (566.02万元): the
+    tool printed the two in the other order; an actual is what was reached, never a
+    bound. Swapped, both a guess."""
+    for row in rows:
+        target, actual = row.cells.get("target"), row.cells.get("actual")
+        if target is not None and actual is not None and not actual.parts \
+                and COMPARATOR_START.match(actual.text.strip()) and not COMPARATOR_START.match(target.text.strip()):
+            row.cells["target"], row.cells["actual"] = actual, target
+            row.guessed.update(("target", "actual"))
+
+
 def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: tuple[float, ...],
                 funds_weight: float | None, groups: tuple[str, ...], target_words: tuple[str, ...]
                 ) -> StreamRow | None:
@@ -2126,6 +2138,17 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
         if "level1_weight" in spec.columns else set()
     used |= groups_before
+    if "level1_weight" not in spec.columns:
+        # A nameless run weighing the whole form is the total's numbers (无 | 100 | 94.5 at
+        # the table's end), before any name is given to it: the name after it is the row's
+        # before it (… 95% | 8 | 8 | 无 | 100 | 94.5 | 食品安全抽检服务对象满意度 ≥90%).
+        totals = [r for r in rows if "level3" in r.missing
+                  and (r.cells["level3_weight"].number() or 0.0) >= min(marks) - TOLERANCE]
+        for row in totals:
+            used.difference_update(range(row.start, row.end))
+        rows = [r for r in rows if r not in totals]
+        if not rows:
+            return None
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
@@ -2139,6 +2162,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" not in spec.columns:
+        swap_bounds_into_targets(rows)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
         printed = [w for w, _c in printed_level1(cells, level1_order).values() if w is not None]
         sums = (*marks, sum(printed)) if printed else marks

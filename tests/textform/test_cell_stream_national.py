@@ -23,6 +23,7 @@ from pipeline.textform.cell_stream import (
     row_in_head,
     short_starts,
     split_joined_names,
+    swap_bounds_into_targets,
     unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
@@ -527,3 +528,31 @@ def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
     assert [r.cells["deviation_reason"].text if "deviation_reason" in r.cells else None for r in rows] == [
         "部分镇街资金拨付进度偏慢，下一步将加快拨付", None, "受天气影响部分工程延期，已督促施工单位加快进度", None]
     assert "deviation_reason" in rows[0].guessed
+
+
+def test_the_totals_numbers_take_no_name_and_the_last_rows_name_goes_to_its_row() -> None:
+    # The last row's name and target printed after the total's numbers, with the total's
+    # label (… 88% | 10 | 9 | 无 | 100 | 91 | 群众满 ≥85% 意度 总分): 无 | 100 | 91 is no row.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS[:-1]):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    body += ["满意度指标", "服务对象满意度指标", "88%", "10", "9", "无", "100", "91", "群众满\n≥85%\n意度\n总分"]
+    text = HEAD + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
+    _kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
+    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
+    assert stream is not None
+    last = stream.rows[-1]
+    assert (last.text("level3"), last.text("target"), last.text("actual"), last.text("level3_weight"),
+            last.text("score")) == ("群众满意度", "≥85%", "88%", "10", "9")
+    assert len(stream.rows) == len(ROWS)
+
+
+def test_a_bound_read_as_the_actual_is_the_target() -> None:
+    row = StreamRow({"level3": cell("培训人均成本", "name", 0), "target": cell("566.02万元", "value", 1),
+                     "actual": cell("≤580万元", "value", 2), "level3_weight": cell("24", "num", 3)})
+    kept = StreamRow({"level3": cell("群众满意度", "name", 4), "target": cell("≥85%", "value", 5),
+                      "actual": cell("88%", "value", 6), "level3_weight": cell("1", "num", 7)})
+    swap_bounds_into_targets([row, kept])
+    assert (row.cells["target"].text, row.cells["actual"].text) == ("≤580万元", "566.02万元")
+    assert row.guessed == {"target", "actual"} and not kept.guessed
