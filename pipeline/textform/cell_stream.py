@@ -830,6 +830,17 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
+    """Rows whose names were given by a guess, several of them: the names may have gone to
+    each other's rows, and a row's numbers stand for the indicator it names; the sums that
+    confirm the numbers say nothing of which name they are under. Every cell of such rows
+    is a guess (flagged)."""
+    named = [row for row in rows if "level3" in row.guessed]
+    if len(named) > 1:
+        for row in named:
+            row.guessed.update(row.cells)
+
+
 def swap_bounds_into_targets(rows: list[StreamRow]) -> None:
     """A row whose actual is a bound (≤580万元) and whose target is not (566.02万元): the
     tool printed the two in the other order; an actual is what was reached, never a
@@ -2138,17 +2149,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
         if "level1_weight" in spec.columns else set()
     used |= groups_before
-    if "level1_weight" not in spec.columns:
-        # A nameless run weighing the whole form is the total's numbers (无 | 100 | 94.5 at
-        # the table's end), before any name is given to it: the name after it is the row's
-        # before it (… 95% | 8 | 8 | 无 | 100 | 94.5 | 食品安全抽检服务对象满意度 ≥90%).
-        totals = [r for r in rows if "level3" in r.missing
-                  and (r.cells["level3_weight"].number() or 0.0) >= min(marks) - TOLERANCE]
-        for row in totals:
-            used.difference_update(range(row.start, row.end))
-        rows = [r for r in rows if r not in totals]
-        if not rows:
-            return None
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
@@ -2171,6 +2171,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for row in rows:
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
+    if "level1_weight" not in spec.columns:
+        doubt_rows_named_by_guess(rows)
     found = len(rows)
     for row in rows:
         weight = row.cells["level3_weight"].number()

@@ -20,6 +20,7 @@ from pipeline.textform.cell_stream import (
     plain_name,
     read_cell_stream,
     attach_reasons,
+    doubt_rows_named_by_guess,
     row_in_head,
     short_starts,
     split_joined_names,
@@ -530,24 +531,6 @@ def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
     assert "deviation_reason" in rows[0].guessed
 
 
-def test_the_totals_numbers_take_no_name_and_the_last_rows_name_goes_to_its_row() -> None:
-    # The last row's name and target printed after the total's numbers, with the total's
-    # label (… 88% | 10 | 9 | 无 | 100 | 91 | 群众满 ≥85% 意度 总分): 无 | 100 | 91 is no row.
-    body = []
-    for k, (l1, l2, *rest) in enumerate(ROWS[:-1]):
-        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
-            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
-    body += ["满意度指标", "服务对象满意度指标", "88%", "10", "9", "无", "100", "91", "群众满\n≥85%\n意度\n总分"]
-    text = HEAD + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
-    _kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
-    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
-    assert stream is not None
-    last = stream.rows[-1]
-    assert (last.text("level3"), last.text("target"), last.text("actual"), last.text("level3_weight"),
-            last.text("score")) == ("群众满意度", "≥85%", "88%", "10", "9")
-    assert len(stream.rows) == len(ROWS)
-
-
 def test_a_bound_read_as_the_actual_is_the_target() -> None:
     row = StreamRow({"level3": cell("培训人均成本", "name", 0), "target": cell("566.02万元", "value", 1),
                      "actual": cell("≤580万元", "value", 2), "level3_weight": cell("24", "num", 3)})
@@ -556,3 +539,19 @@ def test_a_bound_read_as_the_actual_is_the_target() -> None:
     swap_bounds_into_targets([row, kept])
     assert (row.cells["target"].text, row.cells["actual"].text) == ("≤580万元", "566.02万元")
     assert row.guessed == {"target", "actual"} and not kept.guessed
+
+
+def test_rows_named_by_guess_are_in_doubt_whole_when_several() -> None:
+    # Two rows given their names from the names left over, in order: the names may have
+    # gone to each other's rows, so the numbers under each name are a guess too.
+    def row(name: str, weight: str) -> StreamRow:
+        return StreamRow({"level3": cell(name, "name", 0), "level3_weight": cell(weight, "num", 0),
+                          "score": cell(weight, "num", 0)})
+    rows = [row("社会公众知晓率", "7"), row("群众增收情况", "4"), row("带动地方经济增长", "1")]
+    rows[1].guessed.add("level3")
+    doubt_rows_named_by_guess(rows)
+    assert rows[1].guessed == {"level3"}  # one guessed name: no other row to swap with
+    rows[2].guessed.add("level3")
+    doubt_rows_named_by_guess(rows)
+    assert rows[1].guessed == rows[2].guessed == {"level3", "level3_weight", "score"}
+    assert not rows[0].guessed
