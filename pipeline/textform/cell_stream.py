@@ -830,6 +830,24 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[StreamRow]:
+    """The rows without a nameless run weighing the whole form (无 | 100 | 94.5 at the
+    table's end: the total's numbers), its cells set free before names are given, when the
+    one other row that lacks its name is the run right before it: the name printed after
+    the total (… 95% | 8 | 8 | 无 | 100 | 94.5 | 食品安全抽检服务对象满意度 ≥90%) then goes
+    to that row. With several
+    nameless rows, which name is whose is a guess that the sums, the total's numbers set
+    apart, would seem to confirm; with none, the name has no row to go to: left as read
+    in both cases (the total's run flagged later)."""
+    totals = [r for r in rows if "level3" in r.missing
+              and (r.cells["level3_weight"].number() or 0.0) >= full - TOLERANCE]
+    nameless = [r for r in rows if "level3" in r.missing and r not in totals]
+    if len(totals) != 1 or len(nameless) != 1 or nameless[0].end != totals[0].start:
+        return rows
+    used.difference_update(range(totals[0].start, totals[0].end))
+    return [r for r in rows if r is not totals[0]]
+
+
 def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
     """Rows whose names were given by a guess, several of them: the names may have gone to
     each other's rows, and a row's numbers stand for the indicator it names; the sums that
@@ -2149,6 +2167,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
         if "level1_weight" in spec.columns else set()
     used |= groups_before
+    if "level1_weight" not in spec.columns:
+        rows = total_set_apart(rows, used, min(marks))
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
@@ -2171,8 +2191,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for row in rows:
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
-    if "level1_weight" not in spec.columns:
-        doubt_rows_named_by_guess(rows)
     found = len(rows)
     for row in rows:
         weight = row.cells["level3_weight"].number()
@@ -2203,6 +2221,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns, header_end)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
+    if "level1_weight" not in spec.columns:
+        doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,

@@ -25,6 +25,7 @@ from pipeline.textform.cell_stream import (
     short_starts,
     split_joined_names,
     swap_bounds_into_targets,
+    total_set_apart,
     unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
@@ -555,3 +556,38 @@ def test_rows_named_by_guess_are_in_doubt_whole_when_several() -> None:
     doubt_rows_named_by_guess(rows)
     assert rows[1].guessed == rows[2].guessed == {"level3", "level3_weight", "score"}
     assert not rows[0].guessed
+
+
+def test_the_totals_numbers_take_no_name_when_the_row_before_them_lacks_one() -> None:
+    # The last row's name and target printed after the total's numbers, with the total's
+    # label (… 88% | 10 | 9 | 无 | 100 | 91 | 群众满 ≥85% 意度 总分): 无 | 100 | 91 is no row,
+    # and the name is the row's before it.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS[:-1]):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    body += ["满意度指标", "服务对象满意度指标", "88%", "10", "9", "无", "100", "91", "群众满\n≥85%\n意度\n总分"]
+    text = HEAD + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
+    _kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
+    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
+    assert stream is not None and len(stream.rows) == len(ROWS)
+    last = stream.rows[-1]
+    assert (last.text("level3"), last.text("target"), last.text("actual"), last.text("level3_weight"),
+            last.text("score")) == ("群众满意度", "≥85%", "88%", "10", "9")
+
+
+def test_the_totals_numbers_stay_a_row_when_no_nameless_row_is_right_before_them() -> None:
+    # 1 | 1 | 102 | 91: the last row's weight and score and the total's, read as one run;
+    # the row lacking a name elsewhere is not the one the name after the total belongs to.
+    def run(texts: list[str], at: int) -> StreamRow:
+        keys = ["target", "actual", "level3_weight", "score"]
+        return StreamRow({k: cell(t, "num", at + n) for n, (k, t) in enumerate(zip(keys, texts))},
+                         missing={"level3"}, start=at, end=at + len(texts))
+    other, total = run(["有效提升", "有效提升", "6", "6"], 0), run(["1", "1", "102", "91"], 10)
+    used = set(range(14))
+    assert total_set_apart([other, total], used, 100.0) == [other, total] and used == set(range(14))
+    before = run(["95%", "8", "8"], 7)
+    before.cells = {"actual": before.cells["target"], "level3_weight": before.cells["actual"],
+                    "score": before.cells["level3_weight"]}
+    assert total_set_apart([before, total], used, 100.0) == [before]
+    assert used == set(range(10))
