@@ -26,6 +26,14 @@ form rather than by the order:
   it (said missing); the total row's weights printed inside the last row are put after it
   (`total_weights_moved`); a level-2 group the weights cut is named by the one name printed
   beside its rows, else by the names left under the header, in order (guesses);
+- on the national forms, the level-2 groups (and the level-1 groups the sums leave
+  open) go by what their rows measure (`level2_cues`: 及时 → 时效指标, ≤90万元 → 成本指标,
+  config level2_row_words and level2_target_forms) before where the tool printed the
+  merged names; the first row's cells printed among the header's labels are a
+  row where its weight makes the sums whole (`row_in_head`); the total's numbers read as
+  a nameless run right after a nameless row are set apart (`total_set_apart`); a bound
+  read as the actual is the target (`swap_bounds_into_targets`); rows named by a guess,
+  several, are in doubt whole (`doubt_rows_named_by_guess`);
 - the total is the number the scores make (on the fund form, the total's weights printed
   apart from its score are no total);
 - a group name or label torn over a block beside other cells (经济效益指 | 达成预期 |
@@ -835,10 +843,9 @@ def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[
     table's end: the total's numbers), its cells set free before names are given, when the
     one other row that lacks its name is the run right before it: the name printed after
     the total (… 95% | 8 | 8 | 无 | 100 | 94.5 | 食品安全抽检服务对象满意度 ≥90%) then goes
-    to that row. With several
-    nameless rows, which name is whose is a guess that the sums, the total's numbers set
-    apart, would seem to confirm; with none, the name has no row to go to: left as read
-    in both cases (the total's run flagged later)."""
+    to that row. With several nameless rows, which name is whose is a guess that the sums,
+    the total's numbers set apart, would seem to confirm; with none, the name has no row
+    to go to: left as read in both cases (the total's run flagged later)."""
     totals = [r for r in rows if "level3" in r.missing
               and (r.cells["level3_weight"].number() or 0.0) >= full - TOLERANCE]
     nameless = [r for r in rows if "level3" in r.missing and r not in totals]
@@ -879,9 +886,9 @@ def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: 
     分值 | 得分 | 35 | 35): the one name, two values and two numbers left there, taken as
     a row only where its weight makes the rows' weights what they must make (``sums``: the
     form's full marks, the level-1 weights printed), which they fall short of without it
-    (of several names, the one with its target after it). The
-    sums confirm its weight; its other cells are a guess (the target the value with a
-    comparator or a target's word, else the first)."""
+    (of several names, the one with its target after it). The sums confirm its weight;
+    its other cells are a guess (the target the value with a comparator or a target's
+    word, else the first)."""
     if not rows:
         return None
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
