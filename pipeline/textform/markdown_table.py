@@ -1,0 +1,308 @@
+"""A converter's Markdown table (PDF to Markdown: pymupdf4llm), its torn cells put back.
+
+Such a converter finds a table's columns from its rules and cuts every row at all of them:
+a cell merged over several columns comes out torn at the columns' bounds (实施文件 | 依据,
+粤财预〔 | 2021〕89号, a goal's lines each cut in pieces), and the text of a cell merged over
+several rows, centred, stands in whichever rows its lines fall in (满意度指 over 标（10分）).
+The columns are kept (a pipe per cell), a cell's own lines too (<br>), and the form says
+what a cell may hold. So, before the markup goes (`repair.strip_markup`):
+
+- cells side by side whose text joined is a label of the form are one label;
+- cells one over the other, in one column, whose text joined is a group name of the
+  form's vocabulary (or a label: 绩效指 | 标), are one cell, in the first one's row;
+- above the indicator table, the text cells that follow a label up to the next label are
+  its value torn over columns (2023年 | 基层医疗卫生机构能力提升 | 经费), read line by
+  line across them when they hold several lines (a goal's lines cut at the columns);
+- in the indicator table, a header label torn over columns (偏差原因 | 分析及改进措施) says
+  its column spans them: a row's cells there, each of as many lines, are read the same way;
+- a group cell printed in its group's middle moves to the group's first row, where a
+  sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights.
+
+Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.template.catalogue import Catalogue
+from pipeline.text.normalize import compact
+from pipeline.textform.spreadsheet import PIPE_ROW, PIPE_RULE
+from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+
+CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+# A value that is a number (an amount, a rate, a weight) or a dash: never a torn name's part.
+NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
+# A group cell's weight written after its name (产出指标（45分）) or glued to it (可持续影响指标26).
+WEIGHT_SUFFIX = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
+NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
+WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
+TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
+
+
+@dataclass(frozen=True)
+class FormWords:
+    """What the form says a cell may hold: its labels, its group names (compact), and the
+    labels that head the indicator table."""
+
+    labels: LabelIndex
+    group_names: tuple[str, ...]
+    table_header: frozenset[str]
+    totals: frozenset[str] = frozenset()  # the total row's labels (总分, 合计)
+
+
+def cell_lines(cell: str) -> list[str]:
+    """A cell's own lines (its <br>s), the empty ones dropped."""
+    return [line.strip() for line in CELL_BREAK.split(cell) if line.strip()]
+
+
+def raw(cell: str) -> str:
+    """A cell's text as printed, its lines joined."""
+    return "".join(cell_lines(cell))
+
+
+def plain(cell: str) -> str:
+    return compact("".join(cell_lines(cell)))
+
+
+def read_across(cells: list[str]) -> str:
+    """Cells that are one cell torn at columns, read as it is printed: each line across the
+    cells, then the next line (a cell of fewer lines gives its lines to the first ones)."""
+    pieces = [cell_lines(c) for c in cells]
+    depth = max((len(p) for p in pieces), default=0)
+    return "".join(p[i] for i in range(depth) for p in pieces if i < len(p))
+
+
+def split_row(line: str) -> list[str]:
+    """A pipe row's cells, the empty ones kept in their columns (| a || b | → a, '', b)."""
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return body.split("|")
+
+
+def is_label(cell: str, words: FormWords) -> bool:
+    key = plain(cell)
+    return len(key) >= 2 and words.labels.is_label(key, LABEL_JOIN_SCORE)
+
+
+def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
+    """Cells side by side that make one label (实施文件 | 依据), joined in the first; the
+    spans (first, last column) joined."""
+    spans: list[tuple[int, int]] = []
+    c = 0
+    while c < len(row) - 1:
+        first, second = plain(row[c]), plain(row[c + 1])
+        if (len(first) >= 2 and second and not words.labels.exact(first)
+                and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
+            joined = first + second
+            best, score = words.labels.best(joined)
+            # No character past the label's (填报单位 | 名称：湛 holds the value's first).
+            if best is not None and score >= LABEL_JOIN_SCORE and best.startswith(first) \
+                    and len(joined) <= len(best):
+                row[c], row[c + 1] = raw(row[c]) + raw(row[c + 1]), ""
+                spans.append((c, c + 1))
+                c += 2
+                continue
+        c += 1
+    return spans
+
+
+def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | None:
+    """The cell an upper and a lower cell make (as printed) when they are one name of the
+    form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued),
+    else None."""
+    weight = TRAILING_NUMBER.search(upper)
+    head = upper[:weight.start()] if weight else upper
+    key, lower_key = compact(head), compact(lower)
+    if key in names and not weight and WEIGHT_NOTE.match(lower.strip()):
+        return head + lower.strip()  # 产出指标 over （45分）
+    if len(key) < 2 or not lower_key or key in names:
+        return None
+    joined = key + lower_key
+    for name in names:
+        if len(name) > len(key) and name.startswith(key) and joined.startswith(name) \
+                and WEIGHT_SUFFIX.match(joined[len(name):]):
+            return head + lower + (weight.group(0) if weight else "")
+    return None
+
+
+def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
+    """Names torn over two rows, joined in the first."""
+    names = tuple(sorted({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)},
+                         key=len, reverse=True))
+    for r in range(len(rows) - 1):
+        for c in range(min(len(rows[r]), len(rows[r + 1]))):
+            joined = torn_group_name(raw(rows[r][c]), raw(rows[r + 1][c]), names)
+            if joined is not None:
+                rows[r][c], rows[r + 1][c] = joined, ""
+
+
+def join_torn_values(row: list[str], words: FormWords) -> None:
+    """Above the indicator table: the text cells after a label, up to the next label, are
+    its value torn at the columns."""
+    c = 0
+    while c < len(row):
+        if not is_label(row[c], words):
+            c += 1
+            continue
+        start = c + 1
+        while start < len(row) and not plain(row[start]):
+            start += 1
+        end = start
+        while end < len(row) and plain(row[end]) and not is_label(row[end], words) \
+                and not NUMBER_LIKE.match(plain(row[end])):
+            end += 1
+        if end - start >= 2:
+            row[start] = read_across(row[start:end])
+            for k in range(start + 1, end):
+                row[k] = ""
+        c = max(end, c + 1)
+
+
+def join_spanned_columns(row: list[str], spans: list[tuple[int, int]]) -> None:
+    """A row's cells under a header label torn over columns, each of as many lines (two or
+    more): one cell torn at the columns, read across."""
+    for first, last in spans:
+        cells = row[first:last + 1]
+        depths = {len(cell_lines(cell)) for cell in cells}
+        if len(cells) == last - first + 1 and len(depths) == 1 and depths.pop() >= 2:
+            row[first] = read_across(cells)
+            for k in range(first + 1, last + 1):
+                row[k] = ""
+
+
+def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
+    """A cell that is a group name of the form, with the weight written after it
+    (产出指标（45分）→ 产出指标, 45), else None."""
+    key = plain(cell)
+    for name in words.group_names:
+        if key.startswith(name) and WEIGHT_SUFFIX.match(key[len(name):]):
+            rest = key[len(name):].strip("()（）分")
+            return name, float(rest) if rest else None
+    return None
+
+
+def row_weight(row: list[str]) -> float | None:
+    """A whole indicator row's weight: the first of its last two numbers (weight, score)."""
+    numbers = [plain(cell) for cell in row if NUMBER_CELL.match(plain(cell))]
+    return float(numbers[-2]) if len(numbers) >= 2 else None
+
+
+def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float], first: int,
+                    last: int) -> list[tuple[int, int]] | None:
+    """The rows each group spans, from its weight: the groups follow one another from
+    ``first`` to ``last``, each holding its name's row and rows whose weights sum to it."""
+    spans: list[tuple[int, int]] = []
+    start = first
+    for k, (row, weight) in enumerate(marks):
+        if weight is None:
+            return None
+        total, end = 0.0, start
+        while end <= last and total + weights[end] <= weight + 1e-6:
+            total += weights[end]
+            end += 1
+        if abs(total - weight) > 1e-6 or not start <= row < end:
+            return None
+        spans.append((start, end - 1))
+        start = end
+    return spans if start == last + 1 else None
+
+
+def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -> None:
+    """A merged group cell printed in its group's middle (vertically centred) stands where
+    a sheet puts it, in its group's first row, when its weight says which rows it spans
+    (the rows' weights sum to it); a group no weight confirms is left where it is. (Its
+    middle alone, reckoned in lines, was tried: it misplaced more groups than it placed.)
+    ``start``: the table's first row after its header."""
+    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row) is not None
+            and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
+    if len(body) < 2:
+        return
+    weights = [row_weight(rows[r]) or 0.0 for r in body]
+    width = max(len(row) for row in rows)
+    parents: list[tuple[int, int]] = [(0, len(body) - 1)]
+    for c in range(width):
+        names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
+        marked = sorted((k, g) for k, g in names.items() if g is not None)
+        if not marked:
+            continue
+        children: list[tuple[int, int]] = []
+        for first, last in parents:
+            marks = [(k, g) for k, g in marked if first <= k <= last]
+            if not marks:
+                continue
+            spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last)
+            if spans is None:
+                children.append((first, last))
+                continue
+            for (k, _g), (start, _end) in zip(marks, spans, strict=True):
+                if k != start and not rows[body[start]][c].strip():
+                    rows[body[start]][c], rows[body[k]][c] = rows[body[k]][c], ""
+            children += spans
+        parents = children
+
+
+def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
+    rows = [split_row(line) for line in lines]
+    spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
+    body_start = 0
+    for r, row in enumerate(rows):
+        joined = join_torn_labels(row, words)
+        # The indicator table's header holds three of its labels at least (the funds
+        # block's 分值 and 得分 are two).
+        if not state.get("in_table") and sum(plain(cell) in words.table_header for cell in row) >= 3:
+            state["in_table"] = True
+            body_start = r + 1
+            spans[:] = [(a, b) for a, b in joined if plain(row[a]) in words.table_header]
+        elif not state.get("in_table"):
+            # Past the funds block's header (分值, 得分) the text cells of a row are the
+            # goals, expected and actual side by side: no longer one value torn.
+            state["past_funds"] = state.get("past_funds") or any(plain(c) in words.table_header for c in row)
+            if not state["past_funds"]:
+                join_torn_values(row, words)
+        else:
+            join_spanned_columns(row, spans)
+    join_torn_over_rows(rows, words)
+    if state.get("in_table"):
+        centred_groups_to_top(rows, body_start, words)
+    return ["|" + "|".join(row) + "|" for row in rows]
+
+
+def rejoin_markdown_tables(text: str, words: FormWords) -> str:
+    """The text with its pipe tables' torn cells joined (see the module's doc); a text with
+    no pipe table is returned as it is."""
+    lines = text.split("\n")
+    if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
+        return text
+    out: list[str] = []
+    block: list[str] = []
+    state: dict[str, object] = {}
+
+    def flush() -> None:
+        out.extend(rejoin_table(block, words, state) if block else [])
+        block.clear()
+
+    for line in lines:
+        if PIPE_ROW.match(line) and not PIPE_RULE.match(line):
+            block.append(line)
+            continue
+        flush()
+        # The rule under a table's first row carries no cell: a blank line, as a sheet's
+        # reading makes it (`spreadsheet.tab_rows`), not a row of dashes to read as values.
+        out.append("" if PIPE_RULE.match(line) else line)
+    flush()
+    return "\n".join(out)
+
+
+def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
+    """The labels and group names of every form (`vocab.label_index`, the vocabularies),
+    and the labels that head an indicator table (its header, its columns' names)."""
+    header = {compact(label) for _family, _version, spec in catalogue.forms()
+              for label in (*spec.indicators.header,
+                            *(part for paths in spec.indicators.columns.values() for path in paths
+                              for part in path))}
+    totals = {compact(label) for _family, _version, spec in catalogue.forms() for label in spec.indicators.total_labels}
+    return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}), frozenset(totals))
