@@ -1,0 +1,122 @@
+"""A converter's Markdown tables (pymupdf4llm) with cells torn at merged cells' bounds,
+put back by what the form knows (pipeline/textform/markdown_table.py). The rows below are
+pymupdf4llm's own, cut from its Markdown of our held reports."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.markdown_table import (FormWords, form_words, read_across, rejoin_markdown_tables,
+                                              split_row, torn_group_name)
+from pipeline.textform.vocab import load_text_config
+
+
+@pytest.fixture(scope="module")
+def words() -> FormWords:
+    return form_words(load_catalogue(), load_text_config())
+
+
+def table(*rows: str) -> str:
+    """Rows as a pipe table (a rule under the first) with enough rows to be taken for one."""
+    filler = ["|x|y|"] * max(0, 5 - len(rows))
+    return "\n".join([rows[0], "|---|---|", *rows[1:], *filler])
+
+
+def rows_of(text: str) -> list[list[str]]:
+    return [split_row(line) for line in text.split("\n") if line.startswith("|")]
+
+
+def test_split_row_keeps_empty_cells_in_their_columns() -> None:
+    assert split_row("|||标|群众增收情况|") == ["", "", "标", "群众增收情况"]
+
+
+def test_read_across_reads_each_line_across_the_cells() -> None:
+    assert read_across(["按照省、<br>善阵地建", "市有关工作部署，加强资<br>设，促进基层医疗工作实", "金管理，<br>现高质量",
+                        "发展。"]) == "按照省、市有关工作部署，加强资金管理，发展。善阵地建设，促进基层医疗工作实现高质量"
+
+
+def test_header_label_and_value_torn_over_columns(words: FormWords) -> None:
+    text = table("|填报单位|名称：江|门市民政局|||金额单位：万元|",
+                 "|基本情况|项目名称||2023年|基层医疗卫生机构能力提升|经费||评价年度|2022|",
+                 "||实施文件|依据|粤财预〔|2021〕89号|||项目级次|一级|")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[1][:4] == ["基本情况", "项目名称", "", "2023年基层医疗卫生机构能力提升经费"]
+    assert rows[1][7:9] == ["评价年度", "2022"]  # the next label and its value stay
+    assert rows[2][1:4] == ["实施文件依据", "", "粤财预〔2021〕89号"]
+    # 填报单位 | 名称：江 is no label: the second cell holds a value's first character.
+    assert rows[0][:2] == ["填报单位", "名称：江"]
+
+
+def test_a_goal_torn_over_columns_is_read_line_by_line(words: FormWords) -> None:
+    text = table("|基本情况|项目名称|困难群众救助补助资金|",
+                 "|绩效目标<br>情况|预期总体|目标|按照省、<br>善阵地建|市有关工作部署，加强资<br>设，促进基层医疗工作实|"
+                 "金管理，<br>现高质量|持续优化制度建<br>发展。|设和管理模式|，不断完|是否如期实现预|期总体目标|基本实现|")
+    row = rows_of(rejoin_markdown_tables(text, words))[1]
+    assert row[1] == "预期总体目标"
+    assert row[3] == "按照省、市有关工作部署，加强资金管理，持续优化制度建设和管理模式，不断完善阵地建设，促进基层医疗工作实现高质量发展。"
+    assert row[9:12] == ["是否如期实现预期总体目标", "", "基本实现"]
+
+
+def test_amounts_after_a_label_are_not_joined(words: FormWords) -> None:
+    text = table("|基本情况|项目名称|困难群众救助补助资金|", "|||年度资金总额||1779.47|1779.47|1599.15|10|89.87%|8.99|")
+    assert rows_of(rejoin_markdown_tables(text, words))[1][3:] == ["", "1779.47", "1779.47", "1599.15", "10",
+                                                                 "89.87%", "8.99"]
+
+
+def test_group_names_torn_over_rows(words: FormWords) -> None:
+    names = words.group_names
+    assert torn_group_name("满意度指", "标（10分）", names) == "满意度指标（10分）"
+    assert torn_group_name("服务对象满", "意度指标", names) == "服务对象满意度指标"
+    assert torn_group_name("可持续影响指26", "标", names) == "可持续影响指标26"
+    assert torn_group_name("产出指标", "（45分）", names) == "产出指标（45分）"
+    # A level-3 name under a torn-looking one is no part of it.
+    assert torn_group_name("经济效益指", "带动地方经济增长", names) is None
+    assert torn_group_name("产出指标", "数量指标", names) is None
+
+
+INDICATORS = (
+    "||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因|分析及改进措施|",
+    "||||资金拨付及时率|100%|100%|2|2|||",
+    "||产出指标<br>|时效指标|项目按期完成率|≥98%|100%|4|4|||",
+    "||（10分）|成本指标|单位建设成本|≤120万元|111.44万元|4|3|受天气影响<br>督促施工单|部分工程延期，已<br>位加快进度|",
+    "||效益指标|经济效益指|带动地方经济增长|有效提升|有效提升|3|3|||",
+    "||（5分）|标|群众增收情况|逐步改善|明显改善|2|2|||",
+    "|总分||||||15|14|||",
+)
+
+
+def test_indicator_table_cells_put_back(words: FormWords) -> None:
+    rows = rows_of(rejoin_markdown_tables(table(*INDICATORS), words))
+    assert rows[0][8] == "偏差原因分析及改进措施"
+    # 产出指标 over （10分）, centred over rows whose weights are 2 + 4 + 4: in the first.
+    assert [row[1] for row in rows[1:4]] == ["产出指标（10分）", "", ""]
+    assert [row[2] for row in rows[1:4]] == ["", "时效指标", "成本指标"]  # no weight: where it was
+    assert [row[2] for row in rows[4:6]] == ["经济效益指标", ""]
+    assert [row[1] for row in rows[4:6]] == ["效益指标（5分）", ""]
+    # A deviation reason torn over the two columns its header spans, read line by line.
+    assert rows[3][8:10] == ["受天气影响部分工程延期，已督促施工单位加快进度", ""]
+
+
+def test_a_group_whose_weight_no_rows_sum_to_stays(words: FormWords) -> None:
+    rows_in = list(INDICATORS)
+    rows_in[3] = rows_in[3].replace("||（10分）|", "||（12分）|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:4]] == ["", "产出指标（12分）", ""]
+
+
+def test_text_without_pipe_tables_is_unchanged(words: FormWords) -> None:
+    text = "项目名称\t基层医疗经费\n|a|b|\n分值\t10\n"
+    assert rejoin_markdown_tables(text, words) == text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", "产出指标", "（10分）", "满意度指", "标", "项目名", "称", "12",
+                                           "≥95%", "a<br>b", "粤财预〔", "2021〕89号", "一级指标", "分值", "得分",
+                                           "三级指标", "|"]), min_size=1, max_size=8), min_size=5, max_size=12))
+def test_any_pipe_table_is_read_without_error(words: FormWords, cells: list[list[str]]) -> None:
+    text = "\n".join("|" + "|".join(row) + "|" for row in cells)
+    out = rejoin_markdown_tables(text, words)
+    assert out.count("\n") == text.count("\n")  # a line for a line
