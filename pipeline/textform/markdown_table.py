@@ -223,26 +223,36 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
         return
     weights = [row_weight(rows[r]) or 0.0 for r in body]
     width = max(len(row) for row in rows)
-    parents: list[tuple[int, int]] = [(0, len(body) - 1)]
+    # Each parent group's rows, and whether its weight placed it (the table's rows as a
+    # whole are not: a page's table may go on with a group named on the page before).
+    parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, False)]
     for c in range(width):
         names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
         if not marked:
             continue
-        children: list[tuple[int, int]] = []
-        for first, last in parents:
+        children: list[tuple[int, int, bool]] = []
+        for first, last, placed in parents:
             marks = [(k, g) for k, g in marked if first <= k <= last]
-            if not marks:
-                continue
-            spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last)
+            spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last) if marks else None
+            if spans is None and placed and marks:
+                # A group placed by its weight: its first subgroup starts in its first row
+                # (a level-2 group never reaches over its level-1's rows); a lone one spans it.
+                spans = [(first, last)] if len(marks) == 1 else None
+                move_to(rows, c, body[marks[0][0]], body[first])
             if spans is None:
-                children.append((first, last))
+                children.append((first, last, False))
                 continue
-            for (k, _g), (start, _end) in zip(marks, spans, strict=True):
-                if k != start and not rows[body[start]][c].strip():
-                    rows[body[start]][c], rows[body[k]][c] = rows[body[k]][c], ""
-            children += spans
+            for (k, _g), (top, _end) in zip(marks, spans, strict=True):
+                move_to(rows, c, body[k], body[top])
+            children += [(top, end, True) for top, end in spans]
         parents = children
+
+
+def move_to(rows: list[list[str]], column: int, row: int, top: int) -> None:
+    """A group cell moved up to its group's first row, if that cell is empty."""
+    if row != top and not rows[top][column].strip():
+        rows[top][column], rows[row][column] = rows[row][column], ""
 
 
 def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
