@@ -51,6 +51,9 @@ class FormWords:
     group_names: tuple[str, ...]
     table_header: frozenset[str]
     totals: frozenset[str] = frozenset()  # the total row's labels (总分, 合计)
+    # Words a group's rows' names hold (config text.yaml cell_stream.level1_row_words:
+    # 满意度指标 → 满意度), given to its only level-2 name too (服务对象满意度指标).
+    row_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def cell_lines(cell: str) -> list[str]:
@@ -247,6 +250,32 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
                 move_to(rows, c, body[k], body[top])
             children += [(top, end, True) for top, end in spans]
         parents = children
+        groups_up_to_their_rows(rows, body, c, words)
+
+
+def groups_up_to_their_rows(rows: list[list[str]], body: list[int], column: int, words: FormWords) -> None:
+    """A group with words of its own (满意度指标: its rows' names hold 满意度) printed below
+    its first rows: the rows just above it whose names hold its words, and nothing in its
+    column, are its own; its name moves up to the first of them."""
+    cues = dict(words.row_words)
+    for k, r in enumerate(body):
+        found = group_name(rows[r][column], words)
+        if found is None or found[0] not in cues:
+            continue
+        top = k
+        while top > 0 and not rows[body[top - 1]][column].strip() \
+                and any(w in row_name(rows[body[top - 1]], column, words) for w in cues[found[0]]):
+            top -= 1
+        move_to(rows, column, r, body[top])
+
+
+def row_name(row: list[str], column: int, words: FormWords) -> str:
+    """A row's indicator name: its first text cell right of ``column`` that is no group name."""
+    for cell in row[column + 1:]:
+        key = plain(cell)
+        if key and not NUMBER_LIKE.match(key) and group_name(cell, words) is None:
+            return key
+    return ""
 
 
 def move_to(rows: list[list[str]], column: int, row: int, top: int) -> None:
@@ -315,4 +344,10 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                             *(part for paths in spec.indicators.columns.values() for path in paths
                               for part in path))}
     totals = {compact(label) for _family, _version, spec in catalogue.forms() for label in spec.indicators.total_labels}
-    return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}), frozenset(totals))
+    row_words = dict(config.cell_stream.level1_row_words)
+    for _family, _version, spec in catalogue.forms():
+        for level1, level2 in spec.vocabulary.level2.items():
+            if compact(level1) in row_words and len(level2) == 1:
+                row_words.setdefault(compact(level2[0]), row_words[compact(level1)])
+    return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
+                     frozenset(totals), tuple(row_words.items()))
