@@ -98,6 +98,12 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     c = 0
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
+        head, colon, tail = raw(row[c + 1]).partition("：")
+        if colon and len(first) >= 2 and words.labels.exact(first + compact(head)):
+            # 填报单位 | 名称：长沙 | 县人大常委会: the label's end and the value's start.
+            row[c], row[c + 1] = raw(row[c]) + head + colon, tail
+            c += 1
+            continue
         if (len(first) >= 2 and second and not words.labels.exact(first)
                 and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
             joined = first + second
