@@ -93,7 +93,8 @@ def test_indicator_table_cells_put_back(words: FormWords) -> None:
     assert rows[0][8] == "偏差原因分析及改进措施"
     # 产出指标 over （10分）, centred over rows whose weights are 2 + 4 + 4: in the first.
     assert [row[1] for row in rows[1:4]] == ["产出指标（10分）", "", ""]
-    assert [row[2] for row in rows[1:4]] == ["", "时效指标", "成本指标"]  # no weight: where it was
+    # Its first level-2 group starts in its first row; the next, with no weight, stays.
+    assert [row[2] for row in rows[1:4]] == ["时效指标", "", "成本指标"]
     assert [row[2] for row in rows[4:6]] == ["经济效益指标", ""]
     assert [row[1] for row in rows[4:6]] == ["效益指标（5分）", ""]
     # A deviation reason torn over the two columns its header spans, read line by line.
@@ -120,3 +121,17 @@ def test_any_pipe_table_is_read_without_error(words: FormWords, cells: list[list
     text = "\n".join("|" + "|".join(row) + "|" for row in cells)
     out = rejoin_markdown_tables(text, words)
     assert out.count("\n") == text.count("\n")  # a line for a line
+
+
+def test_a_satisfaction_group_moves_up_to_its_rows(words: FormWords) -> None:
+    """满意度指标 printed in its group's middle, no weight printed: the rows above it whose
+    names hold 满意度 are its own (config level1_row_words), the row above them is not."""
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析及改进措施|",
+               "||效益指标|社会效益指标|社会公众知晓率|≥90%|90%|4|4||",
+               "||||服务对象满意度|≥95%|96%|1|0||",
+               "||||群众满意度|≥85%|90%|2|2||",
+               "||满意度指标|服务对象满意度指标|农村公路养护群众<br>满意度|≥90%|93%|6|6||",
+               "|总分||||||13|12||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:5]] == ["效益指标", "满意度指标", "", ""]
+    assert [row[2] for row in rows[1:5]] == ["社会效益指标", "服务对象满意度指标", "", ""]
