@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
@@ -121,20 +122,25 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
 
 def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
-    form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued),
-    else None."""
-    weight = TRAILING_NUMBER.search(upper)
-    head = upper[:weight.start()] if weight else upper
-    key, lower_key = compact(head), compact(lower)
-    if key in names and not weight and WEIGHT_NOTE.match(lower.strip()):
-        return head + lower.strip()  # 产出指标 over （45分）
+    form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
+    务对象满 over 服<br>意度指标, a first line put below), else None."""
+    upper_text, lower_text = raw(upper), raw(lower)
+    weight = TRAILING_NUMBER.search(upper_text)
+    head = upper_text[:weight.start()] if weight else upper_text
+    key, lower_key = compact(head), compact(lower_text)
+    if key in names and not weight and WEIGHT_NOTE.match(lower_text):
+        return head + lower_text  # 产出指标 over （45分）
     if len(key) < 2 or not lower_key or key in names:
         return None
-    joined = key + lower_key
-    for name in names:
-        if len(name) > len(key) and name.startswith(key) and joined.startswith(name) \
-                and WEIGHT_SUFFIX.match(joined[len(name):]):
-            return head + lower + (weight.group(0) if weight else "")
+    readings = [(head + lower_text, weight.group(0) if weight else "")]
+    pieces = cell_lines(upper) + cell_lines(lower)
+    if not weight and 2 < len(pieces) <= 4:
+        readings += [("".join(order), "") for order in permutations(pieces)]
+    for text, glued in readings:
+        joined = compact(text)
+        for name in names:
+            if len(name) > len(key) and joined.startswith(name) and WEIGHT_SUFFIX.match(joined[len(name):]):
+                return text + glued
     return None
 
 
@@ -144,7 +150,7 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                          key=len, reverse=True))
     for r in range(len(rows) - 1):
         for c in range(min(len(rows[r]), len(rows[r + 1]))):
-            joined = torn_group_name(raw(rows[r][c]), raw(rows[r + 1][c]), names)
+            joined = torn_group_name(rows[r][c], rows[r + 1][c], names)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
 

@@ -135,3 +135,9 @@ def test_a_satisfaction_group_moves_up_to_its_rows(words: FormWords) -> None:
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [row[1] for row in rows[1:5]] == ["效益指标", "满意度指标", "", ""]
     assert [row[2] for row in rows[1:5]] == ["社会效益指标", "服务对象满意度指标", "", ""]
+
+
+def test_a_group_name_whose_first_line_fell_below(words: FormWords) -> None:
+    """pymupdf4llm's own: 服务对象满意度指标 over two rows as 务对象满 above 服<br>意度指标."""
+    assert torn_group_name("务对象满", "服<br>意度指标", words.group_names) == "服务对象满意度指标"
+    assert torn_group_name("务对象满", "服<br>群众满意度", words.group_names) is None
