@@ -16,7 +16,10 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
 - in the indicator table, a header label torn over columns (偏差原因 | 分析及改进措施) says
   its column spans them: a row's cells there, each of as many lines, are read the same way;
 - a group cell printed in its group's middle moves to the group's first row, where a
-  sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights.
+  sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights;
+  inside a group so placed, its first subgroup starts in its first row, and subgroups
+  centred on their rows (reckoned in lines) move up when only one reading fits; a group
+  with words of its own (满意度指标) takes the rows above it that hold them.
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
 """
@@ -226,17 +229,47 @@ def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float],
     return spans if start == last + 1 else None
 
 
+# A row's height in lines: its most lines, and its cells' padding (about half a line).
+ROW_PADDING = 0.5
+
+
+def spans_by_centre(marks: list[int], tops: list[float], first: int, last: int) -> list[tuple[int, int]] | None:
+    """The rows each group spans when every name is printed in its group's middle: the
+    middle of its rows, in lines (``tops``: each row's top, then the table's foot), falls
+    inside the name's row. None unless exactly one reading covers the rows."""
+    found: list[list[tuple[int, int]]] = []
+
+    def walk(k: int, start: int, spans: list[tuple[int, int]]) -> None:
+        if len(found) > 1:
+            return
+        if k == len(marks):
+            if start == last + 1:
+                found.append(list(spans))
+            return
+        row = marks[k]
+        for end in range(max(start, row), last + 1):
+            if tops[row] < (tops[start] + tops[end + 1]) / 2 < tops[row + 1]:
+                walk(k + 1, end + 1, [*spans, (start, end)])
+
+    walk(0, first, [])
+    return found[0] if len(found) == 1 else None
+
+
 def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -> None:
     """A merged group cell printed in its group's middle (vertically centred) stands where
     a sheet puts it, in its group's first row, when its weight says which rows it spans
     (the rows' weights sum to it); a group no weight confirms is left where it is. (Its
-    middle alone, reckoned in lines, was tried: it misplaced more groups than it placed.)
+    middle alone, reckoned in lines, over the whole table misplaced more groups than it
+    placed: it is used only inside a group placed.)
     ``start``: the table's first row after its header."""
     body = [r for r, row in enumerate(rows) if r >= start and row_weight(row) is not None
             and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
     if len(body) < 2:
         return
     weights = [row_weight(rows[r]) or 0.0 for r in body]
+    tops = [0.0]
+    for r in body:
+        tops.append(tops[-1] + max((len(cell_lines(cell)) for cell in rows[r]), default=1) + ROW_PADDING)
     width = max(len(row) for row in rows)
     # Each parent group's rows, and whether its weight placed it (the table's rows as a
     # whole are not: a page's table may go on with a group named on the page before).
@@ -250,6 +283,9 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
         for first, last, placed in parents:
             marks = [(k, g) for k, g in marked if first <= k <= last]
             spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last) if marks else None
+            if spans is None and placed and len(marks) > 1 and marks[0][0] != first:
+                # Within a placed group, names centred on their rows say where they start.
+                spans = spans_by_centre([k for k, _g in marks], tops, first, last)
             if spans is None and placed and marks:
                 # A group placed by its weight: its first subgroup starts in its first row
                 # (a level-2 group never reaches over its level-1's rows); a lone one spans it.

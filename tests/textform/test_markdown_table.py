@@ -141,3 +141,17 @@ def test_a_group_name_whose_first_line_fell_below(words: FormWords) -> None:
     """pymupdf4llm's own: 服务对象满意度指标 over two rows as 务对象满 above 服<br>意度指标."""
     assert torn_group_name("务对象满", "服<br>意度指标", words.group_names) == "服务对象满意度指标"
     assert torn_group_name("务对象满", "服<br>群众满意度", words.group_names) is None
+
+
+def test_level2_names_centred_in_a_placed_group(words: FormWords) -> None:
+    """Within 产出指标, placed by its weight (3 + 2 + 4 + 1 = 10), 时效指标 centred on three
+    rows and 成本指标 on one: each moves to its own first row."""
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析及改进措施|",
+               "||||资金拨付及时率|100%|100%|3|3||",
+               "||产出指标（10分）|时效指标|项目按期完成率|≥98%|100%|2|2||",
+               "||||任务完成时间|年底前完成|已完成|4|4||",
+               "|||成本指标|单位建设成本|≤120万元|111.44万元|1|1||",
+               "|总分||||||10|10||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:5]] == ["产出指标（10分）", "", "", ""]
+    assert [row[2] for row in rows[1:5]] == ["时效指标", "", "", "成本指标"]
