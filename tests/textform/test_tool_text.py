@@ -23,7 +23,7 @@ CORPUS = ROOT / "fixtures" / "corpus"
 # what the reader reaches on these 9 reports (pypdf 99.0% / 0.07%, PyMuPDF 98.9% / 0.14%,
 # -layout 99.1% / 0.64%, pdfplumber 93.7% / 0.64%, pdftotext's reading order 54.1% / 0.28%,
 # pdftotext -raw 98.4% / 0.35%, pdfminer.six 32.8% / 0.71%).
-# pymupdf4llm's Markdown (pipe tables, cells torn at merged cells' bounds): 93.1% / 1.06%
+# pymupdf4llm's Markdown (pipe tables, cells torn at merged cells' bounds): 93.2% / 0.92%
 # (82.0% / 3.46% before its torn cells were joined, pipeline/textform/markdown_table.py);
 # its silent errors are level-2 groups printed in their middle with no weight to place them.
 FLOORS = {"pypdf": 0.97, "pymupdf": 0.97, "pdftotext-layout": 0.97, "pdftotext": 0.5, "pdfplumber": 0.91,
