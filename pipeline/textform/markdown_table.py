@@ -19,7 +19,8 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
   sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights;
   inside a group so placed, its first subgroup starts in its first row, and subgroups
   centred on their rows (reckoned in lines) move up when only one reading fits; a group
-  with words of its own (满意度指标) takes the rows above it that hold them.
+  with words of its own (满意度指标) takes the rows above it that hold them;
+- an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
 """
@@ -43,6 +44,10 @@ WEIGHT_SUFFIX = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# An amount printed in thousands' groups (12,380,000.00), and a piece of one cut by a
+# narrow cell's wrap (12,380,0 | 00.00; 619,000. | 00).
+GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+AMOUNT_PIECE = re.compile(r"^[\d,.]+$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
 
 
@@ -327,13 +332,39 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
 
 
 def move_to(rows: list[list[str]], column: int, row: int, top: int) -> None:
-    """A group cell moved up to its group's first row, if that cell is empty."""
+    """A group cell moved up to its group's first row, if that cell is empty; its weight's
+    bracket closed if a wrap lost it (满意度指标（10分)."""
+    text = rows[row][column]
+    for opening, closing in (("（", "）"), ("(", ")")):
+        if text.count(opening) > text.count(closing):
+            text = text.rstrip() + closing
+    rows[row][column] = text
     if row != top and not rows[top][column].strip():
         rows[top][column], rows[row][column] = rows[row][column], ""
 
 
+def join_wrapped_amounts(rows: list[list[str]]) -> None:
+    """An amount a narrow cell wrapped (12,380,0<br>00.00) is one number, not two; and one
+    whose last digits fell into a row of their own (619,000. over a row of 00s) too: the
+    joined text must be an amount in thousands' groups (2<br>100 stays two)."""
+    for row in rows:
+        for c, cell in enumerate(row):
+            lines = cell_lines(cell)
+            if len(lines) >= 2 and all(AMOUNT_PIECE.match(x) for x in lines) and GROUPED_AMOUNT.match("".join(lines)):
+                row[c] = "".join(lines)
+    for r in range(1, len(rows)):
+        below, above = rows[r], rows[r - 1]
+        filled = [c for c, cell in enumerate(below) if cell.strip()]
+        if filled and all(c < len(above) and AMOUNT_PIECE.match(plain(below[c]))
+                          and GROUPED_AMOUNT.match(raw(above[c]) + raw(below[c]))
+                          and not GROUPED_AMOUNT.match(raw(above[c])) for c in filled):
+            for c in filled:
+                above[c], below[c] = raw(above[c]) + raw(below[c]), ""
+
+
 def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
     rows = [split_row(line) for line in lines]
+    join_wrapped_amounts(rows)
     spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
     body_start = 0
     for r, row in enumerate(rows):

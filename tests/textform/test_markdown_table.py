@@ -155,3 +155,27 @@ def test_level2_names_centred_in_a_placed_group(words: FormWords) -> None:
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [row[1] for row in rows[1:5]] == ["产出指标（10分）", "", "", ""]
     assert [row[2] for row in rows[1:5]] == ["时效指标", "", "", "成本指标"]
+
+
+def test_amounts_wrapped_in_narrow_cells_are_one_number(words: FormWords) -> None:
+    """pymupdf4llm's own: 12,380,0<br>00.00 in a cell, and 619,000. with its 00 in a row of
+    their own; two values stacked in one cell (2<br>100) stay two."""
+    text = table("|部门（|单位）名称|惠州市交通运|输局|||",
+                 "|||年度资金总额||12,380,0<br>00.00|11,095,7<br>00.00|10|",
+                 "|||其他资金||619,000.<br>|554,800.<br>|—|",
+                 "|||||00|00||",
+                 "|总分|||2<br>100|7<br>96.96|")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[1][4:6] == ["12,380,000.00", "11,095,700.00"]
+    assert rows[2][4:6] == ["619,000.00", "554,800.00"] and not "".join(rows[3]).strip()
+    assert rows[4][3] == "2<br>100"
+
+
+def test_a_moved_group_weight_gets_its_bracket_closed(words: FormWords) -> None:
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析及改进措施|",
+               "||||服务对象满意度|≥95%|96%|4|1||",
+               "||满意度指<br>标（10分|服务对象满<br>意度指标|群众满意度|≥85%|86%|1|1||",
+               "||||中小河流治理群众<br>满意度|≥95%|98%|5|5||",
+               "|总分||||||10|7||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:4]] == ["满意度指<br>标（10分）", "", ""]
