@@ -113,10 +113,13 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             row[c], row[c + 1] = raw(row[c]) + head + colon, tail
             c += 1
             continue
-        if (len(first) >= 2 and second and not words.labels.exact(first)
+        if (first and second and not words.labels.exact(first)
                 and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
             joined = first + second
-            best, score = words.labels.best(joined)
+            # A label's first character alone (项 | 目名称, a centred label cut at the
+            # rule) makes the label itself; from two characters on, one near it.
+            best, score = ((joined, 100.0) if words.labels.exact(joined) and len(joined) >= 3
+                           else words.labels.best(joined) if len(first) >= 2 else (None, 0.0))
             # No character past the label's (填报单位 | 名称：湛 holds the value's first).
             if best is not None and score >= LABEL_JOIN_SCORE and best.startswith(first) \
                     and len(joined) <= len(best):
