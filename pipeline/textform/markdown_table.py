@@ -107,6 +107,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     c = 0
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
+        lines = cell_lines(row[c + 1])
+        if len(lines) >= 2 and len(first) >= 2 and words.labels.exact(first + compact(lines[0])) \
+                and first + compact(lines[0]) not in words.table_header:
+            # 是否如期 | 实现预期总体目标<br>是: the label's end, its value below it.
+            row[c], row[c + 1] = raw(row[c]) + lines[0], "<br>".join(lines[1:])
+            spans.append((c, c + 1))
+            c += 1
+            continue
         head, colon, tail = raw(row[c + 1]).partition("：")
         if colon and len(first) >= 2 and words.labels.exact(first + compact(head)):
             # 填报单位 | 名称：长沙 | 县人大常委会: the label's end and the value's start.
@@ -178,8 +186,9 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         while start < len(row) and not plain(row[start]):
             start += 1
         end = start
+        # A cell whose first line is a label (评价年度<br>2023) ends the value too.
         while end < len(row) and plain(row[end]) and not is_label(row[end], words) \
-                and not NUMBER_LIKE.match(plain(row[end])):
+                and not words.labels.exact(cell_lines(row[end])[0]) and not NUMBER_LIKE.match(plain(row[end])):
             end += 1
         if end - start >= 2:
             row[start] = read_across(row[start:end])
