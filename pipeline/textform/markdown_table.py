@@ -17,7 +17,9 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
   its column spans them: a row's cells there, each of as many lines, are read the same way;
 - a group cell printed in its group's middle moves to the group's first row, where a
   sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights;
-  inside a group so placed, its first subgroup starts in its first row, and subgroups
+  inside a group so placed (or a whole table: its header and total row in one block,
+  a table's rule under its first row being no cut), its first subgroup starts in its
+  first row, and subgroups
   centred on their rows (reckoned in lines) move up when only one reading fits; a group
   with words of its own (满意度指标) takes the rows above it that hold them;
 - an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
@@ -290,7 +292,11 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
     width = max(len(row) for row in rows)
     # Each parent group's rows, and whether its weight placed it (the table's rows as a
     # whole are not: a page's table may go on with a group named on the page before).
-    parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, False)]
+    # A table whose header and total row both stand in this block is whole: its rows are
+    # all the level-1 groups' (no group goes on from a page before).
+    whole = start > 0 and any(any(plain(cell).rstrip(":：") in words.totals for cell in row)
+                              for row in rows[body[-1] + 1:])
+    parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     for c in range(width):
         names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
@@ -409,19 +415,27 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
         return text
     out: list[str] = []
     block: list[str] = []
+    rules: list[int] = []  # where in the block a rule stood
     state: dict[str, object] = {}
 
     def flush() -> None:
-        out.extend(rejoin_table(block, words, state) if block else [])
+        rows = rejoin_table(block, words, state) if block else []
+        for at in rules:
+            # The rule under a table's first row carries no cell: a blank line, as a
+            # sheet's reading makes it (`spreadsheet.tab_rows`), not dashes to read.
+            rows.insert(at, "")
+        out.extend(rows)
         block.clear()
+        rules.clear()
 
     for line in lines:
+        if PIPE_RULE.match(line) and block:
+            rules.append(len(block) + len(rules))
+            continue
         if PIPE_ROW.match(line) and not PIPE_RULE.match(line):
             block.append(line)
             continue
         flush()
-        # The rule under a table's first row carries no cell: a blank line, as a sheet's
-        # reading makes it (`spreadsheet.tab_rows`), not a row of dashes to read as values.
         out.append("" if PIPE_RULE.match(line) else line)
     flush()
     return "\n".join(out)
