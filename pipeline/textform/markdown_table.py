@@ -19,9 +19,9 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
   sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights;
   inside a group so placed (or a whole table: its header and total row in one block,
   a table's rule under its first row being no cut), its first subgroup starts in its
-  first row, and subgroups
-  centred on their rows (reckoned in lines) move up when only one reading fits; a group
-  with words of its own (满意度指标) takes the rows above it that hold them;
+  first row, and subgroups centred on their rows (reckoned in lines) move up when only
+  one reading fits; a group with words of its own (满意度指标) takes the rows above it
+  that hold them;
 - an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
