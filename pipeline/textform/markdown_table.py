@@ -176,9 +176,22 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 rows[r][c], rows[r + 1][c] = joined, ""
 
 
+def split_label_cells(row: list[str], words: FormWords) -> None:
+    """Above the indicator table: a cell holding a label over its value (评价年度<br>2023)
+    is two cells, the label's and the value's (a cell put after it: the head's columns
+    are read by their labels, not their places)."""
+    c = 0
+    while c < len(row):
+        lines = cell_lines(row[c])
+        if len(lines) >= 2 and words.labels.exact(lines[0]) and not words.labels.exact("".join(lines)):
+            row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
+        c += 1
+
+
 def join_torn_values(row: list[str], words: FormWords) -> None:
     """Above the indicator table: the text cells after a label, up to the next label, are
     its value torn at the columns."""
+    split_label_cells(row, words)
     c = 0
     while c < len(row):
         if not is_label(row[c], words):

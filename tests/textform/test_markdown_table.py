@@ -188,12 +188,13 @@ def test_a_moved_group_weight_gets_its_bracket_closed(words: FormWords) -> None:
 
 def test_a_label_with_its_value_below_it_in_one_cell(words: FormWords) -> None:
     """pymupdf4llm's own, cells centred: 评价年度<br>2023 ends the project's name torn over
-    three cells; 是否如期 | 实现预期总体目标<br>是 is the label, then its value."""
+    three cells, and is two cells; 是否如期 | 实现预期总体目标<br>是 is the label, then its
+    value."""
     text = table("|填报单位名|称：惠州市交通运输局||||||金额单位：万元|",
                  "|基本情况|项目名称|惠州市农村人居环|境整治工作经|费|评价年度<br>2023|评价金额|1341|",
                  "|绩效目标<br>情况|预期总体目标|围绕年度重点工作任务，统筹<br>村人|安排专项资金<br>居工作实现高|"
                  "，推进农村<br>质量发展。|人居工作提质增效，促进农<br>|是否如期|实现预期总体目标<br>是|")
     rows = rows_of(rejoin_markdown_tables(text, words))
-    assert rows[1][2:6] == ["惠州市农村人居环境整治工作经费", "", "", "评价年度<br>2023"]
+    assert rows[1][2:7] == ["惠州市农村人居环境整治工作经费", "", "", "评价年度", "2023"]
     assert rows[2][2] == "围绕年度重点工作任务，统筹安排专项资金，推进农村人居工作提质增效，促进农村人居工作实现高质量发展。"
     assert rows[2][6:8] == ["是否如期实现预期总体目标", "是"]
