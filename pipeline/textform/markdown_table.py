@@ -149,8 +149,9 @@ def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | Non
     weight = TRAILING_NUMBER.search(upper_text)
     head = upper_text[:weight.start()] if weight else upper_text
     key, lower_key = compact(head), compact(lower_text)
-    if key in names and not weight and WEIGHT_NOTE.match(lower_text):
-        return head + lower_text  # 产出指标 over （45分）
+    if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or (
+            upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
+        return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
     if len(key) < 2 or not lower_key or key in names:
         return None
     readings = [(head + lower_text, weight.group(0) if weight else "")]
@@ -242,10 +243,12 @@ def row_weight(row: list[str]) -> float | None:
 
 
 def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float], first: int,
-                    last: int) -> list[tuple[int, int]] | None:
+                    last: int, cut: bool = False) -> list[tuple[int, int, bool]] | None:
     """The rows each group spans, from its weight: the groups follow one another from
-    ``first`` to ``last``, each holding its name's row and rows whose weights sum to it."""
-    spans: list[tuple[int, int]] = []
+    ``first`` to ``last``, each holding its name's row and rows whose weights sum to it.
+    ``cut``: the rows stop at a page's foot, where the last group may go on (its start
+    is confirmed by the groups before it, its end is not: False)."""
+    spans: list[tuple[int, int, bool]] = []
     start = first
     for k, (row, weight) in enumerate(marks):
         if weight is None:
@@ -254,9 +257,11 @@ def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float],
         while end <= last and total + weights[end] <= weight + 1e-6:
             total += weights[end]
             end += 1
+        if cut and k == len(marks) - 1 and k > 0 and end == last + 1 and total < weight and start <= row:
+            return [*spans, (start, last, False)]
         if abs(total - weight) > 1e-6 or not start <= row < end:
             return None
-        spans.append((start, end - 1))
+        spans.append((start, end - 1, True))
         start = end
     return spans if start == last + 1 else None
 
@@ -303,12 +308,11 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
     for r in body:
         tops.append(tops[-1] + max((len(cell_lines(cell)) for cell in rows[r]), default=1) + ROW_PADDING)
     width = max(len(row) for row in rows)
-    # Each parent group's rows, and whether its weight placed it (the table's rows as a
-    # whole are not: a page's table may go on with a group named on the page before).
-    # A table whose header and total row both stand in this block is whole: its rows are
-    # all the level-1 groups' (no group goes on from a page before).
-    whole = start > 0 and any(any(plain(cell).rstrip(":：") in words.totals for cell in row)
-                              for row in rows[body[-1] + 1:])
+    # Each parent group's rows, and whether they are known: placed by its weight, or the
+    # table's rows when its header and total row both stand in this block (else a page's
+    # table may go on with a group named on the page before, or on after its foot).
+    ends_here = any(any(plain(cell).rstrip(":：") in words.totals for cell in row) for row in rows[body[-1] + 1:])
+    whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     for c in range(width):
         names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
@@ -318,8 +322,15 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -
         children: list[tuple[int, int, bool]] = []
         for first, last, placed in parents:
             marks = [(k, g) for k, g in marked if first <= k <= last]
-            spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last) if marks else None
-            if spans is None and placed and len(marks) > 1 and marks[0][0] != first:
+            placed_spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last,
+                                           cut=not ends_here and last == len(body) - 1) if marks else None
+            if placed_spans is not None:
+                for (k, _g), (top, _end, _sure) in zip(marks, placed_spans, strict=True):
+                    move_to(rows, c, body[k], body[top])
+                children += placed_spans
+                continue
+            spans = None
+            if placed and len(marks) > 1 and marks[0][0] != first:
                 # Within a placed group, names centred on their rows say where they start.
                 spans = spans_by_centre([k for k, _g in marks], tops, first, last)
             if spans is None and placed and marks:

@@ -198,3 +198,22 @@ def test_a_label_with_its_value_below_it_in_one_cell(words: FormWords) -> None:
     assert rows[1][2:7] == ["惠州市农村人居环境整治工作经费", "", "", "评价年度", "2023"]
     assert rows[2][2] == "围绕年度重点工作任务，统筹安排专项资金，推进农村人居工作提质增效，促进农村人居工作实现高质量发展。"
     assert rows[2][6:8] == ["是否如期实现预期总体目标", "是"]
+
+
+def test_a_provincial_group_torn_at_its_bracket_and_cut_by_the_page(words: FormWords) -> None:
+    """pymupdf4llm's own: 产出指标（ over 60分） is one name and weight; its rows' weights
+    (6 + 10 + 10 + 1 + 17 + 16) place it; 效益指标（20分） starts after it though its last
+    rows are on the next page (the table has no total row here)."""
+    rows_in = ("|一级指标|二级指标|三级指标||指标值|度量单位|权重|完成值|得分|未完成原因分析|",
+               "||成本指标|单位建设成本|≤|90|万元|6|85.08万元|6||",
+               "||数量指标|中小河流治理覆盖率|≥|85|%|10|86%|10||",
+               "|产出指标（||培训人次|≥|6|人次|10|7人次|10||",
+               "|60分）||项目按期完成率|≥|85|%|1|85%|1||",
+               "|绩效指标|时效指标|资金拨付及时率|≥|85|%|17|85%|17|无|",
+               "|||任务完成时间||年底前完成||16|已完成|16||",
+               "|||社会公众知晓率||达成预期指标||9|达成预期指标|11||",
+               "|效益指标（||中小河流治理服务水平||逐步改善||1|明显改善|1||",
+               "|20分）|社会效益指标|建立联系群众制度完成<br>率|＝|100|%|2|100%|0||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[0] for row in rows[1:10]] == ["产出指标（60分）", "", "", "", "绩效指标", "", "效益指标（20分）", "",
+                                             ""]
