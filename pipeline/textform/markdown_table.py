@@ -119,9 +119,16 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             continue
         head, colon, tail = raw(row[c + 1]).partition("：")
         if colon and len(first) >= 2 and words.labels.exact(first + compact(head)):
-            # 填报单位 | 名称：长沙 | 县人大常委会: the label's end and the value's start.
-            row[c], row[c + 1] = raw(row[c]) + head + colon, tail
-            c += 1
+            # 填报单位 | 名称：长沙 | 县人大常委会: the label's end, the value's start and
+            # the rest of it, one line as the form prints it (填报单位名称：长沙县人大常委会).
+            end = c + 2
+            while end < len(row) and plain(row[end]) and not is_label(row[end], words) \
+                    and not NUMBER_LIKE.match(plain(row[end])):
+                end += 1
+            row[c] = raw(row[c]) + head + colon + read_across([tail, *row[c + 2:end]])
+            for k in range(c + 1, end):
+                row[k] = ""
+            c = end
             continue
         if (first and second and not words.labels.exact(first)
                 and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
