@@ -206,7 +206,9 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.markdown_table import form_words, rejoin_markdown_tables
     config = load_text_config(config_dir)
     with timed(timings, "text-repair"):
-        text = strip_markup(rejoin_markdown_tables(text, form_words(catalogue, config)))  # a converter's <br> and inline tags (PDF to Markdown)
+        # A converter's Markdown (PDF to Markdown): its tables' torn cells joined while
+        # their columns and <br>s still say where the cuts are, then <br> and inline tags.
+        text = strip_markup(rejoin_markdown_tables(text, form_words(catalogue, config)))
         cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
     if cells is not None:
         text = cells  # a spreadsheet's copy: whole rows, read as its cells in order
