@@ -25,7 +25,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
     again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
     may stand a few pieces later when the tool interleaved the lines of two columns."""
-    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    level1 = set(config.level1_names.get(template, ()))
+    terms = set(config.group_names) | level1
     row_labels = {compact(x) for x in config.table_row_labels}
     out = list(pieces)
     used: set[int] = set()
@@ -43,6 +44,54 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                 and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
                 and 0 < out[j].line - out[i].line <= 2]
 
+    def grows(key: str) -> bool:
+        """A name's first lines: the start of a term or row label, or a term and the digits
+        of its weight (产出 | 指标 | （40 | 分）)."""
+        return any(t.startswith(key) for t in (*terms, *row_labels)) or any(
+            key.startswith(t) and WEIGHT_DIGITS.fullmatch(key[len(t):]) for t in terms)
+
+    def rest_of_name(i: int, nearest: bool) -> list[int] | None:
+        """The pieces that complete out[i]'s name, each where partners() looks from the one
+        before: a narrow column wraps a name over three or four lines, not only two. With
+        ``nearest``, each the nearest partner only (a name whole already, 效益, is not
+        made 效益指标 by the 指标 of 社会效益 | 指标 a few cells on)."""
+        key, last, taken = out[i].key, i, []
+        while len(taken) < MAX_NAME_LINES:
+            free = [j for j in partners(last) if j not in used and j not in taken]
+            free = free[:1] if nearest else free
+            # A piece that completes the name first, else one that goes on with it.
+            found = next((j for j in free if key + out[j].key in row_labels
+                          or WEIGHT_SUFFIX.sub("", key + out[j].key) in terms), None)
+            if found is None:
+                found = next((j for j in free if grows(key + out[j].key)), None)
+            if found is None:
+                return None
+            taken.append(found)
+            key, last = key + out[found].key, found
+            if key in row_labels or WEIGHT_SUFFIX.sub("", key) in terms:
+                return taken
+        return None
+
+    def weight_parts(i: int, p: Piece) -> list[int] | None:
+        """A weight printed under the name: 产出指标 | （50分）, 产出指标（ | 50分）, or over
+        two lines itself (（40 | 分）); the brackets pair (a bare name does not take the
+        35分） of 效益指标（ below it)."""
+        opened = p.text.rstrip().endswith(("（", "("))
+        for j in partners(i):
+            if j in used:
+                continue
+            weight = out[j].text.strip()
+            starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
+            if WEIGHT_SUFFIX.fullmatch(out[j].key) \
+                    and ((not starts and closes) if opened else (starts or not closes)):
+                return [j]
+            if WEIGHT_DIGITS.fullmatch(out[j].key) and (opened or starts) and not closes:
+                tail = next((k for k in partners(j) if k not in used and k != j), None)
+                if tail is not None and out[tail].key == "分" \
+                        and out[tail].text.strip().endswith(("）", ")")):
+                    return [j, tail]
+        return None
+
     i = 0
     result: list[Piece] = []
     while i < len(out):
@@ -55,37 +104,43 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         if key in row_labels:
             i += 1
             continue
-        if base not in terms and len(key) >= 2:
-            for j in partners(i):
-                if j in used:
-                    continue
-                joined = key + out[j].key
-                joined_base = WEIGHT_SUFFIX.sub("", joined)
-                if joined in row_labels:
-                    used.add(j)
+        last = i
+        # A name not yet whole, or a short one that a longer name starts with (产出 | 指标).
+        if len(key) >= 2 and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
+            parts = rest_of_name(i, nearest=base in terms)
+            if parts is not None:
+                used.update(parts)
+                last = parts[-1]
+                p = joined_pieces([p, *(out[j] for j in parts)])
+                if p.key in row_labels:
                     p = None  # type: ignore[assignment]
-                    break
-                if joined_base in terms:
-                    used.add(j)
-                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x,
-                              min(p.confidence, out[j].confidence))
-                    break
-        elif base in terms and base == key:
-            # A weight printed under the name: 产出指标 | （50分）, 产出指标（ | 50分）; the
-            # brackets pair (a bare name does not take the 35分） of 效益指标（ below it).
-            opened = p.text.rstrip().endswith(("（", "("))
-            for j in partners(i):
-                weight = out[j].text.strip()
-                starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
-                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key) \
-                        and ((not starts and closes) if opened else (starts or not closes)):
-                    used.add(j)
-                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
-                    break
+        # A weight under a name: a name made whole above takes one only if it is a level-1
+        # name (a level-2 name wrapped beside a level-1 weight must not take it).
+        if p is not None and WEIGHT_SUFFIX.sub("", p.key) == p.key and (
+                p.key in level1 if last != i else p.key in terms):
+            parts = weight_parts(last, p)
+            if parts is not None:
+                used.update(parts)
+                # The name's confidence: the weight is read again from it (WEIGHT_SUFFIX).
+                p = joined_pieces([p, *(out[j] for j in parts)], p.confidence)
         if p is not None:
             result.append(p)
         i += 1
     return result
+
+
+# At most this many more lines to a wrapped group name (产出 | 指标 | （40 | 分）).
+MAX_NAME_LINES = 4
+# A weight's digits, its 分 on the next line.
+WEIGHT_DIGITS = re.compile(r"\d+(?:\.\d*)?")
+
+
+def joined_pieces(parts: list[Piece], confidence: float | None = None) -> Piece:
+    """One piece of a cell's wrapped lines: where its first line stands; its confidence
+    the least of theirs unless given."""
+    first = parts[0]
+    return Piece("".join(q.text for q in parts), "".join(q.raw for q in parts), first.line, first.x,
+                 min(q.confidence for q in parts) if confidence is None else confidence)
 
 
 def within(inner: Piece, outer: Piece) -> bool:

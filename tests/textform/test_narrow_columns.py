@@ -1,0 +1,46 @@
+"""Texts of forms drawn with narrow columns (fixtures/generator/geometry.py): a group name
+or a label wraps over three or four lines, not the one or two our own widths gave."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.table_region import join_group_pieces
+from pipeline.textform.vocab import load_text_config
+
+CONFIG = load_text_config(Settings().config_dir)
+
+
+def cells(*texts: str) -> list[Piece]:
+    """A text in the order of its cells, a wrapped cell's lines one after another (pypdf)."""
+    return [Piece(t, t, i, None, 0.95) for i, t in enumerate(texts)]
+
+
+def test_a_group_name_wrapped_over_four_lines_is_made_whole_with_its_weight() -> None:
+    ps = cells("产出", "指标", "（40", "分）", "时效指", "标", "任务完成时间", "12月31", "日前", "40", "40")
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.CELLS)]
+    assert got == ["产出指标（40分）", "时效指标", "任务完成时间", "12月31", "日前", "40", "40"]
+
+
+def test_a_name_wrapped_over_three_lines_in_its_column_of_a_spaced_text() -> None:
+    # pdftotext -layout: 可持续 | 影响指 | 标 down one column, other cells beside it.
+    ps = [Piece("可持续", "可持续", 0, 10, 0.95), Piece("长效管理", "长效管理", 0, 20, 0.95),
+          Piece("影响指", "影响指", 1, 10, 0.95), Piece("机制", "机制", 1, 20, 0.95),
+          Piece("标", "标", 2, 10, 0.95)]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.SPACED)]
+    assert got == ["可持续影响指标", "长效管理", "机制"]
+
+
+def test_a_start_that_no_line_completes_is_left_as_it_was() -> None:
+    ps = cells("产出", "指", "任务完成时间", "12月31", "日前")
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.CELLS)]
+    assert got == ["产出", "指", "任务完成时间", "12月31", "日前"]
+
+
+def test_a_level2_name_made_whole_does_not_take_the_weight_below_it() -> None:
+    # pdfplumber: 可持续影响 | 指标 beside 效益指标, whose （20分） is printed under it.
+    ps = [Piece(t, t, line, None, 0.95) for line, t in
+          [(0, "可持续影响"), (0, "长效管理机制建立"), (1, "效益指标"), (1, "符合规范"), (2, "指标"),
+           (2, "情况"), (3, "（20分）")]]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert "可持续影响指标" in got and "可持续影响指标（20分）" not in got
