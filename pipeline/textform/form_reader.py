@@ -55,6 +55,7 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    join_split_total_label,
     read_total,
     row_lines,
     rows_by_anchor_lines,
@@ -128,6 +129,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.narrative = narrative_lines(lines, -1, index, config)
         return form
     template = catalogue.templates[name].version(version)
+    pieces = join_split_total_label(pieces, template.indicators.total_labels)
     bounds = table_bounds(pieces, template, config)
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)

@@ -346,6 +346,45 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     return first[0], end, total[0] if total else len(pieces)
 
 
+def join_split_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:
+    """A total label printed down a narrow cell, a character a line (合 | 计：, 总 | 分): one
+    piece again, where its first line stands, its line the last one's (the narrative
+    begins after it). The row's numbers printed between its lines (pdftotext -layout: 合 |
+    100 100 96.5 | 计：) stay where they are; a text that kept positions joins only lines
+    in one column."""
+    keys = {compact(label) for label in labels}
+    out = list(pieces)
+    dropped: set[int] = set()
+    for i, p in enumerate(pieces):
+        if i in dropped or not p.key or p.key in keys or not any(k.startswith(p.key) for k in keys):
+            continue
+        key, parts = p.key, [i]
+        for j in range(i + 1, min(len(pieces), i + 12)):
+            q = pieces[j]
+            if q.line > pieces[parts[-1]].line + 2:
+                break
+            if NUMBER.fullmatch(q.text.strip()) or (p.x is not None and not share_column(p, q)):
+                continue
+            if not q.key or not any(k.startswith(key + q.key) for k in keys):
+                break
+            key += q.key
+            parts.append(j)
+            if key in keys:
+                break
+        if key not in keys or len(parts) < 2:
+            continue
+        tail = [pieces[j] for j in parts]
+        last = tail[-1]
+        while parts[-1] + 1 < len(pieces) and pieces[parts[-1] + 1].text.strip() in ("：", ":"):
+            parts.append(parts[-1] + 1)  # its colon on a line of its own (合 | 计 | ：)
+            tail.append(pieces[parts[-1]])
+            last = tail[-1]
+        out[i] = Piece("".join(q.text for q in tail), "".join(q.raw for q in tail), last.line, p.x,
+                       min(q.confidence for q in tail))
+        dropped.update(parts[1:])
+    return [q for k, q in enumerate(out) if k not in dropped]
+
+
 def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: list[str]) -> int:
     """A header label's last character wrapped onto a line of its own below the header
     (指标性 | 质, 年度指标 | 值): the pieces up to it are the header's."""

@@ -44,3 +44,21 @@ def test_a_level2_name_made_whole_does_not_take_the_weight_below_it() -> None:
            (2, "情况"), (3, "（20分）")]]
     got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
     assert "可持续影响指标" in got and "可持续影响指标（20分）" not in got
+
+
+def test_a_total_label_printed_down_its_cell_is_one_piece_again() -> None:
+    from pipeline.textform.table_region import join_split_total_label
+
+    labels = ["合计", "总分"]
+    # In the order of the cells (pypdf): 合 | 计： | 100 | 96.5.
+    got = join_split_total_label(cells("达成", "合", "计：", "100", "96.5", "一、资金使用绩效"), labels)
+    assert [p.text for p in got] == ["达成", "合计：", "100", "96.5", "一、资金使用绩效"]
+    assert got[1].line == 2  # the narrative begins after its last line
+    # pdftotext -layout: the row's numbers on the label's middle line, its colon apart.
+    spaced = [Piece("合", "合", 0, 0, 0.95), Piece("100", "100", 1, 5, 0.95), Piece("96.5", "96.5", 1, 20, 0.95),
+              Piece("计", "计", 2, 0, 0.95), Piece("：", "：", 3, 0, 0.95), Piece("一、资金使用绩效", "一、资金使用绩效", 4, 0, 0.95)]
+    got = join_split_total_label(spaced, labels)
+    assert [(p.text, p.line) for p in got] == [("合计：", 3), ("100", 1), ("96.5", 1), ("一、资金使用绩效", 4)]
+    # A word that only starts like a label is left alone (合 | 格, 总 | 体目标).
+    for words in (("合", "格"), ("总", "体目标")):
+        assert [p.text for p in join_split_total_label(cells(*words), labels)] == list(words)
