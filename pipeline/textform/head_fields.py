@@ -194,12 +194,14 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
     return out
 
 
-def is_label_part(piece: Piece, index: LabelIndex) -> bool:
-    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标)."""
+def is_label_part(piece: Piece, index: LabelIndex, middle: bool = False) -> bool:
+    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标);
+    with ``middle``, any line of one wrapped over more in a narrow column (年度 | 总体 | 目标)."""
     key = piece.key
     if len(key) > 4 or piece.text.endswith(("。", ".")) or not key:
         return False
-    return any(k.startswith(key) or k.endswith(key) for k in index.keys if len(k) > len(key))
+    return any(k.startswith(key) or k.endswith(key) or (middle and key in k)
+               for k in index.keys if len(k) > len(key))
 
 
 def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, FieldValue],
@@ -212,8 +214,10 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
     if any(h is None for h in hits):
         return
     begin = max(h[0] for h in hits if h is not None) + 1
+    # Between the goals' headers and the table stand the goals and their row's label (年度总体
+    # 目标), in a narrow column wrapped over three lines or more: a short middle line is its.
     body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
-            and not is_label_part(p, index)]
+            and not is_label_part(p, index, middle=True)]
     if not body:
         return
     parts: list[list[Piece]] = [[] for _ in below]

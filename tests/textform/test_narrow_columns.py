@@ -62,3 +62,41 @@ def test_a_total_label_printed_down_its_cell_is_one_piece_again() -> None:
     # A word that only starts like a label is left alone (合 | 格, 总 | 体目标).
     for words in (("合", "格"), ("总", "体目标")):
         assert [p.text for p in join_split_total_label(cells(*words), labels)] == list(words)
+
+
+def test_a_row_label_wrapped_over_three_lines_stays_out_of_the_goals() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.form_reader import read_text_form
+
+    # pdftotext -layout of a form drawn with a narrow first column (fixtures/generator
+    # --geometry mixed, seed 27901): 年度 | 总体 | 目标 beside the goals.
+    text = "\n".join([
+        '                      部门整体支出绩效自评表',
+        '                               （2025年度）',
+        '',
+        '部门（单位）名                            佛山市生态环境局',
+        '   称',
+        '',
+        '年度资金（万                          年初预 全年预算          全年执       分值    执行率      得分',
+        '  元）                             算数   数            行数',
+        '',
+        '                   年度资金总额       2858.1   2858.1   2757.82   10    96.49%   9.65',
+        '',
+        '              其中：当年财政拨款         2858.1   2858.1   2757.82   —       —       —',
+        '',
+        '                   上年结转资金                                   —       —       —',
+        '',
+        '                   其他资金                                     —       —       —',
+        '',
+        '年度                    预期目标                                       实际完成情况',
+        '总体',
+        '目标   切实发挥职能作用，通过规范用好市财政专项资金，推进食品安 已按计划完成食品安全抽检年度工作任务，',
+        '      全抽检工作提质增效，确保年度各项绩效目标如期完成。    资金使用规范，各项绩效指标基本达成。',
+        '',
+        '绩效   一级指    二级指标      三级指标      年度指 实际完成           分值       得分    偏差原因分析及改进措施',
+        '指标    标                          标值   值',
+    ])
+    form = read_text_form(text, load_catalogue(Settings().config_dir), CONFIG)
+    assert form.fields["goal_expected"].value == ("切实发挥职能作用,通过规范用好市财政专项资金,推进食品安全抽检"
+                                                  "工作提质增效,确保年度各项绩效目标如期完成。")
+    assert form.fields["goal_actual"].value == "已按计划完成食品安全抽检年度工作任务,资金使用规范,各项绩效指标基本达成。"
