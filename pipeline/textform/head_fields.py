@@ -29,8 +29,10 @@ def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec
     lines that hold nothing else, read with less trust)."""
     if kind is TextKind.CELLS or kind is TextKind.TABBED:
         taken: list[Piece] = []
-        for piece in pieces[at + 1:at + 8]:
-            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text"):
+        for k in range(at + 1, min(len(pieces), at + 8)):
+            piece = pieces[k]
+            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text") \
+                    or starts_wrapped_label(pieces, k, index):
                 break
             taken.append(piece)
         return typed_field(taken, spec, confidence_scale)
@@ -192,6 +194,20 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
             fv.flag("fuzzy_label")
         out[name] = fv
     return out
+
+
+def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: int = 3) -> bool:
+    """The piece at ``at`` starts a label wrapped in a narrow cell, a piece a line, that the
+    next pieces complete (资金情 | 况, 评价年 | 度): the next row of the form, not a value's
+    line."""
+    key = ""
+    for piece in pieces[at:at + most + 1]:
+        if not piece.key or len(piece.key) > 6:
+            return False
+        key += piece.key
+        if key != piece.key and key in index.by_compact:
+            return True
+    return False
 
 
 def is_label_part(piece: Piece, index: LabelIndex, middle: bool = False) -> bool:

@@ -100,3 +100,21 @@ def test_a_row_label_wrapped_over_three_lines_stays_out_of_the_goals() -> None:
     assert form.fields["goal_expected"].value == ("切实发挥职能作用,通过规范用好市财政专项资金,推进食品安全抽检"
                                                   "工作提质增效,确保年度各项绩效目标如期完成。")
     assert form.fields["goal_actual"].value == "已按计划完成食品安全抽检年度工作任务,资金使用规范,各项绩效指标基本达成。"
+
+
+def test_a_value_in_cell_order_ends_where_a_wrapped_label_starts() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import read_header_fields, starts_wrapped_label
+    from pipeline.textform.vocab import label_index
+
+    catalogue = load_catalogue(Settings().config_dir)
+    index = label_index(catalogue, CONFIG)
+    # pypdf of a fund form drawn with a narrow first column: 资金情 | 况 after 项目级次's value.
+    ps = cells("基本情", "况", "项目名称", "城乡居民养老保险补助资金", "评价年", "度", "2024", "项目级次", "一级",
+               "资金情", "况", "资金安排情况", "预算计划安排", "236")
+    assert starts_wrapped_label(ps, 9, index) and starts_wrapped_label(ps, 4, index)
+    assert not starts_wrapped_label(ps, 8, index) and not starts_wrapped_label(ps, 3, index)
+    fields = read_header_fields(ps, [p.text for p in ps], catalogue.templates["gd_fund"], index,
+                                TextKind.CELLS, len(ps))
+    assert fields["project_level"].value == "一级"
+    assert fields["project_name"].value == "城乡居民养老保险补助资金"
