@@ -346,13 +346,15 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     return first[0], end, total[0] if total else len(pieces)
 
 
-def join_split_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:
-    """A total label printed down a narrow cell, a character a line (合 | 计：, 总 | 分): one
-    piece again, where its first line stands, its line the last one's (the narrative
-    begins after it). The row's numbers printed between its lines (pdftotext -layout: 合 |
-    100 100 96.5 | 计：) stay where they are; a text that kept positions joins only lines
-    in one column."""
+def mend_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:
+    """The total row's label as a piece of its own. Printed down a narrow cell, a character
+    a line (合 | 计：, 总 | 分): one piece again, where its first line stands, its line the
+    last one's (the narrative begins after it); the row's numbers printed between its
+    lines (pdftotext -layout: 合 | 100 100 96.5 | 计：) stay where they are, and a text
+    that kept positions joins only lines in one column. Glued to the row's first number
+    (合计：100, PyMuPDF): cut from it."""
     keys = {compact(label) for label in labels}
+    pieces = [part for p in pieces for part in cut_glued_total(p, keys)]
     out = list(pieces)
     dropped: set[int] = set()
     for i, p in enumerate(pieces):
@@ -383,6 +385,23 @@ def join_split_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece
                        min(q.confidence for q in tail))
         dropped.update(parts[1:])
     return [q for k, q in enumerate(out) if k not in dropped]
+
+
+def cut_glued_total(piece: Piece, keys: set[str]) -> list[Piece]:
+    """合计：100 → 合计： | 100 (the same line, the number's column after the label's)."""
+    found = GLUED_TOTAL.match(piece.text.strip())
+    if not found or compact(found.group(1)) not in keys:
+        return [piece]
+    label, number = found.group(1), found.group(2)
+    raw = piece.raw.strip()
+    cut = len(raw) - len(number) if raw.endswith(number) else len(label)
+    x = None if piece.x is None else piece.x + cut
+    return [Piece(label, raw[:cut].strip(), piece.line, piece.x, piece.confidence),
+            Piece(number, raw[cut:].strip(), piece.line, x, piece.confidence)]
+
+
+# A label and a number glued (合计：100, 总分 96.5).
+GLUED_TOTAL = re.compile(r"^(\D{2,3}?[：:]?)\s*(\d+(?:\.\d+)?)$")
 
 
 def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: list[str]) -> int:
@@ -443,6 +462,17 @@ def read_total(pieces: list[Piece], at: int, glued_confidence: float) -> FieldVa
         return FieldValue.missing()
     last = numbers[-1]
     return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
+
+
+def total_row_end(pieces: list[Piece], at: int) -> int:
+    """The last line of the total row: its label's, or its numbers' below it (合计： | 100 |
+    100 | 96.5, a number a line): the narrative begins after it."""
+    line = pieces[at].line
+    for piece in pieces[at + 1:at + 8]:
+        if not (NUMBER.fullmatch(piece.text.strip()) or piece.text.strip() in DASHES):
+            break
+        line = max(line, piece.line)
+    return line
 
 
 # A number with text glued after it, no space between (88.5一、资金使用绩效).

@@ -47,21 +47,21 @@ def test_a_level2_name_made_whole_does_not_take_the_weight_below_it() -> None:
 
 
 def test_a_total_label_printed_down_its_cell_is_one_piece_again() -> None:
-    from pipeline.textform.table_region import join_split_total_label
+    from pipeline.textform.table_region import mend_total_label
 
     labels = ["合计", "总分"]
     # In the order of the cells (pypdf): 合 | 计： | 100 | 96.5.
-    got = join_split_total_label(cells("达成", "合", "计：", "100", "96.5", "一、资金使用绩效"), labels)
+    got = mend_total_label(cells("达成", "合", "计：", "100", "96.5", "一、资金使用绩效"), labels)
     assert [p.text for p in got] == ["达成", "合计：", "100", "96.5", "一、资金使用绩效"]
     assert got[1].line == 2  # the narrative begins after its last line
     # pdftotext -layout: the row's numbers on the label's middle line, its colon apart.
     spaced = [Piece("合", "合", 0, 0, 0.95), Piece("100", "100", 1, 5, 0.95), Piece("96.5", "96.5", 1, 20, 0.95),
               Piece("计", "计", 2, 0, 0.95), Piece("：", "：", 3, 0, 0.95), Piece("一、资金使用绩效", "一、资金使用绩效", 4, 0, 0.95)]
-    got = join_split_total_label(spaced, labels)
+    got = mend_total_label(spaced, labels)
     assert [(p.text, p.line) for p in got] == [("合计：", 3), ("100", 1), ("96.5", 1), ("一、资金使用绩效", 4)]
     # A word that only starts like a label is left alone (合 | 格, 总 | 体目标).
     for words in (("合", "格"), ("总", "体目标")):
-        assert [p.text for p in join_split_total_label(cells(*words), labels)] == list(words)
+        assert [p.text for p in mend_total_label(cells(*words), labels)] == list(words)
 
 
 def test_a_row_label_wrapped_over_three_lines_stays_out_of_the_goals() -> None:
@@ -118,3 +118,16 @@ def test_a_value_in_cell_order_ends_where_a_wrapped_label_starts() -> None:
                                 TextKind.CELLS, len(ps))
     assert fields["project_level"].value == "一级"
     assert fields["project_name"].value == "城乡居民养老保险补助资金"
+
+
+def test_a_total_label_glued_to_its_first_number_is_cut_from_it() -> None:
+    from pipeline.textform.table_region import mend_total_label, total_row_end
+
+    # PyMuPDF of a narrow total row: 合计：100 on a line, the other numbers a line each.
+    ps = cells("报告等。", "合计：100", "100", "100", "96.5", "一、资金使用绩效")
+    got = mend_total_label(ps, ["合计", "总分"])
+    assert [(p.text, p.line) for p in got][1:5] == [("合计：", 1), ("100", 1), ("100", 2), ("100", 3)]
+    # The row ends with its last number: the narrative's heading is not the table's.
+    assert total_row_end(got, 1) == 4
+    # A word that is no total label keeps its number (评价年度2024).
+    assert [p.text for p in mend_total_label(cells("评价年度2024"), ["合计", "总分"])] == ["评价年度2024"]
