@@ -56,10 +56,12 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    mend_total_label,
     read_total,
     row_lines,
     rows_by_anchor_lines,
     table_bounds,
+    total_row_end,
 )
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
@@ -132,6 +134,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.narrative = narrative_lines(lines, -1, index, config)
         return form
     template = catalogue.templates[name].version(version)
+    pieces = mend_total_label(pieces, template.indicators.total_labels)
     bounds = table_bounds(pieces, template, config)
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
@@ -198,7 +201,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
-            last_line = pieces[total_at].line
+            last_line = total_row_end(pieces, total_at)
         elif body:
             last_line = body[-1].line
     if kind is TextKind.CELLS and is_cell_stream(lines, config):
