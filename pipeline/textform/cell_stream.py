@@ -256,6 +256,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+    wrapped = wrapped_sentences(block, kinds)
+    if wrapped:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in wrapped]
     interleaved = bridged_sentences(block, kinds) or interleaved_text(block, kinds)
     if interleaved:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
@@ -375,6 +378,75 @@ def bridged_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
             chain.append(block[k][0])
         cells.append(chain)
     return cells
+
+
+WIDTH_SLACK = 2  # a wrapped line's width may fall short of its column's by a wide character
+
+
+def wrapped_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Sentences of cells side by side whose lines a tool wrote at their heights, some
+    lines holding a part of two cells, others one (a 评分标准 of three lines beside a 佐证材料
+    of one, centred: 1.事前…专 | 家论证…相关  工作台账、验收报告等。 | 要求。…分值。), as
+    `side_by_side_text` does not (its first line holding a part of each, the others one or
+    one of each). Each
+    line's parts are followed into the sentences by how cells wrap, not by their order: a
+    part goes on a sentence of another part than its line's neighbours, one still open
+    (not ended by 。, and its last line as wide as its widest: a wrapped cell fills each
+    line but its last) and no narrower than the part; among several, the one the part
+    makes a word with (统计 | 表。: 统计表, config prose_cues) or whose words it shares,
+    else the one its width fits best; none, a new sentence. Taken only on a form with
+    several sentence columns, when every line's parts are sentences or names and a line
+    of several holds a sentence."""
+    if len(kinds.prose_keys) < 2 or len(block) < 2 or max(len(line) for line in block) < 2:
+        return []
+    sentence_kinds = ("prose", "name")
+    if any(kinds.of((p,)) not in sentence_kinds for line in block for p in line) or not all(
+            any(kinds.of((p,)) == "prose" for p in line) for line in block if len(line) > 1):
+        return []
+    cues = kinds.config.prose_cues
+
+    def cue_of(text: str) -> str | None:
+        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
+        top = max(counts.values())
+        winners = [k for k, n in counts.items() if n == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
+    def text_of(chain: list[Piece]) -> str:
+        return "".join(p.text.strip() for p in chain)
+
+    def is_open(chain: list[Piece]) -> bool:
+        widths = [display_width(p.text) for p in chain]
+        return not chain[-1].text.strip().endswith(SENTENCE_END) and widths[-1] + WIDTH_SLACK >= max(widths)
+
+    chains: list[list[Piece]] = []
+    for line in block:
+        taken: set[int] = set()  # a line's parts are of different cells
+        for p in line:
+            width = display_width(p.text)
+            options = [k for k, c in enumerate(chains) if k not in taken and is_open(c)
+                       and width <= max(display_width(q.text) for q in c) + WIDTH_SLACK]
+            if GOES_ON.match(p.text.strip()) and not options:
+                return []  # a line going on a sentence none left open: not read so
+            if not options:
+                chains.append([p])
+                taken.add(len(chains) - 1)
+                continue
+            mine = cue_of(p.text)
+
+            def fit(k: int) -> tuple[int, int, int]:
+                before, own = text_of(chains[k]), cue_of(text_of(chains[k]))
+                # A word the junction makes (统计 | 表。), of the sentence's own column.
+                mended = any(w in before[-(len(w) - 1):] + p.text.strip()[:len(w) - 1]
+                             for key, ws in cues.items() if own in (None, key) for w in ws if len(w) > 1)
+                agrees = mine is not None and own in (None, mine) and not any(
+                    cue_of(text_of(chains[j])) == mine for j in options if j != k)
+                full = max(display_width(q.text) for q in chains[k])
+                return (int(mended), int(agrees), -abs(full - width))
+
+            best = max(options, key=fit)
+            chains[best].append(p)
+            taken.add(best)
+    return chains if len(chains) > 1 else []
 
 
 def wraps_as_one(block: list[list[Piece]]) -> bool:

@@ -241,17 +241,22 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
     cell per line), and so does a line that is one amount however long (年初预算数 equal
     to 全年预算数: 10,789,200.00 twice)."""
     out: list[str] = []
-    recent: list[str] = []
+    recent: list[tuple[str, bool]] = []  # the last lines' keys, and whether each opened a block
     for line in lines:
         key = compact(line)
+        opens = not out or not out[-1].strip()  # the first line after a blank one
+        keys = [k for k, _ in recent]
         # Right after itself, or further back when it is a sentence: two cells may
-        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X).
-        if key and len(key) >= min_chars and (recent[-1:] == [key] or (key in recent and len(key) >= 20)) \
+        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X). A
+        # sentence opening a block as its copy opened one is a cell said again (two rows'
+        # one 评分标准, each a block of its own in a text of blocks), no doubled line.
+        further = key in keys and len(key) >= 20 and not (opens and (key, True) in recent)
+        if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
                 and not LONE_AMOUNT.match(line.strip()):
             continue
         out.append(line)
         if key:
-            recent = (recent + [key])[-window:]
+            recent = (recent + [(key, opens)])[-window:]
     return out
 
 

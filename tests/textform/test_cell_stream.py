@@ -41,6 +41,7 @@ from pipeline.textform.cell_stream import (
     stream_cells,
     total_weights_moved,
     unweighted_starts,
+    wrapped_sentences,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
@@ -467,6 +468,44 @@ def test_two_sentences_half_a_line_apart_come_apart() -> None:
     got = block_cells(one_part_lines("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。",
                                      "每低1个百分点扣0.5分，扣完为止。"), 0, FUND_KINDS)
     assert [c.text for c in got] == ["实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。", "工作台账、验收报告等。"]
+
+
+def parted_lines(*lines: str) -> list[list[Piece]]:
+    return [[Piece(t, t, i, None, 0.95) for t in line.split(" ")] for i, line in enumerate(lines)]
+
+
+def test_sentences_side_by_side_follow_their_wrapping() -> None:
+    # 评分标准 on three lines, its 佐证材料 of one beside the middle line (centred cells).
+    got = block_cells(parted_lines("1.事前已经过必要的可行性研究、专", "家论证；2.审批文件、材料符合相关 工作台账、验收报告等。",
+                                   "要求。每项不符合扣一半分值。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。",
+                                     "工作台账、验收报告等。"]
+    # Three columns, centred: 偏差原因 of three lines, 评分标准 and 佐证材料 of two each.
+    # 分值。 goes on the sentence whose words it shares (the standard's), 表。 on the one
+    # it makes a word with (统计表), the narrow line on the narrow sentence.
+    got = block_cells(parted_lines("部分资料归档不", "评价年度实现值/年度预期值×该指标 满意度调查问卷及统计", "及时，将建立台",
+                                   "分值。", "表。", "账定期检查"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["部分资料归档不及时，将建立台账定期检查", "评价年度实现值/年度预期值×该指标分值。",
+                                     "满意度调查问卷及统计表。"]
+    # Cells at the top of their rows: the first line holds a part of each, the second two.
+    got = block_cells(parted_lines("部分资料归档不 建立健全监管制度并有效执行得满分 工作台账、验收报告等。",
+                                   "及时，将建立台 ，发现问题未整改的每项扣2分。", "账定期检查"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["部分资料归档不及时，将建立台账定期检查", "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。",
+                                     "工作台账、验收报告等。"]
+    # A sentence ended (。) takes no further line: the next row's pair opens new cells.
+    got = block_cells(parted_lines("建立健全监管制度并有效执行得满分", "，发现问题未整改的每项扣2分。",
+                                   "评价年度实现值/年度预期值×该指标 满意度调查问卷及统计", "分值。", "表。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。",
+                                     "评价年度实现值/年度预期值×该指标分值。", "满意度调查问卷及统计表。"]
+
+
+def test_side_by_side_parts_are_no_sentences_on_a_form_of_one_sentence_column() -> None:
+    # The national form prints one sentence column (偏差原因): nothing to tell apart; nor
+    # is a name beside a wrapped line (no sentence among the line's parts) on the fund form.
+    lines = parted_lines("1.事前已经过必要的可行性研究、专", "家论证；2.审批文件、材料符合相关 工作台账、验收报告等。")
+    assert wrapped_sentences(lines, KINDS) == []
+    assert wrapped_sentences(parted_lines("受天气影响部分工程延期，已督促", "施工单位加快进度 资金到位率"), FUND_KINDS) == []
+    assert len(wrapped_sentences(lines, FUND_KINDS)) == 2
 
 
 def test_one_sentence_on_three_lines_stays_whole() -> None:
