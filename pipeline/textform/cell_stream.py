@@ -714,6 +714,40 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
     return rows, used
 
 
+def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: tuple[float, ...],
+                   funds_weight: float | None, groups: tuple[str, ...], answers: tuple[str, ...]
+                   ) -> list[StreamRow]:
+    """Rows the weights say are missing, read from their heads left over: on a form whose
+    row runs name | weight | target | …, a name, a number and a value no row took, one
+    after the other (城乡居民档案建档率 | 12 | 100%, the row's actual and score printed
+    elsewhere), is a row's head (a level-2 group's name and weight are followed by its
+    first row's name, not by a value), taken when the heads' weights together make no more
+    than the weight the rows found fall short of the full marks by. Its name, weight and
+    target are guesses, its actual and score said missing: flagged, all of them. An answer
+    of the sentence columns (``answers``: 无) is no target. Returns
+    the rows in the order of the text, the new ones among them."""
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    short = min((m - weights - f for m in marks for f in {0.0, funds_weight or 0.0}
+                 if m - weights - f > TOLERANCE), default=0.0)
+    if short <= TOLERANCE:
+        return rows
+    heads: list[StreamRow] = []
+    for i in range(len(cells) - 2):
+        if {i, i + 1, i + 2} & used or cells[i].kind != "name" or not plain_name(cells[i], groups) \
+                or cells[i + 1].kind != "num" or cells[i + 2].kind != "value" or cells[i + 2].key in answers:
+            continue
+        weight = cells[i + 1].number()
+        if weight is None or weight <= 0 or weight > short + TOLERANCE:
+            continue
+        short -= weight
+        row = StreamRow({"level3": cells[i], "level3_weight": cells[i + 1], "target": cells[i + 2]},
+                        guessed={"level3", "level3_weight", "target"}, missing={"actual", "score"},
+                        start=i, end=i + 3)
+        heads.append(row)
+        used.update(range(i, i + 3))
+    return sorted([*rows, *heads], key=lambda r: r.start)
+
+
 def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
     """A row with one of its two values: a comparator (≥95%) is how a target is written,
     anything else is taken for the actual; which it is stays a guess unless a comparator
@@ -1458,6 +1492,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     anchors = {j: pair for j, (_at, pair) in placed.items()}
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    unsure_weights = {j for j, r in enumerate(rows) if "level3_weight" in r.guessed}
     # A level-1 name printed in a cell of its own, or as a line of a block of merged
     # names (论证决策规范性 | 立项管理 | 决策).
     present = [n for n in level1_order if any(c.key == n or any(p.key == n for p in c.pieces)
@@ -1484,7 +1519,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         (bounds, printed), names = found[0], present
         # Sure only when no other cut of the rows makes printed weights, and the rows make
         # the form's full marks (none missing, whose weights would have moved a cut).
-        sure_cut = exact and len(found) == 1
+        # A weight read as a guess (a row's head left over) confirms no cut.
+        sure_cut = exact and len(found) == 1 and not unsure_weights
         weights = [number_text(w) for w in printed]
     else:
         # The sums decide nothing: the level-1 names printed just before a row start their
@@ -1504,7 +1540,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         name, weight_cell = anchors[s]
         total = sum(row_weights[s:e])
         weight = weight_cell.number() if weight_cell is not None else None
-        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE \
+            and not unsure_weights & set(range(s, e))
         for j in range(s, e):
             groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
@@ -1612,10 +1649,14 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     for bounds, sums, alone in cuts:
         for x, y, total in zip(bounds, bounds[1:], sums):
             inside = {beside[j] for j in range(x, y) if j in beside}
-            name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
+            by_weight = bool(names.get(total))
+            name = names[total].pop(0) if by_weight else (inside.pop() if len(inside) == 1 else "")
             shared = weights_seen.count(number_text(total))
             named_apart = shared == 1 or distinct.get(number_text(total)) == shared
-            conf = sure if alone and name and named_apart else guess
+            # A group as heavy as its level-1 group named by the name before its weight: a
+            # number the level-1 weight is too (printed again with the total), so the name
+            # before it may be anyone's; a name printed beside its rows still says.
+            conf = sure if alone and name and named_apart and not (by_weight and len(sums) == 1) else guess
             if not name:
                 unnamed.append((x, y))
             for j in range(x, y):
@@ -2121,6 +2162,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # One row weighing the whole form beside others: the total's numbers (合计 |
             # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
             row.guessed.update(row.cells)
+    if keys.index("level3_weight") < keys.index("target"):
+        rows = row_heads_left(rows, cells, used, marks, funds_weight, not_names,
+                              config.cell_stream.no_deviation)
     prose_keys = kinds.prose_keys
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)

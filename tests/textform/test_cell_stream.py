@@ -37,6 +37,7 @@ from pipeline.textform.cell_stream import (
     place_left_sentences,
     printed_terms,
     printed_total,
+    row_heads_left,
     short_starts,
     stream_cells,
     total_weights_moved,
@@ -1048,3 +1049,75 @@ def test_two_sentences_of_one_column_joined_in_a_cell_go_to_two_rows_when_the_co
     rows = [StreamRow({"level3": cells[0]}, start=0, end=1)]
     place_left_sentences(rows, cells, {0, 1}, keys, CONFIG.prose_cues, (), first=0)
     assert rows[0].cells["evidence"] is joined
+
+
+def fund_row(name: str, weight: str, target: str, actual: str, score: str, at: int) -> StreamRow:
+    keys = ("level3", "level3_weight", "target", "actual", "score")
+    kinds = ("name", "num", "value", "value", "num")
+    return StreamRow({k: cell(t, kind, at + n) for n, (k, t, kind) in enumerate(zip(keys, (
+        name, weight, target, actual, score), kinds))}, start=at, end=at + 5)
+
+
+def test_a_rows_head_left_over_is_a_row_when_the_weights_fall_short() -> None:
+    # The rows found weigh 88 of 100; 城乡居民档案建档率 | 12 | 100% no row took (its actual
+    # and score printed elsewhere): a row, every value of it flagged.
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    cells = [c for r in rows for c in r.cells.values()] + [
+        cell("城乡居民档案建档率", "name", 10), cell("12", "num", 11), cell("100%", "value", 12), cell("99", "num", 13)]
+    used = set(range(10))
+    got = row_heads_left(rows, cells, used, (100,), None, (), ("无",))
+    assert [r.cells["level3"].text for r in got] == ["单位建设成本", "培训人均成本", "城乡居民档案建档率"]
+    head = got[2]
+    assert {k: c.text for k, c in head.cells.items()} == {"level3": "城乡居民档案建档率", "level3_weight": "12",
+                                                          "target": "100%"}
+    assert head.guessed == {"level3", "level3_weight", "target"} and head.missing == {"actual", "score"}
+    assert {10, 11, 12} <= used and 13 not in used
+
+
+def test_no_rows_head_is_read_where_the_weights_do_not_ask_for_one() -> None:
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    base = [c for r in rows for c in r.cells.values()]
+    # Heavier than what the rows lack (12): no row of this form.
+    heavy = base + [cell("城乡居民档案建档率", "name", 10), cell("13", "num", 11), cell("100%", "value", 12)]
+    assert len(row_heads_left(rows, heavy, set(range(10)), (100,), None, (), ("无",))) == 2
+    # A level-2 name and weight before the sentence columns' answer (立项管理 | 12 | 无).
+    answer = base + [cell("立项管理", "name", 10), cell("12", "num", 11), cell("无", "value", 12)]
+    assert len(row_heads_left(rows, answer, set(range(10)), (100,), None, (), ("无",))) == 2
+    # The rows make the full marks: nothing is missing.
+    whole = [*rows, fund_row("项目成本控制", "12", "≤30万元", "29.39万元", "12", 10)]
+    cells = [c for r in whole for c in r.cells.values()] + heavy[10:]
+    assert len(row_heads_left(whole, cells, set(range(15)), (100,), None, (), ("无",))) == 3
+
+
+def test_a_level2_group_as_heavy_as_its_level1_group_is_not_sure_by_the_name_before_its_weight() -> None:
+    # 产出 (50) over rows 2 11 18 10 5 4, the only number to cut it by 50 (the level-1
+    # weight printed again with the total), 时效指标 printed before a 50: which group's name
+    # it is, nothing says.
+    groups: list[dict[str, Piece]] = [{} for _ in range(6)]
+    level2_by_weights(groups, [2, 11, 18, 10, 5, 4], [(0, 6, 50)], [50], {50: ["时效指标"]}, set(), SURE, GUESS)
+    assert level2_of(groups) == [("时效指标", "50", False)] * 6
+    # Cut in two by numbers printed after their names: sure, as before.
+    groups = [{} for _ in range(3)]
+    level2_by_weights(groups, [6, 4, 10], [(0, 3, 20)], [10, 10], {10: ["数量指标", "质量指标"]}, set(), SURE, GUESS)
+    assert level2_of(groups) == [("数量指标", "10", True)] * 2 + [("质量指标", "10", True)]
+
+
+def test_a_level1_cut_made_with_a_guessed_weight_is_no_sure_cut() -> None:
+    # Rows making 20 | 50 | 30, the only cut that makes the printed level-1 weights: sure;
+    # the same when one row's weight is a guess (a row's head left over) is a guess.
+    weights = [8, 12, 20, 30, 10, 20]
+    printed = [20, 50, 30]
+    cells = [cell("过程", "group1", 0), cell("产出", "group1", 1), cell("效益", "group1", 2),
+             *(cell(str(x), "num", 3 + k) for k, x in enumerate(printed))]
+    fund = CATALOGUE.templates["gd_fund"]
+
+    def level1(guessed: set[int]) -> list[tuple[str, bool]]:
+        rows = [StreamRow({"level3_weight": cell(str(w), "num", 100 + j)},
+                          guessed={"level3_weight"} if j in guessed else set()) for j, w in enumerate(weights)]
+        groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund))
+        return [(g["level1"].text, g["level1"].confidence >= CONFIG.review_threshold) for g in groups]
+
+    assert level1(set()) == [("过程", True)] * 2 + [("产出", True)] * 2 + [("效益", True)] * 2
+    assert level1({4}) == [("过程", False)] * 2 + [("产出", False)] * 2 + [("效益", False)] * 2
