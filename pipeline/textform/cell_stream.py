@@ -394,7 +394,8 @@ def wrapped_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
     (not ended by 。, and its last line as wide as its widest: a wrapped cell fills each
     line but its last) and no narrower than the part; among several, the one the part
     makes a word with (统计 | 表。: 统计表, config prose_cues) or whose words it shares,
-    else the one its width fits best; none, a new sentence. Taken only on a form with
+    else the one whose column it fills (a line ending no sentence), else the leftmost;
+    none, a new sentence. Taken only on a form with
     several sentence columns, when every line's parts are sentences or names and a line
     of several holds a sentence."""
     if len(kinds.prose_keys) < 2 or len(block) < 2 or max(len(line) for line in block) < 2:
@@ -433,15 +434,18 @@ def wrapped_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
                 continue
             mine = cue_of(p.text)
 
-            def fit(k: int) -> tuple[int, int, int]:
+            def fit(k: int) -> tuple[int, int, int, int]:
                 before, own = text_of(chains[k]), cue_of(text_of(chains[k]))
                 # A word the junction makes (统计 | 表。), of the sentence's own column.
                 mended = any(w in before[-(len(w) - 1):] + p.text.strip()[:len(w) - 1]
                              for key, ws in cues.items() if own in (None, key) for w in ws if len(w) > 1)
                 agrees = mine is not None and own in (None, mine) and not any(
                     cue_of(text_of(chains[j])) == mine for j in options if j != k)
+                # A line that ends no sentence filled its column: as wide as the sentence's
+                # widest line; a last line is any width, the leftmost sentence's first.
                 full = max(display_width(q.text) for q in chains[k])
-                return (int(mended), int(agrees), -abs(full - width))
+                fills = not p.text.strip().endswith(SENTENCE_END) and abs(full - width) <= WIDTH_SLACK
+                return (int(mended), int(agrees), int(fills), -k)
 
             best = max(options, key=fit)
             chains[best].append(p)
@@ -723,7 +727,8 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
     elsewhere), is a row's head (a level-2 group's name and weight are followed by its
     first row's name, not by a value), taken when the heads' weights together make no more
     than the weight the rows found fall short of the full marks by. Its name, weight and
-    target are guesses, its actual and score said missing: flagged, all of them. An answer
+    target are guesses, its actual and score taken where a pair left over fits it
+    (`complete_heads`), else said missing: flagged, all of them. An answer
     of the sentence columns (``answers``: 无) is no target. Returns
     the rows in the order of the text, the new ones among them."""
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
@@ -745,7 +750,50 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
                         start=i, end=i + 3)
         heads.append(row)
         used.update(range(i, i + 3))
+    complete_heads(heads, cells, used, answers)
     return sorted([*rows, *heads], key=lambda r: r.start)
+
+
+def unit_words(text: str) -> str | None:
+    """What a value is measured in, its number and comparator aside (≥98%: %, 30处: 处),
+    or None for a value in words (有效提升)."""
+    if not any(ch.isdigit() for ch in text):
+        return None
+    return re.sub(r"[≥≤=<>＝\d.,\s]", "", text)
+
+
+def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], answers: tuple[str, ...]) -> None:
+    """The actual and score of rows read from their heads: a value and a number no row
+    took, one after the other (100% | 12), that can be the row's: the value in the target's
+    unit (a value in words for a target in words), the number no more than the weight. A
+    pair only one head can take, and only that pair, is that head's; the rest, when as many
+    pairs are left as heads, in order. Guesses, flagged."""
+    pairs = [i for i in range(len(cells) - 1) if i not in used and i + 1 not in used
+             and cells[i].kind == "value" and cells[i].key not in answers and cells[i + 1].kind == "num"]
+
+    def fits(row: StreamRow, i: int) -> bool:
+        score, weight = cells[i + 1].number(), row.cells["level3_weight"].number()
+        return unit_words(cells[i].text) == unit_words(row.cells["target"].text) \
+            and score is not None and weight is not None and score <= weight + TOLERANCE
+
+    options = {id(row): [i for i in pairs if fits(row, i)] for row in heads}
+    taken: dict[int, int] = {}
+    for row in heads:
+        mine = options[id(row)]
+        if len(mine) == 1 and sum(1 for r in heads if mine[0] in options[id(r)]) == 1:
+            taken[id(row)] = mine[0]
+    left = [r for r in heads if id(r) not in taken]
+    spare = [i for i in pairs if i not in taken.values()]
+    if len(left) == len(spare) and all(fits(r, i) for r, i in zip(left, spare)):
+        taken.update((id(r), i) for r, i in zip(left, spare))
+    for row in heads:
+        if id(row) not in taken:
+            continue
+        at = taken[id(row)]
+        row.cells["actual"], row.cells["score"] = cells[at], cells[at + 1]
+        row.guessed.update(("actual", "score"))
+        row.missing.difference_update(("actual", "score"))
+        used.update((at, at + 1))
 
 
 def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:

@@ -1121,3 +1121,21 @@ def test_a_level1_cut_made_with_a_guessed_weight_is_no_sure_cut() -> None:
 
     assert level1(set()) == [("过程", True)] * 2 + [("产出", True)] * 2 + [("效益", True)] * 2
     assert level1({4}) == [("过程", False)] * 2 + [("产出", False)] * 2 + [("效益", False)] * 2
+
+
+def test_a_rows_head_takes_the_actual_and_score_left_over_that_fit_it() -> None:
+    # 城乡居民档案建档率 | 12 | 100% read as a row's head; left over: 基本符合 | 1 (a value in
+    # words: not the actual of a target in %), 无 | 18 (an answer of 偏差原因), 100% | 12.
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    tail = [("城乡居民档案建档率", "name"), ("12", "num"), ("100%", "value"), ("基本符合", "value"), ("1", "num"),
+            ("无", "value"), ("18", "num"), ("100%", "value"), ("12", "num")]
+    cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+    got = row_heads_left(rows, cells, set(range(10)), (100,), None, (), ("无",))[2]
+    assert (got.cells["actual"].text, got.cells["score"].text) == ("100%", "12")
+    assert {"actual", "score"} <= got.guessed and not got.missing
+    # A score above the weight fits no head: said missing.
+    tail[-1] = ("13", "num")
+    cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+    got = row_heads_left(rows, cells, set(range(10)), (100,), None, (), ("无",))[2]
+    assert "actual" not in got.cells and got.missing == {"actual", "score"}
