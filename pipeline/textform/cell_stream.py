@@ -1525,8 +1525,8 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
 
 
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0
-                ) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0,
+                level2_parents: dict[str, tuple[str, ...]] | None = None) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -1601,14 +1601,94 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
                                     sure if sure_cut else guess, guess)
-        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
+    else:
+        unnamed = []
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
             groups[j]["level1_weight"] = piece(weight if name else "", sure if sure_cut else guess, line)
+    if level2_parents:
+        unnamed = sorted({*unnamed, *misplaced_level2(groups, level2_parents, guess)})
+        unnamed = name_groups_by_family(groups, unnamed, cells, rows[0].start, table_at, used,
+                                        set(level1_order), level2_parents, guess)
+    if found:
+        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
     return groups
+
+
+def family_of(name: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
+    """The level-1 names a level-2 name is listed under (数量指标: 产出), their 指标 aside
+    (the fund form prints 产出 for 产出指标); empty for a name no vocabulary lists."""
+    return {p.removesuffix("指标") or p for p in parents.get(compact(name), ())}
+
+
+def level2_runs(groups: list[dict[str, Piece]]) -> list[tuple[int, int]]:
+    """The runs of rows one level-2 group holds: the same level-1 and level-2 name and weight."""
+    spans: list[tuple[int, int]] = []
+    for j, g in enumerate(groups):
+        key = tuple(g[k].text if k in g else "" for k in ("level1", "level2", "level2_weight"))
+        if spans and key == tuple(groups[spans[-1][0]][k].text if k in groups[spans[-1][0]] else ""
+                                  for k in ("level1", "level2", "level2_weight")):
+            spans[-1] = (spans[-1][0], j + 1)
+        else:
+            spans.append((j, j + 1))
+    return spans
+
+
+def misplaced_level2(groups: list[dict[str, Piece]], parents: dict[str, tuple[str, ...]], guess: float
+                     ) -> list[tuple[int, int]]:
+    """Level-2 groups named by a name the vocabularies list under another level-1 than
+    the group's (数量指标 in 决策): a misreading; their name is dropped (said unknown, flagged)
+    and the groups returned as unnamed."""
+    out = []
+    for a, b in level2_runs(groups):
+        level1, name = groups[a]["level1"].text, groups[a]["level2"].text
+        family = family_of(name, parents)
+        if name and level1 and family and compact(level1) not in family:
+            for j in range(a, b):
+                groups[j]["level2"] = piece("", guess, groups[j]["level2"].line)
+                if "level2_weight" in groups[j]:
+                    groups[j]["level2_weight"] = replace(groups[j]["level2_weight"],
+                                                         confidence=min(groups[j]["level2_weight"].confidence, guess))
+            out.append((a, b))
+    return out
+
+
+def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[int, int]], cells: list[Cell],
+                          first_row: int, table_at: int, used: set[int], not_names: set[str],
+                          parents: dict[str, tuple[str, ...]], guess: float) -> list[tuple[int, int]]:
+    """Level-2 groups no name was found for, named by the names left over that can be
+    theirs: a level-1 group whose level-2 names the vocabularies list (产出: 数量指标,
+    质量指标 …) takes the listed ones printed anywhere in the table and no group took; the
+    others (决策, 过程: the province's own names) the unlisted ones printed under the header
+    before the first row (目标设置 | 资金管理). Within each, in order, only when there are as
+    many names as groups; always a guess. Returns the groups left unnamed."""
+    named = {g["level2"].key for g in groups if "level2" in g and g["level2"].text}
+    spare = [(i, c) for i, c in enumerate(cells) if i >= table_at and i not in used
+             and c.kind in ("name", "group2") and 2 <= len(c.key) <= 12
+             and c.key not in not_names and c.key not in named]
+    listed = [c for i, c in spare if family_of(c.text, parents)]
+    unlisted = [c for i, c in spare if i < first_row and not family_of(c.text, parents)]
+    families = {f for fs in (family_of(t, parents) for t in parents) for f in fs}
+    by_class: dict[str, list[tuple[int, int]]] = {}
+    for a, b in unnamed:
+        level1 = compact(groups[a]["level1"].text) if "level1" in groups[a] else ""
+        if level1:
+            by_class.setdefault(level1 if level1 in families else "", []).append((a, b))
+    left = list(unnamed)
+    for level1, spans in by_class.items():
+        names = [c for c in listed if level1 in family_of(c.text, parents)] if level1 else unlisted
+        # Each name once (a merged cell printed again on the next page).
+        names = list({c.key: c for c in names}.values())
+        if len(names) != len(spans):
+            continue
+        for (a, b), c in zip(spans, names):
+            for j in range(a, b):
+                groups[j]["level2"] = piece(c.text, guess, groups[j]["level2"].line)
+            left.remove((a, b))
+    return left
 
 
 def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cell, Cell | None]],
@@ -2228,7 +2308,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,
-                             next((i for i, c in enumerate(cells) if c.key in header), 0))
+                             next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
                                  everything[:start])

@@ -29,7 +29,9 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     level2_by_weights,
     match_rows,
+    misplaced_level2,
     moved_head_values,
+    name_groups_by_family,
     name_left_groups,
     name_weight_runs,
     piece,
@@ -1139,3 +1141,34 @@ def test_a_rows_head_takes_the_actual_and_score_left_over_that_fit_it() -> None:
     cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
     got = row_heads_left(rows, cells, set(range(10)), (100,), None, (), ("无",))[2]
     assert "actual" not in got.cells and got.missing == {"actual", "score"}
+
+
+def grouped(*spans: tuple[str, str, str, int]) -> list[dict[str, Piece]]:
+    """Rows' groups from (level1, level2, level2 weight, rows)."""
+    return [{"level1": piece(l1, GUESS, 0), "level2": piece(l2, GUESS, 0), "level2_weight": piece(w, GUESS, 0)}
+            for l1, l2, w, n in spans for _ in range(n)]
+
+
+def test_a_level2_name_listed_under_another_level1_is_dropped() -> None:
+    # 数量指标 is 产出's (the national vocabulary): read under 决策, it is a misreading.
+    groups = grouped(("决策", "数量指标", "9", 3), ("产出", "数量指标", "4", 2), ("过程", "资金管理", "7", 1))
+    assert misplaced_level2(groups, CONFIG.level2_parents, GUESS) == [(0, 3)]
+    assert [g["level2"].text for g in groups] == ["", "", "", "数量指标", "数量指标", "资金管理"]
+
+
+def test_unnamed_level2_groups_take_the_names_of_their_family_left_over() -> None:
+    # 产出's two groups unnamed, 时效指标 and 数量指标 printed among the rows; 过程's one,
+    # 组织实施 printed under the header; 资金分配 (under the header too) is no 产出 name.
+    groups = grouped(("过程", "", "20", 2), ("产出", "", "36", 2), ("产出", "", "14", 1))
+    cells = cells_of(("一级指标", "label"), ("组织实施", "name"), ("论证决策规范性", "name"), ("时效指标", "group2"),
+                     ("数量指标", "group2"))
+    left = name_groups_by_family(groups, [(0, 2), (2, 4), (4, 5)], cells, 3, 1, {2}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == []
+    assert [(g["level2"].text, g["level2"].confidence) for g in groups] == \
+        [("组织实施", GUESS)] * 2 + [("时效指标", GUESS)] * 2 + [("数量指标", GUESS)]
+    # One 产出 name for two groups: which is whose is not known; both stay unnamed.
+    groups = grouped(("产出", "", "36", 2), ("产出", "", "14", 1))
+    left = name_groups_by_family(groups, [(0, 2), (2, 3)], cells[:4], 3, 1, {2}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == [(0, 2), (2, 3)] and all(g["level2"].text == "" for g in groups)
