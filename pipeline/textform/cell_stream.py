@@ -2181,15 +2181,27 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
             fv.confidence = min(fv.confidence, cap)
 
 
-def plausible_rows(rows: list[TextRow]) -> int:
-    """How many rows of a reading look like rows: a name, a weight, a score no more than it."""
+def plausible_rows(rows: list[TextRow], kinds: CellClassifier | None = None) -> int:
+    """How many rows of a reading look like rows: a name, a weight, a score no more than it;
+    with the form's ``kinds``, a name that is no label or group name (效益, 参考佐证材料 read
+    as a 三级指标) and a target and actual that are values, not names or group names."""
     count = 0
     for row in rows:
         weight, score = row.text("level3_weight").strip(), row.text("score").strip()
-        if row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score) \
-                and float(score) <= float(weight) + TOLERANCE:
-            count += 1
+        if not (row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score)
+                and float(score) <= float(weight) + TOLERANCE):
+            continue
+        if kinds is not None and (kind_of(row, "level3", kinds) not in ("name", "prose") or any(
+                kind_of(row, k, kinds) not in ("value", "num", "dash") for k in ("target", "actual"))):
+            continue
+        count += 1
     return count
+
+
+def kind_of(row: TextRow, key: str, kinds: CellClassifier) -> str:
+    """The kind of a row's cell as the stream would type it (dash for an empty one)."""
+    text = row.text(key).strip()
+    return kinds.of((Piece(text, text, 0, None, 1.0),)) if text else "dash"
 
 
 # --- the table -----------------------------------------------------------------------------

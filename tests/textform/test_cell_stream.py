@@ -37,6 +37,7 @@ from pipeline.textform.cell_stream import (
     piece,
     place_block_mates,
     place_left_sentences,
+    plausible_rows,
     printed_terms,
     printed_total,
     row_heads_left,
@@ -47,6 +48,7 @@ from pipeline.textform.cell_stream import (
     wrapped_sentences,
 )
 from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import label_index, load_text_config
 
@@ -1172,3 +1174,16 @@ def test_unnamed_level2_groups_take_the_names_of_their_family_left_over() -> Non
     left = name_groups_by_family(groups, [(0, 2), (2, 3)], cells[:4], 3, 1, {2}, {"决策", "过程", "产出", "效益"},
                                  CONFIG.level2_parents, GUESS)
     assert left == [(0, 2), (2, 3)] and all(g["level2"].text == "" for g in groups)
+
+
+def test_rows_of_another_reading_named_by_a_label_or_group_do_not_look_like_rows() -> None:
+    def text_row(*texts: str) -> TextRow:
+        keys = ("level3", "level3_weight", "target", "actual", "score")
+        return TextRow({k: [Piece(t, t, 0, None, 0.95)] for k, t in zip(keys, texts)})
+
+    rows = [text_row("开展督导检查次数", "11", "≥1200次", "1210次", "11"),
+            text_row("效益", "30", "≥90%", "90%", "24"),  # a level-1 name read as a 三级指标
+            text_row("建立联系群众制度完成率", "30", "生态效益指标", "", "6"),  # a group name as the target
+            text_row("任务完成时间", "12", "年底前完成", "已完成", "12")]
+    assert plausible_rows(rows) == 4
+    assert plausible_rows(rows, FUND_KINDS) == 2
