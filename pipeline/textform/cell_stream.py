@@ -1010,7 +1010,7 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
 
 def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
                          cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...],
-                         first: int | None = None) -> None:
+                         first: int | None = None, last: int | None = None) -> None:
     """Sentences no row took right after its score (a sentence column printed as a run of
     its own, after the table or between rows): a column's cells come in row order, so the
     k-th such sentence goes to the k-th row that lacks one, when their counts agree; else,
@@ -1018,10 +1018,11 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
     rows that lack one, when those counts agree. Which column a sentence is of, on a form
     with several, is told by its words. Always a guess, flagged: nothing but the order
     says which row a sentence is of. Sentences before the first row (or ``first``) are the
-    head's (a goal under its label)."""
+    head's (a goal under its label); those from ``last`` on are not looked at (another page's)."""
     if first is None:
         first = min((r.start for r in rows), default=len(cells))
-    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and i > first]
+    end = len(cells) if last is None else last
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and first < i < end]
     if not spare or not prose_keys:
         return
     by_key: dict[str, list[int]] = {k: [] for k in prose_keys}
@@ -2315,6 +2316,16 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         if len(prose_keys) > 1 else None
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns, header_end)
+    if len(prose_keys) > 1:
+        # What the whole table's counts leave, page by page: a tool prints a page's cells
+        # before the next page's, so the sentences a page's rows lack are left on it.
+        header = {compact(x) for x in spec.header}
+        starts = [i for i, c in enumerate(cells) if c.key in header and (i == 0 or cells[i - 1].key not in header)]
+        for a, b in zip([0, *starts], [*starts, len(cells)]):
+            mine = [r for r in rows if a <= r.start < b]
+            if mine:
+                place_left_sentences(mine, cells, used, prose_keys, config.prose_cues,
+                                     config.cell_stream.lost_points_columns, a or header_end, b)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start

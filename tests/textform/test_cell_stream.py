@@ -1187,3 +1187,24 @@ def test_rows_of_another_reading_named_by_a_label_or_group_do_not_look_like_rows
             text_row("任务完成时间", "12", "年底前完成", "已完成", "12")]
     assert plausible_rows(rows) == 4
     assert plausible_rows(rows, FUND_KINDS) == 2
+
+
+def test_sentences_left_on_a_page_go_to_that_pages_rows() -> None:
+    # Page 1: a row lacking its 评分标准, one such sentence left at the page's end; page 2
+    # (from its header, 一级指标): two rows, one sentence left. Over the whole table the
+    # counts differ (2 sentences, 3 rows); page by page they agree for page 1 only.
+    rows = [fund_row("资金分配合理性", "2", "达成预期指标", "达成预期指标", "2", 0),
+            fund_row("代表联络站建设覆盖率", "22", "100%", "100%", "19", 7),
+            fund_row("水质达标率", "6", "≥90%", "92%", "6", 12)]
+    cells = [c for r in rows[:1] for c in r.cells.values()] + [
+        cell("按要求完成得满分；未完成的，按完成比例计分。", "prose", 5), cell("一级指标", "label", 6)]
+    cells += [c for r in rows[1:] for c in r.cells.values()] + [cell("评价年度实现值/年度预期值×该指标分值。", "prose", 17)]
+    used = {*range(0, 5), *range(7, 17)}
+    keys = ["deviation_reason", "scoring_standard", "evidence"]
+    place_left_sentences(rows, cells, used, keys, CONFIG.prose_cues, ("deviation_reason",))
+    assert all("scoring_standard" not in r.cells for r in rows)
+    place_left_sentences(rows[:1], cells, used, keys, CONFIG.prose_cues, ("deviation_reason",), 0, 6)
+    place_left_sentences(rows[1:], cells, used, keys, CONFIG.prose_cues, ("deviation_reason",), 6, len(cells))
+    assert rows[0].cells["scoring_standard"].text == "按要求完成得满分；未完成的，按完成比例计分。"
+    assert "scoring_standard" in rows[0].guessed
+    assert all("scoring_standard" not in r.cells for r in rows[1:]) and 17 not in used
