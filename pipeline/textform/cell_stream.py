@@ -1562,8 +1562,20 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
                                       named_weights, set(starts))
             return len(joint_cuts(eligible, pool, named_weights, set(starts)))
+        # Before that, the cut that puts the level-2 names printed before rows under the
+        # level-1 groups the vocabularies list them under (数量指标 under 产出, not 过程).
+        def family_clashes(cut: tuple[list[int], list[float]]) -> int:
+            bounds = cut[0]
+            clashes = 0
+            for j, (name, _weight) in anchors.items():
+                family = family_of(name.text, level2_parents or {})
+                at = next((g for g in range(len(bounds) - 1) if bounds[g] <= j < bounds[g + 1]), None)
+                if family and at is not None and at < len(present) and present[at] not in family:
+                    clashes += 1
+            return clashes
         fits = [level2_fit(cut) for cut in found]
-        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (-fits[k], k))]
+        clashes = [family_clashes(cut) for cut in found]
+        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (clashes[k], -fits[k], k))]
     if found:
         (bounds, printed), names = found[0], present
         # Sure only when no other cut of the rows makes printed weights, and the rows make

@@ -1208,3 +1208,30 @@ def test_sentences_left_on_a_page_go_to_that_pages_rows() -> None:
     assert rows[0].cells["scoring_standard"].text == "按要求完成得满分；未完成的，按完成比例计分。"
     assert "scoring_standard" in rows[0].guessed
     assert all("scoring_standard" not in r.cells for r in rows[1:]) and 17 not in used
+
+
+def test_of_level1_cuts_the_one_that_puts_level2_names_under_their_family_comes_first() -> None:
+    # Rows 1 9 12 8 | 4 36 | 10 | 20 and printed 10 20 40 30: cut 30 | 40 | 10 | 20 and
+    # 10 | 20 | 40 | 30 both make them. 成本指标 and 数量指标 printed before the fifth and
+    # sixth rows are 产出's (the vocabulary), 社会效益指标 and 可持续影响指标 效益's: only the
+    # second cut puts them there. Two cuts were possible: still a guess.
+    weights = [1, 9, 12, 8, 4, 36, 10, 20]
+    level2 = {4: "成本指标", 5: "数量指标", 6: "社会效益指标", 7: "可持续影响指标"}
+    cells = [cell(n, "group1", k) for k, n in enumerate(["决策", "过程", "产出", "效益"])]
+    cells += [cell(str(x), "num", 4 + k) for k, x in enumerate([10, 20, 40, 30])]
+    rows = []
+    for j, w in enumerate(weights):
+        if j in level2:
+            cells += [cell(level2[j], "group2", len(cells)), cell(str(w), "num", len(cells) + 1)]
+        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
+                              end=len(cells) + 1))
+        cells.append(rows[-1].cells["level3_weight"])
+    fund = CATALOGUE.templates["gd_fund"]
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0,
+                         CONFIG.level2_parents)
+    assert [(g["level1"].text, g["level1_weight"].text) for g in groups] == \
+        [("决策", "10")] * 2 + [("过程", "20")] * 2 + [("产出", "40")] * 2 + [("效益", "30")] * 2
+    assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
+    # Without the vocabulary the other cut's order decides (the first found).
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0)
+    assert [g["level1_weight"].text for g in groups][:4] == ["30"] * 4
