@@ -738,7 +738,9 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
         return rows
     heads: list[StreamRow] = []
     for i in range(len(cells) - 2):
-        if {i, i + 1, i + 2} & used or cells[i].kind != "name" or not plain_name(cells[i], groups) \
+        # A name with a label inside (绩效指标明确性) is still a name here: the run's shape says.
+        if {i, i + 1, i + 2} & used or cells[i].kind != "name" or not 2 <= len(cells[i].key) <= 30 \
+                or cells[i].key in groups \
                 or cells[i + 1].kind != "num" or cells[i + 2].kind != "value" or cells[i + 2].key in answers:
             continue
         weight = cells[i + 1].number()
@@ -751,6 +753,29 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
         heads.append(row)
         used.update(range(i, i + 3))
     complete_heads(heads, cells, used, answers)
+    # Names and weights alone (带动地方经济增长 | 17 | 群众增收情况 | 13: the columns printed
+    # apart from the values), not before a row (a level-2 group's), taken only when their
+    # weights make exactly what the rows still lack and each finds its values in the runs
+    # left over.
+    before_rows = {i for at, _pair in fund_anchors([*rows, *heads], cells, used)[0].values() for i in at}
+    bare: dict[str, int] = {}
+    for i in range(len(cells) - 1):
+        if {i, i + 1} & (used | before_rows) or cells[i].kind != "name" or not 2 <= len(cells[i].key) <= 30 \
+                or cells[i].key in groups or cells[i + 1].kind != "num" \
+                or (i + 2 < len(cells) and cells[i + 2].kind == "value"):
+            continue
+        bare.setdefault(cells[i].key, i)
+    bare_weights = [cells[i + 1].number() or 0.0 for i in bare.values()]
+    if bare and all(w > 0 for w in bare_weights) and abs(sum(bare_weights) - short) <= TOLERANCE:
+        named = [StreamRow({"level3": cells[i], "level3_weight": cells[i + 1]}, guessed={"level3", "level3_weight"},
+                           missing={"target", "actual", "score"}, start=i, end=i + 2) for i in bare.values()]
+        trial = used | {k for i in bare.values() for k in (i, i + 1)}
+        complete_heads(named, cells, trial, answers, ("target", "actual", "score"))
+        # Only when each found its values too: names and numbers alone would make the
+        # weights whole with nothing of the rows read.
+        if not any(r.missing for r in named):
+            used.update(trial)
+            heads += named
     return sorted([*rows, *heads], key=lambda r: r.start)
 
 
@@ -762,38 +787,44 @@ def unit_words(text: str) -> str | None:
     return re.sub(r"[≥≤=<>＝\d.,\s]", "", text)
 
 
-def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], answers: tuple[str, ...]) -> None:
-    """The actual and score of rows read from their heads: a value and a number no row
-    took, one after the other (100% | 12), that can be the row's: the value in the target's
-    unit (a value in words for a target in words), the number no more than the weight. A
-    pair only one head can take, and only that pair, is that head's; the rest, when as many
-    pairs are left as heads, in order. Guesses, flagged."""
-    pairs = [i for i in range(len(cells) - 1) if i not in used and i + 1 not in used
-             and cells[i].kind == "value" and cells[i].key not in answers and cells[i + 1].kind == "num"]
+def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], answers: tuple[str, ...],
+                   keys: tuple[str, ...] = ("actual", "score")) -> None:
+    """The cells ``keys`` (values, then the score) of rows read from their heads: a run of
+    values and a number no row took (100% | 12; 有效提升 | 有效提升 | 13) that can be the
+    row's: its values in one unit, the target's (values in words for a target in words),
+    the number no more than the weight. A run only one head can take, and only that run, is
+    that head's; the rest, when as many runs are left as heads, in order. Guesses, flagged."""
+    n = len(keys)
+    runs = [i for i in range(len(cells) - n + 1) if not set(range(i, i + n)) & used
+            and all(c.kind == "value" and c.key not in answers for c in cells[i:i + n - 1])
+            and cells[i + n - 1].kind == "num"]
 
     def fits(row: StreamRow, i: int) -> bool:
-        score, weight = cells[i + 1].number(), row.cells["level3_weight"].number()
-        return unit_words(cells[i].text) == unit_words(row.cells["target"].text) \
-            and score is not None and weight is not None and score <= weight + TOLERANCE
+        score, weight = cells[i + n - 1].number(), row.cells["level3_weight"].number()
+        units = {unit_words(c.text) for c in cells[i:i + n - 1]}
+        if "target" in row.cells:
+            units.add(unit_words(row.cells["target"].text))
+        return len(units) == 1 and score is not None and weight is not None and score <= weight + TOLERANCE
 
-    options = {id(row): [i for i in pairs if fits(row, i)] for row in heads}
+    options = {id(row): [i for i in runs if fits(row, i)] for row in heads}
     taken: dict[int, int] = {}
     for row in heads:
         mine = options[id(row)]
         if len(mine) == 1 and sum(1 for r in heads if mine[0] in options[id(r)]) == 1:
             taken[id(row)] = mine[0]
     left = [r for r in heads if id(r) not in taken]
-    spare = [i for i in pairs if i not in taken.values()]
+    spare = [i for i in runs if i not in taken.values()]
     if len(left) == len(spare) and all(fits(r, i) for r, i in zip(left, spare)):
         taken.update((id(r), i) for r, i in zip(left, spare))
     for row in heads:
         if id(row) not in taken:
             continue
         at = taken[id(row)]
-        row.cells["actual"], row.cells["score"] = cells[at], cells[at + 1]
-        row.guessed.update(("actual", "score"))
-        row.missing.difference_update(("actual", "score"))
-        used.update((at, at + 1))
+        for k, key in enumerate(keys):
+            row.cells[key] = cells[at + k]
+        row.guessed.update(keys)
+        row.missing.difference_update(keys)
+        used.update(range(at, at + n))
 
 
 def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:

@@ -1235,3 +1235,26 @@ def test_of_level1_cuts_the_one_that_puts_level2_names_under_their_family_comes_
     # Without the vocabulary the other cut's order decides (the first found).
     groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0)
     assert [g["level1_weight"].text for g in groups][:4] == ["30"] * 4
+
+
+def test_names_and_weights_alone_are_rows_when_they_make_what_is_missing_and_find_their_values() -> None:
+    # The rows found weigh 70; 带动地方经济增长 | 17 | 群众增收情况 | 13 printed apart from
+    # their values (达成预期指标 | 达成预期指标 | 17, 有效提升 | 有效提升 | 13): 17 + 13 = 30.
+    # 群众增收情况 (13) can take only the run scoring 13; the other run is 带动地方经济增长's.
+    rows = [fund_row("单位建设成本", "40", "≤120万元", "96.6万元", "40", 0),
+            fund_row("培训人均成本", "30", "≤50万元", "49.1万元", "30", 5)]
+    tail = [("带动地方经济增长", "name"), ("17", "num"), ("群众增收情况", "name"), ("13", "num"), ("经济效益指标", "group2"),
+            ("达成预期指标", "value"), ("达成预期指标", "value"), ("17", "num"), ("100", "num"),
+            ("有效提升", "value"), ("有效提升", "value"), ("13", "num")]
+
+    def read(tail: list[tuple[str, str]]) -> list[StreamRow]:
+        cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+        return row_heads_left(rows, cells, set(range(10)), (100,), None, ("经济效益指标",), ("无",))
+
+    got = read(tail)
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["score"].text) for r in got[2:]] == [
+        ("带动地方经济增长", "达成预期指标", "17"), ("群众增收情况", "有效提升", "13")]
+    assert all({"level3", "level3_weight", "target", "actual", "score"} <= r.guessed for r in got[2:])
+    # Weights that do not make what is missing (17 + 12), or values not found: no rows.
+    assert len(read([("12", "num") if n == 3 else x for n, x in enumerate(tail)])) == 2
+    assert len(read(tail[:8])) == 2
