@@ -197,6 +197,15 @@ class CellClassifier:
             return "value"
         return "name"
 
+    def column_of(self, text: str) -> str | None:
+        """The one sentence column whose words (config prose_cues) a text holds the most
+        of, or None when none or several tie."""
+        cues = self.config.prose_cues
+        counts = {k: sum(w in text for w in cues.get(k, ())) for k in self.prose_keys}
+        top = max(counts.values(), default=0)
+        winners = [k for k, n in counts.items() if n == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
     def goes_on(self, value: list[Piece], piece: Piece) -> bool:
         """Whether a part is the next line of a value cell: a character a value wraps (前,
         元), or the rest of a worded value (达成年度 | 指标)."""
@@ -320,16 +329,8 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
     if wraps_as_one(block):
         return []
     halves = [[line[0] for line in block[0::2]], [line[0] for line in block[1::2]]]
-    cues = kinds.config.prose_cues
-
-    def best(text: str) -> str | None:
-        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
-        top = max(counts.values())
-        winners = [k for k, n in counts.items() if n == top]
-        return winners[0] if top > 0 and len(winners) == 1 else None
-
-    a, b = ("".join(p.text.strip() for p in half) for half in halves)
-    if best(a) is None or best(b) is None or best(a) == best(b):
+    a, b = (kinds.column_of("".join(p.text.strip() for p in half)) for half in halves)
+    if a is None or b is None or a == b:
         return []
     return halves
 
@@ -405,12 +406,7 @@ def wrapped_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
             any(kinds.of((p,)) == "prose" for p in line) for line in block if len(line) > 1):
         return []
     cues = kinds.config.prose_cues
-
-    def cue_of(text: str) -> str | None:
-        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
-        top = max(counts.values())
-        winners = [k for k, n in counts.items() if n == top]
-        return winners[0] if top > 0 and len(winners) == 1 else None
+    cue_of = kinds.column_of
 
     def text_of(chain: list[Piece]) -> str:
         return "".join(p.text.strip() for p in chain)
