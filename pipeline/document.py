@@ -22,7 +22,7 @@ from pipeline.checks.rules import apply_checks, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
 from pipeline.grid.lattice import fill_grid, page_to_tables
 from pipeline.hashing import sha256_of
-from pipeline.layout import DocumentLayout, PageLayout, ScannedPage
+from pipeline.layout import DocumentLayout, PageLayout, ScannedPage, TextLine
 from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
@@ -33,7 +33,7 @@ from pipeline.boxes import boxes_on_source_page
 from pipeline.read.pdfium_text import read_text_layer
 from pipeline.settings import Limits, Settings
 from pipeline.template.catalogue import Catalogue, TemplateSpec, load_catalogue
-from pipeline.template.detect import detect_form, detect_template, form_spec
+from pipeline.template.detect import closest_form, detect_form, detect_template, form_spec
 from pipeline.timings import timed, timed_iter
 from pipeline.tuning import DEFAULT_TUNING, GridSettings
 
@@ -177,12 +177,15 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         record.fields["total_score"] = form.total
         # Before the table's confirmation, whose cap on an unconfirmed reading must hold.
         snap_record(record, template.vocabulary, catalogue.vocabulary_match,
-                    characters_in_doubt=False)
+                    characters_in_doubt=form.characters_in_doubt)
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max, form.rows_whole)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)
+        if form.characters_in_doubt:  # an OCR engine's text: no character is sure
+            for _path, value in record.iter_values():
+                value.confidence = min(value.confidence, config.confidence.ocr_read)
     with timed(timings, "checks"):
         record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)
@@ -204,14 +207,25 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
         cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
     if cells is not None:
         text = cells  # a spreadsheet's copy: whole rows, read as its cells in order
-    elif text_kind(text) is TextKind.TABBED:
+    if cells is None and text_kind(text) is TextKind.TABBED:
         from pipeline.textform.layout import layout_from_text
         with timed(timings, "text-repair"):
             layout = layout_from_text(text, catalogue, config_dir)
-        return build_record(layout, source, catalogue, timings)
-    with timed(timings, "text-repair"):
-        form = read_text_form(text, catalogue, config)
-    return build_text_record(form, source, catalogue, config, timings)
+        record = build_record(layout, source, catalogue, timings)
+    else:
+        with timed(timings, "text-repair"):
+            form = read_text_form(text, catalogue, config)
+        record = build_text_record(form, source, catalogue, config, timings)
+    if record.template == "unknown":
+        # Unlike a page's tables, a text whose form is not recognised keeps nothing worth a
+        # record to review: it fails, saying how near it came (as a workbook with no form).
+        lines = [TextLine(page=1, bbox=(0.0, 0.0, 0.0, 0.0), text=t) for t in text.splitlines() if t.strip()]
+        nearest = closest_form(DocumentLayout(pages=1, dpi=72, lines=lines), catalogue)
+        raise DocumentError(f"this text holds no 自评表 that could be recognised (nearest: {nearest}; "
+                            "the bar is config/templates.yaml min_template_score): if it is one, its "
+                            "labels are too garbled or differ from the shipped forms'; read its PDF "
+                            "or scan if there is one, or add the wordings with --config")
+    return record
 
 
 # --- several forms in one file: a record each ----------------------------------------------

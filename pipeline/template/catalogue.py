@@ -207,6 +207,7 @@ class Catalogue(BaseModel):
     min_label_score: float
     exact_label_score: float
     min_template_score: float
+    min_titled_template_score: float
     vocabulary_match: VocabularyMatch = VocabularyMatch()
     templates: dict[str, TemplateSpec]
 

@@ -3,8 +3,9 @@
 Each form (a family of config/templates.yaml, or a province's version of it) is known by
 its markers: the title, the head table's labels, the funds block's rows and columns, the
 indicator table's columns. A form is recognised when enough of its own markers are found
-(``min_template_score``), and chosen by how well its markers match the labels the document
-holds: a label of another form that this form never prints counts against it. So a
+(``min_template_score``, or ``min_titled_template_score`` when its family's title is printed:
+the title names the form where a poor OCR lost most labels), and chosen by how well its
+markers match the labels the document holds: a label of another form that this form never prints counts against it. So a
 province's title (部门预算项目支出绩效自评表 says 部门) cannot make a project form a
 department one, and a title covered by a seal or misread loses one marker, not the family.
 """
@@ -29,6 +30,7 @@ class FormMatch:
     version: str | None
     found: float
     fit: float
+    titled: bool = False  # the family's own title is printed
 
 
 def document_texts(layout: DocumentLayout) -> list[str]:
@@ -71,21 +73,34 @@ def match_forms(layout: DocumentLayout, catalogue: Catalogue) -> list[FormMatch]
                 found[key] = marker_found(marker, texts, threshold)
     # A wording shared by two markers (项目支出绩效自评表 is the national title and one of a
     # province's) is no evidence against a form printing it.
+    titles = {family: marker_found(spec.title, texts, threshold) for family, spec in catalogue.templates.items()}
     matches = []
     for family, version, spec in forms:
         own = {marker_key(m) for m in spec.markers}
         own_words = {w for key in own for w in key}
         hits = sum(found[k] for k in own)
         foreign = sum(hit for k, hit in found.items() if k not in own and not set(k) & own_words)
-        matches.append(FormMatch(family, version, hits / len(own), hits / (len(own) + foreign)))
+        matches.append(FormMatch(family, version, hits / len(own), hits / (len(own) + foreign), titles[family]))
     return sorted(matches, key=lambda m: (-m.fit, -m.found))
 
 
 def detect_form(layout: DocumentLayout, catalogue: Catalogue) -> FormMatch | None:
-    """The form that fits best among those with enough of their markers found; None when
-    no form has (the template is then unknown)."""
-    recognised = [m for m in match_forms(layout, catalogue) if m.found >= catalogue.min_template_score]
+    """The form that fits best among those with enough of their markers found (fewer when
+    the family's title is printed); None when no form has (the template is then unknown)."""
+    recognised = [m for m in match_forms(layout, catalogue)
+                  if m.found >= (catalogue.min_titled_template_score if m.titled else catalogue.min_template_score)]
     return recognised[0] if recognised else None
+
+
+def closest_form(layout: DocumentLayout, catalogue: Catalogue) -> str:
+    """The form nearest to being recognised and the share of its markers found, said to a
+    user whose document none was recognised in ("mof_project, 4 of 13 labels")."""
+    matches = match_forms(layout, catalogue)
+    if not matches:
+        return "no form in config/templates.yaml"
+    best = max(matches, key=lambda m: m.found)
+    markers = len(form_spec(best, catalogue).markers)
+    return f"{best.template}, {round(best.found * markers)} of {markers} labels"
 
 
 def form_spec(match: FormMatch, catalogue: Catalogue) -> TemplateSpec:

@@ -42,6 +42,7 @@ from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
 from pipeline.textform.indicator_rows import COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
+from pipeline.textform.repair import ruled_line_share
 from pipeline.textform.pieces import (
     Piece,
     TextKind,
@@ -82,6 +83,8 @@ class TextForm:
     # The rows were each taken whole and flag their own guesses (the cell stream): their
     # weights making the groups' weights confirm them, whatever the scores make.
     rows_whole: bool = False
+    # An OCR engine made the text (repair.ruled_line_share): its characters are in doubt.
+    characters_in_doubt: bool = False
 
 
 def narrative_lines(lines: list[str], after_line: int, index: LabelIndex, config: TextConfig
@@ -124,7 +127,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     kind, pieces, lines = text_to_pieces(text, config, index)
     pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
     name, version = detect_text_template(pieces, catalogue)
-    form = TextForm(template=name, kind=kind, version=version)
+    form = TextForm(template=name, kind=kind, version=version,
+                    characters_in_doubt=ruled_line_share(text) >= config.ocr_rule_lines)
     if name == "unknown":
         form.narrative = narrative_lines(lines, -1, index, config)
         return form

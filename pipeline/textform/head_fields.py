@@ -13,6 +13,7 @@ from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER
 from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind
+from pipeline.textform.repair import CJK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
 # The title and the （2024年度） line: above the form, but no label line.
@@ -217,6 +218,7 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
     if not body:
         return
     parts: list[list[Piece]] = [[] for _ in below]
+    interleaved: tuple[list[Piece], list[Piece]] | None = None  # the lines dealt in turn
     if kind is TextKind.SPACED and all(p.x is not None for p in body):
         # Columns kept as positions: the texts part where the second column starts.
         xs = sorted({p.x for p in body if p.x is not None})
@@ -233,6 +235,16 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
+        if kind is TextKind.CELLS and len(parts) == 2 and 3 <= len(body) <= 12 and parts[1] \
+                and all(len(CJK.findall(p.text)) >= 2 for p in body):
+            # A tool that writes each printed line as a cell (an OCR engine's lines) deals
+            # the two goals' lines in turn: dealt apart again when that fits their columns
+            # better than the order does; a guess either way, read as prose. (Lines of
+            # words only: a number or a dash in the block is no goal's line.)
+            dealt = split_interleaved(body)
+            if dealt[1] and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts)):
+                parts[0], parts[1] = dealt
+                interleaved = dealt
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
@@ -240,7 +252,7 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             continue
         text = "".join(p.text for p in taken)
         confidence = min(p.confidence for p in taken)
-        if kind is TextKind.LINES:
+        if kind is TextKind.LINES or interleaved is not None:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
         if any(p.key.startswith(half) or p.key.endswith(half) for p in taken for half in torn):
             # A label's half glued to a line of the texts (…人员年度总 | 体目标…), where one

@@ -5,7 +5,7 @@ given columns together by the kinds of their pieces (`indicator_rows.emission`).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sized
+from collections.abc import Callable, Collection, Mapping, Sized
 from dataclasses import dataclass
 from itertools import combinations, product
 
@@ -26,6 +26,10 @@ from pipeline.textform.indicator_rows import (
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.vocab import TextConfig
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
+
+
+# A column's width is its full lines' median width and this slack (characters).
+WIDTH_SLACK = 1.5
 
 
 @dataclass
@@ -74,11 +78,16 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     centred = None if top_aligned else rows_of_line
     chosen = [group_columns(lines, a, pieces, kinds, model, config, centred) for a, lines in groups.items()]
     # A cell's text wraps at its column's width: a piece much wider than its column's full
-    # lines is another column's. Read again, with the widths the first reading shows, the
-    # rows where it put such a piece.
-    widths = column_widths(chosen, pieces, model)
+    # lines is another column's, and a cell's line much narrower can only be its last.
+    # Read again, with the widths the first reading shows, the rows where it put such a
+    # piece or cut a cell so. The narrow lines only where cells are centred: the reading of
+    # cells at the top of their rows is also the one a text in the order of its cells
+    # (pdftotext -raw) is weighed against, and it would fit that text better than it reads it.
+    full = full_lines(chosen, pieces, model)
+    widths = column_widths(full)
     for k, (a, lines) in enumerate(groups.items()):
-        if any(visual_width(pieces[i].text) > widths.get(c, INF) for i, c in chosen[k][1].items()):
+        if any(visual_width(pieces[i].text) > widths.get(c, INF) for i, c in chosen[k][1].items()) \
+                or (centred is not None and cut_early(chosen[k][1], pieces, model, widths)):
             chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     for _cost, columns, doubtful in chosen:
         doubtful |= joined_cells(columns, pieces, model, widths)
@@ -182,15 +191,44 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         return base
 
     e = [[cost(i, c) for c in range(m)] for i in idx]
+    # A group's weight prints right after its name (产出 45 | 数量指标 4): a number in a
+    # group's weight column whose piece before it is not that group's name is a row's
+    # weight (its 三级指标 wrapped around the row's line), not the group's.
+    lone = model.costs["weight_without_its_group"]
+
+    def step(a: int | None, c: int) -> float:
+        return lone if model.kinds[c] == "group_weight" and a != c - 1 else 0.0
+
     if len(idx) > 6:
-        cols = monotone_columns(e)
-        return [] if cols is None else [(sum(e[j][c] for j, c in enumerate(cols)), tuple(cols))]
+        cols = monotone_columns(e, step)
+        return [] if cols is None else [(sum(e[j][c] + step(cols[j - 1] if j else None, c)
+                                             for j, c in enumerate(cols)), tuple(cols))]
     options = []
     for cols in combinations(range(m), len(idx)):
-        cost = sum(e[j][c] for j, c in enumerate(cols))
+        cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
         if cost < INF:
             options.append((cost, cols))
     return sorted(options)[:keep]
+
+
+def narrower(piece: Piece, c: int, model: ColumnModel, widths: Mapping[int, float] | None,
+             slack: float = 2.0) -> bool:
+    """A text column's piece narrower than the column's full lines (`column_widths`) by
+    more than ``slack`` characters: it can only be its cell's last line."""
+    if not widths or c not in widths or model.kinds[c] not in ("name", "value", "prose"):
+        return False
+    return visual_width(piece.text) < widths[c] - WIDTH_SLACK - slack
+
+
+def cut_early(columns: Mapping[int, int], pieces: list[Piece], model: ColumnModel,
+              widths: Mapping[int, float]) -> bool:
+    """Whether a reading of a row gives a cell a line narrower than its column (`narrower`)
+    that is not the cell's last."""
+    by_column: dict[int, list[int]] = {}
+    for i, c in columns.items():
+        by_column.setdefault(c, []).append(i)
+    return any(narrower(pieces[i], c, model, widths)
+               for c, idx in by_column.items() for i in sorted(idx, key=lambda i: pieces[i].line)[:-1])
 
 
 def visual_width(text: str) -> float:
@@ -198,11 +236,10 @@ def visual_width(text: str) -> float:
     return display_width(text) / 2
 
 
-def column_widths(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: list[Piece],
-                  model: ColumnModel, least: int = 2) -> dict[int, float]:
-    """Each text column's width as a reading shows it: the median width of its cells' lines
-    that wrapped (all but a cell's last line fill the column), and a character of slack;
-    only for columns with ``least`` such lines."""
+def full_lines(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: list[Piece],
+               model: ColumnModel) -> dict[int, list[float]]:
+    """The widths of each text column's lines that wrapped, as a reading shows them: all
+    but a cell's last line fill the column."""
     full: dict[int, list[float]] = {}
     for _cost, columns, _doubtful in chosen:
         by_column: dict[int, list[int]] = {}
@@ -212,7 +249,13 @@ def column_widths(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: 
             if model.kinds[c] in ("name", "value", "prose") and len(idx) > 1:
                 idx.sort(key=lambda i: pieces[i].line)
                 full.setdefault(c, []).extend(visual_width(pieces[i].text) for i in idx[:-1])
-    return {c: sorted(w)[len(w) // 2] + 1.5 for c, w in full.items() if len(w) >= least}
+    return full
+
+
+def column_widths(full: Mapping[int, list[float]], least: int = 2) -> dict[int, float]:
+    """Each text column's width: the median width of its full lines (`full_lines`), and a
+    character of slack; only for columns with ``least`` such lines."""
+    return {c: sorted(w)[len(w) // 2] + WIDTH_SLACK for c, w in full.items() if len(w) >= least}
 
 
 def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece], kinds: list[PieceKind],
@@ -227,7 +270,10 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     costs = model.costs
     required = [c for c, k in enumerate(model.kinds) if k in ("name", "value", "number")]
     order = sorted(lines)
-    options = capped([line_options(lines[ln], pieces, kinds, model, config, widths=widths) or [(0.0, ())]
+    # Read again with the widths (a row the first reading cut oddly): more of each line's
+    # readings, since its cheapest few may all be wrong alike.
+    keep = config.line_readings_again if widths else config.line_readings
+    options = capped([line_options(lines[ln], pieces, kinds, model, config, keep=keep, widths=widths) or [(0.0, ())]
                       for ln in order], config.most_row_readings)
     # Measured once per line and option, not per combination of them: the columns of the
     # row's pieces (not merged groups'), which centred cells print symmetrically, and the
@@ -244,7 +290,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
                tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]),
                {c: i for i, c in zip(lines[ln], cols) if c in value_cols},
-               tuple((c, i) for i, c in zip(lines[ln], cols) if i in short))
+               tuple((c, i) for i, c in zip(lines[ln], cols) if i in short),
+               frozenset(c for i, c in zip(lines[ln], cols) if narrower(pieces[i], c, model, widths)))
               for cost, cols in opts] for ln, opts in zip(order, options)]
     completes: dict[tuple[int, int], bool] = {}
     any_short = bool(short) and len(order) > 1
@@ -277,6 +324,7 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
             for c in f[3]:
                 mirrored.setdefault(c, set()).add(ln)
         total += sum(model.skip(c) for c in required if c not in used)
+        narrow_on = {ln: f[7] for ln, f in zip(order, chosen_facts)}
         for c, on in used.items():
             if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
                 total += costs["number_as_name"]  # numbers do not wrap
@@ -288,6 +336,9 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 # less when the line above stops mid-sentence.
                 span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
                 total += wrap_cost[c] * (len(on) - 1) + span
+            if len(on) > 1 and widths and rows_of_line is not None:
+                # A wrapped cell's lines but its last fill its column's width (centred cells).
+                total += costs["narrower_than_column"] * sum(c in narrow_on[ln] for ln in on[:-1])
         for j, f in enumerate(chosen_facts):
             for c in f[4]:
                 if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen_facts[j + 1:]) if ln2 - order[j] <= 2):
@@ -329,18 +380,20 @@ def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int
     return out
 
 
-def monotone_columns(e: list[list[float]]) -> list[int] | None:
+def monotone_columns(e: list[list[float]], step: Callable[[int | None, int], float] = lambda a, c: 0.0
+                     ) -> list[int] | None:
     """The cheapest strictly rising columns for a line's pieces, given each piece's cost
-    in each column; None when no column order fits."""
+    in each column and the cost of a column after another (``step``, None for the
+    first); None when no column order fits."""
     r, m = len(e), len(e[0]) if e else 0
     best = [[INF] * m for _ in range(r)]
     back = [[-1] * m for _ in range(r)]
-    best[0] = list(e[0])
+    best[0] = [e[0][c] + step(None, c) for c in range(m)]
     for j in range(1, r):
         for c in range(j, m):
-            prev = min(range(c), key=lambda a: best[j - 1][a])
+            prev = min(range(c), key=lambda a: best[j - 1][a] + step(a, c))
             if best[j - 1][prev] < INF and e[j][c] < INF:
-                best[j][c], back[j][c] = best[j - 1][prev] + e[j][c], prev
+                best[j][c], back[j][c] = best[j - 1][prev] + step(prev, c) + e[j][c], prev
     c = min(range(m), key=lambda k: best[r - 1][k])
     if best[r - 1][c] == INF:
         return None

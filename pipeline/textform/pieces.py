@@ -18,7 +18,7 @@ from itertools import accumulate
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import blank_page_marks, clean_fragment, clean_line, rejoin_pair
+from pipeline.textform.repair import blank_page_marks, blank_rules, clean_fragment, clean_line, rejoin_pair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
@@ -234,7 +234,7 @@ def placed_parts(text: str, x: int | None, qualitative: tuple[str, ...], groups:
     return out
 
 
-def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[str]:
+def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_line: bool = False) -> list[str]:
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
     real in these texts (a target equal to its actual, a weight equal to its score, one
@@ -247,10 +247,14 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int) -> list[st
         opens = not out or not out[-1].strip()  # the first line after a blank one
         keys = [k for k, _ in recent]
         # Right after itself, or further back when it is a sentence: two cells may
-        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X). A
-        # sentence opening a block as its copy opened one is a cell said again (two rows'
-        # one 评分标准, each a block of its own in a text of blocks), no doubled line.
-        further = key in keys and len(key) >= 20 and not (opens and (key, True) in recent)
+        # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X). In a
+        # text of a row per line (``rows_per_line``) a line of several cells' wrapped lines
+        # repeats for real where neighbouring rows share their sentences (评价年度实现值/…
+        # 专项资金监督检查的通): there only a line of one cell is a sentence said again. In a
+        # text of blocks, a sentence opening a block as its copy opened one is a cell said
+        # again (two rows' one 评分标准, each a block of its own), no doubled line.
+        further = key in keys and len(key) >= 20 and not (rows_per_line and " " in line.strip()) \
+            and not (opens and (key, True) in recent)
         if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
                 and not LONE_AMOUNT.match(line.strip()):
             continue
@@ -283,8 +287,10 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                    ) -> tuple[TextKind, list[Piece], list[str]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
     narrative, which is read as running text."""
-    lines = blank_page_marks([clean_line(ln.rstrip(), labels) for ln in text.split("\n")], config.page_marks)
-    lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars)
+    lines = blank_page_marks([clean_line(blank_rules(ln.rstrip()), labels) for ln in text.split("\n")],
+                             config.page_marks)
+    rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
+    lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars, rows_per_line)
     kind = detect_kind(lines)
     # Group names, longest first (服务对象满意度指标 before 满意度指标).
     groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},

@@ -24,6 +24,10 @@ NUMBERISH = re.compile(
     r"(?P<unit>%|％|[\u4e00-\u9fff]{0,3})$")
 DIGIT_RUN = re.compile(r"(?<![A-Za-z])[0-9OolI]*[0-9][0-9OolI]*(?![A-Za-z])")
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+# A table's vertical rule as an OCR engine's text writes it (|, ｜, 丨): no form's value holds
+# one. A space in its place, one for one, so that a cell beside it is not read with it
+# (|肇庆市…) and a rule between two spaced cells widens their gap.
+RULE_CHARACTERS = str.maketrans("|｜丨", "   ")
 
 
 def strip_markdown(line: str) -> str:
@@ -37,6 +41,25 @@ def clean_line(line: str, labels: LabelIndex | None) -> str:
     character for one so that columns keep their places, and labels spread across their
     cells joined (`join_spread_characters`)."""
     return join_spread_characters(fold_digits(strip_markdown(line)), labels)
+
+
+def blank_rules(line: str) -> str:
+    """An OCR engine's table rules (|) as spaces, one for one. Not for tab-slot text, whose
+    丨 is junk inside a torn word (资金丨用途), nor for a rule alone on its line: a line
+    made blank would cut a block where none is."""
+    unruled = line.translate(RULE_CHARACTERS)
+    return unruled if unruled.strip() else line
+
+
+MARKDOWN_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def ruled_line_share(text: str) -> float:
+    """The share of a text's lines that hold a table's vertical rule read as a character:
+    an OCR engine's reading of a scanned table (Tesseract's |), not a Markdown table's row."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    ruled = sum(1 for line in lines if not MARKDOWN_ROW.match(line) and line != line.translate(RULE_CHARACTERS))
+    return ruled / len(lines) if lines else 0.0
 
 
 def blank_page_marks(lines: list[str], marks: tuple[str, ...]) -> list[str]:
@@ -399,8 +422,9 @@ def drop_edge(text: str, n: int, from_end: bool) -> str:
 
 def rejoin_pair(a: str, b: str, labels: LabelIndex) -> str | None:
     """a + b when they are one label torn across a tab or a space; else None. Two whole
-    labels side by side (名称 | 权重) stay apart."""
-    if labels.exact(a) and labels.exact(b):
+    labels side by side (名称 | 权重) stay apart, unless together they make a longer label
+    (年度资金 | 总额: 年度资金总额)."""
+    if labels.exact(a) and labels.exact(b) and not labels.exact(compact(a) + compact(b)):
         return None
     joint = torn_label(a, b, labels)
     if joint is None:

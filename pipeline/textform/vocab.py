@@ -40,6 +40,7 @@ class Confidence:
     unconfirmed_table: float = 0.6
     ambiguous_cell: float = 0.6
     cut_number: float = 0.3
+    ocr_read: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,8 @@ class TextConfig:
     page_marks: tuple[str, ...] = ()
     # A tabbed text whose indicator lines hold whole rows this often is a spreadsheet's copy.
     spreadsheet_rows_whole: float = 0.75
+    # A text with a table's rules on this share of its lines is an OCR engine's reading.
+    ocr_rule_lines: float = 0.15
     repeat_min_chars: int = 6
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
@@ -131,6 +134,10 @@ class TextConfig:
     table_row_labels: tuple[str, ...] = ()
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)
+    # A row-per-line text: how many column orders of each line a row's reading weighs, at
+    # first and when a row is read again with its columns' widths (line_columns).
+    line_readings: int = 4
+    line_readings_again: int = 6
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()

@@ -132,11 +132,16 @@ def test_page_from_records_jsonl_is_the_same_page(tmp_path: Path, digital_bad: R
     assert "records.jsonl line 2" in page and 'id="n-failed">1<' in page
 
 
-def test_unknown_form_is_listed_with_a_note(tmp_path: Path) -> None:
-    text = tmp_path / "notes.txt"
-    text.write_text("会议纪要\n出席人员\t张三\t李四\n议题\t年度工作安排\n", encoding="utf-8")
-    record = extract_document(text, Settings())
-    assert record.template == "unknown" and record.status == "review"
+def test_unknown_form_is_listed_with_a_note() -> None:
+    """A page whose tables make no known form is kept for review, its cells as text (a
+    text with no form fails instead: it keeps nothing to review, tests/run)."""
+    from pipeline.document import build_record
+    from pipeline.models import Source
+    from pipeline.template.catalogue import load_catalogue
+    from tests.mapping.layouts import layout, table
+    page = layout(table([["会议纪要", ""], ["出席人员", "张三 李四"], ["议题", "年度工作安排"]]))
+    record = build_record(page, Source(path="notes.pdf", sha256="0" * 64), load_catalogue(None), {})
+    assert record.template == "unknown" and record.status == "review" and record.tables
     page = render_review_page(build_queue([record]))
     assert "form not recognised" in page and 'id="n-review">1<' in page
 

@@ -87,6 +87,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "l-link-out.pdf": ("failed", "outside the input folder: not followed; give --follow-symlinks"),
     "m-big5.txt": ("failed", "give a UTF-8, UTF-16 (with BOM) or GB18030/GBK text file"),
     "n-latin1.txt": ("failed", "give a UTF-8, UTF-16 (with BOM) or GB18030/GBK text file"),
+    "n-minutes.txt": ("failed", "this text holds no 自评表 that could be recognised (nearest: "),
     "n-shift-jis.txt": ("failed", "is it Shift-JIS, Big5 or another encoding? Convert it to UTF-8"),
     "o-empty.txt": ("failed", "empty file (0 bytes): nothing to read"),
     "p-folder.pdf/inner-good.pdf": ("ok", None),  # a folder named like a PDF is a folder
@@ -136,6 +137,8 @@ def make_bad_inputs(inbox: Path, outside: Path) -> None:
     shutil.copy(ROOT / "fixtures/corpus/docs/mof_project-00010/digital.pdf", outside / "elsewhere.pdf")
     os.symlink(outside / "elsewhere.pdf", inbox / "l-link-out.pdf")
     (inbox / "m-big5.txt").write_bytes("項目支出績效自評表\n項目名稱 道路維護\n".encode("big5"))
+    (inbox / "n-minutes.txt").write_text("会议纪要\n时间：2022年3月\n地点：三楼会议室\n议题：项目名称核对\n",
+                                         encoding="utf-8")  # a text, but no form
     (inbox / "n-latin1.txt").write_bytes("Projet: entretien des routes, coût 12 £, café\n".encode("latin-1"))
     (inbox / "n-shift-jis.txt").write_bytes("事業名：道路の維持管理\n予算執行率：95%\n評価点数：90点\n"
                                             .encode("shift_jis"))
@@ -166,7 +169,7 @@ def test_bad_inputs_each_fail_clearly_and_the_batch_goes_on(tmp_path: Path, run_
     # The 900 MP image was refused from its header: no worker came near decoding it.
     run = outputs.run(out)
     assert run["worker_peak_rss_mb"]["max"] < 500, run["worker_peak_rss_mb"]
-    assert run["status"] == {"ok": 3, "review": 1, "failed": 20}
+    assert run["status"] == {"ok": 3, "review": 1, "failed": 21}
     assert snapshot(inbox) == before, "inputs are never modified"
     # The same link content twice (q-link-in.pdf → p-folder.pdf/inner-good.pdf): one row.
     documents = outputs.documents(out / "records.db")

@@ -43,10 +43,10 @@ def test_a_file_name_that_is_not_utf8_is_read_and_the_batch_kept(tmp_path: Path,
     shutil.copy(GOOD_TEXT, raw)
     shutil.copy(GOOD_TEXT, inbox / "good.txt")
     os.utime(raw)  # a different path, same content: read once, a line each
-    (inbox / "zz.txt").write_bytes(b"x")
+    (inbox / "zz.txt").write_bytes(b"x")  # a text holding no form: a failed record
     for _ in range(2):  # the re-run skips both, and must not crash either
         result = run_cli("extract", str(inbox), "--out", str(out), "--quiet")
-        assert result.returncode == 0, result.stderr
+        assert result.returncode == 1 and "1 failed" in result.stderr, result.stderr
     shown = str(inbox) + "/" + gbk_name.decode("utf-8", "backslashreplace")
     assert "\\xcf\\xee" in shown
     records = outputs.records(out / "records.jsonl")

@@ -76,6 +76,17 @@ def test_a_half_printed_form_is_unknown_below_the_bar() -> None:
     assert found == "unknown"
 
 
+def test_a_form_whose_title_is_printed_is_recognised_with_fewer_labels() -> None:
+    """An earlier OCR's text loses most labels; the family's own title names the form,
+    and a few of its labels confirm it (config min_titled_template_score)."""
+    few = ["项目支出绩效自评表", "项目名称", "主管部门", "实施单位"]
+    assert detect_template(form(few), CATALOGUE)[0] == "mof_project"
+    assert detect_template(form(["财政专项资金绩效自评表", "填报单位名称", "金额单位", "评价年度", "评价金额",
+                                 "项目级次"]),
+                           CATALOGUE)[0] == "gd_fund"
+    assert detect_template(form(["项目支出绩效自评表", "项目名称"]), CATALOGUE)[0] == "unknown"  # a title and one label
+
+
 def test_document_texts_are_compacted_cells_then_lines() -> None:
     doc = layout(table([["项 目 名 称", ""], ["年初预算数", "100"]]), lines=[line("（2022年度）", 40)])
     assert document_texts(doc) == ["项目名称", "年初预算数", "100", "2022年度"]

@@ -41,6 +41,19 @@ def test_short_lines_that_repeat_are_kept_long_ones_dropped() -> None:
     assert drop_doubled_lines(lines, 4, 8) == ["10", "10", "100%", "100%", "部分镇街资金拨付进度偏慢，"]
 
 
+def test_a_line_of_several_cells_said_again_a_row_later_is_kept() -> None:
+    # pdfplumber, a row per line: two rows with the same 评分标准 and 佐证材料 print the
+    # same wrapped line above each; a sentence said again alone is a doubled line.
+    lines = ["评价年度实现值/年度预期值×该指标 专项资金监督检查的通", "决策 10 资金分配 10 资金分配合理性 10 达成预期指标 达成预期指标 10",
+             "分值。 知及检查报告。", "评价年度实现值/年度预期值×该指标 专项资金监督检查的通"]
+    assert drop_doubled_lines(lines, 4, 8, rows_per_line=True) == lines
+    said = ["部分镇街资金拨付进度偏慢，下一步将加快拨付", "10", "部分镇街资金拨付进度偏慢，下一步将加快拨付"]
+    assert drop_doubled_lines(said, 4, 8, rows_per_line=True) == said[:2]
+    assert drop_doubled_lines(lines[:1] * 2, 4, 8, rows_per_line=True) == lines[:1]  # right after itself
+    # A text of one cell per line keeps its rule: a long line said again is doubled.
+    assert drop_doubled_lines(lines, 4, 8) == lines[:3]
+
+
 def test_an_amount_said_twice_is_two_cells() -> None:
     # 年初预算数 equal to 全年预算数, one cell per line (pypdf): no doubled line.
     lines = ["总额", "10789200", "10789200", "9442500", "12,380,000.00", "12,380,000.00"]
@@ -164,7 +177,7 @@ def test_a_goal_on_its_label_line_keeps_its_wrapped_last_line() -> None:
 
 def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
     from pipeline.textform.indicator_rows import column_model
-    from pipeline.textform.line_columns import column_widths, visual_width
+    from pipeline.textform.line_columns import column_widths, full_lines, visual_width
 
     assert visual_width("每低1个百分点扣0.5分，") == 11.0 and visual_width("≥95%") == 2.0
     spec = CATALOGUE.templates["gd_fund"].indicators
@@ -175,8 +188,9 @@ def test_a_column_is_as_wide_as_its_wrapped_lines() -> None:
     chosen = [(0.0, {0: evidence, 1: evidence}, set()), (0.0, {2: evidence, 3: evidence}, set()),
               (0.0, {4: evidence, 5: evidence}, set())]
     # The median of the full lines (10, 9, 13 wide) and a character and a half of slack.
-    assert column_widths(chosen, ps, model) == {evidence: 11.5}
-    assert column_widths(chosen[:1], ps, model) == {}  # one wrapped line says too little
+    assert full_lines(chosen, ps, model) == {evidence: [10.0, 9.0, 13.0]}
+    assert column_widths(full_lines(chosen, ps, model)) == {evidence: 11.5}
+    assert column_widths(full_lines(chosen[:1], ps, model)) == {}  # one wrapped line says too little
 
 
 def test_merged_groups_at_the_top_of_their_rows_cover_the_rows_below_them() -> None:
@@ -230,3 +244,73 @@ def test_groups_placed_by_their_weights_say_how_the_form_aligns_its_cells() -> N
     placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
     assert [r.text("level2") for r in placed] == ["数量指标", "", "质量指标", "", "社会效益指标", "", ""]
     assert [r.text("level1") for r in placed] == ["产出指标（30分）", "", "", "", "效益指标（30分）", "", ""]
+
+
+# An OCR engine's lines, one per line in the order it found them: the two goals printed side
+# by side come line by line in turn (RapidOCR's boxes of a scanned head).
+OCR_LINES = """项目支出绩效自评表
+（2025年度）
+项目名称
+乡村振兴驻镇帮镇扶村专项资金
+主管部门
+茂名市农业农村局
+实施单位
+茂名市农业技术推广中心
+年初预算数
+全年预算数
+全年执行数
+分值
+执行率
+得分
+年度资金总额
+84.00
+84.00
+77.48
+10
+92.24%
+9.22
+预期目标
+实际完成情况
+年度总体目标
+围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和
+已按计划完成乡村振兴年度工作任务，资金使用规
+管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落
+范，各项绩效指标基本达成。
+地见效。
+一级指标
+二级指标
+三级指标
+年度指标值
+实际完成值
+分值
+得分
+偏差原因分析及改进措施
+产出指标
+数量指标
+培训人次
+≥120人次
+122人次
+90
+90
+总分
+100
+99.22"""
+
+
+def test_goals_side_by_side_whose_lines_come_in_turn_are_dealt_apart() -> None:
+    form = read_text_form(OCR_LINES, CATALOGUE, CONFIG)
+    assert form.kind is TextKind.CELLS and form.template == "mof_project"
+    expected, actual = form.fields["goal_expected"], form.fields["goal_actual"]
+    assert expected.value == "围绕年度重点工作任务,统筹安排专项资金,持续优化制度建设和管理模式,不断完善阵地建设,更好地服务群众,推动民生实事落地见效。"
+    assert actual.value == "已按计划完成乡村振兴年度工作任务,资金使用规范,各项绩效指标基本达成。"
+    assert expected.confidence < CONFIG.review_threshold and actual.confidence < CONFIG.review_threshold  # a guess
+    # Each goal whole, one after the other, is read in its order and trusted as such.
+    whole = OCR_LINES.replace(
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n已按计划完成乡村振兴年度工作任务，资金使用规\n"
+        "管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落\n范，各项绩效指标基本达成。\n地见效。",
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落地见效。\n"
+        "已按计划完成乡村振兴年度工作任务，资金使用规范，各项绩效指标基本达成。")
+    assert whole != OCR_LINES
+    form = read_text_form(whole, CATALOGUE, CONFIG)
+    assert form.fields["goal_actual"].value == actual.value
+    assert form.fields["goal_actual"].confidence >= CONFIG.review_threshold

@@ -27,6 +27,7 @@ def labels(config: TextConfig) -> LabelIndex:
     ("三", "級指標", "三級指標"),
     ("年度", "资金总额", "年度资金总额"),
     ("项目", "名稱", "项目名稱"),
+    ("年度资金", "总额", "年度资金总额"),  # two labels that together make a longer one
 ])
 def test_labels_torn_across_a_tab_are_rejoined(a: str, b: str, joined: str, labels: LabelIndex) -> None:
     assert repair.rejoin_pair(a, b, labels) == joined
@@ -150,3 +151,22 @@ def test_a_line_typed_in_full_width_reads_as_half_width() -> None:
     cleaned = repair.clean_line(line, index)
     assert cleaned == "年度资金总额　　779.00　　96.72%　（2024年度）"
     assert len(cleaned) == len(line)  # one character for one: columns keep their places
+
+
+def test_an_ocr_engines_table_rules_are_blanked_one_for_one() -> None:
+    """Tesseract writes a table's vertical rules as |: they are no part of a value, and
+    blanked one for one a rule widens the gap between the cells it stood between."""
+    line = "主管部门 |肇庆市人大常委会办公室 | 实施单位"
+    assert repair.blank_rules(line) == "主管部门  肇庆市人大常委会办公室   实施单位"
+    assert len(repair.blank_rules(line)) == len(line)
+    assert repair.blank_rules("年度总 丨 围绕年度重点工作任务｜统筹") == "年度总   围绕年度重点工作任务 统筹"
+    assert repair.blank_rules("丨") == "丨"  # alone on its line: noise, and blanking it would cut a block
+
+
+def test_text_with_rules_on_many_lines_is_an_ocr_engines() -> None:
+    ocr = "项目名称   乡村振兴专项\n一级指标 | 二级指标 | 三级指标\n产出指标 |数量指标 |培训人次\n总分 100"
+    assert repair.ruled_line_share(ocr) == 0.5
+    markdown = "| 项目名称 | 乡村振兴专项 |\n|---|---|\n| 总分 | 100 |"  # a table's rows, not rules
+    assert repair.ruled_line_share(markdown) == 0.0
+    assert repair.ruled_line_share("资金丨用途使用成效\n" + "完成\n" * 30) < load_text_config().ocr_rule_lines
+    assert repair.ruled_line_share("") == 0.0

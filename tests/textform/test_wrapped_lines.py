@@ -281,3 +281,64 @@ def test_a_row_reading_whose_scores_make_the_total_is_confirmed() -> None:
     assert form_rows_confirmed(form)
     form.total = FieldValue(value=90)
     assert not form_rows_confirmed(form)
+
+
+# pdfplumber's text of a provincial form (cells centred on their rows): a row whose name
+# wraps round its line prints its weight first on that line (4 逐步改善 …); a 未达标原因
+# of four lines prints two lines above its row and two below, around a one-line name.
+PDFPLUMBER_FUND = """省级财政专项资金绩效自评表
+填报单位名称：肇庆市自然资源局 金额单位：万元
+项目名称 肇庆市县乡人大工作和建设专项资金 评价年度 2025 评价金额 168
+指标评分表
+参考佐证材料（说明：
+一级指标 二级指标 三级指标
+评价年度实现 本栏佐证材料供参考，
+年度预期值 自评分数 未达标原因分析 评分标准
+值 部门只要能证明对应指
+名称 权重(%) 名称 权重(%) 名称 权重(%)
+标即可）
+评价年度实现值/年度预期值×该指标
+绩效目标合理性 1 达成年度指标 达成 1
+分值。
+受天气影响部分
+工程延期，已督 实际完成值达到年度预期值得满分，
+绩效指标明确性 1 达成年度指标 达成 0 工作台账、验收报告等。
+目标设置 6 促施工单位加快 每低1个百分点扣0.5分，扣完为止。
+进度
+个别项目前期论
+县乡人大绩效目标合理 评价年度实现值/年度预期值×该指标
+4 逐步改善 明显改善 3 证不充分，将完
+性 分值。
+善项目储备
+决策 6
+合计： 6 6 6 4
+"""
+
+
+def test_a_number_first_on_a_row_line_is_the_rows_weight_not_a_groups() -> None:
+    form = read_text_form(PDFPLUMBER_FUND, CATALOGUE, CONFIG)
+    got = [(r.text("level3_weight"), r.text("score")) for r in form.rows]
+    assert got == [("1", "1"), ("1", "0"), ("4", "3")]
+    assert form.rows[0].text("level2") == "目标设置" and form.rows[0].text("level2_weight") == "6"
+
+
+def test_a_cell_of_four_lines_round_a_one_line_name_keeps_its_lines() -> None:
+    form = read_text_form(PDFPLUMBER_FUND, CATALOGUE, CONFIG)
+    assert form.rows[1].text("level3") == "绩效指标明确性"
+    assert form.rows[1].text("deviation_reason") == "受天气影响部分工程延期，已督促施工单位加快进度"
+
+
+def test_a_wrapped_line_narrower_than_its_column_ends_its_cell() -> None:
+    from pipeline.textform.indicator_rows import column_model
+    from pipeline.textform.line_columns import cut_early, narrower
+
+    model = column_model(CATALOGUE.templates["gd_fund"].indicators, CONFIG)
+    level3, reason = model.keys.index("level3"), model.keys.index("deviation_reason")
+    widths = {level3: 11.5, reason: 8.5}  # full lines 10 and 7 characters wide
+    ps = [Piece(t, t, line, None, 0.95) for line, t in enumerate(["受天气影响部分", "绩效指标明确性", "进度"])]
+    assert narrower(ps[0], level3, model, widths) and not narrower(ps[0], reason, model, widths)
+    # 受天气影响部分 (7) cannot open a name of a column 10 wide; it can end one, or open a reason.
+    assert cut_early({0: level3, 1: level3, 2: level3}, ps, model, widths)
+    name = [Piece("县乡人大绩效目标合理", "县乡人大绩效目标合理", 0, None, 0.95), Piece("性", "性", 1, None, 0.95)]
+    assert not cut_early({0: level3, 1: level3}, name, model, widths)  # a short last line is no cut
+    assert not cut_early({0: reason, 2: reason}, ps, model, widths)
