@@ -202,8 +202,10 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.pieces import TextKind, text_kind
     from pipeline.textform.vocab import load_text_config
     from pipeline.textform.spreadsheet import spreadsheet_cells
+    from pipeline.textform.repair import strip_markup
     config = load_text_config(config_dir)
     with timed(timings, "text-repair"):
+        text = strip_markup(text)  # a converter's <br> and inline tags (PDF to Markdown)
         cells = spreadsheet_cells(text, catalogue, config.spreadsheet_rows_whole)
     if cells is not None:
         text = cells  # a spreadsheet's copy: whole rows, read as its cells in order

@@ -26,6 +26,14 @@ form rather than by the order:
   it (said missing); the total row's weights printed inside the last row are put after it
   (`total_weights_moved`); a level-2 group the weights cut is named by the one name printed
   beside its rows, else by the names left under the header, in order (guesses);
+- on the national forms, the level-2 groups (and the level-1 groups the sums leave
+  open) go by what their rows measure (`level2_cues`: 及时 → 时效指标, ≤90万元 → 成本指标,
+  config level2_row_words and level2_target_forms) before where the tool printed the
+  merged names; the first row's cells printed among the header's labels are a
+  row where its weight makes the sums whole (`row_in_head`); the total's numbers read as
+  a nameless run right after a nameless row are set apart (`total_set_apart`); a bound
+  read as the actual is the target (`swap_bounds_into_targets`); rows named by a guess,
+  several, are in doubt whole (`doubt_rows_named_by_guess`);
 - the total is the number the scores make (on the fund form, the total's weights printed
   apart from its score are no total);
 - a group name or label torn over a block beside other cells (经济效益指 | 达成预期 |
@@ -1011,12 +1019,93 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[StreamRow]:
+    """The rows without a nameless run weighing the whole form (无 | 100 | 94.5 at the
+    table's end: the total's numbers), its cells set free before names are given, when the
+    one other row that lacks its name is the run right before it: the name printed after
+    the total (… 95% | 8 | 8 | 无 | 100 | 94.5 | 食品安全抽检服务对象满意度 ≥90%) then goes
+    to that row. With several nameless rows, which name is whose is a guess that the sums,
+    the total's numbers set apart, would seem to confirm; with none, the name has no row
+    to go to: left as read in both cases (the total's run flagged later)."""
+    totals = [r for r in rows if "level3" in r.missing
+              and (r.cells["level3_weight"].number() or 0.0) >= full - TOLERANCE]
+    nameless = [r for r in rows if "level3" in r.missing and r not in totals]
+    if len(totals) != 1 or len(nameless) != 1 or nameless[0].end != totals[0].start:
+        return rows
+    used.difference_update(range(totals[0].start, totals[0].end))
+    return [r for r in rows if r is not totals[0]]
+
+
+def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
+    """Rows whose names were given by a guess, several of them: the names may have gone to
+    each other's rows, and a row's numbers stand for the indicator it names; the sums that
+    confirm the numbers say nothing of which name they are under. Every cell of such rows
+    is a guess (flagged)."""
+    named = [row for row in rows if "level3" in row.guessed]
+    if len(named) > 1:
+        for row in named:
+            row.guessed.update(row.cells)
+
+
+def swap_bounds_into_targets(rows: list[StreamRow]) -> None:
+    """A row whose actual is a bound (≤580万元) and whose target is not (566.02万元): the
+    tool printed the two in the other order; an actual is what was reached, never a
+    bound. Swapped, both a guess."""
+    for row in rows:
+        target, actual = row.cells.get("target"), row.cells.get("actual")
+        if target is not None and actual is not None and not actual.parts \
+                and COMPARATOR_START.match(actual.text.strip()) and not COMPARATOR_START.match(target.text.strip()):
+            row.cells["target"], row.cells["actual"] = actual, target
+            row.guessed.update(("target", "actual"))
+
+
+def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: tuple[float, ...],
+                funds_weight: float | None, groups: tuple[str, ...], target_words: tuple[str, ...]
+                ) -> StreamRow | None:
+    """The first row printed among the header's labels, before the rows read (a tool puts
+    the top row's cells beside the header: 困难群众完成数量 | ≥12个 | 产出指标 | … | 14个 |
+    分值 | 得分 | 35 | 35): the one name, two values and two numbers left there, taken as
+    a row only where its weight makes the rows' weights what they must make (``sums``: the
+    form's full marks, the level-1 weights printed), which they fall short of without it
+    (of several names, the one with its target after it). The sums confirm its weight;
+    its other cells are a guess (the target the value with a comparator or a target's
+    word, else the first)."""
+    if not rows:
+        return None
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    if makes_full_marks(weights, sums, funds_weight):
+        return None
+    before = [i for i in range(rows[0].start) if i not in used]
+    names = [i for i in before if cells[i].kind == "name" and plain_name(cells[i], groups)]
+    if len(names) > 1:  # torn labels' pieces (绩效指 | 标) beside: the name with its target
+        names = [i for i in names if i + 1 in before and cells[i + 1].kind == "value"]
+    values = [i for i in before if cells[i].kind == "value"]
+    numbers = [i for i in before if cells[i].kind == "num"]
+    if len(names) != 1 or len(values) != 2 or len(numbers) != 2:
+        return None
+    weight, score = (cells[i].number() for i in numbers)
+    if weight is None or score is None or score > weight + TOLERANCE \
+            or not makes_full_marks(weights + weight, sums, funds_weight):
+        return None
+
+    def bound(i: int) -> bool:
+        text = cells[i].text.strip()
+        return bool(COMPARATOR_START.match(text)) or any(w in text for w in target_words)
+
+    target, actual = values if bound(values[0]) or not bound(values[1]) else values[::-1]
+    taken = {"level3": names[0], "target": target, "actual": actual,
+             "level3_weight": numbers[0], "score": numbers[1]}
+    used.update(taken.values())
+    return StreamRow({k: cells[i] for k, i in taken.items()}, guessed=set(taken) - {"level3_weight"},
+                     start=min(taken.values()), end=max(taken.values()) + 1)
+
+
 def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
                    cues: dict[str, tuple[str, ...]], no_deviation: tuple[str, ...]) -> bool:
     """The sentences right after a row's score are its prose columns (偏差原因; on the
     provincial fund form also 评分标准 and 佐证材料, told apart by their words, a guess);
-    returns whether sentences are left that no row took (a blank prose cell is then in
-    doubt)."""
+    returns whether sentences (or answers: 无) are left that no row took (a blank prose
+    cell is then in doubt)."""
     for row in rows:
         at = row.end
         taken: list[Cell] = []
@@ -1032,7 +1121,7 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
             row.cells[key] = cell
             if len(prose_keys) > 1:
                 row.guessed.add(key)  # beside other prose columns: which one is a guess
-    return any(i not in used and c.kind == "prose" for i, c in enumerate(cells))
+    return any(i not in used and (c.kind == "prose" or c.key in no_deviation) for i, c in enumerate(cells))
 
 
 def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
@@ -1058,7 +1147,9 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
     for key, mine in by_key.items():
         lacking = [r for r in rows if key not in r.cells]
         if mine and len(mine) != len(lacking) and key in lost_points_columns:
-            lacking = [r for r in lacking if lost_points(r)]
+            # A row nothing of which is trusted (the total's numbers read as a row: 102 |
+            # 91) lost no points.
+            lacking = [r for r in lacking if lost_points(r) and not set(r.cells) <= r.guessed]
         parts = [[cells[i]] for i in mine]
         if mine and len(mine) < len(lacking) and len(prose_keys) > 1:
             # Sentences of one column joined in one cell (…佐证材料。 | 培训通知…): apart at
@@ -1151,18 +1242,27 @@ def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float
     for name in names:
         for c in cells:
             if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
-                found = re.search(re.escape(name) + GROUP_WEIGHT, c.key) or \
-                    re.search(re.escape(name) + GROUP_WEIGHT, by_block[c.block])
-                weight = float(found.group(1)) if found else None
+                weight = weight_after(name, c.key, names)
+                weight = weight_after(name, by_block[c.block], names) if weight is None else weight
                 if name not in out or (out[name][0] is None and weight is not None):
                     out[name] = (weight, c)
         if name not in out:
             for text in by_block.values():
-                found = re.search(re.escape(name) + GROUP_WEIGHT, text)
-                if found:
-                    out[name] = (float(found.group(1)), None)
+                weight = weight_after(name, text, names)
+                if weight is not None:
+                    out[name] = (weight, None)
                     break
     return out
+
+
+def weight_after(name: str, text: str, names: list[str]) -> float | None:
+    """The weight printed after ``name`` in ``text``, not past another of the ``names``
+    (成本指标 | 产出指标（60分） in one block: 60 is 产出指标's)."""
+    for found in re.finditer(re.escape(name) + GROUP_WEIGHT, text):
+        gap = text[found.start() + len(name):found.start(1)]
+        if not any(other in gap for other in names):
+            return float(found.group(1))
+    return None
 
 
 def piece(text: str, confidence: float, line: int) -> Piece:
@@ -1173,12 +1273,14 @@ def number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(round(x, 2))
 
 
-def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
+def short_starts(row_weights: list[float], sums: list[float], said: list[set[int]] | None = None) -> list[int]:
     """Where each group starts when rows are missing: the one cut (a group may have lost
     all its rows) under which no group passes its weight and the most groups make theirs
-    exactly; else each group takes rows until its sum is reached."""
+    exactly, then the fewest rows fall in a group other than the ones their words point
+    to (``said``: by row, the groups' indices, `level1_cues`); else each group takes rows
+    until its sum is reached."""
     n = len(row_weights)
-    best: list[tuple[int, list[int]]] = []
+    best: list[tuple[tuple[int, int], list[int]]] = []
     if sums and comb(n + len(sums) - 1, len(sums) - 1) <= MAX_CUTS:
         for chosen in combinations_with_replacement(range(n + 1), len(sums) - 1):
             bounds = [0, *chosen, n]
@@ -1186,9 +1288,11 @@ def short_starts(row_weights: list[float], sums: list[float]) -> list[int]:
             if any(x > y + TOLERANCE for x, y in zip(got, sums)):
                 continue
             exact = sum(1 for x, y in zip(got, sums) if abs(x - y) <= TOLERANCE)
-            best.append((exact, bounds[:-1]))
-    best.sort(key=lambda t: -t[0])
-    if len(best) == 1 or (len(best) > 1 and best[0][0] > best[1][0]):
+            against = sum(1 for g, (a, b) in enumerate(zip(bounds, bounds[1:])) for j in range(a, b)
+                          if said and said[j] and g not in said[j])
+            best.append(((-exact, against), bounds[:-1]))
+    best.sort(key=lambda t: t[0])
+    if len(best) == 1 or (len(best) > 1 and best[0][0] < best[1][0]):
         return best[0][1]
     return greedy_starts(row_weights, sums)
 
@@ -1333,11 +1437,15 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     sure_cut = starts is not None
     if starts is None and present and all(w is not None for w in weights):
         # Rows missing: the sums cut nowhere exactly; a guess (`short_starts`).
-        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None])
+        starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None],
+                              [{present.index(n) for n in c} for c in level1_cues(rows, stream, parents, present)])
     if starts is None and not any(w is not None for w in weights):
         # No level-1 weights printed: a guess by the rows' names and weights.
-        present = [n for n in level1_order if n in printed_terms(cells, [*level1_order, *parents])]
-        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream)
+        printed = printed_terms(cells, [*level1_order, *parents])
+        # A name of both levels (成本指标: a level 1 since 2021, else an 产出指标's level 2)
+        # printed without a weight beside its level-2 parent is that parent's level 2.
+        present = [n for n in level1_order if n in printed and parents.get(n) not in printed]
+        starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream, parents)
         weights = [None] * len(present)
     if starts is None:
         # Nothing to cut by: the level-2 names beside the rows place both levels.
@@ -1374,35 +1482,76 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
             first = rows[0].start if rows else 0
             leading = [c.key for i, c in enumerate(cells[:first]) if i not in used and c.key in children]
             spans = level2_spans(children, dict((n, float(j)) for j, n in reversed(mine)),
-                                 list(dict.fromkeys(leading)), a, b)
+                                 list(dict.fromkeys(leading)), a, b, level2_cues(rows, stream))
             for x, y, child in spans or centred_groups(mine, a, b):
                 for j in range(x, y):
                     groups[j]["level2"] = piece(child, guess, line)
     return groups
 
 
-def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int
-                 ) -> list[tuple[int, int, str]]:
+def level2_spans(children: list[str], at: dict[str, float], leading: list[str], a: int, b: int,
+                 cues: list[frozenset[str]] | None = None) -> list[tuple[int, int, str]]:
     """Rows [a, b) cut into one span for each level-2 name seen under their level-1 group, a
-    guess: a name printed beside a row stands at its span's middle (a merged cell's text is
-    centred on its rows); names printed before the table's first row come first, in the
-    order printed; the others fill what is left, in the order that leaves the anchored
-    names nearest their middles, then the spans most even. Empty when too many ways."""
+    guess: first, fewest rows under a level-2 name other than the one their own words
+    point to among the children (``cues``, by row, `level2_cues`: 资金拨付及时率 is a
+    时效指标; a tool may print a merged name far from its rows, its words stay with them);
+    then names printed before the table's first row first, in the order printed; then a
+    name printed beside a row at its span's middle (a merged cell's text is centred on its
+    rows); then the spans most even. Empty when too many ways."""
     k, n = len(children), b - a
     rest = [c for c in children if c not in leading]
     if not 1 < k <= min(4, n) or comb(n - 1, k - 1) > MAX_CUTS // 24:
         return []
-    best: tuple[tuple[float, float], list[tuple[int, int, str]]] | None = None
-    for order in permutations(rest):
-        names = [*leading, *order]
+    # Per row of the group, the children its words point to (none: no say).
+    said = [(cues[j] & set(children)) if cues is not None and j < len(cues) else frozenset()
+            for j in range(a, b)]
+    # The order printed first (as before: ties go to it), then the other orders.
+    orders = [[*leading, *order] for order in permutations(rest)]
+    orders += [list(o) for o in permutations(children) if list(o) not in orders]
+    best: tuple[tuple[int, int, float, float], list[tuple[int, int, str]]] | None = None
+    for names in orders:
+        unprinted = int(names[:len(leading)] != leading)
         for chosen in combinations(range(a + 1, b), k - 1):
             bounds = [a, *chosen, b]
             spans = list(zip(bounds, bounds[1:], names))
+            against = sum(1 for x, y, c in spans for j in range(x, y) if said[j - a] and c not in said[j - a])
             off = sum(abs((x + y - 1) / 2 - at[c]) for x, y, c in spans if c in at)
             uneven = sum((y - x - n / k) ** 2 for x, y, _c in spans)
-            if best is None or (off, uneven) < best[0]:
-                best = ((off, uneven), spans)
+            if best is None or (against, unprinted, off, uneven) < best[0]:
+                best = ((against, unprinted, off, uneven), spans)
     return best[1] if best is not None else []
+
+
+def level1_cues(rows: list[StreamRow], stream: CellStreamConfig, parents: dict[str, str], present: list[str],
+                with_own_words: bool = True) -> list[set[str]]:
+    """Each row's level-1 groups among ``present`` its words point to: its level-2 cues'
+    parents (`level2_cues`), and (``with_own_words``) the words of a level-1 group of its
+    own (config level1_row_words: 满意度)."""
+    out = []
+    for row, cue in zip(rows, level2_cues(rows, stream)):
+        said = {parents[c] for c in cue if c in parents}
+        if with_own_words:
+            name = row.cells["level3"].key if "level3" in row.cells else ""
+            said |= {k for k, ws in stream.level1_row_words.items() if any(w in name for w in ws)}
+        out.append(said & set(present))
+    return out
+
+
+def level2_cues(rows: list[StreamRow], stream: CellStreamConfig) -> list[frozenset[str]]:
+    """Each row's level-2 names its own cells point to (config level2_row_words, words of
+    the 三级指标: 及时 → 时效指标, 成本 → 成本指标; level2_target_forms, the target's form:
+    ≤90万元 → 成本指标, 12月31日前 → 时效指标): what the indicator measures, a row's
+    evidence for its merged group where the tool printed the group's name elsewhere."""
+    words = {compact(k): v for k, v in stream.level2_row_words.items()}
+    forms = {compact(k): re.compile(v) for k, v in stream.level2_target_forms.items()}
+    out = []
+    for row in rows:
+        name = row.cells["level3"].key if "level3" in row.cells else ""
+        target = row.cells["target"].key if "target" in row.cells else ""
+        said = {k for k, ws in words.items() if any(w in name for w in ws)}
+        said |= {k for k, form in forms.items() if target and form.search(target)}
+        out.append(frozenset(said))
+    return out
 
 
 def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
@@ -1431,12 +1580,14 @@ def printed_terms(cells: list[Cell], terms: list[str]) -> set[str]:
 
 
 def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: list[str],
-                      stream: CellStreamConfig) -> list[int] | None:
+                      stream: CellStreamConfig, parents: dict[str, str] | None = None) -> list[int] | None:
     """Where the level-1 groups start on a form that prints no level-1 weight, a guess:
     a group with words of its own (config level1_row_words: 满意度指标 → 满意度) takes
-    the rows whose names hold them; the other cuts go where the groups' weights are
-    multiples of the step weights are set in (level1_weight_step), of twice it, and fall
-    in the order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
+    the rows whose names hold them; then the fewest rows go to a group other than the one
+    their level-2 cues point to (`level2_cues`, through ``parents``: 资料归档完整率 is a
+    质量指标, an 产出指标's); the other cuts go where the groups' weights are multiples
+    of the step weights are set in (level1_weight_step), of twice it, and fall in the
+    order of the groups (产出 50, 效益 30, 满意度 10), before anywhere else."""
     n, k = len(rows), len(present)
     if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
         return None
@@ -1445,19 +1596,22 @@ def unweighted_starts(rows: list[StreamRow], row_weights: list[float], present: 
     # Which rows' names hold each group's words: the same whatever the cut.
     holds = {name: [any(w in nm for w in words) for nm in names]
              for name in present if (words := stream.level1_row_words.get(name, ()))}
-    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    # Which groups each row's level-2 cues point to, among those present.
+    said = level1_cues(rows, stream, parents or {}, present, with_own_words=False)
+    best: tuple[tuple[int, int, int, int, int], list[int]] | None = None
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]
-        strays = 0
+        strays = against = 0
         for name, a, b in zip(present, bounds, bounds[1:]):
             if name in holds:
                 inside = sum(holds[name][a:b])
                 strays += (b - a - inside) + (sum(holds[name]) - inside)
+            against += sum(1 for j in range(a, b) if said[j] and name not in said[j])
         sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
         off_step = sum(1 for x in sums if abs(x / step - round(x / step)) > TOLERANCE)
         off_double = sum(1 for x in sums if abs(x / (2 * step) - round(x / (2 * step))) > TOLERANCE)
         rising = sum(1 for x, y in zip(sums, sums[1:]) if y > x + TOLERANCE)
-        score = (strays, off_step, off_double, rising)
+        score = (strays, against, off_step, off_double, rising)
         if best is None or score < best[0]:
             best = (score, bounds[:-1])
     return best[1] if best is not None else None
@@ -2246,10 +2400,14 @@ def kind_of(row: TextRow, key: str, kinds: CellClassifier) -> str:
 
 # --- the table -----------------------------------------------------------------------------
 
-def longest_number_run(cells: list[Cell]) -> int:
+def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
+    """The most numbers in a row that a column of weights or scores could be: none over
+    ``most`` (the form's full marks; the funds block's amounts, 1108180 | 10 | 0, a tool
+    printed after the table are no such column)."""
     best = run = 0
     for c in cells:
-        run = run + 1 if c.kind == "num" else 0
+        x = c.number()
+        run = run + 1 if c.kind == "num" and (x is None or x <= most + TOLERANCE) else 0
         best = max(best, run)
     return best
 
@@ -2288,12 +2446,12 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             or any(k != "target" for k in spec.joined):
         return None
     kinds, everything, start, cells = table_cells(pieces, lines, template, template_name, config, index)
-    if longest_number_run(cells) >= config.cell_stream.column_run:
+    marks = full_marks(template)
+    if longest_number_run(cells, max(marks)) >= config.cell_stream.column_run:
         return None  # a column's numbers printed apart from their rows: not a row stream
     keys = core_keys(template)
     if set(keys) - set(ACCEPTS):
         return None
-    marks = full_marks(template)
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, marks)
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
@@ -2309,6 +2467,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups_before = {i for at, _pair in fund_anchors(rows, cells, used)[0].values() for i in at} \
         if "level1_weight" in spec.columns else set()
     used |= groups_before
+    if "level1_weight" not in spec.columns:
+        rows = total_set_apart(rows, used, min(marks))
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
@@ -2320,6 +2480,14 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" not in spec.columns:
+        swap_bounds_into_targets(rows)
+        # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
+        printed = [w for w, _c in printed_level1(cells, level1_order).values() if w is not None]
+        sums = (*marks, sum(printed)) if printed else marks
+        first = row_in_head(rows, cells, used, sums, funds_weight, not_names, config.cell_stream.target_words)
+        rows[:0] = [first] if first is not None else []
     for row in rows:
         if "level3" in row.cells and len(row.cells["level3"].key) < 2:
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
@@ -2366,7 +2534,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                 place_left_sentences(mine, cells, used, prose_keys, config.prose_cues,
                                      config.cell_stream.lost_points_columns, a or header_end, b)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
-    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    if "level1_weight" not in spec.columns:
+        doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,

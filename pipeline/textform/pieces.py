@@ -327,7 +327,10 @@ GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 def tails_of_head_lines(pieces: list[Piece], heads: list[int], reach: int = 4) -> dict[int, int]:
     """Cells in order, several heads on one line (18,928,80 19,133,00 17,750,10): their
     tails follow as a run, in order, after at most ``reach`` of the row's other cells
-    (its weight 10). The first run whose every join makes an amount pairs them."""
+    (its weight 10). The first run whose every join makes an amount, all printed alike
+    (with decimals or all without: a block prints its amounts one way), pairs them; else
+    the first whose every join makes an amount (10 | 00.00 | 00.00 after 12,380,0 ×3 is
+    the weight and two tails, not three tails)."""
     by_line: dict[int, list[int]] = {}
     for h in heads:
         by_line.setdefault(pieces[h].line, []).append(h)
@@ -337,13 +340,15 @@ def tails_of_head_lines(pieces: list[Piece], heads: list[int], reach: int = 4) -
             continue
         k = len(line_heads)
         first = max(line_heads) + 1
-        for s in range(first, min(len(pieces) - k + 1, first + reach + 1)):
-            run = list(range(s, s + k))
-            if all(NUMBER_TAIL.match(pieces[j].text.strip()) and
-                   GROUPED_NUMBER.match(pieces[h].text.strip() + pieces[j].text.strip())
-                   for h, j in zip(line_heads, run)):
-                out.update(zip(line_heads, run))
-                break
+        runs = [list(range(s, s + k)) for s in range(first, min(len(pieces) - k + 1, first + reach + 1))]
+        fits = [run for run in runs if all(
+            NUMBER_TAIL.match(pieces[j].text.strip()) and
+            GROUPED_NUMBER.match(pieces[h].text.strip() + pieces[j].text.strip())
+            for h, j in zip(line_heads, run))]
+        alike = [run for run in fits if len({"." in pieces[h].text + pieces[j].text
+                                             for h, j in zip(line_heads, run)}) == 1]
+        if alike or fits:
+            out.update(zip(line_heads, (alike or fits)[0]))
     return out
 
 

@@ -80,6 +80,10 @@ class CellStreamConfig:
     # its words, and the step level-1 weights are set in.
     level1_row_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
     level1_weight_step: float = 5.0
+    # What a row's 三级指标 words or its target's form say of its level-2 group (及时 →
+    # 时效指标; ≤90万元 → 成本指标): `cell_stream.level2_cues`.
+    level2_row_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    level2_target_forms: dict[str, str] = field(default_factory=dict)
     # The row label the national forms print beside their goals (年度总体目标).
     goal_row_labels: tuple[str, ...] = ()
     # The sentence columns a unit fills where a row lost points (偏差原因 explains a

@@ -11,13 +11,25 @@ from pipeline.textform.cell_stream import (
     doubt_shared_names,
     goals_in_turn,
     join_name_tails,
+    level2_cues,
     level2_spans,
+    longest_number_run,
     pair_by_units,
+    place_left_sentences,
+    printed_level1,
     plain_name,
+    read_cell_stream,
+    attach_reasons,
+    doubt_rows_named_by_guess,
+    row_in_head,
+    short_starts,
     split_joined_names,
+    swap_bounds_into_targets,
+    total_set_apart,
+    unweighted_starts,
 )
 from pipeline.textform.form_reader import read_text_form
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, text_to_pieces
 from tests.textform.test_cell_stream import CATALOGUE, CONFIG, INDEX
 
 DEPT = CATALOGUE.templates["dept_overall"]
@@ -364,3 +376,218 @@ def test_level2_names_are_placed_around_their_rows_and_where_printed() -> None:
         (0, 1, "数量指标"), (1, 4, "质量指标")]
     # More names than rows: no reading.
     assert level2_spans(["数量指标", "质量指标", "时效指标"], {}, [], 0, 2) == []
+
+
+def named_row(name: str, target: str, weight: float) -> StreamRow:
+    return StreamRow({"level3": cell(name, "name", 0), "target": cell(target, "value", 0),
+                      "level3_weight": cell(str(weight), "num", 0)})
+
+
+def test_a_rows_words_and_its_targets_form_say_its_level2_group() -> None:
+    rows = [named_row("资金拨付及时率", "≥85%", 27), named_row("项目成本控制", "≤90万元", 4),
+            named_row("培训", "≤50万元", 3), named_row("验收", "12月31日前", 2),
+            named_row("开展督导检查", "≥12次", 2), named_row("代表联络站建设覆盖率", "≥90%", 4),
+            named_row("水质达标率", "100%", 5)]
+    assert level2_cues(rows, CONFIG.cell_stream) == [
+        {"时效指标"}, {"成本指标"}, {"成本指标"}, {"质量指标", "时效指标"}, {"数量指标"}, set(),
+        {"质量指标", "生态效益指标"}]
+
+
+def test_level2_names_printed_away_from_their_rows_go_by_what_the_rows_measure() -> None:
+    # 数量指标 printed before the table's first row, 时效指标 after the table (pdftotext):
+    # the four time rows are 时效指标's, the last (no word of its own) 数量指标's.
+    rows = [named_row("项目按期完成率", "100%", 37), named_row("资金拨付及时率", "≥85%", 27),
+            named_row("任务完成时间", "年底前完成", 4), named_row("农村公路养护资金拨付及时率", "100%", 1),
+            named_row("农村公路养护年度计划完成率", "100%", 1)]
+    cues = level2_cues(rows, CONFIG.cell_stream)
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 5, cues) == [
+        (0, 4, "时效指标"), (4, 5, "数量指标")]
+    # Without the rows' words the name printed first comes first, as printed.
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 5) == [
+        (0, 2, "数量指标"), (2, 5, "时效指标")]
+    # Rows that say nothing leave the order printed: 数量指标 first.
+    quiet = [named_row("甲", "≥95%", 1) for _ in range(4)]
+    assert level2_spans(["数量指标", "时效指标"], {}, ["数量指标"], 0, 4,
+                        level2_cues(quiet, CONFIG.cell_stream))[0][2] == "数量指标"
+
+
+def test_unweighted_level1_groups_follow_what_their_rows_measure() -> None:
+    # No level-1 weight printed; 产出 60 | 效益 25 | 满意度 15 (a published variant). The
+    # steps alone would cut 产出 at 45 (项目验收合格率, 问题整改到位率); the rows' level-2
+    # words (完整 and 健全 are 质量指标's, an 产出指标's; 经济 and 环境 效益指标's) cut at 60.
+    spec = [("项目验收合格率", 30), ("问题整改到位率", 15), ("资料归档完整率", 7), ("工作制度制定率", 3),
+            ("网络联络平台健全度", 5), ("服务水平", 2), ("带动地方经济增长", 2), ("水质达标率", 17),
+            ("人居环境改善情况", 2), ("年度水质达标率", 2), ("群众满意度", 5), ("服务对象满意度", 10)]
+    rows = [named_row(n, "≥95%", w) for n, w in spec]
+    weights = [float(w) for _n, w in spec]
+    present = ["产出指标", "效益指标", "满意度指标"]
+    parents = {"质量指标": "产出指标", "经济效益指标": "效益指标", "生态效益指标": "效益指标",
+               "服务对象满意度指标": "满意度指标"}
+    assert unweighted_starts(rows, weights, present, CONFIG.cell_stream, parents) == [0, 5, 10]
+    assert unweighted_starts(rows, weights, present, CONFIG.cell_stream) == [0, 2, 10]
+
+
+def test_the_funds_amounts_printed_after_the_table_are_no_column_of_numbers() -> None:
+    # pdftotext printed the funds block's row (1108180 | 10 | 0 | 0 | 0) after the table:
+    # seven numbers in a run, but amounts over the full marks are no weights or scores.
+    amounts = [cell(x, "num", k) for k, x in enumerate(["1108180", "1108180", "1108180", "10", "0", "0", "0"])]
+    assert longest_number_run(amounts) == 7
+    assert longest_number_run(amounts, 100.0) == 4
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    text = HEAD + "\n\n".join(body + ["100", "91", "1108180 1108180 1108180\n10\n0\n0\n0", "总分"])
+    _kind, pieces, lines = text_to_pieces(text + "\n\n一、绩效目标实现情况\n已完成。\n", CONFIG, INDEX)
+    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
+    assert stream is not None  # read as a stream of cells, not refused as columns of numbers
+    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in stream.rows] == [
+        (row[2], row[5], row[6]) for row in ROWS]
+
+
+def test_the_first_row_printed_among_the_header_labels_is_taken_where_the_weights_need_it() -> None:
+    # pdftotext put the top row's cells beside the header: its name and target before
+    # 产出指标（45分）, its actual after a label, its weight and score after 得分; the rows
+    # read weigh 77 of the 90 the indicators must make (the funds block's 10 besides).
+    head = [cell("95%", "value", 0), cell("二级指标", "label", 1), cell("问题整改到位率", "name", 2),
+            cell("≥95%", "value", 3), cell("产出指标（45分）", "group1", 4), cell("标", "name", 5),
+            cell("得分", "label", 6), cell("13", "num", 7), cell("11", "num", 8)]
+    body = [cell("任务完成时间", "name", 9), cell("12月31日前", "value", 10), cell("按期完成", "value", 11),
+            cell("13", "num", 12), cell("13", "num", 13), cell("其余", "name", 14), cell("≥90%", "value", 15),
+            cell("91%", "value", 16), cell("64", "num", 17), cell("60", "num", 18)]
+    cells = head + body
+    rows = [StreamRow(dict(zip(["level3", "target", "actual", "level3_weight", "score"], cells[at:at + 5])),
+                      start=at, end=at + 5) for at in (9, 14)]
+    used = set(range(9, 19))
+    first = row_in_head(rows, cells, used, (100.0,), 10.0, (), CONFIG.cell_stream.target_words)
+    assert first is not None
+    assert {k: c.text for k, c in first.cells.items()} == {
+        "level3": "问题整改到位率", "target": "≥95%", "actual": "95%", "level3_weight": "13", "score": "11"}
+    assert first.guessed == {"level3", "target", "actual", "score"}  # the sums confirm its weight
+    assert used == set(range(19)) - {1, 4, 5, 6}
+    # Rows that already make the full marks need no row from the head.
+    assert row_in_head(rows, cells, set(range(9, 19)), (87.0,), 10.0, (), ()) is None
+    # Nor is a row taken whose weight the sums do not want (13 where 23 is missing).
+    assert row_in_head(rows, cells, set(range(9, 19)), (110.0,), 10.0, (), ()) is None
+
+
+def test_a_name_of_both_levels_printed_beside_its_parent_is_a_level2_name() -> None:
+    # Merged names, no level-1 weight printed: 成本指标 (a level 1 since 2021) printed
+    # under 产出指标 is 产出指标's level 2, not a fourth group taking the last row.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    form = read(body + ["100", "91", "总分"])
+    assert [(r.text("level1"), r.text("level2")) for r in form.rows] == [(a, b) for a, b, *_r in ROWS]
+    assert not sure(form.rows[4], "level1")  # no weight printed: a guess still
+
+
+def test_rows_missing_groups_are_cut_where_the_rows_words_fit() -> None:
+    # 产出 45 | 效益 35 | 满意度 10, three 效益 rows and one 满意度 row lost: 10 | 35 make
+    # 产出; of the cuts that keep every group within its weight, the one that leaves the
+    # rows naming satisfaction in 满意度指标.
+    weights = [10, 35, 1, 5, 2, 2, 7]
+    said = [set(), set(), set(), set(), {1}, {2}, {2}]
+    assert short_starts(weights, [45, 35, 10]) == [0, 2, 7]  # taking rows until reached
+    assert short_starts(weights, [45, 35, 10], said) == [0, 2, 5]
+
+
+def test_an_answer_left_over_puts_the_blank_reasons_in_doubt() -> None:
+    # 无 printed after the 偏差原因 label, beside no row: some row's blank reason is 无.
+    cells = [cell("服务对象满意度", "name", 0), cell("≥85%", "value", 1), cell("86%", "value", 2),
+             cell("10", "num", 3), cell("10", "num", 4), cell("偏差原因分析及改进措施", "label", 5),
+             cell("无", "value", 6)]
+    row = StreamRow(dict(zip(["level3", "target", "actual", "level3_weight", "score"], cells[:5])), start=0, end=5)
+    assert attach_reasons([row], cells, set(range(5)), ["deviation_reason"], CONFIG.prose_cues, ("无",))
+    assert "deviation_reason" not in row.cells
+
+
+def test_a_level1_weight_belongs_to_the_name_right_before_it() -> None:
+    # 成本指标 | 产出指标（ | 60分） in one block (a level-2 name beside the level-1 name):
+    # 60 is 产出指标's, not 成本指标's; a torn label between (效益指标 | 绩效指 （30分）) is no name.
+    names = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    cells = [cell("成本指标", "group1", 1), cell("产出指标（", "group1", 1), cell("60分）", "name", 1),
+             cell("效益指标", "group1", 2), cell("绩效指", "name", 2), cell("（30分）", "group_weight", 2)]
+    got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
+    assert got == {"产出指标": 60.0, "效益指标": 30.0, "成本指标": None}
+
+
+def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
+    # Two reasons printed after the table; the rows that lost points: 26 → 23, 3 → 0.5 and
+    # the total's numbers read as a row (102 | 91), wholly in doubt: the reasons go to the
+    # first two.
+    def row(name: str, weight: str, score: str, at: int) -> StreamRow:
+        return StreamRow({"level3": cell(name, "name", at), "level3_weight": cell(weight, "num", at),
+                          "score": cell(score, "num", at)}, start=at, end=at + 1)
+    rows = [row("项目按期完成率", "26", "23", 0), row("资金拨付及时率", "8", "8", 1),
+            row("服务对象满意度", "3", "0.5", 2), row("群众满意度", "102", "91", 3)]
+    rows[3].guessed.update(rows[3].cells)
+    cells = [*(r.cells["level3"] for r in rows), cell("部分镇街资金拨付进度偏慢，下一步将加快拨付", "prose", 4),
+             cell("受天气影响部分工程延期，已督促施工单位加快进度", "prose", 5)]
+    place_left_sentences(rows, cells, {0, 1, 2, 3}, ["deviation_reason"], CONFIG.prose_cues,
+                         CONFIG.cell_stream.lost_points_columns)
+    assert [r.cells["deviation_reason"].text if "deviation_reason" in r.cells else None for r in rows] == [
+        "部分镇街资金拨付进度偏慢，下一步将加快拨付", None, "受天气影响部分工程延期，已督促施工单位加快进度", None]
+    assert "deviation_reason" in rows[0].guessed
+
+
+def test_a_bound_read_as_the_actual_is_the_target() -> None:
+    row = StreamRow({"level3": cell("培训人均成本", "name", 0), "target": cell("566.02万元", "value", 1),
+                     "actual": cell("≤580万元", "value", 2), "level3_weight": cell("24", "num", 3)})
+    kept = StreamRow({"level3": cell("群众满意度", "name", 4), "target": cell("≥85%", "value", 5),
+                      "actual": cell("88%", "value", 6), "level3_weight": cell("1", "num", 7)})
+    swap_bounds_into_targets([row, kept])
+    assert (row.cells["target"].text, row.cells["actual"].text) == ("≤580万元", "566.02万元")
+    assert row.guessed == {"target", "actual"} and not kept.guessed
+
+
+def test_rows_named_by_guess_are_in_doubt_whole_when_several() -> None:
+    # Two rows given their names from the names left over, in order: the names may have
+    # gone to each other's rows, so the numbers under each name are a guess too.
+    def row(name: str, weight: str) -> StreamRow:
+        return StreamRow({"level3": cell(name, "name", 0), "level3_weight": cell(weight, "num", 0),
+                          "score": cell(weight, "num", 0)})
+    rows = [row("社会公众知晓率", "7"), row("群众增收情况", "4"), row("带动地方经济增长", "1")]
+    rows[1].guessed.add("level3")
+    doubt_rows_named_by_guess(rows)
+    assert rows[1].guessed == {"level3"}  # one guessed name: no other row to swap with
+    rows[2].guessed.add("level3")
+    doubt_rows_named_by_guess(rows)
+    assert rows[1].guessed == rows[2].guessed == {"level3", "level3_weight", "score"}
+    assert not rows[0].guessed
+
+
+def test_the_totals_numbers_take_no_name_when_the_row_before_them_lacks_one() -> None:
+    # The last row's name and target printed after the total's numbers, with the total's
+    # label (… 88% | 10 | 9 | 无 | 100 | 91 | 群众满 ≥85% 意度 总分): 无 | 100 | 91 is no row,
+    # and the name is the row's before it.
+    body = []
+    for k, (l1, l2, *rest) in enumerate(ROWS[:-1]):
+        body += ([l1] if k == 0 or ROWS[k - 1][0] != l1 else []) + \
+            ([l2] if k == 0 or ROWS[k - 1][1] != l2 else []) + list(rest)
+    body += ["满意度指标", "服务对象满意度指标", "88%", "10", "9", "无", "100", "91", "群众满\n≥85%\n意度\n总分"]
+    text = HEAD + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n"
+    _kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
+    stream = read_cell_stream(pieces, lines, DEPT, "dept_overall", CONFIG, INDEX, None)
+    assert stream is not None and len(stream.rows) == len(ROWS)
+    last = stream.rows[-1]
+    assert (last.text("level3"), last.text("target"), last.text("actual"), last.text("level3_weight"),
+            last.text("score")) == ("群众满意度", "≥85%", "88%", "10", "9")
+
+
+def test_the_totals_numbers_stay_a_row_when_no_nameless_row_is_right_before_them() -> None:
+    # 1 | 1 | 102 | 91: the last row's weight and score and the total's, read as one run;
+    # the row lacking a name elsewhere is not the one the name after the total belongs to.
+    def run(texts: list[str], at: int) -> StreamRow:
+        keys = ["target", "actual", "level3_weight", "score"]
+        return StreamRow({k: cell(t, "num", at + n) for n, (k, t) in enumerate(zip(keys, texts))},
+                         missing={"level3"}, start=at, end=at + len(texts))
+    other, total = run(["有效提升", "有效提升", "6", "6"], 0), run(["1", "1", "102", "91"], 10)
+    used = set(range(14))
+    assert total_set_apart([other, total], used, 100.0) == [other, total] and used == set(range(14))
+    before = run(["95%", "8", "8"], 7)
+    before.cells = {"actual": before.cells["target"], "level3_weight": before.cells["actual"],
+                    "score": before.cells["level3_weight"]}
+    assert total_set_apart([before, total], used, 100.0) == [before]
+    assert used == set(range(10))

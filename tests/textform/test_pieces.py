@@ -48,6 +48,14 @@ def test_an_amount_whose_tail_is_lost_is_kept_in_doubt() -> None:
     assert cut.confidence == 0.3
 
 
+def test_heads_on_one_line_take_tails_printed_alike_not_the_rows_weight() -> None:
+    # 12,380,0 | 10 would make 12,380,010 too: the three tails are the run printed alike
+    # (00.00 | 00.00 | 00.00), the weight 10 before them the row's own.
+    kind, texts = pieces_of("年度资金总额\n\n12,380,0 12,380,0 11,095,7\n10\n00.00\n00.00\n00.00\n\n89.63%\n")
+    assert kind is TextKind.CELLS
+    assert texts[1:5] == ["12,380,000.00", "12,380,000.00", "11,095,700.00", "10"], texts
+
+
 def test_heads_on_one_line_take_the_run_of_tails_after_the_rows_weight() -> None:
     # pdftotext's reading order: a row's three wrapped amounts on one line, its weight,
     # then their tails one per line.

@@ -170,3 +170,12 @@ def test_text_with_rules_on_many_lines_is_an_ocr_engines() -> None:
     assert repair.ruled_line_share(markdown) == 0.0
     assert repair.ruled_line_share("资金丨用途使用成效\n" + "完成\n" * 30) < load_text_config().ocr_rule_lines
     assert repair.ruled_line_share("") == 0.0
+
+
+def test_a_converters_markup_is_taken_off() -> None:
+    """PDF-to-Markdown converters (pymupdf4llm, marker) break a cell's lines with <br> and
+    keep inline tags: the cell's lines join as the cell does, the tags go."""
+    row = "|公共文化项目成本<br>控制|<sup>489.31万</sup><br>元|年初预算<br/>数|**总分**|Annual<br>budget|"
+    assert repair.strip_markup(row) == "|公共文化项目成本控制|489.31万元|年初预算数|总分|Annual budget|"
+    plain = "项目名称\t乡村振兴专项\n≥95%\t2*3\n"
+    assert repair.strip_markup(plain) == plain
