@@ -255,16 +255,20 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
-        if kind is TextKind.CELLS and len(parts) == 2 and 3 <= len(body) <= 12 and parts[1] \
+        if kind is TextKind.CELLS and len(parts) == 2 and len(body) >= 3 and parts[1] \
                 and all(len(CJK.findall(p.text)) >= 2 for p in body):
             # A tool that writes each printed line as a cell (an OCR engine's lines) deals
             # the two goals' lines in turn: dealt apart again when that fits their columns
-            # better than the order does; a guess either way, read as prose. (Lines of
-            # words only: a number or a dash in the block is no goal's line.)
-            dealt = split_interleaved(body)
-            if dealt[1] and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts)):
-                parts[0], parts[1] = dealt
-                interleaved = dealt
+            # better than the order does. Where it fits as well (columns of one width) or
+            # the lines are too many to try, the order stands, but as a guess: prose. (Lines
+            # of two Chinese characters at least: the goals, not a block of amounts.)
+            dealt = split_interleaved(body) if len(body) <= MAX_DEALT_LINES else None
+            if dealt is None or (dealt[1] and dealt != (parts[0], parts[1])
+                                 and sum(map(column_misfit, dealt)) <= sum(map(column_misfit, parts))):
+                better = dealt is not None and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts))
+                if dealt is not None and better:
+                    parts[0], parts[1] = dealt
+                interleaved = (parts[0], parts[1])
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
@@ -387,6 +391,9 @@ def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
                                   min(out[i].confidence, out[i + 1].confidence))]
         i += 1
     return out[:width]
+
+
+MAX_DEALT_LINES = 12  # the ways to deal n lines in two are 2^n
 
 
 def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
