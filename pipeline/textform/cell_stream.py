@@ -1443,8 +1443,10 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
         # No level-1 weights printed: a guess by the rows' names and weights.
         printed = printed_terms(cells, [*level1_order, *parents])
         # A name of both levels (成本指标: a level 1 since 2021, else an 产出指标's level 2)
-        # printed without a weight beside its level-2 parent is that parent's level 2.
-        present = [n for n in level1_order if n in printed and parents.get(n) not in printed]
+        # printed without a weight where its level-2 parent is printed is that parent's
+        # level 2, unless a level 2 of its own is printed (经济成本指标: the 2021 framework).
+        present = [n for n in level1_order if n in printed and (
+            parents.get(n) not in printed or any(c in printed for c, p in parents.items() if p == n))]
         starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream, parents)
         weights = [None] * len(present)
     if starts is None:
@@ -2484,8 +2486,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         swap_bounds_into_targets(rows)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
-        printed = [w for w, _c in printed_level1(cells, level1_order).values() if w is not None]
-        sums = (*marks, sum(printed)) if printed else marks
+        level1_weights = [w for w, _c in printed_level1(cells, level1_order).values()]
+        # Their sum only when every level-1 name printed has its weight: a part of the marks
+        # would confirm a wrong row.
+        whole = bool(level1_weights) and all(w is not None for w in level1_weights)
+        sums = (*marks, sum(w for w in level1_weights if w is not None)) if whole else marks
         first = row_in_head(rows, cells, used, sums, funds_weight, not_names, config.cell_stream.target_words)
         rows[:0] = [first] if first is not None else []
     for row in rows:
