@@ -186,6 +186,9 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         if form.characters_in_doubt:  # an OCR engine's text: no character is sure
             for _path, value in record.iter_values():
                 value.confidence = min(value.confidence, config.confidence.ocr_read)
+                if value.value is not None and "low_ocr_confidence" not in value.flags:
+                    # Said, not left to the calibration (which reads the text as a tool's).
+                    value.flag("low_ocr_confidence")
     with timed(timings, "checks"):
         record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)

@@ -281,8 +281,13 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
         read = [w for w in weights if w is not None]
         total = sum(read)
         ok = abs(total - target) <= TOLERANCE
-        implicated = sum_implicates(ok, misreads_one_by_one(record), read, paths, target,
+        one_by_one = misreads_one_by_one(record)
+        implicated = sum_implicates(ok, one_by_one, read, paths, target,
                                     group_paths(record, idx, f"{parent}_weight"))
+        if not ok and not one_by_one:
+            # A text's rows put in the wrong group (a group's name carried down past its
+            # last row): the group's rows are in doubt, not only its weights.
+            implicated += [f"indicators[{i}].{key}" for i in idx for key in dict.fromkeys((parent, "level2"))]
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
                             fields=implicated))

@@ -12,6 +12,7 @@ department one, and a title covered by a seal or misread loses one marker, not t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -56,6 +57,20 @@ def marker_found(marker: Marker, texts: list[str], min_score: float) -> bool:
     return False
 
 
+# A title's year before it (2022年度项目支出绩效自评表); a line is the title when what is left
+# is the title, give or take a misread character or two.
+YEAR_BEFORE = re.compile(r"^(?:19|20)\d\d年度?")
+TITLE_SLACK = 1  # a character a line may hold beyond the title (a stray mark); 附件：… is a sentence
+
+
+def title_printed(title: str, texts: list[str], min_score: float) -> bool:
+    """The form's title on a line of its own: not a report's sentence that names the form
+    (附件：项目支出绩效自评表 in a narrative), which ``marker_found`` would take."""
+    target = compact(title)
+    return any(len(line) <= len(target) + TITLE_SLACK and fuzz.ratio(target, line) >= min_score
+               for line in (YEAR_BEFORE.sub("", t) for t in texts))
+
+
 def match_forms(layout: DocumentLayout, catalogue: Catalogue) -> list[FormMatch]:
     """Every form scored on this document, best fitting first.
 
@@ -73,7 +88,7 @@ def match_forms(layout: DocumentLayout, catalogue: Catalogue) -> list[FormMatch]
                 found[key] = marker_found(marker, texts, threshold)
     # A wording shared by two markers (项目支出绩效自评表 is the national title and one of a
     # province's) is no evidence against a form printing it.
-    titles = {family: marker_found(spec.title, texts, threshold) for family, spec in catalogue.templates.items()}
+    titles = {family: title_printed(spec.title, texts, threshold) for family, spec in catalogue.templates.items()}
     matches = []
     for family, version, spec in forms:
         own = {marker_key(m) for m in spec.markers}

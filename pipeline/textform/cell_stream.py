@@ -205,6 +205,15 @@ class CellClassifier:
             return "value"
         return "name"
 
+    def column_of(self, text: str) -> str | None:
+        """The one sentence column whose words (config prose_cues) a text holds the most
+        of, or None when none or several tie."""
+        cues = self.config.prose_cues
+        counts = {k: sum(w in text for w in cues.get(k, ())) for k in self.prose_keys}
+        top = max(counts.values(), default=0)
+        winners = [k for k, n in counts.items() if n == top]
+        return winners[0] if top > 0 and len(winners) == 1 else None
+
     def goes_on(self, value: list[Piece], piece: Piece) -> bool:
         """Whether a part is the next line of a value cell: a character a value wraps (前,
         元), or the rest of a worded value (达成年度 | 指标)."""
@@ -264,6 +273,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+    wrapped = wrapped_sentences(block, kinds)
+    if wrapped:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in wrapped]
     interleaved = bridged_sentences(block, kinds) or interleaved_text(block, kinds)
     if interleaved:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
@@ -325,16 +337,8 @@ def interleaved_text(block: list[list[Piece]], kinds: CellClassifier) -> list[li
     if wraps_as_one(block):
         return []
     halves = [[line[0] for line in block[0::2]], [line[0] for line in block[1::2]]]
-    cues = kinds.config.prose_cues
-
-    def best(text: str) -> str | None:
-        counts = {k: sum(w in text for w in cues.get(k, ())) for k in kinds.prose_keys}
-        top = max(counts.values())
-        winners = [k for k, n in counts.items() if n == top]
-        return winners[0] if top > 0 and len(winners) == 1 else None
-
-    a, b = ("".join(p.text.strip() for p in half) for half in halves)
-    if best(a) is None or best(b) is None or best(a) == best(b):
+    a, b = (kinds.column_of("".join(p.text.strip() for p in half)) for half in halves)
+    if a is None or b is None or a == b:
         return []
     return halves
 
@@ -383,6 +387,74 @@ def bridged_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[l
             chain.append(block[k][0])
         cells.append(chain)
     return cells
+
+
+WIDTH_SLACK = 2  # a wrapped line's width may fall short of its column's by a wide character
+
+
+def wrapped_sentences(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Sentences of cells side by side whose lines a tool wrote at their heights, some
+    lines holding a part of two cells, others one (a 评分标准 of three lines beside a 佐证材料
+    of one, centred: 1.事前…专 | 家论证…相关  工作台账、验收报告等。 | 要求。…分值。), as
+    `side_by_side_text` does not (its first line holding a part of each, the others one or
+    one of each). Each
+    line's parts are followed into the sentences by how cells wrap, not by their order: a
+    part goes on a sentence of another part than its line's neighbours, one still open
+    (not ended by 。, and its last line as wide as its widest: a wrapped cell fills each
+    line but its last) and no narrower than the part; among several, the one the part
+    makes a word with (统计 | 表。: 统计表, config prose_cues) or whose words it shares,
+    else the one whose column it fills (a line ending no sentence), else the leftmost;
+    none, a new sentence. Taken only on a form with
+    several sentence columns, when every line's parts are sentences or names and a line
+    of several holds a sentence."""
+    if len(kinds.prose_keys) < 2 or len(block) < 2 or max(len(line) for line in block) < 2:
+        return []
+    sentence_kinds = ("prose", "name")
+    if any(kinds.of((p,)) not in sentence_kinds for line in block for p in line) or not all(
+            any(kinds.of((p,)) == "prose" for p in line) for line in block if len(line) > 1):
+        return []
+    cues = kinds.config.prose_cues
+    cue_of = kinds.column_of
+
+    def text_of(chain: list[Piece]) -> str:
+        return "".join(p.text.strip() for p in chain)
+
+    def is_open(chain: list[Piece]) -> bool:
+        widths = [display_width(p.text) for p in chain]
+        return not chain[-1].text.strip().endswith(SENTENCE_END) and widths[-1] + WIDTH_SLACK >= max(widths)
+
+    chains: list[list[Piece]] = []
+    for line in block:
+        taken: set[int] = set()  # a line's parts are of different cells
+        for p in line:
+            width = display_width(p.text)
+            options = [k for k, c in enumerate(chains) if k not in taken and is_open(c)
+                       and width <= max(display_width(q.text) for q in c) + WIDTH_SLACK]
+            if GOES_ON.match(p.text.strip()) and not options:
+                return []  # a line going on a sentence none left open: not read so
+            if not options:
+                chains.append([p])
+                taken.add(len(chains) - 1)
+                continue
+            mine = cue_of(p.text)
+
+            def fit(k: int) -> tuple[int, int, int, int]:
+                before, own = text_of(chains[k]), cue_of(text_of(chains[k]))
+                # A word the junction makes (统计 | 表。), of the sentence's own column.
+                mended = any(w in before[-(len(w) - 1):] + p.text.strip()[:len(w) - 1]
+                             for key, ws in cues.items() if own in (None, key) for w in ws if len(w) > 1)
+                agrees = mine is not None and own in (None, mine) and not any(
+                    cue_of(text_of(chains[j])) == mine for j in options if j != k)
+                # A line that ends no sentence filled its column: as wide as the sentence's
+                # widest line; a last line is any width, the leftmost sentence's first.
+                full = max(display_width(q.text) for q in chains[k])
+                fills = not p.text.strip().endswith(SENTENCE_END) and abs(full - width) <= WIDTH_SLACK
+                return (int(mended), int(agrees), int(fills), -k)
+
+            best = max(options, key=fit)
+            chains[best].append(p)
+            taken.add(best)
+    return chains if len(chains) > 1 else []
 
 
 def wraps_as_one(block: list[list[Piece]]) -> bool:
@@ -648,6 +720,115 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         else:
             i += 1
     return rows, used
+
+
+def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: tuple[float, ...],
+                   funds_weight: float | None, groups: tuple[str, ...], answers: tuple[str, ...]
+                   ) -> list[StreamRow]:
+    """Rows the weights say are missing, read from their heads left over: on a form whose
+    row runs name | weight | target | …, a name, a number and a value no row took, one
+    after the other (城乡居民档案建档率 | 12 | 100%, the row's actual and score printed
+    elsewhere), is a row's head (a level-2 group's name and weight are followed by its
+    first row's name, not by a value), taken when the heads' weights together make no more
+    than the weight the rows found fall short of the full marks by. Its name, weight and
+    target are guesses, its actual and score taken where a pair left over fits it
+    (`complete_heads`), else said missing: flagged, all of them. An answer
+    of the sentence columns (``answers``: 无) is no target. Returns
+    the rows in the order of the text, the new ones among them."""
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    short = min((m - weights - f for m in marks for f in {0.0, funds_weight or 0.0}
+                 if m - weights - f > TOLERANCE), default=0.0)
+    if short <= TOLERANCE:
+        return rows
+    heads: list[StreamRow] = []
+    for i in range(len(cells) - 2):
+        # A name with a label inside (绩效指标明确性) is still a name here: the run's shape says.
+        if {i, i + 1, i + 2} & used or cells[i].kind != "name" or not 2 <= len(cells[i].key) <= 30 \
+                or cells[i].key in groups \
+                or cells[i + 1].kind != "num" or cells[i + 2].kind != "value" or cells[i + 2].key in answers:
+            continue
+        weight = cells[i + 1].number()
+        if weight is None or weight <= 0 or weight > short + TOLERANCE:
+            continue
+        short -= weight
+        row = StreamRow({"level3": cells[i], "level3_weight": cells[i + 1], "target": cells[i + 2]},
+                        guessed={"level3", "level3_weight", "target"}, missing={"actual", "score"},
+                        start=i, end=i + 3)
+        heads.append(row)
+        used.update(range(i, i + 3))
+    complete_heads(heads, cells, used, answers)
+    # Names and weights alone (带动地方经济增长 | 17 | 群众增收情况 | 13: the columns printed
+    # apart from the values), not before a row (a level-2 group's), taken only when their
+    # weights make exactly what the rows still lack and each finds its values in the runs
+    # left over.
+    before_rows = {i for at, _pair in fund_anchors([*rows, *heads], cells, used)[0].values() for i in at}
+    bare: dict[str, int] = {}
+    for i in range(len(cells) - 1):
+        if {i, i + 1} & (used | before_rows) or cells[i].kind != "name" or not 2 <= len(cells[i].key) <= 30 \
+                or cells[i].key in groups or cells[i + 1].kind != "num" \
+                or (i + 2 < len(cells) and cells[i + 2].kind == "value"):
+            continue
+        bare.setdefault(cells[i].key, i)
+    bare_weights = [cells[i + 1].number() or 0.0 for i in bare.values()]
+    if bare and all(w > 0 for w in bare_weights) and abs(sum(bare_weights) - short) <= TOLERANCE:
+        named = [StreamRow({"level3": cells[i], "level3_weight": cells[i + 1]}, guessed={"level3", "level3_weight"},
+                           missing={"target", "actual", "score"}, start=i, end=i + 2) for i in bare.values()]
+        trial = used | {k for i in bare.values() for k in (i, i + 1)}
+        complete_heads(named, cells, trial, answers, ("target", "actual", "score"))
+        # Only when each found its values too: names and numbers alone would make the
+        # weights whole with nothing of the rows read.
+        if not any(r.missing for r in named):
+            used.update(trial)
+            heads += named
+    return sorted([*rows, *heads], key=lambda r: r.start)
+
+
+def unit_words(text: str) -> str | None:
+    """What a value is measured in, its number and comparator aside (≥98%: %, 30处: 处),
+    or None for a value in words (有效提升)."""
+    if not any(ch.isdigit() for ch in text):
+        return None
+    return re.sub(r"[≥≤=<>＝\d.,\s]", "", text)
+
+
+def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], answers: tuple[str, ...],
+                   keys: tuple[str, ...] = ("actual", "score")) -> None:
+    """The cells ``keys`` (values, then the score) of rows read from their heads: a run of
+    values and a number no row took (100% | 12; 有效提升 | 有效提升 | 13) that can be the
+    row's: its values in one unit, the target's (values in words for a target in words),
+    the number no more than the weight. A run only one head can take, and only that run, is
+    that head's; the rest, when as many runs are left as heads, in order. Guesses, flagged."""
+    n = len(keys)
+    runs = [i for i in range(len(cells) - n + 1) if not set(range(i, i + n)) & used
+            and all(c.kind == "value" and c.key not in answers for c in cells[i:i + n - 1])
+            and cells[i + n - 1].kind == "num"]
+
+    def fits(row: StreamRow, i: int) -> bool:
+        score, weight = cells[i + n - 1].number(), row.cells["level3_weight"].number()
+        units = {unit_words(c.text) for c in cells[i:i + n - 1]}
+        if "target" in row.cells:
+            units.add(unit_words(row.cells["target"].text))
+        return len(units) == 1 and score is not None and weight is not None and score <= weight + TOLERANCE
+
+    options = {id(row): [i for i in runs if fits(row, i)] for row in heads}
+    taken: dict[int, int] = {}
+    for row in heads:
+        mine = options[id(row)]
+        if len(mine) == 1 and sum(1 for r in heads if mine[0] in options[id(r)]) == 1:
+            taken[id(row)] = mine[0]
+    left = [r for r in heads if id(r) not in taken]
+    spare = [i for i in runs if i not in taken.values()]
+    if len(left) == len(spare) and all(fits(r, i) for r, i in zip(left, spare)):
+        taken.update((id(r), i) for r, i in zip(left, spare))
+    for row in heads:
+        if id(row) not in taken:
+            continue
+        at = taken[id(row)]
+        for k, key in enumerate(keys):
+            row.cells[key] = cells[at + k]
+        row.guessed.update(keys)
+        row.missing.difference_update(keys)
+        used.update(range(at, at + n))
 
 
 def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
@@ -945,7 +1126,7 @@ def attach_reasons(rows: list[StreamRow], cells: list[Cell], used: set[int], pro
 
 def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
                          cues: dict[str, tuple[str, ...]], lost_points_columns: tuple[str, ...],
-                         first: int | None = None) -> None:
+                         first: int | None = None, last: int | None = None) -> None:
     """Sentences no row took right after its score (a sentence column printed as a run of
     its own, after the table or between rows): a column's cells come in row order, so the
     k-th such sentence goes to the k-th row that lacks one, when their counts agree; else,
@@ -953,10 +1134,11 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
     rows that lack one, when those counts agree. Which column a sentence is of, on a form
     with several, is told by its words. Always a guess, flagged: nothing but the order
     says which row a sentence is of. Sentences before the first row (or ``first``) are the
-    head's (a goal under its label)."""
+    head's (a goal under its label); those from ``last`` on are not looked at (another page's)."""
     if first is None:
         first = min((r.start for r in rows), default=len(cells))
-    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and i > first]
+    end = len(cells) if last is None else last
+    spare = [i for i, c in enumerate(cells) if i not in used and c.kind == "prose" and first < i < end]
     if not spare or not prose_keys:
         return
     by_key: dict[str, list[int]] = {k: [] for k in prose_keys}
@@ -1261,8 +1443,10 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
         # No level-1 weights printed: a guess by the rows' names and weights.
         printed = printed_terms(cells, [*level1_order, *parents])
         # A name of both levels (成本指标: a level 1 since 2021, else an 产出指标's level 2)
-        # printed without a weight beside its level-2 parent is that parent's level 2.
-        present = [n for n in level1_order if n in printed and parents.get(n) not in printed]
+        # printed without a weight where its level-2 parent is printed is that parent's
+        # level 2, unless a level 2 of its own is printed (经济成本指标: the 2021 framework).
+        present = [n for n in level1_order if n in printed and (
+            parents.get(n) not in printed or any(c in printed for c, p in parents.items() if p == n))]
         starts = unweighted_starts(rows, [w or 0.0 for w in row_weights], present, stream, parents)
         weights = [None] * len(present)
     if starts is None:
@@ -1525,8 +1709,8 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
 
 
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
-                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0
-                ) -> list[dict[str, Piece]]:
+                sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0,
+                level2_parents: dict[str, tuple[str, ...]] | None = None) -> list[dict[str, Piece]]:
     """Groups on the provincial fund form: a level-2 name and its weight print just before
     the first row they cover (confirmed when its rows' weights make it); the level-1 names
     (决策 过程 产出 效益, in the vocabulary's order) cut the rows where their weights, printed
@@ -1540,6 +1724,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     anchors = {j: pair for j, (_at, pair) in placed.items()}
     starts = sorted(anchors)
     row_weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    unsure_weights = {j for j, r in enumerate(rows) if "level3_weight" in r.guessed}
     # A level-1 name printed in a cell of its own, or as a line of a block of merged
     # names (论证决策规范性 | 立项管理 | 决策).
     present = [n for n in level1_order if any(c.key == n or any(p.key == n for p in c.pieces)
@@ -1560,13 +1745,26 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
                                       named_weights, set(starts))
             return len(joint_cuts(eligible, pool, named_weights, set(starts)))
+        # Before that, the cut that puts the level-2 names printed before rows under the
+        # level-1 groups the vocabularies list them under (数量指标 under 产出, not 过程).
+        def family_clashes(cut: tuple[list[int], list[float]]) -> int:
+            bounds = cut[0]
+            clashes = 0
+            for j, (name, _weight) in anchors.items():
+                family = family_of(name.text, level2_parents or {})
+                at = next((g for g in range(len(bounds) - 1) if bounds[g] <= j < bounds[g + 1]), None)
+                if family and at is not None and at < len(present) and present[at] not in family:
+                    clashes += 1
+            return clashes
         fits = [level2_fit(cut) for cut in found]
-        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (-fits[k], k))]
+        clashes = [family_clashes(cut) for cut in found]
+        found = [found[k] for k in sorted(range(len(found)), key=lambda k: (clashes[k], -fits[k], k))]
     if found:
         (bounds, printed), names = found[0], present
         # Sure only when no other cut of the rows makes printed weights, and the rows make
         # the form's full marks (none missing, whose weights would have moved a cut).
-        sure_cut = exact and len(found) == 1
+        # A weight read as a guess (a row's head left over) confirms no cut.
+        sure_cut = exact and len(found) == 1 and not unsure_weights
         weights = [number_text(w) for w in printed]
     else:
         # The sums decide nothing: the level-1 names printed just before a row start their
@@ -1586,7 +1784,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         name, weight_cell = anchors[s]
         total = sum(row_weights[s:e])
         weight = weight_cell.number() if weight_cell is not None else None
-        confirmed = weight is not None and abs(weight - total) <= TOLERANCE
+        confirmed = weight is not None and abs(weight - total) <= TOLERANCE \
+            and not unsure_weights & set(range(s, e))
         for j in range(s, e):
             groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
@@ -1598,14 +1797,94 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
                                     sure if sure_cut else guess, guess)
-        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
+    else:
+        unnamed = []
     for group in groups:
         group.setdefault("level2", piece("", guess, line))
     for name, weight, a, b in zip(names, weights, bounds, bounds[1:]):
         for j in range(a, b):
             groups[j]["level1"] = piece(name, sure if sure_cut else guess, line)
             groups[j]["level1_weight"] = piece(weight if name else "", sure if sure_cut else guess, line)
+    if level2_parents:
+        unnamed = sorted({*unnamed, *misplaced_level2(groups, level2_parents, guess)})
+        unnamed = name_groups_by_family(groups, unnamed, cells, rows[0].start, table_at, used,
+                                        set(level1_order), level2_parents, guess)
+    if found:
+        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
     return groups
+
+
+def family_of(name: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
+    """The level-1 names a level-2 name is listed under (数量指标: 产出), their 指标 aside
+    (the fund form prints 产出 for 产出指标); empty for a name no vocabulary lists."""
+    return {p.removesuffix("指标") or p for p in parents.get(compact(name), ())}
+
+
+def level2_runs(groups: list[dict[str, Piece]]) -> list[tuple[int, int]]:
+    """The runs of rows one level-2 group holds: the same level-1 and level-2 name and weight."""
+    spans: list[tuple[int, int]] = []
+    for j, g in enumerate(groups):
+        key = tuple(g[k].text if k in g else "" for k in ("level1", "level2", "level2_weight"))
+        if spans and key == tuple(groups[spans[-1][0]][k].text if k in groups[spans[-1][0]] else ""
+                                  for k in ("level1", "level2", "level2_weight")):
+            spans[-1] = (spans[-1][0], j + 1)
+        else:
+            spans.append((j, j + 1))
+    return spans
+
+
+def misplaced_level2(groups: list[dict[str, Piece]], parents: dict[str, tuple[str, ...]], guess: float
+                     ) -> list[tuple[int, int]]:
+    """Level-2 groups named by a name the vocabularies list under another level-1 than
+    the group's (数量指标 in 决策): a misreading; their name is dropped (said unknown, flagged)
+    and the groups returned as unnamed."""
+    out = []
+    for a, b in level2_runs(groups):
+        level1, name = groups[a]["level1"].text, groups[a]["level2"].text
+        family = family_of(name, parents)
+        if name and level1 and family and compact(level1) not in family:
+            for j in range(a, b):
+                groups[j]["level2"] = piece("", guess, groups[j]["level2"].line)
+                if "level2_weight" in groups[j]:
+                    groups[j]["level2_weight"] = replace(groups[j]["level2_weight"],
+                                                         confidence=min(groups[j]["level2_weight"].confidence, guess))
+            out.append((a, b))
+    return out
+
+
+def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[int, int]], cells: list[Cell],
+                          first_row: int, table_at: int, used: set[int], not_names: set[str],
+                          parents: dict[str, tuple[str, ...]], guess: float) -> list[tuple[int, int]]:
+    """Level-2 groups no name was found for, named by the names left over that can be
+    theirs: a level-1 group whose level-2 names the vocabularies list (产出: 数量指标,
+    质量指标 …) takes the listed ones printed anywhere in the table and no group took; the
+    others (决策, 过程: the province's own names) the unlisted ones printed under the header
+    before the first row (目标设置 | 资金管理). Within each, in order, only when there are as
+    many names as groups; always a guess. Returns the groups left unnamed."""
+    named = {g["level2"].key for g in groups if "level2" in g and g["level2"].text}
+    spare = [(i, c) for i, c in enumerate(cells) if i >= table_at and i not in used
+             and c.kind in ("name", "group2") and 2 <= len(c.key) <= 12
+             and c.key not in not_names and c.key not in named]
+    listed = [c for i, c in spare if family_of(c.text, parents)]
+    unlisted = [c for i, c in spare if i < first_row and not family_of(c.text, parents)]
+    families = {f for fs in (family_of(t, parents) for t in parents) for f in fs}
+    by_class: dict[str, list[tuple[int, int]]] = {}
+    for a, b in unnamed:
+        level1 = compact(groups[a]["level1"].text) if "level1" in groups[a] else ""
+        if level1:
+            by_class.setdefault(level1 if level1 in families else "", []).append((a, b))
+    left = list(unnamed)
+    for level1, spans in by_class.items():
+        names = [c for c in listed if level1 in family_of(c.text, parents)] if level1 else unlisted
+        # Each name once (a merged cell printed again on the next page).
+        names = list({c.key: c for c in names}.values())
+        if len(names) != len(spans):
+            continue
+        for (a, b), c in zip(spans, names):
+            for j in range(a, b):
+                groups[j]["level2"] = piece(c.text, guess, groups[j]["level2"].line)
+            left.remove((a, b))
+    return left
 
 
 def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cell, Cell | None]],
@@ -1694,10 +1973,14 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     for bounds, sums, alone in cuts:
         for x, y, total in zip(bounds, bounds[1:], sums):
             inside = {beside[j] for j in range(x, y) if j in beside}
-            name = names[total].pop(0) if names.get(total) else (inside.pop() if len(inside) == 1 else "")
+            by_weight = bool(names.get(total))
+            name = names[total].pop(0) if by_weight else (inside.pop() if len(inside) == 1 else "")
             shared = weights_seen.count(number_text(total))
             named_apart = shared == 1 or distinct.get(number_text(total)) == shared
-            conf = sure if alone and name and named_apart else guess
+            # A group as heavy as its level-1 group named by the name before its weight: a
+            # number the level-1 weight is too (printed again with the total), so the name
+            # before it may be anyone's; a name printed beside its rows still says.
+            conf = sure if alone and name and named_apart and not (by_weight and len(sums) == 1) else guess
             if not name:
                 unnamed.append((x, y))
             for j in range(x, y):
@@ -2094,15 +2377,27 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
             fv.confidence = min(fv.confidence, cap)
 
 
-def plausible_rows(rows: list[TextRow]) -> int:
-    """How many rows of a reading look like rows: a name, a weight, a score no more than it."""
+def plausible_rows(rows: list[TextRow], kinds: CellClassifier | None = None) -> int:
+    """How many rows of a reading look like rows: a name, a weight, a score no more than it;
+    with the form's ``kinds``, a name that is no label or group name (效益, 参考佐证材料 read
+    as a 三级指标) and a target and actual that are values, not names or group names."""
     count = 0
     for row in rows:
         weight, score = row.text("level3_weight").strip(), row.text("score").strip()
-        if row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score) \
-                and float(score) <= float(weight) + TOLERANCE:
-            count += 1
+        if not (row.text("level3").strip() and NUMBER.fullmatch(weight) and NUMBER.fullmatch(score)
+                and float(score) <= float(weight) + TOLERANCE):
+            continue
+        if kinds is not None and (kind_of(row, "level3", kinds) not in ("name", "prose") or any(
+                kind_of(row, k, kinds) not in ("value", "num", "dash") for k in ("target", "actual"))):
+            continue
+        count += 1
     return count
+
+
+def kind_of(row: TextRow, key: str, kinds: CellClassifier) -> str:
+    """The kind of a row's cell as the stream would type it (dash for an empty one)."""
+    text = row.text(key).strip()
+    return kinds.of((Piece(text, text, 0, None, 1.0),)) if text else "dash"
 
 
 # --- the table -----------------------------------------------------------------------------
@@ -2191,8 +2486,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         swap_bounds_into_targets(rows)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
-        printed = [w for w, _c in printed_level1(cells, level1_order).values() if w is not None]
-        sums = (*marks, sum(printed)) if printed else marks
+        level1_weights = [w for w, _c in printed_level1(cells, level1_order).values()]
+        # Their sum only when every level-1 name printed has its weight: a part of the marks
+        # would confirm a wrong row.
+        whole = bool(level1_weights) and all(w is not None for w in level1_weights)
+        sums = (*marks, sum(w for w in level1_weights if w is not None)) if whole else marks
         first = row_in_head(rows, cells, used, sums, funds_weight, not_names, config.cell_stream.target_words)
         rows[:0] = [first] if first is not None else []
     for row in rows:
@@ -2217,6 +2515,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # One row weighing the whole form beside others: the total's numbers (合计 |
             # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
             row.guessed.update(row.cells)
+    if keys.index("level3_weight") < keys.index("target"):
+        rows = row_heads_left(rows, cells, used, marks, funds_weight, not_names,
+                              config.cell_stream.no_deviation)
     prose_keys = kinds.prose_keys
     prose_left = attach_reasons(rows, cells, used, prose_keys, config.prose_cues,
                                 config.cell_stream.no_deviation)
@@ -2227,13 +2528,23 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         if len(prose_keys) > 1 else None
     place_left_sentences(rows, cells, used, prose_keys, config.prose_cues,
                          config.cell_stream.lost_points_columns, header_end)
+    if len(prose_keys) > 1:
+        # What the whole table's counts leave, page by page: a tool prints a page's cells
+        # before the next page's, so the sentences a page's rows lack are left on it.
+        header = {compact(x) for x in spec.header}
+        starts = [i for i, c in enumerate(cells) if c.key in header and (i == 0 or cells[i - 1].key not in header)]
+        for a, b in zip([0, *starts], [*starts, len(cells)]):
+            mine = [r for r in rows if a <= r.start < b]
+            if mine:
+                place_left_sentences(mine, cells, used, prose_keys, config.prose_cues,
+                                     config.cell_stream.lost_points_columns, a or header_end, b)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
     if "level1_weight" not in spec.columns:
         doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,
-                             next((i for i, c in enumerate(cells) if c.key in header), 0))
+                             next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
                                  everything[:start])

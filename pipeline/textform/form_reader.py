@@ -21,6 +21,7 @@ from pipeline.template.catalogue import Catalogue, TemplateSpec
 from pipeline.template.detect import detect_form
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
+    CellClassifier,
     doubt_head_fields,
     head_values_printed_apart,
     is_cell_stream,
@@ -56,10 +57,12 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    mend_total_label,
     read_total,
     row_lines,
     rows_by_anchor_lines,
     table_bounds,
+    total_row_end,
 )
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
@@ -132,6 +135,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.narrative = narrative_lines(lines, -1, index, config)
         return form
     template = catalogue.templates[name].version(version)
+    pieces = mend_total_label(pieces, template.indicators.total_labels)
     bounds = table_bounds(pieces, template, config)
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
@@ -198,7 +202,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
-            last_line = pieces[total_at].line
+            last_line = total_row_end(pieces, total_at)
         elif body:
             last_line = body[-1].line
     if kind is TextKind.CELLS and is_cell_stream(lines, config):
@@ -211,6 +215,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
+        # The other reading's rows are told by their cells' kinds on a form that prints
+        # each value whole; one printed over columns (≤ | 30 | 万元) has parts no kind says.
+        row_kinds = None if template.indicators.joined else CellClassifier(config, name, template, index)
         if stream is None and not form_rows_confirmed(form):
             # A column's cells in a box of their own (pdfminer): read by columns, offered
             # only when the arithmetic confirms its weights and scores (column_runs.py).
@@ -218,7 +225,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       number_field(form.fields, "funds_score"),
                                       number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
-                stream.complete or stream.found >= plausible_rows(form.rows)) and not (
+                stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True

@@ -30,8 +30,10 @@ def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec
     lines that hold nothing else, read with less trust)."""
     if kind is TextKind.CELLS or kind is TextKind.TABBED:
         taken: list[Piece] = []
-        for piece in pieces[at + 1:at + 8]:
-            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text"):
+        for k in range(at + 1, min(len(pieces), at + 8)):
+            piece = pieces[k]
+            if index.is_label(piece.text, LABEL_SCORE) or (taken and spec.type != "text") \
+                    or starts_wrapped_label(pieces, k, index):
                 break
             taken.append(piece)
         return typed_field(taken, spec, confidence_scale)
@@ -195,12 +197,28 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
     return out
 
 
-def is_label_part(piece: Piece, index: LabelIndex) -> bool:
-    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标)."""
+def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: int = 3) -> bool:
+    """The piece at ``at`` starts a label wrapped in a narrow cell, a piece a line, that the
+    next pieces complete (资金情 | 况, 评价年 | 度): the next row of the form, not a value's
+    line."""
+    key = ""
+    for piece in pieces[at:at + most + 1]:
+        if not piece.key or len(piece.key) > 6:
+            return False
+        key += piece.key
+        if key != piece.key and key in index.by_compact:
+            return True
+    return False
+
+
+def is_label_part(piece: Piece, index: LabelIndex, middle: bool = False) -> bool:
+    """A short piece that is the head or tail of a label wrapped over two lines (年度总 | 体目标);
+    with ``middle``, any line of one wrapped over more in a narrow column (年度 | 总体 | 目标)."""
     key = piece.key
     if len(key) > 4 or piece.text.endswith(("。", ".")) or not key:
         return False
-    return any(k.startswith(key) or k.endswith(key) for k in index.keys if len(k) > len(key))
+    return any(k.startswith(key) or k.endswith(key) or (middle and key in k)
+               for k in index.keys if len(k) > len(key))
 
 
 def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, FieldValue],
@@ -213,8 +231,10 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
     if any(h is None for h in hits):
         return
     begin = max(h[0] for h in hits if h is not None) + 1
+    # Between the goals' headers and the table stand the goals and their row's label (年度总体
+    # 目标), in a narrow column wrapped over three lines or more: a short middle line is its.
     body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
-            and not is_label_part(p, index)]
+            and not is_label_part(p, index, middle=True)]
     if not body:
         return
     parts: list[list[Piece]] = [[] for _ in below]
@@ -235,16 +255,20 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             parts[target].append(p)
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
-        if kind is TextKind.CELLS and len(parts) == 2 and 3 <= len(body) <= 12 and parts[1] \
+        if kind is TextKind.CELLS and len(parts) == 2 and len(body) >= 3 and parts[1] \
                 and all(len(CJK.findall(p.text)) >= 2 for p in body):
             # A tool that writes each printed line as a cell (an OCR engine's lines) deals
             # the two goals' lines in turn: dealt apart again when that fits their columns
-            # better than the order does; a guess either way, read as prose. (Lines of
-            # words only: a number or a dash in the block is no goal's line.)
-            dealt = split_interleaved(body)
-            if dealt[1] and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts)):
-                parts[0], parts[1] = dealt
-                interleaved = dealt
+            # better than the order does. Where it fits as well (columns of one width) or
+            # the lines are too many to try, the order stands, but as a guess: prose. (Lines
+            # of two Chinese characters at least: the goals, not a block of amounts.)
+            dealt = split_interleaved(body) if len(body) <= MAX_DEALT_LINES else None
+            if dealt is None or (dealt[1] and dealt != (parts[0], parts[1])
+                                 and sum(map(column_misfit, dealt)) <= sum(map(column_misfit, parts))):
+                better = dealt is not None and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts))
+                if dealt is not None and better:
+                    parts[0], parts[1] = dealt
+                interleaved = (parts[0], parts[1])
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
@@ -367,6 +391,9 @@ def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
                                   min(out[i].confidence, out[i + 1].confidence))]
         i += 1
     return out[:width]
+
+
+MAX_DEALT_LINES = 12  # the ways to deal n lines in two are 2^n
 
 
 def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:

@@ -241,21 +241,26 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
     cell per line), and so does a line that is one amount however long (年初预算数 equal
     to 全年预算数: 10,789,200.00 twice)."""
     out: list[str] = []
-    recent: list[str] = []
+    recent: list[tuple[str, bool]] = []  # the last lines' keys, and whether each opened a block
     for line in lines:
         key = compact(line)
+        opens = not out or not out[-1].strip()  # the first line after a blank one
+        keys = [k for k, _ in recent]
         # Right after itself, or further back when it is a sentence: two cells may
         # legitimately say the same name a few lines apart (主管部门 X, 实施单位 X). In a
         # text of a row per line (``rows_per_line``) a line of several cells' wrapped lines
         # repeats for real where neighbouring rows share their sentences (评价年度实现值/…
-        # 专项资金监督检查的通): there only a line of one cell is a sentence said again.
-        if key and len(key) >= min_chars and (recent[-1:] == [key] or (
-                key in recent and len(key) >= 20 and not (rows_per_line and " " in line.strip()))) \
+        # 专项资金监督检查的通): there only a line of one cell is a sentence said again. In a
+        # text of blocks, a sentence opening a block as its copy opened one is a cell said
+        # again (two rows' one 评分标准, each a block of its own), no doubled line.
+        further = key in keys and len(key) >= 20 and not (rows_per_line and " " in line.strip()) \
+            and not (opens and (key, True) in recent)
+        if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
                 and not LONE_AMOUNT.match(line.strip()):
             continue
         out.append(line)
         if key:
-            recent = (recent + [key])[-window:]
+            recent = (recent + [(key, opens)])[-window:]
     return out
 
 

@@ -32,18 +32,21 @@ RULE_CHARACTERS = str.maketrans("|｜丨", "   ")
 
 # A converter's markup inside a text (PDF to Markdown: pymupdf4llm, marker, docling): a line
 # break inside a table's cell (<br>) and inline tags (<sup>489.31万</sup>, <b>…</b>).
-CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+CELL_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
+CUT_AMOUNT = re.compile(r"\d[,.]\d{0,2}$")  # an amount its cell wrapped (12,380,0 | 00.00)
 INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font|mark|small|big)(?:\s[^<>]*)?>", re.IGNORECASE)
 BOLD_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 
 def strip_markup(text: str) -> str:
     """A converter's markup off a text: a cell's line break (<br>) joins its lines as the
-    cell does (nothing between Chinese characters, a space between words), inline tags and
-    **bold** marks go, keeping what they enclose."""
+    cell does (nothing between Chinese characters or inside a wrapped amount, a space
+    between words or numbers), inline tags and **bold** marks go, keeping what they enclose."""
     def joined(match: re.Match[str]) -> str:
         before = match.string[match.start() - 1] if match.start() else ""
         after = match.string[match.end()] if match.end() < len(match.string) else ""
+        if CUT_AMOUNT.search(match.string, 0, match.start()) and after.isdigit():
+            return ""  # one amount wrapped in its cell
         return " " if before.isascii() and after.isascii() and before.isalnum() and after.isalnum() else ""
     return BOLD_MARKS.sub(r"\1", CELL_BREAK.sub(joined, INLINE_TAG.sub("", text)))
 

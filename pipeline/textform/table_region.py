@@ -25,7 +25,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
     again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
     may stand a few pieces later when the tool interleaved the lines of two columns."""
-    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    level1 = set(config.level1_names.get(template, ()))
+    terms = set(config.group_names) | level1
     row_labels = {compact(x) for x in config.table_row_labels}
     out = list(pieces)
     used: set[int] = set()
@@ -43,6 +44,54 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                 and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
                 and 0 < out[j].line - out[i].line <= 2]
 
+    def grows(key: str) -> bool:
+        """A name's first lines: the start of a term or row label, or a term and the digits
+        of its weight (产出 | 指标 | （40 | 分）)."""
+        return any(t.startswith(key) for t in (*terms, *row_labels)) or any(
+            key.startswith(t) and WEIGHT_DIGITS.fullmatch(key[len(t):]) for t in terms)
+
+    def rest_of_name(i: int, nearest: bool) -> list[int] | None:
+        """The pieces that complete out[i]'s name, each where partners() looks from the one
+        before: a narrow column wraps a name over three or four lines, not only two. With
+        ``nearest``, each the nearest partner only (a name whole already, 效益, is not
+        made 效益指标 by the 指标 of 社会效益 | 指标 a few cells on)."""
+        key, last, taken = out[i].key, i, []
+        while len(taken) < MAX_NAME_LINES:
+            free = [j for j in partners(last) if j not in used and j not in taken]
+            free = free[:1] if nearest else free
+            # A piece that completes the name first, else one that goes on with it.
+            found = next((j for j in free if key + out[j].key in row_labels
+                          or WEIGHT_SUFFIX.sub("", key + out[j].key) in terms), None)
+            if found is None:
+                found = next((j for j in free if grows(key + out[j].key)), None)
+            if found is None:
+                return None
+            taken.append(found)
+            key, last = key + out[found].key, found
+            if key in row_labels or WEIGHT_SUFFIX.sub("", key) in terms:
+                return taken
+        return None
+
+    def weight_parts(i: int, p: Piece) -> list[int] | None:
+        """A weight printed under the name: 产出指标 | （50分）, 产出指标（ | 50分）, or over
+        two lines itself (（40 | 分）); the brackets pair (a bare name does not take the
+        35分） of 效益指标（ below it)."""
+        opened = p.text.rstrip().endswith(("（", "("))
+        for j in partners(i):
+            if j in used:
+                continue
+            weight = out[j].text.strip()
+            starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
+            if WEIGHT_SUFFIX.fullmatch(out[j].key) \
+                    and ((not starts and closes) if opened else (starts or not closes)):
+                return [j]
+            if WEIGHT_DIGITS.fullmatch(out[j].key) and (opened or starts) and not closes:
+                tail = next((k for k in partners(j) if k not in used and k != j), None)
+                if tail is not None and out[tail].key == "分" \
+                        and out[tail].text.strip().endswith(("）", ")")):
+                    return [j, tail]
+        return None
+
     i = 0
     result: list[Piece] = []
     while i < len(out):
@@ -55,37 +104,43 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         if key in row_labels:
             i += 1
             continue
-        if base not in terms and len(key) >= 2:
-            for j in partners(i):
-                if j in used:
-                    continue
-                joined = key + out[j].key
-                joined_base = WEIGHT_SUFFIX.sub("", joined)
-                if joined in row_labels:
-                    used.add(j)
+        last = i
+        # A name not yet whole, or a short one that a longer name starts with (产出 | 指标).
+        if len(key) >= 2 and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
+            parts = rest_of_name(i, nearest=base in terms)
+            if parts is not None:
+                used.update(parts)
+                last = parts[-1]
+                p = joined_pieces([p, *(out[j] for j in parts)])
+                if p.key in row_labels:
                     p = None  # type: ignore[assignment]
-                    break
-                if joined_base in terms:
-                    used.add(j)
-                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x,
-                              min(p.confidence, out[j].confidence))
-                    break
-        elif base in terms and base == key:
-            # A weight printed under the name: 产出指标 | （50分）, 产出指标（ | 50分）; the
-            # brackets pair (a bare name does not take the 35分） of 效益指标（ below it).
-            opened = p.text.rstrip().endswith(("（", "("))
-            for j in partners(i):
-                weight = out[j].text.strip()
-                starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
-                if j not in used and WEIGHT_SUFFIX.fullmatch(out[j].key) \
-                        and ((not starts and closes) if opened else (starts or not closes)):
-                    used.add(j)
-                    p = Piece(p.text + out[j].text, p.raw + out[j].raw, p.line, p.x, p.confidence)
-                    break
+        # A weight under a name: a name made whole above takes one only if it is a level-1
+        # name (a level-2 name wrapped beside a level-1 weight must not take it).
+        if p is not None and WEIGHT_SUFFIX.sub("", p.key) == p.key and (
+                p.key in level1 if last != i else p.key in terms):
+            parts = weight_parts(last, p)
+            if parts is not None:
+                used.update(parts)
+                # The name's confidence: the weight is read again from it (WEIGHT_SUFFIX).
+                p = joined_pieces([p, *(out[j] for j in parts)], p.confidence)
         if p is not None:
             result.append(p)
         i += 1
     return result
+
+
+# At most this many more lines to a wrapped group name (产出 | 指标 | （40 | 分）).
+MAX_NAME_LINES = 4
+# A weight's digits, its 分 on the next line.
+WEIGHT_DIGITS = re.compile(r"\d+(?:\.\d*)?")
+
+
+def joined_pieces(parts: list[Piece], confidence: float | None = None) -> Piece:
+    """One piece of a cell's wrapped lines: where its first line stands; its confidence
+    the least of theirs unless given."""
+    first = parts[0]
+    return Piece("".join(q.text for q in parts), "".join(q.raw for q in parts), first.line, first.x,
+                 min(q.confidence for q in parts) if confidence is None else confidence)
 
 
 def within(inner: Piece, outer: Piece) -> bool:
@@ -291,6 +346,64 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     return first[0], end, total[0] if total else len(pieces)
 
 
+def mend_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:
+    """The total row's label as a piece of its own. Printed down a narrow cell, a character
+    a line (合 | 计：, 总 | 分): one piece again, where its first line stands, its line the
+    last one's (the narrative begins after it); the row's numbers printed between its
+    lines (pdftotext -layout: 合 | 100 100 96.5 | 计：) stay where they are, and a text
+    that kept positions joins only lines in one column. Glued to the row's first number
+    (合计：100, PyMuPDF): cut from it."""
+    keys = {compact(label) for label in labels}
+    pieces = [part for p in pieces for part in cut_glued_total(p, keys)]
+    out = list(pieces)
+    dropped: set[int] = set()
+    for i, p in enumerate(pieces):
+        if i in dropped or not p.key or p.key in keys or not any(k.startswith(p.key) for k in keys):
+            continue
+        key, parts = p.key, [i]
+        for j in range(i + 1, min(len(pieces), i + 12)):
+            q = pieces[j]
+            if q.line > pieces[parts[-1]].line + 2:
+                break
+            if NUMBER.fullmatch(q.text.strip()) or (p.x is not None and not share_column(p, q)):
+                continue
+            if not q.key or not any(k.startswith(key + q.key) for k in keys):
+                break
+            key += q.key
+            parts.append(j)
+            if key in keys:
+                break
+        if key not in keys or len(parts) < 2:
+            continue
+        tail = [pieces[j] for j in parts]
+        last = tail[-1]
+        while parts[-1] + 1 < len(pieces) and pieces[parts[-1] + 1].text.strip() in ("：", ":"):
+            parts.append(parts[-1] + 1)  # its colon on a line of its own (合 | 计 | ：)
+            tail.append(pieces[parts[-1]])
+            last = tail[-1]
+        out[i] = Piece("".join(q.text for q in tail), "".join(q.raw for q in tail), last.line, p.x,
+                       min(q.confidence for q in tail))
+        dropped.update(parts[1:])
+    return [q for k, q in enumerate(out) if k not in dropped]
+
+
+def cut_glued_total(piece: Piece, keys: set[str]) -> list[Piece]:
+    """合计：100 → 合计： | 100 (the same line, the number's column after the label's)."""
+    found = GLUED_TOTAL.match(piece.text.strip())
+    if not found or compact(found.group(1)) not in keys:
+        return [piece]
+    label, number = found.group(1), found.group(2)
+    raw = piece.raw.strip()
+    cut = len(raw) - len(number) if raw.endswith(number) else len(label)
+    x = None if piece.x is None else piece.x + cut
+    return [Piece(label, raw[:cut].strip(), piece.line, piece.x, piece.confidence),
+            Piece(number, raw[cut:].strip(), piece.line, x, piece.confidence)]
+
+
+# A label and a number glued (合计：100, 总分 96.5).
+GLUED_TOTAL = re.compile(r"^(\D{2,3}?[：:]?)\s*(\d+(?:\.\d+)?)$")
+
+
 def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: list[str]) -> int:
     """A header label's last character wrapped onto a line of its own below the header
     (指标性 | 质, 年度指标 | 值): the pieces up to it are the header's."""
@@ -349,6 +462,17 @@ def read_total(pieces: list[Piece], at: int, glued_confidence: float) -> FieldVa
         return FieldValue.missing()
     last = numbers[-1]
     return FieldValue(value=typed_value(last.text, "number"), raw=last.raw, confidence=last.confidence, page=1)
+
+
+def total_row_end(pieces: list[Piece], at: int) -> int:
+    """The last line of the total row: its label's, or its numbers' below it (合计： | 100 |
+    100 | 96.5, a number a line): the narrative begins after it."""
+    line = pieces[at].line
+    for piece in pieces[at + 1:at + 8]:
+        if not (NUMBER.fullmatch(piece.text.strip()) or piece.text.strip() in DASHES):
+            break
+        line = max(line, piece.line)
+    return line
 
 
 # A number with text glued after it, no space between (88.5一、资金使用绩效).

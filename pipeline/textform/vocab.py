@@ -130,6 +130,9 @@ class TextConfig:
     confidence: Confidence = Confidence()
     review_threshold: float = 0.9
     level1_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Each level-2 name any template's vocabulary lists, with the level-1 names it is
+    # listed under (数量指标: 产出指标), compact: which groups a name can be of.
+    level2_parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     qualitative_values: tuple[str, ...] = ()
     value_words: tuple[str, ...] = ()
     table_row_labels: tuple[str, ...] = ()
@@ -169,20 +172,26 @@ def load_text_config(config_dir: Path | None = None) -> TextConfig:
 
 def with_vocabulary(config: TextConfig, catalogue: Catalogue) -> TextConfig:
     """The templates' closed vocabularies (config/templates.yaml `vocabulary`) as the text
-    path's names: each template's level-1 names, and every level-1 and level-2 name of any
-    template as a group name; names text.yaml lists are kept too."""
+    path's names: each template's level-1 names, every level-1 and level-2 name of any
+    template as a group name, and each level-2 name's level-1 names; names text.yaml lists
+    are kept too."""
     level1 = {name: spec.vocabulary.level1 for name, spec in catalogue.templates.items()}
     groups = [*config.group_names]
     units = [*config.units]
+    parents: dict[str, list[str]] = {}
     for spec in catalogue.templates.values():
         units += spec.vocabulary.units
         groups += spec.vocabulary.level1
         groups += [t for terms in spec.vocabulary.level2.values() for t in terms]
+        for level1_name, terms in spec.vocabulary.level2.items():
+            for term in terms:
+                parents.setdefault(compact(term), []).append(level1_name)
     for template, names in config.level1_names.items():
         level1[template] = [*level1.get(template, []), *names]
     return dataclasses.replace(
         config, group_names=unique_compact(groups), units=unique_compact(units),
-        level1_names={template: unique_compact(names) for template, names in level1.items()})
+        level1_names={template: unique_compact(names) for template, names in level1.items()},
+        level2_parents={term: unique_compact(names) for term, names in parents.items()})
 
 
 def unique_compact(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:

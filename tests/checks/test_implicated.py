@@ -181,3 +181,25 @@ def test_a_text_reports_failed_sums_implicate_all_their_values() -> None:
     record.source.engine = "text"
     recheck(record, equations=EQUATIONS)
     assert "indicators[0].level1_weight" in flagged(record, "level1_weights_sum_100")
+
+
+def test_a_text_whose_group_sum_fails_flags_the_groups_rows_names() -> None:
+    # A text's rows put in the wrong group: 效益's name carried down over a row of 满意度
+    # (its name lost in a wrapped header), so 效益's rows weigh 40 of its 30. The names of
+    # the rows of both groups whose sums fail are in doubt, not only their weights.
+    rows = [("产出", 50, "数量", 50, 30, 30), ("产出", 50, "数量", 50, 20, 20),
+            ("效益", 30, "社会", 30, 30, 27), ("效益", 30, "满意", 20, 10, 10)]
+    record = gd_record(rows, total=87)
+    record.source = Source(path="x.txt", engine="text")
+    recheck(record, equations=EQUATIONS)
+    got = flagged(record, "level2_weights_sum_level1")  # 效益: 30 + 20 of 30
+    assert {"indicators[2].level1", "indicators[3].level1", "indicators[2].level2",
+            "indicators[3].level2"} <= got
+    assert not any(p.startswith(("indicators[0]", "indicators[1]")) for p in got)
+    got = flagged(record, "level3_weights_sum_level2")  # 满意: 10 of 20
+    assert "indicators[3].level2" in got and "indicators[2].level2" not in got
+    # An OCR reading's misread is one value among right ones: its names stay as they are.
+    record = gd_record(rows, total=87)
+    recheck(record, equations=EQUATIONS)
+    assert not any(p.endswith(("level1", "level2")) for rule in ("level2_weights_sum_level1",
+                   "level3_weights_sum_level2") for p in flagged(record, rule))

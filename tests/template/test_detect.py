@@ -85,6 +85,10 @@ def test_a_form_whose_title_is_printed_is_recognised_with_fewer_labels() -> None
                                  "项目级次"]),
                            CATALOGUE)[0] == "gd_fund"
     assert detect_template(form(["项目支出绩效自评表", "项目名称"]), CATALOGUE)[0] == "unknown"  # a title and one label
+    # A narrative report naming the form in a sentence has no title of its own.
+    report = layout(lines=[line(t, 40 + 30 * k) for k, t in enumerate(
+        ["附件：项目支出绩效自评表", "项目名称：道路养护", "主管部门：交通运输局", "实施单位：公路事务中心"])])
+    assert detect_template(report, CATALOGUE)[0] == "unknown"
 
 
 def test_document_texts_are_compacted_cells_then_lines() -> None:

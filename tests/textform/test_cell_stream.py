@@ -29,20 +29,26 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     level2_by_weights,
     match_rows,
+    misplaced_level2,
     moved_head_values,
+    name_groups_by_family,
     name_left_groups,
     name_weight_runs,
     piece,
     place_block_mates,
     place_left_sentences,
+    plausible_rows,
     printed_terms,
     printed_total,
+    row_heads_left,
     short_starts,
     stream_cells,
     total_weights_moved,
     unweighted_starts,
+    wrapped_sentences,
 )
 from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import label_index, load_text_config
 
@@ -467,6 +473,44 @@ def test_two_sentences_half_a_line_apart_come_apart() -> None:
     got = block_cells(one_part_lines("实际完成值达到年度预期值得满分，", "工作台账、验收报告等。",
                                      "每低1个百分点扣0.5分，扣完为止。"), 0, FUND_KINDS)
     assert [c.text for c in got] == ["实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。", "工作台账、验收报告等。"]
+
+
+def parted_lines(*lines: str) -> list[list[Piece]]:
+    return [[Piece(t, t, i, None, 0.95) for t in line.split(" ")] for i, line in enumerate(lines)]
+
+
+def test_sentences_side_by_side_follow_their_wrapping() -> None:
+    # 评分标准 on three lines, its 佐证材料 of one beside the middle line (centred cells).
+    got = block_cells(parted_lines("1.事前已经过必要的可行性研究、专", "家论证；2.审批文件、材料符合相关 工作台账、验收报告等。",
+                                   "要求。每项不符合扣一半分值。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。",
+                                     "工作台账、验收报告等。"]
+    # Three columns, centred: 偏差原因 of three lines, 评分标准 and 佐证材料 of two each.
+    # 分值。 goes on the sentence whose words it shares (the standard's), 表。 on the one
+    # it makes a word with (统计表), the narrow line on the narrow sentence.
+    got = block_cells(parted_lines("部分资料归档不", "评价年度实现值/年度预期值×该指标 满意度调查问卷及统计", "及时，将建立台",
+                                   "分值。", "表。", "账定期检查"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["部分资料归档不及时，将建立台账定期检查", "评价年度实现值/年度预期值×该指标分值。",
+                                     "满意度调查问卷及统计表。"]
+    # Cells at the top of their rows: the first line holds a part of each, the second two.
+    got = block_cells(parted_lines("部分资料归档不 建立健全监管制度并有效执行得满分 工作台账、验收报告等。",
+                                   "及时，将建立台 ，发现问题未整改的每项扣2分。", "账定期检查"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["部分资料归档不及时，将建立台账定期检查", "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。",
+                                     "工作台账、验收报告等。"]
+    # A sentence ended (。) takes no further line: the next row's pair opens new cells.
+    got = block_cells(parted_lines("建立健全监管制度并有效执行得满分", "，发现问题未整改的每项扣2分。",
+                                   "评价年度实现值/年度预期值×该指标 满意度调查问卷及统计", "分值。", "表。"), 0, FUND_KINDS)
+    assert [c.text for c in got] == ["建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。",
+                                     "评价年度实现值/年度预期值×该指标分值。", "满意度调查问卷及统计表。"]
+
+
+def test_side_by_side_parts_are_no_sentences_on_a_form_of_one_sentence_column() -> None:
+    # The national form prints one sentence column (偏差原因): nothing to tell apart; nor
+    # is a name beside a wrapped line (no sentence among the line's parts) on the fund form.
+    lines = parted_lines("1.事前已经过必要的可行性研究、专", "家论证；2.审批文件、材料符合相关 工作台账、验收报告等。")
+    assert wrapped_sentences(lines, KINDS) == []
+    assert wrapped_sentences(parted_lines("受天气影响部分工程延期，已督促", "施工单位加快进度 资金到位率"), FUND_KINDS) == []
+    assert len(wrapped_sentences(lines, FUND_KINDS)) == 2
 
 
 def test_one_sentence_on_three_lines_stays_whole() -> None:
@@ -1009,3 +1053,208 @@ def test_two_sentences_of_one_column_joined_in_a_cell_go_to_two_rows_when_the_co
     rows = [StreamRow({"level3": cells[0]}, start=0, end=1)]
     place_left_sentences(rows, cells, {0, 1}, keys, CONFIG.prose_cues, (), first=0)
     assert rows[0].cells["evidence"] is joined
+
+
+def fund_row(name: str, weight: str, target: str, actual: str, score: str, at: int) -> StreamRow:
+    keys = ("level3", "level3_weight", "target", "actual", "score")
+    kinds = ("name", "num", "value", "value", "num")
+    return StreamRow({k: cell(t, kind, at + n) for n, (k, t, kind) in enumerate(zip(keys, (
+        name, weight, target, actual, score), kinds))}, start=at, end=at + 5)
+
+
+def test_a_rows_head_left_over_is_a_row_when_the_weights_fall_short() -> None:
+    # The rows found weigh 88 of 100; 城乡居民档案建档率 | 12 | 100% no row took (its actual
+    # and score printed elsewhere): a row, every value of it flagged.
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    cells = [c for r in rows for c in r.cells.values()] + [
+        cell("城乡居民档案建档率", "name", 10), cell("12", "num", 11), cell("100%", "value", 12), cell("99", "num", 13)]
+    used = set(range(10))
+    got = row_heads_left(rows, cells, used, (100,), None, (), ("无",))
+    assert [r.cells["level3"].text for r in got] == ["单位建设成本", "培训人均成本", "城乡居民档案建档率"]
+    head = got[2]
+    assert {k: c.text for k, c in head.cells.items()} == {"level3": "城乡居民档案建档率", "level3_weight": "12",
+                                                          "target": "100%"}
+    assert head.guessed == {"level3", "level3_weight", "target"} and head.missing == {"actual", "score"}
+    assert {10, 11, 12} <= used and 13 not in used
+
+
+def test_no_rows_head_is_read_where_the_weights_do_not_ask_for_one() -> None:
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    base = [c for r in rows for c in r.cells.values()]
+    # Heavier than what the rows lack (12): no row of this form.
+    heavy = base + [cell("城乡居民档案建档率", "name", 10), cell("13", "num", 11), cell("100%", "value", 12)]
+    assert len(row_heads_left(rows, heavy, set(range(10)), (100,), None, (), ("无",))) == 2
+    # A level-2 name and weight before the sentence columns' answer (立项管理 | 12 | 无).
+    answer = base + [cell("立项管理", "name", 10), cell("12", "num", 11), cell("无", "value", 12)]
+    assert len(row_heads_left(rows, answer, set(range(10)), (100,), None, (), ("无",))) == 2
+    # The rows make the full marks: nothing is missing.
+    whole = [*rows, fund_row("项目成本控制", "12", "≤30万元", "29.39万元", "12", 10)]
+    cells = [c for r in whole for c in r.cells.values()] + heavy[10:]
+    assert len(row_heads_left(whole, cells, set(range(15)), (100,), None, (), ("无",))) == 3
+
+
+def test_a_level2_group_as_heavy_as_its_level1_group_is_not_sure_by_the_name_before_its_weight() -> None:
+    # 产出 (50) over rows 2 11 18 10 5 4, the only number to cut it by 50 (the level-1
+    # weight printed again with the total), 时效指标 printed before a 50: which group's name
+    # it is, nothing says.
+    groups: list[dict[str, Piece]] = [{} for _ in range(6)]
+    level2_by_weights(groups, [2, 11, 18, 10, 5, 4], [(0, 6, 50)], [50], {50: ["时效指标"]}, set(), SURE, GUESS)
+    assert level2_of(groups) == [("时效指标", "50", False)] * 6
+    # Cut in two by numbers printed after their names: sure, as before.
+    groups = [{} for _ in range(3)]
+    level2_by_weights(groups, [6, 4, 10], [(0, 3, 20)], [10, 10], {10: ["数量指标", "质量指标"]}, set(), SURE, GUESS)
+    assert level2_of(groups) == [("数量指标", "10", True)] * 2 + [("质量指标", "10", True)]
+
+
+def test_a_level1_cut_made_with_a_guessed_weight_is_no_sure_cut() -> None:
+    # Rows making 20 | 50 | 30, the only cut that makes the printed level-1 weights: sure;
+    # the same when one row's weight is a guess (a row's head left over) is a guess.
+    weights = [8, 12, 20, 30, 10, 20]
+    printed = [20, 50, 30]
+    cells = [cell("过程", "group1", 0), cell("产出", "group1", 1), cell("效益", "group1", 2),
+             *(cell(str(x), "num", 3 + k) for k, x in enumerate(printed))]
+    fund = CATALOGUE.templates["gd_fund"]
+
+    def level1(guessed: set[int]) -> list[tuple[str, bool]]:
+        rows = [StreamRow({"level3_weight": cell(str(w), "num", 100 + j)},
+                          guessed={"level3_weight"} if j in guessed else set()) for j, w in enumerate(weights)]
+        groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund))
+        return [(g["level1"].text, g["level1"].confidence >= CONFIG.review_threshold) for g in groups]
+
+    assert level1(set()) == [("过程", True)] * 2 + [("产出", True)] * 2 + [("效益", True)] * 2
+    assert level1({4}) == [("过程", False)] * 2 + [("产出", False)] * 2 + [("效益", False)] * 2
+
+
+def test_a_rows_head_takes_the_actual_and_score_left_over_that_fit_it() -> None:
+    # 城乡居民档案建档率 | 12 | 100% read as a row's head; left over: 基本符合 | 1 (a value in
+    # words: not the actual of a target in %), 无 | 18 (an answer of 偏差原因), 100% | 12.
+    rows = [fund_row("单位建设成本", "43", "≤120万元", "96.6万元", "42", 0),
+            fund_row("培训人均成本", "45", "≤50万元", "49.1万元", "45", 5)]
+    tail = [("城乡居民档案建档率", "name"), ("12", "num"), ("100%", "value"), ("基本符合", "value"), ("1", "num"),
+            ("无", "value"), ("18", "num"), ("100%", "value"), ("12", "num")]
+    cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+    got = row_heads_left(rows, cells, set(range(10)), (100,), None, (), ("无",))[2]
+    assert (got.cells["actual"].text, got.cells["score"].text) == ("100%", "12")
+    assert {"actual", "score"} <= got.guessed and not got.missing
+    # A score above the weight fits no head: said missing.
+    tail[-1] = ("13", "num")
+    cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+    got = row_heads_left(rows, cells, set(range(10)), (100,), None, (), ("无",))[2]
+    assert "actual" not in got.cells and got.missing == {"actual", "score"}
+
+
+def grouped(*spans: tuple[str, str, str, int]) -> list[dict[str, Piece]]:
+    """Rows' groups from (level1, level2, level2 weight, rows)."""
+    return [{"level1": piece(l1, GUESS, 0), "level2": piece(l2, GUESS, 0), "level2_weight": piece(w, GUESS, 0)}
+            for l1, l2, w, n in spans for _ in range(n)]
+
+
+def test_a_level2_name_listed_under_another_level1_is_dropped() -> None:
+    # 数量指标 is 产出's (the national vocabulary): read under 决策, it is a misreading.
+    groups = grouped(("决策", "数量指标", "9", 3), ("产出", "数量指标", "4", 2), ("过程", "资金管理", "7", 1))
+    assert misplaced_level2(groups, CONFIG.level2_parents, GUESS) == [(0, 3)]
+    assert [g["level2"].text for g in groups] == ["", "", "", "数量指标", "数量指标", "资金管理"]
+
+
+def test_unnamed_level2_groups_take_the_names_of_their_family_left_over() -> None:
+    # 产出's two groups unnamed, 时效指标 and 数量指标 printed among the rows; 过程's one,
+    # 组织实施 printed under the header; 资金分配 (under the header too) is no 产出 name.
+    groups = grouped(("过程", "", "20", 2), ("产出", "", "36", 2), ("产出", "", "14", 1))
+    cells = cells_of(("一级指标", "label"), ("组织实施", "name"), ("论证决策规范性", "name"), ("时效指标", "group2"),
+                     ("数量指标", "group2"))
+    left = name_groups_by_family(groups, [(0, 2), (2, 4), (4, 5)], cells, 3, 1, {2}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == []
+    assert [(g["level2"].text, g["level2"].confidence) for g in groups] == \
+        [("组织实施", GUESS)] * 2 + [("时效指标", GUESS)] * 2 + [("数量指标", GUESS)]
+    # One 产出 name for two groups: which is whose is not known; both stay unnamed.
+    groups = grouped(("产出", "", "36", 2), ("产出", "", "14", 1))
+    left = name_groups_by_family(groups, [(0, 2), (2, 3)], cells[:4], 3, 1, {2}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == [(0, 2), (2, 3)] and all(g["level2"].text == "" for g in groups)
+
+
+def test_rows_of_another_reading_named_by_a_label_or_group_do_not_look_like_rows() -> None:
+    def text_row(*texts: str) -> TextRow:
+        keys = ("level3", "level3_weight", "target", "actual", "score")
+        return TextRow({k: [Piece(t, t, 0, None, 0.95)] for k, t in zip(keys, texts)})
+
+    rows = [text_row("开展督导检查次数", "11", "≥1200次", "1210次", "11"),
+            text_row("效益", "30", "≥90%", "90%", "24"),  # a level-1 name read as a 三级指标
+            text_row("建立联系群众制度完成率", "30", "生态效益指标", "", "6"),  # a group name as the target
+            text_row("任务完成时间", "12", "年底前完成", "已完成", "12")]
+    assert plausible_rows(rows) == 4
+    assert plausible_rows(rows, FUND_KINDS) == 2
+
+
+def test_sentences_left_on_a_page_go_to_that_pages_rows() -> None:
+    # Page 1: a row lacking its 评分标准, one such sentence left at the page's end; page 2
+    # (from its header, 一级指标): two rows, one sentence left. Over the whole table the
+    # counts differ (2 sentences, 3 rows); page by page they agree for page 1 only.
+    rows = [fund_row("资金分配合理性", "2", "达成预期指标", "达成预期指标", "2", 0),
+            fund_row("代表联络站建设覆盖率", "22", "100%", "100%", "19", 7),
+            fund_row("水质达标率", "6", "≥90%", "92%", "6", 12)]
+    cells = [c for r in rows[:1] for c in r.cells.values()] + [
+        cell("按要求完成得满分；未完成的，按完成比例计分。", "prose", 5), cell("一级指标", "label", 6)]
+    cells += [c for r in rows[1:] for c in r.cells.values()] + [cell("评价年度实现值/年度预期值×该指标分值。", "prose", 17)]
+    used = {*range(0, 5), *range(7, 17)}
+    keys = ["deviation_reason", "scoring_standard", "evidence"]
+    place_left_sentences(rows, cells, used, keys, CONFIG.prose_cues, ("deviation_reason",))
+    assert all("scoring_standard" not in r.cells for r in rows)
+    place_left_sentences(rows[:1], cells, used, keys, CONFIG.prose_cues, ("deviation_reason",), 0, 6)
+    place_left_sentences(rows[1:], cells, used, keys, CONFIG.prose_cues, ("deviation_reason",), 6, len(cells))
+    assert rows[0].cells["scoring_standard"].text == "按要求完成得满分；未完成的，按完成比例计分。"
+    assert "scoring_standard" in rows[0].guessed
+    assert all("scoring_standard" not in r.cells for r in rows[1:]) and 17 not in used
+
+
+def test_of_level1_cuts_the_one_that_puts_level2_names_under_their_family_comes_first() -> None:
+    # Rows 1 9 12 8 | 4 36 | 10 | 20 and printed 10 20 40 30: cut 30 | 40 | 10 | 20 and
+    # 10 | 20 | 40 | 30 both make them. 成本指标 and 数量指标 printed before the fifth and
+    # sixth rows are 产出's (the vocabulary), 社会效益指标 and 可持续影响指标 效益's: only the
+    # second cut puts them there. Two cuts were possible: still a guess.
+    weights = [1, 9, 12, 8, 4, 36, 10, 20]
+    level2 = {4: "成本指标", 5: "数量指标", 6: "社会效益指标", 7: "可持续影响指标"}
+    cells = [cell(n, "group1", k) for k, n in enumerate(["决策", "过程", "产出", "效益"])]
+    cells += [cell(str(x), "num", 4 + k) for k, x in enumerate([10, 20, 40, 30])]
+    rows = []
+    for j, w in enumerate(weights):
+        if j in level2:
+            cells += [cell(level2[j], "group2", len(cells)), cell(str(w), "num", len(cells) + 1)]
+        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
+                              end=len(cells) + 1))
+        cells.append(rows[-1].cells["level3_weight"])
+    fund = CATALOGUE.templates["gd_fund"]
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0,
+                         CONFIG.level2_parents)
+    assert [(g["level1"].text, g["level1_weight"].text) for g in groups] == \
+        [("决策", "10")] * 2 + [("过程", "20")] * 2 + [("产出", "40")] * 2 + [("效益", "30")] * 2
+    assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
+    # Without the vocabulary the other cut's order decides (the first found).
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0)
+    assert [g["level1_weight"].text for g in groups][:4] == ["30"] * 4
+
+
+def test_names_and_weights_alone_are_rows_when_they_make_what_is_missing_and_find_their_values() -> None:
+    # The rows found weigh 70; 带动地方经济增长 | 17 | 群众增收情况 | 13 printed apart from
+    # their values (达成预期指标 | 达成预期指标 | 17, 有效提升 | 有效提升 | 13): 17 + 13 = 30.
+    # 群众增收情况 (13) can take only the run scoring 13; the other run is 带动地方经济增长's.
+    rows = [fund_row("单位建设成本", "40", "≤120万元", "96.6万元", "40", 0),
+            fund_row("培训人均成本", "30", "≤50万元", "49.1万元", "30", 5)]
+    tail = [("带动地方经济增长", "name"), ("17", "num"), ("群众增收情况", "name"), ("13", "num"), ("经济效益指标", "group2"),
+            ("达成预期指标", "value"), ("达成预期指标", "value"), ("17", "num"), ("100", "num"),
+            ("有效提升", "value"), ("有效提升", "value"), ("13", "num")]
+
+    def read(tail: list[tuple[str, str]]) -> list[StreamRow]:
+        cells = [c for r in rows for c in r.cells.values()] + [cell(t, k, 10 + n) for n, (t, k) in enumerate(tail)]
+        return row_heads_left(rows, cells, set(range(10)), (100,), None, ("经济效益指标",), ("无",))
+
+    got = read(tail)
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["score"].text) for r in got[2:]] == [
+        ("带动地方经济增长", "达成预期指标", "17"), ("群众增收情况", "有效提升", "13")]
+    assert all({"level3", "level3_weight", "target", "actual", "score"} <= r.guessed for r in got[2:])
+    # Weights that do not make what is missing (17 + 12), or values not found: no rows.
+    assert len(read([("12", "num") if n == 3 else x for n, x in enumerate(tail)])) == 2
+    assert len(read(tail[:8])) == 2

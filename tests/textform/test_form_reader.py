@@ -314,3 +314,17 @@ def test_goals_side_by_side_whose_lines_come_in_turn_are_dealt_apart() -> None:
     form = read_text_form(whole, CATALOGUE, CONFIG)
     assert form.fields["goal_actual"].value == actual.value
     assert form.fields["goal_actual"].confidence >= CONFIG.review_threshold
+
+
+def test_goals_side_by_side_in_columns_of_one_width_are_a_guess() -> None:
+    """Two goals' lines as wide as each other, in turn: no dealing fits better than the
+    order, and the order is no surer: both goals are read as prose, not trusted."""
+    a = ["围绕年度重点工作任务统筹安排专项资金持续优化", "制度建设和管理模式不断完善阵地建设更好地服务", "群众推动民生实事落地见效。"]
+    b = ["已按计划完成乡村振兴年度工作任务资金使用规范", "各项绩效指标基本达成群众满意度较高工作成效明", "显年度总体目标已经实现。"]
+    lines = OCR_LINES.split("\n")
+    start = lines.index("年度总体目标") + 1
+    end = lines.index("一级指标")
+    text = "\n".join(lines[:start] + [a[0], b[0], a[1], b[1], a[2], b[2]] + lines[end:])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    for key in ("goal_expected", "goal_actual"):
+        assert form.fields[key].value and form.fields[key].confidence < CONFIG.review_threshold

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.pieces import TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.pieces import TextKind, drop_doubled_lines, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.vocab import label_index, load_text_config
 
 # pdfplumber's text of a funds block whose amounts wrap: each row's first halves print
@@ -62,3 +62,13 @@ def test_heads_on_one_line_take_the_run_of_tails_after_the_rows_weight() -> None
     kind, texts = pieces_of("年度资金总额\n18,928,80 19,133,00 17,750,10\n10\n0.00\n0.00\n0.00\n92.77%\n")
     assert kind is TextKind.CELLS
     assert texts[1:5] == ["18,928,800.00", "19,133,000.00", "17,750,100.00", "10"], texts
+
+
+def test_a_sentence_opening_a_block_again_is_a_cell_said_again() -> None:
+    # Two rows' one 评分标准, each a block of its own (pdftotext's reading order): kept;
+    # the same line right after itself, or again inside a block, is a doubled line.
+    standard = "评价年度实现值/年度预期值×该指标 满意度调查问卷及统计"
+    lines = [standard, "分值。", "表。", "", standard, "分值。", "表。"]
+    assert drop_doubled_lines(lines, 4, 8) == lines
+    assert drop_doubled_lines([standard, standard, "分值。"], 4, 8) == [standard, "分值。"]
+    assert drop_doubled_lines([standard, "分值。", standard, "表。"], 4, 8) == [standard, "分值。", "表。"]

@@ -179,3 +179,5 @@ def test_a_converters_markup_is_taken_off() -> None:
     assert repair.strip_markup(row) == "|公共文化项目成本控制|489.31万元|年初预算数|总分|Annual budget|"
     plain = "项目名称\t乡村振兴专项\n≥95%\t2*3\n"
     assert repair.strip_markup(plain) == plain
+    # A wrapped amount joins whole; two numbers a cell holds stay apart; a line ends where it did.
+    assert repair.strip_markup("|12,380,0<br>00.00|1<br>100|第一行<br>\n第二行|") == "|12,380,000.00|1 100|第一行\n第二行|"

@@ -153,7 +153,7 @@ def test_an_ocr_engines_text_is_read_in_doubt(doc_id: str, extractor: DocumentEx
     record = extractor.extract(path)
     assert record.template == truth.template and record.status == "review"
     read = [value for _path, value in record.iter_values() if value.value is not None]
-    assert read and all(value.flags for value in read)
+    assert read and all("low_ocr_confidence" in value.flags for value in read)  # said, whatever the calibration
     assert not any("|" in str(value.value) for value in read)
     summary = score_record(truth, record, "text").summary()
     assert summary["field_accuracy"] >= 0.2 and summary["silent_error_rate"] <= 0.01, summary

@@ -1,0 +1,133 @@
+"""Texts of forms drawn with narrow columns (fixtures/generator/geometry.py): a group name
+or a label wraps over three or four lines, not the one or two our own widths gave."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.table_region import join_group_pieces
+from pipeline.textform.vocab import load_text_config
+
+CONFIG = load_text_config(Settings().config_dir)
+
+
+def cells(*texts: str) -> list[Piece]:
+    """A text in the order of its cells, a wrapped cell's lines one after another (pypdf)."""
+    return [Piece(t, t, i, None, 0.95) for i, t in enumerate(texts)]
+
+
+def test_a_group_name_wrapped_over_four_lines_is_made_whole_with_its_weight() -> None:
+    ps = cells("产出", "指标", "（40", "分）", "时效指", "标", "任务完成时间", "12月31", "日前", "40", "40")
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.CELLS)]
+    assert got == ["产出指标（40分）", "时效指标", "任务完成时间", "12月31", "日前", "40", "40"]
+
+
+def test_a_name_wrapped_over_three_lines_in_its_column_of_a_spaced_text() -> None:
+    # pdftotext -layout: 可持续 | 影响指 | 标 down one column, other cells beside it.
+    ps = [Piece("可持续", "可持续", 0, 10, 0.95), Piece("长效管理", "长效管理", 0, 20, 0.95),
+          Piece("影响指", "影响指", 1, 10, 0.95), Piece("机制", "机制", 1, 20, 0.95),
+          Piece("标", "标", 2, 10, 0.95)]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.SPACED)]
+    assert got == ["可持续影响指标", "长效管理", "机制"]
+
+
+def test_a_start_that_no_line_completes_is_left_as_it_was() -> None:
+    ps = cells("产出", "指", "任务完成时间", "12月31", "日前")
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.CELLS)]
+    assert got == ["产出", "指", "任务完成时间", "12月31", "日前"]
+
+
+def test_a_level2_name_made_whole_does_not_take_the_weight_below_it() -> None:
+    # pdfplumber: 可持续影响 | 指标 beside 效益指标, whose （20分） is printed under it.
+    ps = [Piece(t, t, line, None, 0.95) for line, t in
+          [(0, "可持续影响"), (0, "长效管理机制建立"), (1, "效益指标"), (1, "符合规范"), (2, "指标"),
+           (2, "情况"), (3, "（20分）")]]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert "可持续影响指标" in got and "可持续影响指标（20分）" not in got
+
+
+def test_a_total_label_printed_down_its_cell_is_one_piece_again() -> None:
+    from pipeline.textform.table_region import mend_total_label
+
+    labels = ["合计", "总分"]
+    # In the order of the cells (pypdf): 合 | 计： | 100 | 96.5.
+    got = mend_total_label(cells("达成", "合", "计：", "100", "96.5", "一、资金使用绩效"), labels)
+    assert [p.text for p in got] == ["达成", "合计：", "100", "96.5", "一、资金使用绩效"]
+    assert got[1].line == 2  # the narrative begins after its last line
+    # pdftotext -layout: the row's numbers on the label's middle line, its colon apart.
+    spaced = [Piece("合", "合", 0, 0, 0.95), Piece("100", "100", 1, 5, 0.95), Piece("96.5", "96.5", 1, 20, 0.95),
+              Piece("计", "计", 2, 0, 0.95), Piece("：", "：", 3, 0, 0.95), Piece("一、资金使用绩效", "一、资金使用绩效", 4, 0, 0.95)]
+    got = mend_total_label(spaced, labels)
+    assert [(p.text, p.line) for p in got] == [("合计：", 3), ("100", 1), ("96.5", 1), ("一、资金使用绩效", 4)]
+    # A word that only starts like a label is left alone (合 | 格, 总 | 体目标).
+    for words in (("合", "格"), ("总", "体目标")):
+        assert [p.text for p in mend_total_label(cells(*words), labels)] == list(words)
+
+
+def test_a_row_label_wrapped_over_three_lines_stays_out_of_the_goals() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.form_reader import read_text_form
+
+    # pdftotext -layout of a form drawn with a narrow first column (fixtures/generator
+    # --geometry mixed, seed 27901): 年度 | 总体 | 目标 beside the goals.
+    text = "\n".join([
+        '                      部门整体支出绩效自评表',
+        '                               （2025年度）',
+        '',
+        '部门（单位）名                            佛山市生态环境局',
+        '   称',
+        '',
+        '年度资金（万                          年初预 全年预算          全年执       分值    执行率      得分',
+        '  元）                             算数   数            行数',
+        '',
+        '                   年度资金总额       2858.1   2858.1   2757.82   10    96.49%   9.65',
+        '',
+        '              其中：当年财政拨款         2858.1   2858.1   2757.82   —       —       —',
+        '',
+        '                   上年结转资金                                   —       —       —',
+        '',
+        '                   其他资金                                     —       —       —',
+        '',
+        '年度                    预期目标                                       实际完成情况',
+        '总体',
+        '目标   切实发挥职能作用，通过规范用好市财政专项资金，推进食品安 已按计划完成食品安全抽检年度工作任务，',
+        '      全抽检工作提质增效，确保年度各项绩效目标如期完成。    资金使用规范，各项绩效指标基本达成。',
+        '',
+        '绩效   一级指    二级指标      三级指标      年度指 实际完成           分值       得分    偏差原因分析及改进措施',
+        '指标    标                          标值   值',
+    ])
+    form = read_text_form(text, load_catalogue(Settings().config_dir), CONFIG)
+    assert form.fields["goal_expected"].value == ("切实发挥职能作用,通过规范用好市财政专项资金,推进食品安全抽检"
+                                                  "工作提质增效,确保年度各项绩效目标如期完成。")
+    assert form.fields["goal_actual"].value == "已按计划完成食品安全抽检年度工作任务,资金使用规范,各项绩效指标基本达成。"
+
+
+def test_a_value_in_cell_order_ends_where_a_wrapped_label_starts() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import read_header_fields, starts_wrapped_label
+    from pipeline.textform.vocab import label_index
+
+    catalogue = load_catalogue(Settings().config_dir)
+    index = label_index(catalogue, CONFIG)
+    # pypdf of a fund form drawn with a narrow first column: 资金情 | 况 after 项目级次's value.
+    ps = cells("基本情", "况", "项目名称", "城乡居民养老保险补助资金", "评价年", "度", "2024", "项目级次", "一级",
+               "资金情", "况", "资金安排情况", "预算计划安排", "236")
+    assert starts_wrapped_label(ps, 9, index) and starts_wrapped_label(ps, 4, index)
+    assert not starts_wrapped_label(ps, 8, index) and not starts_wrapped_label(ps, 3, index)
+    fields = read_header_fields(ps, [p.text for p in ps], catalogue.templates["gd_fund"], index,
+                                TextKind.CELLS, len(ps))
+    assert fields["project_level"].value == "一级"
+    assert fields["project_name"].value == "城乡居民养老保险补助资金"
+
+
+def test_a_total_label_glued_to_its_first_number_is_cut_from_it() -> None:
+    from pipeline.textform.table_region import mend_total_label, total_row_end
+
+    # PyMuPDF of a narrow total row: 合计：100 on a line, the other numbers a line each.
+    ps = cells("报告等。", "合计：100", "100", "100", "96.5", "一、资金使用绩效")
+    got = mend_total_label(ps, ["合计", "总分"])
+    assert [(p.text, p.line) for p in got][1:5] == [("合计：", 1), ("100", 1), ("100", 2), ("100", 3)]
+    # The row ends with its last number: the narrative's heading is not the table's.
+    assert total_row_end(got, 1) == 4
+    # A word that is no total label keeps its number (评价年度2024).
+    assert [p.text for p in mend_total_label(cells("评价年度2024"), ["合计", "总分"])] == ["评价年度2024"]
