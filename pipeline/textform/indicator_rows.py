@@ -26,7 +26,7 @@ from functools import cached_property
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
-from pipeline.textform.pieces import Piece, share_column
+from pipeline.textform.pieces import Piece, display_width, share_column
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -176,13 +176,19 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
         kind = "group"
     if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
         return 0.0
+    widening = 0.0
+    if kind in ("name", "prose") and display_width(prev.text) + 2 < display_width(cur.text):
+        # A wrapped cell fills each line but its last: a line wider than the one before it
+        # (by more than a wide character) is another cell's (…已督促施 | 工单位加快进度 |
+        # 农村人居环境改善情况: the sentence's last line, then the next row's name).
+        widening = costs["wrap_widening"]
     if kind == "prose" and ends_cell(prev):
-        return costs["wrap_after_sentence"]
+        return costs["wrap_after_sentence"] + widening
     if kind == "value" and prev.key + cur.key in config.qualitative_values:
         return 0.0  # 达成年度 | 指标: one wording, wrapped
     if len(cur.key) <= 2 and kind in ("name", "value") and not cur.text[:1].isdigit():
         return costs["wrap_tail"]  # a wrapped cell's last character or two (万|元, 达标|率)
-    return costs[f"wrap_{kind}"]
+    return costs[f"wrap_{kind}"] + widening
 
 
 def completes_value(before: str, tail: str, config: TextConfig) -> bool:
@@ -204,8 +210,9 @@ def is_tail(piece: Piece) -> bool:
 
 
 def ends_cell(piece: Piece) -> bool:
-    """A prose line that can end its cell: a full stop, or a short answer (无, 是)."""
-    return piece.text.endswith(SENTENCE_ENDS) or len(piece.key) <= 3
+    """A prose line that can end its cell: a full stop, or a short answer (无, 是); not a
+    sentence's last short line that ends mid-clause (慢，下一 | 步将加快…)."""
+    return piece.text.endswith(SENTENCE_ENDS) or (len(piece.key) <= 3 and not PROSE_MARKS.search(piece.text))
 
 
 def prose_cue_cost(key: str, piece: Piece, config: TextConfig, present: tuple[str, ...]) -> float:
