@@ -476,7 +476,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             # Short (the last line of a wrapped name), a sentence (another cell's text
             # joined to it) or a group's name (数量指标): not an indicator's name as read.
             if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
-                                       or re.search(r"[，,。；;]", row.text(key))):
+                                       or re.search(r"[，,。；;]", row.text(key))
+                                       or glued_to_group(name, groups) or unbalanced(row.text(key))):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):
@@ -486,6 +487,24 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in keys:
                 if not row.cells.get(key):
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def glued_to_group(name: str, groups: tuple[str, ...]) -> bool:
+    """A name that opens with a group's name (产出指标成本指标项目成本控制): the group cells
+    printed before it were read into it, and where its own name starts is a guess."""
+    return any(len(g) >= 4 and len(name) > len(g) and name.startswith(g) for g in groups)
+
+
+def unbalanced(text: str) -> bool:
+    """A bracket closed that was not opened, or left open (现值可)…): a header's or another
+    cell's piece read into the cell."""
+    depth = 0
+    for ch in text:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return True
+    return depth != 0
 
 
 def capped(piece: Piece, cap: float) -> Piece:

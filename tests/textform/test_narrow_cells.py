@@ -96,3 +96,14 @@ def test_a_group_name_printed_a_character_a_line_is_made_whole() -> None:
                  "效", "益", "指", "标", "经", "济", "效", "益", "指", "标", "群众增收情况")
     assert got == ["产出指标", "数量指标", "培训人次", "≥120人次", "122人次", "50", "50",
                    "效益指标", "经济效益指标", "群众增收情况"]
+
+
+def test_a_name_read_with_a_group_name_or_a_stray_bracket_before_it_is_in_doubt() -> None:
+    from pipeline.textform.indicator_rows import TextRow, doubt_unconfirmed_cells
+
+    spec = CATALOGUE.templates["mof_project"].indicators
+    groups = ("产出指标", "成本指标", "效益")
+    rows = [TextRow({"level3": [Piece(t, t, 0, None, 0.95)]})
+            for t in ("产出指标成本指标项目成本控制", "现值可)年度公共文化分配办法合规性", "项目成本控制", "效益分析完成率")]
+    doubt_unconfirmed_cells(rows, spec, 0.5, groups)
+    assert [r.cells["level3"][0].confidence for r in rows] == [0.5, 0.5, 0.95, 0.95]
