@@ -33,6 +33,7 @@ from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
     doubt_cut_texts,
     doubt_score_over_weight,
+    join_wrapped_labels,
     read_funds,
     read_goals,
     read_header_fields,
@@ -136,6 +137,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     template = catalogue.templates[name].version(version)
     pieces = mend_total_label(pieces, template.indicators.total_labels)
     bounds = table_bounds(pieces, template, config)
+    if bounds is not None and kind is TextKind.CELLS and not is_cell_stream(lines, config):
+        # The head's labels wrapped a piece a line in narrow cells (评价年 | 度, 市 | 本 | 级),
+        # for the head reader to find its values after them.
+        head = join_wrapped_labels(pieces[:bounds[0]], index)
+        if len(head) < bounds[0]:
+            pieces = head + pieces[bounds[0]:]
+            bounds = table_bounds(pieces, template, config)
     table = pieces  # the pieces the table's rows and total are read from
     if bounds is not None:
         # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before

@@ -107,3 +107,24 @@ def test_a_name_read_with_a_group_name_or_a_stray_bracket_before_it_is_in_doubt(
             for t in ("产出指标成本指标项目成本控制", "现值可)年度公共文化分配办法合规性", "项目成本控制", "效益分析完成率")]
     doubt_unconfirmed_cells(rows, spec, 0.5, groups)
     assert [r.cells["level3"][0].confidence for r in rows] == [0.5, 0.5, 0.95, 0.95]
+
+
+def test_head_labels_wrapped_a_piece_a_line_are_one_piece_again() -> None:
+    from pipeline.textform.head_fields import join_wrapped_labels, read_header_fields
+    from pipeline.textform.vocab import label_index
+
+    index = label_index(CATALOGUE, CONFIG)
+    # pypdf of a fund form drawn with narrow label cells (seed 27902).
+    ps = cells("项目名称", "2023年乡村振兴驻镇帮镇扶村项目", "评价年", "度", "2024", "评价金额", "2,352",
+               "项目级", "次", "三级", "资金情", "况", "资金安排情", "况", "预算计划安排", "2,352",
+               "实际分配下达", "市", "本", "级", "470", "转移支付至下", "级", "1,882")
+    got = [p.text for p in join_wrapped_labels(ps, index)]
+    assert got == ["项目名称", "2023年乡村振兴驻镇帮镇扶村项目", "评价年度", "2024", "评价金额", "2,352",
+                   "项目级次", "三级", "资金情况", "资金安排情况", "预算计划安排", "2,352",
+                   "实际分配下达", "市本级", "470", "转移支付至下级", "1,882"]
+    joined_ps = join_wrapped_labels(ps, index)
+    fields = read_header_fields(joined_ps, [p.text for p in joined_ps], CATALOGUE.templates["gd_fund"], index,
+                                TextKind.CELLS, len(joined_ps))
+    assert fields["evaluation_year"].value == 2024 and fields["project_level"].value == "三级"
+    # A value is never taken into a label (2024 has digits; 三级 is no label's end).
+    assert [p.text for p in join_wrapped_labels(cells("评价年度", "2024"), index)] == ["评价年度", "2024"]
