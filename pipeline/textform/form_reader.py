@@ -34,6 +34,7 @@ from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
     doubt_cut_texts,
     doubt_score_over_weight,
+    join_wrapped_labels,
     read_funds,
     read_goals,
     read_header_fields,
@@ -137,6 +138,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     template = catalogue.templates[name].version(version)
     pieces = mend_total_label(pieces, template.indicators.total_labels)
     bounds = table_bounds(pieces, template, config)
+    if bounds is not None and kind is TextKind.CELLS and not is_cell_stream(lines, config):
+        # The head's labels wrapped a piece a line in narrow cells (评价年 | 度, 市 | 本 | 级),
+        # for the head reader to find its values after them.
+        head = join_wrapped_labels(pieces[:bounds[0]], index)
+        if len(head) < bounds[0]:
+            pieces = head + pieces[bounds[0]:]
+            bounds = table_bounds(pieces, template, config)
+    table = pieces  # the pieces the table's rows and total are read from
+    if bounds is not None:
+        # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before
+        # the header's end is sought: their halves are no stray header words (指标). The
+        # head before the table keeps its pieces, and the cell stream reads its own.
+        joined = join_group_pieces(pieces[bounds[0]:], config, name, kind)
+        if len(joined) < len(pieces) - bounds[0]:
+            table = pieces[:bounds[0]] + joined
+            bounds = table_bounds(table, template, config)
     table_start = bounds[0] if bounds else len(pieces)
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
     read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
@@ -153,8 +170,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         labels = header_labels(template, config)
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
-        printed = printed_header_keys(pieces, bounds, template, labels)
-        body = drop_repeated_headers(pieces[body_start:total_at], labels, printed)
+        printed = printed_header_keys(table, bounds, template, labels)
+        body = drop_repeated_headers(table[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
         in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
@@ -186,7 +203,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                               or not any(r.cells.get("level1") for r in form.rows)):
             # The rows do not hold their level-1 groups, or were not read in row order: the
             # names (with their weights) stand apart, before the rows; the weights place them.
-            around = join_group_pieces(pieces[:total_at], config, name, kind)
+            around = join_group_pieces(table[:total_at], config, name, kind)
             level1 = set(config.level1_names.get(name, ()))
             named: list[Piece] = []
             for p in around:  # each name once: a page break prints a merged cell again
@@ -200,9 +217,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name))
         form.table_found = True
-        if total_at < len(pieces):
-            form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
-            last_line = total_row_end(pieces, total_at)
+        if total_at < len(table):
+            form.total = read_total(table, total_at, config.confidence.ambiguous_cell)
+            last_line = total_row_end(table, total_at)
         elif body:
             last_line = body[-1].line
     if kind is TextKind.CELLS and is_cell_stream(lines, config):

@@ -197,6 +197,38 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
     return out
 
 
+def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -> list[Piece]:
+    """Labels wrapped a piece a line in a narrow cell, in the order of the cells (评价年 | 度,
+    市 | 本 | 级, 转移支付至下 | 级): one piece again, where the first line stands, when the
+    lines one after another make a label of the forms exactly and none is a label itself
+    (是否如期实现预期总体目 | 标: a long first line, short next ones)."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        p = pieces[i]
+        found = 0
+        if p.x is None and 0 < len(p.key) <= 16 and p.key not in index.by_compact:
+            key = p.key
+            for m in range(1, most):
+                q = pieces[i + m] if i + m < len(pieces) else None
+                if q is None or q.x is not None or not q.key or len(q.key) > 6 or q.key in index.by_compact \
+                        or any(ch.isdigit() for ch in q.key):
+                    break
+                key += q.key
+                if key in index.by_compact:
+                    found = m
+                    break
+        if found:
+            parts = pieces[i:i + found + 1]
+            out.append(Piece("".join(x.text.strip() for x in parts), "".join(x.raw.strip() for x in parts),
+                             p.line, None, min(x.confidence for x in parts)))
+            i += found + 1
+        else:
+            out.append(p)
+            i += 1
+    return out
+
+
 def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: int = 3) -> bool:
     """The piece at ``at`` starts a label wrapped in a narrow cell, a piece a line, that the
     next pieces complete (资金情 | 况, 评价年 | 度): the next row of the form, not a value's

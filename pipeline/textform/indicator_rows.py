@@ -26,7 +26,7 @@ from functools import cached_property
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
-from pipeline.textform.pieces import Piece, share_column
+from pipeline.textform.pieces import Piece, display_width, share_column
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -176,13 +176,19 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
         kind = "group"
     if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
         return 0.0
+    widening = 0.0
+    if kind in ("name", "prose") and display_width(prev.text) + 2 < display_width(cur.text):
+        # A wrapped cell fills each line but its last: a line wider than the one before it
+        # (by more than a wide character) is another cell's (…已督促施 | 工单位加快进度 |
+        # 农村人居环境改善情况: the sentence's last line, then the next row's name).
+        widening = costs["wrap_widening"]
     if kind == "prose" and ends_cell(prev):
-        return costs["wrap_after_sentence"]
+        return costs["wrap_after_sentence"] + widening
     if kind == "value" and prev.key + cur.key in config.qualitative_values:
         return 0.0  # 达成年度 | 指标: one wording, wrapped
     if len(cur.key) <= 2 and kind in ("name", "value") and not cur.text[:1].isdigit():
         return costs["wrap_tail"]  # a wrapped cell's last character or two (万|元, 达标|率)
-    return costs[f"wrap_{kind}"]
+    return costs[f"wrap_{kind}"] + widening
 
 
 def completes_value(before: str, tail: str, config: TextConfig) -> bool:
@@ -204,8 +210,9 @@ def is_tail(piece: Piece) -> bool:
 
 
 def ends_cell(piece: Piece) -> bool:
-    """A prose line that can end its cell: a full stop, or a short answer (无, 是)."""
-    return piece.text.endswith(SENTENCE_ENDS) or len(piece.key) <= 3
+    """A prose line that can end its cell: a full stop, or a short answer (无, 是); not a
+    sentence's last short line that ends mid-clause (慢，下一 | 步将加快…)."""
+    return piece.text.endswith(SENTENCE_ENDS) or (len(piece.key) <= 3 and not PROSE_MARKS.search(piece.text))
 
 
 def prose_cue_cost(key: str, piece: Piece, config: TextConfig, present: tuple[str, ...]) -> float:
@@ -469,7 +476,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             # Short (the last line of a wrapped name), a sentence (another cell's text
             # joined to it) or a group's name (数量指标): not an indicator's name as read.
             if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
-                                       or re.search(r"[，,。；;]", row.text(key))):
+                                       or re.search(r"[，,。；;]", row.text(key))
+                                       or glued_to_group(name, groups) or unbalanced(row.text(key))):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):
@@ -479,6 +487,24 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in keys:
                 if not row.cells.get(key):
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def glued_to_group(name: str, groups: tuple[str, ...]) -> bool:
+    """A name that opens with a group's name (产出指标成本指标项目成本控制): the group cells
+    printed before it were read into it, and where its own name starts is a guess."""
+    return any(len(g) >= 4 and len(name) > len(g) and name.startswith(g) for g in groups)
+
+
+def unbalanced(text: str) -> bool:
+    """A bracket closed that was not opened, or left open (现值可)…): a header's or another
+    cell's piece read into the cell."""
+    depth = 0
+    for ch in text:
+        depth += ch in "（("
+        depth -= ch in "）)"
+        if depth < 0:
+            return True
+    return depth != 0
 
 
 def capped(piece: Piece, cap: float) -> Piece:

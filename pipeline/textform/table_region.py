@@ -56,8 +56,26 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         ``nearest``, each the nearest partner only (a name whole already, 效益, is not
         made 效益指标 by the 指标 of 社会效益 | 指标 a few cells on)."""
         key, last, taken = out[i].key, i, []
-        while len(taken) < MAX_NAME_LINES:
+        # A name printed a character a line down a very narrow column (产 | 出 | 指 | 标), in
+        # the order of the cells: each next piece right after the one before, as many as
+        # the name's characters, up to the longest name it may make (效 | 益 is 效益 only
+        # when no 指 | 标 follows).
+        by_character = len(key) == 1 and out[i].x is None and kind is not TextKind.LINES
+        most = max(map(len, terms)) if by_character else MAX_NAME_LINES
+        while len(taken) < most:
             free = [j for j in partners(last) if j not in used and j not in taken]
+            if by_character:
+                free = free[:1]
+            if out[i].x is None and kind is not TextKind.LINES:
+                # In the order of the cells a wrapped name's lines come one after another:
+                # the next piece goes on it when it fits (效益指 | 标（20 | 分） | 生态效益指 | 标,
+                # not 效益指 + the 标 of 生态效益指); and no rest stands past a row's number
+                # (服务对象满意度 | ≥95% | 98% | 1 | 1 | 满意度 | 指标（: a 三级指标 the next
+                # row's group name does not complete).
+                free = free[:next((k for k, j in enumerate(free) if ROW_NUMBER.fullmatch(out[j].key)), len(free))]
+                if free and (grows(key + out[free[0]].key) or key + out[free[0]].key in row_labels
+                             or WEIGHT_SUFFIX.sub("", key + out[free[0]].key) in terms):
+                    free = free[:1]
             free = free[:1] if nearest else free
             # A piece that completes the name first, else one that goes on with it.
             found = next((j for j in free if key + out[j].key in row_labels
@@ -69,6 +87,10 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             taken.append(found)
             key, last = key + out[found].key, found
             if key in row_labels or WEIGHT_SUFFIX.sub("", key) in terms:
+                after = next((j for j in partners(last) if j not in used), None)
+                if by_character and after is not None and len(out[after].key) == 1 \
+                        and any(t != key and t.startswith(key + out[after].key) for t in terms):
+                    continue
                 return taken
         return None
 
@@ -106,7 +128,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             continue
         last = i
         # A name not yet whole, or a short one that a longer name starts with (产出 | 指标).
-        if len(key) >= 2 and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
+        if (len(key) >= 2 or (p.x is None and kind is not TextKind.LINES and grows(key))) \
+                and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
             parts = rest_of_name(i, nearest=base in terms)
             if parts is not None:
                 used.update(parts)
@@ -133,6 +156,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
 MAX_NAME_LINES = 4
 # A weight's digits, its 分 on the next line.
 WEIGHT_DIGITS = re.compile(r"\d+(?:\.\d*)?")
+# A row's number (a weight, a score, a percentage, a bound): no wrapped name goes past it.
+ROW_NUMBER = re.compile(r"[≥≤><=＞＜]?\d+(?:\.\d+)?%?")
 
 
 def joined_pieces(parts: list[Piece], confidence: float | None = None) -> Piece:
@@ -266,12 +291,21 @@ def is_header_piece(piece: Piece, labels: list[str]) -> bool:
     key = compact(LABEL_NOTE.sub("", piece.text))
     if not key:
         return True
+    return is_header_key(key, labels, glued=True)
+
+
+def is_header_key(key: str, labels: list[str], glued: bool = False) -> bool:
+    """Whether a compact text is a header label or a wrapped line of one; with ``glued``,
+    also two labels a tool wrote as one piece (得分偏差原因分析及改进措 | 施: PyMuPDF)."""
     for label in labels:
         lk = compact(label)
         if fuzz.ratio(key, lk) >= LABEL_SCORE:
             return True
         if len(key) >= 2 and len(lk) >= 3 and (lk.startswith(key) or lk.endswith(key)) and len(key) >= len(lk) / 3:
             return True
+    if glued and any(len(lk := compact(label)) >= 2 and key.startswith(lk) and len(key) - len(lk) >= 2
+                     and is_header_key(key[len(lk):], labels) for label in labels):
+        return True
     return key in {"值"}
 
 
@@ -307,6 +341,16 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
     piece the first header printed (``printed``, from printed_header_keys)."""
     header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
+    label_keys = {compact(label) for label in labels}
+    for k in range(len(body)):
+        # A label wrapped a character or two a line down a narrow column (指 | 标 | 性 | 质):
+        # its lines are header words together.
+        for m in range(2, MAX_NAME_LINES + 1):
+            part = body[k:k + m]
+            if len(part) == m and all(len(p.key) <= 3 for p in part) \
+                    and "".join(p.key for p in part) in label_keys:
+                header[k:k + m] = [True] * m
+                break
     drop = [False] * len(body)
     i = 0
     while i < len(body):
@@ -316,7 +360,12 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
         if j - i >= 3:
             drop[i:j] = [True] * (j - i)
         i = max(j, i + 1)
-    return [p for k, p in enumerate(body) if not drop[k] and p.key not in printed and (
+    # A short word the header wrapped (指标 of 二级 | 指标) stands in cells too (达成 | 预期 |
+    # 指标 down a narrow column): dropped as the header's only beside another header word.
+    repeated = [p.key in printed and (len(p.key) > 2 or (k > 0 and header[k - 1])
+                                      or (k + 1 < len(body) and header[k + 1]))
+                for k, p in enumerate(body)]
+    return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and (
         NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
 
 
@@ -331,9 +380,14 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     labels = header_labels(template, config)
     end = first[0]
     # The header runs while its pieces are header words; a few stray words may sit inside.
-    i, misses = first[0], 0
+    label_keys = [compact(label) for label in labels]
+    i, misses, run = first[0], 0, ""
     while i < len(pieces) and misses <= 4:
-        if is_header_piece(pieces[i], labels):
+        # A label wrapped over three lines or more in a narrow column (偏差原因 | 分析及改 |
+        # 进措施): a line that goes on the one before it within a label is the header's.
+        run = run + pieces[i].key if run and any(k.startswith(run + pieces[i].key) for k in label_keys) else ""
+        if run or is_header_piece(pieces[i], labels):
+            run = run or pieces[i].key
             end, misses = i + 1, 0
         else:
             misses += 1
@@ -410,8 +464,8 @@ def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: 
     top = pieces[start].line - 2  # a header cell may start on a line above the first label
     heads = {p.key for p in pieces[:end] if p.line >= top}
     while end < len(pieces) and len(pieces[end].key) == 1 and any(
-            len(lk := compact(label)) >= 3 and lk.endswith(pieces[end].key) and lk[:-1] in heads
-            for label in labels):
+            len(lk := compact(label)) >= 3 and lk.endswith(pieces[end].key)
+            and any(h.endswith(lk[:-1]) for h in heads) for label in labels):
         end += 1
     return end
 
