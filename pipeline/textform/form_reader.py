@@ -197,7 +197,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name))
+                                    groups_of(config, name), config.qualitative_values)
         form.table_found = True
         if total_at < len(pieces):
             form.total = read_total(pieces, total_at, config.confidence.ambiguous_cell)
@@ -226,7 +226,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name))
+                                    groups_of(config, name), config.qualitative_values)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)

@@ -315,6 +315,10 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
             j += 1
         if j - i >= 3:
             drop[i:j] = [True] * (j - i)
+            # Its labels' last characters wrapped onto lines of their own (标 位 | 性 | 质).
+            while j < len(body) and is_label_tail(body[j], labels, body):
+                drop[j] = True
+                j += 1
         i = max(j, i + 1)
     return [p for k, p in enumerate(body) if not drop[k] and p.key not in printed and (
         NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
@@ -341,6 +345,9 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_header_note(pieces, first[0], end)
     # The table's row label wraps too (绩效指 | 标), beside the header.
     end = past_wrapped_label_tails(pieces, first[0], end, [*labels, *config.table_row_labels])
+    heads = pieces[first[0]:end]
+    while end < len(pieces) and is_label_tail(pieces[end], labels, pieces, heads):
+        end += 1
     end = past_scattered_header(pieces, end, labels)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
@@ -414,6 +421,25 @@ def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: 
             for label in labels):
         end += 1
     return end
+
+
+def is_label_tail(piece: Piece, labels: list[str], pieces: list[Piece],
+                  heads: list[Piece] | None = None) -> bool:
+    """A piece on a line of header labels' wrapped characters only (指标性质 and 度量单位
+    printed in narrow columns: 标 位 | 性 | 质 on lines of their own below the header
+    line), each one or two Chinese characters from within a label, not its start: the
+    labels' wrapped lines, not a row's cells (a row's line holds a number or a word of
+    its own). In a text that kept positions, with the header's pieces (``heads``), each
+    stands under the header piece that began its label (指 for 指标性质)."""
+    return all(is_label_part(p, labels, heads) for p in pieces if p.line == piece.line)
+
+
+def is_label_part(piece: Piece, labels: list[str], heads: list[Piece] | None = None) -> bool:
+    key = piece.key
+    return 1 <= len(key) <= 2 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", key)) and any(
+        len(lk := compact(label)) >= 3 and key in lk[1:] and (heads is None or piece.x is None or any(
+            h.key and lk.startswith(h.key) and len(h.key) <= lk.index(key, 1) and share_column(h, piece)
+            for h in heads)) for label in labels)
 
 
 def past_scattered_header(pieces: list[Piece], end: int, labels: list[str]) -> int:
