@@ -551,13 +551,17 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
 
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
-    may have lost its last lines to another cell: read with its confidence capped."""
+    may have lost its last lines to another cell; a head text that is a bare number (a
+    project's name read as 2025: the name wrapped away, the year beside it taken): read
+    with its confidence capped."""
     for name, spec in template.fields.items():
         fv = fields.get(name)
         if spec.type != "text" or fv is None or not isinstance(fv.value, str):
             continue
         text = fv.value.strip()
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+        if re.fullmatch(r"[\d.,，%\s]+", text):
             fv.confidence = min(fv.confidence, cap)
 
 
