@@ -174,3 +174,14 @@ def test_rows_weighing_more_than_any_rule_gives_fail_indicators_complete() -> No
     record.indicators[2].level3_weight = fv(100)
     ok, detail = completeness(record)
     assert not ok and "more than the indicators' 100" in detail, detail
+
+
+def test_a_group_read_into_another_fails_indicators_complete_by_the_level1_weights() -> None:
+    # 满意度's row (10) read under 效益 (a narrow column tore its name): the rows weigh the
+    # 90 the rule leaves the indicators, but the level-1 groups only 80.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].level1 = fv("效益指标")
+    record.indicators[2].level1_weight = fv(30)
+    ok, detail = completeness(record)
+    assert not ok and "the level-1 groups weigh 80 of the indicators' 90" in detail, detail

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells, torn_value
-from pipeline.textform.pieces import Piece, text_to_pieces
+from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.table_region import drop_repeated_headers, header_labels, table_bounds
 from pipeline.textform.vocab import label_index, load_text_config
 
@@ -95,3 +95,59 @@ def test_a_sentence_starting_with_another_lines_last_character_was_cut() -> None
     assert cut_short("期，已督促施工单位加快进度")  # …工程延 | 期，…
     assert not cut_short("受天气影响部分工程延期，已督促施工单位加快进度")
     assert not cut_short("另外，已督促施工单位加快进度")
+
+
+# pdfplumber's text of a department form drawn with narrow columns (a row per line, one
+# space between cells): group names torn over four or five lines, other cells between.
+NARROW_ROWS = """实际
+一级 二级指 年度指 偏差原因分析及
+三级指标 完成值 分值 得分
+指标 标 标值 改进措施
+值
+产出
+指标 时效指 12月31 按期
+任务完成时间 40 40
+（40 标 日前 完成
+分）
+绩效指 效益 益指标
+达成
+标 指标 困难群众带动地 达成预
+预期 2 2
+（40 方经济增长 期指标
+指标
+分）
+满意
+服务对象满意度 ≥90% 95% 8 8
+度指 服务对
+标（ 象满意
+10 度指标
+群众满意度 ≥85% 86% 7 2
+分）
+总分 105 99.17""".splitlines()
+
+
+def test_torn_group_names_of_a_row_per_line_text_are_made_whole_with_their_weights() -> None:
+    from pipeline.textform.table_region import join_group_pieces
+    pieces = pieces_of(["部门整体支出绩效自评表", *NARROW_ROWS])
+    bounds = table_bounds(pieces, TEMPLATE, CONFIG)
+    assert bounds is not None
+    first, body_start, total_at = bounds
+    assert pieces[body_start].text == "产出"  # the first row's, not the header's 一级 | 指标
+    got = [p.text for p in join_group_pieces(pieces[body_start:total_at], CONFIG, "dept_overall", TextKind.LINES)]
+    assert "产出指标（40分）" in got
+    assert "效益指标（40分）" in got       # 效益, a name whole already, goes on below
+    assert "满意度指标（10分）" in got     # its 分） two lines below the 10
+    assert "10" not in got and "分）" not in got
+
+
+def test_a_head_text_that_is_a_bare_number_is_in_doubt() -> None:
+    from pipeline.models import FieldValue
+    from pipeline.textform.head_fields import doubt_cut_texts
+
+    gd = CATALOGUE.templates["gd_fund"].version(None)
+    fields = {"project_name": FieldValue(value="2025", raw="2025", confidence=0.95)}
+    doubt_cut_texts(fields, gd, CAP)
+    assert fields["project_name"].confidence == CAP
+    fields = {"project_name": FieldValue(value="2025年乡村振兴专项资金", raw="", confidence=0.95)}
+    doubt_cut_texts(fields, gd, CAP)
+    assert fields["project_name"].confidence == 0.95
