@@ -486,15 +486,18 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
     short: list[str] = []
     over: list[str] = []
     paths: list[str] = []
-    for name, idx in groups(record, "level1").items():
-        weight, path = group_weight(record, idx, "level1_weight")
-        weights = [num(record.indicators[i].level3_weight) for i in idx]
-        if weight is None or any(w is None for w in weights):
-            continue
-        found = sum(w for w in weights if w is not None)
-        if found < weight - TOLERANCE:
-            short.append(f"{name}: rows for {fmt(weight - found)} of its weight {fmt(weight)} not found")
-            paths.append(path)
+    # A group's rows weigh less than its weight (level 1, or level 2 where the form
+    # prints its weights): rows of it not read, or read into another group.
+    for level in ("level1", "level2"):
+        for name, idx in groups(record, level).items():
+            weight, path = group_weight(record, idx, f"{level}_weight")
+            weights = [num(record.indicators[i].level3_weight) for i in idx]
+            if weight is None or any(w is None for w in weights):
+                continue
+            found = sum(w for w in weights if w is not None)
+            if found < weight - TOLERANCE:
+                short.append(f"{name}: rows for {fmt(weight - found)} of its weight {fmt(weight)} not found")
+                paths.append(path)
     shares = indicators_shares(record, weighting)
     share = indicators_share(record, weighting, shares)
     level1 = [group_weight(record, idx, "level1_weight") for idx in groups(record, "level1").values()]

@@ -493,7 +493,7 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             # Short (the last line of a wrapped name), a sentence (another cell's text
             # joined to it) or a group's name (数量指标): not an indicator's name as read.
             if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
-                                       or re.search(r"[，,。；;]", row.text(key))):
+                                       or re.search(r"[，,。；;]", row.text(key)) or holds_group(name, groups)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in ("target", "actual") if qualitative else ():
             if row.cells.get(key) and torn_value(row.text(key), qualitative):
@@ -506,6 +506,12 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in keys:
                 if not row.cells.get(key):
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def holds_group(name: str, groups: tuple[str, ...]) -> bool:
+    """A name holding a group's whole name of four characters or more and more besides
+    (资料归档完整率质量指标绩: a group cell's lines read into the name's)."""
+    return any(len(g) >= 4 and g in name and g != name for g in groups)
 
 
 def capped(piece: Piece, cap: float) -> Piece:

@@ -151,3 +151,12 @@ def test_a_head_text_that_is_a_bare_number_is_in_doubt() -> None:
     fields = {"project_name": FieldValue(value="2025年乡村振兴专项资金", raw="", confidence=0.95)}
     doubt_cut_texts(fields, gd, CAP)
     assert fields["project_name"].confidence == 0.95
+
+
+def test_a_name_holding_a_groups_whole_name_is_in_doubt() -> None:
+    def row(name: str) -> TextRow:
+        return TextRow({"level3": [Piece(name, name, 0, None, 0.95)]})
+    rows = [row("资料归档完整率质量指标绩"), row("资料归档完整率"), row("可持续影响指标")]
+    groups = tuple(CONFIG.group_names)
+    doubt_unconfirmed_cells(rows, TEMPLATE.indicators, CAP, groups, CONFIG.qualitative_values)
+    assert [r.cells["level3"][0].confidence for r in rows] == [CAP, 0.95, CAP]
