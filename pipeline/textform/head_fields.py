@@ -565,6 +565,18 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
             fv.confidence = min(fv.confidence, cap)
 
 
+def doubt_unit_names(fields: dict[str, FieldValue], names: tuple[str, ...], ends: tuple[str, ...],
+                     cap: float) -> None:
+    """A unit's name (``names``: 实施单位, 主管部门, 填报单位) that does not end in an organ's
+    word (``ends``: 局, 中心, 学校…) lost its last line to another cell or took another
+    cell's text (惠州市市场监督, 清远市职业技术学校1125): read with its confidence capped."""
+    for name in names:
+        fv = fields.get(name)
+        if fv is not None and isinstance(fv.value, str) and fv.value.strip() \
+                and not compact(fv.value).endswith(ends):
+            fv.confidence = min(fv.confidence, cap)
+
+
 def doubt_score_over_weight(fields: dict[str, FieldValue], total: FieldValue | None, cap: float) -> None:
     """The funds block's score can be no more than its weight (分值) nor than the form's
     total, of which it is a part: a score read above either is another cell's number (an

@@ -160,3 +160,19 @@ def test_a_name_holding_a_groups_whole_name_is_in_doubt() -> None:
     groups = tuple(CONFIG.group_names)
     doubt_unconfirmed_cells(rows, TEMPLATE.indicators, CAP, groups, CONFIG.qualitative_values)
     assert [r.cells["level3"][0].confidence for r in rows] == [CAP, 0.95, CAP]
+
+
+def test_a_unit_name_that_ends_in_no_organs_word_is_in_doubt() -> None:
+    from pipeline.models import FieldValue
+    from pipeline.textform.head_fields import doubt_unit_names
+
+    def read(value: str) -> float:
+        fields = {"implementing_unit": FieldValue(value=value, raw=value, confidence=0.95)}
+        doubt_unit_names(fields, CONFIG.unit_fields, CONFIG.unit_name_ends, CAP)
+        return fields["implementing_unit"].confidence
+
+    # Its last line read elsewhere, or another cell's number taken.
+    assert read("惠州市市场监督") == CAP
+    assert read("清远市职业技术学校1125") == CAP
+    for whole in ("惠州市市场监督管理局", "清远市职业技术学校", "汕头市人大常委会办公室", "南平市疾病预防控制中心"):
+        assert read(whole) == 0.95, whole
