@@ -486,15 +486,29 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
     short: list[str] = []
     over: list[str] = []
     paths: list[str] = []
-    for name, idx in groups(record, "level1").items():
-        weight, path = group_weight(record, idx, "level1_weight")
-        weights = [num(record.indicators[i].level3_weight) for i in idx]
-        if weight is None or any(w is None for w in weights):
-            continue
-        found = sum(w for w in weights if w is not None)
-        if found < weight - TOLERANCE:
-            short.append(f"{name}: rows for {fmt(weight - found)} of its weight {fmt(weight)} not found")
-            paths.append(path)
+    # A group's rows weigh less than its weight (level 1, or level 2 where the form
+    # prints its weights): rows of it not read, or read into another group.
+    for level in ("level1", "level2"):
+        for name, idx in groups(record, level).items():
+            weight, path = group_weight(record, idx, f"{level}_weight")
+            weights = [num(record.indicators[i].level3_weight) for i in idx]
+            if weight is None or any(w is None for w in weights):
+                continue
+            found = sum(w for w in weights if w is not None)
+            if found < weight - TOLERANCE:
+                short.append(f"{name}: rows for {fmt(weight - found)} of its weight {fmt(weight)} not found")
+                paths.append(path)
+    shares = indicators_shares(record, weighting)
+    share = indicators_share(record, weighting, shares)
+    level1 = [group_weight(record, idx, "level1_weight") for idx in groups(record, "level1").values()]
+    if level1 and share is not None and all(w is not None for w, _ in level1):
+        # The level-1 groups weigh less than the rule gives the indicators: a whole group
+        # (过程, 20) was not read, its rows missing or read into other groups.
+        found = sum(w for w, _ in level1 if w is not None)
+        if found < share - TOLERANCE:
+            short.append(f"the level-1 groups weigh {fmt(found)} of the indicators' {fmt(share)}: "
+                         f"a group of {fmt(share - found)} not found")
+            paths.extend(path for _, path in level1)
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
     scores_read = total is not None and all(x is not None for x in scores)
@@ -510,8 +524,6 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
             paths.append("fields.total_score")
     row_weights = [num(ind.level3_weight) for ind in record.indicators]
     unweighted = sum(w is None for w in row_weights)
-    shares = indicators_shares(record, weighting)
-    share = indicators_share(record, weighting, shares)
     if unweighted and not scores_make_total:
         short.append(f"{unweighted} of {len(row_weights)} rows have no weight read and the "
                      "scores do not make the total: the rows cannot be accounted for")

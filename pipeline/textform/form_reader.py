@@ -34,6 +34,7 @@ from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
     doubt_cut_texts,
     doubt_score_over_weight,
+    doubt_unit_names,
     join_wrapped_labels,
     read_funds,
     read_goals,
@@ -164,6 +165,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds
@@ -215,7 +217,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name))
+                                    groups_of(config, name), config.qualitative_values)
         form.table_found = True
         if total_at < len(table):
             form.total = read_total(table, total_at, config.confidence.ambiguous_cell)
@@ -247,7 +249,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name))
+                                    groups_of(config, name), config.qualitative_values)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)

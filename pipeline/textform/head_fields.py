@@ -590,13 +590,29 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
 
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
-    may have lost its last lines to another cell: read with its confidence capped."""
+    may have lost its last lines to another cell; a head text that is a bare number (a
+    project's name read as 2025: the name wrapped away, the year beside it taken): read
+    with its confidence capped."""
     for name, spec in template.fields.items():
         fv = fields.get(name)
         if spec.type != "text" or fv is None or not isinstance(fv.value, str):
             continue
         text = fv.value.strip()
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+        if re.fullmatch(r"[\d.,，%\s]+", text):
+            fv.confidence = min(fv.confidence, cap)
+
+
+def doubt_unit_names(fields: dict[str, FieldValue], names: tuple[str, ...], ends: tuple[str, ...],
+                     cap: float) -> None:
+    """A unit's name (``names``: 实施单位, 主管部门, 填报单位) that does not end in an organ's
+    word (``ends``: 局, 中心, 学校…) lost its last line to another cell or took another
+    cell's text (惠州市市场监督, 清远市职业技术学校1125): read with its confidence capped."""
+    for name in names:
+        fv = fields.get(name)
+        if fv is not None and isinstance(fv.value, str) and fv.value.strip() \
+                and not compact(fv.value).endswith(ends):
             fv.confidence = min(fv.confidence, cap)
 
 

@@ -448,14 +448,37 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
 
 def cut_short(text: str) -> bool:
     """A sentence whose last clause stops after a character or three, with no full stop
-    (…论证不充分，将完): its cell was cut, the rest read into another cell."""
+    (…论证不充分，将完), or whose first clause is a character or none: its cell was cut,
+    the rest read into another cell."""
     text = text.strip()
     clauses = re.split(r"[，,、；;]", text)
+    if len(clauses) > 1 and len(clauses[0]) <= 1:
+        # Its first clause one character or none (期，已督促…): the tail of a line read
+        # into another cell (…工程延 | 期，…).
+        return True
     return len(clauses) > 1 and 0 < len(clauses[-1]) <= 3 and not text.endswith(SENTENCE_ENDS)
 
 
+def torn_value(text: str, qualitative: tuple[str, ...]) -> bool:
+    """A target or actual as read that is no value of the form's: a word value cut (有效提
+    of 有效提升, its last line read into another cell) or with another cell's character or
+    two glued on (有效提升位); a number's percent sign parted from it (≥85位%, ≥90%10); a
+    bracket opened and never closed (12月31(40). Words from the vocabulary (compact)."""
+    key = compact(text)
+    if not key or key in qualitative:
+        return False
+    if re.search(r"\d", key):
+        return bool(re.search(r"[\u4e00-\u9fff]%|%[\d\u4e00-\u9fff]", re.sub(r"\s", "", text))) or \
+            text.count("(") + text.count("（") != text.count(")") + text.count("）")
+    if len(key) >= 2 and any(term.startswith(key) or term.endswith(key) for term in qualitative):
+        return True
+    return any(len(term) >= 2 and key.startswith(term) and 0 < len(key) - len(term) <= 2
+               and re.fullmatch(r"[\u4e00-\u9fff]+", key[len(term):])
+               and not any(other.startswith(key) for other in qualitative) for term in qualitative)
+
+
 def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
-                            groups: tuple[str, ...] = ()) -> None:
+                            groups: tuple[str, ...] = (), qualitative: tuple[str, ...] = ()) -> None:
     """Cells that no sum confirms and no reading is sure of, read with their confidence
     capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
     wrapped name, its first lines read elsewhere), holding a sentence's punctuation, or
@@ -464,7 +487,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
     (another column would take its pieces), the row's blank sentence cells: the doubted
     text may be theirs, so their blank is a guess too (an empty piece, so that it is
     flagged, not trusted). With the forms' group names (``groups``, compact), a group
-    cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too."""
+    cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too; with
+    the word values (``qualitative``, compact), a target or actual torn (`torn_value`)."""
     keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
     names = [k for k in spec.columns if COLUMN_KINDS.get(k) == "name"]
     for row in rows:
@@ -477,7 +501,10 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             # joined to it) or a group's name (数量指标): not an indicator's name as read.
             if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
                                        or re.search(r"[，,。；;]", row.text(key))
-                                       or glued_to_group(name, groups) or unbalanced(row.text(key))):
+                                       or holds_group(name, groups) or unbalanced(row.text(key))):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        for key in ("target", "actual") if qualitative else ():
+            if row.cells.get(key) and torn_value(row.text(key), qualitative):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):
@@ -489,10 +516,11 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
 
 
-def glued_to_group(name: str, groups: tuple[str, ...]) -> bool:
-    """A name that opens with a group's name (产出指标成本指标项目成本控制): the group cells
-    printed before it were read into it, and where its own name starts is a guess."""
-    return any(len(g) >= 4 and len(name) > len(g) and name.startswith(g) for g in groups)
+def holds_group(name: str, groups: tuple[str, ...]) -> bool:
+    """A name holding a group's whole name of four characters or more and more besides
+    (产出指标成本指标项目成本控制, 资料归档完整率质量指标绩: a group cell's lines read into
+    the name's, and where its own name starts or ends is a guess)."""
+    return any(len(g) >= 4 and g in name and g != name for g in groups)
 
 
 def unbalanced(text: str) -> bool:

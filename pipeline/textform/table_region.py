@@ -108,9 +108,11 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                     and ((not starts and closes) if opened else (starts or not closes)):
                 return [j]
             if WEIGHT_DIGITS.fullmatch(out[j].key) and (opened or starts) and not closes:
-                tail = next((k for k in partners(j) if k not in used and k != j), None)
-                if tail is not None and out[tail].key == "分" \
-                        and out[tail].text.strip().endswith(("）", ")")):
+                # Its 分） on a line below, other cells' wrapped lines maybe between
+                # (满意度 | 指标（ | 10 | 度指标 | 分）: pdfplumber, a narrow column).
+                tail = next((k for k in partners(j) if k not in used and k != j and out[k].key == "分"
+                             and out[k].text.strip().endswith(("）", ")"))), None)
+                if tail is not None:
                     return [j, tail]
         return None
 
@@ -131,6 +133,16 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         if (len(key) >= 2 or (p.x is None and kind is not TextKind.LINES and grows(key))) \
                 and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
             parts = rest_of_name(i, nearest=base in terms)
+            if parts is None and base in terms and kind is TextKind.LINES:
+                # A row per line, no positions: a name whole already (效益) goes on a line
+                # or two below, other cells' lines between (效益 | 达成 | 指标 … | （40 |
+                # 分）); taken only when it makes a level-1 name that its weight follows.
+                longer = rest_of_name(i, nearest=False)
+                if longer is not None:
+                    whole = joined_pieces([p, *(out[j] for j in longer)])
+                    if WEIGHT_SUFFIX.sub("", whole.key) in level1 and WEIGHT_SUFFIX.search(whole.key) is None \
+                            and weight_parts(longer[-1], whole) is not None:
+                        parts = longer
             if parts is not None:
                 used.update(parts)
                 last = parts[-1]
@@ -359,6 +371,10 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
             j += 1
         if j - i >= 3:
             drop[i:j] = [True] * (j - i)
+            # Its labels' last characters wrapped onto lines of their own (标 位 | 性 | 质).
+            while j < len(body) and is_label_tail(body[j], labels, body):
+                drop[j] = True
+                j += 1
         i = max(j, i + 1)
     # A short word the header wrapped (指标 of 二级 | 指标) stands in cells too (达成 | 预期 |
     # 指标 down a narrow column): dropped as the header's only beside another header word.
@@ -367,6 +383,7 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
                 for k, p in enumerate(body)]
     return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and (
         NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
+
 
 
 def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
@@ -392,10 +409,14 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
         else:
             misses += 1
         i += 1
+    end = before_first_group(pieces, first[0], end, config.group_names)
     end = past_header_note(pieces, first[0], end)
     # The table's row label wraps too (绩效指 | 标), beside the header.
     end = past_wrapped_label_tails(pieces, first[0], end, [*labels, *config.table_row_labels])
-    end = past_scattered_header(pieces, end, labels)
+    heads = pieces[first[0]:end]
+    while end < len(pieces) and is_label_tail(pieces[end], labels, pieces, heads):
+        end += 1
+    end = past_scattered_header(pieces, end, labels, config.group_names)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
 
@@ -470,13 +491,47 @@ def past_wrapped_label_tails(pieces: list[Piece], start: int, end: int, labels: 
     return end
 
 
-def past_scattered_header(pieces: list[Piece], end: int, labels: list[str]) -> int:
+def before_first_group(pieces: list[Piece], start: int, end: int, groups: tuple[str, ...]) -> int:
+    """The header ends before a piece on a line below its first that begins a group's
+    name (产出 of 产出 | 指标（40分）, below a header whose labels wrap: 一级 | 指标): the
+    first row's cell, whatever header words wrap beside or below it."""
+    first_line = pieces[start].line
+    return next((i for i in range(start, end) if pieces[i].line > first_line and begins_group(pieces[i], groups)),
+                end)
+
+
+def begins_group(piece: Piece, groups: tuple[str, ...]) -> bool:
+    return len(piece.key) >= 2 and any(g.startswith(piece.key) for g in groups)
+
+
+def is_label_tail(piece: Piece, labels: list[str], pieces: list[Piece],
+                  heads: list[Piece] | None = None) -> bool:
+    """A piece on a line of header labels' wrapped characters only (指标性质 and 度量单位
+    printed in narrow columns: 标 位 | 性 | 质 on lines of their own below the header
+    line), each one or two Chinese characters from within a label, not its start: the
+    labels' wrapped lines, not a row's cells (a row's line holds a number or a word of
+    its own). In a text that kept positions, with the header's pieces (``heads``), each
+    stands under the header piece that began its label (指 for 指标性质)."""
+    return all(is_label_part(p, labels, heads) for p in pieces if p.line == piece.line)
+
+
+def is_label_part(piece: Piece, labels: list[str], heads: list[Piece] | None = None) -> bool:
+    key = piece.key
+    return 1 <= len(key) <= 2 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", key)) and any(
+        len(lk := compact(label)) >= 3 and key in lk[1:] and (heads is None or piece.x is None or any(
+            h.key and lk.startswith(h.key) and len(h.key) <= lk.index(key, 1) and share_column(h, piece)
+            for h in heads)) for label in labels)
+
+
+def past_scattered_header(pieces: list[Piece], end: int, labels: list[str], groups: tuple[str, ...] = ()) -> int:
     """A tool that wrote the page column by column (pdftotext's reading order) scatters
     the header among other blocks: the rows begin after the last header word that comes
-    before the table's first number."""
+    before the table's first number and before the first group's name (产出 | 指标: its
+    指标 is the row's, not the header's 一级 | 指标)."""
     first_number = next((i for i in range(end, len(pieces)) if NUMBER.fullmatch(pieces[i].text.strip())), None)
     if first_number is None:
         return end
+    first_number = next((i for i in range(end, first_number) if begins_group(pieces[i], groups)), first_number)
     last_header = max((i for i in range(end, first_number) if is_header_piece(pieces[i], labels)),
                       default=None)
     return last_header + 1 if last_header is not None else end

@@ -135,6 +135,8 @@ class TextConfig:
     level2_parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     qualitative_values: tuple[str, ...] = ()
     value_words: tuple[str, ...] = ()
+    unit_fields: tuple[str, ...] = ()
+    unit_name_ends: tuple[str, ...] = ()
     table_row_labels: tuple[str, ...] = ()
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)

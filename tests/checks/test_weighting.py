@@ -174,3 +174,31 @@ def test_rows_weighing_more_than_any_rule_gives_fail_indicators_complete() -> No
     record.indicators[2].level3_weight = fv(100)
     ok, detail = completeness(record)
     assert not ok and "more than the indicators' 100" in detail, detail
+
+
+def test_a_group_read_into_another_fails_indicators_complete_by_the_level1_weights() -> None:
+    # 满意度's row (10) read under 效益 (a narrow column tore its name): the rows weigh the
+    # 90 the rule leaves the indicators, but the level-1 groups only 80.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].level1 = fv("效益指标")
+    record.indicators[2].level1_weight = fv(30)
+    ok, detail = completeness(record)
+    assert not ok and "the level-1 groups weigh 80 of the indicators' 90" in detail, detail
+
+
+def test_a_level2_group_whose_rows_weigh_less_than_its_weight_fails_indicators_complete() -> None:
+    # The provincial form prints level-2 weights: 数量指标 45, but only its 14 row read
+    # there (the others read into 组织实施 above, where the scores still make the total).
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[0].level2_weight = fv(45)
+    record.indicators[0].level3_weight = fv(14)
+    record.indicators[1].level3_weight = fv(66)
+    ok, detail = completeness(record)
+    assert not ok and "产出指标/数量指标: rows for 31 of its weight 45 not found" in detail, detail
+    # Its rows weighing its weight: whole.
+    record.indicators[0].level2_weight = fv(50)
+    record.indicators[0].level3_weight = fv(50)
+    record.indicators[1].level3_weight = fv(30)
+    assert completeness(record) == (True, "3 rows account for the weights and the total")

@@ -1,0 +1,178 @@
+"""Texts that keep a table row per line (pdftotext -layout, pdfplumber) of forms drawn
+with varied geometry (narrow columns, small fonts): header labels wrapped a character a
+line, word values and sentences torn between cells. What is set aside, and what is read
+with its confidence capped because no rule confirms it."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells, torn_value
+from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
+from pipeline.textform.table_region import drop_repeated_headers, header_labels, table_bounds
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+CAP = CONFIG.confidence.ambiguous_cell
+TEMPLATE = CATALOGUE.templates["dept_overall"].version("provincial")  # prints 指标性质, 度量单位
+LABELS = header_labels(TEMPLATE, CONFIG)
+
+# pdfplumber's text of a department form whose 指标性质 and 度量单位 columns are narrow:
+# the labels' last characters on lines of their own below the header line.
+PLUMBER_HEADER = [
+    "绩效指 一级指标 二级指标 三级指标 指 指标值 度量单 权重 完成值 得分 未完成原因分析",
+    "标 标 位",
+    "性",
+    "质",
+]
+PLUMBER_ROW = "产出指标 成本指标 培训人均成本 ≤ 50 万元 2 42.48万元 2"
+
+
+def pieces_of(lines: list[str]) -> list[Piece]:
+    _kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
+    return pieces
+
+
+def test_a_header_labels_characters_wrapped_a_line_each_are_no_rows_cells() -> None:
+    pieces = pieces_of([*PLUMBER_HEADER, PLUMBER_ROW, "合计 100 98"])
+    bounds = table_bounds(pieces, TEMPLATE, CONFIG)
+    assert bounds is not None
+    assert pieces[bounds[1]].text == "产出指标"  # the body begins with the first row
+
+
+def test_a_header_repeated_on_a_continuation_page_takes_its_wrapped_characters_along() -> None:
+    body = pieces_of([PLUMBER_ROW, *PLUMBER_HEADER[:1], *PLUMBER_HEADER, "生态效益 水质达标率 ＝ 100 % 3 100% 2.5"])
+    got = [p.text for p in drop_repeated_headers(body, LABELS)]
+    assert "性" not in got and "质" not in got and "位" not in got
+    assert got[-8:] == ["生态效益", "水质达标率", "＝", "100", "%", "3", "100%", "2.5"]
+    assert got[:2] == ["产出指标", "成本指标"]
+
+
+def test_a_line_with_a_cell_of_its_own_is_no_header_tail() -> None:
+    # 质量 is no label's tail: the line is a row's wrapped line, kept.
+    body = pieces_of([*PLUMBER_HEADER[:1], "标 质量", PLUMBER_ROW])
+    assert "质量" in [p.text for p in drop_repeated_headers(body, LABELS)]
+
+
+def test_in_a_spaced_text_a_tail_must_stand_under_the_label_it_ends() -> None:
+    # pdftotext -layout: 位 of 度量单位 under 度量单 (display column 25).
+    header = "  一级指标  二级指标  三级指标  指标值  度量单  权重  完成值  得分  未完成原因分析"
+    row = "  产出指标  成本指标  培训人均成本  ≤  50  万元  2  42.48万元  2"
+    pieces = pieces_of([header, " " * 26 + "位", row, "  合计  100  98"])
+    assert [(p.text, p.x) for p in pieces[4:5]] == [("度量单", 25)]
+    bounds = table_bounds(pieces, TEMPLATE, CONFIG)
+    assert bounds is not None and pieces[bounds[1]].text == "产出指标"
+    # 性 of 指标性质 with no 指 above it: a row's cell, not the header's.
+    pieces = pieces_of([header, " " * 70 + "性", row, "  合计  100  98"])
+    bounds = table_bounds(pieces, TEMPLATE, CONFIG)
+    assert bounds is not None and pieces[bounds[1]].text == "性"
+
+
+def test_a_torn_value_is_no_value_of_the_form() -> None:
+    words = CONFIG.qualitative_values
+    for torn in ("有效提", "符合规", "达成预期", "有效提升位", "≥85位%", "≥90%10", "12月31(40", "12月31（40"):
+        assert torn_value(torn, words), torn
+    for whole in ("有效提升", "符合规范", "达成预期指标", "≥85%", "100%", "12月31日前", "≤30万元",
+                  "42.48万元", "按期完成", "无", "1200次", "≥90%（含）"):
+        assert not torn_value(whole, words), whole
+
+
+def test_a_torn_target_is_read_in_doubt_and_a_whole_one_is_not() -> None:
+    def row(target: str, actual: str) -> TextRow:
+        return TextRow({"level3": [Piece("带动地方经济增长", "带动地方经济增长", 0, None, 0.95)],
+                        "target": [Piece(target, target, 0, None, 0.95)],
+                        "actual": [Piece(actual, actual, 0, None, 0.95)]})
+    rows = [row("有效提", "有效提升"), row("≥85%", "86%")]
+    doubt_unconfirmed_cells(rows, TEMPLATE.indicators, CAP, (), CONFIG.qualitative_values)
+    assert [p.confidence for p in rows[0].cells["target"]] == [CAP]
+    assert [p.confidence for p in rows[0].cells["actual"]] == [0.95]
+    assert [p.confidence for r in rows[1:] for k in ("target", "actual") for p in r.cells[k]] == [0.95, 0.95]
+
+
+def test_a_sentence_starting_with_another_lines_last_character_was_cut() -> None:
+    assert cut_short("期，已督促施工单位加快进度")  # …工程延 | 期，…
+    assert not cut_short("受天气影响部分工程延期，已督促施工单位加快进度")
+    assert not cut_short("另外，已督促施工单位加快进度")
+
+
+# pdfplumber's text of a department form drawn with narrow columns (a row per line, one
+# space between cells): group names torn over four or five lines, other cells between.
+NARROW_ROWS = """实际
+一级 二级指 年度指 偏差原因分析及
+三级指标 完成值 分值 得分
+指标 标 标值 改进措施
+值
+产出
+指标 时效指 12月31 按期
+任务完成时间 40 40
+（40 标 日前 完成
+分）
+绩效指 效益 益指标
+达成
+标 指标 困难群众带动地 达成预
+预期 2 2
+（40 方经济增长 期指标
+指标
+分）
+满意
+服务对象满意度 ≥90% 95% 8 8
+度指 服务对
+标（ 象满意
+10 度指标
+群众满意度 ≥85% 86% 7 2
+分）
+总分 105 99.17""".splitlines()
+
+
+def test_torn_group_names_of_a_row_per_line_text_are_made_whole_with_their_weights() -> None:
+    from pipeline.textform.table_region import join_group_pieces
+    pieces = pieces_of(["部门整体支出绩效自评表", *NARROW_ROWS])
+    bounds = table_bounds(pieces, TEMPLATE, CONFIG)
+    assert bounds is not None
+    first, body_start, total_at = bounds
+    assert pieces[body_start].text == "产出"  # the first row's, not the header's 一级 | 指标
+    got = [p.text for p in join_group_pieces(pieces[body_start:total_at], CONFIG, "dept_overall", TextKind.LINES)]
+    assert "产出指标（40分）" in got
+    assert "效益指标（40分）" in got       # 效益, a name whole already, goes on below
+    assert "满意度指标（10分）" in got     # its 分） two lines below the 10
+    assert "10" not in got and "分）" not in got
+
+
+def test_a_head_text_that_is_a_bare_number_is_in_doubt() -> None:
+    from pipeline.models import FieldValue
+    from pipeline.textform.head_fields import doubt_cut_texts
+
+    gd = CATALOGUE.templates["gd_fund"].version(None)
+    fields = {"project_name": FieldValue(value="2025", raw="2025", confidence=0.95)}
+    doubt_cut_texts(fields, gd, CAP)
+    assert fields["project_name"].confidence == CAP
+    fields = {"project_name": FieldValue(value="2025年乡村振兴专项资金", raw="", confidence=0.95)}
+    doubt_cut_texts(fields, gd, CAP)
+    assert fields["project_name"].confidence == 0.95
+
+
+def test_a_name_holding_a_groups_whole_name_is_in_doubt() -> None:
+    def row(name: str) -> TextRow:
+        return TextRow({"level3": [Piece(name, name, 0, None, 0.95)]})
+    rows = [row("资料归档完整率质量指标绩"), row("资料归档完整率"), row("可持续影响指标")]
+    groups = tuple(CONFIG.group_names)
+    doubt_unconfirmed_cells(rows, TEMPLATE.indicators, CAP, groups, CONFIG.qualitative_values)
+    assert [r.cells["level3"][0].confidence for r in rows] == [CAP, 0.95, CAP]
+
+
+def test_a_unit_name_that_ends_in_no_organs_word_is_in_doubt() -> None:
+    from pipeline.models import FieldValue
+    from pipeline.textform.head_fields import doubt_unit_names
+
+    def read(value: str) -> float:
+        fields = {"implementing_unit": FieldValue(value=value, raw=value, confidence=0.95)}
+        doubt_unit_names(fields, CONFIG.unit_fields, CONFIG.unit_name_ends, CAP)
+        return fields["implementing_unit"].confidence
+
+    # Its last line read elsewhere, or another cell's number taken.
+    assert read("惠州市市场监督") == CAP
+    assert read("清远市职业技术学校1125") == CAP
+    for whole in ("惠州市市场监督管理局", "清远市职业技术学校", "汕头市人大常委会办公室", "南平市疾病预防控制中心"):
+        assert read(whole) == 0.95, whole
