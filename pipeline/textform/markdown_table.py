@@ -35,15 +35,14 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
-from pipeline.textform.spreadsheet import PIPE_ROW, PIPE_RULE
+from pipeline.textform.repair import CELL_BREAK
+from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 
-CELL_BREAK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 # A value that is a number (an amount, a rate, a weight) or a dash: never a torn name's part.
 NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
 # A group cell's weight written after its name (产出指标（45分）) or glued to it (可持续影响指标26).
-WEIGHT_SUFFIX = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
-NUMBER_CELL = re.compile(r"^\d+(?:\.\d+)?$")
+WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 # An amount printed in thousands' groups (12,380,000.00), and a piece of one cut by a
@@ -168,7 +167,7 @@ def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | Non
     for text, glued in readings:
         joined = compact(text)
         for name in names:
-            if len(name) > len(key) and joined.startswith(name) and WEIGHT_SUFFIX.match(joined[len(name):]):
+            if len(name) > len(key) and joined.startswith(name) and WEIGHT_AFTER_NAME.match(joined[len(name):]):
                 return text + glued
     return None
 
@@ -237,7 +236,7 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
     (产出指标（45分）→ 产出指标, 45), else None."""
     key = plain(cell)
     for name in words.group_names:
-        if key.startswith(name) and WEIGHT_SUFFIX.match(key[len(name):]):
+        if key.startswith(name) and WEIGHT_AFTER_NAME.match(key[len(name):]):
             rest = key[len(name):].strip("()（）分")
             return name, float(rest) if rest else None
     return None
