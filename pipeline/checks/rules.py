@@ -500,14 +500,18 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
                 paths.append(path)
     shares = indicators_shares(record, weighting)
     share = indicators_share(record, weighting, shares)
+    # Short of the share only under every rule the record may follow: the rule the sums
+    # chose, else the least any rule gives (a funds weight not read leaves it open).
+    chosen = choose_weighting(record, weighting).rule
+    least = shares[chosen] if chosen in shares else min(shares.values(), default=None)
     level1 = [group_weight(record, idx, "level1_weight") for idx in groups(record, "level1").values()]
-    if level1 and share is not None and all(w is not None for w, _ in level1):
+    if level1 and least is not None and all(w is not None for w, _ in level1):
         # The level-1 groups weigh less than the rule gives the indicators: a whole group
         # (过程, 20) was not read, its rows missing or read into other groups.
         found = sum(w for w, _ in level1 if w is not None)
-        if found < share - TOLERANCE:
-            short.append(f"the level-1 groups weigh {fmt(found)} of the indicators' {fmt(share)}: "
-                         f"a group of {fmt(share - found)} not found")
+        if found < least - TOLERANCE:
+            short.append(f"the level-1 groups weigh {fmt(found)} of the indicators' {fmt(least)}: "
+                         f"a group of {fmt(least - found)} not found")
             paths.extend(path for _, path in level1)
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]

@@ -57,18 +57,29 @@ def marker_found(marker: Marker, texts: list[str], min_score: float) -> bool:
     return False
 
 
-# A title's year before it (2022年度项目支出绩效自评表); a line is the title when what is left
-# is the title, give or take a misread character or two.
+# A title's year before it (2022年度项目支出绩效自评表) or beside it in brackets (…自评表（2022
+# 年度）); a line is the title when what is left is the title, give or take a misread
+# character, or the title after the place or level it is of (XX县…, 省级…).
 YEAR_BEFORE = re.compile(r"^(?:19|20)\d\d年度?")
+YEAR_BRACKETED = re.compile(r"[(（]?(?:19|20)\d\d年度?[)）]?$")
+PLACE_BEFORE = re.compile(r"(?:省|市|县|区|州|旗|级|年度)$")
 TITLE_SLACK = 1  # a character a line may hold beyond the title (a stray mark); 附件：… is a sentence
+PLACE_SLACK = 10  # the characters of a place or level before the title (广州市本级, XX县2023年度)
 
 
 def title_printed(title: str, texts: list[str], min_score: float) -> bool:
     """The form's title on a line of its own: not a report's sentence that names the form
     (附件：项目支出绩效自评表 in a narrative), which ``marker_found`` would take."""
     target = compact(title)
-    return any(len(line) <= len(target) + TITLE_SLACK and fuzz.ratio(target, line) >= min_score
-               for line in (YEAR_BEFORE.sub("", t) for t in texts))
+    for text in texts:
+        line = YEAR_BRACKETED.sub("", YEAR_BEFORE.sub("", text))
+        if len(line) <= len(target) + TITLE_SLACK and fuzz.ratio(target, line) >= min_score:
+            return True
+        before = line[:-len(target)]
+        if 0 < len(before) <= PLACE_SLACK and PLACE_BEFORE.search(before) \
+                and fuzz.ratio(target, line[-len(target):]) >= min_score:
+            return True
+    return False
 
 
 def match_forms(layout: DocumentLayout, catalogue: Catalogue) -> list[FormMatch]:

@@ -35,7 +35,7 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import CELL_BREAK
+from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 
@@ -47,7 +47,6 @@ WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 # An amount printed in thousands' groups (12,380,000.00), and a piece of one cut by a
 # narrow cell's wrap (12,380,0 | 00.00; 619,000. | 00).
-GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 AMOUNT_PIECE = re.compile(r"^[\d,.]+$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
 
@@ -412,6 +411,9 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
 
 def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
     rows = [split_row(line) for line in lines]
+    # Rows of one width (a converter's rows may differ; a blank cell reads as none).
+    width = max(map(len, rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
     spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
     body_start = 0

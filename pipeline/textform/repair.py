@@ -33,7 +33,10 @@ RULE_CHARACTERS = str.maketrans("|｜丨", "   ")
 # A converter's markup inside a text (PDF to Markdown: pymupdf4llm, marker, docling): a line
 # break inside a table's cell (<br>) and inline tags (<sup>489.31万</sup>, <b>…</b>).
 CELL_BREAK = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.IGNORECASE)
-CUT_AMOUNT = re.compile(r"\d[,.]\d{0,2}$")  # an amount its cell wrapped (12,380,0 | 00.00)
+# An amount printed in thousands' groups (12,380,000.00): what a wrapped amount's pieces make.
+GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+LAST_NUMBER = re.compile(r"[\d,.]+$")
+FIRST_NUMBER = re.compile(r"[\d,.]+")  # used with match(string, pos): no ^
 INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font|mark|small|big)(?:\s[^<>]*)?>", re.IGNORECASE)
 BOLD_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
@@ -45,8 +48,10 @@ def strip_markup(text: str) -> str:
     def joined(match: re.Match[str]) -> str:
         before = match.string[match.start() - 1] if match.start() else ""
         after = match.string[match.end()] if match.end() < len(match.string) else ""
-        if CUT_AMOUNT.search(match.string, 0, match.start()) and after.isdigit():
-            return ""  # one amount wrapped in its cell
+        head = LAST_NUMBER.search(match.string, 0, match.start())
+        tail = FIRST_NUMBER.match(match.string, match.end())
+        if head and tail and GROUPED_AMOUNT.match(head.group(0) + tail.group(0)):
+            return ""  # one amount wrapped in its cell (12,380,0 | 00.00), not two (9.5 | 10)
         return " " if before.isascii() and after.isascii() and before.isalnum() and after.isalnum() else ""
     return BOLD_MARKS.sub(r"\1", CELL_BREAK.sub(joined, INLINE_TAG.sub("", text)))
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.template.detect import detect_template, document_texts, marker_found, score_templates
+from pipeline.template.detect import detect_template, document_texts, marker_found, score_templates, title_printed
+from pipeline.text.normalize import compact
 from tests.mapping.layouts import layout, line, table
 
 CATALOGUE = load_catalogue(None)
@@ -89,6 +90,14 @@ def test_a_form_whose_title_is_printed_is_recognised_with_fewer_labels() -> None
     report = layout(lines=[line(t, 40 + 30 * k) for k, t in enumerate(
         ["附件：项目支出绩效自评表", "项目名称：道路养护", "主管部门：交通运输局", "实施单位：公路事务中心"])])
     assert detect_template(report, CATALOGUE)[0] == "unknown"
+
+
+@pytest.mark.parametrize("text, printed", [
+    ("2022年度项目支出绩效自评表", True), ("项目支出绩效自评表（2022年度）", True),
+    ("XX县2023年度项目支出绩效自评表", True), ("项目文出绩效自评表", True),  # a character misread
+    ("附件：项目支出绩效自评表", False), ("关于报送项目支出绩效自评表的通知", False)])
+def test_a_title_is_a_line_of_its_own(text: str, printed: bool) -> None:
+    assert title_printed("项目支出绩效自评表", [compact(text)], 85) is printed
 
 
 def test_document_texts_are_compacted_cells_then_lines() -> None:

@@ -218,3 +218,16 @@ def test_a_provincial_group_torn_at_its_bracket_and_cut_by_the_page(words: FormW
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [row[0] for row in rows[1:10]] == ["产出指标（60分）", "", "", "", "绩效指标", "", "效益指标（20分）", "",
                                              ""]
+
+
+def test_rows_of_other_widths_are_read_without_error() -> None:
+    """A converter's rows may hold fewer cells than the header (a cell's escaped | split,
+    a rule lost): read, not an internal error."""
+    from pipeline.settings import Settings
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.markdown_table import form_words, rejoin_markdown_tables
+    from pipeline.textform.vocab import load_text_config
+    words = form_words(load_catalogue(Settings().config_dir), load_text_config())
+    text = "\n".join(["|一级指标|二级指标|三级指标|分值|得分|", "|---|---|---|---|---|", "|培训人数|10|10|",
+                      "|a|b|c|产出指标（20分）|q|10|10|", "|x|", "|总分|100|99|"])
+    assert "培训人数" in rejoin_markdown_tables(text, words)

@@ -181,3 +181,4 @@ def test_a_converters_markup_is_taken_off() -> None:
     assert repair.strip_markup(plain) == plain
     # A wrapped amount joins whole; two numbers a cell holds stay apart; a line ends where it did.
     assert repair.strip_markup("|12,380,0<br>00.00|1<br>100|第一行<br>\n第二行|") == "|12,380,000.00|1 100|第一行\n第二行|"
+    assert repair.strip_markup("|9.5<br>10|0.5<br>0.5|") == "|9.5 10|0.5 0.5|"  # two scores, not 9.510
