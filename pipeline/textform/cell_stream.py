@@ -1019,6 +1019,12 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def weighs_whole_form(row: StreamRow, full: float) -> bool:
+    """A row whose weight is the form's full marks: the total row's numbers, not a row."""
+    weight = row.cells["level3_weight"].number()
+    return weight is not None and weight >= full - TOLERANCE
+
+
 def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[StreamRow]:
     """The rows without a nameless run weighing the whole form (无 | 100 | 94.5 at the
     table's end: the total's numbers), its cells set free before names are given, when the
@@ -1027,8 +1033,7 @@ def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[
     to that row. With several nameless rows, which name is whose is a guess that the sums,
     the total's numbers set apart, would seem to confirm; with none, the name has no row
     to go to: left as read in both cases (the total's run flagged later)."""
-    totals = [r for r in rows if "level3" in r.missing
-              and (r.cells["level3_weight"].number() or 0.0) >= full - TOLERANCE]
+    totals = [r for r in rows if "level3" in r.missing and weighs_whole_form(r, full)]
     nameless = [r for r in rows if "level3" in r.missing and r not in totals]
     if len(totals) != 1 or len(nameless) != 1 or nameless[0].end != totals[0].start:
         return rows
@@ -2498,8 +2503,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             row.guessed.add("level3")  # one character: the tail of a name wrapped apart (…建档 | 率)
     found = len(rows)
     for row in rows:
-        weight = row.cells["level3_weight"].number()
-        if "level3" in row.missing and weight is not None and weight >= min(marks) - TOLERANCE:
+        if "level3" in row.missing and weighs_whole_form(row, min(marks)):
             # A nameless "row" weighing the whole form is the total row's numbers (100 | 100 |
             # 93 at the table's end): its cells stand free for the total.
             used.difference_update(range(row.start, row.end))
@@ -2510,8 +2514,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if not rows:
         return None
     for row in rows:
-        weight = row.cells["level3_weight"].number()
-        if len(rows) > 1 and weight is not None and weight >= min(marks) - TOLERANCE:
+        if len(rows) > 1 and weighs_whole_form(row, min(marks)):
             # One row weighing the whole form beside others: the total's numbers (合计 |
             # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
             row.guessed.update(row.cells)

@@ -220,15 +220,21 @@ def narrower(piece: Piece, c: int, model: ColumnModel, widths: Mapping[int, floa
     return visual_width(piece.text) < widths[c] - WIDTH_SLACK - slack
 
 
+def lines_before_last(columns: Mapping[int, int], pieces: list[Piece]) -> dict[int, list[int]]:
+    """Each column's pieces in a reading of a row (index → column), in line order, but the
+    last: a wrapped cell's lines that fill the column."""
+    by_column: dict[int, list[int]] = {}
+    for i, c in columns.items():
+        by_column.setdefault(c, []).append(i)
+    return {c: sorted(idx, key=lambda i: pieces[i].line)[:-1] for c, idx in by_column.items()}
+
+
 def cut_early(columns: Mapping[int, int], pieces: list[Piece], model: ColumnModel,
               widths: Mapping[int, float]) -> bool:
     """Whether a reading of a row gives a cell a line narrower than its column (`narrower`)
     that is not the cell's last."""
-    by_column: dict[int, list[int]] = {}
-    for i, c in columns.items():
-        by_column.setdefault(c, []).append(i)
     return any(narrower(pieces[i], c, model, widths)
-               for c, idx in by_column.items() for i in sorted(idx, key=lambda i: pieces[i].line)[:-1])
+               for c, idx in lines_before_last(columns, pieces).items() for i in idx)
 
 
 def visual_width(text: str) -> float:
@@ -242,19 +248,15 @@ def full_lines(chosen: list[tuple[float, dict[int, int], set[int]]], pieces: lis
     but a cell's last line fill the column."""
     full: dict[int, list[float]] = {}
     for _cost, columns, _doubtful in chosen:
-        by_column: dict[int, list[int]] = {}
-        for i, c in columns.items():
-            by_column.setdefault(c, []).append(i)
-        for c, idx in by_column.items():
-            if model.kinds[c] in ("name", "value", "prose") and len(idx) > 1:
-                idx.sort(key=lambda i: pieces[i].line)
-                full.setdefault(c, []).extend(visual_width(pieces[i].text) for i in idx[:-1])
+        for c, idx in lines_before_last(columns, pieces).items():
+            if model.kinds[c] in ("name", "value", "prose") and idx:
+                full.setdefault(c, []).extend(visual_width(pieces[i].text) for i in idx)
     return full
 
 
 def column_widths(full: Mapping[int, list[float]], least: int = 2) -> dict[int, float]:
-    """Each text column's width: the median width of its full lines (`full_lines`), and a
-    character of slack; only for columns with ``least`` such lines."""
+    """Each text column's width: the median width of its full lines (`full_lines`), and
+    `WIDTH_SLACK`; only for columns with ``least`` such lines."""
     return {c: sorted(w)[len(w) // 2] + WIDTH_SLACK for c, w in full.items() if len(w) >= least}
 
 

@@ -35,6 +35,7 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
+from pipeline.textform.pieces import LONE_AMOUNT
 from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
@@ -45,9 +46,6 @@ NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
-# An amount printed in thousands' groups (12,380,000.00), and a piece of one cut by a
-# narrow cell's wrap (12,380,0 | 00.00; 619,000. | 00).
-AMOUNT_PIECE = re.compile(r"^[\d,.]+$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
 
 
@@ -397,12 +395,12 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
     for row in rows:
         for c, cell in enumerate(row):
             lines = cell_lines(cell)
-            if len(lines) >= 2 and all(AMOUNT_PIECE.match(x) for x in lines) and GROUPED_AMOUNT.match("".join(lines)):
+            if len(lines) >= 2 and all(LONE_AMOUNT.match(x) for x in lines) and GROUPED_AMOUNT.match("".join(lines)):
                 row[c] = "".join(lines)
     for r in range(1, len(rows)):
         below, above = rows[r], rows[r - 1]
         filled = [c for c, cell in enumerate(below) if cell.strip()]
-        if filled and all(c < len(above) and AMOUNT_PIECE.match(plain(below[c]))
+        if filled and all(c < len(above) and LONE_AMOUNT.match(plain(below[c]))
                           and GROUPED_AMOUNT.match(raw(above[c]) + raw(below[c]))
                           and not GROUPED_AMOUNT.match(raw(above[c])) for c in filled):
             for c in filled:
