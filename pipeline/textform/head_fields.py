@@ -295,12 +295,14 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             # the lines are too many to try, the order stands, but as a guess: prose. (Lines
             # of two Chinese characters at least: the goals, not a block of amounts.)
             dealt = split_interleaved(body) if len(body) <= MAX_DEALT_LINES else None
-            if dealt is None or (dealt[1] and dealt != (parts[0], parts[1])
-                                 and sum(map(column_misfit, dealt)) <= sum(map(column_misfit, parts))):
-                better = dealt is not None and sum(map(column_misfit, dealt)) < sum(map(column_misfit, parts))
-                if dealt is not None and better:
-                    parts[0], parts[1] = dealt
+            if dealt is None:
                 interleaved = (parts[0], parts[1])
+            elif dealt[1] and dealt != (parts[0], parts[1]):
+                dealt_misfit, order_misfit = sum(map(column_misfit, dealt)), sum(map(column_misfit, parts))
+                if dealt_misfit < order_misfit:
+                    parts[0], parts[1] = dealt
+                if dealt_misfit <= order_misfit:
+                    interleaved = (parts[0], parts[1])
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
     for (name, _spec), taken in zip(below, parts):
