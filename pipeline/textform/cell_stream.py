@@ -694,14 +694,10 @@ def could_score(row: StreamRow, cells: list[Cell]) -> bool:
     return after is not None and weight is not None and after <= weight + TOLERANCE
 
 
-def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False, answers: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
-    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
-    the whole run; the run without its name (moved elsewhere); without one of its two
-    values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
-    last (``scoreless``), a named run without its score, moved elsewhere, when the next
-    cell is no number (the row's score is said missing). An answer of the sentence columns
-    (``answers``: 无) is no target beside an actual that is not one too (无 | 10 | 100%)."""
+def row_shapes(keys: list[str], blank_allowed: tuple[str, ...] = (), scoreless: bool = False
+               ) -> list[tuple[list[str], set[str]]]:
+    """The runs a row may print as, in the order they are tried, each with the keys it lacks
+    (see `match_rows`)."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
     if "score" in blank_allowed:
@@ -714,6 +710,60 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
     if scoreless and "score" not in blank_allowed:
         shapes.append(([k for k in keys if k != "score"], {"score"}))
+    return shapes
+
+
+def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[int], keys: list[str],
+                          blank_allowed: tuple[str, ...], answers: tuple[str, ...]) -> list[StreamRow]:
+    """Rows printed among the header's labels (a first row beside the header, its cells at
+    the top of theirs: 年底前完成 | 权重 | 完成值 | 38 | 得分 | 未完成原因分析 | 37): a run
+    no row took that makes a row once the labels in it are read past (labels hold no row's
+    value), its score no more than its weight; a shape with the score before one
+    without (the number after a value is its score when the form lets a value be blank).
+    The row's cells are as read, its missing ones said missing; the labels stay free.
+    Returns the rows in the order of the text, the new ones among them."""
+    shapes = sorted(row_shapes(keys, blank_allowed), key=lambda s: "score" not in s[0])
+    found: list[StreamRow] = []
+    for i, c in enumerate(cells):
+        if i in used or c.kind in ("label", "total"):
+            continue
+        picked: list[int] = []
+        passed = 0
+        j = i
+        while j < len(cells) and j not in used and len(picked) < len(keys) and passed <= MAX_PASSED:
+            if cells[j].kind == "label":
+                passed += 1
+            elif cells[j].kind == "total":
+                break
+            else:
+                picked.append(j)
+            j += 1
+        for shape, missing in shapes:
+            run = picked[:len(shape)]
+            if len(run) < len(shape) or len(shape) < 3 or run[-1] - run[0] + 1 == len(run):
+                continue  # a run with no label inside is match_rows' to read
+            row = try_core([cells[k] for k in run], 0, shape)
+            if row is None or answered(row, answers):
+                continue
+            row.cells = {key: cells[k] for key, k in zip(shape, run)}
+            row.missing = set(missing)
+            row.start, row.end = run[0], run[-1] + 1
+            found.append(row)
+            used.update(run)
+            break
+    return sorted([*rows, *found], key=lambda r: r.start)
+
+
+def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
+               scoreless: bool = False, answers: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
+    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
+    the whole run; the run without its name (moved elsewhere); without one of its two
+    values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
+    last (``scoreless``), a named run without its score, moved elsewhere, when the next
+    cell is no number (the row's score is said missing). An answer of the sentence columns
+    (``answers``: 无) is no target beside an actual that is not one too (无 | 10 | 100%)."""
+    values = [k for k in keys if k in ("target", "actual")]
+    shapes = row_shapes(keys, blank_allowed, scoreless)
     rows: list[StreamRow] = []
     used: set[int] = set()
     totals = total_numbers(cells)
@@ -942,38 +992,59 @@ def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], gr
             excess -= 1
 
 
+def name_cuts(cell: Cell) -> list[int]:
+    """The lines a cell of several lines comes apart at into two parts of three characters
+    or more (two rows' names one under the other: 任务完成时间 | 资金拨付及时率)."""
+    lines = sorted({p.line for p in cell.pieces})
+    return [k for k in lines[1:]
+            if min(len(compact("".join(p.text for p in cell.pieces if (p.line < k) == side)))
+                   for side in (True, False)) >= 3]
+
+
 def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]
-                       ) -> int | None:
+                       ) -> list[int]:
     """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
     | 率), when that makes the left-over names as many as the rows that lack one: the one
-    left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
-    characters or more is two names (a guess, as every left-over name). Returns where the
-    cell was cut in two (the cells after it move one on), or None."""
+    left-over unpunctuated cell of several lines that comes apart at exactly one line into
+    two parts of three characters or more is two names; or, no one cell doing it, the one
+    set of such cells (each with one place to come apart) that does, when one set alone
+    does (several pairs of names printed that way). A guess, as every left-over name.
+    Returns where cells were cut in two, first to last (the cells after each move one on)."""
     spare = spare_names(cells, used, groups)
     lacking = lacking_names(rows)
-    options = []
-    for i, c in enumerate(cells):
-        lines = sorted({p.line for p in c.pieces})
-        if i in used or c.kind not in ("name", "prose") or PROSE_MARK.search(c.text) or len(lines) < 2 \
-                or not plain_name(replace(c, pieces=c.pieces[:1]), groups) \
-                or len(spare) + (1 if i in spare else 2) != lacking:
-            continue
-        cuts = [k for k in lines[1:]
-                if min(len(compact("".join(p.text for p in c.pieces if (p.line < k) == side))) for side in (True, False)) >= 3]
-        options += [(i, k) for k in cuts]
+
+    def candidate(i: int, c: Cell) -> bool:
+        return i not in used and c.kind in ("name", "prose") and not PROSE_MARK.search(c.text) \
+            and len({p.line for p in c.pieces}) >= 2 and plain_name(replace(c, pieces=c.pieces[:1]), groups)
+
+    def adds(i: int) -> int:
+        return 1 if i in spare else 2
+
+    options = [(i, k) for i, c in enumerate(cells) if candidate(i, c) and len(spare) + adds(i) == lacking
+               for k in name_cuts(c)]
     if len(options) != 1:
-        return None
-    i, k = options[0]
-    head = tuple(p for p in cells[i].pieces if p.line < k)
-    tail = tuple(p for p in cells[i].pieces if p.line >= k)
-    cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
-    for row in rows:  # the cells after it move one on
-        if row.start > i:
-            row.start, row.end = row.start + 1, row.end + 1
-    moved = {u + 1 if u > i else u for u in used}
-    used.clear()
-    used.update(moved)
-    return i
+        options = []
+        single = [(i, name_cuts(c)[0]) for i, c in enumerate(cells) if candidate(i, c) and len(name_cuts(c)) == 1]
+        fits = [subset for n in range(2, min(len(single), 4) + 1) for subset in combinations(single, n)
+                if len(spare) + sum(adds(i) for i, _k in subset) == lacking]
+        if len(fits) == 1:
+            options = list(fits[0])
+    if not options:
+        return []
+    cuts: list[int] = []
+    for shift, (i, k) in enumerate(sorted(options)):
+        i += shift  # the cells after an earlier cut moved one on
+        head = tuple(p for p in cells[i].pieces if p.line < k)
+        tail = tuple(p for p in cells[i].pieces if p.line >= k)
+        cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
+        for row in rows:  # the cells after the cut move one on
+            if row.start > i:
+                row.start, row.end = row.start + 1, row.end + 1
+        moved = {u + 1 if u > i else u for u in used}
+        used.clear()
+        used.update(moved)
+        cuts.append(i)
+    return cuts
 
 
 def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
@@ -2538,6 +2609,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         cells = total_weights_moved(cells, marks)
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns,
                             answers=config.cell_stream.no_deviation)
+    if "level1_weight" not in spec.columns:
+        rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
+                                     config.cell_stream.no_deviation)
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
@@ -2558,8 +2632,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
     join_name_tails(rows, cells, used, not_names)
-    cut = split_joined_names(rows, cells, used, not_names)
-    if cut is not None:  # the cells after the cut moved one on: so do the groups' indices
+    for cut in split_joined_names(rows, cells, used, not_names):
+        # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     used -= groups_before

@@ -9,6 +9,7 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
+    Cell,
     CellClassifier,
     StreamRow,
     core_keys,
@@ -17,6 +18,8 @@ from pipeline.textform.cell_stream import (
     join_split_values,
     match_rows,
     place_left_sentences,
+    rows_read_past_labels,
+    split_joined_names,
     stream_cells,
     total_run_dropped,
 )
@@ -166,3 +169,47 @@ def test_a_name_after_two_nameless_rows_is_given_by_no_place() -> None:
     # One nameless row before it: its name, a guess.
     fill_right_after(rows[1:], cells, used, ())
     assert rows[1].cells["level3"].text == "代表联络站建设覆盖率" and "level3" in rows[1].guessed
+
+
+def test_a_first_row_printed_among_the_headers_labels_is_read_past_them() -> None:
+    # Cells at the top of theirs: the first row's target, weight and score printed on the
+    # header's lines (年底前完成 | 权重 | 完成值 | 38 | 得分 | 未完成原因分析 | 37), its 完成值 blank.
+    text = blocks("指标性质", "指标值", "度量单位", "年底前完成", "权重", "完成值", "38", "得分", "未完成原因分析", "37",
+                  "个别项目前期论证不充分，将完善项目储备", "≥", "85", "%", "32", "85%", "30")
+    cells = join_split_values(cells_of(text, PROVINCIAL_KINDS), PROVINCIAL)
+    keys = core_keys(PROVINCIAL)
+    rows, used = match_rows(cells, keys, tuple(PROVINCIAL.indicators.blank_allowed))
+    assert len(rows) == 1
+    rows = rows_read_past_labels(rows, cells, used, keys, tuple(PROVINCIAL.indicators.blank_allowed), ("无",))
+    first = rows[0]
+    assert {k: c.text for k, c in first.cells.items()} == {"target": "年底前完成", "level3_weight": "38", "score": "37"}
+    assert first.missing == {"level3", "actual"}
+    assert not any(cells[i].kind == "label" and i in used for i in range(len(cells)))  # the labels stay free
+    # A score above the weight after the labels: no row.
+    text = blocks("年底前完成", "权重", "完成值", "3", "得分", "37", "资金拨付及时率")
+    cells = join_split_values(cells_of(text, PROVINCIAL_KINDS), PROVINCIAL)
+    rows, used = match_rows(cells, keys, tuple(PROVINCIAL.indicators.blank_allowed))
+    assert rows_read_past_labels(rows, cells, used, keys, (), ("无",)) == rows
+
+
+def test_several_pairs_of_names_read_as_one_cell_each_come_apart_when_only_that_makes_the_count() -> None:
+    def named(*lines: str, line: int) -> Cell:
+        return Cell(tuple(Piece(t, t, line + k, None, 0.95) for k, t in enumerate(lines)), "name", line)
+    cells = [named("任务完成时间", "资金拨付及时率", line=0), named("群众增收情况", line=5),
+             named("服务对象满意度", "群众满意度", line=10)]
+    for k in range(5):  # five nameless rows: weight, actual, score
+        cells += [Cell((Piece("5", "5", 20 + 3 * k, None, 0.95),), "num", 20 + 3 * k),
+                  Cell((Piece("100%", "100%", 21 + 3 * k, None, 0.95),), "value", 21 + 3 * k),
+                  Cell((Piece("5", "5", 22 + 3 * k, None, 0.95),), "num", 22 + 3 * k)]
+    rows = [StreamRow({"level3_weight": cells[3 + 3 * k], "actual": cells[4 + 3 * k], "score": cells[5 + 3 * k]},
+                      missing={"level3", "target"}, start=3 + 3 * k, end=6 + 3 * k) for k in range(5)]
+    used = set(range(3, 18))
+    # Three names left, five rows lacking one: no one cell's cut makes it, both cuts do.
+    assert split_joined_names(rows, cells, used, ()) == [0, 3]
+    assert [c.text for c in cells[:5]] == ["任务完成时间", "资金拨付及时率", "群众增收情况", "服务对象满意度", "群众满意度"]
+    assert [r.start for r in rows] == [5, 8, 11, 14, 17] and used == set(range(5, 20))
+    # Four rows lacking one: either cut alone makes it, and nothing says which: no cut.
+    joined = [named("任务完成时间", "资金拨付及时率", line=0), named("群众增收情况", line=5),
+              named("服务对象满意度", "群众满意度", line=10)]
+    assert split_joined_names(rows[:4], joined + cells[5:17], set(range(3, 15)), ()) == []
+
