@@ -80,7 +80,7 @@ LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 @dataclass(frozen=True)
 class Cell:
     """One cell of the stream: the pieces (wrapped lines) it is made of, and its kind:
-    label, total, num, dash, value, group1, group2, prose or name."""
+    label, total, num, dash, value, unit, group1, group2, prose or name."""
 
     pieces: tuple[Piece, ...]
     kind: str
@@ -204,6 +204,8 @@ class CellClassifier:
             return "prose"
         if k.value:
             return "value"
+        if key in self.config.units:
+            return "unit"  # a unit torn from its value (≥6 | 处, the 度量单位 column): no name, no value
         return "name"
 
     def column_of(self, text: str) -> str | None:
@@ -589,7 +591,8 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
             c = cells[i]
             if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
-                if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
+                if len(part_keys) > 2 and i + 2 < len(cells) \
+                        and cells[i + 2].kind in ("name", "value", "unit") \
                         and UNIT.match(cells[i + 2].text.strip()):
                     taken.append(cells[i + 2])
                 parts = tuple(k for k, _c in zip(part_keys, taken) for _p in _c.pieces)
@@ -1022,9 +1025,20 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
     options = [(i, k) for i, c in enumerate(cells) if candidate(i, c) and len(spare) + adds(i) == lacking
                for k in name_cuts(c)]
+    if len(options) > 1:
+        # Several cells could come apart: a line as wide as the widest name line is a name
+        # wrapped at its column's width (森林防火网络联络平 | 台健全度), not a name that ended
+        # there; the one cut after a shorter line (服务对象满意度 | 群众满意度), if one.
+        widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
+        full = max(widths, default=0)
+        short = [(i, k) for i, k in options
+                 if display_width("".join(p.text for p in cells[i].pieces if p.line == max(
+                     q.line for q in cells[i].pieces if q.line < k))) < full - WIDTH_SLACK]
+        options = short if len(short) == 1 else options
     if len(options) != 1:
         options = []
-        single = [(i, name_cuts(c)[0]) for i, c in enumerate(cells) if candidate(i, c) and len(name_cuts(c)) == 1]
+        single = [(i, name_cuts(c)[0]) for i, c in enumerate(cells)
+                  if candidate(i, c) and len(name_cuts(c)) == 1]
         fits = [subset for n in range(2, min(len(single), 4) + 1) for subset in combinations(single, n)
                 if len(spare) + sum(adds(i) for i, _k in subset) == lacking]
         if len(fits) == 1:
@@ -2475,6 +2489,7 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
     # An amount printed with thousands separators (2,215) is a number too.
     moved = [c for b, c in zip(head, head[1:]) if b.kind == "label" and b.key not in field_labels
              and (c.kind == "num" or AMOUNT.match(c.text.strip()))]
+    moved += numbers_after_text_values(fields, head, template, labels_of, guess)
     years = [c for c in moved if len(c.text.strip()) == 4 and typed_value(c.text, "year") is not None]
     if len(blank["year"]) == 1 and len(years) == 1:
         take(blank["year"][0], years[0], "year")
@@ -2494,6 +2509,32 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+
+
+def numbers_after_text_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                              labels_of: dict[str, set[str]], guess: float) -> list[Cell]:
+    """Numbers a tool printed right after a text field's sentence, a block of their own
+    (预期总体目标 | 切实发挥…见效。 | 1195: a cell at the top of its row, beside the goal): no
+    part of the sentence. Cut off the field's value where the head reader joined them (a
+    guess, flagged), and returned as numbers printed apart from their labels."""
+    out: list[Cell] = []
+    for i in range(1, len(head) - 1):
+        label, text, number = head[i - 1], head[i], head[i + 1]
+        if text.kind != "prose" or not (number.kind == "num" or AMOUNT.match(number.text.strip())):
+            continue
+        owner = next((n for n, spec in template.fields.items() if spec.type == "text"
+                      and label.key in labels_of[n]), None)
+        if owner is None:
+            continue
+        out.append(number)
+        fv = fields.get(owner)
+        raw = (fv.raw or "").rstrip() if fv is not None else ""
+        if fv is not None and fv.value is not None and raw.endswith(number.text.strip()) \
+                and len(raw) > len(number.text.strip()):
+            kept = raw[:len(raw) - len(number.text.strip())].rstrip()
+            fields[owner] = FieldValue(value=typed_value(kept, "text"), raw=kept,
+                                       confidence=min(fv.confidence, guess), page=fv.page)
+    return out
 
 
 def joined_from_others(key: str, fv: FieldValue, template: TemplateSpec) -> bool:

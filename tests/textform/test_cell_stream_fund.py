@@ -6,8 +6,6 @@ rows not read, blank scores and answers read as targets. Inputs are cut from wha
 from __future__ import annotations
 
 from pipeline.models import FieldValue
-from pipeline.settings import Settings
-from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (
     Cell,
     CellClassifier,
@@ -25,15 +23,9 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
-from pipeline.textform.vocab import label_index, load_text_config
+from tests.textform.test_cell_stream import CATALOGUE, CONFIG, FUND_KINDS, INDEX, PROVINCIAL
 
-SETTINGS = Settings()
-CATALOGUE = load_catalogue(SETTINGS.config_dir)
-CONFIG = load_text_config(SETTINGS.config_dir)
-INDEX = label_index(CATALOGUE, CONFIG)
 FUND = CATALOGUE.templates["gd_fund"]
-FUND_KINDS = CellClassifier(CONFIG, "gd_fund", FUND, INDEX)
-PROVINCIAL = CATALOGUE.templates["mof_project"].version("provincial")
 PROVINCIAL_KINDS = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
 SENTENCES = ["deviation_reason", "scoring_standard", "evidence"]
 
@@ -123,7 +115,8 @@ def test_sentences_after_a_rows_values_no_reading_took_go_to_no_other_row() -> N
     rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
     assert [r.cells["level3"].text for r in rows if "level3" in r.cells] == ["立项依据充分性", "资金分配合理性"]
     rows = [r for r in rows if "level3" in r.cells]
-    place_left_sentences(rows, cells, used, SENTENCES, CONFIG.prose_cues, CONFIG.cell_stream.lost_points_columns, 0)
+    place_left_sentences(rows, cells, used, SENTENCES, CONFIG.prose_cues,
+                         CONFIG.cell_stream.lost_points_columns, 0)
     assert [r.cells["scoring_standard"].text for r in rows] == [
         "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "评价年度实现值/年度预期值×该指标分值。"]
     assert [r.cells["evidence"].text for r in rows] == ["培训通知、签到表、照片等。", "满意度调查问卷及统计表。"]
@@ -159,10 +152,8 @@ def test_a_deviation_answer_is_no_target_beside_a_measured_actual() -> None:
 def test_a_name_after_two_nameless_rows_is_given_by_no_place() -> None:
     # 5 | 100% | 5 and 1 | 明显改善 | 1, then one name: either row's; not the last's by its place.
     cells = cells_of("5\n\n100%\n\n5\n\n1\n\n明显改善\n\n1\n\n代表联络站建设覆盖率\n", PROVINCIAL_KINDS)
-    rows = [StreamRow({"level3_weight": cells[0], "actual": cells[1], "score": cells[2]}, missing={"level3", "target"},
-                      start=0, end=3),
-            StreamRow({"level3_weight": cells[3], "actual": cells[4], "score": cells[5]}, missing={"level3", "target"},
-                      start=3, end=6)]
+    rows = [StreamRow({"level3_weight": cells[k], "actual": cells[k + 1], "score": cells[k + 2]},
+                      missing={"level3", "target"}, start=k, end=k + 3) for k in (0, 3)]
     used = set(range(6))
     fill_right_after(rows, cells, used, ())
     assert all("level3" in r.missing for r in rows) and 6 not in used
@@ -182,7 +173,8 @@ def test_a_first_row_printed_among_the_headers_labels_is_read_past_them() -> Non
     assert len(rows) == 1
     rows = rows_read_past_labels(rows, cells, used, keys, tuple(PROVINCIAL.indicators.blank_allowed), ("无",))
     first = rows[0]
-    assert {k: c.text for k, c in first.cells.items()} == {"target": "年底前完成", "level3_weight": "38", "score": "37"}
+    assert {k: c.text for k, c in first.cells.items()} == {
+        "target": "年底前完成", "level3_weight": "38", "score": "37"}
     assert first.missing == {"level3", "actual"}
     assert not any(cells[i].kind == "label" and i in used for i in range(len(cells)))  # the labels stay free
     # A score above the weight after the labels: no row.
@@ -192,24 +184,74 @@ def test_a_first_row_printed_among_the_headers_labels_is_read_past_them() -> Non
     assert rows_read_past_labels(rows, cells, used, keys, (), ("无",)) == rows
 
 
+def named(*lines: str, line: int) -> Cell:
+    """A name cell of one or several lines (two rows' names one under the other)."""
+    return Cell(tuple(Piece(t, t, line + k, None, 0.95) for k, t in enumerate(lines)), "name", line)
+
+
+def nameless_rows(cells: list[Cell], n: int) -> list[StreamRow]:
+    """``n`` rows without name or target (weight | 100% | score) put after ``cells``; their
+    cells are appended to ``cells``."""
+    at = len(cells)
+    for k in range(n):
+        line = 20 + 3 * k
+        cells += [Cell((Piece("5", "5", line, None, 0.95),), "num", line),
+                  Cell((Piece("100%", "100%", line + 1, None, 0.95),), "value", line + 1),
+                  Cell((Piece("5", "5", line + 2, None, 0.95),), "num", line + 2)]
+    return [StreamRow({"level3_weight": cells[at + 3 * k], "actual": cells[at + 1 + 3 * k],
+                       "score": cells[at + 2 + 3 * k]}, missing={"level3", "target"},
+                      start=at + 3 * k, end=at + 3 + 3 * k) for k in range(n)]
+
+
 def test_several_pairs_of_names_read_as_one_cell_each_come_apart_when_only_that_makes_the_count() -> None:
-    def named(*lines: str, line: int) -> Cell:
-        return Cell(tuple(Piece(t, t, line + k, None, 0.95) for k, t in enumerate(lines)), "name", line)
     cells = [named("任务完成时间", "资金拨付及时率", line=0), named("群众增收情况", line=5),
              named("服务对象满意度", "群众满意度", line=10)]
-    for k in range(5):  # five nameless rows: weight, actual, score
-        cells += [Cell((Piece("5", "5", 20 + 3 * k, None, 0.95),), "num", 20 + 3 * k),
-                  Cell((Piece("100%", "100%", 21 + 3 * k, None, 0.95),), "value", 21 + 3 * k),
-                  Cell((Piece("5", "5", 22 + 3 * k, None, 0.95),), "num", 22 + 3 * k)]
-    rows = [StreamRow({"level3_weight": cells[3 + 3 * k], "actual": cells[4 + 3 * k], "score": cells[5 + 3 * k]},
-                      missing={"level3", "target"}, start=3 + 3 * k, end=6 + 3 * k) for k in range(5)]
+    rows = nameless_rows(cells, 5)
     used = set(range(3, 18))
     # Three names left, five rows lacking one: no one cell's cut makes it, both cuts do.
     assert split_joined_names(rows, cells, used, ()) == [0, 3]
     assert [c.text for c in cells[:5]] == ["任务完成时间", "资金拨付及时率", "群众增收情况", "服务对象满意度", "群众满意度"]
     assert [r.start for r in rows] == [5, 8, 11, 14, 17] and used == set(range(5, 20))
     # Four rows lacking one: either cut alone makes it, and nothing says which: no cut.
-    joined = [named("任务完成时间", "资金拨付及时率", line=0), named("群众增收情况", line=5),
-              named("服务对象满意度", "群众满意度", line=10)]
-    assert split_joined_names(rows[:4], joined + cells[5:17], set(range(3, 15)), ()) == []
+    cells = [named("任务完成时间", "资金拨付及时率", line=0), named("群众增收情况", line=5),
+             named("服务对象满意度", "群众满意度", line=10)]
+    rows = nameless_rows(cells, 4)
+    assert split_joined_names(rows, cells, set(range(3, 15)), ()) == []
 
+
+def test_a_unit_torn_from_its_value_is_no_name() -> None:
+    # ≥6 | 处 (指标值 | 度量单位): the unit is a value's part, never a 三级指标 nor a value of
+    # its own; a name's torn
+    # last character (…合格 | 率) still reads as a name.
+    assert PROVINCIAL_KINDS.of((Piece("处", "处", 0, None, 0.95),)) == "unit"
+    assert PROVINCIAL_KINDS.of((Piece("人次", "人次", 0, None, 0.95),)) == "unit"
+    # Nor a target: 处 | 2 | 8处 | 2 is a row without its name and target.
+    rows = provincial_rows("处\n\n2\n\n8处\n\n2\n")
+    assert [(r.cells.get("target"), r.cells["actual"].text, r.missing) for r in rows] == [
+        (None, "8处", {"level3", "target"})]
+    assert PROVINCIAL_KINDS.of((Piece("率", "率", 0, None, 0.95),)) == "name"
+
+
+def test_of_two_cells_that_could_come_apart_the_one_cut_after_a_short_line_does() -> None:
+    # 森林防火网络联络平 fills the name column (a name wrapped at its width); 服务对象满意度 ends
+    # short of it (a name that ended there, another under it). Four rows lack a name, three
+    # cells are left: either cut makes the count, the line widths say which.
+    cells = [named("森林防火网络联络平", "台健全度", line=0), named("新建改建设施数量", line=5),
+             named("服务对象满意度", "群众满意度", line=10)]
+    rows = nameless_rows(cells, 4)
+    assert split_joined_names(rows, cells, set(range(3, 15)), ()) == [2]
+    assert [c.text for c in cells[:4]] == ["森林防火网络联络平台健全度", "新建改建设施数量", "服务对象满意度", "群众满意度"]
+
+
+def test_a_number_printed_after_the_goal_is_no_part_of_it() -> None:
+    # Cells at the top of theirs: 评价金额's amount printed after the goal's sentence, which the
+    # head reader joined to the goal; 评价金额 is followed by another label.
+    head = cells_of(blocks("评价金额", "实施文件依据", "粤财行〔2024〕64号", "预期总体目标",
+                           "切实发挥职能作用，通过规范用好市财政专项资金。", "1195", "是否如期实现预期总体目标", "是"),
+                    FUND_KINDS)
+    goal = "切实发挥职能作用，通过规范用好市财政专项资金。"
+    fields = {"evaluation_amount": FieldValue.missing(),
+              "goal_expected": FieldValue(value=goal + "1195", raw=goal + " 1195", confidence=0.9)}
+    head_values_printed_apart(fields, head, FUND, 0.6)
+    assert fields["goal_expected"].raw == goal and fields["goal_expected"].confidence == 0.6
+    assert fields["evaluation_amount"].value == 1195 and fields["evaluation_amount"].confidence == 0.6
