@@ -63,6 +63,7 @@ from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
+from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
@@ -79,7 +80,7 @@ LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 @dataclass(frozen=True)
 class Cell:
     """One cell of the stream: the pieces (wrapped lines) it is made of, and its kind:
-    label, total, num, dash, value, group1, group2, prose or name."""
+    label, total, num, dash, value, unit, group1, group2, prose or name."""
 
     pieces: tuple[Piece, ...]
     kind: str
@@ -203,6 +204,8 @@ class CellClassifier:
             return "prose"
         if k.value:
             return "value"
+        if key in self.config.units:
+            return "unit"  # a unit torn from its value (≥6 | 处, the 度量单位 column): no name, no value
         return "name"
 
     def column_of(self, text: str) -> str | None:
@@ -588,7 +591,8 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
             c = cells[i]
             if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
-                if len(part_keys) > 2 and i + 2 < len(cells) and cells[i + 2].kind in ("name", "value") \
+                if len(part_keys) > 2 and i + 2 < len(cells) \
+                        and cells[i + 2].kind in ("name", "value", "unit") \
                         and UNIT.match(cells[i + 2].text.strip()):
                     taken.append(cells[i + 2])
                 parts = tuple(k for k, _c in zip(part_keys, taken) for _p in _c.pieces)
@@ -676,13 +680,27 @@ def total_numbers(cells: list[Cell]) -> set[int]:
     return out
 
 
-def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False) -> tuple[list[StreamRow], set[int]]:
-    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
-    the whole run; the run without its name (moved elsewhere); without one of its two
-    values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
-    last (``scoreless``), a named run without its score, moved elsewhere, when the next
-    cell is no number (the row's score is said missing)."""
+def answered(row: StreamRow, answers: tuple[str, ...]) -> bool:
+    """A row whose target is an answer of the sentence columns (无: nothing to explain) and
+    whose actual is not: the answer is another row's 偏差原因, not this row's target (a
+    target of 无 is reached as 无)."""
+    target, actual = row.cells.get("target"), row.cells.get("actual")
+    return target is not None and target.key in answers and (actual is None or actual.key not in answers)
+
+
+def could_score(row: StreamRow, cells: list[Cell]) -> bool:
+    """The cell right after a row read without its score is a number no more than the
+    row's weight (≥ | 85 | % | 34 | 85% | 34: the last 34), which can be its score."""
+    if row.end >= len(cells) or cells[row.end].kind != "num":
+        return False
+    after, weight = cells[row.end].number(), row.cells["level3_weight"].number()
+    return after is not None and weight is not None and after <= weight + TOLERANCE
+
+
+def row_shapes(keys: list[str], blank_allowed: tuple[str, ...] = (), scoreless: bool = False
+               ) -> list[tuple[list[str], set[str]]]:
+    """The runs a row may print as, in the order they are tried, each with the keys it lacks
+    (see `match_rows`)."""
     values = [k for k in keys if k in ("target", "actual")]
     shapes: list[tuple[list[str], set[str]]] = [(keys, set())]
     if "score" in blank_allowed:
@@ -695,6 +713,60 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         shapes.append(([k for k in keys if k not in (v, "level3")], {v, "level3"}))
     if scoreless and "score" not in blank_allowed:
         shapes.append(([k for k in keys if k != "score"], {"score"}))
+    return shapes
+
+
+def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[int], keys: list[str],
+                          blank_allowed: tuple[str, ...], answers: tuple[str, ...]) -> list[StreamRow]:
+    """Rows printed among the header's labels (a first row beside the header, its cells at
+    the top of theirs: 年底前完成 | 权重 | 完成值 | 38 | 得分 | 未完成原因分析 | 37): a run
+    no row took that makes a row once the labels in it are read past (labels hold no row's
+    value), its score no more than its weight; a shape with the score before one
+    without (the number after a value is its score when the form lets a value be blank).
+    The row's cells are as read, its missing ones said missing; the labels stay free.
+    Returns the rows in the order of the text, the new ones among them."""
+    shapes = sorted(row_shapes(keys, blank_allowed), key=lambda s: "score" not in s[0])
+    found: list[StreamRow] = []
+    for i, c in enumerate(cells):
+        if i in used or c.kind in ("label", "total"):
+            continue
+        picked: list[int] = []
+        passed = 0
+        j = i
+        while j < len(cells) and j not in used and len(picked) < len(keys) and passed <= MAX_PASSED:
+            if cells[j].kind == "label":
+                passed += 1
+            elif cells[j].kind == "total":
+                break
+            else:
+                picked.append(j)
+            j += 1
+        for shape, missing in shapes:
+            run = picked[:len(shape)]
+            if len(run) < len(shape) or len(shape) < 3 or run[-1] - run[0] + 1 == len(run):
+                continue  # a run with no label inside is match_rows' to read
+            row = try_core([cells[k] for k in run], 0, shape)
+            if row is None or answered(row, answers):
+                continue
+            row.cells = {key: cells[k] for key, k in zip(shape, run)}
+            row.missing = set(missing)
+            row.start, row.end = run[0], run[-1] + 1
+            found.append(row)
+            used.update(run)
+            break
+    return sorted([*rows, *found], key=lambda r: r.start)
+
+
+def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
+               scoreless: bool = False, answers: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
+    """Rows in stream order, and the indices of the cells they took. Tried at each cell:
+    the whole run; the run without its name (moved elsewhere); without one of its two
+    values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
+    last (``scoreless``), a named run without its score, moved elsewhere, when the next
+    cell is no number (the row's score is said missing). An answer of the sentence columns
+    (``answers``: 无) is no target beside an actual that is not one too (无 | 10 | 100%)."""
+    values = [k for k in keys if k in ("target", "actual")]
+    shapes = row_shapes(keys, blank_allowed, scoreless)
     rows: list[StreamRow] = []
     used: set[int] = set()
     totals = total_numbers(cells)
@@ -709,6 +781,10 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
                 continue  # a score above its weight after two bare numbers: the total's numbers
             if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
                 continue  # a number after it may be its score: another reading
+            if answered(row, answers):
+                continue
+            if "score" not in shape and "score" in blank_allowed and could_score(row, cells):
+                continue  # a blank score only when the number after it cannot be the score
             missing = set(missing)
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values)
@@ -919,38 +995,70 @@ def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], gr
             excess -= 1
 
 
+def name_cuts(cell: Cell) -> list[int]:
+    """The lines a cell of several lines comes apart at into two parts of three characters
+    or more (two rows' names one under the other: 任务完成时间 | 资金拨付及时率)."""
+    lines = sorted({p.line for p in cell.pieces})
+    return [k for k in lines[1:]
+            if min(len(compact("".join(p.text for p in cell.pieces if (p.line < k) == side)))
+                   for side in (True, False)) >= 3]
+
+
 def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]
-                       ) -> int | None:
+                       ) -> list[int]:
     """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
     | 率), when that makes the left-over names as many as the rows that lack one: the one
-    left-over unpunctuated cell of several lines that comes apart at exactly one line into two parts of three
-    characters or more is two names (a guess, as every left-over name). Returns where the
-    cell was cut in two (the cells after it move one on), or None."""
+    left-over unpunctuated cell of several lines that comes apart at exactly one line into
+    two parts of three characters or more is two names; or, no one cell doing it, the one
+    set of such cells (each with one place to come apart) that does, when one set alone
+    does (several pairs of names printed that way). A guess, as every left-over name.
+    Returns where cells were cut in two, first to last (the cells after each move one on)."""
     spare = spare_names(cells, used, groups)
     lacking = lacking_names(rows)
-    options = []
-    for i, c in enumerate(cells):
-        lines = sorted({p.line for p in c.pieces})
-        if i in used or c.kind not in ("name", "prose") or PROSE_MARK.search(c.text) or len(lines) < 2 \
-                or not plain_name(replace(c, pieces=c.pieces[:1]), groups) \
-                or len(spare) + (1 if i in spare else 2) != lacking:
-            continue
-        cuts = [k for k in lines[1:]
-                if min(len(compact("".join(p.text for p in c.pieces if (p.line < k) == side))) for side in (True, False)) >= 3]
-        options += [(i, k) for k in cuts]
+
+    def candidate(i: int, c: Cell) -> bool:
+        return i not in used and c.kind in ("name", "prose") and not PROSE_MARK.search(c.text) \
+            and len({p.line for p in c.pieces}) >= 2 and plain_name(replace(c, pieces=c.pieces[:1]), groups)
+
+    def adds(i: int) -> int:
+        return 1 if i in spare else 2
+
+    options = [(i, k) for i, c in enumerate(cells) if candidate(i, c) and len(spare) + adds(i) == lacking
+               for k in name_cuts(c)]
+    if len(options) > 1:
+        # Several cells could come apart: a line as wide as the widest name line is a name
+        # wrapped at its column's width (森林防火网络联络平 | 台健全度), not a name that ended
+        # there; the one cut after a shorter line (服务对象满意度 | 群众满意度), if one.
+        widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
+        full = max(widths, default=0)
+        short = [(i, k) for i, k in options
+                 if display_width("".join(p.text for p in cells[i].pieces if p.line == max(
+                     q.line for q in cells[i].pieces if q.line < k))) < full - WIDTH_SLACK]
+        options = short if len(short) == 1 else options
     if len(options) != 1:
-        return None
-    i, k = options[0]
-    head = tuple(p for p in cells[i].pieces if p.line < k)
-    tail = tuple(p for p in cells[i].pieces if p.line >= k)
-    cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
-    for row in rows:  # the cells after it move one on
-        if row.start > i:
-            row.start, row.end = row.start + 1, row.end + 1
-    moved = {u + 1 if u > i else u for u in used}
-    used.clear()
-    used.update(moved)
-    return i
+        options = []
+        single = [(i, name_cuts(c)[0]) for i, c in enumerate(cells)
+                  if candidate(i, c) and len(name_cuts(c)) == 1]
+        fits = [subset for n in range(2, min(len(single), 4) + 1) for subset in combinations(single, n)
+                if len(spare) + sum(adds(i) for i, _k in subset) == lacking]
+        if len(fits) == 1:
+            options = list(fits[0])
+    if not options:
+        return []
+    cuts: list[int] = []
+    for shift, (i, k) in enumerate(sorted(options)):
+        i += shift  # the cells after an earlier cut moved one on
+        head = tuple(p for p in cells[i].pieces if p.line < k)
+        tail = tuple(p for p in cells[i].pieces if p.line >= k)
+        cells[i:i + 1] = [Cell(head, "name", cells[i].block), Cell(tail, "name", cells[i].block)]
+        for row in rows:  # the cells after the cut move one on
+            if row.start > i:
+                row.start, row.end = row.start + 1, row.end + 1
+        moved = {u + 1 if u > i else u for u in used}
+        used.clear()
+        used.update(moved)
+        cuts.append(i)
+    return cuts
 
 
 def doubt_shared_names(rows: list[StreamRow], cells: list[Cell]) -> None:
@@ -980,11 +1088,14 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
                      groups: tuple[str, ...]) -> None:
     """A row's name (and target) printed right after its values, as a block of their own
     (…24.55万元 19 19 | 河湖长制工作单位建设成本 ≤30万元): taken, as a guess."""
-    for row in rows:
+    for k, row in enumerate(rows):
         at = row.end
         if "level3" not in row.missing or at >= len(cells) or at in used \
                 or cells[at].kind != "name" or not plain_name(cells[at], groups):
             continue
+        before = rows[k - 1] if k else None
+        if before is not None and "level3" in before.missing and before.end == row.start:
+            continue  # after two nameless rows in a run, the name may be either's: not this rule's
         take = [("level3", at)]
         if "target" in row.missing and at + 1 < len(cells) and at + 1 not in used \
                 and cells[at + 1].kind == "value" and cells[at + 1].block == cells[at].block:
@@ -1039,6 +1150,27 @@ def total_set_apart(rows: list[StreamRow], used: set[int], full: float) -> list[
         return rows
     used.difference_update(range(totals[0].start, totals[0].end))
     return [r for r in rows if r is not totals[0]]
+
+
+def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float, ...]) -> list[StreamRow]:
+    """The rows without a nameless run weighing the whole form (合计 | 100 | 100 | 98 at the
+    table's end: the total's weights and score), its cells set free, when the other rows
+    weigh something: with them, the run would weigh more than the form's full marks, which
+    no row can (the arithmetic, not the order, says it is no row). Left in, a name left over
+    (a level-2 name under the header) would be given to it and its 100 would break every sum
+    the groups are cut by."""
+    others = [r for r in rows if not ("level3" in r.missing and weighs_whole_form(r, min(marks)))]
+    rest = sum(r.cells["level3_weight"].number() or 0.0 for r in others)
+    if len(others) == len(rows) or rest <= TOLERANCE:
+        return rows
+    kept: list[StreamRow] = []
+    for row in rows:
+        weight = row.cells["level3_weight"].number() or 0.0
+        if row in others or weight + rest <= max(marks) + TOLERANCE:
+            kept.append(row)
+        else:
+            used.difference_update(range(row.start, row.end))
+    return kept
 
 
 def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
@@ -1149,8 +1281,13 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
     by_key: dict[str, list[int]] = {k: [] for k in prose_keys}
     for i in spare:
         by_key[max(prose_keys, key=lambda k: cue_score(cells[i].text, k, cues, prose_keys))].append(i)
+    unread = unread_row_sentences(cells, used, spare)
     for key, mine in by_key.items():
         lacking = [r for r in rows if key not in r.cells]
+        if len(mine) > len(lacking) and len([i for i in mine if i not in unread]) == len(lacking):
+            # The sentences of a row no reading took (its values left over right before
+            # them) are not the column's cells of the rows read: the counts agree without.
+            mine = [i for i in mine if i not in unread]
         if mine and len(mine) != len(lacking) and key in lost_points_columns:
             # A row nothing of which is trusted (the total's numbers read as a row: 102 |
             # 91) lost no points.
@@ -1168,6 +1305,23 @@ def place_left_sentences(rows: list[StreamRow], cells: list[Cell], used: set[int
             row.cells[key] = cell
             row.guessed.add(key)
         used.update(mine)
+
+
+def unread_row_sentences(cells: list[Cell], used: set[int], spare: list[int]) -> set[int]:
+    """The spare sentences right after a run no row took that has a row's right-hand shape
+    (target | actual | score: two values and a number, 符合规范 | 基本符合 | 1), with the
+    sentences between: the right-hand cells of a row the reading did not find, whose
+    sentences follow its score as every row's do."""
+    out: set[int] = set()
+    for i in spare:
+        j = i - 1
+        while j >= 0 and j in out:
+            j -= 1
+        tail = range(j - 2, j + 1)
+        if j >= 2 and not set(tail) & used and cells[j].kind == "num" \
+                and all(cells[k].kind == "value" for k in (j - 2, j - 1)):
+            out.add(i)
+    return out
 
 
 def sentences_of(cell: Cell) -> list[Cell]:
@@ -1342,13 +1496,15 @@ def level2_parents(template: TemplateSpec) -> dict[str, str]:
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
+                    stream: CellStreamConfig, head: list[Cell], funds_weight: float | None = None
+                    ) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on the national forms: placed by the sums
     (`summed_groups`; a level-1 name with its weight the tool printed up in the head
     counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
     | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
     parents = level2_parents(template)
-    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents)
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents,
+                           funds_weight)
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
         return groups
@@ -1412,8 +1568,8 @@ def contiguous(keys: list[str]) -> bool:
 
 def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                   level1_order: list[str], sure: float, guess: float,
-                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str]
-                  ) -> list[dict[str, Piece]]:
+                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str],
+                  funds_weight: float | None = None) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
     or, rows missing, where each takes rows until its weight is reached (a guess). The
@@ -1439,7 +1595,10 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     if present and all(w is not None for w in weights) and all(w is not None for w in row_weights):
         starts = consecutive_partition([float(w) for w in row_weights],  # type: ignore[arg-type]
                                        [float(w) for w in weights])  # type: ignore[arg-type]
-    sure_cut = starts is not None
+    # Sure only when the printed level-1 weights make the whole form: with a group's name
+    # not read, its rows may stand in for the rows another group lacks, the sums agreeing.
+    sure_cut = starts is not None and makes_full_marks(sum(w or 0.0 for w in weights), full_marks(template),
+                                                       funds_weight)
     if starts is None and present and all(w is not None for w in weights):
         # Rows missing: the sums cut nowhere exactly; a guess (`short_starts`).
         starts = short_starts([w or 0.0 for w in row_weights], [float(w) for w in weights if w is not None],
@@ -2327,8 +2486,10 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         at = label_at(name)
         if at is not None and at + 1 < len(head) and head[at + 1].kind == "label":
             blank[spec.type].append(name)
+    # An amount printed with thousands separators (2,215) is a number too.
     moved = [c for b, c in zip(head, head[1:]) if b.kind == "label" and b.key not in field_labels
-             and c.kind == "num"]
+             and (c.kind == "num" or AMOUNT.match(c.text.strip()))]
+    moved += numbers_after_text_values(fields, head, template, labels_of, guess)
     years = [c for c in moved if len(c.text.strip()) == 4 and typed_value(c.text, "year") is not None]
     if len(blank["year"]) == 1 and len(years) == 1:
         take(blank["year"][0], years[0], "year")
@@ -2348,6 +2509,32 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+
+
+def numbers_after_text_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                              labels_of: dict[str, set[str]], guess: float) -> list[Cell]:
+    """Numbers a tool printed right after a text field's sentence, a block of their own
+    (预期总体目标 | 切实发挥…见效。 | 1195: a cell at the top of its row, beside the goal): no
+    part of the sentence. Cut off the field's value where the head reader joined them (a
+    guess, flagged), and returned as numbers printed apart from their labels."""
+    out: list[Cell] = []
+    for i in range(1, len(head) - 1):
+        label, text, number = head[i - 1], head[i], head[i + 1]
+        if text.kind != "prose" or not (number.kind == "num" or AMOUNT.match(number.text.strip())):
+            continue
+        owner = next((n for n, spec in template.fields.items() if spec.type == "text"
+                      and label.key in labels_of[n]), None)
+        if owner is None:
+            continue
+        out.append(number)
+        fv = fields.get(owner)
+        raw = (fv.raw or "").rstrip() if fv is not None else ""
+        if fv is not None and fv.value is not None and raw.endswith(number.text.strip()) \
+                and len(raw) > len(number.text.strip()):
+            kept = raw[:len(raw) - len(number.text.strip())].rstrip()
+            fields[owner] = FieldValue(value=typed_value(kept, "text"), raw=kept,
+                                       confidence=min(fv.confidence, guess), page=fv.page)
+    return out
 
 
 def joined_from_others(key: str, fv: FieldValue, template: TemplateSpec) -> bool:
@@ -2461,7 +2648,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, marks)
-    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns,
+                            answers=config.cell_stream.no_deviation)
+    if "level1_weight" not in spec.columns:
+        rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
+                                     config.cell_stream.no_deviation)
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
@@ -2476,12 +2667,14 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     used |= groups_before
     if "level1_weight" not in spec.columns:
         rows = total_set_apart(rows, used, min(marks))
+    else:
+        rows = total_run_dropped(rows, used, marks)
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
     join_name_tails(rows, cells, used, not_names)
-    cut = split_joined_names(rows, cells, used, not_names)
-    if cut is not None:  # the cells after the cut moved one on: so do the groups' indices
+    for cut in split_joined_names(rows, cells, used, not_names):
+        # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     used -= groups_before
@@ -2550,7 +2743,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                              next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
-                                 everything[:start])
+                                 everything[:start], funds_weight)
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])

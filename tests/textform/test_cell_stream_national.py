@@ -345,12 +345,12 @@ def test_two_names_read_as_one_cell_come_apart_when_a_row_lacks_one() -> None:
     used = set(range(6))
     # Where it was cut is said, so that indices kept elsewhere (the fund form's group
     # anchors) move on with the cells after it.
-    assert split_joined_names(rows, cells, used, ()) == 6
+    assert split_joined_names(rows, cells, used, ()) == [6]
     # Only one cut leaves two names of three characters or more (not …达标 | 率).
     assert [c.text for c in cells[6:]] == ["人居环境改善情况", "高标准农水质达标率"]
     # One row lacking a name: the cell stays whole.
     cells = cells[:6] + [joined]
-    assert split_joined_names(rows[:1], cells, set(range(6)), ()) is None
+    assert split_joined_names(rows[:1], cells, set(range(6)), ()) == []
     assert len(cells) == 7
 
 
