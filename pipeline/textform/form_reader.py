@@ -59,6 +59,7 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    lines_interleaved,
     mend_total_label,
     read_total,
     row_lines,
@@ -147,6 +148,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)
     table = pieces  # the pieces the table's rows and total are read from
+    # Lines in a page's bands (an OCR engine), a cell's lines apart: read before the group
+    # names are joined, which the test counts.
+    interleaved = bounds is not None and kind is TextKind.CELLS \
+        and lines_interleaved(pieces[bounds[0]:], config, name)
     if bounds is not None:
         # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before
         # the header's end is sought: their halves are no stray header words (指标). The
@@ -178,7 +183,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:
-            form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
+            form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
+                                                   interleaved=interleaved)
             lopsided = False
         else:
             form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
