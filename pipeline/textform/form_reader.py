@@ -32,8 +32,10 @@ from pipeline.textform.cell_stream import (
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
+    blanks_said_missing,
     doubt_cut_texts,
     doubt_score_over_weight,
+    doubt_off_vocabulary,
     doubt_unit_names,
     join_wrapped_labels,
     read_funds,
@@ -64,6 +66,7 @@ from pipeline.textform.table_region import (
     read_total,
     row_lines,
     rows_by_anchor_lines,
+    set_aside_leading_values,
     table_bounds,
     total_row_end,
 )
@@ -171,6 +174,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell)
+    doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
+    if kind is TextKind.CELLS:
+        blanks_said_missing(form.fields)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     if bounds is not None:
         _first, body_start, total_at = bounds
@@ -180,6 +186,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         printed = printed_header_keys(table, bounds, template, labels)
         body = drop_repeated_headers(table[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
+        if interleaved:
+            body = set_aside_leading_values(body, config, name)
         in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:

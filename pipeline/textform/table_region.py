@@ -14,7 +14,15 @@ from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, capped, is_tail
+from pipeline.textform.indicator_rows import (
+    DASHES,
+    NUMBER,
+    WEIGHT_SUFFIX,
+    capped,
+    classify,
+    completes_value,
+    is_tail,
+)
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
@@ -190,6 +198,27 @@ def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str) ->
         elif tails:
             apart += 1
     return apart > near
+
+
+def set_aside_leading_values(body: list[Piece], config: TextConfig, template: str) -> list[Piece]:
+    """The body of a text in a page's bands (lines_interleaved) without the values that
+    stand before its first row's group name (539.05万 | 产出指标 | 成本指标 | 项目成本控制 |
+    ≤580万元 | 19 | 19 | 元): a tall cell's first line, read in a band above the row's
+    one-line cells. No row has begun, so its column is a guess: set aside with the unit
+    tail that completes it a band later (元), the cell read blank rather than shifting the
+    row's other cells."""
+    level1 = frozenset(config.level1_names.get(template, ()))
+    kinds = [classify(p, config, level1) for p in body[:3]]
+    lead = next((k for k, kind in enumerate(kinds) if not (kind.value and not kind.number)), len(kinds))
+    if lead == 0 or lead == len(kinds) or not (kinds[lead].group1 or kinds[lead].group2):
+        return body
+    drop = set(range(lead))
+    for k in range(lead):
+        tail = next((j for j in range(lead, min(len(body), lead + 12))
+                     if len(body[j].key) <= 2 and completes_value(body[k].text, body[j].text, config)), None)
+        if tail is not None:
+            drop.add(tail)
+    return [p for j, p in enumerate(body) if j not in drop]
 
 
 MAX_NAME_LINES = 4

@@ -4,13 +4,17 @@ has its wrapped lines interleaved with the other cells of the same band."""
 
 from __future__ import annotations
 
+from pipeline.models import FieldValue
 from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.head_fields import blanks_said_missing, doubt_off_vocabulary
 from pipeline.textform.indicator_rows import continuation
 from pipeline.textform.pieces import Piece, TextKind
-from pipeline.textform.table_region import join_group_pieces, lines_interleaved
+from pipeline.textform.table_region import join_group_pieces, lines_interleaved, set_aside_leading_values
 from pipeline.textform.vocab import load_text_config
 
 CONFIG = load_text_config(Settings().config_dir)
+CATALOGUE = load_catalogue(Settings().config_dir)
 
 
 def lines(*texts: str) -> list[Piece]:
@@ -58,3 +62,48 @@ def test_a_wider_line_costs_a_wrap_only_where_a_cells_lines_come_in_turn() -> No
     assert in_turn - in_bands == costs["wrap_widening"]
     assert continuation("prose", prev, cur, costs, CONFIG) == continuation("prose", prev, cur, costs, CONFIG, True)
 
+
+def head(value: str) -> dict[str, FieldValue]:
+    return {"goal_achieved": FieldValue(value=value, raw=value, confidence=0.95)}
+
+
+def test_a_closed_vocabulary_value_that_took_other_lines_is_its_term_in_doubt() -> None:
+    template = CATALOGUE.templates["gd_fund"].version(None)
+    # 是 | 情况 (the label's wrapped tail) | 费保障，促进… (a goal's line), read as one value.
+    fields = head("是情况费保障,促进县乡人大工作实现高质量发展。")
+    doubt_off_vocabulary(fields, template, 0.5)
+    assert fields["goal_achieved"].value == "是"
+    assert fields["goal_achieved"].confidence == 0.5
+    assert fields["goal_achieved"].raw.startswith("是情况")
+    # No term starts it: the value stays, in doubt; a term read alone stays trusted.
+    fields = head("如期")
+    doubt_off_vocabulary(fields, template, 0.5)
+    assert (fields["goal_achieved"].value, fields["goal_achieved"].confidence) == ("如期", 0.5)
+    fields = head("基本实现")
+    doubt_off_vocabulary(fields, template, 0.5)
+    assert (fields["goal_achieved"].value, fields["goal_achieved"].confidence) == ("基本实现", 0.95)
+
+
+def test_a_blank_read_in_a_text_of_one_cell_a_line_is_said_missing() -> None:
+    # 绩效目标 | 切实发挥… | 预期总体目标 | 是否如期实现预期总体目标: the goal's first line
+    # came before its label; nothing after the label is no empty cell.
+    fields = {"goal_expected": FieldValue(value=None, raw="", confidence=1.0),
+              "project_level": FieldValue(value="二级", raw="二级", confidence=0.95),
+              "evaluation_year": FieldValue.missing()}
+    blanks_said_missing(fields)
+    assert fields["goal_expected"].flags == ["missing"] and fields["goal_expected"].confidence == 0.0
+    assert fields["project_level"].value == "二级" and not fields["project_level"].flags
+    # A dash printed in the cell says it is empty: kept.
+    fields = {"goal_expected": FieldValue(value=None, raw="—", confidence=0.9)}
+    blanks_said_missing(fields)
+    assert not fields["goal_expected"].flags
+
+
+def test_a_tall_cells_first_line_before_the_first_rows_groups_is_set_aside_with_its_tail() -> None:
+    body = lines("539.05万", "产出指标", "成本指标", "项目成本控制", "≤580万元", "19", "19", "元",
+                 "部分资料归档不及时，将建立", "产出指标", "数量指标", "新建改建设施数量")
+    got = [p.text for p in set_aside_leading_values(body, CONFIG, "dept_overall")]
+    assert got == ["产出指标", "成本指标", "项目成本控制", "≤580万元", "19", "19",
+                   "部分资料归档不及时，将建立", "产出指标", "数量指标", "新建改建设施数量"]
+    # A body that starts with its group names is left as it is.
+    assert set_aside_leading_values(body[1:], CONFIG, "dept_overall") == body[1:]
