@@ -4,11 +4,14 @@ has its wrapped lines interleaved with the other cells of the same band."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.head_fields import blanks_said_missing, doubt_off_vocabulary
-from pipeline.textform.indicator_rows import continuation
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, continuation
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.table_region import join_group_pieces, lines_interleaved, set_aside_leading_values
 from pipeline.textform.vocab import load_text_config
@@ -107,3 +110,22 @@ def test_a_tall_cells_first_line_before_the_first_rows_groups_is_set_aside_with_
                    "部分资料归档不及时，将建立", "产出指标", "数量指标", "新建改建设施数量"]
     # A body that starts with its group names is left as it is.
     assert set_aside_leading_values(body[1:], CONFIG, "dept_overall") == body[1:]
+
+
+OCR_WORDS = ["产出指标", "成本指标", "满意度指", "标", "意度指标", "服务对象满", "539.05万", "元", "≥90%",
+             "19", "项目成本控制", "（20分）", "部分资料归档不及时，将建立", "符合规范", "", "指", "效益"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(OCR_WORDS), max_size=30))
+def test_any_lines_keep_their_order_when_leading_values_are_set_aside(words: list[str]) -> None:
+    body = lines(*words)
+    kept = set_aside_leading_values(body, CONFIG, "dept_overall")
+    assert [p.line for p in kept] == sorted(p.line for p in kept)
+    # Only a lead of values before a group name goes, and short unit tails with it.
+    dropped = [p for p in body if p.line not in {q.line for q in kept}]
+    lead = [p for p in dropped if p.line < 2]
+    assert all(p.line < 2 or len(p.key) <= 2 for p in dropped)
+    assert not dropped or (lead and kept[0] is body[len(lead)]
+                           and WEIGHT_SUFFIX.sub("", kept[0].key) in CONFIG.group_names)
+    assert lines_interleaved(body, CONFIG, "dept_overall") in (True, False)
