@@ -12,7 +12,7 @@ has none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.mapping.indicator_rows import scores_add_up
@@ -232,6 +232,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values)
+        mend_inverted_groups(form.rows, config, name)
         form.table_found = True
         if total_at < len(table):
             form.total = read_total(table, total_at, config.confidence.ambiguous_cell)
@@ -373,6 +374,30 @@ def doubt_disagreeing_cells(kept: list[TextRow], other: list[TextRow], cap: floa
                 continue
             ps = a.cells.get(key) or [Piece("", "", b.cells[key][0].line, None, cap)]
             a.cells[key] = [capped(p, cap) for p in ps]
+
+
+def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str) -> None:
+    """A row read with a level-2 name as its 一级指标 and that name's own level-1 group as its
+    二级指标 (成本指标（50分） | 产出指标: the tall group cells' lines came in another order, an
+    OCR engine's bands) has the two put back as the vocabulary ranks them; the weight stays
+    with the level-1 name. The pieces keep their confidence: their place was a guess."""
+    level1 = set(config.level1_names.get(template, ()))
+    for row in rows:
+        first, second = row.cells.get("level1", []), row.cells.get("level2", [])
+        if len(first) != 1 or len(second) != 1:
+            continue
+        name, parent = WEIGHT_SUFFIX.sub("", first[0].key), second[0].key
+        # A level-1 name never has its own parent under it (成本指标 is a level 1 of the 2021
+        # framework too, with 经济成本指标 under it; never 产出指标).
+        if parent not in level1 or parent not in config.level2_parents.get(name, ()):
+            continue
+        text = first[0].text.strip()
+        at = next((k for k in range(len(text) + 1) if compact(text[:k]) == name), None)
+        if at is None:
+            continue
+        row.cells["level1"] = [replace(second[0], text=second[0].text.strip() + text[at:],
+                                       confidence=min(first[0].confidence, second[0].confidence))]
+        row.cells["level2"] = [replace(first[0], text=text[:at])]
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:

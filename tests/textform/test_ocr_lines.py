@@ -11,7 +11,8 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.head_fields import blanks_said_missing, doubt_off_vocabulary
-from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, continuation
+from pipeline.textform.form_reader import mend_inverted_groups
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, continuation
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.table_region import join_group_pieces, lines_interleaved, set_aside_leading_values
 from pipeline.textform.vocab import load_text_config
@@ -129,3 +130,17 @@ def test_any_lines_keep_their_order_when_leading_values_are_set_aside(words: lis
     assert not dropped or (lead and kept[0] is body[len(lead)]
                            and WEIGHT_SUFFIX.sub("", kept[0].key) in CONFIG.group_names)
     assert lines_interleaved(body, CONFIG, "dept_overall") in (True, False)
+
+
+def test_a_level2_name_read_as_its_own_level1_group_is_put_back_with_the_weight_kept() -> None:
+    row = TextRow({"level1": [Piece("成本指标(50分）", "成本指标(50分）", 6, None, 0.6)],
+                   "level2": [Piece("产出指标", "产出指标", 1, None, 0.9)],
+                   "level3": [Piece("单位建设成本", "单位建设成本", 2, None, 0.9)]})
+    mend_inverted_groups([row], CONFIG, "mof_project")
+    assert (row.text("level1"), row.text("level2")) == ("产出指标(50分）", "成本指标")
+    assert row.cells["level1"][0].confidence == 0.6
+    # 效益指标 over 成本指标 is no inversion the vocabulary knows: left as read.
+    row = TextRow({"level1": [Piece("成本指标", "成本指标", 0, None, 0.6)],
+                   "level2": [Piece("效益指标", "效益指标", 1, None, 0.9)]})
+    mend_inverted_groups([row], CONFIG, "mof_project")
+    assert (row.text("level1"), row.text("level2")) == ("成本指标", "效益指标")
