@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import Catalogue, TemplateSpec
+from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec
 from pipeline.template.detect import detect_form
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -178,6 +178,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     if kind is TextKind.CELLS:
         blanks_said_missing(form.fields)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
+    table_line = pieces[table_start].line if table_start < len(pieces) else 0
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
@@ -280,6 +281,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
+    # A table read past the narrative's first section heading (an OCR engine's garbled
+    # grid, its total not found) ends before it.
+    heading = first_narrative_heading(lines, template.narrative, after=table_line)
+    if heading is not None and heading <= last_line:
+        last_line = heading - 1
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -398,6 +404,15 @@ def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str)
         row.cells["level1"] = [replace(second[0], text=second[0].text.strip() + text[at:],
                                        confidence=min(first[0].confidence, second[0].confidence))]
         row.cells["level2"] = [replace(first[0], text=text[:at])]
+
+
+def first_narrative_heading(lines: list[str], narrative: NarrativeSpec, after: int = 0) -> int | None:
+    """The first line from ``after`` on that is a heading of the form's narrative sections
+    (一、资金使用绩效, （一）资金支出情况; config templates.yaml narrative), or None."""
+    labels = [compact(x) for x in (*narrative.spending, *narrative.problems, *narrative.improvements,
+                                   *narrative.other)]
+    return next((i for i in range(max(after, 0), len(lines)) if is_heading_line(lines[i].strip())
+                 and any(label in compact(lines[i]) for label in labels)), None)
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.head_fields import blanks_said_missing, doubt_off_vocabulary
-from pipeline.textform.form_reader import mend_inverted_groups
+from pipeline.textform.form_reader import first_narrative_heading, mend_inverted_groups, read_text_form
 from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, continuation
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.table_region import join_group_pieces, lines_interleaved, set_aside_leading_values
@@ -144,3 +144,22 @@ def test_a_level2_name_read_as_its_own_level1_group_is_put_back_with_the_weight_
                    "level2": [Piece("效益指标", "效益指标", 1, None, 0.9)]})
     mend_inverted_groups([row], CONFIG, "mof_project")
     assert (row.text("level1"), row.text("level2")) == ("成本指标", "效益指标")
+
+
+def test_the_narrative_starts_at_its_first_section_heading_past_a_grid_not_read() -> None:
+    template = CATALOGUE.templates["gd_fund"].version(None)
+    text = "\n".join([
+        "省级财政专项资金绩效自评表", "填报单位名称 : 肇庆市自然资源局      金额单位 : 万元",
+        "项目名称 |肇庆市县乡人大工作和建设专项资金", "评价年度  2025   评价金额  168",
+        "实施文件依据   粤财行〔2024〕156号   项目级次   二级", "资金安排情况   预算计划安排  168",
+        "绩效目标   预期总体目标   切实发挥职能作用。", "是否如期实现预期总体目标   是", "指标评分表",
+        "产 |30 |轩效搬标|18 |资金拨付及时率  >90% |sasw   家论证 ; 2.审批文件",
+        "一、资金使用绩效", "(一) 资金支出情况。",
+        "专项资金168万元已于年初划拨至各县，其中，封开县27万元、鼎湖区11万元。",
+        "二、资金使用绩效存在的问题", "无。", "三、改进意见", "进一步细化绩效目标，强化绩效结果运用。"])
+    assert first_narrative_heading(text.split("\n"), template.narrative) == 10
+    assert first_narrative_heading(text.split("\n"), template.narrative, after=11) == 11
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.template == "gd_fund" and not form.table_found
+    said = "".join(line.text for line in form.narrative)
+    assert "封开县27万元" in said and "强化绩效结果运用" in said
