@@ -179,7 +179,8 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
     if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
         return 0.0
     widening = 0.0
-    if kind in ("name", "prose") and not interleaved and display_width(prev.text) + 2 < display_width(cur.text):
+    if kind in ("name", "prose") and not interleaved \
+            and display_width(prev.text) + 2 < display_width(cur.text):
         # A wrapped cell fills each line but its last: a line wider than the one before it
         # (by more than a wide character) is another cell's (…已督促施 | 工单位加快进度 |
         # 农村人居环境改善情况: the sentence's last line, then the next row's name).
