@@ -12,12 +12,12 @@ has none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import Catalogue, TemplateSpec
+from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec
 from pipeline.template.detect import detect_form
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -32,8 +32,10 @@ from pipeline.textform.cell_stream import (
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
+    blanks_said_missing,
     doubt_cut_texts,
     doubt_score_over_weight,
+    doubt_off_vocabulary,
     doubt_unit_names,
     join_wrapped_labels,
     read_funds,
@@ -59,10 +61,12 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    lines_interleaved,
     mend_total_label,
     read_total,
     row_lines,
     rows_by_anchor_lines,
+    set_aside_leading_values,
     table_bounds,
     total_row_end,
 )
@@ -147,6 +151,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)
     table = pieces  # the pieces the table's rows and total are read from
+    # Lines in a page's bands (an OCR engine), a cell's lines apart: read before the group
+    # names are joined, which the test counts.
+    interleaved = bounds is not None and kind is TextKind.CELLS \
+        and lines_interleaved(pieces[bounds[0]:], config, name)
     if bounds is not None:
         # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before
         # the header's end is sought: their halves are no stray header words (指标). The
@@ -166,7 +174,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell)
+    doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
+    if kind is TextKind.CELLS:
+        blanks_said_missing(form.fields)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
+    table_line = pieces[table_start].line if table_start < len(pieces) else 0
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
@@ -175,10 +187,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         printed = printed_header_keys(table, bounds, template, labels)
         body = drop_repeated_headers(table[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
+        if interleaved:
+            body = set_aside_leading_values(body, config, name)
         in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:
-            form.rows, form.table_cost = read_rows(body, template.indicators, config, name)
+            form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
+                                                   interleaved=interleaved)
             lopsided = False
         else:
             form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
@@ -218,6 +233,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values)
+        mend_inverted_groups(form.rows, config, name)
         form.table_found = True
         if total_at < len(table):
             form.total = read_total(table, total_at, config.confidence.ambiguous_cell)
@@ -265,6 +281,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
+    # A table read past the narrative's first section heading (an OCR engine's garbled
+    # grid, its total not found) ends before it.
+    heading = first_narrative_heading(lines, template.narrative, after=table_line)
+    if heading is not None and heading <= last_line:
+        last_line = heading - 1
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -359,6 +380,39 @@ def doubt_disagreeing_cells(kept: list[TextRow], other: list[TextRow], cap: floa
                 continue
             ps = a.cells.get(key) or [Piece("", "", b.cells[key][0].line, None, cap)]
             a.cells[key] = [capped(p, cap) for p in ps]
+
+
+def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str) -> None:
+    """A row read with a level-2 name as its 一级指标 and that name's own level-1 group as its
+    二级指标 (成本指标（50分） | 产出指标: the tall group cells' lines came in another order, an
+    OCR engine's bands) has the two put back as the vocabulary ranks them; the weight stays
+    with the level-1 name. The pieces keep their confidence: their place was a guess."""
+    level1 = set(config.level1_names.get(template, ()))
+    for row in rows:
+        first, second = row.cells.get("level1", []), row.cells.get("level2", [])
+        if len(first) != 1 or len(second) != 1:
+            continue
+        name, parent = WEIGHT_SUFFIX.sub("", first[0].key), second[0].key
+        # A level-1 name never has its own parent under it (成本指标 is a level 1 of the 2021
+        # framework too, with 经济成本指标 under it; never 产出指标).
+        if parent not in level1 or parent not in config.level2_parents.get(name, ()):
+            continue
+        text = first[0].text.strip()
+        at = next((k for k in range(len(text) + 1) if compact(text[:k]) == name), None)
+        if at is None:
+            continue
+        row.cells["level1"] = [replace(second[0], text=second[0].text.strip() + text[at:],
+                                       confidence=min(first[0].confidence, second[0].confidence))]
+        row.cells["level2"] = [replace(first[0], text=text[:at])]
+
+
+def first_narrative_heading(lines: list[str], narrative: NarrativeSpec, after: int = 0) -> int | None:
+    """The first line from ``after`` on that is a heading of the form's narrative sections
+    (一、资金使用绩效, （一）资金支出情况; config templates.yaml narrative), or None."""
+    labels = [compact(x) for x in (*narrative.spending, *narrative.problems, *narrative.improvements,
+                                   *narrative.other)]
+    return next((i for i in range(max(after, 0), len(lines)) if is_heading_line(lines[i].strip())
+                 and any(label in compact(lines[i]) for label in labels)), None)
 
 
 def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:

@@ -606,6 +606,35 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
             fv.confidence = min(fv.confidence, cap)
 
 
+def doubt_off_vocabulary(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """A field of a closed vocabulary (是否如期实现: 是/否/基本实现…; 项目级次) read as none of
+    its terms took another cell's lines (是情况 | 费保障，促进…: a label's tail and a goal's
+    wrapped line, read in the bands of an OCR engine): the term it starts with, if any, is
+    its value; either way read with its confidence capped."""
+    for name, terms in template.vocabulary.fields.items():
+        fv = fields.get(name)
+        if fv is None or not isinstance(fv.value, str) or not fv.value.strip():
+            continue
+        key = compact(fv.value)
+        if key in {compact(t) for t in terms}:
+            continue
+        starts = [t for t in terms if key.startswith(compact(t))]
+        if starts:
+            fv.raw = fv.raw if fv.raw is not None else fv.value
+            fv.value = max(starts, key=len)
+        fv.confidence = min(fv.confidence, cap)
+
+
+def blanks_said_missing(fields: dict[str, FieldValue]) -> None:
+    """Fields read blank (no text after the label, not even a dash) in a text whose lines
+    come in a page's bands (lines_interleaved): a value centred beside its label starts a
+    line above it (绩效目标 | 切实发挥… | 预期总体目标 | 是否如期…), so nothing after the label
+    does not say the cell is empty. Said missing, not read as an empty cell."""
+    for key, fv in fields.items():
+        if fv.value is None and not fv.flags and not (fv.raw or "").strip():
+            fields[key] = FieldValue.missing()
+
+
 def doubt_unit_names(fields: dict[str, FieldValue], names: tuple[str, ...], ends: tuple[str, ...],
                      cap: float) -> None:
     """A unit's name (``names``: 实施单位, 主管部门, 填报单位) that does not end in an organ's

@@ -166,8 +166,10 @@ def emission(kind: str, k: PieceKind, costs: dict[str, float], has_group_weight:
 
 
 def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
-                 config: TextConfig) -> float:
-    """The cost of reading ``cur`` as the next line of the cell ``prev`` began."""
+                 config: TextConfig, interleaved: bool = False) -> float:
+    """The cost of reading ``cur`` as the next line of the cell ``prev`` began; in a text
+    that ``interleaved`` its cells' lines (lines_interleaved), a line's width says nothing
+    of the line before it."""
     if kind in ("number", "group_weight", "sign"):
         return INF
     if kind == "unit":
@@ -177,7 +179,8 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
     if prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS):
         return 0.0
     widening = 0.0
-    if kind in ("name", "prose") and display_width(prev.text) + 2 < display_width(cur.text):
+    if kind in ("name", "prose") and not interleaved \
+            and display_width(prev.text) + 2 < display_width(cur.text):
         # A wrapped cell fills each line but its last: a line wider than the one before it
         # (by more than a wide character) is another cell's (…已督促施 | 工单位加快进度 |
         # 农村人居环境改善情况: the sentence's last line, then the next row's name).
@@ -304,8 +307,9 @@ class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
     def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str,
-                 printed_columns: bool = False) -> None:
+                 printed_columns: bool = False, interleaved: bool = False) -> None:
         self.pieces, self.model, self.config = pieces, model, config
+        self.interleaved = interleaved
         # Positions as printed (pdftotext -layout), not columns estimated ``step`` apart.
         self.printed_columns = printed_columns
         level1_names = frozenset(config.level1_names.get(template, ()))
@@ -339,7 +343,7 @@ class RowReader:
         kind = model.kinds[c]
         out: list[tuple[int, str, float]] = []
         # The same cell, one more line.
-        wrap = continuation(kind, prev, cur, costs, self.config)
+        wrap = continuation(kind, prev, cur, costs, self.config, self.interleaved)
         if prev.x is not None and cur.x is not None and (
                 not share_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2):
             wrap += costs["wrap_across_columns"]  # a cell's lines stand in its column
@@ -368,7 +372,7 @@ class RowReader:
 
 
 def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-              printed_columns: bool = False) -> tuple[list[TextRow], float]:
+              printed_columns: bool = False, interleaved: bool = False) -> tuple[list[TextRow], float]:
     """The cheapest reading of the pieces as rows of the template's columns; a piece whose
     second-best column costs little more than its best (config: ``row_margin``) is read
     with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt.
@@ -378,7 +382,7 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
         return [], 0.0
-    reader = RowReader(pieces, model, config, template, printed_columns)
+    reader = RowReader(pieces, model, config, template, printed_columns, interleaved)
     junk = model.costs["junk"]
     # Both passes walk the same steps: made once.
     steps = [[[] if t == 0 else reader.steps(t, c) for c in range(m)] for t in range(n)]

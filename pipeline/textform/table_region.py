@@ -14,7 +14,15 @@ from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, marker_words
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX, capped, is_tail
+from pipeline.textform.indicator_rows import (
+    DASHES,
+    NUMBER,
+    WEIGHT_SUFFIX,
+    capped,
+    classify,
+    completes_value,
+    is_tail,
+)
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
@@ -69,10 +77,13 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             if out[i].x is None and kind is not TextKind.LINES:
                 # In the order of the cells a wrapped name's lines come one after another:
                 # the next piece goes on it when it fits (效益指 | 标（20 | 分） | 生态效益指 | 标,
-                # not 效益指 + the 标 of 生态效益指); and no rest stands past a row's number
-                # (服务对象满意度 | ≥95% | 98% | 1 | 1 | 满意度 | 指标（: a 三级指标 the next
-                # row's group name does not complete).
-                free = free[:next((k for k, j in enumerate(free) if ROW_NUMBER.fullmatch(out[j].key)), len(free))]
+                # not 效益指 + the 标 of 生态效益指); and a name its row's numbers follow is
+                # whole (服务对象满意度 | ≥95% | 98% | 1 | 1 | 满意度 | 指标（: a 三级指标 the
+                # next row's group name does not complete). Numbers further on do not end the
+                # search: an OCR engine reads a page in bands, a centred cell's lines between
+                # the cells of its band (满意度指 | 服务对象满 | 群众满意度 | ≥85% | 意度指标 | 标).
+                if free and ROW_NUMBER.fullmatch(out[free[0]].key):
+                    free = []
                 if free and (grows(key + out[free[0]].key) or key + out[free[0]].key in row_labels
                              or WEIGHT_SUFFIX.sub("", key + out[free[0]].key) in terms):
                     free = free[:1]
@@ -165,6 +176,51 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
 
 
 # At most this many more lines to a wrapped group name (产出 | 指标 | （40 | 分）).
+def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str) -> bool:
+    """Whether a text of one line per line (no positions) interleaves its cells' lines: its
+    wrapped group names (生态效益指 | 标, 满意度指 | 标) have their tails a few lines on more
+    often than on the next line. An OCR engine reads a page in bands, top to bottom: a cell
+    centred over several rows has its lines between the other cells of each band, where a
+    tool in the order of the cells (pypdf) writes a cell's lines one after another."""
+    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    near = apart = 0
+    for i, p in enumerate(pieces):
+        key = WEIGHT_SUFFIX.sub("", p.key)
+        if p.x is not None or len(key) < 2 or key in terms or not any(t.startswith(key) for t in terms):
+            continue
+        if i + 1 < len(pieces) and ROW_NUMBER.fullmatch(pieces[i + 1].key):
+            continue  # a row's name its numbers follow (服务对象满意度 | ≥95%): whole
+        # A band holds a row's cells and the group cells beside them: a dozen lines.
+        tails = [j for j in range(i + 1, min(len(pieces), i + 13))
+                 if WEIGHT_SUFFIX.sub("", key + pieces[j].key) in terms]
+        if tails and tails[0] == i + 1:
+            near += 1
+        elif tails:
+            apart += 1
+    return apart > near
+
+
+def set_aside_leading_values(body: list[Piece], config: TextConfig, template: str) -> list[Piece]:
+    """The body of a text in a page's bands (lines_interleaved) without the values that
+    stand before its first row's group name (539.05万 | 产出指标 | 成本指标 | 项目成本控制 |
+    ≤580万元 | 19 | 19 | 元): a tall cell's first line, read in a band above the row's
+    one-line cells. No row has begun, so its column is a guess: set aside with the unit
+    tail that completes it a band later (元), the cell read blank rather than shifting the
+    row's other cells."""
+    level1 = frozenset(config.level1_names.get(template, ()))
+    kinds = [classify(p, config, level1) for p in body[:3]]
+    lead = next((k for k, kind in enumerate(kinds) if not (kind.value and not kind.number)), len(kinds))
+    if lead == 0 or lead == len(kinds) or not (kinds[lead].group1 or kinds[lead].group2):
+        return body
+    drop = set(range(lead))
+    for k in range(lead):
+        tail = next((j for j in range(lead, min(len(body), lead + 12))
+                     if len(body[j].key) <= 2 and completes_value(body[k].text, body[j].text, config)), None)
+        if tail is not None:
+            drop.add(tail)
+    return [p for j, p in enumerate(body) if j not in drop]
+
+
 MAX_NAME_LINES = 4
 # A weight's digits, its 分 on the next line.
 WEIGHT_DIGITS = re.compile(r"\d+(?:\.\d*)?")
