@@ -1758,7 +1758,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             for j, (name, _weight) in anchors.items():
                 family = family_of(name.text, level2_parents or {})
                 at = next((g for g in range(len(bounds) - 1) if bounds[g] <= j < bounds[g + 1]), None)
-                if family and at is not None and at < len(present) and present[at] not in family:
+                if family and at is not None and at < len(present) and family_key(present[at]) not in family:
                     clashes += 1
             return clashes
         fits = [level2_fit(cut) for cut in found]
@@ -1819,10 +1819,17 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     return groups
 
 
+def family_key(level1: str) -> str:
+    """A level-1 name as families are compared, its 指标 aside (the fund form prints 产出
+    for 产出指标; a form or a user's config may print either)."""
+    key = compact(level1)
+    return key.removesuffix("指标") or key
+
+
 def family_of(name: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
-    """The level-1 names a level-2 name is listed under (数量指标: 产出), their 指标 aside
-    (the fund form prints 产出 for 产出指标); empty for a name no vocabulary lists."""
-    return {p.removesuffix("指标") or p for p in parents.get(compact(name), ())}
+    """The level-1 names a level-2 name is listed under (数量指标: 产出), as `family_key`
+    gives them; empty for a name no vocabulary lists."""
+    return {family_key(p) for p in parents.get(compact(name), ())}
 
 
 def level2_runs(groups: list[dict[str, Piece]]) -> list[tuple[int, int]]:
@@ -1847,7 +1854,7 @@ def misplaced_level2(groups: list[dict[str, Piece]], parents: dict[str, tuple[st
     for a, b in level2_runs(groups):
         level1, name = groups[a]["level1"].text, groups[a]["level2"].text
         family = family_of(name, parents)
-        if name and level1 and family and compact(level1) not in family:
+        if name and level1 and family and family_key(level1) not in family:
             for j in range(a, b):
                 groups[j]["level2"] = piece("", guess, groups[j]["level2"].line)
                 if "level2_weight" in groups[j]:
@@ -1875,7 +1882,7 @@ def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[in
     families = {f for fs in (family_of(t, parents) for t in parents) for f in fs}
     by_class: dict[str, list[tuple[int, int]]] = {}
     for a, b in unnamed:
-        level1 = compact(groups[a]["level1"].text) if "level1" in groups[a] else ""
+        level1 = family_key(groups[a]["level1"].text) if "level1" in groups[a] else ""
         if level1:
             by_class.setdefault(level1 if level1 in families else "", []).append((a, b))
     left = list(unnamed)
