@@ -1237,10 +1237,14 @@ def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[
 GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
 
 
-def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float | None, Cell | None]]:
+# Each level-1 name a region prints, with its weight and the cell printing it (`printed_level1`).
+PrintedLevel1 = dict[str, tuple[float | None, Cell | None]]
+
+
+def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
     """Each level-1 name the region prints, with the weight printed in it (产出指标（50分）,
     the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
-    out: dict[str, tuple[float | None, Cell | None]] = {}
+    out: PrintedLevel1 = {}
     by_block: dict[int, str] = {}
     for c in cells:
         by_block[c.block] = by_block.get(c.block, "") + c.key
@@ -1342,13 +1346,14 @@ def level2_parents(template: TemplateSpec) -> dict[str, str]:
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig, head: list[Cell]) -> list[dict[str, Piece]]:
+                    stream: CellStreamConfig, head: list[Cell], printed: PrintedLevel1) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on the national forms: placed by the sums
-    (`summed_groups`; a level-1 name with its weight the tool printed up in the head
-    counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
+    (`summed_groups`; ``printed``: the cells' level-1 names and weights, `printed_level1`,
+    read once by the caller; a level-1 name with its weight the tool printed up in the
+    head counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
     | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
     parents = level2_parents(template)
-    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents)
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents, printed)
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
         return groups
@@ -1412,7 +1417,7 @@ def contiguous(keys: list[str]) -> bool:
 
 def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                   level1_order: list[str], sure: float, guess: float,
-                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str]
+                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str], printed: PrintedLevel1
                   ) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
@@ -1421,7 +1426,7 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     printed level-1 weights, the level-1 names printed anywhere cut the rows by a guess
     (`unweighted_starts`), or else the level-2 names beside the rows place both levels
     (``parents``: each level-2 name's level-1, `level2_parents`)."""
-    names = printed_level1(cells, level1_order)
+    names = dict(printed)
     for name, (weight, cell) in printed_level1(head, level1_order).items():
         if weight is not None and names.get(name, (None, None))[0] is None:
             names[name] = (weight, cell)  # printed up in the head (产出指标（45分） by the funds block)
@@ -2498,7 +2503,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         swap_bounds_into_targets(rows)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
-        level1_weights = [w for w, _c in printed_level1(cells, level1_order).values()]
+        printed = printed_level1(cells, level1_order)  # read once: the groups use it too
+        level1_weights = [w for w, _c in printed.values()]
         # Their sum only when every level-1 name printed has its weight: a part of the marks
         # would confirm a wrong row.
         whole = bool(level1_weights) and all(w is not None for w in level1_weights)
@@ -2557,7 +2563,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                              next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
-                                 everything[:start])
+                                 everything[:start], printed)
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
