@@ -63,7 +63,7 @@ from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
@@ -677,7 +677,7 @@ def total_numbers(cells: list[Cell]) -> set[int]:
 
 
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False) -> tuple[list[StreamRow], set[int]]:
+               scoreless: bool = False, target_words: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
     values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
@@ -711,7 +711,7 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
                 continue  # a number after it may be its score: another reading
             missing = set(missing)
             if len(missing & set(values)) == 1:
-                row = one_value_row(row, missing, values)
+                row = one_value_row(row, missing, values, target_words)
             row.missing = missing - set(row.cells)
             rows.append(row)
             used.update(range(row.start, row.end))
@@ -831,13 +831,14 @@ def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], an
         used.update(range(at, at + n))
 
 
-def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
-    """A row with one of its two values: a comparator (≥95%) is how a target is written,
-    anything else is taken for the actual; which it is stays a guess unless a comparator
-    says so."""
+def one_value_row(row: StreamRow, missing: set[str], values: list[str], target_words: tuple[str, ...] = ()
+                  ) -> StreamRow:
+    """A row with one of its two values: a bound (≥95%, 年底前; `is_bound`) is how a target
+    is written, anything else is taken for the actual; which it is stays a guess unless a
+    bound says so."""
     present = next(v for v in values if v not in missing)
     cell = row.cells.pop(present)
-    comparator = bool(COMPARATOR_START.match(cell.text.strip()))
+    comparator = is_bound(cell.text, target_words)
     key = "target" if comparator else "actual"
     row.cells[key] = cell
     if not comparator:
@@ -1052,14 +1053,14 @@ def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
             row.guessed.update(row.cells)
 
 
-def swap_bounds_into_targets(rows: list[StreamRow]) -> None:
+def swap_bounds_into_targets(rows: list[StreamRow], target_words: tuple[str, ...] = ()) -> None:
     """A row whose actual is a bound (≤580万元) and whose target is not (566.02万元): the
     tool printed the two in the other order; an actual is what was reached, never a
     bound. Swapped, both a guess."""
     for row in rows:
         target, actual = row.cells.get("target"), row.cells.get("actual")
         if target is not None and actual is not None and not actual.parts \
-                and COMPARATOR_START.match(actual.text.strip()) and not COMPARATOR_START.match(target.text.strip()):
+                and is_bound(actual.text, target_words) and not is_bound(target.text, target_words):
             row.cells["target"], row.cells["actual"] = actual, target
             row.guessed.update(("target", "actual"))
 
@@ -1094,8 +1095,7 @@ def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: 
         return None
 
     def bound(i: int) -> bool:
-        text = cells[i].text.strip()
-        return bool(COMPARATOR_START.match(text)) or any(w in text for w in target_words)
+        return is_bound(cells[i].text, target_words)
 
     target, actual = values if bound(values[0]) or not bound(values[1]) else values[::-1]
     taken = {"level3": names[0], "target": target, "actual": actual,
@@ -2473,7 +2473,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         return None
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, marks)
-    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns)
+    rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns,
+                            target_words=config.cell_stream.target_words)
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
@@ -2501,7 +2502,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" not in spec.columns:
-        swap_bounds_into_targets(rows)
+        swap_bounds_into_targets(rows, config.cell_stream.target_words)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
         printed = printed_level1(cells, level1_order)  # read once: the groups use it too
         level1_weights = [w for w, _c in printed.values()]

@@ -51,7 +51,7 @@ from pipeline.textform.cell_stream import (
     table_cells,
     text_row_of,
 )
-from pipeline.textform.indicator_rows import COMPARATOR_START
+from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
@@ -134,8 +134,7 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
         can_first = nxt[first] < min(k, seen)
         can_second = nxt[second] < nxt[first]
         if can_first and can_second:
-            text = value.text.strip()
-            key = first if COMPARATOR_START.match(text) or any(w in text for w in target_words) else second
+            key = first if is_bound(value.text, target_words) else second
             out.append((nxt[key], key, False))
         elif can_first or can_second:
             key = first if can_first else second
