@@ -303,7 +303,8 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
             # last row): the group's rows the arithmetic does not confirm are in doubt, not
             # only its weights.
             doubted = [i for k in parts_in_doubt(read, target) for i in members[k]]
-            implicated += [f"indicators[{i}].{key}" for i in doubted for key in dict.fromkeys((parent, "level2"))]
+            implicated += [f"indicators[{i}].{key}" for i in doubted
+                           for key in dict.fromkeys((parent, "level2"))]
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
                             fields=implicated))

@@ -677,7 +677,8 @@ def total_numbers(cells: list[Cell]) -> set[int]:
 
 
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False, target_words: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
+               scoreless: bool = False, target_words: tuple[str, ...] = ()
+               ) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
     values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
@@ -1346,14 +1347,16 @@ def level2_parents(template: TemplateSpec) -> dict[str, str]:
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig, head: list[Cell], printed: PrintedLevel1) -> list[dict[str, Piece]]:
+                    stream: CellStreamConfig, head: list[Cell], printed: PrintedLevel1
+                    ) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on the national forms: placed by the sums
     (`summed_groups`; ``printed``: the cells' level-1 names and weights, `printed_level1`,
     read once by the caller; a level-1 name with its weight the tool printed up in the
     head counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
     | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
     parents = level2_parents(template)
-    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents, printed)
+    groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents,
+                           printed)
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
         return groups

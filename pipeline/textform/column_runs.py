@@ -251,8 +251,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream, [],
-                                 printed)
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
+                                 [], printed)
     # The head is the head reader's: this reading has nothing to say of its values.
     out = StreamTable(found=k)
     # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.

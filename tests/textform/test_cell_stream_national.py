@@ -605,8 +605,8 @@ def test_the_groups_are_cut_by_the_level1_weights_the_caller_read() -> None:
     order = ["产出指标", "效益指标", "满意度指标", "成本指标"]
     printed = {"产出指标": (60.0, None), "效益指标": (40.0, None)}
     mof = CATALOGUE.templates["mof_project"]
-    groups = national_groups(rows, cells, set(range(len(cells))), mof, order, 0.95, 0.5, CONFIG.cell_stream, [],
-                             printed)
+    groups = national_groups(rows, cells, set(range(len(cells))), mof, order, 0.95, 0.5, CONFIG.cell_stream,
+                             [], printed)
     assert [(g["level1"].text, g["level1"].confidence) for g in groups] == \
         [("产出指标（60分）", 0.95)] * 2 + [("效益指标（40分）", 0.95)] * 2
     assert printed == {"产出指标": (60.0, None), "效益指标": (40.0, None)}  # the caller's left as read
