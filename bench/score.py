@@ -92,7 +92,8 @@ def align_indicators(truth: Truth, record: Record) -> list[int | None]:
     """For each truth row, the record row that reads it, or None: the in-order pairing
     with the most likeness in all (a sequence alignment), pairing only rows alike enough
     (their names, or most of their values, agree). A record row with a torn name thus
-    still meets its truth row, and one lost row does not shift every row after it."""
+    still meets its truth row, and one lost row does not shift every row after it. Rows
+    left then are paired by their place (`pair_left_rows`)."""
     rows = record.indicators
     n, m = len(truth.indicators), len(rows)
     like = [[row_likeness(t, r) for r in rows] for t in truth.indicators]
@@ -112,6 +113,40 @@ def align_indicators(truth: Truth, record: Record) -> list[int | None]:
         else:
             out.append(None)
             i += 1
+    return pair_left_rows(truth, record, out)
+
+
+def pair_left_rows(truth: Truth, record: Record, out: list[int | None]) -> list[int | None]:
+    """The alignment with the rows it left unpaired paired by their place: between two
+    paired rows (or an end), the truth rows left and the record rows left there are the
+    same rows when as many (a name torn beyond recognition and values misread leave only
+    the place to say which is which); of other numbers, those of the same weight, in order.
+    A row the record lost (none left there) stays unpaired."""
+    rows = record.indicators
+    out = list(out)
+    i = 0
+    while i < len(out):
+        if out[i] is not None:
+            i += 1
+            continue
+        start = i
+        while i < len(out) and out[i] is None:
+            i += 1
+        before, after = out[start - 1] if start else -1, out[i] if i < len(out) else len(rows)
+        free = list(range(before + 1, after))  # type: ignore[operator]
+        left = list(range(start, i))
+        if len(free) == len(left):
+            pairs = list(zip(left, free))
+        else:
+            pairs, k = [], 0
+            for t in left:
+                same = [j for j in free[k:] if same_value(truth.indicators[t].level3_weight,
+                                                         rows[j].level3_weight.value)]
+                if same:
+                    pairs.append((t, same[0]))
+                    k = free.index(same[0]) + 1
+        for t, j in pairs:
+            out[t] = j
     return out
 
 

@@ -259,6 +259,18 @@ def check_level1_sum(record: Record, weighting: Weighting) -> list[Check]:
         if not s.fits else f"{'+'.join(fmt(p) for p in s.parts)}={fmt(s.total)}")
 
 
+def parts_in_doubt(parts: Sequence[float], target: float) -> list[int]:
+    """The parts of a group whose sum fails (its rows, or its level-2 groups, in order)
+    that belong to it in doubt: a run of them making the target is the group's own (the
+    rest read into it past its end, or before its start), so only the parts outside every
+    such run are in doubt; all of them when no run makes it (rows lost: which are its
+    own the sum cannot say)."""
+    runs = [set(range(a, b)) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)
+            if abs(sum(parts[a:b]) - target) <= TOLERANCE]
+    sure = set.intersection(*runs) if runs else set()
+    return [k for k in range(len(parts)) if k not in sure]
+
+
 def check_children_sum(record: Record, parent: str, child: str, rule: str) -> list[Check]:
     """Weights of the children of each group add up to the group's weight."""
     checks = []
@@ -268,14 +280,16 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
         if target is None:
             continue
         if child == "level3":
+            members = [[i] for i in idx]  # each part's rows
             weights = [num(record.indicators[i].level3_weight) for i in idx]
             paths = [[f"indicators[{i}].level3_weight"] for i in idx]
         else:
             sub: dict[str, list[int]] = {}
             for i in idx:
                 sub.setdefault(str(record.indicators[i].level2.value), []).append(i)
-            weights = [group_weight(record, s, "level2_weight")[0] for s in sub.values()]
-            paths = [group_paths(record, s, "level2_weight") for s in sub.values()]
+            members = list(sub.values())
+            weights = [group_weight(record, s, "level2_weight")[0] for s in members]
+            paths = [group_paths(record, s, "level2_weight") for s in members]
         if any(w is None for w in weights):
             continue
         read = [w for w in weights if w is not None]
@@ -286,8 +300,11 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
                                     group_paths(record, idx, f"{parent}_weight"))
         if not ok and not one_by_one:
             # A text's rows put in the wrong group (a group's name carried down past its
-            # last row): the group's rows are in doubt, not only its weights.
-            implicated += [f"indicators[{i}].{key}" for i in idx for key in dict.fromkeys((parent, "level2"))]
+            # last row): the group's rows the arithmetic does not confirm are in doubt, not
+            # only its weights.
+            doubted = [i for k in parts_in_doubt(read, target) for i in members[k]]
+            implicated += [f"indicators[{i}].{key}" for i in doubted
+                           for key in dict.fromkeys((parent, "level2"))]
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
                             fields=implicated))

@@ -64,7 +64,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.head_runs import AMOUNT
-from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify
+from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
@@ -758,7 +758,8 @@ def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[in
 
 
 def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...] = (),
-               scoreless: bool = False, answers: tuple[str, ...] = ()) -> tuple[list[StreamRow], set[int]]:
+               scoreless: bool = False, answers: tuple[str, ...] = (), target_words: tuple[str, ...] = ()
+               ) -> tuple[list[StreamRow], set[int]]:
     """Rows in stream order, and the indices of the cells they took. Tried at each cell:
     the whole run; the run without its name (moved elsewhere); without one of its two
     values (a target moved elsewhere); a score the form lets a unit leave blank, absent;
@@ -787,7 +788,7 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
                 continue  # a blank score only when the number after it cannot be the score
             missing = set(missing)
             if len(missing & set(values)) == 1:
-                row = one_value_row(row, missing, values)
+                row = one_value_row(row, missing, values, target_words)
             row.missing = missing - set(row.cells)
             rows.append(row)
             used.update(range(row.start, row.end))
@@ -907,13 +908,14 @@ def complete_heads(heads: list[StreamRow], cells: list[Cell], used: set[int], an
         used.update(range(at, at + n))
 
 
-def one_value_row(row: StreamRow, missing: set[str], values: list[str]) -> StreamRow:
-    """A row with one of its two values: a comparator (≥95%) is how a target is written,
-    anything else is taken for the actual; which it is stays a guess unless a comparator
-    says so."""
+def one_value_row(row: StreamRow, missing: set[str], values: list[str], target_words: tuple[str, ...] = ()
+                  ) -> StreamRow:
+    """A row with one of its two values: a bound (≥95%, 年底前; `is_bound`) is how a target
+    is written, anything else is taken for the actual; which it is stays a guess unless a
+    bound says so."""
     present = next(v for v in values if v not in missing)
     cell = row.cells.pop(present)
-    comparator = bool(COMPARATOR_START.match(cell.text.strip()))
+    comparator = is_bound(cell.text, target_words)
     key = "target" if comparator else "actual"
     row.cells[key] = cell
     if not comparator:
@@ -1184,14 +1186,14 @@ def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
             row.guessed.update(row.cells)
 
 
-def swap_bounds_into_targets(rows: list[StreamRow]) -> None:
+def swap_bounds_into_targets(rows: list[StreamRow], target_words: tuple[str, ...] = ()) -> None:
     """A row whose actual is a bound (≤580万元) and whose target is not (566.02万元): the
     tool printed the two in the other order; an actual is what was reached, never a
     bound. Swapped, both a guess."""
     for row in rows:
         target, actual = row.cells.get("target"), row.cells.get("actual")
         if target is not None and actual is not None and not actual.parts \
-                and COMPARATOR_START.match(actual.text.strip()) and not COMPARATOR_START.match(target.text.strip()):
+                and is_bound(actual.text, target_words) and not is_bound(target.text, target_words):
             row.cells["target"], row.cells["actual"] = actual, target
             row.guessed.update(("target", "actual"))
 
@@ -1226,8 +1228,7 @@ def row_in_head(rows: list[StreamRow], cells: list[Cell], used: set[int], sums: 
         return None
 
     def bound(i: int) -> bool:
-        text = cells[i].text.strip()
-        return bool(COMPARATOR_START.match(text)) or any(w in text for w in target_words)
+        return is_bound(cells[i].text, target_words)
 
     target, actual = values if bound(values[0]) or not bound(values[1]) else values[::-1]
     taken = {"level3": names[0], "target": target, "actual": actual,
@@ -1391,10 +1392,14 @@ def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[
 GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
 
 
-def printed_level1(cells: list[Cell], names: list[str]) -> dict[str, tuple[float | None, Cell | None]]:
+# Each level-1 name a region prints, with its weight and the cell printing it (`printed_level1`).
+PrintedLevel1 = dict[str, tuple[float | None, Cell | None]]
+
+
+def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
     """Each level-1 name the region prints, with the weight printed in it (产出指标（50分）,
     the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
-    out: dict[str, tuple[float | None, Cell | None]] = {}
+    out: PrintedLevel1 = {}
     by_block: dict[int, str] = {}
     for c in cells:
         by_block[c.block] = by_block.get(c.block, "") + c.key
@@ -1496,15 +1501,17 @@ def level2_parents(template: TemplateSpec) -> dict[str, str]:
 
 def national_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                     level1_order: list[str], sure: float, guess: float,
-                    stream: CellStreamConfig, head: list[Cell], funds_weight: float | None = None
+                    stream: CellStreamConfig, head: list[Cell], printed: PrintedLevel1,
+                    funds_weight: float | None = None
                     ) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on the national forms: placed by the sums
-    (`summed_groups`; a level-1 name with its weight the tool printed up in the head
-    counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
+    (`summed_groups`; ``printed``: the cells' level-1 names and weights, `printed_level1`,
+    read once by the caller; a level-1 name with its weight the tool printed up in the
+    head counts), then, on a form that prints the names on every row (unmerged cells: 产出指标
     | 成本指标 | the row), by the names printed in each row (`row_printed_groups`)."""
     parents = level2_parents(template)
     groups = summed_groups(rows, cells, used, template, level1_order, sure, guess, stream, head, parents,
-                           funds_weight)
+                           printed, funds_weight)
     own = row_printed_groups(rows, cells, used, parents, level1_order)
     if not names_repeated(own, len(rows)):
         return groups
@@ -1568,7 +1575,7 @@ def contiguous(keys: list[str]) -> bool:
 
 def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], template: TemplateSpec,
                   level1_order: list[str], sure: float, guess: float,
-                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str],
+                  stream: CellStreamConfig, head: list[Cell], parents: dict[str, str], printed: PrintedLevel1,
                   funds_weight: float | None = None) -> list[dict[str, Piece]]:
     """Level-1 and level-2 cells per row on a form that prints the level-1 weight in its
     name: the level-1 groups cut where the rows' weights make each printed weight (sure),
@@ -1577,7 +1584,7 @@ def summed_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], temp
     printed level-1 weights, the level-1 names printed anywhere cut the rows by a guess
     (`unweighted_starts`), or else the level-2 names beside the rows place both levels
     (``parents``: each level-2 name's level-1, `level2_parents`)."""
-    names = printed_level1(cells, level1_order)
+    names = dict(printed)
     for name, (weight, cell) in printed_level1(head, level1_order).items():
         if weight is not None and names.get(name, (None, None))[0] is None:
             names[name] = (weight, cell)  # printed up in the head (产出指标（45分） by the funds block)
@@ -1917,7 +1924,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             for j, (name, _weight) in anchors.items():
                 family = family_of(name.text, level2_parents or {})
                 at = next((g for g in range(len(bounds) - 1) if bounds[g] <= j < bounds[g + 1]), None)
-                if family and at is not None and at < len(present) and present[at] not in family:
+                if family and at is not None and at < len(present) and family_key(present[at]) not in family:
                     clashes += 1
             return clashes
         fits = [level2_fit(cut) for cut in found]
@@ -1978,10 +1985,17 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     return groups
 
 
+def family_key(level1: str) -> str:
+    """A level-1 name as families are compared, its 指标 aside (the fund form prints 产出
+    for 产出指标; a form or a user's config may print either)."""
+    key = compact(level1)
+    return key.removesuffix("指标") or key
+
+
 def family_of(name: str, parents: dict[str, tuple[str, ...]]) -> set[str]:
-    """The level-1 names a level-2 name is listed under (数量指标: 产出), their 指标 aside
-    (the fund form prints 产出 for 产出指标); empty for a name no vocabulary lists."""
-    return {p.removesuffix("指标") or p for p in parents.get(compact(name), ())}
+    """The level-1 names a level-2 name is listed under (数量指标: 产出), as `family_key`
+    gives them; empty for a name no vocabulary lists."""
+    return {family_key(p) for p in parents.get(compact(name), ())}
 
 
 def level2_runs(groups: list[dict[str, Piece]]) -> list[tuple[int, int]]:
@@ -2006,7 +2020,7 @@ def misplaced_level2(groups: list[dict[str, Piece]], parents: dict[str, tuple[st
     for a, b in level2_runs(groups):
         level1, name = groups[a]["level1"].text, groups[a]["level2"].text
         family = family_of(name, parents)
-        if name and level1 and family and compact(level1) not in family:
+        if name and level1 and family and family_key(level1) not in family:
             for j in range(a, b):
                 groups[j]["level2"] = piece("", guess, groups[j]["level2"].line)
                 if "level2_weight" in groups[j]:
@@ -2034,7 +2048,7 @@ def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[in
     families = {f for fs in (family_of(t, parents) for t in parents) for f in fs}
     by_class: dict[str, list[tuple[int, int]]] = {}
     for a, b in unnamed:
-        level1 = compact(groups[a]["level1"].text) if "level1" in groups[a] else ""
+        level1 = family_key(groups[a]["level1"].text) if "level1" in groups[a] else ""
         if level1:
             by_class.setdefault(level1 if level1 in families else "", []).append((a, b))
     left = list(unnamed)
@@ -2649,7 +2663,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if keys.index("level3_weight") < keys.index("target"):
         cells = total_weights_moved(cells, marks)
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns,
-                            answers=config.cell_stream.no_deviation)
+                            answers=config.cell_stream.no_deviation,
+                            target_words=config.cell_stream.target_words)
     if "level1_weight" not in spec.columns:
         rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
                                      config.cell_stream.no_deviation)
@@ -2682,9 +2697,10 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" not in spec.columns:
-        swap_bounds_into_targets(rows)
+        swap_bounds_into_targets(rows, config.cell_stream.target_words)
         # What the rows must weigh: the full marks, or the level-1 weights printed (产出指标（45分）).
-        level1_weights = [w for w, _c in printed_level1(cells, level1_order).values()]
+        printed = printed_level1(cells, level1_order)  # read once: the groups use it too
+        level1_weights = [w for w, _c in printed.values()]
         # Their sum only when every level-1 name printed has its weight: a part of the marks
         # would confirm a wrong row.
         whole = bool(level1_weights) and all(w is not None for w in level1_weights)
@@ -2743,7 +2759,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                              next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
-                                 everything[:start], funds_weight)
+                                 everything[:start], printed, funds_weight)
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
     out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])

@@ -51,7 +51,7 @@ from pipeline.textform.cell_stream import (
     table_cells,
     text_row_of,
 )
-from pipeline.textform.indicator_rows import COMPARATOR_START
+from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
@@ -134,8 +134,7 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
         can_first = nxt[first] < min(k, seen)
         can_second = nxt[second] < nxt[first]
         if can_first and can_second:
-            text = value.text.strip()
-            key = first if COMPARATOR_START.match(text) or any(w in text for w in target_words) else second
+            key = first if is_bound(value.text, target_words) else second
             out.append((nxt[key], key, False))
         elif can_first or can_second:
             key = first if can_first else second
@@ -252,7 +251,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
     else:
-        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream, [])
+        groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
+                                 [], printed)
     # The head is the head reader's: this reading has nothing to say of its values.
     out = StreamTable(found=k)
     # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.

@@ -173,7 +173,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
-    doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell)
+    doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
+                     config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
     if kind is TextKind.CELLS:
         blanks_said_missing(form.fields)

@@ -635,15 +635,25 @@ def blanks_said_missing(fields: dict[str, FieldValue]) -> None:
             fields[key] = FieldValue.missing()
 
 
+# A bracketed note at a text's end (（本级）).
+END_NOTE = re.compile(r"[（(]([^（()）]*)[)）]\s*$")
+
+
 def doubt_unit_names(fields: dict[str, FieldValue], names: tuple[str, ...], ends: tuple[str, ...],
-                     cap: float) -> None:
+                     cap: float, notes: tuple[str, ...] = ()) -> None:
     """A unit's name (``names``: 实施单位, 主管部门, 填报单位) that does not end in an organ's
-    word (``ends``: 局, 中心, 学校…) lost its last line to another cell or took another
-    cell's text (惠州市市场监督, 清远市职业技术学校1125): read with its confidence capped."""
+    word (``ends``: 局, 中心, 学校…), a note of ``notes`` after it aside (（本级）), lost its
+    last line to another cell or took another cell's text (惠州市市场监督, 清远市职业技术学校1125):
+    read with its confidence capped."""
     for name in names:
         fv = fields.get(name)
-        if fv is not None and isinstance(fv.value, str) and fv.value.strip() \
-                and not compact(fv.value).endswith(ends):
+        if fv is None or not isinstance(fv.value, str) or not fv.value.strip():
+            continue
+        text = fv.value.strip()
+        note = END_NOTE.search(text)
+        if note and compact(note.group(1)) in notes:
+            text = text[:note.start()]
+        if not compact(text).endswith(ends):
             fv.confidence = min(fv.confidence, cap)
 
 

@@ -36,6 +36,14 @@ WEIGHT_SUFFIX = re.compile(r"\d+(?:\.\d+)?分$")
 DASHES = EMPTY_MARKS | {"一"}
 PROSE_MARKS = re.compile(r"[，。；;、,：:]")
 COMPARATOR_START = re.compile(r"^[≥≤=<>＝]")
+
+
+def is_bound(text: str, words: tuple[str, ...] = ()) -> bool:
+    """A value written as a target is, a bound: a comparator first (≥95%, ≤90万元), or a
+    word of ``words`` in it (config text.yaml cell_stream.target_words: 前, 以上, 不超过…);
+    an actual is what was reached. The one test of it for every reader."""
+    text = text.strip()
+    return bool(COMPARATOR_START.match(text)) or any(w in text for w in words)
 INF = math.inf
 # A cell's line ending in these is cut mid-sentence: the next line continues it.
 OPEN_ENDS = ("，", ",", "、", "（", "(", "；")
@@ -109,7 +117,7 @@ def classify(piece: Piece, config: TextConfig, level1_names: frozenset[str]) -> 
     unit = (0 < len(text) <= 3 and not sign and not number and not dash and not prose and not group1
             and not group2 and not any(ch.isdigit() for ch in text))
     return PieceKind(number, dash, value, group1, group2, bool(WEIGHT_SUFFIX.fullmatch(key)), prose,
-                     bool(WEIGHT_SUFFIX.search(key)), bool(COMPARATOR_START.match(text)), open_clause,
+                     bool(WEIGHT_SUFFIX.search(key)), is_bound(text), open_clause,
                      sign, unit)
 
 

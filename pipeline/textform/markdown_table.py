@@ -16,7 +16,8 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
 - in the indicator table, a header label torn over columns (偏差原因 | 分析及改进措施) says
   its column spans them: a row's cells there, each of as many lines, are read the same way;
 - a group cell printed in its group's middle moves to the group's first row, where a
-  sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights;
+  sheet's copy has it, when its weight (产出指标（45分）) is the sum of the rows' weights
+  (each row's read in the column the header names: 分值, 三级指标 › 权重);
   inside a group so placed (or a whole table: its header and total row in one block,
   a table's rule under its first row being no cut), its first subgroup starts in its
   first row, and subgroups centred on their rows (reckoned in lines) move up when only
@@ -25,6 +26,8 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
 - an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
+A table ends at its total row, and a form at the next one's title: a text holding several
+forms reads each one's table by its own header.
 """
 
 from __future__ import annotations
@@ -61,6 +64,11 @@ class FormWords:
     # Words a group's rows' names hold (config text.yaml cell_stream.level1_row_words:
     # 满意度指标 → 满意度), given to its only level-2 name too (服务对象满意度指标).
     row_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The header paths of a row's weight and score columns (templates.yaml columns:
+    # 分值; 三级指标 › 权重; 得分, 自评分数), compact, the longest first.
+    weight_paths: tuple[tuple[str, ...], ...] = ()
+    score_paths: tuple[tuple[str, ...], ...] = ()
+    titles: frozenset[str] = frozenset()  # the forms' titles: a line holding one starts a form
 
 
 def cell_lines(cell: str) -> list[str]:
@@ -239,10 +247,59 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
     return None
 
 
-def row_weight(row: list[str]) -> float | None:
-    """A whole indicator row's weight: the first of its last two numbers (weight, score)."""
-    numbers = [plain(cell) for cell in row if NUMBER_CELL.match(plain(cell))]
-    return float(numbers[-2]) if len(numbers) >= 2 else None
+@dataclass(frozen=True)
+class WeightColumn:
+    """Where a row's weight stands, by the table's header: its column, and how many columns
+    left of the score's it is (the national form's 分值 | 得分: 1; a provincial form's
+    权重 | 完成值 | 得分: 2; the fund form's 权重 | 年度预期值 | 实现值 | 自评分数: 3), in a
+    header ``width`` columns wide."""
+
+    column: int
+    before_score: int | None  # None: the number before the score's, wherever it stands
+    width: int
+
+
+# Nothing read from a header: the weight the row's number before its last (its score).
+NEXT_TO_SCORE = WeightColumn(-1, None, -1)
+
+
+def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
+    """The column of a header path (分值; 三级指标 › 权重) in the header's rows: its last label's
+    (a 权重(%) too) at or right of each label before it."""
+    at = 0
+    for label in path:
+        found = [c for row in rows for c, cell in enumerate(row)
+                 if c >= at and plain(cell).removesuffix("%") == label]
+        if not found:
+            return None
+        at = min(found)
+    return at
+
+
+def weight_column(rows: list[list[str]], words: FormWords) -> WeightColumn:
+    """A row's weight's place by the header's rows (from the header's first row to the
+    first with a number): the first path of the weight's and the score's both found."""
+    for weight_path in words.weight_paths:
+        weight = header_column(rows, weight_path)
+        for score_path in words.score_paths:
+            score = header_column(rows, score_path)
+            if weight is not None and score is not None and score > weight:
+                return WeightColumn(weight, score - weight, max(map(len, rows)))
+    return NEXT_TO_SCORE
+
+
+def row_weight(row: list[str], place: WeightColumn = NEXT_TO_SCORE) -> float | None:
+    """A whole indicator row's weight: in the header's weight column when the row is as
+    wide as the header; else (a page's block of other columns) the number as far left of
+    the row's last number (its score) as the header puts it; None when that is no number."""
+    numbers = [c for c, cell in enumerate(row) if NUMBER_CELL.match(plain(cell))]
+    if len(row) == place.width:
+        at = place.column  # its score may be blank
+    elif len(numbers) >= 2:
+        at = numbers[-2] if place.before_score is None else numbers[-1] - place.before_score
+    else:
+        return None
+    return float(plain(row[at])) if at in numbers else None
 
 
 def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float], first: int,
@@ -295,18 +352,19 @@ def spans_by_centre(marks: list[int], tops: list[float], first: int, last: int) 
     return found[0] if len(found) == 1 else None
 
 
-def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords) -> None:
+def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
+                          place: WeightColumn = NEXT_TO_SCORE) -> None:
     """A merged group cell printed in its group's middle (vertically centred) stands where
     a sheet puts it, in its group's first row, when its weight says which rows it spans
     (the rows' weights sum to it); a group no weight confirms is left where it is. (Its
     middle alone, reckoned in lines, over the whole table misplaced more groups than it
     placed: it is used only inside a group placed.)
-    ``start``: the table's first row after its header."""
-    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row) is not None
+    ``start``: the table's first row after its header; ``place``: where a row's weight is."""
+    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row, place) is not None
             and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
     if len(body) < 2:
         return
-    weights = [row_weight(rows[r]) or 0.0 for r in body]
+    weights = [row_weight(rows[r], place) or 0.0 for r in body]
     tops = [0.0]
     for r in body:
         tops.append(tops[-1] + max((len(cell_lines(cell)) for cell in rows[r]), default=1) + ROW_PADDING)
@@ -415,6 +473,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
     join_wrapped_amounts(rows)
     spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
     body_start = 0
+    header_at: int | None = None
+    ended = False
     for r, row in enumerate(rows):
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
@@ -422,6 +482,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
         if not state.get("in_table") and sum(plain(cell) in words.table_header for cell in row) >= 3:
             state["in_table"] = True
             body_start = r + 1
+            header_at = r
             spans[:] = [(a, b) for a, b in joined if plain(row[a]) in words.table_header]
         elif not state.get("in_table"):
             # Past the funds block's header (分值, 得分) the text cells of a row are the
@@ -431,9 +492,19 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
                 join_torn_values(row, words)
         else:
             join_spanned_columns(row, spans)
+            # The total row ends the table: what follows is another form's.
+            ended = ended or any(plain(cell).rstrip(":：") in words.totals for cell in row)
     join_torn_over_rows(rows, words)
+    if header_at is not None:
+        # The header's rows, down to the first with a number (the fund form's three).
+        end = next((r for r in range(header_at, len(rows))
+                    if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+        state["weight_column"] = weight_column(rows[header_at:end], words)
     if state.get("in_table"):
-        centred_groups_to_top(rows, body_start, words)
+        centred_groups_to_top(rows, body_start, words,
+                              state.get("weight_column", NEXT_TO_SCORE))  # type: ignore[arg-type]
+    if ended:
+        state.clear()
     return ["|" + "|".join(row) + "|" for row in rows]
 
 
@@ -466,6 +537,8 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
             block.append(line)
             continue
         flush()
+        if any(title in compact(line) for title in words.titles):
+            state.clear()  # another form: nothing of the last one's table holds
         out.append("" if PIPE_RULE.match(line) else line)
     flush()
     return "\n".join(out)
@@ -484,5 +557,12 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
         for level1, level2 in spec.vocabulary.level2.items():
             if compact(level1) in row_words and len(level2) == 1:
                 row_words.setdefault(compact(level2[0]), row_words[compact(level1)])
+
+    def paths(key: str) -> tuple[tuple[str, ...], ...]:
+        found = {tuple(compact(label) for label in path) for _family, _version, spec in catalogue.forms()
+                 for path in spec.indicators.columns.get(key, [])}
+        return tuple(sorted(found, key=lambda p: (-len(p), p)))
+    titles = {compact(spec.title) for _family, _version, spec in catalogue.forms()}
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
-                     frozenset(totals), tuple(row_words.items()))
+                     frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
+                     frozenset(titles - {""}))

@@ -291,6 +291,8 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                              config.page_marks)
     rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars, rows_per_line)
+    # Read again without the doubled lines: a damaged copy's doubled lines can tip the
+    # shares (-raw: LINES with them, CELLS, the clean copy's kind, without).
     kind = detect_kind(lines)
     # Group names, longest first (服务对象满意度指标 before 满意度指标).
     groups = tuple(sorted({*config.group_names, *(n for names in config.level1_names.values() for n in names)},

@@ -137,6 +137,7 @@ class TextConfig:
     value_words: tuple[str, ...] = ()
     unit_fields: tuple[str, ...] = ()
     unit_name_ends: tuple[str, ...] = ()
+    unit_name_notes: tuple[str, ...] = ()
     table_row_labels: tuple[str, ...] = ()
     table_header_extras: tuple[str, ...] = ()
     indicator_costs: dict[str, float] = field(default_factory=dict)

@@ -56,3 +56,25 @@ def test_a_misread_name_keeps_its_row(truths: dict[str, Truth], doc_path) -> Non
     record.indicators[3].level3.value = longer
     record.indicators[1].level3.value = "国" + truth.indicators[1].level3[1:]
     assert align_indicators(truth, record) == list(range(n))
+
+
+def test_a_flagged_row_whose_name_and_values_are_garbled_is_paired_by_its_place(
+        truths: dict[str, Truth], doc_path) -> None:
+    """A row whose name is torn beyond recognition and two of its values misread is too
+    unlike its truth row to pair by likeness; between its paired neighbours it is the one
+    row left on both sides: paired there, its flagged values are no silent errors (they
+    were, its truth row being taken for unread), its right ones are right."""
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    clean = score_record(truth, record, "digital")
+    row = record.indicators[2]
+    for key, value in (("level3", "督促施工"), ("target", "≥1%"), ("actual", "2%")):
+        getattr(row, key).value = value
+        getattr(row, key).flags.append("low_ocr_confidence")
+    assert align_indicators(truth, record) == list(range(len(truth.indicators)))
+    tally = score_record(truth, record, "digital")
+    assert tally.silent_errors == 0 and tally.correct == clean.correct - 3
+    # A row lost between two others stays unpaired (no record row left there).
+    del record.indicators[2]
+    got = align_indicators(truth, record)
+    assert got[2] is None and got[:2] == [0, 1] and got[3:] == list(range(2, len(record.indicators)))

@@ -183,18 +183,20 @@ def test_a_text_reports_failed_sums_implicate_all_their_values() -> None:
     assert "indicators[0].level1_weight" in flagged(record, "level1_weights_sum_100")
 
 
-def test_a_text_whose_group_sum_fails_flags_the_groups_rows_names() -> None:
+def test_a_text_whose_group_sum_fails_flags_the_names_the_sum_leaves_in_doubt() -> None:
     # A text's rows put in the wrong group: 效益's name carried down over a row of 满意度
-    # (its name lost in a wrapped header), so 效益's rows weigh 40 of its 30. The names of
-    # the rows of both groups whose sums fail are in doubt, not only their weights.
+    # (its name lost in a wrapped header), so 效益's rows weigh 40 of its 30. 社会 (30)
+    # makes 效益's 30: its row is 效益's; the names of the row past it (满意) are in doubt,
+    # not only the weights, and the check still fails.
     rows = [("产出", 50, "数量", 50, 30, 30), ("产出", 50, "数量", 50, 20, 20),
             ("效益", 30, "社会", 30, 30, 27), ("效益", 30, "满意", 20, 10, 10)]
     record = gd_record(rows, total=87)
     record.source = Source(path="x.txt", engine="text")
     recheck(record, equations=EQUATIONS)
+    assert any(c.rule == "level2_weights_sum_level1" and not c.ok for c in record.checks)
     got = flagged(record, "level2_weights_sum_level1")  # 效益: 30 + 20 of 30
-    assert {"indicators[2].level1", "indicators[3].level1", "indicators[2].level2",
-            "indicators[3].level2"} <= got
+    assert {"indicators[3].level1", "indicators[3].level2"} <= got
+    assert not {"indicators[2].level1", "indicators[2].level2"} & got
     assert not any(p.startswith(("indicators[0]", "indicators[1]")) for p in got)
     got = flagged(record, "level3_weights_sum_level2")  # 满意: 10 of 20
     assert "indicators[3].level2" in got and "indicators[2].level2" not in got
@@ -203,3 +205,12 @@ def test_a_text_whose_group_sum_fails_flags_the_groups_rows_names() -> None:
     recheck(record, equations=EQUATIONS)
     assert not any(p.endswith(("level1", "level2")) for rule in ("level2_weights_sum_level1",
                    "level3_weights_sum_level2") for p in flagged(record, rule))
+    # Rows making no run of the weight (1 + 1 + 1 of 5): which are the group's own the
+    # sum cannot say; all its names are in doubt.
+    rows = [("产出", 5, "数量", 5, 1, 1), ("产出", 5, "数量", 5, 1, 1), ("产出", 5, "数量", 5, 1, 1),
+            ("效益", 95, "社会", 95, 95, 90)]
+    record = gd_record(rows, total=93)
+    record.source = Source(path="x.txt", engine="text")
+    recheck(record, equations=EQUATIONS)
+    got = flagged(record, "level3_weights_sum_level2")
+    assert {f"indicators[{i}].level2" for i in range(3)} <= got and "indicators[3].level2" not in got

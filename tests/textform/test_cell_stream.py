@@ -1160,6 +1160,21 @@ def test_a_level2_name_listed_under_another_level1_is_dropped() -> None:
     assert [g["level2"].text for g in groups] == ["", "", "", "数量指标", "数量指标", "资金管理"]
 
 
+
+def test_a_level1_name_with_or_without_its_zhibiao_is_one_family() -> None:
+    # A fund form (or a user's config) printing 产出指标 for 产出: 数量指标 is still its own,
+    # not a misreading; under 决策指标 it still is one.
+    groups = grouped(("产出指标", "数量指标", "4", 2), ("决策指标", "质量指标", "9", 1))
+    assert misplaced_level2(groups, CONFIG.level2_parents, GUESS) == [(2, 3)]
+    assert [g["level2"].text for g in groups] == ["数量指标", "数量指标", ""]
+    # Unnamed, a 产出指标 group takes a 产出 name left over, as a 产出 group does.
+    groups = grouped(("产出指标", "", "4", 2))
+    cells = cells_of(("一级指标", "label"), ("论证决策规范性", "name"), ("时效指标", "group2"))
+    assert name_groups_by_family(groups, [(0, 2)], cells, 2, 1, set(), {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS) == []
+    assert [g["level2"].text for g in groups] == ["时效指标"] * 2
+
+
 def test_unnamed_level2_groups_take_the_names_of_their_family_left_over() -> None:
     # 产出's two groups unnamed, 时效指标 and 数量指标 printed among the rows; 过程's one,
     # 组织实施 printed under the header; 资金分配 (under the header too) is no 产出 name.

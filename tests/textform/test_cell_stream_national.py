@@ -591,3 +591,42 @@ def test_the_totals_numbers_stay_a_row_when_no_nameless_row_is_right_before_them
                     "score": before.cells["level3_weight"]}
     assert total_set_apart([before, total], used, 100.0) == [before]
     assert used == set(range(10))
+
+
+def test_the_groups_are_cut_by_the_level1_weights_the_caller_read() -> None:
+    # The level-1 names and weights are read once (`printed_level1`) by the reader, which
+    # uses them to find its rows, and handed on: here printed nowhere among the cells, so
+    # only the weights handed on cut the rows (产出指标 60: the first two; 效益指标 40).
+    from pipeline.textform.cell_stream import national_groups
+
+    rows = [named_row("开展督导检查次数", "≥12次", 30), named_row("资料归档完整率", "100%", 30),
+            named_row("带动地方经济增长", "逐步改善", 20), named_row("水质达标率", "≥95%", 20)]
+    cells = [c for r in rows for c in r.cells.values()]
+    order = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    printed = {"产出指标": (60.0, None), "效益指标": (40.0, None)}
+    mof = CATALOGUE.templates["mof_project"]
+    groups = national_groups(rows, cells, set(range(len(cells))), mof, order, 0.95, 0.5, CONFIG.cell_stream,
+                             [], printed)
+    assert [(g["level1"].text, g["level1"].confidence) for g in groups] == \
+        [("产出指标（60分）", 0.95)] * 2 + [("效益指标（40分）", 0.95)] * 2
+    assert printed == {"产出指标": (60.0, None), "效益指标": (40.0, None)}  # the caller's left as read
+
+
+def test_a_bound_is_one_test_for_every_reader() -> None:
+    # A deadline (12月31日前) or a word of config cell_stream.target_words is a bound as a
+    # comparator is, wherever a reader asks (`is_bound`): read as the actual, it is the
+    # target; a row's lone value that is one is its target.
+    from pipeline.textform.cell_stream import one_value_row
+    from pipeline.textform.indicator_rows import is_bound
+
+    words = CONFIG.cell_stream.target_words
+    assert is_bound(" ≥95%", words) and is_bound("12月31日前", words) and is_bound("不超过30万元", words)
+    assert not is_bound("已完成", words) and not is_bound("98%", words)
+    row = StreamRow({"level3": cell("项目验收时间", "name", 0), "target": cell("已完成", "value", 1),
+                     "actual": cell("12月31日前", "value", 2), "level3_weight": cell("5", "num", 3)})
+    swap_bounds_into_targets([row], words)
+    assert (row.cells["target"].text, row.cells["actual"].text) == ("12月31日前", "已完成")
+    lone = StreamRow({"level3": cell("项目验收时间", "name", 0), "actual": cell("年底前完成", "value", 1)})
+    missing = {"target"}
+    got = one_value_row(lone, missing, ["target", "actual"], words)
+    assert got.cells["target"].text == "年底前完成" and "actual" not in got.cells and missing == {"actual"}

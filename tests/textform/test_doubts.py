@@ -218,3 +218,19 @@ def test_a_funds_score_above_its_weight_or_the_total_is_in_doubt() -> None:
     fine = fields(8.96, 10)
     doubt_score_over_weight(fine, FieldValue(value=91, confidence=0.95), CAP)
     assert fine["funds_score"].confidence == 0.95
+
+
+def test_universities_organs_and_a_bracketed_note_end_a_unit_name() -> None:
+    from pipeline.textform.head_fields import doubt_unit_names
+
+    def read(value: str) -> float:
+        fields = {"reporting_unit": FieldValue(value=value, raw=value, confidence=0.95)}
+        doubt_unit_names(fields, CONFIG.unit_fields, CONFIG.unit_name_ends, CAP, CONFIG.unit_name_notes)
+        return fields["reporting_unit"].confidence
+
+    for whole in ("华南农业大学", "广州市第一中学", "中共惠州市委机关", "黄埔海关", "广州市财政局（本级）",
+                  "广州市财政局(本级)", "清远市职业技术学校"):
+        assert read(whole) == 0.95, whole
+    # The note does not make a cut name whole, nor does another bracketed note.
+    for cut in ("惠州市市场监督（本级）", "惠州市市场监督", "广州市财政局（汇总）"):
+        assert read(cut) == CAP, cut

@@ -231,3 +231,45 @@ def test_rows_of_other_widths_are_read_without_error() -> None:
     text = "\n".join(["|一级指标|二级指标|三级指标|分值|得分|", "|---|---|---|---|---|", "|培训人数|10|10|",
                       "|a|b|c|产出指标（20分）|q|10|10|", "|x|", "|总分|100|99|"])
     assert "培训人数" in rejoin_markdown_tables(text, words)
+
+
+def test_a_rows_weight_is_read_in_the_headers_weight_column(words: FormWords) -> None:
+    """A provincial form's 权重 | 完成值 | 得分 (完成值 a bare number, its unit in 度量单位):
+    the weight is the header's 权重, not the number before the score (the actual); the
+    weights 10 + 6 + 4 and 20 + 10 then place each group, printed by its last rows, in its
+    first row (no centred reading does)."""
+    rows_in = ("|一级指标|二级指标|三级指标||指标值|度量单位|权重|完成值|得分|未完成原因分析|",
+               "||数量指标|培训人次|≥|6|人次|10|7|10||",
+               "|||中小河流治理覆盖率|≥|85|%|6|86|5||",
+               "|产出指标（20分）||项目按期完成率|≥|85|%|4|90|4||",
+               "|||社会公众知晓率|≥|90|%|20|95|18||",
+               "|效益指标（30分）|社会效益指标|群众增收率|≥|90|%|10|95|10||",
+               "|总分|||||||50||47||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[0] for row in rows[1:6]] == ["产出指标（20分）", "", "", "效益指标（30分）", ""]
+    # The national form's 分值 | 得分, a score left blank: the weight is 分值's (10), not
+    # 实际完成值's (12).
+    rows_in = ("||一级指标|二级指标|三级指标|指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "|||数量指标|培训人次|12|12|10|||",
+               "||||开展督导检查次数|4|4|4|4||",
+               "||产出指标（16分）||新建改建设施数量|1200|1200|2|2||",
+               "||||带动地方经济增长|3|3|3|3||",
+               "||效益指标（5分）||群众增收情况|2|2|2|2||",
+               "|总分||||||21|15||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:6]] == ["产出指标（16分）", "", "", "效益指标（5分）", ""]
+
+
+def test_a_second_forms_table_keeps_nothing_of_the_firsts(words: FormWords) -> None:
+    """Two forms in one text: past the first's total row (and at the second's title) its
+    table is over; the second form's head is read as a head (its value torn over columns
+    joined), not as rows under the first's columns."""
+    second = table("|基本情况|项目名称||2023年|基层医疗卫生机构能力提升|经费||评价年度|2022|",
+                   "||实施文件|依据|粤财预〔|2021〕89号|||项目级次|一级|")
+    title = "\n2023年度项目支出绩效自评表\n"
+    # Its total row, its title, or both (a first table cut before its total: the title).
+    for first, between in ((INDICATORS, ""), (INDICATORS, title), (INDICATORS[:-1], title)):
+        rows = rows_of(rejoin_markdown_tables(table(*first) + "\n\n" + between + second, words))
+        head = rows[len(first):]
+        assert head[0][:4] == ["基本情况", "项目名称", "", "2023年基层医疗卫生机构能力提升经费"], between
+        assert head[1][1:4] == ["实施文件依据", "", "粤财预〔2021〕89号"]
