@@ -31,6 +31,7 @@ numbers do not confirm is not offered at all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
@@ -51,6 +52,7 @@ from pipeline.textform.cell_stream import (
     table_cells,
     text_row_of,
 )
+from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import COMPARATOR_START
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
@@ -177,8 +179,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # Confirmed by the arithmetic: the weights make the full marks, and every score is no
     # more than its weight or else (one row over, the form's own error) the scores make
     # the printed total, after 总分 or among the numbers the reading left.
-    def totals_of(r: NumberReading) -> list[float]:
-        taken = set(r.weights) | set(r.scores)
+    def totals_of(taken: set[int]) -> list[float]:
         return totals + [x for j, x in enumerate(found) if j not in taken]
 
     # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
@@ -188,20 +189,23 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
     ordered = len(sums) > 1
 
-    def weights_fit(r: NumberReading) -> bool:
-        weights = [found[j] for j in r.weights]
+    def weights_fit(weight_at: Sequence[int], score_at: Sequence[int]) -> bool:
+        weights = [found[j] for j in weight_at]
         if ordered:
             return consecutive_partition(weights, sums) is not None
         # The funds block's weight read by the head reader, or a number the reading left
         # (its weight printed where the tool put it): a weak sign, the numbers flagged.
-        return any(makes_full_marks(sum(weights), marks, f) for f in (funds_weight, *totals_of(r)))
+        return any(makes_full_marks(sum(weights), marks, f)
+                   for f in (funds_weight, *totals_of({*weight_at, *score_at})))
 
-    def scores_make_total(r: NumberReading) -> bool:
+    def scores_make_total(weight_at: Sequence[int], score_at: Sequence[int]) -> bool:
         """The scores make one of the numbers printed after 总分 (with or without the funds
         block's score)."""
-        return any(scores_add_up([found[j] for j in r.scores], t, funds_score) for t in totals_of(r))
+        return any(scores_add_up([found[j] for j in score_at], t, funds_score)
+                   for t in totals_of({*weight_at, *score_at}))
 
-    readings = [(r, scores_make_total(r)) for r in number_readings(found, k) if weights_fit(r)]
+    readings = [(r, scores_make_total(r.weights, r.scores)) for r in number_readings(found, k)
+                if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
         readings = [(r, makes) for r, makes in readings if r.over == 0]
@@ -209,21 +213,32 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
-    if not confirmed:
-        return None
-    # Readings that give the rows other numbers: the one of fewest chunks (the longest
-    # column runs) is taken, a guess, flagged.
-    distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
-    sure_numbers = ordered and len(distinct) == 1
-    best = min(confirmed, key=lambda r: r.chunks)
-    weight_at, score_at = best.weights, best.scores
     no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
+    if len(values) != len(value_keys) * k and names:
+        values = [i for i in values if i > names[0]]  # a head's value (执行率 100%) before the rows
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
                            config.cell_stream.target_words)
+    if confirmed:
+        # Readings that give the rows other numbers: the one of fewest chunks (the longest
+        # column runs) is taken, a guess, flagged.
+        distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
+        sure_numbers = ordered and len(distinct) == 1
+        best = min(confirmed, key=lambda r: r.chunks)
+        weight_at, score_at = best.weights, best.scores
+    else:
+        # No chunk pattern: the boxes' own order (column_blocks.py), never sure.
+        row_of_cell = {i: r for r, i in enumerate(names)}
+        if placed is not None:
+            row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
+        loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total)
+        if loose is None:
+            return None
+        weight_at, score_at = list(loose.weights), list(loose.scores)
+        sure_numbers = False
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
