@@ -22,6 +22,8 @@ cells in the order of the rows:
   config `cell_stream.target_words` (`assign_values`);
 - a row is tied to its name only where a cell of it shares the name's line: the names
   come in an order of their own, so a row that stands alone is flagged whole;
+- the sentence columns (偏差原因), a run of their own after the rows, go to the rows in
+  order where the counts agree (`cell_stream.place_left_sentences`), flagged;
 - the merged groups and the total are placed as the row stream places them
   (`cell_stream.national_groups`, `fund_groups`, `find_total`).
 
@@ -48,6 +50,7 @@ from pipeline.textform.cell_stream import (
     long_name,
     makes_full_marks,
     national_groups,
+    place_left_sentences,
     printed_level1,
     table_cells,
     text_row_of,
@@ -222,6 +225,12 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
                            config.cell_stream.target_words)
+    values_loose = placed is None
+    if values_loose:
+        # Values printed before their rows' names (a box above the name's): each column in
+        # row order still, whatever the names' places; every value a guess.
+        placed = assign_values([cells[i] for i in values], value_keys, row_of_line, [k] * len(values), k,
+                               config.cell_stream.target_words)
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
@@ -255,8 +264,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         for (r, key, is_sure), i in zip(placed, values):
             rows[r].cells[key] = cells[i]
             used.add(i)
-            if not is_sure:
+            if not is_sure or values_loose:
                 rows[r].guessed.add(key)
+    if names:
+        # The sentence columns (偏差原因) as a run of their own after the rows, in row order:
+        # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
+        place_left_sentences(rows, cells, used, kinds.prose_keys, config.prose_cues,
+                             config.cell_stream.lost_points_columns, names[0])
     for row in rows:
         # The names come in an order of their own: a row is tied to its name only where a
         # cell of it shares the name's line (a row's cells in one box); else which name
@@ -270,7 +284,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream, [])
     # The head is the head reader's: this reading has nothing to say of its values.
     out = StreamTable(found=k)
-    # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
+    # The sentence columns no count placed: said unread (flagged), not empty.
     out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
     out.complete = True
