@@ -244,9 +244,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         if placed is not None:
             row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
         loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total)
-        if loose is None:
-            return None
-        weight_at, score_at = list(loose.weights), list(loose.scores)
+        if loose is not None:
+            weight_at, score_at = list(loose.weights), list(loose.scores)
+        else:  # the search spent: the longest column runs the order allows, a guess
+            chunked = min(number_readings(found, k), key=lambda r: (r.over, r.chunks), default=None)
+            if chunked is None:
+                return None
+            weight_at, score_at = chunked.weights, chunked.scores
         sure_numbers = False
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
