@@ -145,25 +145,26 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
             dead[key] = max(dead.get(key, -1), limit - cost)
         return found
 
-    def deepen() -> None:
+    def deepen(seeking: bool) -> None:
         """Walked again with a higher cost allowed each time, so that the first readings
-        found are the most orderly; until one is found or the steps are spent."""
+        found are the most orderly; until one is found that fits (``seeking``) or any,
+        or the steps are spent."""
         nonlocal limit, steps
         limit, steps = 0, 0
         dead.clear()
         while steps <= budget and limit <= 2 * count + OVER_COST * most_over:
             walk(0, 0, 0, "", 0, False, 0)
-            if best_fit or (best_any and not prune):
+            if best_fit or (best_any and not seeking):
                 return
             best_any.clear()
             limit += 1
 
-    # First the readings whose weights can fit (the search cut short by them); when none
-    # fits, the most orderly reading of all.
-    deepen()
-    if not best_fit and prune:
+    # First a reading that fits (the search cut short by the weights, when ``weights_ok``
+    # is given); when none does, the most orderly reading of all.
+    deepen(True)
+    if not best_fit:
         prune = False
-        deepen()
+        deepen(False)
     return list(best_fit or best_any)
 
 
