@@ -243,7 +243,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         row_of_cell = {i: r for r, i in enumerate(names)}
         if placed is not None:
             row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
-        loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total)
+        # Not when the values are not two a name (the names miscounted: a group's name
+        # taken for a row's): the search would look for rows that are not there.
+        counted = placed is not None or abs(len(values) - len(value_keys) * k) <= 2
+        loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total) \
+            if counted else None
         if loose is not None:
             weight_at, score_at = list(loose.weights), list(loose.scores)
         else:  # the search spent: the longest column runs the order allows, a guess
