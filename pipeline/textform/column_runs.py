@@ -27,8 +27,9 @@ cells in the order of the rows:
 - the merged groups and the total are placed as the row stream places them
   (`cell_stream.national_groups`, `fund_groups`, `find_total`).
 
-Whatever no rule confirms carries a low confidence, so that it is flagged; a reading the
-numbers do not confirm is not offered at all.
+Whatever no rule confirms carries a low confidence, so that it is flagged: numbers in no
+chunk pattern are read by the rows' boxes and the columns' order (`column_blocks.py`) and
+offered flagged, the names and values they come with being worth reading.
 """
 
 from __future__ import annotations
@@ -154,8 +155,9 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
-    """The indicator table of a cell-stream text read by columns, or None when the text's
-    numbers are not the rows' weights and scores in a way the arithmetic confirms."""
+    """The indicator table of a cell-stream text read by columns (its numbers flagged unless
+    the arithmetic confirms them), or None when the template has no such columns or the
+    numbers cannot be k weights and k scores."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None

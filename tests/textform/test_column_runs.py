@@ -1,5 +1,5 @@
 """A cell-stream text whose boxes hold one column's cells over several rows (pdfminer):
-read by columns, offered only when the arithmetic confirms the weights and scores."""
+read by columns, the weights and scores trusted only when the arithmetic confirms them."""
 
 from __future__ import annotations
 
