@@ -22,15 +22,19 @@ cells in the order of the rows:
   config `cell_stream.target_words` (`assign_values`);
 - a row is tied to its name only where a cell of it shares the name's line: the names
   come in an order of their own, so a row that stands alone is flagged whole;
+- the sentence columns (偏差原因), a run of their own after the rows, go to the rows in
+  order where the counts agree (`cell_stream.place_left_sentences`), flagged;
 - the merged groups and the total are placed as the row stream places them
   (`cell_stream.national_groups`, `fund_groups`, `find_total`).
 
-Whatever no rule confirms carries a low confidence, so that it is flagged; a reading the
-numbers do not confirm is not offered at all.
+Whatever no rule confirms carries a low confidence, so that it is flagged: numbers in no
+chunk pattern are read by the rows' boxes and the columns' order (`column_blocks.py`) and
+offered flagged, the names and values they come with being worth reading.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
@@ -47,10 +51,12 @@ from pipeline.textform.cell_stream import (
     long_name,
     makes_full_marks,
     national_groups,
+    place_left_sentences,
     printed_level1,
     table_cells,
     text_row_of,
 )
+from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import LabelIndex, TextConfig
@@ -148,8 +154,9 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
-    """The indicator table of a cell-stream text read by columns, or None when the text's
-    numbers are not the rows' weights and scores in a way the arithmetic confirms."""
+    """The indicator table of a cell-stream text read by columns (its numbers flagged unless
+    the arithmetic confirms them), or None when the template has no such columns or the
+    numbers cannot be k weights and k scores."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
@@ -176,8 +183,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # Confirmed by the arithmetic: the weights make the full marks, and every score is no
     # more than its weight or else (one row over, the form's own error) the scores make
     # the printed total, after 总分 or among the numbers the reading left.
-    def totals_of(r: NumberReading) -> list[float]:
-        taken = set(r.weights) | set(r.scores)
+    def totals_of(taken: set[int]) -> list[float]:
         return totals + [x for j, x in enumerate(found) if j not in taken]
 
     # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
@@ -187,20 +193,23 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
     ordered = len(sums) > 1
 
-    def weights_fit(r: NumberReading) -> bool:
-        weights = [found[j] for j in r.weights]
+    def weights_fit(weight_at: Sequence[int], score_at: Sequence[int]) -> bool:
+        weights = [found[j] for j in weight_at]
         if ordered:
             return consecutive_partition(weights, sums) is not None
         # The funds block's weight read by the head reader, or a number the reading left
         # (its weight printed where the tool put it): a weak sign, the numbers flagged.
-        return any(makes_full_marks(sum(weights), marks, f) for f in (funds_weight, *totals_of(r)))
+        return any(makes_full_marks(sum(weights), marks, f)
+                   for f in (funds_weight, *totals_of({*weight_at, *score_at})))
 
-    def scores_make_total(r: NumberReading) -> bool:
+    def scores_make_total(weight_at: Sequence[int], score_at: Sequence[int]) -> bool:
         """The scores make one of the numbers printed after 总分 (with or without the funds
         block's score)."""
-        return any(scores_add_up([found[j] for j in r.scores], t, funds_score) for t in totals_of(r))
+        return any(scores_add_up([found[j] for j in score_at], t, funds_score)
+                   for t in totals_of({*weight_at, *score_at}))
 
-    readings = [(r, scores_make_total(r)) for r in number_readings(found, k) if weights_fit(r)]
+    readings = [(r, scores_make_total(r.weights, r.scores)) for r in number_readings(found, k)
+                if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
         readings = [(r, makes) for r, makes in readings if r.over == 0]
@@ -208,21 +217,46 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
-    if not confirmed:
-        return None
-    # Readings that give the rows other numbers: the one of fewest chunks (the longest
-    # column runs) is taken, a guess, flagged.
-    distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
-    sure_numbers = ordered and len(distinct) == 1
-    best = min(confirmed, key=lambda r: r.chunks)
-    weight_at, score_at = best.weights, best.scores
     no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
+    if len(values) != len(value_keys) * k and names:
+        values = [i for i in values if i > names[0]]  # a head's value (执行率 100%) before the rows
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
                            config.cell_stream.target_words)
+    values_loose = placed is None
+    if values_loose:
+        # Values printed before their rows' names (a box above the name's): each column in
+        # row order still, whatever the names' places; every value a guess.
+        placed = assign_values([cells[i] for i in values], value_keys, row_of_line, [k] * len(values), k,
+                               config.cell_stream.target_words)
+    if confirmed:
+        # Readings that give the rows other numbers: the one of fewest chunks (the longest
+        # column runs) is taken, a guess, flagged.
+        distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
+        sure_numbers = ordered and len(distinct) == 1
+        best = min(confirmed, key=lambda r: r.chunks)
+        weight_at, score_at = best.weights, best.scores
+    else:
+        # No chunk pattern: the boxes' own order (column_blocks.py), never sure.
+        row_of_cell = {i: r for r, i in enumerate(names)}
+        if placed is not None:
+            row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
+        # Not when the values are not two a name (the names miscounted: a group's name
+        # taken for a row's): the search would look for rows that are not there.
+        counted = placed is not None or abs(len(values) - len(value_keys) * k) <= 2
+        loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total) \
+            if counted else None
+        if loose is not None:
+            weight_at, score_at = list(loose.weights), list(loose.scores)
+        else:  # the search spent: the longest column runs the order allows, a guess
+            chunked = min(number_readings(found, k), key=lambda r: (r.over, r.chunks), default=None)
+            if chunked is None:
+                return None
+            weight_at, score_at = chunked.weights, chunked.scores
+        sure_numbers = False
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
@@ -239,8 +273,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         for (r, key, is_sure), i in zip(placed, values):
             rows[r].cells[key] = cells[i]
             used.add(i)
-            if not is_sure:
+            if not is_sure or values_loose:
                 rows[r].guessed.add(key)
+    if names:
+        # The sentence columns (偏差原因) as a run of their own after the rows, in row order:
+        # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
+        place_left_sentences(rows, cells, used, kinds.prose_keys, config.prose_cues,
+                             config.cell_stream.lost_points_columns, names[0])
     for row in rows:
         # The names come in an order of their own: a row is tied to its name only where a
         # cell of it shares the name's line (a row's cells in one box); else which name
@@ -255,7 +294,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
                                  [], printed)
     # The head is the head reader's: this reading has nothing to say of its values.
     out = StreamTable(found=k)
-    # The sentence columns (偏差原因…) are not read here: said unread (flagged), not empty.
+    # The sentence columns no count placed: said unread (flagged), not empty.
     out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
     out.complete = True

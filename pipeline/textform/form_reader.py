@@ -255,8 +255,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # each value whole; one printed over columns (≤ | 30 | 万元) has parts no kind says.
         row_kinds = None if template.indicators.joined else CellClassifier(config, name, template, index)
         if stream is None and not form_rows_confirmed(form):
-            # A column's cells in a box of their own (pdfminer): read by columns, offered
-            # only when the arithmetic confirms its weights and scores (column_runs.py).
+            # A column's cells in a box of their own (pdfminer): read by columns, its
+            # weights and scores flagged unless the arithmetic confirms them (column_runs.py).
             stream = read_column_runs(pieces, lines, template, name, config, index,
                                       number_field(form.fields, "funds_score"),
                                       number_field(form.fields, "funds_weight"))

@@ -1,5 +1,5 @@
 """A cell-stream text whose boxes hold one column's cells over several rows (pdfminer):
-read by columns, offered only when the arithmetic confirms the weights and scores."""
+read by columns, the weights and scores trusted only when the arithmetic confirms them."""
 
 from __future__ import annotations
 
@@ -72,11 +72,16 @@ def test_pairs_of_weight_and_score_are_read_too() -> None:
     assert table is not None and [r.text("score") for r in table.rows] == ["20", "29", "30", "8"]
 
 
-def test_numbers_the_arithmetic_does_not_confirm_are_not_offered() -> None:
-    # The weights make 95, not the full marks with the funds' 10: no reading.
-    assert read(column_text(["20", "30", "25", "10", "20", "29", "25", "8"])) is None
-    # A score above its weight on two rows: no reading.
-    assert read(column_text(["20", "30", "30", "10", "25", "29", "30", "12"])) is None
+def test_numbers_the_arithmetic_does_not_confirm_are_offered_flagged() -> None:
+    # The weights make 95, not the full marks with the funds' 10; then a score above its
+    # weight on two rows: the rows are still read (their names and values), every weight
+    # and score flagged, none trusted.
+    for numbers in (["20", "30", "25", "10", "20", "29", "25", "8"], ["20", "30", "30", "10", "25", "29", "30", "12"]):
+        table = read(column_text(numbers))
+        assert table is not None
+        assert [r.text("level3") for r in table.rows] == ["新建养护路段", "道路验收合格率", "群众出行便利度", "群众满意度"]
+        assert all(p.confidence < CONFIG.review_threshold
+                   for r in table.rows for key in ("level3_weight", "score") for p in r.cells[key])
 
 
 def test_readings_cut_numbers_into_chunks_of_column_runs() -> None:
