@@ -506,6 +506,12 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
         for key in ("target", "actual") if qualitative else ():
             if row.cells.get(key) and torn_value(row.text(key), qualitative):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        # The target and the actual side by side: one in doubt (符合规范符合) may hold the
+        # other's pieces (规范, itself a word value), so the other is no surer.
+        values = [k for k in ("target", "actual") if row.cells.get(k)]
+        if len(values) == 2 and any(p.confidence <= cap for k in values for p in row.cells[k]):
+            for key in values:
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]

@@ -126,6 +126,16 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
                 row[k] = ""
             c = end
             continue
+        if first and second and max(len(cell_lines(row[c])), len(lines)) >= 2 \
+                and not words.labels.exact(first) and not NUMBER_LIKE.match(second):
+            # 偏差原因分<br>措 | 析及改进<br>施: a header label of several lines cut at a
+            # column, its halves read line by line across the cut.
+            best, score = words.labels.best(read_across(row[c:c + 2]))
+            if best in words.table_header and score >= LABEL_JOIN_SCORE:
+                row[c], row[c + 1] = read_across(row[c:c + 2]), ""
+                spans.append((c, c + 1))
+                c += 2
+                continue
         if (first and second and not words.labels.exact(first)
                 and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
             joined = first + second
@@ -216,13 +226,18 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         c = max(end, c + 1)
 
 
-def join_spanned_columns(row: list[str], spans: list[tuple[int, int]]) -> None:
-    """A row's cells under a header label torn over columns, each of as many lines (two or
-    more): one cell torn at the columns, read across."""
+def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
+    """A row's cells under a header label torn over columns, of as many lines (two or
+    more) or one fewer (a paragraph's last line ends before the cut, or a centred one
+    after it): one cell torn at the columns, read across."""
     for first, last in spans:
         cells = row[first:last + 1]
-        depths = {len(cell_lines(cell)) for cell in cells}
-        if len(cells) == last - first + 1 and len(depths) == 1 and depths.pop() >= 2:
+        depths = [len(cell_lines(cell)) for cell in cells]
+        # Unequal depths only for words: a number or a label in one of the cells is a
+        # cell of its own (合<br>计： | 100, 名<br>称 | 权<br>重).
+        uneven_ok = not any(NUMBER_LIKE.match(plain(c)) or is_label(c, words) for c in cells)
+        if len(cells) == last - first + 1 and min(depths) >= 1 and max(depths) >= 2 \
+                and (len(set(depths)) == 1 or uneven_ok and max(depths) - min(depths) <= 1):
             row[first] = read_across(cells)
             for k in range(first + 1, last + 1):
                 row[k] = ""
@@ -430,7 +445,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
             if not state["past_funds"]:
                 join_torn_values(row, words)
         else:
-            join_spanned_columns(row, spans)
+            join_spanned_columns(row, spans, words)
     join_torn_over_rows(rows, words)
     if state.get("in_table"):
         centred_groups_to_top(rows, body_start, words)

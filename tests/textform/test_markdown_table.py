@@ -231,3 +231,29 @@ def test_rows_of_other_widths_are_read_without_error() -> None:
     text = "\n".join(["|一级指标|二级指标|三级指标|分值|得分|", "|---|---|---|---|---|", "|培训人数|10|10|",
                       "|a|b|c|产出指标（20分）|q|10|10|", "|x|", "|总分|100|99|"])
     assert "培训人数" in rejoin_markdown_tables(text, words)
+
+
+def test_a_header_label_of_several_lines_cut_at_a_column_is_joined(words: FormWords) -> None:
+    # pymupdf4llm cut 偏差原因分析及改进措施, printed over two lines, at a column: each half
+    # holds its piece of both lines. The rows' cells under it are read across in turn,
+    # though one half holds a line fewer (the paragraph ended before the cut) or more (a
+    # centred last line fell after it).
+    rows = rows_of(rejoin_markdown_tables(table(
+        "||一级指标|二级指<br>标|三级指标|年度指标<br>值|实际完成<br>值|分值|得分|偏差原因分<br>措|析及改进<br>施|",
+        "||产出指标|数量指标|公共文化覆盖率|≥98%|100%|28|28|受天气影响<br>延期，已督<br>位加快进度|部分工程<br>促施工单|",
+        "||||受益人数|≥120人|120人|1|1|个别<br>充分|项目前期论证不<br>，将完善项目储<br>备|",
+        "||||资金拨付及时率|≥85%|88.5%|1|1|无||",
+        "|总分||||||30|30|||"), words))
+    assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][8:10] == ["受天气影响部分工程延期，已督促施工单位加快进度", ""]
+    assert rows[2][8:10] == ["个别项目前期论证不充分，将完善项目储备", ""]
+    assert rows[3][8] == "无"
+
+
+def test_cells_under_a_torn_label_stay_apart_when_a_number_or_label_is_among_them(words: FormWords) -> None:
+    rows = rows_of(rejoin_markdown_tables(table(
+        "|一级指标|二级指标|三级指标|分值|得分|偏差原因|分析及改进措施|",
+        "||||||合<br>计：|100|",
+        "||||||名<br>称|权<br>重<br>(%)|"), words))
+    assert rows[1][5:7] == ["合<br>计：", "100"]
+    assert rows[2][5:7] == ["名<br>称", "权<br>重<br>(%)"]
