@@ -54,7 +54,7 @@ from pipeline.textform.pieces import (
     straddling,
     text_to_pieces,
 )
-from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
+from pipeline.textform.row_groups import groups_from_weights, groups_to_their_levels, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
     printed_header_keys,
@@ -301,6 +301,9 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
                        config.confidence.ambiguous_cell)
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
+    vocabulary = template.vocabulary
+    groups_to_their_levels(rows, frozenset(compact(n) for n in vocabulary.level1),
+                           frozenset(compact(n) for names in vocabulary.level2.values() for n in names))
     return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
 
 

@@ -214,3 +214,20 @@ def test_a_values_wrapped_tail_read_into_the_name_goes_back() -> None:
     assert [rows[1].text(k) for k in ("level3", "target", "actual")] == ["任务完成时间", "12月31日前", "按期完成"]
     assert [p.confidence for p in rows[0].cells["actual"]] == [CAP, CAP]
     assert rows[2].text("level3") == "资金拨付及时率" and rows[3].text("level3") == "社会公众知晓率升"
+
+
+def test_a_group_name_read_into_the_other_levels_column_moves_to_its_own() -> None:
+    from pipeline.textform.row_groups import groups_to_their_levels
+
+    def row(**cells: str) -> TextRow:
+        return TextRow({k: [Piece(v, v, 0, None, 0.95)] for k, v in cells.items()})
+    level1 = frozenset({"产出指标", "效益指标", "成本指标"})
+    level2 = frozenset({"时效指标", "成本指标", "经济效益指标"})
+    rows = [row(level1="时效指标", level3="任务完成时间"),          # level 2 only: moves
+            row(level2="效益指标（30分）", level3="带动地方经济增长"),  # level 1 only: moves
+            row(level1="成本指标", level3="单位建设成本"),          # either level: stays
+            row(level1="产出指标", level2="时效指标", level3="资金拨付及时率")]
+    assert groups_to_their_levels(rows, level1, level2) == 2
+    assert [sorted(r.cells) for r in rows[:3]] == [["level2", "level3"], ["level1", "level3"], ["level1", "level3"]]
+    assert rows[1].text("level1") == "效益指标（30分）"
+    assert rows[3].text("level1") == "产出指标" and rows[3].text("level2") == "时效指标"
