@@ -218,3 +218,14 @@ def test_a_funds_score_above_its_weight_or_the_total_is_in_doubt() -> None:
     fine = fields(8.96, 10)
     doubt_score_over_weight(fine, FieldValue(value=91, confidence=0.95), CAP)
     assert fine["funds_score"].confidence == 0.95
+
+
+def test_a_head_value_holding_another_fields_label_ends_before_it() -> None:
+    # PyMuPDF: the next cell's label and value read into the project's name.
+    template = CATALOGUE.templates["gd_fund"]
+    fields = {"project_name": FieldValue(value="湛江市基层医疗卫生机构能力提升补助资金评价年度2021", confidence=0.95),
+              "implementing_doc": FieldValue(value="粤财预〔2022〕78号", confidence=0.95)}
+    doubt_cut_texts(fields, template, CAP)
+    assert fields["project_name"].value == "湛江市基层医疗卫生机构能力提升补助资金"
+    assert fields["project_name"].confidence == CAP
+    assert fields["implementing_doc"].confidence == 0.95
