@@ -226,6 +226,22 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         c = max(end, c + 1)
 
 
+def split_merged_number(row: list[str], width: int) -> None:
+    """A row a cell or two short of the table's width whose cell holds a number over
+    words or words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a
+    group and its weight; the rule between their columns missed): the two cells it
+    merged, as the wider rows print them."""
+    c = 1
+    while len(row) < width and c < len(row):
+        lines = cell_lines(row[c])
+        words = lambda part: bool(part) and not NUMBER_LIKE.match(compact("".join(part)))  # noqa: E731
+        if len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[0]) and words(lines[1:]):
+            row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
+        elif len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[-1]) and words(lines[:-1]):
+            row[c:c + 1] = ["<br>".join(lines[:-1]), lines[-1]]
+        c += 1
+
+
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -424,8 +440,9 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
 
 def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
     rows = [split_row(line) for line in lines]
+    lengths = [len(row) for row in rows]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
-    width = max(map(len, rows), default=0)
+    width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
     spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
@@ -445,7 +462,17 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
             if not state["past_funds"]:
                 join_torn_values(row, words)
         else:
+            # The indicator table's widest rows, over all its blocks (`table_width`, found
+            # by a first reading): a row short of them merged cells a missed rule parted.
+            state["widest"] = max(int(state.get("widest", 0)), lengths[r])  # type: ignore[call-overload]
+            known = int(state.get("table_width", 0))  # type: ignore[call-overload]
+            if lengths[r] < known:
+                cells = row[:lengths[r]]
+                split_merged_number(cells, known)
+                row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
+    width = max(map(len, rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
     join_torn_over_rows(rows, words)
     if state.get("in_table"):
         centred_groups_to_top(rows, body_start, words)
@@ -458,10 +485,16 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     lines = text.split("\n")
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
+    # A first reading finds the indicator table's widest rows; the second reads with it.
+    first: dict[str, object] = {}
+    rejoin_pass(lines, words, first)
+    return rejoin_pass(lines, words, {"table_width": first.get("widest", 0)})
+
+
+def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
-    state: dict[str, object] = {}
 
     def flush() -> None:
         rows = rejoin_table(block, words, state) if block else []

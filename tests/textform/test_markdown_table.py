@@ -257,3 +257,25 @@ def test_cells_under_a_torn_label_stay_apart_when_a_number_or_label_is_among_the
         "||||||名<br>称|权<br>重<br>(%)|"), words))
     assert rows[1][5:7] == ["合<br>计：", "100"]
     assert rows[2][5:7] == ["名<br>称", "权<br>重<br>(%)"]
+
+
+def test_cells_a_missed_rule_merged_are_parted_by_the_tables_widest_rows(words: FormWords) -> None:
+    # pymupdf4llm missed the rule between a weight and a target (1<br>符合规范) in the
+    # first page's rows and between a group and its weight (成本指标<br>17) in others; the
+    # table's widest rows, in another block, say how many cells a row has.
+    text = "\n".join([
+        "|一级指标|权重|二级指标|权重|三级指标|权重|年度预期值|实现值|自评分数|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|决策|15|立项管理|1|论证决策规范性|1<br>符合规范|基本符合|1|",
+        "|决策|15|目标设置|11|绩效目标合理性|11<br>达成年度指标|达成|11|",
+        "",
+        "|决策|15|资金分配|3|资金分配合理性|3|达成预期指标|达成预期指标|2|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|产出|30|成本指标<br>17|培训人均成本|5|≤30万元|28.87万元|5|",
+        "|产出|30|时效指标<br>13|项目按期完成率|13|≥98%|100%|13|",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[1][4:9] == ["论证决策规范性", "1", "符合规范", "基本符合", "1"]
+    assert rows[2][5:7] == ["11", "达成年度指标"]
+    assert rows[4][2:5] == ["成本指标", "17", "培训人均成本"]
+    assert rows[5][2:4] == ["时效指标", "13"]
