@@ -83,4 +83,23 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
         recheck(record, weighting, equations)
         calibrate(record, calibration)
     flag_low_confidence(record, threshold)
+    if not misreads_one_by_one(record):
+        doubt_groups_within_doubted(record)
     return repaired
+
+
+def doubt_groups_within_doubted(record: Record) -> int:
+    """A text report's row whose 一级指标 is in doubt (flagged) has its 二级指标 put by
+    the same reading of merged cells (where the pieces of a group fell): flagged too, not
+    trusted on its own. Returns how many were flagged."""
+    count = 0
+    for ind in record.indicators:
+        level1, level2 = ind.level1, ind.level2
+        if level2.value is None or level2.flags or "inferred" in level1.flags:
+            continue
+        if level1.value is None and "missing" not in level1.flags:
+            continue
+        if level1.flags:
+            level2.flag(FLAG)
+            count += 1
+    return count

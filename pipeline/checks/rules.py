@@ -11,6 +11,7 @@ equation confirms is not implicated (`left_to_doubt`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -620,12 +621,24 @@ def left_to_doubt(record: Record, checks: list[Check], equations: Collection[str
     return out
 
 
+# A row's group weight and the group's name: the weight a failed sum doubts is the group's.
+GROUP_NAME_OF_WEIGHT = re.compile(r"indicators\[(\d+)\]\.(level[12])_weight")
+# A group's name a check implicates itself (`check_children_sum`: the rows its sum leaves in doubt).
+GROUP_NAME = re.compile(r"indicators\[\d+\]\.level[12]")
+
+
 def apply_checks(record: Record, checks: list[Check]) -> None:
     """Flag every value a failed check involves (its confidence is left as read: the
-    calibration counts a failed check as evidence, pipeline/checks/calibration.py)."""
+    calibration counts a failed check as evidence, pipeline/checks/calibration.py). In a
+    text report a row is put in a group by where its pieces fell, not by a cell's lines:
+    a group weight a failed sum doubts doubts the row's group name with it (a row taken
+    into the next group carries that group's name and weight both)."""
+    names_too = not misreads_one_by_one(record)
     for check in checks:
         if check.ok:
             continue
+        # A check that names the groups' names itself has said which are in doubt.
+        weights_doubt_names = names_too and not any(GROUP_NAME.fullmatch(p) for p in check.fields)
         for path in check.fields:
             value = record.value_at(path)
             if value is None:
@@ -633,3 +646,7 @@ def apply_checks(record: Record, checks: list[Check]) -> None:
             if check.rule == "narrative_unit_matches_form":
                 value.flag("unit_mismatch")
             value.flag(f"check_failed:{check.rule}")
+            group = GROUP_NAME_OF_WEIGHT.fullmatch(path) if weights_doubt_names else None
+            name = getattr(record.indicators[int(group.group(1))], group.group(2)) if group else None
+            if name is not None and name.value is not None:
+                name.flag(f"check_failed:{check.rule}")

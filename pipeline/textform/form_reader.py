@@ -43,7 +43,8 @@ from pipeline.textform.head_fields import (
     read_header_fields,
 )
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
-from pipeline.textform.indicator_rows import COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells, read_rows
+from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells,
+                                           read_rows, return_value_tails)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
@@ -55,7 +56,7 @@ from pipeline.textform.pieces import (
     straddling,
     text_to_pieces,
 )
-from pipeline.textform.row_groups import groups_from_weights, place_merged_groups
+from pipeline.textform.row_groups import groups_from_weights, groups_to_their_levels, place_merged_groups
 from pipeline.textform.table_region import (
     drop_repeated_headers,
     printed_header_keys,
@@ -318,8 +319,13 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
+    return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tails,
+                       config.confidence.ambiguous_cell)
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
+    vocabulary = template.vocabulary
+    groups_to_their_levels(rows, frozenset(compact(n) for n in vocabulary.level1),
+                           frozenset(compact(n) for names in vocabulary.level2.values() for n in names))
     return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
 
 

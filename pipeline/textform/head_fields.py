@@ -599,6 +599,17 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
         fv = fields.get(name)
         if spec.type != "text" or fv is None or not isinstance(fv.value, str):
             continue
+        # Another field's label inside a short value (湛江市…补助资金评价年度2021: the next
+        # cell read into it): the value ends where that label starts, as a guess. Not in a
+        # sentence (a goal may speak of 市本级 funds), nor a label of three characters.
+        glued = [] if re.search(r"[，,。；;]", fv.value) else [
+            label for other, o in template.fields.items() if other != name
+            for label in o.all_labels if len(compact(label)) >= 4 and compact(label) in compact(fv.value)[1:]]
+        if glued:
+            at = min((i for label in glued if (i := fv.value.find(label, 1)) > 0), default=-1)
+            if at > 0:
+                fv.value = fv.value[:at].strip()
+            fv.confidence = min(fv.confidence, cap)
         text = fv.value.strip()
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
             fv.confidence = min(fv.confidence, cap)

@@ -484,9 +484,24 @@ def torn_value(text: str, qualitative: tuple[str, ...]) -> bool:
             text.count("(") + text.count("（") != text.count(")") + text.count("）")
     if len(key) >= 2 and any(term.startswith(key) or term.endswith(key) for term in qualitative):
         return True
-    return any(len(term) >= 2 and key.startswith(term) and 0 < len(key) - len(term) <= 2
-               and re.fullmatch(r"[\u4e00-\u9fff]+", key[len(term):])
-               and not any(other.startswith(key) for other in qualitative) for term in qualitative)
+    return glued_value(key, qualitative)
+
+
+def glued_value(key: str, qualitative: tuple[str, ...]) -> bool:
+    """A word value with the next cell's first characters glued on (compact): one or two
+    (有效提升位), or another word value's start (符合规范基本符, 符合规范符合规)."""
+    # A word value's own start (有效提 of 有效提升) is cut, not glued.
+    if key in qualitative or any(other.startswith(key) for other in qualitative):
+        return False
+    for term in qualitative:
+        if len(term) < 2 or not key.startswith(term) or key == term:
+            continue
+        rest = key[len(term):]
+        if len(rest) >= 2 and any(other.startswith(rest) for other in qualitative):
+            return True
+        if len(rest) <= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", rest):
+            return True
+    return False
 
 
 def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
@@ -518,6 +533,13 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
         for key in ("target", "actual") if qualitative else ():
             if row.cells.get(key) and torn_value(row.text(key), qualitative):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        # The target and the actual side by side: one with another's characters glued on
+        # (符合规范符合) holds the other's first line, so the other as read (规范, itself a
+        # word value) is no surer.
+        values = [k for k in ("target", "actual") if row.cells.get(k)]
+        if len(values) == 2 and any(glued_value(compact(row.text(k)), qualitative) for k in values):
+            for key in values:
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
             if row.cells.get(key) and cut_short(row.text(key)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
@@ -526,6 +548,34 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in keys:
                 if not row.cells.get(key):
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
+
+
+def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], value_tails: tuple[str, ...],
+                       cap: float) -> int:
+    """A row read a line at a time gives a wrapped line's short piece to the name before
+    the value it ends (长效管理机制建立情况 | 范 with 符合规, 任务完成时间 | 日前 with
+    12月31): where the name's last piece, on a line of its own, makes the row's torn
+    target or actual a word value of the form (符合规范) or a deadline (12月31日前), it
+    goes back to that value, the first such. Both cells were rearranged by a guess: read
+    with their confidence capped at ``cap``. Returns how many pieces moved."""
+    moved = 0
+    for row in rows:
+        name = row.cells.get("level3", [])
+        if len(name) < 2 or name[-1].line == name[-2].line or not 0 < len(name[-1].key) <= 2:
+            continue
+        tail = name[-1]
+        for key in ("target", "actual"):
+            value = compact(row.text(key))
+            if not value or value in qualitative:
+                continue
+            whole = value + tail.key
+            deadline = any(ch.isdigit() for ch in value) and tail.key[-1] in value_tails
+            if whole in qualitative or deadline:
+                row.cells["level3"] = [capped(p, cap) for p in name[:-1]]
+                row.cells[key] = [capped(p, cap) for p in (*row.cells[key], tail)]
+                moved += 1
+                break
+    return moved
 
 
 def holds_group(name: str, groups: tuple[str, ...]) -> bool:

@@ -134,6 +134,16 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
                 row[k] = ""
             c = end
             continue
+        if first and second and max(len(cell_lines(row[c])), len(lines)) >= 2 \
+                and not words.labels.exact(first) and not NUMBER_LIKE.match(second):
+            # 偏差原因分<br>措 | 析及改进<br>施: a header label of several lines cut at a
+            # column, its halves read line by line across the cut.
+            best, score = words.labels.best(read_across(row[c:c + 2]))
+            if best in words.table_header and score >= LABEL_JOIN_SCORE:
+                row[c], row[c + 1] = read_across(row[c:c + 2]), ""
+                spans.append((c, c + 1))
+                c += 2
+                continue
         if (first and second and not words.labels.exact(first)
                 and first in words.labels.prefixes and not NUMBER_LIKE.match(second)):
             joined = first + second
@@ -224,13 +234,34 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         c = max(end, c + 1)
 
 
-def join_spanned_columns(row: list[str], spans: list[tuple[int, int]]) -> None:
-    """A row's cells under a header label torn over columns, each of as many lines (two or
-    more): one cell torn at the columns, read across."""
+def split_merged_number(row: list[str], width: int) -> None:
+    """A row a cell or two short of the table's width whose cell holds a number over
+    words or words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a
+    group and its weight; the rule between their columns missed): the two cells it
+    merged, as the wider rows print them."""
+    c = 1
+    while len(row) < width and c < len(row):
+        lines = cell_lines(row[c])
+        words = lambda part: bool(part) and not NUMBER_LIKE.match(compact("".join(part)))  # noqa: E731
+        if len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[0]) and words(lines[1:]):
+            row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
+        elif len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[-1]) and words(lines[:-1]):
+            row[c:c + 1] = ["<br>".join(lines[:-1]), lines[-1]]
+        c += 1
+
+
+def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
+    """A row's cells under a header label torn over columns, of as many lines (two or
+    more) or one fewer (a paragraph's last line ends before the cut, or a centred one
+    after it): one cell torn at the columns, read across."""
     for first, last in spans:
         cells = row[first:last + 1]
-        depths = {len(cell_lines(cell)) for cell in cells}
-        if len(cells) == last - first + 1 and len(depths) == 1 and depths.pop() >= 2:
+        depths = [len(cell_lines(cell)) for cell in cells]
+        # Unequal depths only for words: a number or a label in one of the cells is a
+        # cell of its own (合<br>计： | 100, 名<br>称 | 权<br>重).
+        uneven_ok = not any(NUMBER_LIKE.match(plain(c)) or is_label(c, words) for c in cells)
+        if len(cells) == last - first + 1 and min(depths) >= 1 and max(depths) >= 2 \
+                and (len(set(depths)) == 1 or uneven_ok and max(depths) - min(depths) <= 1):
             row[first] = read_across(cells)
             for k in range(first + 1, last + 1):
                 row[k] = ""
@@ -467,8 +498,9 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
 
 def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
     rows = [split_row(line) for line in lines]
+    lengths = [len(row) for row in rows]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
-    width = max(map(len, rows), default=0)
+    width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
     spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
@@ -491,9 +523,22 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
             if not state["past_funds"]:
                 join_torn_values(row, words)
         else:
-            join_spanned_columns(row, spans)
+            # The indicator table's widest rows, over all its blocks (`table_widths`, found
+            # by a first reading, one per form): a row short of them merged cells a missed
+            # rule parted.
+            form = int(state.get("form", 0))  # type: ignore[call-overload]
+            widest: dict[int, int] = state.setdefault("widths", {})  # type: ignore[assignment]
+            widest[form] = max(widest.get(form, 0), lengths[r])
+            known = dict(state.get("table_widths", {})).get(form, 0)  # type: ignore[call-overload]
+            if lengths[r] < known:
+                cells = row[:lengths[r]]
+                split_merged_number(cells, known)
+                row[:] = cells + [""] * max(0, len(row) - len(cells))
+            join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
             ended = ended or any(plain(cell).rstrip(":：") in words.totals for cell in row)
+    width = max(map(len, rows), default=0)
+    rows = [row + [""] * (width - len(row)) for row in rows]
     join_torn_over_rows(rows, words)
     if header_at is not None:
         # The header's rows, down to the first with a number (the fund form's three).
@@ -504,8 +549,17 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
         centred_groups_to_top(rows, body_start, words,
                               state.get("weight_column", NEXT_TO_SCORE))  # type: ignore[arg-type]
     if ended:
-        state.clear()
+        next_form(state)
     return ["|" + "|".join(row) + "|" for row in rows]
+
+
+def next_form(state: dict[str, object]) -> None:
+    """A reading's state at a form's end: the next form starts afresh but for the table
+    widths (of every form, counted in order) that the first reading found."""
+    kept = {key: state[key] for key in ("widths", "table_widths") if key in state}
+    form = int(state.get("form", 0)) + 1  # type: ignore[call-overload]
+    state.clear()
+    state.update(kept, form=form)
 
 
 def rejoin_markdown_tables(text: str, words: FormWords) -> str:
@@ -514,10 +568,16 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     lines = text.split("\n")
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
+    # A first reading finds the indicator table's widest rows; the second reads with it.
+    first: dict[str, object] = {}
+    rejoin_pass(lines, words, first)
+    return rejoin_pass(lines, words, {"table_widths": first.get("widths", {})})
+
+
+def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
-    state: dict[str, object] = {}
 
     def flush() -> None:
         rows = rejoin_table(block, words, state) if block else []
@@ -538,7 +598,7 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
             continue
         flush()
         if any(title in compact(line) for title in words.titles):
-            state.clear()  # another form: nothing of the last one's table holds
+            next_form(state)  # another form: nothing of the last one's table holds
         out.append("" if PIPE_RULE.match(line) else line)
     flush()
     return "\n".join(out)

@@ -106,6 +106,26 @@ def weighted_spans(rows: list[TextRow], weights: list[float], start: int, end: i
     return list(zip(bounds, bounds[1:]))
 
 
+def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str]
+                           ) -> int:
+    """A group name read into the other level's column, that column empty in its row (成本
+    指标 printed left of the 二级指标 column's start, under 一级指标), moved to the level
+    the form's closed vocabularies give it (names compact, any weight after them aside): a
+    name only a level-2 group takes is no 一级指标. Returns how many moved."""
+    moved = 0
+    for row in rows:
+        for here, there, names in (("level1", "level2", level2_names - level1_names),
+                                   ("level2", "level1", level1_names - level2_names)):
+            pieces = row.cells.get(here)
+            if pieces and not row.cells.get(there) and group_text(pieces) in names:
+                row.cells[there] = row.cells.pop(here)
+                if row.cells.get(f"{here}_weight") and not row.cells.get(f"{there}_weight"):
+                    row.cells[f"{there}_weight"] = row.cells.pop(f"{here}_weight")
+                moved += 1
+                break
+    return moved
+
+
 def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False, *,
                         guess: float) -> list[TextRow]:
     """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they

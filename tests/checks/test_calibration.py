@@ -131,3 +131,22 @@ def test_a_reader_may_have_its_own_review_threshold() -> None:
     # The shipped configuration sets the OCR readings' threshold only.
     shipped = load_calibration().config
     assert shipped.review_thresholds == {"ocr": 0.98}
+
+
+def test_a_text_rows_level2_is_doubted_with_its_level1() -> None:
+    from pipeline.checks.confidence import doubt_groups_within_doubted
+    from pipeline.models import FieldValue, Indicator, Record, Source
+
+    def read(value: object, *flags: str) -> FieldValue:
+        return FieldValue(value=value, raw=str(value), confidence=0.9, flags=list(flags))
+
+    record = Record(source=Source(path="a.txt", engine="text"), template="mof_project")
+    record.indicators = [
+        Indicator(level1=read("10分)", "low_ocr_confidence"), level2=read("社会效益指标")),
+        Indicator(level1=read("满意度指标"), level2=read("服务对象满意度指标")),
+        Indicator(level1=FieldValue.missing(), level2=read("数量指标")),
+    ]
+    assert doubt_groups_within_doubted(record) == 2
+    assert "low_ocr_confidence" in record.indicators[0].level2.flags
+    assert not record.indicators[1].level2.flags
+    assert "low_ocr_confidence" in record.indicators[2].level2.flags

@@ -64,3 +64,30 @@ def test_a_garbled_header_cell_among_well_read_ones_is_confirmed() -> None:
     # With only two columns read well, the garbled one stays a fuzzy match.
     alone = confirm_columns([*well_read[:2], garbled], exact_score=97)
     assert not alone[-1].confirmed
+
+
+def test_a_text_reports_doubted_group_weight_doubts_the_rows_group_name() -> None:
+    # 决策 read as 25 where the rows make 20: the sums fail. In a text report the group a
+    # row was put in is where its pieces fell: the name goes with the weight.
+    record = gd_record()
+    record.source = Source(path="x.txt", engine="text")
+    for ind in record.indicators[:2]:
+        ind.level1_weight = fv(25)
+    checks = run_checks(record)
+    apply_checks(record, checks)
+    failed = {c.rule for c in checks if not c.ok}
+    assert "level2_weights_sum_level1" in failed
+    for ind in record.indicators[:2]:
+        assert "check_failed:level2_weights_sum_level1" in ind.level1.flags
+    # 产出's own rows make its weight: only the sum of every group doubts it.
+    assert "check_failed:level2_weights_sum_level1" not in record.indicators[2].level1.flags
+
+
+def test_a_text_layers_doubted_group_weight_leaves_the_name_alone() -> None:
+    # A text layer or OCR misreads one value at a time: the weight, not the name.
+    record = gd_record()
+    for ind in record.indicators[:2]:
+        ind.level1_weight = fv(25)
+    apply_checks(record, run_checks(record))
+    assert any(f.startswith("check_failed:") for f in record.indicators[0].level1_weight.flags)
+    assert not record.indicators[0].level1.flags

@@ -234,3 +234,14 @@ def test_universities_organs_and_a_bracketed_note_end_a_unit_name() -> None:
     # The note does not make a cut name whole, nor does another bracketed note.
     for cut in ("惠州市市场监督（本级）", "惠州市市场监督", "广州市财政局（汇总）"):
         assert read(cut) == CAP, cut
+
+
+def test_a_head_value_holding_another_fields_label_ends_before_it() -> None:
+    # PyMuPDF: the next cell's label and value read into the project's name.
+    template = CATALOGUE.templates["gd_fund"]
+    fields = {"project_name": FieldValue(value="湛江市基层医疗卫生机构能力提升补助资金评价年度2021", confidence=0.95),
+              "implementing_doc": FieldValue(value="粤财预〔2022〕78号", confidence=0.95)}
+    doubt_cut_texts(fields, template, CAP)
+    assert fields["project_name"].value == "湛江市基层医疗卫生机构能力提升补助资金"
+    assert fields["project_name"].confidence == CAP
+    assert fields["implementing_doc"].confidence == 0.95

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells, torn_value
+from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells, return_value_tails,
+                                             torn_value)
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.table_region import drop_repeated_headers, header_labels, table_bounds
 from pipeline.textform.vocab import label_index, load_text_config
@@ -176,3 +177,57 @@ def test_a_unit_name_that_ends_in_no_organs_word_is_in_doubt() -> None:
     assert read("清远市职业技术学校1125") == CAP
     for whole in ("惠州市市场监督管理局", "清远市职业技术学校", "汕头市人大常委会办公室", "南平市疾病预防控制中心"):
         assert read(whole) == 0.95, whole
+
+
+def test_a_value_glued_to_the_next_ones_start_doubts_both() -> None:
+    words = CONFIG.qualitative_values
+    for glued in ("符合规范基本符", "符合规范符合规", "有效提升位"):
+        assert torn_value(glued, words), glued
+    assert not torn_value("基本符合", words)
+
+    def row(target: str, actual: str) -> TextRow:
+        return TextRow({"level3": [Piece("长效管理机制建立情况", "长效管理机制建立情况", 0, None, 0.95)],
+                        "target": [Piece(target, target, 0, None, 0.95)],
+                        "actual": [Piece(actual, actual, 0, None, 0.95)]})
+    # PyMuPDF: 符合 | 规范 wrapped in the actual's cell, its first line read into the target.
+    rows = [row("符合规范符合", "规范"), row("符合规范", "基本符合")]
+    doubt_unconfirmed_cells(rows, TEMPLATE.indicators, CAP, (), words)
+    assert [p.confidence for k in ("target", "actual") for p in rows[0].cells[k]] == [CAP, CAP]
+    assert [p.confidence for k in ("target", "actual") for p in rows[1].cells[k]] == [0.95, 0.95]
+
+
+def test_a_values_wrapped_tail_read_into_the_name_goes_back() -> None:
+    def row(name: list[tuple[str, int]], target: str, actual: str) -> TextRow:
+        return TextRow({"level3": [Piece(t, t, ln, None, 0.95) for t, ln in name],
+                        "target": [Piece(target, target, 0, None, 0.95)],
+                        "actual": [Piece(actual, actual, 0, None, 0.95)]})
+    # pdfplumber, cells at the top of their rows: 符合规 | 范 and 12月31 | 日前 wrapped,
+    # their tails on the next line read into the name before them.
+    rows = [row([("长效管理机制建立情况", 0), ("范", 1)], "符合规范", "符合规"),
+            row([("任务完成时间", 0), ("日前", 1)], "12月31", "按期完成"),
+            # A name's own last line (率) and a whole target: nothing moves.
+            row([("资金拨付及时", 0), ("率", 1)], "≥95%", "95%"),
+            # A name on one line: its pieces are its own.
+            row([("社会公众知晓率", 0), ("升", 0)], "有效提", "有效提升")]
+    assert return_value_tails(rows, CONFIG.qualitative_values, CONFIG.cell_stream.value_tails, CAP) == 2
+    assert [rows[0].text(k) for k in ("level3", "target", "actual")] == ["长效管理机制建立情况", "符合规范", "符合规范"]
+    assert [rows[1].text(k) for k in ("level3", "target", "actual")] == ["任务完成时间", "12月31日前", "按期完成"]
+    assert [p.confidence for p in rows[0].cells["actual"]] == [CAP, CAP]
+    assert rows[2].text("level3") == "资金拨付及时率" and rows[3].text("level3") == "社会公众知晓率升"
+
+
+def test_a_group_name_read_into_the_other_levels_column_moves_to_its_own() -> None:
+    from pipeline.textform.row_groups import groups_to_their_levels
+
+    def row(**cells: str) -> TextRow:
+        return TextRow({k: [Piece(v, v, 0, None, 0.95)] for k, v in cells.items()})
+    level1 = frozenset({"产出指标", "效益指标", "成本指标"})
+    level2 = frozenset({"时效指标", "成本指标", "经济效益指标"})
+    rows = [row(level1="时效指标", level3="任务完成时间"),          # level 2 only: moves
+            row(level2="效益指标（30分）", level3="带动地方经济增长"),  # level 1 only: moves
+            row(level1="成本指标", level3="单位建设成本"),          # either level: stays
+            row(level1="产出指标", level2="时效指标", level3="资金拨付及时率")]
+    assert groups_to_their_levels(rows, level1, level2) == 2
+    assert [sorted(r.cells) for r in rows[:3]] == [["level2", "level3"], ["level1", "level3"], ["level1", "level3"]]
+    assert rows[1].text("level1") == "效益指标（30分）"
+    assert rows[3].text("level1") == "产出指标" and rows[3].text("level2") == "时效指标"

@@ -273,3 +273,51 @@ def test_a_second_forms_table_keeps_nothing_of_the_firsts(words: FormWords) -> N
         head = rows[len(first):]
         assert head[0][:4] == ["基本情况", "项目名称", "", "2023年基层医疗卫生机构能力提升经费"], between
         assert head[1][1:4] == ["实施文件依据", "", "粤财预〔2021〕89号"]
+
+
+def test_a_header_label_of_several_lines_cut_at_a_column_is_joined(words: FormWords) -> None:
+    # pymupdf4llm cut 偏差原因分析及改进措施, printed over two lines, at a column: each half
+    # holds its piece of both lines. The rows' cells under it are read across in turn,
+    # though one half holds a line fewer (the paragraph ended before the cut) or more (a
+    # centred last line fell after it).
+    rows = rows_of(rejoin_markdown_tables(table(
+        "||一级指标|二级指<br>标|三级指标|年度指标<br>值|实际完成<br>值|分值|得分|偏差原因分<br>措|析及改进<br>施|",
+        "||产出指标|数量指标|公共文化覆盖率|≥98%|100%|28|28|受天气影响<br>延期，已督<br>位加快进度|部分工程<br>促施工单|",
+        "||||受益人数|≥120人|120人|1|1|个别<br>充分|项目前期论证不<br>，将完善项目储<br>备|",
+        "||||资金拨付及时率|≥85%|88.5%|1|1|无||",
+        "|总分||||||30|30|||"), words))
+    assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][8:10] == ["受天气影响部分工程延期，已督促施工单位加快进度", ""]
+    assert rows[2][8:10] == ["个别项目前期论证不充分，将完善项目储备", ""]
+    assert rows[3][8] == "无"
+
+
+def test_cells_under_a_torn_label_stay_apart_when_a_number_or_label_is_among_them(words: FormWords) -> None:
+    rows = rows_of(rejoin_markdown_tables(table(
+        "|一级指标|二级指标|三级指标|分值|得分|偏差原因|分析及改进措施|",
+        "||||||合<br>计：|100|",
+        "||||||名<br>称|权<br>重<br>(%)|"), words))
+    assert rows[1][5:7] == ["合<br>计：", "100"]
+    assert rows[2][5:7] == ["名<br>称", "权<br>重<br>(%)"]
+
+
+def test_cells_a_missed_rule_merged_are_parted_by_the_tables_widest_rows(words: FormWords) -> None:
+    # pymupdf4llm missed the rule between a weight and a target (1<br>符合规范) in the
+    # first page's rows and between a group and its weight (成本指标<br>17) in others; the
+    # table's widest rows, in another block, say how many cells a row has.
+    text = "\n".join([
+        "|一级指标|权重|二级指标|权重|三级指标|权重|年度预期值|实现值|自评分数|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|决策|15|立项管理|1|论证决策规范性|1<br>符合规范|基本符合|1|",
+        "|决策|15|目标设置|11|绩效目标合理性|11<br>达成年度指标|达成|11|",
+        "",
+        "|决策|15|资金分配|3|资金分配合理性|3|达成预期指标|达成预期指标|2|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|产出|30|成本指标<br>17|培训人均成本|5|≤30万元|28.87万元|5|",
+        "|产出|30|时效指标<br>13|项目按期完成率|13|≥98%|100%|13|",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[1][4:9] == ["论证决策规范性", "1", "符合规范", "基本符合", "1"]
+    assert rows[2][5:7] == ["11", "达成年度指标"]
+    assert rows[4][2:5] == ["成本指标", "17", "培训人均成本"]
+    assert rows[5][2:4] == ["时效指标", "13"]
