@@ -680,12 +680,31 @@ def total_numbers(cells: list[Cell]) -> set[int]:
     return out
 
 
-def answered(row: StreamRow, answers: tuple[str, ...]) -> bool:
-    """A row whose target is an answer of the sentence columns (无: nothing to explain) and
-    whose actual is not: the answer is another row's 偏差原因, not this row's target (a
-    target of 无 is reached as 无)."""
+# An actual that says none happened (0 | 0起 | 0次 | 零): what a target of 无 is reached as.
+NONE_REACHED = re.compile(r"^(?:0+(?:\.0+)?|零)[\u4e00-\u9fff%]{0,2}$")
+
+
+def answered(row: StreamRow, answers: tuple[str, ...], before: Cell | None) -> bool:
+    """A row whose target is an answer of the sentence columns (无: nothing to explain)
+    and whose actual is not one too: the answer is another row's 偏差原因, not this row's
+    target, where it stands as a 偏差原因 would, right after a score (``before``: the cell
+    before the target in the stream), or beside an actual that measures something (无 |
+    10 | 100%). A 无 right after its row's name beside an actual that says none happened
+    (安全责任事故 | 无 | 0起, 无 | 0) is the row's target (see `flag_answer_targets`)."""
     target, actual = row.cells.get("target"), row.cells.get("actual")
-    return target is not None and target.key in answers and (actual is None or actual.key not in answers)
+    if target is None or target.key not in answers or (actual is not None and actual.key in answers):
+        return False
+    after_score = before is None or before.kind in ("num", "dash")
+    return after_score or actual is None or not NONE_REACHED.match(actual.key)
+
+
+def flag_answer_targets(row: StreamRow, answers: tuple[str, ...]) -> StreamRow:
+    """A row kept with a target of 无 beside an actual that is not 无 (无 | 0起): a real
+    target (no accident), but also the words of the sentence columns, so a guess."""
+    target, actual = row.cells.get("target"), row.cells.get("actual")
+    if target is not None and target.key in answers and (actual is None or actual.key not in answers):
+        row.guessed.add("target")
+    return row
 
 
 def could_score(row: StreamRow, cells: list[Cell]) -> bool:
@@ -746,12 +765,13 @@ def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[in
             if len(run) < len(shape) or len(shape) < 3 or run[-1] - run[0] + 1 == len(run):
                 continue  # a run with no label inside is match_rows' to read
             row = try_core([cells[k] for k in run], 0, shape)
-            if row is None or answered(row, answers):
+            at = run[shape.index("target")] if "target" in shape else 0
+            if row is None or answered(row, answers, cells[at - 1] if at > 0 else None):
                 continue
             row.cells = {key: cells[k] for key, k in zip(shape, run)}
             row.missing = set(missing)
             row.start, row.end = run[0], run[-1] + 1
-            found.append(row)
+            found.append(flag_answer_targets(row, answers))
             used.update(run)
             break
     return sorted([*rows, *found], key=lambda r: r.start)
@@ -782,7 +802,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
                 continue  # a score above its weight after two bare numbers: the total's numbers
             if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
                 continue  # a number after it may be its score: another reading
-            if answered(row, answers):
+            at = row.start + shape.index("target") if "target" in shape else 0
+            if answered(row, answers, cells[at - 1] if at > 0 else None):
                 continue
             if "score" not in shape and "score" in blank_allowed and could_score(row, cells):
                 continue  # a blank score only when the number after it cannot be the score
@@ -790,7 +811,7 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             if len(missing & set(values)) == 1:
                 row = one_value_row(row, missing, values, target_words)
             row.missing = missing - set(row.cells)
-            rows.append(row)
+            rows.append(flag_answer_targets(row, answers))
             used.update(range(row.start, row.end))
             i = row.end
             break

@@ -1,0 +1,42 @@
+"""Mends from a review of the reading-order and OCR-lines changes: a target of 无 keeps its
+row, band-mode joins, blank head fields, rows read among the header's labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.textform.cell_stream import Cell, match_rows
+from pipeline.textform.pieces import Piece
+from tests.textform.test_cell_stream import CONFIG
+
+KEYS = ["level3", "target", "actual", "level3_weight", "score"]
+NO_DEVIATION = tuple(CONFIG.cell_stream.no_deviation)
+
+
+def cell(text: str, kind: str) -> Cell:
+    return Cell((Piece(text, text, 0, None, 0.95),), kind, 0)
+
+
+@pytest.mark.parametrize("actual", [cell("0起", "value"), cell("0", "num")])
+def test_a_target_of_wu_after_its_rows_name_keeps_the_row_its_target_flagged(actual: Cell) -> None:
+    # 安全责任事故 | 无 | 0起 | 18 | 18: no accident is the target; the row was dropped
+    # because 无 is also the sentence columns' answer.
+    cells = [cell("培训人次", "name"), cell("≥12人次", "value"), cell("12人次", "value"),
+             cell("9", "num"), cell("8.5", "num"),
+             cell("安全责任事故", "name"), cell("无", "value"), actual, cell("18", "num"), cell("18", "num")]
+    rows, _used = match_rows(cells, KEYS, answers=NO_DEVIATION)
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["actual"].text) for r in rows] == [
+        ("培训人次", "≥12人次", "12人次"), ("安全责任事故", "无", actual.text)]
+    assert rows[0].guessed == set()
+    assert rows[1].guessed == {"target"}
+
+
+def test_a_wu_after_a_score_is_the_rows_reason_not_the_next_rows_target() -> None:
+    # … 9 | 8.5 | 无 | 10 | 100%: the 无 stands where the 偏差原因 would, after the score.
+    cells = [cell("培训人次", "name"), cell("≥12人次", "value"), cell("12人次", "value"),
+             cell("9", "num"), cell("8.5", "num"), cell("无", "value"), cell("95%", "value"),
+             cell("10", "num"), cell("9", "num")]
+    rows, used = match_rows(cells, KEYS, answers=NO_DEVIATION)
+    assert rows[0].cells["level3"].text == "培训人次"
+    assert all(r.cells.get("target") is None or r.cells["target"].text != "无" for r in rows)
+    assert 5 not in used
