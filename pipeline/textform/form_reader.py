@@ -43,7 +43,8 @@ from pipeline.textform.head_fields import (
     read_header_fields,
 )
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
-from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped, doubt_unconfirmed_cells,
+from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
+                                           doubt_group_heads_in_names, doubt_unconfirmed_cells,
                                            read_rows, return_value_tails)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
@@ -235,6 +236,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values)
+        if interleaved:
+            doubt_group_heads_in_names(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
         mend_inverted_groups(form.rows, config, name)
         form.table_found = True
         if total_at < len(table):

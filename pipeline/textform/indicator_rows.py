@@ -578,6 +578,23 @@ def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], value_
     return moved
 
 
+def group_head(key: str, groups: tuple[str, ...]) -> bool:
+    """A piece of two or more characters that a group's name starts with, short of the
+    whole name (生态效益指 of 生态效益指标, 服务对象满 of 服务对象满意度指标)."""
+    return len(key) >= 2 and any(len(key) < len(g) and g.startswith(key) for g in groups)
+
+
+def doubt_group_heads_in_names(rows: list[TextRow], groups: tuple[str, ...], cap: float) -> None:
+    """In a page's bands (lines_interleaved) a tall group cell's lines fall among the
+    rows' names, and a name read from several pieces may have taken one (生态效益指 |
+    人居环境改善情况): such a name, one of whose pieces a group's name starts with, is read
+    with its confidence capped at ``cap`` (a name of one piece is its own)."""
+    for row in rows:
+        pieces = row.cells.get("level3", [])
+        if len(pieces) >= 2 and any(group_head(p.key, groups) for p in pieces):
+            row.cells["level3"] = [capped(p, cap) for p in pieces]
+
+
 def holds_group(name: str, groups: tuple[str, ...]) -> bool:
     """A name holding a group's whole name of four characters or more and more besides
     (产出指标成本指标项目成本控制, 资料归档完整率质量指标绩: a group cell's lines read into

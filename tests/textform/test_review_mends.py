@@ -3,11 +3,15 @@ row, band-mode joins, blank head fields, rows read among the header's labels."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.textform.cell_stream import Cell, match_rows
+from pipeline.textform.form_reader import groups_of, read_text_form
+from pipeline.textform.indicator_rows import TextRow, doubt_group_heads_in_names
 from pipeline.textform.pieces import Piece
-from tests.textform.test_cell_stream import CONFIG
+from tests.textform.test_cell_stream import CATALOGUE, CONFIG
 
 KEYS = ["level3", "target", "actual", "level3_weight", "score"]
 NO_DEVIATION = tuple(CONFIG.cell_stream.no_deviation)
@@ -40,3 +44,27 @@ def test_a_wu_after_a_score_is_the_rows_reason_not_the_next_rows_target() -> Non
     assert rows[0].cells["level3"].text == "培训人次"
     assert all(r.cells.get("target") is None or r.cells["target"].text != "无" for r in rows)
     assert 5 not in used
+
+
+def test_a_name_that_took_a_group_cells_line_in_bands_is_in_doubt() -> None:
+    # RapidOCR, dept_overall-00004: 生态效益指 (a tall group cell's first line) read into
+    # the name beside it, and 满意度指 | 服务对象满 into 服务对象满意度.
+    groups = groups_of(CONFIG, "dept_overall")
+    cap = CONFIG.confidence.ambiguous_cell
+
+    def row(*names: str) -> TextRow:
+        return TextRow({"level3": [Piece(t, t, i, None, 0.95) for i, t in enumerate(names)]})
+
+    rows = [row("生态效益指", "人居环境改善情况"), row("满意度指", "服务对象满", "服务对象满意度"),
+            row("服务对象满意度"), row("农村人居档案建档", "率")]
+    doubt_group_heads_in_names(rows, groups, cap)
+    assert [max(p.confidence for p in r.cells["level3"]) for r in rows] == [cap, cap, 0.95, 0.95]
+
+
+def test_band_text_reads_a_group_cells_line_glued_to_a_name_in_doubt() -> None:
+    # The whole path: a form whose lines come in a page's bands.
+    text = Path(__file__).with_name("data").joinpath("dept_overall_rapidocr_bands.txt").read_text()
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    glued = [r for r in form.rows if "生态效益指" in r.text("level3") or "服务对象满" in r.text("level3")]
+    assert glued and all(max(p.confidence for p in r.cells["level3"]) <= CONFIG.confidence.ambiguous_cell
+                         for r in glued)
