@@ -178,7 +178,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
-    if kind is TextKind.CELLS:
+    if interleaved:
+        # Only in a page's bands is nothing after a label no empty cell: elsewhere (pypdf,
+        # PyMuPDF, pdftotext) a blank read is the form's empty cell, null with no flag.
         blanks_said_missing(form.fields)
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0

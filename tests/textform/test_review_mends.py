@@ -68,3 +68,13 @@ def test_band_text_reads_a_group_cells_line_glued_to_a_name_in_doubt() -> None:
     glued = [r for r in form.rows if "生态效益指" in r.text("level3") or "服务对象满" in r.text("level3")]
     assert glued and all(max(p.confidence for p in r.cells["level3"]) <= CONFIG.confidence.ambiguous_cell
                          for r in glued)
+
+
+def test_a_blank_head_field_in_text_of_cells_in_turn_is_null_unflagged() -> None:
+    # pypdf's text of a 项目支出 form that prints no 填报单位 (an optional field): not in a
+    # page's bands, so the blank is the form's own, null with no flag (record contract).
+    text = Path(__file__).with_name("data").joinpath("mof_project_pypdf_no_reporting_unit.txt").read_text()
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    unit = form.fields["reporting_unit"]
+    assert (unit.value, unit.flags) == (None, [])
+    assert form.fields["project_name"].value == "农村人居环境整治工作经费"
