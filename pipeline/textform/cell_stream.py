@@ -54,6 +54,7 @@ guess. Nothing here is tuned to one tool's order: only that a text is made of bl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import combinations, combinations_with_replacement, permutations
 from math import comb
@@ -736,13 +737,16 @@ def row_shapes(keys: list[str], blank_allowed: tuple[str, ...] = (), scoreless: 
 
 
 def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[int], keys: list[str],
-                          blank_allowed: tuple[str, ...], answers: tuple[str, ...]) -> list[StreamRow]:
+                          blank_allowed: tuple[str, ...], answers: tuple[str, ...],
+                          sums: Callable[[float], bool] = lambda _w: False) -> list[StreamRow]:
     """Rows printed among the header's labels (a first row beside the header, its cells at
     the top of theirs: 年底前完成 | 权重 | 完成值 | 38 | 得分 | 未完成原因分析 | 37): a run
     no row took that makes a row once the labels in it are read past (labels hold no row's
     value), its score no more than its weight; a shape with the score before one
     without (the number after a value is its score when the form lets a value be blank).
     The row's cells are as read, its missing ones said missing; the labels stay free.
+    Cells picked across labels are guesses, unless the rows' weights with the new ones
+    make a sum of the form (``sums``: the full marks), which they did not without them.
     Returns the rows in the order of the text, the new ones among them."""
     shapes = sorted(row_shapes(keys, blank_allowed), key=lambda s: "score" not in s[0])
     found: list[StreamRow] = []
@@ -774,6 +778,11 @@ def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[in
             found.append(flag_answer_targets(row, answers))
             used.update(run)
             break
+    weights = [r.cells["level3_weight"].number() or 0.0 for r in rows]
+    news = [r.cells["level3_weight"].number() or 0.0 for r in found]
+    if found and not (sums(sum(weights) + sum(news)) and not sums(sum(weights))):
+        for row in found:
+            row.guessed.update(row.cells)
     return sorted([*rows, *found], key=lambda r: r.start)
 
 
@@ -2688,7 +2697,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                             target_words=config.cell_stream.target_words)
     if "level1_weight" not in spec.columns:
         rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
-                                     config.cell_stream.no_deviation)
+                                     config.cell_stream.no_deviation,
+                                     lambda w: makes_full_marks(w, marks, funds_weight))
     if not rows:
         return None
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,

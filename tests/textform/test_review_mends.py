@@ -78,3 +78,26 @@ def test_a_blank_head_field_in_text_of_cells_in_turn_is_null_unflagged() -> None
     unit = form.fields["reporting_unit"]
     assert (unit.value, unit.flags) == (None, [])
     assert form.fields["project_name"].value == "农村人居环境整治工作经费"
+
+
+def test_a_row_read_across_the_headers_labels_is_a_guess_unless_its_weight_completes_the_marks() -> None:
+    from tests.textform.test_cell_stream_fund import PROVINCIAL, PROVINCIAL_KINDS, blocks, cells_of
+    from pipeline.textform.cell_stream import core_keys, join_split_values, rows_read_past_labels
+
+    # 年底前完成 | 权重 | 完成值 | 38 | 得分 | 未完成原因分析 | 37: the first row's cells on the
+    # header's lines, then a row of 62 printed whole.
+    text = blocks("指标性质", "指标值", "度量单位", "年底前完成", "权重", "完成值", "38", "得分", "未完成原因分析", "37",
+                  "个别项目前期论证不充分，将完善项目储备", "资金拨付及时率", "≥", "85", "%", "62", "85%", "60")
+    keys, blank = core_keys(PROVINCIAL), tuple(PROVINCIAL.indicators.blank_allowed)
+
+    def read(sums) -> list:
+        cells = join_split_values(cells_of(text, PROVINCIAL_KINDS), PROVINCIAL)
+        rows, used = match_rows(cells, keys, blank)
+        assert len(rows) == 1
+        return rows_read_past_labels(rows, cells, used, keys, blank, ("无",), sums)
+
+    first = read(lambda w: False)[0]
+    assert first.cells["target"].text == "年底前完成" and first.guessed == set(first.cells)
+    # 38 + 62 make the full marks, which 62 alone did not: the reading is confirmed.
+    first = read(lambda w: abs(w - 100) < 0.01)[0]
+    assert first.cells["level3_weight"].text == "38" and first.guessed == set()
