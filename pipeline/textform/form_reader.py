@@ -63,6 +63,7 @@ from pipeline.textform.table_region import (
     printed_header_keys,
     header_labels,
     join_group_pieces,
+    band_lines,
     lines_interleaved,
     mend_total_label,
     read_total,
@@ -155,8 +156,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     table = pieces  # the pieces the table's rows and total are read from
     # Lines in a page's bands (an OCR engine), a cell's lines apart: read before the group
     # names are joined, which the test counts.
+    band = band_lines(template.indicators)
     interleaved = bounds is not None and kind is TextKind.CELLS \
-        and lines_interleaved(pieces[bounds[0]:], config, name)
+        and lines_interleaved(pieces[bounds[0]:], config, name, band)
     if bounds is not None:
         # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before
         # the header's end is sought: their halves are no stray header words (指标). The
@@ -179,9 +181,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
     if interleaved:
-        # Only in a page's bands is nothing after a label no empty cell: elsewhere (pypdf,
-        # PyMuPDF, pdftotext) a blank read is the form's empty cell, null with no flag.
         blanks_said_missing(form.fields)
+    elif kind is TextKind.CELLS:
+        # In a page's bands nothing after a label is no empty cell; a text too short of
+        # wrapped group names to tell (an OCR engine's lines of a form whose names fit
+        # their cells) may be in bands still, so a required field read blank is doubted.
+        # A blank optional field (填报单位, often not printed) is the form's empty cell,
+        # null with no flag (record contract).
+        blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
     if bounds is not None:
@@ -193,7 +200,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         body = drop_repeated_headers(table[body_start:total_at], labels, printed)
         body = join_group_pieces(body, config, name, kind)
         if interleaved:
-            body = set_aside_leading_values(body, config, name)
+            body = set_aside_leading_values(body, config, name, band)
         in_order = body
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:

@@ -636,12 +636,17 @@ def doubt_off_vocabulary(fields: dict[str, FieldValue], template: TemplateSpec, 
         fv.confidence = min(fv.confidence, cap)
 
 
-def blanks_said_missing(fields: dict[str, FieldValue]) -> None:
+def blanks_said_missing(fields: dict[str, FieldValue], optional: frozenset[str] = frozenset()) -> None:
     """Fields read blank (no text after the label, not even a dash) in a text whose lines
     come in a page's bands (lines_interleaved): a value centred beside its label starts a
     line above it (绩效目标 | 切实发挥… | 预期总体目标 | 是否如期…), so nothing after the label
-    does not say the cell is empty. Said missing, not read as an empty cell."""
+    does not say the cell is empty. Said missing, not read as an empty cell. The
+    ``optional`` fields (a form may leave them out: 填报单位) are left as read: the caller
+    names them where the bands are not sure (a text of one cell a line with no evidence
+    either way), where the form's required fields alone are doubted."""
     for key, fv in fields.items():
+        if key in optional:
+            continue
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
             fields[key] = FieldValue.missing()
 

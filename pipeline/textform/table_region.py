@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from pipeline.mapping.fields import typed_value
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec, marker_words
+from pipeline.template.catalogue import IndicatorSpec, TemplateSpec, marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import (
     DASHES,
@@ -175,13 +175,34 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     return result
 
 
-# At most this many more lines to a wrapped group name (产出 | 指标 | （40 | 分）).
-def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str) -> bool:
+def band_lines(spec: IndicatorSpec) -> int:
+    """How many lines a page's band may hold past a group cell's line: a line for each of
+    the table's columns (a row's cells and the group cells beside them) and the wrapped
+    lines of a name (MAX_NAME_LINES); a wider table's bands are longer."""
+    return len(spec.columns) + MAX_NAME_LINES
+
+
+# Pieces of evidence lines_interleaved wants, and by how many the group names' tails a band
+# on must outnumber those on the next line: one wrapped name is no sign of a page's bands
+# (a name may wrap beside a row whose cells come between in any tool's text).
+MIN_BAND_EVIDENCE = 2
+BAND_MARGIN = 2
+
+
+def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str, band: int) -> bool:
     """Whether a text of one line per line (no positions) interleaves its cells' lines: its
-    wrapped group names (生态效益指 | 标, 满意度指 | 标) have their tails a few lines on more
-    often than on the next line. An OCR engine reads a page in bands, top to bottom: a cell
-    centred over several rows has its lines between the other cells of each band, where a
-    tool in the order of the cells (pypdf) writes a cell's lines one after another."""
+    wrapped group names (生态效益指 | 标, 满意度指 | 标) have their tails a few lines on
+    (within ``band`` lines: `band_lines`) clearly more often than on the next line. An OCR
+    engine reads a page in bands, top to bottom: a cell centred over several rows has its
+    lines between the other cells of each band, where a tool in the order of the cells
+    (pypdf) writes a cell's lines one after another."""
+    near, apart = band_evidence(pieces, config, template, band)
+    return apart >= MIN_BAND_EVIDENCE and apart >= near + BAND_MARGIN
+
+
+def band_evidence(pieces: list[Piece], config: TextConfig, template: str, band: int) -> tuple[int, int]:
+    """The group names' heads whose tail is on the next line, and those whose tail is
+    further on within ``band`` lines (see `lines_interleaved`)."""
     terms = set(config.group_names) | set(config.level1_names.get(template, ()))
     near = apart = 0
     for i, p in enumerate(pieces):
@@ -190,37 +211,44 @@ def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str) ->
             continue
         if i + 1 < len(pieces) and ROW_NUMBER.fullmatch(pieces[i + 1].key):
             continue  # a row's name its numbers follow (服务对象满意度 | ≥95%): whole
-        # A band holds a row's cells and the group cells beside them: a dozen lines.
-        tails = [j for j in range(i + 1, min(len(pieces), i + 13))
+        tails = [j for j in range(i + 1, min(len(pieces), i + 1 + band))
                  if WEIGHT_SUFFIX.sub("", key + pieces[j].key) in terms]
         if tails and tails[0] == i + 1:
             near += 1
         elif tails:
             apart += 1
-    return apart > near
+    return near, apart
 
 
-def set_aside_leading_values(body: list[Piece], config: TextConfig, template: str) -> list[Piece]:
+# A row's value columns (目标值 | 实际完成值): the most values a tall cell's first lines
+# can put before a row's group name.
+VALUE_COLUMNS = 2
+
+
+def set_aside_leading_values(body: list[Piece], config: TextConfig, template: str, band: int) -> list[Piece]:
     """The body of a text in a page's bands (lines_interleaved) without the values that
     stand before its first row's group name (539.05万 | 产出指标 | 成本指标 | 项目成本控制 |
     ≤580万元 | 19 | 19 | 元): a tall cell's first line, read in a band above the row's
     one-line cells. No row has begun, so its column is a guess: set aside with the unit
-    tail that completes it a band later (元), the cell read blank rather than shifting the
+    tail that completes it a band later (元, within ``band`` lines: `band_lines`), the cell read blank rather than shifting the
     row's other cells."""
     level1 = frozenset(config.level1_names.get(template, ()))
-    kinds = [classify(p, config, level1) for p in body[:3]]
+    # The values a band above may hold (one per value column: target, actual), then the
+    # group name.
+    kinds = [classify(p, config, level1) for p in body[:VALUE_COLUMNS + 1]]
     lead = next((k for k, kind in enumerate(kinds) if not (kind.value and not kind.number)), len(kinds))
     if lead == 0 or lead == len(kinds) or not (kinds[lead].group1 or kinds[lead].group2):
         return body
     drop = set(range(lead))
     for k in range(lead):
-        tail = next((j for j in range(lead, min(len(body), lead + 12))
+        tail = next((j for j in range(lead, min(len(body), lead + band))
                      if len(body[j].key) <= 2 and completes_value(body[k].text, body[j].text, config)), None)
         if tail is not None:
             drop.add(tail)
     return [p for j, p in enumerate(body) if j not in drop]
 
 
+# At most this many more lines to a wrapped group name (产出 | 指标 | （40 | 分）).
 MAX_NAME_LINES = 4
 # A weight's digits, its 分 on the next line.
 WEIGHT_DIGITS = re.compile(r"\d+(?:\.\d*)?")

@@ -101,3 +101,23 @@ def test_a_row_read_across_the_headers_labels_is_a_guess_unless_its_weight_compl
     # 38 + 62 make the full marks, which 62 alone did not: the reading is confirmed.
     first = read(lambda w: abs(w - 100) < 0.01)[0]
     assert first.cells["level3_weight"].text == "38" and first.guessed == set()
+
+
+def test_one_group_names_tail_a_band_on_is_no_page_in_bands() -> None:
+    from pipeline.textform.table_region import band_lines, lines_interleaved
+
+    dept, fund = (CATALOGUE.templates[n].version(None).indicators for n in ("dept_overall", "gd_fund"))
+    # The window follows the table's columns: the fund form's bands are longer.
+    assert band_lines(fund) - band_lines(dept) == len(fund.columns) - len(dept.columns)
+
+    def lines(*texts: str) -> list[Piece]:
+        return [Piece(t, t, i, None, 0.9) for i, t in enumerate(texts)]
+
+    # One wrapped name whose tail is a row's cells on (a name wrapped beside a row): one
+    # piece of evidence, not enough.
+    one = lines("生态效益指", "人居环境改善情况", "有效提升", "有效提升", "12", "11", "标")
+    assert not lines_interleaved(one, CONFIG, "dept_overall", band_lines(dept))
+    # Two such names, none whose tail is on the next line: a page's bands.
+    two = lines("生态效益指", "人居环境改善情况", "有效提升", "有效提升", "12", "11", "标",
+                "满意度指", "服务对象满", "群众满意度", "≥90%", "93%", "意度指标", "标")
+    assert lines_interleaved(two, CONFIG, "dept_overall", band_lines(dept))
