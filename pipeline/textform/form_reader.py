@@ -163,7 +163,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # Group names wrapped in a narrow column (产出指 | 标 | 数量 | 指标) made whole before
         # the header's end is sought: their halves are no stray header words (指标). The
         # head before the table keeps its pieces, and the cell stream reads its own.
-        joined = join_group_pieces(pieces[bounds[0]:], config, name, kind)
+        joined = join_group_pieces(pieces[bounds[0]:], config, name, kind, interleaved)
         if len(joined) < len(pieces) - bounds[0]:
             table = pieces[:bounds[0]] + joined
             bounds = table_bounds(table, template, config)
@@ -198,7 +198,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
         body = drop_repeated_headers(table[body_start:total_at], labels, printed)
-        body = join_group_pieces(body, config, name, kind)
+        body = join_group_pieces(body, config, name, kind, interleaved)
         if interleaved:
             body = set_aside_leading_values(body, config, name, band)
         in_order = body
@@ -232,7 +232,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                               or not any(r.cells.get("level1") for r in form.rows)):
             # The rows do not hold their level-1 groups, or were not read in row order: the
             # names (with their weights) stand apart, before the rows; the weights place them.
-            around = join_group_pieces(table[:total_at], config, name, kind)
+            around = join_group_pieces(table[:total_at], config, name, kind, interleaved)
             level1 = set(config.level1_names.get(name, ()))
             named: list[Piece] = []
             for p in around:  # each name once: a page break prints a merged cell again

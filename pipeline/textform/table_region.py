@@ -28,11 +28,12 @@ from pipeline.textform.pieces import Piece, TextKind, column_order, printed_widt
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
 
 
-def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind
-                      ) -> list[Piece]:
+def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind,
+                      interleaved: bool = False) -> list[Piece]:
     """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
     again, and the table's own row label (绩效指 | 标) dropped: the second part of a wrap
-    may stand a few pieces later when the tool interleaved the lines of two columns."""
+    may stand a few pieces later when the tool interleaved the lines of two columns, past
+    a row's numbers only in a page's bands (``interleaved``: lines_interleaved)."""
     level1 = set(config.level1_names.get(template, ()))
     terms = set(config.group_names) | level1
     row_labels = {compact(x) for x in config.table_row_labels}
@@ -79,11 +80,15 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                 # the next piece goes on it when it fits (效益指 | 标（20 | 分） | 生态效益指 | 标,
                 # not 效益指 + the 标 of 生态效益指); and a name its row's numbers follow is
                 # whole (服务对象满意度 | ≥95% | 98% | 1 | 1 | 满意度 | 指标（: a 三级指标 the
-                # next row's group name does not complete). Numbers further on do not end the
-                # search: an OCR engine reads a page in bands, a centred cell's lines between
-                # the cells of its band (满意度指 | 服务对象满 | 群众满意度 | ≥85% | 意度指标 | 标).
+                # next row's group name does not complete). In a page's bands numbers further
+                # on do not end the search: an OCR engine reads a page in bands, a centred
+                # cell's lines between the cells of its band (满意度指 | 服务对象满 | 群众满意度 |
+                # ≥85% | 意度指标 | 标); in the order of the cells no rest stands past a number.
                 if free and ROW_NUMBER.fullmatch(out[free[0]].key):
                     free = []
+                elif not interleaved:
+                    free = free[:next((k for k, j in enumerate(free) if ROW_NUMBER.fullmatch(out[j].key)),
+                                      len(free))]
                 if free and (grows(key + out[free[0]].key) or key + out[free[0]].key in row_labels
                              or WEIGHT_SUFFIX.sub("", key + out[free[0]].key) in terms):
                     free = free[:1]

@@ -29,8 +29,8 @@ def lines(*texts: str) -> list[Piece]:
     return [Piece(t, t, i, None, 0.9) for i, t in enumerate(texts)]
 
 
-def joined(*texts: str) -> list[str]:
-    return [p.text for p in join_group_pieces(lines(*texts), CONFIG, "dept_overall", TextKind.CELLS)]
+def joined(*texts: str, interleaved: bool = True) -> list[str]:
+    return [p.text for p in join_group_pieces(lines(*texts), CONFIG, "dept_overall", TextKind.CELLS, interleaved)]
 
 
 def test_a_group_name_wrapped_in_a_band_takes_its_tail_past_the_rows_numbers() -> None:

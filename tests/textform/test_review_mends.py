@@ -121,3 +121,18 @@ def test_one_group_names_tail_a_band_on_is_no_page_in_bands() -> None:
     two = lines("生态效益指", "人居环境改善情况", "有效提升", "有效提升", "12", "11", "标",
                 "满意度指", "服务对象满", "群众满意度", "≥90%", "93%", "意度指标", "标")
     assert lines_interleaved(two, CONFIG, "dept_overall", band_lines(dept))
+
+
+def test_a_group_names_rest_past_a_rows_numbers_is_sought_only_in_bands() -> None:
+    from pipeline.textform.pieces import TextKind
+    from pipeline.textform.table_region import join_group_pieces
+
+    texts = ("满意度指", "服务对象满", "群众满意度", "≥85%", "意度指标", "88%", "标", "1", "1")
+    pieces = [Piece(t, t, i, None, 0.9) for i, t in enumerate(texts)]
+
+    def joined(interleaved: bool) -> list[str]:
+        return [p.text for p in join_group_pieces(pieces, CONFIG, "dept_overall", TextKind.CELLS, interleaved)]
+
+    assert joined(True)[:2] == ["满意度指标", "服务对象满意度指标"]
+    # In the order of the cells (pypdf) a row's number ends the search: 服务对象满 stays as read.
+    assert "服务对象满意度指标" not in joined(False)
