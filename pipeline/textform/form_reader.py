@@ -300,6 +300,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
     heading = first_narrative_heading(lines, template.narrative, after=table_line)
     if heading is not None and heading <= last_line:
         last_line = heading - 1
+        # Rows read from lines at or past the heading are the narrative's text taken for
+        # rows: in doubt, every cell.
+        doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -423,6 +426,15 @@ def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str)
         row.cells["level1"] = [replace(second[0], text=second[0].text.strip() + text[at:],
                                        confidence=min(first[0].confidence, second[0].confidence))]
         row.cells["level2"] = [replace(first[0], text=text[:at])]
+
+
+def doubt_rows_from(rows: list[TextRow], line: int, cap: float) -> None:
+    """Rows that start at or past ``line`` (the narrative's first heading): their cells
+    read with their confidence capped at ``cap``."""
+    for row in rows:
+        starts = [p.line for ps in row.cells.values() for p in ps]
+        if starts and min(starts) >= line:
+            row.cells = {k: [capped(p, cap) for p in ps] for k, ps in row.cells.items()}
 
 
 def first_narrative_heading(lines: list[str], narrative: NarrativeSpec, after: int = 0) -> int | None:

@@ -136,3 +136,16 @@ def test_a_group_names_rest_past_a_rows_numbers_is_sought_only_in_bands() -> Non
     assert joined(True)[:2] == ["满意度指标", "服务对象满意度指标"]
     # In the order of the cells (pypdf) a row's number ends the search: 服务对象满 stays as read.
     assert "服务对象满意度指标" not in joined(False)
+
+
+def test_rows_read_past_the_narratives_first_heading_are_in_doubt() -> None:
+    from pipeline.textform.form_reader import doubt_rows_from
+
+    def row(line: int) -> TextRow:
+        return TextRow({"level3": [Piece("资金拨付及时率", "资金拨付及时率", line, None, 0.95)],
+                        "score": [Piece("10", "10", line + 1, None, 0.95)]})
+
+    rows = [row(20), row(30), row(31)]
+    doubt_rows_from(rows, 30, 0.5)
+    assert [[p.confidence for ps in r.cells.values() for p in ps] for r in rows] == [
+        [0.95, 0.95], [0.5, 0.5], [0.5, 0.5]]
