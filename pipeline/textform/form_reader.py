@@ -408,7 +408,10 @@ def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str)
     """A row read with a level-2 name as its 一级指标 and that name's own level-1 group as its
     二级指标 (成本指标（50分） | 产出指标: the tall group cells' lines came in another order, an
     OCR engine's bands) has the two put back as the vocabulary ranks them; the weight stays
-    with the level-1 name. The pieces keep their confidence: their place was a guess."""
+    with the level-1 name. Both read with their confidence capped at ambiguous_cell: the
+    vocabulary says the two were inverted, not that these two cells are this row's (their
+    lines came out of order in the first place)."""
+    cap = config.confidence.ambiguous_cell
     level1 = set(config.level1_names.get(template, ()))
     for row in rows:
         first, second = row.cells.get("level1", []), row.cells.get("level2", [])
@@ -424,8 +427,8 @@ def mend_inverted_groups(rows: list[TextRow], config: TextConfig, template: str)
         if at is None:
             continue
         row.cells["level1"] = [replace(second[0], text=second[0].text.strip() + text[at:],
-                                       confidence=min(first[0].confidence, second[0].confidence))]
-        row.cells["level2"] = [replace(first[0], text=text[:at])]
+                                       confidence=min(first[0].confidence, second[0].confidence, cap))]
+        row.cells["level2"] = [replace(first[0], text=text[:at], confidence=min(first[0].confidence, cap))]
 
 
 def doubt_rows_from(rows: list[TextRow], line: int, cap: float) -> None:
