@@ -56,7 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import combinations, combinations_with_replacement, permutations
+from itertools import combinations, combinations_with_replacement, islice, permutations
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -1036,6 +1036,14 @@ def name_cuts(cell: Cell) -> list[int]:
                    for side in (True, False)) >= 3]
 
 
+# split_joined_names' search for a set of cells that come apart: at most this many cells
+# in a set (pairs of names printed one under the other are few on a form), and no search
+# among more candidates than this (a garbled text's many cells of several lines, where a
+# set that makes the counts is chance, and the sets' number grows as n**4).
+MAX_SPLIT_SET = 4
+MAX_SPLIT_CANDIDATES = 12
+
+
 def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]
                        ) -> list[int]:
     """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
@@ -1071,9 +1079,12 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
         options = []
         single = [(i, name_cuts(c)[0]) for i, c in enumerate(cells)
                   if candidate(i, c) and len(name_cuts(c)) == 1]
-        fits = [subset for n in range(2, min(len(single), 4) + 1) for subset in combinations(single, n)
-                if len(spare) + sum(adds(i) for i, _k in subset) == lacking]
-        if len(fits) == 1:
+        if len(single) > MAX_SPLIT_CANDIDATES:
+            return []  # a garbled text: a set fitting the counts among so many is chance
+        fits = list(islice((subset for n in range(2, min(len(single), MAX_SPLIT_SET) + 1)
+                            for subset in combinations(single, n)
+                            if len(spare) + sum(adds(i) for i, _k in subset) == lacking), 2))
+        if len(fits) == 1:  # one set alone; a second fit ends the search
             options = list(fits[0])
     if not options:
         return []

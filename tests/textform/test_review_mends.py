@@ -149,3 +149,16 @@ def test_rows_read_past_the_narratives_first_heading_are_in_doubt() -> None:
     doubt_rows_from(rows, 30, 0.5)
     assert [[p.confidence for ps in r.cells.values() for p in ps] for r in rows] == [
         [0.95, 0.95], [0.5, 0.5], [0.5, 0.5]]
+
+
+def test_a_garbled_text_of_many_cells_that_could_come_apart_is_cut_nowhere() -> None:
+    from pipeline.textform.cell_stream import MAX_SPLIT_CANDIDATES, split_joined_names
+    from tests.textform.test_cell_stream_fund import named, nameless_rows
+
+    pairs = [("任务完成时间", "资金拨付及时率"), ("服务对象满意度", "群众满意度"), ("新建改建设施数量", "培训人次")]
+    cells = [named(*pairs[k % 3], line=5 * k) for k in range(MAX_SPLIT_CANDIDATES + 2)]
+    n = len(cells)
+    rows = nameless_rows(cells, n + 2)  # two cuts would make the count: many sets do
+    before = [c.text for c in cells[:n]]
+    assert split_joined_names(rows, cells, set(range(n, n + 3 * (n + 2))), ()) == []
+    assert [c.text for c in cells[:n]] == before
