@@ -39,7 +39,7 @@ from itertools import permutations
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.pieces import LONE_AMOUNT
-from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT
+from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 
@@ -106,6 +106,21 @@ def is_label(cell: str, words: FormWords) -> bool:
     return len(key) >= 2 and words.labels.is_label(key, LABEL_JOIN_SCORE)
 
 
+def header_label_end(key: str, words: FormWords) -> bool:
+    """Five characters or more that end a header label (分析及改进措施)."""
+    return len(key) >= 5 and any(label.endswith(key) and label != key for label in words.table_header)
+
+
+def is_header_label(cell: str, words: FormWords) -> bool:
+    """A label of the indicator table's header, one a character off (偏差原分析及改进措施),
+    or its end alone (分析及改进措施, its first line printed in the row above)."""
+    key = plain(cell)
+    if key in words.table_header or header_label_end(key, words):
+        return True
+    best, score = words.labels.best(key) if len(key) >= 4 else (None, 0.0)
+    return best in words.table_header and score >= LABEL_JOIN_SCORE
+
+
 def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     """Cells side by side that make one label (实施文件 | 依据), joined in the first; the
     spans (first, last column) joined."""
@@ -137,9 +152,11 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
         if first and second and max(len(cell_lines(row[c])), len(lines)) >= 2 \
                 and not words.labels.exact(first) and not NUMBER_LIKE.match(second):
             # 偏差原因分<br>措 | 析及改进<br>施: a header label of several lines cut at a
-            # column, its halves read line by line across the cut.
+            # column, its halves read line by line across the cut; its end alone too (分析<br>
+            # 进措 | 及改<br>施: its first line printed in the row above) names its column.
             best, score = words.labels.best(read_across(row[c:c + 2]))
-            if best in words.table_header and score >= LABEL_JOIN_SCORE:
+            if best in words.table_header and score >= LABEL_JOIN_SCORE \
+                    or header_label_end(compact(read_across(row[c:c + 2])), words):
                 row[c], row[c + 1] = read_across(row[c:c + 2]), ""
                 spans.append((c, c + 1))
                 c += 2
@@ -511,11 +528,14 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
-        if not state.get("in_table") and sum(plain(cell) in words.table_header for cell in row) >= 3:
-            state["in_table"] = True
-            body_start = r + 1
-            header_at = r
-            spans[:] = [(a, b) for a, b in joined if plain(row[a]) in words.table_header]
+        if sum(plain(cell) in words.table_header for cell in row) >= 3:
+            if not state.get("in_table"):
+                state["in_table"] = True
+                body_start = r + 1
+                header_at = r
+            # A header printed again (the table's own after a block taken for it, or on a
+            # page of its own) says where its columns are torn from there on.
+            spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
         elif not state.get("in_table"):
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
@@ -565,7 +585,8 @@ def next_form(state: dict[str, object]) -> None:
 def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     """The text with its pipe tables' torn cells joined (see the module's doc); a text with
     no pipe table is returned as it is."""
-    lines = text.split("\n")
+    # Inline tags (<sup>偏差原因分</sup>) go first: they would hide a label's words.
+    lines = INLINE_TAG.sub("", text).split("\n")
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
     # A first reading finds the indicator table's widest rows; the second reads with it.

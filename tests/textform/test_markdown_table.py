@@ -321,3 +321,46 @@ def test_cells_a_missed_rule_merged_are_parted_by_the_tables_widest_rows(words: 
     assert rows[2][5:7] == ["11", "达成年度指标"]
     assert rows[4][2:5] == ["成本指标", "17", "培训人均成本"]
     assert rows[5][2:4] == ["时效指标", "13"]
+
+
+# Headers of forms drawn with varied page geometry: the deviation column's label torn over
+# two columns, each of its lines cut in two (pymupdf4llm, seeds 46104, 46115, 46116, 46124).
+HEADER = "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|{}|"
+
+
+@pytest.mark.parametrize("torn", [
+    "偏差原因<br>进|分析及改<br>措施",  # each line cut at the column
+    "<sup>偏差原因分</sup><br>措|<sup>析及改进</sup><br>施",  # inside inline tags
+    "偏差原因分析<br>施|及改进措",  # the second cell a line short
+    "分析<br>进措|及改<br>施",  # its first line printed in the row above
+])
+def test_a_header_label_torn_line_by_line_names_its_column(words: FormWords, torn: str) -> None:
+    text = table(HEADER.format(torn),
+                 "||产出指标（40分）|成本指标|项目成本控制|≤580万元|564.32万元|1|1|"
+                 "受天气影响<br>延期，已督<br>位加快|部分工程<br>促施工单<br>进度|")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[0][8].endswith("分析及改进措施") and rows[0][9] == ""
+    # The row's cells under it are one reason, read line by line across.
+    assert rows[1][8:10] == ["受天气影响部分工程延期，已督促施工单位加快进度", ""]
+
+
+def test_a_reason_whose_last_line_ends_in_its_first_cell(words: FormWords) -> None:
+    text = table(HEADER.format("偏差原因<br>进|分析及改<br>措施"),
+                 "||产出指标|时效指标|项目按期完成率|≥90%|93.5%|18|15|个别项目前<br>充分，将完<br>备|期论证不<br>善项目储<br>|")
+    assert rows_of(rejoin_markdown_tables(text, words))[1][8] == "个别项目前期论证不充分，将完善项目储备"
+
+
+def test_a_header_printed_again_sets_where_its_columns_are_torn(words: FormWords) -> None:
+    # A block before the table taken for its header (three of its labels), then the
+    # table's own header, its deviation label a character short and torn.
+    text = table("|分值|得分|执行率|x|x|x|x|x|x|x|",
+                 HEADER.format("偏差原|分析及改进<br>措施"),
+                 "||产出指标|时效指标|水质达标率|≥85%|85%|7|4|受天气影<br>延期，已<br>位加快进|响部分工程<br>督促施工单<br>度|")
+    assert rows_of(rejoin_markdown_tables(text, words))[2][8] == "受天气影响部分工程延期，已督促施工单位加快进度"
+
+
+def test_cells_of_other_columns_are_not_read_across(words: FormWords) -> None:
+    # Two name cells of several lines side by side are no torn label: left as they are.
+    text = table(HEADER.format("偏差原因分析及改进措施|评分标准"),
+                 "||产出<br>指标|数量<br>指标|培训<br>人次|≥300人次|300人次|5|5||x|")
+    assert rows_of(rejoin_markdown_tables(text, words))[1][1:4] == ["产出<br>指标", "数量<br>指标", "培训<br>人次"]
