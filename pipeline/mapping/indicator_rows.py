@@ -8,14 +8,18 @@ the groups is in doubt, the arithmetic that decides it (`regroup_by_weights`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
 from pipeline.mapping.fields import joined_value, typed_value
 from pipeline.models import INDICATOR_KEYS, FieldValue, Indicator, Record
-from pipeline.template.catalogue import IndicatorSpec
-from pipeline.text.normalize import join_cell_lines
+from pipeline.template.catalogue import IndicatorSpec, Vocabulary
+from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.text.values import EMPTY_MARKS, split_weight_in_name
+
+# A group's weight left after its name (效益指标20, 产出指标30分), compact.
+WEIGHT_NOTE = re.compile(r"\d+(?:\.\d+)?分?$")
 
 NUMERIC_KEYS = {"level1_weight", "level2_weight", "level3_weight", "score"}
 OPTIONAL_TEXT = {"deviation_reason", "scoring_standard", "evidence"}
@@ -198,3 +202,26 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
                 # A cell read as blank is as much a guess as one read with a value, and a
                 # blank is never flagged by its confidence (an empty cell says nothing).
                 fv.flag("low_ocr_confidence")
+
+
+def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: float) -> None:
+    """A row whose level-2 name the form lists under other level-1 names than the row's
+    (生态效益指标 in 产出指标's rows; config templates.yaml vocabulary level2): a group cell
+    was placed over rows not its own, and which of the two is unknown. Both values are
+    read with their confidence capped at ``cap``. A name no list holds says nothing."""
+    parents: dict[str, set[str]] = {}
+    for level1, terms in vocabulary.level2.items():
+        for term in terms:
+            parents.setdefault(compact(term), set()).add(compact(level1))
+    level1_names = {compact(n) for n in (*vocabulary.level1, *vocabulary.level2)}
+    for ind in record.indicators:
+        name = WEIGHT_NOTE.sub("", compact(str(ind.level1.value or "")))
+        child = WEIGHT_NOTE.sub("", compact(str(ind.level2.value or "")))
+        if name in level1_names and child in parents and name not in parents[child]:
+            for fv in (ind.level1, ind.level2):
+                fv.confidence = min(fv.confidence, cap)
+        # A reason ending in a group's name and weight (…将完善项目储备效益指标(30)): the
+        # group's cell, printed in the rows below, read into the sentence.
+        reason = compact(str(ind.deviation_reason.value or ""))
+        if any(re.search(re.escape(n) + r"\d", reason) for n in level1_names):
+            ind.deviation_reason.confidence = min(ind.deviation_reason.confidence, cap)

@@ -12,6 +12,7 @@ from pipeline.mapping.indicator_rows import (
     cell_value,
     confirm_text_table,
     consecutive_partition,
+    doubt_groups_off_vocabulary,
     level1_groups,
     regroup_by_weights,
     rows_to_indicators,
@@ -175,3 +176,20 @@ def test_rows_taken_whole_whose_weights_make_the_groups_are_in_doubt_only_in_the
     off.indicators[1].level1_weight = fv(60)
     confirm_text_table(off, groups_in_doubt=False, unconfirmed=0.5, rows_whole=True)
     assert {i.level3.confidence for i in off.indicators} == {0.5}
+
+
+def test_a_level2_name_under_a_level1_group_the_form_does_not_list_it_in_is_in_doubt() -> None:
+    """生态效益指标 in 产出指标's rows, 数量指标 carried into 效益指标's (pymupdf4llm, seeds
+    46112, 27906): the form's vocabulary puts each under 效益指标 / 产出指标 only."""
+    vocabulary = load_catalogue(None).templates["mof_project"].vocabulary
+    inds = [indicator("产出指标", 60, 30, 30), indicator("产出指标", 60, 30, 30),
+            indicator("效益指标", 40, 40, 40), indicator("满意度指标", 10, 10, 10)]
+    for ind, level2 in zip(inds, ["数量指标", "生态效益指标", "数量指标", "服务对象满意度"]):
+        ind.level2 = fv(level2)
+    inds[2].deviation_reason = fv("个别项目前期论证不充分，将完善项目储备效益指标（30）")
+    inds[3].deviation_reason = fv("效益指标未达预期，将加强管理")
+    doubt_groups_off_vocabulary(record_with(inds, 110), vocabulary, 0.5)
+    assert [(i.level1.confidence, i.level2.confidence) for i in inds] == [
+        (0.99, 0.99), (0.5, 0.5), (0.5, 0.5), (0.99, 0.99)]  # 服务对象满意度: no list holds it
+    # A group's name and weight read into a reason; a reason that only names a group stays.
+    assert [i.deviation_reason.confidence for i in inds[2:]] == [0.5, 0.99]
