@@ -208,18 +208,25 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
     """A row whose level-2 name the form lists under other level-1 names than the row's
     (生态效益指标 in 产出指标's rows; config templates.yaml vocabulary level2): a group cell
     was placed over rows not its own, and which of the two is unknown. Both values are
-    read with their confidence capped at ``cap``. A name no list holds says nothing."""
+    read with their confidence capped at ``cap``. A name no list holds says nothing. So are
+    an indicator's name and a reason holding a group cell's text (below)."""
     parents: dict[str, set[str]] = {}
     for level1, terms in vocabulary.level2.items():
         for term in terms:
             parents.setdefault(compact(term), set()).add(compact(level1))
     level1_names = {compact(n) for n in (*vocabulary.level1, *vocabulary.level2)}
+    groups = level1_names | set(parents)
     for ind in record.indicators:
         name = WEIGHT_NOTE.sub("", compact(str(ind.level1.value or "")))
         child = WEIGHT_NOTE.sub("", compact(str(ind.level2.value or "")))
         if name in level1_names and child in parents and name not in parents[child]:
             for fv in (ind.level1, ind.level2):
                 fv.confidence = min(fv.confidence, cap)
+        # A name opening with a group's name but its last character (数量指开展督导检查次数):
+        # the group cell's wrapped lines read into the name's.
+        level3 = compact(str(ind.level3.value or ""))
+        if any(len(g) >= 4 and level3.startswith(g[:-1]) and not level3.startswith(g) for g in groups):
+            ind.level3.confidence = min(ind.level3.confidence, cap)
         # A reason ending in a group's name and weight (…将完善项目储备效益指标(30)): the
         # group's cell, printed in the rows below, read into the sentence.
         reason = compact(str(ind.deviation_reason.value or ""))

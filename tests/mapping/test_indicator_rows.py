@@ -193,3 +193,13 @@ def test_a_level2_name_under_a_level1_group_the_form_does_not_list_it_in_is_in_d
         (0.99, 0.99), (0.5, 0.5), (0.5, 0.5), (0.99, 0.99)]  # 服务对象满意度: no list holds it
     # A group's name and weight read into a reason; a reason that only names a group stays.
     assert [i.deviation_reason.confidence for i in inds[2:]] == [0.5, 0.99]
+
+
+
+def test_a_name_opening_with_a_torn_group_name_is_in_doubt() -> None:
+    vocabulary = load_catalogue(None).templates["mof_project"].vocabulary
+    inds = [indicator("产出指标", 60, 30, 30) for _ in range(3)]
+    for ind, name in zip(inds, ["数量指开展督导检查次数", "数量指标完成率", "开展督导检查次数"]):
+        ind.level3 = fv(name)
+    doubt_groups_off_vocabulary(record_with(inds, 90), vocabulary, 0.5)
+    assert [i.level3.confidence for i in inds] == [0.5, 0.99, 0.99]
