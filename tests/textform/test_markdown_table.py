@@ -349,6 +349,11 @@ def test_a_row_with_two_cells_that_may_be_merged_is_left_as_read(words: FormWord
     row = ["决策", "1<br>符合规范", "达成", "x"]
     split_merged_number(row, 5, words)
     assert row == ["决策", "1", "符合规范", "达成", "x"]
+    # A comparator over its number is one target (≥<br>95); the score over its reason beside
+    # it is the one merged cell.
+    row = ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1<br>部分镇街拨付偏慢"]
+    split_merged_number(row, 8, words)
+    assert row == ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1", "部分镇街拨付偏慢"]
 
 
 def test_a_header_label_with_a_bracketed_note_is_found(words: FormWords) -> None:
@@ -358,8 +363,3 @@ def test_a_header_label_with_a_bracketed_note_is_found(words: FormWords) -> None
     place = weight_column(header, words)
     assert (place.column, place.before_score) == (3, 3)
     assert weight_column([["三级指标", "权重(%)", "指标值", "得分"]], words).column == 1
-    # A comparator over its number is one target (≥<br>95); the score over its reason beside
-    # it is the one merged cell.
-    row = ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1<br>部分镇街拨付偏慢"]
-    split_merged_number(row, 8, words)
-    assert row == ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1", "部分镇街拨付偏慢"]
