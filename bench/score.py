@@ -119,15 +119,15 @@ def align_indicators(truth: Truth, record: Record, placed: set[int] | None = Non
 
 
 # Rows left by the alignment are paired by their place only when this alike at least:
-# their names (a name torn in part), or their target and actual both equal. Weights and
-# scores repeat too much to say alone which row a junk row is.
+# their names (a name torn in part), or a target or an actual equal (a value read is the
+# row's). Weights and scores repeat too much to say alone which row a junk row is.
 PLACE_NAME_LIKENESS = 0.3
 
 
 def alike_in_place(truth_row: object, record_row: object) -> bool:
     """Whether a record row left between the same paired rows as a truth row may read it."""
     name = fuzz.ratio(comparable(getattr(truth_row, "level3")), comparable(record_row.level3.value or "")) / 100
-    return name >= PLACE_NAME_LIKENESS or all(
+    return name >= PLACE_NAME_LIKENESS or any(
         same_value(getattr(truth_row, k), getattr(record_row, k).value) for k in ("target", "actual"))
 
 
@@ -136,7 +136,7 @@ def pair_left_rows(truth: Truth, record: Record, out: list[int | None],
     """The alignment with the rows it left unpaired paired by their place: between two
     paired rows (or an end), the truth rows left and the record rows left there are the
     same rows when as many and each pair is alike at all (`alike_in_place`: a name torn in
-    part, or its target and actual read). A row the record lost (none left there), or one
+    part, or its target or actual read). A row the record lost (none left there), or one
     no record row there resembles, stays unpaired. ``placed`` gets the truth rows paired so,
     counted apart in the tally."""
     rows = record.indicators
