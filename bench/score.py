@@ -35,12 +35,13 @@ class Tally:
     inconsistency_values: int = 0
     inconsistency_flagged: int = 0
     said_missing: int = 0  # values of rows not read, in records whose indicators_complete failed
+    place_paired: int = 0  # truth rows paired with a record row by their place, not likeness
     by_part: dict[str, list[int]] = field(default_factory=dict)  # part → [values, correct]
     errors: list[dict] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         for name in ("values", "correct", "silent_errors", "flagged_correct", "flagged",
-                     "inconsistency_values", "inconsistency_flagged", "said_missing"):
+                     "inconsistency_values", "inconsistency_flagged", "said_missing", "place_paired"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for part, (n, ok) in other.by_part.items():
             mine = self.by_part.setdefault(part, [0, 0])
@@ -56,6 +57,7 @@ class Tally:
             "silent_error_rate": round(self.silent_errors / n, 4),
             "flagged_correct_rate": round(self.flagged_correct / max(self.correct, 1), 4),
             "said_missing_rate": round(self.said_missing / n, 4),
+            "place_paired_rows": self.place_paired,
             "inconsistency_flag_recall": (round(self.inconsistency_flagged / self.inconsistency_values, 4)
                                           if self.inconsistency_values else None),
             "accuracy_by_part": {p: round(ok / max(v, 1), 4) for p, (v, ok) in sorted(self.by_part.items())},
@@ -88,7 +90,7 @@ def row_likeness(truth_row: object, record_row: object) -> float:
     return (name + same / len(ROW_VALUES)) / 2
 
 
-def align_indicators(truth: Truth, record: Record) -> list[int | None]:
+def align_indicators(truth: Truth, record: Record, placed: set[int] | None = None) -> list[int | None]:
     """For each truth row, the record row that reads it, or None: the in-order pairing
     with the most likeness in all (a sequence alignment), pairing only rows alike enough
     (their names, or most of their values, agree). A record row with a torn name thus
@@ -113,15 +115,30 @@ def align_indicators(truth: Truth, record: Record) -> list[int | None]:
         else:
             out.append(None)
             i += 1
-    return pair_left_rows(truth, record, out)
+    return pair_left_rows(truth, record, out, placed)
 
 
-def pair_left_rows(truth: Truth, record: Record, out: list[int | None]) -> list[int | None]:
+# Rows left by the alignment are paired by their place only when this alike at least:
+# their names (a name torn in part), or a target or an actual equal (a value read is the
+# row's). Weights and scores repeat too much to say alone which row a junk row is.
+PLACE_NAME_LIKENESS = 0.3
+
+
+def alike_in_place(truth_row: object, record_row: object) -> bool:
+    """Whether a record row left between the same paired rows as a truth row may read it."""
+    name = fuzz.ratio(comparable(getattr(truth_row, "level3")), comparable(record_row.level3.value or "")) / 100
+    return name >= PLACE_NAME_LIKENESS or any(
+        same_value(getattr(truth_row, k), getattr(record_row, k).value) for k in ("target", "actual"))
+
+
+def pair_left_rows(truth: Truth, record: Record, out: list[int | None],
+                   placed: set[int] | None = None) -> list[int | None]:
     """The alignment with the rows it left unpaired paired by their place: between two
     paired rows (or an end), the truth rows left and the record rows left there are the
-    same rows when as many (a name torn beyond recognition and values misread leave only
-    the place to say which is which); of other numbers, those of the same weight, in order.
-    A row the record lost (none left there) stays unpaired."""
+    same rows when as many and each pair is alike at all (`alike_in_place`: a name torn in
+    part, or its target or actual read). A row the record lost (none left there), or one
+    no record row there resembles, stays unpaired. ``placed`` gets the truth rows paired so,
+    counted apart in the tally."""
     rows = record.indicators
     out = list(out)
     i = 0
@@ -132,21 +149,18 @@ def pair_left_rows(truth: Truth, record: Record, out: list[int | None]) -> list[
         start = i
         while i < len(out) and out[i] is None:
             i += 1
-        before, after = out[start - 1] if start else -1, out[i] if i < len(out) else len(rows)
-        free = list(range(before + 1, after))  # type: ignore[operator]
+        before = out[start - 1] if start else -1
+        after = out[i] if i < len(out) else len(rows)
+        assert before is not None and after is not None  # the ends of a run of unpaired rows
+        free = list(range(before + 1, after))
         left = list(range(start, i))
-        if len(free) == len(left):
-            pairs = list(zip(left, free))
-        else:
-            pairs, k = [], 0
-            for t in left:
-                same = [j for j in free[k:] if same_value(truth.indicators[t].level3_weight,
-                                                         rows[j].level3_weight.value)]
-                if same:
-                    pairs.append((t, same[0]))
-                    k = free.index(same[0]) + 1
-        for t, j in pairs:
-            out[t] = j
+        if len(free) != len(left):
+            continue
+        for t, j in zip(left, free):
+            if alike_in_place(truth.indicators[t], rows[j]):
+                out[t] = j
+                if placed is not None:
+                    placed.add(t)
     return out
 
 
@@ -329,7 +343,9 @@ def expected_values(truth: Truth, record: Record, variant: str) -> list[tuple[st
 
 def score_record(truth: Truth, record: Record, variant: str) -> Tally:
     tally = Tally()
-    alignment = align_indicators(truth, record)
+    placed: set[int] = set()
+    alignment = align_indicators(truth, record, placed)
+    tally.place_paired = len(placed)
     involved = {p for inc in truth.inconsistencies for p in inc.fields}
     # A row that was not read has no value to flag; the record says so in its failed
     # `indicators_complete` check (the contract's way), and such values are not silent.

@@ -89,17 +89,23 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
 
 
 def doubt_groups_within_doubted(record: Record) -> int:
-    """A text report's row whose 一级指标 is in doubt (flagged) has its 二级指标 put by
-    the same reading of merged cells (where the pieces of a group fell): flagged too, not
-    trusted on its own. Returns how many were flagged."""
+    """A text report's row whose 一级指标 reads under the review threshold has its 二级指标
+    put by the same reading of merged cells (where the pieces of a group fell): no surer
+    than it, its confidence capped at the 一级's and flagged with it. A 一级 in doubt by a
+    failed sum needs nothing here (`check_children_sum` names the row's 二级 with it, and a
+    recheck clears both); one corrected, or read by a fuzzy label, doubts nothing; one
+    missing does (which group the row is in is lost). Returns
+    how many were flagged."""
     count = 0
     for ind in record.indicators:
         level1, level2 = ind.level1, ind.level2
-        if level2.value is None or level2.flags or "inferred" in level1.flags:
+        # Read under the threshold, or lost (missing: which group the row is in, unknown).
+        doubted = FLAG in level1.flags if level1.value is not None else "missing" in level1.flags
+        if level2.value is None or not doubted:
             continue
-        if level1.value is None and "missing" not in level1.flags:
-            continue
-        if level1.flags:
+        if level2.confidence > level1.confidence:
+            level2.confidence = level1.confidence
+        if FLAG not in level2.flags:
             level2.flag(FLAG)
             count += 1
     return count

@@ -11,9 +11,9 @@ equation confirms is not implicated (`left_to_doubt`).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from pipeline.models import Check, FieldValue, Record
 from pipeline.template.catalogue import WeightingRule, load_catalogue
@@ -252,12 +252,28 @@ def weighting_check(rule: str, choice: WeightingChoice, side: dict[str, SumOf | 
     return [Check(rule=rule, ok=False, detail=detail, fields=paths)]
 
 
+def rows_make_group_weight(record: Record, idx: list[int]) -> bool:
+    """Whether a level-1 group's rows' level-3 weights make its weight (each read)."""
+    target, _ = group_weight(record, idx, "level1_weight")
+    weights = [num(record.indicators[i].level3_weight) for i in idx]
+    return target is not None and None not in weights \
+        and abs(sum(w for w in weights if w is not None) - target) <= TOLERANCE
+
+
 def check_level1_sum(record: Record, weighting: Weighting) -> list[Check]:
     choice = choose_weighting(record, weighting)
-    return weighting_check(
+    checks = weighting_check(
         "level1_weights_sum_100", choice, choice.weights,
         lambda s: f"{'+'.join(fmt(p) for p in s.parts)}={fmt(s.total)} vs {fmt(s.target)}"
         if not s.fits else f"{'+'.join(fmt(p) for p in s.parts)}={fmt(s.total)}")
+    if misreads_one_by_one(record) or all(c.ok for c in checks):
+        return checks
+    # A text's failed level-1 sum may be rows put in the wrong group: the names of the
+    # groups whose own rows do not make their weight are in doubt with it; a group whose
+    # rows make its weight is its own, whichever weight was misread.
+    names = [f"indicators[{i}].{key}" for idx in groups(record, "level1").values()
+             if not rows_make_group_weight(record, idx) for i in idx for key in ("level1", "level2")]
+    return [c if c.ok else c.model_copy(update={"fields": [*c.fields, *names]}) for c in checks]
 
 
 def parts_in_doubt(parts: Sequence[float], target: float) -> list[int]:
@@ -266,10 +282,17 @@ def parts_in_doubt(parts: Sequence[float], target: float) -> list[int]:
     rest read into it past its end, or before its start), so only the parts outside every
     such run are in doubt; all of them when no run makes it (rows lost: which are its
     own the sum cannot say)."""
-    runs = [set(range(a, b)) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)
-            if abs(sum(parts[a:b]) - target) <= TOLERANCE]
-    sure = set.intersection(*runs) if runs else set()
-    return [k for k in range(len(parts)) if k not in sure]
+    # Runs [a, b) by prefix sums; the parts in every run are those of [latest start,
+    # earliest end): quadratic, not cubic, in a long group's rows.
+    prefix = list(accumulate(parts, initial=0.0))
+    n = len(parts)
+    starts_ends = [(a, b) for a in range(n) for b in range(a + 1, n + 1)
+                   if abs(prefix[b] - prefix[a] - target) <= TOLERANCE]
+    if not starts_ends:
+        return list(range(n))
+    first = max(a for a, _ in starts_ends)
+    last = min(b for _, b in starts_ends)
+    return [k for k in range(n) if not first <= k < last]
 
 
 def check_children_sum(record: Record, parent: str, child: str, rule: str) -> list[Check]:
@@ -621,24 +644,15 @@ def left_to_doubt(record: Record, checks: list[Check], equations: Collection[str
     return out
 
 
-# A row's group weight and the group's name: the weight a failed sum doubts is the group's.
-GROUP_NAME_OF_WEIGHT = re.compile(r"indicators\[(\d+)\]\.(level[12])_weight")
-# A group's name a check implicates itself (`check_children_sum`: the rows its sum leaves in doubt).
-GROUP_NAME = re.compile(r"indicators\[\d+\]\.level[12]")
-
-
 def apply_checks(record: Record, checks: list[Check]) -> None:
-    """Flag every value a failed check involves (its confidence is left as read: the
-    calibration counts a failed check as evidence, pipeline/checks/calibration.py). In a
-    text report a row is put in a group by where its pieces fell, not by a cell's lines:
-    a group weight a failed sum doubts doubts the row's group name with it (a row taken
-    into the next group carries that group's name and weight both)."""
-    names_too = not misreads_one_by_one(record)
+    """Flag every value a failed check involves, and only those (its confidence is left as
+    read: the calibration counts a failed check as evidence, pipeline/checks/calibration.py).
+    A text report's group names a sum leaves in doubt are among its ``fields`` already
+    (`check_children_sum`), so that a flag `check_failed:<rule>` is on the check's fields
+    only (docs/record-contract.md)."""
     for check in checks:
         if check.ok:
             continue
-        # A check that names the groups' names itself has said which are in doubt.
-        weights_doubt_names = names_too and not any(GROUP_NAME.fullmatch(p) for p in check.fields)
         for path in check.fields:
             value = record.value_at(path)
             if value is None:
@@ -646,7 +660,3 @@ def apply_checks(record: Record, checks: list[Check]) -> None:
             if check.rule == "narrative_unit_matches_form":
                 value.flag("unit_mismatch")
             value.flag(f"check_failed:{check.rule}")
-            group = GROUP_NAME_OF_WEIGHT.fullmatch(path) if weights_doubt_names else None
-            name = getattr(record.indicators[int(group.group(1))], group.group(2)) if group else None
-            if name is not None and name.value is not None:
-                name.flag(f"check_failed:{check.rule}")

@@ -65,7 +65,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.head_runs import AMOUNT
-from pipeline.textform.indicator_rows import WEIGHT_SUFFIX, TextRow, classify, is_bound
+from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
@@ -942,13 +942,12 @@ def one_value_row(row: StreamRow, missing: set[str], values: list[str], target_w
                   ) -> StreamRow:
     """A row with one of its two values: a bound (≥95%, 年底前; `is_bound`) is how a target
     is written, anything else is taken for the actual; which it is stays a guess unless a
-    bound says so."""
+    comparator starts it (a deadline may be an actual's words too: 12月底前完成)."""
     present = next(v for v in values if v not in missing)
     cell = row.cells.pop(present)
-    comparator = is_bound(cell.text, target_words)
-    key = "target" if comparator else "actual"
+    key = "target" if is_bound(cell.text, target_words) else "actual"
     row.cells[key] = cell
-    if not comparator:
+    if not COMPARATOR_START.match(cell.text.strip()):
         row.guessed.add(key)
     missing.difference_update(values)
     missing.add("actual" if key == "target" else "target")

@@ -94,7 +94,8 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
     weight_of = dict(fixed_w)
     score_of = dict(fixed_s)
     # Subtrees that held no reading at all, by what decides whether they hold one: where
-    # the walk is, what it took (counts, the rows still unmatched) and what it may spend.
+    # the walk is, what it took (counts, the rows still unmatched, under pruning the
+    # weights) and what it may spend.
     # A subtree with nothing within a cost has nothing within less: the most known is kept.
     dead: dict[tuple[object, ...], int] = {}
 
@@ -117,7 +118,10 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
             return False
         unmatched = tuple((r, numbers[weight_of[r]]) for r in w_rows[:a] if r not in score_of) + \
             tuple((r, -numbers[score_of[r]]) for r in s_rows[:b] if r not in weight_of)
-        key = (at, a, b, last, started, over, unmatched)
+        # Under pruning a subtree's fate also hangs on the weights taken (``weights_ok``
+        # judges them all once the last is taken): they are part of what decides it.
+        taken_w = tuple(weight_of[r] for r in w_rows[:a]) if prune and a < len(w_rows) else ()
+        key = (at, a, b, last, started, over, unmatched, taken_w)
         if dead.get(key, -1) >= limit - cost:
             return False
         found = False

@@ -334,7 +334,7 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
-    return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tails,
+    return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tail_after,
                        config.confidence.ambiguous_cell)
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)

@@ -606,8 +606,12 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
             label for other, o in template.fields.items() if other != name
             for label in o.all_labels if len(compact(label)) >= 4 and compact(label) in compact(fv.value)[1:]]
         if glued:
-            at = min((i for label in glued if (i := fv.value.find(label, 1)) > 0), default=-1)
+            # Cut only at a label with text after it (the next field's value); a label
+            # ending the value is its own words (已全面完成预期目标): kept, only doubted.
+            at = min((i for label in glued if (i := fv.value.find(label, 1)) > 0
+                      and fv.value[i + len(label):].strip()), default=-1)
             if at > 0:
+                fv.raw = fv.raw if fv.raw is not None else fv.value
                 fv.value = fv.value[:at].strip()
             fv.confidence = min(fv.confidence, cap)
         text = fv.value.strip()

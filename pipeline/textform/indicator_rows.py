@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -39,11 +40,13 @@ COMPARATOR_START = re.compile(r"^[≥≤=<>＝]")
 
 
 def is_bound(text: str, words: tuple[str, ...] = ()) -> bool:
-    """A value written as a target is, a bound: a comparator first (≥95%, ≤90万元), or a
-    word of ``words`` in it (config text.yaml cell_stream.target_words: 前, 以上, 不超过…);
-    an actual is what was reached. The one test of it for every reader."""
+    """A value written as a target is, a bound: a comparator first (≥95%, ≤90万元), or
+    written as the form writes a bound (``words``: patterns, config text.yaml
+    cell_stream.target_words: 12月31日前, 95%以上, 不超过…; not 提前完成, where the word
+    is in an actual); an actual is what was reached. The one test of it for every reader."""
     text = text.strip()
-    return bool(COMPARATOR_START.match(text)) or any(w in text for w in words)
+    return bool(COMPARATOR_START.match(text)) or any(re.search(w, text) for w in words)
+
 INF = math.inf
 # A cell's line ending in these is cut mid-sentence: the next line continues it.
 OPEN_ENDS = ("，", ",", "、", "（", "(", "；")
@@ -550,14 +553,16 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
 
 
-def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], value_tails: tuple[str, ...],
+def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], tail_after: Mapping[str, str],
                        cap: float) -> int:
     """A row read a line at a time gives a wrapped line's short piece to the name before
     the value it ends (长效管理机制建立情况 | 范 with 符合规, 任务完成时间 | 日前 with
     12月31): where the name's last piece, on a line of its own, makes the row's torn
-    target or actual a word value of the form (符合规范) or a deadline (12月31日前), it
-    goes back to that value, the first such. Both cells were rearranged by a guess: read
-    with their confidence capped at ``cap``. Returns how many pieces moved."""
+    target or actual a word value of the form (符合规范) or a deadline (12月31日前: its last
+    character a value's tail, after what that tail completes, ``tail_after``: config
+    cell_stream.value_tail_after; not ≤100万元 | 以内, a name's own 以内), it goes back to
+    that value, the first such. Both cells were rearranged by a guess: read with their
+    confidence capped at ``cap``. Returns how many pieces moved."""
     moved = 0
     for row in rows:
         name = row.cells.get("level3", [])
@@ -569,7 +574,9 @@ def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], value_
             if not value or value in qualitative:
                 continue
             whole = value + tail.key
-            deadline = any(ch.isdigit() for ch in value) and tail.key[-1] in value_tails
+            completes = tail_after.get(tail.key[-1])
+            deadline = any(ch.isdigit() for ch in value) and completes is not None \
+                and re.search(completes, value + tail.key[:-1]) is not None
             if whole in qualitative or deadline:
                 row.cells["level3"] = [capped(p, cap) for p in name[:-1]]
                 row.cells[key] = [capped(p, cap) for p in (*row.cells[key], tail)]

@@ -45,6 +45,10 @@ from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
 
 # A value that is a number (an amount, a rate, a weight) or a dash: never a torn name's part.
 NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
+# A comparator alone, over the number it bounds (≥<br>95).
+COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
+# A note in brackets in a header cell (权重(%), 分值（分）).
+BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # A group cell's weight written after its name (产出指标（45分）) or glued to it (可持续影响指标26).
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
@@ -69,6 +73,11 @@ class FormWords:
     weight_paths: tuple[tuple[str, ...], ...] = ()
     score_paths: tuple[tuple[str, ...], ...] = ()
     titles: frozenset[str] = frozenset()  # the forms' titles: a line holding one starts a form
+    # A value's wrapped rest after its number (100<br>万元, 12<br>月底前): the forms' units
+    # (templates.yaml vocabulary units, amount units), and each tail with what it completes
+    # (config text.yaml cell_stream.value_tail_after).
+    units: frozenset[str] = frozenset()
+    tail_after: tuple[tuple[str, str], ...] = ()
 
 
 def cell_lines(cell: str) -> list[str]:
@@ -251,20 +260,55 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         c = max(end, c + 1)
 
 
-def split_merged_number(row: list[str], width: int) -> None:
-    """A row a cell or two short of the table's width whose cell holds a number over
-    words or words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a
-    group and its weight; the rule between their columns missed): the two cells it
-    merged, as the wider rows print them."""
-    c = 1
-    while len(row) < width and c < len(row):
-        lines = cell_lines(row[c])
-        words = lambda part: bool(part) and not NUMBER_LIKE.match(compact("".join(part)))  # noqa: E731
-        if len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[0]) and words(lines[1:]):
-            row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
-        elif len(lines) >= 2 and NUMBER_CELL.fullmatch(lines[-1]) and words(lines[:-1]):
-            row[c:c + 1] = ["<br>".join(lines[:-1]), lines[-1]]
-        c += 1
+def holds_words(lines: list[str]) -> bool:
+    """Lines that are words, not a number (符合规范; 成本指标)."""
+    return bool(lines) and not NUMBER_LIKE.match(compact("".join(lines)))
+
+
+def wrapped_value(number: str, rest: list[str], words: FormWords) -> bool:
+    """A number over what completes it as one value: a unit of the forms (100<br>万元) or
+    a deadline's rest (12<br>月底前: config cell_stream.value_tail_after)."""
+    tail = compact("".join(rest))
+    whole = compact(number) + tail
+    after = dict(words.tail_after).get(whole[-1:]) if whole else None
+    return tail in words.units or (after is not None and re.search(after, whole[:-1]) is not None)
+
+
+def merged_parts(cell: str, words: FormWords) -> list[str] | None:
+    """The two cells a missed rule merged into ``cell``, or None: a number over words or
+    words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a group
+    and its weight), not a number over its own unit or deadline (100<br>万元), nor a
+    comparator over its number (≥<br>95: a target)."""
+    lines = cell_lines(cell)
+    if len(lines) < 2:
+        return None
+    first, rest = lines[0], lines[1:]
+    if NUMBER_CELL.fullmatch(first) and holds_words(rest) and not wrapped_value(first, rest, words):
+        return [first, "<br>".join(rest)]
+    head, last = lines[:-1], lines[-1]
+    if NUMBER_CELL.fullmatch(last) and holds_words(head) and not COMPARATOR.fullmatch(compact("".join(head))):
+        return ["<br>".join(head), last]
+    return None
+
+
+def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
+    """A row short of the table's width whose cells merged others (`merged_parts`; the rules
+    between their columns missed), parted as the wider rows print them where which cells
+    they are is plain: one such cell (parted again while the row is short: 2<br>论证决策
+    规范性<br>2, a weight, a name and a weight), or as many as the row lacks cells (each
+    parted once). Else which is merged is a guess: the row is left as read."""
+    # From the second cell: the first is the row's first column, left of every rule a
+    # converter can miss (its group name's lines are the form's own).
+    found = [(c, parts) for c in range(1, len(row)) if (parts := merged_parts(row[c], words)) is not None]
+    if len(found) == 1:
+        c, parts = found[0]
+        while len(row) < width and parts is not None:
+            row[c:c + 1] = parts
+            c += 1
+            parts = merged_parts(row[c], words)
+    elif found and len(found) == width - len(row):
+        for c, parts in reversed(found):
+            row[c:c + 1] = parts
 
 
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
@@ -311,13 +355,18 @@ class WeightColumn:
 NEXT_TO_SCORE = WeightColumn(-1, None, -1)
 
 
+def header_label(cell: str) -> str:
+    """A header cell's label without its note (权重(%), 分值（分）: 权重, 分值)."""
+    return plain(BRACKETED_NOTE.sub("", raw(cell))).removesuffix("%")
+
+
 def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
     """The column of a header path (分值; 三级指标 › 权重) in the header's rows: its last label's
-    (a 权重(%) too) at or right of each label before it."""
+    (a 权重(%) or 分值（分） too) at or right of each label before it."""
     at = 0
     for label in path:
         found = [c for row in rows for c, cell in enumerate(row)
-                 if c >= at and plain(cell).removesuffix("%") == label]
+                 if c >= at and header_label(cell) == label]
         if not found:
             return None
         at = min(found)
@@ -548,11 +597,15 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
             # rule parted.
             form = int(state.get("form", 0))  # type: ignore[call-overload]
             widest: dict[int, int] = state.setdefault("widths", {})  # type: ignore[assignment]
+            # (A later, wider table's rows count too when no total row ended this one; a
+            # converter prints the indicator table's later blocks wider than its header's,
+            # so the header's width bounds nothing: `merged_parts` keeps a number over its
+            # unit or deadline whole, and a row is parted only where it is plain.)
             widest[form] = max(widest.get(form, 0), lengths[r])
             known = dict(state.get("table_widths", {})).get(form, 0)  # type: ignore[call-overload]
             if lengths[r] < known:
                 cells = row[:lengths[r]]
-                split_merged_number(cells, known)
+                split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
@@ -644,6 +697,9 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                  for path in spec.indicators.columns.get(key, [])}
         return tuple(sorted(found, key=lambda p: (-len(p), p)))
     titles = {compact(spec.title) for _family, _version, spec in catalogue.forms()}
+    units = {compact(unit) for _family, _version, spec in catalogue.forms()
+             for unit in (*spec.vocabulary.units, *spec.vocabulary.fields.get("amount_unit", []))}
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
-                     frozenset(titles - {""}))
+                     frozenset(titles - {""}), frozenset(units - {""}),
+                     tuple(config.cell_stream.value_tail_after.items()))

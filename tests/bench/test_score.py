@@ -60,15 +60,16 @@ def test_a_misread_name_keeps_its_row(truths: dict[str, Truth], doc_path) -> Non
 
 def test_a_flagged_row_whose_name_and_values_are_garbled_is_paired_by_its_place(
         truths: dict[str, Truth], doc_path) -> None:
-    """A row whose name is torn beyond recognition and two of its values misread is too
-    unlike its truth row to pair by likeness; between its paired neighbours it is the one
-    row left on both sides: paired there, its flagged values are no silent errors (they
-    were, its truth row being taken for unread), its right ones are right."""
+    """A row whose name is torn in part and two of its values misread is too unlike its
+    truth row to pair by likeness; between its paired neighbours it is the one row left on
+    both sides, its name still a third alike: paired there, its flagged values are no
+    silent errors (they were, its truth row being taken for unread), its right ones are
+    right."""
     truth = truths["gd_fund-00003"]
     record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
     clean = score_record(truth, record, "digital")
     row = record.indicators[2]
-    for key, value in (("level3", "督促施工"), ("target", "≥1%"), ("actual", "2%")):
+    for key, value in (("level3", "资金督促施工"), ("target", "≥1%"), ("actual", "2%")):
         getattr(row, key).value = value
         getattr(row, key).flags.append("low_ocr_confidence")
     assert align_indicators(truth, record) == list(range(len(truth.indicators)))
@@ -78,3 +79,31 @@ def test_a_flagged_row_whose_name_and_values_are_garbled_is_paired_by_its_place(
     del record.indicators[2]
     got = align_indicators(truth, record)
     assert got[2] is None and got[:2] == [0, 1] and got[3:] == list(range(2, len(record.indicators)))
+
+
+def test_a_junk_row_left_in_the_place_of_lost_rows_reads_none_of_them(
+        truths: dict[str, Truth], doc_path) -> None:
+    """Rows 2 and 3 lost, a flagged junk row in their place carrying row 3's weight and
+    score: neither its place (one row for two) nor its weight (weights repeat) says it reads
+    row 3; the lost rows' values stay errors, not hidden by the junk row's flags. One junk
+    row for one lost row, its name and target and actual unlike: unpaired too."""
+    truth = truths["gd_fund-00003"]
+    record = extract_document(doc_path(truth.doc_id, "digital.pdf"), Settings())
+    lost = record.model_copy(deep=True)
+    del lost.indicators[2:4]
+    junk = record.model_copy(deep=True)
+    row = junk.indicators[3]
+    for key, value in (("level3", "督促施工"), ("target", "≥1%"), ("actual", "2%")):
+        getattr(row, key).value = value
+    for key in ("level1", "level2", "level3", "target", "actual", "level3_weight", "score"):
+        getattr(row, key).flags.append("low_ocr_confidence")
+    del junk.indicators[2]
+    got = align_indicators(truth, junk)
+    assert got[2] is None and got[3] is None
+    without, with_junk = score_record(truth, lost, "digital"), score_record(truth, junk, "digital")
+    assert with_junk.silent_errors == without.silent_errors > 0
+    assert with_junk.correct == without.correct and with_junk.place_paired == 0
+    # One row in the place of one: the junk row alone between the paired rows, still unpaired.
+    one = record.model_copy(deep=True)
+    one.indicators[2] = row
+    assert align_indicators(truth, one)[2] is None

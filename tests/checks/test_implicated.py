@@ -3,12 +3,12 @@ none that another sum confirms (rules.misread_suspects, rules.left_to_doubt)."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.checks.calibration import Calibration, CalibrationConfig
 from pipeline.checks.confidence import finish_record, recheck
-from pipeline.checks.rules import misread_suspects, run_checks
+from pipeline.checks.rules import misread_suspects, parts_in_doubt, run_checks
 from pipeline.models import Check, FieldValue, Indicator, Record, Source
 
 EQUATIONS = CalibrationConfig().model_copy(update={"equations": [
@@ -214,3 +214,23 @@ def test_a_text_whose_group_sum_fails_flags_the_names_the_sum_leaves_in_doubt() 
     recheck(record, equations=EQUATIONS)
     got = flagged(record, "level3_weights_sum_level2")
     assert {f"indicators[{i}].level2" for i in range(3)} <= got and "indicators[3].level2" not in got
+
+
+def test_parts_in_doubt_are_those_outside_every_run_making_the_target() -> None:
+    assert parts_in_doubt([30, 10, 20], 30) == [0, 1, 2]  # 30 and 10+20: no part in both
+    assert parts_in_doubt([30, 20], 30) == [1]
+    assert parts_in_doubt([1, 1, 1], 5) == [0, 1, 2]  # no run: all
+    assert parts_in_doubt([], 5) == []
+    # A long group (800 rows) is answered at once, not in cubic time.
+    assert parts_in_doubt([1.0] * 800, 400.0) == list(range(800))
+    assert parts_in_doubt([1.0] * 400 + [500.0], 400.0) == [400]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0]), max_size=12),
+       st.sampled_from([0.0, 3.0, 5.0, 10.0, 20.0, 30.0]))
+def test_parts_in_doubt_match_the_runs_intersected(parts: list[float], target: float) -> None:
+    runs = [set(range(a, b)) for a in range(len(parts)) for b in range(a + 1, len(parts) + 1)
+            if abs(sum(parts[a:b]) - target) <= 1e-6]
+    sure = set.intersection(*runs) if runs else set()
+    assert parts_in_doubt(parts, target) == [k for k in range(len(parts)) if k not in sure]

@@ -80,3 +80,32 @@ def test_interleaved_readings_take_each_row_once_in_order(numbers: list[float], 
         assert list(r.weights) == sorted(r.weights) and list(r.scores) == sorted(r.scores)
         assert sum(numbers[s] > numbers[w] + 1e-6 for w, s in zip(r.weights, r.scores)) <= 1
         assert r.fits == fits(list(r.weights), list(r.scores))
+
+
+def test_pruning_by_the_weights_keeps_the_reading_the_sums_confirm() -> None:
+    # A subtree dead for one set of weights taken is not dead for another: [6,3,2,8,3,5]
+    # read as 3 weights making 15 has one fitting reading (2+8+5), found only at cost 6;
+    # the pruned search once lost it and offered a cost-1 reading that does not fit.
+    numbers = [6.0, 3.0, 2.0, 8.0, 3.0, 5.0]
+
+    def fits(weights: list[int], scores: list[int]) -> bool:
+        return sum(values_of(numbers, tuple(weights))) == 15
+
+    pruned = interleaved_readings(numbers, 3, fits, weights_ok=lambda w: fits(w, []))
+    assert pruned and pruned[0].fits
+    assert values_of(numbers, pruned[0].weights) == [2.0, 8.0, 5.0] and pruned[0].cost == 6
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([1.0, 2.0, 3.0, 5.0, 6.0, 8.0, 10.0]), min_size=2, max_size=9),
+       st.integers(min_value=1, max_value=4), st.integers(min_value=2, max_value=30))
+def test_pruned_search_finds_what_the_unpruned_finds(numbers: list[float], k: int, target: int) -> None:
+    def fits(weights: list[int], scores: list[int]) -> bool:
+        return sum(values_of(numbers, tuple(weights))) == target
+
+    pruned = interleaved_readings(numbers, k, fits, weights_ok=lambda w: fits(w, []))
+    unpruned = interleaved_readings(numbers, k, fits)
+    assert bool(pruned and pruned[0].fits) == bool(unpruned and unpruned[0].fits)
+    if unpruned and unpruned[0].fits:
+        assert pruned[0].cost == unpruned[0].cost
+        assert {(r.weights, r.scores) for r in pruned} == {(r.weights, r.scores) for r in unpruned}

@@ -208,10 +208,13 @@ def test_a_values_wrapped_tail_read_into_the_name_goes_back() -> None:
             # A name's own last line (率) and a whole target: nothing moves.
             row([("资金拨付及时", 0), ("率", 1)], "≥95%", "95%"),
             # A name on one line: its pieces are its own.
-            row([("社会公众知晓率", 0), ("升", 0)], "有效提", "有效提升")]
-    assert return_value_tails(rows, CONFIG.qualitative_values, CONFIG.cell_stream.value_tails, CAP) == 2
+            row([("社会公众知晓率", 0), ("升", 0)], "有效提", "有效提升"),
+            # A name's own last line (以内) beside a whole bound: 以内 completes no amount.
+            row([("项目成本控制在预算", 0), ("以内", 1)], "≤100万元", "98万元")]
+    assert return_value_tails(rows, CONFIG.qualitative_values, CONFIG.cell_stream.value_tail_after, CAP) == 2
     assert [rows[0].text(k) for k in ("level3", "target", "actual")] == ["长效管理机制建立情况", "符合规范", "符合规范"]
     assert [rows[1].text(k) for k in ("level3", "target", "actual")] == ["任务完成时间", "12月31日前", "按期完成"]
+    assert [rows[4].text(k) for k in ("level3", "target")] == ["项目成本控制在预算以内", "≤100万元"]
     assert [p.confidence for p in rows[0].cells["actual"]] == [CAP, CAP]
     assert rows[2].text("level3") == "资金拨付及时率" and rows[3].text("level3") == "社会公众知晓率升"
 

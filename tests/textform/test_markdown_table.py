@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.markdown_table import (FormWords, form_words, read_across, rejoin_markdown_tables,
-                                              split_row, torn_group_name)
+                                              split_merged_number, split_row, torn_group_name)
 from pipeline.textform.vocab import load_text_config
 
 
@@ -364,3 +364,45 @@ def test_cells_of_other_columns_are_not_read_across(words: FormWords) -> None:
     text = table(HEADER.format("偏差原因分析及改进措施|评分标准"),
                  "||产出<br>指标|数量<br>指标|培训<br>人次|≥300人次|300人次|5|5||x|")
     assert rows_of(rejoin_markdown_tables(text, words))[1][1:4] == ["产出<br>指标", "数量<br>指标", "培训<br>人次"]
+
+
+def test_a_number_over_its_unit_or_deadline_is_one_wrapped_value(words: FormWords) -> None:
+    # A full indicator row whose target wrapped (100<br>万元, 12<br>月底前), a cell short
+    # of a later, wider table's rows (no total row ended the indicator table): the
+    # target stays one value and no cell after it shifts.
+    text = "\n".join([
+        "|一级指标|二级指标|三级指标|分值|年度指标值|实际完成值|得分|",
+        "|---|---|---|---|---|---|---|",
+        "|产出指标|成本指标|项目总成本|10|≤100<br>万元|98万元|10|",
+        "|产出指标|时效指标|完成时间|5|12<br>月底前|按期完成|5|",
+        "",
+        "|项目|单位|数量|金额|备注|说明|附注|其他|",
+        "|---|---|---|---|---|---|---|---|",
+        "|a|b|1|2|c|d|e|f|",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[1][3:7] == ["10", "≤100<br>万元", "98万元", "10"]
+    assert rows[2][3:7] == ["5", "12<br>月底前", "按期完成", "5"]
+
+
+def test_a_row_with_two_cells_that_may_be_merged_is_left_as_read(words: FormWords) -> None:
+    row = ["决策", "1<br>符合规范", "成本指标<br>17", "x"]
+    split_merged_number(row, 5, words)
+    assert row == ["决策", "1<br>符合规范", "成本指标<br>17", "x"]
+    row = ["决策", "1<br>符合规范", "达成", "x"]
+    split_merged_number(row, 5, words)
+    assert row == ["决策", "1", "符合规范", "达成", "x"]
+    # A comparator over its number is one target (≥<br>95); the score over its reason beside
+    # it is the one merged cell.
+    row = ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1<br>部分镇街拨付偏慢"]
+    split_merged_number(row, 8, words)
+    assert row == ["", "覆盖率", "≥<br>95", "%", "2", "96%", "1", "部分镇街拨付偏慢"]
+
+
+def test_a_header_label_with_a_bracketed_note_is_found(words: FormWords) -> None:
+    from pipeline.textform.markdown_table import weight_column
+
+    header = [["一级指标", "二级指标", "三级指标", "分值（分）", "年度指标值", "实际完成值", "自评得分"]]
+    place = weight_column(header, words)
+    assert (place.column, place.before_score) == (3, 3)
+    assert weight_column([["三级指标", "权重(%)", "指标值", "得分"]], words).column == 1
