@@ -323,6 +323,25 @@ def test_cells_a_missed_rule_merged_are_parted_by_the_tables_widest_rows(words: 
     assert rows[5][2:4] == ["时效指标", "13"]
 
 
+def test_each_forms_table_is_parted_by_its_own_widest_rows(words: FormWords) -> None:
+    # Two forms in one text: the first's table (wider, its total row ending it), then the
+    # fund form's, whose rows a missed rule merged: they are parted by the fund table's
+    # widest rows, not the first's (nor left as read because the first form ended).
+    fund = [
+        "|一级指标|权重|二级指标|权重|三级指标|权重|年度预期值|实现值|自评分数|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|决策|15|立项管理|1|论证决策规范性|1<br>符合规范|基本符合|1|",
+        "",
+        "|决策|15|资金分配|3|资金分配合理性|3|达成预期指标|达成预期指标|2|",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    text = table(*INDICATORS) + "\n\n" + "\n".join(fund)
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    first = len(INDICATORS)
+    assert rows[first + 1][4:9] == ["论证决策规范性", "1", "符合规范", "基本符合", "1"]
+    assert rows[first + 2][4:9] == ["资金分配合理性", "3", "达成预期指标", "达成预期指标", "2"]
+
+
 # Headers of forms drawn with varied page geometry: the deviation column's label torn over
 # two columns, each of its lines cut in two (pymupdf4llm, seeds 46104, 46115, 46116, 46124).
 HEADER = "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|{}|"
