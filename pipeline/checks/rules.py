@@ -252,6 +252,12 @@ def weighting_check(rule: str, choice: WeightingChoice, side: dict[str, SumOf | 
     return [Check(rule=rule, ok=False, detail=detail, fields=paths)]
 
 
+def read_name(record: Record, i: int, key: str) -> bool:
+    """Whether row ``i``'s group name ``key`` holds a value: an empty cell is null with no
+    flag (docs/record-contract.md), so no check names it."""
+    return getattr(record.indicators[i], key).value is not None
+
+
 def rows_make_group_weight(record: Record, idx: list[int]) -> bool:
     """Whether a level-1 group's rows' level-3 weights make its weight (each read)."""
     target, _ = group_weight(record, idx, "level1_weight")
@@ -272,7 +278,8 @@ def check_level1_sum(record: Record, weighting: Weighting) -> list[Check]:
     # groups whose own rows do not make their weight are in doubt with it; a group whose
     # rows make its weight is its own, whichever weight was misread.
     names = [f"indicators[{i}].{key}" for idx in groups(record, "level1").values()
-             if not rows_make_group_weight(record, idx) for i in idx for key in ("level1", "level2")]
+             if not rows_make_group_weight(record, idx) for i in idx for key in ("level1", "level2")
+             if read_name(record, i, key)]
     return [c if c.ok else c.model_copy(update={"fields": [*c.fields, *names]}) for c in checks]
 
 
@@ -328,7 +335,7 @@ def check_children_sum(record: Record, parent: str, child: str, rule: str) -> li
             # only its weights.
             doubted = [i for k in parts_in_doubt(read, target) for i in members[k]]
             implicated += [f"indicators[{i}].{key}" for i in doubted
-                           for key in dict.fromkeys((parent, "level2"))]
+                           for key in dict.fromkeys((parent, "level2")) if read_name(record, i, key)]
         checks.append(Check(rule=rule, ok=ok,
                             detail=f"{'+'.join(fmt(w) for w in read)}={fmt(total)} vs {fmt(target)}",
                             fields=implicated))

@@ -685,18 +685,27 @@ def total_numbers(cells: list[Cell]) -> set[int]:
 NONE_REACHED = re.compile(r"^(?:0+(?:\.0+)?|零)[\u4e00-\u9fff%]{0,2}$")
 
 
-def answered(row: StreamRow, answers: tuple[str, ...], before: Cell | None) -> bool:
+def answered(row: StreamRow, answers: tuple[str, ...], after_score: bool) -> bool:
     """A row whose target is an answer of the sentence columns (无: nothing to explain)
     and whose actual is not one too: the answer is another row's 偏差原因, not this row's
-    target, where it stands as a 偏差原因 would, right after a score (``before``: the cell
-    before the target in the stream), or beside an actual that measures something (无 |
-    10 | 100%). A 无 right after its row's name beside an actual that says none happened
-    (安全责任事故 | 无 | 0起, 无 | 0) is the row's target (see `flag_answer_targets`)."""
+    target, where it stands as a 偏差原因 would, right after a score (``after_score``, see
+    `stands_after_score`), or beside an actual that measures something (无 | 10 | 100%). A
+    无 after its row's own cells (its name, or its weight on the fund form) beside an
+    actual that says none happened (安全责任事故 | 无 | 0起, 无 | 0) is the row's target
+    (see `flag_answer_targets`)."""
     target, actual = row.cells.get("target"), row.cells.get("actual")
     if target is None or target.key not in answers or (actual is not None and actual.key in answers):
         return False
-    after_score = before is None or before.kind in ("num", "dash")
     return after_score or actual is None or not NONE_REACHED.match(actual.key)
+
+
+def stands_after_score(cells: list[Cell], shape: list[str], at: int) -> bool:
+    """Whether a row's target (at ``at`` in the stream) stands where a 偏差原因 would: first
+    of the row's run (a cell of the row before it, its name or its weight, says it is the
+    row's), at the stream's start or right after a number (the row before's score)."""
+    if "target" not in shape or shape.index("target") != 0:
+        return False
+    return at == 0 or cells[at - 1].kind in ("num", "dash")
 
 
 def flag_answer_targets(row: StreamRow, answers: tuple[str, ...]) -> StreamRow:
@@ -770,7 +779,7 @@ def rows_read_past_labels(rows: list[StreamRow], cells: list[Cell], used: set[in
                 continue  # a run with no label inside is match_rows' to read
             row = try_core([cells[k] for k in run], 0, shape)
             at = run[shape.index("target")] if "target" in shape else 0
-            if row is None or answered(row, answers, cells[at - 1] if at > 0 else None):
+            if row is None or answered(row, answers, stands_after_score(cells, shape, at)):
                 continue
             row.cells = {key: cells[k] for key, k in zip(shape, run)}
             row.missing = set(missing)
@@ -812,7 +821,7 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
             if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
                 continue  # a number after it may be its score: another reading
             at = row.start + shape.index("target") if "target" in shape else 0
-            if answered(row, answers, cells[at - 1] if at > 0 else None):
+            if answered(row, answers, stands_after_score(cells, shape, at)):
                 continue
             if "score" not in shape and "score" in blank_allowed and could_score(row, cells):
                 continue  # a blank score only when the number after it cannot be the score

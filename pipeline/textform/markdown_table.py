@@ -265,13 +265,20 @@ def holds_words(lines: list[str]) -> bool:
     return bool(lines) and not NUMBER_LIKE.match(compact("".join(lines)))
 
 
+# What may follow a unit in one value (人次以上, %以内, 次/年): a short bound word, no more.
+MAX_AFTER_UNIT = 3
+
+
 def wrapped_value(number: str, rest: list[str], words: FormWords) -> bool:
-    """A number over what completes it as one value: a unit of the forms (100<br>万元) or
-    a deadline's rest (12<br>月底前: config cell_stream.value_tail_after)."""
+    """A number over what completes it as one value: a unit of the forms (100<br>万元), a
+    unit and a short bound word (12<br>人次以上, 95<br>%以内) or a deadline's rest
+    (12<br>月底前: config cell_stream.value_tail_after)."""
     tail = compact("".join(rest))
     whole = compact(number) + tail
     after = dict(words.tail_after).get(whole[-1:]) if whole else None
-    return tail in words.units or (after is not None and re.search(after, whole[:-1]) is not None)
+    unit = max((u for u in words.units if tail.startswith(u)), key=len, default="")
+    return bool(unit) and len(tail) - len(unit) <= MAX_AFTER_UNIT \
+        or (after is not None and re.search(after, whole[:-1]) is not None)
 
 
 def merged_parts(cell: str, words: FormWords) -> list[str] | None:

@@ -91,7 +91,16 @@ class CellStreamConfig:
     lost_points_columns: tuple[str, ...] = ()
     # What ends or holds a target rather than an actual (12月31日前, 不低于90%): a value
     # either column could take, read by columns (`column_runs.py`), is a target with one.
+    # Patterns (`indicator_rows.is_bound`).
     target_words: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A pattern a user's --config got wrong is said once, at load, not on every document.
+        for pattern in self.target_words:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"cell_stream.target_words: {pattern!r} is no valid pattern ({exc})") from exc
 
 
 @dataclass(frozen=True)

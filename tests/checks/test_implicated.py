@@ -234,3 +234,17 @@ def test_parts_in_doubt_match_the_runs_intersected(parts: list[float], target: f
             if abs(sum(parts[a:b]) - target) <= 1e-6]
     sure = set.intersection(*runs) if runs else set()
     assert parts_in_doubt(parts, target) == [k for k in range(len(parts)) if k not in sure]
+
+
+def test_an_empty_group_name_is_named_by_no_check() -> None:
+    # 效益's rows weigh 30 + 20 of its 30: the row past 社会 is in doubt, its 一级 flagged;
+    # its 二级 cell is empty (null), which the contract leaves with no flag.
+    rows = [("产出", 50, "数量", 50, 30, 30), ("产出", 50, "数量", 50, 20, 20),
+            ("效益", 30, "社会", 30, 30, 27), ("效益", 30, "满意", 20, 10, 10)]
+    record = gd_record(rows, total=87)
+    record.source = Source(path="x.txt", engine="text")
+    record.indicators[3].level2 = FieldValue(value=None, confidence=1.0)
+    recheck(record, equations=EQUATIONS)
+    assert "indicators[3].level1" in flagged(record, "level2_weights_sum_level1")
+    assert record.indicators[3].level2.flags == []
+    assert all("indicators[3].level2" not in c.fields for c in record.checks)

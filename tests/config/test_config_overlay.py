@@ -95,6 +95,7 @@ def test_every_config_file_is_read_from_the_chosen_folder(tmp_path: Path) -> Non
     ("templates.yaml", "min_label_score: high\n", "templates.yaml: key min_label_score: Input should be"),
     ("text.yaml", "row_margn: 2\n", "text.yaml: key row_margn"),
     ("text.yaml", "confidence: {clean: [1]}\n", "text.yaml: key confidence.clean"),
+    ("text.yaml", "cell_stream: {target_words: ['(前']}\n", "'(前' is no valid pattern"),
     ("calibration.yaml", "second_opinion: {engin: tesseract}\n", "calibration.yaml: key second_opinion.engin"),
     ("text.yaml", "row_margin: [\n", "text.yaml: not valid YAML"),
     ("text.yaml", "- a list\n", "text.yaml: must be a mapping"),

@@ -18,7 +18,8 @@ def cell(text: str) -> Cell:
 
 
 def test_bounds_are_where_the_form_writes_them() -> None:
-    for text in ("≥95%", "12月31日前", "年底前", "年底前完成", "3个工作日内", "95%以上", "100万元以内", "不低于90%"):
+    for text in ("≥95%", "12月31日前", "年底前", "年底前完成", "3个工作日内", "95%以上", "100万元以内", "不低于90%",
+                 "12月31日之前", "三个以上", "95% 以上", "90%（含）以上"):
         assert is_bound(text, WORDS), text
     for text in ("提前完成", "已于11月前完成", "以上任务全部完成", "按期完成", "100%"):
         assert not is_bound(text, WORDS), text

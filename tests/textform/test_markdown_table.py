@@ -404,6 +404,15 @@ def test_a_number_over_its_unit_or_deadline_is_one_wrapped_value(words: FormWord
     assert rows[2][3:7] == ["5", "12<br>月底前", "按期完成", "5"]
 
 
+@pytest.mark.parametrize("value", ["12<br>人次以上", "3<br>个以上", "95<br>%以上", "100<br>万元以内", "1<br>次/年"])
+def test_a_number_over_its_unit_and_a_bound_word_is_not_parted(words: FormWords, value: str) -> None:
+    # A row a cell short (its empty last cell left out): its one number over words is a
+    # target wrapped in its cell, not a weight and a target a missed rule merged.
+    row = ["", "培训人次", "10", value, "12人次", "10"]
+    split_merged_number(row, 7, words)
+    assert row == ["", "培训人次", "10", value, "12人次", "10"]
+
+
 def test_a_row_with_two_cells_that_may_be_merged_is_left_as_read(words: FormWords) -> None:
     row = ["决策", "1<br>符合规范", "成本指标<br>17", "x"]
     split_merged_number(row, 5, words)

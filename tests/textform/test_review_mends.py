@@ -35,6 +35,20 @@ def test_a_target_of_wu_after_its_rows_name_keeps_the_row_its_target_flagged(act
     assert rows[1].guessed == {"target"}
 
 
+@pytest.mark.parametrize("actual", [cell("0起", "value"), cell("0", "num")])
+def test_a_target_of_wu_after_its_rows_weight_keeps_the_row_on_the_fund_form(actual: Cell) -> None:
+    # The fund form prints a row's weight before its target: 安全责任事故 | 5 | 无 | 0起 | 5.
+    # The number before 无 is the row's own weight, not the row before's score.
+    keys = ["level3", "level3_weight", "target", "actual", "score"]
+    cells = [cell("培训人次", "name"), cell("9", "num"), cell("≥12人次", "value"), cell("12人次", "value"),
+             cell("8.5", "num"),
+             cell("安全责任事故", "name"), cell("5", "num"), cell("无", "value"), actual, cell("5", "num")]
+    rows, _used = match_rows(cells, keys, answers=NO_DEVIATION)
+    assert [(r.cells["level3"].text, r.cells["target"].text, r.cells["actual"].text) for r in rows] == [
+        ("培训人次", "≥12人次", "12人次"), ("安全责任事故", "无", actual.text)]
+    assert rows[1].guessed == {"target"}
+
+
 def test_a_wu_after_a_score_is_the_rows_reason_not_the_next_rows_target() -> None:
     # … 9 | 8.5 | 无 | 10 | 100%: the 无 stands where the 偏差原因 would, after the score.
     cells = [cell("培训人次", "name"), cell("≥12人次", "value"), cell("12人次", "value"),
