@@ -693,10 +693,16 @@ def answered(row: StreamRow, answers: tuple[str, ...], after_score: bool) -> boo
     无 after its row's own cells (its name, or its weight on the fund form) beside an
     actual that says none happened (安全责任事故 | 无 | 0起, 无 | 0) is the row's target
     (see `flag_answer_targets`)."""
-    target, actual = row.cells.get("target"), row.cells.get("actual")
-    if target is None or target.key not in answers or (actual is not None and actual.key in answers):
+    if not answer_as_target(row, answers):
         return False
+    actual = row.cells.get("actual")
     return after_score or actual is None or not NONE_REACHED.match(actual.key)
+
+
+def answer_as_target(row: StreamRow, answers: tuple[str, ...]) -> bool:
+    """A row's target is an answer of the sentence columns (无) and its actual is not one."""
+    target, actual = row.cells.get("target"), row.cells.get("actual")
+    return target is not None and target.key in answers and (actual is None or actual.key not in answers)
 
 
 def stands_after_score(cells: list[Cell], shape: list[str], at: int) -> bool:
@@ -711,8 +717,7 @@ def stands_after_score(cells: list[Cell], shape: list[str], at: int) -> bool:
 def flag_answer_targets(row: StreamRow, answers: tuple[str, ...]) -> StreamRow:
     """A row kept with a target of 无 beside an actual that is not 无 (无 | 0起): a real
     target (no accident), but also the words of the sentence columns, so a guess."""
-    target, actual = row.cells.get("target"), row.cells.get("actual")
-    if target is not None and target.key in answers and (actual is None or actual.key not in answers):
+    if answer_as_target(row, answers):
         row.guessed.add("target")
     return row
 
