@@ -27,7 +27,7 @@ from functools import cached_property
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
-from pipeline.textform.pieces import Piece, display_width, share_column
+from pipeline.textform.pieces import Piece, display_width, ends_a_deadline, share_column
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -574,9 +574,7 @@ def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], tail_a
             if not value or value in qualitative:
                 continue
             whole = value + tail.key
-            completes = tail_after.get(tail.key[-1])
-            deadline = any(ch.isdigit() for ch in value) and completes is not None \
-                and re.search(completes, value + tail.key[:-1]) is not None
+            deadline = any(ch.isdigit() for ch in value) and ends_a_deadline(whole, tail_after)
             if whole in qualitative or deadline:
                 row.cells["level3"] = [capped(p, cap) for p in name[:-1]]
                 row.cells[key] = [capped(p, cap) for p in (*row.cells[key], tail)]

@@ -38,7 +38,7 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
-from pipeline.textform.pieces import LONE_AMOUNT
+from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
 from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
@@ -275,10 +275,9 @@ def wrapped_value(number: str, rest: list[str], words: FormWords) -> bool:
     (12<br>月底前: config cell_stream.value_tail_after)."""
     tail = compact("".join(rest))
     whole = compact(number) + tail
-    after = dict(words.tail_after).get(whole[-1:]) if whole else None
     unit = max((u for u in words.units if tail.startswith(u)), key=len, default="")
     return bool(unit) and len(tail) - len(unit) <= MAX_AFTER_UNIT \
-        or (after is not None and re.search(after, whole[:-1]) is not None)
+        or ends_a_deadline(whole, dict(words.tail_after))
 
 
 def merged_parts(cell: str, words: FormWords) -> list[str] | None:

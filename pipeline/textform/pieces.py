@@ -12,6 +12,7 @@ tabs, runs of spaces or line breaks. What the text kept is read off the text its
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
@@ -403,3 +404,11 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
             p = pieces[i]
             out[i] = Piece(p.text, p.raw, p.line, p.x, min(p.confidence, cut_confidence))
     return [p for k, p in enumerate(out) if k not in used]
+
+
+def ends_a_deadline(text: str, tail_after: Mapping[str, str]) -> bool:
+    """Whether ``text`` ends in a deadline's last word after what that word completes
+    (12月31日前, 年底前; ``tail_after``: config cell_stream.value_tail_after, keyed by the
+    word's last character)."""
+    pattern = tail_after.get(text[-1:]) if text else None
+    return pattern is not None and re.search(pattern, text[:-1]) is not None
