@@ -73,7 +73,7 @@ from pipeline.textform.table_region import (
     table_bounds,
     total_row_end,
 )
-from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+from pipeline.textform.vocab import LabelIndex, TextConfig, groups_of, label_index
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
 
@@ -447,11 +447,6 @@ def first_narrative_heading(lines: list[str], narrative: NarrativeSpec, after: i
                                    *narrative.other)]
     return next((i for i in range(max(after, 0), len(lines)) if is_heading_line(lines[i].strip())
                  and any(label in compact(lines[i]) for label in labels)), None)
-
-
-def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
-    """The group names a form's 一级/二级指标 cells take (compact): its vocabularies."""
-    return (*config.group_names, *config.level1_names.get(template, ()))
 
 
 def form_rows_confirmed(form: TextForm) -> bool:

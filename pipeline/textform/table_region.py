@@ -25,7 +25,7 @@ from pipeline.textform.indicator_rows import (
 )
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
-from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, label_hit
+from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, groups_of, label_hit
 
 
 def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind,
@@ -208,7 +208,7 @@ def lines_interleaved(pieces: list[Piece], config: TextConfig, template: str, ba
 def band_evidence(pieces: list[Piece], config: TextConfig, template: str, band: int) -> tuple[int, int]:
     """The group names' heads whose tail is on the next line, and those whose tail is
     further on within ``band`` lines (see `lines_interleaved`)."""
-    terms = set(config.group_names) | set(config.level1_names.get(template, ()))
+    terms = set(groups_of(config, template))
     near = apart = 0
     for i, p in enumerate(pieces):
         key = WEIGHT_SUFFIX.sub("", p.key)

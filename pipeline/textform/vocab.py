@@ -174,6 +174,11 @@ def text_config_from(data: dict[str, Any]) -> TextConfig:
                       for template, names in config.level1_names.items()})
 
 
+def groups_of(config: TextConfig, template: str) -> tuple[str, ...]:
+    """The group names a form's 一级/二级指标 cells take (compact): its vocabularies."""
+    return (*config.group_names, *config.level1_names.get(template, ()))
+
+
 @cache
 def load_text_config(config_dir: Path | None = None) -> TextConfig:
     """The shipped text.yaml, with ``config_dir``'s laid over it (pipeline/config_files.py),

@@ -8,7 +8,8 @@ from hypothesis import given, strategies as st
 from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.form_reader import doubt_straddled, groups_of
+from pipeline.textform.form_reader import doubt_straddled
+from pipeline.textform.vocab import groups_of
 from pipeline.textform.head_fields import doubt_cut_texts, torn_labels
 from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells
 from pipeline.textform.pieces import Piece, placed_parts, straddling

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.textform.cell_stream import Cell, match_rows
-from pipeline.textform.form_reader import groups_of, read_text_form
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.vocab import groups_of
 from pipeline.textform.indicator_rows import TextRow, doubt_group_heads_in_names
 from pipeline.textform.pieces import Piece
 from tests.textform.test_cell_stream import CATALOGUE, CONFIG
