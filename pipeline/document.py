@@ -26,6 +26,7 @@ from pipeline.layout import DocumentLayout, PageLayout, ScannedPage, TextLine
 from pipeline.limits import check_file
 from pipeline.mapping.fields import map_fields
 from pipeline.mapping.indicators import map_indicators
+from pipeline.mapping.document_numbers import mend_document_numbers
 from pipeline.mapping.vocabulary import snap_record
 from pipeline.mapping.narrative import map_narrative
 from pipeline.models import INDICATOR_KEYS, Check, FieldValue, Record, Source, failed_record
@@ -155,6 +156,7 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
         # A text report's doubt is where its pieces go, not its characters.
         snap_record(record, template.vocabulary, catalogue.vocabulary_match,
                     characters_in_doubt=source.engine != "text")
+        mend_document_numbers(record, catalogue.document_numbers)
         infer_missing_weights(record, template)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
@@ -178,6 +180,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         # Before the table's confirmation, whose cap on an unconfirmed reading must hold.
         snap_record(record, template.vocabulary, catalogue.vocabulary_match,
                     characters_in_doubt=form.characters_in_doubt)
+        mend_document_numbers(record, catalogue.document_numbers)
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max, form.rows_whole)
         doubt_groups_off_vocabulary(record, template.vocabulary, config.confidence.ambiguous_cell)

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config_files import load_validated
 
@@ -201,6 +201,25 @@ class TemplateSpec(BaseModel):
         return [*names, "total_score"]
 
 
+class DocumentNumbers(BaseModel):
+    """Which header fields are document numbers (文号) and how their year is bracketed
+    (config/templates.yaml `document_numbers`; pipeline/mapping/document_numbers.py)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fields: list[str] = Field(default_factory=list)
+    # The form's brackets around the year: 财预〔2020〕10号.
+    year_brackets: tuple[str, str] = ("〔", "〕")
+    # Brackets a reading may hold in their place, as opening/closing pairs in a row.
+    misread_as: str = "〔〕【】[]〖〗()「」"
+
+    @model_validator(mode="after")
+    def pairs(self) -> DocumentNumbers:
+        if len(self.misread_as) % 2:
+            raise ValueError("document_numbers.misread_as: brackets come in opening/closing pairs")
+        return self
+
+
 class Catalogue(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -209,6 +228,7 @@ class Catalogue(BaseModel):
     min_template_score: float
     min_titled_template_score: float
     vocabulary_match: VocabularyMatch = VocabularyMatch()
+    document_numbers: DocumentNumbers = DocumentNumbers()
     templates: dict[str, TemplateSpec]
 
     def forms(self) -> list[tuple[str, str | None, TemplateSpec]]:
