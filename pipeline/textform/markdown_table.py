@@ -33,7 +33,7 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
@@ -568,14 +568,45 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
                 above[c], below[c] = raw(above[c]) + raw(below[c]), ""
 
 
-def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
+@dataclass
+class FormTableState:
+    """What the reading knows of the current form's tables, carried from one pipe table's
+    block to the next (a converter cuts a form's indicator table into a block per page)."""
+
+    in_indicator_table: bool = False  # the indicator table's header has been read
+    # Past the funds block's header (分值, 得分): its text cells are no value torn over columns.
+    past_funds_header: bool = False
+    # The columns (first, last) that a header label torn over them spans (偏差原因 | 分析及改进措施).
+    torn_header_spans: list[tuple[int, int]] = field(default_factory=list)
+    weight_column: WeightColumn = NEXT_TO_SCORE  # where a row's weight stands, by the header
+
+
+@dataclass
+class ReadingState:
+    """A reading of a Markdown text: which form it is in (a text may hold several, one
+    after the other), that form's tables, and per form (by its index) the indicator
+    table's widest row: found by this reading (``widest_rows``) and by a first reading
+    (``table_widths``: a row short of it merged cells)."""
+
+    form: int = 0
+    table: FormTableState = field(default_factory=FormTableState)
+    widest_rows: dict[int, int] = field(default_factory=dict)
+    table_widths: dict[int, int] = field(default_factory=dict)
+
+    def next_form(self) -> None:
+        """At a form's end: the next form starts afresh but for the table widths."""
+        self.form += 1
+        self.table = FormTableState()
+
+
+def rejoin_table(lines: list[str], words: FormWords, state: ReadingState) -> list[str]:
     rows = [split_row(line) for line in lines]
     lengths = [len(row) for row in rows]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
     width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
-    spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
+    spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
@@ -584,31 +615,30 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
-            if not state.get("in_table"):
-                state["in_table"] = True
+            if not state.table.in_indicator_table:
+                state.table.in_indicator_table = True
                 body_start = r + 1
                 header_at = r
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
             spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
-        elif not state.get("in_table"):
+        elif not state.table.in_indicator_table:
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
-            state["past_funds"] = state.get("past_funds") or any(plain(c) in words.table_header for c in row)
-            if not state["past_funds"]:
+            state.table.past_funds_header = state.table.past_funds_header \
+                or any(plain(c) in words.table_header for c in row)
+            if not state.table.past_funds_header:
                 join_torn_values(row, words)
         else:
             # The indicator table's widest rows, over all its blocks (`table_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
             # rule parted.
-            form = int(state.get("form", 0))  # type: ignore[call-overload]
-            widest: dict[int, int] = state.setdefault("widths", {})  # type: ignore[assignment]
             # (A later, wider table's rows count too when no total row ended this one; a
             # converter prints the indicator table's later blocks wider than its header's,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
-            widest[form] = max(widest.get(form, 0), lengths[r])
-            known = dict(state.get("table_widths", {})).get(form, 0)  # type: ignore[call-overload]
+            state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
+            known = state.table_widths.get(state.form, 0)
             if lengths[r] < known:
                 cells = row[:lengths[r]]
                 split_merged_number(cells, known, words)
@@ -623,22 +653,12 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
         # The header's rows, down to the first with a number (the fund form's three).
         end = next((r for r in range(header_at, len(rows))
                     if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
-        state["weight_column"] = weight_column(rows[header_at:end], words)
-    if state.get("in_table"):
-        centred_groups_to_top(rows, body_start, words,
-                              state.get("weight_column", NEXT_TO_SCORE))  # type: ignore[arg-type]
+        state.table.weight_column = weight_column(rows[header_at:end], words)
+    if state.table.in_indicator_table:
+        centred_groups_to_top(rows, body_start, words, state.table.weight_column)
     if ended:
-        next_form(state)
+        state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
-
-
-def next_form(state: dict[str, object]) -> None:
-    """A reading's state at a form's end: the next form starts afresh but for the table
-    widths (of every form, counted in order) that the first reading found."""
-    kept = {key: state[key] for key in ("widths", "table_widths") if key in state}
-    form = int(state.get("form", 0)) + 1  # type: ignore[call-overload]
-    state.clear()
-    state.update(kept, form=form)
 
 
 def rejoin_markdown_tables(text: str, words: FormWords) -> str:
@@ -649,12 +669,12 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
     # A first reading finds the indicator table's widest rows; the second reads with it.
-    first: dict[str, object] = {}
+    first = ReadingState()
     rejoin_pass(lines, words, first)
-    return rejoin_pass(lines, words, {"table_widths": first.get("widths", {})})
+    return rejoin_pass(lines, words, ReadingState(table_widths=first.widest_rows))
 
 
-def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) -> str:
+def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
@@ -678,7 +698,7 @@ def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) ->
             continue
         flush()
         if any(title in compact(line) for title in words.titles):
-            next_form(state)  # another form: nothing of the last one's table holds
+            state.next_form()  # another form: nothing of the last one's table holds
         out.append("" if PIPE_RULE.match(line) else line)
     flush()
     return "\n".join(out)
