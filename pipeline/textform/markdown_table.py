@@ -33,6 +33,7 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import permutations
 
@@ -188,11 +189,13 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     return spans
 
 
-def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | None:
+def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
     form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
     务对象满 over 服<br>意度指标, a first line put below), else None."""
     upper_text, lower_text = raw(upper), raw(lower)
+    if not upper_text or not lower_text:
+        return None
     weight = TRAILING_NUMBER.search(upper_text)
     head = upper_text[:weight.start()] if weight else upper_text
     key, lower_key = compact(head), compact(lower_text)
@@ -207,16 +210,16 @@ def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | Non
         readings += [("".join(order), "") for order in permutations(pieces)]
     for text, glued in readings:
         joined = compact(text)
-        for name in names:
-            if len(name) > len(key) and joined.startswith(name) and WEIGHT_AFTER_NAME.match(joined[len(name):]):
-                return text + glued
+        # A name longer than the upper cell's, the joined text's start, and then a weight or nothing.
+        if any(joined[:end] in names and WEIGHT_AFTER_NAME.match(joined[end:])
+               for end in range(len(key) + 1, len(joined) + 1)):
+            return text + glued
     return None
 
 
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
     """Names torn over two rows, joined in the first."""
-    names = tuple(sorted({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)},
-                         key=len, reverse=True))
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)})
     for r in range(len(rows) - 1):
         for c in range(min(len(rows[r]), len(rows[r + 1]))):
             joined = torn_group_name(rows[r][c], rows[r + 1][c], names)
@@ -599,7 +602,10 @@ class ReadingState:
         self.table = FormTableState()
 
 
-def rejoin_table(lines: list[str], words: FormWords, state: ReadingState) -> list[str]:
+def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> list[str]:
+    """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
+    which only finds the indicator table's widest rows and where each form ends (the rows'
+    joins over rows and groups' moves, which change neither, are left out; no rows)."""
     rows = [split_row(line) for line in lines]
     lengths = [len(row) for row in rows]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
@@ -646,6 +652,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState) -> lis
             join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
             ended = ended or any(plain(cell).rstrip(":：") in words.totals for cell in row)
+    if widths_only:
+        if ended:
+            state.next_form()
+        return []
     width = max(map(len, rows), default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_torn_over_rows(rows, words)
@@ -668,19 +678,20 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     lines = INLINE_TAG.sub("", text).split("\n")
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
-    # A first reading finds the indicator table's widest rows; the second reads with it.
+    # A first reading finds the indicator table's widest rows (a block's row short of
+    # them merged cells, and a later block may be wider); the second reads with them.
     first = ReadingState()
-    rejoin_pass(lines, words, first)
+    rejoin_pass(lines, words, first, widths_only=True)
     return rejoin_pass(lines, words, ReadingState(table_widths=first.widest_rows))
 
 
-def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState) -> str:
+def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
 
     def flush() -> None:
-        rows = rejoin_table(block, words, state) if block else []
+        rows = rejoin_table(block, words, state, widths_only) if block else []
         for at in rules:
             # The rule under a table's first row carries no cell: a blank line, as a
             # sheet's reading makes it (`spreadsheet.tab_rows`), not dashes to read.
