@@ -54,6 +54,8 @@ BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
+OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
 
 
@@ -202,6 +204,9 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
     if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or (
             upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
         return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
+    opened = OPENED_WEIGHT.search(upper_text)
+    if opened and compact(upper_text[:opened.start()]) in names and WEIGHT_NOTE.match(opened.group(0) + lower_text):
+        return upper_text + lower_text  # 满意度指标（10 over 分）
     if len(key) < 2 or not lower_key or key in names:
         return None
     readings = [(head + lower_text, weight.group(0) if weight else "")]
@@ -225,6 +230,13 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
             joined = torn_group_name(rows[r][c], rows[r + 1][c], names)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
+            elif r + 2 < len(rows) and c < len(rows[r + 2]) and holds_words(cell_lines(rows[r + 1][c])) \
+                    and torn_group_name(rows[r + 1][c], rows[r + 2][c], names) is None:
+                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
+                upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
+                joined = torn_group_name(upper, rows[r + 2][c], names) if holds_words(cell_lines(rows[r][c])) else None
+                if joined is not None:
+                    rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
 
 
 def split_label_cells(row: list[str], words: FormWords) -> None:
@@ -320,6 +332,74 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
+def header_word(text: str, words: FormWords) -> bool:
+    """Text that is a label of the indicator table's header (权重(%), 名称, 三级指标)."""
+    return header_label(text) in words.table_header
+
+
+def header_word_start(text: str, following: str, words: FormWords) -> bool:
+    """Text that is a header label (三级指标), or one's start that the next cell's first
+    line completes (二级 | 指标)."""
+    key = header_label(text)
+    return key in words.table_header or bool(key) and header_label(text + following) in words.table_header \
+        and len(compact(following)) < len(header_label(text + following))
+
+
+def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
+    """A header row short of the table's width whose cells merged two columns' labels
+    stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
+    the start of 二级指标): each such cell parted where its lines above end a header
+    label (alone or after the last line of the cell on their left) and those below are one or start one
+    (completed by the next cell's first line). The lowest such cut; the row's cells that
+    part no more than it lacks (else which cells merged is a guess: left as read). The
+    columns parted."""
+    found: list[tuple[int, int]] = []
+    for c in range(len(row)):
+        lines = cell_lines(row[c])
+        left = cell_lines(row[c - 1])[-1] if c > 0 and cell_lines(row[c - 1]) else ""
+        following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
+        for k in range(len(lines) - 1, 0, -1):
+            top, bottom = "".join(lines[:k]), "".join(lines[k:])
+            if (header_word(top, words) or left and header_word(left + top, words)) \
+                    and header_word_start(bottom, following, words):
+                found.append((c, k))
+                break
+    if not found or len(found) > width - len(row):
+        return []
+    for c, k in reversed(found):
+        lines = cell_lines(row[c])
+        row[c:c + 1] = ["<br>".join(lines[:k]), "<br>".join(lines[k:])]
+    return [c for c, _k in found]
+
+
+def part_header_labels(rows: list[list[str]], lengths: list[int], width: int, words: FormWords) -> None:
+    """The indicator table's header rows, each short of the table's ``width`` (its
+    ``lengths``, before any padding), their merged labels parted (`split_merged_labels`),
+    a row with none parted as the one above of its length (`part_as_above`), and the
+    halves of labels then side by side joined (一级 | 指标)."""
+    cuts_by_length: dict[int, list[int]] = {}
+    for row, length in zip(rows, lengths, strict=True):
+        if length >= width:
+            continue
+        cells = row[:length]
+        cuts = split_merged_labels(cells, width, words)
+        if cuts:
+            cuts_by_length.setdefault(length, cuts)
+        elif length in cuts_by_length:
+            part_as_above(cells, cuts_by_length[length])
+        row[:] = cells + [""] * max(0, len(row) - len(cells))
+        join_torn_labels(row, words)
+
+
+def part_as_above(row: list[str], cuts: list[int]) -> None:
+    """A header row under one parted by `split_merged_labels`, as short and blank in the
+    parted columns: the missed rule ran down the block, so its cells right of each cut
+    stand one column further right (a blank inserted)."""
+    if all(c < len(row) and not plain(row[c]) for c in cuts):
+        for c in reversed(cuts):
+            row.insert(c + 1, "")
+
+
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -346,6 +426,16 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
             rest = key[len(name):].strip("()（）分")
             return name, float(rest) if rest else None
     return None
+
+
+def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
+    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
+    （45分）) or in the next column, the group's own 权重 (the provincial form's 决策 | 10)."""
+    found = group_name(row[column], words)
+    if found is not None and found[1] is None and column + 1 < len(row) \
+            and NUMBER_CELL.fullmatch(plain(row[column + 1])):
+        return found[0], float(plain(row[column + 1]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -482,7 +572,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     for c in range(width):
-        names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
+        names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
         if not marked:
             continue
@@ -493,7 +583,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                                            cut=not ends_here and last == len(body) - 1) if marks else None
             if placed_spans is not None:
                 for (k, _g), (top, _end, _sure) in zip(marks, placed_spans, strict=True):
-                    move_to(rows, c, body[k], body[top])
+                    move_group(rows, c, body[k], body[top], words)
                 children += placed_spans
                 continue
             spans = None
@@ -504,12 +594,12 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 # A group placed by its weight: its first subgroup starts in its first row
                 # (a level-2 group never reaches over its level-1's rows); a lone one spans it.
                 spans = [(first, last)] if len(marks) == 1 else None
-                move_to(rows, c, body[marks[0][0]], body[first])
+                move_group(rows, c, body[marks[0][0]], body[first], words)
             if spans is None:
                 children.append((first, last, False))
                 continue
             for (k, _g), (top, _end) in zip(marks, spans, strict=True):
-                move_to(rows, c, body[k], body[top])
+                move_group(rows, c, body[k], body[top], words)
             children += [(top, end, True) for top, end in spans]
         parents = children
         groups_up_to_their_rows(rows, body, c, words)
@@ -528,7 +618,7 @@ def groups_up_to_their_rows(rows: list[list[str]], body: list[int], column: int,
         while top > 0 and not rows[body[top - 1]][column].strip() \
                 and any(w in row_name(rows[body[top - 1]], column, words) for w in cues[found[0]]):
             top -= 1
-        move_to(rows, column, r, body[top])
+        move_group(rows, column, r, body[top], words)
 
 
 def row_name(row: list[str], column: int, words: FormWords) -> str:
@@ -538,6 +628,17 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
         if key and not NUMBER_LIKE.match(key) and group_name(cell, words) is None:
             return key
     return ""
+
+
+def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
+    """A group cell moved up (`move_to`), and its weight with it when the weight stands in
+    the next column (`group_with_weight`: 决策 | 10)."""
+    named = group_name(rows[row][column], words)
+    weight_beside = named is not None and named[1] is None and column + 1 < len(rows[row]) \
+        and NUMBER_CELL.fullmatch(plain(rows[row][column + 1])) is not None
+    if weight_beside and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
+        move_to(rows, column + 1, row, top)
+    move_to(rows, column, row, top)
 
 
 def move_to(rows: list[list[str]], column: int, row: int, top: int) -> None:
@@ -569,6 +670,29 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
                           and not GROUPED_AMOUNT.match(raw(above[c])) for c in filled):
             for c in filled:
                 above[c], below[c] = raw(above[c]) + raw(below[c]), ""
+
+
+def part_total_rows(rows: list[list[str]], lengths: list[int], words: FormWords) -> list[int]:
+    """A table's last row and its total row that a missed rule merged (服务对象满意度 ≥90%<br>
+    总分 | 2<br>100 | 2<br>98): the total label a cell's last line, under the row's other
+    lines. Its last lines (the label's, and those of cells of numbers only) are the total
+    row, put under it. The rows' lengths, the parted rows' given to the total rows."""
+    r = 0
+    while r < len(rows):
+        row = rows[r]
+        label_at = [c for c, cell in enumerate(row)
+                    if len(lines := cell_lines(cell)) >= 2 and compact(lines[-1]).rstrip(":：") in words.totals]
+        if len(label_at) == 1:
+            total = [""] * len(row)
+            for c, cell in enumerate(row):
+                lines = cell_lines(cell)
+                if c in label_at or len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines):
+                    row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
+            rows.insert(r + 1, total)
+            lengths = [*lengths[:r + 1], lengths[r], *lengths[r + 1:]]
+            r += 1
+        r += 1
+    return lengths
 
 
 @dataclass
@@ -612,10 +736,12 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths
     width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
+    lengths = part_total_rows(rows, lengths, words)
     spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
+    known = state.table_widths.get(state.form, 0)
     for r, row in enumerate(rows):
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
@@ -644,7 +770,6 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
             state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
-            known = state.table_widths.get(state.form, 0)
             if lengths[r] < known:
                 cells = row[:lengths[r]]
                 split_merged_number(cells, known, words)
@@ -659,13 +784,20 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths
     width = max(map(len, rows), default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_torn_over_rows(rows, words)
+    header_end = header_at
     if header_at is not None:
         # The header's rows, down to the first with a number (the fund form's three).
-        end = next((r for r in range(header_at, len(rows))
-                    if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
-        state.table.weight_column = weight_column(rows[header_at:end], words)
+        header_end = next((r for r in range(header_at, len(rows))
+                           if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+        state.table.weight_column = weight_column(rows[header_at:header_end], words)
     if state.table.in_indicator_table:
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
+    if header_at is not None and header_end is not None and known:
+        # Last (the rows' places above read the block's columns as the converter cut
+        # them): the header's labels that a missed rule merged, parted, from the row
+        # over the first one holding three labels (一级指标 over 名称 | 权重) down.
+        part_header_labels(rows[max(0, header_at - 1):header_end], lengths[max(0, header_at - 1):header_end],
+                           known, words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
