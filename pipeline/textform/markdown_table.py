@@ -391,6 +391,43 @@ def part_header_labels(rows: list[list[str]], lengths: list[int], width: int, wo
         join_torn_labels(row, words)
 
 
+# How many cells side by side a header label torn at their bounds may stand in (一级 | 指标).
+MAX_TORN_CELLS = 3
+
+
+def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
+    """The row over the indicator table's header when a missed rule merged the header's
+    first row into it (绩效目标情况 … 一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 |
+    …<br>三级指标): its cells' last lines, read across, make two of the header's labels or
+    more (一级指标, 二级指标, 三级指标). Those lines are taken off into a row of their own,
+    under it (returned; the row keeps its other lines); None when no two labels are made."""
+    last = [cell_lines(cell) for cell in row]
+    taken: list[tuple[int, int, str]] = []  # (first cell, last cell, the label's text)
+    c = 0
+    while c < len(row):
+        found = None
+        for end in range(c, min(c + MAX_TORN_CELLS, len(row))):
+            if any(len(last[k]) < 2 for k in range(c, end + 1)):
+                break
+            text = "".join(last[k][-1] for k in range(c, end + 1))
+            if header_label(text) in words.table_header and len(compact(text)) >= 4:
+                found = (c, end, text)
+                break
+        if found is None:
+            c += 1
+            continue
+        taken.append(found)
+        c = found[1] + 1
+    if len(taken) < 2:
+        return None
+    peeled = [""] * len(row)
+    for first, end, text in taken:
+        for k in range(first, end + 1):
+            row[k] = "<br>".join(last[k][:-1])
+        peeled[first] = text
+    return peeled
+
+
 def part_as_above(row: list[str], cuts: list[int]) -> None:
     """A header row under one parted by `split_merged_labels`, as short and blank in the
     parted columns: the missed rule ran down the block, so its cells right of each cut
@@ -798,6 +835,13 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths
         # over the first one holding three labels (一级指标 over 名称 | 权重) down.
         part_header_labels(rows[max(0, header_at - 1):header_end], lengths[max(0, header_at - 1):header_end],
                            known, words)
+    # The header's first row merged into the row over it (the header found by its second
+    # or third row, whose labels are whole).
+    for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
+        peeled = peel_header_lines(rows[above], words)
+        if peeled is not None:
+            rows.insert(above + 1, peeled)
+            break
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
