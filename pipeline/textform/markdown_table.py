@@ -205,7 +205,8 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
             upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
         return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
     opened = OPENED_WEIGHT.search(upper_text)
-    if opened and compact(upper_text[:opened.start()]) in names and WEIGHT_NOTE.match(opened.group(0) + lower_text):
+    if opened and compact(upper_text[:opened.start()]) in names \
+            and WEIGHT_NOTE.match(opened.group(0) + lower_text):
         return upper_text + lower_text  # 满意度指标（10 over 分）
     if len(key) < 2 or not lower_key or key in names:
         return None
@@ -234,8 +235,8 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                     and torn_group_name(rows[r + 1][c], rows[r + 2][c], names) is None:
                 # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
-                joined = torn_group_name(upper, rows[r + 2][c], names) if holds_words(cell_lines(rows[r][c])) else None
-                if joined is not None:
+                if holds_words(cell_lines(rows[r][c])) \
+                        and (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
 
 
@@ -349,8 +350,8 @@ def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[in
     """A header row short of the table's width whose cells merged two columns' labels
     stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
     the start of 二级指标): each such cell parted where its lines above end a header
-    label (alone or after the last line of the cell on their left) and those below are one or start one
-    (completed by the next cell's first line). The lowest such cut; the row's cells that
+    label (alone or after the last line of the cell on their left) and those below are
+    one or start one (completed by the next cell's first line). The lowest such cut; the row's cells that
     part no more than it lacks (else which cells merged is a guess: left as read). The
     columns parted."""
     found: list[tuple[int, int]] = []
@@ -717,8 +718,8 @@ def part_total_rows(rows: list[list[str]], lengths: list[int], words: FormWords)
     r = 0
     while r < len(rows):
         row = rows[r]
-        label_at = [c for c, cell in enumerate(row)
-                    if len(lines := cell_lines(cell)) >= 2 and compact(lines[-1]).rstrip(":：") in words.totals]
+        label_at = [c for c, cell in enumerate(row) if len(lines := cell_lines(cell)) >= 2
+                    and compact(lines[-1]).rstrip(":：") in words.totals]
         if len(label_at) == 1:
             total = [""] * len(row)
             for c, cell in enumerate(row):
@@ -763,7 +764,8 @@ class ReadingState:
         self.table = FormTableState()
 
 
-def rejoin_table(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> list[str]:
+def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
+                 widths_only: bool = False) -> list[str]:
     """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
     which only finds the indicator table's widest rows and where each form ends (the rows'
     joins over rows and groups' moves, which change neither, are left out; no rows)."""

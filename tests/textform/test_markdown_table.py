@@ -525,7 +525,8 @@ def test_the_headers_first_row_merged_into_the_goal_row_is_peeled(words: FormWor
     """The rule under the goal row missed: its cells end with the header's first row
     (…<br>一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 | …<br>三级指标), the header found by
     its later rows. The last lines that make header labels are a row of their own."""
-    rows_in = ("|绩<br>效<br>目<br>标<br>情<br>况<br>一级|预期<br>指标|总体目标<br>二级指|切实<br>林<br>标|发挥职能作用<br>三级指标|是否如期实现预期总体目标|是|",
+    rows_in = ("|绩<br>效<br>目<br>标<br>情<br>况<br>一级|预期<br>指标|总体目标<br>二级指|切实<br>林<br>标|"
+               "发挥职能作用<br>三级指标|是否如期实现预期总体目标|是|",
                "||||||年度预期值|评价年度实现值|自评分数|未达标原因分析|评分标准|",
                "|名称|权重(%)|名称|权重(%)|名称|权重(%)|||||",
                "|决策|20|立项管理|20|论证决策规范性|2|符合规范|符合规范|2||",
