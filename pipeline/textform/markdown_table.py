@@ -224,19 +224,28 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
 
 
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
-    """Names torn over two rows, joined in the first."""
+    """Names torn over two rows (or three), joined in the first."""
     names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)})
+    # A row's cell and the one under it, read as one name: asked again of the row below
+    # (its rows are unchanged until then when no name was joined above them).
+    asked: dict[tuple[int, int], str | None] = {}
+
+    def pair(r: int, c: int) -> str | None:
+        if (r, c) not in asked:
+            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names)
+        return asked[r, c]
+
     for r in range(len(rows) - 1):
         for c in range(min(len(rows[r]), len(rows[r + 1]))):
-            joined = torn_group_name(rows[r][c], rows[r + 1][c], names)
+            joined = pair(r, c)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
-            elif r + 2 < len(rows) and c < len(rows[r + 2]) and holds_words(cell_lines(rows[r + 1][c])) \
-                    and torn_group_name(rows[r + 1][c], rows[r + 2][c], names) is None:
+            elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
+                    and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
+                    and pair(r + 1, c) is None:
                 # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
-                if holds_words(cell_lines(rows[r][c])) \
-                        and (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
+                if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
 
 
