@@ -33,7 +33,8 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
@@ -53,6 +54,8 @@ BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
+OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
 
 
@@ -188,17 +191,23 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     return spans
 
 
-def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | None:
+def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
     form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
     务对象满 over 服<br>意度指标, a first line put below), else None."""
     upper_text, lower_text = raw(upper), raw(lower)
+    if not upper_text or not lower_text:
+        return None
     weight = TRAILING_NUMBER.search(upper_text)
     head = upper_text[:weight.start()] if weight else upper_text
     key, lower_key = compact(head), compact(lower_text)
     if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or (
             upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
         return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
+    opened = OPENED_WEIGHT.search(upper_text)
+    if opened and compact(upper_text[:opened.start()]) in names \
+            and WEIGHT_NOTE.match(opened.group(0) + lower_text):
+        return upper_text + lower_text  # 满意度指标（10 over 分）
     if len(key) < 2 or not lower_key or key in names:
         return None
     readings = [(head + lower_text, weight.group(0) if weight else "")]
@@ -207,21 +216,37 @@ def torn_group_name(upper: str, lower: str, names: tuple[str, ...]) -> str | Non
         readings += [("".join(order), "") for order in permutations(pieces)]
     for text, glued in readings:
         joined = compact(text)
-        for name in names:
-            if len(name) > len(key) and joined.startswith(name) and WEIGHT_AFTER_NAME.match(joined[len(name):]):
-                return text + glued
+        # A name longer than the upper cell's, the joined text's start, and then a weight or nothing.
+        if any(joined[:end] in names and WEIGHT_AFTER_NAME.match(joined[end:])
+               for end in range(len(key) + 1, len(joined) + 1)):
+            return text + glued
     return None
 
 
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
-    """Names torn over two rows, joined in the first."""
-    names = tuple(sorted({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)},
-                         key=len, reverse=True))
+    """Names torn over two rows (or three), joined in the first."""
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)})
+    # A row's cell and the one under it, read as one name: asked again of the row below
+    # (its rows are unchanged until then when no name was joined above them).
+    asked: dict[tuple[int, int], str | None] = {}
+
+    def pair(r: int, c: int) -> str | None:
+        if (r, c) not in asked:
+            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names)
+        return asked[r, c]
+
     for r in range(len(rows) - 1):
         for c in range(min(len(rows[r]), len(rows[r + 1]))):
-            joined = torn_group_name(rows[r][c], rows[r + 1][c], names)
+            joined = pair(r, c)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
+            elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
+                    and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
+                    and pair(r + 1, c) is None:
+                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
+                upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
+                if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
+                    rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
 
 
 def split_label_cells(row: list[str], words: FormWords) -> None:
@@ -317,6 +342,111 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
+def header_word(text: str, words: FormWords) -> bool:
+    """Text that is a label of the indicator table's header (权重(%), 名称, 三级指标)."""
+    return header_label(text) in words.table_header
+
+
+def header_word_start(text: str, following: str, words: FormWords) -> bool:
+    """Text that is a header label (三级指标), or one's start that the next cell's first
+    line completes (二级 | 指标)."""
+    key = header_label(text)
+    return key in words.table_header or bool(key) and header_label(text + following) in words.table_header \
+        and len(compact(following)) < len(header_label(text + following))
+
+
+def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
+    """A header row short of the table's width whose cells merged two columns' labels
+    stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
+    the start of 二级指标): each such cell parted where its lines above end a header
+    label (alone or after the last line of the cell on their left) and those below are
+    one or start one (completed by the next cell's first line). The lowest such cut; the row's cells that
+    part no more than it lacks (else which cells merged is a guess: left as read). The
+    columns parted."""
+    found: list[tuple[int, int]] = []
+    for c in range(len(row)):
+        lines = cell_lines(row[c])
+        left = cell_lines(row[c - 1])[-1] if c > 0 and cell_lines(row[c - 1]) else ""
+        following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
+        for k in range(len(lines) - 1, 0, -1):
+            top, bottom = "".join(lines[:k]), "".join(lines[k:])
+            if (header_word(top, words) or left and header_word(left + top, words)) \
+                    and header_word_start(bottom, following, words):
+                found.append((c, k))
+                break
+    if not found or len(found) > width - len(row):
+        return []
+    for c, k in reversed(found):
+        lines = cell_lines(row[c])
+        row[c:c + 1] = ["<br>".join(lines[:k]), "<br>".join(lines[k:])]
+    return [c for c, _k in found]
+
+
+def part_header_labels(rows: list[list[str]], lengths: list[int], width: int, words: FormWords) -> None:
+    """The indicator table's header rows, each short of the table's ``width`` (its
+    ``lengths``, before any padding), their merged labels parted (`split_merged_labels`),
+    a row with none parted as the one above of its length (`part_as_above`), and the
+    halves of labels then side by side joined (一级 | 指标)."""
+    cuts_by_length: dict[int, list[int]] = {}
+    for row, length in zip(rows, lengths, strict=True):
+        if length >= width:
+            continue
+        cells = row[:length]
+        cuts = split_merged_labels(cells, width, words)
+        if cuts:
+            cuts_by_length.setdefault(length, cuts)
+        elif length in cuts_by_length:
+            part_as_above(cells, cuts_by_length[length])
+        row[:] = cells + [""] * max(0, len(row) - len(cells))
+        join_torn_labels(row, words)
+
+
+# How many cells side by side a header label torn at their bounds may stand in (一级 | 指标).
+MAX_TORN_CELLS = 3
+
+
+def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
+    """The row over the indicator table's header when a missed rule merged the header's
+    first row into it (绩效目标情况 … 一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 |
+    …<br>三级指标): its cells' last lines, read across, make two of the header's labels or
+    more (一级指标, 二级指标, 三级指标). Those lines are taken off into a row of their own,
+    under it (returned; the row keeps its other lines); None when no two labels are made."""
+    last = [cell_lines(cell) for cell in row]
+    taken: list[tuple[int, int, str]] = []  # (first cell, last cell, the label's text)
+    c = 0
+    while c < len(row):
+        found = None
+        for end in range(c, min(c + MAX_TORN_CELLS, len(row))):
+            if any(len(last[k]) < 2 for k in range(c, end + 1)):
+                break
+            text = "".join(last[k][-1] for k in range(c, end + 1))
+            if header_label(text) in words.table_header and len(compact(text)) >= 4:
+                found = (c, end, text)
+                break
+        if found is None:
+            c += 1
+            continue
+        taken.append(found)
+        c = found[1] + 1
+    if len(taken) < 2:
+        return None
+    peeled = [""] * len(row)
+    for first, end, text in taken:
+        for k in range(first, end + 1):
+            row[k] = "<br>".join(last[k][:-1])
+        peeled[first] = text
+    return peeled
+
+
+def part_as_above(row: list[str], cuts: list[int]) -> None:
+    """A header row under one parted by `split_merged_labels`, as short and blank in the
+    parted columns: the missed rule ran down the block, so its cells right of each cut
+    stand one column further right (a blank inserted)."""
+    if all(c < len(row) and not plain(row[c]) for c in cuts):
+        for c in reversed(cuts):
+            row.insert(c + 1, "")
+
+
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -343,6 +473,16 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
             rest = key[len(name):].strip("()（）分")
             return name, float(rest) if rest else None
     return None
+
+
+def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
+    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
+    （45分）) or in the next column, the group's own 权重 (the provincial form's 决策 | 10)."""
+    found = group_name(row[column], words)
+    if found is not None and found[1] is None and column + 1 < len(row) \
+            and NUMBER_CELL.fullmatch(plain(row[column + 1])):
+        return found[0], float(plain(row[column + 1]))
+    return found
 
 
 @dataclass(frozen=True)
@@ -479,7 +619,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     for c in range(width):
-        names = {k: group_name(rows[r][c], words) for k, r in enumerate(body) if c < len(rows[r])}
+        names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
         if not marked:
             continue
@@ -490,7 +630,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                                            cut=not ends_here and last == len(body) - 1) if marks else None
             if placed_spans is not None:
                 for (k, _g), (top, _end, _sure) in zip(marks, placed_spans, strict=True):
-                    move_to(rows, c, body[k], body[top])
+                    move_group(rows, c, body[k], body[top], words)
                 children += placed_spans
                 continue
             spans = None
@@ -501,12 +641,12 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 # A group placed by its weight: its first subgroup starts in its first row
                 # (a level-2 group never reaches over its level-1's rows); a lone one spans it.
                 spans = [(first, last)] if len(marks) == 1 else None
-                move_to(rows, c, body[marks[0][0]], body[first])
+                move_group(rows, c, body[marks[0][0]], body[first], words)
             if spans is None:
                 children.append((first, last, False))
                 continue
             for (k, _g), (top, _end) in zip(marks, spans, strict=True):
-                move_to(rows, c, body[k], body[top])
+                move_group(rows, c, body[k], body[top], words)
             children += [(top, end, True) for top, end in spans]
         parents = children
         groups_up_to_their_rows(rows, body, c, words)
@@ -525,7 +665,7 @@ def groups_up_to_their_rows(rows: list[list[str]], body: list[int], column: int,
         while top > 0 and not rows[body[top - 1]][column].strip() \
                 and any(w in row_name(rows[body[top - 1]], column, words) for w in cues[found[0]]):
             top -= 1
-        move_to(rows, column, r, body[top])
+        move_group(rows, column, r, body[top], words)
 
 
 def row_name(row: list[str], column: int, words: FormWords) -> str:
@@ -535,6 +675,17 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
         if key and not NUMBER_LIKE.match(key) and group_name(cell, words) is None:
             return key
     return ""
+
+
+def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
+    """A group cell moved up (`move_to`), and its weight with it when the weight stands in
+    the next column (`group_with_weight`: 决策 | 10)."""
+    named = group_name(rows[row][column], words)
+    weight_beside = named is not None and named[1] is None and column + 1 < len(rows[row]) \
+        and NUMBER_CELL.fullmatch(plain(rows[row][column + 1])) is not None
+    if weight_beside and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
+        move_to(rows, column + 1, row, top)
+    move_to(rows, column, row, top)
 
 
 def move_to(rows: list[list[str]], column: int, row: int, top: int) -> None:
@@ -568,47 +719,105 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
                 above[c], below[c] = raw(above[c]) + raw(below[c]), ""
 
 
-def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -> list[str]:
+def part_total_rows(rows: list[list[str]], lengths: list[int], words: FormWords) -> list[int]:
+    """A table's last row and its total row that a missed rule merged (服务对象满意度 ≥90%<br>
+    总分 | 2<br>100 | 2<br>98): the total label a cell's last line, under the row's other
+    lines. Its last lines (the label's, and those of cells of numbers only) are the total
+    row, put under it. The rows' lengths, the parted rows' given to the total rows."""
+    r = 0
+    while r < len(rows):
+        row = rows[r]
+        label_at = [c for c, cell in enumerate(row) if len(lines := cell_lines(cell)) >= 2
+                    and compact(lines[-1]).rstrip(":：") in words.totals]
+        if len(label_at) == 1:
+            total = [""] * len(row)
+            for c, cell in enumerate(row):
+                lines = cell_lines(cell)
+                if c in label_at or len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines):
+                    row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
+            rows.insert(r + 1, total)
+            lengths = [*lengths[:r + 1], lengths[r], *lengths[r + 1:]]
+            r += 1
+        r += 1
+    return lengths
+
+
+@dataclass
+class FormTableState:
+    """What the reading knows of the current form's tables, carried from one pipe table's
+    block to the next (a converter cuts a form's indicator table into a block per page)."""
+
+    in_indicator_table: bool = False  # the indicator table's header has been read
+    # Past the funds block's header (分值, 得分): its text cells are no value torn over columns.
+    past_funds_header: bool = False
+    # The columns (first, last) that a header label torn over them spans (偏差原因 | 分析及改进措施).
+    torn_header_spans: list[tuple[int, int]] = field(default_factory=list)
+    weight_column: WeightColumn = NEXT_TO_SCORE  # where a row's weight stands, by the header
+
+
+@dataclass
+class ReadingState:
+    """A reading of a Markdown text: which form it is in (a text may hold several, one
+    after the other), that form's tables, and per form (by its index) the indicator
+    table's widest row: found by this reading (``widest_rows``) and by a first reading
+    (``table_widths``: a row short of it merged cells)."""
+
+    form: int = 0
+    table: FormTableState = field(default_factory=FormTableState)
+    widest_rows: dict[int, int] = field(default_factory=dict)
+    table_widths: dict[int, int] = field(default_factory=dict)
+
+    def next_form(self) -> None:
+        """At a form's end: the next form starts afresh but for the table widths."""
+        self.form += 1
+        self.table = FormTableState()
+
+
+def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
+                 widths_only: bool = False) -> list[str]:
+    """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
+    which only finds the indicator table's widest rows and where each form ends (the rows'
+    joins over rows and groups' moves, which change neither, are left out; no rows)."""
     rows = [split_row(line) for line in lines]
     lengths = [len(row) for row in rows]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
     width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
-    spans: list[tuple[int, int]] = state.setdefault("spans", [])  # type: ignore[assignment]
+    lengths = part_total_rows(rows, lengths, words)
+    spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
+    known = state.table_widths.get(state.form, 0)
     for r, row in enumerate(rows):
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
-            if not state.get("in_table"):
-                state["in_table"] = True
+            if not state.table.in_indicator_table:
+                state.table.in_indicator_table = True
                 body_start = r + 1
                 header_at = r
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
             spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
-        elif not state.get("in_table"):
+        elif not state.table.in_indicator_table:
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
-            state["past_funds"] = state.get("past_funds") or any(plain(c) in words.table_header for c in row)
-            if not state["past_funds"]:
+            state.table.past_funds_header = state.table.past_funds_header \
+                or any(plain(c) in words.table_header for c in row)
+            if not state.table.past_funds_header:
                 join_torn_values(row, words)
         else:
             # The indicator table's widest rows, over all its blocks (`table_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
             # rule parted.
-            form = int(state.get("form", 0))  # type: ignore[call-overload]
-            widest: dict[int, int] = state.setdefault("widths", {})  # type: ignore[assignment]
             # (A later, wider table's rows count too when no total row ended this one; a
             # converter prints the indicator table's later blocks wider than its header's,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
-            widest[form] = max(widest.get(form, 0), lengths[r])
-            known = dict(state.get("table_widths", {})).get(form, 0)  # type: ignore[call-overload]
+            state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
             if lengths[r] < known:
                 cells = row[:lengths[r]]
                 split_merged_number(cells, known, words)
@@ -616,29 +825,37 @@ def rejoin_table(lines: list[str], words: FormWords, state: dict[str, object]) -
             join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
             ended = ended or any(plain(cell).rstrip(":：") in words.totals for cell in row)
+    if widths_only:
+        if ended:
+            state.next_form()
+        return []
     width = max(map(len, rows), default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_torn_over_rows(rows, words)
+    header_end = header_at
     if header_at is not None:
         # The header's rows, down to the first with a number (the fund form's three).
-        end = next((r for r in range(header_at, len(rows))
-                    if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
-        state["weight_column"] = weight_column(rows[header_at:end], words)
-    if state.get("in_table"):
-        centred_groups_to_top(rows, body_start, words,
-                              state.get("weight_column", NEXT_TO_SCORE))  # type: ignore[arg-type]
+        header_end = next((r for r in range(header_at, len(rows))
+                           if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+        state.table.weight_column = weight_column(rows[header_at:header_end], words)
+    if state.table.in_indicator_table:
+        centred_groups_to_top(rows, body_start, words, state.table.weight_column)
+    if header_at is not None and header_end is not None and known:
+        # Last (the rows' places above read the block's columns as the converter cut
+        # them): the header's labels that a missed rule merged, parted, from the row
+        # over the first one holding three labels (一级指标 over 名称 | 权重) down.
+        part_header_labels(rows[max(0, header_at - 1):header_end], lengths[max(0, header_at - 1):header_end],
+                           known, words)
+    # The header's first row merged into the row over it (the header found by its second
+    # or third row, whose labels are whole).
+    for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
+        peeled = peel_header_lines(rows[above], words)
+        if peeled is not None:
+            rows.insert(above + 1, peeled)
+            break
     if ended:
-        next_form(state)
+        state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
-
-
-def next_form(state: dict[str, object]) -> None:
-    """A reading's state at a form's end: the next form starts afresh but for the table
-    widths (of every form, counted in order) that the first reading found."""
-    kept = {key: state[key] for key in ("widths", "table_widths") if key in state}
-    form = int(state.get("form", 0)) + 1  # type: ignore[call-overload]
-    state.clear()
-    state.update(kept, form=form)
 
 
 def rejoin_markdown_tables(text: str, words: FormWords) -> str:
@@ -648,19 +865,20 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     lines = INLINE_TAG.sub("", text).split("\n")
     if sum(1 for line in lines if PIPE_ROW.match(line)) < 5:
         return text
-    # A first reading finds the indicator table's widest rows; the second reads with it.
-    first: dict[str, object] = {}
-    rejoin_pass(lines, words, first)
-    return rejoin_pass(lines, words, {"table_widths": first.get("widths", {})})
+    # A first reading finds the indicator table's widest rows (a block's row short of
+    # them merged cells, and a later block may be wider); the second reads with them.
+    first = ReadingState()
+    rejoin_pass(lines, words, first, widths_only=True)
+    return rejoin_pass(lines, words, ReadingState(table_widths=first.widest_rows))
 
 
-def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) -> str:
+def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
 
     def flush() -> None:
-        rows = rejoin_table(block, words, state) if block else []
+        rows = rejoin_table(block, words, state, widths_only) if block else []
         for at in rules:
             # The rule under a table's first row carries no cell: a blank line, as a
             # sheet's reading makes it (`spreadsheet.tab_rows`), not dashes to read.
@@ -678,7 +896,7 @@ def rejoin_pass(lines: list[str], words: FormWords, state: dict[str, object]) ->
             continue
         flush()
         if any(title in compact(line) for title in words.titles):
-            next_form(state)  # another form: nothing of the last one's table holds
+            state.next_form()  # another form: nothing of the last one's table holds
         out.append("" if PIPE_RULE.match(line) else line)
     flush()
     return "\n".join(out)

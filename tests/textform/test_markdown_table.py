@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.markdown_table import (FormWords, form_words, read_across, rejoin_markdown_tables,
+from pipeline.textform.markdown_table import (FormWords, form_words, raw, read_across, rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
 from pipeline.textform.vocab import load_text_config
 
@@ -434,3 +434,104 @@ def test_a_header_label_with_a_bracketed_note_is_found(words: FormWords) -> None
     place = weight_column(header, words)
     assert (place.column, place.before_score) == (3, 3)
     assert weight_column([["三级指标", "权重(%)", "指标值", "得分"]], words).column == 1
+
+
+# --- varied page geometry (fixtures/generator geometry.yaml `--geometry mixed`): rows below
+# are pymupdf4llm's own, from its Markdown of generated reports (seeds 70001, 70002, 7014).
+
+PROVINCIAL_BLOCK = (
+    "|一级|指标<br>二级|指标<br>三级指标||年度预期值|评价年<br>度实现<br>|自评<br>分数|未达标原<br>因分析|评分标准|参考佐证材<br>料|",
+    "|名称|权<br>重<br>(%)<br>名称|权重<br>(%)<br>名称|权重<br>(%)||值|||||",
+    "|过程|15<br>事项管<br>理|15<br>监管有效性|14|符合规范|符合规<br>范|14||建立健全监管制度|满意度调查<br>问卷|",
+)
+
+
+def test_header_labels_a_missed_rule_merged_are_parted(words: FormWords) -> None:
+    """A page whose rule between a group's name and weight columns was missed: its header
+    rows print 指标<br>二级 (一级指标's end, 二级指标's start) and 权<br>重<br>(%)<br>名称 in one
+    cell each. A later, wider block (12 columns) says the rows lack two cells: the header's
+    labels are parted where each ends, then joined side by side; the body row's numbers
+    over names are parted too (`split_merged_number`)."""
+    wider = "|效益|40|社会效益指标|15|乡村振兴服务水平|15|达成年度指标|达成|15||评价年度实现值/年度预期值|佐证材料|"
+    text = table(*PROVINCIAL_BLOCK) + "\n\n" + table(wider, "|合计：|100||100||100|||98.5|||")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[0][:6] == ["一级指标", "", "二级指标", "", "三级指标", ""]
+    assert [raw(cell) for cell in rows[1][:6]] == ["名称", "权重(%)", "名称", "权重(%)", "名称", "权重(%)"]
+    assert [raw(cell) for cell in rows[2][:7]] == ["过程", "15", "事项管理", "15", "监管有效性", "14", "符合规范"]
+
+
+def test_header_labels_not_parted_without_a_wider_block(words: FormWords) -> None:
+    """The same rows with no wider block: nothing says a rule was missed; left as read."""
+    rows = rows_of(rejoin_markdown_tables(table(*PROVINCIAL_BLOCK), words))
+    assert rows[1][1] == "权<br>重<br>(%)<br>名称"
+
+
+def test_a_total_row_merged_into_the_last_row_is_parted(words: FormWords) -> None:
+    """The rule under the last indicator row missed: 总分 the last line of a cell, the
+    total weight and score under the row's own (2<br>100, 2<br>98)."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||满意度指标（10分）|服务对象满意度指标|群众满意度|≥90%|93%|8|8||",
+               "||||服务对象满意<br>度<br>|≥90%<br>总分|95%|2<br>100|2<br>98||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[2][3:8] == ["服务对象满意<br>度<br>", "≥90%", "95%", "2", "2"]
+    assert rows[3][3:8] == ["", "总分", "", "100", "98"]
+
+
+def test_group_names_torn_over_three_rows_and_in_their_bracket(words: FormWords) -> None:
+    """A narrow column wraps 可持续影响指标 over three rows' cells; 满意度指标（10分） breaks
+    inside its bracket (满意<br>度指<br>标（<br>10 over 分）)."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||效益指标（20分）|可<br>持<br>|县乡人大档案<br>建档率|≥85%|87%|11|11||",
+               "|||续<br>影<br>响|长效管理机制<br>建立情况|符合规范|符合规范|1|1||",
+               "|||指<br>标|县乡人大档案建档<br>率|≥85%|85%|8|8||",
+               "||满意<br>度指<br>标（<br>10|服务对象满意度指标|群众满意度|≥90%|93%|8|8||",
+               "||分）||服务对象满意度|≥90%|95%|2|2||",
+               "|总分||||||30|28||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[2] for row in rows[1:4]] == ["可持续影响指标", "", ""]
+    assert [row[1] for row in rows[4:6]] == ["满意度指标（10分）", ""]
+    assert torn_group_name("产出指标（4", "5分）", words.group_names) == "产出指标（45分）"
+
+
+def test_a_provincial_group_moves_up_with_its_weight_beside_it(words: FormWords) -> None:
+    """The provincial form's group weight stands in its own column (效益 | 40): centred on
+    its rows (15 + 25 = 40), name and weight move up to its first row together."""
+    rows_in = ("|一级指标||二级指标||三级指标||年度预期值|评价年度实现值|自评分数|",
+               "|名称|权重(%)|名称|权重(%)|名称|权重(%)||||",
+               "|||生态效益指标|15|人居环境改善情况|15|达成年度指标|达成|15|",
+               "|效益|40|可持续影响指<br>标|25|长效管理机制建立情况|25|符合规范|符合规范|24.5|",
+               "|合计：|40||40||40|||39.5|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[:2] for row in rows[2:4]] == [["效益", "40"], ["", ""]]
+
+
+def test_the_first_reading_finds_each_forms_widest_rows(words: FormWords) -> None:
+    """Two forms one after the other: the first reading (widths only) counts each one's
+    indicator rows apart, by the total row that ends the first."""
+    from pipeline.textform.markdown_table import ReadingState, rejoin_pass
+    first = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|",
+             "||产出指标|数量指标|培训人次|≥100人次|120人次|10|10|",
+             "|总分||||||10|10|")
+    second = ("|一级指标|二级指标|三级指标|分值|得分|",
+              "|产出指标|数量指标|培训人次|10|10|",
+              "|总分|||10|10|")
+    state = ReadingState()
+    rejoin_pass((table(*first) + "\n\n" + table(*second)).split("\n"), words, state, widths_only=True)
+    assert state.widest_rows == {0: 8, 1: 5}
+    assert state.form == 2
+
+
+def test_the_headers_first_row_merged_into_the_goal_row_is_peeled(words: FormWords) -> None:
+    """The rule under the goal row missed: its cells end with the header's first row
+    (…<br>一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 | …<br>三级指标), the header found by
+    its later rows. The last lines that make header labels are a row of their own."""
+    rows_in = ("|绩<br>效<br>目<br>标<br>情<br>况<br>一级|预期<br>指标|总体目标<br>二级指|切实<br>林<br>标|"
+               "发挥职能作用<br>三级指标|是否如期实现预期总体目标|是|",
+               "||||||年度预期值|评价年度实现值|自评分数|未达标原因分析|评分标准|",
+               "|名称|权重(%)|名称|权重(%)|名称|权重(%)|||||",
+               "|决策|20|立项管理|20|论证决策规范性|2|符合规范|符合规范|2||",
+               "|合计：|20||20||2|||2||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [raw(cell) for cell in rows[0][:5]] == ["绩效目标情况", "预期", "总体目标", "切实林", "发挥职能作用"]
+    assert rows[1][:5] == ["一级指标", "", "二级指标", "", "三级指标"]
+    assert rows[2][5] == "年度预期值"
