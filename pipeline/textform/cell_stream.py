@@ -2666,12 +2666,25 @@ def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
     """The most numbers in a row that a column of weights or scores could be: none over
     ``most`` (the form's full marks; the funds block's amounts, 1108180 | 10 | 0, a tool
     printed after the table are no such column)."""
-    best = run = 0
-    for c in cells:
-        x = c.number()
-        run = run + 1 if c.kind == "num" and (x is None or x <= most + TOLERANCE) else 0
-        best = max(best, run)
+    best = 0
+    run: list[float] = []
+    for c in [*cells, None]:
+        x = c.number() if c is not None else None
+        if c is not None and c.kind == "num" and x is not None and x <= most + TOLERANCE:
+            run.append(x)
+            continue
+        if not in_pairs(run):
+            best = max(best, len(run))
+        run = []
     return best
+
+
+def in_pairs(run: list[float]) -> bool:
+    """Whether a run of numbers is rows' weight | score pairs, each score no more than its
+    weight (rows whose targets and actuals a tool printed elsewhere: 2 | 2 | 7 | 7 | 3 | 3),
+    not a column's numbers printed apart (weights 54 | 16 | 2 | 7 fail the pairing; a
+    weight is more than 0: 0.00 | 0.00 are the funds block's amounts)."""
+    return len(run) % 2 == 0 and all(0 < w and s <= w + TOLERANCE for w, s in zip(run[0::2], run[1::2]))
 
 
 def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:
