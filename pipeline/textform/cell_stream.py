@@ -68,7 +68,8 @@ from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
+from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels,
+                                     template_labels)
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
@@ -2624,17 +2625,70 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
     按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
     vocabulary (是/否, 项目级次) that is none of its terms; a text value joined from parts
     of which one is a bare number or another field's term."""
-    vocabulary = template.vocabulary.fields
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
             fields[key] = FieldValue.missing()
             continue
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
         sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
-        off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
-        foreign = joined_from_others(key, fv, template)
-        if (below and fv.value is not None) or sentence or off_vocabulary or foreign:
+        if (below and fv.value is not None) or sentence:
             fv.confidence = min(fv.confidence, cap)
+    doubt_misread_head_values(fields, template, cap)
+
+
+# A year printed as its cell holds it: 2024, 2024年, 2024年度, in brackets.
+YEAR_CELL = re.compile(r"^[（(]?\d{4}(?:年度?)?[）)]?$")
+
+
+def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """Head values read from a text whose cells a tool may print anywhere (one cell a line
+    or a block, by any tool) that show they are not their label's cell, capped at ``cap``:
+    a value of a closed vocabulary (是/否, 项目级次) that is none of its terms; a text value
+    joined from parts of which one is a bare number or another field's term (湘财预〔2024〕
+    154号 | 评价年 | 2024); a text value that is, or ends in, a piece of one of the form's
+    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金); a
+    year read out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
+    vocabulary = template.vocabulary.fields
+    labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
+    for key, fv in fields.items():
+        if fv.value is None:
+            continue
+        spec = template.fields.get(key)
+        off_vocabulary = key in vocabulary and fv.value not in vocabulary[key]
+        foreign = joined_from_others(key, fv, template)
+        parts = (fv.raw or "").split()
+        torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
+            and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
+        year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
+        if off_vocabulary or foreign or torn or year:
+            fv.confidence = min(fv.confidence, cap)
+
+
+def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,
+                           funds_score: float | None, cap: float) -> None:
+    """A total read from a text whose cells a tool may print anywhere, capped at ``cap``
+    where it may be the total row's weights, not its score: above the form's full marks
+    (合计 | 100 | 100 | 102 | 95 read as 102), or the full marks themselves, which the
+    total row prints as its weights; unless the rows' scores, all read, make it (with or
+    without the funds' score: then it is the form's own total, right or wrong)."""
+    if not isinstance(total.value, (int, float)):
+        return
+    marks = full_marks(template)
+    scores = [row.text("score").strip() for row in rows]
+    read = bool(scores) and all(NUMBER.fullmatch(x) for x in scores)
+    found = sum(float(x) for x in scores) if read else None
+    made = found is not None and any(abs(found + f - total.value) <= TOLERANCE * len(scores)
+                                     for f in (0.0, funds_score or 0.0))
+    full = any(abs(total.value - m) <= TOLERANCE for m in marks)
+    if (total.value > max(marks) + TOLERANCE or full) and not made:
+        total.confidence = min(total.confidence, cap)
+
+
+def label_piece(key: str, labels: set[str]) -> bool:
+    """Whether a text is a label's first or last part, not a whole label (资金 of 资金情况,
+    情况 of 基本情况, 评价年 of 评价年度): two characters or more."""
+    return len(key) >= 2 and key not in labels and any(
+        label != key and (label.startswith(key) or label.endswith(key)) for label in labels)
 
 
 def plausible_rows(rows: list[TextRow], kinds: CellClassifier | None = None) -> int:

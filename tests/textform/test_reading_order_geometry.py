@@ -9,12 +9,18 @@ from pathlib import Path
 from hypothesis import given, strategies as st
 
 from pipeline.document import DocumentExtractor
+from pipeline.models import FieldValue
 from pipeline.settings import Settings
-from pipeline.textform.cell_stream import Cell, longest_number_run
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.cell_stream import (Cell, doubt_misread_head_values, doubt_total_of_weights,
+                                           longest_number_run)
+from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
 
 DATA = Path(__file__).parent / "data"
 SETTINGS = Settings()
+FUND = load_catalogue(SETTINGS.config_dir).templates["gd_fund"]
+CAP = 0.6  # any cap: the tests ask whether a value is doubted
 
 
 def nums(*xs: float) -> list[Cell]:
@@ -50,3 +56,56 @@ def test_rows_whose_values_were_printed_elsewhere_are_said_missing(tmp_path: Pat
     # What was read is a guess: every row's values flagged.
     assert record.indicators and all(i.level3.flags and i.score.flags for i in record.indicators)
     assert [i.score.value for i in record.indicators] == [2, 3, 4, 3, 3]
+
+
+# --- head values and totals a tool printed among other cells -----------------------------
+
+
+
+def read(raw: str, value: object = None) -> FieldValue:
+    return FieldValue(value=raw.replace(" ", "") if value is None else value, raw=raw, confidence=1.0, page=1)
+
+
+def test_head_values_that_are_other_cells_are_doubted() -> None:
+    fields = {
+        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines
+        "project_name": read("情况"),  # the tail of 基本情况 (printed one character a line)
+        "evaluation_amount": read("2024", 2024),
+        "evaluation_year": read("粤财行〔2021〕38号", 2021),  # a year read out of a document number
+        "goal_achieved": read("2988 三级"),  # an amount and a 项目级次 term joined
+    }
+    doubt_misread_head_values(fields, FUND, CAP)
+    assert fields["basis_document"].confidence == CAP and fields["project_name"].confidence == CAP
+    assert fields["evaluation_year"].confidence == CAP and fields["goal_achieved"].confidence == CAP
+    assert fields["evaluation_amount"].confidence == 1.0
+
+
+def test_head_values_read_whole_are_not_doubted() -> None:
+    fields = {
+        "basis_document": read("粤财行〔2021〕38号"),
+        "project_name": read("湛江市基层医疗卫生机构能力 提升项目"),
+        "project_level": read("一级"),  # a term of its vocabulary, though 一级指标 begins so
+        "evaluation_year": read("2024年度", 2024),
+        "goal_achieved": read("是"),
+    }
+    doubt_misread_head_values(fields, FUND, CAP)
+    assert all(fv.confidence == 1.0 for fv in fields.values())
+
+
+def rows(*scores: str) -> list[TextRow]:
+    return [TextRow({"score": [Piece(s, s, i, None, 1.0)]}) for i, s in enumerate(scores)]
+
+
+def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
+    over = FieldValue(value=102, raw="102", confidence=1.0, page=1)
+    doubt_total_of_weights(over, rows("50", "45"), FUND, None, CAP)
+    assert over.confidence == CAP  # 合计 | 100 | 100 | 102 | 95: the rows' weights, above 100
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, rows("50", ""), FUND, None, CAP)
+    assert full.confidence == CAP  # full marks, the scores not all read: not confirmed
+    made = FieldValue(value=103.5, raw="103.5", confidence=1.0, page=1)
+    doubt_total_of_weights(made, rows("60", "43.5"), FUND, None, CAP)
+    assert made.confidence == 1.0  # the scores make it: the form's own total, for the checks
+    plain = FieldValue(value=94.5, raw="94.5", confidence=1.0, page=1)
+    doubt_total_of_weights(plain, rows("50", ""), FUND, None, CAP)
+    assert plain.confidence == 1.0
