@@ -2537,7 +2537,9 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
     - a field of a closed vocabulary read blank (项目级次): the one cell that is its term;
     - a text field read blank or as parts of other fields' values (710 | 三级 after
       预期总体目标): the sentence printed right before its label (the goal printed above its
-      centred label), when no field took it."""
+      centred label), when no field took it;
+
+    and a text value no one cell holds whole, joined from several, is in doubt."""
     labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
     field_labels = set().union(*labels_of.values()) if labels_of else set()
 
@@ -2578,6 +2580,15 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+    for name, fv in fields.items():
+        spec = template.fields.get(name)
+        value = compact(str(fv.value)) if fv.value is not None else ""
+        if spec is not None and spec.type == "text" and len(value) > 1 and head \
+                and not any(value in c.key for c in head):
+            # A name joined from several cells (主管部门 | 佛山市市场监督管理局 | 佛山市水利工程
+            # 管理处 | 实施单位: the next label's value printed above it, centred): no cell
+            # of the text holds it whole.
+            fv.confidence = min(fv.confidence, guess)
 
 
 def numbers_after_text_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
@@ -2646,7 +2657,8 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
     a value of a closed vocabulary (是/否, 项目级次) that is none of its terms; a text value
     joined from parts of which one is a bare number or another field's term (湘财预〔2024〕
     154号 | 评价年 | 2024); a text value that is, or ends in, a piece of one of the form's
-    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金); a
+    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金), or
+    that holds a whole label of four characters or more (金额单位：万元 read as 项目名称); a
     year read out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
     vocabulary = template.vocabulary.fields
     labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
@@ -2660,7 +2672,10 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
         torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
             and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
         year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
-        if off_vocabulary or foreign or torn or year:
+        # A label inside a value (金额单位：万元 read as 项目名称): another cell, the label's own.
+        labelled = spec is not None and spec.type == "text" and any(
+            label in compact(str(fv.value)) for label in labels if len(label) >= 4)
+        if off_vocabulary or foreign or torn or year or labelled:
             fv.confidence = min(fv.confidence, cap)
 
 

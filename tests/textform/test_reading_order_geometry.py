@@ -13,13 +13,14 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (Cell, doubt_misread_head_values, doubt_total_of_weights,
-                                           longest_number_run)
+                                           head_values_printed_apart, longest_number_run)
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
 
 DATA = Path(__file__).parent / "data"
 SETTINGS = Settings()
-FUND = load_catalogue(SETTINGS.config_dir).templates["gd_fund"]
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+FUND = CATALOGUE.templates["gd_fund"]
 CAP = 0.6  # any cap: the tests ask whether a value is doubted
 
 
@@ -73,10 +74,12 @@ def test_head_values_that_are_other_cells_are_doubted() -> None:
         "evaluation_amount": read("2024", 2024),
         "evaluation_year": read("粤财行〔2021〕38号", 2021),  # a year read out of a document number
         "goal_achieved": read("2988 三级"),  # an amount and a 项目级次 term joined
+        "reporting_unit": read("金额单位：万元"),  # a label and its value, another field's
     }
     doubt_misread_head_values(fields, FUND, CAP)
     assert fields["basis_document"].confidence == CAP and fields["project_name"].confidence == CAP
     assert fields["evaluation_year"].confidence == CAP and fields["goal_achieved"].confidence == CAP
+    assert fields["reporting_unit"].confidence == CAP
     assert fields["evaluation_amount"].confidence == 1.0
 
 
@@ -109,3 +112,16 @@ def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
     plain = FieldValue(value=94.5, raw="94.5", confidence=1.0, page=1)
     doubt_total_of_weights(plain, rows("50", ""), FUND, None, CAP)
     assert plain.confidence == 1.0
+
+
+def test_a_name_joined_from_two_cells_is_doubted() -> None:
+    # 主管部门 | 佛山市市场监督管理局 | 佛山市水利工程 管理处 | 实施单位: the 实施单位's value
+    # printed above its label (centred), read on as the 主管部门's.
+    head = [Cell((Piece(t, t, i, None, 1.0),), kind, i) for i, (t, kind) in enumerate(
+        [("项目名称", "label"), ("佛山市困难群众救助补助专项资金", "name"), ("主管部门", "label"),
+         ("佛山市市场监督管理局", "name"), ("佛山市水利工程管理处", "name"), ("实施单位", "label")])]
+    fields = {"project_name": read("佛山市困难群众救助补助专项资金"),
+              "competent_department": read("佛山市市场监督管理局 佛山市水利工程 管理处")}
+    head_values_printed_apart(fields, head, CATALOGUE.templates["mof_project"], CAP)
+    assert fields["competent_department"].confidence == CAP
+    assert fields["project_name"].confidence == 1.0
