@@ -239,6 +239,26 @@ class CellClassifier:
                      if re.search(pattern, "".join(p.text.strip() for p in cells[j]))
                      and self.of(tuple(cells[j])) == "value"), None)
 
+    def completes_term(self, cells: list[list[Piece]], piece: Piece) -> int | None:
+        """The value cell a line ends (18 年底前完 已完成 | 成: 年底前完成, the target, not
+        the actual beside it): the latest value on an earlier line that is no whole value
+        alone and with the line is one, a term of config qualitative_values or a target
+        config cell_stream.target_words says (a deadline)."""
+        if self.of((piece,)) not in ("name", "unit"):
+            return None
+        terms = self.config.qualitative_values
+        patterns = self.config.cell_stream.target_words
+
+        def whole(text: str) -> bool:
+            return compact(text) in terms or any(re.search(x, text) for x in patterns)
+
+        for j in range(len(cells) - 1, -1, -1):
+            text = "".join(p.text.strip() for p in cells[j])
+            if cells[j][-1].line < piece.line and self.of(tuple(cells[j])) == "value" \
+                    and not whole(text) and whole(text + piece.text.strip()):
+                return j
+        return None
+
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
@@ -290,6 +310,8 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     for p in (p for line in block for p in line):
         kind = kinds.of((p,))
         completed = kinds.completed_by(cells, p)
+        if completed is None:
+            completed = kinds.completes_term(cells, p)
         if completed is not None:
             cells[completed].append(p)
         elif value_at is not None and (kinds.goes_on(cells[value_at], p)):

@@ -12,14 +12,17 @@ from pipeline.document import DocumentExtractor
 from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.cell_stream import (Cell, doubt_misread_head_values, doubt_total_of_weights,
-                                           head_values_printed_apart, longest_number_run)
+from pipeline.textform.cell_stream import (Cell, CellClassifier, block_cells, doubt_misread_head_values,
+                                           doubt_total_of_weights, head_values_printed_apart,
+                                           longest_number_run)
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import label_index, load_text_config
 
 DATA = Path(__file__).parent / "data"
 SETTINGS = Settings()
 CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
 FUND = CATALOGUE.templates["gd_fund"]
 CAP = 0.6  # any cap: the tests ask whether a value is doubted
 
@@ -125,3 +128,19 @@ def test_a_name_joined_from_two_cells_is_doubted() -> None:
     head_values_printed_apart(fields, head, CATALOGUE.templates["mof_project"], CAP)
     assert fields["competent_department"].confidence == CAP
     assert fields["project_name"].confidence == 1.0
+
+
+def test_a_line_that_ends_a_value_beside_another_goes_to_it() -> None:
+    kinds = CellClassifier(CONFIG, "mof_project", CATALOGUE.templates["mof_project"],
+                           label_index(CATALOGUE, CONFIG))
+
+    def cells(*lines: str) -> list[tuple[str, str]]:
+        block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")] for i, line in enumerate(lines)]
+        return [(c.text, c.kind) for c in block_cells(block, 0, kinds)]
+
+    # 18 | 年底前完 | 已完成 on one line, 成 below: the deadline's end, not the actual's.
+    got = cells("18 年底前完 已完成", "成")
+    assert got == [("18", "num"), ("年底前完成", "value"), ("已完成", "value")]
+    # A whole value already (按期完成) takes no more: 率 is a name's.
+    got = cells("按期完成 已完成", "率")
+    assert ("按期完成", "value") in got and ("已完成", "value") in got
