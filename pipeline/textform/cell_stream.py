@@ -2663,10 +2663,19 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
             fields[key] = FieldValue.missing()
             continue
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
-        sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
+        sentence = isinstance(fv.value, str) and is_sentence(fv.value)
         if (below and fv.value is not None) or sentence:
             fv.confidence = min(fv.confidence, cap)
     doubt_misread_head_values(fields, template, cap)
+
+
+def is_sentence(text: str) -> bool:
+    """A text too long or too punctuated for a name: running text."""
+    return len(text) > 24 or bool(PROSE_MARK.search(text))
+
+
+# A sentence's marks (not a label's colon: 金额单位：万元).
+RUNNING_TEXT = re.compile(r"[，。；、,;]|.{25}")
 
 
 # A year printed as its cell holds it: 2024, 2024年, 2024年度, in brackets.
@@ -2694,8 +2703,9 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
         torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
             and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
         year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
-        # A label inside a value (金额单位：万元 read as 项目名称): another cell, the label's own.
-        labelled = spec is not None and spec.type == "text" and any(
+        # A label inside a name (金额单位：万元 read as 项目名称): another cell, the label's own;
+        # a sentence may speak of what a label names (年度总体目标已实现，…).
+        labelled = spec is not None and spec.type == "text" and not RUNNING_TEXT.search(str(fv.value)) and any(
             label in compact(str(fv.value)) for label in labels if len(label) >= 4)
         if off_vocabulary or foreign or torn or year or labelled:
             fv.confidence = min(fv.confidence, cap)

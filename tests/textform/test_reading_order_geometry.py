@@ -96,6 +96,10 @@ def test_head_values_read_whole_are_not_doubted() -> None:
     }
     doubt_misread_head_values(fields, FUND, CAP)
     assert all(fv.confidence == 1.0 for fv in fields.values())
+    # A sentence may speak of what a label names (年度总体目标 is the national forms' row label).
+    goal = {"goal_actual": read("年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")}
+    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP)
+    assert goal["goal_actual"].confidence == 1.0
 
 
 def rows(*scores: str) -> list[TextRow]:
