@@ -271,7 +271,8 @@ class CellClassifier:
 
 def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) -> list[Cell]:
     """The cells of one block. Lines of as many parts each (two or more) are side-by-side
-    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标). Else a block holds
+    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标), unless a column holds a
+    whole value on each line (rows one under the other). Else a block holds
     a text cell (a name, a sentence) and values beside it, their lines interleaved: a part
     that is a whole value, number or label stands alone (职业技能网络联络 | 符合规范 |
     平台健全度); a part that goes on the value before it (12月31日 | 前, 达成年度 | 指标)
@@ -295,7 +296,13 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
-        return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
+        columns = [tuple(line[j] for line in block) for j in range(k)]
+        if len(block) > 1 and any(all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c)
+                                  for c in columns):
+            # A column of whole values, one a line (有效提升 | 逐步改善): rows one under the
+            # other (社会公众知晓率 有效提升 | 农村人居服务水平 逐步改善), each line its cells.
+            return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+        return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
     wrapped = wrapped_sentences(block, kinds)

@@ -148,3 +148,18 @@ def test_a_line_that_ends_a_value_beside_another_goes_to_it() -> None:
     # A whole value already (按期完成) takes no more: 率 is a name's.
     got = cells("按期完成 已完成", "率")
     assert ("按期完成", "value") in got and ("已完成", "value") in got
+
+
+def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
+    kinds = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"],
+                           label_index(CATALOGUE, CONFIG))
+    # Two rows' names and targets side by side, one row a line: a column of whole values.
+    block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")]
+             for i, line in enumerate(["社会公众知晓率 有效提升", "农村人居服务水平 逐步改善"])]
+    got = [(c.text, c.kind) for c in block_cells(block, 0, kinds)]
+    assert got == [("社会公众知晓率", "name"), ("有效提升", "value"), ("农村人居服务水平", "name"), ("逐步改善", "value")]
+    # Two cells wrapped side by side (满意度指 服务对象满 | 标（10分） 意度指标) stay two cells.
+    block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")]
+             for i, line in enumerate(["满意度指 服务对象满", "标（10分） 意度指标"])]
+    got = [c.text for c in block_cells(block, 0, kinds)]
+    assert got == ["满意度指标（10分）", "服务对象满意度指标"]
