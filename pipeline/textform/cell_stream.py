@@ -68,7 +68,8 @@ from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels
+from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels,
+                                     template_labels)
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
@@ -238,6 +239,26 @@ class CellClassifier:
                      if re.search(pattern, "".join(p.text.strip() for p in cells[j]))
                      and self.of(tuple(cells[j])) == "value"), None)
 
+    def completes_term(self, cells: list[list[Piece]], piece: Piece) -> int | None:
+        """The value cell a line ends (18 年底前完 已完成 | 成: 年底前完成, the target, not
+        the actual beside it): the latest value on an earlier line that is no whole value
+        alone and with the line is one, a term of config qualitative_values or a target
+        config cell_stream.target_words says (a deadline)."""
+        if self.of((piece,)) not in ("name", "unit"):
+            return None
+        terms = self.config.qualitative_values
+        patterns = self.config.cell_stream.target_words
+
+        def whole(text: str) -> bool:
+            return compact(text) in terms or any(re.search(x, text) for x in patterns)
+
+        for j in range(len(cells) - 1, -1, -1):
+            text = "".join(p.text.strip() for p in cells[j])
+            if cells[j][-1].line < piece.line and self.of(tuple(cells[j])) == "value" \
+                    and not whole(text) and whole(text + piece.text.strip()):
+                return j
+        return None
+
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
@@ -250,7 +271,8 @@ class CellClassifier:
 
 def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) -> list[Cell]:
     """The cells of one block. Lines of as many parts each (two or more) are side-by-side
-    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标). Else a block holds
+    cells wrapped together (满意度指 服务对象满 | 标（10分） 意度指标), unless a column holds a
+    whole value on each line (rows one under the other). Else a block holds
     a text cell (a name, a sentence) and values beside it, their lines interleaved: a part
     that is a whole value, number or label stands alone (职业技能网络联络 | 符合规范 |
     平台健全度); a part that goes on the value before it (12月31日 | 前, 达成年度 | 指标)
@@ -274,7 +296,13 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     widths = {len(line) for line in block}
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
-        return [Cell(c, kinds.of(c), number) for c in (tuple(line[j] for line in block) for j in range(k))]
+        columns = [tuple(line[j] for line in block) for j in range(k)]
+        if len(block) > 1 and any(all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c)
+                                  for c in columns):
+            # A column of whole values, one a line (有效提升 | 逐步改善): rows one under the
+            # other (社会公众知晓率 有效提升 | 农村人居服务水平 逐步改善), each line its cells.
+            return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+        return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
     wrapped = wrapped_sentences(block, kinds)
@@ -289,6 +317,8 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     for p in (p for line in block for p in line):
         kind = kinds.of((p,))
         completed = kinds.completed_by(cells, p)
+        if completed is None:
+            completed = kinds.completes_term(cells, p)
         if completed is not None:
             cells[completed].append(p)
         elif value_at is not None and (kinds.goes_on(cells[value_at], p)):
@@ -2536,7 +2566,9 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
     - a field of a closed vocabulary read blank (项目级次): the one cell that is its term;
     - a text field read blank or as parts of other fields' values (710 | 三级 after
       预期总体目标): the sentence printed right before its label (the goal printed above its
-      centred label), when no field took it."""
+      centred label), when no field took it;
+
+    and a text value no one cell holds whole, joined from several, is in doubt."""
     labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
     field_labels = set().union(*labels_of.values()) if labels_of else set()
 
@@ -2577,6 +2609,15 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+    for name, fv in fields.items():
+        spec = template.fields.get(name)
+        value = compact(str(fv.value)) if fv.value is not None else ""
+        if spec is not None and spec.type == "text" and len(value) > 1 and head \
+                and not any(value in c.key for c in head):
+            # A name joined from several cells (主管部门 | 佛山市市场监督管理局 | 佛山市水利工程
+            # 管理处 | 实施单位: the next label's value printed above it, centred): no cell
+            # of the text holds it whole.
+            fv.confidence = min(fv.confidence, guess)
 
 
 def numbers_after_text_values(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
@@ -2624,17 +2665,84 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
     按照… | 体目标 理模式…, …落实组织保障、 是否如期实现预期总体目标); a value of a closed
     vocabulary (是/否, 项目级次) that is none of its terms; a text value joined from parts
     of which one is a bare number or another field's term."""
-    vocabulary = template.vocabulary.fields
     for key, fv in fields.items():
         if fv.value is None and not fv.flags and not (fv.raw or "").strip():
             fields[key] = FieldValue.missing()
             continue
         below = key in template.fields and template.fields[key].value == "below"  # 预期目标 | 实际完成情况
-        sentence = isinstance(fv.value, str) and (len(fv.value) > 24 or bool(PROSE_MARK.search(fv.value)))
-        off_vocabulary = key in vocabulary and fv.value is not None and fv.value not in vocabulary[key]
-        foreign = joined_from_others(key, fv, template)
-        if (below and fv.value is not None) or sentence or off_vocabulary or foreign:
+        sentence = isinstance(fv.value, str) and is_sentence(fv.value)
+        if (below and fv.value is not None) or sentence:
             fv.confidence = min(fv.confidence, cap)
+    doubt_misread_head_values(fields, template, cap)
+
+
+def is_sentence(text: str) -> bool:
+    """A text too long or too punctuated for a name: running text."""
+    return len(text) > 24 or bool(PROSE_MARK.search(text))
+
+
+# A sentence's marks (not a label's colon: 金额单位：万元).
+RUNNING_TEXT = re.compile(r"[，。；、,;]|.{25}")
+
+
+# A year printed as its cell holds it: 2024, 2024年, 2024年度, in brackets.
+YEAR_CELL = re.compile(r"^[（(]?\d{4}(?:年度?)?[）)]?$")
+
+
+def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """Head values read from a text whose cells a tool may print anywhere (one cell a line
+    or a block, by any tool) that show they are not their label's cell, capped at ``cap``:
+    a value of a closed vocabulary (是/否, 项目级次) that is none of its terms; a text value
+    joined from parts of which one is a bare number or another field's term (湘财预〔2024〕
+    154号 | 评价年 | 2024); a text value that is, or ends in, a piece of one of the form's
+    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金), or
+    that holds a whole label of four characters or more (金额单位：万元 read as 项目名称); a
+    year read out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
+    vocabulary = template.vocabulary.fields
+    labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
+    for key, fv in fields.items():
+        if fv.value is None:
+            continue
+        spec = template.fields.get(key)
+        off_vocabulary = key in vocabulary and fv.value not in vocabulary[key]
+        foreign = joined_from_others(key, fv, template)
+        parts = (fv.raw or "").split()
+        torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
+            and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
+        year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
+        # A label inside a name (金额单位：万元 read as 项目名称): another cell, the label's own;
+        # a sentence may speak of what a label names (年度总体目标已实现，…).
+        labelled = spec is not None and spec.type == "text" and not RUNNING_TEXT.search(str(fv.value)) and any(
+            label in compact(str(fv.value)) for label in labels if len(label) >= 4)
+        if off_vocabulary or foreign or torn or year or labelled:
+            fv.confidence = min(fv.confidence, cap)
+
+
+def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,
+                           funds_score: float | None, cap: float) -> None:
+    """A total read from a text whose cells a tool may print anywhere, capped at ``cap``
+    where it may be the total row's weights, not its score: above the form's full marks
+    (合计 | 100 | 100 | 102 | 95 read as 102), or the full marks themselves, which the
+    total row prints as its weights; unless the rows' scores, all read, make it (with or
+    without the funds' score: then it is the form's own total, right or wrong)."""
+    if not isinstance(total.value, (int, float)):
+        return
+    marks = full_marks(template)
+    scores = [row.text("score").strip() for row in rows]
+    read = bool(scores) and all(NUMBER.fullmatch(x) for x in scores)
+    found = sum(float(x) for x in scores) if read else None
+    made = found is not None and any(abs(found + f - total.value) <= TOLERANCE * len(scores)
+                                     for f in (0.0, funds_score or 0.0))
+    full = any(abs(total.value - m) <= TOLERANCE for m in marks)
+    if (total.value > max(marks) + TOLERANCE or full) and not made:
+        total.confidence = min(total.confidence, cap)
+
+
+def label_piece(key: str, labels: set[str]) -> bool:
+    """Whether a text is a label's first or last part, not a whole label (资金 of 资金情况,
+    情况 of 基本情况, 评价年 of 评价年度): two characters or more."""
+    return len(key) >= 2 and key not in labels and any(
+        label != key and (label.startswith(key) or label.endswith(key)) for label in labels)
 
 
 def plausible_rows(rows: list[TextRow], kinds: CellClassifier | None = None) -> int:
@@ -2666,12 +2774,25 @@ def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
     """The most numbers in a row that a column of weights or scores could be: none over
     ``most`` (the form's full marks; the funds block's amounts, 1108180 | 10 | 0, a tool
     printed after the table are no such column)."""
-    best = run = 0
-    for c in cells:
-        x = c.number()
-        run = run + 1 if c.kind == "num" and (x is None or x <= most + TOLERANCE) else 0
-        best = max(best, run)
+    best = 0
+    run: list[float] = []
+    for c in [*cells, None]:
+        x = c.number() if c is not None else None
+        if c is not None and c.kind == "num" and x is not None and x <= most + TOLERANCE:
+            run.append(x)
+            continue
+        if not in_pairs(run):
+            best = max(best, len(run))
+        run = []
     return best
+
+
+def in_pairs(run: list[float]) -> bool:
+    """Whether a run of numbers is rows' weight | score pairs, each score no more than its
+    weight (rows whose targets and actuals a tool printed elsewhere: 2 | 2 | 7 | 7 | 3 | 3),
+    not a column's numbers printed apart (weights 54 | 16 | 2 | 7 fail the pairing; a
+    weight is more than 0: 0.00 | 0.00 are the funds block's amounts)."""
+    return len(run) % 2 == 0 and all(0 < w and s <= w + TOLERANCE for w, s in zip(run[0::2], run[1::2]))
 
 
 def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:

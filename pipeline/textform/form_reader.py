@@ -23,6 +23,8 @@ from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     CellClassifier,
     doubt_head_fields,
+    doubt_misread_head_values,
+    doubt_total_of_weights,
     head_values_printed_apart,
     is_cell_stream,
     moved_head_values,
@@ -294,6 +296,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             head_values_printed_apart(form.fields, stream.before_table, template,
                                       config.confidence.unconfirmed_table)
         doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
+    elif kind is TextKind.CELLS:
+        # One cell a line, no blocks to read as a stream: a head value may still be another
+        # cell (a torn label's piece, a number joined on); said so where it shows.
+        doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table)
+        doubt_total_of_weights(form.total, form.rows, template, number_field(form.fields, "funds_score"),
+                               config.confidence.unconfirmed_table)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
     # A table read past the narrative's first section heading (an OCR engine's garbled
     # grid, its total not found) ends before it.

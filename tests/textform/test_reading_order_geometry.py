@@ -1,0 +1,165 @@
+"""pdftotext's reading order on pages of other geometry (column widths, margins, face
+sizes): a row's target and actual printed elsewhere leave its weight and score side by
+side, row after row; the rows not read are said missing, never silently absent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, strategies as st
+
+from pipeline.document import DocumentExtractor
+from pipeline.models import FieldValue
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.cell_stream import (Cell, CellClassifier, block_cells, doubt_misread_head_values,
+                                           doubt_total_of_weights, head_values_printed_apart,
+                                           longest_number_run)
+from pipeline.textform.indicator_rows import TextRow
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import label_index, load_text_config
+
+DATA = Path(__file__).parent / "data"
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+FUND = CATALOGUE.templates["gd_fund"]
+CAP = 0.6  # any cap: the tests ask whether a value is doubted
+
+
+def nums(*xs: float) -> list[Cell]:
+    return [Cell((Piece(str(x), str(x), i, None, 1.0),), "num", i) for i, x in enumerate(xs)]
+
+
+def test_weight_score_pairs_are_no_column_run() -> None:
+    # 2 | 2 | 7 | 7 | 3 | 3 | 8 | 8: four rows' weights and scores, their values elsewhere.
+    assert longest_number_run(nums(2, 2, 7, 7, 3, 3, 8, 8), 100) == 0
+    # A column of weights (54 | 16 | 2 | 7 …) pairs no score under its weight.
+    assert longest_number_run(nums(54, 16, 2, 7, 3, 8), 100) == 6
+    # The funds block's amounts (0.00 | 0.00 …) weigh nothing: no row's pairs.
+    assert longest_number_run(nums(0, 0, 0, 0, 0, 0), 100) == 6
+
+
+@given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 60)), min_size=1, max_size=10))
+def test_a_run_is_pairs_only_when_every_score_is_within_its_weight(pairs: list[tuple[int, int]]) -> None:
+    run = [x for pair in pairs for x in pair]
+    paired = all(s <= w for w, s in pairs)
+    assert longest_number_run(nums(*run), 100) == (0 if paired else len(run))
+
+
+def test_rows_whose_values_were_printed_elsewhere_are_said_missing(tmp_path: Path) -> None:
+    # pdftotext of a 项目支出绩效自评表 drawn with wide margins: nine rows, the values of
+    # five printed in one block beside the level-1 names; the weights and scores 2 | 2 |
+    # 7 | 7 … in a run. Formerly seven "rows" of weights read with a level-1 weight (满意
+    # 度指标（10分）) made 100, and the record said its rows complete.
+    path = tmp_path / "report.txt"
+    path.write_text((DATA / "mof_project_pdftotext_moved_values.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    complete = [c for c in record.checks if c.rule == "indicators_complete"]
+    assert complete and not complete[0].ok
+    # What was read is a guess: every row's values flagged.
+    assert record.indicators and all(i.level3.flags and i.score.flags for i in record.indicators)
+    assert [i.score.value for i in record.indicators] == [2, 3, 4, 3, 3]
+
+
+# --- head values and totals a tool printed among other cells -----------------------------
+
+
+
+def read(raw: str, value: object = None) -> FieldValue:
+    return FieldValue(value=raw.replace(" ", "") if value is None else value, raw=raw, confidence=1.0, page=1)
+
+
+def test_head_values_that_are_other_cells_are_doubted() -> None:
+    fields = {
+        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines
+        "project_name": read("情况"),  # the tail of 基本情况 (printed one character a line)
+        "evaluation_amount": read("2024", 2024),
+        "evaluation_year": read("粤财行〔2021〕38号", 2021),  # a year read out of a document number
+        "goal_achieved": read("2988 三级"),  # an amount and a 项目级次 term joined
+        "reporting_unit": read("金额单位：万元"),  # a label and its value, another field's
+    }
+    doubt_misread_head_values(fields, FUND, CAP)
+    assert fields["basis_document"].confidence == CAP and fields["project_name"].confidence == CAP
+    assert fields["evaluation_year"].confidence == CAP and fields["goal_achieved"].confidence == CAP
+    assert fields["reporting_unit"].confidence == CAP
+    assert fields["evaluation_amount"].confidence == 1.0
+
+
+def test_head_values_read_whole_are_not_doubted() -> None:
+    fields = {
+        "basis_document": read("粤财行〔2021〕38号"),
+        "project_name": read("湛江市基层医疗卫生机构能力 提升项目"),
+        "project_level": read("一级"),  # a term of its vocabulary, though 一级指标 begins so
+        "evaluation_year": read("2024年度", 2024),
+        "goal_achieved": read("是"),
+    }
+    doubt_misread_head_values(fields, FUND, CAP)
+    assert all(fv.confidence == 1.0 for fv in fields.values())
+    # A sentence may speak of what a label names (年度总体目标 is the national forms' row label).
+    goal = {"goal_actual": read("年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")}
+    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP)
+    assert goal["goal_actual"].confidence == 1.0
+
+
+def rows(*scores: str) -> list[TextRow]:
+    return [TextRow({"score": [Piece(s, s, i, None, 1.0)]}) for i, s in enumerate(scores)]
+
+
+def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
+    over = FieldValue(value=102, raw="102", confidence=1.0, page=1)
+    doubt_total_of_weights(over, rows("50", "45"), FUND, None, CAP)
+    assert over.confidence == CAP  # 合计 | 100 | 100 | 102 | 95: the rows' weights, above 100
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, rows("50", ""), FUND, None, CAP)
+    assert full.confidence == CAP  # full marks, the scores not all read: not confirmed
+    made = FieldValue(value=103.5, raw="103.5", confidence=1.0, page=1)
+    doubt_total_of_weights(made, rows("60", "43.5"), FUND, None, CAP)
+    assert made.confidence == 1.0  # the scores make it: the form's own total, for the checks
+    plain = FieldValue(value=94.5, raw="94.5", confidence=1.0, page=1)
+    doubt_total_of_weights(plain, rows("50", ""), FUND, None, CAP)
+    assert plain.confidence == 1.0
+
+
+def test_a_name_joined_from_two_cells_is_doubted() -> None:
+    # 主管部门 | 佛山市市场监督管理局 | 佛山市水利工程 管理处 | 实施单位: the 实施单位's value
+    # printed above its label (centred), read on as the 主管部门's.
+    head = [Cell((Piece(t, t, i, None, 1.0),), kind, i) for i, (t, kind) in enumerate(
+        [("项目名称", "label"), ("佛山市困难群众救助补助专项资金", "name"), ("主管部门", "label"),
+         ("佛山市市场监督管理局", "name"), ("佛山市水利工程管理处", "name"), ("实施单位", "label")])]
+    fields = {"project_name": read("佛山市困难群众救助补助专项资金"),
+              "competent_department": read("佛山市市场监督管理局 佛山市水利工程 管理处")}
+    head_values_printed_apart(fields, head, CATALOGUE.templates["mof_project"], CAP)
+    assert fields["competent_department"].confidence == CAP
+    assert fields["project_name"].confidence == 1.0
+
+
+def test_a_line_that_ends_a_value_beside_another_goes_to_it() -> None:
+    kinds = CellClassifier(CONFIG, "mof_project", CATALOGUE.templates["mof_project"],
+                           label_index(CATALOGUE, CONFIG))
+
+    def cells(*lines: str) -> list[tuple[str, str]]:
+        block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")] for i, line in enumerate(lines)]
+        return [(c.text, c.kind) for c in block_cells(block, 0, kinds)]
+
+    # 18 | 年底前完 | 已完成 on one line, 成 below: the deadline's end, not the actual's.
+    got = cells("18 年底前完 已完成", "成")
+    assert got == [("18", "num"), ("年底前完成", "value"), ("已完成", "value")]
+    # A whole value already (按期完成) takes no more: 率 is a name's.
+    got = cells("按期完成 已完成", "率")
+    assert ("按期完成", "value") in got and ("已完成", "value") in got
+
+
+def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
+    kinds = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"],
+                           label_index(CATALOGUE, CONFIG))
+    # Two rows' names and targets side by side, one row a line: a column of whole values.
+    block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")]
+             for i, line in enumerate(["社会公众知晓率 有效提升", "农村人居服务水平 逐步改善"])]
+    got = [(c.text, c.kind) for c in block_cells(block, 0, kinds)]
+    assert got == [("社会公众知晓率", "name"), ("有效提升", "value"), ("农村人居服务水平", "name"), ("逐步改善", "value")]
+    # Two cells wrapped side by side (满意度指 服务对象满 | 标（10分） 意度指标) stay two cells.
+    block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")]
+             for i, line in enumerate(["满意度指 服务对象满", "标（10分） 意度指标"])]
+    got = [c.text for c in block_cells(block, 0, kinds)]
+    assert got == ["满意度指标（10分）", "服务对象满意度指标"]
