@@ -5,20 +5,25 @@ earlier OCR left behind, read those brackets as 【, [, 】 or ], each on its ow
 two around the year come out of different kinds (闽财行【2023]52号). Two brackets that
 do not pair were not printed so: the year goes back between the form's brackets and the
 value is flagged `ambiguous`, the reading kept in ``alternatives``. A pair of one kind
-([2020], 【2020】) may be what the form prints and is kept as read.
+([2020], 【2020】) may be what the form prints and is kept as read. A field citing several
+documents (粤财预〔2021〕89号、粤财农【2022]15号) has each number mended.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipeline.models import FieldValue, Record
+from pipeline.models import Record
 from pipeline.template.catalogue import DocumentNumbers
+
+# A year of the documents these forms cite (1990s to 2090s): a bracketed number that is no
+# year (第[12]号) is not a 文号's.
+YEAR = r"(?:19|20)\d\d"
 
 
 def year_brackets(rules: DocumentNumbers) -> re.Pattern[str]:
     marks = re.escape(rules.misread_as)
-    return re.compile(rf"([{marks}])\s*((?:19|20)\d\d)\s*([{marks}])")
+    return re.compile(rf"([{marks}])\s*({YEAR})\s*([{marks}])")
 
 
 def brackets_pair(open_mark: str, close_mark: str, rules: DocumentNumbers) -> bool:
@@ -29,13 +34,22 @@ def brackets_pair(open_mark: str, close_mark: str, rules: DocumentNumbers) -> bo
 
 
 def mended_number(text: str, rules: DocumentNumbers) -> str | None:
-    """The number with its year between the form's brackets, or None when its brackets
-    pair (or it has no bracketed year)."""
-    found = year_brackets(rules).search(text)
-    if found is None or brackets_pair(found.group(1), found.group(3), rules):
+    """The text with each year between the form's brackets where its brackets do not pair,
+    or None when every bracketed year's brackets pair (or it has none)."""
+    if not rules.misread_as:
         return None
     opening, closing = rules.year_brackets
-    return text[:found.start()] + opening + found.group(2) + closing + text[found.end():]
+    mended = False
+
+    def mend(found: re.Match[str]) -> str:
+        nonlocal mended
+        if brackets_pair(found.group(1), found.group(3), rules):
+            return found.group(0)
+        mended = True
+        return opening + found.group(2) + closing
+
+    text = year_brackets(rules).sub(mend, text)
+    return text if mended else None
 
 
 def mend_document_numbers(record: Record, rules: DocumentNumbers) -> None:
@@ -47,7 +61,8 @@ def mend_document_numbers(record: Record, rules: DocumentNumbers) -> None:
         mended = mended_number(value.value, rules)
         if mended is None:
             continue
-        record.fields[name] = FieldValue(
-            value=mended, raw=value.raw, confidence=value.confidence,
-            flags=[*value.flags, *(["ambiguous"] if "ambiguous" not in value.flags else [])],
-            page=value.page, bbox=value.bbox, alternatives=[value.value, *value.alternatives])
+        value = value.model_copy(update={"value": mended,
+                                         "alternatives": [value.value, *value.alternatives],
+                                         "flags": list(value.flags)})
+        value.flag("ambiguous")
+        record.fields[name] = value

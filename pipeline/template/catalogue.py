@@ -207,11 +207,12 @@ class DocumentNumbers(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # A catalogue without `document_numbers` mends nothing: no fields, no brackets.
     fields: list[str] = Field(default_factory=list)
     # The form's brackets around the year: 财预〔2020〕10号.
     year_brackets: tuple[str, str] = ("〔", "〕")
     # Brackets a reading may hold in their place, as opening/closing pairs in a row.
-    misread_as: str = "〔〕【】[]〖〗()「」"
+    misread_as: str = ""
 
     @model_validator(mode="after")
     def pairs(self) -> DocumentNumbers:

@@ -28,6 +28,11 @@ def test_brackets_of_two_kinds_are_put_back() -> None:
     assert mended_number("赣州财农〔 2024】130号", RULES) == "赣州财农〔2024〕130号"
 
 
+def test_every_number_a_field_cites_is_mended() -> None:
+    assert mended_number("粤财预〔2021〕89号、粤财农【2022]15号", RULES) == "粤财预〔2021〕89号、粤财农〔2022〕15号"
+    assert mended_number("粤财预[2021】89号、粤财农【2022]15号", RULES) == "粤财预〔2021〕89号、粤财农〔2022〕15号"
+
+
 def test_a_pair_of_one_kind_and_numbers_without_a_year_are_kept() -> None:
     for printed in ("财预〔2020〕10号", "粤财预[2021]89号", "粤财预【2021】89号", "粤财预(2021)89号",
                     "关于印发实施方案的通知", "第[12]号", ""):
@@ -50,9 +55,13 @@ def test_a_mended_number_keeps_everything_but_its_brackets(
         assert mended == f"{prefix}〔{year}〕{serial}号"
 
 
+def test_a_catalogue_without_document_numbers_mends_nothing() -> None:
+    assert mended_number("闽财行【2023]52号", DocumentNumbers()) is None
+
+
 def test_pairs_must_come_in_twos() -> None:
     try:
-        DocumentNumbers(misread_as="〔〕【")
+        DocumentNumbers(fields=["basis_document"], misread_as="〔〕【")
     except ValueError as error:
         assert "pairs" in str(error)
     else:
