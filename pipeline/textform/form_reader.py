@@ -52,6 +52,7 @@ from pipeline.textform.repair import ruled_line_share
 from pipeline.textform.pieces import (
     Piece,
     TextKind,
+    join_character_lines,
     join_wrapped_numbers,
     printed_width,
     straddling,
@@ -197,7 +198,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
-        body = drop_repeated_headers(table[body_start:total_at], labels, printed)
+        body = drop_repeated_headers(table[body_start:total_at], labels, printed, config.qualitative_values)
+        if kind is TextKind.CELLS and not interleaved:
+            body = join_character_lines(body)
         body = join_group_pieces(body, config, name, kind, interleaved)
         if interleaved:
             body = set_aside_leading_values(body, config, name, band)

@@ -406,6 +406,29 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
     return [p for k, p in enumerate(out) if k not in used]
 
 
+def join_character_lines(pieces: list[Piece], least: int = 3) -> list[Piece]:
+    """A column one character wide prints its cell a character a line (部 | 分 | 镇 | 街 |
+    …, 未 | 达 | 标): in a text of cells in order, a run of ``least`` or more pieces of one
+    character each, no digit, on lines one after another, is one cell's text again. Read
+    a character at a time, no single character says which column it is in."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j < len(pieces) and pieces[j].x is None and len(pieces[j].text.strip()) == 1 \
+                and not pieces[j].text.strip().isdigit() and (j == i or pieces[j].line == pieces[j - 1].line + 1):
+            j += 1
+        if j - i >= least:
+            run = pieces[i:j]
+            out.append(Piece("".join(p.text.strip() for p in run), "".join(p.raw.strip() for p in run),
+                             run[0].line, None, min(p.confidence for p in run)))
+            i = j
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
+
+
 def ends_a_deadline(text: str, tail_after: Mapping[str, str]) -> bool:
     """Whether ``text`` ends in a deadline's last word after what that word completes
     (12月31日前, 年底前; ``tail_after``: config cell_stream.value_tail_after, keyed by the
