@@ -449,7 +449,8 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     """The table's header printed again on a continuation page: runs of three or more
     header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
     piece the first header printed (``printed``, from printed_header_keys)."""
-    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
+    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip())
+              and not in_worded_value(body, k, values, printed) for k, p in enumerate(body)]
     label_keys = {compact(label) for label in labels}
     for k in range(len(body)):
         # A label wrapped a character or two a line down a narrow column (指 | 标 | 性 | 质):
@@ -477,24 +478,31 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     # 指标 down a narrow column): dropped as the header's only beside another header word.
     # Nor a line of a worded value (``values``, compact: 达成 | 年度 | 指标), which joins
     # its neighbour within one.
-    repeated = [p.key in printed and not in_worded_value(body, k, values)
+    repeated = [p.key in printed and not in_worded_value(body, k, values, printed)
                 and (len(p.key) > 2 or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
                 for k, p in enumerate(body)]
     # A lone label dropped only when it is one exactly or stands beside a header word: a
     # cell's wrapped line may be near one (评价年度实现 | 值/年度预期…, 到年度预期值 of a
     # scoring standard in a narrow column).
+    # A label a formula goes on from (评价年度实现值 | /年度预期值×该指标分值) is its start.
     lone = [NUMBER.fullmatch(p.text.strip()) is None and label_hit(p, labels) >= LABEL_SCORE and (
         p.key in label_keys or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
+        and not (k + 1 < len(body) and body[k + 1].text.lstrip().startswith(FORMULA_STARTS))
         for k, p in enumerate(body)]
     return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and not lone[k]]
 
 
 
-def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...]) -> bool:
-    """Piece k and the piece before or after it join within one worded value (达成 | 年度)."""
+FORMULA_STARTS = ("/", "／", "×", "÷", "*")
+
+
+def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...], printed: set[str]) -> bool:
+    """Piece k and the piece before or after it, itself no word the header printed, join
+    within one worded value (达成 | 年度 of 达成年度指标; not 年度 | 指标 of a header's 年度 |
+    指标 | 值)."""
     key = pieces[k].key
-    joins = [pieces[k - 1].key + key] if k > 0 else []
-    joins += [key + pieces[k + 1].key] if k + 1 < len(pieces) else []
+    joins = [pieces[k - 1].key + key] if k > 0 and pieces[k - 1].key not in printed else []
+    joins += [key + pieces[k + 1].key] if k + 1 < len(pieces) and pieces[k + 1].key not in printed else []
     return bool(key) and any(j in v for j in joins for v in values)
 
 
