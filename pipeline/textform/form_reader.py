@@ -45,7 +45,7 @@ from pipeline.textform.head_fields import (
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
-                                           read_rows, return_value_tails)
+                                           read_rows, return_value_tails, torn_value)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
@@ -227,8 +227,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # per line. Read that way too; the reading that fits clearly better (config:
             # cell_order_gain) wins, unless it gives many wrapped lines to several cells
             # each (cell_order_split_lines): then the text is a row per line after all.
+            # Where the two fit about as well, the one whose level-2 names sit under level-1
+            # names the vocabulary puts them under (数量指标 under 产出指标) wins.
             rows, cost = read_rows(in_order, template.indicators, config, name)
-            if cost < form.table_cost * (1 - config.cell_order_gain) \
+            nearer = cost <= form.table_cost and misplaced_groups(rows, config, template) \
+                < misplaced_groups(form.rows, config, template)
+            if (cost < form.table_cost * (1 - config.cell_order_gain) or nearer) \
                     and not split_lines(rows, config.cell_order_split_lines):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
         if in_cell_order and (form.table_cost > config.table_fit_max
@@ -278,7 +282,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
-                form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
+                form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)
+                and not more_torn(stream.rows, form.rows, template, config, name)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
@@ -365,6 +370,57 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
             if any((p.line, p.x, p.raw) in spans or (p.x is not None and any(
                     p.x < end and gutter < p.x + printed_width(p) for gutter, end in crossed)) for p in ps):
                 row.cells[key] = [capped(p, cap) for p in ps]
+
+
+def torn_cells(rows: list[TextRow], config: TextConfig, name: str) -> int:
+    """How many of a reading's text cells look torn by their text alone, whatever their
+    confidence: a name of three characters or fewer (理规范性's 效性), a group name of two
+    or fewer that no vocabulary lists (升, 合), a worded target or actual cut or glued
+    (indicator_rows.torn_value)."""
+    groups = set(groups_of(config, name))
+    count = 0
+    for row in rows:
+        count += 0 < len(compact(row.text("level3"))) <= 3
+        for key in ("level1", "level2"):
+            text = WEIGHT_SUFFIX.sub("", compact(row.text(key)))
+            count += 0 < len(text) <= 2 and text not in groups
+        count += sum(torn_value(row.text(k), config.qualitative_values) for k in ("target", "actual"))
+    return count
+
+
+def more_torn(stream: list[TextRow], rows: list[TextRow], template: TemplateSpec, config: TextConfig,
+              name: str) -> bool:
+    """The stream reading's text cells torn far more often than the row reading's, which
+    fits the form (its cost is within table_fit_max): a column one line wide or narrower
+    than its words (PyMuPDF's blocks of a narrow-columned page) tears the stream's cells
+    (升, 合 as 二级指标, 理规范性 as a name) where the rows, read in order, hold together
+    (config cell_stream.torn_share: the stream's share of torn text cells over the rows')."""
+    if not rows or not stream:
+        return False
+    share = config.cell_stream.torn_share
+    torn_stream = torn_cells(stream, config, name) / len(stream)
+    torn_rows = torn_cells(rows, config, name) / len(rows)
+    return torn_stream > share + torn_rows
+
+
+def misplaced_groups(rows: list[TextRow], config: TextConfig, template: TemplateSpec) -> int:
+    """How many groups a reading of the rows places against the form's vocabulary: a
+    level-2 name under a level-1 name it is not listed under (质量指标 under 成本指标), or a
+    level-1 name printed on a row with no level-2 name (a level-2 cell never spans two
+    level-1 groups). Level-2 names no vocabulary lists (an open list) are not judged."""
+    if "level2" not in template.indicators.columns:
+        return 0
+    out, parent = 0, None
+    for row in rows:
+        first = WEIGHT_SUFFIX.sub("", compact(row.text("level1")))
+        second = WEIGHT_SUFFIX.sub("", compact(row.text("level2")))
+        if first:
+            parent = first
+            out += not second
+        if second and parent is not None and second in config.level2_parents \
+                and parent not in config.level2_parents[second]:
+            out += 1
+    return out
 
 
 def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:

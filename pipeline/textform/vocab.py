@@ -74,6 +74,9 @@ class CellStreamConfig:
     no_deviation: tuple[str, ...] = ()
     min_lines: int = 30
     blank_share: float = 0.4
+    # The stream reading set aside for the row reading when its torn text cells per row
+    # exceed the rows' by more than this (form_reader.more_torn).
+    torn_share: float = 1.0
     rows_fit: float = 0.14
     column_run: int = 6
     # Where no level-1 weight is printed: a level-1 group whose rows' names hold one of
