@@ -58,7 +58,9 @@ from pipeline.textform.pieces import (
     straddling,
     text_to_pieces,
 )
-from pipeline.textform.row_groups import groups_from_weights, groups_to_their_levels, place_merged_groups
+from pipeline.textform.spreadsheet import PIPE_ROW
+from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
+                                          place_merged_groups)
 from pipeline.textform.table_region import (
     drop_repeated_headers,
     printed_header_keys,
@@ -76,6 +78,9 @@ from pipeline.textform.table_region import (
 )
 from pipeline.textform.vocab import LabelIndex, TextConfig, groups_of, label_index
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
+
+
+MIN_PIPE_ROWS = 3
 
 
 @dataclass
@@ -133,8 +138,10 @@ def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> tuple[str
     return (match.template, match.version) if match else ("unknown", None)
 
 
-def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
-    """The form in a plain text, whatever tool made the text."""
+def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: bool = False) -> TextForm:
+    """The form in a plain text, whatever tool made the text; ``piped``: the text was a
+    table of pipe rows (a converter's Markdown, `is_piped`) before its cells were put in
+    order."""
     index = label_index(catalogue, config)
     kind, pieces, lines = text_to_pieces(text, config, index)
     pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
@@ -192,6 +199,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
+    level1_names = config.level1_names.get(name, ())
+    # A table of pipe rows (a converter's Markdown) is a row per line: its merged names
+    # stand where the converter left them, in their rows' middle, not before their rows.
+    piped = piped or is_piped(text)
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
@@ -208,7 +219,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:
             form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
-                                                   interleaved=interleaved)
+                                                   interleaved=interleaved,
+                                                   groups_lead=kind is TextKind.CELLS and not interleaved
+                                                   and not piped
+                                                   and groups_lead(body, level1_names, config.level2_parents))
             lopsided = False
         else:
             form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
@@ -227,11 +241,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # per line. Read that way too; the reading that fits clearly better (config:
             # cell_order_gain) wins, unless it gives many wrapped lines to several cells
             # each (cell_order_split_lines): then the text is a row per line after all.
-            # Where the two fit about as well, the one whose level-2 names sit under level-1
-            # names the vocabulary puts them under (数量指标 under 产出指标) wins.
-            rows, cost = read_rows(in_order, template.indicators, config, name)
-            nearer = cost <= form.table_cost and misplaced_groups(rows, config, template) \
-                < misplaced_groups(form.rows, config, template)
+            # Where the two fit about as well (within that gain), the one whose level-2 names
+            # sit under level-1 names the vocabulary puts them under (数量指标 under 产出指标)
+            # wins.
+            rows, cost = read_rows(in_order, template.indicators, config, name,
+                                   groups_lead=groups_lead(in_order, level1_names, config.level2_parents))
+            nearer = cost <= form.table_cost * (1 + config.cell_order_gain) \
+                and misplaced_groups(rows, config, template) < misplaced_groups(form.rows, config, template)
             if (cost < form.table_cost * (1 - config.cell_order_gain) or nearer) \
                     and not split_lines(rows, config.cell_order_split_lines):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
@@ -267,7 +283,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # taken when the other reading fits the form's rows badly, or when its rows account
         # for the form or are as many as the other reading's rows that look like rows,
         # unless the other reading's scores make its total and it fits well (config:
-        # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads).
+        # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads), or the stream
+        # holds fewer rows than the reading whose scores make the total.
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
@@ -282,7 +299,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
-                form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)
+                form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit
+                                               or len(stream.rows) < len(form.rows)))
                 and not more_torn(stream.rows, form.rows, template, config, name)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
@@ -313,6 +331,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def is_piped(text: str) -> bool:
+    """A text holding a table of pipe rows (| a | b |: a converter's Markdown)."""
+    return sum(bool(PIPE_ROW.match(line)) for line in text.split("\n")) >= MIN_PIPE_ROWS
 
 
 def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, config: TextConfig, name: str,
@@ -431,17 +454,23 @@ def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:
     height; many wrapped lines shared by several cells (性 家论证；… 审批等…: pdfplumber,
     a row per line) say the text is not in that order, whatever the reading costs."""
     cells_of: dict[int, set[tuple[int, str]]] = {}
+    # The cells a line goes on with (a piece that is not its cell's first): -raw prints
+    # the first lines of a row's cells at one height on one line, each cell's next lines
+    # alone; a row per line goes on with several cells on each wrapped line.
+    continued: dict[int, set[tuple[int, str]]] = {}
     numbered: set[int] = set()
     for k, row in enumerate(rows):
         for key, ps in row.cells.items():
             kind = COLUMN_KINDS.get(key, "prose")
-            for p in ps:
+            for at, p in enumerate(ps):
                 if kind == "number":
                     numbered.add(p.line)
                 elif kind in ("name", "value", "prose") and p.text.strip():
                     cells_of.setdefault(p.line, set()).add((k, key))
+                    if at > 0 and ps[at - 1].line != p.line:
+                        continued.setdefault(p.line, set()).add((k, key))
     wrapped = {ln: cells for ln, cells in cells_of.items() if ln not in numbered}
-    split = sorted(ln for ln, cells in wrapped.items() if len(cells) > 1)
+    split = sorted(ln for ln in wrapped if len(continued.get(ln, ())) > 1)
     return split if len(split) > share * len(wrapped) else []
 
 

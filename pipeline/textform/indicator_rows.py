@@ -349,9 +349,13 @@ class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
     def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str,
-                 printed_columns: bool = False, interleaved: bool = False) -> None:
+                 printed_columns: bool = False, interleaved: bool = False, groups_lead: bool = False) -> None:
         self.pieces, self.model, self.config = pieces, model, config
         self.interleaved = interleaved
+        # Group names come before their rows' cells (a text of cells in order), not beside
+        # the middle of their rows (a row per line): a level-1 name begins a row with a
+        # level-2 name, and a name only ever a level 1 is none in the level-2 column.
+        self.groups_lead = groups_lead
         # Positions as printed (pdftotext -layout), not columns estimated ``step`` apart.
         self.printed_columns = printed_columns
         level1_names = frozenset(config.level1_names.get(template, ()))
@@ -368,7 +372,7 @@ class RowReader:
         kind = self.model.kinds[c]
         e = emission(kind, self.piece_kinds[t], self.model.costs, self.model.has_group_weight(c),
                      self.weights_in_names)
-        if kind == "group2" and self.piece_kinds[t].group1 and e < INF \
+        if self.groups_lead and kind == "group2" and self.piece_kinds[t].group1 and e < INF \
                 and WEIGHT_SUFFIX.sub("", self.pieces[t].key) not in self.config.level2_parents:
             e += self.model.costs["level1_as_level2"]  # a name the vocabulary has only as a level 1
         if kind == "prose" and e < INF:
@@ -404,11 +408,18 @@ class RowReader:
         for a in range(len(model.keys)):
             leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and mid_sentence else 0.0
             if a < c:  # the next cell of the same row
-                skip = costs["level1_without_level2"] if model.skips_level2(a, c) else 0.0
+                skip = costs["level1_without_level2"] if self.groups_lead and model.skips_level2(a, c) \
+                    and self.either_level(t - 1 if model.keys[a] == "level1" else t - 2) else 0.0
                 out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c) + skip))
             if model.starts_row(c):  # a new row
                 out.append((a, "row", model.row_end(a) + leave + e))
         return out
+
+    def either_level(self, t: int) -> bool:
+        """Piece t is a name the vocabulary lists at both levels (成本指标): read as a level
+        1 with no level 2 after it, it is rather the level 2 (RowReader.steps)."""
+        return t >= 0 and WEIGHT_SUFFIX.sub("", self.pieces[t].key) in self.config.level2_parents \
+            and self.piece_kinds[t].group1
 
     def start_cost(self, c: int) -> float:
         lead = self.model.blank_between(-1, c)
@@ -418,17 +429,19 @@ class RowReader:
 
 
 def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-              printed_columns: bool = False, interleaved: bool = False) -> tuple[list[TextRow], float]:
+              printed_columns: bool = False, interleaved: bool = False, groups_lead: bool = False
+              ) -> tuple[list[TextRow], float]:
     """The cheapest reading of the pieces as rows of the template's columns; a piece whose
     second-best column costs little more than its best (config: ``row_margin``) is read
     with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt.
     Also returns the reading's cost per piece: how badly the text fits the form at all (a
-    tool that printed the table column by column fits it badly everywhere)."""
+    tool that printed the table column by column fits it badly everywhere). With
+    ``groups_lead``, the group names stand before their rows' cells (RowReader)."""
     model = column_model(spec, config)
     n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
         return [], 0.0
-    reader = RowReader(pieces, model, config, template, printed_columns, interleaved)
+    reader = RowReader(pieces, model, config, template, printed_columns, interleaved, groups_lead)
     junk = model.costs["junk"]
     # Both passes walk the same steps: made once.
     steps = [[[] if t == 0 else reader.steps(t, c) for c in range(m)] for t in range(n)]

@@ -23,7 +23,8 @@ def cells(*texts: str) -> list[Piece]:
 
 
 def rows_of(template: str, *texts: str) -> list[dict[str, str]]:
-    rows, _cost = read_rows(cells(*texts), CATALOGUE.templates[template].indicators, CONFIG, template)
+    rows, _cost = read_rows(cells(*texts), CATALOGUE.templates[template].indicators, CONFIG, template,
+                            groups_lead=True)
     return [{k: "".join(p.text for p in ps) for k, ps in r.cells.items()} for r in rows]
 
 
@@ -168,3 +169,27 @@ def test_a_stream_reading_torn_where_the_rows_hold_is_set_aside() -> None:
     spec = CATALOGUE.templates["gd_fund"]
     assert more_torn(stream, rows, spec, CONFIG, "gd_fund")
     assert not more_torn(rows, rows, spec, CONFIG, "gd_fund")
+
+
+def test_group_names_lead_their_rows_in_the_order_of_the_cells() -> None:
+    from pipeline.textform.row_groups import groups_lead
+
+    level1 = CONFIG.level1_names["mof_project"]
+    parents = CONFIG.level2_parents
+    # pypdf: each level-1 name with its level-2 name right after it (its weight aside).
+    assert groups_lead(cells("产出指标（50分）", "数量指标", "受益人数", "≥300人", "310人", "10", "10",
+                             "效益指标", "社会效益指标", "公众知晓率", "≥90%", "92%", "30", "30"), level1, parents)
+    # A converter's Markdown keeps a merged level-2 name in its rows' middle: a level-1
+    # name then a row's name.
+    assert not groups_lead(cells("时效指标", "资金拨付及时率", "100%", "100%", "27", "27", "产出指标",
+                                 "任务完成时间", "年底前完成", "已完成", "4", "4"), level1, parents)
+    # No level-1 name with a listed level 2 (an open list): nothing says so.
+    assert not groups_lead(cells("决策", "15", "目标设置", "15", "绩效目标合理性"),
+                           CONFIG.level1_names["gd_fund"], parents)
+
+
+def test_a_markdown_table_is_piped() -> None:
+    from pipeline.textform.form_reader import is_piped
+
+    assert is_piped("|一级指标|二级指标|三级指标|\n|产出指标|数量指标|受益人数|\n||质量指标|合格率|\n")
+    assert not is_piped("一级指标\n二级指标\n三级指标\n产出指标 | 数量指标\n")
