@@ -284,7 +284,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # for the form or are as many as the other reading's rows that look like rows,
         # unless the other reading's scores make its total and it fits well (config:
         # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads), or the stream
-        # holds fewer rows than the reading whose scores make the total.
+        # holds fewer rows than such a reading that fits fairly well (rows_fit_more).
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
@@ -299,8 +299,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                       number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
-                form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit
-                                               or len(stream.rows) < len(form.rows)))
+                form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
+                    len(stream.rows) < len(form.rows) and form.table_cost <= config.cell_stream.rows_fit_more)))
                 and not more_torn(stream.rows, form.rows, template, config, name)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
