@@ -205,13 +205,14 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     text (`textform.pieces`). Tab-slot text, the seed's kind, is read by the tab reader
     (`textform.layout`, tuned on it); every other kind by the form reader
     (`textform.form_reader`), which hands on rows whose columns are named."""
-    from pipeline.textform.form_reader import read_text_form
+    from pipeline.textform.form_reader import is_piped, read_text_form
     from pipeline.textform.pieces import TextKind, text_kind
     from pipeline.textform.vocab import load_text_config
     from pipeline.textform.spreadsheet import spreadsheet_cells
     from pipeline.textform.repair import strip_markup
     from pipeline.textform.markdown_table import form_words, rejoin_markdown_tables
     config = load_text_config(config_dir)
+    piped = is_piped(text)  # a converter's Markdown: its merged names stand mid-group
     with timed(timings, "text-repair"):
         # A converter's Markdown (PDF to Markdown): its tables' torn cells joined while
         # their columns and <br>s still say where the cuts are, then <br> and inline tags.
@@ -226,7 +227,7 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
         record = build_record(layout, source, catalogue, timings)
     else:
         with timed(timings, "text-repair"):
-            form = read_text_form(text, catalogue, config)
+            form = read_text_form(text, catalogue, config, piped)
         record = build_text_record(form, source, catalogue, config, timings)
     if record.template == "unknown":
         # Unlike a page's tables, a text whose form is not recognised keeps nothing worth a

@@ -47,19 +47,22 @@ from pipeline.textform.head_fields import (
 from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
-                                           read_rows, return_value_tails)
+                                           read_rows, return_value_tails, torn_value)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
 from pipeline.textform.pieces import (
     Piece,
     TextKind,
+    join_character_lines,
     join_wrapped_numbers,
     printed_width,
     straddling,
     text_to_pieces,
 )
-from pipeline.textform.row_groups import groups_from_weights, groups_to_their_levels, place_merged_groups
+from pipeline.textform.spreadsheet import PIPE_ROW
+from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
+                                          place_merged_groups)
 from pipeline.textform.table_region import (
     drop_repeated_headers,
     printed_header_keys,
@@ -77,6 +80,9 @@ from pipeline.textform.table_region import (
 )
 from pipeline.textform.vocab import LabelIndex, TextConfig, groups_of, label_index
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
+
+
+MIN_PIPE_ROWS = 3
 
 
 @dataclass
@@ -134,8 +140,10 @@ def detect_text_template(pieces: list[Piece], catalogue: Catalogue) -> tuple[str
     return (match.template, match.version) if match else ("unknown", None)
 
 
-def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextForm:
-    """The form in a plain text, whatever tool made the text."""
+def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: bool = False) -> TextForm:
+    """The form in a plain text, whatever tool made the text; ``piped``: the text was a
+    table of pipe rows (a converter's Markdown, `is_piped`) before its cells were put in
+    order."""
     index = label_index(catalogue, config)
     kind, pieces, lines = text_to_pieces(text, config, index)
     pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
@@ -193,13 +201,19 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
+    level1_names = config.level1_names.get(name, ())
+    # A table of pipe rows (a converter's Markdown) is a row per line: its merged names
+    # stand where the converter left them, in their rows' middle, not before their rows.
+    piped = piped or is_piped(text)
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
-        body = drop_repeated_headers(table[body_start:total_at], labels, printed)
+        body = drop_repeated_headers(table[body_start:total_at], labels, printed, config.qualitative_values)
+        if kind is TextKind.CELLS and not interleaved:
+            body = join_character_lines(body)
         body = join_group_pieces(body, config, name, kind, interleaved)
         if interleaved:
             body = set_aside_leading_values(body, config, name, band)
@@ -207,7 +221,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         in_cell_order = kind not in (TextKind.SPACED, TextKind.LINES)
         if in_cell_order:
             form.rows, form.table_cost = read_rows(body, template.indicators, config, name,
-                                                   interleaved=interleaved)
+                                                   interleaved=interleaved,
+                                                   groups_lead=kind is TextKind.CELLS and not interleaved
+                                                   and not piped
+                                                   and groups_lead(body, level1_names, config.level2_parents))
             lopsided = False
         else:
             form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
@@ -226,8 +243,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
             # per line. Read that way too; the reading that fits clearly better (config:
             # cell_order_gain) wins, unless it gives many wrapped lines to several cells
             # each (cell_order_split_lines): then the text is a row per line after all.
-            rows, cost = read_rows(in_order, template.indicators, config, name)
-            if cost < form.table_cost * (1 - config.cell_order_gain) \
+            # Where the two fit about as well (within that gain), the one whose level-2 names
+            # sit under level-1 names the vocabulary puts them under (数量指标 under 产出指标)
+            # wins.
+            rows, cost = read_rows(in_order, template.indicators, config, name,
+                                   groups_lead=groups_lead(in_order, level1_names, config.level2_parents))
+            nearer = cost <= form.table_cost * (1 + config.cell_order_gain) \
+                and misplaced_groups(rows, config, template) < misplaced_groups(form.rows, config, template)
+            if (cost < form.table_cost * (1 - config.cell_order_gain) or nearer) \
                     and not split_lines(rows, config.cell_order_split_lines):
                 form.rows, form.table_cost, in_cell_order = rows, cost, True
         if in_cell_order and (form.table_cost > config.table_fit_max
@@ -262,7 +285,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         # taken when the other reading fits the form's rows badly, or when its rows account
         # for the form or are as many as the other reading's rows that look like rows,
         # unless the other reading's scores make its total and it fits well (config:
-        # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads).
+        # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads), or the stream
+        # holds fewer rows than such a reading that fits fairly well (rows_fit_more).
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
                                   number_field(form.fields, "funds_weight"))
@@ -277,7 +301,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
                                       number_field(form.fields, "funds_weight"))
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
-                form_rows_confirmed(form) and form.table_cost <= config.cell_stream.rows_fit)):
+                form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
+                    len(stream.rows) < len(form.rows) and form.table_cost <= config.cell_stream.rows_fit_more)))
+                and not more_torn(stream.rows, form.rows, template, config, name)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole = True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
@@ -313,6 +339,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig) -> TextF
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def is_piped(text: str) -> bool:
+    """A text holding a table of pipe rows (| a | b |: a converter's Markdown)."""
+    return sum(bool(PIPE_ROW.match(line)) for line in text.split("\n")) >= MIN_PIPE_ROWS
 
 
 def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, config: TextConfig, name: str,
@@ -372,6 +403,57 @@ def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:
                 row.cells[key] = [capped(p, cap) for p in ps]
 
 
+def torn_cells(rows: list[TextRow], config: TextConfig, name: str) -> int:
+    """How many of a reading's text cells look torn by their text alone, whatever their
+    confidence: a name of three characters or fewer (理规范性's 效性), a group name of two
+    or fewer that no vocabulary lists (升, 合), a worded target or actual cut or glued
+    (indicator_rows.torn_value)."""
+    groups = set(groups_of(config, name))
+    count = 0
+    for row in rows:
+        count += 0 < len(compact(row.text("level3"))) <= 3
+        for key in ("level1", "level2"):
+            text = WEIGHT_SUFFIX.sub("", compact(row.text(key)))
+            count += 0 < len(text) <= 2 and text not in groups
+        count += sum(torn_value(row.text(k), config.qualitative_values) for k in ("target", "actual"))
+    return count
+
+
+def more_torn(stream: list[TextRow], rows: list[TextRow], template: TemplateSpec, config: TextConfig,
+              name: str) -> bool:
+    """The stream reading's text cells torn far more often than the row reading's, which
+    fits the form (its cost is within table_fit_max): a column one line wide or narrower
+    than its words (PyMuPDF's blocks of a narrow-columned page) tears the stream's cells
+    (升, 合 as 二级指标, 理规范性 as a name) where the rows, read in order, hold together
+    (config cell_stream.torn_share: the stream's share of torn text cells over the rows')."""
+    if not rows or not stream:
+        return False
+    share = config.cell_stream.torn_share
+    torn_stream = torn_cells(stream, config, name) / len(stream)
+    torn_rows = torn_cells(rows, config, name) / len(rows)
+    return torn_stream > share + torn_rows
+
+
+def misplaced_groups(rows: list[TextRow], config: TextConfig, template: TemplateSpec) -> int:
+    """How many groups a reading of the rows places against the form's vocabulary: a
+    level-2 name under a level-1 name it is not listed under (质量指标 under 成本指标), or a
+    level-1 name printed on a row with no level-2 name (a level-2 cell never spans two
+    level-1 groups). Level-2 names no vocabulary lists (an open list) are not judged."""
+    if "level2" not in template.indicators.columns:
+        return 0
+    out, parent = 0, None
+    for row in rows:
+        first = WEIGHT_SUFFIX.sub("", compact(row.text("level1")))
+        second = WEIGHT_SUFFIX.sub("", compact(row.text("level2")))
+        if first:
+            parent = first
+            out += not second
+        if second and parent is not None and second in config.level2_parents \
+                and parent not in config.level2_parents[second]:
+            out += 1
+    return out
+
+
 def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:
     """The lines that are no row's own line (no weight or score on them) whose pieces a
     reading in the order of the cells gives to two cells or more, when they are more than
@@ -380,17 +462,23 @@ def split_lines(rows: list[TextRow], share: float = 0.0) -> list[int]:
     height; many wrapped lines shared by several cells (性 家论证；… 审批等…: pdfplumber,
     a row per line) say the text is not in that order, whatever the reading costs."""
     cells_of: dict[int, set[tuple[int, str]]] = {}
+    # The cells a line goes on with (a piece that is not its cell's first): -raw prints
+    # the first lines of a row's cells at one height on one line, each cell's next lines
+    # alone; a row per line goes on with several cells on each wrapped line.
+    continued: dict[int, set[tuple[int, str]]] = {}
     numbered: set[int] = set()
     for k, row in enumerate(rows):
         for key, ps in row.cells.items():
             kind = COLUMN_KINDS.get(key, "prose")
-            for p in ps:
+            for at, p in enumerate(ps):
                 if kind == "number":
                     numbered.add(p.line)
                 elif kind in ("name", "value", "prose") and p.text.strip():
                     cells_of.setdefault(p.line, set()).add((k, key))
+                    if at > 0 and ps[at - 1].line != p.line:
+                        continued.setdefault(p.line, set()).add((k, key))
     wrapped = {ln: cells for ln, cells in cells_of.items() if ln not in numbered}
-    split = sorted(ln for ln, cells in wrapped.items() if len(cells) > 1)
+    split = sorted(ln for ln in wrapped if len(continued.get(ln, ())) > 1)
     return split if len(split) > share * len(wrapped) else []
 
 

@@ -196,13 +196,23 @@ def continuation(kind: str, prev: Piece, cur: Piece, costs: dict[str, float],
         # (by more than a wide character) is another cell's (…已督促施 | 工单位加快进度 |
         # 农村人居环境改善情况: the sentence's last line, then the next row's name).
         widening = costs["wrap_widening"]
-    if kind == "prose" and ends_cell(prev):
+    if kind == "prose" and ends_cell(prev) and not narrow_first_line(prev, cur, config):
         return costs["wrap_after_sentence"] + widening
     if kind == "value" and prev.key + cur.key in config.qualitative_values:
         return 0.0  # 达成年度 | 指标: one wording, wrapped
+    if kind == "value" and word_value_part(prev.key, config) and word_value_part(cur.key, config):
+        # Two parts of worded values (达成 | 预期 | 指标): one wording's lines if they join
+        # within one, else two values (…指标 | 达成…: a target's last line, the actual's first).
+        joined = prev.key + cur.key
+        return 0.0 if any(joined in q for q in config.qualitative_values) else costs["wrap_value"]
     if len(cur.key) <= 2 and kind in ("name", "value") and not cur.text[:1].isdigit():
         return costs["wrap_tail"]  # a wrapped cell's last character or two (万|元, 达标|率)
     return costs[f"wrap_{kind}"] + widening
+
+
+def word_value_part(key: str, config: TextConfig) -> bool:
+    """A worded value of the form's (达成, 符合规范) or a wrapped line of one (预期, 指标)."""
+    return len(key) >= 2 and any(key in q for q in config.qualitative_values)
 
 
 def completes_value(before: str, tail: str, config: TextConfig) -> bool:
@@ -227,6 +237,16 @@ def ends_cell(piece: Piece) -> bool:
     """A prose line that can end its cell: a full stop, or a short answer (无, 是); not a
     sentence's last short line that ends mid-clause (慢，下一 | 步将加快…)."""
     return piece.text.endswith(SENTENCE_ENDS) or (len(piece.key) <= 3 and not PROSE_MARKS.search(piece.text))
+
+
+def narrow_first_line(prev: Piece, cur: Piece, config: TextConfig) -> bool:
+    """A short line that is no answer of its own (培训通, not 无 or 是) with a next line
+    about as wide that is none either (知、签到): a narrow column's wrapped lines, not a
+    cell ended (its last line, short, has a wider line after it: the next cell's)."""
+    answers = (*config.qualitative_values, *config.cell_stream.no_deviation)
+    return len(prev.key) <= 3 and not prev.text.endswith(SENTENCE_ENDS) \
+        and prev.key not in answers and cur.key not in answers \
+        and display_width(cur.text) <= display_width(prev.text) + 2
 
 
 def prose_cue_cost(key: str, piece: Piece, config: TextConfig, present: tuple[str, ...]) -> float:
@@ -299,6 +319,17 @@ class ColumnModel:
     def row_end(self, a: int) -> float:
         return self.blank_between(a, len(self.keys)) + self.unweighted_group(a, len(self.keys))
 
+    @cached_property
+    def level2_at(self) -> int | None:
+        return self.keys.index("level2") if "level2" in self.keys and "level1" in self.keys else None
+
+    def skips_level2(self, a: int, c: int) -> bool:
+        """Leaving a → c goes from the 一级指标 (or its weight) past the 二级指标: a merged
+        level-2 cell never spans two level-1 groups, so a row that prints its level-1 name
+        prints a level-2 one too (产出指标 | 成本指标 | 项目成本控制: 成本指标 is the level 2)."""
+        at = self.level2_at
+        return at is not None and self.keys.index("level1") <= a < at < c
+
     def unweighted_group(self, a: int, c: int) -> float:
         """A group name printed without the weight the form prints beside it (the
         provincial form's 名称 | 权重): leaving a → c skips that weight."""
@@ -318,9 +349,13 @@ class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
     def __init__(self, pieces: list[Piece], model: ColumnModel, config: TextConfig, template: str,
-                 printed_columns: bool = False, interleaved: bool = False) -> None:
+                 printed_columns: bool = False, interleaved: bool = False, groups_lead: bool = False) -> None:
         self.pieces, self.model, self.config = pieces, model, config
         self.interleaved = interleaved
+        # Group names come before their rows' cells (a text of cells in order), not beside
+        # the middle of their rows (a row per line): a level-1 name begins a row with a
+        # level-2 name, and a name only ever a level 1 is none in the level-2 column.
+        self.groups_lead = groups_lead
         # Positions as printed (pdftotext -layout), not columns estimated ``step`` apart.
         self.printed_columns = printed_columns
         level1_names = frozenset(config.level1_names.get(template, ()))
@@ -337,6 +372,9 @@ class RowReader:
         kind = self.model.kinds[c]
         e = emission(kind, self.piece_kinds[t], self.model.costs, self.model.has_group_weight(c),
                      self.weights_in_names)
+        if self.groups_lead and kind == "group2" and self.piece_kinds[t].group1 and e < INF \
+                and WEIGHT_SUFFIX.sub("", self.pieces[t].key) not in self.config.level2_parents:
+            e += self.model.costs["level1_as_level2"]  # a name the vocabulary has only as a level 1
         if kind == "prose" and e < INF:
             e += prose_cue_cost(self.model.keys[c], self.pieces[t], self.config, self.model.prose_keys)
         if self.model.keys[c] == "actual" and self.piece_kinds[t].comparator:
@@ -366,14 +404,22 @@ class RowReader:
             elif kind == "value" and completes_value(prev.key, cur.key, self.config):
                 own = 0.0  # 579.65万 | 元: the value's unit, wrapped
             out.append((c, "wrap", wrap + own))
-        mid_sentence = not ends_cell(prev)
+        mid_sentence = not ends_cell(prev) or narrow_first_line(prev, cur, self.config)
         for a in range(len(model.keys)):
             leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and mid_sentence else 0.0
             if a < c:  # the next cell of the same row
-                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c)))
+                skip = costs["level1_without_level2"] if self.groups_lead and model.skips_level2(a, c) \
+                    and self.either_level(t - 1 if model.keys[a] == "level1" else t - 2) else 0.0
+                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c) + skip))
             if model.starts_row(c):  # a new row
                 out.append((a, "row", model.row_end(a) + leave + e))
         return out
+
+    def either_level(self, t: int) -> bool:
+        """Piece t is a name the vocabulary lists at both levels (成本指标): read as a level
+        1 with no level 2 after it, it is rather the level 2 (RowReader.steps)."""
+        return t >= 0 and WEIGHT_SUFFIX.sub("", self.pieces[t].key) in self.config.level2_parents \
+            and self.piece_kinds[t].group1
 
     def start_cost(self, c: int) -> float:
         lead = self.model.blank_between(-1, c)
@@ -383,17 +429,19 @@ class RowReader:
 
 
 def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, template: str,
-              printed_columns: bool = False, interleaved: bool = False) -> tuple[list[TextRow], float]:
+              printed_columns: bool = False, interleaved: bool = False, groups_lead: bool = False
+              ) -> tuple[list[TextRow], float]:
     """The cheapest reading of the pieces as rows of the template's columns; a piece whose
     second-best column costs little more than its best (config: ``row_margin``) is read
     with its confidence capped (``confidence.ambiguous_cell``): its cell is in doubt.
     Also returns the reading's cost per piece: how badly the text fits the form at all (a
-    tool that printed the table column by column fits it badly everywhere)."""
+    tool that printed the table column by column fits it badly everywhere). With
+    ``groups_lead``, the group names stand before their rows' cells (RowReader)."""
     model = column_model(spec, config)
     n, m = len(pieces), len(model.keys)
     if n == 0 or m == 0:
         return [], 0.0
-    reader = RowReader(pieces, model, config, template, printed_columns, interleaved)
+    reader = RowReader(pieces, model, config, template, printed_columns, interleaved, groups_lead)
     junk = model.costs["junk"]
     # Both passes walk the same steps: made once.
     steps = [[[] if t == 0 else reader.steps(t, c) for c in range(m)] for t in range(n)]

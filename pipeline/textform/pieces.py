@@ -29,6 +29,10 @@ GLUED_COMPARATOR = re.compile(r"(?<=[\u4e00-\u9fff）)])(?=[≥≤])|(?<=\d分[)
 GLUED_PERCENT = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?%$")
 # A number that starts a new cell: right after a unit or word, not inside a date (12月31日).
 SECOND_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff%])(?<![年月日第号至])\d+(?:\.\d+)?[^\d]*$")
+# A name glued to the number after it (PyMuPDF, a narrow gap: 任务完成时间30, 资金管理15):
+# four Chinese characters at least, not ending in a word a bound or a scoring rule writes
+# before its number (不低于90, 达到100, 每项扣2).
+GLUED_NUMBER = re.compile(r"^([\u4e00-\u9fff]{4,})(?<![于到过为第约共计近超达扣减加])(\d+(?:\.\d+)?)$")
 NUMBER_IN = re.compile(r"\d")
 PROSE = re.compile(r"[，。；、,;]")
 LONE_AMOUNT = re.compile(r"^[\d,.]+$")
@@ -204,6 +208,9 @@ def split_value_suffix(text: str, qualitative: tuple[str, ...]) -> list[str]:
         # A value and the next cell's number (24.29万元19, ≥120人次120人次).
         return [*split_value_suffix(text[:found.start()], qualitative),
                 *split_value_suffix(text[found.start():], qualitative)]
+    found = GLUED_NUMBER.match(text)
+    if found:
+        return [found.group(1), found.group(2)]
     for term in sorted(qualitative, key=len, reverse=True):
         if len(term) >= 2 and text.endswith(term) and len(text) > len(term):
             head = text[:-len(term)]
@@ -404,6 +411,29 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
             p = pieces[i]
             out[i] = Piece(p.text, p.raw, p.line, p.x, min(p.confidence, cut_confidence))
     return [p for k, p in enumerate(out) if k not in used]
+
+
+def join_character_lines(pieces: list[Piece], least: int = 3) -> list[Piece]:
+    """A column one character wide prints its cell a character a line (部 | 分 | 镇 | 街 |
+    …, 未 | 达 | 标): in a text of cells in order, a run of ``least`` or more pieces of one
+    character each, no digit, on lines one after another, is one cell's text again. Read
+    a character at a time, no single character says which column it is in."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j < len(pieces) and pieces[j].x is None and len(pieces[j].text.strip()) == 1 \
+                and not pieces[j].text.strip().isdigit() and (j == i or pieces[j].line == pieces[j - 1].line + 1):
+            j += 1
+        if j - i >= least:
+            run = pieces[i:j]
+            out.append(Piece("".join(p.text.strip() for p in run), "".join(p.raw.strip() for p in run),
+                             run[0].line, None, min(p.confidence for p in run)))
+            i = j
+        else:
+            out.append(pieces[i])
+            i += 1
+    return out
 
 
 def ends_a_deadline(text: str, tail_after: Mapping[str, str]) -> bool:

@@ -8,6 +8,7 @@ where it does not, those its name is centred on."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
@@ -212,6 +213,28 @@ def groups_from_weights(rows: list[TextRow], names: list[Piece], spec: Indicator
         if a < b:  # a group of weight 0 (or none of whose rows was read) covers no row
             rows[a].cells["level1"] = [name]
     return True
+
+
+def groups_lead(pieces: list[Piece], level1: tuple[str, ...], level2_parents: Mapping[str, tuple[str, ...]]
+                ) -> bool:
+    """Whether a text in the order of its cells prints each merged group name before its
+    rows' cells (pypdf, PyMuPDF: the content's order), not beside the middle of its rows
+    (a converter's Markdown, a row per line): every level-1 name the vocabulary has only
+    as a level 1 (产出指标, not 成本指标, a level 2 too), its weight aside, is followed at
+    once by a level-2 name the vocabulary lists under it. False when no such name is
+    printed with a level-2 name of the vocabulary after it (an open list of level-2 names)."""
+    only1 = {n for n in level1 if n not in level2_parents}
+    seen = False
+    for k, piece in enumerate(pieces):
+        name = WEIGHT_SUFFIX.sub("", piece.key)
+        if name not in only1:
+            continue
+        after = next((q for q in pieces[k + 1:k + 3] if not NUMBER.fullmatch(q.text.strip())), None)
+        second = WEIGHT_SUFFIX.sub("", after.key) if after is not None else ""
+        if name not in level2_parents.get(second, ()):
+            return False
+        seen = True
+    return seen
 
 
 def group_text(name: list[Piece]) -> str:

@@ -119,6 +119,13 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             if j in used:
                 continue
             weight = out[j].text.strip()
+            if weight in ("（", "(") and not opened:
+                # The bracket alone on its line (产出 | 指标 | （ | 60 | 分）: a very narrow
+                # column): the weight is the next pieces, its digits and 分）.
+                rest = weight_parts(j, out[j])
+                if rest is not None:
+                    return [j, *rest]
+                continue
             starts, closes = weight.startswith(("（", "(")), weight.endswith(("）", ")"))
             if WEIGHT_SUFFIX.fullmatch(out[j].key) \
                     and ((not starts and closes) if opened else (starts or not closes)):
@@ -429,24 +436,26 @@ def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], templ
         text = piece.text
         opens = text.count("（") + text.count("(")
         closes = text.count("）") + text.count(")")
+        # The note's last line may be a character and its bracket (…即 | 可）).
         if (depth > 0 or opens > closes or is_header_piece(piece, labels)) \
-                and len(piece.key) >= 2 and not NUMBER.fullmatch(text.strip()):
+                and (len(piece.key) >= 2 or depth > 0) and piece.key and not NUMBER.fullmatch(text.strip()):
             keys.add(piece.key)
         depth = max(0, depth + opens - closes)
     return keys
 
 
-def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset()
-                          ) -> list[Piece]:
+def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset(),
+                          values: tuple[str, ...] = ()) -> list[Piece]:
     """The table's header printed again on a continuation page: runs of three or more
     header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
     piece the first header printed (``printed``, from printed_header_keys)."""
-    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip()) for p in body]
+    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip())
+              and not in_worded_value(body, k, values, printed) for k, p in enumerate(body)]
     label_keys = {compact(label) for label in labels}
     for k in range(len(body)):
         # A label wrapped a character or two a line down a narrow column (指 | 标 | 性 | 质):
         # its lines are header words together.
-        for m in range(2, MAX_NAME_LINES + 1):
+        for m in range(MAX_NAME_LINES, 1, -1):  # the longest (权 | 重 | (%), not 权 | 重)
             part = body[k:k + m]
             if len(part) == m and all(len(p.key) <= 3 for p in part) \
                     and "".join(p.key for p in part) in label_keys:
@@ -467,12 +476,34 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
         i = max(j, i + 1)
     # A short word the header wrapped (指标 of 二级 | 指标) stands in cells too (达成 | 预期 |
     # 指标 down a narrow column): dropped as the header's only beside another header word.
-    repeated = [p.key in printed and (len(p.key) > 2 or (k > 0 and header[k - 1])
-                                      or (k + 1 < len(body) and header[k + 1]))
+    # Nor a line of a worded value (``values``, compact: 达成 | 年度 | 指标), which joins
+    # its neighbour within one.
+    repeated = [p.key in printed and not in_worded_value(body, k, values, printed)
+                and (len(p.key) > 2 or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
                 for k, p in enumerate(body)]
-    return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and (
-        NUMBER.fullmatch(p.text.strip()) or label_hit(p, labels) < LABEL_SCORE)]
+    # A lone label dropped only when it is one exactly or stands beside a header word: a
+    # cell's wrapped line may be near one (评价年度实现 | 值/年度预期…, 到年度预期值 of a
+    # scoring standard in a narrow column).
+    # A label a formula goes on from (评价年度实现值 | /年度预期值×该指标分值) is its start.
+    lone = [NUMBER.fullmatch(p.text.strip()) is None and label_hit(p, labels) >= LABEL_SCORE and (
+        p.key in label_keys or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
+        and not (k + 1 < len(body) and body[k + 1].text.lstrip().startswith(FORMULA_STARTS))
+        for k, p in enumerate(body)]
+    return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and not lone[k]]
 
+
+
+FORMULA_STARTS = ("/", "／", "×", "÷", "*")
+
+
+def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...], printed: set[str]) -> bool:
+    """Piece k and the piece before or after it, itself no word the header printed, join
+    within one worded value (达成 | 年度 of 达成年度指标; not 年度 | 指标 of a header's 年度 |
+    指标 | 值)."""
+    key = pieces[k].key
+    joins = [pieces[k - 1].key + key] if k > 0 and pieces[k - 1].key not in printed else []
+    joins += [key + pieces[k + 1].key] if k + 1 < len(pieces) and pieces[k + 1].key not in printed else []
+    return bool(key) and any(j in v for j in joins for v in values)
 
 
 def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
@@ -480,7 +511,7 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     """(first piece of the header, first piece after it, the total's piece) of the
     indicator table, or None when no header is found."""
     spec = template.indicators
-    first = find_piece(pieces, spec.header)
+    first = find_piece(pieces, spec.header) or wrapped_header_label(pieces, spec.header)
     if first is None:
         return None
     labels = header_labels(template, config)
@@ -489,6 +520,17 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     label_keys = [compact(label) for label in labels]
     i, misses, run = first[0], 0, ""
     while i < len(pieces) and misses <= 4:
+        # A label wrapped a character a line (权 | 重 | (%)): its lines are the header's.
+        wrapped = label_lines(pieces, i, label_keys)
+        if wrapped:
+            i, end, misses, run = i + wrapped, i + wrapped, 0, ""
+            continue
+        # A header cell's note in brackets right after its label (参考佐证材料 | （说明：… |
+        # …即可）), however many lines a narrow column gives it: the header's, to its close.
+        closed = note_end(pieces, i) if misses == 0 and i > first[0] else None
+        if closed is not None:
+            i, end, run = closed + 1, closed + 1, ""
+            continue
         # A label wrapped over three lines or more in a narrow column (偏差原因 | 分析及改 |
         # 进措施): a line that goes on the one before it within a label is the header's.
         run = run + pieces[i].key if run and any(k.startswith(run + pieces[i].key) for k in label_keys) else ""
@@ -508,6 +550,56 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_scattered_header(pieces, end, labels, config.group_names)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def note_end(pieces: list[Piece], at: int, reach: int = 60) -> int | None:
+    """The piece that closes the bracket the piece at ``at`` opens (a note: （说明：… |
+    …即可）), within ``reach`` pieces; None if it opens none or none closes it."""
+    def depth(piece: Piece) -> int:
+        text = piece.text
+        return text.count("（") + text.count("(") - text.count("）") - text.count(")")
+
+    if depth(pieces[at]) <= 0:
+        return None
+    level = 0
+    for j in range(at, min(len(pieces), at + reach)):
+        level += depth(pieces[j])
+        if level <= 0:
+            return j
+    return None
+
+
+def label_lines(pieces: list[Piece], at: int, label_keys: list[str]) -> int:
+    """How many pieces from ``at``, two or more, each of a character or two (a label down a
+    narrow column: 权 | 重 | (%), 参 | 考 | 佐 | 证 | …), make a label exactly; 0 if none do."""
+    run, found = "", 0
+    for k, piece in enumerate(pieces[at:at + max(map(len, label_keys), default=0)], 1):
+        if not piece.key or len(piece.key) > 2:
+            break
+        run += piece.key
+        if k >= 2 and run in label_keys:
+            found = k
+        if not any(label.startswith(run) for label in label_keys):
+            break
+    return found
+
+
+def wrapped_header_label(pieces: list[Piece], labels: list[str]) -> tuple[int, float] | None:
+    """The first header label a narrow column wrapped a piece a line (一级 | 指标, 三级指
+    | 标), for a text with no whole one: the piece where consecutive short pieces make the
+    label exactly, each a prefix's next part (a label's lines, not a cell's words)."""
+    keys = [compact(label) for label in labels]
+    for i in range(len(pieces)):
+        run = ""
+        for piece in pieces[i:i + MAX_NAME_LINES]:
+            if not piece.key or len(piece.key) > 4:
+                break
+            run += piece.key
+            if run in keys and run != pieces[i].key:
+                return i, 100.0
+            if not any(k.startswith(run) for k in keys):
+                break
+    return None
 
 
 def mend_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:

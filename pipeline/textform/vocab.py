@@ -74,6 +74,12 @@ class CellStreamConfig:
     no_deviation: tuple[str, ...] = ()
     min_lines: int = 30
     blank_share: float = 0.4
+    # The stream reading set aside for the row reading when its torn text cells per row
+    # exceed the rows' by more than this (form_reader.more_torn).
+    torn_share: float = 1.0
+    # The row reading whose scores make the total stands at this fit too when the stream
+    # holds fewer rows than it.
+    rows_fit_more: float = 0.14
     rows_fit: float = 0.14
     column_run: int = 6
     # Where no level-1 weight is printed: a level-1 group whose rows' names hold one of
