@@ -637,9 +637,12 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
             if placed and len(marks) > 1 and marks[0][0] != first:
                 # Within a placed group, names centred on their rows say where they start.
                 spans = spans_by_centre([k for k, _g in marks], tops, first, last)
-            if spans is None and placed and marks:
+            others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
+            if spans is None and placed and marks and not (len(marks) == 1 and others):
                 # A group placed by its weight: its first subgroup starts in its first row
-                # (a level-2 group never reaches over its level-1's rows); a lone one spans it.
+                # (a level-2 group never reaches over its level-1's rows); a lone one spans
+                # it, unless other words stand in its column there (a name the form does not
+                # know, 济效指<br>标: whose rows are which is a guess).
                 spans = [(first, last)] if len(marks) == 1 else None
                 move_group(rows, c, body[marks[0][0]], body[first], words)
             if spans is None:
@@ -719,27 +722,43 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
                 above[c], below[c] = raw(above[c]) + raw(below[c]), ""
 
 
-def part_total_rows(rows: list[list[str]], lengths: list[int], words: FormWords) -> list[int]:
-    """A table's last row and its total row that a missed rule merged (服务对象满意度 ≥90%<br>
-    总分 | 2<br>100 | 2<br>98): the total label a cell's last line, under the row's other
-    lines. Its last lines (the label's, and those of cells of numbers only) are the total
-    row, put under it. The rows' lengths, the parted rows' given to the total rows."""
-    r = 0
-    while r < len(rows):
-        row = rows[r]
-        label_at = [c for c, cell in enumerate(row) if len(lines := cell_lines(cell)) >= 2
-                    and compact(lines[-1]).rstrip(":：") in words.totals]
-        if len(label_at) == 1:
-            total = [""] * len(row)
-            for c, cell in enumerate(row):
-                lines = cell_lines(cell)
-                if c in label_at or len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines):
-                    row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
-            rows.insert(r + 1, total)
-            lengths = [*lengths[:r + 1], lengths[r], *lengths[r + 1:]]
-            r += 1
-        r += 1
-    return lengths
+def score_column(row: list[str], place: WeightColumn) -> int | None:
+    """A row's score column: the header's (its weight column's, so many columns right) when
+    the row is as wide as the header, else the row's last cell of numbers; None if none."""
+    if place.before_score is not None and len(row) == place.width:
+        return place.column + place.before_score
+    numbers = [c for c, cell in enumerate(row) if cell_lines(cell)
+               and all(NUMBER_CELL.fullmatch(x) for x in cell_lines(cell))]
+    return numbers[-1] if numbers else None
+
+
+def part_total_row(row: list[str], place: WeightColumn, words: FormWords) -> list[str] | None:
+    """The total row a missed rule merged into the table's last row (服务对象满意度 ≥90%<br>
+    总分 | 2<br>100 | 2<br>98), taken off it (returned; the row keeps its own lines), or None.
+    The total label is a cell's last line, or a cell's only line (总分 in the last row's
+    blank first cell). Its row's cells of numbers only, of two lines or more, give their
+    last line (not as many lines as the label's cell: a name wraps, its numbers do not).
+    The score's cell (by the header) must give one, or be blank: a score alone there (the
+    row's own left blank, or the total's) is either's, a guess: the row is left as read,
+    for the checks to flag."""
+    label_at = [c for c, cell in enumerate(row) if (lines := cell_lines(cell))
+                and compact(lines[-1]).rstrip(":：") in words.totals]
+    if len(label_at) != 1:
+        return None
+
+    def gives_a_line(lines: list[str]) -> bool:
+        return len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines)
+
+    score = score_column(row, place)
+    scores = cell_lines(row[score]) if score is not None and score < len(row) else None
+    giving = [c for c, cell in enumerate(row) if gives_a_line(cell_lines(cell))]
+    if not giving or scores is None or scores and not gives_a_line(scores):
+        return None  # (no number gives a line: a total row of its own, 总分 | 100)
+    total = [""] * len(row)
+    for c in sorted({*label_at, *giving}):
+        lines = cell_lines(row[c])
+        row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
+    return total
 
 
 @dataclass
@@ -773,6 +792,12 @@ class ReadingState:
         self.table = FormTableState()
 
 
+def header_rows_end(rows: list[list[str]], header_at: int) -> int:
+    """Where the header's rows end: at the first with a number (the fund form's header is three)."""
+    return next((r for r in range(header_at, len(rows))
+                 if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+
+
 def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                  widths_only: bool = False) -> list[str]:
     """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
@@ -784,13 +809,14 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     width = max(lengths, default=0)
     rows = [row + [""] * (width - len(row)) for row in rows]
     join_wrapped_amounts(rows)
-    lengths = part_total_rows(rows, lengths, words)
     spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
     known = state.table_widths.get(state.form, 0)
-    for r, row in enumerate(rows):
+    r = -1
+    while (r := r + 1) < len(rows):  # rows may be inserted under the current one (a total row)
+        row = rows[r]
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
@@ -799,6 +825,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 state.table.in_indicator_table = True
                 body_start = r + 1
                 header_at = r
+                # Where a row's weight and score stand, for a total row merged into the
+                # table's last row (read again below, once torn cells are joined).
+                state.table.weight_column = weight_column(rows[r:header_rows_end(rows, r)], words)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
             spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
@@ -817,6 +846,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # converter prints the indicator table's later blocks wider than its header's,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
+            total = part_total_row(row, state.table.weight_column, words)
+            if total is not None:
+                rows.insert(r + 1, total)
+                lengths.insert(r + 1, lengths[r])
             state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
             if lengths[r] < known:
                 cells = row[:lengths[r]]
@@ -834,9 +867,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     join_torn_over_rows(rows, words)
     header_end = header_at
     if header_at is not None:
-        # The header's rows, down to the first with a number (the fund form's three).
-        header_end = next((r for r in range(header_at, len(rows))
-                           if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+        header_end = header_rows_end(rows, header_at)
         state.table.weight_column = weight_column(rows[header_at:header_end], words)
     if state.table.in_indicator_table:
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
