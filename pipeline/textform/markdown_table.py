@@ -118,16 +118,18 @@ def is_label(cell: str, words: FormWords) -> bool:
     return len(key) >= 2 and words.labels.is_label(key, LABEL_JOIN_SCORE)
 
 
-def header_label_end(key: str, words: FormWords) -> bool:
-    """Five characters or more that end a header label (分析及改进措施)."""
+def ends_a_header_label(key: str, words: FormWords) -> bool:
+    """A compact text of five characters or more that ends a header label, not the whole of
+    one (分析及改进措施, the end of 偏差原因分析及改进措施)."""
     return len(key) >= 5 and any(label.endswith(key) and label != key for label in words.table_header)
 
 
-def is_header_label(cell: str, words: FormWords) -> bool:
-    """A label of the indicator table's header, one a character off (偏差原分析及改进措施),
-    or its end alone (分析及改进措施, its first line printed in the row above)."""
+def is_near_header_label(cell: str, words: FormWords) -> bool:
+    """A cell that is a label of the indicator table's header, or near one: a character off
+    (偏差原分析及改进措施), or its end alone (`ends_a_header_label`: 分析及改进措施, its first
+    line printed in the row above). Compare `is_exact_header_label`."""
     key = plain(cell)
-    if key in words.table_header or header_label_end(key, words):
+    if key in words.table_header or ends_a_header_label(key, words):
         return True
     best, score = words.labels.best(key) if len(key) >= 4 else (None, 0.0)
     return best in words.table_header and score >= LABEL_JOIN_SCORE
@@ -168,7 +170,7 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             # 进措 | 及改<br>施: its first line printed in the row above) names its column.
             best, score = words.labels.best(read_across(row[c:c + 2]))
             if best in words.table_header and score >= LABEL_JOIN_SCORE \
-                    or header_label_end(compact(read_across(row[c:c + 2])), words):
+                    or ends_a_header_label(compact(read_across(row[c:c + 2])), words):
                 row[c], row[c + 1] = read_across(row[c:c + 2]), ""
                 spans.append((c, c + 1))
                 c += 2
@@ -342,17 +344,18 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
-def header_word(text: str, words: FormWords) -> bool:
-    """Text that is a label of the indicator table's header (权重(%), 名称, 三级指标)."""
-    return header_label(text) in words.table_header
+def is_exact_header_label(text: str, words: FormWords) -> bool:
+    """Text that is exactly a label of the indicator table's header once its bracketed note
+    is dropped (`label_without_note`: 权重(%), 名称, 三级指标)."""
+    return label_without_note(text) in words.table_header
 
 
-def header_word_start(text: str, following: str, words: FormWords) -> bool:
+def is_header_label_or_its_start(text: str, following: str, words: FormWords) -> bool:
     """Text that is a header label (三级指标), or one's start that the next cell's first
     line completes (二级 | 指标)."""
-    key = header_label(text)
-    return key in words.table_header or bool(key) and header_label(text + following) in words.table_header \
-        and len(compact(following)) < len(header_label(text + following))
+    key, completed = label_without_note(text), label_without_note(text + following)
+    return key in words.table_header \
+        or (bool(key) and completed in words.table_header and len(compact(following)) < len(completed))
 
 
 def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
@@ -370,8 +373,8 @@ def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[in
         following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
         for k in range(len(lines) - 1, 0, -1):
             top, bottom = "".join(lines[:k]), "".join(lines[k:])
-            if (header_word(top, words) or left and header_word(left + top, words)) \
-                    and header_word_start(bottom, following, words):
+            if (is_exact_header_label(top, words) or left and is_exact_header_label(left + top, words)) \
+                    and is_header_label_or_its_start(bottom, following, words):
                 found.append((c, k))
                 break
     if not found or len(found) > width - len(row):
@@ -420,7 +423,7 @@ def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
             if any(len(last[k]) < 2 for k in range(c, end + 1)):
                 break
             text = "".join(last[k][-1] for k in range(c, end + 1))
-            if header_label(text) in words.table_header and len(compact(text)) >= 4:
+            if label_without_note(text) in words.table_header and len(compact(text)) >= 4:
                 found = (c, end, text)
                 break
         if found is None:
@@ -475,14 +478,21 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
     return None
 
 
-def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
-    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
-    （45分）) or in the next column, the group's own 权重 (the provincial form's 决策 | 10)."""
-    found = group_name(row[column], words)
+def weight_beside(row: list[str], column: int, found: tuple[str, float | None] | None) -> float | None:
+    """A group cell's weight in the next column, the group's own 权重 (the provincial form's
+    决策 | 10), when none is written after its name (``found``: `group_name`'s reading)."""
     if found is not None and found[1] is None and column + 1 < len(row) \
             and NUMBER_CELL.fullmatch(plain(row[column + 1])):
-        return found[0], float(plain(row[column + 1]))
-    return found
+        return float(plain(row[column + 1]))
+    return None
+
+
+def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
+    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
+    （45分）) or in the next column (`weight_beside`)."""
+    found = group_name(row[column], words)
+    beside = weight_beside(row, column, found)
+    return (found[0], beside) if found is not None and beside is not None else found
 
 
 @dataclass(frozen=True)
@@ -501,8 +511,9 @@ class WeightColumn:
 NEXT_TO_SCORE = WeightColumn(-1, None, -1)
 
 
-def header_label(cell: str) -> str:
-    """A header cell's label without its note (权重(%), 分值（分）: 权重, 分值)."""
+def label_without_note(cell: str) -> str:
+    """A header cell's text, compact, without its bracketed note (权重(%), 分值（分）: 权重,
+    分值): the label to look up, not a test."""
     return plain(BRACKETED_NOTE.sub("", raw(cell))).removesuffix("%")
 
 
@@ -512,7 +523,7 @@ def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
     at = 0
     for label in path:
         found = [c for row in rows for c, cell in enumerate(row)
-                 if c >= at and header_label(cell) == label]
+                 if c >= at and label_without_note(cell) == label]
         if not found:
             return None
         at = min(found)
@@ -682,11 +693,9 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
 
 def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
     """A group cell moved up (`move_to`), and its weight with it when the weight stands in
-    the next column (`group_with_weight`: 决策 | 10)."""
-    named = group_name(rows[row][column], words)
-    weight_beside = named is not None and named[1] is None and column + 1 < len(rows[row]) \
-        and NUMBER_CELL.fullmatch(plain(rows[row][column + 1])) is not None
-    if weight_beside and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
+    the next column (`weight_beside`: 决策 | 10)."""
+    beside = weight_beside(rows[row], column, group_name(rows[row][column], words))
+    if beside is not None and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
         move_to(rows, column + 1, row, top)
     move_to(rows, column, row, top)
 
@@ -778,13 +787,13 @@ class FormTableState:
 class ReadingState:
     """A reading of a Markdown text: which form it is in (a text may hold several, one
     after the other), that form's tables, and per form (by its index) the indicator
-    table's widest row: found by this reading (``widest_rows``) and by a first reading
-    (``table_widths``: a row short of it merged cells)."""
+    table's widest row's width (cells): found by this reading (``found_widths``) and by a
+    first reading (``known_widths``: a row short of it merged cells)."""
 
     form: int = 0
     table: FormTableState = field(default_factory=FormTableState)
-    widest_rows: dict[int, int] = field(default_factory=dict)
-    table_widths: dict[int, int] = field(default_factory=dict)
+    found_widths: dict[int, int] = field(default_factory=dict)
+    known_widths: dict[int, int] = field(default_factory=dict)
 
     def next_form(self) -> None:
         """At a form's end: the next form starts afresh but for the table widths."""
@@ -813,7 +822,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     body_start = 0
     header_at: int | None = None
     ended = False
-    known = state.table_widths.get(state.form, 0)
+    known = state.known_widths.get(state.form, 0)
     r = -1
     while (r := r + 1) < len(rows):  # rows may be inserted under the current one (a total row)
         row = rows[r]
@@ -830,7 +839,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 state.table.weight_column = weight_column(rows[r:header_rows_end(rows, r)], words)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
-            spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
+            spans[:] = [(a, b) for a, b in joined if is_near_header_label(row[a], words)]
         elif not state.table.in_indicator_table:
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
@@ -839,7 +848,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
         else:
-            # The indicator table's widest rows, over all its blocks (`table_widths`, found
+            # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
             # rule parted.
             # (A later, wider table's rows count too when no total row ended this one; a
@@ -850,7 +859,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             if total is not None:
                 rows.insert(r + 1, total)
                 lengths.insert(r + 1, lengths[r])
-            state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
+            state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), lengths[r])
             if lengths[r] < known:
                 cells = row[:lengths[r]]
                 split_merged_number(cells, known, words)
@@ -900,7 +909,7 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     # them merged cells, and a later block may be wider); the second reads with them.
     first = ReadingState()
     rejoin_pass(lines, words, first, widths_only=True)
-    return rejoin_pass(lines, words, ReadingState(table_widths=first.widest_rows))
+    return rejoin_pass(lines, words, ReadingState(known_widths=first.found_widths))
 
 
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:

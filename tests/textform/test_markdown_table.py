@@ -574,7 +574,7 @@ def test_the_first_reading_finds_each_forms_widest_rows(words: FormWords) -> Non
               "|总分|||10|10|")
     state = ReadingState()
     rejoin_pass((table(*first) + "\n\n" + table(*second)).split("\n"), words, state, widths_only=True)
-    assert state.widest_rows == {0: 8, 1: 5}
+    assert state.found_widths == {0: 8, 1: 5}
     assert state.form == 2
 
 
