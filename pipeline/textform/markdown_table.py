@@ -385,13 +385,28 @@ def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[in
     return [c for c, _k in found]
 
 
-def part_header_labels(rows: list[list[str]], lengths: list[int], width: int, words: FormWords) -> None:
-    """The indicator table's header rows, each short of the table's ``width`` (its
-    ``lengths``, before any padding), their merged labels parted (`split_merged_labels`),
-    a row with none parted as the one above of its length (`part_as_above`), and the
-    halves of labels then side by side joined (一级 | 指标)."""
+@dataclass
+class BlockRow:
+    """A row of a pipe table's block: its cells, padded to the block's width, and how many
+    the converter printed (a row short of the table's widest merged cells: a missed rule)."""
+
+    cells: list[str]
+    printed: int
+
+
+def cells_of(rows: list[BlockRow]) -> list[list[str]]:
+    """The rows' cells (the rows' own lists: what is changed in them stays)."""
+    return [row.cells for row in rows]
+
+
+def part_header_labels(rows: list[BlockRow], width: int, words: FormWords) -> None:
+    """The indicator table's header rows, each short of the table's ``width`` (as printed),
+    their merged labels parted (`split_merged_labels`), a row with none parted as the one
+    above of its length (`part_as_above`), and the halves of labels then side by side
+    joined (一级 | 指标)."""
     cuts_by_length: dict[int, list[int]] = {}
-    for row, length in zip(rows, lengths, strict=True):
+    for block_row in rows:
+        row, length = block_row.cells, block_row.printed
         if length >= width:
             continue
         cells = row[:length]
@@ -812,20 +827,19 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
     which only finds the indicator table's widest rows and where each form ends (the rows'
     joins over rows and groups' moves, which change neither, are left out; no rows)."""
-    rows = [split_row(line) for line in lines]
-    lengths = [len(row) for row in rows]
+    printed = [split_row(line) for line in lines]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
-    width = max(lengths, default=0)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-    join_wrapped_amounts(rows)
+    width = max(map(len, printed), default=0)
+    table = [BlockRow(row + [""] * (width - len(row)), len(row)) for row in printed]
+    join_wrapped_amounts(cells_of(table))
     spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
     known = state.known_widths.get(state.form, 0)
     r = -1
-    while (r := r + 1) < len(rows):  # rows may be inserted under the current one (a total row)
-        row = rows[r]
+    while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
+        row = table[r].cells
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
@@ -836,6 +850,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 header_at = r
                 # Where a row's weight and score stand, for a total row merged into the
                 # table's last row (read again below, once torn cells are joined).
+                rows = cells_of(table)
                 state.table.weight_column = weight_column(rows[r:header_rows_end(rows, r)], words)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
@@ -857,11 +872,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # unit or deadline whole, and a row is parted only where it is plain.)
             total = part_total_row(row, state.table.weight_column, words)
             if total is not None:
-                rows.insert(r + 1, total)
-                lengths.insert(r + 1, lengths[r])
-            state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), lengths[r])
-            if lengths[r] < known:
-                cells = row[:lengths[r]]
+                table.insert(r + 1, BlockRow(total, table[r].printed))
+            state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), table[r].printed)
+            if table[r].printed < known:
+                cells = row[:table[r].printed]
                 split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
@@ -871,8 +885,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if ended:
             state.next_form()
         return []
-    width = max(map(len, rows), default=0)
-    rows = [row + [""] * (width - len(row)) for row in rows]
+    width = max((len(row.cells) for row in table), default=0)
+    for block_row in table:
+        block_row.cells.extend([""] * (width - len(block_row.cells)))
+    rows = cells_of(table)
     join_torn_over_rows(rows, words)
     header_end = header_at
     if header_at is not None:
@@ -884,8 +900,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # Last (the rows' places above read the block's columns as the converter cut
         # them): the header's labels that a missed rule merged, parted, from the row
         # over the first one holding three labels (一级指标 over 名称 | 权重) down.
-        part_header_labels(rows[max(0, header_at - 1):header_end], lengths[max(0, header_at - 1):header_end],
-                           known, words)
+        part_header_labels(table[max(0, header_at - 1):header_end], known, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
     for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
