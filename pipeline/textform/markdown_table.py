@@ -710,7 +710,7 @@ def move_group(rows: list[list[str]], column: int, row: int, top: int, words: Fo
     """A group cell moved up (`move_to`), and its weight with it when the weight stands in
     the next column (`weight_beside`: 决策 | 10)."""
     beside = weight_beside(rows[row], column, group_name(rows[row][column], words))
-    if beside is not None and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
+    if beside is not None and row != top and not "".join(rows[top][column:column + 2]).strip():
         move_to(rows, column + 1, row, top)
     move_to(rows, column, row, top)
 
