@@ -23,7 +23,10 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
   first row, and subgroups centred on their rows (reckoned in lines) move up when only
   one reading fits; a group with words of its own (满意度指标) takes the rows above it
   that hold them;
-- an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
+- an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one;
+- a total row a missed rule merged into the table's last row (≥90%<br>总分, 2<br>100) is
+  a row of its own when the score's column says which lines are whose;
+- the header's labels a missed rule merged are parted (`markdown_header`).
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
 A table ends at its total row, and a form at the next one's title: a text holding several
@@ -39,17 +42,18 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
+from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
+                                              raw)
+from pipeline.textform.markdown_header import part_header_labels, peel_header_lines
 from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
-from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT, INLINE_TAG
+from pipeline.textform.repair import GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
-from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+from pipeline.textform.vocab import TextConfig, label_index
 
 # A value that is a number (an amount, a rate, a weight) or a dash: never a torn name's part.
 NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
 # A comparator alone, over the number it bounds (≥<br>95).
 COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
-# A note in brackets in a header cell (权重(%), 分值（分）).
-BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # A group cell's weight written after its name (产出指标（45分）) or glued to it (可持续影响指标26).
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
@@ -57,44 +61,6 @@ TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
-
-
-@dataclass(frozen=True)
-class FormWords:
-    """What the form says a cell may hold: its labels, its group names (compact), and the
-    labels that head the indicator table."""
-
-    labels: LabelIndex
-    group_names: tuple[str, ...]
-    table_header: frozenset[str]
-    totals: frozenset[str] = frozenset()  # the total row's labels (总分, 合计)
-    # Words a group's rows' names hold (config text.yaml cell_stream.level1_row_words:
-    # 满意度指标 → 满意度), given to its only level-2 name too (服务对象满意度指标).
-    row_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # The header paths of a row's weight and score columns (templates.yaml columns:
-    # 分值; 三级指标 › 权重; 得分, 自评分数), compact, the longest first.
-    weight_paths: tuple[tuple[str, ...], ...] = ()
-    score_paths: tuple[tuple[str, ...], ...] = ()
-    titles: frozenset[str] = frozenset()  # the forms' titles: a line holding one starts a form
-    # A value's wrapped rest after its number (100<br>万元, 12<br>月底前): the forms' units
-    # (templates.yaml vocabulary units, amount units), and each tail with what it completes
-    # (config text.yaml cell_stream.value_tail_after).
-    units: frozenset[str] = frozenset()
-    tail_after: tuple[tuple[str, str], ...] = ()
-
-
-def cell_lines(cell: str) -> list[str]:
-    """A cell's own lines (its <br>s), the empty ones dropped."""
-    return [line.strip() for line in CELL_BREAK.split(cell) if line.strip()]
-
-
-def raw(cell: str) -> str:
-    """A cell's text as printed, its lines joined."""
-    return "".join(cell_lines(cell))
-
-
-def plain(cell: str) -> str:
-    return compact("".join(cell_lines(cell)))
 
 
 def read_across(cells: list[str]) -> str:
@@ -344,127 +310,6 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
-def is_exact_header_label(text: str, words: FormWords) -> bool:
-    """Text that is exactly a label of the indicator table's header once its bracketed note
-    is dropped (`label_without_note`: 权重(%), 名称, 三级指标)."""
-    return label_without_note(text) in words.table_header
-
-
-def is_header_label_or_its_start(text: str, following: str, words: FormWords) -> bool:
-    """Text that is a header label (三级指标), or one's start that the next cell's first
-    line completes (二级 | 指标)."""
-    key, completed = label_without_note(text), label_without_note(text + following)
-    return key in words.table_header \
-        or (bool(key) and completed in words.table_header and len(compact(following)) < len(completed))
-
-
-def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
-    """A header row short of the table's width whose cells merged two columns' labels
-    stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
-    the start of 二级指标): each such cell parted where its lines above end a header
-    label (alone or after the last line of the cell on their left) and those below are
-    one or start one (completed by the next cell's first line). The lowest such cut; the row's cells that
-    part no more than it lacks (else which cells merged is a guess: left as read). The
-    columns parted."""
-    found: list[tuple[int, int]] = []
-    for c in range(len(row)):
-        lines = cell_lines(row[c])
-        left = cell_lines(row[c - 1])[-1] if c > 0 and cell_lines(row[c - 1]) else ""
-        following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
-        for k in range(len(lines) - 1, 0, -1):
-            top, bottom = "".join(lines[:k]), "".join(lines[k:])
-            if (is_exact_header_label(top, words) or left and is_exact_header_label(left + top, words)) \
-                    and is_header_label_or_its_start(bottom, following, words):
-                found.append((c, k))
-                break
-    if not found or len(found) > width - len(row):
-        return []
-    for c, k in reversed(found):
-        lines = cell_lines(row[c])
-        row[c:c + 1] = ["<br>".join(lines[:k]), "<br>".join(lines[k:])]
-    return [c for c, _k in found]
-
-
-@dataclass
-class BlockRow:
-    """A row of a pipe table's block: its cells, padded to the block's width, and how many
-    the converter printed (a row short of the table's widest merged cells: a missed rule)."""
-
-    cells: list[str]
-    printed: int
-
-
-def cells_of(rows: list[BlockRow]) -> list[list[str]]:
-    """The rows' cells (the rows' own lists: what is changed in them stays)."""
-    return [row.cells for row in rows]
-
-
-def part_header_labels(rows: list[BlockRow], width: int, words: FormWords) -> None:
-    """The indicator table's header rows, each short of the table's ``width`` (as printed),
-    their merged labels parted (`split_merged_labels`), a row with none parted as the one
-    above of its length (`part_as_above`), and the halves of labels then side by side
-    joined (一级 | 指标)."""
-    cuts_by_length: dict[int, list[int]] = {}
-    for block_row in rows:
-        row, length = block_row.cells, block_row.printed
-        if length >= width:
-            continue
-        cells = row[:length]
-        cuts = split_merged_labels(cells, width, words)
-        if cuts:
-            cuts_by_length.setdefault(length, cuts)
-        elif length in cuts_by_length:
-            part_as_above(cells, cuts_by_length[length])
-        row[:] = cells + [""] * max(0, len(row) - len(cells))
-        join_torn_labels(row, words)
-
-
-# How many cells side by side a header label torn at their bounds may stand in (一级 | 指标).
-MAX_TORN_CELLS = 3
-
-
-def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
-    """The row over the indicator table's header when a missed rule merged the header's
-    first row into it (绩效目标情况 … 一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 |
-    …<br>三级指标): its cells' last lines, read across, make two of the header's labels or
-    more (一级指标, 二级指标, 三级指标). Those lines are taken off into a row of their own,
-    under it (returned; the row keeps its other lines); None when no two labels are made."""
-    last = [cell_lines(cell) for cell in row]
-    taken: list[tuple[int, int, str]] = []  # (first cell, last cell, the label's text)
-    c = 0
-    while c < len(row):
-        found = None
-        for end in range(c, min(c + MAX_TORN_CELLS, len(row))):
-            if any(len(last[k]) < 2 for k in range(c, end + 1)):
-                break
-            text = "".join(last[k][-1] for k in range(c, end + 1))
-            if label_without_note(text) in words.table_header and len(compact(text)) >= 4:
-                found = (c, end, text)
-                break
-        if found is None:
-            c += 1
-            continue
-        taken.append(found)
-        c = found[1] + 1
-    if len(taken) < 2:
-        return None
-    peeled = [""] * len(row)
-    for first, end, text in taken:
-        for k in range(first, end + 1):
-            row[k] = "<br>".join(last[k][:-1])
-        peeled[first] = text
-    return peeled
-
-
-def part_as_above(row: list[str], cuts: list[int]) -> None:
-    """A header row under one parted by `split_merged_labels`, as short and blank in the
-    parted columns: the missed rule ran down the block, so its cells right of each cut
-    stand one column further right (a blank inserted)."""
-    if all(c < len(row) and not plain(row[c]) for c in cuts):
-        for c in reversed(cuts):
-            row.insert(c + 1, "")
-
-
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -524,12 +369,6 @@ class WeightColumn:
 
 # Nothing read from a header: the weight the row's number before its last (its score).
 NEXT_TO_SCORE = WeightColumn(-1, None, -1)
-
-
-def label_without_note(cell: str) -> str:
-    """A header cell's text, compact, without its bracketed note (权重(%), 分值（分）: 权重,
-    分值): the label to look up, not a test."""
-    return plain(BRACKETED_NOTE.sub("", raw(cell))).removesuffix("%")
 
 
 def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
@@ -900,7 +739,11 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # Last (the rows' places above read the block's columns as the converter cut
         # them): the header's labels that a missed rule merged, parted, from the row
         # over the first one holding three labels (一级指标 over 名称 | 权重) down.
-        part_header_labels(table[max(0, header_at - 1):header_end], known, words)
+        header_rows = table[max(0, header_at - 1):header_end]
+        part_header_labels(header_rows, known, words)
+        for block_row in header_rows:
+            if block_row.printed < known:
+                join_torn_labels(block_row.cells, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
     for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
