@@ -23,7 +23,10 @@ what a cell may hold. So, before the markup goes (`repair.strip_markup`):
   first row, and subgroups centred on their rows (reckoned in lines) move up when only
   one reading fits; a group with words of its own (满意度指标) takes the rows above it
   that hold them;
-- an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one.
+- an amount a narrow cell wrapped (12,380,0<br>00.00, or 619,000. over a row of 00s) is one;
+- a total row a missed rule merged into the table's last row (≥90%<br>总分, 2<br>100) is
+  a row of its own when the score's column says which lines are whose;
+- the header's labels a missed rule merged are parted (`markdown_header`).
 
 Only rows of a pipe table are touched; anything the form does not confirm is left as it is.
 A table ends at its total row, and a form at the next one's title: a text holding several
@@ -39,17 +42,18 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
+from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
+                                              raw)
+from pipeline.textform.markdown_header import part_header_labels, peel_header_lines
 from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
-from pipeline.textform.repair import CELL_BREAK, GROUPED_AMOUNT, INLINE_TAG
+from pipeline.textform.repair import GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
-from pipeline.textform.vocab import LabelIndex, TextConfig, label_index
+from pipeline.textform.vocab import TextConfig, label_index
 
 # A value that is a number (an amount, a rate, a weight) or a dash: never a torn name's part.
 NUMBER_LIKE = re.compile(r"^[-—–\d.,，%％]+$")
 # A comparator alone, over the number it bounds (≥<br>95).
 COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
-# A note in brackets in a header cell (权重(%), 分值（分）).
-BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
 # A group cell's weight written after its name (产出指标（45分）) or glued to it (可持续影响指标26).
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
@@ -57,44 +61,6 @@ TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
-
-
-@dataclass(frozen=True)
-class FormWords:
-    """What the form says a cell may hold: its labels, its group names (compact), and the
-    labels that head the indicator table."""
-
-    labels: LabelIndex
-    group_names: tuple[str, ...]
-    table_header: frozenset[str]
-    totals: frozenset[str] = frozenset()  # the total row's labels (总分, 合计)
-    # Words a group's rows' names hold (config text.yaml cell_stream.level1_row_words:
-    # 满意度指标 → 满意度), given to its only level-2 name too (服务对象满意度指标).
-    row_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    # The header paths of a row's weight and score columns (templates.yaml columns:
-    # 分值; 三级指标 › 权重; 得分, 自评分数), compact, the longest first.
-    weight_paths: tuple[tuple[str, ...], ...] = ()
-    score_paths: tuple[tuple[str, ...], ...] = ()
-    titles: frozenset[str] = frozenset()  # the forms' titles: a line holding one starts a form
-    # A value's wrapped rest after its number (100<br>万元, 12<br>月底前): the forms' units
-    # (templates.yaml vocabulary units, amount units), and each tail with what it completes
-    # (config text.yaml cell_stream.value_tail_after).
-    units: frozenset[str] = frozenset()
-    tail_after: tuple[tuple[str, str], ...] = ()
-
-
-def cell_lines(cell: str) -> list[str]:
-    """A cell's own lines (its <br>s), the empty ones dropped."""
-    return [line.strip() for line in CELL_BREAK.split(cell) if line.strip()]
-
-
-def raw(cell: str) -> str:
-    """A cell's text as printed, its lines joined."""
-    return "".join(cell_lines(cell))
-
-
-def plain(cell: str) -> str:
-    return compact("".join(cell_lines(cell)))
 
 
 def read_across(cells: list[str]) -> str:
@@ -118,16 +84,18 @@ def is_label(cell: str, words: FormWords) -> bool:
     return len(key) >= 2 and words.labels.is_label(key, LABEL_JOIN_SCORE)
 
 
-def header_label_end(key: str, words: FormWords) -> bool:
-    """Five characters or more that end a header label (分析及改进措施)."""
+def ends_a_header_label(key: str, words: FormWords) -> bool:
+    """A compact text of five characters or more that ends a header label, not the whole of
+    one (分析及改进措施, the end of 偏差原因分析及改进措施)."""
     return len(key) >= 5 and any(label.endswith(key) and label != key for label in words.table_header)
 
 
-def is_header_label(cell: str, words: FormWords) -> bool:
-    """A label of the indicator table's header, one a character off (偏差原分析及改进措施),
-    or its end alone (分析及改进措施, its first line printed in the row above)."""
+def is_near_header_label(cell: str, words: FormWords) -> bool:
+    """A cell that is a label of the indicator table's header, or near one: a character off
+    (偏差原分析及改进措施), or its end alone (`ends_a_header_label`: 分析及改进措施, its first
+    line printed in the row above). Compare `is_exact_header_label`."""
     key = plain(cell)
-    if key in words.table_header or header_label_end(key, words):
+    if key in words.table_header or ends_a_header_label(key, words):
         return True
     best, score = words.labels.best(key) if len(key) >= 4 else (None, 0.0)
     return best in words.table_header and score >= LABEL_JOIN_SCORE
@@ -168,7 +136,7 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             # 进措 | 及改<br>施: its first line printed in the row above) names its column.
             best, score = words.labels.best(read_across(row[c:c + 2]))
             if best in words.table_header and score >= LABEL_JOIN_SCORE \
-                    or header_label_end(compact(read_across(row[c:c + 2])), words):
+                    or ends_a_header_label(compact(read_across(row[c:c + 2])), words):
                 row[c], row[c + 1] = read_across(row[c:c + 2]), ""
                 spans.append((c, c + 1))
                 c += 2
@@ -342,111 +310,6 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
-def header_word(text: str, words: FormWords) -> bool:
-    """Text that is a label of the indicator table's header (权重(%), 名称, 三级指标)."""
-    return header_label(text) in words.table_header
-
-
-def header_word_start(text: str, following: str, words: FormWords) -> bool:
-    """Text that is a header label (三级指标), or one's start that the next cell's first
-    line completes (二级 | 指标)."""
-    key = header_label(text)
-    return key in words.table_header or bool(key) and header_label(text + following) in words.table_header \
-        and len(compact(following)) < len(header_label(text + following))
-
-
-def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
-    """A header row short of the table's width whose cells merged two columns' labels
-    stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
-    the start of 二级指标): each such cell parted where its lines above end a header
-    label (alone or after the last line of the cell on their left) and those below are
-    one or start one (completed by the next cell's first line). The lowest such cut; the row's cells that
-    part no more than it lacks (else which cells merged is a guess: left as read). The
-    columns parted."""
-    found: list[tuple[int, int]] = []
-    for c in range(len(row)):
-        lines = cell_lines(row[c])
-        left = cell_lines(row[c - 1])[-1] if c > 0 and cell_lines(row[c - 1]) else ""
-        following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
-        for k in range(len(lines) - 1, 0, -1):
-            top, bottom = "".join(lines[:k]), "".join(lines[k:])
-            if (header_word(top, words) or left and header_word(left + top, words)) \
-                    and header_word_start(bottom, following, words):
-                found.append((c, k))
-                break
-    if not found or len(found) > width - len(row):
-        return []
-    for c, k in reversed(found):
-        lines = cell_lines(row[c])
-        row[c:c + 1] = ["<br>".join(lines[:k]), "<br>".join(lines[k:])]
-    return [c for c, _k in found]
-
-
-def part_header_labels(rows: list[list[str]], lengths: list[int], width: int, words: FormWords) -> None:
-    """The indicator table's header rows, each short of the table's ``width`` (its
-    ``lengths``, before any padding), their merged labels parted (`split_merged_labels`),
-    a row with none parted as the one above of its length (`part_as_above`), and the
-    halves of labels then side by side joined (一级 | 指标)."""
-    cuts_by_length: dict[int, list[int]] = {}
-    for row, length in zip(rows, lengths, strict=True):
-        if length >= width:
-            continue
-        cells = row[:length]
-        cuts = split_merged_labels(cells, width, words)
-        if cuts:
-            cuts_by_length.setdefault(length, cuts)
-        elif length in cuts_by_length:
-            part_as_above(cells, cuts_by_length[length])
-        row[:] = cells + [""] * max(0, len(row) - len(cells))
-        join_torn_labels(row, words)
-
-
-# How many cells side by side a header label torn at their bounds may stand in (一级 | 指标).
-MAX_TORN_CELLS = 3
-
-
-def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
-    """The row over the indicator table's header when a missed rule merged the header's
-    first row into it (绩效目标情况 … 一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 |
-    …<br>三级指标): its cells' last lines, read across, make two of the header's labels or
-    more (一级指标, 二级指标, 三级指标). Those lines are taken off into a row of their own,
-    under it (returned; the row keeps its other lines); None when no two labels are made."""
-    last = [cell_lines(cell) for cell in row]
-    taken: list[tuple[int, int, str]] = []  # (first cell, last cell, the label's text)
-    c = 0
-    while c < len(row):
-        found = None
-        for end in range(c, min(c + MAX_TORN_CELLS, len(row))):
-            if any(len(last[k]) < 2 for k in range(c, end + 1)):
-                break
-            text = "".join(last[k][-1] for k in range(c, end + 1))
-            if header_label(text) in words.table_header and len(compact(text)) >= 4:
-                found = (c, end, text)
-                break
-        if found is None:
-            c += 1
-            continue
-        taken.append(found)
-        c = found[1] + 1
-    if len(taken) < 2:
-        return None
-    peeled = [""] * len(row)
-    for first, end, text in taken:
-        for k in range(first, end + 1):
-            row[k] = "<br>".join(last[k][:-1])
-        peeled[first] = text
-    return peeled
-
-
-def part_as_above(row: list[str], cuts: list[int]) -> None:
-    """A header row under one parted by `split_merged_labels`, as short and blank in the
-    parted columns: the missed rule ran down the block, so its cells right of each cut
-    stand one column further right (a blank inserted)."""
-    if all(c < len(row) and not plain(row[c]) for c in cuts):
-        for c in reversed(cuts):
-            row.insert(c + 1, "")
-
-
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -475,14 +338,21 @@ def group_name(cell: str, words: FormWords) -> tuple[str, float | None] | None:
     return None
 
 
-def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
-    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
-    （45分）) or in the next column, the group's own 权重 (the provincial form's 决策 | 10)."""
-    found = group_name(row[column], words)
+def weight_beside(row: list[str], column: int, found: tuple[str, float | None] | None) -> float | None:
+    """A group cell's weight in the next column, the group's own 权重 (the provincial form's
+    决策 | 10), when none is written after its name (``found``: `group_name`'s reading)."""
     if found is not None and found[1] is None and column + 1 < len(row) \
             and NUMBER_CELL.fullmatch(plain(row[column + 1])):
-        return found[0], float(plain(row[column + 1]))
-    return found
+        return float(plain(row[column + 1]))
+    return None
+
+
+def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
+    """A row's group cell (`group_name`) with its weight: written after its name (产出指标
+    （45分）) or in the next column (`weight_beside`)."""
+    found = group_name(row[column], words)
+    beside = weight_beside(row, column, found)
+    return (found[0], beside) if found is not None and beside is not None else found
 
 
 @dataclass(frozen=True)
@@ -501,18 +371,13 @@ class WeightColumn:
 NEXT_TO_SCORE = WeightColumn(-1, None, -1)
 
 
-def header_label(cell: str) -> str:
-    """A header cell's label without its note (权重(%), 分值（分）: 权重, 分值)."""
-    return plain(BRACKETED_NOTE.sub("", raw(cell))).removesuffix("%")
-
-
 def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
     """The column of a header path (分值; 三级指标 › 权重) in the header's rows: its last label's
     (a 权重(%) or 分值（分） too) at or right of each label before it."""
     at = 0
     for label in path:
         found = [c for row in rows for c, cell in enumerate(row)
-                 if c >= at and header_label(cell) == label]
+                 if c >= at and label_without_note(cell) == label]
         if not found:
             return None
         at = min(found)
@@ -637,9 +502,12 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
             if placed and len(marks) > 1 and marks[0][0] != first:
                 # Within a placed group, names centred on their rows say where they start.
                 spans = spans_by_centre([k for k, _g in marks], tops, first, last)
-            if spans is None and placed and marks:
+            others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
+            if spans is None and placed and marks and not (len(marks) == 1 and others):
                 # A group placed by its weight: its first subgroup starts in its first row
-                # (a level-2 group never reaches over its level-1's rows); a lone one spans it.
+                # (a level-2 group never reaches over its level-1's rows); a lone one spans
+                # it, unless other words stand in its column there (a name the form does not
+                # know, 济效指<br>标: whose rows are which is a guess).
                 spans = [(first, last)] if len(marks) == 1 else None
                 move_group(rows, c, body[marks[0][0]], body[first], words)
             if spans is None:
@@ -679,11 +547,9 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
 
 def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
     """A group cell moved up (`move_to`), and its weight with it when the weight stands in
-    the next column (`group_with_weight`: 决策 | 10)."""
-    named = group_name(rows[row][column], words)
-    weight_beside = named is not None and named[1] is None and column + 1 < len(rows[row]) \
-        and NUMBER_CELL.fullmatch(plain(rows[row][column + 1])) is not None
-    if weight_beside and row != top and not rows[top][column].strip() and not rows[top][column + 1].strip():
+    the next column (`weight_beside`: 决策 | 10)."""
+    beside = weight_beside(rows[row], column, group_name(rows[row][column], words))
+    if beside is not None and row != top and not "".join(rows[top][column:column + 2]).strip():
         move_to(rows, column + 1, row, top)
     move_to(rows, column, row, top)
 
@@ -719,27 +585,43 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
                 above[c], below[c] = raw(above[c]) + raw(below[c]), ""
 
 
-def part_total_rows(rows: list[list[str]], lengths: list[int], words: FormWords) -> list[int]:
-    """A table's last row and its total row that a missed rule merged (服务对象满意度 ≥90%<br>
-    总分 | 2<br>100 | 2<br>98): the total label a cell's last line, under the row's other
-    lines. Its last lines (the label's, and those of cells of numbers only) are the total
-    row, put under it. The rows' lengths, the parted rows' given to the total rows."""
-    r = 0
-    while r < len(rows):
-        row = rows[r]
-        label_at = [c for c, cell in enumerate(row) if len(lines := cell_lines(cell)) >= 2
-                    and compact(lines[-1]).rstrip(":：") in words.totals]
-        if len(label_at) == 1:
-            total = [""] * len(row)
-            for c, cell in enumerate(row):
-                lines = cell_lines(cell)
-                if c in label_at or len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines):
-                    row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
-            rows.insert(r + 1, total)
-            lengths = [*lengths[:r + 1], lengths[r], *lengths[r + 1:]]
-            r += 1
-        r += 1
-    return lengths
+def score_column(row: list[str], place: WeightColumn) -> int | None:
+    """A row's score column: the header's (its weight column's, so many columns right) when
+    the row is as wide as the header, else the row's last cell of numbers; None if none."""
+    if place.before_score is not None and len(row) == place.width:
+        return place.column + place.before_score
+    numbers = [c for c, cell in enumerate(row) if cell_lines(cell)
+               and all(NUMBER_CELL.fullmatch(x) for x in cell_lines(cell))]
+    return numbers[-1] if numbers else None
+
+
+def part_total_row(row: list[str], place: WeightColumn, words: FormWords) -> list[str] | None:
+    """The total row a missed rule merged into the table's last row (服务对象满意度 ≥90%<br>
+    总分 | 2<br>100 | 2<br>98), taken off it (returned; the row keeps its own lines), or None.
+    The total label is a cell's last line, or a cell's only line (总分 in the last row's
+    blank first cell). Its row's cells of numbers only, of two lines or more, give their
+    last line (not as many lines as the label's cell: a name wraps, its numbers do not).
+    The score's cell (by the header) must give one, or be blank: a score alone there (the
+    row's own left blank, or the total's) is either's, a guess: the row is left as read,
+    for the checks to flag."""
+    label_at = [c for c, cell in enumerate(row) if (lines := cell_lines(cell))
+                and compact(lines[-1]).rstrip(":：") in words.totals]
+    if len(label_at) != 1:
+        return None
+
+    def gives_a_line(lines: list[str]) -> bool:
+        return len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines)
+
+    score = score_column(row, place)
+    scores = cell_lines(row[score]) if score is not None and score < len(row) else None
+    giving = [c for c, cell in enumerate(row) if gives_a_line(cell_lines(cell))]
+    if not giving or scores is None or scores and not gives_a_line(scores):
+        return None  # (no number gives a line: a total row of its own, 总分 | 100)
+    total = [""] * len(row)
+    for c in sorted({*label_at, *giving}):
+        lines = cell_lines(row[c])
+        row[c], total[c] = "<br>".join(lines[:-1]), lines[-1]
+    return total
 
 
 @dataclass
@@ -759,13 +641,13 @@ class FormTableState:
 class ReadingState:
     """A reading of a Markdown text: which form it is in (a text may hold several, one
     after the other), that form's tables, and per form (by its index) the indicator
-    table's widest row: found by this reading (``widest_rows``) and by a first reading
-    (``table_widths``: a row short of it merged cells)."""
+    table's widest row's width (cells): found by this reading (``found_widths``) and by a
+    first reading (``known_widths``: a row short of it merged cells)."""
 
     form: int = 0
     table: FormTableState = field(default_factory=FormTableState)
-    widest_rows: dict[int, int] = field(default_factory=dict)
-    table_widths: dict[int, int] = field(default_factory=dict)
+    found_widths: dict[int, int] = field(default_factory=dict)
+    known_widths: dict[int, int] = field(default_factory=dict)
 
     def next_form(self) -> None:
         """At a form's end: the next form starts afresh but for the table widths."""
@@ -773,24 +655,30 @@ class ReadingState:
         self.table = FormTableState()
 
 
+def header_rows_end(rows: list[list[str]], header_at: int) -> int:
+    """Where the header's rows end: at the first with a number (the fund form's header is three)."""
+    return next((r for r in range(header_at, len(rows))
+                 if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+
+
 def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                  widths_only: bool = False) -> list[str]:
     """A block of pipe rows with its torn cells joined. ``widths_only``: a first reading,
     which only finds the indicator table's widest rows and where each form ends (the rows'
     joins over rows and groups' moves, which change neither, are left out; no rows)."""
-    rows = [split_row(line) for line in lines]
-    lengths = [len(row) for row in rows]
+    printed = [split_row(line) for line in lines]
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
-    width = max(lengths, default=0)
-    rows = [row + [""] * (width - len(row)) for row in rows]
-    join_wrapped_amounts(rows)
-    lengths = part_total_rows(rows, lengths, words)
+    width = max(map(len, printed), default=0)
+    table = [BlockRow(row + [""] * (width - len(row)), len(row)) for row in printed]
+    join_wrapped_amounts(cells_of(table))
     spans = state.table.torn_header_spans
     body_start = 0
     header_at: int | None = None
     ended = False
-    known = state.table_widths.get(state.form, 0)
-    for r, row in enumerate(rows):
+    known = state.known_widths.get(state.form, 0)
+    r = -1
+    while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
+        row = table[r].cells
         joined = join_torn_labels(row, words)
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
@@ -799,9 +687,13 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 state.table.in_indicator_table = True
                 body_start = r + 1
                 header_at = r
+                # Where a row's weight and score stand, for a total row merged into the
+                # table's last row (read again below, once torn cells are joined).
+                rows = cells_of(table)
+                state.table.weight_column = weight_column(rows[r:header_rows_end(rows, r)], words)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
-            spans[:] = [(a, b) for a, b in joined if is_header_label(row[a], words)]
+            spans[:] = [(a, b) for a, b in joined if is_near_header_label(row[a], words)]
         elif not state.table.in_indicator_table:
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
@@ -810,16 +702,19 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
         else:
-            # The indicator table's widest rows, over all its blocks (`table_widths`, found
+            # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
             # rule parted.
             # (A later, wider table's rows count too when no total row ended this one; a
             # converter prints the indicator table's later blocks wider than its header's,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
-            state.widest_rows[state.form] = max(state.widest_rows.get(state.form, 0), lengths[r])
-            if lengths[r] < known:
-                cells = row[:lengths[r]]
+            total = part_total_row(row, state.table.weight_column, words)
+            if total is not None:
+                table.insert(r + 1, BlockRow(total, table[r].printed))
+            state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), table[r].printed)
+            if table[r].printed < known:
+                cells = row[:table[r].printed]
                 split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
@@ -829,14 +724,14 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if ended:
             state.next_form()
         return []
-    width = max(map(len, rows), default=0)
-    rows = [row + [""] * (width - len(row)) for row in rows]
+    width = max((len(row.cells) for row in table), default=0)
+    for block_row in table:
+        block_row.cells.extend([""] * (width - len(block_row.cells)))
+    rows = cells_of(table)
     join_torn_over_rows(rows, words)
     header_end = header_at
     if header_at is not None:
-        # The header's rows, down to the first with a number (the fund form's three).
-        header_end = next((r for r in range(header_at, len(rows))
-                           if any(NUMBER_CELL.match(plain(cell)) for cell in rows[r])), len(rows))
+        header_end = header_rows_end(rows, header_at)
         state.table.weight_column = weight_column(rows[header_at:header_end], words)
     if state.table.in_indicator_table:
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
@@ -844,8 +739,11 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # Last (the rows' places above read the block's columns as the converter cut
         # them): the header's labels that a missed rule merged, parted, from the row
         # over the first one holding three labels (一级指标 over 名称 | 权重) down.
-        part_header_labels(rows[max(0, header_at - 1):header_end], lengths[max(0, header_at - 1):header_end],
-                           known, words)
+        header_rows = table[max(0, header_at - 1):header_end]
+        part_header_labels(header_rows, known, words)
+        for block_row in header_rows:
+            if block_row.printed < known:
+                join_torn_labels(block_row.cells, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
     for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
@@ -869,7 +767,7 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     # them merged cells, and a later block may be wider); the second reads with them.
     first = ReadingState()
     rejoin_pass(lines, words, first, widths_only=True)
-    return rejoin_pass(lines, words, ReadingState(table_widths=first.widest_rows))
+    return rejoin_pass(lines, words, ReadingState(known_widths=first.found_widths))
 
 
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:

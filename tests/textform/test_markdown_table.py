@@ -119,14 +119,24 @@ def test_text_without_pipe_tables_is_unchanged(words: FormWords) -> None:
     assert rejoin_markdown_tables(text, words) == text
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(["", "产出指标", "（10分）", "满意度指", "标", "项目名", "称", "12",
-                                           "≥95%", "a<br>b", "粤财预〔", "2021〕89号", "一级指标", "分值", "得分",
-                                           "三级指标", "|"]), min_size=1, max_size=8), min_size=5, max_size=12))
+# Cells of the shapes the reading parts, joins and moves: torn names and labels, a total
+# row merged into the last row (≥90%<br>总分, 2<br>100), a group torn in its weight's bracket
+# or over three rows, merged header cells (权<br>重<br>(%)<br>名称, 指标<br>二级), the header's
+# first row under a goal's lines (…<br>一级, 预期<br>指标).
+FUZZ_CELLS = ["", "产出指标", "（10分）", "满意度指", "标", "项目名", "称", "12", "≥95%", "a<br>b", "粤财预〔",
+              "2021〕89号", "一级指标", "二级指标", "分值", "得分", "三级指标", "|", "总分", "≥90%<br>总分",
+              "群众满意度<br>总分", "2<br>100", "8<br>94.5", "满意度指标（10", "分）", "满意<br>度指<br>标（<br>10",
+              "可<br>持", "续<br>影<br>响", "指<br>标", "权<br>重<br>(%)<br>名称", "指标<br>二级", "名称", "权重(%)",
+              "预期<br>指标", "目标<br>一级", "发挥作用<br>三级指标", "1<br>符合规范", "成本指标<br>17", "12<br>月底前"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(FUZZ_CELLS), min_size=1, max_size=10), min_size=5, max_size=14))
 def test_any_pipe_table_is_read_without_error(words: FormWords, cells: list[list[str]]) -> None:
     text = "\n".join("|" + "|".join(row) + "|" for row in cells)
     out = rejoin_markdown_tables(text, words)
-    assert out.count("\n") == text.count("\n")  # a line for a line
+    # Rows are never lost: a total row or a header's first row may be parted off into one more.
+    assert out.count("\n") >= text.count("\n")
 
 
 def test_a_satisfaction_group_moves_up_to_its_rows(words: FormWords) -> None:
@@ -477,6 +487,53 @@ def test_a_total_row_merged_into_the_last_row_is_parted(words: FormWords) -> Non
     assert rows[3][3:8] == ["", "总分", "", "100", "98"]
 
 
+# The national form's last rows as pymupdf4llm prints them when the rule over the total row
+# is missed (held mof_project-07000's, merged).
+TOTAL_HEADER = "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|"
+TOTAL_ABOVE = "||效益指标（20分）|生态效益指标|人居环境改善情况|逐步改善|明显改善|10|9||"
+
+
+def test_a_total_label_alone_in_the_last_rows_blank_first_cell_is_parted(words: FormWords) -> None:
+    """总分 alone in the last row's first cell (its own blank): the label and each cell of
+    numbers' last line (10<br>100, 8<br>94.5) are the total row."""
+    rows = rows_of(rejoin_markdown_tables(table(
+        TOTAL_HEADER, TOTAL_ABOVE,
+        "|总分|满意度指<br>标（10分）|服务对象满<br>意度指标|群众满意度|≥90%|91%|10<br>100|8<br>94.5||"), words))
+    assert rows[2][:9] == ["", "满意度指<br>标（10分）", "服务对象满<br>意度指标", "群众满意度", "≥90%", "91%",
+                           "10", "8", ""]
+    assert rows[3][:9] == ["总分", "", "", "", "", "", "100", "94.5", ""]
+
+
+def test_a_merged_total_row_whose_score_cell_holds_one_number_is_left_as_read(words: FormWords) -> None:
+    """The last row's score left blank: its score cell's one number (94.5) is its own or the
+    total's, a guess; the row is left as read (the checks then flag it), not the total's
+    score given to the row and its weight (100) to the total."""
+    last = "||满意度指<br>标（10分）|服务对象满<br>意度指标|群众满意度<br>总分|≥90%|91%|10<br>100|94.5||"
+    rows = rows_of(rejoin_markdown_tables(table(TOTAL_HEADER, TOTAL_ABOVE, last), words))
+    assert rows[2][3] == "群众满意度<br>总分" and rows[2][6:8] == ["10<br>100", "94.5"]
+    assert len(rows) == 5 and not any("总分" == cell for row in rows for cell in row)
+
+
+def test_a_merged_total_row_is_parted_only_in_the_indicator_table(words: FormWords) -> None:
+    """A block with no indicator header (the funds block's rows): 合计 over a number's
+    lines is left as read."""
+    text = table("|资金|年初预算数|全年预算数|", "|a<br>合计|2<br>100|7<br>96.96|")
+    assert rows_of(rejoin_markdown_tables(text, words))[1] == ["a<br>合计", "2<br>100", "7<br>96.96"]
+
+
+def test_a_lone_subgroup_stays_when_other_words_stand_in_its_column(words: FormWords) -> None:
+    """效益指标（20分）, placed by its rows' weights (8 + 12), holds 可持续影响指标 and a
+    name the form does not know (济效指<br>标, torn): which rows each spans is a guess, so
+    可持续影响指标 is not moved to the group's first row."""
+    rows = rows_of(rejoin_markdown_tables(table(
+        TOTAL_HEADER,
+        "||效益指标（20分）||带动地方经济增长|有效提升|有效提升|8|8||",
+        "|||济效指<br>标|群众增收情况|逐步改善|明显改善|4|4||",
+        "|||可持续影响<br>指标|长效管理机制建立情况|符合规范|符合规范|8|8||",
+        "|总分||||||20|20||"), words))
+    assert [row[2] for row in rows[1:4]] == ["", "济效指<br>标", "可持续影响<br>指标"]
+
+
 def test_group_names_torn_over_three_rows_and_in_their_bracket(words: FormWords) -> None:
     """A narrow column wraps 可持续影响指标 over three rows' cells; 满意度指标（10分） breaks
     inside its bracket (满意<br>度指<br>标（<br>10 over 分）)."""
@@ -517,7 +574,7 @@ def test_the_first_reading_finds_each_forms_widest_rows(words: FormWords) -> Non
               "|总分|||10|10|")
     state = ReadingState()
     rejoin_pass((table(*first) + "\n\n" + table(*second)).split("\n"), words, state, widths_only=True)
-    assert state.widest_rows == {0: 8, 1: 5}
+    assert state.found_widths == {0: 8, 1: 5}
     assert state.form == 2
 
 

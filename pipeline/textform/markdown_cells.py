@@ -1,0 +1,73 @@
+"""A converter's Markdown table's cells as the readings of its rows and header see them
+(pipeline/textform/markdown_table.py, markdown_header.py): a cell's lines and text, the
+form's words a cell may hold, a block's rows with their printed widths."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pipeline.text.normalize import compact
+from pipeline.textform.repair import CELL_BREAK
+from pipeline.textform.vocab import LabelIndex
+
+# A note in brackets in a header cell (权重(%), 分值（分）).
+BRACKETED_NOTE = re.compile(r"[（(][^（()）]*[）)]")
+
+
+@dataclass(frozen=True)
+class FormWords:
+    """What the form says a cell may hold: its labels, its group names (compact), and the
+    labels that head the indicator table."""
+
+    labels: LabelIndex
+    group_names: tuple[str, ...]
+    table_header: frozenset[str]
+    totals: frozenset[str] = frozenset()  # the total row's labels (总分, 合计)
+    # Words a group's rows' names hold (config text.yaml cell_stream.level1_row_words:
+    # 满意度指标 → 满意度), given to its only level-2 name too (服务对象满意度指标).
+    row_words: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The header paths of a row's weight and score columns (templates.yaml columns:
+    # 分值; 三级指标 › 权重; 得分, 自评分数), compact, the longest first.
+    weight_paths: tuple[tuple[str, ...], ...] = ()
+    score_paths: tuple[tuple[str, ...], ...] = ()
+    titles: frozenset[str] = frozenset()  # the forms' titles: a line holding one starts a form
+    # A value's wrapped rest after its number (100<br>万元, 12<br>月底前): the forms' units
+    # (templates.yaml vocabulary units, amount units), and each tail with what it completes
+    # (config text.yaml cell_stream.value_tail_after).
+    units: frozenset[str] = frozenset()
+    tail_after: tuple[tuple[str, str], ...] = ()
+
+
+def cell_lines(cell: str) -> list[str]:
+    """A cell's own lines (its <br>s), the empty ones dropped."""
+    return [line.strip() for line in CELL_BREAK.split(cell) if line.strip()]
+
+
+def raw(cell: str) -> str:
+    """A cell's text as printed, its lines joined."""
+    return "".join(cell_lines(cell))
+
+
+def plain(cell: str) -> str:
+    return compact("".join(cell_lines(cell)))
+
+
+def label_without_note(cell: str) -> str:
+    """A header cell's text, compact, without its bracketed note (权重(%), 分值（分）: 权重,
+    分值): the label to look up, not a test."""
+    return plain(BRACKETED_NOTE.sub("", raw(cell))).removesuffix("%")
+
+
+@dataclass
+class BlockRow:
+    """A row of a pipe table's block: its cells, padded to the block's width, and how many
+    the converter printed (a row short of the table's widest merged cells: a missed rule)."""
+
+    cells: list[str]
+    printed: int
+
+
+def cells_of(rows: list[BlockRow]) -> list[list[str]]:
+    """The rows' cells (the rows' own lists: what is changed in them stays)."""
+    return [row.cells for row in rows]

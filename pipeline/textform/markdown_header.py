@@ -1,0 +1,115 @@
+"""A converter's Markdown table header, its labels put back where a missed rule merged
+them: cells stacking two columns' labels (权<br>重<br>(%)<br>名称; 指标<br>二级) parted,
+a row under one so parted shifted alike, and the header's first row merged into the row
+over it (…<br>一级 | 预期<br>指标 | 总体目标<br>二级指) peeled off into a row of its own.
+Used by `markdown_table.rejoin_table`, last, once the block's rows are read."""
+
+from __future__ import annotations
+
+from pipeline.text.normalize import compact
+from pipeline.textform.markdown_cells import BlockRow, FormWords, cell_lines, label_without_note, plain
+
+def is_exact_header_label(text: str, words: FormWords) -> bool:
+    """Text that is exactly a label of the indicator table's header once its bracketed note
+    is dropped (`label_without_note`: 权重(%), 名称, 三级指标)."""
+    return label_without_note(text) in words.table_header
+
+
+def is_header_label_or_its_start(text: str, following: str, words: FormWords) -> bool:
+    """Text that is a header label (三级指标), or one's start that the next cell's first
+    line completes (二级 | 指标)."""
+    key, completed = label_without_note(text), label_without_note(text + following)
+    return key in words.table_header \
+        or (bool(key) and completed in words.table_header and len(compact(following)) < len(completed))
+
+
+def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[int]:
+    """A header row short of the table's width whose cells merged two columns' labels
+    stacked (a missed rule: 权<br>重<br>(%)<br>名称; 指标<br>二级, the end of 一级指标 and
+    the start of 二级指标): each such cell parted where its lines above end a header
+    label (alone or after the last line of the cell on their left) and those below are
+    one or start one (completed by the next cell's first line). The lowest such cut; the row's cells that
+    part no more than it lacks (else which cells merged is a guess: left as read). The
+    columns parted."""
+    found: list[tuple[int, int]] = []
+    for c in range(len(row)):
+        lines = cell_lines(row[c])
+        left = cell_lines(row[c - 1])[-1] if c > 0 and cell_lines(row[c - 1]) else ""
+        following = cell_lines(row[c + 1])[0] if c + 1 < len(row) and cell_lines(row[c + 1]) else ""
+        for k in range(len(lines) - 1, 0, -1):
+            top, bottom = "".join(lines[:k]), "".join(lines[k:])
+            if (is_exact_header_label(top, words) or left and is_exact_header_label(left + top, words)) \
+                    and is_header_label_or_its_start(bottom, following, words):
+                found.append((c, k))
+                break
+    if not found or len(found) > width - len(row):
+        return []
+    for c, k in reversed(found):
+        lines = cell_lines(row[c])
+        row[c:c + 1] = ["<br>".join(lines[:k]), "<br>".join(lines[k:])]
+    return [c for c, _k in found]
+
+
+def part_header_labels(rows: list[BlockRow], width: int, words: FormWords) -> None:
+    """The indicator table's header rows, each short of the table's ``width`` (as printed),
+    their merged labels parted (`split_merged_labels`), a row with none parted as the one
+    above of its length (`part_as_above`); the halves of labels then side by side are
+    the caller's to join (`markdown_table.join_torn_labels`: 一级 | 指标)."""
+    cuts_by_length: dict[int, list[int]] = {}
+    for block_row in rows:
+        row, length = block_row.cells, block_row.printed
+        if length >= width:
+            continue
+        cells = row[:length]
+        cuts = split_merged_labels(cells, width, words)
+        if cuts:
+            cuts_by_length.setdefault(length, cuts)
+        elif length in cuts_by_length:
+            part_as_above(cells, cuts_by_length[length])
+        row[:] = cells + [""] * max(0, len(row) - len(cells))
+
+
+# How many cells side by side a header label torn at their bounds may stand in (一级 | 指标).
+MAX_TORN_CELLS = 3
+
+
+def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
+    """The row over the indicator table's header when a missed rule merged the header's
+    first row into it (绩效目标情况 … 一级 | 预期<br>指标 | 总体目标<br>二级指 | 切实<br>标 |
+    …<br>三级指标): its cells' last lines, read across, make two of the header's labels or
+    more (一级指标, 二级指标, 三级指标). Those lines are taken off into a row of their own,
+    under it (returned; the row keeps its other lines); None when no two labels are made."""
+    last = [cell_lines(cell) for cell in row]
+    taken: list[tuple[int, int, str]] = []  # (first cell, last cell, the label's text)
+    c = 0
+    while c < len(row):
+        found = None
+        for end in range(c, min(c + MAX_TORN_CELLS, len(row))):
+            if any(len(last[k]) < 2 for k in range(c, end + 1)):
+                break
+            text = "".join(last[k][-1] for k in range(c, end + 1))
+            if label_without_note(text) in words.table_header and len(compact(text)) >= 4:
+                found = (c, end, text)
+                break
+        if found is None:
+            c += 1
+            continue
+        taken.append(found)
+        c = found[1] + 1
+    if len(taken) < 2:
+        return None
+    peeled = [""] * len(row)
+    for first, end, text in taken:
+        for k in range(first, end + 1):
+            row[k] = "<br>".join(last[k][:-1])
+        peeled[first] = text
+    return peeled
+
+
+def part_as_above(row: list[str], cuts: list[int]) -> None:
+    """A header row under one parted by `split_merged_labels`, as short and blank in the
+    parted columns: the missed rule ran down the block, so its cells right of each cut
+    stand one column further right (a blank inserted)."""
+    if all(c < len(row) and not plain(row[c]) for c in cuts):
+        for c in reversed(cuts):
+            row.insert(c + 1, "")
