@@ -45,11 +45,36 @@ def fractional_row(line: float, lines: list[float]) -> float:
     return float(len(lines) - 1)
 
 
-def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
+GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
+
+
+def row_extents(rows: list[TextRow]) -> list[tuple[float, float]]:
+    """Each row's first and last line, its merged groups' cells aside: the lines its cells
+    print on, wrapped lines and all."""
+    out: list[tuple[float, float]] = []
+    for row in rows:
+        lines = [p.line for k, ps in row.cells.items() if k not in GROUP_KEYS for p in ps]
+        if lines:
+            out.append((float(min(lines)), float(max(lines))))
+        else:
+            out.append((out[-1][1] + 1, out[-1][1] + 1) if out else (0.0, 0.0))
+    return out
+
+
+def centred_spans(occurrences: list[float], start: int, end: int,
+                  extents: list[tuple[float, float]] | None = None) -> list[tuple[int, int]]:
     """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
     its span's middle as can be: where a tool that prints a row per line puts a merged
-    cell's text (vertically centred on the rows it covers)."""
+    cell's text (vertically centred on the rows it covers). With ``extents`` (each row's
+    first and last line, `row_extents`) the occurrences are lines and a span's middle is
+    the middle of its lines: a merged cell is centred on its rows' height, and rows of
+    many wrapped lines are taller than rows of one; else both are row indices."""
     k, n = len(occurrences), end - start
+
+    def middle(a: int, b: int) -> float:  # rows start+a … start+b-1
+        if extents is None:
+            return start + (a + b - 1) / 2
+        return (extents[start + a][0] + extents[start + b - 1][1]) / 2
     if k == 0 or n < k:
         return []
     # best[j][b]: cost of the first j spans ending before row start+b.
@@ -57,12 +82,12 @@ def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[
     back = [[0] * (n + 1) for _ in range(k + 1)]
     best[0][0] = 0.0
     for j in range(1, k + 1):
-        p = occurrences[j - 1] - start
+        p = occurrences[j - 1]
         for b in range(j, n + 1):
             for a in range(j - 1, b):
                 if best[j - 1][a] == INF:
                     continue
-                cost = best[j - 1][a] + abs((a + b - 1) / 2 - p)
+                cost = best[j - 1][a] + abs(middle(a, b) - p)
                 if cost < best[j][b]:
                     best[j][b], back[j][b] = cost, a
     spans, b = [], n
@@ -140,6 +165,7 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
               ("level2", "level2_weight", "level3_weight")]
     parents: list[tuple[int, int]] = [(0, n)]
     lines = row_lines(rows)
+    extents = row_extents(rows)
     # Where the groups the weights placed print their names (at their first rows, or in
     # their middles) says how the form aligns its cells, whatever the reading assumed.
     at_top = at_middle = 0
@@ -181,9 +207,13 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
                         at_top += abs(where - a) < abs(where - (a + b - 1) / 2)
                         at_middle += abs(where - a) > abs(where - (a + b - 1) / 2)
             else:
-                where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
                 top = at_top > at_middle if at_top != at_middle else top_aligned
-                spans = top_spans(where, start, end) if top else centred_spans(where, start, end)
+                if top:  # a name at its first row's line
+                    firsts = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
+                    spans = top_spans(firsts, start, end)
+                else:  # a name in the middle of its rows' lines
+                    middles = [sum(p.middle_line for p in name) / len(name) for _i, name, _w in inside]
+                    spans = centred_spans(middles, start, end, extents)
             for (a, b), (_i, name, weight) in zip(spans, inside):
                 if a >= b or a >= n:
                     continue  # a group of weight 0 (产出指标（0分）) covers no row
