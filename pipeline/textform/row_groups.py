@@ -46,6 +46,8 @@ def fractional_row(line: float, lines: list[float]) -> float:
 
 
 GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
+# How much a span's distance by the rows' count adds to its distance by lines (centred_spans).
+ROW_COUNT_WEIGHT = 0.1
 
 
 def row_extents(rows: list[TextRow]) -> list[tuple[float, float]]:
@@ -70,11 +72,20 @@ def centred_spans(occurrences: list[float], start: int, end: int,
     the middle of its lines: a merged cell is centred on its rows' height, and rows of
     many wrapped lines are taller than rows of one; else both are row indices."""
     k, n = len(occurrences), end - start
+    # Lines are coarse (a name of two lines centred on three is half a line off either
+    # way): where spans are as near by lines, the one nearer by the rows' count wins.
+    rows_at = [fractional_row(p, [(top + bottom) / 2 for top, bottom in extents]) for p in occurrences] \
+        if extents is not None else occurrences
 
     def middle(a: int, b: int) -> float:  # rows start+a … start+b-1
         if extents is None:
             return start + (a + b - 1) / 2
         return (extents[start + a][0] + extents[start + b - 1][1]) / 2
+
+    def distance(j: int, a: int, b: int) -> float:
+        by_count = abs(start + (a + b - 1) / 2 - rows_at[j])
+        return by_count if extents is None else abs(middle(a, b) - occurrences[j]) + ROW_COUNT_WEIGHT * by_count
+
     if k == 0 or n < k:
         return []
     # best[j][b]: cost of the first j spans ending before row start+b.
@@ -82,12 +93,11 @@ def centred_spans(occurrences: list[float], start: int, end: int,
     back = [[0] * (n + 1) for _ in range(k + 1)]
     best[0][0] = 0.0
     for j in range(1, k + 1):
-        p = occurrences[j - 1]
         for b in range(j, n + 1):
             for a in range(j - 1, b):
                 if best[j - 1][a] == INF:
                     continue
-                cost = best[j - 1][a] + abs(middle(a, b) - p)
+                cost = best[j - 1][a] + distance(j - 1, a, b)
                 if cost < best[j][b]:
                     best[j][b], back[j][b] = cost, a
     spans, b = [], n
@@ -146,6 +156,14 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
                 row.cells[there] = row.cells.pop(here)
                 if row.cells.get(f"{here}_weight") and not row.cells.get(f"{there}_weight"):
                     row.cells[f"{there}_weight"] = row.cells.pop(f"{here}_weight")
+                moved += 1
+                break
+            # Two names read into one cell (时效指标 | 产出指标（60分）: the level-1 name printed
+            # left of its column's start): the one only the other level takes moves there.
+            alone = [p for p in pieces or [] if group_text([p]) in names]
+            if len(alone) == 1 and len(pieces or []) > 1 and not row.cells.get(there):
+                row.cells[here] = [p for p in pieces or [] if p is not alone[0]]
+                row.cells[there] = alone
                 moved += 1
                 break
     return moved

@@ -169,12 +169,15 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             if parts is None and base in terms and kind is TextKind.LINES:
                 # A row per line, no positions: a name whole already (效益) goes on a line
                 # or two below, other cells' lines between (效益 | 达成 | 指标 … | （40 |
-                # 分）); taken only when it makes a level-1 name that its weight follows.
+                # 分）); taken only when it makes a level-1 name that its weight follows, or
+                # when each of its lines is first on its line (产出 | 时效指标 … | 指标 任务完成
+                # 时间 …: the form's first column, a form that prints no weights).
                 longer = rest_of_name(i, nearest=False)
                 if longer is not None:
                     whole = joined_pieces([p, *(out[j] for j in longer)])
                     if WEIGHT_SUFFIX.sub("", whole.key) in level1 and WEIGHT_SUFFIX.search(whole.key) is None \
-                            and weight_parts(longer[-1], whole) is not None:
+                            and (weight_parts(longer[-1], whole) is not None
+                                 or all(starts_line(j) for j in (i, *longer))):
                         parts = longer
             if parts is not None:
                 used.update(parts)

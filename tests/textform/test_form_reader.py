@@ -380,3 +380,33 @@ def test_a_group_name_wrapped_over_lines_is_centred_by_its_middle_line() -> None
     spec = CATALOGUE.templates["dept_overall"].indicators
     placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
     assert [r.text("level2") for r in placed] == ["经济效益指标", "", "", "", "可持续影响指标"]
+
+
+def test_spans_as_near_by_lines_are_told_apart_by_the_rows_count() -> None:
+    from pipeline.textform.row_groups import centred_spans
+
+    # pdftotext -layout of a project form, four level-1 names (满意度指标 again after a page
+    # break). 产出指标（70分） on lines 26 and 27 (middle 26.5) is half a line from rows 0 to 1
+    # (lines 26 to 28) and from row 0 alone (26); 效益指标 at line 30 is the middle of row 2
+    # and of rows 1 to 3 alike. By the rows' count 产出 stands between rows 0 and 1: it
+    # covers both, 效益 row 2 alone.
+    extents = [(26.0, 26.0), (27.0, 28.0), (30.0, 30.0), (32.0, 33.0), (35.0, 35.0), (37.0, 37.0),
+               (38.0, 40.0), (41.0, 41.0), (43.0, 47.0)]
+    assert centred_spans([26.5, 30.0, 35.0, 43.5], 0, 9, extents) == [(0, 2), (2, 3), (3, 6), (6, 9)]
+
+
+def test_a_level1_name_read_into_the_level2_cell_beside_a_level2_name_moves_to_its_level() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import groups_to_their_levels
+
+    # pdftotext -layout: 产出指标（60分） printed left of its column's start, read into the
+    # 二级指标 cell after 时效指标; the row's 一级指标 cell empty.
+    row = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("产出指标（60分）", "产出指标（60分）", 27, 5, 0.95)],
+                   "level3": [Piece("任务完成时间", "任务完成时间", 26, 24, 0.95)]})
+    level1 = frozenset({"产出指标", "效益指标"})
+    level2 = frozenset({"时效指标", "成本指标"})
+    assert groups_to_their_levels([row], level1, level2) == 1
+    assert (row.text("level1"), row.text("level2")) == ("产出指标（60分）", "时效指标")
+    # Two level-2 names in the cell: neither moves.
+    other = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("成本指标", "成本指标", 27, 12, 0.95)]})
+    assert groups_to_their_levels([other], level1, level2) == 0

@@ -183,3 +183,17 @@ def test_a_row_per_line_text_leaves_a_character_not_first_on_its_line() -> None:
     ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate([["资料", "产"], ["出"], ["指"], ["标"]]) for t in line]
     got = [p.text for p in join_group_pieces(ps, CONFIG, "mof_project", TextKind.LINES)]
     assert got == ["资料", "产", "出", "指", "标"]
+
+
+def test_a_row_per_line_text_joins_a_level1_name_first_on_its_lines_without_a_weight() -> None:
+    # pdfplumber of a department form that prints no weights: 产出 | 时效指标 年底前完 … |
+    # 指标 任务完成时间 …: 产出 and 指标 each first on their line, the form's first column.
+    lines = [["产出"], ["时效指标", "年底前完", "论证不充分，"], ["指标", "任务完成时间", "已完成", "12", "9"]]
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert got == ["产出指标", "时效指标", "年底前完", "论证不充分，", "任务完成时间", "已完成", "12", "9"]
+    # 指标 not first on its line: another column's text, left alone.
+    lines[2] = ["任务完成时间", "指标", "已完成", "12", "9"]
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert got[0] == "产出"
