@@ -197,3 +197,35 @@ def test_a_row_per_line_text_joins_a_level1_name_first_on_its_lines_without_a_we
     ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
     got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
     assert got[0] == "产出"
+
+
+def test_a_head_label_wrapped_around_its_values_line_is_joined_on_that_line() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import join_stacked_labels
+    from pipeline.textform.vocab import label_index
+
+    index = label_index(load_catalogue(Settings().config_dir), CONFIG)
+    # pdftotext -layout of a narrow head: 评价 | 年度 above and below 2023, 市 | 本 | 级 down
+    # one column with 562 on 本's line.
+    ps = spaced([(0, 49, "评价"), (1, 8, "项目名称"), (1, 22, "农村公路养护经费"), (1, 50, "2023"), (2, 49, "年度"),
+                 (3, 24, "市"), (4, 15, "实际支出金额"), (4, 24, "本"), (4, 30, "562"), (5, 24, "级")])
+    got = [(p.line, p.text) for p in join_stacked_labels(ps, index)]
+    assert (1, "评价年度") in got and (4, "市本级") in got
+    assert got.index((1, "评价年度")) < got.index((1, "2023"))  # in reading order, before its value
+    assert not {(0, "评价"), (2, "年度"), (3, "市"), (4, "本"), (5, "级")} & set(got)
+
+
+def test_a_head_label_beside_a_taller_cell_is_not_moved() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import join_stacked_labels
+    from pipeline.textform.vocab import label_index
+
+    index = label_index(load_catalogue(Settings().config_dir), CONFIG)
+    # 预期总体 | 目标 beside a goal of many lines; the 是 on the middle line, far right, is the
+    # value of 是否如期实现预期总 | 体目标, not of this label: left as it was.
+    ps = spaced([(0, 8, "预期总体"), (0, 15, "项目全过程绩效管理，"), (0, 45, "是否如期实现预期总"), (1, 62, "是"),
+                 (2, 9, "目标"), (2, 15, "效，持续优化制度建设"), (2, 48, "体目标")])
+    assert join_stacked_labels(ps, index) == ps
+    # Two lines, the value on the first (项目 | 名称): nothing to centre on.
+    ps = spaced([(0, 0, "项目"), (0, 6, "基层医疗卫生机构能力提升专项资金"), (1, 0, "名称")])
+    assert join_stacked_labels(ps, index) == ps
