@@ -39,6 +39,7 @@ from pipeline.textform.head_fields import (
     doubt_score_over_weight,
     doubt_off_vocabulary,
     doubt_unit_names,
+    join_stacked_labels,
     join_wrapped_labels,
     read_funds,
     read_goals,
@@ -160,6 +161,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # The head's labels wrapped a piece a line in narrow cells (评价年 | 度, 市 | 本 | 级),
         # for the head reader to find its values after them.
         head = join_wrapped_labels(pieces[:bounds[0]], index)
+        if len(head) < bounds[0]:
+            pieces = head + pieces[bounds[0]:]
+            bounds = table_bounds(pieces, template, config)
+    elif bounds is not None and kind is TextKind.SPACED:
+        # The same down a column around the value's line (评价 | 2023 | 年度: -layout).
+        head = join_stacked_labels(pieces[:bounds[0]], index)
         if len(head) < bounds[0]:
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)

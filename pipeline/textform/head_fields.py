@@ -12,7 +12,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER
-from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind
+from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, share_column
 from pipeline.textform.repair import CJK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
@@ -227,6 +227,59 @@ def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -
             out.append(p)
             i += 1
     return out
+
+
+def join_stacked_labels(pieces: list[Piece], index: LabelIndex, most: int = 4, gap: int = 2) -> list[Piece]:
+    """Labels wrapped in a narrow cell of a text that kept positions (pdftotext -layout),
+    a piece a line down one column around their value's line (评价 | 2023 | 年度, 市 | 本 |
+    级): one piece again, at the middle of its lines, where the value beside it stands,
+    when the lines (each within ``gap`` lines of the one before, ``most`` at most) make a
+    label of the forms exactly and none is a label itself."""
+    out = list(pieces)
+    dropped: set[int] = set()
+    joined: dict[int, Piece] = {}
+    for i, p in enumerate(pieces):
+        if i in dropped or p.x is None or not 0 < len(p.key) <= 6 or p.key in index.by_compact \
+                or any(ch.isdigit() for ch in p.key):
+            continue
+        key, parts = p.key, [i]
+        while len(parts) < most:
+            last = pieces[parts[-1]]
+            below = next((j for j in range(parts[-1] + 1, len(pieces)) if j not in dropped
+                          and 0 < pieces[j].line - last.line <= gap and pieces[j].x is not None
+                          and abs((pieces[j].x or 0) - (p.x or 0)) <= 2
+                          and not any(ch.isdigit() for ch in pieces[j].key)), None)  # a value passed over
+            if below is None or not pieces[below].key or len(pieces[below].key) > 6 \
+                    or pieces[below].key in index.by_compact:
+                break
+            key += pieces[below].key
+            parts.append(below)
+            if key in index.by_compact:
+                break
+        if len(parts) < 2 or key not in index.by_compact:
+            continue
+        first, end = pieces[parts[0]], pieces[parts[-1]]
+        middle = (first.line + end.line) // 2
+        # Only around a value of one line centred between the label's lines: the nearest
+        # piece right of it on the middle line, its column empty on the label's lines and
+        # nothing between (评价 | 2023 | 年度); not beside a taller cell (预期总体 | 目标 beside a
+        # goal of many lines, the 是 further right another label's value).
+        right = [q for q in pieces if q.line == middle and q.x is not None and q.x > (p.x or 0)]
+        value = min(right, key=lambda q: q.x or 0, default=None)
+        label_lines = {pieces[k].line for k in parts}
+        if not first.line < middle < end.line or value is None or any(
+                q is not value and k not in parts and q.line in label_lines
+                and (share_column(q, value) or (p.x or 0) < (q.x or 0) < (value.x or 0))
+                for k, q in enumerate(pieces)):
+            continue
+        joined[i] = Piece("".join(pieces[k].text.strip() for k in parts), "".join(pieces[k].raw.strip() for k in parts),
+                          middle, first.x, min(pieces[k].confidence for k in parts))
+        dropped.update(parts)
+    if not joined:
+        return pieces
+    kept = [q for k, q in enumerate(out) if k not in dropped] + list(joined.values())
+    # In reading order again: the label now stands on its value's line.
+    return sorted(kept, key=lambda q: (q.line, q.x if q.x is not None else -1))
 
 
 def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: int = 3) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -501,8 +501,7 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
         if t > 0:
             others.append(min(state[t - 1][k] + junk + after[t][k] for k in range(m)))
         if min(others, default=INF) - chosen < margin:
-            piece = Piece(piece.text, piece.raw, piece.line, piece.x,
-                          min(piece.confidence, config.confidence.ambiguous_cell))
+            piece = capped(piece, config.confidence.ambiguous_cell)
         row.cells.setdefault(model.keys[c], []).append(piece)
     if row.cells:
         rows.append(row)
@@ -668,5 +667,5 @@ def unbalanced(text: str) -> bool:
 
 
 def capped(piece: Piece, cap: float) -> Piece:
-    return Piece(piece.text, piece.raw, piece.line, piece.x, min(piece.confidence, cap))
+    return replace(piece, confidence=min(piece.confidence, cap))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations, product
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -99,7 +99,7 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             # or 指标 on a wrapped line): its cell is flagged, not trusted.
             confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
                 else p.confidence
-            out[i] = Piece(p.text, p.raw, p.line, c * step, confidence)
+            out[i] = replace(p, x=c * step, confidence=confidence)
     return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, owners))
 
 

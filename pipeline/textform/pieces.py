@@ -62,10 +62,18 @@ class Piece:
     line: int
     x: int | None
     confidence: float
+    # A cell's wrapped lines joined into one piece (a group name down a narrow column):
+    # the last of them; the piece stands at its first (``line``).
+    end_line: int | None = None
 
     @property
     def key(self) -> str:
         return compact(self.text)
+
+    @property
+    def middle_line(self) -> float:
+        """The middle of the lines the piece was printed on."""
+        return (self.line + (self.line if self.end_line is None else self.end_line)) / 2
 
 
 def share_column(a: Piece, b: Piece) -> bool:

@@ -46,11 +46,47 @@ def fractional_row(line: float, lines: list[float]) -> float:
     return float(len(lines) - 1)
 
 
-def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[int, int]]:
+GROUP_KEYS = ("level1", "level1_weight", "level2", "level2_weight")
+# How much a span's distance by the rows' count adds to its distance by lines (centred_spans).
+ROW_COUNT_WEIGHT = 0.1
+
+
+def row_extents(rows: list[TextRow]) -> list[tuple[float, float]]:
+    """Each row's first and last line, its merged groups' cells aside: the lines its cells
+    print on, wrapped lines and all."""
+    out: list[tuple[float, float]] = []
+    for row in rows:
+        lines = [p.line for k, ps in row.cells.items() if k not in GROUP_KEYS for p in ps]
+        if lines:
+            out.append((float(min(lines)), float(max(lines))))
+        else:
+            out.append((out[-1][1] + 1, out[-1][1] + 1) if out else (0.0, 0.0))
+    return out
+
+
+def centred_spans(occurrences: list[float], start: int, end: int,
+                  extents: list[tuple[float, float]] | None = None) -> list[tuple[int, int]]:
     """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
     its span's middle as can be: where a tool that prints a row per line puts a merged
-    cell's text (vertically centred on the rows it covers)."""
+    cell's text (vertically centred on the rows it covers). With ``extents`` (each row's
+    first and last line, `row_extents`) the occurrences are lines and a span's middle is
+    the middle of its lines: a merged cell is centred on its rows' height, and rows of
+    many wrapped lines are taller than rows of one; else both are row indices."""
     k, n = len(occurrences), end - start
+    # Lines are coarse (a name of two lines centred on three is half a line off either
+    # way): where spans are as near by lines, the one nearer by the rows' count wins.
+    rows_at = [fractional_row(p, [(top + bottom) / 2 for top, bottom in extents]) for p in occurrences] \
+        if extents is not None else occurrences
+
+    def middle(a: int, b: int) -> float:  # rows start+a … start+b-1
+        if extents is None:
+            return start + (a + b - 1) / 2
+        return (extents[start + a][0] + extents[start + b - 1][1]) / 2
+
+    def distance(j: int, a: int, b: int) -> float:
+        by_count = abs(start + (a + b - 1) / 2 - rows_at[j])
+        return by_count if extents is None else abs(middle(a, b) - occurrences[j]) + ROW_COUNT_WEIGHT * by_count
+
     if k == 0 or n < k:
         return []
     # best[j][b]: cost of the first j spans ending before row start+b.
@@ -58,12 +94,11 @@ def centred_spans(occurrences: list[float], start: int, end: int) -> list[tuple[
     back = [[0] * (n + 1) for _ in range(k + 1)]
     best[0][0] = 0.0
     for j in range(1, k + 1):
-        p = occurrences[j - 1] - start
         for b in range(j, n + 1):
             for a in range(j - 1, b):
                 if best[j - 1][a] == INF:
                     continue
-                cost = best[j - 1][a] + abs((a + b - 1) / 2 - p)
+                cost = best[j - 1][a] + distance(j - 1, a, b)
                 if cost < best[j][b]:
                     best[j][b], back[j][b] = cost, a
     spans, b = [], n
@@ -124,6 +159,14 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
                     row.cells[f"{there}_weight"] = row.cells.pop(f"{here}_weight")
                 moved += 1
                 break
+            # Two names read into one cell (时效指标 | 产出指标（60分）: the level-1 name printed
+            # left of its column's start): the one only the other level takes moves there.
+            alone = [p for p in pieces or [] if group_text([p]) in names]
+            if len(alone) == 1 and len(pieces or []) > 1 and not row.cells.get(there):
+                row.cells[here] = [p for p in pieces or [] if p is not alone[0]]
+                row.cells[there] = alone
+                moved += 1
+                break
     return moved
 
 
@@ -141,6 +184,7 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
               ("level2", "level2_weight", "level3_weight")]
     parents: list[tuple[int, int]] = [(0, n)]
     lines = row_lines(rows)
+    extents = row_extents(rows)
     # Where the groups the weights placed print their names (at their first rows, or in
     # their middles) says how the form aligns its cells, whatever the reading assumed.
     at_top = at_middle = 0
@@ -182,9 +226,13 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
                         at_top += abs(where - a) < abs(where - (a + b - 1) / 2)
                         at_middle += abs(where - a) > abs(where - (a + b - 1) / 2)
             else:
-                where = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
                 top = at_top > at_middle if at_top != at_middle else top_aligned
-                spans = top_spans(where, start, end) if top else centred_spans(where, start, end)
+                if top:  # a name at its first row's line
+                    firsts = [fractional_row(sum(p.line for p in name) / len(name), lines) for _i, name, _w in inside]
+                    spans = top_spans(firsts, start, end)
+                else:  # a name in the middle of its rows' lines
+                    middles = [sum(p.middle_line for p in name) / len(name) for _i, name, _w in inside]
+                    spans = centred_spans(middles, start, end, extents)
             for (a, b), (_i, name, weight) in zip(spans, inside):
                 if a >= b or a >= n:
                     continue  # a group of weight 0 (产出指标（0分）) covers no row

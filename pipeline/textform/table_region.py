@@ -53,6 +53,9 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
                 and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
                 and 0 < out[j].line - out[i].line <= 2]
 
+    def starts_line(j: int) -> bool:
+        return j == 0 or out[j - 1].line != out[j].line
+
     def grows(key: str) -> bool:
         """A name's first lines: the start of a term or row label, or a term and the digits
         of its weight (产出 | 指标 | （40 | 分）)."""
@@ -69,12 +72,21 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         # the order of the cells: each next piece right after the one before, as many as
         # the name's characters, up to the longest name it may make (效 | 益 is 效益 only
         # when no 指 | 标 follows).
-        by_character = len(key) == 1 and out[i].x is None and kind is not TextKind.LINES
+        # So too where the text kept positions (pdftotext -layout: 产 | 出 | 指 | 标 in one
+        # column, partners() looking in that column only), and in a row per line (pdfplumber)
+        # down the first column: each character first of one of the next two lines.
+        by_character = len(key) == 1 and (kind is not TextKind.LINES or starts_line(i))
         most = max(map(len, terms)) if by_character else MAX_NAME_LINES
+
+        def next_characters(j: int) -> list[int]:
+            free = [k for k in partners(j) if k not in used and k not in taken]
+            if kind is TextKind.LINES and out[j].x is None:
+                return [k for k in free if starts_line(k)]
+            return free[:1]
+
         while len(taken) < most:
-            free = [j for j in partners(last) if j not in used and j not in taken]
-            if by_character:
-                free = free[:1]
+            free = next_characters(last) if by_character else \
+                [j for j in partners(last) if j not in used and j not in taken]
             if out[i].x is None and kind is not TextKind.LINES:
                 # In the order of the cells a wrapped name's lines come one after another:
                 # the next piece goes on it when it fits (效益指 | 标（20 | 分） | 生态效益指 | 标,
@@ -103,9 +115,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             taken.append(found)
             key, last = key + out[found].key, found
             if key in row_labels or WEIGHT_SUFFIX.sub("", key) in terms:
-                after = next((j for j in partners(last) if j not in used), None)
-                if by_character and after is not None and len(out[after].key) == 1 \
-                        and any(t != key and t.startswith(key + out[after].key) for t in terms):
+                if by_character and any(len(out[j].key) == 1 and t != key and t.startswith(key + out[j].key)
+                                        for j in next_characters(last) for t in terms):
                     continue
                 return taken
         return None
@@ -121,7 +132,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             weight = out[j].text.strip()
             if weight in ("（", "(") and not opened:
                 # The bracket alone on its line (产出 | 指标 | （ | 60 | 分）: a very narrow
-                # column): the weight is the next pieces, its digits and 分）.
+                # column; 产 | 出 | 指 | 标 | （ | 40 | 分）: a name a character a line): the
+                # weight is the next pieces, its digits and 分）.
                 rest = weight_parts(j, out[j])
                 if rest is not None:
                     return [j, *rest]
@@ -153,18 +165,21 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             continue
         last = i
         # A name not yet whole, or a short one that a longer name starts with (产出 | 指标).
-        if (len(key) >= 2 or (p.x is None and kind is not TextKind.LINES and grows(key))) \
+        if (len(key) >= 2 or ((kind is not TextKind.LINES or starts_line(i)) and grows(key))) \
                 and (base not in terms or any(t != key and t.startswith(key) for t in terms)):
             parts = rest_of_name(i, nearest=base in terms)
             if parts is None and base in terms and kind is TextKind.LINES:
                 # A row per line, no positions: a name whole already (效益) goes on a line
                 # or two below, other cells' lines between (效益 | 达成 | 指标 … | （40 |
-                # 分）); taken only when it makes a level-1 name that its weight follows.
+                # 分）); taken only when it makes a level-1 name that its weight follows, or
+                # when each of its lines is first on its line (产出 | 时效指标 … | 指标 任务完成
+                # 时间 …: the form's first column, a form that prints no weights).
                 longer = rest_of_name(i, nearest=False)
                 if longer is not None:
                     whole = joined_pieces([p, *(out[j] for j in longer)])
                     if WEIGHT_SUFFIX.sub("", whole.key) in level1 and WEIGHT_SUFFIX.search(whole.key) is None \
-                            and weight_parts(longer[-1], whole) is not None:
+                            and (weight_parts(longer[-1], whole) is not None
+                                 or all(starts_line(j) for j in (i, *longer))):
                         parts = longer
             if parts is not None:
                 used.update(parts)
@@ -273,7 +288,8 @@ def joined_pieces(parts: list[Piece], confidence: float | None = None) -> Piece:
     the least of theirs unless given."""
     first = parts[0]
     return Piece("".join(q.text for q in parts), "".join(q.raw for q in parts), first.line, first.x,
-                 min(q.confidence for q in parts) if confidence is None else confidence)
+                 min(q.confidence for q in parts) if confidence is None else confidence,
+                 max(q.line if q.end_line is None else q.end_line for q in parts))
 
 
 def within(inner: Piece, outer: Piece) -> bool:

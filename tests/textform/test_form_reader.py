@@ -328,3 +328,85 @@ def test_goals_side_by_side_in_columns_of_one_width_are_a_guess() -> None:
     form = read_text_form(text, CATALOGUE, CONFIG)
     for key in ("goal_expected", "goal_actual"):
         assert form.fields[key].value and form.fields[key].confidence < CONFIG.review_threshold
+
+
+def test_a_merged_group_is_centred_on_its_rows_lines_not_on_their_count() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import centred_spans, place_merged_groups, row_extents
+
+    def cell(text: str, line: int) -> list[Piece]:
+        return [Piece(text, text, line, None, 0.95)]
+
+    # Two tall rows (five lines each: a reason wrapped around the row's line) and two short
+    # ones, then three short rows: 产出指标 printed at line 7, the middle of lines 0 to 12
+    # (rows 0 to 3); 效益指标 at line 14, the middle of lines 13 to 15. By the rows' count the
+    # middle of rows 0 to 3 is row 1.5, line 7 lies in row 1: rows 0 and 1 alone would be
+    # taken.
+    lines = [2, 7, 10, 12, 13, 14, 15]
+    rows = []
+    for k, line in enumerate(lines):
+        row = TextRow({"level3": cell(f"指标{k}", line), "level3_weight": cell("5", line), "score": cell("5", line)})
+        if k < 2:
+            row.cells["deviation_reason"] = [Piece(t, t, line + d, None, 0.95)
+                                             for d, t in ((-2, "部分"), (-1, "镇街"), (1, "资金"), (2, "偏慢"))]
+        rows.append(row)
+    rows[1].cells["level1"] = cell("产出指标", 7)
+    rows[5].cells["level1"] = cell("效益指标", 14)
+    assert row_extents(rows)[:3] == [(0.0, 4.0), (5.0, 9.0), (10.0, 10.0)]
+    assert centred_spans([7.0, 14.0], 0, 7, row_extents(rows)) == [(0, 4), (4, 7)]
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
+    assert [r.text("level1") for r in placed] == ["产出指标", "", "", "", "效益指标", "", ""]
+
+
+def test_a_group_name_wrapped_over_lines_is_centred_by_its_middle_line() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import place_merged_groups
+    from pipeline.textform.table_region import join_group_pieces
+
+    # 可持续影响指 | 标 printed on lines 9 and 11, around its one row's line (10): joined, the
+    # name keeps both lines and stands for line 10, the middle of the last row; at its
+    # first line (9) it would take the row above it from 经济效益指标 (line 3, rows 0 to 3).
+    name = join_group_pieces([Piece("可持续影响指", "可持续影响指", 9, 4, 0.95), Piece("标", "标", 11, 8, 0.95)],
+                             CONFIG, "dept_overall", TextKind.SPACED)
+    assert [(p.text, p.line, p.end_line, p.middle_line) for p in name] == [("可持续影响指标", 9, 11, 10.0)]
+    extents = [(0, 0), (1, 1), (3, 5), (6, 8), (9, 11)]
+    rows = [TextRow({"level3": [Piece(f"指标{k}", f"指标{k}", (a + b) // 2, 20, 0.95)],
+                     "deviation_reason": [Piece("延期", "延期", a, 40, 0.95), Piece("加快", "加快", b, 40, 0.95)],
+                     "level3_weight": [Piece("5", "5", (a + b) // 2, 30, 0.95)]})
+            for k, (a, b) in enumerate(extents)]
+    rows[1].cells["level2"] = [Piece("经济效益指标", "经济效益指标", 3, 4, 0.95)]
+    rows[4].cells["level2"] = name
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    placed = place_merged_groups(rows, spec, top_aligned=False, guess=CONFIG.confidence.group_guess)
+    assert [r.text("level2") for r in placed] == ["经济效益指标", "", "", "", "可持续影响指标"]
+
+
+def test_spans_as_near_by_lines_are_told_apart_by_the_rows_count() -> None:
+    from pipeline.textform.row_groups import centred_spans
+
+    # pdftotext -layout of a project form, four level-1 names (满意度指标 again after a page
+    # break). 产出指标（70分） on lines 26 and 27 (middle 26.5) is half a line from rows 0 to 1
+    # (lines 26 to 28) and from row 0 alone (26); 效益指标 at line 30 is the middle of row 2
+    # and of rows 1 to 3 alike. By the rows' count 产出 stands between rows 0 and 1: it
+    # covers both, 效益 row 2 alone.
+    extents = [(26.0, 26.0), (27.0, 28.0), (30.0, 30.0), (32.0, 33.0), (35.0, 35.0), (37.0, 37.0),
+               (38.0, 40.0), (41.0, 41.0), (43.0, 47.0)]
+    assert centred_spans([26.5, 30.0, 35.0, 43.5], 0, 9, extents) == [(0, 2), (2, 3), (3, 6), (6, 9)]
+
+
+def test_a_level1_name_read_into_the_level2_cell_beside_a_level2_name_moves_to_its_level() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import groups_to_their_levels
+
+    # pdftotext -layout: 产出指标（60分） printed left of its column's start, read into the
+    # 二级指标 cell after 时效指标; the row's 一级指标 cell empty.
+    row = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("产出指标（60分）", "产出指标（60分）", 27, 5, 0.95)],
+                   "level3": [Piece("任务完成时间", "任务完成时间", 26, 24, 0.95)]})
+    level1 = frozenset({"产出指标", "效益指标"})
+    level2 = frozenset({"时效指标", "成本指标"})
+    assert groups_to_their_levels([row], level1, level2) == 1
+    assert (row.text("level1"), row.text("level2")) == ("产出指标（60分）", "时效指标")
+    # Two level-2 names in the cell: neither moves.
+    other = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("成本指标", "成本指标", 27, 12, 0.95)]})
+    assert groups_to_their_levels([other], level1, level2) == 0

@@ -131,3 +131,101 @@ def test_a_total_label_glued_to_its_first_number_is_cut_from_it() -> None:
     assert total_row_end(got, 1) == 4
     # A word that is no total label keeps its number (评价年度2024).
     assert [p.text for p in mend_total_label(cells("评价年度2024"), ["合计", "总分"])] == ["评价年度2024"]
+
+
+def spaced(rows: list[tuple[int, int, str]]) -> list[Piece]:
+    """A text that kept positions (pdftotext -layout): (line, display column, text)."""
+    return [Piece(t, t, line, x, 0.95) for line, x, t in rows]
+
+
+def test_a_level1_name_down_its_column_a_character_a_line_takes_its_weight() -> None:
+    # pdftotext -layout of a very narrow 一级指标 column: 产 | 出 | 指 | 标 | （ | 40 | 分）,
+    # the rows' cells beside it; a lone bracket on its line, the weight's digits below it.
+    ps = spaced([(0, 4, "产"), (0, 6, "质量"), (0, 9, "基层医疗网络"), (1, 4, "出"), (1, 6, "指标"),
+                 (2, 4, "指"), (2, 9, "度"), (3, 4, "标"), (3, 9, "资料归档完整"), (4, 4, "（"), (4, 9, "率"),
+                 (5, 4, "40"), (6, 4, "分）"), (7, 9, "项目验收合格")])
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "mof_project", TextKind.SPACED)]
+    assert got == ["产出指标（40分）", "质量指标", "基层医疗网络", "度", "资料归档完整", "率", "项目验收合格"]
+
+
+def test_a_character_a_line_name_goes_on_to_the_longest_name_it_makes() -> None:
+    # 满 | 意 | 度 is a name; 满意度 | 指 | 标 a longer one, which it is when the column goes on.
+    ps = spaced([(0, 1, "满"), (0, 6, "群众满意度"), (1, 1, "意"), (2, 1, "度"), (3, 1, "指"), (3, 6, "基层"),
+                 (4, 1, "标"), (5, 1, "（"), (6, 1, "10"), (7, 1, "分）")])
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.SPACED)]
+    assert got == ["满意度指标（10分）", "群众满意度", "基层"]
+
+
+def test_characters_of_other_columns_make_no_name() -> None:
+    # 产 and 出 in two columns, one line apart: no name (a name goes down its own column).
+    ps = spaced([(0, 4, "产"), (1, 12, "出"), (2, 4, "指"), (3, 4, "标")])
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "mof_project", TextKind.SPACED)]
+    assert got == ["产", "出", "指", "标"]
+
+
+def test_a_row_per_line_text_joins_a_name_down_its_first_column() -> None:
+    # pdfplumber (a row per line, no positions): 效 | 益 | 指 | 标 | （ | 40 | 分） each first on
+    # its line, the rows' cells after them; 满意度 | 指 goes on two lines down, past a row's
+    # line that prints nothing in that column.
+    lines = [["效", "可持", "基层医疗档案", "100%"], ["益", "续影", "建档率"], ["指", "响指"], ["标", "标"],
+             ["（", "长效管理机制", "符合规范"], ["40", "建立情况"], ["分）"],
+             ["满", "服务", "群众满意度", "≥95%"], ["意", "对象"], ["度", "满意"], ["指", "度指"],
+             ["基层医疗群众", "≥85%"], ["标", "标"]]
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "mof_project", TextKind.LINES)]
+    assert got[:5] == ["效益指标（40分）", "可持续影响指标", "基层医疗档案", "100%", "建档率"]
+    assert "满意度指标" in got and "服务对象满意度指标" in got
+    assert not {"效", "益", "满", "意", "（", "40"} & set(got)
+
+
+def test_a_row_per_line_text_leaves_a_character_not_first_on_its_line() -> None:
+    # 产 after a row's name on its line is no group's first character.
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate([["资料", "产"], ["出"], ["指"], ["标"]]) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "mof_project", TextKind.LINES)]
+    assert got == ["资料", "产", "出", "指", "标"]
+
+
+def test_a_row_per_line_text_joins_a_level1_name_first_on_its_lines_without_a_weight() -> None:
+    # pdfplumber of a department form that prints no weights: 产出 | 时效指标 年底前完 … |
+    # 指标 任务完成时间 …: 产出 and 指标 each first on their line, the form's first column.
+    lines = [["产出"], ["时效指标", "年底前完", "论证不充分，"], ["指标", "任务完成时间", "已完成", "12", "9"]]
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert got == ["产出指标", "时效指标", "年底前完", "论证不充分，", "任务完成时间", "已完成", "12", "9"]
+    # 指标 not first on its line: another column's text, left alone.
+    lines[2] = ["任务完成时间", "指标", "已完成", "12", "9"]
+    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line]
+    got = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
+    assert got[0] == "产出"
+
+
+def test_a_head_label_wrapped_around_its_values_line_is_joined_on_that_line() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import join_stacked_labels
+    from pipeline.textform.vocab import label_index
+
+    index = label_index(load_catalogue(Settings().config_dir), CONFIG)
+    # pdftotext -layout of a narrow head: 评价 | 年度 above and below 2023, 市 | 本 | 级 down
+    # one column with 562 on 本's line.
+    ps = spaced([(0, 49, "评价"), (1, 8, "项目名称"), (1, 22, "农村公路养护经费"), (1, 50, "2023"), (2, 49, "年度"),
+                 (3, 24, "市"), (4, 15, "实际支出金额"), (4, 24, "本"), (4, 30, "562"), (5, 24, "级")])
+    got = [(p.line, p.text) for p in join_stacked_labels(ps, index)]
+    assert (1, "评价年度") in got and (4, "市本级") in got
+    assert got.index((1, "评价年度")) < got.index((1, "2023"))  # in reading order, before its value
+    assert not {(0, "评价"), (2, "年度"), (3, "市"), (4, "本"), (5, "级")} & set(got)
+
+
+def test_a_head_label_beside_a_taller_cell_is_not_moved() -> None:
+    from pipeline.template.catalogue import load_catalogue
+    from pipeline.textform.head_fields import join_stacked_labels
+    from pipeline.textform.vocab import label_index
+
+    index = label_index(load_catalogue(Settings().config_dir), CONFIG)
+    # 预期总体 | 目标 beside a goal of many lines; the 是 on the middle line, far right, is the
+    # value of 是否如期实现预期总 | 体目标, not of this label: left as it was.
+    ps = spaced([(0, 8, "预期总体"), (0, 15, "项目全过程绩效管理，"), (0, 45, "是否如期实现预期总"), (1, 62, "是"),
+                 (2, 9, "目标"), (2, 15, "效，持续优化制度建设"), (2, 48, "体目标")])
+    assert join_stacked_labels(ps, index) == ps
+    # Two lines, the value on the first (项目 | 名称): nothing to centre on.
+    ps = spaced([(0, 0, "项目"), (0, 6, "基层医疗卫生机构能力提升专项资金"), (1, 0, "名称")])
+    assert join_stacked_labels(ps, index) == ps
