@@ -2791,8 +2791,19 @@ def in_pairs(run: list[float]) -> bool:
     """Whether a run of numbers is rows' weight | score pairs, each score no more than its
     weight (rows whose targets and actuals a tool printed elsewhere: 2 | 2 | 7 | 7 | 3 | 3),
     not a column's numbers printed apart (weights 54 | 16 | 2 | 7 fail the pairing; a
-    weight is more than 0: 0.00 | 0.00 are the funds block's amounts)."""
-    return len(run) % 2 == 0 and all(0 < w and s <= w + TOLERANCE for w, s in zip(run[0::2], run[1::2]))
+    weight is more than 0: 0.00 | 0.00 are the funds block's amounts). A run that reads as
+    well as the weights column then the scores column (six weights of 10, then 10 | 10 |
+    10 | 8 | 10 | 9: a form whose indicators weigh the same) is no proof of pairs: the
+    column-run guard stands."""
+    return fits_weights_and_scores(run[0::2], run[1::2]) \
+        and not fits_weights_and_scores(run[:len(run) // 2], run[len(run) // 2:])
+
+
+def fits_weights_and_scores(weights: list[float], scores: list[float]) -> bool:
+    """Whether numbers read as weights beside their scores: as many, each weight above 0,
+    each score no more than its weight."""
+    return bool(weights) and len(weights) == len(scores) and all(
+        0 < w and s <= w + TOLERANCE for w, s in zip(weights, scores))
 
 
 def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:

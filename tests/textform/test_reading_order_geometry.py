@@ -40,11 +40,23 @@ def test_weight_score_pairs_are_no_column_run() -> None:
     assert longest_number_run(nums(0, 0, 0, 0, 0, 0), 100) == 6
 
 
+def test_a_column_of_equal_weights_is_a_column_run() -> None:
+    # Six weights of 10, then their scores 10 | 10 | 10 | 8 | 10 | 9: a column of each
+    # printed apart, though every second number is within the one before.
+    assert longest_number_run(nums(10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 10, 9), 100) == 12
+    # One number more (odd): no pairs either way.
+    assert longest_number_run(nums(10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 10, 9, 10), 100) == 13
+    # Pairs whose halves do not read as weights then scores (3 > 2): rows' pairs.
+    assert longest_number_run(nums(2, 2, 7, 7, 3, 3, 8, 8), 100) == 0
+
+
 @given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 60)), min_size=1, max_size=10))
-def test_a_run_is_pairs_only_when_every_score_is_within_its_weight(pairs: list[tuple[int, int]]) -> None:
+def test_a_run_is_pairs_only_when_no_reading_by_halves_fits(pairs: list[tuple[int, int]]) -> None:
     run = [x for pair in pairs for x in pair]
     paired = all(s <= w for w, s in pairs)
-    assert longest_number_run(nums(*run), 100) == (0 if paired else len(run))
+    half = len(pairs)
+    halves = all(s <= w for w, s in zip(run[:half], run[half:]))  # weights column, then scores
+    assert longest_number_run(nums(*run), 100) == (0 if paired and not halves else len(run))
 
 
 def test_rows_whose_values_were_printed_elsewhere_are_said_missing(tmp_path: Path) -> None:
