@@ -55,7 +55,7 @@ def test_a_run_is_pairs_only_when_no_reading_by_halves_fits(pairs: list[tuple[in
     run = [x for pair in pairs for x in pair]
     paired = all(s <= w for w, s in pairs)
     half = len(pairs)
-    halves = all(s <= w for w, s in zip(run[:half], run[half:]))  # weights column, then scores
+    halves = all(0 < w and s <= w for w, s in zip(run[:half], run[half:]))  # weights column, then scores
     assert longest_number_run(nums(*run), 100) == (0 if paired and not halves else len(run))
 
 
