@@ -2722,20 +2722,45 @@ def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: Tem
                            funds_score: float | None, cap: float) -> None:
     """A total read from a text whose cells a tool may print anywhere, capped at ``cap``
     where it may be the total row's weights, not its score: above the form's full marks
-    (合计 | 100 | 100 | 102 | 95 read as 102), or the full marks themselves, which the
-    total row prints as its weights; unless the rows' scores, all read, make it (with or
-    without the funds' score: then it is the form's own total, right or wrong)."""
+    (合计 | 100 | 100 | 102 | 95 read as 102) unless the rows' scores, all read, make it
+    (with or without the funds' score: then it is the form's own total, right or wrong);
+    or the full marks themselves, which the total row prints as its weights, when the
+    scores read cannot make it (those read and the most the rows of a blank score could
+    give, their weights, fall short; all read, they make another sum)."""
     if not isinstance(total.value, (int, float)):
         return
     marks = full_marks(template)
     scores = [row.text("score").strip() for row in rows]
-    read = bool(scores) and all(NUMBER.fullmatch(x) for x in scores)
-    found = sum(float(x) for x in scores) if read else None
-    made = found is not None and any(abs(found + f - total.value) <= TOLERANCE * len(scores)
-                                     for f in (0.0, funds_score or 0.0))
-    full = any(abs(total.value - m) <= TOLERANCE for m in marks)
-    if (total.value > max(marks) + TOLERANCE or full) and not made:
+    read = [float(x) for x in scores if NUMBER.fullmatch(x)]
+    if total.value > max(marks) + TOLERANCE:
+        made = bool(scores) and len(read) == len(scores) and any(
+            abs(sum(read) + f - total.value) <= TOLERANCE * len(scores) for f in (0.0, funds_score or 0.0))
+        if not made:
+            total.confidence = min(total.confidence, cap)
+        return
+    if not any(abs(total.value - m) <= TOLERANCE for m in marks):
+        return
+    made = [sum(read) + f for f in (0.0, funds_score or 0.0)]
+    slack = TOLERANCE * max(len(scores), 1)
+    if len(read) == len(scores):
+        cannot = not scores or all(abs(m - total.value) > slack for m in made)
+    else:
+        cannot = max(made) + most_of_blank_scores(rows, max(marks)) < total.value - slack
+    if cannot:
         total.confidence = min(total.confidence, cap)
+
+
+def most_of_blank_scores(rows: list[TextRow], marks: float) -> float:
+    """The most the rows whose score was not read could score: their weights, or, where a
+    weight is not read either, what the full marks leave over the weights read."""
+    weights = [row.text("level3_weight").strip() for row in rows]
+    known = sum(float(w) for w in weights if NUMBER.fullmatch(w))
+    blank = [w for row, w in zip(rows, weights) if not NUMBER.fullmatch(row.text("score").strip())]
+    if not blank:
+        return 0.0
+    if all(NUMBER.fullmatch(w) for w in blank):
+        return sum(float(w) for w in blank)
+    return sum(float(w) for w in blank if NUMBER.fullmatch(w)) + max(marks - known, 0.0)
 
 
 def label_piece(key: str, labels: set[str]) -> bool:

@@ -118,13 +118,36 @@ def rows(*scores: str) -> list[TextRow]:
     return [TextRow({"score": [Piece(s, s, i, None, 1.0)]}) for i, s in enumerate(scores)]
 
 
+def weighed(*pairs: tuple[str, str]) -> list[TextRow]:
+    return [TextRow({"level3_weight": [Piece(w, w, i, None, 1.0)], "score": [Piece(s, s, i, None, 1.0)]})
+            for i, (w, s) in enumerate(pairs)]
+
+
 def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
     over = FieldValue(value=102, raw="102", confidence=1.0, page=1)
     doubt_total_of_weights(over, rows("50", "45"), FUND, None, CAP)
     assert over.confidence == CAP  # 合计 | 100 | 100 | 102 | 95: the rows' weights, above 100
     full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
-    doubt_total_of_weights(full, rows("50", ""), FUND, None, CAP)
-    assert full.confidence == CAP  # full marks, the scores not all read: not confirmed
+    doubt_total_of_weights(full, weighed(("60", "50"), ("40", "")), FUND, None, CAP)
+    assert full.confidence == CAP  # full marks, which 50 and at most 40 cannot make
+    sums = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(sums, weighed(("60", "50"), ("40", "40")), FUND, None, CAP)
+    assert sums.confidence == CAP  # full marks, the scores all read making 90
+
+
+def test_a_perfect_score_with_a_blank_score_cell_is_not_doubted() -> None:
+    # Every row full marks, one score cell blank: 60 and at most 40 make 100.
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("40", "")), FUND, None, CAP)
+    assert full.confidence == 1.0
+    # A weight not read either: what the full marks leave over the weights read (40).
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("", "")), FUND, None, CAP)
+    assert full.confidence == 1.0
+    # The scores all read make it.
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("40", "40")), FUND, None, CAP)
+    assert full.confidence == 1.0
     made = FieldValue(value=103.5, raw="103.5", confidence=1.0, page=1)
     doubt_total_of_weights(made, rows("60", "43.5"), FUND, None, CAP)
     assert made.confidence == 1.0  # the scores make it: the form's own total, for the checks
