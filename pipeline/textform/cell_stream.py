@@ -45,7 +45,7 @@ form rather than by the order:
 - the head's values a tool moved (the national goals beside their torn row label, a
   value printed past another label, a number or year after a row label, the goal above
   its centred label) are read as guesses (`stream_goals`, `moved_head_values`,
-  `head_values_printed_apart`).
+  `head_values_printed_apart`, `doubt_values_no_cell_holds`).
 
 A value no rule confirms carries a low confidence, so that it is flagged; never a silent
 guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
@@ -56,7 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import combinations, combinations_with_replacement, islice, permutations
+from itertools import accumulate, combinations, combinations_with_replacement, islice, permutations
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -2566,9 +2566,9 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
     - a field of a closed vocabulary read blank (项目级次): the one cell that is its term;
     - a text field read blank or as parts of other fields' values (710 | 三级 after
       预期总体目标): the sentence printed right before its label (the goal printed above its
-      centred label), when no field took it;
+      centred label), when no field took it.
 
-    and a text value no one cell holds whole, joined from several, is in doubt."""
+    (A text value no one cell holds whole: `doubt_values_no_cell_holds`.)"""
     labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
     field_labels = set().union(*labels_of.values()) if labels_of else set()
 
@@ -2609,14 +2609,18 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+
+
+def doubt_values_no_cell_holds(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                               guess: float) -> None:
+    """A text value no one cell of the head holds whole, joined from several (主管部门 |
+    佛山市市场监督管理局 | 佛山市水利工程管理处 | 实施单位: the next label's value printed
+    above it, centred, read on as this one's): in doubt, capped at ``guess``."""
     for name, fv in fields.items():
         spec = template.fields.get(name)
         value = compact(str(fv.value)) if fv.value is not None else ""
         if spec is not None and spec.type == "text" and len(value) > 1 and head \
                 and not any(value in c.key for c in head):
-            # A name joined from several cells (主管部门 | 佛山市市场监督管理局 | 佛山市水利工程
-            # 管理处 | 实施单位: the next label's value printed above it, centred): no cell
-            # of the text holds it whole.
             fv.confidence = min(fv.confidence, guess)
 
 
@@ -2657,7 +2661,8 @@ def joined_from_others(key: str, fv: FieldValue, template: TemplateSpec) -> bool
         NUMBER.fullmatch(x) or x in others for x in parts)
 
 
-def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float,
+                      year_suffixes: tuple[str, ...], lines: list[str]) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
     is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
@@ -2673,49 +2678,91 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
         sentence = isinstance(fv.value, str) and is_sentence(fv.value)
         if (below and fv.value is not None) or sentence:
             fv.confidence = min(fv.confidence, cap)
-    doubt_misread_head_values(fields, template, cap)
+    doubt_misread_head_values(fields, template, cap, year_suffixes, lines)
 
 
-def is_sentence(text: str) -> bool:
-    """A text too long or too punctuated for a name: running text."""
-    return len(text) > 24 or bool(PROSE_MARK.search(text))
+def is_sentence(text: str, colon: bool = True) -> bool:
+    """A text too long or too punctuated for a name: running text. With ``colon`` False a
+    colon is no sentence's mark (金额单位：万元 is a label and its value)."""
+    marks = PROSE_MARK if colon else SENTENCE_MARK
+    return len(text) > 24 or bool(marks.search(text))
 
 
-# A sentence's marks (not a label's colon: 金额单位：万元).
-RUNNING_TEXT = re.compile(r"[，。；、,;]|.{25}")
+# A sentence's marks, not a label's colon.
+SENTENCE_MARK = re.compile(r"[，。；、,;]")
 
 
-# A year printed as its cell holds it: 2024, 2024年, 2024年度, in brackets.
-YEAR_CELL = re.compile(r"^[（(]?\d{4}(?:年度?)?[）)]?$")
+def year_cell(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A year printed as its cell holds it, compacted (brackets gone): 2024, 2024年, 2024年度
+    (config text.yaml `cell_stream.year_suffixes`)."""
+    ends = "|".join(re.escape(x) for x in sorted(suffixes, key=len, reverse=True))
+    return re.compile(rf"^\d{{4}}(?:{ends})?$" if ends else r"^\d{4}$")
 
 
-def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float,
+                              year_suffixes: tuple[str, ...], lines: list[str]) -> None:
     """Head values read from a text whose cells a tool may print anywhere (one cell a line
     or a block, by any tool) that show they are not their label's cell, capped at ``cap``:
     a value of a closed vocabulary (是/否, 项目级次) that is none of its terms; a text value
     joined from parts of which one is a bare number or another field's term (湘财预〔2024〕
-    154号 | 评价年 | 2024); a text value that is, or ends in, a piece of one of the form's
-    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金), or
-    that holds a whole label of four characters or more (金额单位：万元 read as 项目名称); a
-    year read out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
+    154号 | 评价年 | 2024); a text value that is a piece of one of the form's labels, or
+    ends in one that the text after it makes a label (江门财农〔2021〕72号 | 资金 | 情况:
+    资金情况 torn over lines; see `ends_in_torn_label`); a name holding a label of four
+    characters or more as a part of its own (金额单位：万元 read as 项目名称); a year read
+    out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
     vocabulary = template.vocabulary.fields
     labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
+    year_pattern = year_cell(year_suffixes)
     for key, fv in fields.items():
         if fv.value is None:
             continue
         spec = template.fields.get(key)
+        text = spec is not None and spec.type == "text"
         off_vocabulary = key in vocabulary and fv.value not in vocabulary[key]
         foreign = joined_from_others(key, fv, template)
-        parts = (fv.raw or "").split()
-        torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
-            and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
-        year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
+        torn = text and fv.value not in vocabulary.get(key, ()) and ends_in_torn_label(fv.raw or "", labels, lines)
+        year = spec is not None and spec.type == "year" and not year_pattern.match(compact(fv.raw or str(fv.value)))
         # A label inside a name (金额单位：万元 read as 项目名称): another cell, the label's own;
-        # a sentence may speak of what a label names (年度总体目标已实现，…).
-        labelled = spec is not None and spec.type == "text" and not RUNNING_TEXT.search(str(fv.value)) and any(
-            label in compact(str(fv.value)) for label in labels if len(label) >= 4)
+        # a sentence may speak of what a label names (年度总体目标已实现，…), a name may hold
+        # a label's words (城乡居民 基本情况调查).
+        labelled = text and not is_sentence(str(fv.value), colon=False) and any(
+            holds_label(part, labels) for part in (fv.raw or str(fv.value)).split())
         if off_vocabulary or foreign or torn or year or labelled:
             fv.confidence = min(fv.confidence, cap)
+
+
+def holds_label(part: str, labels: set[str]) -> bool:
+    """Whether a part of a value is a label of four characters or more, alone or before its
+    colon (金额单位：万元)."""
+    key = compact(part)
+    head = compact(re.split(r"[:：]", part, maxsplit=1)[0]) if re.search(r"[:：]", part) else None
+    return any(len(label) >= 4 and label in (key, head) for label in labels)
+
+
+def ends_in_torn_label(raw: str, labels: set[str], lines: list[str]) -> bool:
+    """Whether a value is, or ends in, a piece of a label torn over lines: a value that is
+    the piece alone (情况 of 基本情况, four characters at most); or a last part that the text
+    printed right after the value makes a label (资金 then 情况: 资金情况), or that is a whole
+    line with a label right after it. A name ending as a label begins or ends (基层医疗卫生
+    机构能力提升 资金, 2023年乡村振兴示范 项目) is no doubt by itself. Where the value is not
+    found whole in the text (its lines interleaved), its last part decides alone."""
+    parts = raw.split()
+    if not parts or not label_piece(last := compact(parts[-1]), labels):
+        return False
+    if len(parts) == 1:
+        return len(last) <= 4
+    keys = [compact(x) for x in lines]
+    flow = "".join(keys)
+    at = flow.find(compact(raw))
+    if at < 0:
+        return True
+    end = at + len(compact(raw))
+    after = flow[end:]
+    if any(label.startswith(last) and (last + after).startswith(label) for label in labels):
+        return True
+    starts = {0, *accumulate(len(k) for k in keys)}
+    whole_line = end - len(last) in starts and end in starts
+    return whole_line and any(after.startswith(label) for label in labels)
 
 
 def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,

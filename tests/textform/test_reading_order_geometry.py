@@ -13,7 +13,7 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (Cell, CellClassifier, block_cells, doubt_misread_head_values,
-                                           doubt_total_of_weights, head_values_printed_apart,
+                                           doubt_total_of_weights, doubt_values_no_cell_holds,
                                            longest_number_run)
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
@@ -25,6 +25,7 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 CONFIG = load_text_config(SETTINGS.config_dir)
 FUND = CATALOGUE.templates["gd_fund"]
 CAP = 0.6  # any cap: the tests ask whether a value is doubted
+YEARS = CONFIG.cell_stream.year_suffixes
 
 
 def nums(*xs: float) -> list[Cell]:
@@ -84,14 +85,14 @@ def read(raw: str, value: object = None) -> FieldValue:
 
 def test_head_values_that_are_other_cells_are_doubted() -> None:
     fields = {
-        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines
+        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines (情况 next)
         "project_name": read("情况"),  # the tail of 基本情况 (printed one character a line)
         "evaluation_amount": read("2024", 2024),
         "evaluation_year": read("粤财行〔2021〕38号", 2021),  # a year read out of a document number
         "goal_achieved": read("2988 三级"),  # an amount and a 项目级次 term joined
         "reporting_unit": read("金额单位：万元"),  # a label and its value, another field's
     }
-    doubt_misread_head_values(fields, FUND, CAP)
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["江门财农〔2021〕72号", "资金", "情况", "2024"])
     assert fields["basis_document"].confidence == CAP and fields["project_name"].confidence == CAP
     assert fields["evaluation_year"].confidence == CAP and fields["goal_achieved"].confidence == CAP
     assert fields["reporting_unit"].confidence == CAP
@@ -106,12 +107,48 @@ def test_head_values_read_whole_are_not_doubted() -> None:
         "evaluation_year": read("2024年度", 2024),
         "goal_achieved": read("是"),
     }
-    doubt_misread_head_values(fields, FUND, CAP)
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
     assert all(fv.confidence == 1.0 for fv in fields.values())
     # A sentence may speak of what a label names (年度总体目标 is the national forms' row label).
     goal = {"goal_actual": read("年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")}
-    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP)
+    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP, YEARS, [])
     assert goal["goal_actual"].confidence == 1.0
+
+
+def test_a_name_ending_as_a_label_begins_is_doubted_only_where_the_text_makes_the_label() -> None:
+    name = "基层医疗卫生机构能力提升 资金"  # 资金 begins 资金情况, ends the name
+    project = "2023年乡村振兴示范 项目"  # 项目 begins 项目名称
+    fields = {"project_name": read(name), "basis_document": read(project)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升资金", "2023年乡村振兴示范项目",
+                                                         "湛江市卫生健康局"])
+    assert fields["project_name"].confidence == 1.0 and fields["basis_document"].confidence == 1.0
+    # 资金 | 情况: the piece and the next line make the label 资金情况.
+    fields = {"project_name": read(name)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升", "资金", "情况", "年初预算数"])
+    assert fields["project_name"].confidence == CAP
+    # The piece a whole line, a label right after it.
+    fields = {"project_name": read(name)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升", "资金", "实施文件依据"])
+    assert fields["project_name"].confidence == CAP
+
+
+def test_a_name_holding_a_labels_words_is_not_doubted() -> None:
+    fields = {"project_name": read("城乡居民 基本情况调查")}  # 基本情况 inside a name's part
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+    assert fields["project_name"].confidence == 1.0
+    fields = {"project_name": read("基本情况 城乡居民调查")}  # a label as a part of its own
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+    assert fields["project_name"].confidence == CAP
+
+
+def test_a_year_cell_in_brackets_or_with_its_suffix_is_no_doubt() -> None:
+    for raw in ("（2024年度）", "(2024)", "2024年", "2024"):
+        fields = {"evaluation_year": read(raw, 2024)}
+        doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+        assert fields["evaluation_year"].confidence == 1.0, raw
+    fields = {"evaluation_year": read("2024年度", 2024)}
+    doubt_misread_head_values(fields, FUND, CAP, (), [])  # no suffix configured: 年度 is other text
+    assert fields["evaluation_year"].confidence == CAP
 
 
 def rows(*scores: str) -> list[TextRow]:
@@ -164,7 +201,7 @@ def test_a_name_joined_from_two_cells_is_doubted() -> None:
          ("佛山市市场监督管理局", "name"), ("佛山市水利工程管理处", "name"), ("实施单位", "label")])]
     fields = {"project_name": read("佛山市困难群众救助补助专项资金"),
               "competent_department": read("佛山市市场监督管理局 佛山市水利工程 管理处")}
-    head_values_printed_apart(fields, head, CATALOGUE.templates["mof_project"], CAP)
+    doubt_values_no_cell_holds(fields, head, CATALOGUE.templates["mof_project"], CAP)
     assert fields["competent_department"].confidence == CAP
     assert fields["project_name"].confidence == 1.0
 
