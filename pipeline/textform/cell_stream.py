@@ -297,11 +297,21 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
         columns = [tuple(line[j] for line in block) for j in range(k)]
-        if len(block) > 1 and any(all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c)
-                                  for c in columns):
-            # A column of whole values, one a line (有效提升 | 逐步改善): rows one under the
-            # other (社会公众知晓率 有效提升 | 农村人居服务水平 逐步改善), each line its cells.
-            return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+        whole_values = [all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c) for c in columns]
+        if len(block) > 1 and any(whole_values):
+            if rows_one_under_the_other(columns, whole_values, kinds):
+                # A column of whole values, one a line (有效提升 | 逐步改善), beside cells as
+                # whole: rows one under the other (社会公众知晓率 有效提升 | 农村人居服务
+                # 水平 逐步改善), each line its cells.
+                return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+            # One row's name wrapped beside its values (项目按期 ≥95% | 完成率 98%, 群众满意
+            # ≥90% | 度 95%: the target, then the actual), or rows after all: no sum tells,
+            # so the cells are in doubt. The name's lines one cell, each value its own.
+            guess = kinds.config.confidence.ambiguous_cell
+            doubted = [tuple(replace(p, confidence=min(p.confidence, guess)) for p in c) for c in columns]
+            return [cell for c, values in zip(doubted, whole_values)
+                    for cell in ([Cell((p,), kinds.of((p,)), number) for p in c] if values
+                                 else [Cell(c, kinds.of(c), number)])]
         return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
@@ -519,6 +529,25 @@ def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, 
                     if WEIGHT_SUFFIX.sub("", head.key + tail.key) in names:
                         return head, tail
     return None
+
+
+def rows_one_under_the_other(columns: list[tuple[Piece, ...]], whole_values: list[bool],
+                             kinds: CellClassifier) -> bool:
+    """Whether a block's lines, of as many parts each with a column of whole values, are
+    rows one under the other: the values alike (a target under a target, not ≥95% over the
+    98% reached: one row's target and actual) and every other column's lines whole cells
+    too, none a wrapped name's piece (度 of 群众满意度, two characters or fewer; 指标 that
+    with the line above makes a label or group name)."""
+    words = kinds.config.cell_stream.target_words
+    for column, values in zip(columns, whole_values):
+        if values:
+            if len({is_bound(p.text, words) for p in column}) > 1:
+                return False
+            continue
+        for above, p in zip(column, column[1:]):
+            if len(compact(p.text)) <= 2 or kinds.of((above, p)) in ("label", "total", "group1", "group2"):
+                return False
+    return True
 
 
 def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:

@@ -235,3 +235,20 @@ def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
              for i, line in enumerate(["满意度指 服务对象满", "标（10分） 意度指标"])]
     got = [c.text for c in block_cells(block, 0, kinds)]
     assert got == ["满意度指标（10分）", "服务对象满意度指标"]
+
+
+def test_a_name_wrapped_beside_its_target_and_actual_is_one_row_in_doubt() -> None:
+    kinds = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"],
+                           label_index(CATALOGUE, CONFIG))
+
+    def cells(*lines: str) -> list[tuple[str, str, float]]:
+        block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")] for i, line in enumerate(lines)]
+        return [(c.text, c.kind, min(p.confidence for p in c.pieces)) for c in block_cells(block, 0, kinds)]
+
+    guess = CONFIG.confidence.ambiguous_cell
+    # ≥95% over 98%: a target and the actual reached, one row's; its name wrapped.
+    assert cells("项目按期 ≥95%", "完成率 98%") == [
+        ("项目按期完成率", "name", guess), ("≥95%", "value", guess), ("98%", "value", guess)]
+    # 度: a name's piece of one character.
+    assert cells("群众满意 ≥90%", "度 95%") == [
+        ("群众满意度", "name", guess), ("≥90%", "value", guess), ("95%", "value", guess)]
