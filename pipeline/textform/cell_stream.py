@@ -2737,7 +2737,7 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
     154号 | 评价年 | 2024); a text value that is a piece of one of the form's labels, or
     ends in one that the text after it makes a label (江门财农〔2021〕72号 | 资金 | 情况:
     资金情况 torn over lines; see `ends_in_torn_label`); a name holding a label of four
-    characters or more as a part of its own (金额单位：万元 read as 项目名称); a year read
+    characters or more (金额单位：万元 read as 项目名称); a year read
     out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
     vocabulary = template.vocabulary.fields
     labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
@@ -2752,46 +2752,57 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
         torn = text and fv.value not in vocabulary.get(key, ()) and ends_in_torn_label(fv.raw or "", labels, lines)
         year = spec is not None and spec.type == "year" and not year_pattern.match(compact(fv.raw or str(fv.value)))
         # A label inside a name (金额单位：万元 read as 项目名称): another cell, the label's own;
-        # a sentence may speak of what a label names (年度总体目标已实现，…), a name may hold
-        # a label's words (城乡居民 基本情况调查).
+        # a sentence may speak of what a label names (年度总体目标已实现，…). A name holding
+        # a label's words (城乡居民 基本情况调查) stays in doubt: narrowed to a label as a part,
+        # at an end or before its colon, a held-out set's silent errors rose.
         labelled = text and not is_sentence(str(fv.value), colon=False) and any(
-            holds_label(part, labels) for part in (fv.raw or str(fv.value)).split())
+            label in compact(str(fv.value)) for label in labels if len(label) >= 4)
         if off_vocabulary or foreign or torn or year or labelled:
             fv.confidence = min(fv.confidence, cap)
 
 
-def holds_label(part: str, labels: set[str]) -> bool:
-    """Whether a part of a value is a label of four characters or more, alone or before its
-    colon (金额单位：万元)."""
-    key = compact(part)
-    head = compact(re.split(r"[:：]", part, maxsplit=1)[0]) if re.search(r"[:：]", part) else None
-    return any(len(label) >= 4 and label in (key, head) for label in labels)
+# How many lines after a value's last one a torn label's rest is looked for (年初预 | …
+# | 算数: the cells beside it printed in between).
+TORN_REST_LINES = 3
 
 
 def ends_in_torn_label(raw: str, labels: set[str], lines: list[str]) -> bool:
     """Whether a value is, or ends in, a piece of a label torn over lines: a value that is
-    the piece alone (情况 of 基本情况, four characters at most); or a last part that the text
-    printed right after the value makes a label (资金 then 情况: 资金情况), or that is a whole
-    line with a label right after it. A name ending as a label begins or ends (基层医疗卫生
-    机构能力提升 资金, 2023年乡村振兴示范 项目) is no doubt by itself. Where the value is not
-    found whole in the text (its lines interleaved), its last part decides alone."""
+    the piece alone (情况 of 基本情况, four characters at most); or a last part whose label's
+    rest the text prints right after it, in the next few lines (资金 … | 情况: 资金情况; 年初预
+    … | 算数), or that is a whole line with a label right after it. A name ending as a label
+    begins (基层医疗卫生机构能力提升 资金, 2023年乡村振兴示范 项目) is no doubt by itself.
+    Where the value is not found whole in the text (its lines interleaved), its last part
+    decides alone."""
     parts = raw.split()
     if not parts or not label_piece(last := compact(parts[-1]), labels):
         return False
     if len(parts) == 1:
         return len(last) <= 4
+    if any(label_piece(compact(x), labels) for x in parts[:-1]):
+        return True  # pieces of several labels (年初预 全年预 全年执): the funds block's head
+    if not any(label.startswith(last) for label in labels):
+        return True  # a label's end only (行数 of 全年执行数): its head printed before, a cell apart
     keys = [compact(x) for x in lines]
     flow = "".join(keys)
     at = flow.find(compact(raw))
     if at < 0:
         return True
     end = at + len(compact(raw))
-    after = flow[end:]
-    if any(label.startswith(last) and (last + after).startswith(label) for label in labels):
+    starts = [0, *accumulate(len(k) for k in keys)]
+    line = next(i for i in range(len(keys)) if starts[i + 1] >= end)
+    # The parts printed after the value: the rest of its last line, then the next lines'.
+    rest = lines[line].split()[1:] if starts[line] + len(compact(lines[line].split()[0])) >= end else []
+    after = [compact(x) for x in [*rest, *(x for ln in lines[line + 1:line + 1 + TORN_REST_LINES] for x in ln.split())]]
+    tails = {label[len(last):] for label in labels if label.startswith(last) and label != last}
+    if any(x and (t.startswith(x) or x.startswith(t)) for t in tails for x in after):
         return True
-    starts = {0, *accumulate(len(k) for k in keys)}
+    # A label's end (行数 of 全年执行数) after its head among the value's parts (全年执).
+    heads = {label[:-len(last)] for label in labels if label.endswith(last) and label != last}
+    if any(compact(x).endswith(h) for h in heads for x in parts[:-1]):
+        return True
     whole_line = end - len(last) in starts and end in starts
-    return whole_line and any(after.startswith(label) for label in labels)
+    return whole_line and any(flow[end:].startswith(label) for label in labels)
 
 
 def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,

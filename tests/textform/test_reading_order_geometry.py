@@ -132,13 +132,24 @@ def test_a_name_ending_as_a_label_begins_is_doubted_only_where_the_text_makes_th
     assert fields["project_name"].confidence == CAP
 
 
-def test_a_name_holding_a_labels_words_is_not_doubted() -> None:
-    fields = {"project_name": read("城乡居民 基本情况调查")}  # 基本情况 inside a name's part
-    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
-    assert fields["project_name"].confidence == 1.0
-    fields = {"project_name": read("基本情况 城乡居民调查")}  # a label as a part of its own
-    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
-    assert fields["project_name"].confidence == CAP
+def test_a_value_ending_in_a_label_torn_among_other_cells_is_doubted() -> None:
+    # 资金 | 资金安排情况 | 预算计划安排 | 情况: the rest of 资金情况 two cells on.
+    fields = {"basis_document": read("江门财农〔2021〕72号 资金")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["实施文件依据 江门财农〔2021〕72号",
+                                                         "资金 资金安排情况 预算计划安排", "情况", "实际分配下达"])
+    assert fields["basis_document"].confidence == CAP
+    mof = CATALOGUE.templates["mof_project"]
+    # Pieces of several labels (年初预 全年预 全年执): the funds block's head read on.
+    fields = {"implementing_unit": read("汕头市图书馆 年初预 全年预 全年执")}
+    doubt_misread_head_values(fields, mof, CAP, YEARS, [])
+    assert fields["implementing_unit"].confidence == CAP
+
+
+def test_a_name_holding_a_label_is_doubted() -> None:
+    for raw in ("城乡居民调查基本情况", "金额单位：万元", "城乡居民 基本情况调查"):
+        fields = {"project_name": read(raw)}
+        doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+        assert fields["project_name"].confidence == CAP, raw
 
 
 def test_a_year_cell_in_brackets_or_with_its_suffix_is_no_doubt() -> None:
