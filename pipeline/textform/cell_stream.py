@@ -45,7 +45,7 @@ form rather than by the order:
 - the head's values a tool moved (the national goals beside their torn row label, a
   value printed past another label, a number or year after a row label, the goal above
   its centred label) are read as guesses (`stream_goals`, `moved_head_values`,
-  `head_values_printed_apart`).
+  `head_values_printed_apart`, `doubt_values_no_cell_holds`).
 
 A value no rule confirms carries a low confidence, so that it is flagged; never a silent
 guess. Nothing here is tuned to one tool's order: only that a text is made of blocks.
@@ -56,7 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import combinations, combinations_with_replacement, islice, permutations
+from itertools import accumulate, combinations, combinations_with_replacement, islice, permutations
 from math import comb
 
 from pipeline.mapping.fields import typed_value
@@ -297,11 +297,21 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(widths) == 1 and widths != {1}:
         k = widths.pop()
         columns = [tuple(line[j] for line in block) for j in range(k)]
-        if len(block) > 1 and any(all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c)
-                                  for c in columns):
-            # A column of whole values, one a line (有效提升 | 逐步改善): rows one under the
-            # other (社会公众知晓率 有效提升 | 农村人居服务水平 逐步改善), each line its cells.
-            return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+        whole_values = [all(kinds.standalone(p) and kinds.of((p,)) == "value" for p in c) for c in columns]
+        if len(block) > 1 and any(whole_values):
+            if rows_one_under_the_other(columns, whole_values, kinds):
+                # A column of whole values, one a line (有效提升 | 逐步改善), beside cells as
+                # whole: rows one under the other (社会公众知晓率 有效提升 | 农村人居服务
+                # 水平 逐步改善), each line its cells.
+                return [Cell((p,), kinds.of((p,)), number) for line in block for p in line]
+            # One row's name wrapped beside its values (项目按期 ≥95% | 完成率 98%, 群众满意
+            # ≥90% | 度 95%: the target, then the actual), or rows after all: no sum tells,
+            # so the cells are in doubt. The name's lines one cell, each value its own.
+            guess = kinds.config.confidence.ambiguous_cell
+            doubted = [tuple(replace(p, confidence=min(p.confidence, guess)) for p in c) for c in columns]
+            return [cell for c, values in zip(doubted, whole_values)
+                    for cell in ([Cell((p,), kinds.of((p,)), number) for p in c] if values
+                                 else [Cell(c, kinds.of(c), number)])]
         return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
@@ -519,6 +529,25 @@ def torn_group(block: list[list[Piece]], kinds: CellClassifier) -> tuple[Piece, 
                     if WEIGHT_SUFFIX.sub("", head.key + tail.key) in names:
                         return head, tail
     return None
+
+
+def rows_one_under_the_other(columns: list[tuple[Piece, ...]], whole_values: list[bool],
+                             kinds: CellClassifier) -> bool:
+    """Whether a block's lines, of as many parts each with a column of whole values, are
+    rows one under the other: the values alike (a target under a target, not ≥95% over the
+    98% reached: one row's target and actual) and every other column's lines whole cells
+    too, none a wrapped name's piece (度 of 群众满意度, two characters or fewer; 指标 that
+    with the line above makes a label or group name)."""
+    words = kinds.config.cell_stream.target_words
+    for column, values in zip(columns, whole_values):
+        if values:
+            if len({is_bound(p.text, words) for p in column}) > 1:
+                return False
+            continue
+        for above, p in zip(column, column[1:]):
+            if len(compact(p.text)) <= 2 or kinds.of((above, p)) in ("label", "total", "group1", "group2"):
+                return False
+    return True
 
 
 def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:
@@ -2566,9 +2595,9 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
     - a field of a closed vocabulary read blank (项目级次): the one cell that is its term;
     - a text field read blank or as parts of other fields' values (710 | 三级 after
       预期总体目标): the sentence printed right before its label (the goal printed above its
-      centred label), when no field took it;
+      centred label), when no field took it.
 
-    and a text value no one cell holds whole, joined from several, is in doubt."""
+    (A text value no one cell holds whole: `doubt_values_no_cell_holds`.)"""
     labels_of = {name: {compact(x) for x in spec.all_labels} for name, spec in template.fields.items()}
     field_labels = set().union(*labels_of.values()) if labels_of else set()
 
@@ -2609,14 +2638,18 @@ def head_values_printed_apart(fields: dict[str, FieldValue], head: list[Cell], t
         if spec.type == "text" and moved and at is not None and at > 0 and head[at - 1].kind == "prose" \
                 and head[at - 1].key not in taken:
             take(name, head[at - 1], "text")
+
+
+def doubt_values_no_cell_holds(fields: dict[str, FieldValue], head: list[Cell], template: TemplateSpec,
+                               guess: float) -> None:
+    """A text value no one cell of the head holds whole, joined from several (主管部门 |
+    佛山市市场监督管理局 | 佛山市水利工程管理处 | 实施单位: the next label's value printed
+    above it, centred, read on as this one's): in doubt, capped at ``guess``."""
     for name, fv in fields.items():
         spec = template.fields.get(name)
         value = compact(str(fv.value)) if fv.value is not None else ""
         if spec is not None and spec.type == "text" and len(value) > 1 and head \
                 and not any(value in c.key for c in head):
-            # A name joined from several cells (主管部门 | 佛山市市场监督管理局 | 佛山市水利工程
-            # 管理处 | 实施单位: the next label's value printed above it, centred): no cell
-            # of the text holds it whole.
             fv.confidence = min(fv.confidence, guess)
 
 
@@ -2657,7 +2690,8 @@ def joined_from_others(key: str, fv: FieldValue, template: TemplateSpec) -> bool
         NUMBER.fullmatch(x) or x in others for x in parts)
 
 
-def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float,
+                      year_suffixes: tuple[str, ...], lines: list[str]) -> None:
     """The head of a cell-stream text, where a label's value may be printed anywhere: a
     field read blank (no text after its label, not even a dash) may have been moved, so it
     is said missing, not taken for an empty cell. Capped at ``cap``: the goals and any
@@ -2673,69 +2707,147 @@ def doubt_head_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap
         sentence = isinstance(fv.value, str) and is_sentence(fv.value)
         if (below and fv.value is not None) or sentence:
             fv.confidence = min(fv.confidence, cap)
-    doubt_misread_head_values(fields, template, cap)
+    doubt_misread_head_values(fields, template, cap, year_suffixes, lines)
 
 
-def is_sentence(text: str) -> bool:
-    """A text too long or too punctuated for a name: running text."""
-    return len(text) > 24 or bool(PROSE_MARK.search(text))
+def is_sentence(text: str, colon: bool = True) -> bool:
+    """A text too long or too punctuated for a name: running text. With ``colon`` False a
+    colon is no sentence's mark (金额单位：万元 is a label and its value)."""
+    marks = PROSE_MARK if colon else SENTENCE_MARK
+    return len(text) > 24 or bool(marks.search(text))
 
 
-# A sentence's marks (not a label's colon: 金额单位：万元).
-RUNNING_TEXT = re.compile(r"[，。；、,;]|.{25}")
+# A sentence's marks, not a label's colon.
+SENTENCE_MARK = re.compile(r"[，。；、,;]")
 
 
-# A year printed as its cell holds it: 2024, 2024年, 2024年度, in brackets.
-YEAR_CELL = re.compile(r"^[（(]?\d{4}(?:年度?)?[）)]?$")
+def year_cell(suffixes: tuple[str, ...]) -> re.Pattern[str]:
+    """A year printed as its cell holds it, compacted (brackets gone): 2024, 2024年, 2024年度
+    (config text.yaml `cell_stream.year_suffixes`)."""
+    ends = "|".join(re.escape(x) for x in sorted(suffixes, key=len, reverse=True))
+    return re.compile(rf"^\d{{4}}(?:{ends})?$" if ends else r"^\d{4}$")
 
 
-def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateSpec, cap: float,
+                              year_suffixes: tuple[str, ...], lines: list[str]) -> None:
     """Head values read from a text whose cells a tool may print anywhere (one cell a line
     or a block, by any tool) that show they are not their label's cell, capped at ``cap``:
     a value of a closed vocabulary (是/否, 项目级次) that is none of its terms; a text value
     joined from parts of which one is a bare number or another field's term (湘财预〔2024〕
-    154号 | 评价年 | 2024); a text value that is, or ends in, a piece of one of the form's
-    labels torn over lines (情况 of 基本情况, 资金 of 资金情况: 江门财农〔2021〕72号 | 资金), or
-    that holds a whole label of four characters or more (金额单位：万元 read as 项目名称); a
-    year read out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
+    154号 | 评价年 | 2024); a text value that is a piece of one of the form's labels, or
+    ends in one that the text after it makes a label (江门财农〔2021〕72号 | 资金 | 情况:
+    资金情况 torn over lines; see `ends_in_torn_label`); a name holding a label of four
+    characters or more (金额单位：万元 read as 项目名称); a year read
+    out of a longer text (粤财行〔2021〕38号 as 评价年度 2021)."""
     vocabulary = template.vocabulary.fields
     labels = {k for k in (compact(x) for x in template_labels(template)) if len(k) > 2}
+    year_pattern = year_cell(year_suffixes)
     for key, fv in fields.items():
         if fv.value is None:
             continue
         spec = template.fields.get(key)
+        text = spec is not None and spec.type == "text"
         off_vocabulary = key in vocabulary and fv.value not in vocabulary[key]
         foreign = joined_from_others(key, fv, template)
-        parts = (fv.raw or "").split()
-        torn = spec is not None and spec.type == "text" and bool(parts) and fv.value not in vocabulary.get(key, ()) \
-            and label_piece(compact(parts[-1]), labels) and (len(parts) > 1 or len(compact(parts[-1])) <= 4)
-        year = spec is not None and spec.type == "year" and not YEAR_CELL.match(compact(fv.raw or str(fv.value)))
+        torn = text and fv.value not in vocabulary.get(key, ()) and ends_in_torn_label(fv.raw or "", labels, lines)
+        year = spec is not None and spec.type == "year" and not year_pattern.match(compact(fv.raw or str(fv.value)))
         # A label inside a name (金额单位：万元 read as 项目名称): another cell, the label's own;
-        # a sentence may speak of what a label names (年度总体目标已实现，…).
-        labelled = spec is not None and spec.type == "text" and not RUNNING_TEXT.search(str(fv.value)) and any(
+        # a sentence may speak of what a label names (年度总体目标已实现，…). A name holding
+        # a label's words (城乡居民 基本情况调查) stays in doubt: narrowed to a label as a part,
+        # at an end or before its colon, a held-out set's silent errors rose.
+        labelled = text and not is_sentence(str(fv.value), colon=False) and any(
             label in compact(str(fv.value)) for label in labels if len(label) >= 4)
         if off_vocabulary or foreign or torn or year or labelled:
             fv.confidence = min(fv.confidence, cap)
+
+
+# How many lines after a value's last one a torn label's rest is looked for (年初预 | …
+# | 算数: the cells beside it printed in between).
+TORN_REST_LINES = 3
+
+
+def ends_in_torn_label(raw: str, labels: set[str], lines: list[str]) -> bool:
+    """Whether a value is, or ends in, a piece of a label torn over lines: a value that is
+    the piece alone (情况 of 基本情况, four characters at most); or a last part whose label's
+    rest the text prints right after it, in the next few lines (资金 … | 情况: 资金情况; 年初预
+    … | 算数), or that is a whole line with a label right after it. A name ending as a label
+    begins (基层医疗卫生机构能力提升 资金, 2023年乡村振兴示范 项目) is no doubt by itself.
+    Where the value is not found whole in the text (its lines interleaved), its last part
+    decides alone."""
+    parts = raw.split()
+    if not parts or not label_piece(last := compact(parts[-1]), labels):
+        return False
+    if len(parts) == 1:
+        return len(last) <= 4
+    if any(label_piece(compact(x), labels) for x in parts[:-1]):
+        return True  # pieces of several labels (年初预 全年预 全年执): the funds block's head
+    if not any(label.startswith(last) for label in labels):
+        return True  # a label's end only (行数 of 全年执行数): its head printed before, a cell apart
+    keys = [compact(x) for x in lines]
+    flow = "".join(keys)
+    at = flow.find(compact(raw))
+    if at < 0:
+        return True
+    end = at + len(compact(raw))
+    starts = [0, *accumulate(len(k) for k in keys)]
+    line = next(i for i in range(len(keys)) if starts[i + 1] >= end)
+    # The parts printed after the value: the rest of its last line, then the next lines'.
+    rest = lines[line].split()[1:] if starts[line] + len(compact(lines[line].split()[0])) >= end else []
+    after = [compact(x) for x in [*rest, *(x for ln in lines[line + 1:line + 1 + TORN_REST_LINES] for x in ln.split())]]
+    tails = {label[len(last):] for label in labels if label.startswith(last) and label != last}
+    if any(x and (t.startswith(x) or x.startswith(t)) for t in tails for x in after):
+        return True
+    # A label's end (行数 of 全年执行数) after its head among the value's parts (全年执).
+    heads = {label[:-len(last)] for label in labels if label.endswith(last) and label != last}
+    if any(compact(x).endswith(h) for h in heads for x in parts[:-1]):
+        return True
+    whole_line = end - len(last) in starts and end in starts
+    return whole_line and any(flow[end:].startswith(label) for label in labels)
 
 
 def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,
                            funds_score: float | None, cap: float) -> None:
     """A total read from a text whose cells a tool may print anywhere, capped at ``cap``
     where it may be the total row's weights, not its score: above the form's full marks
-    (合计 | 100 | 100 | 102 | 95 read as 102), or the full marks themselves, which the
-    total row prints as its weights; unless the rows' scores, all read, make it (with or
-    without the funds' score: then it is the form's own total, right or wrong)."""
+    (合计 | 100 | 100 | 102 | 95 read as 102) unless the rows' scores, all read, make it
+    (with or without the funds' score: then it is the form's own total, right or wrong);
+    or the full marks themselves, which the total row prints as its weights, when the
+    scores read cannot make it (those read and the most the rows of a blank score could
+    give, their weights, fall short; all read, they make another sum)."""
     if not isinstance(total.value, (int, float)):
         return
     marks = full_marks(template)
     scores = [row.text("score").strip() for row in rows]
-    read = bool(scores) and all(NUMBER.fullmatch(x) for x in scores)
-    found = sum(float(x) for x in scores) if read else None
-    made = found is not None and any(abs(found + f - total.value) <= TOLERANCE * len(scores)
-                                     for f in (0.0, funds_score or 0.0))
-    full = any(abs(total.value - m) <= TOLERANCE for m in marks)
-    if (total.value > max(marks) + TOLERANCE or full) and not made:
+    read = [float(x) for x in scores if NUMBER.fullmatch(x)]
+    if total.value > max(marks) + TOLERANCE:
+        made = bool(scores) and len(read) == len(scores) and any(
+            abs(sum(read) + f - total.value) <= TOLERANCE * len(scores) for f in (0.0, funds_score or 0.0))
+        if not made:
+            total.confidence = min(total.confidence, cap)
+        return
+    if not any(abs(total.value - m) <= TOLERANCE for m in marks):
+        return
+    made = [sum(read) + f for f in (0.0, funds_score or 0.0)]
+    slack = TOLERANCE * max(len(scores), 1)
+    if len(read) == len(scores):
+        cannot = not scores or all(abs(m - total.value) > slack for m in made)
+    else:
+        cannot = max(made) + most_of_blank_scores(rows, max(marks)) < total.value - slack
+    if cannot:
         total.confidence = min(total.confidence, cap)
+
+
+def most_of_blank_scores(rows: list[TextRow], marks: float) -> float:
+    """The most the rows whose score was not read could score: their weights, or, where a
+    weight is not read either, what the full marks leave over the weights read."""
+    weights = [row.text("level3_weight").strip() for row in rows]
+    known = sum(float(w) for w in weights if NUMBER.fullmatch(w))
+    blank = [w for row, w in zip(rows, weights) if not NUMBER.fullmatch(row.text("score").strip())]
+    if not blank:
+        return 0.0
+    if all(NUMBER.fullmatch(w) for w in blank):
+        return sum(float(w) for w in blank)
+    return sum(float(w) for w in blank if NUMBER.fullmatch(w)) + max(marks - known, 0.0)
 
 
 def label_piece(key: str, labels: set[str]) -> bool:
@@ -2791,8 +2903,19 @@ def in_pairs(run: list[float]) -> bool:
     """Whether a run of numbers is rows' weight | score pairs, each score no more than its
     weight (rows whose targets and actuals a tool printed elsewhere: 2 | 2 | 7 | 7 | 3 | 3),
     not a column's numbers printed apart (weights 54 | 16 | 2 | 7 fail the pairing; a
-    weight is more than 0: 0.00 | 0.00 are the funds block's amounts)."""
-    return len(run) % 2 == 0 and all(0 < w and s <= w + TOLERANCE for w, s in zip(run[0::2], run[1::2]))
+    weight is more than 0: 0.00 | 0.00 are the funds block's amounts). A run that reads as
+    well as the weights column then the scores column (six weights of 10, then 10 | 10 |
+    10 | 8 | 10 | 9: a form whose indicators weigh the same) is no proof of pairs: the
+    column-run guard stands."""
+    return fits_weights_and_scores(run[0::2], run[1::2]) \
+        and not fits_weights_and_scores(run[:len(run) // 2], run[len(run) // 2:])
+
+
+def fits_weights_and_scores(weights: list[float], scores: list[float]) -> bool:
+    """Whether numbers read as weights beside their scores: as many, each weight above 0,
+    each score no more than its weight."""
+    return bool(weights) and len(weights) == len(scores) and all(
+        0 < w and s <= w + TOLERANCE for w, s in zip(weights, scores))
 
 
 def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from pipeline.textform.cell_stream import (
     doubt_head_fields,
     doubt_misread_head_values,
     doubt_total_of_weights,
+    doubt_values_no_cell_holds,
     head_values_printed_apart,
     is_cell_stream,
     moved_head_values,
@@ -328,11 +329,15 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             moved_head_values(form.fields, stream.head, template, config.confidence.unconfirmed_table)
             head_values_printed_apart(form.fields, stream.before_table, template,
                                       config.confidence.unconfirmed_table)
-        doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table)
+            doubt_values_no_cell_holds(form.fields, stream.before_table, template,
+                                       config.confidence.unconfirmed_table)
+        doubt_head_fields(form.fields, template, config.confidence.unconfirmed_table,
+                          config.cell_stream.year_suffixes, lines)
     elif kind is TextKind.CELLS:
         # One cell a line, no blocks to read as a stream: a head value may still be another
         # cell (a torn label's piece, a number joined on); said so where it shows.
-        doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table)
+        doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table,
+                                  config.cell_stream.year_suffixes, lines)
         doubt_total_of_weights(form.total, form.rows, template, number_field(form.fields, "funds_score"),
                                config.confidence.unconfirmed_table)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)

@@ -99,6 +99,9 @@ class CellStreamConfig:
     # either column could take, read by columns (`column_runs.py`), is a target with one.
     # Patterns (`indicator_rows.is_bound`).
     target_words: tuple[str, ...] = ()
+    # What a year's cell may print after its four digits (2024年度): any other text around
+    # a year (a document number, 粤财行〔2021〕38号) is no year cell.
+    year_suffixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # A pattern a user's --config got wrong is said once, at load, not on every document.

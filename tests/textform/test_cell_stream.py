@@ -792,7 +792,7 @@ def test_a_text_field_joined_from_other_fields_values_is_in_doubt() -> None:
     fund = CATALOGUE.templates["gd_fund"]
     fields = {"goal_expected": FieldValue(value="1341一级", raw="1341 一级", confidence=1.0, page=1),
               "project_name": FieldValue(value="乡村道路养护经费", raw="乡村道路 养护经费", confidence=1.0, page=1)}
-    doubt_head_fields(fields, fund, 0.6)
+    doubt_head_fields(fields, fund, 0.6, CONFIG.cell_stream.year_suffixes, [])
     assert fields["goal_expected"].confidence == 0.6
     assert fields["project_name"].confidence == 1.0
 

@@ -13,7 +13,7 @@ from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import (Cell, CellClassifier, block_cells, doubt_misread_head_values,
-                                           doubt_total_of_weights, head_values_printed_apart,
+                                           doubt_total_of_weights, doubt_values_no_cell_holds,
                                            longest_number_run)
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
@@ -25,6 +25,7 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 CONFIG = load_text_config(SETTINGS.config_dir)
 FUND = CATALOGUE.templates["gd_fund"]
 CAP = 0.6  # any cap: the tests ask whether a value is doubted
+YEARS = CONFIG.cell_stream.year_suffixes
 
 
 def nums(*xs: float) -> list[Cell]:
@@ -40,11 +41,23 @@ def test_weight_score_pairs_are_no_column_run() -> None:
     assert longest_number_run(nums(0, 0, 0, 0, 0, 0), 100) == 6
 
 
+def test_a_column_of_equal_weights_is_a_column_run() -> None:
+    # Six weights of 10, then their scores 10 | 10 | 10 | 8 | 10 | 9: a column of each
+    # printed apart, though every second number is within the one before.
+    assert longest_number_run(nums(10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 10, 9), 100) == 12
+    # One number more (odd): no pairs either way.
+    assert longest_number_run(nums(10, 10, 10, 10, 10, 10, 10, 10, 10, 8, 10, 9, 10), 100) == 13
+    # Pairs whose halves do not read as weights then scores (3 > 2): rows' pairs.
+    assert longest_number_run(nums(2, 2, 7, 7, 3, 3, 8, 8), 100) == 0
+
+
 @given(st.lists(st.tuples(st.integers(1, 60), st.integers(0, 60)), min_size=1, max_size=10))
-def test_a_run_is_pairs_only_when_every_score_is_within_its_weight(pairs: list[tuple[int, int]]) -> None:
+def test_a_run_is_pairs_only_when_no_reading_by_halves_fits(pairs: list[tuple[int, int]]) -> None:
     run = [x for pair in pairs for x in pair]
     paired = all(s <= w for w, s in pairs)
-    assert longest_number_run(nums(*run), 100) == (0 if paired else len(run))
+    half = len(pairs)
+    halves = all(0 < w and s <= w for w, s in zip(run[:half], run[half:]))  # weights column, then scores
+    assert longest_number_run(nums(*run), 100) == (0 if paired and not halves else len(run))
 
 
 def test_rows_whose_values_were_printed_elsewhere_are_said_missing(tmp_path: Path) -> None:
@@ -72,14 +85,14 @@ def read(raw: str, value: object = None) -> FieldValue:
 
 def test_head_values_that_are_other_cells_are_doubted() -> None:
     fields = {
-        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines
+        "basis_document": read("江门财农〔2021〕72号 资金"),  # 资金 of 资金情况, torn over lines (情况 next)
         "project_name": read("情况"),  # the tail of 基本情况 (printed one character a line)
         "evaluation_amount": read("2024", 2024),
         "evaluation_year": read("粤财行〔2021〕38号", 2021),  # a year read out of a document number
         "goal_achieved": read("2988 三级"),  # an amount and a 项目级次 term joined
         "reporting_unit": read("金额单位：万元"),  # a label and its value, another field's
     }
-    doubt_misread_head_values(fields, FUND, CAP)
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["江门财农〔2021〕72号", "资金", "情况", "2024"])
     assert fields["basis_document"].confidence == CAP and fields["project_name"].confidence == CAP
     assert fields["evaluation_year"].confidence == CAP and fields["goal_achieved"].confidence == CAP
     assert fields["reporting_unit"].confidence == CAP
@@ -94,16 +107,68 @@ def test_head_values_read_whole_are_not_doubted() -> None:
         "evaluation_year": read("2024年度", 2024),
         "goal_achieved": read("是"),
     }
-    doubt_misread_head_values(fields, FUND, CAP)
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
     assert all(fv.confidence == 1.0 for fv in fields.values())
     # A sentence may speak of what a label names (年度总体目标 is the national forms' row label).
     goal = {"goal_actual": read("年度总体目标已实现，公共文化工作成效明显，群众满意度较高。")}
-    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP)
+    doubt_misread_head_values(goal, CATALOGUE.templates["dept_overall"], CAP, YEARS, [])
     assert goal["goal_actual"].confidence == 1.0
+
+
+def test_a_name_ending_as_a_label_begins_is_doubted_only_where_the_text_makes_the_label() -> None:
+    name = "基层医疗卫生机构能力提升 资金"  # 资金 begins 资金情况, ends the name
+    project = "2023年乡村振兴示范 项目"  # 项目 begins 项目名称
+    fields = {"project_name": read(name), "basis_document": read(project)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升资金", "2023年乡村振兴示范项目",
+                                                         "湛江市卫生健康局"])
+    assert fields["project_name"].confidence == 1.0 and fields["basis_document"].confidence == 1.0
+    # 资金 | 情况: the piece and the next line make the label 资金情况.
+    fields = {"project_name": read(name)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升", "资金", "情况", "年初预算数"])
+    assert fields["project_name"].confidence == CAP
+    # The piece a whole line, a label right after it.
+    fields = {"project_name": read(name)}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基层医疗卫生机构能力提升", "资金", "实施文件依据"])
+    assert fields["project_name"].confidence == CAP
+
+
+def test_a_value_ending_in_a_label_torn_among_other_cells_is_doubted() -> None:
+    # 资金 | 资金安排情况 | 预算计划安排 | 情况: the rest of 资金情况 two cells on.
+    fields = {"basis_document": read("江门财农〔2021〕72号 资金")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["实施文件依据 江门财农〔2021〕72号",
+                                                         "资金 资金安排情况 预算计划安排", "情况", "实际分配下达"])
+    assert fields["basis_document"].confidence == CAP
+    mof = CATALOGUE.templates["mof_project"]
+    # Pieces of several labels (年初预 全年预 全年执): the funds block's head read on.
+    fields = {"implementing_unit": read("汕头市图书馆 年初预 全年预 全年执")}
+    doubt_misread_head_values(fields, mof, CAP, YEARS, [])
+    assert fields["implementing_unit"].confidence == CAP
+
+
+def test_a_name_holding_a_label_is_doubted() -> None:
+    for raw in ("城乡居民调查基本情况", "金额单位：万元", "城乡居民 基本情况调查"):
+        fields = {"project_name": read(raw)}
+        doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+        assert fields["project_name"].confidence == CAP, raw
+
+
+def test_a_year_cell_in_brackets_or_with_its_suffix_is_no_doubt() -> None:
+    for raw in ("（2024年度）", "(2024)", "2024年", "2024"):
+        fields = {"evaluation_year": read(raw, 2024)}
+        doubt_misread_head_values(fields, FUND, CAP, YEARS, [])
+        assert fields["evaluation_year"].confidence == 1.0, raw
+    fields = {"evaluation_year": read("2024年度", 2024)}
+    doubt_misread_head_values(fields, FUND, CAP, (), [])  # no suffix configured: 年度 is other text
+    assert fields["evaluation_year"].confidence == CAP
 
 
 def rows(*scores: str) -> list[TextRow]:
     return [TextRow({"score": [Piece(s, s, i, None, 1.0)]}) for i, s in enumerate(scores)]
+
+
+def weighed(*pairs: tuple[str, str]) -> list[TextRow]:
+    return [TextRow({"level3_weight": [Piece(w, w, i, None, 1.0)], "score": [Piece(s, s, i, None, 1.0)]})
+            for i, (w, s) in enumerate(pairs)]
 
 
 def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
@@ -111,8 +176,26 @@ def test_a_total_that_may_be_the_total_rows_weights_is_doubted() -> None:
     doubt_total_of_weights(over, rows("50", "45"), FUND, None, CAP)
     assert over.confidence == CAP  # 合计 | 100 | 100 | 102 | 95: the rows' weights, above 100
     full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
-    doubt_total_of_weights(full, rows("50", ""), FUND, None, CAP)
-    assert full.confidence == CAP  # full marks, the scores not all read: not confirmed
+    doubt_total_of_weights(full, weighed(("60", "50"), ("40", "")), FUND, None, CAP)
+    assert full.confidence == CAP  # full marks, which 50 and at most 40 cannot make
+    sums = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(sums, weighed(("60", "50"), ("40", "40")), FUND, None, CAP)
+    assert sums.confidence == CAP  # full marks, the scores all read making 90
+
+
+def test_a_perfect_score_with_a_blank_score_cell_is_not_doubted() -> None:
+    # Every row full marks, one score cell blank: 60 and at most 40 make 100.
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("40", "")), FUND, None, CAP)
+    assert full.confidence == 1.0
+    # A weight not read either: what the full marks leave over the weights read (40).
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("", "")), FUND, None, CAP)
+    assert full.confidence == 1.0
+    # The scores all read make it.
+    full = FieldValue(value=100, raw="100", confidence=1.0, page=1)
+    doubt_total_of_weights(full, weighed(("60", "60"), ("40", "40")), FUND, None, CAP)
+    assert full.confidence == 1.0
     made = FieldValue(value=103.5, raw="103.5", confidence=1.0, page=1)
     doubt_total_of_weights(made, rows("60", "43.5"), FUND, None, CAP)
     assert made.confidence == 1.0  # the scores make it: the form's own total, for the checks
@@ -129,7 +212,7 @@ def test_a_name_joined_from_two_cells_is_doubted() -> None:
          ("佛山市市场监督管理局", "name"), ("佛山市水利工程管理处", "name"), ("实施单位", "label")])]
     fields = {"project_name": read("佛山市困难群众救助补助专项资金"),
               "competent_department": read("佛山市市场监督管理局 佛山市水利工程 管理处")}
-    head_values_printed_apart(fields, head, CATALOGUE.templates["mof_project"], CAP)
+    doubt_values_no_cell_holds(fields, head, CATALOGUE.templates["mof_project"], CAP)
     assert fields["competent_department"].confidence == CAP
     assert fields["project_name"].confidence == 1.0
 
@@ -163,3 +246,20 @@ def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
              for i, line in enumerate(["满意度指 服务对象满", "标（10分） 意度指标"])]
     got = [c.text for c in block_cells(block, 0, kinds)]
     assert got == ["满意度指标（10分）", "服务对象满意度指标"]
+
+
+def test_a_name_wrapped_beside_its_target_and_actual_is_one_row_in_doubt() -> None:
+    kinds = CellClassifier(CONFIG, "dept_overall", CATALOGUE.templates["dept_overall"],
+                           label_index(CATALOGUE, CONFIG))
+
+    def cells(*lines: str) -> list[tuple[str, str, float]]:
+        block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")] for i, line in enumerate(lines)]
+        return [(c.text, c.kind, min(p.confidence for p in c.pieces)) for c in block_cells(block, 0, kinds)]
+
+    guess = CONFIG.confidence.ambiguous_cell
+    # ≥95% over 98%: a target and the actual reached, one row's; its name wrapped.
+    assert cells("项目按期 ≥95%", "完成率 98%") == [
+        ("项目按期完成率", "name", guess), ("≥95%", "value", guess), ("98%", "value", guess)]
+    # 度: a name's piece of one character.
+    assert cells("群众满意 ≥90%", "度 95%") == [
+        ("群众满意度", "name", guess), ("≥90%", "value", guess), ("95%", "value", guess)]
