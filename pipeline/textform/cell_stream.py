@@ -73,6 +73,8 @@ from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, T
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
+# The same without the colon: 金额单位：万元 is a label and its value, no sentence.
+SENTENCE_MARK = re.compile(r"[，。；、,;]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
 NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 # The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
@@ -2718,9 +2720,6 @@ def is_sentence(text: str, colon: bool = True) -> bool:
 
 
 # A sentence's marks, not a label's colon.
-SENTENCE_MARK = re.compile(r"[，。；、,;]")
-
-
 def year_cell(suffixes: tuple[str, ...]) -> re.Pattern[str]:
     """A year printed as its cell holds it, compacted (brackets gone): 2024, 2024年, 2024年度
     (config text.yaml `cell_stream.year_suffixes`)."""
@@ -2763,6 +2762,8 @@ def doubt_misread_head_values(fields: dict[str, FieldValue], template: TemplateS
 
 # How many lines after a value's last one a torn label's rest is looked for (年初预 | …
 # | 算数: the cells beside it printed in between).
+# How many lines after a value its torn label's rest may stand (资金 | … | 情况): a tool
+# writes the next cells of the head between them.
 TORN_REST_LINES = 3
 
 

@@ -84,6 +84,7 @@ from pipeline.textform.vocab import LabelIndex, TextConfig, groups_of, label_ind
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
 
+# A Markdown table prints its header, the rule under it and a row at least.
 MIN_PIPE_ROWS = 3
 
 

@@ -27,6 +27,10 @@ from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, groups_of, label_hit
 
+# How a scoring formula's rest begins (评价年度实现值 | /年度预期值×该指标分值): a header
+# label before it is the formula's start, not a repeated header (drop_repeated_headers).
+FORMULA_STARTS = ("/", "／", "×", "÷", "*")
+
 
 def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind,
                       interleaved: bool = False) -> list[Piece]:
@@ -506,10 +510,6 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
         and not (k + 1 < len(body) and body[k + 1].text.lstrip().startswith(FORMULA_STARTS))
         for k, p in enumerate(body)]
     return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and not lone[k]]
-
-
-
-FORMULA_STARTS = ("/", "／", "×", "÷", "*")
 
 
 def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...], printed: set[str]) -> bool:
