@@ -561,6 +561,16 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
             short.append(f"the level-1 groups weigh {fmt(found)} of the indicators' {fmt(least)}: "
                          f"a group of {fmt(least - found)} not found")
             paths.extend(path for _, path in level1)
+    # Fewer rows than the form has level-1 groups (each has a row at least): whatever the
+    # sums say (one row of 100 | 95 makes them all: the total row read as a row), rows
+    # were not found.
+    rule = weighting.get(chosen) if chosen is not None else None
+    groups_least = rule.least_level1_groups if rule is not None \
+        else min((r.least_level1_groups for r in weighting.values()), default=1)
+    if len(record.indicators) < groups_least:
+        short.append(f"{len(record.indicators)} row(s) read: the form has {groups_least} level-1 "
+                     "groups at least, each with its rows; rows not found")
+        paths.append("fields.total_score")
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
     scores_read = total is not None and all(x is not None for x in scores)

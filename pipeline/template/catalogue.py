@@ -88,6 +88,9 @@ class WeightingRule(BaseModel):
     weights: list[str]          # they sum to weights_total
     weights_total: float = 100
     scores: list[str]           # they sum to the field total_score
+    # The level-1 groups a form of this rule has at least, each with a row of its own:
+    # fewer rows read are rows not found (the total row read as the one row, 100 | 95).
+    least_level1_groups: int = 1
 
 
 class Vocabulary(BaseModel):

@@ -202,3 +202,18 @@ def test_a_level2_group_whose_rows_weigh_less_than_its_weight_fails_indicators_c
     record.indicators[0].level3_weight = fv(50)
     record.indicators[1].level3_weight = fv(30)
     assert completeness(record) == (True, "3 rows account for the weights and the total")
+
+
+def test_one_row_holding_the_whole_marks_fails_indicators_complete() -> None:
+    # The total row (100 | 95) read as the table's one row: every sum holds, but a form of
+    # the national framework has 产出指标 and 效益指标 at least, each with its rows
+    # (config weighting `least_level1_groups`).
+    record = mof_record({"产出指标": (100, 95)}, funds=(10, 9.5), total=95)
+    assert choose_weighting(record, NATIONAL).rule == "all_in_100"
+    ok, detail = completeness(record)
+    assert not ok and "1 row(s) read: the form has 2 level-1 groups at least" in detail, detail
+    check = next(c for c in run_checks(record) if c.rule == "indicators_complete")
+    assert check.fields == ["fields.total_score"]
+    # Two groups' rows read, the sums whole: complete.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (30, 27)}, funds=(10, 9.5), total=95)
+    assert completeness(record) == (True, "2 rows account for the weights and the total")
