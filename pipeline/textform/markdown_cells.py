@@ -50,7 +50,8 @@ def raw(cell: str) -> str:
 
 
 def plain(cell: str) -> str:
-    return compact("".join(cell_lines(cell)))
+    """A cell's text, compact: for matching labels and numbers."""
+    return compact(raw(cell))
 
 
 def label_without_note(cell: str) -> str:

@@ -590,9 +590,13 @@ def score_column(row: list[str], place: WeightColumn) -> int | None:
     the row is as wide as the header, else the row's last cell of numbers; None if none."""
     if place.before_score is not None and len(row) == place.width:
         return place.column + place.before_score
-    numbers = [c for c, cell in enumerate(row) if cell_lines(cell)
-               and all(NUMBER_CELL.fullmatch(x) for x in cell_lines(cell))]
+    numbers = [c for c, cell in enumerate(row) if numbers_only(cell_lines(cell))]
     return numbers[-1] if numbers else None
+
+
+def numbers_only(lines: list[str]) -> bool:
+    """A cell's lines, one at least, each a number (2<br>100)."""
+    return bool(lines) and all(NUMBER_CELL.fullmatch(x) for x in lines)
 
 
 def part_total_row(row: list[str], place: WeightColumn, words: FormWords) -> list[str] | None:
@@ -610,7 +614,7 @@ def part_total_row(row: list[str], place: WeightColumn, words: FormWords) -> lis
         return None
 
     def gives_a_line(lines: list[str]) -> bool:
-        return len(lines) >= 2 and all(NUMBER_CELL.fullmatch(x) for x in lines)
+        return len(lines) >= 2 and numbers_only(lines)
 
     score = score_column(row, place)
     scores = cell_lines(row[score]) if score is not None and score < len(row) else None
