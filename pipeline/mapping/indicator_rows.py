@@ -210,10 +210,7 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
     was placed over rows not its own, and which of the two is unknown. Both values are
     read with their confidence capped at ``cap``. A name no list holds says nothing. So are
     an indicator's name and a reason holding a group cell's text (below)."""
-    parents: dict[str, set[str]] = {}
-    for level1, terms in vocabulary.level2.items():
-        for term in terms:
-            parents.setdefault(compact(term), set()).add(compact(level1))
+    parents = {term: {compact(n) for n in names} for term, names in vocabulary.level2_parents().items()}
     level1_names = {compact(n) for n in (*vocabulary.level1, *vocabulary.level2)}
     groups = level1_names | set(parents)
     for ind in record.indicators:

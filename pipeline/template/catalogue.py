@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pipeline.config_files import load_validated
+from pipeline.text.normalize import compact
 
 
 class FieldSpec(BaseModel):
@@ -108,6 +109,14 @@ class Vocabulary(BaseModel):
     # The units a target ends in (≥95人次, ≤90万元): a misread unit at the end of a target
     # is snapped to the term under the units' rules (VocabularyMatch.unit_min_length).
     units: list[str] = Field(default_factory=list)
+
+    def level2_parents(self) -> dict[str, list[str]]:
+        """Each level-2 name (compact) and the level-1 names it is listed under."""
+        parents: dict[str, list[str]] = {}
+        for level1, terms in self.level2.items():
+            for term in terms:
+                parents.setdefault(compact(term), []).append(level1)
+        return parents
 
     def level2_terms(self, level1: object) -> list[str]:
         """The level-2 names under this level-1 name; every level-2 name of the form when

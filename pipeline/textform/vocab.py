@@ -209,9 +209,8 @@ def with_vocabulary(config: TextConfig, catalogue: Catalogue) -> TextConfig:
         units += spec.vocabulary.units
         groups += spec.vocabulary.level1
         groups += [t for terms in spec.vocabulary.level2.values() for t in terms]
-        for level1_name, terms in spec.vocabulary.level2.items():
-            for term in terms:
-                parents.setdefault(compact(term), []).append(level1_name)
+        for term, names in spec.vocabulary.level2_parents().items():
+            parents.setdefault(term, []).extend(names)
     for template, names in config.level1_names.items():
         level1[template] = [*level1.get(template, []), *names]
     return dataclasses.replace(
