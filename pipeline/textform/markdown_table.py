@@ -44,7 +44,7 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
-from pipeline.textform.markdown_header import part_header_labels, peel_header_lines
+from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
 from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
 from pipeline.textform.repair import GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
@@ -159,6 +159,25 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     return spans
 
 
+def join_labels_torn_over_rows(upper: list[str], row: list[str], words: FormWords) -> list[tuple[int, int]]:
+    """The indicator table's header row and the row over it, where a header label stands
+    torn both ways (偏差原因 | 析及 over 改进措 | 施: two lines of a cell cut at a column,
+    the rule under the first row missed): read across the upper cells, then the lower, it is
+    near a header label and no piece is one alone. The label goes to the header row's first
+    cell, the others blank; the spans (first, last column) joined."""
+    spans: list[tuple[int, int]] = []
+    for c in range(min(len(upper), len(row)) - 1):
+        pieces = [upper[c], upper[c + 1], row[c], row[c + 1]]
+        if not all(plain(p) for p in pieces) or any(is_near_header_label(p, words) for p in pieces):
+            continue
+        text = read_across(upper[c:c + 2]) + read_across(row[c:c + 2])
+        best, score = words.labels.best(compact(text))
+        if best in words.table_header and score >= LABEL_JOIN_SCORE:
+            row[c], row[c + 1], upper[c], upper[c + 1] = text, "", "", ""
+            spans.append((c, c + 1))
+    return spans
+
+
 def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
     form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
@@ -176,8 +195,17 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
     if opened and compact(upper_text[:opened.start()]) in names \
             and WEIGHT_NOTE.match(opened.group(0) + lower_text):
         return upper_text + lower_text  # 满意度指标（10 over 分）
-    if len(key) < 2 or not lower_key or key in names:
+    if len(key) < 2 or not lower_key:
         return None
+    if key in names:
+        # A name of one form that starts a longer one of another (产出, the fund form's,
+        # over 指标: the national form's 产出指标, a narrow column's lines): the longer
+        # when the lower cell is no name of its own.
+        longer = compact(head + lower_text)
+        whole = next((longer[:end] for end in range(len(longer), len(key), -1) if longer[:end] in names), None)
+        if weight or lower_key in names or whole is None or not WEIGHT_AFTER_NAME.match(longer[len(whole):]):
+            return None
+        return head + lower_text
     readings = [(head + lower_text, weight.group(0) if weight else "")]
     pieces = cell_lines(upper) + cell_lines(lower)
     if not weight and 2 < len(pieces) <= 4:
@@ -208,6 +236,7 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
             joined = pair(r, c)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
+                close_weight_below(rows, r, c)
             elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
                     and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
                     and pair(r + 1, c) is None:
@@ -215,6 +244,17 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
+
+
+def close_weight_below(rows: list[list[str]], r: int, c: int) -> None:
+    """A name joined over rows whose weight's bracket is still open (满意度指标（10): a
+    merged cell's last line (分）) fell in the row below the next one, blank between; it
+    is the name's too."""
+    opened = OPENED_WEIGHT.search(raw(rows[r][c]))
+    if opened is None or r + 2 >= len(rows) or c >= len(rows[r + 2]) or rows[r + 1][c].strip():
+        return
+    if WEIGHT_NOTE.match(opened.group(0) + raw(rows[r + 2][c])):
+        rows[r][c], rows[r + 2][c] = raw(rows[r][c]) + raw(rows[r + 2][c]), ""
 
 
 def split_label_cells(row: list[str], words: FormWords) -> None:
@@ -310,6 +350,39 @@ def split_merged_number(row: list[str], width: int, words: FormWords) -> None:
             row[c:c + 1] = parts
 
 
+def part_as_header(row: list[str], cuts: list[tuple[int, list[str]]], words: FormWords) -> bool:
+    """A row of a block whose header a missed rule merged two columns' labels in (权重(%)<br>
+    名称, parted by `split_merged_labels` into the ``cuts``: a column and its two labels),
+    as short as that header: each such cell is the two columns' cells, when one of them at
+    least holds both (a number over words: `merged_parts`, parted by its lines; a row as
+    short with none may be a whole row a converter printed a blank cell short). A cell of
+    one kind goes whole to the column of its kind (a number to a weight's or a score's,
+    words to a name's), the other blank; a blank cell is two. Where the kinds do not say
+    (two number columns, or words over words), the row is left as read. Whether it was
+    parted."""
+    number_labels = {path[-1] for path in (*words.weight_paths, *words.score_paths)}
+    if not any(c < len(row) and merged_parts(row[c], words) is not None for c, _labels in cuts):
+        return False
+    parted: list[tuple[int, list[str]]] = []
+    for c, labels in cuts:
+        if c >= len(row):
+            return False
+        cell = row[c]
+        parts = merged_parts(cell, words)
+        if parts is None and not plain(cell):
+            parts = ["", ""]
+        elif parts is None:
+            numbers = [label in number_labels for label in labels]
+            kind = NUMBER_CELL.fullmatch(plain(cell)) is not None
+            if numbers.count(kind) != 1 or not kind and not holds_words(cell_lines(cell)):
+                return False
+            parts = [cell, ""] if numbers[0] == kind else ["", cell]
+        parted.append((c, parts))
+    for c, parts in reversed(parted):
+        row[c:c + 1] = parts
+    return True
+
+
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
     """A row's cells under a header label torn over columns, of as many lines (two or
     more) or one fewer (a paragraph's last line ends before the cut, or a centred one
@@ -371,24 +444,32 @@ class WeightColumn:
 NEXT_TO_SCORE = WeightColumn(-1, None, -1)
 
 
-def header_column(rows: list[list[str]], path: tuple[str, ...]) -> int | None:
+def header_column(rows: list[list[str]], path: tuple[str, ...], body: list[list[str]] = ()) -> int | None:
     """The column of a header path (分值; 三级指标 › 权重) in the header's rows: its last label's
-    (a 权重(%) or 分值（分） too) at or right of each label before it."""
+    (a 权重(%) or 分值（分） too) at or right of each label before it. Where the last label
+    heads several columns there (权重 of each level, the one over them printed off its
+    span), the one holding a number in most of the ``body`` rows: an indicator's own
+    weight stands in every row, a group's only in its first; of as many, the rightmost
+    (the levels' columns go from the outermost group's to the indicator's)."""
     at = 0
-    for label in path:
-        found = [c for row in rows for c, cell in enumerate(row)
-                 if c >= at and label_without_note(cell) == label]
+    for k, label in enumerate(path):
+        found = sorted({c for row in rows for c, cell in enumerate(row)
+                        if c >= at and label_without_note(cell) == label})
         if not found:
             return None
-        at = min(found)
+        at = found[0]
+        if k == len(path) - 1 and len(found) > 1 and body:
+            at = max(found, key=lambda c: (sum(c < len(row) and NUMBER_CELL.fullmatch(plain(row[c])) is not None
+                                               for row in body), c))
     return at
 
 
-def weight_column(rows: list[list[str]], words: FormWords) -> WeightColumn:
+def weight_column(rows: list[list[str]], words: FormWords, body: list[list[str]] = ()) -> WeightColumn:
     """A row's weight's place by the header's rows (from the header's first row to the
-    first with a number): the first path of the weight's and the score's both found."""
+    first with a number): the first path of the weight's and the score's both found
+    (``body``: the rows under it, `header_column`)."""
     for weight_path in words.weight_paths:
-        weight = header_column(rows, weight_path)
+        weight = header_column(rows, weight_path, body)
         for score_path in words.score_paths:
             score = header_column(rows, score_path)
             if weight is not None and score is not None and score > weight:
@@ -432,6 +513,16 @@ def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float],
         spans.append((start, end - 1, True))
         start = end
     return spans if start == last + 1 else None
+
+
+def carried_rows(marks: list[tuple[int, tuple[str, float | None]]], weights: list[float], last: int,
+                 cut: bool) -> tuple[int, list[tuple[int, int, bool]]] | None:
+    """Where the groups of a page's block start when rows of a group named on the page
+    before come first (`spans_by_weight` from each row up to the first name's): the one
+    start whose spans the weights make, with them; None when none or several do."""
+    found = [(skip, spans) for skip in range(1, marks[0][0] + 1)
+             if (spans := spans_by_weight([(k, g[1]) for k, g in marks], weights, skip, last, cut)) is not None]
+    return found[0] if len(found) == 1 else None
 
 
 # A row's height in lines: its most lines, and its cells' padding (about half a line).
@@ -483,6 +574,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     ends_here = any(any(plain(cell).rstrip(":：") in words.totals for cell in row) for row in rows[body[-1] + 1:])
     whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
+    centred = False  # a group placed by its weight had its name printed below its first row
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
@@ -491,16 +583,30 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
         children: list[tuple[int, int, bool]] = []
         for first, last, placed in parents:
             marks = [(k, g) for k, g in marked if first <= k <= last]
-            placed_spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last,
-                                           cut=not ends_here and last == len(body) - 1) if marks else None
+            cut = not ends_here and last == len(body) - 1
+            placed_spans = spans_by_weight([(k, g[1]) for k, g in marks], weights, first, last, cut) \
+                if marks else None
+            if placed_spans is None and marks and start == 0 and first == 0:
+                # A page's block with no header: its first rows may end a group named on
+                # the page before (its weight counted there); the first group starts after
+                # them where one count of such rows only makes the weights' sums.
+                carried = carried_rows(marks, weights, last, cut)
+                if carried is not None:
+                    children.append((0, carried[0] - 1, False))
+                    placed_spans = carried[1]
             if placed_spans is not None:
                 for (k, _g), (top, _end, _sure) in zip(marks, placed_spans, strict=True):
+                    centred = centred or k > top
                     move_group(rows, c, body[k], body[top], words)
                 children += placed_spans
                 continue
             spans = None
-            if placed and len(marks) > 1 and marks[0][0] != first:
-                # Within a placed group, names centred on their rows say where they start.
+            if placed and len(marks) > 1 and (marks[0][0] != first or centred):
+                # Within a placed group, names centred on their rows say where they start:
+                # so printed when the first is below the group's first row, or when a group
+                # placed by its weight had its name printed below its first row (the form
+                # centres its merged cells; a name in its group's first row then may head a
+                # group of one row).
                 spans = spans_by_centre([k for k, _g in marks], tops, first, last)
             others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
             if spans is None and placed and marks and not (len(marks) == 1 and others):
@@ -659,6 +765,16 @@ class ReadingState:
         self.table = FormTableState()
 
 
+def part_merged_header(header_rows: list[BlockRow], known: int, words: FormWords) -> None:
+    """A header's rows short of the table's width ``known``, their labels a missed rule
+    merged parted (`markdown_header.part_header_labels`), the halves of a label then side
+    by side joined (一级 | 指标)."""
+    part_header_labels(header_rows, known, words)
+    for block_row in header_rows:
+        if block_row.printed < known:
+            join_torn_labels(block_row.cells, words)
+
+
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
     """Where the header's rows end: at the first with a number (the fund form's header is three)."""
     return next((r for r in range(header_at, len(rows))
@@ -680,6 +796,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     header_at: int | None = None
     ended = False
     known = state.known_widths.get(state.form, 0)
+    # A header row short of ``known``, by its printed length: the columns whose labels a
+    # missed rule merged, each with the two labels parted (`part_as_header`).
+    header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
         row = table[r].cells
@@ -687,6 +806,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
+            if r > 0:
+                joined += join_labels_torn_over_rows(table[r - 1].cells, row, words)
             if not state.table.in_indicator_table:
                 state.table.in_indicator_table = True
                 body_start = r + 1
@@ -694,7 +815,19 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 # Where a row's weight and score stand, for a total row merged into the
                 # table's last row (read again below, once torn cells are joined).
                 rows = cells_of(table)
-                state.table.weight_column = weight_column(rows[r:header_rows_end(rows, r)], words)
+                end = header_rows_end(rows, r)
+                header = [BlockRow(list(block_row.cells), block_row.printed) for block_row in table[r:end]]
+                if known:
+                    part_merged_header(header, known, words)
+                state.table.weight_column = weight_column(cells_of(header), words, rows[end:])
+            if table[r].printed < known:
+                # Where a missed rule merged two columns' labels (权重(%)<br>名称), the
+                # block's rows as short merged the same two columns' cells.
+                header_cells = row[:table[r].printed]
+                cut_labels = [(c, [label_without_note(part) for part in header_cells[c:c + 2]])
+                              for c in split_merged_labels(header_cells, known, words)]
+                if cut_labels:
+                    header_cuts.setdefault(table[r].printed, cut_labels)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
             spans[:] = [(a, b) for a, b in joined if is_near_header_label(row[a], words)]
@@ -719,7 +852,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), table[r].printed)
             if table[r].printed < known:
                 cells = row[:table[r].printed]
-                split_merged_number(cells, known, words)
+                if not part_as_header(cells, header_cuts.get(table[r].printed, []), words):
+                    split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
@@ -736,18 +870,15 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     header_end = header_at
     if header_at is not None:
         header_end = header_rows_end(rows, header_at)
-        state.table.weight_column = weight_column(rows[header_at:header_end], words)
+        if known:
+            # The header's labels that a missed rule merged, parted as the rows under it
+            # were (`part_as_header`, `split_merged_number`), from the row over the first
+            # one holding three labels (一级指标 over 名称 | 权重) down: its columns then
+            # say where the rows' weights stand.
+            part_merged_header(table[max(0, header_at - 1):header_end], known, words)
+        state.table.weight_column = weight_column(rows[header_at:header_end], words, rows[header_end:])
     if state.table.in_indicator_table:
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
-    if header_at is not None and header_end is not None and known:
-        # Last (the rows' places above read the block's columns as the converter cut
-        # them): the header's labels that a missed rule merged, parted, from the row
-        # over the first one holding three labels (一级指标 over 名称 | 权重) down.
-        header_rows = table[max(0, header_at - 1):header_end]
-        part_header_labels(header_rows, known, words)
-        for block_row in header_rows:
-            if block_row.printed < known:
-                join_torn_labels(block_row.cells, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
     for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():

@@ -592,3 +592,94 @@ def test_the_headers_first_row_merged_into_the_goal_row_is_peeled(words: FormWor
     assert [raw(cell) for cell in rows[0][:5]] == ["绩效目标情况", "预期", "总体目标", "切实林", "发挥职能作用"]
     assert rows[1][:5] == ["一级指标", "", "二级指标", "", "三级指标"]
     assert rows[2][5] == "年度预期值"
+
+
+def test_a_short_name_of_one_form_over_the_rest_of_a_longer_one(words: FormWords) -> None:
+    """A narrow column wraps 产出指标 (the national form's) as 产出 | 指标 over two rows:
+    产出 alone is the fund form's own name, yet the lower cell is no name of its own, so
+    the two are one. A name over another name (产出 over 效益) stays two."""
+    assert torn_group_name("产出", "指标", frozenset({"产出", "产出指标", "效益"})) == "产出指标"
+    assert torn_group_name("产出", "效益", frozenset({"产出", "产出指标", "效益"})) is None
+    assert torn_group_name("产出", "45", frozenset({"产出", "产出指标"})) is None
+
+
+def test_a_group_weight_closed_two_rows_below(words: FormWords) -> None:
+    """pymupdf4llm's own (a centred merged cell's lines each in the row they fall in):
+    满意<br>度指 | 标（<br>10 | 分）: one name and its weight, 满意度指标（10分）, whose
+    rows' weights (1 + 1 + 3) place it in its first row; no 分） is left behind."""
+    rows_in = ("||一级<br>指标|二级指标|三级指标|年度指<br>标值|实际完<br>成值|分值|得<br>分|偏差原因分析及改进<br>措施|",
+               "||满意<br>度指|服务对象|服务对象满意度|≥95%|98%|1|1||",
+               "||标（<br>10<br>|满意度指<br>标|乡村振兴群众满意<br>度|≥95%|97.5%|3|3||",
+               "||分）||群众满意度|≥90%|92.5%|1|1|无|",
+               "||||总分|||5|5||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[1] for row in rows[1:4]] == ["满意度指标（10分）", "", ""]
+
+
+def test_a_header_label_torn_over_two_rows_and_two_columns(words: FormWords) -> None:
+    """pymupdf4llm's own: 偏差原因 | 析及 over 改进措 | 施 (a header label's two lines cut
+    at a column, the rule under the first line missed, its 分 lost at the cut) is one
+    label, near enough to 偏差原因分析及改进措施, in the header row: its two halves are no
+    first indicator row's name."""
+    rows_in = ("||||年度指标值||||偏差原因|析及|",
+               "|一级指标|二级指标|三级指标||实际完成值|分值|得<br>分|改进措|施|",
+               "|产出指标（13分）|时效指标|项目按期完成率|100%|100%|13|13|||",
+               "|总分||||||13|13|||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[0][7:9] == ["", ""]
+    assert rows[1][7:9] == ["偏差原因析及改进措施", ""]
+
+
+def test_a_row_under_a_merged_header_is_parted_as_the_header(words: FormWords) -> None:
+    """pymupdf4llm missed the rules between each level's 权重 and the next level's 名称
+    (权重<br>(%)<br>名称) in a page's block: its rows merged the same columns. A cell of
+    one kind there goes to the column of its kind, the other left blank (资金管理: the
+    name, its level-1 weight blank; 7 over 预算执行率 parts by its lines), so the row's
+    cells stand in their columns (its evidence too, not a column off)."""
+    text = "\n".join([
+        "|名称|权重<br>(%)<br>名称|权<br>重<br>(%)<br>名称|权重<br>(%)|年度预<br>期值|实现值|自评<br>分数|评分标准|佐证材料|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "|过程|15<br>组织实施|4<br>组织机构健全性|4|符合规范|符合规范|4|按要求完成得满分|培训通知|",
+        "||资金管理|7<br>预算执行率|7|100%|100%|7|按完成比例计分|满意度调查问卷|",
+        "",
+        "|||事项管理|4|项目管理规范性|4|符合规范|基本符合|4|按要求完成得满分|工作台账|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|||||项目成本控制|3|≤30万元|29.98万元|3|按要求完成得满分|验收报告|",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[0][:6] == ["名称", "权重<br>(%)", "名称", "权<br>重<br>(%)", "名称", "权重<br>(%)"]
+    assert rows[1][:6] == ["过程", "15", "组织实施", "4", "组织机构健全性", "4"]
+    assert rows[2][:6] == ["", "", "资金管理", "7", "预算执行率", "7"]
+    assert rows[2][10] == "满意度调查问卷"
+
+
+def test_a_level3_weight_among_every_levels_weight_columns(words: FormWords) -> None:
+    """The fund form's header names a 权重 for each level; the rows' own is the one with a
+    number in every row (a group's stands in its first row only): the rows' weights 1 + 2
+    + 1 + 1 place 产出 (5) in its first row, not the level-2 weights."""
+    rows_in = ("|名称|权重|名称|权重|名称|权重|年度预期值|实现值|自评分数|",
+               "|||成本指标|3|项目成本控制|1|≤30万元|29.98万元|1|",
+               "|产出|5|||单位建设成本|2|≤580万元|539.42万元|2|",
+               "|||质量指标|2|资料归档完整率|1|100%|100%|1|",
+               "|||||问题整改到位率|1|≥90%|90%|1|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[0] for row in rows[1:5]] == ["产出", "", "", ""]
+
+
+def test_a_page_block_whose_first_rows_end_the_page_befores_group(words: FormWords) -> None:
+    """A page's block with no header: its first row (事项管理, 4) ends 过程, named on the
+    page before; 产出 (45 = 3 + 1 + 1 + 40) starts after it, where the weights' sums put
+    it, not over it."""
+    rows_in = ("|||事项管理|4|项目管理规范性|4|符合规范|基本符合|4|",
+               "|||||项目成本控制|3|≤30万元|29.98万元|3|",
+               "|||成本指标|5|单位建设成本|1|≤580万元|539.42万元|1|",
+               "|产出|45|||培训人均成本|1|≤30万元|26.2万元|0|",
+               "|||质量指标|40|项目验收合格率|40|≥90%|90%|37|",
+               "|合计：|100||100||100|||97.5|")
+    text = "\n".join(["|名称|权重|名称|权重|名称|权重|年度预期值|实现值|自评分数|",
+                      "|---|---|---|---|---|---|---|---|---|",
+                      "|过程|15|组织实施|11|组织机构健全性|11|符合规范|符合规范|11|",
+                      "", "填报单位名称：某单位", "", table(*rows_in)])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert [row[0] for row in rows[2:6]] == ["", "产出", "", ""]
+    assert [row[2] for row in rows[2:7]] == ["事项管理", "成本指标", "", "", "质量指标"]
