@@ -60,7 +60,7 @@ from pipeline.textform.pieces import (
     join_wrapped_numbers,
     printed_width,
     straddling,
-    text_to_pieces,
+    text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
 from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
@@ -148,7 +148,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     table of pipe rows (a converter's Markdown, `is_piped`) before its cells were put in
     order."""
     index = label_index(catalogue, config)
-    kind, pieces, lines = text_to_pieces(text, config, index)
+    kind, pieces, lines, marked = text_to_marked_pieces(text, config, index)
     pieces = join_wrapped_numbers(pieces, kind, config.confidence.cut_number)
     name, version = detect_text_template(pieces, catalogue)
     form = TextForm(template=name, kind=kind, version=version,
@@ -350,8 +350,20 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # Rows read from lines at or past the heading are the narrative's text taken for
         # rows: in doubt, every cell.
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
+    doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> None:
+    """A row's cells read from a line a converter's Markdown reader marked in doubt (a group
+    name it placed by a guess, `markdown_table`), in every row the cell was read into (a
+    group's name is each of its rows'), their confidence capped at ``cap``. After the rows
+    are read: the mark says the place is a guess, not that the text is no name."""
+    for row in rows:
+        for key, cell in row.cells.items():
+            if any(p.line in marked for p in cell):
+                row.cells[key] = [capped(p, cap) for p in cell]
 
 
 def is_piped(text: str) -> bool:

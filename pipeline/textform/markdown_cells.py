@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import CELL_BREAK
+from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK
 from pipeline.textform.vocab import LabelIndex
 
 # A note in brackets in a header cell (权重(%), 分值（分）).
@@ -50,8 +50,8 @@ def raw(cell: str) -> str:
 
 
 def plain(cell: str) -> str:
-    """A cell's text, compact: for matching labels and numbers."""
-    return compact(raw(cell))
+    """A cell's text, compact: for matching labels and numbers (a doubt mark is no text)."""
+    return compact(raw(cell).replace(DOUBT_MARK, ""))
 
 
 def label_without_note(cell: str) -> str:

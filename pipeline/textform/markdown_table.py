@@ -46,7 +46,7 @@ from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, c
                                               raw)
 from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
 from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
-from pipeline.textform.repair import GROUPED_AMOUNT, INLINE_TAG
+from pipeline.textform.repair import DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import TextConfig, label_index
 
@@ -529,14 +529,21 @@ def carried_rows(marks: list[tuple[int, tuple[str, float | None]]], weights: lis
 ROW_PADDING = 0.5
 
 
-def spans_by_centre(marks: list[int], tops: list[float], first: int, last: int) -> list[tuple[int, int]] | None:
-    """The rows each group spans when every name is printed in its group's middle: the
-    middle of its rows, in lines (``tops``: each row's top, then the table's foot), falls
-    inside the name's row. None unless exactly one reading covers the rows."""
+# How many readings of names centred on their rows are weighed at most (a long group of
+# many names read with a line's slack could have very many).
+MAX_CENTRED_READINGS = 200
+
+
+def centred_readings(marks: list[int], tops: list[float], first: int, last: int) -> list[list[tuple[int, int]]]:
+    """The readings of the rows each group spans when every name is printed in its group's
+    middle: the middle of its rows, in lines (``tops``: each row's top, then the table's
+    foot), falls inside the name's row, give or take a row's padding (rows' heights in
+    lines are coarse: a converter puts a name whose middle lies on a rule in either row).
+    Several readings: which rows are whose is not sure. At most MAX_CENTRED_READINGS."""
     found: list[list[tuple[int, int]]] = []
 
     def walk(k: int, start: int, spans: list[tuple[int, int]]) -> None:
-        if len(found) > 1:
+        if len(found) >= MAX_CENTRED_READINGS:
             return
         if k == len(marks):
             if start == last + 1:
@@ -544,11 +551,34 @@ def spans_by_centre(marks: list[int], tops: list[float], first: int, last: int) 
             return
         row = marks[k]
         for end in range(max(start, row), last + 1):
-            if tops[row] < (tops[start] + tops[end + 1]) / 2 < tops[row + 1]:
+            if tops[row] - ROW_PADDING <= (tops[start] + tops[end + 1]) / 2 <= tops[row + 1] + ROW_PADDING:
                 walk(k + 1, end + 1, [*spans, (start, end)])
 
     walk(0, first, [])
-    return found[0] if len(found) == 1 else None
+    return found
+
+
+def centred_strictly(spans: list[tuple[int, int]], marks: list[tuple[int, object]], tops: list[float]) -> bool:
+    """Every name's group's middle strictly inside the name's row, in lines."""
+    return all(tops[k] < (tops[a] + tops[b + 1]) / 2 < tops[k + 1]
+               for (a, b), (k, _g) in zip(spans, marks, strict=True))
+
+
+def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
+                    tops: list[float]) -> tuple[list[tuple[int, int]], set[int]]:
+    """Of several readings of centred names (`centred_readings`), the one whose groups'
+    middles lie nearest their names' rows' middles; and the names (their indexes in
+    ``marks``) whose rows differ from one reading to another: theirs are a guess."""
+    def distance(spans: list[tuple[int, int]]) -> tuple[int, float, int]:
+        """How many middles fall off their names' rows (within the slack only), how far the
+        middles lie from the rows' middles, then how many rows the names move up."""
+        middles = [((tops[a] + tops[b + 1]) / 2, row) for (a, b), row in zip(spans, marks, strict=True)]
+        return (sum(not tops[row] < middle < tops[row + 1] for middle, row in middles),
+                sum(abs(middle - (tops[row] + tops[row + 1]) / 2) for middle, row in middles),
+                sum(row - a for (a, _b), row in zip(spans, marks, strict=True)))
+    best = min(readings, key=distance)
+    unsure = {k for k in range(len(marks)) if len({spans[k] for spans in readings}) > 1}
+    return best, unsure
 
 
 def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
@@ -575,6 +605,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     centred = False  # a group placed by its weight had its name printed below its first row
+    root = True  # no column of names read yet: its groups are the table's own top groups
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
@@ -601,13 +632,24 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 children += placed_spans
                 continue
             spans = None
+            unsure: set[int] = set()
             if placed and len(marks) > 1 and (marks[0][0] != first or centred):
                 # Within a placed group, names centred on their rows say where they start:
                 # so printed when the first is below the group's first row, or when a group
                 # placed by its weight had its name printed below its first row (the form
                 # centres its merged cells; a name in its group's first row then may head a
-                # group of one row).
-                spans = spans_by_centre([k for k, _g in marks], tops, first, last)
+                # group of one row). Where several readings fit, the names whose rows differ
+                # between them are marked in doubt; inside a group its weight placed, the
+                # nearest reading is taken (the table's own top groups, which no weight
+                # placed, are left where printed but for the first).
+                readings = centred_readings([k for k, _g in marks], tops, first, last)
+                if readings:
+                    spans, unsure = nearest_reading(readings, [k for k, _g in marks], tops)
+                    if root and unsure:
+                        # The table's own top groups: only a reading whose every name's
+                        # middle falls strictly inside its row (as printed in lines).
+                        strict = [spans for spans in readings if centred_strictly(spans, marks, tops)]
+                        spans = strict[0] if len(strict) == 1 else None
             others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
             if spans is None and placed and marks and not (len(marks) == 1 and others):
                 # A group placed by its weight: its first subgroup starts in its first row
@@ -616,13 +658,19 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 # know, 济效指<br>标: whose rows are which is a guess).
                 spans = [(first, last)] if len(marks) == 1 else None
                 move_group(rows, c, body[marks[0][0]], body[first], words)
+                if spans is None:
+                    for i, (k, _g) in enumerate(marks):
+                        if i in unsure:
+                            rows[body[first if i == 0 else k]][c] += DOUBT_MARK
             if spans is None:
                 children.append((first, last, False))
                 continue
-            for (k, _g), (top, _end) in zip(marks, spans, strict=True):
+            for i, ((k, _g), (top, _end)) in enumerate(zip(marks, spans, strict=True)):
                 move_group(rows, c, body[k], body[top], words)
+                if i in unsure:
+                    rows[body[top]][c] += DOUBT_MARK
             children += [(top, end, True) for top, end in spans]
-        parents = children
+        parents, root = children, False
         groups_up_to_their_rows(rows, body, c, words)
 
 

@@ -19,7 +19,7 @@ from itertools import accumulate
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import blank_page_marks, blank_rules, clean_fragment, clean_line, rejoin_pair
+from pipeline.textform.repair import DOUBT_MARK, blank_page_marks, blank_rules, clean_fragment, clean_line, rejoin_pair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
@@ -301,8 +301,17 @@ def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, 
 
 def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
                    ) -> tuple[TextKind, list[Piece], list[str]]:
+    """`text_to_marked_pieces` without the lines marked in doubt."""
+    kind, pieces, lines, _marked = text_to_marked_pieces(text, config, labels)
+    return kind, pieces, lines
+
+
+def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
+                          ) -> tuple[TextKind, list[Piece], list[str], set[int]]:
     """The text's kind, its pieces, and its lines (deduplicated, markdown stripped) for the
-    narrative, which is read as running text."""
+    narrative, which is read as running text; and the lines (their indexes, the pieces'
+    ``line``) a converter's Markdown reader marked in doubt (`repair.DOUBT_MARK`), the mark
+    taken off."""
     lines = blank_page_marks([clean_line(blank_rules(ln.rstrip()), labels) for ln in text.split("\n")],
                              config.page_marks)
     rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
@@ -315,7 +324,12 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
                           key=len, reverse=True))
     pieces: list[Piece] = []
     kept: list[str] = []
+    marked: set[int] = set()
     for line in lines:
+        # A line the Markdown reader marked (a cell it placed by a guess): said, by its
+        # index among the lines kept, for what is read from it to be doubted once read.
+        doubted = DOUBT_MARK in line
+        line = line.replace(DOUBT_MARK, "")
         found = [Piece(cleaned.strip(), part, len(kept), part_x, confidence)
                  for raw, x in rejoin_torn(split_line(line, kind), labels, kind)
                  for part, part_x in placed_parts(raw.strip(), x, config.qualitative_values, groups)
@@ -323,8 +337,10 @@ def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = No
         if line.strip() and not found:
             continue  # a line of noise only (XXXIIII III) would part a cell's lines
         pieces.extend(found)
+        if doubted:
+            marked.add(len(kept))
         kept.append(line)
-    return kind, pieces, kept
+    return kind, pieces, kept, marked
 
 
 # --- amounts wrapped in narrow cells -------------------------------------------------------

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.markdown_table import (FormWords, form_words, raw, read_across, rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
+from pipeline.textform.repair import DOUBT_MARK
 from pipeline.textform.vocab import load_text_config
 
 
@@ -111,7 +112,8 @@ def test_a_group_whose_weight_no_rows_sum_to_stays(words: FormWords) -> None:
     rows = rows_of(rejoin_markdown_tables(table(*rows_in[:-1]), words))
     assert [row[1] for row in rows[1:4]] == ["", "产出指标（12分）", ""]
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
-    assert [row[1] for row in rows[1:4]] == ["产出指标（12分）", "", ""]
+    # Its names centred on the rows say where it starts, no weight confirming it: in doubt.
+    assert [row[1] for row in rows[1:4]] == ["产出指标（12分）" + DOUBT_MARK, "", ""]
 
 
 def test_text_without_pipe_tables_is_unchanged(words: FormWords) -> None:
@@ -161,7 +163,9 @@ def test_a_group_name_whose_first_line_fell_below(words: FormWords) -> None:
 
 def test_level2_names_centred_in_a_placed_group(words: FormWords) -> None:
     """Within 产出指标, placed by its weight (3 + 2 + 4 + 1 = 10), 时效指标 centred on three
-    rows and 成本指标 on one: each moves to its own first row."""
+    rows and 成本指标 on one: each moves to its own first row. Rows of one line each, 时效指标
+    may as well be centred on two (its middle on a rule), 成本指标 then on two: both names
+    are marked in doubt."""
     rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析及改进措施|",
                "||||资金拨付及时率|100%|100%|3|3||",
                "||产出指标（10分）|时效指标|项目按期完成率|≥98%|100%|2|2||",
@@ -170,7 +174,7 @@ def test_level2_names_centred_in_a_placed_group(words: FormWords) -> None:
                "|总分||||||10|10||")
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [row[1] for row in rows[1:5]] == ["产出指标（10分）", "", "", ""]
-    assert [row[2] for row in rows[1:5]] == ["时效指标", "", "", "成本指标"]
+    assert [row[2] for row in rows[1:5]] == ["时效指标" + DOUBT_MARK, "", "", "成本指标" + DOUBT_MARK]
 
 
 def test_amounts_wrapped_in_narrow_cells_are_one_number(words: FormWords) -> None:
@@ -683,3 +687,39 @@ def test_a_page_block_whose_first_rows_end_the_page_befores_group(words: FormWor
     rows = rows_of(rejoin_markdown_tables(text, words))
     assert [row[0] for row in rows[2:6]] == ["", "产出", "", ""]
     assert [row[2] for row in rows[2:7]] == ["事项管理", "成本指标", "", "", "质量指标"]
+
+
+def test_level2_names_centred_where_several_readings_fit_are_marked_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: 产出指标（40分） printed in its rows' middle (placed by its weights,
+    1 + 6 + 1 + 17 + 9 + 6), so the form centres its merged cells; 成本指标 in its second row
+    and 数量指标 in its fifth. Centred, 成本指标 may span the first two rows or three (a
+    name whose middle lies on a rule falls in either row): the nearest reading is taken,
+    both names marked in doubt (`repair.DOUBT_MARK`), for the record to flag, not to trust."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标<br>值|实际完成<br>值|分值|得分|偏差原因分析及改进措施|",
+               "||||项目成本控制|≤30万元|25.3万元|1|0|部分资料归档不及时，将建立<br>台账定期检查|",
+               "|||成本指标|单位建设成本|≤120万元|108.83万<br>元|6|5|部分镇街资金拨付进度偏慢，<br>下一步|",
+               "||产出指标||城乡居民覆盖率|≥98%|99%|1|1||",
+               "||（40分）||开展督导检查次数|≥12次|13次|17|17|无|",
+               "|||数量指标|培训人次|≥300人次|310人次|9|8.5|个别项目前期论证不充分，将<br>完善项目储备|",
+               "||||城乡居民年度计划<br>完成率|100%|100%|6|6||",
+               "||||总分|||40|37.5||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[1][1] == "产出指标（40分）"
+    level2 = [row[2] for row in rows[1:7]]
+    assert [name.replace(DOUBT_MARK, "") for name in level2 if name] == ["成本指标", "数量指标"]
+    assert all(name.endswith(DOUBT_MARK) for name in level2 if name)
+
+
+def test_level2_names_centred_where_one_reading_fits_are_moved_up(words: FormWords) -> None:
+    """产出指标（8分） printed below its first row (placed by its weights 1 + 2 + 5), so the
+    form centres its merged cells: 质量指标 in the first row heads that row alone (its
+    middle), 数量指标 in the middle one of three tall rows is centred on them: one reading."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "|||质量指标|资料归档完整率|≥85%|86%|1|1||",
+               "||产出指标（8分）||受益人数<br>人数|≥120人|120人|1|1|a<br>b<br>c|",
+               "|||数量指标|计划完成率<br>完成率|≥95%|97%|1|1|a<br>b<br>c|",
+               "||||完成数量<br>数量|≥20个|30个|5|5|a<br>b<br>c|",
+               "||||总分|||8|8||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[2] for row in rows[1:5]] == ["质量指标", "数量指标", "", ""]
+    assert not any(DOUBT_MARK in cell for row in rows for cell in row)

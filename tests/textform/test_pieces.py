@@ -72,3 +72,18 @@ def test_a_sentence_opening_a_block_again_is_a_cell_said_again() -> None:
     assert drop_doubled_lines(lines, 4, 8) == lines
     assert drop_doubled_lines([standard, standard, "分值。"], 4, 8) == [standard, "分值。"]
     assert drop_doubled_lines([standard, "分值。", standard, "表。"], 4, 8) == [standard, "分值。", "表。"]
+
+
+def test_a_line_the_markdown_reader_marked_is_said_and_read_without_its_mark() -> None:
+    """A cell whose place a converter's Markdown reader guessed (`repair.DOUBT_MARK`): its
+    line is said (for the rows read from it to be doubted), its piece holds its text alone."""
+    from pipeline.textform.pieces import text_to_marked_pieces
+    from pipeline.textform.repair import DOUBT_MARK
+    settings = Settings()
+    catalogue = load_catalogue(settings.config_dir)
+    config = load_text_config(settings.config_dir)
+    _kind, pieces, lines, marked = text_to_marked_pieces(f"产出指标\n数量指标{DOUBT_MARK}\n培训人次\n", config,
+                                                         label_index(catalogue, config))
+    piece = next(p for p in pieces if p.key == "数量指标")
+    assert piece.text == "数量指标" and marked == {piece.line}
+    assert not any(DOUBT_MARK in line for line in lines)
