@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec
+from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec, marker_words
 from pipeline.template.detect import detect_form
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -66,6 +66,7 @@ from pipeline.textform.spreadsheet import PIPE_ROW
 from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
                                           place_merged_groups)
 from pipeline.textform.table_region import (
+    drop_header_lines,
     drop_repeated_headers,
     printed_header_keys,
     header_labels,
@@ -220,7 +221,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
-        body = drop_repeated_headers(table[body_start:total_at], labels, printed, config.qualitative_values)
+        body = table[body_start:total_at]
+        if kind in (TextKind.SPACED, TextKind.LINES):
+            # A row per line: a continuation page's header is its first one's lines again.
+            body = drop_header_lines(table, bounds, labels, {compact(m) for m in marker_words(template.markers)})
+        body = drop_repeated_headers(body, labels, printed, config.qualitative_values)
         if kind is TextKind.CELLS and not interleaved:
             body = join_character_lines(body)
         body = join_group_pieces(body, config, name, kind, interleaved)

@@ -464,6 +464,48 @@ def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], templ
     return keys
 
 
+# How far above its first label a header's tallest cell may start (参考佐 | 证材料 | … down
+# a narrow column, centred on the header's height), in lines.
+HEADER_REACH_UP = 6
+# A header printed again is this many lines at least.
+MIN_HEADER_LINES = 3
+
+
+def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels: list[str],
+                      markers: set[str] = frozenset()) -> list[Piece]:
+    """The body's pieces (pieces[bounds[1]:bounds[2]]) without the lines of the header a
+    continuation page printed again, for a text that keeps a table row per line (pdfplumber,
+    pdftotext -layout). A tool prints the same header the same way on every page, line by
+    line: in narrow columns its labels wrap a character or two a line, each line holding
+    the ends of several labels (权 权 | 称 (%) | (%) (%) | 可）), which no label test
+    knows as a header's. A run of ``MIN_HEADER_LINES`` lines or more, each holding only
+    words the first header's lines held (or the table's title, ``markers``), one of them a
+    header label of three characters or more, is that header again."""
+    first, body_start, total_at = bounds
+    if body_start <= first:
+        return pieces[body_start:total_at]
+    top = pieces[first].line - HEADER_REACH_UP
+    bottom = pieces[body_start - 1].line
+    known = {p.key for p in pieces[:body_start] if top <= p.line <= bottom and p.key} | set(markers)
+    body = pieces[body_start:total_at]
+    by_line: dict[int, list[Piece]] = {}
+    for p in body:
+        by_line.setdefault(p.line, []).append(p)
+    order = sorted(by_line)
+    drop: set[int] = set()
+    k = 0
+    while k < len(order):
+        j = k
+        while j < len(order) and all(p.key in known for p in by_line[order[j]]):
+            j += 1
+        run = order[k:j]
+        if len(run) >= MIN_HEADER_LINES and any(
+                len(p.key) >= 3 and (p.key in markers or is_header_piece(p, labels)) for ln in run for p in by_line[ln]):
+            drop.update(run)
+        k = max(j, k + 1)
+    return [p for p in body if p.line not in drop]
+
+
 def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset(),
                           values: tuple[str, ...] = ()) -> list[Piece]:
     """The table's header printed again on a continuation page: runs of three or more

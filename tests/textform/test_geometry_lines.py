@@ -10,7 +10,9 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells, return_value_tails,
                                              torn_value)
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
-from pipeline.textform.table_region import drop_repeated_headers, header_labels, table_bounds
+from pipeline.template.catalogue import marker_words
+from pipeline.text.normalize import compact
+from pipeline.textform.table_region import drop_header_lines, drop_repeated_headers, header_labels, table_bounds
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -234,3 +236,59 @@ def test_a_group_name_read_into_the_other_levels_column_moves_to_its_own() -> No
     assert [sorted(r.cells) for r in rows[:3]] == [["level2", "level3"], ["level1", "level3"], ["level1", "level3"]]
     assert rows[1].text("level1") == "效益指标（30分）"
     assert rows[3].text("level1") == "产出指标" and rows[3].text("level2") == "时效指标"
+
+
+# pdfplumber's text of a provincial fund form drawn with narrow columns: the header's
+# labels wrap a character or two a line, several labels' ends on each line; the
+# continuation page prints the same lines again between two rows.
+FUND = CATALOGUE.templates["gd_fund"]
+FUND_HEADER = [
+    "指标评分表",
+    "参考佐",
+    "证材料",
+    "一级指",
+    "二级指标 三级指标 （说",
+    "标",
+    "明：本",
+    "评价年 未达标",
+    "年度预 自评 材料供",
+    "度实现 原因分 评分标准",
+    "期值 分数 参考，",
+    "值 析",
+    "权 权",
+    "名 权重 要能证",
+    "重 名称 名称 重",
+    "称 (%) 明对应",
+    "(%) (%)",
+    "可）",
+]
+FUND_ROWS = [
+    "符合规 符合规 满分；未完成",
+    "资金使用合规性 2 2",
+    "范 范 的，按完成比",
+    "例计分。",
+    *FUND_HEADER,
+    "预算执行率 11 ≥98% 100% 11 扣完为止 满意度调查",
+    "合计 100 96",
+]
+
+
+def test_a_header_printed_again_line_by_line_is_dropped_whole() -> None:
+    pieces = pieces_of([*FUND_HEADER, *FUND_ROWS])
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None and pieces[bounds[1]].text == "符合规"
+    markers = {compact(m) for m in marker_words(FUND.markers)}
+    got = [p.text for p in drop_header_lines(pieces, bounds, header_labels(FUND, CONFIG), markers)]
+    # Every piece of the second header is gone (权 权, 称 (%), 可） too), the rows kept whole.
+    assert got == ["符合规", "符合规", "满分；未完成", "资金使用合规性", "2", "2", "范", "范", "的，按完成比",
+                   "例计分。", "预算执行率", "11", "≥98%", "100%", "11", "扣完为止", "满意度调查"]
+
+
+def test_two_lines_of_header_words_in_the_rows_are_kept() -> None:
+    # A run shorter than a header (a cell's lines that happen to be header words) stays.
+    rows = ["资金使用合规性 2 2", "权 权", "可）", "预算执行率 11 ≥98% 100% 11", "合计 100 96"]
+    pieces = pieces_of([*FUND_HEADER, *rows])
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    got = [p.text for p in drop_header_lines(pieces, bounds, header_labels(FUND, CONFIG))]
+    assert "权" in got and "可）" in got
