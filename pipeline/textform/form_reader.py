@@ -39,6 +39,7 @@ from pipeline.textform.head_fields import (
     doubt_cut_texts,
     doubt_score_over_weight,
     doubt_off_vocabulary,
+    doubt_other_fields_terms,
     doubt_unit_names,
     join_stacked_labels,
     join_wrapped_labels,
@@ -200,6 +201,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
     if interleaved:
         blanks_said_missing(form.fields)
     elif kind is TextKind.CELLS:

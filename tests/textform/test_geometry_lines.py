@@ -10,7 +10,9 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells, return_value_tails,
                                              torn_value)
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
+from pipeline.models import FieldValue
 from pipeline.template.catalogue import marker_words
+from pipeline.textform.head_fields import doubt_other_fields_terms
 from pipeline.text.normalize import compact
 from pipeline.textform.table_region import drop_header_lines, drop_repeated_headers, header_labels, table_bounds
 from pipeline.textform.vocab import label_index, load_text_config
@@ -292,3 +294,19 @@ def test_two_lines_of_header_words_in_the_rows_are_kept() -> None:
     assert bounds is not None
     got = [p.text for p in drop_header_lines(pieces, bounds, header_labels(FUND, CONFIG))]
     assert "权" in got and "可）" in got
+
+
+def test_a_goal_read_as_another_fields_term_is_in_doubt() -> None:
+    # pdftotext -layout of a narrow-columned fund form: the goal's paragraph wraps above and
+    # below its label's line, which holds only the next cell's value:
+    #   效   围绕年度重点工作任务，统筹…  是否如期实现预期总体
+    #     预期总体目标                                  是
+    #   标   理，确保资金使用安全高效…    目标
+    fields = {"goal_expected": FieldValue(value="是", raw="是", confidence=0.95),
+              "project_name": FieldValue(value="河湖长制工作经费", raw="河湖长制工作经费", confidence=0.95),
+              "goal_achieved": FieldValue(value="是", raw="是", confidence=0.95)}
+    doubt_other_fields_terms(fields, FUND, CAP)
+    assert fields["goal_expected"].confidence == CAP
+    # The field whose term it is, and a value that is no other field's term, stay trusted.
+    assert fields["goal_achieved"].confidence == 0.95
+    assert fields["project_name"].confidence == 0.95
