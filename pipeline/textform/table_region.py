@@ -6,7 +6,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz
 
@@ -59,6 +59,25 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
 
     def starts_line(j: int) -> bool:
         return j == 0 or out[j - 1].line != out[j].line
+
+    def leads_line(j: int) -> bool:
+        """First on its line, or after the table's row label's characters only (绩 | 效 | 指
+        | 标 down the column before the 一级指标's): a piece of the form's first column."""
+        k = j
+        while k > 0 and out[k - 1].line == out[j].line:
+            k -= 1
+            if len(out[k].key) != 1 or not any(out[k].key in label for label in row_labels):
+                return False
+        return True
+
+    def leading_first(i: int, found: Iterable[int]) -> list[int]:
+        """A row per line, no positions: a name that leads its line is the first column's,
+        and so are its wrapped lines, each leading its own line; these are tried first (标（
+        | ≥95% 97.5% 3 3 | 10 标 度 | 分）: the weight is 10, not the row's 3)."""
+        found = list(found)
+        if kind is not TextKind.LINES or out[i].x is not None or not leads_line(i):
+            return found
+        return sorted(found, key=lambda j: not leads_line(j))
 
     def grows(key: str) -> bool:
         """A name's first lines: the start of a term or row label, or a term and the digits
@@ -130,7 +149,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         two lines itself (（40 | 分）); the brackets pair (a bare name does not take the
         35分） of 效益指标（ below it)."""
         opened = p.text.rstrip().endswith(("（", "("))
-        for j in partners(i):
+        for j in leading_first(i, partners(i)):
             if j in used:
                 continue
             weight = out[j].text.strip()
@@ -149,7 +168,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             if WEIGHT_DIGITS.fullmatch(out[j].key) and (opened or starts) and not closes:
                 # Its 分） on a line below, other cells' wrapped lines maybe between
                 # (满意度 | 指标（ | 10 | 度指标 | 分）: pdfplumber, a narrow column).
-                tail = next((k for k in partners(j) if k not in used and k != j and out[k].key == "分"
+                tail = next((k for k in leading_first(j, partners(j)) if k not in used and k != j and out[k].key == "分"
                              and out[k].text.strip().endswith(("）", ")"))), None)
                 if tail is not None:
                     return [j, tail]

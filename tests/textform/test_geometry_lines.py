@@ -14,7 +14,8 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import marker_words
 from pipeline.textform.head_fields import doubt_other_fields_terms
 from pipeline.text.normalize import compact
-from pipeline.textform.table_region import drop_header_lines, drop_repeated_headers, header_labels, table_bounds
+from pipeline.textform.table_region import (drop_header_lines, drop_repeated_headers, header_labels,
+                                            join_group_pieces, table_bounds)
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -310,3 +311,19 @@ def test_a_goal_read_as_another_fields_term_is_in_doubt() -> None:
     # The field whose term it is, and a value that is no other field's term, stay trusted.
     assert fields["goal_achieved"].confidence == 0.95
     assert fields["project_name"].confidence == 0.95
+
+
+def test_a_level1_weight_wrapped_down_the_first_column_is_the_piece_leading_its_line() -> None:
+    # pdfplumber of a department form with a narrow 一级指标 column: the name's lines lead
+    # theirs (after the 绩效指标 label's characters); a row's numbers stand between them.
+    lines = ["群众满意度 ≥90% 92.5% 1 1 无",
+             "满意 服务对象满意度 ≥95% 98% 1 1",
+             "度指 服务对象",
+             "标（ 满意度指 乡村振兴群众满意",
+             "≥95% 97.5% 3 3",
+             "10 标 度",
+             "分）"]
+    joined = join_group_pieces(pieces_of(lines), CONFIG, "dept_overall", TextKind.LINES)
+    texts = [p.text for p in joined]
+    assert "满意度指标（10分）" in texts
+    assert texts[texts.index("97.5%") + 1:texts.index("97.5%") + 3] == ["3", "3"]  # the row keeps its numbers
