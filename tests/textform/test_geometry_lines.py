@@ -327,3 +327,17 @@ def test_a_level1_weight_wrapped_down_the_first_column_is_the_piece_leading_its_
     texts = [p.text for p in joined]
     assert "满意度指标（10分）" in texts
     assert texts[texts.index("97.5%") + 1:texts.index("97.5%") + 3] == ["3", "3"]  # the row keeps its numbers
+
+
+def test_a_wrapped_name_line_ending_in_a_worded_value_stays_whole() -> None:
+    # pdftotext -layout and pdfplumber: a name wrapped about its row's line; its first line
+    # ends in words that are a value's (按期完成), but stands alone on a line with no number,
+    # so no target is glued to it.
+    layout = ["                    食品安全抽检项目按期完成",
+              "指标                                  ≥90%        90%        22       22",
+              "                          率"]
+    assert [p.text for p in pieces_of(layout)][:2] == ["食品安全抽检项目按期完成", "指标"]
+    plumber = ["食品安全抽检项目按期完成", "指标 ≥90% 90% 22 22", "率"]
+    assert [p.text for p in pieces_of(plumber)][0] == "食品安全抽检项目按期完成"
+    # On a row's own line the two are glued cells (a narrow gap), parted as before.
+    assert [p.text for p in pieces_of(["项目按期完成 ≥90% 90% 22 22", "x 1"])][:2] == ["项目", "按期完成"]
