@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.mapping.indicator_rows import scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec
+from pipeline.template.catalogue import Catalogue, NarrativeSpec, TemplateSpec, marker_words
 from pipeline.template.detect import detect_form
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -39,6 +39,7 @@ from pipeline.textform.head_fields import (
     doubt_cut_texts,
     doubt_score_over_weight,
     doubt_off_vocabulary,
+    doubt_other_fields_terms,
     doubt_unit_names,
     join_stacked_labels,
     join_wrapped_labels,
@@ -66,6 +67,7 @@ from pipeline.textform.spreadsheet import PIPE_ROW
 from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
                                           place_merged_groups)
 from pipeline.textform.table_region import (
+    drop_header_lines,
     drop_repeated_headers,
     printed_header_keys,
     header_labels,
@@ -199,6 +201,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
     if interleaved:
         blanks_said_missing(form.fields)
     elif kind is TextKind.CELLS:
@@ -220,7 +223,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # A header repeated on a continuation page; its wrapped halves (年度指标 | 值) are
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
-        body = drop_repeated_headers(table[body_start:total_at], labels, printed, config.qualitative_values)
+        body = table[body_start:total_at]
+        if kind in (TextKind.SPACED, TextKind.LINES):
+            # A row per line: a continuation page's header is its first one's lines again.
+            body = drop_header_lines(table, bounds, labels, {compact(m) for m in marker_words(template.markers)})
+        body = drop_repeated_headers(body, labels, printed, config.qualitative_values)
         if kind is TextKind.CELLS and not interleaved:
             body = join_character_lines(body)
         body = join_group_pieces(body, config, name, kind, interleaved)

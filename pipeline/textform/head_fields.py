@@ -693,6 +693,23 @@ def doubt_off_vocabulary(fields: dict[str, FieldValue], template: TemplateSpec, 
         fv.confidence = min(fv.confidence, cap)
 
 
+def doubt_other_fields_terms(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """A text field of no vocabulary of its own (预期总体目标, 项目名称) read as exactly a term of
+    another field's closed vocabulary (是, 二级, 万元) took that field's value: a goal's
+    paragraph centred about its label's line, wrapped above and below it, leaves the
+    label's line to the next cell's value (预期总体目标 … 是 of 是否如期实现预期总体目标,
+    pdftotext -layout and pdfplumber of a narrow-columned form). Read with its
+    confidence capped: no reading confirms it."""
+    closed = template.vocabulary.fields
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        if name in closed or spec.type != "text" or fv is None or not isinstance(fv.value, str):
+            continue
+        key = compact(fv.value)
+        if key and any(key in {compact(t) for t in terms} for other, terms in closed.items() if other != name):
+            fv.confidence = min(fv.confidence, cap)
+
+
 def blanks_said_missing(fields: dict[str, FieldValue], optional: frozenset[str] = frozenset()) -> None:
     """Fields read blank (no text after the label, not even a dash) in a text whose lines
     come in a page's bands (lines_interleaved): a value centred beside its label starts a

@@ -152,12 +152,28 @@ def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int, leas
     for k, i in enumerate(idx):
         if not kinds[i].number:
             continue
-        if k > 0 and is_group(kinds[idx[k - 1]]) and seen_group_weights < group_weights:
+        if seen_group_weights < group_weights and (
+                (k > 0 and is_group(kinds[idx[k - 1]])) or weight_before_named_weight(idx, kinds, k)):
             seen_group_weights += 1
         else:
             row_numbers += 1
     others = sum(not kinds[i].number and not is_group(kinds[i]) for i in idx)
     return row_numbers >= 2 or (row_numbers >= least and others >= 2)
+
+
+def is_plain_name(kind: PieceKind) -> bool:
+    """A piece that can only be a name: no number, value, sentence, unit or dash."""
+    return not (kind.number or kind.value or kind.prose or kind.unit or kind.dash or kind.sign)
+
+
+def weight_before_named_weight(idx: list[int], kinds: list[PieceKind], k: int) -> bool:
+    """Whether the number at ``k`` of a line is a group's weight by where it stands: a
+    name and another number right after it (20 资金管理 17). A row's own numbers (its
+    weight and score) follow its name, with only values between them; a number a name
+    follows stands in a column before that name's, a group's weight (the level-1 name
+    wrapped a character a line around it: 过 | 20 资金管理 17 | 程, a level-2 name no
+    vocabulary lists)."""
+    return k + 2 < len(idx) and is_plain_name(kinds[idx[k + 1]]) and kinds[idx[k + 2]].number
 
 
 def mirrors_across(lines: Mapping[int, Sized], anchors: Collection[int], anchor: int, line: int) -> bool:

@@ -330,9 +330,16 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
         # index among the lines kept, for what is read from it to be doubted once read.
         doubted = DOUBT_MARK in line
         line = line.replace(DOUBT_MARK, "")
+        cells = rejoin_torn(split_line(line, kind), labels, kind)
+        # A row per line: a line of one cell and no number is a cell's wrapped line (a row's
+        # own line holds its weight and score); a worded value it ends with is its words
+        # (食品安全抽检项目按期完成 | 率), not a target glued on.
+        alone = kind in (TextKind.SPACED, TextKind.LINES) and len(cells) == 1 and not any(
+            ch.isdigit() for ch in line)
+        values = () if alone else config.qualitative_values
         found = [Piece(cleaned.strip(), part, len(kept), part_x, confidence)
-                 for raw, x in rejoin_torn(split_line(line, kind), labels, kind)
-                 for part, part_x in placed_parts(raw.strip(), x, config.qualitative_values, groups)
+                 for raw, x in cells
+                 for part, part_x in placed_parts(raw.strip(), x, values, groups)
                  for cleaned, _repairs, confidence in [clean_fragment(part, config)] if cleaned.strip()]
         if line.strip() and not found:
             continue  # a line of noise only (XXXIIII III) would part a cell's lines

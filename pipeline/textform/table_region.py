@@ -6,7 +6,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from rapidfuzz import fuzz
 
@@ -59,6 +59,25 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
 
     def starts_line(j: int) -> bool:
         return j == 0 or out[j - 1].line != out[j].line
+
+    def leads_line(j: int) -> bool:
+        """First on its line, or after the table's row label's characters only (绩 | 效 | 指
+        | 标 down the column before the 一级指标's): a piece of the form's first column."""
+        k = j
+        while k > 0 and out[k - 1].line == out[j].line:
+            k -= 1
+            if len(out[k].key) != 1 or not any(out[k].key in label for label in row_labels):
+                return False
+        return True
+
+    def leading_first(i: int, found: Iterable[int]) -> list[int]:
+        """A row per line, no positions: a name that leads its line is the first column's,
+        and so are its wrapped lines, each leading its own line; these are tried first (标（
+        | ≥95% 97.5% 3 3 | 10 标 度 | 分）: the weight is 10, not the row's 3)."""
+        found = list(found)
+        if kind is not TextKind.LINES or out[i].x is not None or not leads_line(i):
+            return found
+        return sorted(found, key=lambda j: not leads_line(j))
 
     def grows(key: str) -> bool:
         """A name's first lines: the start of a term or row label, or a term and the digits
@@ -130,7 +149,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         two lines itself (（40 | 分）); the brackets pair (a bare name does not take the
         35分） of 效益指标（ below it)."""
         opened = p.text.rstrip().endswith(("（", "("))
-        for j in partners(i):
+        for j in leading_first(i, partners(i)):
             if j in used:
                 continue
             weight = out[j].text.strip()
@@ -149,7 +168,7 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             if WEIGHT_DIGITS.fullmatch(out[j].key) and (opened or starts) and not closes:
                 # Its 分） on a line below, other cells' wrapped lines maybe between
                 # (满意度 | 指标（ | 10 | 度指标 | 分）: pdfplumber, a narrow column).
-                tail = next((k for k in partners(j) if k not in used and k != j and out[k].key == "分"
+                tail = next((k for k in leading_first(j, partners(j)) if k not in used and k != j and out[k].key == "分"
                              and out[k].text.strip().endswith(("）", ")"))), None)
                 if tail is not None:
                     return [j, tail]
@@ -462,6 +481,48 @@ def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], templ
             keys.add(piece.key)
         depth = max(0, depth + opens - closes)
     return keys
+
+
+# How far above its first label a header's tallest cell may start (参考佐 | 证材料 | … down
+# a narrow column, centred on the header's height), in lines.
+HEADER_REACH_UP = 6
+# A header printed again is this many lines at least.
+MIN_HEADER_LINES = 3
+
+
+def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels: list[str],
+                      markers: set[str] = frozenset()) -> list[Piece]:
+    """The body's pieces (pieces[bounds[1]:bounds[2]]) without the lines of the header a
+    continuation page printed again, for a text that keeps a table row per line (pdfplumber,
+    pdftotext -layout). A tool prints the same header the same way on every page, line by
+    line: in narrow columns its labels wrap a character or two a line, each line holding
+    the ends of several labels (权 权 | 称 (%) | (%) (%) | 可）), which no label test
+    knows as a header's. A run of ``MIN_HEADER_LINES`` lines or more, each holding only
+    words the first header's lines held (or the table's title, ``markers``), one of them a
+    header label of three characters or more, is that header again."""
+    first, body_start, total_at = bounds
+    if body_start <= first:
+        return pieces[body_start:total_at]
+    top = pieces[first].line - HEADER_REACH_UP
+    bottom = pieces[body_start - 1].line
+    known = {p.key for p in pieces[:body_start] if top <= p.line <= bottom and p.key} | set(markers)
+    body = pieces[body_start:total_at]
+    by_line: dict[int, list[Piece]] = {}
+    for p in body:
+        by_line.setdefault(p.line, []).append(p)
+    order = sorted(by_line)
+    drop: set[int] = set()
+    k = 0
+    while k < len(order):
+        j = k
+        while j < len(order) and all(p.key in known for p in by_line[order[j]]):
+            j += 1
+        run = order[k:j]
+        if len(run) >= MIN_HEADER_LINES and any(
+                len(p.key) >= 3 and (p.key in markers or is_header_piece(p, labels)) for ln in run for p in by_line[ln]):
+            drop.update(run)
+        k = max(j, k + 1)
+    return [p for p in body if p.line not in drop]
 
 
 def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset(),

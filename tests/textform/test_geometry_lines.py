@@ -10,7 +10,12 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells, return_value_tails,
                                              torn_value)
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
-from pipeline.textform.table_region import drop_repeated_headers, header_labels, table_bounds
+from pipeline.models import FieldValue
+from pipeline.template.catalogue import marker_words
+from pipeline.textform.head_fields import doubt_other_fields_terms
+from pipeline.text.normalize import compact
+from pipeline.textform.table_region import (drop_header_lines, drop_repeated_headers, header_labels,
+                                            join_group_pieces, table_bounds)
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -234,3 +239,105 @@ def test_a_group_name_read_into_the_other_levels_column_moves_to_its_own() -> No
     assert [sorted(r.cells) for r in rows[:3]] == [["level2", "level3"], ["level1", "level3"], ["level1", "level3"]]
     assert rows[1].text("level1") == "效益指标（30分）"
     assert rows[3].text("level1") == "产出指标" and rows[3].text("level2") == "时效指标"
+
+
+# pdfplumber's text of a provincial fund form drawn with narrow columns: the header's
+# labels wrap a character or two a line, several labels' ends on each line; the
+# continuation page prints the same lines again between two rows.
+FUND = CATALOGUE.templates["gd_fund"]
+FUND_HEADER = [
+    "指标评分表",
+    "参考佐",
+    "证材料",
+    "一级指",
+    "二级指标 三级指标 （说",
+    "标",
+    "明：本",
+    "评价年 未达标",
+    "年度预 自评 材料供",
+    "度实现 原因分 评分标准",
+    "期值 分数 参考，",
+    "值 析",
+    "权 权",
+    "名 权重 要能证",
+    "重 名称 名称 重",
+    "称 (%) 明对应",
+    "(%) (%)",
+    "可）",
+]
+FUND_ROWS = [
+    "符合规 符合规 满分；未完成",
+    "资金使用合规性 2 2",
+    "范 范 的，按完成比",
+    "例计分。",
+    *FUND_HEADER,
+    "预算执行率 11 ≥98% 100% 11 扣完为止 满意度调查",
+    "合计 100 96",
+]
+
+
+def test_a_header_printed_again_line_by_line_is_dropped_whole() -> None:
+    pieces = pieces_of([*FUND_HEADER, *FUND_ROWS])
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None and pieces[bounds[1]].text == "符合规"
+    markers = {compact(m) for m in marker_words(FUND.markers)}
+    got = [p.text for p in drop_header_lines(pieces, bounds, header_labels(FUND, CONFIG), markers)]
+    # Every piece of the second header is gone (权 权, 称 (%), 可） too), the rows kept whole.
+    assert got == ["符合规", "符合规", "满分；未完成", "资金使用合规性", "2", "2", "范", "范", "的，按完成比",
+                   "例计分。", "预算执行率", "11", "≥98%", "100%", "11", "扣完为止", "满意度调查"]
+
+
+def test_two_lines_of_header_words_in_the_rows_are_kept() -> None:
+    # A run shorter than a header (a cell's lines that happen to be header words) stays.
+    rows = ["资金使用合规性 2 2", "权 权", "可）", "预算执行率 11 ≥98% 100% 11", "合计 100 96"]
+    pieces = pieces_of([*FUND_HEADER, *rows])
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    got = [p.text for p in drop_header_lines(pieces, bounds, header_labels(FUND, CONFIG))]
+    assert "权" in got and "可）" in got
+
+
+def test_a_goal_read_as_another_fields_term_is_in_doubt() -> None:
+    # pdftotext -layout of a narrow-columned fund form: the goal's paragraph wraps above and
+    # below its label's line, which holds only the next cell's value:
+    #   效   围绕年度重点工作任务，统筹…  是否如期实现预期总体
+    #     预期总体目标                                  是
+    #   标   理，确保资金使用安全高效…    目标
+    fields = {"goal_expected": FieldValue(value="是", raw="是", confidence=0.95),
+              "project_name": FieldValue(value="河湖长制工作经费", raw="河湖长制工作经费", confidence=0.95),
+              "goal_achieved": FieldValue(value="是", raw="是", confidence=0.95)}
+    doubt_other_fields_terms(fields, FUND, CAP)
+    assert fields["goal_expected"].confidence == CAP
+    # The field whose term it is, and a value that is no other field's term, stay trusted.
+    assert fields["goal_achieved"].confidence == 0.95
+    assert fields["project_name"].confidence == 0.95
+
+
+def test_a_level1_weight_wrapped_down_the_first_column_is_the_piece_leading_its_line() -> None:
+    # pdfplumber of a department form with a narrow 一级指标 column: the name's lines lead
+    # theirs (after the 绩效指标 label's characters); a row's numbers stand between them.
+    lines = ["群众满意度 ≥90% 92.5% 1 1 无",
+             "满意 服务对象满意度 ≥95% 98% 1 1",
+             "度指 服务对象",
+             "标（ 满意度指 乡村振兴群众满意",
+             "≥95% 97.5% 3 3",
+             "10 标 度",
+             "分）"]
+    joined = join_group_pieces(pieces_of(lines), CONFIG, "dept_overall", TextKind.LINES)
+    texts = [p.text for p in joined]
+    assert "满意度指标（10分）" in texts
+    assert texts[texts.index("97.5%") + 1:texts.index("97.5%") + 3] == ["3", "3"]  # the row keeps its numbers
+
+
+def test_a_wrapped_name_line_ending_in_a_worded_value_stays_whole() -> None:
+    # pdftotext -layout and pdfplumber: a name wrapped about its row's line; its first line
+    # ends in words that are a value's (按期完成), but stands alone on a line with no number,
+    # so no target is glued to it.
+    layout = ["                    食品安全抽检项目按期完成",
+              "指标                                  ≥90%        90%        22       22",
+              "                          率"]
+    assert [p.text for p in pieces_of(layout)][:2] == ["食品安全抽检项目按期完成", "指标"]
+    plumber = ["食品安全抽检项目按期完成", "指标 ≥90% 90% 22 22", "率"]
+    assert [p.text for p in pieces_of(plumber)][0] == "食品安全抽检项目按期完成"
+    # On a row's own line the two are glued cells (a narrow gap), parted as before.
+    assert [p.text for p in pieces_of(["项目按期完成 ≥90% 90% 22 22", "x 1"])][:2] == ["项目", "按期完成"]

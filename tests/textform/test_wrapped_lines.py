@@ -66,6 +66,16 @@ def test_a_line_of_groups_and_their_weights_is_no_row() -> None:
     assert is_row_line([0, 1, 2], kinds_of("效益", "7", "7"), 0)
 
 
+def test_a_number_a_name_follows_is_a_groups_weight() -> None:
+    # The level-1 name wrapped a character a line about its weight (过 | 20 资金管理 17 |
+    # 程), the level-2 name one no vocabulary lists: 20 stands before a name, a group's
+    # weight; the line holds no row.
+    assert not is_row_line([0, 1, 2], kinds_of("20", "资金管理", "17"), 2)
+    # A row's numbers follow its name; a word after its score is a sentence's line.
+    assert is_row_line([0, 1, 2, 3], kinds_of("资金使用合规性", "2", "2", "照片"), 2)
+    assert is_row_line([0, 1, 2, 3, 4], kinds_of("成本指标", "37", "单位建设成本", "18", "18"), 2)
+
+
 # pdfplumber's text of a national form's rows: a name, a reason and a group each wrapped
 # about their row's line; the fourth row's level-3 name is split around a line holding
 # only its weight, target, actual and score.
