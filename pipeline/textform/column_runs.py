@@ -56,6 +56,7 @@ from pipeline.textform.cell_stream import (
     table_cells,
     text_row_of,
 )
+from pipeline.textform.box_groups import fund_groups_printed, header_start
 from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
@@ -172,8 +173,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # stop (long_name); a group's term of the vocabulary (资金管理) is no row's.
     terms = {compact(t) for names in template.vocabulary.level2.values() for t in names}
     terms |= {compact(t) for t in template.vocabulary.level1}
-    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms]
-    numbers = [i for i in table if cells[i].kind == "num"]
+    # Not a name printed before the table's header (the head's, box_groups.py), nor a
+    # group's name or weight where the form prints the groups' weights (the fund form).
+    header_at = header_start(cells, spec)
+    groups = fund_groups_printed(cells, spec)
+    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms
+             and i > header_at and i not in groups.names]
+    numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights]
     values = [i for i in table if cells[i].kind == "value"]
     k = len(names)
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
