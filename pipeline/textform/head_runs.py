@@ -206,3 +206,75 @@ def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: 
                                    confidence=round(min(piece.confidence, guess), 4))
     return out
 
+
+
+def head_cells(pieces: list[Piece], lines: list[str], end: int) -> list[list[Piece]]:
+    """The pieces before ``end`` as cells: runs of lines between blank lines (a box of a
+    tool that writes each box as a paragraph), a wrapped value's lines together."""
+    block_of: list[int] = []
+    n = 0
+    for line in lines:
+        n += not line.strip()
+        block_of.append(n)
+    cells: list[list[Piece]] = []
+    for p in pieces[:end]:
+        if cells and block_of[p.line] == block_of[cells[-1][-1].line]:
+            cells[-1].append(p)
+        else:
+            cells.append([p])
+    return cells
+
+
+def text_values_after_label_column(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                                   index: LabelIndex, table_start: int, guess: float) -> dict[str, FieldValue]:
+    """Text fields whose labels stand in the form's left-hand column, which a tool wrote
+    as one run of labels (项目名称 | 实施文件依据 | 资金安排情况 | 预期总体目标) before the
+    rows' other cells, row by row: each row's first cell that no label of its own takes
+    (评价年度 | 2021 takes 2021; 项目级次 | 二级) is the value of the run's next label. The
+    texts left so (no amount, no label) are given to the run's text fields in order when
+    they are exactly as many; flagged, only their order ties them."""
+    cells = head_cells(pieces, lines, table_start)
+    texts = ["".join(p.text.strip() for p in c) for c in cells]
+    labelled = [index.is_label(t, LABEL_SCORE) for t in texts]
+    field_of: dict[str, str] = {}
+    for name, spec in template.fields.items():
+        if spec.type == "text" and spec.value == "right" and not spec.pattern and not spec.after:
+            for label in spec.all_labels:
+                field_of[label] = name
+    right_labels = {label for name, spec in template.fields.items() if spec.value == "right"
+                    for label in spec.all_labels}
+    patterns = [re.compile(spec.pattern) for spec in template.fields.values() if spec.pattern]
+    out: dict[str, FieldValue] = {}
+    i = 0
+    while i < len(cells):
+        if not labelled[i]:
+            i += 1
+            continue
+        start = i
+        while i < len(cells) and labelled[i]:
+            i += 1
+        names = [field_of[t] for t in texts[start:i] if t in field_of]
+        if len(names) < 2 or i - start < 3:
+            continue
+        left: list[int] = []
+        j = i
+        while j < len(cells):
+            text = texts[j]
+            if labelled[j]:
+                # A label of its own row: the cell after it is its value, not the run's.
+                j += 2 if text in right_labels and j + 1 < len(cells) and not labelled[j + 1] else 1
+                continue
+            if not (AMOUNT.match(text) or SMALL_NUMBER.match(text) or PERCENT.match(text)
+                    or text in DASHES or any(p.search(text) for p in patterns)):
+                left.append(j)
+            j += 1
+        if len(left) != len(names):
+            continue
+        for name, j in zip(names, left):
+            value = typed_value(texts[j], template.fields[name].type)
+            if value is None:
+                continue
+            raw = "".join(p.raw.strip() for p in cells[j])
+            out[name] = FieldValue(value=value, raw=raw, page=1,
+                                   confidence=round(min(min(p.confidence for p in cells[j]), guess), 4))
+    return out
