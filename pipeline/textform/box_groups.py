@@ -22,6 +22,8 @@ every column. Two things the form itself says are read here:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
+from math import comb
 from typing import NamedTuple, Protocol
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -82,6 +84,15 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
     level2: set[str] = set()
     i = 0
     while i < len(cells):
+        if cells[i].kind == LEVEL2_KIND:
+            # Names of the vocabulary's level-2 groups (时效指标 | 成本指标 | 32 | 6): the
+            # numbers right after them their weights.
+            run_end = _run(cells, i, (LEVEL2_KIND,))
+            numbers_end = _run(cells, run_end, (NUMBER_KIND,))
+            names.update(range(i, run_end))
+            weights.update(range(run_end, min(numbers_end, run_end + run_end - i)))
+            i = run_end
+            continue
         if cells[i].kind != LEVEL1_KIND:
             i += 1
             continue
@@ -95,12 +106,51 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
             continue
         second_end = _run(cells, numbers_end, (NAME_KIND, LEVEL2_KIND))
         taken = range(numbers_end, min(second_end, numbers_end + count))
-        names.update(taken)
-        level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND)
-        after = _run(cells, taken.stop, (NUMBER_KIND,)) if len(taken) == second_end - numbers_end else taken.stop
-        weights.update(range(taken.stop, min(after, taken.stop + len(taken))))
+        whole = len(taken) == second_end - numbers_end
+        after = _run(cells, taken.stop, (NUMBER_KIND,)) if whole else taken.stop
+        weighed = range(taken.stop, min(after, taken.stop + len(taken)))
         i = max(taken.stop, first_end + 1)
-    # A level-2 name found once is the group's wherever it is printed (a page's first row
-    # prints it again; a tool may print it apart from its level-1 name).
+        # A row's name may follow its level-1 group's weight too (产出 | 40 | 项目按期完成率,
+        # the level-2 name printed elsewhere): a name is the level-2 group's here when its
+        # own weight follows it, or when it is printed again below (the form repeats a
+        # merged group's name on every row); the others are left to the arithmetic.
+        if len(weighed) == len(taken) and taken:
+            names.update(taken)
+            weights.update(weighed)
+            level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND)
+        else:
+            names.update(j for j in taken if cells[j].kind == LEVEL2_KIND)
+            level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND
+                          and sum(c.key == cells[j].key for c in cells) > 1)
+    # A level-2 name found is the group's wherever it is printed (a page's first row prints
+    # it again; a tool may print it apart from its level-1 name).
     names.update(i for i, c in enumerate(cells) if c.kind == NAME_KIND and c.key in level2)
     return Groups(frozenset(names), frozenset(weights), frozenset(level2))
+
+
+def printed_group_weights(cells: Sequence[TypedCell], level1_order: Sequence[str]) -> list[float]:
+    """The level-1 groups' weights in the order of ``level1_order`` where each is printed
+    in a cell of its own right after its name (决策 | 20: the fund form's 权重 column), the
+    same each time the name is printed again; a name printed with other weights, or with
+    none, is left out."""
+    seen: dict[str, set[float]] = {}
+    for i, c in enumerate(cells[:-1]):
+        after = cells[i + 1]
+        if c.kind == LEVEL1_KIND and after.kind == NUMBER_KIND:
+            try:
+                seen.setdefault(c.key, set()).add(float(after.key))
+            except ValueError:
+                continue
+    return [next(iter(seen[n])) for n in level1_order if len(seen.get(n, ())) == 1]
+
+
+def level2_choices(names: Sequence[int], numbers: Sequence[int], surplus: int, most: int = 200
+                   ) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """The ways ``surplus`` of the names may be level-2 groups' names, each printed with
+    its weight in the next cell (资金分配 | 10): the names and the numbers each way sets
+    aside. None when there are fewer such names than the surplus or too many ways."""
+    taken = set(numbers)
+    candidates = [i for i in names if i + 1 in taken]
+    if surplus <= 0 or len(candidates) < surplus or comb(len(candidates), surplus) > most:
+        return []
+    return [(frozenset(c), frozenset(i + 1 for i in c)) for c in combinations(candidates, surplus)]
