@@ -60,6 +60,7 @@ from pipeline.textform.box_groups import fund_groups_printed, header_start, leve
 from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
+from pipeline.textform.split_targets import targets_by_columns
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 
@@ -228,6 +229,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         names, numbers, level2_guessed = without_level2_names(cells, names, numbers, rows_values,
                                                               len(value_keys), sums)
     k = len(names)
+    # Targets printed over three columns (≥ | 95 | %), each column a run (split_targets.py).
+    split = targets_by_columns(cells, names, spec)
+    if split is not None:
+        numbers = [i for i in numbers if i not in split[1]]
+        values = [i for i in values if i not in split[1]]
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
     totals = [t for t in after_total if t is not None]
     marks = full_marks(template)
@@ -280,6 +286,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # row order still, whatever the names' places; every value a guess.
         placed = assign_values([cells[i] for i in values], value_keys, row_of_line, [k] * len(values), k,
                                config.cell_stream.target_words)
+    if split is not None:
+        # The targets read by their columns: the values left are the other column's
+        # (实际完成值), in row order when they are as many as the rows; else unread.
+        rest = [key for key in value_keys if key != "target"]
+        values = [i for i in values if cells[i].key not in no_deviation and i > names[0]]
+        placed = [(r, rest[0], False) for r in range(k)] if len(rest) == 1 and len(values) == k else None
+        values_loose = True
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
@@ -294,7 +307,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
         # Not when the values are not two a name (the names miscounted: a group's name
         # taken for a row's): the search would look for rows that are not there.
-        counted = placed is not None or abs(len(values) - len(value_keys) * k) <= 2
+        counted = placed is not None or split is not None or abs(len(values) - len(value_keys) * k) <= 2
         loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total) \
             if counted else None
         if loose is not None:
@@ -323,6 +336,12 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             used.add(i)
             if not is_sure or values_loose:
                 rows[r].guessed.add(key)
+    if split is not None:
+        for row, target in zip(rows, split[0]):
+            row.cells["target"] = target
+            row.missing.discard("target")
+            row.guessed.add("target")
+        used.update(split[1])
     if names:
         # The sentence columns (偏差原因) as a run of their own after the rows, in row order:
         # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
