@@ -56,9 +56,11 @@ from pipeline.textform.cell_stream import (
     table_cells,
     text_row_of,
 )
+from pipeline.textform.box_groups import fund_groups_printed, header_start, level2_choices, printed_group_weights
 from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
+from pipeline.textform.split_targets import targets_by_columns
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 
@@ -151,6 +153,40 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
     return out if nxt[first] == k and nxt[second] == k else None
 
 
+def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int], values: list[int],
+                         values_a_row: int, sums: list[float]) -> tuple[list[int], list[int], bool]:
+    """The rows' names and numbers without the level-2 groups' names (and their weights)
+    taken for rows, on a form that prints them in a column of their own (资金分配 | 10)
+    where no place tells them apart: as many as the names outnumber the rows the values
+    count (two a row), chosen so that the rows' weights, in their order, make the printed
+    level-1 weights. Only when one choice does; else the names as they were, for the
+    arithmetic to fail on and flag."""
+    parts = sum(len(cells[i].text.split()) for i in values)
+    if not values_a_row or parts % values_a_row:
+        return names, numbers, False
+    fitting = []
+    for dropped, weights in level2_choices(names, numbers, len(names) - parts // values_a_row):
+        kept = [i for i in numbers if i not in weights]
+        found = [cells[i].number() or 0.0 for i in kept]
+        k = len(names) - len(dropped)
+        if any(consecutive_partition([found[j] for j in r.weights], sums) is not None
+               for r in number_readings(found, k)):
+            fitting.append((dropped, weights))
+    if len(fitting) > 1:
+        # Several choices make the sums (a group of one row: its weight is the row's): the
+        # form prints a level-2 name and weight before its first row's name (资金分配 | 10 |
+        # 资金分配合理性), not before a run of numbers; the choice that does so most, if one.
+        def before_a_name(choice: tuple[frozenset[int], frozenset[int]]) -> int:
+            return sum(j + 2 < len(cells) and cells[j + 2].kind in ("name", "group1", "group2")
+                       for j in choice[0])
+        best = max(before_a_name(c) for c in fitting)
+        fitting = [c for c in fitting if before_a_name(c) == best]
+    if len(fitting) != 1:
+        return names, numbers, False
+    dropped, weights = fitting[0]
+    return [i for i in names if i not in dropped], [i for i in numbers if i not in weights], True
+
+
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
@@ -172,10 +208,32 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # stop (long_name); a group's term of the vocabulary (资金管理) is no row's.
     terms = {compact(t) for names in template.vocabulary.level2.values() for t in names}
     terms |= {compact(t) for t in template.vocabulary.level1}
-    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms]
-    numbers = [i for i in table if cells[i].kind == "num"]
+    # Not a name printed before the table's header (the head's, box_groups.py), nor a
+    # group's name or weight where the form prints the groups' weights (the fund form).
+    header_at = header_start(cells, spec)
+    groups = fund_groups_printed(cells, spec)
+    names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms
+             and i > header_at and i not in groups.names]
+    numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights and i > header_at]
     values = [i for i in table if cells[i].kind == "value"]
+    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
+    printed = printed_level1(cells, level1_order)
+    sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
+    if "level1_weight" in spec.columns and len(sums) < 2:
+        sums = printed_group_weights(cells, level1_order)  # 决策 | 20: in a cell of its own
+    ordered = len(sums) > 1
+    level2_guessed = False
+    if "level2_weight" in spec.columns and ordered:
+        answers = {compact(x) for x in config.cell_stream.no_deviation}
+        rows_values = [i for i in values if cells[i].key not in answers and names and i > names[0]]
+        names, numbers, level2_guessed = without_level2_names(cells, names, numbers, rows_values,
+                                                              len(value_keys), sums)
     k = len(names)
+    # Targets printed over three columns (≥ | 95 | %), each column a run (split_targets.py).
+    split = targets_by_columns(cells, names, spec)
+    if split is not None:
+        numbers = [i for i in numbers if i not in split[1]]
+        values = [i for i in values if i not in split[1]]
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
     totals = [t for t in after_total if t is not None]
     marks = full_marks(template)
@@ -188,10 +246,6 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
 
     # The rows' weights in their order cut into the printed level-1 weights (产出指标（45分）):
     # the order confirmed too; a form that prints none leaves the order a guess, flagged.
-    level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
-    printed = printed_level1(cells, level1_order)
-    sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
-    ordered = len(sums) > 1
 
     def weights_fit(weight_at: Sequence[int], score_at: Sequence[int]) -> bool:
         weights = [found[j] for j in weight_at]
@@ -232,11 +286,18 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # row order still, whatever the names' places; every value a guess.
         placed = assign_values([cells[i] for i in values], value_keys, row_of_line, [k] * len(values), k,
                                config.cell_stream.target_words)
+    if split is not None:
+        # The targets read by their columns: the values left are the other column's
+        # (实际完成值), in row order when they are as many as the rows; else unread.
+        rest = [key for key in value_keys if key != "target"]
+        values = [i for i in values if cells[i].key not in no_deviation and i > names[0]]
+        placed = [(r, rest[0], False) for r in range(k)] if len(rest) == 1 and len(values) == k else None
+        values_loose = True
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
         distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
-        sure_numbers = ordered and len(distinct) == 1
+        sure_numbers = ordered and len(distinct) == 1 and not level2_guessed
         best = min(confirmed, key=lambda r: r.chunks)
         weight_at, score_at = best.weights, best.scores
     else:
@@ -246,7 +307,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             row_of_cell.update({i: r for (r, _key, _sure), i in zip(placed, values)})
         # Not when the values are not two a name (the names miscounted: a group's name
         # taken for a row's): the search would look for rows that are not there.
-        counted = placed is not None or abs(len(values) - len(value_keys) * k) <= 2
+        counted = placed is not None or split is not None or abs(len(values) - len(value_keys) * k) <= 2
         loose = loose_number_reading(found, numbers, row_of_cell, k, weights_fit, scores_make_total) \
             if counted else None
         if loose is not None:
@@ -275,6 +336,12 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             used.add(i)
             if not is_sure or values_loose:
                 rows[r].guessed.add(key)
+    if split is not None:
+        for row, target in zip(rows, split[0]):
+            row.cells["target"] = target
+            row.missing.discard("target")
+            row.guessed.add("target")
+        used.update(split[1])
     if names:
         # The sentence columns (偏差原因) as a run of their own after the rows, in row order:
         # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.

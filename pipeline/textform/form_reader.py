@@ -47,7 +47,8 @@ from pipeline.textform.head_fields import (
     read_goals,
     read_header_fields,
 )
-from pipeline.textform.head_runs import funds_by_sums, values_after_label_runs
+from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums,
+                                         text_values_after_label_column, values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
                                            read_rows, return_value_tails, torn_value)
@@ -197,6 +198,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         guess = config.confidence.unconfirmed_table
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
+        form.fields.update(text_values_after_label_column(pieces, lines, template, index, table_start, guess))
+        doubt_values_under_stacked_headings(form.fields, pieces, lines, template, index, table_start, guess)
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)

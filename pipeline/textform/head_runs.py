@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from pipeline.mapping.fields import typed_value
+from pipeline.text.normalize import compact
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.textform.head_fields import AMOUNT_COLUMNS, column_adds_up
@@ -206,3 +207,109 @@ def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: 
                                    confidence=round(min(piece.confidence, guess), 4))
     return out
 
+
+
+def head_cells(pieces: list[Piece], lines: list[str], end: int) -> list[list[Piece]]:
+    """The pieces before ``end`` as cells: runs of lines between blank lines (a box of a
+    tool that writes each box as a paragraph), a wrapped value's lines together."""
+    block_of: list[int] = []
+    n = 0
+    for line in lines:
+        n += not line.strip()
+        block_of.append(n)
+    cells: list[list[Piece]] = []
+    for p in pieces[:end]:
+        if cells and block_of[p.line] == block_of[cells[-1][-1].line]:
+            cells[-1].append(p)
+        else:
+            cells.append([p])
+    return cells
+
+
+def text_values_after_label_column(pieces: list[Piece], lines: list[str], template: TemplateSpec,
+                                   index: LabelIndex, table_start: int, guess: float) -> dict[str, FieldValue]:
+    """Text fields whose labels stand in the form's left-hand column, which a tool wrote
+    as one run of labels (项目名称 | 实施文件依据 | 资金安排情况 | 预期总体目标) before the
+    rows' other cells, row by row: each row's first cell that no label of its own takes
+    (评价年度 | 2021 takes 2021; 项目级次 | 二级) is the value of the run's next label. The
+    texts left so (no amount, no label) are given to the run's text fields in order when
+    they are exactly as many; flagged, only their order ties them."""
+    cells = head_cells(pieces, lines, table_start)
+    texts = ["".join(p.text.strip() for p in c) for c in cells]
+    labelled = [index.is_label(t, LABEL_SCORE) for t in texts]
+    field_of: dict[str, str] = {}
+    for name, spec in template.fields.items():
+        if spec.type == "text" and spec.value == "right" and not spec.pattern and not spec.after:
+            for label in spec.all_labels:
+                field_of[label] = name
+    right_labels = {label for name, spec in template.fields.items() if spec.value == "right"
+                    for label in spec.all_labels}
+    patterns = [re.compile(spec.pattern) for spec in template.fields.values() if spec.pattern]
+    out: dict[str, FieldValue] = {}
+    i = 0
+    while i < len(cells):
+        if not labelled[i]:
+            i += 1
+            continue
+        start = i
+        while i < len(cells) and labelled[i]:
+            i += 1
+        names = [field_of[t] for t in texts[start:i] if t in field_of]
+        if len(names) < 2 or i - start < 3:
+            continue
+        left: list[int] = []
+        j = i
+        while j < len(cells):
+            text = texts[j]
+            if labelled[j]:
+                # A label of its own row: the cell after it is its value, not the run's.
+                j += 2 if text in right_labels and j + 1 < len(cells) and not labelled[j + 1] else 1
+                continue
+            if not (AMOUNT.match(text) or SMALL_NUMBER.match(text) or PERCENT.match(text)
+                    or text in DASHES or any(p.search(text) for p in patterns)
+                    or any(text.startswith(label) for label in right_labels)):  # 评价年度 2025
+                left.append(j)
+            j += 1
+        if len(left) != len(names):
+            continue
+        for name, j in zip(names, left):
+            value = typed_value(texts[j], template.fields[name].type)
+            if value is None:
+                continue
+            raw = "".join(p.raw.strip() for p in cells[j])
+            out[name] = FieldValue(value=value, raw=raw, page=1,
+                                   confidence=round(min(min(p.confidence for p in cells[j]), guess), 4))
+    return out
+
+
+def doubt_values_under_stacked_headings(fields: dict[str, FieldValue], pieces: list[Piece], lines: list[str],
+                                        template: TemplateSpec, index: LabelIndex, table_start: int,
+                                        cap: float) -> None:
+    """Fields told apart from their namesakes by the heading they stand under (市本级 after
+    实际分配下达, or after 实际支出金额) are read by the order of the cells after each
+    heading. A tool that wrote the headings with nothing but labels between them (实际分配下达
+    | 资金使用情况 | 实际支出金额: the column's boxes together) and their rows' cells after
+    them all keeps no such order: the values read so are in doubt, their confidence capped
+    at ``cap``."""
+    cells = head_cells(pieces, lines, table_start)
+    texts = ["".join(p.text.strip() for p in c) for c in cells]
+    labelled = [index.is_label(t, LABEL_SCORE) for t in texts]
+    heads = {name: [i for i, t in enumerate(texts) if t in spec.after]
+             for name, spec in template.fields.items() if spec.after}
+    for name, spec in template.fields.items():
+        value = fields.get(name)
+        if not heads.get(name) or value is None or value.value is None:
+            continue
+        # Its value one of two amounts after its label (转移支付到下级 | 2,051 | 1,948): the
+        # other's label left without one (转移支付至下级 | 资金使用情况) takes one of them,
+        # which one the order does not say.
+        raw = compact(value.raw or "")
+        if any(t in spec.all_labels and j + 2 < len(cells) and compact(texts[j + 1]) == raw
+               and not labelled[j + 2] and AMOUNT.match(texts[j + 2]) for j, t in enumerate(texts)):
+            value.confidence = min(value.confidence, cap)
+        for other, other_spec in template.fields.items():
+            if other == name or not heads.get(other) or not set(spec.labels) & set(other_spec.all_labels):
+                continue
+            a, b = heads[name][0], heads[other][0]
+            if a != b and all(labelled[j] for j in range(min(a, b) + 1, max(a, b))):
+                value.confidence = min(value.confidence, cap)

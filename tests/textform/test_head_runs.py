@@ -10,7 +10,8 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import label_index
 from pipeline.textform.head_fields import read_funds
-from pipeline.textform.head_runs import funds_by_sums, head_tokens, values_after_label_runs
+from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums, head_tokens,
+                                         text_values_after_label_column, values_after_label_runs)
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import load_text_config
 
@@ -119,3 +120,67 @@ def test_labels_in_a_run_take_their_values_in_order() -> None:
 def test_a_run_with_more_values_than_labels_is_left_alone() -> None:
     pieces = stream("评价年度", "项目级次", "2025", "三级", "710", "评价金额")
     assert values_after_label_runs(pieces, GD, INDEX, len(pieces), GUESS) == {}
+
+
+def boxes(*cells: str) -> tuple[list[Piece], list[str]]:
+    """A text of boxes a blank line apart, as pdfminer.six writes them ('/' a wrapped line)."""
+    lines: list[str] = []
+    pieces: list[Piece] = []
+    for cell in cells:
+        for part in cell.split("/"):
+            pieces.append(Piece(part, part, len(lines), None, 0.95))
+            lines.append(part)
+        lines.append("")
+    return pieces, lines
+
+
+# The fund form's left-hand labels in a run, then the rows' other cells row by row.
+LEFT_COLUMN = ("填报单位名称：某市财政局", "基本情况", "资金情况", "项目名称", "实施文件依据", "资金安排情况",
+               "预期总体目标", "乡村道路养护专项资金", "评价年度", "2024", "评价金额", "2,263",
+               "某财预〔2024〕12号", "项目级次", "二级", "预算计划安排", "市本级", "679",
+               "完成乡村道路养护任务，/确保资金使用安全高效。")
+
+
+def test_left_column_labels_take_their_rows_texts_in_order() -> None:
+    pieces, lines = boxes(*LEFT_COLUMN)
+    out = text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS)
+    assert out["project_name"].value == "乡村道路养护专项资金"
+    assert out["basis_document"].value == "某财预〔2024〕12号"
+    assert out["goal_expected"].value.startswith("完成乡村道路养护任务") and "确保资金" in out["goal_expected"].value
+    # Only the order ties them: flagged.
+    assert max(v.confidence for v in out.values()) < SURE
+
+
+def test_left_column_with_more_texts_than_labels_is_left_alone() -> None:
+    # A value with its label in one cell (评价年度 2024) is no text left over; an extra one is.
+    cells = [c for c in LEFT_COLUMN if c not in ("评价年度", "2024")]
+    pieces, lines = boxes(*cells[:7], "评价年度 2024", *cells[7:])
+    assert text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS).keys() \
+        == {"project_name", "basis_document", "goal_expected"}
+    pieces, lines = boxes(*LEFT_COLUMN, "另一段文字说明")
+    assert text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS) == {}
+
+
+def fund_fields(pieces: list[Piece]) -> dict[str, FieldValue]:
+    return {name: FieldValue(value=float(text.replace(",", "")), raw=text, confidence=1.0)
+            for name, text in (("allocated_city", "879"), ("spent_city", "791"),
+                               ("allocated_transfer", "2,051"), ("spent_transfer", "2,051"))}
+
+
+def test_namesakes_under_stacked_headings_are_doubted() -> None:
+    # 实际分配下达 | 资金使用情况 | 实际支出金额: nothing but labels between the headings, and
+    # 转移支付到下级 followed by two amounts (2,051 | 1,948): which is whose, no order says.
+    pieces, lines = boxes("资金安排情况", "预算计划安排", "实际分配下达", "2,930", "市本级 879", "转移支付至下级",
+                          "资金使用情况", "实际支出金额", "市本级 791", "转移支付到下级", "2,051", "1,948")
+    fields = fund_fields(pieces)
+    doubt_values_under_stacked_headings(fields, pieces, lines, GD, INDEX, len(pieces), GUESS)
+    assert fields["spent_transfer"].confidence <= GUESS
+
+
+def test_namesakes_in_row_order_stay_sure() -> None:
+    pieces, lines = boxes("资金安排情况", "预算计划安排", "2,930", "实际分配下达", "市本级", "879", "转移支付至下级",
+                          "2,051", "资金使用情况", "实际支出金额", "市本级", "791", "转移支付到下级", "1,948")
+    fields = fund_fields(pieces)
+    fields["spent_transfer"] = FieldValue(value=1948.0, raw="1,948", confidence=1.0)
+    doubt_values_under_stacked_headings(fields, pieces, lines, GD, INDEX, len(pieces), GUESS)
+    assert min(v.confidence for v in fields.values()) == 1.0

@@ -1,0 +1,156 @@
+"""Which cells of a box-ordered text are the table's rows, and which its groups'.
+
+pdfminer.six writes each box its layout analysis finds (a cell, or a run of one column's
+cells) in an order of its own, and the labels of the form's left-hand column (年度总体目标,
+绩效指标) may come first, before the head's values. A reading by columns
+(`column_runs.py`) counts the rows by their 三级指标 names, so a cell taken for a name
+that is none (the title, the unit's name, a head value; a level-2 group's name) miscounts
+every column. Two things the form itself says are read here:
+
+- the rows' cells come after the indicator table's header (一级指标 | 二级指标 | 三级指标):
+  a name printed before the first header label is the head's, not a row's;
+- on a form that prints the groups' weights in columns of their own (the provincial fund
+  form: 一级指标 名称 | 权重, 二级指标 名称 | 权重), each group prints its name then its
+  weight, the level-2 group's right after its level-1 group's (决策 | 20 | 资金分配 | 4);
+  a tool that puts a column's boxes together prints them as runs of as many
+  (决策 | 决策 | 过程 | 20 | 20 | 20 | 目标设置 | 立项管理 | 资金管理 | 4 | 4 | 4). The level-2
+  names of such a form are the province's own (no vocabulary lists them): a name right
+  after a level-1 name and its weight is a level-2 group's, wherever else it is printed,
+  and the numbers right after a run of group names are the groups' weights, not a row's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from math import comb
+from typing import NamedTuple, Protocol
+
+from pipeline.template.catalogue import IndicatorSpec
+from pipeline.text.normalize import compact
+
+# The kinds `cell_stream.CellClassifier` gives a level-1 and a level-2 group's name.
+LEVEL1_KIND = "group1"
+LEVEL2_KIND = "group2"
+NAME_KIND = "name"
+NUMBER_KIND = "num"
+# The header's columns whose labels open the table (the groups' and the rows' names).
+NAME_COLUMNS = ("level1", "level2", "level3")
+
+
+class TypedCell(Protocol):
+    """A cell of the stream (`cell_stream.Cell`): its compact text and its kind."""
+
+    @property
+    def key(self) -> str: ...
+
+    kind: str
+
+
+class Groups(NamedTuple):
+    """The places of the cells that are the groups' names and weights, and the texts of
+    the level-2 names found by their place (a row's name is none of these)."""
+
+    names: frozenset[int]
+    weights: frozenset[int]
+    level2_keys: frozenset[str]
+
+
+def header_start(cells: Sequence[TypedCell], spec: IndicatorSpec) -> int:
+    """The place of the first label of the table's header that heads a name column
+    (一级指标, 三级指标), or -1 when the text prints none."""
+    labels = {compact(path[0]) for key in NAME_COLUMNS for path in spec.columns.get(key, ()) if path}
+    return next((i for i, c in enumerate(cells) if c.key in labels), -1)
+
+
+def _run(cells: Sequence[TypedCell], at: int, kinds: tuple[str, ...]) -> int:
+    """Where the run of cells of these kinds that starts at ``at`` ends."""
+    end = at
+    while end < len(cells) and cells[end].kind in kinds:
+        end += 1
+    return end
+
+
+def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Groups:
+    """The groups' names and weights on a form that prints the groups' weights in columns
+    of their own (none found on another form): a run of level-1 names, a run of numbers
+    (their weights), then a run of names: as many of these as there were level-1 names are
+    level-2 groups' (an open name, or one of the vocabulary), and the numbers right after
+    them their weights."""
+    if "level1_weight" not in spec.columns or "level2_weight" not in spec.columns:
+        return Groups(frozenset(), frozenset(), frozenset())
+    names: set[int] = set()
+    weights: set[int] = set()
+    level2: set[str] = set()
+    i = 0
+    while i < len(cells):
+        if cells[i].kind == LEVEL2_KIND:
+            # Names of the vocabulary's level-2 groups (时效指标 | 成本指标 | 32 | 6): the
+            # numbers right after them their weights.
+            run_end = _run(cells, i, (LEVEL2_KIND,))
+            numbers_end = _run(cells, run_end, (NUMBER_KIND,))
+            names.update(range(i, run_end))
+            weights.update(range(run_end, min(numbers_end, run_end + run_end - i)))
+            i = run_end
+            continue
+        if cells[i].kind != LEVEL1_KIND:
+            i += 1
+            continue
+        first_end = _run(cells, i, (LEVEL1_KIND,))
+        count = first_end - i
+        names.update(range(i, first_end))
+        numbers_end = _run(cells, first_end, (NUMBER_KIND,))
+        weights.update(range(first_end, min(numbers_end, first_end + count)))
+        if numbers_end == first_end:  # no weight after the names: no level-2 name placed
+            i = first_end
+            continue
+        second_end = _run(cells, numbers_end, (NAME_KIND, LEVEL2_KIND))
+        taken = range(numbers_end, min(second_end, numbers_end + count))
+        whole = len(taken) == second_end - numbers_end
+        after = _run(cells, taken.stop, (NUMBER_KIND,)) if whole else taken.stop
+        weighed = range(taken.stop, min(after, taken.stop + len(taken)))
+        i = max(taken.stop, first_end + 1)
+        # A row's name may follow its level-1 group's weight too (产出 | 40 | 项目按期完成率,
+        # the level-2 name printed elsewhere): a name is the level-2 group's here when its
+        # own weight follows it, or when it is printed again below (the form repeats a
+        # merged group's name on every row); the others are left to the arithmetic.
+        if len(weighed) == len(taken) and taken:
+            names.update(taken)
+            weights.update(weighed)
+            level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND)
+        else:
+            names.update(j for j in taken if cells[j].kind == LEVEL2_KIND)
+            level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND
+                          and sum(c.key == cells[j].key for c in cells) > 1)
+    # A level-2 name found is the group's wherever it is printed (a page's first row prints
+    # it again; a tool may print it apart from its level-1 name).
+    names.update(i for i, c in enumerate(cells) if c.kind == NAME_KIND and c.key in level2)
+    return Groups(frozenset(names), frozenset(weights), frozenset(level2))
+
+
+def printed_group_weights(cells: Sequence[TypedCell], level1_order: Sequence[str]) -> list[float]:
+    """The level-1 groups' weights in the order of ``level1_order`` where each is printed
+    in a cell of its own right after its name (决策 | 20: the fund form's 权重 column), the
+    same each time the name is printed again; a name printed with other weights, or with
+    none, is left out."""
+    seen: dict[str, set[float]] = {}
+    for i, c in enumerate(cells[:-1]):
+        after = cells[i + 1]
+        if c.kind == LEVEL1_KIND and after.kind == NUMBER_KIND:
+            try:
+                seen.setdefault(c.key, set()).add(float(after.key))
+            except ValueError:
+                continue
+    return [next(iter(seen[n])) for n in level1_order if len(seen.get(n, ())) == 1]
+
+
+def level2_choices(names: Sequence[int], numbers: Sequence[int], surplus: int, most: int = 200
+                   ) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """The ways ``surplus`` of the names may be level-2 groups' names, each printed with
+    its weight in the next cell (资金分配 | 10): the names and the numbers each way sets
+    aside. None when there are fewer such names than the surplus or too many ways."""
+    taken = set(numbers)
+    candidates = [i for i in names if i + 1 in taken]
+    if surplus <= 0 or len(candidates) < surplus or comb(len(candidates), surplus) > most:
+        return []
+    return [(frozenset(c), frozenset(i + 1 for i in c)) for c in combinations(candidates, surplus)]

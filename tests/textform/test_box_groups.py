@@ -1,0 +1,122 @@
+"""A box-ordered text (pdfminer.six) read by columns: which cells are the rows' names and
+numbers, and which the head's or the groups' (box_groups.py, column_runs.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.box_groups import fund_groups_printed, header_start, level2_choices, printed_group_weights
+from pipeline.textform.column_runs import read_column_runs
+from pipeline.textform.pieces import TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+INDEX = label_index(CATALOGUE, CONFIG)
+GD = CATALOGUE.templates["gd_fund"]
+DEPT = CATALOGUE.templates["dept_overall"]
+
+
+@dataclass
+class C:
+    """A typed cell as the stream gives it: its compact text and its kind."""
+
+    key: str
+    kind: str
+
+
+def cells(*spec: str) -> list[C]:
+    """Cells from 'text:kind' (kind name when left out; a number's kind num)."""
+    out = []
+    for s in spec:
+        text, _, kind = s.partition(":")
+        out.append(C(text, kind or ("num" if text.replace(".", "").isdigit() else "name")))
+    return out
+
+
+def test_the_header_opens_the_rows() -> None:
+    stream = cells("部门整体支出绩效自评表", "某县水务局", "一级指标:label", "三级指标:label", "受益人数")
+    assert header_start(stream, DEPT.indicators) == 2
+    assert header_start(cells("受益人数"), DEPT.indicators) == -1
+
+
+def test_groups_printed_on_every_row_are_no_rows() -> None:
+    # The fund form repeating its merged groups on each row, a column's boxes together.
+    stream = cells("过程:group1", "20", "组织实施", "20", "组织机构健全性",
+                   "过程:group1", "过程:group1", "20", "20", "组织实施", "组织实施", "20", "20",
+                   "制度执行有效性", "项目管理规范性", "10", "6", "4")
+    groups = fund_groups_printed(stream, GD.indicators)
+    assert groups.level2_keys == {"组织实施"}
+    assert sorted(i for i in groups.names if stream[i].kind == "name") == [2, 9, 10]
+    assert sorted(groups.weights) == [1, 3, 7, 8, 11, 12]
+    # The rows' own weights are left to them.
+    assert not {15, 16, 17} & groups.weights
+
+
+def test_a_row_after_its_level1_weight_stays_a_row() -> None:
+    # 资金分配 | 10 | 决策 | 20 | 资金分配合理性: the name after the level-1 weight is printed
+    # once and no weight follows it: a row's, left to the arithmetic.
+    stream = cells("资金分配", "10", "决策:group1", "20", "资金分配合理性", "分配办法合规性", "3", "7")
+    groups = fund_groups_printed(stream, GD.indicators)
+    assert groups.level2_keys == frozenset() and 4 not in groups.names
+    assert groups.weights == {3}
+    # No group columns on the national forms: nothing set aside.
+    assert fund_groups_printed(stream, DEPT.indicators).names == frozenset()
+
+
+def test_level1_weights_printed_in_cells_of_their_own() -> None:
+    stream = cells("决策:group1", "20", "产出:group1", "50", "效益:group1", "30", "决策:group1", "20")
+    assert printed_group_weights(stream, ["决策", "过程", "产出", "效益"]) == [20.0, 50.0, 30.0]
+    # A name printed with two weights says neither.
+    clash = cells("决策:group1", "20", "决策:group1", "25", "产出:group1", "80")
+    assert printed_group_weights(clash, ["决策", "产出"]) == [80.0]
+
+
+def test_level2_choices_are_names_with_a_number_after_them() -> None:
+    # Names at 0, 2, 5; numbers at 1, 3, 4.
+    assert level2_choices([0, 2, 5], [1, 3, 4], 1) == [(frozenset({0}), frozenset({1})),
+                                                      (frozenset({2}), frozenset({3}))]
+    assert level2_choices([0, 2, 5], [1, 3, 4], 3) == []
+
+
+HEAD = "\n\n".join([
+    "填报单位名称：某市财政局", "基本情况", "项目名称", "实施文件依据", "预期总体目标",
+    "乡村道路养护专项资金", "评价年度", "2024", "某财预〔2024〕1号", "完成乡村道路养护任务。",
+    "指标评分表"])
+
+
+def fund_text(groups: list[str]) -> str:
+    """A provincial fund form as pdfminer writes it: the header, then the groups' and the
+    rows' names, the weights in a run, the values, the scores in a run, the total."""
+    table = ["一级指标", "二级指标", "三级指标", "名称 权重(%)", "年度预期值", "评价年度实现值", "自评分数",
+             *groups, "8", "4", "8", "50", "30",
+             "符合规范", "符合规范", "符合规范", "基本符合", "符合规范", "符合规范",
+             "≥20人次", "30人次", "≥12人", "22人", "8", "3", "8", "50", "30",
+             "合计：", "100", "100", "100", "99", "一、资金使用绩效", "已完成。"]
+    return HEAD + "\n\n" + "\n\n".join(table) + "\n"
+
+
+def read(text: str):
+    kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
+    pieces = join_wrapped_numbers(pieces, kind, CONFIG.confidence.cut_number)
+    assert kind is TextKind.CELLS
+    return read_column_runs(pieces, lines, GD, "gd_fund", CONFIG, INDEX, None, None)
+
+
+def test_open_level2_names_the_sums_single_out_are_no_rows() -> None:
+    # 资金分配 follows 决策 | 20 with its own weight: a group's. 目标设置 | 8 stands where a
+    # row's name could: the level-1 weights (20, 80) and the values (five rows) say which
+    # name is a group's; 受益人数 before the weights' run could be too, but a group's name
+    # and weight come before its first row's name: 目标设置 is taken, the numbers flagged.
+    text = fund_text(["决策", "20", "资金分配", "12", "资金分配合理性", "分配办法合规性", "目标设置", "8",
+                      "绩效目标合理性", "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
+    table = read(text)
+    assert table is not None
+    got = [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in table.rows]
+    assert got == [("资金分配合理性", "8", "8"), ("分配办法合规性", "4", "3"), ("绩效目标合理性", "8", "8"),
+                   ("培训人次", "50", "50"), ("受益人数", "30", "30")]
+    assert all(min(p.confidence for p in r.cells["level3_weight"]) < CONFIG.review_threshold
+               for r in table.rows)
