@@ -1275,8 +1275,10 @@ def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float,
     weigh something: with them, the run would weigh more than the form's full marks, which
     no row can (the arithmetic, not the order, says it is no row). Left in, a name left over
     (a level-2 name under the header) would be given to it and its 100 would break every sum
-    the groups are cut by."""
-    others = [r for r in rows if not ("level3" in r.missing and weighs_whole_form(r, min(marks)))]
+    the groups are cut by. A run read with a name before it (单位建设成本 | 100 | 100 | 102:
+    a row's name the tool printed after the rows, then the total's numbers) is no row by
+    the same sums: its name is set free too, for the row that lacks one."""
+    others = [r for r in rows if not weighs_whole_form(r, min(marks))]
     rest = sum(r.cells["level3_weight"].number() or 0.0 for r in others)
     if len(others) == len(rows) or rest <= TOLERANCE:
         return rows
@@ -1288,6 +1290,26 @@ def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float,
         else:
             used.difference_update(range(row.start, row.end))
     return kept
+
+
+def name_from_total_run(read: list[StreamRow], kept: list[StreamRow], used: set[int],
+                        marks: tuple[float, ...]) -> None:
+    """The name of a run `total_run_dropped` set aside (单位建设成本 | 100 | 100 | 102: a row's
+    name the tool printed after the rows, then the total's numbers) given to the one row
+    kept without a name (… 合计： | 18 | ≤90万元 | 76.04万元 | 18), when the rows' weights with
+    it make the form's full marks: a guess (flagged), that the sums alone would seem to
+    confirm. With several nameless rows, which is the name's is not said by anything."""
+    names = [r.cells["level3"] for r in read if r not in kept and "level3" in r.cells]
+    nameless = [r for r in kept if "level3" in r.missing]
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in kept)
+    if len(names) != 1 or len(nameless) != 1 or not any(abs(weights - m) <= TOLERANCE for m in marks):
+        return
+    row, name = nameless[0], names[0]
+    row.cells["level3"] = name
+    row.guessed.add("level3")
+    row.missing.discard("level3")
+    dropped = next(r for r in read if r not in kept and r.cells.get("level3") is name)
+    used.add(dropped.start)
 
 
 def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
@@ -2983,7 +3005,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         rows = total_set_apart(rows, used, min(marks))
     else:
-        rows = total_run_dropped(rows, used, marks)
+        read, rows = rows, total_run_dropped(rows, used, marks)
+        name_from_total_run(read, rows, used, marks)
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)

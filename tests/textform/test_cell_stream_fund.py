@@ -15,6 +15,7 @@ from pipeline.textform.cell_stream import (
     head_values_printed_apart,
     join_split_values,
     match_rows,
+    name_from_total_run,
     place_left_sentences,
     rows_read_past_labels,
     split_joined_names,
@@ -90,6 +91,28 @@ def test_total_run_dropped_only_when_the_other_rows_weigh_something() -> None:
     # A nameless run weighing the whole form alone is left for the later checks to say.
     alone = [rows[1]]
     assert total_run_dropped(alone, set(), (100.0,)) == alone
+
+
+def test_a_named_run_weighing_the_whole_form_gives_its_name_to_the_nameless_row() -> None:
+    # A row's name printed after the rows, right before the total's weights and score
+    # (单位建设成本 | 100 | 100 | 102); its row's cells after 合计： with no name.
+    cells = cells_of("资金分配合理性\n\n82\n\n有效提升\n\n有效提升\n\n80\n\n合计：\n\n18\n\n≤90万元\n\n"
+                     "76.04万元\n\n18\n\n单位建设成本\n\n100\n\n100\n\n102\n", FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert [r.cells["level3"].text if "level3" in r.cells else None for r in rows] == [
+        "资金分配合理性", None, "单位建设成本"]
+    kept = total_run_dropped(rows, used, (100.0,))
+    assert len(kept) == 2  # 82 + 18 + 100 is more than any row set can weigh
+    name_from_total_run(rows, kept, used, (100.0,))
+    assert kept[1].cells["level3"].text == "单位建设成本" and "level3" in kept[1].guessed
+    assert kept[1].cells["target"].text == "≤90万元"
+    # With the rows' weights short of the full marks, the name is no one's: left as read.
+    cells = cells_of("资金分配合理性\n\n70\n\n有效提升\n\n有效提升\n\n70\n\n合计：\n\n18\n\n≤90万元\n\n"
+                     "76.04万元\n\n18\n\n单位建设成本\n\n100\n\n100\n\n102\n", FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    kept = total_run_dropped(rows, used, (100.0,))
+    name_from_total_run(rows, kept, used, (100.0,))
+    assert "level3" in kept[1].missing
 
 
 def test_a_grouped_amount_printed_after_a_row_label_is_the_amount_its_label_lacks() -> None:
