@@ -2016,6 +2016,30 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
     return anchors, level1_anchors
 
 
+def repeated_runs(starts: list[int], ends: list[int], anchors: dict[int, tuple[Cell, Cell | None]]
+                  ) -> dict[int, tuple[int, int]]:
+    """Each level-2 anchor's rows as one group with the anchors right after it that print
+    the same name and weight again (a form whose merged cells are printed on every row, or
+    again after a page break: 过程 | 10 | 资金管理 | 5 before each of its rows): by anchor,
+    the first and the end row of its run. Its rows' weights confirm the printed weight over
+    the run, not row by row."""
+    def key(j: int) -> tuple[str, str | None]:
+        name, weight = anchors[j]
+        return name.key, weight.key if weight is not None else None
+
+    out: dict[int, tuple[int, int]] = {}
+    run: list[int] = []
+    for s in starts:
+        e = next(x for x in ends if x > s)
+        if run and key(run[-1]) == key(s) and out[run[-1]][1] == s:
+            run.append(s)
+        else:
+            run = [s]
+        for r in run:
+            out[r] = (run[0], e)
+    return out
+
+
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
                 sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0,
                 level2_parents: dict[str, tuple[str, ...]] | None = None) -> list[dict[str, Piece]]:
@@ -2087,13 +2111,15 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     # Each level-2 group runs from its name to the next one, within its level-1 group;
     # confirmed when its rows' weights make its printed weight.
     ends = sorted({*starts, *bounds[1:]})
+    runs = repeated_runs(starts, ends, anchors)
     for s in starts:
         e = next(x for x in ends if x > s)
         name, weight_cell = anchors[s]
-        total = sum(row_weights[s:e])
+        a, b = runs[s]
+        total = sum(row_weights[a:b])
         weight = weight_cell.number() if weight_cell is not None else None
         confirmed = weight is not None and abs(weight - total) <= TOLERANCE \
-            and not unsure_weights & set(range(s, e))
+            and not unsure_weights & set(range(a, b))
         for j in range(s, e):
             groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
@@ -2207,7 +2233,7 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     """The names printed right before a number no row took (社会效益指标 | 8), by that
     number: a level-2 name and its weight, or a neighbour's name beside it. A level-1 name
     printed in the same block goes (成本指标 | 产出: 成本指标). Each number's names in the
-    order they are printed."""
+    order they are printed, a name repeated on its group's rows once."""
     found: dict[float, list[tuple[int, str]]] = {}
 
     def add(name: Cell, weight: Cell) -> None:
@@ -2232,7 +2258,10 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     for run, weights in runs:
         for name, weight in zip(run, weights):
             add(name, weight)
-    return {x: [key for _line, key in sorted(named)] for x, named in found.items()}
+    # A name printed again right after itself with the same number is one group's merged
+    # cell printed on each of its rows (or again after a page break): one name.
+    return {x: [key for k, (_line, key) in enumerate(ordered) if k == 0 or ordered[k - 1][1] != key]
+            for x, named in found.items() for ordered in [sorted(named)]}
 
 
 def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
