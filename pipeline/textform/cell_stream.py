@@ -579,8 +579,29 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
-    cells = [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    cells = [c for n, block in enumerate(blocks_of(pieces, lines))
+             for c in block_cells(glued_name_rejoined(block, lines, kinds), n, kinds)]
     return join_torn_across(cells, kinds)
+
+
+def glued_name_rejoined(block: list[list[Piece]], lines: list[str], kinds: CellClassifier
+                        ) -> list[list[Piece]]:
+    """A wrapped name whose first line ends in a worded value (森林防火项目按期完成 | 率) was
+    split there as a name and a value glued together (`split_glued`); a cell's wrapped
+    line goes on from the end of the line above, so where the next line of a block of
+    these two lines goes on neither as a value (按期完成率 is no value) nor as a cell of its
+    own, the line is one name again."""
+    if len(block) != 2 or len(block[0]) != 2 or len(block[1]) != 1:
+        return block
+    head, value = block[0]
+    tail = block[1][0]
+    glued = head.raw.strip() + value.raw.strip() == lines[head.line].strip()
+    if not glued or kinds.of((head,)) != "name" or kinds.of((value,)) != "value" \
+            or kinds.of((tail,)) != "name" or kinds.standalone(tail) or kinds.goes_on([value], tail):
+        return block
+    whole = Piece(head.text + value.text, head.raw + value.raw, head.line, head.x,
+                  min(head.confidence, value.confidence))
+    return [[whole], [tail]]
 
 
 def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
