@@ -1313,17 +1313,6 @@ def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float,
     return kept
 
 
-def rows_without_names_dropped(rows: list[StreamRow], used: set[int]) -> list[StreamRow]:
-    """The rows whose 三级指标 was found somewhere; the others' cells set free. A run read as
-    a nameless row may be no row at all (40 | 28 | 40: level-1 and level-2 weights printed
-    in a run under the header), and the groups are cut by the numbers no row took: a row
-    left out holds none of them."""
-    for row in rows:
-        if "level3" in row.missing:
-            used.difference_update(range(row.start, row.end))
-    return [r for r in rows if "level3" not in r.missing]
-
-
 def name_from_total_run(read: list[StreamRow], kept: list[StreamRow], used: set[int],
                         marks: tuple[float, ...]) -> None:
     """The name of a run `total_run_dropped` set aside (单位建设成本 | 100 | 100 | 102: a row's
@@ -3103,7 +3092,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
     # so that the sums say rows are missing (indicators_complete) rather than a nameless
     # row's values standing unattributed.
-    rows = rows_without_names_dropped(rows, used)
+    rows = [r for r in rows if "level3" not in r.missing]
     if not rows:
         return None
     for row in rows:

@@ -19,7 +19,6 @@ from pipeline.textform.cell_stream import (
     name_from_total_run,
     place_left_sentences,
     repeated_runs,
-    rows_without_names_dropped,
     rows_read_past_labels,
     split_joined_names,
     stream_cells,
@@ -298,14 +297,3 @@ def test_a_group_name_printed_on_each_of_its_rows_is_one_name_by_its_weight() ->
     assert weight_names(cells, used, anchors, ["决策", "过程", "产出", "效益"])[5.0] == ["资金管理", "组织实施"]
     # Each anchor's rows are its run's: the weights of both rows make the printed 5.
     assert repeated_runs([0, 1, 2, 3], [0, 1, 2, 3, 4], anchors) == {0: (0, 2), 1: (0, 2), 2: (2, 4), 3: (2, 4)}
-
-
-def test_a_nameless_row_left_out_frees_its_numbers_for_the_groups() -> None:
-    # 40 | 28 | 40 under the header (level-1 and level-2 weights in a run) read as a row
-    # without its name: left out, its numbers are no row's.
-    cells = cells_of("40\n\n28\n\n40\n\n资金拨付及时率\n\n3\n\n≥95%\n\n95%\n\n3\n", FUND_KINDS)
-    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
-    assert len(rows) == 2 and "level3" in rows[0].missing
-    kept = rows_without_names_dropped(rows, used)
-    assert [r.cells["level3"].text for r in kept] == ["资金拨付及时率"]
-    assert used == set(range(3, 8))
