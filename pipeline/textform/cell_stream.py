@@ -579,8 +579,29 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
-    cells = [c for n, block in enumerate(blocks_of(pieces, lines)) for c in block_cells(block, n, kinds)]
+    cells = [c for n, block in enumerate(blocks_of(pieces, lines))
+             for c in block_cells(glued_name_rejoined(block, lines, kinds), n, kinds)]
     return join_torn_across(cells, kinds)
+
+
+def glued_name_rejoined(block: list[list[Piece]], lines: list[str], kinds: CellClassifier
+                        ) -> list[list[Piece]]:
+    """A wrapped name whose first line ends in a worded value (森林防火项目按期完成 | 率) was
+    split there as a name and a value glued together (`split_glued`); a cell's wrapped
+    line goes on from the end of the line above, so where the next line of a block of
+    these two lines goes on neither as a value (按期完成率 is no value) nor as a cell of its
+    own, the line is one name again."""
+    if len(block) != 2 or len(block[0]) != 2 or len(block[1]) != 1:
+        return block
+    head, value = block[0]
+    tail = block[1][0]
+    glued = head.raw.strip() + value.raw.strip() == lines[head.line].strip()
+    if not glued or kinds.of((head,)) != "name" or kinds.of((value,)) != "value" \
+            or kinds.of((tail,)) != "name" or kinds.standalone(tail) or kinds.goes_on([value], tail):
+        return block
+    whole = Piece(head.text + value.text, head.raw + value.raw, head.line, head.x,
+                  min(head.confidence, value.confidence))
+    return [[whole], [tail]]
 
 
 def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
@@ -1275,8 +1296,10 @@ def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float,
     weigh something: with them, the run would weigh more than the form's full marks, which
     no row can (the arithmetic, not the order, says it is no row). Left in, a name left over
     (a level-2 name under the header) would be given to it and its 100 would break every sum
-    the groups are cut by."""
-    others = [r for r in rows if not ("level3" in r.missing and weighs_whole_form(r, min(marks)))]
+    the groups are cut by. A run read with a name before it (单位建设成本 | 100 | 100 | 102:
+    a row's name the tool printed after the rows, then the total's numbers) is no row by
+    the same sums: its name is set free too, for the row that lacks one."""
+    others = [r for r in rows if not weighs_whole_form(r, min(marks))]
     rest = sum(r.cells["level3_weight"].number() or 0.0 for r in others)
     if len(others) == len(rows) or rest <= TOLERANCE:
         return rows
@@ -1288,6 +1311,26 @@ def total_run_dropped(rows: list[StreamRow], used: set[int], marks: tuple[float,
         else:
             used.difference_update(range(row.start, row.end))
     return kept
+
+
+def name_from_total_run(read: list[StreamRow], kept: list[StreamRow], used: set[int],
+                        marks: tuple[float, ...]) -> None:
+    """The name of a run `total_run_dropped` set aside (单位建设成本 | 100 | 100 | 102: a row's
+    name the tool printed after the rows, then the total's numbers) given to the one row
+    kept without a name (… 合计： | 18 | ≤90万元 | 76.04万元 | 18), when the rows' weights with
+    it make the form's full marks: a guess (flagged), that the sums alone would seem to
+    confirm. With several nameless rows, which is the name's is not said by anything."""
+    names = [r.cells["level3"] for r in read if r not in kept and "level3" in r.cells]
+    nameless = [r for r in kept if "level3" in r.missing]
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in kept)
+    if len(names) != 1 or len(nameless) != 1 or not any(abs(weights - m) <= TOLERANCE for m in marks):
+        return
+    row, name = nameless[0], names[0]
+    row.cells["level3"] = name
+    row.guessed.add("level3")
+    row.missing.discard("level3")
+    dropped = next(r for r in read if r not in kept and r.cells.get("level3") is name)
+    used.add(dropped.start)
 
 
 def doubt_rows_named_by_guess(rows: list[StreamRow]) -> None:
@@ -1994,6 +2037,30 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
     return anchors, level1_anchors
 
 
+def repeated_runs(starts: list[int], ends: list[int], anchors: dict[int, tuple[Cell, Cell | None]]
+                  ) -> dict[int, tuple[int, int]]:
+    """Each level-2 anchor's rows as one group with the anchors right after it that print
+    the same name and weight again (a form whose merged cells are printed on every row, or
+    again after a page break: 过程 | 10 | 资金管理 | 5 before each of its rows): by anchor,
+    the first and the end row of its run. Its rows' weights confirm the printed weight over
+    the run, not row by row."""
+    def key(j: int) -> tuple[str, str | None]:
+        name, weight = anchors[j]
+        return name.key, weight.key if weight is not None else None
+
+    out: dict[int, tuple[int, int]] = {}
+    run: list[int] = []
+    for s in starts:
+        e = next(x for x in ends if x > s)
+        if run and key(run[-1]) == key(s) and out[run[-1]][1] == s:
+            run.append(s)
+        else:
+            run = [s]
+        for r in run:
+            out[r] = (run[0], e)
+    return out
+
+
 def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1_order: list[str],
                 sure: float, guess: float, marks: tuple[float, ...], table_at: int = 0,
                 level2_parents: dict[str, tuple[str, ...]] | None = None) -> list[dict[str, Piece]]:
@@ -2065,13 +2132,15 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     # Each level-2 group runs from its name to the next one, within its level-1 group;
     # confirmed when its rows' weights make its printed weight.
     ends = sorted({*starts, *bounds[1:]})
+    runs = repeated_runs(starts, ends, anchors)
     for s in starts:
         e = next(x for x in ends if x > s)
         name, weight_cell = anchors[s]
-        total = sum(row_weights[s:e])
+        a, b = runs[s]
+        total = sum(row_weights[a:b])
         weight = weight_cell.number() if weight_cell is not None else None
         confirmed = weight is not None and abs(weight - total) <= TOLERANCE \
-            and not unsure_weights & set(range(s, e))
+            and not unsure_weights & set(range(a, b))
         for j in range(s, e):
             groups[j]["level2"] = piece(name.text, sure if confirmed else guess, line)
             groups[j]["level2_weight"] = piece(number_text(weight if weight is not None else total),
@@ -2185,7 +2254,7 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     """The names printed right before a number no row took (社会效益指标 | 8), by that
     number: a level-2 name and its weight, or a neighbour's name beside it. A level-1 name
     printed in the same block goes (成本指标 | 产出: 成本指标). Each number's names in the
-    order they are printed."""
+    order they are printed, a name repeated on its group's rows once."""
     found: dict[float, list[tuple[int, str]]] = {}
 
     def add(name: Cell, weight: Cell) -> None:
@@ -2210,7 +2279,10 @@ def weight_names(cells: list[Cell], used: set[int], anchors: dict[int, tuple[Cel
     for run, weights in runs:
         for name, weight in zip(run, weights):
             add(name, weight)
-    return {x: [key for _line, key in sorted(named)] for x, named in found.items()}
+    # A name printed again right after itself with the same number is one group's merged
+    # cell printed on each of its rows (or again after a page break): one name.
+    return {x: [key for k, (_line, key) in enumerate(ordered) if k == 0 or ordered[k - 1][1] != key]
+            for x, named in found.items() for ordered in [sorted(named)]}
 
 
 def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell], list[Cell]]]:
@@ -2983,7 +3055,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         rows = total_set_apart(rows, used, min(marks))
     else:
-        rows = total_run_dropped(rows, used, marks)
+        read, rows = rows, total_run_dropped(rows, used, marks)
+        name_from_total_run(read, rows, used, marks)
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)

@@ -49,7 +49,7 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.indicator_rows import TextRow
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, text_to_pieces
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -83,6 +83,19 @@ def test_a_value_wrapped_beside_its_name_keeps_its_tail() -> None:
     assert texts(got) == [("农村人居任务完成时间", "name"), ("12月31日前", "value")]
     got = block_cells(block("公共文化带动地方 达成年度", "经济增长", "指标"), 0, KINDS)
     assert texts(got) == [("公共文化带动地方经济增长", "name"), ("达成年度指标", "value")]
+
+
+def test_a_wrapped_name_whose_first_line_ends_in_a_value_word_is_one_name() -> None:
+    # pdftotext: 森林防火项目按期完成 | 率, a name's two lines in a block; the first line was
+    # parted at 按期完成 (a worded value) as if a name and a value were glued.
+    text = "森林防火项目按期完成\n率\n\n3\n"
+    _kind, pieces, kept = text_to_pieces(text, CONFIG, INDEX)
+    assert [p.text for p in pieces][:2] == ["森林防火项目", "按期完成"]
+    assert texts(stream_cells(pieces, kept, KINDS))[:1] == [("森林防火项目按期完成率", "name")]
+    # With a space between, the line holds two cells: a name and the value beside it.
+    text = "森林防火项目 按期完成\n率\n\n3\n"
+    _kind, pieces, kept = text_to_pieces(text, CONFIG, INDEX)
+    assert ("按期完成", "value") in texts(stream_cells(pieces, kept, KINDS))
 
 
 def test_a_wrapped_label_is_one_label() -> None:

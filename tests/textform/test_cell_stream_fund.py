@@ -11,15 +11,19 @@ from pipeline.textform.cell_stream import (
     CellClassifier,
     StreamRow,
     core_keys,
+    fund_anchors,
     fill_right_after,
     head_values_printed_apart,
     join_split_values,
     match_rows,
+    name_from_total_run,
     place_left_sentences,
+    repeated_runs,
     rows_read_past_labels,
     split_joined_names,
     stream_cells,
     total_run_dropped,
+    weight_names,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
@@ -90,6 +94,28 @@ def test_total_run_dropped_only_when_the_other_rows_weigh_something() -> None:
     # A nameless run weighing the whole form alone is left for the later checks to say.
     alone = [rows[1]]
     assert total_run_dropped(alone, set(), (100.0,)) == alone
+
+
+def test_a_named_run_weighing_the_whole_form_gives_its_name_to_the_nameless_row() -> None:
+    # A row's name printed after the rows, right before the total's weights and score
+    # (单位建设成本 | 100 | 100 | 102); its row's cells after 合计： with no name.
+    cells = cells_of("资金分配合理性\n\n82\n\n有效提升\n\n有效提升\n\n80\n\n合计：\n\n18\n\n≤90万元\n\n"
+                     "76.04万元\n\n18\n\n单位建设成本\n\n100\n\n100\n\n102\n", FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert [r.cells["level3"].text if "level3" in r.cells else None for r in rows] == [
+        "资金分配合理性", None, "单位建设成本"]
+    kept = total_run_dropped(rows, used, (100.0,))
+    assert len(kept) == 2  # 82 + 18 + 100 is more than any row set can weigh
+    name_from_total_run(rows, kept, used, (100.0,))
+    assert kept[1].cells["level3"].text == "单位建设成本" and "level3" in kept[1].guessed
+    assert kept[1].cells["target"].text == "≤90万元"
+    # With the rows' weights short of the full marks, the name is no one's: left as read.
+    cells = cells_of("资金分配合理性\n\n70\n\n有效提升\n\n有效提升\n\n70\n\n合计：\n\n18\n\n≤90万元\n\n"
+                     "76.04万元\n\n18\n\n单位建设成本\n\n100\n\n100\n\n102\n", FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    kept = total_run_dropped(rows, used, (100.0,))
+    name_from_total_run(rows, kept, used, (100.0,))
+    assert "level3" in kept[1].missing
 
 
 def test_a_grouped_amount_printed_after_a_row_label_is_the_amount_its_label_lacks() -> None:
@@ -255,3 +281,19 @@ def test_a_number_printed_after_the_goal_is_no_part_of_it() -> None:
     head_values_printed_apart(fields, head, FUND, 0.6)
     assert fields["goal_expected"].raw == goal and fields["goal_expected"].confidence == 0.6
     assert fields["evaluation_amount"].value == 1195 and fields["evaluation_amount"].confidence == 0.6
+
+
+
+def test_a_group_name_printed_on_each_of_its_rows_is_one_name_by_its_weight() -> None:
+    # 过程 | 10 | 资金管理 | 5 before each row of 资金管理, then 组织实施 | 5 before each of its
+    # rows: the two groups of weight 5 are 资金管理 and 组织实施, in that order.
+    text = ""
+    for group, name in [("资金管理", "财务管理制度健全性"), ("资金管理", "预算执行率"),
+                        ("组织实施", "制度执行有效性"), ("组织实施", "组织机构健全性")]:
+        text += f"过程\n\n10\n\n{group}\n\n5\n\n{name}\n\n2\n\n符合规范\n\n符合规范\n\n2\n\n"
+    cells = cells_of(text, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    anchors = {j: pair for j, (_at, pair) in fund_anchors(rows, cells, used)[0].items()}
+    assert weight_names(cells, used, anchors, ["决策", "过程", "产出", "效益"])[5.0] == ["资金管理", "组织实施"]
+    # Each anchor's rows are its run's: the weights of both rows make the printed 5.
+    assert repeated_runs([0, 1, 2, 3], [0, 1, 2, 3, 4], anchors) == {0: (0, 2), 1: (0, 2), 2: (2, 4), 3: (2, 4)}
