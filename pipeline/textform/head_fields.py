@@ -412,9 +412,12 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
     if kind is TextKind.LINES and own < width:
         # A tool that starts a line wherever the text moves down (PDFium, pdf.js) prints a
         # row whose amounts wrap cell by cell: the label and an amount's head, its tail
-        # below, the next amount... Read in order, such a row is whole.
+        # below, the next amount... Read in order, such a row is whole, and starts with an
+        # amount on its label's line (not so pdfplumber's 年度资金总额 10 100% 10, whose
+        # amounts' halves stand on the lines about it).
         in_order = funds_row_cells(pieces, at, width, TextKind.CELLS, label_lines)
-        if len(in_order) == width and any(p.line > line for p in in_order):
+        if len(in_order) == width and in_order[0].line == line and upper_halves([in_order[0]], line) \
+                and any(p.line > line for p in in_order):
             return in_order
     above = line - 1 if line - 1 not in label_lines and upper_halves(pieces, line - 1) else None
     below = line + 1 if line + 1 not in label_lines else None

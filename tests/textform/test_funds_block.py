@@ -127,3 +127,12 @@ def test_heads_wrapped_above_the_label_line_are_still_the_rows() -> None:
                       "上年结转资金 0.00 0.00 0.00 — — —", "其他资金 0.00 0.00 0.00 — — —")
     assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [10264900, 10264900, 9200000]
     assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 89.63, 8.96)
+
+
+def test_a_row_whose_amounts_stand_about_its_line_is_not_read_in_order() -> None:
+    # pdfplumber: the amounts' heads (run together) above the label's line, the tails
+    # below; the label's line holds 分值 执行率 得分. Its cells in text order (10 100% 10
+    # 00 00 00) are no row.
+    out = lines_funds(DEPT, "9,777,900.9,777,900.9,777,900.", "年度资金总额 10 100% 10", "00 00 00",
+                      "其中：当年财政拨款 — — —")
+    assert out["funds_weight"].value != 0 and out["funds_score"].value != 0
