@@ -604,6 +604,9 @@ def row_fields(out: dict[str, FieldValue], row_key: str, columns: dict[str, str]
         fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
         if not complete:
             fv.confidence = round(fv.confidence * 0.5, 4)
+            if value is None:
+                # A dash in doubt like a blank: its confidence flags no null value.
+                fv.flag("low_ocr_confidence")
         out[name] = fv
         if WRAPPED_JOIN in piece.raw:
             joined.append((row_key, column_key, name))

@@ -136,3 +136,13 @@ def test_a_row_whose_amounts_stand_about_its_line_is_not_read_in_order() -> None
     out = lines_funds(DEPT, "9,777,900.9,777,900.9,777,900.", "年度资金总额 10 100% 10", "00 00 00",
                       "其中：当年财政拨款 — — —")
     assert out["funds_weight"].value != 0 and out["funds_score"].value != 0
+
+
+def test_a_dash_in_a_row_shorter_than_the_header_is_flagged_like_a_blank() -> None:
+    # pypdf's layout mode runs a row's wrapped amounts together (8,800,100.8,800,100.…),
+    # which leaves the row its dashes alone: where they stand is a guess.
+    out = lines_funds(DEPT, "年度资金总额 1,000 1,000 1,000 10 100% 10",
+                      "其中：当年财政拨款 8,800,100.8,800,100.8,800,100.— —",
+                      "其他资金 0.00 0.00 0.00 — — —")
+    for name in ("fiscal_initial", "fiscal_annual", "fiscal_executed"):
+        assert out[name].value is None and out[name].flags, name
