@@ -408,7 +408,18 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
             cells.append(piece)
         return join_amount_tails(join_tails_below(cells, width), width)
     line = pieces[at].line
-    above = line - 1 if line - 1 not in label_lines else None
+    own = sum(1 for i, p in enumerate(pieces) if i > at and p.line == line and is_funds_cell(p))
+    if kind is TextKind.LINES and own < width:
+        # A tool that starts a line wherever the text moves down (PDFium, pdf.js) prints a
+        # row whose amounts wrap cell by cell: the label and an amount's head, its tail
+        # below, the next amount... Read in order, such a row is whole, and starts with an
+        # amount on its label's line (not so pdfplumber's 年度资金总额 10 100% 10, whose
+        # amounts' halves stand on the lines about it).
+        in_order = funds_row_cells(pieces, at, width, TextKind.CELLS, label_lines)
+        if len(in_order) == width and in_order[0].line == line and upper_halves([in_order[0]], line) \
+                and any(p.line > line for p in in_order):
+            return in_order
+    above = line - 1 if line - 1 not in label_lines and upper_halves(pieces, line - 1) else None
     below = line + 1 if line + 1 not in label_lines else None
     # In text order (line, then place in the line), or by position where the text kept it.
     cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
@@ -424,6 +435,14 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
     if kind is TextKind.SPACED:
         cells.sort(key=lambda p: p.x or 0)
     return cells[:width]
+
+
+def upper_halves(pieces: list[Piece], line: int) -> bool:
+    """Whether a line can hold the upper halves of a row's wrapped amounts: a row's cells
+    sit about its label's line, and only an amount too wide for its cell wraps above it,
+    so a dash or a short number there (0 — — —) is the row above's."""
+    cells = [p.text.strip() for p in pieces if p.line == line and is_funds_cell(p)]
+    return all(sum(ch.isdigit() for ch in c) >= 4 and "%" not in c for c in cells)
 
 
 # A joined amount's raw text marks the join, so that `read_funds` can weigh it.
@@ -585,6 +604,9 @@ def row_fields(out: dict[str, FieldValue], row_key: str, columns: dict[str, str]
         fv = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
         if not complete:
             fv.confidence = round(fv.confidence * 0.5, 4)
+            if value is None:
+                # A dash in doubt like a blank: its confidence flags no null value.
+                fv.flag("low_ocr_confidence")
         out[name] = fv
         if WRAPPED_JOIN in piece.raw:
             joined.append((row_key, column_key, name))

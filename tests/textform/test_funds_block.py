@@ -8,7 +8,7 @@ from hypothesis import given, strategies as st
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.head_fields import join_tails_below, read_funds
-from pipeline.textform.pieces import Piece, TextKind
+from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers
 
 MOF = load_catalogue(Settings().config_dir).templates["mof_project"]
 
@@ -90,3 +90,59 @@ def test_joining_tails_keeps_every_digit_in_order(texts: list[str], width: int) 
     got = join_tails_below(cells, width)
     assert sorted("".join(c.text for c in got)) == sorted("".join(texts))
     assert len(got) in (len(cells), len(cells) - sum(1 for c in got if "\n" in c.raw))
+
+
+# A tool that starts a line wherever the text moves down (PDFium's get_text_range, pdf.js)
+# prints a row whose amounts wrap in their narrow cells cell by cell: the label with the
+# first amount's head, its tail below, the next amount, ...; the short cells (分值 执行率
+# 得分, dashes) after the last tail, on its line.
+DEPT = load_catalogue(Settings().config_dir).templates["dept_overall"]
+CELL_BY_CELL = ("年度资金总额 9,777,900.", "00", "9,777,900.", "00", "9,777,900.", "00 10 100% 10",
+                "其中：当年财政拨款 8,800,100.", "00", "8,800,100.", "00", "8,800,100.", "00 — — —",
+                "上年结转资金 977,800.0", "0", "977,800.0", "0", "977,800.0", "0 — — —",
+                "其他资金 0.00 0.00 0.00 — — —")
+
+
+def lines_funds(template, *lines: str) -> dict:
+    pieces = join_wrapped_numbers(stream(*lines), TextKind.LINES)
+    return read_funds(pieces, template, len(pieces), TextKind.LINES)
+
+
+def test_a_row_printed_cell_by_cell_over_lines_is_read_in_order() -> None:
+    out = lines_funds(DEPT, *CELL_BY_CELL)
+    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [9777900] * 3
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 100, 10)
+    assert [out[k].value for k in ("fiscal_initial", "fiscal_annual", "fiscal_executed")] == [8800100] * 3
+    # Wrapped inside its decimals (977,800.0 | 0): the tail is no cell of its own.
+    assert [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")] == [977800] * 3
+    # A row whole on its line takes nothing from the line above (the row above's 0 — — —).
+    assert [out[k].value for k in ("other_initial", "other_annual", "other_executed")] == [0] * 3
+
+
+def test_heads_wrapped_above_the_label_line_are_still_the_rows() -> None:
+    # pdfplumber: a row's line per line, its amounts' heads on the line above its label's
+    # (the cells centred on the row), the tails on the label's line.
+    out = lines_funds(DEPT, "10,264,90 10,264,90 9,200,00", "年度资金总额 0.00 0.00 0.00 10 89.63% 8.96",
+                      "其中：当年财政拨款 10,264,900.00 10,264,900.00 9,200,000.00 — — —",
+                      "上年结转资金 0.00 0.00 0.00 — — —", "其他资金 0.00 0.00 0.00 — — —")
+    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed")] == [10264900, 10264900, 9200000]
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 89.63, 8.96)
+
+
+def test_a_row_whose_amounts_stand_about_its_line_is_not_read_in_order() -> None:
+    # pdfplumber: the amounts' heads (run together) above the label's line, the tails
+    # below; the label's line holds 分值 执行率 得分. Its cells in text order (10 100% 10
+    # 00 00 00) are no row.
+    out = lines_funds(DEPT, "9,777,900.9,777,900.9,777,900.", "年度资金总额 10 100% 10", "00 00 00",
+                      "其中：当年财政拨款 — — —")
+    assert out["funds_weight"].value != 0 and out["funds_score"].value != 0
+
+
+def test_a_dash_in_a_row_shorter_than_the_header_is_flagged_like_a_blank() -> None:
+    # pypdf's layout mode runs a row's wrapped amounts together (8,800,100.8,800,100.…),
+    # which leaves the row its dashes alone: where they stand is a guess.
+    out = lines_funds(DEPT, "年度资金总额 1,000 1,000 1,000 10 100% 10",
+                      "其中：当年财政拨款 8,800,100.8,800,100.8,800,100.— —",
+                      "其他资金 0.00 0.00 0.00 — — —")
+    for name in ("fiscal_initial", "fiscal_annual", "fiscal_executed"):
+        assert out[name].value is None and out[name].flags, name
