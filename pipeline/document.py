@@ -212,6 +212,8 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     from pipeline.textform.repair import strip_markup
     from pipeline.textform.markdown_table import form_words, rejoin_markdown_tables
     config = load_text_config(config_dir)
+    from pipeline.textform.repair import DOUBT_MARK
+    text = text.replace(DOUBT_MARK, "")  # the Markdown reader's own mark, never the input's
     piped = is_piped(text)  # a converter's Markdown: its merged names stand mid-group
     with timed(timings, "text-repair"):
         # A converter's Markdown (PDF to Markdown): its tables' torn cells joined while

@@ -34,6 +34,10 @@ LEVEL1_KIND = "group1"
 LEVEL2_KIND = "group2"
 NAME_KIND = "name"
 NUMBER_KIND = "num"
+# What a row prints after its weight (its target: 100%, ≥95%, 符合规范; or a dash), where a
+# level-2 group's weight is followed by its first row's name: 产出 | 40 | 资料归档完整率 | 11 |
+# 100% is a row's name and weight after its level-1 group's, not a level-2 group.
+ROW_VALUE_KINDS = ("value", "dash")
 # The header's columns whose labels open the table (the groups' and the rows' names).
 NAME_COLUMNS = ("level1", "level2", "level3")
 
@@ -114,7 +118,8 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
         # the level-2 name printed elsewhere): a name is the level-2 group's here when its
         # own weight follows it, or when it is printed again below (the form repeats a
         # merged group's name on every row); the others are left to the arithmetic.
-        if len(weighed) == len(taken) and taken:
+        row_like = weighed.stop < len(cells) and cells[weighed.stop].kind in ROW_VALUE_KINDS
+        if len(weighed) == len(taken) and taken and not row_like:
             names.update(taken)
             weights.update(weighed)
             level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND)

@@ -198,7 +198,11 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         guess = config.confidence.unconfirmed_table
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
-        form.fields.update(text_values_after_label_column(pieces, lines, template, index, table_start, guess))
+        for key, value in text_values_after_label_column(pieces, lines, template, index, table_start, guess).items():
+            # A guess by order only where the labels' reading says otherwise or nothing.
+            known = form.fields.get(key)
+            if known is None or known.value != value.value:
+                form.fields[key] = value
         doubt_values_under_stacked_headings(form.fields, pieces, lines, template, index, table_start, guess)
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
@@ -298,6 +302,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             last_line = total_row_end(table, total_at)
         elif body:
             last_line = body[-1].line
+    stream_taken = False
     if kind is TextKind.CELLS and is_cell_stream(lines, config):
         # Each cell a block, the rows' names and groups moved about (pdftotext's reading
         # order, pdfminer): read as a stream of typed cells, placed by the arithmetic;
@@ -324,13 +329,19 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     len(stream.rows) < len(form.rows) and form.table_cost <= config.cell_stream.rows_fit_more)))
                 and not more_torn(stream.rows, form.rows, template, config, name)):
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
-            form.rows_whole = True
+            form.rows_whole, stream_taken = True, True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)
             last_line = stream.last_line
+        elif stream is None and not form_rows_confirmed(form):
+            # Neither stream reading read the text, and the row reading's scores do not make
+            # its total: that total is no more sure than its rows (合计 | 100 | 100, the
+            # weights' full marks, read where the scores were printed apart).
+            if form.total is not None:
+                form.total.confidence = min(form.total.confidence, config.confidence.unconfirmed_table)
         elif stream is not None:
             # The row reading kept (its scores make its total): the sums confirm its numbers,
             # not its sentences or names. Where the stream reads the same rows' text cells
@@ -349,6 +360,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # cell (a torn label's piece, a number joined on); said so where it shows.
         doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table,
                                   config.cell_stream.year_suffixes, lines)
+    if kind is TextKind.CELLS and not stream_taken:
+        # The row reader's total of a text whose cells a tool may print anywhere (a stream
+        # set aside or not read) may be the total row's weights.
         doubt_total_of_weights(form.total, form.rows, template, number_field(form.fields, "funds_score"),
                                config.confidence.unconfirmed_table)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)

@@ -241,8 +241,8 @@ def text_values_after_label_column(pieces: list[Piece], lines: list[str], templa
     for name, spec in template.fields.items():
         if spec.type == "text" and spec.value == "right" and not spec.pattern and not spec.after:
             for label in spec.all_labels:
-                field_of[label] = name
-    right_labels = {label for name, spec in template.fields.items() if spec.value == "right"
+                field_of[compact(label)] = name
+    right_labels = {compact(label) for name, spec in template.fields.items() if spec.value == "right"
                     for label in spec.all_labels}
     patterns = [re.compile(spec.pattern) for spec in template.fields.values() if spec.pattern]
     out: dict[str, FieldValue] = {}
@@ -254,7 +254,7 @@ def text_values_after_label_column(pieces: list[Piece], lines: list[str], templa
         start = i
         while i < len(cells) and labelled[i]:
             i += 1
-        names = [field_of[t] for t in texts[start:i] if t in field_of]
+        names = [field_of[compact(t)] for t in texts[start:i] if compact(t) in field_of]
         if len(names) < 2 or i - start < 3:
             continue
         left: list[int] = []
@@ -263,11 +263,11 @@ def text_values_after_label_column(pieces: list[Piece], lines: list[str], templa
             text = texts[j]
             if labelled[j]:
                 # A label of its own row: the cell after it is its value, not the run's.
-                j += 2 if text in right_labels and j + 1 < len(cells) and not labelled[j + 1] else 1
+                j += 2 if compact(text) in right_labels and j + 1 < len(cells) and not labelled[j + 1] else 1
                 continue
             if not (AMOUNT.match(text) or SMALL_NUMBER.match(text) or PERCENT.match(text)
                     or text in DASHES or any(p.search(text) for p in patterns)
-                    or any(text.startswith(label) for label in right_labels)):  # 评价年度 2025
+                    or any(compact(text).startswith(label) for label in right_labels)):  # 评价年度 2025
                 left.append(j)
             j += 1
         if len(left) != len(names):

@@ -577,6 +577,9 @@ def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
                 sum(abs(middle - (tops[row] + tops[row + 1]) / 2) for middle, row in middles),
                 sum(row - a for (a, _b), row in zip(spans, marks, strict=True)))
     best = min(readings, key=distance)
+    if len(readings) >= MAX_CENTRED_READINGS:
+        # The search stopped short (it varies the last names first): no name is sure.
+        return best, set(range(len(marks)))
     unsure = {k for k in range(len(marks)) if len({spans[k] for spans in readings}) > 1}
     return best, unsure
 
@@ -649,7 +652,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                         # The table's own top groups: only a reading whose every name's
                         # middle falls strictly inside its row (as printed in lines).
                         strict = [spans for spans in readings if centred_strictly(spans, marks, tops)]
-                        spans = strict[0] if len(strict) == 1 else None
+                        spans = strict[0] if len(strict) == 1 and len(readings) < MAX_CENTRED_READINGS else None
             others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
             if spans is None and placed and marks and not (len(marks) == 1 and others):
                 # A group placed by its weight: its first subgroup starts in its first row

@@ -38,9 +38,11 @@ GROUPED_AMOUNT = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 LAST_NUMBER = re.compile(r"[\d,.]+$")
 FIRST_NUMBER = re.compile(r"[\d,.]+")  # used with match(string, pos): no ^
 # A cell the Markdown reader put in a row by a guess (`markdown_table`: a group name centred
-# on rows that several readings give it): a private-use character no form prints, read off
-# by `pieces.text_to_pieces`, which caps the confidence of what the line holds.
-DOUBT_MARK = "\ue000"
+# on rows that several readings give it): a Unicode noncharacter, kept for a program's own
+# use and never in interchanged text (a private-use one is: unmapped glyphs), taken off the
+# input first and read off by `pieces.text_to_marked_pieces`, which caps the confidence of
+# what the line holds.
+DOUBT_MARK = "\ufdd0"
 INLINE_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font|mark|small|big)(?:\s[^<>]*)?>", re.IGNORECASE)
 BOLD_MARKS = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 

@@ -120,3 +120,13 @@ def test_open_level2_names_the_sums_single_out_are_no_rows() -> None:
                    ("培训人次", "50", "50"), ("受益人数", "30", "30")]
     assert all(min(p.confidence for p in r.cells["level3_weight"]) < CONFIG.review_threshold
                for r in table.rows)
+
+
+def test_a_rows_name_and_weight_after_a_level1_weight_stay_a_row() -> None:
+    # 产出 | 40 | 资料归档完整率 | 11 | 100%: a name and a number after a level-1 group's
+    # weight, then a target: a row's name, weight and target, not a level-2 group's name and
+    # weight (whose weight a row's name follows).
+    stream = cells("产出:group1", "40", "资料归档完整率", "11", "100%:value", "100%:value", "11")
+    groups = fund_groups_printed(stream, GD.indicators)
+    assert groups.level2_keys == frozenset()
+    assert 2 not in groups.names and 3 not in groups.weights

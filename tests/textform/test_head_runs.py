@@ -184,3 +184,11 @@ def test_namesakes_in_row_order_stay_sure() -> None:
     fields["spent_transfer"] = FieldValue(value=1948.0, raw="1,948", confidence=1.0)
     doubt_values_under_stacked_headings(fields, pieces, lines, GD, INDEX, len(pieces), GUESS)
     assert min(v.confidence for v in fields.values()) == 1.0
+
+
+def test_left_column_labels_spread_with_spaces_are_still_labels() -> None:
+    # Labels a form spreads across their cells (项 目 名 称) are the same labels.
+    spread = [" ".join(c) if c in ("项目名称", "实施文件依据") else c for c in LEFT_COLUMN]
+    pieces, lines = boxes(*spread)
+    out = text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS)
+    assert out["project_name"].value == "乡村道路养护专项资金"

@@ -723,3 +723,34 @@ def test_level2_names_centred_where_one_reading_fits_are_moved_up(words: FormWor
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [row[2] for row in rows[1:5]] == ["质量指标", "数量指标", "", ""]
     assert not any(DOUBT_MARK in cell for row in rows for cell in row)
+
+
+def test_centred_names_past_the_readings_searched_are_all_in_doubt() -> None:
+    # Rows of one line each, a name on every second row: very many readings fit, more than
+    # are searched; the search varies the last names first, so the first would look sure.
+    from pipeline.textform.markdown_table import MAX_CENTRED_READINGS, centred_readings, nearest_reading
+    rows = 20
+    tops = [float(k) for k in range(rows + 1)]
+    marks = list(range(0, rows, 2))
+    readings = centred_readings(marks, tops, 0, rows - 1)
+    assert len(readings) == MAX_CENTRED_READINGS
+    _best, unsure = nearest_reading(readings, marks, tops)
+    assert unsure == set(range(len(marks)))
+
+
+def test_the_readers_doubt_mark_in_the_input_is_no_doubt(tmp_path) -> None:
+    # The mark is the Markdown reader's own: a text that holds it reads as one that does not.
+    from pipeline.document import DocumentExtractor
+    from pipeline.settings import Settings
+    from pathlib import Path
+    from fixtures.generator.tool_text import write_tool_text
+    corpus = Path(__file__).resolve().parents[2] / "fixtures" / "corpus" / "docs" / "mof_project-00010"
+    clean = tmp_path / "clean.txt"
+    write_tool_text(corpus / "digital.pdf", "text-pymupdf4llm", clean, 10)
+    marked = tmp_path / "marked.txt"
+    text = clean.read_text(encoding="utf-8")
+    marked.write_text(text.replace("|", DOUBT_MARK + "|", 3), encoding="utf-8")
+    extractor = DocumentExtractor(Settings())
+    one, two = extractor.read_record(clean), extractor.read_record(marked)
+    assert [(p, v.value, v.confidence) for p, v in one.iter_values()] == \
+        [(p, v.value, v.confidence) for p, v in two.iter_values()]

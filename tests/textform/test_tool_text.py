@@ -158,3 +158,13 @@ def test_an_ocr_engines_text_is_read_in_doubt(doc_id: str, extractor: DocumentEx
     assert not any("|" in str(value.value) for value in read)
     summary = score_record(truth, record, "text").summary()
     assert summary["field_accuracy"] >= 0.2 and summary["silent_error_rate"] <= 0.01, summary
+
+
+def test_a_total_no_reading_confirms_is_flagged(extractor: DocumentExtractor, tmp_path: Path) -> None:
+    # pdfminer.six's boxes of the fund form, which neither stream reading reads: the row
+    # reading's total (合计 | 100 | 100, the weights' full marks) is no surer than its rows.
+    truth = load_truths(CORPUS)["gd_fund-00004"]
+    path = tmp_path / "gd_fund-00004.txt"
+    write_tool_text(CORPUS / "docs" / "gd_fund-00004" / "digital.pdf", "text-pdfminer", path, truth.seed)
+    total = extractor.extract(path).fields["total_score"]
+    assert total.value == truth.fields["total_score"] or total.flags
