@@ -571,6 +571,19 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
         short.append(f"{len(record.indicators)} row(s) read: the form has {groups_least} level-1 "
                      "groups at least, each with its rows; rows not found")
         paths.append("fields.total_score")
+    else:
+        # Rows whose level-1 name was not read, among fewer named groups than the form has:
+        # which group each row is in is not known, so no group's rows are accounted for
+        # (its weight, inferred from those very rows, confirms nothing), and a row torn
+        # across the table (a narrow column's cells broken over lines) may read as none of
+        # the form's rows though every sum holds.
+        unnamed = [i for i, ind in enumerate(record.indicators) if not ind.level1.value]
+        named = {str(ind.level1.value) for ind in record.indicators if ind.level1.value}
+        if unnamed and len(named) < groups_least:
+            short.append(f"{len(unnamed)} row(s) with no level-1 group read, {len(named)} group(s) "
+                         f"named: the form has {groups_least} at least; its rows cannot be "
+                         "accounted for group by group")
+            paths.extend(f"indicators[{i}].level1" for i in unnamed)
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
     scores_read = total is not None and all(x is not None for x in scores)

@@ -2848,6 +2848,10 @@ def ends_in_torn_label(raw: str, labels: set[str], lines: list[str]) -> bool:
     Where the value is not found whole in the text (its lines interleaved), its last part
     decides alone."""
     parts = raw.split()
+    if 1 < len(parts) and len(whole := compact(raw)) <= 4 and label_piece(whole, labels):
+        return True  # the piece torn a character a line (基 | 本 | 情 | 况: 本 情 况)
+    if len(parts) == 1 and completes_label_above(compact(raw), labels, lines):
+        return True
     if not parts or not label_piece(last := compact(parts[-1]), labels):
         return False
     if len(parts) == 1:
@@ -2876,6 +2880,21 @@ def ends_in_torn_label(raw: str, labels: set[str], lines: list[str]) -> bool:
         return True
     whole_line = end - len(last) in starts and end in starts
     return whole_line and any(flow[end:].startswith(label) for label in labels)
+
+
+def completes_label_above(key: str, labels: set[str], lines: list[str]) -> bool:
+    """Whether a value, a line of its own, is the end of a label whose head stands as a
+    piece in the few lines above it (基本情 项目名称 | 况: 基本情况 torn down a narrow
+    column, its last character read as the name beside it)."""
+    heads = {label[:-len(key)] for label in labels if key and label.endswith(key) and label != key}
+    if not heads:
+        return False
+    keys = [compact(ln) for ln in lines]
+    for i, k in enumerate(keys):
+        if k == key and any(compact(x) in heads for ln in lines[max(0, i - TORN_REST_LINES):i]
+                            for x in ln.split()):
+            return True
+    return False
 
 
 def doubt_total_of_weights(total: FieldValue, rows: list[TextRow], template: TemplateSpec,

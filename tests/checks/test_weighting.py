@@ -217,3 +217,25 @@ def test_one_row_holding_the_whole_marks_fails_indicators_complete() -> None:
     # Two groups' rows read, the sums whole: complete.
     record = mof_record({"产出指标": (70, 68), "效益指标": (30, 27)}, funds=(10, 9.5), total=95)
     assert completeness(record) == (True, "2 rows account for the weights and the total")
+
+
+def test_rows_in_no_level1_group_among_too_few_groups_fail_indicators_complete() -> None:
+    # pdftotext's reading order of a narrow-column form: the level-1 cells torn over lines
+    # (产出指 / 标（70 / 分）) and read into the rows' names, so most rows have no level-1
+    # name; their group's weight, inferred from those rows, makes every sum hold, and rows
+    # whose names are torn beyond knowing are not said missing. The form has 产出 and 效益
+    # at least: one named group does not account for the rows.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=98)
+    for ind in record.indicators[:2]:
+        ind.level1 = FieldValue.missing()
+        ind.level1_weight = FieldValue(value=90, raw="", confidence=0.5, flags=["inferred"])
+    ok, detail = completeness(record)
+    assert not ok and "2 row(s) with no level-1 group read, 1 group(s) named" in detail, detail
+    check = next(c for c in run_checks(record) if c.rule == "indicators_complete")
+    assert check.fields == ["indicators[0].level1", "indicators[1].level1"]
+    # One row's group not read among two named groups: the groups account for it.
+    record = mof_record({"产出指标": (70, 68), "效益指标": (20, 20), "满意度指标": (10, 10)},
+                        funds=(10, 9.5), total=98)
+    record.indicators[0].level1 = FieldValue.missing()
+    assert completeness(record)[0] is True

@@ -263,3 +263,23 @@ def test_a_name_wrapped_beside_its_target_and_actual_is_one_row_in_doubt() -> No
     # 度: a name's piece of one character.
     assert cells("群众满意 ≥90%", "度 95%") == [
         ("群众满意度", "name", guess), ("≥90%", "value", guess), ("95%", "value", guess)]
+
+
+def test_a_label_torn_down_a_narrow_column_is_no_project_name() -> None:
+    # pdftotext's reading order of 基本情况 printed down a narrow column beside 项目名称:
+    # its last characters (本 | 情 | 况, or 况 under 基本情 项目名称) read as the name.
+    fields = {"project_name": read("本 情 况")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["基", "项目名称", "本", "情", "况"])
+    assert fields["project_name"].confidence == CAP
+    fields = {"project_name": read("况")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["填报单位名称：江门市司法局", "基本情 项目名称", "况",
+                                                         "实施文件依据"])
+    assert fields["project_name"].confidence == CAP
+    # A name of one character no label above it begins: read as printed (no doubt by itself).
+    fields = {"project_name": read("况")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["填报单位名称：江门市司法局", "项目名称", "况"])
+    assert fields["project_name"].confidence == 1.0
+    # A name of several parts whose whole is no label's piece stays.
+    fields = {"project_name": read("河湖长制 工作经费")}
+    doubt_misread_head_values(fields, FUND, CAP, YEARS, ["项目名称", "河湖长制", "工作经费"])
+    assert fields["project_name"].confidence == 1.0
