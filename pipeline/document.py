@@ -168,7 +168,8 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
 def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, config: TextConfig,
                       timings: dict[str, float]) -> Record:
     """A record from a text form whose indicator columns are already named."""
-    from pipeline.mapping.indicator_rows import confirm_text_table, doubt_groups_off_vocabulary, rows_to_indicators
+    from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_groups_off_vocabulary,
+                                                  doubt_values_holding_table_labels, rows_to_indicators)
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
     template = catalogue.templates[form.template].version(form.version)
@@ -184,6 +185,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max, form.rows_whole)
         doubt_groups_off_vocabulary(record, template.vocabulary, config.confidence.ambiguous_cell)
+        doubt_values_holding_table_labels(record, template.indicators, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

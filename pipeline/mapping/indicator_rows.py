@@ -229,3 +229,21 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
         reason = compact(str(ind.deviation_reason.value or ""))
         if any(re.search(re.escape(n) + r"\d", reason) for n in level1_names):
             ind.deviation_reason.confidence = min(ind.deviation_reason.confidence, cap)
+
+
+# A header label this long is no words a value's own text holds (一级指标, 评分标准): shorter
+# ones (分值, 得分, 权重) are.
+TABLE_LABEL_LEAST = 4
+
+
+def doubt_values_holding_table_labels(record: Record, spec: IndicatorSpec, cap: float) -> None:
+    """A head field's or an indicator's text holding a label of the indicator table's header
+    (一级指标, 三级指标, 评分标准, 参考佐证材料…) took the header's cells with its own: a goal's
+    paragraph read across the table, an evidence cell with its column's label. Which of
+    its words are its own is not known: read with its confidence capped at ``cap``."""
+    labels = {compact(part) for paths in spec.columns.values() for path in paths for part in path}
+    labels = {label for label in labels if len(label) >= TABLE_LABEL_LEAST}
+    values = [*record.fields.values(), *(getattr(ind, key) for ind in record.indicators for key in INDICATOR_KEYS)]
+    for fv in values:
+        if isinstance(fv.value, str) and any(label in compact(fv.value) for label in labels):
+            fv.confidence = min(fv.confidence, cap)

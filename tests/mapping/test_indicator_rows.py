@@ -13,6 +13,7 @@ from pipeline.mapping.indicator_rows import (
     confirm_text_table,
     consecutive_partition,
     doubt_groups_off_vocabulary,
+    doubt_values_holding_table_labels,
     level1_groups,
     regroup_by_weights,
     rows_to_indicators,
@@ -203,3 +204,18 @@ def test_a_name_opening_with_a_torn_group_name_is_in_doubt() -> None:
         ind.level3 = fv(name)
     doubt_groups_off_vocabulary(record_with(inds, 90), vocabulary, 0.5)
     assert [i.level3.confidence for i in inds] == [0.5, 0.99, 0.99]
+
+
+def test_values_holding_the_table_headers_labels_are_in_doubt() -> None:
+    # A goal read across the table (…工作任务一级指标…), an evidence cell with its column's
+    # label: their own words are not known. Short labels (分值, 得分) are a value's words.
+    inds = [indicator("产出指标", 60, 30, 30) for _ in range(3)]
+    for ind, text in zip(inds, ["参考佐证材料(说明:本栏供参考)培训通知、签到表。", "培训通知、签到表。", "满分得分"]):
+        ind.evidence = fv(text)
+    record = record_with(inds, 90)
+    record.fields["goal_expected"] = fv("围绕年度重点一级指标工作任务，统筹安排专项资金。")
+    record.fields["project_name"] = fv("农村公路养护专项资金")
+    doubt_values_holding_table_labels(record, GD, 0.5)
+    assert [i.evidence.confidence for i in inds] == [0.5, 0.99, 0.99]
+    assert record.fields["goal_expected"].confidence == 0.5
+    assert record.fields["project_name"].confidence == 0.99
