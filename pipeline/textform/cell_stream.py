@@ -1320,7 +1320,9 @@ def name_from_total_run(read: list[StreamRow], kept: list[StreamRow], used: set[
     kept without a name (… 合计： | 18 | ≤90万元 | 76.04万元 | 18), when the rows' weights with
     it make the form's full marks: a guess (flagged), that the sums alone would seem to
     confirm. With several nameless rows, which is the name's is not said by anything."""
-    names = [r.cells["level3"] for r in read if r not in kept and "level3" in r.cells]
+    # By identity: two rows read alike are two rows.
+    kept_ids = {id(r) for r in kept}
+    names = [r.cells["level3"] for r in read if id(r) not in kept_ids and "level3" in r.cells]
     nameless = [r for r in kept if "level3" in r.missing]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in kept)
     if len(names) != 1 or len(nameless) != 1 or not any(abs(weights - m) <= TOLERANCE for m in marks):
@@ -1329,7 +1331,7 @@ def name_from_total_run(read: list[StreamRow], kept: list[StreamRow], used: set[
     row.cells["level3"] = name
     row.guessed.add("level3")
     row.missing.discard("level3")
-    dropped = next(r for r in read if r not in kept and r.cells.get("level3") is name)
+    dropped = next(r for r in read if id(r) not in kept_ids and r.cells.get("level3") is name)
     used.add(dropped.start)
 
 

@@ -27,8 +27,10 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec
     if not parts or len(parts) != 3 or not names:
         return None
     sign_key, number_key, unit_key = parts
-    signs = {compact(x) for x in spec.part_vocabulary.get(sign_key, ())} | {"="}
-    units = {compact(x) for x in spec.part_units.get(unit_key, ())} | {"%"}
+    # The signs and units the form's config lists (config/templates.yaml part_vocabulary,
+    # part_units: =, % among them).
+    signs = {compact(x) for x in spec.part_vocabulary.get(sign_key, ())}
+    units = {compact(x) for x in spec.part_units.get(unit_key, ())}
     k = len(names)
     after = names[0]
     sign_cells = [i for i, c in enumerate(cells) if i > after
