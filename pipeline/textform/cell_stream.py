@@ -66,7 +66,7 @@ from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
 from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
-from pipeline.textform.pieces import Piece, display_width
+from pipeline.textform.pieces import Piece, blocks_of, display_width
 from pipeline.textform.row_groups import centred_spans
 from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels,
                                      template_labels)
@@ -134,27 +134,6 @@ def is_cell_stream(lines: list[str], config: TextConfig) -> bool:
 
 
 # --- blocks → cells ------------------------------------------------------------------------
-
-def blocks_of(pieces: list[Piece], lines: list[str]) -> list[list[list[Piece]]]:
-    """The pieces as blocks (runs of lines between blank lines) of lines (pieces of one
-    line). A line that lost all its pieces (noise: III, •) is no blank line."""
-    block_of: list[int] = []
-    n = 0
-    for line in lines:
-        n += not line.strip()
-        block_of.append(n)
-    blocks: list[list[list[Piece]]] = []
-    last: Piece | None = None
-    for p in pieces:
-        if last is not None and p.line == last.line:
-            blocks[-1][-1].append(p)
-        elif last is not None and block_of[p.line] == block_of[last.line]:
-            blocks[-1].append([p])
-        else:
-            blocks.append([[p]])
-        last = p
-    return blocks
-
 
 class CellClassifier:
     """Tells a cell's kind from its text, by the form's labels and vocabularies."""

@@ -223,9 +223,9 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         sums = printed_group_weights(cells, level1_order)  # 决策 | 20: in a cell of its own
     ordered = len(sums) > 1
     level2_guessed = False
+    no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if "level2_weight" in spec.columns and ordered:
-        answers = {compact(x) for x in config.cell_stream.no_deviation}
-        rows_values = [i for i in values if cells[i].key not in answers and names and i > names[0]]
+        rows_values = [i for i in values if cells[i].key not in no_deviation and names and i > names[0]]
         names, numbers, level2_guessed = without_level2_names(cells, names, numbers, rows_values,
                                                               len(value_keys), sums)
     k = len(names)
@@ -271,7 +271,6 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
-    no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
     if len(values) != len(value_keys) * k and names:

@@ -28,7 +28,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.textform.head_fields import AMOUNT_COLUMNS, column_adds_up
 from pipeline.textform.indicator_rows import DASHES
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, blocks_of
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
 # An amount as forms print them: grouped by commas, or with decimals, or long (or nought).
@@ -208,22 +208,10 @@ def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: 
     return out
 
 
-
 def head_cells(pieces: list[Piece], lines: list[str], end: int) -> list[list[Piece]]:
     """The pieces before ``end`` as cells: runs of lines between blank lines (a box of a
     tool that writes each box as a paragraph), a wrapped value's lines together."""
-    block_of: list[int] = []
-    n = 0
-    for line in lines:
-        n += not line.strip()
-        block_of.append(n)
-    cells: list[list[Piece]] = []
-    for p in pieces[:end]:
-        if cells and block_of[p.line] == block_of[cells[-1][-1].line]:
-            cells[-1].append(p)
-        else:
-            cells.append([p])
-    return cells
+    return [[p for line in block for p in line] for block in blocks_of(pieces[:end], lines)]
 
 
 def text_values_after_label_column(pieces: list[Piece], lines: list[str], template: TemplateSpec,

@@ -350,6 +350,26 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
     return kind, pieces, kept, marked
 
 
+def blocks_of(pieces: list[Piece], lines: list[str]) -> list[list[list[Piece]]]:
+    """The pieces as blocks (runs of lines between blank lines) of lines (pieces of one
+    line). A line that lost all its pieces (noise: III, •) is no blank line."""
+    block_of: list[int] = []
+    n = 0
+    for line in lines:
+        n += not line.strip()
+        block_of.append(n)
+    blocks: list[list[list[Piece]]] = []
+    last: Piece | None = None
+    for p in pieces:
+        if last is not None and p.line == last.line:
+            blocks[-1][-1].append(p)
+        elif last is not None and block_of[p.line] == block_of[last.line]:
+            blocks[-1].append([p])
+        else:
+            blocks.append([[p]])
+        last = p
+    return blocks
+
 # --- amounts wrapped in narrow cells -------------------------------------------------------
 
 INCOMPLETE_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})*(?:,\d{0,2}|,\d{3}\.)$")
