@@ -7,7 +7,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping, Sized
 from dataclasses import dataclass, replace
-from itertools import combinations, product
+from functools import partial
+from itertools import combinations
+
+import numpy as np
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import (
@@ -311,77 +314,170 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                tuple((c, i) for i, c in zip(lines[ln], cols) if i in short),
                frozenset(c for i, c in zip(lines[ln], cols) if narrower(pieces[i], c, model, widths)))
               for cost, cols in opts] for ln, opts in zip(order, options)]
-    completes: dict[tuple[int, int], bool] = {}
     any_short = bool(short) and len(order) > 1
 
-    def completion_cost(chosen_facts: list[tuple], j: int, c: int, i: int) -> float:
-        """A short piece that completes the value above it in its column costs less there,
-        more anywhere else."""
-        ended = set()
-        for v in value_cols:
-            above = next((f[5][v] for f in reversed(chosen_facts[:j]) if v in f[5]), None)
-            if above is not None:
-                if (above, i) not in completes:
-                    completes[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
-                if completes[above, i]:
-                    ended.add(v)
-        if not ended:
-            return 0.0
-        return -costs["completes_value"] if c in ended else costs["completes_value"]
-
     wrap_cost = {c: costs.get(f"wrap_{k.rstrip('12')}", 0.0) for c, k in enumerate(model.kinds)}
-    readings: list[tuple[float, tuple[int, ...]]] = []
-    for pick in product(*(range(len(f)) for f in facts)):
-        chosen_facts = [f[k] for f, k in zip(facts, pick)]
-        total = sum(f[0] for f in chosen_facts)
-        used: dict[int, list[int]] = {}
-        mirrored: dict[int, set[int]] = {}
-        for ln, f in zip(order, chosen_facts):
-            for c in f[1]:
-                used.setdefault(c, []).append(ln)
-            for c in f[3]:
-                mirrored.setdefault(c, set()).add(ln)
-        total += sum(model.skip(c) for c in required if c not in used)
-        narrow_on = {ln: f[7] for ln, f in zip(order, chosen_facts)}
-        for c, on in used.items():
-            if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
-                total += costs["number_as_name"]  # numbers do not wrap
-            elif model.kinds[c] == "number" and on != [anchor]:
-                total += costs["number_off_row_line"]  # a row's weight and score make its line
-            elif len(on) > 1:
-                # A wrapped cell: its lines are consecutive, but for the row's own line,
-                # which a cell centred on it may leave empty; one line more costs a wrap,
-                # less when the line above stops mid-sentence.
-                span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
-                total += wrap_cost[c] * (len(on) - 1) + span
-            if len(on) > 1 and widths and rows_of_line is not None:
-                # A wrapped cell's lines but its last fill its column's width (centred cells).
-                total += costs["narrower_than_column"] * sum(c in narrow_on[ln] for ln in on[:-1])
-        for j, f in enumerate(chosen_facts):
-            for c in f[4]:
-                if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen_facts[j + 1:]) if ln2 - order[j] <= 2):
-                    total -= costs["open_cell_below"]
-        if any_short:
-            total += sum(completion_cost(chosen_facts, j, c, i)
-                         for j, f in enumerate(chosen_facts) if j for c, i in f[6])
-        # A cell centred on its row's line prints as many lines above it as below.
-        total += costs["unmirrored"] * sum(2 * anchor - ln not in on for on in mirrored.values() for ln in on)
-        readings.append((total, pick))
-    if not readings:
-        return 0.0, {}, set()
+
+    def completes(above: int, i: int) -> bool:
+        if (above, i) not in completed:
+            completed[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
+        return completed[above, i]
+
+    completed: dict[tuple[int, int], bool] = {}
+    totals, picks = reading_costs(facts, order, anchor, model, ReadingTerms(
+        required=tuple(required), value_columns=value_cols, wrap=wrap_cost,
+        narrow_counts=bool(widths and rows_of_line is not None), completes=completes if any_short else None))
 
     def columns_of(pick: tuple[int, ...]) -> dict[int, int]:
         return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k][1])}
 
-    best_cost, best_pick = min(readings, key=lambda r: r[0])
+    best_at = int(np.argmin(totals))
+    best_cost, best_pick = float(totals[best_at]), tuple(int(k) for k in picks[best_at])
     best = columns_of(best_pick)
     # Sentences side by side (评分标准 | 佐证材料) are told apart by their words alone: a
     # sentence's column is in doubt within a wider margin.
     margin = {c: config.prose_margin if k == "prose" else config.row_margin for c, k in enumerate(model.kinds)}
     widest = max(margin.values())
-    doubtful = {i for cost, pick in readings if pick != best_pick and cost - best_cost < widest
+    near = [(float(totals[r]), tuple(int(k) for k in picks[r])) for r in np.flatnonzero(totals - best_cost < widest)]
+    doubtful = {i for cost, pick in near if pick != best_pick
                 for i, c in columns_of(pick).items() if best.get(i) != c and cost - best_cost < margin[best[i]]}
     return best_cost, best, doubtful
+
+
+@dataclass(frozen=True)
+class ReadingTerms:
+    """What a row's readings are weighed by beyond their lines' own costs: the columns a
+    row must fill, the value columns a short tail can end, each column's cost of a wrapped
+    line, whether a wrapped cell's narrow lines count (read with widths), and whether a
+    short piece completes the value above it (None: the row has no short pieces)."""
+
+    required: tuple[int, ...]
+    value_columns: frozenset[int]
+    wrap: Mapping[int, float]
+    narrow_counts: bool
+    completes: Callable[[int, int], bool] | None
+
+
+def reading_costs(facts: list[list[tuple]], order: list[int], anchor: int, model: ColumnModel,
+                  terms: ReadingTerms) -> tuple[np.ndarray, np.ndarray]:
+    """The cost of every reading of a row (one option of each line, in `product` order) and
+    the options each picks. Weighed for all readings at once: what a column adds depends
+    only on which lines use it, and a row's readings share few such sets, so each is
+    weighed once (a row of many lines has thousands of readings: pypdfium2's one cell a
+    line)."""
+    costs = model.costs
+    picks = np.zeros((1, 0), dtype=np.int64)
+    for options in facts:  # `product` order: the last line's option turns fastest
+        picks = np.column_stack([np.repeat(picks, len(options), axis=0), np.tile(np.arange(len(options)), len(picks))])
+    n, n_lines = picks.shape
+    # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
+    bits_type = np.int64 if n_lines <= 62 else object
+
+    def chosen(j: int, value: Callable[[tuple], float | int]) -> np.ndarray:
+        return np.array([value(f) for f in facts[j]])[picks[:, j]]
+
+    def mask(columns: Collection[int]) -> int:
+        return sum(1 << c for c in columns)
+
+    total = np.zeros(n)
+    for j in range(n_lines):
+        total = total + chosen(j, lambda f: f[0])
+    used = [chosen(j, lambda f: mask(f[2])) for j in range(n_lines)]
+    on_rows = [chosen(j, lambda f: mask(f[3])) for j in range(n_lines)]
+    narrow = [chosen(j, lambda f: mask(f[7])) for j in range(n_lines)]
+
+    def lines_of(column: int, per_line: list[np.ndarray]) -> np.ndarray:
+        """Each reading's lines (bit j: line j) that put a piece in the column."""
+        out = np.zeros(n, dtype=bits_type)
+        for j, m in enumerate(per_line):
+            out |= ((m >> column) & 1).astype(bits_type) << j
+        return out
+
+    def by_distinct(keys: np.ndarray, cost: Callable[[int], float]) -> np.ndarray:
+        distinct, back = np.unique(keys, return_inverse=True)
+        return np.array([cost(int(d)) for d in distinct])[back]
+
+    def column_cost(c: int, key: int) -> float:
+        on_bits, narrow_bits = key >> n_lines, key & ((1 << n_lines) - 1)
+        on = [order[j] for j in range(n_lines) if on_bits >> j & 1]
+        if not on:
+            return 0.0
+        out = 0.0
+        if model.kinds[c] in ("number", "group_weight") and len(on) > 1:
+            out += costs["number_as_name"]  # numbers do not wrap
+        elif model.kinds[c] == "number" and on != [anchor]:
+            out += costs["number_off_row_line"]  # a row's weight and score make its line
+        elif len(on) > 1:
+            # A wrapped cell: its lines are consecutive, but for the row's own line, which
+            # a cell centred on it may leave empty; one line more costs a wrap.
+            span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
+            out += terms.wrap[c] * (len(on) - 1) + span
+        if len(on) > 1 and terms.narrow_counts:
+            # A wrapped cell's lines but its last fill its column's width (centred cells).
+            last = on_bits.bit_length() - 1
+            out += costs["narrower_than_column"] * bin(narrow_bits & ~(1 << last)).count("1")
+        return out
+
+    def unmirrored(bits: int) -> float:
+        # A cell centred on its row's line prints as many lines above it as below.
+        on = {order[j] for j in range(n_lines) if bits >> j & 1}
+        return costs["unmirrored"] * sum(2 * anchor - ln not in on for ln in on)
+
+    skipped = np.zeros(n)
+    for c in range(len(model.kinds)):
+        on_bits = lines_of(c, used)
+        if c in terms.required:
+            skipped = skipped + np.where(on_bits == 0, model.skip(c), 0.0)
+        if on_bits.any():
+            keys = on_bits if 2 * n_lines <= 62 else on_bits.astype(object)
+            total = total + by_distinct((keys << n_lines) | lines_of(c, narrow), partial(column_cost, c))
+            total = total + by_distinct(lines_of(c, on_rows), unmirrored)
+    total = total + skipped
+    # A line that stops mid-sentence goes on in the same column within two lines below.
+    for j in range(n_lines):
+        below = np.zeros(n, dtype=np.int64)
+        for k in range(j + 1, n_lines):
+            if order[k] - order[j] <= 2:
+                below |= used[k]
+        open_below = chosen(j, lambda f: mask(f[4])) & below
+        total = total - costs["open_cell_below"] * np.bitwise_count(open_below)
+    if terms.completes is not None and n_lines > 1:
+        total = total + completion_costs(facts, picks, model, terms)
+    # Summed in another order than term by term: rounded, so that readings the costs make
+    # equal are equal (a reading exactly a margin dearer stays outside it).
+    return np.round(total, 9), picks
+
+
+def completion_costs(facts: list[list[tuple]], picks: np.ndarray, model: ColumnModel,
+                     terms: ReadingTerms) -> np.ndarray:
+    """A short piece that completes the value above it in its column (579.65万 | 元) costs
+    less there, more anywhere else; 'above' is the nearest line before that has a piece in
+    that value column."""
+    assert terms.completes is not None
+    n = len(picks)
+    out = np.zeros(n)
+    above = {v: np.full(n, -1, dtype=np.int64) for v in terms.value_columns}
+    for j, options in enumerate(facts):
+        for k, f in enumerate(options):
+            rows = picks[:, j] == k
+            if not j or not f[6] or not rows.any():
+                continue
+            for c, i in f[6]:
+                ended_any = np.zeros(n, dtype=bool)
+                ended_here = np.zeros(n, dtype=bool)
+                for v, pieces_above in above.items():
+                    distinct, back = np.unique(pieces_above, return_inverse=True)
+                    ended = np.array([a >= 0 and terms.completes(int(a), i) for a in distinct])[back]
+                    ended_any |= ended
+                    if v == c:
+                        ended_here = ended
+                cost = model.costs["completes_value"]
+                out = out + np.where(rows & ended_any, np.where(ended_here, -cost, cost), 0.0)
+        for k, f in enumerate(options):
+            rows = picks[:, j] == k
+            for v, i in f[5].items():
+                above[v][rows] = i
+    return out
 
 
 def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int

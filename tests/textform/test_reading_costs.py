@@ -1,0 +1,115 @@
+"""`line_columns.reading_costs` weighs every reading of a row at once; these tests hold it
+to the plain sum of a reading's terms, spelled out one reading at a time."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import numpy as np
+from hypothesis import given, settings, strategies as st
+
+from pipeline.textform.indicator_rows import ColumnModel
+from pipeline.textform.line_columns import ReadingTerms, reading_costs
+
+KINDS = ("group1", "name", "value", "value", "number", "number", "prose")
+COSTS = {"number_as_name": 3.0, "number_off_row_line": 1.5, "narrower_than_column": 0.7, "unmirrored": 0.4,
+         "open_cell_below": 0.9, "completes_value": 1.1, "blank_name": 2.0, "blank_value": 1.3,
+         "blank_number": 2.5, "blank_prose": 0.5, "blank_group": 0.0}
+MODEL = ColumnModel(keys=("level1", "level3", "target", "actual", "weight", "score", "reason"),
+                    kinds=KINDS, costs=COSTS, weight_in_name=False)
+WRAP = {0: 0.0, 1: 0.3, 2: 0.6, 3: 0.6, 4: 0.0, 5: 0.0, 6: 0.2}
+VALUE_COLUMNS = frozenset({2, 3})
+
+
+def completes(above: int, i: int) -> bool:
+    return (above + i) % 3 == 0
+
+
+def one_reading(chosen: list[tuple], order: list[int], anchor: int, narrow_counts: bool, shorts: bool) -> float:
+    """A reading's cost, term by term (what `reading_costs` must give each reading)."""
+    total = sum(f[0] for f in chosen)
+    used: dict[int, list[int]] = {}
+    mirrored: dict[int, set[int]] = {}
+    for ln, f in zip(order, chosen):
+        for c in f[1]:
+            used.setdefault(c, []).append(ln)
+        for c in f[3]:
+            mirrored.setdefault(c, set()).add(ln)
+    total += sum(MODEL.skip(c) for c in (1, 2, 3, 4, 5) if c not in used)
+    narrow_on = {ln: f[7] for ln, f in zip(order, chosen)}
+    for c, on in used.items():
+        if KINDS[c] in ("number", "group_weight") and len(on) > 1:
+            total += COSTS["number_as_name"]
+        elif KINDS[c] == "number" and on != [anchor]:
+            total += COSTS["number_off_row_line"]
+        elif len(on) > 1:
+            span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
+            total += WRAP[c] * (len(on) - 1) + span
+        if len(on) > 1 and narrow_counts:
+            total += COSTS["narrower_than_column"] * sum(c in narrow_on[ln] for ln in on[:-1])
+    for j, f in enumerate(chosen):
+        for c in f[4]:
+            if any(c in g[2] for ln2, g in zip(order[j + 1:], chosen[j + 1:]) if ln2 - order[j] <= 2):
+                total -= COSTS["open_cell_below"]
+    if shorts and len(order) > 1:
+        for j, f in enumerate(chosen):
+            for c, i in f[6] if j else ():
+                ended = {v for v in VALUE_COLUMNS
+                         if (above := next((g[5][v] for g in reversed(chosen[:j]) if v in g[5]), None)) is not None
+                         and completes(above, i)}
+                if ended:
+                    total += -COSTS["completes_value"] if c in ended else COSTS["completes_value"]
+    total += COSTS["unmirrored"] * sum(2 * anchor - ln not in on for on in mirrored.values() for ln in on)
+    return total
+
+
+@st.composite
+def option(draw: st.DrawFn, first_piece: int) -> tuple:
+    cols = tuple(sorted(draw(st.sets(st.integers(0, len(KINDS) - 1), min_size=0, max_size=3))))
+    pieces = list(range(first_piece, first_piece + len(cols)))
+    pick = st.lists(st.booleans(), min_size=len(cols), max_size=len(cols))
+    rows, opens, shorts, narrows = draw(pick), draw(pick), draw(pick), draw(pick)
+    return (draw(st.sampled_from([0.0, 0.25, 1.0, 2.5])), cols, frozenset(cols),
+            tuple(c for c, r in zip(cols, rows) if r), tuple(c for c, o in zip(cols, opens) if o),
+            {c: i for i, c in zip(pieces, cols) if c in VALUE_COLUMNS},
+            tuple((c, i) for i, c, s in zip(pieces, cols, shorts) if s),
+            frozenset(c for c, w in zip(cols, narrows) if w))
+
+
+@st.composite
+def row(draw: st.DrawFn) -> tuple[list[list[tuple]], list[int], int]:
+    n_lines = draw(st.integers(1, 5))
+    order = sorted(draw(st.sets(st.integers(0, 8), min_size=n_lines, max_size=n_lines)))
+    facts = [[draw(option(10 * j)) for _ in range(draw(st.integers(1, 3)))] for j in range(n_lines)]
+    return facts, order, draw(st.sampled_from(order))
+
+
+@settings(max_examples=300, deadline=None)
+@given(row(), st.booleans(), st.booleans())
+def test_every_reading_costs_the_sum_of_its_terms(case: tuple, narrow_counts: bool, shorts: bool) -> None:
+    facts, order, anchor = case
+    terms = ReadingTerms(required=(1, 2, 3, 4, 5), value_columns=VALUE_COLUMNS, wrap=WRAP,
+                         narrow_counts=narrow_counts, completes=completes if shorts else None)
+    totals, picks = reading_costs(facts, order, anchor, MODEL, terms)
+    expected = list(product(*(range(len(f)) for f in facts)))
+    assert [tuple(p) for p in picks.tolist()] == expected  # in `product` order: ties go to the first
+    for total, pick in zip(totals, expected):
+        chosen = [f[k] for f, k in zip(facts, pick)]
+        assert total == round(one_reading(chosen, order, anchor, narrow_counts, shorts), 9)
+
+
+def test_a_row_of_more_lines_than_an_int64_holds_is_weighed_too() -> None:
+    # pypdfium2 prints a cell a line: a long row's lines can pass 62 (and 31, two sets in one int).
+    for n_lines in (40, 70):
+        order = list(range(n_lines))
+        facts = [[(0.0, (1,), frozenset({1}), (1,), (), {}, (), frozenset({1}))]
+                 if j % 2 else [(0.5, (6,), frozenset({6}), (), (6,), {}, (), frozenset())]
+                 for j in range(n_lines)]
+        facts[0].append((1.0, (2,), frozenset({2}), (), (), {2: 0}, (), frozenset()))
+        terms = ReadingTerms(required=(1, 2, 3, 4, 5), value_columns=VALUE_COLUMNS, wrap=WRAP,
+                             narrow_counts=True, completes=None)
+        totals, picks = reading_costs(facts, order, 0, MODEL, terms)
+        assert len(totals) == 2
+        for total, pick in zip(totals, picks.tolist()):
+            chosen = [f[k] for f, k in zip(facts, pick)]
+            assert np.isclose(total, one_reading(chosen, order, 0, True, False))
