@@ -341,7 +341,22 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     near = [(float(totals[r]), tuple(int(k) for k in picks[r])) for r in np.flatnonzero(totals - best_cost < widest)]
     doubtful = {i for cost, pick in near if pick != best_pick
                 for i, c in columns_of(pick).items() if best.get(i) != c and cost - best_cost < margin[best[i]]}
+    if row_set:
+        doubtful |= lopsided_cells(best, row_set, pieces, anchor)
     return best_cost, best, doubtful
+
+
+def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces: list[Piece], anchor: int
+                   ) -> set[int]:
+    """The pieces of a row's cells that a reading prints on one side of the row's line
+    more than the other, where cells are centred on it: such a cell took a line of
+    another cell (受天气影响部分, a reason's first line, read as the name's), or left one."""
+    lines: dict[int, set[int]] = {}
+    for i, c in columns.items():
+        if i in row_set:
+            lines.setdefault(c, set()).add(pieces[i].line)
+    lopsided = {c for c, on in lines.items() if any(2 * anchor - ln not in on for ln in on)}
+    return {i for i, c in columns.items() if i in row_set and c in lopsided}
 
 
 @dataclass(frozen=True)

@@ -113,3 +113,22 @@ def test_a_row_of_more_lines_than_an_int64_holds_is_weighed_too() -> None:
         for total, pick in zip(totals, picks.tolist()):
             chosen = [f[k] for f, k in zip(facts, pick)]
             assert np.isclose(total, one_reading(chosen, order, 0, True, False))
+
+
+def test_a_cell_printed_more_on_one_side_of_its_row_line_is_in_doubt() -> None:
+    from pipeline.textform.line_columns import lopsided_cells
+    from pipeline.textform.pieces import Piece
+
+    # pdfplumber, cells centred on the row's line 4 (1 符合规范 基本符合 0.5): the name's
+    # lines 3 and 5, the reason's 1, 3, 5 and 7. A reading that gives the reason's first
+    # line (受天气影响部分, line 1) to the name prints the name on lines 1, 3, 5: lopsided.
+    texts = {0: (1, "受天气影响部分"), 1: (3, "河湖长制工作制度执"), 2: (3, "工程延期，已督"), 3: (4, "1"),
+             4: (5, "行有效性"), 5: (5, "促施工单位加快"), 6: (7, "进度")}
+    pieces = [Piece(t, t, line, None, 0.95) for line, t in texts.values()]
+    name, weight, reason = 1, 2, 7
+    wrong = {0: name, 1: name, 2: reason, 3: weight, 4: name, 5: reason, 6: reason}
+    assert lopsided_cells(wrong, set(wrong), pieces, anchor=4) == {0, 1, 2, 4, 5, 6}  # both cells lopsided
+    right = {**wrong, 0: reason}
+    assert lopsided_cells(right, set(right), pieces, anchor=4) == set()
+    # Pieces of merged group cells (not the row's) are not weighed: they span many rows.
+    assert lopsided_cells(wrong, {3, 1, 4}, pieces, anchor=4) == set()
