@@ -18,6 +18,7 @@ from pipeline.template.catalogue import IndicatorSpec, Vocabulary
 from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.text.values import EMPTY_MARKS, split_weight_in_name
 
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # A group's weight left after its name (效益指标20, 产出指标30分), compact.
 WEIGHT_NOTE = re.compile(r"\d+(?:\.\d+)?分?$")
 
@@ -220,15 +221,35 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
             for fv in (ind.level1, ind.level2):
                 fv.confidence = min(fv.confidence, cap)
         # A name opening with a group's name but its last character (数量指开展督导检查次数):
-        # the group cell's wrapped lines read into the name's.
+        # the group cell's wrapped lines read into the name's; a name that is a value or
+        # group names only: another column's cells read as the name.
         level3 = compact(str(ind.level3.value or ""))
-        if any(len(g) >= 4 and level3.startswith(g[:-1]) and not level3.startswith(g) for g in groups):
+        if any(len(g) >= 4 and level3.startswith(g[:-1]) and not level3.startswith(g) for g in groups) \
+                or is_value_not_name(level3) or is_group_names(level3, groups):
             ind.level3.confidence = min(ind.level3.confidence, cap)
         # A reason ending in a group's name and weight (…将完善项目储备效益指标(30)): the
         # group's cell, printed in the rows below, read into the sentence.
         reason = compact(str(ind.deviation_reason.value or ""))
         if any(re.search(re.escape(n) + r"\d", reason) for n in level1_names):
             ind.deviation_reason.confidence = min(ind.deviation_reason.confidence, cap)
+
+
+def is_value_not_name(text: str) -> bool:
+    """An indicator's name with no Chinese character (86%, ≥90%, 100): a target's or an
+    actual's cell read into the name's column."""
+    return bool(text) and not CHINESE.search(text)
+
+
+def is_group_names(text: str, groups: set[str]) -> bool:
+    """An indicator's name that is two group names or more one after the other (产出指标时效指标):
+    the level-1 and level-2 cells a tool glued (their gap narrow) read as the row's name."""
+    ends = {0: 0}  # where a run of group names ends: how many names
+    for start in range(len(text)):
+        if start in ends:
+            for g in groups:
+                if g and text.startswith(g, start):
+                    ends[start + len(g)] = max(ends.get(start + len(g), 0), ends[start] + 1)
+    return ends.get(len(text), 0) >= 2
 
 
 # A header label this long is no words a value's own text holds (一级指标, 评分标准): shorter

@@ -206,6 +206,19 @@ def test_a_name_opening_with_a_torn_group_name_is_in_doubt() -> None:
     assert [i.level3.confidence for i in inds] == [0.5, 0.99, 0.99]
 
 
+def test_a_name_that_is_a_value_or_group_names_only_is_in_doubt() -> None:
+    """86% read as a row's name (pdftotext -layout: rows' names shifted by one), the level-1
+    and level-2 cells a tool glued, 产出指标时效指标 (PyMuPDF, a narrow gap): no indicator
+    is named so. One group name alone may be a row's name (服务对象满意度)."""
+    vocabulary = load_catalogue(None).templates["dept_overall"].vocabulary
+    names = ["86%", "≥90%", "产出指标时效指标", "时效指标", "服务对象满意度", "12345热线接通率", "数量指标完成率"]
+    inds = [indicator("产出指标", 60, 10, 10) for _ in names]
+    for ind, name in zip(inds, names):
+        ind.level3 = fv(name)
+    doubt_groups_off_vocabulary(record_with(inds, 70), vocabulary, 0.5)
+    assert [i.level3.confidence for i in inds] == [0.5, 0.5, 0.5, 0.99, 0.99, 0.99, 0.99]
+
+
 def test_values_holding_the_table_headers_labels_are_in_doubt() -> None:
     # A goal read across the table (…工作任务一级指标…), an evidence cell with its column's
     # label: their own words are not known. Short labels (分值, 得分) are a value's words.
