@@ -18,7 +18,7 @@ from pipeline.template.catalogue import IndicatorSpec, Vocabulary
 from pipeline.text.normalize import compact, join_cell_lines
 from pipeline.text.values import EMPTY_MARKS, split_weight_in_name
 
-CHINESE = re.compile(r"[\u4e00-\u9fff]")
+CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # A group's weight left after its name (效益指标20, 产出指标30分), compact.
 WEIGHT_NOTE = re.compile(r"\d+(?:\.\d+)?分?$")
 
@@ -236,18 +236,20 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
 
 def is_value_not_name(text: str) -> bool:
     """An indicator's name with no Chinese character (86%, ≥90%, 100): a target's or an
-    actual's cell read into the name's column."""
+    actual's cell read into the name's column. A dash or a slash alone is one too: a name
+    is never left empty on these forms."""
     return bool(text) and not CHINESE.search(text)
 
 
 def is_group_names(text: str, groups: set[str]) -> bool:
     """An indicator's name that is two group names or more one after the other (产出指标时效指标):
-    the level-1 and level-2 cells a tool glued (their gap narrow) read as the row's name."""
+    the level-1 and level-2 cells a tool glued (their gap narrow) read as the row's name.
+    Names of four characters or more only: two of the fund form's (决策, 过程) may make one."""
     ends = {0: 0}  # where a run of group names ends: how many names
     for start in range(len(text)):
         if start in ends:
             for g in groups:
-                if g and text.startswith(g, start):
+                if len(g) >= 4 and text.startswith(g, start):
                     ends[start + len(g)] = max(ends.get(start + len(g), 0), ends[start] + 1)
     return ends.get(len(text), 0) >= 2
 

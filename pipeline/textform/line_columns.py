@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Mapping, Sized
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import partial, reduce
 from itertools import combinations
+from operator import or_
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,6 +32,9 @@ from pipeline.textform.pieces import Piece, display_width
 from pipeline.textform.vocab import TextConfig
 from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapped_line_owners
 
+
+# The columns of merged group cells (printed once over many rows, centred on their span).
+GROUP_KINDS = ("group1", "group2", "group_weight")
 
 # A column's width is its full lines' median width and this slack (characters).
 WIDTH_SLACK = 1.5
@@ -307,29 +312,31 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     value_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "value")
     short = {i for ln in order for i in lines[ln]
              if kinds[i].unit or pieces[i].key in config.cell_stream.value_tails}
-    facts = [[(cost, cols, frozenset(cols),
-               tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
-               tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]),
-               {c: i for i, c in zip(lines[ln], cols) if c in value_cols},
-               tuple((c, i) for i, c in zip(lines[ln], cols) if i in short),
-               frozenset(c for i, c in zip(lines[ln], cols) if narrower(pieces[i], c, model, widths)))
+    facts = [[LineOption(cost, cols, frozenset(cols),
+                         row_columns=tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
+                         open_columns=tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]),
+                         value_pieces={c: i for i, c in zip(lines[ln], cols) if c in value_cols},
+                         short_pieces=tuple((c, i) for i, c in zip(lines[ln], cols) if i in short),
+                         narrow_columns=frozenset(c for i, c in zip(lines[ln], cols)
+                                                  if narrower(pieces[i], c, model, widths)))
               for cost, cols in opts] for ln, opts in zip(order, options)]
     any_short = bool(short) and len(order) > 1
 
     wrap_cost = {c: costs.get(f"wrap_{k.rstrip('12')}", 0.0) for c, k in enumerate(model.kinds)}
+
+    completed: dict[tuple[int, int], bool] = {}
 
     def completes(above: int, i: int) -> bool:
         if (above, i) not in completed:
             completed[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
         return completed[above, i]
 
-    completed: dict[tuple[int, int], bool] = {}
     totals, picks = reading_costs(facts, order, anchor, model, ReadingTerms(
         required=tuple(required), value_columns=value_cols, wrap=wrap_cost,
         narrow_counts=bool(widths and rows_of_line is not None), completes=completes if any_short else None))
 
     def columns_of(pick: tuple[int, ...]) -> dict[int, int]:
-        return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k][1])}
+        return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k].columns)}
 
     best_at = int(np.argmin(totals))
     best_cost, best_pick = float(totals[best_at]), tuple(int(k) for k in picks[best_at])
@@ -338,25 +345,48 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     # sentence's column is in doubt within a wider margin.
     margin = {c: config.prose_margin if k == "prose" else config.row_margin for c, k in enumerate(model.kinds)}
     widest = max(margin.values())
-    near = [(float(totals[r]), tuple(int(k) for k in picks[r])) for r in np.flatnonzero(totals - best_cost < widest)]
-    doubtful = {i for cost, pick in near if pick != best_pick
-                for i, c in columns_of(pick).items() if best.get(i) != c and cost - best_cost < margin[best[i]]}
-    if row_set:
-        doubtful |= lopsided_cells(best, row_set, pieces, anchor)
+    # Differences rounded as the costs are: a reading exactly a margin dearer is outside it.
+    dearer = np.round(totals - best_cost, 9)
+    near = [(float(dearer[r]), tuple(int(k) for k in picks[r])) for r in np.flatnonzero(dearer < widest)]
+    doubtful = {i for more, pick in near if pick != best_pick
+                for i, c in columns_of(pick).items() if best.get(i) != c and more < margin[best[i]]}
+    if rows_of_line is not None:
+        doubtful |= lopsided_cells(best, row_set, pieces, model, anchor)
     return best_cost, best, doubtful
 
 
-def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces: list[Piece], anchor: int
-                   ) -> set[int]:
+def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces: list[Piece],
+                   model: ColumnModel, anchor: int) -> set[int]:
     """The pieces of a row's cells that a reading prints on one side of the row's line
     more than the other, where cells are centred on it: such a cell took a line of
-    another cell (受天气影响部分, a reason's first line, read as the name's), or left one."""
+    another cell (受天气影响部分, a reason's first line, read as the name's), or left one.
+    Lines are counted among those holding a row's piece (a merged group's name may print
+    on a line of its own at any height); group columns, merged over rows, are not weighed."""
+    own = {i: c for i, c in columns.items() if i in row_set and model.kinds[c] not in GROUP_KINDS}
+    rank = {ln: k for k, ln in enumerate(sorted({pieces[i].line for i in own} | {anchor}))}
+    middle = rank[anchor]
     lines: dict[int, set[int]] = {}
-    for i, c in columns.items():
-        if i in row_set:
-            lines.setdefault(c, set()).add(pieces[i].line)
-    lopsided = {c for c, on in lines.items() if any(2 * anchor - ln not in on for ln in on)}
-    return {i for i, c in columns.items() if i in row_set and c in lopsided}
+    for i, c in own.items():
+        lines.setdefault(c, set()).add(rank[pieces[i].line])
+    lopsided = {c for c, on in lines.items() if any(2 * middle - r not in on for r in on)}
+    return {i for i, c in own.items() if c in lopsided}
+
+
+class LineOption(NamedTuple):
+    """One column order for a line's pieces, and what the row's readings weigh of it: its
+    cost, the columns it gives the pieces (as given and as a set), those of the row's own
+    pieces (not merged groups'), of pieces that stop mid-sentence, the value column → piece,
+    the short pieces (column, piece) that may end a value above, and the columns whose
+    piece is narrower than the column (`narrower`)."""
+
+    cost: float
+    columns: tuple[int, ...]
+    column_set: frozenset[int]
+    row_columns: tuple[int, ...]
+    open_columns: tuple[int, ...]
+    value_pieces: dict[int, int]
+    short_pieces: tuple[tuple[int, int], ...]
+    narrow_columns: frozenset[int]
 
 
 @dataclass(frozen=True)
@@ -373,7 +403,7 @@ class ReadingTerms:
     completes: Callable[[int, int], bool] | None
 
 
-def reading_costs(facts: list[list[tuple]], order: list[int], anchor: int, model: ColumnModel,
+def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
                   terms: ReadingTerms) -> tuple[np.ndarray, np.ndarray]:
     """The cost of every reading of a row (one option of each line, in `product` order) and
     the options each picks. Weighed for all readings at once: what a column adds depends
@@ -388,18 +418,18 @@ def reading_costs(facts: list[list[tuple]], order: list[int], anchor: int, model
     # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
     bits_type = np.int64 if n_lines <= 62 else object
 
-    def chosen(j: int, value: Callable[[tuple], float | int]) -> np.ndarray:
+    def chosen(j: int, value: Callable[[LineOption], float | int]) -> np.ndarray:
         return np.array([value(f) for f in facts[j]])[picks[:, j]]
 
     def mask(columns: Collection[int]) -> int:
-        return sum(1 << c for c in columns)
+        return reduce(or_, (1 << c for c in columns), 0)
 
     total = np.zeros(n)
     for j in range(n_lines):
-        total = total + chosen(j, lambda f: f[0])
-    used = [chosen(j, lambda f: mask(f[2])) for j in range(n_lines)]
-    on_rows = [chosen(j, lambda f: mask(f[3])) for j in range(n_lines)]
-    narrow = [chosen(j, lambda f: mask(f[7])) for j in range(n_lines)]
+        total = total + chosen(j, lambda f: f.cost)
+    used = [chosen(j, lambda f: mask(f.column_set)) for j in range(n_lines)]
+    on_rows = [chosen(j, lambda f: mask(f.row_columns)) for j in range(n_lines)]
+    narrow = [chosen(j, lambda f: mask(f.narrow_columns)) for j in range(n_lines)]
 
     def lines_of(column: int, per_line: list[np.ndarray]) -> np.ndarray:
         """Each reading's lines (bit j: line j) that put a piece in the column."""
@@ -454,16 +484,16 @@ def reading_costs(facts: list[list[tuple]], order: list[int], anchor: int, model
         for k in range(j + 1, n_lines):
             if order[k] - order[j] <= 2:
                 below |= used[k]
-        open_below = chosen(j, lambda f: mask(f[4])) & below
+        open_below = chosen(j, lambda f: mask(f.open_columns)) & below
         total = total - costs["open_cell_below"] * np.bitwise_count(open_below)
     if terms.completes is not None and n_lines > 1:
         total = total + completion_costs(facts, picks, model, terms)
     # Summed in another order than term by term: rounded, so that readings the costs make
-    # equal are equal (a reading exactly a margin dearer stays outside it).
+    # equal are equal (ties go to the first in `product` order).
     return np.round(total, 9), picks
 
 
-def completion_costs(facts: list[list[tuple]], picks: np.ndarray, model: ColumnModel,
+def completion_costs(facts: list[list[LineOption]], picks: np.ndarray, model: ColumnModel,
                      terms: ReadingTerms) -> np.ndarray:
     """A short piece that completes the value above it in its column (579.65万 | 元) costs
     less there, more anywhere else; 'above' is the nearest line before that has a piece in
@@ -475,9 +505,9 @@ def completion_costs(facts: list[list[tuple]], picks: np.ndarray, model: ColumnM
     for j, options in enumerate(facts):
         for k, f in enumerate(options):
             rows = picks[:, j] == k
-            if not j or not f[6] or not rows.any():
+            if not j or not f.short_pieces or not rows.any():
                 continue
-            for c, i in f[6]:
+            for c, i in f.short_pieces:
                 ended_any = np.zeros(n, dtype=bool)
                 ended_here = np.zeros(n, dtype=bool)
                 for v, pieces_above in above.items():
@@ -490,7 +520,7 @@ def completion_costs(facts: list[list[tuple]], picks: np.ndarray, model: ColumnM
                 out = out + np.where(rows & ended_any, np.where(ended_here, -cost, cost), 0.0)
         for k, f in enumerate(options):
             rows = picks[:, j] == k
-            for v, i in f[5].items():
+            for v, i in f.value_pieces.items():
                 above[v][rows] = i
     return out
 

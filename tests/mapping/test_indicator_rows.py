@@ -217,6 +217,11 @@ def test_a_name_that_is_a_value_or_group_names_only_is_in_doubt() -> None:
         ind.level3 = fv(name)
     doubt_groups_off_vocabulary(record_with(inds, 70), vocabulary, 0.5)
     assert [i.level3.confidence for i in inds] == [0.5, 0.5, 0.5, 0.99, 0.99, 0.99, 0.99]
+    fund = [indicator("决策", 20, 10, 10) for _ in range(2)]
+    for ind, name in zip(fund, ["决策过程", "决策过程规范性"]):
+        ind.level3 = fv(name)
+    doubt_groups_off_vocabulary(record_with(fund, 20), load_catalogue(None).templates["gd_fund"].vocabulary, 0.5)
+    assert [i.level3.confidence for i in fund] == [0.99, 0.99]  # two-character names make words
 
 
 def test_values_holding_the_table_headers_labels_are_in_doubt() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from pipeline.textform.indicator_rows import ColumnModel
-from pipeline.textform.line_columns import ReadingTerms, reading_costs
+from pipeline.textform.line_columns import LineOption, ReadingTerms, reading_costs
 
 KINDS = ("group1", "name", "value", "value", "number", "number", "prose")
 COSTS = {"number_as_name": 3.0, "number_off_row_line": 1.5, "narrower_than_column": 0.7, "unmirrored": 0.4,
@@ -69,11 +69,11 @@ def option(draw: st.DrawFn, first_piece: int) -> tuple:
     pieces = list(range(first_piece, first_piece + len(cols)))
     pick = st.lists(st.booleans(), min_size=len(cols), max_size=len(cols))
     rows, opens, shorts, narrows = draw(pick), draw(pick), draw(pick), draw(pick)
-    return (draw(st.sampled_from([0.0, 0.25, 1.0, 2.5])), cols, frozenset(cols),
-            tuple(c for c, r in zip(cols, rows) if r), tuple(c for c, o in zip(cols, opens) if o),
-            {c: i for i, c in zip(pieces, cols) if c in VALUE_COLUMNS},
-            tuple((c, i) for i, c, s in zip(pieces, cols, shorts) if s),
-            frozenset(c for c, w in zip(cols, narrows) if w))
+    return LineOption(draw(st.sampled_from([0.0, 0.25, 1.0, 2.5])), cols, frozenset(cols),
+                      tuple(c for c, r in zip(cols, rows) if r), tuple(c for c, o in zip(cols, opens) if o),
+                      {c: i for i, c in zip(pieces, cols) if c in VALUE_COLUMNS},
+                      tuple((c, i) for i, c, s in zip(pieces, cols, shorts) if s),
+                      frozenset(c for c, w in zip(cols, narrows) if w))
 
 
 @st.composite
@@ -102,10 +102,10 @@ def test_a_row_of_more_lines_than_an_int64_holds_is_weighed_too() -> None:
     # pypdfium2 prints a cell a line: a long row's lines can pass 62 (and 31, two sets in one int).
     for n_lines in (40, 70):
         order = list(range(n_lines))
-        facts = [[(0.0, (1,), frozenset({1}), (1,), (), {}, (), frozenset({1}))]
-                 if j % 2 else [(0.5, (6,), frozenset({6}), (), (6,), {}, (), frozenset())]
+        facts = [[LineOption(0.0, (1,), frozenset({1}), (1,), (), {}, (), frozenset({1}))]
+                 if j % 2 else [LineOption(0.5, (6,), frozenset({6}), (), (6,), {}, (), frozenset())]
                  for j in range(n_lines)]
-        facts[0].append((1.0, (2,), frozenset({2}), (), (), {2: 0}, (), frozenset()))
+        facts[0].append(LineOption(1.0, (2,), frozenset({2}), (), (), {2: 0}, (), frozenset()))
         terms = ReadingTerms(required=(1, 2, 3, 4, 5), value_columns=VALUE_COLUMNS, wrap=WRAP,
                              narrow_counts=True, completes=None)
         totals, picks = reading_costs(facts, order, 0, MODEL, terms)
@@ -125,10 +125,15 @@ def test_a_cell_printed_more_on_one_side_of_its_row_line_is_in_doubt() -> None:
     texts = {0: (1, "受天气影响部分"), 1: (3, "河湖长制工作制度执"), 2: (3, "工程延期，已督"), 3: (4, "1"),
              4: (5, "行有效性"), 5: (5, "促施工单位加快"), 6: (7, "进度")}
     pieces = [Piece(t, t, line, None, 0.95) for line, t in texts.values()]
-    name, weight, reason = 1, 2, 7
+    name, weight, reason = 1, 4, 6
     wrong = {0: name, 1: name, 2: reason, 3: weight, 4: name, 5: reason, 6: reason}
-    assert lopsided_cells(wrong, set(wrong), pieces, anchor=4) == {0, 1, 2, 4, 5, 6}  # both cells lopsided
+    assert lopsided_cells(wrong, set(wrong), pieces, MODEL, anchor=4) == {0, 1, 2, 4, 5, 6}  # both lopsided
     right = {**wrong, 0: reason}
-    assert lopsided_cells(right, set(right), pieces, anchor=4) == set()
+    assert lopsided_cells(right, set(right), pieces, MODEL, anchor=4) == set()
     # Pieces of merged group cells (not the row's) are not weighed: they span many rows.
-    assert lopsided_cells(wrong, {3, 1, 4}, pieces, anchor=4) == set()
+    assert lopsided_cells(wrong, {3, 1, 4}, pieces, MODEL, anchor=4) == set()
+    # A group's name on a line of its own (line 2, at an odd height) is no line of the row's.
+    group = Piece("产出指标", "产出指标", 2, None, 0.95)
+    assert lopsided_cells({**right, 7: 0}, set(right), [*pieces, group], MODEL, anchor=4) == set()
+    # Nor a group column's piece the row holds: a merged cell is centred on its span.
+    assert lopsided_cells({**right, 7: 0}, {*right, 7}, [*pieces, group], MODEL, anchor=4) == set()
