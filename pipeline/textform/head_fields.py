@@ -665,6 +665,23 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
     return abs(got - total.value) <= 0.01 * len(parts)
 
 
+def doubt_fields_from_marked_lines(fields: dict[str, FieldValue], lines: list[str], marked: set[int],
+                                   cap: float) -> None:
+    """A head text read from a line a converter's Markdown reader marked in doubt (a
+    paragraph torn at columns whose reading is a guess, `markdown_table`): its confidence
+    capped at ``cap``. A value's raw lines (its cells) are looked for in the marked lines."""
+    doubted = [compact(lines[k]) for k in marked if k < len(lines)]
+    if not doubted:
+        return
+    for fv in fields.values():
+        if not isinstance(fv.value, str):
+            continue
+        parts = [compact(part) for part in (fv.raw if fv.raw is not None else fv.value).split("\n")]
+        if any(len(part) >= 2 and any(part in line or len(line) >= 2 and line in part for line in doubted)
+               for part in parts):
+            fv.confidence = min(fv.confidence, cap)
+
+
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
     may have lost its last lines to another cell; a head text that is a bare number (a

@@ -36,6 +36,7 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -221,7 +222,10 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
 
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
     """Names torn over two rows (or three), joined in the first."""
-    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)})
+    # (A level-1 name and a level-2 name in one cell, `stacked_groups`, torn over rows too:
+    # 效益指标<br>可持续影 over 响指标.)
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3),
+                       *stacked_group_names(words)})
     # A row's cell and the one under it, read as one name: asked again of the row below
     # (its rows are unchanged until then when no name was joined above them).
     asked: dict[tuple[int, int], str | None] = {}
@@ -244,6 +248,58 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
+
+
+def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
+    """A cell holding a level-1 group's name and under it a level-2 name the vocabulary
+    lists under it (满意度指<br>标<br>服务对象<br>满意度指<br>标), each with its weight
+    written after it or none: the two group cells side by side, printed as one by a
+    converter that found no rule between their columns on a page. The two (compact), else
+    None."""
+    key = plain(cell)
+    for level2, parents in words.level2_parents:
+        for level1 in parents:
+            if not key.startswith(level1) or len(key) < len(level1) + len(level2):
+                continue
+            rest = key[len(level1):]
+            at = rest.find(level2)
+            while at >= 0:
+                if WEIGHT_AFTER_NAME.match(rest[:at]) and WEIGHT_AFTER_NAME.match(rest[at + len(level2):]):
+                    return key[:len(level1) + at], rest[at:]
+                at = rest.find(level2, at + 1)
+    return None
+
+
+def stacked_group_names(words: FormWords) -> frozenset[str]:
+    """Each level-1 name followed by a level-2 name listed under it (效益指标可持续影响指标):
+    what a cell of both groups reads as (`stacked_groups`), compact."""
+    return frozenset(level1 + level2 for level2, parents in words.level2_parents for level1 in parents)
+
+
+def part_stacked_groups(rows: list[list[str]], words: FormWords) -> None:
+    """A page's block whose level-1 and level-2 columns a converter printed as one (no rule
+    found between them on that page: 效益指标<br>可持续影响指标 in one cell, the block a
+    column short of the table): the level-2 column put back right of it, each cell of both
+    groups (`stacked_groups`) parted into the two, a cell holding a level-2 name only (one
+    no level-1 group takes) moved there. Only where no cell right of that column is a group
+    name (the block has no level-2 column of its own); one column at most."""
+    width = max(map(len, rows), default=0)
+    level2_only = {level2 for level2, _parents in words.level2_parents} - {
+        level1 for _level2, parents in words.level2_parents for level1 in parents}
+    for c in range(width - 1):
+        stacked = {r: pair for r, row in enumerate(rows) if (pair := stacked_groups(row[c], words)) is not None}
+        if not stacked or any(group_name(row[c + 1], words) is not None for row in rows):
+            continue
+        for r, row in enumerate(rows):
+            cell = row[c]
+            found = group_name(cell, words)
+            if r in stacked:
+                row[c:c + 1] = list(stacked[r])
+            elif found is not None and found[0] in level2_only:
+                row[c:c + 1] = ["", cell]
+            else:
+                row.insert(c + 1, "")
+        return
 
 
 def close_weight_below(rows: list[list[str]], r: int, c: int) -> None:
@@ -269,6 +325,40 @@ def split_label_cells(row: list[str], words: FormWords) -> None:
         c += 1
 
 
+def display_width(text: str) -> int:
+    """A text's width in half-width characters (a Chinese character, a full-width sign: two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# How much a paragraph's lines but its last may differ in width, in half-width characters:
+# one Chinese character (a line-break rule moves a character on to the next line).
+LINE_SLACK = 2
+
+
+def lost_at_cuts(cells: list[str]) -> bool:
+    """A paragraph torn at columns (`read_across`) one of whose lines but the last is
+    narrower than another by more than a character: a converter dropped what was printed
+    over a column's bound (its lines are as wide as the cell; which column a piece of a
+    line stands in says nothing, a converter putting a run of text in one cell whole)."""
+    pieces = [cell_lines(c) for c in cells]
+    depth = max((len(p) for p in pieces), default=0)
+    widths = [sum(display_width(p[i]) for p in pieces if i < len(p)) for i in range(depth - 1)]
+    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK
+
+
+def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:
+    """Above the indicator table, cells side by side that each hold several lines of words
+    and that no label's value joined (`join_torn_values`): a paragraph, or two (the goals,
+    预期目标 and 实际完成情况, side by side), torn at the columns, which cell's line goes
+    with which is a guess. Each marked in doubt (`repair.DOUBT_MARK`): read in the order of
+    the cells, the text is no sure reading."""
+    torn = [c for c, cell in enumerate(row) if len(cell_lines(cell)) >= 2 and holds_words(cell_lines(cell))
+            and not is_label(cell, words) and not words.labels.exact(cell_lines(cell)[0])]
+    run = [c for c in torn if c - 1 in torn or c + 1 in torn]
+    for c in run:
+        row[c] += DOUBT_MARK
+
+
 def join_torn_values(row: list[str], words: FormWords) -> None:
     """Above the indicator table: the text cells after a label, up to the next label, are
     its value torn at the columns."""
@@ -287,7 +377,8 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
                 and not words.labels.exact(cell_lines(row[end])[0]) and not NUMBER_LIKE.match(plain(row[end])):
             end += 1
         if end - start >= 2:
-            row[start] = read_across(row[start:end])
+            lost = lost_at_cuts(row[start:end])
+            row[start] = read_across(row[start:end]) + (DOUBT_MARK if lost else "")
             for k in range(start + 1, end):
                 row[k] = ""
         c = max(end, c + 1)
@@ -850,6 +941,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     # A header row short of ``known``, by its printed length: the columns whose labels a
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
+    head_rows: list[list[str]] = []  # the rows above the indicator table
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
         row = table[r].cells
@@ -889,6 +981,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 or any(plain(c) in words.table_header for c in row)
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
+            head_rows.append(row)
         else:
             # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
@@ -918,6 +1011,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         block_row.cells.extend([""] * (width - len(block_row.cells)))
     rows = cells_of(table)
     join_torn_over_rows(rows, words)
+    if header_at is None and state.table.in_indicator_table:
+        # (A block with its header: the header's labels name its columns.)
+        part_stacked_groups(rows, words)
     header_end = header_at
     if header_at is not None:
         header_end = header_rows_end(rows, header_at)
@@ -937,6 +1033,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if peeled is not None:
             rows.insert(above + 1, peeled)
             break
+    for row in head_rows:
+        # (After the header's first row is peeled off a row above it: its labels are no goal's.)
+        doubt_torn_paragraphs(row, words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
@@ -1010,4 +1109,4 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
-                     tuple(config.cell_stream.value_tail_after.items()))
+                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()))

@@ -759,3 +759,60 @@ def test_the_readers_doubt_mark_in_the_input_is_no_doubt(tmp_path) -> None:
     one, two = extractor.read_record(clean), extractor.read_record(marked)
     assert [(p, v.value, v.confidence) for p, v in one.iter_values()] == \
         [(p, v.value, v.confidence) for p, v in two.iter_values()]
+
+
+def test_level1_and_level2_names_in_one_cell_of_a_page_block(words: FormWords) -> None:
+    """pymupdf4llm's own, a page's block whose level-1 and level-2 columns it printed as one
+    (效益指标<br>可持续影 over 响指标; 满意度指<br>标<br>服务对象<br>满意度指<br>标): the
+    two names parted into their columns, and 满意度指标 moved up to the rows that hold its
+    words; the rows before it keep the group named on the page before."""
+    page1 = ("||一级指标|二级指标|三级指标|年度指标值|实际完成<br>值|分值|得分|偏差原因分析及改进措施|",
+             "||效益指标|可持续影<br>响指标|农村公路养护档案<br>建档率|≥90%|93.5%|2|1||")
+    page2 = ("||农村公路养护长效<br>管理机制建立情况|符合规范|符合规范|3|2||",
+             "|效益指标<br>可持续影|农村公路养护档案<br>建档率|≥90%|91%|2|2|无|",
+             "|响指标|长效管理机制<br>建立情况|符合规范|基本符合|4|4||",
+             "||服务对象满意度|≥85%|90%|1|1||",
+             "||群众满意度|≥95%|100%|1|1||",
+             "|满意度指<br>标<br>服务对象<br>满意度指<br>标|农村公路养护服务<br>对象满意度|≥85%|90%|3|3||",
+             "||年度服务对象满意度|≥95%|96%|7|7||",
+             "|总分||||100|90.5||")
+    text = "\n".join([page1[0], "|---|---|---|---|---|---|---|---|---|---|", *page1[1:], "", "",
+                      page2[0], "|---|---|---|---|---|---|---|", *page2[1:]])
+    rows = rows_of(rejoin_markdown_tables(text, words))[2:]
+    assert [row[:3] for row in rows[:3]] == [["", "", "农村公路养护长效<br>管理机制建立情况"],
+                                             ["效益指标", "可持续影响指标", "农村公路养护档案<br>建档率"],
+                                             ["", "", "长效管理机制<br>建立情况"]]
+    assert [row[:2] for row in rows[3:7]] == [["满意度指标", "服务对象满意度指标"], ["", ""], ["", ""], ["", ""]]
+    assert rows[3][2:4] == ["服务对象满意度", "≥85%"]
+
+
+def test_goals_side_by_side_torn_at_columns_are_marked_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: 预期目标 and 实际完成情况, two paragraphs side by side, cut at the
+    columns (which line goes with which, and where the one ends, is a guess): every cell
+    of them marked in doubt; the label and a cell of one line are not."""
+    rows_in = ("|年度总|||预期目标||||实|际完成情况||",
+               "|体目标|切实发挥职<br>工作|能作用，通过<br>提质增效，促|规范用好市财政专项<br>进城乡居民工作实现|"
+               "资金，推进<br>高质量发展|城乡居民<br>。|已按计划完<br>|成城乡居<br>范，各项|民年度工作任务<br>"
+               "绩效指标基本达成|，资金使用规<br>。|",
+               "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    goals = rows[1]
+    assert not goals[0].endswith(DOUBT_MARK)  # 体目标: the label's line
+    assert not goals[6].endswith(DOUBT_MARK)  # 已按计划完: one line
+    assert all(goals[c].endswith(DOUBT_MARK) for c in (1, 2, 3, 4, 5, 7, 8, 9))
+    assert not any(DOUBT_MARK in cell for cell in rows[0] + rows[2])
+
+
+def test_a_value_read_across_whose_lines_differ_in_width_is_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: a goal torn over columns whose second line, not its last, is two
+    characters narrower than its first (金, ， dropped at the cuts): read across, in
+    doubt; one whose full lines are as wide is not."""
+    lost = table("|基本情况|项目名称|困难群众救助补助资金|",
+                 "|绩效目标<br>情况|预期总体目标|围绕年度<br>，持续优<br>确保资|重点工作任务，统筹安排<br>"
+                 "化制度建设和管理模式<br>使用安全高效更好地|专项资金<br>不断完善<br>务群众|，落实组织保障<br>"
+                 "阵地建设，加<br>动生实事|、人员保障和<br>项目全过程绩<br>地见效。|经费保障<br>效管理，|"
+                 "是否如期实现预期|总体目标|是|")
+    assert rows_of(rejoin_markdown_tables(lost, words))[1][2].endswith(DOUBT_MARK)
+    whole = lost.replace("管理模式<br>", "管理模式，<br>").replace("建设，加<br>", "建设，加强<br>")
+    row = rows_of(rejoin_markdown_tables(whole, words))[1]
+    assert row[2].startswith("围绕年度重点工作任务，统筹安排专项资金，落实组织保障") and not row[2].endswith(DOUBT_MARK)
