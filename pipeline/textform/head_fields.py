@@ -11,9 +11,9 @@ from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import DASHES, NUMBER
+from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX
 from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, share_column
-from pipeline.textform.repair import CJK
+from pipeline.textform.repair import CJK, DOUBT_MARK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
 # The title and the （2024年度） line: above the form, but no label line.
@@ -665,20 +665,29 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
     return abs(got - total.value) <= 0.01 * len(parts)
 
 
-def doubt_fields_from_marked_lines(fields: dict[str, FieldValue], lines: list[str], marked: set[int],
-                                   cap: float) -> None:
-    """A head text read from a line a converter's Markdown reader marked in doubt (a
-    paragraph torn at columns whose reading is a guess, `markdown_table`): its confidence
-    capped at ``cap``. A value's raw lines (its cells) are looked for in the marked lines."""
-    doubted = [compact(lines[k]) for k in marked if k < len(lines)]
-    if not doubted:
+def cells_marked_in_doubt(text: str, groups: tuple[str, ...]) -> list[str]:
+    """The cells (compact, by a table's rules, |) of a text that a converter's Markdown
+    reader marked in doubt (`repair.DOUBT_MARK`: a paragraph torn at columns whose reading
+    is a guess, an amount cut at a column's bound, `markdown_table`), but group names (a
+    group placed by a guess is its rows' doubt, not a head field's)."""
+    cells = [compact(cell.replace(DOUBT_MARK, "")) for line in text.split("\n") if DOUBT_MARK in line
+             for cell in line.split("|") if DOUBT_MARK in cell]
+    return [cell for cell in cells if cell and WEIGHT_SUFFIX.sub("", cell) not in groups]
+
+
+def doubt_fields_from_marked_cells(fields: dict[str, FieldValue], marked: list[str], cap: float) -> None:
+    """A head value read from a cell marked in doubt (``marked``, `cells_marked_in_doubt`):
+    its confidence capped at ``cap``. A value's raw lines (its cells, as read) are looked
+    for among the marked cells: one the same, or of six characters or more inside the
+    other (a number's 15 inside 2015年 is no sign)."""
+    if not marked:
         return
     for fv in fields.values():
-        if not isinstance(fv.value, str):
+        if fv.value is None:
             continue
-        parts = [compact(part) for part in (fv.raw if fv.raw is not None else fv.value).split("\n")]
-        if any(len(part) >= 2 and any(part in line or len(line) >= 2 and line in part for line in doubted)
-               for part in parts):
+        parts = [compact(part) for part in (fv.raw if fv.raw is not None else str(fv.value)).split("\n")]
+        if any(part and any(part == cell or min(len(part), len(cell)) >= 6 and (part in cell or cell in part)
+                            for cell in marked) for part in parts):
             fv.confidence = min(fv.confidence, cap)
 
 

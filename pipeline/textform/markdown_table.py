@@ -381,6 +381,14 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
             row[start] = read_across(row[start:end]) + (DOUBT_MARK if lost else "")
             for k in range(start + 1, end):
                 row[k] = ""
+        elif end == start < len(row) and NUMBER_LIKE.match(plain(row[start])) and len(cell_lines(row[start])) == 1 \
+                and plain(row[c]).rstrip(":：") not in words.totals:
+            # A number, then another before the next label or the row's end (评价金额 | 15 |
+            # 08): one amount cut at a column's bound, or two values; which is a guess.
+            after = [k for k in range(start + 1, len(row)) if raw(row[k]).replace(DOUBT_MARK, "")]
+            ends = next((i for i, k in enumerate(after) if is_label(row[k], words)), len(after))
+            if ends == 1 and NUMBER_LIKE.match(plain(row[after[0]])) and len(cell_lines(row[after[0]])) == 1:
+                row[start] += DOUBT_MARK
         c = max(end, c + 1)
 
 
@@ -700,6 +708,9 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     centred = False  # a group placed by its weight had its name printed below its first row
     root = True  # no column of names read yet: its groups are the table's own top groups
+    # The table's own top groups left where printed, no weight written after their names:
+    # the rows (first, last) their names stand in (`doubt_centred_names`).
+    unweighted: list[tuple[int, int]] = []
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
@@ -758,14 +769,53 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                             rows[body[first if i == 0 else k]][c] += DOUBT_MARK
             if spans is None:
                 children.append((first, last, False))
+                if root and marks and all(g[1] is None for _k, g in marks):
+                    unweighted.append((first, last))
                 continue
             for i, ((k, _g), (top, _end)) in enumerate(zip(marks, spans, strict=True)):
                 move_group(rows, c, body[k], body[top], words)
                 if i in unsure:
                     rows[body[top]][c] += DOUBT_MARK
             children += [(top, end, True) for top, end in spans]
-        parents, root = children, False
+        # (Read as printed, before a group with words of its own moves up to its rows.)
+        printed = [centred_names(rows, body, c, first, last, tops, words) for first, last in unweighted]
         groups_up_to_their_rows(rows, body, c, words)
+        for marks, readings in printed:
+            doubt_centred_names(rows, body, c, marks, readings)
+        unweighted.clear()
+        parents, root = children, False
+
+
+def centred_names(rows: list[list[str]], body: list[int], column: int, first: int, last: int,
+                  tops: list[float], words: FormWords) -> tuple[list[int], list[list[tuple[int, int]]]]:
+    """The group names in ``column`` of the ``body`` rows first to last (their indexes), and
+    the readings of their rows as centred on them (`centred_readings`)."""
+    marks = [k for k in range(first, last + 1) if group_name(rows[body[k]][column], words) is not None]
+    return marks, centred_readings(marks, tops, first, last) if marks else []
+
+
+def doubt_centred_names(rows: list[list[str]], body: list[int], column: int, marks: list[int],
+                        readings: list[list[tuple[int, int]]]) -> None:
+    """The table's own top groups (一级指标), no weight printed (the national forms'), left
+    where printed (``marks``, `centred_names`): a name printed in its group's middle leaves
+    the rows above it with the group before, and no sum says otherwise. Where the readings
+    of the names as centred on their rows make a group start where its name does not stand
+    now, or differ on where, the name and the one before it (whose rows may be its) are
+    marked in doubt (a name moved up to the rows that hold its words is sure). Names that
+    no centred reading fits (printed at their groups' tops) are left."""
+    if not readings:
+        return
+    doubted: set[int] = set()
+    for i, k in enumerate(marks):
+        # A name moved up to the rows that hold its words (`groups_up_to_their_rows`)
+        # starts where they say.
+        if rows[body[k]][column].strip() and (len(readings) >= MAX_CENTRED_READINGS
+                                              or {spans[i][0] for spans in readings} != {k}):
+            doubted.update({i, i - 1} - {-1})
+    for i in sorted(doubted):
+        cell = rows[body[marks[i]]][column]
+        if cell.strip() and not cell.endswith(DOUBT_MARK):
+            rows[body[marks[i]]][column] = cell + DOUBT_MARK
 
 
 def groups_up_to_their_rows(rows: list[list[str]], body: list[int], column: int, words: FormWords) -> None:
