@@ -179,10 +179,11 @@ def join_labels_torn_over_rows(upper: list[str], row: list[str], words: FormWord
     return spans
 
 
-def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | None:
+def torn_group_name(upper: str, lower: str, names: Collection[str], after_one: Collection[str] = ()) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
     form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
-    务对象满 over 服<br>意度指标, a first line put below), else None."""
+    务对象满 over 服<br>意度指标, a first line put below), else None. ``after_one``: the
+    names an upper cell of one character may start (绩 over 效<br>指<br>标)."""
     upper_text, lower_text = raw(upper), raw(lower)
     if not upper_text or not lower_text:
         return None
@@ -196,6 +197,10 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
     if opened and compact(upper_text[:opened.start()]) in names \
             and WEIGHT_NOTE.match(opened.group(0) + lower_text):
         return upper_text + lower_text  # 满意度指标（10 over 分）
+    if len(key) == 1 and not weight and len(key + lower_key) >= 4 and key + lower_key in after_one:
+        # A name's first character alone over its rest (绩 over 效<br>指<br>标: the table's
+        # row label printed a character a line in a narrow column, cut at a rule between).
+        return head + lower_text
     if len(key) < 2 or not lower_key:
         return None
     if key in names:
@@ -226,13 +231,17 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
     # 效益指标<br>可持续影 over 响指标.)
     names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3),
                        *stacked_group_names(words)})
+    # The form's labels that head no column of the indicator table (绩效指标, the table's
+    # row label): a narrow column's first character over the rest is one of them; a header
+    # label so torn (一 over 级指标) is the header's to read (`join_labels_torn_over_rows`).
+    labels_no_column = frozenset(k for k in words.labels.keys if len(k) >= 4) - words.table_header
     # A row's cell and the one under it, read as one name: asked again of the row below
     # (its rows are unchanged until then when no name was joined above them).
     asked: dict[tuple[int, int], str | None] = {}
 
     def pair(r: int, c: int) -> str | None:
         if (r, c) not in asked:
-            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names)
+            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names, labels_no_column)
         return asked[r, c]
 
     for r in range(len(rows) - 1):
@@ -519,6 +528,39 @@ def weight_beside(row: list[str], column: int, found: tuple[str, float | None] |
     return None
 
 
+def open_group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float] | None:
+    """A row's cell of words that is no label nor a group name of the vocabularies, with a
+    number in the next column (事项管理 | 13: a level-2 group of a form whose names are
+    its own, and its weight), else None."""
+    if column + 1 >= len(row) or not NUMBER_CELL.fullmatch(plain(row[column + 1])):
+        return None
+    cell = row[column]
+    if not holds_words(cell_lines(cell)) or is_label(cell, words) or group_name(cell, words) is not None:
+        return None
+    return plain(cell), float(plain(row[column + 1]))
+
+
+def weights_from_rows_beside(rows: list[list[str]], start: int, words: FormWords) -> None:
+    """A group cell with no weight after its name nor beside it (产出 | ''), whose weight
+    column holds a number in the row below, its own column blank there (|| 40 |): the
+    name's weight, its merged cell centred on the same rows, put in the other row by a
+    converter (their middle falls on a rule between two rows). Moved beside the name; the
+    row above is read the same way when the row below holds none. Only in a row of an
+    indicator (a number of its own right of them). From the table's first row after its
+    header, ``start``."""
+    for r in range(start, len(rows)):
+        row = rows[r]
+        for c in range(len(row) - 1):
+            found = group_name(row[c], words)
+            if found is None or found[1] is not None or row[c + 1].strip() \
+                    or not any(NUMBER_CELL.fullmatch(plain(cell)) for cell in row[c + 2:]):
+                continue  # (a row of no numbers of its own: a cell's wrapped lines, no indicator's)
+            beside = [k for k in (r + 1, r - 1) if start <= k < len(rows) and c + 1 < len(rows[k])
+                      and not rows[k][c].strip() and NUMBER_CELL.fullmatch(plain(rows[k][c + 1]))]
+            if beside:
+                row[c + 1], rows[beside[0]][c + 1] = rows[beside[0]][c + 1], ""
+
+
 def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
     """A row's group cell (`group_name`) with its weight: written after its name (产出指标
     （45分）) or in the next column (`weight_beside`)."""
@@ -708,12 +750,23 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     centred = False  # a group placed by its weight had its name printed below its first row
     root = True  # no column of names read yet: its groups are the table's own top groups
+    opened = False  # a column of names no vocabulary holds was read (`open_group_with_weight`)
     # The table's own top groups left where printed, no weight written after their names:
     # the rows (first, last) their names stand in (`doubt_centred_names`).
     unweighted: list[tuple[int, int]] = []
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
+        if not root and not opened:
+            # Under the top groups, a form whose level-2 names are its own (the fund form's:
+            # no vocabulary holds them all): the first column, sparse, of words each with a
+            # number beside (名称 | 权重), names of the vocabularies or not. Placed only
+            # where the weights' sums say so.
+            found = {k: names.get(k) or open_group_with_weight(rows[r], c, words) for k, r in enumerate(body)}
+            own = sorted((k, g) for k, g in found.items() if g is not None)
+            filled = sum(1 for r in body if c < len(rows[r]) and plain(rows[r][c]))
+            if len(own) > len(marked) and filled <= len(body) // 2 and all(g[1] is not None for _k, g in own):
+                marked, opened = own, True
         if not marked:
             continue
         children: list[tuple[int, int, bool]] = []
@@ -845,9 +898,14 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
 
 def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
     """A group cell moved up (`move_to`), and its weight with it when the weight stands in
-    the next column (`weight_beside`: 决策 | 10)."""
-    beside = weight_beside(rows[row], column, group_name(rows[row][column], words))
-    if beside is not None and row != top and not "".join(rows[top][column:column + 2]).strip():
+    the next column (`weight_beside`: 决策 | 10; a name of its own, `open_group_with_weight`)."""
+    found = group_name(rows[row][column], words)
+    beside = weight_beside(rows[row], column, found) if found is not None else (
+        None if (own := open_group_with_weight(rows[row], column, words)) is None else own[1])
+    free = not "".join(rows[top][column:column + 2]).strip()
+    if found is None and beside is not None and not free:
+        return  # a name of its own (no vocabulary's) goes with its weight, or stays
+    if beside is not None and row != top and free:
         move_to(rows, column + 1, row, top)
     move_to(rows, column, row, top)
 
@@ -1075,6 +1133,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             part_merged_header(table[max(0, header_at - 1):header_end], known, words)
         state.table.weight_column = weight_column(rows[header_at:header_end], words, rows[header_end:])
     if state.table.in_indicator_table:
+        weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.markdown_table import (FormWords, form_words, raw, read_across, rejoin_markdown_tables,
+from pipeline.textform.markdown_table import (FormWords, form_words, move_group, raw, read_across,
+                                              rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
 from pipeline.textform.repair import DOUBT_MARK
 from pipeline.textform.vocab import load_text_config
@@ -852,3 +853,60 @@ def test_an_amount_cut_at_a_columns_bound_is_in_doubt(words: FormWords) -> None:
     rows = rows_of(rejoin_markdown_tables(text, words))
     assert rows[0][8:11] == ["2024", "评价金额", "15" + DOUBT_MARK]
     assert not any(DOUBT_MARK in cell for cell in rows[1])
+
+
+def test_the_row_label_a_character_a_line_cut_after_its_first(words: FormWords) -> None:
+    """pymupdf4llm's own: 绩效指标 printed a character a line in a narrow column, a rule
+    between its first line and the rest (绩<br> over 效<br>指<br>标): one label in the
+    first row, not a character for the row before's last cell to take."""
+    rows_in = ("||一级指<br>标|二级指标|三级指标|年度指<br>标值|实际完<br>成值|分值|得分|偏差原因分析及改进措施|",
+               "||||项目验收合格率|100%|100%|1|0|宣传覆盖面不足，拟加强<br>政策宣传|",
+               "|绩<br>||时效指标|任务完成时间|12月31<br>日前|按期完<br>成|9|8|宣传覆盖面不足，拟加强<br>政策宣传|",
+               "|效<br>指<br>标|||建立联系群众制<br>度完成率|100%|100%|4|3|部分镇街资金拨付进度偏<br>慢，下一步将加快拨付|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [raw(row[0]) for row in rows[2:4]] == ["绩效指标", ""]
+    assert torn_group_name("标", "效<br>指", words.group_names) is None  # no name: left
+
+
+def test_a_group_weight_in_the_row_below_its_name(words: FormWords) -> None:
+    """pymupdf4llm's own (the fund form): 产出 | '' over '' | 40 and 成本指标 | '' over '' | 19,
+    each name and its weight centred on the same rows, their middle on a rule: the weight
+    is the name's, beside it; the rows' own weights stay."""
+    rows_in = ("|名称|权重(%)|名称|权重(%)|名称|权重(%)|年度预期值|评价年度实现值|自评分数|",
+               "|产出||成本指标||培训人均成本|11|≤90万元|85.2万元|11|",
+               "||40||19|项目成本控制|3|≤30万元|27.11万元|3|",
+               "|||||单位建设成本|5|≤120万元|112.2万元|5|",
+               "|合计：|40||19||19|||19|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[1][:6] == ["产出", "40", "成本指标", "19", "培训人均成本", "11"]
+    assert rows[2][:6] == ["", "", "", "", "项目成本控制", "3"]
+
+
+def test_level2_groups_of_names_no_vocabulary_holds_placed_by_their_weights(words: FormWords) -> None:
+    """pymupdf4llm's own (the fund form, whose level-2 names are its own): 事项管理 | 13 and
+    资金管理 | 7 printed in their rows' middles, under 过程 | 20 placed by its weight: the
+    rows' weights (10 + 1 + 2, 1 + 2 + 4) place them at their first rows."""
+    rows_in = ("|名称|权重(%)|名称|权重(%)|名称|权重(%)|年度预期值|评价年度实现值|自评分数|",
+               "|||||监管有效性|10|符合规范|基本符合|9|",
+               "|||事项管理|13|项目管理规范性|1|符合规范|符合规范|1|",
+               "|||||河湖长制工作监管有效<br>性|2|符合规范|符合规范|2|",
+               "|过程|20|||财务管理制度健全性|1|符合规范|基本符合|1|",
+               "|||资金管理|7|预算执行率|2|≥90%|92%|0|",
+               "|||||资金使用合规性|4|符合规范|基本符合|3.5|",
+               "|合计：|20||20||20|||16.5|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[:4] for row in rows[1:7]] == [["过程", "20", "事项管理", "13"], ["", "", "", ""], ["", "", "", ""],
+                                              ["", "", "资金管理", "7"], ["", "", "", ""], ["", "", "", ""]]
+
+
+def test_a_level2_name_of_its_own_stays_where_its_weight_cannot_go(words: FormWords) -> None:
+    """pymupdf4llm's own: 立项管<br>理 | 10 to move up to a first row whose weight column
+    holds that row's name (a missed rule merged the columns there): the name stays with its
+    weight, not glued before the row's name; a vocabulary's name (its weight written after
+    it) moves alone."""
+    rows = [["", "", "", "论证决策规范<br>性", "4"], ["决策", "10", "立项管<br>理", "10", "立项依据充分性"]]
+    move_group(rows, 2, 1, 0, words)
+    assert rows[0][2] == "" and rows[1][2:4] == ["立项管<br>理", "10"]
+    rows = [["", "", "", "论证决策规范<br>性", "4"], ["产出", "", "产出指标（40分）", "", "培训人次"]]
+    move_group(rows, 2, 1, 0, words)
+    assert rows[0][2] == "产出指标（40分）"
