@@ -358,12 +358,19 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
                     interleaved = (parts[0], parts[1])
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
+    # A label's half standing between the texts' pieces on one line (年度总 围绕…持续 体目标
+    # 优化…: a converter wrote the label's and both texts' lines as one line, in an order
+    # of its own): which line goes with which text is a guess.
+    at = {id(p): k for k, p in enumerate(pieces)}
+    between = any(p.key in torn and any(q.line == p.line and at[id(q)] < k for q in body)
+                  and any(q.line == p.line and at[id(q)] > k for q in body)
+                  for k, p in enumerate(pieces[begin:table_start], start=begin)) if torn else False
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
         text = "".join(p.text for p in taken)
         confidence = min(p.confidence for p in taken)
-        if kind is TextKind.LINES or interleaved is not None:
+        if kind is TextKind.LINES or interleaved is not None or between:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
         if any(p.key.startswith(half) or p.key.endswith(half) for p in taken for half in torn):
             # A label's half glued to a line of the texts (…人员年度总 | 体目标…), where one

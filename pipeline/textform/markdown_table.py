@@ -252,11 +252,14 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 close_weight_below(rows, r, c)
             elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
                     and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
-                    and pair(r + 1, c) is None:
-                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
+                    and plain(rows[r][c]) not in names:
+                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name),
+                # before the lower two make a shorter name (服务对象 | 满意度指 | 标: not
+                # 满意度指标 under a stray 服务对象).
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
+                    asked.pop((r + 1, c), None)
 
 
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:

@@ -910,3 +910,15 @@ def test_a_level2_name_of_its_own_stays_where_its_weight_cannot_go(words: FormWo
     rows = [["", "", "", "论证决策规范<br>性", "4"], ["产出", "", "产出指标（40分）", "", "培训人次"]]
     move_group(rows, 2, 1, 0, words)
     assert rows[0][2] == "产出指标（40分）"
+
+
+def test_a_level2_name_over_three_rows_before_its_shorter_end(words: FormWords) -> None:
+    """pymupdf4llm's own: 服务对象 | 满意度指<br> | 标 down the level-2 column, the lower two
+    a name of their own (满意度指标): the three are 服务对象满意度指标, not a stray
+    服务对象 left for the row's indicator name to take."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||满意度|服务对象|群众满意度|≥85%|88%|2|0||",
+               "||指标（<br>|满意度指<br>|服务对象满意度|≥85%|90%|1|1||",
+               "||10分）|标|高标准农群众满意度|≥85%|87.5%|2|1.5||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [raw(row[2]) for row in rows[1:4]] == ["服务对象满意度指标", "", ""]
