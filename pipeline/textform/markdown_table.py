@@ -110,6 +110,15 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
         lines = cell_lines(row[c + 1])
+        if first and second and first + second in words.table_header and not is_label(row[c + 1], words) \
+                and len(first + second) > max(len(first), 4):
+            # 偏差原因分析 | 及改进措施: a header label cut at a column, its first part a
+            # shorter form's label (the dept form's 偏差原因分析), its rest none: the longer
+            # label, its column spanning both (the rows' cells there are one cell torn).
+            row[c], row[c + 1] = raw(row[c]) + raw(row[c + 1]), ""
+            spans.append((c, c + 1))
+            c += 2
+            continue
         if len(lines) >= 2 and len(first) >= 2 and words.labels.exact(first + compact(lines[0])) \
                 and first + compact(lines[0]) not in words.table_header:
             # 是否如期 | 实现预期总体目标<br>是: the label's end, its value below it.

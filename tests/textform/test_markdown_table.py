@@ -922,3 +922,17 @@ def test_a_level2_name_over_three_rows_before_its_shorter_end(words: FormWords) 
                "||10分）|标|高标准农群众满意度|≥85%|87.5%|2|1.5||")
     rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
     assert [raw(row[2]) for row in rows[1:4]] == ["服务对象满意度指标", "", ""]
+
+
+def test_a_header_label_cut_after_a_shorter_forms_label(words: FormWords) -> None:
+    """pymupdf4llm's own: 偏差原因分析 | 及改进措施, the header label cut where the dept
+    form's shorter label ends: one column of both, the rows' reasons there read across
+    (部分资料归档不<br>台账定期 | 及时，将建立<br>检查)."""
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析|及改进措施|",
+               "||效益指标|生态效益指<br>标|人居环境改善情况|达成年度<br>指标|达成|4|3|部分资料归档不<br>台账定期|"
+               "及时，将建立<br>检查|",
+               "||||城乡居民服务水平|有效提升|有效提升|1|0|宣传覆盖面不足<br>宣传|，拟加强政策<br>|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][8] == "部分资料归档不及时，将建立台账定期检查"
+    assert rows[2][8] == "宣传覆盖面不足，拟加强政策宣传"
