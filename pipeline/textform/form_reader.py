@@ -36,7 +36,9 @@ from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import (
     PARAGRAPH_ENDS,
     blanks_said_missing,
+    cells_marked_in_doubt,
     doubt_cut_texts,
+    doubt_fields_from_marked_cells,
     doubt_score_over_weight,
     doubt_off_vocabulary,
     doubt_other_fields_terms,
@@ -205,6 +207,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                 form.fields[key] = value
         doubt_values_under_stacked_headings(form.fields, pieces, lines, template, index, table_start, guess)
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_fields_from_marked_cells(form.fields, cells_marked_in_doubt(text, groups_of(config, name)),
+                                   config.confidence.ambiguous_cell)
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)

@@ -11,9 +11,9 @@ from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
-from pipeline.textform.indicator_rows import DASHES, NUMBER
+from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX
 from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, share_column
-from pipeline.textform.repair import CJK
+from pipeline.textform.repair import CJK, DOUBT_MARK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
 # The title and the （2024年度） line: above the form, but no label line.
@@ -358,12 +358,19 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
                     interleaved = (parts[0], parts[1])
     # Label parts standing alone are set aside above, but still say a label was torn.
     torn = torn_labels("".join(p.key for p in pieces[begin:table_start]), index)
+    # A label's half standing between the texts' pieces on one line (年度总 围绕…持续 体目标
+    # 优化…: a converter wrote the label's and both texts' lines as one line, in an order
+    # of its own): which line goes with which text is a guess.
+    at = {id(p): k for k, p in enumerate(pieces)}
+    between = any(p.key in torn and any(q.line == p.line and at[id(q)] < k for q in body)
+                  and any(q.line == p.line and at[id(q)] > k for q in body)
+                  for k, p in enumerate(pieces[begin:table_start], start=begin)) if torn else False
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
         text = "".join(p.text for p in taken)
         confidence = min(p.confidence for p in taken)
-        if kind is TextKind.LINES or interleaved is not None:
+        if kind is TextKind.LINES or interleaved is not None or between:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
         if any(p.key.startswith(half) or p.key.endswith(half) for p in taken for half in torn):
             # A label's half glued to a line of the texts (…人员年度总 | 体目标…), where one
@@ -663,6 +670,32 @@ def column_adds_up(out: dict[str, FieldValue], fields: dict[str, dict[str, str]]
         return False
     got = sum(p.value for p in parts if isinstance(p.value, (int, float)))
     return abs(got - total.value) <= 0.01 * len(parts)
+
+
+def cells_marked_in_doubt(text: str, groups: tuple[str, ...]) -> list[str]:
+    """The cells (compact, by a table's rules, |) of a text that a converter's Markdown
+    reader marked in doubt (`repair.DOUBT_MARK`: a paragraph torn at columns whose reading
+    is a guess, an amount cut at a column's bound, `markdown_table`), but group names (a
+    group placed by a guess is its rows' doubt, not a head field's)."""
+    cells = [compact(cell.replace(DOUBT_MARK, "")) for line in text.split("\n") if DOUBT_MARK in line
+             for cell in line.split("|") if DOUBT_MARK in cell]
+    return [cell for cell in cells if cell and WEIGHT_SUFFIX.sub("", cell) not in groups]
+
+
+def doubt_fields_from_marked_cells(fields: dict[str, FieldValue], marked: list[str], cap: float) -> None:
+    """A head value read from a cell marked in doubt (``marked``, `cells_marked_in_doubt`):
+    its confidence capped at ``cap``. A value's raw lines (its cells, as read) are looked
+    for among the marked cells: one the same, or of six characters or more inside the
+    other (a number's 15 inside 2015年 is no sign)."""
+    if not marked:
+        return
+    for fv in fields.values():
+        if fv.value is None:
+            continue
+        parts = [compact(part) for part in (fv.raw if fv.raw is not None else str(fv.value)).split("\n")]
+        if any(part and any(part == cell or min(len(part), len(cell)) >= 6 and (part in cell or cell in part)
+                            for cell in marked) for part in parts):
+            fv.confidence = min(fv.confidence, cap)
 
 
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:

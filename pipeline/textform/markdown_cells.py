@@ -37,6 +37,9 @@ class FormWords:
     # (config text.yaml cell_stream.value_tail_after).
     units: frozenset[str] = frozenset()
     tail_after: tuple[tuple[str, str], ...] = ()
+    # Each level-2 name with the level-1 names a vocabulary lists it under (数量指标:
+    # 产出指标), compact (config text.yaml level2_parents, from templates.yaml).
+    level2_parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def cell_lines(cell: str) -> list[str]:

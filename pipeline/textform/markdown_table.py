@@ -36,6 +36,7 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -109,6 +110,15 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
         lines = cell_lines(row[c + 1])
+        if first and second and first + second in words.table_header and not is_label(row[c + 1], words) \
+                and len(first + second) > max(len(first), 4):
+            # 偏差原因分析 | 及改进措施: a header label cut at a column, its first part a
+            # shorter form's label (the dept form's 偏差原因分析), its rest none: the longer
+            # label, its column spanning both (the rows' cells there are one cell torn).
+            row[c], row[c + 1] = raw(row[c]) + raw(row[c + 1]), ""
+            spans.append((c, c + 1))
+            c += 2
+            continue
         if len(lines) >= 2 and len(first) >= 2 and words.labels.exact(first + compact(lines[0])) \
                 and first + compact(lines[0]) not in words.table_header:
             # 是否如期 | 实现预期总体目标<br>是: the label's end, its value below it.
@@ -178,10 +188,11 @@ def join_labels_torn_over_rows(upper: list[str], row: list[str], words: FormWord
     return spans
 
 
-def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | None:
+def torn_group_name(upper: str, lower: str, names: Collection[str], after_one: Collection[str] = ()) -> str | None:
     """The cell an upper and a lower cell make (as printed) when they are one name of the
     form torn over rows (满意度指 + 标（10分）; 可持续影响指 26 + 标, its weight glued;
-    务对象满 over 服<br>意度指标, a first line put below), else None."""
+    务对象满 over 服<br>意度指标, a first line put below), else None. ``after_one``: the
+    names an upper cell of one character may start (绩 over 效<br>指<br>标)."""
     upper_text, lower_text = raw(upper), raw(lower)
     if not upper_text or not lower_text:
         return None
@@ -195,6 +206,10 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
     if opened and compact(upper_text[:opened.start()]) in names \
             and WEIGHT_NOTE.match(opened.group(0) + lower_text):
         return upper_text + lower_text  # 满意度指标（10 over 分）
+    if len(key) == 1 and not weight and len(key + lower_key) >= 4 and key + lower_key in after_one:
+        # A name's first character alone over its rest (绩 over 效<br>指<br>标: the table's
+        # row label printed a character a line in a narrow column, cut at a rule between).
+        return head + lower_text
     if len(key) < 2 or not lower_key:
         return None
     if key in names:
@@ -221,14 +236,21 @@ def torn_group_name(upper: str, lower: str, names: Collection[str]) -> str | Non
 
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
     """Names torn over two rows (or three), joined in the first."""
-    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3)})
+    # (A level-1 name and a level-2 name in one cell, `stacked_groups`, torn over rows too:
+    # 效益指标<br>可持续影 over 响指标.)
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3),
+                       *stacked_group_names(words)})
+    # The form's labels that head no column of the indicator table (绩效指标, the table's
+    # row label): a narrow column's first character over the rest is one of them; a header
+    # label so torn (一 over 级指标) is the header's to read (`join_labels_torn_over_rows`).
+    labels_no_column = frozenset(k for k in words.labels.keys if len(k) >= 4) - words.table_header
     # A row's cell and the one under it, read as one name: asked again of the row below
     # (its rows are unchanged until then when no name was joined above them).
     asked: dict[tuple[int, int], str | None] = {}
 
     def pair(r: int, c: int) -> str | None:
         if (r, c) not in asked:
-            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names)
+            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names, labels_no_column)
         return asked[r, c]
 
     for r in range(len(rows) - 1):
@@ -239,11 +261,66 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 close_weight_below(rows, r, c)
             elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
                     and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
-                    and pair(r + 1, c) is None:
-                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name).
+                    and plain(rows[r][c]) not in names:
+                # Over three rows (可<br>持 | 续<br>影<br>响 | 指<br>标: a narrow column's name),
+                # before the lower two make a shorter name (服务对象 | 满意度指 | 标: not
+                # 满意度指标 under a stray 服务对象).
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
+                    asked.pop((r + 1, c), None)
+
+
+def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
+    """A cell holding a level-1 group's name and under it a level-2 name the vocabulary
+    lists under it (满意度指<br>标<br>服务对象<br>满意度指<br>标), each with its weight
+    written after it or none: the two group cells side by side, printed as one by a
+    converter that found no rule between their columns on a page. The two (compact), else
+    None."""
+    key = plain(cell)
+    for level2, parents in words.level2_parents:
+        for level1 in parents:
+            if not key.startswith(level1) or len(key) < len(level1) + len(level2):
+                continue
+            rest = key[len(level1):]
+            at = rest.find(level2)
+            while at >= 0:
+                if WEIGHT_AFTER_NAME.match(rest[:at]) and WEIGHT_AFTER_NAME.match(rest[at + len(level2):]):
+                    return key[:len(level1) + at], rest[at:]
+                at = rest.find(level2, at + 1)
+    return None
+
+
+def stacked_group_names(words: FormWords) -> frozenset[str]:
+    """Each level-1 name followed by a level-2 name listed under it (效益指标可持续影响指标):
+    what a cell of both groups reads as (`stacked_groups`), compact."""
+    return frozenset(level1 + level2 for level2, parents in words.level2_parents for level1 in parents)
+
+
+def part_stacked_groups(rows: list[list[str]], words: FormWords) -> None:
+    """A page's block whose level-1 and level-2 columns a converter printed as one (no rule
+    found between them on that page: 效益指标<br>可持续影响指标 in one cell, the block a
+    column short of the table): the level-2 column put back right of it, each cell of both
+    groups (`stacked_groups`) parted into the two, a cell holding a level-2 name only (one
+    no level-1 group takes) moved there. Only where no cell right of that column is a group
+    name (the block has no level-2 column of its own); one column at most."""
+    width = max(map(len, rows), default=0)
+    level2_only = {level2 for level2, _parents in words.level2_parents} - {
+        level1 for _level2, parents in words.level2_parents for level1 in parents}
+    for c in range(width - 1):
+        stacked = {r: pair for r, row in enumerate(rows) if (pair := stacked_groups(row[c], words)) is not None}
+        if not stacked or any(group_name(row[c + 1], words) is not None for row in rows):
+            continue
+        for r, row in enumerate(rows):
+            cell = row[c]
+            found = group_name(cell, words)
+            if r in stacked:
+                row[c:c + 1] = list(stacked[r])
+            elif found is not None and found[0] in level2_only:
+                row[c:c + 1] = ["", cell]
+            else:
+                row.insert(c + 1, "")
+        return
 
 
 def close_weight_below(rows: list[list[str]], r: int, c: int) -> None:
@@ -269,6 +346,40 @@ def split_label_cells(row: list[str], words: FormWords) -> None:
         c += 1
 
 
+def display_width(text: str) -> int:
+    """A text's width in half-width characters (a Chinese character, a full-width sign: two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# How much a paragraph's lines but its last may differ in width, in half-width characters:
+# one Chinese character (a line-break rule moves a character on to the next line).
+LINE_SLACK = 2
+
+
+def lost_at_cuts(cells: list[str]) -> bool:
+    """A paragraph torn at columns (`read_across`) one of whose lines but the last is
+    narrower than another by more than a character: a converter dropped what was printed
+    over a column's bound (its lines are as wide as the cell; which column a piece of a
+    line stands in says nothing, a converter putting a run of text in one cell whole)."""
+    pieces = [cell_lines(c) for c in cells]
+    depth = max((len(p) for p in pieces), default=0)
+    widths = [sum(display_width(p[i]) for p in pieces if i < len(p)) for i in range(depth - 1)]
+    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK
+
+
+def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:
+    """Above the indicator table, cells side by side that each hold several lines of words
+    and that no label's value joined (`join_torn_values`): a paragraph, or two (the goals,
+    预期目标 and 实际完成情况, side by side), torn at the columns, which cell's line goes
+    with which is a guess. Each marked in doubt (`repair.DOUBT_MARK`): read in the order of
+    the cells, the text is no sure reading."""
+    torn = [c for c, cell in enumerate(row) if len(cell_lines(cell)) >= 2 and holds_words(cell_lines(cell))
+            and not is_label(cell, words) and not words.labels.exact(cell_lines(cell)[0])]
+    run = [c for c in torn if c - 1 in torn or c + 1 in torn]
+    for c in run:
+        row[c] += DOUBT_MARK
+
+
 def join_torn_values(row: list[str], words: FormWords) -> None:
     """Above the indicator table: the text cells after a label, up to the next label, are
     its value torn at the columns."""
@@ -287,9 +398,18 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
                 and not words.labels.exact(cell_lines(row[end])[0]) and not NUMBER_LIKE.match(plain(row[end])):
             end += 1
         if end - start >= 2:
-            row[start] = read_across(row[start:end])
+            lost = lost_at_cuts(row[start:end])
+            row[start] = read_across(row[start:end]) + (DOUBT_MARK if lost else "")
             for k in range(start + 1, end):
                 row[k] = ""
+        elif end == start < len(row) and NUMBER_LIKE.match(plain(row[start])) and len(cell_lines(row[start])) == 1 \
+                and plain(row[c]).rstrip(":：") not in words.totals:
+            # A number, then another before the next label or the row's end (评价金额 | 15 |
+            # 08): one amount cut at a column's bound, or two values; which is a guess.
+            after = [k for k in range(start + 1, len(row)) if raw(row[k]).replace(DOUBT_MARK, "")]
+            ends = next((i for i, k in enumerate(after) if is_label(row[k], words)), len(after))
+            if ends == 1 and NUMBER_LIKE.match(plain(row[after[0]])) and len(cell_lines(row[after[0]])) == 1:
+                row[start] += DOUBT_MARK
         c = max(end, c + 1)
 
 
@@ -418,6 +538,39 @@ def weight_beside(row: list[str], column: int, found: tuple[str, float | None] |
             and NUMBER_CELL.fullmatch(plain(row[column + 1])):
         return float(plain(row[column + 1]))
     return None
+
+
+def open_group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float] | None:
+    """A row's cell of words that is no label nor a group name of the vocabularies, with a
+    number in the next column (事项管理 | 13: a level-2 group of a form whose names are
+    its own, and its weight), else None."""
+    if column + 1 >= len(row) or not NUMBER_CELL.fullmatch(plain(row[column + 1])):
+        return None
+    cell = row[column]
+    if not holds_words(cell_lines(cell)) or is_label(cell, words) or group_name(cell, words) is not None:
+        return None
+    return plain(cell), float(plain(row[column + 1]))
+
+
+def weights_from_rows_beside(rows: list[list[str]], start: int, words: FormWords) -> None:
+    """A group cell with no weight after its name nor beside it (产出 | ''), whose weight
+    column holds a number in the row below, its own column blank there (|| 40 |): the
+    name's weight, its merged cell centred on the same rows, put in the other row by a
+    converter (their middle falls on a rule between two rows). Moved beside the name; the
+    row above is read the same way when the row below holds none. Only in a row of an
+    indicator (a number of its own right of them). From the table's first row after its
+    header, ``start``."""
+    for r in range(start, len(rows)):
+        row = rows[r]
+        for c in range(len(row) - 1):
+            found = group_name(row[c], words)
+            if found is None or found[1] is not None or row[c + 1].strip() \
+                    or not any(NUMBER_CELL.fullmatch(plain(cell)) for cell in row[c + 2:]):
+                continue  # (a row of no numbers of its own: a cell's wrapped lines, no indicator's)
+            beside = [k for k in (r + 1, r - 1) if start <= k < len(rows) and c + 1 < len(rows[k])
+                      and not rows[k][c].strip() and NUMBER_CELL.fullmatch(plain(rows[k][c + 1]))]
+            if beside:
+                row[c + 1], rows[beside[0]][c + 1] = rows[beside[0]][c + 1], ""
 
 
 def group_with_weight(row: list[str], column: int, words: FormWords) -> tuple[str, float | None] | None:
@@ -609,9 +762,23 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     centred = False  # a group placed by its weight had its name printed below its first row
     root = True  # no column of names read yet: its groups are the table's own top groups
+    opened = False  # a column of names no vocabulary holds was read (`open_group_with_weight`)
+    # The table's own top groups left where printed, no weight written after their names:
+    # the rows (first, last) their names stand in (`doubt_centred_names`).
+    unweighted: list[tuple[int, int]] = []
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
+        if not root and not opened:
+            # Under the top groups, a form whose level-2 names are its own (the fund form's:
+            # no vocabulary holds them all): the first column, sparse, of words each with a
+            # number beside (名称 | 权重), names of the vocabularies or not. Placed only
+            # where the weights' sums say so.
+            found = {k: names.get(k) or open_group_with_weight(rows[r], c, words) for k, r in enumerate(body)}
+            own = sorted((k, g) for k, g in found.items() if g is not None)
+            filled = sum(1 for r in body if c < len(rows[r]) and plain(rows[r][c]))
+            if len(own) > len(marked) and filled <= len(body) // 2 and all(g[1] is not None for _k, g in own):
+                marked, opened = own, True
         if not marked:
             continue
         children: list[tuple[int, int, bool]] = []
@@ -667,14 +834,53 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                             rows[body[first if i == 0 else k]][c] += DOUBT_MARK
             if spans is None:
                 children.append((first, last, False))
+                if root and marks and all(g[1] is None for _k, g in marks):
+                    unweighted.append((first, last))
                 continue
             for i, ((k, _g), (top, _end)) in enumerate(zip(marks, spans, strict=True)):
                 move_group(rows, c, body[k], body[top], words)
                 if i in unsure:
                     rows[body[top]][c] += DOUBT_MARK
             children += [(top, end, True) for top, end in spans]
-        parents, root = children, False
+        # (Read as printed, before a group with words of its own moves up to its rows.)
+        printed = [centred_names(rows, body, c, first, last, tops, words) for first, last in unweighted]
         groups_up_to_their_rows(rows, body, c, words)
+        for marks, readings in printed:
+            doubt_centred_names(rows, body, c, marks, readings)
+        unweighted.clear()
+        parents, root = children, False
+
+
+def centred_names(rows: list[list[str]], body: list[int], column: int, first: int, last: int,
+                  tops: list[float], words: FormWords) -> tuple[list[int], list[list[tuple[int, int]]]]:
+    """The group names in ``column`` of the ``body`` rows first to last (their indexes), and
+    the readings of their rows as centred on them (`centred_readings`)."""
+    marks = [k for k in range(first, last + 1) if group_name(rows[body[k]][column], words) is not None]
+    return marks, centred_readings(marks, tops, first, last) if marks else []
+
+
+def doubt_centred_names(rows: list[list[str]], body: list[int], column: int, marks: list[int],
+                        readings: list[list[tuple[int, int]]]) -> None:
+    """The table's own top groups (一级指标), no weight printed (the national forms'), left
+    where printed (``marks``, `centred_names`): a name printed in its group's middle leaves
+    the rows above it with the group before, and no sum says otherwise. Where the readings
+    of the names as centred on their rows make a group start where its name does not stand
+    now, or differ on where, the name and the one before it (whose rows may be its) are
+    marked in doubt (a name moved up to the rows that hold its words is sure). Names that
+    no centred reading fits (printed at their groups' tops) are left."""
+    if not readings:
+        return
+    doubted: set[int] = set()
+    for i, k in enumerate(marks):
+        # A name moved up to the rows that hold its words (`groups_up_to_their_rows`)
+        # starts where they say.
+        if rows[body[k]][column].strip() and (len(readings) >= MAX_CENTRED_READINGS
+                                              or {spans[i][0] for spans in readings} != {k}):
+            doubted.update({i, i - 1} - {-1})
+    for i in sorted(doubted):
+        cell = rows[body[marks[i]]][column]
+        if cell.strip() and not cell.endswith(DOUBT_MARK):
+            rows[body[marks[i]]][column] = cell + DOUBT_MARK
 
 
 def groups_up_to_their_rows(rows: list[list[str]], body: list[int], column: int, words: FormWords) -> None:
@@ -704,9 +910,14 @@ def row_name(row: list[str], column: int, words: FormWords) -> str:
 
 def move_group(rows: list[list[str]], column: int, row: int, top: int, words: FormWords) -> None:
     """A group cell moved up (`move_to`), and its weight with it when the weight stands in
-    the next column (`weight_beside`: 决策 | 10)."""
-    beside = weight_beside(rows[row], column, group_name(rows[row][column], words))
-    if beside is not None and row != top and not "".join(rows[top][column:column + 2]).strip():
+    the next column (`weight_beside`: 决策 | 10; a name of its own, `open_group_with_weight`)."""
+    found = group_name(rows[row][column], words)
+    beside = weight_beside(rows[row], column, found) if found is not None else (
+        None if (own := open_group_with_weight(rows[row], column, words)) is None else own[1])
+    free = not "".join(rows[top][column:column + 2]).strip()
+    if found is None and beside is not None and not free:
+        return  # a name of its own (no vocabulary's) goes with its weight, or stays
+    if beside is not None and row != top and free:
         move_to(rows, column + 1, row, top)
     move_to(rows, column, row, top)
 
@@ -850,6 +1061,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     # A header row short of ``known``, by its printed length: the columns whose labels a
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
+    head_rows: list[list[str]] = []  # the rows above the indicator table
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
         row = table[r].cells
@@ -889,6 +1101,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 or any(plain(c) in words.table_header for c in row)
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
+            head_rows.append(row)
         else:
             # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
@@ -918,6 +1131,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         block_row.cells.extend([""] * (width - len(block_row.cells)))
     rows = cells_of(table)
     join_torn_over_rows(rows, words)
+    if header_at is None and state.table.in_indicator_table:
+        # (A block with its header: the header's labels name its columns.)
+        part_stacked_groups(rows, words)
     header_end = header_at
     if header_at is not None:
         header_end = header_rows_end(rows, header_at)
@@ -929,6 +1145,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             part_merged_header(table[max(0, header_at - 1):header_end], known, words)
         state.table.weight_column = weight_column(rows[header_at:header_end], words, rows[header_end:])
     if state.table.in_indicator_table:
+        weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
@@ -937,6 +1154,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if peeled is not None:
             rows.insert(above + 1, peeled)
             break
+    for row in head_rows:
+        # (After the header's first row is peeled off a row above it: its labels are no goal's.)
+        doubt_torn_paragraphs(row, words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
@@ -1010,4 +1230,4 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
-                     tuple(config.cell_stream.value_tail_after.items()))
+                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()))

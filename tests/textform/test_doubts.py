@@ -10,7 +10,8 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import doubt_straddled
 from pipeline.textform.vocab import groups_of
-from pipeline.textform.head_fields import doubt_cut_texts, torn_labels
+from pipeline.textform.head_fields import (cells_marked_in_doubt, doubt_cut_texts, doubt_fields_from_marked_cells,
+                                          torn_labels)
 from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells
 from pipeline.textform.pieces import Piece, placed_parts, straddling
 from pipeline.textform.row_groups import place_merged_groups
@@ -246,3 +247,21 @@ def test_a_head_value_holding_another_fields_label_ends_before_it() -> None:
     assert fields["project_name"].value == "湛江市基层医疗卫生机构能力提升补助资金"
     assert fields["project_name"].confidence == CAP
     assert fields["implementing_doc"].confidence == 0.95
+
+
+def test_a_head_value_read_from_cells_marked_in_doubt_is_capped() -> None:
+    """The goals read cell by cell from cells the Markdown reader marked (a paragraph torn at
+    columns), and an amount cut at a column's bound (15 | 08): capped; a value from other
+    cells (2015年 holds 15) keeps its confidence, and a marked group name is no head cell."""
+    text = ("|年度总体目标|切实发挥职工作\ufdd0|能作用，通过提质增效，促\ufdd0|已按计划完|\n"
+            "|评价年度|2015年|评价金额|15\ufdd0|08|\n||产出指标\ufdd0|数量指标|")
+    marked = cells_marked_in_doubt(text, groups_of(CONFIG, "mof_project"))
+    assert marked == ["切实发挥职工作", "能作用通过提质增效促", "15"]  # compact
+    fields = {"goal_expected": FieldValue(value="切实发挥职工作能作用,通过提质增效,促",
+                                          raw="切实发挥职工作\n能作用，通过提质增效，促", confidence=0.95),
+              "goal_actual": FieldValue(value="已按计划完", raw="已按计划完", confidence=0.95),
+              "evaluation_year": FieldValue(value="2015年", raw="2015年", confidence=0.95),
+              "evaluation_amount": FieldValue(value=15.0, raw="15", confidence=0.95)}
+    doubt_fields_from_marked_cells(fields, marked, CAP)
+    assert fields["goal_expected"].confidence == CAP and fields["evaluation_amount"].confidence == CAP
+    assert fields["goal_actual"].confidence == 0.95 and fields["evaluation_year"].confidence == 0.95

@@ -11,6 +11,8 @@ from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.markdown_table import form_words, rejoin_markdown_tables
+from pipeline.textform.repair import strip_markup
 from pipeline.textform.indicator_rows import completes_value, read_rows
 from pipeline.textform.pieces import Piece, TextKind, detect_kind, drop_doubled_lines, split_line
 from pipeline.textform.vocab import load_text_config
@@ -410,3 +412,39 @@ def test_a_level1_name_read_into_the_level2_cell_beside_a_level2_name_moves_to_i
     # Two level-2 names in the cell: neither moves.
     other = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("成本指标", "成本指标", 27, 12, 0.95)]})
     assert groups_to_their_levels([other], level1, level2) == 0
+
+
+def test_goal_lines_interleaved_with_their_labels_halves_on_one_line_are_in_doubt() -> None:
+    """pymupdf4llm's own: the goals' row written as one line, the label's halves between
+    the two texts' lines (年度总 围绕…持续 体目标 优化…): which line is whose is a guess,
+    both goals are flagged (read as `make extract` reads a Markdown text)."""
+    text = "\n".join([
+        '报表编号：XM-2025-170',
+        '# 项目绩效目标自评表',
+        '（2025年度）',
+        '填报单位：梅州市民政局',
+        '金额单位：万元',
+        '|项目名称|2023年困难群众救助补助项目|||||',
+        '|---|---|---|---|---|---|',
+        '|主管部门|梅州市民政局|实施单位|梅州市民政局|||',
+        '|||年初预算|调整后预算<br>数<br>预算执行数|预算执行率<br>权重|得分|',
+        '||总额|2649.8|2649.8<br>2334.32|88.09%<br>10||',
+        '|预算执行情况（10分）|其中：财政资金|2649.8|2649.8<br>2334.32|—<br>—|—|',
+        '||财政专户管理资金|||—<br>—|—|',
+        '||单位资金|||—<br>—|—|',
+        '||其他资金|||—<br>—|—|',
+        '||预期目标|||实际完成情况||',
+        '### 年度总 围绕年度重点工作任务，统筹安排专项资金，推进困难群众工作提质增效，持续 体目标 优化制度建设和管理模式，不断完善阵地建设，落实组织保障、人员保障和经费 完成了年度预定目标，困难群众相关制度进一步健全，管理水平持续提升。 保障，促进困难群众工作实现高质量发展。',
+        '||一级指标|二级指标|三级指标|指标性<br>质|指标值|度量单位|权重|完成值|得分|未完成原因分析|',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
+        '||||项目成本控制|≤|30|万元|8|25.51万元||无|',
+        '||||单位建设成本|≤|90|万元|2|77.24万元||部分镇街资金拨付进度偏慢，下一步<br>将加快拨付|',
+        '||产出指标（|成本指标|培训人均成本|≤|90|万元|4|78.86万元||受天气影响部分工程延期，已督促施<br>工单位加快进度|',
+        '|绩效指<br>标|60分）||困难群众单位建设成本|≤|580|万元|11|520.35万元||个别项目前期论证不充分，将完善项<br>目储备|',
+        '||||年度困难群众单位建设<br>成本|≤|120|万元|21|104.79万元|||',
+        '||||困难群众项目成本控制|≤|30|万元|14|24.86万元||无|',
+    ])
+    words = form_words(CATALOGUE, CONFIG)
+    form = read_text_form(strip_markup(rejoin_markdown_tables(text, words)), CATALOGUE, CONFIG, piped=True)
+    assert form.fields["goal_expected"].confidence <= CONFIG.confidence.prose
+    assert form.fields["goal_actual"].confidence <= CONFIG.confidence.prose

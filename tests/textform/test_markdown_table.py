@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.markdown_table import (FormWords, form_words, raw, read_across, rejoin_markdown_tables,
+from pipeline.textform.markdown_table import (FormWords, form_words, move_group, raw, read_across,
+                                              rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
 from pipeline.textform.repair import DOUBT_MARK
 from pipeline.textform.vocab import load_text_config
@@ -759,3 +760,179 @@ def test_the_readers_doubt_mark_in_the_input_is_no_doubt(tmp_path) -> None:
     one, two = extractor.read_record(clean), extractor.read_record(marked)
     assert [(p, v.value, v.confidence) for p, v in one.iter_values()] == \
         [(p, v.value, v.confidence) for p, v in two.iter_values()]
+
+
+def test_level1_and_level2_names_in_one_cell_of_a_page_block(words: FormWords) -> None:
+    """pymupdf4llm's own, a page's block whose level-1 and level-2 columns it printed as one
+    (效益指标<br>可持续影 over 响指标; 满意度指<br>标<br>服务对象<br>满意度指<br>标): the
+    two names parted into their columns, and 满意度指标 moved up to the rows that hold its
+    words; the rows before it keep the group named on the page before."""
+    page1 = ("||一级指标|二级指标|三级指标|年度指标值|实际完成<br>值|分值|得分|偏差原因分析及改进措施|",
+             "||效益指标|可持续影<br>响指标|农村公路养护档案<br>建档率|≥90%|93.5%|2|1||")
+    page2 = ("||农村公路养护长效<br>管理机制建立情况|符合规范|符合规范|3|2||",
+             "|效益指标<br>可持续影|农村公路养护档案<br>建档率|≥90%|91%|2|2|无|",
+             "|响指标|长效管理机制<br>建立情况|符合规范|基本符合|4|4||",
+             "||服务对象满意度|≥85%|90%|1|1||",
+             "||群众满意度|≥95%|100%|1|1||",
+             "|满意度指<br>标<br>服务对象<br>满意度指<br>标|农村公路养护服务<br>对象满意度|≥85%|90%|3|3||",
+             "||年度服务对象满意度|≥95%|96%|7|7||",
+             "|总分||||100|90.5||")
+    text = "\n".join([page1[0], "|---|---|---|---|---|---|---|---|---|---|", *page1[1:], "", "",
+                      page2[0], "|---|---|---|---|---|---|---|", *page2[1:]])
+    # (效益指标, printed in its rows' middle, is marked in doubt: `doubt_centred_names`.)
+    rows = rows_of(rejoin_markdown_tables(text, words).replace(DOUBT_MARK, ""))[2:]
+    assert [row[:3] for row in rows[:3]] == [["", "", "农村公路养护长效<br>管理机制建立情况"],
+                                             ["效益指标", "可持续影响指标", "农村公路养护档案<br>建档率"],
+                                             ["", "", "长效管理机制<br>建立情况"]]
+    assert [row[:2] for row in rows[3:7]] == [["满意度指标", "服务对象满意度指标"], ["", ""], ["", ""], ["", ""]]
+    assert rows[3][2:4] == ["服务对象满意度", "≥85%"]
+
+
+def test_goals_side_by_side_torn_at_columns_are_marked_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: 预期目标 and 实际完成情况, two paragraphs side by side, cut at the
+    columns (which line goes with which, and where the one ends, is a guess): every cell
+    of them marked in doubt; the label and a cell of one line are not."""
+    rows_in = ("|年度总|||预期目标||||实|际完成情况||",
+               "|体目标|切实发挥职<br>工作|能作用，通过<br>提质增效，促|规范用好市财政专项<br>进城乡居民工作实现|"
+               "资金，推进<br>高质量发展|城乡居民<br>。|已按计划完<br>|成城乡居<br>范，各项|民年度工作任务<br>"
+               "绩效指标基本达成|，资金使用规<br>。|",
+               "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    goals = rows[1]
+    assert not goals[0].endswith(DOUBT_MARK)  # 体目标: the label's line
+    assert not goals[6].endswith(DOUBT_MARK)  # 已按计划完: one line
+    assert all(goals[c].endswith(DOUBT_MARK) for c in (1, 2, 3, 4, 5, 7, 8, 9))
+    assert not any(DOUBT_MARK in cell for cell in rows[0] + rows[2])
+
+
+def test_a_value_read_across_whose_lines_differ_in_width_is_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: a goal torn over columns whose second line, not its last, is two
+    characters narrower than its first (金, ， dropped at the cuts): read across, in
+    doubt; one whose full lines are as wide is not."""
+    lost = table("|基本情况|项目名称|困难群众救助补助资金|",
+                 "|绩效目标<br>情况|预期总体目标|围绕年度<br>，持续优<br>确保资|重点工作任务，统筹安排<br>"
+                 "化制度建设和管理模式<br>使用安全高效更好地|专项资金<br>不断完善<br>务群众|，落实组织保障<br>"
+                 "阵地建设，加<br>动生实事|、人员保障和<br>项目全过程绩<br>地见效。|经费保障<br>效管理，|"
+                 "是否如期实现预期|总体目标|是|")
+    assert rows_of(rejoin_markdown_tables(lost, words))[1][2].endswith(DOUBT_MARK)
+    whole = lost.replace("管理模式<br>", "管理模式，<br>").replace("建设，加<br>", "建设，加强<br>")
+    row = rows_of(rejoin_markdown_tables(whole, words))[1]
+    assert row[2].startswith("围绕年度重点工作任务，统筹安排专项资金，落实组织保障") and not row[2].endswith(DOUBT_MARK)
+
+
+def test_a_level1_name_in_its_rows_middle_with_no_weight_is_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own (a national form: no level-1 weight printed): 效益指标 printed in
+    the middle of its three rows leaves the first of them with 产出指标, which no sum can
+    tell; both names are marked in doubt. 满意度指标, moved up to the rows that hold its
+    words, is not."""
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析及改进措施|",
+               "||产出指标|数量指标|农村公路养护年度<br>计划完成率|≥95%|96%|48|48||",
+               "|||质量指标|农村公路养护网络<br>联络平台健全度|符合规范|符合规范|12|12||",
+               "||||水质达标率|≥98%|98%|9|8.5|部分镇街资金拨付进度偏慢，<br>下一步将加快拨付|",
+               "||效益指标|生态效益指<br>标|人居环境改善情况|逐步改善|明显改善|3|3||",
+               "|绩效指<br>标|||农村公路养护人居<br>环境改善情况|达成年度<br>指标|达成|13|12|部分镇街资金拨付进度偏慢，<br>下一步将加快拨付|",
+               "||||服务对象满意度|≥90%|91%|1|1||",
+               "||||群众满意度|≥90%|95%|1|1||",
+               "||||农村公路养护群众<br>满意度|≥85%|86%|4|3|宣传覆盖面不足，拟加强政策<br>宣传|",
+               "||满意度指<br>标|服务对象满<br>意度指标|农村公路养护服务<br>对象满意度|≥85%|90%|3|3||",
+               "||||年度农村公路养护<br>群众满意度|≥95%|97.5%|4|4||",
+               "||||年度农村公路养护<br>服务对象满意度|≥95%|98%|2|2||",
+               "|总分||||||100|99.5||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[1][1] == "产出指标" + DOUBT_MARK
+    assert rows[4][1] == "效益指标" + DOUBT_MARK
+    assert raw(rows[6][1]) == "满意度指标"
+
+
+def test_an_amount_cut_at_a_columns_bound_is_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: 评价金额 | 15 | 08 (1508 cut at a column's bound, or two values:
+    a guess) is marked in doubt; a label's one number, and a funds row's numbers up to its
+    dash, are not."""
+    text = table("|基本情况|项目名称|||湛江市中小河流治理项目|||评价年度|2024|评价金额|15|08|",
+                 "|||其他资金||619,000.00|554,800.00|—|")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert rows[0][8:11] == ["2024", "评价金额", "15" + DOUBT_MARK]
+    assert not any(DOUBT_MARK in cell for cell in rows[1])
+
+
+def test_the_row_label_a_character_a_line_cut_after_its_first(words: FormWords) -> None:
+    """pymupdf4llm's own: 绩效指标 printed a character a line in a narrow column, a rule
+    between its first line and the rest (绩<br> over 效<br>指<br>标): one label in the
+    first row, not a character for the row before's last cell to take."""
+    rows_in = ("||一级指<br>标|二级指标|三级指标|年度指<br>标值|实际完<br>成值|分值|得分|偏差原因分析及改进措施|",
+               "||||项目验收合格率|100%|100%|1|0|宣传覆盖面不足，拟加强<br>政策宣传|",
+               "|绩<br>||时效指标|任务完成时间|12月31<br>日前|按期完<br>成|9|8|宣传覆盖面不足，拟加强<br>政策宣传|",
+               "|效<br>指<br>标|||建立联系群众制<br>度完成率|100%|100%|4|3|部分镇街资金拨付进度偏<br>慢，下一步将加快拨付|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [raw(row[0]) for row in rows[2:4]] == ["绩效指标", ""]
+    assert torn_group_name("标", "效<br>指", words.group_names) is None  # no name: left
+
+
+def test_a_group_weight_in_the_row_below_its_name(words: FormWords) -> None:
+    """pymupdf4llm's own (the fund form): 产出 | '' over '' | 40 and 成本指标 | '' over '' | 19,
+    each name and its weight centred on the same rows, their middle on a rule: the weight
+    is the name's, beside it; the rows' own weights stay."""
+    rows_in = ("|名称|权重(%)|名称|权重(%)|名称|权重(%)|年度预期值|评价年度实现值|自评分数|",
+               "|产出||成本指标||培训人均成本|11|≤90万元|85.2万元|11|",
+               "||40||19|项目成本控制|3|≤30万元|27.11万元|3|",
+               "|||||单位建设成本|5|≤120万元|112.2万元|5|",
+               "|合计：|40||19||19|||19|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[1][:6] == ["产出", "40", "成本指标", "19", "培训人均成本", "11"]
+    assert rows[2][:6] == ["", "", "", "", "项目成本控制", "3"]
+
+
+def test_level2_groups_of_names_no_vocabulary_holds_placed_by_their_weights(words: FormWords) -> None:
+    """pymupdf4llm's own (the fund form, whose level-2 names are its own): 事项管理 | 13 and
+    资金管理 | 7 printed in their rows' middles, under 过程 | 20 placed by its weight: the
+    rows' weights (10 + 1 + 2, 1 + 2 + 4) place them at their first rows."""
+    rows_in = ("|名称|权重(%)|名称|权重(%)|名称|权重(%)|年度预期值|评价年度实现值|自评分数|",
+               "|||||监管有效性|10|符合规范|基本符合|9|",
+               "|||事项管理|13|项目管理规范性|1|符合规范|符合规范|1|",
+               "|||||河湖长制工作监管有效<br>性|2|符合规范|符合规范|2|",
+               "|过程|20|||财务管理制度健全性|1|符合规范|基本符合|1|",
+               "|||资金管理|7|预算执行率|2|≥90%|92%|0|",
+               "|||||资金使用合规性|4|符合规范|基本符合|3.5|",
+               "|合计：|20||20||20|||16.5|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [row[:4] for row in rows[1:7]] == [["过程", "20", "事项管理", "13"], ["", "", "", ""], ["", "", "", ""],
+                                              ["", "", "资金管理", "7"], ["", "", "", ""], ["", "", "", ""]]
+
+
+def test_a_level2_name_of_its_own_stays_where_its_weight_cannot_go(words: FormWords) -> None:
+    """pymupdf4llm's own: 立项管<br>理 | 10 to move up to a first row whose weight column
+    holds that row's name (a missed rule merged the columns there): the name stays with its
+    weight, not glued before the row's name; a vocabulary's name (its weight written after
+    it) moves alone."""
+    rows = [["", "", "", "论证决策规范<br>性", "4"], ["决策", "10", "立项管<br>理", "10", "立项依据充分性"]]
+    move_group(rows, 2, 1, 0, words)
+    assert rows[0][2] == "" and rows[1][2:4] == ["立项管<br>理", "10"]
+    rows = [["", "", "", "论证决策规范<br>性", "4"], ["产出", "", "产出指标（40分）", "", "培训人次"]]
+    move_group(rows, 2, 1, 0, words)
+    assert rows[0][2] == "产出指标（40分）"
+
+
+def test_a_level2_name_over_three_rows_before_its_shorter_end(words: FormWords) -> None:
+    """pymupdf4llm's own: 服务对象 | 满意度指<br> | 标 down the level-2 column, the lower two
+    a name of their own (满意度指标): the three are 服务对象满意度指标, not a stray
+    服务对象 left for the row's indicator name to take."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||满意度|服务对象|群众满意度|≥85%|88%|2|0||",
+               "||指标（<br>|满意度指<br>|服务对象满意度|≥85%|90%|1|1||",
+               "||10分）|标|高标准农群众满意度|≥85%|87.5%|2|1.5||")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert [raw(row[2]) for row in rows[1:4]] == ["服务对象满意度指标", "", ""]
+
+
+def test_a_header_label_cut_after_a_shorter_forms_label(words: FormWords) -> None:
+    """pymupdf4llm's own: 偏差原因分析 | 及改进措施, the header label cut where the dept
+    form's shorter label ends: one column of both, the rows' reasons there read across
+    (部分资料归档不<br>台账定期 | 及时，将建立<br>检查)."""
+    rows_in = ("||一级指标|二级指标|三级指标|值|值|分值|得分|偏差原因分析|及改进措施|",
+               "||效益指标|生态效益指<br>标|人居环境改善情况|达成年度<br>指标|达成|4|3|部分资料归档不<br>台账定期|"
+               "及时，将建立<br>检查|",
+               "||||城乡居民服务水平|有效提升|有效提升|1|0|宣传覆盖面不足<br>宣传|，拟加强政策<br>|")
+    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][8] == "部分资料归档不及时，将建立台账定期检查"
+    assert rows[2][8] == "宣传覆盖面不足，拟加强政策宣传"
