@@ -2284,7 +2284,10 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         unnamed = name_groups_by_family(groups, unnamed, cells, rows[0].start, table_at, used,
                                         set(level1_order), level2_parents, guess)
     if found:
-        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
+        # The rows read from heads apart from their values (`split_rows`) are the first
+        # rows' cells printed column by column: the group names printed among them too.
+        first_read = next((r.start for r in rows if "level3" not in r.guessed), rows[0].start)
+        name_left_groups(groups, unnamed, cells[:first_read], table_at, used, set(level1_order), guess)
     return groups
 
 

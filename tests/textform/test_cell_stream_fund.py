@@ -12,6 +12,7 @@ from pipeline.textform.cell_stream import (
     StreamRow,
     core_keys,
     fund_anchors,
+    fund_groups,
     fill_right_after,
     head_values_printed_apart,
     join_split_values,
@@ -356,3 +357,21 @@ def test_a_name_and_weight_alone_outside_a_run_of_heads_are_no_rows_head() -> No
     found = fund_row("项目按期完成率", "94", "≥85%", "85%", "90", len(cells))
     got = split_rows([*rows, found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",))
     assert [r.cells["level3"].text for r in got if "level3" in r.cells] == ["项目按期完成率"]
+
+
+def test_group_names_printed_among_rows_read_in_two_runs_name_their_groups() -> None:
+    # The first rows' cells printed column by column: two level-2 names under the header,
+    # the rows' values, their heads, the groups' weights and the third name after them,
+    # then a row read whole.
+    cells = cells_of(blocks("目标设置", "资金分配", "决策", "权重(%)", "10", "权重(%)", "40", "评分标准", "有效提升", "10",
+                            "评价年度实现值/年度预期值×该指标分值。", "符合规范", "35",
+                            "绩效目标合理性", "10", "逐步改善", "分配办法合规性", "40", "符合规范", "50", "100", "立项管理",
+                            "三级指标", "立项依据充分性", "50", "符合规范", "符合规范", "50"), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert [r.cells["level3"].text for r in rows] == ["立项依据充分性"]
+    rows = split_rows(rows, cells, used, (100.0,), None, (), ("无",))
+    assert [(r.cells["level3"].text, r.cells["score"].text) for r in rows] == [
+        ("绩效目标合理性", "10"), ("分配办法合规性", "35"), ("立项依据充分性", "50")]
+    groups = fund_groups(rows, cells, used, ["决策", "过程", "产出", "效益"], 0.95, 0.6, (100.0,), 0)
+    assert [g["level2"].text for g in groups] == ["目标设置", "资金分配", "立项管理"]
+    assert all(g["level2"].confidence <= 0.6 for g in groups)  # guesses, flagged
