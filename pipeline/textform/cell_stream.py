@@ -1385,26 +1385,6 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
-def amounts_run(row: StreamRow, full: float) -> bool:
-    """A nameless run weighing more than the form's full marks (1141200 | 1141200 | 994700):
-    a weight is a part of the full marks, so these numbers are amounts (the head's budget
-    and spending), not a row. Its cells stay taken: no row's values either."""
-    weight = row.cells["level3_weight"].number()
-    return "level3" in row.missing and weight is not None and weight > full + TOLERANCE
-
-
-def fill_names_after_header(rows: list[StreamRow], cells: list[Cell], used: set[int], header: set[str],
-                            groups: tuple[str, ...]) -> None:
-    """The names rows lack, from the names left over (`fill_from_leftovers`) after the
-    table's header (一级指标 | 二级指标 | 三级指标): a name before it is a head value (the
-    unit's, 佛山市市场监督管理局), no row's."""
-    header_at = next((i for i, c in enumerate(cells) if c.key in header), 0)
-    before = set(range(header_at)) - used
-    used |= before
-    fill_from_leftovers(rows, cells, used, "level3", ("name",), groups)
-    used -= before
-
-
 def weighs_whole_form(row: StreamRow, full: float) -> bool:
     """A row whose weight is the form's full marks: the total row's numbers, not a row."""
     weight = row.cells["level3_weight"].number()
@@ -3197,7 +3177,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     rows, used = match_rows(cells, keys, tuple(spec.blank_allowed), scoreless="level1_weight" in spec.columns,
                             answers=config.cell_stream.no_deviation,
                             target_words=config.cell_stream.target_words)
-    rows = [r for r in rows if not amounts_run(r, max(marks))]
     if "level1_weight" not in spec.columns:
         rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
                                      config.cell_stream.no_deviation,
@@ -3226,7 +3205,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for cut in split_joined_names(rows, cells, used, not_names):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
-    fill_names_after_header(rows, cells, used, {compact(x) for x in spec.header}, not_names)
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)

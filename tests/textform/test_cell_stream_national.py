@@ -7,10 +7,8 @@ from pipeline.textform.cell_stream import (
     Cell,
     CellClassifier,
     StreamRow,
-    amounts_run,
     block_cells,
     doubt_shared_names,
-    fill_names_after_header,
     goals_in_turn,
     join_name_tails,
     level2_cues,
@@ -632,34 +630,3 @@ def test_a_bound_is_one_test_for_every_reader() -> None:
     missing = {"target"}
     got = one_value_row(lone, missing, ["target", "actual"], words)
     assert got.cells["target"].text == "年底前完成" and "actual" not in got.cells and missing == {"actual"}
-
-
-def _cell(text: str, kind: str, at: int) -> Cell:
-    return Cell((Piece(text, text, at, None, 0.95),), kind, at)
-
-
-def test_a_nameless_run_heavier_than_the_full_marks_is_amounts_not_a_row() -> None:
-    # 年初预算数 | 全年预算数 | 全年执行数 of the head read as a nameless row: no weight is
-    # more than the form's full marks.
-    keys = ("target", "actual", "level3_weight", "score")
-    amounts = StreamRow({k: _cell(t, "num", n) for n, (k, t) in enumerate(zip(keys, ("1141200", "1141200", "994700",
-                                                                                       "10")))}, missing={"level3"})
-    assert amounts_run(amounts, 100.0)
-    row = StreamRow({k: _cell(t, kind, n) for n, (k, t, kind) in enumerate(zip(keys, ("≥95%", "98%", "10", "10"), (
-        "value", "value", "num", "num")))}, missing={"level3"})
-    assert not amounts_run(row, 100.0)
-    named = StreamRow({**amounts.cells, "level3": _cell("受益人数", "name", 9)})
-    assert not amounts_run(named, 100.0)  # a named row's weight is for the checks to doubt
-
-
-def test_a_name_before_the_tables_header_names_no_row() -> None:
-    # The unit's name in the head (佛山市市场监督管理局), the header, a row printed without
-    # its name and the name after the total: the row's name is the one after the header.
-    cells = [_cell("佛山市市场监督管理局", "name", 0), _cell("三级指标", "label", 1), _cell("≥95%", "value", 2),
-             _cell("98%", "value", 3), _cell("1", "num", 4), _cell("1", "num", 5), _cell("城乡居民群众满意度", "name", 6)]
-    row = StreamRow({k: cells[i] for k, i in zip(("target", "actual", "level3_weight", "score"), range(2, 6))},
-                    missing={"level3"}, start=2, end=6)
-    used = set(range(2, 6))
-    fill_names_after_header([row], cells, used, {"一级指标", "二级指标", "三级指标"}, ())
-    assert row.cells["level3"].text == "城乡居民群众满意度" and "level3" in row.guessed
-    assert used == {2, 3, 4, 5, 6}
