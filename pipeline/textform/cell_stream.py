@@ -792,6 +792,16 @@ def could_score(row: StreamRow, cells: list[Cell]) -> bool:
     return after is not None and weight is not None and after <= weight + TOLERANCE
 
 
+def bare_number_after_words(row: StreamRow) -> bool:
+    """A row whose actual is a bare number after a target in words (符合规范 | 10): a
+    target in words is reached in words (基本符合), never in a bare count; such a number
+    is a weight printed beside the row's head (a level-2 or level-1 group's, in its merged
+    cell), not the row's actual."""
+    target, actual = row.cells.get("target"), row.cells.get("actual")
+    return target is not None and actual is not None and actual.kind == "num" \
+        and not any(ch.isdigit() for ch in target.text)
+
+
 def row_shapes(keys: list[str], blank_allowed: tuple[str, ...] = (), scoreless: bool = False
                ) -> list[tuple[list[str], set[str]]]:
     """The runs a row may print as, in the order they are tried, each with the keys it lacks
@@ -884,6 +894,8 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
                 continue  # a nameless row is no row in the total's numbers
             if lenient and all(row.cells[v].kind == "num" for v in values):
                 continue  # a score above its weight after two bare numbers: the total's numbers
+            if lenient and bare_number_after_words(row):
+                continue  # 符合规范 | 10 | 20: the groups' weights beside a row's head, no actual
             if "score" in missing and row.end < len(cells) and cells[row.end].kind in ("num", "dash"):
                 continue  # a number after it may be its score: another reading
             at = row.start + shape.index("target") if "target" in shape else 0
@@ -902,6 +914,132 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
         else:
             i += 1
     return rows, used
+
+
+def weights_short(rows: list[StreamRow], marks: tuple[float, ...], funds_weight: float | None) -> float:
+    """What the rows' weights lack of the form's full marks (with or without the funds
+    block's weight), the least of these; 0 when they make or pass them."""
+    weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
+    return min((m - weights - f for m in marks for f in {0.0, funds_weight or 0.0}
+                if m - weights - f > TOLERANCE), default=0.0)
+
+
+def values_fit(target: Cell, actual: Cell, target_words: tuple[str, ...]) -> bool:
+    """A target and an actual that can be one row's: in one unit (≥98% | 98%; 符合规范 |
+    基本符合), or a deadline reached in words (12月31日前 | 按期完成)."""
+    unit = unit_words(actual.text)
+    return unit == unit_words(target.text) or (
+        unit is None and is_bound(target.text, target_words) and not COMPARATOR_START.match(target.text.strip()))
+
+
+MAX_SPLIT_HEADS = 12  # rows' heads paired with their values at most (the search is heads × runs)
+
+
+def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: tuple[float, ...],
+               funds_weight: float | None, groups: tuple[str, ...], answers: tuple[str, ...],
+               target_words: tuple[str, ...] = ()) -> list[StreamRow]:
+    """Rows printed in two parts, on a form whose row runs name | weight | target | actual |
+    score. A tool that reads a page column by column (where the first rows share their
+    level-1 and level-2 merged cells) prints the left cells of several rows in one run
+    (绩效目标合理性 | 1 | 逐步改善 | 资金分配合理性 | 2 | …) and their right cells in another
+    (明显改善 | 1 | 达成年度指标 | 达成 | 0 | …), before or after; each run keeps the rows'
+    order. So the heads no row took (a name and its weight, the target or not) and the
+    runs of values no row took (the target when the head lacks it, the actual, the score)
+    are paired in order, each pair one row's where its score is no more than its weight
+    and its values fit each other (`values_fit`). Taken only when the weights say rows are
+    missing, the heads weigh no more than the rows lack, and one pairing is best: the
+    most pairs, then the heads' weights making exactly what the rows lack (the form's
+    arithmetic), then the most heads (a head with its target may stand without its values,
+    said missing; a name and weight alone may be a group's, so only with its values, and
+    only in a run of heads). A level-2 name and weight printed right before a row are its
+    group's, no head. Every
+    cell of these rows is a guess, flagged. Returns the rows in the order of the text."""
+    short = weights_short(rows, marks, funds_weight)
+    if short <= TOLERANCE:
+        return rows
+    starts = {r.start for r in rows}
+    heads: list[tuple[int, int, float]] = []  # (name's index, cells in the head, weight)
+    for i in range(len(cells) - 1):
+        name, number = cells[i], cells[i + 1]
+        if {i, i + 1} & used or name.kind != "name" or not 2 <= len(name.key) <= 30 or name.key in groups \
+                or number.kind != "num" or i + 2 in starts:
+            continue
+        weight = number.number()
+        if weight is None or weight <= 0 or weight > short + TOLERANCE:
+            continue
+        with_target = i + 2 < len(cells) and i + 2 not in used and cells[i + 2].kind == "value" \
+            and cells[i + 2].key not in answers
+        heads.append((i, 3 if with_target else 2, weight))
+    # A name and weight alone are a row's head only in a run of heads (the rows' left
+    # cells printed together): right after another head, or right before one or a row.
+    firsts = {i for i, _n, _w in heads} | starts
+    ends = {i + n for i, n, _w in heads}
+    heads = [(i, n, w) for i, n, w in heads if n == 3 or i + n in firsts or i in ends]
+    if not heads or len(heads) > MAX_SPLIT_HEADS:
+        return rows
+    in_heads = {i + k for i, n, _w in heads for k in range(n)}
+    tails: list[tuple[int, int]] = []  # (start, cells): value | num, or value | value | num
+    for i in range(len(cells)):
+        for n in (2, 3):
+            span = range(i, i + n)
+            if i + n > len(cells) or set(span) & (used | in_heads) or cells[i + n - 1].kind != "num" \
+                    or any(cells[k].kind != "value" or cells[k].key in answers for k in span[:-1]):
+                continue
+            tails.append((i, n))
+
+    def fits(head: tuple[int, int, float], tail: tuple[int, int]) -> bool:
+        i, n, weight = head
+        at, m = tail
+        if n + m != 5:  # the head's cells and the tail's make the row's five
+            return False
+        score = cells[at + m - 1].number()
+        target = cells[i + 2] if n == 3 else cells[at]
+        return score is not None and score <= weight + TOLERANCE and values_fit(target, cells[at + m - 2], target_words)
+
+    cents = round(short * 100)
+    memo: dict[tuple[int, int, int], tuple[tuple[int, bool, int], int, tuple]] = {}
+
+    def best(k: int, after: int, weighed: int) -> tuple[tuple[int, bool, int], int, tuple]:
+        """The best score of heads k… with tails starting at ``after`` or later, how many
+        pairings reach it, and one of them (head, tail or None)."""
+        if k == len(heads):
+            return (0, abs(weighed - cents) <= TOLERANCE * 100, 0), 1, ()
+        key = (k, after, weighed)
+        if key in memo:
+            return memo[key]
+        head = heads[k]
+        options: list[tuple[tuple[int, bool, int], int, tuple]] = []
+        score, ways, plan = best(k + 1, after, weighed)
+        options.append((score, ways, plan))
+        w = round(head[2] * 100)
+        if weighed + w <= cents + TOLERANCE * 100:
+            if head[1] == 3:
+                score, ways, plan = best(k + 1, after, weighed + w)
+                options.append(((score[0], score[1], score[2] + 1), ways, ((head, None), *plan)))
+            for tail in tails:
+                if tail[0] >= after and fits(head, tail):
+                    score, ways, plan = best(k + 1, tail[0] + tail[1], weighed + w)
+                    options.append(((score[0] + 1, score[1], score[2] + 1), ways, ((head, tail), *plan)))
+        top = max(o[0] for o in options)
+        memo[key] = (top, sum(o[1] for o in options if o[0] == top), next(o[2] for o in options if o[0] == top))
+        return memo[key]
+
+    (pairs, _exact, _taken), ways, plan = best(0, 0, 0)
+    if pairs == 0 or ways != 1:
+        return rows  # no head finds its values, or two pairings read alike: none is sure
+    found: list[StreamRow] = []
+    for (i, n, _w), tail in plan:
+        keys = ["level3", "level3_weight", "target"][:n]
+        got = {key: cells[i + k] for k, key in enumerate(keys)}
+        span = set(range(i, i + n))
+        if tail is not None:
+            at, m = tail
+            got.update(zip(["target", "actual", "score"][3 - m:], cells[at:at + m]))
+            span |= set(range(at, at + m))
+        found.append(StreamRow(got, guessed=set(got), missing={"target", "actual", "score"} - set(got),
+                               start=i, end=i + n))
+        used.update(span)
+    return sorted([*rows, *found], key=lambda r: r.start)
 
 
 def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: tuple[float, ...],
@@ -2146,7 +2284,10 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         unnamed = name_groups_by_family(groups, unnamed, cells, rows[0].start, table_at, used,
                                         set(level1_order), level2_parents, guess)
     if found:
-        name_left_groups(groups, unnamed, cells[:rows[0].start], table_at, used, set(level1_order), guess)
+        # The rows read from heads apart from their values (`split_rows`) are the first
+        # rows' cells printed column by column: the group names printed among them too.
+        first_read = next((r.start for r in rows if "level3" not in r.guessed), rows[0].start)
+        name_left_groups(groups, unnamed, cells[:first_read], table_at, used, set(level1_order), guess)
     return groups
 
 
@@ -3101,6 +3242,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # 100 | 100) taken for a row, or a misread; nothing of it is trusted.
             row.guessed.update(row.cells)
     if keys.index("level3_weight") < keys.index("target"):
+        rows = split_rows(rows, cells, used, marks, funds_weight, not_names, config.cell_stream.no_deviation,
+                          config.cell_stream.target_words)
         rows = row_heads_left(rows, cells, used, marks, funds_weight, not_names,
                               config.cell_stream.no_deviation)
     prose_keys = kinds.prose_keys

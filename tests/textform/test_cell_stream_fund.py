@@ -12,6 +12,7 @@ from pipeline.textform.cell_stream import (
     StreamRow,
     core_keys,
     fund_anchors,
+    fund_groups,
     fill_right_after,
     head_values_printed_apart,
     join_split_values,
@@ -21,13 +22,14 @@ from pipeline.textform.cell_stream import (
     repeated_runs,
     rows_read_past_labels,
     split_joined_names,
+    split_rows,
     stream_cells,
     total_run_dropped,
     weight_names,
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
-from tests.textform.test_cell_stream import CATALOGUE, CONFIG, FUND_KINDS, INDEX, PROVINCIAL
+from tests.textform.test_cell_stream import CATALOGUE, CONFIG, FUND_KINDS, INDEX, PROVINCIAL, fund_row
 
 FUND = CATALOGUE.templates["gd_fund"]
 PROVINCIAL_KINDS = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
@@ -297,3 +299,79 @@ def test_a_group_name_printed_on_each_of_its_rows_is_one_name_by_its_weight() ->
     assert weight_names(cells, used, anchors, ["决策", "过程", "产出", "效益"])[5.0] == ["资金管理", "组织实施"]
     # Each anchor's rows are its run's: the weights of both rows make the printed 5.
     assert repeated_runs([0, 1, 2, 3], [0, 1, 2, 3, 4], anchors) == {0: (0, 2), 1: (0, 2), 2: (2, 4), 3: (2, 4)}
+
+
+def test_a_bare_number_after_a_target_in_words_is_no_actual() -> None:
+    # 分配办法合规性 | 4 | 符合规范, then the level-2 and level-1 weights (10 | 20) printed
+    # beside it: no row whose actual is 10 and score 20 (a target in words is reached in words).
+    cells = cells_of(blocks("分配办法合规性", "4", "符合规范", "10", "20", "立项管理"), FUND_KINDS)
+    rows, _used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert not any(r.cells.get("actual") is not None and r.cells["actual"].text == "10" for r in rows)
+    # A count reached beside a count aimed at is read as before, its score above its weight
+    # the form's own error for the checks to say.
+    cells = cells_of(blocks("培训人数", "4", "≥10", "12", "20"), FUND_KINDS)
+    rows, _used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert [r.cells["actual"].text for r in rows] == ["12"]
+
+
+# The first rows of a page read column by column: their values (actual, score; the target
+# when the head lacks it) first, then their heads (name, weight, the target or not), each
+# run in the rows' order; the level-2 weight 9 among the values, the groups' 10 | 20 after.
+SPLIT = blocks("明显改善", "权重(%)", "9", "评分标准", "1", "无", "达成年度指标", "达成", "0", "符合规范", "4",
+               "绩效目标合理性", "1", "逐步改善", "资金分配合理性", "2", "分配办法合规性", "4", "符合规范",
+               "10", "20", "立项管理")
+
+
+def test_rows_printed_in_two_runs_are_paired_in_order() -> None:
+    cells = cells_of(SPLIT, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert rows == []
+    # The rows found elsewhere weigh 90: 10 are missing, which the three heads make.
+    found = fund_row("项目按期完成率", "90", "≥85%", "85%", "90", len(cells))
+    got = split_rows([found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",))
+    read = {r.cells["level3"].text: {k: c.text for k, c in r.cells.items()} for r in got[:-1]}
+    assert read == {
+        # its values not found in order (明显改善 | 9 is no pair of it): said missing
+        "绩效目标合理性": {"level3": "绩效目标合理性", "level3_weight": "1", "target": "逐步改善"},
+        "资金分配合理性": {"level3": "资金分配合理性", "level3_weight": "2", "target": "达成年度指标",
+                      "actual": "达成", "score": "0"},
+        "分配办法合规性": {"level3": "分配办法合规性", "level3_weight": "4", "target": "符合规范",
+                      "actual": "符合规范", "score": "4"}}
+    assert all(r.guessed == set(r.cells) for r in got[:-1])  # every cell a guess, flagged
+    assert got[0].missing == {"actual", "score"}
+
+
+def test_rows_in_two_runs_are_not_paired_where_the_weights_do_not_ask_for_them() -> None:
+    cells = cells_of(SPLIT, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    whole = fund_row("项目按期完成率", "100", "≥85%", "85%", "100", len(cells))
+    assert split_rows([whole], cells + list(whole.cells.values()), used, (100.0,), None, (), ("无",)) == [whole]
+
+
+def test_a_name_and_weight_alone_outside_a_run_of_heads_are_no_rows_head() -> None:
+    # A run of values no row took, and 组织实施 | 6 before the level-1 name (a level-2
+    # group printed again after a page break): no row of 组织实施.
+    cells = cells_of(blocks("有效提升", "有效提升", "6", "组织实施", "6", "过程", "15"), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert rows == []
+    found = fund_row("项目按期完成率", "94", "≥85%", "85%", "90", len(cells))
+    got = split_rows([*rows, found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",))
+    assert [r.cells["level3"].text for r in got if "level3" in r.cells] == ["项目按期完成率"]
+
+
+def test_group_names_printed_among_rows_read_in_two_runs_name_their_groups() -> None:
+    # The first rows' cells printed column by column: two level-2 names under the header,
+    # the rows' values, their heads, the groups' weights and the third name after them,
+    # then a row read whole.
+    cells = cells_of(blocks("目标设置", "资金分配", "决策", "权重(%)", "10", "权重(%)", "40", "评分标准", "有效提升", "10",
+                            "评价年度实现值/年度预期值×该指标分值。", "符合规范", "35",
+                            "绩效目标合理性", "10", "逐步改善", "分配办法合规性", "40", "符合规范", "50", "100", "立项管理",
+                            "三级指标", "立项依据充分性", "50", "符合规范", "符合规范", "50"), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert [r.cells["level3"].text for r in rows] == ["立项依据充分性"]
+    rows = split_rows(rows, cells, used, (100.0,), None, (), ("无",))
+    assert [(r.cells["level3"].text, r.cells["score"].text) for r in rows] == [
+        ("绩效目标合理性", "10"), ("分配办法合规性", "35"), ("立项依据充分性", "50")]
+    groups = fund_groups(rows, cells, used, ["决策", "过程", "产出", "效益"], 0.95, 0.6, (100.0,), 0)
+    assert [g["level2"].text for g in groups] == ["目标设置", "资金分配", "立项管理"]
+    assert all(g["level2"].confidence <= 0.6 for g in groups)  # guesses, flagged
