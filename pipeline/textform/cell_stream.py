@@ -116,6 +116,9 @@ class StreamTable:
     # weights the full 100 (with or without the funds block's weight).
     complete: bool = False
     found: int = 0  # the rows found, those whose name was nowhere included
+    # The rows' weights, in their order, make the printed level-1 weights one way only
+    # (column_runs.py): the numbers' pairing with the rows confirmed.
+    numbers_confirmed: bool = False
     # The goals printed below their labels (预期目标 | 实际完成情况), read off the cells
     # before the table's rows: guesses.
     goals: dict[str, FieldValue] = field(default_factory=dict)

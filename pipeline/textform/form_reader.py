@@ -317,12 +317,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # The other reading's rows are told by their cells' kinds on a form that prints
         # each value whole; one printed over columns (≤ | 30 | 万元) has parts no kind says.
         row_kinds = None if template.indicators.joined else CellClassifier(config, name, template, index)
-        if stream is None and not form_rows_confirmed(form):
+        if (stream is None or not stream.complete) and not form_rows_confirmed(form):
             # A column's cells in a box of their own (pdfminer): read by columns, its
             # weights and scores flagged unless the arithmetic confirms them (column_runs.py).
-            stream = read_column_runs(pieces, lines, template, name, config, index,
-                                      number_field(form.fields, "funds_score"),
-                                      number_field(form.fields, "funds_weight"))
+            by_columns = read_column_runs(pieces, lines, template, name, config, index,
+                                          number_field(form.fields, "funds_score"),
+                                          number_field(form.fields, "funds_weight"))
+            # Taken over a row reading that does not account for the form (pdfminer's
+            # boxes: a few rows read across column runs) when the columns' sums confirm
+            # their numbers and the row reading's rows are the same rows, or are too few
+            # (config cell_stream.columns_over_rows: their share of the columns' rows) to
+            # say anything of the pairing.
+            if stream is None or (by_columns is not None and by_columns.numbers_confirmed
+                                  and len(by_columns.rows) > len(stream.rows)
+                                  and (rows_agree(stream.rows, by_columns.rows) or len(stream.rows)
+                                       < config.cell_stream.columns_over_rows * len(by_columns.rows))):
+                stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -377,6 +387,17 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
+    """Every named row of ``rows`` (a reading row by row) is in ``other`` (a reading by
+    columns) with the same weight and score: the columns' sums confirm the numbers' order,
+    not which name each row's numbers go with, so a name a row reading pairs otherwise (a
+    tool printed it out of its row's place) leaves the pairing unconfirmed."""
+    numbers = {compact(r.text("level3")): (compact(r.text("level3_weight")), compact(r.text("score")))
+               for r in other if compact(r.text("level3"))}
+    return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
+               for r in rows if (name := compact(r.text("level3"))))
 
 
 def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> None:

@@ -410,3 +410,19 @@ def test_a_level1_name_read_into_the_level2_cell_beside_a_level2_name_moves_to_i
     # Two level-2 names in the cell: neither moves.
     other = TextRow({"level2": [Piece("时效指标", "时效指标", 26, 12, 0.95), Piece("成本指标", "成本指标", 27, 12, 0.95)]})
     assert groups_to_their_levels([other], level1, level2) == 0
+
+
+def test_a_row_reading_that_pairs_a_name_otherwise_leaves_the_column_reading_unconfirmed() -> None:
+    from pipeline.textform.form_reader import rows_agree
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.pieces import Piece
+
+    def row(name: str, weight: str, score: str) -> TextRow:
+        return TextRow({"level3": [Piece(name, name, 0, None, 1.0)],
+                        "level3_weight": [Piece(weight, weight, 0, None, 1.0)],
+                        "score": [Piece(score, score, 0, None, 1.0)]})
+
+    by_columns = [row("水质达标率", "8", "5"), row("人居环境改善情况", "1", "1")]
+    assert rows_agree([row("水质达标率", "8", "5")], by_columns)
+    # The row reading read 人居环境改善情况 with 8 | 5: the names' order is in doubt.
+    assert not rows_agree([row("人居环境改善情况", "8", "5")], by_columns)
