@@ -198,10 +198,12 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
 
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
-                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+                     funds_score: float | None, funds_weight: float | None = None,
+                     confirmed_only: bool = False) -> StreamTable | None:
     """The indicator table of a cell-stream text read by columns (its numbers flagged unless
     the arithmetic confirms them), or None when the template has no such columns or the
-    numbers cannot be k weights and k scores."""
+    numbers cannot be k weights and k scores; ``confirmed_only``: None too when no reading
+    of the numbers makes their sums (the search by the boxes' order spared)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
@@ -319,6 +321,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         sums_agree = bool(making) and len(distinct) == 1 and not level2_guessed
         best = min(confirmed, key=lambda r: r.chunks)
         weight_at, score_at = best.weights, best.scores
+    elif confirmed_only:
+        return None
     else:
         # No chunk pattern: the boxes' own order (column_blocks.py), never sure.
         row_of_cell = {i: r for r, i in enumerate(names)}

@@ -322,17 +322,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             # weights and scores flagged unless the arithmetic confirms them (column_runs.py).
             by_columns = read_column_runs(pieces, lines, template, name, config, index,
                                           number_field(form.fields, "funds_score"),
-                                          number_field(form.fields, "funds_weight"))
-            # Taken over a row reading that does not account for the form (pdfminer's
-            # boxes: a few rows read across column runs) when the columns' sums confirm
-            # their numbers and the row reading's rows are the same rows, or are too few
-            # (config cell_stream.columns_over_rows: their share of the columns' rows) to
-            # say anything of the pairing.
-            if stream is None or (by_columns is not None and by_columns.numbers_confirmed
-                                  and len(by_columns.rows) > len(stream.rows)
-                                  and (rows_agree(stream.rows, by_columns.rows) or len(stream.rows)
-                                       < config.cell_stream.columns_over_rows * len(by_columns.rows))):
+                                          number_field(form.fields, "funds_weight"),
+                                          confirmed_only=stream is not None)
+            # Taken over a row reading that does not account for the form (a few rows read
+            # across column runs) when the columns' sums confirm their numbers and the row
+            # reading's rows are the same rows with the same numbers: the sums confirm the
+            # numbers' order, not the names' (a name printed out of its row's place), and
+            # a row reading that pairs a name otherwise says the names' order is in doubt.
+            if stream is None:
                 stream = by_columns
+            elif by_columns is not None and by_columns.numbers_confirmed \
+                    and len(by_columns.rows) > len(stream.rows):
+                if rows_agree(stream.rows, by_columns.rows):
+                    # The same rows: the row reading placed their sentences (偏差原因, 评分标准)
+                    # by the rows' own order, which the columns' counts only guess.
+                    keep_row_sentences(by_columns.rows, stream.rows)
+                    stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -398,6 +403,18 @@ def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
                for r in other if compact(r.text("level3"))}
     return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
                for r in rows if (name := compact(r.text("level3"))))
+
+
+def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:
+    """The sentence cells (偏差原因, 评分标准, 佐证材料) of ``other``'s rows (a reading row by
+    row) put in the rows of ``rows`` of the same name, where ``other`` read them."""
+    sentences = [k for k, kind in COLUMN_KINDS.items() if kind == "prose"]
+    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
+    for row in rows:
+        read = by_name.get(compact(row.text("level3")))
+        for key in sentences:
+            if read is not None and key in read.cells:
+                row.cells[key] = list(read.cells[key])
 
 
 def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> None:

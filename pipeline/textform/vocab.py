@@ -82,9 +82,6 @@ class CellStreamConfig:
     rows_fit_more: float = 0.14
     rows_fit: float = 0.14
     column_run: int = 6
-    # A row reading holding fewer rows than this share of a reading by columns whose sums
-    # confirm its numbers says nothing of the rows' pairing (form_reader).
-    columns_over_rows: float = 0.5
     # Where no level-1 weight is printed: a level-1 group whose rows' names hold one of
     # its words, and the step level-1 weights are set in.
     level1_row_words: dict[str, tuple[str, ...]] = field(default_factory=dict)

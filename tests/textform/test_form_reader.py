@@ -426,3 +426,21 @@ def test_a_row_reading_that_pairs_a_name_otherwise_leaves_the_column_reading_unc
     assert rows_agree([row("水质达标率", "8", "5")], by_columns)
     # The row reading read 人居环境改善情况 with 8 | 5: the names' order is in doubt.
     assert not rows_agree([row("人居环境改善情况", "8", "5")], by_columns)
+
+
+def test_the_row_readings_sentences_stay_with_its_rows_under_a_column_reading() -> None:
+    from pipeline.textform.form_reader import keep_row_sentences
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.pieces import Piece
+
+    def cell(text: str) -> list[Piece]:
+        return [Piece(text, text, 0, None, 1.0)]
+
+    by_columns = [TextRow({"level3": cell("水质达标率"), "scoring_standard": cell("按要求完成得满分。")}),
+                  TextRow({"level3": cell("群众满意度")})]
+    by_rows = [TextRow({"level3": cell("水质达标率"), "scoring_standard": cell("评价年度实现值/年度预期值×该指标分值。"),
+                        "evidence": cell("工作台账、验收报告等。")})]
+    keep_row_sentences(by_columns, by_rows)
+    assert by_columns[0].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
+    assert by_columns[0].text("evidence") == "工作台账、验收报告等。"
+    assert "evidence" not in by_columns[1].cells
