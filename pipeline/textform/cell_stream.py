@@ -116,6 +116,9 @@ class StreamTable:
     # weights the full 100 (with or without the funds block's weight).
     complete: bool = False
     found: int = 0  # the rows found, those whose name was nowhere included
+    # The rows' weights, in their order, make the printed level-1 weights one way only
+    # (column_runs.py): the numbers' pairing with the rows confirmed.
+    numbers_confirmed: bool = False
     # The goals printed below their labels (预期目标 | 实际完成情况), read off the cells
     # before the table's rows: guesses.
     goals: dict[str, FieldValue] = field(default_factory=dict)
@@ -3144,15 +3147,27 @@ def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -
     return start, end
 
 
+# The last text typed (its arguments, held so that none is another's by a reused id) and
+# its cells: the stream reading and the column reading of one text type the same cells.
+_last_typed: list[tuple[tuple[object, ...], int, tuple[CellClassifier, list[Cell], int, list[Cell]]]] = []
+
+
 def table_cells(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
                 config: TextConfig, index: LabelIndex) -> tuple[CellClassifier, list[Cell], int, list[Cell]]:
     """A cell-stream text as typed cells: the classifier, every cell, where the table's
     region starts among them, and the region's cells (a value printed over columns
-    joined)."""
+    joined). Lists of their own each call (a reading inserts cells)."""
+    args = (pieces, lines, template, template_name, config, index)
+    if _last_typed and len(_last_typed[0][0]) == len(args) \
+            and all(a is b for a, b in zip(_last_typed[0][0], args)) and _last_typed[0][1] == len(pieces):
+        kinds, everything, start, cells = _last_typed[0][2]
+        return kinds, list(everything), start, list(cells)
     kinds = CellClassifier(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines, config.cell_stream.start_labels)
-    return kinds, everything, start, join_split_values(everything[start:end], template)
+    typed = (kinds, everything, start, join_split_values(everything[start:end], template))
+    _last_typed[:] = [(args, len(pieces), typed)]
+    return kinds, list(everything), start, list(typed[3])
 
 
 def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,

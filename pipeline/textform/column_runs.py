@@ -60,7 +60,7 @@ from pipeline.textform.box_groups import fund_groups_printed, header_start, leve
 from pipeline.textform.column_blocks import loose_number_reading
 from pipeline.textform.indicator_rows import is_bound
 from pipeline.textform.pieces import Piece
-from pipeline.textform.split_targets import targets_by_columns
+from pipeline.textform.split_targets import target_number_places, targets_by_columns
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 
@@ -74,29 +74,33 @@ class NumberReading(NamedTuple):
     chunks: int
 
 
-def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[NumberReading]:
+def number_readings(numbers: list[float], k: int, limit: int = 48,
+                    total_weights: tuple[float, ...] = ()) -> list[NumberReading]:
     """The ways the numbers (by their places) may hold k weights and k scores, each in row
     order, and how many rows score above their weight (at most one: the form's own error,
     for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
     weights then its scores (a column run each: 1 | 27 | 10 | 1 | 27 | 9.5) or its rows'
     weight and score in pairs (one row's cells in a box); a stretch of numbers before and
     after them left out (the funds block's amounts, the total's). Long runs first; at most
-    ``limit`` readings a stretch: past that the order says nothing."""
+    ``limit`` readings a stretch: past that the order says nothing. The total row's weight
+    (the full marks, ``total_weights``) may end a chunk's weights' run, once: the 权重
+    column's box holds the last page's weights and the total row's (14 | 6 | 3 | 100)."""
     count = len(numbers)
     if k == 0 or count < 2 * k:
         return []
     out: list[NumberReading] = []
     cap = limit
-    dead: set[tuple[int, int, int]] = set()
+    dead: set[tuple[int, int, int, bool]] = set()
 
     def over(weights: list[int], scores: list[int]) -> int:
         return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
 
-    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int, cut: int) -> None:
+    def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int, cut: int,
+               skipped: bool = False) -> None:
         if rows == k:
             out.append(NumberReading(weights, scores, bad, cut))
             return
-        if (at, rows, bad) in dead:
+        if (at, rows, bad, skipped) in dead:
             return
         before = len(out)
         for m in range(min(k - rows, (count - at) // 2), 0, -1):
@@ -107,9 +111,14 @@ def number_readings(numbers: list[float], k: int, limit: int = 48) -> list[Numbe
             for w, s in (runs, pairs) if m > 1 else (runs,):
                 b = bad + over(w, s)
                 if b <= 1:
-                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1)
+                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped)
+            if not skipped and at + 2 * m < count and numbers[at + m] in total_weights:
+                w, s = list(range(at, at + m)), list(range(at + m + 1, at + 2 * m + 1))
+                b = bad + over(w, s)
+                if b <= 1:
+                    chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True)
         if len(out) == before:
-            dead.add((at, rows, bad))
+            dead.add((at, rows, bad, skipped))
 
     for start in range(count - 2 * k + 1):
         cap = len(out) + limit
@@ -189,10 +198,12 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
 
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
-                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+                     funds_score: float | None, funds_weight: float | None = None,
+                     confirmed_only: bool = False) -> StreamTable | None:
     """The indicator table of a cell-stream text read by columns (its numbers flagged unless
     the arithmetic confirms them), or None when the template has no such columns or the
-    numbers cannot be k weights and k scores."""
+    numbers cannot be k weights and k scores; ``confirmed_only``: None too when no reading
+    of the numbers makes their sums (the search by the boxes' order spared)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
@@ -234,6 +245,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     if split is not None:
         numbers = [i for i in numbers if i not in split[1]]
         values = [i for i in values if i not in split[1]]
+    else:
+        # The runs count up page by page but not to a target a row (a row's worded target
+        # printed in its name's box): the targets' numbers are still no weights or scores,
+        # and their signs and units no row's values (the worded targets stay values).
+        parts, marks_only = target_number_places(cells, names, spec)
+        numbers = [i for i in numbers if i not in parts]
+        values = [i for i in values if i not in marks_only]
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
     totals = [t for t in after_total if t is not None]
     marks = full_marks(template)
@@ -262,7 +280,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         return any(scores_add_up([found[j] for j in score_at], t, funds_score)
                    for t in totals_of({*weight_at, *score_at}))
 
-    readings = [(r, scores_make_total(r.weights, r.scores)) for r in number_readings(found, k)
+    readings = [(r, scores_make_total(r.weights, r.scores)) for r in number_readings(found, k, total_weights=marks)
                 if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
@@ -297,8 +315,14 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # column runs) is taken, a guess, flagged.
         distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
         sure_numbers = ordered and len(distinct) == 1 and not level2_guessed
+        # Weights that make the full marks and scores that make the printed total, one
+        # way only: the numbers' pairing confirmed by both sums (the rows still flagged
+        # where only the full marks, not the level-1 weights, place them).
+        sums_agree = bool(making) and len(distinct) == 1 and not level2_guessed
         best = min(confirmed, key=lambda r: r.chunks)
         weight_at, score_at = best.weights, best.scores
+    elif confirmed_only:
+        return None
     else:
         # No chunk pattern: the boxes' own order (column_blocks.py), never sure.
         row_of_cell = {i: r for r, i in enumerate(names)}
@@ -316,7 +340,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             if chunked is None:
                 return None
             weight_at, score_at = chunked.weights, chunked.scores
-        sure_numbers = False
+        sure_numbers = sums_agree = False
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
@@ -364,5 +388,6 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
     out.complete = True
+    out.numbers_confirmed = sure_numbers or sums_agree
     out.last_line = cells[-1].pieces[-1].line if cells else -1
     return out

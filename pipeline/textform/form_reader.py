@@ -321,12 +321,27 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # The other reading's rows are told by their cells' kinds on a form that prints
         # each value whole; one printed over columns (≤ | 30 | 万元) has parts no kind says.
         row_kinds = None if template.indicators.joined else CellClassifier(config, name, template, index)
-        if stream is None and not form_rows_confirmed(form):
+        if (stream is None or not stream.complete) and not form_rows_confirmed(form):
             # A column's cells in a box of their own (pdfminer): read by columns, its
             # weights and scores flagged unless the arithmetic confirms them (column_runs.py).
-            stream = read_column_runs(pieces, lines, template, name, config, index,
-                                      number_field(form.fields, "funds_score"),
-                                      number_field(form.fields, "funds_weight"))
+            by_columns = read_column_runs(pieces, lines, template, name, config, index,
+                                          number_field(form.fields, "funds_score"),
+                                          number_field(form.fields, "funds_weight"),
+                                          confirmed_only=stream is not None)
+            # Taken over a row reading that does not account for the form (a few rows read
+            # across column runs) when the columns' sums confirm their numbers and the row
+            # reading's rows are the same rows with the same numbers: the sums confirm the
+            # numbers' order, not the names' (a name printed out of its row's place), and
+            # a row reading that pairs a name otherwise says the names' order is in doubt.
+            if stream is None:
+                stream = by_columns
+            elif by_columns is not None and by_columns.numbers_confirmed \
+                    and len(by_columns.rows) > len(stream.rows):
+                if rows_agree(stream.rows, by_columns.rows):
+                    # The same rows: the row reading placed their sentences (偏差原因, 评分标准)
+                    # by the rows' own order, which the columns' counts only guess.
+                    keep_row_sentences(by_columns.rows, stream.rows)
+                    stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -381,6 +396,29 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
+    """Every named row of ``rows`` (a reading row by row) is in ``other`` (a reading by
+    columns) with the same weight and score: the columns' sums confirm the numbers' order,
+    not which name each row's numbers go with, so a name a row reading pairs otherwise (a
+    tool printed it out of its row's place) leaves the pairing unconfirmed."""
+    numbers = {compact(r.text("level3")): (compact(r.text("level3_weight")), compact(r.text("score")))
+               for r in other if compact(r.text("level3"))}
+    return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
+               for r in rows if (name := compact(r.text("level3"))))
+
+
+def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:
+    """The sentence cells (偏差原因, 评分标准, 佐证材料) of ``other``'s rows (a reading row by
+    row) put in the rows of ``rows`` of the same name, where ``other`` read them."""
+    sentences = [k for k, kind in COLUMN_KINDS.items() if kind == "prose"]
+    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
+    for row in rows:
+        read = by_name.get(compact(row.text("level3")))
+        for key in sentences:
+            if read is not None and key in read.cells:
+                row.cells[key] = list(read.cells[key])
 
 
 def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> None:

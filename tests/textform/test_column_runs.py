@@ -131,3 +131,18 @@ def test_garbage_after_the_head_never_breaks_the_column_reader(parts: list[str])
     kind, pieces, lines = text_to_pieces(text, CONFIG, INDEX)
     table = read_column_runs(pieces, lines, MOF, "mof_project", CONFIG, INDEX, None, None)
     assert table is None or all(r.cells for r in table.rows)
+
+
+def test_the_total_rows_weight_may_end_a_weight_run_once() -> None:
+    # 权重 column's box of the last page: the rows' weights and the total row's (100),
+    # then the scores' box. The readings are offered to the sums, which choose.
+    def pairs(readings):
+        return [(r.weights, r.scores) for r in readings]
+
+    numbers = [14.0, 6.0, 100.0, 13.0, 5.0]
+    assert ([0, 1], [3, 4]) not in pairs(number_readings(numbers, 2))
+    assert ([0, 1], [3, 4]) in pairs(number_readings(numbers, 2, total_weights=(100.0,)))
+    # Not a number other than the full marks, and only once.
+    assert ([0, 1], [3, 4]) not in pairs(number_readings([14.0, 6.0, 90.0, 13.0, 5.0], 2, total_weights=(100.0,)))
+    twice = [14.0, 100.0, 13.0, 6.0, 100.0, 5.0]
+    assert ([0, 3], [2, 5]) not in pairs(number_readings(twice, 2, total_weights=(100.0,)))

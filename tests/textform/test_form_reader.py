@@ -448,3 +448,37 @@ def test_goal_lines_interleaved_with_their_labels_halves_on_one_line_are_in_doub
     form = read_text_form(strip_markup(rejoin_markdown_tables(text, words)), CATALOGUE, CONFIG, piped=True)
     assert form.fields["goal_expected"].confidence <= CONFIG.confidence.prose
     assert form.fields["goal_actual"].confidence <= CONFIG.confidence.prose
+
+
+def test_a_row_reading_that_pairs_a_name_otherwise_leaves_the_column_reading_unconfirmed() -> None:
+    from pipeline.textform.form_reader import rows_agree
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.pieces import Piece
+
+    def row(name: str, weight: str, score: str) -> TextRow:
+        return TextRow({"level3": [Piece(name, name, 0, None, 1.0)],
+                        "level3_weight": [Piece(weight, weight, 0, None, 1.0)],
+                        "score": [Piece(score, score, 0, None, 1.0)]})
+
+    by_columns = [row("水质达标率", "8", "5"), row("人居环境改善情况", "1", "1")]
+    assert rows_agree([row("水质达标率", "8", "5")], by_columns)
+    # The row reading read 人居环境改善情况 with 8 | 5: the names' order is in doubt.
+    assert not rows_agree([row("人居环境改善情况", "8", "5")], by_columns)
+
+
+def test_the_row_readings_sentences_stay_with_its_rows_under_a_column_reading() -> None:
+    from pipeline.textform.form_reader import keep_row_sentences
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.pieces import Piece
+
+    def cell(text: str) -> list[Piece]:
+        return [Piece(text, text, 0, None, 1.0)]
+
+    by_columns = [TextRow({"level3": cell("水质达标率"), "scoring_standard": cell("按要求完成得满分。")}),
+                  TextRow({"level3": cell("群众满意度")})]
+    by_rows = [TextRow({"level3": cell("水质达标率"), "scoring_standard": cell("评价年度实现值/年度预期值×该指标分值。"),
+                        "evidence": cell("工作台账、验收报告等。")})]
+    keep_row_sentences(by_columns, by_rows)
+    assert by_columns[0].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
+    assert by_columns[0].text("evidence") == "工作台账、验收报告等。"
+    assert "evidence" not in by_columns[1].cells

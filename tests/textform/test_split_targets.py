@@ -53,3 +53,49 @@ def test_signs_numbers_and_units_in_runs_make_the_rows_targets() -> None:
 def test_signs_and_numbers_that_do_not_count_up_are_not_joined() -> None:
     table = read(text(["≤\n＝", "≥"], ["万元", "%", "%", "%"]))
     assert table is None or "≥85%" not in targets(table)
+
+
+def two_page_text(second_page_box: list[str]) -> str:
+    """Two pages of the provincial department form as pdfminer writes them: each page its
+    own runs of signs, targets' numbers and units (the stream's cells may join the signs
+    and the first number: ≥ | ≥ | 1200), then the page's weights and scores; the last page's weight
+    column holds the total row's weight (100) after the rows'."""
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "产出指标（60分）", "数量指标", "新建改建设施数量", "开展督导检查次数", *second_page_box,
+             "指标性质", "指标值", "度量单位", "≥", "≥", "1200", "20", "处", "次",
+             "权重", "完成值", "得分", "38", "22", "1210处", "21次", "38", "22",
+             "一级指标", "二级指标", "三级指标", "满意度指标（40分）", "服务对象满意度指标",
+             "群众满意度", "服务对象满意度", "≥", "≥", "95", "85", "%", "%",
+             "30", "10", "100", "97.5%", "90%", "29", "10", "99", "总分",
+             "一、绩效目标实现情况", "已完成。"]
+    return "\n\n".join(cells) + "\n"
+
+
+def test_each_page_reads_its_own_runs_of_signs_numbers_and_units() -> None:
+    table = read(two_page_text([]))
+    assert table is not None
+    assert targets(table) == ["≥1200处", "≥20次", "≥95%", "≥85%"]
+    # The total row's weight (100) ends the last page's weight run: no row's score.
+    assert [(r.text("level3_weight"), r.text("score")) for r in table.rows] == \
+        [("38", "38"), ("22", "22"), ("30", "29"), ("10", "10")]
+
+
+def test_targets_numbers_that_count_up_by_page_are_no_weights_when_a_row_is_apart() -> None:
+    # A third row's box (its name and worded target) stands between the first page's
+    # targets and units: the pages' targets are two and two for five rows, so none is
+    # placed, but the targets' numbers (1200, 20, 95, 85) are no weight or score.
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "产出指标（60分）", "数量指标", "新建改建设施数量", "开展督导检查次数",
+             "指标性质", "指标值", "度量单位", "≥", "≥", "1200", "20",
+             "人居环境改善情况", "达成年度指标", "处", "次",
+             "权重", "完成值", "得分", "30", "20", "10", "1210处", "21次", "达成", "28", "20", "8",
+             "一级指标", "二级指标", "三级指标", "满意度指标（40分）", "服务对象满意度指标",
+             "群众满意度", "服务对象满意度", "≥", "≥", "95", "85", "%", "%",
+             "30", "10", "100", "97.5%", "90%", "29", "10", "95", "总分",
+             "一、绩效目标实现情况", "已完成。"]
+    table = read("\n\n".join(cells) + "\n")
+    assert table is not None
+    assert [(r.text("level3_weight"), r.text("score")) for r in table.rows] == \
+        [("30", "28"), ("20", "20"), ("10", "8"), ("30", "29"), ("10", "10")]
+    # No target joined of a sign, a number and a unit: the counts say nothing of the rows.
+    assert not any(t.startswith("≥") for t in targets(table))
