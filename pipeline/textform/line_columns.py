@@ -232,7 +232,15 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
         if cost < INF:
             options.append((cost, cols))
-    return sorted(options)[:keep]
+    options.sort()
+    # Options as cheap as the last kept are kept too (at most twice as many again): a
+    # piece fits columns of one kind alike (three sentence columns side by side, a unit
+    # under either value), and a cut among equals by column order alone would drop the
+    # right one.
+    kept = options[:keep]
+    if len(options) > keep:
+        kept += [o for o in options[keep:3 * keep] if o[0] <= options[keep - 1][0]]
+    return kept
 
 
 def narrower(piece: Piece, c: int, model: ColumnModel, widths: Mapping[int, float] | None,
@@ -299,8 +307,10 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     # Read again with the widths (a row the first reading cut oddly): more of each line's
     # readings, since its cheapest few may all be wrong alike.
     keep = config.line_readings_again if widths else config.line_readings
-    options = capped([line_options(lines[ln], pieces, kinds, model, config, keep=keep, widths=widths) or [(0.0, ())]
-                      for ln in order], config.most_row_readings)
+    options = [line_options(lines[ln], pieces, kinds, model, config, keep=keep, widths=widths) or [(0.0, ())]
+               for ln in order]
+    # The combinations weighed in full: each line's cheapest few (`capped`).
+    tried = [len(o) for o in capped(options, config.most_row_readings)]
     # Measured once per line and option, not per combination of them: the columns of the
     # row's pieces (not merged groups'), which centred cells print symmetrically, and the
     # columns of the pieces that stop mid-sentence (…，拟加强政策: they go on below).
@@ -312,13 +322,17 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     value_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "value")
     short = {i for ln in order for i in lines[ln]
              if kinds[i].unit or pieces[i].key in config.cell_stream.value_tails}
+    # And the widths of the sentence columns' pieces (`uneven_lines`).
+    prose_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "prose")
     facts = [[LineOption(cost, cols, frozenset(cols),
                          row_columns=tuple(c for i, c in zip(lines[ln], cols) if i in row_set),
                          open_columns=tuple(c for i, c in zip(lines[ln], cols) if open_piece[i]),
                          value_pieces={c: i for i, c in zip(lines[ln], cols) if c in value_cols},
                          short_pieces=tuple((c, i) for i, c in zip(lines[ln], cols) if i in short),
                          narrow_columns=frozenset(c for i, c in zip(lines[ln], cols)
-                                                  if narrower(pieces[i], c, model, widths)))
+                                                  if narrower(pieces[i], c, model, widths)),
+                         prose_widths={c: visual_width(pieces[i].text) for i, c in zip(lines[ln], cols)
+                                       if c in prose_cols})
               for cost, cols in opts] for ln, opts in zip(order, options)]
     any_short = bool(short) and len(order) > 1
 
@@ -331,9 +345,30 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
             completed[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
         return completed[above, i]
 
-    totals, picks = reading_costs(facts, order, anchor, model, ReadingTerms(
-        required=tuple(required), value_columns=value_cols, wrap=wrap_cost,
-        narrow_counts=bool(widths and rows_of_line is not None), completes=completes if any_short else None))
+    terms = ReadingTerms(required=tuple(required), value_columns=value_cols, wrap=wrap_cost,
+                         narrow_counts=bool(widths and rows_of_line is not None),
+                         completes=completes if any_short else None)
+
+    def costs_of(picks: np.ndarray) -> np.ndarray:
+        return reading_costs(facts, order, anchor, model, terms, picks)
+
+    picks = all_picks(tried)
+    totals = costs_of(picks)
+    sizes = [len(f) for f in facts]
+    if tried != sizes:
+        # A row of many wrapped lines (a narrow column's cell over ten lines) had most of
+        # its lines' readings dropped: from the cheapest combination, each line's every
+        # reading is tried in turn, kept where the row costs less, until none does; once
+        # for each reading of the row's own line that was weighed in full, which decides
+        # the columns of its one-line cells (a name there or in a group's column) and so
+        # where the wrapped lines may go.
+        start = picks[int(np.argmin(totals))]
+        at = order.index(anchor) if anchor in order else 0
+        for k in range(sizes[at]):
+            begin = start.copy()
+            begin[at] = k
+            met_costs, met = improved_readings(begin, sizes, costs_of, config.row_search_rounds)
+            picks, totals = np.vstack([picks, met]), np.concatenate([totals, met_costs])
 
     def columns_of(pick: tuple[int, ...]) -> dict[int, int]:
         return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k].columns)}
@@ -372,12 +407,80 @@ def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces:
     return {i for i, c in own.items() if c in lopsided}
 
 
+def gap_lines(on: list[int], anchor: int) -> int:
+    """The lines missing between a wrapped cell's lines ``on`` (rising), that neither the
+    row's line ``anchor`` nor alternation explains. Cells centred on their row's line sit
+    whole lines apart when their line counts are both odd or both even, half a line apart
+    otherwise: a tool that makes a line of each baseline then prints the two cells' lines
+    in turn, one between each two of the other's. A single line missing is that; more
+    lines missing are lines of other rows or cells."""
+    missing = 0
+    for a, b in zip(on, on[1:]):
+        if b - a > 2:
+            missing += b - a - 1 - (a < anchor < b)
+    return missing
+
+
+def uneven_lines(widths: list[float], slack: float = WIDTH_SLACK) -> int:
+    """How many of a wrapped cell's lines (their printed widths, in order) break the way
+    a cell wraps: every line but the last fills the column, so those lines are as wide as
+    each other (``slack``: a punctuation mark squeezed in or pushed down, a Latin glyph's
+    width), and the last is no wider than them."""
+    full, last = widths[:-1], widths[-1]
+    widest = max(full)
+    return sum(w < widest - slack for w in full) + (last > widest + slack)
+
+
+def uneven_counts(widths: np.ndarray, slack: float = WIDTH_SLACK) -> np.ndarray:
+    """`uneven_lines` of each reading's cell (a row of ``widths``: its lines' widths in
+    line order, NaN on the lines the cell is not on); 0 for a cell of one line or none."""
+    held = ~np.isnan(widths)
+    lines = held.sum(axis=1)
+    n, n_lines = widths.shape
+    if not n_lines:
+        return np.zeros(n)
+    last = n_lines - 1 - np.argmax(held[:, ::-1], axis=1)
+    full = held.copy()
+    full[np.arange(n), last] = False
+    widest = np.where(full, widths, -np.inf).max(axis=1)
+    narrow = (full & (widths < (widest - slack)[:, None])).sum(axis=1)
+    wide = widths[np.arange(n), last] > widest + slack
+    return np.where(lines > 1, narrow + wide, 0)
+
+
+def improved_readings(start: np.ndarray, sizes: list[int], costs_of: Callable[[np.ndarray], np.ndarray],
+                      rounds: int) -> tuple[np.ndarray, np.ndarray]:
+    """The readings a search by single lines meets from ``start`` (one option index per
+    line, ``sizes`` options each), and their costs: each line's options tried with the
+    others kept, the cheapest taken, for at most ``rounds`` rounds or until a round
+    changes nothing."""
+    best = start.copy()
+    best_cost = float(costs_of(best[None, :])[0])
+    met, met_costs = [np.zeros((0, len(sizes)), dtype=np.int64)], [np.zeros(0)]
+    for _ in range(rounds):
+        changed = False
+        for j, size in enumerate(sizes):
+            if size < 2:
+                continue
+            tries = np.repeat(best[None, :], size - 1, axis=0)
+            tries[:, j] = [k for k in range(size) if k != best[j]]
+            tried_costs = costs_of(tries)
+            met.append(tries)
+            met_costs.append(tried_costs)
+            k = int(np.argmin(tried_costs))
+            if tried_costs[k] < best_cost:
+                best, best_cost, changed = tries[k].copy(), float(tried_costs[k]), True
+        if not changed:
+            break
+    return np.concatenate(met_costs), np.vstack(met)
+
+
 class LineOption(NamedTuple):
     """One column order for a line's pieces, and what the row's readings weigh of it: its
     cost, the columns it gives the pieces (as given and as a set), those of the row's own
     pieces (not merged groups'), of pieces that stop mid-sentence, the value column → piece,
-    the short pieces (column, piece) that may end a value above, and the columns whose
-    piece is narrower than the column (`narrower`)."""
+    the short pieces (column, piece) that may end a value above, the columns whose piece
+    is narrower than the column (`narrower`), and the sentence columns' pieces' widths."""
 
     cost: float
     columns: tuple[int, ...]
@@ -387,6 +490,7 @@ class LineOption(NamedTuple):
     value_pieces: dict[int, int]
     short_pieces: tuple[tuple[int, int], ...]
     narrow_columns: frozenset[int]
+    prose_widths: dict[int, float]
 
 
 @dataclass(frozen=True)
@@ -403,17 +507,22 @@ class ReadingTerms:
     completes: Callable[[int, int], bool] | None
 
 
-def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
-                  terms: ReadingTerms) -> tuple[np.ndarray, np.ndarray]:
-    """The cost of every reading of a row (one option of each line, in `product` order) and
-    the options each picks. Weighed for all readings at once: what a column adds depends
-    only on which lines use it, and a row's readings share few such sets, so each is
-    weighed once (a row of many lines has thousands of readings: pypdfium2's one cell a
-    line)."""
-    costs = model.costs
+def all_picks(sizes: list[int]) -> np.ndarray:
+    """Every combination of one option per line (``sizes`` options each), in `product`
+    order: the last line's option turns fastest."""
     picks = np.zeros((1, 0), dtype=np.int64)
-    for options in facts:  # `product` order: the last line's option turns fastest
-        picks = np.column_stack([np.repeat(picks, len(options), axis=0), np.tile(np.arange(len(options)), len(picks))])
+    for size in sizes:
+        picks = np.column_stack([np.repeat(picks, size, axis=0), np.tile(np.arange(size), len(picks))])
+    return picks
+
+
+def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
+                  terms: ReadingTerms, picks: np.ndarray) -> np.ndarray:
+    """The cost of each reading of a row (a row of ``picks``: one option of each line).
+    Weighed for all readings at once: what a column adds depends mostly on which lines
+    use it, and a row's readings share few such sets, so each is weighed once (a row of
+    many lines has thousands of readings: pypdfium2's one cell a line)."""
+    costs = model.costs
     n, n_lines = picks.shape
     # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
     bits_type = np.int64 if n_lines <= 62 else object
@@ -454,8 +563,12 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
             out += costs["number_off_row_line"]  # a row's weight and score make its line
         elif len(on) > 1:
             # A wrapped cell: its lines are consecutive, but for the row's own line, which
-            # a cell centred on it may leave empty; one line more costs a wrap.
-            span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
+            # a cell centred on it may leave empty, and for a sentence's, the lines of
+            # another cell half a line off its own (`gap_lines`); one line more costs a
+            # wrap. Names and values keep their lines together: a sentence's outer lines
+            # round a one-line name alternate with its inner ones just as well.
+            span = gap_lines(on, anchor) if model.kinds[c] == "prose" \
+                else max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
             out += terms.wrap[c] * (len(on) - 1) + span
         if len(on) > 1 and terms.narrow_counts:
             # A wrapped cell's lines but its last fill its column's width (centred cells).
@@ -477,6 +590,12 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
             keys = on_bits if 2 * n_lines <= 62 else on_bits.astype(object)
             total = total + by_distinct((keys << n_lines) | lines_of(c, narrow), partial(column_cost, c))
             total = total + by_distinct(lines_of(c, on_rows), unmirrored)
+            if model.kinds[c] == "prose":
+                # A sentence's lines but its last fill its column alike (`uneven_lines`).
+                # Names and values wrap over a line or two, at a word's end as often.
+                widths = np.column_stack([chosen(j, lambda f: f.prose_widths.get(c, np.nan))
+                                          for j in range(n_lines)]) if n_lines else np.zeros((n, 0))
+                total = total + costs["uneven_wrap"] * uneven_counts(widths)
     total = total + skipped
     # A line that stops mid-sentence goes on in the same column within two lines below.
     for j in range(n_lines):
@@ -490,7 +609,7 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
         total = total + completion_costs(facts, picks, model, terms)
     # Summed in another order than term by term: rounded, so that readings the costs make
     # equal are equal (ties go to the first in `product` order).
-    return np.round(total, 9), picks
+    return np.round(total, 9)
 
 
 def completion_costs(facts: list[list[LineOption]], picks: np.ndarray, model: ColumnModel,

@@ -163,6 +163,9 @@ class TextConfig:
     # first and when a row is read again with its columns' widths (line_columns).
     line_readings: int = 4
     line_readings_again: int = 6
+    # A row whose combinations of line readings were capped (most_row_readings): rounds of
+    # a search a line at a time from its cheapest combination (line_columns).
+    row_search_rounds: int = 3
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()

@@ -9,10 +9,10 @@ import numpy as np
 from hypothesis import given, settings, strategies as st
 
 from pipeline.textform.indicator_rows import ColumnModel
-from pipeline.textform.line_columns import LineOption, ReadingTerms, reading_costs
+from pipeline.textform.line_columns import LineOption, ReadingTerms, all_picks, reading_costs, uneven_lines
 
 KINDS = ("group1", "name", "value", "value", "number", "number", "prose")
-COSTS = {"number_as_name": 3.0, "number_off_row_line": 1.5, "narrower_than_column": 0.7, "unmirrored": 0.4,
+COSTS = {"uneven_wrap": 0.8, "number_as_name": 3.0, "number_off_row_line": 1.5, "narrower_than_column": 0.7, "unmirrored": 0.4,
          "open_cell_below": 0.9, "completes_value": 1.1, "blank_name": 2.0, "blank_value": 1.3,
          "blank_number": 2.5, "blank_prose": 0.5, "blank_group": 0.0}
 MODEL = ColumnModel(keys=("level1", "level3", "target", "actual", "weight", "score", "reason"),
@@ -37,14 +37,20 @@ def one_reading(chosen: list[tuple], order: list[int], anchor: int, narrow_count
             mirrored.setdefault(c, set()).add(ln)
     total += sum(MODEL.skip(c) for c in (1, 2, 3, 4, 5) if c not in used)
     narrow_on = {ln: f[7] for ln, f in zip(order, chosen)}
+    width_on = {ln: f[8] for ln, f in zip(order, chosen)}
     for c, on in used.items():
         if KINDS[c] in ("number", "group_weight") and len(on) > 1:
             total += COSTS["number_as_name"]
         elif KINDS[c] == "number" and on != [anchor]:
             total += COSTS["number_off_row_line"]
         elif len(on) > 1:
-            span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
+            if KINDS[c] == "prose":  # a line apart: another cell's lines in turn with its own
+                span = sum(b - a - 1 - (a < anchor < b) for a, b in zip(on, on[1:]) if b - a > 2)
+            else:
+                span = max(on) - min(on) + 1 - len(on) - (min(on) < anchor < max(on) and anchor not in on)
             total += WRAP[c] * (len(on) - 1) + span
+            if KINDS[c] == "prose":
+                total += COSTS["uneven_wrap"] * uneven_lines([width_on[ln][c] for ln in on])
         if len(on) > 1 and narrow_counts:
             total += COSTS["narrower_than_column"] * sum(c in narrow_on[ln] for ln in on[:-1])
     for j, f in enumerate(chosen):
@@ -69,11 +75,13 @@ def option(draw: st.DrawFn, first_piece: int) -> tuple:
     pieces = list(range(first_piece, first_piece + len(cols)))
     pick = st.lists(st.booleans(), min_size=len(cols), max_size=len(cols))
     rows, opens, shorts, narrows = draw(pick), draw(pick), draw(pick), draw(pick)
+    widths = draw(st.lists(st.sampled_from([2.0, 5.5, 6.0, 9.0]), min_size=len(cols), max_size=len(cols)))
     return LineOption(draw(st.sampled_from([0.0, 0.25, 1.0, 2.5])), cols, frozenset(cols),
                       tuple(c for c, r in zip(cols, rows) if r), tuple(c for c, o in zip(cols, opens) if o),
                       {c: i for i, c in zip(pieces, cols) if c in VALUE_COLUMNS},
                       tuple((c, i) for i, c, s in zip(pieces, cols, shorts) if s),
-                      frozenset(c for c, w in zip(cols, narrows) if w))
+                      frozenset(c for c, w in zip(cols, narrows) if w),
+                      {c: w for c, w in zip(cols, widths) if KINDS[c] == "prose"})
 
 
 @st.composite
@@ -90,7 +98,8 @@ def test_every_reading_costs_the_sum_of_its_terms(case: tuple, narrow_counts: bo
     facts, order, anchor = case
     terms = ReadingTerms(required=(1, 2, 3, 4, 5), value_columns=VALUE_COLUMNS, wrap=WRAP,
                          narrow_counts=narrow_counts, completes=completes if shorts else None)
-    totals, picks = reading_costs(facts, order, anchor, MODEL, terms)
+    picks = all_picks([len(f) for f in facts])
+    totals = reading_costs(facts, order, anchor, MODEL, terms, picks)
     expected = list(product(*(range(len(f)) for f in facts)))
     assert [tuple(p) for p in picks.tolist()] == expected  # in `product` order: ties go to the first
     for total, pick in zip(totals, expected):
@@ -102,13 +111,14 @@ def test_a_row_of_more_lines_than_an_int64_holds_is_weighed_too() -> None:
     # pypdfium2 prints a cell a line: a long row's lines can pass 62 (and 31, two sets in one int).
     for n_lines in (40, 70):
         order = list(range(n_lines))
-        facts = [[LineOption(0.0, (1,), frozenset({1}), (1,), (), {}, (), frozenset({1}))]
-                 if j % 2 else [LineOption(0.5, (6,), frozenset({6}), (), (6,), {}, (), frozenset())]
+        facts = [[LineOption(0.0, (1,), frozenset({1}), (1,), (), {}, (), frozenset({1}), {})]
+                 if j % 2 else [LineOption(0.5, (6,), frozenset({6}), (), (6,), {}, (), frozenset(), {6: 4.0 + j % 3})]
                  for j in range(n_lines)]
-        facts[0].append(LineOption(1.0, (2,), frozenset({2}), (), (), {2: 0}, (), frozenset()))
+        facts[0].append(LineOption(1.0, (2,), frozenset({2}), (), (), {2: 0}, (), frozenset(), {}))
         terms = ReadingTerms(required=(1, 2, 3, 4, 5), value_columns=VALUE_COLUMNS, wrap=WRAP,
                              narrow_counts=True, completes=None)
-        totals, picks = reading_costs(facts, order, 0, MODEL, terms)
+        picks = all_picks([len(f) for f in facts])
+        totals = reading_costs(facts, order, 0, MODEL, terms, picks)
         assert len(totals) == 2
         for total, pick in zip(totals, picks.tolist()):
             chosen = [f[k] for f, k in zip(facts, pick)]

@@ -1,0 +1,65 @@
+"""Rows of a form drawn with narrow columns, as pdfplumber prints them (a line per
+baseline, one space between the cells' pieces): sentence cells wrap over many lines, and
+centred cells of odd and even line counts sit half a line apart, so their lines come in
+turn (`line_columns`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.line_columns import (column_model, estimate_columns, gap_lines, improved_readings,
+                                            uneven_lines)
+from pipeline.textform.pieces import Piece
+from pipeline.textform.vocab import load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+
+
+def test_a_sentence_fills_each_line_but_its_last() -> None:
+    # 评价年度实现值/ | 年度预期值×该指 | 标分值。: full lines alike, the last shorter.
+    assert uneven_lines([7.5, 8.0, 4.0]) == 0
+    # One column's lines taken with another's: 6, 10, 7, 10 wide are no one cell's.
+    assert uneven_lines([6.0, 10.0, 7.0, 10.0, 6.0]) == 2
+    # A last line wider than the full ones is another cell's.
+    assert uneven_lines([4.0, 9.0]) == 1
+
+
+def test_lines_a_line_apart_are_a_cell_half_a_line_off_another() -> None:
+    # 评分标准 of 3 lines and 佐证材料 of 4 about the row's line 52: 49 51 53 55 and 50 52 54.
+    assert gap_lines([49, 51, 53, 55], anchor=52) == 0
+    assert gap_lines([50, 52, 54], anchor=52) == 0
+    # Three lines missing are other cells' lines, less the row's own line.
+    assert gap_lines([1, 5], anchor=3) == 2
+    assert gap_lines([1, 5], anchor=9) == 3
+
+
+def test_a_search_a_line_at_a_time_finds_a_cheaper_reading() -> None:
+    def costs_of(picks: np.ndarray) -> np.ndarray:
+        return np.abs(picks - np.array([2, 1, 3])).sum(axis=1).astype(float)
+
+    costs, met = improved_readings(np.array([0, 0, 0]), [3, 2, 4], costs_of, rounds=3)
+    assert costs.min() == 0.0 and met[int(np.argmin(costs))].tolist() == [2, 1, 3]
+    # Nothing to gain: one round, every reading met dearer than the start.
+    costs, met = improved_readings(np.array([2, 1, 3]), [3, 2, 4], costs_of, rounds=3)
+    assert costs.min() > 0 and len(met) == 2 + 1 + 3
+
+
+def test_interleaved_sentence_lines_go_to_two_cells_and_units_to_their_values() -> None:
+    # pdfplumber of a gd_fund row (项目成本控制): 佐证材料 of four lines and 评分标准 of three
+    # centred on the row's line, their lines in turn; ≤30万 | 元 and 29.98万 | 元 wrapped.
+    lines = ["项目申请、设", "按要求完成得满分；未", "≤30万 29.98万 立、研究、审批",
+             "项目成本控制 3 3 完成的，按完成比例计", "元 元 等相关佐证材", "分。", "料。"]
+    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(lines) for t in line.split(" ")]
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    keys = column_model(spec, CONFIG).keys
+    est = estimate_columns(pieces, spec, CONFIG, "gd_fund")
+    column = {(p.line, p.text): keys[p.x // 10] for p in est.pieces}
+    evidence = {column[0, "项目申请、设"], column[2, "立、研究、审批"], column[4, "等相关佐证材"]}
+    scoring = {column[1, "按要求完成得满分；未"], column[3, "完成的，按完成比例计"]}
+    assert len(evidence) == 1 and len(scoring) == 1 and evidence != scoring
+    units = [keys[p.x // 10] for p in est.pieces if p.text == "元"]
+    assert units == ["target", "actual"]
