@@ -3147,40 +3147,49 @@ def region(cells: list[Cell], lines: list[str], start_labels: tuple[str, ...]) -
     return start, end
 
 
-# The last text typed (its arguments, held so that none is another's by a reused id) and
-# its cells: the stream reading and the column reading of one text type the same cells.
-_last_typed: list[tuple[tuple[object, ...], int, tuple[CellClassifier, list[Cell], int, list[Cell]]]] = []
+TypedCells = tuple[CellClassifier, list[Cell], int, list[Cell]]
 
 
 def table_cells(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
-                config: TextConfig, index: LabelIndex) -> tuple[CellClassifier, list[Cell], int, list[Cell]]:
+                config: TextConfig, index: LabelIndex) -> TypedCells:
     """A cell-stream text as typed cells: the classifier, every cell, where the table's
     region starts among them, and the region's cells (a value printed over columns
-    joined). Lists of their own each call (a reading inserts cells)."""
-    args = (pieces, lines, template, template_name, config, index)
-    if _last_typed and len(_last_typed[0][0]) == len(args) \
-            and all(a is b for a, b in zip(_last_typed[0][0], args)) and _last_typed[0][1] == len(pieces):
-        kinds, everything, start, cells = _last_typed[0][2]
-        return kinds, list(everything), start, list(cells)
+    joined)."""
     kinds = CellClassifier(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines, config.cell_stream.start_labels)
-    typed = (kinds, everything, start, join_split_values(everything[start:end], template))
-    _last_typed[:] = [(args, len(pieces), typed)]
-    return kinds, list(everything), start, list(typed[3])
+    return kinds, everything, start, join_split_values(everything[start:end], template)
+
+
+def typed_once(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
+               config: TextConfig, index: LabelIndex) -> Callable[[], TypedCells]:
+    """The text's typed cells (`table_cells`), made on the first call only: the stream
+    reading and the column reading of one text type the same cells. Each call gives lists
+    of its own (a reading inserts cells)."""
+    made: list[TypedCells] = []
+
+    def typed() -> TypedCells:
+        if not made:
+            made.append(table_cells(pieces, lines, template, template_name, config, index))
+        kinds, everything, start, cells = made[0]
+        return kinds, list(everything), start, list(cells)
+    return typed
 
 
 def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
-                     funds_score: float | None, funds_weight: float | None = None) -> StreamTable | None:
+                     funds_score: float | None, funds_weight: float | None = None,
+                     typed: Callable[[], TypedCells] | None = None) -> StreamTable | None:
     """The indicator table of a cell-stream text, or None when the template is one this
     reading does not know (a value other than the target printed over columns), the
-    numbers come in column runs, or no row is found."""
+    numbers come in column runs, or no row is found. ``typed`` gives the text's typed
+    cells when another reading makes them too (`typed_once`)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or len(spec.joined) > 1 \
             or any(k != "target" for k in spec.joined):
         return None
-    kinds, everything, start, cells = table_cells(pieces, lines, template, template_name, config, index)
+    kinds, everything, start, cells = typed() if typed else table_cells(pieces, lines, template, template_name,
+                                                                          config, index)
     marks = full_marks(template)
     if longest_number_run(cells, max(marks)) >= config.cell_stream.column_run:
         return None  # a column's numbers printed apart from their rows: not a row stream

@@ -34,7 +34,7 @@ offered flagged, the names and values they come with being worth reading.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
@@ -53,6 +53,7 @@ from pipeline.textform.cell_stream import (
     national_groups,
     place_left_sentences,
     printed_level1,
+    TypedCells,
     table_cells,
     text_row_of,
 )
@@ -199,17 +200,20 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None,
-                     confirmed_only: bool = False) -> StreamTable | None:
+                     confirmed_only: bool = False, typed: Callable[[], TypedCells] | None = None
+                     ) -> StreamTable | None:
     """The indicator table of a cell-stream text read by columns (its numbers flagged unless
     the arithmetic confirms them), or None when the template has no such columns or the
     numbers cannot be k weights and k scores; ``confirmed_only``: None too when no reading
-    of the numbers makes their sums (the search by the boxes' order spared)."""
+    of the numbers makes their sums (the search by the boxes' order spared). ``typed`` gives
+    the text's typed cells when another reading makes them too (`cell_stream.typed_once`)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
     core = core_keys(template)
     value_keys = [k for k in core if k not in ("level3", "level3_weight", "score")]
-    kinds, _everything, _start, cells = table_cells(pieces, lines, template, template_name, config, index)
+    kinds, _everything, _start, cells = typed() if typed else table_cells(pieces, lines, template, template_name,
+                                                                            config, index)
     total_at = next((i for i, c in enumerate(cells) if c.kind == "total"), len(cells))
     # The total's label may come before the rows' cells (centred cells: pdfminer prints a
     # box where its middle is): the whole region is read, the numbers after the label

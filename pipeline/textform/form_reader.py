@@ -31,6 +31,7 @@ from pipeline.textform.cell_stream import (
     moved_head_values,
     plausible_rows,
     read_cell_stream,
+    typed_once,
 )
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.head_fields import (
@@ -315,9 +316,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # unless the other reading's scores make its total and it fits well (config:
         # cell_stream.rows_fit; PyMuPDF's blocks come in an order it reads), or the stream
         # holds fewer rows than such a reading that fits fairly well (rows_fit_more).
+        typed = typed_once(pieces, lines, template, name, config, index)
         stream = read_cell_stream(pieces, lines, template, name, config, index,
                                   number_field(form.fields, "funds_score"),
-                                  number_field(form.fields, "funds_weight"))
+                                  number_field(form.fields, "funds_weight"), typed)
         # The other reading's rows are told by their cells' kinds on a form that prints
         # each value whole; one printed over columns (≤ | 30 | 万元) has parts no kind says.
         row_kinds = None if template.indicators.joined else CellClassifier(config, name, template, index)
@@ -327,7 +329,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             by_columns = read_column_runs(pieces, lines, template, name, config, index,
                                           number_field(form.fields, "funds_score"),
                                           number_field(form.fields, "funds_weight"),
-                                          confirmed_only=stream is not None)
+                                          confirmed_only=stream is not None, typed=typed)
             # Taken over a row reading that does not account for the form (a few rows read
             # across column runs) when the columns' sums confirm their numbers and the row
             # reading's rows are the same rows with the same numbers: the sums confirm the
