@@ -36,7 +36,6 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -46,7 +45,7 @@ from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
 from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
-from pipeline.textform.pieces import LONE_AMOUNT, ends_a_deadline
+from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
 from pipeline.textform.repair import DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import TextConfig, label_index
@@ -344,11 +343,6 @@ def split_label_cells(row: list[str], words: FormWords) -> None:
         if len(lines) >= 2 and words.labels.exact(lines[0]) and not words.labels.exact("".join(lines)):
             row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
         c += 1
-
-
-def display_width(text: str) -> int:
-    """A text's width in half-width characters (a Chinese character, a full-width sign: two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # How much a paragraph's lines but its last may differ in width, in half-width characters:
