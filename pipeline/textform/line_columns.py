@@ -349,8 +349,11 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                          narrow_counts=bool(widths and rows_of_line is not None),
                          completes=completes if any_short else None)
 
+    arrays = option_arrays(facts, prose_cols)
+    memo: dict[tuple[str, int], float] = {}
+
     def costs_of(picks: np.ndarray) -> np.ndarray:
-        return reading_costs(facts, order, anchor, model, terms, picks)
+        return reading_costs(facts, order, anchor, model, terms, picks, arrays, memo)
 
     picks = all_picks(tried)
     totals = costs_of(picks)
@@ -516,40 +519,79 @@ def all_picks(sizes: list[int]) -> np.ndarray:
     return picks
 
 
-def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
-                  terms: ReadingTerms, picks: np.ndarray) -> np.ndarray:
-    """The cost of each reading of a row (a row of ``picks``: one option of each line).
-    Weighed for all readings at once: what a column adds depends mostly on which lines
-    use it, and a row's readings share few such sets, so each is weighed once (a row of
-    many lines has thousands of readings: pypdfium2's one cell a line)."""
-    costs = model.costs
-    n, n_lines = picks.shape
-    # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
-    bits_type = np.int64 if n_lines <= 62 else object
+@dataclass(frozen=True)
+class OptionArrays:
+    """A line's options as arrays (index: the option): their costs, and as bit masks of
+    columns the columns they use, those of the row's own pieces, of narrow pieces and of
+    pieces that stop mid-sentence; each sentence column's piece width (NaN: none)."""
 
-    def chosen(j: int, value: Callable[[LineOption], float | int]) -> np.ndarray:
-        return np.array([value(f) for f in facts[j]])[picks[:, j]]
+    cost: np.ndarray
+    used: np.ndarray
+    rows: np.ndarray
+    narrow: np.ndarray
+    open: np.ndarray
+    widths: dict[int, np.ndarray]
 
+
+def option_arrays(facts: list[list[LineOption]], prose_columns: Collection[int]) -> list[OptionArrays]:
+    """Each line's options as arrays (`OptionArrays`), made once for a row's many weighings."""
     def mask(columns: Collection[int]) -> int:
         return reduce(or_, (1 << c for c in columns), 0)
 
+    return [OptionArrays(np.array([f.cost for f in options], dtype=float),
+                         np.array([mask(f.column_set) for f in options], dtype=np.int64),
+                         np.array([mask(f.row_columns) for f in options], dtype=np.int64),
+                         np.array([mask(f.narrow_columns) for f in options], dtype=np.int64),
+                         np.array([mask(f.open_columns) for f in options], dtype=np.int64),
+                         {c: np.array([f.prose_widths.get(c, np.nan) for f in options], dtype=float)
+                          for c in prose_columns})
+            for options in facts]
+
+
+def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
+                  terms: ReadingTerms, picks: np.ndarray, arrays: list[OptionArrays] | None = None,
+                  memo: dict[tuple[str, int], float] | None = None) -> np.ndarray:
+    """The cost of each reading of a row (a row of ``picks``: one option of each line).
+    Weighed for all readings at once: what a column adds depends mostly on which lines
+    use it, and a row's readings share few such sets, so each is weighed once (a row of
+    many lines has thousands of readings: pypdfium2's one cell a line). ``arrays`` and
+    ``memo`` (the columns' costs by their lines) may be kept over a row's weighings."""
+    costs = model.costs
+    n, n_lines = picks.shape
+    prose = [c for c, k in enumerate(model.kinds) if k == "prose"]
+    arrays = option_arrays(facts, prose) if arrays is None else arrays
+    memo = {} if memo is None else memo
+    # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
+    bits_type = np.int64 if n_lines <= 62 else object
+
     total = np.zeros(n)
     for j in range(n_lines):
-        total = total + chosen(j, lambda f: f.cost)
-    used = [chosen(j, lambda f: mask(f.column_set)) for j in range(n_lines)]
-    on_rows = [chosen(j, lambda f: mask(f.row_columns)) for j in range(n_lines)]
-    narrow = [chosen(j, lambda f: mask(f.narrow_columns)) for j in range(n_lines)]
+        total = total + arrays[j].cost[picks[:, j]]
+    # Each reading's column masks, a column a line.
+    used, on_rows, narrow = (np.column_stack([getattr(arrays[j], name)[picks[:, j]] for j in range(n_lines)])
+                             if n_lines else np.zeros((n, 0), dtype=np.int64) for name in ("used", "rows", "narrow"))
 
-    def lines_of(column: int, per_line: list[np.ndarray]) -> np.ndarray:
-        """Each reading's lines (bit j: line j) that put a piece in the column."""
+    shifts = np.arange(n_lines, dtype=np.int64)
+
+    def lines_of(column: int, per_line: np.ndarray) -> np.ndarray:
+        """Each reading's lines (bit j: line j) that put a piece in the column, given each
+        reading's column masks line by line (a column of ``per_line`` a line)."""
+        if bits_type is np.int64:
+            return (((per_line >> column) & 1) << shifts).sum(axis=1)
         out = np.zeros(n, dtype=bits_type)
-        for j, m in enumerate(per_line):
-            out |= ((m >> column) & 1).astype(bits_type) << j
+        for j in range(n_lines):
+            out |= ((per_line[:, j] >> column) & 1).astype(bits_type) << j
         return out
 
-    def by_distinct(keys: np.ndarray, cost: Callable[[int], float]) -> np.ndarray:
+    def by_distinct(keys: np.ndarray, name: str, cost: Callable[[int], float]) -> np.ndarray:
+        def known(key: int) -> float:
+            if (name, key) not in memo:
+                memo[name, key] = cost(key)
+            return memo[name, key]
+        if n <= 16:  # a few readings (a search's steps): no sorting
+            return np.array([known(int(k)) for k in keys])
         distinct, back = np.unique(keys, return_inverse=True)
-        return np.array([cost(int(d)) for d in distinct])[back]
+        return np.array([known(int(d)) for d in distinct])[back]
 
     def column_cost(c: int, key: int) -> float:
         on_bits, narrow_bits = key >> n_lines, key & ((1 << n_lines) - 1)
@@ -588,13 +630,13 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
             skipped = skipped + np.where(on_bits == 0, model.skip(c), 0.0)
         if on_bits.any():
             keys = on_bits if 2 * n_lines <= 62 else on_bits.astype(object)
-            total = total + by_distinct((keys << n_lines) | lines_of(c, narrow), partial(column_cost, c))
-            total = total + by_distinct(lines_of(c, on_rows), unmirrored)
+            total = total + by_distinct((keys << n_lines) | lines_of(c, narrow), f"column {c}",
+                                        partial(column_cost, c))
+            total = total + by_distinct(lines_of(c, on_rows), "unmirrored", unmirrored)
             if model.kinds[c] == "prose":
                 # A sentence's lines but its last fill its column alike (`uneven_lines`).
                 # Names and values wrap over a line or two, at a word's end as often.
-                widths = np.column_stack([chosen(j, lambda f: f.prose_widths.get(c, np.nan))
-                                          for j in range(n_lines)]) if n_lines else np.zeros((n, 0))
+                widths = np.column_stack([arrays[j].widths[c][picks[:, j]] for j in range(n_lines)])
                 total = total + costs["uneven_wrap"] * uneven_counts(widths)
     total = total + skipped
     # A line that stops mid-sentence goes on in the same column within two lines below.
@@ -602,8 +644,8 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
         below = np.zeros(n, dtype=np.int64)
         for k in range(j + 1, n_lines):
             if order[k] - order[j] <= 2:
-                below |= used[k]
-        open_below = chosen(j, lambda f: mask(f.open_columns)) & below
+                below |= used[:, k]
+        open_below = arrays[j].open[picks[:, j]] & below
         total = total - costs["open_cell_below"] * np.bitwise_count(open_below)
     if terms.completes is not None and n_lines > 1:
         total = total + completion_costs(facts, picks, model, terms)
