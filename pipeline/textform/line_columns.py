@@ -365,13 +365,11 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
         # for each reading of the row's own line that was weighed in full, which decides
         # the columns of its one-line cells (a name there or in a group's column) and so
         # where the wrapped lines may go.
-        start = picks[int(np.argmin(totals))]
         at = order.index(anchor) if anchor in order else 0
-        for k in range(sizes[at]):
-            begin = start.copy()
-            begin[at] = k
-            met_costs, met = improved_readings(begin, sizes, costs_of, config.row_search_rounds)
-            picks, totals = np.vstack([picks, met]), np.concatenate([totals, met_costs])
+        starts = np.repeat(picks[int(np.argmin(totals))][None, :], sizes[at], axis=0)
+        starts[:, at] = np.arange(sizes[at])
+        met_costs, met = improved_readings(starts, sizes, costs_of, config.row_search_rounds)
+        picks, totals = np.vstack([picks, met]), np.concatenate([totals, met_costs])
 
     def columns_of(pick: tuple[int, ...]) -> dict[int, int]:
         return {i: c for ln, f, k in zip(order, facts, pick) for i, c in zip(lines[ln], f[k].columns)}
@@ -451,31 +449,41 @@ def uneven_counts(widths: np.ndarray, slack: float = WIDTH_SLACK) -> np.ndarray:
     return np.where(lines > 1, narrow + wide, 0)
 
 
-def improved_readings(start: np.ndarray, sizes: list[int], costs_of: Callable[[np.ndarray], np.ndarray],
+def improved_readings(starts: np.ndarray, sizes: list[int], costs_of: Callable[[np.ndarray], np.ndarray],
                       rounds: int) -> tuple[np.ndarray, np.ndarray]:
-    """The readings a search by single lines meets from ``start`` (one option index per
-    line, ``sizes`` options each), and their costs: each line's options tried with the
-    others kept, the cheapest taken, for at most ``rounds`` rounds or until a round
-    changes nothing."""
-    best = start.copy()
-    best_cost = float(costs_of(best[None, :])[0])
-    met, met_costs = [np.zeros((0, len(sizes)), dtype=np.int64)], [np.zeros(0)]
+    """The readings searches by single lines meet, one from each of ``starts`` (a row of
+    option indices, one per line, ``sizes`` options each), and their costs, a search's
+    after the one before: each line's options tried with the others kept, the cheapest
+    taken, for at most ``rounds`` rounds or until a round changes nothing. The searches
+    step together, each line's tries weighed in one go."""
+    best = starts.copy()
+    best_cost = costs_of(best)
+    met: list[list[np.ndarray]] = [[] for _ in best]
+    met_costs: list[list[np.ndarray]] = [[] for _ in best]
+    going = np.ones(len(best), dtype=bool)
     for _ in range(rounds):
-        changed = False
+        changed = np.zeros(len(best), dtype=bool)
         for j, size in enumerate(sizes):
-            if size < 2:
+            searches = np.flatnonzero(going)
+            if size < 2 or not len(searches):
                 continue
-            tries = np.repeat(best[None, :], size - 1, axis=0)
-            tries[:, j] = [k for k in range(size) if k != best[j]]
-            tried_costs = costs_of(tries)
-            met.append(tries)
-            met_costs.append(tried_costs)
-            k = int(np.argmin(tried_costs))
-            if tried_costs[k] < best_cost:
-                best, best_cost, changed = tries[k].copy(), float(tried_costs[k]), True
-        if not changed:
+            tries = np.repeat(best[searches], size - 1, axis=0)
+            tries[:, j] = [k for s in searches for k in range(size) if k != best[s, j]]
+            tried = costs_of(tries).reshape(len(searches), size - 1)
+            for a, s in enumerate(searches):
+                mine = tries[a * (size - 1):(a + 1) * (size - 1)]
+                met[s].append(mine)
+                met_costs[s].append(tried[a])
+                k = int(np.argmin(tried[a]))
+                if tried[a, k] < best_cost[s]:
+                    best[s], best_cost[s], changed[s] = mine[k], tried[a, k], True
+        going &= changed
+        if not going.any():
             break
-    return np.concatenate(met_costs), np.vstack(met)
+    found = [m for search in met for m in search]
+    if not found:
+        return np.zeros(0), np.zeros((0, len(sizes)), dtype=np.int64)
+    return np.concatenate([c for search in met_costs for c in search]), np.vstack(found)
 
 
 class LineOption(NamedTuple):

@@ -41,11 +41,16 @@ def test_a_search_a_line_at_a_time_finds_a_cheaper_reading() -> None:
     def costs_of(picks: np.ndarray) -> np.ndarray:
         return np.abs(picks - np.array([2, 1, 3])).sum(axis=1).astype(float)
 
-    costs, met = improved_readings(np.array([0, 0, 0]), [3, 2, 4], costs_of, rounds=3)
+    costs, met = improved_readings(np.array([[0, 0, 0]]), [3, 2, 4], costs_of, rounds=3)
     assert costs.min() == 0.0 and met[int(np.argmin(costs))].tolist() == [2, 1, 3]
     # Nothing to gain: one round, every reading met dearer than the start.
-    costs, met = improved_readings(np.array([2, 1, 3]), [3, 2, 4], costs_of, rounds=3)
+    costs, met = improved_readings(np.array([[2, 1, 3]]), [3, 2, 4], costs_of, rounds=3)
     assert costs.min() > 0 and len(met) == 2 + 1 + 3
+    # Two searches step together, each as it would alone, their readings one after the other.
+    both_costs, both = improved_readings(np.array([[0, 0, 0], [2, 1, 3]]), [3, 2, 4], costs_of, rounds=3)
+    alone_costs, alone = improved_readings(np.array([[0, 0, 0]]), [3, 2, 4], costs_of, rounds=3)
+    assert both[:len(alone)].tolist() == alone.tolist() and both[len(alone):].tolist() == met.tolist()
+    assert both_costs.tolist() == [*alone_costs.tolist(), *costs.tolist()]
 
 
 def test_interleaved_sentence_lines_go_to_two_cells_and_units_to_their_values() -> None:
