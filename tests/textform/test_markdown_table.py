@@ -31,6 +31,11 @@ def rows_of(text: str) -> list[list[str]]:
     return [split_row(line) for line in text.split("\n") if line.startswith("|")]
 
 
+def rejoined_rows(words: FormWords, *rows: str) -> list[list[str]]:
+    """The rows of a Markdown table of these rows as the reader rejoins them."""
+    return rows_of(rejoin_markdown_tables(table(*rows), words))
+
+
 def test_split_row_keeps_empty_cells_in_their_columns() -> None:
     assert split_row("|||标|群众增收情况|") == ["", "", "标", "群众增收情况"]
 
@@ -92,7 +97,7 @@ INDICATORS = (
 
 
 def test_indicator_table_cells_put_back(words: FormWords) -> None:
-    rows = rows_of(rejoin_markdown_tables(table(*INDICATORS), words))
+    rows = rejoined_rows(words, *INDICATORS)
     assert rows[0][8] == "偏差原因分析及改进措施"
     # 产出指标 over （10分）, centred over rows whose weights are 2 + 4 + 4: in the first.
     assert [row[1] for row in rows[1:4]] == ["产出指标（10分）", "", ""]
@@ -110,9 +115,9 @@ def test_a_group_whose_weight_no_rows_sum_to_stays(words: FormWords) -> None:
     and total) starts with its first group."""
     rows_in = list(INDICATORS)
     rows_in[3] = rows_in[3].replace("||（10分）|", "||（12分）|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in[:-1]), words))
+    rows = rejoined_rows(words, *rows_in[:-1])
     assert [row[1] for row in rows[1:4]] == ["", "产出指标（12分）", ""]
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     # Its names centred on the rows say where it starts, no weight confirming it: in doubt.
     assert [row[1] for row in rows[1:4]] == ["产出指标（12分）" + DOUBT_MARK, "", ""]
 
@@ -151,7 +156,7 @@ def test_a_satisfaction_group_moves_up_to_its_rows(words: FormWords) -> None:
                "||||群众满意度|≥85%|90%|2|2||",
                "||满意度指标|服务对象满意度指标|农村公路养护群众<br>满意度|≥90%|93%|6|6||",
                "|总分||||||13|12||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[1] for row in rows[1:5]] == ["效益指标", "满意度指标", "", ""]
     assert [row[2] for row in rows[1:5]] == ["社会效益指标", "服务对象满意度指标", "", ""]
 
@@ -173,7 +178,7 @@ def test_level2_names_centred_in_a_placed_group(words: FormWords) -> None:
                "||||任务完成时间|年底前完成|已完成|4|4||",
                "|||成本指标|单位建设成本|≤120万元|111.44万元|1|1||",
                "|总分||||||10|10||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[1] for row in rows[1:5]] == ["产出指标（10分）", "", "", ""]
     assert [row[2] for row in rows[1:5]] == ["时效指标" + DOUBT_MARK, "", "", "成本指标" + DOUBT_MARK]
 
@@ -198,7 +203,7 @@ def test_a_moved_group_weight_gets_its_bracket_closed(words: FormWords) -> None:
                "||满意度指<br>标（10分|服务对象满<br>意度指标|群众满意度|≥85%|86%|1|1||",
                "||||中小河流治理群众<br>满意度|≥95%|98%|5|5||",
                "|总分||||||10|7||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[1] for row in rows[1:4]] == ["满意度指<br>标（10分）", "", ""]
 
 
@@ -230,7 +235,7 @@ def test_a_provincial_group_torn_at_its_bracket_and_cut_by_the_page(words: FormW
                "|||社会公众知晓率||达成预期指标||9|达成预期指标|11||",
                "|效益指标（||中小河流治理服务水平||逐步改善||1|明显改善|1||",
                "|20分）|社会效益指标|建立联系群众制度完成<br>率|＝|100|%|2|100%|0||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[0] for row in rows[1:10]] == ["产出指标（60分）", "", "", "", "绩效指标", "", "效益指标（20分）", "",
                                              ""]
 
@@ -260,7 +265,7 @@ def test_a_rows_weight_is_read_in_the_headers_weight_column(words: FormWords) ->
                "|||社会公众知晓率|≥|90|%|20|95|18||",
                "|效益指标（30分）|社会效益指标|群众增收率|≥|90|%|10|95|10||",
                "|总分|||||||50||47||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[0] for row in rows[1:6]] == ["产出指标（20分）", "", "", "效益指标（30分）", ""]
     # The national form's 分值 | 得分, a score left blank: the weight is 分值's (10), not
     # 实际完成值's (12).
@@ -271,7 +276,7 @@ def test_a_rows_weight_is_read_in_the_headers_weight_column(words: FormWords) ->
                "||||带动地方经济增长|3|3|3|3||",
                "||效益指标（5分）||群众增收情况|2|2|2|2||",
                "|总分||||||21|15||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[1] for row in rows[1:6]] == ["产出指标（16分）", "", "", "效益指标（5分）", ""]
 
 
@@ -477,7 +482,7 @@ def test_header_labels_a_missed_rule_merged_are_parted(words: FormWords) -> None
 
 def test_header_labels_not_parted_without_a_wider_block(words: FormWords) -> None:
     """The same rows with no wider block: nothing says a rule was missed; left as read."""
-    rows = rows_of(rejoin_markdown_tables(table(*PROVINCIAL_BLOCK), words))
+    rows = rejoined_rows(words, *PROVINCIAL_BLOCK)
     assert rows[1][1] == "权<br>重<br>(%)<br>名称"
 
 
@@ -487,7 +492,7 @@ def test_a_total_row_merged_into_the_last_row_is_parted(words: FormWords) -> Non
     rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
                "||满意度指标（10分）|服务对象满意度指标|群众满意度|≥90%|93%|8|8||",
                "||||服务对象满意<br>度<br>|≥90%<br>总分|95%|2<br>100|2<br>98||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[2][3:8] == ["服务对象满意<br>度<br>", "≥90%", "95%", "2", "2"]
     assert rows[3][3:8] == ["", "总分", "", "100", "98"]
 
@@ -514,7 +519,7 @@ def test_a_merged_total_row_whose_score_cell_holds_one_number_is_left_as_read(wo
     total's, a guess; the row is left as read (the checks then flag it), not the total's
     score given to the row and its weight (100) to the total."""
     last = "||满意度指<br>标（10分）|服务对象满<br>意度指标|群众满意度<br>总分|≥90%|91%|10<br>100|94.5||"
-    rows = rows_of(rejoin_markdown_tables(table(TOTAL_HEADER, TOTAL_ABOVE, last), words))
+    rows = rejoined_rows(words, TOTAL_HEADER, TOTAL_ABOVE, last)
     assert rows[2][3] == "群众满意度<br>总分" and rows[2][6:8] == ["10<br>100", "94.5"]
     assert len(rows) == 5 and not any("总分" == cell for row in rows for cell in row)
 
@@ -549,7 +554,7 @@ def test_group_names_torn_over_three_rows_and_in_their_bracket(words: FormWords)
                "||满意<br>度指<br>标（<br>10|服务对象满意度指标|群众满意度|≥90%|93%|8|8||",
                "||分）||服务对象满意度|≥90%|95%|2|2||",
                "|总分||||||30|28||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[2] for row in rows[1:4]] == ["可持续影响指标", "", ""]
     assert [row[1] for row in rows[4:6]] == ["满意度指标（10分）", ""]
     assert torn_group_name("产出指标（4", "5分）", words.group_names) == "产出指标（45分）"
@@ -563,7 +568,7 @@ def test_a_provincial_group_moves_up_with_its_weight_beside_it(words: FormWords)
                "|||生态效益指标|15|人居环境改善情况|15|达成年度指标|达成|15|",
                "|效益|40|可持续影响指<br>标|25|长效管理机制建立情况|25|符合规范|符合规范|24.5|",
                "|合计：|40||40||40|||39.5|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[:2] for row in rows[2:4]] == [["效益", "40"], ["", ""]]
 
 
@@ -593,7 +598,7 @@ def test_the_headers_first_row_merged_into_the_goal_row_is_peeled(words: FormWor
                "|名称|权重(%)|名称|权重(%)|名称|权重(%)|||||",
                "|决策|20|立项管理|20|论证决策规范性|2|符合规范|符合规范|2||",
                "|合计：|20||20||2|||2||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [raw(cell) for cell in rows[0][:5]] == ["绩效目标情况", "预期", "总体目标", "切实林", "发挥职能作用"]
     assert rows[1][:5] == ["一级指标", "", "二级指标", "", "三级指标"]
     assert rows[2][5] == "年度预期值"
@@ -617,7 +622,7 @@ def test_a_group_weight_closed_two_rows_below(words: FormWords) -> None:
                "||标（<br>10<br>|满意度指<br>标|乡村振兴群众满意<br>度|≥95%|97.5%|3|3||",
                "||分）||群众满意度|≥90%|92.5%|1|1|无|",
                "||||总分|||5|5||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[1] for row in rows[1:4]] == ["满意度指标（10分）", "", ""]
 
 
@@ -630,7 +635,7 @@ def test_a_header_label_torn_over_two_rows_and_two_columns(words: FormWords) -> 
                "|一级指标|二级指标|三级指标||实际完成值|分值|得<br>分|改进措|施|",
                "|产出指标（13分）|时效指标|项目按期完成率|100%|100%|13|13|||",
                "|总分||||||13|13|||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[0][7:9] == ["", ""]
     assert rows[1][7:9] == ["偏差原因析及改进措施", ""]
 
@@ -667,7 +672,7 @@ def test_a_level3_weight_among_every_levels_weight_columns(words: FormWords) -> 
                "|产出|5|||单位建设成本|2|≤580万元|539.42万元|2|",
                "|||质量指标|2|资料归档完整率|1|100%|100%|1|",
                "|||||问题整改到位率|1|≥90%|90%|1|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[0] for row in rows[1:5]] == ["产出", "", "", ""]
 
 
@@ -704,7 +709,7 @@ def test_level2_names_centred_where_several_readings_fit_are_marked_in_doubt(wor
                "|||数量指标|培训人次|≥300人次|310人次|9|8.5|个别项目前期论证不充分，将<br>完善项目储备|",
                "||||城乡居民年度计划<br>完成率|100%|100%|6|6||",
                "||||总分|||40|37.5||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[1][1] == "产出指标（40分）"
     level2 = [row[2] for row in rows[1:7]]
     assert [name.replace(DOUBT_MARK, "") for name in level2 if name] == ["成本指标", "数量指标"]
@@ -721,7 +726,7 @@ def test_level2_names_centred_where_one_reading_fits_are_moved_up(words: FormWor
                "|||数量指标|计划完成率<br>完成率|≥95%|97%|1|1|a<br>b<br>c|",
                "||||完成数量<br>数量|≥20个|30个|5|5|a<br>b<br>c|",
                "||||总分|||8|8||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[2] for row in rows[1:5]] == ["质量指标", "数量指标", "", ""]
     assert not any(DOUBT_MARK in cell for row in rows for cell in row)
 
@@ -797,7 +802,7 @@ def test_goals_side_by_side_torn_at_columns_are_marked_in_doubt(words: FormWords
                "资金，推进<br>高质量发展|城乡居民<br>。|已按计划完<br>|成城乡居<br>范，各项|民年度工作任务<br>"
                "绩效指标基本达成|，资金使用规<br>。|",
                "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     goals = rows[1]
     assert not goals[0].endswith(DOUBT_MARK)  # 体目标: the label's line
     assert not goals[6].endswith(DOUBT_MARK)  # 已按计划完: one line
@@ -838,7 +843,7 @@ def test_a_level1_name_in_its_rows_middle_with_no_weight_is_in_doubt(words: Form
                "||||年度农村公路养护<br>群众满意度|≥95%|97.5%|4|4||",
                "||||年度农村公路养护<br>服务对象满意度|≥95%|98%|2|2||",
                "|总分||||||100|99.5||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[1][1] == "产出指标" + DOUBT_MARK
     assert rows[4][1] == "效益指标" + DOUBT_MARK
     assert raw(rows[6][1]) == "满意度指标"
@@ -863,7 +868,7 @@ def test_the_row_label_a_character_a_line_cut_after_its_first(words: FormWords) 
                "||||项目验收合格率|100%|100%|1|0|宣传覆盖面不足，拟加强<br>政策宣传|",
                "|绩<br>||时效指标|任务完成时间|12月31<br>日前|按期完<br>成|9|8|宣传覆盖面不足，拟加强<br>政策宣传|",
                "|效<br>指<br>标|||建立联系群众制<br>度完成率|100%|100%|4|3|部分镇街资金拨付进度偏<br>慢，下一步将加快拨付|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [raw(row[0]) for row in rows[2:4]] == ["绩效指标", ""]
     assert torn_group_name("标", "效<br>指", words.group_names) is None  # no name: left
 
@@ -877,7 +882,7 @@ def test_a_group_weight_in_the_row_below_its_name(words: FormWords) -> None:
                "||40||19|项目成本控制|3|≤30万元|27.11万元|3|",
                "|||||单位建设成本|5|≤120万元|112.2万元|5|",
                "|合计：|40||19||19|||19|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[1][:6] == ["产出", "40", "成本指标", "19", "培训人均成本", "11"]
     assert rows[2][:6] == ["", "", "", "", "项目成本控制", "3"]
 
@@ -894,7 +899,7 @@ def test_level2_groups_of_names_no_vocabulary_holds_placed_by_their_weights(word
                "|||资金管理|7|预算执行率|2|≥90%|92%|0|",
                "|||||资金使用合规性|4|符合规范|基本符合|3.5|",
                "|合计：|20||20||20|||16.5|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [row[:4] for row in rows[1:7]] == [["过程", "20", "事项管理", "13"], ["", "", "", ""], ["", "", "", ""],
                                               ["", "", "资金管理", "7"], ["", "", "", ""], ["", "", "", ""]]
 
@@ -920,7 +925,7 @@ def test_a_level2_name_over_three_rows_before_its_shorter_end(words: FormWords) 
                "||满意度|服务对象|群众满意度|≥85%|88%|2|0||",
                "||指标（<br>|满意度指<br>|服务对象满意度|≥85%|90%|1|1||",
                "||10分）|标|高标准农群众满意度|≥85%|87.5%|2|1.5||")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert [raw(row[2]) for row in rows[1:4]] == ["服务对象满意度指标", "", ""]
 
 
@@ -932,7 +937,7 @@ def test_a_header_label_cut_after_a_shorter_forms_label(words: FormWords) -> Non
                "||效益指标|生态效益指<br>标|人居环境改善情况|达成年度<br>指标|达成|4|3|部分资料归档不<br>台账定期|"
                "及时，将建立<br>检查|",
                "||||城乡居民服务水平|有效提升|有效提升|1|0|宣传覆盖面不足<br>宣传|，拟加强政策<br>|")
-    rows = rows_of(rejoin_markdown_tables(table(*rows_in), words))
+    rows = rejoined_rows(words, *rows_in)
     assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
     assert rows[1][8] == "部分资料归档不及时，将建立台账定期检查"
     assert rows[2][8] == "宣传覆盖面不足，拟加强政策宣传"
