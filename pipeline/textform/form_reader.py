@@ -50,7 +50,7 @@ from pipeline.textform.head_fields import (
     read_goals,
     read_header_fields,
 )
-from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums,
+from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums, head_cells,
                                          text_values_after_label_column, values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
@@ -201,12 +201,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         guess = config.confidence.unconfirmed_table
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
-        for key, value in text_values_after_label_column(pieces, lines, template, index, table_start, guess).items():
+        head = head_cells(pieces, lines, index, table_start)
+        for key, value in text_values_after_label_column(head, template, guess).items():
             # A guess by order only where the labels' reading says otherwise or nothing.
             known = form.fields.get(key)
             if known is None or known.value != value.value:
                 form.fields[key] = value
-        doubt_values_under_stacked_headings(form.fields, pieces, lines, template, index, table_start, guess)
+        doubt_values_under_stacked_headings(form.fields, head, template, guess)
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_fields_from_marked_cells(form.fields, cells_marked_in_doubt(text, groups_of(config, name)),
                                    config.confidence.ambiguous_cell)

@@ -21,6 +21,7 @@ the form's own knowledge instead of the tool's order:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from pipeline.mapping.fields import typed_value
 from pipeline.text.normalize import compact
@@ -208,23 +209,33 @@ def values_after_label_runs(pieces: list[Piece], template: TemplateSpec, index: 
     return out
 
 
-def head_cells(pieces: list[Piece], lines: list[str], end: int) -> list[list[Piece]]:
-    """The pieces before ``end`` as cells: runs of lines between blank lines (a box of a
-    tool that writes each box as a paragraph), a wrapped value's lines together."""
-    return [[p for line in block for p in line] for block in blocks_of(pieces[:end], lines)]
+@dataclass(frozen=True)
+class HeadCells:
+    """The form's head as cells (a box of a tool that writes each box as a paragraph), their
+    texts, and which are labels."""
+
+    cells: list[list[Piece]]
+    texts: list[str]
+    labelled: list[bool]
 
 
-def text_values_after_label_column(pieces: list[Piece], lines: list[str], template: TemplateSpec,
-                                   index: LabelIndex, table_start: int, guess: float) -> dict[str, FieldValue]:
+def head_cells(pieces: list[Piece], lines: list[str], index: LabelIndex, end: int) -> HeadCells:
+    """The pieces before ``end`` as cells: runs of lines between blank lines, a wrapped
+    value's lines together; read once for the readings of the head by its cells' order."""
+    cells = [[p for line in block for p in line] for block in blocks_of(pieces[:end], lines)]
+    texts = ["".join(p.text.strip() for p in c) for c in cells]
+    return HeadCells(cells, texts, [index.is_label(t, LABEL_SCORE) for t in texts])
+
+
+def text_values_after_label_column(head: HeadCells, template: TemplateSpec, guess: float
+                                   ) -> dict[str, FieldValue]:
     """Text fields whose labels stand in the form's left-hand column, which a tool wrote
     as one run of labels (项目名称 | 实施文件依据 | 资金安排情况 | 预期总体目标) before the
     rows' other cells, row by row: each row's first cell that no label of its own takes
     (评价年度 | 2021 takes 2021; 项目级次 | 二级) is the value of the run's next label. The
     texts left so (no amount, no label) are given to the run's text fields in order when
     they are exactly as many; flagged, only their order ties them."""
-    cells = head_cells(pieces, lines, table_start)
-    texts = ["".join(p.text.strip() for p in c) for c in cells]
-    labelled = [index.is_label(t, LABEL_SCORE) for t in texts]
+    cells, texts, labelled = head.cells, head.texts, head.labelled
     field_of: dict[str, str] = {}
     for name, spec in template.fields.items():
         if spec.type == "text" and spec.value == "right" and not spec.pattern and not spec.after:
@@ -270,18 +281,15 @@ def text_values_after_label_column(pieces: list[Piece], lines: list[str], templa
     return out
 
 
-def doubt_values_under_stacked_headings(fields: dict[str, FieldValue], pieces: list[Piece], lines: list[str],
-                                        template: TemplateSpec, index: LabelIndex, table_start: int,
-                                        cap: float) -> None:
+def doubt_values_under_stacked_headings(fields: dict[str, FieldValue], head: HeadCells,
+                                        template: TemplateSpec, cap: float) -> None:
     """Fields told apart from their namesakes by the heading they stand under (市本级 after
     实际分配下达, or after 实际支出金额) are read by the order of the cells after each
     heading. A tool that wrote the headings with nothing but labels between them (实际分配下达
     | 资金使用情况 | 实际支出金额: the column's boxes together) and their rows' cells after
     them all keeps no such order: the values read so are in doubt, their confidence capped
     at ``cap``."""
-    cells = head_cells(pieces, lines, table_start)
-    texts = ["".join(p.text.strip() for p in c) for c in cells]
-    labelled = [index.is_label(t, LABEL_SCORE) for t in texts]
+    cells, texts, labelled = head.cells, head.texts, head.labelled
     heads = {name: [i for i, t in enumerate(texts) if t in spec.after]
              for name, spec in template.fields.items() if spec.after}
     for name, spec in template.fields.items():

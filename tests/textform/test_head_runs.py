@@ -10,8 +10,8 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import label_index
 from pipeline.textform.head_fields import read_funds
-from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums, head_tokens,
-                                         text_values_after_label_column, values_after_label_runs)
+from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums, head_cells,
+                                         head_tokens, text_values_after_label_column, values_after_label_runs)
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import load_text_config
 
@@ -143,7 +143,7 @@ LEFT_COLUMN = ("填报单位名称：某市财政局", "基本情况", "资金�
 
 def test_left_column_labels_take_their_rows_texts_in_order() -> None:
     pieces, lines = boxes(*LEFT_COLUMN)
-    out = text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS)
+    out = text_values_after_label_column(head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS)
     assert out["project_name"].value == "乡村道路养护专项资金"
     assert out["basis_document"].value == "某财预〔2024〕12号"
     assert out["goal_expected"].value.startswith("完成乡村道路养护任务") and "确保资金" in out["goal_expected"].value
@@ -155,10 +155,10 @@ def test_left_column_with_more_texts_than_labels_is_left_alone() -> None:
     # A value with its label in one cell (评价年度 2024) is no text left over; an extra one is.
     cells = [c for c in LEFT_COLUMN if c not in ("评价年度", "2024")]
     pieces, lines = boxes(*cells[:7], "评价年度 2024", *cells[7:])
-    assert text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS).keys() \
+    assert text_values_after_label_column(head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS).keys() \
         == {"project_name", "basis_document", "goal_expected"}
     pieces, lines = boxes(*LEFT_COLUMN, "另一段文字说明")
-    assert text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS) == {}
+    assert text_values_after_label_column(head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS) == {}
 
 
 def fund_fields(pieces: list[Piece]) -> dict[str, FieldValue]:
@@ -173,7 +173,7 @@ def test_namesakes_under_stacked_headings_are_doubted() -> None:
     pieces, lines = boxes("资金安排情况", "预算计划安排", "实际分配下达", "2,930", "市本级 879", "转移支付至下级",
                           "资金使用情况", "实际支出金额", "市本级 791", "转移支付到下级", "2,051", "1,948")
     fields = fund_fields(pieces)
-    doubt_values_under_stacked_headings(fields, pieces, lines, GD, INDEX, len(pieces), GUESS)
+    doubt_values_under_stacked_headings(fields, head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS)
     assert fields["spent_transfer"].confidence <= GUESS
 
 
@@ -182,7 +182,7 @@ def test_namesakes_in_row_order_stay_sure() -> None:
                           "2,051", "资金使用情况", "实际支出金额", "市本级", "791", "转移支付到下级", "1,948")
     fields = fund_fields(pieces)
     fields["spent_transfer"] = FieldValue(value=1948.0, raw="1,948", confidence=1.0)
-    doubt_values_under_stacked_headings(fields, pieces, lines, GD, INDEX, len(pieces), GUESS)
+    doubt_values_under_stacked_headings(fields, head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS)
     assert min(v.confidence for v in fields.values()) == 1.0
 
 
@@ -190,5 +190,5 @@ def test_left_column_labels_spread_with_spaces_are_still_labels() -> None:
     # Labels a form spreads across their cells (项 目 名 称) are the same labels.
     spread = [" ".join(c) if c in ("项目名称", "实施文件依据") else c for c in LEFT_COLUMN]
     pieces, lines = boxes(*spread)
-    out = text_values_after_label_column(pieces, lines, GD, INDEX, len(pieces), GUESS)
+    out = text_values_after_label_column(head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS)
     assert out["project_name"].value == "乡村道路养护专项资金"
