@@ -149,13 +149,82 @@ def printed_group_weights(cells: Sequence[TypedCell], level1_order: Sequence[str
     return [next(iter(seen[n])) for n in level1_order if len(seen.get(n, ())) == 1]
 
 
-def level2_choices(names: Sequence[int], numbers: Sequence[int], surplus: int, most: int = 200
-                   ) -> list[tuple[frozenset[int], frozenset[int]]]:
+def level2_choices(names: Sequence[int], numbers: Sequence[int], surplus: int, most: int = 200,
+                   between: frozenset[int] = frozenset()) -> list[tuple[frozenset[int], frozenset[int]]]:
     """The ways ``surplus`` of the names may be level-2 groups' names, each printed with
-    its weight in the next cell (资金分配 | 10): the names and the numbers each way sets
-    aside. None when there are fewer such names than the surplus or too many ways."""
+    its weight in the next cell (资金分配 | 10), or as a column's box of names followed by
+    its 权重 column's box of as many numbers (资金分配 | 立项管理 | 目标设置 | 7 | 6 | 2: a tool
+    that prints the boxes one after the other); ``between``: cells that may sit inside such
+    a run (the level-1 groups' names and weights, a merged cell's box printed where its
+    middle is). The names and the numbers each way sets aside. None when there are fewer
+    such names than the surplus or too many ways."""
     taken = set(numbers)
     candidates = [i for i in names if i + 1 in taken]
-    if surplus <= 0 or len(candidates) < surplus or comb(len(candidates), surplus) > most:
+    runs = column_box_pairs(names, numbers, between)
+    if surplus <= 0:
         return []
-    return [(frozenset(c), frozenset(i + 1 for i in c)) for c in combinations(candidates, surplus)]
+    if not runs:
+        if len(candidates) < surplus or comb(len(candidates), surplus) > most:
+            return []
+        return [(frozenset(c), frozenset(i + 1 for i in c)) for c in combinations(candidates, surplus)]
+    # Units: a name and the number after it, or a run of names and its run of numbers;
+    # the ways are the sets of units that do not share a cell and hold ``surplus`` names.
+    units = [(frozenset({i}), frozenset({i + 1})) for i in candidates] + runs
+    out: list[tuple[frozenset[int], frozenset[int]]] = []
+    seen: set[tuple[frozenset[int], frozenset[int]]] = set()
+    steps = 0
+
+    def pick(at: int, chosen_names: frozenset[int], chosen_numbers: frozenset[int]) -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > 20 * most:
+            return False
+        if len(chosen_names) == surplus:
+            if (chosen_names, chosen_numbers) not in seen:
+                seen.add((chosen_names, chosen_numbers))
+                out.append((chosen_names, chosen_numbers))
+            return len(out) <= most
+        for u in range(at, len(units)):
+            unit_names, unit_numbers = units[u]
+            if len(chosen_names) + len(unit_names) > surplus or unit_names & chosen_names \
+                    or unit_numbers & chosen_numbers:
+                continue
+            if not pick(u + 1, chosen_names | unit_names, chosen_numbers | unit_numbers):
+                return False
+        return True
+
+    if not pick(0, frozenset(), frozenset()):
+        return []
+    return out
+
+
+def column_box_pairs(names: Sequence[int], numbers: Sequence[int], between: frozenset[int] = frozenset()
+                     ) -> list[tuple[frozenset[int], frozenset[int]]]:
+    """Runs of two or more names followed by a run of exactly as many numbers: a names
+    column's box and its 权重 column's box printed one after the other. A run's names are
+    consecutive cells but for ``between`` cells; its numbers consecutive cells, the run
+    ending where another cell comes."""
+    name_set, number_set = set(names), set(numbers)
+    out: list[tuple[frozenset[int], frozenset[int]]] = []
+    i = 0
+    ordered = sorted(name_set)
+    while i < len(ordered):
+        run = [ordered[i]]
+        at = ordered[i] + 1
+        while True:
+            while at in between:
+                at += 1
+            if at in name_set:
+                run.append(at)
+                at += 1
+                continue
+            break
+        first = at
+        while at in number_set:
+            at += 1
+        count = at - first
+        if 2 <= count <= len(run):
+            # The names' box may follow another box of names (the last of them this run's).
+            out.append((frozenset(run[len(run) - count:]), frozenset(range(first, at))))
+        i += len(run)
+    return out

@@ -52,6 +52,7 @@ from pipeline.textform.cell_stream import (
     makes_full_marks,
     national_groups,
     place_left_sentences,
+    piece,
     printed_level1,
     TypedCells,
     table_cells,
@@ -76,7 +77,7 @@ class NumberReading(NamedTuple):
 
 
 def number_readings(numbers: list[float], k: int, limit: int = 48,
-                    total_weights: tuple[float, ...] = ()) -> list[NumberReading]:
+                    total_weights: tuple[float, ...] = (), sums: Sequence[float] = ()) -> list[NumberReading]:
     """The ways the numbers (by their places) may hold k weights and k scores, each in row
     order, and how many rows score above their weight (at most one: the form's own error,
     for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
@@ -85,23 +86,43 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
     after them left out (the funds block's amounts, the total's). Long runs first; at most
     ``limit`` readings a stretch: past that the order says nothing. The total row's weight
     (the full marks, ``total_weights``) may end a chunk's weights' run, once: the 权重
-    column's box holds the last page's weights and the total row's (14 | 6 | 3 | 100)."""
+    column's box holds the last page's weights and the total row's (14 | 6 | 3 | 100).
+    With ``sums`` (the printed level-1 weights, in order) only readings whose weights, in
+    their order, make them: a chunk whose weights overrun a group's weight ends the search
+    down that way, so that the ``limit`` is spent on readings the sums can confirm."""
     count = len(numbers)
     if k == 0 or count < 2 * k:
         return []
     out: list[NumberReading] = []
     cap = limit
-    dead: set[tuple[int, int, int, bool]] = set()
+    dead: set[tuple[int, int, int, bool, tuple[int, float]]] = set()
 
     def over(weights: list[int], scores: list[int]) -> int:
         return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
 
+    def advance(state: tuple[int, float], weights: list[int]) -> tuple[int, float] | None:
+        """The level-1 group the rows have reached and its sum so far, after ``weights``;
+        None when a group's weight is overrun."""
+        if not sums:
+            return state
+        group, acc = state
+        for w in weights:
+            if group >= len(sums):
+                return None
+            acc += numbers[w]
+            if acc > sums[group] + TOLERANCE:
+                return None
+            if abs(acc - sums[group]) <= TOLERANCE:
+                group, acc = group + 1, 0.0
+        return group, round(acc, 6)
+
     def chunks(at: int, rows: int, weights: list[int], scores: list[int], bad: int, cut: int,
-               skipped: bool = False) -> None:
+               skipped: bool = False, state: tuple[int, float] = (0, 0.0)) -> None:
         if rows == k:
-            out.append(NumberReading(weights, scores, bad, cut))
+            if not sums or state == (len(sums), 0.0):
+                out.append(NumberReading(weights, scores, bad, cut))
             return
-        if (at, rows, bad, skipped) in dead:
+        if (at, rows, bad, skipped, state) in dead:
             return
         before = len(out)
         for m in range(min(k - rows, (count - at) // 2), 0, -1):
@@ -111,15 +132,15 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
             pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
             for w, s in (runs, pairs) if m > 1 else (runs,):
                 b = bad + over(w, s)
-                if b <= 1:
-                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped)
+                if b <= 1 and (after := advance(state, w)) is not None:
+                    chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped, after)
             if not skipped and at + 2 * m < count and numbers[at + m] in total_weights:
                 w, s = list(range(at, at + m)), list(range(at + m + 1, at + 2 * m + 1))
                 b = bad + over(w, s)
-                if b <= 1:
-                    chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True)
+                if b <= 1 and (after := advance(state, w)) is not None:
+                    chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True, after)
         if len(out) == before:
-            dead.add((at, rows, bad, skipped))
+            dead.add((at, rows, bad, skipped, state))
 
     for start in range(count - 2 * k + 1):
         cap = len(out) + limit
@@ -164,7 +185,8 @@ def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[i
 
 
 def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int], values: list[int],
-                         values_a_row: int, sums: list[float]) -> tuple[list[int], list[int], bool]:
+                         values_a_row: int, sums: list[float], between: frozenset[int] = frozenset(),
+                         marks: tuple[float, ...] = ()) -> tuple[list[int], list[int], bool]:
     """The rows' names and numbers without the level-2 groups' names (and their weights)
     taken for rows, on a form that prints them in a column of their own (资金分配 | 10)
     where no place tells them apart: as many as the names outnumber the rows the values
@@ -175,13 +197,22 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
     if not values_a_row or parts % values_a_row:
         return names, numbers, False
     fitting = []
-    for dropped, weights in level2_choices(names, numbers, len(names) - parts // values_a_row):
+    # Choices whose level-2 weights, in their order, are also the sums of consecutive rows
+    # (a second sum of the form's) stand over those the level-1 weights alone confirm.
+    summed = []
+    for dropped, weights in level2_choices(names, numbers, len(names) - parts // values_a_row, between=between):
         kept = [i for i in numbers if i not in weights]
         found = [cells[i].number() or 0.0 for i in kept]
         k = len(names) - len(dropped)
-        if any(consecutive_partition([found[j] for j in r.weights], sums) is not None
-               for r in number_readings(found, k)):
+        level2_weights = [cells[i].number() or 0.0 for i in sorted(weights)]
+        fits = [r for r in number_readings(found, k, total_weights=marks, sums=sums)
+                if consecutive_partition([found[j] for j in r.weights], sums) is not None]
+        if fits:
             fitting.append((dropped, weights))
+            if any(level2_rows_start([found[j] for j in r.weights], level2_weights) is not None for r in fits):
+                summed.append((dropped, weights))
+    if summed:
+        fitting = summed
     if len(fitting) > 1:
         # Several choices make the sums (a group of one row: its weight is the row's): the
         # form prints a level-2 name and weight before its first row's name (资金分配 | 10 |
@@ -195,6 +226,65 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
         return names, numbers, False
     dropped, weights = fitting[0]
     return [i for i in names if i not in dropped], [i for i in numbers if i not in weights], True
+
+
+def level2_rows_start(row_weights: list[float], level2_weights: list[float]) -> int | None:
+    """The one row from which consecutive rows' weights make each level-2 weight in turn
+    (7 | 6 | 2 | 6 3 | 7 | 4 for 7 6 2 9 7 4), or None when no row or several do."""
+    if not level2_weights:
+        return None
+    fits = [s for s in range(len(row_weights))
+            if level2_prefix_fits(row_weights[s:], level2_weights)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def level2_prefix_fits(row_weights: list[float], level2_weights: list[float]) -> bool:
+    """The first rows' weights make each level-2 weight in turn (rows may follow)."""
+    i = 0
+    for target in level2_weights:
+        acc = 0.0
+        start = i
+        while i < len(row_weights) and acc < target - TOLERANCE:
+            acc += row_weights[i]
+            i += 1
+        if i == start or abs(acc - target) > TOLERANCE:
+            return False
+    return True
+
+
+def name_level2_run(groups: list[dict[str, Piece]], rows: list[StreamRow], start: int,
+                    names: list[Cell], weights: list[Cell], sure: float, guess: float) -> None:
+    """The level-2 names set aside (a column's box and its weights' box) given to the rows
+    whose weights make them, from ``start``: sure where the rows' weights were sure."""
+    j = start
+    for name, weight in zip(names, weights):
+        target = weight.number() or 0.0
+        acc = 0.0
+        first = j
+        while j < len(rows) and acc < target - TOLERANCE:
+            acc += rows[j].cells["level3_weight"].number() or 0.0
+            j += 1
+        line = name.pieces[0].line
+        for r in range(first, j):
+            known = groups[r].get("level2")
+            if known is not None and compact(known.text) not in ("", name.key) and known.confidence >= sure:
+                continue  # a group read surely otherwise keeps its name
+            conf = guess if "level3_weight" in rows[r].guessed else sure
+            groups[r]["level2"] = piece(name.text, conf, line)
+            groups[r]["level2_weight"] = piece(weight.text, conf, line)
+
+
+def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, ...]) -> set[int]:
+    """The numbers right after the total's label that are the form's full marks: the total
+    row's weights (合计 | 100 | 100 | 94: the level-1 and the rows' weights' sums, then the
+    total score, which is kept for the total's reading)."""
+    out: set[int] = set()
+    at = total_at + 1
+    while at < len(cells) and cells[at].kind == "num" and any(
+            abs((cells[at].number() or -1.0) - m) <= TOLERANCE for m in marks):
+        out.add(at)
+        at += 1
+    return out
 
 
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
@@ -229,7 +319,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups = fund_groups_printed(cells, spec)
     names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms
              and i > header_at and i not in groups.names]
-    numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights and i > header_at]
+    # The total row's weights right after its label (合计 | 100 | 100: the full marks, each
+    # weight column's sum) are no row's numbers, wherever the tool printed the total's box.
+    total_weights = total_row_weights(cells, total_at, full_marks(template))
+    numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights and i > header_at
+               and i not in total_weights]
     values = [i for i in table if cells[i].kind == "value"]
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     printed = printed_level1(cells, level1_order)
@@ -238,11 +332,22 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         sums = printed_group_weights(cells, level1_order)  # 决策 | 20: in a cell of its own
     ordered = len(sums) > 1
     level2_guessed = False
+    # The level-2 names and weights set aside as the groups' (not rows'), in their order.
+    level2_set_aside: tuple[list[Cell], list[Cell]] = ([], [])
     no_deviation = {compact(x) for x in config.cell_stream.no_deviation}
     if "level2_weight" in spec.columns and ordered:
         rows_values = [i for i in values if cells[i].key not in no_deviation and names and i > names[0]]
+        # The groups' cells may sit inside a run of level-2 names (a merged level-1 cell's
+        # box printed where its middle is).
+        between = frozenset(groups.names | groups.weights) | frozenset(
+            i for i, c in enumerate(cells) if c.kind in ("group1", "group2"))
+        before_names, before_numbers = names, numbers
         names, numbers, level2_guessed = without_level2_names(cells, names, numbers, rows_values,
-                                                              len(value_keys), sums)
+                                                              len(value_keys), sums, between,
+                                                              full_marks(template))
+        if level2_guessed:
+            level2_set_aside = ([cells[i] for i in before_names if i not in names],
+                                [cells[i] for i in before_numbers if i not in numbers])
     k = len(names)
     # Targets printed over three columns (≥ | 95 | %), each column a run (split_targets.py).
     split = targets_by_columns(cells, names, spec)
@@ -284,7 +389,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         return any(scores_add_up([found[j] for j in score_at], t, funds_score)
                    for t in totals_of({*weight_at, *score_at}))
 
-    readings = [(r, scores_make_total(r.weights, r.scores)) for r in number_readings(found, k, total_weights=marks)
+    readings = [(r, scores_make_total(r.weights, r.scores))
+                for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else ())
                 if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
@@ -318,13 +424,20 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
         distinct = {(tuple(found[j] for j in r.weights), tuple(found[j] for j in r.scores)) for r in confirmed}
-        sure_numbers = ordered and len(distinct) == 1 and not level2_guessed
+        best = min(confirmed, key=lambda r: r.chunks)
+        weight_at, score_at = best.weights, best.scores
+        # The level-2 names set aside are confirmed as the groups' when their weights are
+        # the sums of consecutive rows, one way only (a second sum beside the level-1
+        # weights the rows make).
+        level2_start = level2_rows_start([found[j] for j in weight_at],
+                                         [c.number() or 0.0 for c in level2_set_aside[1]]) \
+            if level2_guessed and len(distinct) == 1 else None
+        level2_sure = not level2_guessed or level2_start is not None
+        sure_numbers = ordered and len(distinct) == 1 and level2_sure
         # Weights that make the full marks and scores that make the printed total, one
         # way only: the numbers' pairing confirmed by both sums (the rows still flagged
         # where only the full marks, not the level-1 weights, place them).
-        sums_agree = bool(making) and len(distinct) == 1 and not level2_guessed
-        best = min(confirmed, key=lambda r: r.chunks)
-        weight_at, score_at = best.weights, best.scores
+        sums_agree = bool(making) and len(distinct) == 1 and level2_sure
     elif confirmed_only:
         return None
     else:
@@ -345,6 +458,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
                 return None
             weight_at, score_at = chunked.weights, chunked.scores
         sure_numbers = sums_agree = False
+        level2_start = None
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
@@ -383,6 +497,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
             row.guessed.update(row.cells)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks)
+        if level2_start is not None:
+            name_level2_run(groups, rows, level2_start, *level2_set_aside, sure, guess)
     else:
         groups = national_groups(rows, cells, used, template, level1_order, sure, guess, config.cell_stream,
                                  [], printed)

@@ -130,3 +130,36 @@ def test_a_rows_name_and_weight_after_a_level1_weight_stay_a_row() -> None:
     groups = fund_groups_printed(stream, GD.indicators)
     assert groups.level2_keys == frozenset()
     assert 2 not in groups.names and 3 not in groups.weights
+
+
+def test_a_names_box_and_its_weights_box_are_one_choice() -> None:
+    # 资金分配 | 决策 | 15 | 立项管理 | 目标设置 | 7 | 6 | 2: a column's box of level-2 names
+    # (the level-1 group's box printed inside it, where its middle is) and the 权重 column's
+    # box of as many numbers after it. Names at 0, 3, 4; the group's cells at 1, 2.
+    choices = level2_choices([0, 3, 4, 8, 9], [5, 6, 7, 10, 11], 3, between=frozenset({1, 2}))
+    assert (frozenset({0, 3, 4}), frozenset({5, 6, 7})) in choices
+    # Without the group's cells allowed inside the run, the names are no run.
+    assert (frozenset({0, 3, 4}), frozenset({5, 6, 7})) not in level2_choices([0, 3, 4, 8, 9], [5, 6, 7, 10, 11], 3)
+
+
+def test_level2_names_printed_as_a_box_before_their_weights_box_are_no_rows() -> None:
+    # pdfminer's boxes of a real fund form: the level-2 names' column box (the level-1
+    # groups' boxes inside it, where their middles are), its weights' box, then the rows'
+    # names and weights; the total row's box (合计 | 100 | 100 | 100) printed between the
+    # first rows' scores and the last rows' scores.
+    table = ["一级指标", "二级指标", "三级指标", "名称 权重(%)", "年度预期值", "评价年度实现值", "自评分数",
+             "资金分配", "决策", "15", "目标设置", "事项管理", "过程", "10", "9", "6", "10",
+             "资金分配合理性", "分配办法合规性", "绩效目标合理性", "项目管理规范性", "7", "2", "6", "10",
+             "产出", "75", "数量指标", "75", "培训人次", "受益人数", "40", "35",
+             "符合规范", "符合规范", "符合规范", "基本符合", "符合规范", "符合规范", "符合规范", "符合规范",
+             "≥20人次", "30人次", "≥12人", "22人", "7", "1", "6", "10",
+             "合计：", "100", "100", "100", "40", "30", "94", "一、资金使用绩效", "已完成。"]
+    got = read(HEAD + "\n\n" + "\n\n".join(table) + "\n")
+    assert got is not None
+    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in got.rows] == [
+        ("资金分配合理性", "7", "7"), ("分配办法合规性", "2", "1"), ("绩效目标合理性", "6", "6"),
+        ("项目管理规范性", "10", "10"), ("培训人次", "40", "40"), ("受益人数", "35", "30")]
+    # The level-2 names set aside go to the rows whose weights make theirs (7 + 2, 6, 10).
+    assert [(r.text("level2"), r.text("level2_weight")) for r in got.rows[:4]] == [
+        ("资金分配", "9"), ("资金分配", "9"), ("目标设置", "6"), ("事项管理", "10")]
+    assert got.total.value == 94

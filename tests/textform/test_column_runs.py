@@ -146,3 +146,18 @@ def test_the_total_rows_weight_may_end_a_weight_run_once() -> None:
     assert ([0, 1], [3, 4]) not in pairs(number_readings([14.0, 6.0, 90.0, 13.0, 5.0], 2, total_weights=(100.0,)))
     twice = [14.0, 100.0, 13.0, 6.0, 100.0, 5.0]
     assert ([0, 3], [2, 5]) not in pairs(number_readings(twice, 2, total_weights=(100.0,)))
+
+
+def test_the_printed_level1_weights_steer_the_number_search() -> None:
+    # A fund form's numbers as pdfminer printed them (gd_fund, two pages): the first rows'
+    # weights and scores in runs, a row's pair, two short runs, one row scoring over its
+    # weight (the form's own error), then the total score. The readings the order allows are many; the search spent on those
+    # whose weights make the printed level-1 weights (10, 50, 40) finds the one that does.
+    numbers = [5.0, 1, 2, 2, 2, 7, 2, 5, 1, 2, 2, 2, 7, 2, 16, 16, 2, 2, 2, 0, 4, 15, 4, 15,
+               3, 1, 7, 4, 3, 0.5, 7, 4, 15, 16, 10, 9.5, 98]
+    truth = [5.0, 1, 2, 2, 2, 7, 2, 16, 2, 2, 4, 15, 3, 1, 7, 4, 15, 10]
+    blind = number_readings(numbers, 18, total_weights=(100.0,))
+    assert all([numbers[j] for j in r.weights] != truth for r in blind)
+    steered = number_readings(numbers, 18, total_weights=(100.0,), sums=(10.0, 50.0, 40.0))
+    assert steered and all([numbers[j] for j in r.weights] == truth for r in steered)
+    assert all(sum(numbers[j] for j in r.weights) == 100 for r in steered)
