@@ -45,6 +45,7 @@ from pipeline.textform.cell_stream import (
     StreamRow,
     StreamTable,
     core_keys,
+    cue_score,
     find_total,
     full_marks,
     fund_groups,
@@ -274,6 +275,32 @@ def name_level2_run(groups: list[dict[str, Piece]], rows: list[StreamRow], start
             groups[r]["level2_weight"] = piece(weight.text, conf, line)
 
 
+def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
+                         cues: dict[str, tuple[str, ...]]) -> None:
+    """A sentence no count placed, printed right after a row's sentence of a column to its
+    left (pdfminer prints a row's sentence cells as boxes side by side, left to right:
+    评分标准 | 佐证材料): that row's, when it lacks that column and the words say it is of
+    it. The counts cannot place such a column when some rows leave its cell blank; the
+    row's neighbouring box does. A guess, flagged."""
+    if len(prose_keys) < 2:
+        return
+    at = {id(c): (row, k) for row in rows for k, c in row.cells.items() if k in prose_keys}
+    for i in range(1, len(cells)):
+        c, before = cells[i], cells[i - 1]
+        placed = at.get(id(before))
+        if i in used or c.kind != "prose" or placed is None:
+            continue
+        row, left = placed
+        key = max(prose_keys, key=lambda k: cue_score(c.text, k, cues, prose_keys))
+        if key in row.cells or prose_keys.index(key) <= prose_keys.index(left) \
+                or cue_score(c.text, key, cues, prose_keys) <= 0:
+            continue
+        row.cells[key] = c
+        row.guessed.add(key)
+        used.add(i)
+        at[id(c)] = (row, key)
+
+
 def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, ...]) -> set[int]:
     """The numbers right after the total's label that are the form's full marks: the total
     row's weights (合计 | 100 | 100 | 94: the level-1 and the rows' weights' sums, then the
@@ -488,6 +515,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
         place_left_sentences(rows, cells, used, kinds.prose_keys, config.prose_cues,
                              config.cell_stream.lost_points_columns, names[0])
+        place_box_neighbours(rows, cells, used, kinds.prose_keys, config.prose_cues)
     for row in rows:
         # The names come in an order of their own: a row is tied to its name only where a
         # cell of it shares the name's line (a row's cells in one box); else which name

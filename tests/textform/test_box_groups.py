@@ -163,3 +163,26 @@ def test_level2_names_printed_as_a_box_before_their_weights_box_are_no_rows() ->
     assert [(r.text("level2"), r.text("level2_weight")) for r in got.rows[:4]] == [
         ("资金分配", "9"), ("资金分配", "9"), ("目标设置", "6"), ("事项管理", "10")]
     assert got.total.value == 94
+
+
+def test_a_rows_sentence_boxes_side_by_side_go_together() -> None:
+    # pdfminer prints each row's 评分标准 and 佐证材料 boxes left to right, row after row;
+    # a row whose 佐证材料 is blank leaves the counts short (five rows, four), so the
+    # column's order cannot place them: the box right after a row's 评分标准 can.
+    standards = ["按要求完成得满分；未完成的，按完成比例计分。", "评价年度实现值/年度预期值×该指标分值。",
+                 "实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。",
+                 "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "每项不符合扣一半分值。"]
+    evidence = ["专项资金监督检查的通知及检查报告。", "", "工作台账、验收报告等。", "满意度调查问卷及统计表。",
+                "培训通知、签到表、照片等。"]
+    sentences = [s for pair in zip(standards, evidence) for s in pair if s]
+    text = fund_text(["决策", "20", "资金分配", "20", "资金分配合理性", "分配办法合规性", "论证决策规范性",
+                      "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
+    text = text.replace("\n\n合计：", "\n\n" + "\n\n".join(sentences) + "\n\n合计：")
+    text = text.replace("自评分数\n\n", "自评分数\n\n未达标原因分析\n\n评分标准\n\n参考佐证材料\n\n")
+    got = read(text)
+    assert got is not None
+    assert [r.text("scoring_standard") for r in got.rows] == standards
+    assert [r.text("evidence") for r in got.rows] == evidence
+    # Placed by the order of the boxes only: flagged.
+    assert all(min(p.confidence for p in r.cells["evidence"]) < CONFIG.review_threshold
+               for r in got.rows if r.text("evidence"))
