@@ -127,6 +127,11 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
             names.update(j for j in taken if cells[j].kind == LEVEL2_KIND)
             level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND
                           and sum(c.key == cells[j].key for c in cells) > 1)
+            if taken and all(cells[j].kind == LEVEL2_KIND for j in range(numbers_end, second_end)):
+                # A run of the vocabulary's level-2 names after the level-1 weight (产出 |
+                # 50 | 时效指标 | 数量指标 | 21 | 29): read whole as such a run, its weights
+                # the numbers right after it.
+                i = numbers_end
     # A level-2 name found is the group's wherever it is printed (a page's first row prints
     # it again; a tool may print it apart from its level-1 name).
     names.update(i for i, c in enumerate(cells) if c.kind == NAME_KIND and c.key in level2)

@@ -37,7 +37,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
+from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
@@ -301,6 +303,25 @@ def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int
         at[id(c)] = (row, key)
 
 
+def total_after_scores(cells: Sequence[Cell], numbers: list[int], score_at: Sequence[int], used: set[int],
+                       total_at: int, total_weights: set[int], marks: tuple[float, ...]) -> Cell | None:
+    """The total score printed in the 得分 column's box, right after the last row's score
+    (21 | 29 | 28 | 94), where the total's label is followed by its weights only (合计 |
+    100 | 100: the score's cell printed in the column's box, not the label's): the number
+    right after the last score, when no row took it and it is no more than the full marks."""
+    if not total_weights or total_at + 1 + len(total_weights) < len(cells) \
+            and cells[total_at + 1 + len(total_weights)].kind == "num":
+        return None
+    last = max(score_at) + 1
+    if last >= len(numbers) or numbers[last] in used:
+        return None
+    cell = cells[numbers[last]]
+    value = cell.number()
+    if value is None or not 0 <= value <= max(marks) + TOLERANCE:
+        return None
+    return cell
+
+
 def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, ...]) -> set[int]:
     """The numbers right after the total's label that are the form's full marks: the total
     row's weights (合计 | 100 | 100 | 94: the level-1 and the rows' weights' sums, then the
@@ -535,6 +556,15 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # The sentence columns no count placed: said unread (flagged), not empty.
     out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
+    if not _made and score_at:
+        moved = total_after_scores(cells, numbers, score_at, used, total_at, total_weights, marks)
+        if moved is not None:
+            made = sum(r.cells["score"].number() or 0.0 for r in rows)
+            makes = any(abs((moved.number() or 0.0) - m) <= TOLERANCE * max(1, len(rows))
+                        for m in (made, made + (funds_score or 0.0)))
+            p = moved.pieces[0]
+            out.total = FieldValue(value=typed_value(moved.text, "number"), raw=p.raw, page=1,
+                                   confidence=min(p.confidence, sure) if makes else guess)
     out.complete = True
     out.numbers_confirmed = sure_numbers or sums_agree
     out.last_line = cells[-1].pieces[-1].line if cells else -1

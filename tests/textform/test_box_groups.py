@@ -186,3 +186,29 @@ def test_a_rows_sentence_boxes_side_by_side_go_together() -> None:
     # Placed by the order of the boxes only: flagged.
     assert all(min(p.confidence for p in r.cells["evidence"]) < CONFIG.review_threshold
                for r in got.rows if r.text("evidence"))
+
+
+def test_a_run_of_level2_names_after_a_level1_weight_takes_its_weights() -> None:
+    # 产出 | 50 | 时效指标 | 数量指标 | 21 | 29: the level-2 names' box after the level-1
+    # group's, then their weights' box: both numbers are the groups' weights, not a row's.
+    stream = cells("产出:group1", "50", "时效指标:group2", "数量指标:group2", "21", "29", "项目按期完成率")
+    groups = fund_groups_printed(stream, GD.indicators)
+    assert groups.weights == {1, 4, 5}
+    assert {2, 3} <= groups.names
+
+
+def test_the_total_score_at_the_end_of_the_score_columns_box() -> None:
+    # 合计 | 100 | 100: the total row's weights after its label; its score printed in the
+    # 得分 column's box after the rows' scores (21 | 29 | 28 | 94). The form's own scores
+    # make 96, not 94: the total read as printed, flagged for the checks.
+    table = ["一级指标", "二级指标", "三级指标", "名称 权重(%)", "年度预期值", "评价年度实现值", "自评分数",
+             "过程", "20", "资金管理", "20", "财务管理制度健全性", "20", "符合规范", "符合规范", "18",
+             "产出", "80", "数量指标", "80", "新建改建设施数量", "项目按期完成率", "合计：", "100", "100",
+             "≥120处", "120处", "100%", "100%", "50", "30", "100", "50", "28", "94",
+             "一、资金使用绩效", "已完成。"]
+    got = read(HEAD + "\n\n" + "\n\n".join(table) + "\n")
+    assert got is not None
+    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in got.rows] == [
+        ("财务管理制度健全性", "20", "18"), ("新建改建设施数量", "50", "50"), ("项目按期完成率", "30", "28")]
+    assert got.total.value == 94
+    assert got.total.confidence < CONFIG.review_threshold
