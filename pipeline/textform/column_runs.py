@@ -278,7 +278,7 @@ def name_level2_run(groups: list[dict[str, Piece]], rows: list[StreamRow], start
 
 
 def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
-                         cues: dict[str, tuple[str, ...]]) -> None:
+                         cues: dict[str, tuple[str, ...]], answers: frozenset[str] = frozenset()) -> None:
     """A sentence no count placed, printed right after a row's sentence of a column to its
     left (pdfminer prints a row's sentence cells as boxes side by side, left to right:
     评分标准 | 佐证材料): that row's, when it lacks that column and the words say it is of
@@ -296,6 +296,28 @@ def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int
         key = max(prose_keys, key=lambda k: cue_score(c.text, k, cues, prose_keys))
         if key in row.cells or prose_keys.index(key) <= prose_keys.index(left) \
                 or cue_score(c.text, key, cues, prose_keys) <= 0:
+            continue
+        row.cells[key] = c
+        row.guessed.add(key)
+        used.add(i)
+        at[id(c)] = (row, key)
+    # The same leftwards: a sentence (未达标原因, or an answer that there is none: 无) right
+    # before a row's sentence of a column to its right.
+    for i in range(len(cells) - 2, -1, -1):
+        c, after = cells[i], cells[i + 1]
+        placed = at.get(id(after))
+        if i in used or placed is None:
+            continue
+        row, right = placed
+        if c.kind == "prose":
+            key = max(prose_keys, key=lambda k: cue_score(c.text, k, cues, prose_keys))
+            if cue_score(c.text, key, cues, prose_keys) <= 0:
+                continue
+        elif c.key in answers:
+            key = prose_keys[0]
+        else:
+            continue
+        if key in row.cells or prose_keys.index(key) >= prose_keys.index(right):
             continue
         row.cells[key] = c
         row.guessed.add(key)
@@ -536,7 +558,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
         place_left_sentences(rows, cells, used, kinds.prose_keys, config.prose_cues,
                              config.cell_stream.lost_points_columns, names[0])
-        place_box_neighbours(rows, cells, used, kinds.prose_keys, config.prose_cues)
+        place_box_neighbours(rows, cells, used, kinds.prose_keys, config.prose_cues, frozenset(no_deviation))
     for row in rows:
         # The names come in an order of their own: a row is tied to its name only where a
         # cell of it shares the name's line (a row's cells in one box); else which name

@@ -188,6 +188,28 @@ def test_a_rows_sentence_boxes_side_by_side_go_together() -> None:
                for r in got.rows if r.text("evidence"))
 
 
+def test_a_reason_box_right_before_a_rows_standard_is_that_rows() -> None:
+    # 未达标原因分析 | 评分标准 | 佐证材料, a row's boxes left to right: a reason printed
+    # for the row that lost points (分配办法合规性: 4, 3) and for one that did not, each
+    # right before its row's standard; their count fits neither the rows nor those that
+    # lost points.
+    standards = ["按要求完成得满分；未完成的，按完成比例计分。", "评价年度实现值/年度预期值×该指标分值。",
+                 "实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。",
+                 "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "每项不符合扣一半分值。"]
+    reason, other = "受天气影响部分工程延期，已督促施工单位加快进度", "个别项目前期论证不充分，将完善项目储备"
+    evidence = "工作台账、验收报告等。"
+    sentences = [standards[0], evidence, reason, standards[1], evidence, standards[2], evidence,
+                 other, standards[3], evidence, standards[4], evidence]
+    text = fund_text(["决策", "20", "资金分配", "20", "资金分配合理性", "分配办法合规性", "论证决策规范性",
+                      "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
+    text = text.replace("\n\n合计：", "\n\n" + "\n\n".join(sentences) + "\n\n合计：")
+    text = text.replace("自评分数\n\n", "自评分数\n\n未达标原因分析\n\n评分标准\n\n参考佐证材料\n\n")
+    got = read(text)
+    assert got is not None
+    assert [r.text("deviation_reason") for r in got.rows] == ["", reason, "", other, ""]
+    assert min(p.confidence for p in got.rows[1].cells["deviation_reason"]) < CONFIG.review_threshold
+
+
 def test_a_run_of_level2_names_after_a_level1_weight_takes_its_weights() -> None:
     # 产出 | 50 | 时效指标 | 数量指标 | 21 | 29: the level-2 names' box after the level-1
     # group's, then their weights' box: both numbers are the groups' weights, not a row's.
