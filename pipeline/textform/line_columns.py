@@ -230,7 +230,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         # and sentences): its cheapest orders found column by column, not by trying every
         # one. Several, not one: a cell the row's line lacks (a target wrapped above and
         # below it) leaves the pieces beside it as cheap in either of two columns.
-        options = cheapest_orders(e, step, keep)
+        options = cheapest_orders(e, step, 3 * keep)
     else:
         options = []
         for cols in combinations(range(m), len(idx)):
@@ -396,7 +396,33 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 for i, c in columns_of(pick).items() if best.get(i) != c and more < margin[best[i]]}
     if rows_of_line is not None:
         doubtful |= lopsided_cells(best, row_set, pieces, model, anchor)
+    # Two value columns side by side (目标值 | 实际值) hold pieces of one kind: a reading
+    # and its twin with the two swapped may both be cheapest, and a search may meet only
+    # one. Where the twin costs as little (within the margin), the values are in doubt.
+    for a, b in combinations([c for c, k in enumerate(model.kinds) if k == "value"], 2):
+        twin = swapped_pick(best_pick, facts, a, b)
+        if twin is not None and float(costs_of(np.array([twin]))[0]) - best_cost < margin[a]:
+            doubtful |= {i for i, c in best.items() if c in (a, b)}
     return best_cost, best, doubtful
+
+
+def swapped_pick(pick: tuple[int, ...], facts: list[list[LineOption]], a: int, b: int) -> list[int] | None:
+    """The reading of a row (one option per line) with columns ``a`` and ``b`` swapped on
+    every line, where each line has that option and one line at least changes; else None."""
+    twin, changed = [], False
+    for options, k in zip(facts, pick):
+        columns = tuple(b if c == a else a if c == b else c for c in options[k].columns)
+        if columns == options[k].columns:
+            twin.append(k)
+            continue
+        if list(columns) != sorted(columns):
+            return None
+        match = next((m for m, f in enumerate(options) if f.columns == columns), None)
+        if match is None:
+            return None
+        twin.append(match)
+        changed = True
+    return twin if changed else None
 
 
 def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces: list[Piece],

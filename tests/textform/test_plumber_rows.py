@@ -124,3 +124,21 @@ def test_a_target_wrapped_off_a_long_row_line_leaves_the_actual_its_column() -> 
                     "料。",
                     "合计 100 99"])
     assert [(r["target"], r["actual"]) for r in rows] == [("≤120万元", "97.65万元"), ("≤90万元", "88.54万元")]
+
+
+def test_two_worded_values_the_text_cannot_tell_apart_are_in_doubt() -> None:
+    # 符合规 | 范 wrapped round the row's line, 基本符合 on it: either may be the target
+    # (the columns' positions are lost), and the reading with the two swapped costs the
+    # same, so neither value is trusted.
+    form = read_text_form("\n".join([
+        *FUND_HEAD,
+        "满意度调查",
+        "符合规 按要求完成得满分；未完",
+        "过程 100 资金管理 100 资金使用合规性 100 基本符合 100 问卷及统计",
+        "范 成的，按完成比例计分。",
+        "表。",
+        "合计 100 100"]), CATALOGUE, CONFIG)
+    [row] = form.rows
+    assert {row.text("target"), row.text("actual")} == {"符合规范", "基本符合"}
+    cap = CONFIG.confidence.ambiguous_cell
+    assert all(p.confidence <= cap for key in ("target", "actual") for p in row.cells[key])
