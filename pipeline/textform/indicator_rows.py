@@ -228,6 +228,21 @@ def completes_value(before: str, tail: str, config: TextConfig) -> bool:
     return not lead or lead + tail in config.units
 
 
+def completes_worded_value(before: str, tail: str, config: TextConfig) -> bool:
+    """Whether ``tail`` is the wrapped end of the worded value ``before`` began (达成预期指
+    | 标, 符合规 | 范): together they make one of the form's worded values exactly, which
+    neither is alone."""
+    before, tail = before.strip(), tail.strip()
+    values = config.qualitative_values
+    return bool(before and tail) and before + tail in values and before not in values
+
+
+def ends_worded_value(key: str, config: TextConfig, longest: int = 3) -> bool:
+    """A short piece (``longest`` characters at most) that ends a worded value of the form
+    without being one (标, 指标, 范 of 达成预期指标, 符合规范): a worded value's wrapped end."""
+    return 0 < len(key) <= longest and any(len(v) > len(key) and v.endswith(key) for v in config.qualitative_values)
+
+
 def is_tail(piece: Piece) -> bool:
     """A wrapped cell's last line (前, 率, ，拟加强…): it belongs to the row above."""
     return len(piece.key) <= 2 or piece.text.startswith(CONTINUED_STARTS)

@@ -23,8 +23,10 @@ from pipeline.textform.indicator_rows import (
     classify,
     column_model,
     completes_value,
+    completes_worded_value,
     emission,
     ends_cell,
+    ends_worded_value,
     is_vocab_part,
     prose_cue_cost,
 )
@@ -224,15 +226,18 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         return lone if model.kinds[c] == "group_weight" and a != c - 1 else 0.0
 
     if len(idx) > 6:
-        cols = monotone_columns(e, step)
-        return [] if cols is None else [(sum(e[j][c] + step(cols[j - 1] if j else None, c)
-                                             for j, c in enumerate(cols)), tuple(cols))]
-    options = []
-    for cols in combinations(range(m), len(idx)):
-        cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
-        if cost < INF:
-            options.append((cost, cols))
-    options.sort()
+        # A row's own line of many cells (a wide form's group names and weights, its values
+        # and sentences): its cheapest orders found column by column, not by trying every
+        # one. Several, not one: a cell the row's line lacks (a target wrapped above and
+        # below it) leaves the pieces beside it as cheap in either of two columns.
+        options = cheapest_orders(e, step, 3 * keep)
+    else:
+        options = []
+        for cols in combinations(range(m), len(idx)):
+            cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
+            if cost < INF:
+                options.append((cost, cols))
+        options.sort()
     # Options as cheap as the last kept are kept too (at most twice as many again): a
     # piece fits columns of one kind alike (three sentence columns side by side, a unit
     # under either value), and a cut among equals by column order alone would drop the
@@ -318,10 +323,12 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     open_piece = {i: bool(pieces[i].text.endswith(OPEN_ENDS) or kinds[i].open_clause
                           or (kinds[i].prose and not ends_cell(pieces[i]))) for ln in order for i in lines[ln]}
     # And the value cells' pieces, and the short pieces that may end a value above them
-    # (万 | 元, 12月31日 | 前): a unit that completes a value is that value's, not a name's.
+    # (万 | 元, 12月31日 | 前, 达成预期指 | 标): a unit that completes a value is that
+    # value's, not a name's.
     value_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "value")
     short = {i for ln in order for i in lines[ln]
-             if kinds[i].unit or pieces[i].key in config.cell_stream.value_tails}
+             if kinds[i].unit or pieces[i].key in config.cell_stream.value_tails
+             or ends_worded_value(pieces[i].key, config)}
     # And the widths of the sentence columns' pieces (`uneven_lines`).
     prose_cols = frozenset(c for c, k in enumerate(model.kinds) if k == "prose")
     facts = [[LineOption(cost, cols, frozenset(cols),
@@ -342,7 +349,8 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
 
     def completes(above: int, i: int) -> bool:
         if (above, i) not in completed:
-            completed[above, i] = completes_value(pieces[above].key, pieces[i].key, config)
+            completed[above, i] = completes_value(pieces[above].key, pieces[i].key, config) \
+                or completes_worded_value(pieces[above].key, pieces[i].key, config)
         return completed[above, i]
 
     terms = ReadingTerms(required=tuple(required), value_columns=value_cols, wrap=wrap_cost,
@@ -388,7 +396,33 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                 for i, c in columns_of(pick).items() if best.get(i) != c and more < margin[best[i]]}
     if rows_of_line is not None:
         doubtful |= lopsided_cells(best, row_set, pieces, model, anchor)
+    # Two value columns side by side (目标值 | 实际值) hold pieces of one kind: a reading
+    # and its twin with the two swapped may both be cheapest, and a search may meet only
+    # one. Where the twin costs as little (within the margin), the values are in doubt.
+    for a, b in combinations([c for c, k in enumerate(model.kinds) if k == "value"], 2):
+        twin = swapped_pick(best_pick, facts, a, b)
+        if twin is not None and float(costs_of(np.array([twin]))[0]) - best_cost < margin[a]:
+            doubtful |= {i for i, c in best.items() if c in (a, b)}
     return best_cost, best, doubtful
+
+
+def swapped_pick(pick: tuple[int, ...], facts: list[list[LineOption]], a: int, b: int) -> list[int] | None:
+    """The reading of a row (one option per line) with columns ``a`` and ``b`` swapped on
+    every line, where each line has that option and one line at least changes; else None."""
+    twin, changed = [], False
+    for options, k in zip(facts, pick):
+        columns = tuple(b if c == a else a if c == b else c for c in options[k].columns)
+        if columns == options[k].columns:
+            twin.append(k)
+            continue
+        if list(columns) != sorted(columns):
+            return None
+        match = next((m for m, f in enumerate(options) if f.columns == columns), None)
+        if match is None:
+            return None
+        twin.append(match)
+        changed = True
+    return twin if changed else None
 
 
 def lopsided_cells(columns: Mapping[int, int], row_set: Collection[int], pieces: list[Piece],
@@ -706,6 +740,29 @@ def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int
             break
         widest.pop()
     return out
+
+
+def cheapest_orders(e: list[list[float]], step: Callable[[int | None, int], float], keep: int
+                    ) -> list[tuple[float, tuple[int, ...]]]:
+    """The ``keep`` cheapest strictly rising column orders for a line's pieces (cheapest
+    first), given each piece's cost in each column and the cost of a column after another
+    (``step``, None for the first): for each piece and column the ``keep`` cheapest ways
+    to reach it, kept from the piece before."""
+    r, m = len(e), len(e[0]) if e else 0
+    if not r or r > m:
+        return []
+    # paths[c]: the cheapest (cost, columns) of the pieces so far, the last in column c.
+    paths: list[list[tuple[float, tuple[int, ...]]]] = [
+        [(e[0][c] + step(None, c), (c,))] if e[0][c] < INF else [] for c in range(m)]
+    for j in range(1, r):
+        nxt: list[list[tuple[float, tuple[int, ...]]]] = [[] for _ in range(m)]
+        for c in range(j, m):
+            if e[j][c] >= INF:
+                continue
+            ways = [(cost + step(a, c) + e[j][c], cols + (c,)) for a in range(c) for cost, cols in paths[a]]
+            nxt[c] = sorted(ways)[:keep]
+        paths = nxt
+    return sorted(p for ways in paths for p in ways if p[0] < INF)[:keep]
 
 
 def monotone_columns(e: list[list[float]], step: Callable[[int | None, int], float] = lambda a, c: 0.0

@@ -621,7 +621,13 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_header_note(pieces, first[0], end)
     # The table's row label wraps too (绩效指 | 标), beside the header.
     end = past_wrapped_label_tails(pieces, first[0], end, [*labels, *config.table_row_labels])
-    heads = pieces[first[0]:end]
+    # A centred header's taller labels begin a line or two above its first label
+    # (偏差原因分析及改 | 一级指标 … | 进措施): their first lines are heads too.
+    top = pieces[first[0]].line - 2
+    above = first[0]
+    while above > 0 and pieces[above - 1].line >= top:
+        above -= 1
+    heads = pieces[above:end]
     while end < len(pieces) and is_label_tail(pieces[end], labels, pieces, heads):
         end += 1
     end = past_scattered_header(pieces, end, labels, config.group_names)
@@ -775,10 +781,24 @@ def is_label_tail(piece: Piece, labels: list[str], pieces: list[Piece],
 
 def is_label_part(piece: Piece, labels: list[str], heads: list[Piece] | None = None) -> bool:
     key = piece.key
+    if heads is not None and completes_label(piece, labels, heads):
+        return True
     return 1 <= len(key) <= 2 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", key)) and any(
         len(lk := compact(label)) >= 3 and key in lk[1:] and (heads is None or piece.x is None or any(
             h.key and lk.startswith(h.key) and len(h.key) <= lk.index(key, 1) and share_column(h, piece)
             for h in heads)) for label in labels)
+
+
+def completes_label(piece: Piece, labels: list[str], heads: list[Piece]) -> bool:
+    """Whether a piece is a header label's last line: with a header piece on a line above
+    it (in its column, where the text kept positions) it makes a label exactly (偏差原因分析
+    及改 | 进措施, however long the tail)."""
+    key = piece.key
+    if not key or not re.fullmatch(r"[\u4e00-\u9fff]+", key):
+        return False
+    keys = {compact(label) for label in labels}
+    return any(h.line < piece.line and h.key and h.key + key in keys
+               and (piece.x is None or h.x is None or share_column(h, piece)) for h in heads)
 
 
 def past_scattered_header(pieces: list[Piece], end: int, labels: list[str], groups: tuple[str, ...] = ()) -> int:
