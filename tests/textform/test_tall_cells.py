@@ -1,0 +1,166 @@
+"""Texts that keep positions (pdftotext -layout) of forms whose sentence columns are a few
+characters wide (佐证材料 two characters a line): cells taller than their rows, a header
+note wrapped past the header's last labels, merged groups whose page break leaves a row
+with no name beside it."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.indicator_rows import TextRow
+from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
+from pipeline.textform.row_groups import place_merged_groups
+from pipeline.textform.table_region import row_lines, rows_by_anchor_lines, sentence_ends_between, table_bounds
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+CAP = CONFIG.confidence.ambiguous_cell
+FUND = CATALOGUE.templates["gd_fund"].version(None)
+
+# pdftotext -layout of a 广东 fund form's table top (shortened from a narrow-column page):
+# the note of 参考佐证材料 wraps two characters a line down to …标即 | 可）, below the
+# header's last line (权重 | (%) wrapped too); the first row's 佐证材料 is 13 lines tall,
+# centred on the row's line, starting far above it.
+FUND_TOP = [
+    '                                          指标评分表',
+    '                                                                                  参考',
+    '                                                                                  佐证',
+    '                                                                                  材料',
+    '   一级指标        二级指标         三级指标                                                  （说',
+    '                                                                                  明：',
+    '                                                                                  本栏',
+    '                                                                                  佐证',
+    '                                                                                  材料',
+    '                                           年度预期   评价年度实   自评 未达标原',
+    '                                                                           评分标准   供参',
+    '                                            值       现值    分数 因分析',
+    '                                                                                  考，',
+    '                                                                                  部门',
+    '                                                                                  只要',
+    '        权重         权重              权重                                             能证',
+    '  名称          名称            名称',
+    '        (%)        (%)             (%)                                            明对',
+    '                                                                                  应指',
+    '                                                                                  标即',
+    '                                                                                  可）',
+    '\x0c                                                               项目',
+    '                                                               申',
+    '                                                               请、',
+    '                                                               设',
+    '                                                   建立健全监管制度并   立、',
+    '          事项管                                      有效执行得满分，发   研',
+    '过程   20       20   监管有效性   16   符合规范   基本符合   16',
+    '          理                                        现问题未整改的每项   究、',
+    '                                                   扣2分。        审批',
+    '                                                               等相',
+    '                                                               关佐',
+    '                                                               证材',
+    '                                                               料。',
+]
+
+# Two rows whose 佐证材料 cells, each taller than its row, meet between the rows' lines:
+# 证材料。 is nearer the lower row's line but ends the upper row's sentence.
+TALL_EVIDENCE = [
+    '                                                                                          项目申',
+    '                                                                                          请、设',
+    '                                                                  受天气影响部分工程',
+    '                                                      达成预期                    评价年度实现值/年度 立、研',
+    '              经济效益指标    9    群众增收情况     9    达成预期指标          7    延期，已督促施工单',
+    '                                                       指标                     预期值×该指标分值。 究、审批',
+    '                                                                    位加快进度',
+    '                                                                                         等相关佐',
+    '效益     40',
+    '                                                                                         证材料。',
+    '                                                                                         满意度调',
+    '                                                                              评价年度实现值/年度',
+    '              生态效益指标   31    水质达标率     31     ≥95%     95%   31                          查问卷及',
+    '                                                                              预期值×该指标分值。',
+    '                                                                                         统计表。',
+]
+
+
+def pieces_of(lines: list[str]) -> list[Piece]:
+    kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
+    assert kind is TextKind.SPACED
+    return pieces
+
+
+def test_a_header_note_wrapped_past_the_labels_tails_is_the_headers() -> None:
+    pieces = pieces_of(FUND_TOP)
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    body = [p.text for p in pieces[bounds[1]:]]
+    assert not {"明对", "应指", "标即", "可）", "(%)"} & set(body)
+    assert body[0] == "项目"  # the first row's tall cell
+
+
+def test_a_tall_cells_top_lines_far_above_the_first_row_stay_with_it() -> None:
+    pieces = pieces_of(FUND_TOP)
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    ordered = [p.text for p in rows_by_anchor_lines(pieces[bounds[1]:], TextKind.SPACED, unsure=CAP)]
+    # In the order of the cells: the row's names and numbers first, its evidence last, whole.
+    assert ordered[0] == "过程"
+    assert "".join(ordered[-12:]) == "项目申请、设立、研究、审批等相关佐证材料。"
+
+
+def test_a_sentences_end_parts_two_tall_cells_of_one_column() -> None:
+    pieces = pieces_of(TALL_EVIDENCE)
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(p.line, []).append(p)
+    anchors = row_lines(lines)
+    upper, lower = (next(p.line for p in pieces if p.text == name) for name in ("群众增收情况", "水质达标率"))
+    assert anchors == [upper, lower]
+    owners = {p.text: owner for p in pieces if id(p) in (found := sentence_ends_between(lines, anchors))
+              for owner, _doubt in [found[id(p)]]}
+    assert owners["证材料。"] == upper and owners["等相关佐"] == upper
+    assert owners["满意度调"] == lower
+    # One sentence end only: no doubt.
+    assert not any(doubt for _owner, doubt in found.values())
+    ordered = [p.text for p in rows_by_anchor_lines(pieces, TextKind.SPACED, unsure=CAP)]
+    assert "".join(t for t in ordered if t in {"项目申", "请、设", "立、研", "究、审批", "等相关佐", "证材料。"}) \
+        == "项目申请、设立、研究、审批等相关佐证材料。"
+    assert ordered.index("证材料。") < ordered.index("水质达标率")
+
+
+def test_a_sentence_cell_that_ends_on_its_rows_line_is_left_to_the_nearer_row() -> None:
+    lines = [
+        "                                                   按要求完成。",
+        "过程   20       20   监管有效性   16   符合规范   基本符合   16   ",
+        "                                                   满意度调查",
+        "                                                   问卷。",
+        "                                                   培训通知",
+        "                     项目管理规范性    4     符合规范    基本符合    4   签到表。",
+    ]
+    pieces = pieces_of(lines)
+    by_line: dict[int, list[Piece]] = {}
+    for p in pieces:
+        by_line.setdefault(p.line, []).append(p)
+    # The upper row's cell has no piece going on from its line: the gap's lines are the
+    # lower cell's as near as they stand, whatever sentence ends among them.
+    assert sentence_ends_between(by_line, row_lines(by_line)) == {}
+
+
+def row(line: int, **cells: str) -> TextRow:
+    return TextRow({k: [Piece(v, v, line, None, 0.95)] for k, v in cells.items()})
+
+
+def test_level1_groups_are_placed_by_their_rows_own_weights() -> None:
+    # A page break left 项目管理规范性 alone on its page: 过程 and 产出 print beside the
+    # first row of their part, not the middle of their rows. The level-2 weights print
+    # once per merged cell; the rows' own weights make each level-1 weight (16 + 4 = 20).
+    rows = [row(0, level1="过程", level1_weight="20", level2="事项管理", level2_weight="20",
+                level3="监管有效性", level3_weight="16", score="16"),
+            row(10, level3="项目管理规范性", level3_weight="4", score="4"),
+            row(20, level1="产出", level1_weight="50", level2="质量指标", level2_weight="44",
+                level3="工作制度制定率", level3_weight="42", score="42"),
+            row(30, level3="项目验收合格率", level3_weight="2", score="1"),
+            row(40, level2="时效指标", level2_weight="6", level3="资金拨付及时率", level3_weight="6", score="6")]
+    placed = place_merged_groups(rows, FUND.indicators, guess=CONFIG.confidence.group_guess)
+    level1 = [("".join(p.text for p in r.cells["level1"]) if "level1" in r.cells else None) for r in placed]
+    assert level1 == ["过程", None, "产出", None, None]
+    level2 = [("".join(p.text for p in r.cells["level2"]) if "level2" in r.cells else None) for r in placed]
+    assert level2 == ["事项管理", None, "质量指标", None, "时效指标"]
