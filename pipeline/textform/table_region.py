@@ -503,6 +503,8 @@ def is_header_piece(piece: Piece, labels: list[str]) -> bool:
     key = compact(LABEL_NOTE.sub("", piece.text))
     if not key:
         return True
+    if piece.text.rstrip().endswith(FORMULA_STARTS):
+        return False  # a scoring formula's first line (评价年度实现值/ | 年度预期值×…), no label
     return is_header_key(key, labels, glued=True)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.head_fields import read_header_fields
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.row_groups import place_merged_groups
@@ -18,6 +19,7 @@ CATALOGUE = load_catalogue(SETTINGS.config_dir)
 CONFIG = load_text_config(SETTINGS.config_dir)
 CAP = CONFIG.confidence.ambiguous_cell
 FUND = CATALOGUE.templates["gd_fund"].version(None)
+INDEX = label_index(CATALOGUE, CONFIG)
 
 # pdftotext -layout of a 广东 fund form's table top (shortened from a narrow-column page):
 # the note of 参考佐证材料 wraps two characters a line down to …标即 | 可）, below the
@@ -164,3 +166,73 @@ def test_level1_groups_are_placed_by_their_rows_own_weights() -> None:
     assert level1 == ["过程", None, "产出", None, None]
     level2 = [("".join(p.text for p in r.cells["level2"]) if "level2" in r.cells else None) for r in placed]
     assert level2 == ["事项管理", None, "质量指标", None, "时效指标"]
+
+
+# A scoring formula's first line (评价年度实现值/) in the first row, below a header whose
+# note wraps three characters a line: the row's, not a header label's.
+FORMULA_FIRST_ROW = [
+    '                                                指标评分表',
+    '                                                                                           参考佐',
+    '                                                                                           证材料',
+    '     一级指标        二级指标             三级指标                                                      （说',
+    '                                                                                           明：本',
+    '                                                                                           栏佐证',
+    '                                                年度预    评价年度   自评     未达标原                  材料供',
+    '                                                                             评分标准',
+    '                                                 期值     实现值   分数      因分析                  参考，',
+    '          权              权                                                                 部门只',
+    '     名                                    权重                                               要能证',
+    '          重      名称      重       名称',
+    '     称                                    (%)                                              明对应',
+    '         (%)            (%)',
+    '                                                                                           指标即',
+    '                                                                                            可）',
+    '\x0c                                                               专项资',
+    '                                                               金监督',
+    '                                                    评价年度实现值/',
+    '决                                  符合规                         检查的',
+    '    15   资金分配   15   分配办法合规性   1         符合规范   1   年度预期值×该指',
+    '策                                   范                          通知及',
+    '                                                      标分值。',
+    '                                                               检查报',
+    '                                                                告。',
+]
+
+
+def test_a_formulas_first_line_is_no_header_label() -> None:
+    pieces = pieces_of(FORMULA_FIRST_ROW)
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    body = [p.text for p in pieces[bounds[1]:]]
+    assert body[:3] == ["专项资", "金监督", "评价年度实现值/"]
+
+
+# The head of a 广东 fund form printed narrow: 基本 | 实现 straddles the line of its label
+# 是否如期实现预期总体目标, which holds nothing right of it.
+FUND_HEAD = [
+    '填报单位名称：曲靖市人大常委会办公室                                                           金额单位：万元',
+    '    基本情   项目名称         高标准农田建设工作经费                      评价年度   2025   评价金额    2924',
+    '    况     实施文件依据       曲靖财农〔2024〕63号                    项目级次   三级',
+    '                       预算计划安排              2924',
+    '          资金安排情况                           市',
+    '                       实际分配下达              本      877   转移支付至下级       2047',
+    '    资金情',
+    '                                           级',
+    '    况',
+    '                                           市',
+    '          资金使用情况       实际支出金额              本      877   转移支付到下级       2047',
+    '                                           级',
+    '    绩效目                围绕年度重点工作任务，统筹安排专项资金，落实组织保障、人员                                     基本',
+    '          预期总体目标                                                      是否如期实现预期总体目标',
+    '    标情况                保障和经费保障，确保年度各项绩效目标如期完成。                                           实现',
+]
+
+
+def test_a_short_value_of_the_fields_vocabulary_straddling_its_labels_line_is_read() -> None:
+    def goal_achieved(lines: list[str]) -> object:
+        kind, pieces, kept = text_to_pieces("\n".join(lines), CONFIG, INDEX)
+        return read_header_fields(pieces, kept, FUND, INDEX, kind, len(pieces))["goal_achieved"].value
+
+    assert goal_achieved(FUND_HEAD) == "基本实现"
+    # Two pieces that make no term of the field are no value of it.
+    assert goal_achieved([line.replace("基本", "大体") for line in FUND_HEAD]) is None
