@@ -383,15 +383,18 @@ def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
     """The pieces (by ``id``) on lines above ``reach`` of a text that kept positions that
     go on, a line after another with no line left out, down one column to a line at
     ``reach``: the upper lines of one cell that spans them (a centred cell's lines start
-    a character apart, so columns that touch count as one)."""
+    a character apart, so columns that touch count as one). Only the tallest cells stand
+    out so far above their row: a line of more than two pieces, or of pieces going on
+    no such column, is a row's own (its numbers unread), not a tall cell's top."""
     def touch(a: Piece, b: Piece) -> bool:
         return a.x is not None and b.x is not None \
             and a.x <= b.x + printed_width(b) and b.x <= a.x + printed_width(a)
     found: set[int] = set()
     below = lines.get(reach, [])
     for ln in range(reach - 1, min(lines, default=reach) - 1, -1):
-        here = [p for p in lines.get(ln, []) if any(touch(p, q) for q in below)]
-        if not here:
+        on_line = lines.get(ln, [])
+        here = [p for p in on_line if any(touch(p, q) for q in below)]
+        if not here or len(here) < len(on_line) or len(on_line) > 2:
             break
         found.update(id(p) for p in here)
         below = here
@@ -696,6 +699,25 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_scattered_header(pieces, end, labels, config.group_names)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def header_top(pieces: list[Piece], first: int, labels: list[str], reach: int = 2) -> int:
+    """The first piece of the header's lines above its first label's line (``first``), in
+    a text of a row per line: up to ``reach`` lines, each holding only header labels or
+    their wrapped parts (一级指 | 标, 年度指标 | 值 centred on the header's height)."""
+    if first >= len(pieces):
+        return first
+    top = first
+    for line in range(pieces[first].line, pieces[first].line - 1 - reach, -1):
+        k = top
+        while k > 0 and pieces[k - 1].line == line:
+            k -= 1
+        if any(not is_header_piece(p, labels) for p in pieces[k:top]):
+            break
+        top = k
+        if top == 0 or pieces[top - 1].line != line - 1:
+            break  # the line above holds nothing: the header's lines end
+    return top
 
 
 def note_end(pieces: list[Piece], at: int, reach: int = 60) -> int | None:

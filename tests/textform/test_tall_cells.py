@@ -11,7 +11,8 @@ from pipeline.textform.head_fields import read_header_fields
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
 from pipeline.textform.row_groups import place_merged_groups
-from pipeline.textform.table_region import row_lines, rows_by_anchor_lines, sentence_ends_between, table_bounds
+from pipeline.textform.table_region import (cells_reaching, header_labels, header_top, row_lines,
+                                            rows_by_anchor_lines, sentence_ends_between, table_bounds)
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -236,3 +237,59 @@ def test_a_short_value_of_the_fields_vocabulary_straddling_its_labels_line_is_re
     assert goal_achieved(FUND_HEAD) == "基本实现"
     # Two pieces that make no term of the field are no value of it.
     assert goal_achieved([line.replace("基本", "大体") for line in FUND_HEAD]) is None
+
+
+# A text whose cells sit at the top of their rows (pypdf's layout mode), the first row's
+# numbers glued to its reason (38.5足，…) so that its line reads as no row's: its first line,
+# four cells, is no tall cell's top going on down to the next row.
+TOP_ROWS = [
+    '   产出指  数量指   河湖长制工作年                           宣传覆盖面不',
+    '   标（70   标    度计划完成率      100%  100%  39   38.5足，拟加强政策',
+    '   分）                                              宣传',
+    '   产出指  数量指   新建改建设施数',
+    '   标（70   标        量      ≥300处 310处    6    6',
+    '   分）',
+    '   产出指  成本指               ≤30万  24.05万',
+    '   标（70   标    单位建设成本      元     元     10   10      无',
+]
+
+
+def test_a_line_of_a_rows_cells_is_no_tall_cells_top() -> None:
+    pieces = pieces_of(TOP_ROWS)
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(p.line, []).append(p)
+    first = row_lines(lines)[0]
+    assert first == next(p.line for p in pieces if p.text == "≥300处")
+    assert cells_reaching(lines, first - 3) == set()
+    # A lone piece a line, going on down one column, is.
+    tall = pieces_of(["                     专项", "                     资金", "                     监督",
+                      "                     检查",
+                      "    产出   50   监管有效性   16   符合规范   基本符合   16   通知"])
+    by_line: dict[int, list[Piece]] = {}
+    for p in tall:
+        by_line.setdefault(p.line, []).append(p)
+    assert {p.text for p in tall if id(p) in cells_reaching(by_line, 2)} == {"专项", "资金"}
+
+
+# A project form's goals and the indicator table's header below them: 一级指 | 标 and 年度指标
+# | 值 wrapped round the line of 二级指标, the first label the table is found by.
+GOALS_AND_HEADER = [
+    '                        其他资金                                          —        —          —',
+    '                           预期目标                                       实际完成情况',
+    ' 年度总体   围绕年度重点工作任务，统筹安排专项资金，推进老旧小区改造工作提质增 完成了年度预定目标，老旧小区改造',
+    '  目标    效，落实组织保障、人员保障和经费保障，更好地服务群众，推动民生实事 相关制度进一步健全，管理水平持续',
+    '                      落地见效。                      提升。',
+    '        一级指                            年度指标       实际完成                       偏差原因分析及改',
+    '               二级指标       三级指标                               分值       得分',
+]
+
+
+def test_the_headers_lines_above_its_first_label_are_the_tables() -> None:
+    pieces = pieces_of(GOALS_AND_HEADER)
+    project = CATALOGUE.templates["mof_project"].version(None)
+    first = next(k for k, p in enumerate(pieces) if p.text == "二级指标")
+    top = header_top(pieces, first, header_labels(project, CONFIG))
+    assert [p.text for p in pieces[top:first]] == ["一级指", "年度指标", "实际完成", "偏差原因分析及改"]
+    # The goals' lines above are the head's: a line of prose is no header line.
+    assert pieces[top - 1].text == "提升。"
