@@ -379,6 +379,13 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     return out
 
 
+def touch(a: Piece, b: Piece) -> bool:
+    """Two pieces of a text that kept positions whose printed spans overlap or meet: lines
+    of one cell (a centred cell's lines start a character apart)."""
+    return a.x is not None and b.x is not None \
+        and a.x <= b.x + printed_width(b) and b.x <= a.x + printed_width(a)
+
+
 def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
     """The pieces (by ``id``) on lines above ``reach`` of a text that kept positions that
     go on, a line after another with no line left out, down one column to a line at
@@ -386,9 +393,6 @@ def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
     a character apart, so columns that touch count as one). Only the tallest cells stand
     out so far above their row: a line of more than two pieces, or of pieces going on
     no such column, is a row's own (its numbers unread), not a tall cell's top."""
-    def touch(a: Piece, b: Piece) -> bool:
-        return a.x is not None and b.x is not None \
-            and a.x <= b.x + printed_width(b) and b.x <= a.x + printed_width(a)
     found: set[int] = set()
     below = lines.get(reach, [])
     for ln in range(reach - 1, min(lines, default=reach) - 1, -1):
@@ -424,6 +428,8 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
         for p in sorted(between, key=lambda q: q.line):
             by_column.setdefault(columns[id(p)], []).append(p)
         for run in by_column.values():
+            if not all(touch(p, q) for p, q in zip(run, run[1:])):
+                continue  # two columns' pieces grouped as one (a wide sentence over both)
             # The upper cell's last piece on or above its row's line.
             above = next((q for ln in range(a, a - 4 if before is None else before, -1)
                           for q in lines.get(ln, []) if share_column(q, run[0])), None)

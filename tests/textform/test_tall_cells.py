@@ -293,3 +293,30 @@ def test_the_headers_lines_above_its_first_label_are_the_tables() -> None:
     assert [p.text for p in pieces[top:first]] == ["一级指", "年度指标", "实际完成", "偏差原因分析及改"]
     # The goals' lines above are the head's: a line of prose is no header line.
     assert pieces[top - 1].text == "提升。"
+
+
+# Two rows a page break apart (its header left out): a wide 评分标准 whose sentence ends
+# (扣2分。) beside the upper row's reason's last line (账定期检查), the columns' spans
+# overlapping in the gap.
+ROWS_ACROSS_A_BREAK = [
+    '             经济效益指标    12',
+    '                                                                            部分资料归档不',
+    '                                                                                    建立健全监管制度并有效执行得满分 满意度调查问卷及统计',
+    '                               带动地方经济增长      9     有效提升       有效提升    7     及时，将建立台',
+    '                                                                                     ，发现问题未整改的每项扣2分。     表。',
+    '                                                                             账定期检查',
+    '                                                                       部分资料归档不',
+    '                                                                               按要求完成得满分；未完成的，按完 培训通知、签到表、照',
+    '                            森林防火群众增收情况     1     达成年度指标     达成    0    及时，将建立台',
+    '                                                                                    成比例计分。          片等。',
+    '                                                                        账定期检查',
+]
+
+
+def test_a_sentences_end_in_another_column_parts_no_cell() -> None:
+    pieces = pieces_of(ROWS_ACROSS_A_BREAK)
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(p.line, []).append(p)
+    found = sentence_ends_between(lines, row_lines(lines))
+    assert not any(p.text == "账定期检查" for p in pieces if id(p) in found)
