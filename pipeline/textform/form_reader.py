@@ -75,6 +75,7 @@ from pipeline.textform.table_region import (
     drop_repeated_headers,
     printed_header_keys,
     header_labels,
+    header_top,
     join_group_pieces,
     band_lines,
     lines_interleaved,
@@ -193,6 +194,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             table = pieces[:bounds[0]] + joined
             bounds = table_bounds(table, template, config)
     table_start = bounds[0] if bounds else len(pieces)
+    if bounds is not None and kind in (TextKind.SPACED, TextKind.LINES):
+        # The header's lines above its first label (一级指 | 标 centred beside 二级指标, 实际完成
+        # | 值 wrapped): the table's, not the head's last text.
+        table_start = header_top(table, table_start, header_labels(template, config))
     form.fields = read_header_fields(pieces, lines, template, index, kind, table_start)
     read_goals(pieces, template, form.fields, index, kind, table_start, config.confidence.prose)
     form.fields.update(read_funds(pieces, template, table_start, kind))

@@ -12,7 +12,7 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX
-from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, share_column
+from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, printed_width, share_column
 from pipeline.textform.repair import CJK, DOUBT_MARK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
@@ -22,7 +22,7 @@ PARAGRAPH_ENDS = ("。", "：", ":", "；", "！", "？", ".", "!", "?")
 
 
 def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec,
-                kind: TextKind, confidence_scale: float) -> FieldValue:
+                kind: TextKind, confidence_scale: float, terms: tuple[str, ...] = ()) -> FieldValue:
     """The value right of a label. In a text of cells in order: the next piece, and for a
     text field the pieces after it up to the next label (a wrapped value). In a text of
     lines: the next piece on the label's line, with a text value's wrapped lines above and
@@ -41,8 +41,11 @@ def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec
     first = next((p for p in pieces[at + 1:at + 3] if p.line == label.line), None)
     if first is None or index.is_label(first.text, LABEL_SCORE):
         if spec.type == "text" and kind is TextKind.SPACED:
-            # A value of two lines centred on its label's line leaves that line blank.
-            return typed_field(lines_beside(pieces, label, index), spec, confidence_scale)
+            # A value of two lines centred on its label's line leaves that line blank; a
+            # short one of the field's closed vocabulary (``terms``) too, in a narrow cell
+            # (基本 | 实现 round 是否如期实现预期总体目标).
+            taken = lines_beside(pieces, label, index) or term_beside(pieces, label, terms)
+            return typed_field(taken, spec, confidence_scale)
         if spec.type == "text" and kind is TextKind.LINES:
             # The same where a text kept no positions: the one long piece of each line
             # round the label's that holds nothing else but labels, read with less trust.
@@ -65,6 +68,20 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
            and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8
            and not TITLE_OR_YEAR.search(p.text)]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
+
+
+def term_beside(pieces: list[Piece], label: Piece, terms: tuple[str, ...]) -> list[Piece]:
+    """The two pieces just above and below a label's line, right of it and in one column,
+    that make one of the field's terms (基本 | 实现): a short value wrapped in a narrow cell
+    centred on the label's line."""
+    if label.x is None or not terms:
+        return []
+    keys = {compact(t) for t in terms}
+    end = label.x + printed_width(label)
+    above = [p for p in pieces if p.line == label.line - 1 and p.x is not None and p.x >= end]
+    below = [p for p in pieces if p.line == label.line + 1 and p.x is not None and p.x >= end]
+    found = [[a, b] for a in above for b in below if share_column(a, b) and a.key + b.key in keys]
+    return found[0] if len(found) == 1 else []
 
 
 def lone_lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[Piece]:
@@ -190,7 +207,7 @@ def read_header_fields(pieces: list[Piece], lines: list[str], template: Template
         if spec.value == "below":
             out[name] = FieldValue.missing()  # read with the block it heads (`read_goals`)
             continue
-        fv = value_after(pieces, at, index, spec, kind, 1.0)
+        fv = value_after(pieces, at, index, spec, kind, 1.0, tuple(template.vocabulary.fields.get(name, ())))
         if score < 97:
             fv.flag("fuzzy_label")
         out[name] = fv

@@ -193,6 +193,21 @@ def split_group_weight(text: str, groups: tuple[str, ...]) -> list[str]:
     return [text]
 
 
+def split_group_names(text: str, groups: tuple[str, ...]) -> list[str]:
+    """A group name and the next group's name (or its first wrapped line) glued as one
+    piece (产出指标时效指 | 标: PyMuPDF joins a level-1 cell and the level-2 cell beside it
+    when their texts share a line and the gap between the cells is narrow). Parted only
+    where the whole is no group name nor the start of one and the rest begins a group
+    name of two characters at least (``groups``: the vocabularies' names, longest first)."""
+    if any(g.startswith(text) for g in groups):
+        return [text]
+    for name in groups:
+        rest = text[len(name):]
+        if text.startswith(name) and len(rest) >= 2 and any(g.startswith(rest) for g in groups):
+            return [name, rest]
+    return [text]
+
+
 def split_glued(text: str, qualitative: tuple[str, ...], groups: tuple[str, ...] = ()) -> list[str]:
     """Cells a tool glued together when their gap was narrow (PyMuPDF): a name and its
     target (完成数量≥120个, 覆盖率100%, 经济增长逐步改善), a target and its actual
@@ -200,7 +215,8 @@ def split_glued(text: str, qualitative: tuple[str, ...], groups: tuple[str, ...]
     out: list[str] = []
     for part in GLUED_COMPARATOR.split(text):
         for piece in split_group_weight(part, groups) if part else []:
-            out.extend(split_value_suffix(piece, qualitative))
+            for name in split_group_names(piece, groups):
+                out.extend(split_value_suffix(name, qualitative))
     return out
 
 

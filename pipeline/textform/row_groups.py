@@ -216,6 +216,11 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
             spans = None
             if all(w is not None for w in weights) and child_key in spec.columns:
                 spans = weighted_spans(rows, [w for w in weights if w is not None], start, end, child_key)
+                if spans is None and child_key != "level3_weight":
+                    # The level-2 weights print once per merged cell, not on every row;
+                    # the rows' own weights make the level-1 weight as well.
+                    spans = weighted_spans(rows, [w for w in weights if w is not None], start, end,
+                                           "level3_weight")
                 if spans is not None:
                     inside = distinct
             if spans is not None:

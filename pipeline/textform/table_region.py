@@ -341,17 +341,25 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
     contested: list[tuple[int, Piece]] = []
     lead: list[Piece] = []
+    reaching = cells_reaching(lines, anchors[0] - 3) if kind is TextKind.SPACED else set()
+    ended = sentence_ends_between(lines, anchors) if kind is TextKind.SPACED and not owners else {}
     for ln, ps in sorted(lines.items()):
         if owners and owners.get(ln) in groups:
             groups[owners[ln]].extend(ps)
             continue
         if ln < anchors[0] - 3:
-            lead.extend(ps)
-            continue
+            # Far above the first row: not its cells, but for the top lines of a tall cell
+            # centred on it (a note's column wrapped two characters a line).
+            lead.extend(p for p in ps if id(p) not in reaching)
+            ps = [p for p in ps if id(p) in reaching]
         owner: int | None = None
         for p in sorted(ps, key=lambda q: q.x or 0):
             if NUMBER.fullmatch(p.text.strip()) and owner is not None and ln not in anchors:
                 groups[owner].append(p)  # a weight beside its group name (目标设置 2) goes with it
+                continue
+            if id(p) in ended:  # a sentence's end parts two rows' cells in its column
+                owner, doubtful = ended[id(p)]
+                groups[owner].append(capped(p, unsure) if doubtful else p)
                 continue
             owner, rival = nearest_row_line(p, anchors, lines, kind is TextKind.SPACED)
             # Between two rows that claim it alike, its row is a guess: said as one, and
@@ -368,6 +376,72 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
             out.extend(sorted(groups[a], key=lambda p: (columns[id(p)], p.line)))
         else:
             out.extend(sorted(groups[a], key=lambda p: (column_of(p), p.line)))
+    return out
+
+
+def touch(a: Piece, b: Piece) -> bool:
+    """Two pieces of a text that kept positions whose printed spans overlap or meet: lines
+    of one cell (a centred cell's lines start a character apart)."""
+    return a.x is not None and b.x is not None \
+        and a.x <= b.x + printed_width(b) and b.x <= a.x + printed_width(a)
+
+
+def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
+    """The pieces (by ``id``) on lines above ``reach`` of a text that kept positions that
+    go on, a line after another with no line left out, down one column to a line at
+    ``reach``: the upper lines of one cell that spans them (a centred cell's lines start
+    a character apart, so columns that touch count as one). Only the tallest cells stand
+    out so far above their row: a line of more than two pieces, or of pieces going on
+    no such column, is a row's own (its numbers unread), not a tall cell's top."""
+    found: set[int] = set()
+    below = lines.get(reach, [])
+    for ln in range(reach - 1, min(lines, default=reach) - 1, -1):
+        on_line = lines.get(ln, [])
+        here = [p for p in on_line if any(touch(p, q) for q in below)]
+        if not here or len(here) < len(on_line) or len(on_line) > 2:
+            break
+        found.update(id(p) for p in here)
+        below = here
+    return found
+
+
+# How a cell's sentence ends (评分标准, 佐证材料, 偏差原因 written as sentences).
+SENTENCE_ENDS = ("。", "！", "？", "!", "?")
+
+
+def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) -> dict[int, tuple[int, bool]]:
+    """The rows (by line) of the pieces between two rows' lines of a text that kept
+    positions, where a column's sentence ends there: two tall cells of one column (a
+    sentence column a few characters wide, wrapped over more lines than its row is high)
+    meet between their rows' lines, and the nearer row's line does not say where one cell
+    ends, which the upper cell's closing 。 does. Only where the upper row's cell goes on
+    from its own line into the gap (its piece there ends no sentence) and the nearer rows
+    part the column elsewhere; by ``id``, with whether the end is in doubt (more than one
+    sentence ends there: a cell of two sentences)."""
+    out: dict[int, tuple[int, bool]] = {}
+    for before, a, b in zip([None, *anchors], anchors, anchors[1:]):
+        between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
+        if not between:
+            continue
+        columns = column_order(between)
+        by_column: dict[int, list[Piece]] = {}
+        for p in sorted(between, key=lambda q: q.line):
+            by_column.setdefault(columns[id(p)], []).append(p)
+        for run in by_column.values():
+            if not all(touch(p, q) for p, q in zip(run, run[1:])):
+                continue  # two columns' pieces grouped as one (a wide sentence over both)
+            # The upper cell's last piece on or above its row's line.
+            above = next((q for ln in range(a, a - 4 if before is None else before, -1)
+                          for q in lines.get(ln, []) if share_column(q, run[0])), None)
+            if above is None or above.text.rstrip().endswith(SENTENCE_ENDS):
+                continue  # the upper cell ends on its row's line, or is not there
+            ends = [k for k, p in enumerate(run, 1) if p.text.rstrip().endswith(SENTENCE_ENDS)]
+            nearer = sum(p.line - a <= b - p.line for p in run)
+            if not ends or nearer in ends:
+                continue
+            cut = min(ends, key=lambda k: (abs(k - nearer), k))
+            for k, p in enumerate(run, 1):
+                out[id(p)] = (a if k <= cut else b, len(ends) > 1)
     return out
 
 
@@ -438,6 +512,8 @@ def is_header_piece(piece: Piece, labels: list[str]) -> bool:
     key = compact(LABEL_NOTE.sub("", piece.text))
     if not key:
         return True
+    if piece.text.rstrip().endswith(FORMULA_STARTS):
+        return False  # a scoring formula's first line (评价年度实现值/ | 年度预期值×…), no label
     return is_header_key(key, labels, glued=True)
 
 
@@ -621,6 +697,8 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_header_note(pieces, first[0], end)
     # The table's row label wraps too (绩效指 | 标), beside the header.
     end = past_wrapped_label_tails(pieces, first[0], end, [*labels, *config.table_row_labels])
+    # The note's last lines may stand past those tails (权重 | (%) beside …标即 | 可）).
+    end = past_header_note(pieces, first[0], end)
     # A centred header's taller labels begin a line or two above its first label
     # (偏差原因分析及改 | 一级指标 … | 进措施): their first lines are heads too.
     top = pieces[first[0]].line - 2
@@ -633,6 +711,25 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     end = past_scattered_header(pieces, end, labels, config.group_names)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
+
+
+def header_top(pieces: list[Piece], first: int, labels: list[str], reach: int = 2) -> int:
+    """The first piece of the header's lines above its first label's line (``first``), in
+    a text of a row per line: up to ``reach`` lines, each holding only header labels or
+    their wrapped parts (一级指 | 标, 年度指标 | 值 centred on the header's height)."""
+    if first >= len(pieces):
+        return first
+    top = first
+    for line in range(pieces[first].line, pieces[first].line - 1 - reach, -1):
+        k = top
+        while k > 0 and pieces[k - 1].line == line:
+            k -= 1
+        if any(not is_header_piece(p, labels) for p in pieces[k:top]):
+            break
+        top = k
+        if top == 0 or pieces[top - 1].line != line - 1:
+            break  # the line above holds nothing: the header's lines end
+    return top
 
 
 def note_end(pieces: list[Piece], at: int, reach: int = 60) -> int | None:

@@ -148,6 +148,18 @@ def test_a_name_glued_to_its_weight_is_parted() -> None:
         assert split_glued(text, CONFIG.qualitative_values, groups) == [text]
 
 
+def test_a_level1_name_glued_to_the_level2_name_beside_it_is_parted() -> None:
+    # PyMuPDF joins a merged level-1 cell and the level-2 cell beside it when their texts
+    # share a line (产出指标时效指 | 标: the level-2 name wrapped in its narrow column).
+    groups = tuple(sorted({*CONFIG.group_names, *(n for ns in CONFIG.level1_names.values() for n in ns)},
+                          key=len, reverse=True))
+    assert split_glued("产出指标时效指", CONFIG.qualitative_values, groups) == ["产出指标", "时效指"]
+    assert split_glued("效益指标社会效益指标", CONFIG.qualitative_values, groups) == ["效益指标", "社会效益指标"]
+    # A group's own name, or a name going on with no group's start, stays whole.
+    for text in ("服务对象满意度指标", "产出指标", "满意度指标完成率", "可持续影响指"):
+        assert split_glued(text, CONFIG.qualitative_values, groups) == [text]
+
+
 def test_groups_against_the_vocabulary() -> None:
     spec = CATALOGUE.templates["mof_project"]
     right = [row(level1="产出指标", level2="数量指标", level3="a"), row(level2="成本指标", level3="b"),
