@@ -1388,6 +1388,22 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         used.add(i)
 
 
+def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
+                             funds_weight: float | None) -> bool:
+    """The rows whose 三级指标 was found nowhere are the form's rows all the same where the
+    weights make the form's full marks with them and do not without them: their weights
+    cut the groups the named rows belong to (the rows themselves are left out of the
+    table, `read_cell_stream`). Elsewhere such a "row" may be any numbers left over."""
+    if len(named) == len(rows):
+        return False
+    def weights(rs: list[StreamRow]) -> float | None:
+        xs = [r.cells["level3_weight"].number() if "level3_weight" in r.cells else None for r in rs]
+        return None if any(x is None for x in xs) else sum(xs)
+    with_them, without = weights(rows), weights(named)
+    return with_them is not None and makes_full_marks(with_them, marks, funds_weight) \
+        and not (without is not None and makes_full_marks(without, marks, funds_weight))
+
+
 def weighs_whole_form(row: StreamRow, full: float) -> bool:
     """A row whose weight is the form's full marks: the total row's numbers, not a row."""
     weight = row.cells["level3_weight"].number()
@@ -3254,11 +3270,15 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             # A nameless "row" weighing the whole form is the total row's numbers (100 | 100 |
             # 93 at the table's end): its cells stand free for the total.
             used.difference_update(range(row.start, row.end))
-    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out,
-    # so that the sums say rows are missing (indicators_complete) rather than a nameless
-    # row's values standing unattributed.
-    rows = [r for r in rows if "level3" not in r.missing]
-    if not rows:
+    # A row whose 三级指标 was found nowhere is no indicator the record can name: left out
+    # of the table, so that the sums say rows are missing (indicators_complete) rather than
+    # a nameless row's values standing unattributed. Where the weights make the full marks
+    # only with such rows, they are kept until the groups are cut, which their weights are
+    # part of (a fund form's level-2 weight is its rows' sum).
+    named = [r for r in rows if "level3" not in r.missing]
+    if not nameless_rows_make_marks(rows, named, marks, funds_weight):
+        rows = named
+    if not named:
         return None
     for row in rows:
         if len(rows) > 1 and weighs_whole_form(row, min(marks)):
@@ -3302,8 +3322,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                                  everything[:start], printed, funds_weight)
     table_at = next((i for i, c in enumerate(everything) if c.key in header), start)
     out = StreamTable(found=found, goals=goals, head=everything[:start], before_table=everything[:table_at])
-    out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else [])
-                for row, group in zip(rows, groups)]
+    # The nameless rows kept for their weights (the groups cut by them) are left out now:
+    # no indicator the record can name, and the sums say rows are missing.
+    kept = [(row, group) for row, group in zip(rows, groups) if "level3" not in row.missing]
+    rows = [row for row, _group in kept]
+    out.rows = [text_row_of(row, group, guess, prose_keys if prose_left else []) for row, group in kept]
     weights = sum(r.cells["level3_weight"].number() or 0.0 for r in rows)
     weights_full = makes_full_marks(weights, marks, funds_weight)
     out.total, scores_make_it = find_total(cells, used, rows, funds_score, sure, guess, marks, weights_full,

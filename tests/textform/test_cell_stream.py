@@ -34,6 +34,7 @@ from pipeline.textform.cell_stream import (
     name_groups_by_family,
     name_left_groups,
     name_weight_runs,
+    nameless_rows_make_marks,
     piece,
     place_block_mates,
     place_left_sentences,
@@ -1288,3 +1289,19 @@ def test_names_and_weights_alone_are_rows_when_they_make_what_is_missing_and_fin
     # Weights that do not make what is missing (17 + 12), or values not found: no rows.
     assert len(read([("12", "num") if n == 3 else x for n, x in enumerate(tail)])) == 2
     assert len(read(tail[:8])) == 2
+
+
+def test_nameless_rows_count_for_the_groups_where_the_weights_make_full_marks_only_with_them() -> None:
+    # A run of values whose name was printed nowhere (1 | 符合规范 | 符合规范 | 1): the two
+    # named rows weigh 99, with it 100, so its weight is part of its group's.
+    named = [fund_row("项目管理规范性", "60", "符合规范", "符合规范", "60", 0),
+             fund_row("资金使用合规性", "39", "符合规范", "符合规范", "39", 5)]
+    nameless = StreamRow({"level3_weight": cell("1", "num", 10), "target": cell("符合规范", "value", 11),
+                          "actual": cell("符合规范", "value", 12), "score": cell("1", "num", 13)},
+                         missing={"level3"}, start=10, end=14)
+    assert nameless_rows_make_marks([*named, nameless], named, (100,), None)
+    # The named rows make the marks alone, or the nameless one's weight makes too much.
+    full = [fund_row("项目管理规范性", "61", "符合规范", "符合规范", "60", 0), named[1]]
+    assert not nameless_rows_make_marks([*full, nameless], full, (100,), None)
+    heavy = replace(nameless, cells={**nameless.cells, "level3_weight": cell("5", "num", 10)})
+    assert not nameless_rows_make_marks([*named, heavy], named, (100,), None)
