@@ -46,7 +46,7 @@ from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, c
                                               raw)
 from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
-from pipeline.textform.repair import DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG
+from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import TextConfig, label_index
 
@@ -77,6 +77,23 @@ def split_row(line: str) -> list[str]:
     body = body[1:] if body.startswith("|") else body
     body = body[:-1] if body.endswith("|") else body
     return body.split("|")
+
+
+# A space inside a cell's line, between two of its characters.
+INNER_SPACE = re.compile(r"\S[ \u3000]+\S")
+
+
+def rejoin_torn_in_cells(row: list[str], words: FormWords) -> None:
+    """A label torn inside its cell by a space or a stray letter (评价 C年度, 预算计  划安排:
+    a copy's damage, a justified label's gap), put back line by line (`repair.rejoin_tokens`)
+    before the cells are matched to the form's labels; other words are left as printed."""
+    for c, cell in enumerate(row):
+        if not INNER_SPACE.search(cell):
+            continue
+        lines = CELL_BREAK.split(cell)
+        fixed = [rejoin_tokens(re.sub(r"[ \u3000]+", " ", line.strip()), words.labels) for line in lines]
+        if any(changed for _line, changed in fixed):
+            row[c] = "<br>".join(line if changed else old for (line, changed), old in zip(fixed, lines, strict=True))
 
 
 def is_label(cell: str, words: FormWords) -> bool:
@@ -1043,6 +1060,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     which only finds the indicator table's widest rows and where each form ends (the rows'
     joins over rows and groups' moves, which change neither, are left out; no rows)."""
     printed = [split_row(line) for line in lines]
+    for cells in printed:
+        rejoin_torn_in_cells(cells, words)
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
     width = max(map(len, printed), default=0)
     table = [BlockRow(row + [""] * (width - len(row)), len(row)) for row in printed]
@@ -1170,10 +1189,28 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     return rejoin_pass(lines, words, ReadingState(known_widths=first.found_widths))
 
 
+def doubled_row(line: str, block: list[str], words: FormWords) -> bool:
+    """A pipe row that says again the block's last row, long enough to be no coincidence:
+    a doubled line (a page joined twice, a damaged copy), as `pieces.drop_doubled_lines`
+    drops it once the markup is gone; read twice, it would count its weight twice."""
+    key = compact(line)
+    return bool(block) and len(key) >= words.doubled_row_min_chars and compact(block[-1]) == key
+
+
+def set_apart(lines: list[str], k: int, block: list[str]) -> bool:
+    """Line k, no pipe row, stands between two rows of a table with no blank line around
+    it: a converter sets its tables apart by blank lines (a Markdown table ends at one),
+    so it is a stray line (a noise token, a page's mark) in the table, not its end: it is
+    set after the table, whose rows are read as one block."""
+    return bool(block) and bool(lines[k].strip()) and k + 1 < len(lines) \
+        and PIPE_ROW.match(lines[k + 1]) is not None and not PIPE_RULE.match(lines[k + 1])
+
+
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
+    stray: list[str] = []  # lines set apart from the block (`set_apart`)
 
     def flush() -> None:
         rows = rejoin_table(block, words, state, widths_only) if block else []
@@ -1182,15 +1219,21 @@ def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_
             # sheet's reading makes it (`spreadsheet.tab_rows`), not dashes to read.
             rows.insert(at, "")
         out.extend(rows)
+        out.extend(stray)
         block.clear()
         rules.clear()
+        stray.clear()
 
-    for line in lines:
+    for k, line in enumerate(lines):
         if PIPE_RULE.match(line) and block:
             rules.append(len(block) + len(rules))
             continue
         if PIPE_ROW.match(line) and not PIPE_RULE.match(line):
-            block.append(line)
+            if not doubled_row(line, block, words):
+                block.append(line)
+            continue
+        if set_apart(lines, k, block):
+            stray.append(line)
             continue
         flush()
         if any(title in compact(line) for title in words.titles):
@@ -1224,4 +1267,5 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
-                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()))
+                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
+                     config.doubled_line_min_chars)
