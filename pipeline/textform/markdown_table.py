@@ -107,6 +107,28 @@ def ends_a_header_label(key: str, words: FormWords) -> bool:
     return len(key) >= 5 and any(label.endswith(key) and label != key for label in words.table_header)
 
 
+# A header label whose characters printed over a column's bound a converter dropped keeps
+# this share of them at least, and this many (偏原因 | 析及进措施: 8 of 偏差原因分析及改进措施's 11).
+LOST_LABEL_KEPT = 0.7
+LOST_LABEL_MIN_CHARS = 6
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def header_label_lost_at_cuts(key: str, words: FormWords) -> str | None:
+    """The one header label a compact text is, but for characters lost at a column's cut
+    (`lost_at_cuts`: a converter drops what is printed over a bound): its characters in
+    order, most of them, from its first (偏原因析及进措施: 偏差原因分析及改进措施), else None."""
+    if len(key) < LOST_LABEL_MIN_CHARS:
+        return None
+    found = [label for label in words.table_header if label[0] == key[0] and len(label) > len(key)
+             and len(key) >= LOST_LABEL_KEPT * len(label) and is_subsequence(key, label)]
+    return found[0] if len(found) == 1 else None
+
+
 def is_near_header_label(cell: str, words: FormWords) -> bool:
     """A cell that is a label of the indicator table's header, or near one: a character off
     (偏差原分析及改进措施), or its end alone (`ends_a_header_label`: 分析及改进措施, its first
@@ -164,6 +186,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             if best in words.table_header and score >= LABEL_JOIN_SCORE \
                     or ends_a_header_label(compact(read_across(row[c:c + 2])), words):
                 row[c], row[c + 1] = read_across(row[c:c + 2]), ""
+                spans.append((c, c + 1))
+                c += 2
+                continue
+            # 偏原因<br> | 析及进措<br>施: characters printed over the cut lost, the rest in
+            # order (`header_label_lost_at_cuts`): the label itself names the column.
+            lost = header_label_lost_at_cuts(compact(read_across(row[c:c + 2])), words)
+            if lost is not None:
+                row[c], row[c + 1] = lost, ""
                 spans.append((c, c + 1))
                 c += 2
                 continue

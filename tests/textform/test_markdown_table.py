@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.markdown_table import (FormWords, doubled_row, form_words, move_group, raw, read_across,
-                                              rejoin_markdown_tables,
+from pipeline.textform.markdown_table import (FormWords, doubled_row, form_words, header_label_lost_at_cuts,
+                                              move_group, raw, read_across, rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
 from pipeline.textform.repair import DOUBT_MARK
 from pipeline.textform.vocab import load_text_config
@@ -976,3 +976,16 @@ def test_a_label_torn_inside_its_cell_is_put_back(words: FormWords) -> None:
                          "|绩效目标|更好地服|是否|如期实现预期总体目 C标|是|")
     assert rows[0][2:5] == ["2023年 河湖长制", "评价年度", "2023"]
     assert rows[1][2:5] == ["是否如期实现预期总体目标", "", "是"]
+
+
+def test_a_header_label_whose_characters_at_the_cut_were_lost(words: FormWords) -> None:
+    """pymupdf4llm's own: 偏原因<br> | 析及进措<br>施, the header label cut at a column and
+    the characters printed over the bound dropped (差, 分, 改): the rest, in order, most of
+    the label, is it; its column spans both, the rows' reasons there read across."""
+    rows = rejoined_rows(words, "|一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏原因<br>|析及进措<br>施|",
+                         "|||资金拨付及时率|100%|100%|12|9|受天气影响<br>期，已督促<br>快|部分工程延<br>施工单位加<br>进度|")
+    assert rows[0][7:9] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][7] == "受天气影响部分工程延期，已督促施工单位加快进度"
+    # A text of too few characters, or out of order, is no label.
+    assert header_label_lost_at_cuts("偏原因析", words) is None
+    assert header_label_lost_at_cuts("原因偏差分析及改进措施", words) is None
