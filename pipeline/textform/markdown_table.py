@@ -140,6 +140,30 @@ def is_near_header_label(cell: str, words: FormWords) -> bool:
     return best in words.table_header and score >= LABEL_JOIN_SCORE
 
 
+# A label's bracketed note torn from it stands in this many cells at most (（ | 万元）).
+MAX_NOTE_CELLS = 2
+
+
+def label_note_beside(row: list[str], c: int, words: FormWords) -> int:
+    """How many cells after a label (年度资金) hold its bracketed note (（万元）, or （ | 万元）),
+    the label with it a longer one of the form (年度资金（万元）, the note naming the amounts'
+    unit; a unit of the forms for another): cut at the columns, it is one cell. 0 when none do."""
+    first = plain(row[c])
+    if len(first) < 2 or not words.labels.exact(first):
+        return 0
+    for count in range(1, MAX_NOTE_CELLS + 1):
+        cells = row[c + 1:c + 1 + count]
+        text = "".join(raw(cell) for cell in cells)
+        if len(cells) < count or not all(raw(cell) for cell in cells) or not text.lstrip().startswith(("(", "（")):
+            return 0
+        note = compact(text)
+        # (The form's label lists one unit, 年度资金（万元）; a report may print another, （元）.)
+        if note and not words.labels.exact(note) and (words.labels.exact(first + note) or note in words.units and any(
+                words.labels.exact(first + unit) for unit in words.units)):
+            return count
+    return 0
+
+
 def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     """Cells side by side that make one label (实施文件 | 依据), joined in the first; the
     spans (first, last column) joined."""
@@ -148,6 +172,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
         lines = cell_lines(row[c + 1])
+        note = label_note_beside(row, c, words)
+        if note:
+            # 年度资金 | （万元）, 项目资金 | （ | 元）: a label and its note, cut at columns.
+            row[c] = raw(row[c]) + "".join(raw(cell) for cell in row[c + 1:c + 1 + note])
+            row[c + 1:c + 1 + note] = [""] * note
+            spans.append((c, c + note))
+            c += note + 1
+            continue
         if first and second and first + second in words.table_header and not is_label(row[c + 1], words) \
                 and len(first + second) > max(len(first), 4):
             # 偏差原因分析 | 及改进措施: a header label cut at a column, its first part a

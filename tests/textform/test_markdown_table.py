@@ -989,3 +989,17 @@ def test_a_header_label_whose_characters_at_the_cut_were_lost(words: FormWords) 
     # A text of too few characters, or out of order, is no label.
     assert header_label_lost_at_cuts("偏原因析", words) is None
     assert header_label_lost_at_cuts("原因偏差分析及改进措施", words) is None
+
+
+def test_a_labels_unit_note_cut_off_at_a_column(words: FormWords) -> None:
+    """pymupdf4llm's own: 年度资金 | （万元）, 年度资金 | （ | 万元）, 项目资金 | （元）: the
+    label's bracketed note in the next cells is the label's (the amounts' unit, 年度资金
+    （万元）; a unit of the forms other than the label's, 元, too); a label and a note no
+    label of the form holds (分值 | （分）) stay apart."""
+    rows = rejoined_rows(words, "|年度资金|（万元）|其中：当年财政拨款|2156.85|",
+                         "|年度资金|（|万元）||其中|", "|项目资金|（元）|其中：当年财政拨款|10533700|",
+                         "|分值|（分）|得分|")
+    assert rows[0][:2] == ["年度资金（万元）", ""]
+    assert rows[1][:3] == ["年度资金（万元）", "", ""]
+    assert rows[2][:2] == ["项目资金（元）", ""]
+    assert rows[3][:2] == ["分值", "（分）"]
