@@ -277,9 +277,10 @@ def torn_group_name(upper: str, lower: str, names: Collection[str], after_one: C
     weight = TRAILING_NUMBER.search(upper_text)
     head = upper_text[:weight.start()] if weight else upper_text
     key, lower_key = compact(head), compact(lower_text)
-    if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or (
+    if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or OPENED_WEIGHT.fullmatch(lower_text) or (
             upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
-        return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
+        # 产出指标 over （45分）, 产出指标（ over 60分）; 满意度指标 over （<br>10, its 分） below.
+        return head + lower_text
     opened = OPENED_WEIGHT.search(upper_text)
     if opened and compact(upper_text[:opened.start()]) in names \
             and WEIGHT_NOTE.match(opened.group(0) + lower_text):
@@ -347,6 +348,7 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
                     asked.pop((r + 1, c), None)
+                    close_weight_below(rows, r, c)
 
 
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
@@ -403,13 +405,16 @@ def part_stacked_groups(rows: list[list[str]], words: FormWords) -> None:
 
 def close_weight_below(rows: list[list[str]], r: int, c: int) -> None:
     """A name joined over rows whose weight's bracket is still open (满意度指标（10): a
-    merged cell's last line (分）) fell in the row below the next one, blank between; it
-    is the name's too."""
+    merged cell's last line (分）) fell in a row below the next one (or the next two: a
+    name joined over three rows), blank between; it is the name's too."""
     opened = OPENED_WEIGHT.search(raw(rows[r][c]))
-    if opened is None or r + 2 >= len(rows) or c >= len(rows[r + 2]) or rows[r + 1][c].strip():
+    if opened is None:
         return
-    if WEIGHT_NOTE.match(opened.group(0) + raw(rows[r + 2][c])):
-        rows[r][c], rows[r + 2][c] = raw(rows[r][c]) + raw(rows[r + 2][c]), ""
+    # The first cell below that holds anything, the ones between blank (a name joined over
+    # three rows leaves two).
+    below = next((k for k in range(r + 1, min(len(rows), r + 4)) if c < len(rows[k]) and rows[k][c].strip()), None)
+    if below is not None and below >= r + 2 and WEIGHT_NOTE.match(opened.group(0) + raw(rows[below][c])):
+        rows[r][c], rows[below][c] = raw(rows[r][c]) + raw(rows[below][c]), ""
 
 
 def split_label_cells(row: list[str], words: FormWords) -> None:

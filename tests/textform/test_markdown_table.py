@@ -1003,3 +1003,17 @@ def test_a_labels_unit_note_cut_off_at_a_column(words: FormWords) -> None:
     assert rows[1][:3] == ["年度资金（万元）", "", ""]
     assert rows[2][:2] == ["项目资金（元）", ""]
     assert rows[3][:2] == ["分值", "（分）"]
+
+
+def test_a_group_name_a_character_a_line_over_rows_with_its_weight(words: FormWords) -> None:
+    """pymupdf4llm's own: a narrow level-1 column's merged cell, a character a line, cut
+    at the rows' rules: 满 | 意<br>度<br>指<br>标 | （<br>10 | 分） down the column is
+    满意度指标（10分）, in its first row, its weight closed from the fourth."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||满||服务对象满意度|≥85%|90%|1|1||",
+               "||意<br>度<br>指<br>标|服务对<br>象满意|农村人居群众满意度|≥85%|90%|2|0||",
+               "||（<br>10|度指标|年度农村人居群众满意度|≥95%|97.5%|1|1|无|",
+               "||分）||年度年度农村人居群众满意度|≥85%|86%|1|1||")
+    rows = rejoined_rows(words, *rows_in)
+    assert [raw(row[1]) for row in rows[1:5]] == ["满意度指标（10分）", "", "", ""]
+    assert raw(rows[1][2]) == "服务对象满意度指标"
