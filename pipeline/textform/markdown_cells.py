@@ -40,6 +40,9 @@ class FormWords:
     # Each level-2 name with the level-1 names a vocabulary lists it under (数量指标:
     # 产出指标), compact (config text.yaml level2_parents, from templates.yaml).
     level2_parents: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A row said again right after itself is a doubled line from this length (compact) on
+    # (config text.yaml doubled_line_min_chars): shorter rows may repeat for real.
+    doubled_row_min_chars: int = 8
 
 
 def cell_lines(cell: str) -> list[str]:

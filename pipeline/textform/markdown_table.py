@@ -46,7 +46,7 @@ from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, c
                                               raw)
 from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
-from pipeline.textform.repair import DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG
+from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import TextConfig, label_index
 
@@ -79,6 +79,23 @@ def split_row(line: str) -> list[str]:
     return body.split("|")
 
 
+# A space inside a cell's line, between two of its characters.
+INNER_SPACE = re.compile(r"\S[ \u3000]+\S")
+
+
+def rejoin_torn_in_cells(row: list[str], words: FormWords) -> None:
+    """A label torn inside its cell by a space or a stray letter (评价 C年度, 预算计  划安排:
+    a copy's damage, a justified label's gap), put back line by line (`repair.rejoin_tokens`)
+    before the cells are matched to the form's labels; other words are left as printed."""
+    for c, cell in enumerate(row):
+        if not INNER_SPACE.search(cell):
+            continue
+        lines = CELL_BREAK.split(cell)
+        fixed = [rejoin_tokens(re.sub(r"[ \u3000]+", " ", line.strip()), words.labels) for line in lines]
+        if any(changed for _line, changed in fixed):
+            row[c] = "<br>".join(line if changed else old for (line, changed), old in zip(fixed, lines, strict=True))
+
+
 def is_label(cell: str, words: FormWords) -> bool:
     key = plain(cell)
     return len(key) >= 2 and words.labels.is_label(key, LABEL_JOIN_SCORE)
@@ -88,6 +105,28 @@ def ends_a_header_label(key: str, words: FormWords) -> bool:
     """A compact text of five characters or more that ends a header label, not the whole of
     one (分析及改进措施, the end of 偏差原因分析及改进措施)."""
     return len(key) >= 5 and any(label.endswith(key) and label != key for label in words.table_header)
+
+
+# A header label whose characters printed over a column's bound a converter dropped keeps
+# this share of them at least, and this many (偏原因 | 析及进措施: 8 of 偏差原因分析及改进措施's 11).
+LOST_LABEL_KEPT = 0.7
+LOST_LABEL_MIN_CHARS = 6
+
+
+def is_subsequence(short: str, long: str) -> bool:
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def header_label_lost_at_cuts(key: str, words: FormWords) -> str | None:
+    """The one header label a compact text is, but for characters lost at a column's cut
+    (`lost_at_cuts`: a converter drops what is printed over a bound): its characters in
+    order, most of them, from its first (偏原因析及进措施: 偏差原因分析及改进措施), else None."""
+    if len(key) < LOST_LABEL_MIN_CHARS:
+        return None
+    found = [label for label in words.table_header if label[0] == key[0] and len(label) > len(key)
+             and len(key) >= LOST_LABEL_KEPT * len(label) and is_subsequence(key, label)]
+    return found[0] if len(found) == 1 else None
 
 
 def is_near_header_label(cell: str, words: FormWords) -> bool:
@@ -101,6 +140,30 @@ def is_near_header_label(cell: str, words: FormWords) -> bool:
     return best in words.table_header and score >= LABEL_JOIN_SCORE
 
 
+# A label's bracketed note torn from it stands in this many cells at most (（ | 万元）).
+MAX_NOTE_CELLS = 2
+
+
+def label_note_beside(row: list[str], c: int, words: FormWords) -> int:
+    """How many cells after a label (年度资金) hold its bracketed note (（万元）, or （ | 万元）),
+    the label with it a longer one of the form (年度资金（万元）, the note naming the amounts'
+    unit; a unit of the forms for another): cut at the columns, it is one cell. 0 when none do."""
+    first = plain(row[c])
+    if len(first) < 2 or not words.labels.exact(first):
+        return 0
+    for count in range(1, MAX_NOTE_CELLS + 1):
+        cells = row[c + 1:c + 1 + count]
+        text = "".join(raw(cell) for cell in cells)
+        if len(cells) < count or not all(raw(cell) for cell in cells) or not text.lstrip().startswith(("(", "（")):
+            return 0
+        note = compact(text)
+        # (The form's label lists one unit, 年度资金（万元）; a report may print another, （元）.)
+        if note and not words.labels.exact(note) and (words.labels.exact(first + note) or note in words.units and any(
+                words.labels.exact(first + unit) for unit in words.units)):
+            return count
+    return 0
+
+
 def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     """Cells side by side that make one label (实施文件 | 依据), joined in the first; the
     spans (first, last column) joined."""
@@ -109,6 +172,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
     while c < len(row) - 1:
         first, second = plain(row[c]), plain(row[c + 1])
         lines = cell_lines(row[c + 1])
+        note = label_note_beside(row, c, words)
+        if note:
+            # 年度资金 | （万元）, 项目资金 | （ | 元）: a label and its note, cut at columns.
+            row[c] = raw(row[c]) + "".join(raw(cell) for cell in row[c + 1:c + 1 + note])
+            row[c + 1:c + 1 + note] = [""] * note
+            spans.append((c, c + note))
+            c += note + 1
+            continue
         if first and second and first + second in words.table_header and not is_label(row[c + 1], words) \
                 and len(first + second) > max(len(first), 4):
             # 偏差原因分析 | 及改进措施: a header label cut at a column, its first part a
@@ -147,6 +218,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             if best in words.table_header and score >= LABEL_JOIN_SCORE \
                     or ends_a_header_label(compact(read_across(row[c:c + 2])), words):
                 row[c], row[c + 1] = read_across(row[c:c + 2]), ""
+                spans.append((c, c + 1))
+                c += 2
+                continue
+            # 偏原因<br> | 析及进措<br>施: characters printed over the cut lost, the rest in
+            # order (`header_label_lost_at_cuts`): the label itself names the column.
+            lost = header_label_lost_at_cuts(compact(read_across(row[c:c + 2])), words)
+            if lost is not None:
+                row[c], row[c + 1] = lost, ""
                 spans.append((c, c + 1))
                 c += 2
                 continue
@@ -198,9 +277,10 @@ def torn_group_name(upper: str, lower: str, names: Collection[str], after_one: C
     weight = TRAILING_NUMBER.search(upper_text)
     head = upper_text[:weight.start()] if weight else upper_text
     key, lower_key = compact(head), compact(lower_text)
-    if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or (
+    if key in names and not weight and (WEIGHT_NOTE.match(lower_text) or OPENED_WEIGHT.fullmatch(lower_text) or (
             upper_text.endswith(("（", "(")) and WEIGHT_NOTE.match(upper_text[-1] + lower_text))):
-        return head + lower_text  # 产出指标 over （45分）, 产出指标（ over 60分）
+        # 产出指标 over （45分）, 产出指标（ over 60分）; 满意度指标 over （<br>10, its 分） below.
+        return head + lower_text
     opened = OPENED_WEIGHT.search(upper_text)
     if opened and compact(upper_text[:opened.start()]) in names \
             and WEIGHT_NOTE.match(opened.group(0) + lower_text):
@@ -268,6 +348,7 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
                     asked.pop((r + 1, c), None)
+                    close_weight_below(rows, r, c)
 
 
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
@@ -324,13 +405,16 @@ def part_stacked_groups(rows: list[list[str]], words: FormWords) -> None:
 
 def close_weight_below(rows: list[list[str]], r: int, c: int) -> None:
     """A name joined over rows whose weight's bracket is still open (满意度指标（10): a
-    merged cell's last line (分）) fell in the row below the next one, blank between; it
-    is the name's too."""
+    merged cell's last line (分）) fell in a row below the next one (or the next two: a
+    name joined over three rows), blank between; it is the name's too."""
     opened = OPENED_WEIGHT.search(raw(rows[r][c]))
-    if opened is None or r + 2 >= len(rows) or c >= len(rows[r + 2]) or rows[r + 1][c].strip():
+    if opened is None:
         return
-    if WEIGHT_NOTE.match(opened.group(0) + raw(rows[r + 2][c])):
-        rows[r][c], rows[r + 2][c] = raw(rows[r][c]) + raw(rows[r + 2][c]), ""
+    # The first cell below that holds anything, the ones between blank (a name joined over
+    # three rows leaves two).
+    below = next((k for k in range(r + 1, min(len(rows), r + 4)) if c < len(rows[k]) and rows[k][c].strip()), None)
+    if below is not None and below >= r + 2 and WEIGHT_NOTE.match(opened.group(0) + raw(rows[below][c])):
+        rows[r][c], rows[below][c] = raw(rows[r][c]) + raw(rows[below][c]), ""
 
 
 def split_label_cells(row: list[str], words: FormWords) -> None:
@@ -1043,6 +1127,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     which only finds the indicator table's widest rows and where each form ends (the rows'
     joins over rows and groups' moves, which change neither, are left out; no rows)."""
     printed = [split_row(line) for line in lines]
+    for cells in printed:
+        rejoin_torn_in_cells(cells, words)
     # Rows of one width (a converter's rows may differ; a blank cell reads as none).
     width = max(map(len, printed), default=0)
     table = [BlockRow(row + [""] * (width - len(row)), len(row)) for row in printed]
@@ -1170,10 +1256,28 @@ def rejoin_markdown_tables(text: str, words: FormWords) -> str:
     return rejoin_pass(lines, words, ReadingState(known_widths=first.found_widths))
 
 
+def doubled_row(line: str, block: list[str], words: FormWords) -> bool:
+    """A pipe row that says again the block's last row, long enough to be no coincidence:
+    a doubled line (a page joined twice, a damaged copy), as `pieces.drop_doubled_lines`
+    drops it once the markup is gone; read twice, it would count its weight twice."""
+    key = compact(line)
+    return bool(block) and len(key) >= words.doubled_row_min_chars and compact(block[-1]) == key
+
+
+def set_apart(lines: list[str], k: int, block: list[str]) -> bool:
+    """Line k, no pipe row, stands between two rows of a table with no blank line around
+    it: a converter sets its tables apart by blank lines (a Markdown table ends at one),
+    so it is a stray line (a noise token, a page's mark) in the table, not its end: it is
+    set after the table, whose rows are read as one block."""
+    return bool(block) and bool(lines[k].strip()) and k + 1 < len(lines) \
+        and PIPE_ROW.match(lines[k + 1]) is not None and not PIPE_RULE.match(lines[k + 1])
+
+
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
+    stray: list[str] = []  # lines set apart from the block (`set_apart`)
 
     def flush() -> None:
         rows = rejoin_table(block, words, state, widths_only) if block else []
@@ -1182,15 +1286,21 @@ def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_
             # sheet's reading makes it (`spreadsheet.tab_rows`), not dashes to read.
             rows.insert(at, "")
         out.extend(rows)
+        out.extend(stray)
         block.clear()
         rules.clear()
+        stray.clear()
 
-    for line in lines:
+    for k, line in enumerate(lines):
         if PIPE_RULE.match(line) and block:
             rules.append(len(block) + len(rules))
             continue
         if PIPE_ROW.match(line) and not PIPE_RULE.match(line):
-            block.append(line)
+            if not doubled_row(line, block, words):
+                block.append(line)
+            continue
+        if set_apart(lines, k, block):
+            stray.append(line)
             continue
         flush()
         if any(title in compact(line) for title in words.titles):
@@ -1224,4 +1334,5 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
-                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()))
+                     tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
+                     config.doubled_line_min_chars)

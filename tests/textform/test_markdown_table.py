@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.markdown_table import (FormWords, form_words, move_group, raw, read_across,
-                                              rejoin_markdown_tables,
+from pipeline.textform.markdown_table import (FormWords, doubled_row, form_words, header_label_lost_at_cuts,
+                                              move_group, raw, read_across, rejoin_markdown_tables,
                                               split_merged_number, split_row, torn_group_name)
 from pipeline.textform.repair import DOUBT_MARK
 from pipeline.textform.vocab import load_text_config
@@ -141,10 +141,13 @@ FUZZ_CELLS = ["", "产出指标", "（10分）", "满意度指", "标", "项目�
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(FUZZ_CELLS), min_size=1, max_size=10), min_size=5, max_size=14))
 def test_any_pipe_table_is_read_without_error(words: FormWords, cells: list[list[str]]) -> None:
-    text = "\n".join("|" + "|".join(row) + "|" for row in cells)
+    lines = ["|" + "|".join(row) + "|" for row in cells]
+    text = "\n".join(lines)
     out = rejoin_markdown_tables(text, words)
-    # Rows are never lost: a total row or a header's first row may be parted off into one more.
-    assert out.count("\n") >= text.count("\n")
+    # Rows are never lost but a doubled one: a total row or a header's first row may be
+    # parted off into one more.
+    doubled = sum(1 for k in range(1, len(lines)) if doubled_row(lines[k], lines[k - 1:k], words))
+    assert out.count("\n") >= text.count("\n") - doubled
 
 
 def test_a_satisfaction_group_moves_up_to_its_rows(words: FormWords) -> None:
@@ -941,3 +944,76 @@ def test_a_header_label_cut_after_a_shorter_forms_label(words: FormWords) -> Non
     assert rows[0][8:10] == ["偏差原因分析及改进措施", ""]
     assert rows[1][8] == "部分资料归档不及时，将建立台账定期检查"
     assert rows[2][8] == "宣传覆盖面不足，拟加强政策宣传"
+
+
+def test_a_row_said_again_right_after_itself_is_read_once(words: FormWords) -> None:
+    """A doubled line (a page joined twice, a damaged copy): a group's row read twice would
+    count its weight twice and move the groups under it; a short row may repeat for real."""
+    row = "|效益|40|||河湖长制工作水质达标<br>率|12|≥90%|91%|12||"
+    text = table("|一级|指标|二级指标||三级指标||年度预期值|值|自评分数|未达标原因分析|",
+                 row, row, "|x|y|", "|x|y|")
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert [r[0] for r in rows] == ["一级指标", "效益", "x", "x"]
+
+
+def test_a_stray_line_between_rows_does_not_end_the_table(words: FormWords) -> None:
+    """A converter sets its tables apart by blank lines: a line with no pipe between two
+    rows (a noise token, 丨) is no table's end; it is set after the table, whose rows are
+    read as one block (its header still names the rows' columns)."""
+    text = "\n".join(["|一级指标|二级指标|三级指标|分值|得分|", "|---|---|---|---|---|",
+                      "|产出指标|数量指标|培训人次|10|10|", "丨", "|||合格率|10|9|", "|x|y|", "|x|y|", "",
+                      "后文"])
+    lines = rejoin_markdown_tables(text, words).split("\n")
+    assert lines.index("丨") > max(k for k, line in enumerate(lines) if line.startswith("|"))
+    assert lines[-2:] == ["", "后文"]
+
+
+def test_a_label_torn_inside_its_cell_is_put_back(words: FormWords) -> None:
+    """A label torn by a space or a stray letter inside its cell (是否 | 如期实现预期总体目
+    C标, 评价 C年度<br>2023) is the label, so that it ends the value before it and names
+    the value after it; other words keep their spaces."""
+    rows = rejoined_rows(words, "|基本情况|项目名称|2023年 河湖长制|评价 C年度<br>2023|评价金额|1,736|",
+                         "|绩效目标|更好地服|是否|如期实现预期总体目 C标|是|")
+    assert rows[0][2:5] == ["2023年 河湖长制", "评价年度", "2023"]
+    assert rows[1][2:5] == ["是否如期实现预期总体目标", "", "是"]
+
+
+def test_a_header_label_whose_characters_at_the_cut_were_lost(words: FormWords) -> None:
+    """pymupdf4llm's own: 偏原因<br> | 析及进措<br>施, the header label cut at a column and
+    the characters printed over the bound dropped (差, 分, 改): the rest, in order, most of
+    the label, is it; its column spans both, the rows' reasons there read across."""
+    rows = rejoined_rows(words, "|一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏原因<br>|析及进措<br>施|",
+                         "|||资金拨付及时率|100%|100%|12|9|受天气影响<br>期，已督促<br>快|部分工程延<br>施工单位加<br>进度|")
+    assert rows[0][7:9] == ["偏差原因分析及改进措施", ""]
+    assert rows[1][7] == "受天气影响部分工程延期，已督促施工单位加快进度"
+    # A text of too few characters, or out of order, is no label.
+    assert header_label_lost_at_cuts("偏原因析", words) is None
+    assert header_label_lost_at_cuts("原因偏差分析及改进措施", words) is None
+
+
+def test_a_labels_unit_note_cut_off_at_a_column(words: FormWords) -> None:
+    """pymupdf4llm's own: 年度资金 | （万元）, 年度资金 | （ | 万元）, 项目资金 | （元）: the
+    label's bracketed note in the next cells is the label's (the amounts' unit, 年度资金
+    （万元）; a unit of the forms other than the label's, 元, too); a label and a note no
+    label of the form holds (分值 | （分）) stay apart."""
+    rows = rejoined_rows(words, "|年度资金|（万元）|其中：当年财政拨款|2156.85|",
+                         "|年度资金|（|万元）||其中|", "|项目资金|（元）|其中：当年财政拨款|10533700|",
+                         "|分值|（分）|得分|")
+    assert rows[0][:2] == ["年度资金（万元）", ""]
+    assert rows[1][:3] == ["年度资金（万元）", "", ""]
+    assert rows[2][:2] == ["项目资金（元）", ""]
+    assert rows[3][:2] == ["分值", "（分）"]
+
+
+def test_a_group_name_a_character_a_line_over_rows_with_its_weight(words: FormWords) -> None:
+    """pymupdf4llm's own: a narrow level-1 column's merged cell, a character a line, cut
+    at the rows' rules: 满 | 意<br>度<br>指<br>标 | （<br>10 | 分） down the column is
+    满意度指标（10分）, in its first row, its weight closed from the fourth."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "||满||服务对象满意度|≥85%|90%|1|1||",
+               "||意<br>度<br>指<br>标|服务对<br>象满意|农村人居群众满意度|≥85%|90%|2|0||",
+               "||（<br>10|度指标|年度农村人居群众满意度|≥95%|97.5%|1|1|无|",
+               "||分）||年度年度农村人居群众满意度|≥85%|86%|1|1||")
+    rows = rejoined_rows(words, *rows_in)
+    assert [raw(row[1]) for row in rows[1:5]] == ["满意度指标（10分）", "", "", ""]
+    assert raw(rows[1][2]) == "服务对象满意度指标"

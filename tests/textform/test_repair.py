@@ -122,6 +122,9 @@ def test_page_numbers_in_the_margin_are_blanked() -> None:
     config = load_text_config(Settings().config_dir)
     lines = ["第 1 页，共 3 页", "  - 2 -", "共3页 第2页", "Page 2 of 3", "第二页", "1", "第1页的说明", "—"]
     assert repair.blank_page_marks(lines, config.page_marks) == ["", "", "", "", "", "1", "第1页的说明", "—"]
+    # 页 printed traditional (a traditional font's footer, a copy converted line by line).
+    assert repair.blank_page_marks(["第 1 頁，共 2 頁", "共2頁 第1頁", "第1頁的說明"], config.page_marks) == \
+        ["", "", "第1頁的說明"]
 
 
 def test_a_label_spread_across_its_cell_is_one_word() -> None:
