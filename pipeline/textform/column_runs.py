@@ -278,12 +278,14 @@ def name_level2_run(groups: list[dict[str, Piece]], rows: list[StreamRow], start
 
 
 def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int], prose_keys: list[str],
-                         cues: dict[str, tuple[str, ...]], answers: frozenset[str] = frozenset()) -> None:
+                         cues: dict[str, tuple[str, ...]], answers: frozenset[str] = frozenset(),
+                         answered: tuple[str, ...] = ()) -> None:
     """A sentence no count placed, printed right after a row's sentence of a column to its
     left (pdfminer prints a row's sentence cells as boxes side by side, left to right:
     评分标准 | 佐证材料): that row's, when it lacks that column and the words say it is of
     it. The counts cannot place such a column when some rows leave its cell blank; the
-    row's neighbouring box does. A guess, flagged."""
+    row's neighbouring box does. A guess, flagged. ``answers`` (无) go to the first of the
+    columns that take them (``answered``: the reasons for points lost)."""
     if len(prose_keys) < 2:
         return
     at = {id(c): (row, k) for row in rows for k, c in row.cells.items() if k in prose_keys}
@@ -313,8 +315,8 @@ def place_box_neighbours(rows: list[StreamRow], cells: list[Cell], used: set[int
             key = max(prose_keys, key=lambda k: cue_score(c.text, k, cues, prose_keys))
             if cue_score(c.text, key, cues, prose_keys) <= 0:
                 continue
-        elif c.key in answers:
-            key = prose_keys[0]
+        elif c.key in answers and any(k in prose_keys for k in answered):
+            key = next(k for k in answered if k in prose_keys)
         else:
             continue
         if key in row.cells or prose_keys.index(key) >= prose_keys.index(right):
@@ -498,11 +500,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         weight_at, score_at = best.weights, best.scores
         # The level-2 names set aside are confirmed as the groups' when their weights are
         # the sums of consecutive rows, one way only (a second sum beside the level-1
-        # weights the rows make).
+        # weights the rows make); one level-2 weight alone may be such a sum by chance.
         level2_start = level2_rows_start([found[j] for j in weight_at],
                                          [c.number() or 0.0 for c in level2_set_aside[1]]) \
             if level2_guessed and len(distinct) == 1 else None
-        level2_sure = not level2_guessed or level2_start is not None
+        level2_sure = not level2_guessed or (level2_start is not None and len(level2_set_aside[1]) >= 2)
         sure_numbers = ordered and len(distinct) == 1 and level2_sure
         # Weights that make the full marks and scores that make the printed total, one
         # way only: the numbers' pairing confirmed by both sums (the rows still flagged
@@ -558,7 +560,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # placed where the counts agree (the rows that lost points, for 偏差原因), flagged.
         place_left_sentences(rows, cells, used, kinds.prose_keys, config.prose_cues,
                              config.cell_stream.lost_points_columns, names[0])
-        place_box_neighbours(rows, cells, used, kinds.prose_keys, config.prose_cues, frozenset(no_deviation))
+        place_box_neighbours(rows, cells, used, kinds.prose_keys, config.prose_cues, frozenset(no_deviation),
+                             config.cell_stream.lost_points_columns)
     for row in rows:
         # The names come in an order of their own: a row is tied to its name only where a
         # cell of it shares the name's line (a row's cells in one box); else which name

@@ -240,7 +240,8 @@ def completes_worded_value(before: str, tail: str, config: TextConfig) -> bool:
 def ends_worded_value(key: str, config: TextConfig, longest: int = 3) -> bool:
     """A short piece (``longest`` characters at most) that ends a worded value of the form
     without being one (标, 指标, 范 of 达成预期指标, 符合规范): a worded value's wrapped end."""
-    return 0 < len(key) <= longest and any(len(v) > len(key) and v.endswith(key) for v in config.qualitative_values)
+    return 0 < len(key) <= longest and key not in config.qualitative_values \
+        and any(len(v) > len(key) and v.endswith(key) for v in config.qualitative_values)
 
 
 def is_tail(piece: Piece) -> bool:

@@ -1264,13 +1264,19 @@ def doubled_row(line: str, block: list[str], words: FormWords) -> bool:
     return bool(block) and len(key) >= words.doubled_row_min_chars and compact(block[-1]) == key
 
 
-def set_apart(lines: list[str], k: int, block: list[str]) -> bool:
+def set_apart(lines: list[str], k: int, block: list[str], words: FormWords) -> bool:
     """Line k, no pipe row, stands between two rows of a table with no blank line around
     it: a converter sets its tables apart by blank lines (a Markdown table ends at one),
     so it is a stray line (a noise token, a page's mark) in the table, not its end: it is
-    set after the table, whose rows are read as one block."""
-    return bool(block) and bool(lines[k].strip()) and k + 1 < len(lines) \
-        and PIPE_ROW.match(lines[k + 1]) is not None and not PIPE_RULE.match(lines[k + 1])
+    set after the table, whose rows are read as one block. A form's title, or a line
+    before a new table's header (a row, then its rule), ends the table all the same."""
+    if not block or not lines[k].strip() or k + 1 >= len(lines):
+        return False
+    if any(title in compact(lines[k]) for title in words.titles):
+        return False
+    next_is_header = k + 2 < len(lines) and PIPE_RULE.match(lines[k + 2]) is not None
+    return PIPE_ROW.match(lines[k + 1]) is not None and not PIPE_RULE.match(lines[k + 1]) \
+        and not next_is_header
 
 
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
@@ -1299,7 +1305,7 @@ def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_
             if not doubled_row(line, block, words):
                 block.append(line)
             continue
-        if set_apart(lines, k, block):
+        if set_apart(lines, k, block, words):
             stray.append(line)
             continue
         flush()

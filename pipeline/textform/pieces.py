@@ -198,12 +198,13 @@ def split_group_names(text: str, groups: tuple[str, ...]) -> list[str]:
     piece (产出指标时效指 | 标: PyMuPDF joins a level-1 cell and the level-2 cell beside it
     when their texts share a line and the gap between the cells is narrow). Parted only
     where the whole is no group name nor the start of one and the rest begins a group
-    name of two characters at least (``groups``: the vocabularies' names, longest first)."""
+    name with three characters at least (``groups``: the vocabularies' names, longest
+    first): two (产出数量 | 完成率, 决策过程) may as well be a row name's first line."""
     if any(g.startswith(text) for g in groups):
         return [text]
     for name in groups:
         rest = text[len(name):]
-        if text.startswith(name) and len(rest) >= 2 and any(g.startswith(rest) for g in groups):
+        if text.startswith(name) and len(rest) >= 3 and any(g.startswith(rest) for g in groups):
             return [name, rest]
     return [text]
 

@@ -416,8 +416,9 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
     meet between their rows' lines, and the nearer row's line does not say where one cell
     ends, which the upper cell's closing 。 does. Only where the upper row's cell goes on
     from its own line into the gap (its piece there ends no sentence) and the nearer rows
-    part the column elsewhere; by ``id``, with whether the end is in doubt (more than one
-    sentence ends there: a cell of two sentences)."""
+    part the column elsewhere; by ``id``, with whether the piece's row is in doubt (more
+    than one sentence ends there, a cell of two sentences; or the piece is moved away from
+    its nearer row, which the 。 alone says)."""
     out: dict[int, tuple[int, bool]] = {}
     for before, a, b in zip([None, *anchors], anchors, anchors[1:]):
         between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
@@ -441,7 +442,10 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
                 continue
             cut = min(ends, key=lambda k: (abs(k - nearer), k))
             for k, p in enumerate(run, 1):
-                out[id(p)] = (a if k <= cut else b, len(ends) > 1)
+                # A piece moved away from its nearer row rests on the 。 alone (a real cell
+                # may end with none, or hold one mid-cell): said as a guess.
+                moved = (k <= cut) != (k <= nearer)
+                out[id(p)] = (a if k <= cut else b, len(ends) > 1 or moved)
     return out
 
 

@@ -968,6 +968,20 @@ def test_a_stray_line_between_rows_does_not_end_the_table(words: FormWords) -> N
     assert lines[-2:] == ["", "后文"]
 
 
+def test_a_forms_title_between_two_tables_ends_the_first(words: FormWords) -> None:
+    """A form's title right after a table's last row, and a new table's header right after
+    a line (its rule below it), end the table: the next form's rows are no rows of it."""
+    text = "\n".join(["|一级指标|二级指标|三级指标|分值|得分|", "|---|---|---|---|---|",
+                      "|产出指标|数量指标|培训人次|10|10|", "**项目支出绩效自评表**",
+                      "|项目名称|河湖长制|", "|---|---|", "|主管部门|水务局|",
+                      "金额单位：万元", "|项目名称|河湖长制|", "|---|---|", "|主管部门|水务局|"])
+    lines = rejoin_markdown_tables(text, words).split("\n")
+    title, unit = lines.index("**项目支出绩效自评表**"), lines.index("金额单位：万元")
+    assert any(line.startswith("|产出指标") for line in lines[:title])
+    assert any("河湖长制" in line for line in lines[title:unit])
+    assert any("河湖长制" in line for line in lines[unit:])
+
+
 def test_a_label_torn_inside_its_cell_is_put_back(words: FormWords) -> None:
     """A label torn by a space or a stray letter inside its cell (是否 | 如期实现预期总体目
     C标, 评价 C年度<br>2023) is the label, so that it ends the value before it and names
