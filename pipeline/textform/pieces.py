@@ -199,13 +199,22 @@ def split_group_names(text: str, groups: tuple[str, ...]) -> list[str]:
     when their texts share a line and the gap between the cells is narrow). Parted only
     where the whole is no group name nor the start of one and the rest begins a group
     name with three characters at least (``groups``: the vocabularies' names, longest
-    first): two (产出数量 | 完成率, 决策过程) may as well be a row name's first line."""
+    first): two (产出数量 | 完成率, 决策过程) may as well be a row name's first line. Where
+    the row's name is glued too, two whole group names part it from their rest."""
     if any(g.startswith(text) for g in groups):
         return [text]
     for name in groups:
         rest = text[len(name):]
         if text.startswith(name) and len(rest) >= 3 and any(g.startswith(rest) for g in groups):
             return [name, rest]
+    # Both groups' cells glued to the row's name (效益指标社会效益指标社会公众知晓率): two whole
+    # group names, then the rest.
+    for name in groups:
+        rest = text[len(name):]
+        if text.startswith(name):
+            second = next((g for g in groups if len(rest) > len(g) >= 3 and rest.startswith(g)), None)
+            if second is not None:
+                return [name, second, rest[len(second):]]
     return [text]
 
 

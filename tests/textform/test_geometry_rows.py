@@ -155,6 +155,9 @@ def test_a_level1_name_glued_to_the_level2_name_beside_it_is_parted() -> None:
                           key=len, reverse=True))
     assert split_glued("产出指标时效指", CONFIG.qualitative_values, groups) == ["产出指标", "时效指"]
     assert split_glued("效益指标社会效益指标", CONFIG.qualitative_values, groups) == ["效益指标", "社会效益指标"]
+    # The row's name glued as well: two whole group names, then the name.
+    assert split_glued("效益指标社会效益指标社会公众知晓率", CONFIG.qualitative_values, groups) \
+        == ["效益指标", "社会效益指标", "社会公众知晓率"]
     # A group's own name, a name going on with no group's start, or one whose rest is two
     # characters (产出数量 | 完成率: a row name's first line) stays whole.
     for text in ("服务对象满意度指标", "产出指标", "满意度指标完成率", "可持续影响指", "产出数量", "决策过程"):
