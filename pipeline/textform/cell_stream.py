@@ -1084,7 +1084,13 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
     # apart from the values), not before a row (a level-2 group's), taken only when their
     # weights make exactly what the rows still lack and each finds its values in the runs
     # left over.
-    before_rows = {i for at, _pair in fund_anchors([*rows, *heads], cells, used)[0].values() for i in at}
+    ordered = sorted([*rows, *heads], key=lambda r: r.start)
+    placed = fund_anchors(ordered, cells, used)[0]
+    before_rows = {i for at, _pair in placed.values() for i in at}
+    weights = [r.cells["level3_weight"].number() or 0.0 for r in ordered]
+    pairs = {j: pair for j, (_at, pair) in placed.items()}
+    own = [placed[j][0][0] for j, pair in pairs.items()
+           if len(placed[j][0]) == 2 and pair[0].kind == "name" and row_not_group(j, pair, pairs, weights)]
     bare: dict[str, int] = {}
     for i in range(len(cells) - 1):
         if {i, i + 1} & (used | before_rows) or cells[i].kind != "name" or not 2 <= len(cells[i].key) <= 30 \
@@ -1092,17 +1098,24 @@ def row_heads_left(rows: list[StreamRow], cells: list[Cell], used: set[int], mar
                 or (i + 2 < len(cells) and cells[i + 2].kind == "value"):
             continue
         bare.setdefault(cells[i].key, i)
-    bare_weights = [cells[i + 1].number() or 0.0 for i in bare.values()]
-    if bare and all(w > 0 for w in bare_weights) and abs(sum(bare_weights) - short) <= TOLERANCE:
+    # A name and weight just before a row that no group of the rows after can be
+    # (`row_not_group`) are a row's whose values the tool printed elsewhere: when their
+    # weights alone make what the rows lack, taken without their values found (said
+    # missing, flagged).
+    for pick, need_values in ((list(bare.values()), True), (own, False)):
+        weights_of = [cells[i + 1].number() or 0.0 for i in pick]
+        if not pick or not all(w > 0 for w in weights_of) or abs(sum(weights_of) - short) > TOLERANCE:
+            continue
         named = [StreamRow({"level3": cells[i], "level3_weight": cells[i + 1]}, guessed={"level3", "level3_weight"},
-                           missing={"target", "actual", "score"}, start=i, end=i + 2) for i in bare.values()]
-        trial = used | {k for i in bare.values() for k in (i, i + 1)}
+                           missing={"target", "actual", "score"}, start=i, end=i + 2) for i in pick]
+        trial = used | {k for i in pick for k in (i, i + 1)}
         complete_heads(named, cells, trial, answers, ("target", "actual", "score"))
-        # Only when each found its values too: names and numbers alone would make the
-        # weights whole with nothing of the rows read.
-        if not any(r.missing for r in named):
+        # Else only when each found its values too: names and numbers alone would make
+        # the weights whole with nothing of the rows read.
+        if not need_values or not any(r.missing for r in named):
             used.update(trial)
             heads += named
+            break
     return sorted([*rows, *heads], key=lambda r: r.start)
 
 
@@ -2173,6 +2186,29 @@ def fund_anchors(rows: list[StreamRow], cells: list[Cell], used: set[int]
         if at >= 1 and cells[at].kind == "num" and cells[at - 1].kind == "group1":
             level1_anchors[j] = (cells[at - 1], cells[at])
     return anchors, level1_anchors
+
+
+def row_not_group(j: int, pair: tuple[Cell, Cell | None], anchors: dict[int, tuple[Cell, Cell | None]],
+                  row_weights: list[float]) -> bool:
+    """Whether a name and weight printed before row ``j`` are a row's own (its 三级指标 and
+    权重, the tool having printed the rest of that row elsewhere), not a level-2 group's: a
+    name no vocabulary lists whose weight no first rows from ``j`` on make (a group's
+    weight is the sum of its rows', which follow its name: 社会公众知晓率 | 3 before rows
+    of 1 and 7 names no group). The rows looked at run to the next name printed before a
+    row; a group with a row lost is no proof either way."""
+    name, weight_cell = pair
+    weight = weight_cell.number() if weight_cell is not None else None
+    if name.kind == "group2" or weight is None or weight <= 0:
+        return False
+    end = min((k for k in anchors if k > j), default=len(row_weights))
+    made = 0.0
+    for w in row_weights[j:end]:
+        made += w
+        if abs(made - weight) <= TOLERANCE:
+            return False
+        if made > weight + TOLERANCE:
+            return True
+    return False  # the rows make less: rows lost, or the group runs past the next name
 
 
 def repeated_runs(starts: list[int], ends: list[int], anchors: dict[int, tuple[Cell, Cell | None]]

@@ -20,6 +20,7 @@ from pipeline.textform.cell_stream import (
     name_from_total_run,
     place_left_sentences,
     repeated_runs,
+    row_heads_left,
     rows_read_past_labels,
     split_joined_names,
     split_rows,
@@ -375,3 +376,22 @@ def test_group_names_printed_among_rows_read_in_two_runs_name_their_groups() -> 
     groups = fund_groups(rows, cells, used, ["决策", "过程", "产出", "效益"], 0.95, 0.6, (100.0,), 0)
     assert [g["level2"].text for g in groups] == ["目标设置", "资金分配", "立项管理"]
     assert all(g["level2"].confidence <= 0.6 for g in groups)  # guesses, flagged
+
+
+def test_a_rows_name_and_weight_before_the_next_row_are_its_row_when_the_weights_ask() -> None:
+    # The rows found weigh 97 of 100; 社会公众知晓率 | 3 before the next row names no group
+    # of it (rows of 1 and 96 after): the row of 3 the rows lack, its values printed
+    # elsewhere (not found): a row, its values said missing, every cell flagged.
+    text = blocks("社会公众知晓率", "3", "建立联系群众制度完成率", "1", "100%", "100%", "0.5",
+                  "代表联络站建设覆盖率", "96", "≥90%", "93.5%", "90")
+    cells = cells_of(text, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    got = row_heads_left(rows, cells, used, (100.0,), None, (), ("无",))
+    assert [r.cells["level3"].text for r in got] == ["社会公众知晓率", "建立联系群众制度完成率", "代表联络站建设覆盖率"]
+    assert got[0].guessed == {"level3", "level3_weight"} and got[0].missing == {"target", "actual", "score"}
+    # A name whose weight the next rows make (1 | 2 after 组织实施 | 3) is their group's.
+    text = blocks("组织实施", "3", "制度执行有效性", "1", "100%", "100%", "1",
+                  "组织机构健全性", "2", "≥90%", "93.5%", "2", "监管有效性", "94", "≥90%", "93.5%", "90")
+    cells = cells_of(text, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    assert len(row_heads_left(rows, cells, used, (100.0,), None, (), ("无",))) == 3
