@@ -165,21 +165,30 @@ def test_level2_names_printed_as_a_box_before_their_weights_box_are_no_rows() ->
     assert got.total.value == 94
 
 
+# Five rows' 评分标准, as a fund form's sentence boxes print them.
+STANDARDS = ["按要求完成得满分；未完成的，按完成比例计分。", "评价年度实现值/年度预期值×该指标分值。",
+             "实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。",
+             "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "每项不符合扣一半分值。"]
+
+
+def five_rows_with_sentence_boxes(sentences: list[str]) -> str:
+    """A fund form of five rows whose sentence boxes (未达标原因分析 | 评分标准 | 参考佐证材料)
+    pdfminer printed after the rows, in the order given."""
+    text = fund_text(["决策", "20", "资金分配", "20", "资金分配合理性", "分配办法合规性", "论证决策规范性",
+                      "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
+    text = text.replace("\n\n合计：", "\n\n" + "\n\n".join(sentences) + "\n\n合计：")
+    return text.replace("自评分数\n\n", "自评分数\n\n未达标原因分析\n\n评分标准\n\n参考佐证材料\n\n")
+
+
 def test_a_rows_sentence_boxes_side_by_side_go_together() -> None:
     # pdfminer prints each row's 评分标准 and 佐证材料 boxes left to right, row after row;
     # a row whose 佐证材料 is blank leaves the counts short (five rows, four), so the
     # column's order cannot place them: the box right after a row's 评分标准 can.
-    standards = ["按要求完成得满分；未完成的，按完成比例计分。", "评价年度实现值/年度预期值×该指标分值。",
-                 "实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。",
-                 "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "每项不符合扣一半分值。"]
+    standards = STANDARDS
     evidence = ["专项资金监督检查的通知及检查报告。", "", "工作台账、验收报告等。", "满意度调查问卷及统计表。",
                 "培训通知、签到表、照片等。"]
     sentences = [s for pair in zip(standards, evidence) for s in pair if s]
-    text = fund_text(["决策", "20", "资金分配", "20", "资金分配合理性", "分配办法合规性", "论证决策规范性",
-                      "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
-    text = text.replace("\n\n合计：", "\n\n" + "\n\n".join(sentences) + "\n\n合计：")
-    text = text.replace("自评分数\n\n", "自评分数\n\n未达标原因分析\n\n评分标准\n\n参考佐证材料\n\n")
-    got = read(text)
+    got = read(five_rows_with_sentence_boxes(sentences))
     assert got is not None
     assert [r.text("scoring_standard") for r in got.rows] == standards
     assert [r.text("evidence") for r in got.rows] == evidence
@@ -193,18 +202,12 @@ def test_a_reason_box_right_before_a_rows_standard_is_that_rows() -> None:
     # for the row that lost points (分配办法合规性: 4, 3) and for one that did not, each
     # right before its row's standard; their count fits neither the rows nor those that
     # lost points.
-    standards = ["按要求完成得满分；未完成的，按完成比例计分。", "评价年度实现值/年度预期值×该指标分值。",
-                 "实际完成值达到年度预期值得满分，每低1个百分点扣0.5分，扣完为止。",
-                 "建立健全监管制度并有效执行得满分，发现问题未整改的每项扣2分。", "每项不符合扣一半分值。"]
+    standards = STANDARDS
     reason, other = "受天气影响部分工程延期，已督促施工单位加快进度", "个别项目前期论证不充分，将完善项目储备"
     evidence = "工作台账、验收报告等。"
     sentences = [standards[0], evidence, reason, standards[1], evidence, standards[2], evidence,
                  other, standards[3], evidence, standards[4], evidence]
-    text = fund_text(["决策", "20", "资金分配", "20", "资金分配合理性", "分配办法合规性", "论证决策规范性",
-                      "产出", "80", "数量指标", "80", "培训人次", "受益人数"])
-    text = text.replace("\n\n合计：", "\n\n" + "\n\n".join(sentences) + "\n\n合计：")
-    text = text.replace("自评分数\n\n", "自评分数\n\n未达标原因分析\n\n评分标准\n\n参考佐证材料\n\n")
-    got = read(text)
+    got = read(five_rows_with_sentence_boxes(sentences))
     assert got is not None
     assert [r.text("deviation_reason") for r in got.rows] == ["", reason, "", other, ""]
     assert min(p.confidence for p in got.rows[1].cells["deviation_reason"]) < CONFIG.review_threshold
