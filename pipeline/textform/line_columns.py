@@ -763,27 +763,3 @@ def cheapest_orders(e: list[list[float]], step: Callable[[int | None, int], floa
             nxt[c] = sorted(ways)[:keep]
         paths = nxt
     return sorted(p for ways in paths for p in ways if p[0] < INF)[:keep]
-
-
-def monotone_columns(e: list[list[float]], step: Callable[[int | None, int], float] = lambda a, c: 0.0
-                     ) -> list[int] | None:
-    """The cheapest strictly rising columns for a line's pieces, given each piece's cost
-    in each column and the cost of a column after another (``step``, None for the
-    first); None when no column order fits."""
-    r, m = len(e), len(e[0]) if e else 0
-    best = [[INF] * m for _ in range(r)]
-    back = [[-1] * m for _ in range(r)]
-    best[0] = [e[0][c] + step(None, c) for c in range(m)]
-    for j in range(1, r):
-        for c in range(j, m):
-            prev = min(range(c), key=lambda a: best[j - 1][a] + step(a, c))
-            if best[j - 1][prev] < INF and e[j][c] < INF:
-                best[j][c], back[j][c] = best[j - 1][prev] + step(prev, c) + e[j][c], prev
-    c = min(range(m), key=lambda k: best[r - 1][k])
-    if best[r - 1][c] == INF:
-        return None
-    cols = [0] * r
-    for j in range(r - 1, -1, -1):
-        cols[j] = c
-        c = back[j][c]
-    return cols

@@ -406,7 +406,7 @@ def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
 
 
 # How a cell's sentence ends (评分标准, 佐证材料, 偏差原因 written as sentences).
-SENTENCE_ENDS = ("。", "！", "？", "!", "?")
+FULL_STOPS = ("。", "！", "？", "!", "?")
 
 
 def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) -> dict[int, tuple[int, bool]]:
@@ -434,9 +434,9 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
             # The upper cell's last piece on or above its row's line.
             above = next((q for ln in range(a, a - 4 if before is None else before, -1)
                           for q in lines.get(ln, []) if share_column(q, run[0])), None)
-            if above is None or above.text.rstrip().endswith(SENTENCE_ENDS):
+            if above is None or above.text.rstrip().endswith(FULL_STOPS):
                 continue  # the upper cell ends on its row's line, or is not there
-            ends = [k for k, p in enumerate(run, 1) if p.text.rstrip().endswith(SENTENCE_ENDS)]
+            ends = [k for k, p in enumerate(run, 1) if p.text.rstrip().endswith(FULL_STOPS)]
             nearer = sum(p.line - a <= b - p.line for p in run)
             if not ends or nearer in ends:
                 continue
