@@ -166,8 +166,9 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
 
 
 def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, config: TextConfig,
-                      timings: dict[str, float]) -> Record:
-    """A record from a text form whose indicator columns are already named."""
+                      timings: dict[str, float], sheet_copy: bool = False) -> Record:
+    """A record from a text form whose indicator columns are already named; ``sheet_copy``:
+    the text is a spreadsheet's copy, whose percent cells may have lost their format."""
     from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_groups_off_vocabulary,
                                                   doubt_values_holding_table_labels, rows_to_indicators)
     if form.template == "unknown":
@@ -195,6 +196,9 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
                 if value.value is not None and "low_ocr_confidence" not in value.flags:
                     # Said, not left to the calibration (which reads the text as a tool's).
                     value.flag("low_ocr_confidence")
+        if sheet_copy:
+            from pipeline.textform.sheet_fractions import sheet_fractions
+            record = sheet_fractions(record, config)
     with timed(timings, "checks"):
         record.checks = run_checks(record, template.weighting)
         apply_checks(record, record.checks)
@@ -232,7 +236,7 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
     else:
         with timed(timings, "text-repair"):
             form = read_text_form(text, catalogue, config, piped)
-        record = build_text_record(form, source, catalogue, config, timings)
+        record = build_text_record(form, source, catalogue, config, timings, sheet_copy=cells is not None)
     if record.template == "unknown":
         # Unlike a page's tables, a text whose form is not recognised keeps nothing worth a
         # record to review: it fails, saying how near it came (as a workbook with no form).

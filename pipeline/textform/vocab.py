@@ -141,6 +141,10 @@ class TextConfig:
     page_marks: tuple[str, ...] = ()
     # A tabbed text whose indicator lines hold whole rows this often is a spreadsheet's copy.
     spreadsheet_rows_whole: float = 0.75
+    # A sheet's copy without its number formats: a percent cell's fraction (0.92 for 92%),
+    # at most this (200%), and the row names that say a rate (`sheet_fractions`).
+    sheet_fraction_max: float = 2.0
+    rate_name_ends: tuple[str, ...] = ()
     # A text with a table's rules on this share of its lines is an OCR engine's reading.
     ocr_rule_lines: float = 0.15
     repeat_min_chars: int = 6

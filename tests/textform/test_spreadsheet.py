@@ -26,6 +26,8 @@ SEED = Path(__file__).resolve().parents[2] / "fixtures" / "seeds" / "000_f4550fe
     ("gd_fund-00003", "text-sheet-copy", "copied.txt"),
     ("dept_overall-00011", "text-sheet-csv", "form.csv"),  # a sheet saved as CSV
     ("gd_fund-00003", "text-sheet-markdown", "form.txt"),  # a converter's Markdown table
+    ("dept_overall-00011", "text-sheet-values", "values.csv"),  # a script's CSV: 0.92 for 92%
+    ("mof_project-00005", "text-sheet-values", "values.csv"),
 ])
 def test_a_sheets_text_reads_as_its_workbook(truths, tmp_path: Path, doc_id: str, variant: str, name: str) -> None:
     truth = truths[doc_id]
