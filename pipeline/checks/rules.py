@@ -428,8 +428,17 @@ def check_spent_le_allocated(record: Record) -> list[Check]:
     return checks
 
 
+# A budget's execution rate is at most its whole (a cell holding more was another's: an
+# amount read into the 执行率 slot, 9777900).
+MOST_EXECUTION_RATE = 100.0
+
+
 def check_execution_rate(record: Record) -> list[Check]:
     rate, executed, annual = (num(record.fields.get(k)) for k in ("execution_rate", "executed", "budget_annual"))
+    if rate is not None and (executed is None or not annual) and rate > MOST_EXECUTION_RATE + 0.1:
+        # The amounts cannot confirm it, and no rate is so high.
+        return [Check(rule="execution_rate_matches", ok=False, detail=f"{fmt(rate)}% > 100%",
+                      fields=["fields.execution_rate"])]
     if rate is None or executed is None or not annual:
         return []
     expected = executed / annual * 100

@@ -91,3 +91,16 @@ def test_a_text_layers_doubted_group_weight_leaves_the_name_alone() -> None:
     apply_checks(record, run_checks(record))
     assert any(f.startswith("check_failed:") for f in record.indicators[0].level1_weight.flags)
     assert not record.indicators[0].level1.flags
+
+
+def test_a_rate_over_the_whole_fails_where_no_amounts_can_confirm_it() -> None:
+    # An amount read into the 执行率 slot (9,777,900.00), the annual budget lost.
+    record = gd_record()
+    record.fields.update({"execution_rate": fv(9777900), "executed": fv(9777900)})
+    checks = run_checks(record)
+    apply_checks(record, checks)
+    assert [c.detail for c in checks if c.rule == "execution_rate_matches"] == ["9.7779e+06% > 100%"]
+    assert "check_failed:execution_rate_matches" in record.fields["execution_rate"].flags
+    # A rate within the whole with nothing to check it against is left alone.
+    record.fields["execution_rate"] = fv(97.5)
+    assert not [c for c in run_checks(record) if c.rule == "execution_rate_matches"]
