@@ -222,11 +222,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
     if interleaved:
         blanks_said_missing(form.fields)
-    elif kind is TextKind.CELLS:
+    elif kind in (TextKind.CELLS, TextKind.LINES):
         # In a page's bands nothing after a label is no empty cell; a text too short of
         # wrapped group names to tell (an OCR engine's lines of a form whose names fit
         # their cells) may be in bands still, so a required field read blank is doubted.
-        # A blank optional field (填报单位, often not printed) is the form's empty cell,
+        # So in a text of lines: a label that ends its line has its value on the lines
+        # about it (情况 预期总体目标 | 围绕年度…), not in an empty cell. A blank optional field (填报单位, often not printed) is the form's empty cell,
         # null with no flag (record contract).
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1

@@ -174,3 +174,37 @@ def test_the_narrative_starts_at_its_first_section_heading_past_a_grid_not_read(
     assert form.template == "gd_fund" and not form.table_found
     said = "".join(line.text for line in form.narrative)
     assert "封开县27万元" in said and "强化绩效结果运用" in said
+
+
+# A tool that joins a line's cells with one space (a line of cells, not one cell a line)
+# wrote the goal's label at the end of the line above the goal, so nothing follows it.
+LINES_HEAD = """填报单位名称：南平市住房和城乡建设局 金额单位：万元
+基本情况
+项目名称 南平市职业技能提升培训工作经费 评价年度 2021 评价金额 2,263
+实施文件依据 南平府办〔2021〕86号 项目级次 二级
+资金情况
+资金安排情况
+预算计划安排 2,263
+实际分配下达 市本级 679 转移支付至下级 1,584
+资金使用情况 实际支出金额 市本级 679 转移支付到下级 1,584
+绩效目标
+情况 预期总体目标
+围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和管理模式，不断 完善阵地建设，促进职业技能
+工作实现高质量发展。
+是否如期实现预期总体目标 基本实现
+指标评分表
+一级指标 二级指标 三级指标
+年度预期值 评价年度实现
+值 自评分数 未达标原因分析 评分标准
+产出 50 成本指标 50 项目成本控制 50 ≤30万元 26.03万元 50
+效益 50 经济效益指标 50 带动地方经济增长 50 有效提升 有效提升 47
+合计： 100 100 100 97
+"""
+
+
+def test_a_blank_read_in_a_text_of_lines_is_said_missing() -> None:
+    form = read_text_form(LINES_HEAD, CATALOGUE, CONFIG)
+    assert form.template == "gd_fund"
+    assert form.fields["goal_expected"].flags == ["missing"]
+    assert form.fields["goal_achieved"].value == "基本实现" and not form.fields["goal_achieved"].flags
+    assert form.fields["project_name"].value == "南平市职业技能提升培训工作经费"
