@@ -12,6 +12,7 @@ has none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.layout import DocumentLayout, TextLine
@@ -63,6 +64,7 @@ from pipeline.textform.pieces import (
     TextKind,
     join_character_lines,
     join_wrapped_numbers,
+    pages_of_lines,
     printed_width,
     straddling,
     text_to_marked_pieces,
@@ -261,13 +263,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                                    and groups_lead(body, level1_names, config.level2_parents))
             lopsided = False
         else:
-            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
+            pages = pages_of_lines(lines)
+            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name, pages=pages)
             if lopsided:
                 # Rows whose wrapped lines do not mirror each other about their lines:
                 # cells at the top of their rows (a word processor's default) put every
                 # wrapped line below its row's line. Read that way too; the reading that
                 # fits better wins.
-                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True)
+                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True, pages=pages)
                 if cost < form.table_cost:
                     form.rows, form.table_cost = rows, cost
         if lopsided and kind is TextKind.LINES:
@@ -446,11 +449,12 @@ def is_piped(text: str) -> bool:
 
 
 def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, config: TextConfig, name: str,
-                  top_aligned: bool = False) -> tuple[list[TextRow], float, bool]:
+                  top_aligned: bool = False, pages: Sequence[int] = ()) -> tuple[list[TextRow], float, bool]:
     """The rows of a text that keeps one table row per line (pdftotext -layout by its
     positions, pdfplumber by the kinds of its pieces), each row's wrapped lines gathered
     round its line (centred cells) or below it (``top_aligned``); their reading's cost per
-    piece; and whether the rows' wrapped lines are lopsided (no centred cells)."""
+    piece; and whether the rows' wrapped lines are lopsided (no centred cells). ``pages``:
+    the page of each line, whose positions are that page's own (`pieces.pages_of_lines`)."""
     spec = template.indicators
     least = 1 if "score" in spec.blank_allowed else 2
     owners: dict[int, int] | None = None
@@ -463,13 +467,13 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         lines: dict[int, list[Piece]] = {}
         for p in body:
             lines.setdefault(p.line, []).append(p)
-        anchors = row_lines(lines, least)
+        anchors = row_lines(lines, least, pages)
         if top_aligned:
             owners = top_aligned_owners(lines, anchors)
         else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
             sizes = {ln: len(ps) for ln, ps in lines.items()}
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
-    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell)
+    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell, pages=pages)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tail_after,

@@ -1,0 +1,65 @@
+"""pdftotext -layout prints each page with its own spacing, and ends a page with a form
+feed: a last page that holds one row and the total prints them packed to the left, their
+numbers far from where the first page's rows print theirs."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
+from pipeline.textform.form_reader import read_text_form
+from pipeline.textform.pieces import Piece, pages_of_lines, text_to_pieces
+from pipeline.textform.table_region import row_lines
+from pipeline.textform.vocab import load_text_config
+
+CONFIG = load_text_config(Settings().config_dir)
+CATALOGUE = load_catalogue(Settings().config_dir)
+
+# A 部门预算项目 form's table over two pages (pdftotext -layout, shortened): the second page
+# holds the last row and the total only.
+TWO_PAGES = "\n".join([
+    "                                        部门预算项目支出绩效自评表",
+    "                                                     （2023年度）",
+    "",
+    "项目名称          乡村振兴驻镇帮镇扶村工作经费",
+    "主管部门          梅州市人力资源和社会保障局               实施单位                   梅州市疾病预防控制中心",
+    "                                    指标性",
+    "       一级指标    二级指标      三级指标                  指标值        度量单位         权重          完成值"
+    "           得分        未完成原因分析",
+    "                                     质",
+    "              成本指标    单位建设成本        ≤     580         万元         20         509.07万元       20",
+    "      产出指标（",
+    "      40分）    时效指标    资金拨付及时率       ＝     100         %          20         100%           18",
+    "      满意度指标   服务对象满意 服务对象满意度        ≥     95          %          50         97.5%          50",
+    "      （60分）   度指标    群众满意度          ≥     90          %          5          91%            4",
+    "\f     乡村振兴群众满意度   ≥   85   %   5     86%   5",
+    "总分                            100         97",
+    "\f一、绩效目标实现情况",
+    " 年度总体目标已实现。",
+    "\f",
+])
+
+
+def test_a_last_page_s_packed_row_is_a_row_of_its_own() -> None:
+    form = read_text_form(TWO_PAGES, CATALOGUE, CONFIG)
+    got = [(r.text("level3"), r.text("target"), r.text("level3_weight"), r.text("actual"), r.text("score"))
+           for r in form.rows]
+    assert got[-2:] == [("群众满意度", "90", "5", "91%", "4"), ("乡村振兴群众满意度", "85", "5", "86%", "5")]
+    assert form.total is not None and form.total.value == 97
+
+
+def test_pages_are_counted_at_form_feeds() -> None:
+    _kind, _pieces, lines = text_to_pieces("a\n\fb\nc\n\f\nd", CONFIG)
+    assert pages_of_lines(lines) == [0, 1, 1, 2, 2]
+
+
+def test_a_row_line_is_judged_against_its_own_page_s_rows() -> None:
+    def line(n: int, *cells: tuple[str, int]) -> list[Piece]:
+        return [Piece(t, t, n, x, 0.95) for t, x in cells]
+
+    lines = {0: line(0, ("单位建设成本", 20), ("20", 70), ("20", 90)),
+             1: line(1, ("资金拨付及时率", 20), ("20", 70), ("18", 90)),
+             2: line(2, ("群众满意度", 5), ("5", 30), ("5", 40))}
+    # The last line's numbers stand less than half as far right as the others': on one
+    # page a merged group's line, on a page of its own a row.
+    assert row_lines(lines) == [0, 1]
+    assert row_lines(lines, pages=[0, 0, 1]) == [0, 1, 2]
