@@ -70,7 +70,7 @@ from pipeline.textform.pieces import (
     text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
-from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
+from pipeline.textform.row_groups import (groups_by_their_columns, groups_from_weights, groups_lead, groups_to_their_levels,
                                           place_merged_groups)
 from pipeline.textform.table_region import (
     drop_header_lines,
@@ -481,8 +481,11 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
     vocabulary = template.vocabulary
-    groups_to_their_levels(rows, frozenset(compact(n) for n in vocabulary.level1),
-                           frozenset(compact(n) for names in vocabulary.level2.values() for n in names))
+    level1_names = frozenset(compact(n) for n in vocabulary.level1)
+    level2_names = frozenset(compact(n) for names in vocabulary.level2.values() for n in names)
+    groups_to_their_levels(rows, level1_names, level2_names)
+    if kind is TextKind.SPACED:
+        groups_by_their_columns(rows, level1_names, level2_names, pages)
     return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
 
 

@@ -8,12 +8,12 @@ where it does not, those its name is centred on."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow, capped
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, share_column
 
 
 def number_of(pieces: list[Piece]) -> float | None:
@@ -167,6 +167,44 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
                 row.cells[there] = alone
                 moved += 1
                 break
+    return moved
+
+
+def groups_by_their_columns(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str],
+                            pages: Sequence[int] = ()) -> int:
+    """A group name either level may take (成本指标: a level 2 under 产出指标, a level 1 in
+    the 2021 framework) moved to the level whose column it stands in, in a text that kept
+    positions (pdftotext -layout): a merged cell prints its name inside its own column, so
+    where on the same page (each page is spaced by its own text) it shares a column with
+    names only one level takes (数量指标, 可持续影响指标) and none of the other level's, it
+    is of that level, whatever the row reading made of it. Only into an empty cell of its
+    row; returns how many moved."""
+    def page(piece: Piece) -> int:
+        return pages[piece.line] if piece.line < len(pages) else 0
+
+    sure: dict[tuple[int, str], list[Piece]] = {}  # (page, level) -> names only that level takes
+    for row in rows:
+        for level, names in (("level1", level1_names - level2_names), ("level2", level2_names - level1_names)):
+            for key in ("level1", "level2"):
+                pieces = row.cells.get(key)
+                if pieces and pieces[0].x is not None and group_text(pieces) in names:
+                    sure.setdefault((page(pieces[0]), level), []).append(pieces[0])
+    moved = 0
+    either = level1_names & level2_names
+    for row in rows:
+        for here, there in (("level1", "level2"), ("level2", "level1")):
+            pieces = row.cells.get(here)
+            if not pieces or pieces[0].x is None or row.cells.get(there) or group_text(pieces) not in either:
+                continue
+            on_page = page(pieces[0])
+            if any(share_column(pieces[0], q) for q in sure.get((on_page, here), [])) \
+                    or not any(share_column(pieces[0], q) for q in sure.get((on_page, there), [])):
+                continue
+            row.cells[there] = row.cells.pop(here)
+            if row.cells.get(f"{here}_weight") and not row.cells.get(f"{there}_weight"):
+                row.cells[f"{there}_weight"] = row.cells.pop(f"{here}_weight")
+            moved += 1
+            break
     return moved
 
 

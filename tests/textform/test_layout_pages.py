@@ -63,3 +63,26 @@ def test_a_row_line_is_judged_against_its_own_page_s_rows() -> None:
     # page a merged group's line, on a page of its own a row.
     assert row_lines(lines) == [0, 1]
     assert row_lines(lines, pages=[0, 0, 1]) == [0, 1, 2]
+
+
+def test_a_name_of_either_level_goes_to_the_column_it_stands_in() -> None:
+    from pipeline.textform.indicator_rows import TextRow
+    from pipeline.textform.row_groups import groups_by_their_columns
+
+    def cell(text: str, line: int, x: int) -> list[Piece]:
+        return [Piece(text, text, line, x, 0.95)]
+
+    # pdftotext -layout: 产出指标 under 一级指标 (x 7), 数量指标 and 成本指标 under 二级指标
+    # (x 15); the row reading took 成本指标 (a level 1 in the 2021 framework) for a level 1.
+    rows = [TextRow({"level2": cell("数量指标", 1, 15), "level3": cell("新建改建设施数量", 1, 22)}),
+            TextRow({"level1": cell("产出指标", 3, 7), "level3": cell("项目成本控制", 3, 22)}),
+            TextRow({"level1": cell("成本指标", 5, 15), "level3": cell("单位建设成本", 5, 22)})]
+    level1 = frozenset({"产出指标", "效益指标", "成本指标"})
+    level2 = frozenset({"数量指标", "成本指标", "可持续影响指标"})
+    assert groups_by_their_columns(rows, level1, level2) == 1
+    assert rows[2].text("level2") == "成本指标" and not rows[2].cells.get("level1")
+    assert rows[1].text("level1") == "产出指标"
+    # On another page (its own spacing) no name of either level stands beside it: left as read.
+    rows[2] = TextRow({"level1": cell("成本指标", 5, 15), "level3": cell("单位建设成本", 5, 22)})
+    assert groups_by_their_columns(rows, level1, level2, pages=[0, 0, 0, 0, 0, 1]) == 0
+    assert rows[2].text("level1") == "成本指标"
