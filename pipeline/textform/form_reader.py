@@ -486,7 +486,8 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     groups_to_their_levels(rows, level1_names, level2_names)
     if kind is TextKind.SPACED:
         groups_by_their_columns(rows, level1_names, level2_names, pages)
-    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
+    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess, pages=pages), \
+        cost, lopsided
 
 
 def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:

@@ -86,3 +86,24 @@ def test_a_name_of_either_level_goes_to_the_column_it_stands_in() -> None:
     rows[2] = TextRow({"level1": cell("成本指标", 5, 15), "level3": cell("单位建设成本", 5, 22)})
     assert groups_by_their_columns(rows, level1, level2, pages=[0, 0, 0, 0, 0, 1]) == 0
     assert rows[2].text("level1") == "成本指标"
+
+
+def test_a_merged_cell_cut_by_a_page_break_ends_its_first_part_with_the_page() -> None:
+    from pipeline.textform.row_groups import centred_spans, page_parts
+
+    def name(text: str, line: int) -> list[Piece]:
+        return [Piece(text, text, line, 7, 0.95)]
+
+    # Rows on lines 10, 12, 14 (page 0) and 21, 23 (page 1); 产出指标 centred on the first
+    # two rows, 效益指标 printed on each page's part of its cell (the pages' lines are not
+    # spaced alike, so its first part's name need not stand at that part's middle).
+    lines = [10.0, 12.0, 14.0, 21.0, 23.0]
+    pages = [0] * 20 + [1] * 10
+    inside = [(0, name("产出指标", 11), []), (2, name("效益指标", 17), []), (3, name("效益指标", 22), [])]
+    ends = page_parts(inside, lines, 0, 5, pages)
+    assert ends == {1: 3}
+    extents = [(ln, ln) for ln in lines]
+    # By the lines alone the first part (its name printed low on its page) takes the next
+    # page's first row; the page says where the part ends.
+    assert centred_spans([11.0, 17.0, 22.0], 0, 5, extents) == [(0, 2), (2, 4), (4, 5)]
+    assert centred_spans([11.0, 17.0, 22.0], 0, 5, extents, ends) == [(0, 2), (2, 3), (3, 5)]
