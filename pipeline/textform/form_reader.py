@@ -12,6 +12,7 @@ has none.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from pipeline.layout import DocumentLayout, TextLine
@@ -63,12 +64,13 @@ from pipeline.textform.pieces import (
     TextKind,
     join_character_lines,
     join_wrapped_numbers,
+    pages_of_lines,
     printed_width,
     straddling,
     text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
-from pipeline.textform.row_groups import (groups_from_weights, groups_lead, groups_to_their_levels,
+from pipeline.textform.row_groups import (groups_by_their_columns, groups_from_weights, groups_lead, groups_to_their_levels,
                                           place_merged_groups)
 from pipeline.textform.table_region import (
     drop_header_lines,
@@ -262,13 +264,14 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                                    and groups_lead(body, level1_names, config.level2_parents))
             lopsided = False
         else:
-            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name)
+            pages = pages_of_lines(lines)
+            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name, pages=pages)
             if lopsided:
                 # Rows whose wrapped lines do not mirror each other about their lines:
                 # cells at the top of their rows (a word processor's default) put every
                 # wrapped line below its row's line. Read that way too; the reading that
                 # fits better wins.
-                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True)
+                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True, pages=pages)
                 if cost < form.table_cost:
                     form.rows, form.table_cost = rows, cost
         if lopsided and kind is TextKind.LINES:
@@ -447,11 +450,12 @@ def is_piped(text: str) -> bool:
 
 
 def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, config: TextConfig, name: str,
-                  top_aligned: bool = False) -> tuple[list[TextRow], float, bool]:
+                  top_aligned: bool = False, pages: Sequence[int] = ()) -> tuple[list[TextRow], float, bool]:
     """The rows of a text that keeps one table row per line (pdftotext -layout by its
     positions, pdfplumber by the kinds of its pieces), each row's wrapped lines gathered
     round its line (centred cells) or below it (``top_aligned``); their reading's cost per
-    piece; and whether the rows' wrapped lines are lopsided (no centred cells)."""
+    piece; and whether the rows' wrapped lines are lopsided (no centred cells). ``pages``:
+    the page of each line, whose positions are that page's own (`pieces.pages_of_lines`)."""
     spec = template.indicators
     least = 1 if "score" in spec.blank_allowed else 2
     owners: dict[int, int] | None = None
@@ -464,13 +468,13 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         lines: dict[int, list[Piece]] = {}
         for p in body:
             lines.setdefault(p.line, []).append(p)
-        anchors = row_lines(lines, least)
+        anchors = row_lines(lines, least, pages)
         if top_aligned:
             owners = top_aligned_owners(lines, anchors)
         else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
             sizes = {ln: len(ps) for ln, ps in lines.items()}
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
-    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell)
+    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell, pages=pages)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tail_after,
@@ -478,9 +482,13 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
     vocabulary = template.vocabulary
-    groups_to_their_levels(rows, frozenset(compact(n) for n in vocabulary.level1),
-                           frozenset(compact(n) for names in vocabulary.level2.values() for n in names))
-    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess), cost, lopsided
+    level1_names = frozenset(compact(n) for n in vocabulary.level1)
+    level2_names = frozenset(compact(n) for names in vocabulary.level2.values() for n in names)
+    groups_to_their_levels(rows, level1_names, level2_names)
+    if kind is TextKind.SPACED:
+        groups_by_their_columns(rows, level1_names, level2_names, pages)
+    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess, pages=pages), \
+        cost, lopsided
 
 
 def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:

@@ -19,7 +19,16 @@ from itertools import accumulate
 from unicodedata import east_asian_width
 
 from pipeline.text.normalize import compact
-from pipeline.textform.repair import DOUBT_MARK, blank_page_marks, blank_rules, clean_fragment, clean_line, rejoin_pair
+from pipeline.textform.repair import (
+    DOUBT_MARK,
+    PAGE_BREAK,
+    blank_page_marks,
+    blank_rules,
+    clean_fragment,
+    clean_line,
+    kept_page_break,
+    rejoin_pair,
+)
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 # A comparator glued to the name before it (PyMuPDF: 农村人居完成数量≥120个), and a
@@ -276,6 +285,17 @@ def placed_parts(text: str, x: int | None, qualitative: tuple[str, ...], groups:
     return out
 
 
+def pages_of_lines(lines: list[str]) -> list[int]:
+    """The page (from 0) each line stands on, where the text marks its pages (pdftotext's
+    form feed before a page's first line); 0 throughout where it does not."""
+    out: list[int] = []
+    page = 0
+    for line in lines:
+        page += line.count(PAGE_BREAK)
+        out.append(page)
+    return out
+
+
 def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_line: bool = False) -> list[str]:
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
@@ -284,7 +304,10 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
     to 全年预算数: 10,789,200.00 twice)."""
     out: list[str] = []
     recent: list[tuple[str, bool]] = []  # the last lines' keys, and whether each opened a block
+    page_break = False  # a dropped line started a page: the next line kept starts it instead
     for line in lines:
+        if page_break and PAGE_BREAK not in line:
+            line, page_break = PAGE_BREAK + line, False
         key = compact(line)
         opens = not out or not out[-1].strip()  # the first line after a blank one
         keys = [k for k, _ in recent]
@@ -299,7 +322,9 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
             and not (opens and (key, True) in recent)
         if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
                 and not LONE_AMOUNT.match(line.strip()):
+            page_break = PAGE_BREAK in line
             continue
+        page_break = False
         out.append(line)
         if key:
             recent = (recent + [(key, opens)])[-window:]
@@ -338,7 +363,7 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
     narrative, which is read as running text; and the lines (their indexes, the pieces'
     ``line``) a converter's Markdown reader marked in doubt (`repair.DOUBT_MARK`), the mark
     taken off."""
-    lines = blank_page_marks([clean_line(blank_rules(ln.rstrip()), labels) for ln in text.split("\n")],
+    lines = blank_page_marks([clean_line(blank_rules(kept_page_break(ln)), labels) for ln in text.split("\n")],
                              config.page_marks)
     rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars, rows_per_line)

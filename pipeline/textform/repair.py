@@ -98,8 +98,20 @@ def blank_page_marks(lines: list[str], marks: tuple[str, ...]) -> list[str]:
     """A page's number printed in its margin (第 1 页，共 3 页, - 2 -, config/text.yaml
     ``page_marks``) is not the form's: the line is left blank, as between pages."""
     patterns = page_mark_patterns(marks)
-    return ["" if line.strip() and any(p.fullmatch(line.strip()) for p in patterns) else line
-            for line in lines]
+    return [PAGE_BREAK * (PAGE_BREAK in line) if line.strip() and any(p.fullmatch(line.strip()) for p in patterns)
+            else line for line in lines]
+
+
+# pdftotext ends each page with a form feed: the next page's first line starts with it.
+PAGE_BREAK = "\f"
+
+
+def kept_page_break(line: str) -> str:
+    """A line with its trailing blanks off, a page's form feed kept on a line that holds
+    nothing else (rstrip takes it for a blank): it says where a page starts, and each page
+    of a text that kept positions has its own spacing (`pieces.pages_of_lines`)."""
+    stripped = line.rstrip()
+    return PAGE_BREAK if PAGE_BREAK in line and not stripped.strip() else stripped
 
 
 @cache

@@ -8,12 +8,12 @@ where it does not, those its name is centred on."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow, capped
-from pipeline.textform.pieces import Piece
+from pipeline.textform.pieces import Piece, share_column
 
 
 def number_of(pieces: list[Piece]) -> float | None:
@@ -65,13 +65,16 @@ def row_extents(rows: list[TextRow]) -> list[tuple[float, float]]:
 
 
 def centred_spans(occurrences: list[float], start: int, end: int,
-                  extents: list[tuple[float, float]] | None = None) -> list[tuple[int, int]]:
+                  extents: list[tuple[float, float]] | None = None,
+                  ends: Mapping[int, int] | None = None) -> list[tuple[int, int]]:
     """Consecutive spans of rows [start, end), one per occurrence, each occurrence as near
     its span's middle as can be: where a tool that prints a row per line puts a merged
     cell's text (vertically centred on the rows it covers). With ``extents`` (each row's
     first and last line, `row_extents`) the occurrences are lines and a span's middle is
     the middle of its lines: a merged cell is centred on its rows' height, and rows of
-    many wrapped lines are taller than rows of one; else both are row indices."""
+    many wrapped lines are taller than rows of one; else both are row indices. ``ends``:
+    occurrences (by index) whose span is known to end before a given row (a merged cell
+    cut by a page break ends its first part with the page)."""
     k, n = len(occurrences), end - start
     # Lines are coarse (a name of two lines centred on three is half a line off either
     # way): where spans are as near by lines, the one nearer by the rows' count wins.
@@ -95,6 +98,8 @@ def centred_spans(occurrences: list[float], start: int, end: int,
     best[0][0] = 0.0
     for j in range(1, k + 1):
         for b in range(j, n + 1):
+            if ends and j - 1 in ends and start + b != ends[j - 1]:
+                continue
             for a in range(j - 1, b):
                 if best[j - 1][a] == INF:
                     continue
@@ -170,8 +175,67 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
     return moved
 
 
+def groups_by_their_columns(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str],
+                            pages: Sequence[int] = ()) -> int:
+    """A group name either level may take (成本指标: a level 2 under 产出指标, a level 1 in
+    the 2021 framework) moved to the level whose column it stands in, in a text that kept
+    positions (pdftotext -layout): a merged cell prints its name inside its own column, so
+    where on the same page (each page is spaced by its own text) it shares a column with
+    names only one level takes (数量指标, 可持续影响指标) and none of the other level's, it
+    is of that level, whatever the row reading made of it. Only into an empty cell of its
+    row; returns how many moved."""
+    def page(piece: Piece) -> int:
+        return pages[piece.line] if piece.line < len(pages) else 0
+
+    sure: dict[tuple[int, str], list[Piece]] = {}  # (page, level) -> names only that level takes
+    for row in rows:
+        for level, names in (("level1", level1_names - level2_names), ("level2", level2_names - level1_names)):
+            for key in ("level1", "level2"):
+                pieces = row.cells.get(key)
+                if pieces and pieces[0].x is not None and group_text(pieces) in names:
+                    sure.setdefault((page(pieces[0]), level), []).append(pieces[0])
+    moved = 0
+    either = level1_names & level2_names
+    for row in rows:
+        for here, there in (("level1", "level2"), ("level2", "level1")):
+            pieces = row.cells.get(here)
+            if not pieces or pieces[0].x is None or row.cells.get(there) or group_text(pieces) not in either:
+                continue
+            on_page = page(pieces[0])
+            if any(share_column(pieces[0], q) for q in sure.get((on_page, here), [])) \
+                    or not any(share_column(pieces[0], q) for q in sure.get((on_page, there), [])):
+                continue
+            row.cells[there] = row.cells.pop(here)
+            if row.cells.get(f"{here}_weight") and not row.cells.get(f"{there}_weight"):
+                row.cells[f"{there}_weight"] = row.cells.pop(f"{here}_weight")
+            moved += 1
+            break
+    return moved
+
+
+def page_parts(inside: list[tuple[int, list[Piece], list[Piece]]], lines: list[float], start: int, end: int,
+               pages: Sequence[int]) -> dict[int, int]:
+    """Where the first part of a merged cell cut by a page break ends: its name printed
+    again on the next page (pdftotext -layout prints each page's part with its text), the
+    part before ends with its page's last row. By occurrence, the row its part ends
+    before."""
+    def page(line: float) -> int:
+        return pages[int(line)] if 0 <= int(line) < len(pages) else 0
+
+    out: dict[int, int] = {}
+    for k in range(len(inside) - 1):
+        (_i, name, _w), (_j, again, _v) = inside[k], inside[k + 1]
+        first, second = page(min(p.line for p in name)), page(min(p.line for p in again))
+        if group_text(name) != group_text(again) or first == second:
+            continue
+        cut = next((r for r in range(start, end) if page(lines[r]) >= second), None)
+        if cut is not None and start < cut:
+            out[k] = cut
+    return out
+
+
 def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: bool = False, *,
-                        guess: float) -> list[TextRow]:
+                        guess: float, pages: Sequence[int] = ()) -> list[TextRow]:
     """Merged group cells (一级指标, 二级指标, their weights) moved to the first row they
     cover, for a text that prints a row per line: there a merged cell's text stands beside
     the middle of its rows, not the first (or, ``top_aligned``, beside its first). The rows
@@ -237,7 +301,8 @@ def place_merged_groups(rows: list[TextRow], spec: IndicatorSpec, top_aligned: b
                     spans = top_spans(firsts, start, end)
                 else:  # a name in the middle of its rows' lines
                     middles = [sum(p.middle_line for p in name) / len(name) for _i, name, _w in inside]
-                    spans = centred_spans(middles, start, end, extents)
+                    spans = centred_spans(middles, start, end, extents,
+                                          page_parts(inside, lines, start, end, pages) or None)
             for (a, b), (_i, name, weight) in zip(spans, inside):
                 if a >= b or a >= n:
                     continue  # a group of weight 0 (产出指标（0分）) covers no row

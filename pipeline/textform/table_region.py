@@ -6,7 +6,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -323,7 +323,7 @@ def within(inner: Piece, outer: Piece) -> bool:
 
 
 def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int, int] | None = None,
-                         least_numbers: int = 2, *, unsure: float) -> list[Piece]:
+                         least_numbers: int = 2, *, unsure: float, pages: Sequence[int] = ()) -> list[Piece]:
     """A text that kept its lines (pdftotext -layout, pdfplumber) prints a row's wrapped
     cells on the lines around the row's own line, interleaved with its neighbours'. Each
     line is given to its row's line (``owners``, line → row line, where the columns were
@@ -335,7 +335,8 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     lines: dict[int, list[Piece]] = {}
     for p in body:
         lines.setdefault(p.line, []).append(p)
-    anchors = sorted({a for a in owners.values() if a in lines}) if owners else row_lines(lines, least_numbers)
+    anchors = sorted({a for a in owners.values() if a in lines}) if owners \
+        else row_lines(lines, least_numbers, pages)
     if not anchors:
         return body
     groups: dict[int, list[Piece]] = {a: [] for a in anchors}
@@ -449,21 +450,24 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
     return out
 
 
-def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2) -> list[int]:
+def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2, pages: Sequence[int] = ()) -> list[int]:
     """The lines holding a row's numbers (its weight and score; where the score may be
     blank, its weight among two other pieces at least). A merged group's line (产出 50
     成本指标 50) holds two numbers too, but far left of where the rows print their score:
     a line counts when its last number stands near the rows' usual last number (more than
-    half-way across, the median row's)."""
+    half-way across, the median row's) on its own page (``pages``: each line's): pdftotext
+    -layout spaces each page by its own text, so a last page holding a row or two and the
+    total prints them packed to the left."""
     rightmost: dict[int, int] = {}
     for ln, ps in lines.items():
         numbers = [p for p in ps if NUMBER.fullmatch(p.text.strip())]
         if len(numbers) >= 2 or (numbers and len(numbers) >= least_numbers and len(ps) - len(numbers) >= 2):
             rightmost[ln] = max((p.x or 0) for p in numbers)
-    if not rightmost:
-        return []
-    usual = sorted(rightmost.values())[len(rightmost) // 2]
-    return sorted(ln for ln, x in rightmost.items() if x >= usual * 0.6)
+    by_page: dict[int, list[int]] = {}
+    for ln, x in rightmost.items():
+        by_page.setdefault(pages[ln] if ln < len(pages) else 0, []).append(x)
+    usual = {page: sorted(xs)[len(xs) // 2] for page, xs in by_page.items()}
+    return sorted(ln for ln, x in rightmost.items() if x >= usual[pages[ln] if ln < len(pages) else 0] * 0.6)
 
 
 def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],
