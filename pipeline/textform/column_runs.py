@@ -205,22 +205,18 @@ def weight_only_readings(numbers: list[float], k: int, sums: Sequence[float], st
     return sorted(out, key=lambda r: r[1])
 
 
-def weights_alone(numbers: list[float], k: int, sums: Sequence[float], marks: tuple[float, ...],
-                  funds_weight: float | None) -> tuple[list[int], bool] | None:
+def weights_alone(numbers: list[float], k: int, sums: Sequence[float]) -> tuple[list[int], bool] | None:
     """The rows' weights (their places among the numbers) on a form whose 得分 column is
     blank, and whether they are sure: they make the printed level-1 weights (``sums``) one
-    way only. Without printed level-1 weights, weights that make the full marks (with or
-    without the funds block's weight), never sure. None when no way does."""
-    if sums:
-        found = weight_only_readings(numbers, k, sums)
-    else:
-        found = [r for m in marks for f in {0.0, funds_weight or 0.0} if m - f > 0
-                 for r in weight_only_readings(numbers, k, [m - f])]
+    way only. None when no way does, or the form prints no level-1 weights: the full marks
+    alone are made by too many choices (and fewer than 2k numbers may as well be names
+    miscounted, a group's name taken for a row's, with the scores printed)."""
+    found = weight_only_readings(numbers, k, sums) if sums else []
     if not found:
         return None
     distinct = {tuple(numbers[j] for j in r) for r, _gaps in found}
     best = min(found, key=lambda r: r[1])[0]
-    return best, bool(sums) and len(distinct) == 1
+    return best, len(distinct) == 1
 
 
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
@@ -565,8 +561,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         values_loose = True
     # Fewer numbers than k weights and k scores: the 得分 column left blank (a form not yet
     # scored); the weights read alone where the sums place them, every score unread.
-    blank_scores = weights_alone(found, k, sums if ordered else (), marks, funds_weight) \
-        if not confirmed and len(found) < 2 * k else None
+    blank_scores = weights_alone(found, k, sums) if ordered and not confirmed and len(found) < 2 * k else None
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
