@@ -589,7 +589,9 @@ def glued_name_rejoined(block: list[list[Piece]], lines: list[str], kinds: CellC
 def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
     """A group name torn across two blocks (服务对象满 | 意度指标 群众满意度 …): a cell that
     begins a group name and the first line of the next cell that ends it make the group
-    cell; the rest of the next cell stands as it was."""
+    cell; the rest of the next cell stands as it was. Not when the next cell is whole a
+    label of the form (指标 | 性质, the 指标性质 header label wrapped in a narrow column, after
+    the row name 服务对象满意度): the label's first line is no group name's tail."""
     out: list[Cell] = []
     i = 0
     while i < len(cells):
@@ -597,7 +599,8 @@ def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
         nxt = cells[i + 1] if i + 1 < len(cells) else None
         if nxt is not None and len(nxt.pieces) > 1 and c.key not in kinds.group_names and len(c.key) >= 2 \
                 and any(n.startswith(c.key) for n in kinds.group_names) \
-                and WEIGHT_SUFFIX.sub("", c.key + nxt.pieces[0].key) in kinds.group_names:
+                and WEIGHT_SUFFIX.sub("", c.key + nxt.pieces[0].key) in kinds.group_names \
+                and nxt.kind != "label":
             group = (*c.pieces, nxt.pieces[0])
             rest = nxt.pieces[1:]
             out += [Cell(group, kinds.of(group), c.block), Cell(rest, kinds.of(rest), nxt.block)]

@@ -152,6 +152,73 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
     return out
 
 
+def weight_only_readings(numbers: list[float], k: int, sums: Sequence[float], steps: int = 20000
+                         ) -> list[tuple[list[int], int]]:
+    """The ways k of the numbers, in their order, may be the rows' weights on a form whose
+    得分 column is blank (the scores not yet given: fewer than 2k numbers, so no reading
+    holds a score a row): the weights, in their order, make each of ``sums`` in turn (the
+    printed level-1 weights, or the full marks alone); numbers between them left out (a
+    target's number printed in a column of its own: ≥ | 85 | %; the total row's 100). Each
+    way with the number of stretches it leaves out inside it, fewest first. None past
+    ``steps`` (the order says nothing then)."""
+    count = len(numbers)
+    if not sums or k == 0 or count < k:
+        return []
+    out: list[tuple[list[int], int]] = []
+    dead: set[tuple[int, int, int, float, bool]] = set()
+    budget = [steps]
+
+    def walk(at: int, taken: list[int], group: int, acc: float, gaps: int) -> bool:
+        """False when the search is spent."""
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
+        if len(taken) == k:
+            if group == len(sums) and acc == 0.0:
+                out.append((list(taken), gaps))
+            return True
+        if at >= count or count - at < k - len(taken) or group >= len(sums):
+            return True
+        skipped = bool(taken) and taken[-1] != at - 1
+        state = (at, len(taken), group, acc, skipped)
+        if state in dead:
+            return True
+        before = len(out)
+        value = numbers[at]
+        total = acc + value
+        if total <= sums[group] + TOLERANCE:
+            done = abs(total - sums[group]) <= TOLERANCE
+            taken.append(at)
+            ok = walk(at + 1, taken, group + 1 if done else group, 0.0 if done else round(total, 6),
+                      gaps + (1 if skipped else 0))
+            taken.pop()
+            if not ok:
+                return False
+        if not walk(at + 1, taken, group, acc, gaps):
+            return False
+        if len(out) == before:
+            dead.add(state)
+        return True
+
+    if not walk(0, [], 0, 0.0, 0):
+        return []
+    return sorted(out, key=lambda r: r[1])
+
+
+def weights_alone(numbers: list[float], k: int, sums: Sequence[float]) -> tuple[list[int], bool] | None:
+    """The rows' weights (their places among the numbers) on a form whose 得分 column is
+    blank, and whether they are sure: they make the printed level-1 weights (``sums``) one
+    way only. None when no way does, or the form prints no level-1 weights: the full marks
+    alone are made by too many choices (and fewer than 2k numbers may as well be names
+    miscounted, a group's name taken for a row's, with the scores printed)."""
+    found = weight_only_readings(numbers, k, sums) if sums else []
+    if not found:
+        return None
+    distinct = {tuple(numbers[j] for j in r) for r, _gaps in found}
+    best = min(found, key=lambda r: r[1])[0]
+    return best, len(distinct) == 1
+
+
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
                   names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
                   ) -> list[tuple[int, str, bool]] | None:
@@ -492,6 +559,9 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         values = [i for i in values if cells[i].key not in no_deviation and i > names[0]]
         placed = [(r, rest[0], False) for r in range(k)] if len(rest) == 1 and len(values) == k else None
         values_loose = True
+    # Fewer numbers than k weights and k scores: the 得分 column left blank (a form not yet
+    # scored); the weights read alone where the sums place them, every score unread.
+    blank_scores = weights_alone(found, k, sums) if ordered and not confirmed and len(found) < 2 * k else None
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.
@@ -510,6 +580,11 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # way only: the numbers' pairing confirmed by both sums (the rows still flagged
         # where only the full marks, not the level-1 weights, place them).
         sums_agree = bool(making) and len(distinct) == 1 and level2_sure
+    elif blank_scores is not None:
+        weight_at, score_at = blank_scores[0], []
+        sure_numbers = blank_scores[1] and not level2_guessed
+        sums_agree = False
+        level2_start = None
     elif confirmed_only:
         return None
     else:
@@ -535,9 +610,12 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
     used = set(names) | {numbers[j] for j in (*weight_at, *score_at)}
-    for row, w, s in zip(rows, weight_at, score_at):
+    for row, w, s in zip(rows, weight_at, score_at or [None] * len(weight_at)):
         row.cells["level3_weight"] = cells[numbers[w]]
-        row.cells["score"] = cells[numbers[s]]
+        if s is None:
+            row.missing.add("score")  # blank: said unread, not read as empty
+        else:
+            row.cells["score"] = cells[numbers[s]]
         if not sure_numbers:
             row.guessed.update(("level3_weight", "score"))
     if placed is None:
@@ -581,6 +659,9 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # The sentence columns no count placed: said unread (flagged), not empty.
     out.rows = [text_row_of(row, group, guess, kinds.prose_keys) for row, group in zip(rows, groups)]
     out.total, _made = find_total(cells, used, rows, funds_score, sure, guess, marks, True)
+    if blank_scores is not None and not _made and out.total.value is not None \
+            and any(abs(float(out.total.value) - m) <= TOLERANCE for m in marks):
+        out.total = FieldValue.missing()  # the total row's weight: its score blank as the rows'
     if not _made and score_at:
         moved = total_after_scores(cells, numbers, score_at, used, total_at, total_weights, marks)
         if moved is not None:

@@ -309,3 +309,79 @@ def doubt_values_under_stacked_headings(fields: dict[str, FieldValue], head: Hea
             a, b = heads[name][0], heads[other][0]
             if a != b and all(labelled[j] for j in range(min(a, b) + 1, max(a, b))):
                 value.confidence = min(value.confidence, cap)
+
+
+def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums: dict[str, tuple[str, ...]],
+                                   fields: dict[str, FieldValue], guess: float) -> dict[str, FieldValue]:
+    """Fields told apart by their headings (市本级 of 实际分配下达, 市本级 of 实际支出金额) whose
+    tool wrote the row's labels in a run, then the row's amounts (市本级 | 市本级 | 396 | 356):
+    the amounts in the order the form prints the headings. A cell merged over the rows (预算计划
+    安排's 1320) may come among the next row's amounts (转移支付至下级 | 转移支付到下级 | 1320 |
+    924 | 878): one amount more than labels, the merged cell's a total of ``sums`` (config
+    head_sums: 预算计划安排 = 市本级 + 转移支付); the place where the sum holds is taken.
+    Only fields not read otherwise are given; sure where the sum holds one way only (the
+    total and its parts), else flagged: the order alone ties them."""
+    groups: dict[frozenset[str], list[str]] = {}
+    for name, spec in template.fields.items():
+        if spec.after and spec.value == "right":
+            groups.setdefault(frozenset(compact(x) for x in spec.all_labels), []).append(name)
+    texts = head.texts
+    found: dict[str, tuple[float, Piece]] = {}
+    extra: list[tuple[list[str], list[tuple[float, Piece]]]] = []
+    for labels, names in groups.items():
+        n = len(names)
+        if n < 2:
+            continue
+        for i in range(len(texts) - n + 1):
+            if not all(compact(t) in labels for t in texts[i:i + n]):
+                continue
+            amounts: list[tuple[float, Piece]] = []
+            j = i + n
+            while j < len(texts) and not head.labelled[j] and (AMOUNT.match(texts[j]) or SMALL_NUMBER.match(texts[j])):
+                amounts.append((float(texts[j].replace(",", "")), head.cells[j][0]))
+                j += 1
+            if len(amounts) == n:
+                found.update(zip(names, amounts))
+            elif len(amounts) == n + 1:
+                extra.append((names, amounts))
+            break
+    sure: set[str] = set()
+    for names, amounts in extra:
+        fits: list[dict[str, tuple[float, Piece]]] = []
+        for total, parts in sums.items():
+            if not set(parts) & set(names):
+                continue
+            for at in range(len(amounts)):
+                rest = amounts[:at] + amounts[at + 1:]
+                reading = {total: amounts[at], **dict(zip(names, rest))}
+                known = {**found, **reading}
+                values = [known[p][0] if p in known else number_field_value(fields.get(p)) for p in parts]
+                if all(v is not None for v in values) and abs(sum(values) - amounts[at][0]) <= 0.005:
+                    fits.append(reading)
+        distinct = {tuple(sorted((k, v[0]) for k, v in r.items())) for r in fits}
+        if not fits:
+            continue
+        found.update(fits[0])
+        if len(distinct) == 1:
+            total = next(t for t in sums if t in fits[0])
+            sure |= {total, *sums[total]}
+    out: dict[str, FieldValue] = {}
+    for name, (value, piece) in found.items():
+        known = fields.get(name)
+        if known is not None and known.value is not None:
+            continue
+        confidence = piece.confidence if name in sure else min(piece.confidence, guess)
+        out[name] = FieldValue(value=typed_value(piece.text.replace(",", ""), template.fields[name].type) if
+                               name in template.fields else value, raw=piece.raw, page=1,
+                               confidence=round(confidence, 4))
+    return out
+
+
+def number_field_value(value: FieldValue | None) -> float | None:
+    """A field's number, None when unread."""
+    if value is None or value.value is None:
+        return None
+    try:
+        return float(value.value)
+    except (TypeError, ValueError):
+        return None

@@ -174,6 +174,9 @@ class TextConfig:
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()
     narrative_order: tuple[str, ...] = ()
+    # The head's amounts the form adds up: a total field and the fields that make it (the
+    # fund form's 预算计划安排 = 市本级 + 转移支付 of 实际分配下达).
+    head_sums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lookalikes: tuple[Lookalike, ...] = ()
     # A text of one cell per block (pipeline/textform/cell_stream.py).
     cell_stream: CellStreamConfig = field(default_factory=CellStreamConfig)

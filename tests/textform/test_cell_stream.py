@@ -674,6 +674,17 @@ def test_a_group_name_torn_across_blocks_leaves_the_next_rows_name_whole() -> No
     assert texts(got)[:3] == [("服务对象满意度指标", "group2"), ("群众满意度", "name"), ("≥90%", "value")]
 
 
+def test_a_row_name_before_a_wrapped_header_label_is_not_torn() -> None:
+    # pdfminer, a page's header in a narrow column: the row name 服务对象满意度, then the
+    # 指标性质 label wrapped over two lines (指标 | 性质). 服务对象满意度 + 指标 makes a group's
+    # name, but the block after is whole a label: the name stays a row's, no 性质 row.
+    lines = "服务对象满意度\n\n指标\n性质\n\n≥\n".split("\n")
+    pieces = [Piece(t, t, i, None, 0.95) for i, t in enumerate(lines) if t]
+    dept = CATALOGUE.templates["dept_overall"].version("provincial")
+    got = stream_cells(pieces, lines, CellClassifier(CONFIG, "dept_overall", dept, INDEX))
+    assert texts(got)[:2] == [("服务对象满意度", "name"), ("指标性质", "label")]
+
+
 def test_a_one_character_name_is_not_trusted() -> None:
     # The tail of a name wrapped into the next block (职业技能档案建档 | 率 ≥98% …).
     head = STREAM[:STREAM.index("≥3处")]

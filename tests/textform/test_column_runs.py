@@ -8,7 +8,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import Cell
-from pipeline.textform.column_runs import assign_values, number_readings, read_column_runs
+from pipeline.textform.column_runs import (
+    assign_values,
+    number_readings,
+    read_column_runs,
+    weight_only_readings,
+    weights_alone,
+)
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.vocab import label_index, load_text_config
@@ -159,3 +165,34 @@ def test_the_printed_level1_weights_steer_the_number_search() -> None:
     steered = number_readings(numbers, 18, total_weights=(100.0,), sums=(10.0, 50.0, 40.0))
     assert steered and all([numbers[j] for j in r.weights] == truth for r in steered)
     assert all(sum(numbers[j] for j in r.weights) == 100 for r in steered)
+
+
+def test_a_blank_score_column_leaves_the_weights_read_alone() -> None:
+    # A form not yet scored: the 权重 column's box (20 | 30 | 30 | 10) and no 得分 box; the
+    # total row prints its weight only (总分 | 100). The weights make the printed level-1
+    # weights (50, 40) one way only: sure; every score said unread (flagged), the total
+    # too, not read off the total row's weight.
+    table = read(column_text(["20", "30", "30", "10"], tail=["100"]))
+    assert table is not None
+    assert [r.text("level3_weight") for r in table.rows] == ["20", "30", "30", "10"]
+    assert [r.text("target") for r in table.rows] == ["≥3处", "100%", "有效提升", "≥90%"]
+    assert all(r.text("score") == "" for r in table.rows)
+    assert all(min(p.confidence for p in r.cells["score"]) < CONFIG.review_threshold for r in table.rows)
+    assert min(p.confidence for p in table.rows[0].cells["level3_weight"]) >= CONFIG.review_threshold
+    assert table.total.value is None
+
+
+def test_weights_alone_skip_the_targets_numbers_between_them() -> None:
+    # pdfminer's boxes: a target's number column (30 | 90) before the weights, the
+    # satisfaction rows' targets (85 | 85) between two groups' weights, the total's 100.
+    numbers = [30.0, 90.0, 8.0, 2.0, 85.0, 85.0, 5.0, 5.0, 100.0]
+    assert [[numbers[j] for j in r] for r, _gaps in weight_only_readings(numbers, 4, [10.0, 10.0])] \
+        == [[8.0, 2.0, 5.0, 5.0]]
+    assert weights_alone(numbers, 4, [10.0, 10.0]) == ([2, 3, 6, 7], True)
+    # Two ways with other weights (8 | 2 or 2 | 8 for the first group): read, not sure.
+    got = weights_alone([8.0, 2.0, 8.0, 5.0, 5.0], 4, [10.0, 10.0])
+    assert got is not None and got[1] is False
+    # No printed level-1 weights: nothing says which numbers are weights (too few numbers
+    # may as well be names miscounted, the scores printed).
+    assert weights_alone([60.0, 30.0, 100.0], 2, []) is None
+    assert weights_alone([60.0, 35.0], 2, [50.0, 40.0]) is None

@@ -10,8 +10,9 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import label_index
 from pipeline.textform.head_fields import read_funds
-from pipeline.textform.head_runs import (doubt_values_under_stacked_headings, funds_by_sums, head_cells,
-                                         head_tokens, text_values_after_label_column, values_after_label_runs)
+from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
+                                         funds_by_sums, head_cells, head_tokens, text_values_after_label_column,
+                                         values_after_label_runs)
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import load_text_config
 
@@ -192,3 +193,33 @@ def test_left_column_labels_spread_with_spaces_are_still_labels() -> None:
     pieces, lines = boxes(*spread)
     out = text_values_after_label_column(head_cells(pieces, lines, INDEX, len(pieces)), GD, GUESS)
     assert out["project_name"].value == "乡村道路养护专项资金"
+
+
+def stacked_amounts(*cells: str) -> dict[str, FieldValue]:
+    pieces, lines = boxes(*cells)
+    return amounts_under_stacked_headings(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums,
+                                          {}, GUESS)
+
+
+def test_a_rows_labels_in_a_run_take_the_amounts_after_them_by_the_headings_order() -> None:
+    # pdfminer: the headings, then each row's two 市本级 labels and its two amounts; the
+    # 预算计划安排 cell, merged over both rows, printed among the next row's amounts (first
+    # here): the one place where 市本级 + 转移支付 make it (396 + 924 = 1320) is taken, sure.
+    out = stacked_amounts("预算计划安排", "实际分配下达", "实际支出金额", "市本级", "市本级", "396", "356",
+                          "转移支付至下级", "转移支付到下级", "1320", "924", "878", "金额单位：万元")
+    got = {k: v.value for k, v in out.items()}
+    assert got == {"allocated_city": 396, "spent_city": 356, "budget_planned": 1320,
+                   "allocated_transfer": 924, "spent_transfer": 878}
+    assert min(out[k].confidence for k in ("budget_planned", "allocated_city", "allocated_transfer")) > GUESS
+    assert out["spent_transfer"].confidence <= GUESS  # in no sum: its place alone says it
+    # The merged cell last (1,562 | 1,562 | 1,736): still where the sum holds.
+    out = stacked_amounts("预算计划安排", "实际分配下达", "实际支出金额", "市本级", "市本级", "174", "157",
+                          "转移支付至下级", "转移支付到下级", "1,562", "1,562", "1,736")
+    assert (out["budget_planned"].value, out["allocated_transfer"].value) == (1736, 1562)
+
+
+def test_amounts_no_sum_places_are_left_unread() -> None:
+    out = stacked_amounts("预算计划安排", "实际分配下达", "实际支出金额", "市本级", "市本级", "100", "90",
+                          "转移支付至下级", "转移支付到下级", "1320", "924", "878")
+    assert "budget_planned" not in out and "allocated_transfer" not in out
+    assert out["allocated_city"].confidence <= GUESS  # by order only
