@@ -37,6 +37,8 @@ from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapp
 
 # The columns of merged group cells (printed once over many rows, centred on their span).
 GROUP_KINDS = ("group1", "group2", "group_weight")
+# The columns of numbers: a row's numbers print on its own line and never wrap.
+NUMBER_KINDS = ("number", "group_weight")
 
 # A column's width is its full lines' median width and this slack (characters).
 WIDTH_SLACK = 1.5
@@ -101,6 +103,12 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     for _cost, columns, doubtful in chosen:
         doubtful |= joined_cells(columns, pieces, model, widths)
+    # A line with a row's pieces that no row owns (too far from every row line) is read
+    # into no cell of its own: the cell it wraps lacks it. Which row's, and which column,
+    # is not known: the text cells of the rows either side of it are in doubt.
+    for k in unread_neighbours(sizes, owners, anchors, groups):
+        columns, doubtful = chosen[k][1], chosen[k][2]
+        doubtful |= {i for i, c in columns.items() if model.kinds[c] not in NUMBER_KINDS}
     out = list(pieces)
     for _cost, columns, doubtful in chosen:
         for i, c in columns.items():
@@ -111,6 +119,23 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
                 else p.confidence
             out[i] = replace(p, x=c * step, confidence=confidence)
     return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, owners))
+
+
+def unread_neighbours(sizes: Mapping[int, int], owners: Mapping[int, int], anchors: list[int],
+                      groups: Mapping[int, object]) -> set[int]:
+    """The rows (their index in ``groups``' order) either side of each line that holds a
+    row's pieces (``sizes``: its count of them) and that no row line owns: the nearest row
+    line above it and the nearest below. A line of group names only (size 0) is read by
+    its place, not as a row's wrapped line."""
+    order = {a: k for k, a in enumerate(groups)}
+    found: set[int] = set()
+    for ln, size in sizes.items():
+        if not size or ln in owners or ln in order:
+            continue
+        above = [a for a in anchors if a < ln]
+        below = [a for a in anchors if a > ln]
+        found.update(order[a] for a in (above[-1:] + below[:1]))
+    return found
 
 
 def joined_cells(columns: dict[int, int], pieces: list[Piece], model: ColumnModel,

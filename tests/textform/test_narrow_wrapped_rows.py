@@ -68,3 +68,27 @@ def test_interleaved_sentence_lines_go_to_two_cells_and_units_to_their_values() 
     assert len(evidence) == 1 and len(scoring) == 1 and evidence != scoring
     units = [keys[p.x // 10] for p in est.pieces if p.text == "元"]
     assert units == ["target", "actual"]
+
+
+def test_a_line_no_row_owns_puts_the_text_cells_round_it_in_doubt() -> None:
+    # pdfplumber, the last row of a provincial form: its 5-line 佐证材料 (项目申请、 | 设立、研
+    # | 究、审批等 | 相关佐证材 | 料。) prints in turn with a 4-line 评分标准, so its first and
+    # last lines stand 4 lines from the row's line, beyond the reach of its wrapped lines.
+    lines = ["项目申请、", "建立健全监管制度并", "部分资料归档不 设立、研", "社会效益指 有效执行得满分，发",
+             "4 代表联络站建设覆盖率 4 100% 100% 1 及时，将建立台 究、审批等", "标 现问题未整改的每项",
+             "账定期检查 相关佐证材", "扣2分。", "料。"]
+    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(lines) for t in line.split(" ")]
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    keys = column_model(spec, CONFIG).keys
+    est = estimate_columns(pieces, spec, CONFIG, "gd_fund")
+    assert 0 not in est.owners and 8 not in est.owners
+    cap = CONFIG.confidence.ambiguous_cell
+    row = [p for p in est.pieces if p.line in est.owners]
+    # The cell those lines belong to lacks them: every text cell of the row is in doubt,
+    # its numbers (on the row's own line, never wrapped) are not.
+    assert all(p.confidence <= cap for p in row if keys[p.x // 10] in ("level3", "evidence", "deviation_reason"))
+    assert all(p.confidence == 0.95 for p in row if p.text in ("4", "1"))
+    # Without those lines, the evidence cell holds all its lines and is not in doubt.
+    whole = [p for p in pieces if p.line not in (0, 8)]
+    est = estimate_columns(whole, spec, CONFIG, "gd_fund")
+    assert all(p.confidence == 0.95 for p in est.pieces if p.text in ("设立、研", "究、审批等", "相关佐证材"))
