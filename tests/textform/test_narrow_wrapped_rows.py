@@ -92,3 +92,32 @@ def test_a_line_no_row_owns_puts_the_text_cells_round_it_in_doubt() -> None:
     whole = [p for p in pieces if p.line not in (0, 8)]
     est = estimate_columns(whole, spec, CONFIG, "gd_fund")
     assert all(p.confidence == 0.95 for p in est.pieces if p.text in ("设立、研", "究、审批等", "相关佐证材"))
+
+
+def test_a_name_line_narrower_than_the_names_its_column_holds_is_in_doubt() -> None:
+    from pipeline.textform.indicator_rows import classify
+    from pipeline.textform.line_columns import name_floors, short_name_lines
+
+    # pdfplumber of a gd_fund table: rows print their names whole on their own lines (组织
+    # 机构健全性, 乡村振兴年度计划完成率), so the name column holds 11 characters a line. A
+    # reading that gives the second row's name the first and last lines of its 4-line
+    # 偏差原因 (受天气影响部分 | … | 进度) has a name whose first line stops 4 short of the
+    # column: no name wraps so; the row's text cells are in doubt, its numbers are not.
+    model = column_model(CATALOGUE.templates["gd_fund"].indicators, CONFIG)
+    col = {k: model.keys.index(k) for k in ("level3", "level3_weight", "score", "deviation_reason")}
+    texts = [(1, "组织机构健全性", "level3"), (1, "2", "level3_weight"), (1, "2", "score"),
+             (3, "受天气影响部分", "level3"), (4, "工程延期，已督", "deviation_reason"),
+             (5, "乡村振兴年度计划完成率", "level3"), (5, "45", "level3_weight"), (5, "44", "score"),
+             (6, "促施工单位加快", "deviation_reason"), (7, "进度", "level3")]
+    pieces = [Piece(t, t, ln, None, 0.95) for ln, t, _ in texts]
+    kinds = [classify(p, CONFIG, frozenset()) for p in pieces]
+    first = {0: col["level3"], 1: col["level3_weight"], 2: col["score"]}
+    second = {i: col[k] for i, (_, _, k) in enumerate(texts) if i > 2}
+    chosen = [(0.0, first, set()), (0.0, second, set())]
+    floors = name_floors(chosen, [1, 5], pieces, kinds, model)
+    assert floors == {col["level3"]: 11.0}
+    assert short_name_lines(second, pieces, model, floors) == {3, 4, 5, 8, 9}
+    assert short_name_lines(first, pieces, model, floors) == set()
+    # A name wrapped at the column's width (农村人居环境整治 | 年度计划完成率) is no doubt.
+    wrapped = [Piece("农村人居环境整治工作", "农村人居环境整治工作", 3, None, 0.95), Piece("完成率", "完成率", 4, None, 0.95)]
+    assert short_name_lines({0: col["level3"], 1: col["level3"]}, wrapped, model, floors) == set()
