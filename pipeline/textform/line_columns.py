@@ -103,6 +103,7 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     for _cost, columns, doubtful in chosen:
         doubtful |= joined_cells(columns, pieces, model, widths)
+    # A name line narrower than the names its column holds is another cell's line.
     floors = name_floors(chosen, list(groups), pieces, kinds, model)
     for _cost, columns, doubtful in chosen:
         doubtful |= short_name_lines(columns, pieces, model, floors)
@@ -157,11 +158,11 @@ def name_floors(chosen: list[tuple[float, dict[int, int], set[int]]], anchors: l
 
 def short_name_lines(columns: Mapping[int, int], pieces: list[Piece], model: ColumnModel,
                      floors: Mapping[int, float]) -> set[int]:
-    """A row's text pieces (not its numbers), when a line of its name but the last is narrower than the
-    names the column holds on one line (``floors``, less `WIDTH_SLACK`): a name fills
-    each line before it wraps, so that line is no line of the name (a neighbouring
-    sentence's line, 受天气影响部分 | 乡村振兴年度计划完成率 | 进度): the name is in doubt, and
-    so is every text cell of the row, one of which lacks that line."""
+    """A row's text pieces (not its numbers), when a line of its name but the last is
+    narrower than the names the column holds on one line (``floors``, less `WIDTH_SLACK`):
+    a name fills each line before it wraps, so that line is no line of the name (a
+    neighbouring sentence's line, 受天气影响部分 | 乡村振兴年度计划完成率 | 进度): the name is
+    in doubt, and so is every text cell of the row, one of which lacks that line."""
     for c, idx in lines_before_last(columns, pieces).items():
         if c in floors and any(visual_width(pieces[i].text) < floors[c] - WIDTH_SLACK for i in idx):
             return {i for i, k in columns.items() if model.kinds[k] not in NUMBER_KINDS}
