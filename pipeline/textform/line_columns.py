@@ -37,6 +37,8 @@ from pipeline.textform.wrapped_lines import asymmetry, top_aligned_owners, wrapp
 
 # The columns of merged group cells (printed once over many rows, centred on their span).
 GROUP_KINDS = ("group1", "group2", "group_weight")
+# The columns of numbers: a row's numbers print on its own line and never wrap.
+NUMBER_KINDS = ("number", "group_weight")
 
 # A column's width is its full lines' median width and this slack (characters).
 WIDTH_SLACK = 1.5
@@ -101,6 +103,16 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             chosen[k] = group_columns(lines, a, pieces, kinds, model, config, centred, widths)
     for _cost, columns, doubtful in chosen:
         doubtful |= joined_cells(columns, pieces, model, widths)
+    # A name line narrower than the names its column holds is another cell's line.
+    floors = name_floors(chosen, list(groups), pieces, kinds, model)
+    for _cost, columns, doubtful in chosen:
+        doubtful |= short_name_lines(columns, pieces, model, floors)
+    # A line with a row's pieces that no row owns (too far from every row line) is read
+    # into no cell of its own: the cell it wraps lacks it. Which row's, and which column,
+    # is not known: the text cells of the rows either side of it are in doubt.
+    for k in unread_neighbours(sizes, owners, anchors, groups):
+        columns, doubtful = chosen[k][1], chosen[k][2]
+        doubtful |= {i for i, c in columns.items() if model.kinds[c] not in NUMBER_KINDS}
     out = list(pieces)
     for _cost, columns, doubtful in chosen:
         for i, c in columns.items():
@@ -111,6 +123,50 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
                 else p.confidence
             out[i] = replace(p, x=c * step, confidence=confidence)
     return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, owners))
+
+
+def unread_neighbours(sizes: Mapping[int, int], owners: Mapping[int, int], anchors: list[int],
+                      groups: Mapping[int, object]) -> set[int]:
+    """The rows (their index in ``groups``' order) either side of each line that holds a
+    row's pieces (``sizes``: its count of them) and that no row line owns: the nearest row
+    line above it and the nearest below. A line of group names only (size 0) is read by
+    its place, not as a row's wrapped line."""
+    order = {a: k for k, a in enumerate(groups)}
+    found: set[int] = set()
+    for ln, size in sizes.items():
+        if not size or ln in owners or ln in order:
+            continue
+        above = [a for a in anchors if a < ln]
+        below = [a for a in anchors if a > ln]
+        found.update(order[a] for a in (above[-1:] + below[:1]))
+    return found
+
+
+def name_floors(chosen: list[tuple[float, dict[int, int], set[int]]], anchors: list[int], pieces: list[Piece],
+                kinds: list[PieceKind], model: ColumnModel) -> dict[int, float]:
+    """How wide each name column is at least, as the rows' own lines show: a name cell
+    prints on its row's line either whole or (wrapped) one of its full lines, so the
+    column holds that many characters. The widest such piece that reads as a name (not a
+    sentence's line taken for one), where two rows at least print one."""
+    on_row_line: dict[int, list[float]] = {}
+    for (_cost, columns, _doubtful), anchor in zip(chosen, anchors):
+        for i, c in columns.items():
+            if model.kinds[c] == "name" and pieces[i].line == anchor and not kinds[i].prose:
+                on_row_line.setdefault(c, []).append(visual_width(pieces[i].text))
+    return {c: max(w) for c, w in on_row_line.items() if len(w) >= 2}
+
+
+def short_name_lines(columns: Mapping[int, int], pieces: list[Piece], model: ColumnModel,
+                     floors: Mapping[int, float]) -> set[int]:
+    """A row's text pieces (not its numbers), when a line of its name but the last is
+    narrower than the names the column holds on one line (``floors``, less `WIDTH_SLACK`):
+    a name fills each line before it wraps, so that line is no line of the name (a
+    neighbouring sentence's line, 受天气影响部分 | 乡村振兴年度计划完成率 | 进度): the name is
+    in doubt, and so is every text cell of the row, one of which lacks that line."""
+    for c, idx in lines_before_last(columns, pieces).items():
+        if c in floors and any(visual_width(pieces[i].text) < floors[c] - WIDTH_SLACK for i in idx):
+            return {i for i, k in columns.items() if model.kinds[k] not in NUMBER_KINDS}
+    return set()
 
 
 def joined_cells(columns: dict[int, int], pieces: list[Piece], model: ColumnModel,

@@ -68,3 +68,56 @@ def test_interleaved_sentence_lines_go_to_two_cells_and_units_to_their_values() 
     assert len(evidence) == 1 and len(scoring) == 1 and evidence != scoring
     units = [keys[p.x // 10] for p in est.pieces if p.text == "元"]
     assert units == ["target", "actual"]
+
+
+def test_a_line_no_row_owns_puts_the_text_cells_round_it_in_doubt() -> None:
+    # pdfplumber, the last row of a provincial form: its 5-line 佐证材料 (项目申请、 | 设立、研
+    # | 究、审批等 | 相关佐证材 | 料。) prints in turn with a 4-line 评分标准, so its first and
+    # last lines stand 4 lines from the row's line, beyond the reach of its wrapped lines.
+    lines = ["项目申请、", "建立健全监管制度并", "部分资料归档不 设立、研", "社会效益指 有效执行得满分，发",
+             "4 代表联络站建设覆盖率 4 100% 100% 1 及时，将建立台 究、审批等", "标 现问题未整改的每项",
+             "账定期检查 相关佐证材", "扣2分。", "料。"]
+    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(lines) for t in line.split(" ")]
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    keys = column_model(spec, CONFIG).keys
+    est = estimate_columns(pieces, spec, CONFIG, "gd_fund")
+    assert 0 not in est.owners and 8 not in est.owners
+    cap = CONFIG.confidence.ambiguous_cell
+    row = [p for p in est.pieces if p.line in est.owners]
+    # The cell those lines belong to lacks them: every text cell of the row is in doubt,
+    # its numbers (on the row's own line, never wrapped) are not.
+    assert all(p.confidence <= cap for p in row if keys[p.x // 10] in ("level3", "evidence", "deviation_reason"))
+    assert all(p.confidence == 0.95 for p in row if p.text in ("4", "1"))
+    # Without those lines, the evidence cell holds all its lines and is not in doubt.
+    whole = [p for p in pieces if p.line not in (0, 8)]
+    est = estimate_columns(whole, spec, CONFIG, "gd_fund")
+    assert all(p.confidence == 0.95 for p in est.pieces if p.text in ("设立、研", "究、审批等", "相关佐证材"))
+
+
+def test_a_name_line_narrower_than_the_names_its_column_holds_is_in_doubt() -> None:
+    from pipeline.textform.indicator_rows import classify
+    from pipeline.textform.line_columns import name_floors, short_name_lines
+
+    # pdfplumber of a gd_fund table: rows print their names whole on their own lines (组织
+    # 机构健全性, 乡村振兴年度计划完成率), so the name column holds 11 characters a line. A
+    # reading that gives the second row's name the first and last lines of its 4-line
+    # 偏差原因 (受天气影响部分 | … | 进度) has a name whose first line stops 4 short of the
+    # column: no name wraps so; the row's text cells are in doubt, its numbers are not.
+    model = column_model(CATALOGUE.templates["gd_fund"].indicators, CONFIG)
+    col = {k: model.keys.index(k) for k in ("level3", "level3_weight", "score", "deviation_reason")}
+    texts = [(1, "组织机构健全性", "level3"), (1, "2", "level3_weight"), (1, "2", "score"),
+             (3, "受天气影响部分", "level3"), (4, "工程延期，已督", "deviation_reason"),
+             (5, "乡村振兴年度计划完成率", "level3"), (5, "45", "level3_weight"), (5, "44", "score"),
+             (6, "促施工单位加快", "deviation_reason"), (7, "进度", "level3")]
+    pieces = [Piece(t, t, ln, None, 0.95) for ln, t, _ in texts]
+    kinds = [classify(p, CONFIG, frozenset()) for p in pieces]
+    first = {0: col["level3"], 1: col["level3_weight"], 2: col["score"]}
+    second = {i: col[k] for i, (_, _, k) in enumerate(texts) if i > 2}
+    chosen = [(0.0, first, set()), (0.0, second, set())]
+    floors = name_floors(chosen, [1, 5], pieces, kinds, model)
+    assert floors == {col["level3"]: 11.0}
+    assert short_name_lines(second, pieces, model, floors) == {3, 4, 5, 8, 9}
+    assert short_name_lines(first, pieces, model, floors) == set()
+    # A name wrapped at the column's width (农村人居环境整治 | 年度计划完成率) is no doubt.
+    wrapped = [Piece("农村人居环境整治工作", "农村人居环境整治工作", 3, None, 0.95), Piece("完成率", "完成率", 4, None, 0.95)]
+    assert short_name_lines({0: col["level3"], 1: col["level3"]}, wrapped, model, floors) == set()
