@@ -650,6 +650,7 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     spec = template.indicators
     for part_keys in spec.joined.values():
         signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
+        units = {compact(x) for x in spec.part_units.get(part_keys[-1], ())}
         i = 0
         out: list[Cell] = []
         while i < len(cells):
@@ -664,10 +665,38 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
                 out.append(Cell(tuple(p for t in taken for p in t.pieces), "value", c.block, parts))
                 i += len(taken)
                 continue
+            if len(part_keys) > 2 and c.kind == "num" and i + 1 < len(cells) \
+                    and unit_alone(cells[i + 1], units) and not (out and out[-1].kind == "value"):
+                # 指标值 | 度量单位 with no 指标性质 before (85 | %; the sign printed by the name,
+                # or none), or a value whose unit wrapped (543.49 | 万元): one value, of no
+                # column yet: it may be the target or the actual. Not after a value: there the
+                # number ends the row (its 得分) and the unit opens the next (3 | 有效提升 | 3 | %).
+                out.append(Cell((*c.pieces, *cells[i + 1].pieces), "value", c.block))
+                i += 2
+                continue
             out.append(c)
             i += 1
         cells = out
     return cells
+
+
+def unsigned_targets_doubted(rows: list[StreamRow], template: TemplateSpec) -> None:
+    """A target joined from a bare number and its unit (85 | %) on a form whose 指标性质
+    column holds the sign: the sign may have been printed elsewhere (by the row's name), so
+    the target read may lack it: a guess."""
+    spec = template.indicators
+    if not any(len(parts) > 2 for parts in spec.joined.values()):
+        return
+    for row in rows:
+        cell = row.cells.get("target")
+        if cell is not None and not cell.parts and len(cell.pieces) > 1 \
+                and NUMBER.fullmatch(cell.pieces[0].text.strip()):
+            row.guessed.add("target")
+
+
+def unit_alone(cell: Cell, units: set[str]) -> bool:
+    """A cell that is a unit of the form's 度量单位 list and nothing else (%, 万元, 人次)."""
+    return cell.kind in ("unit", "value", "name") and cell.key in units
 
 
 def total_weights_moved(cells: list[Cell], marks: tuple[float, ...]) -> list[Cell]:
@@ -3259,6 +3288,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                                      lambda w: makes_full_marks(w, marks, funds_weight))
     if not rows:
         return None
+    unsigned_targets_doubted(rows, template)
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
                          config.confidence.unconfirmed_table)
     conf = config.confidence
