@@ -1407,6 +1407,53 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
             used.add(i)
 
 
+# Cells a tool prints between a run of rows and the names printed after it: the total's
+# numbers, the group names and weights beside, the header's labels.
+BETWEEN_ROWS_AND_NAMES = ("num", "group1", "group2", "group_weight", "label", "dash")
+
+
+def names_after_run(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+    """A run of rows without names (their cells one after the other) and, right after it
+    past the total's numbers, group names and labels only, as many left-over names one after
+    the other (group names between): the name column printed after the numbers' (a tool
+    that reads a row's right-hand cells first, 2 | 2 … 5 | 5 | 100 | 群众满意度 | 服务对象
+    满意度 …). The names go to the rows in order; guesses (several: every cell flagged,
+    `doubt_rows_named_by_guess`)."""
+    k = 0
+    while k < len(rows):
+        if "level3" not in rows[k].missing:
+            k += 1
+            continue
+        run = [rows[k]]
+        while k + len(run) < len(rows) and "level3" in rows[k + len(run)].missing \
+                and rows[k + len(run)].start == run[-1].end:
+            run.append(rows[k + len(run)])
+        k += len(run)
+        at = run[-1].end
+        while at < len(cells) and at not in used and cells[at].kind in BETWEEN_ROWS_AND_NAMES:
+            at += 1
+        names: list[int] = []
+        while at < len(cells) and at not in used and (
+                cells[at].kind == "name" or cells[at].kind in ("group1", "group2", "group_weight")):
+            if cells[at].kind == "name":
+                if not plain_name(cells[at], groups):
+                    break
+                names.append(at)
+            at += 1
+        if len(names) != len(run):
+            continue  # a count that differs: no order to trust
+        for row, i in zip(run, names):
+            take = [("level3", i)]
+            if "target" in row.missing and i + 1 < len(cells) and i + 1 not in used \
+                    and cells[i + 1].kind == "value":
+                take.append(("target", i + 1))  # the target printed with its name (…水平 | 有效提升)
+            for key, at in take:
+                row.cells[key] = cells[at]
+                row.guessed.add(key)
+                row.missing.discard(key)
+                used.add(at)
+
+
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = ()) -> None:
@@ -1728,6 +1775,9 @@ def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[
 
 # A group name's weight on compact text (产出指标50分, torn: 效益指标绩效指30分标).
 GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
+# The same when the name's cell wrapped after its opening bracket and a neighbour cell's
+# line came between (产出指标（ | 时效指标 | 60分）): the bracket closed after 分 ties them.
+WRAPPED_GROUP_WEIGHT = r"[（(][^\d（(）)]{0,16}?(\d+(?:\.\d+)?)分[）)]"
 
 
 # Each level-1 name a region prints, with its weight and the cell printing it (`printed_level1`).
@@ -1739,13 +1789,16 @@ def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
     the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
     out: PrintedLevel1 = {}
     by_block: dict[int, str] = {}
+    raw_block: dict[int, str] = {}
     for c in cells:
         by_block[c.block] = by_block.get(c.block, "") + c.key
+        raw_block[c.block] = raw_block.get(c.block, "") + c.text
     for name in names:
         for c in cells:
             if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
                 weight = weight_after(name, c.key, names)
                 weight = weight_after(name, by_block[c.block], names) if weight is None else weight
+                weight = wrapped_weight_after(name, raw_block[c.block], names) if weight is None else weight
                 if name not in out or (out[name][0] is None and weight is not None):
                     out[name] = (weight, c)
         if name not in out:
@@ -1761,6 +1814,18 @@ def weight_after(name: str, text: str, names: list[str]) -> float | None:
     """The weight printed after ``name`` in ``text``, not past another of the ``names``
     (成本指标 | 产出指标（60分） in one block: 60 is 产出指标's)."""
     for found in re.finditer(re.escape(name) + GROUP_WEIGHT, text):
+        gap = text[found.start() + len(name):found.start(1)]
+        if not any(other in gap for other in names):
+            return float(found.group(1))
+    return None
+
+
+def wrapped_weight_after(name: str, raw: str, names: list[str]) -> float | None:
+    """`weight_after` for a name whose cell wrapped after its opening bracket, a neighbour
+    cell's line between (产出指标（ | 时效指标 | 60分）): ``raw`` is the block's text with its
+    brackets (compact text drops them)."""
+    text = re.sub(r"\s+", "", raw)
+    for found in re.finditer(re.escape(name) + WRAPPED_GROUP_WEIGHT, text):
         gap = text[found.start() + len(name):found.start(1)]
         if not any(other in gap for other in names):
             return float(found.group(1))
@@ -3312,6 +3377,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
+    names_after_run(rows, cells, used, not_names)
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
