@@ -666,11 +666,13 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
                 i += len(taken)
                 continue
             if len(part_keys) > 2 and c.kind == "num" and i + 1 < len(cells) \
-                    and unit_alone(cells[i + 1], units) and not (out and out[-1].kind == "value"):
+                    and unit_alone(cells[i + 1], units) and not (out and out[-1].kind == "value") \
+                    and not (i + 2 < len(cells) and unit_alone(cells[i + 2], units)):
                 # 指标值 | 度量单位 with no 指标性质 before (85 | %; the sign printed by the name,
                 # or none), or a value whose unit wrapped (543.49 | 万元): one value, of no
                 # column yet: it may be the target or the actual. Not after a value: there the
-                # number ends the row (its 得分) and the unit opens the next (3 | 有效提升 | 3 | %).
+                # number ends the row (its 得分) and the unit opens the next (3 | 有效提升 | 3 | %);
+                # nor before another unit: a tool printing column by column (98 | % | % | %).
                 out.append(Cell((*c.pieces, *cells[i + 1].pieces), "value", c.block))
                 i += 2
                 continue
@@ -1405,53 +1407,6 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
             row.guessed.add(key)
             row.missing.discard(key)
             used.add(i)
-
-
-# Cells a tool prints between a run of rows and the names printed after it: the total's
-# numbers, the group names and weights beside, the header's labels.
-BETWEEN_ROWS_AND_NAMES = ("num", "group1", "group2", "group_weight", "label", "dash")
-
-
-def names_after_run(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
-    """A run of rows without names (their cells one after the other) and, right after it
-    past the total's numbers, group names and labels only, as many left-over names one after
-    the other (group names between): the name column printed after the numbers' (a tool
-    that reads a row's right-hand cells first, 2 | 2 … 5 | 5 | 100 | 群众满意度 | 服务对象
-    满意度 …). The names go to the rows in order; guesses (several: every cell flagged,
-    `doubt_rows_named_by_guess`)."""
-    k = 0
-    while k < len(rows):
-        if "level3" not in rows[k].missing:
-            k += 1
-            continue
-        run = [rows[k]]
-        while k + len(run) < len(rows) and "level3" in rows[k + len(run)].missing \
-                and rows[k + len(run)].start == run[-1].end:
-            run.append(rows[k + len(run)])
-        k += len(run)
-        at = run[-1].end
-        while at < len(cells) and at not in used and cells[at].kind in BETWEEN_ROWS_AND_NAMES:
-            at += 1
-        names: list[int] = []
-        while at < len(cells) and at not in used and (
-                cells[at].kind == "name" or cells[at].kind in ("group1", "group2", "group_weight")):
-            if cells[at].kind == "name":
-                if not plain_name(cells[at], groups):
-                    break
-                names.append(at)
-            at += 1
-        if len(names) != len(run):
-            continue  # a count that differs: no order to trust
-        for row, i in zip(run, names):
-            take = [("level3", i)]
-            if "target" in row.missing and i + 1 < len(cells) and i + 1 not in used \
-                    and cells[i + 1].kind == "value":
-                take.append(("target", i + 1))  # the target printed with its name (…水平 | 有效提升)
-            for key, at in take:
-                row.cells[key] = cells[at]
-                row.guessed.add(key)
-                row.missing.discard(key)
-                used.add(at)
 
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
@@ -3377,7 +3332,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
-    names_after_run(rows, cells, used, not_names)
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)

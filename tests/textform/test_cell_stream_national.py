@@ -14,7 +14,6 @@ from pipeline.textform.cell_stream import (
     level2_cues,
     level2_spans,
     longest_number_run,
-    names_after_run,
     pair_by_units,
     place_left_sentences,
     printed_level1,
@@ -527,26 +526,6 @@ def test_a_level1_weight_wrapped_past_a_neighbours_line_is_its_names() -> None:
     cells = [cell("产出指标（", "group1", 1), cell("效益指标（25分）", "group1", 1)]
     got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
     assert got == {"产出指标": None, "效益指标": 25.0}
-
-
-def test_names_printed_after_a_run_of_nameless_rows_go_to_them_in_order() -> None:
-    # ≥95% | 96% | 2 | 2, ≥95% | 97.5% | 8 | 8, then the total's 100 | 100, the group
-    # names, and the two names: the name column printed after the numbers'.
-    cells = [cell("≥95%", "value", 0), cell("96%", "value", 1), cell("2", "num", 2), cell("2", "num", 3),
-             cell("≥95%", "value", 4), cell("97.5%", "value", 5), cell("8", "num", 6), cell("8", "num", 7),
-             cell("100", "num", 8), cell("服务对象满意度指标", "group2", 9), cell("满意度指标", "group1", 9),
-             cell("群众满意度", "name", 9), cell("服务对象满意度", "name", 9), cell("总分", "total", 9)]
-    keys = ["target", "actual", "level3_weight", "score"]
-    rows = [StreamRow(dict(zip(keys, cells[k:k + 4])), missing={"level3"}, start=k, end=k + 4) for k in (0, 4)]
-    used = set(range(8))
-    names_after_run(rows, cells, used, ())
-    assert [r.cells["level3"].text for r in rows] == ["群众满意度", "服务对象满意度"]
-    assert all("level3" in r.guessed for r in rows) and {11, 12} <= used
-    # One name for two rows: no order to go by, none taken.
-    rows = [StreamRow(dict(zip(keys, cells[k:k + 4])), missing={"level3"}, start=k, end=k + 4) for k in (0, 4)]
-    short = [*cells[:12], cell("总分", "total", 9)]
-    names_after_run(rows, short, set(range(8)), ())
-    assert all("level3" in r.missing for r in rows)
 
 
 def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
