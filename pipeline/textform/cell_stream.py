@@ -653,6 +653,7 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     spec = template.indicators
     for part_keys in spec.joined.values():
         signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
+        units = {compact(x) for x in spec.part_units.get(part_keys[-1], ())}
         i = 0
         out: list[Cell] = []
         while i < len(cells):
@@ -667,10 +668,40 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
                 out.append(Cell(tuple(p for t in taken for p in t.pieces), "value", c.block, parts))
                 i += len(taken)
                 continue
+            if len(part_keys) > 2 and c.kind == "num" and i + 1 < len(cells) \
+                    and unit_alone(cells[i + 1], units) and not (out and out[-1].kind == "value") \
+                    and not (i + 2 < len(cells) and unit_alone(cells[i + 2], units)):
+                # 指标值 | 度量单位 with no 指标性质 before (85 | %; the sign printed by the name,
+                # or none), or a value whose unit wrapped (543.49 | 万元): one value, of no
+                # column yet: it may be the target or the actual. Not after a value: there the
+                # number ends the row (its 得分) and the unit opens the next (3 | 有效提升 | 3 | %);
+                # nor before another unit: a tool printing column by column (98 | % | % | %).
+                out.append(Cell((*c.pieces, *cells[i + 1].pieces), "value", c.block))
+                i += 2
+                continue
             out.append(c)
             i += 1
         cells = out
     return cells
+
+
+def unsigned_targets_doubted(rows: list[StreamRow], template: TemplateSpec) -> None:
+    """A target joined from a bare number and its unit (85 | %) on a form whose 指标性质
+    column holds the sign: the sign may have been printed elsewhere (by the row's name), so
+    the target read may lack it: a guess."""
+    spec = template.indicators
+    if not any(len(parts) > 2 for parts in spec.joined.values()):
+        return
+    for row in rows:
+        cell = row.cells.get("target")
+        if cell is not None and not cell.parts and len(cell.pieces) > 1 \
+                and NUMBER.fullmatch(cell.pieces[0].text.strip()):
+            row.guessed.add("target")
+
+
+def unit_alone(cell: Cell, units: set[str]) -> bool:
+    """A cell that is a unit of the form's 度量单位 list and nothing else (%, 万元, 人次)."""
+    return cell.kind in ("unit", "value", "name") and cell.key in units
 
 
 def total_weights_moved(cells: list[Cell], marks: tuple[float, ...]) -> list[Cell]:
@@ -1702,6 +1733,9 @@ def cue_score(text: str, key: str, cues: dict[str, tuple[str, ...]], free: list[
 
 # A group name's weight on compact text (产出指标50分, torn: 效益指标绩效指30分标).
 GROUP_WEIGHT = r"[^\d]{0,4}?(\d+(?:\.\d+)?)分"
+# The same when the name's cell wrapped after its opening bracket and a neighbour cell's
+# line came between (产出指标（ | 时效指标 | 60分）): the bracket closed after 分 ties them.
+WRAPPED_GROUP_WEIGHT = r"[（(][^\d（(）)]{0,16}?(\d+(?:\.\d+)?)分[）)]"
 
 
 # Each level-1 name a region prints, with its weight and the cell printing it (`printed_level1`).
@@ -1713,13 +1747,16 @@ def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
     the name's lines and its weight's torn by a neighbour's: 效益指标 | 绩效指 （30分） | 标)."""
     out: PrintedLevel1 = {}
     by_block: dict[int, str] = {}
+    raw_block: dict[int, str] = {}
     for c in cells:
         by_block[c.block] = by_block.get(c.block, "") + c.key
+        raw_block[c.block] = raw_block.get(c.block, "") + c.text
     for name in names:
         for c in cells:
             if c.kind in ("group1", "group2") and WEIGHT_SUFFIX.sub("", c.key) == name:
                 weight = weight_after(name, c.key, names)
                 weight = weight_after(name, by_block[c.block], names) if weight is None else weight
+                weight = wrapped_weight_after(name, raw_block[c.block], names) if weight is None else weight
                 if name not in out or (out[name][0] is None and weight is not None):
                     out[name] = (weight, c)
         if name not in out:
@@ -1735,6 +1772,18 @@ def weight_after(name: str, text: str, names: list[str]) -> float | None:
     """The weight printed after ``name`` in ``text``, not past another of the ``names``
     (成本指标 | 产出指标（60分） in one block: 60 is 产出指标's)."""
     for found in re.finditer(re.escape(name) + GROUP_WEIGHT, text):
+        gap = text[found.start() + len(name):found.start(1)]
+        if not any(other in gap for other in names):
+            return float(found.group(1))
+    return None
+
+
+def wrapped_weight_after(name: str, raw: str, names: list[str]) -> float | None:
+    """`weight_after` for a name whose cell wrapped after its opening bracket, a neighbour
+    cell's line between (产出指标（ | 时效指标 | 60分）): ``raw`` is the block's text with its
+    brackets (compact text drops them)."""
+    text = re.sub(r"\s+", "", raw)
+    for found in re.finditer(re.escape(name) + WRAPPED_GROUP_WEIGHT, text):
         gap = text[found.start() + len(name):found.start(1)]
         if not any(other in gap for other in names):
             return float(found.group(1))
@@ -3262,6 +3311,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                                      lambda w: makes_full_marks(w, marks, funds_weight))
     if not rows:
         return None
+    unsigned_targets_doubted(rows, template)
     goals = stream_goals(cells, used, {r.end for r in rows}, template, config.cell_stream.goal_row_labels,
                          config.confidence.unconfirmed_table)
     conf = config.confidence

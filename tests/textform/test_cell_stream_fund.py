@@ -26,6 +26,7 @@ from pipeline.textform.cell_stream import (
     split_rows,
     stream_cells,
     total_run_dropped,
+    unsigned_targets_doubted,
     weight_names,
 )
 from pipeline.textform.form_reader import read_text_form
@@ -167,6 +168,27 @@ def test_a_number_after_a_row_that_can_be_its_score_is_its_score() -> None:
     # A number above the weight is no score: the score stays blank.
     rows = provincial_rows("项目按期完成率\n\n≥\n\n85\n\n%\n\n9\n\n85%\n\n11\n\n任务完成时间\n")
     assert "score" not in rows[0].cells
+
+
+def test_a_number_and_its_unit_printed_apart_are_one_value() -> None:
+    # 指标值 | 度量单位 with the sign printed by the row's name (代表联络站建设覆盖率 ≥ … 0.5 |
+    # 85 | % | 13 | 87% | 13): 85% is the target, 13 its weight.
+    rows = provincial_rows("0.5\n\n85\n\n%\n\n13\n\n87%\n\n13\n")
+    assert [(r.cells["target"].text, r.cells["level3_weight"].text, r.cells["actual"].text, r.cells["score"].text)
+            for r in rows] == [("85%", "13", "87%", "13")]
+    # Its sign may be the one printed by the name: the target is a guess; a whole one is not.
+    unsigned_targets_doubted(rows, PROVINCIAL)
+    assert "target" in rows[0].guessed
+    rows = provincial_rows("培训人次\n\n≥\n\n12\n\n人次\n\n2\n\n14人次\n\n2\n")
+    unsigned_targets_doubted(rows, PROVINCIAL)
+    assert rows[0].cells["target"].text == "≥12人次" and "target" not in rows[0].guessed
+    # A 完成值 whose unit wrapped (项目成本控制 | ≤580万元 | 9 | 543.49 | 万元 | 9): one actual.
+    rows = provincial_rows("项目成本控制\n\n≤580万元\n\n9\n\n543.49\n万元\n\n9\n")
+    assert [(r.cells["actual"].text, r.cells["score"].text) for r in rows] == [("543.49万元", "9")]
+    # After a value the number is the row's score, its unit the next row's 度量单位 (3 |
+    # 有效提升 | 3 | % | 9 | 100% | 9): not joined.
+    cells = join_split_values(cells_of("3\n\n有效提升\n\n3\n\n%\n\n9\n", PROVINCIAL_KINDS), PROVINCIAL)
+    assert [c.text for c in cells] == ["3", "有效提升", "3", "%", "9"]
 
 
 def test_a_deviation_answer_is_no_target_beside_a_measured_actual() -> None:

@@ -513,6 +513,21 @@ def test_a_level1_weight_belongs_to_the_name_right_before_it() -> None:
     assert got == {"产出指标": 60.0, "效益指标": 30.0, "成本指标": None}
 
 
+def test_a_level1_weight_wrapped_past_a_neighbours_line_is_its_names() -> None:
+    # pdftotext, a narrow 一级指标 column: 产出指标（ | 时效指标 (the level-2 cell beside) |
+    # 60分） in one block; the bracket opened after the name and closed after 分 ties them.
+    names = ["产出指标", "效益指标", "满意度指标", "成本指标"]
+    cells = [cell("经济效益指标", "group2", 1), cell("产出指标（", "group1", 1), cell("时效指标", "group2", 1),
+             cell("绩效指标", "label", 1), cell("60分）", "group_weight", 1), cell("效益指标（", "group1", 1),
+             cell("25分）", "group_weight", 1)]
+    got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
+    assert got == {"产出指标": 60.0, "效益指标": 25.0}
+    # Another level-1 name between: the weight is that name's, not the first's.
+    cells = [cell("产出指标（", "group1", 1), cell("效益指标（25分）", "group1", 1)]
+    got = {name: weight for name, (weight, _c) in printed_level1(cells, names).items()}
+    assert got == {"产出指标": None, "效益指标": 25.0}
+
+
 def test_sentences_left_over_skip_a_row_nothing_of_which_is_trusted() -> None:
     # Two reasons printed after the table; the rows that lost points: 26 → 23, 3 → 0.5 and
     # the total's numbers read as a row (102 | 91), wholly in doubt: the reasons go to the
