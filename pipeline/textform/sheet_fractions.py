@@ -33,7 +33,7 @@ RATE_TOLERANCE = 0.1
 
 def as_percent(fraction: float) -> str:
     """0.925 → '92.5%' (the float's noise of ×100 rounded away: 0.925 × 100 = 92.50000000000001)."""
-    return f"{float(f'{fraction * 100:.12g}'):g}%"
+    return f"{float(f'{fraction * 100:.12g}'):.10g}%"
 
 
 def bare_fraction(value: FieldValue, most: float) -> float | None:
