@@ -1211,6 +1211,22 @@ def part_merged_header(header_rows: list[BlockRow], known: int, words: FormWords
             join_torn_labels(block_row.cells, words)
 
 
+def doubt_header_words(rows: list[list[str]], header_at: int, words: FormWords) -> None:
+    """The header's rows from ``header_at`` (a page's header printed again too): a cell
+    that is no header label, nor near one, once the labels torn are joined, is something
+    else a converter merged into the header (a title over it, 指标评分<br>年度 | 表<br>评价
+    <br>年度; a label's note, 供参<br>考，…即可）): the cell stream, which knows the labels
+    only, reads it into the next value (指标评分年度县乡人大档案建档率): marked in doubt."""
+    for r in range(header_at, header_rows_end(rows, header_at)):
+        for c, cell in enumerate(rows[r]):
+            key = label_without_note(cell)
+            # (Labels a missed rule merged, 权<br>重<br>(%)<br>名称, are the header's to part.
+            # A label's part alone, 年度预期 of 年度预期值, is no label to the cell stream.)
+            holds_labels = any(label in key for label in words.table_header if len(label) >= 2)
+            if key and DOUBT_MARK not in cell and not holds_labels and not is_near_header_label(cell, words):
+                rows[r][c] = cell + DOUBT_MARK
+
+
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
     """Where the header's rows end: at the first with a number (the fund form's header is three)."""
     return next((r for r in range(header_at, len(rows))
@@ -1239,6 +1255,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
     head_rows: list[list[str]] = []  # the rows above the indicator table
+    header_rows: list[list[str]] = []  # the indicator table's header rows (a page's again too)
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
         row = table[r].cells
@@ -1248,6 +1265,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
+            header_rows.append(row)
             if r > 0:
                 # A header label's first line in the row over it, torn at a column there
                 # (偏差原因分 | 析及改进措 over 施): its column spans both all the same.
@@ -1341,6 +1359,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     for row in head_rows:
         # (After the header's first row is peeled off a row above it: its labels are no goal's.)
         doubt_torn_paragraphs(row, words)
+    for header_row in header_rows:
+        doubt_header_words(rows, next(k for k, row in enumerate(rows) if row is header_row), words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]

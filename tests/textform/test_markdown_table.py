@@ -1098,3 +1098,19 @@ def test_a_label_read_across_its_cut_longer_than_its_first_cells(words: FormWord
     rows = rejoined_rows(words, "|部门（<br>名称|单位）|长沙县财政局|||", "|部门<br>名称|（单位）|南平市人力|资源和社会保障局||")
     assert raw(rows[0][0]) == "部门（单位）名称" and rows[0][1] == ""
     assert raw(rows[1][0]) == "部门（单位）名称" and rows[1][1] == ""
+
+
+def test_words_merged_into_a_pages_header_are_marked_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: the fund form's header printed again on a page, the sheet's
+    title over it merged in (指标评分<br>年度 | 表<br>评价<br>年度): cells of the header's
+    rows that are no label, nor near one, are marked in doubt (the cell stream would read
+    them into the next row's name, 指标评分年度县乡人大档案建档率); its labels, labels a
+    missed rule merged (权<br>重<br>(%)<br>名称) and the rows under it stay unmarked."""
+    rows = rejoined_rows(words, "|一级指标|二级指标|三级指标|年度预期值|评价年度实现值|自评分数|",
+                         "|过程|资金管理|预算执行率|100%|100%|25|",
+                         "|一级指标|二级指标|三级指标|指标评分<br>年度|表<br>评价<br>年度|自评分数|",
+                         "|权<br>重<br>(%)<br>名称||||||",
+                         "|||县乡人大档案建档率|100%|100%|17|")
+    assert [cell.endswith(DOUBT_MARK) for cell in rows[2]] == [False, False, False, True, True, False]
+    assert DOUBT_MARK not in rows[3][0]
+    assert not any(DOUBT_MARK in cell for row in (rows[0], rows[1], rows[4]) for cell in row)
