@@ -209,6 +209,15 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
                 row[k] = ""
             c = end
             continue
+        across = compact(read_across(row[c:c + 2])) if first and second else ""
+        if max(len(cell_lines(row[c])), len(lines)) >= 2 and len(across) > len(first) \
+                and words.labels.exact(across) and not is_label(row[c + 1], words):
+            # 部门（<br>名称 | 单位）: a label of several lines cut at a column, read across
+            # a longer label of the form than its first cell's lines joined (部门名称).
+            row[c], row[c + 1] = read_across(row[c:c + 2]), ""
+            spans.append((c, c + 1))
+            c += 2
+            continue
         if first and second and max(len(cell_lines(row[c])), len(lines)) >= 2 \
                 and not words.labels.exact(first) and not NUMBER_LIKE.match(second):
             # 偏差原因分<br>措 | 析及改进<br>施: a header label of several lines cut at a
@@ -313,6 +322,34 @@ def torn_group_name(upper: str, lower: str, names: Collection[str], after_one: C
     return None
 
 
+def interleaves(name: str, upper: str, lower: str) -> bool:
+    """``name`` is the characters of ``upper`` and ``lower`` merged, each kept in its order."""
+    if len(name) != len(upper) + len(lower):
+        return False
+    # reach[j]: name's first i + j characters are upper's first i and lower's first j.
+    reach = [name[:j] == lower[:j] for j in range(len(lower) + 1)]
+    for i in range(1, len(upper) + 1):
+        reach[0] = reach[0] and name[i - 1] == upper[i - 1]
+        for j in range(1, len(lower) + 1):
+            reach[j] = reach[j] and name[i + j - 1] == upper[i - 1] or reach[j - 1] and name[i + j - 1] == lower[j - 1]
+    return reach[len(lower)]
+
+
+def name_shuffled_over_rows(upper: str, lower: str, group_names: Collection[str]) -> str | None:
+    """The group name an upper and a lower cell's words make with their characters
+    merged, each cell's kept in order (成本标 over 指: 成本指标; 益 over 社会效指标; 意度指标
+    over 满): a converter puts a character in the row its box reaches into (a glyph of
+    another font, taller or set lower than its line's), so a centred name's characters
+    fall on both sides of a cut. The name when one only fits, else None."""
+    a, b = plain(upper), plain(lower)
+    if not a or not b or any(ch.isdigit() for ch in a + b):
+        return None
+    # (The upper cell's words then the lower's are `torn_group_name`'s to read: a weight
+    # may follow in the rows below, 满 over 意<br>度<br>指<br>标 over （<br>10.)
+    found = {name for name in group_names if name != a + b and interleaves(name, a, b)}
+    return found.pop() if len(found) == 1 else None
+
+
 def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
     """Names torn over two rows (or three), joined in the first."""
     # (A level-1 name and a level-2 name in one cell, `stacked_groups`, torn over rows too:
@@ -329,7 +366,8 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
 
     def pair(r: int, c: int) -> str | None:
         if (r, c) not in asked:
-            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names, labels_no_column)
+            asked[r, c] = torn_group_name(rows[r][c], rows[r + 1][c], names, labels_no_column) \
+                or name_shuffled_over_rows(rows[r][c], rows[r + 1][c], words.group_names)
         return asked[r, c]
 
     for r in range(len(rows) - 1):
@@ -579,6 +617,64 @@ def part_as_header(row: list[str], cuts: list[tuple[int, list[str]]], words: For
     for c, parts in reversed(parted):
         row[c:c + 1] = parts
     return True
+
+
+def holds_a_number(row: list[str]) -> bool:
+    """A row with a cell that is a number or holds one (a weight, a score, ≥95%, 43.19万元)."""
+    return any(any(ch.isdigit() for ch in plain(cell)) for cell in row)
+
+
+def is_wrapped_rest(row: list[str], below: list[str], words: FormWords) -> bool:
+    """The row under an indicator's row (a number of its own) that holds only its cells'
+    last lines: a rule of a merged cell beside them (a group's) ends mid-row, and a
+    converter cuts the row there (年度服务对象满 over 意度, 个别项目前 | 期论证不充 over
+    分，将完善 | 项目储备). So: no number (an indicator's row has its weight and score),
+    no label nor group name, and every cell of words under a cell of words above."""
+    filled = [c for c, cell in enumerate(below) if plain(cell)]
+    return bool(filled) and holds_a_number(row) and not holds_a_number(below) \
+        and all(c < len(row) and plain(row[c]) and not NUMBER_LIKE.match(plain(row[c])) for c in filled) \
+        and not any(is_label(below[c], words) or group_name(below[c], words) is not None
+                    or plain(below[c]).rstrip(":：") in words.totals for c in filled)
+
+
+def join_wrapped_rest(table: list[BlockRow], r: int, words: FormWords) -> None:
+    """The row under row r, when it holds row r's cells' last lines (`is_wrapped_rest`),
+    joined into it as their own lines, and gone."""
+    # (A row printed as wide: a converter's rows of one table are; another text's are not.)
+    if r + 1 < len(table) and table[r + 1].printed == table[r].printed \
+            and is_wrapped_rest(table[r].cells, table[r + 1].cells, words):
+        row = table[r].cells
+        for c, cell in enumerate(table[r + 1].cells):
+            if plain(cell):
+                row[c] = row[c] + "<br>" + cell
+        del table[r + 1]
+
+
+# A row's first value: a number, or a bound before one (≥95%, 43.19万元, 6).
+VALUE_START = re.compile(r"^[≥≤=<>＝≧≦]*\d")
+# A group cell's weight at its end (产出指标（60分）, 标60分).
+GLUED_WEIGHT = re.compile(r"[（(]?\d+(?:\.\d+)?分?[）)]?$")
+
+
+def doubt_group_pieces(rows: list[list[str]], start: int, words: FormWords) -> None:
+    """In the indicator table's rows from ``start``, a cell left of the row's name (a cell
+    of words right of it before the row's first number) that is a piece of a group name
+    (its characters in order, fewer: 指<br>标, 成本标, 产出指) and none itself: what is left
+    of a merged group cell torn over rows once the joins that the form confirms are done.
+    The cell stream reads it as the row above's last cell's wrapped end (宣传…政策宣传 + 指标):
+    marked in doubt (`repair.DOUBT_MARK`), so what takes it is flagged."""
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 4)} - words.table_header)
+    for row in rows[start:]:
+        first_number = next((c for c, cell in enumerate(row) if VALUE_START.match(plain(cell))), None)
+        if first_number is None or any(plain(cell).rstrip(":：") in words.totals for cell in row):
+            continue
+        for c in range(first_number):
+            key = GLUED_WEIGHT.sub("", plain(row[c]))  # (绩<br>效<br>标（60<br>分）: its weight kept)
+            if not key or DOUBT_MARK in row[c] or not any(plain(cell) for cell in row[c + 1:first_number]):
+                continue
+            if group_name(row[c], words) is None and not is_label(row[c], words) \
+                    and any(len(key) < len(name) and is_subsequence(key, name) for name in names):
+                row[c] += DOUBT_MARK
 
 
 def join_spanned_columns(row: list[str], spans: list[tuple[int, int]], words: FormWords) -> None:
@@ -1115,6 +1211,22 @@ def part_merged_header(header_rows: list[BlockRow], known: int, words: FormWords
             join_torn_labels(block_row.cells, words)
 
 
+def doubt_header_words(rows: list[list[str]], header_at: int, words: FormWords) -> None:
+    """The header's rows from ``header_at`` (a page's header printed again too): a cell
+    that is no header label, nor near one, once the labels torn are joined, is something
+    else a converter merged into the header (a title over it, 指标评分<br>年度 | 表<br>评价
+    <br>年度; a label's note, 供参<br>考，…即可）): the cell stream, which knows the labels
+    only, reads it into the next value (指标评分年度县乡人大档案建档率): marked in doubt."""
+    for r in range(header_at, header_rows_end(rows, header_at)):
+        for c, cell in enumerate(rows[r]):
+            key = label_without_note(cell)
+            # (Labels a missed rule merged, 权<br>重<br>(%)<br>名称, are the header's to part.
+            # A label's part alone, 年度预期 of 年度预期值, is no label to the cell stream.)
+            holds_labels = any(label in key for label in words.table_header if len(label) >= 2)
+            if key and DOUBT_MARK not in cell and not holds_labels and not is_near_header_label(cell, words):
+                rows[r][c] = cell + DOUBT_MARK
+
+
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
     """Where the header's rows end: at the first with a number (the fund form's header is three)."""
     return next((r for r in range(header_at, len(rows))
@@ -1137,19 +1249,27 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     body_start = 0
     header_at: int | None = None
     ended = False
+    joined: list[tuple[int, int]] = []  # the spans of cells joined in the row before
     known = state.known_widths.get(state.form, 0)
     # A header row short of ``known``, by its printed length: the columns whose labels a
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
     head_rows: list[list[str]] = []  # the rows above the indicator table
+    header_rows: list[list[str]] = []  # the indicator table's header rows (a page's again too)
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
         row = table[r].cells
+        joined_above = joined
         joined = join_torn_labels(row, words)
+        spans_above: list[tuple[int, int]] = []
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
+            header_rows.append(row)
             if r > 0:
+                # A header label's first line in the row over it, torn at a column there
+                # (偏差原因分 | 析及改进措 over 施): its column spans both all the same.
+                spans_above = [(a, b) for a, b in joined_above if is_near_header_label(table[r - 1].cells[a], words)]
                 joined += join_labels_torn_over_rows(table[r - 1].cells, row, words)
             if not state.table.in_indicator_table:
                 state.table.in_indicator_table = True
@@ -1173,7 +1293,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                     header_cuts.setdefault(table[r].printed, cut_labels)
             # A header printed again (the table's own after a block taken for it, or on a
             # page of its own) says where its columns are torn from there on.
-            spans[:] = [(a, b) for a, b in joined if is_near_header_label(row[a], words)]
+            spans[:] = [(a, b) for a, b in joined if is_near_header_label(row[a], words)] + spans_above
         elif not state.table.in_indicator_table:
             # Past the funds block's header (分值, 得分) the text cells of a row are the
             # goals, expected and actual side by side: no longer one value torn.
@@ -1190,6 +1310,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # converter prints the indicator table's later blocks wider than its header's,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
+            join_wrapped_rest(table, r, words)
             total = part_total_row(row, state.table.weight_column, words)
             if total is not None:
                 table.insert(r + 1, BlockRow(total, table[r].printed))
@@ -1227,6 +1348,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     if state.table.in_indicator_table:
         weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
+        doubt_group_pieces(rows, body_start if header_at is not None else 0, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).
     for above in range(header_at - 1, max(-1, header_at - 3), -1) if header_at is not None else ():
@@ -1237,6 +1359,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     for row in head_rows:
         # (After the header's first row is peeled off a row above it: its labels are no goal's.)
         doubt_torn_paragraphs(row, words)
+    for header_row in header_rows:
+        doubt_header_words(rows, next(k for k, row in enumerate(rows) if row is header_row), words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]
