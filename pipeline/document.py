@@ -49,7 +49,9 @@ log = logging.getLogger(__name__)
 
 PDF_SUFFIXES = {".pdf"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
-TEXT_SUFFIXES = {".txt", ".csv", ".tsv"}  # .csv/.tsv: a sheet saved as text
+# .csv/.tsv: a sheet saved as text; .md: a converter's Markdown of a PDF (pymupdf4llm,
+# markitdown), its tables as pipe rows.
+TEXT_SUFFIXES = {".txt", ".csv", ".tsv", ".md", ".markdown"}
 # Files that state their tables (pipeline/read/office/): Excel, Word, web pages.
 OFFICE_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm"}
 # OFD (GB/T 33190): a fixed layout like a digital PDF's, read by pipeline/read/ofd.py.
@@ -66,7 +68,7 @@ def unsupported_reason(path: Path) -> str | None:
         return (f"unsupported file type {suffix}; save it as "
                 f"{'.xlsx' if suffix == '.et' else '.docx'} (File > Save As) and give that")
     return (f"unsupported file type {suffix or '(none)'}; give PDF, PNG, JPEG, TIFF, TXT, "
-            "XLSX, XLS, DOCX, HTML or OFD")
+            "CSV, TSV, MD, XLSX, XLS, DOCX, HTML or OFD")
 
 
 def layout_from_pages(pages: list[PageLayout], dpi: int, grid: GridSettings = DEFAULT_TUNING.grid

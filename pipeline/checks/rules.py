@@ -428,6 +428,9 @@ def check_spent_le_allocated(record: Record) -> list[Check]:
     return checks
 
 
+# The execution rate printed and the one its amounts make agree to this many percentage
+# points (the rate is printed to two decimals, the amounts rounded).
+EXECUTION_RATE_TOLERANCE = 0.1
 # A budget's execution rate is at most its whole (a cell holding more was another's: an
 # amount read into the 执行率 slot, 9777900).
 MOST_EXECUTION_RATE = 100.0
@@ -435,14 +438,15 @@ MOST_EXECUTION_RATE = 100.0
 
 def check_execution_rate(record: Record) -> list[Check]:
     rate, executed, annual = (num(record.fields.get(k)) for k in ("execution_rate", "executed", "budget_annual"))
-    if rate is not None and (executed is None or not annual) and rate > MOST_EXECUTION_RATE + 0.1:
+    unconfirmed = executed is None or not annual
+    if rate is not None and unconfirmed and rate > MOST_EXECUTION_RATE + EXECUTION_RATE_TOLERANCE:
         # The amounts cannot confirm it, and no rate is so high.
         return [Check(rule="execution_rate_matches", ok=False, detail=f"{fmt(rate)}% > 100%",
                       fields=["fields.execution_rate"])]
-    if rate is None or executed is None or not annual:
+    if rate is None or unconfirmed:
         return []
-    expected = executed / annual * 100
-    return [Check(rule="execution_rate_matches", ok=abs(expected - rate) <= 0.1,
+    expected = executed / annual * 100  # type: ignore[operator]
+    return [Check(rule="execution_rate_matches", ok=abs(expected - rate) <= EXECUTION_RATE_TOLERANCE,
                   detail=f"{fmt(rate)}% vs {fmt(round(expected, 2))}%",
                   fields=["fields.execution_rate", "fields.executed", "fields.budget_annual"])]
 

@@ -106,6 +106,10 @@ def centred_spans(occurrences: list[float], start: int, end: int,
                 cost = best[j - 1][a] + distance(j - 1, a, b)
                 if cost < best[j][b]:
                     best[j][b], back[j][b] = cost, a
+    if best[k][n] == INF:
+        # No spans end where ``ends`` says (a row of the first page not found as a row):
+        # the page break says nothing, the centres alone place the spans.
+        return centred_spans(occurrences, start, end, extents) if ends else []
     spans, b = [], n
     for j in range(k, 0, -1):
         a = back[j][b]
@@ -229,7 +233,9 @@ def page_parts(inside: list[tuple[int, list[Piece], list[Piece]]], lines: list[f
         if group_text(name) != group_text(again) or first == second:
             continue
         cut = next((r for r in range(start, end) if page(lines[r]) >= second), None)
-        if cut is not None and start < cut:
+        # Room for a row a span on either side of the cut: else a row of the page was
+        # not found as a row, and the cut would leave spans empty.
+        if cut is not None and cut - start >= k + 1 and end - cut >= len(inside) - k - 1:
             out[k] = cut
     return out
 

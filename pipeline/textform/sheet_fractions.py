@@ -3,8 +3,12 @@
 Excel keeps a cell shown as 92% as the number 0.92 with a percent format. A CSV that a
 script wrote (pandas' ``to_csv``, openpyxl's values) or a copy of the values keeps the
 number and drops the format, so the form's 92% arrives as 0.92 and 100% as 1. Read as
-printed, every such value is wrong with nothing to say so. In a spreadsheet's copy
-(`spreadsheet.spreadsheet_cells`) a bare number no greater than
+printed, every such value is wrong with nothing to say so. A sheet that lost its formats
+lost them in every percent cell; a text of whole rows may as well be a PDF's (a
+converter's Markdown table) or a sheet that kept them, where 0.5 beside ≤1% is what the
+form printed. So the formats are taken as lost only where the document says so: its
+执行率 is the fraction the amounts make (全年执行数 / 全年预算数), or no actual beside a
+percent target prints its % sign. Then a bare number no greater than
 ``TextConfig.sheet_fraction_max`` is taken back to the percent it was where the form
 says it is one:
 
@@ -21,14 +25,12 @@ from __future__ import annotations
 
 import re
 
+from pipeline.checks.rules import EXECUTION_RATE_TOLERANCE
 from pipeline.models import FieldValue, Indicator, Record
 from pipeline.text.normalize import compact
 from pipeline.textform.vocab import TextConfig
 
 BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-# The amounts' rate and the fraction's must agree to this many percentage points (the
-# execution-rate check's own tolerance).
-RATE_TOLERANCE = 0.1
 
 
 def as_percent(fraction: float) -> str:
@@ -83,17 +85,28 @@ def execution_rate_fraction(record: Record, most: float) -> FieldValue | None:
         return None
     fraction, spent, budget = (float(n) for n in numbers)  # type: ignore[arg-type]
     expected = spent / budget * 100
-    if fraction > most or abs(fraction - expected) <= RATE_TOLERANCE \
-            or abs(fraction * 100 - expected) > RATE_TOLERANCE:
+    if fraction > most or abs(fraction - expected) <= EXECUTION_RATE_TOLERANCE \
+            or abs(fraction * 100 - expected) > EXECUTION_RATE_TOLERANCE:
         return None
     return rate.model_copy(update={"value": float(f"{fraction * 100:.12g}"),
                                    "alternatives": [*rate.alternatives, rate.value]})
 
 
+def formats_lost(record: Record, rate_is_fraction: bool, most: float) -> bool:
+    """Whether the sheet's percent cells lost their format: its 执行率 is the amounts'
+    fraction, or some actual beside a percent target is a bare fraction and none prints %."""
+    beside_percent = [ind.actual for ind in record.indicators if is_percent(ind.target)]
+    return rate_is_fraction or (any(bare_fraction(a, most) is not None for a in beside_percent)
+                                and not any(is_percent(a) for a in beside_percent))
+
+
 def sheet_fractions(record: Record, config: TextConfig) -> Record:
-    """The record of a spreadsheet's copy with its percent cells' fractions read back as percents."""
-    fields = dict(record.fields)
+    """The record of a spreadsheet's copy with its percent cells' fractions read back as
+    percents, where the document says the sheet's formats were lost; else as it was."""
     rate = execution_rate_fraction(record, config.sheet_fraction_max)
+    if not formats_lost(record, rate is not None, config.sheet_fraction_max):
+        return record
+    fields = dict(record.fields)
     if rate is not None:
         fields["execution_rate"] = rate
     indicators = [indicator_fractions(ind, config) for ind in record.indicators]

@@ -77,7 +77,7 @@ EXPECTED: dict[str, tuple[str, str | None]] = {
     "g-zero-pages.pdf": ("failed", "the PDF has no pages"),
     "h-huge.png": ("failed", "image too large"),
     "i-notes.docx": ("failed", "not a readable .docx file (not a zip package)"),
-    "i-notes.pages": ("failed", "unsupported file type .pages; give PDF, PNG, JPEG, TIFF, TXT, XLSX"),
+    "i-notes.pages": ("failed", "unsupported file type .pages; give PDF, PNG, JPEG, TIFF, TXT, CSV, TSV, MD, XLSX"),
     "i-protected.xlsx": ("failed", "password-protected workbook"),
     "i-salaries.xlsx": ("failed", "this workbook holds no 自评表"),
     "i-xxe.docx": ("failed", "declares a DTD or entities"),

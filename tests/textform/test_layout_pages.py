@@ -107,3 +107,20 @@ def test_a_merged_cell_cut_by_a_page_break_ends_its_first_part_with_the_page() -
     # page's first row; the page says where the part ends.
     assert centred_spans([11.0, 17.0, 22.0], 0, 5, extents) == [(0, 2), (2, 4), (4, 5)]
     assert centred_spans([11.0, 17.0, 22.0], 0, 5, extents, ends) == [(0, 2), (2, 3), (3, 5)]
+
+
+def test_a_page_cut_no_spans_can_meet_is_left_to_the_centres() -> None:
+    from pipeline.textform.row_groups import centred_spans, page_parts
+    # The third group cut before row 1: two groups cannot end before it.
+    spans = centred_spans([0.5, 1.5, 2.5, 4.0], 0, 5, None, {2: 1})
+    assert all(a < b for a, b in spans) and spans[0][0] == 0 and spans[-1][1] == 5
+    assert spans == centred_spans([0.5, 1.5, 2.5, 4.0], 0, 5)
+    # page_parts keeps a cut only with room for the spans on either side of it.
+    name = [Piece("产出指标", "产出指标", 1, 0, 1.0)]
+    again = [Piece("产出指标", "产出指标", 6, 0, 1.0)]
+    other = [Piece("效益指标", "效益指标", 8, 0, 1.0)]
+    inside = [(0, name, []), (1, again, []), (2, other, [])]
+    lines, pages = [0.0, 2.0, 6.0, 7.0, 9.0], [1, 1, 1, 1, 1, 2, 2, 2, 2, 2]
+    assert page_parts(inside, lines, 0, 5, pages) == {0: 2}
+    assert page_parts(inside, [0.0, 6.0, 7.0, 8.0, 9.0], 0, 5, pages) == {0: 1}
+    assert page_parts(inside, [0.0, 1.0, 2.0, 3.0, 9.0], 0, 5, pages) == {}

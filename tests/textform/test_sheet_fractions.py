@@ -96,3 +96,32 @@ def test_a_pdfs_text_keeps_its_fractions(tmp_path: Path) -> None:
     record = DocumentExtractor(SETTINGS).extract(path)
     rows = {str(ind.level3.value): ind for ind in record.indicators}
     assert rows["验收合格率"].actual.value == "0.92"
+
+
+# The same sheet as it shows (its formats kept), with a row whose actual is 0.5 against ≤1%:
+# the other actuals print their % sign, so 0.5 is what the form printed.
+KEPT_CSV = (VALUES_CSV.replace(",0.9,9,,", ",90%,9,,").replace(",0.92,", ",92%,").replace(",0.955,", ",95.5%,")
+            .replace(",1,1,10,10,,", ",100%,100%,10,10,,")
+            .replace(",,质量指标,验收合格率,", ",,质量指标,投诉率,≤1%,0.5,0,0,,\n,,,验收合格率,"))
+
+
+def test_a_sheet_that_kept_its_formats_keeps_its_fractions(tmp_path: Path) -> None:
+    path = tmp_path / "shown.csv"
+    path.write_text(KEPT_CSV, encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    rows = {str(ind.level3.value): ind for ind in record.indicators}
+    assert rows["投诉率"].actual.value == "0.5"
+    assert rows["验收合格率"].actual.value == "92%"
+    assert record.fields["execution_rate"].value == 90
+
+
+def test_a_converters_markdown_of_a_pdf_keeps_its_fractions(tmp_path: Path) -> None:
+    """A PDF's table as a converter's pipe rows is read as whole rows too; its % signs say
+    the form printed its percents, so a bare 0.5 beside ≤1% stays."""
+    rows = [line.split(",") for line in KEPT_CSV.splitlines()]
+    path = tmp_path / "converted.md"  # as pymupdf4llm's users save it
+    path.write_text("\n".join("|" + "|".join(r) + "|" for r in rows) + "\n", encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    found = {str(ind.level3.value): ind for ind in record.indicators}
+    assert found["投诉率"].actual.value == "0.5"
+    assert not found["投诉率"].actual.alternatives
