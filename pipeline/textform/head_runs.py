@@ -344,6 +344,8 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
                 found.update(zip(names, amounts))
             elif len(amounts) == n + 1:
                 extra.append((names, amounts))
+            else:
+                continue  # not this run's amounts: a later run of the labels may have them
             break
     sure: set[str] = set()
     for names, amounts in extra:

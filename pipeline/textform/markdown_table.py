@@ -331,7 +331,8 @@ def interleaves(name: str, upper: str, lower: str) -> bool:
     for i in range(1, len(upper) + 1):
         reach[0] = reach[0] and name[i - 1] == upper[i - 1]
         for j in range(1, len(lower) + 1):
-            reach[j] = reach[j] and name[i + j - 1] == upper[i - 1] or reach[j - 1] and name[i + j - 1] == lower[j - 1]
+            reach[j] = ((reach[j] and name[i + j - 1] == upper[i - 1])
+                        or (reach[j - 1] and name[i + j - 1] == lower[j - 1]))
     return reach[len(lower)]
 
 
@@ -346,6 +347,9 @@ def name_shuffled_over_rows(upper: str, lower: str, group_names: Collection[str]
         return None
     # (The upper cell's words then the lower's are `torn_group_name`'s to read: a weight
     # may follow in the rows below, 满 over 意<br>度<br>指<br>标 over （<br>10.)
+    # Two cells that are names each stay (效益指标 over 社会: the name and a row's first word).
+    if a in group_names or b in group_names:
+        return None
     found = {name for name in group_names if name != a + b and interleaves(name, a, b)}
     return found.pop() if len(found) == 1 else None
 
@@ -664,6 +668,9 @@ def doubt_group_pieces(rows: list[list[str]], start: int, words: FormWords) -> N
     The cell stream reads it as the row above's last cell's wrapped end (宣传…政策宣传 + 指标):
     marked in doubt (`repair.DOUBT_MARK`), so what takes it is flagged."""
     names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 4)} - words.table_header)
+    # A group name printed without its 指标 (数量, 社会效益, 服务对象满意度: forms print the
+    # short names too) is a whole name, not a piece.
+    short_names = frozenset(name.removesuffix("指标") for name in words.group_names if name.endswith("指标"))
     for row in rows[start:]:
         first_number = next((c for c, cell in enumerate(row) if VALUE_START.match(plain(cell))), None)
         if first_number is None or any(plain(cell).rstrip(":：") in words.totals for cell in row):
@@ -673,6 +680,7 @@ def doubt_group_pieces(rows: list[list[str]], start: int, words: FormWords) -> N
             if not key or DOUBT_MARK in row[c] or not any(plain(cell) for cell in row[c + 1:first_number]):
                 continue
             if group_name(row[c], words) is None and not is_label(row[c], words) \
+                    and key not in short_names \
                     and any(len(key) < len(name) and is_subsequence(key, name) for name in names):
                 row[c] += DOUBT_MARK
 
@@ -1360,7 +1368,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # (After the header's first row is peeled off a row above it: its labels are no goal's.)
         doubt_torn_paragraphs(row, words)
     for header_row in header_rows:
-        doubt_header_words(rows, next(k for k, row in enumerate(rows) if row is header_row), words)
+        # By identity: rows were inserted and dropped since the header rows were found.
+        header_at = next((k for k, row in enumerate(rows) if row is header_row), None)
+        if header_at is not None:
+            doubt_header_words(rows, header_at, words)
     if ended:
         state.next_form()
     return ["|" + "|".join(row) + "|" for row in rows]

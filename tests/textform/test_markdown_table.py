@@ -1114,3 +1114,17 @@ def test_words_merged_into_a_pages_header_are_marked_in_doubt(words: FormWords) 
     assert [cell.endswith(DOUBT_MARK) for cell in rows[2]] == [False, False, False, True, True, False]
     assert DOUBT_MARK not in rows[3][0]
     assert not any(DOUBT_MARK in cell for row in (rows[0], rows[1], rows[4]) for cell in row)
+
+
+def test_whole_names_are_no_pieces_of_names(words: FormWords) -> None:
+    """Forms print group names without their 指标 too (产出 | 数量 | …): such a cell is a
+    whole name, not a piece of a torn one, and two cells that are names each stay."""
+    from pipeline.textform.markdown_table import name_shuffled_over_rows
+    rows = rows_of(rejoin_markdown_tables(table(
+        TOTAL_HEADER,
+        "||产出指标（60分）|数量|培训人次|≥20人次|22人次|30|30||",
+        "|||社会效益|群众增收情况|逐步改善|明显改善|30|30||",
+        "|总分||||||60|60||"), words))
+    assert not any(DOUBT_MARK in cell for row in rows for cell in row)
+    assert name_shuffled_over_rows("效益指标", "社会", words.group_names) is None
+    assert name_shuffled_over_rows("成本标", "指", words.group_names) == "成本指标"
