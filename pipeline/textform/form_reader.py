@@ -71,8 +71,8 @@ from pipeline.textform.pieces import (
     text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
-from pipeline.textform.row_groups import (groups_by_their_columns, groups_from_weights, groups_lead, groups_to_their_levels,
-                                          place_merged_groups)
+from pipeline.textform.row_groups import (groups_by_their_columns, groups_from_weights, groups_lead,
+                                          groups_to_their_levels, place_merged_groups)
 from pipeline.textform.table_region import (
     drop_header_lines,
     drop_repeated_headers,
@@ -216,7 +216,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             if known is None or known.value != value.value:
                 form.fields[key] = value
         doubt_values_under_stacked_headings(form.fields, head, template, guess)
-        form.fields.update(amounts_under_stacked_headings(head, template, config.head_sums, form.fields, guess))
+        form.fields.update(amounts_under_stacked_headings(head, template, config.head_sums, form.fields,
+                                                          guess))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_fields_from_marked_cells(form.fields, cells_marked_in_doubt(text, groups_of(config, name)),
                                    config.confidence.ambiguous_cell)
@@ -231,8 +232,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # wrapped group names to tell (an OCR engine's lines of a form whose names fit
         # their cells) may be in bands still, so a required field read blank is doubted.
         # So in a text of lines: a label that ends its line has its value on the lines
-        # about it (情况 预期总体目标 | 围绕年度…), not in an empty cell. A blank optional field (填报单位, often not printed) is the form's empty cell,
-        # null with no flag (record contract).
+        # about it (情况 预期总体目标 | 围绕年度…), not in an empty cell. A blank optional
+        # field (填报单位, often not printed) is the form's empty cell, null with no flag
+        # (record contract).
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
@@ -267,13 +269,15 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             lopsided = False
         else:
             pages = pages_of_lines(lines)
-            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name, pages=pages)
+            form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name,
+                                                                 pages=pages)
             if lopsided:
                 # Rows whose wrapped lines do not mirror each other about their lines:
                 # cells at the top of their rows (a word processor's default) put every
                 # wrapped line below its row's line. Read that way too; the reading that
                 # fits better wins.
-                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True, pages=pages)
+                rows, cost, _ = rows_by_lines(body, kind, template, config, name, top_aligned=True,
+                                              pages=pages)
                 if cost < form.table_cost:
                     form.rows, form.table_cost = rows, cost
         if lopsided and kind is TextKind.LINES:
@@ -476,7 +480,8 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         else:  # the row reading itself gathers wrapped lines by their columns (nearest_row_line)
             sizes = {ln: len(ps) for ln, ps in lines.items()}
             lopsided = asymmetry(sizes, wrapped_line_owners(sizes, anchors)) > config.lopsided_rows
-    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell, pages=pages)
+    ordered = rows_by_anchor_lines(body, kind, owners, least, unsure=config.confidence.ambiguous_cell,
+                                   pages=pages)
     rows, cost = read_rows(ordered, spec, config, name,
                            printed_columns=kind is TextKind.SPACED)
     return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tail_after,

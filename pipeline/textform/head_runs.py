@@ -337,7 +337,8 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
                 continue
             amounts: list[tuple[float, Piece]] = []
             j = i + n
-            while j < len(texts) and not head.labelled[j] and (AMOUNT.match(texts[j]) or SMALL_NUMBER.match(texts[j])):
+            while j < len(texts) and not head.labelled[j] \
+                    and (AMOUNT.match(texts[j]) or SMALL_NUMBER.match(texts[j])):
                 amounts.append((float(texts[j].replace(",", "")), head.cells[j][0]))
                 j += 1
             if len(amounts) == n:

@@ -667,7 +667,8 @@ def doubt_group_pieces(rows: list[list[str]], start: int, words: FormWords) -> N
     of a merged group cell torn over rows once the joins that the form confirms are done.
     The cell stream reads it as the row above's last cell's wrapped end (宣传…政策宣传 + 指标):
     marked in doubt (`repair.DOUBT_MARK`), so what takes it is flagged."""
-    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 4)} - words.table_header)
+    names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 4)}
+                      - words.table_header)
     # A group name printed without its 指标 (数量, 社会效益, 服务对象满意度: forms print the
     # short names too) is a whole name, not a piece.
     short_names = frozenset(name.removesuffix("指标") for name in words.group_names if name.endswith("指标"))
@@ -1277,7 +1278,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             if r > 0:
                 # A header label's first line in the row over it, torn at a column there
                 # (偏差原因分 | 析及改进措 over 施): its column spans both all the same.
-                spans_above = [(a, b) for a, b in joined_above if is_near_header_label(table[r - 1].cells[a], words)]
+                spans_above = [(a, b) for a, b in joined_above
+                               if is_near_header_label(table[r - 1].cells[a], words)]
                 joined += join_labels_torn_over_rows(table[r - 1].cells, row, words)
             if not state.table.in_indicator_table:
                 state.table.in_indicator_table = True

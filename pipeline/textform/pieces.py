@@ -12,7 +12,7 @@ tabs, runs of spaces or line breaks. What the text kept is read off the text its
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
@@ -296,6 +296,11 @@ def pages_of_lines(lines: list[str]) -> list[int]:
     return out
 
 
+def page_of(line: float, pages: Sequence[int]) -> int:
+    """The page of a line (`pages_of_lines`); 0 for a line past them (no page marks)."""
+    return pages[int(line)] if 0 <= int(line) < len(pages) else 0
+
+
 def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_line: bool = False) -> list[str]:
     """A line said again within the last ``window`` lines (a page joined twice, a damaged
     copy) is dropped when it is long enough to be no coincidence: short lines repeat for
@@ -363,8 +368,8 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
     narrative, which is read as running text; and the lines (their indexes, the pieces'
     ``line``) a converter's Markdown reader marked in doubt (`repair.DOUBT_MARK`), the mark
     taken off."""
-    lines = blank_page_marks([clean_line(blank_rules(kept_page_break(ln)), labels) for ln in text.split("\n")],
-                             config.page_marks)
+    lines = blank_page_marks([clean_line(blank_rules(kept_page_break(ln)), labels)
+                              for ln in text.split("\n")], config.page_marks)
     rows_per_line = detect_kind(lines) in (TextKind.SPACED, TextKind.LINES)
     lines = drop_doubled_lines(lines, config.duplicate_window, config.doubled_line_min_chars, rows_per_line)
     # Read again without the doubled lines: a damaged copy's doubled lines can tip the

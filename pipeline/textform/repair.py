@@ -94,16 +94,17 @@ def ruled_line_share(text: str) -> float:
     return ruled / len(lines) if lines else 0.0
 
 
+# pdftotext ends each page with a form feed: the next page's first line starts with it.
+PAGE_BREAK = "\f"
+
+
 def blank_page_marks(lines: list[str], marks: tuple[str, ...]) -> list[str]:
     """A page's number printed in its margin (第 1 页，共 3 页, - 2 -, config/text.yaml
     ``page_marks``) is not the form's: the line is left blank, as between pages."""
     patterns = page_mark_patterns(marks)
-    return [PAGE_BREAK * (PAGE_BREAK in line) if line.strip() and any(p.fullmatch(line.strip()) for p in patterns)
-            else line for line in lines]
-
-
-# pdftotext ends each page with a form feed: the next page's first line starts with it.
-PAGE_BREAK = "\f"
+    # (A form feed on the line stays: it marks where the page ends.)
+    return [PAGE_BREAK * (PAGE_BREAK in line)
+            if line.strip() and any(p.fullmatch(line.strip()) for p in patterns) else line for line in lines]
 
 
 def kept_page_break(line: str) -> str:

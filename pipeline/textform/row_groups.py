@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from pipeline.mapping.indicator_rows import consecutive_partition
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.textform.indicator_rows import INF, NUMBER, WEIGHT_SUFFIX, TextRow, capped
-from pipeline.textform.pieces import Piece, share_column
+from pipeline.textform.pieces import Piece, page_of, share_column
 
 
 def number_of(pieces: list[Piece]) -> float | None:
@@ -189,11 +189,12 @@ def groups_by_their_columns(rows: list[TextRow], level1_names: frozenset[str], l
     is of that level, whatever the row reading made of it. Only into an empty cell of its
     row; returns how many moved."""
     def page(piece: Piece) -> int:
-        return pages[piece.line] if piece.line < len(pages) else 0
+        return page_of(piece.line, pages)
 
     sure: dict[tuple[int, str], list[Piece]] = {}  # (page, level) -> names only that level takes
     for row in rows:
-        for level, names in (("level1", level1_names - level2_names), ("level2", level2_names - level1_names)):
+        for level, names in (("level1", level1_names - level2_names),
+                             ("level2", level2_names - level1_names)):
             for key in ("level1", "level2"):
                 pieces = row.cells.get(key)
                 if pieces and pieces[0].x is not None and group_text(pieces) in names:
@@ -224,7 +225,7 @@ def page_parts(inside: list[tuple[int, list[Piece], list[Piece]]], lines: list[f
     part before ends with its page's last row. By occurrence, the row its part ends
     before."""
     def page(line: float) -> int:
-        return pages[int(line)] if 0 <= int(line) < len(pages) else 0
+        return page_of(line, pages)
 
     out: dict[int, int] = {}
     for k in range(len(inside) - 1):

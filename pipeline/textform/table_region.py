@@ -24,7 +24,7 @@ from pipeline.textform.indicator_rows import (
     is_tail,
 )
 from pipeline.textform.line_columns import mirrors_across
-from pipeline.textform.pieces import Piece, TextKind, column_order, printed_width, share_column
+from pipeline.textform.pieces import Piece, TextKind, column_order, page_of, printed_width, share_column
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, groups_of, label_hit
 
 # How a scoring formula's rest begins (评价年度实现值 | /年度预期值×该指标分值): a header
@@ -465,9 +465,9 @@ def row_lines(lines: dict[int, list[Piece]], least_numbers: int = 2, pages: Sequ
             rightmost[ln] = max((p.x or 0) for p in numbers)
     by_page: dict[int, list[int]] = {}
     for ln, x in rightmost.items():
-        by_page.setdefault(pages[ln] if ln < len(pages) else 0, []).append(x)
+        by_page.setdefault(page_of(ln, pages), []).append(x)
     usual = {page: sorted(xs)[len(xs) // 2] for page, xs in by_page.items()}
-    return sorted(ln for ln, x in rightmost.items() if x >= usual[pages[ln] if ln < len(pages) else 0] * 0.6)
+    return sorted(ln for ln, x in rightmost.items() if x >= usual[page_of(ln, pages)] * 0.6)
 
 
 def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Piece]],

@@ -124,3 +124,14 @@ def test_a_page_cut_no_spans_can_meet_is_left_to_the_centres() -> None:
     assert page_parts(inside, lines, 0, 5, pages) == {0: 2}
     assert page_parts(inside, [0.0, 6.0, 7.0, 8.0, 9.0], 0, 5, pages) == {0: 1}
     assert page_parts(inside, [0.0, 1.0, 2.0, 3.0, 9.0], 0, 5, pages) == {}
+
+
+def test_a_pages_form_feed_outlives_the_lines_dropped_or_blanked() -> None:
+    from pipeline.textform.pieces import drop_doubled_lines
+    from pipeline.textform.repair import blank_page_marks
+    # A doubled line that starts a page is dropped; the next line kept starts the page.
+    kept = drop_doubled_lines(["项目验收合格率 ≥90% 95% 10 10", "\f项目验收合格率 ≥90% 95% 10 10", "总分 100 98"],
+                              window=4, min_chars=8)
+    assert kept == ["项目验收合格率 ≥90% 95% 10 10", "\f总分 100 98"]
+    # A page number blanked keeps the page's form feed; one without it blanks whole.
+    assert blank_page_marks(["\f第 2 页", "- 3 -", "总分"], CONFIG.page_marks) == ["\f", "", "总分"]
