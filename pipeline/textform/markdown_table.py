@@ -635,7 +635,12 @@ def is_wrapped_rest(row: list[str], below: list[str], words: FormWords) -> bool:
     分，将完善 | 项目储备). So: no number (an indicator's row has its weight and score),
     no label nor group name, and every cell of words under a cell of words above."""
     filled = [c for c, cell in enumerate(below) if plain(cell)]
-    return bool(filled) and holds_a_number(row) and not holds_a_number(below) \
+    # An indicator's row: its weight and score cells of their own (not a narrative's line
+    # after the table whose prose holds figures, 全年执行数1712.58万元, over its next heading).
+    # The total row (总分 | 100 | 96) has no lines to wrap: what follows it is after the table.
+    numbers = sum(1 for cell in row if NUMBER_LIKE.match(plain(cell)))
+    total = any(plain(cell).rstrip(":：") in words.totals for cell in row)
+    return bool(filled) and numbers >= 2 and not total and not holds_a_number(below) \
         and all(c < len(row) and plain(row[c]) and not NUMBER_LIKE.match(plain(row[c])) for c in filled) \
         and not any(is_label(below[c], words) or group_name(below[c], words) is not None
                     or plain(below[c]).rstrip(":：") in words.totals for c in filled)

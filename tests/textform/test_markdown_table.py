@@ -1128,3 +1128,20 @@ def test_whole_names_are_no_pieces_of_names(words: FormWords) -> None:
     assert not any(DOUBT_MARK in cell for row in rows for cell in row)
     assert name_shuffled_over_rows("效益指标", "社会", words.group_names) is None
     assert name_shuffled_over_rows("成本标", "指", words.group_names) == "成本指标"
+
+
+def test_a_narrative_line_with_figures_keeps_its_next_heading_apart(words: FormWords) -> None:
+    """After the table, a converter's rows of one cell: a narrative line whose prose holds
+    figures (全年执行数1712.58万元) is no indicator row, and the heading under it is none of
+    its last lines."""
+    rows = rows_of(rejoin_markdown_tables(table(
+        TOTAL_HEADER,
+        TOTAL_ABOVE,
+        "|总分||||||100|96||",
+        "|二、资金支出情况|||||||||",
+        "|长沙县生态环境局全年预算数2031万元，全年执行数1712.58万元，预算执行率84.32%。|||||||||",
+        "|三、存在的问题|||||||||",
+        "|无。|||||||||"), words))
+    firsts = [row[0] for row in rows]
+    assert "三、存在的问题" in firsts
+    assert not any("<br>" in cell for cell in firsts)
