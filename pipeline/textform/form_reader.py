@@ -66,6 +66,7 @@ from pipeline.textform.pieces import (
     join_character_lines,
     join_wrapped_numbers,
     pages_of_lines,
+    pieces_by_line,
     printed_width,
     straddling,
     text_to_marked_pieces,
@@ -471,9 +472,7 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
         body, owners = estimate.pieces, estimate.owners
         lopsided = estimate.asymmetry > config.lopsided_rows
     else:
-        lines: dict[int, list[Piece]] = {}
-        for p in body:
-            lines.setdefault(p.line, []).append(p)
+        lines = pieces_by_line(body)
         anchors = row_lines(lines, least, pages)
         if top_aligned:
             owners = top_aligned_owners(lines, anchors)

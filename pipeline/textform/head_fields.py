@@ -12,7 +12,8 @@ from pipeline.models import FieldValue
 from pipeline.template.catalogue import FieldSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.indicator_rows import DASHES, NUMBER, WEIGHT_SUFFIX
-from pipeline.textform.pieces import AMOUNT_TAIL, Piece, TextKind, printed_width, share_column
+from pipeline.textform.pieces import (AMOUNT_TAIL, Piece, TextKind, pieces_by_line, printed_width,
+                                      share_column)
 from pipeline.textform.repair import CJK, DOUBT_MARK
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 
@@ -101,10 +102,7 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
     """A value's lines above and below its own, in line order: in its column where the text
     kept positions, else lines that hold nothing but one long piece. A line that starts
     another row of the form (it holds a label in that column, or beside it) ends the value."""
-    lines: dict[int, list[Piece]] = {}
-    for p in pieces:
-        if abs(p.line - first.line) <= 3:
-            lines.setdefault(p.line, []).append(p)
+    lines = pieces_by_line(p for p in pieces if abs(p.line - first.line) <= 3)
 
     def look(line: int) -> tuple[Piece | None, bool]:
         """(the value's piece on that line, whether the line ends the value)."""

@@ -12,7 +12,7 @@ tabs, runs of spaces or line breaks. What the text kept is read off the text its
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
@@ -294,6 +294,15 @@ def pages_of_lines(lines: list[str]) -> list[int]:
         page += line.count(PAGE_BREAK)
         out.append(page)
     return out
+
+
+def pieces_by_line(pieces: Iterable[Piece]) -> dict[int, list[Piece]]:
+    """The pieces grouped by their line, each line's in the order given, lines in the
+    order they first come."""
+    lines: dict[int, list[Piece]] = {}
+    for p in pieces:
+        lines.setdefault(p.line, []).append(p)
+    return lines
 
 
 def page_of(line: float, pages: Sequence[int]) -> int:

@@ -24,7 +24,8 @@ from pipeline.textform.indicator_rows import (
     is_tail,
 )
 from pipeline.textform.line_columns import mirrors_across
-from pipeline.textform.pieces import Piece, TextKind, column_order, page_of, printed_width, share_column
+from pipeline.textform.pieces import (Piece, TextKind, column_order, page_of, pieces_by_line, printed_width,
+                                      share_column)
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, groups_of, label_hit
 
 # How a scoring formula's rest begins (评价年度实现值 | /年度预期值×该指标分值): a header
@@ -332,9 +333,7 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     each row's pieces are put column by column, top to bottom: the order of the cells, as
     a tool that writes one cell after another would give it. A piece two rows claim alike
     (as near, mirrored across both) gets its confidence capped at ``unsure``."""
-    lines: dict[int, list[Piece]] = {}
-    for p in body:
-        lines.setdefault(p.line, []).append(p)
+    lines = pieces_by_line(body)
     anchors = sorted({a for a in owners.values() if a in lines}) if owners \
         else row_lines(lines, least_numbers, pages)
     if not anchors:
@@ -591,9 +590,7 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     bottom = pieces[body_start - 1].line
     known = {p.key for p in pieces[:body_start] if top <= p.line <= bottom and p.key} | set(markers)
     body = pieces[body_start:total_at]
-    by_line: dict[int, list[Piece]] = {}
-    for p in body:
-        by_line.setdefault(p.line, []).append(p)
+    by_line = pieces_by_line(body)
     order = sorted(by_line)
     drop: set[int] = set()
     k = 0
