@@ -438,14 +438,14 @@ MOST_EXECUTION_RATE = 100.0
 
 def check_execution_rate(record: Record) -> list[Check]:
     rate, executed, annual = (num(record.fields.get(k)) for k in ("execution_rate", "executed", "budget_annual"))
-    unconfirmed = executed is None or not annual
-    if rate is not None and unconfirmed and rate > MOST_EXECUTION_RATE + EXECUTION_RATE_TOLERANCE:
-        # The amounts cannot confirm it, and no rate is so high.
-        return [Check(rule="execution_rate_matches", ok=False, detail=f"{fmt(rate)}% > 100%",
-                      fields=["fields.execution_rate"])]
-    if rate is None or unconfirmed:
+    if rate is None:
         return []
-    expected = executed / annual * 100  # type: ignore[operator]
+    if executed is None or not annual:
+        # The amounts cannot confirm it; no rate is over the whole.
+        return [Check(rule="execution_rate_matches", ok=False, detail=f"{fmt(rate)}% > 100%",
+                      fields=["fields.execution_rate"])] \
+            if rate > MOST_EXECUTION_RATE + EXECUTION_RATE_TOLERANCE else []
+    expected = executed / annual * 100
     return [Check(rule="execution_rate_matches", ok=abs(expected - rate) <= EXECUTION_RATE_TOLERANCE,
                   detail=f"{fmt(rate)}% vs {fmt(round(expected, 2))}%",
                   fields=["fields.execution_rate", "fields.executed", "fields.budget_annual"])]

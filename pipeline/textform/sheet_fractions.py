@@ -79,11 +79,11 @@ def execution_rate_fraction(record: Record, most: float) -> FieldValue | None:
     """The 执行率 read back as a percent when it is the fraction the amounts make, else None."""
     rate = record.fields.get("execution_rate")
     executed, annual = (record.fields.get(k) for k in ("executed", "budget_annual"))
-    numbers = [v.value if v is not None and isinstance(v.value, (int, float)) else None
-               for v in (rate, executed, annual)]
-    if rate is None or None in numbers or not numbers[2]:
+    numbers = [float(v.value) for v in (rate, executed, annual)
+               if v is not None and isinstance(v.value, (int, float))]
+    if rate is None or len(numbers) != 3 or not numbers[2]:
         return None
-    fraction, spent, budget = (float(n) for n in numbers)  # type: ignore[arg-type]
+    fraction, spent, budget = numbers
     expected = spent / budget * 100
     if fraction > most or abs(fraction - expected) <= EXECUTION_RATE_TOLERANCE \
             or abs(fraction * 100 - expected) > EXECUTION_RATE_TOLERANCE:
