@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipeline.checks.rules import num
 from pipeline.mapping.fields import typed_value
 from pipeline.text.normalize import compact
 from pipeline.models import FieldValue
@@ -358,7 +359,7 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
                 rest = amounts[:at] + amounts[at + 1:]
                 reading = {total: amounts[at], **dict(zip(names, rest))}
                 known = {**found, **reading}
-                values = [known[p][0] if p in known else number_field_value(fields.get(p)) for p in parts]
+                values = [known[p][0] if p in known else num(fields.get(p)) for p in parts]
                 if all(v is not None for v in values) and abs(sum(values) - amounts[at][0]) <= 0.005:
                     fits.append(reading)
         distinct = {tuple(sorted((k, v[0]) for k, v in r.items())) for r in fits}
@@ -378,13 +379,3 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
                                name in template.fields else value, raw=piece.raw, page=1,
                                confidence=round(confidence, 4))
     return out
-
-
-def number_field_value(value: FieldValue | None) -> float | None:
-    """A field's number, None when unread."""
-    if value is None or value.value is None:
-        return None
-    try:
-        return float(value.value)
-    except (TypeError, ValueError):
-        return None

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.checks.rules import EXECUTION_RATE_TOLERANCE
+from pipeline.checks.rules import EXECUTION_RATE_TOLERANCE, num
 from pipeline.models import FieldValue, Indicator, Record
 from pipeline.text.normalize import compact
 from pipeline.textform.vocab import TextConfig
@@ -78,12 +78,10 @@ def indicator_fractions(indicator: Indicator, config: TextConfig) -> Indicator:
 def execution_rate_fraction(record: Record, most: float) -> FieldValue | None:
     """The 执行率 read back as a percent when it is the fraction the amounts make, else None."""
     rate = record.fields.get("execution_rate")
-    executed, annual = (record.fields.get(k) for k in ("executed", "budget_annual"))
-    numbers = [float(v.value) for v in (rate, executed, annual)
-               if v is not None and isinstance(v.value, (int, float))]
-    if rate is None or len(numbers) != 3 or not numbers[2]:
+    fraction, spent, budget = (num(record.fields.get(k))
+                               for k in ("execution_rate", "executed", "budget_annual"))
+    if rate is None or fraction is None or spent is None or not budget:
         return None
-    fraction, spent, budget = numbers
     expected = spent / budget * 100
     if fraction > most or abs(fraction - expected) <= EXECUTION_RATE_TOLERANCE \
             or abs(fraction * 100 - expected) > EXECUTION_RATE_TOLERANCE:

@@ -9,7 +9,7 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.head_fields import read_header_fields
 from pipeline.textform.indicator_rows import TextRow
-from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
+from pipeline.textform.pieces import Piece, TextKind, pieces_by_line, text_to_pieces
 from pipeline.textform.row_groups import place_merged_groups
 from pipeline.textform.table_region import (cells_reaching, header_labels, header_top, row_lines,
                                             rows_by_anchor_lines, sentence_ends_between, table_bounds)
@@ -90,14 +90,6 @@ def pieces_of(lines: list[str]) -> list[Piece]:
     return pieces
 
 
-def by_line(pieces: list[Piece]) -> dict[int, list[Piece]]:
-    """The pieces on each line, as the readers hold a text that kept positions."""
-    lines: dict[int, list[Piece]] = {}
-    for p in pieces:
-        lines.setdefault(p.line, []).append(p)
-    return lines
-
-
 def test_a_header_note_wrapped_past_the_labels_tails_is_the_headers() -> None:
     pieces = pieces_of(FUND_TOP)
     bounds = table_bounds(pieces, FUND, CONFIG)
@@ -119,7 +111,7 @@ def test_a_tall_cells_top_lines_far_above_the_first_row_stay_with_it() -> None:
 
 def test_a_sentences_end_parts_two_tall_cells_of_one_column() -> None:
     pieces = pieces_of(TALL_EVIDENCE)
-    lines = by_line(pieces)
+    lines = pieces_by_line(pieces)
     anchors = row_lines(lines)
     upper, lower = (next(p.line for p in pieces if p.text == name) for name in ("群众增收情况", "水质达标率"))
     assert anchors == [upper, lower]
@@ -145,7 +137,7 @@ def test_a_sentence_cell_that_ends_on_its_rows_line_is_left_to_the_nearer_row() 
         "                     项目管理规范性    4     符合规范    基本符合    4   签到表。",
     ]
     pieces = pieces_of(lines)
-    grouped = by_line(pieces)
+    grouped = pieces_by_line(pieces)
     # The upper row's cell has no piece going on from its line: the gap's lines are the
     # lower cell's as near as they stand, whatever sentence ends among them.
     assert sentence_ends_between(grouped, row_lines(grouped)) == {}
@@ -260,7 +252,7 @@ TOP_ROWS = [
 
 def test_a_line_of_a_rows_cells_is_no_tall_cells_top() -> None:
     pieces = pieces_of(TOP_ROWS)
-    lines = by_line(pieces)
+    lines = pieces_by_line(pieces)
     first = row_lines(lines)[0]
     assert first == next(p.line for p in pieces if p.text == "≥300处")
     assert cells_reaching(lines, first - 3) == set()
@@ -268,7 +260,7 @@ def test_a_line_of_a_rows_cells_is_no_tall_cells_top() -> None:
     tall = pieces_of(["                     专项", "                     资金", "                     监督",
                       "                     检查",
                       "    产出   50   监管有效性   16   符合规范   基本符合   16   通知"])
-    tall_lines = by_line(tall)
+    tall_lines = pieces_by_line(tall)
     assert {p.text for p in tall if id(p) in cells_reaching(tall_lines, 2)} == {"专项", "资金"}
 
 
@@ -315,6 +307,6 @@ ROWS_ACROSS_A_BREAK = [
 
 def test_a_sentences_end_in_another_column_parts_no_cell() -> None:
     pieces = pieces_of(ROWS_ACROSS_A_BREAK)
-    lines = by_line(pieces)
+    lines = pieces_by_line(pieces)
     found = sentence_ends_between(lines, row_lines(lines))
     assert not any(p.text == "账定期检查" for p in pieces if id(p) in found)
