@@ -953,6 +953,142 @@ def match_rows(cells: list[Cell], keys: list[str], blank_allowed: tuple[str, ...
     return rows, used
 
 
+GROUPISH = ("group1", "group2", "total")
+# A numbered list's first item (1.事前已经过必要的…): a sentence column's line, though it
+# may read as a value; 1.5万元 is a value.
+LIST_START = re.compile(r"^\s*\d+[.．、]\s*[\u4e00-\u9fff]")
+
+
+def flow_cells(cells: list[Cell], used: set[int], not_names: tuple[str, ...], labels: frozenset[str]
+               ) -> list[int]:
+    """The cells a column flow is read from: names, values and numbers no row took, labels
+    and sentences set aside, and the groups' names with their weights: a run of m group
+    names (a name beside one is a level-2 group's: the fund form's are open) and the m
+    numbers right after it, the groups' weights printed as a flow of their own."""
+    free = [i for i, c in enumerate(cells) if i not in used and c.kind in ("name", "value", "num", *GROUPISH)]
+    out: list[int] = []
+    owed = 0  # the group weights still to come after a run of group names
+    def kind_at(m: int) -> str:
+        return cells[free[m]].kind if 0 <= m < len(free) else ""
+
+    for n, i in enumerate(free):
+        c = cells[i]
+        # a lone name beside a group's: a run of names is a column of rows' names
+        group_name = c.kind == "name" and "name" not in (kind_at(n - 1), kind_at(n + 1)) and any(
+            kind_at(m) in GROUPISH for m in (n - 1, n + 1))
+        if c.kind in GROUPISH or group_name:
+            owed += 1
+            continue
+        if c.kind == "num" and owed:
+            owed -= 1
+            continue
+        owed = 0
+        if c.kind == "name" and (c.key in not_names or len(c.key) < 2 or any(c.key in x for x in labels)):
+            continue
+        if (c.kind == "num" and c.number() is None) or (c.kind == "value" and LIST_START.match(c.text)):
+            continue  # 1.事前已经过… : a 评分标准's first line, no target
+        out.append(i)
+    return out
+
+
+def flow_value_pairs(values: list[Cell], k: int, target_words: tuple[str, ...]) -> list[tuple[int, int]] | None:
+    """The places of k rows' targets and actuals among 2k values printed in one run: the
+    targets' column then the actuals', or row by row (a row's two cells side by side, one
+    block); a reading holds when each pair can be one row's (`values_fit`). None when
+    neither holds, or both do and read other values (the order is then no reading)."""
+    def fit(target: Cell, actual: Cell) -> bool:  # a bound (≤120) is no actual
+        return values_fit(target, actual, target_words) and not COMPARATOR_START.match(actual.text.strip())
+
+    readings = [p for p in ([(r, k + r) for r in range(k)], [(2 * r, 2 * r + 1) for r in range(k)])
+                if all(fit(values[t], values[a]) for t, a in p)]
+    if not readings or any([(values[t].key, values[a].key) for t, a in p]
+                           != [(values[t].key, values[a].key) for t, a in readings[0]] for p in readings):
+        return None
+    return readings[0]
+
+
+def column_flow_rows(cells: list[Cell], used: set[int], keys: list[str],
+                     not_names: tuple[str, ...], labels: frozenset[str],
+                     target_words: tuple[str, ...]) -> list[StreamRow]:
+    """Rows a tool printed column by column (poppler's reading order lays a narrow table's
+    columns out as flows: the names of several rows one after the other, then their
+    weights, then their targets, ...), which no row shape matches. Read over the cells no
+    row took (`flow_cells`): a run of k >= 2 names, right after it the columns in their
+    order, k cells each, a number column a run of numbers and the two value columns one
+    run of 2k values (the targets, then the actuals); a run longer than its columns is no
+    flow. Held when every score is no more than its weight and every target and actual
+    can be one row's (`values_fit`). Only the counts and these bounds confirm the zip:
+    every cell of such a row is a guess (flagged)."""
+    if keys[0] != "level3" or set(keys[1:]) != {"level3_weight", "target", "actual", "score"}:
+        return []
+    free = flow_cells(cells, used, not_names, labels)
+    runs: list[list[int]] = []  # the free cells in runs of one kind
+    for i in free:
+        if runs and cells[runs[-1][-1]].kind == cells[i].kind:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    # The columns after the name as runs of one kind: [weights][targets, actuals][scores]
+    # on the fund form, [targets, actuals][weights, scores] on the national forms.
+    shape: list[list[str]] = []
+    for key in keys[1:]:
+        kind = "num" if key in ("level3_weight", "score") else "value"
+        if shape and ("num" if shape[-1][-1] in ("level3_weight", "score") else "value") == kind:
+            shape[-1].append(key)
+        else:
+            shape.append([key])
+    found: list[StreamRow] = []
+    for at, names in enumerate(runs):
+        k = len(names)
+        if cells[names[0]].kind != "name" or k < 2 or at + len(shape) >= len(runs) + 1:
+            continue
+        got: dict[str, list[int]] = {}
+        for columns, run in zip(shape, runs[at + 1:at + 1 + len(shape)]):
+            kind = "num" if columns[0] in ("level3_weight", "score") else "value"
+            # the last column's run may go on (the next rows' cells)
+            last = columns is shape[-1]
+            if cells[run[0]].kind != kind or len(run) < k * len(columns) or (not last and len(run) != k * len(columns)):
+                break
+            for c, key in enumerate(columns):
+                got[key] = run[c * k:(c + 1) * k]
+        if len(got) != len(keys) - 1:
+            continue
+        weights = [cells[i].number() or 0.0 for i in got["level3_weight"]]
+        scores = [cells[i].number() or 0.0 for i in got["score"]]
+        if any(sc > w + TOLERANCE for w, sc in zip(weights, scores)):
+            continue
+        pairs = flow_value_pairs([cells[i] for i in (*got["target"], *got["actual"])], k, target_words)
+        if pairs is None:
+            continue
+        both = [*got["target"], *got["actual"]]
+        got["target"], got["actual"] = [both[t] for t, _a in pairs], [both[a] for _t, a in pairs]
+        for r in range(k):
+            row = {"level3": cells[names[r]], **{key: cells[got[key][r]] for key in got}}
+            found.append(StreamRow(row, guessed=set(row), start=names[r], end=names[r] + 1))
+        used.update([*names, *(i for column in got.values() for i in column)])
+    return found
+
+
+def with_column_flows(rows: list[StreamRow], cells: list[Cell], used: set[int], keys: list[str],
+                      not_names: tuple[str, ...], labels: frozenset[str],
+                      target_words: tuple[str, ...]) -> list[StreamRow]:
+    """The rows with those read from column flows (`column_flow_rows`), in the stream's
+    order. A nameless row the row reading made of a flow's cells (a column's weights read
+    as one row's numbers) gives them up: a flow whose names, counts and bounds agree is the
+    better reading, and a nameless row is none the record can name."""
+    rows = [*rows, *column_flow_rows(cells, used, keys, not_names, labels, target_words)]
+    nameless = [r for r in rows if "level3" not in r.cells]
+    if nameless:
+        freed = set(used).difference(i for r in nameless for i in range(r.start, r.end))
+        more = column_flow_rows(cells, freed, keys, not_names, labels, target_words)
+        taken = {i for r in more for c in r.cells.values() for i in range(len(cells)) if cells[i] is c}
+        dropped = [r for r in nameless if taken & set(range(r.start, r.end))]
+        if more and dropped:
+            rows = [r for r in rows if r not in dropped] + more
+            used |= taken
+    return sorted(rows, key=lambda r: r.start)
+
+
 def weights_short(rows: list[StreamRow], marks: tuple[float, ...], funds_weight: float | None) -> float:
     """What the rows' weights lack of the form's full marks (with or without the funds
     block's weight), the least of these; 0 when they make or pass them."""
@@ -3309,6 +3445,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         rows = rows_read_past_labels(rows, cells, used, keys, tuple(spec.blank_allowed),
                                      config.cell_stream.no_deviation,
                                      lambda w: makes_full_marks(w, marks, funds_weight))
+    rows = with_column_flows(rows, cells, used, keys, (*config.group_names, *kinds.level1, *kinds.labels),
+                             kinds.labels, config.cell_stream.target_words)
     if not rows:
         return None
     unsigned_targets_doubted(rows, template)
