@@ -56,7 +56,7 @@ from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_v
                                          values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
-                                           read_rows, return_value_tails, torn_value)
+                                           read_rows, return_value_tails, share_doubled_units, torn_value)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
@@ -250,10 +250,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # left to the row reader, which sets aside what fits no cell.
         printed = printed_header_keys(table, bounds, template, labels)
         body = table[body_start:total_at]
+        # A text that kept the page's positions (no converter's cells put in order).
+        positioned = kind is TextKind.SPACED and not piped
         if kind in (TextKind.SPACED, TextKind.LINES):
             # A row per line: a continuation page's header is its first one's lines again.
-            body = drop_header_lines(table, bounds, labels, {compact(m) for m in marker_words(template.markers)})
-        body = drop_repeated_headers(body, labels, printed, config.qualitative_values)
+            body = drop_header_lines(table, bounds, labels, {compact(m) for m in marker_words(template.markers)},
+                                     positioned=positioned)
+        body = drop_repeated_headers(body, labels, printed, config.qualitative_values, positioned=positioned)
         if kind is TextKind.CELLS and not interleaved:
             body = join_character_lines(body)
         body = join_group_pieces(body, config, name, kind, interleaved)
@@ -485,6 +488,7 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
                            printed_columns=kind is TextKind.SPACED)
     return_value_tails(rows, config.qualitative_values, config.cell_stream.value_tail_after,
                        config.confidence.ambiguous_cell)
+    share_doubled_units(rows, config.units, config.confidence.ambiguous_cell)
     if kind is TextKind.SPACED:
         doubt_straddled(rows, body, config.confidence.ambiguous_cell)
     vocabulary = template.vocabulary

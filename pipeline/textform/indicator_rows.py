@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
-from pipeline.textform.pieces import Piece, display_width, ends_a_deadline, share_column
+from pipeline.textform.pieces import Piece, display_width, ends_a_deadline, wraps_in_column
 from pipeline.textform.vocab import TextConfig
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -361,6 +361,10 @@ def column_model(spec: IndicatorSpec, config: TextConfig) -> ColumnModel:
                        config.indicator_costs, spec.weight_in_name, frozenset(spec.blank_allowed))
 
 
+# A wrapped line this short (characters) is a narrow column's fragment, of no kind of its own.
+NARROW_LINE = 2
+
+
 class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
@@ -410,7 +414,7 @@ class RowReader:
         # The same cell, one more line.
         wrap = continuation(kind, prev, cur, costs, self.config, self.interleaved)
         if prev.x is not None and cur.x is not None and (
-                not share_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2):
+                not wraps_in_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2):
             wrap += costs["wrap_across_columns"]  # a cell's lines stand in its column
         if wrap < INF:
             own = e
@@ -419,6 +423,12 @@ class RowReader:
                 own = 0.0  # a cell cut mid-sentence goes on, whatever its next line looks like
             elif kind == "value" and completes_value(prev.key, cur.key, self.config):
                 own = 0.0  # 579.65万 | 元: the value's unit, wrapped
+            elif kind == "prose" and self.printed_columns and wraps_in_column(prev, cur) \
+                    and len(cur.key) <= NARROW_LINE and len(prev.key) <= NARROW_LINE + 1:
+                # A sentence down a column two or three characters wide (专项 | 资金 | 监督 |
+                # … | 报 | 告。): a line so short says nothing of its kind; its column says
+                # whose it is. Not a wider cell's last character or two (…增收情 | 况).
+                own = min(own, 0.0)
             out.append((c, "wrap", wrap + own))
         mid_sentence = not ends_cell(prev) or narrow_first_line(prev, cur, self.config)
         for a in range(len(model.keys)):
@@ -643,6 +653,30 @@ def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], tail_a
                 row.cells[key] = [capped(p, cap) for p in (*row.cells[key], tail)]
                 moved += 1
                 break
+    return moved
+
+
+def share_doubled_units(rows: list[TextRow], units: Iterable[str], cap: float) -> int:
+    """A row read a line at a time may give both values' wrapped units to one of them
+    (≤580 577.46 | 万元 万元: two columns a space apart, the grid's positions drifting by a
+    character): a value never holds its unit twice, so where the target ends in two units
+    and the actual is a bare number (or the other way round), the unit nearer the bare one
+    goes to it. Both cells were rearranged by a guess: read with their confidence capped at
+    ``cap``. Returns how many units moved."""
+    unit_keys = frozenset(compact(u) for u in units)
+    moved = 0
+    for row in rows:
+        for full, bare, take in (("target", "actual", -1), ("actual", "target", 0)):
+            pieces, other = row.cells.get(full, []), row.cells.get(bare, [])
+            tails = [p for p in pieces if p.key in unit_keys]
+            if len(tails) != 2 or tails[0].line != tails[1].line or not other \
+                    or not NUMBER.fullmatch(compact(row.text(bare)).lstrip("≥≤><=＞＜")):
+                continue
+            unit = tails[take]
+            row.cells[full] = [capped(p, cap) for p in pieces if p is not unit]
+            row.cells[bare] = [capped(p, cap) for p in (*other, unit)]
+            moved += 1
+            break
     return moved
 
 

@@ -94,6 +94,13 @@ def share_column(a: Piece, b: Piece) -> bool:
     return a.x < b.x + printed_width(b) and b.x < a.x + printed_width(a)
 
 
+def wraps_in_column(a: Piece, b: Piece) -> bool:
+    """Two lines of a text that kept positions that may be one cell's: they share a column,
+    or start a character apart (a tool's grid places each line on its own: a narrow
+    column's one-character line may stand a place left of the line above it, 项目 | 申)."""
+    return share_column(a, b) or (a.x is not None and b.x is not None and abs(a.x - b.x) <= 1)
+
+
 def display_width(text: str) -> int:
     """The columns a text covers in print: a wide (CJK) character two, any other one."""
     return sum(2 if east_asian_width(ch) in ("W", "F") else 1 for ch in text.strip())

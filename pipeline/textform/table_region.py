@@ -25,7 +25,7 @@ from pipeline.textform.indicator_rows import (
 )
 from pipeline.textform.line_columns import mirrors_across
 from pipeline.textform.pieces import (Piece, TextKind, column_order, page_of, pieces_by_line, printed_width,
-                                      share_column)
+                                      share_column, wraps_in_column)
 from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_piece, groups_of, label_hit
 
 # How a scoring formula's rest begins (评价年度实现值 | /年度预期值×该指标分值): a header
@@ -342,7 +342,8 @@ def rows_by_anchor_lines(body: list[Piece], kind: TextKind, owners: Mapping[int,
     contested: list[tuple[int, Piece]] = []
     lead: list[Piece] = []
     reaching = cells_reaching(lines, anchors[0] - 3) if kind is TextKind.SPACED else set()
-    ended = sentence_ends_between(lines, anchors) if kind is TextKind.SPACED and not owners else {}
+    ended = {**cells_run_into_rows(lines, anchors), **sentence_ends_between(lines, anchors)} \
+        if kind is TextKind.SPACED and not owners else {}
     for ln, ps in sorted(lines.items()):
         if owners and owners.get(ln) in groups:
             groups[owners[ln]].extend(ps)
@@ -388,20 +389,24 @@ def touch(a: Piece, b: Piece) -> bool:
 
 def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
     """The pieces (by ``id``) on lines above ``reach`` of a text that kept positions that
-    go on, a line after another with no line left out, down one column to a line at
-    ``reach``: the upper lines of one cell that spans them (a centred cell's lines start
-    a character apart, so columns that touch count as one). Only the tallest cells stand
-    out so far above their row: a line of more than two pieces, or of pieces going on
-    no such column, is a row's own (its numbers unread), not a tall cell's top."""
+    go on, a line or two apart (CELL_LINE_GAP: the neighbour column's lines print between
+    a narrow cell's), down one column to a line at ``reach``: the upper lines of one cell
+    that spans them (a centred cell's lines start a character apart, so columns that touch
+    count as one). Only the tallest cells stand out so far above their row: a line of more
+    than two pieces, or of pieces going on no such column, is a row's own (its numbers
+    unread), not a tall cell's top."""
     found: set[int] = set()
-    below = lines.get(reach, [])
+    lowest = [p for ln in range(reach, reach + CELL_LINE_GAP) for p in lines.get(ln, [])]
     for ln in range(reach - 1, min(lines, default=reach) - 1, -1):
+        lowest = [q for q in lowest if q.line - ln <= CELL_LINE_GAP]
         on_line = lines.get(ln, [])
-        here = [p for p in on_line if any(touch(p, q) for q in below)]
+        if not on_line and lowest:
+            continue
+        here = [p for p in on_line if any(touch(p, q) for q in lowest)]
         if not here or len(here) < len(on_line) or len(on_line) > 2:
             break
         found.update(id(p) for p in here)
-        below = here
+        lowest = [q for q in lowest if not any(touch(q, p) for p in here)] + here
     return found
 
 
@@ -446,6 +451,40 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
                 # may end with none, or hold one mid-cell): said as a guess.
                 moved = (k <= cut) != (k <= nearer)
                 out[id(p)] = (a if k <= cut else b, len(ends) > 1 or moved)
+    return out
+
+
+def cells_run_into_rows(lines: Mapping[int, list[Piece]], anchors: list[int]) -> dict[int, tuple[int, bool]]:
+    """The rows (by line) of the pieces between two rows' lines of a text that kept
+    positions, where a column's lines there run on, a line or two apart, into one row's
+    cell while the other row prints nothing in that column about its own line: that
+    row's tall cell's upper (lower) half (宣传 | 覆盖 | 面不 | 足， on the lower row's line |
+    拟加 …), however near the other row its lines stand. A cell is centred on its row's
+    line, so the other row's own cell there would print a line beside it. By ``id``, with
+    whether the piece's row is in doubt: it is moved from a row nearer it, or from one as
+    near (the column's lines alone say it; the next cell's may stand as close)."""
+    out: dict[int, tuple[int, bool]] = {}
+    for a, b in zip(anchors, anchors[1:]):
+        between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
+        if not between:
+            continue
+        columns = column_order(between)
+        by_column: dict[int, list[Piece]] = {}
+        for p in sorted(between, key=lambda q: q.line):
+            by_column.setdefault(columns[id(p)], []).append(p)
+        for run in by_column.values():
+            if not all(touch(p, q) and q.line - p.line <= CELL_LINE_GAP for p, q in zip(run, run[1:])):
+                continue
+            ids = {id(p) for p in run}
+
+            def in_column(first: int, last: int) -> bool:
+                return any(id(q) not in ids and any(touch(q, p) for p in run)
+                           for ln in range(first, last + 1) for q in lines.get(ln, []))
+            above, below = run[0].line, run[-1].line
+            if in_column(below + 1, below + CELL_LINE_GAP) and not in_column(a - 1, a + 1):
+                out.update((id(p), (b, p.line - a <= b - p.line)) for p in run)
+            elif in_column(above - CELL_LINE_GAP, above - 1) and not in_column(b - 1, b + 1):
+                out.update((id(p), (a, p.line - a >= b - p.line)) for p in run)
     return out
 
 
@@ -569,12 +608,14 @@ def printed_header_keys(pieces: list[Piece], bounds: tuple[int, int, int], templ
 # How far above its first label a header's tallest cell may start (参考佐 | 证材料 | … down
 # a narrow column, centred on the header's height), in lines.
 HEADER_REACH_UP = 6
+# A header note's brackets (（说明：… | …可）).
+BRACKETS = re.compile(r"[（()）]")
 # A header printed again is this many lines at least.
 MIN_HEADER_LINES = 3
 
 
 def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels: list[str],
-                      markers: set[str] = frozenset()) -> list[Piece]:
+                      markers: set[str] = frozenset(), positioned: bool = False) -> list[Piece]:
     """The body's pieces (pieces[bounds[1]:bounds[2]]) without the lines of the header a
     continuation page printed again, for a text that keeps a table row per line (pdfplumber,
     pdftotext -layout). A tool prints the same header the same way on every page, line by
@@ -592,6 +633,8 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     body = pieces[body_start:total_at]
     by_line = pieces_by_line(body)
     order = sorted(by_line)
+    at = {id(p): i for i, p in enumerate(body)}
+    rows = number_lines(by_line)
     drop: set[int] = set()
     k = 0
     while k < len(order):
@@ -599,6 +642,19 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
         while j < len(order) and all(p.key in known for p in by_line[order[j]]):
             j += 1
         run = order[k:j]
+        # Its first lines may be the row above's last ones, its last lines the next row's
+        # first ones (…扣一半分 | 值。, 评价年度 | 实现值/年…: a sentence down a narrow
+        # column ending or starting with a label's words): each piece's column goes on in
+        # a wrapped line of no header's words above (below) it, not on a row's own line
+        # (the header's 性质 above a row's ≥ | 95 | %). A note's bracket is the header's.
+        # The header itself stays whole: its lines are not trimmed below a header's few.
+        trimmed = run
+        while positioned and trimmed and cell_lines_only(body, by_line[trimmed[0]], at, labels, markers, -1, rows):
+            trimmed = trimmed[1:]
+        while positioned and trimmed and cell_lines_only(body, by_line[trimmed[-1]], at, labels, markers, 1, rows):
+            trimmed = trimmed[:-1]
+        if len(trimmed) >= MIN_HEADER_LINES:
+            run = trimmed
         if len(run) >= MIN_HEADER_LINES and any(
                 len(p.key) >= 3 and (p.key in markers or is_header_piece(p, labels)) for ln in run for p in by_line[ln]):
             drop.update(run)
@@ -606,14 +662,36 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     return [p for p in body if p.line not in drop]
 
 
+def number_lines(lines: Mapping[int, list[Piece]]) -> set[int]:
+    """The lines holding two numbers or more: rows' own lines (a weight and a score)."""
+    return {ln for ln, ps in lines.items() if sum(NUMBER.fullmatch(p.text.strip()) is not None for p in ps) >= 2}
+
+
+def cell_lines_only(body: list[Piece], line: list[Piece], at: Mapping[int, int], labels: list[str],
+                    markers: set[str], side: int, rows: set[int]) -> bool:
+    """Whether each piece of a line (``at``: a piece's index in ``body``) is a cell's line,
+    with one of no header's words above (``side`` -1) or below (1) it in its column, on no
+    row's own line (``rows``). The table's title (``markers``), a label exactly and the
+    note's brackets are the header's wherever they stand."""
+    keys = {compact(label) for label in labels}
+    return all(not BRACKETS.search(p.text) and p.key not in markers and p.key not in keys
+               and in_cell_lines(body, at[id(p)], labels, side, rows) for p in line)
+
+
 def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset(),
-                          values: tuple[str, ...] = ()) -> list[Piece]:
+                          values: tuple[str, ...] = (), positioned: bool = False) -> list[Piece]:
     """The table's header printed again on a continuation page: runs of three or more
     header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
     piece the first header printed (``printed``, from printed_header_keys)."""
-    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip())
-              and not in_worded_value(body, k, values, printed) for k, p in enumerate(body)]
+    # In a text that kept positions, a label's words whose column holds a line of no
+    # header's words right above or below are a cell's line (评价年度 | 实现值/年 | 度预期值
+    # | ×该指标: a scoring formula down a narrow column), not the header's.
     label_keys = {compact(label) for label in labels}
+    rows = number_lines(pieces_by_line(body))
+    opens_cell = [positioned and p.key not in label_keys and in_cell_lines(body, k, labels, rows=rows)
+                  for k, p in enumerate(body)]
+    header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip())
+              and not in_worded_value(body, k, values, printed) and not opens_cell[k] for k, p in enumerate(body)]
     for k in range(len(body)):
         # A label wrapped a character or two a line down a narrow column (指 | 标 | 性 | 质):
         # its lines are header words together.
@@ -640,7 +718,7 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     # 指标 down a narrow column): dropped as the header's only beside another header word.
     # Nor a line of a worded value (``values``, compact: 达成 | 年度 | 指标), which joins
     # its neighbour within one.
-    repeated = [p.key in printed and not in_worded_value(body, k, values, printed)
+    repeated = [p.key in printed and not in_worded_value(body, k, values, printed) and not opens_cell[k]
                 and (len(p.key) > 2 or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
                 for k, p in enumerate(body)]
     # A lone label dropped only when it is one exactly or stands beside a header word: a
@@ -650,8 +728,29 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     lone = [NUMBER.fullmatch(p.text.strip()) is None and label_hit(p, labels) >= LABEL_SCORE and (
         p.key in label_keys or (k > 0 and header[k - 1]) or (k + 1 < len(body) and header[k + 1]))
         and not (k + 1 < len(body) and body[k + 1].text.lstrip().startswith(FORMULA_STARTS))
+        and not opens_cell[k]
         for k, p in enumerate(body)]
     return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and not lone[k]]
+
+
+# How many pieces either side are looked through for the lines about a piece.
+CELL_LINES_REACH = 40
+# How far apart (lines) a cell's lines stand: a tool that keeps a row per line prints the
+# neighbour cells' lines between them.
+CELL_LINE_GAP = 2
+
+
+def in_cell_lines(pieces: list[Piece], k: int, labels: list[str], side: int = 0,
+                  rows: set[int] = frozenset()) -> bool:
+    """Whether, in a text that kept positions, piece k's column holds, a line or two above
+    or below it (``side`` -1: above only, 1: below only; on none of the lines ``rows``), a
+    piece that is no header's word (a line of its cell)."""
+    piece = pieces[k]
+    if piece.x is None:
+        return False
+    near = pieces[max(0, k - CELL_LINES_REACH):k + CELL_LINES_REACH]
+    return any(0 < abs(gap := q.line - piece.line) <= CELL_LINE_GAP and gap * side >= 0 and q.line not in rows
+               and wraps_in_column(piece, q) and not is_header_piece(q, labels) for q in near)
 
 
 def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...], printed: set[str]) -> bool:
@@ -924,11 +1023,28 @@ def past_header_note(pieces: list[Piece], start: int, end: int) -> int:
     text = "".join(p.text for p in pieces[:end] if p.line >= top)
     if text.count("（") + text.count("(") <= text.count("）") + text.count(")"):
         return end
-    for i in range(end, min(len(pieces), end + 6)):
+    for n, i in enumerate(range(end, min(len(pieces), end + NOTE_REACH))):
         if "）" in pieces[i].text or ")" in pieces[i].text:
             if "（" not in pieces[i].text and "(" not in pieces[i].text:
                 return i + 1
+        # In a text that kept positions the note's lines are printed among the other
+        # labels' wrapped ends (名称 重 名称 重 … 能证 | (%) (%) … 明对 | 应指): beyond a
+        # few pieces it goes on only through such fragments, never through a row's cells.
+        if n >= NOTE_NEAR and not is_header_fragment(pieces[i]):
+            break
     return end
+
+
+# A header note's close is looked for this many pieces on, any pieces; then further, up to
+# NOTE_REACH, through header fragments only.
+NOTE_NEAR = 6
+NOTE_REACH = 40
+
+
+def is_header_fragment(piece: Piece) -> bool:
+    """A piece that can only be a wrapped header's part: three characters at most and no
+    number but a unit's (重, (%), 明对, 标即); a row's line holds a weight or a longer word."""
+    return 0 < len(piece.key) <= 3 and not re.search(r"\d", piece.text)
 
 
 def read_total(pieces: list[Piece], at: int, glued_confidence: float) -> FieldValue:

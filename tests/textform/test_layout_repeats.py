@@ -1,0 +1,240 @@
+"""pdftotext -layout of forms whose narrow columns make each row taller than a page's
+share: the table's header printed again on every page, its labels wrapped a character or
+two a line among its note's lines; sentence cells two characters a line; a tall cell's
+lines nearer the next row than its own; two value columns a space apart."""
+
+from __future__ import annotations
+
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue, marker_words
+from pipeline.text.normalize import compact
+from pipeline.textform.form_reader import rows_by_lines
+from pipeline.textform.indicator_rows import TextRow, share_doubled_units
+from pipeline.textform.pieces import Piece, TextKind, pages_of_lines, pieces_by_line, text_to_pieces
+from pipeline.textform.table_region import (cells_run_into_rows, drop_header_lines, drop_repeated_headers,
+                                            header_labels, printed_header_keys, row_lines, table_bounds)
+from pipeline.textform.vocab import label_index, load_text_config
+
+SETTINGS = Settings()
+CATALOGUE = load_catalogue(SETTINGS.config_dir)
+CONFIG = load_text_config(SETTINGS.config_dir)
+CAP = CONFIG.confidence.ambiguous_cell
+FUND = CATALOGUE.templates["gd_fund"].version(None)
+LABELS = header_labels(FUND, CONFIG)
+
+# Two pages of a 广东 fund form (a report's text, cut): each holds the table's title, its
+# header (权 | 重 | (%) and the note of 参考佐证材料 wrapped beside one another) and one row;
+# the first row's 佐证材料 wraps two characters a line from above its row's line, the
+# second row's 评分标准 begins with a label's words (评价年度 | 实现值/年 | …).
+TWO_PAGES = [
+    '\x0c                                   指标评分表',
+    '',
+    '                                                                          参考',
+    '                                                                          佐证',
+    '                                                                          材料',
+    ' 一级指标       二级指标            三级指标                                          （说',
+    '                                                                          明：',
+    '                                                                          本栏',
+    '                                                                          佐证',
+    '                                          年度                              材料',
+    '                                               评价年度   自评   未达标原因',
+    '                                          预期                       评分标准   供参',
+    '                                                实现值   分数     分析',
+    '                                           值                              考，',
+    '                                                                          部门',
+    '       权          权                 权                                     只要',
+    ' 名称    重    名称    重        名称       重                                     能证',
+    '      (%)        (%)                (%)                                   明对',
+    '                                                                          应指',
+    '                                                                          标即',
+    '                                                                          可）',
+    '',
+    '                                                                          专项',
+    '                                                                   建立健全',
+    '                                                                          资金',
+    '                                                                   监管制度',
+    '                                                                          监督',
+    '                                                                   并有效执',
+    '                                                                          检查',
+    '            组织                            符合                       行得满',
+    '过程    20         20    制度执行有效性      9          符合规范   9    无              的通',
+    '            实施                            规范                       分，发现',
+    '                                                                          知及',
+    '                                                                   问题未整',
+    '                                                                          检查',
+    '                                                                   改的每项',
+    '                                                                          报',
+    '                                                                   扣2分。',
+    '                                                                          告。',
+    '\x0c                                  指标评分表',
+    '',
+    '                                                                           参考',
+    '                                                                           佐证',
+    '                                                                           材料',
+    '一级指标       二级指标            三级指标                                            （说',
+    '                                                                           明：',
+    '                                                                           本栏',
+    '                                                                           佐证',
+    '                                         年度                                材料',
+    '                                              评价年度   自评    未达标原因',
+    '                                         预期                        评分标准    供参',
+    '                                               实现值   分数      分析',
+    '                                          值                                考，',
+    '                                                                           部门',
+    '      权          权                 权                                       只要',
+    '名称    重    名称    重        名称       重                                       能证',
+    '     (%)        (%)                (%)                                     明对',
+    '                                                                           应指',
+    '                                                                           标即',
+    '                                                                           可）',
+    '',
+    '                                                           受天气影响   评价年度',
+    '                                                           部分工程延   实现值/年',
+    '                                         符合',
+    '                      组织机构健全性      2          符合规范   1.5   期，已督促   度预期值',
+    '                                         规范',
+    '                                                           施工单位加   ×该指标',
+    '                                                           快进度     分值。',
+]
+
+# A page whose row's 评分标准 ends (…扣一半分 | 值。) right above the next page's title
+# and header: its last line is no header word.
+PAGE_TAIL = [
+    '\x0c                             指标评分表',
+    '',
+    '                                                                    参考',
+    '                                                                    佐证',
+    '                                                                    材料',
+    '一级指标       二级指标       三级指标                                          （说',
+    '                                                                    明：',
+    '                                                                    本栏',
+    '                                                                    佐证',
+    '                                    年度                              材料',
+    '                                         评价年度   自评   未达标原因',
+    '                                    预期                       评分标准   供参',
+    '                                          实现值   分数     分析',
+    '                                     值                              考，',
+    '                                                                    部门',
+    '      权          权            权                                     只要',
+    '名称    重    名称    重    名称      重                                     能证',
+    '     (%)        (%)           (%)                                   明对',
+    '                                                                    应指',
+    '                                                                    标即',
+    '                                                                    可）',
+    '\x0c                                            1.事前已',
+    '                                            经过必要',
+    '                                            的可行性',
+    '                                            研究、专    工作',
+    '                                            家论证；    台',
+    '                                    宣传覆盖面',
+    '                 ≤90   82.41万               2.审批文   账、',
+    '城乡居民培训人均成本   8                  7   不足，拟加',
+    '                 万元    元                    件、材料    验收',
+    '                                    强政策宣传',
+    '                                            符合相关    报告',
+    '                                            要求。每    等。',
+    '                                            项不符合',
+    '                                            扣一半分',
+    '                                            值。',
+    '\x0c                             指标评分表',
+    '',
+    '                                                                    参考',
+    '                                                                    佐证',
+    '                                                                    材料',
+    '一级指标       二级指标       三级指标                                          （说',
+    '                                                                    明：',
+    '                                                                    本栏',
+    '                                                                    佐证',
+    '                                    年度                              材料',
+    '                                         评价年度   自评   未达标原因',
+    '                                    预期                       评分标准   供参',
+]
+
+
+def pieces_of(lines: list[str]) -> list[Piece]:
+    kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
+    assert kind is TextKind.SPACED
+    return pieces
+
+
+def body_of(lines: list[str]) -> list[Piece]:
+    """The table's body as the reader keeps it: without the header printed again."""
+    pieces = pieces_of(lines)
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    markers = {compact(m) for m in marker_words(FUND.markers)}
+    body = drop_header_lines(pieces, bounds, LABELS, markers, positioned=True)
+    printed = printed_header_keys(pieces, bounds, FUND, LABELS)
+    return drop_repeated_headers(body, LABELS, printed, CONFIG.qualitative_values, positioned=True)
+
+
+def test_a_header_note_closes_past_the_labels_wrapped_beside_it() -> None:
+    pieces = pieces_of(TWO_PAGES)
+    bounds = table_bounds(pieces, FUND, CONFIG)
+    assert bounds is not None
+    # 名称 重 … 能证 | (%) (%) (%) 明对 | 应指 | 标即 | 可）: all the header's.
+    assert [p.text for p in pieces[bounds[1]:bounds[1] + 2]] == ["专项", "建立健全"]
+
+
+def test_a_header_printed_again_on_each_page_is_dropped_but_not_a_cells_first_words() -> None:
+    texts = [p.text for p in body_of(TWO_PAGES)]
+    assert not {"一级指标", "名称", "(%)", "可）", "能证", "指标评分表"} & set(texts)
+    assert "评价年度" in texts  # the second row's 评分标准 begins with it
+
+
+def test_a_sentences_last_line_above_the_next_pages_header_is_its_rows() -> None:
+    texts = [p.text for p in body_of(PAGE_TAIL)]
+    assert "值。" in texts and "一级指标" not in texts
+
+
+def test_a_narrow_sentence_column_stays_with_its_row() -> None:
+    body = body_of(TWO_PAGES)
+    rows, _cost, _lopsided = rows_by_lines(body, TextKind.SPACED, FUND, CONFIG, "gd_fund",
+                                           pages=pages_of_lines(TWO_PAGES))
+    assert [r.text("level3") for r in rows] == ["制度执行有效性", "组织机构健全性"]
+    # Two characters a line say nothing of their kind; their column says whose they are.
+    assert rows[0].text("evidence") == "专项资金监督检查的通知及检查报告。"
+    assert rows[1].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
+
+
+# A 偏差原因 (部分镇街资金 | … | 加快拨付) whose first lines stand as near the row above as
+# its own: the row above prints nothing in that column about its line.
+TALL_REASON = [
+    '      20分）    社会效益指',
+    '                       代表联络站建设覆盖率       ≥90%       91%        10         10',
+    '              标',
+    '                                                                                部分镇街资金',
+    '              可持续影响                                                             拨付进度偏',
+    '                       长效管理机制建立情况       符合规范       符合规范       2          3',
+    '              指标                                                                慢，下一步将',
+    '                                                                                加快拨付',
+    '                       群众满意度            ≥90%       93%        3          3',
+]
+
+
+def test_a_columns_lines_go_to_the_row_whose_cell_they_run_into() -> None:
+    pieces = pieces_of(TALL_REASON)
+    lines = pieces_by_line(pieces)
+    anchors = row_lines(lines)
+    upper, lower = (next(p.line for p in pieces if p.text == name) for name in ("代表联络站建设覆盖率", "长效管理机制建立情况"))
+    assert anchors[:2] == [upper, lower]
+    found = cells_run_into_rows(lines, anchors)
+    owners = {p.text: found[id(p)] for p in pieces if id(p) in found}
+    # As near both rows: the lower one's, in doubt (the column alone says it).
+    assert owners["部分镇街资金"] == (lower, True)
+    assert owners["拨付进度偏"] == (lower, False)
+
+
+def unit_row(**cells: list[tuple[str, int]]) -> TextRow:
+    return TextRow({k: [Piece(t, t, line, None, 0.95) for t, line in v] for k, v in cells.items()})
+
+
+def test_a_value_never_holds_its_unit_twice() -> None:
+    # ≤580 577.46 | 万元 万元: both units read into the target.
+    row = unit_row(target=[("≤580", 0), ("万元", 1), ("万元", 1)], actual=[("577.46", 0)])
+    assert share_doubled_units([row], CONFIG.units, CAP) == 1
+    assert (row.text("target"), row.text("actual")) == ("≤580万元", "577.46万元")
+    assert all(p.confidence <= CAP for k in ("target", "actual") for p in row.cells[k])
+    # A value with its own unit, or one unit only, is left alone.
+    kept = unit_row(target=[("≤580", 0), ("万元", 1)], actual=[("577.46", 0), ("万元", 1)])
+    assert share_doubled_units([kept], CONFIG.units, CAP) == 0
