@@ -364,6 +364,30 @@ def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, 
     return out
 
 
+def rejoin_spaced_group_names(parts: list[tuple[str, int | None]], groups: tuple[str, ...]
+                              ) -> list[tuple[str, int | None]]:
+    """Neighbouring parts of a line, with no positions, that make one group name together
+    (生态效益 指标, 服务对象 满意度指 标): a tool that joins a cell's wrapped lines with a
+    space (an HTML export's line breaks, a fixed-pitch grid) parts a narrow column's name
+    where the cell wrapped it. Joined, the longest run that is a whole name; a part that is
+    a name alone stays apart (产出 | 效益 are two level-1 cells)."""
+    names = set(groups)
+    out: list[tuple[str, int | None]] = []
+    i = 0
+    while i < len(parts):
+        end = next((j for j in range(len(parts), i + 1, -1)
+                    if all(x is None for _t, x in parts[i:j])
+                    and "".join(t for t, _x in parts[i:j]) in names
+                    and not all(t in names for t, _x in parts[i:j])), None)
+        if end is None:
+            out.append(parts[i])
+            i += 1
+        else:
+            out.append(("".join(t for t, _x in parts[i:end]), None))
+            i = end
+    return out
+
+
 def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
                    ) -> tuple[TextKind, list[Piece], list[str]]:
     """`text_to_marked_pieces` without the lines marked in doubt."""
@@ -395,7 +419,7 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
         # index among the lines kept, for what is read from it to be doubted once read.
         doubted = DOUBT_MARK in line
         line = line.replace(DOUBT_MARK, "")
-        cells = rejoin_torn(split_line(line, kind), labels, kind)
+        cells = rejoin_spaced_group_names(rejoin_torn(split_line(line, kind), labels, kind), groups)
         # A row per line: a line of one cell and no number is a cell's wrapped line (a row's
         # own line holds its weight and score); a worded value it ends with is its words
         # (食品安全抽检项目按期完成 | 率), not a target glued on.

@@ -265,3 +265,24 @@ def test_a_head_value_read_from_cells_marked_in_doubt_is_capped() -> None:
     doubt_fields_from_marked_cells(fields, marked, CAP)
     assert fields["goal_expected"].confidence == CAP and fields["evaluation_amount"].confidence == CAP
     assert fields["goal_actual"].confidence == 0.95 and fields["evaluation_year"].confidence == 0.95
+
+
+def test_a_name_next_to_a_line_of_one_character_is_in_doubt() -> None:
+    # PDFium's text of a narrow name cell: its first character printed on a line of its own
+    # (服 | 务对象满意度), which the row before may have taken; neither reading is sure.
+    from pipeline.textform.form_reader import doubt_cells_beside_lone_characters
+    lines = ["群众满意度", "≥95% 97.5%", "2", "2", "服", "务对象满意度", "≥85% 88%", "1", "0", "无", "本"]
+    before = TextRow({"level3": [at("群众满意度", 0)], "deviation_reason": [at("服", 4)]})
+    torn = TextRow({"level3": [at("务对象满意度", 5)], "target": [at("≥85%", 6)],
+                    "deviation_reason": [at("无", 9)]})
+    clean = TextRow({"level3": [at("群众满意度", 0)], "target": [at("≥95%", 1)]})
+    doubt_cells_beside_lone_characters([before, torn, clean], lines, CONFIG.cell_stream.no_deviation, CAP)
+    assert before.cells["deviation_reason"][0].confidence == CAP  # holds the lone line
+    assert torn.cells["level3"][0].confidence == CAP              # right after it
+    assert torn.cells["target"][0].confidence == 0.95             # a value: its own column
+    assert torn.cells["deviation_reason"][0].confidence == CAP    # 无 right before 本
+    assert clean.cells["level3"][0].confidence == 0.95
+    # 无 alone on its line is a whole answer, no character torn off a cell.
+    row = TextRow({"level3": [at("服务对象满意度", 10)]})
+    doubt_cells_beside_lone_characters([row], ["无"] * 10 + ["服务对象满意度"], CONFIG.cell_stream.no_deviation, CAP)
+    assert row.cells["level3"][0].confidence == 0.95
