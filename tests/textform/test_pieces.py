@@ -98,3 +98,9 @@ def test_a_group_name_parted_by_a_space_where_its_cell_wrapped_is_one_piece_agai
     assert "服务对象满意度指标" in pieces
     # Names that are whole alone stay apart: two cells, not one wrapped.
     assert pieces[-3:] == ["产出", "效益", "满意度指标"]
+    # A name spaced a character apart, its weight beside it (产 出 指 标 （ 50 分）).
+    _kind, pieces = pieces_of("\n".join(["产 出 指 标 （ 50 分）", "时 效 指 标", "任务完成时间 年底前完 成 3 1"] * 6))
+    assert pieces[:3] == ["产出指标（50分）", "时效指标", "任务完成时间"]
+    # A name's first lines end the line, its last is on the next (可持续 影响指 | 标).
+    _kind, pieces = pieces_of("\n".join(["可持续 影响指", "标", "长效管理机制建立情况 符合规范 3 3"] * 6))
+    assert pieces[:2] == ["可持续影响指", "标"]
