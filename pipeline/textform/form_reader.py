@@ -12,6 +12,7 @@ has none.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -416,6 +417,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # rows: in doubt, every cell.
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
+    doubt_dates_parted(form.rows, config.confidence.ambiguous_cell)
     if kind in (TextKind.CELLS, TextKind.LINES):
         # A cell a line, or a row's short cells a line: a line is some cell's own text.
         doubt_cells_beside_lone_characters(form.rows, lines, config.cell_stream.no_deviation,
@@ -456,6 +458,22 @@ def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> Non
         for key, cell in row.cells.items():
             if any(p.line in marked for p in cell):
                 row.cells[key] = [capped(p, cap) for p in cell]
+
+
+# A value that ends at a month, and one that starts at a day: a date's halves (12月 | 31日前).
+ENDS_AT_MONTH = re.compile(r"\d{1,2}\s*月$")
+STARTS_AT_DAY = re.compile(r"^\d{1,2}\s*日")
+
+
+def doubt_dates_parted(rows: list[TextRow], cap: float) -> None:
+    """A row's target read ending at a month and its actual starting at a day (12月 |
+    31日前按期完成): a deadline a tool parted where its cell wrapped, the rest taken by the
+    next column; neither value is sure, both capped at ``cap``."""
+    for row in rows:
+        target, actual = row.text("target").strip(), row.text("actual").strip()
+        if ENDS_AT_MONTH.search(target) and STARTS_AT_DAY.match(actual):
+            for key in ("target", "actual"):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
 
 
 # The text columns whose ends a lone character's line puts in doubt.

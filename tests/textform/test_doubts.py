@@ -286,3 +286,13 @@ def test_a_name_next_to_a_line_of_one_character_is_in_doubt() -> None:
     row = TextRow({"level3": [at("服务对象满意度", 10)]})
     doubt_cells_beside_lone_characters([row], ["无"] * 10 + ["服务对象满意度"], CONFIG.cell_stream.no_deviation, CAP)
     assert row.cells["level3"][0].confidence == 0.95
+
+
+def test_a_deadline_parted_between_target_and_actual_is_in_doubt() -> None:
+    # PyMuPDF's XHTML: 12月31 | 日前 wrapped in the target's cell, read 12月 | 31日前按期完成.
+    from pipeline.textform.form_reader import doubt_dates_parted
+    parted = TextRow({"target": [at("12月", 3)], "actual": [at("31日前按期完成", 3)]})
+    whole = TextRow({"target": [at("12月31日前", 5)], "actual": [at("按期完成", 5)]})
+    doubt_dates_parted([parted, whole], CAP)
+    assert [p.confidence for p in parted.cells["target"] + parted.cells["actual"]] == [CAP, CAP]
+    assert [p.confidence for p in whole.cells["target"] + whole.cells["actual"]] == [0.95, 0.95]
