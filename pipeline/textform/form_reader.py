@@ -418,6 +418,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
     doubt_dates_parted(form.rows, config.confidence.ambiguous_cell)
+    if kind is TextKind.SPACED:
+        doubt_sentences_run_on(form.rows, config.confidence.ambiguous_cell)
     if kind in (TextKind.CELLS, TextKind.LINES):
         # A cell a line, or a row's short cells a line: a line is some cell's own text.
         doubt_cells_beside_lone_characters(form.rows, lines, config.cell_stream.no_deviation,
@@ -474,6 +476,27 @@ def doubt_dates_parted(rows: list[TextRow], cap: float) -> None:
         if ENDS_AT_MONTH.search(target) and STARTS_AT_DAY.match(actual):
             for key in ("target", "actual"):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+
+
+# The sentence columns whose cells a row-per-line text wraps over several lines.
+SENTENCE_KEYS = ("deviation_reason", "scoring_standard", "evidence")
+
+
+def doubt_sentences_run_on(rows: list[TextRow], cap: float) -> None:
+    """Two neighbouring rows' sentences in one column on lines one right after the other
+    (部分镇街资金 | 拨付进度偏 | 慢，下一步将 | 加快拨付 | 无): a text of positions wraps a
+    sentence's lines about its row's line, and nothing in the column says where one cell's
+    lines end and the next one's begin; which row a line between is of is a guess. Both
+    cells are capped at ``cap``."""
+    for key in SENTENCE_KEYS:
+        for row, after in zip(rows, rows[1:]):
+            cell, next_cell = row.cells.get(key), after.cells.get(key)
+            if not cell or not next_cell:
+                continue
+            last = max(p.end_line if p.end_line is not None else p.line for p in cell)
+            if min(p.line for p in next_cell) == last + 1:
+                row.cells[key] = [capped(p, cap) for p in cell]
+                after.cells[key] = [capped(p, cap) for p in next_cell]
 
 
 # The text columns whose ends a lone character's line puts in doubt.

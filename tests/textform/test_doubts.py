@@ -296,3 +296,16 @@ def test_a_deadline_parted_between_target_and_actual_is_in_doubt() -> None:
     doubt_dates_parted([parted, whole], CAP)
     assert [p.confidence for p in parted.cells["target"] + parted.cells["actual"]] == [CAP, CAP]
     assert [p.confidence for p in whole.cells["target"] + whole.cells["actual"]] == [0.95, 0.95]
+
+
+def test_two_rows_sentences_on_lines_one_after_the_other_are_in_doubt() -> None:
+    # pdftotext -fixed: a reason's lines wrap about its row's line, and the next row's
+    # start on the very next line; which row 加快拨付 is of, no line says.
+    from pipeline.textform.form_reader import doubt_sentences_run_on
+    first = TextRow({"deviation_reason": [at("部分镇街资金", 7, 140), at("拨付进度偏", 8, 140),
+                                          at("慢，下一步将", 10, 140)]})
+    second = TextRow({"deviation_reason": [at("加快拨付", 11, 140)]})
+    apart = TextRow({"deviation_reason": [at("部分资料归档", 14, 140), at("不及时", 16, 140)]})
+    doubt_sentences_run_on([first, second, apart], CAP)
+    assert {p.confidence for p in first.cells["deviation_reason"] + second.cells["deviation_reason"]} == {CAP}
+    assert {p.confidence for p in apart.cells["deviation_reason"]} == {0.95}  # a line between
