@@ -432,7 +432,9 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
         # index among the lines kept, for what is read from it to be doubted once read.
         doubted = DOUBT_MARK in line
         line = line.replace(DOUBT_MARK, "")
-        cells = rejoin_spaced_group_names(rejoin_torn(split_line(line, kind), labels, kind), groups)
+        cells = rejoin_torn(split_line(line, kind), labels, kind)
+        if kind in (TextKind.CELLS, TextKind.LINES):  # cells parted by spaces, not tabs
+            cells = rejoin_spaced_group_names(cells, groups)
         # A row per line: a line of one cell and no number is a cell's wrapped line (a row's
         # own line holds its weight and score); a worded value it ends with is its words
         # (食品安全抽检项目按期完成 | 率), not a target glued on.
