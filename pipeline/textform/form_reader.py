@@ -12,6 +12,8 @@ has none.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -228,14 +230,16 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
     if interleaved:
         blanks_said_missing(form.fields)
-    elif kind in (TextKind.CELLS, TextKind.LINES):
+    elif kind in (TextKind.CELLS, TextKind.LINES, TextKind.SPACED):
         # In a page's bands nothing after a label is no empty cell; a text too short of
         # wrapped group names to tell (an OCR engine's lines of a form whose names fit
         # their cells) may be in bands still, so a required field read blank is doubted.
         # So in a text of lines: a label that ends its line has its value on the lines
         # about it (情况 预期总体目标 | 围绕年度…), not in an empty cell. A blank optional
         # field (填报单位, often not printed) is the form's empty cell, null with no flag
-        # (record contract).
+        # (record contract). So in a text of positions: a tool that sets a row's cells too
+        # close to part (pypdf's layout mode: 300.00300.00100%) leaves its cells unread,
+        # not empty; an empty cell of the form prints a dash (—), which is read.
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
@@ -416,6 +420,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # rows: in doubt, every cell.
         doubt_rows_from(form.rows, heading, config.confidence.ambiguous_cell)
     doubt_marked_cells(form.rows, marked, config.confidence.ambiguous_cell)
+    doubt_dates_parted(form.rows, config.confidence.ambiguous_cell)
+    if kind is TextKind.SPACED:
+        doubt_sentences_run_on(form.rows, config.confidence.ambiguous_cell)
+    if kind in (TextKind.CELLS, TextKind.LINES):
+        # A cell a line, or a row's short cells a line: a line is some cell's own text.
+        doubt_cells_beside_lone_characters(form.rows, lines, config.cell_stream.no_deviation,
+                                           config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -451,6 +462,79 @@ def doubt_marked_cells(rows: list[TextRow], marked: set[int], cap: float) -> Non
     for row in rows:
         for key, cell in row.cells.items():
             if any(p.line in marked for p in cell):
+                row.cells[key] = [capped(p, cap) for p in cell]
+
+
+# A value that ends at a month, and one that starts at a day: a date's halves (12月 | 31日前).
+ENDS_AT_MONTH = re.compile(r"\d{1,2}\s*月$")
+STARTS_AT_DAY = re.compile(r"^\d{1,2}\s*日")
+
+
+def doubt_dates_parted(rows: list[TextRow], cap: float) -> None:
+    """A row's target read ending at a month and its actual starting at a day (12月 |
+    31日前按期完成): a deadline a tool parted where its cell wrapped, the rest taken by the
+    next column; neither value is sure, both capped at ``cap``."""
+    for row in rows:
+        target, actual = row.text("target").strip(), row.text("actual").strip()
+        if ENDS_AT_MONTH.search(target) and STARTS_AT_DAY.match(actual):
+            for key in ("target", "actual"):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+
+
+# The sentence columns whose cells a row-per-line text wraps over several lines.
+SENTENCE_KEYS = ("deviation_reason", "scoring_standard", "evidence")
+
+
+def doubt_sentences_run_on(rows: list[TextRow], cap: float) -> None:
+    """Two neighbouring rows' sentences in one column on lines one right after the other
+    (部分镇街资金 | 拨付进度偏 | 慢，下一步将 | 加快拨付 | 无): a text of positions wraps a
+    sentence's lines about its row's line, and nothing in the column says where one cell's
+    lines end and the next one's begin; which row a line between is of is a guess. Both
+    cells are capped at ``cap``."""
+    for key in SENTENCE_KEYS:
+        for row, after in zip(rows, rows[1:]):
+            cell, next_cell = row.cells.get(key), after.cells.get(key)
+            if not cell or not next_cell:
+                continue
+            last = max(p.end_line if p.end_line is not None else p.line for p in cell)
+            if min(p.line for p in next_cell) == last + 1:
+                row.cells[key] = [capped(p, cap) for p in cell]
+                after.cells[key] = [capped(p, cap) for p in next_cell]
+
+
+# The text columns whose ends a lone character's line puts in doubt.
+LONE_CHARACTER_KEYS = ("level3", "deviation_reason", "scoring_standard", "evidence")
+
+
+def lone_character_lines(lines: list[str], answers: tuple[str, ...]) -> set[int]:
+    """The lines that hold one CJK character and nothing else, none a whole cell's word (无)."""
+    out = set()
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if len(text) == 1 and unicodedata.category(text) == "Lo" and text not in answers:
+            out.add(i)
+    return out
+
+
+def doubt_cells_beside_lone_characters(rows: list[TextRow], lines: list[str], answers: tuple[str, ...],
+                                       cap: float) -> None:
+    """A tool that breaks a cell's text at a character's run (PDFium's text runs: 服 |
+    务对象满意度; a narrow column a character a line) leaves a line of one character that
+    may end one cell or start the next: a name or sentence read next to such a line (the
+    line right before its first or right after its last), or holding one, may have lost
+    or gained it, and no line says which. Its confidence is capped at ``cap`` (flagged,
+    not read otherwise: moving the character is wrong as often as not)."""
+    lone = lone_character_lines(lines, answers)
+    if not lone:
+        return
+    for row in rows:
+        for key in LONE_CHARACTER_KEYS:
+            cell = row.cells.get(key)
+            if not cell or not "".join(p.text for p in cell).strip():
+                continue
+            first = min(p.line for p in cell)
+            last = max(p.end_line if p.end_line is not None else p.line for p in cell)
+            if first - 1 in lone or last + 1 in lone or any(first <= i <= last for i in lone):
                 row.cells[key] = [capped(p, cap) for p in cell]
 
 

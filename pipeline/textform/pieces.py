@@ -371,6 +371,43 @@ def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, 
     return out
 
 
+def rejoin_spaced_group_names(parts: list[tuple[str, int | None]], groups: tuple[str, ...]
+                              ) -> list[tuple[str, int | None]]:
+    """Neighbouring parts of a line, with no positions, that make one group name together
+    (生态效益 指标, 服务对象 满意度指 标): a tool that joins a cell's wrapped lines with a
+    space (an HTML export's line breaks, a fixed-pitch grid) parts a narrow column's name
+    where the cell wrapped it. Joined, the longest run that is a whole name, or the parts
+    that end the line and start one (its last line on the next); a part that is a name
+    alone stays apart (产出 | 效益 are two level-1 cells)."""
+    names = set(groups)
+    out: list[tuple[str, int | None]] = []
+    i = 0
+    while i < len(parts):
+        end = next((j for j in range(len(parts), i + 1, -1)
+                    if all(x is None for _t, x in parts[i:j])
+                    and "".join(t for t, _x in parts[i:j]) in names
+                    and not all(t in names for t, _x in parts[i:j])), None)
+        tail = "".join(t for t, _x in parts[i:])
+        if end is None and len(parts) - i >= 2 and all(x is None for _t, x in parts[i:]) \
+                and any(n.startswith(tail) and n != tail for n in names):
+            # The line ends in a name's first lines, its rest on the next line (可持续 影响指 | 标).
+            end = len(parts)
+        if end is None:
+            out.append(parts[i])
+            i += 1
+            continue
+        # Its weight spaced out beside it (产 出 指 标 （ 50 分）) goes with it.
+        end = next((k for k in range(len(parts), end, -1) if all(x is None for _t, x in parts[end:k])
+                    and SPACED_WEIGHT.fullmatch("".join(t for t, _x in parts[end:k]))), end)
+        out.append(("".join(t for t, _x in parts[i:end]), None))
+        i = end
+    return out
+
+
+# A group's weight after its name (（50分）, （50 分）).
+SPACED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?分[）)]")
+
+
 def text_to_pieces(text: str, config: TextConfig, labels: LabelIndex | None = None
                    ) -> tuple[TextKind, list[Piece], list[str]]:
     """`text_to_marked_pieces` without the lines marked in doubt."""
@@ -403,6 +440,8 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
         doubted = DOUBT_MARK in line
         line = line.replace(DOUBT_MARK, "")
         cells = rejoin_torn(split_line(line, kind), labels, kind)
+        if kind in (TextKind.CELLS, TextKind.LINES):  # cells parted by spaces, not tabs
+            cells = rejoin_spaced_group_names(cells, groups)
         # A row per line: a line of one cell and no number is a cell's wrapped line (a row's
         # own line holds its weight and score); a worded value it ends with is its words
         # (食品安全抽检项目按期完成 | 率), not a target glued on.

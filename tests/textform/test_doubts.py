@@ -265,3 +265,47 @@ def test_a_head_value_read_from_cells_marked_in_doubt_is_capped() -> None:
     doubt_fields_from_marked_cells(fields, marked, CAP)
     assert fields["goal_expected"].confidence == CAP and fields["evaluation_amount"].confidence == CAP
     assert fields["goal_actual"].confidence == 0.95 and fields["evaluation_year"].confidence == 0.95
+
+
+def test_a_name_next_to_a_line_of_one_character_is_in_doubt() -> None:
+    # PDFium's text of a narrow name cell: its first character printed on a line of its own
+    # (服 | 务对象满意度), which the row before may have taken; neither reading is sure.
+    from pipeline.textform.form_reader import doubt_cells_beside_lone_characters
+    lines = ["群众满意度", "≥95% 97.5%", "2", "2", "服", "务对象满意度", "≥85% 88%", "1", "0", "无", "本"]
+    before = TextRow({"level3": [at("群众满意度", 0)], "deviation_reason": [at("服", 4)]})
+    torn = TextRow({"level3": [at("务对象满意度", 5)], "target": [at("≥85%", 6)],
+                    "deviation_reason": [at("无", 9)]})
+    clean = TextRow({"level3": [at("群众满意度", 0)], "target": [at("≥95%", 1)]})
+    doubt_cells_beside_lone_characters([before, torn, clean], lines, CONFIG.cell_stream.no_deviation, CAP)
+    assert before.cells["deviation_reason"][0].confidence == CAP  # holds the lone line
+    assert torn.cells["level3"][0].confidence == CAP              # right after it
+    assert torn.cells["target"][0].confidence == 0.95             # a value: its own column
+    assert torn.cells["deviation_reason"][0].confidence == CAP    # 无 right before 本
+    assert clean.cells["level3"][0].confidence == 0.95
+    # 无 alone on its line is a whole answer, no character torn off a cell.
+    row = TextRow({"level3": [at("服务对象满意度", 10)]})
+    doubt_cells_beside_lone_characters([row], ["无"] * 10 + ["服务对象满意度"], CONFIG.cell_stream.no_deviation, CAP)
+    assert row.cells["level3"][0].confidence == 0.95
+
+
+def test_a_deadline_parted_between_target_and_actual_is_in_doubt() -> None:
+    # PyMuPDF's XHTML: 12月31 | 日前 wrapped in the target's cell, read 12月 | 31日前按期完成.
+    from pipeline.textform.form_reader import doubt_dates_parted
+    parted = TextRow({"target": [at("12月", 3)], "actual": [at("31日前按期完成", 3)]})
+    whole = TextRow({"target": [at("12月31日前", 5)], "actual": [at("按期完成", 5)]})
+    doubt_dates_parted([parted, whole], CAP)
+    assert [p.confidence for p in parted.cells["target"] + parted.cells["actual"]] == [CAP, CAP]
+    assert [p.confidence for p in whole.cells["target"] + whole.cells["actual"]] == [0.95, 0.95]
+
+
+def test_two_rows_sentences_on_lines_one_after_the_other_are_in_doubt() -> None:
+    # pdftotext -fixed: a reason's lines wrap about its row's line, and the next row's
+    # start on the very next line; which row 加快拨付 is of, no line says.
+    from pipeline.textform.form_reader import doubt_sentences_run_on
+    first = TextRow({"deviation_reason": [at("部分镇街资金", 7, 140), at("拨付进度偏", 8, 140),
+                                          at("慢，下一步将", 10, 140)]})
+    second = TextRow({"deviation_reason": [at("加快拨付", 11, 140)]})
+    apart = TextRow({"deviation_reason": [at("部分资料归档", 14, 140), at("不及时", 16, 140)]})
+    doubt_sentences_run_on([first, second, apart], CAP)
+    assert {p.confidence for p in first.cells["deviation_reason"] + second.cells["deviation_reason"]} == {CAP}
+    assert {p.confidence for p in apart.cells["deviation_reason"]} == {0.95}  # a line between

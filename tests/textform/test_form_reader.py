@@ -482,3 +482,31 @@ def test_the_row_readings_sentences_stay_with_its_rows_under_a_column_reading() 
     assert by_columns[0].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
     assert by_columns[0].text("evidence") == "工作台账、验收报告等。"
     assert "evidence" not in by_columns[1].cells
+
+
+def test_a_blank_required_field_in_a_text_of_positions_is_said_missing() -> None:
+    # pypdf's layout mode sets a row's amounts too close to part them (149.24140.4094.08%):
+    # the funds row then yields no score, which the form always prints; no empty cell.
+    text = "\n".join([
+        '报表编号：附表2',
+        '                                     2022年度部门整体绩效目标自评表',
+        '',
+        '金额单位：万元',
+        '',
+        '         部门（单位）名称       清远市文化广电旅游体育局',
+        '',
+        '                                                    年初预算    调整后   预算执    预算执行率       权重        得分',
+        '                                                            预算数    行数',
+        '',
+        '                        总额                         149.24   149.24140.4094.08%      10    9.41',
+        '',
+        '          预算执行情况（10     其中：财政资金                    134.32   134.32126.36—           —     —',
+        '              分）',
+        '                        财政专户管理资金                   14.92    14.92 14.04—            —     —',
+        '',
+        '                        单位资金                                           —            —     —',
+        '',
+    ])
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    assert form.kind is TextKind.SPACED
+    assert form.fields["funds_score"].value is None and "missing" in form.fields["funds_score"].flags

@@ -87,3 +87,20 @@ def test_a_line_the_markdown_reader_marked_is_said_and_read_without_its_mark() -
     piece = next(p for p in pieces if p.key == "数量指标")
     assert piece.text == "数量指标" and marked == {piece.line}
     assert not any(DOUBT_MARK in line for line in lines)
+
+
+def test_a_group_name_parted_by_a_space_where_its_cell_wrapped_is_one_piece_again() -> None:
+    # PyMuPDF's XHTML with its tags stripped: a narrow cell's wrapped lines joined by a space.
+    text = "\n".join(["效益 指标", "生态效益 指标", "人居环境改善情况 达成预 期指标",
+                      "服务对象 满意度指 标", "群众满意度 ≥90% 91% 3 3", "产出 效益 满意度指标"] * 6)
+    _kind, pieces = pieces_of(text)
+    assert pieces[:4] == ["效益指标", "生态效益指标", "人居环境改善情况", "达成预"]
+    assert "服务对象满意度指标" in pieces
+    # Names that are whole alone stay apart: two cells, not one wrapped.
+    assert pieces[-3:] == ["产出", "效益", "满意度指标"]
+    # A name spaced a character apart, its weight beside it (产 出 指 标 （ 50 分）).
+    _kind, pieces = pieces_of("\n".join(["产 出 指 标 （ 50 分）", "时 效 指 标", "任务完成时间 年底前完 成 3 1"] * 6))
+    assert pieces[:3] == ["产出指标（50分）", "时效指标", "任务完成时间"]
+    # A name's first lines end the line, its last is on the next (可持续 影响指 | 标).
+    _kind, pieces = pieces_of("\n".join(["可持续 影响指", "标", "长效管理机制建立情况 符合规范 3 3"] * 6))
+    assert pieces[:2] == ["可持续影响指", "标"]
