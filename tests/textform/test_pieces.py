@@ -114,3 +114,7 @@ def test_a_tail_beside_a_name_that_wraps_onto_the_next_line_is_another_cells() -
     _kind, pieces = pieces_of(text)
     at = pieces.index("效益指")
     assert pieces[at + 1] == "标" and "效益指标" not in pieces
+    # Its rest two lines on, past a level-1 name's line (服务对象满意 度 | 满意度指标 | 度指标).
+    _kind, pieces = pieces_of("\n".join(["老旧小区改造群众满意", "≥ 90 % 1 93% 1", "服务对象满意 度",
+                                          "满意度指标", "度指标"] * 6))
+    assert "服务对象满意度" not in pieces
