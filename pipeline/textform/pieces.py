@@ -371,25 +371,35 @@ def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, 
     return out
 
 
-def rejoin_spaced_group_names(parts: list[tuple[str, int | None]], groups: tuple[str, ...]
-                              ) -> list[tuple[str, int | None]]:
+def rejoin_spaced_group_names(parts: list[tuple[str, int | None]], groups: tuple[str, ...],
+                              next_first: tuple[str, ...] = ()) -> list[tuple[str, int | None]]:
     """Neighbouring parts of a line, with no positions, that make one group name together
     (生态效益 指标, 服务对象 满意度指 标): a tool that joins a cell's wrapped lines with a
     space (an HTML export's line breaks, a fixed-pitch grid) parts a narrow column's name
     where the cell wrapped it. Joined, the longest run that is a whole name, or the parts
     that end the line and start one (its last line on the next); a part that is a name
-    alone stays apart (产出 | 效益 are two level-1 cells)."""
+    alone stays apart (产出 | 效益 are two level-1 cells). Not where the first part of one
+    of the next two lines (``next_first``) goes on from the run's first parts: the name
+    wraps onto it (效益指 | 标（30; 服务对象满意 | 满意度指标 | 度指标, a level-1 name's line
+    between), and the run's last part is another cell's tail (达成预期指 | 标) beside it."""
     names = set(groups)
+
+    def goes_on(head: str) -> bool:
+        return any((n.startswith(head + first) or (head + first).startswith(n)) and len(n) > len(head)
+                   for first in next_first if first for n in names)
+
     out: list[tuple[str, int | None]] = []
     i = 0
     while i < len(parts):
         end = next((j for j in range(len(parts), i + 1, -1)
                     if all(x is None for _t, x in parts[i:j])
                     and "".join(t for t, _x in parts[i:j]) in names
-                    and not all(t in names for t, _x in parts[i:j])), None)
+                    and not all(t in names for t, _x in parts[i:j])
+                    and not goes_on("".join(t for t, _x in parts[i:j - 1]))), None)
         tail = "".join(t for t, _x in parts[i:])
         if end is None and len(parts) - i >= 2 and all(x is None for _t, x in parts[i:]) \
-                and any(n.startswith(tail) and n != tail for n in names):
+                and any(n.startswith(tail) and n != tail for n in names) \
+                and not goes_on("".join(t for t, _x in parts[i:-1])):
             # The line ends in a name's first lines, its rest on the next line (可持续 影响指 | 标).
             end = len(parts)
         if end is None:
@@ -434,14 +444,15 @@ def text_to_marked_pieces(text: str, config: TextConfig, labels: LabelIndex | No
     pieces: list[Piece] = []
     kept: list[str] = []
     marked: set[int] = set()
-    for line in lines:
+    for at, line in enumerate(lines):
         # A line the Markdown reader marked (a cell it placed by a guess): said, by its
         # index among the lines kept, for what is read from it to be doubted once read.
         doubted = DOUBT_MARK in line
         line = line.replace(DOUBT_MARK, "")
         cells = rejoin_torn(split_line(line, kind), labels, kind)
         if kind in (TextKind.CELLS, TextKind.LINES):  # cells parted by spaces, not tabs
-            cells = rejoin_spaced_group_names(cells, groups)
+            following = tuple(ln.split()[0] for ln in lines[at + 1:at + 3] if ln.split())
+            cells = rejoin_spaced_group_names(cells, groups, following)
         # A row per line: a line of one cell and no number is a cell's wrapped line (a row's
         # own line holds its weight and score); a worded value it ends with is its words
         # (食品安全抽检项目按期完成 | 率), not a target glued on.

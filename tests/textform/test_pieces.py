@@ -104,3 +104,17 @@ def test_a_group_name_parted_by_a_space_where_its_cell_wrapped_is_one_piece_agai
     # A name's first lines end the line, its last is on the next (可持续 影响指 | 标).
     _kind, pieces = pieces_of("\n".join(["可持续 影响指", "标", "长效管理机制建立情况 符合规范 3 3"] * 6))
     assert pieces[:2] == ["可持续影响指", "标"]
+
+
+def test_a_tail_beside_a_name_that_wraps_onto_the_next_line_is_another_cells() -> None:
+    # pdfplumber: 效益指 | 标（30 | 分） down the level-1 column, and beside its first line
+    # the tail of the row above's actual (达成预期指 | 标): not one name 效益指标.
+    text = "\n".join(["达成预期指", "带动地方经济增长 达成预期指标 13 13", "效益指 标",
+                      "标（30 群众增收情况 逐步改善 2 明显改善 2", "分）"] * 6)
+    _kind, pieces = pieces_of(text)
+    at = pieces.index("效益指")
+    assert pieces[at + 1] == "标" and "效益指标" not in pieces
+    # Its rest two lines on, past a level-1 name's line (服务对象满意 度 | 满意度指标 | 度指标).
+    _kind, pieces = pieces_of("\n".join(["老旧小区改造群众满意", "≥ 90 % 1 93% 1", "服务对象满意 度",
+                                          "满意度指标", "度指标"] * 6))
+    assert "服务对象满意度" not in pieces
