@@ -44,7 +44,8 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
-from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
+from pipeline.textform.markdown_header import (lower_header_labels, part_header_labels, peel_header_lines,
+                                               split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
 from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
@@ -466,9 +467,44 @@ def split_label_cells(row: list[str], words: FormWords) -> None:
     c = 0
     while c < len(row):
         lines = cell_lines(row[c])
+        if len(lines) >= 2 and all(words.labels.exact(line) for line in lines):
+            c += part_stacked_labels(row, c, words)
+            continue
         if len(lines) >= 2 and words.labels.exact(lines[0]) and not words.labels.exact("".join(lines)):
             row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
         c += 1
+
+
+def part_stacked_labels(row: list[str], c: int, words: FormWords) -> int:
+    """A cell of labels one per line (项目名称<br>主管部门): a missed rule merged the form's
+    rows, so each of the value cells after it, up to the next label, holds one line per row
+    (赣州市老旧小区<br>赣州市司法局 | 改造经费). Each label is set before its row's lines
+    read across; a value cell of another count of lines (改造经费: the first row's rest, or
+    the second's?) makes which row each line is in a guess: the values are marked in doubt.
+    How many cells the labels and their values take now."""
+    labels = cell_lines(row[c])
+    end = c + 1
+    while end < len(row) and not is_label(row[end], words) \
+            and not any(words.labels.exact(line) for line in cell_lines(row[end])):
+        end += 1
+    if not any(plain(row[k]) for k in range(c + 1, end)):
+        row[c:c + 1] = labels  # no values: the labels, a cell each
+        return len(labels)
+    per_row: list[list[str]] = [[] for _label in labels]
+    sure = True
+    for k in range(c + 1, end):
+        lines = cell_lines(row[k])
+        if len(lines) == len(labels):
+            for parts, line in zip(per_row, lines, strict=True):
+                parts.append(line)
+        elif lines:
+            sure = False
+            per_row[0].extend(lines)
+    parted: list[str] = []
+    for label, parts in zip(labels, per_row, strict=True):
+        parted += [label, "".join(parts) + (DOUBT_MARK if parts and not sure else "")]
+    row[c:end] = parted
+    return len(parted)
 
 
 # How much a paragraph's lines but its last may differ in width, in half-width characters:
@@ -556,8 +592,9 @@ def wrapped_value(number: str, rest: list[str], words: FormWords) -> bool:
 def merged_parts(cell: str, words: FormWords) -> list[str] | None:
     """The two cells a missed rule merged into ``cell``, or None: a number over words or
     words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a group
-    and its weight), not a number over its own unit or deadline (100<br>万元), nor a
-    comparator over its number (≥<br>95: a target)."""
+    and its weight; a unit over a number, %<br>2: a 度量单位 and a weight), not a number
+    over its own unit or deadline (100<br>万元), nor a comparator over its number (≥<br>95:
+    a target)."""
     lines = cell_lines(cell)
     if len(lines) < 2:
         return None
@@ -566,6 +603,10 @@ def merged_parts(cell: str, words: FormWords) -> list[str] | None:
         return [first, "<br>".join(rest)]
     head, last = lines[:-1], lines[-1]
     if NUMBER_CELL.fullmatch(last) and holds_words(head) and not COMPARATOR.fullmatch(compact("".join(head))):
+        return ["<br>".join(head), last]
+    # A unit of the forms over a number (%<br>2): a value prints its unit after its number,
+    # never over it, so this is a 度量单位 column's unit over the next column's weight.
+    if NUMBER_CELL.fullmatch(last) and compact("".join(head)) in words.units:
         return ["<br>".join(head), last]
     return None
 
@@ -644,6 +685,19 @@ def is_wrapped_rest(row: list[str], below: list[str], words: FormWords) -> bool:
         and all(c < len(row) and plain(row[c]) and not NUMBER_LIKE.match(plain(row[c])) for c in filled) \
         and not any(is_label(below[c], words) or group_name(below[c], words) is not None
                     or plain(below[c]).rstrip(":：") in words.totals for c in filled)
+
+
+def sign_to_its_number(row: list[str]) -> None:
+    """A cell of words whose last line is a comparator alone (问题整改到位率<br>＝), the next
+    cell a number (100): a missed rule merged the 指标性质 column's sign into the name's
+    cell (its header reads 三级指标<br>指标<br>性质); a name never ends in a comparator of
+    its own, so the sign goes to the number it bounds (＝100)."""
+    for c in range(len(row) - 1):
+        lines = cell_lines(row[c])
+        if len(lines) >= 2 and COMPARATOR.fullmatch(lines[-1]) and holds_words(lines[:-1]) \
+                and re.match(r"\d", plain(row[c + 1])):
+            row[c] = "<br>".join(lines[:-1])
+            row[c + 1] = lines[-1] + row[c + 1]
 
 
 def join_wrapped_rest(table: list[BlockRow], r: int, words: FormWords) -> None:
@@ -1278,6 +1332,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         spans_above: list[tuple[int, int]] = []
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
+        if (lower := lower_header_labels(row, words, wide=table[r].printed >= known)) is not None:
+            row[:] = lower
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
             header_rows.append(row)
             if r > 0:
@@ -1326,6 +1382,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
             join_wrapped_rest(table, r, words)
+            sign_to_its_number(row)
             total = part_total_row(row, state.table.weight_column, words)
             if total is not None:
                 table.insert(r + 1, BlockRow(total, table[r].printed))
