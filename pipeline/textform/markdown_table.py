@@ -59,6 +59,8 @@ COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# A line of brackets alone (（, ）): a label's, printed apart from its words.
+BRACKETS_ONLY = re.compile(r"^[（）()]+$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
@@ -187,6 +189,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             # shorter form's label (the dept form's 偏差原因分析), its rest none: the longer
             # label, its column spanning both (the rows' cells there are one cell torn).
             row[c], row[c + 1] = raw(row[c]) + raw(row[c + 1]), ""
+            spans.append((c, c + 1))
+            c += 2
+            continue
+        if lines and all(BRACKETS_ONLY.match(line) for line in lines) and words.labels.exact(first) \
+                and len(cell_lines(row[c])) >= len(lines):
+            # 部门<br>单位<br>名称 | （<br>）: a label's brackets printed right of its lines in
+            # a column of their own (部门（单位）名称), read across; no value's part.
+            row[c], row[c + 1] = read_across(row[c:c + 2]), ""
             spans.append((c, c + 1))
             c += 2
             continue

@@ -1195,3 +1195,11 @@ def test_labels_stacked_in_one_cell_take_their_rows_lines(words: FormWords) -> N
     text = table("|项目名称<br>主管部门||老旧小区改造经费<br>赣州市司法局||实施单位||赣州市职业技术学校|")
     row = rows_of(rejoin_markdown_tables(text, words))[0]
     assert row[:4] == ["项目名称", "老旧小区改造经费", "主管部门", "赣州市司法局"]  # a line each: sure
+
+
+def test_a_labels_brackets_in_a_column_of_their_own_are_the_labels(words: FormWords) -> None:
+    # 部门（单位）名称 printed in a narrow column, its brackets right of its lines: the
+    # brackets are the label's, not the value's start.
+    row = rows_of(rejoin_markdown_tables(table("|部门<br>单位<br>名称|（<br>）<br>|长沙县生|态环境局||||||"), words))[0]
+    assert row[0] == "部门（单位）名称"
+    assert "长沙县生态环境局" in row and not any("）" in cell for cell in row[1:])
