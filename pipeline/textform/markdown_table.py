@@ -59,6 +59,8 @@ COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# An amount's start cut inside a thousands' group (1,3 of 1,377).
+TORN_GROUP = re.compile(r"^\d{1,3}(?:,\d{3})*,\d{1,2}$")
 # A line of brackets alone (（, ）): a label's, printed apart from its words.
 BRACKETS_ONLY = re.compile(r"^[（）()]+$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
@@ -1195,6 +1197,15 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
             lines = cell_lines(cell)
             if len(lines) >= 2 and all(LONE_AMOUNT.match(x) for x in lines) and GROUPED_AMOUNT.match("".join(lines)):
                 row[c] = "".join(lines)
+        for c in range(len(row) - 1):
+            # An amount cut at a column's bound (1,3 | 77): its first group's part a line
+            # of its own, the next cell's first line the rest; one amount when the two make
+            # one in thousands' groups (a group of fewer than three digits is no amount).
+            lines, after = cell_lines(row[c]), cell_lines(row[c + 1])
+            torn = [k for k, x in enumerate(lines) if TORN_GROUP.match(x)]
+            if len(torn) == 1 and after and after[0].isdigit() and GROUPED_AMOUNT.match(lines[torn[0]] + after[0]):
+                lines[torn[0]] += after[0]
+                row[c], row[c + 1] = "<br>".join(lines), "<br>".join(after[1:])
     for r in range(1, len(rows)):
         below, above = rows[r], rows[r - 1]
         filled = [c for c, cell in enumerate(below) if cell.strip()]

@@ -1203,3 +1203,14 @@ def test_a_labels_brackets_in_a_column_of_their_own_are_the_labels(words: FormWo
     row = rows_of(rejoin_markdown_tables(table("|部门<br>单位<br>名称|（<br>）<br>|长沙县生|态环境局||||||"), words))[0]
     assert row[0] == "部门（单位）名称"
     assert "长沙县生态环境局" in row and not any("）" in cell for cell in row[1:])
+
+
+def test_an_amount_cut_inside_a_thousands_group_at_a_column_is_one(words: FormWords) -> None:
+    from pipeline.textform.markdown_table import join_wrapped_amounts
+    row = ["", "预算计划安排<br>1,3<br>市", "77", "转移支付"]
+    join_wrapped_amounts([row])
+    assert row == ["", "预算计划安排<br>1,377<br>市", "", "转移支付"]
+    # Two numbers that make no amount in thousands' groups stay apart (a weight, a score).
+    row = ["1,3", "7", "9.5"]
+    join_wrapped_amounts([row])
+    assert row == ["1,3", "7", "9.5"]
