@@ -380,12 +380,16 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
     between = any(p.key in torn and any(q.line == p.line and at[id(q)] < k for q in body)
                   and any(q.line == p.line and at[id(q)] > k for q in body)
                   for k, p in enumerate(pieces[begin:table_start], start=begin)) if torn else False
+    # A goal's header printed again among the texts (实际完成情况 已按计划…, a converter
+    # writing a row it found no table in as lines): the texts' order then is the page's
+    # lines', not the headers'; which text is whose is a guess.
+    again = any(find_piece(pieces, spec.all_labels, begin, table_start) is not None for _name, spec in below)
     for (name, _spec), taken in zip(below, parts):
         if not taken:
             continue
         text = "".join(p.text for p in taken)
         confidence = min(p.confidence for p in taken)
-        if kind is TextKind.LINES or interleaved is not None or between:
+        if kind is TextKind.LINES or interleaved is not None or between or again:
             confidence = min(confidence, prose_confidence)  # lines of two columns interleave
         if any(p.key.startswith(half) or p.key.endswith(half) for p in taken for half in torn):
             # A label's half glued to a line of the texts (…人员年度总 | 体目标…), where one

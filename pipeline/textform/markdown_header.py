@@ -106,6 +106,36 @@ def peel_header_lines(row: list[str], words: FormWords) -> list[str] | None:
     return peeled
 
 
+# Stacked header cells a row needs to be the header's two rows merged (three labels make a header).
+MIN_STACKED_LABELS = 3
+
+
+def lower_header_labels(row: list[str], words: FormWords, wide: bool = True) -> list[str] | None:
+    """A header row a missed rule merged with the header row over it (a page's header
+    printed again: 一级指<br>名称 | 标<br>权<br>重<br>(%) | 二级<br>名称 | …): cells whose
+    lowest lines make a header label under a top that is the upper row's piece (一级指,
+    the table's title). The row of the lower labels (名称 | 权重(%) | 名称 | …: the upper
+    row's labels, one over several columns, name no column), or None when fewer than
+    three cells are so stacked or a cell holds a number (a body row). In a row short of
+    the table's width (not ``wide``), a top holding a label of its own (权重(%) over 名称,
+    二级指标<br>名称 over 权重) is two columns' labels a missed rule merged, the header's to
+    part (`split_merged_labels`): such a cell is left as read."""
+    out = list(row)
+    stacked = 0
+    for c, cell in enumerate(row):
+        lines = cell_lines(cell)
+        if len(lines) < 2 or is_exact_header_label("".join(lines), words):
+            continue
+        if any(line[:1].isdigit() for line in lines):
+            return None
+        k = next((k for k in range(1, len(lines)) if is_exact_header_label("".join(lines[k:]), words)), None)
+        top = label_without_note("".join(lines[:k])) if k is not None else ""
+        if k is not None and (wide or not any(label in top for label in words.table_header if len(label) >= 2)):
+            out[c] = "<br>".join(lines[k:])
+            stacked += 1
+    return out if stacked >= MIN_STACKED_LABELS else None
+
+
 def part_as_above(row: list[str], cuts: list[int]) -> None:
     """A header row under one parted by `split_merged_labels`, as short and blank in the
     parted columns: the missed rule ran down the block, so its cells right of each cut

@@ -44,7 +44,8 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
-from pipeline.textform.markdown_header import part_header_labels, peel_header_lines, split_merged_labels
+from pipeline.textform.markdown_header import (lower_header_labels, part_header_labels, peel_header_lines,
+                                               split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
 from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
@@ -58,6 +59,10 @@ COMPARATOR = re.compile(r"[≥≤=<>＝≧≦]+")
 WEIGHT_AFTER_NAME = re.compile(r"^(?:[（(]?\d+(?:\.\d+)?分?[）)]?)?$")
 WEIGHT_NOTE = re.compile(r"^[（(]\d+(?:\.\d+)?分?[）)]$")
 TRAILING_NUMBER = re.compile(r"\d+(?:\.\d+)?$")
+# An amount's start cut inside a thousands' group (1,3 of 1,377).
+TORN_GROUP = re.compile(r"^\d{1,3}(?:,\d{3})*,\d{1,2}$")
+# A line of brackets alone (（, ）): a label's, printed apart from its words.
+BRACKETS_ONLY = re.compile(r"^[（）()]+$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
@@ -186,6 +191,14 @@ def join_torn_labels(row: list[str], words: FormWords) -> list[tuple[int, int]]:
             # shorter form's label (the dept form's 偏差原因分析), its rest none: the longer
             # label, its column spanning both (the rows' cells there are one cell torn).
             row[c], row[c + 1] = raw(row[c]) + raw(row[c + 1]), ""
+            spans.append((c, c + 1))
+            c += 2
+            continue
+        if lines and all(BRACKETS_ONLY.match(line) for line in lines) and words.labels.exact(first) \
+                and len(cell_lines(row[c])) >= len(lines):
+            # 部门<br>单位<br>名称 | （<br>）: a label's brackets printed right of its lines in
+            # a column of their own (部门（单位）名称), read across; no value's part.
+            row[c], row[c + 1] = read_across(row[c:c + 2]), ""
             spans.append((c, c + 1))
             c += 2
             continue
@@ -466,9 +479,44 @@ def split_label_cells(row: list[str], words: FormWords) -> None:
     c = 0
     while c < len(row):
         lines = cell_lines(row[c])
+        if len(lines) >= 2 and all(words.labels.exact(line) for line in lines):
+            c += part_stacked_labels(row, c, words)
+            continue
         if len(lines) >= 2 and words.labels.exact(lines[0]) and not words.labels.exact("".join(lines)):
             row[c:c + 1] = [lines[0], "<br>".join(lines[1:])]
         c += 1
+
+
+def part_stacked_labels(row: list[str], c: int, words: FormWords) -> int:
+    """A cell of labels one per line (项目名称<br>主管部门): a missed rule merged the form's
+    rows, so each of the value cells after it, up to the next label, holds one line per row
+    (赣州市老旧小区<br>赣州市司法局 | 改造经费). Each label is set before its row's lines
+    read across; a value cell of another count of lines (改造经费: the first row's rest, or
+    the second's?) makes which row each line is in a guess: the values are marked in doubt.
+    How many cells the labels and their values take now."""
+    labels = cell_lines(row[c])
+    end = c + 1
+    while end < len(row) and not is_label(row[end], words) \
+            and not any(words.labels.exact(line) for line in cell_lines(row[end])):
+        end += 1
+    if not any(plain(row[k]) for k in range(c + 1, end)):
+        row[c:c + 1] = labels  # no values: the labels, a cell each
+        return len(labels)
+    per_row: list[list[str]] = [[] for _label in labels]
+    sure = True
+    for k in range(c + 1, end):
+        lines = cell_lines(row[k])
+        if len(lines) == len(labels):
+            for parts, line in zip(per_row, lines, strict=True):
+                parts.append(line)
+        elif lines:
+            sure = False
+            per_row[0].extend(lines)
+    parted: list[str] = []
+    for label, parts in zip(labels, per_row, strict=True):
+        parted += [label, "".join(parts) + (DOUBT_MARK if parts and not sure else "")]
+    row[c:end] = parted
+    return len(parted)
 
 
 # How much a paragraph's lines but its last may differ in width, in half-width characters:
@@ -556,8 +604,9 @@ def wrapped_value(number: str, rest: list[str], words: FormWords) -> bool:
 def merged_parts(cell: str, words: FormWords) -> list[str] | None:
     """The two cells a missed rule merged into ``cell``, or None: a number over words or
     words over a number (1<br>符合规范: a weight and a target; 成本指标<br>17: a group
-    and its weight), not a number over its own unit or deadline (100<br>万元), nor a
-    comparator over its number (≥<br>95: a target)."""
+    and its weight; a unit over a number, %<br>2: a 度量单位 and a weight), not a number
+    over its own unit or deadline (100<br>万元), nor a comparator over its number (≥<br>95:
+    a target)."""
     lines = cell_lines(cell)
     if len(lines) < 2:
         return None
@@ -566,6 +615,10 @@ def merged_parts(cell: str, words: FormWords) -> list[str] | None:
         return [first, "<br>".join(rest)]
     head, last = lines[:-1], lines[-1]
     if NUMBER_CELL.fullmatch(last) and holds_words(head) and not COMPARATOR.fullmatch(compact("".join(head))):
+        return ["<br>".join(head), last]
+    # A unit of the forms over a number (%<br>2): a value prints its unit after its number,
+    # never over it, so this is a 度量单位 column's unit over the next column's weight.
+    if NUMBER_CELL.fullmatch(last) and compact("".join(head)) in words.units:
         return ["<br>".join(head), last]
     return None
 
@@ -644,6 +697,19 @@ def is_wrapped_rest(row: list[str], below: list[str], words: FormWords) -> bool:
         and all(c < len(row) and plain(row[c]) and not NUMBER_LIKE.match(plain(row[c])) for c in filled) \
         and not any(is_label(below[c], words) or group_name(below[c], words) is not None
                     or plain(below[c]).rstrip(":：") in words.totals for c in filled)
+
+
+def sign_to_its_number(row: list[str]) -> None:
+    """A cell of words whose last line is a comparator alone (问题整改到位率<br>＝), the next
+    cell a number (100): a missed rule merged the 指标性质 column's sign into the name's
+    cell (its header reads 三级指标<br>指标<br>性质); a name never ends in a comparator of
+    its own, so the sign goes to the number it bounds (＝100)."""
+    for c in range(len(row) - 1):
+        lines = cell_lines(row[c])
+        if len(lines) >= 2 and COMPARATOR.fullmatch(lines[-1]) and holds_words(lines[:-1]) \
+                and re.match(r"\d", plain(row[c + 1])):
+            row[c] = "<br>".join(lines[:-1])
+            row[c + 1] = lines[-1] + row[c + 1]
 
 
 def join_wrapped_rest(table: list[BlockRow], r: int, words: FormWords) -> None:
@@ -1131,6 +1197,15 @@ def join_wrapped_amounts(rows: list[list[str]]) -> None:
             lines = cell_lines(cell)
             if len(lines) >= 2 and all(LONE_AMOUNT.match(x) for x in lines) and GROUPED_AMOUNT.match("".join(lines)):
                 row[c] = "".join(lines)
+        for c in range(len(row) - 1):
+            # An amount cut at a column's bound (1,3 | 77): its first group's part a line
+            # of its own, the next cell's first line the rest; one amount when the two make
+            # one in thousands' groups (a group of fewer than three digits is no amount).
+            lines, after = cell_lines(row[c]), cell_lines(row[c + 1])
+            torn = [k for k, x in enumerate(lines) if TORN_GROUP.match(x)]
+            if len(torn) == 1 and after and after[0].isdigit() and GROUPED_AMOUNT.match(lines[torn[0]] + after[0]):
+                lines[torn[0]] += after[0]
+                row[c], row[c + 1] = "<br>".join(lines), "<br>".join(after[1:])
     for r in range(1, len(rows)):
         below, above = rows[r], rows[r - 1]
         filled = [c for c, cell in enumerate(below) if cell.strip()]
@@ -1278,6 +1353,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         spans_above: list[tuple[int, int]] = []
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
+        if (lower := lower_header_labels(row, words, wide=table[r].printed >= known)) is not None:
+            row[:] = lower
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
             header_rows.append(row)
             if r > 0:
@@ -1326,6 +1403,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # so the header's width bounds nothing: `merged_parts` keeps a number over its
             # unit or deadline whole, and a row is parted only where it is plain.)
             join_wrapped_rest(table, r, words)
+            sign_to_its_number(row)
             total = part_total_row(row, state.table.weight_column, words)
             if total is not None:
                 table.insert(r + 1, BlockRow(total, table[r].printed))

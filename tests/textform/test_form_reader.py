@@ -510,3 +510,26 @@ def test_a_blank_required_field_in_a_text_of_positions_is_said_missing() -> None
     form = read_text_form(text, CATALOGUE, CONFIG)
     assert form.kind is TextKind.SPACED
     assert form.fields["funds_score"].value is None and "missing" in form.fields["funds_score"].flags
+
+
+def test_a_goal_header_printed_again_among_the_goals_leaves_them_in_doubt() -> None:
+    # A converter found no table in the goals' row and wrote its text as lines, the actual's
+    # header again before its text: the texts' order is the page's, not the headers'.
+    text = "\n".join([
+        "# 项目支出绩效自评表", "", "|项目名称|2024年河湖长制工作专项资金|||||||", "|---|---|---|---|---|---|---|---|",
+        "|主管部门|南平市交通运输局||实施单位||南平市交通运输局|||",
+        "|||年初预<br>算数|全年预<br>算数|全年执<br>行数|分值|执行率|得分|",
+        "|项目资金（万元）|年度资金总额|1400.8|1400.8|1167.75|10|83.36%|8.34|",
+        "||预期目标||||实际完成情况|||", "",
+        "实际完成情况 已按计划完成河湖长制工作年度 工作任务，资金使用规范，各项 绩效指标基本达成。", "",
+        "年度 围绕年度重点工作任务，统筹安排专项资金，落实 总体 组织保障、人员保障和经费保障。 目标", "",
+        "||一级<br>指标|二级<br>指标|三级指标|年度指<br>标值|实际完<br>成值|分值|得分|偏差原因分析<br>及改进措施|",
+        "|---|---|---|---|---|---|---|---|---|",
+        "||产出<br>指标|成本<br>指标|单位建设成本|≤580万<br>元|495.19<br>万元|60|60||",
+        "||效益<br>指标|社会<br>效益<br>指标|社会公众知晓率|达成年<br>度指标|达成|40|30||",
+        "|总分||||||100|90||",
+    ])
+    words = form_words(CATALOGUE, CONFIG)
+    form = read_text_form(strip_markup(rejoin_markdown_tables(text, words)), CATALOGUE, CONFIG, piped=True)
+    for key in ("goal_expected", "goal_actual"):
+        assert form.fields[key].value and form.fields[key].confidence < CONFIG.review_threshold

@@ -1145,3 +1145,72 @@ def test_a_narrative_line_with_figures_keeps_its_next_heading_apart(words: FormW
     firsts = [row[0] for row in rows]
     assert "三、存在的问题" in firsts
     assert not any("<br>" in cell for cell in firsts)
+
+
+def test_a_unit_over_a_number_in_a_short_row_is_two_cells(words: FormWords) -> None:
+    # A page's block a column short (指标性质 | 指标值 | 度量单位 | 权重, the rule between the
+    # last two missed): the unit over the weight is two cells; a value prints its unit after
+    # its number, never over it.
+    row = ["", "", "中小河流治理服务对象<br>满意度", "≥", "95", "%<br>2", "97.5%", "2", ""]
+    split_merged_number(row, 10, words)
+    assert row == ["", "", "中小河流治理服务对象<br>满意度", "≥", "95", "%", "2", "97.5%", "2", ""]
+    # A number over its unit stays one value (100<br>万元).
+    row = ["", "单位建设成本", "≤", "100<br>万元", "90万元", "5"]
+    split_merged_number(row, 7, words)
+    assert row == ["", "单位建设成本", "≤", "100<br>万元", "90万元", "5"]
+
+
+def test_a_comparator_under_a_name_goes_to_its_number(words: FormWords) -> None:
+    rows = rejoined_rows(words, "||一级<br>指标|二级指标|三级指标<br>指标<br>性质|指标值|度量单<br>位|权重|完成值|得分|未完成原因分析|",
+                         "||||问题整改到位率<br>＝|100|%|10|100%|10||",
+                         "|||质量指标|平台健全度|符合规范||14|基本符合|14||",
+                         "||||项目按期完成率<br>≥|90|%|3|90%|3||")
+    assert rows[1][3:5] == ["问题整改到位率", "＝100"]
+    assert rows[3][3:5] == ["项目按期完成率", "≥90"]
+    assert rows[2][3:5] == ["平台健全度", "符合规范"]  # no comparator: as read
+
+
+def test_a_pages_header_merged_with_the_row_over_it_keeps_its_lower_labels(words: FormWords) -> None:
+    # The header printed again on a page, its two rows merged (a missed rule): the upper
+    # row's pieces (一级指, 标: 一级指标 over two columns; 评分表: the title's) are no
+    # column's; the lower labels name the columns and nothing is read into the body.
+    header = ("|一级指<br>名称|标<br>权<br>重<br>(%)|二级<br>名称|指标<br>权<br>重<br>(%)|三级指标<br>名称|权<br>重<br>(%)|"
+              "指标<br>年度<br>预期<br>值|评分表<br>评价年度实<br>现值|自评<br>分数|未达标原<br>因分析|评分标准|")
+    rows = rejoined_rows(words, header, "|||||单位建设成本|9|≤50<br>万元|44.48万元|9|||",
+                         "|产出|35|成本<br>指标|35|职业技能单位建设<br>成本|4|≤50<br>万元|49.28万元|4|||")
+    assert [plain(cell) for cell in rows[0][:8]] == ["名称", "权重%", "名称", "权重%", "名称", "权重%",
+                                                     "年度预期值", "评价年度实现值"]
+    assert rows[1][4] == "单位建设成本"
+    # A row of a body (a number in it) is never so read.
+    rows = rejoined_rows(words, "|产出<br>名称|35<br>权重|成本<br>名称|35|x<br>名称|4|")
+    assert [plain(cell) for cell in rows[0][:3]] == ["产出名称", "35权重", "成本名称"]
+
+
+def test_labels_stacked_in_one_cell_take_their_rows_lines(words: FormWords) -> None:
+    # Two rows of the head merged (a missed rule): 项目名称 over 主管部门, each value cell a
+    # line per row; a cell of one line is whose? A guess: both values in doubt.
+    text = table("|项目名称<br>主管部门||赣州市老旧小区<br>赣州市司法局|改造经费||实施单位||赣州市|职业技术学|校|")
+    row = rows_of(rejoin_markdown_tables(text, words))[0]
+    assert row[:4] == ["项目名称", "赣州市老旧小区改造经费" + DOUBT_MARK, "主管部门", "赣州市司法局" + DOUBT_MARK]
+    text = table("|项目名称<br>主管部门||老旧小区改造经费<br>赣州市司法局||实施单位||赣州市职业技术学校|")
+    row = rows_of(rejoin_markdown_tables(text, words))[0]
+    assert row[:4] == ["项目名称", "老旧小区改造经费", "主管部门", "赣州市司法局"]  # a line each: sure
+
+
+def test_a_labels_brackets_in_a_column_of_their_own_are_the_labels(words: FormWords) -> None:
+    # 部门（单位）名称 printed in a narrow column, its brackets right of its lines: the
+    # brackets are the label's, not the value's start.
+    row = rows_of(rejoin_markdown_tables(table("|部门<br>单位<br>名称|（<br>）<br>|长沙县生|态环境局||||||"), words))[0]
+    assert row[0] == "部门（单位）名称"
+    assert "长沙县生态环境局" in row and not any("）" in cell for cell in row[1:])
+
+
+def test_an_amount_cut_inside_a_thousands_group_at_a_column_is_one(words: FormWords) -> None:
+    from pipeline.textform.markdown_table import join_wrapped_amounts
+    row = ["", "预算计划安排<br>1,3<br>市", "77", "转移支付"]
+    join_wrapped_amounts([row])
+    assert row == ["", "预算计划安排<br>1,377<br>市", "", "转移支付"]
+    # Two numbers that make no amount in thousands' groups stay apart (a weight, a score).
+    row = ["1,3", "7", "9.5"]
+    join_wrapped_amounts([row])
+    assert row == ["1,3", "7", "9.5"]
