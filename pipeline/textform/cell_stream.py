@@ -694,13 +694,15 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     parts one cell each, made one value cell that knows its parts."""
     spec = template.indicators
     for part_keys in spec.joined.values():
-        signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
+        # ＝ is =; < and > compact to nothing, as a dash does (—, a blank cell): kept as
+        # they are, so that a dash before a number is no sign of it.
+        signs = {compact(x) or x.strip() for x in spec.part_vocabulary.get(part_keys[0], ())}
         units = {compact(x) for x in spec.part_units.get(part_keys[-1], ())}
         i = 0
         out: list[Cell] = []
         while i < len(cells):
             c = cells[i]
-            if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+            if (c.key or c.text.strip()) in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
                 if len(part_keys) > 2 and i + 2 < len(cells) \
                         and cells[i + 2].kind in ("name", "value", "unit") \
