@@ -331,7 +331,49 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
         else:
             cells.append([p])
             text_at = len(cells) - 1
-    return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in cells]
+    return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in sentence_lines_rejoined(block, cells, kinds)]
+
+
+def sentence_lines_rejoined(block: list[list[Piece]], cells: list[list[Piece]], kinds: CellClassifier
+                            ) -> list[list[Piece]]:
+    """A sentence's lines that read alone as a label or a value (评价年度 | 实现值/年 | 度预期值×,
+    1.事前已 | 经过必要 | … | 2.审批文 | 件、材料) given back to it. A tool that writes a cell's
+    wrapped lines as one box (pdfminer: lines one under the other, a line's spacing apart)
+    keeps them in order; a wrapped cell fills each line but its last, so a line as wide
+    as the sentence's, among its lines or right above its first, with no sentence end
+    (。) before it, is its line, where the box holds one part a line (no cell beside)."""
+    if any(len(line) != 1 for line in block) or len(cells) < 2:
+        return cells
+    out = [list(c) for c in cells]
+    for text in out:
+        if not text or kinds.of(tuple(text)) != "prose" or len(text) < 2:
+            continue
+        lines = {p.line for p in text}
+        width = max(display_width(p.text) for p in text[:-1])
+        mine = list(text)
+        taken: list[list[Piece]] = []
+        changed = True
+        while changed:  # a line given back may close the gap another line's joining needs
+            changed = False
+            for other in out:
+                if other is text or any(other is t for t in taken) or len(other) != 1 \
+                        or kinds.of(tuple(other)) not in ("label", "value"):
+                    continue
+                p = other[0]
+                above = max((q for q in mine if q.line < p.line), key=lambda q: q.line, default=None)
+                inside = min(lines) < p.line < max(lines) or p.line == min(lines) - 1
+                if inside and display_width(p.text) + 2 >= width and (
+                        above is None or not above.text.strip().endswith("。")):
+                    mine.append(p)
+                    taken.append(other)
+                    lines = lines | {p.line}
+                    changed = True
+        if not taken or max(lines) - min(lines) + 1 != len(lines):
+            continue  # a gap no line fills: the box holds more than one cell, left as it was
+        text[:] = sorted(mine, key=lambda q: q.line)
+        for other in taken:
+            other.clear()
+    return [c for c in out if c]
 
 
 def starts_anew(sentence: list[Piece], piece: Piece, kinds: CellClassifier) -> bool:
@@ -652,13 +694,15 @@ def join_split_values(cells: list[Cell], template: TemplateSpec) -> list[Cell]:
     parts one cell each, made one value cell that knows its parts."""
     spec = template.indicators
     for part_keys in spec.joined.values():
-        signs = {compact(x) for x in spec.part_vocabulary.get(part_keys[0], ())}  # ＝ is =
+        # ＝ is =; < and > compact to nothing, as a dash does (—, a blank cell): kept as
+        # they are, so that a dash before a number is no sign of it.
+        signs = {compact(x) or x.strip() for x in spec.part_vocabulary.get(part_keys[0], ())}
         units = {compact(x) for x in spec.part_units.get(part_keys[-1], ())}
         i = 0
         out: list[Cell] = []
         while i < len(cells):
             c = cells[i]
-            if c.key in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
+            if (c.key or c.text.strip()) in signs and i + 1 < len(cells) and cells[i + 1].kind in ("num", "value"):
                 taken = [c, cells[i + 1]]
                 if len(part_keys) > 2 and i + 2 < len(cells) \
                         and cells[i + 2].kind in ("name", "value", "unit") \

@@ -489,7 +489,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
                                 [cells[i] for i in before_numbers if i not in numbers])
     k = len(names)
     # Targets printed over three columns (≥ | 95 | %), each column a run (split_targets.py).
-    split = targets_by_columns(cells, names, spec)
+    split = targets_by_columns(cells, names, spec, header_at)
     if split is not None:
         numbers = [i for i in numbers if i not in split[1]]
         values = [i for i in values if i not in split[1]]
@@ -497,7 +497,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # The runs count up page by page but not to a target a row (a row's worded target
         # printed in its name's box): the targets' numbers are still no weights or scores,
         # and their signs and units no row's values (the worded targets stay values).
-        parts, marks_only = target_number_places(cells, names, spec)
+        parts, marks_only = target_number_places(cells, names, spec, header_at)
         numbers = [i for i in numbers if i not in parts]
         values = [i for i in values if i not in marks_only]
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]

@@ -17,10 +17,12 @@ from typing import NamedTuple
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
-from pipeline.textform.cell_stream import NUMBER, Cell
+from pipeline.textform.cell_stream import NUMBER, Cell, long_name
 from pipeline.textform.pieces import Piece
 
 LABEL_KIND = "label"
+# Kinds of a row's other boxes, whose pieces are no sign or unit (产出指标（50 | 分）).
+OTHER_BOXES = ("group1", "group2", "name", "label", "total")
 
 
 class Chunk(NamedTuple):
@@ -30,6 +32,7 @@ class Chunk(NamedTuple):
     targets: list[Cell]
     places: set[int]
     marks: set[int]  # those of them wholly of signs or of units (no value of a row's)
+    at: list[int]  # the place of each target's number (or worded target) in the stream
 
 
 # A piece of the stream: its cell's place and the piece.
@@ -50,7 +53,7 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     numbers = 0
     while j < len(seq):
         ci, p = seq[j]
-        text = compact(p.text)
+        text = mark_key(p.text)
         if text in units or cells[ci].kind not in ("num", "value"):
             break
         if NUMBER.fullmatch(text):
@@ -63,11 +66,12 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
         return None
     # A row's own box (its groups, its name, a worded target: 社会效益指标 | 基层医疗服务水平 |
     # 有效提升) may stand between the targets' run and the units'; a number may not.
-    while j < len(seq) and compact(seq[j][1].text) not in units and not NUMBER.fullmatch(compact(seq[j][1].text)) \
+    while j < len(seq) and mark_key(seq[j][1].text) not in units and not NUMBER.fullmatch(compact(seq[j][1].text)) \
             and cells[seq[j][0]].kind in ("group1", "group2", "name", "value"):
         j += 1
     unit_run: list[Placed] = []
-    while j < len(seq) and len(unit_run) < m and compact(seq[j][1].text) in units:
+    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
+            and cells[seq[j][0]].kind not in OTHER_BOXES:
         unit_run.append(seq[j])
         j += 1
     if len(unit_run) != m:
@@ -85,10 +89,77 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     places = {ci for ci, _p in (*signs, *run, *unit_run) if all(id(q) in taken for q in cells[ci].pieces)}
     marks = {ci for ci, _p in (*signs, *unit_run) if ci in places and not any(id(q) in {id(p) for _c, p in run}
                                                                             for q in cells[ci].pieces)}
-    return Chunk(targets, places, marks)
+    return Chunk(targets, places, marks, [ci for ci, _p in run])
 
 
-def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec) -> list[Chunk] | None:
+def mark_key(text: str) -> str:
+    """A sign's or unit's key: its compact form, or the text itself where compacting
+    leaves nothing (< and >: so that a dash, —, which compacts to nothing too, is no sign)."""
+    return compact(text) or text.strip()
+
+
+def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], units: set[str],
+          keys: tuple[str, str, str]) -> tuple[Chunk, int] | None:
+    """The targets of a page whose columns' boxes a tool wrote interleaved with the rows'
+    other boxes (pdfminer: ≥ | 1200 | 处, then a name, ≥ alone, another name, ≥ | 12 — a
+    sign beside another row's number, the rows' cells centred at their own heights):
+    from the sign at ``start`` on, the signs, the targets' numbers and the units each
+    still come in row order, so the zone ends at the unit that makes the units as many as
+    the signs, and stands when the numbers in it are as many too (no weight or score among
+    them); the worded targets in it (no sign, no unit: 符合规范) keep their places. Gives
+    the chunk and where the zone ends; None when the counts differ."""
+    sign_key, number_key, unit_key = keys
+    sign_at: list[Placed] = []
+    unit_at: list[Placed] = []
+    run: list[Placed] = []
+    numbers = 0
+    j = start
+    while j < len(seq):
+        ci, p = seq[j]
+        text = mark_key(p.text)
+        kind = cells[ci].kind
+        if kind in OTHER_BOXES or long_name(cells[ci]):
+            pass  # a row's other boxes (产出指标（50 | 分）: no unit of a target's)
+        elif text in signs:
+            sign_at.append(seq[j])
+        elif text in units:
+            unit_at.append(seq[j])
+            if len(unit_at) >= len(sign_at):
+                j += 1
+                break
+        elif NUMBER.fullmatch(text):
+            if kind not in ("num", "value"):
+                return None
+            numbers += 1
+            run.append(seq[j])
+        elif kind == "value" and not any(ch.isdigit() for ch in text):
+            if not any(c == ci for c, _p in run):
+                run.append(seq[j])  # a worded target (an actual with digits is no target's)
+        elif kind in ("value", "dash", "prose"):
+            return None  # an actual's or a sentence's cell: the rows' right-hand boxes begun
+        j += 1
+    if not sign_at or len(unit_at) != len(sign_at) or numbers != len(sign_at):
+        return None
+    targets: list[Cell] = []
+    n = 0
+    for ci, p in run:
+        if NUMBER.fullmatch(compact(p.text)):
+            targets.append(Cell((sign_at[n][1], p, unit_at[n][1]), "value", cells[ci].block,
+                                (sign_key, number_key, unit_key)))
+            n += 1
+        else:
+            targets.append(Cell(cells[ci].pieces, "value", cells[ci].block))  # a worded target whole
+    taken = {id(p) for _ci, p in (*sign_at, *run, *unit_at)} | {
+        id(q) for ci, p in run if not NUMBER.fullmatch(compact(p.text)) for q in cells[ci].pieces}
+    places = {ci for ci, _p in (*sign_at, *run, *unit_at) if all(id(q) in taken for q in cells[ci].pieces)}
+    in_run = {id(p) for _c, p in run}
+    marks = {ci for ci, _p in (*sign_at, *unit_at) if ci in places
+             and not any(id(q) in in_run for q in cells[ci].pieces)}
+    return Chunk(targets, places, marks, [ci for ci, _p in run]), j
+
+
+def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
+                  ) -> list[Chunk] | None:
     """Every run of sign pieces after the first row's name read as a chunk of targets (a
     page's: a tool prints a page's cells before the next page's), in order; None when the
     form prints no split target, no run is found, or a run does not count up. Read piece by
@@ -99,40 +170,79 @@ def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec) -> l
     sign_key, number_key, unit_key = parts
     # The signs and units the form's config lists (config/templates.yaml part_vocabulary,
     # part_units: =, % among them).
-    signs = {compact(x) for x in spec.part_vocabulary.get(sign_key, ())}
-    units = {compact(x) for x in spec.part_units.get(unit_key, ())}
-    seq = [(ci, p) for ci in range(names[0] + 1, len(cells)) for p in cells[ci].pieces]
+    signs = {mark_key(x) for x in spec.part_vocabulary.get(sign_key, ())}
+    units = {mark_key(x) for x in spec.part_units.get(unit_key, ())}
+    # From the first row's name on; or from the table's header (``header``, its first
+    # label's place) where the text prints one: a box is printed where its middle is, so
+    # the first rows' signs may come before the first name (≥ | ＝ beside two rows' cells).
+    first = header if 0 <= header < names[0] else names[0]
+    seq = [(ci, p) for ci in range(first + 1, len(cells)) for p in cells[ci].pieces]
     chunks: list[Chunk | None] = []
     k = 0
     while k < len(seq):
-        if compact(seq[k][1].text) not in signs:
+        if mark_key(seq[k][1].text) not in signs:
             k += 1
             continue
         end = k
-        while end < len(seq) and compact(seq[end][1].text) in signs:
+        while end < len(seq) and mark_key(seq[end][1].text) in signs:
             end += 1
-        chunks.append(_chunk(cells, seq, end, end - k, units, (sign_key, number_key, unit_key)))
+        chunk = _chunk(cells, seq, end, end - k, units, (sign_key, number_key, unit_key))
+        if chunk is None:
+            # The columns' runs broken by the rows' other boxes: read as a zone.
+            zone = _zone(cells, seq, k, signs, units, (sign_key, number_key, unit_key))
+            if zone is not None:
+                chunks.append(zone[0])
+                k = zone[1]
+                continue
+        chunks.append(chunk)
         k = end
     if not chunks or any(c is None for c in chunks):
         return None
     return [c for c in chunks if c is not None]
 
 
-def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec
+def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
                        ) -> tuple[list[Cell], set[int]] | None:
     """Each row's target (a number's joined with its sign and unit, the parts kept apart
     for the mapping) in row order, and the places of the cells they were made of; None when
     the form prints no split target or the runs do not count up to a target a row."""
-    chunks = target_chunks(cells, names, spec)
-    if chunks is None or sum(len(c.targets) for c in chunks) != len(names):
+    chunks = target_chunks(cells, names, spec, header)
+    if chunks is None:
         return None
-    return [t for c in chunks for t in c.targets], {i for c in chunks for i in c.places}
+    placed = sorted(((i, t) for c in chunks for i, t in zip(c.at, c.targets)), key=lambda x: x[0])
+    places = {i for c in chunks for i in c.places}
+    if len(placed) < len(names):
+        # A worded target (符合规范, 12月31日前: no sign, no unit) printed outside the runs,
+        # in its row's own boxes: the box right after its row's name (name | target, side
+        # by side), in the stream's order among the numbers' targets.
+        first = min(i for i, _t in placed) if placed else len(cells)
+        worded = [i for i in range(names[0] + 1, len(cells)) if i not in places and cells[i].kind == "value"
+                  and cells[i - 1].kind == "name" and not any(ch.isdigit() for ch in cells[i].text)
+                  and mark_key(cells[i].text) not in _marks(spec) and i > min(first, names[0])]
+        last = max(i for i, _t in placed) if placed else -1
+        # Not past the runs: the rows' actuals (worded as well) come after their targets'.
+        nearby = [i for i in worded if i < last or not any(cells[j].kind == "num" for j in range(last + 1, i))]
+        if len(placed) + len(nearby) == len(names):
+            placed = sorted([*placed, *((i, cells[i]) for i in nearby)], key=lambda x: x[0])
+            places |= set(nearby)
+    if len(placed) != len(names):
+        return None
+    return [t for _i, t in placed], places
 
 
-def target_number_places(cells: list[Cell], names: list[int], spec: IndicatorSpec) -> tuple[set[int], set[int]]:
+def _marks(spec: IndicatorSpec) -> set[str]:
+    """The signs and units of the form's split targets (config/templates.yaml)."""
+    parts = spec.joined.get("target") or ()
+    if len(parts) != 3:
+        return set()
+    return {mark_key(x) for x in (*spec.part_vocabulary.get(parts[0], ()), *spec.part_units.get(parts[2], ()))}
+
+
+def target_number_places(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
+                         ) -> tuple[set[int], set[int]]:
     """The places of the targets' cells (numbers, signs and units), and of those wholly of
     signs or units, where every run of signs counts up but the targets do not make one a
     row (a row's target printed in a box of its own, with its name): no weight or score
     among them, whatever the targets' rows."""
-    chunks = target_chunks(cells, names, spec) or []
+    chunks = target_chunks(cells, names, spec, header) or []
     return {i for c in chunks for i in c.places}, {i for c in chunks for i in c.marks}

@@ -1316,3 +1316,20 @@ def test_nameless_rows_count_for_the_groups_where_the_weights_make_full_marks_on
     assert not nameless_rows_make_marks([*full, nameless], full, (100,), None)
     heavy = replace(nameless, cells={**nameless.cells, "level3_weight": cell("5", "num", 10)})
     assert not nameless_rows_make_marks([*named, heavy], named, (100,), None)
+
+
+def test_a_sentence_line_that_reads_as_a_label_or_value_stays_in_its_box() -> None:
+    # pdfminer writes a narrow 评分标准 cell's wrapped lines as one box; its first line
+    # alone reads as a header label (评价年度), a numbered item's lines as values (1.事前已).
+    got = block_cells(one_part_lines("评价年度", "实现值/年", "度预期值×", "该指标分", "值。"), 0, FUND_KINDS)
+    assert texts(got) == [("评价年度实现值/年度预期值×该指标分值。", "prose")]
+    got = block_cells(one_part_lines("1.事前已", "经过必要", "的可行性", "研究、专", "家论证；", "2.审批文",
+                                     "件、材料", "符合相关", "要求。每", "项不符合", "扣一半分", "值。"), 0, FUND_KINDS)
+    assert texts(got) == [("1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。",
+                           "prose")]
+    # A value after a sentence that has ended is a cell of its own; so is a value narrower
+    # than the sentence's lines above its first line (no line of it: a wrapped line fills).
+    got = block_cells(one_part_lines("部分资料归档不及时，", "将建立台账定期检查。", "符合规范"), 0, FUND_KINDS)
+    assert ("符合规范", "value") in texts(got)
+    got = block_cells(one_part_lines("≥90%", "部分资料归档不及时，", "将建立台账定期检查。"), 0, FUND_KINDS)
+    assert texts(got)[0] == ("≥90%", "value")

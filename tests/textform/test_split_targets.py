@@ -80,10 +80,11 @@ def test_each_page_reads_its_own_runs_of_signs_numbers_and_units() -> None:
         [("38", "38"), ("22", "22"), ("30", "29"), ("10", "10")]
 
 
-def test_targets_numbers_that_count_up_by_page_are_no_weights_when_a_row_is_apart() -> None:
+def test_a_worded_target_in_its_rows_box_takes_its_place_among_the_runs() -> None:
     # A third row's box (its name and worded target) stands between the first page's
-    # targets and units: the pages' targets are two and two for five rows, so none is
-    # placed, but the targets' numbers (1200, 20, 95, 85) are no weight or score.
+    # targets and units: the pages' targets are two and two for five rows; the worded
+    # target right after its row's name makes the fifth, in the stream's order, and the
+    # targets' numbers (1200, 20, 95, 85) are no weight or score.
     cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
              "产出指标（60分）", "数量指标", "新建改建设施数量", "开展督导检查次数",
              "指标性质", "指标值", "度量单位", "≥", "≥", "1200", "20",
@@ -97,5 +98,24 @@ def test_targets_numbers_that_count_up_by_page_are_no_weights_when_a_row_is_apar
     assert table is not None
     assert [(r.text("level3_weight"), r.text("score")) for r in table.rows] == \
         [("30", "28"), ("20", "20"), ("10", "8"), ("30", "29"), ("10", "10")]
-    # No target joined of a sign, a number and a unit: the counts say nothing of the rows.
-    assert not any(t.startswith("≥") for t in targets(table))
+    assert targets(table) == ["≥1200处", "≥20次", "达成年度指标", "≥95%", "≥85%"]
+    # Only the columns' order ties them to their rows: flagged.
+    assert all(min(p.confidence for p in r.cells["target"]) < CONFIG.review_threshold for r in table.rows)
+
+
+def test_targets_columns_interleaved_with_the_rows_boxes_read_as_a_zone() -> None:
+    # pdfminer writes a row's sign beside another row's number (cells centred at their
+    # own heights: ≥ | 12 on one line), the rows' names between: each column still comes
+    # in row order, up to the unit that makes the units as many as the signs. A dash
+    # (—, a blank cell of the head) is no sign.
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "产出指标（60分）", "数量指标", "新建改建设施数量", "—", "≥\n1200\n处", "开展督导检查次数", "≥",
+             "群众满意度", "≥\n20", "服务对象满意度", "≥\n95\n次", "85", "%", "%",
+             "指标性质", "指标值", "度量单位",
+             "权重", "完成值", "得分", "38", "22", "30", "10", "1210处", "21次", "38", "22",
+             "97.5%", "90%", "29", "10", "99", "总分", "一、绩效目标实现情况", "已完成。"]
+    table = read("\n\n".join(cells) + "\n")
+    assert table is not None
+    assert targets(table) == ["≥1200处", "≥20次", "≥95%", "≥85%"]
+    assert [(r.text("level3_weight"), r.text("score")) for r in table.rows] == \
+        [("38", "38"), ("22", "22"), ("30", "29"), ("10", "10")]
