@@ -304,33 +304,6 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
     return kept
 
 
-def with_mirrored_options(options: list[list[tuple[float, tuple[int, ...]]]], order: list[int], anchor: int,
-                          lines: Mapping[int, list[int]], pieces: list[Piece], kinds: list[PieceKind],
-                          model: ColumnModel, config: TextConfig, widths: Mapping[int, float] | None
-                          ) -> list[list[tuple[float, tuple[int, ...]]]]:
-    """Each wrapped line's readings and its mirror's: a centred cell prints as many lines
-    above its row's line as below, so a line and the line as far on the other side, with
-    as many pieces, hold the same columns (建立健全监管制度 | 项目申请、设 above the row,
-    分，发现问题未整 | 批等相关佐证 below). A line's own cheapest few, by its pieces' kinds
-    alone, may all lack that reading (a sentence's first line, no mark in it, reads as
-    cheaply as a name), and the row could then not be read centred at all."""
-    at = {ln: k for k, ln in enumerate(order)}
-    out = [list(o) for o in options]
-    for k, ln in enumerate(order):
-        twin = at.get(2 * anchor - ln)
-        if ln == anchor or twin is None or len(lines[order[twin]]) != len(lines[ln]):
-            continue
-        have = {cols for _cost, cols in out[k]}
-        wanted = [cols for _cost, cols in options[twin] if cols and cols not in have]
-        if not wanted:
-            continue
-        costed = {cols: cost for cost, cols in
-                  line_options(lines[ln], pieces, kinds, model, config, keep=10 ** 6, widths=widths)}
-        out[k] += [(costed[cols], cols) for cols in wanted if cols in costed]
-        out[k].sort()
-    return out
-
-
 def narrower(piece: Piece, c: int, model: ColumnModel, widths: Mapping[int, float] | None,
              slack: float = 2.0) -> bool:
     """A text column's piece narrower than the column's full lines (`column_widths`) by
@@ -397,8 +370,6 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
     keep = config.line_readings_again if widths else config.line_readings
     options = [line_options(lines[ln], pieces, kinds, model, config, keep=keep, widths=widths) or [(0.0, ())]
                for ln in order]
-    if rows_of_line is not None:
-        options = with_mirrored_options(options, order, anchor, lines, pieces, kinds, model, config, widths)
     # The combinations weighed in full: each line's cheapest few (`capped`).
     tried = [len(o) for o in capped(options, config.most_row_readings)]
     # Measured once per line and option, not per combination of them: the columns of the

@@ -121,23 +121,3 @@ def test_a_name_line_narrower_than_the_names_its_column_holds_is_in_doubt() -> N
     # A name wrapped at the column's width (农村人居环境整治 | 年度计划完成率) is no doubt.
     wrapped = [Piece("农村人居环境整治工作", "农村人居环境整治工作", 3, None, 0.95), Piece("完成率", "完成率", 4, None, 0.95)]
     assert short_name_lines({0: col["level3"], 1: col["level3"]}, wrapped, model, floors) == set()
-
-
-def test_a_sentence_line_above_its_row_takes_the_columns_of_its_mirror_below() -> None:
-    # pdfplumber of a gd_fund row (dev-geo gd_fund-94026): its 评分标准 (建立健全监管制度 |
-    # 并有效执行得满 | 分，发现问题未整 | 改的每项扣2分。) and 佐证材料 (项目申请、设 | …)
-    # centred on the row's line, two lines above it and two below, a line of each a line.
-    # The lines above, with no sentence mark, read as cheaply as names; their mirrors
-    # below say they are the sentences', and the row's name stays its own.
-    lines = ["建立健全监管制度 项目申请、设", "并有效执行得满 立、研究、审",
-             "乡村振兴组织机构健全性 1 符合规范 基本符合 1 无",
-             "分，发现问题未整 批等相关佐证", "改的每项扣2分。 材料。"]
-    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(lines) for t in line.split(" ")]
-    spec = CATALOGUE.templates["gd_fund"].indicators
-    keys = column_model(spec, CONFIG).keys
-    est = estimate_columns(pieces, spec, CONFIG, "gd_fund")
-    column = {p.text: keys[p.x // 10] for p in est.pieces}
-    assert column["乡村振兴组织机构健全性"] == "level3"
-    assert {column[t] for t in ("建立健全监管制度", "并有效执行得满", "分，发现问题未整", "改的每项扣2分。")} \
-        == {"scoring_standard"}
-    assert {column[t] for t in ("项目申请、设", "立、研究、审", "批等相关佐证", "材料。")} == {"evidence"}
