@@ -45,7 +45,7 @@ from pipeline.textform.head_fields import (
     doubt_off_vocabulary,
     doubt_other_fields_terms,
     doubt_unit_names,
-    join_line_wrapped_labels, join_stacked_labels,
+    join_stacked_labels,
     join_wrapped_labels,
     read_funds,
     read_goals,
@@ -174,13 +174,6 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # The head's labels wrapped a piece a line in narrow cells (评价年 | 度, 市 | 本 | 级),
         # for the head reader to find its values after them.
         head = join_wrapped_labels(pieces[:bounds[0]], index)
-        if len(head) < bounds[0]:
-            pieces = head + pieces[bounds[0]:]
-            bounds = table_bounds(pieces, template, config)
-    elif bounds is not None and kind is TextKind.LINES:
-        # Lines kept, positions not (pdfplumber): a label wrapped onto the next line, or
-        # about its value's line (部门（单 | 惠州市交通运输局 | 位）名称).
-        head = join_line_wrapped_labels(pieces[:bounds[0]], index)
         if len(head) < bounds[0]:
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)

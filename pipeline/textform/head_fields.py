@@ -244,46 +244,6 @@ def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -
     return out
 
 
-def join_line_wrapped_labels(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
-    """Labels wrapped in a narrow cell of a text that keeps lines but no positions
-    (pdfplumber): a label's first part ends its line and its rest starts the next (项目资金
-    （万 | 元） 年初预算数 …), or, the cell centred on its value's line, the label's parts
-    stand alone on the lines above and below it (部门（单 | 惠州市交通运输局 | 位）名称).
-    One piece again where the label's first part stands (on the value's line in the second
-    case, before the value), when the parts make a label of the forms exactly and neither
-    is a label itself. About a line of several cells (项目级 | 况 实施文件依据 … 二级 | 次)
-    the label's place among them is not known: left as it is."""
-    by_line: dict[int, list[int]] = {}
-    for i, p in enumerate(pieces):
-        by_line.setdefault(p.line, []).append(i)
-    out: list[Piece] = []
-    dropped: set[int] = set()
-
-    def part(q: Piece) -> bool:
-        return 0 < len(q.key) <= 6 and q.key not in index.by_compact and not any(ch.isdigit() for ch in q.key)
-
-    for i, p in enumerate(pieces):
-        if i in dropped:
-            continue
-        on_line = by_line[p.line]
-        joined = None
-        if 0 < len(p.key) <= 16 and p.key not in index.by_compact and on_line[-1] == i:
-            below = by_line.get(p.line + 1, [])
-            after = by_line.get(p.line + 2, [])
-            if below and part(pieces[below[0]]) and p.key + pieces[below[0]].key in index.by_compact:
-                joined, tail, line = below[0], pieces[below[0]], p.line
-            elif len(on_line) == 1 and len(below) == 1 and len(after) == 1 and part(pieces[after[0]]) \
-                    and p.key + pieces[after[0]].key in index.by_compact:
-                joined, tail, line = after[0], pieces[after[0]], p.line + 1
-        if joined is None:
-            out.append(p)
-            continue
-        dropped.add(joined)
-        out.append(Piece(p.text.strip() + tail.text.strip(), p.raw.strip() + tail.raw.strip(), line, None,
-                         min(p.confidence, tail.confidence)))
-    return out
-
-
 def join_stacked_labels(pieces: list[Piece], index: LabelIndex, most: int = 4, gap: int = 2) -> list[Piece]:
     """Labels wrapped in a narrow cell of a text that kept positions (pdftotext -layout),
     a piece a line down one column around their value's line (评价 | 2023 | 年度, 市 | 本 |

@@ -128,24 +128,3 @@ def test_head_labels_wrapped_a_piece_a_line_are_one_piece_again() -> None:
     assert fields["evaluation_year"].value == 2024 and fields["project_level"].value == "三级"
     # A value is never taken into a label (2024 has digits; 三级 is no label's end).
     assert [p.text for p in join_wrapped_labels(cells("评价年度", "2024"), index)] == ["评价年度", "2024"]
-
-
-def test_head_labels_wrapped_about_their_lines_in_a_text_of_lines_are_one_piece_again() -> None:
-    from pipeline.textform.head_fields import join_line_wrapped_labels
-    from pipeline.textform.pieces import text_to_pieces
-    from pipeline.textform.vocab import label_index
-
-    index = label_index(CATALOGUE, CONFIG)
-    # pdfplumber of a department form with a narrow label column (dev-geo dept_overall-94010):
-    # 部门（单位）名称 centred on its value's line, its halves alone above and below it.
-    text = "\n".join(["2024年度部门整体支出绩效自评表", "部门（单", "惠州市交通运输局", "位）名称",
-                      "项目资金（万", "元） 年初预算数 全年预算数"])
-    _kind, ps, _lines = text_to_pieces(text, CONFIG, index)
-    got = [(p.text, p.line) for p in join_line_wrapped_labels(ps, index)]
-    assert ("部门（单位）名称", 2) in got and ("惠州市交通运输局", 2) in got
-    assert [t for t, _ in got].index("部门（单位）名称") + 1 == [t for t, _ in got].index("惠州市交通运输局")
-    assert ("项目资金（万元）", 4) in got and not any(t in ("部门（单", "位）名称", "元）") for t, _ in got)
-    # About a line of several cells the label's place is not known: left as printed.
-    text = "\n".join(["项目级", "况 实施文件依据 粤财行〔2025〕36号 二级", "次"])
-    _kind, ps, _lines = text_to_pieces(text, CONFIG, index)
-    assert [p.text for p in join_line_wrapped_labels(ps, index)] == [p.text for p in ps]
