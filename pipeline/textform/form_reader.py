@@ -321,7 +321,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             if groups_from_weights(placed, named, template.indicators):
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name), config.qualitative_values)
+                                    groups_of(config, name), config.qualitative_values,
+                                    config.dangling_ends)
         if interleaved:
             doubt_group_heads_in_names(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
         mend_inverted_groups(form.rows, config, name)
@@ -376,7 +377,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             form.rows, form.total, form.table_found, form.table_cost = stream.rows, stream.total, True, 0.0
             form.rows_whole, stream_taken = True, True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
-                                    groups_of(config, name), config.qualitative_values)
+                                    groups_of(config, name), config.qualitative_values,
+                                    config.dangling_ends)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)

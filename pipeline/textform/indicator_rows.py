@@ -534,11 +534,14 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
 
-def cut_short(text: str) -> bool:
+def cut_short(text: str, dangling: tuple[str, ...] = ()) -> bool:
     """A sentence whose last clause stops after a character or three, with no full stop
-    (…论证不充分，将完), or whose first clause is a character or none: its cell was cut,
-    the rest read into another cell."""
+    (…论证不充分，将完), or whose first clause is a character or none, or that ends in a
+    word that joins it to more (``dangling``: 检查的通知及): its cell was cut, the rest
+    read into another cell."""
     text = text.strip()
+    if dangling and text.endswith(dangling):
+        return True
     clauses = re.split(r"[，,、；;]", text)
     if len(clauses) > 1 and len(clauses[0]) <= 1:
         # Its first clause one character or none (期，已督促…): the tail of a line read
@@ -581,7 +584,8 @@ def glued_value(key: str, qualitative: tuple[str, ...]) -> bool:
 
 
 def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
-                            groups: tuple[str, ...] = (), qualitative: tuple[str, ...] = ()) -> None:
+                            groups: tuple[str, ...] = (), qualitative: tuple[str, ...] = (),
+                            dangling: tuple[str, ...] = ()) -> None:
     """Cells that no sum confirms and no reading is sure of, read with their confidence
     capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
     wrapped name, its first lines read elsewhere), holding a sentence's punctuation, or
@@ -591,7 +595,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
     text may be theirs, so their blank is a guess too (an empty piece, so that it is
     flagged, not trusted). With the forms' group names (``groups``, compact), a group
     cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too; with
-    the word values (``qualitative``, compact), a target or actual torn (`torn_value`)."""
+    the word values (``qualitative``, compact), a target or actual torn (`torn_value`);
+    with the words no sentence ends in (``dangling``), a sentence cell ending in one."""
     keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
     names = [k for k in spec.columns if COLUMN_KINDS.get(k) == "name"]
     for row in rows:
@@ -617,7 +622,7 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in values:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
-            if row.cells.get(key) and cut_short(row.text(key)):
+            if row.cells.get(key) and cut_short(row.text(key), dangling):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         doubted = [p for k in keys for p in row.cells.get(k, []) if p.confidence <= cap]
         if doubted and len(keys) > 1:

@@ -171,6 +171,8 @@ class TextConfig:
     # a search a line at a time from its cheapest combination (line_columns).
     row_search_rounds: int = 3
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Words no sentence cell ends in: one that does lost its last lines (检查的通知及).
+    dangling_ends: tuple[str, ...] = ()
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()
     narrative_order: tuple[str, ...] = ()

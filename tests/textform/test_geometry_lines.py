@@ -341,3 +341,18 @@ def test_a_wrapped_name_line_ending_in_a_worded_value_stays_whole() -> None:
     assert [p.text for p in pieces_of(plumber)][0] == "食品安全抽检项目按期完成"
     # On a row's own line the two are glued cells (a narrow gap), parted as before.
     assert [p.text for p in pieces_of(["项目按期完成 ≥90% 90% 22 22", "x 1"])][:2] == ["项目", "按期完成"]
+
+
+def test_a_sentence_cell_ending_in_a_joining_word_lost_its_last_lines() -> None:
+    # pdfplumber, gd_fund: a 佐证材料 (专项资金监督 | 检查的通知及 | 检查报告。) read with its
+    # middle line only; 及 joins it to more, so the cell is in doubt. One that ends in a
+    # full stop, or in a cause's last words, is not.
+    def row(evidence: str) -> TextRow:
+        return TextRow({"level3": [Piece("任务完成时间", "任务完成时间", 0, None, 0.95)],
+                        "evidence": [Piece(evidence, evidence, 0, None, 0.95)]})
+    rows = [row("检查的通知及"), row("专项资金监督检查的通知及检查报告。"), row("培训通知、签到表和"),
+            row("将建立台账定期检查")]
+    doubt_unconfirmed_cells(rows, CATALOGUE.templates["gd_fund"].indicators, CAP, (), CONFIG.qualitative_values,
+                            CONFIG.dangling_ends)
+    assert [r.cells["evidence"][0].confidence for r in rows] == [CAP, 0.95, CAP, 0.95]
+    assert cut_short("检查的通知及", CONFIG.dangling_ends) and not cut_short("检查的通知及")
