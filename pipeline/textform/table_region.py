@@ -414,6 +414,17 @@ def cells_reaching(lines: Mapping[int, list[Piece]], reach: int) -> set[int]:
 FULL_STOPS = ("。", "！", "？", "!", "?")
 
 
+def column_runs_between(lines: Mapping[int, list[Piece]], a: int, b: int) -> list[list[Piece]]:
+    """The pieces of a text that kept positions on the lines between two rows' lines (``a``,
+    ``b``), by column (`pieces.column_order`), each column's top to bottom."""
+    between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
+    columns = column_order(between)
+    by_column: dict[int, list[Piece]] = {}
+    for p in sorted(between, key=lambda q: q.line):
+        by_column.setdefault(columns[id(p)], []).append(p)
+    return list(by_column.values())
+
+
 def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) -> dict[int, tuple[int, bool]]:
     """The rows (by line) of the pieces between two rows' lines of a text that kept
     positions, where a column's sentence ends there: two tall cells of one column (a
@@ -426,14 +437,7 @@ def sentence_ends_between(lines: Mapping[int, list[Piece]], anchors: list[int]) 
     its nearer row, which the 。 alone says)."""
     out: dict[int, tuple[int, bool]] = {}
     for before, a, b in zip([None, *anchors], anchors, anchors[1:]):
-        between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
-        if not between:
-            continue
-        columns = column_order(between)
-        by_column: dict[int, list[Piece]] = {}
-        for p in sorted(between, key=lambda q: q.line):
-            by_column.setdefault(columns[id(p)], []).append(p)
-        for run in by_column.values():
+        for run in column_runs_between(lines, a, b):
             if not all(touch(p, q) for p, q in zip(run, run[1:])):
                 continue  # two columns' pieces grouped as one (a wide sentence over both)
             # The upper cell's last piece on or above its row's line.
@@ -465,14 +469,7 @@ def cells_run_into_rows(lines: Mapping[int, list[Piece]], anchors: list[int]) ->
     near (the column's lines alone say it; the next cell's may stand as close)."""
     out: dict[int, tuple[int, bool]] = {}
     for a, b in zip(anchors, anchors[1:]):
-        between = [p for ln in range(a + 1, b) for p in lines.get(ln, []) if p.x is not None]
-        if not between:
-            continue
-        columns = column_order(between)
-        by_column: dict[int, list[Piece]] = {}
-        for p in sorted(between, key=lambda q: q.line):
-            by_column.setdefault(columns[id(p)], []).append(p)
-        for run in by_column.values():
+        for run in column_runs_between(lines, a, b):
             if not all(touch(p, q) and q.line - p.line <= CELL_LINE_GAP for p, q in zip(run, run[1:])):
                 continue
             ids = {id(p) for p in run}
@@ -480,10 +477,12 @@ def cells_run_into_rows(lines: Mapping[int, list[Piece]], anchors: list[int]) ->
             def in_column(first: int, last: int) -> bool:
                 return any(id(q) not in ids and any(touch(q, p) for p in run)
                            for ln in range(first, last + 1) for q in lines.get(ln, []))
+            # Neither row's own lines (a row's line and the lines beside it) may hold a
+            # piece of the run, nor any other in its column, of the row it leaves.
             above, below = run[0].line, run[-1].line
-            if in_column(below + 1, below + CELL_LINE_GAP) and not in_column(a - 1, a + 1):
+            if in_column(below + 1, below + CELL_LINE_GAP) and above > a + 1 and not in_column(a - 1, a + 1):
                 out.update((id(p), (b, p.line - a <= b - p.line)) for p in run)
-            elif in_column(above - CELL_LINE_GAP, above - 1) and not in_column(b - 1, b + 1):
+            elif in_column(above - CELL_LINE_GAP, above - 1) and below < b - 1 and not in_column(b - 1, b + 1):
                 out.update((id(p), (a, p.line - a >= b - p.line)) for p in run)
     return out
 

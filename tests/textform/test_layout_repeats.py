@@ -12,7 +12,8 @@ from pipeline.textform.form_reader import rows_by_lines
 from pipeline.textform.indicator_rows import TextRow, share_doubled_units
 from pipeline.textform.pieces import Piece, TextKind, pages_of_lines, pieces_by_line, text_to_pieces
 from pipeline.textform.table_region import (cells_run_into_rows, drop_header_lines, drop_repeated_headers,
-                                            header_labels, printed_header_keys, row_lines, table_bounds)
+                                            header_labels, printed_header_keys, row_lines, rows_by_anchor_lines,
+                                            table_bounds)
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -223,6 +224,33 @@ def test_a_columns_lines_go_to_the_row_whose_cell_they_run_into() -> None:
     # As near both rows: the lower one's, in doubt (the column alone says it).
     assert owners["部分镇街资金"] == (lower, True)
     assert owners["拨付进度偏"] == (lower, False)
+
+
+# A row whose name prints a line above its numbers' line (人居环境改善情况 | 1 0): the name
+# is the row's own, however near the row above's wrapped name (…建立 | 情况) it stands.
+NAME_ABOVE_ITS_NUMBERS = [
+    '                             ≥90%          90%        19      19',
+    '                      完成率',
+    '      效益指标',
+    '             可持续影响 长效管理机制建立',
+    '                            符合规范          符合规范         4      4',
+    '               指标     情况',
+    '                                达成预期      达成预期                      个别项目前期论证不充分，将',
+    '             生态效益指 人居环境改善情况      指标        指标',
+    '                                                       1      0',
+    '                                                                        完善项目储备',
+    '               标',
+]
+
+
+def test_a_run_on_a_rows_own_lines_stays_its_rows() -> None:
+    pieces = pieces_of(NAME_ABOVE_ITS_NUMBERS)
+    lines = pieces_by_line(pieces)
+    found = cells_run_into_rows(lines, row_lines(lines))
+    assert not any(p.text == "人居环境改善情况" and id(p) in found for p in pieces)
+    rows = rows_by_anchor_lines(pieces, TextKind.SPACED, unsure=CAP)
+    texts = [p.text for p in rows]
+    assert texts.index("人居环境改善情况") > texts.index("符合规范")
 
 
 def unit_row(**cells: list[tuple[str, int]]) -> TextRow:
