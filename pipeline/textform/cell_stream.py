@@ -1084,7 +1084,7 @@ def column_flow_rows(cells: list[Cell], used: set[int], keys: list[str],
     found: list[StreamRow] = []
     for at, names in enumerate(runs):
         k = len(names)
-        if cells[names[0]].kind != "name" or k < 2 or at + len(shape) >= len(runs) + 1:
+        if cells[names[0]].kind != "name" or k < 2 or at + len(shape) >= len(runs):
             continue
         got: dict[str, list[int]] = {}
         for columns, run in zip(shape, runs[at + 1:at + 1 + len(shape)]):

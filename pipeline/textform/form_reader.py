@@ -239,7 +239,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # field (填报单位, often not printed) is the form's empty cell, null with no flag
         # (record contract). So in a text of positions: a tool that sets a row's cells too
         # close to part (pypdf's layout mode: 300.00300.00100%) leaves its cells unread,
-        # not empty; an empty cell of the form prints a dash (—), which is read.
+        # and an unread cell and an empty one look alike there: a required field (one the
+        # form always fills) read blank is doubted, an optional one left null.
         blanks_said_missing(form.fields, frozenset(k for k, f in template.fields.items() if f.optional))
     last_line = pieces[table_start - 1].line if 0 < table_start <= len(pieces) else -1
     table_line = pieces[table_start].line if table_start < len(pieces) else 0
@@ -427,7 +428,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         doubt_sentences_run_on(form.rows, config.confidence.ambiguous_cell)
     if kind in (TextKind.CELLS, TextKind.LINES):
         # A cell a line, or a row's short cells a line: a line is some cell's own text.
-        doubt_cells_beside_lone_characters(form.rows, lines, config.cell_stream.no_deviation,
+        doubt_cells_beside_lone_characters(form.rows, lines,
+                                           (*config.cell_stream.no_deviation, *config.qualitative_values),
                                            config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
@@ -509,7 +511,8 @@ LONE_CHARACTER_KEYS = ("level3", "deviation_reason", "scoring_standard", "eviden
 
 
 def lone_character_lines(lines: list[str], answers: tuple[str, ...]) -> set[int]:
-    """The lines that hold one CJK character and nothing else, none a whole cell's word (无)."""
+    """The lines that hold one CJK character and nothing else, none a whole cell's word
+    (``answers``: 无, a worded value of one character, 是 | 否)."""
     out = set()
     for i, line in enumerate(lines):
         text = line.strip()

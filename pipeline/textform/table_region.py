@@ -632,7 +632,6 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     body = pieces[body_start:total_at]
     by_line = pieces_by_line(body)
     order = sorted(by_line)
-    at = {id(p): i for i, p in enumerate(body)}
     rows = number_lines(by_line)
     drop: set[int] = set()
     k = 0
@@ -648,9 +647,9 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
         # (the header's 性质 above a row's ≥ | 95 | %). A note's bracket is the header's.
         # The header itself stays whole: its lines are not trimmed below a header's few.
         trimmed = run
-        while positioned and trimmed and cell_lines_only(body, by_line[trimmed[0]], at, labels, markers, -1, rows):
+        while positioned and trimmed and cell_lines_only(by_line[trimmed[0]], by_line, labels, markers, -1, rows):
             trimmed = trimmed[1:]
-        while positioned and trimmed and cell_lines_only(body, by_line[trimmed[-1]], at, labels, markers, 1, rows):
+        while positioned and trimmed and cell_lines_only(by_line[trimmed[-1]], by_line, labels, markers, 1, rows):
             trimmed = trimmed[:-1]
         if len(trimmed) >= MIN_HEADER_LINES:
             run = trimmed
@@ -666,15 +665,15 @@ def number_lines(lines: Mapping[int, list[Piece]]) -> set[int]:
     return {ln for ln, ps in lines.items() if sum(NUMBER.fullmatch(p.text.strip()) is not None for p in ps) >= 2}
 
 
-def cell_lines_only(body: list[Piece], line: list[Piece], at: Mapping[int, int], labels: list[str],
+def cell_lines_only(line: list[Piece], lines: Mapping[int, list[Piece]], labels: list[str],
                     markers: set[str], side: int, rows: set[int]) -> bool:
-    """Whether each piece of a line (``at``: a piece's index in ``body``) is a cell's line,
-    with one of no header's words above (``side`` -1) or below (1) it in its column, on no
+    """Whether each piece of a line is a cell's line, with one of no header's words above
+    (``side`` -1) or below (1) it in its column (``lines``: the pieces by line), on no
     row's own line (``rows``). The table's title (``markers``), a label exactly and the
     note's brackets are the header's wherever they stand."""
     keys = {compact(label) for label in labels}
     return all(not BRACKETS.search(p.text) and p.key not in markers and p.key not in keys
-               and in_cell_lines(body, at[id(p)], labels, side, rows) for p in line)
+               and in_cell_lines(p, lines, labels, side, rows) for p in line)
 
 
 def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str] = frozenset(),
@@ -686,9 +685,10 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     # header's words right above or below are a cell's line (评价年度 | 实现值/年 | 度预期值
     # | ×该指标: a scoring formula down a narrow column), not the header's.
     label_keys = {compact(label) for label in labels}
-    rows = number_lines(pieces_by_line(body))
-    opens_cell = [positioned and p.key not in label_keys and in_cell_lines(body, k, labels, rows=rows)
-                  for k, p in enumerate(body)]
+    by_line = pieces_by_line(body)
+    rows = number_lines(by_line)
+    opens_cell = [positioned and p.key not in label_keys and in_cell_lines(p, by_line, labels, rows=rows)
+                  for p in body]
     header = [is_header_piece(p, labels) and not NUMBER.fullmatch(p.text.strip())
               and not in_worded_value(body, k, values, printed) and not opens_cell[k] for k, p in enumerate(body)]
     for k in range(len(body)):
@@ -732,24 +732,21 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
     return [p for k, p in enumerate(body) if not drop[k] and not repeated[k] and not lone[k]]
 
 
-# How many pieces either side are looked through for the lines about a piece.
-CELL_LINES_REACH = 40
 # How far apart (lines) a cell's lines stand: a tool that keeps a row per line prints the
 # neighbour cells' lines between them.
 CELL_LINE_GAP = 2
 
 
-def in_cell_lines(pieces: list[Piece], k: int, labels: list[str], side: int = 0,
+def in_cell_lines(piece: Piece, lines: Mapping[int, list[Piece]], labels: list[str], side: int = 0,
                   rows: set[int] = frozenset()) -> bool:
-    """Whether, in a text that kept positions, piece k's column holds, a line or two above
-    or below it (``side`` -1: above only, 1: below only; on none of the lines ``rows``), a
-    piece that is no header's word (a line of its cell)."""
-    piece = pieces[k]
+    """Whether, in a text that kept positions (``lines``: its pieces by line), a piece's
+    column holds, a line or two above or below it (``side`` -1: above only, 1: below only;
+    on none of the lines ``rows``), a piece that is no header's word (a line of its cell)."""
     if piece.x is None:
         return False
-    near = pieces[max(0, k - CELL_LINES_REACH):k + CELL_LINES_REACH]
-    return any(0 < abs(gap := q.line - piece.line) <= CELL_LINE_GAP and gap * side >= 0 and q.line not in rows
-               and wraps_in_column(piece, q) and not is_header_piece(q, labels) for q in near)
+    return any(q.line not in rows and wraps_in_column(piece, q) and not is_header_piece(q, labels)
+               for gap in range(-CELL_LINE_GAP, CELL_LINE_GAP + 1) if gap and gap * side >= 0
+               for q in lines.get(piece.line + gap, []))
 
 
 def in_worded_value(pieces: list[Piece], k: int, values: tuple[str, ...], printed: set[str]) -> bool:

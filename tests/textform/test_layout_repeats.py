@@ -8,7 +8,7 @@ from __future__ import annotations
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue, marker_words
 from pipeline.text.normalize import compact
-from pipeline.textform.form_reader import rows_by_lines
+from pipeline.textform.form_reader import read_text_form, rows_by_lines
 from pipeline.textform.indicator_rows import TextRow, share_doubled_units
 from pipeline.textform.pieces import Piece, TextKind, pages_of_lines, pieces_by_line, text_to_pieces
 from pipeline.textform.table_region import (cells_run_into_rows, drop_header_lines, drop_repeated_headers,
@@ -198,6 +198,23 @@ def test_a_narrow_sentence_column_stays_with_its_row() -> None:
     assert rows[1].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
 
 
+# The form's head above the two pages: the text as a user hands it to the reader.
+HEAD = [
+    '                            省级财政专项资金绩效自评表',
+    '填报单位名称：长沙县生态环境局                                                    金额单位：万元',
+    '',
+    '           项目名称    城乡居民养老保险补助经费                评价年度   2023   评价金额     950',
+]
+
+
+def test_the_reader_keeps_a_narrow_tables_rows_page_after_page() -> None:
+    form = read_text_form("\n".join(HEAD + TWO_PAGES), CATALOGUE, CONFIG)
+    assert (form.kind, form.template) == (TextKind.SPACED, "gd_fund")
+    assert [r.text("level3") for r in form.rows] == ["制度执行有效性", "组织机构健全性"]
+    assert form.rows[0].text("evidence") == "专项资金监督检查的通知及检查报告。"
+    assert form.rows[1].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
+
+
 # A 偏差原因 (部分镇街资金 | … | 加快拨付) whose first lines stand as near the row above as
 # its own: the row above prints nothing in that column about its line.
 TALL_REASON = [
@@ -258,11 +275,21 @@ def unit_row(**cells: list[tuple[str, int]]) -> TextRow:
 
 
 def test_a_value_never_holds_its_unit_twice() -> None:
-    # ≤580 577.46 | 万元 万元: both units read into the target.
-    row = unit_row(target=[("≤580", 0), ("万元", 1), ("万元", 1)], actual=[("577.46", 0)])
+    # ≤580 577.46 | 万元 万元: both units read into the target; the one nearer the actual
+    # (the right one) goes to it.
+    left, right = Piece("万元", "万元", 1, 10, 0.95), Piece("万元", "万元", 1, 16, 0.95)
+    row = TextRow({"target": [Piece("≤580", "≤580", 0, 10, 0.95), left, right],
+                   "actual": [Piece("577.46", "577.46", 0, 16, 0.95)]})
     assert share_doubled_units([row], CONFIG.units, CAP) == 1
+    assert row.cells["target"][-1].x == 10 and row.cells["actual"][-1].x == 16
     assert (row.text("target"), row.text("actual")) == ("≤580万元", "577.46万元")
     assert all(p.confidence <= CAP for k in ("target", "actual") for p in row.cells[k])
+    # The other way: the actual holds both, the bare target takes the left one.
+    row = TextRow({"target": [Piece("≤30", "≤30", 0, 10, 0.95)],
+                   "actual": [Piece("28.15", "28.15", 0, 16, 0.95), Piece("万元", "万元", 1, 10, 0.95),
+                              Piece("万元", "万元", 1, 16, 0.95)]})
+    assert share_doubled_units([row], CONFIG.units, CAP) == 1
+    assert row.cells["target"][-1].x == 10 and row.cells["actual"][-1].x == 16
     # A value with its own unit, or one unit only, is left alone.
     kept = unit_row(target=[("≤580", 0), ("万元", 1)], actual=[("577.46", 0), ("万元", 1)])
     assert share_doubled_units([kept], CONFIG.units, CAP) == 0
