@@ -477,8 +477,8 @@ def cells_run_into_rows(lines: Mapping[int, list[Piece]], anchors: list[int]) ->
             def in_column(first: int, last: int) -> bool:
                 return any(id(q) not in ids and any(touch(q, p) for p in run)
                            for ln in range(first, last + 1) for q in lines.get(ln, []))
-            # Neither row's own lines (a row's line and the lines beside it) may hold a
-            # piece of the run, nor any other in its column, of the row it leaves.
+            # The row the run leaves prints nothing else in its column about its own line
+            # (its line and the lines beside it), and the run does not reach those lines.
             above, below = run[0].line, run[-1].line
             if in_column(below + 1, below + CELL_LINE_GAP) and above > a + 1 and not in_column(a - 1, a + 1):
                 out.update((id(p), (b, p.line - a <= b - p.line)) for p in run)
@@ -622,7 +622,9 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     the ends of several labels (权 权 | 称 (%) | (%) (%) | 可）), which no label test
     knows as a header's. A run of ``MIN_HEADER_LINES`` lines or more, each holding only
     words the first header's lines held (or the table's title, ``markers``), one of them a
-    header label of three characters or more, is that header again."""
+    header label of three characters or more, is that header again. Where the text kept
+    positions (``positioned``), the run's first or last lines that are a cell's (they go
+    on in their columns into a wrapped line of no header's words) are not the header's."""
     first, body_start, total_at = bounds
     if body_start <= first:
         return pieces[body_start:total_at]
@@ -680,7 +682,8 @@ def drop_repeated_headers(body: list[Piece], labels: list[str], printed: set[str
                           values: tuple[str, ...] = (), positioned: bool = False) -> list[Piece]:
     """The table's header printed again on a continuation page: runs of three or more
     header words (with their wrapped halves, 年度指标 | 值), any lone header label, and any
-    piece the first header printed (``printed``, from printed_header_keys)."""
+    piece the first header printed (``printed``, from printed_header_keys); where the text
+    kept positions (``positioned``), none of a label's parts that are a cell's lines."""
     # In a text that kept positions, a label's words whose column holds a line of no
     # header's words right above or below are a cell's line (评价年度 | 实现值/年 | 度预期值
     # | ×该指标: a scoring formula down a narrow column), not the header's.
