@@ -431,12 +431,19 @@ class RowReader:
                 own = min(own, 0.0)
             out.append((c, "wrap", wrap + own))
         mid_sentence = not ends_cell(prev) or narrow_first_line(prev, cur, self.config)
+        # In a text that kept positions a row's cells stand in columns of their own: a
+        # short line (a column a few characters wide) a line or two below the one before,
+        # in its column, is no next cell's.
+        stacked = costs["next_cell_stacked"] if self.printed_columns and wraps_in_column(prev, cur) \
+            and 0 < cur.line - prev.line <= 2 and max(len(prev.key), len(cur.key)) <= NARROW_LINE + 2 \
+            else 0.0
         for a in range(len(model.keys)):
             leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and mid_sentence else 0.0
             if a < c:  # the next cell of the same row
                 skip = costs["level1_without_level2"] if self.groups_lead and model.skips_level2(a, c) \
                     and self.either_level(t - 1 if model.keys[a] == "level1" else t - 2) else 0.0
-                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c) + skip))
+                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c)
+                            + skip + stacked))
             if model.starts_row(c):  # a new row
                 out.append((a, "row", model.row_end(a) + leave + e))
         return out
@@ -667,15 +674,21 @@ def share_doubled_units(rows: list[TextRow], units: Iterable[str], cap: float) -
     character): a value never holds its unit twice, so where the target ends in two units
     and the actual is a bare number (or the other way round), the unit nearer the bare one
     goes to it. Both cells were rearranged by a guess: read with their confidence capped at
-    ``cap``. Returns how many units moved."""
+    ``cap``; a value with its unit twice and no bare value beside it is capped alone.
+    Returns how many units moved."""
     unit_keys = frozenset(compact(u) for u in units)
     moved = 0
     for row in rows:
         for full, bare, take in (("target", "actual", -1), ("actual", "target", 0)):
             pieces, other = row.cells.get(full, []), row.cells.get(bare, [])
             tails = [p for p in pieces if p.key in unit_keys]
-            if len(tails) != 2 or tails[0].line != tails[1].line or not other \
+            if len(tails) != 2:
+                continue
+            if tails[0].line != tails[1].line or not other \
                     or not NUMBER.fullmatch(compact(row.text(bare)).lstrip("≥≤><=＞＜")):
+                # No bare value beside it to take the unit (or a line said twice, 万元 |
+                # 万元): the value is misread all the same.
+                row.cells[full] = [capped(p, cap) for p in pieces]
                 continue
             unit = tails[take]
             row.cells[full] = [capped(p, cap) for p in pieces if p is not unit]

@@ -215,6 +215,134 @@ def test_the_reader_keeps_a_narrow_tables_rows_page_after_page() -> None:
     assert form.rows[1].text("scoring_standard") == "评价年度实现值/年度预期值×该指标分值。"
 
 
+# Two pages of a fund form, the second's 评分标准 running two characters a line from the
+# header printed again down past its row's line (1.事 | 前已 | … | 要 | 求。 | 每项 | …): one
+# cell, however its lines read.
+STACKED_SENTENCE = [
+    '\x0c                               指标评分表',
+    '                                                          参考',
+    '                                                          佐证',
+    '                                                          材料',
+    '一级指       二级指                                             （说',
+    '                     三级指标',
+    ' 标         标                                              明：',
+    '                                                 未        本栏',
+    '                                                 达        佐证',
+    '                                       评价',
+    '                                                 标        材料',
+    '                                 年度预   年度   自评       评分',
+    '                                                 原        供参',
+    '                                  期值   实现   分数       标准',
+    '                                                 因        考，',
+    '                                        值',
+    '                                                 分        部门',
+    '     权         权            权                    析        只要',
+    '名         名',
+    '     重         重     名称     重                             能证',
+    '称         称',
+    '    (%)       (%)          (%)                            明对',
+    '                                                          应指',
+    '                                                          标即',
+    '                                                          可）',
+    '                                                 部',
+    '                                                 分',
+    '                                                     建立',
+    '                                                 资',
+    '                                                     健全',
+    '                                                 料',
+    '                                                     监管',
+    '                                                 归',
+    '                                                     制度',
+    '                                                 档',
+    '                                                     并有',
+    '                                                 不',
+    '                                                     效执   满意',
+    '                                                 及',
+    '          目                                          行得   度调',
+    '                                                 时',
+    '          标         绩效目标         逐步改 明显              满    查问',
+    '              8            1                0    ，',
+    '          设         合理性          善   改善              分，   卷及',
+    '                                                 将',
+    '          置                                          发现   统计',
+    '                                                 建',
+    '                                                     问题   表。',
+    '                                                 立',
+    '                                                     未整',
+    '                                                 台',
+    '                                                     改的',
+    '                                                 账',
+    '                                                     每项',
+    '                                                 定',
+    '                                                     扣2',
+    '                                                 期',
+    '                                                     分。',
+    '                                                 检',
+    '                                                 查',
+    '\x0c                               指标评分表',
+    '                                                           参考',
+    '                                                           佐证',
+    '                                                           材料',
+    '一级指       二级指                                              （说',
+    '                     三级指标',
+    ' 标         标                                               明：',
+    '                                                 未         本栏',
+    '                                                 达         佐证',
+    '                                       评价',
+    '                                                 标         材料',
+    '                                 年度预   年度   自评       评分',
+    '                                                 原         供参',
+    '                                  期值   实现   分数       标准',
+    '                                                 因         考，',
+    '                                        值',
+    '                                                 分         部门',
+    '     权         权            权                    析         只要',
+    '名         名',
+    '     重         重     名称     重                              能证',
+    '称         称',
+    '    (%)       (%)          (%)                             明对',
+    '                                                           应指',
+    '                                                           标即',
+    '                                                           可）',
+    '                                                     1.事',
+    '                                                     前已',
+    '                                                     经过',
+    '                                                     必要',
+    '                                                     的可',
+    '                                                     行性',
+    '                                                     研',
+    '                                                     究、',
+    '                                                     专家',
+    '                                                     论',
+    '                                                     证；',
+    '                                                     2.审',
+    '                    绩效指标         达成年',
+    '                           1         达成     1        批文',
+    '                    明确性          度指标',
+    '                                                     件、',
+    '                                                     材料',
+    '                                                     符合',
+    '                                                     相关',
+    '                                                     要',
+    '                                                     求。',
+    '                                                     每项',
+    '                                                     不符',
+    '                                                     合扣',
+    '                                                     一半',
+    '                                                     分',
+    '                                                     值。',
+]
+
+
+def test_a_narrow_columns_lines_below_each_other_are_one_cell() -> None:
+    body = body_of(STACKED_SENTENCE)
+    rows, _cost, _lopsided = rows_by_lines(body, TextKind.SPACED, FUND, CONFIG, "gd_fund",
+                                           pages=pages_of_lines(STACKED_SENTENCE))
+    assert rows[-1].text("scoring_standard") == \
+        "1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。"
+    assert not rows[-1].text("deviation_reason")
+
+
 # A 偏差原因 (部分镇街资金 | … | 加快拨付) whose first lines stand as near the row above as
 # its own: the row above prints nothing in that column about its line.
 TALL_REASON = [
@@ -290,6 +418,10 @@ def test_a_value_never_holds_its_unit_twice() -> None:
                               Piece("万元", "万元", 1, 16, 0.95)]})
     assert share_doubled_units([row], CONFIG.units, CAP) == 1
     assert row.cells["target"][-1].x == 10 and row.cells["actual"][-1].x == 16
+    # A value with its unit twice and nothing bare beside it (a line said twice): in doubt.
+    row = unit_row(target=[("≤90万元", 0)], actual=[("73.29", 0), ("万元", 1), ("万元", 2)])
+    assert share_doubled_units([row], CONFIG.units, CAP) == 0
+    assert all(p.confidence <= CAP for p in row.cells["actual"])
     # A value with its own unit, or one unit only, is left alone.
     kept = unit_row(target=[("≤580", 0), ("万元", 1)], actual=[("577.46", 0), ("万元", 1)])
     assert share_doubled_units([kept], CONFIG.units, CAP) == 0
