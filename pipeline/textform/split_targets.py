@@ -44,7 +44,6 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     """The targets after the run of ``m`` sign pieces that ends before ``seq[at]``: the
     numbers as many as the signs (worded targets, which have no sign, among them and right
     after them), then a run of as many units; None when the runs do not count up."""
-    sign_key, number_key, unit_key = keys
     signs = seq[at - m:at]
     j = at
     while j < len(seq) and cells[seq[j][0]].kind == LABEL_KIND:
@@ -76,19 +75,30 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
         j += 1
     if len(unit_run) != m:
         return None
+    return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
+
+
+def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], units: list[Placed],
+                    keys: tuple[str, str, str], worded_whole: bool) -> Chunk:
+    """The chunk the runs make, counted up: each number of ``run`` with its row's sign and
+    unit (in order) as one target, a worded target as itself (its piece, or its whole cell
+    with ``worded_whole``); the cells the runs took whole, and those of them wholly of
+    signs or units."""
     targets: list[Cell] = []
     n = 0
     for ci, p in run:
         if NUMBER.fullmatch(compact(p.text)):
-            targets.append(Cell((signs[n][1], p, unit_run[n][1]), "value", cells[ci].block,
-                                (sign_key, number_key, unit_key)))
+            targets.append(Cell((signs[n][1], p, units[n][1]), "value", cells[ci].block, keys))
             n += 1
         else:
-            targets.append(Cell((p,), "value", cells[ci].block))
-    taken = {id(p) for _ci, p in (*signs, *run, *unit_run)}
-    places = {ci for ci, _p in (*signs, *run, *unit_run) if all(id(q) in taken for q in cells[ci].pieces)}
-    marks = {ci for ci, _p in (*signs, *unit_run) if ci in places and not any(id(q) in {id(p) for _c, p in run}
-                                                                            for q in cells[ci].pieces)}
+            targets.append(Cell(cells[ci].pieces if worded_whole else (p,), "value", cells[ci].block))
+    taken = {id(p) for _ci, p in (*signs, *run, *units)}
+    if worded_whole:
+        taken |= {id(q) for ci, p in run if not NUMBER.fullmatch(compact(p.text)) for q in cells[ci].pieces}
+    places = {ci for ci, _p in (*signs, *run, *units) if all(id(q) in taken for q in cells[ci].pieces)}
+    in_run = {id(p) for _c, p in run}
+    marks = {ci for ci, _p in (*signs, *units) if ci in places
+             and not any(id(q) in in_run for q in cells[ci].pieces)}
     return Chunk(targets, places, marks, [ci for ci, _p in run])
 
 
@@ -108,7 +118,6 @@ def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], uni
     the signs, and stands when the numbers in it are as many too (no weight or score among
     them); the worded targets in it (no sign, no unit: 符合规范) keep their places. Gives
     the chunk and where the zone ends; None when the counts differ."""
-    sign_key, number_key, unit_key = keys
     sign_at: list[Placed] = []
     unit_at: list[Placed] = []
     run: list[Placed] = []
@@ -140,22 +149,7 @@ def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], uni
         j += 1
     if not sign_at or len(unit_at) != len(sign_at) or numbers != len(sign_at):
         return None
-    targets: list[Cell] = []
-    n = 0
-    for ci, p in run:
-        if NUMBER.fullmatch(compact(p.text)):
-            targets.append(Cell((sign_at[n][1], p, unit_at[n][1]), "value", cells[ci].block,
-                                (sign_key, number_key, unit_key)))
-            n += 1
-        else:
-            targets.append(Cell(cells[ci].pieces, "value", cells[ci].block))  # a worded target whole
-    taken = {id(p) for _ci, p in (*sign_at, *run, *unit_at)} | {
-        id(q) for ci, p in run if not NUMBER.fullmatch(compact(p.text)) for q in cells[ci].pieces}
-    places = {ci for ci, _p in (*sign_at, *run, *unit_at) if all(id(q) in taken for q in cells[ci].pieces)}
-    in_run = {id(p) for _c, p in run}
-    marks = {ci for ci, _p in (*sign_at, *unit_at) if ci in places
-             and not any(id(q) in in_run for q in cells[ci].pieces)}
-    return Chunk(targets, places, marks, [ci for ci, _p in run]), j
+    return assembled_chunk(cells, sign_at, run, unit_at, keys, worded_whole=True), j
 
 
 def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1

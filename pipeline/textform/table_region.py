@@ -635,6 +635,7 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
     by_line = pieces_by_line(body)
     order = sorted(by_line)
     rows = number_lines(by_line)
+    kept = set(markers) | {compact(label) for label in labels}  # the header's wherever they stand
     drop: set[int] = set()
     k = 0
     while k < len(order):
@@ -649,9 +650,11 @@ def drop_header_lines(pieces: list[Piece], bounds: tuple[int, int, int], labels:
         # (the header's 性质 above a row's ≥ | 95 | %). A note's bracket is the header's.
         # The header itself stays whole: its lines are not trimmed below a header's few.
         trimmed = run
-        while positioned and trimmed and cell_lines_only(by_line[trimmed[0]], by_line, labels, markers, -1, rows):
+        while positioned and trimmed and cell_lines_only(by_line[trimmed[0]], by_line, labels, kept, -1,
+                                                         rows):
             trimmed = trimmed[1:]
-        while positioned and trimmed and cell_lines_only(by_line[trimmed[-1]], by_line, labels, markers, 1, rows):
+        while positioned and trimmed and cell_lines_only(by_line[trimmed[-1]], by_line, labels, kept, 1,
+                                                         rows):
             trimmed = trimmed[:-1]
         if len(trimmed) >= MIN_HEADER_LINES:
             run = trimmed
@@ -668,13 +671,12 @@ def number_lines(lines: Mapping[int, list[Piece]]) -> set[int]:
 
 
 def cell_lines_only(line: list[Piece], lines: Mapping[int, list[Piece]], labels: list[str],
-                    markers: set[str], side: int, rows: set[int]) -> bool:
+                    kept: set[str], side: int, rows: set[int]) -> bool:
     """Whether each piece of a line is a cell's line, with one of no header's words above
     (``side`` -1) or below (1) it in its column (``lines``: the pieces by line), on no
-    row's own line (``rows``). The table's title (``markers``), a label exactly and the
-    note's brackets are the header's wherever they stand."""
-    keys = {compact(label) for label in labels}
-    return all(not BRACKETS.search(p.text) and p.key not in markers and p.key not in keys
+    row's own line (``rows``). The words in ``kept`` (the table's title, the labels exactly)
+    and the note's brackets are the header's wherever they stand."""
+    return all(not BRACKETS.search(p.text) and p.key not in kept
                and in_cell_lines(p, lines, labels, side, rows) for p in line)
 
 
