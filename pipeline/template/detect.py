@@ -52,6 +52,8 @@ def marker_found(marker: Marker, texts: list[str], min_score: float) -> bool:
     """One of the marker's wordings is in one of the texts (fuzzily)."""
     for wording in alternatives(marker):
         target = compact(wording)
+        if target and any(target in t for t in texts):
+            return True  # printed exactly: no fuzzy search over every line
         if any(fuzz.partial_ratio(target, t) >= min_score for t in texts if len(t) >= len(target) * 0.6):
             return True
     return False

@@ -99,6 +99,19 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
     # A subtree with nothing within a cost has nothing within less: the most known is kept.
     dead: dict[tuple[object, ...], int] = {}
 
+    # Which rows have a weight and no score yet (and a score and no weight) hangs on a and b
+    # alone: worked out once each, not on every step of the search (its hot path).
+    opened: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+
+    def open_rows(a: int, b: int) -> tuple[list[int], list[int]]:
+        rows = opened.get((a, b))
+        if rows is None:
+            scored = set(s_rows[:b]) | fixed_s.keys()
+            weighed = set(w_rows[:a]) | fixed_w.keys()
+            rows = ([r for r in w_rows[:a] if r not in scored], [r for r in s_rows[:b] if r not in weighed])
+            opened[(a, b)] = rows
+        return rows
+
     def leaf(cost: int) -> bool:
         weights = [weight_of[r] for r in range(k)]
         scores = [score_of[r] for r in range(k)]
@@ -106,7 +119,9 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
         (best_fit if ok else best_any).append(Interleaving(tuple(weights), tuple(scores), cost, ok))
         return True
 
-    def walk(at: int, a: int, b: int, last: str, cost: int, started: bool, over: int) -> bool:
+    def walk(at: int, a: int, b: int, last: str, cost: int, started: bool, over: int, took: tuple[int, ...]
+             ) -> bool:
+        """``took``: the weights' places taken so far, in row order."""
         nonlocal steps
         steps += 1
         if steps > budget or cost > limit:
@@ -116,11 +131,11 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
         need = (len(w_rows) - a) + (len(s_rows) - b)
         if count - at < need:
             return False
-        unmatched = tuple((r, numbers[weight_of[r]]) for r in w_rows[:a] if r not in score_of) + \
-            tuple((r, -numbers[score_of[r]]) for r in s_rows[:b] if r not in weight_of)
+        open_w, open_s = open_rows(a, b)
+        unmatched = (tuple([numbers[weight_of[r]] for r in open_w]), tuple([numbers[score_of[r]] for r in open_s]))
         # Under pruning a subtree's fate also hangs on the weights taken (``weights_ok``
         # judges them all once the last is taken): they are part of what decides it.
-        taken_w = tuple(weight_of[r] for r in w_rows[:a]) if prune and a < len(w_rows) else ()
+        taken_w = took if prune and a < len(w_rows) else ()
         key = (at, a, b, last, started, over, unmatched, taken_w)
         if dead.get(key, -1) >= limit - cost:
             return False
@@ -134,17 +149,18 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
                 if not (prune and a + 1 == len(w_rows) and weights_ok is not None
                         and not weights_ok([weight_of[q] for q in range(k)])):
                         found |= walk(at + 1, a + 1, b, "w", cost + (last == "s") + OVER_COST * above, True,
-                                  over + above)
+                                  over + above, (*took, free[at]))
                 del weight_of[r]
         if b < len(s_rows):
             r = s_rows[b]
             above = r in weight_of and x > numbers[weight_of[r]] + TOLERANCE
             if over + above <= most_over:
                 score_of[r] = free[at]
-                found |= walk(at + 1, a, b + 1, "s", cost + (last == "w") + OVER_COST * above, True, over + above)
+                found |= walk(at + 1, a, b + 1, "s", cost + (last == "w") + OVER_COST * above, True, over + above,
+                              took)
                 del score_of[r]
         if count - at > need:  # a number no row's: before the table free, inside it a cost
-            found |= walk(at + 1, a, b, last, cost + started, started, over)
+            found |= walk(at + 1, a, b, last, cost + started, started, over, took)
         if not found and steps <= budget:
             dead[key] = max(dead.get(key, -1), limit - cost)
         return found
@@ -157,7 +173,7 @@ def interleaved_readings(numbers: list[float], k: int, fits: Callable[[list[int]
         limit, steps = 0, 0
         dead.clear()
         while steps <= budget and limit <= 2 * count + OVER_COST * most_over:
-            walk(0, 0, 0, "", 0, False, 0)
+            walk(0, 0, 0, "", 0, False, 0, ())
             if best_fit or (best_any and not seeking):
                 return
             best_any.clear()

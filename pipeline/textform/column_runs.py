@@ -100,8 +100,16 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
     cap = limit
     dead: set[tuple[int, int, int, bool, tuple[int, float]]] = set()
 
-    def over(weights: list[int], scores: list[int]) -> int:
-        return sum(numbers[s] > numbers[w] + TOLERANCE for w, s in zip(weights, scores))
+    def over(weights: list[int], scores: list[int], most: int) -> int:
+        """How many rows score above their weight, counted no further than one past ``most``
+        (all a caller asks is whether the reading stays within it: the search's hot path)."""
+        found = 0
+        for w, s in zip(weights, scores):
+            if numbers[s] > numbers[w] + TOLERANCE:
+                found += 1
+                if found > most:
+                    break
+        return found
 
     def advance(state: tuple[int, float], weights: list[int]) -> tuple[int, float] | None:
         """The level-1 group the rows have reached and its sum so far, after ``weights``;
@@ -134,12 +142,12 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
             runs = (list(range(at, at + m)), list(range(at + m, at + 2 * m)))
             pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
             for w, s in (runs, pairs) if m > 1 else (runs,):
-                b = bad + over(w, s)
+                b = bad + over(w, s, 1 - bad)
                 if b <= 1 and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped, after)
             if not skipped and at + 2 * m < count and numbers[at + m] in total_weights:
                 w, s = list(range(at, at + m)), list(range(at + m + 1, at + 2 * m + 1))
-                b = bad + over(w, s)
+                b = bad + over(w, s, 1 - bad)
                 if b <= 1 and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True, after)
         if len(out) == before:

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import NamedTuple
 
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
@@ -332,6 +333,16 @@ class ColumnModel:
     def blank_between(self, a: int, b: int) -> float:
         return self.blanks[a + 1][b]
 
+    @cached_property
+    def row_ends(self) -> tuple[float, ...]:
+        return tuple(self.row_end(a) for a in range(len(self.keys)))
+
+    @cached_property
+    def unweighted(self) -> tuple[tuple[float, ...], ...]:
+        """unweighted[c][a]: `unweighted_group` (a → c), read by the row reader's every step."""
+        m = len(self.keys)
+        return tuple(tuple(self.unweighted_group(a, c) for a in range(m)) for c in range(m))
+
     def row_end(self, a: int) -> float:
         return self.blank_between(a, len(self.keys)) + self.unweighted_group(a, len(self.keys))
 
@@ -365,6 +376,19 @@ def column_model(spec: IndicatorSpec, config: TextConfig) -> ColumnModel:
 NARROW_LINE = 2
 
 
+class LineFacts(NamedTuple):
+    """What a line following another says whatever their columns: it stands in another
+    column (``across``); the line before was cut mid-sentence (``cut``); both are a narrow
+    column's short lines (``narrow``); the cell before may go on (``mid_sentence``); what a
+    next cell stacked right below costs (``stacked``)."""
+
+    across: bool
+    cut: bool
+    narrow: bool
+    mid_sentence: bool
+    stacked: float
+
+
 class RowReader:
     """The pieces of one indicator table and the costs of every way to read them."""
 
@@ -387,6 +411,10 @@ class RowReader:
         # Prose columns side by side (the provincial form's 未达标原因 | 评分标准 | 佐证材料)
         # are told apart by what they speak of (config: prose_cues).
         self.emissions = [[self.emission(t, c) for c in range(m)] for t in range(len(pieces))]
+        # What steps() asks of a pair of lines whatever the column (read_rows asks it of
+        # every column): worked out once a line, and a wrap's cost once a column kind.
+        self.line_facts: dict[int, LineFacts] = {}
+        self.wraps: dict[tuple[int, str], float] = {}
 
     def emission(self, t: int, c: int) -> float:
         kind = self.model.kinds[c]
@@ -401,6 +429,27 @@ class RowReader:
             e += self.model.costs["comparator_as_actual"]
         return e
 
+    def facts(self, t: int) -> LineFacts:
+        """What piece t following piece t-1 says whatever their columns (see LineFacts)."""
+        got = self.line_facts.get(t)
+        if got is None:
+            prev, cur = self.pieces[t - 1], self.pieces[t]
+            across = prev.x is not None and cur.x is not None and (
+                not wraps_in_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2)
+            cut = prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS) \
+                or self.piece_kinds[t - 1].open_clause
+            narrow = self.printed_columns and wraps_in_column(prev, cur) \
+                and len(cur.key) <= NARROW_LINE and len(prev.key) <= NARROW_LINE + 1
+            mid_sentence = not ends_cell(prev) or narrow_first_line(prev, cur, self.config)
+            # In a text that kept positions a row's cells stand in columns of their own: a
+            # short line (a column a few characters wide) a line or two below the one before,
+            # in its column, is no next cell's.
+            stacked = self.model.costs["next_cell_stacked"] if self.printed_columns and wraps_in_column(prev, cur) \
+                and 0 < cur.line - prev.line <= 2 and max(len(prev.key), len(cur.key)) <= NARROW_LINE + 2 \
+                else 0.0
+            got = self.line_facts[t] = LineFacts(across, cut, narrow, mid_sentence, stacked)
+        return got
+
     def steps(self, t: int, c: int) -> list[tuple[int, str, float]]:
         """Ways to reach piece t in column c from piece t-1 in column a: (a, how, cost),
         the cost including piece t's own."""
@@ -410,42 +459,37 @@ class RowReader:
             return []
         prev, cur = pieces[t - 1], pieces[t]
         kind = model.kinds[c]
+        facts = self.facts(t)
         out: list[tuple[int, str, float]] = []
         # The same cell, one more line.
-        wrap = continuation(kind, prev, cur, costs, self.config, self.interleaved)
-        if prev.x is not None and cur.x is not None and (
-                not wraps_in_column(prev, cur) if self.printed_columns else abs(prev.x - cur.x) > 2):
+        wrap = self.wraps.get((t, kind))
+        if wrap is None:
+            wrap = self.wraps[(t, kind)] = continuation(kind, prev, cur, costs, self.config, self.interleaved)
+        if facts.across:
             wrap += costs["wrap_across_columns"]  # a cell's lines stand in its column
         if wrap < INF:
             own = e
-            if (prev.text.endswith(OPEN_ENDS) or cur.text.startswith(CONTINUED_STARTS)
-                    or self.piece_kinds[t - 1].open_clause) and kind != "number":
+            if facts.cut and kind != "number":
                 own = 0.0  # a cell cut mid-sentence goes on, whatever its next line looks like
             elif kind == "value" and completes_value(prev.key, cur.key, self.config):
                 own = 0.0  # 579.65万 | 元: the value's unit, wrapped
-            elif kind == "prose" and self.printed_columns and wraps_in_column(prev, cur) \
-                    and len(cur.key) <= NARROW_LINE and len(prev.key) <= NARROW_LINE + 1:
+            elif kind == "prose" and facts.narrow:
                 # A sentence down a column two or three characters wide (专项 | 资金 | 监督 |
                 # … | 报 | 告。): a line so short says nothing of its kind; its column says
                 # whose it is. Not a wider cell's last character or two (…增收情 | 况).
                 own = min(own, 0.0)
             out.append((c, "wrap", wrap + own))
-        mid_sentence = not ends_cell(prev) or narrow_first_line(prev, cur, self.config)
-        # In a text that kept positions a row's cells stand in columns of their own: a
-        # short line (a column a few characters wide) a line or two below the one before,
-        # in its column, is no next cell's.
-        stacked = costs["next_cell_stacked"] if self.printed_columns and wraps_in_column(prev, cur) \
-            and 0 < cur.line - prev.line <= 2 and max(len(prev.key), len(cur.key)) <= NARROW_LINE + 2 \
-            else 0.0
+        stacked = facts.stacked
+        starts_row = model.starts_row(c)
+        blanks, unweighted, row_ends = model.blanks, model.unweighted[c], model.row_ends
         for a in range(len(model.keys)):
-            leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and mid_sentence else 0.0
+            leave = costs["break_mid_sentence"] if model.kinds[a] == "prose" and facts.mid_sentence else 0.0
             if a < c:  # the next cell of the same row
                 skip = costs["level1_without_level2"] if self.groups_lead and model.skips_level2(a, c) \
                     and self.either_level(t - 1 if model.keys[a] == "level1" else t - 2) else 0.0
-                out.append((a, "next", model.blank_between(a, c) + leave + e + model.unweighted_group(a, c)
-                            + skip + stacked))
-            if model.starts_row(c):  # a new row
-                out.append((a, "row", model.row_end(a) + leave + e))
+                out.append((a, "next", blanks[a + 1][c] + leave + e + unweighted[a] + skip + stacked))
+            if starts_row:  # a new row
+                out.append((a, "row", row_ends[a] + leave + e))
         return out
 
     def either_level(self, t: int) -> bool:

@@ -6,6 +6,7 @@ positions each row's wrapped lines gathered round the row's own line, column by 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -44,6 +45,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     row_labels = {compact(x) for x in config.table_row_labels}
     out = list(pieces)
     used: set[int] = set()
+    lines = [p.line for p in out]
+    in_line_order = all(a <= b for a, b in zip(lines, lines[1:]))
 
     def partners(i: int) -> range | list[int]:
         """Where the rest of a wrapped name may stand: below it in the same column when
@@ -54,9 +57,10 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
         if out[i].x is None:
             return range(i + 1, min(len(out), i + 7))
         # In its column: starting where it starts, or, centred, inside its span (可持续影响指 | 标).
-        return [j for j in range(i + 1, len(out)) if out[j].x is not None
-                and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))
-                and 0 < out[j].line - out[i].line <= 2]
+        # Only the next two lines are looked at: in a text in line order they end a little on.
+        end = bisect_right(lines, out[i].line + 2, lo=i + 1) if in_line_order else len(out)
+        return [j for j in range(i + 1, end) if 0 < out[j].line - out[i].line <= 2 and out[j].x is not None
+                and (abs((out[j].x or 0) - (out[i].x or 0)) <= 2 or within(out[j], out[i]))]
 
     def starts_line(j: int) -> bool:
         return j == 0 or out[j - 1].line != out[j].line
@@ -80,11 +84,14 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             return found
         return sorted(found, key=lambda j: not leads_line(j))
 
+    # Every start of a term or row label, once: grows() is asked of every pair of pieces.
+    starts = {t[:n] for t in (*terms, *row_labels) for n in range(len(t) + 1)}
+
     def grows(key: str) -> bool:
         """A name's first lines: the start of a term or row label, or a term and the digits
         of its weight (产出 | 指标 | （40 | 分）)."""
-        return any(t.startswith(key) for t in (*terms, *row_labels)) or any(
-            key.startswith(t) and WEIGHT_DIGITS.fullmatch(key[len(t):]) for t in terms)
+        return key in starts or any(
+            key[:n] in terms and WEIGHT_DIGITS.fullmatch(key[n:]) for n in range(len(key) + 1))
 
     def rest_of_name(i: int, nearest: bool) -> list[int] | None:
         """The pieces that complete out[i]'s name, each where partners() looks from the one
@@ -532,7 +539,11 @@ def nearest_row_line(piece: Piece, anchors: list[int], lines: dict[int, list[Pie
         return any(share_column(q, piece) for q in lines.get(2 * anchor - piece.line, []))
     def claim(a: int) -> tuple[int, bool, bool]:
         return abs(a - piece.line), not mirrored(a), has_cell_there(a)
-    ranked = sorted(anchors, key=lambda a: (*claim(a), a if is_tail(piece) else -a))
+    # Only the rows at the two least distances can come first or second (distance ranks
+    # first): the others' claims are not worked out (a long table's every wrapped line).
+    near = sorted({abs(a - piece.line) for a in anchors})[:2]
+    ranked = sorted((a for a in anchors if abs(a - piece.line) in near),
+                    key=lambda a: (*claim(a), a if is_tail(piece) else -a))
     # Sure only when it is nearer one row: as near both, the mirror, the rows' own cells or
     # the tail rule part them, and none is sure (a cell of an even count of lines centred
     # on its row's line prints one line more on one side; a cell at the top of its row
