@@ -65,9 +65,15 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
     label on its line: a value whose two lines straddle the label's."""
     same = [p for p in pieces if p.line == label.line and (p.x or 0) > (label.x or 0)]
     right_end = min((p.x or 0) for p in same) if same else 10**9
-    out = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
-           and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE) and len(p.key) >= 8
-           and not TITLE_OR_YEAR.search(p.text)]
+    near = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
+            and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE)
+            and not TITLE_OR_YEAR.search(p.text)]
+    out = [p for p in near if len(p.key) >= 8]
+    # The last line, shorter, under a first line cut mid-sentence: in its column, or centred
+    # in the first line's span (2023年农村人居环境整治补助 | 资金).
+    out += [p for p in near if len(p.key) < 8 and p.line == label.line + 1
+            and any(q.line == label.line - 1 and not q.text.endswith(PARAGRAPH_ENDS)
+                    and (abs((q.x or 0) - (p.x or 0)) <= 1 or centred_under(p, q)) for q in out)]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
 
 
@@ -104,18 +110,39 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
     another row of the form (it holds a label in that column, or beside it) ends the value."""
     lines = pieces_by_line(p for p in pieces if abs(p.line - first.line) <= 3)
 
+    def in_column(line: int) -> list[Piece]:
+        return [p for p in lines.get(line, []) if p.x is not None and first.x is not None
+                and (abs(p.x - first.x) <= 1 or centred_under(p, first))]
+
+    def straddles(line: int) -> bool:
+        """The line's piece in the column and the one two lines on are the halves of the
+        value of the label between them, which holds nothing in the column itself."""
+        between = lines.get(line + 1, [])
+        return bool(in_column(line)) and bool(in_column(line + 2)) and not in_column(line + 1) \
+            and any(index.is_label(p.text, LABEL_SCORE) for p in between if (p.x or 0) < (first.x or 0))
+
     def look(line: int) -> tuple[Piece | None, bool]:
         """(the value's piece on that line, whether the line ends the value)."""
         here = lines.get(line, [])
         if kind is TextKind.SPACED:
-            mine = [p for p in here if p.x is not None and first.x is not None and abs(p.x - first.x) <= 1]
-            if not mine:
-                return None, False  # nothing in this column here: look further
+            mine = in_column(line)
             # A sentence cut mid-way goes on whatever stands left of it: a row label's
             # wrapped part there (绩效目标 | 情况) starts no row.
             open_sentence = line > first.line and not (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS)
+            left = [p for p in here if (p.x or 0) < (first.x or 0)]
             starts_row = any(index.is_label(p.text, LABEL_SCORE) and not (open_sentence and is_label_part(p, index))
-                             for p in here if (p.x or 0) < (first.x or 0))
+                             for p in left)
+            if line > first.line and (starts_row or straddles(line)):
+                # The row below's label: its value, blank on its line, straddles it (韶关市文化广电
+                # 旅游体 | 主管部门 | 育局); no value of this row goes past it.
+                return None, True
+            if not mine:
+                return None, False  # nothing in this column here: look further
+            # Above the value, a label's wrapped tail beside (项目名 | 称 补助资金): that line
+            # is the row above's, its value's last line (a label's head there, 实施文 | 件依据,
+            # may be the value's own row, centred on it).
+            if line < first.line and any(is_label_tail(p, index) for p in left):
+                return None, True
             # A label's wrapped part (调整后预算 | 数) or the title's year line ends the value.
             if starts_row or index.is_label(mine[0].text, LABEL_SCORE) or is_label_part(mine[0], index) \
                     or TITLE_OR_YEAR.search(mine[0].text):
@@ -309,6 +336,25 @@ def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: 
         if key != piece.key and key in index.by_compact:
             return True
     return False
+
+
+def is_label_tail(piece: Piece, index: LabelIndex) -> bool:
+    """A short piece that ends a label wrapped over lines (项目名 | 称) and starts none."""
+    key = piece.key
+    if len(key) > 4 or not key:
+        return False
+    return any(k.endswith(key) for k in index.keys if len(k) > len(key)) \
+        and not any(k.startswith(key) for k in index.keys if len(k) > len(key))
+
+
+def centred_under(piece: Piece, first: Piece) -> bool:
+    """A shorter line printed centred within a value's first line's span (2023年农村人居环
+    境整治补助 | 资金): a centred cell's last line, which starts further right."""
+    if piece.x is None or first.x is None:
+        return False
+    wide, narrow = printed_width(first), printed_width(piece)
+    return first.x <= piece.x and piece.x + narrow <= first.x + wide \
+        and abs((2 * piece.x + narrow) - (2 * first.x + wide)) <= 3
 
 
 def is_label_part(piece: Piece, index: LabelIndex, middle: bool = False) -> bool:

@@ -832,20 +832,46 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
 def header_top(pieces: list[Piece], first: int, labels: list[str], reach: int = 2) -> int:
     """The first piece of the header's lines above its first label's line (``first``), in
     a text of a row per line: up to ``reach`` lines, each holding only header labels or
-    their wrapped parts (一级指 | 标, 年度指标 | 值 centred on the header's height)."""
+    their wrapped parts (一级指 | 标, 年度指标 | 值 centred on the header's height), or a
+    character of a label printed a character a line down its column (指 | 标 | 性 | 质)."""
     if first >= len(pieces):
         return first
+    down_column = vertical_label_pieces(pieces, first, labels, reach)
     top = first
     for line in range(pieces[first].line, pieces[first].line - 1 - reach, -1):
         k = top
         while k > 0 and pieces[k - 1].line == line:
             k -= 1
-        if any(not is_header_piece(p, labels) for p in pieces[k:top]):
+        if any(not is_header_piece(p, labels) and id(p) not in down_column for p in pieces[k:top]):
             break
         top = k
         if top == 0 or pieces[top - 1].line != line - 1:
             break  # the line above holds nothing: the header's lines end
     return top
+
+
+def vertical_label_pieces(pieces: list[Piece], first: int, labels: list[str], reach: int) -> set[int]:
+    """The pieces (by ``id``) that spell a header label a character or two a line down one
+    column, around the header's first label's line (``first``): a narrow header cell (指 |
+    标 | 性 | 质), its lines a line apart or two (the other labels' middle line between).
+    Only in a text that kept positions: the column says which characters go together."""
+    line = pieces[first].line
+    near = [p for p in pieces if line - reach - 1 <= p.line <= line + reach + 2
+            and p.x is not None and 0 < len(p.key) <= 2]
+    keys = {compact(label) for label in labels}
+    longest = max(map(len, keys), default=0)
+    found: set[int] = set()
+    for start in near:
+        run, spelled = [start], start.key
+        while len(spelled) < longest:
+            below = [q for q in near if 0 < q.line - run[-1].line <= 2 and abs((q.x or 0) - (start.x or 0)) <= 1]
+            if not below:
+                break
+            run.append(min(below, key=lambda q: q.line))
+            spelled += run[-1].key
+            if len(run) >= 2 and spelled in keys:
+                found.update(id(q) for q in run)
+    return found
 
 
 def note_end(pieces: list[Piece], at: int, reach: int = 60) -> int | None:

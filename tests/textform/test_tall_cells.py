@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.head_fields import read_header_fields
+from pipeline.textform.head_fields import join_stacked_labels, read_header_fields
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece, TextKind, pieces_by_line, text_to_pieces
 from pipeline.textform.row_groups import place_merged_groups
@@ -264,6 +264,63 @@ def test_a_line_of_a_rows_cells_is_no_tall_cells_top() -> None:
     assert {p.text for p in tall if id(p) in cells_reaching(tall_lines, 2)} == {"专项", "资金"}
 
 
+
+# pdftotext -layout of fund forms' heads drawn with narrow label cells: a project name in
+# two lines straddling its label's line, the last centred under the first; a label wrapped
+# round its value (项目名 | 称) above the next row's value (实施文 | 件依据).
+NAME_STRADDLING = [
+    '                    2023年农村人居环境整治补助            评价',
+    '         项目名称                                       2025 评价金额                1,464',
+    '   基本                      资金                  年度',
+    '   情况                                          项目',
+    '        实施文件依据            粤财行〔2024〕56号                              一级',
+]
+NAME_ABOVE_BASIS = [
+    '  基   项目名       2024年城乡居民养老保险补助          评价        价',
+    '                                              2024         2,914',
+    '  本   称         补助资金                     年度        金',
+    '  情                                                额',
+    '  况   实施文                                项目',
+    '                粤财行〔2023〕10号                  二级',
+    '      件依据                                级次',
+]
+
+
+def test_a_values_last_line_centred_under_its_first_is_read() -> None:
+    kind, pieces, kept = text_to_pieces("\n".join(NAME_STRADDLING), CONFIG, INDEX)
+    pieces = join_stacked_labels(pieces, INDEX)  # 评价 | 2025 | 年度, as the form reader does
+    fields = read_header_fields(pieces, kept, FUND, INDEX, kind, len(pieces))
+    assert fields["project_name"].value == "2023年农村人居环境整治补助资金"
+    assert fields["basis_document"].value == "粤财行〔2024〕56号"
+
+
+def test_a_line_beside_a_labels_wrapped_tail_is_not_the_next_rows_value() -> None:
+    kind, pieces, kept = text_to_pieces("\n".join(NAME_ABOVE_BASIS), CONFIG, INDEX)
+    pieces = join_stacked_labels(pieces, INDEX)
+    fields = read_header_fields(pieces, kept, FUND, INDEX, kind, len(pieces))
+    # 补助资金 stands beside 称, the tail of 项目名 | 称: the row above's, not the document's.
+    assert fields["basis_document"].value == "粤财行〔2023〕10号"
+
+
+
+# pdftotext -layout of a project form's head: the project name on its label's line, the
+# department's value in two lines straddling its own label's line, under the name.
+NAME_ABOVE_STRADDLING_DEPARTMENT = [
+    '      项目名称   2023年农村公路养护专项资金',
+    '             韶关市文化广电旅游体',
+    '      主管部门                实施单位        韶关市文化广电旅游体育局',
+    '             育局',
+]
+
+
+def test_a_value_straddling_the_next_label_is_not_the_row_aboves() -> None:
+    project = CATALOGUE.templates["mof_project"].version(None)
+    kind, pieces, kept = text_to_pieces("\n".join(NAME_ABOVE_STRADDLING_DEPARTMENT), CONFIG, INDEX)
+    fields = read_header_fields(pieces, kept, project, INDEX, kind, len(pieces))
+    assert fields["project_name"].value == "2023年农村公路养护专项资金"
+    assert fields["competent_department"].value == "韶关市文化广电旅游体育局"
+
+
 # A project form's goals and the indicator table's header below them: 一级指 | 标 and 年度指标
 # | 值 wrapped round the line of 二级指标, the first label the table is found by.
 GOALS_AND_HEADER = [
@@ -285,6 +342,32 @@ def test_the_headers_lines_above_its_first_label_are_the_tables() -> None:
     assert [p.text for p in pieces[top:first]] == ["一级指", "年度指标", "实际完成", "偏差原因分析及改"]
     # The goals' lines above are the head's: a line of prose is no header line.
     assert pieces[top - 1].text == "提升。"
+
+
+
+# A provincial project form's goals above a header whose 指标性质 is printed a character a line down a
+# narrow column (指 | 标 | 性 | 质), its lines round the other labels' middle line.
+GOALS_AND_VERTICAL_LABEL = [
+    '                    预期目标                                实际完成情况',
+    '     体    优化制度建设和管理模式，不断完善阵 年度总体目标已实现，城乡居民工作成效明',
+    '     目    地建设，加强项目全过程绩效管理，确 显，群众满意度较高。',
+    '          作实现高质量发展。',
+    '',
+    '                           指',
+    '          一级   二级          标           度量单                            未完成原因',
+    '                    三级指标       指标值                 权重    完成值     得分',
+    '          指标   指标          性            位                               分析',
+    '                           质',
+]
+
+
+def test_a_label_down_a_narrow_column_is_the_headers() -> None:
+    pieces = pieces_of(GOALS_AND_VERTICAL_LABEL)
+    project = CATALOGUE.templates["mof_project"].version("provincial")
+    first = next(k for k, p in enumerate(pieces) if p.text == "三级指标")
+    top = header_top(pieces, first, header_labels(project, CONFIG))
+    assert [p.text for p in pieces[top:first]] == ["指", "一级", "二级", "标", "度量单", "未完成原因"]
+    assert pieces[top - 1].text == "作实现高质量发展。"
 
 
 # Two rows a page break apart (its header left out): a wide 评分标准 whose sentence ends
