@@ -139,6 +139,110 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     return out
 
 
+
+def funds_grid_before_labels(pieces: list[Piece], template: TemplateSpec, table_start: int,
+                             read: dict[str, FieldValue], sure_from: float, guess: float
+                             ) -> dict[str, FieldValue]:
+    """The funds rows whose labels a tool wrote after their cells: poppler's reading order
+    takes the block's left-hand column (年初预算 | 总额 | 预算执行情况 | 其中：财政资金 …) as one
+    text box and may write it after the boxes of the cells, so the column heads
+    (调整后预算数 | 预算执行数) are followed by the cells of the first rows, row by row,
+    and only then by those rows' labels with nothing after them. The run of cells between
+    the heads and the first row label is dealt, a row's width at a time, to the rows read
+    without cells, in the order the form prints them. Sure when the amount columns add up
+    to the total row and its 执行率 and 得分 are what its amounts and 分值 make; else each
+    value is capped at ``guess``. Returns the fields it sets; none when the run is not as
+    long as those rows' cells."""
+    block = template.funds_block
+    if block is None or "budget" not in block.fields:
+        return {}
+    order = list(block.columns)
+    hits = {key: find_piece(pieces, labels, 0, table_start) for key, labels in block.rows.items()}
+    starts = [h[0] for h in hits.values() if h is not None]
+    heads = [h[0] for labels in block.columns.values()
+             if (h := find_piece(pieces, labels, 0, table_start)) is not None]
+    if not starts or not heads or min(heads) > min(starts):
+        return {}
+    first_label = min(starts)
+    at = min(heads)
+    while at < first_label and not is_grid_cell(pieces[at].text):
+        at += 1  # the heads' own words (调整后预算 | 数 | 预算执行数)
+    run = [p for p in pieces[at:first_label]]
+    if not run or not all(is_grid_cell(p.text) for p in run):
+        return {}
+    # The rows read without cells (a row label with no cell after it) that the form prints
+    # before the first row read with its cells: the rows whose cells come first.
+    bare: list[str] = []
+    for key in block.fields:
+        hit = hits.get(key)
+        if hit is None:
+            return {}
+        if hit[0] + 1 < table_start and is_grid_cell(pieces[hit[0] + 1].text):
+            break
+        bare.append(key)
+    if not bare:
+        return {}
+    # A cell the form lets a unit leave blank (得分) leaves no piece: the total row's, last.
+    rows: dict[str, list[Piece | None]] = {}
+    blank = [c for c, name in block.fields[bare[0]].items() if name in block.blank_allowed]
+    short = len(order) * len(bare) - len(run)
+    if short not in (0, len(blank)) or (short and (bare[0] != "budget" or any(
+            order.index(c) != len(order) - len(blank) + k for k, c in enumerate(sorted(blank, key=order.index))))):
+        return {}
+    cells_of: list[Piece | None] = list(run[:len(order) - short]) + [None] * short + list(run[len(order) - short:])
+    rows = {key: cells_of[r * len(order):(r + 1) * len(order)] for r, key in enumerate(bare)}
+    # A row's cells the form does not name (a source row's 执行率 | 分值 | 得分) are its
+    # dashes: anything else there says the run was dealt out of step.
+    for key, cells in rows.items():
+        if any(c not in block.fields[key] and (cell is None or cell.text.strip() not in DASHES)
+               for c, cell in zip(order, cells)):
+            return {}
+    values: dict[str, FieldValue] = {}
+    for key, cells in rows.items():
+        for column_key, name in block.fields[key].items():
+            piece = cells[order.index(column_key)]
+            if piece is None:
+                values[name] = FieldValue(value=None, raw="", confidence=1.0)
+                continue
+            text = piece.text.strip()
+            value = None if text in DASHES else typed_value(text, "percent" if column_key == "rate" else "number")
+            if value is None and text not in DASHES:
+                return {}  # a word where a cell should stand: no grid
+            values[name] = FieldValue(value=value, raw=piece.raw, confidence=piece.confidence, page=1)
+    merged = {**read, **values}
+    sure = all(column_adds_up(merged, block.fields, c) for c in AMOUNT_COLUMNS if c in block.fields["budget"]) \
+        and "budget" in rows and total_row_agrees(merged, block.fields["budget"])
+    out: dict[str, FieldValue] = {}
+    for name, value in values.items():
+        known = read.get(name)
+        if known is not None and known.value is not None and known.confidence >= sure_from:
+            continue  # read beside its label, and sure
+        if not sure or (short and name == block.fields["budget"].get("weight")):
+            # A blank 得分 leaves the 分值 unconfirmed (a blank 分值 would read the same).
+            value.confidence = round(min(value.confidence, guess), 4)
+        out[name] = value
+    return out
+
+
+def is_grid_cell(text: str) -> bool:
+    """A funds cell: an amount, a percentage or a dash (blank cells leave no piece)."""
+    text = text.strip()
+    return text in DASHES or bool(re.fullmatch(r"\d[\d,]*(?:\.\d+)?%?", text))
+
+
+def total_row_agrees(fields: dict[str, FieldValue], names: dict[str, str]) -> bool:
+    """The total row's 执行率 is its 执行数 over its 调整后预算数, and its 得分 the 分值 times
+    that rate (to the cent either was rounded to)."""
+    get = {key: num(fields.get(name)) for key, name in names.items()}
+    annual, executed, rate = get.get("annual"), get.get("executed"), get.get("rate")
+    weight, score = get.get("weight"), get.get("score")
+    if not annual or executed is None or rate is None or weight is None:
+        return False
+    made = 100 * executed / annual
+    blank = "score" in names and fields.get(names["score"]) is not None and fields[names["score"]].raw == ""
+    return abs(rate - made) <= 0.006 and (blank or (
+        score is not None and abs(score - weight * min(rate, 100) / 100) <= 0.011))
+
 def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[float, Piece]]], at: int,
                       names: dict[str, str], read: dict[str, FieldValue], guess: float) -> dict[str, FieldValue]:
     """分值 / 执行率 / 得分 of the total row, where the reading beside the labels missed
