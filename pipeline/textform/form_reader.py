@@ -54,8 +54,8 @@ from pipeline.textform.head_fields import (
     read_header_fields,
 )
 from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
-                                         funds_by_sums, funds_grid_before_labels, head_cells,
-                                         text_values_after_label_column, values_after_label_runs)
+                                         funds_by_sums, head_cells, text_values_after_label_column,
+                                         values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
                                            read_rows, return_value_tails, share_doubled_units, torn_value)
@@ -211,8 +211,6 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # A tool that wrote a block's labels and its values apart (pdfminer.six's boxes).
         guess = config.confidence.unconfirmed_table
         form.fields.update(funds_by_sums(pieces, template, table_start, form.fields, config.review_threshold, guess))
-        form.fields.update(funds_grid_before_labels(pieces, template, table_start, form.fields,
-                                                    config.review_threshold, guess))
         form.fields.update(values_after_label_runs(pieces, template, index, table_start, guess))
         head = head_cells(pieces, lines, index, table_start)
         for key, value in text_values_after_label_column(head, template, guess).items():

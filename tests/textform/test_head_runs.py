@@ -11,8 +11,8 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import label_index
 from pipeline.textform.head_fields import read_funds
 from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
-                                         funds_by_sums, funds_grid_before_labels, head_cells, head_tokens,
-                                         text_values_after_label_column, values_after_label_runs)
+                                         funds_by_sums, head_cells, head_tokens, text_values_after_label_column,
+                                         values_after_label_runs)
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import load_text_config
 
@@ -223,58 +223,3 @@ def test_amounts_no_sum_places_are_left_unread() -> None:
                           "转移支付至下级", "转移支付到下级", "1320", "924", "878")
     assert "budget_planned" not in out and "allocated_transfer" not in out
     assert out["allocated_city"].confidence <= GUESS  # by order only
-
-
-PROVINCIAL = CATALOGUE.templates["mof_project"].version("provincial")
-
-
-def grid_first(*cells: str) -> dict[str, FieldValue]:
-    pieces = stream(*cells)
-    read = read_funds(pieces, PROVINCIAL, len(pieces), TextKind.CELLS)
-    return {**read, **funds_grid_before_labels(pieces, PROVINCIAL, len(pieces), read, SURE, GUESS)}
-
-
-# poppler's reading order: the column heads, the first rows' cells row by row, the rows
-# read with their labels, then the left-hand column's box (年初预算 | 总额 | 其中：财政资金).
-GRID_FIRST = ("调整后预算", "数", "预算执行数",
-              "207", "257.95", "241.93", "93.79%", "10", "9.38",
-              "175.95", "219.26", "205.64", "—", "—", "—",
-              "31.05", "38.69", "36.29", "—", "—", "—",
-              "单位资金", "—", "—", "—", "其他资金", "—", "—", "—",
-              "年初预算", "总额", "预算执行情况（10分）", "其中：财政资金", "财政专户管理资金",
-              "预算执行率", "权重", "得分")
-
-
-def test_rows_printed_before_their_labels_are_dealt_in_the_forms_order() -> None:
-    out = grid_first(*GRID_FIRST)
-    assert [out[k].value for k in ("budget_initial", "budget_annual", "executed", "execution_rate",
-                                   "funds_weight", "funds_score")] == [207, 257.95, 241.93, 93.79, 10, 9.38]
-    assert [out[k].value for k in ("fiscal_initial", "fiscal_executed", "special_account_initial",
-                                   "special_account_executed")] == [175.95, 205.64, 31.05, 36.29]
-    # The columns add up and 241.93 / 257.95 = 93.79%, 10 × 93.79% = 9.38: sure.
-    assert min(out[k].confidence for k in ("budget_initial", "fiscal_annual", "funds_score")) >= SURE
-
-
-def test_rows_before_their_labels_that_do_not_add_up_are_flagged() -> None:
-    cells = list(GRID_FIRST)
-    cells[cells.index("175.95")] = "157.95"
-    out = grid_first(*cells)
-    assert out["fiscal_initial"].value == 157.95
-    assert max(out[k].confidence for k in ("budget_initial", "fiscal_initial", "funds_weight")) <= GUESS
-
-
-def test_a_blank_score_in_rows_before_their_labels() -> None:
-    cells = [c for c in GRID_FIRST if c != "9.38"]
-    out = grid_first(*cells)
-    assert out["funds_score"].value is None and out["fiscal_initial"].value == 175.95
-    assert out["execution_rate"].confidence >= SURE
-    # No score to confirm it: the weight (or a blank weight and the score) is a guess.
-    assert out["funds_weight"].value == 10 and out["funds_weight"].confidence <= GUESS
-
-
-def test_a_run_not_as_long_as_the_rows_without_cells_is_left() -> None:
-    cells = list(GRID_FIRST)
-    del cells[cells.index("36.29")]
-    pieces = stream(*cells)
-    read = read_funds(pieces, PROVINCIAL, len(pieces), TextKind.CELLS)
-    assert funds_grid_before_labels(pieces, PROVINCIAL, len(pieces), read, SURE, GUESS) == {}
