@@ -64,6 +64,7 @@ from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import compact
+from pipeline.textform.head_fields import MAX_DEALT_LINES, split_interleaved
 from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, blocks_of, display_width
@@ -2934,9 +2935,9 @@ def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tupl
 
 
 def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
-                     ) -> tuple[list[int], str] | None:
+                     ) -> tuple[list[int], list[Piece]] | None:
     """The cells of the sentence printed beside a row label whose parts stand on the
-    block's lines (年度总 | 体目标 切实发挥… | 工作提质增效…), and its text: the block's
+    block's lines (年度总 | 体目标 切实发挥… | 工作提质增效…), and its lines: the block's
     sentence and name pieces in line order, the label's parts and other labels left out."""
     blocks: dict[int, list[int]] = {}
     for i in free:
@@ -2949,7 +2950,7 @@ def beside_row_label(cells: list[Cell], free: list[int], row_labels: set[str]
             continue
         text = [(p, i) for _l, _k, p, i in items if p not in parts and cells[i].kind in ("prose", "name")]
         if text:
-            return sorted({i for _p, i in text}), "".join(p.text.strip() for p, _i in text)
+            return sorted({i for _p, i in text}), [p for p, _i in text]
     return None
 
 
@@ -3022,7 +3023,18 @@ def stream_goals(cells: list[Cell], used: set[int], row_ends: set[int], template
         used.update(pair[0])
         return {name: FieldValue(value=typed_value(text, "text"), raw=text, confidence=guess, page=1)
                 for (name, _spec), text in zip(below, pair[1])}
-    taken, text = found
+    taken, lines = found
+    if len({p.line for p in lines}) < len(lines) <= MAX_DEALT_LINES:
+        # Both goals in the row label's block, a line holding a piece of each (poppler
+        # writes the row's cells as one box: 式，不断完善…改 已按计划完成…达成。): its lines
+        # dealt to the two columns as they fit them best, each ending its sentence.
+        first, second = split_interleaved(lines)
+        if second and all(part[-1].text.strip().endswith("。") for part in (first, second)):
+            used.update(taken)
+            return {name: FieldValue(value=typed_value(text, "text"), raw=text, confidence=guess, page=1)
+                    for (name, _spec), text in zip(below, ("".join(p.text.strip() for p in part)
+                                                           for part in (first, second)))}
+    text = "".join(p.text.strip() for p in lines)
     if not text.endswith("。"):
         # The region opens after the head's last label, a goal's label on these forms.
         for a in [-1, *(i for i in free if cells[i].key in goal_labels)]:

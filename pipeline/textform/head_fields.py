@@ -630,7 +630,10 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
         cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line})
         if row_key == "budget" and not cells:
             hits[row_key] = None
+        cells, moved = amounts_before_dashes(cells, columns, order)
         joined += row_fields(out, row_key, columns, cells, order, block.blank_allowed)
+        # Put in place by their kinds, not where the tool wrote them: the sums confirm them.
+        joined += [(row_key, column_key, name) for column_key, name in columns.items() if moved]
     if hits.get("budget") is None and kind is TextKind.CELLS:
         # The total row's label printed apart from its cells (a tool's reading order):
         # the run of amounts the source rows add up to is the total row's.
@@ -647,6 +650,24 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
         if not column_adds_up(out, block.fields, column_key):
             out[name].confidence = round(out[name].confidence * 0.5, 4)
     return out
+
+
+def amounts_before_dashes(cells: list[Piece], columns: dict[str, str], order: list[str]
+                          ) -> tuple[list[Piece], bool]:
+    """A source row's cells as the form prints them: its amounts, then a dash in each
+    column it has no value in (执行率 | 分值 | 得分). A tool that writes the row's cells by
+    their heights or alignments (poppler: 0.00 | — | — | 0.00 | 0.00 | —) can mix them; a
+    number where the row has no value and a dash among its amounts say so. Then the
+    numbers, in their order, are the amounts and the dashes the rest (True: moved)."""
+    if len(cells) != len(order) or all(c in columns for c in order):
+        return cells, False
+    own = [k for k, c in enumerate(order) if c in columns]
+    dashed = [p for p in cells if p.text.strip() in DASHES]
+    numbers = [p for p in cells if p.text.strip() not in DASHES]
+    out_of_place = any(order[k] not in columns and cells[k].text.strip() not in DASHES for k in range(len(cells)))
+    if not out_of_place or len(numbers) != len(own) or own != list(range(len(own))):
+        return cells, False
+    return numbers + dashed, True
 
 
 def row_fields(out: dict[str, FieldValue], row_key: str, columns: dict[str, str], cells: list[Piece],

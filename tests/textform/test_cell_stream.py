@@ -599,6 +599,22 @@ def test_the_goals_are_read_beside_their_torn_row_label() -> None:
         assert [r.text("level3") for r in form.rows] == ["新建养护路段", "道路验收合格率", "群众满意度"]
 
 
+def test_both_goals_in_their_row_labels_block_are_dealt_by_their_lines() -> None:
+    # poppler writes the row's cells as one box: the actual goal's one line stands on the
+    # expected goal's middle line, after it.
+    block = ("年度总 围绕年度重点工作任务，加强资金\n"
+             "体目标 管理，促进道路养护工作实现高质 道路养护任务全部完成，群众出行更加便利。\n"
+             "量发展。")
+    head = STREAM[:STREAM.index("预期目标")]
+    body = ["预期目标", "实际完成情况", block, "产出指标\n（50分）",
+            "新建养护路段", "≥3处", "4处", "20", "20", "道路验收合格率", "100%", "100%", "30", "29",
+            "个别项目前期论证不充分，将完善项目储备", "群众满意度", "≥90%", "91%", "50", "48", "100", "97", "总分"]
+    form = read_text_form(head + "\n\n".join(body) + "\n\n一、绩效目标实现情况\n已完成。\n", CATALOGUE, CONFIG)
+    assert form.fields["goal_expected"].value == "围绕年度重点工作任务,加强资金管理,促进道路养护工作实现高质量发展。"
+    assert form.fields["goal_actual"].value == "道路养护任务全部完成,群众出行更加便利。"
+    assert form.fields["goal_expected"].confidence < CONFIG.review_threshold
+
+
 def test_a_group_name_torn_beside_a_rows_cells_is_a_cell_of_its_own() -> None:
     got = block_cells(block("经济效益指", "达成预期", "带动地方经济增长", "标"), 0, KINDS)
     assert texts(got) == [("经济效益指标", "group2"), ("达成预期", "value"), ("带动地方经济增长", "name")]

@@ -146,3 +146,17 @@ def test_a_dash_in_a_row_shorter_than_the_header_is_flagged_like_a_blank() -> No
                       "其他资金 0.00 0.00 0.00 — — —")
     for name in ("fiscal_initial", "fiscal_annual", "fiscal_executed"):
         assert out[name].value is None and out[name].flags, name
+
+
+def test_a_source_rows_amounts_mixed_with_its_dashes_are_put_back_in_place() -> None:
+    # poppler writes 其他资金's cells 0.00 | — | — | 0.00 | 0.00 | — (its amounts and
+    # dashes by their alignments): the numbers are the amounts, checked by the sums.
+    rows = ("年度资金总额", "100.00", "100.00", "90.00", "10", "90%", "9",
+            "其中：当年财政拨款", "80.00", "80.00", "70.00", "—", "—", "—",
+            "上年结转资金", "20.00", "20.00", "20.00", "—", "—", "—", "其他资金")
+    out = funds(*rows, "0.00", "—", "—", "0.00", "0.00", "—")
+    assert [out[k].value for k in ("other_initial", "other_annual", "other_executed")] == [0, 0, 0]
+    assert min(out[k].confidence for k in ("other_initial", "other_annual", "other_executed")) >= 0.9
+    # Where the sums do not confirm them (全年预算数: 80 + 20 + 5 ≠ 100), in doubt.
+    out = funds(*rows, "0.00", "—", "—", "5.00", "0.00", "—")
+    assert out["other_annual"].value == 5 and out["other_annual"].confidence < 0.9
