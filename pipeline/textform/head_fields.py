@@ -381,6 +381,11 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
     # 目标), in a narrow column wrapped over three lines or more: a short middle line is its.
     body = [p for p in pieces[begin:table_start] if not index.is_label(p.text, LABEL_SCORE)
             and not is_label_part(p, index, middle=True)]
+    if kind is TextKind.CELLS:
+        # The goals are sentences: numbers and dashes before them are the funds block's
+        # last column (得分 | 9.68 | — | —), a box a tool wrote after the goals' headers.
+        while body and all(NUMBER.fullmatch(w.rstrip("%")) or w in DASHES for w in body[0].text.split()):
+            body.pop(0)
     if not body:
         return
     parts: list[list[Piece]] = [[] for _ in below]

@@ -43,28 +43,29 @@ SMALL_NUMBER = re.compile(r"^\d{1,3}(?:\.\d+)?$")
 PERCENT = re.compile(r"^(\d{1,3}(?:\.\d+)?)%$")
 
 
-def head_tokens(pieces: list[Piece]) -> list[tuple[str, Piece]]:
+def head_tokens(pieces: list[Piece], join: bool = True) -> list[tuple[str, Piece]]:
     """The head's words (a piece may hold several cells a space apart: 762.16 —), an
-    amount wrapped in its narrow cell joined again (12,380,000.0 | 0, 25,800,0 | 00.00)."""
+    amount wrapped in its narrow cell joined again (12,380,000.0 | 0, 25,800,0 | 00.00)
+    unless ``join`` is off (52.8 | 0 may as well be two cells of a column)."""
     words = [(word, p) for p in pieces for word in p.text.split()]
     out: list[tuple[str, Piece]] = []
     for word, piece in words:
-        if out and CUT_AMOUNT.match(out[-1][0]) and WHOLE_AMOUNT.match(out[-1][0] + word):
+        if join and out and CUT_AMOUNT.match(out[-1][0]) and WHOLE_AMOUNT.match(out[-1][0] + word):
             out[-1] = (out[-1][0] + word, out[-1][1])
             continue
         out.append((word, piece))
     return out
 
 
-def amount_rows(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece]]]:
-    """Runs of consecutive amounts (a dash, a weight or a percentage ends a run) cut into
-    rows of three: the amount columns of one row, as a tool writes a row's cells."""
-    rows: list[list[tuple[float, Piece]]] = []
+def amount_runs(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece]]]:
+    """Runs of consecutive amounts (a dash, a weight, a percentage or a label ends a run)
+    that fill whole rows of three: the amount columns of one or more rows."""
+    runs: list[list[tuple[float, Piece]]] = []
     run: list[tuple[float, Piece]] = []
 
     def end_run() -> None:
         if run and len(run) % len(AMOUNT_COLUMNS) == 0:
-            rows.extend(run[i:i + len(AMOUNT_COLUMNS)] for i in range(0, len(run), len(AMOUNT_COLUMNS)))
+            runs.append(list(run))
         run.clear()
 
     for word, piece in tokens:
@@ -74,7 +75,39 @@ def amount_rows(tokens: list[tuple[str, Piece]]) -> list[list[tuple[float, Piece
         else:
             end_run()
     end_run()
-    return rows
+    return runs
+
+
+def run_rows(run: list[tuple[float, Piece]], by_columns: bool) -> list[list[tuple[float, Piece]]]:
+    """A run's rows: written a row at a time (a tool that follows the rows), or a column
+    at a time (a tool that makes each column's cells one box, pdfminer.six: 年初预算数 of
+    every row, then 全年预算数, then 全年执行数)."""
+    width = len(AMOUNT_COLUMNS)
+    height = len(run) // width
+    if by_columns:
+        return [[run[c * height + r] for c in range(width)] for r in range(height)]
+    return [run[i:i + width] for i in range(0, len(run), width)]
+
+
+def amount_readings(tokens: list[tuple[str, Piece]], most: int = 64
+                    ) -> list[tuple[list[list[tuple[float, Piece]]], bool]]:
+    """The ways to read the head's runs of amounts as rows: each run of two rows or more
+    row by row or column by column (at most ``most`` readings; the rows first), each
+    with whether it reads a run by columns."""
+    readings: list[tuple[list[list[tuple[float, Piece]]], bool]] = [([], False)]
+    for run in amount_runs(tokens):
+        orders = (False, True) if len(run) > len(AMOUNT_COLUMNS) else (False,)
+        readings = [(rows + run_rows(run, by_columns), across or by_columns)
+                    for rows, across in readings for by_columns in orders][:most]
+    return readings
+
+
+def made_of_parts(rows: list[list[tuple[float, Piece]]], at: int) -> bool:
+    """The total row ``at`` is the sum of two rows at least that hold an amount, in some
+    column: more than a row said twice (a run of doubled cells, 314.04 | 314.04 | 251.23 |
+    251.23, read down its columns makes rows alike, each the other's "total")."""
+    parts = rows[:at] + rows[at + 1:]
+    return any(sum(1 for row in parts if row[c][0]) >= 2 for c in range(len(AMOUNT_COLUMNS)))
 
 
 def adds_up(total: list[tuple[float, Piece]], parts: list[list[tuple[float, Piece]]]) -> bool:
@@ -82,6 +115,20 @@ def adds_up(total: list[tuple[float, Piece]], parts: list[list[tuple[float, Piec
     have been rounded by."""
     return all(abs(total[c][0] - sum(p[c][0] for p in parts)) <= 0.005 * max(1, len(parts)) + 1e-9
                for c in range(len(AMOUNT_COLUMNS)))
+
+
+def total_row(rows: list[list[tuple[float, Piece]]], sources: int) -> int | None:
+    """The row the others add up to in every column, where ``rows`` are a total and at
+    most ``sources`` source rows; none when no row or rows of zeros only do. Rows alike
+    (a total all of one source) give the same values whichever is taken."""
+    if len(rows) < 2 or len(rows) > sources + 1:
+        return None
+    totals = [i for i in range(len(rows)) if adds_up(rows[i], rows[:i] + rows[i + 1:])]
+    if not totals or len({tuple(v for v, _ in rows[i]) for i in totals}) != 1:
+        return None
+    if not any(value for value, _ in rows[totals[0]]):
+        return None  # rows of zeros add up whichever is the total
+    return totals[0]
 
 
 def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
@@ -101,24 +148,30 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     starts = [h[0] for h in hits if h is not None]
     if not starts:
         return {}
-    tokens = head_tokens(pieces[min(starts):table_start])
-    rows = amount_rows(tokens)
     sources = [key for key in block.fields if key != "budget"
                and all(c in block.fields[key] for c in AMOUNT_COLUMNS)]
-    if len(rows) < 2 or len(rows) > len(sources) + 1:
+    # A run of amounts may be written row by row or column by column (pdfminer.six's boxes),
+    # and an amount cut at its decimals may be a whole one wrapped or two cells (52.8 | 0):
+    # the readings whose rows make a total row; where they read the rows otherwise, none
+    # is sure.
+    found: dict[tuple, tuple[list[tuple[str, Piece]], list[list[tuple[float, Piece]]], int]] = {}
+    for join in (True, False):
+        tokens = head_tokens(pieces[min(starts):table_start], join)
+        for rows, across in amount_readings(tokens):
+            at = total_row(rows, len(sources))
+            # Read down the columns, the sums must hold more than a row said twice.
+            if at is not None and (not across or made_of_parts(rows, at)):
+                key = tuple(tuple(v for v, _ in row) for row in [rows[at]] + rows[:at] + rows[at + 1:])
+                found.setdefault(key, (tokens, rows, at))
+    if not found:
         return {}
-    # The total row: one the others add up to. Rows alike (a total all of one source)
-    # give the same values whichever is taken.
-    totals = [i for i in range(len(rows)) if adds_up(rows[i], rows[:i] + rows[i + 1:])]
-    if not totals or len({tuple(v for v, _ in rows[i]) for i in totals}) != 1:
-        return {}
-    at = totals[0]
-    if not any(value for value, _ in rows[at]):
-        return {}  # rows of zeros add up whichever is the total
+    tokens, rows, at = next(iter(found.values()))
     parts = rows[:at] + rows[at + 1:]
-    sure = len(parts) == len(sources)
+    sure = len(parts) == len(sources) and len(found) == 1
     if adds and not sure:
-        return {}  # the reading beside the labels adds up too; this one is no surer
+        # The reading beside the labels adds up too and this one is no surer: its amounts
+        # stand; the 分值 / 执行率 / 得分 it missed are still read beside this total row.
+        return weight_rate_score(tokens, rows, at, block.fields["budget"], read, guess)
     out: dict[str, FieldValue] = {}
 
     def put(name: str, value: float | None, piece: Piece | None, confident: bool) -> None:
@@ -128,7 +181,7 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
 
     for c, column in enumerate(AMOUNT_COLUMNS):
         value, piece = rows[at][c]
-        put(block.fields["budget"][column], value, piece, True)
+        put(block.fields["budget"][column], value, piece, len(found) == 1)
     for r, key in enumerate(sources):
         for c, column in enumerate(AMOUNT_COLUMNS):
             if r < len(parts):

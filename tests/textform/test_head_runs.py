@@ -76,6 +76,63 @@ def test_a_reading_beside_the_labels_that_adds_up_and_is_sure_is_kept() -> None:
     assert funds_by_sums(pieces, DEPT, len(pieces), read, SURE, GUESS) == {}
 
 
+FUNDS_LABELS = ("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金")
+WEIGHT_RATE_SCORE = ("10", "—", "—", "—", "92.68%", "—", "—", "—", "得分", "9.27", "—", "—", "—")
+
+
+def test_amounts_written_column_by_column_are_read_down_their_columns() -> None:
+    # pdfminer.six makes each column of the funds block a box: 年初预算数 of every row,
+    # then 全年预算数, then 全年执行数 (a national form of seeds 273000-).
+    out = by_sums(*FUNDS_LABELS, "1,909.00", "1,622.65", "190.90", "95.45", "2,418.00", "2,055.30", "241.80",
+                  "120.90", "2,240.95", "1,904.81", "224.09", "112.05", *WEIGHT_RATE_SCORE)
+    assert [out[k].value for k in ("budget_initial", "fiscal_annual", "carryover_executed", "other_initial")] \
+        == [1909, 2055.3, 224.09, 95.45]
+    assert min(out[k].confidence for k in ("budget_initial", "carryover_annual", "other_executed")) >= 0.9
+    # 10 × 92.68% = 9.27: confirmed.
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 92.68, 9.27)
+    assert out["funds_score"].confidence >= 0.9
+
+
+def test_rows_written_across_and_a_box_of_rows_down_its_columns() -> None:
+    # The total's and the fiscal row's cells row by row, the last two rows' as one box.
+    out = by_sums("年度资金总额", "1,909.00", "2,418.00", "2,240.95", "其中：当年财政拨款", "1,622.65",
+                  "2,055.30", "1,904.81", "上年结转资金", "其他资金", "190.90", "95.45", "241.80", "120.90",
+                  "224.09", "112.05", *WEIGHT_RATE_SCORE)
+    assert [out[k].value for k in ("carryover_initial", "other_initial", "carryover_annual", "other_executed")] \
+        == [190.9, 95.45, 241.8, 112.05]
+    assert out["other_initial"].confidence >= 0.9
+
+
+def test_an_amount_cut_at_its_decimals_may_be_two_cells_of_a_column() -> None:
+    # 52.8 | 0: a whole 52.80 wrapped, or 52.8 above a 0; only the second makes the sums.
+    pieces = stream("总额", "其中：财政资金", "财政专户管理资金", "单位资金", "其他资金",
+                    "352", "299.2", "52.8", "0", "0", "438.46", "372.69", "65.77", "0", "0",
+                    "410.22", "348.69", "61.53", "0", "0", "93.56%", "—", "10", "—", "9.36", "—")
+    out = funds_by_sums(pieces, CATALOGUE.templates["mof_project"].version("provincial"), len(pieces), {},
+                        SURE, GUESS)
+    assert (out["budget_initial"].value, out["fiscal_initial"].value, out["special_account_initial"].value,
+            out["other_executed"].value) == (352, 299.2, 52.8, 0)
+    assert out["special_account_initial"].confidence >= 0.9
+
+
+def test_doubled_cells_read_down_their_columns_are_no_total() -> None:
+    # 314.04 | 314.04 | 251.23 | 251.23 | 62.81 | 62.81 read down three columns makes two rows
+    # alike, each the other's "total": no reading the sums confirm.
+    pieces = stream(*FUNDS_LABELS, "314.04", "314.04", "251.23", "251.23", "62.81", "62.81", "10", "—")
+    assert funds_by_sums(pieces, DEPT, len(pieces), {}, SURE, GUESS) == {}
+
+
+def test_weight_rate_and_score_are_read_where_the_amounts_were_read_beside_their_labels() -> None:
+    # The amounts beside their labels add up (one source row printed: which is a guess);
+    # 分值 / 执行率 / 得分 are boxes of their own.
+    pieces = stream("年度资金总额", "569.00", "874.10", "846.17", "其中：当年财政拨款", "540.55", "830.39",
+                    "803.86", "上年结转资金", "其他资金", "28.45", "43.71", "42.31", "10", "—", "—", "—",
+                    "96.8%", "—", "—", "—", "得分", "9.68", "—", "—", "—")
+    read = read_funds(pieces, DEPT, len(pieces), TextKind.CELLS)
+    out = {**read, **funds_by_sums(pieces, DEPT, len(pieces), read, SURE, GUESS)}
+    assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 96.8, 9.68)
+
+
 def test_amounts_wrapped_in_their_cells_are_joined() -> None:
     words = [w for w, _ in head_tokens(stream("12,380,000.0", "0", "25,800,0", "00.00", "0", "10"))]
     assert words == ["12,380,000.00", "25,800,000.00", "0", "10"]
@@ -223,3 +280,17 @@ def test_amounts_no_sum_places_are_left_unread() -> None:
                           "转移支付至下级", "转移支付到下级", "1320", "924", "878")
     assert "budget_planned" not in out and "allocated_transfer" not in out
     assert out["allocated_city"].confidence <= GUESS  # by order only
+
+
+def test_numbers_and_dashes_before_the_goals_are_not_theirs() -> None:
+    # pdfminer.six wrote the funds block's 得分 column (9.68 and its rows' dashes) after
+    # the goals' headers, before the goals.
+    from pipeline.textform.head_fields import read_goals
+    template = CATALOGUE.templates["mof_project"]
+    pieces = stream("预期目标", "实际完成情况", "得分", "9.68", "—", "—", "—", "年度总", "体目标",
+                    "按照有关工作部署，加强资金管理，", "确保年度各项绩效目标如期完成。",
+                    "完成了年度预定目标，管理水平持续提升。")
+    fields: dict[str, FieldValue] = {}
+    read_goals(pieces, template, fields, INDEX, TextKind.CELLS, len(pieces), 0.3)
+    assert fields["goal_expected"].value.startswith("按照有关工作部署")
+    assert fields["goal_actual"].value.startswith("完成了年度预定目标")
