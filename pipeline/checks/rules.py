@@ -601,7 +601,7 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
     # Not in `short`: nothing says the sums lack what the torn rows hold (rows_not_read).
     for i, column in cells_out_of_kind(record):
         over.append(f"row {i + 1}'s {column} is not of its column's kind (a group's name, a "
-                     "lone character): a row torn over the table's lines, a row of the form "
+                     "lone character, values only): a row torn over the table's lines, a row of the form "
                      "perhaps not read as one")
         paths.append(f"indicators[{i}].{column}")
     total = num(record.fields.get("total_score"))
@@ -648,6 +648,7 @@ class GroupNames:
     own: frozenset[str]
     own_level1: frozenset[str]
     level2: frozenset[str]
+    units: tuple[str, ...] = ()  # the units a target is measured in, longest first
 
 
 def declared_group_names(template: str) -> GroupNames:
@@ -661,11 +662,18 @@ def declared_group_names(template: str) -> GroupNames:
     vocabulary = spec.vocabulary
     own_level1 = {compact(n) for n in vocabulary.level1 if n}
     own = own_level1 | {compact(t) for terms in vocabulary.level2.values() for t in terms if t}
-    return GroupNames(frozenset(own), frozenset(own_level1), frozenset(level2))
+    units = tuple(sorted({compact(u) for u in vocabulary.units if u}, key=len, reverse=True))
+    return GroupNames(frozenset(own), frozenset(own_level1), frozenset(level2), units)
 
 
 def cjk_count(text: str) -> int:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def without_units(text: str, units: Sequence[str]) -> str:
+    for unit in units:
+        text = text.replace(unit, "")
+    return text
 
 
 def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
@@ -675,7 +683,8 @@ def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
     group's name read into the row's cells, or a name's last character read as a row, and
     the row of the form that line stood for was read as none, or into its neighbour, while
     every sum may still hold (its weight and score read with the torn row's). Such a cell:
-    an indicator name that is a group's name or one character (率); a target or actual
+    an indicator name that is a group's name or one character (率), or holds no word but
+    numbers and units (≥85%, 元元: the row's values moved a column left); a target or actual
     holding a group's name (社会效益指标服务对象); a level-1 name holding a level-2 name
     (效益经济效益指标, 生态效益指标 for gd_fund's 效益); a level-2 name holding one and
     other words besides (质量指标项目验收合格率)."""
@@ -692,7 +701,8 @@ def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
             text = compact(value)
             held = [n for n in names.level2 if n in text]
             if column == "level3":
-                torn = text in names.own or text in names.level2 or len(text) == 1
+                torn = text in names.own or text in names.level2 or len(text) == 1 \
+                    or not cjk_count(without_units(text, names.units))
             elif column in ("target", "actual"):
                 torn = any(n in text for n in long_names)
             elif column == "level1":

@@ -267,6 +267,14 @@ def test_torn_cells_each_kind_fail_indicators_complete() -> None:
         setattr(record.indicators[0], column, fv(value))
         ok, detail = completeness(record)
         assert not ok and f"row 1's {column} is not of its column's kind" in detail, (column, detail)
+    # The row's values moved a column left: its target, or the units torn off its values
+    # (≤580万 | 元), read as its name.
+    for name in ("≥85%", "元元"):
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        record.indicators[2].level3 = fv(name)
+        ok, detail = completeness(record)
+        assert not ok and "row 3's level3 is not of its column's kind" in detail, (name, detail)
 
 
 def test_cells_of_their_columns_kind_pass_indicators_complete() -> None:
