@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
+from pathlib import Path
 
 from pipeline.models import Check, FieldValue, Record
 from pipeline.template.catalogue import WeightingRule, load_catalogue
@@ -653,7 +655,13 @@ class GroupNames:
 
 def declared_group_names(template: str) -> GroupNames:
     from pipeline.settings import Settings
-    templates = load_catalogue(Settings().config_dir).templates
+    return group_names_in(Settings().config_dir, template)
+
+
+@cache
+def group_names_in(config_dir: Path | None, template: str) -> GroupNames:
+    """declared_group_names for a config folder (built once: every record's checks ask)."""
+    templates = load_catalogue(config_dir).templates
     level2 = {compact(t) for spec in templates.values()
               for terms in spec.vocabulary.level2.values() for t in terms if t}
     spec = templates.get(template)
@@ -671,8 +679,10 @@ def cjk_count(text: str) -> int:
 
 
 def without_units(text: str, units: Sequence[str]) -> str:
+    """The text with every one of these words (units, names) taken out."""
     for unit in units:
-        text = text.replace(unit, "")
+        if unit in text:
+            text = text.replace(unit, "")
     return text
 
 
@@ -696,22 +706,20 @@ def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
     for i, ind in enumerate(record.indicators):
         for column in ("level3", "target", "actual", "level1", "level2"):
             value = getattr(ind, column).value
-            if not isinstance(value, str) or not compact(value):
+            text = compact(value) if isinstance(value, str) else ""
+            if not text:
                 continue
-            text = compact(value)
-            held = [n for n in names.level2 if n in text]
             if column == "level3":
                 torn = text in names.own or text in names.level2 or len(text) == 1 \
                     or not cjk_count(without_units(text, names.units))
             elif column in ("target", "actual"):
                 torn = any(n in text for n in long_names)
-            elif column == "level1":
-                torn = text not in names.own_level1 and bool(held)
             else:
-                rest = text
-                for n in held:
-                    rest = rest.replace(n, "")
-                torn = bool(held) and cjk_count(rest) >= 2
+                held = [n for n in names.level2 if n in text]
+                if column == "level1":
+                    torn = text not in names.own_level1 and bool(held)
+                else:
+                    torn = bool(held) and cjk_count(without_units(text, held)) >= 2
             if torn:
                 out.append((i, column))
                 break
