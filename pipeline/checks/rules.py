@@ -13,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
+from pathlib import Path
 
 from pipeline.models import Check, FieldValue, Record
 from pipeline.template.catalogue import WeightingRule, load_catalogue
+from pipeline.text.normalize import compact
 from pipeline.text.values import money_units
 
 TOLERANCE = 0.011  # amounts and weights are printed to 2 decimals
@@ -597,6 +600,12 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
                          f"named: the form has {groups_least} at least; its rows cannot be "
                          "accounted for group by group")
             paths.extend(f"indicators[{i}].level1" for i in unnamed)
+    # Not in `short`: nothing says the sums lack what the torn rows hold (rows_not_read).
+    for i, column in cells_out_of_kind(record):
+        over.append(f"row {i + 1}'s {column} is not of its column's kind (a group's name, a "
+                     "lone character, values only): a row torn over the table's lines, a row of the form "
+                     "perhaps not read as one")
+        paths.append(f"indicators[{i}].{column}")
     total = num(record.fields.get("total_score"))
     scores = [num(ind.score) for ind in record.indicators]
     scores_read = total is not None and all(x is not None for x in scores)
@@ -626,6 +635,95 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
             over.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
                         "a row was misread or is not a row")
     return short, over, paths
+
+
+# A group's name this long is a label, not a word of a target or an actual (数量指标,
+# 社会效益指标); shorter ones (gd_fund's 产出) are words of them too.
+GROUP_NAME_IN_VALUE_MIN = 4
+
+
+@dataclass(frozen=True)
+class GroupNames:
+    """The group names config/templates.yaml gives (compact): the template's level-1 and
+    level-2 names, and the level-2 names of every form (labels wherever printed)."""
+
+    own: frozenset[str]
+    own_level1: frozenset[str]
+    level2: frozenset[str]
+    units: tuple[str, ...] = ()  # the units a target is measured in, longest first
+
+
+def declared_group_names(template: str) -> GroupNames:
+    from pipeline.settings import Settings
+    return group_names_in(Settings().config_dir, template)
+
+
+@cache
+def group_names_in(config_dir: Path | None, template: str) -> GroupNames:
+    """declared_group_names for a config folder (built once: every record's checks ask)."""
+    templates = load_catalogue(config_dir).templates
+    level2 = {compact(t) for spec in templates.values()
+              for terms in spec.vocabulary.level2.values() for t in terms if t}
+    spec = templates.get(template)
+    if spec is None:
+        return GroupNames(frozenset(), frozenset(), frozenset(level2))
+    vocabulary = spec.vocabulary
+    own_level1 = {compact(n) for n in vocabulary.level1 if n}
+    own = own_level1 | {compact(t) for terms in vocabulary.level2.values() for t in terms if t}
+    units = tuple(sorted({compact(u) for u in vocabulary.units if u}, key=len, reverse=True))
+    return GroupNames(frozenset(own), frozenset(own_level1), frozenset(level2), units)
+
+
+def cjk_count(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def without_units(text: str, units: Sequence[str]) -> str:
+    """The text with every one of these words (units, names) taken out."""
+    for unit in units:
+        if unit in text:
+            text = text.replace(unit, "")
+    return text
+
+
+def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
+    """The rows (index, column) with a cell out of its column's kind, the trace of a row
+    torn over the table's lines: a text that broke a row's cells over several lines (a
+    level-1 or level-2 name printed over two, the row's values on the line between) had a
+    group's name read into the row's cells, or a name's last character read as a row, and
+    the row of the form that line stood for was read as none, or into its neighbour, while
+    every sum may still hold (its weight and score read with the torn row's). Such a cell:
+    an indicator name that is a group's name or one character (率), or holds no word but
+    numbers and units (≥85%, 元元: the row's values moved a column left); a target or actual
+    holding a group's name (社会效益指标服务对象); a level-1 name holding a level-2 name
+    (效益经济效益指标, 生态效益指标 for gd_fund's 效益); a level-2 name holding one and
+    other words besides (质量指标项目验收合格率)."""
+    names = declared_group_names(record.template)
+    if record.template == "unknown" or not (names.own or names.level2):
+        return []
+    long_names = [n for n in names.own | names.level2 if len(n) >= GROUP_NAME_IN_VALUE_MIN]
+    out: list[tuple[int, str]] = []
+    for i, ind in enumerate(record.indicators):
+        for column in ("level3", "target", "actual", "level1", "level2"):
+            value = getattr(ind, column).value
+            text = compact(value) if isinstance(value, str) else ""
+            if not text:
+                continue
+            if column == "level3":
+                torn = text in names.own or text in names.level2 or len(text) == 1 \
+                    or not cjk_count(without_units(text, names.units))
+            elif column in ("target", "actual"):
+                torn = any(n in text for n in long_names)
+            else:
+                held = [n for n in names.level2 if n in text]
+                if column == "level1":
+                    torn = text not in names.own_level1 and bool(held)
+                else:
+                    torn = bool(held) and cjk_count(without_units(text, held)) >= 2
+            if torn:
+                out.append((i, column))
+                break
+    return out
 
 
 RULES: list[Callable[..., list[Check]]] = [

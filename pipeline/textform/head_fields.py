@@ -6,6 +6,7 @@ tool put it relative to its label (the next piece, the same line, the same colum
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
@@ -447,8 +448,31 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             # line meets the next: the tool interleaved the label's lines with the goals';
             # what else it moved is unknown. (A goal may say 总体目标 in its own words.)
             confidence = min(confidence, prose_confidence)
+        if label_glued_to_line_ends(taken, index):
+            confidence = min(confidence, prose_confidence)
         fields[name] = FieldValue(value=typed_value(text, "text"), raw="\n".join(p.raw for p in taken),
                                   confidence=round(confidence, 4), page=1)
+
+
+def label_glued_to_line_ends(taken: list[Piece], index: LabelIndex, least: int = 2, most: int = 4) -> bool:
+    """Two lines of a text that end in two pieces, one after the other, of a label wrapped
+    a few characters a line in a narrow column (…县乡人总体 | …群众满意度目标 of 年度 | 总体 |
+    目标): the tool wrote the label's lines at the ends of the text's lines, so what else it
+    moved between the columns is unknown. (The label itself may stand whole in the text,
+    年度总体目标已实现: a goal's own words.) Pieces of ``least`` to ``most`` characters."""
+    spans = label_spans(tuple(index.keys), 2 * least)
+    keys = [p.key for p in taken]
+    return any(first[-i:] + second[-j:] in spans
+               for first, second in zip(keys, keys[1:])
+               for i in range(least, min(most, len(first) - 1) + 1)
+               for j in range(least, min(most, len(second) - 1) + 1))
+
+
+@cache
+def label_spans(labels: tuple[str, ...], least: int) -> frozenset[str]:
+    """Every run of ``least`` characters or more inside a label of more than that."""
+    return frozenset(label[a:b] for label in labels if len(label) > least
+                     for a in range(len(label)) for b in range(a + least, len(label) + 1))
 
 
 def torn_labels(key: str, index: LabelIndex, least: int = 3) -> set[str]:

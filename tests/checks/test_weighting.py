@@ -239,3 +239,50 @@ def test_rows_in_no_level1_group_among_too_few_groups_fail_indicators_complete()
                         funds=(10, 9.5), total=98)
     record.indicators[0].level1 = FieldValue.missing()
     assert completeness(record)[0] is True
+
+
+def test_a_row_with_a_cell_out_of_its_columns_kind_fails_indicators_complete() -> None:
+    # pdftotext -fixed of a narrow-column form: 效益指 / 标 and 社会效益 / 指标 printed over
+    # two lines with the row's values on the line between, so the group names were read
+    # into the row's name and target (效益指标 | 社会效益指标) and the row 基层医疗服务水平
+    # was read as none; every sum holds (its weight and score read with the torn row).
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[1].level3 = fv("效益指标")
+    record.indicators[1].target = fv("社会效益指标")
+    ok, detail = completeness(record)
+    assert not ok and "row 2's level3 is not of its column's kind" in detail, detail
+    check = next(c for c in run_checks(record) if c.rule == "indicators_complete")
+    assert check.fields == ["indicators[1].level3"]
+
+
+def test_torn_cells_each_kind_fail_indicators_complete() -> None:
+    torn = {"level3": "率",                           # a name's last character read as a row
+            "target": "社会效益指标服务对象",          # group names read into the target
+            "level1": "效益经济效益指标",              # a level-2 name in the level-1 cell
+            "level2": "质量指标项目验收合格率"}        # a level-2 name and a row's name
+    for column, value in torn.items():
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        setattr(record.indicators[0], column, fv(value))
+        ok, detail = completeness(record)
+        assert not ok and f"row 1's {column} is not of its column's kind" in detail, (column, detail)
+    # The row's values moved a column left: its target, or the units torn off its values
+    # (≤580万 | 元), read as its name.
+    for name in ("≥85%", "元元"):
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        record.indicators[2].level3 = fv(name)
+        ok, detail = completeness(record)
+        assert not ok and "row 3's level3 is not of its column's kind" in detail, (name, detail)
+
+
+def test_cells_of_their_columns_kind_pass_indicators_complete() -> None:
+    # A level-2 name with its weight, a target naming a standard, a level-3 name that
+    # begins with a level-2 group's words (gd_fund's 资金分配合理性 under 资金分配).
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[0].level2 = fv("数量指标(20分)")
+    record.indicators[1].target = fv("达成预期指标")
+    record.indicators[2].level3 = fv("资金分配合理性")
+    assert completeness(record) == (True, "3 rows account for the weights and the total")

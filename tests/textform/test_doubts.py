@@ -11,7 +11,7 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.form_reader import doubt_straddled
 from pipeline.textform.vocab import groups_of
 from pipeline.textform.head_fields import (cells_marked_in_doubt, doubt_cut_texts, doubt_fields_from_marked_cells,
-                                          torn_labels)
+                                          label_glued_to_line_ends, torn_labels)
 from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells
 from pipeline.textform.pieces import Piece, placed_parts, straddling
 from pipeline.textform.row_groups import place_merged_groups
@@ -134,6 +134,17 @@ def test_a_labels_halves_glued_into_the_goals_are_found() -> None:
     torn = torn_labels("落实组织保障人员年度总保障和经费保障已按计划完成资金使用规体目标范", index)
     assert {"年度总", "体目标"} <= torn
     assert torn_labels("年度总体目标已实现义务教育工作成效明显", index) == set()
+
+
+def test_a_labels_lines_glued_to_the_ends_of_a_goals_lines_are_found() -> None:
+    # PyMuPDF's sorted text: 年度 | 总体 | 目标 (a narrow label column, two characters a
+    # line) written at the ends of the goal's lines beside it.
+    index = label_index(CATALOGUE, CONFIG)
+    glued = [at("年度总体目标已实现，县乡人总体", 0), at("大工作成效明显，群众满意度目标", 1), at("较高。", 2)]
+    assert label_glued_to_line_ends(glued, index)
+    # The label whole in the goal's own words, its lines ending in other words: not glued.
+    plain = [at("年度总体目标已实现，县乡人大工作", 0), at("成效明显，群众满意度较高。", 1)]
+    assert not label_glued_to_line_ends(plain, index)
 
 
 def test_a_head_text_that_stops_mid_sentence_is_in_doubt() -> None:

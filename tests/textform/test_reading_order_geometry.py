@@ -283,3 +283,19 @@ def test_a_label_torn_down_a_narrow_column_is_no_project_name() -> None:
     fields = {"project_name": read("河湖长制 工作经费")}
     doubt_misread_head_values(fields, FUND, CAP, YEARS, ["项目名称", "河湖长制", "工作经费"])
     assert fields["project_name"].confidence == 1.0
+
+
+def test_rows_torn_over_lines_into_group_names_are_said_missing(tmp_path: Path) -> None:
+    # pdftotext -fixed of a narrow-column form: each 效益指标 row prints 效益指 and
+    # 社会效益 on the line above its values and 标 | 指标 on the line below, and the
+    # group names were read into the rows' names and targets (效益指标 | 社会效益指标),
+    # the rows 基层医疗服务水平 … read as none; every sum holds. A cell out of its
+    # column's kind says rows of the form were not read as rows.
+    path = tmp_path / "report.txt"
+    path.write_text((DATA / "dept_overall_pdftotext_fixed_torn_rows.txt").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    record = DocumentExtractor(SETTINGS).extract(path)
+    complete = [c for c in record.checks if c.rule == "indicators_complete"]
+    assert complete and not complete[0].ok
+    assert "is not of its column's kind" in complete[0].detail
+    assert record.status != "ok"
