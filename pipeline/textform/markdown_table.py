@@ -44,7 +44,7 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
-from pipeline.textform.markdown_header import (lower_header_labels, part_header_labels, peel_header_lines,
+from pipeline.textform.markdown_header import (columns_merged_in_header, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
 from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
@@ -1375,6 +1375,12 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 if known:
                     part_merged_header(header, known, words)
                 state.table.weight_column = weight_column(cells_of(header), words, rows[end:])
+            if widths_only:
+                # Labels of two columns stacked in a cell (权重(%)<br>名称): the table is as
+                # wide as the header with them parted, though no row of it is printed so.
+                merged = columns_merged_in_header(row[:table[r].printed], words)
+                state.found_widths[state.form] = max(state.found_widths.get(state.form, 0),
+                                                     table[r].printed + merged)
             if table[r].printed < known:
                 # Where a missed rule merged two columns' labels (权重(%)<br>名称), the
                 # block's rows as short merged the same two columns' cells.
@@ -1410,7 +1416,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), table[r].printed)
             if table[r].printed < known:
                 cells = row[:table[r].printed]
-                if not part_as_header(cells, header_cuts.get(table[r].printed, []), words):
+                # (A row parted as its header may still be short: a cell of three
+                # columns, 2<br>论证决策规范性<br>2, where the header's stack was not parted.)
+                part_as_header(cells, header_cuts.get(table[r].printed, []), words)
+                if len(cells) < known:
                     split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
@@ -1456,6 +1465,11 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # By identity: rows were inserted and dropped since the header rows were found.
         header_at = next((k for k, row in enumerate(rows) if row is header_row), None)
         if header_at is not None:
+            # (The header's first row, its labels torn over both rows (评价<br>年度 over
+            # 实现值) or a title merged into it, known by its two labels: its words too.)
+            above = header_at - 1
+            if above >= 0 and sum(plain(cell) in words.table_header for cell in rows[above]) >= 2:
+                header_at = above
             doubt_header_words(rows, header_at, words)
     if ended:
         state.next_form()
@@ -1555,10 +1569,12 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                  for path in spec.indicators.columns.get(key, [])}
         return tuple(sorted(found, key=lambda p: (-len(p), p)))
     titles = {compact(spec.title) for _family, _version, spec in catalogue.forms()}
+    label_over = {(compact(path[k]), compact(path[k + 1])) for _family, _version, spec in catalogue.forms()
+                  for paths in spec.indicators.columns.values() for path in paths for k in range(len(path) - 1)}
     units = {compact(unit) for _family, _version, spec in catalogue.forms()
              for unit in (*spec.vocabulary.units, *spec.vocabulary.fields.get("amount_unit", []))}
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
                      tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
-                     config.doubled_line_min_chars)
+                     config.doubled_line_min_chars, frozenset(label_over))

@@ -1214,3 +1214,64 @@ def test_an_amount_cut_inside_a_thousands_group_at_a_column_is_one(words: FormWo
     row = ["1,3", "7", "9.5"]
     join_wrapped_amounts([row])
     assert row == ["1,3", "7", "9.5"]
+
+
+# The fund form as pymupdf4llm prints it when the rules between each level's 权重 and the
+# next level's 名称 span the indicator table only: every block is as narrow (no wider
+# block says a cell is short), the header stacking two columns' labels in a cell.
+NARROW_HEADER = (
+    "|一级|指标<br>二级指|标<br>三级指标|||||||参考佐证材料|",
+    "|名称|权重<br>(%)<br>名称|权重<br>(%)<br>名称|权<br>重<br>(%)|年度预期<br>值|评价年度实现<br>值|自评<br>分数|"
+    "未达标原<br>因分析|评分标准|佐证材料|",
+)
+
+
+def test_a_header_stacking_two_columns_labels_says_the_tables_width(words: FormWords) -> None:
+    """权重<br>(%)<br>名称 is two columns' labels whole in one cell: the table is a column
+    wider per such cell than any block prints it. The header and the rows are parted so,
+    and a later block that missed one of the two rules (1<br>财务管理制度健全性) too."""
+    text = "\n".join([
+        *table(*NARROW_HEADER, "|过程|15<br>事项管理|10<br>项目管理规范性|5|符合规范|符合规范|5||按要求完成得满分|工作台账|")
+        .split("\n")[:4],
+        "",
+        "||||监管有效性|5|符合规范|符合规范|5||评价年度实现值|专项资金监督检查|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|||资金管理|1<br>财务管理制度健全性|1|符合规范|符合规范|1||评价年度实现值|培训通知|",
+        "|合计：|100||100||100|||98|||",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert [raw(cell) for cell in rows[1][:6]] == ["名称", "权重(%)", "名称", "权重(%)", "名称", "权重(%)"]
+    assert rows[2][:7] == ["过程", "15", "事项管理", "10", "项目管理规范性", "5", "符合规范"]
+    assert rows[4][2:7] == ["资金管理", "1", "财务管理制度健全性", "1", "符合规范"]
+
+
+def test_a_label_over_the_one_under_it_says_no_column_merged(words: FormWords) -> None:
+    """三级指标<br>名称 is the header's two rows in one column (a rule under 三级指标
+    missed), not two columns: the table is no wider, its rows are left as read."""
+    rows = rejoined_rows(words,
+                         "|名称|权重|名称|权重|三级指标<br>名称|年度预期值|评价年度实现值|自评分数|",
+                         "|过程|15|事项管理|10|项目管理规范性<br>5|符合规范|符合规范|5|")
+    assert rows[1][4] == "项目管理规范性<br>5"
+
+
+def test_a_row_parted_as_its_header_and_still_short_parts_its_three_columns(words: FormWords) -> None:
+    """A block whose header parts one cell (权重<br>(%)<br>名称) but stacks three columns'
+    labels in another (权<br>重<br>(%)<br>名称<br>权<br>重<br>(%)): its rows, parted as the
+    header, still lack two cells; the one cell holding a weight, a name and a weight
+    (20<br>论证决策规范性<br>20) is parted into the three."""
+    rows = rejoined_rows(words,
+                         "|名称|权重<br>(%)<br>名称|权<br>重<br>(%)<br>名称<br>权<br>重<br>(%)|年度预期<br>值|"
+                         "评价年度实现<br>值|自评分<br>数|未达标原因<br>分析|评分标准|佐证材料|",
+                         "|决策|20<br>立项管理|20<br>论证决策规范性<br>20|符合规范|符合规范|20|无|按要求完成得满分|工作台账|")
+    assert rows[1][:8] == ["决策", "20", "立项管理", "20", "论证决策规范性", "20", "符合规范", "符合规范"]
+
+
+def test_a_title_merged_into_the_headers_first_row_is_in_doubt(words: FormWords) -> None:
+    """The table's title (指标评分表), centred over the header, printed in the header's
+    first row by pymupdf4llm (三级指 | 指<br>标 | 标评分表<br>年度预): a cell of it is no
+    label, marked in doubt (the cell stream would read it into the next value)."""
+    rows = rejoined_rows(words,
+                         "|一<br>|级指<br>标|二<br>|级指<br>标|三级指|指<br>标|标评分表<br>年度预|评价<br>年度|自评|评分|",
+                         "|名<br>称|权<br>重<br>(%)|名<br>称|权<br>重<br>(%)|名称|权<br>重<br>(%)|期值|实现<br>值|分数|标准|",
+                         "|决<br>策|10|立<br>项<br>管<br>理|2|立项依据<br>充分性|2|符合规<br>范|基本<br>符合|2|评价年度实现值|")
+    assert any(DOUBT_MARK in cell and "评分表" in cell for cell in rows[0])
