@@ -46,6 +46,9 @@ class FormWords:
     # Each header label with a label under it in its column (templates.yaml columns:
     # 三级指标 › 权重), compact: stacked in one cell they are the header's two rows.
     label_over: frozenset[tuple[str, str]] = frozenset()
+    # The labels the form's indicator table is found by (templates.yaml indicators header:
+    # 一级指标, 二级指标, 三级指标), compact.
+    header_groups: frozenset[str] = frozenset()
 
 
 def cell_lines(cell: str) -> list[str]:

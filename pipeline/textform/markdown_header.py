@@ -164,7 +164,35 @@ def lower_header_labels(row: list[str], words: FormWords, wide: bool = True) -> 
         if k is not None and (wide or not any(label in top for label in words.table_header if len(label) >= 2)):
             out[c] = "<br>".join(lines[k:])
             stacked += 1
+        elif not wide and (k := over_its_labels(lines, words)) is not None:
+            out[c] = "<br>".join(lines[k:])
+            stacked += 1
     return out if stacked >= MIN_STACKED_LABELS else None
+
+
+def over_its_labels(lines: list[str], words: FormWords) -> int | None:
+    """Where a header cell of a row short of the table's width parts into an upper label and
+    the labels under it in its columns, merged by a missed rule (二级指标<br>名称<br>权<br>重
+    <br>(%): 二级指标 over 名称 | 权重): the first line of the labels under it; None when no
+    such reading (a label over one of no column under it, 权重(%) over 名称, is left)."""
+    for k in range(1, len(lines)):
+        top = label_without_note("".join(lines[:k]))
+        under = stacked_labels(lines[k:], words)
+        if under and all((top, label) in words.label_over for label in under):
+            return k
+    return None
+
+
+def header_tops(row: list[str], lower: list[str]) -> list[str]:
+    """The upper row's labels of a header row lowered by `lower_header_labels` (一级<br>名称
+    | 指标<br>权重: 一级 | 指标): each lowered cell's lines above its lower label, the other
+    cells blank."""
+    tops = []
+    for cell, low in zip(row, lower, strict=True):
+        lines = cell_lines(cell)
+        kept = len(cell_lines(low)) if low != cell else len(lines)
+        tops.append("<br>".join(lines[:len(lines) - kept]))
+    return tops
 
 
 def part_as_above(row: list[str], cuts: list[int]) -> None:
