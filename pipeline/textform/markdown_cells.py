@@ -43,6 +43,12 @@ class FormWords:
     # A row said again right after itself is a doubled line from this length (compact) on
     # (config text.yaml doubled_line_min_chars): shorter rows may repeat for real.
     doubled_row_min_chars: int = 8
+    # Each header label with a label under it in its column (templates.yaml columns:
+    # 三级指标 › 权重), compact: stacked in one cell they are the header's two rows.
+    label_over: frozenset[tuple[str, str]] = frozenset()
+    # The labels the form's indicator table is found by (templates.yaml indicators header:
+    # 一级指标, 二级指标, 三级指标), compact.
+    header_groups: frozenset[str] = frozenset()
 
 
 def cell_lines(cell: str) -> list[str]:

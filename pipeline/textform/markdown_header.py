@@ -50,6 +50,37 @@ def split_merged_labels(row: list[str], width: int, words: FormWords) -> list[in
     return [c for c, _k in found]
 
 
+def stacked_labels(lines: list[str], words: FormWords) -> list[str] | None:
+    """A header cell's lines read as header labels one over the other, each whole (权重<br>
+    (%)<br>名称: 权重, 名称), the fewest that read so; None when they do not."""
+    if not lines:
+        return []
+    best: list[str] | None = None
+    for k in range(len(lines), 0, -1):
+        label = label_without_note("".join(lines[:k]))
+        if label not in words.table_header:
+            continue
+        rest = stacked_labels(lines[k:], words)
+        if rest is not None and (best is None or len(rest) + 1 < len(best)):
+            best = [label, *rest]
+    return best
+
+
+def columns_merged_in_header(row: list[str], words: FormWords) -> int:
+    """How many columns a header row's cells merged: a cell whose lines are two header
+    labels whole or more, one over the other (权重<br>(%)<br>名称: a missed rule merged the
+    two columns), each but the first a column the converter did not print, in this row
+    and the rows of its block alike (a rule that spans the indicator table only, under a
+    head whose columns differ, is one a converter misses). A label over the one under it
+    in its column (三级指标<br>名称) is the header's two rows instead: no such cell counts."""
+    merged = 0
+    for cell in row:
+        labels = stacked_labels(cell_lines(cell), words)
+        if labels and len(labels) >= 2 and not any(pair in words.label_over for pair in zip(labels, labels[1:])):
+            merged += len(labels) - 1
+    return merged
+
+
 def part_header_labels(rows: list[BlockRow], width: int, words: FormWords) -> None:
     """The indicator table's header rows, each short of the table's ``width`` (as printed),
     their merged labels parted (`split_merged_labels`), a row with none parted as the one
@@ -133,7 +164,35 @@ def lower_header_labels(row: list[str], words: FormWords, wide: bool = True) -> 
         if k is not None and (wide or not any(label in top for label in words.table_header if len(label) >= 2)):
             out[c] = "<br>".join(lines[k:])
             stacked += 1
+        elif not wide and (k := over_its_labels(lines, words)) is not None:
+            out[c] = "<br>".join(lines[k:])
+            stacked += 1
     return out if stacked >= MIN_STACKED_LABELS else None
+
+
+def over_its_labels(lines: list[str], words: FormWords) -> int | None:
+    """Where a header cell of a row short of the table's width parts into an upper label and
+    the labels under it in its columns, merged by a missed rule (二级指标<br>名称<br>权<br>重
+    <br>(%): 二级指标 over 名称 | 权重): the first line of the labels under it; None when no
+    such reading (a label over one of no column under it, 权重(%) over 名称, is left)."""
+    for k in range(1, len(lines)):
+        top = label_without_note("".join(lines[:k]))
+        under = stacked_labels(lines[k:], words)
+        if under and all((top, label) in words.label_over for label in under):
+            return k
+    return None
+
+
+def header_tops(row: list[str], lower: list[str]) -> list[str]:
+    """The upper row's labels of a header row lowered by `lower_header_labels` (一级<br>名称
+    | 指标<br>权重: 一级 | 指标): each lowered cell's lines above its lower label, the other
+    cells blank."""
+    tops = []
+    for cell, low in zip(row, lower, strict=True):
+        lines = cell_lines(cell)
+        kept = len(cell_lines(low)) if low != cell else len(lines)
+        tops.append("<br>".join(lines[:len(lines) - kept]))
+    return tops
 
 
 def part_as_above(row: list[str], cuts: list[int]) -> None:

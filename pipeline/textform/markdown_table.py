@@ -44,7 +44,7 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
-from pipeline.textform.markdown_header import (lower_header_labels, part_header_labels, peel_header_lines,
+from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
 from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
@@ -654,8 +654,6 @@ def part_as_header(row: list[str], cuts: list[tuple[int, list[str]]], words: For
     (two number columns, or words over words), the row is left as read. Whether it was
     parted."""
     number_labels = {path[-1] for path in (*words.weight_paths, *words.score_paths)}
-    if not any(c < len(row) and merged_parts(row[c], words) is not None for c, _labels in cuts):
-        return False
     parted: list[tuple[int, list[str]]] = []
     for c, labels in cuts:
         if c >= len(row):
@@ -1354,7 +1352,15 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # The indicator table's header holds three of its labels at least (the funds
         # block's 分值 and 得分 are two).
         if (lower := lower_header_labels(row, words, wide=table[r].printed >= known)) is not None:
+            upper = header_tops(row, lower)
             row[:] = lower
+            join_torn_labels(upper, words)
+            if not state.table.in_indicator_table and any(plain(cell) in words.header_groups for cell in upper):
+                # The table's own header (not a page's again), its two rows merged into
+                # one (一级<br>名称 | 指标<br>权重): its upper labels (一级指标, the
+                # table's header that the form is read by) a row of their own, over it.
+                table.insert(r, BlockRow(upper, table[r].printed))
+                r += 1
         if sum(plain(cell) in words.table_header for cell in row) >= 3:
             header_rows.append(row)
             if r > 0:
@@ -1375,6 +1381,12 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 if known:
                     part_merged_header(header, known, words)
                 state.table.weight_column = weight_column(cells_of(header), words, rows[end:])
+            if widths_only:
+                # Labels of two columns stacked in a cell (权重(%)<br>名称): the table is as
+                # wide as the header with them parted, though no row of it is printed so.
+                merged = columns_merged_in_header(row[:table[r].printed], words)
+                state.found_widths[state.form] = max(state.found_widths.get(state.form, 0),
+                                                     table[r].printed + merged)
             if table[r].printed < known:
                 # Where a missed rule merged two columns' labels (权重(%)<br>名称), the
                 # block's rows as short merged the same two columns' cells.
@@ -1410,7 +1422,10 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             state.found_widths[state.form] = max(state.found_widths.get(state.form, 0), table[r].printed)
             if table[r].printed < known:
                 cells = row[:table[r].printed]
-                if not part_as_header(cells, header_cuts.get(table[r].printed, []), words):
+                # (A row parted as its header may still be short: a cell of three
+                # columns, 2<br>论证决策规范性<br>2, where the header's stack was not parted.)
+                part_as_header(cells, header_cuts.get(table[r].printed, []), words)
+                if len(cells) < known:
                     split_merged_number(cells, known, words)
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
@@ -1436,7 +1451,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # were (`part_as_header`, `split_merged_number`), from the row over the first
             # one holding three labels (一级指标 over 名称 | 权重) down: its columns then
             # say where the rows' weights stand.
-            part_merged_header(table[max(0, header_at - 1):header_end], known, words)
+            part_merged_header(table[max(0, header_at - 2):header_end], known, words)
         state.table.weight_column = weight_column(rows[header_at:header_end], words, rows[header_end:])
     if state.table.in_indicator_table:
         weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
@@ -1456,6 +1471,11 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         # By identity: rows were inserted and dropped since the header rows were found.
         header_at = next((k for k, row in enumerate(rows) if row is header_row), None)
         if header_at is not None:
+            # (The header's first row, its labels torn over both rows (评价<br>年度 over
+            # 实现值) or a title merged into it, known by its two labels: its words too.)
+            above = header_at - 1
+            if above >= 0 and sum(plain(cell) in words.table_header for cell in rows[above]) >= 2:
+                header_at = above
             doubt_header_words(rows, header_at, words)
     if ended:
         state.next_form()
@@ -1499,11 +1519,27 @@ def set_apart(lines: list[str], k: int, block: list[str], words: FormWords) -> b
         and not next_is_header
 
 
+# A labelled line's value said again is the head's when this long (compact): a unit's name.
+RUNNING_HEAD_MIN_CHARS = 4
+LABELLED_LINE = re.compile(r"^[^：:|]{2,12}[：:](.+)$")
+
+
+def running_head(line: str, head: list[str]) -> bool:
+    """A line between the indicator table's blocks that says again a labelled value of the
+    form's head (填报单位名称：某单位, the page's running head, printed over every page's
+    table): a page's, not a cell pymupdf4llm failed to place, whose words the cell stream
+    would read into the next value."""
+    found = LABELLED_LINE.match(line.strip().lstrip("#").strip())
+    value = compact(found.group(1)) if found else ""
+    return len(value) >= RUNNING_HEAD_MIN_CHARS and any(value in earlier for earlier in head)
+
+
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:
     out: list[str] = []
     block: list[str] = []
     rules: list[int] = []  # where in the block a rule stood
     stray: list[str] = []  # lines set apart from the block (`set_apart`)
+    head: list[str] = []  # the lines before the indicator table (compact)
 
     def flush() -> None:
         rows = rejoin_table(block, words, state, widths_only) if block else []
@@ -1522,6 +1558,8 @@ def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_
             rules.append(len(block) + len(rules))
             continue
         if PIPE_ROW.match(line) and not PIPE_RULE.match(line):
+            if not state.table.in_indicator_table:
+                head.append(compact(line))
             if not doubled_row(line, block, words):
                 block.append(line)
             continue
@@ -1529,6 +1567,10 @@ def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_
             stray.append(line)
             continue
         flush()
+        if state.table.in_indicator_table and running_head(line, head):
+            continue
+        if not state.table.in_indicator_table:
+            head.append(compact(line))
         if any(title in compact(line) for title in words.titles):
             state.next_form()  # another form: nothing of the last one's table holds
         out.append("" if PIPE_RULE.match(line) else line)
@@ -1555,10 +1597,14 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                  for path in spec.indicators.columns.get(key, [])}
         return tuple(sorted(found, key=lambda p: (-len(p), p)))
     titles = {compact(spec.title) for _family, _version, spec in catalogue.forms()}
+    label_over = {(compact(path[k]), compact(path[k + 1])) for _family, _version, spec in catalogue.forms()
+                  for paths in spec.indicators.columns.values() for path in paths for k in range(len(path) - 1)}
     units = {compact(unit) for _family, _version, spec in catalogue.forms()
              for unit in (*spec.vocabulary.units, *spec.vocabulary.fields.get("amount_unit", []))}
     return FormWords(label_index(catalogue, config), config.group_names, frozenset(header - {""}),
                      frozenset(totals), tuple(row_words.items()), paths("level3_weight"), paths("score"),
                      frozenset(titles - {""}), frozenset(units - {""}),
                      tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
-                     config.doubled_line_min_chars)
+                     config.doubled_line_min_chars, frozenset(label_over),
+                     frozenset(compact(label) for _family, _version, spec in catalogue.forms()
+                               for label in spec.indicators.header) - {""})

@@ -1176,11 +1176,20 @@ def test_a_pages_header_merged_with_the_row_over_it_keeps_its_lower_labels(words
     # column's; the lower labels name the columns and nothing is read into the body.
     header = ("|一级指<br>名称|标<br>权<br>重<br>(%)|二级<br>名称|指标<br>权<br>重<br>(%)|三级指标<br>名称|权<br>重<br>(%)|"
               "指标<br>年度<br>预期<br>值|评分表<br>评价年度实<br>现值|自评<br>分数|未达标原<br>因分析|评分标准|")
+    # As the table's own header (no header before it), its upper labels are a row of their
+    # own (一级指标 is what the form's table is found by), the title's pieces in doubt.
     rows = rejoined_rows(words, header, "|||||单位建设成本|9|≤50<br>万元|44.48万元|9|||",
                          "|产出|35|成本<br>指标|35|职业技能单位建设<br>成本|4|≤50<br>万元|49.28万元|4|||")
-    assert [plain(cell) for cell in rows[0][:8]] == ["名称", "权重%", "名称", "权重%", "名称", "权重%",
+    assert rows[0][:7] == ["一级指标", "", "二级指标", "", "三级指标", "", "指标评分表" + DOUBT_MARK]
+    assert [plain(cell) for cell in rows[1][:8]] == ["名称", "权重%", "名称", "权重%", "名称", "权重%",
                                                      "年度预期值", "评价年度实现值"]
-    assert rows[1][4] == "单位建设成本"
+    assert rows[2][4] == "单位建设成本"
+    # Printed again after the table's header, its upper labels go.
+    first = "|一级指标||二级指标||三级指标|||||||"
+    rows = rejoined_rows(words, first, "|名称|权重|名称|权重|名称|权重|年度预期值|评价年度实现值|自评分数|未达标原因分析|评分标准|",
+                         header, "|||||单位建设成本|9|≤50<br>万元|44.48万元|9|||")
+    assert [plain(cell) for cell in rows[2][:3]] == ["名称", "权重%", "名称"]
+    assert rows[3][4] == "单位建设成本"
     # A row of a body (a number in it) is never so read.
     rows = rejoined_rows(words, "|产出<br>名称|35<br>权重|成本<br>名称|35|x<br>名称|4|")
     assert [plain(cell) for cell in rows[0][:3]] == ["产出名称", "35权重", "成本名称"]
@@ -1214,3 +1223,131 @@ def test_an_amount_cut_inside_a_thousands_group_at_a_column_is_one(words: FormWo
     row = ["1,3", "7", "9.5"]
     join_wrapped_amounts([row])
     assert row == ["1,3", "7", "9.5"]
+
+
+# The fund form as pymupdf4llm prints it when the rules between each level's 权重 and the
+# next level's 名称 span the indicator table only: every block is as narrow (no wider
+# block says a cell is short), the header stacking two columns' labels in a cell.
+NARROW_HEADER = (
+    "|一级|指标<br>二级指|标<br>三级指标|||||||参考佐证材料|",
+    "|名称|权重<br>(%)<br>名称|权重<br>(%)<br>名称|权<br>重<br>(%)|年度预期<br>值|评价年度实现<br>值|自评<br>分数|"
+    "未达标原<br>因分析|评分标准|佐证材料|",
+)
+
+
+def test_a_header_stacking_two_columns_labels_says_the_tables_width(words: FormWords) -> None:
+    """权重<br>(%)<br>名称 is two columns' labels whole in one cell: the table is a column
+    wider per such cell than any block prints it. The header and the rows are parted so,
+    and a later block that missed one of the two rules (1<br>财务管理制度健全性) too."""
+    text = "\n".join([
+        *table(*NARROW_HEADER, "|过程|15<br>事项管理|10<br>项目管理规范性|5|符合规范|符合规范|5||按要求完成得满分|工作台账|")
+        .split("\n")[:4],
+        "",
+        "||||监管有效性|5|符合规范|符合规范|5||评价年度实现值|专项资金监督检查|",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|||资金管理|1<br>财务管理制度健全性|1|符合规范|符合规范|1||评价年度实现值|培训通知|",
+        "|合计：|100||100||100|||98|||",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert [raw(cell) for cell in rows[1][:6]] == ["名称", "权重(%)", "名称", "权重(%)", "名称", "权重(%)"]
+    assert rows[2][:7] == ["过程", "15", "事项管理", "10", "项目管理规范性", "5", "符合规范"]
+    assert rows[4][2:7] == ["资金管理", "1", "财务管理制度健全性", "1", "符合规范"]
+
+
+def test_a_label_over_the_one_under_it_says_no_column_merged(words: FormWords) -> None:
+    """三级指标<br>名称 is the header's two rows in one column (a rule under 三级指标
+    missed), not two columns: the table is no wider, its rows are left as read."""
+    rows = rejoined_rows(words,
+                         "|名称|权重|名称|权重|三级指标<br>名称|年度预期值|评价年度实现值|自评分数|",
+                         "|过程|15|事项管理|10|项目管理规范性<br>5|符合规范|符合规范|5|")
+    assert rows[1][4] == "项目管理规范性<br>5"
+
+
+def test_a_row_parted_as_its_header_and_still_short_parts_its_three_columns(words: FormWords) -> None:
+    """A block whose header parts one cell (权重<br>(%)<br>名称) but stacks three columns'
+    labels in another (权<br>重<br>(%)<br>名称<br>权<br>重<br>(%)): its rows, parted as the
+    header, still lack two cells; the one cell holding a weight, a name and a weight
+    (20<br>论证决策规范性<br>20) is parted into the three."""
+    rows = rejoined_rows(words,
+                         "|名称|权重<br>(%)<br>名称|权<br>重<br>(%)<br>名称<br>权<br>重<br>(%)|年度预期<br>值|"
+                         "评价年度实现<br>值|自评分<br>数|未达标原因<br>分析|评分标准|佐证材料|",
+                         "|决策|20<br>立项管理|20<br>论证决策规范性<br>20|符合规范|符合规范|20|无|按要求完成得满分|工作台账|")
+    assert rows[1][:8] == ["决策", "20", "立项管理", "20", "论证决策规范性", "20", "符合规范", "符合规范"]
+
+
+def test_a_title_merged_into_the_headers_first_row_is_in_doubt(words: FormWords) -> None:
+    """The table's title (指标评分表), centred over the header, printed in the header's
+    first row by pymupdf4llm (三级指 | 指<br>标 | 标评分表<br>年度预): a cell of it is no
+    label, marked in doubt (the cell stream would read it into the next value)."""
+    rows = rejoined_rows(words,
+                         "|一<br>|级指<br>标|二<br>|级指<br>标|三级指|指<br>标|标评分表<br>年度预|评价<br>年度|自评|评分|",
+                         "|名<br>称|权<br>重<br>(%)|名<br>称|权<br>重<br>(%)|名称|权<br>重<br>(%)|期值|实现<br>值|分数|标准|",
+                         "|决<br>策|10|立<br>项<br>管<br>理|2|立项依据<br>充分性|2|符合规<br>范|基本<br>符合|2|评价年度实现值|")
+    assert any(DOUBT_MARK in cell and "评分表" in cell for cell in rows[0])
+
+
+def test_a_header_merged_into_one_row_over_merged_columns_keeps_its_upper_labels(words: FormWords) -> None:
+    """pymupdf4llm's own: the header's two rows merged (a missed rule under 一级指标) and
+    two columns' labels under one upper label (二级指标<br>名称<br>权<br>重<br>(%): 二级指标
+    over 名称 | 权重, a missed rule between them), in a row short of the table's width. The
+    upper labels (what the form's table is found by) are a row of their own, the lower
+    ones parted into their columns."""
+    header = ("|一级<br>名称|指标<br>权<br>重<br>(%)|二级指标<br>名称<br>权<br>重<br>(%)|三级指标<br>名称<br>权重<br>(%)|"
+              "年度预期值|评价年度<br>实现值|自评<br>分数|未达标原<br>因分析|评分标准|佐证材料|")
+    rows = rejoined_rows(words, header,
+                         "|决策|20|目标设<br>置<br>9|绩效指标明确性|9|达成预期指标|达成预期指标|9|按要求完成得满分|项目申请|",
+                         "|决策|20|目标设置|9|绩效指标明确性|9|达成预期指标|达成预期指标|9||按要求完成得满分|项目申请|")
+    assert [plain(cell) for cell in rows[0][:4]] == ["一级指标", "", "二级指标", "三级指标"]
+    assert [plain(cell) for cell in rows[1][:6]] == ["名称", "权重%", "名称", "权重%", "名称", "权重%"]
+
+
+def test_a_header_first_row_two_rows_over_its_labels_is_parted(words: FormWords) -> None:
+    """The header's labels torn at columns a missed rule merged (一级 | 指标<br>二级指 |
+    标<br>三级指标), two rows over the row of three labels (the row between holds two):
+    its labels are parted and joined all the same (一级指标, 二级指标, 三级指标)."""
+    text = "\n".join([
+        "|一级|指标<br>二级指|标<br>三级指标|||||||参考佐证材料|",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        "|||||年度预期值|评价年度实现值||||佐证材料|",
+        "|名称|权重<br>(%)<br>名称|权重<br>(%)<br>名称|权重<br>(%)|||自评分数|未达标原因分析|评分标准|说明|",
+        "|过程|20<br>资金管理|20<br>预算执行率|8|≥98%|100%|8|无|按要求完成得满分|培训通知|",
+        "|合计：|100||100|||99|||||",
+    ])
+    rows = rows_of(rejoin_markdown_tables(text, words))
+    assert [plain(cell) for cell in rows[0][:5]] == ["一级指标", "", "二级指标", "", "三级指标"]
+
+
+def test_a_pages_running_head_between_the_tables_blocks_is_dropped(words: FormWords) -> None:
+    """填报单位名称：某单位 printed over a later page's table, between two blocks of it: the
+    head's value said again, a page's running head, not a cell pymupdf4llm failed to place
+    (the cell stream would read it into the next row's name). A line of other words stays."""
+    text = "\n".join([
+        "|单位名称：南平市住房和城乡建设局|||金额单位：万元|",
+        "|---|---|---|---|",
+        "|一级指标|二级指标|三级指标|年度预期值|",
+        "|过程|资金管理|预算执行率|≥98%|",
+        "",
+        "### 填报单位名称：南平市住房和城乡建设局 ",
+        "",
+        "|||资料归档完整率|≥95%|",
+        "|---|---|---|---|",
+        "|||问题整改到位率|≥98%|",
+        "",
+        "部分资料归档不及时",
+    ])
+    out = rejoin_markdown_tables(text, words)
+    assert "填报单位名称" not in out and "部分资料归档不及时" in out
+
+
+def test_every_row_of_a_block_is_parted_as_its_header(words: FormWords) -> None:
+    """pymupdf4llm prints every row of a block with as many cells: the rule its header
+    missed (名称<br>权重 in one cell) is missed in each row. A row whose cell there holds
+    one kind only (益, the end of a name centred over two rows) is parted by its kind too,
+    so its next cell (指标) stays under 生态效益 in its column, the name's end."""
+    rows = rejoined_rows(words,
+                         "|名<br>称<br>权<br>重<br>(%)|名称|权重<br>(%)|名称|权<br>重<br>(%)|年度预期值|评价年度实现值|自评分数|",
+                         "|效<br>40|生态效益|40|水质达标率|2|≥95%|96%|2|",
+                         "|益<br>|指标||人居环境改善情况|1|达成年度指标|达成|1|",
+                         "|合计：|40||40||3|||3|")
+    assert rows[1][:4] == ["效", "40", "生态效益指标", "40"]  # (指标 joined up to its name's row)
+    assert [plain(cell) for cell in rows[2][:4]] == ["益", "", "", ""]
