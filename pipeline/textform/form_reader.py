@@ -323,7 +323,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                 form.rows = placed
         doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values,
-                                    config.dangling_ends)
+                                    config.dangling_ends, level1_names)
         if interleaved:
             doubt_group_heads_in_names(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
         mend_inverted_groups(form.rows, config, name)
@@ -379,7 +379,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             form.rows_whole, stream_taken = True, True
             doubt_unconfirmed_cells(form.rows, template.indicators, config.confidence.ambiguous_cell,
                                     groups_of(config, name), config.qualitative_values,
-                                    config.dangling_ends)
+                                    config.dangling_ends, level1_names)
             # Goals found beside their row label stand over the head reader's, which takes a
             # text in the order of its cells.
             form.fields.update(stream.goals)

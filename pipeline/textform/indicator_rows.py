@@ -585,6 +585,13 @@ def read_rows(pieces: list[Piece], spec: IndicatorSpec, config: TextConfig, temp
     return [r for r in rows if r.cells.get(model.keys[model.first_name])], cost_per_piece
 
 
+def group_key(text: str) -> str:
+    """A group cell's name as the record keeps it, compact, its printed weight dropped
+    (产出指标（50分） → 产出指标): the weight ends the cell. A sentence's points (扣2分。)
+    end with a mark, and a name read with them is not a name of the form's."""
+    return compact(WEIGHT_SUFFIX.sub("", re.sub(r"[\s()（）]", "", text)))
+
+
 def cut_short(text: str, dangling: tuple[str, ...] = ()) -> bool:
     """A sentence whose last clause stops after a character or three, with no full stop
     (…论证不充分，将完), or whose first clause is a character or none, or that ends in a
@@ -636,7 +643,7 @@ def glued_value(key: str, qualitative: tuple[str, ...]) -> bool:
 
 def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float,
                             groups: tuple[str, ...] = (), qualitative: tuple[str, ...] = (),
-                            dangling: tuple[str, ...] = ()) -> None:
+                            dangling: tuple[str, ...] = (), level1: tuple[str, ...] = ()) -> None:
     """Cells that no sum confirms and no reading is sure of, read with their confidence
     capped at ``cap``: a name of three characters or fewer (时间, 及时率: the last line of a
     wrapped name, its first lines read elsewhere), holding a sentence's punctuation, or
@@ -645,15 +652,25 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
     (another column would take its pieces), the row's blank sentence cells: the doubted
     text may be theirs, so their blank is a guess too (an empty piece, so that it is
     flagged, not trusted). With the forms' group names (``groups``, compact), a group
-    cell that is none of them (可持续影响指: its wrapped tail lost) is in doubt too; with
+    cell that is none of them (可持续影响指: its wrapped tail lost; 产出2分。: a sentence's
+    points read into it, which makes the row's sentences doubted too) is in doubt too, and
+    with the form's own level-1 names (``level1``, compact) a level-1 cell that is none of
+    them (效益指标 on a form whose level-1 names are 决策, 过程, 产出, 效益); with
     the word values (``qualitative``, compact), a target or actual torn (`torn_value`);
     with the words no sentence ends in (``dangling``), a sentence cell ending in one."""
     keys = [k for k in spec.columns if COLUMN_KINDS.get(k, "prose") == "prose"]
     names = [k for k in spec.columns if COLUMN_KINDS.get(k) == "name"]
     for row in rows:
         for key in ("level1", "level2") if groups else ():
-            if row.cells.get(key) and WEIGHT_SUFFIX.sub("", compact(row.text(key))) not in groups:
+            known = level1 if key == "level1" and level1 else groups
+            if row.cells.get(key) and group_key(row.text(key)) not in known:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+                if re.search(r"[，,。；;]", row.text(key)):
+                    # A sentence's line read into the group's name (产出 | 2分。): one of the
+                    # row's sentences lacks it, and which is not known.
+                    for other in keys:
+                        if row.cells.get(other):
+                            row.cells[other] = [capped(p, cap) for p in row.cells[other]]
         for key in names:
             name = compact(row.text(key))
             # Short (the last line of a wrapped name), a sentence (another cell's text

@@ -107,6 +107,29 @@ def test_a_group_name_outside_the_forms_vocabulary_is_in_doubt() -> None:
     assert whole.cells["level2"][0].confidence == 0.95 and whole.cells["level1"][0].confidence == 0.95
 
 
+def test_a_group_name_holding_a_sentences_points_or_another_forms_level1_is_in_doubt() -> None:
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    groups, level1 = groups_of(CONFIG, "gd_fund"), CONFIG.level1_names["gd_fund"]
+    # pdfplumber of a gd_fund row (fresh34-geo gd_fund-274026): its 评分标准's last line
+    # (2分。) alone below the row's line, read into the merged 一级指标 (产出 | 2分。). A
+    # weight printed in a name ends it (产出指标（50分）); points a sentence gives end with
+    # its mark. The row's sentences, one of which lacks that line, are in doubt too.
+    points = row_of(level1="产出2分。", level2="质量指标", scoring_standard="满分，发现问题未整改的每项扣")
+    weighted = row_of(level1="产出（40分）", scoring_standard="评价年度实现值/年度预期值×该指标分值。")
+    # A wrapped 二级指标's 标 read into the 一级指标 (效益 | 指标): a level-1 name of
+    # another form (效益指标, the national forms'), not one of the gd_fund's (效益).
+    other_form = row_of(level1="效益指标", level2="经济效益指标")
+    doubt_unconfirmed_cells([points, weighted, other_form], spec, CAP, groups, level1=level1)
+    assert points.cells["level1"][0].confidence == CAP and points.cells["scoring_standard"][0].confidence == CAP
+    assert points.cells["level2"][0].confidence == 0.95
+    assert weighted.cells["level1"][0].confidence == 0.95 and weighted.cells["scoring_standard"][0].confidence == 0.95
+    assert other_form.cells["level1"][0].confidence == CAP and other_form.cells["level2"][0].confidence == 0.95
+    # Without the form's own level-1 names, any form's group name is one.
+    other_form = row_of(level1="效益指标")
+    doubt_unconfirmed_cells([other_form], spec, CAP, groups)
+    assert other_form.cells["level1"][0].confidence == 0.95
+
+
 def test_a_level2_group_is_not_carried_into_a_level1_group_where_none_was_read() -> None:
     def cell(text: str, line: int) -> list[Piece]:
         return [at(text, line)]
