@@ -11,6 +11,7 @@ equation confirms is not implicated (`left_to_doubt`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -674,6 +675,22 @@ def group_names_in(config_dir: Path | None, template: str) -> GroupNames:
     return GroupNames(frozenset(own), frozenset(own_level1), frozenset(level2), units)
 
 
+# A weight printed in a group name's cell (数量指标（20分）, 产出指标（权重50分）), compact.
+PRINTED_WEIGHT = re.compile(r"(?:权重)?\d+(?:\.\d+)?分$")
+COMPARATORS = "≥≤><=＞＜＝"
+
+
+def values_only(text: str, units: Sequence[str]) -> bool:
+    """A name holding no word but a row's values: numbers, comparators and units (≥85%,
+    80万元), or one unit twice (元元: the units torn off two values). Not a name that is
+    a unit word (批次, 平台, 单位)."""
+    if cjk_count(without_units(text, units)):
+        return False
+    half = len(text) // 2
+    doubled = len(text) % 2 == 0 and text[:half] == text[half:]
+    return any(ch.isdigit() or ch in COMPARATORS for ch in text) or doubled
+
+
 def cjk_count(text: str) -> int:
     return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
@@ -711,13 +728,21 @@ def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
                 continue
             if column == "level3":
                 torn = text in names.own or text in names.level2 or len(text) == 1 \
-                    or not cjk_count(without_units(text, names.units))
+                    or values_only(text, names.units)
             elif column in ("target", "actual"):
-                torn = any(n in text for n in long_names)
+                # A group's name whole, or two glued (社会效益指标满意度指标): the group cells read
+                # into the row. Not a word of a sentence (符合国家质量指标要求, 社会效益指标均达到预期).
+                torn = text in long_names or any(text.startswith(n) and text[len(n):] in long_names
+                                                 for n in long_names)
             else:
-                held = [n for n in names.level2 if n in text]
+                text = PRINTED_WEIGHT.sub("", text)  # 数量指标（权重20分）: the weight is the cell's
+                # Longest first: 经济成本指标 holds 成本指标, which is no other name beside it.
+                held = [n for n in sorted(names.level2, key=len, reverse=True) if n in text]
+                held = [n for n in held if not any(n != m and n in m for m in held)]
                 if column == "level1":
-                    torn = text not in names.own_level1 and bool(held)
+                    # A level-2 name and more (效益经济效益指标); a level-2 name alone may be the
+                    # newer forms' level 1 (成本指标 over 经济成本指标 …).
+                    torn = text not in names.own_level1 and any(n != text for n in held)
                 else:
                     torn = bool(held) and cjk_count(without_units(text, held)) >= 2
             if torn:

@@ -68,11 +68,14 @@ def lines_beside(pieces: list[Piece], label: Piece, index: LabelIndex) -> list[P
     right_end = min((p.x or 0) for p in same) if same else 10**9
     near = [p for p in pieces if abs(p.line - label.line) == 1 and p.x is not None and label.x is not None
             and label.x < p.x < right_end and not index.is_label(p.text, LABEL_SCORE)
-            and not TITLE_OR_YEAR.search(p.text)]
+            and not TITLE_OR_YEAR.search(p.text) and not below_bare_label(pieces, p, label, index)
+            and not any(index.is_label(q.text, LABEL_SCORE) and (label.x or 0) < (q.x or 0) < (p.x or 0)
+                        for q in pieces if q.line == p.line)]  # right of another label: its value
     out = [p for p in near if len(p.key) >= 8]
     # The last line, shorter, under a first line cut mid-sentence: in its column, or centred
     # in the first line's span (2023年农村人居环境整治补助 | 资金).
     out += [p for p in near if len(p.key) < 8 and p.line == label.line + 1
+            and not above_bare_label(pieces, p, index)
             and any(q.line == label.line - 1 and not q.text.endswith(PARAGRAPH_ENDS)
                     and (abs((q.x or 0) - (p.x or 0)) <= 1 or centred_under(p, q)) for q in out)]
     return sorted(out, key=lambda p: (p.line, p.x or 0))
@@ -112,8 +115,9 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
     lines = pieces_by_line(p for p in pieces if abs(p.line - first.line) <= 3)
 
     def in_column(line: int) -> list[Piece]:
+        # A centred cell's shorter line is its last: below its first, never above it.
         return [p for p in lines.get(line, []) if p.x is not None and first.x is not None
-                and (abs(p.x - first.x) <= 1 or centred_under(p, first))]
+                and (abs(p.x - first.x) <= 1 or (line > first.line and centred_under(p, first)))]
 
     def straddles(line: int) -> bool:
         """The line's piece in the column and the one two lines on are the halves of the
@@ -337,6 +341,23 @@ def starts_wrapped_label(pieces: list[Piece], at: int, index: LabelIndex, most: 
         if key != piece.key and key in index.by_compact:
             return True
     return False
+
+
+def below_bare_label(pieces: list[Piece], piece: Piece, label: Piece, index: LabelIndex) -> bool:
+    """A piece on the line under another label than ``label``, left of it, that has nothing
+    to its right (项目名称 | 农村公路养护专项资金补助项目: labels printed a line above their
+    values): that label's value, not the next label's."""
+    above = [p for p in pieces if p.line == piece.line - 1 and p is not label]
+    return any(index.is_label(p.text, LABEL_SCORE) and (p.x or 0) < (piece.x or 0)
+               and not any((q.x or 0) > (p.x or 0) for q in above if q is not p) for p in above)
+
+
+def above_bare_label(pieces: list[Piece], piece: Piece, index: LabelIndex) -> bool:
+    """A piece on the line over a label left of it that has nothing to its right (惠州市人社局
+    | 主管部门: values printed a line above their labels): that label's value."""
+    below = [p for p in pieces if p.line == piece.line + 1]
+    return any(index.is_label(p.text, LABEL_SCORE) and (p.x or 0) < (piece.x or 0)
+               and not any((q.x or 0) > (p.x or 0) for q in below if q is not p) for p in below)
 
 
 def is_label_tail(piece: Piece, index: LabelIndex) -> bool:

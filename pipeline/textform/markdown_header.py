@@ -175,8 +175,11 @@ def over_its_labels(lines: list[str], words: FormWords) -> int | None:
     the labels under it in its columns, merged by a missed rule (二级指标<br>名称<br>权<br>重
     <br>(%): 二级指标 over 名称 | 权重): the first line of the labels under it; None when no
     such reading (a label over one of no column under it, 权重(%) over 名称, is left)."""
+    tops = {top for top, _label in words.label_over}
     for k in range(1, len(lines)):
         top = label_without_note("".join(lines[:k]))
+        if top not in tops:
+            continue  # no upper label: the lines under it are not parted (a tall cell's cost)
         under = stacked_labels(lines[k:], words)
         if under and all((top, label) in words.label_over for label in under):
             return k

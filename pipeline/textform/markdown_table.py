@@ -47,7 +47,7 @@ from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, c
 from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
-from pipeline.textform.repair import CELL_BREAK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
+from pipeline.textform.repair import CELL_BREAK, CJK, DOUBT_MARK, GROUPED_AMOUNT, INLINE_TAG, rejoin_tokens
 from pipeline.textform.spreadsheet import NUMBER_CELL, PIPE_ROW, PIPE_RULE
 from pipeline.textform.vocab import TextConfig, label_index
 
@@ -1521,7 +1521,7 @@ def set_apart(lines: list[str], k: int, block: list[str], words: FormWords) -> b
 
 # A labelled line's value said again is the head's when this long (compact): a unit's name.
 RUNNING_HEAD_MIN_CHARS = 4
-LABELLED_LINE = re.compile(r"^[^：:|]{2,12}[：:](.+)$")
+LABELLED_LINE = re.compile(r"^([^：:|]{2,12})[：:](.+)$")
 
 
 def running_head(line: str, head: list[str]) -> bool:
@@ -1530,8 +1530,14 @@ def running_head(line: str, head: list[str]) -> bool:
     table): a page's, not a cell pymupdf4llm failed to place, whose words the cell stream
     would read into the next value."""
     found = LABELLED_LINE.match(line.strip().lstrip("#").strip())
-    value = compact(found.group(1)) if found else ""
-    return len(value) >= RUNNING_HEAD_MIN_CHARS and any(value in earlier for earlier in head)
+    if found is None:
+        return False
+    # Words after the label's end as the head printed them (单位名称：… for 填报单位名称：…): a
+    # total or a score (得分合计：1714.97), or words the head printed after another label
+    # (备注：…), is a cell, never dropped.
+    label, value = compact(found.group(1)), compact(found.group(2))
+    return len(value) >= RUNNING_HEAD_MIN_CHARS and bool(CJK.search(value)) \
+        and any(label[-2:] + value in earlier for earlier in head)
 
 
 def rejoin_pass(lines: list[str], words: FormWords, state: ReadingState, widths_only: bool = False) -> str:

@@ -258,7 +258,7 @@ def test_a_row_with_a_cell_out_of_its_columns_kind_fails_indicators_complete() -
 
 def test_torn_cells_each_kind_fail_indicators_complete() -> None:
     torn = {"level3": "率",                           # a name's last character read as a row
-            "target": "社会效益指标服务对象",          # group names read into the target
+            "target": "效益指标社会效益指标",          # group names read into the target
             "level1": "效益经济效益指标",              # a level-2 name in the level-1 cell
             "level2": "质量指标项目验收合格率"}        # a level-2 name and a row's name
     for column, value in torn.items():
@@ -286,3 +286,18 @@ def test_cells_of_their_columns_kind_pass_indicators_complete() -> None:
     record.indicators[1].target = fv("达成预期指标")
     record.indicators[2].level3 = fv("资金分配合理性")
     assert completeness(record) == (True, "3 rows account for the weights and the total")
+
+
+def test_real_cells_that_name_groups_or_units_pass_indicators_complete() -> None:
+    # Targets that speak of a group in a sentence, names that are unit words, a weight
+    # printed in a level-2 cell, and the newer national forms' 成本指标 as a level 1 over
+    # 经济成本指标 (which holds 成本指标: the longer name is the one printed).
+    cells = [("target", "符合国家质量指标要求"), ("actual", "社会效益指标均达到预期"),
+             ("target", "各项数量指标均已完成"), ("level3", "批次"), ("level3", "平台"),
+             ("level2", "数量指标（权重20分）"), ("level2", "经济成本指标"), ("level1", "成本指标")]
+    for column, value in cells:
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        setattr(record.indicators[0], column, fv(value))
+        ok, detail = completeness(record)
+        assert ok, (column, value, detail)

@@ -1337,6 +1337,10 @@ def test_a_pages_running_head_between_the_tables_blocks_is_dropped(words: FormWo
     ])
     out = rejoin_markdown_tables(text, words)
     assert "填报单位名称" not in out and "部分资料归档不及时" in out
+    # A total, or words the head printed after another label, are cells: kept.
+    for line in ("得分合计：1714.97", "备注：南平市住房和城乡建设局"):
+        kept = rejoin_markdown_tables(text.replace("### 填报单位名称：南平市住房和城乡建设局 ", line), words)
+        assert line.split("：")[1] in kept, line
 
 
 def test_every_row_of_a_block_is_parted_as_its_header(words: FormWords) -> None:

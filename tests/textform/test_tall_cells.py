@@ -321,6 +321,35 @@ def test_a_value_straddling_the_next_label_is_not_the_row_aboves() -> None:
     assert fields["competent_department"].value == "韶关市文化广电旅游体育局"
 
 
+
+# A head whose labels print a line above their values (Excel's bottom alignment), and one
+# whose values print a line above their labels: a line next to another label's line is
+# that label's value, never the row above's value's last line.
+LABELS_ABOVE_VALUES = [
+    '项目名称',
+    '                   农村公路养护专项资金补助项目',
+    '主管部门                                                      实施单位',
+    '                   惠州市人社局                                                 惠州市人力资源和社会保障局',
+]
+VALUES_ABOVE_LABELS = [
+    '                   农村公路养护专项资金补助项目',
+    '项目名称',
+    '                   惠州市人社局                               实施单位                 惠州市人力资源和社会保障局',
+    '主管部门',
+]
+
+
+def test_a_line_next_to_another_labels_line_is_that_labels_value() -> None:
+    project = CATALOGUE.templates["mof_project"].version(None)
+    for lines in (LABELS_ABOVE_VALUES, VALUES_ABOVE_LABELS):
+        kind, pieces, kept = text_to_pieces("\n".join(lines), CONFIG, INDEX)
+        fields = read_header_fields(pieces, kept, project, INDEX, kind, len(pieces))
+        assert fields["project_name"].value == "农村公路养护专项资金补助项目", lines
+        # Which of the lines round 主管部门 is its value is not known: not read, not the
+        # project's name's tail.
+        assert fields["competent_department"].value in (None, "惠州市人社局"), lines
+
+
 # A project form's goals and the indicator table's header below them: 一级指 | 标 and 年度指标
 # | 值 wrapped round the line of 二级指标, the first label the table is found by.
 GOALS_AND_HEADER = [
