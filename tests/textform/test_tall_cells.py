@@ -5,8 +5,9 @@ with no name beside it."""
 
 from __future__ import annotations
 
+from pipeline.models import FieldValue
 from pipeline.settings import Settings
-from pipeline.template.catalogue import load_catalogue
+from pipeline.template.catalogue import TemplateSpec, load_catalogue
 from pipeline.textform.head_fields import join_stacked_labels, read_header_fields
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece, TextKind, pieces_by_line, text_to_pieces
@@ -88,6 +89,14 @@ def pieces_of(lines: list[str]) -> list[Piece]:
     kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
     assert kind is TextKind.SPACED
     return pieces
+
+
+def head_of(lines: list[str], template: TemplateSpec = FUND) -> dict[str, FieldValue]:
+    """The head's fields of a text's lines, its labels wrapped round their values joined
+    first (评价 | 2025 | 年度), as the form reader does."""
+    kind, pieces, kept = text_to_pieces("\n".join(lines), CONFIG, INDEX)
+    joined = join_stacked_labels(pieces, INDEX)
+    return read_header_fields(joined, kept, template, INDEX, kind, len(joined))
 
 
 def test_a_header_note_wrapped_past_the_labels_tails_is_the_headers() -> None:
@@ -264,7 +273,6 @@ def test_a_line_of_a_rows_cells_is_no_tall_cells_top() -> None:
     assert {p.text for p in tall if id(p) in cells_reaching(tall_lines, 2)} == {"专项", "资金"}
 
 
-
 # pdftotext -layout of fund forms' heads drawn with narrow label cells: a project name in
 # two lines straddling its label's line, the last centred under the first; a label wrapped
 # round its value (项目名 | 称) above the next row's value (实施文 | 件依据).
@@ -287,20 +295,15 @@ NAME_ABOVE_BASIS = [
 
 
 def test_a_values_last_line_centred_under_its_first_is_read() -> None:
-    kind, pieces, kept = text_to_pieces("\n".join(NAME_STRADDLING), CONFIG, INDEX)
-    pieces = join_stacked_labels(pieces, INDEX)  # 评价 | 2025 | 年度, as the form reader does
-    fields = read_header_fields(pieces, kept, FUND, INDEX, kind, len(pieces))
+    fields = head_of(NAME_STRADDLING)
     assert fields["project_name"].value == "2023年农村人居环境整治补助资金"
     assert fields["basis_document"].value == "粤财行〔2024〕56号"
 
 
 def test_a_line_beside_a_labels_wrapped_tail_is_not_the_next_rows_value() -> None:
-    kind, pieces, kept = text_to_pieces("\n".join(NAME_ABOVE_BASIS), CONFIG, INDEX)
-    pieces = join_stacked_labels(pieces, INDEX)
-    fields = read_header_fields(pieces, kept, FUND, INDEX, kind, len(pieces))
+    fields = head_of(NAME_ABOVE_BASIS)
     # 补助资金 stands beside 称, the tail of 项目名 | 称: the row above's, not the document's.
     assert fields["basis_document"].value == "粤财行〔2023〕10号"
-
 
 
 # pdftotext -layout of a project form's head: the project name on its label's line, the
@@ -314,12 +317,9 @@ NAME_ABOVE_STRADDLING_DEPARTMENT = [
 
 
 def test_a_value_straddling_the_next_label_is_not_the_row_aboves() -> None:
-    project = CATALOGUE.templates["mof_project"].version(None)
-    kind, pieces, kept = text_to_pieces("\n".join(NAME_ABOVE_STRADDLING_DEPARTMENT), CONFIG, INDEX)
-    fields = read_header_fields(pieces, kept, project, INDEX, kind, len(pieces))
+    fields = head_of(NAME_ABOVE_STRADDLING_DEPARTMENT, CATALOGUE.templates["mof_project"].version(None))
     assert fields["project_name"].value == "2023年农村公路养护专项资金"
     assert fields["competent_department"].value == "韶关市文化广电旅游体育局"
-
 
 
 # A head whose labels print a line above their values (Excel's bottom alignment), and one
@@ -340,10 +340,8 @@ VALUES_ABOVE_LABELS = [
 
 
 def test_a_line_next_to_another_labels_line_is_that_labels_value() -> None:
-    project = CATALOGUE.templates["mof_project"].version(None)
     for lines in (LABELS_ABOVE_VALUES, VALUES_ABOVE_LABELS):
-        kind, pieces, kept = text_to_pieces("\n".join(lines), CONFIG, INDEX)
-        fields = read_header_fields(pieces, kept, project, INDEX, kind, len(pieces))
+        fields = head_of(lines, CATALOGUE.templates["mof_project"].version(None))
         assert fields["project_name"].value == "农村公路养护专项资金补助项目", lines
         # Which of the lines round 主管部门 is its value is not known: not read, not the
         # project's name's tail.
@@ -371,7 +369,6 @@ def test_the_headers_lines_above_its_first_label_are_the_tables() -> None:
     assert [p.text for p in pieces[top:first]] == ["一级指", "年度指标", "实际完成", "偏差原因分析及改"]
     # The goals' lines above are the head's: a line of prose is no header line.
     assert pieces[top - 1].text == "提升。"
-
 
 
 # A provincial project form's goals above a header whose 指标性质 is printed a character a line down a
