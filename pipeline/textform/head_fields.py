@@ -372,8 +372,8 @@ def is_label_tail(piece: Piece, index: LabelIndex) -> bool:
 def centred_under(piece: Piece, first: Piece) -> bool:
     """A shorter line printed centred within a value's first line's span (2023年农村人居环
     境整治补助 | 资金): a centred cell's last line, which starts further right."""
-    if piece.x is None or first.x is None:
-        return False
+    if piece.x is None or first.x is None or not CJK.search(piece.text):
+        return False  # a number alone there is another row's amount (106), not a last line
     wide, narrow = printed_width(first), printed_width(piece)
     return first.x <= piece.x and piece.x + narrow <= first.x + wide \
         and abs((2 * piece.x + narrow) - (2 * first.x + wide)) <= 3

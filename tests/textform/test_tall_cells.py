@@ -298,6 +298,10 @@ def test_a_values_last_line_centred_under_its_first_is_read() -> None:
     fields = head_of(NAME_STRADDLING)
     assert fields["project_name"].value == "2023年农村人居环境整治补助资金"
     assert fields["basis_document"].value == "粤财行〔2024〕56号"
+    # An amount centred under a value (the next row's 106) is no last line of it.
+    amount_under = [*NAME_STRADDLING[:4], '        实施文件依据        粤财行〔2024〕56号',
+                    '                          106']
+    assert head_of(amount_under)["basis_document"].value == "粤财行〔2024〕56号"
 
 
 def test_a_line_beside_a_labels_wrapped_tail_is_not_the_next_rows_value() -> None:
