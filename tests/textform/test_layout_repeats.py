@@ -5,22 +5,16 @@ lines nearer the next row than its own; two value columns a space apart."""
 
 from __future__ import annotations
 
-from pipeline.settings import Settings
-from pipeline.template.catalogue import load_catalogue, marker_words
+from pipeline.template.catalogue import marker_words
 from pipeline.text.normalize import compact
 from pipeline.textform.form_reader import read_text_form, rows_by_lines
 from pipeline.textform.indicator_rows import TextRow, share_doubled_units
-from pipeline.textform.pieces import Piece, TextKind, pages_of_lines, pieces_by_line, text_to_pieces
+from pipeline.textform.pieces import Piece, TextKind, pages_of_lines, pieces_by_line
 from pipeline.textform.table_region import (cells_run_into_rows, drop_header_lines, drop_repeated_headers,
                                             header_labels, printed_header_keys, row_lines, rows_by_anchor_lines,
                                             table_bounds)
-from pipeline.textform.vocab import label_index, load_text_config
+from tests.textform.positioned import CAP, CATALOGUE, CONFIG, FUND, pieces_of
 
-SETTINGS = Settings()
-CATALOGUE = load_catalogue(SETTINGS.config_dir)
-CONFIG = load_text_config(SETTINGS.config_dir)
-CAP = CONFIG.confidence.ambiguous_cell
-FUND = CATALOGUE.templates["gd_fund"].version(None)
 LABELS = header_labels(FUND, CONFIG)
 
 # Two pages of a 广东 fund form (a report's text, cut): each holds the table's title, its
@@ -150,12 +144,6 @@ PAGE_TAIL = [
     '                                         评价年度   自评   未达标原因',
     '                                    预期                       评分标准   供参',
 ]
-
-
-def pieces_of(lines: list[str]) -> list[Piece]:
-    kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
-    assert kind is TextKind.SPACED
-    return pieces
 
 
 def body_of(lines: list[str]) -> list[Piece]:

@@ -6,22 +6,14 @@ with no name beside it."""
 from __future__ import annotations
 
 from pipeline.models import FieldValue
-from pipeline.settings import Settings
-from pipeline.template.catalogue import TemplateSpec, load_catalogue
+from pipeline.template.catalogue import TemplateSpec
 from pipeline.textform.head_fields import join_stacked_labels, read_header_fields
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece, TextKind, pieces_by_line, text_to_pieces
 from pipeline.textform.row_groups import place_merged_groups
 from pipeline.textform.table_region import (cells_reaching, header_labels, header_top, row_lines,
                                             rows_by_anchor_lines, sentence_ends_between, table_bounds)
-from pipeline.textform.vocab import label_index, load_text_config
-
-SETTINGS = Settings()
-CATALOGUE = load_catalogue(SETTINGS.config_dir)
-CONFIG = load_text_config(SETTINGS.config_dir)
-CAP = CONFIG.confidence.ambiguous_cell
-FUND = CATALOGUE.templates["gd_fund"].version(None)
-INDEX = label_index(CATALOGUE, CONFIG)
+from tests.textform.positioned import CAP, CATALOGUE, CONFIG, FUND, INDEX, pieces_of
 
 # pdftotext -layout of a 广东 fund form's table top (shortened from a narrow-column page):
 # the note of 参考佐证材料 wraps two characters a line down to …标即 | 可）, below the
@@ -83,12 +75,6 @@ TALL_EVIDENCE = [
     '                                                                              预期值×该指标分值。',
     '                                                                                         统计表。',
 ]
-
-
-def pieces_of(lines: list[str]) -> list[Piece]:
-    kind, pieces, _lines = text_to_pieces("\n".join(lines), CONFIG, label_index(CATALOGUE, CONFIG))
-    assert kind is TextKind.SPACED
-    return pieces
 
 
 def head_of(lines: list[str], template: TemplateSpec = FUND) -> dict[str, FieldValue]:
