@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.checks.calibration import load_calibration
 from pipeline.checks.confidence import finish_record
-from pipeline.checks.rules import apply_checks, run_checks
+from pipeline.checks.rules import apply_checks, group_names_of, run_checks
 from pipeline.errors import DocumentError, UnsupportedInput
 from pipeline.grid.lattice import fill_grid, page_to_tables
 from pipeline.hashing import sha256_of
@@ -162,7 +162,7 @@ def build_record(layout: DocumentLayout, source: Source, catalogue: Catalogue,
         infer_missing_weights(record, template)
         record.narrative = map_narrative(layout, template.narrative)
     with timed(timings, "checks"):
-        record.checks = run_checks(record, template.weighting)
+        record.checks = run_checks(record, template.weighting, group_names_of(catalogue, record.template))
         apply_checks(record, record.checks)
     return record
 
@@ -202,7 +202,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
             from pipeline.textform.sheet_fractions import sheet_fractions
             record = sheet_fractions(record, config)
     with timed(timings, "checks"):
-        record.checks = run_checks(record, template.weighting)
+        record.checks = run_checks(record, template.weighting, group_names_of(catalogue, record.template))
         apply_checks(record, record.checks)
     return record
 
@@ -462,7 +462,9 @@ class DocumentExtractor:
                 with timed(record.timings, "checks"):
                     spec = self.catalogue.templates.get(record.template)
                     threshold = self.calibration.config.review_threshold(record, self.settings.review_threshold)
-                    finish_record(record, self.calibration, threshold, spec.weighting if spec is not None else {})
+                    weighting = spec.weighting if spec is not None else {}
+                    finish_record(record, self.calibration, threshold, weighting,
+                                  group_names_of(self.catalogue, record.template))
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                 log.debug("internal error finishing %s", record.source.path, exc_info=True)
                 record = failed_record(record.source, f"internal error ({type(exc).__name__}: "

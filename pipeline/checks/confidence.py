@@ -14,6 +14,7 @@ from collections.abc import Collection
 from pipeline.checks.calibration import Calibration, calibrate, probabilities
 from pipeline.checks.repair import repair_from_arithmetic
 from pipeline.checks.rules import (
+    GroupNames,
     Weighting,
     apply_checks,
     declared_weighting,
@@ -44,7 +45,7 @@ def flag_low_confidence(record: Record, threshold: float) -> int:
 
 
 def recheck(record: Record, weighting: Weighting | None = None,
-            equations: Collection[str] = ()) -> None:
+            equations: Collection[str] = (), names: GroupNames | None = None) -> None:
     """The checks again (values changed, or a record cached as read): old check flags
     off, new ones on; a failed equation flags only the values no other equation confirms
     (``equations``: the rules that are equations; none, every value it implicates)."""
@@ -54,22 +55,22 @@ def recheck(record: Record, weighting: Weighting | None = None,
     declared = declared_weighting(record.template) if weighting is None else weighting
     # A text report's errors come several at once: no sum's holding vouches for a value.
     confirming = equations if misreads_one_by_one(record) else ()
-    record.checks = left_to_doubt(record, run_checks(record, declared), confirming,
+    record.checks = left_to_doubt(record, run_checks(record, declared, names), confirming,
                                   rows_not_read(record, declared))
     apply_checks(record, record.checks)
     record.checks += kept
 
 
 def finish_record(record: Record, calibration: Calibration, threshold: float,
-                  weighting: Weighting | None = None) -> list[str]:
+                  weighting: Weighting | None = None, names: GroupNames | None = None) -> list[str]:
     """Calibrate, repair from the arithmetic, flag (see the module doc); returns the
-    paths of the values inferred. ``weighting``: the form's weighting rules (default:
-    declared in the default config folder for record.template)."""
+    paths of the values inferred. ``weighting`` and ``names``: the form's weighting rules
+    and group names (default: declared in the default config folder for record.template)."""
     # Checked again with what the calibration knows (which checks are equations), so that
     # a failed sum flags only what it implicates, and a record cached as read is judged as
     # a fresh one is.
     equations = calibration.config.equations
-    recheck(record, weighting, equations)
+    recheck(record, weighting, equations, names)
     readings = {path: value.confidence for path, value in record.iter_values()}
     # Which values to trust in a sum that fails: a failed check cannot say which of its
     # values is wrong, so it is left out of that judgement.
@@ -80,7 +81,7 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
         for path, value in record.iter_values():
             if path not in repaired:
                 value.confidence = readings[path]
-        recheck(record, weighting, equations)
+        recheck(record, weighting, equations, names)
         calibrate(record, calibration)
     flag_low_confidence(record, threshold)
     if not misreads_one_by_one(record):

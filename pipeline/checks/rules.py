@@ -19,7 +19,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from pipeline.models import Check, FieldValue, Record
-from pipeline.template.catalogue import WeightingRule, load_catalogue
+from pipeline.template.catalogue import Catalogue, WeightingRule, load_catalogue
 from pipeline.text.normalize import compact
 from pipeline.text.values import money_units
 
@@ -519,7 +519,8 @@ def indicators_share(record: Record, weighting: Weighting, shares: dict[str, flo
     return max(shares.values()) if shares else None
 
 
-def check_indicators_complete(record: Record, weighting: Weighting) -> list[Check]:
+def check_indicators_complete(record: Record, weighting: Weighting,
+                              names: GroupNames | None = None) -> list[Check]:
     """The indicator table was found and its rows account for the weights and the total.
 
     A row that was not read has no value to carry a flag: this check says it is missing
@@ -532,7 +533,7 @@ def check_indicators_complete(record: Record, weighting: Weighting) -> list[Chec
     if not record.indicators:
         return [Check(rule="indicators_complete", ok=False, detail="no indicator table found",
                       fields=["fields.total_score"])]
-    short, over, paths = unaccounted(record, weighting)
+    short, over, paths = unaccounted(record, weighting, names)
     detail = ("; ".join(short + over) if short or over
               else f"{len(record.indicators)} rows account for the weights and the total")
     return [Check(rule="indicators_complete", ok=not (short or over), detail=detail,
@@ -545,9 +546,11 @@ def rows_not_read(record: Record, weighting: Weighting) -> bool:
     return bool(record.indicators) and bool(unaccounted(record, weighting)[0])
 
 
-def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[str], list[str]]:
+def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None = None
+                ) -> tuple[list[str], list[str], list[str]]:
     """What the rows fail to account for (check_indicators_complete): what falls short,
-    what exceeds what any rule gives, and the values that say so."""
+    what exceeds what any rule gives, and the values that say so (``names``: the form's
+    group names, default: the default config folder's)."""
     short: list[str] = []
     over: list[str] = []
     paths: list[str] = []
@@ -602,7 +605,7 @@ def unaccounted(record: Record, weighting: Weighting) -> tuple[list[str], list[s
                          "accounted for group by group")
             paths.extend(f"indicators[{i}].level1" for i in unnamed)
     # Not in `short`: nothing says the sums lack what the torn rows hold (rows_not_read).
-    for i, column in cells_out_of_kind(record):
+    for i, column in cells_out_of_kind(record, names):
         over.append(f"row {i + 1}'s {column} is not of its column's kind (a group's name, a "
                      "lone character, values only): a row torn over the table's lines, a row of the form "
                      "perhaps not read as one")
@@ -655,6 +658,8 @@ class GroupNames:
 
 
 def declared_group_names(template: str) -> GroupNames:
+    """The group names the default config folder gives a template (build_record and
+    finish pass their own catalogue's, `group_names_of`)."""
     from pipeline.settings import Settings
     return group_names_in(Settings().config_dir, template)
 
@@ -662,7 +667,12 @@ def declared_group_names(template: str) -> GroupNames:
 @cache
 def group_names_in(config_dir: Path | None, template: str) -> GroupNames:
     """declared_group_names for a config folder (built once: every record's checks ask)."""
-    templates = load_catalogue(config_dir).templates
+    return group_names_of(load_catalogue(config_dir), template)
+
+
+def group_names_of(catalogue: Catalogue, template: str) -> GroupNames:
+    """The group names a catalogue (a config folder's templates.yaml) gives a template."""
+    templates = catalogue.templates
     level2 = {compact(t) for spec in templates.values()
               for terms in spec.vocabulary.level2.values() for t in terms if t}
     spec = templates.get(template)
@@ -703,7 +713,7 @@ def without_units(text: str, units: Sequence[str]) -> str:
     return text
 
 
-def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
+def cells_out_of_kind(record: Record, names: GroupNames | None = None) -> list[tuple[int, str]]:
     """The rows (index, column) with a cell out of its column's kind, the trace of a row
     torn over the table's lines: a text that broke a row's cells over several lines (a
     level-1 or level-2 name printed over two, the row's values on the line between) had a
@@ -715,7 +725,7 @@ def cells_out_of_kind(record: Record) -> list[tuple[int, str]]:
     holding a group's name (社会效益指标服务对象); a level-1 name holding a level-2 name
     (效益经济效益指标, 生态效益指标 for gd_fund's 效益); a level-2 name holding one and
     other words besides (质量指标项目验收合格率)."""
-    names = declared_group_names(record.template)
+    names = declared_group_names(record.template) if names is None else names
     if record.template == "unknown" or not (names.own or names.level2):
         return []
     long_names = [n for n in names.own | names.level2 if len(n) >= GROUP_NAME_IN_VALUE_MIN]
@@ -773,12 +783,17 @@ RULES: list[Callable[..., list[Check]]] = [
 WEIGHTED_RULES = (check_level1_sum, check_scores_total, check_indicators_complete)
 
 
-def run_checks(record: Record, weighting: Weighting | None = None) -> list[Check]:
-    """Every check of the record; `weighting`: the form's rules (default: as declared in
-    the default config folder for record.template)."""
+def run_checks(record: Record, weighting: Weighting | None = None,
+               names: GroupNames | None = None) -> list[Check]:
+    """Every check of the record; `weighting` and `names`: the form's rules and group
+    names (default: as declared in the default config folder for record.template)."""
     declared = declared_weighting(record.template) if weighting is None else weighting
-    return [check for rule in RULES
-            for check in (rule(record, declared) if rule in WEIGHTED_RULES else rule(record))]
+
+    def run(rule: Callable[..., list[Check]]) -> list[Check]:
+        if rule is check_indicators_complete:  # it also knows a cell by the form's names
+            return check_indicators_complete(record, declared, names)
+        return rule(record, declared) if rule in WEIGHTED_RULES else rule(record)
+    return [check for rule in RULES for check in run(rule)]
 
 
 def left_to_doubt(record: Record, checks: list[Check], equations: Collection[str],

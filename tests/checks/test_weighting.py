@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.checks.calibration import Calibration, CalibrationConfig
 from pipeline.checks.confidence import finish_record
-from pipeline.checks.rules import apply_checks, choose_weighting, declared_weighting, run_checks
+from pipeline.checks.rules import apply_checks, choose_weighting, declared_weighting, group_names_of, run_checks
+from pipeline.document import DocumentExtractor
 from pipeline.models import FieldValue, Indicator, Record, Source
+from pipeline.settings import Settings
+from pipeline.template.catalogue import load_catalogue
 
 NATIONAL = declared_weighting("mof_project")
 
@@ -301,3 +306,30 @@ def test_real_cells_that_name_groups_or_units_pass_indicators_complete() -> None
         setattr(record.indicators[0], column, fv(value))
         ok, detail = completeness(record)
         assert ok, (column, value, detail)
+
+
+# A user's config (--config) adds a level-2 name its forms print under 效益指标.
+USER_LEVEL2 = """\
+templates:
+  mof_project:
+    vocabulary:
+      level2:
+        效益指标: [绿色发展指标]
+"""
+
+
+def test_cells_out_of_kind_know_the_group_names_of_the_users_config(tmp_path: Path) -> None:
+    config = tmp_path / "my-config"
+    config.mkdir()
+    (config / "templates.yaml").write_text(USER_LEVEL2, encoding="utf-8")
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[1].level3 = fv("绿色发展指标")  # the group's name torn into a row
+    assert completeness(record)[0] is True  # the shipped forms do not know the name
+    names = group_names_of(load_catalogue(config), "mof_project")
+    check = next(c for c in run_checks(record, NATIONAL, names) if c.rule == "indicators_complete")
+    assert not check.ok and check.fields == ["indicators[1].level3"], check
+    # The extractor's last step checks with its own config's names.
+    finished = DocumentExtractor(Settings(config_dir=config)).finish(record)
+    check = next(c for c in finished.checks if c.rule == "indicators_complete")
+    assert not check.ok and "row 2's level3 is not of its column's kind" in check.detail, check
