@@ -274,6 +274,25 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
             ind.level2.confidence = min(ind.level2.confidence, cap)
 
 
+# A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%), and an actual that is a
+# number alone (86.48).
+UNIT_BOUND = re.compile(r"\d\s*(%|[^\d\s.%]+)$")
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def doubt_actuals_without_target_unit(record: Record, cap: float) -> None:
+    """An actual read as a bare number beside a target that bounds a number in a unit
+    (≤90万元 | 86.48): the unit of a value wrapped in a narrow cell (86.48 | 万元) stands on
+    a line of its own, and a tool's lines may lose it to another cell or to none; a form
+    states what it measured in the target's unit. The number may be all the form printed,
+    so it is kept, read with its confidence capped at ``cap``."""
+    for ind in record.indicators:
+        target = str(ind.target.value or "").strip()
+        actual = str(ind.actual.value or "").strip()
+        if actual and BARE_NUMBER.fullmatch(actual) and UNIT_BOUND.search(target):
+            ind.actual.confidence = min(ind.actual.confidence, cap)
+
+
 def is_value_not_name(text: str) -> bool:
     """An indicator's name with no Chinese character (86%, ≥90%, 100): a target's or an
     actual's cell read into the name's column. A dash or a slash alone is one too: a name

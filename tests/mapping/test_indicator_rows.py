@@ -12,6 +12,7 @@ from pipeline.mapping.indicator_rows import (
     cell_value,
     confirm_text_table,
     consecutive_partition,
+    doubt_actuals_without_target_unit,
     doubt_groups_against_row_words,
     doubt_groups_off_vocabulary,
     doubt_values_holding_table_labels,
@@ -262,3 +263,17 @@ def test_values_holding_the_table_headers_labels_are_in_doubt() -> None:
     assert [i.evidence.confidence for i in inds] == [0.5, 0.99, 0.99]
     assert record.fields["goal_expected"].confidence == 0.5
     assert record.fields["project_name"].confidence == 0.99
+
+
+def test_a_bare_actual_beside_a_target_in_a_unit_is_in_doubt() -> None:
+    """pdfplumber's layout text of a narrow 实际完成值 column: 86.48 | 万元 on two lines about
+    the row's line, the unit's line lost; the number is kept, in doubt. An actual in the
+    target's unit, or beside a target of words, stays sure."""
+    pairs = [("≤90万元", "86.48"), ("≥95%", "96"), ("≤90万元", "86.48万元"), ("逐步改善", "100"),
+             ("100%", "100%"), ("≥6人次", "6人次")]
+    inds = [indicator("产出指标", 50, 10, 10) for _ in pairs]
+    for ind, (target, actual) in zip(inds, pairs):
+        ind.target, ind.actual = fv(target), fv(actual)
+    doubt_actuals_without_target_unit(record_with(inds, 60), 0.5)
+    assert [i.actual.confidence for i in inds] == [0.5, 0.5, 0.99, 0.99, 0.99, 0.99]
+    assert [i.actual.value for i in inds][:2] == ["86.48", "96"]
