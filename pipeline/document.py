@@ -171,7 +171,9 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
                       timings: dict[str, float], sheet_copy: bool = False) -> Record:
     """A record from a text form whose indicator columns are already named; ``sheet_copy``:
     the text is a spreadsheet's copy, whose percent cells may have lost their format."""
-    from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_groups_off_vocabulary,
+    from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_actuals_without_target_unit,
+                                                  doubt_groups_against_row_words,
+                                                  doubt_groups_off_vocabulary,
                                                   doubt_values_holding_table_labels, rows_to_indicators)
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
@@ -188,6 +190,10 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         confirm_text_table(record, form.kind.value != "cells", config.confidence.unconfirmed_table,
                            form.table_cost <= config.table_fit_max, form.rows_whole)
         doubt_groups_off_vocabulary(record, template.vocabulary, config.confidence.ambiguous_cell)
+        doubt_groups_against_row_words(record, config.cell_stream.level2_row_words,
+                                       config.cell_stream.level2_target_forms, config.confidence.ambiguous_cell)
+        if not sheet_copy:  # a sheet's copy loses its percent cells' format: sheet_fractions
+            doubt_actuals_without_target_unit(record, config.confidence.ambiguous_cell)
         doubt_values_holding_table_labels(record, template.indicators, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)

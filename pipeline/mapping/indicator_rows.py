@@ -234,6 +234,65 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
             ind.deviation_reason.confidence = min(ind.deviation_reason.confidence, cap)
 
 
+def row_word_groups(ind: Indicator, row_words: dict[str, tuple[str, ...]],
+                    target_forms: dict[str, re.Pattern[str]]) -> set[str]:
+    """The level-2 names an indicator's own cells point to: words of its name (及时 →
+    时效指标, 验收 → 质量指标; config text.yaml cell_stream.level2_row_words) and its
+    target's form (≤90万元 → 成本指标; level2_target_forms): what the row measures."""
+    name = compact(str(ind.level3.value or ""))
+    target = compact(str(ind.target.value or ""))
+    said = {group for group, words in row_words.items() if any(w in name for w in words)}
+    said |= {group for group, form in target_forms.items() if target and form.search(target)}
+    return said
+
+
+def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence[str]],
+                                   target_forms: dict[str, str], cap: float) -> None:
+    """A row at the edge of its level-2 group whose own words point to the neighbouring
+    group's name, not its own (资金拨付及时率 read as the last row of 质量指标, the row
+    below opening 时效指标): a merged group cell is printed once, centred on rows of
+    any height, and where one group ends and the next begins is read off the lines; a row
+    whose measure names the group over the border says that border may be a row off. No
+    sum confirms a level-2 name, so the row's level-2 value is read with its confidence
+    capped at ``cap``, not moved. A row whose words point nowhere or to its own group,
+    or to a group no neighbour holds, says nothing (real forms file rows loosely)."""
+    words = {compact(k): tuple(compact(w) for w in v) for k, v in row_words.items()}
+    forms = {compact(k): re.compile(v) for k, v in target_forms.items()}
+    rows = record.indicators
+    groups = [compact(str(ind.level2.value or "")) for ind in rows]
+    parents = [compact(str(ind.level1.value or "")) for ind in rows]
+    for j, ind in enumerate(rows):
+        own = groups[j]
+        if own not in words:
+            continue
+        said = row_word_groups(ind, words, forms)
+        if not said or own in said:
+            continue
+        beside = {groups[k] for k in (j - 1, j + 1)
+                  if 0 <= k < len(rows) and parents[k] == parents[j] and groups[k] != own}
+        if beside & said:
+            ind.level2.confidence = min(ind.level2.confidence, cap)
+
+
+# A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%), and an actual that is a
+# number alone (86.48).
+UNIT_BOUND = re.compile(r"\d\s*(%|[^\d\s.%]+)$")
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def doubt_actuals_without_target_unit(record: Record, cap: float) -> None:
+    """An actual read as a bare number beside a target that bounds a number in a unit
+    (≤90万元 | 86.48): the unit of a value wrapped in a narrow cell (86.48 | 万元) stands on
+    a line of its own, and a tool's lines may lose it to another cell or to none; a form
+    states what it measured in the target's unit. The number may be all the form printed,
+    so it is kept, read with its confidence capped at ``cap``."""
+    for ind in record.indicators:
+        target = str(ind.target.value or "").strip()
+        actual = str(ind.actual.value or "").strip()
+        if actual and BARE_NUMBER.fullmatch(actual) and UNIT_BOUND.search(target):
+            ind.actual.confidence = min(ind.actual.confidence, cap)
+
+
 def is_value_not_name(text: str) -> bool:
     """An indicator's name with no Chinese character (86%, ≥90%, 100): a target's or an
     actual's cell read into the name's column. A dash or a slash alone is one too: a name

@@ -46,6 +46,7 @@ from pipeline.textform.head_fields import (
     doubt_score_over_weight,
     doubt_off_vocabulary,
     doubt_other_fields_terms,
+    doubt_values_holding_labels,
     doubt_unit_names,
     join_stacked_labels,
     join_wrapped_labels,
@@ -228,6 +229,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
     doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_values_holding_labels(form.fields, template, index, tuple(config.unit_fields),
+                                tuple(catalogue.document_numbers.fields), config.confidence.ambiguous_cell)
     if interleaved:
         blanks_said_missing(form.fields)
     elif kind in (TextKind.CELLS, TextKind.LINES, TextKind.SPACED):

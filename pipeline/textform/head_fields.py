@@ -901,6 +901,41 @@ def doubt_other_fields_terms(fields: dict[str, FieldValue], template: TemplateSp
             fv.confidence = min(fv.confidence, cap)
 
 
+# A document number's year and number (粤财预〔2024〕13号, its brackets as a tool prints them):
+# the value of a form's basis-document field, never part of a name or a goal.
+DOCUMENT_NUMBER = re.compile(r"\d{4}\s*[〕】\])）」]\s*\d+\s*号")
+# The fewest characters of a form label that, found inside a unit's name, is that label and
+# not a word of the name (金额单位, 调整后预算; 项目 or 资金 alone may be a name's words).
+LABEL_IN_VALUE_MIN = 4
+
+
+def doubt_values_holding_labels(fields: dict[str, FieldValue], template: TemplateSpec, index: LabelIndex,
+                                unit_fields: tuple[str, ...], number_fields: tuple[str, ...],
+                                cap: float) -> None:
+    """A head text value holding another cell's text, read whole with no flag: a goal that
+    runs on into the narrative's section heading (…落地见效。县乡人大覆盖100%… 一、绩效目标
+    实现情况 …: the table and the narrative below read as the goal's wrapped lines); a
+    name or a goal holding a document number (公共文化服务体系建设项目绵阳财农〔2021〕52号: the
+    实施文件依据 cell beside it, ``number_fields`` its own); a unit's name (``unit_fields``)
+    holding a label of the form (金额单位:万元汕头市卫生健康局, 汕头市自然资源局调整后预算执行:
+    the label's cell, printed beside or torn, read into the value). Which part is the
+    value's own is not known: read with the confidence capped at ``cap``, not cut."""
+    closed = template.vocabulary.fields
+    headings = [h for h in index.headings if len(h) >= LABEL_IN_VALUE_MIN]
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        if name in closed or spec.type != "text" or fv is None or not isinstance(fv.value, str):
+            continue
+        key = compact(fv.value)
+        own = {compact(label) for label in spec.all_labels}
+        holds = any(h in key for h in headings) \
+            or (name not in number_fields and bool(DOCUMENT_NUMBER.search(fv.value))) \
+            or (name in unit_fields and any(len(label) >= LABEL_IN_VALUE_MIN and label in key
+                                            and label not in own for label in index.keys))
+        if holds:
+            fv.confidence = min(fv.confidence, cap)
+
+
 def blanks_said_missing(fields: dict[str, FieldValue], optional: frozenset[str] = frozenset()) -> None:
     """Fields read blank (no text after the label, not even a dash) in a text whose lines
     come in a page's bands (lines_interleaved): a value centred beside its label starts a

@@ -12,6 +12,8 @@ from pipeline.mapping.indicator_rows import (
     cell_value,
     confirm_text_table,
     consecutive_partition,
+    doubt_actuals_without_target_unit,
+    doubt_groups_against_row_words,
     doubt_groups_off_vocabulary,
     doubt_values_holding_table_labels,
     level1_groups,
@@ -197,6 +199,30 @@ def test_a_level2_name_under_a_level1_group_the_form_does_not_list_it_in_is_in_d
 
 
 
+def test_a_row_whose_words_name_the_group_over_its_border_is_in_doubt() -> None:
+    """pdftotext -layout of 产出指标 (质量指标 printed between its two rows, 时效指标 between
+    its two): the borders read a row late, 问题整改到位率 under 数量指标 and 资金拨付及时率
+    under 质量指标, no flag. Each row's words name the group over its border (到位 →
+    质量指标, 及时 → 时效指标): its level-2 value is doubted, not moved. A row whose words
+    name its own group, or a group no neighbour holds (人居环境 → 生态效益指标 beside
+    社会效益指标 rows), or nothing, stays sure."""
+    from pipeline.textform.vocab import load_text_config
+    stream = load_text_config(None).cell_stream
+    rows = [("数量指标", "培训人次", "≥6人次"), ("数量指标", "问题整改到位率", "100%"),
+            ("质量指标", "项目验收合格率", "≥85%"), ("质量指标", "资金拨付及时率", "≥85%"),
+            ("时效指标", "项目按期完成率", "100%")]
+    inds = [indicator("产出指标", 50, 10, 10) for _ in rows]
+    for ind, (level2, name, target) in zip(inds, rows):
+        ind.level2, ind.level3, ind.target = fv(level2), fv(name), fv(target)
+    more = [indicator("效益指标", 30, 10, 10) for _ in range(2)]
+    for ind, name in zip(more, ["社会公众知晓率", "人居环境改善情况"]):
+        ind.level2, ind.level3, ind.target = fv("社会效益指标"), fv(name), fv("有效提升")
+    doubt_groups_against_row_words(record_with(inds + more, 80), stream.level2_row_words,
+                                   stream.level2_target_forms, 0.5)
+    assert [i.level2.confidence for i in inds + more] == [0.99, 0.5, 0.99, 0.5, 0.99, 0.99, 0.99]
+    assert [i.level2.value for i in inds] == ["数量指标", "数量指标", "质量指标", "质量指标", "时效指标"]
+
+
 def test_a_name_opening_with_a_torn_group_name_is_in_doubt() -> None:
     vocabulary = load_catalogue(None).templates["mof_project"].vocabulary
     inds = [indicator("产出指标", 60, 30, 30) for _ in range(3)]
@@ -237,3 +263,17 @@ def test_values_holding_the_table_headers_labels_are_in_doubt() -> None:
     assert [i.evidence.confidence for i in inds] == [0.5, 0.99, 0.99]
     assert record.fields["goal_expected"].confidence == 0.5
     assert record.fields["project_name"].confidence == 0.99
+
+
+def test_a_bare_actual_beside_a_target_in_a_unit_is_in_doubt() -> None:
+    """pdfplumber's layout text of a narrow 实际完成值 column: 86.48 | 万元 on two lines about
+    the row's line, the unit's line lost; the number is kept, in doubt. An actual in the
+    target's unit, or beside a target of words, stays sure."""
+    pairs = [("≤90万元", "86.48"), ("≥95%", "96"), ("≤90万元", "86.48万元"), ("逐步改善", "100"),
+             ("100%", "100%"), ("≥6人次", "6人次")]
+    inds = [indicator("产出指标", 50, 10, 10) for _ in pairs]
+    for ind, (target, actual) in zip(inds, pairs):
+        ind.target, ind.actual = fv(target), fv(actual)
+    doubt_actuals_without_target_unit(record_with(inds, 60), 0.5)
+    assert [i.actual.confidence for i in inds] == [0.5, 0.5, 0.99, 0.99, 0.99, 0.99]
+    assert [i.actual.value for i in inds][:2] == ["86.48", "96"]

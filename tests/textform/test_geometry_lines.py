@@ -356,3 +356,36 @@ def test_a_sentence_cell_ending_in_a_joining_word_lost_its_last_lines() -> None:
                             CONFIG.dangling_ends)
     assert [r.cells["evidence"][0].confidence for r in rows] == [CAP, 0.95, CAP, 0.95]
     assert cut_short("检查的通知及", CONFIG.dangling_ends) and not cut_short("检查的通知及")
+
+
+def test_a_head_value_holding_another_cells_text_is_in_doubt() -> None:
+    """A goal run on into the table and the narrative (…落地见效。县乡人大覆盖100%… 一、绩效
+    目标实现情况 已按计划…: pypdf's layout mode of a narrow form), a name holding the
+    basis document's number beside it (…建设项目绵阳财农〔2021〕52号), a unit's name holding a
+    label (金额单位：万元汕头市卫生健康局, pdftotext -layout; 汕头市自然资源局调整后预算执行,
+    pdfplumber): each read whole, each in doubt. The basis document's own number, a goal
+    naming 资金 and a unit's plain name stay trusted."""
+    from pipeline.textform.head_fields import doubt_values_holding_labels
+    index = label_index(CATALOGUE, CONFIG)
+    national = CATALOGUE.templates["mof_project"]
+
+    def field(text: str) -> FieldValue:
+        return FieldValue(value=text, raw=text, confidence=0.95)
+
+    fields = {"goal_expected": field("更好地服务群众，推动民生实事落地见效。县乡人大覆盖100%≥20处一、绩效目标实现情况已按计划完成"),
+              "goal_actual": field("已按计划完成年度工作任务，资金使用规范，各项绩效指标基本达成。"),
+              "implementing_unit": field("金额单位：万元汕头市卫生健康局"),
+              "competent_department": field("汕头市卫生健康局")}
+    doubt_values_holding_labels(fields, national, index, tuple(CONFIG.unit_fields),
+                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    assert [f.confidence for f in fields.values()] == [CAP, 0.95, CAP, 0.95]
+    fields = {"project_name": field("公共文化服务体系建设项目绵阳财农〔2021〕52号"),
+              "basis_document": field("绵阳财农〔2021〕52号")}
+    doubt_values_holding_labels(fields, FUND, index, tuple(CONFIG.unit_fields),
+                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    assert [f.confidence for f in fields.values()] == [CAP, 0.95]
+    dept = CATALOGUE.templates["dept_overall"]
+    fields = {"reporting_unit": field("汕头市自然资源局调整后预算执行")}
+    doubt_values_holding_labels(fields, dept, index, tuple(CONFIG.unit_fields),
+                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    assert fields["reporting_unit"].confidence == CAP
