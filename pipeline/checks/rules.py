@@ -687,6 +687,8 @@ def group_names_of(catalogue: Catalogue, template: str) -> GroupNames:
 
 # A weight printed in a group name's cell (数量指标（20分）, 产出指标（权重50分）), compact.
 PRINTED_WEIGHT = re.compile(r"(?:权重)?\d+(?:\.\d+)?分$")
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+UNIT_AFTER_NUMBER = re.compile(r"[≥≤><=＝]?\d+(?:\.\d+)?[^\d.]+")
 COMPARATORS = "≥≤><=＞＜＝"
 
 
@@ -744,6 +746,12 @@ def cells_out_of_kind(record: Record, names: GroupNames | None = None) -> list[t
                 # into the row. Not a word of a sentence (符合国家质量指标要求, 社会效益指标均达到预期).
                 torn = text in long_names or any(text.startswith(n) and text[len(n):] in long_names
                                                  for n in long_names)
+                if column == "target" and not torn:
+                    # A bare number as the target beside an actual with its unit (9 | 91%):
+                    # the weight or score of a row lost, read into its neighbour.
+                    actual = ind.actual.value
+                    torn = bool(BARE_NUMBER.fullmatch(text)) and isinstance(actual, str) \
+                        and bool(UNIT_AFTER_NUMBER.fullmatch(compact(actual)))
             else:
                 text = PRINTED_WEIGHT.sub("", text)  # 数量指标（权重20分）: the weight is the cell's
                 # Longest first: 经济成本指标 holds 成本指标, which is no other name beside it.

@@ -73,6 +73,8 @@ from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, T
                                      template_labels)
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# A target or actual of a number: a comparator, the number, its unit or the rest of a date.
+AMOUNT_WITH_UNIT = re.compile(r"([≥≤><=＝]?\d+(?:\.\d+)?)(\D.*)")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The same without the colon: 金额单位：万元 is a label and its value, no sentence.
 SENTENCE_MARK = re.compile(r"[，。；、,;]")
@@ -244,6 +246,20 @@ class CellClassifier:
                 return j
         return None
 
+    def whole_value(self, text: str) -> bool:
+        """Whether a text is a value cell whole: a term of config qualitative_values, a
+        deadline config cell_stream.target_words says with its date (12月31日前), or a
+        number with its unit (≤120万元, 102.81万元, ≥90%; config units), not a part left
+        open (≤120万, 12月31) nor words no unit ends (12月31成)."""
+        text = compact(text)
+        if text in self.config.qualitative_values:
+            return True
+        number = AMOUNT_WITH_UNIT.fullmatch(text)
+        if number is None:
+            return False
+        unit = number.group(2)
+        return unit in self.config.units or any(re.search(x, text) for x in self.config.cell_stream.target_words)
+
     def standalone(self, piece: Piece) -> bool:
         """A line that is a whole cell by itself, even inside another cell's block."""
         kind = self.of((piece,))
@@ -306,6 +322,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     interleaved = bridged_sentences(block, kinds) or interleaved_text(block, kinds)
     if interleaved:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in interleaved]
+    paired = values_wrapped_side_by_side(block, kinds)
+    if paired:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in paired]
     cells: list[list[Piece]] = []
     text_at: int | None = None
     value_at: int | None = None
@@ -333,6 +352,37 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in sentence_lines_rejoined(block, cells, kinds)]
+
+
+def values_wrapped_side_by_side(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """Values side by side, each wrapped once in a narrow column (12月31 按期完 | 日前 | 成,
+    ≤120万 102.81 | 元 | 万元): the first line holds each value's first part, and the tool
+    writes their last parts a line each, left first (lines at one height, left to right).
+    Taken only where the vocabulary confirms it: every value so made whole (a term of
+    config qualitative_values, a target config cell_stream.target_words says, an amount
+    with its unit) and not every first part whole already. Where the right-first order
+    makes whole values too, and other ones, the values are in doubt."""
+    k = len(block[0])
+    if k < 2 or len(block) != k + 1 or any(len(line) != 1 for line in block[1:]):
+        return []
+    heads = block[0]
+    if all(kinds.whole_value(p.text.strip()) for p in heads):
+        return []  # whole values already: the lines below are other cells
+
+    def joined(order: list[int]) -> list[list[Piece]] | None:
+        columns = [[head, block[1 + j][0]] for head, j in zip(heads, order)]
+        texts = ["".join(p.text.strip() for p in c) for c in columns]
+        return columns if all(kinds.whole_value(t) for t in texts) else None
+
+    in_turn = joined(list(range(k)))
+    if in_turn is None:
+        return []
+    other = joined(list(range(k - 1, -1, -1)))
+    if other is not None and [compact("".join(p.text for p in c)) for c in other] != \
+            [compact("".join(p.text for p in c)) for c in in_turn]:
+        guess = kinds.config.confidence.ambiguous_cell
+        return [[replace(p, confidence=min(p.confidence, guess)) for p in c] for c in in_turn]
+    return in_turn
 
 
 def sentence_lines_rejoined(block: list[list[Piece]], cells: list[list[Piece]], kinds: CellClassifier
@@ -2893,9 +2943,14 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
         return total(found)
     if rows_whole:
         # Every row there: a number no row took that the scores make is the total, moved
-        # away from its label (合计 | 100 | 100 | 12, the total printed elsewhere).
+        # away from its label (合计 | 100 | 100 | 12, the total printed elsewhere). Not the
+        # full marks right before the printed total (100 | 99): the total row's weights,
+        # which rows lost by a sum closing by chance would make.
+        found_at = next((i for i, c in enumerate(cells) if c is found), None)
+        weights_at = found_at - 1 if found_at is not None and found_at > 0 and any(
+            abs((cells[found_at - 1].number() or -1.0) - m) <= TOLERANCE for m in marks) else None
         made_by = {c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"
-                   and total(c)[1]}
+                   and i != weights_at and total(c)[1]}
         if len(made_by) == 1:
             return total(next(c for i, c in enumerate(cells) if i not in used and c.kind == "num"
                               and c.number() in made_by))

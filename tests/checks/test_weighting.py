@@ -282,6 +282,25 @@ def test_torn_cells_each_kind_fail_indicators_complete() -> None:
         assert not ok and "row 3's level3 is not of its column's kind" in detail, (name, detail)
 
 
+def test_a_bare_number_target_beside_an_actual_with_its_unit_fails_indicators_complete() -> None:
+    # pdftotext's reading order of a narrow-column form: a lost row's weight and score
+    # (10 | 9) printed before the next row's values, its 9 read as that row's target
+    # beside the actual 91%; the sums closed by chance without the lost row.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[2].target = fv("9")
+    record.indicators[2].actual = fv("91%")
+    ok, detail = completeness(record)
+    assert not ok and "row 3's target is not of its column's kind" in detail, detail
+    # A target and an actual both bare (100 | 98), or a target with its unit: the row's own.
+    for target, actual in (("100", "98"), ("≥90%", "91%"), ("12月31日前", "按期完成")):
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        record.indicators[2].target = fv(target)
+        record.indicators[2].actual = fv(actual)
+        assert completeness(record)[0] is True, (target, actual)
+
+
 def test_cells_of_their_columns_kind_pass_indicators_complete() -> None:
     # A level-2 name with its weight, a target naming a standard, a level-3 name that
     # begins with a level-2 group's words (gd_fund's 资金分配合理性 under 资金分配).

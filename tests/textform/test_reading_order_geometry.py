@@ -12,9 +12,9 @@ from pipeline.document import DocumentExtractor
 from pipeline.models import FieldValue
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
-from pipeline.textform.cell_stream import (Cell, CellClassifier, block_cells, doubt_misread_head_values,
-                                           doubt_total_of_weights, doubt_values_no_cell_holds,
-                                           longest_number_run)
+from pipeline.textform.cell_stream import (Cell, CellClassifier, StreamRow, block_cells,
+                                           doubt_misread_head_values, doubt_total_of_weights,
+                                           doubt_values_no_cell_holds, find_total, longest_number_run)
 from pipeline.textform.indicator_rows import TextRow
 from pipeline.textform.pieces import Piece
 from pipeline.textform.vocab import label_index, load_text_config
@@ -231,6 +231,41 @@ def test_a_line_that_ends_a_value_beside_another_goes_to_it() -> None:
     # A whole value already (按期完成) takes no more: 率 is a name's.
     got = cells("按期完成 已完成", "率")
     assert ("按期完成", "value") in got and ("已完成", "value") in got
+
+
+def test_values_wrapped_side_by_side_take_their_last_parts_in_turn() -> None:
+    kinds = CellClassifier(CONFIG, "mof_project", CATALOGUE.templates["mof_project"],
+                           label_index(CATALOGUE, CONFIG))
+
+    def cells(*lines: str) -> list[tuple[str, str, float]]:
+        block = [[Piece(x, x, i, None, 0.95) for x in line.split(" ")] for i, line in enumerate(lines)]
+        return [(c.text, c.kind, min(p.confidence for p in c.pieces)) for c in block_cells(block, 0, kinds)]
+
+    # pdftotext of narrow columns: a target and an actual each wrapped once, their first
+    # parts on a line, their last parts a line each, left first.
+    assert cells("12月31 按期完", "日前", "成") == [("12月31日前", "value", 0.95), ("按期完成", "value", 0.95)]
+    assert cells("≤120万 102.81", "元", "万元") == [("≤120万元", "value", 0.95), ("102.81万元", "value", 0.95)]
+    assert cells("达成预期 达成预期指", "指标", "标") == [("达成预期指标", "value", 0.95),
+                                                         ("达成预期指标", "value", 0.95)]
+    # Values whole already: the lines below are no parts of theirs.
+    assert [t for t, _k, _c in cells("≥90% 92%", "度", "率")][:2] == ["≥90%", "92%"]
+    # Parts that make no whole values in turn (≤120万 + 万元): not read so, 102.81 left alone.
+    assert ("102.81", "num", 0.95) in cells("≤120万 102.81", "万元", "元")
+
+
+def test_the_total_rows_weights_before_the_printed_total_are_no_total() -> None:
+    # 100 | 99 after the rows: the total row's weights, then its score. Rows whose weights
+    # make the full marks by chance (a row lost, the funds block's 10 making up for it)
+    # and whose scores make 100: the printed 99 stays the total, in doubt.
+    def cell(text: str, kind: str, i: int) -> Cell:
+        return Cell((Piece(text, text, i, None, 1.0),), kind, i)
+
+    stream = [cell("60", "num", 0), cell("60", "num", 1), cell("30", "num", 2), cell("30", "num", 3),
+              cell("100", "num", 4), cell("99", "num", 5)]
+    rows = [StreamRow({"level3_weight": stream[0], "score": stream[1]}),
+            StreamRow({"level3_weight": stream[2], "score": stream[3]})]
+    total, made = find_total(stream, {0, 1, 2, 3}, rows, 10.0, 1.0, 0.6, (100.0,), True)
+    assert total.value == 99 and not made and total.confidence == 0.6
 
 
 def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
