@@ -128,5 +128,6 @@ def test_a_box_of_short_cells_said_again_by_the_next_row_is_no_doubled_line() ->
     assert drop_doubled_lines(lines, 4, 8) == lines
     standard = "评价年度实现值/年度预期值×该指标分值。"
     assert drop_doubled_lines([standard, "", standard, "", "2"], 4, 8) == [standard, "", "", "2"]
-    # A text of a row per line keeps dropping it (a damaged copy's doubled row).
+    # Right after itself in one block, or in a text of a row per line: a doubled line.
+    assert drop_doubled_lines(["符合规范 符合规范", "符合规范 符合规范", "", "2"], 4, 8) == ["符合规范 符合规范", "", "2"]
     assert drop_doubled_lines(lines, 4, 8, rows_per_line=True) == ["符合规范 符合规范", "", "", "2"]
