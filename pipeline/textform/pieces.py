@@ -342,7 +342,7 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
         further = key in keys and len(key) >= 20 and not (rows_per_line and " " in line.strip()) \
             and not (opens and (key, True) in recent)
         if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
-                and not LONE_AMOUNT.match(line.strip()):
+                and not LONE_AMOUNT.match(line.strip()) and not (opens and (key, True) in recent and short_cells_box(line, min_chars, rows_per_line)):
             page_break = PAGE_BREAK in line
             continue
         page_break = False
@@ -350,6 +350,16 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
         if key:
             recent = (recent + [(key, opens)])[-window:]
     return out
+
+
+def short_cells_box(line: str, min_chars: int, rows_per_line: bool) -> bool:
+    """A line of a text of blocks that holds several short cells side by side (a row's
+    target and actual in one box: 符合规范 符合规范): neighbouring rows say the same short
+    cells for real, as a line of one short cell may repeat, so where it opens a block as
+    its copy did (each row's box) it is no doubled line however long the cells make it
+    together; right after itself in one block it is (a page joined twice)."""
+    parts = line.split()
+    return not rows_per_line and len(parts) > 1 and all(len(compact(p)) < min_chars for p in parts)
 
 
 def rejoin_torn(parts: list[tuple[str, int | None]], labels: LabelIndex | None, kind: TextKind

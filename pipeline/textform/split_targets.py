@@ -33,6 +33,7 @@ class Chunk(NamedTuple):
     places: set[int]
     marks: set[int]  # those of them wholly of signs or of units (no value of a row's)
     at: list[int]  # the place of each target's number (or worded target) in the stream
+    start: int  # the place of its first sign's cell
 
 
 # A piece of the stream: its cell's place and the piece.
@@ -99,7 +100,7 @@ def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], u
     in_run = {id(p) for _c, p in run}
     marks = {ci for ci, _p in (*signs, *units) if ci in places
              and not any(id(q) in in_run for q in cells[ci].pieces)}
-    return Chunk(targets, places, marks, [ci for ci, _p in run])
+    return Chunk(targets, places, marks, [ci for ci, _p in run], signs[0][0])
 
 
 def mark_key(text: str) -> str:
@@ -219,9 +220,39 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec,
         if len(placed) + len(nearby) == len(names):
             placed = sorted([*placed, *((i, cells[i]) for i in nearby)], key=lambda x: x[0])
             places |= set(nearby)
+    if len(placed) < len(names):
+        # A page's worded targets printed in a box of their own above its signs' run (the
+        # column's cells without sign or number: 有效提升 | 逐步改善, then ≥ | ≥ …): right before
+        # the run, only the rows' names and groups between, after the page's header.
+        before = [i for c in chunks for i in worded_before_run(cells, c.start, places, spec)]
+        if len(placed) + len(before) == len(names):
+            placed = sorted([*placed, *((i, cells[i]) for i in before)], key=lambda x: x[0])
+            places |= set(before)
     if len(placed) != len(names):
         return None
     return [t for _i, t in placed], places
+
+
+# Cells a page's worded targets may stand among, right before its run of signs (the rows'
+# names and their groups, printed in the column left of the targets').
+ROW_HEAD_KINDS = ("name", "group1", "group2")
+
+
+def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: IndicatorSpec) -> list[int]:
+    """The worded targets (a value of words: no digit, no sign or unit) right before the
+    run of signs at ``start``, in their order: walking back over the rows' names and groups
+    up to anything else (the page's header, a number, a sentence, another run's cell)."""
+    marks = _marks(spec)
+    found: list[int] = []
+    i = start - 1
+    while i >= 0 and i not in taken:
+        cell = cells[i]
+        if cell.kind == "value" and not any(ch.isdigit() for ch in cell.text) and mark_key(cell.text) not in marks:
+            found.append(i)
+        elif cell.kind not in ROW_HEAD_KINDS:
+            break
+        i -= 1
+    return found[::-1]
 
 
 def _marks(spec: IndicatorSpec) -> set[str]:

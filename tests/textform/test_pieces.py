@@ -118,3 +118,16 @@ def test_a_tail_beside_a_name_that_wraps_onto_the_next_line_is_another_cells() -
     _kind, pieces = pieces_of("\n".join(["老旧小区改造群众满意", "≥ 90 % 1 93% 1", "服务对象满意 度",
                                           "满意度指标", "度指标"] * 6))
     assert "服务对象满意度" not in pieces
+
+
+def test_a_box_of_short_cells_said_again_by_the_next_row_is_no_doubled_line() -> None:
+    """pdfminer prints a row's target and actual side by side in one box (符合规范 符合规范):
+    the next row's same two cells are a line of their own, not a doubled line, long as the
+    two make it together; a line one long cell said again right after itself still is."""
+    lines = ["符合规范 符合规范", "", "符合规范 符合规范", "", "2"]
+    assert drop_doubled_lines(lines, 4, 8) == lines
+    standard = "评价年度实现值/年度预期值×该指标分值。"
+    assert drop_doubled_lines([standard, "", standard, "", "2"], 4, 8) == [standard, "", "", "2"]
+    # Right after itself in one block, or in a text of a row per line: a doubled line.
+    assert drop_doubled_lines(["符合规范 符合规范", "符合规范 符合规范", "", "2"], 4, 8) == ["符合规范 符合规范", "", "2"]
+    assert drop_doubled_lines(lines, 4, 8, rows_per_line=True) == ["符合规范 符合规范", "", "", "2"]

@@ -119,3 +119,36 @@ def test_targets_columns_interleaved_with_the_rows_boxes_read_as_a_zone() -> Non
     assert targets(table) == ["≥1200处", "≥20次", "≥95%", "≥85%"]
     assert [(r.text("level3_weight"), r.text("score")) for r in table.rows] == \
         [("38", "38"), ("22", "22"), ("30", "29"), ("10", "10")]
+
+
+def worded_box_text() -> str:
+    """Two pages as pdfminer writes them, the second page's worded targets (有效提升 |
+    达成年度指标: no sign, no unit) in a box of their own among the rows' names, above the
+    page's runs of signs, numbers and units."""
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "产出指标（60分）", "数量指标", "新建改建设施数量", "开展督导检查次数",
+             "指标性质", "指标值", "度量单位", "≥", "≥", "1200", "20", "处", "次",
+             "权重", "完成值", "得分", "38", "22", "1210处", "21次", "38", "22",
+             "一级指标", "二级指标", "三级指标", "效益指标（20分）", "社会效益指标",
+             "社会公众知晓率", "群众增收情况", "有效提升", "达成年度指标",
+             "满意度指标（20分）", "服务对象满意度指标", "群众满意度", "服务对象满意度",
+             "≥", "≥", "95", "85", "%", "%",
+             "10", "10", "15", "5", "100", "有效提升", "达成", "97.5%", "90%", "10", "10", "14", "5", "99", "总分",
+             "一、绩效目标实现情况", "已完成。"]
+    return "\n\n".join(cells) + "\n"
+
+
+def test_a_pages_worded_targets_in_a_box_above_its_signs_take_the_rows_before_its_numbers() -> None:
+    table = read(worded_box_text())
+    assert table is not None
+    assert targets(table) == ["≥1200处", "≥20次", "有效提升", "达成年度指标", "≥95%", "≥85%"]
+    assert [r.text("actual") for r in table.rows] == ["1210处", "21次", "有效提升", "达成", "97.5%", "90%"]
+    # Only the columns' order ties them to their rows: flagged.
+    assert all(min(p.confidence for p in r.cells["target"]) < CONFIG.review_threshold for r in table.rows)
+
+
+def test_worded_cells_that_do_not_count_up_to_the_rows_are_no_targets() -> None:
+    # A third worded cell among the names: the targets are one too many, none is read.
+    source = worded_box_text().replace("有效提升\n\n达成年度指标\n\n", "有效提升\n\n逐步改善\n\n达成年度指标\n\n", 1)
+    table = read(source)
+    assert table is None or "有效提升" not in targets(table)
