@@ -2552,9 +2552,10 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             pool = [*spare, *anchor_weights]
             for w in cut[1]:
                 pool.remove(w)
+            by_group = names_by_level1(named_weights, present, level2_parents, len(cut[1]))
             eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
-                                      named_weights, set(starts))
-            return len(joint_cuts(eligible, pool, named_weights, set(starts)))
+                                      by_group, set(starts))
+            return len(joint_cuts(eligible, pool, by_group, set(starts)))
         # Before that, the cut that puts the level-2 names printed before rows under the
         # level-1 groups the vocabularies list them under (数量指标 under 产出, not 过程).
         def family_clashes(cut: tuple[list[int], list[float]]) -> int:
@@ -2604,11 +2605,12 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
                                                sure if confirmed else guess, line)
     if found:
         pool = [*spare, *anchor_weights]
-        for w in printed:
-            pool.remove(w)
+        for w in [*printed, *level1_printed_again(cells, names, printed)]:
+            if w in pool:
+                pool.remove(w)
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
-                                    sure if sure_cut else guess, guess)
+                                    sure if sure_cut else guess, guess, names, level2_parents)
     else:
         unnamed = []
     for group in groups:
@@ -2627,6 +2629,17 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         first_read = next((r.start for r in rows if "level3" not in r.guessed), rows[0].start)
         name_left_groups(groups, unnamed, cells[:first_read], table_at, used, set(level1_order), guess)
     return groups
+
+
+def level1_printed_again(cells: list[Cell], names: list[str], weights: list[float]) -> list[float]:
+    """The level-1 weights printed again with their name (a merged cell over a page break
+    is printed on each page, 产出 | 40 on both, its name and its weight alike): a weight
+    for each time its name is printed past the first, as no level-2 group's weight."""
+    out: list[float] = []
+    for name, weight in zip(names, weights):
+        key = compact(name)
+        out += [weight] * max(0, sum(1 for c in cells if c.key == key and c.kind != "prose") - 1)
+    return out
 
 
 def family_key(level1: str) -> str:
@@ -2771,9 +2784,28 @@ def name_weight_runs(cells: list[Cell], used: set[int]) -> list[tuple[list[Cell]
     return out
 
 
+def names_by_level1(names: dict[float, list[str]], level1: list[str] | None,
+                    parents: dict[str, tuple[str, ...]] | None, groups: int) -> list[dict[float, list[str]]]:
+    """The names printed before weights (`weight_names`) that can be level-2 names of each
+    level-1 group, in the groups' order: those the vocabularies list under its level-1
+    name, or under none (a province's own names). A level-2 name listed under another
+    level-1 (时效指标 before a weight cutting 效益) is no sign of that group's cut: the form
+    puts 时效指标 under 产出, and `misplaced_level2` drops such a name after all. A group
+    whose level-1 name is not known (``groups`` past the names) may take any."""
+    def fits(name: str, family: str) -> bool:
+        listed = family_of(name, parents or {})
+        return not listed or not family or family in listed
+    out = []
+    for g in range(groups):
+        family = family_key(level1[g]) if level1 and g < len(level1) and level1[g] else ""
+        out.append({x: kept for x, ns in names.items() if (kept := [n for n in ns if fits(n, family)])})
+    return out
+
+
 def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
-                      names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float
+                      names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float,
+                      level1_names: list[str] | None = None, parents: dict[str, tuple[str, ...]] | None = None
                       ) -> list[tuple[int, int]]:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
     part's rows make a printed number, each printed number used once over all the level-1
@@ -2784,12 +2816,16 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     before one of its rows (``beside``: the merged cell's name beside its middle row). Sure
     only when the level-1 groups are, the group's cut is its only one, its name is found
     and the groups of its weight have as many distinct names. Returns the groups cut that
-    no name was found for, as (first row, end)."""
+    no name was found for, as (first row, end). With the level-1 groups' names
+    (``level1_names``) and the vocabularies' ``parents``, a group counts and takes only the
+    names it can have (`names_by_level1`)."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
     anchored = set(beside)
     unnamed: list[tuple[int, int]] = []
-    eligible = level2_options(row_weights, level1, pool, names, anchored)
-    cuts = joint_cuts(eligible, pool, names, anchored)
+    fitting = names_by_level1(names, level1_names, parents, len(level1))
+    eligible = level2_options(row_weights, level1, pool, fitting, anchored)
+    cuts = joint_cuts(eligible, pool, fitting, anchored)
+    group_at = {a: g for g, (a, _b, _w) in enumerate(level1)}
     # Two groups of one weight take its names in order, sure only when as many names are
     # printed beside it, each once (数量指标 | 10 | 质量指标 | 10); else which is whose is
     # not known.
@@ -2798,8 +2834,10 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     for bounds, sums, alone in cuts:
         for x, y, total in zip(bounds, bounds[1:], sums):
             inside = {beside[j] for j in range(x, y) if j in beside}
-            by_weight = bool(names.get(total))
-            name = names[total].pop(0) if by_weight else (inside.pop() if len(inside) == 1 else "")
+            own = fitting[group_at.get(bounds[0], 0)].get(total, [])
+            at = next((k for k, n in enumerate(names.get(total, [])) if n in own), None)
+            by_weight = at is not None
+            name = names[total].pop(at) if at is not None else (inside.pop() if len(inside) == 1 else "")
             shared = weights_seen.count(number_text(total))
             named_apart = shared == 1 or distinct.get(number_text(total)) == shared
             # A group as heavy as its level-1 group named by the name before its weight: a
@@ -2835,11 +2873,14 @@ def name_left_groups(groups: list[dict[str, Piece]], unnamed: list[tuple[int, in
 
 
 def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]], pool: list[float],
-                   names: dict[float, list[str]], anchored: set[int]) -> list[list[tuple[list[int], list[float]]]]:
-    """For each level-1 group whose rows make its printed weight, its cuts into parts whose
-    rows make printed numbers, the likeliest first (see `level2_by_weights`)."""
+                   names: list[dict[float, list[str]]], anchored: set[int]
+                   ) -> list[list[tuple[list[int], list[float]]]]:
+    """For each level-1 group, its cuts into parts whose rows make printed numbers, the
+    likeliest first (see `level2_by_weights`; ``names``: the names each group can take);
+    none for a group whose rows do not make its printed weight."""
     eligible: list[list[tuple[list[int], list[float]]]] = []
-    for a, b, weight in level1:
+    for (a, b, weight), own in zip(level1, names):
+        eligible.append([])
         if abs(sum(row_weights[a:b]) - weight) > TOLERANCE or not 0 < b - a <= MAX_LEVEL2_ROWS:
             continue  # rows missing: the names printed before rows stand
         options: list[tuple[int, int, list[int], list[float]]] = []
@@ -2849,21 +2890,21 @@ def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]
                 sums = [sum(row_weights[x:y]) for x, y in zip(bounds, bounds[1:])]
                 if printed_weights(sums, pool, None) is None:
                     continue
-                options.append((-sum(1 for x in sums if x in names), -sum(1 for c in chosen if c in anchored),
+                options.append((-sum(1 for x in sums if x in own), -sum(1 for c in chosen if c in anchored),
                                 bounds, sums))
-        if options:
-            options.sort(key=lambda o: (o[0], o[1], len(o[2])))
-            eligible.append([(o[2], o[3]) for o in options])
+        options.sort(key=lambda o: (o[0], o[1], len(o[2])))
+        eligible[-1] = [(o[2], o[3]) for o in options]
     return eligible
 
 
 def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[float],
-               names: dict[float, list[str]], anchored: set[int]
+               names: list[dict[float, list[str]]], anchored: set[int]
                ) -> list[tuple[list[int], list[float], bool]]:
     """One cut for as many level-1 groups as can have one with each printed number used
     once (``eligible``: each group's cuts, the likeliest first): the most groups cut, then
-    the most sums printed after a name, the most cuts where names were printed, the
-    fewest parts; the earlier cuts on a tie. Each with whether it was its group's only cut."""
+    the most sums printed after a name the group can take (``names``, by group), the most
+    cuts where names were printed, the fewest parts; the earlier cuts on a tie. Each with
+    whether it was its group's only cut."""
     options = [cuts[:MAX_LEVEL2_OPTIONS] for cuts in eligible]
     best: tuple[tuple[int, int, int, int], list[int]] | None = None
     steps = [0]
@@ -2889,7 +2930,7 @@ def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[f
         for k, (bounds, sums) in enumerate(options[g]):
             rest = take(sums, left)
             if rest is not None:
-                gain = (1, sum(1 for x in sums if x in names), sum(1 for c in bounds[1:-1] if c in anchored),
+                gain = (1, sum(1 for x in sums if x in names[g]), sum(1 for c in bounds[1:-1] if c in anchored),
                         -len(sums))
                 search(g + 1, rest, [*picks, k], tuple(a + b for a, b in zip(score, gain)))  # type: ignore[arg-type]
         search(g + 1, left, [*picks, -1], score)

@@ -1349,3 +1349,48 @@ def test_a_sentence_line_that_reads_as_a_label_or_value_stays_in_its_box() -> No
     assert ("符合规范", "value") in texts(got)
     got = block_cells(one_part_lines("≥90%", "部分资料归档不及时，", "将建立台账定期检查。"), 0, FUND_KINDS)
     assert texts(got)[0] == ("≥90%", "value")
+
+
+def test_level2_sums_named_by_another_level1s_names_do_not_decide_a_cut() -> None:
+    # 产出 (40) over rows 11 3 5 | 5 6 5 5: printed 19 and 21, and 11 13 16 after 效益's
+    # names (可持续影响指标 | 11, 经济效益指标 | 13, 社会效益指标 | 16), which 11 | 13 | 16
+    # would also make. The vocabulary lists those names under 效益: no sign of 产出's cut.
+    names = {11.0: ["可持续影响指标"], 13.0: ["经济效益指标"], 16.0: ["社会效益指标"]}
+    groups: list[dict[str, Piece]] = [{} for _ in range(7)]
+    level2_by_weights(groups, [11, 3, 5, 5, 6, 5, 5], [(0, 7, 40)], [19, 21, 11, 13, 16],
+                      {x: list(n) for x, n in names.items()}, set(), SURE, GUESS, ["产出"], CONFIG.level2_parents)
+    assert [g["level2_weight"].text for g in groups] == ["19"] * 3 + ["21"] * 4
+    assert all(g["level2"].text == "" and g["level2"].confidence < CONFIG.review_threshold for g in groups)
+    # Without the level-1 names, every name printed counts for any group.
+    groups = [{} for _ in range(7)]
+    level2_by_weights(groups, [11, 3, 5, 5, 6, 5, 5], [(0, 7, 40)], [19, 21, 11, 13, 16],
+                      {x: list(n) for x, n in names.items()}, set(), SURE, GUESS)
+    assert [g["level2_weight"].text for g in groups] == ["11"] + ["13"] * 3 + ["16"] * 3
+
+
+def test_a_level1_weight_printed_again_over_a_page_break_is_no_level2_weight() -> None:
+    # 过程 (20) over rows 12 8; 产出 | 40 printed on both pages its merged cell spans, 效益 |
+    # 40 once: three 40s, the level-1 weights' all. 产出's rows 11 3 5 | 5 6 5 5 make 19 | 21,
+    # 效益's 13 | 10 1 | 16 make 13 | 11 | 16; no level-2 group of 40 (时效指标 printed
+    # before a 40 is 产出's).
+    weights = [12, 8, 11, 3, 5, 5, 6, 5, 5, 13, 10, 1, 16]
+    cells = [cell("过程", "group1", 0), cell("20", "num", 0),
+             cell("产出", "group1", 0), cell("40", "num", 1), cell("19", "num", 2), cell("产出", "group1", 3),
+             cell("40", "num", 4), cell("时效指标", "group2", 5), cell("40", "num", 6),
+             cell("可持续影响指标", "group2", 7), cell("11", "num", 8), cell("社会效益指标", "group2", 9),
+             cell("16", "num", 10), cell("21", "num", 11), cell("经济效益指标", "group2", 12),
+             cell("13", "num", 13), cell("效益", "group1", 14)]
+    rows = []
+    for w in weights:
+        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
+                              end=len(cells) + 1))
+        cells.append(rows[-1].cells["level3_weight"])
+    fund = CATALOGUE.templates["gd_fund"]
+    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0,
+                         CONFIG.level2_parents)
+    assert [(g["level1"].text, g["level1_weight"].text) for g in groups][2:] == \
+        [("产出", "40")] * 7 + [("效益", "40")] * 4
+    assert [g["level2_weight"].text for g in groups][2:] == ["19"] * 3 + ["21"] * 4 + ["13", "11", "11", "16"]
+    assert [g["level2"].text for g in groups][9:] == ["经济效益指标", "可持续影响指标", "可持续影响指标", "社会效益指标"]
+    # Several cuts of 产出 made printed numbers: its groups are guesses.
+    assert all(g["level2_weight"].confidence < CONFIG.review_threshold for g in groups[2:9])
