@@ -44,6 +44,7 @@ from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
                                               raw)
+from pipeline.textform.markdown_groups import read_group_columns
 from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
 from pipeline.textform.pieces import LONE_AMOUNT, display_width, ends_a_deadline
@@ -989,6 +990,23 @@ def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
     return best, unsure
 
 
+def group_columns_read_down(rows: list[list[str]], start: int, words: FormWords,
+                            place: WeightColumn = NEXT_TO_SCORE) -> None:
+    """A table whose header and total row stand in this block: its group columns read down
+    (`markdown_groups.read_group_columns`), names torn over many rows put in their groups'
+    first rows where the rows' weights confirm them. ``start``: the first row after the
+    header; ``place``: where a row's weight is."""
+    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row, place) is not None
+            and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
+    if len(body) < 2:
+        return
+    total_row = next((r for r in range(body[-1] + 1, len(rows))
+                      if any(plain(cell).rstrip(":：") in words.totals for cell in rows[r])), None)
+    if total_row is None:
+        return
+    read_group_columns(rows, body, total_row, [row_weight(rows[r], place) or 0.0 for r in body], words)
+
+
 def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                           place: WeightColumn = NEXT_TO_SCORE) -> None:
     """A merged group cell printed in its group's middle (vertically centred) stands where
@@ -1018,6 +1036,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     # The table's own top groups left where printed, no weight written after their names:
     # the rows (first, last) their names stand in (`doubt_centred_names`).
     unweighted: list[tuple[int, int]] = []
+    guessed: set[tuple[int, int]] = set()  # (row, column): cells of groups read by a guess
     for c in range(width):
         names = {k: group_with_weight(rows[r], c, words) for k, r in enumerate(body) if c < len(rows[r])}
         marked = sorted((k, g) for k, g in names.items() if g is not None)
@@ -1093,6 +1112,10 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 move_group(rows, c, body[k], body[top], words)
                 if i in unsure:
                     rows[body[top]][c] += DOUBT_MARK
+            if unsure and not root:
+                # The nearest reading taken: a row whose group differs between the readings
+                # reads its (carried) name by a guess, its own row as much as the name's.
+                guessed |= {(body[k], c) for k in rows_read_apart(readings, first, last)}
             children += [(top, end, True) for top, end in spans]
         # (Read as printed, before a group with words of its own moves up to its rows.)
         printed = [centred_names(rows, body, c, first, last, tops, words) for first, last in unweighted]
@@ -1101,6 +1124,16 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
             doubt_centred_names(rows, body, c, marks, readings)
         unweighted.clear()
         parents, root = children, False
+    for r, c in sorted(guessed):
+        if DOUBT_MARK not in rows[r][c]:
+            rows[r][c] += DOUBT_MARK
+
+
+def rows_read_apart(readings: list[list[tuple[int, int]]], first: int, last: int) -> list[int]:
+    """The rows first to last that the readings of centred names put in different groups."""
+    def group_of(spans: list[tuple[int, int]], k: int) -> int:
+        return next(i for i, (a, b) in enumerate(spans) if a <= k <= b)
+    return [k for k in range(first, last + 1) if len({group_of(spans, k) for spans in readings}) > 1]
 
 
 def centred_names(rows: list[list[str]], body: list[int], column: int, first: int, last: int,
@@ -1455,6 +1488,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         state.table.weight_column = weight_column(rows[header_at:header_end], words, rows[header_end:])
     if state.table.in_indicator_table:
         weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
+        if header_at is not None:
+            group_columns_read_down(rows, body_start, words, state.table.weight_column)
         centred_groups_to_top(rows, body_start, words, state.table.weight_column)
         doubt_group_pieces(rows, body_start if header_at is not None else 0, words)
     # The header's first row merged into the row over it (the header found by its second
