@@ -34,10 +34,6 @@ from pipeline.textform.vocab import LABEL_NOTE, LABEL_SCORE, TextConfig, find_pi
 FORMULA_STARTS = ("/", "／", "×", "÷", "*")
 
 
-# A row per line: the lines after a wrapped name's line its rest may stand on.
-NAME_REST_LINES = 3
-
-
 def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, kind: TextKind,
                       interleaved: bool = False) -> list[Piece]:
     """Group names wrapped over two lines (社会效益指 | 标, 产出指标 | （50分）) made whole
@@ -52,12 +48,12 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
     lines = [p.line for p in out]
     in_line_order = all(a <= b for a, b in zip(lines, lines[1:]))
 
-    def partners(i: int, lines_on: int = 2) -> range | list[int]:
+    def partners(i: int) -> range | list[int]:
         """Where the rest of a wrapped name may stand: below it in the same column when
-        the text kept positions, else among the next few pieces (in a row per line, on
-        the next ``lines_on`` lines)."""
+        the text kept positions, else among the next few pieces."""
         if out[i].x is None and kind is TextKind.LINES:
-            return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= lines_on]
+            # A row per line: the rest stands on one of the next two lines.
+            return [j for j in range(i + 1, min(len(out), i + 40)) if 0 < out[j].line - out[i].line <= 2]
         if out[i].x is None:
             return range(i + 1, min(len(out), i + 7))
         # In its column: starting where it starts, or, centred, inside its span (可持续影响指 | 标).
@@ -120,13 +116,8 @@ def join_group_pieces(pieces: list[Piece], config: TextConfig, template: str, ki
             return free[:1]
 
         while len(taken) < most:
-            # A row per line: a name's rest stands on one of the next three lines (an OCR
-            # app's visual lines: a row's one-line cells, centred between a wrapped cell's
-            # lines, make a line of their own, and another cell's wrapped line one more:
-            # 服务对象满 | ≥85% 86% 1 1 | 标（20分） 满意度 | 意度指标); a weight under a name
-            # (weight_parts) on one of the next two.
             free = next_characters(last) if by_character else \
-                [j for j in partners(last, NAME_REST_LINES) if j not in used and j not in taken]
+                [j for j in partners(last) if j not in used and j not in taken]
             if out[i].x is None and kind is not TextKind.LINES:
                 # In the order of the cells a wrapped name's lines come one after another:
                 # the next piece goes on it when it fits (效益指 | 标（20 | 分） | 生态效益指 | 标,

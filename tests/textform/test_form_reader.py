@@ -216,18 +216,6 @@ def test_a_group_name_takes_the_weight_its_bracket_opens() -> None:
     assert joined == ["成本指标", "培训人均成本", "效益指标（35分）", "经济效益指标", "满意度指标（10分）"]
 
 
-def test_a_row_per_line_wrapped_group_names_rest_may_stand_three_lines_on() -> None:
-    from pipeline.textform.table_region import join_group_pieces
-
-    # An OCR app's lines (boxes of a visual line joined): a row's one-line cells centred
-    # between a wrapped cell's lines make a line of their own, and the level-1 name's tail
-    # another: 服务对象满's 意度指标 stands three lines on.
-    lines = ["满意度指 服务对象满 义务教育服务对象", "≥85% 86% 1 1", "标（20分） 满意度", "意度指标"]
-    ps = [Piece(t, t, k, None, 0.95) for k, line in enumerate(lines) for t in line.split()]
-    joined = [p.text for p in join_group_pieces(ps, CONFIG, "dept_overall", TextKind.LINES)]
-    assert "服务对象满意度指标" in joined and "满意度指标（20分）" in joined and "意度指标" not in joined
-
-
 def test_a_row_of_many_wrapped_lines_is_read_among_a_bounded_number_of_readings() -> None:
     from pipeline.textform.line_columns import capped
 
