@@ -79,7 +79,7 @@ PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The same without the colon: 金额单位：万元 is a label and its value, no sentence.
 SENTENCE_MARK = re.compile(r"[，。；、,;]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
-NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、丶.．]")
 # The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 

@@ -429,12 +429,12 @@ def read_goals(pieces: list[Piece], template: TemplateSpec, fields: dict[str, Fi
             if p.text.endswith(("。", ".")) and target + 1 < len(parts):
                 target += 1
         if kind is TextKind.CELLS and len(parts) == 2 and len(body) >= 3 and parts[1] \
-                and all(len(CJK.findall(p.text)) >= 2 for p in body):
+                and all(is_prose_line(p.text) for p in body):
             # A tool that writes each printed line as a cell (an OCR engine's lines) deals
             # the two goals' lines in turn: dealt apart again when that fits their columns
             # better than the order does. Where it fits as well (columns of one width) or
             # the lines are too many to try, the order stands, but as a guess: prose. (Lines
-            # of two Chinese characters at least: the goals, not a block of amounts.)
+            # of prose, `is_prose_line`: the goals, not a block of amounts.)
             dealt = split_interleaved(body) if len(body) <= MAX_DEALT_LINES else None
             if dealt is None:
                 interleaved = (parts[0], parts[1])
@@ -622,6 +622,13 @@ def join_amount_tails(cells: list[Piece], width: int) -> list[Piece]:
 
 
 MAX_DEALT_LINES = 12  # the ways to deal n lines in two are 2^n
+
+
+def is_prose_line(text: str) -> bool:
+    """A line of a goal's text, not an amount or a dash (一, a dash as OCR engines and
+    typists print it): two Chinese characters at least, or one ending a sentence, as a
+    wrapped text's last line may (…实现高质量发 | 展。)."""
+    return len(CJK.findall(text)) >= 2 or bool(CJK.search(text)) and text.endswith(PARAGRAPH_ENDS)
 
 
 def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:

@@ -24,6 +24,7 @@ SPEC = load_catalogue(None).templates["mof_project"].narrative
     ("一、资金支出情况", "spending"),
     ("（二）存在的问题", "problems"),
     ("3. 改进意见", "improvements"),
+    ("四丶改进意见", "improvements"),                 # OCR reads 、 as the look-alike 丶
     ("四、绩效目标完成情况", "other"),
     ("资金使用情况", "spending"),                      # a variant, no number
     ("二、存在问题：无。", "problems"),               # a heading with its text on the line

@@ -318,6 +318,23 @@ def test_goals_side_by_side_whose_lines_come_in_turn_are_dealt_apart() -> None:
     assert form.fields["goal_actual"].confidence >= CONFIG.review_threshold
 
 
+def test_goals_dealt_apart_when_a_goal_ends_in_a_line_of_one_character() -> None:
+    """An OCR engine's boxes of the goals: the expected goal's last line holds one character
+    and its full stop (发 | 展。), found after the actual goal's lines. The line is the
+    goal's, not an amount: the lines are dealt apart, and each goal is a guess."""
+    text = OCR_LINES.replace(
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n已按计划完成乡村振兴年度工作任务，资金使用规\n"
+        "管理模式，不断完善阵地建设，更好地服务群众，推动民生实事落\n范，各项绩效指标基本达成。\n地见效。",
+        "围绕年度重点工作任务，统筹安排专项资金，持续优化制度建设和\n管理模式，不断完善阵地建设，更好服务群众，推动民生实事落地见\n"
+        "已按计划完成乡村振兴年度工作任务，资金使用规\n范，各项绩效指标基本达成。\n效。")
+    assert text != OCR_LINES
+    form = read_text_form(text, CATALOGUE, CONFIG)
+    expected, actual = form.fields["goal_expected"], form.fields["goal_actual"]
+    assert expected.value == "围绕年度重点工作任务,统筹安排专项资金,持续优化制度建设和管理模式,不断完善阵地建设,更好服务群众,推动民生实事落地见效。"
+    assert actual.value == "已按计划完成乡村振兴年度工作任务,资金使用规范,各项绩效指标基本达成。"
+    assert expected.confidence < CONFIG.review_threshold and actual.confidence < CONFIG.review_threshold
+
+
 def test_goals_side_by_side_in_columns_of_one_width_are_a_guess() -> None:
     """Two goals' lines as wide as each other, in turn: no dealing fits better than the
     order, and the order is no surer: both goals are read as prose, not trusted."""

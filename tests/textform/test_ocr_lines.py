@@ -208,3 +208,20 @@ def test_a_blank_read_in_a_text_of_lines_is_said_missing() -> None:
     assert form.fields["goal_expected"].flags == ["missing"]
     assert form.fields["goal_achieved"].value == "基本实现" and not form.fields["goal_achieved"].flags
     assert form.fields["project_name"].value == "南平市职业技能提升培训工作经费"
+
+
+def test_a_narrative_heading_whose_enumeration_comma_ocr_read_as_its_look_alike_is_a_heading() -> None:
+    """OCR engines read the enumeration comma 、 as 丶 (a radical no report's words hold):
+    四丶改进意见 heads its section, and its text (无。) is the section's, not the one before."""
+    from pipeline.mapping.narrative import map_narrative
+    from pipeline.layout import DocumentLayout
+    from pipeline.textform.form_reader import narrative_lines
+    from pipeline.textform.vocab import label_index
+
+    text = ["三丶存在的问题", "部分项目资金支付进度偏慢。", "四丶改进意见", "无。"]
+    index = label_index(CATALOGUE, CONFIG)
+    lines_ = narrative_lines(text, -1, index, CONFIG)
+    spec = CATALOGUE.templates["dept_overall"].narrative
+    got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
+    assert got.problems.value == "部分项目资金支付进度偏慢。"
+    assert got.improvements.value == "无。"
