@@ -434,6 +434,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         doubt_cells_beside_lone_characters(form.rows, lines,
                                            (*config.cell_stream.no_deviation, *config.qualitative_values),
                                            config.confidence.ambiguous_cell)
+    if kind is TextKind.LINES and not stream_taken:
+        doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -511,6 +513,21 @@ def doubt_sentences_run_on(rows: list[TextRow], cap: float) -> None:
 
 # The text columns whose ends a lone character's line puts in doubt.
 LONE_CHARACTER_KEYS = ("level3", "deviation_reason", "scoring_standard", "evidence")
+
+
+def doubt_row_text_cells_together(rows: list[TextRow], cap: float) -> None:
+    """A text that keeps a row's lines but not its columns (pdfplumber: one space between
+    cells) gives a row's wrapped lines to its name and sentence cells together, one
+    reading for them all: a line one of them was read with in doubt (its end, its start,
+    another cell's line in it) is a line another of them may lack or hold (评分标准's first
+    lines read as 偏差原因's, 佐证材料 holding 评分标准's line). Where one such cell of a row
+    is in doubt (its confidence at ``cap`` or below), so is each other of the row, capped
+    at ``cap``: the arithmetic confirms the row's numbers, not which cell a line is of."""
+    for row in rows:
+        cells = {k: row.cells[k] for k in LONE_CHARACTER_KEYS if row.cells.get(k)}
+        if any(p.confidence <= cap for cell in cells.values() for p in cell):
+            for key, cell in cells.items():
+                row.cells[key] = [capped(p, cap) for p in cell]
 
 
 def lone_character_lines(lines: list[str], answers: tuple[str, ...]) -> set[int]:

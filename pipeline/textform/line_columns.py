@@ -68,6 +68,8 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     model = column_model(spec, config)
     level1_names = frozenset(config.level1_names.get(template, ()))
     kinds = [classify(p, config, level1_names) for p in pieces]
+    if "group_weight" in model.kinds:
+        pieces, kinds = weights_beside_their_names(pieces, kinds)
     by_line: dict[int, list[int]] = {}
     for i, p in enumerate(pieces):
         by_line.setdefault(p.line, []).append(i)
@@ -230,6 +232,42 @@ def is_row_line(idx: list[int], kinds: list[PieceKind], group_weights: int, leas
 def is_plain_name(kind: PieceKind) -> bool:
     """A piece that can only be a name: no number, value, sentence, unit or dash."""
     return not (kind.number or kind.value or kind.prose or kind.unit or kind.dash or kind.sign)
+
+
+def weights_beside_their_names(pieces: list[Piece], kinds: list[PieceKind]
+                               ) -> tuple[list[Piece], list[PieceKind]]:
+    """Merged groups' weights printed on the line under their names, put back beside them.
+    A narrow group column wraps its name (效 | 益, 生态效益 | 指标) round the middle line of
+    its cell, where its weight prints: 效 生态效益 | 40 40 | 益 指标, the names' halves
+    joined on the upper line (group names and nothing else). A line that begins with as
+    many numbers as those names, and holds no other number (no row's weight and score),
+    holds their weights, in the names' order: each follows its name (效益 40 生态效益指标
+    40), as where the cell's text fits one line; taken for a row's weight and score, they
+    made a row of two weights and cut the rows' cells round it."""
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    moved: dict[int, list[int]] = {}  # a names line -> its pieces, weights after their names
+    for line, idx in by_line.items():
+        above = by_line.get(line - 1, [])
+        if not above or not all(is_group(kinds[i]) for i in above):
+            continue
+        leading = next((k for k, i in enumerate(idx) if not kinds[i].number), len(idx))
+        if leading != len(above) or any(kinds[i].number for i in idx[leading:]):
+            continue
+        moved[line - 1] = [i for pair in zip(above, idx[:leading]) for i in pair]
+    if not moved:
+        return pieces, kinds
+    taken = {i for order in moved.values() for i in order}
+    order: list[int] = []
+    for i, p in enumerate(pieces):
+        if i in taken:
+            if p.line in moved and i == moved[p.line][0]:
+                order.extend(moved[p.line])
+            continue
+        order.append(i)
+    names_line = {i: line for line, idx in moved.items() for i in idx}
+    return [replace(pieces[i], line=names_line.get(i, pieces[i].line)) for i in order], [kinds[i] for i in order]
 
 
 def weight_before_named_weight(idx: list[int], kinds: list[PieceKind], k: int) -> bool:

@@ -142,3 +142,51 @@ def test_two_worded_values_the_text_cannot_tell_apart_are_in_doubt() -> None:
     assert {row.text("target"), row.text("actual")} == {"符合规范", "基本符合"}
     cap = CONFIG.confidence.ambiguous_cell
     assert all(p.confidence <= cap for key in ("target", "actual") for p in row.cells[key])
+
+
+def group_cells(form_rows: list) -> list[tuple[str, ...]]:
+    keys = ("level1", "level1_weight", "level2", "level2_weight", "level3")
+    return [tuple(row.text(k) for k in keys) for row in form_rows]
+
+
+def test_group_weights_under_their_wrapped_names_go_beside_them() -> None:
+    # Narrow group columns wrap 效益 and 生态效益指标 round their cell's middle line, where
+    # the weights print alone (效 生态效益 | 40 40 | 益 指标): the weights are the groups',
+    # not a row's weight and score, and the groups cover the rows whose weights make 40.
+    form = read_text_form("\n".join([
+        *FUND_HEAD,
+        "产出 60 成本指标 60 项目成本控制 60 ≤30万元 29万元 60 无",
+        "水质达标率 30 ≥95% 96% 30 无",
+        "效 生态效益",
+        "40 40",
+        "益 指标",
+        "人居环境改善情况 10 达成 达成 10 无",
+        "合计 100 100"]), CATALOGUE, CONFIG)
+    assert group_cells(form.rows) == [
+        ("产出", "60", "成本指标", "60", "项目成本控制"),
+        ("效益", "40", "生态效益指标", "40", "水质达标率"),
+        ("", "", "", "", "人居环境改善情况")]
+
+
+def test_a_row_whose_sentence_is_in_doubt_has_its_other_text_cells_in_doubt() -> None:
+    # The scoring standard's lines wrap round the row's line with the evidence's, a line a
+    # piece: which column each line is of is the reading's guess (the standard's first
+    # lines may be read as 偏差原因's, the evidence may hold the standard's line). Where
+    # one of the row's names or sentences is in doubt, so is every other.
+    form = read_text_form("\n".join([
+        *FUND_HEAD,
+        "1.事前已经过必要的可",
+        "行性研究、专家论证；",
+        "满意度调查问卷及统计",
+        "过程 100 资金管理 100 财务管理制度健全性 100 符合规范 符合规范 100 无 2.审批文件、材料符合",
+        "表。",
+        "相关要求。每项不符合",
+        "扣一半分值。",
+        "合计 100 100"]), CATALOGUE, CONFIG)
+    [row] = form.rows
+    assert (row.text("level3"), row.text("deviation_reason"), row.text("evidence")) == (
+        "财务管理制度健全性", "无", "满意度调查问卷及统计表。")
+    assert row.text("scoring_standard") == "1.事前已经过必要的可行性研究、专家论证；2.审批文件、材料符合相关要求。每项不符合扣一半分值。"
+    cap = CONFIG.confidence.ambiguous_cell
+    assert all(p.confidence <= cap for key in ("level3", "deviation_reason", "scoring_standard", "evidence")
+               for p in row.cells[key])
