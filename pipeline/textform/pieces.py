@@ -342,7 +342,8 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
         further = key in keys and len(key) >= 20 and not (rows_per_line and " " in line.strip()) \
             and not (opens and (key, True) in recent)
         if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
-                and not LONE_AMOUNT.match(line.strip()) and not (opens and (key, True) in recent and short_cells_box(line, min_chars, rows_per_line)):
+                and not LONE_AMOUNT.match(line.strip()) \
+                and not (opens and (key, True) in recent and short_cells_box(line, min_chars, rows_per_line)):
             page_break = PAGE_BREAK in line
             continue
         page_break = False

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from pipeline.checks.calibration import Calibration, CalibrationConfig
 from pipeline.checks.confidence import finish_record
-from pipeline.checks.rules import apply_checks, choose_weighting, declared_weighting, group_names_of, run_checks
+from pipeline.checks.rules import (apply_checks, choose_weighting, declared_weighting, group_names_of,
+                                   run_checks)
 from pipeline.document import DocumentExtractor
 from pipeline.models import FieldValue, Indicator, Record, Source
 from pipeline.settings import Settings
