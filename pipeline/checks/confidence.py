@@ -56,7 +56,7 @@ def recheck(record: Record, weighting: Weighting | None = None,
     # A text report's errors come several at once: no sum's holding vouches for a value.
     confirming = equations if misreads_one_by_one(record) else ()
     record.checks = left_to_doubt(record, run_checks(record, declared, names), confirming,
-                                  rows_not_read(record, declared))
+                                  rows_not_read(record, declared, names))
     apply_checks(record, record.checks)
     record.checks += kept
 

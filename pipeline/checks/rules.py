@@ -18,7 +18,7 @@ from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
-from pipeline.models import Check, FieldValue, Record
+from pipeline.models import Check, FieldValue, Indicator, Record
 from pipeline.template.catalogue import Catalogue, WeightingRule, load_catalogue
 from pipeline.text.normalize import compact
 from pipeline.text.values import money_units
@@ -540,10 +540,10 @@ def check_indicators_complete(record: Record, weighting: Weighting,
                   fields=list(dict.fromkeys(paths)))]
 
 
-def rows_not_read(record: Record, weighting: Weighting) -> bool:
+def rows_not_read(record: Record, weighting: Weighting, names: GroupNames | None = None) -> bool:
     """Whether the sums fall short in a way rows not read would explain (a group's rows,
     the scores, the rows' weights short of what they should make)."""
-    return bool(record.indicators) and bool(unaccounted(record, weighting)[0])
+    return bool(record.indicators) and bool(unaccounted(record, weighting, names)[0])
 
 
 def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None = None
@@ -687,9 +687,9 @@ def group_names_of(catalogue: Catalogue, template: str) -> GroupNames:
 
 # A weight printed in a group name's cell (数量指标（20分）, 产出指标（权重50分）), compact.
 PRINTED_WEIGHT = re.compile(r"(?:权重)?\d+(?:\.\d+)?分$")
-BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-UNIT_AFTER_NUMBER = re.compile(r"[≥≤><=＝]?\d+(?:\.\d+)?[^\d.]+")
 COMPARATORS = "≥≤><=＞＜＝"
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+UNIT_AFTER_NUMBER = re.compile(rf"[{COMPARATORS}]?(\d+(?:\.\d+)?)[^\d.]+")
 
 
 def values_only(text: str, units: Sequence[str]) -> bool:
@@ -747,11 +747,7 @@ def cells_out_of_kind(record: Record, names: GroupNames | None = None) -> list[t
                 torn = text in long_names or any(text.startswith(n) and text[len(n):] in long_names
                                                  for n in long_names)
                 if column == "target" and not torn:
-                    # A bare number as the target beside an actual with its unit (9 | 91%):
-                    # the weight or score of a row lost, read into its neighbour.
-                    actual = ind.actual.value
-                    torn = bool(BARE_NUMBER.fullmatch(text)) and isinstance(actual, str) \
-                        and bool(UNIT_AFTER_NUMBER.fullmatch(compact(actual)))
+                    torn = lost_row_number_as_target(record, ind, text)
             else:
                 text = PRINTED_WEIGHT.sub("", text)  # 数量指标（权重20分）: the weight is the cell's
                 # Longest first: 经济成本指标 holds 成本指标, which is no other name beside it.
@@ -767,6 +763,21 @@ def cells_out_of_kind(record: Record, names: GroupNames | None = None) -> list[t
                 out.append((i, column))
                 break
     return out
+
+
+def lost_row_number_as_target(record: Record, ind: Indicator, target: str) -> bool:
+    """A text's row whose target is a bare number beside an actual with its unit (9 |
+    91%): the weight or score of a row lost, read into its neighbour (a tool's reading
+    order put the lost row's numbers before the next row's values). Only a number a row's
+    weight or score could be (no more than the heaviest row's weight), and not the actual's
+    own number: a form may print the target without the unit its actual carries (100 |
+    100%, 3 | 3个), and a grid's cells are not torn from their rows."""
+    actual = ind.actual.value
+    if record.source.kind != "text" or not BARE_NUMBER.fullmatch(target) or not isinstance(actual, str):
+        return False
+    shape = UNIT_AFTER_NUMBER.fullmatch(compact(actual))
+    heaviest = max((num(i.level3_weight) or 0.0 for i in record.indicators), default=0.0)
+    return shape is not None and float(target) != float(shape.group(1)) and float(target) <= heaviest
 
 
 RULES: list[Callable[..., list[Check]]] = [

@@ -9,10 +9,10 @@ from rapidfuzz import fuzz
 from pipeline.layout import DocumentLayout, TextLine
 from pipeline.models import Allocation, FieldValue, Narrative
 from pipeline.template.catalogue import NarrativeSpec
-from pipeline.text.normalize import compact, normalize_text
+from pipeline.text.normalize import ENUMERATION_MARKS, compact, normalize_text
 from pipeline.text.values import parse_number
 
-HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、丶.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
+HEADING_START = re.compile(rf"^\s*(?:[一二三四五六七八九十]+\s*[{ENUMERATION_MARKS}]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
 # 蓬江区84万元 / 台山市42万 / 城东街道 12.5 万元; the name is the shortest run of CJK
 # ending in a district suffix, right before the amount.
 ALLOCATION = re.compile(

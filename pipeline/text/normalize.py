@@ -18,6 +18,8 @@ import opencc
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Comparison signs NFKC does not fold (the record contract: ≧ → ≥, ≦ → ≤).
 COMPARISON_SIGNS = str.maketrans({"≧": "≥", "≦": "≤"})
+# What follows a section heading's number (四、, 2.); 丶 is how OCR engines read the 、.
+ENUMERATION_MARKS = "、丶.．"
 SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。、；：:,（）()])\s+(?=[{CJK}，。、；：:,（）()])")
 
 

@@ -63,7 +63,7 @@ from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
-from pipeline.text.normalize import compact
+from pipeline.text.normalize import ENUMERATION_MARKS, compact
 from pipeline.textform.head_fields import MAX_DEALT_LINES, split_interleaved
 from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
@@ -74,12 +74,12 @@ from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, T
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A target or actual of a number: a comparator, the number, its unit or the rest of a date.
-AMOUNT_WITH_UNIT = re.compile(r"([≥≤><=＝]?\d+(?:\.\d+)?)(\D.*)")
+AMOUNT_WITH_UNIT = re.compile(r"([≥≤><=＞＜＝]?\d+(?:\.\d+)?)(\D.*)")
 PROSE_MARK = re.compile(r"[，。；、,;：:]")
 # The same without the colon: 金额单位：万元 is a label and its value, no sentence.
 SENTENCE_MARK = re.compile(r"[，。；、,;]")
 # The narrative after the table opens with a numbered heading (一、绩效目标实现情况).
-NARRATIVE_HEADING = re.compile(r"^[一二三四五六七八九十]+[、丶.．]")
+NARRATIVE_HEADING = re.compile(rf"^[一二三四五六七八九十]+[{ENUMERATION_MARKS}]")
 # The next item of a list written in one cell (2.审批文件…, （2）…, ②…).
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.．、)）]|[（(]\d+[)）]|[①-⑳])")
 
@@ -2634,11 +2634,17 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
 def level1_printed_again(cells: list[Cell], names: list[str], weights: list[float]) -> list[float]:
     """The level-1 weights printed again with their name (a merged cell over a page break
     is printed on each page, 产出 | 40 on both, its name and its weight alike): a weight
-    for each time its name is printed past the first, as no level-2 group's weight."""
+    for each time its name is printed with it right after past the first, as no level-2
+    group's weight. A name printed again without its weight (the weight's cell not
+    repeated) takes none: a level-2 group may weigh what its parent does (满意度 10 |
+    服务对象满意度指标 10)."""
     out: list[float] = []
     for name, weight in zip(names, weights):
         key = compact(name)
-        out += [weight] * max(0, sum(1 for c in cells if c.key == key and c.kind != "prose") - 1)
+        with_weight = sum(1 for i, c in enumerate(cells[:-1]) if c.key == key and c.kind != "prose"
+                          and cells[i + 1].kind == "num"
+                          and abs((cells[i + 1].number() or -1.0) - weight) <= TOLERANCE)
+        out += [weight] * max(0, with_weight - 1)
     return out
 
 
@@ -2985,17 +2991,30 @@ def find_total(cells: list[Cell], used: set[int], rows: list[StreamRow], funds_s
     if rows_whole:
         # Every row there: a number no row took that the scores make is the total, moved
         # away from its label (合计 | 100 | 100 | 12, the total printed elsewhere). Not the
-        # full marks right before the printed total (100 | 99): the total row's weights,
-        # which rows lost by a sum closing by chance would make.
+        # full marks right before the printed total (100 | 99, the fund form's 100 | 100 |
+        # 100 | 94): the total row's weights, which rows lost by a sum closing by chance
+        # would make.
         found_at = next((i for i, c in enumerate(cells) if c is found), None)
-        weights_at = found_at - 1 if found_at is not None and found_at > 0 and any(
-            abs((cells[found_at - 1].number() or -1.0) - m) <= TOLERANCE for m in marks) else None
+        weights_at = total_row_weights(cells, found_at, (*marks, weights))
         made_by = {c.number() for i, c in enumerate(cells) if i not in used and c.kind == "num"
-                   and i != weights_at and total(c)[1]}
+                   and i not in weights_at and total(c)[1]}
         if len(made_by) == 1:
             return total(next(c for i, c in enumerate(cells) if i not in used and c.kind == "num"
-                              and c.number() in made_by))
+                              and i not in weights_at and c.number() in made_by))
     return total(found) if found is not None else (FieldValue.missing(), False)
+
+
+def total_row_weights(cells: list[Cell], found_at: int | None, full: tuple[float, ...]) -> set[int]:
+    """The places of the numbers right before the printed total at ``found_at`` that are
+    full marks (``full``: the form's, or the rows' weights), back to the first that is not:
+    the total row's weight columns (合计 | 100 | 100 | 100 | 94)."""
+    places: set[int] = set()
+    i = (found_at if found_at is not None else 0) - 1
+    while i >= 0 and cells[i].kind == "num" \
+            and any(abs((cells[i].number() or -1.0) - m) <= TOLERANCE for m in full):
+        places.add(i)
+        i -= 1
+    return places
 
 
 def printed_total(cells: list[Cell], used: set[int], weights: float, marks: tuple[float, ...],

@@ -21,6 +21,7 @@ from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, find_piece
 # The title and the （2024年度） line: above the form, but no label line.
 TITLE_OR_YEAR = re.compile(r"绩效自评表|[(（]\s*\d{4}\s*年度?\s*[)）]")
 PARAGRAPH_ENDS = ("。", "：", ":", "；", "！", "？", ".", "!", "?")
+SENTENCE_ENDS = ("。", "；", "！", "？", ".", "!", "?")  # not a label's colon (元：)
 
 
 def value_after(pieces: list[Piece], at: int, index: LabelIndex, spec: FieldSpec,
@@ -628,7 +629,7 @@ def is_prose_line(text: str) -> bool:
     """A line of a goal's text, not an amount or a dash (一, a dash as OCR engines and
     typists print it): two Chinese characters at least, or one ending a sentence, as a
     wrapped text's last line may (…实现高质量发 | 展。)."""
-    return len(CJK.findall(text)) >= 2 or bool(CJK.search(text)) and text.endswith(PARAGRAPH_ENDS)
+    return len(CJK.findall(text)) >= 2 or bool(CJK.search(text)) and text.rstrip().endswith(SENTENCE_ENDS)
 
 
 def split_interleaved(lines: list[Piece]) -> tuple[list[Piece], list[Piece]]:
@@ -908,9 +909,11 @@ def doubt_other_fields_terms(fields: dict[str, FieldValue], template: TemplateSp
             fv.confidence = min(fv.confidence, cap)
 
 
-# A document number's year and number (粤财预〔2024〕13号, its brackets as a tool prints them):
-# the value of a form's basis-document field, never part of a name or a goal.
-DOCUMENT_NUMBER = re.compile(r"\d{4}\s*[〕】\])）」]\s*\d+\s*号")
+# A document number ending a value (…项目绵阳财农〔2024〕13号, its brackets as a tool prints
+# them): the basis-document cell beside it read into it. One a goal cites (根据…（川财农〔2024〕
+# 12号）要求) is the goal's own: in brackets, or after the words that cite it.
+DOCUMENT_NUMBER_END = re.compile(r"\d{4}\s*[〕】\])）」]\s*\d+\s*号\s*$")
+CITING_WORDS = ("根据", "按照", "依据", "依照", "《")
 # The fewest characters of a form label that, found inside a unit's name, is that label and
 # not a word of the name (金额单位, 调整后预算; 项目 or 资金 alone may be a name's words).
 LABEL_IN_VALUE_MIN = 4
@@ -929,18 +932,44 @@ def doubt_values_holding_labels(fields: dict[str, FieldValue], template: Templat
     value's own is not known: read with the confidence capped at ``cap``, not cut."""
     closed = template.vocabulary.fields
     headings = [h for h in index.headings if len(h) >= LABEL_IN_VALUE_MIN]
+    # A heading with its number (一、绩效目标实现情况, compact: 一绩效目标实现情况): a goal may
+    # speak of 资金使用情况 in its words.
+    numbered = re.compile(rf"[一二三四五六七八九十](?:{'|'.join(map(re.escape, headings))})") if headings else None
     for name, spec in template.fields.items():
         fv = fields.get(name)
         if name in closed or spec.type != "text" or fv is None or not isinstance(fv.value, str):
             continue
         key = compact(fv.value)
         own = {compact(label) for label in spec.all_labels}
-        holds = any(h in key for h in headings) \
-            or (name not in number_fields and bool(DOCUMENT_NUMBER.search(fv.value))) \
-            or (name in unit_fields and any(len(label) >= LABEL_IN_VALUE_MIN and label in key
-                                            and label not in own for label in index.keys))
+        holds = (numbered is not None and bool(numbered.search(key))) \
+            or (name not in number_fields and glued_document_number(fv.value)) \
+            or (name in unit_fields and any(label_at_an_end(key, label) for label in index.keys
+                                            if len(label) >= LABEL_IN_VALUE_MIN and label not in own))
         if holds:
             fv.confidence = min(fv.confidence, cap)
+
+
+# Characters a label read into a unit's name may have after it: a torn piece of the next
+# label (…局调整后预算 | 执行数).
+LABEL_TAIL_MAX = 2
+
+
+def label_at_an_end(key: str, label: str) -> bool:
+    """Whether a unit's name (compact) begins with the label or ends with it, but for a
+    torn piece of the next one (金额单位:万元汕头市…, …局调整后预算执行): a label's cell read into
+    the value, not one of the name's words (某市财政资金管理中心 holds 财政资金)."""
+    at = key.find(label)
+    return at == 0 or (at > 0 and len(key) - at - len(label) <= LABEL_TAIL_MAX)
+
+
+def glued_document_number(value: str) -> bool:
+    """A document number ending the value, not cited by it (DOCUMENT_NUMBER_END)."""
+    found = DOCUMENT_NUMBER_END.search(value)
+    if found is None:
+        return False
+    before = value[:found.start()]
+    opened = sum(before.count(b) for b in "（(") - sum(before.count(b) for b in "）)")
+    return opened <= 0 and not any(w in before for w in CITING_WORDS)
 
 
 def blanks_said_missing(fields: dict[str, FieldValue], optional: frozenset[str] = frozenset()) -> None:

@@ -15,7 +15,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from pipeline.text.normalize import compact
+from pipeline.text.normalize import ENUMERATION_MARKS, compact
 from pipeline.textform import repair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
@@ -127,7 +127,7 @@ def top_ordinal(text: str) -> int | None:
     found = HEADING_START.match(text)
     if not found or any(ch in found.group() for ch in "()（）"):
         return None
-    numeral = compact(found.group()).rstrip("、.．")
+    numeral = compact(found.group()).rstrip(ENUMERATION_MARKS)
     return CHINESE_NUMERALS.index(numeral) + 1 if len(numeral) == 1 and numeral in CHINESE_NUMERALS else None
 
 

@@ -339,11 +339,12 @@ def drop_doubled_lines(lines: list[str], window: int, min_chars: int, rows_per_l
         # 专项资金监督检查的通): there only a line of one cell is a sentence said again. In a
         # text of blocks, a sentence opening a block as its copy opened one is a cell said
         # again (two rows' one 评分标准, each a block of its own), no doubled line.
+        opens_like_its_copy = opens and (key, True) in recent
         further = key in keys and len(key) >= 20 and not (rows_per_line and " " in line.strip()) \
-            and not (opens and (key, True) in recent)
+            and not opens_like_its_copy
         if key and len(key) >= min_chars and (keys[-1:] == [key] or further) \
                 and not LONE_AMOUNT.match(line.strip()) \
-                and not (opens and (key, True) in recent and short_cells_box(line, min_chars, rows_per_line)):
+                and not (opens_like_its_copy and short_cells_box(line, min_chars, rows_per_line)):
             page_break = PAGE_BREAK in line
             continue
         page_break = False

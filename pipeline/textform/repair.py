@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pipeline.text.normalize import compact, to_simplified
+from pipeline.text.normalize import ENUMERATION_MARKS, compact, to_simplified
 from pipeline.textform.vocab import LABEL_SCORE, LabelIndex, Lookalike, TextConfig
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
-# A section heading's number (四、, （二）, 3.); 丶 is how OCR engines read the 、 after it.
-HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、丶.．]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
+# A section heading's number (四、, （二）, 3.).
+HEADING_START = re.compile(rf"^\s*(?:[一二三四五六七八九十]+\s*[{ENUMERATION_MARKS}]|[(（]?\s*[一二三四五六七八九十]+\s*[)）]|\d+\s*[、.．])")
 SENTENCE_END = "。；;！？!?"
 CJK = re.compile(r"[\u3400-\u9fff]")
 # A number as a table cell prints it, possibly misread: ≥ 9O%, 2 367.5, １２, l2, 120万元.

@@ -287,19 +287,24 @@ def test_a_bare_number_target_beside_an_actual_with_its_unit_fails_indicators_co
     # pdftotext's reading order of a narrow-column form: a lost row's weight and score
     # (10 | 9) printed before the next row's values, its 9 read as that row's target
     # beside the actual 91%; the sums closed by chance without the lost row.
-    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
-                        funds=(10, 9.5), total=96.5)
-    record.indicators[2].target = fv("9")
-    record.indicators[2].actual = fv("91%")
-    ok, detail = completeness(record)
-    assert not ok and "row 3's target is not of its column's kind" in detail, detail
-    # A target and an actual both bare (100 | 98), or a target with its unit: the row's own.
-    for target, actual in (("100", "98"), ("≥90%", "91%"), ("12月31日前", "按期完成")):
+    def text_record(target: str, actual: str, kind: str = "text") -> Record:
         record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
                             funds=(10, 9.5), total=96.5)
+        record.source.kind = kind  # type: ignore[assignment]
         record.indicators[2].target = fv(target)
         record.indicators[2].actual = fv(actual)
-        assert completeness(record)[0] is True, (target, actual)
+        return record
+
+    ok, detail = completeness(text_record("9", "91%"))
+    assert not ok and "row 3's target is not of its column's kind" in detail, detail
+    assert completeness(text_record("9", "＞91%"))[0] is False
+    # The row's own: both bare (100 | 98), a target with its unit, a target printed without
+    # the unit its actual carries (100 | 100%, 3 | 3个), a number no row's weight could be
+    # (95 | 96%: the heaviest row weighs 50), and a grid's cells (a digital PDF's record).
+    for target, actual, kind in (("100", "98", "text"), ("≥90%", "91%", "text"), ("12月31日前", "按期完成", "text"),
+                                 ("100", "100%", "text"), ("3", "3个", "text"), ("95", "96%", "text"),
+                                 ("9", "91%", "digital_pdf")):
+        assert completeness(text_record(target, actual, kind))[0] is True, (target, actual, kind)
 
 
 def test_cells_of_their_columns_kind_pass_indicators_complete() -> None:

@@ -1394,3 +1394,16 @@ def test_a_level1_weight_printed_again_over_a_page_break_is_no_level2_weight() -
     assert [g["level2"].text for g in groups][9:] == ["经济效益指标", "可持续影响指标", "可持续影响指标", "社会效益指标"]
     # Several cuts of 产出 made printed numbers: its groups are guesses.
     assert all(g["level2_weight"].confidence < CONFIG.review_threshold for g in groups[2:9])
+
+
+def test_a_level1_weight_printed_again_with_its_name_is_no_level2_weight() -> None:
+    from pipeline.textform.cell_stream import level1_printed_again
+    # 产出 | 40 on both pages of a merged cell over a page break: one 40 is no level-2 weight.
+    cells = [cell("产出", "group1", 0), cell("40", "num", 1), cell("数量指标", "group2", 2),
+             cell("产出", "group1", 3), cell("40", "num", 4), cell("时效指标", "group2", 5)]
+    assert level1_printed_again(cells, ["产出"], [40.0]) == [40.0]
+    # The name printed again without its weight: a level-2 group may weigh what its parent
+    # does (满意度 10 | 服务对象满意度指标 10), so no 10 is taken.
+    cells = [cell("满意度", "group1", 0), cell("10", "num", 1), cell("满意度", "group1", 2),
+             cell("服务对象满意度指标", "group2", 3), cell("10", "num", 4)]
+    assert level1_printed_again(cells, ["满意度"], [10.0]) == []

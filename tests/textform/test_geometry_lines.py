@@ -389,3 +389,12 @@ def test_a_head_value_holding_another_cells_text_is_in_doubt() -> None:
     doubt_values_holding_labels(fields, dept, index, tuple(CONFIG.unit_fields),
                                 tuple(CATALOGUE.document_numbers.fields), CAP)
     assert fields["reporting_unit"].confidence == CAP
+    # Real values that speak of a heading's words, cite a document, or hold a label's words
+    # inside a unit's name stay trusted.
+    fields = {"goal_expected": field("根据《关于下达2024年资金的通知》（川财农〔2024〕12号）要求，完成5个村道路硬化。"),
+              "goal_actual": field("项目资金使用情况良好，资金支出规范，年度绩效目标完成情况较好。"),
+              "project_name": field("2024年项目资金使用绩效提升项目"),
+              "competent_department": field("某市财政资金管理中心")}
+    doubt_values_holding_labels(fields, national, index, tuple(CONFIG.unit_fields),
+                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    assert [f.confidence for f in fields.values()] == [0.95] * 4, fields

@@ -225,3 +225,11 @@ def test_a_narrative_heading_whose_enumeration_comma_ocr_read_as_its_look_alike_
     got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
     assert got.problems.value == "部分项目资金支付进度偏慢。"
     assert got.improvements.value == "无。"
+    # A heading whose words the OCR garbled is known by its number, 丶 or 、 after it.
+    for mark in "、丶":
+        text = [f"一{mark}资金使用情况", "资金严格按照规定用途使用。", f"二{mark}存在的问题",
+                "部分项目资金支付进度偏慢。", f"三{mark}改迸竟儿", "无。"]
+        lines_ = narrative_lines(text, -1, index, CONFIG)
+        got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
+        assert got.problems.value == "部分项目资金支付进度偏慢。", (mark, got.problems)
+        assert got.improvements.value == "无。", (mark, got.improvements)

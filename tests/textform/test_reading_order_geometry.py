@@ -266,6 +266,12 @@ def test_the_total_rows_weights_before_the_printed_total_are_no_total() -> None:
             StreamRow({"level3_weight": stream[2], "score": stream[3]})]
     total, made = find_total(stream, {0, 1, 2, 3}, rows, 10.0, 1.0, 0.6, (100.0,), True)
     assert total.value == 99 and not made and total.confidence == 0.6
+    # Several weight columns on the total row (合计 | 100 | 100 | 100 | 99, the fund form's;
+    # 100 | 100 | 99 on a form printing two): none of the full marks is a total.
+    for weight_columns, fulls in ((1, 2), (3, 3)):
+        stream = [*stream[:4], *(cell("100", "num", 4 + k) for k in range(fulls)), cell("99", "num", 4 + fulls)]
+        total, made = find_total(stream, {0, 1, 2, 3}, rows, 10.0, 1.0, 0.6, (100.0,), True, weight_columns)
+        assert total.value == 99 and not made and total.confidence == 0.6, (weight_columns, total)
 
 
 def test_rows_one_under_the_other_in_a_block_stay_rows() -> None:
