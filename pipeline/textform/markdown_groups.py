@@ -115,7 +115,9 @@ def read_group_columns(rows: list[list[str]], body: list[int], total_row: int, w
             continue
         spans = spans_of_groups([first for first, _last in bounds], weights,
                                 [weight or 0.0 for _name, weight in groups])
-        if spans is None or any(not a <= first and last <= b for (a, b), (first, last) in zip(spans, bounds, strict=True)):
+        # Each name's characters inside its group's rows, the first and the last alike.
+        if spans is None or any(not (a <= first and last <= b)
+                                for (a, b), (first, last) in zip(spans, bounds, strict=True)):
             continue
         for r in range(body[0], total_row + 1):
             if c < len(rows[r]) and (r != total_row or plain(rows[r][c]).rstrip(":：") not in words.totals):

@@ -56,3 +56,16 @@ def test_weights_the_rows_do_not_sum_to_leave_the_column(words: FormWords) -> No
                     "|总分|（10<br>分）|||||21|19||")
     assert "产出指标（10分）" not in [row[1].replace(DOUBT_MARK, "") for row in rows]
     assert "效益指标（10分）" not in [row[1].replace(DOUBT_MARK, "") for row in rows]
+
+
+def test_a_name_standing_past_its_groups_rows_leaves_the_column(words: FormWords) -> None:
+    """产出指标（10分）'s last pieces in the third row, where the weights (6 + 4 = 10) have
+    the next group begin: the name does not stand inside its rows, so the column is left
+    as read."""
+    rows = rejoined(words, HEADER,
+                    "||产<br>出|数量指标|培训人次|≥6人次|6人次|6|6||",
+                    "||指||问题整改到位率|100%|100%|4|4||",
+                    "||标<br>（<br>10<br>分）|社会效益指标|项目验收合格率|≥85%|85%|5|5||",
+                    "||效<br>益<br>指<br>标||群众知晓率|≥90%|90%|5|4||",
+                    "|总分|（10<br>分）|||||20|19||")
+    assert "产出指标（10分）" not in [row[1].replace(DOUBT_MARK, "") for row in rows]
