@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.models import Check, FieldValue, Indicator, Record
 from pipeline.template.catalogue import Catalogue, WeightingRule, load_catalogue
 from pipeline.text.normalize import compact
-from pipeline.text.values import money_units
+from pipeline.text.values import BARE_NUMBER, money_units
 
 TOLERANCE = 0.011  # amounts and weights are printed to 2 decimals
 SCORE_TOLERANCE = 2 * TOLERANCE  # a sum of scores against a total printed to 2 decimals
@@ -688,7 +688,6 @@ def group_names_of(catalogue: Catalogue, template: str) -> GroupNames:
 # A weight printed in a group name's cell (数量指标（20分）, 产出指标（权重50分）), compact.
 PRINTED_WEIGHT = re.compile(r"(?:权重)?\d+(?:\.\d+)?分$")
 COMPARATORS = "≥≤><=＞＜＝"
-BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 UNIT_AFTER_NUMBER = re.compile(rf"[{COMPARATORS}]?(\d+(?:\.\d+)?)[^\d.]+")
 
 

@@ -16,7 +16,7 @@ from pipeline.mapping.fields import joined_value, typed_value
 from pipeline.models import INDICATOR_KEYS, FieldValue, Indicator, Record
 from pipeline.template.catalogue import IndicatorSpec, Vocabulary
 from pipeline.text.normalize import compact, join_cell_lines
-from pipeline.text.values import EMPTY_MARKS, split_weight_in_name
+from pipeline.text.values import BARE_NUMBER, EMPTY_MARKS, split_weight_in_name
 
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # A group's weight left after its name (效益指标20, 产出指标30分), compact.
@@ -234,13 +234,19 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
             ind.deviation_reason.confidence = min(ind.deviation_reason.confidence, cap)
 
 
-def row_word_groups(ind: Indicator, row_words: dict[str, tuple[str, ...]],
+def level2_cue_terms(row_words: dict[str, Sequence[str]], target_forms: dict[str, str]
+                     ) -> tuple[dict[str, tuple[str, ...]], dict[str, re.Pattern[str]]]:
+    """config text.yaml cell_stream.level2_row_words and level2_target_forms, compact and
+    compiled, for `level2_named_by`."""
+    return ({compact(k): tuple(compact(w) for w in v) for k, v in row_words.items()},
+            {compact(k): re.compile(v) for k, v in target_forms.items()})
+
+
+def level2_named_by(name: str, target: str, row_words: dict[str, tuple[str, ...]],
                     target_forms: dict[str, re.Pattern[str]]) -> set[str]:
-    """The level-2 names an indicator's own cells point to: words of its name (及时 →
-    时效指标, 验收 → 质量指标; config text.yaml cell_stream.level2_row_words) and its
-    target's form (≤90万元 → 成本指标; level2_target_forms): what the row measures."""
-    name = compact(str(ind.level3.value or ""))
-    target = compact(str(ind.target.value or ""))
+    """The level-2 names an indicator's own cells (compact) point to: words of its name (及时
+    → 时效指标, 验收 → 质量指标) and its target's form (≤90万元 → 成本指标, 12月31日前 →
+    时效指标): what the row measures (`level2_cue_terms`)."""
     said = {group for group, words in row_words.items() if any(w in name for w in words)}
     said |= {group for group, form in target_forms.items() if target and form.search(target)}
     return said
@@ -256,8 +262,7 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
     sum confirms a level-2 name, so the row's level-2 value is read with its confidence
     capped at ``cap``, not moved. A row whose words point nowhere or to its own group,
     or to a group no neighbour holds, says nothing (real forms file rows loosely)."""
-    words = {compact(k): tuple(compact(w) for w in v) for k, v in row_words.items()}
-    forms = {compact(k): re.compile(v) for k, v in target_forms.items()}
+    words, forms = level2_cue_terms(row_words, target_forms)
     rows = record.indicators
     groups = [compact(str(ind.level2.value or "")) for ind in rows]
     parents = [compact(str(ind.level1.value or "")) for ind in rows]
@@ -265,7 +270,8 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
         own = groups[j]
         if own not in words:
             continue
-        said = row_word_groups(ind, words, forms)
+        said = level2_named_by(compact(str(ind.level3.value or "")), compact(str(ind.target.value or "")),
+                               words, forms)
         if not said or own in said:
             continue
         beside = {groups[k] for k in (j - 1, j + 1)
@@ -274,10 +280,8 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
             ind.level2.confidence = min(ind.level2.confidence, cap)
 
 
-# A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%), and an actual that is a
-# number alone (86.48).
+# A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%).
 UNIT_BOUND = re.compile(r"\d\s*(%|[^\d\s.%]+)$")
-BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def doubt_actuals_without_target_unit(record: Record, cap: float) -> None:

@@ -7,6 +7,8 @@ import re
 from pipeline.text.normalize import fold_width
 
 NUMBER = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?")
+# A number as a cell prints it bare: no sign, no thousands separators, no unit (86.48).
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 WEIGHT_IN_NAME = re.compile(r"^(?P<name>.*?)\s*[(（]\s*(?P<weight>\d+(?:\.\d+)?)\s*分\s*[)）]\s*$")
 # What a form prints in a cell that holds nothing (the contract: null, no flag).
 EMPTY_MARKS = frozenset({"—", "-", "/", "–", "——", "－"})

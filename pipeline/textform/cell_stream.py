@@ -60,7 +60,8 @@ from itertools import accumulate, combinations, combinations_with_replacement, i
 from math import comb
 
 from pipeline.mapping.fields import typed_value
-from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition
+from pipeline.mapping.indicator_rows import (TOLERANCE, consecutive_partition, level2_cue_terms,
+                                             level2_named_by)
 from pipeline.models import FieldValue
 from pipeline.template.catalogue import TemplateSpec, WeightingRule
 from pipeline.text.normalize import ENUMERATION_MARKS, compact
@@ -2307,15 +2308,12 @@ def level2_cues(rows: list[StreamRow], stream: CellStreamConfig) -> list[frozens
     the 三级指标: 及时 → 时效指标, 成本 → 成本指标; level2_target_forms, the target's form:
     ≤90万元 → 成本指标, 12月31日前 → 时效指标): what the indicator measures, a row's
     evidence for its merged group where the tool printed the group's name elsewhere."""
-    words = {compact(k): v for k, v in stream.level2_row_words.items()}
-    forms = {compact(k): re.compile(v) for k, v in stream.level2_target_forms.items()}
+    words, forms = level2_cue_terms(stream.level2_row_words, stream.level2_target_forms)
     out = []
     for row in rows:
         name = row.cells["level3"].key if "level3" in row.cells else ""
         target = row.cells["target"].key if "target" in row.cells else ""
-        said = {k for k, ws in words.items() if any(w in name for w in ws)}
-        said |= {k for k, form in forms.items() if target and form.search(target)}
-        out.append(frozenset(said))
+        out.append(frozenset(level2_named_by(name, target, words, forms)))
     return out
 
 

@@ -66,6 +66,11 @@ def plain(cell: str) -> str:
     return compact(raw(cell).replace(DOUBT_MARK, ""))
 
 
+def is_total_label(cell: str, words: FormWords) -> bool:
+    """Whether a cell is the total row's label (总分, 合计：)."""
+    return plain(cell).rstrip(":：") in words.totals
+
+
 def label_without_note(cell: str) -> str:
     """A header cell's text, compact, without its bracketed note (权重(%), 分值（分）: 权重,
     分值): the label to look up, not a test."""

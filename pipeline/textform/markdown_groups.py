@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from pipeline.textform.markdown_cells import FormWords, plain
+from pipeline.textform.markdown_cells import FormWords, is_total_label, plain
 
 # A group's weight written after its name, compact (its brackets gone): 50分, 12.5.
 WEIGHT_AFTER = re.compile(r"(\d+(?:\.\d+)?)分?")
@@ -89,7 +89,7 @@ def read_group_columns(rows: list[list[str]], body: list[int], total_row: int, w
         where: list[int] = []  # each character's row (an index in ``body``: rows between go up)
         for r in range(body[0], total_row + 1):
             key = plain(rows[r][c]) if c < len(rows[r]) else ""
-            if r == total_row and key.rstrip(":：") in words.totals:
+            if r == total_row and is_total_label(rows[r][c], words):
                 key = ""
             text += key
             where += [max(0, bisect_right(body, r) - 1)] * len(key)
@@ -120,7 +120,7 @@ def read_group_columns(rows: list[list[str]], body: list[int], total_row: int, w
                                 for (a, b), (first, last) in zip(spans, bounds, strict=True)):
             continue
         for r in range(body[0], total_row + 1):
-            if c < len(rows[r]) and (r != total_row or plain(rows[r][c]).rstrip(":：") not in words.totals):
+            if c < len(rows[r]) and (r != total_row or not is_total_label(rows[r][c], words)):
                 rows[r][c] = ""
         for (name, weight), middle in zip(groups, middles, strict=True):
             # In the row of its printed middle: the later reading moves it to its group's

@@ -42,8 +42,8 @@ from itertools import permutations
 
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
-from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, label_without_note, plain,
-                                              raw)
+from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, is_total_label,
+                                              label_without_note, plain, raw)
 from pipeline.textform.markdown_groups import read_group_columns
 from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
@@ -572,7 +572,7 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
             for k in range(start + 1, end):
                 row[k] = ""
         elif end == start < len(row) and NUMBER_LIKE.match(plain(row[start])) and len(cell_lines(row[start])) == 1 \
-                and plain(row[c]).rstrip(":：") not in words.totals:
+                and not is_total_label(row[c], words):
             # A number, then another before the next label or the row's end (评价金额 | 15 |
             # 08): one amount cut at a column's bound, or two values; which is a guess.
             after = [k for k in range(start + 1, len(row)) if raw(row[k]).replace(DOUBT_MARK, "")]
@@ -691,11 +691,11 @@ def is_wrapped_rest(row: list[str], below: list[str], words: FormWords) -> bool:
     # after the table whose prose holds figures, 全年执行数1712.58万元, over its next heading).
     # The total row (总分 | 100 | 96) has no lines to wrap: what follows it is after the table.
     numbers = sum(1 for cell in row if NUMBER_LIKE.match(plain(cell)))
-    total = any(plain(cell).rstrip(":：") in words.totals for cell in row)
+    total = any(is_total_label(cell, words) for cell in row)
     return bool(filled) and numbers >= 2 and not total and not holds_a_number(below) \
         and all(c < len(row) and plain(row[c]) and not NUMBER_LIKE.match(plain(row[c])) for c in filled) \
         and not any(is_label(below[c], words) or group_name(below[c], words) is not None
-                    or plain(below[c]).rstrip(":：") in words.totals for c in filled)
+                    or is_total_label(below[c], words) for c in filled)
 
 
 def sign_to_its_number(row: list[str]) -> None:
@@ -744,7 +744,7 @@ def doubt_group_pieces(rows: list[list[str]], start: int, words: FormWords) -> N
     short_names = frozenset(name.removesuffix("指标") for name in words.group_names if name.endswith("指标"))
     for row in rows[start:]:
         first_number = next((c for c, cell in enumerate(row) if VALUE_START.match(plain(cell))), None)
-        if first_number is None or any(plain(cell).rstrip(":：") in words.totals for cell in row):
+        if first_number is None or any(is_total_label(cell, words) for cell in row):
             continue
         for c in range(first_number):
             key = GLUED_WEIGHT.sub("", plain(row[c]))  # (绩<br>效<br>标（60<br>分）: its weight kept)
@@ -990,18 +990,24 @@ def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
     return best, unsure
 
 
+def indicator_body(rows: list[list[str]], start: int, words: FormWords, place: WeightColumn) -> list[int]:
+    """The indicator rows from ``start`` on: rows with a weight (where ``place`` says), the
+    total row not among them."""
+    return [r for r, row in enumerate(rows) if r >= start and row_weight(row, place) is not None
+            and not any(is_total_label(cell, words) for cell in row)]
+
+
 def group_columns_read_down(rows: list[list[str]], start: int, words: FormWords,
                             place: WeightColumn = NEXT_TO_SCORE) -> None:
     """A table whose header and total row stand in this block: its group columns read down
     (`markdown_groups.read_group_columns`), names torn over many rows put in their groups'
     first rows where the rows' weights confirm them. ``start``: the first row after the
     header; ``place``: where a row's weight is."""
-    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row, place) is not None
-            and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
+    body = indicator_body(rows, start, words, place)
     if len(body) < 2:
         return
     total_row = next((r for r in range(body[-1] + 1, len(rows))
-                      if any(plain(cell).rstrip(":：") in words.totals for cell in rows[r])), None)
+                      if any(is_total_label(cell, words) for cell in rows[r])), None)
     if total_row is None:
         return
     read_group_columns(rows, body, total_row, [row_weight(rows[r], place) or 0.0 for r in body], words)
@@ -1015,8 +1021,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     middle alone, reckoned in lines, over the whole table misplaced more groups than it
     placed: it is used only inside a group placed.)
     ``start``: the table's first row after its header; ``place``: where a row's weight is."""
-    body = [r for r, row in enumerate(rows) if r >= start and row_weight(row, place) is not None
-            and not any(plain(cell).rstrip(":：") in words.totals for cell in row)]
+    body = indicator_body(rows, start, words, place)
     if len(body) < 2:
         return
     weights = [row_weight(rows[r], place) or 0.0 for r in body]
@@ -1027,7 +1032,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
     # Each parent group's rows, and whether they are known: placed by its weight, or the
     # table's rows when its header and total row both stand in this block (else a page's
     # table may go on with a group named on the page before, or on after its foot).
-    ends_here = any(any(plain(cell).rstrip(":：") in words.totals for cell in row) for row in rows[body[-1] + 1:])
+    ends_here = any(any(is_total_label(cell, words) for cell in row) for row in rows[body[-1] + 1:])
     whole = start > 0 and ends_here
     parents: list[tuple[int, int, bool]] = [(0, len(body) - 1, whole)]
     centred = False  # a group placed by its weight had its name printed below its first row
@@ -1463,7 +1468,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
                 row[:] = cells + [""] * max(0, len(row) - len(cells))
             join_spanned_columns(row, spans, words)
             # The total row ends the table: what follows is another form's.
-            ended = ended or any(plain(cell).rstrip(":：") in words.totals for cell in row)
+            ended = ended or any(is_total_label(cell, words) for cell in row)
     if widths_only:
         if ended:
             state.next_form()

@@ -23,14 +23,11 @@ The number read stays in ``raw`` and in ``alternatives``.
 
 from __future__ import annotations
 
-import re
-
 from pipeline.checks.rules import EXECUTION_RATE_TOLERANCE, num
 from pipeline.models import FieldValue, Indicator, Record
 from pipeline.text.normalize import compact
+from pipeline.text.values import BARE_NUMBER
 from pipeline.textform.vocab import TextConfig
-
-BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 
 
 def as_percent(fraction: float) -> str:
@@ -40,7 +37,7 @@ def as_percent(fraction: float) -> str:
 
 def bare_fraction(value: FieldValue, most: float) -> float | None:
     """The value's number when it is a bare number (no sign, unit or %) up to ``most``."""
-    if not isinstance(value.value, str) or not BARE_NUMBER.match(value.value.strip()):
+    if not isinstance(value.value, str) or not BARE_NUMBER.fullmatch(value.value.strip()):
         return None
     number = float(value.value)
     return number if number <= most else None
