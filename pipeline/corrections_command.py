@@ -26,7 +26,8 @@ in `alternatives`; the record's `corrections` say who (--by) and when. The form'
 run again on the corrected record. Applying the same sheet twice changes nothing. A value
 that changed since the sheet was made is refused, with a message, and left as it is.
 A later `extract` run skips corrected documents like any done one; one that reads them
-again with other settings keeps the corrections (--force drops them).
+again with other settings keeps the corrections (--force drops them). Give the --config
+the records were extracted with: the checks that run again use its templates.yaml.
 
 Exit codes: 0 every filled row applied (or already applied); 1 some rows refused (see the
 messages); 2 OUT or the sheet cannot be read; 3 OUT (or --db) cannot be written.
@@ -43,6 +44,9 @@ def add_corrections_parser(sub: argparse._SubParsersAction) -> None:
                        help="who corrected (default: the user running the command)")
     apply.add_argument("--db", default=os.environ.get("DB_URL") or None, metavar="URL",
                        help="also update PostgreSQL at this URL (default: $DB_URL)")
+    apply.add_argument("--config", type=Path, metavar="DIR",
+                       help="the config folder the records were extracted with (extract --config), "
+                            "whose weighting rules and group names the checks use again")
 
 
 def run_apply_corrections(args: argparse.Namespace) -> int:
@@ -51,12 +55,20 @@ def run_apply_corrections(args: argparse.Namespace) -> int:
         print(f"error: no such file: {args.sheet}", file=sys.stderr)
         return 2
     try:
-        report = apply_corrections(args.out, args.sheet, args.by or getpass.getuser(), args.db)
+        report = apply_corrections(args.out, args.sheet, args.by or getpass.getuser(), args.db,
+                                   config_dir=args.config)
     except RunError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     for message in report.refused:
         print(f"refused: {message}", file=sys.stderr)
+    if report.other_config:
+        shown = ", ".join(report.other_config[:3]) + (" …" if len(report.other_config) > 3 else "")
+        given = f"--config {args.config}" if args.config else "the shipped config (no --config)"
+        print(f"warning: the checks of {len(report.other_config)} corrected record(s) ran again under "
+              f"{given}, but they were extracted with another config folder ({shown}). To check them "
+              "with another, run extract again with that --config: it reads them again and keeps the "
+              "corrections", file=sys.stderr)
     print(f"{report.applied} corrections applied to {report.documents} documents, "
           f"{report.already} already applied, {len(report.refused)} refused", file=sys.stderr)
     return EXIT_REFUSED if report.refused else EXIT_OK

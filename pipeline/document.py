@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.checks.calibration import load_calibration
 from pipeline.checks.confidence import finish_record
-from pipeline.checks.rules import apply_checks, group_names_of, run_checks
+from pipeline.checks.rules import apply_checks, group_names_of, run_checks, weighting_of
 from pipeline.errors import DocumentError, UnsupportedInput
 from pipeline.grid.lattice import fill_grid, page_to_tables
 from pipeline.hashing import sha256_of
@@ -466,10 +466,9 @@ class DocumentExtractor:
         if record.status != "failed" and self.settings.calibrate:
             try:
                 with timed(record.timings, "checks"):
-                    spec = self.catalogue.templates.get(record.template)
                     threshold = self.calibration.config.review_threshold(record, self.settings.review_threshold)
-                    weighting = spec.weighting if spec is not None else {}
-                    finish_record(record, self.calibration, threshold, weighting,
+                    finish_record(record, self.calibration, threshold,
+                                  weighting_of(self.catalogue, record.template),
                                   group_names_of(self.catalogue, record.template))
             except Exception as exc:  # noqa: BLE001 - one bad document must not stop a batch
                 log.debug("internal error finishing %s", record.source.path, exc_info=True)

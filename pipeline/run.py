@@ -409,7 +409,7 @@ class Batch:
                     continue
                 earlier = self.folder.stored(first.sha256, first.path, record.source.part)
                 if earlier is not None and earlier.corrections:
-                    carry_corrections(earlier, record)
+                    carry_corrections(earlier, record, load_catalogue(self.settings.config_dir))
         self.to_sinks(records)
         self.folder.write_file(records, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started

@@ -122,8 +122,7 @@ def declared_weighting(template: str) -> Weighting:
     """The weighting rules config/templates.yaml declares for a template (the default
     config folder; build_record passes its own catalogue's)."""
     from pipeline.settings import Settings
-    spec = load_catalogue(Settings().config_dir).templates.get(template)
-    return spec.weighting if spec is not None else {}
+    return weighting_of(load_catalogue(Settings().config_dir), template)
 
 
 @dataclass(frozen=True)
@@ -668,6 +667,12 @@ def declared_group_names(template: str) -> GroupNames:
 def group_names_in(config_dir: Path | None, template: str) -> GroupNames:
     """declared_group_names for a config folder (built once: every record's checks ask)."""
     return group_names_of(load_catalogue(config_dir), template)
+
+
+def weighting_of(catalogue: Catalogue, template: str) -> Weighting:
+    """The weighting rules a catalogue (a config folder's templates.yaml) gives a template."""
+    spec = catalogue.templates.get(template)
+    return spec.weighting if spec is not None else {}
 
 
 def group_names_of(catalogue: Catalogue, template: str) -> GroupNames:

@@ -25,13 +25,16 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from pipeline.checks.confidence import recheck
+from pipeline.checks.rules import group_names_of, weighting_of
+from pipeline.config_files import config_digest
 from pipeline.errors import RunError
 from pipeline.mapping.indicators import NUMERIC_KEYS
 from pipeline.models import CORRECTED, Correction, FieldValue, Record, Value
-from pipeline.output.display import INDICATOR_PATH, template_spec
+from pipeline.output.display import INDICATOR_PATH
 from pipeline.output.review_sheet import SheetCorrection, read_corrections
 from pipeline.output.sqlite import made_with_of
 from pipeline.output.writers import RECORDS_JSONL, OutputFolder, replace_atomically
+from pipeline.template.catalogue import Catalogue, load_catalogue
 
 NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 NUMBER_TYPES = ("number", "percent", "year")
@@ -46,10 +49,12 @@ class CorrectionsReport(BaseModel):
     already: int = 0  # corrected earlier to the same value
     refused: list[str] = []
     documents: int = 0  # records changed
+    # Records extracted with another config folder than the one their checks ran again under.
+    other_config: list[str] = []
 
 
-def expects_number(record: Record, path: str) -> bool:
-    """Whether the value at ``path`` is a number on the form."""
+def expects_number(record: Record, path: str, catalogue: Catalogue) -> bool:
+    """Whether the value at ``path`` is a number on the form (by ``catalogue``'s template)."""
     found = INDICATOR_PATH.match(path)
     if found:
         return found.group(2) in NUMERIC_KEYS
@@ -57,7 +62,7 @@ def expects_number(record: Record, path: str) -> bool:
         return True
     if path.startswith("fields."):
         name = path[len("fields."):]
-        spec = template_spec(record.template)
+        spec = catalogue.templates.get(record.template)
         if spec is None:
             return False
         if name in spec.fields:
@@ -94,8 +99,15 @@ def correct(value: FieldValue, new: Value) -> None:
     value.confidence = 1.0
 
 
+def recheck_under(record: Record, catalogue: Catalogue) -> None:
+    """The checks again with the weighting rules and group names of ``catalogue`` (the
+    config folder the records are read with: a user's may add names and rules)."""
+    template = record.template
+    recheck(record, weighting_of(catalogue, template), names=group_names_of(catalogue, template))
+
+
 def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at: str,
-                    report: CorrectionsReport) -> bool:
+                    report: CorrectionsReport, catalogue: Catalogue) -> bool:
     """The sheet's rows for one record; whether the record changed."""
     changed = False
     for row in rows:
@@ -106,7 +118,7 @@ def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at
             report.refused.append(f"{where}: the record has no value at {', '.join(missing)}")
             continue
         try:
-            new = parse_correction(row.correction, expects_number(record, row.path))
+            new = parse_correction(row.correction, expects_number(record, row.path, catalogue))
         except ValueError as exc:
             report.refused.append(f"{where}: {exc}; this value is a number")
             continue
@@ -127,7 +139,7 @@ def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at
         report.applied += 1
         changed = True
     if changed:
-        recheck(record)
+        recheck_under(record, catalogue)
         record.settle_status()
     return changed
 
@@ -153,14 +165,18 @@ def rewrite_jsonl(out_dir: Path, changed: dict[tuple[str, str | None], Record]) 
 
 
 def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = None,
-                      now: datetime | None = None) -> CorrectionsReport:
-    """Every filled 更正值 of ``sheet`` into the records of ``out_dir`` (and PostgreSQL)."""
+                      now: datetime | None = None, config_dir: Path | None = None) -> CorrectionsReport:
+    """Every filled 更正值 of ``sheet`` into the records of ``out_dir`` (and PostgreSQL),
+    their checks run again with the form knowledge of ``config_dir`` (``--config``, laid
+    over the shipped config as for ``extract``)."""
     if not (out_dir / "records.db").is_file():
         raise CorrectionsInputError(f"no records.db in {out_dir}: give the output folder the "
                                     "review.xlsx was made for")
     rows = read_corrections(sheet)
     at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     report = CorrectionsReport()
+    catalogue = load_catalogue(config_dir)
+    digest = config_digest(config_dir)[:16]
     by_document: dict[tuple[str, str | None], list[SheetCorrection]] = {}
     for row in rows:  # a record is a file's form: (sha256, part)
         by_document.setdefault((row.sha256, row.part), []).append(row)
@@ -176,8 +192,12 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
                 report.refused += [f"review.xlsx row {r.row}: no document with sha256 {sha256}"
                                    f"{form} in {out_dir}" for r in doc_rows]
                 continue
-            if apply_to_record(record, doc_rows, by, at, report):
-                folder.write(record, made_with_of(folder.db, sha256))  # not a re-read: still current
+            if apply_to_record(record, doc_rows, by, at, report, catalogue):
+                made_with = made_with_of(folder.db, sha256)
+                read_with = json.loads(made_with).get("config") if made_with else None
+                if read_with is not None and read_with != digest:
+                    report.other_config.append(record.source.path)
+                folder.write(record, made_with)  # not a re-read: still current
                 changed[(sha256, record.source.part)] = record
         if changed:
             rewrite_jsonl(out_dir, changed)
@@ -191,7 +211,7 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
     return report
 
 
-def carry_corrections(stored: Record, fresh: Record) -> int:
+def carry_corrections(stored: Record, fresh: Record, catalogue: Catalogue) -> int:
     """A person's corrections of ``stored`` kept on ``fresh``, a new reading of the same
     file (a run with other settings, not ``--force``): each one whose value reads as it did
     when it was corrected (``previous``) is applied again, with its who and when; one whose
@@ -206,6 +226,6 @@ def carry_corrections(stored: Record, fresh: Record) -> int:
         fresh.corrections.append(correction)
         kept += 1
     if kept:
-        recheck(fresh)
+        recheck_under(fresh, catalogue)
         fresh.settle_status()
     return kept

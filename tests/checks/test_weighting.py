@@ -9,7 +9,8 @@ from pipeline.checks.confidence import finish_record
 from pipeline.checks.rules import (apply_checks, choose_weighting, declared_weighting, group_names_of,
                                    run_checks)
 from pipeline.document import DocumentExtractor
-from pipeline.models import FieldValue, Indicator, Record, Source
+from pipeline.models import Correction, FieldValue, Indicator, Record, Source
+from pipeline.output.corrections import carry_corrections
 from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 
@@ -358,3 +359,28 @@ def test_cells_out_of_kind_know_the_group_names_of_the_users_config(tmp_path: Pa
     finished = DocumentExtractor(Settings(config_dir=config)).finish(record)
     check = next(c for c in finished.checks if c.rule == "indicators_complete")
     assert not check.ok and "row 2's level3 is not of its column's kind" in check.detail, check
+
+
+def test_corrections_recheck_with_the_config_the_records_were_read_with(tmp_path: Path) -> None:
+    # A clerk's correction, carried over to a new reading (or applied from review.xlsx),
+    # runs the checks again: with the run's config, whose group names the shipped one lacks.
+    config = tmp_path / "my-config"
+    config.mkdir()
+    (config / "templates.yaml").write_text(USER_LEVEL2, encoding="utf-8")
+
+    def read() -> Record:
+        record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                            funds=(10, 9.5), total=96.5)
+        record.indicators[1].level3 = fv("绿色发展指标")
+        return record
+
+    stored = read()
+    stored.corrections.append(Correction(path="indicators[0].level2", value="质量指标", previous="数量指标",
+                                         by="张三", at="2026-12-07T20:00:00+00:00"))
+    complete = {}
+    for name, folder in (("shipped", None), ("user", config)):
+        fresh = read()
+        assert carry_corrections(stored, fresh, load_catalogue(folder)) == 1
+        assert fresh.indicators[0].level2.value == "质量指标"
+        complete[name] = next(c.ok for c in fresh.checks if c.rule == "indicators_complete")
+    assert complete == {"shipped": True, "user": False}

@@ -94,6 +94,7 @@ def test_corrections_round_trip(out: Path, tmp_path: Path, pg_url: str) -> None:
     first = run("apply-corrections", str(out), str(sheet), "--by", "张三", "--db", pg_url)
     assert first.returncode == 0, first.stderr
     assert "2 corrections applied to 2 documents" in first.stderr
+    assert "warning" not in first.stderr  # read and checked with the same (shipped) config
     after = records(out)
     dept = after["dept.pdf"]
     score = value(dept, SCORE)
@@ -180,3 +181,23 @@ def test_a_word_where_a_number_belongs_is_refused(out: Path, tmp_path: Path) -> 
     done = run("apply-corrections", str(out), str(sheet))
     assert done.returncode == 1 and "“六” is not a number" in done.stderr
     assert value(records(out)["dept.pdf"], SCORE)["value"] == 6
+
+
+def test_a_sheet_applied_under_another_config_than_the_records_were_read_with_warns(
+        out: Path, tmp_path: Path) -> None:
+    config = tmp_path / "my-config"
+    config.mkdir()
+    (config / "templates.yaml").write_text(
+        "templates:\n  dept_overall:\n    vocabulary:\n      level2:\n        效益指标: [绿色发展指标]\n",
+        encoding="utf-8")
+    sheet = fill(out / "review.xlsx", {("dept.pdf", SCORE): "1"}, tmp_path / "filled.xlsx")
+    done = run("apply-corrections", str(out), str(sheet), "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    warning = next(line for line in done.stderr.splitlines() if line.startswith("warning:"))
+    assert f"the checks of 1 corrected record(s) ran again under --config {config}" in warning
+    assert "extracted with another config folder (" in warning and "dept.pdf)" in warning
+    assert value(records(out)["dept.pdf"], SCORE)["value"] == 1
+    # A folder that does not validate is said before anything is written.
+    (config / "templates.yaml").write_text("templates: [oops]\n", encoding="utf-8")
+    broken = run("apply-corrections", str(out), str(sheet), "--config", str(config))
+    assert broken.returncode == 2 and "templates.yaml" in broken.stderr
