@@ -147,3 +147,30 @@ def test_a_cell_printed_more_on_one_side_of_its_row_line_is_in_doubt() -> None:
     assert lopsided_cells({**right, 7: 0}, set(right), [*pieces, group], MODEL, anchor=4) == set()
     # Nor a group column's piece the row holds: a merged cell is centred on its span.
     assert lopsided_cells({**right, 7: 0}, {*right, 7}, [*pieces, group], MODEL, anchor=4) == set()
+
+
+def test_distinct_by_row_is_numpy_unique_of_each_row() -> None:
+    from pipeline.textform.line_columns import distinct_by_row
+    keys = np.array([[5, 3, 5, 0, 3], [7, 7, 7, 7, 7], [4, 2, 9, 1, 8]], dtype=np.int64)
+    distinct, index = distinct_by_row(keys)
+    for row, values, back in zip(keys, distinct, index):
+        want, want_back = np.unique(row, return_inverse=True)
+        assert values == want.tolist() and back.tolist() == want_back.tolist()
+
+
+def test_costs_by_distinct_weighs_each_key_of_a_row_once_and_keeps_it() -> None:
+    from pipeline.textform.line_columns import costs_by_distinct
+    calls: list[tuple[str, int]] = []
+
+    def weigh(name: str, scale: float):
+        def cost(key: int) -> float:
+            calls.append((name, key))
+            return scale * key
+        return name, cost
+
+    memo: dict[tuple[str, int], float] = {("b", 2): 100.0}
+    keys = np.array([[1, 2, 1, 3], [2, 2, 0, 2]], dtype=np.int64)
+    got = costs_by_distinct(keys, [weigh("a", 0.5), weigh("b", 2.0)], memo)
+    assert got.tolist() == [[0.5, 1.0, 0.5, 1.5], [100.0, 100.0, 0.0, 100.0]]  # b's 2 from the memo
+    assert sorted(calls) == [("a", 1), ("a", 2), ("a", 3), ("b", 0)]
+
