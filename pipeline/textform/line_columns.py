@@ -326,12 +326,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         # below it) leaves the pieces beside it as cheap in either of two columns.
         options = cheapest_orders(e, step, 3 * keep)
     else:
-        options = []
-        for cols in combinations(range(m), len(idx)):
-            cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
-            if cost < INF:
-                options.append((cost, cols))
-        options.sort()
+        options = rising_orders(e, step)
     # Options as cheap as the last kept are kept too (at most twice as many again): a
     # piece fits columns of one kind alike (three sentence columns side by side, a unit
     # under either value), and a cut among equals by column order alone would drop the
@@ -864,6 +859,27 @@ def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int
             break
         widest.pop()
     return out
+
+
+def rising_orders(e: list[list[float]], step: Callable[[int | None, int], float]
+                  ) -> list[tuple[float, tuple[int, ...]]]:
+    """Every strictly rising column order for a line's pieces that costs less than `INF`,
+    with its cost, cheapest first (ties by columns), given each piece's cost in each
+    column and the cost of a column after another (``step``, None for the first). Grown a
+    piece at a time through the columns a piece may stand in (`INF` rules out the rest:
+    most of a line's orders), each cost summed piece by piece, first to last."""
+    r, m = len(e), len(e[0]) if e else 0
+    orders: list[tuple[float, tuple[int, ...]]] = [(0, ())]
+    for j in range(r):
+        grown = []
+        for cost, cols in orders:
+            before = cols[-1] if cols else None
+            # Room to the right for the pieces after this one, a column each.
+            for c in range(0 if before is None else before + 1, m - (r - 1 - j)):
+                if e[j][c] < INF:
+                    grown.append((cost + (e[j][c] + step(before, c)), cols + (c,)))
+        orders = grown
+    return sorted(orders)
 
 
 def cheapest_orders(e: list[list[float]], step: Callable[[int | None, int], float], keep: int

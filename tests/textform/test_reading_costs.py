@@ -174,3 +174,20 @@ def test_costs_by_distinct_weighs_each_key_of_a_row_once_and_keeps_it() -> None:
     assert got.tolist() == [[0.5, 1.0, 0.5, 1.5], [100.0, 100.0, 0.0, 100.0]]  # b's 2 from the memo
     assert sorted(calls) == [("a", 1), ("a", 2), ("a", 3), ("b", 0)]
 
+
+def test_rising_orders_are_every_finite_order_cheapest_first() -> None:
+    from itertools import combinations
+
+    from pipeline.textform.indicator_rows import INF
+    from pipeline.textform.line_columns import rising_orders
+    e = [[0.5, INF, 1.0, 2.0], [INF, 0.25, 0.25, INF], [1.0, 1.0, INF, 0.0]]
+
+    def step(a: int | None, c: int) -> float:
+        return 0.125 if a is not None and c - a > 1 else 0.0  # a column left blank between
+
+    want = sorted((sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols)), cols)
+                  for cols in combinations(range(4), 3))
+    assert rising_orders(e, step) == [w for w in want if w[0] < INF]
+    assert rising_orders(e, step)[:2] == [(0.875, (0, 1, 3)), (0.875, (0, 2, 3))]  # ties by columns
+    assert rising_orders([[1.0]] * 3, step) == []  # more pieces than columns
+    assert rising_orders([], step) == [(0, ())]
