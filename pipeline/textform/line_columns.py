@@ -821,23 +821,26 @@ def completion_costs(facts: list[list[LineOption]], picks: np.ndarray, model: Co
     out = np.zeros(n)
     above = {v: np.full(n, -1, dtype=np.int64) for v in terms.value_columns}
     for j, options in enumerate(facts):
-        # The pieces above, told apart once a line (they change only after it).
-        distinct_above: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Which readings' value above each column a short piece ends, worked out once a
+        # line: the pieces above change only after it, and a line's options hold the same
+        # pieces in other columns.
+        distinct_above = {v: np.unique(a, return_inverse=True) for v, a in above.items()} \
+            if j and any(f.short_pieces for f in options) else {}
+        ended: dict[int, dict[int, np.ndarray]] = {}  # short piece -> value column -> readings
         for k, f in enumerate(options):
             rows = picks[:, j] == k
             if not j or not f.short_pieces or not rows.any():
                 continue
-            if not distinct_above:
-                distinct_above = {v: np.unique(a, return_inverse=True) for v, a in above.items()}
             for c, i in f.short_pieces:
+                if i not in ended:
+                    ended[i] = {v: np.array([a >= 0 and terms.completes(int(a), i) for a in distinct])[back]
+                                for v, (distinct, back) in distinct_above.items()}
                 ended_any = np.zeros(n, dtype=bool)
                 ended_here = np.zeros(n, dtype=bool)
-                for v in above:
-                    distinct, back = distinct_above[v]
-                    ended = np.array([a >= 0 and terms.completes(int(a), i) for a in distinct])[back]
-                    ended_any |= ended
+                for v, ended_v in ended[i].items():
+                    ended_any |= ended_v
                     if v == c:
-                        ended_here = ended
+                        ended_here = ended_v
                 cost = model.costs["completes_value"]
                 out = out + np.where(rows & ended_any, np.where(ended_here, -cost, cost), 0.0)
         for k, f in enumerate(options):
