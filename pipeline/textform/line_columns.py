@@ -326,12 +326,7 @@ def line_options(idx: list[int], pieces: list[Piece], kinds: list[PieceKind], mo
         # below it) leaves the pieces beside it as cheap in either of two columns.
         options = cheapest_orders(e, step, 3 * keep)
     else:
-        options = []
-        for cols in combinations(range(m), len(idx)):
-            cost = sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols))
-            if cost < INF:
-                options.append((cost, cols))
-        options.sort()
+        options = rising_orders(e, step)
     # Options as cheap as the last kept are kept too (at most twice as many again): a
     # piece fits columns of one kind alike (three sentence columns side by side, a unit
     # under either value), and a cut among equals by column order alone would drop the
@@ -451,7 +446,7 @@ def group_columns(lines: dict[int, list[int]], anchor: int, pieces: list[Piece],
                          narrow_counts=bool(widths and rows_of_line is not None),
                          completes=completes if any_short else None)
 
-    arrays = option_arrays(facts, prose_cols)
+    arrays = option_arrays(facts, prose_cols, len(model.kinds))
     memo: dict[tuple[str, int], float] = {}
 
     def costs_of(picks: np.ndarray) -> np.ndarray:
@@ -658,30 +653,41 @@ def all_picks(sizes: list[int]) -> np.ndarray:
 @dataclass(frozen=True)
 class OptionArrays:
     """A line's options as arrays (index: the option): their costs, and as bit masks of
-    columns the columns they use, those of the row's own pieces, of narrow pieces and of
-    pieces that stop mid-sentence; each sentence column's piece width (NaN: none)."""
+    columns the columns they use and those of pieces that stop mid-sentence; each sentence
+    column's piece width (NaN: none); and the line as a bit (1 << its place among the
+    row's lines) in each column (a column each) an option puts a piece in, a row's own
+    piece in, a narrow piece in: summed over a reading's lines, the lines of each column."""
 
     cost: np.ndarray
     used: np.ndarray
-    rows: np.ndarray
-    narrow: np.ndarray
     open: np.ndarray
     widths: dict[int, np.ndarray]
+    used_lines: np.ndarray
+    row_lines: np.ndarray
+    narrow_lines: np.ndarray
 
 
-def option_arrays(facts: list[list[LineOption]], prose_columns: Collection[int]) -> list[OptionArrays]:
+def option_arrays(facts: list[list[LineOption]], prose_columns: Collection[int], n_columns: int
+                  ) -> list[OptionArrays]:
     """Each line's options as arrays (`OptionArrays`), made once for a row's many weighings."""
     def mask(columns: Collection[int]) -> int:
         return reduce(or_, (1 << c for c in columns), 0)
 
+    # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
+    bits_type = np.int64 if len(facts) <= 62 else object
+
+    def line_bits(j: int, options: list[frozenset[int]]) -> np.ndarray:
+        return np.array([[(c in columns) << j for c in range(n_columns)] for columns in options], dtype=bits_type)
+
     return [OptionArrays(np.array([f.cost for f in options], dtype=float),
                          np.array([mask(f.column_set) for f in options], dtype=np.int64),
-                         np.array([mask(f.row_columns) for f in options], dtype=np.int64),
-                         np.array([mask(f.narrow_columns) for f in options], dtype=np.int64),
                          np.array([mask(f.open_columns) for f in options], dtype=np.int64),
                          {c: np.array([f.prose_widths.get(c, np.nan) for f in options], dtype=float)
-                          for c in prose_columns})
-            for options in facts]
+                          for c in prose_columns},
+                         line_bits(j, [f.column_set for f in options]),
+                         line_bits(j, [frozenset(f.row_columns) for f in options]),
+                         line_bits(j, [f.narrow_columns for f in options]))
+            for j, options in enumerate(facts)]
 
 
 def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, model: ColumnModel,
@@ -695,39 +701,24 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
     costs = model.costs
     n, n_lines = picks.shape
     prose = [c for c, k in enumerate(model.kinds) if k == "prose"]
-    arrays = option_arrays(facts, prose) if arrays is None else arrays
+    n_columns = len(model.kinds)
+    arrays = option_arrays(facts, prose, n_columns) if arrays is None else arrays
     memo = {} if memo is None else memo
-    # Sets of lines as bits: an int64 holds 62 lines, Python's ints any number (slower).
-    bits_type = np.int64 if n_lines <= 62 else object
 
-    total = np.zeros(n)
-    for j in range(n_lines):
-        total = total + arrays[j].cost[picks[:, j]]
+    # The terms of each reading's cost, a row of ``added`` each, summed in this order at
+    # the end: in one go, but in the order they were always summed in (rounding depends on
+    # it, and with it which of two equal readings comes first).
+    added: list[np.ndarray] = [np.zeros(n)] + [arrays[j].cost[picks[:, j]] for j in range(n_lines)]
     # Each reading's column masks, a column a line.
-    used, on_rows, narrow = (np.column_stack([getattr(arrays[j], name)[picks[:, j]] for j in range(n_lines)])
-                             if n_lines else np.zeros((n, 0), dtype=np.int64) for name in ("used", "rows", "narrow"))
-
-    shifts = np.arange(n_lines, dtype=np.int64)
-
-    def lines_of(column: int, per_line: np.ndarray) -> np.ndarray:
-        """Each reading's lines (bit j: line j) that put a piece in the column, given each
-        reading's column masks line by line (a column of ``per_line`` a line)."""
-        if bits_type is np.int64:
-            return (((per_line >> column) & 1) << shifts).sum(axis=1)
-        out = np.zeros(n, dtype=bits_type)
-        for j in range(n_lines):
-            out |= ((per_line[:, j] >> column) & 1).astype(bits_type) << j
-        return out
-
-    def by_distinct(keys: np.ndarray, name: str, cost: Callable[[int], float]) -> np.ndarray:
-        def known(key: int) -> float:
-            if (name, key) not in memo:
-                memo[name, key] = cost(key)
-            return memo[name, key]
-        if n <= 16:  # a few readings (a search's steps): no sorting
-            return np.array([known(int(k)) for k in keys])
-        distinct, back = np.unique(keys, return_inverse=True)
-        return np.array([known(int(d)) for d in distinct])[back]
+    used = np.column_stack([arrays[j].used[picks[:, j]] for j in range(n_lines)]) if n_lines \
+        else np.zeros((n, 0), dtype=np.int64)
+    # Each reading's lines (bit j: line j) that put a piece in each column (a column each),
+    # a row's own piece, a narrow piece.
+    on_bits, row_bits, narrow_bits = (
+        sum((getattr(arrays[j], name)[picks[:, j]] for j in range(n_lines)), np.zeros((n, n_columns), dtype=np.int64))
+        for name in ("used_lines", "row_lines", "narrow_lines"))
+    # The columns some reading uses: the others add nothing.
+    in_use = np.flatnonzero(on_bits.any(axis=0)).tolist()
 
     def column_cost(c: int, key: int) -> float:
         on_bits, narrow_bits = key >> n_lines, key & ((1 << n_lines) - 1)
@@ -759,35 +750,65 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
         on = {order[j] for j in range(n_lines) if bits >> j & 1}
         return costs["unmirrored"] * sum(2 * anchor - ln not in on for ln in on)
 
-    skipped = np.zeros(n)
-    for c in range(len(model.kinds)):
-        on_bits = lines_of(c, used)
-        if c in terms.required:
-            skipped = skipped + np.where(on_bits == 0, model.skip(c), 0.0)
-        if on_bits.any():
-            keys = on_bits if 2 * n_lines <= 62 else on_bits.astype(object)
-            total = total + by_distinct((keys << n_lines) | lines_of(c, narrow), f"column {c}",
-                                        partial(column_cost, c))
-            total = total + by_distinct(lines_of(c, on_rows), "unmirrored", unmirrored)
-            if model.kinds[c] == "prose":
-                # A sentence's lines but its last fill its column alike (`uneven_lines`).
-                # Names and values wrap over a line or two, at a word's end as often.
-                widths = np.column_stack([arrays[j].widths[c][picks[:, j]] for j in range(n_lines)])
-                total = total + costs["uneven_wrap"] * uneven_counts(widths)
-    total = total + skipped
+    # What each used column adds as its lines wrap it, then as they mirror round the row's
+    # line: weighed once for each distinct set of lines, and kept in ``memo``.
+    weighs = [(f"column {c}", partial(column_cost, c)) for c in in_use] + [("unmirrored", unmirrored)] * len(in_use)
+    wrap_keys = (on_bits if 2 * n_lines <= 62 else on_bits.astype(object)) << n_lines | narrow_bits
+    weighed = costs_by_distinct(np.vstack([wrap_keys[:, in_use].T, row_bits[:, in_use].T]), weighs, memo)
+    for u, c in enumerate(in_use):
+        added += [weighed[u], weighed[len(in_use) + u]]
+        if model.kinds[c] == "prose":
+            # A sentence's lines but its last fill its column alike (`uneven_lines`).
+            # Names and values wrap over a line or two, at a word's end as often.
+            widths = np.column_stack([arrays[j].widths[c][picks[:, j]] for j in range(n_lines)])
+            added.append(costs["uneven_wrap"] * uneven_counts(widths))
+    # The columns a row must fill that a reading leaves blank.
+    required = [c for c in range(n_columns) if c in terms.required]
+    blank = np.where(on_bits[:, required] == 0, [model.skip(c) for c in required], 0.0)
+    added.append(np.add.accumulate(np.column_stack([np.zeros(n), blank]), axis=1)[:, -1])
     # A line that stops mid-sentence goes on in the same column within two lines below.
     for j in range(n_lines):
-        below = np.zeros(n, dtype=np.int64)
-        for k in range(j + 1, n_lines):
-            if order[k] - order[j] <= 2:
-                below |= used[:, k]
-        open_below = arrays[j].open[picks[:, j]] & below
-        total = total - costs["open_cell_below"] * np.bitwise_count(open_below)
+        below = [k for k in range(j + 1, n_lines) if order[k] - order[j] <= 2]
+        if below:
+            open_below = arrays[j].open[picks[:, j]] & np.bitwise_or.reduce(used[:, below], axis=1)
+            added.append(-(costs["open_cell_below"] * np.bitwise_count(open_below)))
     if terms.completes is not None and n_lines > 1:
-        total = total + completion_costs(facts, picks, model, terms)
-    # Summed in another order than term by term: rounded, so that readings the costs make
-    # equal are equal (ties go to the first in `product` order).
+        added.append(completion_costs(facts, picks, model, terms))
+    total = np.add.accumulate(np.vstack(added), axis=0)[-1]
+    # Rounded, so that readings the costs make equal are equal (ties go to the first in
+    # `product` order).
     return np.round(total, 9)
+
+
+def distinct_by_row(keys: np.ndarray) -> tuple[list[list[int]], np.ndarray]:
+    """`np.unique` with ``return_inverse`` of every row of ``keys`` at once: each row's
+    distinct values (rising), and each entry's index among its row's."""
+    m, n = keys.shape
+    order = np.argsort(keys, axis=1)
+    ranked = np.take_along_axis(keys, order, axis=1)
+    first = np.ones((m, n), dtype=bool)  # an entry unlike the one before it in its row
+    first[:, 1:] = ranked[:, 1:] != ranked[:, :-1]
+    index = np.empty((m, n), dtype=np.int64)
+    np.put_along_axis(index, order, np.cumsum(first, axis=1) - 1, axis=1)
+    return [ranked[k, first[k]].tolist() for k in range(m)], index
+
+
+def costs_by_distinct(keys: np.ndarray, weighs: list[tuple[str, Callable[[int], float]]],
+                      memo: dict[tuple[str, int], float]) -> np.ndarray:
+    """Each entry's cost by the weighing of its row (``weighs``: a name and a cost of a
+    key, a row of ``keys`` each), weighed once for each distinct key of a row and kept in
+    ``memo`` by the weighing's name and the key."""
+    m, n = keys.shape
+    if not m:
+        return np.zeros((0, n))
+    distinct, index = distinct_by_row(keys)
+    table = np.zeros((m, max(len(d) for d in distinct)))
+    for k, ((name, cost), values) in enumerate(zip(weighs, distinct)):
+        for d, key in enumerate(values):
+            if (name, key) not in memo:
+                memo[name, key] = cost(key)
+            table[k, d] = memo[name, key]
+    return np.take_along_axis(table, index, axis=1)
 
 
 def completion_costs(facts: list[list[LineOption]], picks: np.ndarray, model: ColumnModel,
@@ -800,19 +821,26 @@ def completion_costs(facts: list[list[LineOption]], picks: np.ndarray, model: Co
     out = np.zeros(n)
     above = {v: np.full(n, -1, dtype=np.int64) for v in terms.value_columns}
     for j, options in enumerate(facts):
+        # Which readings' value above each column a short piece ends, worked out once a
+        # line: the pieces above change only after it, and a line's options hold the same
+        # pieces in other columns.
+        distinct_above = {v: np.unique(a, return_inverse=True) for v, a in above.items()} \
+            if j and any(f.short_pieces for f in options) else {}
+        ended: dict[int, dict[int, np.ndarray]] = {}  # short piece -> value column -> readings
         for k, f in enumerate(options):
             rows = picks[:, j] == k
             if not j or not f.short_pieces or not rows.any():
                 continue
             for c, i in f.short_pieces:
+                if i not in ended:
+                    ended[i] = {v: np.array([a >= 0 and terms.completes(int(a), i) for a in distinct])[back]
+                                for v, (distinct, back) in distinct_above.items()}
                 ended_any = np.zeros(n, dtype=bool)
                 ended_here = np.zeros(n, dtype=bool)
-                for v, pieces_above in above.items():
-                    distinct, back = np.unique(pieces_above, return_inverse=True)
-                    ended = np.array([a >= 0 and terms.completes(int(a), i) for a in distinct])[back]
-                    ended_any |= ended
+                for v, ended_v in ended[i].items():
+                    ended_any |= ended_v
                     if v == c:
-                        ended_here = ended
+                        ended_here = ended_v
                 cost = model.costs["completes_value"]
                 out = out + np.where(rows & ended_any, np.where(ended_here, -cost, cost), 0.0)
         for k, f in enumerate(options):
@@ -834,6 +862,27 @@ def capped(options: list[list[tuple[float, tuple[int, ...]]]], limit: int
             break
         widest.pop()
     return out
+
+
+def rising_orders(e: list[list[float]], step: Callable[[int | None, int], float]
+                  ) -> list[tuple[float, tuple[int, ...]]]:
+    """Every strictly rising column order for a line's pieces that costs less than `INF`,
+    with its cost, cheapest first (ties by columns), given each piece's cost in each
+    column and the cost of a column after another (``step``, None for the first). Grown a
+    piece at a time through the columns a piece may stand in (`INF` rules out the rest:
+    most of a line's orders), each cost summed piece by piece, first to last."""
+    r, m = len(e), len(e[0]) if e else 0
+    orders: list[tuple[float, tuple[int, ...]]] = [(0, ())]
+    for j in range(r):
+        grown = []
+        for cost, cols in orders:
+            before = cols[-1] if cols else None
+            # Room to the right for the pieces after this one, a column each.
+            for c in range(0 if before is None else before + 1, m - (r - 1 - j)):
+                if e[j][c] < INF:
+                    grown.append((cost + (e[j][c] + step(before, c)), cols + (c,)))
+        orders = grown
+    return sorted(orders)
 
 
 def cheapest_orders(e: list[list[float]], step: Callable[[int | None, int], float], keep: int

@@ -147,3 +147,47 @@ def test_a_cell_printed_more_on_one_side_of_its_row_line_is_in_doubt() -> None:
     assert lopsided_cells({**right, 7: 0}, set(right), [*pieces, group], MODEL, anchor=4) == set()
     # Nor a group column's piece the row holds: a merged cell is centred on its span.
     assert lopsided_cells({**right, 7: 0}, {*right, 7}, [*pieces, group], MODEL, anchor=4) == set()
+
+
+def test_distinct_by_row_is_numpy_unique_of_each_row() -> None:
+    from pipeline.textform.line_columns import distinct_by_row
+    keys = np.array([[5, 3, 5, 0, 3], [7, 7, 7, 7, 7], [4, 2, 9, 1, 8]], dtype=np.int64)
+    distinct, index = distinct_by_row(keys)
+    for row, values, back in zip(keys, distinct, index):
+        want, want_back = np.unique(row, return_inverse=True)
+        assert values == want.tolist() and back.tolist() == want_back.tolist()
+
+
+def test_costs_by_distinct_weighs_each_key_of_a_row_once_and_keeps_it() -> None:
+    from pipeline.textform.line_columns import costs_by_distinct
+    calls: list[tuple[str, int]] = []
+
+    def weigh(name: str, scale: float):
+        def cost(key: int) -> float:
+            calls.append((name, key))
+            return scale * key
+        return name, cost
+
+    memo: dict[tuple[str, int], float] = {("b", 2): 100.0}
+    keys = np.array([[1, 2, 1, 3], [2, 2, 0, 2]], dtype=np.int64)
+    got = costs_by_distinct(keys, [weigh("a", 0.5), weigh("b", 2.0)], memo)
+    assert got.tolist() == [[0.5, 1.0, 0.5, 1.5], [100.0, 100.0, 0.0, 100.0]]  # b's 2 from the memo
+    assert sorted(calls) == [("a", 1), ("a", 2), ("a", 3), ("b", 0)]
+
+
+def test_rising_orders_are_every_finite_order_cheapest_first() -> None:
+    from itertools import combinations
+
+    from pipeline.textform.indicator_rows import INF
+    from pipeline.textform.line_columns import rising_orders
+    e = [[0.5, INF, 1.0, 2.0], [INF, 0.25, 0.25, INF], [1.0, 1.0, INF, 0.0]]
+
+    def step(a: int | None, c: int) -> float:
+        return 0.125 if a is not None and c - a > 1 else 0.0  # a column left blank between
+
+    want = sorted((sum(e[j][c] + step(cols[j - 1] if j else None, c) for j, c in enumerate(cols)), cols)
+                  for cols in combinations(range(4), 3))
+    assert rising_orders(e, step) == [w for w in want if w[0] < INF]
+    assert rising_orders(e, step)[:2] == [(0.875, (0, 1, 3)), (0.875, (0, 2, 3))]  # ties by columns
+    assert rising_orders([[1.0]] * 3, step) == []  # more pieces than columns
+    assert rising_orders([], step) == [(0, ())]
