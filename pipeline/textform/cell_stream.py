@@ -24,7 +24,9 @@ form rather than by the order:
 - on the fund form, whose row runs name | weight | values | score, a row's score printed
   elsewhere (the first rows' right-hand cells beside the header) leaves the row read without
   it (said missing); the total row's weights printed inside the last row are put after it
-  (`total_weights_moved`); a level-2 group the weights cut is named by the one name printed
+  (`total_weights_moved`); a page cut into two flows prints rows' left cells apart from
+  their values, each run in the rows' order, paired by the weights (`split_rows`, guesses);
+  a level-2 group the weights cut is named by the one name printed
   beside its rows, else by the names left under the header, in order (guesses);
 - on the national forms, the level-2 groups (and the level-1 groups the sums leave
   open) go by what their rows measure (`level2_cues`: 及时 → 时效指标, ≤90万元 → 成本指标,
