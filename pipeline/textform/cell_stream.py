@@ -1207,10 +1207,14 @@ MAX_SPLIT_HEADS = 12  # rows' heads paired with their values at most (the search
 
 
 def after_group_weight(cells: list[Cell], i: int) -> bool:
-    """The cell at ``i`` comes right after a group's name and weight (社会效益指标 | 40 |
-    …): on the fund form, whose row runs level-1 | weight | level-2 | weight | name, a
-    row's name."""
-    return i >= 2 and cells[i - 1].kind == "num" and cells[i - 2].kind in ("group1", "group2", "name")
+    """The cell at ``i`` comes right after a level-2 group's name and weight (社会效益指标 |
+    40 | …; a name of the open vocabulary right after a level-1 name and weight: 决策 | 15 |
+    资金分配 | 12 | …): on the fund form, whose row runs level-1 | weight | level-2 | weight
+    | name, a row's name. Right after a level-1 name and weight stands a level-2 name."""
+    if i < 2 or cells[i - 1].kind != "num":
+        return False
+    return cells[i - 2].kind == "group2" or (
+        cells[i - 2].kind == "name" and i >= 4 and cells[i - 4].kind == "group1" and cells[i - 3].kind == "num")
 
 
 def row_cells_end(cells: list[Cell], i: int) -> bool:
@@ -1241,7 +1245,8 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
     (效益 | 40 | 社会效益指标 | 40 | 乡村振兴服务水平, then the next row's level-1 name or the
     total's label): such a name is a head too, its weight, values and score a run of their
     own (4 | 有效提升 | 有效提升 | 4), which the stream may have read as a nameless row
-    (``loose``: their cells, free to take). Every cell of these rows is a guess, flagged.
+    (``loose``: their cells, free to take as such a run whole, never a part of it: its
+    target, actual and score are no other row's). Every cell of these rows is a guess, flagged.
     Returns the rows in the order of the text."""
     short = weights_short(rows, marks, funds_weight)
     if short <= TOLERANCE:
@@ -1282,6 +1287,7 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
         for n in (2, 3, 4):
             span = range(i, i + n)
             if i + n > len(cells) or set(span) & taken or cells[i + n - 1].kind != "num" \
+                    or (set(span) & loose and (n != 4 or not set(span) <= loose)) \
                     or (n == 4 and cells[i].kind != "num") \
                     or any(cells[k].kind != "value" or cells[k].key in answers for k in span[-3 if n == 4 else 0:-1]):
                 continue
