@@ -406,6 +406,19 @@ def test_a_name_alone_is_no_rows_head_where_its_row_goes_on() -> None:
     assert [r.cells["level3"].text for r in got] == ["分配办法合规性"]
 
 
+def test_a_nameless_rows_values_are_taken_whole_or_not_at_all() -> None:
+    # 3 | ≥95% | 95% | 3 read as a row with no name: its target, actual and score are that
+    # row's, no values of the name and weight 问题整改到位率 | 45 (a score 3 of 45 by a guess).
+    cells = cells_of(blocks("3", "≥95%", "95%", "3", "产出", "45", "质量指标", "45", "问题整改到位率", "45", "合计："),
+                     FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    loose = frozenset(k for r in rows if "level3" in r.missing for k in range(r.start, r.end))
+    assert loose
+    found = fund_row("分配办法合规性", "55", "符合规范", "符合规范", "55", len(cells))
+    got = split_rows([found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",), loose=loose)
+    assert [r.cells["level3"].text for r in got] == ["分配办法合规性"]
+
+
 def test_rows_in_two_runs_are_not_paired_where_the_weights_do_not_ask_for_them() -> None:
     cells = cells_of(SPLIT, FUND_KINDS)
     rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
