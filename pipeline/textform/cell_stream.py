@@ -24,7 +24,9 @@ form rather than by the order:
 - on the fund form, whose row runs name | weight | values | score, a row's score printed
   elsewhere (the first rows' right-hand cells beside the header) leaves the row read without
   it (said missing); the total row's weights printed inside the last row are put after it
-  (`total_weights_moved`); a level-2 group the weights cut is named by the one name printed
+  (`total_weights_moved`); a page cut into two flows prints rows' left cells apart from
+  their values, each run in the rows' order, paired by the weights (`split_rows`, guesses);
+  a level-2 group the weights cut is named by the one name printed
   beside its rows, else by the names left under the header, in order (guesses);
 - on the national forms, the level-2 groups (and the level-1 groups the sums leave
   open) go by what their rows measure (`level2_cues`: 及时 → 时效指标, ≤90万元 → 成本指标,
@@ -1204,9 +1206,26 @@ def values_fit(target: Cell, actual: Cell, target_words: tuple[str, ...]) -> boo
 MAX_SPLIT_HEADS = 12  # rows' heads paired with their values at most (the search is heads × runs)
 
 
+def after_group_weight(cells: list[Cell], i: int) -> bool:
+    """The cell at ``i`` comes right after a level-2 group's name and weight (社会效益指标 |
+    40 | …; a name of the open vocabulary right after a level-1 name and weight: 决策 | 15 |
+    资金分配 | 12 | …): on the fund form, whose row runs level-1 | weight | level-2 | weight
+    | name, a row's name. Right after a level-1 name and weight stands a level-2 name."""
+    if i < 2 or cells[i - 1].kind != "num":
+        return False
+    return cells[i - 2].kind == "group2" or (
+        cells[i - 2].kind == "name" and i >= 4 and cells[i - 4].kind == "group1" and cells[i - 3].kind == "num")
+
+
+def row_cells_end(cells: list[Cell], i: int) -> bool:
+    """A row's left cells end before ``i``: the text ends, or the next row's level-1 name,
+    the total's label or a header label follows."""
+    return i >= len(cells) or cells[i].kind in ("group1", "total", "label")
+
+
 def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: tuple[float, ...],
                funds_weight: float | None, groups: tuple[str, ...], answers: tuple[str, ...],
-               target_words: tuple[str, ...] = ()) -> list[StreamRow]:
+               target_words: tuple[str, ...] = (), loose: frozenset[int] = frozenset()) -> list[StreamRow]:
     """Rows printed in two parts, on a form whose row runs name | weight | target | actual |
     score. A tool that reads a page column by column (where the first rows share their
     level-1 and level-2 merged cells) prints the left cells of several rows in one run
@@ -1221,17 +1240,29 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
     arithmetic), then the most heads (a head with its target may stand without its values,
     said missing; a name and weight alone may be a group's, so only with its values, and
     only in a run of heads). A level-2 name and weight printed right before a row are its
-    group's, no head. Every
-    cell of these rows is a guess, flagged. Returns the rows in the order of the text."""
+    group's, no head. Where the tool cut the page further left, a row's left cells end
+    with its name, or its name and weight, right after its level-2 group's name and weight
+    (效益 | 40 | 社会效益指标 | 40 | 乡村振兴服务水平, then the next row's level-1 name or the
+    total's label): such a name is a head too, its weight, values and score a run of their
+    own (4 | 有效提升 | 有效提升 | 4), which the stream may have read as a nameless row
+    (``loose``: their cells, free to take as such a run whole, never a part of it: its
+    target, actual and score are no other row's). Every cell of these rows is a guess, flagged.
+    Returns the rows in the order of the text."""
     short = weights_short(rows, marks, funds_weight)
     if short <= TOLERANCE:
         return rows
     starts = {r.start for r in rows}
-    heads: list[tuple[int, int, float]] = []  # (name's index, cells in the head, weight)
-    for i in range(len(cells) - 1):
-        name, number = cells[i], cells[i + 1]
-        if {i, i + 1} & used or name.kind != "name" or not 2 <= len(name.key) <= 30 or name.key in groups \
-                or number.kind != "num" or i + 2 in starts:
+    heads: list[tuple[int, int, float]] = []  # (name's index, cells in the head, weight; 0: in its values)
+    for i in range(len(cells)):
+        name = cells[i]
+        if i in used or name.kind != "name" or not 2 <= len(name.key) <= 30 or name.key in groups:
+            continue
+        number = cells[i + 1] if i + 1 < len(cells) else None
+        if number is None or number.kind != "num" or i + 1 in used:
+            if after_group_weight(cells, i) and row_cells_end(cells, i + 1):
+                heads.append((i, 1, 0.0))  # its name alone: the weight is its values' run's
+            continue
+        if i + 2 in starts:
             continue
         weight = number.number()
         if weight is None or weight <= 0 or weight > short + TOLERANCE:
@@ -1240,30 +1271,40 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
             and cells[i + 2].key not in answers
         heads.append((i, 3 if with_target else 2, weight))
     # A name and weight alone are a row's head only in a run of heads (the rows' left
-    # cells printed together): right after another head, or right before one or a row.
+    # cells printed together): right after another head, or right before one or a row;
+    # or right after its level-2 group's name and weight, the row's left cells ending there.
     firsts = {i for i, _n, _w in heads} | starts
     ends = {i + n for i, n, _w in heads}
-    heads = [(i, n, w) for i, n, w in heads if n == 3 or i + n in firsts or i in ends]
+    heads = [(i, n, w) for i, n, w in heads if n != 2 or i + n in firsts or i in ends
+             or (after_group_weight(cells, i) and row_cells_end(cells, i + 2))]
     if not heads or len(heads) > MAX_SPLIT_HEADS:
         return rows
     in_heads = {i + k for i, n, _w in heads for k in range(n)}
-    tails: list[tuple[int, int]] = []  # (start, cells): value | num, or value | value | num
+    # (start, cells): value | num, value | value | num, or num | value | value | num
+    tails: list[tuple[int, int]] = []
+    taken = (used - loose) | in_heads
     for i in range(len(cells)):
-        for n in (2, 3):
+        for n in (2, 3, 4):
             span = range(i, i + n)
-            if i + n > len(cells) or set(span) & (used | in_heads) or cells[i + n - 1].kind != "num" \
-                    or any(cells[k].kind != "value" or cells[k].key in answers for k in span[:-1]):
+            if i + n > len(cells) or set(span) & taken or cells[i + n - 1].kind != "num" \
+                    or (set(span) & loose and (n != 4 or not set(span) <= loose)) \
+                    or (n == 4 and cells[i].kind != "num") \
+                    or any(cells[k].kind != "value" or cells[k].key in answers for k in span[-3 if n == 4 else 0:-1]):
                 continue
             tails.append((i, n))
 
+    def weight_of(head: tuple[int, int, float], tail: tuple[int, int]) -> float:
+        return head[2] if head[1] > 1 else (cells[tail[0]].number() or 0.0)
+
     def fits(head: tuple[int, int, float], tail: tuple[int, int]) -> bool:
-        i, n, weight = head
+        i, n, _w = head
         at, m = tail
         if n + m != 5:  # the head's cells and the tail's make the row's five
             return False
-        score = cells[at + m - 1].number()
-        target = cells[i + 2] if n == 3 else cells[at]
-        return score is not None and score <= weight + TOLERANCE and values_fit(target, cells[at + m - 2], target_words)
+        score, weight = cells[at + m - 1].number(), weight_of(head, tail)
+        target = cells[i + 2] if n == 3 else cells[at + m - 3]
+        return score is not None and 0 < weight <= short + TOLERANCE and score <= weight + TOLERANCE \
+            and values_fit(target, cells[at + m - 2], target_words)
 
     cents = round(short * 100)
     memo: dict[tuple[int, int, int], tuple[tuple[int, bool, int], int, tuple]] = {}
@@ -1281,14 +1322,14 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
         score, ways, plan = best(k + 1, after, weighed)
         options.append((score, ways, plan))
         w = round(head[2] * 100)
-        if weighed + w <= cents + TOLERANCE * 100:
-            if head[1] == 3:
-                score, ways, plan = best(k + 1, after, weighed + w)
-                options.append(((score[0], score[1], score[2] + 1), ways, ((head, None), *plan)))
-            for tail in tails:
-                if tail[0] >= after and fits(head, tail):
-                    score, ways, plan = best(k + 1, tail[0] + tail[1], weighed + w)
-                    options.append(((score[0] + 1, score[1], score[2] + 1), ways, ((head, tail), *plan)))
+        if head[1] == 3 and weighed + w <= cents + TOLERANCE * 100:
+            score, ways, plan = best(k + 1, after, weighed + w)
+            options.append(((score[0], score[1], score[2] + 1), ways, ((head, None), *plan)))
+        for tail in tails:
+            w = round(weight_of(head, tail) * 100)
+            if tail[0] >= after and weighed + w <= cents + TOLERANCE * 100 and fits(head, tail):
+                score, ways, plan = best(k + 1, tail[0] + tail[1], weighed + w)
+                options.append(((score[0] + 1, score[1], score[2] + 1), ways, ((head, tail), *plan)))
         top = max(o[0] for o in options)
         memo[key] = (top, sum(o[1] for o in options if o[0] == top), next(o[2] for o in options if o[0] == top))
         return memo[key]
@@ -1303,7 +1344,7 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
         span = set(range(i, i + n))
         if tail is not None:
             at, m = tail
-            got.update(zip(["target", "actual", "score"][3 - m:], cells[at:at + m]))
+            got.update(zip(["level3_weight", "target", "actual", "score"][4 - m:], cells[at:at + m]))
             span |= set(range(at, at + m))
         found.append(StreamRow(got, guessed=set(got), missing={"target", "actual", "score"} - set(got),
                                start=i, end=i + n))
@@ -3672,7 +3713,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     # only with such rows, they are kept until the groups are cut, which their weights are
     # part of (a fund form's level-2 weight is its rows' sum).
     named = [r for r in rows if "level3" not in r.missing]
+    loose: frozenset[int] = frozenset()  # the cells of nameless rows left out: a split row's values
     if not nameless_rows_make_marks(rows, named, marks, funds_weight):
+        loose = frozenset(k for r in rows if "level3" in r.missing for k in range(r.start, r.end))
         rows = named
     if not named:
         return None
@@ -3683,7 +3726,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
             row.guessed.update(row.cells)
     if keys.index("level3_weight") < keys.index("target"):
         rows = split_rows(rows, cells, used, marks, funds_weight, not_names, config.cell_stream.no_deviation,
-                          config.cell_stream.target_words)
+                          config.cell_stream.target_words, loose)
         rows = row_heads_left(rows, cells, used, marks, funds_weight, not_names,
                               config.cell_stream.no_deviation)
     prose_keys = kinds.prose_keys

@@ -364,6 +364,61 @@ def test_rows_printed_in_two_runs_are_paired_in_order() -> None:
     assert got[0].missing == {"actual", "score"}
 
 
+# A page cut further left: each row's right-hand cells first, then the rows' left-hand cells,
+# level-1 | weight | level-2 | weight | name, a row's ending with its name and weight or its
+# name alone (its weight then begins its values' run, which reads as a nameless row).
+LEFT_CUT = blocks("≥95%", "95%", "44.5", "4", "有效提升", "有效提升", "4", "36", "100%", "100%", "36",
+                  "产出", "45", "质量指标", "45", "问题整改到位率", "45",
+                  "效益", "40", "社会效益指标", "40", "乡村振兴服务水平",
+                  "效益", "40", "社会效益指标", "40", "代表联络站建设覆盖率", "合计：")
+
+
+def test_rows_whose_left_cells_end_with_their_name_take_their_values_in_order() -> None:
+    cells = cells_of(LEFT_CUT, FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    loose = frozenset(k for r in rows if "level3" in r.missing for k in range(r.start, r.end))
+    assert loose  # 4 | 有效提升 | 有效提升 | 4 read as a row with no name
+    found = fund_row("分配办法合规性", "15", "符合规范", "符合规范", "15", len(cells))
+    got = split_rows([found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",),
+                     loose=loose)
+    read = [{k: c.text for k, c in r.cells.items()} for r in got[:-1]]
+    assert read == [
+        {"level3": "问题整改到位率", "level3_weight": "45", "target": "≥95%", "actual": "95%", "score": "44.5"},
+        {"level3": "乡村振兴服务水平", "level3_weight": "4", "target": "有效提升", "actual": "有效提升", "score": "4"},
+        {"level3": "代表联络站建设覆盖率", "level3_weight": "36", "target": "100%", "actual": "100%", "score": "36"}]
+    assert all(r.guessed == set(r.cells) for r in got[:-1])  # every cell a guess, flagged
+    # Without the nameless rows' cells free, the names alone find no values: no row of them.
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    found = fund_row("分配办法合规性", "15", "符合规范", "符合规范", "15", len(cells))
+    got = split_rows([found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",))
+    assert "乡村振兴服务水平" not in [r.cells["level3"].text for r in got]
+
+
+def test_a_name_alone_is_no_rows_head_where_its_row_goes_on() -> None:
+    # 资金分配 | 12 before a row's name: the level-2 group's name and weight, and the name
+    # after them followed by its own weight: no head of a name alone.
+    cells = cells_of(blocks("4", "有效提升", "有效提升", "4", "决策", "15", "资金分配", "12", "分配办法合规性", "12",
+                            "符合规范", "符合规范", "12"), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    loose = frozenset(k for r in rows if "level3" in r.missing for k in range(r.start, r.end))
+    named = [r for r in rows if "level3" not in r.missing]
+    got = split_rows(named, cells, used, (100.0,), None, (), ("无",), loose=loose)
+    assert [r.cells["level3"].text for r in got] == ["分配办法合规性"]
+
+
+def test_a_nameless_rows_values_are_taken_whole_or_not_at_all() -> None:
+    # 3 | ≥95% | 95% | 3 read as a row with no name: its target, actual and score are that
+    # row's, no values of the name and weight 问题整改到位率 | 45 (a score 3 of 45 by a guess).
+    cells = cells_of(blocks("3", "≥95%", "95%", "3", "产出", "45", "质量指标", "45", "问题整改到位率", "45", "合计："),
+                     FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    loose = frozenset(k for r in rows if "level3" in r.missing for k in range(r.start, r.end))
+    assert loose
+    found = fund_row("分配办法合规性", "55", "符合规范", "符合规范", "55", len(cells))
+    got = split_rows([found], cells + list(found.cells.values()), used, (100.0,), None, (), ("无",), loose=loose)
+    assert [r.cells["level3"].text for r in got] == ["分配办法合规性"]
+
+
 def test_rows_in_two_runs_are_not_paired_where_the_weights_do_not_ask_for_them() -> None:
     cells = cells_of(SPLIT, FUND_KINDS)
     rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
