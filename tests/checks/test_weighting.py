@@ -358,3 +358,14 @@ def test_cells_out_of_kind_know_the_group_names_of_the_users_config(tmp_path: Pa
     finished = DocumentExtractor(Settings(config_dir=config)).finish(record)
     check = next(c for c in finished.checks if c.rule == "indicators_complete")
     assert not check.ok and "row 2's level3 is not of its column's kind" in check.detail, check
+
+
+def test_scores_read_making_more_than_the_total_fail_indicators_complete() -> None:
+    # The total row's 100 read as a row's score (a row's own score not read): the scores
+    # read make more than the total, so the rows as read are not the form's.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[1].score = fv(100)
+    record.indicators[2].score = FieldValue.missing()
+    ok, detail = completeness(record)
+    assert not ok and "the scores read make 148, more than the total 96.5" in detail, detail
