@@ -622,6 +622,15 @@ def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None =
         if found + funds < total - slack:
             short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")
             paths.append("fields.total_score")
+    if total is not None:
+        # The scores read, those of rows whose score was not read aside, make more than
+        # the total: a number that is no row's score (the total row's, a weight) was read
+        # as one, so the rows as read are not the form's and rows may be missing unseen.
+        read = [x for x in scores if x is not None]
+        if len(read) >= 2 and sum(read) > total + TOLERANCE * len(read):
+            over.append(f"the scores read make {fmt(sum(read))}, more than the total {fmt(total)}: "
+                        "a number read as a row's score is no row's")
+            paths.append("fields.total_score")
     row_weights = [num(ind.level3_weight) for ind in record.indicators]
     unweighted = sum(w is None for w in row_weights)
     if unweighted and not scores_make_total:

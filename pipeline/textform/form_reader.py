@@ -59,6 +59,7 @@ from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_v
                                          values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
+                                           doubt_values_beside_unread_scores,
                                            read_rows, return_value_tails, share_doubled_units, torn_value)
 from pipeline.textform.line_columns import estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
@@ -416,6 +417,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # set aside or not read) may be the total row's weights.
         doubt_total_of_weights(form.total, form.rows, template, number_field(form.fields, "funds_score"),
                                config.confidence.unconfirmed_table)
+    if kind is TextKind.CELLS:
+        doubt_values_beside_unread_scores(form.rows, config.confidence.ambiguous_cell)
     doubt_score_over_weight(form.fields, form.total, config.confidence.ambiguous_cell)
     # A table read past the narrative's first section heading (an OCR engine's garbled
     # grid, its total not found) ends before it.

@@ -678,14 +678,20 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
     # Amounts joined to tails printed apart from them (`join_tails_below`): confirmed by
     # the block's sums, else in doubt.
     joined: list[tuple[str, str, str]] = []
+    doubted: list[str] = []
     hits = {row_key: find_piece(pieces, labels, 0, table_start) for row_key, labels in block.rows.items()}
     label_lines = {pieces[h[0]].line for h in hits.values() if h is not None}
+    stacked = stacked_row_labels(hits) if kind is TextKind.CELLS else set()
     for row_key, columns in block.fields.items():
         hit = hits.get(row_key)
         if hit is None:
             out.update({name: FieldValue.missing() for name in columns.values()})
             continue
         cells = funds_row_cells(pieces, hit[0], len(order), kind, label_lines - {pieces[hit[0]].line})
+        if row_key in stacked:
+            # The amounts after a stack of row labels are the stacked rows' in an order
+            # the text does not tell: the sums confirm their totals, not their rows.
+            doubted += [name for column_key, name in columns.items() if column_key in AMOUNT_COLUMNS]
         if row_key == "budget" and not cells:
             hits[row_key] = None
         cells, moved = amounts_before_dashes(cells, columns, order)
@@ -707,7 +713,24 @@ def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, ki
     for row_key, column_key, name in joined:
         if not column_adds_up(out, block.fields, column_key):
             out[name].confidence = round(out[name].confidence * 0.5, 4)
+    for name in doubted:
+        if name in out and out[name].value is not None and "low_ocr_confidence" not in out[name].flags:
+            out[name].confidence = round(out[name].confidence * 0.5, 4)
     return out
+
+
+def stacked_row_labels(hits: dict[str, tuple[int, float] | None]) -> set[str]:
+    """The funds rows whose label stands right after another row's label, with no cell
+    between (a tool that makes a column's cells one box, pdfminer.six: 上年结转资金 |
+    其他资金 | 248.1 | 248.1 | 124.05 | ...): the amounts that follow are those of every
+    row of the stack, in the order the tool wrote its boxes, so the last label's reading
+    and the blanks above it are both guesses."""
+    at = {hit[0]: key for key, hit in hits.items() if hit is not None}
+    stacked: set[str] = set()
+    for index, key in at.items():
+        if index - 1 in at:
+            stacked.update((key, at[index - 1]))
+    return stacked
 
 
 def amounts_before_dashes(cells: list[Piece], columns: dict[str, str], order: list[str]

@@ -179,9 +179,13 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
         out[name] = FieldValue(value=value, raw=piece.raw if piece else "", page=1,
                                confidence=round(confidence if confident else min(confidence, guess), 4))
 
+    # A total equal to one row in every column (rows alike) is what a box of one column's
+    # cells read as a row, written twice, makes too (年初预算数 999.97 | 899.97 | 100.00,
+    # then 全年预算数 the same): only a total of two rows or more confirms it is the total.
+    total_sure = len(found) == 1 and made_of_parts(rows, at)
     for c, column in enumerate(AMOUNT_COLUMNS):
         value, piece = rows[at][c]
-        put(block.fields["budget"][column], value, piece, len(found) == 1)
+        put(block.fields["budget"][column], value, piece, total_sure)
     for r, key in enumerate(sources):
         for c, column in enumerate(AMOUNT_COLUMNS):
             if r < len(parts):

@@ -699,6 +699,27 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
                     row.cells[key] = [Piece("", "", doubted[0].line, None, cap)]
 
 
+def doubt_values_beside_unread_scores(rows: list[TextRow], cap: float) -> int:
+    """In a text of cells (a tool that prints a row's cells as boxes of its own: pdfminer,
+    poppler's reading order), a row whose score was not found among rows whose scores
+    were has a number cell unaccounted for: the tool wrote it elsewhere, and the row's
+    target and actual, read by the cells' order, may hold it (符合规范 | 7: the next row's
+    weight) or may have given their own to a neighbour. Nothing confirms them: read with
+    their confidence capped at ``cap``. Returns how many rows were doubted."""
+    scored = sum(1 for row in rows if compact(row.text("score")))
+    if scored * 2 < len(rows):
+        return 0  # a form, or a reading, whose rows mostly print no score
+    doubted = 0
+    for row in rows:
+        if compact(row.text("score")):
+            continue
+        for key in ("target", "actual"):
+            if row.cells.get(key):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+        doubted += 1
+    return doubted
+
+
 def return_value_tails(rows: list[TextRow], qualitative: tuple[str, ...], tail_after: Mapping[str, str],
                        cap: float) -> int:
     """A row read a line at a time gives a wrapped line's short piece to the name before

@@ -384,3 +384,14 @@ def test_corrections_recheck_with_the_config_the_records_were_read_with(tmp_path
         assert fresh.indicators[0].level2.value == "质量指标"
         complete[name] = next(c.ok for c in fresh.checks if c.rule == "indicators_complete")
     assert complete == {"shipped": True, "user": False}
+
+
+def test_scores_read_making_more_than_the_total_fail_indicators_complete() -> None:
+    # The total row's 100 read as a row's score (a row's own score not read): the scores
+    # read make more than the total, so the rows as read are not the form's.
+    record = mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                        funds=(10, 9.5), total=96.5)
+    record.indicators[1].score = fv(100)
+    record.indicators[2].score = FieldValue.missing()
+    ok, detail = completeness(record)
+    assert not ok and "the scores read make 148, more than the total 96.5" in detail, detail

@@ -12,7 +12,8 @@ from pipeline.textform.form_reader import doubt_straddled
 from pipeline.textform.vocab import groups_of
 from pipeline.textform.head_fields import (cells_marked_in_doubt, doubt_cut_texts, doubt_fields_from_marked_cells,
                                           label_glued_to_line_ends, torn_labels)
-from pipeline.textform.indicator_rows import TextRow, cut_short, doubt_unconfirmed_cells
+from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells,
+                                           doubt_values_beside_unread_scores)
 from pipeline.textform.pieces import Piece, placed_parts, straddling
 from pipeline.textform.row_groups import place_merged_groups
 from pipeline.textform.table_region import read_total
@@ -343,3 +344,19 @@ def test_two_rows_sentences_on_lines_one_after_the_other_are_in_doubt() -> None:
     doubt_sentences_run_on([first, second, apart], CAP)
     assert {p.confidence for p in first.cells["deviation_reason"] + second.cells["deviation_reason"]} == {CAP}
     assert {p.confidence for p in apart.cells["deviation_reason"]} == {0.95}  # a line between
+
+
+def test_a_rows_values_beside_a_score_not_read_are_in_doubt() -> None:
+    # pdfminer.six printed the next row's weight (7) where this row's actual stands and
+    # this row's score in a box of its own: a row whose score was not read among rows
+    # whose scores were holds values only the cells' order placed.
+    scored = [row_of(level3="项目按期完成率", target="100%", actual="100%", score="5"),
+              row_of(level3="水质达标率", target="≥98%", actual="100%", score="33")]
+    moved = row_of(level3="农村人居网络联络平台健全度", target="符合规范", actual="7")
+    assert doubt_values_beside_unread_scores([*scored, moved], CAP) == 1
+    assert moved.cells["target"][0].confidence == CAP and moved.cells["actual"][0].confidence == CAP
+    assert all(r.cells["actual"][0].confidence == 0.95 for r in scored)
+    # Rows that mostly print no score (a form, or a reading, without scores): nothing said.
+    unscored = [row_of(level3="项目按期完成率", target="100%", actual="100%") for _ in range(3)]
+    assert doubt_values_beside_unread_scores(unscored, CAP) == 0
+    assert unscored[0].cells["target"][0].confidence == 0.95

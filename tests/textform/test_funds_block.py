@@ -160,3 +160,21 @@ def test_a_source_rows_amounts_mixed_with_its_dashes_are_put_back_in_place() -> 
     # Where the sums do not confirm them (全年预算数: 80 + 20 + 5 ≠ 100), in doubt.
     out = funds(*rows, "0.00", "—", "—", "5.00", "0.00", "—")
     assert out["other_annual"].value == 5 and out["other_annual"].confidence < 0.9
+
+
+def test_amounts_after_a_stack_of_row_labels_are_in_doubt() -> None:
+    # pdfminer.six: the source rows' labels in one box, then their amounts in boxes of
+    # its own order (248.1 | 248.1 | 124.05 | 124.05 | 242.7 | 121.35): what follows
+    # 其他资金 holds the carry-over row's amounts too, so neither row's reading is sure.
+    out = funds("年度资金总额", "2481 2481 2426.99", "10", "97.82%", "9.78",
+                "其中：当年财政拨款", "2108.85 2108.85 2062.94",
+                "上年结转资金", "其他资金", "248.1 248.1 124.05 124.05 242.7 121.35",
+                "— — — — — — — — —")
+    assert out["budget_initial"].confidence == 1.0 and out["fiscal_initial"].confidence == 1.0
+    assert out["other_initial"].value == 248.1  # as read: the order only places it
+    assert all(out[k].confidence <= 0.5 for k in ("other_initial", "other_annual", "other_executed"))
+    # Each row's label before its own amounts: read as printed, and sure.
+    out = funds("年度资金总额", "2481 2481 2426.99", "10", "97.82%", "9.78",
+                "其中：当年财政拨款", "2108.85 2108.85 2062.94",
+                "上年结转资金", "248.1 248.1 242.7", "— — —", "其他资金", "124.05 124.05 121.35", "— — —")
+    assert out["other_initial"].value == 124.05 and out["other_initial"].confidence == 1.0

@@ -294,3 +294,16 @@ def test_numbers_and_dashes_before_the_goals_are_not_theirs() -> None:
     read_goals(pieces, template, fields, INDEX, TextKind.CELLS, len(pieces), 0.3)
     assert fields["goal_expected"].value.startswith("按照有关工作部署")
     assert fields["goal_actual"].value.startswith("完成了年度预定目标")
+
+
+def test_a_total_equal_to_one_row_is_no_sure_total() -> None:
+    # pdfminer.six: the rows' labels in one box, then each amount column's cells as one
+    # box under its heading (年初预算数 999.97 | 899.97 | 100.00, 全年预算数 the same): read
+    # as rows, the two are alike, each the other's "total", which a column confirms no
+    # more than a row: the total is flagged, like its single part.
+    out = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金",
+                  "年初预算", "数", "999.97", "899.97", "100.00", "全年预算数", "999.97", "899.97", "100.00",
+                  "全年执", "行数", "960.75", "10", "864.67 —", "96.08 —", "—", "96.08%", "—", "—", "—",
+                  "分值 执行率", "得分", "9.61", "—", "—", "—")
+    for name in ("budget_initial", "budget_annual", "executed"):
+        assert out[name].value is None or out[name].confidence <= GUESS, (name, out[name])
