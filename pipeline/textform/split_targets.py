@@ -104,10 +104,11 @@ def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], u
     return Chunk(targets, places, marks, [ci for ci, _p in run], signs[0][0])
 
 
-def worded_target(text: str, target_words: tuple[str, ...]) -> bool:
-    """A target in words though it holds digits: a deadline or bound config
-    cell_stream.target_words says (12月31日前, 95%以上), no actual's value (91%, 已完成)."""
-    return any(re.search(x, compact(text)) for x in target_words)
+def is_worded(text: str, target_words: tuple[str, ...]) -> bool:
+    """A worded target (no sign, no unit of the columns'): words with no digit (符合规范),
+    or a deadline or bound config cell_stream.target_words says (12月31日前, 95%以上); not
+    an actual's value with digits (91%, 72.64万元)."""
+    return not any(ch.isdigit() for ch in text) or any(re.search(x, compact(text)) for x in target_words)
 
 
 def mark_key(text: str) -> str:
@@ -150,7 +151,7 @@ def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], uni
                 return None
             numbers += 1
             run.append(seq[j])
-        elif kind == "value" and (not any(ch.isdigit() for ch in text) or worded_target(text, target_words)):
+        elif kind == "value" and is_worded(text, target_words):
             if not any(c == ci for c, _p in run):
                 run.append(seq[j])  # a worded target (an actual with digits is no target's)
         elif kind in ("value", "dash", "prose"):
@@ -220,7 +221,7 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec,
         # by side), in the stream's order among the numbers' targets.
         first = min(i for i, _t in placed) if placed else len(cells)
         worded = [i for i in range(names[0] + 1, len(cells)) if i not in places and cells[i].kind == "value"
-                  and cells[i - 1].kind == "name" and not any(ch.isdigit() for ch in cells[i].text)
+                  and cells[i - 1].kind == "name" and is_worded(cells[i].text, target_words)
                   and mark_key(cells[i].text) not in _marks(spec) and i > min(first, names[0])]
         last = max(i for i, _t in placed) if placed else -1
         # Not past the runs: the rows' actuals (worded as well) come after their targets'.
@@ -232,7 +233,7 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec,
         # A page's worded targets printed in a box of their own above its signs' run (the
         # column's cells without sign or number: 有效提升 | 逐步改善, then ≥ | ≥ …): right before
         # the run, only the rows' names and groups between, after the page's header.
-        before = [i for c in chunks for i in worded_before_run(cells, c.start, places, spec)]
+        before = [i for c in chunks for i in worded_before_run(cells, c.start, places, spec, target_words)]
         if len(placed) + len(before) == len(names):
             placed = sorted([*placed, *((i, cells[i]) for i in before)], key=lambda x: x[0])
             places |= set(before)
@@ -264,7 +265,8 @@ def beside_names(placed: list[tuple[int, Cell]], nearby: list[int], cells: list[
 ROW_HEAD_KINDS = ("name", "group1", "group2")
 
 
-def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: IndicatorSpec) -> list[int]:
+def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: IndicatorSpec,
+                      target_words: tuple[str, ...] = ()) -> list[int]:
     """The worded targets (a value of words: no digit, no sign or unit) right before the
     run of signs at ``start``, in their order: walking back over the rows' names and groups
     up to anything else (the page's header, a number, a sentence, another run's cell)."""
@@ -273,7 +275,7 @@ def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: Indi
     i = start - 1
     while i >= 0 and i not in taken:
         cell = cells[i]
-        if cell.kind == "value" and not any(ch.isdigit() for ch in cell.text) and mark_key(cell.text) not in marks:
+        if cell.kind == "value" and is_worded(cell.text, target_words) and mark_key(cell.text) not in marks:
             found.append(i)
         elif cell.kind not in ROW_HEAD_KINDS:
             break
