@@ -50,6 +50,10 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     j = at
     while j < len(seq) and cells[seq[j][0]].kind == LABEL_KIND:
         j += 1
+    if j < len(seq) and mark_key(seq[j][1].text) in units:
+        # The units' boxes printed before the numbers' (≥ | ≥% | % | 处, then 100 | 6 …: a
+        # tool orders boxes by their tops, the units' column set a little higher).
+        return _units_first(cells, seq, j, signs, units, keys)
     run: list[Placed] = []
     numbers = 0
     while j < len(seq):
@@ -76,6 +80,38 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
         unit_run.append(seq[j])
         j += 1
     if len(unit_run) != m:
+        return None
+    return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
+
+
+def _units_first(cells: list[Cell], seq: list[Placed], at: int, signs: list[Placed], units: set[str],
+                 keys: tuple[str, str, str]) -> Chunk | None:
+    """The targets after a run of signs whose units come right after it, before the
+    numbers: as many units as signs, then as many numbers (worded targets among them and
+    right after them, as in `_chunk`); None when the runs do not count up."""
+    m = len(signs)
+    unit_run: list[Placed] = []
+    j = at
+    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
+            and cells[seq[j][0]].kind not in OTHER_BOXES:
+        unit_run.append(seq[j])
+        j += 1
+    if len(unit_run) != m or (j < len(seq) and mark_key(seq[j][1].text) in units):
+        return None
+    run: list[Placed] = []
+    numbers = 0
+    while j < len(seq):
+        ci, p = seq[j]
+        text = mark_key(p.text)
+        if text in units or cells[ci].kind not in ("num", "value"):
+            break
+        if NUMBER.fullmatch(text):
+            if numbers == m:
+                break
+            numbers += 1
+        run.append(seq[j])
+        j += 1
+    if numbers != m:
         return None
     return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
 

@@ -204,3 +204,33 @@ def test_blank_scores_with_numbers_not_one_a_row_read_no_weights() -> None:
     source = blank_scores_text().replace("\n\n20\n\n1210处", "\n\n20\n\n7\n\n1210处", 1)
     table = read(source)
     assert table is None or [r.text("level3_weight") for r in table.rows] != ["25", "25", "20", "20"]
+
+
+def test_units_printed_before_the_numbers_still_count_up_with_the_signs() -> None:
+    # pdfminer may print the units' boxes right after the signs' (≥ | ≥% in one box, the
+    # unit column's top a little higher than the numbers'), the numbers after them.
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "指标性质", "指标值", "度量单位", "权重", "完成值", "得分", "未完成原因分析",
+             "产出指标（50分）", "效益指标（20分）", "生态效益指标", "成本指标", "培训人均成本",
+             "满意度指标（30分）", "服务对象满意度指标", "水质达标率", "人居环境改善情况", "服务对象满意度",
+             "群众满意度", "总分", "≤\n＝", "≥\n≥\n万元", "%", "%", "%",
+             "120", "100", "达成年度指标", "85", "85",
+             "50", "16", "4", "27", "3", "100", "118.24万元", "100%", "达成", "90%", "88%",
+             "50", "16", "4", "24", "3", "97", "一、绩效目标实现情况", "已完成。"]
+    table = read("\n\n".join(cells) + "\n")
+    assert table is not None
+    assert targets(table) == ["≤120万元", "＝100%", "达成年度指标", "≥85%", "≥85%"]
+
+
+def test_units_before_the_numbers_that_do_not_count_up_are_not_joined() -> None:
+    # Three units for four signs: no reading.
+    cells = ["部门整体支出绩效自评表", "部门（单位）名称 某市教育局", "一级指标", "二级指标", "三级指标",
+             "指标性质", "指标值", "度量单位", "权重", "完成值", "得分", "未完成原因分析",
+             "产出指标（50分）", "效益指标（20分）", "生态效益指标", "成本指标", "培训人均成本",
+             "满意度指标（30分）", "服务对象满意度指标", "水质达标率", "人居环境改善情况", "服务对象满意度",
+             "群众满意度", "总分", "≤\n＝", "≥\n≥\n万元", "%", "%",
+             "120", "100", "达成年度指标", "85", "85",
+             "50", "16", "4", "27", "3", "100", "118.24万元", "100%", "达成", "90%", "88%",
+             "50", "16", "4", "24", "3", "97", "一、绩效目标实现情况", "已完成。"]
+    table = read("\n\n".join(cells) + "\n")
+    assert table is None or "≥85%" not in targets(table)
