@@ -227,6 +227,20 @@ def weights_alone(numbers: list[float], k: int, sums: Sequence[float]) -> tuple[
     return best, len(distinct) == 1
 
 
+def weights_one_a_row(numbers: list[float], k: int, marks: Sequence[float]) -> list[int] | None:
+    """The rows' weights on a form whose 得分 column is blank and which prints no level-1
+    weights (the national form: 产出指标 with no points): only where the numbers are just k,
+    one a row (after a last one that is the full marks, the total row's 100 printed before
+    its label, a box where its middle is), so that no choice is left; their order is the
+    column's. None otherwise: the full marks alone are made by too many choices."""
+    found = list(numbers)
+    if len(found) == k + 1 and any(abs(found[-1] - m) <= TOLERANCE for m in marks):
+        found = found[:-1]
+    if k == 0 or len(found) != k:
+        return None
+    return list(range(k))
+
+
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
                   names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
                   ) -> list[tuple[int, str, bool]] | None:
@@ -497,7 +511,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
                                 [cells[i] for i in before_numbers if i not in numbers])
     k = len(names)
     # Targets printed over three columns (≥ | 95 | %), each column a run (split_targets.py).
-    split = targets_by_columns(cells, names, spec, header_at)
+    split = targets_by_columns(cells, names, spec, header_at, config.cell_stream.target_words)
     if split is not None:
         numbers = [i for i in numbers if i not in split[1]]
         values = [i for i in values if i not in split[1]]
@@ -505,7 +519,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # The runs count up page by page but not to a target a row (a row's worded target
         # printed in its name's box): the targets' numbers are still no weights or scores,
         # and their signs and units no row's values (the worded targets stay values).
-        parts, marks_only = target_number_places(cells, names, spec, header_at)
+        parts, marks_only = target_number_places(cells, names, spec, header_at,
+                                                   config.cell_stream.target_words)
         numbers = [i for i in numbers if i not in parts]
         values = [i for i in values if i not in marks_only]
     after_total = [c.number() for c in cells[total_at + 1:total_at + 4] if c.kind == "num"]
@@ -570,6 +585,10 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # Fewer numbers than k weights and k scores: the 得分 column left blank (a form not yet
     # scored); the weights read alone where the sums place them, every score unread.
     blank_scores = weights_alone(found, k, sums) if ordered and not confirmed and len(found) < 2 * k else None
+    if blank_scores is None and not ordered and not confirmed and len(found) < 2 * k:
+        # No level-1 weights to place them: the weights read one a row, never sure.
+        alone = weights_one_a_row(found, k, marks)
+        blank_scores = (alone, False) if alone is not None else None
     if confirmed:
         # Readings that give the rows other numbers: the one of fewest chunks (the longest
         # column runs) is taken, a guess, flagged.

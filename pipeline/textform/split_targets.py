@@ -13,6 +13,7 @@ Nothing but the columns' order ties a target to its row: the caller flags them.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from pipeline.template.catalogue import IndicatorSpec
@@ -49,6 +50,10 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     j = at
     while j < len(seq) and cells[seq[j][0]].kind == LABEL_KIND:
         j += 1
+    if j < len(seq) and mark_key(seq[j][1].text) in units:
+        # The units' boxes printed before the numbers' (≥ | ≥% | % | 处, then 100 | 6 …: a
+        # tool orders boxes by their tops, the units' column set a little higher).
+        return _units_first(cells, seq, j, signs, units, keys)
     run: list[Placed] = []
     numbers = 0
     while j < len(seq):
@@ -79,6 +84,38 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
 
 
+def _units_first(cells: list[Cell], seq: list[Placed], at: int, signs: list[Placed], units: set[str],
+                 keys: tuple[str, str, str]) -> Chunk | None:
+    """The targets after a run of signs whose units come right after it, before the
+    numbers: as many units as signs, then as many numbers (worded targets among them and
+    right after them, as in `_chunk`); None when the runs do not count up."""
+    m = len(signs)
+    unit_run: list[Placed] = []
+    j = at
+    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
+            and cells[seq[j][0]].kind not in OTHER_BOXES:
+        unit_run.append(seq[j])
+        j += 1
+    if len(unit_run) != m or (j < len(seq) and mark_key(seq[j][1].text) in units):
+        return None
+    run: list[Placed] = []
+    numbers = 0
+    while j < len(seq):
+        ci, p = seq[j]
+        text = mark_key(p.text)
+        if text in units or cells[ci].kind not in ("num", "value"):
+            break
+        if NUMBER.fullmatch(text):
+            if numbers == m:
+                break
+            numbers += 1
+        run.append(seq[j])
+        j += 1
+    if numbers != m:
+        return None
+    return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
+
+
 def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], units: list[Placed],
                     keys: tuple[str, str, str], worded_whole: bool) -> Chunk:
     """The chunk the runs make, counted up: each number of ``run`` with its row's sign and
@@ -103,6 +140,13 @@ def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], u
     return Chunk(targets, places, marks, [ci for ci, _p in run], signs[0][0])
 
 
+def is_worded(text: str, target_words: tuple[str, ...]) -> bool:
+    """A worded target (no sign, no unit of the columns'): words with no digit (符合规范),
+    or a deadline or bound config cell_stream.target_words says (12月31日前, 95%以上); not
+    an actual's value with digits (91%, 72.64万元)."""
+    return not any(ch.isdigit() for ch in text) or any(re.search(x, compact(text)) for x in target_words)
+
+
 def mark_key(text: str) -> str:
     """A sign's or unit's key: its compact form, or the text itself where compacting
     leaves nothing (< and >: so that a dash, —, which compacts to nothing too, is no sign)."""
@@ -110,15 +154,16 @@ def mark_key(text: str) -> str:
 
 
 def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], units: set[str],
-          keys: tuple[str, str, str]) -> tuple[Chunk, int] | None:
+          keys: tuple[str, str, str], target_words: tuple[str, ...] = ()) -> tuple[Chunk, int] | None:
     """The targets of a page whose columns' boxes a tool wrote interleaved with the rows'
     other boxes (pdfminer: ≥ | 1200 | 处, then a name, ≥ alone, another name, ≥ | 12 — a
     sign beside another row's number, the rows' cells centred at their own heights):
     from the sign at ``start`` on, the signs, the targets' numbers and the units each
     still come in row order, so the zone ends at the unit that makes the units as many as
     the signs, and stands when the numbers in it are as many too (no weight or score among
-    them); the worded targets in it (no sign, no unit: 符合规范) keep their places. Gives
-    the chunk and where the zone ends; None when the counts differ."""
+    them); the worded targets in it (no sign, no unit: 符合规范, or a deadline
+    ``target_words`` says, 12月31日前) keep their places. Gives the chunk and where the zone
+    ends; None when the counts differ."""
     sign_at: list[Placed] = []
     unit_at: list[Placed] = []
     run: list[Placed] = []
@@ -142,7 +187,7 @@ def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], uni
                 return None
             numbers += 1
             run.append(seq[j])
-        elif kind == "value" and not any(ch.isdigit() for ch in text):
+        elif kind == "value" and is_worded(text, target_words):
             if not any(c == ci for c, _p in run):
                 run.append(seq[j])  # a worded target (an actual with digits is no target's)
         elif kind in ("value", "dash", "prose"):
@@ -153,8 +198,8 @@ def _zone(cells: list[Cell], seq: list[Placed], start: int, signs: set[str], uni
     return assembled_chunk(cells, sign_at, run, unit_at, keys, worded_whole=True), j
 
 
-def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
-                  ) -> list[Chunk] | None:
+def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1,
+                  target_words: tuple[str, ...] = ()) -> list[Chunk] | None:
     """Every run of sign pieces after the first row's name read as a chunk of targets (a
     page's: a tool prints a page's cells before the next page's), in order; None when the
     form prints no split target, no run is found, or a run does not count up. Read piece by
@@ -184,7 +229,7 @@ def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, head
         chunk = _chunk(cells, seq, end, end - k, units, (sign_key, number_key, unit_key))
         if chunk is None:
             # The columns' runs broken by the rows' other boxes: read as a zone.
-            zone = _zone(cells, seq, k, signs, units, (sign_key, number_key, unit_key))
+            zone = _zone(cells, seq, k, signs, units, (sign_key, number_key, unit_key), target_words)
             if zone is not None:
                 chunks.append(zone[0])
                 k = zone[1]
@@ -196,12 +241,12 @@ def target_chunks(cells: list[Cell], names: list[int], spec: IndicatorSpec, head
     return [c for c in chunks if c is not None]
 
 
-def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
-                       ) -> tuple[list[Cell], set[int]] | None:
+def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1,
+                       target_words: tuple[str, ...] = ()) -> tuple[list[Cell], set[int]] | None:
     """Each row's target (a number's joined with its sign and unit, the parts kept apart
     for the mapping) in row order, and the places of the cells they were made of; None when
     the form prints no split target or the runs do not count up to a target a row."""
-    chunks = target_chunks(cells, names, spec, header)
+    chunks = target_chunks(cells, names, spec, header, target_words)
     if chunks is None:
         return None
     placed = sorted(((i, t) for c in chunks for i, t in zip(c.at, c.targets)), key=lambda x: x[0])
@@ -212,19 +257,19 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec,
         # by side), in the stream's order among the numbers' targets.
         first = min(i for i, _t in placed) if placed else len(cells)
         worded = [i for i in range(names[0] + 1, len(cells)) if i not in places and cells[i].kind == "value"
-                  and cells[i - 1].kind == "name" and not any(ch.isdigit() for ch in cells[i].text)
+                  and cells[i - 1].kind == "name" and is_worded(cells[i].text, target_words)
                   and mark_key(cells[i].text) not in _marks(spec) and i > min(first, names[0])]
         last = max(i for i, _t in placed) if placed else -1
         # Not past the runs: the rows' actuals (worded as well) come after their targets'.
         nearby = [i for i in worded if i < last or not any(cells[j].kind == "num" for j in range(last + 1, i))]
         if len(placed) + len(nearby) == len(names):
-            placed = sorted([*placed, *((i, cells[i]) for i in nearby)], key=lambda x: x[0])
+            placed = beside_names(placed, nearby, cells, names)
             places |= set(nearby)
     if len(placed) < len(names):
         # A page's worded targets printed in a box of their own above its signs' run (the
         # column's cells without sign or number: 有效提升 | 逐步改善, then ≥ | ≥ …): right before
         # the run, only the rows' names and groups between, after the page's header.
-        before = [i for c in chunks for i in worded_before_run(cells, c.start, places, spec)]
+        before = [i for c in chunks for i in worded_before_run(cells, c.start, places, spec, target_words)]
         if len(placed) + len(before) == len(names):
             placed = sorted([*placed, *((i, cells[i]) for i in before)], key=lambda x: x[0])
             places |= set(before)
@@ -233,12 +278,31 @@ def targets_by_columns(cells: list[Cell], names: list[int], spec: IndicatorSpec,
     return [t for _i, t in placed], places
 
 
+def beside_names(placed: list[tuple[int, Cell]], nearby: list[int], cells: list[Cell], names: list[int]
+                 ) -> list[tuple[int, Cell]]:
+    """The targets in row order where the worded ones (``nearby``) each stand right after
+    their row's name: each such one in its name's row (a name's box and its target's side
+    by side, the box of the row's own line, wherever the stream put the runs), the runs'
+    targets in the rows left, in their order. Where the names are fewer than the worded
+    targets' rows would need, the stream's order of them all."""
+    row_of_name = {n: r for r, n in enumerate(names)}
+    slots: list[tuple[int, Cell] | None] = [None] * len(names)
+    for i in nearby:
+        r = row_of_name.get(i - 1)
+        if r is None or slots[r] is not None:
+            return sorted([*placed, *((i, cells[i]) for i in nearby)], key=lambda x: x[0])
+        slots[r] = (i, cells[i])
+    rest = iter(sorted(placed, key=lambda x: x[0]))
+    return [slot if slot is not None else next(rest) for slot in slots]
+
+
 # Cells a page's worded targets may stand among, right before its run of signs (the rows'
 # names and their groups, printed in the column left of the targets').
 ROW_HEAD_KINDS = ("name", "group1", "group2")
 
 
-def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: IndicatorSpec) -> list[int]:
+def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: IndicatorSpec,
+                      target_words: tuple[str, ...] = ()) -> list[int]:
     """The worded targets (a value of words: no digit, no sign or unit) right before the
     run of signs at ``start``, in their order: walking back over the rows' names and groups
     up to anything else (the page's header, a number, a sentence, another run's cell)."""
@@ -247,7 +311,7 @@ def worded_before_run(cells: list[Cell], start: int, taken: set[int], spec: Indi
     i = start - 1
     while i >= 0 and i not in taken:
         cell = cells[i]
-        if cell.kind == "value" and not any(ch.isdigit() for ch in cell.text) and mark_key(cell.text) not in marks:
+        if cell.kind == "value" and is_worded(cell.text, target_words) and mark_key(cell.text) not in marks:
             found.append(i)
         elif cell.kind not in ROW_HEAD_KINDS:
             break
@@ -263,11 +327,11 @@ def _marks(spec: IndicatorSpec) -> set[str]:
     return {mark_key(x) for x in (*spec.part_vocabulary.get(parts[0], ()), *spec.part_units.get(parts[2], ()))}
 
 
-def target_number_places(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1
-                         ) -> tuple[set[int], set[int]]:
+def target_number_places(cells: list[Cell], names: list[int], spec: IndicatorSpec, header: int = -1,
+                         target_words: tuple[str, ...] = ()) -> tuple[set[int], set[int]]:
     """The places of the targets' cells (numbers, signs and units), and of those wholly of
     signs or units, where every run of signs counts up but the targets do not make one a
     row (a row's target printed in a box of its own, with its name): no weight or score
     among them, whatever the targets' rows."""
-    chunks = target_chunks(cells, names, spec, header) or []
+    chunks = target_chunks(cells, names, spec, header, target_words) or []
     return {i for c in chunks for i in c.places}, {i for c in chunks for i in c.marks}
