@@ -1533,8 +1533,16 @@ def spare_names(cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> l
     return [i for i, c in enumerate(cells) if i not in used and c.kind == "name" and plain_name(c, groups)]
 
 
-def lacking_names(rows: list[StreamRow]) -> int:
-    return sum(1 for r in rows if "level3" in r.missing)
+def total_run(row: StreamRow, full: float | None) -> bool:
+    """A nameless run weighing the form's full marks (``full``), no more: the total row's
+    numbers (总分 | 100 | 94.5), which have no name to find."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    return full is not None and "level3" in row.missing and weight is not None and abs(weight - full) <= TOLERANCE
+
+
+def lacking_names(rows: list[StreamRow], full: float | None = None) -> int:
+    """The rows that lack their name, the total's run aside (`total_run`)."""
+    return sum(1 for r in rows if "level3" in r.missing and not total_run(r, full))
 
 
 def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
@@ -1576,11 +1584,22 @@ def name_cuts(cell: Cell) -> list[int]:
 # among more candidates than this (a garbled text's many cells of several lines, where a
 # set that makes the counts is chance, and the sets' number grows as n**4).
 MAX_SPLIT_SET = 4
+# A wrapped line falls short of its column by less than the wide character that did not fit.
+NARROW_SLACK = 1
 MAX_SPLIT_CANDIDATES = 12
 
 
-def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]
-                       ) -> list[int]:
+def sets_making_count(single: list[tuple[int, int]], spare: int, lacking: int, adds: Callable[[int], int]
+                      ) -> list[tuple[tuple[int, int], ...]]:
+    """Up to two sets of cells (each with its one cut) whose cutting makes the ``spare``
+    names as many as the rows ``lacking`` one (a second fit ends the search)."""
+    return list(islice((subset for n in range(2, min(len(single), MAX_SPLIT_SET) + 1)
+                        for subset in combinations(single, n)
+                        if spare + sum(adds(i) for i, _k in subset) == lacking), 2))
+
+
+def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...],
+                       full: float | None = None) -> list[int]:
     """Two rows' names one under the other read as one cell (人居环境改善情况 | 高标准农水质达标
     | 率), when that makes the left-over names as many as the rows that lack one: the one
     left-over unpunctuated cell of several lines that comes apart at exactly one line into
@@ -1589,7 +1608,7 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
     does (several pairs of names printed that way). A guess, as every left-over name.
     Returns where cells were cut in two, first to last (the cells after each move one on)."""
     spare = spare_names(cells, used, groups)
-    lacking = lacking_names(rows)
+    lacking = lacking_names(rows, full)
 
     def candidate(i: int, c: Cell) -> bool:
         return i not in used and c.kind in ("name", "prose") and not PROSE_MARK.search(c.text) \
@@ -1600,15 +1619,19 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
     options = [(i, k) for i, c in enumerate(cells) if candidate(i, c) and len(spare) + adds(i) == lacking
                for k in name_cuts(c)]
+    # A line as wide as the widest name line is a name wrapped at its column's width
+    # (森林防火网络联络平 | 台健全度), not a name that ended there.
+    widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
+    name_column = max(widths, default=0)
+
+    def after_short_line(i: int, k: int, slack: float = WIDTH_SLACK) -> bool:
+        return display_width("".join(p.text for p in cells[i].pieces if p.line == max(
+            q.line for q in cells[i].pieces if q.line < k))) < name_column - slack
+
     if len(options) > 1:
-        # Several cells could come apart: a line as wide as the widest name line is a name
-        # wrapped at its column's width (森林防火网络联络平 | 台健全度), not a name that ended
-        # there; the one cut after a shorter line (服务对象满意度 | 群众满意度), if one.
-        widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
-        full = max(widths, default=0)
-        short = [(i, k) for i, k in options
-                 if display_width("".join(p.text for p in cells[i].pieces if p.line == max(
-                     q.line for q in cells[i].pieces if q.line < k))) < full - WIDTH_SLACK]
+        # Several cells could come apart: the one cut after a shorter line (服务对象满意度 |
+        # 群众满意度), if one.
+        short = [(i, k) for i, k in options if after_short_line(i, k)]
         options = short if len(short) == 1 else options
     if len(options) != 1:
         options = []
@@ -1616,9 +1639,14 @@ def split_joined_names(rows: list[StreamRow], cells: list[Cell], used: set[int],
                   if candidate(i, c) and len(name_cuts(c)) == 1]
         if len(single) > MAX_SPLIT_CANDIDATES:
             return []  # a garbled text: a set fitting the counts among so many is chance
-        fits = list(islice((subset for n in range(2, min(len(single), MAX_SPLIT_SET) + 1)
-                            for subset in combinations(single, n)
-                            if len(spare) + sum(adds(i) for i, _k in subset) == lacking), 2))
+        fits = sets_making_count(single, len(spare), lacking, adds)
+        if len(fits) > 1:
+            # Several sets make the count: the one of cuts after a line shorter than the
+            # column by a wide character or more (农村人居档案建档率 | 长效管理机制建立情况), if
+            # one alone; a name wraps where the next character no longer fits, less than one
+            # wide character short of its column (农村人居网络联络平台 | 健全度).
+            fits = sets_making_count([(i, k) for i, k in single if after_short_line(i, k, NARROW_SLACK)],
+                                     len(spare), lacking, adds)
         if len(fits) == 1:  # one set alone; a second fit ends the search
             options = list(fits[0])
     if not options:
@@ -1687,11 +1715,12 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
-                        answers: tuple[str, ...] = ()) -> None:
+                        answers: tuple[str, ...] = (), full: float | None = None) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
-    another column's (无 in 偏差原因): never a value of this one."""
-    lacking = [r for r in rows if key in r.missing]
+    another column's (无 in 偏差原因): never a value of this one. A nameless run weighing
+    ``full`` (the total's numbers) lacks no name."""
+    lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
     if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
@@ -3679,10 +3708,10 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
     join_name_tails(rows, cells, used, not_names)
-    for cut in split_joined_names(rows, cells, used, not_names):
+    for cut in split_joined_names(rows, cells, used, not_names, min(marks)):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
-    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names)
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)

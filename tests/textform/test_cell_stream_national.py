@@ -9,6 +9,7 @@ from pipeline.textform.cell_stream import (
     StreamRow,
     block_cells,
     doubt_shared_names,
+    fill_from_leftovers,
     goals_in_turn,
     join_name_tails,
     level2_cues,
@@ -645,3 +646,48 @@ def test_a_bound_is_one_test_for_every_reader() -> None:
     missing = {"target"}
     got = one_value_row(lone, missing, ["target", "actual"], words)
     assert got.cells["target"].text == "年底前完成" and "actual" not in got.cells and missing == {"actual"}
+
+
+def lines_cell(kind: str, at: int, *lines: str) -> Cell:
+    """A cell of several lines, one piece a line, from line ``at`` on."""
+    return Cell(tuple(Piece(t, t, at + k, None, 0.95) for k, t in enumerate(lines)), kind, at)
+
+
+def nameless_rows(cells: list[Cell], n: int) -> list[StreamRow]:
+    """``n`` rows of actual | weight | score from cells[0:3n], each lacking its name."""
+    return [StreamRow({"actual": cells[3 * k], "level3_weight": cells[3 * k + 1], "score": cells[3 * k + 2]},
+                      missing={"level3"}, start=3 * k, end=3 * k + 3) for k in range(n)]
+
+
+def test_two_names_one_a_line_come_apart_before_names_wrapped_at_their_column() -> None:
+    # Six rows lack a name; two names wrapped at the column's width (10 characters) and
+    # two cells of two names each, one a line, ending short of it: cutting either pair
+    # of wrapped names and one joined cell would make the count too, but a name wraps
+    # where its column is full, and a line a wide character short of it ended there.
+    values = [c for k in range(6) for c in (cell("符合规范", "value", 3 * k), cell("3", "num", 3 * k + 1),
+                                             cell("3", "num", 3 * k + 2))]
+    cells = [*values,
+             lines_cell("name", 20, "农村人居网络联络平台", "健全度"),
+             lines_cell("prose", 30, "农村人居档案建档率", "长效管理机制建立情况"),
+             lines_cell("name", 40, "农村人居长效管理机制", "建立情况"),
+             lines_cell("prose", 50, "农村人居群众满意度", "农村人居服务对象满意度")]
+    rows = nameless_rows(cells, 6)
+    assert split_joined_names(rows, cells, set(range(18)), ()) == [19, 22]
+    assert [c.text for c in cells[18:]] == ["农村人居网络联络平台健全度", "农村人居档案建档率", "长效管理机制建立情况",
+                                            "农村人居长效管理机制建立情况", "农村人居群众满意度", "农村人居服务对象满意度"]
+
+
+def test_a_nameless_run_weighing_the_full_marks_lacks_no_name() -> None:
+    # The total's numbers (无 | 100 | 94.5) read as a row without a name: the one name
+    # left goes to the one row that lacks it, not by a count the total's run would spoil.
+    cells = [cell("90%", "value", 1), cell("2", "num", 2), cell("2", "num", 3),
+             cell("无", "value", 4), cell("100", "num", 5), cell("94.5", "num", 6),
+             cell("服务对象满意度", "name", 7)]
+    rows = nameless_rows(cells, 2)
+    fill_from_leftovers(rows, cells, set(range(6)), "level3", ("name",), full=100)
+    assert rows[0].cells["level3"].text == "服务对象满意度" and "level3" in rows[0].guessed
+    assert "level3" in rows[1].missing
+    # Without the full marks both runs count, and one name for two rows is no one's.
+    rows = nameless_rows(cells, 2)
+    fill_from_leftovers(rows, cells, set(range(6)), "level3", ("name",))
+    assert all("level3" in r.missing for r in rows)
