@@ -160,3 +160,16 @@ def test_a_source_rows_amounts_mixed_with_its_dashes_are_put_back_in_place() -> 
     # Where the sums do not confirm them (全年预算数: 80 + 20 + 5 ≠ 100), in doubt.
     out = funds(*rows, "0.00", "—", "—", "5.00", "0.00", "—")
     assert out["other_annual"].value == 5 and out["other_annual"].confidence < 0.9
+
+
+def test_a_row_whose_numbers_run_together_is_in_doubt_with_its_dashes() -> None:
+    # pypdf's layout mode writes 880.84 | 936.7 | 903.15 with no gap: where one number
+    # ends is not printed, and the dashes after it stand in other columns' places.
+    out = funds("其中：当年财政拨款", "880.84936.7903.15—", "—", "—")
+    assert out["fiscal_initial"].confidence < 0.6
+    assert "low_ocr_confidence" in out["fiscal_annual"].flags
+    assert "low_ocr_confidence" in out["fiscal_executed"].flags
+    # Numbers apart, each in its cell: read as printed.
+    out = funds("其中：当年财政拨款", "880.84", "936.7", "903.15")
+    assert [out[k].value for k in ("fiscal_initial", "fiscal_annual", "fiscal_executed")] == [880.84, 936.7, 903.15]
+    assert out["fiscal_initial"].confidence == 1.0
