@@ -341,6 +341,9 @@ LEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)分?(?=[\u3400-\u4dbf\u4e00-\u9fff
 # A name, a number, then a value (分配办法合规性10符合规范, 培训人次5≥100人次), compact.
 NAME_NUMBER_VALUE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2}(\d+(?:\.\d+)?)(.+)$")
 COMPARATOR_START = re.compile(r"^[≥≤><=＞＜＝]")
+# One character before a comparator (值≥85%: 指标值's last character, its label torn into
+# the row), compact.
+CHARACTER_BEFORE_COMPARATOR = re.compile(r"^([\u3400-\u4dbf\u4e00-\u9fff])[≥≤><=＞＜＝]")
 # A name this long, found inside a target or an actual, is that row's name, not a word of
 # the value (任务完成时间年底前完成); shorter ones (完成率, 覆盖率) are words of values too.
 NAME_IN_VALUE_LEAST = 4
@@ -369,8 +372,9 @@ def doubt_cells_holding_row_parts(record: Record, qualitative: Sequence[str], ca
     before it); a target or an actual holding a level-3 name of the table
     (任务完成时间年底前完成: the name's cell before it), or a name and the row's own weight
     (分配办法合规性10符合规范: the row's cells one column off, its name column holding
-    another cell, which is in doubt too). Which part is the cell's own is not known: read
-    with the confidence capped at ``cap``."""
+    another cell, which is in doubt too), a character of a word the cell beside it holds
+    (12月31日前按期完 | 成), or a label's last character (值≥85% | 值86%). Which part is the
+    cell's own is not known: read with the confidence capped at ``cap``."""
     words = tuple(compact(q) for q in qualitative)
     weights = {w for ind in record.indicators
                for fv in (ind.level1_weight, ind.level2_weight, ind.level3_weight)
@@ -390,6 +394,17 @@ def doubt_cells_holding_row_parts(record: Record, qualitative: Sequence[str], ca
             if name_and_weight_before(key, number_of(ind.level3_weight), words):
                 fv.confidence = min(fv.confidence, cap)
                 ind.level3.confidence = min(ind.level3.confidence, cap)
+            if len(key) == 1 and CHINESE.match(key) and key not in words:
+                # One character, no answer the forms write (是, 好): the last of a word
+                # the cell beside it holds (12月31日前按期完 | 成), both in doubt.
+                ind.target.confidence = min(ind.target.confidence, cap)
+                ind.actual.confidence = min(ind.actual.confidence, cap)
+        stray = CHARACTER_BEFORE_COMPARATOR.match(compact(str(ind.target.value or "")))
+        if stray:
+            # The same character before the actual's number too (值86%): torn off alike.
+            ind.target.confidence = min(ind.target.confidence, cap)
+            if compact(str(ind.actual.value or "")).startswith(stray.group(1)):
+                ind.actual.confidence = min(ind.actual.confidence, cap)
 
 
 SENTENCE_KEYS = ("deviation_reason", "scoring_standard", "evidence")

@@ -854,7 +854,8 @@ def doubt_fields_from_marked_cells(fields: dict[str, FieldValue], marked: list[s
 
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
-    may have lost its last lines to another cell; a head text that is a bare number (a
+    may have lost its last lines to another cell, or its first ones where it starts with a
+    clause of one character; a head text that is a bare number (a
     project's name read as 2025: the name wrapped away, the year beside it taken): read
     with its confidence capped."""
     for name, spec in template.fields.items():
@@ -878,6 +879,10 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
             fv.confidence = min(fv.confidence, cap)
         text = fv.value.strip()
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+        # So one that starts with a clause of one character (式，不断完善…: …管理模 | 式，
+        # its first lines lost to another cell, the last word's end left).
+        if len(compact(text)) >= 20 and re.match(r"^[\u3400-\u4dbf\u4e00-\u9fff][，,；;]", text):
             fv.confidence = min(fv.confidence, cap)
         if re.fullmatch(r"[\d.,，%\s]+", text):
             fv.confidence = min(fv.confidence, cap)

@@ -395,3 +395,28 @@ def test_a_sentence_cell_of_a_character_or_two_and_a_full_stop_is_in_doubt() -> 
     # The forms' short answers (无, 台账) and whole sentences: as read.
     assert rows[0].deviation_reason.confidence == rows[0].evidence.confidence == 0.95
     assert rows[1].scoring_standard.confidence == rows[1].deviation_reason.confidence == 0.95
+
+
+def test_a_lone_character_or_a_labels_last_before_a_value_is_in_doubt() -> None:
+    from pipeline.mapping.indicator_rows import doubt_cells_holding_row_parts
+    from pipeline.models import Record, Source
+    rows = [indicator(level3="项目完成时间", level3_weight=5, target="12月31日前按期完", actual="成"),
+            indicator(level3="验收合格率", level3_weight=5, target="值≥85%", actual="值86%"),
+            indicator(level3="是否建立长效机制", level3_weight=5, target="是", actual="是"),
+            indicator(level3="验收合格率", level3_weight=5, target="≥85%", actual="约86%")]
+    record = Record(source=Source(path="x.txt"), template="mof_project", indicators=rows)
+    doubt_cells_holding_row_parts(record, CONFIG.qualitative_values, CAP)
+    assert rows[0].target.confidence == rows[0].actual.confidence == CAP
+    assert rows[1].target.confidence == rows[1].actual.confidence == CAP
+    # An answer of one character the forms write, a qualifier before a number: as read.
+    assert rows[2].target.confidence == rows[2].actual.confidence == 0.95
+    assert rows[3].target.confidence == rows[3].actual.confidence == 0.95
+
+
+def test_a_goal_starting_with_a_clause_of_one_character_is_in_doubt() -> None:
+    fields = {"goal_expected": FieldValue(value="式，不断完善阵地建设，促进农村人居工作实现高质量发展。",
+                                          raw="", confidence=0.95),
+              "goal_actual": FieldValue(value="一是完善制度，二是加强管理，年度目标全面完成。", raw="", confidence=0.95)}
+    doubt_cut_texts(fields, CATALOGUE.templates["gd_fund"], CAP)
+    assert fields["goal_expected"].confidence == CAP
+    assert fields["goal_actual"].confidence == 0.95
