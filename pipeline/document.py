@@ -172,6 +172,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     """A record from a text form whose indicator columns are already named; ``sheet_copy``:
     the text is a spreadsheet's copy, whose percent cells may have lost their format."""
     from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_actuals_without_target_unit,
+                                                  doubt_cells_holding_row_parts, doubt_sentence_tails,
                                                   doubt_groups_against_row_words,
                                                   doubt_groups_off_vocabulary,
                                                   doubt_values_holding_table_labels, rows_to_indicators)
@@ -195,6 +196,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         if not sheet_copy:  # a sheet's copy loses its percent cells' format: sheet_fractions
             doubt_actuals_without_target_unit(record, config.confidence.ambiguous_cell)
         doubt_values_holding_table_labels(record, template.indicators, config.confidence.ambiguous_cell)
+        doubt_cells_holding_row_parts(record, config.qualitative_values, config.confidence.ambiguous_cell)
+        doubt_sentence_tails(record, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

@@ -333,3 +333,95 @@ def doubt_values_holding_table_labels(record: Record, spec: IndicatorSpec, cap: 
     for fv in values:
         if isinstance(fv.value, str) and any(label in compact(fv.value) for label in labels):
             fv.confidence = min(fv.confidence, cap)
+
+
+
+# A number leading a name, before its first Chinese character (50高标准农田建设完成率), compact.
+LEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)分?(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+# A name, a number, then a value (分配办法合规性10符合规范, 培训人次5≥100人次), compact.
+NAME_NUMBER_VALUE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]{2}(\d+(?:\.\d+)?)(.+)$")
+COMPARATOR_START = re.compile(r"^[≥≤><=＞＜＝]")
+# One character before a comparator (值≥85%: 指标值's last character, its label torn into
+# the row), compact.
+CHARACTER_BEFORE_COMPARATOR = re.compile(r"^([\u3400-\u4dbf\u4e00-\u9fff])[≥≤><=＞＜＝]")
+# A name this long, found inside a target or an actual, is that row's name, not a word of
+# the value (任务完成时间年底前完成); shorter ones (完成率, 覆盖率) are words of values too.
+NAME_IN_VALUE_LEAST = 4
+
+
+def number_of(fv: FieldValue) -> float | None:
+    v = fv.value
+    return round(float(v), 2) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def name_and_weight_before(text: str, weight: float | None, qualitative: tuple[str, ...]) -> bool:
+    """A target or actual (compact) that is a name, the row's own weight, then a value as
+    targets are printed (a comparator first, or a word of ``qualitative``): the row's
+    name and weight cells read into it (分配办法合规性10符合规范)."""
+    found = NAME_NUMBER_VALUE.search(text)
+    if found is None or weight is None or round(float(found.group(1)), 2) != weight:
+        return False
+    rest = found.group(2)
+    return bool(COMPARATOR_START.match(rest)) or rest in qualitative
+
+
+def doubt_cells_holding_row_parts(record: Record, qualitative: Sequence[str], cap: float) -> None:
+    """An indicator's cell that took a neighbouring cell of its row, read whole with no
+    flag where a tool wrote the row's cells with no gap between them: a name led by a
+    weight the table prints (50高标准农田年度计划完成率, 30水质达标率: the group's weight cell
+    before it); a target or an actual holding a level-3 name of the table
+    (任务完成时间年底前完成: the name's cell before it), or a name and the row's own weight
+    (分配办法合规性10符合规范: the row's cells one column off, its name column holding
+    another cell, which is in doubt too), a character of a word the cell beside it holds
+    (12月31日前按期完 | 成), or a label's last character (值≥85% | 值86%). Which part is the
+    cell's own is not known: read with the confidence capped at ``cap``."""
+    words = tuple(compact(q) for q in qualitative)
+    weights = {w for ind in record.indicators
+               for fv in (ind.level1_weight, ind.level2_weight, ind.level3_weight)
+               if (w := number_of(fv)) is not None}
+    names = {key for ind in record.indicators
+             if len(key := compact(str(ind.level3.value or ""))) >= NAME_IN_VALUE_LEAST}
+    for ind in record.indicators:
+        lead = LEADING_NUMBER.match(compact(str(ind.level3.value or "")))
+        if lead and round(float(lead.group(1)), 2) in weights:
+            ind.level3.confidence = min(ind.level3.confidence, cap)
+        for fv in (ind.target, ind.actual):
+            key = compact(str(fv.value or ""))
+            if not key:
+                continue
+            if any(name in key and name != key for name in names):
+                fv.confidence = min(fv.confidence, cap)
+            if name_and_weight_before(key, number_of(ind.level3_weight), words):
+                fv.confidence = min(fv.confidence, cap)
+                ind.level3.confidence = min(ind.level3.confidence, cap)
+            if len(key) == 1 and CHINESE.match(key) and key not in words:
+                # One character, no answer the forms write (是, 好): the last of a word
+                # the cell beside it holds (12月31日前按期完 | 成), both in doubt.
+                ind.target.confidence = min(ind.target.confidence, cap)
+                ind.actual.confidence = min(ind.actual.confidence, cap)
+        stray = CHARACTER_BEFORE_COMPARATOR.match(compact(str(ind.target.value or "")))
+        if stray:
+            # The same character before the actual's number too (值86%): torn off alike.
+            ind.target.confidence = min(ind.target.confidence, cap)
+            if compact(str(ind.actual.value or "")).startswith(stray.group(1)):
+                ind.actual.confidence = min(ind.actual.confidence, cap)
+
+
+SENTENCE_KEYS = ("deviation_reason", "scoring_standard", "evidence")
+SENTENCE_END = "。；;"
+# A sentence cell's words: at most this many Chinese characters before its full stop is no
+# sentence the forms write (分。, 值。), but a wrapped sentence's last line.
+TAIL_MOST = 2
+
+
+def doubt_sentence_tails(record: Record, cap: float) -> None:
+    """A sentence cell (偏差原因, 评分标准, 佐证材料) that is a full stop and a character or two
+    (分。 for …扣一半分值。's last line): the end of a wrapped sentence a tool gave a row of
+    its own, or another row's, while that row's sentence lost it. Read with the confidence
+    capped at ``cap``: the cell's words are not its own sentence."""
+    for ind in record.indicators:
+        for key in SENTENCE_KEYS:
+            fv = getattr(ind, key)
+            text = str(fv.value or "").strip()
+            if text and text[-1] in SENTENCE_END and len(CHINESE.findall(text)) <= TAIL_MOST:
+                fv.confidence = min(fv.confidence, cap)

@@ -43,6 +43,7 @@ from pipeline.textform.head_fields import (
     cells_marked_in_doubt,
     doubt_cut_texts,
     doubt_fields_from_marked_cells,
+    doubt_glued_numbers,
     doubt_score_over_weight,
     doubt_off_vocabulary,
     doubt_other_fields_terms,
@@ -439,6 +440,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                            config.confidence.ambiguous_cell)
     if kind is TextKind.LINES and not stream_taken:
         doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
+    doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 

@@ -667,6 +667,12 @@ def column_misfit(lines: list[Piece]) -> int:
     return 2 * short + 2 * unfinished + stops_inside
 
 
+# Numbers printed in cells side by side and written with no gap between them (pypdf's
+# layout mode: 880.84936.7903.15 for 880.84 | 936.7 | 903.15): a run of digits holding two
+# decimal points, which no one number has.
+GLUED_NUMBERS = re.compile(r"\d\.\d+\.\d")
+
+
 def read_funds(pieces: list[Piece], template: TemplateSpec, table_start: int, kind: TextKind
                ) -> dict[str, FieldValue]:
     """Each funds row: its label, then its cells in the columns' order (amounts, dashes)."""
@@ -756,10 +762,14 @@ def row_fields(out: dict[str, FieldValue], row_key: str, columns: dict[str, str]
     """A funds row's values from its cells in the columns' order, into ``out``; returns
     the fields whose amounts were joined to tails printed apart from them."""
     joined = []
+    glued = any(GLUED_NUMBERS.search(p.text) for p in cells)
     for column_key, name in columns.items():
         position = order.index(column_key)
-        # Blank cells leave no piece: a row shorter than the header is in doubt.
-        complete = len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))
+        # Blank cells leave no piece: a row shorter than the header is in doubt. So is a
+        # row whose numbers run together in a cell (GLUED_NUMBERS): its cells were not
+        # told apart, and its dashes stand in other columns' places.
+        complete = (len(cells) == len(order) or (row_key != "budget" and len(cells) == len(columns))) \
+            and not glued
         if position >= len(cells):
             # A blank in a row shorter than the header is in doubt like its values:
             # its amount may stand elsewhere (a tool that wrote the block by columns).
@@ -867,7 +877,8 @@ def doubt_fields_from_marked_cells(fields: dict[str, FieldValue], marked: list[s
 
 def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
     """A head text of several clauses (a goal) that stops mid-sentence, with no full stop,
-    may have lost its last lines to another cell; a head text that is a bare number (a
+    may have lost its last lines to another cell, or its first ones where it starts with a
+    clause of one character; a head text that is a bare number (a
     project's name read as 2025: the name wrapped away, the year beside it taken): read
     with its confidence capped."""
     for name, spec in template.fields.items():
@@ -891,6 +902,10 @@ def doubt_cut_texts(fields: dict[str, FieldValue], template: TemplateSpec, cap: 
             fv.confidence = min(fv.confidence, cap)
         text = fv.value.strip()
         if len(compact(text)) >= 20 and re.search(r"[，,；;]", text) and not text.endswith(PARAGRAPH_ENDS):
+            fv.confidence = min(fv.confidence, cap)
+        # So one that starts with a clause of one character (式，不断完善…: …管理模 | 式，
+        # its first lines lost to another cell, the last word's end left).
+        if len(compact(text)) >= 20 and re.match(r"^[\u3400-\u4dbf\u4e00-\u9fff][，,；;]", text):
             fv.confidence = min(fv.confidence, cap)
         if re.fullmatch(r"[\d.,，%\s]+", text):
             fv.confidence = min(fv.confidence, cap)
@@ -1044,3 +1059,14 @@ def doubt_score_over_weight(fields: dict[str, FieldValue], total: FieldValue | N
     if any(score.value > bound for bound in bounds):
         score.confidence = min(score.confidence, cap)
 
+
+
+
+def doubt_glued_numbers(fields: dict[str, FieldValue], cap: float) -> None:
+    """A number read from a text where its cell's number and its neighbours' run together
+    (GLUED_NUMBERS): where one ends and the next begins is not printed (880.84936 or
+    880.84 | 936.7), so the value is read with its confidence capped at ``cap``."""
+    for fv in fields.values():
+        if fv is not None and isinstance(fv.value, (int, float)) and not isinstance(fv.value, bool) \
+                and GLUED_NUMBERS.search(fv.raw or ""):
+            fv.confidence = min(fv.confidence, cap)

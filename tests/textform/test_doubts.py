@@ -266,10 +266,11 @@ def test_universities_organs_and_a_bracketed_note_end_a_unit_name() -> None:
         return fields["reporting_unit"].confidence
 
     for whole in ("华南农业大学", "广州市第一中学", "中共惠州市委机关", "黄埔海关", "广州市财政局（本级）",
-                  "广州市财政局(本级)", "清远市职业技术学校"):
+                  "广州市财政局(本级)", "清远市职业技术学校", "广州市实验小学"):
         assert read(whole) == 0.95, whole
     # The note does not make a cut name whole, nor does another bracketed note.
-    for cut in ("惠州市市场监督（本级）", "惠州市市场监督", "广州市财政局（汇总）"):
+    for cut in ("惠州市市场监督（本级）", "惠州市市场监督", "广州市财政局（汇总）",
+                "绵阳市职业技术学", "广州市第一中"):  # 学校, 中学 cut after a character
         assert read(cut) == CAP, cut
 
 
@@ -360,3 +361,79 @@ def test_a_rows_values_beside_a_score_not_read_are_in_doubt() -> None:
     unscored = [row_of(level3="项目按期完成率", target="100%", actual="100%") for _ in range(3)]
     assert doubt_values_beside_unread_scores(unscored, CAP) == 0
     assert unscored[0].cells["target"][0].confidence == 0.95
+
+
+def test_a_number_read_from_numbers_run_together_is_in_doubt() -> None:
+    from pipeline.textform.head_fields import doubt_glued_numbers
+    fields = {"fiscal_initial": FieldValue(value=880.84936, raw="880.84936.7903.15—", confidence=0.95),
+              "budget_initial": FieldValue(value=927.2, raw="927.2", confidence=0.95),
+              "executed": FieldValue(value=1234.5678, raw="1234.5678", confidence=0.95)}
+    doubt_glued_numbers(fields, CAP)
+    assert fields["fiscal_initial"].confidence == CAP
+    # One number, however many decimals it prints (万元 to the yuan: 4), is its cell's.
+    assert fields["budget_initial"].confidence == 0.95
+    assert fields["executed"].confidence == 0.95
+
+
+def indicator(**cells: object) -> "Indicator":
+    from pipeline.models import Indicator
+    return Indicator(**{k: FieldValue(value=v, raw=str(v), confidence=0.95) for k, v in cells.items()})
+
+
+def test_cells_holding_a_neighbouring_cell_of_their_row_are_in_doubt() -> None:
+    from pipeline.mapping.indicator_rows import doubt_cells_holding_row_parts
+    from pipeline.models import Record, Source
+    rows = [indicator(level1="产出", level1_weight=50, level3="50高标准农田年度计划完成率", level3_weight=30,
+                      target="≥95%", actual="96%"),
+            indicator(level1="决策", level1_weight=10, level3="资金分配", level3_weight=10,
+                      target="分配办法合规性10符合规范", actual="符合规范"),
+            indicator(level1="效益", level1_weight=40, level3="任务完成时间", level3_weight=20,
+                      target="年底前完成", actual="按期完成"),
+            indicator(level1="效益", level1_weight=40, level3="新建改建设施数量", level3_weight=20,
+                      target="任务完成时间年底前完成", actual="新建12处")]
+    record = Record(source=Source(path="x.txt"), template="gd_fund", indicators=rows)
+    doubt_cells_holding_row_parts(record, CONFIG.qualitative_values, CAP)
+    assert rows[0].level3.confidence == CAP  # the group's weight 50 before the name
+    assert rows[1].target.confidence == CAP and rows[1].level3.confidence == CAP
+    assert rows[3].target.confidence == CAP  # another row's name before the value
+    # A value's own number between words (新建12处), a name's own words: as read.
+    assert rows[3].actual.confidence == 0.95
+    assert rows[2].target.confidence == rows[2].level3.confidence == rows[1].actual.confidence == 0.95
+
+
+def test_a_sentence_cell_of_a_character_or_two_and_a_full_stop_is_in_doubt() -> None:
+    from pipeline.mapping.indicator_rows import doubt_sentence_tails
+    from pipeline.models import Record, Source
+    rows = [indicator(scoring_standard="值。", deviation_reason="无", evidence="台账"),
+            indicator(scoring_standard="按要求完成得满分。", deviation_reason="进度偏慢。")]
+    record = Record(source=Source(path="x.txt"), template="mof_project", indicators=rows)
+    doubt_sentence_tails(record, CAP)
+    assert rows[0].scoring_standard.confidence == CAP
+    # The forms' short answers (无, 台账) and whole sentences: as read.
+    assert rows[0].deviation_reason.confidence == rows[0].evidence.confidence == 0.95
+    assert rows[1].scoring_standard.confidence == rows[1].deviation_reason.confidence == 0.95
+
+
+def test_a_lone_character_or_a_labels_last_before_a_value_is_in_doubt() -> None:
+    from pipeline.mapping.indicator_rows import doubt_cells_holding_row_parts
+    from pipeline.models import Record, Source
+    rows = [indicator(level3="项目完成时间", level3_weight=5, target="12月31日前按期完", actual="成"),
+            indicator(level3="验收合格率", level3_weight=5, target="值≥85%", actual="值86%"),
+            indicator(level3="是否建立长效机制", level3_weight=5, target="是", actual="是"),
+            indicator(level3="验收合格率", level3_weight=5, target="≥85%", actual="约86%")]
+    record = Record(source=Source(path="x.txt"), template="mof_project", indicators=rows)
+    doubt_cells_holding_row_parts(record, CONFIG.qualitative_values, CAP)
+    assert rows[0].target.confidence == rows[0].actual.confidence == CAP
+    assert rows[1].target.confidence == rows[1].actual.confidence == CAP
+    # An answer of one character the forms write, a qualifier before a number: as read.
+    assert rows[2].target.confidence == rows[2].actual.confidence == 0.95
+    assert rows[3].target.confidence == rows[3].actual.confidence == 0.95
+
+
+def test_a_goal_starting_with_a_clause_of_one_character_is_in_doubt() -> None:
+    fields = {"goal_expected": FieldValue(value="式，不断完善阵地建设，促进农村人居工作实现高质量发展。",
+                                          raw="", confidence=0.95),
+              "goal_actual": FieldValue(value="一是完善制度，二是加强管理，年度目标全面完成。", raw="", confidence=0.95)}
+    doubt_cut_texts(fields, CATALOGUE.templates["gd_fund"], CAP)
+    assert fields["goal_expected"].confidence == CAP
+    assert fields["goal_actual"].confidence == 0.95

@@ -178,3 +178,16 @@ def test_amounts_after_a_stack_of_row_labels_are_in_doubt() -> None:
                 "其中：当年财政拨款", "2108.85 2108.85 2062.94",
                 "上年结转资金", "248.1 248.1 242.7", "— — —", "其他资金", "124.05 124.05 121.35", "— — —")
     assert out["other_initial"].value == 124.05 and out["other_initial"].confidence == 1.0
+
+
+def test_a_row_whose_numbers_run_together_is_in_doubt_with_its_dashes() -> None:
+    # pypdf's layout mode writes 880.84 | 936.7 | 903.15 with no gap: where one number
+    # ends is not printed, and the dashes after it stand in other columns' places.
+    out = funds("其中：当年财政拨款", "880.84936.7903.15—", "—", "—")
+    assert out["fiscal_initial"].confidence < 0.6
+    assert "low_ocr_confidence" in out["fiscal_annual"].flags
+    assert "low_ocr_confidence" in out["fiscal_executed"].flags
+    # Numbers apart, each in its cell: read as printed.
+    out = funds("其中：当年财政拨款", "880.84", "936.7", "903.15")
+    assert [out[k].value for k in ("fiscal_initial", "fiscal_annual", "fiscal_executed")] == [880.84, 936.7, 903.15]
+    assert out["fiscal_initial"].confidence == 1.0
