@@ -912,11 +912,7 @@ def spans_by_weight(marks: list[tuple[int, float | None]], weights: list[float],
         while end <= last and total + weights[end] <= weight + 1e-6:
             total += weights[end]
             end += 1
-        last_group = k == len(marks) - 1 and k > 0 and start <= row
-        if last_group and (cut or abs(total - weight) > 1e-6 or end <= last):
-            # The last group, its start confirmed by the groups before it, takes the rows
-            # left: a page's foot may cut them, or the form's own sums be off (as printed:
-            # its checks then fail), but no other group's name stands there.
+        if cut and k == len(marks) - 1 and k > 0 and end == last + 1 and total < weight and start <= row:
             return [*spans, (start, last, False)]
         if abs(total - weight) > 1e-6 or not start <= row < end:
             return None
