@@ -196,8 +196,9 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         if not sheet_copy:  # a sheet's copy loses its percent cells' format: sheet_fractions
             doubt_actuals_without_target_unit(record, config.confidence.ambiguous_cell)
         doubt_values_holding_table_labels(record, template.indicators, config.confidence.ambiguous_cell)
-        doubt_cells_holding_row_parts(record, config.qualitative_values, config.confidence.ambiguous_cell)
-        doubt_sentence_tails(record, config.confidence.ambiguous_cell)
+        doubt_cells_holding_row_parts(record, (*config.qualitative_values, *config.short_answers),
+                                      config.confidence.ambiguous_cell)
+        doubt_sentence_tails(record, config.short_answers, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

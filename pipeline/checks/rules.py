@@ -369,15 +369,22 @@ def check_scores_total(record: Record, weighting: Weighting) -> list[Check]:
     return checks or scores_over_total(record)
 
 
+def scores_read_over_total(record: Record) -> tuple[float, float] | None:
+    """The scores read (those not read aside) and the total, when they make more than it."""
+    total = num(record.fields.get("total_score"))
+    found = sum(x for ind in record.indicators if (x := num(ind.score)) is not None)
+    return (found, total) if total is not None and found > total + SCORE_TOLERANCE else None
+
+
 def scores_over_total(record: Record) -> list[Check]:
     """When the sum cannot be made (a score not read), the rows' scores that were read
     may still not exceed the total (94.91 read as 4.91 under 67.5 of scores): a failed
     check, never a passing one (a bound confirms nothing)."""
-    total = num(record.fields.get("total_score"))
-    read = [(i, x) for i, ind in enumerate(record.indicators) if (x := num(ind.score)) is not None]
-    found = sum(x for _, x in read)
-    if total is None or found <= total + SCORE_TOLERANCE:
+    over = scores_read_over_total(record)
+    if over is None:
         return []
+    found, total = over
+    read = [(i, x) for i, ind in enumerate(record.indicators) if (x := num(ind.score)) is not None]
     parts = [[f"indicators[{i}].score"] for i, _ in read]
     fields = sum_implicates(False, misreads_one_by_one(record), [x for _, x in read], parts, total,
                             ["fields.total_score"])
@@ -622,15 +629,12 @@ def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None =
         if found + funds < total - slack:
             short.append(f"scores {fmt(found)} fall short of the total {fmt(total)}")
             paths.append("fields.total_score")
-    if total is not None:
-        # The scores read, those of rows whose score was not read aside, make more than
-        # the total: a number that is no row's score (the total row's, a weight) was read
-        # as one, so the rows as read are not the form's and rows may be missing unseen.
-        read = [x for x in scores if x is not None]
-        if len(read) >= 2 and sum(read) > total + TOLERANCE * len(read):
-            over.append(f"the scores read make {fmt(sum(read))}, more than the total {fmt(total)}: "
-                        "a number read as a row's score is no row's")
-            paths.append("fields.total_score")
+    if (scores_over := scores_read_over_total(record)) is not None:
+        # A number that is no row's score (the total row's, a weight) was read as one, so
+        # the rows as read are not the form's and rows may be missing unseen.
+        over.append(f"the scores read make {fmt(round(scores_over[0], 2))}, more than the total "
+                    f"{fmt(scores_over[1])}: a number read as a row's score is no row's")
+        paths.append("fields.total_score")
     row_weights = [num(ind.level3_weight) for ind in record.indicators]
     unweighted = sum(w is None for w in row_weights)
     if unweighted and not scores_make_total:

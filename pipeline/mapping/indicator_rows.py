@@ -9,7 +9,7 @@ the groups is in doubt, the arithmetic that decides it (`regroup_by_weights`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from pipeline.mapping.fields import joined_value, typed_value
@@ -335,7 +335,6 @@ def doubt_values_holding_table_labels(record: Record, spec: IndicatorSpec, cap: 
             fv.confidence = min(fv.confidence, cap)
 
 
-
 # A number leading a name, before its first Chinese character (50高标准农田建设完成率), compact.
 LEADING_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)分?(?=[\u3400-\u4dbf\u4e00-\u9fff])")
 # A name, a number, then a value (分配办法合规性10符合规范, 培训人次5≥100人次), compact.
@@ -405,6 +404,9 @@ def doubt_cells_holding_row_parts(record: Record, qualitative: Sequence[str], ca
             ind.target.confidence = min(ind.target.confidence, cap)
             if compact(str(ind.actual.value or "")).startswith(stray.group(1)):
                 ind.actual.confidence = min(ind.actual.confidence, cap)
+        if CHARACTER_BEFORE_COMPARATOR.match(compact(str(ind.actual.value or ""))):
+            # An actual so printed on its own (率≥95%): a character torn off a label or name.
+            ind.actual.confidence = min(ind.actual.confidence, cap)
 
 
 SENTENCE_KEYS = ("deviation_reason", "scoring_standard", "evidence")
@@ -414,14 +416,16 @@ SENTENCE_END = "。；;"
 TAIL_MOST = 2
 
 
-def doubt_sentence_tails(record: Record, cap: float) -> None:
+def doubt_sentence_tails(record: Record, answers: Collection[str], cap: float) -> None:
     """A sentence cell (偏差原因, 评分标准, 佐证材料) that is a full stop and a character or two
     (分。 for …扣一半分值。's last line): the end of a wrapped sentence a tool gave a row of
-    its own, or another row's, while that row's sentence lost it. Read with the confidence
-    capped at ``cap``: the cell's words are not its own sentence."""
+    its own, or another row's, while that row's sentence lost it; not one of ``answers``
+    the forms write whole (无。, 满分。). Read with the confidence capped at ``cap``: the
+    cell's words are not its own sentence."""
     for ind in record.indicators:
         for key in SENTENCE_KEYS:
             fv = getattr(ind, key)
             text = str(fv.value or "").strip()
-            if text and text[-1] in SENTENCE_END and len(CHINESE.findall(text)) <= TAIL_MOST:
+            if text and text[-1] in SENTENCE_END and len(CHINESE.findall(text)) <= TAIL_MOST \
+                    and compact(text.rstrip(SENTENCE_END)) not in answers:
                 fv.confidence = min(fv.confidence, cap)

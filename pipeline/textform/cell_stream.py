@@ -1545,14 +1545,15 @@ def lacking_names(rows: list[StreamRow], full: float | None = None) -> int:
     return sum(1 for r in rows if "level3" in r.missing and not total_run(r, full))
 
 
-def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...]) -> None:
+def join_name_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], groups: tuple[str, ...],
+                    full_marks: float | None = None) -> None:
     """A name's last line printed apart, past a label or a group name between (建立联系群众
     制度 | 绩效指标 | 完成率), when more names are left over than rows lack one: a left-over
     name whose last line fills the name column (as wide as the widest name line) goes on
     in the next left-over name of a few characters, itself no full line, as many times as
     there are names too many. The joined name stays a guess, as every left-over name."""
     spare = spare_names(cells, used, groups)
-    excess = len(spare) - lacking_names(rows)
+    excess = len(spare) - lacking_names(rows, full_marks)
     widths = [display_width(p.text) for c in cells if c.kind == "name" for p in c.pieces]
     if excess <= 0 or not widths:
         return
@@ -3707,7 +3708,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     doubt_shared_names(rows, cells)
     fill_right_after(rows, cells, used, not_names)
     pair_by_units(rows, cells, used, not_names)
-    join_name_tails(rows, cells, used, not_names)
+    join_name_tails(rows, cells, used, not_names, min(marks))
     for cut in split_joined_names(rows, cells, used, not_names, min(marks)):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}

@@ -54,19 +54,7 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
         # The units' boxes printed before the numbers' (≥ | ≥% | % | 处, then 100 | 6 …: a
         # tool orders boxes by their tops, the units' column set a little higher).
         return _units_first(cells, seq, j, signs, units, keys)
-    run: list[Placed] = []
-    numbers = 0
-    while j < len(seq):
-        ci, p = seq[j]
-        text = mark_key(p.text)
-        if text in units or cells[ci].kind not in ("num", "value"):
-            break
-        if NUMBER.fullmatch(text):
-            if numbers == m:
-                break
-            numbers += 1
-        run.append(seq[j])
-        j += 1
+    run, numbers, j = _number_run(cells, seq, j, m, units)
     if numbers != m or not m:
         return None
     # A row's own box (its groups, its name, a worded target: 社会效益指标 | 基层医疗服务水平 |
@@ -74,11 +62,7 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
     while j < len(seq) and mark_key(seq[j][1].text) not in units and not NUMBER.fullmatch(compact(seq[j][1].text)) \
             and cells[seq[j][0]].kind in ("group1", "group2", "name", "value"):
         j += 1
-    unit_run: list[Placed] = []
-    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
-            and cells[seq[j][0]].kind not in OTHER_BOXES:
-        unit_run.append(seq[j])
-        j += 1
+    unit_run, j = _unit_run(cells, seq, j, m, units)
     if len(unit_run) != m:
         return None
     return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
@@ -90,14 +74,20 @@ def _units_first(cells: list[Cell], seq: list[Placed], at: int, signs: list[Plac
     numbers: as many units as signs, then as many numbers (worded targets among them and
     right after them, as in `_chunk`); None when the runs do not count up."""
     m = len(signs)
-    unit_run: list[Placed] = []
-    j = at
-    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
-            and cells[seq[j][0]].kind not in OTHER_BOXES:
-        unit_run.append(seq[j])
-        j += 1
+    unit_run, j = _unit_run(cells, seq, at, m, units)
     if len(unit_run) != m or (j < len(seq) and mark_key(seq[j][1].text) in units):
         return None
+    run, numbers, j = _number_run(cells, seq, j, m, units)
+    if numbers != m:
+        return None
+    return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
+
+
+def _number_run(cells: list[Cell], seq: list[Placed], j: int, m: int, units: set[str]
+                ) -> tuple[list[Placed], int, int]:
+    """The run of targets from ``seq[j]``: value and number pieces up to the ``m``-th
+    number's next one (worded targets among them), up to a unit or another box; the run,
+    how many numbers it holds, and where it ends."""
     run: list[Placed] = []
     numbers = 0
     while j < len(seq):
@@ -111,9 +101,17 @@ def _units_first(cells: list[Cell], seq: list[Placed], at: int, signs: list[Plac
             numbers += 1
         run.append(seq[j])
         j += 1
-    if numbers != m:
-        return None
-    return assembled_chunk(cells, signs, run, unit_run, keys, worded_whole=False)
+    return run, numbers, j
+
+
+def _unit_run(cells: list[Cell], seq: list[Placed], j: int, m: int, units: set[str]) -> tuple[list[Placed], int]:
+    """The run of units from ``seq[j]``, ``m`` at most; the run and where it ends."""
+    unit_run: list[Placed] = []
+    while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
+            and cells[seq[j][0]].kind not in OTHER_BOXES:
+        unit_run.append(seq[j])
+        j += 1
+    return unit_run, j
 
 
 def assembled_chunk(cells: list[Cell], signs: list[Placed], run: list[Placed], units: list[Placed],

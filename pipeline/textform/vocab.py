@@ -156,6 +156,7 @@ class TextConfig:
     # listed under (数量指标: 产出指标), compact: which groups a name can be of.
     level2_parents: dict[str, tuple[str, ...]] = field(default_factory=dict)
     qualitative_values: tuple[str, ...] = ()
+    short_answers: tuple[str, ...] = ()
     value_words: tuple[str, ...] = ()
     unit_fields: tuple[str, ...] = ()
     unit_name_ends: tuple[str, ...] = ()
@@ -191,6 +192,7 @@ def text_config_from(data: dict[str, Any]) -> TextConfig:
         config,
         group_names=tuple(compact(n) for n in config.group_names),
         qualitative_values=tuple(compact(n) for n in config.qualitative_values),
+        short_answers=tuple(compact(n) for n in config.short_answers),
         level1_names={template: tuple(compact(n) for n in names)
                       for template, names in config.level1_names.items()})
 

@@ -266,6 +266,11 @@ def test_a_names_tail_printed_past_a_label_joins_it_when_one_name_is_too_many() 
     used = set()
     join_name_tails([*rows, StreamRow({}, missing={"level3"})], cells, used, ("绩效指标",))
     assert cells[1].text == "建立联系群众制度" and used == set()
+    # The total's nameless run (总分 | 100 | 94.5) lacks no name: still one name too many.
+    total = StreamRow({"level3_weight": cell("100", "num", 4), "score": cell("94.5", "num", 4)},
+                      missing={"level3"})
+    join_name_tails([*rows, total], cells, used, ("绩效指标",), full_marks=100)
+    assert cells[1].text == "建立联系群众制度完成率" and used == {3}
 
 
 def test_the_head_of_a_torn_label_is_no_name() -> None:

@@ -405,13 +405,16 @@ def test_a_sentence_cell_of_a_character_or_two_and_a_full_stop_is_in_doubt() -> 
     from pipeline.mapping.indicator_rows import doubt_sentence_tails
     from pipeline.models import Record, Source
     rows = [indicator(scoring_standard="值。", deviation_reason="无", evidence="台账"),
-            indicator(scoring_standard="按要求完成得满分。", deviation_reason="进度偏慢。")]
+            indicator(scoring_standard="按要求完成得满分。", deviation_reason="进度偏慢。"),
+            indicator(scoring_standard="满分。", deviation_reason="无。")]
     record = Record(source=Source(path="x.txt"), template="mof_project", indicators=rows)
-    doubt_sentence_tails(record, CAP)
+    doubt_sentence_tails(record, CONFIG.short_answers, CAP)
     assert rows[0].scoring_standard.confidence == CAP
-    # The forms' short answers (无, 台账) and whole sentences: as read.
+    # The forms' short answers (无, 台账, with a full stop too: 无。, 满分。) and whole
+    # sentences: as read.
     assert rows[0].deviation_reason.confidence == rows[0].evidence.confidence == 0.95
     assert rows[1].scoring_standard.confidence == rows[1].deviation_reason.confidence == 0.95
+    assert rows[2].scoring_standard.confidence == rows[2].deviation_reason.confidence == 0.95
 
 
 def test_a_lone_character_or_a_labels_last_before_a_value_is_in_doubt() -> None:
@@ -420,14 +423,20 @@ def test_a_lone_character_or_a_labels_last_before_a_value_is_in_doubt() -> None:
     rows = [indicator(level3="项目完成时间", level3_weight=5, target="12月31日前按期完", actual="成"),
             indicator(level3="验收合格率", level3_weight=5, target="值≥85%", actual="值86%"),
             indicator(level3="是否建立长效机制", level3_weight=5, target="是", actual="是"),
-            indicator(level3="验收合格率", level3_weight=5, target="≥85%", actual="约86%")]
+            indicator(level3="验收合格率", level3_weight=5, target="≥85%", actual="约86%"),
+            indicator(level3="服务质量评价", level3_weight=5, target="良", actual="良"),
+            indicator(level3="项目验收合格率", level3_weight=5, target="≥95%", actual="率≥95%")]
     record = Record(source=Source(path="x.txt"), template="mof_project", indicators=rows)
-    doubt_cells_holding_row_parts(record, CONFIG.qualitative_values, CAP)
+    doubt_cells_holding_row_parts(record, (*CONFIG.qualitative_values, *CONFIG.short_answers), CAP)
     assert rows[0].target.confidence == rows[0].actual.confidence == CAP
     assert rows[1].target.confidence == rows[1].actual.confidence == CAP
-    # An answer of one character the forms write, a qualifier before a number: as read.
+    # An actual with a character before its comparator, on its own (率≥95%).
+    assert rows[5].actual.confidence == CAP and rows[5].target.confidence == 0.95
+    # An answer of one character the forms write (是, a grade: 良), a qualifier before a
+    # number: as read.
     assert rows[2].target.confidence == rows[2].actual.confidence == 0.95
     assert rows[3].target.confidence == rows[3].actual.confidence == 0.95
+    assert rows[4].target.confidence == rows[4].actual.confidence == 0.95
 
 
 def test_a_goal_starting_with_a_clause_of_one_character_is_in_doubt() -> None:
