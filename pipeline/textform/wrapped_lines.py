@@ -56,12 +56,16 @@ def wrapped_line_owners(sizes: Mapping[int, int], anchors: Sequence[int], reach:
     owners.update({ln: rows[-1] for ln in trail})
     # A line farther than ``reach`` from both row lines about it is still one of theirs:
     # a narrow column's cell wraps over a dozen lines, and no stray line stands between
-    # two rows. One nearer another row line than its owner stays unread, as before.
+    # two rows. Only where the cell's lines run unbroken to its row line: a line the text
+    # leaves out between them (a page's foot and the next page's head) parts two pages,
+    # and the split may have sent a line across it. Other lines too far stay unread.
     around = {ln: (rows[i], rows[i + 1]) for i, gap in enumerate(gaps) for ln in gap}
-    def far_from_both(ln: int) -> bool:
-        return tall_cells and ln in around and min(abs(ln - r) for r in around[ln]) > reach
 
-    return {ln: a for ln, a in owners.items() if abs(ln - a) <= reach or far_from_both(ln)}
+    def tall_cell_line(ln: int, owner: int) -> bool:
+        return tall_cells and ln in around and min(abs(ln - r) for r in around[ln]) > reach \
+            and all(k in sizes for k in range(min(ln, owner) + 1, max(ln, owner)))
+
+    return {ln: a for ln, a in owners.items() if abs(ln - a) <= reach or tall_cell_line(ln, a)}
 
 
 def centred_splits(sizes: Mapping[int, int], rows: list[int], lead: list[int], gaps: list[list[int]],

@@ -368,3 +368,16 @@ def test_a_tall_cells_far_lines_stay_with_their_rows() -> None:
     assert all(tall[ln] == owner for ln, owner in near_only.items())
     # Before the first row line and after the last, the reach still holds.
     assert 4 in tall and 3 not in tall and 23 in tall and 24 not in tall
+
+
+def test_a_tall_cells_far_lines_do_not_cross_a_page_break() -> None:
+    # A page's foot and the next page's head are left out of the body (lines 80-103): a far
+    # line the split sends across them (79, six lines below row line 73) is not the next
+    # page's row's; the lines that run unbroken to their row line still are.
+    sizes = {ln: 1 for ln in [*range(68, 80), *range(104, 126)]}
+    tall = wrapped_line_owners(sizes, [73, 114], tall_cells=True)
+    assert 79 not in tall
+    assert all(tall[ln] == 114 for ln in range(104, 111))
+    # Without the break, the same lines are all read.
+    unbroken = {ln: 1 for ln in range(68, 126)}
+    assert set(range(74, 111)) <= set(wrapped_line_owners(unbroken, [73, 114], tall_cells=True))
