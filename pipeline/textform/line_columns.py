@@ -89,15 +89,6 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     # symmetry of centred cells then says nothing).
     owners = top_aligned_owners(sizes, anchors) if top_aligned \
         else wrapped_line_owners(sizes, anchors, tall_cells=True)
-    # Whether cells are centred shows in the lines next to their row lines: a tall cell's
-    # far lines mirror nothing but the tall cells of the same row (ASYMMETRY_REACH).
-    near = {ln: a for ln, a in owners.items() if abs(ln - a) <= ASYMMETRY_REACH}
-    lopsided = asymmetry(sizes, near)
-    if not top_aligned and lopsided > config.lopsided_rows:
-        # Lines that do not mirror each other about their row lines may not be a row per
-        # line at all (pdftotext -raw: each wrapped cell's lines after its row's line): a
-        # line far from every row line is then no tall cell's for sure, and stays unread.
-        owners = near
     groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
     for line, owner in owners.items():
         if line != owner:
@@ -137,7 +128,10 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
                 else p.confidence
             out[i] = replace(p, x=c * step, confidence=confidence)
-    return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, lopsided)
+    # Whether cells are centred shows in the lines next to their row lines: a tall cell's
+    # far lines mirror nothing but the tall cells of the same row (ASYMMETRY_REACH).
+    near = {ln: a for ln, a in owners.items() if abs(ln - a) <= ASYMMETRY_REACH}
+    return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, near))
 
 
 def unread_neighbours(sizes: Mapping[int, int], owners: Mapping[int, int], anchors: list[int],

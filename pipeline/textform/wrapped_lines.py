@@ -58,12 +58,16 @@ def wrapped_line_owners(sizes: Mapping[int, int], anchors: Sequence[int], reach:
     # a narrow column's cell wraps over a dozen lines, and no stray line stands between
     # two rows. Only where the cell's lines run unbroken to its row line: a line the text
     # leaves out between them (a page's foot and the next page's head) parts two pages,
-    # and the split may have sent a line across it. Other lines too far stay unread.
+    # and the split may have sent a line across it. And only for a row that owns every
+    # line within ``reach`` on both sides of its line: a cell centred that tall mirrors
+    # its far lines; lines on one side only (pdftotext -raw prints each wrapped cell after
+    # its row's line) may be another row's or another cell's. Other far lines stay unread.
     around = {ln: (rows[i], rows[i + 1]) for i, gap in enumerate(gaps) for ln in gap}
 
     def tall_cell_line(ln: int, owner: int) -> bool:
         return tall_cells and ln in around and min(abs(ln - r) for r in around[ln]) > reach \
-            and all(k in sizes for k in range(min(ln, owner) + 1, max(ln, owner)))
+            and all(k in sizes for k in range(min(ln, owner) + 1, max(ln, owner))) \
+            and all(owners.get(k) == owner for k in range(owner - reach, owner + reach + 1) if k != owner)
 
     return {ln: a for ln, a in owners.items() if abs(ln - a) <= reach or tall_cell_line(ln, a)}
 
