@@ -40,6 +40,9 @@ GROUP_KINDS = ("group1", "group2", "group_weight")
 # The columns of numbers: a row's numbers print on its own line and never wrap.
 NUMBER_KINDS = ("number", "group_weight")
 
+# How far from its row line a wrapped line still tells whether the cells are centred.
+ASYMMETRY_REACH = 3
+
 # A column's width is its full lines' median width and this slack (characters).
 WIDTH_SLACK = 1.5
 
@@ -84,7 +87,8 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
     sizes = {ln: len(idx) for ln, idx in rows_of_line.items()}
     # ``top_aligned``: cells at the top of their rows, wrapped lines all below (the
     # symmetry of centred cells then says nothing).
-    owners = top_aligned_owners(sizes, anchors) if top_aligned else wrapped_line_owners(sizes, anchors)
+    owners = top_aligned_owners(sizes, anchors) if top_aligned \
+        else wrapped_line_owners(sizes, anchors, tall_cells=True)
     groups: dict[int, dict[int, list[int]]] = {a: {a: by_line[a]} for a in anchors}
     for line, owner in owners.items():
         if line != owner:
@@ -124,7 +128,10 @@ def estimate_columns(pieces: list[Piece], spec: IndicatorSpec, config: TextConfi
             confidence = min(p.confidence, config.confidence.ambiguous_cell) if i in doubtful \
                 else p.confidence
             out[i] = replace(p, x=c * step, confidence=confidence)
-    return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, owners))
+    # Whether cells are centred shows in the lines next to their row lines: a tall cell's
+    # far lines mirror nothing but the tall cells of the same row (ASYMMETRY_REACH).
+    near = {ln: a for ln, a in owners.items() if abs(ln - a) <= ASYMMETRY_REACH}
+    return ColumnEstimate(out, {**owners, **{a: a for a in anchors}}, asymmetry(sizes, near))
 
 
 def unread_neighbours(sizes: Mapping[int, int], owners: Mapping[int, int], anchors: list[int],

@@ -33,11 +33,13 @@ def symmetry_cost(above: Sequence[int], below: Sequence[int]) -> float:
     return COUNT_MISMATCH_COST * mismatched + UNPAIRED_COST * abs(len(nearest_above) - len(below))
 
 
-def wrapped_line_owners(sizes: Mapping[int, int], anchors: Sequence[int], reach: int = 3) -> dict[int, int]:
+def wrapped_line_owners(sizes: Mapping[int, int], anchors: Sequence[int], reach: int = 3,
+                        tall_cells: bool = False) -> dict[int, int]:
     """The row line (an element of ``anchors``) owning each other line of ``sizes`` (line
     number → its count of row pieces). Lines before the first row line go to it and lines
-    after the last to the last, when within ``reach`` lines; so does every owned line:
-    farther lines are left out (a stray title, a note)."""
+    after the last to the last, when within ``reach`` lines (farther ones are left out: a
+    stray title, a note); so does every owned line, but with ``tall_cells`` for those
+    farther than ``reach`` from both row lines about them, which a tall cell wraps."""
     if not anchors:
         return {}
     rows = sorted(anchors)
@@ -52,7 +54,22 @@ def wrapped_line_owners(sizes: Mapping[int, int], anchors: Sequence[int], reach:
         owners.update({ln: rows[i] for ln in gap[:split]})
         owners.update({ln: rows[i + 1] for ln in gap[split:]})
     owners.update({ln: rows[-1] for ln in trail})
-    return {ln: a for ln, a in owners.items() if abs(ln - a) <= reach}
+    # A line farther than ``reach`` from both row lines about it is still one of theirs:
+    # a narrow column's cell wraps over a dozen lines, and no stray line stands between
+    # two rows. Only where the cell's lines run unbroken to its row line: a line the text
+    # leaves out between them (a page's foot and the next page's head) parts two pages,
+    # and the split may have sent a line across it. And only for a row that owns every
+    # line within ``reach`` on both sides of its line: a cell centred that tall mirrors
+    # its far lines; lines on one side only (pdftotext -raw prints each wrapped cell after
+    # its row's line) may be another row's or another cell's. Other far lines stay unread.
+    around = {ln: (rows[i], rows[i + 1]) for i, gap in enumerate(gaps) for ln in gap}
+
+    def tall_cell_line(ln: int, owner: int) -> bool:
+        return tall_cells and ln in around and min(abs(ln - r) for r in around[ln]) > reach \
+            and all(k in sizes for k in range(min(ln, owner) + 1, max(ln, owner))) \
+            and all(owners.get(k) == owner for k in range(owner - reach, owner + reach + 1) if k != owner)
+
+    return {ln: a for ln, a in owners.items() if abs(ln - a) <= reach or tall_cell_line(ln, a)}
 
 
 def centred_splits(sizes: Mapping[int, int], rows: list[int], lead: list[int], gaps: list[list[int]],

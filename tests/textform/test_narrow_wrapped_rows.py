@@ -121,3 +121,22 @@ def test_a_name_line_narrower_than_the_names_its_column_holds_is_in_doubt() -> N
     # A name wrapped at the column's width (农村人居环境整治 | 年度计划完成率) is no doubt.
     wrapped = [Piece("农村人居环境整治工作", "农村人居环境整治工作", 3, None, 0.95), Piece("完成率", "完成率", 4, None, 0.95)]
     assert short_name_lines({0: col["level3"], 1: col["level3"]}, wrapped, model, floors) == set()
+
+
+def test_a_far_line_of_rows_with_lines_on_one_side_stays_unread() -> None:
+    # pdftotext -raw of two gd_fund rows: each row's one-line cells, then its wrapped cells'
+    # lines in turn (评分标准, then 佐证材料), all below the row line. Neither row has
+    # lines within the reach on both sides of its line (the split gives the second three
+    # lines above it, but only one below): no tall centred cell, and the line four lines
+    # from both row lines (项目申请、设) stays unread.
+    lines = ["项目成本控制 3 3", "按要求完成得满分；未", "完成的，按完成比例计", "分。", "项目申请、设",
+             "立、研究、审批", "等相关佐证材", "料。", "项目质量控制 3 3", "按要求完成得满分。"]
+    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(lines) for t in line.split(" ")]
+    spec = CATALOGUE.templates["gd_fund"].indicators
+    est = estimate_columns(pieces, spec, CONFIG, "gd_fund")
+    assert est.asymmetry > CONFIG.lopsided_rows
+    assert 4 not in est.owners and est.owners[3] == 0 and est.owners[5] == 8
+    # A row centred on its line, its cell as tall below as above, keeps its far line.
+    mirrored = lines + ["完成的，按完成比例计", "分。", "项目申请、设", "立、研究、审批"]
+    pieces = [Piece(t, t, n, None, 0.95) for n, line in enumerate(mirrored) for t in line.split(" ")]
+    assert estimate_columns(pieces, spec, CONFIG, "gd_fund").owners[4] == 8

@@ -352,3 +352,32 @@ def test_a_wrapped_line_narrower_than_its_column_ends_its_cell() -> None:
     name = [Piece("县乡人大绩效目标合理", "县乡人大绩效目标合理", 0, None, 0.95), Piece("性", "性", 1, None, 0.95)]
     assert not cut_early({0: level3, 1: level3}, name, model, widths)  # a short last line is no cut
     assert not cut_early({0: reason, 2: reason}, ps, model, widths)
+
+
+def test_a_tall_cells_far_lines_stay_with_their_rows() -> None:
+    # A narrow column (佐证材料 two characters wide) wraps its cell over a dozen lines, six
+    # above its row line and six below: the lines farther than the reach from both row
+    # lines about them are still the rows' (none is a stray title between two rows); a
+    # line within the reach of one row line that the split gives the other stays unread.
+    sizes = {ln: 1 for ln in range(1, 30)}
+    anchors = [7, 20]
+    near_only = wrapped_line_owners(sizes, anchors)
+    tall = wrapped_line_owners(sizes, anchors, tall_cells=True)
+    assert 13 not in near_only and 14 not in near_only
+    assert tall[12] == 7 and tall[13] == 7 and tall[14] == 20 and tall[15] == 20
+    assert all(tall[ln] == owner for ln, owner in near_only.items())
+    # Before the first row line and after the last, the reach still holds.
+    assert 4 in tall and 3 not in tall and 23 in tall and 24 not in tall
+
+
+def test_a_tall_cells_far_lines_do_not_cross_a_page_break() -> None:
+    # A page's foot and the next page's head are left out of the body (lines 80-103): a far
+    # line the split sends across them (79, six lines below row line 73) is not the next
+    # page's row's; the lines that run unbroken to their row line still are.
+    sizes = {ln: 1 for ln in [*range(68, 80), *range(104, 126)]}
+    tall = wrapped_line_owners(sizes, [73, 114], tall_cells=True)
+    assert 79 not in tall
+    assert all(tall[ln] == 114 for ln in range(104, 111))
+    # Without the break, the same lines are all read.
+    unbroken = {ln: 1 for ln in range(68, 126)}
+    assert set(range(74, 111)) <= set(wrapped_line_owners(unbroken, [73, 114], tall_cells=True))
