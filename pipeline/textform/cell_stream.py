@@ -1214,7 +1214,8 @@ def after_group_weight(cells: list[Cell], i: int) -> bool:
     if i < 2 or cells[i - 1].kind != "num":
         return False
     return cells[i - 2].kind == "group2" or (
-        cells[i - 2].kind == "name" and i >= 4 and cells[i - 4].kind == "group1" and cells[i - 3].kind == "num")
+        cells[i - 2].kind == "name" and i >= 4 and cells[i - 4].kind == "group1"
+        and cells[i - 3].kind == "num")
 
 
 def row_cells_end(cells: list[Cell], i: int) -> bool:
@@ -1289,7 +1290,8 @@ def split_rows(rows: list[StreamRow], cells: list[Cell], used: set[int], marks: 
             if i + n > len(cells) or set(span) & taken or cells[i + n - 1].kind != "num" \
                     or (set(span) & loose and (n != 4 or not set(span) <= loose)) \
                     or (n == 4 and cells[i].kind != "num") \
-                    or any(cells[k].kind != "value" or cells[k].key in answers for k in span[-3 if n == 4 else 0:-1]):
+                    or any(cells[k].kind != "value" or cells[k].key in answers
+                           for k in span[-3 if n == 4 else 0:-1]):
                 continue
             tails.append((i, n))
 
@@ -1537,7 +1539,8 @@ def total_run(row: StreamRow, full: float | None) -> bool:
     """A nameless run weighing the form's full marks (``full``), no more: the total row's
     numbers (总分 | 100 | 94.5), which have no name to find."""
     weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
-    return full is not None and "level3" in row.missing and weight is not None and abs(weight - full) <= TOLERANCE
+    return full is not None and "level3" in row.missing and weight is not None \
+        and abs(weight - full) <= TOLERANCE
 
 
 def lacking_names(rows: list[StreamRow], full: float | None = None) -> int:

@@ -684,7 +684,8 @@ def option_arrays(facts: list[list[LineOption]], prose_columns: Collection[int],
     bits_type = np.int64 if len(facts) <= 62 else object
 
     def line_bits(j: int, options: list[frozenset[int]]) -> np.ndarray:
-        return np.array([[(c in columns) << j for c in range(n_columns)] for columns in options], dtype=bits_type)
+        return np.array([[(c in columns) << j for c in range(n_columns)] for columns in options],
+                        dtype=bits_type)
 
     return [OptionArrays(np.array([f.cost for f in options], dtype=float),
                          np.array([mask(f.column_set) for f in options], dtype=np.int64),
@@ -722,7 +723,8 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
     # Each reading's lines (bit j: line j) that put a piece in each column (a column each),
     # a row's own piece, a narrow piece.
     on_bits, row_bits, narrow_bits = (
-        sum((getattr(arrays[j], name)[picks[:, j]] for j in range(n_lines)), np.zeros((n, n_columns), dtype=np.int64))
+        sum((getattr(arrays[j], name)[picks[:, j]] for j in range(n_lines)),
+            np.zeros((n, n_columns), dtype=np.int64))
         for name in ("used_lines", "row_lines", "narrow_lines"))
     # The columns some reading uses: the others add nothing.
     in_use = np.flatnonzero(on_bits.any(axis=0)).tolist()
@@ -759,7 +761,8 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
 
     # What each used column adds as its lines wrap it, then as they mirror round the row's
     # line: weighed once for each distinct set of lines, and kept in ``memo``.
-    weighs = [(f"column {c}", partial(column_cost, c)) for c in in_use] + [("unmirrored", unmirrored)] * len(in_use)
+    weighs = [(f"column {c}", partial(column_cost, c)) for c in in_use] \
+        + [("unmirrored", unmirrored)] * len(in_use)
     wrap_keys = (on_bits if 2 * n_lines <= 62 else on_bits.astype(object)) << n_lines | narrow_bits
     weighed = costs_by_distinct(np.vstack([wrap_keys[:, in_use].T, row_bits[:, in_use].T]), weighs, memo)
     for u, c in enumerate(in_use):

@@ -59,7 +59,8 @@ def _chunk(cells: list[Cell], seq: list[Placed], at: int, m: int, units: set[str
         return None
     # A row's own box (its groups, its name, a worded target: 社会效益指标 | 基层医疗服务水平 |
     # 有效提升) may stand between the targets' run and the units'; a number may not.
-    while j < len(seq) and mark_key(seq[j][1].text) not in units and not NUMBER.fullmatch(compact(seq[j][1].text)) \
+    while j < len(seq) and mark_key(seq[j][1].text) not in units \
+            and not NUMBER.fullmatch(compact(seq[j][1].text)) \
             and cells[seq[j][0]].kind in ("group1", "group2", "name", "value"):
         j += 1
     unit_run, j = _unit_run(cells, seq, j, m, units)
@@ -104,7 +105,8 @@ def _number_run(cells: list[Cell], seq: list[Placed], j: int, m: int, units: set
     return run, numbers, j
 
 
-def _unit_run(cells: list[Cell], seq: list[Placed], j: int, m: int, units: set[str]) -> tuple[list[Placed], int]:
+def _unit_run(cells: list[Cell], seq: list[Placed], j: int, m: int, units: set[str]
+              ) -> tuple[list[Placed], int]:
     """The run of units from ``seq[j]``, ``m`` at most; the run and where it ends."""
     unit_run: list[Placed] = []
     while j < len(seq) and len(unit_run) < m and mark_key(seq[j][1].text) in units \
