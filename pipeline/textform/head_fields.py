@@ -1060,8 +1060,6 @@ def doubt_score_over_weight(fields: dict[str, FieldValue], total: FieldValue | N
         score.confidence = min(score.confidence, cap)
 
 
-
-
 def doubt_glued_numbers(fields: dict[str, FieldValue], cap: float) -> None:
     """A number read from a text where its cell's number and its neighbours' run together
     (GLUED_NUMBERS): where one ends and the next begins is not printed (880.84936 or

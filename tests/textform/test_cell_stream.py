@@ -1268,6 +1268,30 @@ def test_sentences_left_on_a_page_go_to_that_pages_rows() -> None:
     assert all("scoring_standard" not in r.cells for r in rows[1:]) and 17 not in used
 
 
+FUND_LEVEL1 = ["决策", "过程", "产出", "效益"]
+FUND_MARKS = full_marks(CATALOGUE.templates["gd_fund"])
+
+
+def weight_rows(cells: list[Cell], weights: list[float], level2: dict[int, str] | None = None
+                ) -> list[StreamRow]:
+    """A nameless row per weight, its weight cell appended to ``cells`` (after a level-2
+    name and weight where ``level2`` names one before row j)."""
+    rows = []
+    for j, w in enumerate(weights):
+        if level2 and j in level2:
+            cells += [cell(level2[j], "group2", len(cells)), cell(str(w), "num", len(cells) + 1)]
+        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
+                              end=len(cells) + 1))
+        cells.append(rows[-1].cells["level3_weight"])
+    return rows
+
+
+def fund_groups_with_vocabulary(rows: list[StreamRow], cells: list[Cell]) -> list[dict[str, Piece]]:
+    """The fund form's groups of these rows, cut by the weights with the vocabulary's
+    families of level-2 names."""
+    return fund_groups(rows, cells, set(), FUND_LEVEL1, SURE, GUESS, FUND_MARKS, 0, CONFIG.level2_parents)
+
+
 def test_of_level1_cuts_the_one_that_puts_level2_names_under_their_family_comes_first() -> None:
     # Rows 1 9 12 8 | 4 36 | 10 | 20 and printed 10 20 40 30: cut 30 | 40 | 10 | 20 and
     # 10 | 20 | 40 | 30 both make them. 成本指标 and 数量指标 printed before the fifth and
@@ -1277,21 +1301,13 @@ def test_of_level1_cuts_the_one_that_puts_level2_names_under_their_family_comes_
     level2 = {4: "成本指标", 5: "数量指标", 6: "社会效益指标", 7: "可持续影响指标"}
     cells = [cell(n, "group1", k) for k, n in enumerate(["决策", "过程", "产出", "效益"])]
     cells += [cell(str(x), "num", 4 + k) for k, x in enumerate([10, 20, 40, 30])]
-    rows = []
-    for j, w in enumerate(weights):
-        if j in level2:
-            cells += [cell(level2[j], "group2", len(cells)), cell(str(w), "num", len(cells) + 1)]
-        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
-                              end=len(cells) + 1))
-        cells.append(rows[-1].cells["level3_weight"])
-    fund = CATALOGUE.templates["gd_fund"]
-    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0,
-                         CONFIG.level2_parents)
+    rows = weight_rows(cells, weights, level2)
+    groups = fund_groups_with_vocabulary(rows, cells)
     assert [(g["level1"].text, g["level1_weight"].text) for g in groups] == \
         [("决策", "10")] * 2 + [("过程", "20")] * 2 + [("产出", "40")] * 2 + [("效益", "30")] * 2
     assert all(g["level1"].confidence < CONFIG.review_threshold for g in groups)
     # Without the vocabulary the other cut's order decides (the first found).
-    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0)
+    groups = fund_groups(rows, cells, set(), FUND_LEVEL1, SURE, GUESS, FUND_MARKS, 0)
     assert [g["level1_weight"].text for g in groups][:4] == ["30"] * 4
 
 
@@ -1380,14 +1396,8 @@ def test_a_level1_weight_printed_again_over_a_page_break_is_no_level2_weight() -
              cell("可持续影响指标", "group2", 7), cell("11", "num", 8), cell("社会效益指标", "group2", 9),
              cell("16", "num", 10), cell("21", "num", 11), cell("经济效益指标", "group2", 12),
              cell("13", "num", 13), cell("效益", "group1", 14)]
-    rows = []
-    for w in weights:
-        rows.append(StreamRow({"level3_weight": cell(str(w), "num", len(cells))}, start=len(cells),
-                              end=len(cells) + 1))
-        cells.append(rows[-1].cells["level3_weight"])
-    fund = CATALOGUE.templates["gd_fund"]
-    groups = fund_groups(rows, cells, set(), ["决策", "过程", "产出", "效益"], SURE, GUESS, full_marks(fund), 0,
-                         CONFIG.level2_parents)
+    rows = weight_rows(cells, weights)
+    groups = fund_groups_with_vocabulary(rows, cells)
     assert [(g["level1"].text, g["level1_weight"].text) for g in groups][2:] == \
         [("产出", "40")] * 7 + [("效益", "40")] * 4
     assert [g["level2_weight"].text for g in groups][2:] == ["19"] * 3 + ["21"] * 4 + ["13", "11", "11", "16"]

@@ -6,7 +6,7 @@ with its confidence capped because no rule confirms it."""
 from __future__ import annotations
 
 from pipeline.settings import Settings
-from pipeline.template.catalogue import load_catalogue
+from pipeline.template.catalogue import TemplateSpec, load_catalogue
 from pipeline.textform.indicator_rows import (TextRow, cut_short, doubt_unconfirmed_cells, return_value_tails,
                                              torn_value)
 from pipeline.textform.pieces import Piece, TextKind, text_to_pieces
@@ -372,22 +372,23 @@ def test_a_head_value_holding_another_cells_text_is_in_doubt() -> None:
     def field(text: str) -> FieldValue:
         return FieldValue(value=text, raw=text, confidence=0.95)
 
+    def doubt(fields: dict[str, FieldValue], template: TemplateSpec) -> None:
+        doubt_values_holding_labels(fields, template, index, tuple(CONFIG.unit_fields),
+                                    tuple(CATALOGUE.document_numbers.fields), CAP)
+
     fields = {"goal_expected": field("更好地服务群众，推动民生实事落地见效。县乡人大覆盖100%≥20处一、绩效目标实现情况已按计划完成"),
               "goal_actual": field("已按计划完成年度工作任务，资金使用规范，各项绩效指标基本达成。"),
               "implementing_unit": field("金额单位：万元汕头市卫生健康局"),
               "competent_department": field("汕头市卫生健康局")}
-    doubt_values_holding_labels(fields, national, index, tuple(CONFIG.unit_fields),
-                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    doubt(fields, national)
     assert [f.confidence for f in fields.values()] == [CAP, 0.95, CAP, 0.95]
     fields = {"project_name": field("公共文化服务体系建设项目绵阳财农〔2021〕52号"),
               "basis_document": field("绵阳财农〔2021〕52号")}
-    doubt_values_holding_labels(fields, FUND, index, tuple(CONFIG.unit_fields),
-                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    doubt(fields, FUND)
     assert [f.confidence for f in fields.values()] == [CAP, 0.95]
     dept = CATALOGUE.templates["dept_overall"]
     fields = {"reporting_unit": field("汕头市自然资源局调整后预算执行")}
-    doubt_values_holding_labels(fields, dept, index, tuple(CONFIG.unit_fields),
-                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    doubt(fields, dept)
     assert fields["reporting_unit"].confidence == CAP
     # Real values that speak of a heading's words, cite a document, or hold a label's words
     # inside a unit's name stay trusted.
@@ -395,6 +396,5 @@ def test_a_head_value_holding_another_cells_text_is_in_doubt() -> None:
               "goal_actual": field("项目资金使用情况良好，资金支出规范，年度绩效目标完成情况较好。"),
               "project_name": field("2024年项目资金使用绩效提升项目"),
               "competent_department": field("某市财政资金管理中心")}
-    doubt_values_holding_labels(fields, national, index, tuple(CONFIG.unit_fields),
-                                tuple(CATALOGUE.document_numbers.fields), CAP)
+    doubt(fields, national)
     assert [f.confidence for f in fields.values()] == [0.95] * 4, fields
