@@ -409,7 +409,9 @@ class Batch:
                     continue
                 earlier = self.folder.stored(first.sha256, first.path, record.source.part)
                 if earlier is not None and earlier.corrections:
-                    carry_corrections(earlier, record, load_catalogue(self.settings.config_dir))
+                    config_dir = self.settings.config_dir
+                    carry_corrections(earlier, record, load_catalogue(config_dir),
+                                      load_calibration(config_dir).config.equations)
         self.to_sinks(records)
         self.folder.write_file(records, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started

@@ -18,12 +18,13 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
 from pydantic import BaseModel
 
+from pipeline.checks.calibration import load_calibration
 from pipeline.checks.confidence import recheck
 from pipeline.checks.rules import group_names_of, weighting_of
 from pipeline.config_files import config_digest
@@ -99,15 +100,17 @@ def correct(value: FieldValue, new: Value) -> None:
     value.confidence = 1.0
 
 
-def recheck_under(record: Record, catalogue: Catalogue) -> None:
+def recheck_under(record: Record, catalogue: Catalogue, equations: Collection[str]) -> None:
     """The checks again with the weighting rules and group names of ``catalogue`` (the
-    config folder the records are read with: a user's may add names and rules)."""
+    config folder the records are read with: a user's may add names and rules) and its
+    calibration's ``equations``, so that a failed sum flags what it flags on a fresh
+    reading: the values no sum that holds confirms."""
     template = record.template
-    recheck(record, weighting_of(catalogue, template), names=group_names_of(catalogue, template))
+    recheck(record, weighting_of(catalogue, template), equations, group_names_of(catalogue, template))
 
 
 def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at: str,
-                    report: CorrectionsReport, catalogue: Catalogue) -> bool:
+                    report: CorrectionsReport, catalogue: Catalogue, equations: Collection[str]) -> bool:
     """The sheet's rows for one record; whether the record changed."""
     changed = False
     for row in rows:
@@ -139,7 +142,7 @@ def apply_to_record(record: Record, rows: Sequence[SheetCorrection], by: str, at
         report.applied += 1
         changed = True
     if changed:
-        recheck_under(record, catalogue)
+        recheck_under(record, catalogue, equations)
         record.settle_status()
     return changed
 
@@ -176,6 +179,7 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
     at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     report = CorrectionsReport()
     catalogue = load_catalogue(config_dir)
+    equations = load_calibration(config_dir).config.equations
     digest = config_digest(config_dir)[:16]
     by_document: dict[tuple[str, str | None], list[SheetCorrection]] = {}
     for row in rows:  # a record is a file's form: (sha256, part)
@@ -192,7 +196,7 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
                 report.refused += [f"review.xlsx row {r.row}: no document with sha256 {sha256}"
                                    f"{form} in {out_dir}" for r in doc_rows]
                 continue
-            if apply_to_record(record, doc_rows, by, at, report, catalogue):
+            if apply_to_record(record, doc_rows, by, at, report, catalogue, equations):
                 made_with = made_with_of(folder.db, sha256)
                 read_with = json.loads(made_with).get("config") if made_with else None
                 if read_with is not None and read_with != digest:
@@ -211,12 +215,14 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
     return report
 
 
-def carry_corrections(stored: Record, fresh: Record, catalogue: Catalogue) -> int:
+def carry_corrections(stored: Record, fresh: Record, catalogue: Catalogue,
+                      equations: Collection[str]) -> int:
     """A person's corrections of ``stored`` kept on ``fresh``, a new reading of the same
     file (a run with other settings, not ``--force``): each one whose value reads as it did
     when it was corrected (``previous``) is applied again, with its who and when; one whose
-    value now reads otherwise is dropped (the new reading is reviewed on its own). Returns
-    how many were kept."""
+    value now reads otherwise is dropped (the new reading is reviewed on its own). The
+    checks run again with ``catalogue`` and ``equations`` (the run's config). Returns how
+    many were kept."""
     kept = 0
     for correction in stored.corrections:
         value = fresh.value_at(correction.path)
@@ -226,6 +232,6 @@ def carry_corrections(stored: Record, fresh: Record, catalogue: Catalogue) -> in
         fresh.corrections.append(correction)
         kept += 1
     if kept:
-        recheck_under(fresh, catalogue)
+        recheck_under(fresh, catalogue, equations)
         fresh.settle_status()
     return kept

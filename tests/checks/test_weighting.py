@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.checks.calibration import Calibration, CalibrationConfig
+from pipeline.checks.calibration import Calibration, CalibrationConfig, load_calibration
 from pipeline.checks.confidence import finish_record
 from pipeline.checks.rules import (apply_checks, choose_weighting, declared_weighting, group_names_of,
                                    run_checks)
@@ -380,10 +380,30 @@ def test_corrections_recheck_with_the_config_the_records_were_read_with(tmp_path
     complete = {}
     for name, folder in (("shipped", None), ("user", config)):
         fresh = read()
-        assert carry_corrections(stored, fresh, load_catalogue(folder)) == 1
+        equations = load_calibration(folder).config.equations
+        assert carry_corrections(stored, fresh, load_catalogue(folder), equations) == 1
         assert fresh.indicators[0].level2.value == "质量指标"
         complete[name] = next(c.ok for c in fresh.checks if c.rule == "indicators_complete")
     assert complete == {"shipped": True, "user": False}
+
+
+def test_corrections_recheck_narrows_a_failed_sum_as_a_fresh_reading_does() -> None:
+    # A scan's level-1 weight corrected to 60 (a slip of the clerk's): the weights no longer
+    # make 100. The other rows' weights are confirmed by their own rows' sums, so the failed
+    # sum flags only the corrected weight and the funds weight, as on a fresh reading.
+    def read() -> Record:
+        return mof_record({"产出指标": (50, 48), "效益指标": (30, 30), "满意度指标": (10, 9)},
+                          funds=(10, 9.5), total=96.5)
+
+    stored = read()
+    stored.corrections.append(Correction(path="indicators[0].level1_weight", value=60, previous=50,
+                                         by="张三", at="2026-12-08T20:00:00+00:00"))
+    fresh = read()
+    assert carry_corrections(stored, fresh, load_catalogue(None),
+                             load_calibration(None).config.equations) == 1
+    check = next(c for c in fresh.checks if c.rule == "level1_weights_sum_100")
+    assert not check.ok and check.fields == ["indicators[0].level1_weight", "fields.funds_weight"], check
+    assert "check_failed:level1_weights_sum_100" not in fresh.indicators[1].level1_weight.flags
 
 
 def test_scores_read_making_more_than_the_total_fail_indicators_complete() -> None:
