@@ -576,12 +576,25 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         while start < len(row) and not plain(row[start]):
             start += 1
         end = start
-        # A cell whose first line is a label (评价年度<br>2023) ends the value too.
-        while end < len(row) and plain(row[end]) and not is_label(row[end], words) \
-                and not words.labels.exact(cell_lines(row[end])[0]) and not NUMBER_LIKE.match(plain(row[end])):
-            end += 1
+        numbers_between = False  # a number cell inside the value (粤财预〔2024〕 | 125 | 号)
+
+        def worded(k: int) -> bool:
+            # A cell whose first line is a label (评价年度<br>2023) ends the value too.
+            return k < len(row) and bool(plain(row[k])) and not is_label(row[k], words) \
+                and not words.labels.exact(cell_lines(row[k])[0]) and not NUMBER_LIKE.match(plain(row[k]))
+        while end < len(row):
+            if worded(end):
+                end += 1
+            elif end > start and k_is_number(row, end) and worded(end + 1):
+                # A number between two cells of words, no label between: the value's
+                # middle cut at two columns' bounds (a document number's serial), not a
+                # value of its own; which it is the form does not say, so in doubt.
+                numbers_between = True
+                end += 1
+            else:
+                break
         if end - start >= 2:
-            lost = lost_at_cuts(row[start:end])
+            lost = lost_at_cuts(row[start:end]) or numbers_between
             row[start] = read_across(row[start:end]) + (DOUBT_MARK if lost else "")
             for k in range(start + 1, end):
                 row[k] = ""
@@ -594,6 +607,11 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
             if ends == 1 and NUMBER_LIKE.match(plain(row[after[0]])) and len(cell_lines(row[after[0]])) == 1:
                 row[start] += DOUBT_MARK
         c = max(end, c + 1)
+
+
+def k_is_number(row: list[str], k: int) -> bool:
+    """The row's cell ``k`` holds one line, a number."""
+    return k < len(row) and NUMBER_LIKE.match(plain(row[k])) is not None and len(cell_lines(row[k])) == 1
 
 
 def holds_words(lines: list[str]) -> bool:

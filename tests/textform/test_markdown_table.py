@@ -1388,3 +1388,16 @@ def test_level1_names_torn_over_rows_are_centred_by_their_lines(words: FormWords
     level2 = [row[2] for row in rows]
     assert level2[6] == "可持续影响指标" and level2[10] == "服务对象满意度指标"
     assert not any(level2[k] for k in (7, 8, 9, 11, 12, 13))
+
+
+def test_a_number_between_a_values_words_is_its_middle_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: a document number cut at two columns' bounds (粤财预〔2024〕 |
+    125 | 号): the serial between the value's words is its middle, read across, in doubt
+    (a number there might be a value of its own); a number at a value's end stays apart."""
+    rows = rejoined_rows(words, "|项目名称|2024年基层医疗<br>力提升项目|卫生|机构能|评价<br>年度|2025|",
+                         "|实施文<br>件依据|粤财预〔2024〕|125|号|项目<br>级次|一级|")
+    assert rows[1][1] == "粤财预〔2024〕125号" + DOUBT_MARK and rows[1][2:4] == ["", ""]
+    assert rows[0][4:6] == ["评价<br>年度", "2025"]
+    kept = rejoined_rows(words, "|项目名称|基层医疗卫生机构能力提升项目|",
+                         "|实施文件依据|粤财预〔2024〕|125|项目<br>级次|一级|")
+    assert kept[1][1:3] == ["粤财预〔2024〕", "125"]
