@@ -446,3 +446,21 @@ def test_a_goal_starting_with_a_clause_of_one_character_is_in_doubt() -> None:
     doubt_cut_texts(fields, CATALOGUE.templates["gd_fund"], CAP)
     assert fields["goal_expected"].confidence == CAP
     assert fields["goal_actual"].confidence == 0.95
+
+
+def test_a_text_field_read_as_numbers_only_is_in_doubt() -> None:
+    """pdftotext -layout of a narrow page: the indicator rows' amounts read into the goal
+    under 实际完成情况 (45.6万325.5211); a field the form writes in words read as numbers
+    only is in doubt. Words with numbers in them (a goal, a document's number) are not."""
+    from pipeline.textform.head_fields import doubt_numbers_in_text_fields
+    template = CATALOGUE.templates["mof_project"]
+
+    def read(key: str, value: str) -> float:
+        fields = {key: FieldValue(value=value, raw=value, confidence=0.95)}
+        doubt_numbers_in_text_fields(fields, template, CAP)
+        return fields[key].confidence
+
+    assert read("goal_actual", "45.6万325.5211") == CAP
+    assert read("project_name", "2,380.00") == CAP
+    assert read("goal_actual", "完成了年度预定目标，抽检3200批次，合格率98%。") == 0.95
+    assert read("project_name", "2024年基层医疗卫生机构能力提升项目") == 0.95
