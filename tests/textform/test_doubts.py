@@ -464,3 +464,16 @@ def test_a_text_field_read_as_numbers_only_is_in_doubt() -> None:
     assert read("project_name", "2,380.00") == CAP
     assert read("goal_actual", "完成了年度预定目标，抽检3200批次，合格率98%。") == 0.95
     assert read("project_name", "2024年基层医疗卫生机构能力提升项目") == 0.95
+
+
+def test_a_sentence_ending_in_a_group_name_is_in_doubt() -> None:
+    """pymupdf4llm of a narrow page (fresh37-geo dept_overall-388510): a tall group cell's
+    lines read into the reason beside them (…加快进度产出指成本指标, …加快拨付标时效指标):
+    where the reason ends is a guess. A reason that ends in words of its own is not."""
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    groups = groups_of(CONFIG, "dept_overall")
+    glued = row_of(level3="项目成本控制", deviation_reason="受天气影响部分工程延期，已督促施工单位加快进度产出指成本指标")
+    own = row_of(level3="项目成本控制", deviation_reason="受天气影响部分工程延期，已督促施工单位加快进度")
+    doubt_unconfirmed_cells([glued, own], spec, CAP, groups)
+    assert glued.cells["deviation_reason"][0].confidence == CAP
+    assert own.cells["deviation_reason"][0].confidence == 0.95
