@@ -48,6 +48,7 @@ from pipeline.textform.head_fields import (
     doubt_off_vocabulary,
     doubt_other_fields_terms,
     doubt_values_holding_labels,
+    doubt_numbers_in_text_fields,
     doubt_unit_names,
     join_stacked_labels,
     join_wrapped_labels,
@@ -230,6 +231,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_unit_names(form.fields, config.unit_fields, config.unit_name_ends, config.confidence.ambiguous_cell,
                      config.unit_name_notes)
     doubt_off_vocabulary(form.fields, template, config.confidence.ambiguous_cell)
+    doubt_numbers_in_text_fields(form.fields, template, config.confidence.ambiguous_cell)
     doubt_other_fields_terms(form.fields, template, config.confidence.ambiguous_cell)
     doubt_values_holding_labels(form.fields, template, index, tuple(config.unit_fields),
                                 tuple(catalogue.document_numbers.fields), config.confidence.ambiguous_cell)

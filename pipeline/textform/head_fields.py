@@ -1068,3 +1068,18 @@ def doubt_glued_numbers(fields: dict[str, FieldValue], cap: float) -> None:
         if fv is not None and isinstance(fv.value, (int, float)) and not isinstance(fv.value, bool) \
                 and GLUED_NUMBERS.search(fv.raw or ""):
             fv.confidence = min(fv.confidence, cap)
+
+
+# A text field's value that is nothing but numbers: amounts, rates, their units and signs.
+NUMBERS_ONLY = re.compile(r"[\d.,，%％万元亿\s—–\-+]*\d[\d.,，%％万元亿\s—–\-+]*")
+
+
+def doubt_numbers_in_text_fields(fields: dict[str, FieldValue], template: TemplateSpec, cap: float) -> None:
+    """A field the form writes in words (a name, a unit, a goal, a document's number: type
+    text) read as numbers only (45.6万325.5211) took the cells of a table beside or under it
+    (a narrow page's indicator rows read into the goals): read with its confidence capped."""
+    for name, spec in template.fields.items():
+        fv = fields.get(name)
+        if spec.type == "text" and fv is not None and isinstance(fv.value, str) \
+                and NUMBERS_ONLY.fullmatch(fv.value.strip()):
+            fv.confidence = min(fv.confidence, cap)

@@ -690,7 +690,8 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in values:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
-            if row.cells.get(key) and cut_short(row.text(key), dangling):
+            if row.cells.get(key) and (cut_short(row.text(key), dangling)
+                                       or ends_in_group(compact(row.text(key)), groups)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         doubted = [p for k in keys for p in row.cells.get(k, []) if p.confidence <= cap]
         if doubted and len(keys) > 1:
@@ -802,6 +803,13 @@ def holds_group(name: str, groups: tuple[str, ...]) -> bool:
     (产出指标成本指标项目成本控制, 资料归档完整率质量指标绩: a group cell's lines read into
     the name's, and where its own name starts or ends is a guess)."""
     return any(len(g) >= 4 and g in name and g != name for g in groups)
+
+
+def ends_in_group(text: str, groups: tuple[str, ...]) -> bool:
+    """A sentence cell (a reason, a standard) ending in a group's whole name of four
+    characters or more after words of its own (…加快进度产出指成本指标): a tall group cell's
+    lines read into it, where the sentence ends is a guess."""
+    return any(len(g) >= 4 and text.endswith(g) and len(text) > len(g) for g in groups)
 
 
 def unbalanced(text: str) -> bool:

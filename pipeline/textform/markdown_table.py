@@ -36,6 +36,7 @@ forms reads each one's table by its own header.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from itertools import permutations
@@ -368,8 +369,15 @@ def name_shuffled_over_rows(upper: str, lower: str, group_names: Collection[str]
     return found.pop() if len(found) == 1 else None
 
 
-def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
-    """Names torn over two rows (or three), joined in the first."""
+# A name joined over rows (`join_torn_over_rows`): its text as joined, the last row its
+# pieces stood in, and how many lines its first and its last piece held.
+TornExtent = tuple[str, int, int, int]
+
+
+def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> dict[tuple[int, int], TornExtent]:
+    """Names torn over two rows (or three), joined in the first. Returns, for each joined
+    name's cell (row, column), where its pieces stood (`TornExtent`): a centred name's
+    middle is that of its printed lines, not its first row's (`name_bands`)."""
     # (A level-1 name and a level-2 name in one cell, `stacked_groups`, torn over rows too:
     # 效益指标<br>可持续影 over 响指标.)
     names = frozenset({*words.group_names, *(k for k in words.labels.keys if len(k) >= 3),
@@ -388,12 +396,15 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 or name_shuffled_over_rows(rows[r][c], rows[r + 1][c], words.group_names)
         return asked[r, c]
 
+    extents: dict[tuple[int, int], TornExtent] = {}
     for r in range(len(rows) - 1):
         for c in range(min(len(rows[r]), len(rows[r + 1]))):
+            upper_lines, lower_lines = len(cell_lines(rows[r][c])), len(cell_lines(rows[r + 1][c]))
             joined = pair(r, c)
             if joined is not None:
                 rows[r][c], rows[r + 1][c] = joined, ""
                 close_weight_below(rows, r, c)
+                extents[r, c] = (rows[r][c], r + 1, upper_lines, lower_lines)
             elif r + 2 < len(rows) and c < len(rows[r + 2]) and rows[r + 2][c].strip() \
                     and holds_words(cell_lines(rows[r][c])) and holds_words(cell_lines(rows[r + 1][c])) \
                     and plain(rows[r][c]) not in names:
@@ -402,9 +413,12 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> None:
                 # 满意度指标 under a stray 服务对象).
                 upper = "<br>".join(cell_lines(rows[r][c]) + cell_lines(rows[r + 1][c]))
                 if (joined := torn_group_name(upper, rows[r + 2][c], names)) is not None:
+                    last_lines = len(cell_lines(rows[r + 2][c]))
                     rows[r][c], rows[r + 1][c], rows[r + 2][c] = joined, "", ""
                     asked.pop((r + 1, c), None)
                     close_weight_below(rows, r, c)
+                    extents[r, c] = (rows[r][c], r + 2, upper_lines, last_lines)
+    return extents
 
 
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
@@ -562,12 +576,25 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         while start < len(row) and not plain(row[start]):
             start += 1
         end = start
-        # A cell whose first line is a label (评价年度<br>2023) ends the value too.
-        while end < len(row) and plain(row[end]) and not is_label(row[end], words) \
-                and not words.labels.exact(cell_lines(row[end])[0]) and not NUMBER_LIKE.match(plain(row[end])):
-            end += 1
+        numbers_between = False  # a number cell inside the value (粤财预〔2024〕 | 125 | 号)
+
+        def worded(k: int) -> bool:
+            # A cell whose first line is a label (评价年度<br>2023) ends the value too.
+            return k < len(row) and bool(plain(row[k])) and not is_label(row[k], words) \
+                and not words.labels.exact(cell_lines(row[k])[0]) and not NUMBER_LIKE.match(plain(row[k]))
+        while end < len(row):
+            if worded(end):
+                end += 1
+            elif end > start and k_is_number(row, end) and worded(end + 1):
+                # A number between two cells of words, no label between: the value's
+                # middle cut at two columns' bounds (a document number's serial), not a
+                # value of its own; which it is the form does not say, so in doubt.
+                numbers_between = True
+                end += 1
+            else:
+                break
         if end - start >= 2:
-            lost = lost_at_cuts(row[start:end])
+            lost = lost_at_cuts(row[start:end]) or numbers_between
             row[start] = read_across(row[start:end]) + (DOUBT_MARK if lost else "")
             for k in range(start + 1, end):
                 row[k] = ""
@@ -580,6 +607,11 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
             if ends == 1 and NUMBER_LIKE.match(plain(row[after[0]])) and len(cell_lines(row[after[0]])) == 1:
                 row[start] += DOUBT_MARK
         c = max(end, c + 1)
+
+
+def k_is_number(row: list[str], k: int) -> bool:
+    """The row's cell ``k`` holds one line, a number."""
+    return k < len(row) and NUMBER_LIKE.match(plain(row[k])) is not None and len(cell_lines(row[k])) == 1
 
 
 def holds_words(lines: list[str]) -> bool:
@@ -940,12 +972,48 @@ ROW_PADDING = 0.5
 MAX_CENTRED_READINGS = 200
 
 
-def centred_readings(marks: list[int], tops: list[float], first: int, last: int) -> list[list[tuple[int, int]]]:
+# Where a name's middle stands, in lines (`name_bands`): the lowest and highest place its
+# group's middle may take, and the likeliest.
+Band = tuple[float, float, float]
+
+
+def row_bands(marks: list[int], tops: list[float]) -> list[Band]:
+    """Each name's band as its row's: a name whole in one row may stand anywhere in it."""
+    return [(tops[k] - ROW_PADDING, tops[k + 1] + ROW_PADDING, (tops[k] + tops[k + 1]) / 2) for k in marks]
+
+
+def name_bands(marks: list[int], tops: list[float], body: list[int], column: int, rows: list[list[str]],
+               extents: dict[tuple[int, int], TornExtent]) -> list[Band]:
+    """Each name's band (`Band`): its row's (`row_bands`), but for a name torn over rows
+    (``extents``, `join_torn_over_rows`) whose pieces' lines say where its middle is: its
+    first piece's lines end its first row, its last piece's start its last row, so its
+    middle lies between, a line either way at most (a cell's padding). A torn name read
+    by its first row alone puts its group a row or two too high."""
+    bands = row_bands(marks, tops)
+    for i, k in enumerate(marks):
+        extent = extents.get((body[k], column))
+        if extent is None or extent[0] != rows[body[k]][column]:
+            continue  # (moved or rewritten since it was joined)
+        _text, last_row, first_lines, last_lines = extent
+        m = max(0, bisect_right(body, last_row) - 1)
+        if m <= k:
+            continue  # its last piece in a row of no indicator's under the first (a wrap)
+        top = max(tops[k], tops[k + 1] - ROW_PADDING - first_lines)
+        bottom = min(tops[m + 1], tops[m] + last_lines)
+        centre = (top + bottom) / 2
+        bands[i] = (centre - 1.0, centre + 1.0, centre)
+    return bands
+
+
+def centred_readings(marks: list[int], tops: list[float], first: int, last: int,
+                     bands: list[Band] | None = None) -> list[list[tuple[int, int]]]:
     """The readings of the rows each group spans when every name is printed in its group's
     middle: the middle of its rows, in lines (``tops``: each row's top, then the table's
     foot), falls inside the name's row, give or take a row's padding (rows' heights in
-    lines are coarse: a converter puts a name whose middle lies on a rule in either row).
+    lines are coarse: a converter puts a name whose middle lies on a rule in either row);
+    ``bands``: where each name's middle may fall instead (`name_bands`).
     Several readings: which rows are whose is not sure. At most MAX_CENTRED_READINGS."""
+    bands = bands or row_bands(marks, tops)
     found: list[list[tuple[int, int]]] = []
 
     def walk(k: int, start: int, spans: list[tuple[int, int]]) -> None:
@@ -956,31 +1024,48 @@ def centred_readings(marks: list[int], tops: list[float], first: int, last: int)
                 found.append(list(spans))
             return
         row = marks[k]
+        low, high, _centre = bands[k]
         for end in range(max(start, row), last + 1):
-            if tops[row] - ROW_PADDING <= (tops[start] + tops[end + 1]) / 2 <= tops[row + 1] + ROW_PADDING:
+            if low <= (tops[start] + tops[end + 1]) / 2 <= high:
                 walk(k + 1, end + 1, [*spans, (start, end)])
 
     walk(0, first, [])
     return found
 
 
-def centred_strictly(spans: list[tuple[int, int]], marks: list[tuple[int, object]], tops: list[float]) -> bool:
-    """Every name's group's middle strictly inside the name's row, in lines."""
-    return all(tops[k] < (tops[a] + tops[b + 1]) / 2 < tops[k + 1]
-               for (a, b), (k, _g) in zip(spans, marks, strict=True))
+def strictly_inside(middle: float, k: int, band: Band, tops: list[float]) -> bool:
+    """A group's middle strictly inside its name's row (in lines), or, for a name torn over
+    rows (a band narrower than the padding's), within half a line of the name's middle."""
+    low, high, centre = band
+    if (low, high, centre) == row_bands([k], tops)[0]:
+        return tops[k] < middle < tops[k + 1]
+    return abs(middle - centre) <= 0.5
+
+
+def centred_strictly(spans: list[tuple[int, int]], marks: list[tuple[int, object]], tops: list[float],
+                     bands: list[Band] | None = None) -> bool:
+    """Every name's group's middle strictly inside the name's row, in lines (a torn name's:
+    near its printed middle, ``bands``)."""
+    bands = bands or row_bands([k for k, _g in marks], tops)
+    return all(strictly_inside((tops[a] + tops[b + 1]) / 2, k, band, tops)
+               for (a, b), (k, _g), band in zip(spans, marks, bands, strict=True))
 
 
 def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
-                    tops: list[float]) -> tuple[list[tuple[int, int]], set[int]]:
+                    tops: list[float], bands: list[Band] | None = None) -> tuple[list[tuple[int, int]], set[int]]:
     """Of several readings of centred names (`centred_readings`), the one whose groups'
-    middles lie nearest their names' rows' middles; and the names (their indexes in
-    ``marks``) whose rows differ from one reading to another: theirs are a guess."""
+    middles lie nearest their names' middles (their rows', or a torn name's lines',
+    ``bands``); and the names (their indexes in ``marks``) whose rows differ from one
+    reading to another: theirs are a guess."""
+    bands = bands or row_bands(marks, tops)
+
     def distance(spans: list[tuple[int, int]]) -> tuple[int, float, int]:
         """How many middles fall off their names' rows (within the slack only), how far the
-        middles lie from the rows' middles, then how many rows the names move up."""
-        middles = [((tops[a] + tops[b + 1]) / 2, row) for (a, b), row in zip(spans, marks, strict=True)]
-        return (sum(not tops[row] < middle < tops[row + 1] for middle, row in middles),
-                sum(abs(middle - (tops[row] + tops[row + 1]) / 2) for middle, row in middles),
+        middles lie from the names' middles, then how many rows the names move up."""
+        middles = [(tops[a] + tops[b + 1]) / 2 for a, b in spans]
+        return (sum(not strictly_inside(middle, row, band, tops)
+                    for middle, row, band in zip(middles, marks, bands, strict=True)),
+                sum(abs(middle - band[2]) for middle, band in zip(middles, bands, strict=True)),
                 sum(row - a for (a, _b), row in zip(spans, marks, strict=True)))
     best = min(readings, key=distance)
     if len(readings) >= MAX_CENTRED_READINGS:
@@ -1014,16 +1099,19 @@ def group_columns_read_down(rows: list[list[str]], start: int, words: FormWords,
 
 
 def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
-                          place: WeightColumn = NEXT_TO_SCORE) -> None:
+                          place: WeightColumn = NEXT_TO_SCORE,
+                          extents: dict[tuple[int, int], TornExtent] | None = None) -> None:
     """A merged group cell printed in its group's middle (vertically centred) stands where
     a sheet puts it, in its group's first row, when its weight says which rows it spans
     (the rows' weights sum to it); a group no weight confirms is left where it is. (Its
     middle alone, reckoned in lines, over the whole table misplaced more groups than it
     placed: it is used only inside a group placed.)
-    ``start``: the table's first row after its header; ``place``: where a row's weight is."""
+    ``start``: the table's first row after its header; ``place``: where a row's weight is;
+    ``extents``: where names joined over rows stood (`join_torn_over_rows`)."""
     body = indicator_body(rows, start, words, place)
     if len(body) < 2:
         return
+    extents = extents or {}
     weights = [row_weight(rows[r], place) or 0.0 for r in body]
     tops = [0.0]
     for r in body:
@@ -1088,13 +1176,14 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 # between them are marked in doubt; inside a group its weight placed, the
                 # nearest reading is taken (the table's own top groups, which no weight
                 # placed, are left where printed but for the first).
-                readings = centred_readings([k for k, _g in marks], tops, first, last)
+                bands = name_bands([k for k, _g in marks], tops, body, c, rows, extents)
+                readings = centred_readings([k for k, _g in marks], tops, first, last, bands)
                 if readings:
-                    spans, unsure = nearest_reading(readings, [k for k, _g in marks], tops)
+                    spans, unsure = nearest_reading(readings, [k for k, _g in marks], tops, bands)
                     if root and unsure:
                         # The table's own top groups: only a reading whose every name's
                         # middle falls strictly inside its row (as printed in lines).
-                        strict = [spans for spans in readings if centred_strictly(spans, marks, tops)]
+                        strict = [spans for spans in readings if centred_strictly(spans, marks, tops, bands)]
                         spans = strict[0] if len(strict) == 1 and len(readings) < MAX_CENTRED_READINGS else None
             others = [k for k in range(first, last + 1) if rows[body[k]][c].strip() and k not in dict(marks)]
             if spans is None and placed and marks and not (len(marks) == 1 and others):
@@ -1123,7 +1212,7 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 guessed |= {(body[k], c) for k in rows_read_apart(readings, first, last)}
             children += [(top, end, True) for top, end in spans]
         # (Read as printed, before a group with words of its own moves up to its rows.)
-        printed = [centred_names(rows, body, c, first, last, tops, words) for first, last in unweighted]
+        printed = [centred_names(rows, body, c, first, last, tops, words, extents) for first, last in unweighted]
         groups_up_to_their_rows(rows, body, c, words)
         for marks, readings in printed:
             doubt_centred_names(rows, body, c, marks, readings)
@@ -1142,11 +1231,15 @@ def rows_read_apart(readings: list[list[tuple[int, int]]], first: int, last: int
 
 
 def centred_names(rows: list[list[str]], body: list[int], column: int, first: int, last: int,
-                  tops: list[float], words: FormWords) -> tuple[list[int], list[list[tuple[int, int]]]]:
+                  tops: list[float], words: FormWords, extents: dict[tuple[int, int], TornExtent]
+                  ) -> tuple[list[int], list[list[tuple[int, int]]]]:
     """The group names in ``column`` of the ``body`` rows first to last (their indexes), and
-    the readings of their rows as centred on them (`centred_readings`)."""
+    the readings of their rows as centred on them (`centred_readings`; a name torn over
+    rows by its lines, `name_bands`)."""
     marks = [k for k in range(first, last + 1) if group_name(rows[body[k]][column], words) is not None]
-    return marks, centred_readings(marks, tops, first, last) if marks else []
+    if not marks:
+        return marks, []
+    return marks, centred_readings(marks, tops, first, last, name_bands(marks, tops, body, column, rows, extents))
 
 
 def doubt_centred_names(rows: list[list[str]], body: list[int], column: int, marks: list[int],
@@ -1477,10 +1570,13 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     for block_row in table:
         block_row.cells.extend([""] * (width - len(block_row.cells)))
     rows = cells_of(table)
-    join_torn_over_rows(rows, words)
+    torn = join_torn_over_rows(rows, words)
     if header_at is None and state.table.in_indicator_table:
         # (A block with its header: the header's labels name its columns.)
+        before = list(map(len, rows))
         part_stacked_groups(rows, words)
+        if list(map(len, rows)) != before:
+            torn = {}  # (its columns moved: where the torn names stood is no longer known)
     header_end = header_at
     if header_at is not None:
         header_end = header_rows_end(rows, header_at)
@@ -1495,7 +1591,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         weights_from_rows_beside(rows, body_start if header_at is not None else 0, words)
         if header_at is not None:
             group_columns_read_down(rows, body_start, words, state.table.weight_column)
-        centred_groups_to_top(rows, body_start, words, state.table.weight_column)
+        centred_groups_to_top(rows, body_start, words, state.table.weight_column, torn)
         doubt_group_pieces(rows, body_start if header_at is not None else 0, words)
     # The header's first row merged into the row over it (the header found by its second
     # or third row, whose labels are whole).

@@ -446,3 +446,34 @@ def test_a_goal_starting_with_a_clause_of_one_character_is_in_doubt() -> None:
     doubt_cut_texts(fields, CATALOGUE.templates["gd_fund"], CAP)
     assert fields["goal_expected"].confidence == CAP
     assert fields["goal_actual"].confidence == 0.95
+
+
+def test_a_text_field_read_as_numbers_only_is_in_doubt() -> None:
+    """pdftotext -layout of a narrow page: the indicator rows' amounts read into the goal
+    under 实际完成情况 (45.6万325.5211); a field the form writes in words read as numbers
+    only is in doubt. Words with numbers in them (a goal, a document's number) are not."""
+    from pipeline.textform.head_fields import doubt_numbers_in_text_fields
+    template = CATALOGUE.templates["mof_project"]
+
+    def read(key: str, value: str) -> float:
+        fields = {key: FieldValue(value=value, raw=value, confidence=0.95)}
+        doubt_numbers_in_text_fields(fields, template, CAP)
+        return fields[key].confidence
+
+    assert read("goal_actual", "45.6万325.5211") == CAP
+    assert read("project_name", "2,380.00") == CAP
+    assert read("goal_actual", "完成了年度预定目标，抽检3200批次，合格率98%。") == 0.95
+    assert read("project_name", "2024年基层医疗卫生机构能力提升项目") == 0.95
+
+
+def test_a_sentence_ending_in_a_group_name_is_in_doubt() -> None:
+    """pymupdf4llm of a narrow page (fresh37-geo dept_overall-388510): a tall group cell's
+    lines read into the reason beside them (…加快进度产出指成本指标, …加快拨付标时效指标):
+    where the reason ends is a guess. A reason that ends in words of its own is not."""
+    spec = CATALOGUE.templates["dept_overall"].indicators
+    groups = groups_of(CONFIG, "dept_overall")
+    glued = row_of(level3="项目成本控制", deviation_reason="受天气影响部分工程延期，已督促施工单位加快进度产出指成本指标")
+    own = row_of(level3="项目成本控制", deviation_reason="受天气影响部分工程延期，已督促施工单位加快进度")
+    doubt_unconfirmed_cells([glued, own], spec, CAP, groups)
+    assert glued.cells["deviation_reason"][0].confidence == CAP
+    assert own.cells["deviation_reason"][0].confidence == 0.95

@@ -1358,3 +1358,46 @@ def test_every_row_of_a_block_is_parted_as_its_header(words: FormWords) -> None:
                          "|合计：|40||40||3|||3|")
     assert rows[1][:4] == ["效", "40", "生态效益指标", "40"]  # (指标 joined up to its name's row)
     assert [plain(cell) for cell in rows[2][:4]] == ["益", "", "", ""]
+
+
+def test_level1_names_torn_over_rows_are_centred_by_their_lines(words: FormWords) -> None:
+    """pymupdf4llm's own, the national form (no weight after its level-1 names): 产 | 出 |
+    指<br>标 and 效<br>益 | 指<br>标, each name torn over the rows its lines fell in, centred
+    on its group's rows of uneven heights. Read by the rows its first piece stands in, 效益
+    took the last row of 产出 (培训人均成本) with no flag; read by its lines, each group
+    takes the rows whose middle its name's middle is: 产出 six rows, 效益 four."""
+    rows_in = ("||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+               "|||质量指<br>标|资料归档完整率|100%|100%|4|3|受天气影响部分<br>工程延期，已督<br>促施工单位加快<br>进度|",
+               "||产|时效指|资金拨付及时率|100%|100%|13|13||",
+               "||出|标|项目按期完成率|≥85%|85%|10|10||",
+               "||指<br>标||单位建设成本|≤90万<br>元|85.34万<br>元|5|5||",
+               "|||成本指<br>标|项目成本控制|≤30万<br>元|28.7万<br>元|9|9||",
+               "||||培训人均成本|≤30万<br>元|24.03万<br>元|4|4||",
+               "||||农村人居档案建档率|≥95%|97%|10|9|个别项目前期论<br>证不充分，将完<br>善项目储备|",
+               "||效<br>益|可持续<br>影响指|长效管理机制建立情<br>况|符合规<br>范|符合规<br>范|17|17||",
+               "||指<br>标|标|农村人居长效管理机<br>制建立情况|符合规<br>范|符合规<br>范|6|5|个别项目前期论<br>证不充分，将完<br>善项目储备|",
+               "||||农村人居档案建档率|100%|100%|2|2||",
+               "||||服务对象满意度|≥95%|98%|4|4||",
+               "||满||群众满意度|≥85%|90%|1|1||",
+               "||意<br>度<br>|服务对<br>象满意<br>|农村人居服务对象满<br>意度|≥95%|96%|4|4||",
+               "||指<br>标|度指标|农村人居群众满意度|≥95%|100%|1|0||",
+               "||||总分|||100|95.48||")
+    rows = [[cell.replace(DOUBT_MARK, "") for cell in row] for row in rejoined_rows(words, *rows_in)[1:15]]
+    level1 = [row[1] for row in rows]
+    assert level1 == ["产出指标", *[""] * 5, "效益指标", *[""] * 3, "满意度指标", *[""] * 3]
+    level2 = [row[2] for row in rows]
+    assert level2[6] == "可持续影响指标" and level2[10] == "服务对象满意度指标"
+    assert not any(level2[k] for k in (7, 8, 9, 11, 12, 13))
+
+
+def test_a_number_between_a_values_words_is_its_middle_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: a document number cut at two columns' bounds (粤财预〔2024〕 |
+    125 | 号): the serial between the value's words is its middle, read across, in doubt
+    (a number there might be a value of its own); a number at a value's end stays apart."""
+    rows = rejoined_rows(words, "|项目名称|2024年基层医疗<br>力提升项目|卫生|机构能|评价<br>年度|2025|",
+                         "|实施文<br>件依据|粤财预〔2024〕|125|号|项目<br>级次|一级|")
+    assert rows[1][1] == "粤财预〔2024〕125号" + DOUBT_MARK and rows[1][2:4] == ["", ""]
+    assert rows[0][4:6] == ["评价<br>年度", "2025"]
+    kept = rejoined_rows(words, "|项目名称|基层医疗卫生机构能力提升项目|",
+                         "|实施文件依据|粤财预〔2024〕|125|项目<br>级次|一级|")
+    assert kept[1][1:3] == ["粤财预〔2024〕", "125"]
