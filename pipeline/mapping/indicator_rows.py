@@ -280,6 +280,35 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
             ind.level2.confidence = min(ind.level2.confidence, cap)
 
 
+def doubt_level1_border_against_row_words(record: Record, row_words: dict[str, Sequence[str]],
+                                          cap: float) -> None:
+    """The rows next to a border between level-1 groups whose names hold the words of the
+    group across it, not of their own (群众满意度, 服务对象满意度 read as 效益指标's last
+    rows, 满意度指标 opening below): a merged level-1 cell is printed once, and a tool
+    that prints it apart from its rows leaves where one group ends to be read off the
+    lines, so the border may be rows off. The run of such rows from the border has its
+    level-1 and level-2 names read with their confidence capped at ``cap``, not moved.
+    ``row_words``: level-1 name → the words of its rows (config ``level1_row_words``)."""
+    rows = record.indicators
+    parents = [compact(str(ind.level1.value or "")) for ind in rows]
+
+    def says(j: int, group: str) -> bool:
+        name = compact(str(rows[j].level3.value or ""))
+        return any(w in name for w in row_words.get(group, ()))
+
+    for j in range(len(rows) - 1):
+        above, below = parents[j], parents[j + 1]
+        if not above or not below or above == below:
+            continue
+        for run, across in ((range(j, -1, -1), below), (range(j + 1, len(rows)), above)):
+            own = parents[run[0]]
+            for k in run:
+                if parents[k] != own or not says(k, across) or says(k, own):
+                    break
+                for value in (rows[k].level1, rows[k].level2):
+                    value.confidence = min(value.confidence, cap)
+
+
 # A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%).
 UNIT_BOUND = re.compile(r"\d\s*(%|[^\d\s.%]+)$")
 

@@ -1,0 +1,43 @@
+"""A text report's rows beside a level-1 border whose names say the group across it
+(issue 15: pdfminer's text without its flow prints the merged 一级指标 apart from its rows)."""
+
+from __future__ import annotations
+
+from pipeline.mapping.indicator_rows import doubt_level1_border_against_row_words
+from pipeline.models import FieldValue, Indicator, Record, Source
+
+WORDS = {"满意度指标": ("满意度",)}
+CAP = 0.5
+
+
+def fv(value: object) -> FieldValue:
+    return FieldValue(value=value, raw=str(value), confidence=0.99)
+
+
+def record_of(rows: list[tuple[str, str, str]]) -> Record:
+    record = Record(source=Source(path="x.txt", engine="text"), template="dept_overall")
+    record.indicators = [Indicator(level1=fv(a), level2=fv(b), level3=fv(c)) for a, b, c in rows]
+    return record
+
+
+def capped(record: Record) -> list[int]:
+    return [i for i, ind in enumerate(record.indicators) if ind.level1.confidence <= CAP]
+
+
+def test_satisfaction_rows_above_the_satisfaction_group_are_in_doubt() -> None:
+    record = record_of([("效益指标", "社会效益指标", "建立联系群众制度完成率"),
+                        ("效益指标", "社会效益指标", "群众满意度"),
+                        ("效益指标", "社会效益指标", "服务对象满意度"),
+                        ("满意度指标", "服务对象满意度指标", "年度服务对象满意度")])
+    doubt_level1_border_against_row_words(record, WORDS, CAP)
+    assert capped(record) == [1, 2]
+    assert record.indicators[1].level2.confidence <= CAP
+    assert record.indicators[0].level1.confidence == 0.99
+
+
+def test_rows_of_their_own_groups_words_or_none_say_nothing() -> None:
+    record = record_of([("产出指标", "数量指标", "培训人次"),
+                        ("满意度指标", "服务对象满意度指标", "群众满意度"),
+                        ("满意度指标", "服务对象满意度指标", "服务对象满意度")])
+    doubt_level1_border_against_row_words(record, WORDS, CAP)
+    assert capped(record) == []
