@@ -172,7 +172,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     """A record from a text form whose indicator columns are already named; ``sheet_copy``:
     the text is a spreadsheet's copy, whose percent cells may have lost their format."""
     from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_actuals_without_target_unit,
-                                                  doubt_cells_holding_row_parts, doubt_sentence_tails,
+                                                  doubt_cells_holding_row_parts, doubt_rows_of_cut_sentences,
+                                                  doubt_sentence_tails,
                                                   doubt_groups_against_row_words,
                                                   doubt_level1_border_against_row_words,
                                                   doubt_groups_off_vocabulary,
@@ -204,6 +205,7 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         doubt_cells_holding_row_parts(record, (*config.qualitative_values, *config.short_answers),
                                       config.confidence.ambiguous_cell)
         doubt_sentence_tails(record, config.short_answers, config.confidence.ambiguous_cell)
+        doubt_rows_of_cut_sentences(record, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

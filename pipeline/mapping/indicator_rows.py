@@ -458,3 +458,22 @@ def doubt_sentence_tails(record: Record, answers: Collection[str], cap: float) -
             if text and text[-1] in SENTENCE_END and len(CHINESE.findall(text)) <= TAIL_MOST \
                     and compact(text.rstrip(SENTENCE_END)) not in answers:
                 fv.confidence = min(fv.confidence, cap)
+
+
+# Marks inside a sentence, never at its end: a cell that ends with one was cut.
+MID_SENTENCE = "、，,：:"
+
+
+def doubt_rows_of_cut_sentences(record: Record, cap: float) -> None:
+    """A row whose sentence cell (评分标准, 佐证材料, 偏差原因) ends with a mark that
+    stands inside a sentence (项目申请、设立、研究、) holds a sentence cut at a line's end:
+    where a tool prints two sentence columns side by side, a wrapped line of one column
+    is taken for the other's, and the rest of the sentence went to another cell of the
+    row. Every sentence cell of the row is read with its confidence capped at ``cap``."""
+    for ind in record.indicators:
+        cells = [getattr(ind, key) for key in SENTENCE_KEYS]
+        if any(str(fv.value or "").rstrip().endswith(tuple(MID_SENTENCE)) for fv in cells):
+            for fv in cells:
+                if fv.value is not None:
+                    fv.confidence = min(fv.confidence, cap)
+

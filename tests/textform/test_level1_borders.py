@@ -41,3 +41,17 @@ def test_rows_of_their_own_groups_words_or_none_say_nothing() -> None:
                         ("满意度指标", "服务对象满意度指标", "服务对象满意度")])
     doubt_level1_border_against_row_words(record, WORDS, CAP)
     assert capped(record) == []
+
+
+def test_a_row_whose_sentence_ends_inside_a_sentence_has_its_sentences_in_doubt() -> None:
+    # pdftotext -fixed: 佐证材料's first line taken as 评分标准's, the rest left as 佐证材料.
+    from pipeline.mapping.indicator_rows import doubt_rows_of_cut_sentences
+    record = record_of([("决策", "立项管理", "论证决策规范性"), ("决策", "立项管理", "立项依据充分性")])
+    record.indicators[0].scoring_standard = fv("项目申请、设立、研究、")
+    record.indicators[0].evidence = fv("审批等相关佐证材料。")
+    record.indicators[1].scoring_standard = fv("建立健全监管制度并有效执行得满分。")
+    record.indicators[1].evidence = fv("项目申请、设立、研究、审批等相关佐证材料。")
+    doubt_rows_of_cut_sentences(record, CAP)
+    first, second = record.indicators
+    assert first.scoring_standard.confidence == CAP and first.evidence.confidence == CAP
+    assert second.scoring_standard.confidence == 0.99 and second.evidence.confidence == 0.99
