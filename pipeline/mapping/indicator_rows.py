@@ -205,6 +205,13 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
                 fv.flag("low_ocr_confidence")
 
 
+def marks_beside(value: str, term: str) -> bool:
+    """Whether ``value`` is ``term`` with only punctuation marks around it (。产出)."""
+    at = value.find(term)
+    rest = value[:at] + value[at + len(term):] if at >= 0 else ""
+    return bool(rest) and not any(c.isalnum() for c in rest)
+
+
 def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: float) -> None:
     """A row whose level-2 name the form lists under other level-1 names than the row's
     (生态效益指标 in 产出指标's rows; config templates.yaml vocabulary level2): a group cell
@@ -219,6 +226,12 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
         child = WEIGHT_NOTE.sub("", compact(str(ind.level2.value or "")))
         if name in level1_names and child in parents and name not in parents[child]:
             for fv in (ind.level1, ind.level2):
+                fv.confidence = min(fv.confidence, cap)
+        # A group name with a stray mark beside it (。产出: a sentence's last mark read into
+        # the merged cell's text) is no name the form prints as it stands.
+        for fv in (ind.level1, ind.level2):
+            value = "".join(str(fv.value or "").split())
+            if value not in groups and any(marks_beside(value, g) for g in groups):
                 fv.confidence = min(fv.confidence, cap)
         # A name opening with a group's name but its last character (数量指开展督导检查次数):
         # the group cell's wrapped lines read into the name's; a name that is a value or

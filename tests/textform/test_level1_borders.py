@@ -55,3 +55,15 @@ def test_a_row_whose_sentence_ends_inside_a_sentence_has_its_sentences_in_doubt(
     first, second = record.indicators
     assert first.scoring_standard.confidence == CAP and first.evidence.confidence == CAP
     assert second.scoring_standard.confidence == 0.99 and second.evidence.confidence == 0.99
+
+
+def test_a_group_name_with_a_stray_mark_beside_it_is_in_doubt() -> None:
+    # pypdfium2: a sentence's last 。 read into the merged 产出 cell of a 专项资金 form.
+    from pipeline.mapping.indicator_rows import doubt_groups_off_vocabulary
+    from pipeline.settings import Settings
+    from pipeline.template.catalogue import load_catalogue
+    vocabulary = load_catalogue(Settings().config_dir).templates["gd_fund"].vocabulary
+    record = record_of([("。产出", "时效指标", "资金拨付及时率"), ("产出", "质量指标", "资料归档完整率"),
+                        ("产出(50)", "数量指标", "培训人次")])
+    doubt_groups_off_vocabulary(record, vocabulary, CAP)
+    assert capped(record) == [0]
