@@ -490,3 +490,22 @@ def doubt_rows_of_cut_sentences(record: Record, cap: float) -> None:
                 if fv.value is not None:
                     fv.confidence = min(fv.confidence, cap)
 
+
+# A sentence said twice in one cell from this many characters on (compacted).
+DOUBLED_SENTENCE_CHARS = 8
+
+
+def doubt_doubled_sentences(record: Record, cap: float) -> None:
+    """A sentence cell that says the same run of words twice (部分镇街资金拨付进度偏慢…
+    部分镇街资金拨付进度偏慢): a neighbouring row's cell of the column, the same sentence
+    (units write one reason on many rows), read into it, which that row lost. A real
+    sentence does not repeat itself over this many characters. The cell is read with its
+    confidence capped at ``cap``."""
+    n = DOUBLED_SENTENCE_CHARS
+    for ind in record.indicators:
+        for key in SENTENCE_KEYS:
+            fv = getattr(ind, key)
+            text = compact(str(fv.value or ""))
+            if any(text.find(text[i:i + n], i + n) >= 0 for i in range(len(text) - 2 * n + 1)):
+                fv.confidence = min(fv.confidence, cap)
+

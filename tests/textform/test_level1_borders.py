@@ -67,3 +67,15 @@ def test_a_group_name_with_a_stray_mark_beside_it_is_in_doubt() -> None:
                         ("产出(50)", "数量指标", "培训人次")])
     doubt_groups_off_vocabulary(record, vocabulary, CAP)
     assert capped(record) == [0]
+
+
+def test_a_sentence_cell_saying_its_words_twice_is_in_doubt() -> None:
+    # pdfminer without its flow: the row above's 偏差原因 (the same sentence) read into this one.
+    from pipeline.mapping.indicator_rows import doubt_doubled_sentences
+    record = record_of([("产出指标", "时效指标", "资金拨付及时率"), ("产出指标", "时效指标", "任务完成时间")])
+    record.indicators[0].deviation_reason = fv("部分镇街资金拨付进度偏慢,下一步将加快拨付部分镇街资金拨付进度偏慢,"
+                                               "下一步将加快拨付")
+    record.indicators[1].deviation_reason = fv("部分镇街资金拨付进度偏慢,下一步将加快资金拨付")
+    doubt_doubled_sentences(record, CAP)
+    assert record.indicators[0].deviation_reason.confidence == CAP
+    assert record.indicators[1].deviation_reason.confidence == 0.99
