@@ -509,3 +509,25 @@ def doubt_doubled_sentences(record: Record, cap: float) -> None:
             if any(text.find(text[i:i + n], i + n) >= 0 for i in range(len(text) - 2 * n + 1)):
                 fv.confidence = min(fv.confidence, cap)
 
+
+def doubt_rows_of_sentences_out_of_column(record: Record, cues: dict[str, Sequence[str]], cap: float) -> None:
+    """A row whose sentence cell speaks only of another sentence column (佐证材料's
+    …的通知及检查报告。 as 评分标准, a cause and its remedy as 佐证材料): the row's
+    sentences were put in each other's cells (columns side by side whose borders a text
+    lost). Which is whose is unknown, so every sentence cell of the row is read with its
+    confidence capped at ``cap``. ``cues``: column → the words its sentences hold
+    (config text.yaml ``prose_cues``); a cell holding its own column's words, or none of
+    any, says nothing."""
+    for ind in record.indicators:
+        cells = {key: getattr(ind, key) for key in SENTENCE_KEYS if key in cues}
+        texts = {key: compact(str(fv.value or "")) for key, fv in cells.items()}
+
+        def speaks(text: str, column: str) -> bool:
+            return any(w in text for w in cues[column])
+
+        if any(text and not speaks(text, key) and any(speaks(text, other) for other in cells if other != key)
+               for key, text in texts.items()):
+            for fv in cells.values():
+                if fv.value is not None:
+                    fv.confidence = min(fv.confidence, cap)
+

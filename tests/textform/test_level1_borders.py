@@ -79,3 +79,20 @@ def test_a_sentence_cell_saying_its_words_twice_is_in_doubt() -> None:
     doubt_doubled_sentences(record, CAP)
     assert record.indicators[0].deviation_reason.confidence == CAP
     assert record.indicators[1].deviation_reason.confidence == 0.99
+
+
+def test_a_row_whose_sentence_speaks_only_of_another_column_has_its_sentences_in_doubt() -> None:
+    # pdfminer without its flow: 佐证材料's sentence read as 评分标准 and the other way round.
+    from pipeline.mapping.indicator_rows import doubt_rows_of_sentences_out_of_column
+    from pipeline.settings import Settings
+    from pipeline.textform.vocab import load_text_config
+    cues = load_text_config(Settings().config_dir).prose_cues
+    record = record_of([("过程", "资金管理", "资金使用合规性"), ("过程", "资金管理", "财务管理制度健全性")])
+    swapped, right = record.indicators
+    swapped.scoring_standard = fv("专项资金监督检查的通知及检查报告。")
+    swapped.evidence = fv("1.事前已经过必要的可行性研究;2.审批文件、材料符合相关要求。每项不符合扣一半分值。")
+    right.scoring_standard = fv("建立健全监管制度并有效执行得满分,发现问题未整改的每项扣2分。")
+    right.evidence = fv("工作台账、验收报告等。")
+    doubt_rows_of_sentences_out_of_column(record, cues, CAP)
+    assert swapped.scoring_standard.confidence == CAP and swapped.evidence.confidence == CAP
+    assert right.scoring_standard.confidence == 0.99 and right.evidence.confidence == 0.99
