@@ -172,10 +172,14 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     """A record from a text form whose indicator columns are already named; ``sheet_copy``:
     the text is a spreadsheet's copy, whose percent cells may have lost their format."""
     from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_actuals_without_target_unit,
-                                                  doubt_cells_holding_row_parts, doubt_sentence_tails,
+                                                  doubt_cells_holding_row_parts, doubt_rows_of_cut_sentences,
+                                                  doubt_doubled_sentences, doubt_rows_of_sentences_out_of_column,
+                                                  doubt_sentence_tails,
                                                   doubt_groups_against_row_words,
+                                                  doubt_level1_border_against_row_words,
                                                   doubt_groups_off_vocabulary,
                                                   doubt_values_holding_table_labels, rows_to_indicators)
+    from pipeline.textform.head_fields import doubt_goals_told_as_done
     if form.template == "unknown":
         return Record(source=source, template="unknown", status="review")
     template = catalogue.templates[form.template].version(form.version)
@@ -193,12 +197,18 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         doubt_groups_off_vocabulary(record, template.vocabulary, config.confidence.ambiguous_cell)
         doubt_groups_against_row_words(record, config.cell_stream.level2_row_words,
                                        config.cell_stream.level2_target_forms, config.confidence.ambiguous_cell)
+        doubt_level1_border_against_row_words(record, config.cell_stream.level1_row_words,
+                                              config.confidence.ambiguous_cell)
+        doubt_goals_told_as_done(record.fields, config.goal_done_words, config.confidence.ambiguous_cell)
         if not sheet_copy:  # a sheet's copy loses its percent cells' format: sheet_fractions
             doubt_actuals_without_target_unit(record, config.confidence.ambiguous_cell)
         doubt_values_holding_table_labels(record, template.indicators, config.confidence.ambiguous_cell)
         doubt_cells_holding_row_parts(record, (*config.qualitative_values, *config.short_answers),
                                       config.confidence.ambiguous_cell)
         doubt_sentence_tails(record, config.short_answers, config.confidence.ambiguous_cell)
+        doubt_rows_of_cut_sentences(record, config.confidence.ambiguous_cell)
+        doubt_doubled_sentences(record, config.confidence.ambiguous_cell)
+        doubt_rows_of_sentences_out_of_column(record, config.prose_cues, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)
         record.narrative = map_narrative(layout, template.narrative)

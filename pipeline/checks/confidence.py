@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from pipeline.checks.calibration import Calibration, calibrate, probabilities
+from pipeline.checks.calibration import (
+    Calibration,
+    CalibrationConfig,
+    calibrate,
+    is_plausible,
+    probabilities,
+    repeat_agreement,
+    value_key,
+)
 from pipeline.checks.repair import repair_from_arithmetic
 from pipeline.checks.rules import (
     GroupNames,
@@ -39,6 +47,32 @@ def flag_low_confidence(record: Record, threshold: float) -> int:
         if value.value is None or "inferred" in value.flags:
             continue
         if value.confidence < threshold and FLAG not in value.flags:
+            value.flag(FLAG)
+            count += 1
+    return count
+
+
+def doubt_what_the_form_rules_out(record: Record, config: CalibrationConfig, threshold: float) -> int:
+    """A text report's value the form rules out is flagged, whatever its reading: a number
+    outside what its field can hold (a weight over 100, an amount read into a weight's
+    cell) and a value printed twice whose copies disagree (评价金额 against 预算安排数:
+    one is another cell's, a year read into the amount). The text model weighs neither
+    (the text it was fitted on had too few to fit them), and a text report's misplaced
+    piece keeps its full reading: so these are doubts outright. Returns how many."""
+    if misreads_one_by_one(record):
+        return 0
+    repeats = repeat_agreement(record, config.repeats)
+    count = 0
+    for path, value in record.iter_values():
+        if value.value is None or "inferred" in value.flags:
+            continue
+        numeric = isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+        ruled_out = (numeric and not is_plausible(value_key(path), value.value, config.plausibility)) \
+            or repeats.get(path) is False
+        if not ruled_out:
+            continue
+        value.confidence = min(value.confidence, round(threshold - 0.01, 4))
+        if FLAG not in value.flags:
             value.flag(FLAG)
             count += 1
     return count
@@ -83,6 +117,7 @@ def finish_record(record: Record, calibration: Calibration, threshold: float,
                 value.confidence = readings[path]
         recheck(record, weighting, equations, names)
         calibrate(record, calibration)
+    doubt_what_the_form_rules_out(record, calibration.config, threshold)
     flag_low_confidence(record, threshold)
     if not misreads_one_by_one(record):
         doubt_groups_within_doubted(record)

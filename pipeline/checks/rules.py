@@ -453,12 +453,24 @@ def check_execution_rate(record: Record) -> list[Check]:
     if executed is None or not annual:
         # The amounts cannot confirm it; no rate is over the whole.
         return [Check(rule="execution_rate_matches", ok=False, detail=f"{fmt(rate)}% > 100%",
-                      fields=["fields.execution_rate"])] \
+                      fields=["fields.execution_rate", *rate_row_neighbours(record, False)])] \
             if rate > MOST_EXECUTION_RATE + EXECUTION_RATE_TOLERANCE else []
     expected = executed / annual * 100
-    return [Check(rule="execution_rate_matches", ok=abs(expected - rate) <= EXECUTION_RATE_TOLERANCE,
+    ok = abs(expected - rate) <= EXECUTION_RATE_TOLERANCE
+    return [Check(rule="execution_rate_matches", ok=ok,
                   detail=f"{fmt(rate)}% vs {fmt(round(expected, 2))}%",
-                  fields=["fields.execution_rate", "fields.executed", "fields.budget_annual"])]
+                  fields=["fields.execution_rate", "fields.executed", "fields.budget_annual",
+                          *rate_row_neighbours(record, ok)])]
+
+
+def rate_row_neighbours(record: Record, ok: bool) -> list[str]:
+    """The other cells of the 年度资金总额 row (its 权重 and 得分) that a failed rate
+    doubts in a text report: there a failed rate is a cell of the row put in another's
+    slot, which moves the cells after it (the rate read as the weight, the weight as the
+    score), not one misread. A rate that holds, or a misread one by one, doubts none."""
+    if ok or misreads_one_by_one(record):
+        return []
+    return [f"fields.{k}" for k in ("funds_weight", "funds_score") if k in record.fields]
 
 
 def check_allocations(record: Record) -> list[Check]:

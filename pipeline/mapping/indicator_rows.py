@@ -205,6 +205,13 @@ def confirm_text_table(record: Record, groups_in_doubt: bool, unconfirmed: float
                 fv.flag("low_ocr_confidence")
 
 
+def marks_beside(value: str, term: str) -> bool:
+    """Whether ``value`` is ``term`` with only punctuation marks around it (。产出)."""
+    at = value.find(term)
+    rest = value[:at] + value[at + len(term):] if at >= 0 else ""
+    return bool(rest) and not any(c.isalnum() for c in rest)
+
+
 def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: float) -> None:
     """A row whose level-2 name the form lists under other level-1 names than the row's
     (生态效益指标 in 产出指标's rows; config templates.yaml vocabulary level2): a group cell
@@ -219,6 +226,12 @@ def doubt_groups_off_vocabulary(record: Record, vocabulary: Vocabulary, cap: flo
         child = WEIGHT_NOTE.sub("", compact(str(ind.level2.value or "")))
         if name in level1_names and child in parents and name not in parents[child]:
             for fv in (ind.level1, ind.level2):
+                fv.confidence = min(fv.confidence, cap)
+        # A group name with a stray mark beside it (。产出: a sentence's last mark read into
+        # the merged cell's text) is no name the form prints as it stands.
+        for fv in (ind.level1, ind.level2):
+            value = "".join(str(fv.value or "").split())
+            if value not in groups and any(marks_beside(value, g) for g in groups):
                 fv.confidence = min(fv.confidence, cap)
         # A name opening with a group's name but its last character (数量指开展督导检查次数):
         # the group cell's wrapped lines read into the name's; a name that is a value or
@@ -278,6 +291,35 @@ def doubt_groups_against_row_words(record: Record, row_words: dict[str, Sequence
                   if 0 <= k < len(rows) and parents[k] == parents[j] and groups[k] != own}
         if beside & said:
             ind.level2.confidence = min(ind.level2.confidence, cap)
+
+
+def doubt_level1_border_against_row_words(record: Record, row_words: dict[str, Sequence[str]],
+                                          cap: float) -> None:
+    """The rows next to a border between level-1 groups whose names hold the words of the
+    group across it, not of their own (群众满意度, 服务对象满意度 read as 效益指标's last
+    rows, 满意度指标 opening below): a merged level-1 cell is printed once, and a tool
+    that prints it apart from its rows leaves where one group ends to be read off the
+    lines, so the border may be rows off. The run of such rows from the border has its
+    level-1 and level-2 names read with their confidence capped at ``cap``, not moved.
+    ``row_words``: level-1 name → the words of its rows (config ``level1_row_words``)."""
+    rows = record.indicators
+    parents = [compact(str(ind.level1.value or "")) for ind in rows]
+
+    def says(j: int, group: str) -> bool:
+        name = compact(str(rows[j].level3.value or ""))
+        return any(w in name for w in row_words.get(group, ()))
+
+    for j in range(len(rows) - 1):
+        above, below = parents[j], parents[j + 1]
+        if not above or not below or above == below:
+            continue
+        for run, across in ((range(j, -1, -1), below), (range(j + 1, len(rows)), above)):
+            own = parents[run[0]]
+            for k in run:
+                if parents[k] != own or not says(k, across) or says(k, own):
+                    break
+                for value in (rows[k].level1, rows[k].level2):
+                    value.confidence = min(value.confidence, cap)
 
 
 # A target that bounds a number in a unit (≤90万元, ≥6人次, ≥95%).
@@ -429,3 +471,63 @@ def doubt_sentence_tails(record: Record, answers: Collection[str], cap: float) -
             if text and text[-1] in SENTENCE_END and len(CHINESE.findall(text)) <= TAIL_MOST \
                     and compact(text.rstrip(SENTENCE_END)) not in answers:
                 fv.confidence = min(fv.confidence, cap)
+
+
+# Marks inside a sentence, never at its end: a cell that ends with one was cut.
+MID_SENTENCE = "、，,：:"
+
+
+def doubt_rows_of_cut_sentences(record: Record, cap: float) -> None:
+    """A row whose sentence cell (评分标准, 佐证材料, 偏差原因) ends with a mark that
+    stands inside a sentence (项目申请、设立、研究、) holds a sentence cut at a line's end:
+    where a tool prints two sentence columns side by side, a wrapped line of one column
+    is taken for the other's, and the rest of the sentence went to another cell of the
+    row. Every sentence cell of the row is read with its confidence capped at ``cap``."""
+    for ind in record.indicators:
+        cells = [getattr(ind, key) for key in SENTENCE_KEYS]
+        if any(str(fv.value or "").rstrip().endswith(tuple(MID_SENTENCE)) for fv in cells):
+            for fv in cells:
+                if fv.value is not None:
+                    fv.confidence = min(fv.confidence, cap)
+
+
+# A sentence said twice in one cell from this many characters on (compacted).
+DOUBLED_SENTENCE_CHARS = 8
+
+
+def doubt_doubled_sentences(record: Record, cap: float) -> None:
+    """A sentence cell that says the same run of words twice (部分镇街资金拨付进度偏慢…
+    部分镇街资金拨付进度偏慢): a neighbouring row's cell of the column, the same sentence
+    (units write one reason on many rows), read into it, which that row lost. A real
+    sentence does not repeat itself over this many characters. The cell is read with its
+    confidence capped at ``cap``."""
+    n = DOUBLED_SENTENCE_CHARS
+    for ind in record.indicators:
+        for key in SENTENCE_KEYS:
+            fv = getattr(ind, key)
+            text = compact(str(fv.value or ""))
+            if any(text.find(text[i:i + n], i + n) >= 0 for i in range(len(text) - 2 * n + 1)):
+                fv.confidence = min(fv.confidence, cap)
+
+
+def doubt_rows_of_sentences_out_of_column(record: Record, cues: dict[str, Sequence[str]], cap: float) -> None:
+    """A row whose sentence cell speaks only of another sentence column (佐证材料's
+    …的通知及检查报告。 as 评分标准, a cause and its remedy as 佐证材料): the row's
+    sentences were put in each other's cells (columns side by side whose borders a text
+    lost). Which is whose is unknown, so every sentence cell of the row is read with its
+    confidence capped at ``cap``. ``cues``: column → the words its sentences hold
+    (config text.yaml ``prose_cues``); a cell holding its own column's words, or none of
+    any, says nothing."""
+    for ind in record.indicators:
+        cells = {key: getattr(ind, key) for key in SENTENCE_KEYS if key in cues}
+        texts = {key: compact(str(fv.value or "")) for key, fv in cells.items()}
+
+        def speaks(text: str, column: str) -> bool:
+            return any(w in text for w in cues[column])
+
+        if any(text and not speaks(text, key) and any(speaks(text, other) for other in cells if other != key)
+               for key, text in texts.items()):
+            for fv in cells.values():
+                if fv.value is not None:
+                    fv.confidence = min(fv.confidence, cap)
+

@@ -1083,3 +1083,24 @@ def doubt_numbers_in_text_fields(fields: dict[str, FieldValue], template: Templa
         if spec.type == "text" and fv is not None and isinstance(fv.value, str) \
                 and NUMBERS_ONLY.fullmatch(fv.value.strip()):
             fv.confidence = min(fv.confidence, cap)
+
+
+# The two goals of a national form's head: 预期目标 and 实际完成情况.
+GOALS = ("goal_expected", "goal_actual")
+
+
+def doubt_goals_told_as_done(fields: dict[str, FieldValue], done_words: tuple[str, ...], cap: float) -> None:
+    """An expected goal that tells what was done (完成了年度预定目标) is the actual's
+    text, or both goals' lines mixed (their cells printed side by side, read line by line
+    across both): 预期目标 is written before the year. Both goals are read with their
+    confidence capped at ``cap``, not moved. An expected goal without such words says
+    nothing (an actual may be told in any words)."""
+    expected = fields.get(GOALS[0])
+    if expected is None or not isinstance(expected.value, str):
+        return
+    if not any(word in compact(expected.value) for word in done_words):
+        return
+    for key in GOALS:
+        value = fields.get(key)
+        if value is not None and value.value is not None:
+            value.confidence = min(value.confidence, cap)

@@ -148,6 +148,8 @@ class TextConfig:
     # A text with a table's rules on this share of its lines is an OCR engine's reading.
     ocr_rule_lines: float = 0.15
     repeat_min_chars: int = 6
+    # Words that tell a goal as done: an expected goal holding one is in doubt.
+    goal_done_words: tuple[str, ...] = ()
     overlap_min_chars: int = 15
     confidence: Confidence = Confidence()
     review_threshold: float = 0.9
