@@ -687,7 +687,9 @@ def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
     begins a group name and the first line of the next cell that ends it make the group
     cell; the rest of the next cell stands as it was. Not when the next cell is whole a
     label of the form (指标 | 性质, the 指标性质 header label wrapped in a narrow column, after
-    the row name 服务对象满意度): the label's first line is no group name's tail."""
+    the row name 服务对象满意度): the label's first line is no group name's tail. A label
+    and the name after it that make a label of the form together (评价年度 | 实现值) are
+    that label."""
     out: list[Cell] = []
     i = 0
     while i < len(cells):
@@ -700,6 +702,12 @@ def join_torn_across(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
             group = (*c.pieces, nxt.pieces[0])
             rest = nxt.pieces[1:]
             out += [Cell(group, kinds.of(group), c.block), Cell(rest, kinds.of(rest), nxt.block)]
+            i += 2
+            continue
+        if nxt is not None and c.kind == "label" and nxt.kind == "name" and c.key + nxt.key in kinds.labels:
+            # a header label wrapped in a narrow column beside another (评价年度 自评 |
+            # 实现值 分数): its second line is the label's tail, no row's name
+            out.append(Cell((*c.pieces, *nxt.pieces), "label", c.block))
             i += 2
             continue
         out.append(c)
@@ -1115,8 +1123,10 @@ def column_flow_rows(cells: list[Cell], used: set[int], keys: list[str],
     order, k cells each, a number column a run of numbers and the two value columns one
     run of 2k values (the targets, then the actuals); a run longer than its columns is no
     flow. Held when every score is no more than its weight and every target and actual
-    can be one row's (`values_fit`). Only the counts and these bounds confirm the zip:
-    every cell of such a row is a guess (flagged)."""
+    can be one row's (`values_fit`). On a form whose scores close the row (the fund form),
+    a flow whose scores are not printed right after its values (read among the sentences
+    beside them) gives its rows without them, said missing. Only the counts and these
+    bounds confirm the zip: every cell of such a row is a guess (flagged)."""
     if keys[0] != "level3" or set(keys[1:]) != {"level3_weight", "target", "actual", "score"}:
         return []
     free = flow_cells(cells, used, not_names, labels)
@@ -1137,34 +1147,50 @@ def column_flow_rows(cells: list[Cell], used: set[int], keys: list[str],
             shape.append([key])
     found: list[StreamRow] = []
     for at, names in enumerate(runs):
-        k = len(names)
-        if cells[names[0]].kind != "name" or k < 2 or at + len(shape) >= len(runs):
+        if cells[names[0]].kind != "name" or len(names) < 2 or at + len(shape) >= len(runs):
             continue
-        got: dict[str, list[int]] = {}
-        for columns, run in zip(shape, runs[at + 1:at + 1 + len(shape)]):
-            kind = "num" if columns[0] in ("level3_weight", "score") else "value"
-            # the last column's run may go on (the next rows' cells)
-            last = columns is shape[-1]
-            if cells[run[0]].kind != kind or len(run) < k * len(columns) or (not last and len(run) != k * len(columns)):
-                break
-            for c, key in enumerate(columns):
-                got[key] = run[c * k:(c + 1) * k]
-        if len(got) != len(keys) - 1:
+        read = flow_columns(cells, names, shape, runs[at + 1:at + 1 + len(shape)], target_words)
+        if read is None:
             continue
-        weights = [cells[i].number() or 0.0 for i in got["level3_weight"]]
-        scores = [cells[i].number() or 0.0 for i in got["score"]]
-        if any(sc > w + TOLERANCE for w, sc in zip(weights, scores)):
-            continue
-        pairs = flow_value_pairs([cells[i] for i in (*got["target"], *got["actual"])], k, target_words)
-        if pairs is None:
-            continue
+        k, (got, pairs) = len(names), read
         both = [*got["target"], *got["actual"]]
         got["target"], got["actual"] = [both[t] for t, _a in pairs], [both[a] for _t, a in pairs]
         for r in range(k):
-            row = {"level3": cells[names[r]], **{key: cells[got[key][r]] for key in got}}
-            found.append(StreamRow(row, guessed=set(row), start=names[r], end=names[r] + 1))
+            row = {"level3": cells[names[r]], **{key: cells[got[key][r]] for key in got if got[key]}}
+            found.append(StreamRow(row, guessed=set(row), missing={key for key in got if not got[key]},
+                                   start=names[r], end=names[r] + 1))
         used.update([*names, *(i for column in got.values() for i in column)])
     return found
+
+
+def flow_columns(cells: list[Cell], names: list[int], shape: list[list[str]], runs: list[list[int]],
+                 target_words: tuple[str, ...]) -> tuple[dict[str, list[int]], list[tuple[int, int]]] | None:
+    """The columns of a flow of ``names`` (`column_flow_rows`) read from the runs after
+    them, and the targets' and actuals' pairing; None where the counts or bounds say no."""
+    k = len(names)
+    got: dict[str, list[int]] = {}
+    for columns, run in zip(shape, runs):
+        kind = "num" if columns[0] in ("level3_weight", "score") else "value"
+        # the last column's run may go on (the next rows' cells)
+        last = columns is shape[-1]
+        if cells[run[0]].kind != kind or len(run) < k * len(columns) or (not last and len(run) != k * len(columns)):
+            break
+        for c, key in enumerate(columns):
+            got[key] = run[c * k:(c + 1) * k]
+    if len(got) == sum(len(columns) for columns in shape) - 1 and shape[-1] == ["score"] and "score" not in got:
+        # the scores printed apart, among sentences (the fund form's score column, its
+        # narrow cells read with the sentence columns beside them): the rows without them,
+        # their scores said missing; the names' count, the weights' and the values' units
+        # still confirm the zip.
+        got["score"] = []
+    if len(got) != sum(len(columns) for columns in shape):
+        return None
+    weights = [cells[i].number() or 0.0 for i in got["level3_weight"]]
+    scores = [cells[i].number() or 0.0 for i in got["score"]]
+    if any(sc > w + TOLERANCE for w, sc in zip(weights, scores)):
+        return None
+    pairs = flow_value_pairs([cells[i] for i in (*got["target"], *got["actual"])], k, target_words)
+    return None if pairs is None else (got, pairs)
 
 
 def with_column_flows(rows: list[StreamRow], cells: list[Cell], used: set[int], keys: list[str],

@@ -68,3 +68,28 @@ def test_flows_leave_a_text_read_row_by_row_alone() -> None:
     rows, used = match_rows(cells, core_keys(FUND))
     assert column_flow_rows(cells, set(used), core_keys(FUND), NOT_NAMES, FUND_KINDS.labels,
                             CONFIG.cell_stream.target_words) == []
+
+
+def test_a_flow_whose_scores_are_printed_apart_reads_its_rows_without_them() -> None:
+    # After the values the next rows' group, weight and values: the scores come later,
+    # one by one among the sentences; the rows stand, their scores said missing.
+    text = FLOW.replace("\n\n2\n\n1\n\n评分标准", "\n\n社会效益指标\n\n30\n\n4\n\n≥95%\n\n95%\n\n评分标准\n\n1\n\n"
+                                                  "部分镇街资金拨付进度偏慢，下一步将加快拨付\n\n2")
+    cells = cells_of(text, FUND_KINDS)
+    keys = core_keys(FUND)
+    rows, used = match_rows(cells, keys)
+    read = [r for r in with_column_flows(rows, cells, used, keys, NOT_NAMES, FUND_KINDS.labels,
+                                         CONFIG.cell_stream.target_words) if r not in rows]
+    assert [{k: c.text for k, c in r.cells.items()} for r in read] == [
+        {"level3": "年度城乡居民论证决策规范性", "level3_weight": "2", "target": "符合规范", "actual": "符合规范"},
+        {"level3": "年度城乡居民立项依据充分性", "level3_weight": "2", "target": "≥95%", "actual": "96%"},
+    ]
+    assert all(r.missing == {"score"} and r.guessed == set(r.cells) for r in read)
+
+
+def test_a_header_label_wrapped_beside_another_is_no_rows_name() -> None:
+    # 评价年度 自评 | 实现值 分数: the narrow header cells' second lines apart from their
+    # first; 实现值 is the tail of the label 评价年度实现值, no name to start a flow of names
+    cells = cells_of(blocks("三级指标", "评价年度", "实现值", "权重(%)"), FUND_KINDS)
+    assert [(c.kind, c.text) for c in cells] == [("label", "三级指标"), ("label", "评价年度实现值"),
+                                                 ("label", "权重(%)")]
