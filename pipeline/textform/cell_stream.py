@@ -1719,11 +1719,15 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
-                        answers: tuple[str, ...] = (), full: float | None = None) -> None:
+                        answers: tuple[str, ...] = (), full: float | None = None,
+                        units: frozenset[str] = frozenset()) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
     another column's (无 in 偏差原因): never a value of this one. A nameless run weighing
-    ``full`` (the total's numbers) lacks no name."""
+    ``full`` (the total's numbers) lacks no name. A unit alone (``units``: %) is the unit of
+    the last value before it that ends in a number (a reading-order tool prints a 度量单位
+    cell apart from its number when the cells beside wrap: 达成年度指标 | ≥95 | 有效提升 | %),
+    when that makes the count."""
     lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
@@ -1732,13 +1736,25 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         # numbers were not found, not the name of a row that has its target.
         spare = [i for i in spare if not (i + 1 < len(cells) and i + 1 not in used
                                            and cells[i + 1].kind == "value")]
-    if not lacking or len(spare) != len(lacking):
+    runs = [[i] for i in spare]
+    if units and len(spare) > len(lacking):
+        runs = []
+        for i in spare:
+            bare = next((run for run in reversed(runs) if len(run) == 1 and cells[run[0]].key not in units
+                         and re.search(r"\d$", cells[run[0]].text.strip())), None)
+            if cells[i].key in units and bare is not None:
+                bare.append(i)
+            else:
+                runs.append([i])
+    if not lacking or len(runs) != len(lacking):
         return
-    for row, i in zip(lacking, spare):
-        row.cells[key] = cells[i]
+    for row, run in zip(lacking, runs):
+        first = cells[run[0]]
+        row.cells[key] = first if len(run) == 1 else \
+            Cell(tuple(p for i in run for p in cells[i].pieces), "value", first.block)
         row.guessed.add(key)
         row.missing.discard(key)
-        used.add(i)
+        used.update(run)
 
 
 def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
@@ -2026,6 +2042,28 @@ def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], 
         row.cells[prose_keys[0]] = cells[i]
         row.guessed.add(prose_keys[0])
         used.add(i)
+
+
+def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], columns: tuple[str, ...]) -> None:
+    """A sentence no row took, printed in the same block right after a row's sentence of a
+    column a row fills where it lost points (``columns``: 偏差原因): a reading-order tool
+    prints a column's cells standing one under the other as one block, so it is the cell
+    of the next row that lost points and lacks one (the rows between, lacking one too, lost
+    none: their cells are blank). Guesses, flagged."""
+    order = sorted(rows, key=lambda r: r.start)
+    at = {id(c): (k, j) for j, row in enumerate(order) for k, c in row.cells.items() if k in columns}
+    for i in range(1, len(cells)):
+        c, before = cells[i], cells[i - 1]
+        if i in used or c.kind != "prose" or id(before) not in at or c.block != before.block:
+            continue
+        key, j = at[id(before)]
+        nxt = next((r for r in order[j + 1:] if key in r.cells or lost_points(r)), None)
+        if nxt is None or key in nxt.cells or set(nxt.cells) <= nxt.guessed:
+            continue
+        nxt.cells[key] = c
+        nxt.guessed.add(key)
+        used.add(i)
+        at[id(c)] = (key, order.index(nxt))
 
 
 def lost_points(row: StreamRow) -> bool:
@@ -3765,7 +3803,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
     used -= groups_before
     for key in ("target", "actual"):
-        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
+        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation,
+                            units=frozenset(config.units))
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" not in spec.columns:
         swap_bounds_into_targets(rows, config.cell_stream.target_words)
@@ -3830,6 +3869,7 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                 place_left_sentences(mine, cells, used, prose_keys, config.prose_cues,
                                      config.cell_stream.lost_points_columns, a or header_end, b)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
+    place_block_tails(rows, cells, used, config.cell_stream.lost_points_columns)
     if "level1_weight" not in spec.columns:
         doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
