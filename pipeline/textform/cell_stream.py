@@ -2044,7 +2044,8 @@ def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], 
         used.add(i)
 
 
-def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int], columns: tuple[str, ...]) -> None:
+def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                      columns: tuple[str, ...]) -> None:
     """A sentence no row took, printed in the same block right after a row's sentence of a
     column a row fills where it lost points (``columns``: 偏差原因): a reading-order tool
     prints a column's cells standing one under the other as one block, so it is the cell
@@ -2953,7 +2954,8 @@ def names_by_level1(names: dict[float, list[str]], level1: list[str] | None,
 def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
                       names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float,
-                      level1_names: list[str] | None = None, parents: dict[str, tuple[str, ...]] | None = None,
+                      level1_names: list[str] | None = None,
+                      parents: dict[str, tuple[str, ...]] | None = None,
                       parts: list[int] | None = None) -> list[tuple[int, int]]:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
     part's rows make a printed number, each printed number used once over all the level-1

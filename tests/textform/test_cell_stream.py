@@ -1448,12 +1448,14 @@ def test_a_unit_left_over_alone_is_the_unit_of_the_last_bare_number_left_over() 
     # pdftotext printed three rows' targets apart, the 度量单位 % of ≥95 in a block of its
     # own after the next target: 达成年度指标 | ≥95 | 有效提升 | %.
     cells = cells_of(("达成年度指标", "value"), ("≥95", "value"), ("有效提升", "value"), ("%", "value"))
-    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"}) for name in ("知晓率", "完成率", "服务水平")]
+    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"})
+            for name in ("知晓率", "完成率", "服务水平")]
     used: set[int] = set()
     fill_from_leftovers(rows, cells, used, "target", ("value",), units=frozenset({"%"}))
     assert [r.cells["target"].text for r in rows] == ["达成年度指标", "≥95%", "有效提升"]
     assert all("target" in r.guessed for r in rows) and used == {0, 1, 2, 3}
     # Without the units known, four values for three rows: none is placed.
-    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"}) for name in ("知晓率", "完成率", "服务水平")]
+    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"})
+            for name in ("知晓率", "完成率", "服务水平")]
     fill_from_leftovers(rows, cells, set(), "target", ("value",))
     assert all("target" not in r.cells for r in rows)

@@ -37,7 +37,8 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
-from tests.textform.test_cell_stream import CATALOGUE, CONFIG, FUND_KINDS, GUESS, INDEX, PROVINCIAL, SURE, fund_row
+from tests.textform.test_cell_stream import (
+    CATALOGUE, CONFIG, FUND_KINDS, GUESS, INDEX, PROVINCIAL, SURE, fund_row)
 
 FUND = CATALOGUE.templates["gd_fund"]
 PROVINCIAL_KINDS = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
@@ -486,8 +487,10 @@ def test_a_rows_name_and_weight_before_the_next_row_are_its_row_when_the_weights
 # row but one.
 # (Cut from gd_fund-96017 of our dev set, names and rows made fewer.)
 EFFECT = ("决策", "权重(%)", "20", "资金分配合理性", "20", "有效提升", "有效提升", "20",
-          "项目按期完成率", "40", "≥90%", "92%", "38", "产出", "权重(%)", "40", "时效指标", "社会效益指标", "效益", "权重(%)", "40", "28", "40", "经济效益指标",
-          "评价年度实现\n自评分数 未达标原因分析\n值", "评分标准", "代表联络站建设覆盖率", "6", "≥90%", "90%", "5", "森林防火服务水平", "6", "有效提升", "有效提升", "6",
+          "项目按期完成率", "40", "≥90%", "92%", "38", "产出", "权重(%)", "40", "时效指标", "社会效益指标",
+          "效益", "权重(%)", "40", "28", "40", "经济效益指标",
+          "评价年度实现\n自评分数 未达标原因分析\n值", "评分标准",
+          "代表联络站建设覆盖率", "6", "≥90%", "90%", "5", "森林防火服务水平", "6", "有效提升", "有效提升", "6",
           "社会公众知晓率", "4", "逐步改善", "明显改善", "4", "建立联系群众制度完成率", "6", "≥85%", "88.5%", "6",
           "群众满意度", "6", "100%", "100%", "3", "群众增收情况", "2", "有效提升", "有效提升", "0",
           "带动地方经济增长", "9", "有效提升", "有效提升", "7", "12",
