@@ -1745,11 +1745,15 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
-                        answers: tuple[str, ...] = (), full: float | None = None) -> None:
+                        answers: tuple[str, ...] = (), full: float | None = None,
+                        units: frozenset[str] = frozenset()) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
     another column's (无 in 偏差原因): never a value of this one. A nameless run weighing
-    ``full`` (the total's numbers) lacks no name."""
+    ``full`` (the total's numbers) lacks no name. A unit alone (``units``: %) is the unit of
+    the last value before it that ends in a number (a reading-order tool prints a 度量单位
+    cell apart from its number when the cells beside wrap: 达成年度指标 | ≥95 | 有效提升 | %),
+    when that makes the count."""
     lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
@@ -1758,13 +1762,25 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         # numbers were not found, not the name of a row that has its target.
         spare = [i for i in spare if not (i + 1 < len(cells) and i + 1 not in used
                                            and cells[i + 1].kind == "value")]
-    if not lacking or len(spare) != len(lacking):
+    runs = [[i] for i in spare]
+    if units and len(spare) > len(lacking):
+        runs = []
+        for i in spare:
+            bare = next((run for run in reversed(runs) if len(run) == 1 and cells[run[0]].key not in units
+                         and re.search(r"\d$", cells[run[0]].text.strip())), None)
+            if cells[i].key in units and bare is not None:
+                bare.append(i)
+            else:
+                runs.append([i])
+    if not lacking or len(runs) != len(lacking):
         return
-    for row, i in zip(lacking, spare):
-        row.cells[key] = cells[i]
+    for row, run in zip(lacking, runs):
+        first = cells[run[0]]
+        row.cells[key] = first if len(run) == 1 else \
+            Cell(tuple(p for i in run for p in cells[i].pieces), "value", first.block)
         row.guessed.add(key)
         row.missing.discard(key)
-        used.add(i)
+        used.update(run)
 
 
 def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
@@ -1781,6 +1797,14 @@ def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], mark
     with_them, without = weights(rows), weights(named)
     return with_them is not None and makes_full_marks(with_them, marks, funds_weight) \
         and not (without is not None and makes_full_marks(without, marks, funds_weight))
+
+
+def numbers_left_out(rows: list[StreamRow], cells: list[Cell], loose: frozenset[int]) -> set[int]:
+    """The numbers of the nameless rows left out (``loose``) that no row took back: the
+    merged columns' weights read as a row's (产出 40 | 社会效益指标 28 | 效益 40, printed
+    one after the other in reading order: weight, actual, score), free again for the
+    groups, whose sums say whose they are."""
+    return {k for k in loose if cells[k].kind == "num" and not any(r.start <= k < r.end for r in rows)}
 
 
 def weighs_whole_form(row: StreamRow, full: float) -> bool:
@@ -2044,6 +2068,29 @@ def place_block_mates(rows: list[StreamRow], cells: list[Cell], used: set[int], 
         row.cells[prose_keys[0]] = cells[i]
         row.guessed.add(prose_keys[0])
         used.add(i)
+
+
+def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                      columns: tuple[str, ...]) -> None:
+    """A sentence no row took, printed in the same block right after a row's sentence of a
+    column a row fills where it lost points (``columns``: 偏差原因): a reading-order tool
+    prints a column's cells standing one under the other as one block, so it is the cell
+    of the next row that lost points and lacks one (the rows between, lacking one too, lost
+    none: their cells are blank). Guesses, flagged."""
+    order = sorted(rows, key=lambda r: r.start)
+    at = {id(c): (k, j) for j, row in enumerate(order) for k, c in row.cells.items() if k in columns}
+    for i in range(1, len(cells)):
+        c, before = cells[i], cells[i - 1]
+        if i in used or c.kind != "prose" or id(before) not in at or c.block != before.block:
+            continue
+        key, j = at[id(before)]
+        nxt = next((r for r in order[j + 1:] if key in r.cells or lost_points(r)), None)
+        if nxt is None or key in nxt.cells or set(nxt.cells) <= nxt.guessed:
+            continue
+        nxt.cells[key] = c
+        nxt.guessed.add(key)
+        used.add(i)
+        at[id(c)] = (key, order.index(nxt))
 
 
 def lost_points(row: StreamRow) -> bool:
@@ -2653,7 +2700,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             by_group = names_by_level1(named_weights, present, level2_parents, len(cut[1]))
             eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
                                       by_group, set(starts))
-            return len(joint_cuts(eligible, pool, by_group, set(starts)))
+            return len(joint_cuts(eligible, pool, by_group, set(starts),
+                                  printed_children(cells[table_at:], present, level2_parents or {})))
         # Before that, the cut that puts the level-2 names printed before rows under the
         # level-1 groups the vocabularies list them under (数量指标 under 产出, not 过程).
         def family_clashes(cut: tuple[list[int], list[float]]) -> int:
@@ -2708,7 +2756,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
                 pool.remove(w)
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
-                                    sure if sure_cut else guess, guess, names, level2_parents)
+                                    sure if sure_cut else guess, guess, names, level2_parents,
+                                    printed_children(cells[table_at:], names, level2_parents or {}))
     else:
         unnamed = []
     for group in groups:
@@ -2727,6 +2776,21 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
         first_read = next((r.start for r in rows if "level3" not in r.guessed), rows[0].start)
         name_left_groups(groups, unnamed, cells[:first_read], table_at, used, set(level1_order), guess)
     return groups
+
+
+def printed_children(cells: list[Cell], level1: list[str], parents: dict[str, tuple[str, ...]]) -> list[int]:
+    """For each level-1 group (by name), how many distinct level-2 names the vocabularies
+    list under it are printed in ``cells`` (效益: 社会效益指标 and 经济效益指标, 2): a
+    merged name cell is printed once for its rows (again on the next page, the same name),
+    so the count says how many groups its rows make; 0 for a group none of whose names is
+    printed, or with no name."""
+    counts = []
+    for name in level1:
+        family = family_key(name) if name else ""
+        keys = {c.key for c in cells if family and c.kind in ("name", "group2")
+                and family in family_of(c.text, parents)}
+        counts.append(len(keys))
+    return counts
 
 
 def level1_printed_again(cells: list[Cell], names: list[str], weights: list[float]) -> list[float]:
@@ -2806,6 +2870,11 @@ def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[in
              and c.key not in not_names and c.key not in named]
     listed = [c for i, c in spare if family_of(c.text, parents)]
     unlisted = [c for i, c in spare if i < first_row and not family_of(c.text, parents)]
+    # A reading-order text prints a merged column's cells as blocks of their own, among
+    # the rows' cells (pdftotext: 目标设置 | 决策 after the first page's rows): the
+    # unlisted names printed anywhere in the table, when those before the first row are
+    # none.
+    anywhere = [c for i, c in spare if not family_of(c.text, parents)]
     families = {f for fs in (family_of(t, parents) for t in parents) for f in fs}
     by_class: dict[str, list[tuple[int, int]]] = {}
     for a, b in unnamed:
@@ -2817,6 +2886,8 @@ def name_groups_by_family(groups: list[dict[str, Piece]], unnamed: list[tuple[in
         names = [c for c in listed if level1 in family_of(c.text, parents)] if level1 else unlisted
         # Each name once (a merged cell printed again on the next page).
         names = list({c.key: c for c in names}.values())
+        if not level1 and not names:
+            names = list({c.key: c for c in anywhere}.values())
         if len(names) != len(spans):
             continue
         for (a, b), c in zip(spans, names):
@@ -2909,8 +2980,9 @@ def names_by_level1(names: dict[float, list[str]], level1: list[str] | None,
 def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
                       level1: list[tuple[int, int, float]], pool: list[float],
                       names: dict[float, list[str]], beside: dict[int, str], sure: float, guess: float,
-                      level1_names: list[str] | None = None, parents: dict[str, tuple[str, ...]] | None = None
-                      ) -> list[tuple[int, int]]:
+                      level1_names: list[str] | None = None,
+                      parents: dict[str, tuple[str, ...]] | None = None,
+                      parts: list[int] | None = None) -> list[tuple[int, int]]:
     """Level-2 groups of a level-1 group whose rows make its printed weight, cut where each
     part's rows make a printed number, each printed number used once over all the level-1
     groups (a level-2 weight of 产出 is no part of 过程's): the cuts taken together that
@@ -2922,13 +2994,14 @@ def level2_by_weights(groups: list[dict[str, Piece]], row_weights: list[float],
     and the groups of its weight have as many distinct names. Returns the groups cut that
     no name was found for, as (first row, end). With the level-1 groups' names
     (``level1_names``) and the vocabularies' ``parents``, a group counts and takes only the
-    names it can have (`names_by_level1`)."""
+    names it can have (`names_by_level1`); ``parts``: the level-2 names of each printed
+    (`printed_children`)."""
     line = next(iter(groups[0].values())).line if groups and groups[0] else 0
     anchored = set(beside)
     unnamed: list[tuple[int, int]] = []
     fitting = names_by_level1(names, level1_names, parents, len(level1))
     eligible = level2_options(row_weights, level1, pool, fitting, anchored)
-    cuts = joint_cuts(eligible, pool, fitting, anchored)
+    cuts = joint_cuts(eligible, pool, fitting, anchored, parts)
     group_at = {a: g for g, (a, _b, _w) in enumerate(level1)}
     # Two groups of one weight take its names in order, sure only when as many names are
     # printed beside it, each once (数量指标 | 10 | 质量指标 | 10); else which is whose is
@@ -3002,15 +3075,18 @@ def level2_options(row_weights: list[float], level1: list[tuple[int, int, float]
 
 
 def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[float],
-               names: list[dict[float, list[str]]], anchored: set[int]
+               names: list[dict[float, list[str]]], anchored: set[int], parts: list[int] | None = None
                ) -> list[tuple[list[int], list[float], bool]]:
     """One cut for as many level-1 groups as can have one with each printed number used
     once (``eligible``: each group's cuts, the likeliest first): the most groups cut, then
     the most sums printed after a name the group can take (``names``, by group), the most
-    cuts where names were printed, the fewest parts; the earlier cuts on a tie. Each with
-    whether it was its group's only cut."""
+    cuts where names were printed, the most groups cut into as many parts as level-2 names
+    of theirs are printed (``parts``, by group: `printed_children`), the fewest parts, the
+    most groups whose sums are printed in the rows' order (a column's cells print top to
+    bottom: 28 before 12 for 社会效益指标 over 经济效益指标); the earlier cuts on a tie. Each
+    with whether it was its group's only cut."""
     options = [cuts[:MAX_LEVEL2_OPTIONS] for cuts in eligible]
-    best: tuple[tuple[int, int, int, int], list[int]] | None = None
+    best: tuple[tuple[int, ...], list[int]] | None = None
     steps = [0]
 
     def take(sums: list[float], left: list[float]) -> list[float] | None:
@@ -3022,7 +3098,7 @@ def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[f
             rest.remove(hit)
         return rest
 
-    def search(g: int, left: list[float], picks: list[int], score: tuple[int, int, int, int]) -> None:
+    def search(g: int, left: list[float], picks: list[int], score: tuple[int, ...]) -> None:
         nonlocal best
         steps[0] += 1
         if steps[0] > MAX_PICKS:
@@ -3034,15 +3110,26 @@ def joint_cuts(eligible: list[list[tuple[list[int], list[float]]]], pool: list[f
         for k, (bounds, sums) in enumerate(options[g]):
             rest = take(sums, left)
             if rest is not None:
+                as_printed = int(bool(parts) and g < len(parts) and parts[g] == len(sums))
                 gain = (1, sum(1 for x in sums if x in names[g]), sum(1 for c in bounds[1:-1] if c in anchored),
-                        -len(sums))
+                        as_printed, -len(sums), int(in_order(sums, pool)))
                 search(g + 1, rest, [*picks, k], tuple(a + b for a, b in zip(score, gain)))  # type: ignore[arg-type]
         search(g + 1, left, [*picks, -1], score)
 
-    search(0, list(pool), [], (0, 0, 0, 0))
+    search(0, list(pool), [], (0, 0, 0, 0, 0, 0))
     if best is None:
         return []
     return [(*options[g][k], len(eligible[g]) == 1) for g, k in enumerate(best[1]) if k >= 0]
+
+
+def in_order(sums: list[float], printed: list[float]) -> bool:
+    """Whether ``sums`` are printed in this order among the numbers ``printed``."""
+    at = 0
+    for x in sums:
+        at = next((k + 1 for k in range(at, len(printed)) if abs(printed[k] - x) <= TOLERANCE), -1)
+        if at < 0:
+            return False
+    return True
 
 
 MAX_LEVEL2_OPTIONS = 12  # cuts of one level-1 group weighed together with the others' at most
@@ -3744,7 +3831,8 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
     used -= groups_before
     for key in ("target", "actual"):
-        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation)
+        fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation,
+                            units=frozenset(config.units))
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     if "level1_weight" not in spec.columns:
         swap_bounds_into_targets(rows, config.cell_stream.target_words)
@@ -3809,9 +3897,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
                 place_left_sentences(mine, cells, used, prose_keys, config.prose_cues,
                                      config.cell_stream.lost_points_columns, a or header_end, b)
     place_block_mates(rows, cells, used, prose_keys, config.prose_cues, config.cell_stream.no_deviation)
+    place_block_tails(rows, cells, used, config.cell_stream.lost_points_columns)
     if "level1_weight" not in spec.columns:
         doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
+    used -= numbers_left_out(rows, cells, loose)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,
                              next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)

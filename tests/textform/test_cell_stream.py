@@ -37,6 +37,7 @@ from pipeline.textform.cell_stream import (
     nameless_rows_make_marks,
     piece,
     place_block_mates,
+    place_block_tails,
     place_left_sentences,
     plausible_rows,
     printed_terms,
@@ -1417,3 +1418,44 @@ def test_a_level1_weight_printed_again_with_its_name_is_no_level2_weight() -> No
     cells = [cell("满意度", "group1", 0), cell("10", "num", 1), cell("满意度", "group1", 2),
              cell("服务对象满意度指标", "group2", 3), cell("10", "num", 4)]
     assert level1_printed_again(cells, ["满意度"], [10.0]) == []
+
+
+def test_a_sentence_under_a_rows_reason_in_its_block_is_the_next_row_that_lost_points() -> None:
+    # pdftotext: 食品安全抽检档案建档率 (9, scored 8) and its reason, the next reason right
+    # under it in the same block; 群众满意度 (2 of 2) lost nothing, 服务对象满意度 (1, 0) did.
+    cells = cells_of(("食品安全抽检档案建档率", "name", 0), ("9", "num", 1), ("8", "num", 2),
+                     ("宣传覆盖面不足，拟加强政策宣传", "prose", 3), ("受天气影响部分工程延期，已督促施工单位加快进度", "prose", 3),
+                     ("群众满意度", "name", 4), ("2", "num", 5), ("2", "num", 6),
+                     ("服务对象满意度", "name", 7), ("1", "num", 8), ("0", "num", 9))
+
+    def rows_of() -> list[StreamRow]:
+        first = StreamRow({"level3": cells[0], "level3_weight": cells[1], "score": cells[2],
+                           "deviation_reason": cells[3]}, start=0, end=4)
+        return [first, *(StreamRow({"level3": cells[a], "level3_weight": cells[a + 1], "score": cells[a + 2]},
+                                   start=a, end=a + 3) for a in (5, 8))]
+    rows, used = rows_of(), {0, 1, 2, 3, 5, 6, 7, 8, 9, 10}
+    place_block_tails(rows, cells, used, ("deviation_reason",))
+    assert rows[2].cells["deviation_reason"] is cells[4] and "deviation_reason" in rows[2].guessed
+    assert "deviation_reason" not in rows[1].cells and 4 in used
+    # In a block of its own (another cell's height), the sentence is no row's by this.
+    cells[4] = Cell(cells[4].pieces, "prose", 10)
+    rows, used = rows_of(), {0, 1, 2, 3, 5, 6, 7, 8, 9, 10}
+    place_block_tails(rows, cells, used, ("deviation_reason",))
+    assert "deviation_reason" not in rows[2].cells and 4 not in used
+
+
+def test_a_unit_left_over_alone_is_the_unit_of_the_last_bare_number_left_over() -> None:
+    # pdftotext printed three rows' targets apart, the 度量单位 % of ≥95 in a block of its
+    # own after the next target: 达成年度指标 | ≥95 | 有效提升 | %.
+    cells = cells_of(("达成年度指标", "value"), ("≥95", "value"), ("有效提升", "value"), ("%", "value"))
+    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"})
+            for name in ("知晓率", "完成率", "服务水平")]
+    used: set[int] = set()
+    fill_from_leftovers(rows, cells, used, "target", ("value",), units=frozenset({"%"}))
+    assert [r.cells["target"].text for r in rows] == ["达成年度指标", "≥95%", "有效提升"]
+    assert all("target" in r.guessed for r in rows) and used == {0, 1, 2, 3}
+    # Without the units known, four values for three rows: none is placed.
+    rows = [StreamRow({"level3": cell(name, "name", 9)}, missing={"target"})
+            for name in ("知晓率", "完成率", "服务水平")]
+    fill_from_leftovers(rows, cells, set(), "target", ("value",))
+    assert all("target" not in r.cells for r in rows)

@@ -16,9 +16,15 @@ from pipeline.textform.cell_stream import (
     fill_right_after,
     head_values_printed_apart,
     join_split_values,
+    joint_cuts,
+    level2_options,
     match_rows,
     name_from_total_run,
+    name_groups_by_family,
+    numbers_left_out,
+    piece,
     place_left_sentences,
+    printed_children,
     repeated_runs,
     row_heads_left,
     rows_read_past_labels,
@@ -31,7 +37,8 @@ from pipeline.textform.cell_stream import (
 )
 from pipeline.textform.form_reader import read_text_form
 from pipeline.textform.pieces import Piece
-from tests.textform.test_cell_stream import CATALOGUE, CONFIG, FUND_KINDS, INDEX, PROVINCIAL, fund_row
+from tests.textform.test_cell_stream import (
+    CATALOGUE, CONFIG, FUND_KINDS, GUESS, INDEX, PROVINCIAL, SURE, fund_row)
 
 FUND = CATALOGUE.templates["gd_fund"]
 PROVINCIAL_KINDS = CellClassifier(CONFIG, "mof_project", PROVINCIAL, INDEX)
@@ -472,3 +479,83 @@ def test_a_rows_name_and_weight_before_the_next_row_are_its_row_when_the_weights
     cells = cells_of(text, FUND_KINDS)
     rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
     assert len(row_heads_left(rows, cells, used, (100.0,), None, (), ("无",))) == 3
+
+
+# pdftotext reads a merged column's cells as blocks of their own among the rows' cells
+# (gd_fund: 产出 | 40 | 时效指标 | 社会效益指标 | 效益 | 40 | 28 | 40 | 经济效益指标 between the
+# first page's rows and the next page's header), the last group's weight after its last
+# row but one.
+# (Cut from gd_fund-96017 of our dev set, names and rows made fewer.)
+EFFECT = ("决策", "权重(%)", "20", "资金分配合理性", "20", "有效提升", "有效提升", "20",
+          "项目按期完成率", "40", "≥90%", "92%", "38", "产出", "权重(%)", "40", "时效指标", "社会效益指标",
+          "效益", "权重(%)", "40", "28", "40", "经济效益指标",
+          "评价年度实现\n自评分数 未达标原因分析\n值", "评分标准",
+          "代表联络站建设覆盖率", "6", "≥90%", "90%", "5", "森林防火服务水平", "6", "有效提升", "有效提升", "6",
+          "社会公众知晓率", "4", "逐步改善", "明显改善", "4", "建立联系群众制度完成率", "6", "≥85%", "88.5%", "6",
+          "群众满意度", "6", "100%", "100%", "3", "群众增收情况", "2", "有效提升", "有效提升", "0",
+          "带动地方经济增长", "9", "有效提升", "有效提升", "7", "12",
+          "森林防火群众增收情况", "1", "达成年度指标", "达成", "0")
+
+
+def test_a_nameless_runs_numbers_no_row_took_are_free_for_the_groups() -> None:
+    cells = cells_of(blocks(*EFFECT), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    nameless = [r for r in rows if "level3" in r.missing]
+    assert [sorted(c.text for c in r.cells.values()) for r in nameless] == [["28", "40", "40"]]
+    loose = frozenset(k for r in nameless for k in range(r.start, r.end))
+    named = [r for r in rows if "level3" not in r.missing]
+    freed = numbers_left_out(named, cells, loose)
+    assert sorted(cells[k].text for k in freed) == ["28", "40", "40"]
+    # A number a row took back stays its own.
+    assert not numbers_left_out([*named, *nameless], cells, loose)
+
+
+def test_groups_cut_into_as_many_parts_as_their_level2_names_printed_in_the_printed_order() -> None:
+    # 效益's rows (6 6 4 6 6 | 2 9 1) make 40, its level-1 weight printed again (40), and
+    # 28 | 12, the weights of its two level-2 names printed: the cut in two, 28 first as
+    # printed; a guess still (another cut makes printed numbers).
+    cells = cells_of(blocks(*EFFECT), FUND_KINDS)
+    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
+    nameless = [r for r in rows if "level3" in r.missing]
+    rows = [r for r in rows if "level3" not in r.missing]
+    used -= numbers_left_out(rows, cells, frozenset(k for r in nameless for k in range(r.start, r.end)))
+    groups = fund_groups(rows, cells, used, ["决策", "过程", "产出", "效益"], SURE, GUESS, (100.0,), 0,
+                         CONFIG.level2_parents)
+    assert [(g["level2"].text, g["level2_weight"].text) for g in groups[2:]] == \
+        [("社会效益指标", "28")] * 5 + [("经济效益指标", "12")] * 3
+    assert all(g["level2"].confidence <= GUESS for g in groups)
+
+
+def test_printed_children_count_each_level2_name_of_a_family_once() -> None:
+    cells = cells_of(blocks("时效指标", "社会效益指标", "效益", "40", "经济效益指标", "时效指标", "目标设置"),
+                     FUND_KINDS)
+    assert printed_children(cells, ["决策", "产出", "效益", ""], CONFIG.level2_parents) == [0, 1, 2, 0]
+
+
+def test_joint_cuts_take_the_parts_printed_names_ask_for_in_the_printed_order() -> None:
+    weights = [6.0, 6.0, 4.0, 6.0, 6.0, 2.0, 9.0, 1.0]
+    pool = [40.0, 28.0, 40.0, 12.0]
+    eligible = level2_options(weights, [(0, 8, 40.0)], pool, [{}], set())
+    # With no name printed, the fewest parts: one group of 40.
+    assert [c[:2] for c in joint_cuts(eligible, pool, [{}], set())] == [([0, 8], [40.0])]
+    # Two names printed: two parts, 28 before 12 as the numbers are printed.
+    assert [c[:2] for c in joint_cuts(eligible, pool, [{}], set(), [2])] == [([0, 5, 8], [28.0, 12.0])]
+    assert [c[:2] for c in joint_cuts(eligible, [40.0, 12.0, 40.0, 28.0], [{}], set(), [2])] == \
+        [([0, 2, 8], [12.0, 28.0])]
+
+
+def test_unlisted_level2_names_printed_among_the_rows_name_the_groups_when_none_is_under_the_header() -> None:
+    # 决策's two groups cut by the sums, no name printed under the header (first row at 2):
+    # the province's own names pdftotext printed among the rows, in order, as a guess.
+    groups = [{"level1": piece("决策", GUESS, 0), "level2": piece("", GUESS, 0)} for _ in range(4)]
+    cells = [*cells_of(blocks("一级指标", "论证决策规范性", "目标设置", "资金分配"), FUND_KINDS)]
+    left = name_groups_by_family(groups, [(0, 2), (2, 4)], cells, 2, 1, {1}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == [] and [(g["level2"].text, g["level2"].confidence) for g in groups] == \
+        [("目标设置", GUESS)] * 2 + [("资金分配", GUESS)] * 2
+    # Names under the header come first: none taken from among the rows then.
+    groups = [{"level1": piece("决策", GUESS, 0), "level2": piece("", GUESS, 0)} for _ in range(4)]
+    cells = [*cells_of(blocks("一级指标", "立项管理", "论证决策规范性", "资金分配"), FUND_KINDS)]
+    left = name_groups_by_family(groups, [(0, 2), (2, 4)], cells, 2, 1, {2}, {"决策", "过程", "产出", "效益"},
+                                 CONFIG.level2_parents, GUESS)
+    assert left == [(0, 2), (2, 4)]
