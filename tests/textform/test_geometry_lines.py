@@ -436,3 +436,20 @@ def test_a_header_of_labels_down_narrow_columns_side_by_side_is_found_whole() ->
     # A column of single characters alone (a label down the table's far side) spells none.
     lone = pieces_of(["一", "级", "指", "标"])
     assert stacked_header_label(lone, ["一级指标", "二级指标"]) is None
+
+
+def test_a_level2_name_only_level1_groups_take_is_in_doubt() -> None:
+    """pdfplumber: 服务对象 | 满意度指 | 标 printed beside 满意度指 | 标（10 | 分）, the
+    level-2 name read as 满意度指标, its first line lost: capped, its level-1 kept."""
+    from pipeline.textform.row_groups import doubt_level1_names_as_level2
+
+    def row(**cells: str) -> TextRow:
+        return TextRow({k: [Piece(v, v, 0, None, 0.95)] for k, v in cells.items()})
+    level1 = frozenset({"产出指标", "满意度指标", "成本指标"})
+    level2 = frozenset({"时效指标", "成本指标", "服务对象满意度指标"})
+    rows = [row(level1="满意度指标（10分）", level2="满意度指标", level3="群众满意度"),
+            row(level1="产出指标", level2="成本指标", level3="项目成本控制"),   # either level's: kept
+            row(level1="满意度指标", level2="服务对象满意度指标", level3="群众满意度")]
+    assert doubt_level1_names_as_level2(rows, level1, level2, CAP) == 1
+    assert [r.cells["level2"][0].confidence for r in rows] == [CAP, 0.95, 0.95]
+    assert rows[0].text("level1") == "满意度指标（10分）"
