@@ -78,8 +78,8 @@ from pipeline.textform.pieces import (
     text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
-from pipeline.textform.row_groups import (groups_by_their_columns, groups_from_weights, groups_lead,
-                                          groups_to_their_levels, place_merged_groups)
+from pipeline.textform.row_groups import (doubt_level1_names_as_level2, groups_by_their_columns, groups_from_weights,
+                                          groups_lead, groups_to_their_levels, place_merged_groups)
 from pipeline.textform.table_region import (
     drop_header_lines,
     drop_repeated_headers,
@@ -613,8 +613,9 @@ def rows_by_lines(body: list[Piece], kind: TextKind, template: TemplateSpec, con
     groups_to_their_levels(rows, level1_names, level2_names)
     if kind is TextKind.SPACED:
         groups_by_their_columns(rows, level1_names, level2_names, pages)
-    return place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess, pages=pages), \
-        cost, lopsided
+    placed = place_merged_groups(rows, spec, top_aligned, guess=config.confidence.group_guess, pages=pages)
+    doubt_level1_names_as_level2(placed, level1_names, level2_names, config.confidence.ambiguous_cell)
+    return placed, cost, lopsided
 
 
 def doubt_straddled(rows: list[TextRow], body: list[Piece], cap: float) -> None:

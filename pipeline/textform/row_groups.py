@@ -179,6 +179,22 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
     return moved
 
 
+def doubt_level1_names_as_level2(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str],
+                                 cap: float) -> int:
+    """A 二级指标 read as a name only a level-1 group takes (满意度指标), its row's 一级指标
+    read too, capped at ``cap``: no level-2 group is named so, and such a reading is two
+    merged names' wrapped lines mixed (服务对象 | 满意度指 | 标 printed beside 满意度指 |
+    标（10 | 分）), the level-2 name's own first line lost. Returns how many were capped."""
+    only_level1 = level1_names - level2_names
+    doubted = 0
+    for row in rows:
+        second = row.cells.get("level2")
+        if second and row.cells.get("level1") and group_text(second) in only_level1:
+            row.cells["level2"] = [capped(p, cap) for p in second]
+            doubted += 1
+    return doubted
+
+
 def groups_by_their_columns(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str],
                             pages: Sequence[int] = ()) -> int:
     """A group name either level may take (成本指标: a level 2 under 产出指标, a level 1 in

@@ -781,6 +781,8 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     indicator table, or None when no header is found."""
     spec = template.indicators
     first = find_piece(pieces, spec.header) or wrapped_header_label(pieces, spec.header)
+    stacked = first is None
+    first = first or stacked_header_label(pieces, spec.header)
     if first is None:
         return None
     labels = header_labels(template, config)
@@ -825,6 +827,8 @@ def table_bounds(pieces: list[Piece], template: TemplateSpec, config: TextConfig
     while end < len(pieces) and is_label_tail(pieces[end], labels, pieces, heads):
         end += 1
     end = past_scattered_header(pieces, end, labels, config.group_names)
+    if stacked:
+        end = past_label_part_lines(pieces, end, labels)
     total = find_piece(pieces, spec.total_labels, end, min_score=95)
     return first[0], end, total[0] if total else len(pieces)
 
@@ -922,6 +926,58 @@ def wrapped_header_label(pieces: list[Piece], labels: list[str]) -> tuple[int, f
             if not any(k.startswith(run) for k in keys):
                 break
     return None
+
+
+def stacked_header_label(pieces: list[Piece], labels: list[str], reach: int = 3) -> tuple[int, float] | None:
+    """The first header label printed a character a line down the table's first column,
+    beside the other labels down theirs (一 二 三 | 级 级 级 | 指 指 指 | 标 标 标): in a text
+    of lines, each line's first piece is that column's. The label is spelled by the first
+    pieces of lines that each begin with a character or two and hold more (its
+    neighbours' characters), within ``reach`` lines of each other; lines between that
+    begin otherwise (a wider label's wrapped line: 偏差原因, 年度指标值 实际完成值) or hold one
+    piece only (a label at the table's far side down its column) are skipped."""
+    keys = [compact(label) for label in labels]
+    lines = pieces_by_line(pieces)
+    order = sorted(lines)
+
+    def starts_stack(line: int) -> bool:
+        line_pieces = lines[line]
+        return len(line_pieces) >= 2 and 0 < len(line_pieces[0].key) <= 2
+
+    for n, line in enumerate(order):
+        if not starts_stack(line):
+            continue
+        run, last = lines[line][0].key, line
+        for below in order[n + 1:]:
+            if below - last > reach:
+                break
+            if not starts_stack(below):
+                continue
+            if not any(k.startswith(run + lines[below][0].key) for k in keys):
+                break
+            run, last = run + lines[below][0].key, below
+            if run in keys:
+                return next(i for i, p in enumerate(pieces) if p is lines[line][0]), 100.0
+    return None
+
+
+def past_label_part_lines(pieces: list[Piece], end: int, labels: list[str]) -> int:
+    """Past the lines after a header's end (``end``) that hold only parts of its labels, one
+    line after another: a header of labels down narrow columns ends on their last
+    characters and wrapped tails (进措施 | 标 标), which no row prints alone."""
+    keys = [compact(label) for label in labels]
+
+    def label_part(piece: Piece) -> bool:
+        return bool(piece.key) and any(piece.key in k for k in keys)
+
+    while end < len(pieces) and 0 < end and pieces[end].line - pieces[end - 1].line <= 1:
+        k = end
+        while k < len(pieces) and pieces[k].line == pieces[end].line:
+            k += 1
+        if not all(label_part(p) for p in pieces[end:k]):
+            break
+        end = k
+    return end
 
 
 def mend_total_label(pieces: list[Piece], labels: list[str]) -> list[Piece]:

@@ -398,3 +398,58 @@ def test_a_head_value_holding_another_cells_text_is_in_doubt() -> None:
               "competent_department": field("某市财政资金管理中心")}
     doubt(fields, national)
     assert [f.confidence for f in fields.values()] == [0.95] * 4, fields
+
+
+# pdfplumber's text of a department form whose header labels print a character a line
+# down narrow columns side by side (一 二 | 级 级 三级 得 | 指 指 指标 分 | 标 标), the
+# wider labels' wrapped lines between them (偏差原因 | … 分析及改 | 进措施).
+STACKED_HEADER_FORM = "\n".join([
+    "2023年度部门整体支出绩效自评表",
+    "部门（单位）名称 清远市文化广电旅游体育局",
+    "年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+    "年度资金总额 6,100,000.00 6,610,000.00 6,610,000.00 10 100% 10",
+    "一 二",
+    "偏差原因",
+    "级 级 三级 得",
+    "年度指标值 实际完成值 分值 分析及改",
+    "指 指 指标 分",
+    "进措施",
+    "标 标",
+    "产出指标 数量指标 新建改建设施数量 ≥45处 47处 50 50",
+    "效益指标 社会效益指标 人居环境改善情况 有效提升 有效提升 40 37.5",
+    "总分 100 97.5",
+    "一、绩效目标实现情况",
+    "已按计划完成。",
+])
+
+
+def test_a_header_of_labels_down_narrow_columns_side_by_side_is_found_whole() -> None:
+    from pipeline.textform.form_reader import read_text_form
+    from pipeline.textform.table_region import stacked_header_label
+
+    form = read_text_form(STACKED_HEADER_FORM, CATALOGUE, CONFIG)
+    assert form.table_found
+    got = [(r.text("level3"), r.text("level3_weight"), r.text("target"), r.text("score")) for r in form.rows]
+    # The labels' last lines (进措施 | 标 标) are the header's, no row's name.
+    assert got == [("新建改建设施数量", "50", "≥45处", "50"), ("人居环境改善情况", "40", "有效提升", "37.5")]
+    assert form.total.value == 97.5
+    # A column of single characters alone (a label down the table's far side) spells none.
+    lone = pieces_of(["一", "级", "指", "标"])
+    assert stacked_header_label(lone, ["一级指标", "二级指标"]) is None
+
+
+def test_a_level2_name_only_level1_groups_take_is_in_doubt() -> None:
+    """pdfplumber: 服务对象 | 满意度指 | 标 printed beside 满意度指 | 标（10 | 分）, the
+    level-2 name read as 满意度指标, its first line lost: capped, its level-1 kept."""
+    from pipeline.textform.row_groups import doubt_level1_names_as_level2
+
+    def row(**cells: str) -> TextRow:
+        return TextRow({k: [Piece(v, v, 0, None, 0.95)] for k, v in cells.items()})
+    level1 = frozenset({"产出指标", "满意度指标", "成本指标"})
+    level2 = frozenset({"时效指标", "成本指标", "服务对象满意度指标"})
+    rows = [row(level1="满意度指标（10分）", level2="满意度指标", level3="群众满意度"),
+            row(level1="产出指标", level2="成本指标", level3="项目成本控制"),   # either level's: kept
+            row(level1="满意度指标", level2="服务对象满意度指标", level3="群众满意度")]
+    assert doubt_level1_names_as_level2(rows, level1, level2, CAP) == 1
+    assert [r.cells["level2"][0].confidence for r in rows] == [CAP, 0.95, 0.95]
+    assert rows[0].text("level1") == "满意度指标（10分）"
