@@ -375,6 +375,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
+                elif not stream.complete:
+                    # A row reading that does not account for the form (rows lost where a
+                    # page's columns came box after box) says less than the columns' sums,
+                    # which confirm more rows: the rows read by columns, each one the row
+                    # reading reads otherwise (its numbers, values or name) flagged whole.
+                    doubt_rows_paired_otherwise(by_columns.rows, stream.rows, config.confidence.ambiguous_cell)
+                    stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -454,6 +461,28 @@ def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
                for r in other if compact(r.text("level3"))}
     return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
                for r in rows if (name := compact(r.text("level3"))))
+
+
+def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: float) -> None:
+    """Every cell of a row of ``rows`` (a reading by columns) capped at ``cap`` where
+    ``other`` (a reading row by row) gives its name other numbers or other values, or its
+    numbers to another name: the two readings disagree on what that row holds."""
+    def pair(r: TextRow) -> tuple[str, str]:
+        return compact(r.text("level3_weight")), compact(r.text("score"))
+
+    def values(r: TextRow) -> dict[str, str]:
+        return {k: compact(r.text(k)) for k in r.cells if COLUMN_KINDS.get(k) in ("value", "prose")}
+
+    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
+    names = {pair(r): compact(r.text("level3")) for r in other if compact(r.text("level3"))}
+    for row in rows:
+        name = compact(row.text("level3"))
+        read = by_name.get(name)
+        mine = values(row)
+        if names.get(pair(row), name) != name or read is not None and (
+                pair(read) != pair(row) or any(mine.get(k, v) != v for k, v in values(read).items())):
+            for key, ps in row.cells.items():
+                row.cells[key] = [capped(p, cap) for p in ps]
 
 
 def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:
