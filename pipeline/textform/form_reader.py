@@ -420,6 +420,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # cell (a torn label's piece, a number joined on); said so where it shows.
         doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table,
                                   config.cell_stream.year_suffixes, lines)
+    if kind is TextKind.CELLS:
+        doubt_groups_printed_mid_span(form.rows, config.confidence.ambiguous_cell)
     if kind is TextKind.CELLS and not stream_taken:
         # The row reader's total of a text whose cells a tool may print anywhere (a stream
         # set aside or not read) may be the total row's weights.
@@ -450,6 +452,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+def doubt_groups_printed_mid_span(rows: list[TextRow], cap: float) -> None:
+    """The group names of a text of cells whose first row comes before any group name:
+    the tool printed each merged group cell where its middle is (a text in the order of
+    the lines, no boxes), so the rows above a name may be its group's or the group's
+    before; which rows each name covers is a guess, its cells capped at ``cap`` (they are
+    carried down the rows afterwards, flagged with them)."""
+    keys = ("level1", "level2")
+    if not rows or any(rows[0].cells.get(k) for k in keys) \
+            or not any(r.cells.get(k) for r in rows for k in keys):
+        return
+    for row in rows:
+        for key in keys:
+            if row.cells.get(key):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
 
 
 def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
