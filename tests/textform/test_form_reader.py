@@ -606,3 +606,29 @@ def test_the_rows_a_row_reading_reads_otherwise_are_flagged_whole() -> None:
     doubt_rows_paired_otherwise(by_columns, by_rows, 0.6)
     # Another actual; the same row; its numbers given to another name; its name given others.
     assert [flagged(r) for r in by_columns] == [True, False, True, True]
+
+
+def test_group_names_printed_after_a_first_row_are_flagged() -> None:
+    from pipeline.textform.form_reader import doubt_groups_printed_mid_span
+    from pipeline.textform.indicator_rows import TextRow
+
+    def row(name: str, *group: str) -> TextRow:
+        cells = {"level3": [Piece(name, name, 0, None, 0.95)]}
+        for key, text in zip(("level1", "level2"), group):
+            cells[key] = [Piece(text, text, 0, None, 0.95)]
+        return TextRow(cells)
+
+    def group_confidences(rows: list[TextRow]) -> list[float]:
+        return [p.confidence for r in rows for k in ("level1", "level2") for p in r.cells.get(k, [])]
+
+    # pdfminer with no layout analysis prints a text line by line, a merged group cell
+    # where its middle is: 项目按期完成率 | 任务完成时间 产出指标 时效指标 | 社会公众知晓率 …
+    centred = [row("项目按期完成率"), row("任务完成时间", "产出指标", "时效指标"), row("社会公众知晓率"),
+               row("建立联系群众制度完成率", "效益指标", "社会效益指标")]
+    doubt_groups_printed_mid_span(centred, 0.6)
+    assert group_confidences(centred) == [0.6] * 4
+    # A group's name before its first row: its span starts there, nothing in doubt.
+    leading = [row("项目按期完成率", "产出指标", "时效指标"), row("任务完成时间"),
+               row("社会公众知晓率", "效益指标", "社会效益指标")]
+    doubt_groups_printed_mid_span(leading, 0.6)
+    assert group_confidences(leading) == [0.95] * 4
