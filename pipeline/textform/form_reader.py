@@ -420,7 +420,9 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # cell (a torn label's piece, a number joined on); said so where it shows.
         doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table,
                                   config.cell_stream.year_suffixes, lines)
-    if kind is TextKind.CELLS:
+    if kind is TextKind.CELLS and not piped:
+        # (A converter's Markdown prints its merged names mid-group by its own rule:
+        # markdown_groups.py places them.)
         doubt_groups_printed_mid_span(form.rows, config.confidence.ambiguous_cell)
     if kind is TextKind.CELLS and not stream_taken:
         # The row reader's total of a text whose cells a tool may print anywhere (a stream
