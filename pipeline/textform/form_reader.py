@@ -375,11 +375,12 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
-                elif not stream.complete:
+                elif not stream.complete and len(by_columns.rows) >= stream.found:
                     # A row reading that does not account for the form (rows lost where a
                     # page's columns came box after box) says less than the columns' sums,
-                    # which confirm more rows: the rows read by columns, each one the row
-                    # reading reads otherwise (its numbers, values or name) flagged whole.
+                    # which confirm more rows, every row it saw among them: the rows read
+                    # by columns, each one the row reading reads otherwise (its numbers,
+                    # values or name) flagged whole. Fewer rows than it saw: rows lost, kept.
                     doubt_rows_paired_otherwise(by_columns.rows, stream.rows, config.confidence.ambiguous_cell)
                     stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
