@@ -375,13 +375,18 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
-                elif not stream.complete and len(by_columns.rows) >= stream.found:
+                elif not stream.complete and len(by_columns.rows) >= stream.found \
+                        and 2 * len(stream.rows) <= stream.found:
                     # A row reading that does not account for the form (rows lost where a
                     # page's columns came box after box) says less than the columns' sums,
-                    # which confirm more rows, every row it saw among them: the rows read
-                    # by columns, each one the row reading reads otherwise (its numbers,
-                    # values or name) flagged whole. Fewer rows than it saw: rows lost, kept.
+                    # which confirm more rows, every row it saw among them, when it kept
+                    # half of those or fewer: the rows read by columns, each one the row
+                    # reading did not read alike (its numbers, values or name) flagged
+                    # whole. Fewer rows than it saw: rows lost, kept.
                     doubt_rows_paired_otherwise(by_columns.rows, stream.rows, config.confidence.ambiguous_cell)
+                    # The head's cells as the row reading found them, for its doubts below.
+                    by_columns.goals, by_columns.head = stream.goals, stream.head
+                    by_columns.before_table = stream.before_table
                     stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
@@ -485,9 +490,10 @@ def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
 
 
 def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: float) -> None:
-    """Every cell of a row of ``rows`` (a reading by columns) capped at ``cap`` where
-    ``other`` (a reading row by row) gives its name other numbers or other values, or its
-    numbers to another name: the two readings disagree on what that row holds."""
+    """Every cell of a row of ``rows`` (a reading by columns) capped at ``cap`` unless
+    ``other`` (a reading row by row) reads the same row alike: a row it did not read, or
+    whose name it gives other numbers or other values, or whose numbers it gives another
+    name, is confirmed by nothing but the columns' order."""
     def pair(r: TextRow) -> tuple[str, str]:
         return compact(r.text("level3_weight")), compact(r.text("score"))
 
@@ -500,8 +506,8 @@ def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: 
         name = compact(row.text("level3"))
         read = by_name.get(name)
         mine = values(row)
-        if names.get(pair(row), name) != name or read is not None and (
-                pair(read) != pair(row) or any(mine.get(k, v) != v for k, v in values(read).items())):
+        if read is None or names.get(pair(row), name) != name or pair(read) != pair(row) \
+                or any(mine.get(k, v) != v for k, v in values(read).items()):
             for key, ps in row.cells.items():
                 row.cells[key] = [capped(p, cap) for p in ps]
 
