@@ -377,6 +377,19 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
+                elif not stream.complete and len(by_columns.rows) >= stream.found \
+                        and 2 * len(stream.rows) <= stream.found:
+                    # A row reading that does not account for the form (rows lost where a
+                    # page's columns came box after box) says less than the columns' sums,
+                    # which confirm more rows, every row it saw among them, when it kept
+                    # half of those or fewer: the rows read by columns, each one the row
+                    # reading did not read alike (its numbers, values or name) flagged
+                    # whole. Fewer rows than it saw: rows lost, kept.
+                    doubt_rows_paired_otherwise(by_columns.rows, stream.rows, config.confidence.ambiguous_cell)
+                    # The head's cells as the row reading found them, for its doubts below.
+                    by_columns.goals, by_columns.head = stream.goals, stream.head
+                    by_columns.before_table = stream.before_table
+                    stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -415,6 +428,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # cell (a torn label's piece, a number joined on); said so where it shows.
         doubt_misread_head_values(form.fields, template, config.confidence.unconfirmed_table,
                                   config.cell_stream.year_suffixes, lines)
+    if kind is TextKind.CELLS and not piped:
+        # (A converter's Markdown prints its merged names mid-group by its own rule:
+        # markdown_groups.py places them.)
+        doubt_groups_printed_mid_span(form.rows, config.confidence.ambiguous_cell)
     if kind is TextKind.CELLS and not stream_taken:
         # The row reader's total of a text whose cells a tool may print anywhere (a stream
         # set aside or not read) may be the total row's weights.
@@ -447,6 +464,22 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     return form
 
 
+def doubt_groups_printed_mid_span(rows: list[TextRow], cap: float) -> None:
+    """The group names of a text of cells whose first row comes before any group name:
+    the tool printed each merged group cell where its middle is (a text in the order of
+    the lines, no boxes), so the rows above a name may be its group's or the group's
+    before; which rows each name covers is a guess, its cells capped at ``cap`` (they are
+    carried down the rows afterwards, flagged with them)."""
+    keys = ("level1", "level2")
+    if not rows or any(rows[0].cells.get(k) for k in keys) \
+            or not any(r.cells.get(k) for r in rows for k in keys):
+        return
+    for row in rows:
+        for key in keys:
+            if row.cells.get(key):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
+
+
 def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
     """Every named row of ``rows`` (a reading row by row) is in ``other`` (a reading by
     columns) with the same weight and score: the columns' sums confirm the numbers' order,
@@ -456,6 +489,29 @@ def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
                for r in other if compact(r.text("level3"))}
     return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
                for r in rows if (name := compact(r.text("level3"))))
+
+
+def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: float) -> None:
+    """Every cell of a row of ``rows`` (a reading by columns) capped at ``cap`` unless
+    ``other`` (a reading row by row) reads the same row alike: a row it did not read, or
+    whose name it gives other numbers or other values, or whose numbers it gives another
+    name, is confirmed by nothing but the columns' order."""
+    def pair(r: TextRow) -> tuple[str, str]:
+        return compact(r.text("level3_weight")), compact(r.text("score"))
+
+    def values(r: TextRow) -> dict[str, str]:
+        return {k: compact(r.text(k)) for k in r.cells if COLUMN_KINDS.get(k) in ("value", "prose")}
+
+    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
+    names = {pair(r): compact(r.text("level3")) for r in other if compact(r.text("level3"))}
+    for row in rows:
+        name = compact(row.text("level3"))
+        read = by_name.get(name)
+        mine = values(row)
+        if read is None or names.get(pair(row), name) != name or pair(read) != pair(row) \
+                or any(mine.get(k, v) != v for k, v in values(read).items()):
+            for key, ps in row.cells.items():
+                row.cells[key] = [capped(p, cap) for p in ps]
 
 
 def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:

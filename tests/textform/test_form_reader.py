@@ -550,3 +550,85 @@ def test_a_goal_header_printed_again_among_the_goals_leaves_them_in_doubt() -> N
     form = read_text_form(strip_markup(rejoin_markdown_tables(text, words)), CATALOGUE, CONFIG, piped=True)
     for key in ("goal_expected", "goal_actual"):
         assert form.fields[key].value and form.fields[key].confidence < CONFIG.review_threshold
+
+
+# pdfminer.six's boxes of a two-page department form in narrow columns: the second page's
+# first row printed as a box of its own (10 | 92% | 9.5 | its reason), the other rows'
+# weights, actuals and scores each a column's run after it.
+TWO_PAGE_BOXES = [
+    '报表编号：附表2', '金额单位：万元', '2022年度部门整体绩效目标自评表', '部门（单位）名称', '清远市文化广电旅游体育局', '年初预算', '调整后\n预算数', '预算执\n行数',
+    '预算执行率', '权重', '得分', '总额', '149.24', '149.24', '140.40', '94.08%', '预算执行情况（10\n分）', '其中：财政资金', '134.32',
+    '134.32', '126.36 —', '财政专户管理资金', '14.92', '14.92', '14.04 —', '单位资金', '其他资金', '—', '—', '10', '—', '—',
+    '—', '—', '9.41', '—', '—', '—', '—', '预期目标', '实际完成情况', '年度\n总体\n目标',
+    '按照省、市有关工作部署，加强资金管理，持续优化制度建设和管理模\n式，不断完善阵地建设，加强项目全过程绩效管理，确保资金使用安全\n高效，更好地服务群众，推动民生实事落地见效。',
+    '完成了年度预定目标，基层医疗相关制度进一步健全，管理水平持续\n提升。', '一级指标', '二级指\n标', '三级指标', '指\n标\n性\n质', '指标值', '度量单\n位', '权重',
+    '完成值', '得分', '未完成原因分析', '产出指标', '绩效\n指标', '产出指标', '效益指标', '数量指\n标', '数量指\n标', '生态效\n益指标', '新建改建设施数量',
+    '≥ 1200', '开展督导检查次数', '≥ 20', '人居环境改善情况', '达成年度指\n标', '处', '次', '38', '22', '10', '1210处', '21次', '达成',
+    '38', '22', '8', '宣传覆盖面不足，\n拟加强政策宣传', '\x0c一级指标', '二级指\n标', '三级指标', '指\n标\n性\n质', '指标值', '度量单\n位',
+    '效益指标', '满意度指标', '满意度指标', '满意度指标', '满意度指标', '生态效\n益指标', '服务对\n象满意\n度指标', '服务对\n象满意\n度指标',
+    '服务对\n象满意\n度指标', '服务对\n象满意\n度指标', '水质达标率', '≥ 90', '群众满意度', '≥ 95', '服务对象满意度', '≥ 85', '基层医疗群众满意度',
+    '≥ 90', '基层医疗服务对象满意度 ≥ 85', '%', '%', '%', '%', '%', '权重', '完成值', '得分', '未完成原因分析', '10', '92%', '9.5',
+    '部分资料归档不及\n时，将建立台账定\n期检查', '1', '6', '2', '1', '97.5%', '90%', '91%', '87.5%', '1', '6', '0', '0',
+    '部分镇街资金拨付\n进度偏慢，下一步\n将加快拨付', '宣传覆盖面不足，\n拟加强政策宣传', '总分', '100', '93.91',
+]
+
+
+def test_a_row_reading_that_lost_most_rows_gives_way_to_the_columns_the_sums_confirm() -> None:
+    form = read_text_form("\n\n".join(TWO_PAGE_BOXES), CATALOGUE, CONFIG)
+    assert [r.text("level3") for r in form.rows] == [
+        "新建改建设施数量", "开展督导检查次数", "人居环境改善情况", "水质达标率", "群众满意度",
+        "服务对象满意度", "基层医疗群众满意度", "基层医疗服务对象满意度"]
+    assert [r.text("level3_weight") for r in form.rows] == ["38", "22", "10", "10", "1", "6", "2", "1"]
+    assert [r.text("score") for r in form.rows] == ["38", "22", "8", "9.5", "1", "6", "0", "0"]
+    assert [r.text("actual") for r in form.rows][3:] == ["92%", "97.5%", "90%", "91%", "87.5%"]
+    # The row reading gave 10 | 92% | 9.5 to 基层医疗服务对象满意度 (the name before that box):
+    # both rows it disagrees on are flagged whole.
+    cap = CONFIG.confidence.ambiguous_cell
+    for row in (form.rows[3], form.rows[7]):
+        assert all(p.confidence <= cap for ps in row.cells.values() for p in ps)
+
+
+def test_the_rows_a_row_reading_reads_otherwise_are_flagged_whole() -> None:
+    from pipeline.textform.form_reader import doubt_rows_paired_otherwise
+    from pipeline.textform.indicator_rows import TextRow
+
+    def row(name: str, weight: str, score: str, actual: str) -> TextRow:
+        return TextRow({key: [Piece(text, text, 0, None, 0.95)] for key, text in
+                        (("level3", name), ("level3_weight", weight), ("score", score), ("actual", actual))})
+
+    def flagged(r: TextRow) -> bool:
+        return all(p.confidence <= 0.6 for ps in r.cells.values() for p in ps)
+
+    by_columns = [row("森林防火档案建档率", "11", "8", "符合规范"), row("长效管理机制建立情况", "9", "9", "87.5%"),
+                  row("服务对象满意度", "4", "4", "90%"), row("群众满意度", "3", "3", "86%")]
+    by_rows = [row("森林防火档案建档率", "11", "8", "100%"), row("长效管理机制建立情况", "9", "9", "87.5%"),
+               row("群众满意度", "4", "4", "90%")]
+    doubt_rows_paired_otherwise(by_columns, by_rows, 0.6)
+    # Another actual; the same row; its numbers given to another name; its name given others.
+    assert [flagged(r) for r in by_columns] == [True, False, True, True]
+
+
+def test_group_names_printed_after_a_first_row_are_flagged() -> None:
+    from pipeline.textform.form_reader import doubt_groups_printed_mid_span
+    from pipeline.textform.indicator_rows import TextRow
+
+    def row(name: str, *group: str) -> TextRow:
+        cells = {"level3": [Piece(name, name, 0, None, 0.95)]}
+        for key, text in zip(("level1", "level2"), group):
+            cells[key] = [Piece(text, text, 0, None, 0.95)]
+        return TextRow(cells)
+
+    def group_confidences(rows: list[TextRow]) -> list[float]:
+        return [p.confidence for r in rows for k in ("level1", "level2") for p in r.cells.get(k, [])]
+
+    # pdfminer with no layout analysis prints a text line by line, a merged group cell
+    # where its middle is: 项目按期完成率 | 任务完成时间 产出指标 时效指标 | 社会公众知晓率 …
+    centred = [row("项目按期完成率"), row("任务完成时间", "产出指标", "时效指标"), row("社会公众知晓率"),
+               row("建立联系群众制度完成率", "效益指标", "社会效益指标")]
+    doubt_groups_printed_mid_span(centred, 0.6)
+    assert group_confidences(centred) == [0.6] * 4
+    # A group's name before its first row: its span starts there, nothing in doubt.
+    leading = [row("项目按期完成率", "产出指标", "时效指标"), row("任务完成时间"),
+               row("社会公众知晓率", "效益指标", "社会效益指标")]
+    doubt_groups_printed_mid_span(leading, 0.6)
+    assert group_confidences(leading) == [0.95] * 4
