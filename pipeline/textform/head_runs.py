@@ -436,3 +436,44 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
                                name in template.fields else value, raw=piece.raw, page=1,
                                confidence=round(confidence, 4))
     return out
+
+
+def total_left_among_amounts(head: HeadCells, template: TemplateSpec, sums: dict[str, tuple[str, ...]],
+                             fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A total of ``sums`` (config head_sums: 预算计划安排 = 市本级 + 转移支付) left unread whose
+    cell, merged over the rows of its parts, a tool printed where the box's middle is: after
+    the next labels (实际支出金额 | 2122 | 市本级 212 | ...), beside no label of its own. The
+    head's amounts that no read field takes (评价金额's, the year's, the parts') leave one
+    over, and it is the sum of the parts read: that amount is the total, as sure as its parts. Nothing when
+    more or fewer amounts are left, or the one left is not the sum (the form's own error,
+    or another cell: the field stays unread)."""
+    out: dict[str, FieldValue] = {}
+    for total, parts in sums.items():
+        known = fields.get(total)
+        if total not in template.fields or (known is not None and known.value is not None):
+            continue
+        values = [num(fields.get(p)) for p in parts]
+        if any(v is None for v in values) or sum(values) <= 0:
+            continue
+        labels = {compact(x) for x in template.fields[total].all_labels}
+        if not any(compact(t) in labels for t in head.texts):
+            continue
+        left: list[tuple[float, str, Piece]] = []
+        for cell in head.cells:
+            for piece in cell:
+                for word in piece.text.split():
+                    if AMOUNT.match(word) or SMALL_NUMBER.match(word):
+                        left.append((float(word.replace(",", "")), word, piece))
+        for name in template.fields:
+            value = num(fields.get(name))
+            taken = next((i for i, (x, _w, _p) in enumerate(left)
+                          if value is not None and abs(x - value) <= 0.005), None)
+            if taken is not None:
+                del left[taken]
+        if len(left) != 1 or abs(left[0][0] - sum(values)) > 0.005:
+            continue
+        _amount, word, piece = left[0]
+        confidence = min([piece.confidence, *(fields[p].confidence for p in parts)])
+        out[total] = FieldValue(value=typed_value(word.replace(",", ""), template.fields[total].type),
+                                raw=piece.raw, page=1, confidence=round(confidence, 4))
+    return out
