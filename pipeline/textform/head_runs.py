@@ -155,6 +155,11 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     # the readings whose rows make a total row; where they read the rows otherwise, none
     # is sure.
     found: dict[tuple, tuple[list[tuple[str, Piece]], list[list[tuple[float, Piece]]], int]] = {}
+    # Read down the columns, rows alike (a total all of one source row, the others left
+    # blank: 443 | 443 | 443 | 443 | 389.45 | 389.45): taken only where no reading adds up
+    # otherwise and the printed 执行率 is what the total row's amounts make; every value
+    # flagged (a doubled run of cells reads so too).
+    alike: list[tuple[list[tuple[str, Piece]], list[list[tuple[float, Piece]]], int]] = []
     for join in (True, False):
         tokens = head_tokens(pieces[min(starts):table_start], join)
         for rows, across in amount_readings(tokens):
@@ -163,11 +168,16 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
             if at is not None and (not across or made_of_parts(rows, at)):
                 key = tuple(tuple(v for v, _ in row) for row in [rows[at]] + rows[:at] + rows[at + 1:])
                 found.setdefault(key, (tokens, rows, at))
+            elif at is not None and rate_printed(tokens, rows[at]):
+                alike.append((tokens, rows, at))
+    rows_alike = not found and bool(alike)
+    if rows_alike:
+        found[()] = alike[0]
     if not found:
         return {}
     tokens, rows, at = next(iter(found.values()))
     parts = rows[:at] + rows[at + 1:]
-    sure = len(parts) == len(sources) and len(found) == 1
+    sure = len(parts) == len(sources) and len(found) == 1 and not rows_alike
     if adds and not sure:
         # The reading beside the labels adds up too and this one is no surer: its amounts
         # stand; the 分值 / 执行率 / 得分 it missed are still read beside this total row.
@@ -182,7 +192,7 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     # A total equal to one row in every column (rows alike) is what a box of one column's
     # cells read as a row, written twice, makes too (年初预算数 999.97 | 899.97 | 100.00,
     # then 全年预算数 the same): only a total of two rows or more confirms it is the total.
-    total_sure = len(found) == 1 and made_of_parts(rows, at)
+    total_sure = len(found) == 1 and made_of_parts(rows, at) and not rows_alike
     for c, column in enumerate(AMOUNT_COLUMNS):
         value, piece = rows[at][c]
         put(block.fields["budget"][column], value, piece, total_sure)
@@ -194,6 +204,15 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
                 put(block.fields[key][column], None, None, False)
     out.update(weight_rate_score(tokens, rows, at, block.fields["budget"], read, guess))
     return out
+
+
+def rate_printed(tokens: list[tuple[str, Piece]], total: list[tuple[float, Piece]]) -> bool:
+    """A percentage of the head is the 执行率 the total row makes (全年执行数 / 全年预算数)."""
+    annual, executed = total[1][0], total[2][0]
+    if not annual:
+        return False
+    made = 100 * executed / annual
+    return any(abs(float(m.group(1)) - made) <= 0.01 for w, _p in tokens if (m := PERCENT.match(w)))
 
 
 def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[float, Piece]]], at: int,

@@ -282,6 +282,24 @@ def test_amounts_no_sum_places_are_left_unread() -> None:
     assert out["allocated_city"].confidence <= GUESS  # by order only
 
 
+def test_one_source_row_read_down_its_columns_is_flagged_where_the_rate_holds() -> None:
+    # pdfminer: each amount column a box, the blank source rows not printed: 年初预算数 of
+    # the total and 当年财政拨款, then 全年预算数, then 全年执行数. Rows alike read so, as a
+    # doubled run does: taken because the printed 执行率 is what the total row makes
+    # (389.45 / 443 = 87.91%), every amount flagged.
+    got = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数",
+                  "全年执行数", "443", "443", "443", "443", "389.45", "389.45", "分值", "执行率", "得分", "10",
+                  "—", "87.91%", "8.79", "预期目标")
+    assert (got["budget_initial"].value, got["budget_annual"].value, got["executed"].value) == (443, 443, 389.45)
+    assert got["fiscal_executed"].value == 389.45
+    assert max(got[k].confidence for k in ("budget_initial", "executed", "fiscal_initial")) <= GUESS
+    # No percentage the amounts make: nothing read so.
+    got = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数",
+                  "全年执行数", "443", "443", "443", "443", "389.45", "389.45", "分值", "执行率", "得分", "10",
+                  "—", "80.00%", "8.79", "预期目标")
+    assert "budget_initial" not in got or got["budget_initial"].value is None
+
+
 def read_as(value: float) -> FieldValue:
     return FieldValue(value=value, raw=str(value), confidence=1.0)
 
