@@ -376,11 +376,15 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
-                elif not stream.complete and names_within(stream.rows, by_columns.rows):
+                elif not stream.complete and names_within(stream.rows, by_columns.rows) \
+                        and not numbers_named_otherwise(stream.rows, by_columns.rows):
                     # A row reading that does not account for the form and pairs some of
-                    # the same names with other numbers: the columns' reading, whose sums
-                    # hold, is taken for its rows, and a row the two read otherwise is in
-                    # doubt whole (which name the numbers go with is not confirmed).
+                    # the same names with numbers no row of the columns' reading holds (a
+                    # name read with its neighbours' cells): the columns' reading, whose
+                    # sums hold, is taken for its rows, and a row the two read otherwise is
+                    # in doubt whole. Where the row reading gives a name the numbers the
+                    # columns give another name, the names' order itself is in doubt: the
+                    # row reading stays.
                     doubt_rows_read_otherwise(by_columns.rows, stream.rows,
                                               config.confidence.ambiguous_cell)
                     stream = by_columns
@@ -469,6 +473,19 @@ def names_within(rows: list[TextRow], other: list[TextRow]) -> bool:
     """Every named row of ``rows`` has its name among ``other``'s rows."""
     names = {compact(r.text("level3")) for r in other}
     return all(compact(r.text("level3")) in names for r in rows if compact(r.text("level3")))
+
+
+def numbers_named_otherwise(rows: list[TextRow], other: list[TextRow]) -> bool:
+    """A row of ``rows`` pairs its name with the weight and score that a row of ``other``
+    of another name holds."""
+    held: dict[tuple[str, str], set[str]] = {}
+    for r in other:
+        if compact(r.text("level3")):
+            held.setdefault((compact(r.text("level3_weight")), compact(r.text("score"))), set()).add(
+                compact(r.text("level3")))
+    return any(compact(r.text("level3")) not in names
+               for r in rows if compact(r.text("level3"))
+               and (names := held.get((compact(r.text("level3_weight")), compact(r.text("score"))))))
 
 
 def doubt_rows_read_otherwise(rows: list[TextRow], other: list[TextRow], cap: float) -> None:

@@ -10,7 +10,7 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.box_groups import fund_groups_printed, header_start, level2_choices, printed_group_weights
 from pipeline.textform.column_runs import read_column_runs
 from pipeline.textform.form_reader import read_text_form
-from pipeline.textform.pieces import TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -281,3 +281,20 @@ def test_a_row_reading_short_of_the_form_gives_way_to_the_columns_sums() -> None
         ("水质达标率", "11", "11"), ("城乡居民水质达标率", "11", "11")]
     last = form.rows[-1]
     assert all(p.confidence < CONFIG.review_threshold for ps in last.cells.values() for p in ps)
+
+
+def test_a_row_reading_naming_the_columns_numbers_otherwise_keeps_the_names_in_doubt() -> None:
+    # The row reading pairs 人居环境改善情况 with 8 | 5, which the columns' reading gives
+    # 水质达标率: which name those numbers go with is in doubt (the columns' reading is
+    # then not taken over it). A name read with numbers no column row holds is a misread.
+    from pipeline.textform.form_reader import numbers_named_otherwise
+    from pipeline.textform.indicator_rows import TextRow
+
+    def row(name: str, weight: str, score: str) -> TextRow:
+        return TextRow({"level3": [Piece(name, name, 0, None, 0.95)],
+                        "level3_weight": [Piece(weight, weight, 0, None, 0.95)],
+                        "score": [Piece(score, score, 0, None, 0.95)]})
+    columns = [row("人居环境改善情况", "1", "1"), row("水质达标率", "8", "5"), row("群众满意度", "3", "3")]
+    assert numbers_named_otherwise([row("人居环境改善情况", "8", "5")], columns)
+    assert not numbers_named_otherwise([row("人居环境改善情况", "50", "11")], columns)
+    assert not numbers_named_otherwise([row("群众满意度", "3", "3")], columns)
