@@ -376,18 +376,6 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # by the rows' own order, which the columns' counts only guess.
                     keep_row_sentences(by_columns.rows, stream.rows)
                     stream = by_columns
-                elif not stream.complete and names_within(stream.rows, by_columns.rows) \
-                        and not numbers_named_otherwise(stream.rows, by_columns.rows):
-                    # A row reading that does not account for the form and pairs some of
-                    # the same names with numbers no row of the columns' reading holds (a
-                    # name read with its neighbours' cells): the columns' reading, whose
-                    # sums hold, is taken for its rows, and a row the two read otherwise is
-                    # in doubt whole. Where the row reading gives a name the numbers the
-                    # columns give another name, the names' order itself is in doubt: the
-                    # row reading stays.
-                    doubt_rows_read_otherwise(by_columns.rows, stream.rows,
-                                              config.confidence.ambiguous_cell)
-                    stream = by_columns
         if stream is not None and (form.table_cost > config.table_fit_max or (
                 stream.complete or stream.found >= plausible_rows(form.rows, row_kinds)) and not (
                 form_rows_confirmed(form) and (form.table_cost <= config.cell_stream.rows_fit or (
@@ -467,37 +455,6 @@ def rows_agree(rows: list[TextRow], other: list[TextRow]) -> bool:
                for r in other if compact(r.text("level3"))}
     return all(numbers.get(name) == (compact(r.text("level3_weight")), compact(r.text("score")))
                for r in rows if (name := compact(r.text("level3"))))
-
-
-def names_within(rows: list[TextRow], other: list[TextRow]) -> bool:
-    """Every named row of ``rows`` has its name among ``other``'s rows."""
-    names = {compact(r.text("level3")) for r in other}
-    return all(compact(r.text("level3")) in names for r in rows if compact(r.text("level3")))
-
-
-def numbers_named_otherwise(rows: list[TextRow], other: list[TextRow]) -> bool:
-    """A row of ``rows`` pairs its name with the weight and score that a row of ``other``
-    of another name holds."""
-    held: dict[tuple[str, str], set[str]] = {}
-    for r in other:
-        if compact(r.text("level3")):
-            held.setdefault((compact(r.text("level3_weight")), compact(r.text("score"))), set()).add(
-                compact(r.text("level3")))
-    return any(compact(r.text("level3")) not in names
-               for r in rows if compact(r.text("level3"))
-               and (names := held.get((compact(r.text("level3_weight")), compact(r.text("score"))))))
-
-
-def doubt_rows_read_otherwise(rows: list[TextRow], other: list[TextRow], cap: float) -> None:
-    """Every cell of a row of ``rows`` whose name a row of ``other`` pairs with another
-    weight or score, its confidence capped at ``cap``."""
-    numbers = {compact(r.text("level3")): (compact(r.text("level3_weight")), compact(r.text("score")))
-               for r in other if compact(r.text("level3"))}
-    for row in rows:
-        read = numbers.get(compact(row.text("level3")))
-        if read is not None and read != (compact(row.text("level3_weight")), compact(row.text("score"))):
-            for key, ps in row.cells.items():
-                row.cells[key] = [capped(p, cap) for p in ps]
 
 
 def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:

@@ -9,8 +9,7 @@ from pipeline.settings import Settings
 from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.box_groups import fund_groups_printed, header_start, level2_choices, printed_group_weights
 from pipeline.textform.column_runs import read_column_runs
-from pipeline.textform.form_reader import read_text_form
-from pipeline.textform.pieces import Piece, TextKind, join_wrapped_numbers, text_to_pieces
+from pipeline.textform.pieces import TextKind, join_wrapped_numbers, text_to_pieces
 from pipeline.textform.vocab import label_index, load_text_config
 
 SETTINGS = Settings()
@@ -268,33 +267,3 @@ def test_level1_names_box_then_their_weights_box_give_every_groups_sum() -> None
         ("财务管理制度健全性", "10", "9.5"), ("项目按期完成率", "50", "50"), ("人居环境改善情况", "18", "17.5"),
         ("水质达标率", "11", "11"), ("城乡居民水质达标率", "11", "11")]
 
-
-def test_a_row_reading_short_of_the_form_gives_way_to_the_columns_sums() -> None:
-    # The same text read whole: the row-by-row reading finds two rows, one of them the last
-    # name with the numbers after it (城乡居民水质达标率 | 50 | 18 | 11), and does not account
-    # for the form; the columns' reading, whose weights make the level-1 sums, is taken,
-    # and the row the two readings pair otherwise is flagged whole.
-    text = "省级财政专项资金绩效自评表\n\n" + HEAD + "\n\n" + "\n\n".join(LEVEL1_RUN_TABLE) + "\n"
-    form = read_text_form(text, CATALOGUE, CONFIG)
-    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in form.rows] == [
-        ("财务管理制度健全性", "10", "9.5"), ("项目按期完成率", "50", "50"), ("人居环境改善情况", "18", "17.5"),
-        ("水质达标率", "11", "11"), ("城乡居民水质达标率", "11", "11")]
-    last = form.rows[-1]
-    assert all(p.confidence < CONFIG.review_threshold for ps in last.cells.values() for p in ps)
-
-
-def test_a_row_reading_naming_the_columns_numbers_otherwise_keeps_the_names_in_doubt() -> None:
-    # The row reading pairs 人居环境改善情况 with 8 | 5, which the columns' reading gives
-    # 水质达标率: which name those numbers go with is in doubt (the columns' reading is
-    # then not taken over it). A name read with numbers no column row holds is a misread.
-    from pipeline.textform.form_reader import numbers_named_otherwise
-    from pipeline.textform.indicator_rows import TextRow
-
-    def row(name: str, weight: str, score: str) -> TextRow:
-        return TextRow({"level3": [Piece(name, name, 0, None, 0.95)],
-                        "level3_weight": [Piece(weight, weight, 0, None, 0.95)],
-                        "score": [Piece(score, score, 0, None, 0.95)]})
-    columns = [row("人居环境改善情况", "1", "1"), row("水质达标率", "8", "5"), row("群众满意度", "3", "3")]
-    assert numbers_named_otherwise([row("人居环境改善情况", "8", "5")], columns)
-    assert not numbers_named_otherwise([row("人居环境改善情况", "50", "11")], columns)
-    assert not numbers_named_otherwise([row("群众满意度", "3", "3")], columns)
