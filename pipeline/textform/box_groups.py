@@ -142,15 +142,30 @@ def printed_group_weights(cells: Sequence[TypedCell], level1_order: Sequence[str
     """The level-1 groups' weights in the order of ``level1_order`` where each is printed
     in a cell of its own right after its name (决策 | 20: the fund form's 权重 column), the
     same each time the name is printed again; a name printed with other weights, or with
-    none, is left out."""
+    none, is left out. A tool that prints a column's box whole prints a run of names then
+    the 权重 column's run of as many numbers (过程 | 产出 | 10 | 50): the i-th name's weight
+    is the i-th number; a run followed by fewer numbers pairs its last name only."""
     seen: dict[str, set[float]] = {}
-    for i, c in enumerate(cells[:-1]):
-        after = cells[i + 1]
-        if c.kind == LEVEL1_KIND and after.kind == NUMBER_KIND:
+    i = 0
+    while i < len(cells):
+        if cells[i].kind != LEVEL1_KIND:
+            i += 1
+            continue
+        end = i
+        while end < len(cells) and cells[end].kind == LEVEL1_KIND:
+            end += 1
+        run = list(cells[i:end])
+        after = list(cells[end:end + len(run)])
+        if not (len(after) == len(run) and all(c.kind == NUMBER_KIND for c in after)):
+            run, after = run[-1:], after[:1]
+        for name, number in zip(run, after):
+            if number.kind != NUMBER_KIND:
+                continue
             try:
-                seen.setdefault(c.key, set()).add(float(after.key))
+                seen.setdefault(name.key, set()).add(float(number.key))
             except ValueError:
                 continue
+        i = end
     return [next(iter(seen[n])) for n in level1_order if len(seen.get(n, ())) == 1]
 
 

@@ -489,8 +489,15 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     printed = printed_level1(cells, level1_order)
     sums = [w for n in level1_order if n in printed and (w := printed[n][0]) is not None]
-    if "level1_weight" in spec.columns and len(sums) < 2:
-        sums = printed_group_weights(cells, level1_order)  # 决策 | 20: in a cell of its own
+    if "level1_weight" in spec.columns:
+        # 决策 | 20: in a cell of its own (or a run of names, then a run of their weights).
+        # Taken where the names' own cells give fewer, or where they give more groups whose
+        # weights make the full marks: a group the names' cells missed (过程 | 产出 | 10 | 50
+        # pairs no name with its weight in one block) would leave the sums short.
+        paired = printed_group_weights(cells, level1_order)
+        if len(sums) < 2 or (len(paired) > len(sums)
+                             and makes_full_marks(sum(paired), full_marks(template), None)):
+            sums = paired
     ordered = len(sums) > 1
     level2_guessed = False
     # The level-2 names and weights set aside as the groups' (not rows'), in their order.

@@ -56,7 +56,7 @@ from pipeline.textform.head_fields import (
     read_goals,
     read_header_fields,
 )
-from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
+from pipeline.textform.head_runs import (amounts_under_stacked_headings, total_left_among_amounts, doubt_values_under_stacked_headings,
                                          funds_by_sums, head_cells, text_values_after_label_column,
                                          values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
@@ -225,6 +225,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         doubt_values_under_stacked_headings(form.fields, head, template, guess)
         form.fields.update(amounts_under_stacked_headings(head, template, config.head_sums, form.fields,
                                                           guess))
+        form.fields.update(total_left_among_amounts(head, template, config.head_sums, form.fields))
     doubt_cut_texts(form.fields, template, config.confidence.ambiguous_cell)
     doubt_fields_from_marked_cells(form.fields, cells_marked_in_doubt(text, groups_of(config, name)),
                                    config.confidence.ambiguous_cell)

@@ -155,6 +155,11 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     # the readings whose rows make a total row; where they read the rows otherwise, none
     # is sure.
     found: dict[tuple, tuple[list[tuple[str, Piece]], list[list[tuple[float, Piece]]], int]] = {}
+    # Read down the columns, rows alike (a total all of one source row, the others left
+    # blank: 443 | 443 | 443 | 443 | 389.45 | 389.45): taken only where no reading adds up
+    # otherwise and the printed 执行率 is what the total row's amounts make; every value
+    # flagged (a doubled run of cells reads so too).
+    alike: list[tuple[list[tuple[str, Piece]], list[list[tuple[float, Piece]]], int]] = []
     for join in (True, False):
         tokens = head_tokens(pieces[min(starts):table_start], join)
         for rows, across in amount_readings(tokens):
@@ -163,11 +168,16 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
             if at is not None and (not across or made_of_parts(rows, at)):
                 key = tuple(tuple(v for v, _ in row) for row in [rows[at]] + rows[:at] + rows[at + 1:])
                 found.setdefault(key, (tokens, rows, at))
+            elif at is not None and rate_printed(tokens, rows[at]):
+                alike.append((tokens, rows, at))
+    rows_alike = not found and bool(alike)
+    if rows_alike:
+        found[()] = alike[0]
     if not found:
         return {}
     tokens, rows, at = next(iter(found.values()))
     parts = rows[:at] + rows[at + 1:]
-    sure = len(parts) == len(sources) and len(found) == 1
+    sure = len(parts) == len(sources) and len(found) == 1 and not rows_alike
     if adds and not sure:
         # The reading beside the labels adds up too and this one is no surer: its amounts
         # stand; the 分值 / 执行率 / 得分 it missed are still read beside this total row.
@@ -182,7 +192,7 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
     # A total equal to one row in every column (rows alike) is what a box of one column's
     # cells read as a row, written twice, makes too (年初预算数 999.97 | 899.97 | 100.00,
     # then 全年预算数 the same): only a total of two rows or more confirms it is the total.
-    total_sure = len(found) == 1 and made_of_parts(rows, at)
+    total_sure = len(found) == 1 and made_of_parts(rows, at) and not rows_alike
     for c, column in enumerate(AMOUNT_COLUMNS):
         value, piece = rows[at][c]
         put(block.fields["budget"][column], value, piece, total_sure)
@@ -194,6 +204,15 @@ def funds_by_sums(pieces: list[Piece], template: TemplateSpec, table_start: int,
                 put(block.fields[key][column], None, None, False)
     out.update(weight_rate_score(tokens, rows, at, block.fields["budget"], read, guess))
     return out
+
+
+def rate_printed(tokens: list[tuple[str, Piece]], total: list[tuple[float, Piece]]) -> bool:
+    """A percentage of the head is the 执行率 the total row makes (全年执行数 / 全年预算数)."""
+    annual, executed = total[1][0], total[2][0]
+    if not annual:
+        return False
+    made = 100 * executed / annual
+    return any(abs(float(m.group(1)) - made) <= 0.01 for w, _p in tokens if (m := PERCENT.match(w)))
 
 
 def weight_rate_score(tokens: list[tuple[str, Piece]], rows: list[list[tuple[float, Piece]]], at: int,
@@ -435,4 +454,45 @@ def amounts_under_stacked_headings(head: HeadCells, template: TemplateSpec, sums
         out[name] = FieldValue(value=typed_value(piece.text.replace(",", ""), template.fields[name].type) if
                                name in template.fields else value, raw=piece.raw, page=1,
                                confidence=round(confidence, 4))
+    return out
+
+
+def total_left_among_amounts(head: HeadCells, template: TemplateSpec, sums: dict[str, tuple[str, ...]],
+                             fields: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """A total of ``sums`` (config head_sums: 预算计划安排 = 市本级 + 转移支付) left unread whose
+    cell, merged over the rows of its parts, a tool printed where the box's middle is: after
+    the next labels (实际支出金额 | 2122 | 市本级 212 | ...), beside no label of its own. The
+    head's amounts that no read field takes (评价金额's, the year's, the parts') leave one
+    over, and it is the sum of the parts read: that amount is the total, as sure as its parts. Nothing when
+    more or fewer amounts are left, or the one left is not the sum (the form's own error,
+    or another cell: the field stays unread)."""
+    out: dict[str, FieldValue] = {}
+    for total, parts in sums.items():
+        known = fields.get(total)
+        if total not in template.fields or (known is not None and known.value is not None):
+            continue
+        values = [num(fields.get(p)) for p in parts]
+        if any(v is None for v in values) or sum(values) <= 0:
+            continue
+        labels = {compact(x) for x in template.fields[total].all_labels}
+        if not any(compact(t) in labels for t in head.texts):
+            continue
+        left: list[tuple[float, str, Piece]] = []
+        for cell in head.cells:
+            for piece in cell:
+                for word in piece.text.split():
+                    if AMOUNT.match(word) or SMALL_NUMBER.match(word):
+                        left.append((float(word.replace(",", "")), word, piece))
+        for name in template.fields:
+            value = num(fields.get(name))
+            taken = next((i for i, (x, _w, _p) in enumerate(left)
+                          if value is not None and abs(x - value) <= 0.005), None)
+            if taken is not None:
+                del left[taken]
+        if len(left) != 1 or abs(left[0][0] - sum(values)) > 0.005:
+            continue
+        _amount, word, piece = left[0]
+        confidence = min([piece.confidence, *(fields[p].confidence for p in parts)])
+        out[total] = FieldValue(value=typed_value(word.replace(",", ""), template.fields[total].type),
+                                raw=piece.raw, page=1, confidence=round(confidence, 4))
     return out

@@ -74,6 +74,14 @@ def test_level1_weights_printed_in_cells_of_their_own() -> None:
     clash = cells("决策:group1", "20", "决策:group1", "25", "产出:group1", "80")
     assert printed_group_weights(clash, ["决策", "产出"]) == [80.0]
 
+    # A column's box of names, then the 权重 column's box of their weights: the i-th
+    # name's weight is the i-th number (not the last name's the first number).
+    runs = cells("过程:group1", "产出:group1", "10", "50", "资金管理", "效益:group1", "40")
+    assert printed_group_weights(runs, ["决策", "过程", "产出", "效益"]) == [10.0, 50.0, 40.0]
+    # A run followed by fewer numbers pairs its last name only.
+    short = cells("过程:group1", "产出:group1", "50", "资金管理")
+    assert printed_group_weights(short, ["过程", "产出"]) == [50.0]
+
 
 def test_level2_choices_are_names_with_a_number_after_them() -> None:
     # Names at 0, 2, 5; numbers at 1, 3, 4.
@@ -237,3 +245,25 @@ def test_the_total_score_at_the_end_of_the_score_columns_box() -> None:
         ("财务管理制度健全性", "20", "18"), ("新建改建设施数量", "50", "50"), ("项目按期完成率", "30", "28")]
     assert got.total.value == 94
     assert got.total.confidence < CONFIG.review_threshold
+
+
+LEVEL1_RUN_TABLE = [
+    "一级指标", "二级指标", "三级指标", "名称 权重(%)", "年度预期值", "评价年度实现值", "自评分数",
+    "过程", "产出", "10", "50", "资金管理", "10", "财务管理制度健全性", "10", "符合规范", "符合规范",
+    "9.5", "时效指标", "50", "项目按期完成率", "人居环境改善情况", "效益", "40", "生态效益指标", "40",
+    "水质达标率", "合计：", "100", "100", "城乡居民水质达标率", "50", "18", "11", "11", "100",
+    "≥98%", "98%", "50", "达成预期指标", "达成预期指标", "17.5", "≥85%", "≥90%", "86%", "90%",
+    "11", "11", "99", "一、资金使用绩效", "已完成。"]
+
+
+def test_level1_names_box_then_their_weights_box_give_every_groups_sum() -> None:
+    # pdfminer's boxes of a real fund form (three groups): 过程 | 产出 | 10 | 50 (two groups'
+    # names, then their weights), 效益 | 40 apart. With 产出's 50 read, the rows' weights
+    # (10 | 50 | 18, 11, 11) cut into the three sums one way only: sure.
+    table = LEVEL1_RUN_TABLE
+    got = read(HEAD + "\n\n" + "\n\n".join(table) + "\n")
+    assert got is not None and got.numbers_confirmed
+    assert [(r.text("level3"), r.text("level3_weight"), r.text("score")) for r in got.rows] == [
+        ("财务管理制度健全性", "10", "9.5"), ("项目按期完成率", "50", "50"), ("人居环境改善情况", "18", "17.5"),
+        ("水质达标率", "11", "11"), ("城乡居民水质达标率", "11", "11")]
+

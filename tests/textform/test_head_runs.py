@@ -12,7 +12,7 @@ from pipeline.textform.form_reader import label_index
 from pipeline.textform.head_fields import read_funds
 from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
                                          funds_by_sums, head_cells, head_tokens, text_values_after_label_column,
-                                         values_after_label_runs)
+                                         total_left_among_amounts, values_after_label_runs)
 from pipeline.textform.pieces import Piece, TextKind
 from pipeline.textform.vocab import load_text_config
 
@@ -280,6 +280,66 @@ def test_amounts_no_sum_places_are_left_unread() -> None:
                           "转移支付至下级", "转移支付到下级", "1320", "924", "878")
     assert "budget_planned" not in out and "allocated_transfer" not in out
     assert out["allocated_city"].confidence <= GUESS  # by order only
+
+
+def test_one_source_row_read_down_its_columns_is_flagged_where_the_rate_holds() -> None:
+    # pdfminer: each amount column a box, the blank source rows not printed: 年初预算数 of
+    # the total and 当年财政拨款, then 全年预算数, then 全年执行数. Rows alike read so, as a
+    # doubled run does: taken because the printed 执行率 is what the total row makes
+    # (389.45 / 443 = 87.91%), every amount flagged.
+    got = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数",
+                  "全年执行数", "443", "443", "443", "443", "389.45", "389.45", "分值", "执行率", "得分", "10",
+                  "—", "87.91%", "8.79", "预期目标")
+    assert (got["budget_initial"].value, got["budget_annual"].value, got["executed"].value) == (443, 443, 389.45)
+    assert got["fiscal_executed"].value == 389.45
+    assert max(got[k].confidence for k in ("budget_initial", "executed", "fiscal_initial")) <= GUESS
+    # No percentage the amounts make: nothing read so.
+    got = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数",
+                  "全年执行数", "443", "443", "443", "443", "389.45", "389.45", "分值", "执行率", "得分", "10",
+                  "—", "80.00%", "8.79", "预期目标")
+    assert "budget_initial" not in got or got["budget_initial"].value is None
+
+
+def read_as(value: float) -> FieldValue:
+    return FieldValue(value=value, raw=str(value), confidence=1.0)
+
+
+MERGED_AFTER_LABELS = ("评价年度", "2022", "评价金额", "2122", "资金安排情况", "预算计划安排", "实际分配下达",
+                       "资金使用情况", "实际支出金额", "2122", "市本级 212", "市本级 212", "转移支付至下级",
+                       "转移支付到下级", "1910", "1814", "预期总体目标")
+
+
+def test_a_merged_total_printed_apart_is_the_one_amount_left_that_its_parts_make() -> None:
+    # pdfminer: 预算计划安排's cell, merged over the two rows, printed right after the last
+    # heading (实际支出金额 | 2122), before the rows read beside their labels. The head's
+    # amounts that the read fields take (the year, 评价金额's, the four parts) leave 2122,
+    # which 市本级 + 转移支付 make (212 + 1910): the total, as sure as its parts.
+    pieces, lines = boxes(*MERGED_AFTER_LABELS)
+    fields = {"evaluation_year": read_as(2022), "evaluation_amount": read_as(2122),
+              "allocated_city": read_as(212), "spent_city": read_as(212),
+              "allocated_transfer": read_as(1910), "spent_transfer": read_as(1814)}
+    out = total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums, fields)
+    assert out["budget_planned"].value == 2122 and out["budget_planned"].confidence > GUESS
+    # A part read in doubt leaves the total in doubt.
+    fields["allocated_transfer"] = FieldValue(value=1910, raw="1910", confidence=GUESS)
+    out = total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums, fields)
+    assert out["budget_planned"].confidence <= GUESS
+
+
+def test_a_left_amount_its_parts_do_not_make_is_no_total() -> None:
+    # The form's own error (212 + 1910 = 2122, the cell says 2200), or an amount more left
+    # over (the year unread): the total stays unread.
+    cells = tuple("2200" if c == "2122" and i == 9 else c for i, c in enumerate(MERGED_AFTER_LABELS))
+    pieces, lines = boxes(*cells)
+    fields = {"evaluation_year": read_as(2022), "evaluation_amount": read_as(2122),
+              "allocated_city": read_as(212), "spent_city": read_as(212),
+              "allocated_transfer": read_as(1910), "spent_transfer": read_as(1814)}
+    assert total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums,
+                                    fields) == {}
+    pieces, lines = boxes(*MERGED_AFTER_LABELS)
+    del fields["evaluation_year"]
+    assert total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums,
+                                    fields) == {}
 
 
 def test_numbers_and_dashes_before_the_goals_are_not_theirs() -> None:
