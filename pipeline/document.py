@@ -173,7 +173,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
     the text is a spreadsheet's copy, whose percent cells may have lost their format."""
     from pipeline.mapping.indicator_rows import (confirm_text_table, doubt_actuals_without_target_unit,
                                                   doubt_cells_holding_row_parts, doubt_rows_of_cut_sentences,
-                                                  doubt_doubled_sentences, doubt_rows_of_sentences_out_of_column,
+                                                  doubt_doubled_sentences,
+                                                  doubt_rows_of_sentences_out_of_column,
                                                   doubt_sentence_tails,
                                                   doubt_groups_against_row_words,
                                                   doubt_level1_border_against_row_words,

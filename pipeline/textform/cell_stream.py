@@ -1173,11 +1173,13 @@ def flow_columns(cells: list[Cell], names: list[int], shape: list[list[str]], ru
         kind = "num" if columns[0] in ("level3_weight", "score") else "value"
         # the last column's run may go on (the next rows' cells)
         last = columns is shape[-1]
-        if cells[run[0]].kind != kind or len(run) < k * len(columns) or (not last and len(run) != k * len(columns)):
+        if cells[run[0]].kind != kind or len(run) < k * len(columns) \
+                or (not last and len(run) != k * len(columns)):
             break
         for c, key in enumerate(columns):
             got[key] = run[c * k:(c + 1) * k]
-    if len(got) == sum(len(columns) for columns in shape) - 1 and shape[-1] == ["score"] and "score" not in got:
+    if len(got) == sum(len(columns) for columns in shape) - 1 and shape[-1] == ["score"] \
+            and "score" not in got:
         # the scores printed apart, among sentences (the fund form's score column, its
         # narrow cells read with the sentence columns beside them): the rows without them,
         # their scores said missing; the names' count, the weights' and the values' units

@@ -56,9 +56,9 @@ from pipeline.textform.head_fields import (
     read_goals,
     read_header_fields,
 )
-from pipeline.textform.head_runs import (amounts_under_stacked_headings, total_left_among_amounts, doubt_values_under_stacked_headings,
+from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_values_under_stacked_headings,
                                          funds_by_sums, head_cells, text_values_after_label_column,
-                                         values_after_label_runs)
+                                         total_left_among_amounts, values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
                                            doubt_values_beside_unread_scores,
@@ -78,8 +78,9 @@ from pipeline.textform.pieces import (
     text_to_marked_pieces,
 )
 from pipeline.textform.spreadsheet import PIPE_ROW
-from pipeline.textform.row_groups import (doubt_level1_names_as_level2, groups_by_their_columns, groups_from_weights,
-                                          groups_lead, groups_to_their_levels, place_merged_groups)
+from pipeline.textform.row_groups import (doubt_level1_names_as_level2, groups_by_their_columns,
+                                          groups_from_weights, groups_lead, groups_to_their_levels,
+                                          place_merged_groups)
 from pipeline.textform.table_region import (
     drop_header_lines,
     drop_repeated_headers,
@@ -386,7 +387,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                     # half of those or fewer: the rows read by columns, each one the row
                     # reading did not read alike (its numbers, values or name) flagged
                     # whole. Fewer rows than it saw: rows lost, kept.
-                    doubt_rows_paired_otherwise(by_columns.rows, stream.rows, config.confidence.ambiguous_cell)
+                    doubt_rows_paired_otherwise(by_columns.rows, stream.rows,
+                                                config.confidence.ambiguous_cell)
                     # The head's cells as the row reading found them, for its doubts below.
                     by_columns.goals, by_columns.head = stream.goals, stream.head
                     by_columns.before_table = stream.before_table

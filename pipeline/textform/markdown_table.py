@@ -1051,8 +1051,8 @@ def centred_strictly(spans: list[tuple[int, int]], marks: list[tuple[int, object
                for (a, b), (k, _g), band in zip(spans, marks, bands, strict=True))
 
 
-def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int],
-                    tops: list[float], bands: list[Band] | None = None) -> tuple[list[tuple[int, int]], set[int]]:
+def nearest_reading(readings: list[list[tuple[int, int]]], marks: list[int], tops: list[float],
+                    bands: list[Band] | None = None) -> tuple[list[tuple[int, int]], set[int]]:
     """Of several readings of centred names (`centred_readings`), the one whose groups'
     middles lie nearest their names' middles (their rows', or a torn name's lines',
     ``bands``); and the names (their indexes in ``marks``) whose rows differ from one
@@ -1212,7 +1212,8 @@ def centred_groups_to_top(rows: list[list[str]], start: int, words: FormWords,
                 guessed |= {(body[k], c) for k in rows_read_apart(readings, first, last)}
             children += [(top, end, True) for top, end in spans]
         # (Read as printed, before a group with words of its own moves up to its rows.)
-        printed = [centred_names(rows, body, c, first, last, tops, words, extents) for first, last in unweighted]
+        printed = [centred_names(rows, body, c, first, last, tops, words, extents)
+                   for first, last in unweighted]
         groups_up_to_their_rows(rows, body, c, words)
         for marks, readings in printed:
             doubt_centred_names(rows, body, c, marks, readings)
@@ -1239,7 +1240,8 @@ def centred_names(rows: list[list[str]], body: list[int], column: int, first: in
     marks = [k for k in range(first, last + 1) if group_name(rows[body[k]][column], words) is not None]
     if not marks:
         return marks, []
-    return marks, centred_readings(marks, tops, first, last, name_bands(marks, tops, body, column, rows, extents))
+    bands = name_bands(marks, tops, body, column, rows, extents)
+    return marks, centred_readings(marks, tops, first, last, bands)
 
 
 def doubt_centred_names(rows: list[list[str]], body: list[int], column: int, marks: list[int],

@@ -179,8 +179,8 @@ def groups_to_their_levels(rows: list[TextRow], level1_names: frozenset[str], le
     return moved
 
 
-def doubt_level1_names_as_level2(rows: list[TextRow], level1_names: frozenset[str], level2_names: frozenset[str],
-                                 cap: float) -> int:
+def doubt_level1_names_as_level2(rows: list[TextRow], level1_names: frozenset[str],
+                                 level2_names: frozenset[str], cap: float) -> int:
     """A 二级指标 read as a name only a level-1 group takes (满意度指标), its row's 一级指标
     read too, capped at ``cap``: no level-2 group is named so, and such a reading is two
     merged names' wrapped lines mixed (服务对象 | 满意度指 | 标 printed beside 满意度指 |

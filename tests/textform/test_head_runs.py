@@ -290,7 +290,8 @@ def test_one_source_row_read_down_its_columns_is_flagged_where_the_rate_holds() 
     got = by_sums("年度资金总额", "其中：当年财政拨款", "上年结转资金", "其他资金", "年初预算数", "全年预算数",
                   "全年执行数", "443", "443", "443", "443", "389.45", "389.45", "分值", "执行率", "得分", "10",
                   "—", "87.91%", "8.79", "预期目标")
-    assert (got["budget_initial"].value, got["budget_annual"].value, got["executed"].value) == (443, 443, 389.45)
+    amounts = (got["budget_initial"].value, got["budget_annual"].value, got["executed"].value)
+    assert amounts == (443, 443, 389.45)
     assert got["fiscal_executed"].value == 389.45
     assert max(got[k].confidence for k in ("budget_initial", "executed", "fiscal_initial")) <= GUESS
     # No percentage the amounts make: nothing read so.
@@ -318,11 +319,12 @@ def test_a_merged_total_printed_apart_is_the_one_amount_left_that_its_parts_make
     fields = {"evaluation_year": read_as(2022), "evaluation_amount": read_as(2122),
               "allocated_city": read_as(212), "spent_city": read_as(212),
               "allocated_transfer": read_as(1910), "spent_transfer": read_as(1814)}
-    out = total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums, fields)
+    head = head_cells(pieces, lines, INDEX, len(pieces))
+    out = total_left_among_amounts(head, GD, CONFIG.head_sums, fields)
     assert out["budget_planned"].value == 2122 and out["budget_planned"].confidence > GUESS
     # A part read in doubt leaves the total in doubt.
     fields["allocated_transfer"] = FieldValue(value=1910, raw="1910", confidence=GUESS)
-    out = total_left_among_amounts(head_cells(pieces, lines, INDEX, len(pieces)), GD, CONFIG.head_sums, fields)
+    out = total_left_among_amounts(head, GD, CONFIG.head_sums, fields)
     assert out["budget_planned"].confidence <= GUESS
 
 
