@@ -44,7 +44,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 from tqdm import tqdm
 
-from pipeline.checks.calibration import load_calibration
+from pipeline.checks.calibration import load_calibration, load_calibration_config
 from pipeline.config_files import config_digest
 from pipeline.errors import DocumentError
 from pipeline.executors import Task, make_executor
@@ -56,7 +56,7 @@ from pipeline.models import SCHEMA_VERSION, Record, Source, failed_record
 from pipeline.output.corrections import carry_corrections
 from pipeline.output.writers import OutputFolder
 from pipeline.settings import Limits, Settings
-from pipeline.template.catalogue import load_catalogue
+from pipeline.template.catalogue import Catalogue, load_catalogue
 from pipeline.textform.vocab import load_text_config
 from pipeline.tuning import load_tuning
 
@@ -404,14 +404,16 @@ class Batch:
         if not self.settings.force and first.sha256 is not None:
             # Read again (other settings): a person's corrections of each earlier record
             # stay, on the record of the same form (part).
+            knowledge: tuple[Catalogue, list[str]] | None = None  # the config's, read once
             for record in records:
                 if record.status == "failed":
                     continue
                 earlier = self.folder.stored(first.sha256, first.path, record.source.part)
                 if earlier is not None and earlier.corrections:
-                    config_dir = self.settings.config_dir
-                    carry_corrections(earlier, record, load_catalogue(config_dir),
-                                      load_calibration(config_dir).config.equations)
+                    if knowledge is None:
+                        config_dir = self.settings.config_dir
+                        knowledge = (load_catalogue(config_dir), load_calibration_config(config_dir).equations)
+                    carry_corrections(earlier, record, *knowledge)
         self.to_sinks(records)
         self.folder.write_file(records, self.made_with_json)  # the ledger last: done only once everywhere
         self.stage_seconds["output"] += time.perf_counter() - started

@@ -179,10 +179,16 @@ class Calibration:
         return self.model.version if self.model else "none (confidences as read)"
 
 
+def load_calibration_config(config_dir: Path | None = None) -> CalibrationConfig:
+    """The shipped calibration.yaml with ``config_dir``'s laid over it (without the fitted
+    model: what the checks need, the equations)."""
+    return load_validated(CONFIG_FILE, config_dir, CalibrationConfig.model_validate)
+
+
 def load_calibration(config_dir: Path | None = None) -> Calibration:
     """The shipped calibration.yaml with ``config_dir``'s laid over it, and the fitted model
     (``config_dir``'s if it has one, else the shipped one; pipeline/config_files.py)."""
-    config = load_validated(CONFIG_FILE, config_dir, CalibrationConfig.model_validate)
+    config = load_calibration_config(config_dir)
     model_text, where = calibration_model_text(config_dir)
     try:
         model = CalibrationModel.model_validate_json(model_text) if model_text is not None else None

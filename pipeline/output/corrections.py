@@ -24,7 +24,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from pipeline.checks.calibration import load_calibration
+from pipeline.checks.calibration import load_calibration_config
 from pipeline.checks.confidence import recheck
 from pipeline.checks.rules import group_names_of, weighting_of
 from pipeline.config_files import config_digest
@@ -179,7 +179,7 @@ def apply_corrections(out_dir: Path, sheet: Path, by: str, db_url: str | None = 
     at = (now or datetime.now(timezone.utc)).isoformat(timespec="seconds")
     report = CorrectionsReport()
     catalogue = load_catalogue(config_dir)
-    equations = load_calibration(config_dir).config.equations
+    equations = load_calibration_config(config_dir).equations
     digest = config_digest(config_dir)[:16]
     by_document: dict[tuple[str, str | None], list[SheetCorrection]] = {}
     for row in rows:  # a record is a file's form: (sha256, part)

@@ -1801,14 +1801,6 @@ def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], mark
         and not (without is not None and makes_full_marks(without, marks, funds_weight))
 
 
-def numbers_left_out(rows: list[StreamRow], cells: list[Cell], loose: frozenset[int]) -> set[int]:
-    """The numbers of the nameless rows left out (``loose``) that no row took back: the
-    merged columns' weights read as a row's (产出 40 | 社会效益指标 28 | 效益 40, printed
-    one after the other in reading order: weight, actual, score), free again for the
-    groups, whose sums say whose they are."""
-    return {k for k in loose if cells[k].kind == "num" and not any(r.start <= k < r.end for r in rows)}
-
-
 def weighs_whole_form(row: StreamRow, full: float) -> bool:
     """A row whose weight is the form's full marks: the total row's numbers, not a row."""
     weight = row.cells["level3_weight"].number()
@@ -3903,7 +3895,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     if "level1_weight" not in spec.columns:
         doubt_rows_named_by_guess(rows)  # after the sentences' placing, which trusts their numbers
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
-    used -= numbers_left_out(rows, cells, loose)
     if "level1_weight" in spec.columns:
         groups = fund_groups(rows, cells, used, level1_order, sure, guess, marks,
                              next((i for i, c in enumerate(cells) if c.key in header), 0), config.level2_parents)

@@ -505,14 +505,22 @@ def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: 
     def values(r: TextRow) -> dict[str, str]:
         return {k: compact(r.text(k)) for k in r.cells if COLUMN_KINDS.get(k) in ("value", "prose")}
 
-    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
-    names = {pair(r): compact(r.text("level3")) for r in other if compact(r.text("level3"))}
+    # A form repeats names and pairs (5 | 5 on each 满意度 row): every row read with each.
+    by_name: dict[str, list[TextRow]] = {}
+    names: dict[tuple[str, str], set[str]] = {}
+    for r in other:
+        if compact(r.text("level3")):
+            by_name.setdefault(compact(r.text("level3")), []).append(r)
+            names.setdefault(pair(r), set()).add(compact(r.text("level3")))
+
+    def read_alike(row: TextRow, read: TextRow) -> bool:
+        mine = values(row)
+        return pair(read) == pair(row) and all(mine.get(k, v) == v for k, v in values(read).items())
+
     for row in rows:
         name = compact(row.text("level3"))
-        read = by_name.get(name)
-        mine = values(row)
-        if read is None or names.get(pair(row), name) != name or pair(read) != pair(row) \
-                or any(mine.get(k, v) != v for k, v in values(read).items()):
+        if name not in names.get(pair(row), {name}) \
+                or not any(read_alike(row, read) for read in by_name.get(name, [])):
             for key, ps in row.cells.items():
                 row.cells[key] = [capped(p, cap) for p in ps]
 

@@ -21,7 +21,6 @@ from pipeline.textform.cell_stream import (
     match_rows,
     name_from_total_run,
     name_groups_by_family,
-    numbers_left_out,
     piece,
     place_left_sentences,
     printed_children,
@@ -497,28 +496,16 @@ EFFECT = ("决策", "权重(%)", "20", "资金分配合理性", "20", "有效提
           "森林防火群众增收情况", "1", "达成年度指标", "达成", "0")
 
 
-def test_a_nameless_runs_numbers_no_row_took_are_free_for_the_groups() -> None:
-    cells = cells_of(blocks(*EFFECT), FUND_KINDS)
-    rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
-    nameless = [r for r in rows if "level3" in r.missing]
-    assert [sorted(c.text for c in r.cells.values()) for r in nameless] == [["28", "40", "40"]]
-    loose = frozenset(k for r in nameless for k in range(r.start, r.end))
-    named = [r for r in rows if "level3" not in r.missing]
-    freed = numbers_left_out(named, cells, loose)
-    assert sorted(cells[k].text for k in freed) == ["28", "40", "40"]
-    # A number a row took back stays its own.
-    assert not numbers_left_out([*named, *nameless], cells, loose)
-
-
 def test_groups_cut_into_as_many_parts_as_their_level2_names_printed_in_the_printed_order() -> None:
     # 效益's rows (6 6 4 6 6 | 2 9 1) make 40, its level-1 weight printed again (40), and
     # 28 | 12, the weights of its two level-2 names printed: the cut in two, 28 first as
-    # printed; a guess still (another cut makes printed numbers).
+    # printed; a guess still (another cut makes printed numbers). The merged columns'
+    # numbers (40 | 28 | 40, which the reader takes for a nameless row) free for the groups.
     cells = cells_of(blocks(*EFFECT), FUND_KINDS)
     rows, used = match_rows(cells, core_keys(FUND), scoreless=True)
     nameless = [r for r in rows if "level3" in r.missing]
     rows = [r for r in rows if "level3" not in r.missing]
-    used -= numbers_left_out(rows, cells, frozenset(k for r in nameless for k in range(r.start, r.end)))
+    used -= {k for r in nameless for k in range(r.start, r.end) if cells[k].kind == "num"}
     groups = fund_groups(rows, cells, used, ["决策", "过程", "产出", "效益"], SURE, GUESS, (100.0,), 0,
                          CONFIG.level2_parents)
     assert [(g["level2"].text, g["level2_weight"].text) for g in groups[2:]] == \

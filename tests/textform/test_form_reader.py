@@ -606,6 +606,13 @@ def test_the_rows_a_row_reading_reads_otherwise_are_flagged_whole() -> None:
     doubt_rows_paired_otherwise(by_columns, by_rows, 0.6)
     # Another actual; the same row; its numbers given to another name; its name given others.
     assert [flagged(r) for r in by_columns] == [True, False, True, True]
+    # Rows weighing and scoring alike (5 | 5 on each 满意度 row), read alike by both: none
+    # in doubt; a row the row reading did not read is.
+    by_columns = [row("群众满意度", "5", "5", "95%"), row("服务对象满意度", "5", "5", "96%"),
+                  row("新增设施数量", "10", "9", "3个")]
+    by_rows = [row("群众满意度", "5", "5", "95%"), row("服务对象满意度", "5", "5", "96%")]
+    doubt_rows_paired_otherwise(by_columns, by_rows, 0.6)
+    assert [flagged(r) for r in by_columns] == [False, False, True]
 
 
 def test_group_names_printed_after_a_first_row_are_flagged() -> None:
