@@ -2069,8 +2069,9 @@ def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int],
     """A sentence no row took, printed in the same block right after a row's sentence of a
     column a row fills where it lost points (``columns``: 偏差原因): a reading-order tool
     prints a column's cells standing one under the other as one block, so it is the cell
-    of the next row that lost points and lacks one (the rows between, lacking one too, lost
-    none: their cells are blank). Guesses, flagged."""
+    of the next row, where that row lost points and lacks one. Not past a row between: a
+    row that lost none may still say something there (超额完成原因), which the sentence may
+    be. Guesses, flagged."""
     order = sorted(rows, key=lambda r: r.start)
     at = {id(c): (k, j) for j, row in enumerate(order) for k, c in row.cells.items() if k in columns}
     for i in range(1, len(cells)):
@@ -2078,13 +2079,15 @@ def place_block_tails(rows: list[StreamRow], cells: list[Cell], used: set[int],
         if i in used or c.kind != "prose" or id(before) not in at or c.block != before.block:
             continue
         key, j = at[id(before)]
-        nxt = next((r for r in order[j + 1:] if key in r.cells or lost_points(r)), None)
-        if nxt is None or key in nxt.cells or set(nxt.cells) <= nxt.guessed:
+        if j + 1 >= len(order):
+            continue
+        nxt = order[j + 1]
+        if key in nxt.cells or not lost_points(nxt) or set(nxt.cells) <= nxt.guessed:
             continue
         nxt.cells[key] = c
         nxt.guessed.add(key)
         used.add(i)
-        at[id(c)] = (key, order.index(nxt))
+        at[id(c)] = (key, j + 1)
 
 
 def lost_points(row: StreamRow) -> bool:

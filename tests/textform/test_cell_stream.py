@@ -1420,28 +1420,31 @@ def test_a_level1_weight_printed_again_with_its_name_is_no_level2_weight() -> No
     assert level1_printed_again(cells, ["满意度"], [10.0]) == []
 
 
-def test_a_sentence_under_a_rows_reason_in_its_block_is_the_next_row_that_lost_points() -> None:
+def test_a_sentence_under_a_rows_reason_in_its_block_is_the_next_rows_that_lost_points() -> None:
     # pdftotext: 食品安全抽检档案建档率 (9, scored 8) and its reason, the next reason right
-    # under it in the same block; 群众满意度 (2 of 2) lost nothing, 服务对象满意度 (1, 0) did.
-    cells = cells_of(("食品安全抽检档案建档率", "name", 0), ("9", "num", 1), ("8", "num", 2),
-                     ("宣传覆盖面不足，拟加强政策宣传", "prose", 3), ("受天气影响部分工程延期，已督促施工单位加快进度", "prose", 3),
-                     ("群众满意度", "name", 4), ("2", "num", 5), ("2", "num", 6),
-                     ("服务对象满意度", "name", 7), ("1", "num", 8), ("0", "num", 9))
-
-    def rows_of() -> list[StreamRow]:
+    # under it in the same block; the next row (1, scored 0) lost points and has none.
+    def read(after: tuple[tuple[str, str, str], ...], block: int = 3) -> tuple[list[StreamRow], list[Cell]]:
+        texts = [("食品安全抽检档案建档率", "name", 0), ("9", "num", 1), ("8", "num", 2),
+                 ("宣传覆盖面不足，拟加强政策宣传", "prose", 3), ("受天气影响部分工程延期，已督促施工单位加快进度", "prose", block)]
+        for k, (name, weight, score) in enumerate(after):
+            texts += [(name, "name", 4 + 3 * k), (weight, "num", 5 + 3 * k), (score, "num", 6 + 3 * k)]
+        cells = cells_of(*texts)
         first = StreamRow({"level3": cells[0], "level3_weight": cells[1], "score": cells[2],
                            "deviation_reason": cells[3]}, start=0, end=4)
-        return [first, *(StreamRow({"level3": cells[a], "level3_weight": cells[a + 1], "score": cells[a + 2]},
-                                   start=a, end=a + 3) for a in (5, 8))]
-    rows, used = rows_of(), {0, 1, 2, 3, 5, 6, 7, 8, 9, 10}
-    place_block_tails(rows, cells, used, ("deviation_reason",))
-    assert rows[2].cells["deviation_reason"] is cells[4] and "deviation_reason" in rows[2].guessed
-    assert "deviation_reason" not in rows[1].cells and 4 in used
+        rows = [first, *(StreamRow({"level3": cells[a], "level3_weight": cells[a + 1], "score": cells[a + 2]},
+                                   start=a, end=a + 3) for a in range(5, len(cells), 3))]
+        used = set(range(len(cells))) - {4}
+        place_block_tails(rows, cells, used, ("deviation_reason",))
+        return rows, cells
+
+    rows, cells = read((("服务对象满意度", "1", "0"),))
+    assert rows[1].cells["deviation_reason"] is cells[4] and "deviation_reason" in rows[1].guessed
     # In a block of its own (another cell's height), the sentence is no row's by this.
-    cells[4] = Cell(cells[4].pieces, "prose", 10)
-    rows, used = rows_of(), {0, 1, 2, 3, 5, 6, 7, 8, 9, 10}
-    place_block_tails(rows, cells, used, ("deviation_reason",))
-    assert "deviation_reason" not in rows[2].cells and 4 not in used
+    rows, _ = read((("服务对象满意度", "1", "0"),), block=10)
+    assert "deviation_reason" not in rows[1].cells
+    # Not past a row that lost none (群众满意度, 2 of 2): it may say something there too.
+    rows, _ = read((("群众满意度", "2", "2"), ("服务对象满意度", "1", "0")))
+    assert all("deviation_reason" not in row.cells for row in rows[1:])
 
 
 def test_a_unit_left_over_alone_is_the_unit_of_the_last_bare_number_left_over() -> None:
