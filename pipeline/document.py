@@ -207,8 +207,8 @@ def build_text_record(form: TextForm, source: Source, catalogue: Catalogue, conf
         doubt_cells_holding_row_parts(record, (*config.qualitative_values, *config.short_answers),
                                       config.confidence.ambiguous_cell)
         doubt_sentence_tails(record, config.short_answers, config.confidence.ambiguous_cell)
-        doubt_rows_of_cut_sentences(record, config.confidence.ambiguous_cell)
-        doubt_doubled_sentences(record, config.confidence.ambiguous_cell)
+        doubt_rows_of_cut_sentences(record, config.mid_sentence_marks, config.confidence.ambiguous_cell)
+        doubt_doubled_sentences(record, config.doubled_line_min_chars, config.confidence.ambiguous_cell)
         doubt_rows_of_sentences_out_of_column(record, config.prose_cues, config.confidence.ambiguous_cell)
         infer_missing_weights(record, template)
         layout = DocumentLayout(pages=1, dpi=72, lines=form.narrative)

@@ -473,35 +473,30 @@ def doubt_sentence_tails(record: Record, answers: Collection[str], cap: float) -
                 fv.confidence = min(fv.confidence, cap)
 
 
-# Marks inside a sentence, never at its end: a cell that ends with one was cut.
-MID_SENTENCE = "、，,：:"
-
-
-def doubt_rows_of_cut_sentences(record: Record, cap: float) -> None:
+def doubt_rows_of_cut_sentences(record: Record, marks: str, cap: float) -> None:
     """A row whose sentence cell (评分标准, 佐证材料, 偏差原因) ends with a mark that
     stands inside a sentence (项目申请、设立、研究、) holds a sentence cut at a line's end:
     where a tool prints two sentence columns side by side, a wrapped line of one column
     is taken for the other's, and the rest of the sentence went to another cell of the
-    row. Every sentence cell of the row is read with its confidence capped at ``cap``."""
+    row. Every sentence cell of the row is read with its confidence capped at ``cap``.
+    ``marks``: the marks inside a sentence, never at its end (config text.yaml
+    ``mid_sentence_marks``)."""
     for ind in record.indicators:
         cells = [getattr(ind, key) for key in SENTENCE_KEYS]
-        if any(str(fv.value or "").rstrip().endswith(tuple(MID_SENTENCE)) for fv in cells):
+        if any(str(fv.value or "").rstrip().endswith(tuple(marks)) for fv in cells):
             for fv in cells:
                 if fv.value is not None:
                     fv.confidence = min(fv.confidence, cap)
 
 
-# A sentence said twice in one cell from this many characters on (compacted).
-DOUBLED_SENTENCE_CHARS = 8
-
-
-def doubt_doubled_sentences(record: Record, cap: float) -> None:
+def doubt_doubled_sentences(record: Record, least: int, cap: float) -> None:
     """A sentence cell that says the same run of words twice (部分镇街资金拨付进度偏慢…
     部分镇街资金拨付进度偏慢): a neighbouring row's cell of the column, the same sentence
     (units write one reason on many rows), read into it, which that row lost. A real
-    sentence does not repeat itself over this many characters. The cell is read with its
-    confidence capped at ``cap``."""
-    n = DOUBLED_SENTENCE_CHARS
+    sentence does not repeat itself over ``least`` characters (compacted; config text.yaml
+    ``doubled_line_min_chars``, a line said again). The cell is read with its confidence
+    capped at ``cap``."""
+    n = least
     for ind in record.indicators:
         for key in SENTENCE_KEYS:
             fv = getattr(ind, key)

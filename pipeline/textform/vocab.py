@@ -176,6 +176,8 @@ class TextConfig:
     prose_cues: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Words no sentence cell ends in: one that does lost its last lines (检查的通知及).
     dangling_ends: tuple[str, ...] = ()
+    # Marks inside a sentence, never at its end: a cell that ends with one was cut.
+    mid_sentence_marks: str = ""
     # The units targets and actuals are measured in (the templates' vocabulary: 万元, 人次).
     units: tuple[str, ...] = ()
     narrative_order: tuple[str, ...] = ()

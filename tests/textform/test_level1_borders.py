@@ -51,7 +51,7 @@ def test_a_row_whose_sentence_ends_inside_a_sentence_has_its_sentences_in_doubt(
     record.indicators[0].evidence = fv("审批等相关佐证材料。")
     record.indicators[1].scoring_standard = fv("建立健全监管制度并有效执行得满分。")
     record.indicators[1].evidence = fv("项目申请、设立、研究、审批等相关佐证材料。")
-    doubt_rows_of_cut_sentences(record, CAP)
+    doubt_rows_of_cut_sentences(record, "、，,：:", CAP)
     first, second = record.indicators
     assert first.scoring_standard.confidence == CAP and first.evidence.confidence == CAP
     assert second.scoring_standard.confidence == 0.99 and second.evidence.confidence == 0.99
@@ -76,7 +76,7 @@ def test_a_sentence_cell_saying_its_words_twice_is_in_doubt() -> None:
     record.indicators[0].deviation_reason = fv("部分镇街资金拨付进度偏慢,下一步将加快拨付部分镇街资金拨付进度偏慢,"
                                                "下一步将加快拨付")
     record.indicators[1].deviation_reason = fv("部分镇街资金拨付进度偏慢,下一步将加快资金拨付")
-    doubt_doubled_sentences(record, CAP)
+    doubt_doubled_sentences(record, 8, CAP)
     assert record.indicators[0].deviation_reason.confidence == CAP
     assert record.indicators[1].deviation_reason.confidence == 0.99
 
