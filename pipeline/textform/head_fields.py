@@ -542,7 +542,8 @@ def funds_row_cells(pieces: list[Piece], at: int, width: int, kind: TextKind,
         if len(in_order) == width and in_order[0].line == line and upper_halves([in_order[0]], line) \
                 and any(p.line > line for p in in_order):
             return in_order
-    above = line - 1 if line - 1 not in label_lines and upper_halves(pieces, line - 1) else None
+    above = line - 1 if line - 1 not in label_lines and upper_halves(pieces, line - 1) \
+        and not whole_rows_apart(pieces, at, line) else None
     below = line + 1 if line + 1 not in label_lines else None
     # In text order (line, then place in the line), or by position where the text kept it.
     cells = [p for i, p in enumerate(pieces) if is_funds_cell(p) and (
@@ -566,6 +567,22 @@ def upper_halves(pieces: list[Piece], line: int) -> bool:
     so a dash or a short number there (0 — — —) is the row above's."""
     cells = [p.text.strip() for p in pieces if p.line == line and is_funds_cell(p)]
     return all(sum(ch.isdigit() for ch in c) >= 4 and "%" not in c for c in cells)
+
+
+# An amount printed whole: its cents after the point (161.27). A head wrapped inside its
+# decimals (977,800.0 | 0) has one digit after it, or none.
+WHOLE_AMOUNT = re.compile(r"\d\.\d\d$")
+
+
+def whole_rows_apart(pieces: list[Piece], at: int, line: int) -> bool:
+    """Whether the label's line (``at``) holds an amount for every amount column under a
+    line of amounts each printed whole: then that line is the row above's, printed on a
+    line of its own (an OCR'd form whose label sits apart from its cells), not this row's
+    wrapped heads (`funds_row_cells`)."""
+    own = [p.text.strip() for i, p in enumerate(pieces) if i > at and p.line == line and is_funds_cell(p)
+           and p.text.strip() not in DASHES and "%" not in p.text]
+    upper = [p.text.strip() for p in pieces if p.line == line - 1 and is_funds_cell(p)]
+    return len(own) >= len(AMOUNT_COLUMNS) and bool(upper) and all(WHOLE_AMOUNT.search(t) for t in upper)
 
 
 # A joined amount's raw text marks the join, so that `read_funds` can weigh it.

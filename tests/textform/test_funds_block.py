@@ -129,6 +129,19 @@ def test_heads_wrapped_above_the_label_line_are_still_the_rows() -> None:
     assert (out["funds_weight"].value, out["execution_rate"].value, out["funds_score"].value) == (10, 89.63, 8.96)
 
 
+def test_a_row_whose_amounts_stand_on_a_line_of_their_own_is_not_the_next_rows() -> None:
+    # An OCR app's lines: 当年财政拨款's amounts centred in their cells, on a line of their
+    # own under its label; 上年结转资金 holds its own (0 0 0). The amounts above it, each
+    # printed whole (161.27), are not its wrapped heads.
+    out = lines_funds(DEPT, "年度资金总额 161.27 161.27 161.27 10 100% 10", "年度资金 (万元) 其中：当年财政拨款",
+                      "161.27 161.27 161.27 二", "上年结转资金 0 0 0 二", "其他资金 0 0 0 一")
+    assert [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")] == [0] * 3
+    # Heads wrapped inside their decimals (977,800.0 | 0) are still the row's.
+    out = lines_funds(DEPT, "年度资金总额 977,800.00 977,800.00 977,800.00 10 100% 10", "977,800.0 977,800.0 977,800.0",
+                      "上年结转资金 0 0 0 — — —", "其他资金 0.00 0.00 0.00 — — —")
+    assert [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")] == [977800] * 3
+
+
 def test_a_row_whose_amounts_stand_about_its_line_is_not_read_in_order() -> None:
     # pdfplumber: the amounts' heads (run together) above the label's line, the tails
     # below; the label's line holds 分值 执行率 得分. Its cells in text order (10 100% 10
