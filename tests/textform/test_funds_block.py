@@ -137,9 +137,10 @@ def test_a_row_whose_amounts_stand_on_a_line_of_their_own_is_not_the_next_rows()
                       "161.27 161.27 161.27 二", "上年结转资金 0 0 0 二", "其他资金 0 0 0 一")
     assert [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")] == [0] * 3
     # Heads wrapped inside their decimals (977,800.0 | 0) are still the row's.
-    out = lines_funds(DEPT, "年度资金总额 977,800.00 977,800.00 977,800.00 10 100% 10", "977,800.0 977,800.0 977,800.0",
-                      "上年结转资金 0 0 0 — — —", "其他资金 0.00 0.00 0.00 — — —")
-    assert [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")] == [977800] * 3
+    out = lines_funds(DEPT, "年度资金总额 977,800.00 977,800.00 977,800.00 10 100% 10",
+                      "977,800.0 977,800.0 977,800.0", "上年结转资金 0 0 0 — — —", "其他资金 0.00 0.00 0.00 — — —")
+    carried = [out[k].value for k in ("carryover_initial", "carryover_annual", "carryover_executed")]
+    assert carried == [977800] * 3
 
 
 def test_a_row_whose_amounts_stand_about_its_line_is_not_read_in_order() -> None:
