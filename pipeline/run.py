@@ -412,7 +412,8 @@ class Batch:
                 if earlier is not None and earlier.corrections:
                     if knowledge is None:
                         config_dir = self.settings.config_dir
-                        knowledge = (load_catalogue(config_dir), load_calibration_config(config_dir).equations)
+                        equations = load_calibration_config(config_dir).equations
+                        knowledge = (load_catalogue(config_dir), equations)
                     carry_corrections(earlier, record, *knowledge)
         self.to_sinks(records)
         self.folder.write_file(records, self.made_with_json)  # the ledger last: done only once everywhere
