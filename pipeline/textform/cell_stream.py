@@ -2686,6 +2686,8 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
     found, exact = level1_cuts(row_weights, spare, len(present), set(starts), marks)
     named_weights = weight_names(cells, used, anchors, level1_order)
     anchor_weights = [x for _n, w in anchors.values() if w is not None and (x := w.number()) is not None]
+    # How many level-2 names of each level-1 group are printed: the same for every cut.
+    children = printed_children(cells[table_at:], present, level2_parents or {}) if found else []
     if len(found) > 1:
         # Several cuts make printed level-1 weights: the one whose groups the numbers left
         # cut into level-2 groups the most (the level-2 weights are printed too) comes first;
@@ -2697,8 +2699,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
             by_group = names_by_level1(named_weights, present, level2_parents, len(cut[1]))
             eligible = level2_options(row_weights, list(zip(cut[0], cut[0][1:], cut[1])), pool,
                                       by_group, set(starts))
-            return len(joint_cuts(eligible, pool, by_group, set(starts),
-                                  printed_children(cells[table_at:], present, level2_parents or {})))
+            return len(joint_cuts(eligible, pool, by_group, set(starts), children))
         # Before that, the cut that puts the level-2 names printed before rows under the
         # level-1 groups the vocabularies list them under (数量指标 under 产出, not 过程).
         def family_clashes(cut: tuple[list[int], list[float]]) -> int:
@@ -2753,8 +2754,7 @@ def fund_groups(rows: list[StreamRow], cells: list[Cell], used: set[int], level1
                 pool.remove(w)
         unnamed = level2_by_weights(groups, row_weights, list(zip(bounds, bounds[1:], printed)), pool,
                                     named_weights, {j: name.text for j, (name, _w) in anchors.items()},
-                                    sure if sure_cut else guess, guess, names, level2_parents,
-                                    printed_children(cells[table_at:], names, level2_parents or {}))
+                                    sure if sure_cut else guess, guess, names, level2_parents, children)
     else:
         unnamed = []
     for group in groups:
