@@ -585,7 +585,7 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         while end < len(row):
             if worded(end):
                 end += 1
-            elif end > start and k_is_number(row, end) and worded(end + 1):
+            elif end > start and cell_is_number(row, end) and worded(end + 1):
                 # A number between two cells of words, no label between: the value's
                 # middle cut at two columns' bounds (a document number's serial), not a
                 # value of its own; which it is the form does not say, so in doubt.
@@ -609,7 +609,7 @@ def join_torn_values(row: list[str], words: FormWords) -> None:
         c = max(end, c + 1)
 
 
-def k_is_number(row: list[str], k: int) -> bool:
+def cell_is_number(row: list[str], k: int) -> bool:
     """The row's cell ``k`` holds one line, a number."""
     return k < len(row) and NUMBER_LIKE.match(plain(row[k])) is not None and len(cell_lines(row[k])) == 1
 
