@@ -623,6 +623,10 @@ def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None =
                          "accounted for group by group")
             paths.extend(f"indicators[{i}].level1" for i in unnamed)
     # Not in `short`: nothing says the sums lack what the torn rows hold (rows_not_read).
+    for i in rows_without_level2(record):
+        over.append(f"row {i + 1}'s level-2 group was not read where other rows' were: the form "
+                    "names one on every row, so the row is torn, perhaps not the form's row")
+        paths.append(f"indicators[{i}].level2")
     for i, column in cells_out_of_kind(record, names):
         over.append(f"row {i + 1}'s {column} is not of its column's kind (a group's name, a "
                      "lone character, values only): a row torn over the table's lines, a row of the form "
@@ -663,6 +667,15 @@ def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None =
             over.append(f"the rows weigh {fmt(found)}, more than the indicators' {fmt(most)}: "
                         "a row was misread or is not a row")
     return short, over, paths
+
+
+def rows_without_level2(record: Record) -> list[int]:
+    """The rows whose level-2 name was not read on a form whose other rows have theirs: a
+    form that prints a level-2 column names a group on every row (a merged cell is carried
+    down its rows), so such a row was torn from its cells (its name read as its 三级指标,
+    its own name lost) and may not be the row of the form it seems."""
+    named = [bool(ind.level2.value) for ind in record.indicators]
+    return [i for i, has in enumerate(named) if not has] if any(named) else []
 
 
 # A group's name this long is a label, not a word of a target or an actual (数量指标,

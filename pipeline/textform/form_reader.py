@@ -463,8 +463,31 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     if kind is TextKind.LINES and not stream_taken:
         doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
+    doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
+
+
+# How many lines a name's first piece stands at most after the sentence cell it may end.
+SENTENCE_TAIL_GAP = 2
+
+
+def doubt_sentences_before_doubted_names(rows: list[TextRow], cap: float) -> None:
+    """A row's name of several pieces whose first is in doubt (another column would take
+    it), right after the previous row's sentence cell (偏差原因, 评分标准, 佐证材料): that
+    piece may be the sentence's wrapped last line (…已督促施 | 工单位加快进度, a page's
+    header between it and the next row's name), so the sentence as read may lack its end.
+    Its cells are capped at ``cap`` too, as the name is."""
+    prose = [k for k, kind in COLUMN_KINDS.items() if kind == "prose"]
+    for before, row in zip(rows, rows[1:]):
+        name = [p for p in row.cells.get("level3", []) if p.text.strip()]
+        if len(name) < 2 or name[0].confidence > cap:
+            continue
+        ends = {k: max(p.line for p in before.cells[k]) for k in prose
+                if any(p.text.strip() for p in before.cells.get(k, []))}
+        for key, end in ends.items():
+            if end < name[0].line <= end + SENTENCE_TAIL_GAP and end == max(ends.values()):
+                before.cells[key] = [capped(p, cap) for p in before.cells[key]]
 
 
 def doubt_groups_printed_mid_span(rows: list[TextRow], cap: float) -> None:
