@@ -419,11 +419,23 @@ def fund_source_fields(record: Record, column: str) -> list[str]:
 
 def check_funds_columns(record: Record) -> list[Check]:
     checks = []
+    untotalled: list[tuple[list[str], str]] = []
     for column, total in (("initial", "budget_initial"), ("annual", "budget_annual"),
                           ("executed", "executed")):
         parts = fund_source_fields(record, column)
-        if len(parts) >= 2:
-            checks += check_sum(record, "funds_sources_sum_total", parts, total)
+        if len(parts) < 2:
+            continue
+        if num_or_zero(record, total) is None:
+            untotalled.append((parts, total))
+        checks += check_sum(record, "funds_sources_sum_total", parts, total)
+    if any(not c.ok for c in checks):
+        # A column whose total was not read has no sum to confirm its amounts; where the
+        # block's other columns do not add up (its cells read into other slots), they are
+        # no surer than those.
+        for parts, total in untotalled:
+            checks.append(Check(rule="funds_sources_sum_total", ok=False,
+                                detail=f"{total} not read and the block's other columns do not add up",
+                                fields=[f"fields.{p}" for p in [*parts, total]]))
     return checks
 
 

@@ -60,7 +60,7 @@ from pipeline.textform.head_runs import (amounts_under_stacked_headings, doubt_v
                                          funds_by_sums, head_cells, text_values_after_label_column,
                                          total_left_among_amounts, values_after_label_runs)
 from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFIX, TextRow, capped,
-                                           doubt_group_heads_in_names, doubt_unconfirmed_cells,
+                                           doubt_group_heads_in_names, group_key, doubt_unconfirmed_cells,
                                            doubt_values_beside_unread_scores,
                                            read_rows, return_value_tails, share_doubled_units, torn_value)
 from pipeline.textform.line_columns import estimate_columns
@@ -464,6 +464,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
+    doubt_groups_beside_glued_groups(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -488,6 +489,30 @@ def doubt_sentences_before_doubted_names(rows: list[TextRow], cap: float) -> Non
         for key, end in ends.items():
             if end < name[0].line <= end + SENTENCE_TAIL_GAP and end == max(ends.values()):
                 before.cells[key] = [capped(p, cap) for p in before.cells[key]]
+
+
+def names_held(text: str, groups: tuple[str, ...]) -> int:
+    """How many group names of four characters or more a text holds, longest first, each
+    taken out as found (社会效益指标 is one name, not it and 效益指标)."""
+    held = 0
+    for name in sorted((g for g in groups if len(g) >= 4), key=len, reverse=True):
+        while name in text:
+            text = text.replace(name, "\x00", 1)
+            held += 1
+    return held
+
+
+def doubt_groups_beside_glued_groups(rows: list[TextRow], groups: tuple[str, ...], cap: float) -> None:
+    """A group cell holding two of the form's group names (质量指标可持续影响指标): one of
+    them is a neighbour row's, whose own group cell then holds another's name (社会效益指标
+    a row early), so the group cells of the rows on either side are in doubt, capped at
+    ``cap`` (the glued cell is, by `doubt_unconfirmed_cells`)."""
+    for key in ("level1", "level2"):
+        glued = [i for i, row in enumerate(rows) if names_held(group_key(row.text(key)), groups) >= 2]
+        for i in glued:
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(rows) and rows[j].cells.get(key):
+                    rows[j].cells[key] = [capped(p, cap) for p in rows[j].cells[key]]
 
 
 def doubt_groups_printed_mid_span(rows: list[TextRow], cap: float) -> None:

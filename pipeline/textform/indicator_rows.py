@@ -592,6 +592,16 @@ def group_key(text: str) -> str:
     return compact(WEIGHT_SUFFIX.sub("", re.sub(r"[\s()（）]", "", text)))
 
 
+# A sentence's last characters said twice (…统计表。表。): a wrapped line printed again
+# (a shadow copy, a line read twice), too short for the repeats' removal to trust.
+DOUBLED_TAIL = re.compile(r"([^。；;]{1,5}[。；;])\1\s*$")
+
+
+def doubled_tail(text: str) -> bool:
+    """A sentence cell that ends by repeating its own last words and mark (…统计表。表。)."""
+    return bool(DOUBLED_TAIL.search(re.sub(r"\s", "", text)))
+
+
 def cut_short(text: str, dangling: tuple[str, ...] = ()) -> bool:
     """A sentence whose last clause stops after a character or three, with no full stop
     (…论证不充分，将完), or whose first clause is a character or none, or that ends in a
@@ -677,7 +687,9 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             # joined to it) or a group's name (数量指标): not an indicator's name as read.
             if row.cells.get(key) and (len(name) <= 3 or WEIGHT_SUFFIX.sub("", name) in groups
                                        or re.search(r"[，,。；;]", row.text(key))
-                                       or holds_group(name, groups) or unbalanced(row.text(key))):
+                                       or holds_group(name, groups) or unbalanced(row.text(key))
+                                       or opens_with_group_tail(name, groups)
+                                       or opens_with_group_head(name, groups)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in ("target", "actual") if qualitative else ():
             if row.cells.get(key) and torn_value(row.text(key), qualitative):
@@ -690,7 +702,7 @@ def doubt_unconfirmed_cells(rows: list[TextRow], spec: IndicatorSpec, cap: float
             for key in values:
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         for key in keys:
-            if row.cells.get(key) and (cut_short(row.text(key), dangling)
+            if row.cells.get(key) and (cut_short(row.text(key), dangling) or doubled_tail(row.text(key))
                                        or ends_in_group(compact(row.text(key)), groups)):
                 row.cells[key] = [capped(p, cap) for p in row.cells[key]]
         doubted = [p for k in keys for p in row.cells.get(k, []) if p.confidence <= cap]
@@ -803,6 +815,29 @@ def holds_group(name: str, groups: tuple[str, ...]) -> bool:
     (产出指标成本指标项目成本控制, 资料归档完整率质量指标绩: a group cell's lines read into
     the name's, and where its own name starts or ends is a guess)."""
     return any(len(g) >= 4 and g in name and g != name for g in groups)
+
+
+def opens_with_group_tail(name: str, groups: tuple[str, ...]) -> bool:
+    """A name that starts with a group name's last characters and goes on (度指标年度…满意度:
+    the wrapped last line of a group cell, 服务对象满意 | 度指标, read into the row's name):
+    no indicator's name starts with a group's tail (指标, 度指标)."""
+    return any(len(g) >= 4 and any(name.startswith(g[k:]) and len(name) > len(g) - k
+                                   for k in range(1, len(g) - 1)) for g in groups)
+
+
+# A group name's first characters, this many at least, at a name's start and cut there.
+GROUP_HEAD_MIN_CHARS = 5
+
+
+def opens_with_group_head(name: str, groups: tuple[str, ...]) -> bool:
+    """A name that starts with a group name's first characters, cut before its end, and
+    goes on otherwise (服务对象满意职业技能… beside 服务对象满意度指标: the group cell's first
+    line read into the name); not a name that is the group's words (服务对象满意度)."""
+    for group in groups:
+        shared = next((k for k, (a, b) in enumerate(zip(name, group)) if a != b), min(len(name), len(group)))
+        if GROUP_HEAD_MIN_CHARS <= shared < len(group) and shared < len(name):
+            return True
+    return False
 
 
 def ends_in_group(text: str, groups: tuple[str, ...]) -> bool:
