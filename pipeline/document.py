@@ -256,10 +256,17 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
         with timed(timings, "text-repair"):
             layout = layout_from_text(text, catalogue, config_dir)
         record = build_record(layout, source, catalogue, timings)
+        # A unit's name cut at a cell's line (惠州市人力资源和 | 社会保障局, its last line
+        # not joined): doubted as the form reader doubts it.
+        from pipeline.textform.head_fields import doubt_unit_names
+        doubt_unit_names(record.fields, config.unit_fields, config.unit_name_ends,
+                         config.confidence.ambiguous_cell, config.unit_name_notes)
     else:
         with timed(timings, "text-repair"):
             form = read_text_form(text, catalogue, config, piped)
         record = build_text_record(form, source, catalogue, config, timings, sheet_copy=cells is not None)
+    from pipeline.textform.indicator_rows import doubt_unended_sentences
+    doubt_unended_sentences(record.indicators, config.cell_stream.no_deviation, config.confidence.ambiguous_cell)
     if record.template == "unknown":
         # Unlike a page's tables, a text whose form is not recognised keeps nothing worth a
         # record to review: it fails, saying how near it came (as a workbook with no form).

@@ -482,7 +482,14 @@ def rate_row_neighbours(record: Record, ok: bool) -> list[str]:
     score), not one misread. A rate that holds, or a misread one by one, doubts none."""
     if ok or misreads_one_by_one(record):
         return []
-    return [f"fields.{k}" for k in ("funds_weight", "funds_score") if k in record.fields]
+    neighbours = [f"fields.{k}" for k in ("funds_weight", "funds_score") if k in record.fields]
+    executed_parts = fund_source_fields(record, "executed")
+    if executed_parts and all(num_or_zero(record, k) is None for k in executed_parts):
+        # The executed column's amounts none read, its total read: the row's cells moved a
+        # slot left (the executed amounts read as the adjusted budget's, the rate as the
+        # executed total), so the adjusted column's amounts are no surer.
+        neighbours += [f"fields.{k}" for k in fund_source_fields(record, "annual")]
+    return neighbours
 
 
 def check_allocations(record: Record) -> list[Check]:

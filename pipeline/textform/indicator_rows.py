@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import NamedTuple
 
+from pipeline.models import Indicator
 from pipeline.template.catalogue import IndicatorSpec
 from pipeline.text.normalize import compact
 from pipeline.text.values import EMPTY_MARKS
@@ -597,9 +598,16 @@ def group_key(text: str) -> str:
 DOUBLED_TAIL = re.compile(r"([^。；;]{1,5}[。；;])\1\s*$")
 
 
+# Words said twice in a row (…项目储备目储备, 已督促已督促施工…): a wrapped line's start
+# printed again, no sentence's own words.
+DOUBLED_WORDS = re.compile(r"(\S{3,})\1")
+
+
 def doubled_tail(text: str) -> bool:
-    """A sentence cell that ends by repeating its own last words and mark (…统计表。表。)."""
-    return bool(DOUBLED_TAIL.search(re.sub(r"\s", "", text)))
+    """A sentence cell that ends by repeating its own last words and mark (…统计表。表。), or
+    that says three characters or more twice in a row (…项目储备目储备)."""
+    squeezed = re.sub(r"\s", "", text)
+    return bool(DOUBLED_TAIL.search(squeezed) or DOUBLED_WORDS.search(squeezed))
 
 
 def cut_short(text: str, dangling: tuple[str, ...] = ()) -> bool:
@@ -861,4 +869,28 @@ def unbalanced(text: str) -> bool:
 
 def capped(piece: Piece, cap: float) -> Piece:
     return replace(piece, confidence=min(piece.confidence, cap))
+
+
+# A sentence cell's ends: a full stop, a closing bracket, a clause's end (…佐证材料。, （附件）).
+SENTENCE_CELL_ENDS = ("。", "）", ")", ".", "；", ";")
+# The share of a sentence column's cells that end so for the column to be one that ends
+# its sentences: then a cell that does not lost its last line to another cell.
+ENDED_COLUMN_SHARE = 0.5
+SENTENCE_COLUMNS = ("deviation_reason", "scoring_standard", "evidence")
+
+
+def doubt_unended_sentences(indicators: Sequence[Indicator], answers: tuple[str, ...], cap: float) -> None:
+    """In a sentence column (偏差原因, 评分标准, 佐证材料) whose cells end their sentences
+    (a full stop, half of them at least: the form's own style), a cell that does not
+    (知、签到表、照片, …×该指标分) was cut at a line, its last line read elsewhere or lost:
+    its confidence capped at ``cap``. A short answer (``answers``: 无) ends nothing."""
+    for key in SENTENCE_COLUMNS:
+        cells = [fv for ind in indicators if isinstance((fv := getattr(ind, key)).value, str)
+                 and fv.value.strip() and compact(fv.value) not in answers]
+        ended = [fv.value.strip().endswith(SENTENCE_CELL_ENDS) for fv in cells]
+        if len(cells) < 3 or sum(ended) < ENDED_COLUMN_SHARE * len(cells):
+            continue
+        for fv, ends in zip(cells, ended):
+            if not ends:
+                fv.confidence = min(fv.confidence, cap)
 
