@@ -639,6 +639,9 @@ def torn_value(text: str, qualitative: tuple[str, ...]) -> bool:
             text.count("(") + text.count("（") != text.count(")") + text.count("）")
     if len(key) >= 2 and any(term.startswith(key) or term.endswith(key) for term in qualitative):
         return True
+    # A word value's wrapped lines read in the wrong order (升 | 有效提 for 有效提 | 升).
+    if any(key[k:] + key[:k] in qualitative for k in range(1, len(key))):
+        return True
     return glued_value(key, qualitative)
 
 
