@@ -21,7 +21,7 @@ from pathlib import Path
 from pipeline.models import Check, FieldValue, Indicator, Record
 from pipeline.template.catalogue import Catalogue, WeightingRule, load_catalogue
 from pipeline.text.normalize import compact
-from pipeline.text.values import BARE_NUMBER, money_units
+from pipeline.text.values import BARE_NUMBER, MONEY, money_units
 
 TOLERANCE = 0.011  # amounts and weights are printed to 2 decimals
 SCORE_TOLERANCE = 2 * TOLERANCE  # a sum of scores against a total printed to 2 decimals
@@ -526,6 +526,57 @@ def check_narrative_unit(record: Record) -> list[Check]:
                   fields=["narrative.spending", *off_unit])]
 
 
+# A narrative's restated amount and the form's agree to this share (万元 to two decimals
+# against 元: 1328.4万元 is 13284000元).
+NARRATIVE_AMOUNT_TOLERANCE = 0.005
+MONEY_FACTORS = {"元": 1.0, "万元": 1e4, "万": 1e4, "亿元": 1e8}
+
+
+def check_narrative_amounts(record: Record) -> list[Check]:
+    """The amounts the narrative restates under the funds block's column labels (全年预算数
+    13284000元, 全年执行数…) agree with the form's total row: one that does not (1328400
+    read, each of the block's amounts lost a wrapped digit alike, so every sum holds) puts
+    the form's amount and the narrative in doubt."""
+    text = record.narrative.spending.value
+    unit = record.fields.get("amount_unit")
+    # The form's unit as read, else either (元 or 万元: a unit not read says nothing).
+    factors = [MONEY_FACTORS.get(unit.value)] if unit is not None and isinstance(unit.value, str) \
+        else [MONEY_FACTORS["元"], MONEY_FACTORS["万元"]]
+    if not isinstance(text, str) or None in factors:
+        return []
+    checks = []
+    for column, (name, labels) in budget_column_labels(record.template).items():
+        form = num(record.fields.get(name))
+        if form is None:
+            continue
+        for label in labels:
+            said = re.search(re.escape(label) + r"(?:为|是|[:：])?" + MONEY.pattern, re.sub(r"\s+", "", text))
+            if said is None:
+                continue
+            amount = float(said.group("amount").replace(",", "")) * MONEY_FACTORS[said.group("unit")]
+            ok = any(abs(amount - form * f) <= NARRATIVE_AMOUNT_TOLERANCE * max(amount, form * f)
+                     for f in factors if f is not None)
+            checks.append(Check(rule="narrative_amounts_match_form", ok=ok,
+                                detail=f"{label}: narrative {said.group(0)[len(label):]}, form {fmt(form)}",
+                                fields=[f"fields.{name}", *(f"fields.{p}" for p in fund_source_fields(record, column)),
+                                        "narrative.spending"]))
+            break
+    return checks
+
+
+@cache
+def budget_column_labels(template: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The funds block's amount columns: the total row's field and the column's labels
+    (annual: budget_annual, 全年预算数), as the default config folder's funds block gives them."""
+    from pipeline.settings import Settings
+    spec = load_catalogue(Settings().config_dir).templates.get(template)
+    block = spec.funds_block if spec is not None else None
+    if block is None or "budget" not in block.fields:
+        return {}
+    return {column: (field, tuple(compact(label) for label in block.columns.get(column, [])))
+            for column, field in block.fields["budget"].items() if column in ("initial", "annual", "executed")}
+
+
 def check_year(record: Record) -> list[Check]:
     year = num(record.fields.get("evaluation_year"))
     if year is None:
@@ -856,6 +907,7 @@ RULES: list[Callable[..., list[Check]]] = [
     check_funds_columns,
     check_allocations,
     check_narrative_unit,
+    check_narrative_amounts,
     check_year,
     check_indicators_complete,
 ]

@@ -465,6 +465,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
     doubt_groups_beside_glued_groups(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
+    doubt_names_ending_in_labels(form.rows, header_labels(template, config), config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -489,6 +490,22 @@ def doubt_sentences_before_doubted_names(rows: list[TextRow], cap: float) -> Non
         for key, end in ends.items():
             if end < name[0].line <= end + SENTENCE_TAIL_GAP and end == max(ends.values()):
                 before.cells[key] = [capped(p, cap) for p in before.cells[key]]
+
+
+# A header label's head this long at a name's end is no word of the name (…情况 | 指标性).
+LABEL_HEAD_MIN_CHARS = 3
+
+
+def doubt_names_ending_in_labels(rows: list[TextRow], labels: Sequence[str], cap: float) -> None:
+    """A name (三级指标) that ends in a header label, or its first three characters or more
+    (人居环境改善情况指标性: the header of a continuation page, 指标性 | 质, read into the
+    last row's name): where the name ends is a guess, its cells capped at ``cap``."""
+    keys = {compact(label) for label in labels}
+    heads = {key[:n] for key in keys for n in range(LABEL_HEAD_MIN_CHARS, len(key) + 1)}
+    for row in rows:
+        name = compact(row.text("level3"))
+        if any(name.endswith(head) and len(name) > len(head) for head in heads):
+            row.cells["level3"] = [capped(p, cap) for p in row.cells["level3"]]
 
 
 def names_held(text: str, groups: tuple[str, ...]) -> int:

@@ -157,3 +157,19 @@ def test_a_head_values_last_line_that_a_label_starts_with_is_the_values() -> Non
     # 资金 | 安排情况: a label wrapped, not the value's.
     pieces = [at("项目名称", 4), first, at("资金", 6), at("安排情况", 7)]
     assert [p.text for p in wrapped_lines(pieces, first, index, TextKind.LINES)] == [first.text]
+
+
+def test_a_names_end_that_is_a_header_labels_head_is_doubted() -> None:
+    from pipeline.textform.form_reader import doubt_names_ending_in_labels
+    rows = [TextRow({"level3": [at("人居环境改善情况指标性", 3)]}), TextRow({"level3": [at("水质达标率", 4)]})]
+    doubt_names_ending_in_labels(rows, ["指标性质", "度量单位"], CAP)
+    assert [r.cells["level3"][0].confidence for r in rows] == [CAP, 0.95]
+
+
+def test_narrative_amounts_that_disagree_with_the_form_fail() -> None:
+    from pipeline.checks.rules import check_narrative_amounts
+    record = funds_record(budget_annual=1328400, executed=13284000, fiscal_annual=1328400, amount_unit="元")
+    record.narrative.spending = fv("农村人居环境整治专项资金全年预算数13284000元，全年执行数1328.4万元，预算执行率100%。")
+    checks = {c.detail.split(":")[0]: c for c in check_narrative_amounts(record)}
+    assert not checks["全年预算数"].ok and "fields.fiscal_annual" in checks["全年预算数"].fields
+    assert checks["全年执行数"].ok
