@@ -261,6 +261,8 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
         from pipeline.textform.head_fields import doubt_unit_names
         doubt_unit_names(record.fields, config.unit_fields, config.unit_name_ends,
                          config.confidence.ambiguous_cell, config.unit_name_notes)
+        from pipeline.textform.indicator_rows import doubt_torn_values
+        doubt_torn_values(record.indicators, config.qualitative_values, config.confidence.ambiguous_cell)
     else:
         with timed(timings, "text-repair"):
             form = read_text_form(text, catalogue, config, piped)

@@ -897,3 +897,14 @@ def doubt_unended_sentences(indicators: Sequence[Indicator], answers: tuple[str,
             if not ends:
                 fv.confidence = min(fv.confidence, cap)
 
+
+def doubt_torn_values(indicators: Sequence[Indicator], qualitative: tuple[str, ...], cap: float) -> None:
+    """A record's targets and actuals that are no value of the form's as read (`torn_value`:
+    达成预期 of 达成预期指标, its last line not joined), their confidence capped at ``cap``:
+    what `doubt_unconfirmed_cells` says of a text's rows, said of a record read otherwise
+    (the tab reader's)."""
+    for ind in indicators:
+        for fv in (ind.target, ind.actual):
+            if isinstance(fv.value, str) and torn_value(fv.value, qualitative):
+                fv.confidence = min(fv.confidence, cap)
+

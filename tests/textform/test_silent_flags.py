@@ -173,3 +173,10 @@ def test_narrative_amounts_that_disagree_with_the_form_fail() -> None:
     checks = {c.detail.split(":")[0]: c for c in check_narrative_amounts(record)}
     assert not checks["全年预算数"].ok and "fields.fiscal_annual" in checks["全年预算数"].fields
     assert checks["全年执行数"].ok
+
+
+def test_a_records_torn_word_values_are_doubted() -> None:
+    from pipeline.textform.indicator_rows import doubt_torn_values
+    rows = [Indicator(target=fv("达成预期"), actual=fv("达成预期指标"))]
+    doubt_torn_values(rows, ("达成预期指标",), CAP)
+    assert (rows[0].target.confidence, rows[0].actual.confidence) == (CAP, 0.99)
