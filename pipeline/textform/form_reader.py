@@ -466,6 +466,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
     doubt_groups_beside_glued_groups(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
     doubt_names_ending_in_labels(form.rows, header_labels(template, config), config.confidence.ambiguous_cell)
+    doubt_rows_beside_unread_values(form.rows, pieces, config.qualitative_values, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 
@@ -490,6 +491,44 @@ def doubt_sentences_before_doubted_names(rows: list[TextRow], cap: float) -> Non
         for key, end in ends.items():
             if end < name[0].line <= end + SENTENCE_TAIL_GAP and end == max(ends.values()):
                 before.cells[key] = [capped(p, cap) for p in before.cells[key]]
+
+
+TEXT_KINDS = ("name", "value", "prose")
+
+
+def unread_values(rows: list[TextRow], pieces: list[Piece], qualitative: tuple[str, ...]) -> list[Piece]:
+    """The pieces on the rows' lines (from the first row's first line to the last row's
+    last) that are a worded value of the form's (``qualitative``, compact: 按期完成) and
+    that no cell holds on that line: a cell's words the reading dropped (县乡人大项目 | 按期完成,
+    a name's end split off as a value and then lost)."""
+    read_at: dict[int, str] = {}
+    for row in rows:
+        for ps in row.cells.values():
+            for p in ps:
+                read_at[p.line] = read_at.get(p.line, "") + "\x00" + p.key
+    if not read_at:
+        return []
+    first, last = min(read_at), max(read_at)
+    values = set(qualitative)
+    # (Not a one-character answer, 无: a text's stray copy of one is common.)
+    return [p for p in pieces if first <= p.line <= last and len(p.key) >= 2 and p.key in values
+            and p.key not in read_at.get(p.line, "")]
+
+
+def doubt_rows_beside_unread_values(rows: list[TextRow], pieces: list[Piece], qualitative: tuple[str, ...],
+                                    cap: float) -> None:
+    """The row a dropped value's line stands in (`unread_values`; the last row starting
+    at or above it) has a cell that may lack those words: its text cells (name, values,
+    sentences) capped at ``cap``."""
+    starts = [min((p.line for ps in row.cells.values() for p in ps), default=-1) for row in rows]
+    for piece in unread_values(rows, pieces, qualitative):
+        at = max((i for i, start in enumerate(starts) if 0 <= start <= piece.line), default=None)
+        if at is None:
+            continue
+        row = rows[at]
+        for key in row.cells:
+            if COLUMN_KINDS.get(key, "prose") in TEXT_KINDS:
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
 
 
 # A header label's head this long at a name's end is no word of the name (…情况 | 指标性).

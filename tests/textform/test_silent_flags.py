@@ -180,3 +180,13 @@ def test_a_records_torn_word_values_are_doubted() -> None:
     rows = [Indicator(target=fv("达成预期"), actual=fv("达成预期指标"))]
     doubt_torn_values(rows, ("达成预期指标",), CAP)
     assert (rows[0].target.confidence, rows[0].actual.confidence) == (CAP, 0.99)
+
+
+def test_a_row_beside_a_dropped_worded_value_is_doubted() -> None:
+    from pipeline.textform.form_reader import doubt_rows_beside_unread_values
+    rows = [TextRow({"level3": [at("县乡人大项目", 34)], "target": [at("≥98%", 34)], "score": [at("4", 34)]}),
+            TextRow({"level3": [at("县乡人大任务完成时间", 37)], "target": [at("年底前完成", 37)]})]
+    pieces = [*rows[0].cells["level3"], at("按期完成", 34), *rows[1].cells["level3"], at("年底前完成", 37)]
+    doubt_rows_beside_unread_values(rows, pieces, ("按期完成", "年底前完成"), CAP)
+    assert rows[0].cells["level3"][0].confidence == CAP and rows[0].cells["score"][0].confidence == 0.95
+    assert rows[1].cells["level3"][0].confidence == 0.95
