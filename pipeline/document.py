@@ -268,7 +268,8 @@ def read_text_report(text: str, source: Source, catalogue: Catalogue, config_dir
             form = read_text_form(text, catalogue, config, piped)
         record = build_text_record(form, source, catalogue, config, timings, sheet_copy=cells is not None)
     from pipeline.textform.indicator_rows import doubt_unended_sentences
-    doubt_unended_sentences(record.indicators, config.cell_stream.no_deviation, config.confidence.ambiguous_cell)
+    doubt_unended_sentences(record.indicators, config.cell_stream.no_deviation,
+                            config.confidence.ambiguous_cell)
     if record.template == "unknown":
         # Unlike a page's tables, a text whose form is not recognised keeps nothing worth a
         # record to review: it fails, saying how near it came (as a workbook with no form).

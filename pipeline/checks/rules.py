@@ -558,7 +558,8 @@ def check_narrative_amounts(record: Record) -> list[Check]:
                      for f in factors if f is not None)
             checks.append(Check(rule="narrative_amounts_match_form", ok=ok,
                                 detail=f"{label}: narrative {said.group(0)[len(label):]}, form {fmt(form)}",
-                                fields=[f"fields.{name}", *(f"fields.{p}" for p in fund_source_fields(record, column)),
+                                fields=[f"fields.{name}",
+                                        *(f"fields.{p}" for p in fund_source_fields(record, column)),
                                         "narrative.spending"]))
             break
     return checks
@@ -574,7 +575,8 @@ def budget_column_labels(template: str) -> dict[str, tuple[str, tuple[str, ...]]
     if block is None or "budget" not in block.fields:
         return {}
     return {column: (field, tuple(compact(label) for label in block.columns.get(column, [])))
-            for column, field in block.fields["budget"].items() if column in ("initial", "annual", "executed")}
+            for column, field in block.fields["budget"].items()
+            if column in ("initial", "annual", "executed")}
 
 
 def check_year(record: Record) -> list[Check]:

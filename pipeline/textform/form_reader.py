@@ -466,7 +466,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
     doubt_groups_beside_glued_groups(form.rows, groups_of(config, name), config.confidence.ambiguous_cell)
     doubt_names_ending_in_labels(form.rows, header_labels(template, config), config.confidence.ambiguous_cell)
-    doubt_rows_beside_unread_values(form.rows, pieces, config.qualitative_values, config.confidence.ambiguous_cell)
+    doubt_rows_beside_unread_values(form.rows, pieces, config.qualitative_values,
+                                    config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
     return form
 

@@ -200,7 +200,8 @@ def tail_not_label(here: list[Piece], line: int, first: Piece, below: list[Piece
         return False
     after = "".join(p.key for p in lines.get(line + 1, []))
     whole = here[0].key + after
-    return not any(k.startswith(whole) or (whole.startswith(k) and len(k) > len(here[0].key)) for k in index.keys)
+    return not any(k.startswith(whole) or (whole.startswith(k) and len(k) > len(here[0].key))
+                   for k in index.keys)
 
 
 def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) -> FieldValue:

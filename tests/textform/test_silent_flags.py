@@ -6,8 +6,8 @@ from __future__ import annotations
 from pipeline.checks.rules import check_funds_columns, check_indicators_complete, rate_row_neighbours
 from pipeline.models import FieldValue, Indicator, Record, Source
 from pipeline.settings import Settings
-from pipeline.textform.form_reader import (doubt_groups_beside_glued_groups, doubt_sentences_before_doubted_names,
-                                           names_held)
+from pipeline.textform.form_reader import (doubt_groups_beside_glued_groups,
+                                           doubt_sentences_before_doubted_names, names_held)
 from pipeline.textform.indicator_rows import (TextRow, doubled_tail, doubt_unended_sentences,
                                            opens_with_group_head, opens_with_group_tail)
 from pipeline.textform.pieces import Piece
