@@ -696,9 +696,9 @@ def unaccounted(record: Record, weighting: Weighting, names: GroupNames | None =
             paths.extend(f"indicators[{i}].level1" for i in unnamed)
     # Not in `short`: nothing says the sums lack what the torn rows hold (rows_not_read).
     for i in rows_without_level2(record):
+        # (No value named: the cell is null, which carries no flag.)
         over.append(f"row {i + 1}'s level-2 group was not read where other rows' were: the form "
                     "names one on every row, so the row is torn, perhaps not the form's row")
-        paths.append(f"indicators[{i}].level2")
     for i, column in cells_out_of_kind(record, names):
         over.append(f"row {i + 1}'s {column} is not of its column's kind (a group's name, a "
                      "lone character, values only): a row torn over the table's lines, a row of the form "

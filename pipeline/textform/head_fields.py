@@ -192,11 +192,15 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
 def tail_not_label(here: list[Piece], line: int, first: Piece, below: list[Piece],
                    lines: dict[int, list[Piece]], index: LabelIndex) -> bool:
     """A line right below a value cut mid-sentence (…养老保险补助专项 | 资金) that holds one
-    short piece a label starts with (资金 of 资金安排情况) and that no line after it goes on
-    into a label (评价年度 next): the value's last line, not a label's wrapped head."""
+    short piece a label starts with (资金 of 资金安排情况), none ends with (情况 of 绩效目标情况:
+    a row label's wrapped tail beside a sentence), and after which the next row's label
+    stands (评价年度), not going on into a label: the value's last line, not a label's head."""
     last = below[-1] if below else first
     if len(here) != 1 or line != last.line + 1 or last.text.endswith(PARAGRAPH_ENDS) \
-            or index.is_label(here[0].text, LABEL_SCORE) or not CJK.search(here[0].text):
+            or index.is_label(here[0].text, LABEL_SCORE) or not CJK.search(here[0].text) \
+            or is_label_tail(here[0], index):
+        return False
+    if not any(index.is_label(p.text, LABEL_SCORE) for p in lines.get(line + 1, [])):
         return False
     after = "".join(p.key for p in lines.get(line + 1, []))
     whole = here[0].key + after
