@@ -157,8 +157,6 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
         # A row label printed between the value's lines or beside them (绩效目标 | 情况).
         rest = [p for p in here if not index.is_label(p.text, LABEL_SCORE) and not is_label_part(p, index)]
         if here and not rest:
-            if tail_not_label(here, line, first, below, lines, index):
-                return here[0], True
             return None, False
         if any(index.is_label(p.text, LABEL_SCORE) for p in here):
             return None, True  # another row of the form, its label beside its value
@@ -182,30 +180,11 @@ def wrapped_lines(pieces: list[Piece], first: Piece, index: LabelIndex, kind: Te
         if kind is TextKind.LINES and (below[-1] if below else first).text.endswith(PARAGRAPH_ENDS):
             break  # without positions, a line after a paragraph's end is not taken on trust
         p, stop = look(first.line + step)
-        if p is not None:
-            below.append(p)  # (a last line ends the value: taken, then no more)
         if stop:
             break
+        if p is not None:
+            below.append(p)
     return [*above, first, *below]
-
-
-def tail_not_label(here: list[Piece], line: int, first: Piece, below: list[Piece],
-                   lines: dict[int, list[Piece]], index: LabelIndex) -> bool:
-    """A line right below a value cut mid-sentence (…养老保险补助专项 | 资金) that holds one
-    short piece a label starts with (资金 of 资金安排情况), none ends with (情况 of 绩效目标情况:
-    a row label's wrapped tail beside a sentence), and after which the next row's label
-    stands (评价年度), not going on into a label: the value's last line, not a label's head."""
-    last = below[-1] if below else first
-    if len(here) != 1 or line != last.line + 1 or last.text.endswith(PARAGRAPH_ENDS) \
-            or index.is_label(here[0].text, LABEL_SCORE) or not CJK.search(here[0].text) \
-            or is_label_tail(here[0], index):
-        return False
-    if not any(index.is_label(p.text, LABEL_SCORE) for p in lines.get(line + 1, [])):
-        return False
-    after = "".join(p.key for p in lines.get(line + 1, []))
-    whole = here[0].key + after
-    return not any(k.startswith(whole) or (whole.startswith(k) and len(k) > len(here[0].key))
-                   for k in index.keys)
 
 
 def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) -> FieldValue:

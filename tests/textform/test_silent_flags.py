@@ -144,21 +144,6 @@ def test_a_word_value_read_in_the_wrong_order_is_torn() -> None:
     assert not torn_value("有效提升", ("有效提升",))
 
 
-def test_a_head_values_last_line_that_a_label_starts_with_is_the_values() -> None:
-    from pipeline.template.catalogue import load_catalogue
-    from pipeline.textform.head_fields import wrapped_lines
-    from pipeline.textform.pieces import TextKind
-    from pipeline.textform.vocab import label_index
-    catalogue = load_catalogue(Settings().config_dir)
-    index = label_index(catalogue, CONFIG)
-    first = at("2024年城乡居民养老保险补助专项", 5)
-    pieces = [at("项目名称", 4), first, at("资金", 6), at("评价年度", 7), at("2025", 8)]
-    assert [p.text for p in wrapped_lines(pieces, first, index, TextKind.LINES)][-1] == "资金"
-    # 资金 | 安排情况: a label wrapped, not the value's.
-    pieces = [at("项目名称", 4), first, at("资金", 6), at("安排情况", 7)]
-    assert [p.text for p in wrapped_lines(pieces, first, index, TextKind.LINES)] == [first.text]
-
-
 def test_a_names_end_that_is_a_header_labels_head_is_doubted() -> None:
     from pipeline.textform.form_reader import doubt_names_ending_in_labels
     rows = [TextRow({"level3": [at("人居环境改善情况指标性", 3)]}), TextRow({"level3": [at("水质达标率", 4)]})]
