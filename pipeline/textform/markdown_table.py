@@ -44,7 +44,8 @@ from itertools import permutations
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, is_total_label,
-                                              label_without_note, plain, raw)
+                                              label_without_note, plain, raw, read_across)
+from pipeline.textform.markdown_goals import read_goals_under_labels
 from pipeline.textform.markdown_groups import read_group_columns
 from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
@@ -68,14 +69,6 @@ BRACKETS_ONLY = re.compile(r"^[（）()]+$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
-
-
-def read_across(cells: list[str]) -> str:
-    """Cells that are one cell torn at columns, read as it is printed: each line across the
-    cells, then the next line (a cell of fewer lines gives its lines to the first ones)."""
-    pieces = [cell_lines(c) for c in cells]
-    depth = max((len(p) for p in pieces), default=0)
-    return "".join(p[i] for i in range(depth) for p in pieces if i < len(p))
 
 
 def split_row(line: str) -> list[str]:
@@ -1475,6 +1468,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
     head_rows: list[list[str]] = []  # the rows above the indicator table
+    head_spans: list[list[tuple[int, int]]] = []  # the cells each one's torn labels were joined from
     header_rows: list[list[str]] = []  # the indicator table's header rows (a page's again too)
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
@@ -1539,6 +1533,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
             head_rows.append(row)
+            head_spans.append(joined)
         else:
             # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
@@ -1602,6 +1597,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if peeled is not None:
             rows.insert(above + 1, peeled)
             break
+    for upper, spans_over, row in zip(head_rows, head_spans, head_rows[1:]):
+        # The goals' two paragraphs side by side under their labels, torn at the columns.
+        read_goals_under_labels(upper, row, words, spans_over)
     for row in head_rows:
         # (After the header's first row is peeled off a row above it: its labels are no goal's.)
         doubt_torn_paragraphs(row, words)
@@ -1751,4 +1749,7 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                      tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
                      config.doubled_line_min_chars, frozenset(label_over),
                      frozenset(compact(label) for _family, _version, spec in catalogue.forms()
-                               for label in spec.indicators.header) - {""})
+                               for label in spec.indicators.header) - {""},
+                     frozenset(compact(label) for _family, _version, spec in catalogue.forms()
+                               for field_spec in spec.fields.values() if field_spec.value == "below"
+                               for label in field_spec.all_labels) - {""})

@@ -248,7 +248,8 @@ def test_a_markdown_list_mark_before_a_narrative_heading_or_line_is_no_text() ->
     text = ["三、存在的问题", "部分项目资金支付进度偏慢。", "- 四、改进意见", "   - 加强预算执行监控，",
             "- 加快资金拨付进度。"]
     lines_ = narrative_lines(text, -1, label_index(CATALOGUE, CONFIG), CONFIG)
-    got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), CATALOGUE.templates["dept_overall"].narrative)
+    spec = CATALOGUE.templates["dept_overall"].narrative
+    got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
     assert got.problems.value == "部分项目资金支付进度偏慢。"
     assert got.improvements.value.replace(",", "，") == "加强预算执行监控，加快资金拨付进度。"
     assert BULLET.sub("", "-5万元") == "-5万元"
