@@ -414,6 +414,40 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> dict[tuple[i
     return extents
 
 
+def name_torn_over_cells_heads(upper: str, lower: str, words: FormWords) -> tuple[str, int, int] | None:
+    """A group name torn over two rows whose cells hold more under its pieces (服务对象满意
+    <br>职业技能群众满意度 over 度指标<br>年度职业技能群众满意<br>度): two columns a missed
+    rule merged, the group's and the next one's. The name (compact) and how many of each
+    cell's first lines it takes, or None when the cells' first lines make no group name
+    with lines left under them in both."""
+    upper_lines, lower_lines = cell_lines(upper), cell_lines(lower)
+    for i in range(1, len(upper_lines)):
+        head = compact("".join(upper_lines[:i]))
+        if head in words.group_names or not any(name.startswith(head) for name in words.group_names):
+            continue
+        for j in range(1, len(lower_lines)):
+            name = head + compact("".join(lower_lines[:j]))
+            if name in words.group_names:
+                return name, i, j
+    return None
+
+
+def part_names_torn_over_cells_heads(rows: list[list[str]], first: int, words: FormWords) -> None:
+    """From row ``first`` on: a group name torn over two rows' cells that hold the next
+    column's names under its pieces (`name_torn_over_cells_heads`) set in a cell of its
+    own before the upper one's rest, the lower one's rest after a blank cell: the rows'
+    cells then stand as the other rows' of a table that prints both columns."""
+    for r in range(first, len(rows) - 1):
+        for c in range(min(len(rows[r]), len(rows[r + 1]))):
+            found = name_torn_over_cells_heads(rows[r][c], rows[r + 1][c], words)
+            if found is None:
+                continue
+            name, i, j = found
+            rows[r][c:c + 1] = [name, "<br>".join(cell_lines(rows[r][c])[i:])]
+            rows[r + 1][c:c + 1] = ["", "<br>".join(cell_lines(rows[r + 1][c])[j:])]
+            break
+
+
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
     """A cell holding a level-1 group's name and under it a level-2 name the vocabulary
     lists under it (满意度指<br>标<br>服务对象<br>满意度指<br>标), each with its weight
@@ -1567,6 +1601,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     for block_row in table:
         block_row.cells.extend([""] * (width - len(block_row.cells)))
     rows = cells_of(table)
+    if state.table.in_indicator_table:
+        part_names_torn_over_cells_heads(rows, body_start if header_at is not None else 0, words)
     torn = join_torn_over_rows(rows, words)
     if header_at is None and state.table.in_indicator_table:
         # (A block with its header: the header's labels name its columns.)

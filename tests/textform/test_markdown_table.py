@@ -1402,3 +1402,19 @@ def test_a_number_between_a_values_words_is_its_middle_in_doubt(words: FormWords
     kept = rejoined_rows(words, "|项目名称|基层医疗卫生机构能力提升项目|",
                          "|实施文件依据|粤财预〔2024〕|125|项目<br>级次|一级|")
     assert kept[1][1:3] == ["粤财预〔2024〕", "125"]
+
+
+def test_a_group_name_torn_over_two_rows_over_the_next_columns_names_gets_a_cell(words: FormWords) -> None:
+    """pymupdf4llm's own: a missed rule merged the level-2 column into the level-3 one, the
+    level-2 name torn over two rows at the head of their cells (服务对象满意 over 度指标):
+    the name a cell of its own, the level-3 names theirs, not glued to its pieces."""
+    from pipeline.textform.markdown_table import name_torn_over_cells_heads, part_names_torn_over_cells_heads
+    upper, lower = "服务对象满意<br>职业技能群众满意度", "度指标<br>年度职业技能群众满意<br>度"
+    assert name_torn_over_cells_heads(upper, lower, words) == ("服务对象满意度指标", 1, 1)
+    rows = [["满意度指标", upper, "≥", "85", "%"], ["（15分）", lower, "≥", "85", "%"]]
+    part_names_torn_over_cells_heads(rows, 0, words)
+    assert rows == [["满意度指标", "服务对象满意度指标", "职业技能群众满意度", "≥", "85", "%"],
+                    ["（15分）", "", "年度职业技能群众满意<br>度", "≥", "85", "%"]]
+    # A whole name over its row's rest, or lines that make no name, are left.
+    assert name_torn_over_cells_heads("数量指标<br>培训人次", "标<br>受益人数", words) is None
+    assert name_torn_over_cells_heads("群众满意<br>度", "服务对象<br>满意度", words) is None
