@@ -568,13 +568,16 @@ LINE_SLACK = 2
 
 def lost_at_cuts(cells: list[str]) -> bool:
     """A paragraph torn at columns (`read_across`) one of whose lines but the last is
-    narrower than another by more than a character: a converter dropped what was printed
-    over a column's bound (its lines are as wide as the cell; which column a piece of a
-    line stands in says nothing, a converter putting a run of text in one cell whole)."""
+    narrower than another by more than a character, or whose first cell holds fewer lines
+    than the paragraph: a converter dropped what was printed over a column's bound (its
+    lines are as wide as the cell; which column a piece of a line stands in says nothing,
+    a converter putting a run of text in one cell whole)."""
     pieces = [cell_lines(c) for c in cells]
     depth = max((len(p) for p in pieces), default=0)
     widths = [sum(display_width(p[i]) for p in pieces if i < len(p)) for i in range(depth - 1)]
-    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK
+    # (The last line not begun in the first cell: its start lost at a cut, or the lines
+    # centred, which of them the first cell's lines are a guess.)
+    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK or 1 < depth != len(pieces[0])
 
 
 def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:

@@ -1418,3 +1418,14 @@ def test_a_group_name_torn_over_two_rows_over_the_next_columns_names_gets_a_cell
     # A whole name over its row's rest, or lines that make no name, are left.
     assert name_torn_over_cells_heads("数量指标<br>培训人次", "标<br>受益人数", words) is None
     assert name_torn_over_cells_heads("群众满意<br>度", "服务对象<br>满意度", words) is None
+
+
+def test_a_paragraph_whose_last_line_starts_past_its_first_cell_is_in_doubt() -> None:
+    """pymupdf4llm's own: the goal's last line starts in its second cell (确 of 确保 and 更 of
+    更好地 dropped at the cuts): read across, in doubt; one whose lines all start in the
+    first cell is not."""
+    from pipeline.textform.markdown_table import lost_at_cuts
+    assert lost_at_cuts(["围绕年<br>完善阵<br>", "度重点工作任务，统筹安<br>地建设，落实组织保障、<br>保资金使用安全高效，",
+                         "排专项资金<br>人员保障和<br>好地服务", "，持续优化制<br>经费保障，加<br>群众，推动民"])
+    assert not lost_at_cuts(["围绕年<br>完善阵<br>确保资", "度重点工作任务，统筹安<br>地建设，落实组织保障、<br>金使用",
+                             "排专项资金<br>人员保障和<br>安全高效。"])
