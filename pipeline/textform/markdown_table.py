@@ -593,6 +593,18 @@ def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:
         row[c] += DOUBT_MARK
 
 
+def join_labels_torn_from_row_above(upper: list[str], row: list[str], words: FormWords) -> None:
+    """Above the indicator table: a label whose start stands in the cell over it, the row
+    above (市 over 本<br>级: a label printed over two rows' lines), joined in the lower cell,
+    the upper one blank; neither piece alone a label, the lower one no number. Else the
+    lower piece reads as a value (本级 | 717 | 下级, one value torn)."""
+    for c in range(min(len(upper), len(row))):
+        top, rest = plain(upper[c]), plain(row[c])
+        if top and rest and not NUMBER_LIKE.match(rest) and not words.labels.exact(top) \
+                and not words.labels.exact(rest) and words.labels.exact(top + rest):
+            row[c], upper[c] = top + rest, ""
+
+
 def join_torn_values(row: list[str], words: FormWords) -> None:
     """Above the indicator table: the text cells after a label, up to the next label, are
     its value torn at the columns."""
@@ -1567,6 +1579,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # goals, expected and actual side by side: no longer one value torn.
             state.table.past_funds_header = state.table.past_funds_header \
                 or any(plain(c) in words.table_header for c in row)
+            if r > 0:
+                join_labels_torn_from_row_above(table[r - 1].cells, row, words)
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
             head_rows.append(row)

@@ -1429,3 +1429,14 @@ def test_a_paragraph_whose_last_line_starts_past_its_first_cell_is_in_doubt() ->
                          "排专项资金<br>人员保障和<br>好地服务", "，持续优化制<br>经费保障，加<br>群众，推动民"])
     assert not lost_at_cuts(["围绕年<br>完善阵<br>确保资", "度重点工作任务，统筹安<br>地建设，落实组织保障、<br>金使用",
                              "排专项资金<br>人员保障和<br>安全高效。"])
+
+
+def test_a_head_label_torn_over_two_rows_is_joined_before_values_are(words: FormWords) -> None:
+    """pymupdf4llm's own: 市 over 本<br>级 (市本级 printed over two rows): the label joined
+    in the lower cell, so that 本级 | 717 | 下级 is not read as one value torn."""
+    from pipeline.textform.markdown_table import join_labels_torn_from_row_above
+    upper = ["", "资金<br>", "安排<br>", "", "", "市", "", "转移支", "付至"]
+    row = ["资金<br>情况", "情", "况", "", "实际分配下达", "本<br>级", "717", "下级", ""]
+    join_labels_torn_from_row_above(upper, row, words)
+    assert row[5] == "市本级" and upper[5] == ""
+    assert row[6:8] == ["717", "下级"] and upper[7:9] == ["转移支", "付至"]
