@@ -1489,6 +1489,14 @@ def doubt_header_words(rows: list[list[str]], header_at: int, words: FormWords) 
                 rows[r][c] = cell + DOUBT_MARK
 
 
+def is_title_row(row: list[str], words: FormWords) -> bool:
+    """A row of one cell, a label of the form that heads no column (指标评分表, the table's
+    title printed again over a page's header): no value's, though the cell stream, which
+    knows no page, would read it into the value before it."""
+    filled = [plain(cell) for cell in row if plain(cell)]
+    return len(filled) == 1 and filled[0] not in words.table_header and words.labels.exact(filled[0]) is not None
+
+
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
     """Where the header's rows end: at the first with a number (the fund form's header is three)."""
     return next((r for r in range(header_at, len(rows))
@@ -1663,7 +1671,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # (The header's first row, its labels torn over both rows (评价<br>年度 over
             # 实现值) or a title merged into it, known by its two labels: its words too.)
             above = header_at - 1
-            if above >= 0 and sum(plain(cell) in words.table_header for cell in rows[above]) >= 2:
+            if above >= 0 and (sum(plain(cell) in words.table_header for cell in rows[above]) >= 2
+                               or is_title_row(rows[above], words)):
                 header_at = above
             doubt_header_words(rows, header_at, words)
     if ended:

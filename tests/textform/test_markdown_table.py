@@ -1440,3 +1440,16 @@ def test_a_head_label_torn_over_two_rows_is_joined_before_values_are(words: Form
     join_labels_torn_from_row_above(upper, row, words)
     assert row[5] == "市本级" and upper[5] == ""
     assert row[6:8] == ["717", "下级"] and upper[7:9] == ["转移支", "付至"]
+
+
+def test_the_tables_title_printed_again_over_a_pages_header_is_in_doubt(words: FormWords) -> None:
+    """pymupdf4llm's own: 指标评分表 in a row of its own over a page's header printed again
+    (the cell stream would glue it to the value before it): a title row, its cell in doubt."""
+    from pipeline.textform.markdown_table import is_title_row
+    assert is_title_row(split_row("|||||||指标评分表||||||"), words)
+    assert not is_title_row(split_row("|||||||指标评分表|2023|||||"), words)
+    assert not is_title_row(split_row("||||项目管理规范性|||"), words)
+    assert not is_title_row(split_row("|一级指标|||||"), words)
+    rows = rejoined_rows(words, "||一级指标|二级指标|三级指标|年度指标值|实际完成值|分值|得分|偏差原因分析及改进措施|",
+                         "||产出指标|数量指标|培训人次|≥6人次|6人次|6|6||")
+    assert not any(DOUBT_MARK in cell for row in rows for cell in row)
