@@ -597,8 +597,11 @@ def join_labels_torn_from_row_above(upper: list[str], row: list[str], words: For
     """Above the indicator table: a label whose start stands in the cell over it, the row
     above (市 over 本<br>级: a label printed over two rows' lines), joined in the lower cell,
     the upper one blank; neither piece alone a label, the lower one no number. Else the
-    lower piece reads as a value (本级 | 717 | 下级, one value torn)."""
-    for c in range(min(len(upper), len(row))):
+    lower piece reads as a value (本级 | 717 | 下级, one value torn). Only after a label in
+    the row (实际分配下达 | 本<br>级): a row's own label torn so (年度总 over 体目标 | …) heads
+    what is under its upper piece too (the goals' paragraphs, read by `markdown_goals`)."""
+    first_label = next((c for c, cell in enumerate(row) if is_label(cell, words)), len(row))
+    for c in range(first_label + 1, min(len(upper), len(row))):
         top, rest = plain(upper[c]), plain(row[c])
         if top and rest and not NUMBER_LIKE.match(rest) and not words.labels.exact(top) \
                 and not words.labels.exact(rest) and words.labels.exact(top + rest):
