@@ -49,11 +49,22 @@ class FormWords:
     # The labels the form's indicator table is found by (templates.yaml indicators header:
     # 一级指标, 二级指标, 三级指标), compact.
     header_groups: frozenset[str] = frozenset()
+    # The labels whose value is printed under them (templates.yaml fields' value: below:
+    # 预期目标, 实际完成情况), compact.
+    labels_over_values: frozenset[str] = frozenset()
 
 
 def cell_lines(cell: str) -> list[str]:
     """A cell's own lines (its <br>s), the empty ones dropped."""
     return [line.strip() for line in CELL_BREAK.split(cell) if line.strip()]
+
+
+def read_across(cells: list[str]) -> str:
+    """Cells that are one cell torn at columns, read as it is printed: each line across the
+    cells, then the next line (a cell of fewer lines gives its lines to the first ones)."""
+    pieces = [cell_lines(c) for c in cells]
+    depth = max((len(p) for p in pieces), default=0)
+    return "".join(p[i] for i in range(depth) for p in pieces if i < len(p))
 
 
 def raw(cell: str) -> str:

@@ -44,7 +44,8 @@ from itertools import permutations
 from pipeline.template.catalogue import Catalogue
 from pipeline.text.normalize import compact
 from pipeline.textform.markdown_cells import (BlockRow, FormWords, cell_lines, cells_of, is_total_label,
-                                              label_without_note, plain, raw)
+                                              label_without_note, plain, raw, read_across)
+from pipeline.textform.markdown_goals import read_goals_under_labels
 from pipeline.textform.markdown_groups import read_group_columns
 from pipeline.textform.markdown_header import (columns_merged_in_header, header_tops, lower_header_labels, part_header_labels, peel_header_lines,
                                                split_merged_labels)
@@ -68,14 +69,6 @@ BRACKETS_ONLY = re.compile(r"^[（）()]+$")
 # A group cell's weight's bracket opened at its end, its rest in the row below (满意度指标（10).
 OPENED_WEIGHT = re.compile(r"[（(]\d+(?:\.\d+)?$")
 LABEL_JOIN_SCORE = 88.0  # two cells joined are a label when this close to one (rapidfuzz ratio)
-
-
-def read_across(cells: list[str]) -> str:
-    """Cells that are one cell torn at columns, read as it is printed: each line across the
-    cells, then the next line (a cell of fewer lines gives its lines to the first ones)."""
-    pieces = [cell_lines(c) for c in cells]
-    depth = max((len(p) for p in pieces), default=0)
-    return "".join(p[i] for i in range(depth) for p in pieces if i < len(p))
 
 
 def split_row(line: str) -> list[str]:
@@ -421,6 +414,40 @@ def join_torn_over_rows(rows: list[list[str]], words: FormWords) -> dict[tuple[i
     return extents
 
 
+def name_torn_over_cells_heads(upper: str, lower: str, words: FormWords) -> tuple[str, int, int] | None:
+    """A group name torn over two rows whose cells hold more under its pieces (服务对象满意
+    <br>职业技能群众满意度 over 度指标<br>年度职业技能群众满意<br>度): two columns a missed
+    rule merged, the group's and the next one's. The name (compact) and how many of each
+    cell's first lines it takes, or None when the cells' first lines make no group name
+    with lines left under them in both."""
+    upper_lines, lower_lines = cell_lines(upper), cell_lines(lower)
+    for i in range(1, len(upper_lines)):
+        head = compact("".join(upper_lines[:i]))
+        if head in words.group_names or not any(name.startswith(head) for name in words.group_names):
+            continue
+        for j in range(1, len(lower_lines)):
+            name = head + compact("".join(lower_lines[:j]))
+            if name in words.group_names:
+                return name, i, j
+    return None
+
+
+def part_names_torn_over_cells_heads(rows: list[list[str]], first: int, words: FormWords) -> None:
+    """From row ``first`` on: a group name torn over two rows' cells that hold the next
+    column's names under its pieces (`name_torn_over_cells_heads`) set in a cell of its
+    own before the upper one's rest, the lower one's rest after a blank cell: the rows'
+    cells then stand as the other rows' of a table that prints both columns."""
+    for r in range(first, len(rows) - 1):
+        for c in range(min(len(rows[r]), len(rows[r + 1]))):
+            found = name_torn_over_cells_heads(rows[r][c], rows[r + 1][c], words)
+            if found is None:
+                continue
+            name, i, j = found
+            rows[r][c:c + 1] = [name, "<br>".join(cell_lines(rows[r][c])[i:])]
+            rows[r + 1][c:c + 1] = ["", "<br>".join(cell_lines(rows[r + 1][c])[j:])]
+            break
+
+
 def stacked_groups(cell: str, words: FormWords) -> tuple[str, str] | None:
     """A cell holding a level-1 group's name and under it a level-2 name the vocabulary
     lists under it (满意度指<br>标<br>服务对象<br>满意度指<br>标), each with its weight
@@ -541,13 +568,16 @@ LINE_SLACK = 2
 
 def lost_at_cuts(cells: list[str]) -> bool:
     """A paragraph torn at columns (`read_across`) one of whose lines but the last is
-    narrower than another by more than a character: a converter dropped what was printed
-    over a column's bound (its lines are as wide as the cell; which column a piece of a
-    line stands in says nothing, a converter putting a run of text in one cell whole)."""
+    narrower than another by more than a character, or whose first cell holds fewer lines
+    than the paragraph: a converter dropped what was printed over a column's bound (its
+    lines are as wide as the cell; which column a piece of a line stands in says nothing,
+    a converter putting a run of text in one cell whole)."""
     pieces = [cell_lines(c) for c in cells]
     depth = max((len(p) for p in pieces), default=0)
     widths = [sum(display_width(p[i]) for p in pieces if i < len(p)) for i in range(depth - 1)]
-    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK
+    # (The last line not begun in the first cell: its start lost at a cut, or the lines
+    # centred, which of them the first cell's lines are a guess.)
+    return len(widths) >= 2 and max(widths) - min(widths) > LINE_SLACK or 1 < depth != len(pieces[0])
 
 
 def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:
@@ -561,6 +591,21 @@ def doubt_torn_paragraphs(row: list[str], words: FormWords) -> None:
     run = [c for c in torn if c - 1 in torn or c + 1 in torn]
     for c in run:
         row[c] += DOUBT_MARK
+
+
+def join_labels_torn_from_row_above(upper: list[str], row: list[str], words: FormWords) -> None:
+    """Above the indicator table: a label whose start stands in the cell over it, the row
+    above (市 over 本<br>级: a label printed over two rows' lines), joined in the lower cell,
+    the upper one blank; neither piece alone a label, the lower one no number. Else the
+    lower piece reads as a value (本级 | 717 | 下级, one value torn). Only after a label in
+    the row (实际分配下达 | 本<br>级): a row's own label torn so (年度总 over 体目标 | …) heads
+    what is under its upper piece too (the goals' paragraphs, read by `markdown_goals`)."""
+    first_label = next((c for c, cell in enumerate(row) if is_label(cell, words)), len(row))
+    for c in range(first_label + 1, min(len(upper), len(row))):
+        top, rest = plain(upper[c]), plain(row[c])
+        if top and rest and not NUMBER_LIKE.match(rest) and not words.labels.exact(top) \
+                and not words.labels.exact(rest) and words.labels.exact(top + rest):
+            row[c], upper[c] = top + rest, ""
 
 
 def join_torn_values(row: list[str], words: FormWords) -> None:
@@ -1447,6 +1492,14 @@ def doubt_header_words(rows: list[list[str]], header_at: int, words: FormWords) 
                 rows[r][c] = cell + DOUBT_MARK
 
 
+def is_title_row(row: list[str], words: FormWords) -> bool:
+    """A row of one cell, a label of the form that heads no column (指标评分表, the table's
+    title printed again over a page's header): no value's, though the cell stream, which
+    knows no page, would read it into the value before it."""
+    filled = [plain(cell) for cell in row if plain(cell)]
+    return len(filled) == 1 and filled[0] not in words.table_header and words.labels.exact(filled[0]) is not None
+
+
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
     """Where the header's rows end: at the first with a number (the fund form's header is three)."""
     return next((r for r in range(header_at, len(rows))
@@ -1475,6 +1528,7 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     # missed rule merged, each with the two labels parted (`part_as_header`).
     header_cuts: dict[int, list[tuple[int, list[str]]]] = {}
     head_rows: list[list[str]] = []  # the rows above the indicator table
+    head_spans: list[list[tuple[int, int]]] = []  # the cells each one's torn labels were joined from
     header_rows: list[list[str]] = []  # the indicator table's header rows (a page's again too)
     r = -1
     while (r := r + 1) < len(table):  # rows may be inserted under the current one (a total row)
@@ -1536,9 +1590,12 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # goals, expected and actual side by side: no longer one value torn.
             state.table.past_funds_header = state.table.past_funds_header \
                 or any(plain(c) in words.table_header for c in row)
+            if r > 0:
+                join_labels_torn_from_row_above(table[r - 1].cells, row, words)
             if not state.table.past_funds_header:
                 join_torn_values(row, words)
             head_rows.append(row)
+            head_spans.append(joined)
         else:
             # The indicator table's widest rows, over all its blocks (`known_widths`, found
             # by a first reading, one per form): a row short of them merged cells a missed
@@ -1572,6 +1629,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
     for block_row in table:
         block_row.cells.extend([""] * (width - len(block_row.cells)))
     rows = cells_of(table)
+    if state.table.in_indicator_table:
+        part_names_torn_over_cells_heads(rows, body_start if header_at is not None else 0, words)
     torn = join_torn_over_rows(rows, words)
     if header_at is None and state.table.in_indicator_table:
         # (A block with its header: the header's labels name its columns.)
@@ -1602,6 +1661,9 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
         if peeled is not None:
             rows.insert(above + 1, peeled)
             break
+    for upper, spans_over, row in zip(head_rows, head_spans, head_rows[1:]):
+        # The goals' two paragraphs side by side under their labels, torn at the columns.
+        read_goals_under_labels(upper, row, words, spans_over)
     for row in head_rows:
         # (After the header's first row is peeled off a row above it: its labels are no goal's.)
         doubt_torn_paragraphs(row, words)
@@ -1612,7 +1674,8 @@ def rejoin_table(lines: list[str], words: FormWords, state: ReadingState,
             # (The header's first row, its labels torn over both rows (评价<br>年度 over
             # 实现值) or a title merged into it, known by its two labels: its words too.)
             above = header_at - 1
-            if above >= 0 and sum(plain(cell) in words.table_header for cell in rows[above]) >= 2:
+            if above >= 0 and (sum(plain(cell) in words.table_header for cell in rows[above]) >= 2
+                               or is_title_row(rows[above], words)):
                 header_at = above
             doubt_header_words(rows, header_at, words)
     if ended:
@@ -1751,4 +1814,7 @@ def form_words(catalogue: Catalogue, config: TextConfig) -> FormWords:
                      tuple(config.cell_stream.value_tail_after.items()), tuple(config.level2_parents.items()),
                      config.doubled_line_min_chars, frozenset(label_over),
                      frozenset(compact(label) for _family, _version, spec in catalogue.forms()
-                               for label in spec.indicators.header) - {""})
+                               for label in spec.indicators.header) - {""},
+                     frozenset(compact(label) for _family, _version, spec in catalogue.forms()
+                               for field_spec in spec.fields.values() if field_spec.value == "below"
+                               for label in field_spec.all_labels) - {""})

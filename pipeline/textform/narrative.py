@@ -20,7 +20,9 @@ from pipeline.textform import repair
 from pipeline.textform.vocab import LabelIndex, TextConfig
 
 HEADING_START = repair.HEADING_START
-BULLET = re.compile(r"^\s*[•·・]\s*")
+# A list item's mark: a bullet, or a converter's Markdown one (- , * , + before a space; a
+# minus sign runs into its number, -5).
+BULLET = re.compile(r"^\s*(?:[•·・]|[-*+](?=\s))\s*")
 HEADING_REPAIR_SCORE = 40
 NARRATIVE_HEADING_SCORE = 75  # what mapping/narrative.py accepts without help
 

@@ -233,3 +233,23 @@ def test_a_narrative_heading_whose_enumeration_comma_ocr_read_as_its_look_alike_
         got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
         assert got.problems.value == "部分项目资金支付进度偏慢。", (mark, got.problems)
         assert got.improvements.value == "无。", (mark, got.improvements)
+
+
+def test_a_markdown_list_mark_before_a_narrative_heading_or_line_is_no_text() -> None:
+    """A converter's Markdown marks a heading or a line as a list item (- 四、改进意见, a
+    wrapped line's rest `- 元。…`): the mark goes, the heading heads its section; a minus
+    sign run into its number is kept."""
+    from pipeline.mapping.narrative import map_narrative
+    from pipeline.layout import DocumentLayout
+    from pipeline.textform.form_reader import narrative_lines
+    from pipeline.textform.narrative import BULLET
+    from pipeline.textform.vocab import label_index
+
+    text = ["三、存在的问题", "部分项目资金支付进度偏慢。", "- 四、改进意见", "   - 加强预算执行监控，",
+            "- 加快资金拨付进度。"]
+    lines_ = narrative_lines(text, -1, label_index(CATALOGUE, CONFIG), CONFIG)
+    spec = CATALOGUE.templates["dept_overall"].narrative
+    got = map_narrative(DocumentLayout(pages=1, dpi=72, lines=lines_), spec)
+    assert got.problems.value == "部分项目资金支付进度偏慢。"
+    assert got.improvements.value.replace(",", "，") == "加强预算执行监控，加快资金拨付进度。"
+    assert BULLET.sub("", "-5万元") == "-5万元"
