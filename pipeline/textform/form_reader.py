@@ -63,7 +63,7 @@ from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFI
                                            doubt_group_heads_in_names, doubt_unconfirmed_cells,
                                            doubt_values_beside_unread_scores,
                                            read_rows, return_value_tails, share_doubled_units, torn_value)
-from pipeline.textform.line_columns import estimate_columns
+from pipeline.textform.line_columns import ROW_TEXT_KEYS, cells_across_columns, estimate_columns
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
 from pipeline.textform.pieces import (
@@ -461,6 +461,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                            (*config.cell_stream.no_deviation, *config.qualitative_values),
                                            config.confidence.ambiguous_cell)
     if kind is TextKind.LINES and not stream_taken:
+        doubt_cells_across_columns(form.rows, config.confidence.ambiguous_cell)
         doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     form.narrative = narrative_lines(lines, last_line, index, config)
@@ -602,6 +603,17 @@ def doubt_row_text_cells_together(rows: list[TextRow], cap: float) -> None:
         if any(p.confidence <= cap for cell in cells.values() for p in cell):
             for key, cell in cells.items():
                 row.cells[key] = [capped(p, cap) for p in cell]
+
+
+def doubt_cells_across_columns(rows: list[TextRow], cap: float) -> None:
+    """The text cells of a row one of which holds more than one column's lines
+    (`line_columns.cells_across_columns`): which cell each line is of is a guess, so
+    every text cell of the row is capped at ``cap`` (the arithmetic confirms numbers only)."""
+    for k in cells_across_columns(rows):
+        row = rows[k]
+        for key in ROW_TEXT_KEYS:
+            if row.cells.get(key):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
 
 
 def lone_character_lines(lines: list[str], answers: tuple[str, ...]) -> set[int]:
