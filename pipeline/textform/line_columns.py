@@ -964,3 +964,20 @@ def cells_across_columns(rows: Sequence[TextRow], keys: Sequence[str] = ROW_TEXT
                 out.append(k)
                 break
     return out
+
+
+def names_beside_their_row_line(rows: Sequence[TextRow], key: str = "level3",
+                                numbers: Sequence[str] = ("level3_weight", "score")) -> list[int]:
+    """The rows (their index) of a reading of centred cells whose name stands wholly above
+    or wholly below the row's own line (the line of its weight and score): a centred cell
+    of one line prints on that line, one of more lines about it (年度中小河流治理 | 1 1 |
+    服务对象满意度), so the name lost the lines on the other side to a neighbouring cell."""
+    out = []
+    for k, row in enumerate(rows):
+        row_lines = {p.line for n in numbers for p in row.cells.get(n, [])}
+        name_lines = {p.line for p in row.cells.get(key, [])}
+        if len(row_lines) == 1 and name_lines:
+            line = next(iter(row_lines))
+            if min(name_lines) > line or max(name_lines) < line:
+                out.append(k)
+    return out
