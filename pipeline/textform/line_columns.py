@@ -773,6 +773,13 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
             # Names and values wrap over a line or two, at a word's end as often.
             widths = np.column_stack([arrays[j].widths[c][picks[:, j]] for j in range(n_lines)])
             added.append(costs["uneven_wrap"] * uneven_counts(widths))
+    # A merged group's name and its weight are centred on the same rows: a reading that
+    # gives the row the group's weight (on its line) and not the name (wrapped about that
+    # line: 立项管 | 20 | 理) put the name's lines in another column.
+    for c in range(1, n_columns):
+        if model.kinds[c] == "group_weight" and model.kinds[c - 1] in ("group1", "group2"):
+            nameless = (on_bits[:, c] != 0) & (on_bits[:, c - 1] == 0)
+            added.append(np.where(nameless, costs["group_weight_without_name"], 0.0))
     # The columns a row must fill that a reading leaves blank.
     required = [c for c in range(n_columns) if c in terms.required]
     blank = np.where(on_bits[:, required] == 0, [model.skip(c) for c in required], 0.0)
