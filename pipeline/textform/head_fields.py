@@ -6,7 +6,9 @@ tool put it relative to its label (the next piece, the same line, the same colum
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import chain
 
 from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
@@ -200,12 +202,24 @@ def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) ->
                       flags=flags, page=1)
 
 
+def wrapped_label_cells(lines: list[str], most: int = 3) -> Iterator[str]:
+    """A narrow label cell's lines made one again, where a text keeps a row per line: the
+    first pieces of two or ``most`` lines one after another (年度资金（万 | 元）, the label
+    column's cell wrapped), and a line ending where the next line's first piece goes on
+    (年度资金（ | 万元） 其中：…). Only looked at where no one line holds a pattern field."""
+    for i in range(len(lines) - 1):
+        yield lines[i].rstrip() + lines[i + 1].lstrip()
+    firsts = [line.split()[0] if line.split() else "" for line in lines]
+    for n in range(2, most + 1):
+        yield from ("".join(firsts[i:i + n]) for i in range(len(lines) - n + 1) if all(firsts[i:i + n]))
+
+
 def value_from_lines(lines: list[str], spec: FieldSpec, head_lines: list[str]) -> FieldValue:
     """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines, as the
     mapping stage reads one (`mapping.fields.pattern_value`). An optional field (printed on
     some forms only) that is not found is absent, not missing, unless a line above the form
     (``head_lines``) looks like its label line."""
-    for line in lines:
+    for line in chain(lines, wrapped_label_cells(lines)):
         raw = pattern_value(line, spec)
         if raw is not None:
             return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
