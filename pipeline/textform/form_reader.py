@@ -50,6 +50,7 @@ from pipeline.textform.head_fields import (
     doubt_values_holding_labels,
     doubt_numbers_in_text_fields,
     doubt_unit_names,
+    join_labels_about_values,
     join_stacked_labels,
     join_wrapped_labels,
     read_funds,
@@ -182,6 +183,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         # The head's labels wrapped a piece a line in narrow cells (评价年 | 度, 市 | 本 | 级),
         # for the head reader to find its values after them.
         head = join_wrapped_labels(pieces[:bounds[0]], index)
+        if len(head) < bounds[0]:
+            pieces = head + pieces[bounds[0]:]
+            bounds = table_bounds(pieces, template, config)
+    elif bounds is not None and kind is TextKind.LINES:
+        # The same about the value's line in a text that lost its positions (评价 | 2023 |
+        # 年度 as 基 评价 | 项目名称 … 2023 | 本 年度: pdfplumber).
+        head = join_labels_about_values(pieces[:bounds[0]], index)
         if len(head) < bounds[0]:
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)

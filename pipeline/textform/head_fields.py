@@ -291,6 +291,53 @@ def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -
     return out
 
 
+def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
+    """Labels wrapped in narrow cells about their values' line, in a text of a row per
+    line that lost its positions (pdfplumber): 基 评价 评价金 | 项目名称 县乡… 2022 2783 |
+    本 年度 额. A piece of the line above and one of the line below, in their lines'
+    order, that make a label of the forms and are none themselves, are that label; the
+    labels so made, left to right, are those of the value line's last values (of those
+    after its own last label: 项目名称's value comes first), each set before its value.
+    Where the line has fewer values, nothing is joined."""
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    inserted: dict[int, Piece] = {}  # index of a value → its label, set before it
+    dropped: set[int] = set()
+    for line, idx in by_line.items():
+        above = [i for i in by_line.get(line - 1, []) if i not in dropped]
+        below = [i for i in by_line.get(line + 1, []) if i not in dropped]
+        pairs: list[tuple[int, int]] = []
+        for a in above:
+            start = below.index(pairs[-1][1]) + 1 if pairs else 0
+            for b in below[start:]:
+                key = pieces[a].key + pieces[b].key
+                if key in index.by_compact and pieces[a].key not in index.by_compact \
+                        and pieces[b].key not in index.by_compact:
+                    pairs.append((a, b))
+                    break
+        if not pairs:
+            continue
+        own = [k for k, i in enumerate(idx) if pieces[i].key in index.by_compact]
+        values = [i for i in idx[(own[-1] + 1 if own else 0):] if i not in inserted]
+        if len(values) < len(pairs):
+            continue
+        for (a, b), value in zip(pairs, values[len(values) - len(pairs):]):
+            first, last = pieces[a], pieces[b]
+            inserted[value] = Piece(first.text.strip() + last.text.strip(), first.raw.strip() + last.raw.strip(),
+                                    line, None, min(first.confidence, last.confidence))
+            dropped.update((a, b))
+    if not inserted:
+        return pieces
+    out: list[Piece] = []
+    for i, p in enumerate(pieces):
+        if i in inserted:
+            out.append(inserted[i])
+        if i not in dropped:
+            out.append(p)
+    return out
+
+
 def join_stacked_labels(pieces: list[Piece], index: LabelIndex, most: int = 4, gap: int = 2) -> list[Piece]:
     """Labels wrapped in a narrow cell of a text that kept positions (pdftotext -layout),
     a piece a line down one column around their value's line (评价 | 2023 | 年度, 市 | 本 |
