@@ -295,7 +295,8 @@ def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Pie
     """Labels wrapped in narrow cells about their values' line, in a text of a row per
     line that lost its positions (pdfplumber): 基 评价 评价金 | 项目名称 县乡… 2022 2783 |
     本 年度 额. A piece of the line above and one of the line below, in their lines'
-    order, that make a label of the forms and are none themselves, are that label; the
+    order, that make a label of a value to its right and are no label themselves, are
+    that label (a group's heading, 绩效目标 | 情况, takes no value: left as it is); the
     labels so made, left to right, are those of the value line's last values (of those
     after its own last label: 项目名称's value comes first), each set before its value.
     Where the line has fewer values, nothing is joined."""
@@ -312,7 +313,7 @@ def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Pie
             start = below.index(pairs[-1][1]) + 1 if pairs else 0
             for b in below[start:]:
                 key = pieces[a].key + pieces[b].key
-                if key in index.by_compact and pieces[a].key not in index.by_compact \
+                if key in index.right and pieces[a].key not in index.by_compact \
                         and pieces[b].key not in index.by_compact:
                     pairs.append((a, b))
                     break
