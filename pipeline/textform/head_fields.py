@@ -291,15 +291,30 @@ def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -
     return out
 
 
+def label_part(key: str, index: LabelIndex, least: int = 3) -> bool:
+    """A piece of ``least`` characters or more inside a label of the forms (现预期总体 of
+    是否如期实现预期总体目标): a label's wrapped line, no value."""
+    return len(key) >= least and any(key in label for label in index.keys)
+
+
+def between_pairs(line: list[int], paired: set[int]) -> bool:
+    """Whether a piece of ``line`` (indices in order) that is no label's half stands
+    between two that are: a value's lines beside the labels' (a goal's paragraph
+    wrapped about 预期总体 | 目标), whose value is no one line's piece."""
+    at = [k for k, i in enumerate(line) if i in paired]
+    return bool(at) and any(i not in paired for i in line[at[0]:at[-1] + 1])
+
+
 def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
     """Labels wrapped in narrow cells about their values' line, in a text of a row per
     line that lost its positions (pdfplumber): 基 评价 评价金 | 项目名称 县乡… 2022 2783 |
     本 年度 额. A piece of the line above and one of the line below, in their lines'
     order, that make a label of a value to its right and are no label themselves, are
     that label (a group's heading, 绩效目标 | 情况, takes no value: left as it is); the
-    labels so made, left to right, are those of the value line's last values (of those
-    after its own last label: 项目名称's value comes first), each set before its value.
-    Where the line has fewer values, nothing is joined."""
+    labels so made, left to right, are those of the value line's last values that no
+    label of its own takes (项目名称's value is its own), each set before its value.
+    Where the line has fewer values, or a value is a label's line (`label_part`), or
+    another piece stands between two labels' halves (`between_pairs`), nothing is joined."""
     by_line: dict[int, list[int]] = {}
     for i, p in enumerate(pieces):
         by_line.setdefault(p.line, []).append(i)
@@ -317,13 +332,16 @@ def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Pie
                         and pieces[b].key not in index.by_compact:
                     pairs.append((a, b))
                     break
-        if not pairs:
+        if not pairs or any(between_pairs(side, {x[k] for x in pairs}) for k, side in enumerate((above, below))):
             continue
-        own = [k for k, i in enumerate(idx) if pieces[i].key in index.by_compact]
-        values = [i for i in idx[(own[-1] + 1 if own else 0):] if i not in inserted]
-        if len(values) < len(pairs):
+        # The line's values no label of its own takes (the piece right after a label of
+        # a value to its right is that label's: 转移支付到下级 1513).
+        values = [i for k, i in enumerate(idx) if pieces[i].key not in index.by_compact and i not in inserted
+                  and not (k > 0 and pieces[idx[k - 1]].key in index.right)]
+        taken = values[len(values) - len(pairs):]
+        if len(values) < len(pairs) or any(label_part(pieces[i].key, index) for i in taken):
             continue
-        for (a, b), value in zip(pairs, values[len(values) - len(pairs):]):
+        for (a, b), value in zip(pairs, taken):
             first, last = pieces[a], pieces[b]
             inserted[value] = Piece(first.text.strip() + last.text.strip(), first.raw.strip() + last.raw.strip(),
                                     line, None, min(first.confidence, last.confidence))
