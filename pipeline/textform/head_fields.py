@@ -332,7 +332,8 @@ def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Pie
                         and pieces[b].key not in index.by_compact:
                     pairs.append((a, b))
                     break
-        if not pairs or any(between_pairs(side, {x[k] for x in pairs}) for k, side in enumerate((above, below))):
+        halves = ({a for a, _b in pairs}, {b for _a, b in pairs})
+        if not pairs or between_pairs(above, halves[0]) or between_pairs(below, halves[1]):
             continue
         # The line's values no label of its own takes (the piece right after a label of
         # a value to its right is that label's: 转移支付到下级 1513).
@@ -343,8 +344,9 @@ def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Pie
             continue
         for (a, b), value in zip(pairs, taken):
             first, last = pieces[a], pieces[b]
-            inserted[value] = Piece(first.text.strip() + last.text.strip(), first.raw.strip() + last.raw.strip(),
-                                    line, None, min(first.confidence, last.confidence))
+            inserted[value] = Piece(first.text.strip() + last.text.strip(),
+                                    first.raw.strip() + last.raw.strip(), line, None,
+                                    min(first.confidence, last.confidence))
             dropped.update((a, b))
     if not inserted:
         return pieces
