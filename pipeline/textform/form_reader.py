@@ -50,6 +50,7 @@ from pipeline.textform.head_fields import (
     doubt_values_holding_labels,
     doubt_numbers_in_text_fields,
     doubt_unit_names,
+    join_labels_about_values,
     join_stacked_labels,
     join_wrapped_labels,
     read_funds,
@@ -63,7 +64,8 @@ from pipeline.textform.indicator_rows import (COLUMN_KINDS, NUMBER, WEIGHT_SUFFI
                                            doubt_group_heads_in_names, group_key, doubt_unconfirmed_cells,
                                            doubt_values_beside_unread_scores,
                                            read_rows, return_value_tails, share_doubled_units, torn_value)
-from pipeline.textform.line_columns import estimate_columns
+from pipeline.textform.line_columns import (ROW_TEXT_KEYS, cells_across_columns, estimate_columns,
+                                            names_beside_their_row_line)
 from pipeline.textform.narrative import BULLET, HEADING_START, is_heading_line, repair_paragraphs
 from pipeline.textform.repair import ruled_line_share
 from pipeline.textform.pieces import (
@@ -184,6 +186,13 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
         if len(head) < bounds[0]:
             pieces = head + pieces[bounds[0]:]
             bounds = table_bounds(pieces, template, config)
+    elif bounds is not None and kind is TextKind.LINES:
+        # The same about the value's line in a text that lost its positions (评价 | 2023 |
+        # 年度 as 基 评价 | 项目名称 … 2023 | 本 年度: pdfplumber).
+        head = join_labels_about_values(pieces[:bounds[0]], index)
+        if len(head) < bounds[0]:
+            pieces = head + pieces[bounds[0]:]
+            bounds = table_bounds(pieces, template, config)
     elif bounds is not None and kind is TextKind.SPACED:
         # The same down a column around the value's line (评价 | 2023 | 年度: -layout).
         head = join_stacked_labels(pieces[:bounds[0]], index)
@@ -257,6 +266,8 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
     # A table of pipe rows (a converter's Markdown) is a row per line: its merged names
     # stand where the converter left them, in their rows' middle, not before their rows.
     piped = piped or is_piped(text)
+    # How the table's rows were read: row by row about their lines (centred cells), or not.
+    centred, in_cell_order = False, True
     if bounds is not None:
         _first, body_start, total_at = bounds
         labels = header_labels(template, config)
@@ -289,6 +300,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
             pages = pages_of_lines(lines)
             form.rows, form.table_cost, lopsided = rows_by_lines(body, kind, template, config, name,
                                                                  pages=pages)
+            centred = True
             if lopsided:
                 # Rows whose wrapped lines do not mirror each other about their lines:
                 # cells at the top of their rows (a word processor's default) put every
@@ -298,6 +310,7 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                               pages=pages)
                 if cost < form.table_cost:
                     form.rows, form.table_cost = rows, cost
+                    centred = False
         if lopsided and kind is TextKind.LINES:
             # Rows whose wrapped lines do not mirror each other about their lines: the
             # lines may come in the order of the cells (pdftotext -raw: a row's one-line
@@ -461,6 +474,10 @@ def read_text_form(text: str, catalogue: Catalogue, config: TextConfig, piped: b
                                            (*config.cell_stream.no_deviation, *config.qualitative_values),
                                            config.confidence.ambiguous_cell)
     if kind is TextKind.LINES and not stream_taken:
+        doubt_cells_across_columns(form.rows, config.confidence.ambiguous_cell)
+        if centred and not in_cell_order:
+            doubt_rows_text_cells(form.rows, names_beside_their_row_line(form.rows),
+                                  config.confidence.ambiguous_cell)
         doubt_row_text_cells_together(form.rows, config.confidence.ambiguous_cell)
     doubt_glued_numbers({**form.fields, "total_score": form.total}, config.confidence.ambiguous_cell)
     doubt_sentences_before_doubted_names(form.rows, config.confidence.ambiguous_cell)
@@ -707,6 +724,22 @@ def doubt_row_text_cells_together(rows: list[TextRow], cap: float) -> None:
         if any(p.confidence <= cap for cell in cells.values() for p in cell):
             for key, cell in cells.items():
                 row.cells[key] = [capped(p, cap) for p in cell]
+
+
+def doubt_cells_across_columns(rows: list[TextRow], cap: float) -> None:
+    """The text cells of a row one of which holds more than one column's lines
+    (`line_columns.cells_across_columns`): which cell each line is of is a guess."""
+    doubt_rows_text_cells(rows, cells_across_columns(rows), cap)
+
+
+def doubt_rows_text_cells(rows: list[TextRow], which: Sequence[int], cap: float) -> None:
+    """Every text cell of the rows ``which`` (their index) capped at ``cap``: the
+    arithmetic confirms a row's numbers, not which of its text cells a line is of."""
+    for k in which:
+        row = rows[k]
+        for key in ROW_TEXT_KEYS:
+            if row.cells.get(key):
+                row.cells[key] = [capped(p, cap) for p in row.cells[key]]
 
 
 def lone_character_lines(lines: list[str], answers: tuple[str, ...]) -> set[int]:

@@ -6,7 +6,9 @@ tool put it relative to its label (the next piece, the same line, the same colum
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
+from itertools import chain
 
 from pipeline.mapping.fields import looks_printed, pattern_value, typed_value
 from pipeline.models import FieldValue
@@ -200,12 +202,24 @@ def typed_field(taken: list[Piece], spec: FieldSpec, confidence_scale: float) ->
                       flags=flags, page=1)
 
 
+def wrapped_label_cells(lines: list[str], most: int = 3) -> Iterator[str]:
+    """A narrow label cell's lines made one again, where a text keeps a row per line: the
+    first pieces of two or ``most`` lines one after another (年度资金（万 | 元）, the label
+    column's cell wrapped), and a line ending where the next line's first piece goes on
+    (年度资金（ | 万元） 其中：…). Only looked at where no one line holds a pattern field."""
+    for i in range(len(lines) - 1):
+        yield lines[i].rstrip() + lines[i + 1].lstrip()
+    firsts = [line.split()[0] if line.split() else "" for line in lines]
+    for n in range(2, most + 1):
+        yield from ("".join(firsts[i:i + n]) for i in range(len(lines) - n + 1) if all(firsts[i:i + n]))
+
+
 def value_from_lines(lines: list[str], spec: FieldSpec, head_lines: list[str]) -> FieldValue:
     """A pattern field (title year, 金额单位, 填报单位 line) over the text's lines, as the
     mapping stage reads one (`mapping.fields.pattern_value`). An optional field (printed on
     some forms only) that is not found is absent, not missing, unless a line above the form
     (``head_lines``) looks like its label line."""
-    for line in lines:
+    for line in chain(lines, wrapped_label_cells(lines)):
         raw = pattern_value(line, spec)
         if raw is not None:
             return FieldValue(value=typed_value(raw, spec.type), raw=raw, confidence=0.95, page=1)
@@ -274,6 +288,74 @@ def join_wrapped_labels(pieces: list[Piece], index: LabelIndex, most: int = 4) -
         else:
             out.append(p)
             i += 1
+    return out
+
+
+def label_part(key: str, index: LabelIndex, least: int = 3) -> bool:
+    """A piece of ``least`` characters or more inside a label of the forms (现预期总体 of
+    是否如期实现预期总体目标): a label's wrapped line, no value."""
+    return len(key) >= least and any(key in label for label in index.keys)
+
+
+def between_pairs(line: list[int], paired: set[int]) -> bool:
+    """Whether a piece of ``line`` (indices in order) that is no label's half stands
+    between two that are: a value's lines beside the labels' (a goal's paragraph
+    wrapped about 预期总体 | 目标), whose value is no one line's piece."""
+    at = [k for k, i in enumerate(line) if i in paired]
+    return bool(at) and any(i not in paired for i in line[at[0]:at[-1] + 1])
+
+
+def join_labels_about_values(pieces: list[Piece], index: LabelIndex) -> list[Piece]:
+    """Labels wrapped in narrow cells about their values' line, in a text of a row per
+    line that lost its positions (pdfplumber): 基 评价 评价金 | 项目名称 县乡… 2022 2783 |
+    本 年度 额. A piece of the line above and one of the line below, in their lines'
+    order, that make a label of a value to its right and are no label themselves, are
+    that label (a group's heading, 绩效目标 | 情况, takes no value: left as it is); the
+    labels so made, left to right, are those of the value line's last values that no
+    label of its own takes (项目名称's value is its own), each set before its value.
+    Where the line has fewer values, or a value is a label's line (`label_part`), or
+    another piece stands between two labels' halves (`between_pairs`), nothing is joined."""
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    inserted: dict[int, Piece] = {}  # index of a value → its label, set before it
+    dropped: set[int] = set()
+    for line, idx in by_line.items():
+        above = [i for i in by_line.get(line - 1, []) if i not in dropped]
+        below = [i for i in by_line.get(line + 1, []) if i not in dropped]
+        pairs: list[tuple[int, int]] = []
+        for a in above:
+            start = below.index(pairs[-1][1]) + 1 if pairs else 0
+            for b in below[start:]:
+                key = pieces[a].key + pieces[b].key
+                if key in index.right and pieces[a].key not in index.by_compact \
+                        and pieces[b].key not in index.by_compact:
+                    pairs.append((a, b))
+                    break
+        halves = ({a for a, _b in pairs}, {b for _a, b in pairs})
+        if not pairs or between_pairs(above, halves[0]) or between_pairs(below, halves[1]):
+            continue
+        # The line's values no label of its own takes (the piece right after a label of
+        # a value to its right is that label's: 转移支付到下级 1513).
+        values = [i for k, i in enumerate(idx) if pieces[i].key not in index.by_compact and i not in inserted
+                  and not (k > 0 and pieces[idx[k - 1]].key in index.right)]
+        taken = values[len(values) - len(pairs):]
+        if len(values) < len(pairs) or any(label_part(pieces[i].key, index) for i in taken):
+            continue
+        for (a, b), value in zip(pairs, taken):
+            first, last = pieces[a], pieces[b]
+            inserted[value] = Piece(first.text.strip() + last.text.strip(),
+                                    first.raw.strip() + last.raw.strip(), line, None,
+                                    min(first.confidence, last.confidence))
+            dropped.update((a, b))
+    if not inserted:
+        return pieces
+    out: list[Piece] = []
+    for i, p in enumerate(pieces):
+        if i in inserted:
+            out.append(inserted[i])
+        if i not in dropped:
+            out.append(p)
     return out
 
 

@@ -5,7 +5,7 @@ given columns together by the kinds of their pieces (`indicator_rows.emission`).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping, Sized
+from collections.abc import Callable, Collection, Mapping, Sequence, Sized
 from dataclasses import dataclass, replace
 from functools import partial, reduce
 from itertools import combinations
@@ -20,6 +20,7 @@ from pipeline.textform.indicator_rows import (
     OPEN_ENDS,
     ColumnModel,
     PieceKind,
+    TextRow,
     classify,
     column_model,
     completes_value,
@@ -772,6 +773,13 @@ def reading_costs(facts: list[list[LineOption]], order: list[int], anchor: int, 
             # Names and values wrap over a line or two, at a word's end as often.
             widths = np.column_stack([arrays[j].widths[c][picks[:, j]] for j in range(n_lines)])
             added.append(costs["uneven_wrap"] * uneven_counts(widths))
+    # A merged group's name and its weight are centred on the same rows: a reading that
+    # gives the row the group's weight (on its line) and not the name (wrapped about that
+    # line: 立项管 | 20 | 理) put the name's lines in another column.
+    for c in range(1, n_columns):
+        if model.kinds[c] == "group_weight" and model.kinds[c - 1] in ("group1", "group2"):
+            nameless = (on_bits[:, c] != 0) & (on_bits[:, c - 1] == 0)
+            added.append(np.where(nameless, costs["group_weight_without_name"], 0.0))
     # The columns a row must fill that a reading leaves blank.
     required = [c for c in range(n_columns) if c in terms.required]
     blank = np.where(on_bits[:, required] == 0, [model.skip(c) for c in required], 0.0)
@@ -916,3 +924,67 @@ def cheapest_orders(e: list[list[float]], step: Callable[[int | None, int], floa
             nxt[c] = sorted(ways)[:keep]
         paths = nxt
     return sorted(p for ways in paths for p in ways if p[0] < INF)[:keep]
+
+
+# The text cells of a row whose lines a text of lines may give to the wrong column.
+ROW_TEXT_KEYS = ("level3", "deviation_reason", "scoring_standard", "evidence")
+
+
+def cell_lines(cell: Sequence[Piece]) -> dict[int, list[Piece]]:
+    """A cell's pieces by the line they stand on."""
+    by_line: dict[int, list[Piece]] = {}
+    for p in cell:
+        by_line.setdefault(p.line, []).append(p)
+    return by_line
+
+
+def read_column_widths(rows: Sequence[TextRow], keys: Sequence[str], least: int = 2) -> dict[str, float]:
+    """Each text column's width as the rows read show it: the median width of its cells'
+    lines but their last (a wrapped cell fills its column before it wraps), and
+    `WIDTH_SLACK`; only for columns with ``least`` such lines."""
+    full: dict[str, list[float]] = {}
+    for row in rows:
+        for key in keys:
+            by_line = cell_lines(row.cells.get(key, []))
+            for line in sorted(by_line)[:-1]:
+                full.setdefault(key, []).extend(visual_width(p.text) for p in by_line[line])
+    return {k: sorted(w)[len(w) // 2] + WIDTH_SLACK for k, w in full.items() if len(w) >= least}
+
+
+def cells_across_columns(rows: Sequence[TextRow], keys: Sequence[str] = ROW_TEXT_KEYS,
+                         slack: float = 1.0) -> list[int]:
+    """The rows (their index) one of whose text cells a reading of a text of lines
+    (pdfplumber: one space between a line's cells, none where two cells nearly touch) made
+    of more than one column: a cell holding two pieces of one line (a cell's line is one
+    piece: 部分镇街资金拨 | 1.事前已经过必要的可行性研究、专 read as one 偏差原因), or a piece
+    wider than its column's lines (``slack`` characters and more; a column that shows no
+    width held to the widest one's), two cells' lines printed as one (…有效执行得满分项目
+    申请、设立、研究、: 评分标准's line and 佐证材料's). Which line is whose is not known."""
+    widths = read_column_widths(rows, keys)
+    widest = max(widths.values(), default=INF)
+    out = []
+    for k, row in enumerate(rows):
+        for key in keys:
+            cell = row.cells.get(key, [])
+            if any(len(ps) > 1 for ps in cell_lines(cell).values()) \
+                    or any(visual_width(p.text) > widths.get(key, widest) + slack for p in cell):
+                out.append(k)
+                break
+    return out
+
+
+def names_beside_their_row_line(rows: Sequence[TextRow], key: str = "level3",
+                                numbers: Sequence[str] = ("level3_weight", "score")) -> list[int]:
+    """The rows (their index) of a reading of centred cells whose name stands wholly above
+    or wholly below the row's own line (the line of its weight and score): a centred cell
+    of one line prints on that line, one of more lines about it (年度中小河流治理 | 1 1 |
+    服务对象满意度), so the name lost the lines on the other side to a neighbouring cell."""
+    out = []
+    for k, row in enumerate(rows):
+        row_lines = {p.line for n in numbers for p in row.cells.get(n, [])}
+        name_lines = {p.line for p in row.cells.get(key, [])}
+        if len(row_lines) == 1 and name_lines:
+            line = next(iter(row_lines))
+            if min(name_lines) > line or max(name_lines) < line:
+                out.append(k)
+    return out

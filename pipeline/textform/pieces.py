@@ -595,6 +595,38 @@ def join_wrapped_numbers(pieces: list[Piece], kind: TextKind, cut_confidence: fl
         if out[i] is pieces[i]:  # no tail found
             p = pieces[i]
             out[i] = Piece(p.text, p.raw, p.line, p.x, min(p.confidence, cut_confidence))
+    joined = [p for k, p in enumerate(out) if k not in used]
+    return join_tail_lines(joined) if kind is TextKind.LINES else joined
+
+
+# A plain amount's head (1328400 of 13284000): digits alone, as many as an amount has.
+PLAIN_AMOUNT = re.compile(r"^\d{4,}$")
+# A wrapped amount's tail under it: a few digits alone.
+DIGITS_TAIL = re.compile(r"^\d{1,3}$")
+
+
+def join_tail_lines(pieces: list[Piece], least: int = 2) -> list[Piece]:
+    """Plain amounts too wide for their cells in a row per line (pdfplumber): 1328400
+    1328400 1328400 | 0 0 0 is 13284000 three times. A line of nothing but a few digits
+    each, right below a line with as many plain amounts (``least`` or more: one lone
+    number may be a page's), holds their tails in order: no row of the form is numbers
+    alone (each has its label), so the line is no row's."""
+    by_line: dict[int, list[int]] = {}
+    for i, p in enumerate(pieces):
+        by_line.setdefault(p.line, []).append(i)
+    out = list(pieces)
+    used: set[int] = set()
+    for line, idx in by_line.items():
+        below = by_line.get(line + 1, [])
+        heads = [i for i in idx if PLAIN_AMOUNT.match(pieces[i].text.strip())]
+        if len(heads) < least or len(below) != len(heads) \
+                or not all(DIGITS_TAIL.match(pieces[j].text.strip()) for j in below):
+            continue
+        for i, j in zip(heads, below):
+            p, tail = pieces[i], pieces[j]
+            out[i] = Piece(p.text.strip() + tail.text.strip(), p.raw.strip() + tail.raw.strip(), p.line, p.x,
+                           min(p.confidence, tail.confidence))
+        used.update(below)
     return [p for k, p in enumerate(out) if k not in used]
 
 
