@@ -1745,6 +1745,56 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
             used.add(i)
 
 
+def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                            groups: tuple[str, ...], table_at: int, full: float | None = None) -> None:
+    """Names printed as a block apart from their rows' values (问题整改到位率 | 老旧小区改造
+    网络联络平台健全度 | 年度指标值 … | 100% | 1 | 1 | 符合规范 | 基本符合 | 8 | 8): a tool that
+    reads the name column's cells before or after the cells beside them, when a wrapped
+    name makes its cells the taller ones. A run of rows that lack their name takes, in
+    order, the left-over names between the named rows about it (`run_names`); a guess
+    (flagged), as the order alone ties them. The total's run (`total_run`) lacks no name;
+    rows and names are sought from the table's first header label (``table_at``) on: the
+    head's amounts (预算数 | 执行数) and a torn label (年度总体 | 目标) are no row's."""
+    spare = spare_names(cells, used, groups)
+    k = 0
+    while k < len(rows):
+        if "level3" not in rows[k].missing or total_run(rows[k], full) or rows[k].start < table_at:
+            k += 1
+            continue
+        run = [rows[k]]
+        while k + len(run) < len(rows) and "level3" in rows[k + len(run)].missing \
+                and not total_run(rows[k + len(run)], full):
+            run.append(rows[k + len(run)])
+        after = max([table_at, *(r.end for r in rows[:k])])
+        until = rows[k + len(run)].start if k + len(run) < len(rows) else len(cells)
+        k += len(run)
+        before = [i for i in spare if after <= i < run[0].start and i not in used]
+        inside = [i for i in spare if run[0].start <= i < run[-1].end]
+        behind = [i for i in spare if run[-1].end <= i < until and i not in used]
+        names = run_names(len(run), before, behind) if not inside else None
+        for row, i in zip(run, names or []):
+            row.cells["level3"] = cells[i]
+            row.guessed.add("level3")
+            row.missing.discard("level3")
+            used.add(i)
+
+
+def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
+    """The names of a run of ``k`` nameless rows among the left-over names printed before
+    it and behind it: as many on one side (before first), or more on one side and none on
+    the other: those nearest the run (a row whose numbers were not found keeps its name
+    farther off)."""
+    if len(before) == k:
+        return before
+    if len(behind) == k:
+        return behind
+    if len(before) > k and not behind:
+        return before[-k:]
+    if len(behind) > k and not before:
+        return behind[:k]
+    return None
+
+
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = (), full: float | None = None,
@@ -3825,6 +3875,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for cut in split_joined_names(rows, cells, used, not_names, min(marks)):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
+    header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
+    table_at = next((i for i, c in enumerate(cells) if c.key in header), 0)
+    names_beside_their_rows(rows, cells, used, not_names, table_at, min(marks))
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
     used -= groups_before
     for key in ("target", "actual"):
