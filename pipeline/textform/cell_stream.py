@@ -1771,12 +1771,20 @@ def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[
         before = [i for i in spare if after <= i < run[0].start and i not in used]
         inside = [i for i in spare if run[0].start <= i < run[-1].end]
         behind = [i for i in spare if run[-1].end <= i < until and i not in used]
-        names = run_names(len(run), before, behind) if not inside else None
+        names = run_names(len(run), before, behind) if not inside and all(map(weighs_a_row, run)) else None
         for row, i in zip(run, names or []):
             row.cells["level3"] = cells[i]
             row.guessed.add("level3")
             row.missing.discard("level3")
             used.add(i)
+
+
+def weighs_a_row(row: StreamRow) -> bool:
+    """A row's numbers as the form has them: a weight above nothing, the score not over it
+    (a run of the total's numbers, 6 | 0 | 93%, is none)."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    score = row.cells["score"].number() if "score" in row.cells else None
+    return weight is not None and weight > 0 and (score is None or score <= weight + TOLERANCE)
 
 
 def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
@@ -3876,9 +3884,11 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
-    table_at = next((i for i, c in enumerate(cells) if c.key in header), 0)
-    names_beside_their_rows(rows, cells, used, not_names, table_at, min(marks))
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
+    if "level1_weight" not in spec.columns:
+        # (On the fund form a nameless run before its rows is a level-2 group's: 资金管理 | 10.)
+        table_at = next((i for i, c in enumerate(cells) if c.key in header), 0)
+        names_beside_their_rows(rows, cells, used, not_names, table_at, min(marks))
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation,
