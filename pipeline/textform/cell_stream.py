@@ -2199,7 +2199,36 @@ def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
                 if weight is not None:
                     out[name] = (weight, None)
                     break
+        if name not in out or out[name][0] is None:
+            found = weight_beside_lettered_name(name, cells, names)
+            if found is not None:
+                out[name] = found
     return out
+
+
+# A weight in brackets with its 分, a character of a neighbour's between at most (（ | 60 |
+# 绩 分）: the table's row label printed a character a line beside).
+BRACKETED_WEIGHT = re.compile(r"[（(](\d+(?:\.\d+)?)\D{0,2}?分")
+
+
+def weight_beside_lettered_name(name: str, cells: list[Cell], names: list[str]
+                                ) -> tuple[float, Cell | None] | None:
+    """The weight of a level-1 name printed a character a line down a narrow merged cell
+    (产 | 出 | 指 | 标 时效指标 | （ | 60 | 绩 分）), its characters read into whatever cells
+    the block's lines made: the one block that holds a cell starting with the name, no other
+    level-1 name, and one bracketed weight with its 分 in its lines' order."""
+    blocks = {c.block for c in cells if c.key.startswith(name)}
+    found: list[tuple[float, Cell | None]] = []
+    for block in blocks:
+        mine = [c for c in cells if c.block == block]
+        if any(other != name and c.key.startswith(other) for c in mine for other in names):
+            continue
+        pieces = sorted((p for c in mine for p in c.pieces), key=lambda p: p.line)
+        weights = BRACKETED_WEIGHT.findall("".join(re.sub(r"\s+", "", p.raw) for p in pieces))
+        if len(weights) == 1:
+            group = next((c for c in mine if c.kind == "group1"), None)
+            found.append((float(weights[0]), group))
+    return found[0] if len(found) == 1 else None
 
 
 def weight_after(name: str, text: str, names: list[str]) -> float | None:
