@@ -3838,7 +3838,27 @@ def table_cells(pieces: list[Piece], lines: list[str], template: TemplateSpec, t
     kinds = CellClassifier(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines, config.cell_stream.start_labels)
-    return kinds, everything, start, join_split_values(everything[start:end], template)
+    table = join_split_values(everything[start:end], template)
+    if not template.indicators.joined:
+        table = units_wrapped_back(table, kinds)
+    return kinds, everything, start, table
+
+
+def units_wrapped_back(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
+    """An amount whose unit wrapped to its cell's next line (84.17 | 万元, ≤120 | 万元 in a
+    narrow column) made one value again: on a form that prints no unit column of its own,
+    a unit alone on the line right under a number of its block is that number's."""
+    out: list[Cell] = []
+    for cell in cells:
+        last = out[-1] if out else None
+        if cell.kind == "unit" and last is not None and last.block == cell.block \
+                and last.kind in ("num", "value") and re.search(r"\d$", last.text.strip()) \
+                and cell.pieces[0].line == last.pieces[-1].line + 1:
+            joined = (*last.pieces, *cell.pieces)
+            out[-1] = Cell(joined, kinds.of(joined), last.block)
+            continue
+        out.append(cell)
+    return out
 
 
 def typed_once(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
