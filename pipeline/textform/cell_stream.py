@@ -285,6 +285,10 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
         # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
         return [Cell(whole, kinds.of(whole), number)]
+    heads = group_names_wrapped_in_turn(block, kinds)
+    if heads:
+        rest = block_cells([block[0][len(heads):]], number, kinds)
+        return [*(Cell(h, kinds.of(h), number) for h in heads), *rest]
     torn = torn_group(block, kinds)
     if torn is not None:
         # A merged group name or a label wrapped beside other cells (经济效益指 | 达成预期 |
@@ -355,6 +359,17 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in sentence_lines_rejoined(block, cells, kinds)]
+
+
+def group_names_wrapped_in_turn(block: list[list[Piece]], kinds: CellClassifier) -> list[tuple[Piece, Piece]]:
+    """The group names that lead a row's line, each wrapped once in its narrow column (产出
+    质量指 资料归档完整率 100% | 指标 标: 产出指标, 质量指标, the form printing its merged names
+    on every row): the second line's parts, in turn, end the first line's first parts into
+    group names; the first line's other parts are the row's own cells."""
+    if len(block) != 2 or not 1 <= len(block[1]) < len(block[0]):
+        return []
+    heads = list(zip(block[0], block[1]))
+    return heads if all(kinds.of(h) in ("group1", "group2") for h in heads) else []
 
 
 def values_wrapped_side_by_side(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
