@@ -285,10 +285,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
         # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
         return [Cell(whole, kinds.of(whole), number)]
-    heads = group_names_wrapped_in_turn(block, kinds)
-    if heads:
-        rest = block_cells([block[0][len(heads):]], number, kinds)
-        return [*(Cell(h, kinds.of(h), number) for h in heads), *rest]
+    columns = group_names_wrapped_in_turn(block, kinds)
+    if columns:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in columns]
     torn = torn_group(block, kinds)
     if torn is not None:
         # A merged group name or a label wrapped beside other cells (经济效益指 | 达成预期 |
@@ -361,15 +360,38 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in sentence_lines_rejoined(block, cells, kinds)]
 
 
-def group_names_wrapped_in_turn(block: list[list[Piece]], kinds: CellClassifier) -> list[tuple[Piece, Piece]]:
-    """The group names that lead a row's line, each wrapped once in its narrow column (产出
-    质量指 资料归档完整率 100% | 指标 标: 产出指标, 质量指标, the form printing its merged names
-    on every row): the second line's parts, in turn, end the first line's first parts into
-    group names; the first line's other parts are the row's own cells."""
-    if len(block) != 2 or not 1 <= len(block[1]) < len(block[0]):
+def group_names_wrapped_in_turn(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """A row's line whose leading merged names wrapped in narrow columns (产出 质量指
+    资料归档完整率 100% | 指标 标; 满意 服务对 群众满意度 | 度指 象满意 | 标 | 度指标: the form
+    printing its merged names on every row): the first line holds a part of each column,
+    and each line below goes on, in turn, the leftmost columns not yet whole (a group name
+    whole, a value or a number). Taken only where the columns so made whole are group names
+    (or a row's name) and one group name at least was made whole: the columns, in order."""
+    if len(block) < 2 or any(len(line) >= len(block[0]) for line in block[1:]):
         return []
-    heads = list(zip(block[0], block[1]))
-    return heads if all(kinds.of(h) in ("group1", "group2") for h in heads) else []
+    columns = [[p] for p in block[0]]
+
+    def whole(column: list[Piece]) -> bool:
+        text = "".join(p.text for p in column)
+        if text.count("（") + text.count("(") > text.count("）") + text.count(")"):
+            return False  # a weight's bracket left open (效益指标（20 | 分）)
+        kind = kinds.of(tuple(column))
+        return kind in ("num", "value", "dash", "label", "total", "unit") or (
+            kind in ("group1", "group2") and compact("".join(p.text for p in column)).endswith(("指标", "分")))
+
+    grown: set[int] = set()
+    for line in block[1:]:
+        open_columns = [j for j, column in enumerate(columns) if not whole(column)]
+        if len(open_columns) < len(line):
+            return []
+        for j, part in zip(open_columns, line):
+            columns[j].append(part)
+            grown.add(j)
+    kinds_grown = [kinds.of(tuple(columns[j])) for j in sorted(grown)]
+    if not all(k in ("group1", "group2", "name") for k in kinds_grown) \
+            or not any(k in ("group1", "group2") for k in kinds_grown):
+        return []
+    return columns
 
 
 def values_wrapped_side_by_side(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
