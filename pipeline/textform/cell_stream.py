@@ -1808,7 +1808,8 @@ def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[
         before = [i for i in spare if after <= i < run[0].start and i not in used]
         inside = [i for i in spare if run[0].start <= i < run[-1].end]
         behind = [i for i in spare if run[-1].end <= i < until and i not in used]
-        names = run_names(len(run), before, behind) if not inside and all(map(weighs_a_row, run)) else None
+        weighed = all(weighs_a_row(r, full) for r in run)
+        names = run_names(len(run), before, behind) if not inside and weighed else None
         for row, i in zip(run, names or []):
             row.cells["level3"] = cells[i]
             row.guessed.add("level3")
@@ -1816,12 +1817,14 @@ def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[
             used.add(i)
 
 
-def weighs_a_row(row: StreamRow) -> bool:
-    """A row's numbers as the form has them: a weight above nothing, the score not over it
-    (a run of the total's numbers, 6 | 0 | 93%, is none)."""
+def weighs_a_row(row: StreamRow, full: float | None = None) -> bool:
+    """A row's numbers as the form has them: a weight above nothing and below the form's
+    full marks (``full``), the score not over it (a run of the total's numbers, 6 | 0 | 93%,
+    or of the head's amounts, 978.00 | 880.20, is none)."""
     weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
     score = row.cells["score"].number() if "score" in row.cells else None
-    return weight is not None and weight > 0 and (score is None or score <= weight + TOLERANCE)
+    return weight is not None and 0 < weight < (full if full is not None else float("inf")) \
+        and (score is None or score <= weight + TOLERANCE)
 
 
 def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
