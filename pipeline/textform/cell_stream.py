@@ -1831,7 +1831,7 @@ def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
     """The names of a run of ``k`` nameless rows among the left-over names printed before
     it and behind it: as many on one side (before first), or more on one side and none on
     the other: those nearest the run (a row whose numbers were not found keeps its name
-    farther off)."""
+    farther off); or as many on both sides together, in order."""
     if len(before) == k:
         return before
     if len(behind) == k:
@@ -1840,6 +1840,8 @@ def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
         return before[-k:]
     if len(behind) > k and not before:
         return behind[:k]
+    if len(before) + len(behind) == k:
+        return before + behind  # the first rows' names before them, the last rows' behind
     return None
 
 

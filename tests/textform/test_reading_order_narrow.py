@@ -68,6 +68,7 @@ def test_run_names_takes_the_side_that_counts_or_the_nearest() -> None:
     assert run_names(2, [1], [8, 9]) == [8, 9]
     assert run_names(2, [1, 2, 3], []) == [2, 3]  # a row whose numbers were not found keeps the first
     assert run_names(2, [], [7, 8, 9]) == [7, 8]
+    assert run_names(2, [1], [9]) == [1, 9]
     assert run_names(2, [1, 2, 3], [9]) is None
 
 
