@@ -376,14 +376,19 @@ def group_names_wrapped_in_turn(block: list[list[Piece]], kinds: CellClassifier)
         if text.count("（") + text.count("(") > text.count("）") + text.count(")"):
             return False  # a weight's bracket left open (效益指标（20 | 分）)
         kind = kinds.of(tuple(column))
-        return kind in ("num", "value", "dash", "label", "total", "unit") or (
-            kind in ("group1", "group2") and compact("".join(p.text for p in column)).endswith(("指标", "分")))
+        if kind == "value":
+            return kinds.whole_value(text)
+        return kind in ("num", "dash", "label", "total", "unit") or (
+            kind in ("group1", "group2") and compact(text).endswith(("指标", "分")))
 
     grown: set[int] = set()
     for line in block[1:]:
         open_columns = [j for j, column in enumerate(columns) if not whole(column)]
         if len(open_columns) < len(line):
             return []
+        if len(line) == 1:
+            # A part alone goes on the first column it makes whole (达成年度 | 指标), if any.
+            open_columns = [j for j in open_columns if whole([*columns[j], line[0]])][:1] or open_columns
         for j, part in zip(open_columns, line):
             columns[j].append(part)
             grown.add(j)
