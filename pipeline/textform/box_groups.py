@@ -34,6 +34,7 @@ LEVEL1_KIND = "group1"
 LEVEL2_KIND = "group2"
 NAME_KIND = "name"
 NUMBER_KIND = "num"
+LABEL_KIND = "label"
 # What a row prints after its weight (its target: 100%, ≥95%, 符合规范; or a dash), where a
 # level-2 group's weight is followed by its first row's name: 产出 | 40 | 资料归档完整率 | 11 |
 # 100% is a row's name and weight after its level-1 group's, not a level-2 group.
@@ -75,6 +76,11 @@ def _run(cells: Sequence[TypedCell], at: int, kinds: tuple[str, ...]) -> int:
     return end
 
 
+def _past_labels(cells: Sequence[TypedCell], at: int) -> int:
+    """The first cell from ``at`` on that is no column label."""
+    return _run(cells, at, (LABEL_KIND,))
+
+
 def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Groups:
     """The groups' names and weights on a form that prints the groups' weights in columns
     of their own (none found on another form): a run of level-1 names, a run of numbers
@@ -103,16 +109,21 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
         first_end = _run(cells, i, (LEVEL1_KIND,))
         count = first_end - i
         names.update(range(i, first_end))
-        numbers_end = _run(cells, first_end, (NUMBER_KIND,))
-        weights.update(range(first_end, min(numbers_end, first_end + count)))
-        if numbers_end == first_end:  # no weight after the names: no level-2 name placed
+        # The header's labels may stand between the columns' runs (决策 | 决策 | 权重(%) | 10 |
+        # 10 | 二级指标 | 名称 | 目标设置 | …: a page's header printed column by column).
+        weights_at = _past_labels(cells, first_end)
+        numbers_end = _run(cells, weights_at, (NUMBER_KIND,))
+        weights.update(range(weights_at, min(numbers_end, weights_at + count)))
+        if numbers_end == weights_at:  # no weight after the names: no level-2 name placed
             i = first_end
             continue
-        second_end = _run(cells, numbers_end, (NAME_KIND, LEVEL2_KIND))
-        taken = range(numbers_end, min(second_end, numbers_end + count))
-        whole = len(taken) == second_end - numbers_end
-        after = _run(cells, taken.stop, (NUMBER_KIND,)) if whole else taken.stop
-        weighed = range(taken.stop, min(after, taken.stop + len(taken)))
+        names_at = _past_labels(cells, numbers_end)
+        second_end = _run(cells, names_at, (NAME_KIND, LEVEL2_KIND))
+        taken = range(names_at, min(second_end, names_at + count))
+        whole = len(taken) == second_end - names_at
+        after_at = _past_labels(cells, taken.stop) if whole else taken.stop
+        after = _run(cells, after_at, (NUMBER_KIND,)) if whole else after_at
+        weighed = range(after_at, min(after, after_at + len(taken)))
         i = max(taken.stop, first_end + 1)
         # A row's name may follow its level-1 group's weight too (产出 | 40 | 项目按期完成率,
         # the level-2 name printed elsewhere): a name is the level-2 group's here when its
@@ -127,11 +138,11 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
             names.update(j for j in taken if cells[j].kind == LEVEL2_KIND)
             level2.update(cells[j].key for j in taken if cells[j].kind == NAME_KIND
                           and sum(c.key == cells[j].key for c in cells) > 1)
-            if taken and all(cells[j].kind == LEVEL2_KIND for j in range(numbers_end, second_end)):
+            if taken and all(cells[j].kind == LEVEL2_KIND for j in range(names_at, second_end)):
                 # A run of the vocabulary's level-2 names after the level-1 weight (产出 |
                 # 50 | 时效指标 | 数量指标 | 21 | 29): read whole as such a run, its weights
                 # the numbers right after it.
-                i = numbers_end
+                i = names_at
     # A level-2 name found is the group's wherever it is printed (a page's first row prints
     # it again; a tool may print it apart from its level-1 name).
     names.update(i for i, c in enumerate(cells) if c.kind == NAME_KIND and c.key in level2)

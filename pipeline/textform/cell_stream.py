@@ -285,6 +285,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
     if len(whole) > 1 and kinds.of(whole) in ("label", "total", "group1", "group2"):
         # A label or group name wrapped (年度指标 | 值, 可持续影响 | 指标).
         return [Cell(whole, kinds.of(whole), number)]
+    columns = group_names_wrapped_in_turn(block, kinds)
+    if columns:
+        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in columns]
     torn = torn_group(block, kinds)
     if torn is not None:
         # A merged group name or a label wrapped beside other cells (经济效益指 | 达成预期 |
@@ -355,6 +358,45 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
             cells.append([p])
             text_at = len(cells) - 1
     return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in sentence_lines_rejoined(block, cells, kinds)]
+
+
+def group_names_wrapped_in_turn(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
+    """A row's line whose leading merged names wrapped in narrow columns (产出 质量指
+    资料归档完整率 100% | 指标 标; 满意 服务对 群众满意度 | 度指 象满意 | 标 | 度指标: the form
+    printing its merged names on every row): the first line holds a part of each column,
+    and each line below goes on, in turn, the leftmost columns not yet whole (a group name
+    whole, a value or a number). Taken only where the columns so made whole are group names
+    (or a row's name) and one group name at least was made whole: the columns, in order."""
+    if len(block) < 2 or any(len(line) >= len(block[0]) for line in block[1:]):
+        return []
+    columns = [[p] for p in block[0]]
+
+    def whole(column: list[Piece]) -> bool:
+        text = "".join(p.text for p in column)
+        if text.count("（") + text.count("(") > text.count("）") + text.count(")"):
+            return False  # a weight's bracket left open (效益指标（20 | 分）)
+        kind = kinds.of(tuple(column))
+        if kind == "value":
+            return kinds.whole_value(text)
+        return kind in ("num", "dash", "label", "total", "unit") or (
+            kind in ("group1", "group2") and compact(text).endswith(("指标", "分")))
+
+    grown: set[int] = set()
+    for line in block[1:]:
+        open_columns = [j for j, column in enumerate(columns) if not whole(column)]
+        if len(open_columns) < len(line):
+            return []
+        if len(line) == 1:
+            # A part alone goes on the first column it makes whole (达成年度 | 指标), if any.
+            open_columns = [j for j in open_columns if whole([*columns[j], line[0]])][:1] or open_columns
+        for j, part in zip(open_columns, line):
+            columns[j].append(part)
+            grown.add(j)
+    kinds_grown = [kinds.of(tuple(columns[j])) for j in sorted(grown)]
+    if not all(k in ("group1", "group2", "name") for k in kinds_grown) \
+            or not any(k in ("group1", "group2") for k in kinds_grown):
+        return []
+    return columns
 
 
 def values_wrapped_side_by_side(block: list[list[Piece]], kinds: CellClassifier) -> list[list[Piece]]:
@@ -1745,6 +1787,69 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
             used.add(i)
 
 
+def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[int],
+                            groups: tuple[str, ...], table_at: int, full: float | None = None) -> None:
+    """Names printed as a block apart from their rows' values (问题整改到位率 | 老旧小区改造
+    网络联络平台健全度 | 年度指标值 … | 100% | 1 | 1 | 符合规范 | 基本符合 | 8 | 8): a tool that
+    reads the name column's cells before or after the cells beside them, when a wrapped
+    name makes its cells the taller ones. A run of rows that lack their name takes, in
+    order, the left-over names between the named rows about it (`run_names`); a guess
+    (flagged), as the order alone ties them. The total's run (`total_run`) lacks no name;
+    rows and names are sought from the table's first header label (``table_at``) on: the
+    head's amounts (预算数 | 执行数) and a torn label (年度总体 | 目标) are no row's."""
+    spare = spare_names(cells, used, groups)
+    k = 0
+    while k < len(rows):
+        if "level3" not in rows[k].missing or total_run(rows[k], full) or rows[k].start < table_at:
+            k += 1
+            continue
+        run = [rows[k]]
+        while k + len(run) < len(rows) and "level3" in rows[k + len(run)].missing \
+                and not total_run(rows[k + len(run)], full):
+            run.append(rows[k + len(run)])
+        after = max([table_at, *(r.end for r in rows[:k])])
+        until = rows[k + len(run)].start if k + len(run) < len(rows) else len(cells)
+        k += len(run)
+        before = [i for i in spare if after <= i < run[0].start and i not in used]
+        inside = [i for i in spare if run[0].start <= i < run[-1].end]
+        behind = [i for i in spare if run[-1].end <= i < until and i not in used]
+        weighed = all(weighs_a_row(r, full) for r in run)
+        names = run_names(len(run), before, behind) if not inside and weighed else None
+        for row, i in zip(run, names or []):
+            row.cells["level3"] = cells[i]
+            row.guessed.add("level3")
+            row.missing.discard("level3")
+            used.add(i)
+
+
+def weighs_a_row(row: StreamRow, full: float | None = None) -> bool:
+    """A row's numbers as the form has them: a weight above nothing and below the form's
+    full marks (``full``), the score not over it (a run of the total's numbers, 6 | 0 | 93%,
+    or of the head's amounts, 978.00 | 880.20, is none)."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    score = row.cells["score"].number() if "score" in row.cells else None
+    return weight is not None and 0 < weight < (full if full is not None else float("inf")) \
+        and (score is None or score <= weight + TOLERANCE)
+
+
+def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
+    """The names of a run of ``k`` nameless rows among the left-over names printed before
+    it and behind it: as many on one side (before first), or more on one side and none on
+    the other: those nearest the run (a row whose numbers were not found keeps its name
+    farther off); or as many on both sides together, in order."""
+    if len(before) == k:
+        return before
+    if len(behind) == k:
+        return behind
+    if len(before) > k and not behind:
+        return before[-k:]
+    if len(behind) > k and not before:
+        return behind[:k]
+    if len(before) + len(behind) == k:
+        return before + behind  # the first rows' names before them, the last rows' behind
+    return None
+
+
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = (), full: float | None = None,
@@ -2141,7 +2246,36 @@ def printed_level1(cells: list[Cell], names: list[str]) -> PrintedLevel1:
                 if weight is not None:
                     out[name] = (weight, None)
                     break
+        if name not in out or out[name][0] is None:
+            found = weight_beside_lettered_name(name, cells, names)
+            if found is not None:
+                out[name] = found
     return out
+
+
+# A weight in brackets with its 分, a character of a neighbour's between at most (（ | 60 |
+# 绩 分）: the table's row label printed a character a line beside).
+BRACKETED_WEIGHT = re.compile(r"[（(](\d+(?:\.\d+)?)\D{0,2}?分")
+
+
+def weight_beside_lettered_name(name: str, cells: list[Cell], names: list[str]
+                                ) -> tuple[float, Cell | None] | None:
+    """The weight of a level-1 name printed a character a line down a narrow merged cell
+    (产 | 出 | 指 | 标 时效指标 | （ | 60 | 绩 分）), its characters read into whatever cells
+    the block's lines made: the one block that holds a cell starting with the name, no other
+    level-1 name, and one bracketed weight with its 分 in its lines' order."""
+    blocks = {c.block for c in cells if c.key.startswith(name)}
+    found: list[tuple[float, Cell | None]] = []
+    for block in blocks:
+        mine = [c for c in cells if c.block == block]
+        if any(other != name and c.key.startswith(other) for c in mine for other in names):
+            continue
+        pieces = sorted((p for c in mine for p in c.pieces), key=lambda p: p.line)
+        weights = BRACKETED_WEIGHT.findall("".join(re.sub(r"\s+", "", p.raw) for p in pieces))
+        if len(weights) == 1:
+            group = next((c for c in mine if c.kind == "group1"), None)
+            found.append((float(weights[0]), group))
+    return found[0] if len(found) == 1 else None
 
 
 def weight_after(name: str, text: str, names: list[str]) -> float | None:
@@ -3751,7 +3885,27 @@ def table_cells(pieces: list[Piece], lines: list[str], template: TemplateSpec, t
     kinds = CellClassifier(config, template_name, template, index)
     everything = stream_cells(pieces, lines, kinds)
     start, end = region(everything, lines, config.cell_stream.start_labels)
-    return kinds, everything, start, join_split_values(everything[start:end], template)
+    table = join_split_values(everything[start:end], template)
+    if not template.indicators.joined:
+        table = units_wrapped_back(table, kinds)
+    return kinds, everything, start, table
+
+
+def units_wrapped_back(cells: list[Cell], kinds: CellClassifier) -> list[Cell]:
+    """An amount whose unit wrapped to its cell's next line (84.17 | 万元, ≤120 | 万元 in a
+    narrow column) made one value again: on a form that prints no unit column of its own,
+    a unit alone on the line right under a number of its block is that number's."""
+    out: list[Cell] = []
+    for cell in cells:
+        last = out[-1] if out else None
+        if cell.kind == "unit" and last is not None and last.block == cell.block \
+                and last.kind in ("num", "value") and re.search(r"\d$", last.text.strip()) \
+                and cell.pieces[0].line == last.pieces[-1].line + 1:
+            joined = (*last.pieces, *cell.pieces)
+            out[-1] = Cell(joined, kinds.of(joined), last.block)
+            continue
+        out.append(cell)
+    return out
 
 
 def typed_once(pieces: list[Piece], lines: list[str], template: TemplateSpec, template_name: str,
@@ -3825,7 +3979,12 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for cut in split_joined_names(rows, cells, used, not_names, min(marks)):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
+    header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
+    if "level1_weight" not in spec.columns:
+        # (On the fund form a nameless run before its rows is a level-2 group's: 资金管理 | 10.)
+        table_at = next((i for i, c in enumerate(cells) if c.key in header), 0)
+        names_beside_their_rows(rows, cells, used, not_names, table_at, min(marks))
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation,
