@@ -3704,9 +3704,22 @@ def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
             run.append(x)
             continue
         if not in_pairs(run):
-            best = max(best, len(run))
+            best = max(best, len(run) - total_row_tail(run, most))
         run = []
     return best
+
+
+def total_row_tail(run: list[float], most: float) -> int:
+    """How many of a run's last numbers are the total row's (合计 | 100 | 100 | 95: the
+    weights' full marks, once for each weight column, then the total score, no more than
+    them): no column's cells, though a tool may print them right after the level-2 weights
+    of a page (5 | 15 | 10 | 100 | 100 | 95)."""
+    if len(run) < 2 or run[-1] > most + TOLERANCE:
+        return 0
+    at = len(run) - 1
+    while at > 0 and abs(run[at - 1] - most) <= TOLERANCE:
+        at -= 1
+    return len(run) - at if at < len(run) - 1 else 0
 
 
 def in_pairs(run: list[float]) -> bool:
