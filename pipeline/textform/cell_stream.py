@@ -72,8 +72,8 @@ from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, blocks_of, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels,
-                                     template_labels)
+from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, NameValueKind, TextConfig,
+                                     funds_block_labels, template_labels)
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A target or actual of a number: a comparator, the number, its unit or the rest of a date.
@@ -1748,17 +1748,32 @@ def fill_right_after(rows: list[StreamRow], cells: list[Cell], used: set[int],
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = (), full: float | None = None,
-                        units: frozenset[str] = frozenset()) -> None:
+                        units: frozenset[str] = frozenset(), header: tuple[str, ...] = (),
+                        measures: dict[str, NameValueKind] | None = None, most: float | None = None) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
     another column's (无 in 偏差原因): never a value of this one. A nameless run weighing
     ``full`` (the total's numbers) lacks no name. A unit alone (``units``: %) is the unit of
     the last value before it that ends in a number (a reading-order tool prints a 度量单位
     cell apart from its number when the cells beside wrap: 达成年度指标 | ≥95 | 有效提升 | %),
-    when that makes the count."""
+    when that makes the count. ``header``: the table's level labels (一级指标, 二级指标,
+    三级指标), whose order says which names are a group column's. ``measures``: what names
+    say their values are measured in; where the names' order pairs a name with a row valued
+    otherwise (完成率 | 有效提升), or more names are left than rows lack, each kind's names
+    go to the rows valued so, in order (`paired_by_measures`). ``most``: the most a row
+    weighs (the full marks): a nameless run weighing more, or nothing (0.00 | 0.00: the
+    funds block's amounts), is no row to name."""
     lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
+    if key == "level3" and most is not None:
+        lacking = [r for r in lacking if weighs_as_row(r, most)]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
+    if key == "level3" and len(spare) > len(lacking) and header:
+        # A name printed among the header's labels, after 二级指标 and before 三级指标 with
+        # no row between, is a group column's (the level-2 names and weights read as a
+        # block with their labels), not a row's.
+        among = names_among_group_labels(cells, used, header)
+        spare = [i for i in spare if i not in among]
     if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
         # A name with its target after it (问题整改到位率 | ≥95%) is a row of its own whose
         # numbers were not found, not the name of a row that has its target.
@@ -1774,15 +1789,80 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
                 bare.append(i)
             else:
                 runs.append([i])
+    pairs: list[tuple[StreamRow, list[int]]] = list(zip(lacking, runs))
+    if key == "level3" and measures and lacking and (
+            len(runs) > len(lacking)
+            or (len(runs) == len(lacking) and any(name_measure(cells[run[0]].key, measures)
+                                                  != row_measure(row, measures) for row, run in pairs))):
+        by_measure = paired_by_measures(lacking, spare, cells, measures)
+        if by_measure is not None:
+            runs, pairs = [[i] for _row, i in by_measure], [(row, [i]) for row, i in by_measure]
     if not lacking or len(runs) != len(lacking):
         return
-    for row, run in zip(lacking, runs):
+    for row, run in pairs:
         first = cells[run[0]]
         row.cells[key] = first if len(run) == 1 else \
             Cell(tuple(p for i in run for p in cells[i].pieces), "value", first.block)
         row.guessed.add(key)
         row.missing.discard(key)
         used.update(run)
+
+
+def weighs_as_row(row: StreamRow, most: float) -> bool:
+    """Whether a row's weight (if read) is one a row can weigh: more than nothing, no more
+    than the full marks ``most``."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    return weight is None or 0 < weight <= most + TOLERANCE
+
+
+def name_measure(name: str, measures: dict[str, NameValueKind]) -> str | None:
+    """The kind of measure a 三级指标 name says (完成率: per cent), the first that fits."""
+    return next((kind for kind, m in measures.items() if any(re.search(p, name) for p in m.names)), None)
+
+
+def row_measure(row: StreamRow, measures: dict[str, NameValueKind]) -> str | None:
+    """The kind of measure a row's target or actual is written in (≥95%: per cent)."""
+    texts = [row.cells[k].text for k in ("target", "actual") if k in row.cells]
+    return next((kind for kind, m in measures.items()
+                 if any(re.search(p, t) for p in m.values for t in texts)), None)
+
+
+def paired_by_measures(lacking: list[StreamRow], spare: list[int], cells: list[Cell],
+                       measures: dict[str, NameValueKind]) -> list[tuple[StreamRow, int]] | None:
+    """Spare names paired with the rows that lack one by the kind of measure each says: a
+    kind's names in order with the rows of that kind in order, a name of no kind with a row
+    valued in words; None unless every kind has as many names as rows (the names of a kind
+    no row lacking a name has are some other cell's)."""
+    row_kinds = [row_measure(row, measures) for row in lacking]
+    name_kinds = [name_measure(cells[i].key, measures) for i in spare]
+    pairs: list[tuple[StreamRow, int]] = []
+    for kind in dict.fromkeys(row_kinds):
+        rows_of = [row for row, k in zip(lacking, row_kinds) if k == kind]
+        names_of = [i for i, k in zip(spare, name_kinds) if k == kind]
+        if len(rows_of) != len(names_of):
+            return None
+        pairs += zip(rows_of, names_of)
+    order = {id(row): n for n, row in enumerate(lacking)}
+    return sorted(pairs, key=lambda pair: order[id(pair[0])])
+
+
+def names_among_group_labels(cells: list[Cell], used: set[int], header: tuple[str, ...]) -> set[int]:
+    """The name cells printed after a group level's label (二级指标) and before the next
+    level's (三级指标) with no row's cell between: the group columns' cells, a reading-order
+    tool printing a column's cells after its label."""
+    if len(header) < 2:
+        return set()
+    upper, lowest = header[-2], header[-1]
+    among: set[int] = set()
+    opened: int | None = None
+    for i, cell in enumerate(cells):
+        if cell.key == upper:
+            opened = i
+        elif cell.key == lowest or i in used:
+            if cell.key == lowest and opened is not None:
+                among.update(k for k in range(opened + 1, i) if cells[k].kind == "name")
+            opened = None
+    return among
 
 
 def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
@@ -3838,7 +3918,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
     for cut in split_joined_names(rows, cells, used, not_names, min(marks)):
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
-    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks),
+                        header=tuple(compact(x) for x in spec.header),
+                        measures=config.cell_stream.name_value_kinds, most=max(marks))
     used -= groups_before
     for key in ("target", "actual"):
         fill_from_leftovers(rows, cells, used, key, ("value",), answers=config.cell_stream.no_deviation,
