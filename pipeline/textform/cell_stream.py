@@ -2621,11 +2621,16 @@ def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: 
     short = full is None and any(total < m - TOLERANCE for m in marks)
     if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
         return [], False
+    # Rows weighing more than the full marks (a row misread, or a form whose own sums are
+    # off): every group but one makes its printed weight, and the printed weights the full
+    # marks; a guess whatever the cut.
+    over = k > 1 and all(total > m + TOLERANCE for m in marks)
     out: list[tuple[int, int, list[int], list[float]]] = []
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]
         sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
-        printed = printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
+        printed = printed_weights_one_off(sums, spare, marks) if over else \
+            printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
         if printed is None:
             continue
         shorts = sum(1 for x, y in zip(sums, printed) if y - x > TOLERANCE)
@@ -2635,6 +2640,36 @@ def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: 
 
 
 MAX_CUTS = 5000  # combinations of cuts tried at most (rows choose groups)
+
+
+def printed_weights_one_off(sums: list[float], spare: list[float], marks: tuple[float, ...]
+                            ) -> list[float] | None:
+    """A distinct printed number for each group, each its sum but one, which is what the
+    others leave of a full mark (rows that weigh more than the form: 18 | 45 | 40 printed
+    15 | 45 | 40); None unless exactly one group is off so."""
+    found: list[float] | None = None
+    for odd in range(len(sums)):
+        others = [x for g, x in enumerate(sums) if g != odd]
+        pool = list(spare)
+        if not all(take(pool, x) for x in others):
+            continue
+        left = [m - sum(others) for m in marks if m - sum(others) > TOLERANCE]
+        weight = next((y for y in pool for x in left if abs(y - x) <= TOLERANCE), None)
+        if weight is None or abs(weight - sums[odd]) <= TOLERANCE:
+            continue
+        if found is not None:
+            return None  # two groups could be the one off: no reading
+        found = [*others[:odd], weight, *others[odd:]]
+    return found
+
+
+def take(pool: list[float], x: float) -> bool:
+    """Whether ``pool`` holds ``x``, taken out of it if so."""
+    y = next((y for y in pool if abs(y - x) <= TOLERANCE), None)
+    if y is None:
+        return False
+    pool.remove(y)
+    return True
 
 
 def printed_weights(sums: list[float], spare: list[float], short_of: list[float] | None
