@@ -318,7 +318,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
                                  else [Cell(c, kinds.of(c), number)])]
         return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
-        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+        columns, after = text_columns(block)
+        return [*(Cell(tuple(c), kinds.of(tuple(c)), number) for c in columns),
+                *(block_cells(after, number, kinds) if after else [])]
     wrapped = wrapped_sentences(block, kinds)
     if wrapped:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in wrapped]
@@ -638,14 +640,18 @@ def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:
         kinds.of((p,)) == "prose" or (kinds.of((p,)) == "name" and len(p.key) >= 8) for p in block[0])
 
 
-def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
+def text_columns(block: list[list[Piece]]) -> tuple[list[list[Piece]], list[list[Piece]]]:
     """The columns of side-by-side sentences: a line of one part each goes on them in
     turn, left first (a tool writes lines at one height left to right), a line of a
-    part each goes on each."""
+    part each goes on each; and the lines after every column ended its sentence, which
+    go on none (the cells below them a tool wrote in their block: 一级指标 | 产出指标 |
+    （60分） under the two goals)."""
     k = len(block[0])
     columns: list[list[Piece]] = [[] for _ in range(k)]
     turn = 0
-    for line in block:
+    for n, line in enumerate(block):
+        if len(line) == 1 and all(c and c[-1].text.strip().endswith(SENTENCE_END) for c in columns):
+            return columns, block[n:]
         if len(line) == k:
             for column, p in zip(columns, line):
                 column.append(p)
@@ -653,7 +659,7 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
         else:
             columns[turn % k].append(line[0])
             turn += 1
-    return columns
+    return columns, []
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
