@@ -72,8 +72,8 @@ from pipeline.textform.head_runs import AMOUNT
 from pipeline.textform.indicator_rows import COMPARATOR_START, WEIGHT_SUFFIX, TextRow, classify, is_bound
 from pipeline.textform.pieces import Piece, blocks_of, display_width
 from pipeline.textform.row_groups import centred_spans
-from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, TextConfig, funds_block_labels,
-                                     template_labels)
+from pipeline.textform.vocab import (LABEL_NOTE, CellStreamConfig, LabelIndex, NameValueKind, TextConfig,
+                                     funds_block_labels, template_labels)
 
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 # A target or actual of a number: a comparator, the number, its unit or the rest of a date.
@@ -321,7 +321,9 @@ def block_cells(block: list[list[Piece]], number: int, kinds: CellClassifier) ->
                                  else [Cell(c, kinds.of(c), number)])]
         return [Cell(c, kinds.of(c), number) for c in columns]
     if side_by_side_text(block, kinds):
-        return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in text_columns(block)]
+        columns, after = text_columns(block)
+        return [*(Cell(tuple(c), kinds.of(tuple(c)), number) for c in columns),
+                *(block_cells(after, number, kinds) if after else [])]
     wrapped = wrapped_sentences(block, kinds)
     if wrapped:
         return [Cell(tuple(c), kinds.of(tuple(c)), number) for c in wrapped]
@@ -680,14 +682,18 @@ def side_by_side_text(block: list[list[Piece]], kinds: CellClassifier) -> bool:
         kinds.of((p,)) == "prose" or (kinds.of((p,)) == "name" and len(p.key) >= 8) for p in block[0])
 
 
-def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
+def text_columns(block: list[list[Piece]]) -> tuple[list[list[Piece]], list[list[Piece]]]:
     """The columns of side-by-side sentences: a line of one part each goes on them in
     turn, left first (a tool writes lines at one height left to right), a line of a
-    part each goes on each."""
+    part each goes on each; and the lines after every column ended its sentence, which
+    go on none (the cells below them a tool wrote in their block: 一级指标 | 产出指标 |
+    （60分） under the two goals)."""
     k = len(block[0])
     columns: list[list[Piece]] = [[] for _ in range(k)]
     turn = 0
-    for line in block:
+    for n, line in enumerate(block):
+        if len(line) == 1 and all(c and c[-1].text.strip().endswith(SENTENCE_END) for c in columns):
+            return columns, block[n:]
         if len(line) == k:
             for column, p in zip(columns, line):
                 column.append(p)
@@ -695,7 +701,7 @@ def text_columns(block: list[list[Piece]]) -> list[list[Piece]]:
         else:
             columns[turn % k].append(line[0])
             turn += 1
-    return columns
+    return columns, []
 
 
 def stream_cells(pieces: list[Piece], lines: list[str], kinds: CellClassifier) -> list[Cell]:
@@ -1853,17 +1859,32 @@ def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = (), full: float | None = None,
-                        units: frozenset[str] = frozenset()) -> None:
+                        units: frozenset[str] = frozenset(), header: tuple[str, ...] = (),
+                        measures: dict[str, NameValueKind] | None = None, most: float | None = None) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
     another column's (无 in 偏差原因): never a value of this one. A nameless run weighing
     ``full`` (the total's numbers) lacks no name. A unit alone (``units``: %) is the unit of
     the last value before it that ends in a number (a reading-order tool prints a 度量单位
     cell apart from its number when the cells beside wrap: 达成年度指标 | ≥95 | 有效提升 | %),
-    when that makes the count."""
+    when that makes the count. ``header``: the table's level labels (一级指标, 二级指标,
+    三级指标), whose order says which names are a group column's. ``measures``: what names
+    say their values are measured in; where the names' order pairs a name with a row valued
+    otherwise (完成率 | 有效提升), or more names are left than rows lack, each kind's names
+    go to the rows valued so, in order (`paired_by_measures`). ``most``: the most a row
+    weighs (the full marks): a nameless run weighing more, or nothing (0.00 | 0.00: the
+    funds block's amounts), is no row to name."""
     lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
+    if key == "level3" and most is not None:
+        lacking = [r for r in lacking if weighs_as_row(r, most)]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
+    if key == "level3" and len(spare) > len(lacking) and header:
+        # A name printed among the header's labels, after 二级指标 and before 三级指标 with
+        # no row between, is a group column's (the level-2 names and weights read as a
+        # block with their labels), not a row's.
+        among = names_among_group_labels(cells, used, header)
+        spare = [i for i in spare if i not in among]
     if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
         # A name with its target after it (问题整改到位率 | ≥95%) is a row of its own whose
         # numbers were not found, not the name of a row that has its target.
@@ -1879,15 +1900,80 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
                 bare.append(i)
             else:
                 runs.append([i])
+    pairs: list[tuple[StreamRow, list[int]]] = list(zip(lacking, runs))
+    if key == "level3" and measures and lacking and (
+            len(runs) > len(lacking)
+            or (len(runs) == len(lacking) and any(name_measure(cells[run[0]].key, measures)
+                                                  != row_measure(row, measures) for row, run in pairs))):
+        by_measure = paired_by_measures(lacking, spare, cells, measures)
+        if by_measure is not None:
+            runs, pairs = [[i] for _row, i in by_measure], [(row, [i]) for row, i in by_measure]
     if not lacking or len(runs) != len(lacking):
         return
-    for row, run in zip(lacking, runs):
+    for row, run in pairs:
         first = cells[run[0]]
         row.cells[key] = first if len(run) == 1 else \
             Cell(tuple(p for i in run for p in cells[i].pieces), "value", first.block)
         row.guessed.add(key)
         row.missing.discard(key)
         used.update(run)
+
+
+def weighs_as_row(row: StreamRow, most: float) -> bool:
+    """Whether a row's weight (if read) is one a row can weigh: more than nothing, no more
+    than the full marks ``most``."""
+    weight = row.cells["level3_weight"].number() if "level3_weight" in row.cells else None
+    return weight is None or 0 < weight <= most + TOLERANCE
+
+
+def name_measure(name: str, measures: dict[str, NameValueKind]) -> str | None:
+    """The kind of measure a 三级指标 name says (完成率: per cent), the first that fits."""
+    return next((kind for kind, m in measures.items() if any(re.search(p, name) for p in m.names)), None)
+
+
+def row_measure(row: StreamRow, measures: dict[str, NameValueKind]) -> str | None:
+    """The kind of measure a row's target or actual is written in (≥95%: per cent)."""
+    texts = [row.cells[k].text for k in ("target", "actual") if k in row.cells]
+    return next((kind for kind, m in measures.items()
+                 if any(re.search(p, t) for p in m.values for t in texts)), None)
+
+
+def paired_by_measures(lacking: list[StreamRow], spare: list[int], cells: list[Cell],
+                       measures: dict[str, NameValueKind]) -> list[tuple[StreamRow, int]] | None:
+    """Spare names paired with the rows that lack one by the kind of measure each says: a
+    kind's names in order with the rows of that kind in order, a name of no kind with a row
+    valued in words; None unless every kind has as many names as rows (the names of a kind
+    no row lacking a name has are some other cell's)."""
+    row_kinds = [row_measure(row, measures) for row in lacking]
+    name_kinds = [name_measure(cells[i].key, measures) for i in spare]
+    pairs: list[tuple[StreamRow, int]] = []
+    for kind in dict.fromkeys(row_kinds):
+        rows_of = [row for row, k in zip(lacking, row_kinds) if k == kind]
+        names_of = [i for i, k in zip(spare, name_kinds) if k == kind]
+        if len(rows_of) != len(names_of):
+            return None
+        pairs += zip(rows_of, names_of)
+    order = {id(row): n for n, row in enumerate(lacking)}
+    return sorted(pairs, key=lambda pair: order[id(pair[0])])
+
+
+def names_among_group_labels(cells: list[Cell], used: set[int], header: tuple[str, ...]) -> set[int]:
+    """The name cells printed after a group level's label (二级指标) and before the next
+    level's (三级指标) with no row's cell between: the group columns' cells, a reading-order
+    tool printing a column's cells after its label."""
+    if len(header) < 2:
+        return set()
+    upper, lowest = header[-2], header[-1]
+    among: set[int] = set()
+    opened: int | None = None
+    for i, cell in enumerate(cells):
+        if cell.key == upper:
+            opened = i
+        elif cell.key == lowest or i in used:
+            if cell.key == lowest and opened is not None:
+                among.update(k for k in range(opened + 1, i) if cells[k].kind == "name")
+            opened = None
+    return among
 
 
 def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
@@ -2675,11 +2761,16 @@ def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: 
     short = full is None and any(total < m - TOLERANCE for m in marks)
     if not 0 < k <= min(6, n) or comb(n - 1, k - 1) > MAX_CUTS:
         return [], False
+    # Rows weighing more than the full marks (a row misread, or a form whose own sums are
+    # off): every group but one makes its printed weight, and the printed weights the full
+    # marks; a guess whatever the cut.
+    over = k > 1 and all(total > m + TOLERANCE for m in marks)
     out: list[tuple[int, int, list[int], list[float]]] = []
     for chosen in combinations(range(1, n), k - 1):
         bounds = [0, *chosen, n]
         sums = [sum(row_weights[a:b]) for a, b in zip(bounds, bounds[1:])]
-        printed = printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
+        printed = printed_weights_one_off(sums, spare, marks) if over else \
+            printed_weights(sums, spare, None if not short else [m for m in marks if m > total])
         if printed is None:
             continue
         shorts = sum(1 for x, y in zip(sums, printed) if y - x > TOLERANCE)
@@ -2689,6 +2780,36 @@ def level1_cuts(row_weights: list[float], spare: list[float], k: int, anchored: 
 
 
 MAX_CUTS = 5000  # combinations of cuts tried at most (rows choose groups)
+
+
+def printed_weights_one_off(sums: list[float], spare: list[float], marks: tuple[float, ...]
+                            ) -> list[float] | None:
+    """A distinct printed number for each group, each its sum but one, which is what the
+    others leave of a full mark (rows that weigh more than the form: 18 | 45 | 40 printed
+    15 | 45 | 40); None unless exactly one group is off so."""
+    found: list[float] | None = None
+    for odd in range(len(sums)):
+        others = [x for g, x in enumerate(sums) if g != odd]
+        pool = list(spare)
+        if not all(take(pool, x) for x in others):
+            continue
+        left = [m - sum(others) for m in marks if m - sum(others) > TOLERANCE]
+        weight = next((y for y in pool for x in left if abs(y - x) <= TOLERANCE), None)
+        if weight is None or abs(weight - sums[odd]) <= TOLERANCE:
+            continue
+        if found is not None:
+            return None  # two groups could be the one off: no reading
+        found = [*others[:odd], weight, *others[odd:]]
+    return found
+
+
+def take(pool: list[float], x: float) -> bool:
+    """Whether ``pool`` holds ``x``, taken out of it if so."""
+    y = next((y for y in pool if abs(y - x) <= TOLERANCE), None)
+    if y is None:
+        return False
+    pool.remove(y)
+    return True
 
 
 def printed_weights(sums: list[float], spare: list[float], short_of: list[float] | None
@@ -3838,9 +3959,22 @@ def longest_number_run(cells: list[Cell], most: float = float("inf")) -> int:
             run.append(x)
             continue
         if not in_pairs(run):
-            best = max(best, len(run))
+            best = max(best, len(run) - total_row_tail(run, most))
         run = []
     return best
+
+
+def total_row_tail(run: list[float], most: float) -> int:
+    """How many of a run's last numbers are the total row's (合计 | 100 | 100 | 95: the
+    weights' full marks, once for each weight column, then the total score, no more than
+    them): no column's cells, though a tool may print them right after the level-2 weights
+    of a page (5 | 15 | 10 | 100 | 100 | 95)."""
+    if len(run) < 2 or run[-1] > most + TOLERANCE:
+        return 0
+    at = len(run) - 1
+    while at > 0 and abs(run[at - 1] - most) <= TOLERANCE:
+        at -= 1
+    return len(run) - at if at < len(run) - 1 else 0
 
 
 def in_pairs(run: list[float]) -> bool:
@@ -3980,7 +4114,9 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         # the cells after a cut moved one on: so do the groups' indices
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
-    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks))
+    fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks),
+                        header=tuple(compact(x) for x in spec.header),
+                        measures=config.cell_stream.name_value_kinds, most=max(marks))
     if "level1_weight" not in spec.columns:
         # (On the fund form a nameless run before its rows is a level-2 group's: 资金管理 | 10.)
         table_at = next((i for i, c in enumerate(cells) if c.key in header), 0)

@@ -649,7 +649,17 @@ def doubt_rows_paired_otherwise(rows: list[TextRow], other: list[TextRow], cap: 
 
 def keep_row_sentences(rows: list[TextRow], other: list[TextRow]) -> None:
     """The sentence cells (偏差原因, 评分标准, 佐证材料) of ``other``'s rows (a reading row by
-    row) put in the rows of ``rows`` of the same name, where ``other`` read them."""
+    row) put in the rows of ``rows`` of the same name, where ``other`` read them; so the
+    values (年度指标值 and its parts, 实际完成值) where ``rows`` (a reading by columns) read
+    none: the same row's, read beside its name and numbers."""
+    by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
+    values = [k for k, kind in COLUMN_KINDS.items() if kind in ("value", "sign", "unit")]
+    for row in rows:
+        read = by_name.get(compact(row.text("level3")))
+        if read is not None and not any(compact(row.text(k)) for k in values):
+            for key in values:
+                if key in read.cells:
+                    row.cells[key] = list(read.cells[key])
     sentences = [k for k, kind in COLUMN_KINDS.items() if kind == "prose"]
     by_name = {compact(r.text("level3")): r for r in other if compact(r.text("level3"))}
     for row in rows:

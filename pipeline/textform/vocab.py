@@ -61,6 +61,17 @@ class Lookalike:
 
 
 @dataclass(frozen=True)
+class NameValueKind:
+    """A kind of measure: the 三级指标 names that take it and the values written in it
+    (patterns)."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
+    names: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CellStreamConfig:
     """How a text of one cell per block is read (config/text.yaml `cell_stream`)."""
 
@@ -102,6 +113,9 @@ class CellStreamConfig:
     # What a year's cell may print after its four digits (2024年度): any other text around
     # a year (a document number, 粤财行〔2021〕38号) is no year cell.
     year_suffixes: tuple[str, ...] = ()
+    # What a row's 三级指标 says its values are measured in (完成率 in %, 成本 in 元):
+    # kind -> the name's patterns and the values' patterns (`cell_stream.name_value_kinds`).
+    name_value_kinds: dict[str, NameValueKind] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # A pattern a user's --config got wrong is said once, at load, not on every document.
