@@ -80,7 +80,8 @@ class NumberReading(NamedTuple):
 
 
 def number_readings(numbers: list[float], k: int, limit: int = 48,
-                    total_weights: tuple[float, ...] = (), sums: Sequence[float] = ()) -> list[NumberReading]:
+                    total_weights: tuple[float, ...] = (), sums: Sequence[float] = (),
+                    most_over: int = 1) -> list[NumberReading]:
     """The ways the numbers (by their places) may hold k weights and k scores, each in row
     order, and how many rows score above their weight (at most one: the form's own error,
     for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
@@ -92,7 +93,8 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
     column's box holds the last page's weights and the total row's (14 | 6 | 3 | 100).
     With ``sums`` (the printed level-1 weights, in order) only readings whose weights, in
     their order, make them: a chunk whose weights overrun a group's weight ends the search
-    down that way, so that the ``limit`` is spent on readings the sums can confirm."""
+    down that way, so that the ``limit`` is spent on readings the sums can confirm.
+    ``most_over``: how many rows may score above their weight (0 or 1)."""
     count = len(numbers)
     if k == 0 or count < 2 * k:
         return []
@@ -142,13 +144,13 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
             runs = (list(range(at, at + m)), list(range(at + m, at + 2 * m)))
             pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
             for w, s in (runs, pairs) if m > 1 else (runs,):
-                b = bad + over(w, s, 1 - bad)
-                if b <= 1 and (after := advance(state, w)) is not None:
+                b = bad + over(w, s, most_over - bad)
+                if b <= most_over and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped, after)
             if not skipped and at + 2 * m < count and numbers[at + m] in total_weights:
                 w, s = list(range(at, at + m)), list(range(at + m + 1, at + 2 * m + 1))
-                b = bad + over(w, s, 1 - bad)
-                if b <= 1 and (after := advance(state, w)) is not None:
+                b = bad + over(w, s, most_over - bad)
+                if b <= most_over and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True, after)
         if len(out) == before:
             dead.add((at, rows, bad, skipped, state))
@@ -158,6 +160,16 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
         dead.clear()
         chunks(start, 0, [], [], 0, 0)
     return out
+
+
+def readings_fewest_over(numbers: list[float], k: int, total_weights: tuple[float, ...] = (),
+                         sums: Sequence[float] = ()) -> list[NumberReading]:
+    """`number_readings` with no row over its weight, or where there are none, with one: a
+    search that may take a row over spends its limit on the many such readings (weights
+    and scores alike: 3 | 2 | 4 | 2.5 | 2 | 4 read in pairs) before it reaches the runs
+    that keep every score within its weight."""
+    within = number_readings(numbers, k, total_weights=total_weights, sums=sums, most_over=0)
+    return within or number_readings(numbers, k, total_weights=total_weights, sums=sums)
 
 
 def weight_only_readings(numbers: list[float], k: int, sums: Sequence[float], steps: int = 20000
@@ -297,7 +309,7 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
         found = [cells[i].number() or 0.0 for i in kept]
         k = len(names) - len(dropped)
         level2_weights = [cells[i].number() or 0.0 for i in sorted(weights)]
-        fits = [r for r in number_readings(found, k, total_weights=marks, sums=sums)
+        fits = [r for r in readings_fewest_over(found, k, total_weights=marks, sums=sums)
                 if consecutive_partition([found[j] for j in r.weights], sums) is not None]
         if fits:
             fitting.append((dropped, weights))
@@ -448,16 +460,27 @@ def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, 
     return out
 
 
+def total_row_score(cells: Sequence[Cell], total_weights: set[int]) -> int | None:
+    """The place of the number right after the total row's weights (合计 | 100 | 100 | 90:
+    its score), or None when no weights were read there or no number follows them."""
+    if not total_weights:
+        return None
+    at = max(total_weights) + 1
+    return at if at < len(cells) and cells[at].kind == "num" else None
+
+
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None,
-                     confirmed_only: bool = False, typed: Callable[[], TypedCells] | None = None
-                     ) -> StreamTable | None:
+                     confirmed_only: bool = False, typed: Callable[[], TypedCells] | None = None,
+                     total_score_apart: bool = False) -> StreamTable | None:
     """The indicator table of a cell-stream text read by columns (its numbers flagged unless
     the arithmetic confirms them), or None when the template has no such columns or the
     numbers cannot be k weights and k scores; ``confirmed_only``: None too when no reading
     of the numbers makes their sums (the search by the boxes' order spared). ``typed`` gives
-    the text's typed cells when another reading makes them too (`cell_stream.typed_once`)."""
+    the text's typed cells when another reading makes them too (`cell_stream.typed_once`);
+    ``total_score_apart``: the number after the total row's weights is the total's score, no
+    row's (`total_row_score`)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
@@ -483,8 +506,9 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     # The total row's weights right after its label (合计 | 100 | 100: the full marks, each
     # weight column's sum) are no row's numbers, wherever the tool printed the total's box.
     total_weights = total_row_weights(cells, total_at, full_marks(template))
+    total_score = total_row_score(cells, total_weights)
     numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights and i > header_at
-               and i not in total_weights]
+               and i not in total_weights and not (total_score_apart and i == total_score)]
     values = [i for i in table if cells[i].kind == "value"]
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     printed = printed_level1(cells, level1_order)
@@ -559,8 +583,12 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
                    for t in totals_of({*weight_at, *score_at}))
 
     readings = [(r, scores_make_total(r.weights, r.scores))
-                for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else ())
+                for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else (), most_over=0)
                 if weights_fit(r.weights, r.scores)]
+    if not readings:  # a row over its weight only if need be (the form's own error)
+        readings = [(r, scores_make_total(r.weights, r.scores))
+                    for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else ())
+                    if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
         readings = [(r, makes) for r, makes in readings if r.over == 0]
@@ -568,6 +596,15 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
+    if not confirmed and not total_score_apart and total_score is not None:
+        # The total row's box printed amid the rows' boxes (合计 | 100 | 100 | 90 before a
+        # page's last row): its score splits the rows' column runs. Read again with it set
+        # apart, taken only where that reading's numbers make the form's sums.
+        apart = read_column_runs(pieces, lines, template, template_name, config, index, funds_score,
+                                 funds_weight, confirmed_only=True, typed=lambda: (kinds, _everything, _start, cells),
+                                 total_score_apart=True)
+        if apart is not None and apart.numbers_confirmed:
+            return apart
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
     if len(values) != len(value_keys) * k and names:
