@@ -582,12 +582,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         return any(scores_add_up([found[j] for j in score_at], t, funds_score)
                    for t in totals_of({*weight_at, *score_at}))
 
+    steer = sums if ordered else ()
     readings = [(r, scores_make_total(r.weights, r.scores))
-                for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else (), most_over=0)
+                for r in number_readings(found, k, total_weights=marks, sums=steer, most_over=0)
                 if weights_fit(r.weights, r.scores)]
     if not readings:  # a row over its weight only if need be (the form's own error)
         readings = [(r, scores_make_total(r.weights, r.scores))
-                    for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else ())
+                    for r in number_readings(found, k, total_weights=marks, sums=steer)
                     if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
@@ -600,8 +601,9 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         # The total row's box printed amid the rows' boxes (合计 | 100 | 100 | 90 before a
         # page's last row): its score splits the rows' column runs. Read again with it set
         # apart, taken only where that reading's numbers make the form's sums.
+        typed_here = (kinds, _everything, _start, cells)
         apart = read_column_runs(pieces, lines, template, template_name, config, index, funds_score,
-                                 funds_weight, confirmed_only=True, typed=lambda: (kinds, _everything, _start, cells),
+                                 funds_weight, confirmed_only=True, typed=lambda: typed_here,
                                  total_score_apart=True)
         if apart is not None and apart.numbers_confirmed:
             return apart
