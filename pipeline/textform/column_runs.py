@@ -40,7 +40,7 @@ from typing import NamedTuple
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec
+from pipeline.template.catalogue import IndicatorSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     Cell,
@@ -460,6 +460,27 @@ def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, 
     return out
 
 
+def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: IndicatorSpec,
+                        header_at: int) -> set[int]:
+    """The names that are a header label's wrapped pieces (评价年度实现 | 值), not rows': the
+    start or the end of a label printed before the table's first number (the header's
+    cells come before any row's weight), or the two pieces of one label wherever printed."""
+    labels = {compact(part) for paths in spec.columns.values() for path in paths for part in path}
+    first_number = next((i for i, c in enumerate(cells) if i > header_at and c.kind == "num"), len(cells))
+    keys = {cells[i].key for i in names}
+    out: set[int] = set()
+    for i in names:
+        key = cells[i].key
+        for label in labels:
+            if len(key) >= len(label):
+                continue
+            rest = label[len(key):] if label.startswith(key) else label[:-len(key)] if label.endswith(key) else None
+            if rest is not None and (i < first_number or rest in keys):
+                out.add(i)
+                break
+    return out
+
+
 def total_row_score(cells: Sequence[Cell], total_weights: set[int]) -> int | None:
     """The place of the number right after the total row's weights (合计 | 100 | 100 | 90:
     its score), or None when no weights were read there or no number follows them."""
@@ -503,6 +524,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups = fund_groups_printed(cells, spec)
     names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms
              and i > header_at and i not in groups.names]
+    names = [i for i in names if i not in header_label_pieces(cells, names, spec, header_at)]
     # The total row's weights right after its label (合计 | 100 | 100: the full marks, each
     # weight column's sum) are no row's numbers, wherever the tool printed the total's box.
     total_weights = total_row_weights(cells, total_at, full_marks(template))

@@ -10,6 +10,7 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import Cell
 from pipeline.textform.column_runs import (
     assign_values,
+    header_label_pieces,
     number_readings,
     read_column_runs,
     readings_fewest_over,
@@ -223,3 +224,14 @@ def test_the_number_after_the_total_rows_weights_is_its_score() -> None:
     assert total_row_score(cells, {1, 2}) == 3
     assert total_row_score(cells, set()) is None
     assert total_row_score(cells[:3], {1, 2}) is None
+
+
+def test_a_header_labels_wrapped_pieces_are_no_rows_names() -> None:
+    spec = CATALOGUE.templates["gd_fund"].version(None).indicators
+    cells = [cell("三级指标", 1, "label"), cell("评价年度实现", 2, "name"), cell("资金使用合规性", 3, "name"),
+             cell("4", 4, "num"), cell("值", 5, "name"), cell("预算执行率", 6, "name"), cell("实现", 7, "name")]
+    names = [1, 2, 4, 5, 6]
+    # The label's start before the first number, and its end anywhere with its start: the
+    # header's; a label's piece after the numbers with no other piece of it: a row's name.
+    assert header_label_pieces(cells, names, spec, 0) == {1, 4}
+    assert header_label_pieces(cells, [2, 5, 6], spec, 0) == set()
