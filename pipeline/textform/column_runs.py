@@ -460,6 +460,15 @@ def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, 
     return out
 
 
+def label_rest(label: str, key: str) -> str | None:
+    """What is left of a label when a shorter text is its start or its end, else None."""
+    if len(key) >= len(label):
+        return None
+    if label.startswith(key):
+        return label[len(key):]
+    return label[:-len(key)] if label.endswith(key) else None
+
+
 def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: IndicatorSpec,
                         header_at: int) -> set[int]:
     """The names that are a header label's wrapped pieces (评价年度实现 | 值), not rows': the
@@ -472,9 +481,7 @@ def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: Indicator
     for i in names:
         key = cells[i].key
         for label in labels:
-            if len(key) >= len(label):
-                continue
-            rest = label[len(key):] if label.startswith(key) else label[:-len(key)] if label.endswith(key) else None
+            rest = label_rest(label, key)
             if rest is not None and (i < first_number or rest in keys):
                 out.add(i)
                 break
