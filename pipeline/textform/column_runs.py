@@ -253,6 +253,33 @@ def weights_one_a_row(numbers: list[float], k: int, marks: Sequence[float]) -> l
     return list(range(k))
 
 
+def join_wrapped_values(cells: list[Cell], values: list[int], wanted: int, qualitative: frozenset[str]
+                        ) -> tuple[list[Cell], list[int], set[int]]:
+    """The value cells with a worded value's wrapped lines made one (达成年度 | 达成 | 指标: the
+    target 达成年度指标 whose last line came in a box of its own, a cell or two on), while the
+    values outnumber the ``wanted`` ones (two a row): joined only where neither piece is a
+    value of the form's words (config qualitative_values) and the two together are. The
+    cells (a copy where joined), the values left, and the pieces joined onto others."""
+    out = cells
+    kept = list(values)
+    joined: set[int] = set()
+    at = 1
+    while at < len(kept) and len(kept) > wanted:
+        tail = out[kept[at]]
+        head_at = next((kept[at - back] for back in (1, 2) if at - back >= 0
+                        and out[kept[at - back]].key not in qualitative and tail.key not in qualitative
+                        and out[kept[at - back]].key + tail.key in qualitative), None)
+        if head_at is None:
+            at += 1
+            continue
+        if out is cells:
+            out = list(cells)
+        head = out[head_at]
+        out[head_at] = Cell(head.pieces + tail.pieces, head.kind, head.block)
+        joined.add(kept.pop(at))
+    return out, kept, joined
+
+
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
                   names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
                   ) -> list[tuple[int, str, bool]] | None:
@@ -640,6 +667,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         values = [i for i in values if cells[i].key not in no_deviation]
     if len(values) != len(value_keys) * k and names:
         values = [i for i in values if i > names[0]]  # a head's value (执行率 100%) before the rows
+    cells, values, joined_pieces = join_wrapped_values(cells, values, len(value_keys) * k,
+                                                       frozenset(compact(v) for v in config.qualitative_values))
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
@@ -711,7 +740,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
-    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)}
+    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)} | joined_pieces
     for row, w, s in zip(rows, weight_at, score_at or [None] * len(weight_at)):
         row.cells["level3_weight"] = cells[numbers[w]]
         if s is None:

@@ -11,6 +11,7 @@ from pipeline.textform.cell_stream import Cell
 from pipeline.textform.column_runs import (
     assign_values,
     header_label_pieces,
+    join_wrapped_values,
     number_readings,
     read_column_runs,
     readings_fewest_over,
@@ -235,3 +236,13 @@ def test_a_header_labels_wrapped_pieces_are_no_rows_names() -> None:
     # header's; a label's piece after the numbers with no other piece of it: a row's name.
     assert header_label_pieces(cells, names, spec, 0) == {1, 4}
     assert header_label_pieces(cells, [2, 5, 6], spec, 0) == set()
+
+
+def test_a_worded_values_wrapped_line_is_joined_back() -> None:
+    words = frozenset({"达成年度指标", "达成", "符合规范"})
+    cells = [cell("达成年度", 1), cell("达成", 1), cell("指标", 2), cell("符合规范", 3), cell("符合规范", 3)]
+    joined, values, pieces = join_wrapped_values(cells, [0, 1, 2, 3, 4], 4, words)
+    assert [joined[i].text for i in values] == ["达成年度指标", "达成", "符合规范", "符合规范"]
+    assert pieces == {2} and cells[0].text == "达成年度"  # the typed cells themselves untouched
+    # As many values as wanted: nothing joined.
+    assert join_wrapped_values(cells, [0, 1, 2, 3], 4, words)[1:] == ([0, 1, 2, 3], set())
