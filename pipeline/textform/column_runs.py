@@ -500,7 +500,9 @@ def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: Indicator
                         header_at: int) -> set[int]:
     """The names that are a header label's wrapped pieces (评价年度实现 | 值), not rows': the
     start or the end of a label printed before the table's first number (the header's
-    cells come before any row's weight), or the two pieces of one label wherever printed."""
+    cells come before any row's weight), or the two pieces of one label wherever printed;
+    a lone character only with a longer piece of its label (a narrow column prints a row's
+    name a character a line too)."""
     labels = {compact(part) for paths in spec.columns.values() for path in paths for part in path}
     first_number = next((i for i, c in enumerate(cells) if i > header_at and c.kind == "num"), len(cells))
     keys = {cells[i].key for i in names}
@@ -509,7 +511,9 @@ def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: Indicator
         key = cells[i].key
         for label in labels:
             rest = label_rest(label, key)
-            if rest is not None and (i < first_number or rest in keys):
+            if rest is None or len(key) + len(rest) < 3:
+                continue  # 指 | 标: a narrow column's characters, a row name's as well as a label's
+            if (len(key) > 1 and i < first_number) or rest in keys:
                 out.add(i)
                 break
     return out

@@ -236,6 +236,9 @@ def test_a_header_labels_wrapped_pieces_are_no_rows_names() -> None:
     # header's; a label's piece after the numbers with no other piece of it: a row's name.
     assert header_label_pieces(cells, names, spec, 0) == {1, 4}
     assert header_label_pieces(cells, [2, 5, 6], spec, 0) == set()
+    # A narrow column's characters (指 | 标 | 质): a row's name's as well as a label's.
+    chars = [cell("三级指标", 1, "label"), cell("指", 2, "name"), cell("标", 3, "name"), cell("质", 4, "name")]
+    assert header_label_pieces(chars, [1, 2, 3], spec, 0) == set()
 
 
 def test_a_worded_values_wrapped_line_is_joined_back() -> None:
