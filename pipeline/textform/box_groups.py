@@ -130,6 +130,16 @@ def fund_groups_printed(cells: Sequence[TypedCell], spec: IndicatorSpec) -> Grou
         # own weight follows it, or when it is printed again below (the form repeats a
         # merged group's name on every row); the others are left to the arithmetic.
         row_like = weighed.stop < len(cells) and cells[weighed.stop].kind in ROW_VALUE_KINDS
+        if not whole and not row_like:
+            # More level-2 names than level-1 ones (过程 | 20 | 组织实施 | 事项管理 | 2 | 4): the
+            # level-2 column's box, when as many weights follow the whole run and then a
+            # name (the rows' box: 组织机构健全性 | 项目管理规范性 | 2 | 4 | 符合规范), not a
+            # row's value (a run of rows' names and their weights).
+            run_weights = _run(cells, second_end, (NUMBER_KIND,))
+            if run_weights - second_end == second_end - numbers_end and run_weights < len(cells) \
+                    and cells[run_weights].kind in (NAME_KIND, LEVEL2_KIND):
+                taken = range(numbers_end, second_end)
+                weighed = range(second_end, run_weights)
         if len(weighed) == len(taken) and taken and not row_like:
             names.update(taken)
             weights.update(weighed)

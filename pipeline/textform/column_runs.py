@@ -40,7 +40,7 @@ from typing import NamedTuple
 from pipeline.mapping.fields import typed_value
 from pipeline.mapping.indicator_rows import TOLERANCE, consecutive_partition, scores_add_up
 from pipeline.models import FieldValue
-from pipeline.template.catalogue import TemplateSpec
+from pipeline.template.catalogue import IndicatorSpec, TemplateSpec
 from pipeline.text.normalize import compact
 from pipeline.textform.cell_stream import (
     Cell,
@@ -80,7 +80,8 @@ class NumberReading(NamedTuple):
 
 
 def number_readings(numbers: list[float], k: int, limit: int = 48,
-                    total_weights: tuple[float, ...] = (), sums: Sequence[float] = ()) -> list[NumberReading]:
+                    total_weights: tuple[float, ...] = (), sums: Sequence[float] = (),
+                    most_over: int = 1) -> list[NumberReading]:
     """The ways the numbers (by their places) may hold k weights and k scores, each in row
     order, and how many rows score above their weight (at most one: the form's own error,
     for the checks to flag): the stream cut into chunks of consecutive rows, each chunk its
@@ -92,7 +93,8 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
     column's box holds the last page's weights and the total row's (14 | 6 | 3 | 100).
     With ``sums`` (the printed level-1 weights, in order) only readings whose weights, in
     their order, make them: a chunk whose weights overrun a group's weight ends the search
-    down that way, so that the ``limit`` is spent on readings the sums can confirm."""
+    down that way, so that the ``limit`` is spent on readings the sums can confirm.
+    ``most_over``: how many rows may score above their weight (0 or 1)."""
     count = len(numbers)
     if k == 0 or count < 2 * k:
         return []
@@ -142,13 +144,13 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
             runs = (list(range(at, at + m)), list(range(at + m, at + 2 * m)))
             pairs = (list(range(at, at + 2 * m, 2)), list(range(at + 1, at + 2 * m, 2)))
             for w, s in (runs, pairs) if m > 1 else (runs,):
-                b = bad + over(w, s, 1 - bad)
-                if b <= 1 and (after := advance(state, w)) is not None:
+                b = bad + over(w, s, most_over - bad)
+                if b <= most_over and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m, rows + m, weights + w, scores + s, b, cut + 1, skipped, after)
             if not skipped and at + 2 * m < count and numbers[at + m] in total_weights:
                 w, s = list(range(at, at + m)), list(range(at + m + 1, at + 2 * m + 1))
-                b = bad + over(w, s, 1 - bad)
-                if b <= 1 and (after := advance(state, w)) is not None:
+                b = bad + over(w, s, most_over - bad)
+                if b <= most_over and (after := advance(state, w)) is not None:
                     chunks(at + 2 * m + 1, rows + m, weights + w, scores + s, b, cut + 1, True, after)
         if len(out) == before:
             dead.add((at, rows, bad, skipped, state))
@@ -158,6 +160,16 @@ def number_readings(numbers: list[float], k: int, limit: int = 48,
         dead.clear()
         chunks(start, 0, [], [], 0, 0)
     return out
+
+
+def readings_fewest_over(numbers: list[float], k: int, total_weights: tuple[float, ...] = (),
+                         sums: Sequence[float] = ()) -> list[NumberReading]:
+    """`number_readings` with no row over its weight, or where there are none, with one: a
+    search that may take a row over spends its limit on the many such readings (weights
+    and scores alike: 3 | 2 | 4 | 2.5 | 2 | 4 read in pairs) before it reaches the runs
+    that keep every score within its weight."""
+    within = number_readings(numbers, k, total_weights=total_weights, sums=sums, most_over=0)
+    return within or number_readings(numbers, k, total_weights=total_weights, sums=sums)
 
 
 def weight_only_readings(numbers: list[float], k: int, sums: Sequence[float], steps: int = 20000
@@ -241,6 +253,33 @@ def weights_one_a_row(numbers: list[float], k: int, marks: Sequence[float]) -> l
     return list(range(k))
 
 
+def join_wrapped_values(cells: list[Cell], values: list[int], wanted: int, qualitative: frozenset[str]
+                        ) -> tuple[list[Cell], list[int], set[int]]:
+    """The value cells with a worded value's wrapped lines made one (达成年度 | 达成 | 指标: the
+    target 达成年度指标 whose last line came in a box of its own, a cell or two on), while the
+    values outnumber the ``wanted`` ones (two a row): joined only where neither piece is a
+    value of the form's words (config qualitative_values) and the two together are. The
+    cells (a copy where joined), the values left, and the pieces joined onto others."""
+    out = cells
+    kept = list(values)
+    joined: set[int] = set()
+    at = 1
+    while at < len(kept) and len(kept) > wanted:
+        tail = out[kept[at]]
+        head_at = next((kept[at - back] for back in (1, 2) if at - back >= 0
+                        and out[kept[at - back]].key not in qualitative and tail.key not in qualitative
+                        and out[kept[at - back]].key + tail.key in qualitative), None)
+        if head_at is None:
+            at += 1
+            continue
+        if out is cells:
+            out = list(cells)
+        head = out[head_at]
+        out[head_at] = Cell(head.pieces + tail.pieces, head.kind, head.block)
+        joined.add(kept.pop(at))
+    return out, kept, joined
+
+
 def assign_values(values: list[Cell], value_keys: list[str], row_of_line: dict[int, int],
                   names_seen: list[int], k: int, target_words: tuple[str, ...] = ()
                   ) -> list[tuple[int, str, bool]] | None:
@@ -297,7 +336,7 @@ def without_level2_names(cells: list[Cell], names: list[int], numbers: list[int]
         found = [cells[i].number() or 0.0 for i in kept]
         k = len(names) - len(dropped)
         level2_weights = [cells[i].number() or 0.0 for i in sorted(weights)]
-        fits = [r for r in number_readings(found, k, total_weights=marks, sums=sums)
+        fits = [r for r in readings_fewest_over(found, k, total_weights=marks, sums=sums)
                 if consecutive_partition([found[j] for j in r.weights], sums) is not None]
         if fits:
             fitting.append((dropped, weights))
@@ -448,16 +487,59 @@ def total_row_weights(cells: Sequence[Cell], total_at: int, marks: tuple[float, 
     return out
 
 
+def label_rest(label: str, key: str) -> str | None:
+    """What is left of a label when a shorter text is its start or its end, else None."""
+    if len(key) >= len(label):
+        return None
+    if label.startswith(key):
+        return label[len(key):]
+    return label[:-len(key)] if label.endswith(key) else None
+
+
+def header_label_pieces(cells: Sequence[Cell], names: list[int], spec: IndicatorSpec,
+                        header_at: int) -> set[int]:
+    """The names that are a header label's wrapped pieces (评价年度实现 | 值), not rows': the
+    start or the end of a label printed before the table's first number (the header's
+    cells come before any row's weight), or the two pieces of one label wherever printed;
+    a lone character only with a longer piece of its label (a narrow column prints a row's
+    name a character a line too)."""
+    labels = {compact(part) for paths in spec.columns.values() for path in paths for part in path}
+    first_number = next((i for i, c in enumerate(cells) if i > header_at and c.kind == "num"), len(cells))
+    keys = {cells[i].key for i in names}
+    out: set[int] = set()
+    for i in names:
+        key = cells[i].key
+        for label in labels:
+            rest = label_rest(label, key)
+            if rest is None or len(key) + len(rest) < 3:
+                continue  # 指 | 标: a narrow column's characters, a row name's as well as a label's
+            if (len(key) > 1 and i < first_number) or rest in keys:
+                out.add(i)
+                break
+    return out
+
+
+def total_row_score(cells: Sequence[Cell], total_weights: set[int]) -> int | None:
+    """The place of the number right after the total row's weights (合计 | 100 | 100 | 90:
+    its score), or None when no weights were read there or no number follows them."""
+    if not total_weights:
+        return None
+    at = max(total_weights) + 1
+    return at if at < len(cells) and cells[at].kind == "num" else None
+
+
 def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSpec,
                      template_name: str, config: TextConfig, index: LabelIndex,
                      funds_score: float | None, funds_weight: float | None = None,
-                     confirmed_only: bool = False, typed: Callable[[], TypedCells] | None = None
-                     ) -> StreamTable | None:
+                     confirmed_only: bool = False, typed: Callable[[], TypedCells] | None = None,
+                     total_score_apart: bool = False) -> StreamTable | None:
     """The indicator table of a cell-stream text read by columns (its numbers flagged unless
     the arithmetic confirms them), or None when the template has no such columns or the
     numbers cannot be k weights and k scores; ``confirmed_only``: None too when no reading
     of the numbers makes their sums (the search by the boxes' order spared). ``typed`` gives
-    the text's typed cells when another reading makes them too (`cell_stream.typed_once`)."""
+    the text's typed cells when another reading makes them too (`cell_stream.typed_once`);
+    ``total_score_apart``: the number after the total row's weights is the total's score, no
+    row's (`total_row_score`)."""
     spec = template.indicators
     if "level3" not in spec.columns or "score" not in spec.columns or "level3_weight" not in spec.columns:
         return None
@@ -480,11 +562,13 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     groups = fund_groups_printed(cells, spec)
     names = [i for i in table if (cells[i].kind == "name" or long_name(cells[i])) and cells[i].key not in terms
              and i > header_at and i not in groups.names]
+    names = [i for i in names if i not in header_label_pieces(cells, names, spec, header_at)]
     # The total row's weights right after its label (合计 | 100 | 100: the full marks, each
     # weight column's sum) are no row's numbers, wherever the tool printed the total's box.
     total_weights = total_row_weights(cells, total_at, full_marks(template))
+    total_score = total_row_score(cells, total_weights)
     numbers = [i for i in table if cells[i].kind == "num" and i not in groups.weights and i > header_at
-               and i not in total_weights]
+               and i not in total_weights and not (total_score_apart and i == total_score)]
     values = [i for i in table if cells[i].kind == "value"]
     level1_order = [compact(n) for n in template.vocabulary.level1] or list(kinds.level1)
     printed = printed_level1(cells, level1_order)
@@ -558,9 +642,14 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         return any(scores_add_up([found[j] for j in score_at], t, funds_score)
                    for t in totals_of({*weight_at, *score_at}))
 
+    steer = sums if ordered else ()
     readings = [(r, scores_make_total(r.weights, r.scores))
-                for r in number_readings(found, k, total_weights=marks, sums=sums if ordered else ())
+                for r in number_readings(found, k, total_weights=marks, sums=steer, most_over=0)
                 if weights_fit(r.weights, r.scores)]
+    if not readings:  # a row over its weight only if need be (the form's own error)
+        readings = [(r, scores_make_total(r.weights, r.scores))
+                    for r in number_readings(found, k, total_weights=marks, sums=steer)
+                    if weights_fit(r.weights, r.scores)]
     readings = [(r, makes) for r, makes in readings if r.over == 0 or makes]
     if any(r.over == 0 for r, _makes in readings):  # a row over its weight only if need be
         readings = [(r, makes) for r, makes in readings if r.over == 0]
@@ -568,10 +657,22 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     making = [r for r, makes in readings if makes]
     if len(confirmed) > 1 and making:  # the printed total tells them apart, if anything does
         confirmed = making
+    if not confirmed and not total_score_apart and total_score is not None:
+        # The total row's box printed amid the rows' boxes (合计 | 100 | 100 | 90 before a
+        # page's last row): its score splits the rows' column runs. Read again with it set
+        # apart, taken only where that reading's numbers make the form's sums.
+        typed_here = (kinds, _everything, _start, cells)
+        apart = read_column_runs(pieces, lines, template, template_name, config, index, funds_score,
+                                 funds_weight, confirmed_only=True, typed=lambda: typed_here,
+                                 total_score_apart=True)
+        if apart is not None and apart.numbers_confirmed:
+            return apart
     if len(values) != len(value_keys) * k:
         values = [i for i in values if cells[i].key not in no_deviation]
     if len(values) != len(value_keys) * k and names:
         values = [i for i in values if i > names[0]]  # a head's value (执行率 100%) before the rows
+    cells, values, joined_pieces = join_wrapped_values(cells, values, len(value_keys) * k,
+                                                       frozenset(compact(v) for v in config.qualitative_values))
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,
@@ -643,7 +744,7 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
     conf = config.confidence
     sure, guess = conf.clean, conf.unconfirmed_table
     rows = [StreamRow({"level3": cells[i]}, start=i, end=i + 1) for i in names]
-    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)}
+    used = set(names) | {numbers[j] for j in (*weight_at, *score_at)} | joined_pieces
     for row, w, s in zip(rows, weight_at, score_at or [None] * len(weight_at)):
         row.cells["level3_weight"] = cells[numbers[w]]
         if s is None:

@@ -267,3 +267,16 @@ def test_level1_names_box_then_their_weights_box_give_every_groups_sum() -> None
         ("财务管理制度健全性", "10", "9.5"), ("项目按期完成率", "50", "50"), ("人居环境改善情况", "18", "17.5"),
         ("水质达标率", "11", "11"), ("城乡居民水质达标率", "11", "11")]
 
+
+
+def test_a_level2_box_of_more_names_than_level1_ones_is_the_groups() -> None:
+    # 过程 | 20 | 组织实施 | 事项管理 | 2 | 4, then the rows' box (组织机构健全性 | 项目管理规范性 |
+    # 2 | 4 | 符合规范): the level-2 column's names and weights, the rows' left to them.
+    stream = cells("过程:group1", "20", "组织实施", "事项管理", "2", "4", "组织机构健全性", "项目管理规范性",
+                   "2", "4", "符合规范:value")
+    groups = fund_groups_printed(stream, GD.indicators)
+    assert groups.level2_keys == {"组织实施", "事项管理"}
+    assert sorted(groups.weights) == [1, 4, 5] and not {6, 7} & groups.names
+    # The rows' box itself (their values follow their weights): no groups.
+    rows = cells("过程:group1", "20", "组织机构健全性", "项目管理规范性", "2", "4", "符合规范:value")
+    assert fund_groups_printed(rows, GD.indicators).level2_keys == frozenset()

@@ -10,8 +10,12 @@ from pipeline.template.catalogue import load_catalogue
 from pipeline.textform.cell_stream import Cell
 from pipeline.textform.column_runs import (
     assign_values,
+    header_label_pieces,
+    join_wrapped_values,
     number_readings,
     read_column_runs,
+    readings_fewest_over,
+    total_row_score,
     weight_only_readings,
     weights_alone,
 )
@@ -196,3 +200,52 @@ def test_weights_alone_skip_the_targets_numbers_between_them() -> None:
     # may as well be names miscounted, the scores printed).
     assert weights_alone([60.0, 30.0, 100.0], 2, []) is None
     assert weights_alone([60.0, 35.0], 2, [50.0, 40.0]) is None
+
+
+def test_readings_keeping_every_score_within_its_weight_are_searched_first() -> None:
+    # A fund form's numbers as pdfminer printed them (gd_fund, two pages): column runs and
+    # pairs; 3 | 2 | 4 | 2.5 | 2 | 4 read in pairs puts a score of 4 on a weight of 2, and
+    # the many such readings would spend the search before the runs that fit are reached.
+    numbers = [2.0, 4, 1, 4, 2, 2, 0, 4, 0, 1, 2, 2, 10, 10, 3, 2, 4, 2.5, 2, 4, 26, 26, 2, 2, 2, 2,
+               6, 3, 8, 8, 6, 5.5, 0, 8, 8, 6, 5, 5]
+    truth = [2.0, 4, 1, 4, 2, 2, 10, 3, 2, 4, 26, 2, 2, 6, 3, 8, 8, 6, 5]
+    sums = (15.0, 45.0, 40.0)
+    assert all(r.over == 1 for r in number_readings(numbers, 19, total_weights=(100.0,), sums=sums))
+    found = readings_fewest_over(numbers, 19, total_weights=(100.0,), sums=sums)
+    assert found and all(r.over == 0 for r in found)
+    assert any([numbers[j] for j in r.weights] == truth for r in found)
+    # Where no reading keeps every score within its weight, one row over is read.
+    over = readings_fewest_over([5.0, 6.0], 1, sums=(5.0,))
+    assert [(r.weights, r.scores, r.over) for r in over] == [([0], [1], 1)]
+
+
+def test_the_number_after_the_total_rows_weights_is_its_score() -> None:
+    cells = [cell("合计", 1, "total"), cell("100", 2, "num"), cell("100", 3, "num"), cell("90", 4, "num"),
+             cell("5", 5, "num")]
+    assert total_row_score(cells, {1, 2}) == 3
+    assert total_row_score(cells, set()) is None
+    assert total_row_score(cells[:3], {1, 2}) is None
+
+
+def test_a_header_labels_wrapped_pieces_are_no_rows_names() -> None:
+    spec = CATALOGUE.templates["gd_fund"].version(None).indicators
+    cells = [cell("三级指标", 1, "label"), cell("评价年度实现", 2, "name"), cell("资金使用合规性", 3, "name"),
+             cell("4", 4, "num"), cell("值", 5, "name"), cell("预算执行率", 6, "name"), cell("实现", 7, "name")]
+    names = [1, 2, 4, 5, 6]
+    # The label's start before the first number, and its end anywhere with its start: the
+    # header's; a label's piece after the numbers with no other piece of it: a row's name.
+    assert header_label_pieces(cells, names, spec, 0) == {1, 4}
+    assert header_label_pieces(cells, [2, 5, 6], spec, 0) == set()
+    # A narrow column's characters (指 | 标 | 质): a row's name's as well as a label's.
+    chars = [cell("三级指标", 1, "label"), cell("指", 2, "name"), cell("标", 3, "name"), cell("质", 4, "name")]
+    assert header_label_pieces(chars, [1, 2, 3], spec, 0) == set()
+
+
+def test_a_worded_values_wrapped_line_is_joined_back() -> None:
+    words = frozenset({"达成年度指标", "达成", "符合规范"})
+    cells = [cell("达成年度", 1), cell("达成", 1), cell("指标", 2), cell("符合规范", 3), cell("符合规范", 3)]
+    joined, values, pieces = join_wrapped_values(cells, [0, 1, 2, 3, 4], 4, words)
+    assert [joined[i].text for i in values] == ["达成年度指标", "达成", "符合规范", "符合规范"]
+    assert pieces == {2} and cells[0].text == "达成年度"  # the typed cells themselves untouched
+    # As many values as wanted: nothing joined.
+    assert join_wrapped_values(cells, [0, 1, 2, 3], 4, words)[1:] == ([0, 1, 2, 3], set())
