@@ -671,8 +671,8 @@ def read_column_runs(pieces: list[Piece], lines: list[str], template: TemplateSp
         values = [i for i in values if cells[i].key not in no_deviation]
     if len(values) != len(value_keys) * k and names:
         values = [i for i in values if i > names[0]]  # a head's value (执行率 100%) before the rows
-    cells, values, joined_pieces = join_wrapped_values(cells, values, len(value_keys) * k,
-                                                       frozenset(compact(v) for v in config.qualitative_values))
+    worded = frozenset(compact(v) for v in config.qualitative_values)
+    cells, values, joined_pieces = join_wrapped_values(cells, values, len(value_keys) * k, worded)
     row_of_line = {cells[i].pieces[0].line: r for r, i in enumerate(names)}
     seen = [sum(1 for n in names if n < i) for i in values]
     placed = assign_values([cells[i] for i in values], value_keys, row_of_line, seen, k,

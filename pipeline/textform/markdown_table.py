@@ -1497,7 +1497,8 @@ def is_title_row(row: list[str], words: FormWords) -> bool:
     title printed again over a page's header): no value's, though the cell stream, which
     knows no page, would read it into the value before it."""
     filled = [plain(cell) for cell in row if plain(cell)]
-    return len(filled) == 1 and filled[0] not in words.table_header and words.labels.exact(filled[0]) is not None
+    return (len(filled) == 1 and filled[0] not in words.table_header
+            and words.labels.exact(filled[0]) is not None)
 
 
 def header_rows_end(rows: list[list[str]], header_at: int) -> int:
