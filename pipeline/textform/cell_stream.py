@@ -1859,7 +1859,7 @@ def run_names(k: int, before: list[int], behind: list[int]) -> list[int] | None:
 def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int],
                         key: str, kinds: tuple[str, ...], groups: tuple[str, ...] = (),
                         answers: tuple[str, ...] = (), full: float | None = None,
-                        units: frozenset[str] = frozenset(), header: tuple[str, ...] = (),
+                        units: frozenset[str] = frozenset(),
                         measures: dict[str, NameValueKind] | None = None, most: float | None = None) -> None:
     """Cells a row lacks taken from the unclaimed cells of their kind, in order, only
     when there are as many of them as rows lacking one; always a guess. ``answers`` are
@@ -1867,11 +1867,10 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
     ``full`` (the total's numbers) lacks no name. A unit alone (``units``: %) is the unit of
     the last value before it that ends in a number (a reading-order tool prints a 度量单位
     cell apart from its number when the cells beside wrap: 达成年度指标 | ≥95 | 有效提升 | %),
-    when that makes the count. ``header``: the table's level labels (一级指标, 二级指标,
-    三级指标), whose order says which names are a group column's. ``measures``: what names
-    say their values are measured in; where the names' order pairs a name with a row valued
-    otherwise (完成率 | 有效提升), or more names are left than rows lack, each kind's names
-    go to the rows valued so, in order (`paired_by_measures`). ``most``: the most a row
+    when that makes the count. ``measures``: what names say their values are measured in;
+    where the names' order pairs a name with a row valued otherwise (完成率 | 有效提升), or
+    more names are left than rows lack, each kind's names go to the rows valued so, in order
+    (`paired_by_measures`). ``most``: the most a row
     weighs (the full marks): a nameless run weighing more, or nothing (0.00 | 0.00: the
     funds block's amounts), is no row to name."""
     lacking = [r for r in rows if key in r.missing and not (key == "level3" and total_run(r, full))]
@@ -1879,12 +1878,6 @@ def fill_from_leftovers(rows: list[StreamRow], cells: list[Cell], used: set[int]
         lacking = [r for r in lacking if weighs_as_row(r, most)]
     spare = [i for i, c in enumerate(cells) if i not in used and c.kind in kinds
              and (key != "level3" or plain_name(c, groups)) and c.key not in answers]
-    if key == "level3" and len(spare) > len(lacking) and header:
-        # A name printed among the header's labels, after 二级指标 and before 三级指标 with
-        # no row between, is a group column's (the level-2 names and weights read as a
-        # block with their labels), not a row's.
-        among = names_among_group_labels(cells, used, header)
-        spare = [i for i in spare if i not in among]
     if key == "level3" and len(spare) > len(lacking) and not any("target" in r.missing for r in lacking):
         # A name with its target after it (问题整改到位率 | ≥95%) is a row of its own whose
         # numbers were not found, not the name of a row that has its target.
@@ -1955,25 +1948,6 @@ def paired_by_measures(lacking: list[StreamRow], spare: list[int], cells: list[C
         pairs += zip(rows_of, names_of)
     order = {id(row): n for n, row in enumerate(lacking)}
     return sorted(pairs, key=lambda pair: order[id(pair[0])])
-
-
-def names_among_group_labels(cells: list[Cell], used: set[int], header: tuple[str, ...]) -> set[int]:
-    """The name cells printed after a group level's label (二级指标) and before the next
-    level's (三级指标) with no row's cell between: the group columns' cells, a reading-order
-    tool printing a column's cells after its label."""
-    if len(header) < 2:
-        return set()
-    upper, lowest = header[-2], header[-1]
-    among: set[int] = set()
-    opened: int | None = None
-    for i, cell in enumerate(cells):
-        if cell.key == upper:
-            opened = i
-        elif cell.key == lowest or i in used:
-            if cell.key == lowest and opened is not None:
-                among.update(k for k in range(opened + 1, i) if cells[k].kind == "name")
-            opened = None
-    return among
 
 
 def nameless_rows_make_marks(rows: list[StreamRow], named: list[StreamRow], marks: tuple[float, ...],
@@ -4115,7 +4089,6 @@ def read_cell_stream(pieces: list[Piece], lines: list[str], template: TemplateSp
         groups_before = {g + 1 if g > cut else g for g in groups_before}
     header = {compact(x) for x in spec.header}  # 一级指标 | 二级指标 | 三级指标: the table's start
     fill_from_leftovers(rows, cells, used, "level3", ("name",), not_names, full=min(marks),
-                        header=tuple(compact(x) for x in spec.header),
                         measures=config.cell_stream.name_value_kinds, most=max(marks))
     if "level1_weight" not in spec.columns:
         # (On the fund form a nameless run before its rows is a level-2 group's: 资金管理 | 10.)

@@ -16,7 +16,6 @@ from pipeline.textform.cell_stream import (
     level1_cuts,
     longest_number_run,
     name_measure,
-    names_among_group_labels,
     printed_weights_one_off,
     text_columns,
     total_row_tail,
@@ -101,14 +100,6 @@ def test_a_run_weighing_nothing_or_more_than_the_form_lacks_no_name() -> None:
     fill_from_leftovers([junk, real], cells, {0, 1, 2, 3, 5, 6, 7, 8}, "level3", ("name",), measures=MEASURES,
                         most=100)
     assert real.cells["level3"].text == "群众满意度" and "level3" not in junk.cells
-
-
-def test_names_among_the_group_columns_labels_are_no_rows() -> None:
-    cells = [cell("二级指标", "label", 0), cell("名称", "label", 1), cell("组织实施", "name", 2),
-             cell("2", "num", 3), cell("三级指标", "label", 4), cell("制度执行有效性", "name", 5)]
-    assert names_among_group_labels(cells, set(), ("一级指标", "二级指标", "三级指标")) == {2}
-    # A row's cell between: the labels are no header.
-    assert names_among_group_labels(cells, {3}, ("一级指标", "二级指标", "三级指标")) == set()
 
 
 def test_rows_over_the_full_marks_cut_with_one_group_off() -> None:
