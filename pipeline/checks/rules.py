@@ -551,9 +551,10 @@ def check_narrative_amounts(record: Record) -> list[Check]:
             continue
         for label in labels:
             said = re.search(re.escape(label) + r"(?:为|是|[:：])?" + MONEY.pattern, re.sub(r"\s+", "", text))
-            if said is None:
+            factor = MONEY_FACTORS.get(said.group("unit")) if said is not None else None
+            if said is None or factor is None:  # (a unit MONEY knows and this table not: no check)
                 continue
-            amount = float(said.group("amount").replace(",", "")) * MONEY_FACTORS[said.group("unit")]
+            amount = float(said.group("amount").replace(",", "")) * factor
             ok = any(abs(amount - form * f) <= NARRATIVE_AMOUNT_TOLERANCE * max(amount, form * f)
                      for f in factors if f is not None)
             checks.append(Check(rule="narrative_amounts_match_form", ok=ok,
