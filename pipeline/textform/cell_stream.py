@@ -1805,15 +1805,16 @@ def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[
     head's amounts (预算数 | 执行数) and a torn label (年度总体 | 目标) are no row's."""
     spare = spare_names(cells, used, groups)
     k = 0
+    after = table_at  # where the rows before the run end, at the earliest the table's start
     while k < len(rows):
         if "level3" not in rows[k].missing or total_run(rows[k], full) or rows[k].start < table_at:
+            after = max(after, rows[k].end)
             k += 1
             continue
         run = [rows[k]]
         while k + len(run) < len(rows) and "level3" in rows[k + len(run)].missing \
                 and not total_run(rows[k + len(run)], full):
             run.append(rows[k + len(run)])
-        after = max([table_at, *(r.end for r in rows[:k])])
         until = rows[k + len(run)].start if k + len(run) < len(rows) else len(cells)
         k += len(run)
         before = [i for i in spare if after <= i < run[0].start and i not in used]
@@ -1826,6 +1827,7 @@ def names_beside_their_rows(rows: list[StreamRow], cells: list[Cell], used: set[
             row.guessed.add("level3")
             row.missing.discard("level3")
             used.add(i)
+        after = max([after, *(r.end for r in run)])
 
 
 def weighs_a_row(row: StreamRow, full: float | None = None) -> bool:
